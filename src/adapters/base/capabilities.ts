@@ -1,0 +1,13 @@
+/** What an adapter's database can do; materializations branch on these, not on the adapter's name. */
+export interface AdapterCapabilities {
+  /** DDL runs inside a transaction and can be rolled back (DuckDB yes, Snowflake no). */
+  supportsTransactionalDdl: boolean;
+  /** `MERGE INTO` is available. */
+  supportsMerge: boolean;
+  /** `CREATE OR REPLACE TABLE ... AS` is atomic, so no rename swap is needed. */
+  atomicCreateOrReplace: boolean;
+  /** Unquoted identifiers fold to upper case (Snowflake) or are kept as written/lower (DuckDB). */
+  identifierCase: 'upper' | 'lower' | 'preserve';
+  /** The incremental strategy used when a model names none. */
+  defaultIncrementalStrategy: 'append' | 'delete+insert' | 'merge';
+}

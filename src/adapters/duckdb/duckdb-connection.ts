@@ -1,0 +1,86 @@
+import { DuckDBConnection as NativeConnection, DuckDBInstance, JSDuckDBValueConverter } from '@duckdb/node-api';
+import type { DuckDBValue } from '@duckdb/node-api';
+import { TsdbtError } from '../../errors/tsdbt-error.js';
+import type { Connection, QueryResult, ResultColumn } from '../base/connection.js';
+
+/**
+ * @duckdb/node-api behind the Connection interface.
+ *
+ * One DuckDB instance per database file is shared by every thread's
+ * connection (DuckDB allows one writer process per file, many connections
+ * inside it). Statements may contain several `;`-separated statements; the
+ * result is the last one's, as the driver runs them.
+ */
+export class DuckDBConnection implements Connection {
+  private constructor(private readonly native: NativeConnection) {}
+
+  static async open(instance: DuckDBInstance): Promise<DuckDBConnection> {
+    return new DuckDBConnection(await instance.connect());
+  }
+
+  async execute(sql: string, binds?: unknown[]): Promise<QueryResult> {
+    const reader = await this.native.runAndReadAll(sql, binds as DuckDBValue[] | undefined);
+    const names = reader.columnNames();
+    const types = reader.columnTypes();
+    const columns: ResultColumn[] = names.map((name, i) => ({ name, type: types[i]!.toString() }));
+    const rows = reader.getRowsJS().map((row) => row.map(toPlain));
+    return { columns, rows, rowsAffected: undefined };
+  }
+
+  async *stream(sql: string, binds?: unknown[]): AsyncIterable<unknown[][]> {
+    const result = await this.native.stream(sql, binds as DuckDBValue[] | undefined);
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) return;
+      yield chunk.convertRows(JSDuckDBValueConverter).map((row) => row.map(toPlain));
+    }
+  }
+
+  async begin(): Promise<void> {
+    await this.native.run('begin transaction');
+  }
+
+  async commit(): Promise<void> {
+    await this.native.run('commit');
+  }
+
+  async rollback(): Promise<void> {
+    await this.native.run('rollback');
+  }
+
+  async cancel(): Promise<void> {
+    this.native.interrupt();
+  }
+
+  async close(): Promise<void> {
+    this.native.closeSync();
+  }
+}
+
+/** Open (or create) a DuckDB database; a file that cannot be opened is a clear error naming the path. */
+export async function openDuckDBInstance(path: string, settings: Record<string, string> = {}): Promise<DuckDBInstance> {
+  try {
+    return await DuckDBInstance.create(path, settings);
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    throw new TsdbtError('DATABASE_OPEN', `Could not open the DuckDB database at ${path}: ${reason}`, {
+      file: path === ':memory:' ? undefined : path,
+      hint: 'Check that the path is writable and that no other process holds the file open (DuckDB allows one writer).',
+      cause: e,
+    });
+  }
+}
+
+/** bigint → number where it fits, so rows compare and serialise as plain JSON. */
+function toPlain(value: unknown): unknown {
+  if (typeof value === 'bigint') {
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value;
+  }
+  if (Array.isArray(value)) return value.map(toPlain);
+  if (value !== null && typeof value === 'object' && !(value instanceof Date) && !(value instanceof Uint8Array)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = toPlain(v);
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,256 @@
+/**
+ * The manifest: the only contract between parse and execute.
+ *
+ * Plain, serialisable data (no functions, no class instances) so it can be
+ * written as target/manifest.json and read back. Shapes follow dbt's manifest
+ * v12 closely enough that tools reading dbt artifacts keep working; field
+ * names are dbt's (snake_case) for that reason.
+ */
+
+export type ResourceType =
+  | 'model'
+  | 'seed'
+  | 'snapshot'
+  | 'test'
+  | 'unit_test'
+  | 'analysis'
+  | 'operation'
+  | 'source'
+  | 'exposure'
+  | 'macro'
+  | 'sql_operation';
+
+/** A node's config after the project hierarchy, properties YAML and config() are merged. */
+export interface NodeConfig {
+  enabled: boolean;
+  materialized: string;
+  schema?: string | null;
+  database?: string | null;
+  alias?: string | null;
+  tags: string[];
+  meta: Record<string, unknown>;
+  pre_hook: Hook[];
+  post_hook: Hook[];
+  unique_key?: string | string[] | null;
+  incremental_strategy?: string | null;
+  on_schema_change?: string | null;
+  full_refresh?: boolean | null;
+  persist_docs: Record<string, unknown>;
+  docs: { show: boolean; node_color?: string | null };
+  contract: { enforced: boolean; alias_types?: boolean };
+  grants: Record<string, unknown>;
+  quoting: Record<string, unknown>;
+  column_types: Record<string, string>;
+  /** Tests: error|warn, and the thresholds. */
+  severity?: string;
+  warn_if?: string;
+  error_if?: string;
+  fail_calc?: string;
+  where?: string | null;
+  limit?: number | null;
+  store_failures?: boolean | null;
+  /** Anything else set by the user (adapter-specific keys and custom keys). */
+  [key: string]: unknown;
+}
+
+export interface Hook {
+  sql: string;
+  transaction: boolean;
+  index?: number;
+}
+
+export interface ColumnInfo {
+  name: string;
+  description: string;
+  meta: Record<string, unknown>;
+  data_type?: string | null;
+  constraints: unknown[];
+  quote?: boolean | null;
+  tags: string[];
+}
+
+/** Where in a file a thing was written (1-based line). */
+export interface SourceLocation {
+  file: string;
+  line: number;
+}
+
+/** One `ref(...)` call as written: `ref('m')`, `ref('pkg', 'm')`, `ref('m', v=2)`. */
+export interface RefCall {
+  name: string;
+  package?: string | null;
+  version?: string | number | null;
+  /** Where the call was made, for errors (not written to manifest.json). */
+  at?: SourceLocation;
+}
+
+export interface SourceCall {
+  source: string;
+  table: string;
+  at?: SourceLocation;
+}
+
+export interface DependsOn {
+  nodes: string[];
+  macros: string[];
+}
+
+/** Fields every resource in the graph carries. */
+export interface BaseNode {
+  unique_id: string;
+  resource_type: ResourceType;
+  package_name: string;
+  name: string;
+  /** Path relative to the resource folder (models/, seeds/...), as dbt writes `path`. */
+  path: string;
+  /** Path relative to the package root (e.g. `models/staging/stg_a.sql`). */
+  original_file_path: string;
+  /** Absolute directory of the package root (not in dbt's manifest; handy for reading files). */
+  root_path: string;
+  fqn: string[];
+  description: string;
+  tags: string[];
+  meta: Record<string, unknown>;
+}
+
+export interface CompiledNode extends BaseNode {
+  resource_type: 'model' | 'seed' | 'snapshot' | 'test' | 'analysis' | 'operation' | 'sql_operation' | 'unit_test';
+  alias: string;
+  schema: string;
+  database: string | null;
+  /** The relation name as rendered for this adapter, e.g. `"db"."main"."stg_a"`. */
+  relation_name: string | null;
+  config: NodeConfig;
+  /** Config keys set in the node's own file / YAML (not inherited); dbt's `unrendered_config` is close. */
+  unrendered_config: Record<string, unknown>;
+  raw_code: string;
+  language: 'sql';
+  refs: RefCall[];
+  sources: [string, string][];
+  depends_on: DependsOn;
+  columns: Record<string, ColumnInfo>;
+  patch_path: string | null;
+  docs: { show: boolean; node_color?: string | null };
+  checksum: { name: string; checksum: string };
+  compiled_code?: string;
+  compiled_path?: string | null;
+  /** Filled for generic tests. */
+  test_metadata?: TestMetadata;
+  column_name?: string | null;
+  attached_node?: string | null;
+  file_key_name?: string | null;
+  /** Filled for seeds: absolute path of the CSV. */
+  seed_file?: string;
+  /** Filled for versioned models. */
+  version?: string | number | null;
+  latest_version?: string | number | null;
+  /** Filled for unit tests. */
+  unit_test?: UnitTestDefinition;
+}
+
+export interface TestMetadata {
+  name: string;
+  namespace: string | null;
+  kwargs: Record<string, unknown>;
+}
+
+export interface UnitTestDefinition {
+  model: string;
+  given: { input: string; rows?: unknown; format: 'dict' | 'csv' | 'sql'; fixture?: string | null }[];
+  expect: { rows?: unknown; format: 'dict' | 'csv' | 'sql'; fixture?: string | null };
+  overrides?: { macros?: Record<string, unknown>; vars?: Record<string, unknown>; env_vars?: Record<string, unknown> };
+}
+
+export interface SourceTable extends BaseNode {
+  resource_type: 'source';
+  source_name: string;
+  source_description: string;
+  loader: string;
+  identifier: string;
+  database: string | null;
+  schema: string;
+  relation_name: string;
+  loaded_at_field: string | null;
+  freshness: unknown;
+  quoting: Record<string, unknown>;
+  columns: Record<string, ColumnInfo>;
+  config: { enabled: boolean; [key: string]: unknown };
+  source_meta: Record<string, unknown>;
+  patch_path?: string | null;
+}
+
+export interface Exposure extends BaseNode {
+  resource_type: 'exposure';
+  type: string;
+  owner: { name?: string; email?: string };
+  maturity?: string | null;
+  url?: string | null;
+  label?: string | null;
+  refs: RefCall[];
+  sources: [string, string][];
+  depends_on: DependsOn;
+  config: { enabled: boolean; [key: string]: unknown };
+}
+
+export interface MacroArgument {
+  name: string;
+  type?: string | null;
+  description: string;
+}
+
+export interface Macro {
+  unique_id: string;
+  resource_type: 'macro';
+  package_name: string;
+  name: string;
+  path: string;
+  original_file_path: string;
+  root_path: string;
+  /** 1-based line of `{% macro %}` in the file. */
+  line: number;
+  macro_sql: string;
+  description: string;
+  meta: Record<string, unknown>;
+  arguments: MacroArgument[];
+  depends_on: { macros: string[] };
+  patch_path?: string | null;
+}
+
+export interface Doc {
+  unique_id: string;
+  name: string;
+  package_name: string;
+  original_file_path: string;
+  block_contents: string;
+}
+
+export interface ManifestMetadata {
+  dbt_schema_version: string;
+  dbt_version: string;
+  generated_at: string;
+  invocation_id: string;
+  project_name: string;
+  adapter_type: string;
+  env: Record<string, string>;
+}
+
+export interface Manifest {
+  metadata: ManifestMetadata;
+  nodes: Record<string, CompiledNode>;
+  sources: Record<string, SourceTable>;
+  macros: Record<string, Macro>;
+  docs: Record<string, Doc>;
+  exposures: Record<string, Exposure>;
+  metrics: Record<string, unknown>;
+  groups: Record<string, unknown>;
+  selectors: Record<string, unknown>;
+  disabled: Record<string, unknown[]>;
+  unit_tests: Record<string, CompiledNode>;
+  parent_map: Record<string, string[]>;
+  child_map: Record<string, string[]>;
+  semantic_models: Record<string, unknown>;
+  saved_queries: Record<string, unknown>;
+}
+
+/** Any resource that can appear in the graph. */
+export type GraphMember = CompiledNode | SourceTable | Exposure;
