@@ -36,6 +36,7 @@ export type ErrorCode =
   | 'EXTRACT_COUNT'
   | 'EXTRACT_LANDING'
   | 'SNOWFLAKE_ERROR'
+  | 'SIM_CONFIG'
   | 'USAGE'
   | 'INTERNAL';
 

@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// Entry point. `--version` is answered here, before any module loads, so it
+// stays fast; everything else runs the compiled CLI in dist/.
+import { readFileSync } from 'node:fs';
+
+const argv = process.argv.slice(2);
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  process.stdout.write(`tsdbt ${pkg.version} (dbt-core 1.9.0 compatible)\n`);
+  process.exit(0);
+}
+process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION ??= 'true';
+const { runCli } = await import('../dist/cli/main.js');
+const streams = {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  isTTY: Boolean(process.stdout.isTTY),
+};
+process.exitCode = await runCli(argv, streams);

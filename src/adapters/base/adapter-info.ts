@@ -1,0 +1,22 @@
+import type { QuotePolicy, Relation, RelationSpec } from './relation.js';
+import type { AdapterCapabilities } from './capabilities.js';
+
+/**
+ * What parse and compile need to know about an adapter without a
+ * connection: its type, dispatch chain, quoting, and how to build relations.
+ */
+export interface AdapterInfo {
+  /** e.g. `duckdb`, `snowflake`. */
+  type: string;
+  /** Dispatch prefixes, most specific first (e.g. ['duckdb']). */
+  adapterChain: string[];
+  quoteChar: string;
+  quotePolicy: QuotePolicy;
+  capabilities: AdapterCapabilities;
+  /** The target's database (DuckDB: the file's stem) and schema. */
+  database: string | null;
+  schema: string;
+  makeRelation(spec: RelationSpec): Relation;
+  /** Quote an identifier for this dialect. */
+  quote(identifier: string): string;
+}

@@ -1,0 +1,34 @@
+/**
+ * The messages exchanged between the rendering thread and the connection
+ * worker of a SyncBridge. Everything here crosses a MessagePort, so it must
+ * survive structured clone (no functions, no class instances).
+ */
+
+/**
+ * Where the worker finds the function that opens the Connection: an ES
+ * module (absolute file path or file: URL) and the name of an export
+ * `(args) => Promise<Connection>`. Keeping this data (not a function) is what
+ * lets any adapter run behind the bridge: DuckDB, Snowflake, a test double.
+ */
+export interface ConnectionOpener {
+  module: string;
+  export: string;
+  /** Passed to the opener as is: credentials, the project dir... */
+  args: unknown;
+}
+
+export type BridgeRequest =
+  | { op: 'execute'; sql: string; binds?: unknown[] }
+  | { op: 'begin' | 'commit' | 'rollback' | 'close' | 'ping' };
+
+export interface BridgeError {
+  message: string;
+  /** The driver's own error code or type, when it gives one. */
+  code?: string;
+}
+
+export type BridgeResponse = { ok: true; value: unknown } | { ok: false; error: BridgeError };
+
+/** Slot 0 of the shared Int32Array: 0 while a request is pending, 1 once the worker has posted the answer. */
+export const PENDING = 0;
+export const ANSWERED = 1;

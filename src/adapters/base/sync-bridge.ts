@@ -1,0 +1,141 @@
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { TsdbtError } from '../../errors/tsdbt-error.js';
+import type { QueryResult } from './connection.js';
+import { BOOTSTRAP_SOURCE, workerBoot } from './sync-bridge-bootstrap.js';
+import { ANSWERED, PENDING, type BridgeRequest, type BridgeResponse, type ConnectionOpener } from './sync-bridge-protocol.js';
+
+/**
+ * A Connection as synchronous calls, for code that runs inside a (synchronous)
+ * Jinja render: materializations call the database mid-render.
+ */
+export interface SyncConnection {
+  executeSync(sql: string, binds?: unknown[]): QueryResult;
+  beginSync(): void;
+  commitSync(): void;
+  rollbackSync(): void;
+  close(): Promise<void>;
+  /** Milliseconds spent waiting for the database since the bridge opened (for overhead measurements). */
+  readonly waitedMs: number;
+}
+
+export interface SyncBridgeOptions {
+  /** Give up waiting for one answer after this long (ms); default: wait forever. */
+  timeoutMs?: number;
+}
+
+/**
+ * Runs an async Connection in a worker thread and calls it synchronously:
+ * each request is posted on a MessagePort, then this thread blocks in
+ * Atomics.wait on a shared flag until the worker has posted the answer, and
+ * reads it with receiveMessageOnPort (structured clone keeps Dates, bigints,
+ * arrays). Database errors cross as data and are re-thrown here as
+ * TsdbtError('DATABASE_ERROR') with the database's own message.
+ *
+ * While a call blocks, this thread's event loop is stopped: anything the
+ * database must talk to (e.g. a test HTTP server) must live elsewhere.
+ */
+export class SyncBridge implements SyncConnection {
+  private closed = false;
+  private waited = 0;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly port: MessagePort,
+    private readonly flag: Int32Array,
+    private readonly options: SyncBridgeOptions,
+  ) {}
+
+  /** Start the worker and open the connection there; an open failure is a TsdbtError('DATABASE_OPEN') with the driver's message. */
+  static async open(opener: ConnectionOpener, options: SyncBridgeOptions = {}): Promise<SyncBridge> {
+    const { port1, port2 } = new MessageChannel();
+    const shared = new SharedArrayBuffer(4);
+    const flag = new Int32Array(shared);
+    const boot = workerBoot();
+    const worker = new Worker(BOOTSTRAP_SOURCE, {
+      eval: true,
+      workerData: { opener, port: port2, flag: shared, entry: boot.entry, hooks: boot.hooks },
+      transferList: [port2],
+    });
+    // The worker must not keep the process alive once the bridge is forgotten.
+    worker.unref();
+    const bridge = new SyncBridge(worker, port1, flag, options);
+    const exited = new Promise<never>((_, reject) =>
+      worker.once('error', (e) => reject(new TsdbtError('DATABASE_OPEN', `connection worker failed: ${e.message}`, { cause: e }))),
+    );
+    // Waiting for the open asynchronously keeps the event loop free for drivers that need it at startup.
+    await Promise.race([waitAnswered(flag), exited]);
+    const first = receiveMessageOnPort(port1)?.message as BridgeResponse | undefined;
+    if (!first || !first.ok) {
+      await worker.terminate();
+      throw new TsdbtError('DATABASE_OPEN', first ? first.error.message : 'connection worker ended without answering', {
+        hint: 'Check the profile: the database path or account, and that no other process holds the database open.',
+      });
+    }
+    return bridge;
+  }
+
+  get waitedMs(): number {
+    return this.waited;
+  }
+
+  executeSync(sql: string, binds?: unknown[]): QueryResult {
+    return this.request({ op: 'execute', sql, binds }, sql) as QueryResult;
+  }
+
+  beginSync(): void {
+    this.request({ op: 'begin' });
+  }
+
+  commitSync(): void {
+    this.request({ op: 'commit' });
+  }
+
+  rollbackSync(): void {
+    this.request({ op: 'rollback' });
+  }
+
+  /** A round trip that does nothing: measures the bridge's own overhead. */
+  pingSync(): void {
+    this.request({ op: 'ping' });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    try {
+      this.request({ op: 'close' });
+    } finally {
+      this.closed = true;
+      this.port.close();
+      await this.worker.terminate();
+    }
+  }
+
+  private request(req: BridgeRequest, sql?: string): unknown {
+    if (this.closed) throw new TsdbtError('INTERNAL', 'the database connection is closed');
+    const started = performance.now();
+    Atomics.store(this.flag, 0, PENDING);
+    this.port.postMessage(req);
+    let message: { message: unknown } | undefined;
+    for (;;) {
+      const waited = Atomics.wait(this.flag, 0, PENDING, this.options.timeoutMs ?? Infinity);
+      message = receiveMessageOnPort(this.port);
+      if (message) break;
+      if (waited === 'timed-out') {
+        throw new TsdbtError('DATABASE_ERROR', `the database did not answer within ${this.options.timeoutMs} ms`, { detail: { sql } });
+      }
+    }
+    this.waited += performance.now() - started;
+    const response = message.message as BridgeResponse;
+    if (response.ok) return response.value;
+    throw new TsdbtError('DATABASE_ERROR', response.error.message, { detail: { sql, code: response.error.code } });
+  }
+}
+
+/** Resolve once the worker has flipped the flag to ANSWERED, without blocking the event loop. */
+async function waitAnswered(flag: Int32Array): Promise<void> {
+  for (;;) {
+    const r = Atomics.waitAsync(flag, 0, PENDING);
+    if (r.async) await r.value;
+    if (Atomics.load(flag, 0) === ANSWERED) return;
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * Lazy loading of snowflake-sdk.
+ *
+ * The driver takes ~400 ms to import, so nothing imports it statically: only
+ * opening a Snowflake connection calls `loadSnowflakeSdk()`. Before the import
+ * we turn off its cloud platform detection (which would otherwise probe
+ * metadata hosts such as 169.254.169.254 from every laptop and CI box), and
+ * after it we silence its logger (it can log request details).
+ */
+import type * as SnowflakeSdk from 'snowflake-sdk';
+
+export type SnowflakeSdkModule = typeof SnowflakeSdk;
+
+let loading: Promise<SnowflakeSdkModule> | undefined;
+
+const silent = { error() {}, warn() {}, info() {}, debug() {}, trace() {} };
+
+export function loadSnowflakeSdk(): Promise<SnowflakeSdkModule> {
+  loading ??= (async () => {
+    process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION = 'true';
+    const mod = (await import('snowflake-sdk')) as SnowflakeSdkModule & { default?: SnowflakeSdkModule };
+    const sdk = mod.default ?? mod;
+    sdk.configure({ logLevel: 'OFF', customLogger: silent });
+    return sdk;
+  })();
+  return loading;
+}

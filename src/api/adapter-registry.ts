@@ -1,0 +1,26 @@
+import type { AnySchema } from 'ajv';
+import type { AdapterInfo } from '../adapters/base/adapter-info.js';
+import { duckdbAdapterInfo, duckdbProfileSchema } from '../adapters/duckdb/duckdb-info.js';
+
+/** What tsdbt needs from an adapter before it connects. Drivers load only when a connection opens. */
+export interface AdapterPlugin {
+  type: string;
+  profileSchema: AnySchema;
+  info(credentials: Record<string, unknown>, quoting: Record<string, unknown>): AdapterInfo;
+}
+
+const plugins = new Map<string, AdapterPlugin>();
+
+export function registerAdapter(plugin: AdapterPlugin): void {
+  plugins.set(plugin.type, plugin);
+}
+
+export function adapterPlugin(type: string): AdapterPlugin | undefined {
+  return plugins.get(type);
+}
+
+export function profileSchemas(): Record<string, AnySchema> {
+  return Object.fromEntries([...plugins.values()].map((p) => [p.type, p.profileSchema]));
+}
+
+registerAdapter({ type: 'duckdb', profileSchema: duckdbProfileSchema as AnySchema, info: duckdbAdapterInfo });

@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { parse as parseYamlText } from 'yaml';
+import type { AdapterInfo } from '../adapters/base/adapter-info.js';
+import type { Logger } from '../context/base-context.js';
+import { lookupEnvVar, SecretRegistry } from '../context/vars.js';
+import { TsdbtError } from '../errors/tsdbt-error.js';
+import { JinjaEnvironment, pyFunction } from '../jinja/index.js';
+import { loadPackages, type LoadedPackage } from '../project/packages.js';
+import { loadProfile, type ResolvedProfile } from '../project/profiles.js';
+import { loadProjectConfig, type ProjectConfig, type YamlValueRenderer } from '../project/project-config.js';
+import { isRecord } from '../util/yaml.js';
+import { adapterPlugin, profileSchemas } from './adapter-registry.js';
+
+export interface GlobalOptions {
+  projectDir?: string;
+  profilesDir?: string;
+  target?: string;
+  /** `--vars` as given: YAML/JSON text or an object. */
+  vars?: string | Record<string, unknown>;
+  threads?: number;
+  env?: Record<string, string | undefined>;
+  logger?: Logger;
+}
+
+/** A project ready to parse: its config, the chosen profile target, its adapter and packages. */
+export interface LoadedProject {
+  projectDir: string;
+  root: ProjectConfig;
+  profile: ResolvedProfile;
+  adapter: AdapterInfo;
+  packages: LoadedPackage[];
+  cliVars: Record<string, unknown>;
+  env: Record<string, string | undefined>;
+  secrets: SecretRegistry;
+  jinja: JinjaEnvironment;
+  invocationId: string;
+  runStartedAt: Date;
+  /** `target` as templates see it (secrets removed). */
+  target: Record<string, unknown>;
+  threads: number;
+  logger: Logger;
+  warnings: string[];
+}
+
+const SECRET_FIELDS = new Set(['password', 'private_key', 'private_key_passphrase', 'token', 'oauth_client_secret', 'passphrase']);
+
+export const silentLogger: Logger = { info: () => {}, debug: () => {}, warn: () => {} };
+
+export function parseCliVars(vars: GlobalOptions['vars']): Record<string, unknown> {
+  if (vars === undefined) return {};
+  if (typeof vars !== 'string') return vars;
+  let parsed: unknown;
+  try {
+    parsed = parseYamlText(vars);
+  } catch (e) {
+    throw new TsdbtError('USAGE', `--vars is not valid YAML or JSON: ${(e as Error).message.split('\n')[0]}`, {
+      hint: `Pass a mapping, e.g. --vars '{"start_date": "2024-01-01"}'.`,
+    });
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (!isRecord(parsed)) throw new TsdbtError('USAGE', '--vars must be a mapping of names to values', { hint: `e.g. --vars '{my_var: 1}'` });
+  return parsed;
+}
+
+/** load: dbt_project.yml, profiles.yml (target chosen, env_var rendered, validated), adapter, packages. */
+export function loadProject(opts: GlobalOptions = {}): LoadedProject {
+  const projectDir = resolve(opts.projectDir ?? process.cwd());
+  const env = opts.env ?? process.env;
+  const logger = opts.logger ?? silentLogger;
+  const secrets = new SecretRegistry();
+  secrets.addFromEnv(env);
+  const cliVars = parseCliVars(opts.vars);
+  const jinja = new JinjaEnvironment();
+  const warnings: string[] = [];
+  const yamlContext = {
+    vars: {
+      env_var: pyFunction((args, kwargs) => {
+        const name = String(args[0]);
+        const fallback = args.length > 1 ? { given: true, value: args[1] } : 'default' in kwargs ? { given: true, value: kwargs.default } : { given: false };
+        const value = lookupEnvVar(env, name, fallback);
+        if (name.startsWith('DBT_ENV_SECRET_') && typeof value === 'string') secrets.add(value);
+        return value;
+      }),
+      var: pyFunction((args, kwargs) => {
+        const name = String(args[0]);
+        if (name in cliVars) return cliVars[name];
+        if (args.length > 1) return args[1];
+        if ('default' in kwargs) return kwargs.default;
+        throw new TsdbtError('VAR_MISSING', `Required var '${name}' not found in config`, { hint: `Pass it with --vars '{${name}: ...}' or give a default.` });
+      }),
+    },
+  };
+  const render: YamlValueRenderer = (text, file, line) => {
+    try {
+      return jinja.renderString(text, file, yamlContext);
+    } catch (e) {
+      if (e instanceof TsdbtError) {
+        // The engine counts lines within the rendered value; point at the YAML line instead.
+        const within = e.file === file && e.line !== undefined ? e.line - 1 : 0;
+        e.file = file;
+        e.line = line === undefined ? e.line : line + within;
+      }
+      throw e;
+    }
+  };
+  const root = loadProjectConfig(projectDir, render);
+  if (!root.profile) {
+    throw new TsdbtError('PROJECT_INVALID', "dbt_project.yml has no 'profile:'", { file: root.file, line: 1, hint: 'Add `profile: <name of a profile in profiles.yml>`.' });
+  }
+  const profile = loadProfile({
+    profileName: root.profile,
+    projectDir,
+    profilesDir: opts.profilesDir,
+    target: opts.target,
+    env,
+    schemas: profileSchemas(),
+    render,
+    warn: (m) => warnings.push(m),
+  });
+  for (const [k, v] of Object.entries(profile.credentials)) if (SECRET_FIELDS.has(k) && typeof v === 'string') secrets.add(v);
+  const plugin = adapterPlugin(profile.type)!;
+  const adapter = plugin.info(profile.credentials, root.quoting);
+  const threads = opts.threads ?? profile.threads;
+  const target: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(profile.credentials)) if (!SECRET_FIELDS.has(k)) target[k] = v;
+  Object.assign(target, {
+    name: profile.targetName,
+    target_name: profile.targetName,
+    profile_name: profile.profileName,
+    type: profile.type,
+    schema: adapter.schema,
+    database: adapter.database,
+    threads,
+  });
+  const packages = loadPackages(root, adapter.type, render);
+  return {
+    projectDir,
+    root,
+    profile,
+    adapter,
+    packages,
+    cliVars,
+    env,
+    secrets,
+    jinja,
+    invocationId: randomUUID(),
+    runStartedAt: new Date(),
+    target,
+    threads,
+    logger,
+    warnings,
+  };
+}

@@ -1,0 +1,40 @@
+import type { GlobalOptions } from '../api/load-project.js';
+import type { SelectionFlags } from '../api/select-phase.js';
+import type { ParsedArgv } from './argv.js';
+import type { Output } from './output.js';
+
+/** What every command receives: parsed argv, the output, and the process environment. */
+export interface CommandContext {
+  argv: ParsedArgv;
+  out: Output;
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+export function globalOptions(ctx: CommandContext): GlobalOptions {
+  const f = ctx.argv.flags;
+  const threads = f.threads === undefined ? undefined : Number(f.threads);
+  return {
+    projectDir: (f.projectDir as string | undefined) ?? ctx.cwd,
+    profilesDir: f.profilesDir as string | undefined,
+    target: f.target as string | undefined,
+    vars: f.vars as string | undefined,
+    threads: threads !== undefined && Number.isFinite(threads) && threads > 0 ? threads : undefined,
+    env: ctx.env,
+    logger: ctx.out,
+  };
+}
+
+export function selectionFlags(ctx: CommandContext): SelectionFlags {
+  const f = ctx.argv.flags;
+  return {
+    select: f.select as string[] | undefined,
+    exclude: f.exclude as string[] | undefined,
+    selector: f.selector as string | undefined,
+    resourceTypes: f.resourceType as string[] | undefined,
+    indirectSelection: f.indirectSelection as SelectionFlags['indirectSelection'],
+  };
+}
+
+/** A command: returns the process exit code (0 ok, 1 failures, 2 invocation errors). */
+export type Command = (ctx: CommandContext) => Promise<number>;

@@ -1,0 +1,40 @@
+import { loadProject } from '../../api/load-project.js';
+import { DBT_VERSION } from '../../context/base-context.js';
+import { TsdbtError } from '../../errors/tsdbt-error.js';
+import { globalOptions, type Command } from '../command-context.js';
+import { TSDBT_VERSION } from '../version.js';
+
+/** `tsdbt debug`: show what would be used (project, profile, target) and check the connection. */
+export const debugCommand: Command = async (ctx) => {
+  ctx.out.info(`tsdbt version: ${TSDBT_VERSION} (dbt ${DBT_VERSION} compatible)`);
+  ctx.out.info(`node version: ${process.version}`);
+  let loaded;
+  try {
+    loaded = loadProject(globalOptions(ctx));
+  } catch (e) {
+    if (e instanceof TsdbtError) {
+      ctx.out.error(`Configuration: ${e.format()}`);
+      return 1;
+    }
+    throw e;
+  }
+  ctx.out.info(`Using dbt_project.yml file at ${loaded.projectDir}/dbt_project.yml`);
+  ctx.out.info(`Using profiles.yml file at ${loaded.profile.file}`);
+  ctx.out.info('Configuration:');
+  ctx.out.info(`  profiles.yml file [${ctx.out.green('OK found and valid')}]`);
+  ctx.out.info(`  dbt_project.yml file [${ctx.out.green('OK found and valid')}]`);
+  ctx.out.info('Connection:');
+  for (const [k, v] of Object.entries(loaded.target)) {
+    if (['name', 'target_name', 'profile_name'].includes(k)) continue;
+    ctx.out.info(`  ${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+  }
+  const { checkConnection } = await import('../../api/connection-check.js');
+  const problem = await checkConnection(loaded);
+  if (problem) {
+    ctx.out.error(`  Connection test: [ERROR]\n  ${problem}`);
+    return 1;
+  }
+  ctx.out.info(`  Connection test: [${ctx.out.green('OK connection ok')}]`);
+  ctx.out.info('All checks passed!');
+  return 0;
+};

@@ -1,0 +1,22 @@
+import type { Manifest } from '../../manifest/types.js';
+
+/** dbt's "Found 3 models, 2 seeds, 5 data tests, 1 source, ..." line. */
+export function summariseManifest(m: Manifest): string {
+  const counts = new Map<string, number>();
+  for (const n of Object.values(m.nodes)) {
+    const key = n.resource_type === 'test' ? 'data test' : n.resource_type;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const add = (key: string, n: number) => n > 0 && counts.set(key, n);
+  add('source', Object.keys(m.sources).length);
+  add('exposure', Object.keys(m.exposures).length);
+  add('unit test', Object.keys(m.unit_tests).length);
+  add('macro', Object.keys(m.macros).length);
+  const order = ['model', 'snapshot', 'analysis', 'seed', 'data test', 'unit test', 'source', 'exposure', 'macro'];
+  const parts = order.filter((k) => counts.has(k)).map((k) => {
+    const n = counts.get(k)!;
+    const plural = k === 'analysis' ? 'analyses' : `${k}s`;
+    return `${n} ${n === 1 ? k : plural}`;
+  });
+  return `Found ${parts.join(', ')}`;
+}

@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { parse as parseYamlText, stringify as stringifyYaml } from 'yaml';
+import { TsdbtError } from '../errors/tsdbt-error.js';
+import { pyFunction } from '../jinja/index.js';
+import { pyToJson } from '../jinja/python/json.js';
+import { pythonModules } from '../jinja/python/modules/index.js';
+import { lookupEnvVar, type SecretRegistry, type VarResolver } from './vars.js';
+
+/** The version tsdbt reports as `dbt_version`, so packages' require-dbt-version ranges accept it. */
+export const DBT_VERSION = '1.9.0';
+
+export interface Logger {
+  info(message: string): void;
+  debug(message: string): void;
+  warn(message: string): void;
+}
+
+/** What every phase's context is built from. */
+export interface BaseContextInput {
+  projectName: string;
+  /** The package of the node being rendered. */
+  packageName: string;
+  nodeName?: string;
+  target: Record<string, unknown>;
+  vars: VarResolver;
+  env: Record<string, string | undefined>;
+  secrets: SecretRegistry;
+  invocationId: string;
+  runStartedAt: Date;
+  flags: Record<string, unknown>;
+  logger: Logger;
+  /** False while parsing: log() then stays quiet, as messages would repeat per parse. */
+  executing: boolean;
+}
+
+const fallbackOf = (args: unknown[], kwargs: Record<string, unknown>, index: number, name: string) =>
+  args.length > index ? { given: true, value: args[index] } : name in kwargs ? { given: true, value: kwargs[name] } : { given: false };
+
+/** dbt's base context: var, env_var, log, exceptions, modules, json/yaml helpers, target, flags. */
+export function baseContext(input: BaseContextInput): Record<string, unknown> {
+  const { logger, secrets } = input;
+  const exceptions = {
+    raise_compiler_error: pyFunction(([msg]) => {
+      throw new TsdbtError('COMPILER_ERROR', secrets.redact(String(msg)));
+    }),
+    warn: pyFunction(([msg]) => {
+      logger.warn(secrets.redact(String(msg)));
+      return '';
+    }),
+    raise_not_implemented: pyFunction(([msg]) => {
+      throw new TsdbtError('COMPILER_ERROR', `Not implemented: ${String(msg)}`);
+    }),
+    raise_fail_fast_error: pyFunction(([msg]) => {
+      throw new TsdbtError('COMPILER_ERROR', String(msg));
+    }),
+    raise_database_error: pyFunction(([msg]) => {
+      throw new TsdbtError('DATABASE_ERROR', String(msg));
+    }),
+    raise_dependency_error: pyFunction(([msg]) => {
+      throw new TsdbtError('COMPILER_ERROR', String(msg));
+    }),
+  };
+  return {
+    var: pyFunction((args, kwargs) =>
+      input.vars.get(String(args[0]), input.packageName, fallbackOf(args, kwargs, 1, 'default'), input.nodeName),
+    ),
+    env_var: pyFunction((args, kwargs) => {
+      const name = String(args[0]);
+      const value = lookupEnvVar(input.env, name, fallbackOf(args, kwargs, 1, 'default'));
+      if (name.startsWith('DBT_ENV_SECRET_')) secrets.add(typeof value === 'string' ? value : undefined);
+      return value;
+    }),
+    log: pyFunction((args, kwargs) => {
+      if (!input.executing) return '';
+      const msg = secrets.redact(String(args[0] ?? ''));
+      if (args[1] ?? kwargs.info) logger.info(msg);
+      else logger.debug(msg);
+      return '';
+    }),
+    print: pyFunction((args) => {
+      if (input.executing) logger.info(secrets.redact(String(args[0] ?? '')));
+      return '';
+    }),
+    exceptions,
+    modules: pythonModules,
+    tojson: pyFunction((args, kwargs) => pyToJson(args[0], undefined, Boolean(kwargs.sort_keys ?? args[1]))),
+    fromjson: pyFunction((args, kwargs) => {
+      try {
+        return JSON.parse(String(args[0]));
+      } catch {
+        return fallbackOf(args, kwargs, 1, 'default').value ?? null;
+      }
+    }),
+    toyaml: pyFunction((args) => stringifyYaml(args[0])),
+    fromyaml: pyFunction((args, kwargs) => {
+      try {
+        return parseYamlText(String(args[0]));
+      } catch {
+        return fallbackOf(args, kwargs, 1, 'default').value ?? null;
+      }
+    }),
+    local_md5: pyFunction(([s]) => createHash('md5').update(String(s)).digest('hex')),
+    zip: pyFunction((args) => {
+      const lists = args.map((a) => (Array.isArray(a) ? a : [...(a as Iterable<unknown>)]));
+      const n = Math.min(...lists.map((l) => l.length));
+      return Array.from({ length: lists.length === 0 ? 0 : n }, (_, i) => lists.map((l) => l[i]));
+    }),
+    set: pyFunction(([xs]) => [...new Set(xs as Iterable<unknown>)]),
+    set_strict: pyFunction(([xs]) => [...new Set(xs as Iterable<unknown>)]),
+    invocation_id: input.invocationId,
+    run_started_at: input.runStartedAt,
+    flags: input.flags,
+    target: input.target,
+    project_name: input.projectName,
+    dbt_version: DBT_VERSION,
+  };
+}

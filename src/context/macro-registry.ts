@@ -1,0 +1,77 @@
+import type { Macro } from '../manifest/types.js';
+
+/** The packages whose macros form dbt's global project (materializations, default__ macros). */
+export const INTERNAL_PACKAGE = 'dbt';
+
+/**
+ * Every macro of every package, and the source text of the files they live
+ * in (macros are bound by compiling their whole file, so errors carry the
+ * file's own line numbers).
+ */
+export class MacroRegistry {
+  private readonly byPackage = new Map<string, Map<string, Macro>>();
+  private readonly sources = new Map<string, string>();
+
+  constructor(
+    readonly rootPackage: string,
+    /** Internal packages, searched last (`dbt`, then e.g. `dbt_duckdb`). */
+    readonly internalPackages: readonly string[] = [INTERNAL_PACKAGE],
+  ) {}
+
+  addFile(absolutePath: string, source: string, macros: readonly Macro[]): void {
+    this.sources.set(absolutePath, source);
+    for (const macro of macros) {
+      let pkg = this.byPackage.get(macro.package_name);
+      if (!pkg) {
+        pkg = new Map();
+        this.byPackage.set(macro.package_name, pkg);
+      }
+      pkg.set(macro.name, macro);
+    }
+  }
+
+  /** The absolute path and full text of the file a macro lives in. */
+  fileOf(macro: Macro): { path: string; source: string } {
+    const path = `${macro.root_path}/${macro.original_file_path}`;
+    return { path, source: this.sources.get(path) ?? macro.macro_sql };
+  }
+
+  inPackage(pkg: string, name: string): Macro | undefined {
+    return this.byPackage.get(pkg)?.get(name);
+  }
+
+  hasPackage(pkg: string): boolean {
+    return this.byPackage.has(pkg) || this.internalPackages.includes(pkg);
+  }
+
+  packageNames(): string[] {
+    return [...this.byPackage.keys()];
+  }
+
+  /**
+   * dbt's unqualified lookup from a node in `localPackage`: that package's
+   * own macros, then the root project's, then the internal packages'.
+   */
+  find(name: string, localPackage: string = this.rootPackage): Macro | undefined {
+    if (localPackage !== this.rootPackage) {
+      const local = this.inPackage(localPackage, name);
+      if (local) return local;
+    }
+    const root = this.inPackage(this.rootPackage, name);
+    if (root) return root;
+    for (const pkg of this.internalPackages) {
+      const m = this.inPackage(pkg, name);
+      if (m) return m;
+    }
+    return undefined;
+  }
+
+  /** Macros of one package, for `dbt_utils.x` namespaces. */
+  macrosOf(pkg: string): Map<string, Macro> {
+    return this.byPackage.get(pkg) ?? new Map();
+  }
+
+  all(): Macro[] {
+    return [...this.byPackage.values()].flatMap((m) => [...m.values()]);
+  }
+}

@@ -1,0 +1,98 @@
+import { TsdbtError } from '../errors/tsdbt-error.js';
+import type { JinjaCallable, JinjaEnvironment, RenderContext } from '../jinja/index.js';
+import type { Macro } from '../manifest/types.js';
+import { INTERNAL_PACKAGE, type MacroRegistry } from './macro-registry.js';
+
+export interface DispatchConfig {
+  /** `dispatch:` from the root dbt_project.yml: namespace → packages to search, in order. */
+  searchOrder: Record<string, string[]>;
+  /** The adapter's type and its parents, most specific first, e.g. ['duckdb']. */
+  adapterChain: string[];
+}
+
+/**
+ * Resolves names in a render context to bound macros, lazily: a template
+ * that calls `star()` binds just that macro, once per render context.
+ * Unqualified names follow dbt's lookup (local package, root, internal);
+ * package names resolve to namespaces (`dbt_utils.star`).
+ */
+export class MacroResolver {
+  private readonly bound = new Map<string, JinjaCallable>();
+  private readonly namespaces = new Map<string, Record<string, unknown>>();
+
+  constructor(
+    private readonly env: JinjaEnvironment,
+    private readonly registry: MacroRegistry,
+    private readonly dispatchConfig: DispatchConfig,
+    /** The package of the node (or macro) being rendered. */
+    private readonly localPackage: string,
+    private readonly context: () => RenderContext,
+  ) {}
+
+  /** The RenderContext.resolve hook. */
+  resolve = (name: string): unknown => {
+    const macro = this.registry.find(name, this.localPackage);
+    if (macro) return this.bind(macro);
+    if (name === INTERNAL_PACKAGE || this.registry.hasPackage(name)) return this.namespace(name);
+    return undefined;
+  };
+
+  bind(macro: Macro): JinjaCallable {
+    let fn = this.bound.get(macro.unique_id);
+    if (!fn) {
+      const { path, source } = this.registry.fileOf(macro);
+      fn = this.env.bindMacro(path, source, macro.name, this.context());
+      this.bound.set(macro.unique_id, fn);
+    }
+    return fn;
+  }
+
+  private namespace(pkg: string): Record<string, unknown> {
+    let ns = this.namespaces.get(pkg);
+    if (ns) return ns;
+    const packages = pkg === INTERNAL_PACKAGE ? [...this.registry.internalPackages] : [pkg];
+    ns = new Proxy({} as Record<string, unknown>, {
+      get: (_t, prop) => {
+        if (typeof prop !== 'string') return undefined;
+        for (const p of packages) {
+          const m = this.registry.inPackage(p, prop);
+          if (m) return this.bind(m);
+        }
+        return undefined;
+      },
+      has: (_t, prop) => typeof prop === 'string' && packages.some((p) => this.registry.inPackage(p, prop) !== undefined),
+    });
+    this.namespaces.set(pkg, ns);
+    return ns;
+  }
+
+  /** `adapter.dispatch(name, macro_namespace)`: the first `<adapter>__name`, then `default__name`, in the search packages. */
+  dispatch(name: string, namespace?: string | null): JinjaCallable {
+    const prefixes = [...this.dispatchConfig.adapterChain, 'default'];
+    const searched: string[] = [];
+    const packages: (string | null)[] = namespace ? (this.dispatchConfig.searchOrder[namespace] ?? [namespace]) : [null];
+    for (const pkg of packages) {
+      for (const prefix of prefixes) {
+        const candidate = `${prefix}__${name}`;
+        const macro = pkg === null ? this.registry.find(candidate, this.localPackage) : this.findIn(pkg, candidate);
+        searched.push(pkg === null ? candidate : `${pkg}.${candidate}`);
+        if (macro) return this.bind(macro);
+      }
+    }
+    // dbt also accepts a macro named exactly `name` in the namespace when no prefixed one exists.
+    throw new TsdbtError('MACRO_NOT_FOUND', `In dispatch: No macro named '${name}' found within namespace: '${namespace ?? this.registry.rootPackage}'`, {
+      hint: `Searched for: ${searched.map((s) => `'${s}'`).join(', ')}. Define one of them, or check the package is installed (tsdbt deps).`,
+    });
+  }
+
+  private findIn(pkg: string, name: string): Macro | undefined {
+    if (pkg === INTERNAL_PACKAGE) {
+      for (const p of this.registry.internalPackages) {
+        const m = this.registry.inPackage(p, name);
+        if (m) return m;
+      }
+      return undefined;
+    }
+    return this.registry.inPackage(pkg, name);
+  }
+}

@@ -1,0 +1,135 @@
+import { pyFunction } from '../jinja/index.js';
+import type { RefCall } from '../manifest/types.js';
+import type { ConfigLayer } from '../project/config-merge.js';
+
+/** What rendering a node at parse time records. */
+export interface ParseCapture {
+  refs: RefCall[];
+  sources: [string, string][];
+  /** config() calls, in order. */
+  configCalls: ConfigLayer[];
+  docs: string[];
+}
+
+export function newCapture(): ParseCapture {
+  return { refs: [], sources: [], configCalls: [], docs: [] };
+}
+
+export interface RelationFactory {
+  (spec: { database?: string | null; schema?: string | null; identifier?: string | null; type?: string | null }): unknown;
+}
+
+/** Read a ref() call's arguments: ref('m'), ref('pkg', 'm'), ref('m', v=2), ref('m', version=2). */
+export function refCallOf(args: unknown[], kwargs: Record<string, unknown>): RefCall {
+  const version = (kwargs.v ?? kwargs.version ?? null) as string | number | null;
+  if (args.length >= 2) return { package: String(args[0]), name: String(args[1]), version };
+  return { name: String(args[0]), package: null, version };
+}
+
+/**
+ * The config object templates see: callable (`config(materialized='table')`)
+ * with `.get(key, default)` and `.require(key)`.
+ */
+export function configObject(
+  onSet: (layer: ConfigLayer) => void,
+  get: (key: string) => unknown,
+  onRequireMissing: (key: string) => never,
+): unknown {
+  const fn = pyFunction((args, kwargs) => {
+    const layer: ConfigLayer = {};
+    for (const a of args) if (a && typeof a === 'object') Object.assign(layer, a as object);
+    Object.assign(layer, kwargs);
+    onSet(layer);
+    return '';
+  }) as unknown as Record<string, unknown>;
+  fn.get = pyFunction((args, kwargs) => {
+    const v = get(String(args[0]));
+    return v === undefined ? (args.length > 1 ? args[1] : (kwargs.default ?? null)) : v;
+  });
+  fn.require = pyFunction((args) => {
+    const v = get(String(args[0]));
+    return v === undefined ? onRequireMissing(String(args[0])) : v;
+  });
+  fn.has = pyFunction((args) => get(String(args[0])) !== undefined);
+  return fn;
+}
+
+/**
+ * The parse-phase context (dbt's parse provider): `execute` is false, ref and
+ * source record dependencies and return a placeholder relation, config
+ * records, adapter calls return stand-ins, run_query returns none.
+ */
+export function parseContext(
+  base: Record<string, unknown>,
+  capture: ParseCapture,
+  input: {
+    relation: RelationFactory;
+    thisRelation: unknown;
+    dispatch: (name: string, namespace?: string | null) => unknown;
+    quote: (identifier: string) => string;
+    adapterType: string;
+    model: Record<string, unknown>;
+    currentConfig: () => ConfigLayer;
+  },
+): Record<string, unknown> {
+  const adapter = {
+    dispatch: pyFunction((args, kwargs) => input.dispatch(String(args[0]), (args[1] ?? kwargs.macro_namespace ?? null) as string | null)),
+    get_relation: pyFunction(() => null),
+    load_relation: pyFunction(() => null),
+    get_columns_in_relation: pyFunction(() => []),
+    list_relations_without_caching: pyFunction(() => []),
+    get_missing_columns: pyFunction(() => []),
+    check_schema_exists: pyFunction(() => false),
+    already_exists: pyFunction(() => false),
+    quote: pyFunction(([s]) => input.quote(String(s))),
+    quote_as_configured: pyFunction(([s]) => String(s)),
+    quote_seed_column: pyFunction(([s]) => input.quote(String(s))),
+    type: pyFunction(() => input.adapterType),
+    get_relation_type: pyFunction(() => null),
+    drop_relation: pyFunction(() => ''),
+    rename_relation: pyFunction(() => ''),
+    create_schema: pyFunction(() => ''),
+    drop_schema: pyFunction(() => ''),
+    expand_target_column_types: pyFunction(() => ''),
+    Relation: { create: pyFunction((_a, kw) => input.relation(kw as Record<string, string>)) },
+    Column: { create: pyFunction((args) => ({ name: args[0], dtype: args[1], data_type: args[1] })) },
+  };
+  return {
+    ...base,
+    execute: false,
+    ref: pyFunction((args, kwargs) => {
+      const call = refCallOf(args, kwargs);
+      capture.refs.push(call);
+      return input.relation({ identifier: call.name });
+    }),
+    source: pyFunction(([s, t]) => {
+      capture.sources.push([String(s), String(t)]);
+      return input.relation({ schema: String(s), identifier: String(t) });
+    }),
+    config: configObject(
+      (layer) => capture.configCalls.push(layer),
+      (key) => input.currentConfig()[key],
+      () => null as never,
+    ),
+    doc: pyFunction(([a, b]) => {
+      capture.docs.push(b === undefined ? String(a) : `${String(a)}.${String(b)}`);
+      return '';
+    }),
+    this: input.thisRelation,
+    model: input.model,
+    graph: { nodes: {}, sources: {}, exposures: {}, macros: {} },
+    is_incremental: pyFunction(() => false),
+    should_full_refresh: pyFunction(() => false),
+    run_query: pyFunction(() => null),
+    load_result: pyFunction(() => null),
+    store_result: pyFunction(() => ''),
+    store_raw_result: pyFunction(() => ''),
+    adapter,
+    api: { Relation: adapter.Relation, Column: adapter.Column },
+    selected_resources: [],
+    sql: '',
+    compiled_code: '',
+    pre_hooks: [],
+    post_hooks: [],
+  };
+}

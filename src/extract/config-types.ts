@@ -1,0 +1,166 @@
+/**
+ * The shape of a project's `extract.yml`, after validation and defaults.
+ *
+ * Property names follow the YAML keys (snake_case) so an error can name the
+ * key exactly as the user wrote it. `loadExtractConfig` fills in every
+ * default, so the runner never has to guess.
+ */
+
+/** A value taken from an environment variable, a literal, or an env var with a literal fallback. */
+export interface ValueRef {
+  env_var?: string;
+  value?: string;
+  default?: string;
+}
+
+export type AuthConfig =
+  | { type: 'basic'; username: ValueRef; password?: ValueRef }
+  | { type: 'bearer'; token: ValueRef };
+
+export interface RetryConfig {
+  /** Total tries for one request, the first included. */
+  max_attempts: number;
+  /** First backoff delay; doubles each try, with up to 50% jitter. */
+  base_delay_ms: number;
+  max_delay_ms: number;
+  /** Longest `Retry-After` the client agrees to wait (seconds); longer is an error. */
+  max_retry_after_s: number;
+}
+
+export interface SourceDefaults {
+  headers: Record<string, string>;
+  timeout_ms: number;
+  concurrency: number;
+  /** Client-side token bucket, requests per minute; null = off. */
+  rate_limit: number | null;
+  retry: RetryConfig;
+  column_naming: ColumnNaming;
+  /** Raw schema in the target warehouse. */
+  schema: string;
+}
+
+export interface SourceConfig {
+  name: string;
+  base_url?: string;
+  /** Environment variable that overrides base_url (TSDBT_EXTRACT_URL always does). */
+  base_url_env?: string;
+  auth?: AuthConfig;
+  defaults: SourceDefaults;
+}
+
+export type ColumnNaming = 'snake_case' | 'as_is';
+
+/** Page numbers: stop on total (at total_path), on a has-next flag, or on an empty/short page. */
+export interface PageNumberPagination {
+  type: 'page_number';
+  page_param: string;
+  start: number;
+  page_size_param?: string;
+  page_size?: number;
+  /** JSON path to the total record count (e.g. `totalCount`, `pagination.total`). */
+  total_path?: string;
+  /** JSON path to a boolean saying whether another page exists. */
+  has_next_path?: string;
+  /** Safety stop against a server that never ends. */
+  max_pages: number;
+}
+
+/**
+ * Date windows over [start, end] (inclusive days). Each window is asked with
+ * one request; when a window's total overflows one page it is halved (if
+ * `bisect`) down to one day, then split by `split.param`'s values, and only
+ * then paged through.
+ */
+export interface DateWindowPagination {
+  type: 'date_window';
+  start_param: string;
+  end_param: string;
+  /** `YYYY-MM-DD`, `<n>d` (days before today) or `today`. */
+  start: string;
+  end: string;
+  step: 'day' | 'week' | 'month' | 'range';
+  bisect: boolean;
+  split?: { param: string; values: string[] };
+  /** Split by the values before halving windows (each value's windows are then halved on their own). */
+  split_first: boolean;
+  page_param: string;
+  page_size_param: string;
+  page_size: number;
+  total_path: string;
+  max_pages: number;
+}
+
+export interface NoPagination {
+  type: 'none';
+}
+
+export type PaginationConfig = PageNumberPagination | DateWindowPagination | NoPagination;
+
+export interface ParentConfig {
+  stream: string;
+  /** Child column name → parent field copied onto every child row. */
+  fields: Record<string, string>;
+}
+
+/** Look up another stream's row by key and copy fields from it (e.g. a review's PR). */
+export interface JoinConfig {
+  stream: string;
+  /** This stream's field → the other stream's field. */
+  on: Record<string, string>;
+  /** New field name → the other stream's field. */
+  fields: Record<string, string>;
+  on_missing: 'error' | 'null';
+}
+
+export interface IncrementalConfig {
+  /** Record field holding the cursor (API name, e.g. `commitTs`). */
+  cursor_field: string;
+  /** Request parameter that receives the cursor (not needed for date_window, which moves its start). */
+  param?: string;
+  /** How the cursor is sent: its day (`date`) or the full value (`datetime`). */
+  format: 'date' | 'datetime';
+}
+
+export interface TotalsConfig {
+  on_mismatch: 'error' | 'warn';
+  /** Sum of a field over another stream's rows (e.g. repos.total_pull_requests_count). */
+  from_stream?: { stream: string; field: string };
+  /** One extra request whose answer holds the expected total. */
+  request?: { path: string; params: Record<string, string>; total_path: string };
+}
+
+export interface StreamConfig {
+  name: string;
+  path: string;
+  params: Record<string, string>;
+  headers: Record<string, string>;
+  /** JSON path of the record list in a page; `$` for a root array. */
+  records: string;
+  pagination: PaginationConfig;
+  parent?: ParentConfig;
+  join?: JoinConfig;
+  primary_key: string[];
+  column_naming: ColumnNaming;
+  incremental?: IncrementalConfig;
+  totals?: TotalsConfig;
+  /** Absolute path of the JSON Schema file, when configured. */
+  schema?: string;
+  /** The schema path as written in extract.yml (for messages). */
+  schema_ref?: string;
+  on_schema_violation: 'fail' | 'quarantine';
+  table: string;
+  /** Column → DuckDB type; when absent, types are inferred. */
+  columns?: Record<string, string>;
+  /** Helper streams (e.g. team members feeding a fan-out) can skip landing. */
+  land: boolean;
+  /** 1-based line of the stream in extract.yml. */
+  line?: number;
+}
+
+export interface ExtractConfig {
+  /** Absolute path of extract.yml. */
+  file: string;
+  projectDir: string;
+  source: SourceConfig;
+  streams: StreamConfig[];
+}

@@ -1,0 +1,156 @@
+import { TsdbtError } from '../errors/tsdbt-error.js';
+import type { DateWindowPagination } from './config-types.js';
+import { readTotal, selectRecords, type FetchJson, type PageSink, type PartitionResult, type SourcedRecord } from './paginate.js';
+
+const DAY = 86_400_000;
+
+/**
+ * Resolve `YYYY-MM-DD`, an RFC 3339 timestamp (its UTC day), `today`, or
+ * `<n>d` (n days before today) to a UTC day number (days since 1970-01-01).
+ */
+export function resolveDay(spec: string, now: Date = new Date()): number {
+  const today = Math.floor(now.getTime() / DAY);
+  if (spec === 'today' || spec === 'now') return today;
+  const rel = /^(\d+)d$/.exec(spec);
+  if (rel) return today - Number(rel[1]);
+  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(spec) ? `${spec}T00:00:00Z` : spec);
+  if (Number.isNaN(t)) {
+    throw new TsdbtError('EXTRACT_CONFIG', `Cannot read the date '${spec}'`, {
+      hint: "Write a date as YYYY-MM-DD, 'today', or '<n>d' for n days ago.",
+    });
+  }
+  return Math.floor(t / DAY);
+}
+
+export function formatDay(day: number): string {
+  return new Date(day * DAY).toISOString().slice(0, 10);
+}
+
+/** Inclusive [from, to] day windows covering [start, end], `step` at a time. */
+export function makeWindows(start: number, end: number, step: DateWindowPagination['step']): [number, number][] {
+  if (end < start) return [];
+  if (step === 'range') return [[start, end]];
+  const out: [number, number][] = [];
+  for (let from = start; from <= end; ) {
+    let to: number;
+    if (step === 'day') to = from;
+    else if (step === 'week') to = from + 6;
+    else {
+      const d = new Date(from * DAY);
+      to = Math.floor(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) / DAY) - 1;
+    }
+    to = Math.min(to, end);
+    out.push([from, to]);
+    from = to + 1;
+  }
+  return out;
+}
+
+/**
+ * Fetch every record of [startDay, endDay] with as few requests as the data
+ * allows. A window whose total fits one page costs one request. An
+ * overflowing window is halved (with `bisect`) until it is one day, then
+ * split by `split.param`'s values (with `split_first`, split before halving:
+ * fewer requests when one value dominates dense data), and only then paged — paging is last
+ * because some APIs order results stably only within a narrow filter.
+ * The result's total is the sum of the top-level windows' totals.
+ */
+export async function fetchDateWindows(
+  fetch: FetchJson,
+  path: string,
+  params: Record<string, string>,
+  selector: string,
+  p: DateWindowPagination,
+  startDay: number,
+  endDay: number,
+  sink: PageSink,
+): Promise<PartitionResult> {
+  const windows = makeWindows(startDay, endDay, p.step);
+  const parts = await Promise.all(windows.map(([from, to]) => fetchWindow(fetch, path, params, selector, p, sink, from, to, undefined)));
+  return {
+    records: parts.flatMap((x) => x.records),
+    total: parts.reduce((n, x) => n + (x.total ?? 0), 0),
+  };
+}
+
+async function fetchWindow(
+  fetch: FetchJson,
+  path: string,
+  params: Record<string, string>,
+  selector: string,
+  p: DateWindowPagination,
+  sink: PageSink,
+  from: number,
+  to: number,
+  splitValue: string | undefined,
+  known?: number,
+): Promise<PartitionResult> {
+  const base: Record<string, string> = { ...params, [p.start_param]: formatDay(from), [p.end_param]: formatDay(to) };
+  if (splitValue !== undefined && p.split) base[p.split.param] = splitValue;
+  const bisectable = p.bisect && from < to;
+  // A window whose total is already known needs no request when empty, nor when it must be split anyway.
+  if (known === 0) return { records: [], total: 0 };
+  if (known !== undefined && known < 0) known = undefined;
+  let records: SourcedRecord[] = [];
+  let total: number;
+  if (known !== undefined && known > p.page_size && bisectable) total = known;
+  else {
+    const first = await fetch(path, { ...base, [p.page_param]: '1', [p.page_size_param]: String(p.page_size) });
+    records = selectRecords(first.body, selector, first.url, sink);
+    total = readTotal(first.body, p.total_path, first.url, sink);
+    sink.onPage(records.length);
+    if (total <= records.length) return { records, total };
+  }
+
+  if (p.split && splitValue === undefined && (p.split_first || !bisectable)) return splitWindow(fetch, path, params, selector, p, sink, from, to, total);
+  if (bisectable) {
+    // Ask for the later half first (recent data is the dense end when start lies far back); the
+    // earlier half's total is then known, so an empty earlier half costs nothing.
+    const mid = from + Math.floor((to - from) / 2);
+    const later = await fetchWindow(fetch, path, params, selector, p, sink, mid + 1, to, splitValue);
+    const earlier = await fetchWindow(fetch, path, params, selector, p, sink, from, mid, splitValue, total - (later.total ?? 0));
+    return { records: [...earlier.records, ...later.records], total };
+  }
+  // Narrowest filter reached: page through the rest.
+  const pages = Math.ceil(total / p.page_size);
+  if (pages > p.max_pages) {
+    throw new TsdbtError('EXTRACT_HTTP', `stream '${sink.stream}': one window needs ${pages} pages, more than max_pages ${p.max_pages}`, {
+      file: sink.file,
+      line: sink.line,
+    });
+  }
+  const rest = await Promise.all(
+    Array.from({ length: pages - 1 }, async (_, i): Promise<SourcedRecord[]> => {
+      const page = await fetch(path, { ...base, [p.page_param]: String(i + 2), [p.page_size_param]: String(p.page_size) });
+      const got = selectRecords(page.body, selector, page.url, sink);
+      sink.onPage(got.length);
+      return got;
+    }),
+  );
+  return { records: [...records, ...rest.flat()], total };
+}
+
+/** Split an overflowing window by the split param's values; their totals must add up to the window's. */
+async function splitWindow(
+  fetch: FetchJson,
+  path: string,
+  params: Record<string, string>,
+  selector: string,
+  p: DateWindowPagination,
+  sink: PageSink,
+  from: number,
+  to: number,
+  total: number,
+): Promise<PartitionResult> {
+  const split = p.split!;
+  const parts = await Promise.all(split.values.map((v) => fetchWindow(fetch, path, params, selector, p, sink, from, to, v)));
+  const covered = parts.reduce((n, x) => n + (x.total ?? 0), 0);
+  if (covered !== total) {
+    throw new TsdbtError(
+      'EXTRACT_COUNT',
+      `stream '${sink.stream}': ${formatDay(from)}..${formatDay(to)} holds ${total} records but splitting by ${split.param} (${split.values.join(', ')}) found ${covered}`,
+      { file: sink.file, line: sink.line, hint: `Some records have a ${split.param} not listed in split.values; add it.` },
+    );
+  }
+  return { records: parts.flatMap((x) => x.records), total };
+}

@@ -1,0 +1,125 @@
+import { TsdbtError } from '../errors/tsdbt-error.js';
+import type { NoPagination, PageNumberPagination } from './config-types.js';
+import { getPath } from './json-path.js';
+
+/** One record and where it came from, so a bad record can be pointed at. */
+export interface SourcedRecord {
+  record: Record<string, unknown>;
+  url: string;
+  /** 0-based position in its page. */
+  index: number;
+}
+
+/** What a partition (one parent record, one date window) yielded. */
+export interface PartitionResult {
+  records: SourcedRecord[];
+  /** The API's own total for this partition, when it reports one. */
+  total?: number;
+}
+
+/** Fetch one page of JSON: the runner binds the HTTP client and the stream's context. */
+export type FetchJson = (path: string, params: Record<string, string>) => Promise<{ body: unknown; url: string }>;
+
+export interface PageSink {
+  /** Called after every page (progress). */
+  onPage(records: number): void;
+  stream: string;
+  file?: string;
+  line?: number;
+}
+
+/** The record list of one page at `selector` (`$` = the body itself); anything but a list of objects is an error. */
+export function selectRecords(body: unknown, selector: string, url: string, sink: PageSink): SourcedRecord[] {
+  const list = getPath(body, selector);
+  if (!Array.isArray(list)) {
+    const found = list === undefined ? 'nothing' : Array.isArray(body) ? 'a list' : describe(list);
+    const keys = body !== null && typeof body === 'object' && !Array.isArray(body) ? Object.keys(body).join(', ') : '';
+    throw new TsdbtError(
+      'EXTRACT_VALIDATION',
+      `stream '${sink.stream}': expected a list of records at '${selector}' in the answer of GET ${url}, found ${found}`,
+      {
+        file: sink.file,
+        line: sink.line,
+        hint: `Set the stream's \`records:\` to the JSON path of the list${keys ? ` (the answer has keys: ${keys})` : ''}; use '$' when the answer is the list itself.`,
+      },
+    );
+  }
+  return list.map((record, index) => {
+    if (record === null || typeof record !== 'object' || Array.isArray(record)) {
+      throw new TsdbtError('EXTRACT_VALIDATION', `stream '${sink.stream}': record #${index + 1} in GET ${url} is ${describe(record)}, not an object`, {
+        file: sink.file,
+        line: sink.line,
+      });
+    }
+    return { record: record as Record<string, unknown>, url, index };
+  });
+}
+
+/** The API's total at `path`, which must be a non-negative integer. */
+export function readTotal(body: unknown, path: string, url: string, sink: PageSink): number {
+  const t = getPath(body, path);
+  if (typeof t !== 'number' || !Number.isInteger(t) || t < 0) {
+    throw new TsdbtError('EXTRACT_VALIDATION', `stream '${sink.stream}': expected a total count at '${path}' in the answer of GET ${url}, found ${describe(t)}`, {
+      file: sink.file,
+      line: sink.line,
+      hint: 'Fix `total_path` in the stream\'s pagination.',
+    });
+  }
+  return t;
+}
+
+/** A single request, no paging. */
+export async function fetchUnpaged(fetch: FetchJson, path: string, params: Record<string, string>, selector: string, sink: PageSink, _p?: NoPagination): Promise<PartitionResult> {
+  const { body, url } = await fetch(path, params);
+  const records = selectRecords(body, selector, url, sink);
+  sink.onPage(records.length);
+  return { records };
+}
+
+/**
+ * Page numbers from `start`. Stops on an empty page; otherwise on the
+ * has-next flag when configured, else when the total is reached, else on a
+ * page shorter than page_size.
+ */
+export async function fetchPageNumbers(
+  fetch: FetchJson,
+  path: string,
+  params: Record<string, string>,
+  selector: string,
+  p: PageNumberPagination,
+  sink: PageSink,
+): Promise<PartitionResult> {
+  const records: SourcedRecord[] = [];
+  let total: number | undefined;
+  for (let page = p.start, n = 1; ; page += 1, n += 1) {
+    if (n > p.max_pages) {
+      throw new TsdbtError('EXTRACT_HTTP', `stream '${sink.stream}': still paging after ${p.max_pages} pages of ${path}`, {
+        file: sink.file,
+        line: sink.line,
+        hint: 'The server never signals the last page: set total_path / has_next_path, or raise max_pages.',
+      });
+    }
+    const q = { ...params, [p.page_param]: String(page) };
+    if (p.page_size_param && p.page_size) q[p.page_size_param] = String(p.page_size);
+    const { body, url } = await fetch(path, q);
+    const got = selectRecords(body, selector, url, sink);
+    if (p.total_path) total = readTotal(body, p.total_path, url, sink);
+    records.push(...got);
+    sink.onPage(got.length);
+    if (got.length === 0) break;
+    if (p.has_next_path) {
+      if (!getPath(body, p.has_next_path)) break;
+    } else if (total !== undefined) {
+      if (records.length >= total || (p.page_size !== undefined && n * p.page_size >= total)) break;
+    } else if (p.page_size !== undefined && got.length < p.page_size) break;
+  }
+  return { records, total };
+}
+
+export function describe(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return `an object with keys ${Object.keys(v).slice(0, 8).join(', ')}`;
+  return `${typeof v} ${JSON.stringify(v)}`;
+}

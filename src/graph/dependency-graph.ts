@@ -1,0 +1,198 @@
+import { Graph } from '@dagrejs/graphlib';
+import { TsdbtError } from '../errors/tsdbt-error.js';
+import type { CompiledNode, Exposure, GraphMember, Manifest, SourceTable } from '../manifest/types.js';
+import { assertAcyclic } from './find-cycle.js';
+
+type GraphlibGraph = InstanceType<typeof Graph>;
+
+/**
+ * The project's DAG: one vertex per enabled node (models, seeds, snapshots,
+ * tests, analyses, operations), unit test, source and exposure, and an edge
+ * `parent -> child` for every entry of the child's `depends_on.nodes`.
+ * Tests hang off what they test; a relationships test has both models as
+ * parents.
+ *
+ * The vertices and edges live in a graphlib `Graph` (exposed as `graph` for
+ * callers that want its algorithms); parent/child lists are also kept as
+ * plain arrays because selection walks them thousands of times.
+ */
+export class DependencyGraph {
+  readonly graph: GraphlibGraph;
+  /** The root project's name (`package:this`, fqn of the root package). */
+  readonly projectName: string;
+  private readonly members = new Map<string, GraphMember>();
+  private readonly parentLists = new Map<string, string[]>();
+  private readonly childLists = new Map<string, string[]>();
+  private order: string[] | undefined;
+
+  constructor(projectName: string) {
+    this.graph = new Graph({ directed: true, multigraph: false, compound: false });
+    this.projectName = projectName;
+  }
+
+  /** Add a vertex (idempotent). Used by `buildGraph`; exposed for hand-built graphs in tests and tools. */
+  addMember(member: GraphMember): void {
+    if (this.members.has(member.unique_id)) return;
+    this.members.set(member.unique_id, member);
+    this.graph.setNode(member.unique_id);
+    this.parentLists.set(member.unique_id, []);
+    this.childLists.set(member.unique_id, []);
+    this.order = undefined;
+  }
+
+  /** Add the edge `parent -> child` (both must exist; duplicates are ignored). */
+  addEdge(parent: string, child: string): void {
+    if (this.graph.hasEdge(parent, child)) return;
+    this.graph.setEdge(parent, child);
+    this.childLists.get(parent)!.push(child);
+    this.parentLists.get(child)!.push(parent);
+    this.order = undefined;
+  }
+
+  has(id: string): boolean {
+    return this.members.has(id);
+  }
+
+  /** The manifest entry behind a vertex. */
+  member(id: string): GraphMember | undefined {
+    return this.members.get(id);
+  }
+
+  /** Every vertex id, in insertion (manifest) order. */
+  nodeIds(): string[] {
+    return [...this.members.keys()];
+  }
+
+  get size(): number {
+    return this.members.size;
+  }
+
+  /** Direct parents (what `id` depends on). */
+  parents(id: string): readonly string[] {
+    return this.parentLists.get(id) ?? [];
+  }
+
+  /** Direct children (what depends on `id`). */
+  children(id: string): readonly string[] {
+    return this.childLists.get(id) ?? [];
+  }
+
+  /** Everything upstream of `id`, at most `depth` hops away when given (1 = direct parents). Excludes `id`. */
+  ancestors(id: string, depth?: number): Set<string> {
+    return this.walk([id], this.parentLists, depth, false);
+  }
+
+  /** Everything downstream of `id`, at most `depth` hops away when given. Excludes `id`. */
+  descendants(id: string, depth?: number): Set<string> {
+    return this.walk([id], this.childLists, depth, false);
+  }
+
+  /** Ancestors of any of `ids` (within `depth`), excluding the starting ids unless reachable from another. */
+  selectParents(ids: Iterable<string>, depth?: number): Set<string> {
+    return this.walk(ids, this.parentLists, depth, false);
+  }
+
+  /** Descendants of any of `ids` (within `depth`). */
+  selectChildren(ids: Iterable<string>, depth?: number): Set<string> {
+    return this.walk(ids, this.childLists, depth, false);
+  }
+
+  /** Every vertex before all of its children; ties keep manifest order. Cached until the graph changes. */
+  topologicalOrder(): string[] {
+    if (this.order === undefined) this.order = this.computeOrder();
+    return [...this.order];
+  }
+
+  /** Breadth-first walk over `edges` from all `starts` at once, bounded by `depth` hops. */
+  private walk(
+    starts: Iterable<string>,
+    edges: Map<string, string[]>,
+    depth: number | undefined,
+    includeStarts: boolean,
+  ): Set<string> {
+    const seen = new Set<string>();
+    let frontier: string[] = [];
+    const startSet = new Set<string>();
+    for (const s of starts) {
+      if (!this.members.has(s)) continue;
+      startSet.add(s);
+      frontier.push(s);
+    }
+    const visited = new Set<string>(startSet);
+    let level = 0;
+    while (frontier.length > 0 && (depth === undefined || level < depth)) {
+      const next: string[] = [];
+      for (const v of frontier) {
+        for (const w of edges.get(v)!) {
+          seen.add(w);
+          if (!visited.has(w)) {
+            visited.add(w);
+            next.push(w);
+          }
+        }
+      }
+      frontier = next;
+      level += 1;
+    }
+    if (includeStarts) for (const s of startSet) seen.add(s);
+    return seen;
+  }
+
+  private computeOrder(): string[] {
+    const indegree = new Map<string, number>();
+    for (const [id, parents] of this.parentLists) indegree.set(id, parents.length);
+    const out: string[] = [];
+    for (const [id, d] of indegree) if (d === 0) out.push(id);
+    for (let i = 0; i < out.length; i += 1) {
+      for (const child of this.childLists.get(out[i]!)!) {
+        const d = indegree.get(child)! - 1;
+        indegree.set(child, d);
+        if (d === 0) out.push(child);
+      }
+    }
+    if (out.length !== this.members.size) assertAcyclic(this);
+    return out;
+  }
+}
+
+/**
+ * Build the DAG from a manifest and check it has no cycle.
+ *
+ * Throws TsdbtError 'CYCLE' naming the whole cycle and the ref behind each
+ * edge, or 'REF_NOT_FOUND' when a `depends_on.nodes` entry names nothing in
+ * the manifest (a parse bug or a disabled parent).
+ */
+export function buildGraph(manifest: Manifest): DependencyGraph {
+  const g = new DependencyGraph(manifest.metadata.project_name);
+  const withDeps: (CompiledNode | Exposure)[] = [];
+  const add = (member: GraphMember): void => {
+    if (member.unique_id === undefined) return;
+    const config = (member as { config?: { enabled?: boolean } }).config;
+    if (config?.enabled === false) return;
+    g.addMember(member);
+    if (member.resource_type !== 'source') withDeps.push(member as CompiledNode | Exposure);
+  };
+  for (const node of Object.values(manifest.nodes)) add(node);
+  for (const node of Object.values(manifest.unit_tests ?? {})) add(node);
+  for (const source of Object.values(manifest.sources) as SourceTable[]) add(source);
+  for (const exposure of Object.values(manifest.exposures)) add(exposure);
+
+  for (const child of withDeps) {
+    for (const parent of child.depends_on?.nodes ?? []) {
+      if (!g.has(parent)) {
+        throw new TsdbtError(
+          'REF_NOT_FOUND',
+          `${child.resource_type} '${child.name}' depends on '${parent}', which is not an enabled node in the manifest.`,
+          {
+            file: child.original_file_path,
+            hint: 'Enable that node, or remove the ref()/source() that points to it.',
+          },
+        );
+      }
+      g.addEdge(parent, child.unique_id);
+    }
+  }
+  // Computing the order runs the cycle check once, up front.
+  g.topologicalOrder();
+  return g;
+}

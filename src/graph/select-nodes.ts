@@ -1,0 +1,194 @@
+import { TsdbtError } from '../errors/tsdbt-error.js';
+import type { Manifest } from '../manifest/types.js';
+import type { DependencyGraph } from './dependency-graph.js';
+import { parseSelection, RESOURCE_TYPES } from './parse-selection.js';
+import { searchMethod } from './selector-methods.js';
+import type { SelectorDefinition } from './selectors-yaml.js';
+import type { IndirectSelection, SelectionCriterion, SelectionSpec } from './selection-spec.js';
+
+export interface SelectOptions {
+  select?: string[];
+  exclude?: string[];
+  /** Name of a selector from selectors.yml; when set, select/exclude are ignored (as dbt). */
+  selector?: string;
+  selectors?: Record<string, SelectorDefinition>;
+  /** Default 'eager'. A YAML criterion's own `indirect_selection` wins. */
+  indirectSelection?: IndirectSelection;
+  /** `--resource-type`: keep only these (intersected with defaultResourceTypes when both are set). */
+  resourceTypes?: string[];
+  /** The command's resource types (run: model; test: test, unit_test; build: ...). Undefined = all. */
+  defaultResourceTypes?: string[];
+}
+
+export interface SelectionResult {
+  selected: Set<string>;
+  warnings: string[];
+}
+
+/**
+ * Evaluate a selection against the graph, as dbt's node selector does:
+ * methods, then graph operators, then tests attached to selected nodes per
+ * the indirect selection mode, set operators, then the resource-type filter.
+ *
+ * With neither select nor exclude, the `default: true` YAML selector applies
+ * if there is one, else everything. Throws TsdbtError 'SELECTOR_INVALID'.
+ */
+export function selectNodes(manifest: Manifest, graph: DependencyGraph, opts: SelectOptions): SelectionResult {
+  void manifest; // the graph carries every member; the manifest stays in the signature for callers' symmetry
+  const spec = chooseSpec(opts);
+  return evaluateSelection(graph, spec, opts);
+}
+
+/** Evaluate an already-parsed spec (parse once, evaluate many times). */
+export function evaluateSelection(graph: DependencyGraph, spec: SelectionSpec, opts: SelectOptions = {}): SelectionResult {
+  const types = resourceFilter(opts);
+  const evaluator = new SelectionEvaluator(graph, opts.indirectSelection ?? 'eager');
+  const { direct } = evaluator.evaluate(spec);
+  const selected = new Set<string>();
+  for (const id of direct) {
+    if (types === undefined || types.has(graph.member(id)!.resource_type)) selected.add(id);
+  }
+  return { selected, warnings: evaluator.warnings };
+}
+
+function chooseSpec(opts: SelectOptions): SelectionSpec {
+  const selectors = opts.selectors ?? {};
+  if (opts.selector !== undefined) {
+    const def = selectors[opts.selector];
+    if (def === undefined) {
+      const known = Object.keys(selectors);
+      throw new TsdbtError('SELECTOR_INVALID', `Could not find selector named '${opts.selector}'.`, {
+        hint: known.length > 0 ? `Use one of: ${known.join(', ')}.` : 'Define it under `selectors:` in selectors.yml.',
+      });
+    }
+    return def.definition;
+  }
+  const given = (list?: string[]): boolean => (list ?? []).some((s) => s.trim() !== '');
+  if (!given(opts.select) && !given(opts.exclude)) {
+    const fallback = Object.values(selectors).find((d) => d.default);
+    if (fallback) return fallback.definition;
+  }
+  return parseSelection({ select: opts.select, exclude: opts.exclude });
+}
+
+function resourceFilter(opts: SelectOptions): Set<string> | undefined {
+  const valid = new Set<string>(RESOURCE_TYPES);
+  for (const t of opts.resourceTypes ?? []) {
+    if (t !== 'all' && !valid.has(t)) {
+      throw new TsdbtError('SELECTOR_INVALID', `Invalid resource type '${t}' in --resource-type.`, {
+        hint: `Use one of: ${[...RESOURCE_TYPES].join(', ')}, all.`,
+      });
+    }
+  }
+  const explicit = opts.resourceTypes && !opts.resourceTypes.includes('all') ? new Set(opts.resourceTypes) : undefined;
+  const command = opts.defaultResourceTypes ? new Set(opts.defaultResourceTypes) : undefined;
+  if (explicit && command) return new Set([...explicit].filter((t) => command.has(t)));
+  return explicit ?? command;
+}
+
+interface Bundle {
+  direct: Set<string>;
+  /** Tests reached but not (yet) selected: cautious/buildable may take them once more parents join. */
+  indirect: Set<string>;
+}
+
+/** dbt's select_nodes_recursively: each spec yields (direct, indirect) sets. */
+class SelectionEvaluator {
+  readonly warnings: string[] = [];
+
+  constructor(
+    private readonly graph: DependencyGraph,
+    private readonly defaultMode: IndirectSelection,
+  ) {}
+
+  evaluate(spec: SelectionSpec): Bundle {
+    if (spec.kind === 'criterion') return this.criterion(spec);
+    const bundles = spec.components.map((c) => this.evaluate(c));
+    const directSets = bundles.map((b) => b.direct);
+    const indirectSets = bundles.map((b) => union([b.direct, b.indirect]));
+    const combine = spec.kind === 'union' ? union : spec.kind === 'intersection' ? intersection : difference;
+    const indirect = combine(indirectSets);
+    const direct = this.incorporateIndirect(combine(directSets), indirect, spec.indirectSelection ?? this.defaultMode);
+    if (spec.expectExists && direct.size === 0) {
+      this.warnings.push(`The selection criterion '${spec.raw}' does not match any enabled nodes`);
+    }
+    return { direct, indirect };
+  }
+
+  private criterion(c: SelectionCriterion): Bundle {
+    const collected = searchMethod(this.graph, c);
+    const selected = new Set(collected);
+    if (c.childrensParents) {
+      const down = union([collected, this.graph.selectChildren(collected)]);
+      for (const id of union([down, this.graph.selectParents(down)])) selected.add(id);
+    }
+    if (c.parents) for (const id of this.graph.selectParents(collected, c.parentsDepth)) selected.add(id);
+    if (c.children) for (const id of this.graph.selectChildren(collected, c.childrenDepth)) selected.add(id);
+    const mode = c.indirectSelection ?? this.defaultMode;
+    if (mode === 'empty') return { direct: selected, indirect: new Set() };
+    return this.expand(selected, mode);
+  }
+
+  /**
+   * Pull in tests whose parents are selected: eager takes a test when any
+   * parent is selected; cautious only when all are; buildable also when the
+   * missing parents are upstream of the selection (or sources).
+   */
+  private expand(selected: Set<string>, mode: IndirectSelection): Bundle {
+    const direct = new Set(selected);
+    const indirect = new Set<string>();
+    const buildable = mode === 'buildable' ? this.selectedAndParents(selected) : undefined;
+    for (const parent of selected) {
+      for (const id of this.graph.children(parent)) {
+        if (direct.has(id) || indirect.has(id)) continue;
+        const member = this.graph.member(id)!;
+        if (member.resource_type !== 'test' && member.resource_type !== 'unit_test') continue;
+        const parents = this.graph.parents(id);
+        if (mode === 'eager' || parents.every((p) => selected.has(p))) direct.add(id);
+        else if (buildable && parents.every((p) => buildable.has(p))) direct.add(id);
+        else indirect.add(id);
+      }
+    }
+    return { direct, indirect };
+  }
+
+  /** After a set operation, take indirect tests whose parents have now all been selected. */
+  private incorporateIndirect(direct: Set<string>, indirect: Set<string>, mode: IndirectSelection): Set<string> {
+    if (mode !== 'cautious' && mode !== 'buildable') return direct;
+    const out = new Set(direct);
+    const pool = mode === 'buildable' ? this.selectedAndParents(direct) : direct;
+    for (const id of indirect) {
+      if (out.has(id)) continue;
+      if (this.graph.parents(id).every((p) => pool.has(p))) out.add(id);
+    }
+    return out;
+  }
+
+  private selectedAndParents(selected: Set<string>): Set<string> {
+    const out = union([selected, this.graph.selectParents(selected)]);
+    for (const id of this.graph.nodeIds()) if (this.graph.member(id)!.resource_type === 'source') out.add(id);
+    return out;
+  }
+}
+
+function union(sets: Set<string>[]): Set<string> {
+  const out = new Set<string>();
+  for (const s of sets) for (const v of s) out.add(v);
+  return out;
+}
+
+function intersection(sets: Set<string>[]): Set<string> {
+  if (sets.length === 0) return new Set();
+  const [first, ...rest] = [...sets].sort((a, b) => a.size - b.size);
+  const out = new Set<string>();
+  for (const v of first!) if (rest.every((s) => s.has(v))) out.add(v);
+  return out;
+}
+
+function difference(sets: Set<string>[]): Set<string> {
+  if (sets.length === 0) return new Set();
+  const [first, ...rest] = sets;
+  const out = new Set<string>();
+  for (const v of first!) if (!rest.some((s) => s.has(v))) out.add(v);
+  return out;
+}

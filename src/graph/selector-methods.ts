@@ -1,0 +1,201 @@
+import type { CompiledNode, Exposure, GraphMember, SourceTable } from '../manifest/types.js';
+import type { DependencyGraph } from './dependency-graph.js';
+import { fnmatch, hasWildcard, pathGlobRegExp } from './fnmatch.js';
+import type { MethodName, SelectionCriterion } from './selection-spec.js';
+
+/**
+ * The vertices a criterion's method matches directly (before graph
+ * operators), following dbt-core's selector methods: which resources each
+ * method looks at, wildcard rules and value comparison.
+ */
+export function searchMethod(graph: DependencyGraph, criterion: SelectionCriterion): Set<string> {
+  const method = resolveDefaultMethod(graph, criterion);
+  const test = MATCHERS[method](criterion.value, criterion.methodArgs, graph);
+  const out = new Set<string>();
+  for (const id of graph.nodeIds()) {
+    if (test(graph.member(id)!)) out.add(id);
+  }
+  return out;
+}
+
+type Matcher = (member: GraphMember) => boolean;
+type MatcherFactory = (value: string, args: string[], graph: DependencyGraph) => Matcher;
+
+const isSource = (m: GraphMember): m is SourceTable => m.resource_type === 'source';
+const isExposure = (m: GraphMember): m is Exposure => m.resource_type === 'exposure';
+/** Nodes in dbt's sense: everything but sources and exposures (unit tests included). */
+const isNode = (m: GraphMember): m is CompiledNode => !isSource(m) && !isExposure(m);
+
+const MATCHERS: Record<MethodName, MatcherFactory> = {
+  fqn: (value) => (m) => isNode(m) && fqnMatches(m.fqn, value, (m as CompiledNode).version != null),
+
+  tag: (value) => (m) => (m.tags ?? []).some((t) => fnmatch(t, value)),
+
+  path: (value) => {
+    const re = pathGlobRegExp(normalisePath(value));
+    return (m) => {
+      const file = normalisePath(m.original_file_path);
+      if (re.test(file) || parentDirs(file).some((d) => re.test(d))) return true;
+      const patch = (m as { patch_path?: string | null }).patch_path;
+      return typeof patch === 'string' && re.test(normalisePath(patch.replace(/^[^:]*:\/\//, '')));
+    };
+  },
+
+  file: (value) => (m) => {
+    const base = m.original_file_path.split(/[\\/]/).pop() ?? '';
+    const stem = base.includes('.') ? base.slice(0, base.lastIndexOf('.')) : base;
+    return fnmatch(base, value) || fnmatch(stem, value);
+  },
+
+  package: (value, _args, graph) => {
+    const target = value === 'this' ? graph.projectName : value;
+    return (m) => fnmatch(m.package_name, target);
+  },
+
+  config: (value, args) => {
+    // Test severity compares case-insensitively (error == ERROR), as in dbt.
+    const caseless = args.length === 1 && args[0] === 'severity';
+    return (m) => {
+      if (isExposure(m)) return false;
+      const found = descend((m as CompiledNode | SourceTable).config, args);
+      if (!found.ok) return false;
+      const v = found.value;
+      return Array.isArray(v) ? v.some((item) => configEquals(item, value, caseless)) : configEquals(v, value, caseless);
+    };
+  },
+
+  resource_type: (value) => (m) => m.resource_type === value,
+
+  source: (value) => {
+    const parts = value.split('.');
+    const [pkg, src, table] =
+      parts.length === 1 ? ['*', parts[0]!, '*'] : parts.length === 2 ? ['*', parts[0]!, parts[1]!] : [parts[0]!, parts[1]!, parts[2]!];
+    return (m) => isSource(m) && fnmatch(m.package_name, pkg) && fnmatch(m.source_name, src) && fnmatch(m.name, table);
+  },
+
+  exposure: (value) => {
+    const parts = value.split('.');
+    const [pkg, name] = parts.length === 1 ? ['*', parts[0]!] : [parts[0]!, parts[1]!];
+    return (m) => isExposure(m) && fnmatch(m.package_name, pkg) && fnmatch(m.name, name);
+  },
+
+  test_name: (value) => (m) => {
+    if (m.resource_type === 'unit_test') return fnmatch(m.name, value);
+    const meta = (m as CompiledNode).test_metadata;
+    return m.resource_type === 'test' && meta !== undefined && fnmatch(meta.name, value);
+  },
+
+  test_type: (value) => (m) => {
+    if (value === 'unit') return m.resource_type === 'unit_test';
+    if (m.resource_type !== 'test') return false;
+    const generic = (m as CompiledNode).test_metadata !== undefined;
+    if (value === 'generic' || value === 'schema') return generic;
+    if (value === 'singular') return !generic;
+    return true; // 'data': generic and singular
+  },
+
+  group: (value) => (m) => isNode(m) && m.config.group === value,
+
+  access: (value) => (m) =>
+    m.resource_type === 'model' && ((m as { access?: unknown }).access ?? (m as CompiledNode).config.access ?? 'protected') === value,
+
+  version: (value) => (m) => {
+    if (m.resource_type !== 'model') return false;
+    const { version, latest_version: latest } = m as CompiledNode;
+    if (value === 'none') return version == null;
+    if (version == null || latest == null) return false;
+    const cmp = compareVersions(version, latest);
+    return value === 'latest' ? cmp === 0 : value === 'prerelease' ? cmp > 0 : cmp < 0;
+  },
+};
+
+/**
+ * dbt's qualified-name match: the leaf name, or a dotted prefix of the fqn
+ * (with or without the package), with `*`-style wildcards matching the rest.
+ */
+export function fqnMatches(fqn: readonly string[], selector: string, versioned: boolean): boolean {
+  const flat = flatFqn(fqn);
+  return selectedBy(fqn, flat.all, selector, versioned) || selectedBy(fqn.slice(1), flat.unscoped, selector, versioned);
+}
+
+// Flattened fqns are cached per fqn array: selection matches thousands of nodes per criterion.
+const flatCache = new WeakMap<readonly string[], { all: string[]; unscoped: string[] }>();
+
+function flatFqn(fqn: readonly string[]): { all: string[]; unscoped: string[] } {
+  let hit = flatCache.get(fqn);
+  if (hit === undefined) {
+    const split = (parts: readonly string[]): string[] => parts.flatMap((segment) => segment.split('.'));
+    hit = { all: split(fqn), unscoped: split(fqn.slice(1)) };
+    flatCache.set(fqn, hit);
+  }
+  return hit;
+}
+
+function selectedBy(fqn: readonly string[], flat: readonly string[], selector: string, versioned: boolean): boolean {
+  if (fqn.length === 0) return false;
+  if (versioned) {
+    if (fqn[fqn.length - 2] === selector) return true;
+    const sel = selector.split('.');
+    if (fqn.slice(-2).join('_') === sel.slice(-2).join('_')) return true;
+  } else if (fqn[fqn.length - 1] === selector) {
+    return true;
+  }
+  // Fast path for the common bare name: only a one-part prefix can match.
+  if (!selector.includes('.') && !hasWildcard(selector)) return flat[0] === selector;
+  const sel = selector.split('.');
+  if (flat.length < sel.length) return false;
+  for (let i = 0; i < sel.length; i += 1) {
+    if (hasWildcard(sel[i]!)) return fnmatch(flat.slice(i).join('.'), sel.slice(i).join('.'));
+    if (flat[i] !== sel[i]) return false;
+  }
+  return true;
+}
+
+/**
+ * A bare value is a path when it names a directory or file of the project
+ * (dbt checks the file system; the manifest's file paths stand in for it).
+ */
+function resolveDefaultMethod(graph: DependencyGraph, c: SelectionCriterion): MethodName {
+  if (!c.defaultMethod || hasWildcard(c.value)) return c.method;
+  const value = normalisePath(c.value);
+  for (const id of graph.nodeIds()) {
+    const file = normalisePath(graph.member(id)!.original_file_path);
+    if (file === value || file.startsWith(`${value}/`)) return 'path';
+  }
+  return c.method;
+}
+
+function normalisePath(p: string): string {
+  return p.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
+}
+
+function parentDirs(file: string): string[] {
+  const parts = file.split('/');
+  const out: string[] = [];
+  for (let i = 1; i < parts.length; i += 1) out.push(parts.slice(0, i).join('/'));
+  return out;
+}
+
+function descend(root: unknown, keys: readonly string[]): { ok: true; value: unknown } | { ok: false } {
+  let value: unknown = root;
+  for (const key of keys) {
+    if (value === null || typeof value !== 'object' || !(key in value)) return { ok: false };
+    value = (value as Record<string, unknown>)[key];
+  }
+  return { ok: true, value };
+}
+
+/** Selector text vs a config value: strings exactly, booleans as true/false in any case, numbers by their text. */
+function configEquals(actual: unknown, wanted: string, caseless: boolean): boolean {
+  if (typeof actual === 'boolean') return wanted.toLowerCase() === String(actual);
+  if (typeof actual === 'number') return String(actual) === wanted;
+  if (typeof actual !== 'string') return false;
+  return caseless ? actual.toUpperCase() === wanted.toUpperCase() : actual === wanted;
+}
+
+function compareVersions(a: string | number, b: string | number): number {
+  const na = Number(a);
+  const nb = Number(b);
+  if (!Number.isNaN(na) && !Number.isNaN(nb)) return na - nb;
+  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+}

@@ -1,0 +1,170 @@
+/**
+ * Finds the top-level dbt blocks of a file (macro, test, materialization,
+ * docs, snapshot) by scanning tags only — no parsing of expressions, no
+ * rendering — because it runs on every macro file of every package.
+ */
+import { TsdbtError } from '../errors/tsdbt-error.js';
+import type { TopLevelBlock } from './types.js';
+
+const KINDS = new Set(['macro', 'test', 'materialization', 'docs', 'snapshot']);
+
+interface Tag {
+  start: number;
+  end: number;
+  /** The text between `{%[-+]?` and `[-+]?%}`, trimmed. */
+  inner: string;
+  name: string;
+}
+
+/** Yields every `{% ... %}` tag, skipping comments, raw blocks and `%}` inside string literals. */
+function* tags(src: string, file: string): Generator<Tag> {
+  let i = 0;
+  for (;;) {
+    const open = src.indexOf('{', i);
+    if (open < 0 || open + 1 >= src.length) return;
+    const c = src[open + 1];
+    if (c === '#') {
+      const close = src.indexOf('#}', open + 2);
+      if (close < 0) throw syntax(file, src, open, 'Unexpected end of template: a {# comment #} is never closed', 'Add #} to close the comment.');
+      i = close + 2;
+      continue;
+    }
+    if (c !== '%') {
+      i = open + 1;
+      continue;
+    }
+    let j = open + 2;
+    let quote = '';
+    for (; j < src.length; j++) {
+      const ch = src[j];
+      if (quote) {
+        if (ch === '\\') j++;
+        else if (ch === quote) quote = '';
+      } else if (ch === '"' || ch === "'") quote = ch;
+      else if (ch === '%' && src[j + 1] === '}') break;
+    }
+    if (j >= src.length) throw syntax(file, src, open, 'Unexpected end of template: a {% tag is never closed with %}', 'Add %} to close the tag.');
+    const inner = src.slice(open + 2, j).replace(/^[-+]/, '').replace(/-$/, '').trim();
+    const name = /^[A-Za-z_]\w*/.exec(inner)?.[0] ?? '';
+    const end = j + 2;
+    if (name === 'raw') {
+      const m = /\{%-?\s*endraw\s*-?%\}/g;
+      m.lastIndex = end;
+      const r = m.exec(src);
+      if (!r) throw syntax(file, src, open, 'Unexpected end of template: the raw block is never closed', 'Add {% endraw %}.');
+      i = r.index + r[0].length;
+      continue;
+    }
+    yield { start: open, end, inner, name };
+    i = end;
+  }
+}
+
+function lineAt(src: string, index: number): number {
+  let line = 1;
+  for (let k = src.indexOf('\n'); k >= 0 && k < index; k = src.indexOf('\n', k + 1)) line++;
+  return line;
+}
+
+function syntax(file: string, src: string, index: number, message: string, hint: string): TsdbtError {
+  return new TsdbtError('JINJA_SYNTAX', message, { file, line: lineAt(src, index), hint });
+}
+
+/** Split `a, b=1, c=[1, 2]` at top-level commas. */
+function splitTopLevel(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quote = '';
+  let cur = '';
+  for (let k = 0; k < text.length; k++) {
+    const ch = text[k]!;
+    if (quote) {
+      if (ch === '\\') {
+        cur += ch + (text[k + 1] ?? '');
+        k++;
+        continue;
+      }
+      if (ch === quote) quote = '';
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if ('([{'.includes(ch)) depth++;
+    else if (')]}'.includes(ch)) depth--;
+    else if (ch === ',' && depth === 0) {
+      parts.push(cur.trim());
+      cur = '';
+      continue;
+    }
+    cur += ch;
+  }
+  if (cur.trim()) parts.push(cur.trim());
+  return parts;
+}
+
+function parseArgs(text: string): { name: string; default?: string }[] {
+  return splitTopLevel(text).map((p) => {
+    const eq = /^([A-Za-z_]\w*)\s*=(?!=)\s*([\s\S]*)$/.exec(p);
+    return eq ? { name: eq[1]!, default: eq[2]!.trim() } : { name: p };
+  });
+}
+
+function unquote(s: string): string {
+  const m = /^(['"])(.*)\1$/s.exec(s.trim());
+  return m ? m[2]! : s.trim();
+}
+
+function describeOpening(kind: string, inner: string, file: string, src: string, at: number): Omit<TopLevelBlock, 'line' | 'body' | 'source'> {
+  const rest = inner.slice(kind.length).trim();
+  const nameMatch = /^[A-Za-z_]\w*/.exec(rest);
+  if (!nameMatch) throw syntax(file, src, at, `expected a name after {% ${kind}, got '${rest}'`, `Write it as {% ${kind} my_name${kind === 'macro' || kind === 'test' ? '(args)' : ''} %}.`);
+  const name = nameMatch[0];
+  const after = rest.slice(name.length).trim();
+  if (kind === 'macro' || kind === 'test') {
+    let args: { name: string; default?: string }[] = [];
+    if (after.startsWith('(')) {
+      const close = after.lastIndexOf(')');
+      args = parseArgs(after.slice(1, close < 0 ? after.length : close));
+    }
+    return { kind, name, macroName: kind === 'test' ? `test_${name}` : name, args };
+  }
+  if (kind === 'materialization') {
+    let adapter = 'default';
+    let languages = "['sql']";
+    for (const part of parseArgs(after.replace(/^,/, ''))) {
+      if (part.name === 'adapter' && part.default !== undefined) adapter = unquote(part.default);
+      else if (part.name === 'supported_languages' && part.default !== undefined) languages = part.default;
+    }
+    return { kind, name, macroName: `materialization_${name}_${adapter}`, adapter, args: [{ name: 'supported_languages', default: languages }] };
+  }
+  return { kind: kind as 'docs' | 'snapshot', name, args: [] };
+}
+
+export function scanBlocks(source: string, file: string): TopLevelBlock[] {
+  const out: TopLevelBlock[] = [];
+  let open: { kind: string; tag: Tag; depth: number } | null = null;
+  for (const tag of tags(source, file)) {
+    if (open) {
+      if (tag.name === open.kind) open.depth++;
+      else if (tag.name === `end${open.kind}`) {
+        open.depth--;
+        if (open.depth === 0) {
+          const head = describeOpening(open.kind, open.tag.inner, file, source, open.tag.start);
+          out.push({
+            ...head,
+            line: lineAt(source, open.tag.start),
+            body: source.slice(open.tag.end, tag.start),
+            source: source.slice(open.tag.start, tag.end),
+          });
+          open = null;
+        }
+      }
+      continue;
+    }
+    if (KINDS.has(tag.name)) open = { kind: tag.name, tag, depth: 1 };
+    else if (tag.name.startsWith('end') && KINDS.has(tag.name.slice(3))) {
+      throw syntax(file, source, tag.start, `unexpected {% ${tag.name} %}: no '${tag.name.slice(3)}' block is open`, `Remove it or add the matching {% ${tag.name.slice(3)} ... %}.`);
+    }
+  }
+  if (open) {
+    throw syntax(file, source, open.tag.start, `Unexpected end of template: the '${open.kind}' block is never closed (expected {% end${open.kind} %})`, `Add {% end${open.kind} %}.`);
+  }
+  return out;
+}

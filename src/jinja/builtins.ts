@@ -1,0 +1,105 @@
+/**
+ * Jinja2's global functions available in every template (range, dict,
+ * namespace, cycler, joiner) plus dbt's `return`. Each takes the
+ * trailing-kwargs calling convention of kwargs.ts.
+ */
+import { splitArgs } from './kwargs.js';
+import { renderError, str, typeName } from './py-ops.js';
+
+/** Thrown by `return(value)`; the enclosing macro call turns it into its result. */
+export class MacroReturn {
+  constructor(readonly value: unknown) {}
+}
+
+/** `namespace(a=1)`: the only object templates may assign attributes on (`{% set ns.a = 2 %}`). */
+export class Namespace {
+  constructor(init: Record<string, unknown>) {
+    Object.assign(this, init);
+  }
+  toString(): string {
+    return `<Namespace ${Object.entries(this).map(([k, v]) => `${k}=${str(v)}`).join(', ')}>`;
+  }
+}
+
+export class Cycler {
+  private pos = 0;
+  constructor(private readonly items: unknown[]) {}
+  get current(): unknown {
+    return this.items[this.pos];
+  }
+  next(): unknown {
+    const v = this.items[this.pos];
+    this.pos = (this.pos + 1) % this.items.length;
+    return v;
+  }
+  reset(): null {
+    this.pos = 0;
+    return null;
+  }
+}
+
+function intArg(v: unknown, what: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw renderError(`range() ${what} must be an integer, got '${typeName(v)}'`);
+  return v;
+}
+
+function range(...raw: unknown[]): number[] {
+  const { args } = splitArgs(raw);
+  let start = 0;
+  let stop: number;
+  let step = 1;
+  if (args.length === 1) stop = intArg(args[0], 'stop');
+  else {
+    start = intArg(args[0], 'start');
+    stop = intArg(args[1], 'stop');
+    if (args.length > 2) step = intArg(args[2], 'step');
+  }
+  if (step === 0) throw renderError('range() arg 3 must not be zero');
+  const out: number[] = [];
+  if (step > 0) for (let i = start; i < stop; i += step) out.push(i);
+  else for (let i = start; i > stop; i += step) out.push(i);
+  if (out.length > 100_000) throw renderError('range() is too large (more than 100000 items)');
+  return out;
+}
+
+function dict(...raw: unknown[]): Record<string, unknown> {
+  const { args, kwargs } = splitArgs(raw);
+  const out: Record<string, unknown> = {};
+  const src = args[0];
+  if (Array.isArray(src)) {
+    for (const pair of src) out[String((pair as unknown[])[0])] = (pair as unknown[])[1];
+  } else if (src instanceof Map) {
+    for (const [k, v] of src) out[String(k)] = v;
+  } else if (src !== undefined && src !== null) {
+    Object.assign(out, src);
+  }
+  return Object.assign(out, kwargs);
+}
+
+function joiner(...raw: unknown[]): () => string {
+  const { args, kwargs } = splitArgs(raw);
+  const sep = args[0] ?? kwargs.sep ?? ', ';
+  let used = false;
+  return () => {
+    if (!used) {
+      used = true;
+      return '';
+    }
+    return str(sep);
+  };
+}
+
+/** Names every template sees after its context's vars. */
+export const BUILTINS: Record<string, unknown> = Object.assign(Object.create(null) as Record<string, unknown>, {
+  range,
+  dict,
+  namespace: (...raw: unknown[]) => {
+    const { args, kwargs } = splitArgs(raw);
+    return new Namespace({ ...((args[0] as object) ?? {}), ...kwargs });
+  },
+  cycler: (...raw: unknown[]) => new Cycler(splitArgs(raw).args),
+  joiner,
+  return: (...raw: unknown[]) => {
+    throw new MacroReturn(splitArgs(raw).args[0]);
+  },
+});

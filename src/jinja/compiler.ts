@@ -1,0 +1,487 @@
+/**
+ * Compiles our Jinja AST to a JavaScript function with Jinja2 semantics.
+ *
+ * Template variables become JS `let`s in block scopes that mirror Jinja2's
+ * scoping: `for`, macro, call and `with` bodies open a scope (a `set` inside
+ * does not leak out); `if` does not. A name assigned in a scope but not yet
+ * assigned at run time holds MISSING and loads fall back outwards, ending in
+ * `ctx.lookup(name)` (context vars → builtins → resolve → this file's macros),
+ * as Jinja2 resolves it. Every generated function tracks the line it is
+ * rendering in `L` so errors carry it.
+ */
+import type { CmpOp, Expr, Param, Stmt, Target } from './ast.js';
+import { collectNames } from './ast.js';
+import { TsdbtError } from '../errors/tsdbt-error.js';
+
+interface Var {
+  id: string;
+  /** Always assigned (loop targets, params): no MISSING check on load. */
+  always: boolean;
+}
+
+class Scope {
+  readonly vars = new Map<string, Var>();
+  constructor(
+    readonly parent: Scope | null,
+    readonly isRoot = false,
+  ) {}
+}
+
+const BINOPS: Record<string, string> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '//': 'floordiv', '%': 'mod', '**': 'pow' };
+const CMP: Record<string, string> = { '<': 'lt', '>': 'gt', '<=': 'le', '>=': 'ge' };
+
+/** Runtime names the generated code destructures from `rt`. */
+const RT_NAMES = ['attr', 'item', 'slice', 'call', 'callMethod', 'spreadArgs', 'iterate', 'unpack', 'tuple', 'setAttr', 'LoopContext', 'makeMacro', 'located', 'MISSING', 'truthy', 'eq', 'lt', 'gt', 'le', 'ge', 'contains', 'add', 'sub', 'mul', 'div', 'floordiv', 'mod', 'pow', 'neg', 'pos', 'str', 'chain', 'makeFloat', 'unknownTest'];
+
+export interface CompileOptions {
+  file: string;
+  hasFilter(name: string): boolean;
+  hasTest(name: string): boolean;
+}
+
+export class JsCompiler {
+  private code: string[] = [];
+  private consts: string[] = [];
+  private n = 0;
+  private buf = 'o0';
+  private line = 0;
+  private readonly fileLit: string;
+
+  constructor(private readonly opts: CompileOptions) {
+    this.fileLit = JSON.stringify(opts.file);
+  }
+
+  /** JS source of a factory `(rt, F, T) => root(ctx) => string`. */
+  compileTemplate(stmts: Stmt[]): string {
+    const scope = new Scope(null, true);
+    this.emit(`return function root(ctx) {\nlet L = 1, $t;\nlet o0 = '';`);
+    this.declareAssigned(stmts, scope);
+    this.emit('try {');
+    this.stmts(stmts, scope);
+    this.emit(`} catch (e) { throw located(e, ${this.fileLit}, L); }\nreturn o0;\n};`);
+    const head = `"use strict";\nconst {${RT_NAMES.join(', ')}} = rt;\n${this.consts.join('\n')}\n`;
+    return head + this.code.join('\n');
+  }
+
+  private id(prefix = 't'): string {
+    return `${prefix}${++this.n}`;
+  }
+
+  private emit(s: string): void {
+    this.code.push(s);
+  }
+
+  private fail(message: string, line: number, hint: string): never {
+    throw new TsdbtError('JINJA_SYNTAX', message, { file: this.opts.file, line, hint });
+  }
+
+  // ---- scopes ----
+
+  private declare(scope: Scope, name: string, always: boolean): Var {
+    const v: Var = { id: this.id('v'), always };
+    scope.vars.set(name, v);
+    return v;
+  }
+
+  /** Pre-declare names `set` in this scope (not in nested scopes), initialised to MISSING. */
+  private declareAssigned(stmts: Stmt[], scope: Scope): void {
+    const names = new Set<string>();
+    assignedNames(stmts, names, scope.isRoot);
+    for (const name of names) {
+      if (scope.vars.has(name)) continue;
+      const v = this.declare(scope, name, false);
+      this.emit(`let ${v.id} = MISSING;`);
+    }
+  }
+
+  private load(name: string, scope: Scope | null): string {
+    for (let s = scope; s; s = s.parent) {
+      const v = s.vars.get(name);
+      if (v) return v.always ? v.id : `(${v.id} !== MISSING ? ${v.id} : ${this.load(name, s.parent)})`;
+    }
+    return `ctx.lookup(${JSON.stringify(name)})`;
+  }
+
+  private store(name: string, scope: Scope, value: string): void {
+    let v = scope.vars.get(name);
+    if (!v) {
+      // A name not pre-declared (defensive): declare it here.
+      v = this.declare(scope, name, false);
+      this.emit(`let ${v.id} = MISSING;`);
+    }
+    this.emit(`${v.id} = ${value};`);
+  }
+
+  private assign(target: Target, value: string, scope: Scope): void {
+    if (target.k === 'name') {
+      this.store(target.name, scope, value);
+    } else if (target.k === 'attr') {
+      this.emit(`setAttr(${this.load(target.obj, scope)}, ${JSON.stringify(target.attr)}, ${value}, ${JSON.stringify(target.obj)});`);
+    } else {
+      const u = this.id('u');
+      this.emit(`const ${u} = unpack(${value}, ${target.items.length});`);
+      target.items.forEach((t, i) => this.assign(t, `${u}[${i}]`, scope));
+    }
+  }
+
+  /** Declare loop/with targets as always-assigned lets bound from `value`. */
+  private bindTargets(target: Target, value: string, scope: Scope): void {
+    if (target.k === 'name') {
+      const v = this.declare(scope, target.name, true);
+      this.emit(`let ${v.id} = ${value};`);
+    } else if (target.k === 'tuple') {
+      const u = this.id('u');
+      this.emit(`const ${u} = unpack(${value}, ${target.items.length});`);
+      target.items.forEach((t, i) => this.bindTargets(t, `${u}[${i}]`, scope));
+    } else {
+      this.fail(`cannot assign to attribute '${target.obj}.${target.attr}' here`, target.line, 'Only {% set %} can assign namespace attributes.');
+    }
+  }
+
+  // ---- statements ----
+
+  private setLine(line: number): void {
+    if (line !== this.line) {
+      this.line = line;
+      this.emit(`L = ${line};`);
+    }
+  }
+
+  private stmts(stmts: Stmt[], scope: Scope): void {
+    for (const s of stmts) this.stmt(s, scope);
+  }
+
+  private stmt(s: Stmt, scope: Scope): void {
+    switch (s.k) {
+      case 'data':
+        this.emit(`${this.buf} += ${JSON.stringify(s.text)};`);
+        return;
+      case 'output':
+        this.setLine(s.line);
+        this.emit(`${this.buf} += str(${this.expr(s.expr, scope)});`);
+        return;
+      case 'if':
+        this.setLine(s.line);
+        this.emit(`if (truthy(${this.expr(s.test, scope)})) {`);
+        this.withLineReset(() => this.stmts(s.body, scope));
+        if (s.orelse.length) {
+          this.emit('} else {');
+          this.withLineReset(() => this.stmts(s.orelse, scope));
+        }
+        this.emit('}');
+        this.line = 0;
+        return;
+      case 'for':
+        return this.forLoop(s, scope);
+      case 'set':
+        this.setLine(s.line);
+        this.assign(s.target, this.expr(s.value, scope), scope);
+        return;
+      case 'setblock': {
+        const b = this.capture(s.body, scope);
+        this.assign(s.target, this.applyFilters(b, s.filters, scope), scope);
+        return;
+      }
+      case 'macro': {
+        this.setLine(s.line);
+        const fn = this.macro(s.name, s.params, s.body, scope, s.line);
+        if (scope.isRoot) this.emit(`ctx.fileMacros.set(${JSON.stringify(s.name)}, ${fn});`);
+        else this.store(s.name, scope, fn);
+        return;
+      }
+      case 'callblock': {
+        this.setLine(s.line);
+        const caller = this.macro('caller', s.params, s.body, scope, s.line);
+        const call = s.call as Expr & { k: 'call' };
+        const withCaller: Expr & { k: 'call' } = { ...call, kwargs: [...call.kwargs, ['caller', { k: 'name', line: s.line, name: '\u0000caller' }]] };
+        const c = this.id('c');
+        this.emit(`const ${c} = ${caller};`);
+        this.callerId = c;
+        this.emit(`${this.buf} += str(${this.expr(withCaller, scope)});`);
+        this.callerId = null;
+        return;
+      }
+      case 'filterblock': {
+        const b = this.capture(s.body, scope);
+        this.emit(`${this.buf} += str(${this.applyFilters(b, s.filters, scope)});`);
+        return;
+      }
+      case 'with': {
+        this.setLine(s.line);
+        const values = s.values.map((v) => this.expr(v, scope));
+        const inner = new Scope(scope);
+        this.emit('{');
+        s.targets.forEach((t, i) => this.bindTargets(t, values[i]!, inner));
+        this.declareAssigned(s.body, inner);
+        this.stmts(s.body, inner);
+        this.emit('}');
+        return;
+      }
+      case 'do':
+        this.setLine(s.line);
+        this.emit(`${this.expr(s.expr, scope)};`);
+        return;
+      case 'break':
+      case 'continue':
+        this.emit(`${s.k};`);
+        return;
+      case 'dbtblock':
+        if (s.kind === 'snapshot') this.stmts(s.body, scope);
+        return;
+    }
+  }
+
+  private callerId: string | null = null;
+
+  private withLineReset(f: () => void): void {
+    this.line = 0;
+    f();
+    this.line = 0;
+  }
+
+  /** Render `body` into a fresh buffer; returns the buffer's JS name. */
+  private capture(body: Stmt[], scope: Scope): string {
+    const b = this.id('o');
+    this.emit(`let ${b} = '';`);
+    const saved = this.buf;
+    this.buf = b;
+    this.withLineReset(() => this.stmts(body, scope));
+    this.buf = saved;
+    return b;
+  }
+
+  private applyFilters(value: string, filters: Expr[], scope: Scope): string {
+    let v = value;
+    for (const f of filters) {
+      if (f.k !== 'filter') continue;
+      v = this.filterCall(f, v, scope);
+    }
+    return v;
+  }
+
+  private forLoop(s: Stmt & { k: 'for' }, scope: Scope): void {
+    if (s.recursive) this.fail('recursive for loops are not supported', s.line, 'Use a macro that calls itself instead.');
+    this.setLine(s.line);
+    const src = this.id('a');
+    const arr = this.id('a');
+    const i = this.id('i');
+    this.emit(`{\nconst ${src} = iterate(${this.expr(s.iter, scope)});\nlet ${arr} = ${src};`);
+    if (s.filter) {
+      const fs = new Scope(scope);
+      const j = this.id('i');
+      this.emit(`${arr} = [];\nfor (let ${j} = 0; ${j} < ${src}.length; ${j}++) {`);
+      this.bindTargets(s.target, `${src}[${j}]`, fs);
+      this.emit(`if (truthy(${this.expr(s.filter, fs)})) ${arr}.push(${src}[${j}]);\n}`);
+    }
+    const body = new Scope(scope);
+    const usesLoop = collectNames(s.body, new Set()).has('loop');
+    let loopId = '';
+    if (usesLoop) {
+      loopId = this.id('lp');
+      this.emit(`const ${loopId} = new LoopContext(${arr}, 0);`);
+    }
+    this.emit(`for (let ${i} = 0; ${i} < ${arr}.length; ${i}++) {`);
+    if (usesLoop) {
+      this.emit(`${loopId}.index0 = ${i};`);
+      body.vars.set('loop', { id: loopId, always: true });
+    }
+    this.bindTargets(s.target, `${arr}[${i}]`, body);
+    this.declareAssigned(s.body, body);
+    this.withLineReset(() => this.stmts(s.body, body));
+    this.emit('}');
+    if (s.orelse.length) {
+      this.emit(`if (${arr}.length === 0) {`);
+      const els = new Scope(scope);
+      this.declareAssigned(s.orelse, els);
+      this.withLineReset(() => this.stmts(s.orelse, els));
+      this.emit('}');
+    }
+    this.emit('}');
+  }
+
+  /** Emit a macro function expression (a makeMacro(...) call) and return it. */
+  private macro(name: string, params: Param[], body: Stmt[], outer: Scope, line: number): string {
+    const used = collectNames(body, new Set());
+    for (const p of params) if (p.default) collectNames(p.default, used);
+    const catchVarargs = used.has('varargs');
+    const catchKwargs = used.has('kwargs');
+    const scope = new Scope(outer);
+    const saved = { code: this.code, buf: this.buf, line: this.line };
+    this.code = [];
+    this.buf = this.id('o');
+    this.line = line;
+    const slots = this.id('s');
+    this.emit(`makeMacro(${JSON.stringify(name)}, ${JSON.stringify(params.map((p) => p.name))}, ${catchVarargs}, ${catchKwargs}, function (${slots}) {`);
+    this.emit(`let L = ${line}, $t;\nlet ${this.buf} = '';\ntry {`);
+    params.forEach((p, i) => {
+      const v = this.declare(scope, p.name, true);
+      const dflt = p.default ? this.expr(p.default, scope) : 'undefined';
+      this.emit(`let ${v.id} = ${slots}[${i}] === MISSING ? ${dflt} : ${slots}[${i}];`);
+    });
+    const np = params.length;
+    for (const [special, off] of [['varargs', 0], ['kwargs', 1], ['caller', 2]] as const) {
+      if (used.has(special) && !scope.vars.has(special)) {
+        const v = this.declare(scope, special, true);
+        this.emit(`let ${v.id} = ${slots}[${np + off}];`);
+      }
+    }
+    this.declareAssigned(body, scope);
+    this.stmts(body, scope);
+    this.emit(`} catch (e) { throw located(e, ${this.fileLit}, L); }\nreturn ${this.buf};\n})`);
+    const fn = this.code.join('\n');
+    this.code = saved.code;
+    this.buf = saved.buf;
+    this.line = saved.line;
+    return fn;
+  }
+
+  // ---- expressions ----
+
+  private undefHint(e: Expr): string {
+    return e.k === 'name' ? JSON.stringify(`'${e.name}' is undefined`) : 'null';
+  }
+
+  expr(e: Expr, scope: Scope): string {
+    switch (e.k) {
+      case 'const':
+        return this.constant(e.value, e.float === true);
+      case 'name':
+        if (e.name === '\u0000caller') return this.callerId!;
+        return this.load(e.name, scope);
+      case 'tuple':
+        return `tuple([${e.items.map((x) => this.expr(x, scope)).join(', ')}])`;
+      case 'list':
+        return `[${e.items.map((x) => this.expr(x, scope)).join(', ')}]`;
+      case 'dict':
+        return `{${e.pairs.map(([k, v]) => `[${this.expr(k, scope)}]: ${this.expr(v, scope)}`).join(', ')}}`;
+      case 'getattr':
+        return `attr(${this.expr(e.obj, scope)}, ${JSON.stringify(e.attr)}, ${this.undefHint(e.obj)})`;
+      case 'getitem':
+        return `item(${this.expr(e.obj, scope)}, ${this.expr(e.key, scope)}, ${this.undefHint(e.obj)})`;
+      case 'slice': {
+        const part = (p: Expr | null): string => (p ? this.expr(p, scope) : 'null');
+        return `slice(${this.expr(e.obj, scope)}, ${part(e.start)}, ${part(e.stop)}, ${part(e.step)})`;
+      }
+      case 'call':
+        return this.callExpr(e, scope);
+      case 'filter':
+        return this.filterCall(e, e.target ? this.expr(e.target, scope) : 'undefined', scope);
+      case 'test': {
+        // As in Jinja2, an unknown test is an error only when evaluated.
+        const fn = this.opts.hasTest(e.name) ? `T[${JSON.stringify(e.name)}]` : `unknownTest(${JSON.stringify(e.name)})`;
+        const args = [this.expr(e.target, scope), ...e.args.map((a) => this.expr(a, scope))];
+        const t = `(${fn}(${args.join(', ')}) === true)`;
+        return e.negate ? `!${t}` : t;
+      }
+      case 'binop': {
+        const l = this.expr(e.left, scope);
+        const r = this.expr(e.right, scope);
+        if (e.op === '~') return `(str(${l}) + str(${r}))`;
+        return `${BINOPS[e.op]}(${l}, ${r})`;
+      }
+      case 'unary': {
+        const x = this.expr(e.operand, scope);
+        if (e.op === 'not') return `!truthy(${x})`;
+        return `${e.op}(${x})`;
+      }
+      case 'and':
+        return `(truthy($t = ${this.expr(e.left, scope)}) ? ${this.expr(e.right, scope)} : $t)`;
+      case 'or':
+        return `(truthy($t = ${this.expr(e.left, scope)}) ? $t : ${this.expr(e.right, scope)})`;
+      case 'compare':
+        return this.compare(e.first, e.ops, scope);
+      case 'cond':
+        return `(truthy(${this.expr(e.test, scope)}) ? ${this.expr(e.body, scope)} : ${e.orelse ? this.expr(e.orelse, scope) : 'undefined'})`;
+    }
+  }
+
+  private constant(value: unknown, float: boolean): string {
+    if (float && Number.isInteger(value)) {
+      const k = this.id('K');
+      this.consts.push(`const ${k} = makeFloat(${String(value)});`);
+      return k;
+    }
+    if (value === null) return 'null';
+    return typeof value === 'string' ? JSON.stringify(value) : String(value);
+  }
+
+  private compare(first: Expr, ops: [CmpOp, Expr][], scope: Scope): string {
+    const one = (op: CmpOp, l: string, r: string): string => {
+      switch (op) {
+        case '==':
+          return `eq(${l}, ${r})`;
+        case '!=':
+          return `!eq(${l}, ${r})`;
+        case 'in':
+          return `contains(${r}, ${l})`;
+        case 'notin':
+          return `!contains(${r}, ${l})`;
+        default:
+          return `${CMP[op]}(${l}, ${r})`;
+      }
+    };
+    if (ops.length === 1) return one(ops[0]![0], this.expr(first, scope), this.expr(ops[0]![1], scope));
+    const operands = [first, ...ops.map((o) => o[1])].map((x) => this.expr(x, scope));
+    return `chain([${operands.join(', ')}], ${JSON.stringify(ops.map((o) => o[0]))})`;
+  }
+
+  private argList(e: { args: Expr[]; kwargs: [string, Expr][]; star?: Expr; starstar?: Expr }, scope: Scope): string {
+    const args = e.args.map((a) => this.expr(a, scope));
+    const kw = e.kwargs.map(([k, v]) => `${JSON.stringify(k)}: ${this.expr(v, scope)}`);
+    if (e.star || e.starstar) {
+      return `spreadArgs([${args.join(', ')}], ${e.star ? this.expr(e.star, scope) : 'undefined'}, ${kw.length ? `{${kw.join(', ')}}` : 'null'}, ${e.starstar ? this.expr(e.starstar, scope) : 'undefined'})`;
+    }
+    if (kw.length) args.push(`{${kw.join(', ')}, __keywords: true}`);
+    return `[${args.join(', ')}]`;
+  }
+
+  private callExpr(e: Expr & { k: 'call' }, scope: Scope): string {
+    const args = this.argList(e, scope);
+    let c: string;
+    if (e.fn.k === 'getattr') {
+      c = `callMethod(${this.expr(e.fn.obj, scope)}, ${JSON.stringify(e.fn.attr)}, ${args}, ${this.undefHint(e.fn.obj)})`;
+    } else {
+      c = `call(${this.expr(e.fn, scope)}, ${args}, ${this.undefHint(e.fn)})`;
+    }
+    return e.line !== this.line ? `(L = ${e.line}, ${c})` : c;
+  }
+
+  private filterCall(f: Expr & { k: 'filter' }, value: string, scope: Scope): string {
+    if (!this.opts.hasFilter(f.name)) this.fail(`No filter named '${f.name}'.`, f.line, 'Check the filter name; Jinja2 filters such as default, join, lower, upper, replace are available.');
+    const args = [value, ...f.args.map((a) => this.expr(a, scope))];
+    if (f.kwargs.length) args.push(`{${f.kwargs.map(([k, v]) => `${JSON.stringify(k)}: ${this.expr(v, scope)}`).join(', ')}, __keywords: true}`);
+    return `F[${JSON.stringify(f.name)}](${args.join(', ')})`;
+  }
+}
+
+/** Names assigned directly in a scope (descending into if/filter/set blocks, not into loops, macros or with). */
+function assignedNames(stmts: Stmt[], into: Set<string>, isRoot: boolean): void {
+  const target = (t: Target): void => {
+    if (t.k === 'name') into.add(t.name);
+    else if (t.k === 'tuple') t.items.forEach(target);
+  };
+  for (const s of stmts) {
+    switch (s.k) {
+      case 'set':
+        target(s.target);
+        break;
+      case 'setblock':
+        target(s.target);
+        assignedNames(s.body, into, isRoot);
+        break;
+      case 'if':
+        assignedNames(s.body, into, isRoot);
+        assignedNames(s.orelse, into, isRoot);
+        break;
+      case 'filterblock':
+        assignedNames(s.body, into, isRoot);
+        break;
+      case 'dbtblock':
+        if (s.kind === 'snapshot') assignedNames(s.body, into, isRoot);
+        break;
+      case 'macro':
+        if (!isRoot) into.add(s.name);
+        break;
+    }
+  }
+}

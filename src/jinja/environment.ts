@@ -1,0 +1,129 @@
+/**
+ * JinjaEnvironment: compile (cached), render, top-level blocks, and macros
+ * bound to a render context. dbt's Jinja environment is reproduced: the
+ * `do` and loop-control extensions, dbt's materialization/test/docs tags,
+ * no autoescape, Undefined that renders as '', and a single trailing
+ * newline of the source dropped (Jinja2's keep_trailing_newline=False).
+ */
+import { TsdbtError } from '../errors/tsdbt-error.js';
+import { scanBlocks } from './blocks.js';
+import { JsCompiler } from './compiler.js';
+import { jinjaTests, wrapTest } from './jinja-tests.js';
+import { makeFloat, pythonFilters, pythonTests } from './py-hooks.js';
+import * as ops from './py-ops.js';
+import * as runtime from './runtime.js';
+import { parseTemplate } from './template-parser.js';
+import type { JinjaCallable, RenderContext, TopLevelBlock } from './types.js';
+
+type Fn = (...args: unknown[]) => unknown;
+type RootFn = (ctx: runtime.Ctx) => string;
+
+/** A compiled template. Opaque to callers: pass it back to JinjaEnvironment.render. */
+export interface JinjaTemplate {
+  readonly file: string;
+  readonly source: string;
+  /** Names of the macros the file defines at top level (including test_/materialization_ macros). */
+  readonly macroNames: readonly string[];
+  /** @internal */
+  readonly root: RootFn;
+}
+
+const RT = { ...ops, ...runtime, makeFloat };
+
+export class JinjaEnvironment {
+  private readonly filters: Record<string, Fn> = Object.create(null) as Record<string, Fn>;
+  private readonly tests: Record<string, Fn> = Object.create(null) as Record<string, Fn>;
+  private readonly cache = new Map<string, Map<string, JinjaTemplate>>();
+  /** Module instances (a template run once against a context) for bindMacro, per render context. */
+  private readonly modules = new WeakMap<RenderContext, Map<JinjaTemplate, runtime.Ctx>>();
+
+  constructor() {
+    Object.assign(this.filters, pythonFilters, { as_text: (x: unknown) => x, as_bool: (x: unknown) => x, as_native: (x: unknown) => x, as_number: (x: unknown) => x });
+    for (const [name, t] of Object.entries({ ...jinjaTests, ...pythonTests })) this.tests[name] = wrapTest(t);
+  }
+
+  /** Register a filter: called as f(value, ...args[, kwargs]) (see kwargs.ts). */
+  addFilter(name: string, fn: Fn): this {
+    this.filters[name] = fn;
+    return this;
+  }
+
+  /** Register an `is` test: called as t(value, ...args), truthy result passes. */
+  addTest(name: string, fn: (...args: unknown[]) => boolean): this {
+    this.tests[name] = wrapTest(fn);
+    return this;
+  }
+
+  /** Compile; cached by (file, source). Syntax errors throw TsdbtError('JINJA_SYNTAX', msg, {file, line}). */
+  compile(source: string, file: string): JinjaTemplate {
+    let byFile = this.cache.get(file);
+    const hit = byFile?.get(source);
+    if (hit) return hit;
+    const tpl = this.compileUncached(source, file);
+    if (!byFile) {
+      byFile = new Map();
+      this.cache.set(file, byFile);
+    }
+    byFile.set(source, tpl);
+    return tpl;
+  }
+
+  private compileUncached(source: string, file: string): JinjaTemplate {
+    let text = source.indexOf('\r') >= 0 ? source.replace(/\r\n?/g, '\n') : source;
+    if (text.endsWith('\n')) text = text.slice(0, -1);
+    const stmts = parseTemplate(text, file);
+    const compiler = new JsCompiler({ file, hasFilter: (n) => n in this.filters, hasTest: (n) => n in this.tests });
+    const js = compiler.compileTemplate(stmts);
+    let root: RootFn;
+    try {
+      root = new Function('rt', 'F', 'T', js)(RT, this.filters, this.tests) as RootFn;
+    } catch (e) {
+      throw new TsdbtError('INTERNAL', `could not compile ${file}: ${(e as Error).message}`, { file, cause: e, detail: { js } });
+    }
+    const macroNames = stmts.filter((s) => s.k === 'macro').map((s) => (s as { name: string }).name);
+    return { file, source, macroNames, root };
+  }
+
+  /** Render. Errors surface as TsdbtError carrying the template's file and the line being rendered. */
+  render(template: JinjaTemplate, context: RenderContext): string {
+    return template.root(new runtime.Ctx(context));
+  }
+
+  renderString(source: string, file: string, context: RenderContext): string {
+    return this.render(this.compile(source, file), context);
+  }
+
+  /** The top-level blocks of a file, without rendering anything. */
+  blocks(source: string, file: string): TopLevelBlock[] {
+    return scanBlocks(source, file);
+  }
+
+  /**
+   * A macro defined in `file`, bound to `context`: the file is run once per
+   * context (defining its macros as closures over that context) and the named
+   * macro returned. Inside, names resolve through the context first, so a
+   * project can override a package macro; the file's own macros are a fallback.
+   */
+  bindMacro(file: string, source: string, macroName: string, context: RenderContext): JinjaCallable {
+    const tpl = this.compile(source, file);
+    let perContext = this.modules.get(context);
+    if (!perContext) {
+      perContext = new Map();
+      this.modules.set(context, perContext);
+    }
+    let ctx = perContext.get(tpl);
+    if (!ctx) {
+      ctx = new runtime.Ctx(context);
+      tpl.root(ctx);
+      perContext.set(tpl, ctx);
+    }
+    const fn = ctx.fileMacros.get(macroName);
+    if (typeof fn !== 'function') {
+      throw new TsdbtError('MACRO_NOT_FOUND', `macro '${macroName}' is not defined in ${file}`, {
+        file,
+        hint: tpl.macroNames.length ? `It defines: ${tpl.macroNames.join(', ')}.` : 'The file defines no macros.',
+      });
+    }
+    return fn as JinjaCallable;
+  }
+}

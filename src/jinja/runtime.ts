@@ -1,0 +1,317 @@
+/**
+ * What compiled templates call at render time: name resolution through the
+ * render context, attribute/item access with Python's rules, calls with the
+ * trailing-kwargs convention, loops, macros and error location.
+ */
+import { TsdbtError } from '../errors/tsdbt-error.js';
+import { BUILTINS, MacroReturn, Namespace } from './builtins.js';
+import { isKwargs } from './kwargs.js';
+import { lookupPythonMethod, makeTuple } from './py-hooks.js';
+import { eq, isPlainObject, renderError, typeName } from './py-ops.js';
+import type { RenderContext } from './types.js';
+
+/** "Not assigned yet in this scope": loads fall back to the enclosing scope / context. */
+export const MISSING: unknown = Object.freeze({ missing: true });
+
+const OP = Object.prototype as unknown as Record<string, unknown>;
+
+/** Per-render state: the caller's RenderContext plus the macros the template file itself defines (a fallback). */
+export class Ctx {
+  readonly vars: Record<string, unknown>;
+  readonly resolver: ((name: string) => unknown) | undefined;
+  readonly fileMacros = new Map<string, unknown>();
+
+  constructor(readonly render: RenderContext) {
+    this.vars = render.vars;
+    this.resolver = render.resolve ? render.resolve.bind(render) : undefined;
+  }
+
+  /** vars → builtins → resolve() → this file's own macros. */
+  lookup(name: string): unknown {
+    const v = this.vars[name];
+    if (v !== undefined && v !== OP[name]) return v;
+    const b = BUILTINS[name];
+    if (b !== undefined) return b;
+    if (this.resolver !== undefined) {
+      const r = this.resolver(name);
+      if (r !== undefined) return r;
+    }
+    return this.fileMacros.get(name);
+  }
+}
+
+/** Why the last lookup produced Undefined, so the next access on it can say so (Jinja2's undefined hint). */
+let lastMiss = '';
+
+function undefinedError(hint: string | null): TsdbtError {
+  return renderError(hint ?? lastMiss ?? 'a value is undefined', 'Check the spelling, or guard it with `is defined`.');
+}
+
+function miss(obj: unknown, name: unknown): undefined {
+  lastMiss = obj === null ? `'None' has no attribute '${String(name)}'` : `'${typeName(obj)} object' has no attribute '${String(name)}'`;
+  return undefined;
+}
+
+/** `obj.name` (Jinja2 getattr: attribute, then item). `hint` is the undefined message when obj is a bare name. */
+export function attr(obj: unknown, name: string, hint: string | null): unknown {
+  if (obj === undefined) throw undefinedError(hint);
+  if (obj === null) return miss(obj, name);
+  if (typeof obj === 'object') {
+    if (isPlainObject(obj)) {
+      const v = obj[name];
+      if (v !== undefined && v !== OP[name]) return v;
+    } else if (!Array.isArray(obj) && !(obj instanceof Map)) {
+      const v = (obj as Record<string, unknown>)[name];
+      if (v !== undefined && v !== OP[name]) return typeof v === 'function' ? v.bind(obj) : v;
+    }
+  } else if (typeof obj === 'function') {
+    const v = (obj as unknown as Record<string, unknown>)[name];
+    if (v !== undefined && Object.prototype.hasOwnProperty.call(obj, name)) return v;
+  }
+  const m = lookupPythonMethod(obj, name);
+  if (m !== undefined) return m;
+  if (obj instanceof Map && obj.has(name)) return obj.get(name);
+  return miss(obj, name);
+}
+
+/** `obj[key]` (Jinja2 getitem: item, then attribute). */
+export function item(obj: unknown, key: unknown, hint: string | null): unknown {
+  if (obj === undefined) throw undefinedError(hint);
+  if (Array.isArray(obj) || typeof obj === 'string') {
+    if (typeof key === 'number' && Number.isInteger(key)) {
+      const i = key < 0 ? obj.length + key : key;
+      if (i >= 0 && i < obj.length) return obj[i];
+      lastMiss = `${typeName(obj)} index out of range`;
+      return undefined;
+    }
+    if (typeof key === 'string') return attr(obj, key, hint);
+    return miss(obj, key);
+  }
+  if (obj instanceof Map) {
+    if (obj.has(key)) return obj.get(key);
+    return typeof key === 'string' ? attr(obj, key, hint) : miss(obj, key);
+  }
+  if (obj !== null && typeof obj === 'object') {
+    const k = String(key);
+    const v = (obj as Record<string, unknown>)[k];
+    if (v !== undefined && v !== OP[k] && (isPlainObject(obj) || Object.prototype.hasOwnProperty.call(obj, k))) return v;
+  }
+  return typeof key === 'string' ? attr(obj, key, hint) : miss(obj, key);
+}
+
+/** `seq[start:stop:step]` with Python's clamping and negative indices. */
+export function slice(obj: unknown, start: unknown, stop: unknown, step: unknown): unknown {
+  if (obj === undefined) throw undefinedError(null);
+  if (!(typeof obj === 'string' || Array.isArray(obj))) throw renderError(`'${typeName(obj)}' object is not subscriptable`);
+  const n = obj.length;
+  const st = step === null || step === undefined ? 1 : (step as number);
+  if (st === 0) throw renderError('slice step cannot be zero');
+  const norm = (v: unknown, dflt: number, lo: number, hi: number): number => {
+    if (v === null || v === undefined) return dflt;
+    let i = v as number;
+    if (i < 0) i += n;
+    return Math.min(Math.max(i, lo), hi);
+  };
+  const out: unknown[] = [];
+  if (st > 0) {
+    const a = norm(start, 0, 0, n);
+    const b = norm(stop, n, 0, n);
+    for (let i = a; i < b; i += st) out.push(obj[i]);
+  } else {
+    const a = norm(start, n - 1, -1, n - 1);
+    const b = norm(stop, -1, -1, n - 1);
+    for (let i = a; i > b; i += st) out.push(obj[i]);
+  }
+  return typeof obj === 'string' ? out.join('') : out;
+}
+
+/** Call a template callable; `hint` names it for the undefined error. */
+export function call(fn: unknown, args: unknown[], hint: string | null): unknown {
+  if (typeof fn === 'function') return fn(...args);
+  if (fn === undefined) throw undefinedError(hint);
+  throw renderError(`'${typeName(fn)}' object is not callable`);
+}
+
+/** `obj.name(args)` without allocating a bound function for JS methods. */
+export function callMethod(obj: unknown, name: string, args: unknown[], hint: string | null): unknown {
+  if (obj !== null && typeof obj === 'object' && !Array.isArray(obj) && !(obj instanceof Map)) {
+    const f = (obj as Record<string, unknown>)[name];
+    if (typeof f === 'function' && f !== OP[name]) return f.apply(obj, args);
+  }
+  const fn = attr(obj, name, hint);
+  if (typeof fn === 'function') return fn(...args);
+  if (fn === undefined) throw undefinedError(null);
+  throw renderError(`'${typeName(fn)}' object is not callable`);
+}
+
+/** Build the argument list for `f(*a, **k)` with the trailing-kwargs object. */
+export function spreadArgs(args: unknown[], star: unknown, kwargs: Record<string, unknown> | null, starstar: unknown): unknown[] {
+  const out = star === undefined ? args : [...args, ...iterate(star)];
+  let kw = kwargs;
+  if (starstar !== undefined && starstar !== null) kw = { ...(kw ?? {}), ...(starstar as Record<string, unknown>) };
+  if (kw && Object.keys(kw).length) out.push({ ...kw, __keywords: true });
+  return out;
+}
+
+/** Python iteration: lists, strings (chars), dicts (keys), iterables; Undefined iterates as empty. */
+export function iterate(v: unknown): unknown[] {
+  if (Array.isArray(v)) return v;
+  if (v === undefined) return [];
+  if (typeof v === 'string') return [...v];
+  if (v instanceof Map) return [...v.keys()];
+  if (v !== null && typeof v === 'object') {
+    if (isPlainObject(v)) return Object.keys(v);
+    if (Symbol.iterator in v) return [...(v as Iterable<unknown>)];
+  }
+  throw renderError(`'${typeName(v)}' object is not iterable`);
+}
+
+/** `a, b = value`. */
+export function unpack(v: unknown, n: number): unknown[] {
+  const items = iterate(v);
+  if (items.length !== n) {
+    throw renderError(items.length > n ? `too many values to unpack (expected ${n})` : `not enough values to unpack (expected ${n}, got ${items.length})`);
+  }
+  return items;
+}
+
+export function tuple(items: unknown[]): unknown[] {
+  return makeTuple(items);
+}
+
+/** `{% set ns.attr = value %}`. */
+export function setAttr(obj: unknown, name: string, value: unknown, objName: string): void {
+  if (!(obj instanceof Namespace)) {
+    throw renderError(`cannot assign attribute '${name}' on '${objName}': it is not a namespace()`, `Create it with {% set ${objName} = namespace(${name}=...) %}.`);
+  }
+  (obj as unknown as Record<string, unknown>)[name] = value;
+}
+
+/** The `loop` variable of a for loop. */
+export class LoopContext {
+  index0 = -1;
+  private lastChanged: unknown[] | typeof MISSING = MISSING;
+  constructor(
+    private readonly items: unknown[],
+    private readonly depth0: number,
+  ) {}
+  get length(): number {
+    return this.items.length;
+  }
+  get index(): number {
+    return this.index0 + 1;
+  }
+  get revindex(): number {
+    return this.items.length - this.index0;
+  }
+  get revindex0(): number {
+    return this.items.length - this.index0 - 1;
+  }
+  get first(): boolean {
+    return this.index0 === 0;
+  }
+  get last(): boolean {
+    return this.index0 === this.items.length - 1;
+  }
+  get depth(): number {
+    return this.depth0 + 1;
+  }
+  get previtem(): unknown {
+    return this.index0 > 0 ? this.items[this.index0 - 1] : undefined;
+  }
+  get nextitem(): unknown {
+    return this.index0 + 1 < this.items.length ? this.items[this.index0 + 1] : undefined;
+  }
+  cycle(...raw: unknown[]): unknown {
+    const args = raw.length && isKwargs(raw[raw.length - 1]) ? raw.slice(0, -1) : raw;
+    if (!args.length) throw renderError('no items for cycling given');
+    return args[this.index0 % args.length];
+  }
+  changed(...raw: unknown[]): boolean {
+    const args = raw.length && isKwargs(raw[raw.length - 1]) ? raw.slice(0, -1) : raw;
+    if (this.lastChanged !== MISSING && eq(this.lastChanged, args)) return false;
+    this.lastChanged = args;
+    return true;
+  }
+}
+
+export interface MacroFunction {
+  (...args: unknown[]): unknown;
+  jinjaMacroName: string;
+}
+
+/**
+ * Wrap a compiled macro body. `impl` receives one slot per parameter (MISSING
+ * when not passed), then varargs, kwargs and caller. A `return(...)` inside
+ * becomes the call's result.
+ */
+export function makeMacro(
+  name: string,
+  params: string[],
+  catchVarargs: boolean,
+  catchKwargs: boolean,
+  impl: (slots: unknown[]) => unknown,
+): MacroFunction {
+  const np = params.length;
+  const fn = function (...raw: unknown[]): unknown {
+    let n = raw.length;
+    let kw: Record<string, unknown> | null = null;
+    if (n > 0 && isKwargs(raw[n - 1])) {
+      kw = raw[n - 1] as Record<string, unknown>;
+      n--;
+    }
+    const slots = new Array<unknown>(np + 3);
+    for (let i = 0; i < np; i++) slots[i] = i < n ? raw[i] : MISSING;
+    if (n > np) {
+      if (!catchVarargs) throw renderError(`macro '${name}' takes not more than ${np} argument(s)`);
+      slots[np] = makeTuple(raw.slice(np, n));
+    } else slots[np] = makeTuple([]);
+    const extra: Record<string, unknown> = {};
+    if (kw !== null) {
+      for (const key in kw) {
+        if (key === '__keywords') continue;
+        if (key === 'caller') {
+          slots[np + 2] = kw[key];
+          continue;
+        }
+        const idx = params.indexOf(key);
+        if (idx >= 0) {
+          if (slots[idx] !== MISSING) throw renderError(`macro '${name}' got multiple values for argument '${key}'`);
+          slots[idx] = kw[key];
+        } else if (catchKwargs) extra[key] = kw[key];
+        else throw renderError(`macro '${name}' takes no keyword argument '${key}'`);
+      }
+    }
+    slots[np + 1] = extra;
+    try {
+      return impl(slots);
+    } catch (e) {
+      if (e instanceof MacroReturn) return e.value;
+      throw e;
+    }
+  } as MacroFunction;
+  fn.jinjaMacroName = name;
+  return fn;
+}
+
+/** Attach the template's file and the line being rendered to an error escaping a compiled function. */
+export function located(e: unknown, file: string, line: number): unknown {
+  if (e instanceof MacroReturn) return e;
+  if (e instanceof TsdbtError) {
+    if (e.file === undefined) {
+      e.file = file;
+      e.line = line;
+    } else if (e.line === undefined && e.file === file) e.line = line;
+    return e;
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return new TsdbtError('JINJA_RENDER', message, { file, line, cause: e });
+}
+
+export function callFilter(f: (...a: unknown[]) => unknown, value: unknown, args: unknown[]): unknown {
+  return f(value, ...args);
+}
+
+export function unknownTest(name: string): never {
+  throw renderError(`No test named '${name}'.`, 'Use a Jinja2 test such as defined, none, string, number, mapping, sequence, in, eq.');
+}

@@ -1,0 +1,29 @@
+/** Public contracts of the Jinja engine (see index.ts). */
+
+export interface RenderContext {
+  /** Names visible to templates (dbt's context: ref, config, this, var, ...). */
+  vars: Record<string, unknown>;
+  /** Called for a name not found in template locals or vars; resolves macros and package namespaces lazily. Return undefined when unknown. */
+  resolve?(name: string): unknown;
+}
+
+export interface TopLevelBlock {
+  kind: 'macro' | 'test' | 'materialization' | 'docs' | 'snapshot';
+  /** macro: its name; test `{% test not_null(model, column_name) %}`: 'not_null'; materialization `{% materialization table, adapter='duckdb' %}`: 'table'; docs/snapshot: the block name. */
+  name: string;
+  /** The name of the macro the block defines: macro → name, test → `test_<name>`, materialization → `materialization_<name>_<adapter or 'default'>`; docs/snapshot → undefined. */
+  macroName?: string;
+  /** materialization only */
+  adapter?: string;
+  /** 1-based line of the opening tag */
+  line: number;
+  /** argument names and default source text */
+  args: { name: string; default?: string }[];
+  /** text between opening and closing tag (docs text, snapshot SQL, macro body) */
+  body: string;
+  /** full text of the block including tags */
+  source: string;
+}
+
+/** A callable from templates (macros, TS functions). From TypeScript call it with callJinja(fn, args, kwargs). */
+export type JinjaCallable = (...args: unknown[]) => unknown;

@@ -1,0 +1,53 @@
+import { isRecord } from '../util/yaml.js';
+import { APPEND_KEYS, CONFIG_KEYS, normaliseConfigKey, UPDATE_KEYS } from './config-keys.js';
+
+export type ConfigLayer = Record<string, unknown>;
+
+/** Merge `patch` over `base` with dbt's rules: tags and hooks append, dict-valued keys update, the rest replace. */
+export function mergeConfig(base: ConfigLayer, patch: ConfigLayer): ConfigLayer {
+  const out: ConfigLayer = { ...base };
+  for (const [rawKey, value] of Object.entries(patch)) {
+    const key = normaliseConfigKey(rawKey);
+    if (value === undefined) continue;
+    if (APPEND_KEYS.has(key)) {
+      const prev = asList(out[key]);
+      const next = asList(value);
+      out[key] = key === 'tags' ? [...new Set([...prev, ...next])] : [...prev, ...next];
+    } else if (UPDATE_KEYS.has(key) && isRecord(value) && isRecord(out[key])) {
+      out[key] = { ...(out[key] as Record<string, unknown>), ...value };
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+function asList(v: unknown): unknown[] {
+  if (v === undefined || v === null) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+/**
+ * The configs a dbt_project.yml tree (e.g. the `models:` mapping) applies to
+ * a node with this fqn, from least to most specific. A key is a config when it
+ * starts with `+` or is a known config key of the resource type; otherwise it
+ * names a sub-folder (or the node itself, for the last fqn part).
+ */
+export function configFromTree(tree: Record<string, unknown> | undefined, resourceType: string, fqn: readonly string[]): ConfigLayer {
+  if (!tree) return {};
+  const known = CONFIG_KEYS[resourceType] ?? CONFIG_KEYS.models!;
+  let result: ConfigLayer = {};
+  let level: Record<string, unknown> | undefined = tree;
+  for (let depth = 0; level !== undefined; depth++) {
+    const layer: ConfigLayer = {};
+    for (const [key, value] of Object.entries(level)) {
+      if (key.startsWith('+') || (known.has(normaliseConfigKey(key)) && !(isRecord(value) && fqn[depth] === key))) {
+        layer[key] = value;
+      }
+    }
+    result = mergeConfig(result, layer);
+    const next: unknown = depth < fqn.length ? level[fqn[depth]!] : undefined;
+    level = isRecord(next) ? next : undefined;
+  }
+  return result;
+}

@@ -1,0 +1,44 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadProjectConfig, type ProjectConfig, type YamlValueRenderer } from './project-config.js';
+
+/** A package taking part in a parse: the root project, installed packages, or an internal one. */
+export interface LoadedPackage {
+  config: ProjectConfig;
+  kind: 'root' | 'dependency' | 'internal';
+}
+
+/** The folder holding tsdbt's built-in macro projects (src/include), from src/ or dist/. */
+export function includeDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, 'src', 'include');
+    if (existsSync(join(candidate, 'global', 'dbt_project.yml'))) return candidate;
+    dir = dirname(dir);
+  }
+  throw new Error('tsdbt: cannot find its built-in macros (src/include); the installation is incomplete');
+}
+
+/**
+ * The root project, every package under its packages-install-path, and the
+ * internal packages (`dbt`, then `dbt_<adapter>`), each with its config.
+ */
+export function loadPackages(root: ProjectConfig, adapterType: string, render: YamlValueRenderer): LoadedPackage[] {
+  const out: LoadedPackage[] = [{ config: root, kind: 'root' }];
+  const installDir = join(root.root, root.packagesInstallPath);
+  if (existsSync(installDir)) {
+    for (const entry of readdirSync(installDir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (!entry.isDirectory() && !entry.isSymbolicLink()) continue;
+      const dir = join(installDir, entry.name);
+      if (!existsSync(join(dir, 'dbt_project.yml'))) continue;
+      out.push({ config: loadProjectConfig(dir, render, `${root.packagesInstallPath}/${entry.name}/dbt_project.yml`), kind: 'dependency' });
+    }
+  }
+  const include = includeDir();
+  for (const name of [`${adapterType}`, 'global']) {
+    const dir = join(include, name);
+    if (existsSync(join(dir, 'dbt_project.yml'))) out.push({ config: loadProjectConfig(dir, render, `(tsdbt)/${name}/dbt_project.yml`), kind: 'internal' });
+  }
+  return out;
+}

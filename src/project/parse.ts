@@ -1,0 +1,360 @@
+import type { AdapterInfo } from '../adapters/base/adapter-info.js';
+import { ContextFactory, type ContextShared } from '../context/context-factory.js';
+import { MacroRegistry } from '../context/macro-registry.js';
+import { newCapture } from '../context/parse-context.js';
+import { TsdbtError, TsdbtErrorList } from '../errors/tsdbt-error.js';
+import { callJinja, type JinjaEnvironment } from '../jinja/index.js';
+import type { CompiledNode, Doc, Exposure, Manifest, SourceTable } from '../manifest/types.js';
+import { findFiles } from '../util/files.js';
+import { CONFIG_KEYS, nearestKey, normaliseConfigKey } from './config-keys.js';
+import { configFromTree, mergeConfig, type ConfigLayer } from './config-merge.js';
+import { genericTestNode } from './generic-tests.js';
+import { readMacroFiles } from './macro-files.js';
+import { defaultAliasName, defaultDatabaseName, defaultSchemaName } from './naming.js';
+import { finaliseConfig } from './node-defaults.js';
+import type { LoadedPackage } from './packages.js';
+import { emptyProperties, readProperties, type PropertiesIndex, type ResourcePatch } from './properties.js';
+import { lineOfCall, RefIndex } from './resolve-refs.js';
+import { readNodeFiles, type NodeFile } from './sql-node-files.js';
+import { buildSources } from './sources.js';
+import { buildExposures } from './exposures.js';
+import { buildUnitTests } from './unit-tests.js';
+
+export interface ParseInput {
+  packages: LoadedPackage[];
+  env: JinjaEnvironment;
+  adapter: AdapterInfo;
+  shared: Omit<ContextShared, 'env' | 'registry' | 'adapter' | 'dispatch' | 'projectName'>;
+}
+
+export interface ParseResult {
+  manifest: Manifest;
+  registry: MacroRegistry;
+  contexts: ContextFactory;
+  warnings: string[];
+}
+
+/**
+ * load → parse: every package's macros, properties and SQL files into a
+ * Manifest. Errors are collected across files and thrown together, so one
+ * run reports every broken file.
+ */
+export function parseProject(input: ParseInput): ParseResult {
+  const root = input.packages.find((p) => p.kind === 'root')!.config;
+  const internal = input.packages.filter((p) => p.kind === 'internal').map((p) => p.config.name);
+  const registry = new MacroRegistry(root.name, internal);
+  const errors: TsdbtError[] = [];
+  const warnings: string[] = [];
+  const docs: Record<string, Doc> = {};
+  const props = emptyProperties();
+  const userPackages = input.packages.filter((p) => p.kind !== 'internal');
+
+  for (const p of input.packages) readMacroFiles(p.config, input.env, registry, docs, errors);
+  const packageProps = new Map<string, PropertiesIndex>();
+  for (const p of userPackages) {
+    const c = p.config;
+    const folders = [...new Set([...c.modelPaths, ...c.seedPaths, ...c.snapshotPaths, ...c.analysisPaths, ...c.macroPaths, ...c.testPaths])];
+    const own = emptyProperties();
+    readProperties(findFiles(c.root, folders, ['.yml', '.yaml']), c.name, own, errors);
+    packageProps.set(c.name, own);
+    mergeIndex(props, own);
+  }
+  const dispatch = Object.fromEntries(root.dispatch.map((d) => [d.macro_namespace, d.search_order]));
+  const contexts = new ContextFactory({
+    ...input.shared,
+    env: input.env,
+    registry,
+    adapter: input.adapter,
+    dispatch: { searchOrder: dispatch, adapterChain: input.adapter.adapterChain },
+    projectName: root.name,
+  });
+
+  const treeFor = (pkgName: string, tree: string, resourceType: string, fqn: string[]): ConfigLayer => {
+    const own = input.packages.find((p) => p.config.name === pkgName)?.config;
+    const fromOwn = pkgName !== root.name && own ? configFromTree(own.configTrees[tree], resourceType, fqn.slice(1)) : {};
+    const fromRoot = configFromTree(root.configTrees[tree], resourceType, fqn);
+    return mergeConfig(fromOwn, fromRoot);
+  };
+  // `models: {my_project: {staging: ...}}`: the first tree level names the package.
+  const fqnTree = (tree: string, pkgName: string, resourceType: string, fqn: string[]) => treeFor(pkgName, tree, resourceType, fqn);
+
+  const nodes: Record<string, CompiledNode> = {};
+  const disabled: Record<string, unknown[]> = {};
+  const fileOfNode = new Map<string, NodeFile>();
+  for (const p of userPackages) {
+    const pkgProps = packageProps.get(p.config.name)!;
+    for (const nf of readNodeFiles(p.config, input.env, errors)) {
+      const node = nf.node;
+      const patch = patchFor(pkgProps, node);
+      let config = fqnTree(nf.configTree, node.package_name, nf.configTree, node.fqn);
+      if (patch) config = mergeConfig(config, patch.config);
+      const capture = newCapture();
+      if (node.raw_code.includes('{{') || node.raw_code.includes('{%')) {
+        const { context } = contexts.forParse(node, capture, () => capture.configCalls.reduce(mergeConfig, config));
+        try {
+          input.env.render(input.env.compile(nf.lineOffset > 0 ? '\n'.repeat(nf.lineOffset) + node.raw_code : node.raw_code, node.original_file_path), context);
+        } catch (e) {
+          if (e instanceof TsdbtError) {
+            errors.push(e.withLocation({ file: node.original_file_path }));
+            continue;
+          }
+          throw e;
+        }
+      }
+      for (const call of capture.configCalls) warnUnknownKeys(call, nf.configTree, node.original_file_path, warnings);
+      if (patch) warnUnknownKeys(patch.config, nf.configTree, patch.file, warnings);
+      const merged = capture.configCalls.reduce(mergeConfig, config);
+      node.config = finaliseConfig(node.resource_type, merged);
+      node.unrendered_config = capture.configCalls.reduce(mergeConfig, patch?.config ?? {});
+      node.refs = capture.refs.map((r) => ({ ...r, at: { file: node.original_file_path, line: lineOfCall(nf.fileText, 'ref', r.name) ?? 1 } }));
+      node.sources = capture.sources;
+      applyPatch(node, patch);
+      if (!node.config.enabled) {
+        (disabled[node.unique_id] ??= []).push(node);
+        continue;
+      }
+      if (nodes[node.unique_id]) {
+        const prev = nodes[node.unique_id]!;
+        errors.push(new TsdbtError('DUPLICATE_NODE', `Two ${node.resource_type}s are named '${node.name}': ${prev.original_file_path} and ${node.original_file_path}`, {
+          file: node.original_file_path,
+          line: 1,
+          hint: 'dbt requires unique names per resource type within a package: rename one of the files (or set an alias).',
+        }));
+        continue;
+      }
+      nodes[node.unique_id] = node;
+      fileOfNode.set(node.unique_id, nf);
+    }
+  }
+
+  const sources = buildSources(props.sources, input.adapter, root, (pkg, fqn) => fqnTree('sources', pkg, 'sources', fqn), warnings);
+  // Generic tests from properties YAML.
+  for (const decl of props.tests) {
+    const testNode = genericTestNode(decl, input.packages.find((p) => p.config.name === decl.package)!.config.root);
+    let config = fqnTree('data_tests', decl.package, 'data_tests', testNode.fqn);
+    config = mergeConfig(config, decl.config);
+    warnUnknownKeys(decl.config, 'data_tests', decl.file, warnings);
+    testNode.config = finaliseConfig('test', config);
+    testNode.unrendered_config = decl.config;
+    const model = decl.target.kind === 'source' ? null : decl.target.name;
+    if (model) testNode.refs.push({ name: model, package: null, version: decl.target.version ?? null, at: { file: decl.file, line: decl.line ?? 1 } });
+    else testNode.sources.push([decl.target.sourceName!, decl.target.name]);
+    for (const v of Object.values(decl.args)) collectArgDeps(v, testNode, decl.file, decl.line);
+    const macroName = decl.testName.includes('.') ? decl.testName.split('.')[1]! : decl.testName;
+    const pkgOfTest = decl.testName.includes('.') ? decl.testName.split('.')[0]! : null;
+    const macro = pkgOfTest ? registry.inPackage(pkgOfTest, `test_${macroName}`) ?? registry.find(`test_${macroName}`, decl.package) : registry.find(`test_${macroName}`, decl.package) ?? findInAnyPackage(registry, `test_${macroName}`);
+    if (!macro) {
+      const known = registry.all().filter((m) => m.name.startsWith('test_')).map((m) => m.name.slice(5));
+      const near = nearestKey(macroName, known);
+      errors.push(new TsdbtError('TEST_NOT_FOUND', `Unknown generic test '${decl.testName}' on ${decl.target.kind} '${decl.target.name}'${decl.columnName ? `, column '${decl.columnName}'` : ''}`, {
+        file: decl.file,
+        line: decl.line,
+        hint: near ? `Did you mean '${near}'?` : `Define it with {% test ${macroName}(model, column_name) %} in tests/generic/ or macros/, or install the package that provides it.`,
+      }));
+      continue;
+    }
+    testNode.depends_on.macros.push(macro.unique_id);
+    if (!testNode.config.enabled) continue;
+    if (nodes[testNode.unique_id]) continue; // the same test declared twice: dbt keeps one
+    nodes[testNode.unique_id] = testNode;
+  }
+
+  // Names: schema, alias, database, relation_name.
+  for (const node of Object.values(nodes)) {
+    try {
+      assignNames(node, contexts, registry, input.adapter);
+    } catch (e) {
+      if (e instanceof TsdbtError) errors.push(e.withLocation({ file: node.original_file_path }));
+      else throw e;
+    }
+  }
+
+  const refIndex = new RefIndex(Object.values(nodes), Object.values(sources), root.name);
+  for (const node of Object.values(nodes)) resolveDeps(node, refIndex, errors);
+  const exposures: Record<string, Exposure> = buildExposures(props.exposures, root.name, refIndex, errors);
+  const unitTests = buildUnitTests(props.unitTests, root.name, refIndex, nodes, errors);
+  for (const u of Object.values(unitTests)) nodes[u.unique_id] = u;
+
+  resolveDescriptions(nodes, sources, docs, root.name, errors);
+  if (errors.length > 0) throw errors.length === 1 ? errors[0]! : new TsdbtErrorList(dedupe(errors));
+
+  const manifest: Manifest = {
+    metadata: {
+      dbt_schema_version: 'https://schemas.getdbt.com/dbt/manifest/v12.json',
+      dbt_version: '1.9.0',
+      generated_at: new Date().toISOString(),
+      invocation_id: input.shared.invocationId,
+      project_name: root.name,
+      adapter_type: input.adapter.type,
+      env: {},
+    },
+    nodes: Object.fromEntries(Object.entries(nodes).filter(([, n]) => n.resource_type !== 'unit_test')),
+    sources,
+    macros: Object.fromEntries(registry.all().map((m) => [m.unique_id, m])),
+    docs,
+    exposures,
+    metrics: {},
+    groups: {},
+    selectors: {},
+    disabled,
+    unit_tests: unitTests,
+    parent_map: {},
+    child_map: {},
+    semantic_models: {},
+    saved_queries: {},
+  };
+  fillParentChildMaps(manifest);
+  return { manifest, registry, contexts, warnings };
+}
+
+function mergeIndex(into: PropertiesIndex, from: PropertiesIndex): void {
+  for (const key of ['models', 'seeds', 'snapshots', 'analyses', 'macros'] as const) for (const [k, v] of from[key]) if (!into[key].has(k)) into[key].set(k, v);
+  into.sources.push(...from.sources);
+  into.exposures.push(...from.exposures);
+  into.unitTests.push(...from.unitTests);
+  into.tests.push(...from.tests);
+}
+
+function patchFor(props: PropertiesIndex, node: CompiledNode): ResourcePatch | undefined {
+  switch (node.resource_type) {
+    case 'model': return props.models.get(node.name);
+    case 'seed': return props.seeds.get(node.name);
+    case 'snapshot': return props.snapshots.get(node.name);
+    case 'analysis': return props.analyses.get(node.name);
+    default: return undefined;
+  }
+}
+
+function applyPatch(node: CompiledNode, patch: ResourcePatch | undefined): void {
+  node.tags = [...node.config.tags];
+  node.meta = { ...(node.config.meta as Record<string, unknown>) };
+  if (!patch) return;
+  node.description = patch.description;
+  node.columns = patch.columns;
+  node.patch_path = `${node.package_name}://${patch.file}`;
+  node.meta = { ...patch.meta, ...node.meta };
+  if (patch.tags.length) node.tags = [...new Set([...node.tags, ...patch.tags])];
+  node.config.tags = node.tags;
+  if (patch.docs) node.docs = patch.docs;
+  if (patch.latestVersion !== undefined && patch.latestVersion !== null) node.latest_version = patch.latestVersion;
+}
+
+function warnUnknownKeys(layer: ConfigLayer, tree: string, file: string, warnings: string[]): void {
+  const known = CONFIG_KEYS[tree] ?? CONFIG_KEYS.models!;
+  for (const raw of Object.keys(layer)) {
+    const key = normaliseConfigKey(raw);
+    if (known.has(key)) continue;
+    const near = nearestKey(key, known);
+    if (near && near !== key) warnings.push(`${file}: unknown config key '${key}' (did you mean '${near}'?)`);
+  }
+}
+
+/** Test arguments such as `to: ref('customers')` make the test depend on what they name. */
+function collectArgDeps(value: unknown, node: CompiledNode, file: string, line?: number): void {
+  if (typeof value !== 'string') return;
+  const ref = /^\s*ref\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?\)\s*$/.exec(value);
+  if (ref) {
+    const [pkg, name] = ref[2] ? [ref[1]!, ref[2]] : [null, ref[1]!];
+    node.refs.push({ name, package: pkg, version: null, at: { file, line: line ?? 1 } });
+    return;
+  }
+  const src = /^\s*source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)\s*$/.exec(value);
+  if (src) node.sources.push([src[1]!, src[2]!]);
+}
+
+function findInAnyPackage(registry: MacroRegistry, name: string) {
+  return registry.all().find((m) => m.name === name);
+}
+
+function assignNames(node: CompiledNode, contexts: ContextFactory, registry: MacroRegistry, adapter: AdapterInfo): void {
+  const c = node.config;
+  const internal = (name: string) => {
+    const m = registry.find(name, node.package_name);
+    return !m || registry.internalPackages.includes(m.package_name);
+  };
+  const callNaming = (macroName: string, custom: unknown): string => {
+    const { context, resolver } = contexts.forParse(node, newCapture(), () => c);
+    const macro = registry.find(macroName, node.package_name)!;
+    return String(callJinja(resolver.bind(macro), [custom ?? null, node], {}) ?? '').trim();
+  };
+  const customSchema = (c.schema ?? null) as string | null;
+  node.schema = internal('generate_schema_name') ? defaultSchemaName(adapter.schema, customSchema) : callNaming('generate_schema_name', customSchema);
+  node.alias = internal('generate_alias_name') ? defaultAliasName(node.name, c.alias as string | null, node.version) : callNaming('generate_alias_name', c.alias);
+  const db = internal('generate_database_name') ? defaultDatabaseName(adapter.database, c.database as string | null) : callNaming('generate_database_name', c.database);
+  node.database = db === '' ? null : db;
+  if (['model', 'seed', 'snapshot'].includes(node.resource_type) && c.materialized !== 'ephemeral') {
+    node.relation_name = adapter.makeRelation({ database: node.database, schema: node.schema, identifier: node.alias }).render();
+  }
+}
+
+function resolveDeps(node: CompiledNode, index: RefIndex, errors: TsdbtError[]): void {
+  const deps = new Set<string>();
+  for (const call of node.refs) {
+    const target = index.resolveRef(call, node.package_name);
+    if (!target) {
+      errors.push(index.refError(call, { name: node.name, file: node.original_file_path }));
+      continue;
+    }
+    deps.add(target.unique_id);
+  }
+  for (const [s, t] of node.sources) {
+    const src = index.resolveSource(s, t);
+    if (!src) {
+      errors.push(index.sourceError(s, t, { name: node.name, file: node.original_file_path, line: lineOfCall(node.raw_code, 'source', s) }));
+      continue;
+    }
+    deps.add(src.unique_id);
+  }
+  node.depends_on.nodes = [...deps];
+  if (node.resource_type === 'test' && node.test_metadata) {
+    const first = node.depends_on.nodes.find((d) => !d.startsWith('source.')) ?? node.depends_on.nodes[0];
+    node.attached_node = first ?? null;
+  }
+}
+
+function resolveDescriptions(nodes: Record<string, CompiledNode>, sources: Record<string, SourceTable>, docs: Record<string, Doc>, rootName: string, errors: TsdbtError[]): void {
+  const render = (text: string, file: string, pkg: string): string => {
+    if (!text.includes('doc(')) return text;
+    return text.replace(/\{\{\s*doc\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?\)\s*\}\}/g, (_m, a: string, b?: string) => {
+      const [p, n] = b ? [a, b] : [null, a];
+      const d = (p ? docs[`doc.${p}.${n}`] : docs[`doc.${pkg}.${n}`] ?? docs[`doc.${rootName}.${n}`]) ?? Object.values(docs).find((x) => x.name === n);
+      if (!d) {
+        errors.push(new TsdbtError('DOC_NOT_FOUND', `doc('${n}') matches no {% docs %} block`, { file, hint: `Add {% docs ${n} %}...{% enddocs %} to a .md file.` }));
+        return '';
+      }
+      return d.block_contents;
+    });
+  };
+  for (const n of Object.values(nodes)) {
+    n.description = render(n.description, n.original_file_path, n.package_name);
+    for (const c of Object.values(n.columns)) c.description = render(c.description, n.original_file_path, n.package_name);
+  }
+  for (const s of Object.values(sources)) {
+    s.description = render(s.description, s.original_file_path, s.package_name);
+    for (const c of Object.values(s.columns)) c.description = render(c.description, s.original_file_path, s.package_name);
+  }
+}
+
+function dedupe(errors: TsdbtError[]): TsdbtError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const k = e.format();
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+export function fillParentChildMaps(m: Manifest): void {
+  const parent: Record<string, string[]> = {};
+  const child: Record<string, string[]> = {};
+  const all: { unique_id: string; depends_on?: { nodes: string[] } }[] = [...Object.values(m.nodes), ...Object.values(m.sources), ...Object.values(m.exposures), ...Object.values(m.unit_tests)];
+  for (const n of all) {
+    parent[n.unique_id] = [...(n.depends_on?.nodes ?? [])].sort();
+    child[n.unique_id] ??= [];
+  }
+  for (const n of all) for (const p of n.depends_on?.nodes ?? []) (child[p] ??= []).push(n.unique_id);
+  for (const k of Object.keys(child)) child[k]!.sort();
+  m.parent_map = parent;
+  m.child_map = child;
+}

@@ -1,0 +1,251 @@
+import { readFileSync } from 'node:fs';
+import { TsdbtError } from '../errors/tsdbt-error.js';
+import type { ColumnInfo } from '../manifest/types.js';
+import type { FoundFile } from '../util/files.js';
+import { isRecord, parseYaml, type ParsedYaml } from '../util/yaml.js';
+
+/** A generic test as declared in properties YAML, before it becomes a node. */
+export interface TestDecl {
+  /** As written: `unique`, `accepted_values`, `dbt_utils.accepted_range`. */
+  testName: string;
+  args: Record<string, unknown>;
+  config: Record<string, unknown>;
+  /** `name:` given by the user (dbt 1.9 custom test names). */
+  customName?: string;
+  columnName: string | null;
+  target: { kind: 'model' | 'seed' | 'snapshot' | 'source'; name: string; sourceName?: string; version?: string | number | null };
+  file: string;
+  line?: number;
+  package: string;
+}
+
+/** Description, columns, config and tests for one named resource, from properties YAML. */
+export interface ResourcePatch {
+  name: string;
+  description: string;
+  columns: Record<string, ColumnInfo>;
+  config: Record<string, unknown>;
+  docs?: { show: boolean; node_color?: string | null };
+  meta: Record<string, unknown>;
+  tags: string[];
+  file: string;
+  line?: number;
+  versions?: { v: string | number; config?: Record<string, unknown>; columns?: unknown[] }[];
+  latestVersion?: string | number | null;
+  /** Raw dict, for keys only some resource types read (snapshots: relation, ...). */
+  raw: Record<string, unknown>;
+}
+
+export interface SourceTableDecl {
+  sourceName: string;
+  name: string;
+  description: string;
+  sourceDescription: string;
+  identifier: string;
+  database: string | null;
+  schema: string;
+  loader: string;
+  loadedAtField: string | null;
+  freshness: unknown;
+  quoting: Record<string, unknown>;
+  columns: Record<string, ColumnInfo>;
+  meta: Record<string, unknown>;
+  sourceMeta: Record<string, unknown>;
+  tags: string[];
+  config: Record<string, unknown>;
+  file: string;
+  line?: number;
+  package: string;
+}
+
+export interface PropertiesIndex {
+  models: Map<string, ResourcePatch>;
+  seeds: Map<string, ResourcePatch>;
+  snapshots: Map<string, ResourcePatch>;
+  analyses: Map<string, ResourcePatch>;
+  macros: Map<string, ResourcePatch>;
+  sources: SourceTableDecl[];
+  exposures: (Record<string, unknown> & { __file: string; __line?: number })[];
+  unitTests: (Record<string, unknown> & { __file: string; __line?: number })[];
+  tests: TestDecl[];
+}
+
+export function emptyProperties(): PropertiesIndex {
+  return { models: new Map(), seeds: new Map(), snapshots: new Map(), analyses: new Map(), macros: new Map(), sources: [], exposures: [], unitTests: [], tests: [] };
+}
+
+const str = (v: unknown, fallback = ''): string => (v === undefined || v === null ? fallback : String(v));
+const rec = (v: unknown): Record<string, unknown> => (isRecord(v) ? v : {});
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
+
+/** Read every properties YAML file of a package into `index`, collecting errors instead of stopping. */
+export function readProperties(files: FoundFile[], pkg: string, index: PropertiesIndex, errors: TsdbtError[]): void {
+  for (const file of files) {
+    let y: ParsedYaml;
+    try {
+      y = parseYaml(readFileSync(file.absolute, 'utf8'), file.relativeToRoot);
+    } catch (e) {
+      if (e instanceof TsdbtError) errors.push(e);
+      else throw e;
+      continue;
+    }
+    if (y.value === null) continue;
+    if (!isRecord(y.value)) {
+      errors.push(new TsdbtError('YAML_SCHEMA', 'A properties file must be a mapping (version: 2, models: ...)', { file: file.relativeToRoot, line: 1 }));
+      continue;
+    }
+    try {
+      readOne(y, pkg, index, errors);
+    } catch (e) {
+      if (e instanceof TsdbtError) errors.push(e);
+      else throw e;
+    }
+  }
+}
+
+function readOne(y: ParsedYaml, pkg: string, index: PropertiesIndex, errors: TsdbtError[]): void {
+  const doc = y.value as Record<string, unknown>;
+  const file = y.file;
+  const patchesFor = (key: string, target: Map<string, ResourcePatch>, kind: TestDecl['target']['kind'] | null) => {
+    for (const entry of list(doc[key])) {
+      if (!isRecord(entry) || typeof entry.name !== 'string') {
+        errors.push(new TsdbtError('YAML_SCHEMA', `Each entry under '${key}:' needs a 'name:'`, { file, line: y.lineOf(entry) ?? y.keyLine(doc, key) }));
+        continue;
+      }
+      const line = y.lineOf(entry);
+      if (target.has(entry.name)) {
+        const prev = target.get(entry.name)!;
+        errors.push(new TsdbtError('DUPLICATE_NODE', `${key.replace(/s$/, '')} '${entry.name}' is described twice (also in ${prev.file}:${prev.line ?? ''})`, {
+          file, line, hint: 'Keep one properties entry per resource.',
+        }));
+        continue;
+      }
+      const patch: ResourcePatch = {
+        name: entry.name,
+        description: str(entry.description),
+        columns: columnsOf(entry.columns),
+        config: rec(entry.config),
+        docs: isRecord(entry.docs) ? { show: entry.docs.show !== false, node_color: (entry.docs.node_color as string) ?? null } : undefined,
+        meta: rec(entry.meta),
+        tags: list(entry.tags).map(String),
+        file,
+        line,
+        versions: Array.isArray(entry.versions) ? (entry.versions as ResourcePatch['versions']) : undefined,
+        latestVersion: (entry.latest_version as string | number | undefined) ?? null,
+        raw: entry,
+      };
+      target.set(entry.name, patch);
+      if (kind) collectTests(y, entry, { kind, name: entry.name }, pkg, index.tests);
+    }
+  };
+  patchesFor('models', index.models, 'model');
+  patchesFor('seeds', index.seeds, 'seed');
+  patchesFor('snapshots', index.snapshots, 'snapshot');
+  patchesFor('analyses', index.analyses, null);
+  patchesFor('macros', index.macros, null);
+  for (const source of list(doc.sources)) readSource(y, source, pkg, index, errors);
+  for (const e of list(doc.exposures)) if (isRecord(e)) index.exposures.push({ ...e, __file: file, __line: y.lineOf(e) });
+  for (const u of list(doc.unit_tests)) if (isRecord(u)) index.unitTests.push({ ...u, __file: file, __line: y.lineOf(u) });
+}
+
+function readSource(y: ParsedYaml, source: unknown, pkg: string, index: PropertiesIndex, errors: TsdbtError[]): void {
+  const file = y.file;
+  if (!isRecord(source) || typeof source.name !== 'string') {
+    errors.push(new TsdbtError('YAML_SCHEMA', "Each entry under 'sources:' needs a 'name:'", { file, line: y.lineOf(source) }));
+    return;
+  }
+  const sourceConfig = rec(source.config);
+  for (const table of list(source.tables)) {
+    if (!isRecord(table) || typeof table.name !== 'string') {
+      errors.push(new TsdbtError('YAML_SCHEMA', `Each table of source '${source.name}' needs a 'name:'`, { file, line: y.lineOf(table) ?? y.lineOf(source) }));
+      continue;
+    }
+    const tableConfig = rec(table.config);
+    index.sources.push({
+      sourceName: source.name,
+      name: table.name,
+      description: str(table.description),
+      sourceDescription: str(source.description),
+      identifier: str(table.identifier, table.name),
+      database: (source.database as string | undefined) ?? null,
+      schema: str(source.schema, source.name),
+      loader: str(source.loader),
+      loadedAtField: (table.loaded_at_field ?? source.loaded_at_field ?? null) as string | null,
+      freshness: table.freshness !== undefined ? table.freshness : (source.freshness ?? null),
+      quoting: { ...rec(source.quoting), ...rec(table.quoting) },
+      columns: columnsOf(table.columns),
+      meta: { ...rec(source.meta), ...rec(table.meta) },
+      sourceMeta: rec(source.meta),
+      tags: [...new Set([...list(source.tags).map(String), ...list(table.tags).map(String)])],
+      config: { ...sourceConfig, ...tableConfig },
+      file,
+      line: y.lineOf(table),
+      package: pkg,
+    });
+    collectTests(y, table, { kind: 'source', name: table.name, sourceName: source.name }, pkg, index.tests);
+  }
+}
+
+function columnsOf(raw: unknown): Record<string, ColumnInfo> {
+  const out: Record<string, ColumnInfo> = {};
+  for (const c of list(raw)) {
+    if (!isRecord(c) || c.name === undefined) continue;
+    const name = String(c.name);
+    out[name] = {
+      name,
+      description: str(c.description),
+      meta: rec(c.meta),
+      data_type: (c.data_type as string | undefined) ?? null,
+      constraints: list(c.constraints),
+      quote: (c.quote as boolean | undefined) ?? null,
+      tags: list(c.tags).map(String),
+    };
+  }
+  return out;
+}
+
+/** Tests on the resource itself and on each of its columns; both `tests:` and `data_tests:` spellings. */
+function collectTests(y: ParsedYaml, entry: Record<string, unknown>, target: TestDecl['target'], pkg: string, out: TestDecl[]): void {
+  const add = (holder: Record<string, unknown>, columnName: string | null) => {
+    for (const key of ['data_tests', 'tests']) {
+      for (const t of list(holder[key])) {
+        const decl = testDecl(t, columnName, target, y.file, y.lineOf(t) ?? y.keyLine(holder, key), pkg);
+        if (decl) out.push(decl);
+      }
+    }
+  };
+  add(entry, null);
+  for (const c of list(entry.columns)) if (isRecord(c) && c.name !== undefined) add(c, String(c.name));
+}
+
+function testDecl(t: unknown, columnName: string | null, target: TestDecl['target'], file: string, line: number | undefined, pkg: string): TestDecl | undefined {
+  if (typeof t === 'string') return { testName: t, args: {}, config: {}, columnName, target, file, line, package: pkg };
+  if (!isRecord(t)) return undefined;
+  const keys = Object.keys(t);
+  // `- name: x\n  test_name: unique` (1.9 custom-named form)
+  if (typeof t.test_name === 'string') {
+    const { test_name, name, config, arguments: args, ...rest } = t;
+    return { testName: test_name as string, args: { ...rest, ...rec(args) }, config: rec(config), customName: name as string | undefined, columnName, target, file, line, package: pkg };
+  }
+  const testName = keys[0]!;
+  const body = rec(t[testName]);
+  const { config, arguments: args, name, ...rest } = body;
+  const inlineConfig: Record<string, unknown> = {};
+  const plainArgs: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(rest)) {
+    // dbt accepts these config keys inline next to the arguments.
+    if (['severity', 'tags', 'enabled', 'where', 'limit', 'warn_if', 'error_if', 'fail_calc', 'store_failures', 'store_failures_as', 'meta', 'alias', 'schema', 'database'].includes(k)) inlineConfig[k] = v;
+    else plainArgs[k] = v;
+  }
+  return {
+    testName,
+    args: { ...plainArgs, ...rec(args) },
+    config: { ...inlineConfig, ...rec(config) },
+    customName: typeof name === 'string' ? name : undefined,
+    columnName,
+    target,
+    file,
+    line,
+    package: pkg,
+  };
+}

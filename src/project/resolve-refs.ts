@@ -1,0 +1,77 @@
+import { TsdbtError } from '../errors/tsdbt-error.js';
+import type { CompiledNode, RefCall, SourceTable } from '../manifest/types.js';
+import { editDistance } from './config-keys.js';
+
+/** Finds the node a ref() names, with dbt's precedence (the ref's package, the calling package, the root, any). */
+export class RefIndex {
+  private readonly byName = new Map<string, CompiledNode[]>();
+  private readonly sources = new Map<string, SourceTable>();
+
+  constructor(nodes: Iterable<CompiledNode>, sources: Iterable<SourceTable>, private readonly rootPackage: string) {
+    for (const n of nodes) {
+      if (!['model', 'seed', 'snapshot'].includes(n.resource_type)) continue;
+      const list = this.byName.get(n.name) ?? [];
+      list.push(n);
+      this.byName.set(n.name, list);
+    }
+    for (const s of sources) this.sources.set(`${s.source_name}.${s.name}`, s);
+  }
+
+  resolveRef(call: RefCall, fromPackage: string): CompiledNode | undefined {
+    const candidates = this.byName.get(call.name);
+    if (!candidates) return undefined;
+    const versioned = call.version !== null && call.version !== undefined
+      ? candidates.filter((c) => String(c.version) === String(call.version))
+      : candidates.filter((c) => c.version === null || c.version === undefined || String(c.version) === String(c.latest_version));
+    const pool = versioned.length > 0 ? versioned : candidates;
+    if (call.package) return pool.find((c) => c.package_name === call.package);
+    return pool.find((c) => c.package_name === fromPackage) ?? pool.find((c) => c.package_name === this.rootPackage) ?? pool[0];
+  }
+
+  resolveSource(source: string, table: string): SourceTable | undefined {
+    return this.sources.get(`${source}.${table}`);
+  }
+
+  refError(call: RefCall, from: { name: string; file: string; line?: number }): TsdbtError {
+    const near = nearest(call.name, [...this.byName.keys()]);
+    const written = call.package ? `ref('${call.package}', '${call.name}')` : `ref('${call.name}')`;
+    return new TsdbtError('REF_NOT_FOUND', `${written} in '${from.name}' matches no node.`, {
+      file: call.at?.file ?? from.file,
+      line: call.at?.line ?? from.line,
+      hint: near ? `Did you mean '${near}'?` : 'Check the name, or that the model is enabled and its package installed (tsdbt deps).',
+    });
+  }
+
+  sourceError(source: string, table: string, from: { name: string; file: string; line?: number }): TsdbtError {
+    const names = [...this.sources.keys()];
+    const near = nearest(`${source}.${table}`, names);
+    return new TsdbtError('SOURCE_NOT_FOUND', `source('${source}', '${table}') in '${from.name}' matches no source table.`, {
+      file: from.file,
+      line: from.line,
+      hint: near ? `Did you mean source('${near.split('.')[0]}', '${near.split('.').slice(1).join('.')}')?` : `Declare it under \`sources:\` in a properties YAML file.`,
+    });
+  }
+}
+
+function nearest(name: string, names: string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const n of names) {
+    const d = editDistance(name, n);
+    if (d < bestD) {
+      bestD = d;
+      best = n;
+    }
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+/** 1-based line of the n-th `ref(`/`source(` call naming `name` in raw code, for errors. */
+export function lineOfCall(raw: string, fn: 'ref' | 'source', name: string): number | undefined {
+  const re = new RegExp(`\\b${fn}\\s*\\(([^)]*)\\)`, 'g');
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(raw)) !== null) {
+    if (m[1]!.includes(`'${name}'`) || m[1]!.includes(`"${name}"`)) return raw.slice(0, m.index).split('\n').length;
+  }
+  return undefined;
+}

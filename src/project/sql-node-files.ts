@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { TsdbtError } from '../errors/tsdbt-error.js';
+import type { JinjaEnvironment } from '../jinja/index.js';
+import type { CompiledNode } from '../manifest/types.js';
+import { findFiles, type FoundFile } from '../util/files.js';
+import { blankNode } from './node-defaults.js';
+import type { ProjectConfig } from './project-config.js';
+
+/** SQL-bearing nodes of one package, read from disk but not yet rendered. */
+export interface NodeFile {
+  node: CompiledNode;
+  /** The file's full text (for a snapshot, the file holding its block). */
+  fileText: string;
+  /** Line in the file where raw_code starts (snapshots: the block's first body line). */
+  lineOffset: number;
+  /** Which dbt_project.yml tree configures it. */
+  configTree: 'models' | 'seeds' | 'snapshots' | 'data_tests' | 'analyses';
+}
+
+const stem = (file: FoundFile) => basename(file.relativeToFolder).replace(/\.(sql|csv)$/, '');
+const dirsOf = (file: FoundFile) => file.relativeToFolder.split('/').slice(0, -1);
+
+function nodeFromFile(pkg: ProjectConfig, file: FoundFile, resourceType: CompiledNode['resource_type'], raw: string, name = stem(file)): CompiledNode {
+  return blankNode({
+    unique_id: `${resourceType}.${pkg.name}.${name}`,
+    resource_type: resourceType,
+    package_name: pkg.name,
+    name,
+    path: file.relativeToFolder,
+    original_file_path: file.relativeToRoot,
+    root_path: pkg.root,
+    fqn: [pkg.name, ...dirsOf(file), name],
+    raw_code: raw,
+  });
+}
+
+/** Models, analyses, singular tests, snapshots and seeds of a package. */
+export function readNodeFiles(pkg: ProjectConfig, env: JinjaEnvironment, errors: TsdbtError[]): NodeFile[] {
+  const out: NodeFile[] = [];
+  const read = (f: FoundFile) => readFileSync(f.absolute, 'utf8');
+  for (const f of findFiles(pkg.root, pkg.modelPaths, ['.sql'])) {
+    const text = read(f);
+    out.push({ node: nodeFromFile(pkg, f, 'model', text), fileText: text, lineOffset: 0, configTree: 'models' });
+  }
+  for (const f of findFiles(pkg.root, pkg.analysisPaths, ['.sql'])) {
+    const text = read(f);
+    const node = nodeFromFile(pkg, f, 'analysis', text);
+    node.fqn = [pkg.name, 'analysis', ...dirsOf(f), node.name];
+    out.push({ node, fileText: text, lineOffset: 0, configTree: 'analyses' });
+  }
+  for (const f of findFiles(pkg.root, pkg.testPaths, ['.sql'])) {
+    if (f.relativeToFolder.split('/')[0] === 'generic') continue; // generic test blocks are macros
+    const text = read(f);
+    const node = nodeFromFile(pkg, f, 'test', text);
+    node.unique_id = `test.${pkg.name}.${node.name}`;
+    out.push({ node, fileText: text, lineOffset: 0, configTree: 'data_tests' });
+  }
+  for (const f of findFiles(pkg.root, pkg.snapshotPaths, ['.sql'])) {
+    const text = read(f);
+    let blocks;
+    try {
+      blocks = env.blocks(text, f.relativeToRoot).filter((b) => b.kind === 'snapshot');
+    } catch (e) {
+      if (e instanceof TsdbtError) {
+        errors.push(e);
+        continue;
+      }
+      throw e;
+    }
+    for (const block of blocks) {
+      const node = nodeFromFile(pkg, f, 'snapshot', block.body, block.name);
+      const bodyStart = block.source.indexOf(block.body);
+      const lineOffset = block.line - 1 + (bodyStart > 0 ? block.source.slice(0, bodyStart).split('\n').length - 1 : 0);
+      out.push({ node, fileText: text, lineOffset, configTree: 'snapshots' });
+    }
+  }
+  for (const f of findFiles(pkg.root, pkg.seedPaths, ['.csv'])) {
+    const node = nodeFromFile(pkg, f, 'seed', '');
+    node.seed_file = f.absolute;
+    out.push({ node, fileText: '', lineOffset: 0, configTree: 'seeds' });
+  }
+  return out;
+}

@@ -1,0 +1,113 @@
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startSimulator, type RunningSim } from '../../src/sim/index.js';
+import { runExtract } from '../../src/extract/index.js';
+import { DuckDBConnection, openDuckDBInstance } from '../../src/adapters/duckdb/duckdb-connection.js';
+
+function bundledProject(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tsdbt-extract-sim-'));
+  cpSync('project/extract.yml', join(dir, 'extract.yml'));
+  cpSync('project/schemas', join(dir, 'schemas'), { recursive: true });
+  return dir;
+}
+
+async function withSim<T>(opts: Parameters<typeof startSimulator>[0], f: (sim: RunningSim) => Promise<T>): Promise<T> {
+  const sim = await startSimulator(opts);
+  try {
+    return await f(sim);
+  } finally {
+    await sim.close();
+  }
+}
+
+function counts(sim: RunningSim) {
+  return {
+    commits: sim.data.commits.length,
+    repos: sim.data.repos.length,
+    pull_requests: sim.data.pullRequests.length,
+    team_members: sim.data.teamMembers.length,
+    reviews: sim.data.reviews.length,
+  };
+}
+
+describe('bundled cursor-sim streams against the simulator', () => {
+  it('lands every record exactly once, with reviews joined to their PRs', async () => {
+    await withSim({ rateLimit: false, seed: 7 }, async (sim) => {
+      const dir = bundledProject();
+      const target = await DuckDBConnection.open(await openDuckDBInstance(':memory:'));
+      const r = await runExtract({ projectDir: dir, url: sim.url, rateLimitPerMinute: null, now: new Date(sim.data.now), connection: target });
+      expect(Object.fromEntries(r.streams.map((s) => [s.stream, s.rows]))).toEqual(counts(sim));
+      expect(r.streams.every((s) => s.status === 'success' && s.warnings.length === 0)).toBe(true);
+      const q = async (sql: string) => (await target.execute(sql)).rows;
+      expect((await q('select commit_hash from raw.commits order by commit_hash')).map((x) => x[0])).toEqual(
+        sim.data.commits.map((c) => c.commitHash).sort(),
+      );
+      expect((await q('select id from raw.pull_requests order by id')).map((x) => x[0])).toEqual(sim.data.pullRequests.map((p) => p.id));
+      expect((await q('select count(distinct id) from raw.reviews'))[0]![0]).toBe(sim.data.reviews.length);
+      const prById = new Map(sim.data.pullRequests.map((p) => [p.id, p]));
+      const reviews = await q('select id, pr_id, repo_name, pr_number from raw.reviews order by id');
+      expect(reviews).toEqual(sim.data.reviews.map((v) => [v.id, v.pr_id, prById.get(v.pr_id)!.repo_name, prById.get(v.pr_id)!.number]));
+      expect((await q('select sum(total_pull_requests_count) from raw.repos'))[0]![0]).toBe(sim.data.pullRequests.length);
+      // Timestamps keep their instant; absent optional fields are NULL.
+      const c0 = sim.data.commits[0]!;
+      const [whole, frac = ''] = c0.commitTs.replace('Z', '').split('.');
+      expect(await q(`select strftime(commit_ts, '%Y-%m-%dT%H:%M:%S.%f') from raw.commits where commit_hash = '${c0.commitHash}'`)).toEqual([
+        [`${whole}.${frac.padEnd(6, '0').slice(0, 6)}`],
+      ]);
+      const open = sim.data.pullRequests.filter((p) => p.merged_at === undefined).length;
+      expect((await q('select count(*) from raw.pull_requests where merged_at is null'))[0]![0]).toBe(open);
+      expect(r.totals.requests).toBe(sim.requestCount);
+    });
+  });
+
+  it('stays within the real rate limit: no 429s, and reports the request count', async () => {
+    await withSim({ seed: 3 }, async (sim) => {
+      const r = await runExtract({ projectDir: bundledProject(), url: sim.url, now: new Date(sim.data.now) });
+      expect(Object.fromEntries(r.streams.map((s) => [s.stream, s.rows]))).toEqual(counts(sim));
+      expect(r.totals.retries).toBe(0);
+      expect(r.totals.requests).toBe(sim.requestCount);
+      expect(r.totals.requests).toBeLessThanOrEqual(25);
+    });
+  });
+
+  it('honours the server 429s when the client-side limit is off', async () => {
+    await withSim({ seed: 5, rateLimit: { capacity: 8, perMinute: 600 } }, async (sim) => {
+      const r = await runExtract({ projectDir: bundledProject(), url: sim.url, rateLimitPerMinute: null, now: new Date(sim.data.now) });
+      expect(Object.fromEntries(r.streams.map((s) => [s.stream, s.rows]))).toEqual(counts(sim));
+      expect(r.totals.retries).toBeGreaterThan(0);
+      expect(sim.requestCount).toBe(r.totals.requests);
+    });
+  }, 60_000);
+
+  it('a second run is incremental: fewer requests, same complete tables', async () => {
+    await withSim({ rateLimit: false, seed: 9 }, async (sim) => {
+      const dir = bundledProject();
+      const now = new Date(sim.data.now);
+      const first = await runExtract({ projectDir: dir, url: sim.url, rateLimitPerMinute: null, now });
+      const logs: string[] = [];
+      const second = await runExtract({ projectDir: dir, url: sim.url, rateLimitPerMinute: null, now, log: (l, m) => l === 'debug' && logs.push(m) });
+      expect(Object.fromEntries(second.streams.map((s) => [s.stream, s.rows]))).toEqual(counts(sim));
+      const lastCommit = sim.data.commits[sim.data.commits.length - 1]!.commitTs;
+      expect(logs.find((m) => m.includes('/analytics/ai-code/commits'))).toContain(`startDate=${encodeURIComponent(lastCommit)}`);
+      const lastPrDay = sim.data.pullRequests.map((p) => p.created_at).sort().pop()!.slice(0, 10);
+      expect(logs.filter((m) => m.includes('/analytics/github/prs')).every((m) => /start_date=(\d{4}-\d{2}-\d{2})/.exec(m)![1]! >= lastPrDay)).toBe(true);
+      expect(second.totals.requests).toBeLessThan(first.totals.requests);
+    });
+  });
+
+  it('says to check the API key when the server rejects it', async () => {
+    await withSim({ rateLimit: false, apiKey: 'the-real-key' }, async (sim) => {
+      const err = await runExtract({
+        projectDir: bundledProject(),
+        url: sim.url,
+        streams: ['repos'],
+        env: { CURSOR_API_KEY: 'stale-key' },
+      }).catch((e) => e);
+      expect(err.code).toBe('EXTRACT_HTTP');
+      expect(err.message).toBe(`stream 'repos': GET ${sim.url}/repos answered 401 Unauthorized: "{\\"error\\":\\"Unauthorized\\"}"`);
+      expect(err.hint).toBe('Check the API key: the Basic auth username comes from env var CURSOR_API_KEY (set).');
+    });
+  });
+});

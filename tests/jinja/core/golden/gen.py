@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Regenerate the golden outputs: render every cases/*.jinja with Jinja2 3.1
+configured as dbt configures it (dbt_common.clients.jinja.get_environment):
+a SandboxedEnvironment with the `do` and `loopcontrols` extensions, dbt's
+materialization/test/docs tags lowered to macros, default Undefined, no
+autoescape, default whitespace options (no trim_blocks/lstrip_blocks,
+keep_trailing_newline=False). Writes cases/<name>.out next to each case.
+
+Usage: python3 tests/jinja/core/golden/gen.py
+"""
+import json
+import pathlib
+
+import jinja2
+import jinja2.ext
+import jinja2.nodes
+from jinja2.sandbox import SandboxedEnvironment
+
+HERE = pathlib.Path(__file__).parent
+
+
+class MaterializationTag(jinja2.ext.Extension):
+    tags = {"materialization"}
+
+    def parse(self, parser):
+        lineno = next(parser.stream).lineno
+        mat = parser.parse_assign_target(name_only=True).name
+        adapter = "default"
+        langs = jinja2.nodes.List([jinja2.nodes.Const("sql")])
+        while parser.stream.skip_if("comma"):
+            key = parser.parse_assign_target(name_only=True).name
+            if key == "default":
+                continue
+            parser.stream.expect("assign")
+            value = parser.parse_expression()
+            if key == "adapter":
+                adapter = value.value
+            elif key == "supported_languages":
+                langs = value
+        node = jinja2.nodes.Macro(lineno=lineno)
+        node.name = "materialization_%s_%s" % (mat, adapter)
+        node.args = [jinja2.nodes.Name("supported_languages", "param")]
+        node.defaults = [langs]
+        node.body = parser.parse_statements(("name:endmaterialization",), drop_needle=True)
+        return node
+
+
+class TestTag(jinja2.ext.Extension):
+    tags = {"test"}
+
+    def parse(self, parser):
+        node = jinja2.nodes.Macro(lineno=next(parser.stream).lineno)
+        name = parser.parse_assign_target(name_only=True).name
+        parser.parse_signature(node)
+        node.name = "test_" + name
+        node.body = parser.parse_statements(("name:endtest",), drop_needle=True)
+        return node
+
+
+class DocsTag(jinja2.ext.Extension):
+    tags = {"docs"}
+
+    def parse(self, parser):
+        node = jinja2.nodes.Macro(lineno=next(parser.stream).lineno)
+        name = parser.parse_assign_target(name_only=True).name
+        node.args = []
+        node.defaults = []
+        node.name = "__docs_" + name
+        node.body = parser.parse_statements(("name:enddocs",), drop_needle=True)
+        return node
+
+
+def main():
+    env = SandboxedEnvironment(extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols", MaterializationTag, TestTag, DocsTag])
+    context = json.loads((HERE / "context.json").read_text())
+    for case in sorted((HERE / "cases").glob("*.jinja")):
+        source = case.read_text()
+        out = env.from_string(source).render(**context)
+        case.with_suffix(".out").write_text(out)
+        print("wrote", case.with_suffix(".out").name)
+
+
+if __name__ == "__main__":
+    main()

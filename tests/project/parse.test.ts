@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { loadProject } from '../../src/api/load-project.js';
+import { parseLoaded } from '../../src/api/parse-phase.js';
+import { makeProject } from '../support/project-fixture.js';
+
+const parse = (dir: string, opts: Record<string, unknown> = {}) => parseLoaded(loadProject({ projectDir: dir, env: {}, ...opts }));
+
+describe('parse', () => {
+  it('builds models with refs, sources, config and names', () => {
+    const dir = makeProject({
+      'dbt_project.yml': `name: shop\nprofile: test_profile\nconfig-version: 2\nmodels:\n  shop:\n    +materialized: table\n    staging:\n      +materialized: view\n      +tags: [stg]\n`,
+      'models/staging/stg_orders.sql': "select * from {{ source('raw', 'orders') }}",
+      'models/staging/sources.yml': 'version: 2\nsources:\n  - name: raw\n    schema: raw\n    tables:\n      - name: orders\n',
+      'models/marts/orders.sql': "{{ config(schema='marts', tags=['daily']) }}\nselect * from {{ ref('stg_orders') }}",
+      'tests/generic/unique.sql': '{% test unique(model, column_name) %}select {{ column_name }} from {{ model }} group by 1 having count(*) > 1{% endtest %}',
+      'macros/not_null.sql': '{% test not_null(model, column_name) %}select * from {{ model }} where {{ column_name }} is null{% endtest %}',
+      'models/marts/schema.yml': 'version: 2\nmodels:\n  - name: orders\n    description: All orders\n    columns:\n      - name: id\n        description: key\n        tests: [unique, not_null]\n',
+    });
+    const { manifest } = parse(dir);
+    const stg = manifest.nodes['model.shop.stg_orders']!;
+    expect(stg.config.materialized).toBe('view');
+    expect(stg.tags).toEqual(['stg']);
+    expect(stg.depends_on.nodes).toEqual(['source.shop.raw.orders']);
+    expect(stg.fqn).toEqual(['shop', 'staging', 'stg_orders']);
+    expect(stg.relation_name).toBe('"memory"."main"."stg_orders"');
+    const orders = manifest.nodes['model.shop.orders']!;
+    expect(orders.config.materialized).toBe('table');
+    expect(orders.schema).toBe('main_marts');
+    expect(orders.tags).toEqual(['daily']);
+    expect(orders.description).toBe('All orders');
+    expect(orders.depends_on.nodes).toEqual(['model.shop.stg_orders']);
+    const testNames = Object.values(manifest.nodes).filter((n) => n.resource_type === 'test').map((n) => n.name).sort();
+    expect(testNames).toEqual(['not_null_orders_id', 'unique_orders_id']);
+    expect(manifest.sources['source.shop.raw.orders']!.relation_name).toBe('"memory"."raw"."orders"');
+    expect(manifest.child_map['model.shop.stg_orders']).toEqual(['model.shop.orders']);
+  });
+
+  it('reports every unknown ref at once, with file, line and a did-you-mean', () => {
+    const dir = makeProject({
+      'models/stg_pull_requests.sql': 'select 1 as id',
+      'models/a.sql': "select 1\nfrom {{ ref('stg_pull_request') }}",
+      'models/b.sql': "\n\nselect * from {{ ref('nope') }}",
+    });
+    try {
+      parse(dir);
+      expect.unreachable();
+    } catch (e) {
+      const errors = (e as { errors: { code: string; file: string; line: number; message: string; hint?: string }[] }).errors;
+      expect(errors.map((x) => [x.code, x.file, x.line, x.message, x.hint])).toEqual([
+        ['REF_NOT_FOUND', 'models/a.sql', 2, "ref('stg_pull_request') in 'a' matches no node.", "Did you mean 'stg_pull_requests'?"],
+        ['REF_NOT_FOUND', 'models/b.sql', 3, "ref('nope') in 'b' matches no node.", 'Check the name, or that the model is enabled and its package installed (tsdbt deps).'],
+      ]);
+    }
+  });
+
+  it('warns on a misspelled config key with the nearest valid key', () => {
+    const dir = makeProject({ 'models/a.sql': "{{ config(materialised='table') }}\nselect 1" });
+    const { warnings } = parse(dir);
+    expect(warnings).toContain("models/a.sql: unknown config key 'materialised' (did you mean 'materialized'?)");
+  });
+
+  it('renders env_var in profiles and errors on a missing one', () => {
+    const dir = makeProject({
+      'profiles.yml': "test_profile:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: \"{{ env_var('DB_PATH') }}\"\n      schema: \"{{ env_var('SCHEMA', 'analytics') }}\"\n",
+      'models/a.sql': 'select 1',
+    });
+    const loaded = loadProject({ projectDir: dir, env: { DB_PATH: 'x.duckdb' } });
+    expect(loaded.target.schema).toBe('analytics');
+    expect(loaded.target.database).toBe('x');
+    expect(() => loadProject({ projectDir: dir, env: {} })).toThrowError(expect.objectContaining({ code: 'ENV_VAR_MISSING', message: "Env var required but not provided: 'DB_PATH'", line: 6 }));
+  });
+
+  it('names a missing required profile field and an unknown target', () => {
+    const dir = makeProject({
+      'profiles.yml': 'test_profile:\n  target: dev\n  outputs:\n    dev:\n      type: snowflakey\n',
+    });
+    expect(() => loadProject({ projectDir: dir, env: {} })).toThrowError(expect.objectContaining({ code: 'PROFILE_INVALID', line: 5 }));
+    const dir2 = makeProject({});
+    expect(() => loadProject({ projectDir: dir2, env: {}, target: 'prod' })).toThrowError(
+      expect.objectContaining({ code: 'TARGET_NOT_FOUND', message: "Target 'prod' not found in profile 'test_profile'", hint: 'Valid targets: dev.' }),
+    );
+  });
+});

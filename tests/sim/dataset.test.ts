@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { generateDataset } from '../../src/sim/index.js';
+import type { SimDataset } from '../../src/sim/index.js';
+
+const NOW = new Date('2026-06-01T12:00:00Z');
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
+
+function small(seed = 1): SimDataset {
+  return generateDataset({ seed, developers: 2, days: 90, now: NOW });
+}
+
+describe('generateDataset', () => {
+  it('is deterministic for a seed and differs between seeds', () => {
+    expect(JSON.stringify(small(5))).toBe(JSON.stringify(small(5)));
+    expect(small(5).commits[0]!.commitHash).not.toBe(small(6).commits[0]!.commitHash);
+  });
+
+  it('has about the real server volumes for 2 and 50 developers over 90 days', () => {
+    const d = small();
+    expect(d.commits.length).toBeGreaterThan(280);
+    expect(d.commits.length).toBeLessThan(390);
+    expect(d.pullRequests.length).toBeGreaterThan(275);
+    expect(d.pullRequests.length).toBeLessThan(380);
+    expect(d.reviews.length).toBeGreaterThan(270);
+    expect(d.reviews.length).toBeLessThan(380);
+    const big = generateDataset({ seed: 1, developers: 50, days: 90, now: NOW });
+    expect(big.teamMembers).toHaveLength(50);
+    expect(big.commits.length).toBeGreaterThan(7000);
+    expect(big.commits.length).toBeLessThan(8400);
+    expect(big.pullRequests.length).toBeGreaterThan(7000);
+    expect(big.pullRequests.length).toBeLessThan(8300);
+    expect(big.reviews.length).toBeGreaterThan(11000);
+    expect(big.reviews.length).toBeLessThan(13500);
+    expect(new Set(big.teamMembers.map((m) => m.email)).size).toBe(50);
+  });
+
+  it('keeps everything inside the window and sorted', () => {
+    const d = small();
+    const start = NOW.getTime() - 90 * 86_400_000;
+    const ms = d.commits.map((c) => Date.parse(c.commitTs));
+    expect(Math.min(...ms)).toBeGreaterThanOrEqual(start);
+    expect(Math.max(...ms)).toBeLessThanOrEqual(NOW.getTime());
+    expect([...ms].sort((a, b) => a - b)).toEqual(ms);
+    expect(d.pullRequests.map((p) => p.id)).toEqual(d.pullRequests.map((_, i) => i + 1));
+    expect(d.pullRequests.every((p) => p.id === p.number && Date.parse(p.created_at) <= NOW.getTime())).toBe(true);
+  });
+
+  it('links PRs to their commits with matching line counts and ai_ratio', () => {
+    const d = small();
+    const byHash = new Map(d.commits.map((c) => [c.commitHash, c]));
+    expect(byHash.size).toBe(d.commits.length);
+    const used = new Set<string>();
+    for (const pr of d.pullRequests) {
+      const cs = pr.commit_ids.map((h) => byHash.get(h)!);
+      expect(cs.every(Boolean)).toBe(true);
+      cs.forEach((c) => {
+        expect(used.has(c.commitHash)).toBe(false);
+        used.add(c.commitHash);
+        expect(c.repoName).toBe(pr.repo_name);
+        expect(c.branchName).toBe(pr.head_branch);
+        expect(c.isPrimaryBranch).toBe(false);
+        expect(c.tabLinesAdded + c.composerLinesAdded + c.nonAiLinesAdded).toBe(c.totalLinesAdded);
+        expect(c.tabLinesDeleted + c.composerLinesDeleted + c.nonAiLinesDeleted).toBe(c.totalLinesDeleted);
+      });
+      expect(pr.commit_count).toBe(cs.length);
+      expect(pr.additions).toBe(cs.reduce((s, c) => s + c.totalLinesAdded, 0));
+      expect(pr.deletions).toBe(cs.reduce((s, c) => s + c.totalLinesDeleted, 0));
+      expect(pr.tab_lines).toBe(cs.reduce((s, c) => s + c.tabLinesAdded, 0));
+      expect(pr.composer_lines).toBe(cs.reduce((s, c) => s + c.composerLinesAdded, 0));
+      expect(pr.initial_additions).toBe(cs[0]!.totalLinesAdded);
+      // Rounded to 4 decimals.
+      expect(Math.abs(pr.ai_ratio - (pr.tab_lines + pr.composer_lines) / pr.additions)).toBeLessThanOrEqual(0.00005 + 1e-12);
+      if (pr.first_commit_at) expect(pr.first_commit_at).toBe(cs[0]!.commitTs);
+      if (pr.last_commit_at) expect(pr.last_commit_at).toBe(cs[cs.length - 1]!.commitTs);
+      expect(Date.parse(pr.created_at)).toBeGreaterThanOrEqual(Date.parse(cs[cs.length - 1]!.commitTs));
+    }
+    // Commits outside every PR are direct pushes to the default branch.
+    const direct = d.commits.filter((c) => !used.has(c.commitHash));
+    expect(direct.every((c) => c.isPrimaryBranch)).toBe(true);
+  });
+
+  it('gives reviews that match their PR, with comments exactly when not approved', () => {
+    const d = small();
+    const prs = new Map(d.pullRequests.map((p) => [p.id, p]));
+    expect(new Set(d.reviews.map((r) => r.id)).size).toBe(d.reviews.length);
+    for (const r of d.reviews) {
+      const pr = prs.get(r.pr_id)!;
+      expect(pr).toBeDefined();
+      expect(pr.reviewers).toContain(r.reviewer);
+      expect(r.reviewer).not.toBe(pr.author_email);
+      expect(['approved', 'changes_requested', 'pending']).toContain(r.state);
+      if (r.state === 'approved') expect(r).not.toHaveProperty('comments');
+      else {
+        expect(r.comments!.length).toBeGreaterThan(0);
+        expect(r.comments!.every((c) => c.pr_number === pr.number && c.repo_name === pr.repo_name)).toBe(true);
+      }
+      if ('body' in r) expect(r.body).not.toBe('');
+      expect(Date.parse(r.submitted_at)).toBeGreaterThan(Date.parse(pr.created_at));
+    }
+    let mergedReviewed = 0;
+    let mergedApproved = 0;
+    for (const pr of d.pullRequests) {
+      const rs = d.reviews.filter((r) => r.pr_id === pr.id);
+      if (pr.first_review_at) expect(pr.first_review_at).toBe(rs[0]!.submitted_at);
+      if (pr.state === 'merged' && rs.length) {
+        mergedReviewed++;
+        if (rs[rs.length - 1]!.state === 'approved') mergedApproved++;
+      }
+    }
+    // Merged PRs end with an approval, except a few merged over requested changes.
+    expect(mergedApproved / mergedReviewed).toBeGreaterThan(0.8);
+    expect(mergedApproved).toBeLessThan(mergedReviewed);
+  });
+
+  it('shapes PR states, quirks and flags as the real server does', () => {
+    const d = small();
+    for (const pr of d.pullRequests) {
+      if (pr.state === 'merged') {
+        expect(pr.merged_at).toBeDefined();
+        expect(pr.closed_at).toBe(pr.merged_at);
+      } else if (pr.state === 'closed') {
+        expect(pr).not.toHaveProperty('merged_at');
+        expect(pr.closed_at).toBeDefined();
+      } else {
+        expect(pr).not.toHaveProperty('merged_at');
+        expect(pr).not.toHaveProperty('closed_at');
+      }
+      if (pr.was_reverted) expect(pr.state).toBe('merged');
+      if (pr.is_bug_fix) expect(pr.labels).toContain('bug');
+    }
+    const states = new Set(d.pullRequests.map((p) => p.state));
+    expect([...states].sort()).toEqual(['closed', 'merged', 'open']);
+    expect(d.pullRequests.some((p) => p.was_reverted)).toBe(true);
+    expect(d.pullRequests.some((p) => p.is_bug_fix)).toBe(true);
+    expect(d.pullRequests.some((p) => !('first_commit_at' in p))).toBe(true);
+    expect(d.pullRequests.some((p) => !('first_review_at' in p))).toBe(true);
+    expect(d.pullRequests.some((p) => p.reviewers === null)).toBe(true);
+    expect(d.pullRequests.some((p) => p.labels === null)).toBe(true);
+    const bands = new Set(d.pullRequests.map((p) => (p.ai_ratio < 0.3 ? 'low' : p.ai_ratio < 0.6 ? 'medium' : 'high')));
+    expect(bands.size).toBe(3);
+  });
+
+  it('writes RFC 3339 timestamps with a variable number of fraction digits', () => {
+    const d = small();
+    const stamps = [...d.commits.flatMap((c) => [c.commitTs, c.createdAt]), ...d.pullRequests.map((p) => p.created_at)];
+    expect(stamps.every((s) => RFC3339.test(s))).toBe(true);
+    const digits = new Set(stamps.map((s) => (/\.(\d+)Z$/.exec(s)?.[1] ?? '').length));
+    expect(digits.has(0)).toBe(true);
+    expect(digits.has(9)).toBe(true);
+    expect(digits.size).toBeGreaterThanOrEqual(4);
+  });
+});

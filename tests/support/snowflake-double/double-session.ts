@@ -1,0 +1,255 @@
+/**
+ * One Snowflake session inside the double: its state (database, schema,
+ * warehouse, role, query tag) and its own DuckDB connection, so USE in one
+ * session does not leak into another, as in Snowflake.
+ */
+import type { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBConnection } from '../../../src/adapters/duckdb/duckdb-connection.js';
+import type { QueryResult } from '../../../src/adapters/base/connection.js';
+import { parseCommand, snowflakeTypeName } from './snowflake-commands.js';
+import type { Command } from './snowflake-commands.js';
+import { SCHEMA_MISSING, fromDuckDBError, objectMissing } from './snowflake-failures.js';
+import type { SnowflakeFailure } from './snowflake-failures.js';
+import { translateSnowflakeSql } from './sql-translate.js';
+
+export class SnowflakeStatementError extends Error {
+  constructor(readonly failure: SnowflakeFailure) {
+    super(failure.message);
+  }
+}
+
+export interface SessionState {
+  user: string;
+  account: string;
+  database: string | null;
+  schema: string | null;
+  warehouse: string | null;
+  role: string | null;
+  queryTag: string;
+  parameters: Record<string, string>;
+}
+
+/** Snowflake statement type ids (see snowflake-sdk connection/result/statement_type.js). */
+export const STATEMENT_TYPE = { select: 0x1000, insert: 0x3100, update: 0x3200, delete: 0x3300, merge: 0x3400, ddl: 0x6000 };
+
+export interface StatementOutcome {
+  result: QueryResult;
+  statementTypeId: number;
+}
+
+const OK = (message = 'Statement executed successfully.'): QueryResult => ({
+  columns: [{ name: 'status', type: 'VARCHAR' }],
+  rows: [[message]],
+});
+
+export class DoubleSession {
+  private constructor(
+    readonly state: SessionState,
+    readonly db: DuckDBConnection,
+    private readonly warehouses: Record<string, 'started' | 'suspended'>,
+  ) {}
+
+  static async open(instance: DuckDBInstance, state: SessionState, warehouses: Record<string, 'started' | 'suspended'>): Promise<DoubleSession> {
+    const session = new DoubleSession(state, await DuckDBConnection.open(instance), warehouses);
+    await session.applyUse();
+    return session;
+  }
+
+  /** Does this statement need a running warehouse? Metadata commands and constant selects do not. */
+  needsWarehouse(sql: string): boolean {
+    if (parseCommand(sql)) return false;
+    const s = sql.trim().toLowerCase();
+    if (/^(select|with)\b/.test(s)) return /\bfrom\b/.test(s);
+    return /^(insert|update|delete|merge|copy)\b/.test(s) || /^create\b[\s\S]*\bas\s*\(?\s*(select|with)\b/.test(s);
+  }
+
+  async run(sql: string, binds: unknown[]): Promise<StatementOutcome> {
+    const command = parseCommand(sql);
+    if (command) return { result: await this.runCommand(command), statementTypeId: STATEMENT_TYPE.ddl };
+    const duck = translateSnowflakeSql(sql, {
+      warehouse: this.state.warehouse ?? undefined,
+      role: this.state.role ?? undefined,
+      database: this.state.database ?? undefined,
+      schema: this.state.schema ?? undefined,
+      account: this.state.account,
+      user: this.state.user,
+    });
+    const result = await this.duck(duck, binds);
+    const first = /^\s*(\w+)/.exec(sql.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)+/, ''))?.[1]?.toLowerCase() ?? '';
+    const count = Number(result.rows[0]?.[0] ?? 0);
+    switch (first) {
+      case 'insert':
+        return { result: dml([['number of rows inserted', count]]), statementTypeId: STATEMENT_TYPE.insert };
+      case 'update':
+        return { result: dml([['number of rows updated', count], ['number of multi-joined rows updated', 0]]), statementTypeId: STATEMENT_TYPE.update };
+      case 'delete':
+        return { result: dml([['number of rows deleted', count]]), statementTypeId: STATEMENT_TYPE.delete };
+      case 'merge':
+        // DuckDB reports one total for MERGE; Snowflake splits it, the sum is what the driver reports
+        return { result: dml([['number of rows inserted', count], ['number of rows updated', 0]]), statementTypeId: STATEMENT_TYPE.merge };
+      case 'select':
+      case 'with':
+      case 'values':
+      case 'show':
+      case 'describe':
+        return { result, statementTypeId: STATEMENT_TYPE.select };
+      default:
+        return { result: OK(), statementTypeId: STATEMENT_TYPE.ddl };
+    }
+  }
+
+  private async duck(sql: string, binds: unknown[] = []): Promise<QueryResult> {
+    try {
+      return await this.db.execute(sql, binds.length > 0 ? binds : undefined);
+    } catch (e) {
+      throw new SnowflakeStatementError(fromDuckDBError(e instanceof Error ? e.message : String(e)));
+    }
+  }
+
+  private async runCommand(c: Command): Promise<QueryResult> {
+    switch (c.kind) {
+      case 'use':
+        return this.use(c.object, c.name);
+      case 'alter_session':
+        for (const [k, v] of Object.entries(c.set)) {
+          if (k === 'QUERY_TAG') this.state.queryTag = v;
+          else this.state.parameters[k] = v;
+        }
+        for (const k of c.unset) {
+          if (k === 'QUERY_TAG') this.state.queryTag = '';
+          else delete this.state.parameters[k];
+        }
+        return OK();
+      case 'create_database': {
+        const exists = await this.databaseExists(c.name);
+        if (exists && c.ifNotExists) return OK(`${c.name} already exists, statement succeeded.`);
+        if (exists && !c.orReplace) throw new SnowflakeStatementError({ code: '002002', sqlState: '42710', message: `SQL compilation error:\nObject '${c.name}' already exists.` });
+        if (exists) await this.duck(`detach ${q(c.name)}`);
+        await this.duck(`attach ':memory:' as ${q(c.name)}`);
+        await this.duck(`create schema ${q(c.name)}."PUBLIC"`);
+        return OK(`Database ${c.name} successfully created.`);
+      }
+      case 'show_objects':
+        return this.showObjects(c.name, c.terse);
+      case 'show_schemas':
+        return this.showSchemas(c.database ?? this.state.database ?? '', c.terse);
+      case 'describe_table':
+        return this.describe(c.name);
+    }
+  }
+
+  private async use(object: 'warehouse' | 'role' | 'database' | 'schema', name: string[]): Promise<QueryResult> {
+    const last = name[name.length - 1]!;
+    if (object === 'warehouse') {
+      if (!(last in this.warehouses)) throw new SnowflakeStatementError(objectMissing(last));
+      this.state.warehouse = last;
+    } else if (object === 'role') {
+      this.state.role = last;
+    } else if (object === 'database') {
+      if (!(await this.databaseExists(last))) throw new SnowflakeStatementError(objectMissing(last));
+      this.state.database = last;
+      this.state.schema = 'PUBLIC';
+    } else {
+      const db = name.length > 1 ? name[0]! : this.state.database;
+      if (!db || !(await this.schemaExists(db, last))) throw new SnowflakeStatementError(objectMissing(name.join('.')));
+      this.state.database = db;
+      this.state.schema = last;
+    }
+    await this.applyUse();
+    return OK();
+  }
+
+  /** Point DuckDB's default catalog/schema at the session's database/schema where both exist. */
+  private async applyUse(): Promise<void> {
+    const { database, schema } = this.state;
+    if (database && !(await this.databaseExists(database))) this.state.database = null;
+    if (this.state.database && schema && (await this.schemaExists(this.state.database, schema))) {
+      await this.duck(`use ${q(this.state.database)}.${q(schema)}`);
+    } else if (this.state.database) {
+      this.state.schema = null;
+      await this.duck(`use ${q(this.state.database)}`);
+    } else this.state.schema = null;
+  }
+
+  private async databaseExists(name: string): Promise<boolean> {
+    const r = await this.duck(`select 1 from duckdb_databases() where database_name = ?`, [name]);
+    return r.rows.length > 0;
+  }
+
+  private async schemaExists(db: string, schema: string): Promise<boolean> {
+    const r = await this.duck(`select 1 from duckdb_schemas() where database_name = ? and schema_name = ?`, [db, schema]);
+    return r.rows.length > 0;
+  }
+
+  private async showObjects(name: string[], terse: boolean): Promise<QueryResult> {
+    const [db, schema] = name.length > 1 ? [name[0]!, name[1]!] : [this.state.database ?? '', name[0]!];
+    if (!(await this.schemaExists(db, schema))) throw new SnowflakeStatementError(SCHEMA_MISSING);
+    const r = await this.duck(
+      `select now() as "created_on", table_name as "name", 'TABLE' as "kind", database_name as "database_name", schema_name as "schema_name"
+         from duckdb_tables() where database_name = ? and schema_name = ?
+       union all
+       select now(), view_name, 'VIEW', database_name, schema_name
+         from duckdb_views() where not internal and database_name = ? and schema_name = ?
+       order by 2`,
+      [db, schema, db, schema],
+    );
+    if (terse) return r;
+    return { columns: [...r.columns, { name: 'is_dynamic', type: 'VARCHAR' }], rows: r.rows.map((row) => [...row, 'N']) };
+  }
+
+  private async showSchemas(db: string, terse: boolean): Promise<QueryResult> {
+    // DuckDB's own schemas (main, pg_catalog, ...) are hidden; Snowflake shows INFORMATION_SCHEMA in every database
+    const rest = terse
+      ? `'SCHEMA' as "kind", ? as "database_name", null::varchar as "schema_name"`
+      : `'N' as "is_default", 'N' as "is_current", ? as "database_name", 'SYSADMIN' as "owner", '' as "comment", '' as "options", '1' as "retention_time"`;
+    return this.duck(
+      `select now() as "created_on", name as "name", ${rest}
+         from (select schema_name as name from duckdb_schemas()
+                where database_name = ? and schema_name not in ('main', 'pg_catalog', 'information_schema')
+               union all select 'INFORMATION_SCHEMA')
+        order by 2`,
+      [db, db],
+    );
+  }
+
+  private async describe(name: string[]): Promise<QueryResult> {
+    const [db, schema, table] =
+      name.length === 3 ? name : name.length === 2 ? [this.state.database ?? '', name[0]!, name[1]!] : [this.state.database ?? '', this.state.schema ?? '', name[0]!];
+    const r = await this.duck(
+      `select column_name, data_type, is_nullable, column_default, comment from duckdb_columns()
+        where database_name = ? and schema_name = ? and table_name = ? order by column_index`,
+      [db, schema, table],
+    );
+    if (r.rows.length === 0) throw new SnowflakeStatementError(objectMissing(`${db}.${schema}.${table}`));
+    const names = ['name', 'type', 'kind', 'null?', 'default', 'primary key', 'unique key', 'check', 'expression', 'comment', 'policy name', 'privacy domain'];
+    return {
+      columns: names.map((n) => ({ name: n, type: 'VARCHAR' })),
+      rows: r.rows.map(([col, type, nullable, def, comment]) => [
+        col,
+        snowflakeTypeName(String(type)),
+        'COLUMN',
+        nullable ? 'Y' : 'N',
+        def ?? null,
+        'N',
+        'N',
+        null,
+        null,
+        comment ?? null,
+        null,
+        null,
+      ]),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+}
+
+function q(identifier: string): string {
+  return `"${identifier.replace(/"/g, '""')}"`;
+}
+
+function dml(counts: [string, number][]): QueryResult {
+  return { columns: counts.map(([name]) => ({ name, type: 'BIGINT' })), rows: [counts.map(([, n]) => n)] };
+}

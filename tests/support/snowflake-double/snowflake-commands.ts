@@ -1,0 +1,121 @@
+/**
+ * Snowflake statements the double answers itself instead of handing them to
+ * DuckDB: session commands (USE, ALTER SESSION), metadata commands (SHOW,
+ * DESCRIBE) and CREATE DATABASE (a DuckDB catalog, attached in memory).
+ *
+ * `parseCommand` only recognises the statement and resolves its names with
+ * Snowflake's case rules; the double runs it (snowflake-double.ts).
+ */
+import { tokenize } from './sql-tokens.js';
+
+export type Command =
+  | { kind: 'use'; object: 'warehouse' | 'role' | 'database' | 'schema'; name: string[] }
+  | { kind: 'alter_session'; set: Record<string, string>; unset: string[] }
+  | { kind: 'show_objects'; terse: boolean; name: string[] }
+  | { kind: 'show_schemas'; terse: boolean; database?: string }
+  | { kind: 'describe_table'; name: string[] }
+  | { kind: 'create_database'; name: string; orReplace: boolean; ifNotExists: boolean }
+  | { kind: 'create_stage'; name: string[]; orReplace: boolean; ifNotExists: boolean }
+  /** PUT file://<source> @<stage>: the driver uploads, the double only says where to. */
+  | { kind: 'put'; source: string; stage: string[] }
+  | { kind: 'copy_into'; table: string[]; stage: string[]; pattern?: string; files?: string[]; fileType: string; matchByName: boolean };
+
+/** Resolve one identifier as Snowflake does: unquoted → upper case, quoted → verbatim. */
+export function resolveIdentifier(text: string): string {
+  return text.startsWith('"') ? text.slice(1, -1).replace(/""/g, '"') : text.toUpperCase();
+}
+
+/** Parse `a.b."C"` into resolved parts; undefined when the text is not a dotted name. */
+export function parseName(text: string): string[] | undefined {
+  const tokens = tokenize(text.trim()).filter((t) => t.kind !== 'space');
+  const parts: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (i % 2 === 1) {
+      if (t.kind !== 'punct' || t.text !== '.') return undefined;
+      continue;
+    }
+    if (t.kind !== 'word' && t.kind !== 'quoted') return undefined;
+    parts.push(resolveIdentifier(t.text));
+  }
+  return parts.length > 0 && tokens.length % 2 === 1 ? parts : undefined;
+}
+
+const NAME = `((?:"[^"]*"|[A-Za-z_][A-Za-z0-9_$]*)(?:\\s*\\.\\s*(?:"[^"]*"|[A-Za-z_][A-Za-z0-9_$]*))*)`;
+
+/** Recognise a Snowflake-only statement; undefined for SQL that DuckDB should run (after translation). */
+export function parseCommand(sql: string): Command | undefined {
+  const s = stripComments(sql).trim().replace(/;\s*$/, '').trim();
+  let m: RegExpExecArray | null;
+
+  if ((m = new RegExp(`^use\\s+(?:(warehouse|role|database|schema)\\s+)?${NAME}$`, 'i').exec(s))) {
+    const object = (m[1]?.toLowerCase() ?? 'schema') as 'warehouse' | 'role' | 'database' | 'schema';
+    return { kind: 'use', object, name: parseName(m[2]!)! };
+  }
+  if ((m = /^alter\s+session\s+(set|unset)\s+([\s\S]+)$/i.exec(s))) {
+    const set: Record<string, string> = {};
+    const unset: string[] = [];
+    if (m[1]!.toLowerCase() === 'unset') {
+      for (const p of m[2]!.split(',')) unset.push(p.trim().toUpperCase());
+    } else {
+      const re = /([A-Za-z_]+)\s*=\s*('(?:[^'\\]|''|\\.)*'|[^\s,]+)/g;
+      let p: RegExpExecArray | null;
+      while ((p = re.exec(m[2]!))) {
+        const raw = p[2]!;
+        set[p[1]!.toUpperCase()] = raw.startsWith("'") ? raw.slice(1, -1).replace(/''/g, "'").replace(/\\'/g, "'") : raw;
+      }
+    }
+    return { kind: 'alter_session', set, unset };
+  }
+  if ((m = new RegExp(`^show\\s+(terse\\s+)?objects\\s+in\\s+(?:schema\\s+)?${NAME}$`, 'i').exec(s))) {
+    return { kind: 'show_objects', terse: !!m[1], name: parseName(m[2]!)! };
+  }
+  if ((m = new RegExp(`^show\\s+(terse\\s+)?schemas(?:\\s+in\\s+(?:database\\s+)?${NAME})?$`, 'i').exec(s))) {
+    return { kind: 'show_schemas', terse: !!m[1], database: m[2] ? parseName(m[2])![0] : undefined };
+  }
+  if ((m = new RegExp(`^(?:describe|desc)\\s+(?:table\\s+|view\\s+)?${NAME}(?:\\s+type\\s*=\\s*columns)?$`, 'i').exec(s))) {
+    return { kind: 'describe_table', name: parseName(m[1]!)! };
+  }
+  if ((m = new RegExp(`^create\\s+(or\\s+replace\\s+)?(?:transient\\s+)?database\\s+(if\\s+not\\s+exists\\s+)?${NAME}$`, 'i').exec(s))) {
+    return { kind: 'create_database', name: parseName(m[3]!)![0]!, orReplace: !!m[1], ifNotExists: !!m[2] };
+  }
+  if ((m = new RegExp(`^create\\s+(or\\s+replace\\s+)?(?:temporary\\s+|temp\\s+)?stage\\s+(if\\s+not\\s+exists\\s+)?${NAME}(?:\\s[\\s\\S]*)?$`, 'i').exec(s))) {
+    return { kind: 'create_stage', name: parseName(m[3]!)!, orReplace: !!m[1], ifNotExists: !!m[2] };
+  }
+  if ((m = new RegExp(`^put\\s+'?file://([^'\\s]+)'?\\s+@${NAME}(?:/\\S*)?(?:\\s[\\s\\S]*)?$`, 'i').exec(s))) {
+    return { kind: 'put', source: m[1]!, stage: parseName(m[2]!)! };
+  }
+  if ((m = new RegExp(`^copy\\s+into\\s+${NAME}\\s+from\\s+@${NAME}(?:/\\S*)?([\\s\\S]*)$`, 'i').exec(s))) {
+    const rest = m[3]!;
+    const pattern = /\bpattern\s*=\s*'([^']*)'/i.exec(rest)?.[1];
+    const files = /\bfiles\s*=\s*\(([^)]*)\)/i.exec(rest)?.[1]?.split(',').map((f) => f.trim().replace(/^'|'$/g, ''));
+    const fileType = (/\btype\s*=\s*'?(\w+)'?/i.exec(rest)?.[1] ?? 'CSV').toUpperCase();
+    const matchByName = /\bmatch_by_column_name\s*=\s*'?case_(in)?sensitive'?/i.test(rest);
+    return { kind: 'copy_into', table: parseName(m[1]!)!, stage: parseName(m[2]!)!, pattern, files, fileType, matchByName };
+  }
+  return undefined;
+}
+
+function stripComments(sql: string): string {
+  return tokenize(sql)
+    .map((t) => (t.kind === 'space' ? (t.text.startsWith('--') || t.text.startsWith('/*') ? ' ' : t.text) : t.text))
+    .join('');
+}
+
+/** Snowflake's name for a DuckDB column type, as DESCRIBE TABLE shows it. */
+export function snowflakeTypeName(duckdbType: string): string {
+  const t = duckdbType.toUpperCase();
+  if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT)$/.test(t)) return 'NUMBER(38,0)';
+  const dec = /^DECIMAL\((\d+),\s*(\d+)\)$/.exec(t);
+  if (dec) return `NUMBER(${dec[1]},${dec[2]})`;
+  if (t === 'DOUBLE' || t === 'FLOAT') return 'FLOAT';
+  if (t === 'VARCHAR') return 'VARCHAR(16777216)';
+  if (t === 'BOOLEAN' || t === 'DATE' || t === 'VARIANT') return t;
+  if (t === 'TIMESTAMP WITH TIME ZONE') return 'TIMESTAMP_TZ(9)';
+  if (t.startsWith('TIMESTAMP')) return 'TIMESTAMP_NTZ(9)';
+  if (t === 'TIME') return 'TIME(9)';
+  if (t === 'BLOB') return 'BINARY(8388608)';
+  if (t.endsWith(']')) return 'ARRAY';
+  if (t.startsWith('STRUCT') || t.startsWith('MAP')) return 'OBJECT';
+  return t;
+}
