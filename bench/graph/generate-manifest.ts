@@ -71,7 +71,6 @@ export function generateManifest(size = 8000, seed = 42): Manifest {
   for (let i = 0; i < n.exposures; i += 1) b.exposure(`exp_${i}`, [pick(marts), pick(marts)]);
 
   let tests = 0;
-  const used = new Set<string>();
   const budget = size - (n.sources + n.seeds + n.staging + n.intermediate + n.marts + n.exposures);
   while (tests < budget) {
     const kind = rand();
@@ -89,7 +88,6 @@ export function generateManifest(size = 8000, seed = 42): Manifest {
       const m = pick(marts);
       b.test(`assert_${m}_${tests}`, { on: [m], tags: ['nightly'] });
     }
-    used.add(String(tests));
     tests += 1;
   }
   return b.build();

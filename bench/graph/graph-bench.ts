@@ -19,6 +19,11 @@ function time<T>(label: string, fn: () => T, rows: string[][], repeat = 5): T {
 }
 
 export async function main(): Promise<void> {
+  // The machine is shared: print a reference figure so timings can be read against the load.
+  const c0 = performance.now();
+  const calib = new Map<string, number>();
+  for (let i = 0; i < 1e6; i += 1) calib.set(`k${i}`, i);
+  console.log(`calibration: 1e6 Map.set of fresh strings in ${(performance.now() - c0).toFixed(0)} ms`);
   const size = Number(process.env.GRAPH_BENCH_SIZE ?? 8000);
   const rows: string[][] = [];
   const t0 = performance.now();

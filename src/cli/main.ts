@@ -11,6 +11,9 @@ const COMMAND_LOADERS: Record<string, () => Promise<Command>> = {
   list: async () => (await import('./commands/list.js')).listCommand,
   clean: async () => (await import('./commands/clean.js')).cleanCommand,
   debug: async () => (await import('./commands/debug.js')).debugCommand,
+  deps: async () => (await import('./commands/deps.js')).depsCommand,
+  sim: async () => (await import('./commands/sim.js')).simCommand,
+  extract: async () => (await import('./commands/extract.js')).extractCommand,
 };
 
 export function registerCommand(name: string, loader: () => Promise<Command>): void {
@@ -41,7 +44,7 @@ export async function runCli(argv: readonly string[], streams: OutputStreams, en
   try {
     parsed = parseArgv(argv);
   } catch (e) {
-    fallbackOut.error(e instanceof TsdbtError ? e.format() : String(e));
+    reportError(e, fallbackOut);
     return 2;
   }
   const f = parsed.flags;

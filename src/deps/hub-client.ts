@@ -1,6 +1,7 @@
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { httpGet } from './http-get.js';
 import { scrubSecrets } from './secrets.js';
+import { reduceRequirements, satisfies } from './version-range.js';
 
 export const DEFAULT_HUB_URL = 'https://hub.getdbt.com/';
 
@@ -28,8 +29,23 @@ export class HubClient {
   private readonly baseUrl: string;
   private readonly cache = new Map<string, Promise<HubPackageInfo>>();
 
-  constructor(baseUrl: string = DEFAULT_HUB_URL) {
+  /**
+   * @param dbtVersion when set, versions whose `require_dbt_version` excludes
+   *   it are not offered (dbt's default version check); unset offers all.
+   */
+  constructor(
+    baseUrl: string = DEFAULT_HUB_URL,
+    readonly dbtVersion?: string,
+  ) {
     this.baseUrl = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
+  }
+
+  /** The versions of a package that may be installed with `dbtVersion`, and how many were hidden. */
+  compatibleVersions(info: HubPackageInfo): { versions: string[]; hidden: number } {
+    const all = Object.keys(info.versions);
+    if (this.dbtVersion === undefined) return { versions: all, hidden: 0 };
+    const versions = all.filter((v) => isCompatible(info.versions[v]?.require_dbt_version, this.dbtVersion!));
+    return { versions, hidden: all.length - versions.length };
   }
 
   packageUrl(pkg: string): string {
@@ -79,6 +95,18 @@ export class HubClient {
       });
     }
     return { package: pkg, versions: versions as Record<string, HubVersion> };
+  }
+}
+
+/** Whether `dbtVersion` meets a hub version's `require_dbt_version` (absent or unreadable means yes, as in dbt). */
+export function isCompatible(required: string | string[] | undefined, dbtVersion: string): boolean {
+  const specs = (Array.isArray(required) ? required : required ? [required] : []).map(String);
+  if (specs.length === 0) return true;
+  try {
+    const interval = reduceRequirements('dbt', specs.map((spec) => ({ spec, requiredBy: 'require-dbt-version' })));
+    return satisfies(dbtVersion, interval);
+  } catch {
+    return true;
   }
 }
 

@@ -43,6 +43,8 @@ export interface DepsOptions {
   render?: (text: string) => string;
   /** Progress lines, already scrubbed of secrets. */
   log?: (line: string) => void;
+  /** dbt version to check hub packages' `require-dbt-version` against; unset: no check (`--no-version-check`). */
+  dbtVersion?: string;
   /** `--add-package owner/name@version`: add this entry to packages.yml before installing. */
   addPackage?: string;
   /** `--source` for addPackage: hub (default), git (version = revision) or local. */
@@ -106,7 +108,7 @@ async function runDeps(opts: DepsOptions): Promise<InstalledPackage[]> {
 
   const downloadsDir = mkdtempSync(path.join(os.tmpdir(), 'tsdbt-deps-'));
   try {
-    const hub = new HubClient(opts.hubUrl ?? process.env.DBT_PACKAGE_HUB_URL ?? DEFAULT_HUB_URL);
+    const hub = new HubClient(opts.hubUrl ?? process.env.DBT_PACKAGE_HUB_URL ?? DEFAULT_HUB_URL, opts.dbtVersion);
     const fetcher = new PackageFetcher({ projectDir, downloadsDir, installPathLabel: root.packagesInstallPath, hub, render, log });
     let fetched: FetchedPackage[];
     if (lockMatches) {

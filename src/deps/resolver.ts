@@ -106,9 +106,11 @@ async function pinHub(specs: readonly HubSpec[], hub: HubClient): Promise<Pinned
   const requirements = specs.flatMap((s) => s.versions.map((spec) => ({ spec, requiredBy: s.requiredBy, file: s.file, line: s.line })));
   const interval = reduceRequirements(first.package, requirements);
   const info = await hub.getPackage(first.package, { file: first.file, line: first.line });
-  const { version, latest } = pickVersion(first.package, interval, Object.keys(info.versions), first.installPrerelease, {
+  const { versions, hidden } = hub.compatibleVersions(info);
+  const { version, latest } = pickVersion(first.package, interval, versions, first.installPrerelease, {
     file: first.file,
     line: first.line,
+    note: hidden > 0 ? `\n  Not shown: ${hidden} version(s) whose require-dbt-version excludes dbt ${hub.dbtVersion}` : undefined,
   });
   return { kind: 'hub', requiredBy: first.requiredBy, file: first.file, line: first.line, package: first.package, version, latest };
 }

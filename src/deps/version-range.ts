@@ -131,7 +131,7 @@ export function pickVersion(
   interval: VersionInterval,
   available: readonly string[],
   installPrerelease: boolean,
-  where: { file?: string; line?: number } = {},
+  where: { file?: string; line?: number; note?: string } = {},
 ): { version: string; latest: string } {
   const installable = installableVersions(available, installPrerelease || interval.mentionsPrerelease);
   const matching = installable.filter((v) => satisfies(v, interval));
@@ -139,9 +139,10 @@ export function pickVersion(
   if (picked === undefined) {
     throw new TsdbtError(
       'PACKAGE_ERROR',
-      `Could not find a matching version for package ${pkg}\n  Requested range: ${describeInterval(interval)}\n  Available versions: ${installable.join(', ') || '(none)'}`,
+      `Could not find a matching version for package ${pkg}\n  Requested range: ${describeInterval(interval)}\n  Available versions: ${installable.join(', ') || '(none)'}${where.note ?? ''}`,
       {
-        ...where,
+        file: where.file,
+        line: where.line,
         hint: installable.length
           ? `Change the version of ${pkg} to a range that includes one of the available versions, e.g. version: "${installable[installable.length - 1]}".`
           : `${pkg} has no installable versions; set install-prerelease: true to allow pre-releases.`,

@@ -100,7 +100,7 @@ const stream = {
       type: 'object',
       additionalProperties: false,
       required: ['cursor_field'],
-      properties: { cursor_field: str, param: str, format: { enum: ['date', 'datetime'] } },
+      properties: { cursor_field: str, param: str, format: { enum: ['date', 'datetime'] }, lookback_days: { type: 'integer', minimum: 0 } },
     },
     totals: {
       type: 'object',

@@ -119,6 +119,8 @@ export interface IncrementalConfig {
   param?: string;
   /** How the cursor is sent: its day (`date`) or the full value (`datetime`). */
   format: 'date' | 'datetime';
+  /** Ask again for this many days before the cursor, to pick up rows that changed since (e.g. a PR merged later). */
+  lookback_days: number;
 }
 
 export interface TotalsConfig {

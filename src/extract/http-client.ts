@@ -33,6 +33,8 @@ export interface RequestContext {
   file?: string;
   line?: number;
   onRetry?: () => void;
+  /** Extra headers for this stream (over the source's). */
+  headers?: Record<string, string>;
 }
 
 /** Most 429s one request sits through before giving up (each waits Retry-After). */
@@ -124,7 +126,7 @@ export class HttpClient {
       const res = await this.pool.request({
         path: url.pathname + url.search,
         method: 'GET',
-        headers: { accept: 'application/json', ...this.opts.headers },
+        headers: { accept: 'application/json', ...this.opts.headers, ...ctx.headers },
         signal,
       });
       const text = await res.body.text();

@@ -225,7 +225,7 @@ function normaliseStream(s: Record<string, unknown>, source: SourceConfig, root:
   const pk = s.primary_key;
   const parent = s.parent as { stream: string; fields?: Record<string, string> } | undefined;
   const join_ = s.join as { stream: string; on: Record<string, string>; fields: Record<string, string>; on_missing?: 'error' | 'null' } | undefined;
-  const inc = s.incremental as { cursor_field: string; param?: string; format?: 'date' | 'datetime' } | undefined;
+  const inc = s.incremental as { cursor_field: string; param?: string; format?: 'date' | 'datetime'; lookback_days?: number } | undefined;
   const totals = s.totals as Record<string, unknown> | undefined;
   const req = totals?.request as { path: string; params?: unknown; total_path: string } | undefined;
   return {
@@ -239,7 +239,9 @@ function normaliseStream(s: Record<string, unknown>, source: SourceConfig, root:
     join: join_ ? { ...join_, on_missing: join_.on_missing ?? 'error' } : undefined,
     primary_key: pk === undefined ? [] : Array.isArray(pk) ? (pk as string[]) : [pk as string],
     column_naming: (s.column_naming as 'snake_case' | 'as_is' | undefined) ?? source.defaults.column_naming,
-    incremental: inc ? { cursor_field: inc.cursor_field, param: inc.param, format: inc.format ?? 'date' } : undefined,
+    incremental: inc
+      ? { cursor_field: inc.cursor_field, param: inc.param, format: inc.format ?? 'date', lookback_days: inc.lookback_days ?? 0 }
+      : undefined,
     totals: totals
       ? {
           on_mismatch: (totals.on_mismatch as 'error' | 'warn' | undefined) ?? 'error',

@@ -107,6 +107,23 @@ export async function fetchPageNumbers(
     records.push(...got);
     sink.onPage(got.length);
     if (got.length === 0) break;
+    if (n === 1 && total !== undefined && p.page_size !== undefined && !p.has_next_path && total > got.length) {
+      // The total tells how many pages remain: ask for them at once (the client bounds concurrency).
+      const pages = Math.ceil(total / p.page_size);
+      if (pages > p.max_pages) continue; // the sequential path below reports it
+      const rest = await Promise.all(
+        Array.from({ length: pages - 1 }, async (_, i) => {
+          const qi = { ...params, [p.page_param]: String(page + 1 + i) };
+          if (p.page_size_param) qi[p.page_size_param] = String(p.page_size);
+          const r = await fetch(path, qi);
+          const recs = selectRecords(r.body, selector, r.url, sink);
+          sink.onPage(recs.length);
+          return recs;
+        }),
+      );
+      for (const recs of rest) records.push(...recs);
+      break;
+    }
     if (p.has_next_path) {
       if (!getPath(body, p.has_next_path)) break;
     } else if (total !== undefined) {

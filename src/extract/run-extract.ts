@@ -56,7 +56,8 @@ export async function runExtract(opts: ExtractOptions): Promise<ExtractResults> 
   const baseUrl = resolveBaseUrl(config, opts.url, env);
   const auth = resolveAuth(config, env);
   const { selected, needed } = selectStreams(config, opts.streams);
-  const state = opts.fullRefresh ? { version: 1 as const, streams: {} } : readState(projectDir);
+  // Read even on a full refresh: streams not run this time keep their cursors.
+  const state = readState(projectDir);
   const d = config.source.defaults;
   const client = new HttpClient({
     baseUrl,
@@ -121,7 +122,9 @@ export async function runExtract(opts: ExtractOptions): Promise<ExtractResults> 
     const finalFile = parquetPath(dataDir, s.name);
     const prev = state.streams[s.name];
     const cursor =
-      s.incremental && prev && prev.cursor_field === s.incremental.cursor_field && existsSync(finalFile) ? prev.cursor_value : undefined;
+      !opts.fullRefresh && s.incremental && prev && prev.cursor_field === s.incremental.cursor_field && existsSync(finalFile)
+        ? prev.cursor_value
+        : undefined;
     try {
       const out = await fetchStream({
         stream: s,

@@ -47,7 +47,7 @@ export async function fetchStream(input: StreamRunInput): Promise<StreamRunOutpu
     },
   };
   const fetch = (path: string, params: Record<string, string>) =>
-    client.getJson(path, params, { stream: s.name, stats, file: input.file, line: s.line, onRetry: input.onRetry });
+    client.getJson(path, params, { stream: s.name, stats, file: input.file, line: s.line, onRetry: input.onRetry, headers: s.headers });
 
   const partitions: { path: string; params: Record<string, string>; parent?: Row; parentIndex?: number }[] = [];
   if (s.parent) {
@@ -66,7 +66,10 @@ export async function fetchStream(input: StreamRunInput): Promise<StreamRunOutpu
   }
 
   const p = s.pagination;
-  const cursorParam = s.incremental && input.cursor !== undefined ? formatCursor(input.cursor, s.incremental.format) : undefined;
+  const inc = s.incremental;
+  // The cursor moved back by lookback_days (re-asked rows merge on the primary key).
+  const since = inc && input.cursor !== undefined ? lookBack(input.cursor, inc.lookback_days) : undefined;
+  const cursorParam = inc && since !== undefined ? formatCursor(since, inc.format) : undefined;
   const results = await Promise.all(
     partitions.map(async (part): Promise<PartitionResult> => {
       const params = { ...part.params };
@@ -74,7 +77,7 @@ export async function fetchStream(input: StreamRunInput): Promise<StreamRunOutpu
       let r: PartitionResult;
       if (p.type === 'page_number') r = await fetchPageNumbers(fetch, part.path, params, s.records, p, sink);
       else if (p.type === 'date_window') {
-        const start = cursorParam !== undefined ? resolveDay(input.cursor!, input.now) : resolveDay(p.start, input.now);
+        const start = since !== undefined ? resolveDay(since, input.now) : resolveDay(p.start, input.now);
         r = await fetchDateWindows(fetch, part.path, params, s.records, p, start, resolveDay(p.end, input.now), sink);
       } else r = await fetchUnpaged(fetch, part.path, params, s.records, sink);
       if (part.parent && s.parent) {
@@ -120,6 +123,12 @@ function substitute(template: string, parent: Row, index: number, s: StreamConfi
     const text = String(v);
     return encode ? encodeURIComponent(text).replace(/%2F/gi, '/') : text;
   });
+}
+
+function lookBack(cursor: string, days: number): string {
+  if (days === 0) return cursor;
+  const t = Date.parse(cursor);
+  return Number.isNaN(t) ? cursor : new Date(t - days * 86_400_000).toISOString();
 }
 
 function formatCursor(cursor: string, format: 'date' | 'datetime'): string {

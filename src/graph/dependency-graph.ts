@@ -12,12 +12,13 @@ type GraphlibGraph = InstanceType<typeof Graph>;
  * Tests hang off what they test; a relationships test has both models as
  * parents.
  *
- * The vertices and edges live in a graphlib `Graph` (exposed as `graph` for
- * callers that want its algorithms); parent/child lists are also kept as
- * plain arrays because selection walks them thousands of times.
+ * Parent/child lists are kept as plain arrays because selection and
+ * scheduling walk them thousands of times; the same DAG as a graphlib
+ * `Graph` (for its algorithms: tarjan, dijkstra, json) is `graph`, built on
+ * first use because graphlib's edge bookkeeping is the slowest part of a build.
  */
 export class DependencyGraph {
-  readonly graph: GraphlibGraph;
+  private graphlib: GraphlibGraph | undefined;
   /** The root project's name (`package:this`, fqn of the root package). */
   readonly projectName: string;
   private readonly members = new Map<string, GraphMember>();
@@ -26,15 +27,25 @@ export class DependencyGraph {
   private order: string[] | undefined;
 
   constructor(projectName: string) {
-    this.graph = new Graph({ directed: true, multigraph: false, compound: false });
     this.projectName = projectName;
+  }
+
+  /** The DAG as a graphlib Graph (vertex = unique id, edge parent -> child). Built once, kept in sync after. */
+  get graph(): GraphlibGraph {
+    if (this.graphlib === undefined) {
+      const g = new Graph({ directed: true, multigraph: false, compound: false });
+      for (const id of this.members.keys()) g.setNode(id);
+      for (const [parent, children] of this.childLists) for (const child of children) g.setEdge(parent, child);
+      this.graphlib = g;
+    }
+    return this.graphlib;
   }
 
   /** Add a vertex (idempotent). Used by `buildGraph`; exposed for hand-built graphs in tests and tools. */
   addMember(member: GraphMember): void {
     if (this.members.has(member.unique_id)) return;
     this.members.set(member.unique_id, member);
-    this.graph.setNode(member.unique_id);
+    this.graphlib?.setNode(member.unique_id);
     this.parentLists.set(member.unique_id, []);
     this.childLists.set(member.unique_id, []);
     this.order = undefined;
@@ -42,9 +53,11 @@ export class DependencyGraph {
 
   /** Add the edge `parent -> child` (both must exist; duplicates are ignored). */
   addEdge(parent: string, child: string): void {
-    if (this.graph.hasEdge(parent, child)) return;
-    this.graph.setEdge(parent, child);
-    this.childLists.get(parent)!.push(child);
+    const children = this.childLists.get(parent)!;
+    // depends_on lists are short, so a linear duplicate check beats a Set per vertex.
+    if (children.includes(child)) return;
+    this.graphlib?.setEdge(parent, child);
+    children.push(child);
     this.parentLists.get(child)!.push(parent);
     this.order = undefined;
   }
@@ -56,6 +69,11 @@ export class DependencyGraph {
   /** The manifest entry behind a vertex. */
   member(id: string): GraphMember | undefined {
     return this.members.get(id);
+  }
+
+  /** Every vertex with its manifest entry, in insertion order (no copy: do not mutate the graph while iterating). */
+  entries(): IterableIterator<[string, GraphMember]> {
+    return this.members.entries();
   }
 
   /** Every vertex id, in insertion (manifest) order. */
@@ -118,17 +136,15 @@ export class DependencyGraph {
       startSet.add(s);
       frontier.push(s);
     }
-    const visited = new Set<string>(startSet);
     let level = 0;
     while (frontier.length > 0 && (depth === undefined || level < depth)) {
       const next: string[] = [];
       for (const v of frontier) {
         for (const w of edges.get(v)!) {
+          if (seen.has(w)) continue;
           seen.add(w);
-          if (!visited.has(w)) {
-            visited.add(w);
-            next.push(w);
-          }
+          // Starts were expanded at level 0; expand everything else once.
+          if (!startSet.has(w)) next.push(w);
         }
       }
       frontier = next;

@@ -31,7 +31,14 @@ export interface QueueRunSummary {
   errors: Map<string, unknown>;
 }
 
-type State = 'waiting' | 'ready' | 'running' | 'done' | 'failed' | 'skipped';
+// Node states, stored in a Uint8Array.
+const WAITING = 0;
+const READY = 1;
+const RUNNING = 2;
+const DONE = 3;
+const FAILED = 4;
+const SKIPPED = 5;
+const STATE_NAMES = ['waiting', 'ready', 'running', 'done', 'failed', 'skipped'];
 
 /**
  * Schedules a selected subset of the DAG: hands out nodes whose selected
@@ -39,18 +46,23 @@ type State = 'waiting' | 'ready' | 'running' | 'done' | 'failed' | 'skipped';
  * workers. Dependencies through unselected nodes still count (`a -> x -> b`
  * with `x` unselected: `b` waits for `a`), as dbt's subset graph keeps them.
  *
- * Not thread-safe in the JS sense it need not be: all calls happen on the
- * event loop; workers are promises.
+ * All calls happen on the event loop, so no locking is needed; workers are
+ * promises (see `run`) or an external pool using `next`/`markDone`/`changed`.
+ * Internally nodes are small integers so 8,000 nodes schedule in a few ms.
  */
 export class ReadyQueue {
+  /** Selected ids in a topological order of the full graph. */
   private readonly ids: string[];
-  private readonly state = new Map<string, State>();
-  private readonly children = new Map<string, string[]>();
-  private readonly waitingOn = new Map<string, number>();
-  private readonly scores = new Map<string, number>();
-  private readonly heap: string[] = [];
-  /** Index of each node in a topological order of the subset graph (test edges included). */
-  private readonly position = new Map<string, number>();
+  private readonly index = new Map<string, number>();
+  private readonly children: number[][];
+  private readonly waitingOn: Int32Array;
+  private readonly scores: Float64Array;
+  /** Lexicographic rank of each id: dbt breaks score ties by unique id. */
+  private readonly rank: Int32Array;
+  private readonly state: Uint8Array;
+  /** Index in a topological order of the subset graph (test edges included). */
+  private readonly position: Int32Array;
+  private readonly heap: number[] = [];
   private remaining: number;
   private running = 0;
   private listeners: (() => void)[] = [];
@@ -61,19 +73,27 @@ export class ReadyQueue {
     options: ReadyQueueOptions = {},
   ) {
     const chosen = new Set<string>();
-    for (const id of selected) if (graph.has(id)) chosen.add(id);
-    // Full-graph topological order restricted to the selection is an order of the subset graph too.
-    this.ids = graph.topologicalOrder().filter((id) => chosen.has(id));
-    for (const id of this.ids) {
-      this.children.set(id, []);
-      this.waitingOn.set(id, 0);
-      this.state.set(id, 'waiting');
+    for (const id of selected) {
+      if (!graph.has(id)) throw new TsdbtError('INTERNAL', `Cannot schedule '${id}': it is not in the dependency graph.`);
+      chosen.add(id);
     }
-    this.linkSubset(chosen);
-    if (options.testEdges) this.linkTestEdges(chosen);
+    // Full-graph topological order restricted to the selection is an order of the subset graph too.
+    const order = graph.topologicalOrder();
+    this.ids = chosen.size === order.length ? order : order.filter((id) => chosen.has(id));
+    const n = this.ids.length;
+    this.ids.forEach((id, i) => this.index.set(id, i));
+    this.children = Array.from({ length: n }, () => []);
+    this.waitingOn = new Int32Array(n);
+    this.scores = new Float64Array(n);
+    this.state = new Uint8Array(n);
+    this.position = new Int32Array(n);
+    this.rank = new Int32Array(n);
+    [...this.ids.keys()].sort((a, b) => (this.ids[a]! < this.ids[b]! ? -1 : 1)).forEach((i, r) => (this.rank[i] = r));
+    this.linkSubset(order);
+    if (options.testEdges) this.linkTestEdges();
     this.computeScores(options.priority ?? 'level');
-    this.remaining = this.ids.length;
-    for (const id of this.ids) if (this.waitingOn.get(id) === 0) this.push(id);
+    this.remaining = n;
+    for (let i = 0; i < n; i += 1) if (this.waitingOn[i] === 0) this.push(i);
   }
 
   /** Selected nodes not yet done, failed or skipped (including running ones). */
@@ -97,28 +117,28 @@ export class ReadyQueue {
 
   /** The priority score of a selected node (lower goes first). */
   score(id: string): number | undefined {
-    return this.scores.get(id);
+    const i = this.index.get(id);
+    return i === undefined ? undefined : this.scores[i];
   }
 
   /** Take the best ready node and mark it running, or undefined when nothing is ready right now. */
   next(): string | undefined {
-    const id = this.pop();
-    if (id === undefined) return undefined;
-    this.state.set(id, 'running');
+    const i = this.pop();
+    if (i === undefined) return undefined;
+    this.state[i] = RUNNING;
     this.running += 1;
-    return id;
+    return this.ids[i];
   }
 
   /** Record success; returns the nodes that became ready because of it. */
   markDone(id: string): string[] {
-    this.finish(id, 'done');
+    const i = this.finish(id, DONE);
     const ready: string[] = [];
-    for (const child of this.children.get(id)!) {
-      const left = this.waitingOn.get(child)! - 1;
-      this.waitingOn.set(child, left);
-      if (left === 0 && this.state.get(child) === 'waiting') {
-        this.push(child);
-        ready.push(child);
+    for (const c of this.children[i]!) {
+      this.waitingOn[c] -= 1;
+      if (this.waitingOn[c] === 0 && this.state[c] === WAITING) {
+        this.push(c);
+        ready.push(this.ids[c]!);
       }
     }
     this.notify();
@@ -127,22 +147,19 @@ export class ReadyQueue {
 
   /** Record failure; skips and returns every selected node downstream of it (topological order). */
   markFailed(id: string): string[] {
-    this.finish(id, 'failed');
-    const skipped: string[] = [];
-    const stack = [...this.children.get(id)!];
-    const seen = new Set<string>();
+    const i = this.finish(id, FAILED);
+    const skipped: number[] = [];
+    const stack = [...this.children[i]!];
     while (stack.length > 0) {
       const c = stack.pop()!;
-      if (seen.has(c)) continue;
-      seen.add(c);
-      if (this.state.get(c) !== 'waiting') continue;
-      this.state.set(c, 'skipped');
+      if (this.state[c] !== WAITING) continue;
+      this.state[c] = SKIPPED;
       this.remaining -= 1;
       skipped.push(c);
-      stack.push(...this.children.get(c)!);
+      stack.push(...this.children[c]!);
     }
     this.notify();
-    return skipped.sort((a, b) => this.position.get(a)! - this.position.get(b)!);
+    return skipped.sort((a, b) => this.position[a]! - this.position[b]!).map((c) => this.ids[c]!);
   }
 
   /** Resolves when a node is marked (something may have become ready) or immediately if finished. */
@@ -199,13 +216,16 @@ export class ReadyQueue {
     return summary;
   }
 
-  private finish(id: string, to: 'done' | 'failed'): void {
-    if (this.state.get(id) !== 'running') {
-      throw new TsdbtError('INTERNAL', `Cannot mark '${id}' ${to}: it is ${this.state.get(id) ?? 'not selected'}, not running.`);
+  private finish(id: string, to: typeof DONE | typeof FAILED): number {
+    const i = this.index.get(id);
+    if (i === undefined || this.state[i] !== RUNNING) {
+      const now = i === undefined ? 'not selected' : STATE_NAMES[this.state[i]!];
+      throw new TsdbtError('INTERNAL', `Cannot mark '${id}' ${STATE_NAMES[to]}: it is ${now}, not running.`);
     }
-    this.state.set(id, to);
+    this.state[i] = to;
     this.running -= 1;
     this.remaining -= 1;
+    return i;
   }
 
   private notify(): void {
@@ -214,28 +234,35 @@ export class ReadyQueue {
     for (const resolve of waiting) resolve();
   }
 
-  /** Edges of the selected subgraph, bridging unselected nodes. */
-  private linkSubset(chosen: Set<string>): void {
-    // For each unselected node: the nearest selected ancestors reaching it.
-    const carry = new Map<string, Set<string>>();
-    const upstream = (p: string): Iterable<string> => (chosen.has(p) ? [p] : carry.get(p) ?? []);
-    for (const id of this.graph.topologicalOrder()) {
+  /** Edges of the selected subgraph, bridging unselected nodes. `order` is the full graph's topological order. */
+  private linkSubset(order: readonly string[]): void {
+    // For each unselected node: the nearest selected ancestors reaching it (as indices).
+    const carry = new Map<string, number[]>();
+    // stamp[j] === k marks j as already linked to node k (dedupes without a Set per node).
+    const stamp = new Int32Array(this.ids.length).fill(-1);
+    let token = 0;
+    for (const id of order) {
       const parents = this.graph.parents(id);
-      if (chosen.has(id)) {
-        const ups = new Set<string>();
-        for (const p of parents) for (const u of upstream(p)) ups.add(u);
-        for (const u of ups) this.addEdge(u, id);
-      } else if (parents.length > 0) {
-        let acc: Set<string> | undefined;
-        for (const p of parents) {
-          for (const u of upstream(p)) (acc ??= new Set()).add(u);
+      if (parents.length === 0) continue;
+      const self = this.index.get(id);
+      token += 1;
+      const acc: number[] = [];
+      for (const p of parents) {
+        const pi = this.index.get(p);
+        const ups = pi !== undefined ? [pi] : carry.get(p);
+        if (ups === undefined) continue;
+        for (const u of ups) {
+          if (stamp[u] === token) continue;
+          stamp[u] = token;
+          acc.push(u);
         }
-        if (acc) carry.set(id, acc);
       }
+      if (self !== undefined) for (const u of acc) this.addEdge(u, self);
+      else if (acc.length > 0) carry.set(id, acc);
     }
   }
 
-  private linkTestEdges(chosen: Set<string>): void {
+  private linkTestEdges(): void {
     const isTest = (id: string): boolean => {
       const t = this.graph.member(id)?.resource_type;
       return t === 'test' || t === 'unit_test';
@@ -246,103 +273,95 @@ export class ReadyQueue {
       if (a === undefined) ancestorCache.set(id, (a = this.graph.ancestors(id)));
       return a;
     };
-    for (const test of this.ids) {
-      if (!isTest(test) || this.graph.member(test)!.resource_type !== 'test') continue;
+    this.ids.forEach((test, ti) => {
+      if (this.graph.member(test)!.resource_type !== 'test') return;
       const tested = this.graph.parents(test);
       for (const p of tested) {
         for (const child of this.graph.children(p)) {
-          if (!chosen.has(child) || isTest(child) || child === test) continue;
-          // A relationships test only blocks children downstream of all it tests.
+          const ci = this.index.get(child);
+          if (ci === undefined || isTest(child)) continue;
+          // A relationships test only blocks children downstream of everything it tests.
           if (tested.length > 1 && !tested.every((t) => t === p || ancestorsOf(child).has(t))) continue;
-          this.addEdge(test, child);
+          if (!this.children[ti]!.includes(ci)) this.addEdge(ti, ci);
         }
       }
-    }
+    });
   }
 
-  private readonly edgeSet = new Set<string>();
-  private addEdge(from: string, to: string): void {
-    const key = `${from}\u0000${to}`;
-    if (this.edgeSet.has(key)) return;
-    this.edgeSet.add(key);
-    this.children.get(from)!.push(to);
-    this.waitingOn.set(to, this.waitingOn.get(to)! + 1);
+  private addEdge(from: number, to: number): void {
+    this.children[from]!.push(to);
+    this.waitingOn[to] += 1;
   }
 
   private computeScores(priority: QueuePriority): void {
     // Test edges may point "backwards" in the full order, so derive a subset order first.
     const order = this.subsetOrder();
-    order.forEach((id, i) => this.position.set(id, i));
+    order.forEach((i, pos) => (this.position[i] = pos));
     if (priority === 'level') {
-      const level = new Map<string, number>();
-      for (const id of order) level.set(id, level.get(id) ?? 0);
-      for (const id of order) {
-        const l = level.get(id)!;
-        for (const c of this.children.get(id)!) if ((level.get(c) ?? 0) < l + 1) level.set(c, l + 1);
+      for (const i of order) {
+        const next = this.scores[i]! + 1;
+        for (const c of this.children[i]!) if (this.scores[c]! < next) this.scores[c] = next;
       }
-      for (const [id, l] of level) this.scores.set(id, l);
     } else {
-      const chain = new Map<string, number>();
-      for (let i = order.length - 1; i >= 0; i -= 1) {
-        const id = order[i]!;
+      for (let k = order.length - 1; k >= 0; k -= 1) {
+        const i = order[k]!;
         let best = 0;
-        for (const c of this.children.get(id)!) best = Math.max(best, chain.get(c)!);
-        chain.set(id, best + 1);
+        for (const c of this.children[i]!) best = Math.max(best, -this.scores[c]!);
+        this.scores[i] = -(best + 1);
       }
-      for (const [id, n] of chain) this.scores.set(id, -n);
     }
   }
 
-  private subsetOrder(): string[] {
-    const indeg = new Map<string, number>(this.waitingOn);
-    const out = this.ids.filter((id) => indeg.get(id) === 0);
-    for (let i = 0; i < out.length; i += 1) {
-      for (const c of this.children.get(out[i]!)!) {
-        const d = indeg.get(c)! - 1;
-        indeg.set(c, d);
-        if (d === 0) out.push(c);
+  private subsetOrder(): number[] {
+    const indeg = Int32Array.from(this.waitingOn);
+    const out: number[] = [];
+    for (let i = 0; i < indeg.length; i += 1) if (indeg[i] === 0) out.push(i);
+    for (let k = 0; k < out.length; k += 1) {
+      for (const c of this.children[out[k]!]!) {
+        indeg[c] -= 1;
+        if (indeg[c] === 0) out.push(c);
       }
     }
     return out;
   }
 
-  // Binary min-heap on (score, id).
-  private less(a: string, b: string): boolean {
-    const sa = this.scores.get(a)!;
-    const sb = this.scores.get(b)!;
-    return sa !== sb ? sa < sb : a < b;
+  // Binary min-heap on (score, unique id).
+  private less(a: number, b: number): boolean {
+    const sa = this.scores[a]!;
+    const sb = this.scores[b]!;
+    return sa !== sb ? sa < sb : this.rank[a]! < this.rank[b]!;
   }
 
-  private push(id: string): void {
-    this.state.set(id, 'ready');
+  private push(i: number): void {
+    this.state[i] = READY;
     const h = this.heap;
-    h.push(id);
-    let i = h.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.less(h[i]!, h[parent]!)) break;
-      [h[i], h[parent]] = [h[parent]!, h[i]!];
-      i = parent;
+    h.push(i);
+    let k = h.length - 1;
+    while (k > 0) {
+      const parent = (k - 1) >> 1;
+      if (!this.less(h[k]!, h[parent]!)) break;
+      [h[k], h[parent]] = [h[parent]!, h[k]!];
+      k = parent;
     }
   }
 
-  private pop(): string | undefined {
+  private pop(): number | undefined {
     const h = this.heap;
     if (h.length === 0) return undefined;
     const top = h[0]!;
     const last = h.pop()!;
     if (h.length > 0) {
       h[0] = last;
-      let i = 0;
+      let k = 0;
       for (;;) {
-        const l = 2 * i + 1;
+        const l = 2 * k + 1;
         const r = l + 1;
-        let m = i;
+        let m = k;
         if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
         if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
-        i = m;
+        if (m === k) break;
+        [h[k], h[m]] = [h[m]!, h[k]!];
+        k = m;
       }
     }
     return top;

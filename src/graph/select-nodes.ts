@@ -166,7 +166,7 @@ class SelectionEvaluator {
 
   private selectedAndParents(selected: Set<string>): Set<string> {
     const out = union([selected, this.graph.selectParents(selected)]);
-    for (const id of this.graph.nodeIds()) if (this.graph.member(id)!.resource_type === 'source') out.add(id);
+    for (const [id, m] of this.graph.entries()) if (m.resource_type === 'source') out.add(id);
     return out;
   }
 }

@@ -12,9 +12,7 @@ export function searchMethod(graph: DependencyGraph, criterion: SelectionCriteri
   const method = resolveDefaultMethod(graph, criterion);
   const test = MATCHERS[method](criterion.value, criterion.methodArgs, graph);
   const out = new Set<string>();
-  for (const id of graph.nodeIds()) {
-    if (test(graph.member(id)!)) out.add(id);
-  }
+  for (const [id, member] of graph.entries()) if (test(member)) out.add(id);
   return out;
 }
 
@@ -34,8 +32,7 @@ const MATCHERS: Record<MethodName, MatcherFactory> = {
   path: (value) => {
     const re = pathGlobRegExp(normalisePath(value));
     return (m) => {
-      const file = normalisePath(m.original_file_path);
-      if (re.test(file) || parentDirs(file).some((d) => re.test(d))) return true;
+      if (memberPaths(m).some((p) => re.test(p))) return true;
       const patch = (m as { patch_path?: string | null }).patch_path;
       return typeof patch === 'string' && re.test(normalisePath(patch.replace(/^[^:]*:\/\//, '')));
     };
@@ -114,8 +111,9 @@ const MATCHERS: Record<MethodName, MatcherFactory> = {
  * (with or without the package), with `*`-style wildcards matching the rest.
  */
 export function fqnMatches(fqn: readonly string[], selector: string, versioned: boolean): boolean {
+  if (selector === '*') return fqn.length > 0;
   const flat = flatFqn(fqn);
-  return selectedBy(fqn, flat.all, selector, versioned) || selectedBy(fqn.slice(1), flat.unscoped, selector, versioned);
+  return selectedBy(fqn, 0, flat.all, selector, versioned) || selectedBy(fqn, 1, flat.unscoped, selector, versioned);
 }
 
 // Flattened fqns are cached per fqn array: selection matches thousands of nodes per criterion.
@@ -131,12 +129,13 @@ function flatFqn(fqn: readonly string[]): { all: string[]; unscoped: string[] } 
   return hit;
 }
 
-function selectedBy(fqn: readonly string[], flat: readonly string[], selector: string, versioned: boolean): boolean {
-  if (fqn.length === 0) return false;
+/** dbt's is_selected_node over `fqn` from index `start` (1 = without the package). */
+function selectedBy(fqn: readonly string[], start: number, flat: readonly string[], selector: string, versioned: boolean): boolean {
+  if (fqn.length <= start) return false;
   if (versioned) {
-    if (fqn[fqn.length - 2] === selector) return true;
+    if (fqn.length - start >= 2 && fqn[fqn.length - 2] === selector) return true;
     const sel = selector.split('.');
-    if (fqn.slice(-2).join('_') === sel.slice(-2).join('_')) return true;
+    if (fqn.slice(Math.max(start, fqn.length - 2)).join('_') === sel.slice(-2).join('_')) return true;
   } else if (fqn[fqn.length - 1] === selector) {
     return true;
   }
@@ -157,12 +156,32 @@ function selectedBy(fqn: readonly string[], flat: readonly string[], selector: s
  */
 function resolveDefaultMethod(graph: DependencyGraph, c: SelectionCriterion): MethodName {
   if (!c.defaultMethod || hasWildcard(c.value)) return c.method;
-  const value = normalisePath(c.value);
-  for (const id of graph.nodeIds()) {
-    const file = normalisePath(graph.member(id)!.original_file_path);
-    if (file === value || file.startsWith(`${value}/`)) return 'path';
+  return projectPaths(graph).has(normalisePath(c.value)) ? 'path' : c.method;
+}
+
+const pathIndex = new WeakMap<DependencyGraph, Set<string>>();
+const memberPathCache = new WeakMap<GraphMember, string[]>();
+
+/** A member's file and the directories above it, normalised (cached: the path method tests each of them). */
+function memberPaths(m: GraphMember): string[] {
+  let paths = memberPathCache.get(m);
+  if (paths === undefined) {
+    const file = normalisePath(m.original_file_path);
+    paths = [file, ...parentDirs(file)];
+    memberPathCache.set(m, paths);
   }
-  return c.method;
+  return paths;
+}
+
+/** Every file of the graph's members and every directory above them. */
+function projectPaths(graph: DependencyGraph): Set<string> {
+  let paths = pathIndex.get(graph);
+  if (paths === undefined) {
+    paths = new Set();
+    for (const [, m] of graph.entries()) for (const p of memberPaths(m)) paths.add(p);
+    pathIndex.set(graph, paths);
+  }
+  return paths;
 }
 
 function normalisePath(p: string): string {

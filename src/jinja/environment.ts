@@ -8,8 +8,7 @@
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { scanBlocks } from './blocks.js';
 import { JsCompiler } from './compiler.js';
-import { jinjaTests, wrapTest } from './jinja-tests.js';
-import { makeFloat, pythonFilters, pythonTests } from './py-hooks.js';
+import { createPythonFilters, createPythonTests, makeFloat } from './py-hooks.js';
 import * as ops from './py-ops.js';
 import * as runtime from './runtime.js';
 import { parseTemplate } from './template-parser.js';
@@ -30,6 +29,7 @@ export interface JinjaTemplate {
 
 const RT = { ...ops, ...runtime, makeFloat };
 
+
 export class JinjaEnvironment {
   private readonly filters: Record<string, Fn> = Object.create(null) as Record<string, Fn>;
   private readonly tests: Record<string, Fn> = Object.create(null) as Record<string, Fn>;
@@ -38,8 +38,12 @@ export class JinjaEnvironment {
   private readonly modules = new WeakMap<RenderContext, Map<JinjaTemplate, runtime.Ctx>>();
 
   constructor() {
-    Object.assign(this.filters, pythonFilters, { as_text: (x: unknown) => x, as_bool: (x: unknown) => x, as_native: (x: unknown) => x, as_number: (x: unknown) => x });
-    for (const [name, t] of Object.entries({ ...jinjaTests, ...pythonTests })) this.tests[name] = wrapTest(t);
+    const filters = createPythonFilters({ filter: (n) => this.filters[n], test: (n) => this.tests[n] });
+    // dbt's text-mode environment adds these as identity filters.
+    const identity = (x: unknown): unknown => x;
+    Object.assign(this.filters, filters, { as_text: identity, as_bool: identity, as_native: identity, as_number: identity });
+    const tests = createPythonTests({ hasFilter: (n) => n in this.filters, hasTest: (n) => n in this.tests });
+    Object.assign(this.tests, tests);
   }
 
   /** Register a filter: called as f(value, ...args[, kwargs]) (see kwargs.ts). */
@@ -50,7 +54,7 @@ export class JinjaEnvironment {
 
   /** Register an `is` test: called as t(value, ...args), truthy result passes. */
   addTest(name: string, fn: (...args: unknown[]) => boolean): this {
-    this.tests[name] = wrapTest(fn);
+    this.tests[name] = fn;
     return this;
   }
 

@@ -1,17 +1,14 @@
 /**
- * The single switch between the Python value layer (src/jinja/python/, owned
- * by another engineer) and our minimal fallback. Everything in the core
- * imports Python behaviour from here.
+ * The single seam between the engine core and the Python value layer
+ * (src/jinja/python/, owned by another engineer): value rendering, methods,
+ * filters, tests, operators, floats and tuples. The core imports Python
+ * behaviour only from here.
  */
-export {
-  pyStr,
-  pyRepr,
-  lookupPythonMethod,
-  pythonFilters,
-  pythonTests,
-  makeFloat,
-  isFloat,
-  PyFloat,
-  makeTuple,
-  isTuple,
-} from './py-fallback.js';
+export { pyStr, pyRepr } from './python/repr.js';
+export { lookupPythonMethod } from './python/methods.js';
+export { createPythonFilters } from './python/filters.js';
+export { createPythonTests } from './python/tests.js';
+export { PyFloat, pyFloat as makeFloat, isFloatValue as isFloat } from './python/py-float.js';
+export { pyTuple as makeTuple, isPyTuple as isTuple, isDict, pyTypeName } from './python/types.js';
+export { pyAdd, pySub, pyMul, pyDiv, pyFloorDiv, pyMod, pyPow, pyNeg, pyPos, pyTruthy, pyEq, pyCompare, pyIn } from './python/operators.js';
+export { pyIndex, pySlice } from './python/indexing.js';

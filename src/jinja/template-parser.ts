@@ -8,6 +8,7 @@ import type { Expr, Param, Stmt, Target } from './ast.js';
 import { ExpressionParser, describe } from './expression-parser.js';
 import { lexer as L, NjTemplateError, type NjToken } from './nunjucks-internals.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
+import { JinjaTokenizer } from './lexer.js';
 
 interface OpenBlock {
   tag: string;
@@ -55,8 +56,6 @@ export class TemplateParser extends ExpressionParser {
         if (data) out.push({ k: 'data', line: tok.lineno + 1, text: data });
       } else if (tok.type === L.TOKEN_BLOCK_START) {
         this.dropLeadingWhitespace = false;
-        // `{%+` only disables lstrip_blocks, which dbt leaves off anyway.
-        if (tok.value === this.tokens.tags.BLOCK_START) this.skipValue(L.TOKEN_OPERATOR, '+');
         const nameTok = this.peekToken();
         if (!nameTok || nameTok.type !== L.TOKEN_SYMBOL) throw this.syntaxError(`expected a tag name after '{%', got ${describe(nameTok)}`, nameTok);
         if (ends.includes(nameTok.value)) return out;
@@ -93,7 +92,6 @@ export class TemplateParser extends ExpressionParser {
   }
 
   private closeTag(name: string): void {
-    this.skipValue(L.TOKEN_OPERATOR, '+');
     const tok = this.nextToken();
     if (!tok || tok.type !== L.TOKEN_BLOCK_END) throw this.syntaxError(`expected '%}' to end the '${name}' tag, got ${describe(tok)}`, tok ?? null);
     if (tok.value.charAt(0) === '-') this.dropLeadingWhitespace = true;
@@ -351,7 +349,7 @@ function stripsBefore(tok: NjToken, tags: { BLOCK_START: string; VARIABLE_START:
 
 /** Parse a template; nunjucks tokenizer errors become JINJA_SYNTAX with the line. */
 export function parseTemplate(source: string, file: string): Stmt[] {
-  const parser = new TemplateParser(L.lex(source, {}));
+  const parser = new TemplateParser(new JinjaTokenizer(source, file));
   parser.file = file;
   try {
     return parser.parseTemplate();

@@ -150,6 +150,7 @@ export async function publishHubPackage(
   projectName: string,
   versions: string[],
   deps: Record<string, string> = {},
+  requireDbtVersion: Record<string, string | string[]> = {},
 ): Promise<void> {
   const [owner, name] = pkg.split('/') as [string, string];
   const entries: Record<string, unknown> = {};
@@ -162,6 +163,7 @@ export async function publishHubPackage(
       version,
       published_at: '2024-01-01T00:00:00Z',
       packages: [],
+      ...(requireDbtVersion[version] ? { require_dbt_version: requireDbtVersion[version] } : {}),
       works_with: [],
       _source: { type: 'github', url: `https://github.com/${pkg}/tree/${version}/`, readme: '' },
       downloads: { tarball: `${hub.url}${tarPath.slice(1)}`, format: 'tgz', sha1: '' },

@@ -14,6 +14,11 @@ beforeAll(async () => {
   });
   await publishHubPackage(hub, 'acme/cycle_a', 'cycle_a', ['1.0.0'], { '1.0.0': 'packages:\n  - package: acme/cycle_b\n    version: 1.0.0\n' });
   await publishHubPackage(hub, 'acme/cycle_b', 'cycle_b', ['1.0.0'], { '1.0.0': 'packages:\n  - package: acme/cycle_a\n    version: 1.0.0\n' });
+  await publishHubPackage(hub, 'acme/modern', 'modern', ['1.0.0', '1.5.0', '2.0.0'], {}, {
+    '1.0.0': ['>=1.0.0', '<2.0.0'],
+    '1.5.0': '>=1.9.0',
+    '2.0.0': ['>=2.0.0'],
+  });
   await publishHubPackage(hub, 'acme/broken_deps', 'broken_deps', ['1.0.0'], { '1.0.0': 'packages:\n  - package: acme/utils\n' });
 });
 afterAll(() => hub.close());
@@ -116,6 +121,18 @@ describe('hub packages', () => {
       file: 'packages.yml',
       line: 2,
       message: `Package acme/nope was not found in the package index (${hub.url}api/v1/acme/nope.json returned 404)`,
+    });
+  });
+
+  it('with dbtVersion, skips versions whose require_dbt_version excludes it', async () => {
+    const dir = project('packages:\n  - package: acme/modern\n    version: ">=1.0.0"\n');
+    expect((await installDeps({ projectDir: dir, hubUrl: hub.url }))[0]!.version).toBe('2.0.0');
+    expect((await installDeps({ projectDir: project('packages:\n  - package: acme/modern\n    version: ">=1.0.0"\n'), hubUrl: hub.url, dbtVersion: '1.9.2' }))[0]!.version).toBe('1.5.0');
+    const tooNew = project('packages:\n  - package: acme/modern\n    version: ">=2.0.0"\n');
+    await expect(installDeps({ projectDir: tooNew, hubUrl: hub.url, dbtVersion: '1.8.0' })).rejects.toMatchObject({
+      code: 'PACKAGE_ERROR',
+      message:
+        'Could not find a matching version for package acme/modern\n  Requested range: >=2.0.0\n  Available versions: 1.0.0\n  Not shown: 2 version(s) whose require-dbt-version excludes dbt 1.8.0',
     });
   });
 

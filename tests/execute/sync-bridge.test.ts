@@ -40,7 +40,7 @@ describe('SyncBridge over DuckDB', () => {
     expect(b.executeSync('select count(*) as n from k').rows).toEqual([[0]]);
   });
 
-  it('resolves a relative path against the project dir and shares one instance per file', async () => {
+  it('resolves a relative path against the project dir and shares one worker per file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsdbt-bridge-'));
     const open = () => SyncBridge.open(duckdbOpener({ credentials: { type: 'duckdb', path: 'dev.duckdb' }, projectDir: dir }));
     const a = await open();

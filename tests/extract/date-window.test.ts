@@ -153,3 +153,35 @@ describe('date windows', () => {
     expect(r.streams[0]).toMatchObject({ rows: 3, rows_extracted: 2, incremental: { cursor_field: 'created_at', from: '2026-01-03T10:00:00Z', to: '2026-01-04T10:00:00Z' } });
   });
 });
+
+describe('split_first', () => {
+  it('splits by the values before halving, so each value is halved on its own', async () => {
+    // 3 merged on each of days 1..4, 1 open on day 4; pages of 4.
+    const recs: Rec[] = [];
+    let id = 0;
+    for (let d = 1; d <= 4; d++) for (let k = 0; k < 3; k++) recs.push({ id: ++id, day: `2026-01-0${d}`, status: 'merged' });
+    recs.push({ id: ++id, day: '2026-01-04', status: 'open' });
+    server = await analytics(recs);
+    const dir = makeProject({
+      'extract.yml': stream(
+        '{ type: date_window, start_param: start_date, end_param: end_date, start: "2026-01-01", end: "2026-01-04", step: range, bisect: true, split_first: true, split: { param: status, values: [open, merged] }, page_size: 4, total_path: pagination.total }',
+      ),
+    });
+    const r = await runExtract({ projectDir: dir, url: server.url });
+    // The values are asked concurrently, so compare as a set after the first request.
+    expect(server.requests[0]).toBe('/prs?start_date=2026-01-01&end_date=2026-01-04&page=1&page_size=4'); // 13: overflow → split
+    expect(server.requests.slice(1).sort()).toEqual(
+      [
+        '/prs?start_date=2026-01-01&end_date=2026-01-04&status=open&page=1&page_size=4', // 1: fits
+        '/prs?start_date=2026-01-01&end_date=2026-01-04&status=merged&page=1&page_size=4', // 12: halve
+        '/prs?start_date=2026-01-03&end_date=2026-01-04&status=merged&page=1&page_size=4', // 6: halve
+        '/prs?start_date=2026-01-04&end_date=2026-01-04&status=merged&page=1&page_size=4', // 3
+        '/prs?start_date=2026-01-03&end_date=2026-01-03&status=merged&page=1&page_size=4', // 3 (known, still asked for its rows)
+        // 01..02 is known to hold 6 (> a page), so it is halved without being asked.
+        '/prs?start_date=2026-01-02&end_date=2026-01-02&status=merged&page=1&page_size=4',
+        '/prs?start_date=2026-01-01&end_date=2026-01-01&status=merged&page=1&page_size=4',
+      ].sort(),
+    );
+    expect(r.streams[0]).toMatchObject({ rows: 13, api_total: 13 });
+  });
+});

@@ -136,6 +136,12 @@ describe('ReadyQueue', () => {
     ]);
   });
 
+  it('rejects scheduling an id that is not in the graph', () => {
+    expect(() => new ReadyQueue(graph, ['model.proj.ghost'])).toThrowError(
+      expect.objectContaining({ code: 'INTERNAL', message: "Cannot schedule 'model.proj.ghost': it is not in the dependency graph." }),
+    );
+  });
+
   it('rejects marking a node that is not running', () => {
     const q = new ReadyQueue(graph, ['model.proj.stg_commits']);
     expect(() => q.markDone('model.proj.stg_commits')).toThrowError(

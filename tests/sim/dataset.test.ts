@@ -34,6 +34,17 @@ describe('generateDataset', () => {
     expect(new Set(big.teamMembers.map((m) => m.email)).size).toBe(50);
   });
 
+  it('sizes the team and the window from developers and days', () => {
+    const d = generateDataset({ seed: 3, developers: 5, days: 10, now: NOW });
+    expect(d.teamMembers).toHaveLength(5);
+    expect(d.userIds).toHaveLength(5);
+    expect(new Set(d.commits.map((c) => c.userId)).size).toBe(5);
+    const first = Math.min(...d.commits.map((c) => Date.parse(c.commitTs)));
+    expect(first).toBeGreaterThanOrEqual(NOW.getTime() - 10 * 86_400_000);
+    expect(d.pullRequests.length).toBeGreaterThan(40);
+    expect(d.pullRequests.length).toBeLessThan(150);
+  });
+
   it('keeps everything inside the window and sorted', () => {
     const d = small();
     const start = NOW.getTime() - 90 * 86_400_000;

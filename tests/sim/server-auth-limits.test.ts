@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import { TsdbtError } from '../../src/errors/tsdbt-error.js';
+import { TokenBucket } from '../../src/sim/token-bucket.js';
 import { simGet } from './sim-client.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
@@ -79,7 +80,7 @@ describe('simulator rate limit', () => {
     expect(limited.text).toBe('{"error":"Rate limit exceeded"}\n');
     // 6 per minute: one token every 10 s, some of which has already passed.
     const retry = Number(limited.headers.get('retry-after'));
-    expect(retry).toBeGreaterThanOrEqual(9);
+    expect(retry).toBeGreaterThanOrEqual(8);
     expect(retry).toBeLessThanOrEqual(10);
     expect((await simGet(sim, '/teams/members')).status).toBe(429);
     expect(sim.requestCount).toBe(7);
@@ -95,14 +96,30 @@ describe('simulator rate limit', () => {
   });
 
   it('refills over time and can be turned off', async () => {
-    sim = await startSimulator({ now: NOW, rateLimit: { capacity: 1, perMinute: 600 } });
+    sim = await startSimulator({ now: NOW, rateLimit: { capacity: 1, perMinute: 60 } });
     expect((await simGet(sim, '/health')).status).toBe(200);
     expect((await simGet(sim, '/health')).status).toBe(429);
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, 1050));
     expect((await simGet(sim, '/health')).status).toBe(200);
     await sim.close();
     sim = await startSimulator({ now: NOW, rateLimit: false });
     for (let i = 0; i < 150; i++) expect((await simGet(sim, '/health')).status).toBe(200);
     expect(sim.requestCount).toBe(150);
+  });
+});
+
+describe('TokenBucket', () => {
+  it('refills continuously and reports whole seconds until the next token', () => {
+    let now = 0;
+    const bucket = new TokenBucket({ capacity: 2, perMinute: 30 }, () => now);
+    expect(bucket.take()).toEqual({ ok: true });
+    expect(bucket.take()).toEqual({ ok: true });
+    expect(bucket.take()).toEqual({ ok: false, retryAfterSeconds: 2 });
+    now = 1500; // 0.75 of a token back
+    expect(bucket.take()).toEqual({ ok: false, retryAfterSeconds: 1 });
+    now = 2000;
+    expect(bucket.take()).toEqual({ ok: true });
+    now = 600_000; // long idle: refills only up to capacity
+    expect([bucket.take().ok, bucket.take().ok, bucket.take().ok]).toEqual([true, true, false]);
   });
 });

@@ -1,5 +1,9 @@
 /** Snowflake SQL run through the real driver against the double: the SQL sent and the rows that come back. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { openSnowflakeConnection } from '../../src/adapters/snowflake/snowflake-connection.js';
 import type { SnowflakeConnection } from '../../src/adapters/snowflake/snowflake-connection.js';
 import { startSnowflakeDouble } from '../support/snowflake-double/snowflake-double.js';
@@ -121,5 +125,41 @@ describe('Snowflake functions', () => {
       [3, 'a'],
       [4, 'd'],
     ]);
+  });
+});
+
+describe('stages: PUT and COPY INTO', () => {
+  test('PUT a Parquet file to a stage, COPY INTO matching columns by name case-insensitively', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsdbt-put-'));
+    try {
+      // a landed file with lower-case columns in a different order than the table
+      const duck = await DuckDBInstance.create(':memory:');
+      const c = await duck.connect();
+      await c.run(`copy (select 'pr-' || range as title, range as number from range(3)) to '${join(dir, 'pulls_0001.parquet')}' (format parquet)`);
+      c.closeSync();
+      duck.closeSync();
+
+      await conn.execute('create or replace stage landing');
+      const put = await conn.execute(`put file://${join(dir, 'pulls_0001.parquet')} @landing`);
+      expect(put.rows.map((r) => [r[0], r[6]])).toEqual([['pulls_0001.parquet', 'UPLOADED']]);
+      await conn.execute('create or replace table raw_pulls (number number, title varchar)');
+      const copy = await conn.execute(
+        "copy into raw_pulls from @landing file_format = (type = parquet) match_by_column_name = case_insensitive pattern = '.*[.]parquet'",
+      );
+      expect(copy.columns.slice(0, 4).map((col) => col.name)).toEqual(['file', 'status', 'rows_parsed', 'rows_loaded']);
+      expect(copy.rows.map((r) => r.slice(0, 4))).toEqual([['landing/pulls_0001.parquet', 'LOADED', 3, 3]]);
+      expect((await conn.execute('select number, title from raw_pulls order by number')).rows).toEqual([
+        [0, 'pr-0'],
+        [1, 'pr-1'],
+        [2, 'pr-2'],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('COPY INTO from a stage that does not exist is 002003', async () => {
+    const err = await conn.execute('copy into raw_pulls from @nowhere file_format = (type = parquet)').catch((e) => e);
+    expect(err.message).toBe("Snowflake error 002003 (42S02): SQL compilation error:\nObject 'ANALYTICS.DBT_STAGING.NOWHERE' does not exist or not authorized.");
   });
 });

@@ -80,11 +80,28 @@ describe('statements', () => {
     }
   });
 
-  test('two statements in one request are refused as Snowflake does (000008)', async () => {
+  test('the double refuses two statements in one request as Snowflake does (000008)', async () => {
+    const sdk = (await import('snowflake-sdk')).default;
+    const raw = sdk.createConnection({ account: 'a', username: 'tsdbt_user', password: 'secret-pw', host: '127.0.0.1', port: double.port, protocol: 'http' } as never);
+    await new Promise<void>((resolve, reject) => raw.connect((err) => (err ? reject(err) : resolve())));
+    const err = await new Promise<{ code?: string; sqlState?: string; message: string }>((resolve) =>
+      raw.execute({ sqlText: 'select 1; select 2', complete: (e) => resolve(e as never) }),
+    );
+    expect([err.code, err.sqlState, err.message]).toEqual(['000008', '0A000', 'Actual statement count 2 did not match the desired statement count 1.']);
+    await new Promise((r) => raw.destroy(r));
+  });
+
+  test('execute() runs a script statement by statement and returns the last result', async () => {
     const conn = await openSnowflakeConnection(profile());
     try {
-      const err = await conn.execute('select 1; select 2').catch((e) => e);
-      expect(err.message).toBe('Snowflake error 000008 (0A000): Actual statement count 2 did not match the desired statement count 1.');
+      const before = double.queries.length;
+      const r = await conn.execute("create or replace table script_t (s varchar);\n-- a ; in a comment\ninsert into script_t values ('a;b');\nselect s from script_t;\n");
+      expect(r.rows).toEqual([['a;b']]);
+      expect(double.queries.slice(before)).toEqual([
+        'create or replace table script_t (s varchar)',
+        "-- a ; in a comment\ninsert into script_t values ('a;b')",
+        'select s from script_t',
+      ]);
     } finally {
       await conn.close();
     }

@@ -35,7 +35,10 @@ export interface SyncBridgeOptions {
  * database must talk to (e.g. a test HTTP server) must live elsewhere.
  */
 export class SyncBridge implements SyncConnection {
+  /** Open bridges by opener, so one database file gets one worker (DuckDB: one instance per file per process). */
+  private static readonly open_ = new Map<string, { bridge: Promise<SyncBridge>; refs: number }>();
   private closed = false;
+  private key = '';
   private waited = 0;
 
   private constructor(
@@ -45,8 +48,32 @@ export class SyncBridge implements SyncConnection {
     private readonly options: SyncBridgeOptions,
   ) {}
 
-  /** Start the worker and open the connection there; an open failure is a TsdbtError('DATABASE_OPEN') with the driver's message. */
+  /**
+   * Start the worker and open the connection there; an open failure is a
+   * TsdbtError('DATABASE_OPEN') with the driver's message. Opening with the
+   * same opener again (while open) returns the same bridge; each open needs
+   * its close.
+   */
   static async open(opener: ConnectionOpener, options: SyncBridgeOptions = {}): Promise<SyncBridge> {
+    const key = JSON.stringify(opener);
+    const existing = SyncBridge.open_.get(key);
+    if (existing) {
+      existing.refs += 1;
+      return existing.bridge;
+    }
+    const bridge = SyncBridge.start(opener, options);
+    SyncBridge.open_.set(key, { bridge, refs: 1 });
+    try {
+      const b = await bridge;
+      b.key = key;
+      return b;
+    } catch (e) {
+      SyncBridge.open_.delete(key);
+      throw e;
+    }
+  }
+
+  private static async start(opener: ConnectionOpener, options: SyncBridgeOptions): Promise<SyncBridge> {
     const { port1, port2 } = new MessageChannel();
     const shared = new SharedArrayBuffer(4);
     const flag = new Int32Array(shared);
@@ -101,6 +128,9 @@ export class SyncBridge implements SyncConnection {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    const entry = SyncBridge.open_.get(this.key);
+    if (entry && --entry.refs > 0) return;
+    SyncBridge.open_.delete(this.key);
     try {
       this.request({ op: 'close' });
     } finally {
@@ -132,9 +162,13 @@ export class SyncBridge implements SyncConnection {
 }
 
 /** Resolve once the worker has flipped the flag to ANSWERED, without blocking the event loop. */
+type WaitAsync = (a: Int32Array, i: number, v: number) => { async: boolean; value: Promise<unknown> | string };
+
 async function waitAnswered(flag: Int32Array): Promise<void> {
+  // Atomics.waitAsync is in Node 20 but typed only in lib es2024.
+  const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
   for (;;) {
-    const r = Atomics.waitAsync(flag, 0, PENDING);
+    const r = waitAsync(flag, 0, PENDING);
     if (r.async) await r.value;
     if (Atomics.load(flag, 0) === ANSWERED) return;
   }

@@ -26,9 +26,10 @@ export function duckdbOpener(args: DuckDBOpenArgs): ConnectionOpener {
 const quoteLiteral = (s: string) => `'${s.split("'").join("''")}'`;
 
 /**
- * Open a DuckDB target as dbt-duckdb does: one instance per file (shared by
- * every connection of this process), `settings` applied, installed
+ * Open a DuckDB target as dbt-duckdb does: `settings` applied, installed
  * `extensions` loaded (never installed from the network), `attach` run.
+ * One instance per file per process is ensured by SyncBridge.open, which
+ * shares one worker between openers with the same arguments.
  */
 export async function openDuckDB(args: DuckDBOpenArgs): Promise<DuckDBConnection> {
   const { credentials } = args;
@@ -37,7 +38,7 @@ export async function openDuckDB(args: DuckDBOpenArgs): Promise<DuckDBConnection
   for (const [k, v] of Object.entries((credentials.settings ?? {}) as Record<string, unknown>)) settings[k] = String(v);
   let instance: DuckDBInstance;
   try {
-    instance = path.startsWith(':memory:') ? await DuckDBInstance.create(path, settings) : await DuckDBInstance.fromCache(path, settings);
+    instance = await DuckDBInstance.create(path, settings);
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
     throw new TsdbtError('DATABASE_OPEN', `Could not open the DuckDB database at ${path}: ${reason}`, {
@@ -46,6 +47,12 @@ export async function openDuckDB(args: DuckDBOpenArgs): Promise<DuckDBConnection
     });
   }
   const conn = await DuckDBConnection.open(instance);
+  // Closing the connection releases the file too, so the next open in this process sees every write.
+  const closeConnection = conn.close.bind(conn);
+  conn.close = async () => {
+    await closeConnection();
+    instance.closeSync();
+  };
   const extensions = (credentials.extensions ?? []) as unknown[];
   for (const ext of extensions) {
     const name = typeof ext === 'string' ? ext : String((ext as { name?: unknown }).name ?? '');

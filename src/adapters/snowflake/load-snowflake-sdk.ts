@@ -4,8 +4,10 @@
  * The driver takes ~400 ms to import, so nothing imports it statically: only
  * opening a Snowflake connection calls `loadSnowflakeSdk()`. Before the import
  * we turn off its cloud platform detection (which would otherwise probe
- * metadata hosts such as 169.254.169.254 from every laptop and CI box), and
- * after it we silence its logger (it can log request details).
+ * metadata hosts such as 169.254.169.254 from every laptop and CI box) and
+ * the Node-version notice of its bundled AWS SDK (printed on import under
+ * Node 20, it says nothing about tsdbt); after it we silence its logger (it
+ * can log request details).
  */
 import type * as SnowflakeSdk from 'snowflake-sdk';
 
@@ -18,6 +20,7 @@ const silent = { error() {}, warn() {}, info() {}, debug() {}, trace() {} };
 export function loadSnowflakeSdk(): Promise<SnowflakeSdkModule> {
   loading ??= (async () => {
     process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION = 'true';
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const mod = (await import('snowflake-sdk')) as SnowflakeSdkModule & { default?: SnowflakeSdkModule };
     const sdk = mod.default ?? mod;
     sdk.configure({ logLevel: 'OFF', customLogger: silent });

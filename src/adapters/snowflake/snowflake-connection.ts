@@ -14,6 +14,7 @@ import { TsdbtError } from '../../errors/tsdbt-error.js';
 import type { Connection, QueryResult, ResultColumn } from '../base/connection.js';
 import { loadSnowflakeSdk } from './load-snowflake-sdk.js';
 import { toSnowflakeError } from './snowflake-error.js';
+import { splitStatements } from './split-statements.js';
 import { connectRetries, connectTimeoutSeconds, toDriverOptions } from './snowflake-profile.js';
 import type { SnowflakeProfile } from './snowflake-profile.js';
 
@@ -35,7 +36,18 @@ export class SnowflakeConnection implements Connection {
     private readonly secrets: readonly (string | undefined)[],
   ) {}
 
+  /**
+   * Run SQL; a script of several `;`-separated statements runs statement by
+   * statement (Snowflake takes one per request) and returns the last result.
+   */
   async execute(sql: string, binds?: unknown[]): Promise<QueryResult> {
+    const statements = binds && binds.length > 0 ? [sql] : splitStatements(sql);
+    let result: QueryResult = { columns: [], rows: [] };
+    for (const statement of statements.length > 0 ? statements : [sql]) result = await this.executeOne(statement, binds);
+    return result;
+  }
+
+  private async executeOne(sql: string, binds?: unknown[]): Promise<QueryResult> {
     const { statement, rows } = await new Promise<{ statement: RowStatement; rows: unknown[][] }>((resolve, reject) => {
       const statement = this.driver.execute({
         sqlText: sql,

@@ -17,7 +17,8 @@ export type PyExceptionType =
   | 'UndefinedError'
   | 'FilterArgumentError'
   | 're.error'
-  | 'TemplateRuntimeError';
+  | 'TemplateRuntimeError'
+  | 'AssertionError';
 
 export function pyError(type: PyExceptionType, message: string, hint?: string): TsdbtError {
   return new TsdbtError('JINJA_RENDER', `${type}: ${message}`, { hint, detail: { pythonException: type } });

@@ -22,12 +22,25 @@ export function attrGetter(attribute: unknown, postprocess?: (v: unknown) => unk
   const ps = parts(attribute);
   return (item) => {
     let v = item;
+    let prev: unknown;
+    let prevPart: unknown;
     for (const p of ps) {
+      if (v === undefined && prevPart !== undefined) throw undefinedLookup(prev, prevPart);
+      prev = v;
+      prevPart = p;
       v = pyIndex(v, p);
       if (dflt !== undefined && dflt !== null && v === undefined) v = dflt;
     }
     return postprocess ? postprocess(v) : v;
   };
+}
+
+/** Jinja2's UndefinedError for looking into an undefined attribute or element. */
+export function undefinedLookup(obj: unknown, name: unknown): Error {
+  const what = `${pyTypeName(obj)} object`;
+  return typeof name === 'string'
+    ? pyError('UndefinedError', `'${what}' has no attribute '${name}'`, `Check that every item has '${name}', or pass default=... to the filter.`)
+    : pyError('UndefinedError', `${what} has no element ${String(name)}`, 'Check the index, or pass default=... to the filter.');
 }
 
 /** Jinja2's make_multi_attrgetter: `"age,name"` gives a list of keys per item. */

@@ -42,7 +42,7 @@ function prepareMap(reg: FilterRegistry, raw: unknown[]): (item: unknown) => unk
   if (args.length === 0) throw pyError('FilterArgumentError', 'map requires a filter argument', "Use map('filter_name') or map(attribute='name').");
   const name = softStr(args[0]);
   const fn = reg.filter(name);
-  if (!fn) throw pyError('TemplateRuntimeError', `No filter named '${name}' found.`);
+  if (!fn) throw pyError('TemplateRuntimeError', `No filter named '${name}'.`);
   const rest = args.slice(1);
   return (item) => callWith(fn, item, rest, kwargs);
 }
@@ -59,7 +59,7 @@ function prepareSelect(reg: FilterRegistry, raw: unknown[], lookupAttr: boolean)
   if (args.length <= off) return (item) => pyTruthy(trans(item));
   const name = softStr(args[off]);
   const test = reg.test(name);
-  if (!test) throw pyError('TemplateRuntimeError', `No test named '${name}' found.`);
+  if (!test) throw pyError('TemplateRuntimeError', `No test named '${name}'.`);
   const rest = args.slice(off + 1);
   return (item) => pyTruthy(callWith(test, trans(item), rest, kwargs));
 }
@@ -137,6 +137,7 @@ function round(...raw: unknown[]): unknown {
 }
 
 function minMax(value: unknown, raw: unknown[], sign: 1 | -1, name: string): unknown {
+  const op = sign > 0 ? '<' : '>';
   const [caseSensitive, attribute] = bindParams(name, raw, ['case_sensitive', 'attribute']);
   const list = items(value, name);
   if (list.length === 0) return undefined;
@@ -145,7 +146,7 @@ function minMax(value: unknown, raw: unknown[], sign: 1 | -1, name: string): unk
   let bestKey = key(best);
   for (let i = 1; i < list.length; i++) {
     const k = key(list[i]);
-    if (pyCmp(k, bestKey) * sign < 0) {
+    if (pyCmp(k, bestKey, op) * sign < 0) {
       best = list[i];
       bestKey = k;
     }
@@ -229,6 +230,10 @@ function sortDicts(v: unknown): unknown {
   return v;
 }
 
+function undefinedValue(filter: string): Error {
+  return pyError('UndefinedError', `an undefined value was passed to the ${filter} filter`, `Define the value, or give it a fallback: x | default(0) | ${filter}.`);
+}
+
 function length(v: unknown): number {
   if (v === undefined) return 0;
   const n = pyLen(v);
@@ -266,11 +271,13 @@ export function sequenceFilters(reg: FilterRegistry): Record<string, Fn> {
     list: (value) => (value === undefined ? [] : items(value, 'list').slice()),
     int: (...raw) => {
       const [value, dflt, base] = bindParams('int', raw, ['value', 'default', 'base']);
+      if (value === undefined) throw undefinedValue('int');
       const n = parseInt_(value, absent(base) ? 10 : toNum(base));
       return n === undefined ? (dflt === undefined ? 0 : dflt) : n;
     },
     float: (...raw) => {
       const [value, dflt] = bindParams('float', raw, ['value', 'default']);
+      if (value === undefined) throw undefinedValue('float');
       try {
         return pyFloat(toFloat(value));
       } catch {
@@ -297,6 +304,7 @@ export function sequenceFilters(reg: FilterRegistry): Record<string, Fn> {
     count: length,
     first: (v) => items(v, 'first')[0],
     last: (v) => {
+      if (isNumeric(v) || v === null) throw pyError('TypeError', `'${pyTypeName(v)}' object is not reversible`);
       const l = items(v, 'last');
       return l[l.length - 1];
     },
@@ -366,6 +374,7 @@ export function sequenceFilters(reg: FilterRegistry): Record<string, Fn> {
     reverse: (value) => {
       if (typeof value === 'string') return [...value].reverse().join('');
       if (isSafeString(value)) return [...value.val].reverse().join('');
+      if (isNumeric(value) || value === null) throw pyError('FilterArgumentError', 'argument must be iterable');
       return items(value, 'reverse').slice().reverse();
     },
     attr: (obj, name) => {

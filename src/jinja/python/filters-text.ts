@@ -128,7 +128,7 @@ function truncate(...raw: unknown[]): string {
   const len = absent(length) ? 255 : toNum(length);
   const e = absent(end) ? '...' : softStr(end);
   const lw = absent(leeway) ? 5 : toNum(leeway);
-  if (len < e.length) throw pyError('ValueError', `expected length >= ${e.length}, got ${len}`, 'Give truncate() a length at least as long as its end marker.');
+  if (len < e.length) throw pyError('AssertionError', `expected length >= ${e.length}, got ${len}`, 'Give truncate() a length at least as long as its end marker.');
   if (s.length <= len + lw) return s;
   if (pyTruthy(killwords)) return s.slice(0, len - e.length) + e;
   return (call(s.slice(0, len - e.length), 'rsplit', ' ', 1) as string[])[0] + e;

@@ -4,6 +4,7 @@
  */
 import { pyMod, pyCompare, pyEq, pyIn } from './operators.js';
 import { isFloatValue, isNumeric, PyFloat } from './py-float.js';
+import { pyStr } from './repr.js';
 import { strMethod } from './str-methods.js';
 import { isDict, isSafeString } from './types.js';
 
@@ -35,14 +36,15 @@ export function createPythonTests(reg?: TestRegistry): Record<string, Test> {
     true: (v) => v === true,
     integer: (v) => typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v)),
     float: (v) => isFloatValue(v),
-    lower: (v) => Boolean(strMethod(isSafeString(v) ? v.val : String(v ?? ''), 'islower')!()) && v !== undefined,
-    upper: (v) => Boolean(strMethod(isSafeString(v) ? v.val : String(v ?? ''), 'isupper')!()) && v !== undefined,
+    lower: (v) => Boolean(strMethod(pyStr(v), 'islower')!()),
+    upper: (v) => Boolean(strMethod(pyStr(v), 'isupper')!()),
     string: isStr,
     mapping: (v) => isDict(v) || v instanceof Map,
     number: (v) => isNumeric(v) || v instanceof PyFloat,
-    sequence: (v) => isStr(v) || Array.isArray(v) || isDict(v) || v instanceof Map,
+    // Jinja2's Undefined has __len__ and __getitem__ and __call__, so it passes these two.
+    sequence: (v) => v === undefined || isStr(v) || Array.isArray(v) || isDict(v) || v instanceof Map,
     iterable: (v) => v === undefined || isStr(v) || Array.isArray(v) || isDict(v) || (v !== null && typeof v === 'object' && Symbol.iterator in v),
-    callable: (v) => typeof v === 'function' || (v !== null && typeof v === 'object' && typeof (v as { __call__?: unknown }).__call__ === 'function'),
+    callable: (v) => v === undefined || typeof v === 'function' || (v !== null && typeof v === 'object' && typeof (v as { __call__?: unknown }).__call__ === 'function'),
     sameas: (v, other) => v === other,
     escaped: (v) => isSafeString(v),
     in: (v, seq) => pyIn(v, seq),

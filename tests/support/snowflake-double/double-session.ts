@@ -3,6 +3,8 @@
  * warehouse, role, query tag) and its own DuckDB connection, so USE in one
  * session does not leak into another, as in Snowflake.
  */
+import { mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { DuckDBInstance } from '@duckdb/node-api';
 import { DuckDBConnection } from '../../../src/adapters/duckdb/duckdb-connection.js';
 import type { QueryResult } from '../../../src/adapters/base/connection.js';
@@ -32,6 +34,12 @@ export interface SessionState {
 /** Snowflake statement type ids (see snowflake-sdk connection/result/statement_type.js). */
 export const STATEMENT_TYPE = { select: 0x1000, insert: 0x3100, update: 0x3200, delete: 0x3300, merge: 0x3400, ddl: 0x6000 };
 
+/** Named internal stages: a directory per stage under `root`, shared by every session. */
+export interface StageRegistry {
+  root: string;
+  dirs: Map<string, string>;
+}
+
 export interface StatementOutcome {
   result: QueryResult;
   statementTypeId: number;
@@ -47,17 +55,24 @@ export class DoubleSession {
     readonly state: SessionState,
     readonly db: DuckDBConnection,
     private readonly warehouses: Record<string, 'started' | 'suspended'>,
+    private readonly stages: StageRegistry,
   ) {}
 
-  static async open(instance: DuckDBInstance, state: SessionState, warehouses: Record<string, 'started' | 'suspended'>): Promise<DoubleSession> {
-    const session = new DoubleSession(state, await DuckDBConnection.open(instance), warehouses);
+  static async open(
+    instance: DuckDBInstance,
+    state: SessionState,
+    warehouses: Record<string, 'started' | 'suspended'>,
+    stages: StageRegistry,
+  ): Promise<DoubleSession> {
+    const session = new DoubleSession(state, await DuckDBConnection.open(instance), warehouses, stages);
     await session.applyUse();
     return session;
   }
 
   /** Does this statement need a running warehouse? Metadata commands and constant selects do not. */
   needsWarehouse(sql: string): boolean {
-    if (parseCommand(sql)) return false;
+    const command = parseCommand(sql);
+    if (command) return command.kind === 'copy_into';
     const s = sql.trim().toLowerCase();
     if (/^(select|with)\b/.test(s)) return /\bfrom\b/.test(s);
     return /^(insert|update|delete|merge|copy)\b/.test(s) || /^create\b[\s\S]*\bas\s*\(?\s*(select|with)\b/.test(s);
@@ -135,7 +150,57 @@ export class DoubleSession {
         return this.showSchemas(c.database ?? this.state.database ?? '', c.terse);
       case 'describe_table':
         return this.describe(c.name);
+      case 'create_stage': {
+        const key = this.qualify(c.name).join('.');
+        if (this.stages.dirs.has(key) && c.ifNotExists) return OK(`${c.name.at(-1)} already exists, statement succeeded.`);
+        const dir = join(this.stages.root, key);
+        mkdirSync(dir, { recursive: true });
+        this.stages.dirs.set(key, dir);
+        return OK(`Stage area ${c.name.at(-1)} successfully created.`);
+      }
+      case 'put':
+        throw new SnowflakeStatementError({ code: '000002', sqlState: '0A000', message: 'PUT is answered by the file transfer path of the double' });
+      case 'copy_into':
+        return this.copyInto(c);
     }
+  }
+
+  /** The directory behind a stage name (`my_stage`, `s.my_stage`, `db.s.my_stage`). */
+  stageDir(name: string[]): string {
+    const key = this.qualify(name).join('.');
+    const dir = this.stages.dirs.get(key);
+    if (!dir) throw new SnowflakeStatementError(objectMissing(key));
+    return dir;
+  }
+
+  private qualify(name: string[]): string[] {
+    const db = this.state.database ?? '';
+    const schema = this.state.schema ?? '';
+    return name.length === 3 ? name : name.length === 2 ? [db, ...name] : [db, schema, name[0]!];
+  }
+
+  /** COPY INTO from a stage: one INSERT per staged file, by column name when MATCH_BY_COLUMN_NAME is given. */
+  private async copyInto(c: Extract<Command, { kind: 'copy_into' }>): Promise<QueryResult> {
+    if (c.fileType !== 'PARQUET') {
+      throw new SnowflakeStatementError({ code: '000002', sqlState: '0A000', message: `the double copies Parquet files only, not ${c.fileType}` });
+    }
+    const dir = this.stageDir(c.stage);
+    const pattern = c.pattern === undefined ? undefined : new RegExp(`^${c.pattern}$`);
+    const files = readdirSync(dir)
+      .filter((f) => (c.files ? c.files.includes(f) : true) && (pattern ? pattern.test(f) : true))
+      .sort();
+    const table = this.qualify(c.table).map(q).join('.');
+    const rows: unknown[][] = [];
+    for (const f of files) {
+      const path = join(dir, f).replace(/'/g, "''");
+      const r = await this.duck(`insert into ${table} ${c.matchByName ? 'by name ' : ''}select * from read_parquet('${path}')`);
+      const n = Number(r.rows[0]?.[0] ?? 0);
+      rows.push([`${c.stage.at(-1)!.toLowerCase()}/${f}`, 'LOADED', n, n, 1, 0, null, null, null, null]);
+    }
+    if (rows.length === 0) return OK('Copy executed with 0 files processed.');
+    const names = ['file', 'status', 'rows_parsed', 'rows_loaded', 'error_limit', 'errors_seen', 'first_error', 'first_error_line', 'first_error_character', 'first_error_column_name'];
+    const types = ['VARCHAR', 'VARCHAR', 'BIGINT', 'BIGINT', 'BIGINT', 'BIGINT', 'VARCHAR', 'BIGINT', 'BIGINT', 'VARCHAR'];
+    return { columns: names.map((name, i) => ({ name, type: types[i]! })), rows };
   }
 
   private async use(object: 'warehouse' | 'role' | 'database' | 'schema', name: string[]): Promise<QueryResult> {

@@ -7,14 +7,20 @@
  * Point the driver at it with `{ accessUrl: double.url }` or
  * `{ protocol: 'http', host: '127.0.0.1', port: double.port }`.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createPublicKey, randomUUID, verify } from 'node:crypto';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { decodeBinds, ok, readBody, send, sleep, verifyJwt } from './double-http.js';
+import { randomUUID } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import type { DuckDBInstance } from '@duckdb/node-api';
 import { openDuckDBInstance } from '../../../src/adapters/duckdb/duckdb-connection.js';
 import { DoubleSession, SnowflakeStatementError } from './double-session.js';
+import type { StageRegistry } from './double-session.js';
+import { parseCommand } from './snowflake-commands.js';
 import { describeColumns, encodeRows } from './result-encoding.js';
 import { BAD_CREDENTIALS, CANCELED, JWT_INVALID, NO_WAREHOUSE, statementCount, warehouseSuspended } from './snowflake-failures.js';
 import type { SnowflakeFailure } from './snowflake-failures.js';
@@ -33,6 +39,8 @@ export interface SnowflakeDoubleOptions {
   databases?: string[];
   /** Extra schemas to create, as `DB.SCHEMA`. */
   schemas?: string[];
+  /** Seconds between the driver's keep-alive heartbeats when the client asks for keep-alive. Default 3600. */
+  heartbeatFrequencySeconds?: number;
   /** Rows sent inline; the rest goes out as downloadable chunks of this many rows. Default 1000. */
   rowsPerChunk?: number;
 }
@@ -52,7 +60,7 @@ export interface SnowflakeDouble {
   queryTags: string[];
   /** `METHOD path` of every request, for protocol assertions. */
   requests: string[];
-  /** Raw login request bodies' data keys (never the password value). */
+  /** Number of login requests received (including rejected and timed-out ones). */
   loginCount: () => number;
   /** Sessions currently open. */
   openSessions: () => number;
@@ -69,7 +77,6 @@ const STATEMENT_PARAMETERS = [
   { name: 'DATE_OUTPUT_FORMAT', value: 'YYYY-MM-DD' },
   { name: 'TIME_OUTPUT_FORMAT', value: 'HH24:MI:SS' },
   { name: 'BINARY_OUTPUT_FORMAT', value: 'HEX' },
-  { name: 'CLIENT_SESSION_KEEP_ALIVE_HEARTBEAT_FREQUENCY', value: 3600 },
 ];
 
 export async function startSnowflakeDouble(options: SnowflakeDoubleOptions = {}): Promise<SnowflakeDouble> {
@@ -90,6 +97,7 @@ export async function startSnowflakeDouble(options: SnowflakeDoubleOptions = {})
     setup.closeSync();
   }
 
+  const stages: StageRegistry = { root: mkdtempSync(join(tmpdir(), 'sf-double-stages-')), dirs: new Map() };
   const sessions = new Map<string, DoubleSession>();
   const chunks = new Map<string, { body: Buffer; key: string }>();
   const running = new Map<string, { cancel: () => void }>();
@@ -191,6 +199,7 @@ export async function startSnowflakeDouble(options: SnowflakeDoubleOptions = {})
         parameters: {},
       },
       warehouses,
+      stages,
     );
     sessions.set(token, session);
     const s = session.state;
@@ -207,7 +216,12 @@ export async function startSnowflakeDouble(options: SnowflakeDoubleOptions = {})
       healthCheckInterval: 45,
       newClientForUpgrade: null,
       sessionId: sessionIds++,
-      parameters: STATEMENT_PARAMETERS,
+      // as Snowflake does, echo the session parameters the client asked for (the driver starts heartbeats from these)
+      parameters: [
+        ...STATEMENT_PARAMETERS,
+        { name: 'CLIENT_SESSION_KEEP_ALIVE', value: sessionParams.CLIENT_SESSION_KEEP_ALIVE === true },
+        { name: 'CLIENT_SESSION_KEEP_ALIVE_HEARTBEAT_FREQUENCY', value: options.heartbeatFrequencySeconds ?? 3600 },
+      ],
       sessionInfo: { databaseName: s.database, schemaName: s.schema, warehouseName: s.warehouse, roleName: s.role },
       idToken: null,
       idTokenValidityInSeconds: 0,
@@ -253,6 +267,22 @@ export async function startSnowflakeDouble(options: SnowflakeDoubleOptions = {})
         const wh = session.state.warehouse;
         if (wh === null) throw new SnowflakeStatementError(NO_WAREHOUSE);
         if (warehouses[wh] === 'suspended') throw new SnowflakeStatementError(warehouseSuspended(wh));
+      }
+      const command = parseCommand(sql);
+      if (command?.kind === 'put') {
+        // LOCAL_FS is the driver's own test stage type: it copies the file into stageInfo.location itself
+        return ok(res, {
+          command: 'UPLOAD',
+          src_locations: [command.source],
+          autoCompress: false,
+          sourceCompression: 'auto_detect',
+          parallel: 1,
+          overwrite: true,
+          presignedUrls: [],
+          encryptionMaterial: null,
+          stageInfo: { locationType: 'LOCAL_FS', location: session.stageDir(command.stage) + '/', path: '', region: null, creds: {} },
+          queryId,
+        });
       }
       const outcome = await session.run(statements[0] ?? sql, decodeBinds(req.bindings));
       if (canceled) throw new SnowflakeStatementError(CANCELED);
@@ -325,65 +355,7 @@ export async function startSnowflakeDouble(options: SnowflakeDoubleOptions = {})
       for (const s of sessions.values()) await s.close();
       sessions.clear();
       instance.closeSync();
+      rmSync(stages.root, { recursive: true, force: true });
     },
   };
-}
-
-/** Snowflake bindings `{ "1": { type, value } }` → positional DuckDB values. */
-export function decodeBinds(bindings: Record<string, { type: string; value: unknown }> | undefined): unknown[] {
-  if (!bindings) return [];
-  return Object.keys(bindings)
-    .sort((a, b) => Number(a) - Number(b))
-    .map((k) => {
-      const { type, value } = bindings[k]!;
-      if (value === null || value === undefined) return null;
-      const text = String(value);
-      switch (type) {
-        case 'FIXED':
-          return Number.isSafeInteger(Number(text)) ? Number(text) : BigInt(text);
-        case 'REAL':
-          return Number(text);
-        case 'BOOLEAN':
-          return text.toLowerCase() === 'true' || text === '1';
-        default:
-          return text;
-      }
-    });
-}
-
-function ok(res: ServerResponse, data: unknown): void {
-  send(res, 200, { data, code: null, message: null, success: true });
-}
-
-function send(res: ServerResponse, status: number, body: unknown, contentType = 'application/json'): void {
-  if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, { 'Content-Type': contentType });
-  res.end(typeof body === 'string' ? body : JSON.stringify(body));
-}
-
-async function readBody(req: IncomingMessage): Promise<unknown> {
-  const parts: Buffer[] = [];
-  for await (const part of req) parts.push(part as Buffer);
-  let raw = Buffer.concat(parts);
-  if (raw.length === 0) return undefined;
-  // the driver gzips request bodies when its compression wins the race with sending
-  if (raw[0] === 0x1f && raw[1] === 0x8b) raw = gunzipSync(raw);
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-/** Check an RS256 JWT's signature against the user's public key and its subject against ACCOUNT.USER. */
-function verifyJwt(token: string, publicKeyPem: string, subject: string): boolean {
-  const [header, payload, signature] = token.split('.');
-  if (!header || !payload || !signature) return false;
-  const signed = verify('RSA-SHA256', Buffer.from(`${header}.${payload}`), createPublicKey(publicKeyPem), Buffer.from(signature, 'base64url'));
-  const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sub?: string; exp?: number };
-  return signed && claims.sub === subject && (claims.exp ?? 0) > Date.now();
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

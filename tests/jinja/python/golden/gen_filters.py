@@ -15,7 +15,7 @@ GEN = {"map", "select", "reject", "selectattr", "rejectattr", "unique", "batch",
 
 
 def f(name, value, *args, **kwargs):
-    tail = "|list" if name in GEN and not isinstance(value, str) else ""
+    tail = "|list" if name in GEN and not (name == "reverse" and isinstance(value, str)) else ""
     src = "{{ (v|%s(*a, **k))%s }}" % (name, tail)
     ctx = {"a": list(args), "k": kwargs}
     if not isinstance(value, Undefined):
@@ -26,11 +26,7 @@ def f(name, value, *args, **kwargs):
 
 
 def t(name, value, *args):
-    src = "{{ v is %s(*a) }}" % name
-    ctx = {"a": list(args)}
-    if not isinstance(value, Undefined):
-        ctx["v"] = value
-    r = outcome(lambda: env.from_string(src).render(**ctx))
+    r = outcome(lambda: str(env.call_test(name, value, list(args))))
     cases.append({"kind": "test", "name": name, "value": enc(value), "args": [enc(x) for x in args], **r})
 
 
@@ -197,9 +193,7 @@ f("items", U)
 f("items", [1])
 for v in [[1, 2, 3], (1, 2), "abc", {"a": 1, "b": 2}, []]:
     f("reverse", v)
-f("attr", "abc", "upper")
 f("attr", {"a": 1}, "a")
-f("attr", {"a": 1}, "items")
 for v, a in [({"b": 1, "a": [1, 2.0, None, True, "x<y & 'z'"]}, ()), ([1, "é"], ()), ({"a": {"c": 1, "b": 2}}, (2,)), ("</script>", ()), ((1, 2), ()), (None, ()), ({"a": [1, {"b": 2}]}, (4,))]:
     f("tojson", v, *a)
 for v in [{"b": 1, "a": 2}, [1, "a"], list(range(40)), {"key%d" % i: "value number %d" % i for i in range(6)}, "short", "x" * 30 + " " + "y" * 30 + " " + "z" * 30, [{"a": list(range(25))}, "b"]]:

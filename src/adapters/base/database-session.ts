@@ -1,0 +1,161 @@
+import { TsdbtError } from '../../errors/tsdbt-error.js';
+import type { AdapterInfo } from './adapter-info.js';
+import { Column } from './column.js';
+import type { QueryResult } from './connection.js';
+import { RelationCache } from './relation-cache.js';
+import type { Relation, RelationType } from './relation.js';
+import { ResultTable } from './result-table.js';
+import type { SyncConnection } from './sync-bridge.js';
+
+/** dbt's AdapterResponse, as written to run_results.json. */
+export interface AdapterResponse {
+  _message: string;
+  code: string;
+  rows_affected: number;
+  query_id?: string;
+}
+
+/** One statement sent to the database, for logs, tests and timing. */
+export interface ExecutedStatement {
+  sql: string;
+  ms: number;
+  ok: boolean;
+}
+
+const literal = (s: string) => `'${s.split("'").join("''")}'`;
+
+/**
+ * The database side of an invocation: the synchronous connection, the
+ * transaction state dbt's statement/commit calls drive, the relation cache,
+ * and a log of every statement run. Shared by every render context of the
+ * invocation (one connection, one cache).
+ */
+export class DatabaseSession {
+  readonly cache: RelationCache;
+  private open = false;
+  private readonly listeners: ((s: ExecutedStatement) => void)[] = [];
+
+  constructor(
+    readonly info: AdapterInfo,
+    readonly conn: SyncConnection,
+  ) {
+    this.cache = new RelationCache((db, schema) => this.listRelationsWithoutCaching(db, schema));
+  }
+
+  /** Call `listener` with every statement run, until the returned function is called. */
+  onStatement(listener: (s: ExecutedStatement) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  get inTransaction(): boolean {
+    return this.open;
+  }
+
+  /** Run SQL; `autoBegin` opens a transaction first when none is open (dbt's statement(auto_begin=True)). */
+  execute(sql: string, opts: { autoBegin?: boolean; fetch?: boolean } = {}): { response: AdapterResponse; table: ResultTable; raw: QueryResult } {
+    if (opts.autoBegin && !this.open) this.begin();
+    const started = performance.now();
+    let raw: QueryResult;
+    try {
+      raw = this.conn.executeSync(sql);
+    } catch (e) {
+      this.emit({ sql, ms: performance.now() - started, ok: false });
+      throw e;
+    }
+    this.emit({ sql, ms: performance.now() - started, ok: true });
+    return { response: responseOf(raw), table: opts.fetch === false ? ResultTable.empty() : ResultTable.from(raw), raw };
+  }
+
+  begin(): void {
+    if (this.open) return;
+    this.conn.beginSync();
+    this.open = true;
+    this.emit({ sql: 'begin', ms: 0, ok: true });
+  }
+
+  commit(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.conn.commitSync();
+    this.emit({ sql: 'commit', ms: 0, ok: true });
+  }
+
+  /** Roll back an open transaction (after a failure); the cache may have followed rolled-back DDL, so it is dropped. */
+  rollbackIfOpen(): void {
+    if (!this.open) return;
+    this.open = false;
+    try {
+      this.conn.rollbackSync();
+    } catch {
+      // A failed statement may already have aborted the transaction.
+    }
+    this.emit({ sql: 'rollback', ms: 0, ok: true });
+    this.cache.clear();
+  }
+
+  /** Relations of a schema, straight from information_schema. */
+  listRelationsWithoutCaching(database: string | null, schema: string): Relation[] {
+    const where = [`lower(table_schema) = lower(${literal(schema)})`];
+    if (database) where.push(`lower(table_catalog) = lower(${literal(database)})`);
+    const sql = `select table_catalog, table_schema, table_name, table_type from information_schema.tables where ${where.join(' and ')}`;
+    const r = this.conn.executeSync(sql);
+    return r.rows.map((row) =>
+      this.info.makeRelation({
+        database: String(row[0]),
+        schema: String(row[1]),
+        identifier: String(row[2]),
+        type: relationTypeOf(String(row[3])),
+      }),
+    );
+  }
+
+  columnsOf(relation: Relation): Column[] {
+    const where = [`lower(table_schema) = lower(${literal(relation.schema ?? this.info.schema)})`, `lower(table_name) = lower(${literal(relation.identifier ?? '')})`];
+    if (relation.database) where.push(`lower(table_catalog) = lower(${literal(relation.database)})`);
+    const sql = `select column_name, data_type, character_maximum_length, numeric_precision, numeric_scale from information_schema.columns where ${where.join(' and ')} order by ordinal_position`;
+    const r = this.conn.executeSync(sql);
+    return r.rows.map((row) => {
+      const type = String(row[1]);
+      const isDecimal = /^(decimal|numeric)/i.test(type);
+      // DuckDB reports DECIMAL(18,3) with its size already in the type name.
+      return new Column(String(row[0]), type, row[2] === null ? null : Number(row[2]), isDecimal && !type.includes('(') && row[3] !== null ? Number(row[3]) : null, isDecimal && !type.includes('(') && row[4] !== null ? Number(row[4]) : null);
+    });
+  }
+
+  schemaExists(database: string | null, schema: string): boolean {
+    const where = [`lower(schema_name) = lower(${literal(schema)})`];
+    if (database) where.push(`lower(catalog_name) = lower(${literal(database)})`);
+    return this.conn.executeSync(`select 1 from information_schema.schemata where ${where.join(' and ')}`).rows.length > 0;
+  }
+
+  private emit(s: ExecutedStatement): void {
+    for (const l of this.listeners) l(s);
+  }
+}
+
+export function relationTypeOf(tableType: string): RelationType {
+  const t = tableType.toUpperCase();
+  if (t === 'VIEW') return 'view';
+  if (t.includes('MATERIALIZED')) return 'materialized_view';
+  if (t === 'LOCAL TEMPORARY' || t === 'BASE TABLE' || t === 'TABLE') return 'table';
+  return 'table';
+}
+
+/** DuckDB answers DML/CTAS with one `Count` column; that is the rows affected. */
+export function responseOf(raw: QueryResult): AdapterResponse {
+  let rows = raw.rowsAffected ?? -1;
+  if (raw.rowsAffected === undefined && raw.columns.length === 1 && raw.columns[0]!.name === 'Count' && raw.rows.length === 1) {
+    rows = Number(raw.rows[0]![0]);
+  }
+  const response: AdapterResponse = { _message: rows >= 0 ? `OK ${rows}` : 'OK', code: 'OK', rows_affected: rows };
+  if (raw.queryId) response.query_id = raw.queryId;
+  return response;
+}
+
+export function relationNotFound(what: string): TsdbtError {
+  return new TsdbtError('DATABASE_ERROR', what);
+}

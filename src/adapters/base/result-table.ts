@@ -1,0 +1,164 @@
+import type { QueryResult, ResultColumn } from './connection.js';
+
+/**
+ * A query result as dbt's macros use agate tables: `table.rows` (a list of
+ * rows; a row is read by index or by column name, iterated, `row.values()`),
+ * `table.columns` (by index or name, each with `.name`, `.data_type` and
+ * `.values()`), `table.column_names`, `table.column_types`, iteration over
+ * rows, `table | length`, and `print_table()`.
+ */
+export class ResultRow implements Iterable<unknown> {
+  [key: string]: unknown;
+
+  constructor(names: readonly string[], values: readonly unknown[]) {
+    // Own properties, so the Jinja runtime finds both `row[0]` and `row['name']` / `row.name`.
+    values.forEach((v, i) => {
+      Object.defineProperty(this, String(i), { value: v, enumerable: false });
+    });
+    names.forEach((n, i) => {
+      if (!(n in this)) Object.defineProperty(this, n, { value: values[i], enumerable: true });
+    });
+    Object.defineProperty(this, '__values', { value: values, enumerable: false });
+    Object.defineProperty(this, '__names', { value: names, enumerable: false });
+  }
+
+  [Symbol.iterator](): Iterator<unknown> {
+    return (this.__values as unknown[])[Symbol.iterator]();
+  }
+
+  __len__(): number {
+    return (this.__values as unknown[]).length;
+  }
+
+  /** As a Python dict (`row.dict()`, agate's Row.dict()). */
+  dict(): Record<string, unknown> {
+    const names = this.__names as string[];
+    return Object.fromEntries(names.map((n, i) => [n, (this.__values as unknown[])[i]]));
+  }
+
+  toJSON(): unknown[] {
+    return [...(this.__values as unknown[])];
+  }
+}
+
+/** One column of a result: `col.name`, `col.data_type`, `col.values()`. */
+export class ResultColumnView {
+  constructor(
+    readonly name: string,
+    readonly data_type: string,
+    private readonly table: ResultTable,
+    private readonly index: number,
+  ) {}
+
+  values(): unknown[] {
+    return this.table.rawRows.map((r) => r[this.index]);
+  }
+
+  values_without_nulls(): unknown[] {
+    return this.values().filter((v) => v !== null && v !== undefined);
+  }
+
+  __len__(): number {
+    return this.table.rawRows.length;
+  }
+}
+
+/** `table.columns`: indexable by position and by name, iterable. */
+export class ResultColumns implements Iterable<ResultColumnView> {
+  [key: string]: unknown;
+
+  constructor(views: readonly ResultColumnView[]) {
+    views.forEach((v, i) => Object.defineProperty(this, String(i), { value: v, enumerable: false }));
+    views.forEach((v) => {
+      if (!(v.name in this)) Object.defineProperty(this, v.name, { value: v, enumerable: true });
+    });
+    Object.defineProperty(this, '__views', { value: views, enumerable: false });
+  }
+
+  [Symbol.iterator](): Iterator<ResultColumnView> {
+    return (this.__views as ResultColumnView[])[Symbol.iterator]();
+  }
+
+  __len__(): number {
+    return (this.__views as ResultColumnView[]).length;
+  }
+
+  keys(): string[] {
+    return (this.__views as ResultColumnView[]).map((v) => v.name);
+  }
+
+  values(): ResultColumnView[] {
+    return [...(this.__views as ResultColumnView[])];
+  }
+}
+
+export class ResultTable implements Iterable<ResultRow> {
+  readonly rows: ResultRow[];
+  readonly columns: ResultColumns;
+  readonly column_names: string[];
+  readonly column_types: string[];
+  /** The rows as plain arrays (for TypeScript callers and artifacts). */
+  readonly rawRows: unknown[][];
+
+  constructor(columns: readonly ResultColumn[], rows: readonly unknown[][]) {
+    this.column_names = columns.map((c) => c.name);
+    this.column_types = columns.map((c) => c.type);
+    this.rawRows = rows.map((r) => [...r]);
+    this.rows = this.rawRows.map((r) => new ResultRow(this.column_names, r));
+    this.columns = new ResultColumns(columns.map((c, i) => new ResultColumnView(c.name, c.type, this, i)));
+  }
+
+  static from(result: QueryResult): ResultTable {
+    return new ResultTable(result.columns, result.rows);
+  }
+
+  static empty(): ResultTable {
+    return new ResultTable([], []);
+  }
+
+  [Symbol.iterator](): Iterator<ResultRow> {
+    return this.rows[Symbol.iterator]();
+  }
+
+  __len__(): number {
+    return this.rows.length;
+  }
+
+  /** Rows as objects keyed by column name. */
+  records(): Record<string, unknown>[] {
+    return this.rawRows.map((r) => Object.fromEntries(this.column_names.map((n, i) => [n, r[i]])));
+  }
+
+  /** agate's print_table: a text grid of the first `max_rows` rows (printed by the caller's logger). */
+  print_table = (...raw: unknown[]): string => {
+    const opts = raw.find((a) => a !== null && typeof a === 'object') as { max_rows?: number; max_columns?: number; max_column_width?: number } | undefined;
+    const maxRows = typeof raw[0] === 'number' ? raw[0] : (opts?.max_rows ?? 20);
+    const text = formatTable(this.column_names, this.rawRows.slice(0, maxRows), opts?.max_column_width ?? 20);
+    const more = this.rawRows.length > maxRows ? `\n| ... | (${this.rawRows.length - maxRows} more rows)` : '';
+    ResultTable.printer(text + more);
+    return '';
+  };
+
+  /** Where print_table writes; the runner points it at the invocation's logger. */
+  static printer: (text: string) => void = (text) => process.stdout.write(`${text}\n`);
+}
+
+export function displayValue(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (v instanceof Date) return v.toISOString().replace('T', ' ').replace(/\.000Z$|Z$/, '');
+  if (typeof v === 'object') return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
+  return String(v);
+}
+
+/** A markdown-like grid, as `dbt show` prints results. */
+export function formatTable(names: readonly string[], rows: readonly unknown[][], maxWidth = 40): string {
+  const cell = (v: unknown) => {
+    const s = displayValue(v);
+    return s.length > maxWidth ? `${s.slice(0, maxWidth - 3)}...` : s;
+  };
+  const body = rows.map((r) => r.map(cell));
+  const widths = names.map((n, i) => Math.max(n.length, ...body.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  const sep = `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`;
+  return [line([...names]), sep, ...body.map(line)].join('\n');
+}

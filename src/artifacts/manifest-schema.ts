@@ -1,0 +1,56 @@
+/**
+ * The subset of dbt's manifest v12 JSON schema that tools reading
+ * target/manifest.json rely on; tests validate what tsdbt writes against it.
+ */
+const dependsOn = {
+  type: 'object',
+  required: ['nodes', 'macros'],
+  properties: { nodes: { type: 'array', items: { type: 'string' } }, macros: { type: 'array', items: { type: 'string' } } },
+};
+
+const node = {
+  type: 'object',
+  required: ['unique_id', 'resource_type', 'package_name', 'name', 'path', 'original_file_path', 'fqn', 'alias', 'schema', 'database', 'config', 'tags', 'raw_code', 'depends_on', 'refs', 'sources', 'columns', 'description', 'checksum'],
+  properties: {
+    unique_id: { type: 'string', pattern: '^(model|seed|snapshot|test|analysis|operation)\\.' },
+    resource_type: { enum: ['model', 'seed', 'snapshot', 'test', 'analysis', 'operation', 'sql_operation'] },
+    fqn: { type: 'array', items: { type: 'string' }, minItems: 2 },
+    config: { type: 'object', required: ['enabled', 'materialized', 'tags'] },
+    tags: { type: 'array', items: { type: 'string' } },
+    refs: { type: 'array', items: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, package: { type: ['string', 'null'] }, version: { type: ['string', 'number', 'null'] } }, additionalProperties: false } },
+    sources: { type: 'array', items: { type: 'array', items: { type: 'string' }, minItems: 2, maxItems: 2 } },
+    depends_on: dependsOn,
+    columns: { type: 'object', additionalProperties: { type: 'object', required: ['name', 'description'] } },
+    checksum: { type: 'object', required: ['name', 'checksum'] },
+    compiled_code: { type: 'string' },
+    relation_name: { type: ['string', 'null'] },
+  },
+};
+
+export const manifestSchema = {
+  type: 'object',
+  required: ['metadata', 'nodes', 'sources', 'macros', 'docs', 'exposures', 'parent_map', 'child_map', 'disabled'],
+  properties: {
+    metadata: {
+      type: 'object',
+      required: ['dbt_schema_version', 'dbt_version', 'generated_at', 'invocation_id'],
+      properties: { dbt_schema_version: { const: 'https://schemas.getdbt.com/dbt/manifest/v12.json' } },
+    },
+    nodes: { type: 'object', additionalProperties: node },
+    sources: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        required: ['unique_id', 'source_name', 'name', 'identifier', 'schema', 'relation_name', 'fqn', 'columns'],
+        properties: { unique_id: { type: 'string', pattern: '^source\\.' }, resource_type: { const: 'source' } },
+      },
+    },
+    macros: {
+      type: 'object',
+      additionalProperties: { type: 'object', required: ['unique_id', 'name', 'package_name', 'macro_sql', 'original_file_path'] },
+    },
+    exposures: { type: 'object', additionalProperties: { type: 'object', required: ['unique_id', 'name', 'type', 'depends_on'] } },
+    parent_map: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
+    child_map: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
+  },
+} as const;

@@ -1,0 +1,189 @@
+import type { DatabaseSession, AdapterResponse } from '../adapters/base/database-session.js';
+import { jinjaAdapter } from '../adapters/base/jinja-adapter.js';
+import { Relation, type RelationSpec } from '../adapters/base/relation.js';
+import { ResultTable } from '../adapters/base/result-table.js';
+import { TsdbtError } from '../errors/tsdbt-error.js';
+import { pyFunction, type RenderContext } from '../jinja/index.js';
+import type { CompiledNode, Manifest, SourceTable } from '../manifest/types.js';
+import type { RefIndex } from '../project/resolve-refs.js';
+import { nodeDict, type ContextFactory } from './context-factory.js';
+import type { MacroResolver } from './macro-resolver.js';
+import { configObject, refCallOf } from './parse-context.js';
+
+/** What every runtime context of one invocation shares. */
+export interface RuntimeShared {
+  manifest: Manifest;
+  contexts: ContextFactory;
+  session: DatabaseSession;
+  refs: RefIndex;
+  /** `--full-refresh`, `--empty`, and the rest of the invocation's flags (also visible as `flags`). */
+  flags: { full_refresh?: boolean; empty?: boolean; [key: string]: unknown };
+  selectedResources: string[];
+}
+
+/** A `statement` result kept by store_result / read by load_result. */
+export interface StoredResult {
+  response: AdapterResponse | null;
+  table: ResultTable;
+  data: unknown[][];
+}
+
+/** Per-render state a runner reads back: ephemeral refs seen, statement results. */
+export interface RuntimeRender {
+  context: RenderContext;
+  resolver: MacroResolver;
+  /** Unique ids of ephemeral models ref'd while rendering (in call order, deduplicated). */
+  ephemerals: string[];
+  results: Map<string, StoredResult>;
+}
+
+export interface RuntimeOptions {
+  /** Extra names for the context: `sql`, `compiled_code`, `pre_hooks`, `results`, `schemas`... */
+  extra?: Record<string, unknown>;
+  /** Inline SQL and operations: refs need not be declared dependencies. */
+  allowUndeclaredRefs?: boolean;
+}
+
+/** `--empty`: a ref or source renders as an always-empty subquery with the same columns. */
+class EmptyRelation extends Relation {
+  constructor(inner: Relation, alias: string) {
+    super({ database: inner.database, schema: inner.schema, identifier: inner.identifier, type: inner.type }, inner.quote_policy, inner.quoteChar, inner.include_policy, inner.node_id);
+    const text = `(select * from ${inner.render()} where false limit 0) _dbt_limit_subq_${alias}`;
+    this.render = () => text;
+  }
+}
+
+/** The relation a node is built as (`this`, and what ref() returns for it). */
+export function relationOfNode(shared: RuntimeShared, node: CompiledNode): Relation {
+  const info = shared.session.info;
+  const spec: RelationSpec = { database: node.database, schema: node.schema, identifier: node.alias };
+  return new Relation(spec, info.quotePolicy, info.quoteChar, undefined, node.unique_id);
+}
+
+export function relationOfSource(shared: RuntimeShared, source: SourceTable): Relation {
+  const info = shared.session.info;
+  return new Relation({ database: source.database, schema: source.schema, identifier: source.identifier }, info.quotePolicy, info.quoteChar, undefined, source.unique_id);
+}
+
+/** The CTE name an ephemeral model is injected as. */
+export const cteName = (node: CompiledNode) => `__dbt__cte__${node.name}`;
+
+/**
+ * dbt's runtime provider: the context a node is rendered with when it runs
+ * (compile, run, test, build). `execute` is true; ref/source resolve to
+ * relations; adapter, run_query and statement reach the database.
+ */
+export function runtimeContext(shared: RuntimeShared, node: CompiledNode, opts: RuntimeOptions = {}): RuntimeRender {
+  const vars: Record<string, unknown> = {};
+  const { context, resolver } = shared.contexts.assemble(node.package_name, vars);
+  const ephemerals: string[] = [];
+  const results = new Map<string, StoredResult>();
+  const session = shared.session;
+  const adapter = jinjaAdapter(session, resolver);
+  const thisRelation = relationOfNode(shared, node);
+  const empty = Boolean(shared.flags.empty);
+
+  const ref = pyFunction((args, kwargs) => {
+    const call = refCallOf(args, kwargs);
+    const target = shared.refs.resolveRef(call, node.package_name);
+    if (!target) throw shared.refs.refError(call, { name: node.name, file: node.original_file_path });
+    if (!opts.allowUndeclaredRefs && !node.depends_on.nodes.includes(target.unique_id)) {
+      const written = call.package ? `ref('${call.package}', '${call.name}')` : `ref('${call.name}')`;
+      throw new TsdbtError(
+        'COMPILER_ERROR',
+        `dbt was unable to infer all dependencies for the model "${node.name}". This typically happens when ref() is placed within a conditional block.`,
+        { file: node.original_file_path, hint: `To fix this, add the following hint to the top of the model "${node.name}":\n\n-- depends_on: {{ ${written} }}` },
+      );
+    }
+    if (target.config.materialized === 'ephemeral') {
+      if (!ephemerals.includes(target.unique_id)) ephemerals.push(target.unique_id);
+      const info = session.info;
+      return new Relation({ identifier: cteName(target), type: 'cte' }, { database: false, schema: false, identifier: false }, info.quoteChar, undefined, target.unique_id);
+    }
+    const rel = relationOfNode(shared, target);
+    return empty ? new EmptyRelation(rel, target.name) : rel;
+  });
+
+  const source = pyFunction(([s, t]) => {
+    const src = shared.refs.resolveSource(String(s), String(t));
+    if (!src) throw shared.refs.sourceError(String(s), String(t), { name: node.name, file: node.original_file_path });
+    const rel = relationOfSource(shared, src);
+    return empty ? new EmptyRelation(rel, src.name) : rel;
+  });
+
+  const shouldFullRefresh = () => {
+    const cfg = node.config.full_refresh;
+    return cfg === null || cfg === undefined ? Boolean(shared.flags.full_refresh) : Boolean(cfg);
+  };
+
+  const storeResult = (name: string, response: AdapterResponse | null, table: ResultTable | null) => {
+    const t = table ?? ResultTable.empty();
+    results.set(name, { response, table: t, data: t.rawRows });
+    return '';
+  };
+
+  Object.assign(
+    vars,
+    shared.contexts.base(node.package_name, true, node.name),
+    {
+      execute: true,
+      ref,
+      source,
+      this: thisRelation,
+      model: nodeDict(node),
+      node: nodeDict(node),
+      config: configObject(
+        () => undefined,
+        (key) => (node.config as Record<string, unknown>)[key],
+        (key) => {
+          throw new TsdbtError('COMPILER_ERROR', `Required config key '${key}' not found for ${node.resource_type} '${node.name}'`, {
+            file: node.original_file_path,
+            hint: `Set it with {{ config(${key}=...) }} or in dbt_project.yml.`,
+          });
+        },
+      ),
+      is_incremental: pyFunction(() => {
+        if (node.config.materialized !== 'incremental' || shouldFullRefresh()) return false;
+        const existing = session.cache.get(thisRelation.database, thisRelation.schema ?? session.info.schema, thisRelation.identifier ?? '');
+        return existing !== null && existing.type === 'table';
+      }),
+      should_full_refresh: pyFunction(() => shouldFullRefresh()),
+      should_store_failures: pyFunction(() => Boolean(node.config.store_failures ?? shared.flags.store_failures)),
+      adapter,
+      api: { Relation: adapter.Relation, Column: adapter.Column },
+      graph: graphOf(shared.manifest),
+      selected_resources: shared.selectedResources,
+      load_result: pyFunction(([name]) => results.get(String(name)) ?? null),
+      store_result: pyFunction((args, kwargs) => storeResult(String(args[0]), (kwargs.response ?? args[1] ?? null) as AdapterResponse | null, (kwargs.agate_table ?? args[2] ?? null) as ResultTable | null)),
+      store_raw_result: pyFunction((args, kwargs) => {
+        const response: AdapterResponse = {
+          _message: String(kwargs.message ?? args[1] ?? 'OK'),
+          code: String(kwargs.code ?? args[2] ?? 'OK'),
+          rows_affected: Number(kwargs.rows_affected ?? args[3] ?? -1),
+        };
+        return storeResult(String(args[0]), response, (kwargs.agate_table ?? args[4] ?? null) as ResultTable | null);
+      }),
+      render: pyFunction(([text]) => shared.contexts.shared.env.renderString(String(text ?? ''), node.original_file_path, context)),
+      sql: '',
+      compiled_code: '',
+      pre_hooks: node.config.pre_hook,
+      post_hooks: node.config.post_hook,
+      database: node.database,
+      schema: node.schema,
+    },
+    opts.extra ?? {},
+  );
+  return { context, resolver, ephemerals, results };
+}
+
+const graphCache = new WeakMap<Manifest, Record<string, unknown>>();
+
+/** `graph` in templates: the manifest's nodes, sources, exposures and macros as dicts. */
+function graphOf(manifest: Manifest): Record<string, unknown> {
+  let g = graphCache.get(manifest);
+  if (!g) {
+    g = { nodes: manifest.nodes, sources: manifest.sources, exposures: manifest.exposures, macros: manifest.macros, metrics: manifest.metrics, groups: manifest.groups };
+    graphCache.set(manifest, g);
+  }
+  return g;
+}

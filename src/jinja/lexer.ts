@@ -1,0 +1,203 @@
+/**
+ * A fast Jinja2 tokenizer producing nunjucks-shaped tokens for the parser.
+ *
+ * nunjucks' own tokenizer walks the source a character at a time and differs
+ * from Jinja2 in places that matter to dbt projects (`'\d'` loses its
+ * backslash, `}}` inside a dict literal ends the expression, no `1e3`,
+ * `{%+`). This one scans with sticky regexes and follows Jinja2's lexer.
+ * Whitespace inside tags is skipped (never emitted), names are always
+ * `symbol` tokens (the parser maps true/none/... itself).
+ */
+import { TsdbtError } from '../errors/tsdbt-error.js';
+import { lexer as L, type NjToken, type NjTokenizer } from './nunjucks-internals.js';
+
+const TAGS = { BLOCK_START: '{%', BLOCK_END: '%}', VARIABLE_START: '{{', VARIABLE_END: '}}', COMMENT_START: '{#', COMMENT_END: '#}' };
+
+const WS = /[ \t\r\n\f\v\u00a0]+/y;
+const NAME = /[\p{L}_][\p{L}\p{N}_]*/uy;
+const NUMBER = /(?:\d+_)*\d+(?:\.(?:\d+_)*\d+)?(?:[eE][+-]?(?:\d+_)*\d+)?/y;
+const INTEGER = /(?:\d+_)*\d+/y;
+const STRING = /'([^'\\]*(?:\\[\s\S][^'\\]*)*)'|"([^"\\]*(?:\\[\s\S][^"\\]*)*)"/y;
+const OPERATORS = ['//', '**', '==', '!=', '<=', '>=', '+', '-', '*', '/', '%', '<', '>', '=', '.', '!'];
+const PUNCT: Record<string, string> = {
+  '(': L.TOKEN_LEFT_PAREN,
+  ')': L.TOKEN_RIGHT_PAREN,
+  '[': L.TOKEN_LEFT_BRACKET,
+  ']': L.TOKEN_RIGHT_BRACKET,
+  '{': L.TOKEN_LEFT_CURLY,
+  '}': L.TOKEN_RIGHT_CURLY,
+  ',': L.TOKEN_COMMA,
+  ':': L.TOKEN_COLON,
+  '~': L.TOKEN_TILDE,
+  '|': L.TOKEN_PIPE,
+};
+const OPEN_TAG = /\{[{%#]/g;
+
+const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v', '\n': '' };
+
+/** Decode a string literal's body as Python does (unicode-escape): unknown escapes keep their backslash. */
+export function decodePythonString(body: string): string {
+  if (body.indexOf('\\') < 0) return body;
+  let out = '';
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i]!;
+    if (ch !== '\\' || i + 1 >= body.length) {
+      out += ch;
+      continue;
+    }
+    const c = body[i + 1]!;
+    const simple = SIMPLE_ESCAPES[c];
+    if (simple !== undefined) {
+      out += simple;
+      i++;
+      continue;
+    }
+    const hexLen = c === 'x' ? 2 : c === 'u' ? 4 : c === 'U' ? 8 : 0;
+    const hex = body.slice(i + 2, i + 2 + hexLen);
+    if (hexLen && hex.length === hexLen && /^[0-9a-fA-F]+$/.test(hex)) {
+      out += String.fromCodePoint(Number.parseInt(hex, 16));
+      i += 1 + hexLen;
+      continue;
+    }
+    const oct = /^[0-7]{1,3}/.exec(body.slice(i + 1, i + 4));
+    if (oct) {
+      out += String.fromCharCode(Number.parseInt(oct[0], 8));
+      i += oct[0].length;
+      continue;
+    }
+    out += '\\' + c;
+    i++;
+  }
+  return out;
+}
+
+export class JinjaTokenizer implements NjTokenizer {
+  readonly tags = TAGS;
+  private index = 0;
+  private line = 0;
+  private inCode: 'block' | 'variable' | null = null;
+  /** Open brackets inside the current tag: `}}` only closes a print statement at depth 0. */
+  private depth = 0;
+  private prevType = '';
+
+  constructor(
+    private readonly src: string,
+    private readonly file: string,
+  ) {}
+
+  private advance(to: number): void {
+    for (let k = this.src.indexOf('\n', this.index); k >= 0 && k < to; k = this.src.indexOf('\n', k + 1)) this.line++;
+    this.index = to;
+  }
+
+  private tok(type: string, value: string, start: number): NjToken {
+    const lineno = this.line;
+    this.advance(start + value.length);
+    this.prevType = type;
+    return { type, value, lineno, colno: 0 };
+  }
+
+  nextToken(): NjToken | null {
+    return this.inCode ? this.codeToken() : this.dataToken();
+  }
+
+  private dataToken(): NjToken | null {
+    const src = this.src;
+    const start = this.index;
+    if (start >= src.length) return null;
+    if (src.charCodeAt(start) === 123 /* { */) {
+      const c = src[start + 1];
+      if (c === '%' || c === '{') {
+        let value = c === '%' ? '{%' : '{{';
+        const after = src[start + 2];
+        if (after === '-') value += '-';
+        this.inCode = c === '%' ? 'block' : 'variable';
+        this.depth = 0;
+        const t = this.tok(c === '%' ? L.TOKEN_BLOCK_START : L.TOKEN_VARIABLE_START, value, start);
+        if (after === '+') this.index++; // `{%+`: lstrip_blocks is off anyway
+        return t;
+      }
+      if (c === '#') {
+        const end = src.indexOf('#}', start + 2);
+        if (end < 0) throw this.error('Unexpected end of template: a {# comment #} is never closed', 'Add #} to close the comment.');
+        return this.tok(L.TOKEN_COMMENT, src.slice(start, end + 2), start);
+      }
+    }
+    OPEN_TAG.lastIndex = start + 1;
+    const m = OPEN_TAG.exec(src);
+    const end = m ? m.index : src.length;
+    return this.tok(L.TOKEN_DATA, src.slice(start, end), start);
+  }
+
+  private codeToken(): NjToken | null {
+    const src = this.src;
+    WS.lastIndex = this.index;
+    if (WS.test(src)) this.advance(WS.lastIndex);
+    const start = this.index;
+    if (start >= src.length) return null;
+    const ch = src[start]!;
+    // Tag ends (with their whitespace-control markers).
+    if (this.inCode === 'block') {
+      if (ch === '%' && src[start + 1] === '}') return this.endTag(L.TOKEN_BLOCK_END, '%}', start);
+      if ((ch === '-' || ch === '+') && src[start + 1] === '%' && src[start + 2] === '}') {
+        return this.endTag(L.TOKEN_BLOCK_END, ch === '-' ? '-%}' : '%}', start, 3);
+      }
+    } else if (this.depth === 0) {
+      if (ch === '}' && src[start + 1] === '}') return this.endTag(L.TOKEN_VARIABLE_END, '}}', start);
+      if (ch === '-' && src[start + 1] === '}' && src[start + 2] === '}') return this.endTag(L.TOKEN_VARIABLE_END, '-}}', start);
+    }
+    const code = ch.charCodeAt(0);
+    if (code >= 48 && code <= 57) {
+      const re = this.prevType === L.TOKEN_OPERATOR && src[start - 1] === '.' ? INTEGER : NUMBER;
+      re.lastIndex = start;
+      const m = re.exec(src)!;
+      const text = m[0];
+      const isFloat = re === NUMBER && /[.eE]/.test(text);
+      return this.tok(isFloat ? L.TOKEN_FLOAT : L.TOKEN_INT, text, start);
+    }
+    if (ch === "'" || ch === '"') {
+      STRING.lastIndex = start;
+      const m = STRING.exec(src);
+      if (!m) throw this.error(`unterminated string literal starting with ${ch}`, `Close the string with ${ch}.`);
+      const t = this.tok(L.TOKEN_STRING, m[0], start);
+      t.value = decodePythonString(m[1] ?? m[2] ?? '');
+      return t;
+    }
+    NAME.lastIndex = start;
+    const name = NAME.exec(src);
+    if (name) return this.tok(L.TOKEN_SYMBOL, name[0], start);
+    const punct = PUNCT[ch];
+    if (punct !== undefined) {
+      if (ch === '(' || ch === '[' || ch === '{') this.depth++;
+      else if ((ch === ')' || ch === ']' || ch === '}') && this.depth > 0) this.depth--;
+      return this.tok(punct, ch, start);
+    }
+    for (const op of OPERATORS) {
+      if (src.startsWith(op, start)) return this.tok(L.TOKEN_OPERATOR, op, start);
+    }
+    throw this.error(`unexpected character '${ch}'`, 'Remove it or quote it inside a string.');
+  }
+
+  private endTag(type: string, value: string, start: number, length = value.length): NjToken {
+    this.inCode = null;
+    const t = this.tok(type, value, start);
+    this.advance(start + length);
+    return t;
+  }
+
+  private error(message: string, hint: string): TsdbtError {
+    return new TsdbtError('JINJA_SYNTAX', message, { file: this.file, line: this.line + 1, hint });
+  }
+
+  /** Match `re` at the current position (used for raw blocks) and move past it. */
+  _extractRegex(re: RegExp): RegExpMatchArray | null {
+    const m = this.src.slice(this.index).match(re);
+    if (!m || m.index !== 0) return null;
+    this.advance(this.index + m[0].length);
+    return m;
+  }
+
+  backN(n: number): void {
+    this.index -= n;
+  }
+}

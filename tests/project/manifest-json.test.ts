@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { manifestSchema } from '../../src/artifacts/manifest-schema.js';
+import { captureStreams, makeProject } from '../support/project-fixture.js';
+
+describe('target/manifest.json', () => {
+  it('validates against the manifest v12 subset, for models, seeds, sources, exposures and docs', async () => {
+    const dir = makeProject({
+      'models/stg.sql': "select * from {{ source('raw', 'events') }}",
+      'models/mart.sql': "{{ config(materialized='table') }}\nselect * from {{ ref('stg') }}",
+      'models/docs.md': '{% docs mart_doc %}\nThe mart, documented.\n{% enddocs %}',
+      'models/schema.yml': [
+        'version: 2',
+        'sources:',
+        '  - name: raw',
+        '    tables: [{name: events}]',
+        'models:',
+        '  - name: mart',
+        '    description: "{{ doc(\'mart_doc\') }}"',
+        '    columns: [{name: id, description: the key}]',
+        'exposures:',
+        '  - name: dash',
+        '    type: dashboard',
+        '    owner: {name: A, email: a@example.com}',
+        "    depends_on: [ref('mart')]",
+      ].join('\n'),
+      'seeds/s.csv': 'a\n1\n',
+    });
+    const io = captureStreams();
+    expect(await runCli(['parse', '--project-dir', dir], io.streams, {})).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8'));
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(manifestSchema);
+    expect(validate(manifest) ? [] : validate.errors).toEqual([]);
+    expect(manifest.nodes['model.test_project.mart'].description).toBe('The mart, documented.');
+    expect(manifest.exposures['exposure.test_project.dash'].depends_on.nodes).toEqual(['model.test_project.mart']);
+    expect(manifest.child_map['model.test_project.mart']).toEqual(['exposure.test_project.dash']);
+    expect(manifest.docs['doc.test_project.mart_doc'].block_contents).toBe('The mart, documented.');
+  });
+});
