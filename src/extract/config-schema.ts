@@ -59,6 +59,40 @@ const dateWindow = {
   },
 } as const;
 
+const maxPages = { type: 'integer', minimum: 1 } as const;
+const offset = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type', 'limit'],
+  properties: {
+    type: { const: 'offset' },
+    offset_param: str,
+    limit_param: str,
+    limit: { type: 'integer', minimum: 1 },
+    start: { type: 'integer', minimum: 0 },
+    total_path: str,
+    max_pages: maxPages,
+  },
+} as const;
+const cursor = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type', 'cursor_path', 'cursor_param'],
+  properties: { type: { const: 'cursor' }, cursor_path: str, cursor_param: str, max_pages: maxPages },
+} as const;
+const jsonLink = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type', 'next_url_path'],
+  properties: { type: { const: 'json_link' }, next_url_path: str, max_pages: maxPages },
+} as const;
+const headerLink = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type'],
+  properties: { type: { const: 'header_link' }, max_pages: maxPages },
+} as const;
+
 const none = { type: 'object', additionalProperties: false, required: ['type'], properties: { type: { const: 'none' } } } as const;
 
 const stream = {
@@ -74,7 +108,7 @@ const stream = {
     pagination: {
       type: 'object',
       required: ['type'],
-      properties: { type: { enum: ['page_number', 'date_window', 'none'] } },
+      properties: { type: { enum: ['page_number', 'date_window', 'offset', 'cursor', 'json_link', 'header_link', 'none'] } },
       // The matching branch is chosen in the loader so an error names the right keys.
     },
     parent: {
@@ -189,4 +223,12 @@ export const extractConfigSchema = {
   },
 } as const;
 
-export const paginationSchemas = { page_number: pageNumber, date_window: dateWindow, none } as const;
+export const paginationSchemas = {
+  page_number: pageNumber,
+  date_window: dateWindow,
+  offset,
+  cursor,
+  json_link: jsonLink,
+  header_link: headerLink,
+  none,
+} as const;

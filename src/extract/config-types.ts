@@ -94,7 +94,39 @@ export interface NoPagination {
   type: 'none';
 }
 
-export type PaginationConfig = PageNumberPagination | DateWindowPagination | NoPagination;
+/** offset/limit: stops on an empty or short page, or when the total (at total_path) is reached. */
+export interface OffsetPagination {
+  type: 'offset';
+  offset_param: string;
+  limit_param: string;
+  limit: number;
+  start: number;
+  total_path?: string;
+  max_pages: number;
+}
+
+/** A token in each answer (at cursor_path) is sent back as cursor_param; stops when it is missing or empty. */
+export interface CursorPagination {
+  type: 'cursor';
+  cursor_path: string;
+  cursor_param: string;
+  max_pages: number;
+}
+
+/** The next page's URL, in the body (`json_link`, at next_url_path) or in a `Link: <...>; rel="next"` header (`header_link`). */
+export interface LinkPagination {
+  type: 'json_link' | 'header_link';
+  next_url_path?: string;
+  max_pages: number;
+}
+
+export type PaginationConfig =
+  | PageNumberPagination
+  | DateWindowPagination
+  | OffsetPagination
+  | CursorPagination
+  | LinkPagination
+  | NoPagination;
 
 export interface ParentConfig {
   stream: string;

@@ -20,6 +20,13 @@ export interface HttpClientOptions {
   secrets?: string[];
 }
 
+export interface JsonResponse {
+  body: unknown;
+  /** The URL as printed (no credentials). */
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
 /** Counters one stream accumulates; the client increments them. */
 export interface RequestStats {
   requests: number;
@@ -69,8 +76,21 @@ export class HttpClient {
     return u;
   }
 
-  async getJson(path: string, params: Record<string, string>, ctx: RequestContext): Promise<{ body: unknown; url: string }> {
-    const url = this.url(path, params);
+  /** GET `path` (relative to the base URL) with `params`, retried as configured; the body parsed as JSON. */
+  getJson(path: string, params: Record<string, string>, ctx: RequestContext): Promise<JsonResponse> {
+    return this.getUrl(this.url(path, params), ctx);
+  }
+
+  /** GET an absolute URL (a next-page link); it must be on the base URL's origin, where the credentials belong. */
+  getLink(link: string, ctx: RequestContext): Promise<JsonResponse> {
+    const url = new URL(link, this.base);
+    if (url.origin !== this.base.origin) {
+      throw this.error(ctx, `the next-page link ${this.display(url)} leaves ${this.base.origin}`, 'tsdbt only follows links on the base URL\'s host (credentials are sent there).');
+    }
+    return this.getUrl(url, ctx);
+  }
+
+  private async getUrl(url: URL, ctx: RequestContext): Promise<JsonResponse> {
     const shown = this.display(url);
     const { retry } = this.opts;
     let attempt = 0;
@@ -87,7 +107,7 @@ export class HttpClient {
       }
       if (outcome.kind === 'ok') {
         try {
-          return { body: JSON.parse(outcome.text), url: shown };
+          return { body: JSON.parse(outcome.text), url: shown, headers: outcome.headers };
         } catch (e) {
           throw this.error(ctx, `GET ${shown} answered ${outcome.status} with malformed JSON (${(e as Error).message}); the body starts ${quote(outcome.text)}`, 'The server must answer JSON; check the path and that base_url points at the API, not a web page.');
         }
@@ -133,7 +153,7 @@ export class HttpClient {
       const ms = Math.round(performance.now() - started);
       this.opts.log?.('debug', `GET ${shown} ${res.statusCode} ${ms} ms`);
       const status = res.statusCode;
-      if (status >= 200 && status < 300) return { kind: 'ok', status, text };
+      if (status >= 200 && status < 300) return { kind: 'ok', status, text, headers: res.headers };
       if (status === 429) return { kind: 'rate_limited', waitS: retryAfter(res.headers['retry-after']) };
       const answer = `${status} ${reason(status)}: ${quote(text)}`;
       if (status >= 500) return { kind: 'retry', message: `answered ${answer}`, hint: 'The server keeps failing; try again later or lower concurrency.' };
@@ -209,7 +229,7 @@ export class HttpClient {
 }
 
 type Outcome =
-  | { kind: 'ok'; status: number; text: string }
+  | { kind: 'ok'; status: number; text: string; headers: Record<string, string | string[] | undefined> }
   | { kind: 'rate_limited'; waitS: number }
   | { kind: 'retry'; message: string; hint: string }
   | { kind: 'fatal'; message: string; hint: string };

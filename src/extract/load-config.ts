@@ -203,6 +203,24 @@ function normalisePagination(p: Record<string, unknown> | undefined): Pagination
       max_pages: (p.max_pages as number | undefined) ?? 10_000,
     };
   }
+  const max_pages = (p.max_pages as number | undefined) ?? 10_000;
+  if (p.type === 'offset') {
+    return {
+      type: 'offset',
+      offset_param: (p.offset_param as string | undefined) ?? 'offset',
+      limit_param: (p.limit_param as string | undefined) ?? 'limit',
+      limit: p.limit as number,
+      start: (p.start as number | undefined) ?? 0,
+      total_path: p.total_path as string | undefined,
+      max_pages,
+    };
+  }
+  if (p.type === 'cursor') {
+    return { type: 'cursor', cursor_path: p.cursor_path as string, cursor_param: p.cursor_param as string, max_pages };
+  }
+  if (p.type === 'json_link' || p.type === 'header_link') {
+    return { type: p.type, next_url_path: p.next_url_path as string | undefined, max_pages };
+  }
   return {
     type: 'date_window',
     start_param: p.start_param as string,

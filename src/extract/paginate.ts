@@ -1,6 +1,7 @@
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { NoPagination, PageNumberPagination } from './config-types.js';
 import { getPath } from './json-path.js';
+import type { JsonResponse } from './http-client.js';
 
 /** One record and where it came from, so a bad record can be pointed at. */
 export interface SourcedRecord {
@@ -18,7 +19,9 @@ export interface PartitionResult {
 }
 
 /** Fetch one page of JSON: the runner binds the HTTP client and the stream's context. */
-export type FetchJson = (path: string, params: Record<string, string>) => Promise<{ body: unknown; url: string }>;
+export type FetchJson = (path: string, params: Record<string, string>) => Promise<JsonResponse>;
+/** Fetch an absolute next-page link. */
+export type FetchLink = (url: string) => Promise<JsonResponse>;
 
 export interface PageSink {
   /** Called after every page (progress). */

@@ -4,6 +4,7 @@ import { fetchDateWindows, resolveDay } from './date-window.js';
 import type { HttpClient, RequestStats } from './http-client.js';
 import { describe, fetchPageNumbers, fetchUnpaged, type PageSink, type PartitionResult, type SourcedRecord } from './paginate.js';
 import { getPath } from './json-path.js';
+import { fetchCursors, fetchLinks, fetchOffsets } from './paginate-links.js';
 
 export type Row = Record<string, unknown>;
 
@@ -49,6 +50,9 @@ export async function fetchStream(input: StreamRunInput): Promise<StreamRunOutpu
   const fetch = (path: string, params: Record<string, string>) =>
     client.getJson(path, params, { stream: s.name, stats, file: input.file, line: s.line, onRetry: input.onRetry, headers: s.headers });
 
+  const fetchLink = (url: string) =>
+    client.getLink(url, { stream: s.name, stats, file: input.file, line: s.line, onRetry: input.onRetry, headers: s.headers });
+
   const partitions: { path: string; params: Record<string, string>; parent?: Row; parentIndex?: number }[] = [];
   if (s.parent) {
     const parents = input.deps.get(s.parent.stream) ?? [];
@@ -79,7 +83,10 @@ export async function fetchStream(input: StreamRunInput): Promise<StreamRunOutpu
       else if (p.type === 'date_window') {
         const start = since !== undefined ? resolveDay(since, input.now) : resolveDay(p.start, input.now);
         r = await fetchDateWindows(fetch, part.path, params, s.records, p, start, resolveDay(p.end, input.now), sink);
-      } else r = await fetchUnpaged(fetch, part.path, params, s.records, sink);
+      } else if (p.type === 'offset') r = await fetchOffsets(fetch, part.path, params, s.records, p, sink);
+      else if (p.type === 'cursor') r = await fetchCursors(fetch, part.path, params, s.records, p, sink);
+      else if (p.type === 'json_link' || p.type === 'header_link') r = await fetchLinks(fetch, fetchLink, part.path, params, s.records, p, sink);
+      else r = await fetchUnpaged(fetch, part.path, params, s.records, sink);
       if (part.parent && s.parent) {
         for (const rec of r.records) {
           for (const [child, field] of Object.entries(s.parent.fields)) rec.record[child] = part.parent[field] ?? null;

@@ -51,16 +51,19 @@ export type Stmt =
   /** A dbt block whose body is not a macro: `docs` defines nothing when rendered; `snapshot` renders its body. */
   | { k: 'dbtblock'; line: number; kind: 'docs' | 'snapshot'; name: string; body: Stmt[] };
 
-/** Names an expression tree or statement list reads, optionally stopping at nested macros. */
+/** Every name an expression tree or statement list reads (a superset: targets count too). */
 export function collectNames(node: unknown, into: Set<string>): Set<string> {
   if (Array.isArray(node)) {
-    for (const n of node) collectNames(n, into);
-  } else if (node !== null && typeof node === 'object') {
-    const n = node as { k?: string; name?: unknown };
-    if (n.k === 'name' && typeof n.name === 'string') into.add(n.name);
-    for (const [key, v] of Object.entries(node)) {
-      if (key !== 'k' && key !== 'line' && v !== null && typeof v === 'object') collectNames(v, into);
-    }
+    for (let i = 0; i < node.length; i++) collectNames(node[i], into);
+    return into;
+  }
+  if (node === null || typeof node !== 'object') return into;
+  const n = node as Record<string, unknown>;
+  if (n.k === 'name' && typeof n.name === 'string') into.add(n.name);
+  for (const key in n) {
+    if (key === 'k' || key === 'line') continue;
+    const v = n[key];
+    if (v !== null && typeof v === 'object') collectNames(v, into);
   }
   return into;
 }

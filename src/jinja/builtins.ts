@@ -43,6 +43,20 @@ function intArg(v: unknown, what: string): number {
   return v;
 }
 
+/** `range(...)`: a list that renders as Python's `range(start, stop[, step])`. */
+export class PyRange extends Array<number> {
+  static override get [Symbol.species](): ArrayConstructor {
+    return Array;
+  }
+  declare spec: string;
+  __str__(): string {
+    return this.spec;
+  }
+  __repr__(): string {
+    return this.spec;
+  }
+}
+
 function range(...raw: unknown[]): number[] {
   const { args } = splitArgs(raw);
   let start = 0;
@@ -55,7 +69,8 @@ function range(...raw: unknown[]): number[] {
     if (args.length > 2) step = intArg(args[2], 'step');
   }
   if (step === 0) throw renderError('range() arg 3 must not be zero');
-  const out: number[] = [];
+  const out = new PyRange();
+  Object.defineProperty(out, 'spec', { value: `range(${start}, ${stop}${step === 1 ? '' : `, ${step}`})` });
   if (step > 0) for (let i = start; i < stop; i += step) out.push(i);
   else for (let i = start; i > stop; i += step) out.push(i);
   if (out.length > 100_000) throw renderError('range() is too large (more than 100000 items)');

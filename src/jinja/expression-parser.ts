@@ -211,9 +211,9 @@ export class ExpressionParser extends NunjucksParser {
         return { k: 'const', line, value };
       }
       case L.TOKEN_INT:
-        return { k: 'const', line, value: Number.parseInt(tok.value, 10) };
+        return { k: 'const', line, value: Number.parseInt(tok.value.replace(/_/g, ''), 10) };
       case L.TOKEN_FLOAT:
-        return { k: 'const', line, value: Number.parseFloat(tok.value), float: true };
+        return { k: 'const', line, value: Number.parseFloat(tok.value.replace(/_/g, '')), float: true };
       case L.TOKEN_LEFT_PAREN:
         return this.parseParenthesized(tok);
       case L.TOKEN_LEFT_BRACKET: {

@@ -86,7 +86,8 @@ export class JinjaTokenizer implements NjTokenizer {
   ) {}
 
   private advance(to: number): void {
-    for (let k = this.src.indexOf('\n', this.index); k >= 0 && k < to; k = this.src.indexOf('\n', k + 1)) this.line++;
+    const src = this.src;
+    for (let k = this.index; k < to; k++) if (src.charCodeAt(k) === 10) this.line++;
     this.index = to;
   }
 

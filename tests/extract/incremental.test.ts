@@ -66,3 +66,32 @@ describe('incremental runs', () => {
     expect(full.streams[0]!.rows).toBe(2);
   });
 });
+
+describe('incremental options', () => {
+  it('lookback_days re-asks the days before the cursor; fullRefresh of one stream keeps the others\' cursors', async () => {
+    server = await startServer((url, _req, res) => {
+      if (url.pathname === '/other') return json(res, 200, { items: [{ id: 1, ts: '2026-02-01T00:00:00Z' }] });
+      json(res, 200, { items: [{ id: 1, ts: '2026-01-10T08:00:00Z' }] });
+    });
+    const dir = makeProject({
+      'extract.yml': `${FAST_SOURCE}streams:
+  - name: a
+    path: /a
+    records: items
+    primary_key: id
+    incremental: { cursor_field: ts, param: since, lookback_days: 3 }
+  - name: other
+    path: /other
+    records: items
+    primary_key: id
+    incremental: { cursor_field: ts, param: since }
+`,
+    });
+    await runExtract({ projectDir: dir, url: server.url });
+    await runExtract({ projectDir: dir, url: server.url, streams: ['a'] });
+    await runExtract({ projectDir: dir, url: server.url, streams: ['a'], fullRefresh: true });
+    await runExtract({ projectDir: dir, url: server.url, streams: ['other'] });
+    expect(server.requests.filter((u) => u.startsWith('/a'))).toEqual(['/a', '/a?since=2026-01-07', '/a']);
+    expect(server.requests.filter((u) => u.startsWith('/other'))).toEqual(['/other', '/other?since=2026-02-01']);
+  });
+});

@@ -91,8 +91,9 @@ describe('bundled cursor-sim streams against the simulator', () => {
       expect(Object.fromEntries(second.streams.map((s) => [s.stream, s.rows]))).toEqual(counts(sim));
       const lastCommit = sim.data.commits[sim.data.commits.length - 1]!.commitTs;
       expect(logs.find((m) => m.includes('/analytics/ai-code/commits'))).toContain(`startDate=${encodeURIComponent(lastCommit)}`);
-      const lastPrDay = sim.data.pullRequests.map((p) => p.created_at).sort().pop()!.slice(0, 10);
-      expect(logs.filter((m) => m.includes('/analytics/github/prs')).every((m) => /start_date=(\d{4}-\d{2}-\d{2})/.exec(m)![1]! >= lastPrDay)).toBe(true);
+      const lastPr = sim.data.pullRequests.map((p) => Date.parse(p.created_at)).sort((a, b) => a - b).pop()!;
+      const lastPrDay = new Date(lastPr - 30 * 86_400_000).toISOString().slice(0, 10); // lookback_days: 30
+      expect(logs.filter((m) => m.includes('/analytics/github/prs')).map((m) => /start_date=(\d{4}-\d{2}-\d{2})/.exec(m)![1]!).sort()[0]).toBe(lastPrDay);
       expect(second.totals.requests).toBeLessThan(first.totals.requests);
     });
   });

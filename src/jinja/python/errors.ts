@@ -18,7 +18,8 @@ export type PyExceptionType =
   | 'FilterArgumentError'
   | 're.error'
   | 'TemplateRuntimeError'
-  | 'AssertionError';
+  | 'AssertionError'
+  | 'UnknownTimeZoneError';
 
 export function pyError(type: PyExceptionType, message: string, hint?: string): TsdbtError {
   return new TsdbtError('JINJA_RENDER', `${type}: ${message}`, { hint, detail: { pythonException: type } });

@@ -47,4 +47,12 @@ describe('performance', () => {
     const ms = time(2000, () => env.compile(MODEL, 'models/a.sql'));
     expect(ms).toBeLessThan(50);
   });
+
+  it('compiles 2,000 distinct models fast (parse budget: 2,000 models in under 2 s)', () => {
+    const env = new JinjaEnvironment();
+    let i = 0;
+    const ms = time(2000, () => env.compile(`${MODEL}-- ${i++}`, `models/m${i}.sql`));
+    console.log(`2,000 distinct compiles: ${ms.toFixed(1)} ms`);
+    expect(ms).toBeLessThan(1500);
+  });
 });

@@ -29,7 +29,12 @@ export function decodeBinds(bindings: Record<string, { type: string; value: unkn
 }
 
 export function ok(res: ServerResponse, data: unknown): void {
-  send(res, 200, { data, code: null, message: null, success: true });
+  send(res, 200, envelope(data));
+}
+
+/** Snowflake's success envelope around a response's data. */
+export function envelope(data: unknown): object {
+  return { data, code: null, message: null, success: true };
 }
 
 export function send(res: ServerResponse, status: number, body: unknown, contentType = 'application/json'): void {

@@ -12,7 +12,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { decodeBinds, ok, readBody, send, sleep, verifyJwt } from './double-http.js';
+import { decodeBinds, envelope, ok, readBody, send, sleep, verifyJwt } from './double-http.js';
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
@@ -41,6 +41,8 @@ export interface SnowflakeDoubleOptions {
   schemas?: string[];
   /** Seconds between the driver's keep-alive heartbeats when the client asks for keep-alive. Default 3600. */
   heartbeatFrequencySeconds?: number;
+  /** Answer "query in progress" (333333) after this many ms and let the driver poll for the result. */
+  inProgressAfterMs?: number;
   /** Rows sent inline; the rest goes out as downloadable chunks of this many rows. Default 1000. */
   rowsPerChunk?: number;
 }
@@ -101,6 +103,7 @@ export async function startSnowflakeDouble(options: SnowflakeDoubleOptions = {})
   const sessions = new Map<string, DoubleSession>();
   const chunks = new Map<string, { body: Buffer; key: string }>();
   const running = new Map<string, { cancel: () => void }>();
+  const pending = new Map<string, Promise<object>>();
   const queries: string[] = [];
   const queryTags: string[] = [];
   const requests: string[] = [];
@@ -143,9 +146,15 @@ export async function startSnowflakeDouble(options: SnowflakeDoubleOptions = {})
     if (url.pathname === '/session/heartbeat' || url.pathname === '/telemetry/send') return ok(res, {});
     if (url.pathname === '/session/token-request') return ok(res, { sessionToken: token, validityInSecondsST: 3600, masterToken: token, validityInSecondsMT: 14400 });
     if (url.pathname === '/queries/v1/abort-request' || /^\/queries\/[^/]+\/abort-request$/.test(url.pathname)) {
-      const requestId = (body as { requestId?: string } | undefined)?.requestId;
-      if (requestId) running.get(requestId)?.cancel();
+      const id = (body as { requestId?: string } | undefined)?.requestId ?? url.pathname.split('/')[2]!;
+      running.get(id)?.cancel();
       return ok(res, null);
+    }
+    const resultOf = /^\/queries\/([^/]+)\/result$/.exec(url.pathname);
+    if (resultOf) {
+      const work = pending.get(resultOf[1]!);
+      if (!work) return send(res, 200, { success: false, code: '000709', message: `Statement ${resultOf[1]} not found`, data: { sqlState: '02000' } });
+      return replyWhenDone(res, resultOf[1]!, work);
     }
     if (url.pathname === '/queries/v1/query-request') return query(session, url.searchParams.get('requestId') ?? randomUUID(), body, res);
     send(res, 404, { success: false, code: '000000', message: `the double does not serve ${req.method} ${url.pathname}`, data: null });
@@ -231,21 +240,42 @@ export async function startSnowflakeDouble(options: SnowflakeDoubleOptions = {})
     });
   }
 
+  /** Start a statement and answer: with its result, or (past inProgressAfterMs) with "in progress" for the driver to poll. */
   async function query(session: DoubleSession, requestId: string, body: unknown, res: ServerResponse): Promise<void> {
+    const queryId = randomUUID();
+    const work = execute(session, requestId, queryId, body);
+    pending.set(queryId, work);
+    await replyWhenDone(res, queryId, work);
+  }
+
+  async function replyWhenDone(res: ServerResponse, queryId: string, work: Promise<object>): Promise<void> {
+    const wait = options.inProgressAfterMs;
+    const result = wait === undefined ? await work : await Promise.race([work, sleep(wait).then(() => undefined)]);
+    if (result === undefined) {
+      return send(res, 200, { success: true, code: '333333', message: 'Query execution in progress', data: { queryId, getResultUrl: `/queries/${queryId}/result` } });
+    }
+    pending.delete(queryId);
+    send(res, 200, result);
+  }
+
+  /** Run one query-request; resolves to the JSON body Snowflake would send (success or failure). */
+  async function execute(session: DoubleSession, requestId: string, queryId: string, body: unknown): Promise<object> {
     const req = (body ?? {}) as { sqlText?: string; bindings?: Record<string, { type: string; value: unknown }>; parameters?: Record<string, unknown> };
     const sql = req.sqlText ?? '';
     queries.push(sql);
     queryTags.push(session.state.queryTag);
-    const queryId = randomUUID();
     let canceled = false;
     let wake: (() => void) | undefined;
-    running.set(requestId, {
+    const handle = {
       cancel: () => {
         canceled = true;
         wake?.();
         void session.db.cancel();
       },
-    });
+    };
+    // the driver aborts by request id before it knows the query id, by query id after an in-progress answer
+    running.set(requestId, handle);
+    running.set(queryId, handle);
     try {
       const active = failure;
       if (active?.kind === 'delay' && active.match.test(sql)) {
@@ -271,7 +301,7 @@ export async function startSnowflakeDouble(options: SnowflakeDoubleOptions = {})
       const command = parseCommand(sql);
       if (command?.kind === 'put') {
         // LOCAL_FS is the driver's own test stage type: it copies the file into stageInfo.location itself
-        return ok(res, {
+        return envelope({
           command: 'UPLOAD',
           src_locations: [command.source],
           autoCompress: false,
@@ -300,7 +330,7 @@ export async function startSnowflakeDouble(options: SnowflakeDoubleOptions = {})
         chunkList.push({ url: `http://127.0.0.1:${port}${path}`, rowCount: part.length, uncompressedSize: text.length, compressedSize: gz.length });
       }
       const s = session.state;
-      ok(res, {
+      return envelope({
         parameters: STATEMENT_PARAMETERS,
         rowtype,
         rowset: inline,
@@ -323,14 +353,15 @@ export async function startSnowflakeDouble(options: SnowflakeDoubleOptions = {})
     } catch (e) {
       if (!(e instanceof SnowflakeStatementError)) throw e;
       const f = canceled ? CANCELED : e.failure;
-      send(res, 200, {
+      return {
         success: false,
         code: f.code,
         message: f.message,
         data: { internalError: false, errorCode: f.code, age: 0, sqlState: f.sqlState, queryId, line: -1, pos: -1, type: 'COMPILATION' },
-      });
+      };
     } finally {
       running.delete(requestId);
+      running.delete(queryId);
     }
   }
 

@@ -174,4 +174,3 @@ export const datetimeModule = {
   MAXYEAR: 9999,
 };
 
-export { daysFromCivil };

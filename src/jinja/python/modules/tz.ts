@@ -150,30 +150,6 @@ export class PytzZone implements TzInfo {
   }
 }
 
-/** pytz.utc: `<UTC>`, named 'UTC', offset 0. */
-export class PytzUtc extends PytzZone {
-  constructor() {
-    super('UTC');
-  }
-  override offsetAtUtc(): number {
-    return 0;
-  }
-  override offsetForWall(): number {
-    return 0;
-  }
-  override attachOffset(): number {
-    return 0;
-  }
-  override nameAt(): string {
-    return 'UTC';
-  }
-  override __repr__(): string {
-    return '<UTC>';
-  }
-}
-
-export const PYTZ_UTC = new PytzUtc();
-
 /** Wall-clock fields of seconds-since-epoch. */
 export function fieldsOf(seconds: number): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
   const days = Math.floor(seconds / 86400);

@@ -1,0 +1,27 @@
+# The tsdbt job image: one image for the loader job (`tsdbt extract --target prod`)
+# and the runner job (`tsdbt build --target prod`), run against the bundled project.
+FROM node:20-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
+COPY src ./src
+# `npm ci` runs the `prepare` script, which compiles src/ into dist/.
+RUN npm ci --no-audit --no-fund
+
+FROM node:20-slim
+ENV NODE_ENV=production \
+    SNOWFLAKE_DISABLE_PLATFORM_DETECTION=true \
+    DBT_PROFILES_DIR=/app/project
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Production dependencies only; no build step here (dist/ comes from the build stage).
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+COPY bin ./bin
+COPY src/include ./src/include
+COPY project ./project
+RUN ln -s /app/bin/tsdbt.js /usr/local/bin/tsdbt && chown -R node:node /app/project
+USER node
+WORKDIR /app/project
+HEALTHCHECK --interval=30s --timeout=5s CMD ["tsdbt", "--version"]
+ENTRYPOINT ["tsdbt"]
+CMD ["build", "--target", "prod"]

@@ -1,0 +1,99 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { cteName, runtimeContext, type RuntimeOptions, type RuntimeShared } from '../context/runtime-context.js';
+import { TsdbtError } from '../errors/tsdbt-error.js';
+import { callJinja } from '../jinja/index.js';
+import type { CompiledNode } from '../manifest/types.js';
+import { injectCtes, type Cte } from './inject-ctes.js';
+
+export interface CompileOutput {
+  /** The node's SQL with ephemeral CTEs injected. */
+  sql: string;
+  /** Ephemeral models injected, dependencies first. */
+  ctes: Cte[];
+}
+
+/** Where a node's compiled SQL goes, relative to the project dir: `target/compiled/<package>/<file>` (generic tests: `<yml>/<test>.sql`). */
+export function compiledPathOf(node: CompiledNode, folder: 'compiled' | 'run' = 'compiled', targetPath = 'target'): string {
+  const file = node.test_metadata ? `${node.original_file_path}/${node.name}.sql` : node.original_file_path;
+  return `${targetPath}/${folder}/${node.package_name}/${file}`;
+}
+
+/**
+ * Compiles nodes with the runtime context: renders the node's Jinja (the
+ * database is reachable, `execute` is true) and injects the ephemeral
+ * models it refs as CTEs, recursively and each once, dependencies first.
+ */
+export class NodeCompiler {
+  private readonly ephemeral = new Map<string, { sql: string; deps: string[] }>();
+
+  constructor(
+    private readonly shared: RuntimeShared,
+    private readonly projectDir: string,
+    private readonly targetPath = 'target',
+  ) {}
+
+  /** Render a node's own SQL; returns it and the ephemeral models it ref'd directly. */
+  render(node: CompiledNode, opts: RuntimeOptions = {}): { sql: string; ephemerals: string[] } {
+    const r = runtimeContext(this.shared, node, opts);
+    const env = this.shared.contexts.shared.env;
+    try {
+      if (node.resource_type === 'test' && node.test_metadata) {
+        const macroId = node.depends_on.macros[0];
+        const macro = macroId ? this.shared.manifest.macros[macroId] : undefined;
+        if (!macro) throw new TsdbtError('MACRO_NOT_FOUND', `No macro implements the generic test '${node.test_metadata.name}'`, { file: node.original_file_path });
+        const kwargs: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(node.test_metadata.kwargs)) {
+          kwargs[k] = typeof v === 'string' && (v.includes('{{') || v.includes('{%')) ? env.renderString(v, node.original_file_path, r.context) : v;
+        }
+        r.context.vars._dbt_generic_test_kwargs = kwargs;
+        const out = callJinja(r.resolver.bind(macro), [], kwargs);
+        return { sql: String(out ?? '').trim(), ephemerals: r.ephemerals };
+      }
+      const sql = env.render(env.compile(node.raw_code, node.original_file_path), r.context);
+      return { sql, ephemerals: r.ephemerals };
+    } catch (e) {
+      if (e instanceof TsdbtError) throw e.withLocation({ file: node.original_file_path });
+      throw e;
+    }
+  }
+
+  /** Compile: render, then inject ephemeral CTEs. */
+  compile(node: CompiledNode, opts: RuntimeOptions = {}): CompileOutput {
+    const { sql, ephemerals } = this.render(node, opts);
+    const ctes: Cte[] = [];
+    const seen = new Set<string>();
+    const visit = (id: string, chain: string[]) => {
+      if (seen.has(id)) return;
+      if (chain.includes(id)) throw new TsdbtError('CYCLE', `Ephemeral models ref each other in a cycle: ${[...chain, id].join(' -> ')}`);
+      const eph = this.compileEphemeral(id);
+      for (const d of eph.deps) visit(d, [...chain, id]);
+      seen.add(id);
+      const target = this.shared.manifest.nodes[id]!;
+      ctes.push({ id, name: cteName(target), sql: eph.sql });
+    };
+    for (const id of ephemerals) visit(id, []);
+    return { sql: injectCtes(sql, ctes), ctes };
+  }
+
+  private compileEphemeral(id: string): { sql: string; deps: string[] } {
+    let hit = this.ephemeral.get(id);
+    if (!hit) {
+      const node = this.shared.manifest.nodes[id];
+      if (!node) throw new TsdbtError('INTERNAL', `ephemeral model ${id} is not in the manifest`);
+      const r = this.render(node);
+      hit = { sql: r.sql, deps: r.ephemerals };
+      this.ephemeral.set(id, hit);
+    }
+    return hit;
+  }
+
+  /** Write SQL under target/<folder>/ and return the path relative to the project dir. */
+  write(node: CompiledNode, sql: string, folder: 'compiled' | 'run' = 'compiled'): string {
+    const rel = compiledPathOf(node, folder, this.targetPath);
+    const abs = join(this.projectDir, rel);
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileSync(abs, sql);
+    return rel;
+  }
+}

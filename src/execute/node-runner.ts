@@ -1,0 +1,135 @@
+import type { AdapterResponse } from '../adapters/base/database-session.js';
+import { Relation } from '../adapters/base/relation.js';
+import { compiledPathOf, type NodeCompiler } from '../compile/node-compiler.js';
+import type { MacroRegistry } from '../context/macro-registry.js';
+import { runtimeContext, type RuntimeShared } from '../context/runtime-context.js';
+import { TsdbtError } from '../errors/tsdbt-error.js';
+import { callJinja } from '../jinja/index.js';
+import type { CompiledNode } from '../manifest/types.js';
+import { findMaterialization, materializationNotFound } from './find-materialization.js';
+import type { NodeResult, NodeStatus, TimingInfo } from './node-result.js';
+
+const KIND: Record<string, string> = { model: 'model', seed: 'seed', snapshot: 'snapshot', test: 'test', unit_test: 'unit test' };
+
+/**
+ * Runs one node: compile (render + CTEs, written to target/compiled), then
+ * call its materialization macro with `sql` in the context. A failure rolls
+ * back the open transaction (the previous relation stays) and becomes an
+ * error result naming the node and its compiled SQL; tests are judged from
+ * the `main` statement's failures / should_warn / should_error row.
+ */
+export class NodeRunner {
+  constructor(
+    private readonly shared: RuntimeShared,
+    private readonly compiler: NodeCompiler,
+    private readonly registry: MacroRegistry,
+    private readonly threadId = 'Thread-1',
+  ) {}
+
+  run(node: CompiledNode): NodeResult {
+    const session = this.shared.session;
+    const statements: string[] = [];
+    let sqlMs = 0;
+    const stop = session.onStatement((s) => {
+      statements.push(s.sql);
+      sqlMs += s.ms;
+    });
+    const timing: TimingInfo[] = [];
+    const started = Date.now();
+    let compiledPath: string | null = null;
+    let compiledCode: string | undefined;
+    const finish = (status: NodeStatus, fields: Partial<NodeResult>): NodeResult => {
+      stop();
+      return {
+        unique_id: node.unique_id,
+        node,
+        status,
+        timing,
+        thread_id: this.threadId,
+        execution_time: (Date.now() - started) / 1000,
+        adapter_response: {},
+        message: null,
+        failures: null,
+        compiled_path: compiledPath,
+        compiled_code: compiledCode,
+        statements,
+        sql_ms: sqlMs,
+        ...fields,
+      };
+    };
+    let phase: 'compile' | 'execute' = 'compile';
+    let phaseStart = new Date();
+    try {
+      const { sql } = this.compiler.compile(node);
+      compiledCode = sql;
+      compiledPath = this.compiler.write(node, sql);
+      node.compiled_code = sql;
+      node.compiled_path = compiledPath;
+      timing.push({ name: 'compile', started_at: phaseStart.toISOString(), completed_at: new Date().toISOString() });
+      phase = 'execute';
+      phaseStart = new Date();
+      const outcome = this.materialize(node, sql);
+      timing.push({ name: 'execute', started_at: phaseStart.toISOString(), completed_at: new Date().toISOString() });
+      if (node.resource_type === 'test') return finish(outcome.status, outcome);
+      return finish('success', { adapter_response: outcome.adapter_response ?? {}, message: outcome.message ?? 'OK' });
+    } catch (e) {
+      session.rollbackIfOpen();
+      timing.push({ name: phase, started_at: phaseStart.toISOString(), completed_at: new Date().toISOString() });
+      const err = asTsdbtError(e, node, compiledPath);
+      return finish('error', { message: err.format(), error: err });
+    }
+  }
+
+  private materialize(node: CompiledNode, sql: string): Partial<NodeResult> & { status: NodeStatus } {
+    const name = node.config.materialized;
+    const chain = this.shared.session.info.adapterChain;
+    const macro = findMaterialization(this.registry, name, chain);
+    if (!macro) throw materializationNotFound(node, name, chain);
+    const r = runtimeContext(this.shared, node, { extra: { sql, compiled_code: sql } });
+    const out = callJinja(r.resolver.bind(macro), []);
+    // A materialization that leaves its transaction open gets it committed, as dbt's runner does.
+    this.shared.session.commit();
+    const relations = (out as { relations?: unknown } | null)?.relations;
+    if (Array.isArray(relations)) for (const rel of relations) if (rel instanceof Relation) this.shared.session.cache.add(rel);
+    const main = r.results.get('main');
+    const response = (main?.response ?? {}) as AdapterResponse;
+    if (node.resource_type !== 'test') return { status: 'success', adapter_response: response, message: response._message ?? 'OK' };
+    return { ...judgeTest(node, main?.table.rawRows[0], main?.table.column_names ?? []), adapter_response: response };
+  }
+}
+
+/** PASS/WARN/FAIL from the test query's one row, with dbt's messages. */
+export function judgeTest(node: CompiledNode, row: unknown[] | undefined, names: string[]): { status: NodeStatus; failures: number; message: string | null } {
+  if (!row) throw new TsdbtError('COMPILER_ERROR', `The test query of '${node.name}' returned no row`, { file: node.original_file_path, hint: 'A test materialization must run a `main` statement returning failures, should_warn, should_error.' });
+  const get = (n: string, i: number) => row[names.indexOf(n) >= 0 ? names.indexOf(n) : i];
+  const failures = Number(get('failures', 0) ?? 0);
+  const shouldWarn = truthy(get('should_warn', 1));
+  const shouldError = truthy(get('should_error', 2));
+  const severity = String(node.config.severity ?? 'ERROR').toUpperCase();
+  const plural = failures === 1 ? 'result' : 'results';
+  if (severity === 'ERROR' && shouldError) return { status: 'fail', failures, message: `Got ${failures} ${plural}, configured to fail if ${node.config.error_if ?? '!= 0'}` };
+  if (shouldWarn) return { status: 'warn', failures, message: `Got ${failures} ${plural}, configured to warn if ${node.config.warn_if ?? '!= 0'}` };
+  return { status: 'pass', failures, message: null };
+}
+
+function truthy(v: unknown): boolean {
+  return v === true || v === 1 || v === 'true' || v === 1n;
+}
+
+function asTsdbtError(e: unknown, node: CompiledNode, compiledPath: string | null): TsdbtError {
+  const kind = KIND[node.resource_type] ?? node.resource_type;
+  const where = compiledPath ?? compiledPathOf(node);
+  if (e instanceof TsdbtError) {
+    if (e.code === 'DATABASE_ERROR') {
+      const err = new TsdbtError('DATABASE_ERROR', `Database Error in ${kind} ${node.name} (${node.original_file_path})\n  ${e.message.split('\n').join('\n  ')}\n  compiled code at ${where}`, {
+        hint: e.hint,
+        cause: e,
+        detail: { ...e.detail, compiled_path: where, node: node.unique_id },
+      });
+      return err;
+    }
+    return e.withLocation({ file: node.original_file_path });
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return new TsdbtError('INTERNAL', `Unexpected error in ${kind} ${node.name} (${node.original_file_path}): ${message}`, { cause: e, file: node.original_file_path });
+}

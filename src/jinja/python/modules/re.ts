@@ -1,0 +1,422 @@
+/**
+ * `modules.re`: Python regular expressions on JS RegExp. Python-only syntax
+ * is translated: `(?P<name>...)`, `(?P=name)`, `\A`, `\Z`, `$` (which in
+ * Python also matches before a final newline), `{,n}`, leading inline flags
+ * `(?imsx)`, VERBOSE whitespace and comments. Positions are UTF-16 indexes.
+ */
+import { absent, bindParams } from '../args.js';
+import { pyError } from '../errors.js';
+import { toNum } from '../py-float.js';
+import { pyRepr, pyStr } from '../repr.js';
+import { pyTuple, pyTypeName } from '../types.js';
+
+export const FLAGS = { A: 256, ASCII: 256, I: 2, IGNORECASE: 2, L: 4, LOCALE: 4, M: 8, MULTILINE: 8, S: 16, DOTALL: 16, U: 32, UNICODE: 32, X: 64, VERBOSE: 64 };
+const FLAG_NAMES: [number, string][] = [[2, 're.IGNORECASE'], [4, 're.LOCALE'], [8, 're.MULTILINE'], [16, 're.DOTALL'], [64, 're.VERBOSE'], [256, 're.ASCII']];
+
+function reError(msg: string, pattern: string): Error {
+  return pyError('re.error', msg, `Check the regular expression ${pyRepr(pattern)}.`);
+}
+
+/** Translate a Python pattern to a JS RegExp source, and the flags it sets inline. */
+export function translatePattern(pattern: string, flags: number): { source: string; flags: number } {
+  let f = flags;
+  let p = pattern;
+  const inline = /^\(\?([aiLmsux]+)\)/.exec(p);
+  if (inline) {
+    for (const c of inline[1]) f |= { a: 256, i: 2, L: 4, m: 8, s: 16, u: 32, x: 64 }[c as 'a'] ?? 0;
+    p = p.slice(inline[0].length);
+  }
+  const verbose = (f & 64) !== 0;
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i];
+    if (c === '\\') {
+      const n = p[i + 1];
+      if (n === undefined) throw reError('bad escape (end of pattern)', pattern);
+      i++;
+      if (!inClass && n === 'A') out += '(?<![\\s\\S])';
+      else if (!inClass && n === 'Z') out += '(?![\\s\\S])';
+      else out += `\\${n}`;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      out += c;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      out += c;
+      if (p[i + 1] === '^') out += p[++i];
+      if (p[i + 1] === ']') out += `\\${p[++i]}`; // a leading ] is literal in Python
+      continue;
+    }
+    if (verbose && /\s/.test(c)) continue;
+    if (verbose && c === '#') {
+      while (i < p.length && p[i] !== '\n') i++;
+      continue;
+    }
+    if (c === '(' && p.startsWith('(?P<', i)) {
+      out += '(?<';
+      i += 3;
+      continue;
+    }
+    if (c === '(' && p.startsWith('(?P=', i)) {
+      const end = p.indexOf(')', i);
+      out += `\\k<${p.slice(i + 4, end)}>`;
+      i = end;
+      continue;
+    }
+    if (c === '(' && p.startsWith('(?#', i)) {
+      i = p.indexOf(')', i);
+      continue;
+    }
+    if (c === '$' && (f & 8) === 0) {
+      out += '(?=\\n?(?![\\s\\S]))';
+      continue;
+    }
+    if (c === '{' && p[i + 1] === ',') {
+      out += '{0';
+      continue;
+    }
+    out += c;
+  }
+  return { source: out, flags: f };
+}
+
+const cache = new Map<string, PyPattern>();
+
+export class PyPattern {
+  readonly __class__ = 're.Pattern';
+  readonly groups: number;
+  readonly groupindex: Record<string, number>;
+  private readonly search_: RegExp;
+  private readonly sticky: RegExp;
+  private readonly full: RegExp;
+
+  constructor(
+    readonly pattern: string,
+    readonly flags: number,
+  ) {
+    const t = translatePattern(pattern, flags);
+    let js = 'd';
+    if (t.flags & 2) js += 'i';
+    if (t.flags & 8) js += 'm';
+    if (t.flags & 16) js += 's';
+    try {
+      this.search_ = new RegExp(t.source, `${js}g`);
+      this.sticky = new RegExp(t.source, `${js}y`);
+      this.full = new RegExp(`(?:${t.source})(?![\\s\\S])`, `${js}y`);
+    } catch (e) {
+      throw reError((e as Error).message.replace(/^Invalid regular expression: /, ''), pattern);
+    }
+    this.flags = t.flags | 32;
+    this.groups = new RegExp(`${t.source}|`, js.replace('d', '')).exec('')!.length - 1;
+    this.groupindex = {};
+    const names = [...t.source.matchAll(/\(\?<([A-Za-z_]\w*)>/g)];
+    // Group numbers of named groups: count unescaped capturing parens before each name.
+    for (const m of names) this.groupindex[m[1]] = countGroupsBefore(t.source, m.index) + 1;
+  }
+
+  private run(re: RegExp, s: string, pos: number): RegExpExecArray | null {
+    re.lastIndex = pos;
+    return re.exec(s);
+  }
+
+  match(...raw: unknown[]): PyMatch | null {
+    const [s, pos] = bindParams('match', raw, ['string', 'pos'], 1);
+    const m = this.run(this.sticky, str(s), absent(pos) ? 0 : toNum(pos));
+    return m ? new PyMatch(this, m, str(s)) : null;
+  }
+  search(...raw: unknown[]): PyMatch | null {
+    const [s, pos] = bindParams('search', raw, ['string', 'pos'], 1);
+    const m = this.run(this.search_, str(s), absent(pos) ? 0 : toNum(pos));
+    return m ? new PyMatch(this, m, str(s)) : null;
+  }
+  fullmatch(...raw: unknown[]): PyMatch | null {
+    const [s, pos] = bindParams('fullmatch', raw, ['string', 'pos'], 1);
+    const m = this.run(this.full, str(s), absent(pos) ? 0 : toNum(pos));
+    return m ? new PyMatch(this, m, str(s)) : null;
+  }
+  /** Every match, left to right, non-overlapping (empty matches advance by one). */
+  all(s: string): RegExpExecArray[] {
+    const out: RegExpExecArray[] = [];
+    this.search_.lastIndex = 0;
+    for (;;) {
+      const m = this.search_.exec(s);
+      if (!m) break;
+      out.push(m);
+      if (m[0] === '') this.search_.lastIndex = m.index + 1;
+      if (this.search_.lastIndex > s.length) break;
+    }
+    return out;
+  }
+  findall(s: unknown): unknown[] {
+    const text = str(s);
+    return this.all(text).map((m) => {
+      if (this.groups === 0) return m[0];
+      if (this.groups === 1) return m[1] ?? '';
+      return pyTuple(m.slice(1).map((g) => g ?? ''));
+    });
+  }
+  finditer(s: unknown): PyMatch[] {
+    const text = str(s);
+    return this.all(text).map((m) => new PyMatch(this, m, text));
+  }
+  subn(...raw: unknown[]): unknown {
+    const [repl, s, count] = bindParams('subn', raw, ['repl', 'string', 'count'], 2);
+    const text = str(s);
+    const max = absent(count) ? 0 : toNum(count);
+    let out = '';
+    let last = 0;
+    let n = 0;
+    const expand = typeof repl === 'function' ? undefined : compileRepl(str(repl), this);
+    for (const m of this.all(text)) {
+      if (max > 0 && n >= max) break;
+      const pm = new PyMatch(this, m, text);
+      out += text.slice(last, m.index) + (expand ? expand(pm) : pyStr((repl as (x: unknown) => unknown)(pm)));
+      last = m.index + m[0].length;
+      n++;
+    }
+    return pyTuple([out + text.slice(last), n]);
+  }
+  sub(...raw: unknown[]): string {
+    return (this.subn(...raw) as unknown[])[0] as string;
+  }
+  split(...raw: unknown[]): unknown[] {
+    const [s, maxsplit] = bindParams('split', raw, ['string', 'maxsplit'], 1);
+    const text = str(s);
+    const max = absent(maxsplit) ? 0 : toNum(maxsplit);
+    const out: unknown[] = [];
+    let last = 0;
+    let n = 0;
+    for (const m of this.all(text)) {
+      if (max > 0 && n >= max) break;
+      out.push(text.slice(last, m.index), ...m.slice(1).map((g) => g ?? null));
+      last = m.index + m[0].length;
+      n++;
+    }
+    out.push(text.slice(last));
+    return out;
+  }
+  __str__(): string {
+    return this.__repr__();
+  }
+  __repr__(): string {
+    const names = FLAG_NAMES.filter(([bit]) => this.flags & bit).map(([, n]) => n);
+    return `re.compile(${pyRepr(this.pattern)}${names.length ? `, ${names.join('|')}` : ''})`;
+  }
+}
+
+function countGroupsBefore(source: string, at: number): number {
+  let n = 0;
+  let inClass = false;
+  for (let i = 0; i < at; i++) {
+    const c = source[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') inClass = true;
+    else if (c === '(' && (source[i + 1] !== '?' || (source[i + 2] === '<' && source[i + 3] !== '=' && source[i + 3] !== '!'))) n++;
+  }
+  return n;
+}
+
+function str(v: unknown): string {
+  if (typeof v === 'string') return v;
+  throw pyError('TypeError', `expected string or bytes-like object, got '${pyTypeName(v)}'`);
+}
+
+/** Compile a Python replacement template (`\1`, `\g<name>`, `\g<1>`, `\n`) into a function of the match. */
+function compileRepl(repl: string, pat: PyPattern): (m: PyMatch) => string {
+  const parts: (string | number | { name: string })[] = [];
+  let lit = '';
+  for (let i = 0; i < repl.length; i++) {
+    const c = repl[i];
+    if (c !== '\\') {
+      lit += c;
+      continue;
+    }
+    const n = repl[i + 1];
+    if (n === undefined) throw reError('bad escape (end of pattern)', repl);
+    if (/\d/.test(n)) {
+      let digits = n;
+      if (/\d/.test(repl[i + 2] ?? '')) digits += repl[i + 2];
+      i += digits.length;
+      const g = Number(digits);
+      if (g > pat.groups) throw reError(`invalid group reference ${g} at position ${i - digits.length}`, repl);
+      parts.push(lit, g);
+      lit = '';
+      continue;
+    }
+    if (n === 'g') {
+      const m = /^<([^>]*)>/.exec(repl.slice(i + 2));
+      if (!m) throw reError(`missing < at position ${i + 2}`, repl);
+      const name = m[1];
+      if (/^\d+$/.test(name)) {
+        if (Number(name) > pat.groups) throw reError(`invalid group reference ${name} at position ${i + 3}`, repl);
+        parts.push(lit, Number(name));
+      } else {
+        if (!(name in pat.groupindex)) throw pyError('IndexError', `unknown group name '${name}'`);
+        parts.push(lit, { name });
+      }
+      lit = '';
+      i += 1 + m[0].length;
+      continue;
+    }
+    const esc: Record<string, string> = { n: '\n', t: '\t', r: '\r', f: '\f', v: '\v', a: '\x07', b: '\b', '\\': '\\' };
+    if (esc[n] !== undefined) lit += esc[n];
+    else if (/[A-Za-z]/.test(n)) throw reError(`bad escape \\${n} at position ${i}`, repl);
+    else lit += `\\${n}`;
+    i++;
+  }
+  parts.push(lit);
+  return (m) => parts.map((p) => (typeof p === 'string' ? p : String(m.group(typeof p === 'number' ? p : p.name) ?? ''))).join('');
+}
+
+export class PyMatch {
+  readonly __class__ = 're.Match';
+  readonly pos = 0;
+  readonly endpos: number;
+  constructor(
+    readonly re: PyPattern,
+    private readonly m: RegExpExecArray,
+    readonly string: string,
+  ) {
+    this.endpos = string.length;
+  }
+  private index(g: unknown): number {
+    if (typeof g === 'number' && Number.isInteger(g)) {
+      if (g < 0 || g > this.re.groups) throw pyError('IndexError', 'no such group');
+      return g;
+    }
+    if (typeof g === 'string' && g in this.re.groupindex) return this.re.groupindex[g];
+    throw pyError('IndexError', 'no such group', `The pattern ${pyRepr(this.re.pattern)} has ${this.re.groups} group(s).`);
+  }
+  group(...args: unknown[]): unknown {
+    const get = (g: unknown): string | null => this.m[this.index(g)] ?? null;
+    if (args.length === 0) return get(0);
+    if (args.length === 1) return get(args[0]);
+    return pyTuple(args.map(get));
+  }
+  __getitem__(g: unknown): unknown {
+    return this.group(g);
+  }
+  groups(dflt: unknown = null): unknown {
+    return pyTuple(this.m.slice(1).map((g) => g ?? dflt));
+  }
+  groupdict(dflt: unknown = null): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [name, i] of Object.entries(this.re.groupindex)) out[name] = this.m[i] ?? dflt;
+    return out;
+  }
+  span(g: unknown = 0): unknown {
+    const i = this.index(g);
+    const r = this.m.indices?.[i];
+    return pyTuple(r ? [r[0], r[1]] : [-1, -1]);
+  }
+  start(g: unknown = 0): number {
+    return (this.span(g) as number[])[0];
+  }
+  end(g: unknown = 0): number {
+    return (this.span(g) as number[])[1];
+  }
+  get lastindex(): number | null {
+    let last: number | null = null;
+    let lastEnd = -1;
+    for (let i = 1; i < this.m.length; i++) {
+      const r = this.m.indices?.[i];
+      if (r && r[1] >= lastEnd) {
+        last = i;
+        lastEnd = r[1];
+      }
+    }
+    return last;
+  }
+  expand(template: unknown): string {
+    return compileRepl(str(template), this.re)(this);
+  }
+  __bool__(): boolean {
+    return true;
+  }
+  __str__(): string {
+    return this.__repr__();
+  }
+  __repr__(): string {
+    return `<re.Match object; span=(${this.start()}, ${this.end()}), match=${pyRepr(this.m[0])}>`;
+  }
+}
+
+/** re.compile, cached like Python's module-level cache. */
+export function compile(pattern: unknown, flags: unknown = 0): PyPattern {
+  if (pattern instanceof PyPattern) {
+    if (!absent(flags) && toNum(flags) !== 0) throw pyError('ValueError', 'cannot process flags argument with a compiled pattern');
+    return pattern;
+  }
+  const p = str(pattern);
+  const f = absent(flags) ? 0 : toNum(flags);
+  const key = `${f}\u0000${p}`;
+  let c = cache.get(key);
+  if (!c) {
+    c = new PyPattern(p, f);
+    if (cache.size > 512) cache.clear();
+    cache.set(key, c);
+  }
+  return c;
+}
+
+const SPECIAL = new Set('()[]{}?*+-|^$\\.&~# \t\n\r\v\f');
+
+/** The `re` module object. */
+export const reModule = {
+  __class__: 'module',
+  __str__: () => "<module 're'>",
+  ...FLAGS,
+  compile: (...raw: unknown[]) => {
+    const [p, f] = bindParams('compile', raw, ['pattern', 'flags'], 1);
+    return compile(p, f);
+  },
+  match: (...raw: unknown[]) => {
+    const [p, s, f] = bindParams('match', raw, ['pattern', 'string', 'flags'], 2);
+    return compile(p, f).match(s);
+  },
+  search: (...raw: unknown[]) => {
+    const [p, s, f] = bindParams('search', raw, ['pattern', 'string', 'flags'], 2);
+    return compile(p, f).search(s);
+  },
+  fullmatch: (...raw: unknown[]) => {
+    const [p, s, f] = bindParams('fullmatch', raw, ['pattern', 'string', 'flags'], 2);
+    return compile(p, f).fullmatch(s);
+  },
+  findall: (...raw: unknown[]) => {
+    const [p, s, f] = bindParams('findall', raw, ['pattern', 'string', 'flags'], 2);
+    return compile(p, f).findall(s);
+  },
+  finditer: (...raw: unknown[]) => {
+    const [p, s, f] = bindParams('finditer', raw, ['pattern', 'string', 'flags'], 2);
+    return compile(p, f).finditer(s);
+  },
+  sub: (...raw: unknown[]) => {
+    const [p, repl, s, count, f] = bindParams('sub', raw, ['pattern', 'repl', 'string', 'count', 'flags'], 3);
+    return compile(p, f).sub(repl, s, count ?? 0);
+  },
+  subn: (...raw: unknown[]) => {
+    const [p, repl, s, count, f] = bindParams('subn', raw, ['pattern', 'repl', 'string', 'count', 'flags'], 3);
+    return compile(p, f).subn(repl, s, count ?? 0);
+  },
+  split: (...raw: unknown[]) => {
+    const [p, s, maxsplit, f] = bindParams('split', raw, ['pattern', 'string', 'maxsplit', 'flags'], 2);
+    return compile(p, f).split(s, maxsplit ?? 0);
+  },
+  escape: (s: unknown) => [...str(s)].map((c) => (SPECIAL.has(c) ? `\\${c}` : c)).join(''),
+  purge: () => {
+    cache.clear();
+    return null;
+  },
+};
