@@ -1,4 +1,4 @@
-/** Templates and contexts shared by bench/jinja-render.bench.ts and tests/jinja/core/perf.test.ts. */
+/** Templates and contexts shared by bench/jinja-render.bench.test.ts and tests/jinja/core/perf.test.ts. */
 import nunjucks from 'nunjucks';
 import { JinjaEnvironment, pyFunction, type RenderContext } from '../src/jinja/index.js';
 

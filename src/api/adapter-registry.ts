@@ -1,6 +1,8 @@
 import type { AnySchema } from 'ajv';
 import type { AdapterInfo } from '../adapters/base/adapter-info.js';
 import { duckdbAdapterInfo, duckdbProfileSchema } from '../adapters/duckdb/duckdb-info.js';
+import { snowflakeAdapterInfo } from '../adapters/snowflake/snowflake-info.js';
+import { snowflakeProfileSchema } from '../adapters/snowflake/snowflake-profile.js';
 
 /** What tsdbt needs from an adapter before it connects. Drivers load only when a connection opens. */
 export interface AdapterPlugin {
@@ -24,3 +26,4 @@ export function profileSchemas(): Record<string, AnySchema> {
 }
 
 registerAdapter({ type: 'duckdb', profileSchema: duckdbProfileSchema as AnySchema, info: duckdbAdapterInfo });
+registerAdapter({ type: 'snowflake', profileSchema: snowflakeProfileSchema as AnySchema, info: snowflakeAdapterInfo });

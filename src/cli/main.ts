@@ -1,4 +1,7 @@
-import { TsdbtError, TsdbtErrorList } from '../errors/tsdbt-error.js';
+import { TsdbtError } from '../errors/tsdbt-error.js';
+import { reportError } from './report-error.js';
+
+export { reportError };
 import { parseArgv, type ParsedArgv } from './argv.js';
 import type { Command, CommandContext } from './command-context.js';
 import { Output, type OutputStreams } from './output.js';
@@ -75,17 +78,4 @@ export async function runCli(argv: readonly string[], streams: OutputStreams, en
     reportError(e, out);
     return 2;
   }
-}
-
-export function reportError(e: unknown, out: Output): void {
-  if (e instanceof TsdbtErrorList) {
-    out.error(`Encountered ${e.errors.length} errors:`);
-    for (const err of e.errors) out.error(`  [${err.code}] ${err.format()}`);
-    return;
-  }
-  if (e instanceof TsdbtError) {
-    out.error(`[${e.code}] ${e.format()}`);
-    return;
-  }
-  out.error(`Internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
 }

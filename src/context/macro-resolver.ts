@@ -70,7 +70,11 @@ export class MacroResolver {
   dispatch(name: string, namespace?: string | null): JinjaCallable {
     const prefixes = [...this.dispatchConfig.adapterChain, 'default'];
     const searched: string[] = [];
-    const packages: (string | null)[] = namespace ? (this.dispatchConfig.searchOrder[namespace] ?? [namespace]) : [null];
+    // Without a `dispatch:` entry, dbt's own namespace is searched root project first (so a
+    // project's `duckdb__dateadd` wins), any other namespace only in that package.
+    const packages: (string | null)[] = namespace
+      ? (this.dispatchConfig.searchOrder[namespace] ?? (namespace === INTERNAL_PACKAGE ? [this.registry.rootPackage, namespace] : [namespace]))
+      : [null];
     for (const pkg of packages) {
       for (const prefix of prefixes) {
         const candidate = `${prefix}__${name}`;

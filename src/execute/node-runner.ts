@@ -29,11 +29,9 @@ export class NodeRunner {
   run(node: CompiledNode): NodeResult {
     const session = this.shared.session;
     const statements: string[] = [];
-    let sqlMs = 0;
-    const stop = session.onStatement((s) => {
-      statements.push(s.sql);
-      sqlMs += s.ms;
-    });
+    // Everything spent waiting on the database (introspection, begin/commit included), from the connection itself.
+    const waitedBefore = session.conn.waitedMs;
+    const stop = session.onStatement((s) => statements.push(s.sql));
     const timing: TimingInfo[] = [];
     const started = Date.now();
     let compiledPath: string | null = null;
@@ -53,7 +51,7 @@ export class NodeRunner {
         compiled_path: compiledPath,
         compiled_code: compiledCode,
         statements,
-        sql_ms: sqlMs,
+        sql_ms: session.conn.waitedMs - waitedBefore,
         ...fields,
       };
     };

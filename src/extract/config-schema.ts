@@ -104,6 +104,7 @@ const stream = {
     path: str,
     params: strMap,
     headers: strMap,
+    ignore_status: { type: 'array', items: { type: 'integer', minimum: 400, maximum: 599 } },
     records: { type: 'string' },
     pagination: {
       type: 'object',
@@ -179,7 +180,7 @@ export const extractConfigSchema = {
         auth: {
           type: 'object',
           required: ['type'],
-          properties: { type: { enum: ['basic', 'bearer'] } },
+          properties: { type: { enum: ['basic', 'bearer', 'api_key'] } },
           allOf: [
             {
               if: { properties: { type: { const: 'basic' } } },
@@ -192,6 +193,14 @@ export const extractConfigSchema = {
             {
               if: { properties: { type: { const: 'bearer' } } },
               then: { additionalProperties: false, required: ['token'], properties: { type: {}, token: valueRef } },
+            },
+            {
+              if: { properties: { type: { const: 'api_key' } } },
+              then: {
+                additionalProperties: false,
+                required: ['name', 'value'],
+                properties: { type: {}, name: str, location: { enum: ['header', 'query'] }, value: valueRef },
+              },
             },
           ],
         },

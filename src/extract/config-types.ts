@@ -15,7 +15,8 @@ export interface ValueRef {
 
 export type AuthConfig =
   | { type: 'basic'; username: ValueRef; password?: ValueRef }
-  | { type: 'bearer'; token: ValueRef };
+  | { type: 'bearer'; token: ValueRef }
+  | { type: 'api_key'; name: string; location: 'header' | 'query'; value: ValueRef };
 
 export interface RetryConfig {
   /** Total tries for one request, the first included. */
@@ -67,9 +68,10 @@ export interface PageNumberPagination {
 
 /**
  * Date windows over [start, end] (inclusive days). Each window is asked with
- * one request; when a window's total overflows one page it is halved (if
- * `bisect`) down to one day, then split by `split.param`'s values, and only
- * then paged through.
+ * one request; when a window's total overflows one page it is cut (if
+ * `bisect`) into smaller day windows down to one day, then split by
+ * `split.param`'s values (before cutting with `split_first`), and only then
+ * paged through.
  */
 export interface DateWindowPagination {
   type: 'date_window';
@@ -81,7 +83,7 @@ export interface DateWindowPagination {
   step: 'day' | 'week' | 'month' | 'range';
   bisect: boolean;
   split?: { param: string; values: string[] };
-  /** Split by the values before halving windows (each value's windows are then halved on their own). */
+  /** Split by the values before cutting windows (each value's windows are then cut on their own). */
   split_first: boolean;
   page_param: string;
   page_size_param: string;
@@ -168,6 +170,8 @@ export interface StreamConfig {
   path: string;
   params: Record<string, string>;
   headers: Record<string, string>;
+  /** HTTP statuses read as an empty page (e.g. [404] when a parent's children may be gone). */
+  ignore_status: number[];
   /** JSON path of the record list in a page; `$` for a root array. */
   records: string;
   pagination: PaginationConfig;

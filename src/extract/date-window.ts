@@ -49,10 +49,11 @@ export function makeWindows(start: number, end: number, step: DateWindowPaginati
 /**
  * Fetch every record of [startDay, endDay] with as few requests as the data
  * allows. A window whose total fits one page costs one request. An
- * overflowing window is halved (with `bisect`) until it is one day, then
- * split by `split.param`'s values (with `split_first`, split before halving:
- * fewer requests when one value dominates dense data), and only then paged — paging is last
- * because some APIs order results stably only within a narrow filter.
+ * overflowing window is cut into smaller windows (with `bisect`, see
+ * `subdivide`) down to one day, then split by `split.param`'s values (with
+ * `split_first`, split before cutting: fewer requests when one value dominates
+ * dense data), and only then paged — paging is last because some APIs order
+ * results stably only within a narrow filter.
  * The result's total is the sum of the top-level windows' totals.
  */
 export async function fetchDateWindows(
@@ -98,19 +99,14 @@ async function fetchWindow(
     const first = await fetch(path, { ...base, [p.page_param]: '1', [p.page_size_param]: String(p.page_size) });
     records = selectRecords(first.body, selector, first.url, sink);
     total = readTotal(first.body, p.total_path, first.url, sink);
-    sink.onPage(records.length);
+    const kept = total <= records.length || !(bisectable || (p.split && splitValue === undefined));
+    // Progress counts rows kept: an overflowing page that is cut or split further is discarded.
+    sink.onPage(kept ? records.length : 0);
     if (total <= records.length) return { records, total };
   }
 
   if (p.split && splitValue === undefined && (p.split_first || !bisectable)) return splitWindow(fetch, path, params, selector, p, sink, from, to, total);
-  if (bisectable) {
-    // Ask for the later half first (recent data is the dense end when start lies far back); the
-    // earlier half's total is then known, so an empty earlier half costs nothing.
-    const mid = from + Math.floor((to - from) / 2);
-    const later = await fetchWindow(fetch, path, params, selector, p, sink, mid + 1, to, splitValue);
-    const earlier = await fetchWindow(fetch, path, params, selector, p, sink, from, mid, splitValue, total - (later.total ?? 0));
-    return { records: [...earlier.records, ...later.records], total };
-  }
+  if (bisectable) return subdivide(fetch, path, params, selector, p, sink, from, to, splitValue, total);
   // Narrowest filter reached: page through the rest.
   const pages = Math.ceil(total / p.page_size);
   if (pages > p.max_pages) {
@@ -151,6 +147,58 @@ async function splitWindow(
       `stream '${sink.stream}': ${formatDay(from)}..${formatDay(to)} holds ${total} records but splitting by ${split.param} (${split.values.join(', ')}) found ${covered}`,
       { file: sink.file, line: sink.line, hint: `Some records have a ${split.param} not listed in split.values; add it.` },
     );
+  }
+  return { records: parts.flatMap((x) => x.records), total };
+}
+
+/** Share of a page a sub-window aims to fill, so that an uneven spread still mostly fits one page. */
+const FILL = 0.75;
+/**
+ * Sub-windows asked at once while walking back from the latest. One at a time
+ * costs the fewest requests (each answer may show that the rest are empty);
+ * streams, split values and pages still run concurrently.
+ */
+const BATCH = 1;
+
+/**
+ * Cut an overflowing window into as many equal sub-windows (whole days) as its
+ * total needs at FILL pages each, and ask for them from the latest back, a
+ * batch at a time. Once the totals seen account for the window's total, the
+ * earlier sub-windows are known to be empty and cost nothing; the earliest one
+ * left takes the remainder as its known total. Records come back in date order.
+ */
+async function subdivide(
+  fetch: FetchJson,
+  path: string,
+  params: Record<string, string>,
+  selector: string,
+  p: DateWindowPagination,
+  sink: PageSink,
+  from: number,
+  to: number,
+  splitValue: string | undefined,
+  total: number,
+): Promise<PartitionResult> {
+  const days = to - from + 1;
+  const k = Math.min(days, Math.max(2, Math.ceil(total / (p.page_size * FILL))));
+  const bounds = Array.from({ length: k }, (_, i): [number, number] => [
+    from + Math.floor((i * days) / k),
+    from + Math.floor(((i + 1) * days) / k) - 1,
+  ]);
+  const parts: PartitionResult[] = bounds.map(() => ({ records: [], total: 0 }));
+  let remaining = total;
+  for (let i = k - 1; i >= 0 && remaining > 0; ) {
+    if (i === 0) {
+      parts[0] = await fetchWindow(fetch, path, params, selector, p, sink, bounds[0]![0], bounds[0]![1], splitValue, remaining);
+      break;
+    }
+    const batch = Array.from({ length: Math.min(BATCH, i) }, (_, j) => i - j);
+    const got = await Promise.all(batch.map((j) => fetchWindow(fetch, path, params, selector, p, sink, bounds[j]![0], bounds[j]![1], splitValue)));
+    batch.forEach((j, n) => {
+      parts[j] = got[n]!;
+      remaining -= got[n]!.total ?? 0;
+    });
+    i -= batch.length;
   }
   return { records: parts.flatMap((x) => x.records), total };
 }

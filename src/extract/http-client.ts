@@ -9,6 +9,8 @@ export interface HttpClientOptions {
   baseUrl: string;
   /** Sent on every request (auth included). */
   headers: Record<string, string>;
+  /** Added to every request's query (an API key in the query); masked when printed. */
+  query?: Record<string, string>;
   timeoutMs: number;
   concurrency: number;
   rateLimitPerMinute: number | null;
@@ -19,6 +21,9 @@ export interface HttpClientOptions {
   /** Values (tokens, keys) scrubbed from anything the client prints. */
   secrets?: string[];
 }
+
+/** The body of an answer whose status the stream ignores: no records, total 0. */
+export const IGNORED: unique symbol = Symbol('ignored response');
 
 export interface JsonResponse {
   body: unknown;
@@ -39,7 +44,10 @@ export interface RequestContext {
   stats: RequestStats;
   file?: string;
   line?: number;
-  onRetry?: () => void;
+  /** Called before each retry with what went wrong (for progress lines). */
+  onRetry?: (why: string) => void;
+  /** Statuses answered as an empty page instead of an error (e.g. 404 for a vanished parent). */
+  ignoreStatus?: number[];
   /** Extra headers for this stream (over the source's). */
   headers?: Record<string, string>;
 }
@@ -73,6 +81,7 @@ export class HttpClient {
     const prefix = this.base.pathname.replace(/\/$/, '');
     const u = new URL(prefix + (path.startsWith('/') ? path : `/${path}`), this.base.origin);
     for (const [k, v] of Object.entries(params)) u.searchParams.set(k, v);
+    for (const [k, v] of Object.entries(this.opts.query ?? {})) u.searchParams.set(k, v);
     return u;
   }
 
@@ -84,6 +93,7 @@ export class HttpClient {
   /** GET an absolute URL (a next-page link); it must be on the base URL's origin, where the credentials belong. */
   getLink(link: string, ctx: RequestContext): Promise<JsonResponse> {
     const url = new URL(link, this.base);
+    for (const [k, v] of Object.entries(this.opts.query ?? {})) url.searchParams.set(k, v);
     if (url.origin !== this.base.origin) {
       throw this.error(ctx, `the next-page link ${this.display(url)} leaves ${this.base.origin}`, 'tsdbt only follows links on the base URL\'s host (credentials are sent there).');
     }
@@ -111,6 +121,10 @@ export class HttpClient {
         } catch (e) {
           throw this.error(ctx, `GET ${shown} answered ${outcome.status} with malformed JSON (${(e as Error).message}); the body starts ${quote(outcome.text)}`, 'The server must answer JSON; check the path and that base_url points at the API, not a web page.');
         }
+      }
+      if (outcome.kind === 'ignored') {
+        this.opts.log?.('info', `${ctx.stream}: ${shown} answered ${outcome.status}; ignored as an empty page (ignore_status)`);
+        return { body: IGNORED, url: shown, headers: {} };
       }
       if (outcome.kind === 'rate_limited') {
         rateLimited += 1;
@@ -154,9 +168,10 @@ export class HttpClient {
       this.opts.log?.('debug', `GET ${shown} ${res.statusCode} ${ms} ms`);
       const status = res.statusCode;
       if (status >= 200 && status < 300) return { kind: 'ok', status, text, headers: res.headers };
+      if (ctx.ignoreStatus?.includes(status)) return { kind: 'ignored', status };
       if (status === 429) return { kind: 'rate_limited', waitS: retryAfter(res.headers['retry-after']) };
       const answer = `${status} ${reason(status)}: ${quote(text)}`;
-      if (status >= 500) return { kind: 'retry', message: `answered ${answer}`, hint: 'The server keeps failing; try again later or lower concurrency.' };
+      if (status >= 500 || status === 408) return { kind: 'retry', message: `answered ${answer}`, hint: 'The server keeps failing; try again later or lower concurrency.' };
       if (status === 401 || status === 403) {
         return { kind: 'fatal', message: `GET ${shown} answered ${answer}`, hint: this.opts.authHint ?? 'Check the credentials in source.auth.' };
       }
@@ -183,7 +198,7 @@ export class HttpClient {
 
   private note(ctx: RequestContext, msg: string): void {
     ctx.stats.retries += 1;
-    ctx.onRetry?.();
+    ctx.onRetry?.(msg);
     this.opts.log?.('info', `${ctx.stream}: ${msg}`);
   }
 
@@ -230,6 +245,7 @@ export class HttpClient {
 
 type Outcome =
   | { kind: 'ok'; status: number; text: string; headers: Record<string, string | string[] | undefined> }
+  | { kind: 'ignored'; status: number }
   | { kind: 'rate_limited'; waitS: number }
   | { kind: 'retry'; message: string; hint: string }
   | { kind: 'fatal'; message: string; hint: string };

@@ -166,6 +166,8 @@ function normaliseSource(s: Record<string, unknown>): SourceConfig {
     auth = { type: 'basic', username: toValueRef(a.username), password: a.password === undefined ? undefined : toValueRef(a.password) };
   } else if (a?.type === 'bearer') {
     auth = { type: 'bearer', token: toValueRef(a.token) };
+  } else if (a?.type === 'api_key') {
+    auth = { type: 'api_key', name: a.name as string, location: (a.location as 'header' | 'query' | undefined) ?? 'header', value: toValueRef(a.value) };
   }
   return {
     name: (s.name as string | undefined) ?? 'source',
@@ -251,6 +253,7 @@ function normaliseStream(s: Record<string, unknown>, source: SourceConfig, root:
     path: s.path as string,
     params: stringMap(s.params),
     headers: stringMap(s.headers),
+    ignore_status: (s.ignore_status as number[] | undefined) ?? [],
     records: (s.records as string | undefined) ?? '$',
     pagination: normalisePagination(s.pagination as Record<string, unknown> | undefined),
     parent: parent ? { stream: parent.stream, fields: parent.fields ?? {} } : undefined,
@@ -309,6 +312,9 @@ function checkReferences(
     }
     if (s.schema && !existsSync(s.schema)) {
       fail(`streams[${i}].schema points to '${s.schema_ref}', which does not exist`, ['streams', i, 'schema'], `Create ${s.schema_ref} or fix the path.`);
+    }
+    if (s.incremental && s.primary_key.length === 0) {
+      fail(`streams[${i}].incremental needs a primary_key: new rows are merged into the landed file on it`, ['streams', i, 'incremental'], 'Add `primary_key:` to the stream.');
     }
     if (s.incremental && s.pagination.type !== 'date_window' && !s.incremental.param) {
       fail(`streams[${i}].incremental needs 'param' (the request parameter that receives the cursor)`, ['streams', i, 'incremental']);

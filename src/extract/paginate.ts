@@ -1,7 +1,7 @@
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { NoPagination, PageNumberPagination } from './config-types.js';
 import { getPath } from './json-path.js';
-import type { JsonResponse } from './http-client.js';
+import { IGNORED, type JsonResponse } from './http-client.js';
 
 /** One record and where it came from, so a bad record can be pointed at. */
 export interface SourcedRecord {
@@ -33,6 +33,7 @@ export interface PageSink {
 
 /** The record list of one page at `selector` (`$` = the body itself); anything but a list of objects is an error. */
 export function selectRecords(body: unknown, selector: string, url: string, sink: PageSink): SourcedRecord[] {
+  if (body === IGNORED) return [];
   const list = getPath(body, selector);
   if (!Array.isArray(list)) {
     const found = list === undefined ? 'nothing' : Array.isArray(body) ? 'a list' : describe(list);
@@ -60,6 +61,7 @@ export function selectRecords(body: unknown, selector: string, url: string, sink
 
 /** The API's total at `path`, which must be a non-negative integer. */
 export function readTotal(body: unknown, path: string, url: string, sink: PageSink): number {
+  if (body === IGNORED) return 0;
   const t = getPath(body, path);
   if (typeof t !== 'number' || !Number.isInteger(t) || t < 0) {
     throw new TsdbtError('EXTRACT_VALIDATION', `stream '${sink.stream}': expected a total count at '${path}' in the answer of GET ${url}, found ${describe(t)}`, {

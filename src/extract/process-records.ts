@@ -12,13 +12,8 @@ export interface Quarantined {
   record: Record<string, unknown>;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const compiled = new Map<string, ValidateFunction>();
-
 function schemaValidator(s: StreamConfig): ValidateFunction | undefined {
   if (!s.schema) return undefined;
-  const hit = compiled.get(s.schema);
-  if (hit) return hit;
   let schema: unknown;
   try {
     schema = JSON.parse(readFileSync(s.schema, 'utf8'));
@@ -26,9 +21,8 @@ function schemaValidator(s: StreamConfig): ValidateFunction | undefined {
     throw new TsdbtError('EXTRACT_CONFIG', `The schema file ${s.schema_ref} is not valid JSON: ${(e as Error).message}`, { file: s.schema_ref });
   }
   try {
-    const v = ajv.compile(schema as object);
-    compiled.set(s.schema, v);
-    return v;
+    // A fresh Ajv per run: the file may have changed, and a schema's $id may only be added once per instance.
+    return new Ajv({ allErrors: true, strict: false }).compile(schema as object);
   } catch (e) {
     throw new TsdbtError('EXTRACT_CONFIG', `The schema file ${s.schema_ref} is not a valid JSON Schema: ${(e as Error).message}`, { file: s.schema_ref });
   }

@@ -62,6 +62,7 @@ export async function runExtract(opts: ExtractOptions): Promise<ExtractResults> 
   const client = new HttpClient({
     baseUrl,
     headers: { ...d.headers, ...auth.headers },
+    query: auth.query,
     timeoutMs: d.timeout_ms,
     concurrency: opts.concurrency ?? d.concurrency,
     rateLimitPerMinute: opts.rateLimitPerMinute !== undefined ? opts.rateLimitPerMinute : d.rate_limit,
@@ -135,7 +136,7 @@ export async function runExtract(opts: ExtractOptions): Promise<ExtractResults> 
         now,
         stats,
         onPage: () => emit('page'),
-        onRetry: () => emit('retry'),
+        onRetry: (why) => emit('retry', why),
       });
       const { valid, quarantined } = validateRecords(out.records, s);
       const { rows: unique, duplicates } = dedupe(valid, s, shownFile);

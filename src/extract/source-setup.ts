@@ -28,6 +28,8 @@ export function resolveBaseUrl(config: ExtractConfig, url: string | undefined, e
 
 export interface ResolvedAuth {
   headers: Record<string, string>;
+  /** Added to every request's query (api_key in the query). */
+  query: Record<string, string>;
   /** Values never to print. */
   secrets: string[];
   /** What to say on a 401. */
@@ -53,23 +55,34 @@ function describeRef(ref: ValueRef, env: Record<string, string | undefined>): st
   return `env var ${ref.env_var} (${set ? 'set' : 'not set, so the default from extract.yml was used'})`;
 }
 
-/** Headers for source.auth: Basic user:password (password empty by default) or Bearer token. */
+/** Headers (or query params) for source.auth: Basic user:password (password empty by default), Bearer token, or an API key. */
 export function resolveAuth(config: ExtractConfig, env: Record<string, string | undefined>): ResolvedAuth {
   const a = config.source.auth;
-  if (!a) return { headers: {}, secrets: [], hint: 'The server wants credentials: add source.auth to extract.yml.' };
+  if (!a) return { headers: {}, query: {}, secrets: [], hint: 'The server wants credentials: add source.auth to extract.yml.' };
   if (a.type === 'basic') {
     const user = resolveRef(a.username, 'username', config, env);
     const pass = a.password ? resolveRef(a.password, 'password', config, env) : '';
     const token = Buffer.from(`${user}:${pass}`).toString('base64');
     return {
       headers: { authorization: `Basic ${token}` },
+      query: {},
       secrets: [user, pass, token].filter((x) => x.length > 0),
       hint: `Check the API key: the Basic auth username comes from ${describeRef(a.username, env)}.`,
+    };
+  }
+  if (a.type === 'api_key') {
+    const key = resolveRef(a.value, 'API key', config, env);
+    return {
+      headers: a.location === 'header' ? { [a.name.toLowerCase()]: key } : {},
+      query: a.location === 'query' ? { [a.name]: key } : {},
+      secrets: [key],
+      hint: `Check the API key: it comes from ${describeRef(a.value, env)}.`,
     };
   }
   const token = resolveRef(a.token, 'token', config, env);
   return {
     headers: { authorization: `Bearer ${token}` },
+    query: {},
     secrets: [token],
     hint: `Check the token: it comes from ${describeRef(a.token, env)}.`,
   };

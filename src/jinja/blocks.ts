@@ -137,8 +137,23 @@ function describeOpening(kind: string, inner: string, file: string, src: string,
   return { kind: kind as 'docs' | 'snapshot', name, args: [] };
 }
 
+/** Line numbers for increasing offsets, counted incrementally (blocks come in source order). */
+function lineCounter(src: string): (index: number) => number {
+  let at = 0;
+  let line = 1;
+  return (index) => {
+    if (index < at) {
+      at = 0;
+      line = 1;
+    }
+    for (; at < index; at++) if (src.charCodeAt(at) === 10) line++;
+    return line;
+  };
+}
+
 export function scanBlocks(source: string, file: string): TopLevelBlock[] {
   const out: TopLevelBlock[] = [];
+  const lineOf = lineCounter(source);
   let open: { kind: string; tag: Tag; depth: number } | null = null;
   for (const tag of tags(source, file)) {
     if (open) {
@@ -149,7 +164,7 @@ export function scanBlocks(source: string, file: string): TopLevelBlock[] {
           const head = describeOpening(open.kind, open.tag.inner, file, source, open.tag.start);
           out.push({
             ...head,
-            line: lineAt(source, open.tag.start),
+            line: lineOf(open.tag.start),
             body: source.slice(open.tag.end, tag.start),
             source: source.slice(open.tag.start, tag.end),
           });

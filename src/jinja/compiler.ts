@@ -5,49 +5,25 @@
  * scoping: `for`, macro, call and `with` bodies open a scope (a `set` inside
  * does not leak out); `if` does not. A name assigned in a scope but not yet
  * assigned at run time holds MISSING and loads fall back outwards, ending in
- * `ctx.lookup(name)` (context vars → builtins → resolve → this file's macros),
+ * `ctx.lookup(name)` (context vars → resolve → builtins → this file's macros),
  * as Jinja2 resolves it. Every generated function tracks the line it is
  * rendering in `L` so errors carry it.
  */
-import type { CmpOp, Expr, Param, Stmt, Target } from './ast.js';
+import type { Expr, Param, Stmt, Target } from './ast.js';
 import { collectNames } from './ast.js';
-import { TsdbtError } from '../errors/tsdbt-error.js';
+import { ExprCompiler, Scope, type CompileOptions } from './compile-expr.js';
 
-interface Var {
-  id: string;
-  /** Always assigned (loop targets, params): no MISSING check on load. */
-  always: boolean;
-}
-
-class Scope {
-  readonly vars = new Map<string, Var>();
-  constructor(
-    readonly parent: Scope | null,
-    readonly isRoot = false,
-  ) {}
-}
-
-const BINOPS: Record<string, string> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '//': 'floordiv', '%': 'mod', '**': 'pow' };
-const CMP: Record<string, string> = { '<': 'lt', '>': 'gt', '<=': 'le', '>=': 'ge' };
+export type { CompileOptions };
 
 /** Runtime names the generated code destructures from `rt`. */
 const RT_NAMES = ['attr', 'item', 'slice', 'call', 'callMethod', 'spreadArgs', 'iterate', 'unpack', 'tuple', 'setAttr', 'LoopContext', 'makeMacro', 'located', 'MISSING', 'truthy', 'eq', 'lt', 'gt', 'le', 'ge', 'contains', 'add', 'sub', 'mul', 'div', 'floordiv', 'mod', 'pow', 'neg', 'pos', 'str', 'chain', 'makeFloat', 'unknownTest'];
 
-export interface CompileOptions {
-  file: string;
-  hasFilter(name: string): boolean;
-  hasTest(name: string): boolean;
-}
-
-export class JsCompiler {
-  private code: string[] = [];
-  private consts: string[] = [];
-  private n = 0;
+export class JsCompiler extends ExprCompiler {
   private buf = 'o0';
-  private line = 0;
   private readonly fileLit: string;
 
-  constructor(private readonly opts: CompileOptions) {
+  constructor(opts: CompileOptions) {
+    super(opts);
     this.fileLit = JSON.stringify(opts.file);
   }
 
@@ -63,26 +39,6 @@ export class JsCompiler {
     return head + this.code.join('\n');
   }
 
-  private id(prefix = 't'): string {
-    return `${prefix}${++this.n}`;
-  }
-
-  private emit(s: string): void {
-    this.code.push(s);
-  }
-
-  private fail(message: string, line: number, hint: string): never {
-    throw new TsdbtError('JINJA_SYNTAX', message, { file: this.opts.file, line, hint });
-  }
-
-  // ---- scopes ----
-
-  private declare(scope: Scope, name: string, always: boolean): Var {
-    const v: Var = { id: this.id('v'), always };
-    scope.vars.set(name, v);
-    return v;
-  }
-
   /** Pre-declare names `set` in this scope (not in nested scopes), initialised to MISSING. */
   private declareAssigned(stmts: Stmt[], scope: Scope): void {
     const names = new Set<string>();
@@ -92,14 +48,6 @@ export class JsCompiler {
       const v = this.declare(scope, name, false);
       this.emit(`let ${v.id} = MISSING;`);
     }
-  }
-
-  private load(name: string, scope: Scope | null): string {
-    for (let s = scope; s; s = s.parent) {
-      const v = s.vars.get(name);
-      if (v) return v.always ? v.id : `(${v.id} !== MISSING ? ${v.id} : ${this.load(name, s.parent)})`;
-    }
-    return `ctx.lookup(${JSON.stringify(name)})`;
   }
 
   private store(name: string, scope: Scope, value: string): void {
@@ -162,7 +110,7 @@ export class JsCompiler {
         return;
       case 'if':
         this.setLine(s.line);
-        this.emit(`if (truthy(${this.expr(s.test, scope)})) {`);
+        this.emit(`if (${this.cond(s.test, scope)}) {`);
         this.withLineReset(() => this.stmts(s.body, scope));
         if (s.orelse.length) {
           this.emit('} else {');
@@ -231,8 +179,6 @@ export class JsCompiler {
     }
   }
 
-  private callerId: string | null = null;
-
   private withLineReset(f: () => void): void {
     this.line = 0;
     f();
@@ -260,30 +206,49 @@ export class JsCompiler {
   }
 
   private forLoop(s: Stmt & { k: 'for' }, scope: Scope): void {
-    if (s.recursive) this.fail('recursive for loops are not supported', s.line, 'Use a macro that calls itself instead.');
     this.setLine(s.line);
+    const iter = this.expr(s.iter, scope);
+    if (!s.recursive) {
+      this.emit('{');
+      this.loopBody(s, scope, iter, '0', null);
+      this.emit('}');
+      return;
+    }
+    // `recursive`: the loop becomes a local function; `loop(items)` in the body calls it one level deeper.
+    const rec = this.id('r');
+    const depth = this.id('d');
+    const saved = this.buf;
+    this.buf = this.id('o');
+    this.emit(`const ${rec} = (${depth}_items, ${depth}) => {\nlet ${this.buf} = '';`);
+    this.loopBody(s, scope, `${depth}_items`, depth, rec);
+    this.emit(`return ${this.buf};\n};`);
+    this.buf = saved;
+    this.emit(`${this.buf} += ${rec}(${iter}, 0);`);
+  }
+
+  private loopBody(s: Stmt & { k: 'for' }, scope: Scope, iter: string, depth: string, rec: string | null): void {
     const src = this.id('a');
     const arr = this.id('a');
     const i = this.id('i');
-    this.emit(`{\nconst ${src} = iterate(${this.expr(s.iter, scope)});\nlet ${arr} = ${src};`);
+    this.emit(`const ${src} = iterate(${iter});\nlet ${arr} = ${src};`);
     if (s.filter) {
       const fs = new Scope(scope);
       const j = this.id('i');
       this.emit(`${arr} = [];\nfor (let ${j} = 0; ${j} < ${src}.length; ${j}++) {`);
       this.bindTargets(s.target, `${src}[${j}]`, fs);
-      this.emit(`if (truthy(${this.expr(s.filter, fs)})) ${arr}.push(${src}[${j}]);\n}`);
+      this.emit(`if (${this.cond(s.filter, fs)}) ${arr}.push(${src}[${j}]);\n}`);
     }
     const body = new Scope(scope);
-    const usesLoop = collectNames(s.body, new Set()).has('loop');
+    const usesLoop = rec !== null || collectNames(s.body, new Set()).has('loop');
     let loopId = '';
     if (usesLoop) {
       loopId = this.id('lp');
-      this.emit(`const ${loopId} = new LoopContext(${arr}, 0);`);
+      this.emit(`const ${loopId} = new LoopContext(${arr}, ${depth});`);
     }
     this.emit(`for (let ${i} = 0; ${i} < ${arr}.length; ${i}++) {`);
     if (usesLoop) {
       this.emit(`${loopId}.index0 = ${i};`);
-      body.vars.set('loop', { id: loopId, always: true });
+      body.vars.set('loop', { id: loopId, always: true, recurse: rec ?? undefined, loop: true });
     }
     this.bindTargets(s.target, `${arr}[${i}]`, body);
     this.declareAssigned(s.body, body);
@@ -296,7 +261,6 @@ export class JsCompiler {
       this.withLineReset(() => this.stmts(s.orelse, els));
       this.emit('}');
     }
-    this.emit('}');
   }
 
   /** Emit a macro function expression (a makeMacro(...) call) and return it. */
@@ -337,121 +301,6 @@ export class JsCompiler {
 
   // ---- expressions ----
 
-  private undefHint(e: Expr): string {
-    return e.k === 'name' ? JSON.stringify(`'${e.name}' is undefined`) : 'null';
-  }
-
-  expr(e: Expr, scope: Scope): string {
-    switch (e.k) {
-      case 'const':
-        return this.constant(e.value, e.float === true);
-      case 'name':
-        if (e.name === '\u0000caller') return this.callerId!;
-        return this.load(e.name, scope);
-      case 'tuple':
-        return `tuple([${e.items.map((x) => this.expr(x, scope)).join(', ')}])`;
-      case 'list':
-        return `[${e.items.map((x) => this.expr(x, scope)).join(', ')}]`;
-      case 'dict':
-        return `{${e.pairs.map(([k, v]) => `[${this.expr(k, scope)}]: ${this.expr(v, scope)}`).join(', ')}}`;
-      case 'getattr':
-        return `attr(${this.expr(e.obj, scope)}, ${JSON.stringify(e.attr)}, ${this.undefHint(e.obj)})`;
-      case 'getitem':
-        return `item(${this.expr(e.obj, scope)}, ${this.expr(e.key, scope)}, ${this.undefHint(e.obj)})`;
-      case 'slice': {
-        const part = (p: Expr | null): string => (p ? this.expr(p, scope) : 'null');
-        return `slice(${this.expr(e.obj, scope)}, ${part(e.start)}, ${part(e.stop)}, ${part(e.step)})`;
-      }
-      case 'call':
-        return this.callExpr(e, scope);
-      case 'filter':
-        return this.filterCall(e, e.target ? this.expr(e.target, scope) : 'undefined', scope);
-      case 'test': {
-        // As in Jinja2, an unknown test is an error only when evaluated.
-        const fn = this.opts.hasTest(e.name) ? `T[${JSON.stringify(e.name)}]` : `unknownTest(${JSON.stringify(e.name)})`;
-        const args = [this.expr(e.target, scope), ...e.args.map((a) => this.expr(a, scope))];
-        const t = `(${fn}(${args.join(', ')}) === true)`;
-        return e.negate ? `!${t}` : t;
-      }
-      case 'binop': {
-        const l = this.expr(e.left, scope);
-        const r = this.expr(e.right, scope);
-        if (e.op === '~') return `(str(${l}) + str(${r}))`;
-        return `${BINOPS[e.op]}(${l}, ${r})`;
-      }
-      case 'unary': {
-        const x = this.expr(e.operand, scope);
-        if (e.op === 'not') return `!truthy(${x})`;
-        return `${e.op}(${x})`;
-      }
-      case 'and':
-        return `(truthy($t = ${this.expr(e.left, scope)}) ? ${this.expr(e.right, scope)} : $t)`;
-      case 'or':
-        return `(truthy($t = ${this.expr(e.left, scope)}) ? $t : ${this.expr(e.right, scope)})`;
-      case 'compare':
-        return this.compare(e.first, e.ops, scope);
-      case 'cond':
-        return `(truthy(${this.expr(e.test, scope)}) ? ${this.expr(e.body, scope)} : ${e.orelse ? this.expr(e.orelse, scope) : 'undefined'})`;
-    }
-  }
-
-  private constant(value: unknown, float: boolean): string {
-    if (float && Number.isInteger(value)) {
-      const k = this.id('K');
-      this.consts.push(`const ${k} = makeFloat(${String(value)});`);
-      return k;
-    }
-    if (value === null) return 'null';
-    return typeof value === 'string' ? JSON.stringify(value) : String(value);
-  }
-
-  private compare(first: Expr, ops: [CmpOp, Expr][], scope: Scope): string {
-    const one = (op: CmpOp, l: string, r: string): string => {
-      switch (op) {
-        case '==':
-          return `eq(${l}, ${r})`;
-        case '!=':
-          return `!eq(${l}, ${r})`;
-        case 'in':
-          return `contains(${r}, ${l})`;
-        case 'notin':
-          return `!contains(${r}, ${l})`;
-        default:
-          return `${CMP[op]}(${l}, ${r})`;
-      }
-    };
-    if (ops.length === 1) return one(ops[0]![0], this.expr(first, scope), this.expr(ops[0]![1], scope));
-    const operands = [first, ...ops.map((o) => o[1])].map((x) => this.expr(x, scope));
-    return `chain([${operands.join(', ')}], ${JSON.stringify(ops.map((o) => o[0]))})`;
-  }
-
-  private argList(e: { args: Expr[]; kwargs: [string, Expr][]; star?: Expr; starstar?: Expr }, scope: Scope): string {
-    const args = e.args.map((a) => this.expr(a, scope));
-    const kw = e.kwargs.map(([k, v]) => `${JSON.stringify(k)}: ${this.expr(v, scope)}`);
-    if (e.star || e.starstar) {
-      return `spreadArgs([${args.join(', ')}], ${e.star ? this.expr(e.star, scope) : 'undefined'}, ${kw.length ? `{${kw.join(', ')}}` : 'null'}, ${e.starstar ? this.expr(e.starstar, scope) : 'undefined'})`;
-    }
-    if (kw.length) args.push(`{${kw.join(', ')}, __keywords: true}`);
-    return `[${args.join(', ')}]`;
-  }
-
-  private callExpr(e: Expr & { k: 'call' }, scope: Scope): string {
-    const args = this.argList(e, scope);
-    let c: string;
-    if (e.fn.k === 'getattr') {
-      c = `callMethod(${this.expr(e.fn.obj, scope)}, ${JSON.stringify(e.fn.attr)}, ${args}, ${this.undefHint(e.fn.obj)})`;
-    } else {
-      c = `call(${this.expr(e.fn, scope)}, ${args}, ${this.undefHint(e.fn)})`;
-    }
-    return e.line !== this.line ? `(L = ${e.line}, ${c})` : c;
-  }
-
-  private filterCall(f: Expr & { k: 'filter' }, value: string, scope: Scope): string {
-    if (!this.opts.hasFilter(f.name)) this.fail(`No filter named '${f.name}'.`, f.line, 'Check the filter name; Jinja2 filters such as default, join, lower, upper, replace are available.');
-    const args = [value, ...f.args.map((a) => this.expr(a, scope))];
-    if (f.kwargs.length) args.push(`{${f.kwargs.map(([k, v]) => `${JSON.stringify(k)}: ${this.expr(v, scope)}`).join(', ')}, __keywords: true}`);
-    return `F[${JSON.stringify(f.name)}](${args.join(', ')})`;
-  }
 }
 
 /** Names assigned directly in a scope (descending into if/filter/set blocks, not into loops, macros or with). */

@@ -8,7 +8,7 @@
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { scanBlocks } from './blocks.js';
 import { JsCompiler } from './compiler.js';
-import { createPythonFilters, createPythonTests, makeFloat } from './py-hooks.js';
+import { createPythonFilters, createPythonTests, isTuple, makeFloat } from './py-hooks.js';
 import * as ops from './py-ops.js';
 import * as runtime from './runtime.js';
 import { parseTemplate } from './template-parser.js';
@@ -27,8 +27,8 @@ export interface JinjaTemplate {
   readonly root: RootFn;
 }
 
+/** Everything compiled templates call, passed to each template factory as `rt`. */
 const RT = { ...ops, ...runtime, makeFloat };
-
 
 export class JinjaEnvironment {
   private readonly filters: Record<string, Fn> = Object.create(null) as Record<string, Fn>;
@@ -39,9 +39,11 @@ export class JinjaEnvironment {
 
   constructor() {
     const filters = createPythonFilters({ filter: (n) => this.filters[n], test: (n) => this.tests[n] });
-    // dbt's text-mode environment adds these as identity filters.
+    // dbt's text-mode environment adds these as identity filters; dbt's global
+    // project also filters with `x | is_list`.
     const identity = (x: unknown): unknown => x;
-    Object.assign(this.filters, filters, { as_text: identity, as_bool: identity, as_native: identity, as_number: identity });
+    const isList = (x: unknown): boolean => Array.isArray(x) && !isTuple(x);
+    Object.assign(this.filters, filters, { as_text: identity, as_bool: identity, as_native: identity, as_number: identity, is_list: isList });
     const tests = createPythonTests({ hasFilter: (n) => n in this.filters, hasTest: (n) => n in this.tests });
     Object.assign(this.tests, tests);
   }
@@ -75,9 +77,19 @@ export class JinjaEnvironment {
   private compileUncached(source: string, file: string): JinjaTemplate {
     let text = source.indexOf('\r') >= 0 ? source.replace(/\r\n?/g, '\n') : source;
     if (text.endsWith('\n')) text = text.slice(0, -1);
-    const stmts = parseTemplate(text, file);
+    let stmts;
+    try {
+      stmts = parseTemplate(text, file);
+    } catch (e) {
+      throw quoteLine(e, text);
+    }
     const compiler = new JsCompiler({ file, hasFilter: (n) => n in this.filters, hasTest: (n) => n in this.tests });
-    const js = compiler.compileTemplate(stmts);
+    let js: string;
+    try {
+      js = compiler.compileTemplate(stmts);
+    } catch (e) {
+      throw quoteLine(e, text);
+    }
     let root: RootFn;
     try {
       root = new Function('rt', 'F', 'T', js)(RT, this.filters, this.tests) as RootFn;
@@ -130,4 +142,16 @@ export class JinjaEnvironment {
     }
     return fn as JinjaCallable;
   }
+}
+
+/** Add the offending source line to a syntax error (`near: {% foo %}`), as users need to see the input. */
+function quoteLine(e: unknown, source: string): unknown {
+  if (e instanceof TsdbtError && e.code === 'JINJA_SYNTAX' && e.line !== undefined) {
+    const text = source.split('\n')[e.line - 1]?.trim();
+    if (text) {
+      e.detail = { ...e.detail, sourceLine: text };
+      e.message += ` (near: ${text.length > 80 ? `${text.slice(0, 77)}...` : text})`;
+    }
+  }
+  return e;
 }

@@ -8,71 +8,15 @@
  * differs in several places (e.g. `a * b // c`), hence this rewrite.
  */
 import type { CmpOp, Expr, Param } from './ast.js';
-import { lexer as L, NunjucksParser, type NjToken } from './nunjucks-internals.js';
-import { TsdbtError } from '../errors/tsdbt-error.js';
+import { lexer as L, type NjToken } from './nunjucks-internals.js';
+import { TokenParser, describe } from './token-parser.js';
+
+export { describe };
 
 const CMP_OPS = new Set(['==', '!=', '<', '>', '<=', '>=']);
 const EXPR_START = new Set([L.TOKEN_SYMBOL, L.TOKEN_STRING, L.TOKEN_INT, L.TOKEN_FLOAT, L.TOKEN_BOOLEAN, L.TOKEN_NONE, L.TOKEN_LEFT_PAREN, L.TOKEN_LEFT_BRACKET, L.TOKEN_LEFT_CURLY]);
 
-export class ExpressionParser extends NunjucksParser {
-  file = '<string>';
-
-  /** A JINJA_SYNTAX error at a token (nunjucks lines are 0-based). */
-  syntaxError(message: string, tok?: NjToken | null): TsdbtError {
-    const t = tok === undefined ? this.peekToken() : tok;
-    const line = t ? t.lineno + 1 : this.lastLine;
-    return new TsdbtError('JINJA_SYNTAX', message, { file: this.file, line, hint: 'Fix the Jinja syntax at this line.' });
-  }
-
-  /** The line of the last token read, for errors at end of input. */
-  lastLine = 1;
-
-  /** Tokens pushed back beyond nunjucks' single `peeked` slot (two-token lookahead for `not in`). */
-  private buffered: NjToken[] = [];
-
-  override pushToken(tok: NjToken | null): void {
-    if (this.peeked) this.buffered.unshift(this.peeked);
-    this.peeked = tok;
-  }
-
-  override nextToken(withWhitespace?: boolean): NjToken | null {
-    if (!this.peeked && this.buffered.length) return this.buffered.shift()!;
-    const tok = super.nextToken(withWhitespace);
-    if (tok) this.lastLine = tok.lineno + 1;
-    return tok;
-  }
-
-  next(): NjToken {
-    const tok = this.nextToken();
-    if (!tok) throw this.syntaxError('unexpected end of template', null);
-    return tok;
-  }
-
-  expectType(type: string, what: string): NjToken {
-    const tok = this.nextToken();
-    if (!tok || tok.type !== type) throw this.syntaxError(`expected ${what}, got ${describe(tok)}`, tok ?? null);
-    return tok;
-  }
-
-  isOp(value: string): boolean {
-    const t = this.peekToken();
-    return t !== null && t.type === L.TOKEN_OPERATOR && t.value === value;
-  }
-
-  isType(type: string): boolean {
-    const t = this.peekToken();
-    return t !== null && t.type === type;
-  }
-
-  isName(value: string): boolean {
-    const t = this.peekToken();
-    return t !== null && t.type === L.TOKEN_SYMBOL && t.value === value;
-  }
-
-  expectName(): NjToken {
-    return this.expectType(L.TOKEN_SYMBOL, 'a name');
-  }
-
+export class ExpressionParser extends TokenParser {
   // ---- expressions ----
 
   parseExpr(withCond = true): Expr {
@@ -457,12 +401,4 @@ export class ExpressionParser extends NunjucksParser {
     this.next();
     return params;
   }
-}
-
-export function describe(tok: NjToken | null | undefined): string {
-  if (!tok) return 'end of template';
-  if (tok.type === L.TOKEN_BLOCK_END) return "end of statement block '%}'";
-  if (tok.type === L.TOKEN_VARIABLE_END) return "end of print statement '}}'";
-  if (tok.type === L.TOKEN_STRING) return `string '${tok.value}'`;
-  return `'${tok.value}'`;
 }

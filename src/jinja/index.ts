@@ -1,6 +1,11 @@
 /**
- * tsdbt's Jinja engine: dbt's Jinja (Jinja2 3.1 semantics) on nunjucks'
- * tokenizer with our own grammar, compiler and Python-semantics runtime.
+ * tsdbt's Jinja engine: dbt's Jinja with Jinja2 3.1 semantics, built on
+ * nunjucks' parser machinery with our own tokenizer, grammar, compiler to
+ * JavaScript and runtime; Python value behaviour comes from ./python/.
+ *
+ * Pipeline: lexer.ts → template-parser.ts (ast.ts) → compiler.ts → a cached
+ * JS function per (file, source); runtime.ts resolves names through the
+ * RenderContext (vars → resolve() → builtins → the file's own macros).
  *
  *   const env = new JinjaEnvironment();
  *   env.renderString('select {{ ref("a") }}', 'models/x.sql', { vars: { ref } });

@@ -1,10 +1,13 @@
 /**
  * Typed handles on the nunjucks 3.2.4 internals we build on.
  *
- * We reuse nunjucks' tokenizer and the token-stream helpers of its Parser
- * (peek/skip/expect, whitespace control); the grammar on top of them and the
- * code generator are ours (template-parser.ts, compiler.ts) so templates get
- * Jinja2 semantics. nunjucks is pinned, so these shapes are stable.
+ * We build on nunjucks' Parser token-stream machinery (peek/skip/push-back,
+ * whitespace-control bookkeeping) and its token vocabulary. The tokenizer
+ * feeding it (lexer.ts), the grammar (expression-parser.ts,
+ * template-parser.ts) and the code generator (compiler.ts) are ours, so
+ * templates get Jinja2 3.1 semantics and dbt's tags; nunjucks' own
+ * tokenizer is not used (it is slower and drops `\d` escapes). nunjucks is
+ * pinned at 3.2.4, so these shapes are stable.
  */
 import { createRequire } from 'node:module';
 

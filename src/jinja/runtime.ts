@@ -6,7 +6,7 @@
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { BUILTINS, MacroReturn, Namespace } from './builtins.js';
 import { isKwargs } from './kwargs.js';
-import { lookupPythonMethod, makeTuple } from './py-hooks.js';
+import { lookupPythonMethod, makeTuple, pySlice } from './py-hooks.js';
 import { eq, isPlainObject, renderError, typeName } from './py-ops.js';
 import type { RenderContext } from './types.js';
 
@@ -20,22 +20,29 @@ export class Ctx {
   readonly vars: Record<string, unknown>;
   readonly resolver: ((name: string) => unknown) | undefined;
   readonly fileMacros = new Map<string, unknown>();
+  /** dbt's parse-time Undefined: attribute, item and call on Undefined give Undefined instead of raising. */
+  readonly lenient: boolean;
 
   constructor(readonly render: RenderContext) {
     this.vars = render.vars;
+    this.lenient = render.lenientUndefined === true;
     this.resolver = render.resolve ? render.resolve.bind(render) : undefined;
   }
 
-  /** vars → builtins → resolve() → this file's own macros. */
+  /**
+   * vars → resolve() → builtins → this file's own macros. resolve() comes
+   * before the builtins because in dbt macros live in the context, which
+   * Jinja2 consults before its globals.
+   */
   lookup(name: string): unknown {
     const v = this.vars[name];
     if (v !== undefined && v !== OP[name]) return v;
-    const b = BUILTINS[name];
-    if (b !== undefined) return b;
     if (this.resolver !== undefined) {
       const r = this.resolver(name);
       if (r !== undefined) return r;
     }
+    const b = BUILTINS[name];
+    if (b !== undefined) return b;
     return this.fileMacros.get(name);
   }
 }
@@ -44,7 +51,7 @@ export class Ctx {
 let lastMiss = '';
 
 function undefinedError(hint: string | null): TsdbtError {
-  return renderError(hint ?? lastMiss ?? 'a value is undefined', 'Check the spelling, or guard it with `is defined`.');
+  return renderError(hint ?? (lastMiss || 'a value is undefined'), 'Check the spelling, or guard it with `is defined`.');
 }
 
 function miss(obj: unknown, name: unknown): undefined {
@@ -53,14 +60,19 @@ function miss(obj: unknown, name: unknown): undefined {
 }
 
 /** `obj.name` (Jinja2 getattr: attribute, then item). `hint` is the undefined message when obj is a bare name. */
-export function attr(obj: unknown, name: string, hint: string | null): unknown {
-  if (obj === undefined) throw undefinedError(hint);
+export function attr(obj: unknown, name: string, hint: string | null, ctx: Ctx): unknown {
+  if (obj === undefined) {
+    if (ctx.lenient) return undefined;
+    throw undefinedError(hint);
+  }
   if (obj === null) return miss(obj, name);
   if (typeof obj === 'object') {
     if (isPlainObject(obj)) {
       const v = obj[name];
       if (v !== undefined && v !== OP[name]) return v;
-    } else if (!Array.isArray(obj) && !(obj instanceof Map)) {
+    } else if (!Array.isArray(obj) && !(obj instanceof Map) && !(obj instanceof String)) {
+      // Foreign objects (relations, context objects) keep their JS members;
+      // String objects (Markup) act as Python str below.
       const v = (obj as Record<string, unknown>)[name];
       if (v !== undefined && v !== OP[name]) return typeof v === 'function' ? v.bind(obj) : v;
     }
@@ -75,8 +87,11 @@ export function attr(obj: unknown, name: string, hint: string | null): unknown {
 }
 
 /** `obj[key]` (Jinja2 getitem: item, then attribute). */
-export function item(obj: unknown, key: unknown, hint: string | null): unknown {
-  if (obj === undefined) throw undefinedError(hint);
+export function item(obj: unknown, key: unknown, hint: string | null, ctx: Ctx): unknown {
+  if (obj === undefined) {
+    if (ctx.lenient) return undefined;
+    throw undefinedError(hint);
+  }
   if (Array.isArray(obj) || typeof obj === 'string') {
     if (typeof key === 'number' && Number.isInteger(key)) {
       const i = key < 0 ? obj.length + key : key;
@@ -84,63 +99,52 @@ export function item(obj: unknown, key: unknown, hint: string | null): unknown {
       lastMiss = `${typeName(obj)} index out of range`;
       return undefined;
     }
-    if (typeof key === 'string') return attr(obj, key, hint);
+    if (typeof key === 'string') return attr(obj, key, hint, ctx);
     return miss(obj, key);
   }
   if (obj instanceof Map) {
     if (obj.has(key)) return obj.get(key);
-    return typeof key === 'string' ? attr(obj, key, hint) : miss(obj, key);
+    return typeof key === 'string' ? attr(obj, key, hint, ctx) : miss(obj, key);
   }
   if (obj !== null && typeof obj === 'object') {
     const k = String(key);
     const v = (obj as Record<string, unknown>)[k];
     if (v !== undefined && v !== OP[k] && (isPlainObject(obj) || Object.prototype.hasOwnProperty.call(obj, k))) return v;
   }
-  return typeof key === 'string' ? attr(obj, key, hint) : miss(obj, key);
+  return typeof key === 'string' ? attr(obj, key, hint, ctx) : miss(obj, key);
 }
 
-/** `seq[start:stop:step]` with Python's clamping and negative indices. */
-export function slice(obj: unknown, start: unknown, stop: unknown, step: unknown): unknown {
-  if (obj === undefined) throw undefinedError(null);
-  if (!(typeof obj === 'string' || Array.isArray(obj))) throw renderError(`'${typeName(obj)}' object is not subscriptable`);
-  const n = obj.length;
-  const st = step === null || step === undefined ? 1 : (step as number);
-  if (st === 0) throw renderError('slice step cannot be zero');
-  const norm = (v: unknown, dflt: number, lo: number, hi: number): number => {
-    if (v === null || v === undefined) return dflt;
-    let i = v as number;
-    if (i < 0) i += n;
-    return Math.min(Math.max(i, lo), hi);
-  };
-  const out: unknown[] = [];
-  if (st > 0) {
-    const a = norm(start, 0, 0, n);
-    const b = norm(stop, n, 0, n);
-    for (let i = a; i < b; i += st) out.push(obj[i]);
-  } else {
-    const a = norm(start, n - 1, -1, n - 1);
-    const b = norm(stop, -1, -1, n - 1);
-    for (let i = a; i > b; i += st) out.push(obj[i]);
+/** `seq[start:stop:step]`: Python's slicing (the Python layer's), raising on an Undefined sequence. */
+export function slice(obj: unknown, start: unknown, stop: unknown, step: unknown, ctx: Ctx): unknown {
+  if (obj === undefined) {
+    if (ctx.lenient) return undefined;
+    throw undefinedError(null);
   }
-  return typeof obj === 'string' ? out.join('') : out;
+  return pySlice(obj, start, stop, step);
 }
 
 /** Call a template callable; `hint` names it for the undefined error. */
-export function call(fn: unknown, args: unknown[], hint: string | null): unknown {
+export function call(fn: unknown, args: unknown[], hint: string | null, ctx: Ctx): unknown {
   if (typeof fn === 'function') return fn(...args);
-  if (fn === undefined) throw undefinedError(hint);
+  if (fn === undefined) {
+    if (ctx.lenient) return undefined;
+    throw undefinedError(hint);
+  }
   throw renderError(`'${typeName(fn)}' object is not callable`);
 }
 
 /** `obj.name(args)` without allocating a bound function for JS methods. */
-export function callMethod(obj: unknown, name: string, args: unknown[], hint: string | null): unknown {
-  if (obj !== null && typeof obj === 'object' && !Array.isArray(obj) && !(obj instanceof Map)) {
+export function callMethod(obj: unknown, name: string, args: unknown[], hint: string | null, ctx: Ctx): unknown {
+  if (obj !== null && typeof obj === 'object' && !Array.isArray(obj) && !(obj instanceof Map) && !(obj instanceof String)) {
     const f = (obj as Record<string, unknown>)[name];
     if (typeof f === 'function' && f !== OP[name]) return f.apply(obj, args);
   }
-  const fn = attr(obj, name, hint);
+  const fn = attr(obj, name, hint, ctx);
   if (typeof fn === 'function') return fn(...args);
-  if (fn === undefined) throw undefinedError(null);
+  if (fn === undefined) {
+    if (ctx.lenient) return undefined;
+    throw undefinedError(null);
+  }
   throw renderError(`'${typeName(fn)}' object is not callable`);
 }
 
@@ -193,7 +197,7 @@ export class LoopContext {
   private lastChanged: unknown[] | typeof MISSING = MISSING;
   constructor(
     private readonly items: unknown[],
-    private readonly depth0: number,
+    private readonly depth0_: number,
   ) {}
   get length(): number {
     return this.items.length;
@@ -214,7 +218,10 @@ export class LoopContext {
     return this.index0 === this.items.length - 1;
   }
   get depth(): number {
-    return this.depth0 + 1;
+    return this.depth0_ + 1;
+  }
+  get depth0(): number {
+    return this.depth0_;
   }
   get previtem(): unknown {
     return this.index0 > 0 ? this.items[this.index0 - 1] : undefined;
@@ -291,6 +298,10 @@ export function makeMacro(
     }
   } as MacroFunction;
   fn.jinjaMacroName = name;
+  // How Jinja2 shows a macro object: `{{ m }}` renders <Macro 'm'>.
+  const shown = (): string => `<Macro '${name}'>`;
+  Object.defineProperty(fn, '__str__', { value: shown });
+  Object.defineProperty(fn, '__repr__', { value: shown });
   return fn;
 }
 
@@ -304,13 +315,18 @@ export function located(e: unknown, file: string, line: number): unknown {
     } else if (e.line === undefined && e.file === file) e.line = line;
     return e;
   }
+  if (e instanceof RangeError && e.message.includes('Maximum call stack size exceeded')) {
+    return new TsdbtError('JINJA_RENDER', 'maximum recursion depth exceeded while rendering', {
+      file,
+      line,
+      cause: e,
+      hint: 'A macro (or recursive loop) keeps calling itself: check its stopping condition.',
+    });
+  }
   const message = e instanceof Error ? e.message : String(e);
   return new TsdbtError('JINJA_RENDER', message, { file, line, cause: e });
 }
 
-export function callFilter(f: (...a: unknown[]) => unknown, value: unknown, args: unknown[]): unknown {
-  return f(value, ...args);
-}
 
 export function unknownTest(name: string): never {
   throw renderError(`No test named '${name}'.`, 'Use a Jinja2 test such as defined, none, string, number, mapping, sequence, in, eq.');

@@ -1,8 +1,7 @@
 /**
  * Statement-level Jinja2 grammar plus dbt's block tags, producing `ast.ts`
- * nodes. Whitespace control (`{%-`, `-%}`, `{{-`, `{#-`) follows Jinja2,
- * which nunjucks' tokenizer already mirrors; trim_blocks/lstrip_blocks stay
- * off, as in dbt's environment.
+ * nodes. Whitespace control (`{%-`, `-%}`, `{{-`, `{#-`) follows Jinja2;
+ * trim_blocks/lstrip_blocks stay off, as in dbt's environment.
  */
 import type { Expr, Param, Stmt, Target } from './ast.js';
 import { ExpressionParser, describe } from './expression-parser.js';
@@ -22,8 +21,7 @@ export class TemplateParser extends ExpressionParser {
   private loopDepth = 0;
 
   parseTemplate(): Stmt[] {
-    const body = this.parseBody([]);
-    return body;
+    return this.parseBody([]);
   }
 
   /**
@@ -86,12 +84,9 @@ export class TemplateParser extends ExpressionParser {
     return { body, end };
   }
 
-  private endTag(name: string): void {
-    // Jinja2 allows `{% endmacro name %}`-style trailing names on some end tags; we accept a bare end.
-    this.closeTag(name);
-  }
-
   private closeTag(name: string): void {
+    // Jinja2 accepts a Python-style colon before `%}` (`{% if execute: %}`); dbt's own macros use it.
+    this.skip(L.TOKEN_COLON);
     const tok = this.nextToken();
     if (!tok || tok.type !== L.TOKEN_BLOCK_END) throw this.syntaxError(`expected '%}' to end the '${name}' tag, got ${describe(tok)}`, tok ?? null);
     if (tok.value.charAt(0) === '-') this.dropLeadingWhitespace = true;
@@ -158,9 +153,9 @@ export class TemplateParser extends ExpressionParser {
     } else if (end === 'else') {
       this.closeTag('else');
       orelse = this.block('if', line, ['endif']).body;
-      this.endTag('endif');
+      this.closeTag('endif');
     } else {
-      this.endTag('endif');
+      this.closeTag('endif');
     }
     return { k: 'if', line, test, body, orelse };
   }
@@ -170,7 +165,7 @@ export class TemplateParser extends ExpressionParser {
     if (!allowTuple || !this.isType(L.TOKEN_COMMA)) return first;
     const items: Target[] = [first];
     while (this.skip(L.TOKEN_COMMA)) {
-      if (!this.isType(L.TOKEN_SYMBOL) || this.isName('in')) break;
+      if (this.isName('in') || !(this.isType(L.TOKEN_SYMBOL) || this.isType(L.TOKEN_LEFT_PAREN))) break;
       items.push(this.parseSimpleTarget(false));
     }
     return { k: 'tuple', line: first.line, items };
@@ -209,7 +204,7 @@ export class TemplateParser extends ExpressionParser {
       this.closeTag('else');
       orelse = this.block('for', line, ['endfor']).body;
     }
-    this.endTag('endfor');
+    this.closeTag('endfor');
     return { k: 'for', line, target, iter, filter, body, orelse, recursive };
   }
 
@@ -225,7 +220,7 @@ export class TemplateParser extends ExpressionParser {
     while (this.skip(L.TOKEN_PIPE)) filters.push(this.parseFilter(null));
     this.closeTag('set');
     const { body } = this.block('set', line, ['endset']);
-    this.endTag('endset');
+    this.closeTag('endset');
     return { k: 'setblock', line, target, body, filters };
   }
 
@@ -235,7 +230,7 @@ export class TemplateParser extends ExpressionParser {
     this.loopDepth = 0;
     const { body } = this.block(tag, line, [end]);
     this.loopDepth = saved;
-    this.endTag(end);
+    this.closeTag(end);
     return body;
   }
 
@@ -280,7 +275,7 @@ export class TemplateParser extends ExpressionParser {
     const name = this.expectName().value;
     this.closeTag(kind);
     const { body } = this.block(kind, line, [`end${kind}`]);
-    this.endTag(`end${kind}`);
+    this.closeTag(`end${kind}`);
     return { k: 'dbtblock', line, kind, name, body };
   }
 
@@ -298,7 +293,7 @@ export class TemplateParser extends ExpressionParser {
     while (this.skip(L.TOKEN_PIPE)) filters.push(this.parseFilter(null));
     this.closeTag('filter');
     const { body } = this.block('filter', line, ['endfilter']);
-    this.endTag('endfilter');
+    this.closeTag('endfilter');
     return { k: 'filterblock', line, filters, body };
   }
 
@@ -314,7 +309,7 @@ export class TemplateParser extends ExpressionParser {
     }
     this.closeTag('with');
     const { body } = this.block('with', line, ['endwith']);
-    this.endTag('endwith');
+    this.closeTag('endwith');
     return { k: 'with', line, targets, values, body };
   }
 
@@ -347,7 +342,7 @@ function stripsBefore(tok: NjToken, tags: { BLOCK_START: string; VARIABLE_START:
   );
 }
 
-/** Parse a template; nunjucks tokenizer errors become JINJA_SYNTAX with the line. */
+/** Parse a template; any parser failure becomes JINJA_SYNTAX with the file and line. */
 export function parseTemplate(source: string, file: string): Stmt[] {
   const parser = new TemplateParser(new JinjaTokenizer(source, file));
   parser.file = file;

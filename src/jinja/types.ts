@@ -5,6 +5,12 @@ export interface RenderContext {
   vars: Record<string, unknown>;
   /** Called for a name not found in template locals or vars; resolves macros and package namespaces lazily. Return undefined when unknown. */
   resolve?(name: string): unknown;
+  /**
+   * dbt's parse-time Undefined (`capture_macros=True`): `x.attr`, `x[k]` and
+   * `x()` on an undefined `x` give Undefined instead of raising, so a model can
+   * be parsed before everything it uses exists. Default false: raise.
+   */
+  lenientUndefined?: boolean;
 }
 
 export interface TopLevelBlock {

@@ -81,6 +81,8 @@ export function parseProject(input: ParseInput): ParseResult {
   const nodes: Record<string, CompiledNode> = {};
   const disabled: Record<string, unknown[]> = {};
   const fileOfNode = new Map<string, NodeFile>();
+  /** Nodes whose file failed to render: refs to them would only echo that error. */
+  const failedNames = new Set<string>();
   for (const p of userPackages) {
     const pkgProps = packageProps.get(p.config.name)!;
     for (const nf of readNodeFiles(p.config, input.env, errors)) {
@@ -96,6 +98,7 @@ export function parseProject(input: ParseInput): ParseResult {
         } catch (e) {
           if (e instanceof TsdbtError) {
             errors.push(e.withLocation({ file: node.original_file_path }));
+            failedNames.add(node.name);
             continue;
           }
           throw e;
@@ -170,7 +173,7 @@ export function parseProject(input: ParseInput): ParseResult {
   }
 
   const refIndex = new RefIndex(Object.values(nodes), Object.values(sources), root.name);
-  for (const node of Object.values(nodes)) resolveDeps(node, refIndex, errors);
+  for (const node of Object.values(nodes)) resolveDeps(node, refIndex, errors, failedNames);
   const exposures: Record<string, Exposure> = buildExposures(props.exposures, root.name, refIndex, errors);
   const unitTests = buildUnitTests(props.unitTests, root.name, refIndex, nodes, errors);
   for (const u of Object.values(unitTests)) nodes[u.unique_id] = u;
@@ -287,12 +290,12 @@ function assignNames(node: CompiledNode, contexts: ContextFactory, registry: Mac
   }
 }
 
-function resolveDeps(node: CompiledNode, index: RefIndex, errors: TsdbtError[]): void {
+function resolveDeps(node: CompiledNode, index: RefIndex, errors: TsdbtError[], failedNames: ReadonlySet<string>): void {
   const deps = new Set<string>();
   for (const call of node.refs) {
     const target = index.resolveRef(call, node.package_name);
     if (!target) {
-      errors.push(index.refError(call, { name: node.name, file: node.original_file_path }));
+      if (!failedNames.has(call.name)) errors.push(index.refError(call, { name: node.name, file: node.original_file_path }));
       continue;
     }
     deps.add(target.unique_id);

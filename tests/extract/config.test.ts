@@ -100,6 +100,15 @@ describe('loadExtractConfig', () => {
     ]);
   });
 
+  it('requires a primary key for an incremental stream', () => {
+    const dir = makeProject({
+      'extract.yml': 'source: {base_url: "http://x"}\nstreams:\n  - name: a\n    path: /a\n    incremental: {cursor_field: ts, param: since}\n',
+    });
+    expect(errorsOf(() => loadExtractConfig(dir))).toEqual([
+      'EXTRACT_CONFIG extract.yml:5: streams[0].incremental needs a primary_key: new rows are merged into the landed file on it\n  Add `primary_key:` to the stream.',
+    ]);
+  });
+
   it('rejects dependency cycles and YAML syntax errors', () => {
     const cyc = makeProject({
       'extract.yml': 'source: {base_url: "http://x"}\nstreams:\n  - {name: a, path: /a, parent: {stream: b}}\n  - {name: b, path: /b, parent: {stream: a}}\n',

@@ -109,7 +109,7 @@ describe('date windows', () => {
     expect(err.message).toBe("stream 'prs': 2026-01-01..2026-01-01 holds 3 records but splitting by status (open, closed) found 2");
   });
 
-  it('bisects one wide window down to what fits a page, skipping halves known to be empty', async () => {
+  it('cuts one wide window down to what fits a page, skipping windows known to be empty', async () => {
     // 6 records on the last 3 days of a 16-day range; pages of 4.
     const recs: Rec[] = [1, 2, 3, 4, 5, 6].map((id) => ({ id, day: `2026-01-${String(13 + (id % 3)).padStart(2, '0')}`, status: 'open' }));
     server = await analytics(recs);
@@ -155,7 +155,7 @@ describe('date windows', () => {
 });
 
 describe('split_first', () => {
-  it('splits by the values before halving, so each value is halved on its own', async () => {
+  it('splits by the values before cutting windows, so each value is cut on its own', async () => {
     // 3 merged on each of days 1..4, 1 open on day 4; pages of 4.
     const recs: Rec[] = [];
     let id = 0;
@@ -173,15 +173,39 @@ describe('split_first', () => {
     expect(server.requests.slice(1).sort()).toEqual(
       [
         '/prs?start_date=2026-01-01&end_date=2026-01-04&status=open&page=1&page_size=4', // 1: fits
-        '/prs?start_date=2026-01-01&end_date=2026-01-04&status=merged&page=1&page_size=4', // 12: halve
-        '/prs?start_date=2026-01-03&end_date=2026-01-04&status=merged&page=1&page_size=4', // 6: halve
-        '/prs?start_date=2026-01-04&end_date=2026-01-04&status=merged&page=1&page_size=4', // 3
-        '/prs?start_date=2026-01-03&end_date=2026-01-03&status=merged&page=1&page_size=4', // 3 (known, still asked for its rows)
-        // 01..02 is known to hold 6 (> a page), so it is halved without being asked.
-        '/prs?start_date=2026-01-02&end_date=2026-01-02&status=merged&page=1&page_size=4',
-        '/prs?start_date=2026-01-01&end_date=2026-01-01&status=merged&page=1&page_size=4',
+        '/prs?start_date=2026-01-01&end_date=2026-01-04&status=merged&page=1&page_size=4', // 12: cut in 4 days (3 a page each)
+        '/prs?start_date=2026-01-04&end_date=2026-01-04&status=merged&page=1&page_size=4', // 3, asked from the latest back
+        '/prs?start_date=2026-01-03&end_date=2026-01-03&status=merged&page=1&page_size=4', // 3
+        '/prs?start_date=2026-01-02&end_date=2026-01-02&status=merged&page=1&page_size=4', // 3
+        '/prs?start_date=2026-01-01&end_date=2026-01-01&status=merged&page=1&page_size=4', // 3 known, asked for its rows
       ].sort(),
     );
     expect(r.streams[0]).toMatchObject({ rows: 13, api_total: 13 });
+  });
+});
+
+describe('cutting windows by the total', () => {
+  it('cuts into as many windows as the total needs and skips the earlier ones once all rows are found', async () => {
+    // 9 records in the last 2 of 12 days; pages of 4 → 9 / (4 × 0.75) = 3 windows of 4 days.
+    const recs: Rec[] = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((id) => ({ id, day: id <= 4 ? '2026-01-11' : '2026-01-12', status: 'open' }));
+    server = await analytics(recs);
+    const dir = makeProject({
+      'extract.yml': stream(
+        '{ type: date_window, start_param: start_date, end_param: end_date, start: "2026-01-01", end: "2026-01-12", step: range, bisect: true, page_size: 4, total_path: pagination.total }',
+      ),
+    });
+    const done: string[] = [];
+    const r = await runExtract({ projectDir: dir, url: server.url, onProgress: (e) => e.phase === 'done' && done.push(`pages=${e.pages} rows=${e.rows} requests=${e.requests}`) });
+    // Rows of overflowing pages that were cut further are not counted as extracted.
+    expect(done).toEqual(['pages=6 rows=9 requests=6']);
+    expect(server.requests).toEqual([
+      '/prs?start_date=2026-01-01&end_date=2026-01-12&page=1&page_size=4', // 9: overflow → 3 windows
+      '/prs?start_date=2026-01-09&end_date=2026-01-12&page=1&page_size=4', // 9: all of them, so 01..08 is skipped; → 09 | 10 | 11..12
+      '/prs?start_date=2026-01-11&end_date=2026-01-12&page=1&page_size=4', // 9 again: 09 and 10 skipped; → 11 | 12
+      '/prs?start_date=2026-01-12&end_date=2026-01-12&page=1&page_size=4', // 5: one day, no split values → paged
+      '/prs?start_date=2026-01-12&end_date=2026-01-12&page=2&page_size=4',
+      '/prs?start_date=2026-01-11&end_date=2026-01-11&page=1&page_size=4', // 4 known: asked for its rows
+    ]);
+    expect(r.streams[0]).toMatchObject({ rows: 9, api_total: 9 });
   });
 });

@@ -94,6 +94,29 @@ describe('parent → child fan-out and joins', () => {
     expect(await query(`select count(*) from read_parquet('${dir}/data/raw/reviews.parquet')`)).toEqual([[2]]);
   });
 
+  it('ignore_status reads a 404 child as an empty page', async () => {
+    server = await startServer((url, _req, res) => {
+      if (url.pathname === '/parents') return json(res, 200, [{ id: 1 }, { id: 2 }]);
+      if (url.pathname === '/c/2') return json(res, 404, { message: 'Not Found' });
+      json(res, 200, { data: [{ k: 1 }], total: 1 });
+    });
+    const dir = makeProject({
+      'extract.yml': `${FAST_SOURCE}streams:
+  - { name: parents, path: /parents }
+  - name: children
+    path: "/c/{parent.id}"
+    parent: { stream: parents, fields: { pid: id } }
+    records: data
+    pagination: { type: page_number, total_path: total, page_size: 10 }
+    ignore_status: [404]
+    totals: { on_mismatch: error }
+`,
+    });
+    const r = await runExtract({ projectDir: dir, url: server.url });
+    expect(r.streams[1]).toMatchObject({ stream: 'children', rows: 1, api_total: 1, requests: 2 });
+    expect(await query(`select k, pid from read_parquet('${dir}/data/raw/children.parquet')`)).toEqual([[1, 1]]);
+  });
+
   it('skips the children of a failed parent and says why', async () => {
     server = await startServer((url, _req, res) => (url.pathname === '/a' ? json(res, 404, { message: 'nope' }) : json(res, 200, [])));
     const dir = makeProject({

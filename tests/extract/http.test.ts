@@ -28,12 +28,12 @@ describe('HTTP behaviour', () => {
     });
     const events: string[] = [];
     const t0 = Date.now();
-    const r = await runExtract({ projectDir: project(), url: server.url, onProgress: (e) => events.push(e.phase) });
+    const r = await runExtract({ projectDir: project(), url: server.url, onProgress: (e) => events.push(e.message ? `${e.phase}: ${e.message}` : e.phase) });
     const elapsed = Date.now() - t0;
     expect(elapsed).toBeGreaterThanOrEqual(1000);
     expect(server.requests).toEqual(['/things', '/things']);
     expect(r.streams[0]).toMatchObject({ status: 'success', rows: 2, requests: 2, retries: 1 });
-    expect(events).toEqual(['start', 'retry', 'page', 'landed', 'done']);
+    expect(events).toEqual(['start', `retry: 429 from ${server.url}/things; waiting 1 s (Retry-After)`, 'page', 'landed', 'done']);
   });
 
   it('retries 5xx with backoff and then succeeds', async () => {

@@ -111,6 +111,20 @@ describe('landing', () => {
     expect(results.streams[0].error.code).toBe('EXTRACT_LANDING');
   });
 
+  it('lands an empty stream as an empty table with its declared columns; without columns it is an error', async () => {
+    server = await startServer((_u, _r, res) => json(res, 200, []));
+    const dir = makeProject({ 'extract.yml': YML });
+    const r = await runExtract({ projectDir: dir, url: server.url });
+    expect(r.streams[0]).toMatchObject({ rows: 0, file: 'data/raw/reviews.parquet' });
+    const c = await duck();
+    const d = await c.execute(`describe select * from read_parquet('${dir}/data/raw/reviews.parquet')`);
+    expect(d.rows.map((x) => x[0])).toEqual(['id', 'pr_id', 'submitted_at', 'labels', 'is_bot', 'comments', 'missing_everywhere']);
+    const bare = makeProject({ 'extract.yml': `${FAST_SOURCE}streams:\n  - { name: c, path: /c }\n` });
+    const err = await runExtract({ projectDir: bare, url: server.url }).catch((e) => e);
+    expect(err.code).toBe('EXTRACT_LANDING');
+    expect(err.message).toBe("stream 'c': no rows and no `columns:`, so the Parquet file's columns are unknown");
+  });
+
   it('keeps the API names with column_naming: as_is and infers types without columns', async () => {
     server = await startServer((_u, _r, res) => json(res, 200, [{ commitHash: 'a', linesAdded: 3 }]));
     const dir = makeProject({ 'extract.yml': `${FAST_SOURCE}streams:\n  - { name: c, path: /c, column_naming: as_is }\n` });

@@ -56,6 +56,38 @@ describe('bundled cursor-sim streams against the simulator', () => {
       expect(await q(`select strftime(commit_ts, '%Y-%m-%dT%H:%M:%S.%f') from raw.commits where commit_hash = '${c0.commitHash}'`)).toEqual([
         [`${whole}.${frac.padEnd(6, '0').slice(0, 6)}`],
       ]);
+      const types = async (t: string) => (await q(`describe raw.${t}`)).map((x) => `${x[0]} ${x[1]}`);
+      expect(await types('reviews')).toEqual([
+        'id BIGINT',
+        'pr_id BIGINT',
+        'reviewer VARCHAR',
+        'state VARCHAR',
+        'submitted_at TIMESTAMP WITH TIME ZONE',
+        'body VARCHAR',
+        'comments STRUCT(id BIGINT, pr_number BIGINT, repo_name VARCHAR, author_id VARCHAR, body VARCHAR, state VARCHAR, created_at TIMESTAMP WITH TIME ZONE)[]',
+        'repo_name VARCHAR',
+        'pr_number BIGINT',
+      ]);
+      expect((await types('commits')).slice(0, 7)).toEqual([
+        'commit_hash VARCHAR',
+        'user_id VARCHAR',
+        'user_email VARCHAR',
+        'user_name VARCHAR',
+        'repo_name VARCHAR',
+        'branch_name VARCHAR',
+        'is_primary_branch BOOLEAN',
+      ]);
+      expect((await types('commits')).slice(-2)).toEqual(['commit_ts TIMESTAMP WITH TIME ZONE', 'created_at TIMESTAMP WITH TIME ZONE']);
+      expect((await types('pull_requests')).filter((t) => /\[\]|DOUBLE/.test(t))).toEqual([
+        'reviewers VARCHAR[]',
+        'labels VARCHAR[]',
+        'ai_ratio DOUBLE',
+        'commit_ids VARCHAR[]',
+      ]);
+      // Comments exist only on reviews that are not approvals.
+      expect((await q("select count(*) from raw.reviews where state = 'approved' and comments is not null"))[0]![0]).toBe(0);
+      const withComments = sim.data.reviews.filter((v) => v.comments !== undefined).length;
+      expect((await q('select count(*) from raw.reviews where comments is not null'))[0]![0]).toBe(withComments);
       const open = sim.data.pullRequests.filter((p) => p.merged_at === undefined).length;
       expect((await q('select count(*) from raw.pull_requests where merged_at is null'))[0]![0]).toBe(open);
       expect(r.totals.requests).toBe(sim.requestCount);

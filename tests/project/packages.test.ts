@@ -52,4 +52,11 @@ describe('packages', () => {
     expect(renderInProject("{{ my_utils.shout('a') }}|{{ var('greeting', 'none') }}", { ...files, ...pkgFiles })).toBe('a (quietly)|none');
     expect(renderInProject("{{ my_utils.shout('a') }}", pkgFiles)).toBe('A!');
   });
+
+  it("searches the root project before dbt's own macros when dispatching in the dbt namespace", () => {
+    const out = renderInProject("{{ dbt.type_string() }}|{{ type_string() }}", {
+      'macros/types.sql': '{% macro duckdb__type_string() %}varchar_from_project{% endmacro %}',
+    });
+    expect(out).toBe('varchar_from_project|varchar_from_project');
+  });
 });

@@ -53,6 +53,20 @@ describe('parse', () => {
     }
   });
 
+  it('does not echo a broken model as unknown refs in the models that use it', () => {
+    const dir = makeProject({
+      'models/broken.sql': "select {{ undefined_macro_xyz() }}",
+      'models/user.sql': "select * from {{ ref('broken') }}",
+    });
+    try {
+      parse(dir);
+      expect.unreachable();
+    } catch (e) {
+      const err = e as { code: string; file: string; line: number };
+      expect([err.code, err.file, err.line]).toEqual(['JINJA_RENDER', 'models/broken.sql', 1]);
+    }
+  });
+
   it('warns on a misspelled config key with the nearest valid key', () => {
     const dir = makeProject({ 'models/a.sql': "{{ config(materialised='table') }}\nselect 1" });
     const { warnings } = parse(dir);
@@ -79,5 +93,19 @@ describe('parse', () => {
     expect(() => loadProject({ projectDir: dir2, env: {}, target: 'prod' })).toThrowError(
       expect.objectContaining({ code: 'TARGET_NOT_FOUND', message: "Target 'prod' not found in profile 'test_profile'", hint: 'Valid targets: dev.' }),
     );
+  });
+});
+
+describe('snowflake target', () => {
+  it('renders relations unquoted and takes every secret from env_var', () => {
+    const dir = makeProject({
+      'profiles.yml': "test_profile:\n  target: prod\n  outputs:\n    prod:\n      type: snowflake\n      account: \"{{ env_var('SF_ACCOUNT') }}\"\n      user: u\n      password: \"{{ env_var('DBT_ENV_SECRET_SF_PASSWORD') }}\"\n      database: analytics\n      warehouse: wh\n      schema: dbt\n      threads: 4\n",
+      'models/a.sql': 'select 1 as id',
+    });
+    const loaded = loadProject({ projectDir: dir, env: { SF_ACCOUNT: 'acme', DBT_ENV_SECRET_SF_PASSWORD: 's3cret-pw' } });
+    expect(loaded.target).not.toHaveProperty('password');
+    expect(loaded.secrets.redact('login failed for s3cret-pw')).toBe('login failed for *****');
+    const { manifest } = parseLoaded(loaded);
+    expect(manifest.nodes['model.test_project.a']!.relation_name).toBe('analytics.dbt.a');
   });
 });

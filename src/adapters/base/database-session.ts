@@ -1,4 +1,3 @@
-import { TsdbtError } from '../../errors/tsdbt-error.js';
 import type { AdapterInfo } from './adapter-info.js';
 import { Column } from './column.js';
 import type { QueryResult } from './connection.js';
@@ -154,8 +153,4 @@ export function responseOf(raw: QueryResult): AdapterResponse {
   const response: AdapterResponse = { _message: rows >= 0 ? `OK ${rows}` : 'OK', code: 'OK', rows_affected: rows };
   if (raw.queryId) response.query_id = raw.queryId;
   return response;
-}
-
-export function relationNotFound(what: string): TsdbtError {
-  return new TsdbtError('DATABASE_ERROR', what);
 }

@@ -34,7 +34,8 @@ const quoteLiteral = (s: string) => `'${s.split("'").join("''")}'`;
 export async function openDuckDB(args: DuckDBOpenArgs): Promise<DuckDBConnection> {
   const { credentials } = args;
   const path = duckdbPath(credentials, args.projectDir);
-  const settings: Record<string, string> = {};
+  // Never fetch extensions from the network behind the user's back; `extensions` only LOADs installed ones.
+  const settings: Record<string, string> = { autoinstall_known_extensions: 'false' };
   for (const [k, v] of Object.entries((credentials.settings ?? {}) as Record<string, unknown>)) settings[k] = String(v);
   let instance: DuckDBInstance;
   try {

@@ -3,12 +3,27 @@ import { openTargetConnection } from '../../api/open-connection.js';
 import { runExtract, type ExtractProgress, type ExtractResults } from '../../extract/index.js';
 import { globalOptions, type Command, type CommandContext } from '../command-context.js';
 import { renderTable } from '../table.js';
+import { reportError } from '../report-error.js';
 
 /** `tsdbt extract`: pull the project's declared REST streams, land Parquet, load the raw schema. */
 export const extractCommand: Command = async (ctx) => {
-  const results = await extractWith(ctx, {});
-  return results.success ? 0 : 1;
+  try {
+    const results = await extractWith(ctx, {});
+    return results.success ? 0 : 1;
+  } catch (e) {
+    // A failed stream throws after writing its results; show them, then the error, and exit 1.
+    const results = failedResults(e);
+    if (!results) throw e;
+    printSummary(ctx, results, results.elapsed_ms);
+    reportError(e, ctx.out);
+    return 1;
+  }
 };
+
+function failedResults(e: unknown): ExtractResults | undefined {
+  const r = (e as { detail?: { results?: unknown }; results?: unknown } | null)?.detail?.results ?? (e as { results?: unknown } | null)?.results;
+  return r && typeof r === 'object' && Array.isArray((r as ExtractResults).streams) ? (r as ExtractResults) : undefined;
+}
 
 export async function extractWith(ctx: CommandContext, overrides: { url?: string; rateLimitPerMinute?: number | null }): Promise<ExtractResults> {
   const f = ctx.argv.flags;
@@ -22,6 +37,7 @@ export async function extractWith(ctx: CommandContext, overrides: { url?: string
       streams: f.streams as string[] | undefined,
       fullRefresh: Boolean(f.fullRefresh),
       connection: target.connection,
+      loadDialect: loaded.profile.type === 'snowflake' ? 'snowflake' : 'duckdb',
       rateLimitPerMinute: overrides.rateLimitPerMinute,
       env: ctx.env,
       onProgress: (e) => progressLine(ctx, e),

@@ -18,7 +18,7 @@ export function bindParams(fnName: string, raw: readonly unknown[], names: reado
   out.length = names.length;
   for (const [k, v] of Object.entries(kwargs)) {
     const at = names.indexOf(k);
-    if (at < 0) throw pyError('TypeError', `${fnName}() got an unexpected keyword argument '${k}'`, `${fnName}() accepts: ${names.join(', ') || 'no arguments'}.`);
+    if (at < 0) throw pyError('TypeError', `'${k}' is an invalid keyword argument for ${fnName}()`, `${fnName}() accepts: ${names.join(', ') || 'no arguments'}.`);
     if (at < args.length) throw pyError('TypeError', `${fnName}() got multiple values for argument '${k}'`);
     out[at] = v;
   }

@@ -19,7 +19,8 @@ export type PyExceptionType =
   | 're.error'
   | 'TemplateRuntimeError'
   | 'AssertionError'
-  | 'UnknownTimeZoneError';
+  | 'UnknownTimeZoneError'
+  | 'YAMLError';
 
 export function pyError(type: PyExceptionType, message: string, hint?: string): TsdbtError {
   return new TsdbtError('JINJA_RENDER', `${type}: ${message}`, { hint, detail: { pythonException: type } });

@@ -35,7 +35,9 @@ export function pyIndex(obj: unknown, key: unknown): unknown {
       if (i < 0) i += obj.length;
       return i >= 0 && i < obj.length ? obj[i] : undefined;
     }
-    return typeof key === 'string' ? lookupPythonMethod(obj, key) : undefined;
+    if (typeof key !== 'string') return undefined;
+    // groupby's (grouper, list) tuples carry named fields.
+    return lookupPythonMethod(obj, key) ?? (Object.prototype.hasOwnProperty.call(obj, key) && key !== 'length' ? (obj as unknown as Record<string, unknown>)[key] : undefined);
   }
   if (isDict(obj)) {
     const k = dictKey(key);

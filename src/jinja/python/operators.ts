@@ -28,7 +28,7 @@ function undefinedOperand(op: string): never {
 
 function unsupported(op: string, a: unknown, b: unknown): never {
   if (a === undefined || b === undefined) undefinedOperand(op);
-  throw pyError('TypeError', `unsupported operand type(s) for ${op}: '${pyTypeName(a)}' and '${pyTypeName(b)}'`);
+  throw pyError('TypeError', `unsupported operand type(s) for ${op}: '${pyTypeName(a)}' and '${pyTypeName(b)}'`, `Convert one side first, e.g. (x | int), (x | float) or (x | string).`);
 }
 
 /** Result of arithmetic on two numerics: a float when either side is one. */
@@ -221,6 +221,11 @@ export function pyEq(a: unknown, b: unknown): boolean {
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
     if (a instanceof PyTuple !== b instanceof PyTuple) return false;
+    if (a instanceof PyDictView || b instanceof PyDictView) {
+      // dict views compare as views (keys/items as sets), never equal to a list.
+      if (!(a instanceof PyDictView && b instanceof PyDictView) || a.kind !== b.kind || a.kind === 'dict_values') return false;
+      return a.every((x) => b.some((y) => pyEq(x, y)));
+    }
     for (let i = 0; i < a.length; i++) if (!pyEq(a[i], b[i])) return false;
     return true;
   }
@@ -267,7 +272,7 @@ export function pyCmp(a: unknown, b: unknown, op = '<'): number {
   const r2 = hook(b, '__cmp__', a);
   if (typeof r2 === 'number') return -r2;
   if (a === undefined || b === undefined) undefinedOperand(op);
-  throw pyError('TypeError', `'${op}' not supported between instances of '${pyTypeName(a)}' and '${pyTypeName(b)}'`);
+  throw pyError('TypeError', `'${op}' not supported between instances of '${pyTypeName(a)}' and '${pyTypeName(b)}'`, 'Compare values of one type; convert with |int, |float or |string.');
 }
 
 export type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=';

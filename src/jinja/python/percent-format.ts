@@ -68,7 +68,7 @@ export function pyPercentFormat(fmt: string, arg: unknown): string {
       case 'd':
       case 'i':
       case 'u': {
-        if (!isNumeric(value)) throw pyError('TypeError', `%${type} format: a real number is required, not ${pyTypeName(value)}`);
+        if (!isNumeric(value)) throw pyError('TypeError', `%${type} format: a real number is required, not ${pyTypeName(value)}`, `Use %s for text, or convert the value with |int in '${fmt}'.`);
         const n = Math.trunc(toNum(value));
         out += pyFormatValue(n, numSpec('d').replace(/\.\d+d$/, 'd'));
         break;
@@ -86,7 +86,7 @@ export function pyPercentFormat(fmt: string, arg: unknown): string {
       case 'F':
       case 'g':
       case 'G': {
-        if (!isNumeric(value)) throw pyError('TypeError', `must be real number, not ${pyTypeName(value)}`);
+        if (!isNumeric(value)) throw pyError('TypeError', `must be real number, not ${pyTypeName(value)}`, `Use %s for text, or convert the value with |float in '${fmt}'.`);
         const spec = numSpec(type);
         out += pyFormatValue(isFloatValue(value) ? value : toNum(value) + 0, precision === undefined ? spec.replace(type, `.6${type}`) : spec);
         break;

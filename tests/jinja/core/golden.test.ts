@@ -7,10 +7,46 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JinjaEnvironment } from '../../../src/jinja/index.js';
+import { TsdbtError } from '../../../src/errors/tsdbt-error.js';
 
 const dir = join(import.meta.dirname, 'golden', 'cases');
 const context = JSON.parse(readFileSync(join(import.meta.dirname, 'golden', 'context.json'), 'utf8')) as Record<string, unknown>;
 const cases = readdirSync(dir).filter((f) => f.endsWith('.jinja')).sort();
+
+interface Snippet {
+  template: string;
+  output?: string;
+  error?: string;
+}
+
+const snippetDir = join(import.meta.dirname, 'golden', 'snippets');
+const snippetFiles = readdirSync(snippetDir).filter((f) => f.endsWith('.json')).sort();
+
+describe('Jinja2 golden snippets (one template per line)', () => {
+  const env = new JinjaEnvironment();
+  for (const file of snippetFiles) {
+    const snippets = JSON.parse(readFileSync(join(snippetDir, file), 'utf8')) as Snippet[];
+    describe(file, () => {
+      for (const s of snippets) {
+        it(s.template, () => {
+          const render = (): string => env.renderString(s.template, `snippets/${file}`, { vars: structuredClone(context) });
+          if (s.error !== undefined) {
+            // Jinja2 raised (s.error names its exception type): we must raise a located TsdbtError too.
+            expect(render).toThrow(TsdbtError);
+            try {
+              render();
+            } catch (e) {
+              expect((e as TsdbtError).file).toBe(`snippets/${file}`);
+              expect((e as TsdbtError).line).toBe(1);
+            }
+          } else {
+            expect(render()).toBe(s.output);
+          }
+        });
+      }
+    });
+  }
+});
 
 describe('Jinja2 golden corpus', () => {
   it('has cases', () => {

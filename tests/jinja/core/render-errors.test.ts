@@ -40,6 +40,15 @@ describe('render errors', () => {
     );
   });
 
+  it("dbt's parse-time mode (lenientUndefined) lets attribute, item and call on Undefined through", () => {
+    const env = new JinjaEnvironment();
+    const src = "[{{ cfg.schema }}][{{ cfg['x'].y }}][{{ nope(1).z }}][{{ d.missing.deeper }}][{{ pkg.macro(1) }}][{{ nope[1:] }}]";
+    expect(env.renderString(src, 'models/m.sql', { vars: { d: {} }, lenientUndefined: true })).toBe('[][][][][][]');
+    // Operators on Undefined still raise, as with dbt's parse-time Undefined.
+    expect(() => env.renderString('{{ nope + 1 }}', 'models/m.sql', { vars: {}, lenientUndefined: true })).toThrow(TsdbtError);
+    expect(() => env.renderString(src, 'models/m.sql', { vars: { d: {} } })).toThrow("'cfg' is undefined");
+  });
+
   it('Python type errors from operators', () => {
     const e = renderError("\n\n{{ 'a' + 1 }}");
     expect(e.code).toBe('JINJA_RENDER');
@@ -91,6 +100,12 @@ describe('render errors', () => {
   it('macro argument errors', () => {
     expect(renderError('{% macro m(a) %}{% endmacro %}{{ m(1, 2) }}').message).toBe("macro 'm' takes not more than 1 argument(s)");
     expect(renderError('{% macro m(a) %}{% endmacro %}{{ m(1, a=2) }}').message).toBe("macro 'm' got multiple values for argument 'a'");
+  });
+
+  it('endless recursion', () => {
+    const e = renderError('{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}\n{{ f(0) }}');
+    expect(e.message).toBe('maximum recursion depth exceeded while rendering');
+    expect(e.file).toBe('models/m.sql');
   });
 
   it('iterating a non-iterable', () => {

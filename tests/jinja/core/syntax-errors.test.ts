@@ -43,6 +43,13 @@ describe('syntax errors', () => {
     });
   }
 
+  it('quotes the offending line', () => {
+    const e = syntaxError('select 1\n{{ amount | nofilter(2) }} as x\n');
+    expect(e.message).toBe("No filter named 'nofilter'. (near: {{ amount | nofilter(2) }} as x)");
+    expect(e.detail).toEqual({ sourceLine: '{{ amount | nofilter(2) }} as x' });
+    expect(e.format()).toBe("models/bad.sql:2: No filter named 'nofilter'. (near: {{ amount | nofilter(2) }} as x)\n  Check the filter name; Jinja2 filters such as default, join, lower, upper, replace are available.");
+  });
+
   it('reports an unknown test only when it is evaluated (as Jinja2 does)', () => {
     const env = new JinjaEnvironment();
     expect(env.renderString('{% if false and x is nosuchtest %}y{% endif %}ok', 'a.sql', { vars: {} })).toBe('ok');

@@ -3,6 +3,7 @@
  * `modules.datetime`, `modules.re`, `modules.pytz`, `modules.itertools`.
  */
 import { datetimeModule } from './datetime-module.js';
+import { PyDateTime } from './datetime.js';
 import { itertools } from './itertools.js';
 import { pytzModule } from './pytz.js';
 import { reModule } from './re.js';
@@ -15,3 +16,16 @@ export const pythonModules: { datetime: unknown; re: unknown; pytz: unknown; ite
 };
 
 export { setDatetimeClock } from './datetime-module.js';
+export { PyDate, PyDateTime, PyTime } from './datetime.js';
+export { PyTimedelta } from './timedelta.js';
+export { PyPattern, PyMatch } from './re.js';
+
+/**
+ * A JS Date as an aware Python datetime in UTC (pytz.utc), microseconds from
+ * the milliseconds: what dbt's `run_started_at` is.
+ */
+export function pyDateTimeFromJs(date: Date): PyDateTime {
+  const ms = date.getTime();
+  const sec = Math.floor(ms / 1000);
+  return PyDateTime.fromUtc(sec, (ms - sec * 1000) * 1000, pytzModule.utc);
+}

@@ -9,6 +9,9 @@ import { pyError } from '../errors.js';
 import { toNum } from '../py-float.js';
 import { pyRepr, pyStr } from '../repr.js';
 import { pyTuple, pyTypeName } from '../types.js';
+import { compileRepl, PyMatch } from './re-match.js';
+
+export { PyMatch };
 
 export const FLAGS = { A: 256, ASCII: 256, I: 2, IGNORECASE: 2, L: 4, LOCALE: 4, M: 8, MULTILINE: 8, S: 16, DOTALL: 16, U: 32, UNICODE: 32, X: 64, VERBOSE: 64 };
 const FLAG_NAMES: [number, string][] = [[2, 're.IGNORECASE'], [4, 're.LOCALE'], [8, 're.MULTILINE'], [16, 're.DOTALL'], [64, 're.VERBOSE'], [256, 're.ASCII']];
@@ -231,126 +234,6 @@ function countGroupsBefore(source: string, at: number): number {
 function str(v: unknown): string {
   if (typeof v === 'string') return v;
   throw pyError('TypeError', `expected string or bytes-like object, got '${pyTypeName(v)}'`);
-}
-
-/** Compile a Python replacement template (`\1`, `\g<name>`, `\g<1>`, `\n`) into a function of the match. */
-function compileRepl(repl: string, pat: PyPattern): (m: PyMatch) => string {
-  const parts: (string | number | { name: string })[] = [];
-  let lit = '';
-  for (let i = 0; i < repl.length; i++) {
-    const c = repl[i];
-    if (c !== '\\') {
-      lit += c;
-      continue;
-    }
-    const n = repl[i + 1];
-    if (n === undefined) throw reError('bad escape (end of pattern)', repl);
-    if (/\d/.test(n)) {
-      let digits = n;
-      if (/\d/.test(repl[i + 2] ?? '')) digits += repl[i + 2];
-      i += digits.length;
-      const g = Number(digits);
-      if (g > pat.groups) throw reError(`invalid group reference ${g} at position ${i - digits.length}`, repl);
-      parts.push(lit, g);
-      lit = '';
-      continue;
-    }
-    if (n === 'g') {
-      const m = /^<([^>]*)>/.exec(repl.slice(i + 2));
-      if (!m) throw reError(`missing < at position ${i + 2}`, repl);
-      const name = m[1];
-      if (/^\d+$/.test(name)) {
-        if (Number(name) > pat.groups) throw reError(`invalid group reference ${name} at position ${i + 3}`, repl);
-        parts.push(lit, Number(name));
-      } else {
-        if (!(name in pat.groupindex)) throw pyError('IndexError', `unknown group name '${name}'`);
-        parts.push(lit, { name });
-      }
-      lit = '';
-      i += 1 + m[0].length;
-      continue;
-    }
-    const esc: Record<string, string> = { n: '\n', t: '\t', r: '\r', f: '\f', v: '\v', a: '\x07', b: '\b', '\\': '\\' };
-    if (esc[n] !== undefined) lit += esc[n];
-    else if (/[A-Za-z]/.test(n)) throw reError(`bad escape \\${n} at position ${i}`, repl);
-    else lit += `\\${n}`;
-    i++;
-  }
-  parts.push(lit);
-  return (m) => parts.map((p) => (typeof p === 'string' ? p : String(m.group(typeof p === 'number' ? p : p.name) ?? ''))).join('');
-}
-
-export class PyMatch {
-  readonly __class__ = 're.Match';
-  readonly pos = 0;
-  readonly endpos: number;
-  constructor(
-    readonly re: PyPattern,
-    private readonly m: RegExpExecArray,
-    readonly string: string,
-  ) {
-    this.endpos = string.length;
-  }
-  private index(g: unknown): number {
-    if (typeof g === 'number' && Number.isInteger(g)) {
-      if (g < 0 || g > this.re.groups) throw pyError('IndexError', 'no such group');
-      return g;
-    }
-    if (typeof g === 'string' && g in this.re.groupindex) return this.re.groupindex[g];
-    throw pyError('IndexError', 'no such group', `The pattern ${pyRepr(this.re.pattern)} has ${this.re.groups} group(s).`);
-  }
-  group(...args: unknown[]): unknown {
-    const get = (g: unknown): string | null => this.m[this.index(g)] ?? null;
-    if (args.length === 0) return get(0);
-    if (args.length === 1) return get(args[0]);
-    return pyTuple(args.map(get));
-  }
-  __getitem__(g: unknown): unknown {
-    return this.group(g);
-  }
-  groups(dflt: unknown = null): unknown {
-    return pyTuple(this.m.slice(1).map((g) => g ?? dflt));
-  }
-  groupdict(dflt: unknown = null): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    for (const [name, i] of Object.entries(this.re.groupindex)) out[name] = this.m[i] ?? dflt;
-    return out;
-  }
-  span(g: unknown = 0): unknown {
-    const i = this.index(g);
-    const r = this.m.indices?.[i];
-    return pyTuple(r ? [r[0], r[1]] : [-1, -1]);
-  }
-  start(g: unknown = 0): number {
-    return (this.span(g) as number[])[0];
-  }
-  end(g: unknown = 0): number {
-    return (this.span(g) as number[])[1];
-  }
-  get lastindex(): number | null {
-    let last: number | null = null;
-    let lastEnd = -1;
-    for (let i = 1; i < this.m.length; i++) {
-      const r = this.m.indices?.[i];
-      if (r && r[1] >= lastEnd) {
-        last = i;
-        lastEnd = r[1];
-      }
-    }
-    return last;
-  }
-  expand(template: unknown): string {
-    return compileRepl(str(template), this.re)(this);
-  }
-  __bool__(): boolean {
-    return true;
-  }
-  __str__(): string {
-    return this.__repr__();
-  }
-  __repr__(): string {
-    return `<re.Match object; span=(${this.start()}, ${this.end()}), match=${pyRepr(this.m[0])}>`;
-  }
 }
 
 /** re.compile, cached like Python's module-level cache. */

@@ -4,7 +4,8 @@ configured as dbt configures it (dbt_common.clients.jinja.get_environment):
 a SandboxedEnvironment with the `do` and `loopcontrols` extensions, dbt's
 materialization/test/docs tags lowered to macros, default Undefined, no
 autoescape, default whitespace options (no trim_blocks/lstrip_blocks,
-keep_trailing_newline=False). Writes cases/<name>.out next to each case.
+keep_trailing_newline=False). Writes cases/<name>.out next to each case,
+and snippets/<name>.json for the one-template-per-line snippet files.
 
 Usage: python3 tests/jinja/core/golden/gen.py
 """
@@ -78,6 +79,19 @@ def main():
         out = env.from_string(source).render(**context)
         case.with_suffix(".out").write_text(out)
         print("wrote", case.with_suffix(".out").name)
+    # Snippet files: one template per line; the expected output (or the
+    # exception type for templates Jinja2 rejects) goes to <name>.json.
+    for snippets in sorted((HERE / "snippets").glob("*.txt")):
+        results = []
+        for line in snippets.read_text().splitlines():
+            if not line:
+                continue
+            try:
+                results.append({"template": line, "output": env.from_string(line).render(**context)})
+            except Exception as exc:  # noqa: BLE001 - record which templates fail
+                results.append({"template": line, "error": type(exc).__name__})
+        snippets.with_suffix(".json").write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+        print("wrote", snippets.with_suffix(".json").name)
 
 
 if __name__ == "__main__":

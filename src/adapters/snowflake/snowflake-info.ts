@@ -1,0 +1,32 @@
+import type { AdapterInfo } from '../base/adapter-info.js';
+import { Relation, type QuotePolicy } from '../base/relation.js';
+
+/**
+ * Snowflake as parse and compile see it: identifiers unquoted by default
+ * (Snowflake folds them to upper case), so relations render as
+ * `analytics.dbt_schema.stg_a`, as dbt-snowflake renders them.
+ */
+export function snowflakeAdapterInfo(credentials: Record<string, unknown>, quoting: Record<string, unknown> = {}): AdapterInfo {
+  const quotePolicy: QuotePolicy = {
+    database: Boolean(quoting.database ?? false),
+    schema: Boolean(quoting.schema ?? false),
+    identifier: Boolean(quoting.identifier ?? false),
+  };
+  return {
+    type: 'snowflake',
+    adapterChain: ['snowflake'],
+    quoteChar: '"',
+    quotePolicy,
+    capabilities: {
+      supportsTransactionalDdl: false,
+      supportsMerge: true,
+      atomicCreateOrReplace: true,
+      identifierCase: 'upper',
+      defaultIncrementalStrategy: 'merge',
+    },
+    database: typeof credentials.database === 'string' ? credentials.database : null,
+    schema: typeof credentials.schema === 'string' ? credentials.schema : 'public',
+    makeRelation: (spec) => new Relation(spec, quotePolicy, '"'),
+    quote: (identifier) => `"${identifier.split('"').join('""')}"`,
+  };
+}

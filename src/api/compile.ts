@@ -1,0 +1,83 @@
+import { writeManifest } from '../artifacts/manifest-writer.js';
+import { runResultsJson, writeRunResults } from '../artifacts/run-results.js';
+import { TsdbtError } from '../errors/tsdbt-error.js';
+import type { NodeResult } from '../execute/node-result.js';
+import { scopedOperation } from '../execute/operations.js';
+import type { CompiledNode } from '../manifest/types.js';
+import { openExecution, type Execution, type ExecutionOptions } from './execution.js';
+
+export interface CompileOptions extends ExecutionOptions {
+  /** `compile --inline "<sql>"`: compile this SQL (refs allowed) instead of the project's nodes. */
+  inline?: string;
+}
+
+export interface CompileResult {
+  success: boolean;
+  /** One per compiled node: status success or error, compiled_code and compiled_path filled. */
+  results: NodeResult[];
+  /** The compiled SQL of `--inline`. */
+  inlineSql?: string;
+  manifestPath: string;
+  runResultsPath?: string;
+  warnings: string[];
+}
+
+/**
+ * `compile`: render the selected nodes with the runtime context (the
+ * database is reachable for introspection), inject ephemeral CTEs, write
+ * target/compiled/... and a manifest with compiled_code. Nodes are compiled
+ * in DAG order; one failing to compile does not stop the others.
+ */
+export async function compile(opts: CompileOptions = {}): Promise<CompileResult> {
+  const exec = await openExecution(opts, 'compile', opts.inline !== undefined ? [] : undefined);
+  try {
+    if (opts.inline !== undefined) {
+      const inlineSql = compileInline(exec, opts.inline);
+      exec.loaded.logger.info(inlineSql);
+      return { success: true, results: [], inlineSql, manifestPath: writeManifest(exec.targetDir, exec.parsed.manifest), warnings: exec.warnings };
+    }
+    const started = performance.now();
+    const results: NodeResult[] = [];
+    for (const id of exec.graph.topologicalOrder()) {
+      if (!exec.selected.has(id)) continue;
+      const node = exec.parsed.manifest.nodes[id];
+      if (!node || node.resource_type === 'unit_test') continue;
+      results.push(compileOne(exec, node));
+    }
+    const elapsed = (performance.now() - started) / 1000;
+    const runResultsPath = writeRunResults(exec.targetDir, runResultsJson(results, { invocationId: exec.loaded.invocationId, elapsed, args: { which: 'compile', select: opts.select ?? [], exclude: opts.exclude ?? [] } }));
+    return {
+      success: results.every((r) => r.status !== 'error'),
+      results,
+      manifestPath: writeManifest(exec.targetDir, exec.parsed.manifest),
+      runResultsPath,
+      warnings: exec.warnings,
+    };
+  } finally {
+    await exec.close();
+  }
+}
+
+function compileOne(exec: Execution, node: CompiledNode): NodeResult {
+  const started = new Date();
+  const base = { unique_id: node.unique_id, node, thread_id: 'Thread-1', adapter_response: {}, failures: null, statements: [], sql_ms: 0 };
+  try {
+    const { sql } = exec.compiler.compile(node);
+    const path = exec.compiler.write(node, sql);
+    node.compiled_code = sql;
+    node.compiled_path = path;
+    const done = new Date();
+    return { ...base, status: 'success', timing: [{ name: 'compile', started_at: started.toISOString(), completed_at: done.toISOString() }], execution_time: (done.getTime() - started.getTime()) / 1000, message: null, compiled_path: path, compiled_code: sql };
+  } catch (e) {
+    exec.session.rollbackIfOpen();
+    const err = e instanceof TsdbtError ? e.withLocation({ file: node.original_file_path }) : new TsdbtError('INTERNAL', String(e), { file: node.original_file_path });
+    return { ...base, status: 'error', timing: [], execution_time: 0, message: err.format(), compiled_path: null, error: err };
+  }
+}
+
+/** Compile SQL given on the command line as the root project's `inline_query` (refs need not be declared). */
+export function compileInline(exec: Execution, sql: string): string {
+  const node = scopedOperation({ shared: exec.shared, compiler: exec.compiler, projectName: exec.root.name, projectDir: exec.loaded.projectDir }, 'inline_query', sql, 'sql_operation');
+  node.original_file_path = 'inline_query';
+  return exec.compiler.compile(node, { allowUndeclaredRefs: true }).sql;
+}

@@ -1,0 +1,73 @@
+import { parse as parseYamlText } from 'yaml';
+import { runtimeContext } from '../context/runtime-context.js';
+import { TsdbtError } from '../errors/tsdbt-error.js';
+import { scopedOperation } from '../execute/operations.js';
+import { callJinja } from '../jinja/index.js';
+import { isRecord } from '../util/yaml.js';
+import { openExecution, type ExecutionOptions } from './execution.js';
+
+export interface RunOperationOptions extends ExecutionOptions {
+  /** `--args '{...}'`: YAML or JSON mapping, or an object. */
+  args?: string | Record<string, unknown>;
+}
+
+export interface RunOperationResult {
+  success: boolean;
+  macro: string;
+  /** What the macro returned (via return()) or rendered. */
+  returned: unknown;
+  /** Every statement the macro ran. */
+  statements: string[];
+  error?: TsdbtError;
+}
+
+function parseArgs(args: RunOperationOptions['args']): Record<string, unknown> {
+  if (args === undefined) return {};
+  if (typeof args !== 'string') return args;
+  let parsed: unknown;
+  try {
+    parsed = parseYamlText(args);
+  } catch (e) {
+    throw new TsdbtError('USAGE', `--args is not valid YAML or JSON: ${(e as Error).message.split('\n')[0]}`, { hint: `Pass a mapping, e.g. --args '{"table": "orders"}'.` });
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (!isRecord(parsed)) throw new TsdbtError('USAGE', `--args must be a mapping of argument names to values, got: ${args}`, { hint: `e.g. --args '{days: 7}'` });
+  return parsed;
+}
+
+/**
+ * `run-operation <macro> --args '{...}'`: call a macro (`name` or
+ * `package.name`) with keyword arguments in a runtime context, commit what it
+ * did. A failure is returned (success false), not thrown, except for usage errors.
+ */
+export async function runOperation(macroName: string, opts: RunOperationOptions = {}): Promise<RunOperationResult> {
+  const kwargs = parseArgs(opts.args);
+  const exec = await openExecution(opts, 'run-operation', []);
+  try {
+    const registry = exec.parsed.registry;
+    const [pkg, name] = macroName.includes('.') ? (macroName.split('.', 2) as [string, string]) : [null, macroName];
+    const macro = pkg ? registry.inPackage(pkg, name) : registry.find(name, exec.root.name);
+    if (!macro) {
+      throw new TsdbtError('MACRO_NOT_FOUND', `No macro named '${macroName}' was found in the project or its packages`, {
+        hint: 'Check the name (and package prefix); macros live in the macro-paths of dbt_project.yml.',
+      });
+    }
+    const node = scopedOperation({ shared: exec.shared, compiler: exec.compiler, projectName: exec.root.name, projectDir: exec.loaded.projectDir }, `run-operation.${macroName}`, '');
+    const statements: string[] = [];
+    const stop = exec.session.onStatement((s) => statements.push(s.sql));
+    try {
+      const r = runtimeContext(exec.shared, node, { allowUndeclaredRefs: true });
+      const returned = callJinja(r.resolver.bind(macro), [], kwargs);
+      exec.session.commit();
+      return { success: true, macro: macroName, returned, statements };
+    } catch (e) {
+      exec.session.rollbackIfOpen();
+      const error = e instanceof TsdbtError ? e : new TsdbtError('INTERNAL', String(e));
+      return { success: false, macro: macroName, returned: null, statements, error: error.withLocation({ file: macro.original_file_path }) };
+    } finally {
+      stop();
+    }
+  } finally {
+    await exec.close();
+  }
+}

@@ -1,0 +1,82 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TsdbtError } from '../errors/tsdbt-error.js';
+import type { NodeResult } from '../execute/node-result.js';
+
+export const RUN_RESULTS_SCHEMA = 'https://schemas.getdbt.com/dbt/run-results/v6.json';
+
+export interface RunResultsArtifact {
+  metadata: { dbt_schema_version: string; dbt_version: string; generated_at: string; invocation_id: string; env: Record<string, string> };
+  results: RunResultEntry[];
+  elapsed_time: number;
+  args: Record<string, unknown>;
+}
+
+export interface RunResultEntry {
+  status: string;
+  timing: { name: string; started_at: string; completed_at: string }[];
+  thread_id: string;
+  execution_time: number;
+  adapter_response: Record<string, unknown>;
+  message: string | null;
+  failures: number | null;
+  unique_id: string;
+  compiled: boolean;
+  compiled_code: string | null;
+  relation_name: string | null;
+  batch_results: null;
+}
+
+/** run_results.json in dbt's v6 shape. `args` carries the command and its flags (retry reads them back). */
+export function runResultsJson(results: readonly NodeResult[], meta: { invocationId: string; elapsed: number; args: Record<string, unknown>; dbtVersion?: string }): RunResultsArtifact {
+  return {
+    metadata: {
+      dbt_schema_version: RUN_RESULTS_SCHEMA,
+      dbt_version: meta.dbtVersion ?? '1.9.0',
+      generated_at: new Date().toISOString(),
+      invocation_id: meta.invocationId,
+      env: {},
+    },
+    results: results.map((r) => ({
+      status: r.status,
+      timing: r.timing,
+      thread_id: r.thread_id,
+      execution_time: r.execution_time,
+      adapter_response: { ...r.adapter_response },
+      message: r.message,
+      failures: r.failures,
+      unique_id: r.unique_id,
+      compiled: r.compiled_code !== undefined,
+      compiled_code: r.compiled_code ?? null,
+      relation_name: r.node.relation_name ?? null,
+      batch_results: null,
+    })),
+    elapsed_time: meta.elapsed,
+    args: meta.args,
+  };
+}
+
+/** Write target/run_results.json atomically; returns its path. */
+export function writeRunResults(targetDir: string, artifact: RunResultsArtifact): string {
+  mkdirSync(targetDir, { recursive: true });
+  const path = join(targetDir, 'run_results.json');
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(artifact, (_k, v) => (typeof v === 'bigint' ? Number(v) : v), 2));
+  renameSync(tmp, path);
+  return path;
+}
+
+/** Read target/run_results.json (for retry); a missing or unreadable file is a clear error. */
+export function readRunResults(targetDir: string): RunResultsArtifact {
+  const path = join(targetDir, 'run_results.json');
+  if (!existsSync(path)) {
+    throw new TsdbtError('USAGE', `No previous run to retry: ${path} does not exist`, { file: path, hint: 'Run a command (run, build, test, seed) first; retry re-runs what it left failed or skipped.' });
+  }
+  try {
+    const parsed = JSON.parse(readFileSync(path, 'utf8')) as RunResultsArtifact;
+    if (!Array.isArray(parsed.results)) throw new Error('no "results" list');
+    return parsed;
+  } catch (e) {
+    throw new TsdbtError('USAGE', `Cannot read ${path}: ${(e as Error).message}`, { file: path, hint: 'Run the command again to write a fresh run_results.json.' });
+  }
+}

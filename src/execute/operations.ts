@@ -1,0 +1,109 @@
+import type { NodeCompiler } from '../compile/node-compiler.js';
+import { runtimeContext, type RuntimeShared } from '../context/runtime-context.js';
+import { TsdbtError } from '../errors/tsdbt-error.js';
+import { callJinja } from '../jinja/index.js';
+import type { CompiledNode } from '../manifest/types.js';
+import type { NodeResult } from './node-result.js';
+import { operationNode } from './operation-node.js';
+
+export interface OperationScope {
+  shared: RuntimeShared;
+  compiler: NodeCompiler;
+  projectName: string;
+  projectDir: string;
+}
+
+/** An operation node placed in the target's database and schema. */
+export function scopedOperation(scope: OperationScope, name: string, rawCode: string, resourceType: 'operation' | 'sql_operation' = 'operation'): CompiledNode {
+  const node = operationNode({ packageName: scope.projectName, rootPath: scope.projectDir, name, rawCode, resourceType });
+  node.schema = scope.shared.session.info.schema;
+  node.database = scope.shared.session.info.database;
+  node.alias = name;
+  return node;
+}
+
+/**
+ * Create the schemas the nodes build into that do not exist yet (dbt does
+ * this before running), through the `create_schema` macro.
+ */
+export function createSchemas(scope: OperationScope, nodes: readonly CompiledNode[]): void {
+  const session = scope.shared.session;
+  const wanted = new Map<string, { database: string | null; schema: string }>();
+  for (const n of nodes) {
+    const builds = ['model', 'seed', 'snapshot'].includes(n.resource_type) ? n.config.materialized !== 'ephemeral' : n.resource_type === 'test' && Boolean(n.config.store_failures ?? scope.shared.flags.store_failures);
+    if (!builds) continue;
+    wanted.set(`${n.database ?? ''}\u0000${n.schema.toLowerCase()}`, { database: n.database, schema: n.schema });
+  }
+  if (wanted.size === 0) return;
+  const r = runtimeContext(scope.shared, scopedOperation(scope, 'create_schemas', ''), { allowUndeclaredRefs: true });
+  const adapter = r.context.vars.adapter as Record<string, unknown>;
+  for (const { database, schema } of wanted.values()) {
+    if (session.schemaExists(database, schema)) continue;
+    callJinja(adapter.create_schema, [session.info.makeRelation({ database, schema })]);
+  }
+  session.commit();
+}
+
+/**
+ * on-run-start / on-run-end: each hook rendered (with `results`, `schemas`
+ * and `database_schemas` for on-run-end) and run outside a transaction.
+ * They are reported like nodes, as dbt 1.8+ does.
+ */
+export function runProjectHooks(scope: OperationScope, kind: 'on-run-start' | 'on-run-end', hooks: readonly string[], extra: Record<string, unknown> = {}): NodeResult[] {
+  const out: NodeResult[] = [];
+  hooks.forEach((hook, i) => {
+    const node = scopedOperation(scope, `${scope.projectName}-${kind}-${i}`, hook);
+    node.original_file_path = 'dbt_project.yml';
+    const started = new Date();
+    const statements: string[] = [];
+    const stop = scope.shared.session.onStatement((s) => statements.push(s.sql));
+    let status: NodeResult['status'] = 'success';
+    let message: string | null = null;
+    let error: TsdbtError | undefined;
+    try {
+      const { sql } = scope.compiler.render(node, { allowUndeclaredRefs: true, extra });
+      if (sql.trim()) scope.shared.session.execute(sql, { autoBegin: false });
+      scope.shared.session.commit();
+      message = 'OK';
+    } catch (e) {
+      scope.shared.session.rollbackIfOpen();
+      error = e instanceof TsdbtError ? e : new TsdbtError('INTERNAL', String(e));
+      error = new TsdbtError(error.code, `${kind} hook ${i} failed: ${error.message}`, { file: 'dbt_project.yml', hint: error.hint, cause: error });
+      status = 'error';
+      message = error.format();
+    } finally {
+      stop();
+    }
+    out.push({
+      unique_id: node.unique_id,
+      node,
+      status,
+      timing: [{ name: 'execute', started_at: started.toISOString(), completed_at: new Date().toISOString() }],
+      thread_id: 'main',
+      execution_time: (Date.now() - started.getTime()) / 1000,
+      adapter_response: {},
+      message,
+      failures: null,
+      compiled_path: null,
+      statements,
+      sql_ms: 0,
+      error,
+    });
+  });
+  return out;
+}
+
+/** The `results` list on-run-end hooks see: dbt's RunResult fields as a dict. */
+export function hookResultsView(results: readonly NodeResult[]): Record<string, unknown>[] {
+  return results.map((r) => ({
+    node: r.node,
+    status: r.status,
+    message: r.message,
+    failures: r.failures,
+    execution_time: r.execution_time,
+    adapter_response: r.adapter_response,
+    thread_id: r.thread_id,
+    timing: r.timing,
+    unique_id: r.unique_id,
+  }));
+}

@@ -1,0 +1,66 @@
+{#- Where DuckDB differs from the defaults in the `dbt` package. -#}
+
+{% macro duckdb__default_incremental_strategy() -%}
+  {{ return('delete+insert') }}
+{%- endmacro %}
+
+{% macro duckdb__current_timestamp() -%}
+  now()
+{%- endmacro %}
+
+{#- DuckDB's own CSV reader loads a seed: types are inferred from the data
+    as dbt-duckdb's agate inference does: integers (INTEGER, BIGINT when
+    too large), DOUBLE, DATE, TIMESTAMP, BOOLEAN, else VARCHAR;
+    `column_types` pins chosen columns, `delimiter` sets the separator. -#}
+{% macro duckdb__seed_read_csv(model) -%}
+  {%- set column_types = model['config'].get('column_types') or {} -%}
+  {%- set delimiter = model['config'].get('delimiter') or ',' -%}
+  read_csv({{ "'" ~ (model['seed_file'] | replace("'", "''")) ~ "'" }}, header = true, auto_detect = true, sample_size = -1,
+    auto_type_candidates = ['BOOLEAN', 'INTEGER', 'BIGINT', 'DOUBLE', 'DATE', 'TIMESTAMP', 'VARCHAR'],
+    delim = '{{ delimiter | replace("'", "''") }}'
+  {%- if column_types %}, types = { {%- for name, type in column_types.items() -%}
+      '{{ name | replace("'", "''") }}': '{{ type }}'{{ ', ' if not loop.last }}
+    {%- endfor -%} }{% endif -%}
+  )
+{%- endmacro %}
+
+{#- The select list of a seed: every CSV column, quoted unless quote_columns is false. -#}
+{% macro duckdb__seed_select_list(model, csv_relation_sql) -%}
+  {%- set quote = model['config'].get('quote_columns') -%}
+  {%- set cols = run_query('describe select * from ' ~ csv_relation_sql) -%}
+  {%- for row in cols.rows -%}
+    {{ adapter.quote(row[0]) }} as {{ adapter.quote(row[0]) if quote is not false else row[0] }}{{ ', ' if not loop.last }}
+  {%- endfor -%}
+{%- endmacro %}
+
+{% materialization seed, adapter='duckdb' %}
+  {%- set existing_relation = load_cached_relation(this) -%}
+  {%- set target_relation = this.incorporate(type='table') -%}
+  {%- set full_refresh_mode = should_full_refresh() -%}
+  {%- set csv_sql = duckdb__seed_read_csv(model) -%}
+  {{ run_hooks(pre_hooks, inside_transaction=false) }}
+  {{ run_hooks(pre_hooks, inside_transaction=true) }}
+
+  {% if existing_relation is not none and (full_refresh_mode or existing_relation.type != 'table') %}
+    {{ adapter.drop_relation(existing_relation) }}
+    {%- set existing_relation = none -%}
+  {% endif %}
+  {% if existing_relation is none %}
+    {% call statement('main') -%}
+      create table {{ target_relation }} as select {{ duckdb__seed_select_list(model, csv_sql) }} from {{ csv_sql }}
+    {%- endcall %}
+  {% else %}
+    {#- Keep the table (and what depends on it); replace its rows. -#}
+    {% call statement('truncate_seed') -%}
+      delete from {{ target_relation }}
+    {%- endcall %}
+    {% call statement('main') -%}
+      insert into {{ target_relation }} select {{ duckdb__seed_select_list(model, csv_sql) }} from {{ csv_sql }}
+    {%- endcall %}
+  {% endif %}
+
+  {{ run_hooks(post_hooks, inside_transaction=true) }}
+  {{ adapter.commit() }}
+  {{ run_hooks(post_hooks, inside_transaction=false) }}
+  {{ return({'relations': [target_relation]}) }}
+{% endmaterialization %}

@@ -1,0 +1,137 @@
+{#- incremental: the first run (or a full refresh) builds the table like the
+    table materialization; later runs build the new rows into
+    `<name>__dbt_tmp`, reconcile columns per on_schema_change, and merge them
+    in with the configured strategy, all in one transaction. -#}
+
+{% materialization incremental, default %}
+  {%- set existing_relation = load_cached_relation(this) -%}
+  {%- set target_relation = this.incorporate(type='table') -%}
+  {%- set temp_relation = make_temp_relation(target_relation) -%}
+  {%- set intermediate_relation = make_intermediate_relation(target_relation) -%}
+  {%- set backup_relation = make_backup_relation(target_relation, existing_relation.type if existing_relation is not none else 'table') -%}
+  {%- set full_refresh_mode = should_full_refresh() -%}
+  {%- set on_schema_change = incremental_validate_on_schema_change(config.get('on_schema_change'), default='ignore') -%}
+  {{ drop_relation_if_exists(load_cached_relation(temp_relation)) }}
+  {{ drop_relation_if_exists(load_cached_relation(backup_relation)) }}
+
+  {{ run_hooks(pre_hooks, inside_transaction=false) }}
+  {{ run_hooks(pre_hooks, inside_transaction=true) }}
+
+  {%- set to_drop = [] -%}
+  {% if existing_relation is none %}
+    {% call statement('main') -%}
+      {{ get_create_table_as_sql(false, target_relation, sql) }}
+    {%- endcall %}
+  {% elif full_refresh_mode or existing_relation.type != 'table' %}
+    {% call statement('main') -%}
+      {{ get_create_table_as_sql(false, intermediate_relation, sql) }}
+    {%- endcall %}
+    {% do adapter.cache_added(intermediate_relation) %}
+    {{ adapter.rename_relation(existing_relation, backup_relation) }}
+    {{ adapter.rename_relation(intermediate_relation, target_relation) }}
+    {% do to_drop.append(backup_relation) %}
+  {% else %}
+    {% call statement('create_tmp_relation') -%}
+      {{ get_create_table_as_sql(false, temp_relation, sql) }}
+    {%- endcall %}
+    {% do adapter.cache_added(temp_relation) %}
+    {% do to_drop.append(temp_relation) %}
+    {%- set dest_columns = process_schema_changes(on_schema_change, temp_relation, existing_relation) -%}
+    {%- if not dest_columns -%}
+      {%- set dest_columns = adapter.get_columns_in_relation(existing_relation) -%}
+    {%- endif -%}
+    {%- set strategy = config.get('incremental_strategy') or adapter.dispatch('default_incremental_strategy', 'dbt')() -%}
+    {%- set strategy_macro_name = 'get_incremental_' ~ (strategy | replace('+', '_')) ~ '_sql' -%}
+    {%- set strategy_arg_dict = {
+        'target_relation': target_relation,
+        'temp_relation': temp_relation,
+        'unique_key': config.get('unique_key'),
+        'dest_columns': dest_columns,
+        'incremental_predicates': config.get('incremental_predicates')
+    } -%}
+    {% call statement('main') -%}
+      {{ adapter.dispatch(strategy_macro_name, 'dbt')(strategy_arg_dict) }}
+    {%- endcall %}
+  {% endif %}
+
+  {{ run_hooks(post_hooks, inside_transaction=true) }}
+  {{ adapter.commit() }}
+  {% for rel in to_drop %}
+    {{ drop_relation_if_exists(rel) }}
+  {% endfor %}
+  {{ run_hooks(post_hooks, inside_transaction=false) }}
+
+  {{ return({'relations': [target_relation]}) }}
+{% endmaterialization %}
+
+{% macro default__default_incremental_strategy() -%}
+  {{ return('append') }}
+{%- endmacro %}
+
+{% macro incremental_validate_on_schema_change(on_schema_change, default='ignore') -%}
+  {%- if on_schema_change not in ['ignore', 'append_new_columns', 'sync_all_columns', 'fail'] -%}
+    {{ log("Invalid value for on_schema_change (" ~ on_schema_change ~ ") specified. Setting default value of " ~ default ~ ".", info=true) }}
+    {{ return(default) }}
+  {%- else -%}
+    {{ return(on_schema_change) }}
+  {%- endif -%}
+{%- endmacro %}
+
+{#- A unique_key as a list of column names. -#}
+{% macro unique_key_list(unique_key) -%}
+  {%- if unique_key is none -%}
+    {{ return([]) }}
+  {%- elif unique_key is string -%}
+    {{ return([unique_key]) }}
+  {%- else -%}
+    {{ return(unique_key | list) }}
+  {%- endif -%}
+{%- endmacro %}
+
+{% macro default__get_incremental_append_sql(arg_dict) -%}
+  {%- set cols = arg_dict['dest_columns'] | map(attribute='quoted') | join(', ') -%}
+  insert into {{ arg_dict['target_relation'] }} ({{ cols }})
+  select {{ cols }} from {{ arg_dict['temp_relation'] }}
+{%- endmacro %}
+
+{% macro default__get_incremental_delete_insert_sql(arg_dict) -%}
+  {%- set target = arg_dict['target_relation'] -%}
+  {%- set source = arg_dict['temp_relation'] -%}
+  {%- set keys = unique_key_list(arg_dict['unique_key']) -%}
+  {%- set cols = arg_dict['dest_columns'] | map(attribute='quoted') | join(', ') -%}
+  {%- if keys | length > 0 -%}
+  delete from {{ target }} as DBT_INTERNAL_DEST
+  using {{ source }} as DBT_INTERNAL_SOURCE
+  where {% for key in keys -%}
+    DBT_INTERNAL_DEST.{{ key }} = DBT_INTERNAL_SOURCE.{{ key }}{{ ' and ' if not loop.last }}
+  {%- endfor %}
+  {%- for predicate in (arg_dict['incremental_predicates'] or []) %}
+    and {{ predicate }}
+  {%- endfor %};
+  {% endif -%}
+  insert into {{ target }} ({{ cols }})
+  select {{ cols }} from {{ source }}
+{%- endmacro %}
+
+{% macro default__get_incremental_merge_sql(arg_dict) -%}
+  {%- set target = arg_dict['target_relation'] -%}
+  {%- set source = arg_dict['temp_relation'] -%}
+  {%- set keys = unique_key_list(arg_dict['unique_key']) -%}
+  {%- set columns = arg_dict['dest_columns'] -%}
+  merge into {{ target }} as DBT_INTERNAL_DEST
+  using {{ source }} as DBT_INTERNAL_SOURCE
+  on {% if keys | length > 0 -%}
+    {%- for key in keys -%}
+      DBT_INTERNAL_SOURCE.{{ key }} = DBT_INTERNAL_DEST.{{ key }}{{ ' and ' if not loop.last }}
+    {%- endfor -%}
+    {%- for predicate in (arg_dict['incremental_predicates'] or []) %} and {{ predicate }}{% endfor -%}
+  {%- else -%}false{%- endif %}
+  {% if keys | length > 0 -%}
+  when matched then update set
+    {% for column in columns -%}
+      {{ column.quoted }} = DBT_INTERNAL_SOURCE.{{ column.quoted }}{{ ', ' if not loop.last }}
+    {%- endfor %}
+  {% endif -%}
+  when not matched then insert ({{ columns | map(attribute='quoted') | join(', ') }})
+  values ({% for column in columns -%}DBT_INTERNAL_SOURCE.{{ column.quoted }}{{ ', ' if not loop.last }}{%- endfor %})
+{%- endmacro %}

@@ -1,0 +1,76 @@
+/**
+ * Token-stream helpers over nunjucks' Parser (peek/skip/expect and its
+ * whitespace-control bookkeeping), with two-token lookahead and errors as
+ * JINJA_SYNTAX TsdbtErrors carrying the file and 1-based line.
+ */
+import { lexer as L, NunjucksParser, type NjToken } from './nunjucks-internals.js';
+import { TsdbtError } from '../errors/tsdbt-error.js';
+
+export class TokenParser extends NunjucksParser {
+  file = '<string>';
+
+  /** A JINJA_SYNTAX error at a token (nunjucks lines are 0-based). */
+  syntaxError(message: string, tok?: NjToken | null): TsdbtError {
+    const t = tok === undefined ? this.peekToken() : tok;
+    const line = t ? t.lineno + 1 : this.lastLine;
+    return new TsdbtError('JINJA_SYNTAX', message, { file: this.file, line, hint: 'Fix the Jinja syntax at this line.' });
+  }
+
+  /** The line of the last token read, for errors at end of input. */
+  lastLine = 1;
+
+  /** Tokens pushed back beyond nunjucks' single `peeked` slot (two-token lookahead for `not in`). */
+  private buffered: NjToken[] = [];
+
+  override pushToken(tok: NjToken | null): void {
+    if (this.peeked) this.buffered.unshift(this.peeked);
+    this.peeked = tok;
+  }
+
+  override nextToken(withWhitespace?: boolean): NjToken | null {
+    if (!this.peeked && this.buffered.length) return this.buffered.shift()!;
+    const tok = super.nextToken(withWhitespace);
+    if (tok) this.lastLine = tok.lineno + 1;
+    return tok;
+  }
+
+  next(): NjToken {
+    const tok = this.nextToken();
+    if (!tok) throw this.syntaxError('unexpected end of template', null);
+    return tok;
+  }
+
+  expectType(type: string, what: string): NjToken {
+    const tok = this.nextToken();
+    if (!tok || tok.type !== type) throw this.syntaxError(`expected ${what}, got ${describe(tok)}`, tok ?? null);
+    return tok;
+  }
+
+  isOp(value: string): boolean {
+    const t = this.peekToken();
+    return t !== null && t.type === L.TOKEN_OPERATOR && t.value === value;
+  }
+
+  isType(type: string): boolean {
+    const t = this.peekToken();
+    return t !== null && t.type === type;
+  }
+
+  isName(value: string): boolean {
+    const t = this.peekToken();
+    return t !== null && t.type === L.TOKEN_SYMBOL && t.value === value;
+  }
+
+  expectName(): NjToken {
+    return this.expectType(L.TOKEN_SYMBOL, 'a name');
+  }
+
+}
+
+export function describe(tok: NjToken | null | undefined): string {
+  if (!tok) return 'end of template';
+  if (tok.type === L.TOKEN_BLOCK_END) return "end of statement block '%}'";
+  if (tok.type === L.TOKEN_VARIABLE_END) return "end of print statement '}}'";
+  if (tok.type === L.TOKEN_STRING) return `string '${tok.value}'`;
+  return `'${tok.value}'`;
+}

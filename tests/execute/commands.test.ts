@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compile } from '../../src/api/compile.js';
+import { runOperation } from '../../src/api/run-operation.js';
+import { run } from '../../src/api/run.js';
+import { show } from '../../src/api/show.js';
+import { makeProject } from './harness.js';
+
+const base = {
+  'models/nums.sql': "{{ config(materialized='table') }}select * from range(10) t(n)",
+  'models/evens.sql': "select n from {{ ref('nums') }} where n % 2 = 0",
+};
+
+describe('show', () => {
+  it('previews a model\'s SQL with a limit, and inline SQL with refs', async () => {
+    const p = makeProject(base);
+    await run({ ...p.opts, select: ['nums'] });
+    const s = await show({ ...p.opts, select: ['evens'], limit: 3 });
+    expect(s.source).toBe('model.proj.evens');
+    expect(s.rows).toEqual([[0], [2], [4]]);
+    expect(s.table).toBe('| n |\n| - |\n| 0 |\n| 2 |\n| 4 |');
+    const inline = await show({ ...p.opts, inline: "select count(*) as c from {{ ref('nums') }}" });
+    expect(inline.compiledSql).toBe('select count(*) as c from "dev"."main"."nums"');
+    expect(inline.rows).toEqual([[10]]);
+    await expect(show({ ...p.opts, select: ['nums', 'evens'] })).rejects.toThrowError(/show previews one node; --select nums evens matches 2/);
+  });
+});
+
+describe('run-operation', () => {
+  it('calls a macro with --args; run_query results behave like agate tables', async () => {
+    const p = makeProject({
+      ...base,
+      'macros/ops.sql': `{% macro summarize(table_name, threshold=0) %}
+  {% set t = run_query('select n, n * 2 as twice from ' ~ table_name ~ ' where n > ' ~ threshold ~ ' order by n') %}
+  {% set out = namespace(parts=[]) %}
+  {% do out.parts.append(t.column_names | join('/')) %}
+  {% do out.parts.append(t.rows | length) %}
+  {% do out.parts.append(t.rows[0]['twice']) %}
+  {% do out.parts.append(t.rows[1][0]) %}
+  {% do out.parts.append(t.columns[0].values() | join(',')) %}
+  {% do out.parts.append(t.columns['twice'].values() | last) %}
+  {% for row in t %}{% do out.parts.append(row.n) %}{% endfor %}
+  {% do t.print_table() %}
+  {% do run_query('create table main.op_made as select ' ~ (t.rows | length) ~ ' as k') %}
+  {{ return(out.parts) }}
+{% endmacro %}`,
+    });
+    await run({ ...p.opts, select: ['nums'] });
+    const r = await runOperation('summarize', { ...p.opts, args: "{table_name: main.nums, threshold: 6}" });
+    expect(r.success).toBe(true);
+    expect(r.returned).toEqual(['n/twice', 3, 14, 8, '7,8,9', 18, 7, 8, 9]);
+    expect(await p.query('select k from main.op_made')).toEqual([{ k: 3 }]);
+    const missing = await runOperation('summarize', { ...p.opts, args: '{table_name: main.nope}' });
+    expect(missing.success).toBe(false);
+    expect(missing.error!.message).toContain('nope');
+    await expect(runOperation('no_such_macro', p.opts)).rejects.toThrowError("No macro named 'no_such_macro' was found in the project or its packages");
+  });
+});
+
+describe('compile', () => {
+  it('writes target/compiled and fills compiled_code in the manifest; --inline returns the SQL', async () => {
+    const p = makeProject(base);
+    const r = await compile(p.opts);
+    expect(r.success).toBe(true);
+    expect(r.results.map((x) => [x.node.name, x.compiled_path])).toEqual([
+      ['nums', 'target/compiled/proj/models/nums.sql'],
+      ['evens', 'target/compiled/proj/models/evens.sql'],
+    ]);
+    expect(readFileSync(join(p.dir, 'target/compiled/proj/models/evens.sql'), 'utf8')).toBe('select n from "dev"."main"."nums" where n % 2 = 0');
+    const manifest = JSON.parse(readFileSync(join(p.dir, 'target/manifest.json'), 'utf8'));
+    expect(manifest.nodes['model.proj.evens'].compiled_code).toBe('select n from "dev"."main"."nums" where n % 2 = 0');
+    const inline = await compile({ ...p.opts, inline: "select * from {{ ref('evens') }} -- {{ this }}" });
+    expect(inline.inlineSql).toBe('select * from "dev"."main"."evens" -- "dev"."main"."inline_query"');
+  });
+});
+
+describe('--empty', () => {
+  it('wraps refs and sources in an empty subquery so models build with their columns and no rows', async () => {
+    const p = makeProject({
+      ...base,
+      'models/src.yml': 'version: 2\nsources:\n  - name: raw\n    schema: main\n    tables:\n      - name: nums\n',
+      'models/from_source.sql': "{{ config(materialized='table') }}select n from {{ source('raw', 'nums') }}",
+    });
+    await run({ ...p.opts, select: ['nums'] });
+    const r = await run({ ...p.opts, empty: true, exclude: ['nums'] });
+    const evens = r.results.find((x) => x.node.name === 'evens')!;
+    expect(evens.compiled_code).toBe('select n from (select * from "dev"."main"."nums" where false limit 0) _dbt_limit_subq_nums where n % 2 = 0');
+    expect(await p.query('select count(*)::int as c from main.from_source')).toEqual([{ c: 0 }]);
+    expect(await p.query("select column_name from information_schema.columns where table_name = 'from_source'")).toEqual([{ column_name: 'n' }]);
+  });
+});
