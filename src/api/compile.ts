@@ -33,7 +33,6 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
   try {
     if (opts.inline !== undefined) {
       const inlineSql = compileInline(exec, opts.inline);
-      exec.loaded.logger.info(inlineSql);
       return { success: true, results: [], inlineSql, manifestPath: writeManifest(exec.targetDir, exec.parsed.manifest), warnings: exec.warnings };
     }
     const started = performance.now();

@@ -70,6 +70,7 @@ export async function openExecution(opts: ExecutionOptions, which: string, defau
   );
   const bridge = await SyncBridge.open(connectionOpenerFor(loaded));
   const session = new DatabaseSession(loaded.adapter, bridge);
+  session.onStatement((s) => loaded.logger.debug(loaded.secrets.redact(`${s.ok ? '' : 'FAILED '}(${s.ms.toFixed(1)} ms) ${s.sql}`)));
   const refs = new RefIndex(Object.values(parsed.manifest.nodes), Object.values(parsed.manifest.sources), root.name);
   const shared: RuntimeShared = {
     manifest: parsed.manifest,

@@ -59,6 +59,8 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
   const nodes = [...selected].map((id) => manifest.nodes[id]).filter((n): n is CompiledNode => n !== undefined);
   const results: NodeResult[] = [];
   const onResult = (r: NodeResult) => {
+    // Secrets (env vars marked DBT_ENV_SECRET_, passwords) never reach a message or an artifact.
+    if (r.message) r.message = exec.loaded.secrets.redact(r.message);
     results.push(r);
     opts.onResult?.(r);
   };

@@ -17,6 +17,16 @@ const COMMAND_LOADERS: Record<string, () => Promise<Command>> = {
   deps: async () => (await import('./commands/deps.js')).depsCommand,
   sim: async () => (await import('./commands/sim.js')).simCommand,
   extract: async () => (await import('./commands/extract.js')).extractCommand,
+  run: async () => (await import('./commands/nodes.js')).nodeCommand('run'),
+  seed: async () => (await import('./commands/nodes.js')).nodeCommand('seed'),
+  test: async () => (await import('./commands/nodes.js')).nodeCommand('test'),
+  snapshot: async () => (await import('./commands/nodes.js')).nodeCommand('snapshot'),
+  build: async () => (await import('./commands/nodes.js')).nodeCommand('build'),
+  retry: async () => (await import('./commands/nodes.js')).nodeCommand('retry'),
+  demo: async () => (await import('./commands/demo.js')).demoCommand,
+  compile: async () => (await import('./commands/nodes.js')).compileCommand,
+  show: async () => (await import('./commands/nodes.js')).showCommand,
+  'run-operation': async () => (await import('./commands/nodes.js')).runOperationCommand,
 };
 
 export function registerCommand(name: string, loader: () => Promise<Command>): void {

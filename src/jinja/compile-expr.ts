@@ -31,6 +31,8 @@ const CMP: Record<string, string> = { '<': 'lt', '>': 'gt', '<=': 'le', '>=': 'g
 
 export interface CompileOptions {
   file: string;
+  /** dbt's native rendering: the top level yields its output nodes as raw values (see native.ts). */
+  native?: boolean;
   hasFilter(name: string): boolean;
   hasTest(name: string): boolean;
 }
@@ -145,9 +147,8 @@ export class ExprCompiler {
         return `${BINOPS[e.op]}(${l}, ${r})`;
       }
       case 'unary': {
-        const x = this.expr(e.operand, scope);
         if (e.op === 'not') return `!${this.cond(e.operand, scope)}`;
-        return `${e.op}(${x})`;
+        return `${e.op}(${this.expr(e.operand, scope)})`;
       }
       case 'and':
         return `(truthy($t = ${this.expr(e.left, scope)}) ? ${this.expr(e.right, scope)} : $t)`;

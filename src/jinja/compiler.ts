@@ -30,7 +30,7 @@ export class JsCompiler extends ExprCompiler {
   /** JS source of a factory `(rt, F, T) => root(ctx) => string`. */
   compileTemplate(stmts: Stmt[]): string {
     const scope = new Scope(null, true);
-    this.emit(`return function root(ctx) {\nlet L = 1, $t;\nlet o0 = '';`);
+    this.emit(`return function root(ctx) {\nlet L = 1, $t;\nlet o0 = ${this.opts.native ? '[]' : "''"};`);
     this.declareAssigned(stmts, scope);
     this.emit('try {');
     this.stmts(stmts, scope);
@@ -102,11 +102,13 @@ export class JsCompiler extends ExprCompiler {
   private stmt(s: Stmt, scope: Scope): void {
     switch (s.k) {
       case 'data':
-        this.emit(`${this.buf} += ${JSON.stringify(s.text)};`);
+        this.emit(this.append(JSON.stringify(s.text), false));
         return;
       case 'output':
         this.setLine(s.line);
-        this.emit(`${this.buf} += str(${this.expr(s.expr, scope)});`);
+        // Jinja2's native code generator folds constant outputs into text at compile time.
+        if (this.opts.native && this.buf === 'o0' && foldsToConstant(s.expr)) this.emit(`o0.push(str(${this.expr(s.expr, scope)}));`);
+        else this.emit(this.append(this.expr(s.expr, scope), true));
         return;
       case 'if':
         this.setLine(s.line);
@@ -145,13 +147,13 @@ export class JsCompiler extends ExprCompiler {
         const c = this.id('c');
         this.emit(`const ${c} = ${caller};`);
         this.callerId = c;
-        this.emit(`${this.buf} += str(${this.expr(withCaller, scope)});`);
+        this.emit(this.append(this.expr(withCaller, scope), true));
         this.callerId = null;
         return;
       }
       case 'filterblock': {
         const b = this.capture(s.body, scope);
-        this.emit(`${this.buf} += str(${this.applyFilters(b, s.filters, scope)});`);
+        this.emit(this.append(this.applyFilters(b, s.filters, scope), true));
         return;
       }
       case 'with': {
@@ -177,6 +179,16 @@ export class JsCompiler extends ExprCompiler {
         if (s.kind === 'snapshot') this.stmts(s.body, scope);
         return;
     }
+  }
+
+  /**
+   * Code appending to the current output. In native mode the template's own
+   * top level collects raw values (dbt's native rendering); macro bodies and
+   * captures always build text.
+   */
+  private append(js: string, isValue: boolean): string {
+    if (this.opts.native && this.buf === 'o0') return `o0.push(${js});`;
+    return isValue ? `${this.buf} += str(${js});` : `${this.buf} += ${js};`;
   }
 
   private withLineReset(f: () => void): void {
@@ -223,7 +235,7 @@ export class JsCompiler extends ExprCompiler {
     this.loopBody(s, scope, `${depth}_items`, depth, rec);
     this.emit(`return ${this.buf};\n};`);
     this.buf = saved;
-    this.emit(`${this.buf} += ${rec}(${iter}, 0);`);
+    this.emit(this.append(`${rec}(${iter}, 0)`, false));
   }
 
   private loopBody(s: Stmt & { k: 'for' }, scope: Scope, iter: string, depth: string, rec: string | null): void {
@@ -301,6 +313,45 @@ export class JsCompiler extends ExprCompiler {
 
   // ---- expressions ----
 
+}
+
+const MARKER_FILTERS = new Set(['as_text', 'as_native', 'as_bool', 'as_number']);
+
+/**
+ * Whether Jinja2 would evaluate `e` at compile time (its `as_const`): literals
+ * and operators, filters and tests over literals. Names and calls are not.
+ * dbt's as_* filters return str subclasses, which Jinja2 does not fold.
+ */
+function foldsToConstant(e: Expr): boolean {
+  switch (e.k) {
+    case 'const':
+      return true;
+    case 'list':
+    case 'tuple':
+      return e.items.every(foldsToConstant);
+    case 'dict':
+      return e.pairs.every(([k, v]) => foldsToConstant(k) && foldsToConstant(v));
+    case 'binop':
+    case 'and':
+    case 'or':
+      return foldsToConstant(e.left) && foldsToConstant(e.right);
+    case 'unary':
+      return foldsToConstant(e.operand);
+    case 'compare':
+      return foldsToConstant(e.first) && e.ops.every(([, x]) => foldsToConstant(x));
+    case 'cond':
+      return foldsToConstant(e.test) && foldsToConstant(e.body) && (e.orelse === null || foldsToConstant(e.orelse));
+    case 'getattr':
+      return foldsToConstant(e.obj);
+    case 'getitem':
+      return foldsToConstant(e.obj) && foldsToConstant(e.key);
+    case 'filter':
+      return !MARKER_FILTERS.has(e.name) && e.target !== null && foldsToConstant(e.target) && e.args.every(foldsToConstant) && e.kwargs.every(([, v]) => foldsToConstant(v));
+    case 'test':
+      return foldsToConstant(e.target) && e.args.every(foldsToConstant);
+    default:
+      return false;
+  }
 }
 
 /** Names assigned directly in a scope (descending into if/filter/set blocks, not into loops, macros or with). */

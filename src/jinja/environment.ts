@@ -6,7 +6,9 @@
  * newline of the source dropped (Jinja2's keep_trailing_newline=False).
  */
 import { TsdbtError } from '../errors/tsdbt-error.js';
+import { MacroReturn } from './builtins.js';
 import { scanBlocks } from './blocks.js';
+import { nativeConcat, nativeFilters } from './native.js';
 import { JsCompiler } from './compiler.js';
 import { createPythonFilters, createPythonTests, isTuple, makeFloat } from './py-hooks.js';
 import * as ops from './py-ops.js';
@@ -34,6 +36,9 @@ export class JinjaEnvironment {
   private readonly filters: Record<string, Fn> = Object.create(null) as Record<string, Fn>;
   private readonly tests: Record<string, Fn> = Object.create(null) as Record<string, Fn>;
   private readonly cache = new Map<string, Map<string, JinjaTemplate>>();
+  private readonly nativeCache = new Map<string, Map<string, JinjaTemplate>>();
+  /** Filters for native rendering: the same, with dbt's as_* filters producing markers. */
+  private readonly nativeFilterSet: Record<string, Fn>;
   /** Module instances (a template run once against a context) for bindMacro, per render context. */
   private readonly modules = new WeakMap<RenderContext, Map<JinjaTemplate, runtime.Ctx>>();
 
@@ -46,6 +51,7 @@ export class JinjaEnvironment {
     Object.assign(this.filters, filters, { as_text: identity, as_bool: identity, as_native: identity, as_number: identity, is_list: isList });
     const tests = createPythonTests({ hasFilter: (n) => n in this.filters, hasTest: (n) => n in this.tests });
     Object.assign(this.tests, tests);
+    this.nativeFilterSet = Object.assign(Object.create(this.filters) as Record<string, Fn>, nativeFilters());
   }
 
   /** Register a filter: called as f(value, ...args[, kwargs]) (see kwargs.ts). */
@@ -62,19 +68,23 @@ export class JinjaEnvironment {
 
   /** Compile; cached by (file, source). Syntax errors throw TsdbtError('JINJA_SYNTAX', msg, {file, line}). */
   compile(source: string, file: string): JinjaTemplate {
-    let byFile = this.cache.get(file);
+    return this.cached(this.cache, source, file, false);
+  }
+
+  private cached(cache: Map<string, Map<string, JinjaTemplate>>, source: string, file: string, native: boolean): JinjaTemplate {
+    let byFile = cache.get(file);
     const hit = byFile?.get(source);
     if (hit) return hit;
-    const tpl = this.compileUncached(source, file);
+    const tpl = this.compileUncached(source, file, native);
     if (!byFile) {
       byFile = new Map();
-      this.cache.set(file, byFile);
+      cache.set(file, byFile);
     }
     byFile.set(source, tpl);
     return tpl;
   }
 
-  private compileUncached(source: string, file: string): JinjaTemplate {
+  private compileUncached(source: string, file: string, native: boolean): JinjaTemplate {
     let text = source.indexOf('\r') >= 0 ? source.replace(/\r\n?/g, '\n') : source;
     if (text.endsWith('\n')) text = text.slice(0, -1);
     let stmts;
@@ -83,7 +93,7 @@ export class JinjaEnvironment {
     } catch (e) {
       throw quoteLine(e, text);
     }
-    const compiler = new JsCompiler({ file, hasFilter: (n) => n in this.filters, hasTest: (n) => n in this.tests });
+    const compiler = new JsCompiler({ file, native, hasFilter: (n) => n in this.filters, hasTest: (n) => n in this.tests });
     let js: string;
     try {
       js = compiler.compileTemplate(stmts);
@@ -92,7 +102,7 @@ export class JinjaEnvironment {
     }
     let root: RootFn;
     try {
-      root = new Function('rt', 'F', 'T', js)(RT, this.filters, this.tests) as RootFn;
+      root = new Function('rt', 'F', 'T', js)(RT, native ? this.nativeFilterSet : this.filters, this.tests) as RootFn;
     } catch (e) {
       throw new TsdbtError('INTERNAL', `could not compile ${file}: ${(e as Error).message}`, { file, cause: e, detail: { js } });
     }
@@ -102,11 +112,23 @@ export class JinjaEnvironment {
 
   /** Render. Errors surface as TsdbtError carrying the template's file and the line being rendered. */
   render(template: JinjaTemplate, context: RenderContext): string {
-    return template.root(new runtime.Ctx(context));
+    return runRoot(template, new runtime.Ctx(context));
   }
 
   renderString(source: string, file: string, context: RenderContext): string {
     return this.render(this.compile(source, file), context);
+  }
+
+  /**
+   * dbt's native rendering, as dbt renders YAML values: `{{ expr }}` alone
+   * yields the value itself (list, number, dict...), `| as_number`,
+   * `| as_bool`, `| as_native` parse a rendered string as a Python literal,
+   * `| as_text` keeps text; any other template yields its text.
+   */
+  renderNative(source: string, file: string, context: RenderContext): unknown {
+    const tpl = this.cached(this.nativeCache, source, file, true);
+    const nodes = runRoot(tpl, new runtime.Ctx(context)) as unknown as unknown[];
+    return nativeConcat(nodes, file);
   }
 
   /** The top-level blocks of a file, without rendering anything. */
@@ -130,7 +152,7 @@ export class JinjaEnvironment {
     let ctx = perContext.get(tpl);
     if (!ctx) {
       ctx = new runtime.Ctx(context);
-      tpl.root(ctx);
+      runRoot(tpl, ctx);
       perContext.set(tpl, ctx);
     }
     const fn = ctx.fileMacros.get(macroName);
@@ -141,6 +163,21 @@ export class JinjaEnvironment {
       });
     }
     return fn as JinjaCallable;
+  }
+}
+
+/** Run a template's top level; a `return(...)` outside any macro is a user error, not a value. */
+function runRoot(template: JinjaTemplate, ctx: runtime.Ctx): string {
+  try {
+    return template.root(ctx);
+  } catch (e) {
+    if (e instanceof MacroReturn) {
+      throw new TsdbtError('JINJA_RENDER', 'return(...) was called outside of a macro', {
+        file: template.file,
+        hint: 'Use return() only inside {% macro %}; in a model, output the value with {{ ... }}.',
+      });
+    }
+    throw e;
   }
 }
 

@@ -93,3 +93,18 @@ describe('run: view and table', () => {
     expect(b.error!.file).toBe('models/b.sql');
   });
 });
+
+describe('run: render errors', () => {
+  it('a Jinja error at run time names the file and line and the run goes on', async () => {
+    const p = makeProject({
+      'models/bad.sql': "select 1 as id\n{% if execute %}{{ no_such_macro() }}{% endif %}",
+      'models/good.sql': 'select 2 as id',
+    });
+    const r = await run(p.opts);
+    expect(statuses(r.results)).toEqual({ bad: 'error', good: 'success' });
+    const bad = r.results.find((x) => x.node.name === 'bad')!;
+    expect(bad.error!.file).toBe('models/bad.sql');
+    expect(bad.error!.line).toBe(2);
+    expect(bad.message).toMatch(/^models\/bad\.sql:2: .*no_such_macro/);
+  });
+});

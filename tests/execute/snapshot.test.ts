@@ -59,6 +59,26 @@ describe('snapshot', () => {
     ]);
   });
 
+  it("hard_deletes='new_record' adds a deleted marker and a new version when the key returns", async () => {
+    const { run } = await import('../../src/api/run.js');
+    const p = makeProject({ ...source("(1, 'a', timestamp '2024-01-01'), (2, 'b', timestamp '2024-01-01')"), ...snap("strategy='timestamp', updated_at='updated_at', hard_deletes='new_record'") });
+    const steps = ["(1, 'a', timestamp '2024-01-01')", "(1, 'a', timestamp '2024-01-01'), (2, 'b2', timestamp '2024-03-01')"];
+    await run(p.opts);
+    await snapshot(p.opts);
+    for (const rows of steps) {
+      p.write(source(rows));
+      await run(p.opts);
+      const r = await snapshot(p.opts);
+      expect(r.results[0]!.status).toBe('success');
+    }
+    expect(await p.query('select id, status, dbt_is_deleted, dbt_valid_to is null as current from main_snapshots.snap order by id, status, dbt_is_deleted')).toEqual([
+      { id: 1, status: 'a', dbt_is_deleted: 'False', current: true },
+      { id: 2, status: 'b', dbt_is_deleted: 'False', current: false },
+      { id: 2, status: 'b', dbt_is_deleted: 'True', current: false },
+      { id: 2, status: 'b2', dbt_is_deleted: 'False', current: true },
+    ]);
+  });
+
   it('an unknown strategy is a clear error', async () => {
     const p = makeProject({ ...source("(1, 'a', timestamp '2024-01-01')"), ...snap("strategy='sometimes'") });
     const { run } = await import('../../src/api/run.js');

@@ -32,6 +32,8 @@ const literal = (s: string) => `'${s.split("'").join("''")}'`;
 export class DatabaseSession {
   readonly cache: RelationCache;
   private open = false;
+  /** begin() was called but not yet sent: it rides along with the next statement (one round trip fewer per node). */
+  private pendingBegin = false;
   private readonly listeners: ((s: ExecutedStatement) => void)[] = [];
 
   constructor(
@@ -59,8 +61,10 @@ export class DatabaseSession {
     if (opts.autoBegin && !this.open) this.begin();
     const started = performance.now();
     let raw: QueryResult;
+    const text = this.pendingBegin ? `begin transaction;\n${sql}` : sql;
+    this.pendingBegin = false;
     try {
-      raw = this.conn.executeSync(sql);
+      raw = this.conn.executeSync(text);
     } catch (e) {
       this.emit({ sql, ms: performance.now() - started, ok: false });
       throw e;
@@ -71,7 +75,7 @@ export class DatabaseSession {
 
   begin(): void {
     if (this.open) return;
-    this.conn.beginSync();
+    this.pendingBegin = true;
     this.open = true;
     this.emit({ sql: 'begin', ms: 0, ok: true });
   }
@@ -79,6 +83,11 @@ export class DatabaseSession {
   commit(): void {
     if (!this.open) return;
     this.open = false;
+    if (this.pendingBegin) {
+      // Nothing ran inside the transaction: there is nothing to commit.
+      this.pendingBegin = false;
+      return;
+    }
     this.conn.commitSync();
     this.emit({ sql: 'commit', ms: 0, ok: true });
   }
@@ -87,6 +96,10 @@ export class DatabaseSession {
   rollbackIfOpen(): void {
     if (!this.open) return;
     this.open = false;
+    if (this.pendingBegin) {
+      this.pendingBegin = false;
+      return;
+    }
     try {
       this.conn.rollbackSync();
     } catch {

@@ -83,14 +83,15 @@ export class SyncBridge implements SyncConnection {
       workerData: { opener, port: port2, flag: shared, entry: boot.entry, hooks: boot.hooks },
       transferList: [port2],
     });
-    // The worker must not keep the process alive once the bridge is forgotten.
-    worker.unref();
     const bridge = new SyncBridge(worker, port1, flag, options);
     const exited = new Promise<never>((_, reject) =>
       worker.once('error', (e) => reject(new TsdbtError('DATABASE_OPEN', `connection worker failed: ${e.message}`, { cause: e }))),
     );
     // Waiting for the open asynchronously keeps the event loop free for drivers that need it at startup.
+    // Atomics.waitAsync does not keep the event loop alive: the worker stays ref'd until it has answered.
     await Promise.race([waitAnswered(flag), exited]);
+    // From here on requests are synchronous; the worker must not keep the process alive once the bridge is forgotten.
+    worker.unref();
     const first = receiveMessageOnPort(port1)?.message as BridgeResponse | undefined;
     if (!first || !first.ok) {
       await worker.terminate();
@@ -136,6 +137,8 @@ export class SyncBridge implements SyncConnection {
     } finally {
       this.closed = true;
       this.port.close();
+      // The worker is unref'd while idle; ref it so awaiting its exit keeps the process alive.
+      this.worker.ref();
       await this.worker.terminate();
     }
   }

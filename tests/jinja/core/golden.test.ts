@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JinjaEnvironment } from '../../../src/jinja/index.js';
 import { TsdbtError } from '../../../src/errors/tsdbt-error.js';
+import { pyRepr } from '../../../src/jinja/python/repr.js';
 
 const dir = join(import.meta.dirname, 'golden', 'cases');
 const context = JSON.parse(readFileSync(join(import.meta.dirname, 'golden', 'context.json'), 'utf8')) as Record<string, unknown>;
@@ -45,6 +46,27 @@ describe('Jinja2 golden snippets (one template per line)', () => {
         });
       }
     });
+  }
+});
+
+interface NativeCase {
+  template: string;
+  repr?: string;
+  error?: string;
+}
+
+const nativeDir = join(import.meta.dirname, 'golden', 'native');
+
+describe("dbt's native rendering (YAML values), against Jinja2's native environment", () => {
+  const env = new JinjaEnvironment();
+  for (const file of readdirSync(nativeDir).filter((f) => f.endsWith('.json'))) {
+    for (const c of JSON.parse(readFileSync(join(nativeDir, file), 'utf8')) as NativeCase[]) {
+      it(c.template, () => {
+        const render = (): unknown => env.renderNative(c.template, `native/${file}`, { vars: structuredClone(context) });
+        if (c.error !== undefined) expect(render).toThrow(TsdbtError);
+        else expect(pyRepr(render())).toBe(c.repr);
+      });
+    }
   }
 });
 

@@ -102,6 +102,11 @@ describe('render errors', () => {
     expect(renderError('{% macro m(a) %}{% endmacro %}{{ m(1, a=2) }}').message).toBe("macro 'm' got multiple values for argument 'a'");
   });
 
+  it('return() outside a macro', () => {
+    const e = renderError('select 1\n{{ return(5) }}');
+    expect([e.code, e.file, e.message]).toEqual(['JINJA_RENDER', 'models/m.sql', 'return(...) was called outside of a macro']);
+  });
+
   it('endless recursion', () => {
     const e = renderError('{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}\n{{ f(0) }}');
     expect(e.message).toBe('maximum recursion depth exceeded while rendering');

@@ -3,7 +3,10 @@
     source with its key and change time, closes current rows that changed
     (or vanished, with hard_deletes='invalidate'), then inserts the new
     versions, all in one transaction.
-    Strategies: timestamp (updated_at column) and check (check_cols). -#}
+    Strategies: timestamp (updated_at column) and check (check_cols).
+    hard_deletes: ignore (default), invalidate (close vanished rows), or
+    new_record (close them and add a `dbt_is_deleted = 'True'` version;
+    a key that comes back closes that marker and gets a new version). -#}
 
 {% macro snapshot_key_expr(unique_key) -%}
   {%- if unique_key is string -%}
@@ -32,6 +35,9 @@
   {%- set staging_relation = make_temp_relation(target_relation, '__dbt_tmp') -%}
   {%- set now_sql = get_current_timestamp() ~ '::timestamp' -%}
   {%- set change_time = config.require('updated_at') if strategy == 'timestamp' else now_sql -%}
+  {%- set hard_deletes = snapshot_hard_deletes(config) -%}
+  {%- set new_record = hard_deletes == 'new_record' -%}
+  {%- set live = "dbt_is_deleted = 'False'" if new_record else 'true' -%}
   {{ drop_relation_if_exists(load_cached_relation(staging_relation)) }}
   {{ run_hooks(pre_hooks, inside_transaction=false) }}
   {{ run_hooks(pre_hooks, inside_transaction=true) }}
@@ -59,6 +65,7 @@
           dbt_change_time__ as dbt_updated_at,
           dbt_change_time__ as dbt_valid_from,
           cast(null as timestamp) as dbt_valid_to
+          {%- if new_record %}, 'False' as dbt_is_deleted{% endif %}
         from {{ staging_relation }}
       )
     {%- endcall %}
@@ -77,23 +84,40 @@
       set dbt_valid_to = changes.dbt_change_time__
       from (
         select cur.dbt_scd_id, src.dbt_change_time__
-        from (select *, {{ snapshot_key_expr(unique_key) }} as dbt_unique_key__ from {{ target_relation }} where dbt_valid_to is null) cur
+        from (select *, {{ snapshot_key_expr(unique_key) }} as dbt_unique_key__ from {{ target_relation }} where dbt_valid_to is null and {{ live }}) cur
         join {{ staging_relation }} src on src.dbt_unique_key__ = cur.dbt_unique_key__
         where {{ changed }}
       ) changes
       where snap.dbt_scd_id = changes.dbt_scd_id
     {%- endcall %}
-    {% if snapshot_hard_deletes(config) in ['invalidate', 'new_record'] %}
+    {%- set vanished -%}
+      dbt_valid_to is null and {{ live }}
+      and {{ snapshot_key_expr(unique_key) }} not in (select dbt_unique_key__ from {{ staging_relation }} where dbt_unique_key__ is not null)
+    {%- endset -%}
+    {% if new_record %}
+      {% call statement('mark_deleted') -%}
+        insert into {{ target_relation }} ({{ col_list }}, dbt_scd_id, dbt_updated_at, dbt_valid_from, dbt_valid_to, dbt_is_deleted)
+        select {{ col_list }}, md5(coalesce(cast({{ snapshot_key_expr(unique_key) }} as varchar), '') || '|' || cast({{ now_sql }} as varchar)), {{ now_sql }}, {{ now_sql }}, cast(null as timestamp), 'True'
+        from {{ target_relation }}
+        where {{ vanished }}
+      {%- endcall %}
+      {% call statement('close_returned') -%}
+        update {{ target_relation }}
+        set dbt_valid_to = {{ now_sql }}
+        where dbt_valid_to is null and dbt_is_deleted = 'True'
+          and {{ snapshot_key_expr(unique_key) }} in (select dbt_unique_key__ from {{ staging_relation }})
+      {%- endcall %}
+    {% endif %}
+    {% if hard_deletes in ['invalidate', 'new_record'] %}
       {% call statement('close_deleted') -%}
         update {{ target_relation }}
         set dbt_valid_to = {{ now_sql }}
-        where dbt_valid_to is null
-          and {{ snapshot_key_expr(unique_key) }} not in (select dbt_unique_key__ from {{ staging_relation }} where dbt_unique_key__ is not null)
+        where {{ vanished }}
       {%- endcall %}
     {% endif %}
     {% call statement('main') -%}
-      insert into {{ target_relation }} ({{ col_list }}, dbt_scd_id, dbt_updated_at, dbt_valid_from, dbt_valid_to)
-      select {{ col_list }}, {{ scd_id }}, dbt_change_time__, dbt_change_time__, cast(null as timestamp)
+      insert into {{ target_relation }} ({{ col_list }}, dbt_scd_id, dbt_updated_at, dbt_valid_from, dbt_valid_to{{ ', dbt_is_deleted' if new_record }})
+      select {{ col_list }}, {{ scd_id }}, dbt_change_time__, dbt_change_time__, cast(null as timestamp){{ ", 'False'" if new_record }}
       from {{ staging_relation }} src
       where not exists (
         select 1 from (select {{ snapshot_key_expr(unique_key) }} as dbt_unique_key__ from {{ target_relation }} where dbt_valid_to is null) cur

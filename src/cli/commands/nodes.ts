@@ -1,0 +1,85 @@
+import type { ExecutionOptions } from '../../api/execution.js';
+import type { CommandResult, NodeCommand } from '../../api/run.js';
+import { TsdbtError } from '../../errors/tsdbt-error.js';
+import { globalOptions, selectionFlags, type Command, type CommandContext } from '../command-context.js';
+import { NodeReporter, reportSummary } from '../node-reporter.js';
+
+export function executionOptions(ctx: CommandContext): ExecutionOptions {
+  const f = ctx.argv.flags;
+  const sel = selectionFlags(ctx);
+  return {
+    ...globalOptions(ctx),
+    select: sel.select,
+    exclude: sel.exclude,
+    selector: sel.selector,
+    indirectSelection: sel.indirectSelection,
+    resourceTypes: sel.resourceTypes,
+    fullRefresh: Boolean(f.fullRefresh),
+    failFast: Boolean(f.failFast),
+    empty: Boolean(f.empty),
+    warnError: Boolean(f.warnError) || ctx.env.DBT_WARN_ERROR === 'true',
+    storeFailures: Boolean(f.storeFailures),
+  };
+}
+
+/** run, seed, test, snapshot, build, retry: progress lines, a summary, exit 1 when a node failed. */
+export function nodeCommand(which: NodeCommand | 'retry'): Command {
+  return async (ctx) => {
+    const api = await import('../../api/run.js');
+    const opts = executionOptions(ctx);
+    let reporter: NodeReporter | undefined;
+    const onResult = (r: Parameters<NodeReporter['onResult']>[0]) => {
+      reporter ??= new NodeReporter(ctx.out, 0);
+      reporter.onResult(r);
+    };
+    let result: CommandResult;
+    if (which === 'retry') {
+      const { retry } = await import('../../api/retry.js');
+      result = await retry({ ...opts, onResult });
+    } else {
+      result = await api.runNodeCommand(which, { ...opts, onResult });
+    }
+    for (const w of result.warnings) ctx.out.warn(w);
+    reportSummary(ctx.out, result);
+    return result.success ? 0 : 1;
+  };
+}
+
+export const compileCommand: Command = async (ctx) => {
+  const { compile } = await import('../../api/compile.js');
+  const inline = ctx.argv.flags.inline as string | undefined;
+  const r = await compile({ ...executionOptions(ctx), inline });
+  for (const w of r.warnings) ctx.out.warn(w);
+  if (inline !== undefined) {
+    ctx.out.result(r.inlineSql ?? '');
+    return 0;
+  }
+  const failed = r.results.filter((x) => x.status === 'error');
+  for (const f of failed) ctx.out.error(f.error ? `[${f.error.code}] ${f.error.format()}` : `${f.unique_id}: ${f.message ?? ''}`);
+  ctx.out.info(`Compiled ${r.results.length - failed.length} of ${r.results.length} nodes into target/compiled/`);
+  return failed.length > 0 ? 1 : 0;
+};
+
+export const showCommand: Command = async (ctx) => {
+  const { show } = await import('../../api/show.js');
+  const limit = ctx.argv.flags.limit === undefined ? undefined : Number(ctx.argv.flags.limit);
+  if (limit !== undefined && !Number.isInteger(limit)) throw new TsdbtError('USAGE', `--limit must be a whole number, got '${String(ctx.argv.flags.limit)}'`, { hint: 'e.g. --limit 10' });
+  // show previews the selected node itself: its tests are not pulled in by indirect selection.
+  const opts = executionOptions(ctx);
+  const r = await show({ ...opts, indirectSelection: opts.indirectSelection ?? 'empty', inline: ctx.argv.flags.inline as string | undefined, limit });
+  ctx.out.result(`Previewing ${r.source === 'inline_query' ? 'inline node' : `node '${r.source.split('.').pop()}'`}:`);
+  ctx.out.result(r.table);
+  return 0;
+};
+
+export const runOperationCommand: Command = async (ctx) => {
+  const macro = ctx.argv.positionals[0];
+  if (!macro) throw new TsdbtError('USAGE', 'run-operation needs a macro name', { hint: "e.g. tsdbt run-operation grant_select --args '{role: reporter}'" });
+  const { runOperation } = await import('../../api/run-operation.js');
+  const r = await runOperation(macro, { ...executionOptions(ctx), args: ctx.argv.flags.args as string | undefined });
+  if (!r.success) {
+    ctx.out.error(r.error ? `[${r.error.code}] ${r.error.format()}` : `run-operation ${macro} failed`);
+    return 1;
+  }
+  return 0;
+};
