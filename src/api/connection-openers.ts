@@ -1,5 +1,6 @@
 import type { ConnectionOpener } from '../adapters/base/sync-bridge-protocol.js';
 import { duckdbOpener } from '../adapters/duckdb/duckdb-open.js';
+import { snowflakeOpener } from '../adapters/snowflake/snowflake-open.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { LoadedProject } from './load-project.js';
 
@@ -10,7 +11,10 @@ type OpenerFactory = (loaded: LoadedProject) => ConnectionOpener;
  * (A candidate for the adapter registry's AdapterPlugin; kept here until the
  * registry grows a field for it.)
  */
-const openers = new Map<string, OpenerFactory>([['duckdb', (loaded) => duckdbOpener({ credentials: loaded.profile.credentials, projectDir: loaded.projectDir })]]);
+const openers = new Map<string, OpenerFactory>([
+  ['duckdb', (loaded) => duckdbOpener({ credentials: loaded.profile.credentials, projectDir: loaded.projectDir })],
+  ['snowflake', (loaded) => snowflakeOpener({ credentials: loaded.profile.credentials, profileFile: loaded.profile.file })],
+]);
 
 export function registerConnectionOpener(type: string, factory: OpenerFactory): void {
   openers.set(type, factory);

@@ -4,7 +4,7 @@ import type { CompiledNode } from '../manifest/types.js';
 import { baseContext, type Logger } from './base-context.js';
 import type { MacroRegistry } from './macro-registry.js';
 import { MacroResolver, type DispatchConfig } from './macro-resolver.js';
-import { parseContext, type ParseCapture } from './parse-context.js';
+import { parseNodeContext, parseStaticContext, type ParseCapture } from './parse-context.js';
 import type { SecretRegistry, VarResolver } from './vars.js';
 
 /** Everything shared by the contexts of one invocation. */
@@ -34,6 +34,9 @@ export function nodeDict(node: CompiledNode): Record<string, unknown> {
  * package namespaces resolve lazily through a MacroResolver bound to it.
  */
 export class ContextFactory {
+  /** Per package: the parse context's shared part (base context + adapter stand-ins). */
+  private readonly parseStatic = new Map<string, Record<string, unknown>>();
+
   constructor(readonly shared: ContextShared) {}
 
   base(packageName: string, executing: boolean, nodeName?: string): Record<string, unknown> {
@@ -65,20 +68,25 @@ export class ContextFactory {
   /** The parse-phase context for a node (dbt's parse provider). */
   forParse(node: CompiledNode, capture: ParseCapture, currentConfig: () => Record<string, unknown>): { context: RenderContext; resolver: MacroResolver } {
     const a = this.shared.adapter;
-    const vars: Record<string, unknown> = {};
-    const assembled = this.assemble(node.package_name, vars);
-    Object.assign(
-      vars,
-      parseContext(this.base(node.package_name, false, node.name), capture, {
+    let staticPart = this.parseStatic.get(node.package_name);
+    if (!staticPart) {
+      staticPart = parseStaticContext(this.base(node.package_name, false), {
         relation: (spec) => a.makeRelation({ database: a.database, schema: a.schema, ...spec } as never),
-        thisRelation: a.makeRelation({ database: a.database, schema: a.schema, identifier: node.name }),
-        dispatch: (name, ns) => assembled.resolver.dispatch(name, ns),
         quote: (s) => a.quote(s),
         adapterType: a.type,
-        model: nodeDict(node),
-        currentConfig,
-      }),
-    );
-    return assembled;
+      });
+      this.parseStatic.set(node.package_name, staticPart);
+    }
+    const context: RenderContext = { vars: {} };
+    const resolver = new MacroResolver(this.shared.env, this.shared.registry, this.shared.dispatch, node.package_name, () => context);
+    context.resolve = resolver.resolve;
+    context.vars = parseNodeContext(staticPart, capture, {
+      relation: (spec) => a.makeRelation({ database: a.database, schema: a.schema, ...spec } as never),
+      thisRelation: a.makeRelation({ database: a.database, schema: a.schema, identifier: node.name }),
+      dispatch: (name, ns) => resolver.dispatch(name, ns),
+      model: nodeDict(node),
+      currentConfig,
+    });
+    return { context, resolver };
   }
 }

@@ -54,26 +54,20 @@ export function configObject(
   return fn;
 }
 
+/** What the parse context needs from the adapter, without a connection. */
+export interface ParseAdapterInput {
+  relation: RelationFactory;
+  quote: (identifier: string) => string;
+  adapterType: string;
+}
+
 /**
- * The parse-phase context (dbt's parse provider): `execute` is false, ref and
- * source record dependencies and return a placeholder relation, config
- * records, adapter calls return stand-ins, run_query returns none.
+ * The parts of the parse-phase context that are the same for every node of a
+ * package: adapter stand-ins (declared return values, no database), run_query
+ * returning none, an empty graph. Built once per package and shared.
  */
-export function parseContext(
-  base: Record<string, unknown>,
-  capture: ParseCapture,
-  input: {
-    relation: RelationFactory;
-    thisRelation: unknown;
-    dispatch: (name: string, namespace?: string | null) => unknown;
-    quote: (identifier: string) => string;
-    adapterType: string;
-    model: Record<string, unknown>;
-    currentConfig: () => ConfigLayer;
-  },
-): Record<string, unknown> {
+export function parseStaticContext(base: Record<string, unknown>, input: ParseAdapterInput): Record<string, unknown> {
   const adapter = {
-    dispatch: pyFunction((args, kwargs) => input.dispatch(String(args[0]), (args[1] ?? kwargs.macro_namespace ?? null) as string | null)),
     get_relation: pyFunction(() => null),
     load_relation: pyFunction(() => null),
     get_columns_in_relation: pyFunction(() => []),
@@ -91,32 +85,13 @@ export function parseContext(
     create_schema: pyFunction(() => ''),
     drop_schema: pyFunction(() => ''),
     expand_target_column_types: pyFunction(() => ''),
+    execute: pyFunction(() => [{ _message: 'OK', code: 'OK', rows_affected: 0 }, null]),
     Relation: { create: pyFunction((_a, kw) => input.relation(kw as Record<string, string>)) },
     Column: { create: pyFunction((args) => ({ name: args[0], dtype: args[1], data_type: args[1] })) },
   };
   return {
     ...base,
     execute: false,
-    ref: pyFunction((args, kwargs) => {
-      const call = refCallOf(args, kwargs);
-      capture.refs.push(call);
-      return input.relation({ identifier: call.name });
-    }),
-    source: pyFunction(([s, t]) => {
-      capture.sources.push([String(s), String(t)]);
-      return input.relation({ schema: String(s), identifier: String(t) });
-    }),
-    config: configObject(
-      (layer) => capture.configCalls.push(layer),
-      (key) => input.currentConfig()[key],
-      () => null as never,
-    ),
-    doc: pyFunction(([a, b]) => {
-      capture.docs.push(b === undefined ? String(a) : `${String(a)}.${String(b)}`);
-      return '';
-    }),
-    this: input.thisRelation,
-    model: input.model,
     graph: { nodes: {}, sources: {}, exposures: {}, macros: {} },
     is_incremental: pyFunction(() => false),
     should_full_refresh: pyFunction(() => false),
@@ -132,4 +107,49 @@ export function parseContext(
     pre_hooks: [],
     post_hooks: [],
   };
+}
+
+/**
+ * The per-node part of the parse-phase context (dbt's parse provider): ref
+ * and source record dependencies and return a placeholder relation, config
+ * records, `this`/`model` describe the node, and `adapter.dispatch` resolves
+ * from the node's package. Layer it over parseStaticContext.
+ */
+export function parseNodeContext(
+  staticPart: Record<string, unknown>,
+  capture: ParseCapture,
+  input: {
+    relation: RelationFactory;
+    thisRelation: unknown;
+    dispatch: (name: string, namespace?: string | null) => unknown;
+    model: Record<string, unknown>;
+    currentConfig: () => ConfigLayer;
+  },
+): Record<string, unknown> {
+  const vars = Object.create(staticPart) as Record<string, unknown>;
+  vars.adapter = {
+    ...(staticPart.adapter as Record<string, unknown>),
+    dispatch: pyFunction((args, kwargs) => input.dispatch(String(args[0]), (args[1] ?? kwargs.macro_namespace ?? null) as string | null)),
+  };
+  vars.ref = pyFunction((args, kwargs) => {
+    const call = refCallOf(args, kwargs);
+    capture.refs.push(call);
+    return input.relation({ identifier: call.name });
+  });
+  vars.source = pyFunction(([s, t]) => {
+    capture.sources.push([String(s), String(t)]);
+    return input.relation({ schema: String(s), identifier: String(t) });
+  });
+  vars.config = configObject(
+    (layer) => capture.configCalls.push(layer),
+    (key) => input.currentConfig()[key],
+    () => null as never,
+  );
+  vars.doc = pyFunction(([a, b]) => {
+    capture.docs.push(b === undefined ? String(a) : `${String(a)}.${String(b)}`);
+    return '';
+  });
+  vars.this = input.thisRelation;
+  vars.model = input.model;
+  return vars;
 }

@@ -9,6 +9,7 @@ import type { RefIndex } from '../project/resolve-refs.js';
 import { nodeDict, type ContextFactory } from './context-factory.js';
 import type { MacroResolver } from './macro-resolver.js';
 import { configObject, refCallOf } from './parse-context.js';
+import { loadSeedTable } from './seed-table.js';
 
 /** What every runtime context of one invocation shares. */
 export interface RuntimeShared {
@@ -162,6 +163,10 @@ export function runtimeContext(shared: RuntimeShared, node: CompiledNode, opts: 
           rows_affected: Number(kwargs.rows_affected ?? args[3] ?? -1),
         };
         return storeResult(String(args[0]), response, (kwargs.agate_table ?? args[4] ?? null) as ResultTable | null);
+      }),
+      load_agate_table: pyFunction(() => {
+        if (!node.seed_file) throw new TsdbtError('COMPILER_ERROR', `load_agate_table() is only available to seeds, not ${node.resource_type} '${node.name}'`, { file: node.original_file_path });
+        return loadSeedTable(node.seed_file, node.original_file_path, String(node.config.delimiter ?? ','), node.config.column_types ?? {});
       }),
       render: pyFunction(([text]) => shared.contexts.shared.env.renderString(String(text ?? ''), node.original_file_path, context)),
       sql: '',

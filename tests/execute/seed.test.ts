@@ -62,3 +62,29 @@ describe('seed', () => {
     expect(await p.query('select total::int as total from main.m')).toEqual([{ total: 3 }]);
   });
 });
+
+describe('seed: the default materialization (adapters without a CSV reader)', () => {
+  it('parses the CSV, infers agate types, honours column_types and inserts the rows', async () => {
+    const p = makeProject({
+      'seeds/people.csv': 'id,name,score,active,born,note\n1,"ann, a",1.5,true,2020-01-01,\n2,"bo ""b""",2,false,2021-02-03,x\n',
+      'seeds/props.yml': 'version: 2\nseeds:\n  - name: people\n    config:\n      column_types:\n        id: bigint\n',
+      // Route DuckDB to the default seed to exercise it here.
+      'macros/seed.sql': "{% materialization seed, adapter='duckdb' %}{{ return(dbt.materialization_seed_default()) }}{% endmaterialization %}",
+    });
+    const r = await seed(p.opts);
+    expect(statuses(r.results)).toEqual({ people: 'success' });
+    expect(r.results[0]!.adapter_response).toEqual({ _message: 'INSERT 2', code: 'INSERT', rows_affected: 2 });
+    expect(await p.query("select column_name, data_type from information_schema.columns where table_name = 'people' order by ordinal_position")).toEqual([
+      { column_name: 'id', data_type: 'BIGINT' },
+      { column_name: 'name', data_type: 'VARCHAR' },
+      { column_name: 'score', data_type: 'DOUBLE' },
+      { column_name: 'active', data_type: 'BOOLEAN' },
+      { column_name: 'born', data_type: 'DATE' },
+      { column_name: 'note', data_type: 'VARCHAR' },
+    ]);
+    expect(await p.query('select id, name, score, active, note from main.people order by id')).toEqual([
+      { id: 1, name: 'ann, a', score: 1.5, active: true, note: null },
+      { id: 2, name: 'bo "b"', score: 2, active: false, note: 'x' },
+    ]);
+  });
+});

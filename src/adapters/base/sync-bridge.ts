@@ -92,6 +92,9 @@ export class SyncBridge implements SyncConnection {
     await Promise.race([waitAnswered(flag), exited]);
     // From here on requests are synchronous; the worker must not keep the process alive once the bridge is forgotten.
     worker.unref();
+    // Ref'd while opening (a pending Atomics.waitAsync alone does not keep Node alive); after that the
+    // worker must not keep the process alive once the bridge is forgotten.
+    worker.unref();
     const first = receiveMessageOnPort(port1)?.message as BridgeResponse | undefined;
     if (!first || !first.ok) {
       await worker.terminate();

@@ -1,0 +1,79 @@
+{#- The seed materialization for adapters that cannot read the CSV file
+    themselves (DuckDB has its own, in dbt_duckdb): the CSV is parsed by
+    load_agate_table(), the table created with a type per column (inferred,
+    or from `column_types`), and the rows inserted in batches of literals. -#}
+
+{% macro seed_column_type(agate_type, override=none) -%}
+  {%- if override -%}{{ return(override) }}{%- endif -%}
+  {{ return(adapter.dispatch('seed_column_type', 'dbt')(agate_type)) }}
+{%- endmacro %}
+
+{% macro default__seed_column_type(agate_type) -%}
+  {%- set types = {'integer': 'integer', 'number': 'double precision', 'boolean': 'boolean', 'date': 'date', 'datetime': 'timestamp', 'text': 'varchar'} -%}
+  {{ return(types.get(agate_type, 'varchar')) }}
+{%- endmacro %}
+
+{% macro seed_literal(value) -%}
+  {%- if value is none -%}null
+  {%- elif value is boolean -%}{{ 'true' if value else 'false' }}
+  {%- elif value is number -%}{{ value }}
+  {%- else -%}'{{ value | string | replace("'", "''") }}'
+  {%- endif -%}
+{%- endmacro %}
+
+{% macro seed_batch_size() -%}
+  {{ return(adapter.dispatch('seed_batch_size', 'dbt')()) }}
+{%- endmacro %}
+
+{% macro default__seed_batch_size() -%}
+  {{ return(10000) }}
+{%- endmacro %}
+
+{% materialization seed, default %}
+  {%- set existing_relation = load_cached_relation(this) -%}
+  {%- set target_relation = this.incorporate(type='table') -%}
+  {%- set agate_table = load_agate_table() -%}
+  {%- set column_types = config.get('column_types') or {} -%}
+  {%- set quote_columns = config.get('quote_columns') -%}
+  {%- set cols = [] -%}
+  {%- for col in agate_table.columns -%}
+    {% do cols.append(adapter.quote_seed_column(col.name, quote_columns)) %}
+  {%- endfor -%}
+  {{ run_hooks(pre_hooks, inside_transaction=false) }}
+  {{ run_hooks(pre_hooks, inside_transaction=true) }}
+
+  {% if existing_relation is not none and (should_full_refresh() or existing_relation.type != 'table') %}
+    {{ adapter.drop_relation(existing_relation) }}
+    {%- set existing_relation = none -%}
+  {% endif %}
+  {% if existing_relation is none %}
+    {% call statement('create_seed_table') -%}
+      create table {{ target_relation }} (
+        {%- for col in agate_table.columns %}
+        {{ cols[loop.index0] }} {{ seed_column_type(col.data_type, column_types.get(col.name)) }}{{ ',' if not loop.last }}
+        {%- endfor %}
+      )
+    {%- endcall %}
+    {% do adapter.cache_added(target_relation) %}
+  {% else %}
+    {% call statement('truncate_seed') -%}
+      delete from {{ target_relation }}
+    {%- endcall %}
+  {% endif %}
+  {%- set batch = seed_batch_size() | int -%}
+  {%- set rows = agate_table.rows -%}
+  {% for start in range(0, rows | length, batch) %}
+    {% call statement('seed_batch') -%}
+      insert into {{ target_relation }} ({{ cols | join(', ') }}) values
+      {%- for row in rows[start:start + batch] %}
+      ({% for value in row %}{{ seed_literal(value) }}{{ ', ' if not loop.last }}{% endfor %}){{ ',' if not loop.last }}
+      {%- endfor %}
+    {%- endcall %}
+  {% endfor %}
+  {{ store_raw_result('main', message='INSERT ' ~ (rows | length), code='INSERT', rows_affected=rows | length) }}
+
+  {{ run_hooks(post_hooks, inside_transaction=true) }}
+  {{ adapter.commit() }}
+  {{ run_hooks(post_hooks, inside_transaction=false) }}
+  {{ return({'relations': [target_relation]}) }}
+{% endmaterialization %}
