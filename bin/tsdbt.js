@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-  process.stdout.write(`tsdbt ${pkg.version} (dbt-core 1.9.0 compatible)\n`);
+  process.stdout.write(`tsdbt ${pkg.version} (dbt-core 1.10.15 compatible)\n`);
   process.exit(0);
 }
 process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION ??= 'true';

@@ -95,6 +95,12 @@ export async function openExecution(opts: ExecutionOptions, which: string, defau
     runner,
     targetDir: join(loaded.projectDir, root.targetPath),
     warnings: [...parsed.warnings, ...warnings],
-    close: () => bridge.close(),
+    close: async () => {
+      try {
+        session.commit();
+      } finally {
+        await bridge.close();
+      }
+    },
   };
 }

@@ -6,6 +6,7 @@ import type { Logger } from '../context/base-context.js';
 import { lookupEnvVar, SecretRegistry } from '../context/vars.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { JinjaEnvironment, pyFunction } from '../jinja/index.js';
+import { checkRequiredDbtVersion } from '../project/dbt-version.js';
 import { loadPackages, type LoadedPackage } from '../project/packages.js';
 import { loadProfile, type ResolvedProfile } from '../project/profiles.js';
 import { loadProjectConfig, type ProjectConfig, type YamlValueRenderer } from '../project/project-config.js';
@@ -134,6 +135,9 @@ export function loadProject(opts: GlobalOptions = {}): LoadedProject {
     threads,
   });
   const packages = loadPackages(root, adapter.type, render);
+  for (const p of packages) {
+    if (p.kind !== 'internal') checkRequiredDbtVersion(p.config.name, p.config.requireDbtVersion, p.config.file, p.config.keyLines['require-dbt-version']);
+  }
   return {
     projectDir,
     root,

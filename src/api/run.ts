@@ -87,6 +87,7 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
       onResult,
     });
   }
+  exec.session.commit();
   const schemaPairs = new Map<string, [string | null, string]>();
   for (const n of nodes) if (n.config.materialized !== 'ephemeral' && n.resource_type !== 'test') schemaPairs.set(`${n.database}.${n.schema}`, [n.database, n.schema]);
   const nodeResults = results.filter((r) => r.node.resource_type !== 'operation');

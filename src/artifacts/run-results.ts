@@ -1,3 +1,4 @@
+import { DBT_VERSION } from '../project/dbt-version.js';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TsdbtError } from '../errors/tsdbt-error.js';
@@ -32,7 +33,7 @@ export function runResultsJson(results: readonly NodeResult[], meta: { invocatio
   return {
     metadata: {
       dbt_schema_version: RUN_RESULTS_SCHEMA,
-      dbt_version: meta.dbtVersion ?? '1.9.0',
+      dbt_version: meta.dbtVersion ?? DBT_VERSION,
       generated_at: new Date().toISOString(),
       invocation_id: meta.invocationId,
       env: {},

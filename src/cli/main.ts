@@ -1,3 +1,4 @@
+import { DBT_VERSION } from '../project/dbt-version.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { reportError } from './report-error.js';
 
@@ -68,7 +69,7 @@ export async function runCli(argv: readonly string[], streams: OutputStreams, en
     json: (f.logFormat ?? env.DBT_LOG_FORMAT) === 'json',
   });
   if (f.version) {
-    out.result(`tsdbt ${TSDBT_VERSION} (dbt-core ${'1.9.0'} compatible)`);
+    out.result(`tsdbt ${TSDBT_VERSION} (dbt-core ${DBT_VERSION} compatible)`);
     return 0;
   }
   if (f.help || parsed.command === null) {

@@ -7,7 +7,8 @@ import { pythonModules } from '../jinja/python/modules/index.js';
 import { lookupEnvVar, type SecretRegistry, type VarResolver } from './vars.js';
 
 /** The version tsdbt reports as `dbt_version`, so packages' require-dbt-version ranges accept it. */
-export const DBT_VERSION = '1.9.0';
+export { DBT_VERSION } from '../project/dbt-version.js';
+import { DBT_VERSION } from '../project/dbt-version.js';
 
 export interface Logger {
   info(message: string): void;

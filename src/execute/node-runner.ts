@@ -85,8 +85,9 @@ export class NodeRunner {
     if (!macro) throw materializationNotFound(node, name, chain);
     const r = runtimeContext(this.shared, node, { extra: { sql, compiled_code: sql } });
     const out = callJinja(r.resolver.bind(macro), []);
-    // A materialization that leaves its transaction open gets it committed, as dbt's runner does.
-    this.shared.session.commit();
+    // A materialization that leaves its transaction open gets it committed, as dbt's runner does;
+    // a commit it asked for may ride along with the next node's first statement.
+    this.shared.session.commit({ flushDeferred: false });
     const relations = (out as { relations?: unknown } | null)?.relations;
     if (Array.isArray(relations)) for (const rel of relations) if (rel instanceof Relation) this.shared.session.cache.add(rel);
     const main = r.results.get('main');

@@ -1,3 +1,4 @@
+import { DBT_VERSION } from './dbt-version.js';
 import type { AdapterInfo } from '../adapters/base/adapter-info.js';
 import { ContextFactory, type ContextShared } from '../context/context-factory.js';
 import { MacroRegistry } from '../context/macro-registry.js';
@@ -184,7 +185,7 @@ export function parseProject(input: ParseInput): ParseResult {
   const manifest: Manifest = {
     metadata: {
       dbt_schema_version: 'https://schemas.getdbt.com/dbt/manifest/v12.json',
-      dbt_version: '1.9.0',
+      dbt_version: DBT_VERSION,
       generated_at: new Date().toISOString(),
       invocation_id: input.shared.invocationId,
       project_name: root.name,

@@ -1,7 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { runCli } from '../../src/cli/main.js';
+import { TSDBT_VERSION } from '../../src/cli/version.js';
+import { DBT_VERSION } from '../../src/project/dbt-version.js';
 import { captureStreams, makeProject } from '../support/project-fixture.js';
 
 const PROJECT = {
@@ -79,6 +82,9 @@ describe('tsdbt CLI', () => {
   it('--version answers without a project', async () => {
     const io = captureStreams();
     expect(await runCli(['--version'], io.streams, {})).toBe(0);
-    expect(io.stdout.join('')).toMatch(/^tsdbt \d+\.\d+\.\d+ \(dbt-core 1\.9\.0 compatible\)\n$/);
+    expect(io.stdout.join('')).toBe(`tsdbt ${TSDBT_VERSION} (dbt-core ${DBT_VERSION} compatible)\n`);
+    // bin/tsdbt.js answers --version itself, before loading anything: it must say the same.
+    const bin = execFileSync(process.execPath, [join(__dirname, '../../bin/tsdbt.js'), '--version'], { encoding: 'utf8' });
+    expect(bin).toBe(io.stdout.join(''));
   });
 });

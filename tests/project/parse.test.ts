@@ -109,3 +109,14 @@ describe('snowflake target', () => {
     expect(manifest.nodes['model.test_project.a']!.relation_name).toBe('analytics.dbt.a');
   });
 });
+
+describe('require-dbt-version', () => {
+  it('accepts a range containing the reported version and names the project that rejects it', () => {
+    const ok = makeProject({ 'dbt_project.yml': 'name: p\nprofile: test_profile\nrequire-dbt-version: [">=1.3.0", "<3.0.0"]\n' });
+    expect(() => loadProject({ projectDir: ok, env: {} })).not.toThrow();
+    const bad = makeProject({ 'dbt_project.yml': 'name: p\nprofile: test_profile\nrequire-dbt-version: ">=2.0.0"\n' });
+    expect(() => loadProject({ projectDir: bad, env: {} })).toThrowError(
+      expect.objectContaining({ code: 'PROJECT_INVALID', file: 'dbt_project.yml', line: 3, message: "'p' requires dbt >=2.0.0, but tsdbt follows dbt 1.10.15" }),
+    );
+  });
+});

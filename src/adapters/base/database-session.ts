@@ -34,6 +34,8 @@ export class DatabaseSession {
   private open = false;
   /** begin() was called but not yet sent: it rides along with the next statement (one round trip fewer per node). */
   private pendingBegin = false;
+  /** commitLater() was called: the commit rides along with the next statement, or is sent by commit(). */
+  private pendingCommit = false;
   private readonly listeners: ((s: ExecutedStatement) => void)[] = [];
 
   constructor(
@@ -61,8 +63,9 @@ export class DatabaseSession {
     if (opts.autoBegin && !this.open) this.begin();
     const started = performance.now();
     let raw: QueryResult;
-    const text = this.pendingBegin ? `begin transaction;\n${sql}` : sql;
+    const text = `${this.pendingCommit ? 'commit;\n' : ''}${this.pendingBegin ? 'begin transaction;\n' : ''}${sql}`;
     this.pendingBegin = false;
+    this.pendingCommit = false;
     try {
       raw = this.conn.executeSync(text);
     } catch (e) {
@@ -80,7 +83,17 @@ export class DatabaseSession {
     this.emit({ sql: 'begin', ms: 0, ok: true });
   }
 
-  commit(): void {
+  /**
+   * Commit now: commits the open transaction, and sends a deferred commit
+   * (see commitLater) unless `flushDeferred` is false (between nodes, where
+   * the next statement can carry it). Call it before closing the connection.
+   */
+  commit(opts: { flushDeferred?: boolean } = {}): void {
+    if (this.pendingCommit && opts.flushDeferred !== false) {
+      this.pendingCommit = false;
+      this.conn.commitSync();
+      return;
+    }
     if (!this.open) return;
     this.open = false;
     if (this.pendingBegin) {
@@ -92,8 +105,33 @@ export class DatabaseSession {
     this.emit({ sql: 'commit', ms: 0, ok: true });
   }
 
+  /**
+   * `adapter.commit()` from a materialization: the transaction is over for
+   * the caller, but the COMMIT is sent together with the next statement (or
+   * by commit() when the node ends), saving a round trip per node.
+   */
+  commitLater(): void {
+    if (!this.open) return;
+    this.open = false;
+    if (this.pendingBegin) {
+      this.pendingBegin = false;
+      return;
+    }
+    this.pendingCommit = true;
+    this.emit({ sql: 'commit', ms: 0, ok: true });
+  }
+
   /** Roll back an open transaction (after a failure); the cache may have followed rolled-back DDL, so it is dropped. */
   rollbackIfOpen(): void {
+    // A commit the materialization asked for before failing still happens, as in dbt.
+    if (this.pendingCommit) {
+      this.pendingCommit = false;
+      try {
+        this.conn.commitSync();
+      } catch {
+        this.cache.clear();
+      }
+    }
     if (!this.open) return;
     this.open = false;
     if (this.pendingBegin) {

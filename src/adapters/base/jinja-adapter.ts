@@ -131,7 +131,7 @@ export function jinjaAdapter(session: DatabaseSession, macros: MacroAccess): Rec
       return '';
     }),
     commit: pyFunction(() => {
-      session.commit();
+      session.commitLater();
       return '';
     }),
     cache_added: pyFunction(([r]) => {
