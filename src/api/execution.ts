@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { DatabaseSession } from '../adapters/base/database-session.js';
 import { ResultTable } from '../adapters/base/result-table.js';
+import { createRuntimeKit } from '../adapters/base/runtime-kit.js';
 import { SyncBridge } from '../adapters/base/sync-bridge.js';
 import { NodeCompiler } from '../compile/node-compiler.js';
 import type { RuntimeShared } from '../context/runtime-context.js';
@@ -76,6 +77,7 @@ export async function openExecution(opts: ExecutionOptions, which: string, defau
     manifest: parsed.manifest,
     contexts: parsed.contexts,
     session,
+    kit: createRuntimeKit(loaded.adapter),
     refs,
     flags: flags as RuntimeShared['flags'],
     selectedResources: [...selected],

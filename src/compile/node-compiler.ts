@@ -49,7 +49,8 @@ export class NodeCompiler {
             if (key === 'column_name') return v;
             // dbt lets test arguments be written as calls without braces: `to: ref('customers')`.
             const text = LOOKS_LIKE_CALL.test(v) ? `{{ ${v} }}` : v;
-            return text.includes('{{') || text.includes('{%') ? env.renderString(text, node.original_file_path, r.context) : text;
+            // Native rendering, as dbt's: `{{ ref('x') }}` stays a Relation (packages check `is mapping`).
+            return text.includes('{{') || text.includes('{%') ? env.renderNative(text, node.original_file_path, r.context) : text;
           }
           if (Array.isArray(v)) return v.map((x) => render(x, ''));
           if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, render(x, '')]));

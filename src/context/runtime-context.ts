@@ -1,7 +1,6 @@
 import type { DatabaseSession, AdapterResponse } from '../adapters/base/database-session.js';
-import { jinjaAdapter } from '../adapters/base/jinja-adapter.js';
-import { Relation, type RelationSpec } from '../adapters/base/relation.js';
-import { ResultTable } from '../adapters/base/result-table.js';
+import type { Relation } from '../adapters/base/relation.js';
+import type { ResultTable } from '../adapters/base/result-table.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { pyFunction, type RenderContext } from '../jinja/index.js';
 import type { CompiledNode, Manifest, SourceTable } from '../manifest/types.js';
@@ -9,13 +8,15 @@ import type { RefIndex } from '../project/resolve-refs.js';
 import { nodeDict, type ContextFactory } from './context-factory.js';
 import type { MacroResolver } from './macro-resolver.js';
 import { configObject, refCallOf } from './parse-context.js';
-import { loadSeedTable } from './seed-table.js';
+import type { RuntimeKit } from './runtime-kit.js';
 
 /** What every runtime context of one invocation shares. */
 export interface RuntimeShared {
   manifest: Manifest;
   contexts: ContextFactory;
   session: DatabaseSession;
+  /** The adapter's relations, Jinja `adapter` and tables (built in api/, so context/ sees adapters only as types). */
+  kit: RuntimeKit;
   refs: RefIndex;
   /** `--full-refresh`, `--empty`, and the rest of the invocation's flags (also visible as `flags`). */
   flags: { full_refresh?: boolean; empty?: boolean; [key: string]: unknown };
@@ -45,25 +46,13 @@ export interface RuntimeOptions {
   allowUndeclaredRefs?: boolean;
 }
 
-/** `--empty`: a ref or source renders as an always-empty subquery with the same columns. */
-class EmptyRelation extends Relation {
-  constructor(inner: Relation, alias: string) {
-    super({ database: inner.database, schema: inner.schema, identifier: inner.identifier, type: inner.type }, inner.quote_policy, inner.quoteChar, inner.include_policy, inner.node_id);
-    const text = `(select * from ${inner.render()} where false limit 0) _dbt_limit_subq_${alias}`;
-    this.render = () => text;
-  }
-}
-
 /** The relation a node is built as (`this`, and what ref() returns for it). */
 export function relationOfNode(shared: RuntimeShared, node: CompiledNode): Relation {
-  const info = shared.session.info;
-  const spec: RelationSpec = { database: node.database, schema: node.schema, identifier: node.alias };
-  return new Relation(spec, info.quotePolicy, info.quoteChar, undefined, node.unique_id);
+  return shared.kit.relation({ database: node.database, schema: node.schema, identifier: node.alias }, node.unique_id);
 }
 
 export function relationOfSource(shared: RuntimeShared, source: SourceTable): Relation {
-  const info = shared.session.info;
-  return new Relation({ database: source.database, schema: source.schema, identifier: source.identifier }, info.quotePolicy, info.quoteChar, undefined, source.unique_id);
+  return shared.kit.relation({ database: source.database, schema: source.schema, identifier: source.identifier }, source.unique_id);
 }
 
 /** The CTE name an ephemeral model is injected as. */
@@ -80,7 +69,8 @@ export function runtimeContext(shared: RuntimeShared, node: CompiledNode, opts: 
   const ephemerals: string[] = [];
   const results = new Map<string, StoredResult>();
   const session = shared.session;
-  const adapter = jinjaAdapter(session, resolver);
+  const kit = shared.kit;
+  const adapter = kit.jinjaAdapter(session, resolver);
   const thisRelation = relationOfNode(shared, node);
   const empty = Boolean(shared.flags.empty);
 
@@ -98,18 +88,17 @@ export function runtimeContext(shared: RuntimeShared, node: CompiledNode, opts: 
     }
     if (target.config.materialized === 'ephemeral') {
       if (!ephemerals.includes(target.unique_id)) ephemerals.push(target.unique_id);
-      const info = session.info;
-      return new Relation({ identifier: cteName(target), type: 'cte' }, { database: false, schema: false, identifier: false }, info.quoteChar, undefined, target.unique_id);
+      return kit.cteRelation(cteName(target), target.unique_id);
     }
     const rel = relationOfNode(shared, target);
-    return empty ? new EmptyRelation(rel, target.name) : rel;
+    return empty ? kit.emptyRelation(rel, target.name) : rel;
   });
 
   const source = pyFunction(([s, t]) => {
     const src = shared.refs.resolveSource(String(s), String(t));
     if (!src) throw shared.refs.sourceError(String(s), String(t), { name: node.name, file: node.original_file_path });
     const rel = relationOfSource(shared, src);
-    return empty ? new EmptyRelation(rel, src.name) : rel;
+    return empty ? kit.emptyRelation(rel, src.name) : rel;
   });
 
   const shouldFullRefresh = () => {
@@ -118,7 +107,7 @@ export function runtimeContext(shared: RuntimeShared, node: CompiledNode, opts: 
   };
 
   const storeResult = (name: string, response: AdapterResponse | null, table: ResultTable | null) => {
-    const t = table ?? ResultTable.empty();
+    const t = table ?? kit.emptyTable();
     results.set(name, { response, table: t, data: t.rawRows });
     return '';
   };
@@ -166,7 +155,7 @@ export function runtimeContext(shared: RuntimeShared, node: CompiledNode, opts: 
       }),
       load_agate_table: pyFunction(() => {
         if (!node.seed_file) throw new TsdbtError('COMPILER_ERROR', `load_agate_table() is only available to seeds, not ${node.resource_type} '${node.name}'`, { file: node.original_file_path });
-        return loadSeedTable(node.seed_file, node.original_file_path, String(node.config.delimiter ?? ','), node.config.column_types ?? {});
+        return kit.loadSeedTable(node.seed_file, node.original_file_path, String(node.config.delimiter ?? ','), node.config.column_types ?? {});
       }),
       render: pyFunction(([text]) => shared.contexts.shared.env.renderString(String(text ?? ''), node.original_file_path, context)),
       sql: '',

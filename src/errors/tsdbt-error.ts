@@ -27,6 +27,7 @@ export type ErrorCode =
   | 'CYCLE'
   | 'SELECTOR_INVALID'
   | 'TEST_NOT_FOUND'
+  | 'UNIT_TEST_INVALID'
   | 'DATABASE_ERROR'
   | 'DATABASE_OPEN'
   | 'PACKAGE_ERROR'

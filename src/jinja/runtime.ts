@@ -82,6 +82,10 @@ export function attr(obj: unknown, name: string, hint: string | null, ctx: Ctx):
   }
   const m = lookupPythonMethod(obj, name);
   if (m !== undefined) return m;
+  // Named fields of tuples (groupby's grouper/list), never indexes or length.
+  if (Array.isArray(obj) && Object.prototype.hasOwnProperty.call(obj, name) && name !== 'length' && !/^\d+$/.test(name)) {
+    return (obj as unknown as Record<string, unknown>)[name];
+  }
   if (obj instanceof Map && obj.has(name)) return obj.get(name);
   return miss(obj, name);
 }
@@ -107,6 +111,13 @@ export function item(obj: unknown, key: unknown, hint: string | null, ctx: Ctx):
     return typeof key === 'string' ? attr(obj, key, hint, ctx) : miss(obj, key);
   }
   if (obj !== null && typeof obj === 'object') {
+    // Host objects with Python's __getitem__ (re.Match, relations) answer first.
+    const getitem = (obj as { __getitem__?: unknown }).__getitem__;
+    if (typeof getitem === 'function') {
+      const v = getitem.call(obj, key);
+      if (v !== undefined) return v;
+      return typeof key === 'string' ? attr(obj, key, hint, ctx) : miss(obj, key);
+    }
     const k = String(key);
     const v = (obj as Record<string, unknown>)[k];
     if (v !== undefined && v !== OP[k] && (isPlainObject(obj) || Object.prototype.hasOwnProperty.call(obj, k))) return v;

@@ -174,7 +174,16 @@ export function parseProject(input: ParseInput): ParseResult {
   }
 
   const refIndex = new RefIndex(Object.values(nodes), Object.values(sources), root.name);
-  for (const node of Object.values(nodes)) resolveDeps(node, refIndex, errors, failedNames);
+  for (const node of Object.values(nodes)) {
+    const missing = resolveDeps(node, refIndex, errors, failedNames);
+    if (missing.length === 0) continue;
+    // dbt disables a test whose ref/source target does not exist (a warning,
+    // not an error): e.g. tests declared on a model that has no SQL file.
+    node.config = { ...node.config, enabled: false };
+    delete nodes[node.unique_id];
+    (disabled[node.unique_id] ??= []).push(node);
+    warnings.push(`${node.original_file_path}: test '${node.name}' depends on ${missing.join(', ')}, which was not found; the test is disabled.`);
+  }
   const exposures: Record<string, Exposure> = buildExposures(props.exposures, root.name, refIndex, errors);
   const unitTests = buildUnitTests(props.unitTests, root.name, refIndex, nodes, errors);
   for (const u of Object.values(unitTests)) nodes[u.unique_id] = u;
@@ -291,12 +300,20 @@ function assignNames(node: CompiledNode, contexts: ContextFactory, registry: Mac
   }
 }
 
-function resolveDeps(node: CompiledNode, index: RefIndex, errors: TsdbtError[], failedNames: ReadonlySet<string>): void {
+/**
+ * Fills depends_on.nodes. A missing ref/source target is an error, except in
+ * a test, where (as in dbt) it only disables the test: those targets are
+ * returned, described, for the caller to disable it.
+ */
+function resolveDeps(node: CompiledNode, index: RefIndex, errors: TsdbtError[], failedNames: ReadonlySet<string>): string[] {
   const deps = new Set<string>();
+  const missing: string[] = [];
+  const isTest = node.resource_type === 'test';
   for (const call of node.refs) {
     const target = index.resolveRef(call, node.package_name);
     if (!target) {
-      if (!failedNames.has(call.name)) errors.push(index.refError(call, { name: node.name, file: node.original_file_path }));
+      if (isTest) missing.push(call.package ? `ref('${call.package}', '${call.name}')` : `ref('${call.name}')`);
+      else if (!failedNames.has(call.name)) errors.push(index.refError(call, { name: node.name, file: node.original_file_path }));
       continue;
     }
     deps.add(target.unique_id);
@@ -304,6 +321,10 @@ function resolveDeps(node: CompiledNode, index: RefIndex, errors: TsdbtError[], 
   for (const [s, t] of node.sources) {
     const src = index.resolveSource(s, t);
     if (!src) {
+      if (isTest) {
+        missing.push(`source('${s}', '${t}')`);
+        continue;
+      }
       errors.push(index.sourceError(s, t, { name: node.name, file: node.original_file_path, line: lineOfCall(node.raw_code, 'source', s) }));
       continue;
     }
@@ -314,6 +335,7 @@ function resolveDeps(node: CompiledNode, index: RefIndex, errors: TsdbtError[], 
     const first = node.depends_on.nodes.find((d) => !d.startsWith('source.')) ?? node.depends_on.nodes[0];
     node.attached_node = first ?? null;
   }
+  return missing;
 }
 
 function resolveDescriptions(nodes: Record<string, CompiledNode>, sources: Record<string, SourceTable>, docs: Record<string, Doc>, rootName: string, errors: TsdbtError[]): void {

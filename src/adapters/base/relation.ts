@@ -1,4 +1,5 @@
 import { splitArgs } from '../../jinja/kwargs.js';
+import { PY_MAPPING } from '../../jinja/python/types.js';
 
 export type RelationType = 'table' | 'view' | 'cte' | 'materialized_view' | 'external' | 'ephemeral' | null;
 
@@ -20,8 +21,14 @@ export interface RelationSpec {
  * `{{ relation }}` with the adapter's quoting, with dbt's methods
  * (`include`, `incorporate`, `quote`, `is_table`...). Methods take Jinja call
  * arguments (positional + kwargs), so they can be called from templates.
+ *
+ * Like dbt's relation (a dataclass that is also a Mapping) it passes
+ * `is mapping`, answers `relation['schema']` and `relation.get('schema')`,
+ * and `relation.get('metadata')` is `{'type': '<Class>Relation'}`: packages
+ * (dbt_utils' `_is_relation`) use that to tell a relation from a string.
  */
 export class Relation {
+  readonly [PY_MAPPING] = true;
   readonly database: string | null;
   readonly schema: string | null;
   readonly identifier: string | null;
@@ -116,6 +123,28 @@ export class Relation {
     return this.with(kwargs as RelationSpec);
   };
 
+  /** The class name `get('metadata')` reports; adapters' relations end in 'Relation' as dbt's do. */
+  get relationClass(): string {
+    return 'BaseRelation';
+  }
+
+  /** Python's `relation[key]`: a field or property by name; undefined (a KeyError) otherwise. */
+  __getitem__(key: unknown): unknown {
+    if (key === 'quote_character') return this.quoteChar;
+    if (typeof key !== 'string' || !RELATION_KEYS.has(key)) return undefined;
+    return (this as unknown as Record<string, unknown>)[key];
+  }
+
+  /** Mapping's `get(key, default=None)`; `metadata` describes the class, as dbt's override does. */
+  get = (...raw: unknown[]): unknown => {
+    const { args, kwargs } = splitArgs(raw);
+    const key = args[0] ?? kwargs.key;
+    const fallback = args.length > 1 ? args[1] : (kwargs.default ?? null);
+    if (key === 'metadata') return { type: this.relationClass };
+    const v = this.__getitem__(key);
+    return v === undefined ? fallback : v;
+  };
+
   render = (): string => {
     const parts: string[] = [];
     const add = (value: string | null, include: boolean, quote: boolean) => {
@@ -139,6 +168,12 @@ export class Relation {
     return eq(this.database, other.database) && eq(this.schema, other.schema) && eq(this.identifier, other.identifier);
   }
 }
+
+/** What `relation[key]` and `relation.get(key)` may read: dbt's relation fields and properties. */
+const RELATION_KEYS = new Set([
+  'path', 'type', 'database', 'schema', 'identifier', 'name', 'table', 'quote_policy', 'include_policy',
+  'is_table', 'is_view', 'is_cte', 'is_materialized_view',
+]);
 
 function asBool(v: unknown, fallback: boolean): boolean {
   return v === undefined || v === null ? fallback : Boolean(v);

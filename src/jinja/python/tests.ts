@@ -6,7 +6,7 @@ import { pyMod, pyCompare, pyEq, pyIn } from './operators.js';
 import { isFloatValue, isNumeric, PyFloat } from './py-float.js';
 import { pyStr } from './repr.js';
 import { strMethod } from './str-methods.js';
-import { isDict, isSafeString } from './types.js';
+import { isDict, isMappingLike, isSafeString } from './types.js';
 
 type Test = (...args: unknown[]) => boolean;
 
@@ -39,10 +39,10 @@ export function createPythonTests(reg?: TestRegistry): Record<string, Test> {
     lower: (v) => Boolean(strMethod(pyStr(v), 'islower')!()),
     upper: (v) => Boolean(strMethod(pyStr(v), 'isupper')!()),
     string: isStr,
-    mapping: (v) => isDict(v) || v instanceof Map,
+    mapping: (v) => isDict(v) || v instanceof Map || isMappingLike(v),
     number: (v) => isNumeric(v) || v instanceof PyFloat,
     // Jinja2's Undefined has __len__ and __getitem__ and __call__, so it passes these two.
-    sequence: (v) => v === undefined || isStr(v) || Array.isArray(v) || isDict(v) || v instanceof Map,
+    sequence: (v) => v === undefined || isStr(v) || Array.isArray(v) || isDict(v) || v instanceof Map || isMappingLike(v),
     iterable: (v) => v === undefined || isStr(v) || Array.isArray(v) || isDict(v) || (v !== null && typeof v === 'object' && Symbol.iterator in v),
     callable: (v) => v === undefined || typeof v === 'function' || (v !== null && typeof v === 'object' && typeof (v as { __call__?: unknown }).__call__ === 'function'),
     sameas: (v, other) => v === other,

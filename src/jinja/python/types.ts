@@ -59,6 +59,20 @@ export function isDict(v: unknown): v is PyDict {
   return proto === Object.prototype || proto === null;
 }
 
+/**
+ * Marks a host object (a class instance, not a plain object) as a Python
+ * Mapping, as dbt's FakeAPIObject-based values (Relation, Column...) are:
+ * `x is mapping` holds for it. Such an object should offer `get(key,
+ * default)` and `__getitem__(key)`; the engine routes `x[key]` through
+ * `__getitem__`. A symbol, so it never collides with a template-visible name.
+ */
+export const PY_MAPPING: unique symbol = Symbol.for('tsdbt.pyMapping');
+
+/** A host object that declared itself a Python Mapping with `PY_MAPPING`. */
+export function isMappingLike(v: unknown): boolean {
+  return v !== null && typeof v === 'object' && (v as { [PY_MAPPING]?: unknown })[PY_MAPPING] === true;
+}
+
 /** Python's type name for messages: 'str', 'int', 'NoneType', ... */
 export function pyTypeName(v: unknown): string {
   switch (typeof v) {

@@ -34,10 +34,12 @@ export interface SessionState {
 /** Snowflake statement type ids (see snowflake-sdk connection/result/statement_type.js). */
 export const STATEMENT_TYPE = { select: 0x1000, insert: 0x3100, update: 0x3200, delete: 0x3300, merge: 0x3400, ddl: 0x6000 };
 
-/** Named internal stages: a directory per stage under `root`, shared by every session. */
+/** State shared by every session: named internal stages (a directory per stage under `root`) and grants. */
 export interface StageRegistry {
   root: string;
   dirs: Map<string, string>;
+  /** `DB.SCHEMA.NAME` → privilege → roles granted it. */
+  grants?: Map<string, Map<string, Set<string>>>;
 }
 
 export interface StatementOutcome {
@@ -90,6 +92,7 @@ export class DoubleSession {
       user: this.state.user,
     });
     const result = await this.duck(duck, binds);
+    this.forgetGrantsOnReplace(sql);
     const first = /^\s*(\w+)/.exec(sql.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)+/, ''))?.[1]?.toLowerCase() ?? '';
     const count = Number(result.rows[0]?.[0] ?? 0);
     switch (first) {
@@ -162,7 +165,64 @@ export class DoubleSession {
         throw new SnowflakeStatementError({ code: '000002', sqlState: '0A000', message: 'PUT is answered by the file transfer path of the double' });
       case 'copy_into':
         return this.copyInto(c);
+      case 'show_parameters':
+        return this.showParameters(c.like);
+      case 'show_grants':
+        return this.showGrants(c.name);
+      case 'grant':
+      case 'revoke':
+        return this.grant(c);
+      case 'alter_clustering':
+        await this.describe(c.name);
+        return OK();
     }
+  }
+
+  /** Session parameters as SHOW PARAMETERS lists them (QUERY_TAG always, others once set). */
+  private showParameters(like: string | undefined): QueryResult {
+    const params: [string, string][] = [['QUERY_TAG', this.state.queryTag], ...Object.entries(this.state.parameters)];
+    const re = like === undefined ? undefined : new RegExp(`^${like.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.')}$`, 'i');
+    const rows = params.filter(([k]) => !re || re.test(k)).map(([k, v]) => [k, v, '', 'SESSION', '', 'STRING']);
+    const names = ['key', 'value', 'default', 'level', 'description', 'type'];
+    return { columns: names.map((name) => ({ name, type: 'VARCHAR' })), rows };
+  }
+
+  private grantsOf(name: string[]): Map<string, Set<string>> {
+    const key = this.qualify(name).join('.');
+    this.stages.grants ??= new Map();
+    let g = this.stages.grants.get(key);
+    if (!g) {
+      g = new Map();
+      this.stages.grants.set(key, g);
+    }
+    return g;
+  }
+
+  private async showGrants(name: string[]): Promise<QueryResult> {
+    await this.describe(name);
+    const key = this.qualify(name).join('.');
+    const rows: unknown[][] = [[null, 'OWNERSHIP', 'TABLE', key, 'ROLE', this.state.role ?? 'PUBLIC', 'true', this.state.role ?? 'PUBLIC']];
+    for (const [privilege, roles] of this.grantsOf(name)) for (const role of [...roles].sort()) rows.push([null, privilege, 'TABLE', key, 'ROLE', role, 'false', this.state.role ?? 'PUBLIC']);
+    const names = ['created_on', 'privilege', 'granted_on', 'name', 'granted_to', 'grantee_name', 'grant_option', 'granted_by'];
+    return { columns: names.map((n) => ({ name: n, type: 'VARCHAR' })), rows };
+  }
+
+  private async grant(c: Extract<Command, { kind: 'grant' | 'revoke' }>): Promise<QueryResult> {
+    await this.describe(c.name);
+    const grants = this.grantsOf(c.name);
+    const roles = grants.get(c.privilege) ?? new Set<string>();
+    for (const r of c.roles) if (c.kind === 'grant') roles.add(r);
+    else roles.delete(r);
+    grants.set(c.privilege, roles);
+    return OK();
+  }
+
+  /** `create or replace` without COPY GRANTS drops the object's grants, as in Snowflake. */
+  private forgetGrantsOnReplace(sql: string): void {
+    const m = /^\s*create\s+or\s+replace\s+(?:(?:secure|transient|temporary|temp)\s+)*(?:table|view)\s+((?:"[^"]*"|[\w$]+)(?:\s*\.\s*(?:"[^"]*"|[\w$]+))*)([\s\S]*)$/i.exec(sql);
+    if (!m || /^\s*copy\s+grants\b/i.test(m[2]!) || !this.stages.grants) return;
+    const name = m[1]!.split('.').map((p) => (p.trim().startsWith('"') ? p.trim().slice(1, -1) : p.trim().toUpperCase()));
+    this.stages.grants.delete(this.qualify(name).join('.'));
   }
 
   /** The directory behind a stage name (`my_stage`, `s.my_stage`, `db.s.my_stage`). */

@@ -18,7 +18,13 @@ export type Command =
   | { kind: 'create_stage'; name: string[]; orReplace: boolean; ifNotExists: boolean }
   /** PUT file://<source> @<stage>: the driver uploads, the double only says where to. */
   | { kind: 'put'; source: string; stage: string[] }
-  | { kind: 'copy_into'; table: string[]; stage: string[]; pattern?: string; files?: string[]; fileType: string; matchByName: boolean };
+  | { kind: 'copy_into'; table: string[]; stage: string[]; pattern?: string; files?: string[]; fileType: string; matchByName: boolean }
+  /** SHOW PARAMETERS LIKE '<pattern>' IN SESSION (only session parameters: QUERY_TAG and those set by ALTER SESSION). */
+  | { kind: 'show_parameters'; like?: string }
+  | { kind: 'show_grants'; name: string[] }
+  | { kind: 'grant' | 'revoke'; privilege: string; name: string[]; roles: string[] }
+  /** ALTER TABLE ... CLUSTER BY / RESUME RECLUSTER: no physical effect in the double; the table must exist. */
+  | { kind: 'alter_clustering'; name: string[] };
 
 /** Resolve one identifier as Snowflake does: unquoted → upper case, quoted → verbatim. */
 export function resolveIdentifier(text: string): string {
@@ -92,6 +98,21 @@ export function parseCommand(sql: string): Command | undefined {
     const fileType = (/\btype\s*=\s*'?(\w+)'?/i.exec(rest)?.[1] ?? 'CSV').toUpperCase();
     const matchByName = /\bmatch_by_column_name\s*=\s*'?case_(in)?sensitive'?/i.test(rest);
     return { kind: 'copy_into', table: parseName(m[1]!)!, stage: parseName(m[2]!)!, pattern, files, fileType, matchByName };
+  }
+  if ((m = /^show\s+parameters(?:\s+like\s+'([^']*)')?(?:\s+in\s+session)?$/i.exec(s))) {
+    return { kind: 'show_parameters', like: m[1] };
+  }
+  if ((m = new RegExp(`^show\\s+grants\\s+on\\s+(?:table\\s+|view\\s+)?${NAME}$`, 'i').exec(s))) {
+    return { kind: 'show_grants', name: parseName(m[1]!)! };
+  }
+  if ((m = new RegExp(`^(grant|revoke)\\s+(\\w+)\\s+on\\s+(?:table\\s+|view\\s+)?${NAME}\\s+(?:to|from)\\s+role\\s+([\\s\\S]+)$`, 'i').exec(s))) {
+    // one grantee per statement, as Snowflake requires
+    const role = parseName(m[4]!.trim());
+    if (!role || role.length !== 1) return undefined;
+    return { kind: m[1]!.toLowerCase() as 'grant' | 'revoke', privilege: m[2]!.toUpperCase(), name: parseName(m[3]!)!, roles: role };
+  }
+  if ((m = new RegExp(`^alter\\s+table\\s+${NAME}\\s+(?:cluster\\s+by\\s*\\([\\s\\S]*\\)|resume\\s+recluster|suspend\\s+recluster|drop\\s+clustering\\s+key)$`, 'i').exec(s))) {
+    return { kind: 'alter_clustering', name: parseName(m[1]!)! };
   }
   return undefined;
 }

@@ -99,7 +99,7 @@ export async function startSnowflakeDouble(options: SnowflakeDoubleOptions = {})
     setup.closeSync();
   }
 
-  const stages: StageRegistry = { root: mkdtempSync(join(tmpdir(), 'sf-double-stages-')), dirs: new Map() };
+  const stages: StageRegistry = { root: mkdtempSync(join(tmpdir(), 'sf-double-stages-')), dirs: new Map(), grants: new Map() };
   const sessions = new Map<string, DoubleSession>();
   const chunks = new Map<string, { body: Buffer; key: string }>();
   const running = new Map<string, { cancel: () => void }>();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { ResultTable } from '../adapters/base/result-table.js';
-import { TsdbtError } from '../errors/tsdbt-error.js';
+import { ResultTable } from './result-table.js';
+import { TsdbtError } from '../../errors/tsdbt-error.js';
 
 /**
  * `load_agate_table()` for the default seed materialization (adapters that

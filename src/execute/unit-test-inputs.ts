@@ -1,0 +1,141 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseCsv } from '../adapters/base/seed-csv.js';
+import { TsdbtError } from '../errors/tsdbt-error.js';
+import type { CompiledNode } from '../manifest/types.js';
+
+/** A fixture as given in YAML (`given:` entry or `expect:`). */
+export interface FixtureSpec {
+  rows?: unknown;
+  format: 'dict' | 'csv' | 'sql';
+  fixture?: string | null;
+}
+
+/**
+ * A fixture's content once read: either rows (column → value, keys
+ * lower-cased as dbt compares them) or raw SQL (`format: sql`).
+ */
+export type LoadedFixture = { kind: 'rows'; rows: Record<string, unknown>[]; columns: string[] } | { kind: 'sql'; sql: string };
+
+/** What a `given:` input names: `ref('m')`, `ref('pkg', 'm')`, `ref('m', v=2)`, `source('s', 't')` or `this`. */
+export type InputTarget = { kind: 'ref'; name: string; package: string | null; version: string | null } | { kind: 'source'; source: string; table: string } | { kind: 'this' };
+
+const REF = /^\s*ref\(\s*(['"])([^'"]+)\1\s*(?:,\s*(['"])([^'"]+)\3\s*)?(?:,\s*(?:v|version)\s*=\s*['"]?([^'")\s]+)['"]?\s*)?\)\s*$/;
+const SOURCE = /^\s*source\(\s*(['"])([^'"]+)\1\s*,\s*(['"])([^'"]+)\3\s*\)\s*$/;
+
+export function parseInputTarget(input: string, unitTest: CompiledNode): InputTarget {
+  if (input.trim() === 'this') return { kind: 'this' };
+  const r = REF.exec(input);
+  if (r) return r[4] ? { kind: 'ref', package: r[2]!, name: r[4], version: r[5] ?? null } : { kind: 'ref', package: null, name: r[2]!, version: r[5] ?? null };
+  const s = SOURCE.exec(input);
+  if (s) return { kind: 'source', source: s[2]!, table: s[4]! };
+  throw new TsdbtError('UNIT_TEST_INVALID', `Unit test '${unitTest.name}' has a given input '${input}' that is not a ref, source or this`, {
+    file: unitTest.original_file_path,
+    hint: "Write the input as `ref('model_name')`, `source('source_name', 'table_name')` or `this`.",
+  });
+}
+
+/** Read a fixture's rows or SQL: inline dict rows, inline CSV text, inline SQL, or a `fixture:` file under tests/fixtures/. */
+export function loadFixture(spec: FixtureSpec, unitTest: CompiledNode, what: string): LoadedFixture {
+  const file = unitTest.original_file_path;
+  const format = spec.format ?? 'dict';
+  if (!['dict', 'csv', 'sql'].includes(format)) {
+    throw new TsdbtError('UNIT_TEST_INVALID', `Unit test '${unitTest.name}': ${what} has format '${String(format)}'`, { file, hint: 'Use format: dict, csv or sql.' });
+  }
+  let text: string | undefined;
+  if (spec.fixture) {
+    if (format === 'dict') throw new TsdbtError('UNIT_TEST_INVALID', `Unit test '${unitTest.name}': ${what} names fixture '${spec.fixture}' but has format dict`, { file, hint: 'Fixture files need format: csv or format: sql.' });
+    text = readFixtureFile(unitTest, spec.fixture, format, what);
+  } else if (typeof spec.rows === 'string') {
+    text = spec.rows;
+  }
+  if (format === 'sql') {
+    if (text === undefined) throw new TsdbtError('UNIT_TEST_INVALID', `Unit test '${unitTest.name}': ${what} has format sql but no SQL in 'rows:' or 'fixture:'`, { file, hint: "Write `rows: |\n  select 1 as id` or `fixture: my_fixture` (tests/fixtures/my_fixture.sql)." });
+    return { kind: 'sql', sql: text };
+  }
+  if (format === 'csv') {
+    const table = text === undefined ? [] : parseCsv(text.trim(), ',', file);
+    const [header, ...body] = table;
+    if (!header) return { kind: 'rows', rows: [], columns: [] };
+    const columns = header.map((h) => h.trim().toLowerCase());
+    // CSV cells are text; an empty cell is null, as in seeds.
+    const rows = body.map((cells) => Object.fromEntries(columns.map((c, i) => [c, csvValue(cells[i])])));
+    return { kind: 'rows', rows, columns };
+  }
+  if (spec.rows === undefined || spec.rows === null) return { kind: 'rows', rows: [], columns: [] };
+  if (!Array.isArray(spec.rows) || spec.rows.some((r) => r === null || typeof r !== 'object' || Array.isArray(r))) {
+    throw new TsdbtError('UNIT_TEST_INVALID', `Unit test '${unitTest.name}': the rows of ${what} must be a list of mappings, got ${JSON.stringify(spec.rows)}`, {
+      file,
+      hint: 'Write `rows:\n  - {id: 1, name: a}`, or set format: csv / sql for text rows.',
+    });
+  }
+  const rows = (spec.rows as Record<string, unknown>[]).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k.toLowerCase(), v])));
+  const columns: string[] = [];
+  for (const r of rows) for (const k of Object.keys(r)) if (!columns.includes(k)) columns.push(k);
+  return { kind: 'rows', rows, columns };
+}
+
+/** CSV text cell → a typed value: empty is null, numbers and booleans as such (agate infers the same), else text. */
+function csvValue(cell: string | undefined): unknown {
+  if (cell === undefined || cell === '') return null;
+  if (/^-?\d+$/.test(cell) && !/^-?0\d/.test(cell)) return Number.isSafeInteger(Number(cell)) ? Number(cell) : cell;
+  if (/^-?\d*\.\d+(e[+-]?\d+)?$/i.test(cell)) return Number(cell);
+  if (/^(true|false)$/i.test(cell)) return cell.toLowerCase() === 'true';
+  return cell;
+}
+
+function readFixtureFile(unitTest: CompiledNode, name: string, format: 'csv' | 'sql', what: string): string {
+  const roots = ['tests/fixtures'].map((d) => join(unitTest.root_path, d));
+  for (const root of roots) {
+    const found = findFile(root, `${name}.${format}`);
+    if (found) return readFileSync(found, 'utf8');
+  }
+  throw new TsdbtError('UNIT_TEST_INVALID', `Unit test '${unitTest.name}': fixture '${name}' for ${what} was not found`, {
+    file: unitTest.original_file_path,
+    hint: `Create tests/fixtures/${name}.${format} (any sub-folder of tests/fixtures/ works).`,
+  });
+}
+
+function findFile(dir: string, base: string): string | undefined {
+  if (!existsSync(dir)) return undefined;
+  for (const entry of readdirSync(dir).sort()) {
+    const full = join(dir, entry);
+    if (statSync(full).isDirectory()) {
+      const inner = findFile(full, base);
+      if (inner) return inner;
+    } else if (entry === base) return full;
+  }
+  return undefined;
+}
+
+/** Column types of fixture rows when the relation does not exist: from the values, as agate infers a CSV. */
+export function inferColumnTypes(rows: readonly Record<string, unknown>[], columns: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const c of columns) {
+    const kinds = new Set<string>();
+    for (const r of rows) {
+      const v = r[c];
+      if (v === null || v === undefined) continue;
+      if (typeof v === 'boolean') kinds.add('boolean');
+      else if (typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v))) kinds.add('integer');
+      else if (typeof v === 'number') kinds.add('double');
+      else if (v instanceof Date) kinds.add('timestamp');
+      else kinds.add('text');
+    }
+    if (kinds.size === 1) out[c] = ({ boolean: 'boolean', integer: 'bigint', double: 'double', timestamp: 'timestamp', text: 'varchar' } as Record<string, string>)[[...kinds][0]!]!;
+    else if (kinds.size === 2 && kinds.has('integer') && kinds.has('double')) out[c] = 'double';
+    else out[c] = 'varchar';
+  }
+  return out;
+}
+
+/** A fixture value as a SQL literal (the fixture macro casts it to the column's type). */
+export function sqlLiteral(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  if (v instanceof Date) return `'${v.toISOString()}'`;
+  if (typeof v === 'object') return `'${JSON.stringify(v).split("'").join("''")}'`;
+  return `'${String(v).split("'").join("''")}'`;
+}
+

@@ -1,0 +1,55 @@
+{#- table and view on Snowflake: one `create or replace` each, no rename
+    swap. Replacing is atomic, so when the new query fails the previous
+    relation is still there, untouched; there is no backup to drop. A view
+    replacing a table (or the reverse) drops the old relation first, since
+    Snowflake will not replace across kinds. -#}
+
+{% materialization table, adapter='snowflake' %}
+  {%- set original_query_tag = set_query_tag() -%}
+  {%- set existing_relation = load_cached_relation(this) -%}
+  {%- set target_relation = this.incorporate(type='table') -%}
+
+  {{ run_hooks(pre_hooks, inside_transaction=false) }}
+  {{ run_hooks(pre_hooks, inside_transaction=true) }}
+
+  {% if existing_relation is not none and not existing_relation.is_table %}
+    {{ log("Dropping relation " ~ existing_relation ~ " because it is a " ~ existing_relation.type ~ " and this model is a table.") }}
+    {{ adapter.drop_relation(existing_relation) }}
+  {% endif %}
+
+  {% call statement('main', auto_begin=false) -%}
+    {{ get_create_table_as_sql(false, target_relation, sql) }}
+  {%- endcall %}
+
+  {{ run_hooks(post_hooks, inside_transaction=true) }}
+  {{ adapter.commit() }}
+  {{ run_hooks(post_hooks, inside_transaction=false) }}
+  {% do snowflake_apply_grants(target_relation, config.get('grants'), should_revoke=config.get('copy_grants', default=false)) %}
+  {% do unset_query_tag(original_query_tag) %}
+  {{ return({'relations': [target_relation]}) }}
+{% endmaterialization %}
+
+{% materialization view, adapter='snowflake' %}
+  {%- set original_query_tag = set_query_tag() -%}
+  {%- set existing_relation = load_cached_relation(this) -%}
+  {%- set target_relation = this.incorporate(type='view') -%}
+
+  {{ run_hooks(pre_hooks, inside_transaction=false) }}
+  {{ run_hooks(pre_hooks, inside_transaction=true) }}
+
+  {% if existing_relation is not none and not existing_relation.is_view %}
+    {{ log("Dropping relation " ~ existing_relation ~ " because it is a " ~ existing_relation.type ~ " and this model is a view.") }}
+    {{ adapter.drop_relation(existing_relation) }}
+  {% endif %}
+
+  {% call statement('main', auto_begin=false) -%}
+    {{ get_create_view_as_sql(target_relation, sql) }}
+  {%- endcall %}
+
+  {{ run_hooks(post_hooks, inside_transaction=true) }}
+  {{ adapter.commit() }}
+  {{ run_hooks(post_hooks, inside_transaction=false) }}
+  {% do snowflake_apply_grants(target_relation, config.get('grants'), should_revoke=config.get('copy_grants', default=false)) %}
+  {% do unset_query_tag(original_query_tag) %}
+  {{ return({'relations': [target_relation]}) }}
+{% endmaterialization %}

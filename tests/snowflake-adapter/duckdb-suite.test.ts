@@ -1,0 +1,24 @@
+import { defineAdapterSuite } from './shared-suite.js';
+import { makeProject, type TestProject } from '../execute/harness.js';
+
+// The shared suite on DuckDB: each project is its own dev.duckdb file; models land in schema `main`.
+defineAdapterSuite({
+  name: 'duckdb',
+  project: (files) => makeProject(files),
+  table: (_p, _schema, name) => `main.${name}`,
+  query: async (p: TestProject, sql: string) => (await p.query(sql)).map(lowerKeys),
+  sql: {
+    view: [/^create view "dev"\."main"\."v__dbt_tmp" as \(/, /^alter view "dev"\."main"\."v__dbt_tmp" rename to "v"$/],
+    table: [/^create table "dev"\."main"\."t__dbt_tmp" as \(/, /^alter table "dev"\."main"\."t__dbt_tmp" rename to "t"$/],
+    incremental_merge: [/^merge into "dev"\."main"\."orders" as DBT_INTERNAL_DEST\s+using "dev"\."main"\."orders__dbt_tmp" as DBT_INTERNAL_SOURCE\s+on DBT_INTERNAL_SOURCE\.id = DBT_INTERNAL_DEST\.id/],
+    incremental_delete_insert: [/^delete from "dev"\."main"\."orders" as DBT_INTERNAL_DEST\s+using "dev"\."main"\."orders__dbt_tmp" as DBT_INTERNAL_SOURCE\s+where DBT_INTERNAL_DEST\.id = DBT_INTERNAL_SOURCE\.id and DBT_INTERNAL_DEST\.status = DBT_INTERNAL_SOURCE\.status/],
+    incremental_append: [/^alter table "dev"\."main"\."orders" add column "amount" INTEGER$/, /^insert into "dev"\."main"\."orders" \("id", "status", "amount"\)\s+select "id", "status", "amount" from "dev"\."main"\."orders__dbt_tmp"$/],
+    seed_create: [/^create table "dev"\."main"\."people" as select "id" as "id", .* from read_csv\(/],
+    seed_reload: [/^delete from "dev"\."main"\."people"$/],
+    snapshot_update: [/^update "dev"\."main"\."snap" as snap\s+set dbt_valid_to = changes\.dbt_change_time__/],
+  },
+});
+
+function lowerKeys(row: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k.toLowerCase(), typeof v === 'bigint' ? Number(v) : v]));
+}
