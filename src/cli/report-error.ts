@@ -5,7 +5,7 @@ import type { Output } from './output.js';
 export function reportError(e: unknown, out: Output): void {
   if (e instanceof TsdbtErrorList) {
     out.error(`Encountered ${e.errors.length} errors:`);
-    for (const err of e.errors) out.error(`  [${err.code}] ${err.format()}`);
+    for (const err of e.errors) out.error(`  [${err.code}] ${err.format().split('\n').join('\n  ')}`);
     return;
   }
   if (e instanceof TsdbtError) {

@@ -8,6 +8,7 @@ import { callJinja } from '../jinja/index.js';
 import type { CompiledNode } from '../manifest/types.js';
 import { findMaterialization, materializationNotFound } from './find-materialization.js';
 import type { NodeResult, NodeStatus, TimingInfo } from './node-result.js';
+import { UnitTestRunner } from './unit-test-runner.js';
 
 const KIND: Record<string, string> = { model: 'model', seed: 'seed', snapshot: 'snapshot', test: 'test', unit_test: 'unit test' };
 
@@ -26,7 +27,10 @@ export class NodeRunner {
     private readonly threadId = 'Thread-1',
   ) {}
 
+  private unitTests: UnitTestRunner | undefined;
+
   run(node: CompiledNode): NodeResult {
+    if (node.resource_type === 'unit_test') return (this.unitTests ??= new UnitTestRunner(this.shared, this.compiler, this.registry, this.threadId)).run(node);
     const session = this.shared.session;
     const statements: string[] = [];
     // Everything spent waiting on the database (introspection, begin/commit included), from the connection itself.

@@ -35,7 +35,7 @@ describe('run-operation', () => {
   {% set t = run_query('select n, n * 2 as twice from ' ~ table_name ~ ' where n > ' ~ threshold ~ ' order by n') %}
   {% set out = namespace(parts=[]) %}
   {% do out.parts.append(t.column_names | join('/')) %}
-  {% do out.parts.append(t.rows | length) %}
+  {% do out.parts.append(t | length) %}
   {% do out.parts.append(t.rows[0]['twice']) %}
   {% do out.parts.append(t.rows[1][0]) %}
   {% do out.parts.append(t.columns[0].values() | join(',')) %}
@@ -47,8 +47,11 @@ describe('run-operation', () => {
 {% endmacro %}`,
     });
     await run({ ...p.opts, select: ['nums'] });
-    const r = await runOperation('summarize', { ...p.opts, args: "{table_name: main.nums, threshold: 6}" });
+    const printed: string[] = [];
+    const logger = { info: (m: string) => printed.push(m), debug: () => {}, warn: () => {} };
+    const r = await runOperation('summarize', { ...p.opts, logger, args: "{table_name: main.nums, threshold: 6}" });
     expect(r.success).toBe(true);
+    expect(printed).toContain('| n | twice |\n| - | ----- |\n| 7 | 14    |\n| 8 | 16    |\n| 9 | 18    |');
     expect(r.returned).toEqual(['n/twice', 3, 14, 8, '7,8,9', 18, 7, 8, 9]);
     expect(await p.query('select k from main.op_made')).toEqual([{ k: 3 }]);
     const missing = await runOperation('summarize', { ...p.opts, args: '{table_name: main.nope}' });

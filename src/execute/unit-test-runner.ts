@@ -1,0 +1,262 @@
+import { Relation } from '../adapters/base/relation.js';
+import { injectCtes, type Cte } from '../compile/inject-ctes.js';
+import type { NodeCompiler } from '../compile/node-compiler.js';
+import type { MacroRegistry } from '../context/macro-registry.js';
+import { refCallOf } from '../context/parse-context.js';
+import { relationOfNode, relationOfSource, runtimeContext, type RuntimeRender, type RuntimeShared } from '../context/runtime-context.js';
+import { TsdbtError } from '../errors/tsdbt-error.js';
+import { callJinja, pyFunction } from '../jinja/index.js';
+import type { CompiledNode } from '../manifest/types.js';
+import { findMaterialization, materializationNotFound } from './find-materialization.js';
+import type { NodeResult, NodeStatus, TimingInfo } from './node-result.js';
+import { diffRows } from './unit-test-diff.js';
+import { inferColumnTypes, loadFixture, parseInputTarget, sqlLiteral, type LoadedFixture } from './unit-test-inputs.js';
+import { applyOverrides } from './unit-test-overrides.js';
+
+/** One `given:` input, resolved: which node or source it stands for and the CTE that replaces it. */
+interface GivenInput {
+  /** unique id of the replaced node/source; the model's own id for `this`. */
+  id: string;
+  input: string;
+  cte: Cte;
+}
+
+/**
+ * Runs dbt 1.8 unit tests. The tested model is rendered with every ref and
+ * source it reads (and `this`, when given) replaced by a CTE built from the
+ * given rows, typed by the input relation's real columns when it exists in
+ * the database, else inferred from the values. The `unit` materialization
+ * then returns actual and expected rows over the expected columns, which
+ * are compared here as multisets: PASS, or FAIL with a table of the
+ * differing rows.
+ */
+export class UnitTestRunner {
+  constructor(
+    private readonly shared: RuntimeShared,
+    private readonly compiler: NodeCompiler,
+    private readonly registry: MacroRegistry,
+    private readonly threadId = 'Thread-1',
+  ) {}
+
+  run(node: CompiledNode): NodeResult {
+    const session = this.shared.session;
+    const statements: string[] = [];
+    const waitedBefore = session.conn.waitedMs;
+    const stop = session.onStatement((s) => statements.push(s.sql));
+    const timing: TimingInfo[] = [];
+    const started = Date.now();
+    let compiledPath: string | null = null;
+    let compiledCode: string | undefined;
+    const finish = (status: NodeStatus, fields: Partial<NodeResult>): NodeResult => {
+      stop();
+      return {
+        unique_id: node.unique_id,
+        node,
+        status,
+        timing,
+        thread_id: this.threadId,
+        execution_time: (Date.now() - started) / 1000,
+        adapter_response: {},
+        message: null,
+        failures: null,
+        compiled_path: compiledPath,
+        compiled_code: compiledCode,
+        statements,
+        sql_ms: session.conn.waitedMs - waitedBefore,
+        ...fields,
+      };
+    };
+    let phase: 'compile' | 'execute' = 'compile';
+    let phaseStart = new Date();
+    try {
+      const model = this.testedModel(node);
+      const sql = this.compileModel(node, model);
+      compiledCode = sql;
+      // Written next to the YAML's generic tests, one folder per tested model (a file named like the YAML would clash with them).
+      compiledPath = this.compiler.write({ ...node, original_file_path: `${node.original_file_path}/${model.name}/${node.name}.sql` }, sql);
+      node.compiled_code = sql;
+      node.compiled_path = compiledPath;
+      timing.push({ name: 'compile', started_at: phaseStart.toISOString(), completed_at: new Date().toISOString() });
+      phase = 'execute';
+      phaseStart = new Date();
+      const outcome = this.execute(node, model, sql);
+      timing.push({ name: 'execute', started_at: phaseStart.toISOString(), completed_at: new Date().toISOString() });
+      return finish(outcome.status, outcome);
+    } catch (e) {
+      session.rollbackIfOpen();
+      timing.push({ name: phase, started_at: phaseStart.toISOString(), completed_at: new Date().toISOString() });
+      const err = asUnitTestError(e, node, compiledPath);
+      return finish('error', { message: err.format(), error: err });
+    }
+  }
+
+  private testedModel(node: CompiledNode): CompiledNode {
+    const id = node.attached_node ?? node.depends_on.nodes[0];
+    const model = id ? this.shared.manifest.nodes[id] : undefined;
+    if (!model || !node.unit_test) throw new TsdbtError('UNIT_TEST_INVALID', `Unit test '${node.name}' tests model '${node.unit_test?.model ?? '?'}', which is not in the project`, { file: node.original_file_path, hint: 'Check the `model:` key of the unit test.' });
+    return model;
+  }
+
+  /** The model's SQL with its inputs replaced by fixture CTEs. */
+  private compileModel(node: CompiledNode, model: CompiledNode): string {
+    const def = node.unit_test!;
+    const r = runtimeContext(this.shared, model);
+    const given = def.given.map((g, i) => this.givenInput(node, model, g, i, r));
+    const byId = new Map(given.map((g) => [g.id, g]));
+    const info = this.shared.session.info;
+    const cteRelation = (g: GivenInput) => new Relation({ identifier: g.cte.name, type: 'cte' }, { database: false, schema: false, identifier: false }, info.quoteChar, undefined, g.id);
+    const missing = (written: string): TsdbtError =>
+      new TsdbtError('UNIT_TEST_INVALID', `Unit test '${node.name}' gives no input for ${written}, which model '${model.name}' reads`, {
+        file: node.original_file_path,
+        hint: `Add it under given:, e.g.\n  - input: ${written}\n    rows: []`,
+      });
+    const vars = r.context.vars;
+    vars.ref = pyFunction((args, kwargs) => {
+      const call = refCallOf(args, kwargs);
+      const target = this.shared.refs.resolveRef(call, model.package_name);
+      if (!target) throw this.shared.refs.refError(call, { name: model.name, file: model.original_file_path });
+      const g = byId.get(target.unique_id);
+      if (!g) throw missing(call.package ? `ref('${call.package}', '${call.name}')` : `ref('${call.name}')`);
+      return cteRelation(g);
+    });
+    vars.source = pyFunction(([s, t]) => {
+      const src = this.shared.refs.resolveSource(String(s), String(t));
+      if (!src) throw this.shared.refs.sourceError(String(s), String(t), { name: model.name, file: model.original_file_path });
+      const g = byId.get(src.unique_id);
+      if (!g) throw missing(`source('${String(s)}', '${String(t)}')`);
+      return cteRelation(g);
+    });
+    const self = byId.get(model.unique_id);
+    if (self) vars.this = cteRelation(self);
+    // Unit tests build the model as a full refresh unless `is_incremental` is overridden.
+    vars.is_incremental = pyFunction(() => false);
+    applyOverrides(r, def.overrides, node);
+    const env = this.shared.contexts.shared.env;
+    let sql: string;
+    try {
+      sql = env.render(env.compile(model.raw_code, model.original_file_path), r.context);
+    } catch (e) {
+      if (e instanceof TsdbtError && e.code === 'UNIT_TEST_INVALID') throw e;
+      if (e instanceof TsdbtError) throw e.withLocation({ file: model.original_file_path });
+      throw e;
+    }
+    return injectCtes(sql, given.map((g) => g.cte));
+  }
+
+  private givenInput(node: CompiledNode, model: CompiledNode, g: NonNullable<CompiledNode['unit_test']>['given'][number], i: number, r: RuntimeRender): GivenInput {
+    const file = node.original_file_path;
+    const target = parseInputTarget(String(g.input), node);
+    let id: string;
+    let relation: Relation | null = null;
+    let cteName: string;
+    if (target.kind === 'this') {
+      id = model.unique_id;
+      relation = relationOfNode(this.shared, model);
+      cteName = `__dbt__cte__${model.name}__this`;
+    } else if (target.kind === 'ref') {
+      const n = this.shared.refs.resolveRef({ name: target.name, package: target.package, version: target.version }, model.package_name);
+      if (!n) throw new TsdbtError('UNIT_TEST_INVALID', `Unit test '${node.name}': given input ${g.input} matches no model, seed or snapshot`, { file, hint: `Give only the refs and sources model '${model.name}' reads: ${model.depends_on.nodes.join(', ') || '(none)'}.` });
+      id = n.unique_id;
+      if (n.config.materialized !== 'ephemeral') relation = relationOfNode(this.shared, n);
+      cteName = `__dbt__cte__${n.name}`;
+    } else {
+      const s = this.shared.refs.resolveSource(target.source, target.table);
+      if (!s) throw new TsdbtError('UNIT_TEST_INVALID', `Unit test '${node.name}': given input ${g.input} matches no source table`, { file, hint: 'Declare the source in a properties file, or fix its name.' });
+      id = s.unique_id;
+      relation = relationOfSource(this.shared, s);
+      cteName = `__dbt__cte__${s.source_name}__${s.name}`;
+    }
+    if (target.kind !== 'this' && !model.depends_on.nodes.includes(id)) {
+      throw new TsdbtError('UNIT_TEST_INVALID', `Unit test '${node.name}': given input ${g.input} is not a direct parent of model '${model.name}'`, {
+        file,
+        hint: `Give only what the model reads: ${model.depends_on.nodes.join(', ') || '(nothing)'}.`,
+      });
+    }
+    const fixture = loadFixture(g, node, `given input ${g.input}`);
+    const sql = fixture.kind === 'sql' ? fixture.sql : this.fixtureSql(node, r, fixture, relation, String(g.input), i);
+    return { id, input: String(g.input), cte: { id, name: cteName, sql } };
+  }
+
+  private fixtureSql(node: CompiledNode, r: RuntimeRender, fixture: Extract<LoadedFixture, { kind: 'rows' }>, relation: Relation | null, input: string, _i: number): string {
+    const real = relation ? this.shared.session.columnsOf(relation) : [];
+    let types: Record<string, string>;
+    if (real.length > 0) {
+      types = Object.fromEntries(real.map((c) => [c.name.toLowerCase(), c.data_type]));
+      const unknown = fixture.columns.filter((c) => !(c in types));
+      if (unknown.length > 0) {
+        throw new TsdbtError('UNIT_TEST_INVALID', `Invalid column name: '${unknown[0]}' in unit test fixture for ${input} of unit test '${node.name}'`, {
+          file: node.original_file_path,
+          hint: `Accepted columns for ${input} are: ${Object.keys(types).join(', ')}`,
+        });
+      }
+    } else {
+      types = inferColumnTypes(fixture.rows, fixture.columns);
+    }
+    return this.renderRows(r, 'get_fixture_sql', fixture.rows, types);
+  }
+
+  private renderRows(r: RuntimeRender, macro: string, rows: Record<string, unknown>[], types: Record<string, string>): string {
+    const literalRows = rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, sqlLiteral(v)])));
+    return String(callJinja(r.resolver.resolve(macro), [literalRows, types]) ?? '').trim();
+  }
+
+  private execute(node: CompiledNode, model: CompiledNode, sql: string): Partial<NodeResult> & { status: NodeStatus } {
+    const session = this.shared.session;
+    const def = node.unit_test!;
+    const probe = session.execute(`select * from (\n${sql}\n) as __dbt_unit_test_probe limit 0`);
+    const outputTypes: Record<string, string> = {};
+    probe.raw.columns.forEach((c) => (outputTypes[c.name.toLowerCase()] = c.type));
+    const expected = loadFixture(def.expect, node, 'expect');
+    const r0 = runtimeContext(this.shared, node);
+    let expectedSql: string;
+    let columns: string[];
+    if (expected.kind === 'sql') {
+      expectedSql = expected.sql;
+      columns = Object.keys(outputTypes);
+    } else {
+      columns = expected.columns.length > 0 ? expected.columns : Object.keys(outputTypes);
+      const unknown = columns.filter((c) => !(c in outputTypes));
+      if (unknown.length > 0) {
+        throw new TsdbtError('UNIT_TEST_INVALID', `Unit test '${node.name}' expects column '${unknown[0]}', which model '${model.name}' does not return`, {
+          file: node.original_file_path,
+          hint: `The model's columns are: ${Object.keys(outputTypes).join(', ')}`,
+        });
+      }
+      expectedSql = this.renderRows(r0, 'get_expected_sql', expected.rows, outputTypes);
+    }
+    const chain = session.info.adapterChain;
+    const macro = findMaterialization(this.registry, 'unit', chain);
+    if (!macro) throw materializationNotFound(node, 'unit', chain);
+    const runNode: CompiledNode = { ...node, config: { ...node.config, expected_sql: expectedSql, expected_column_names: columns } };
+    const r = runtimeContext(this.shared, runNode, { extra: { sql, compiled_code: sql } });
+    callJinja(r.resolver.bind(macro), []);
+    session.commit({ flushDeferred: false });
+    const main = r.results.get('main');
+    if (!main) throw new TsdbtError('COMPILER_ERROR', `The unit materialization ran no 'main' statement for '${node.name}'`, { file: node.original_file_path });
+    const names = main.table.column_names.map((n) => n.toLowerCase());
+    const flag = names.indexOf('actual_or_expected');
+    const keep = columns.map((c) => names.indexOf(c));
+    const actualRows: unknown[][] = [];
+    const expectedRows: unknown[][] = [];
+    for (const row of main.table.rawRows) (row[flag] === 'actual' ? actualRows : expectedRows).push(keep.map((i) => row[i]));
+    const diff = diffRows(columns, actualRows, expectedRows);
+    const response = main.response ?? { _message: 'OK', code: 'OK', rows_affected: -1 };
+    if (diff.equal) return { status: 'pass', failures: 0, message: null, adapter_response: response };
+    return { status: 'fail', failures: 1, message: `actual differs from expected:\n\n${diff.rendered}`, adapter_response: response };
+  }
+}
+
+function asUnitTestError(e: unknown, node: CompiledNode, compiledPath: string | null): TsdbtError {
+  if (e instanceof TsdbtError) {
+    if (e.code === 'DATABASE_ERROR') {
+      return new TsdbtError('DATABASE_ERROR', `Database Error in unit test ${node.name} (${node.original_file_path})\n  ${e.message.split('\n').join('\n  ')}${compiledPath ? `\n  compiled code at ${compiledPath}` : ''}`, {
+        hint: e.hint,
+        cause: e,
+        detail: { ...e.detail, compiled_path: compiledPath, node: node.unique_id },
+      });
+    }
+    return e.file ? e : e.withLocation({ file: node.original_file_path });
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return new TsdbtError('INTERNAL', `Unexpected error in unit test ${node.name} (${node.original_file_path}): ${message}`, { cause: e, file: node.original_file_path });
+}
