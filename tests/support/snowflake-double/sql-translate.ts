@@ -38,7 +38,7 @@ insert into values update set delete merge matched create or replace table view 
 add column rename to schema database truncate cast try_cast between like ilike rlike asc desc nulls first last over partition
 rows range unbounded preceding following current row within filter lateral interval any some primary key foreign
 references default unique check constraint collate escape comment grant returning window begin commit rollback
-transaction top only ignore respect
+transaction top only ignore respect cascade restrict
 int integer bigint smallint tinyint byteint numeric decimal float float4 float8 double precision real
 varchar char character text boolean bool date time timestamp timestamptz datetime blob json variant
 current_date current_time current_timestamp localtime localtimestamp`
@@ -91,6 +91,10 @@ function translateTokens(tokens: Token[], context: TranslateContext): string {
     if (t.kind === 'param') {
       // Snowflake's numbered binds :1 are DuckDB's $1
       out.push(t.text.startsWith(':') ? `$${t.text.slice(1)}` : t.text);
+      continue;
+    }
+    if (t.kind === 'string' && t.text.startsWith("'") && t.text.includes('\\')) {
+      out.push(standardString(t.text));
       continue;
     }
     if (t.kind !== 'word') {
@@ -168,6 +172,27 @@ function translateTokens(tokens: Token[], context: TranslateContext): string {
     out.push(quoteUpper(t.text));
   }
   return out.join('');
+}
+
+/**
+ * A Snowflake string literal, where backslash escapes (`\\`, `\'`, `\n`, `\t`),
+ * as DuckDB's standard literal, where backslash is an ordinary character.
+ */
+function standardString(literal: string): string {
+  const body = literal.slice(1, literal.endsWith("'") && literal.length > 1 ? -1 : undefined);
+  const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', b: '\b', f: '\f' };
+  let text = '';
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (c === '\\' && i + 1 < body.length) {
+      const e = body[++i]!;
+      text += ESCAPES[e] ?? e;
+    } else if (c === "'" && body[i + 1] === "'") {
+      text += "'";
+      i++;
+    } else text += c;
+  }
+  return `'${text.replace(/'/g, "''")}'`;
 }
 
 function quoteUpper(word: string): string {
