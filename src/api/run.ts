@@ -8,13 +8,13 @@ import { openExecution, type Execution, type ExecutionOptions } from './executio
 
 export type NodeCommand = 'run' | 'seed' | 'test' | 'snapshot' | 'build';
 
-/** The resource types each command acts on (unit tests are not run by tsdbt yet). */
+/** The resource types each command acts on: `test` runs data and unit tests (dbt 1.8); `build` runs unit tests before their model. */
 export const COMMAND_RESOURCE_TYPES: Record<NodeCommand, string[]> = {
   run: ['model'],
   seed: ['seed'],
-  test: ['test'],
+  test: ['test', 'unit_test'],
   snapshot: ['snapshot'],
-  build: ['model', 'seed', 'snapshot', 'test'],
+  build: ['model', 'seed', 'snapshot', 'test', 'unit_test'],
 };
 
 /** What every node command returns; the CLI maps it to output and an exit code (see exitCodeOf). */
@@ -56,7 +56,8 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
   const started = performance.now();
   const manifest = exec.parsed.manifest;
   const scope: OperationScope = { shared: exec.shared, compiler: exec.compiler, projectName: exec.root.name, projectDir: exec.loaded.projectDir };
-  const nodes = [...selected].map((id) => manifest.nodes[id]).filter((n): n is CompiledNode => n !== undefined);
+  const runnable: Record<string, CompiledNode> = { ...manifest.nodes, ...manifest.unit_tests };
+  const nodes = [...selected].map((id) => runnable[id]).filter((n): n is CompiledNode => n !== undefined);
   const results: NodeResult[] = [];
   const onResult = (r: NodeResult) => {
     // Secrets (env vars marked DBT_ENV_SECRET_, passwords) never reach a message or an artifact.
@@ -78,7 +79,7 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
     await executeNodes({
       graph: exec.graph,
       selected,
-      nodes: manifest.nodes,
+      nodes: runnable,
       runner: exec.runner,
       threads: opts.threads ?? exec.loaded.threads,
       failFast: opts.failFast,
@@ -89,7 +90,7 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
   }
   exec.session.commit();
   const schemaPairs = new Map<string, [string | null, string]>();
-  for (const n of nodes) if (n.config.materialized !== 'ephemeral' && n.resource_type !== 'test') schemaPairs.set(`${n.database}.${n.schema}`, [n.database, n.schema]);
+  for (const n of nodes) if (n.config.materialized !== 'ephemeral' && n.resource_type !== 'test' && n.resource_type !== 'unit_test') schemaPairs.set(`${n.database}.${n.schema}`, [n.database, n.schema]);
   const nodeResults = results.filter((r) => r.node.resource_type !== 'operation');
   for (const r of runProjectHooks(scope, 'on-run-end', exec.root.onRunEnd, {
     results: hookResultsView(nodeResults),

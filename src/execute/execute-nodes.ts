@@ -18,7 +18,7 @@ export interface ExecuteNodesOptions {
   onResult?: (r: NodeResult) => void;
 }
 
-const RUNNABLE = new Set(['model', 'seed', 'snapshot', 'test']);
+const RUNNABLE = new Set(['model', 'seed', 'snapshot', 'test', 'unit_test']);
 
 /**
  * Runs the selected nodes in DAG order with the graph's ReadyQueue (dbt's
@@ -31,7 +31,11 @@ export async function executeNodes(opts: ExecuteNodesOptions): Promise<NodeResul
   const results: NodeResult[] = [];
   const byId = new Map<string, NodeResult>();
   let aborted = false;
-  const queue = new ReadyQueue(opts.graph, opts.selected, { testEdges: opts.testEdges });
+  // build: a model's selected unit tests run right before it (dbt 1.8), so they leave the queue.
+  const unitTestsOf = opts.testEdges ? unitTestsByModel(opts.selected, opts.nodes) : new Map<string, string[]>();
+  const runsWithModel = new Set([...unitTestsOf.values()].flat());
+  const queued = runsWithModel.size === 0 ? opts.selected : new Set([...opts.selected].filter((id) => !runsWithModel.has(id)));
+  const queue = new ReadyQueue(opts.graph, queued, { testEdges: opts.testEdges });
   const record = (r: NodeResult) => {
     results.push(r);
     byId.set(r.unique_id, r);
@@ -43,6 +47,18 @@ export async function executeNodes(opts: ExecuteNodesOptions): Promise<NodeResul
     if (!node || !RUNNABLE.has(node.resource_type) || node.config.materialized === 'ephemeral') return true;
     if (aborted) {
       record(skippedResult(node, 'Skipping due to fail-fast'));
+      return false;
+    }
+    // A failing unit test skips its model, and so everything downstream of it.
+    let failedUnitTest: CompiledNode | undefined;
+    for (const u of unitTestsOf.get(id) ?? []) {
+      const ur = opts.runner.run(opts.nodes[u]!);
+      record(ur);
+      if ((ur.status === 'error' || ur.status === 'fail') && !failedUnitTest) failedUnitTest = ur.node;
+    }
+    if (failedUnitTest) {
+      record(skippedResult(node, `Skipping because unit test ${failedUnitTest.name} failed`));
+      if (opts.failFast) aborted = true;
       return false;
     }
     const r = opts.runner.run(node);
@@ -59,9 +75,21 @@ export async function executeNodes(opts: ExecuteNodesOptions): Promise<NodeResul
     const node = opts.nodes[id];
     if (!node || !RUNNABLE.has(node.resource_type) || node.config.materialized === 'ephemeral') continue;
     const causeNode = opts.nodes[cause];
+    for (const u of unitTestsOf.get(id) ?? []) record(skippedResult(opts.nodes[u]!, `Skipping because ${causeNode ? `${causeNode.resource_type} ${causeNode.name}` : cause} failed`));
     record(skippedResult(node, `Skipping because ${causeNode ? `${causeNode.resource_type} ${causeNode.name}` : cause} failed`));
   }
   return results;
+}
+
+/** Selected unit tests whose model is selected too, by model id. */
+function unitTestsByModel(selected: ReadonlySet<string>, nodes: Record<string, CompiledNode>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const id of selected) {
+    const n = nodes[id];
+    if (n?.resource_type !== 'unit_test' || !n.attached_node || !selected.has(n.attached_node)) continue;
+    out.set(n.attached_node, [...(out.get(n.attached_node) ?? []), id]);
+  }
+  return out;
 }
 
 export function skippedResult(node: CompiledNode, message: string): NodeResult {

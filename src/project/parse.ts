@@ -5,7 +5,7 @@ import { MacroRegistry } from '../context/macro-registry.js';
 import { newCapture } from '../context/parse-context.js';
 import { TsdbtError, TsdbtErrorList } from '../errors/tsdbt-error.js';
 import { callJinja, type JinjaEnvironment } from '../jinja/index.js';
-import type { CompiledNode, Doc, Exposure, Manifest, SourceTable } from '../manifest/types.js';
+import type { CompiledNode, Doc, Exposure, Macro, Manifest, SourceTable } from '../manifest/types.js';
 import { findFiles } from '../util/files.js';
 import { CONFIG_KEYS, nearestKey, normaliseConfigKey } from './config-keys.js';
 import { configFromTree, mergeConfig, type ConfigLayer } from './config-merge.js';
@@ -203,7 +203,7 @@ export function parseProject(input: ParseInput): ParseResult {
     },
     nodes: Object.fromEntries(Object.entries(nodes).filter(([, n]) => n.resource_type !== 'unit_test')),
     sources,
-    macros: Object.fromEntries(registry.all().map((m) => [m.unique_id, m])),
+    macros: Object.fromEntries(registry.all().map((m) => [m.unique_id, withMacroPatch(m, props.macros.get(m.name))])),
     docs,
     exposures,
     metrics: {},
@@ -218,6 +218,19 @@ export function parseProject(input: ParseInput): ParseResult {
   };
   fillParentChildMaps(manifest);
   return { manifest, registry, contexts, warnings };
+}
+
+/** A macro's description and argument docs from a `macros:` properties entry. */
+function withMacroPatch(m: Macro, patch: ResourcePatch | undefined): Macro {
+  if (!patch) return m;
+  const args = Array.isArray(patch.raw.arguments) ? (patch.raw.arguments as Record<string, unknown>[]) : [];
+  return {
+    ...m,
+    description: patch.description,
+    meta: patch.meta,
+    patch_path: `${m.package_name}://${patch.file}`,
+    arguments: args.length ? args.map((a) => ({ name: String(a.name), type: (a.type as string | undefined) ?? null, description: String(a.description ?? '') })) : m.arguments,
+  };
 }
 
 function mergeIndex(into: PropertiesIndex, from: PropertiesIndex): void {

@@ -28,6 +28,8 @@ describe('target/manifest.json', () => {
         "    depends_on: [ref('mart')]",
       ].join('\n'),
       'seeds/s.csv': 'a\n1\n',
+      'macros/cents.sql': '{% macro cents(col) %}({{ col }} * 100){% endmacro %}',
+      'macros/cents.yml': 'version: 2\nmacros:\n  - name: cents\n    description: Dollars to cents.\n    arguments:\n      - name: col\n        type: column\n        description: the dollar column\n',
     });
     const io = captureStreams();
     expect(await runCli(['parse', '--project-dir', dir], io.streams, {})).toBe(0);
@@ -37,6 +39,8 @@ describe('target/manifest.json', () => {
     expect(manifest.nodes['model.test_project.mart'].description).toBe('The mart, documented.');
     expect(manifest.exposures['exposure.test_project.dash'].depends_on.nodes).toEqual(['model.test_project.mart']);
     expect(manifest.child_map['model.test_project.mart']).toEqual(['exposure.test_project.dash']);
+    expect(manifest.macros['macro.test_project.cents'].description).toBe('Dollars to cents.');
+    expect(manifest.macros['macro.test_project.cents'].arguments).toEqual([{ name: 'col', type: 'column', description: 'the dollar column' }]);
     expect(manifest.docs['doc.test_project.mart_doc'].block_contents).toBe('The mart, documented.');
   });
 });

@@ -33,7 +33,7 @@ defineAdapterSuite({
       new RegExp(`^delete from ${rel('SUITE_DI', 'orders')} as DBT_INTERNAL_DEST\\s+using ${rel('SUITE_DI', 'orders__dbt_tmp')} as DBT_INTERNAL_SOURCE\\s+where DBT_INTERNAL_SOURCE\\.id = DBT_INTERNAL_DEST\\.id and DBT_INTERNAL_SOURCE\\.status = DBT_INTERNAL_DEST\\.status;`),
     ],
     incremental_append: [
-      /^describe table ANALYTICS\.SUITE_APPEND\.orders__dbt_tmp$/,
+      /^\s*describe table ANALYTICS\.SUITE_APPEND\.orders__dbt_tmp\s*$/,
       /^alter table ANALYTICS\.SUITE_APPEND\.(orders|ORDERS) add column "AMOUNT" NUMBER\(38,0\)$/,
       /^insert into ANALYTICS\.SUITE_APPEND\.orders \("ID", "STATUS", "AMOUNT"\)\s+select "ID", "STATUS", "AMOUNT" from ANALYTICS\.SUITE_APPEND\.orders__dbt_tmp$/,
     ],

@@ -1,3 +1,4 @@
+import { pyTuple, type PyTuple } from '../../jinja/python/types.js';
 import type { QueryResult, ResultColumn } from './connection.js';
 
 /**
@@ -28,6 +29,21 @@ export class ResultRow implements Iterable<unknown> {
 
   __len__(): number {
     return (this.__values as unknown[]).length;
+  }
+
+  /** agate's MappedSequence: column names, `(name, value)` pairs, `get(name, default)`. */
+  keys(): string[] {
+    return [...(this.__names as string[])];
+  }
+
+  items(): PyTuple[] {
+    const values = this.__values as unknown[];
+    return (this.__names as string[]).map((n, i) => pyTuple([n, values[i]]));
+  }
+
+  get(key: unknown, fallback: unknown = null): unknown {
+    const i = typeof key === 'number' ? key : (this.__names as string[]).indexOf(String(key));
+    return i >= 0 && i < (this.__values as unknown[]).length ? (this.__values as unknown[])[i] : fallback;
   }
 
   /** As a Python dict (`row.dict()`, agate's Row.dict()). */
@@ -89,6 +105,18 @@ export class ResultColumns implements Iterable<ResultColumnView> {
 
   values(): ResultColumnView[] {
     return [...(this.__views as ResultColumnView[])];
+  }
+
+  /** `(name, column)` pairs, as agate's MappedSequence.items() (dbt_utils.get_query_results_as_dict loops them). */
+  items(): PyTuple[] {
+    return (this.__views as ResultColumnView[]).map((v) => pyTuple([v.name, v]));
+  }
+
+  /** `columns.get(name, default)`: the column by name or position. */
+  get(key: unknown, fallback: unknown = null): unknown {
+    const views = this.__views as ResultColumnView[];
+    const hit = typeof key === 'number' ? views[key] : views.find((v) => v.name === key);
+    return hit ?? fallback;
   }
 }
 

@@ -180,7 +180,7 @@ function translateTokens(tokens: Token[], context: TranslateContext): string {
  */
 function standardString(literal: string): string {
   const body = literal.slice(1, literal.endsWith("'") && literal.length > 1 ? -1 : undefined);
-  const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', b: '\b', f: '\f' };
+  const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f' };
   let text = '';
   for (let i = 0; i < body.length; i++) {
     const c = body[i]!;
