@@ -1,12 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { cteName, runtimeContext, type RuntimeOptions, type RuntimeShared } from '../context/runtime-context.js';
+import { renderTestKwargs } from '../context/test-kwargs.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { callJinja } from '../jinja/index.js';
 import type { CompiledNode } from '../manifest/types.js';
 import { injectCtes, type Cte } from './inject-ctes.js';
-
-const LOOKS_LIKE_CALL = /^\s*(env_var|ref|var|source|doc)\s*\(.+\)\s*$/s;
 
 export interface CompileOutput {
   /** The node's SQL with ephemeral CTEs injected. */
@@ -44,20 +43,7 @@ export class NodeCompiler {
         const macroId = node.depends_on.macros[0];
         const macro = macroId ? this.shared.manifest.macros[macroId] : undefined;
         if (!macro) throw new TsdbtError('MACRO_NOT_FOUND', `No macro implements the generic test '${node.test_metadata.name}'`, { file: node.original_file_path });
-        const render = (v: unknown, key: string): unknown => {
-          if (typeof v === 'string') {
-            if (key === 'column_name') return v;
-            // dbt lets test arguments be written as calls without braces: `to: ref('customers')`.
-            const text = LOOKS_LIKE_CALL.test(v) ? `{{ ${v} }}` : v;
-            // Native rendering, as dbt's: `{{ ref('x') }}` stays a Relation (packages check `is mapping`).
-            return text.includes('{{') || text.includes('{%') ? env.renderNative(text, node.original_file_path, r.context) : text;
-          }
-          if (Array.isArray(v)) return v.map((x) => render(x, ''));
-          if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, render(x, '')]));
-          return v;
-        };
-        const kwargs: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(node.test_metadata.kwargs)) kwargs[k] = render(v, k);
+        const kwargs = renderTestKwargs(node.test_metadata.kwargs, env, node.original_file_path, r.context);
         r.context.vars._dbt_generic_test_kwargs = kwargs;
         const out = callJinja(r.resolver.bind(macro), [], kwargs);
         return { sql: String(out ?? '').trim(), ephemerals: r.ephemerals };

@@ -155,7 +155,7 @@ export class UnitTestRunner {
       cteName = `__dbt__cte__${model.name}__this`;
     } else if (target.kind === 'ref') {
       const n = this.shared.refs.resolveRef({ name: target.name, package: target.package, version: target.version }, model.package_name);
-      if (!n) throw new TsdbtError('UNIT_TEST_INVALID', `Unit test '${node.name}': given input ${g.input} matches no model, seed or snapshot`, { file, hint: `Give only the refs and sources model '${model.name}' reads: ${model.depends_on.nodes.join(', ') || '(none)'}.` });
+      if (!n) throw new TsdbtError('UNIT_TEST_INVALID', `Unit test '${node.name}': given input ${g.input} matches no model, seed or snapshot`, { file, hint: `Give only the refs and sources model '${model.name}' reads: ${this.parentsOf(model)}.` });
       id = n.unique_id;
       if (n.config.materialized !== 'ephemeral') relation = relationOfNode(this.shared, n);
       cteName = `__dbt__cte__${n.name}`;
@@ -169,12 +169,23 @@ export class UnitTestRunner {
     if (target.kind !== 'this' && !model.depends_on.nodes.includes(id)) {
       throw new TsdbtError('UNIT_TEST_INVALID', `Unit test '${node.name}': given input ${g.input} is not a direct parent of model '${model.name}'`, {
         file,
-        hint: `Give only what the model reads: ${model.depends_on.nodes.join(', ') || '(nothing)'}.`,
+        hint: `Give only what the model reads: ${this.parentsOf(model)}.`,
       });
     }
     const fixture = loadFixture(g, node, `given input ${g.input}`);
     const sql = fixture.kind === 'sql' ? fixture.sql : this.fixtureSql(node, r, fixture, relation, String(g.input), i);
     return { id, input: String(g.input), cte: { id, name: cteName, sql } };
+  }
+
+  /** The model's parents as given inputs are written: `ref('a'), source('s', 't')`. */
+  private parentsOf(model: CompiledNode): string {
+    const written = model.depends_on.nodes.map((id) => {
+      const src = this.shared.manifest.sources[id];
+      if (src) return `source('${src.source_name}', '${src.name}')`;
+      const n = this.shared.manifest.nodes[id];
+      return n ? `ref('${n.name}')` : id;
+    });
+    return written.join(', ') || '(nothing)';
   }
 
   private fixtureSql(node: CompiledNode, r: RuntimeRender, fixture: Extract<LoadedFixture, { kind: 'rows' }>, relation: Relation | null, input: string, _i: number): string {

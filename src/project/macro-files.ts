@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { TsdbtError } from '../errors/tsdbt-error.js';
-import type { JinjaEnvironment } from '../jinja/index.js';
+import type { JinjaEnvironment, TopLevelBlock } from '../jinja/index.js';
 import type { Doc, Macro } from '../manifest/types.js';
 import type { MacroRegistry } from '../context/macro-registry.js';
 import { findFiles } from '../util/files.js';
@@ -20,16 +20,8 @@ export function readMacroFiles(
   const macroFolders = [...pkg.macroPaths, ...pkg.testPaths.map((p) => `${p.replace(/\/+$/, '')}/generic`)];
   for (const f of findFiles(pkg.root, macroFolders, ['.sql'])) {
     const text = readFileSync(f.absolute, 'utf8');
-    let blocks;
-    try {
-      blocks = env.blocks(text, f.relativeToRoot);
-    } catch (e) {
-      if (e instanceof TsdbtError) {
-        errors.push(e);
-        continue;
-      }
-      throw e;
-    }
+    const blocks = blocksOrError(env, text, f.relativeToRoot, errors);
+    if (!blocks) continue;
     const macros: Macro[] = [];
     for (const b of blocks) {
       if (!b.macroName) continue;
@@ -56,20 +48,23 @@ export function readMacroFiles(
   for (const f of findFiles(pkg.root, [...new Set(docFolders)], ['.md'])) {
     const text = readFileSync(f.absolute, 'utf8');
     if (!text.includes('{%')) continue;
-    let blocks;
-    try {
-      blocks = env.blocks(text, f.relativeToRoot);
-    } catch (e) {
-      if (e instanceof TsdbtError) {
-        errors.push(e);
-        continue;
-      }
-      throw e;
-    }
-    for (const b of blocks) {
+    for (const b of blocksOrError(env, text, f.relativeToRoot, errors) ?? []) {
       if (b.kind !== 'docs') continue;
       const id = `doc.${pkg.name}.${b.name}`;
       docs[id] = { unique_id: id, name: b.name, package_name: pkg.name, original_file_path: f.relativeToRoot, block_contents: b.body.trim() };
     }
+  }
+}
+
+/** A file's top-level blocks, or undefined with the syntax error collected (parse goes on with other files). */
+export function blocksOrError(env: JinjaEnvironment, text: string, file: string, errors: TsdbtError[]): TopLevelBlock[] | undefined {
+  try {
+    return env.blocks(text, file);
+  } catch (e) {
+    if (e instanceof TsdbtError) {
+      errors.push(e);
+      return undefined;
+    }
+    throw e;
   }
 }

@@ -4,6 +4,7 @@ import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { JinjaEnvironment } from '../jinja/index.js';
 import type { CompiledNode } from '../manifest/types.js';
 import { findFiles, type FoundFile } from '../util/files.js';
+import { blocksOrError } from './macro-files.js';
 import { blankNode } from './node-defaults.js';
 import type { ProjectConfig } from './project-config.js';
 
@@ -58,17 +59,8 @@ export function readNodeFiles(pkg: ProjectConfig, env: JinjaEnvironment, errors:
   }
   for (const f of findFiles(pkg.root, pkg.snapshotPaths, ['.sql'])) {
     const text = read(f);
-    let blocks;
-    try {
-      blocks = env.blocks(text, f.relativeToRoot).filter((b) => b.kind === 'snapshot');
-    } catch (e) {
-      if (e instanceof TsdbtError) {
-        errors.push(e);
-        continue;
-      }
-      throw e;
-    }
-    for (const block of blocks) {
+    const blocks = blocksOrError(env, text, f.relativeToRoot, errors);
+    for (const block of (blocks ?? []).filter((b) => b.kind === 'snapshot')) {
       const node = nodeFromFile(pkg, f, 'snapshot', block.body, block.name);
       const bodyStart = block.source.indexOf(block.body);
       const lineOffset = block.line - 1 + (bodyStart > 0 ? block.source.slice(0, bodyStart).split('\n').length - 1 : 0);
