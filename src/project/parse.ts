@@ -308,6 +308,11 @@ function assignNames(node: CompiledNode, contexts: ContextFactory, registry: Mac
   node.alias = internal('generate_alias_name') ? defaultAliasName(node.name, c.alias as string | null, node.version) : callNaming('generate_alias_name', c.alias);
   const db = internal('generate_database_name') ? defaultDatabaseName(adapter.database, c.database as string | null) : callNaming('generate_database_name', c.database);
   node.database = db === '' ? null : db;
+  // Legacy snapshot configs name the schema/database outright, bypassing generate_*_name (as dbt does).
+  if (node.resource_type === 'snapshot') {
+    if (typeof c.target_schema === 'string' && c.target_schema) node.schema = c.target_schema;
+    if (typeof c.target_database === 'string' && c.target_database) node.database = c.target_database;
+  }
   if (['model', 'seed', 'snapshot'].includes(node.resource_type) && c.materialized !== 'ephemeral') {
     node.relation_name = adapter.makeRelation({ database: node.database, schema: node.schema, identifier: node.alias }).render();
   }

@@ -120,3 +120,16 @@ describe('require-dbt-version', () => {
     );
   });
 });
+
+describe('snapshots', () => {
+  it('reads snapshot blocks and places them by target_schema, bypassing generate_schema_name', () => {
+    const dir = makeProject({
+      'models/src.sql': 'select 1 as id',
+      'snapshots/snap.sql': "\n{% snapshot orders_snap %}\n{{ config(target_schema='snapshots', unique_key='id', strategy='check', check_cols='all') }}\nselect * from {{ ref('src') }}\n{% endsnapshot %}\n",
+    });
+    const { manifest } = parse(dir);
+    const snap = manifest.nodes['snapshot.test_project.orders_snap']!;
+    expect([snap.schema, snap.alias, snap.config.strategy, snap.depends_on.nodes]).toEqual(['snapshots', 'orders_snap', 'check', ['model.test_project.src']]);
+    expect(snap.refs[0]!.at).toEqual({ file: 'snapshots/snap.sql', line: 4 });
+  });
+});
