@@ -48,7 +48,7 @@ export async function show(opts: ShowOptions = {}): Promise<ShowResult> {
     const sql = limit >= 0 ? `select * from (\n${body}\n) as dbt_show_subquery limit ${limit}` : body;
     const { raw } = exec.session.execute(sql);
     exec.session.commit();
-    return { source, compiledSql, columns: raw.columns, rows: raw.rows, table: formatTable(raw.columns.map((c) => c.name), raw.rows) };
+    return { source, compiledSql, columns: raw.columns, rows: raw.rows, table: formatTable(raw.columns.map((c) => c.name), raw.rows, 40, raw.columns.map((c) => c.type)) };
   } finally {
     await exec.close();
   }

@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { CompiledNode } from '../manifest/types.js';
+import type { ContextFactory } from '../context/context-factory.js';
+import { newCapture, type ParseCapture } from '../context/parse-context.js';
+import { renderTestKwargs } from '../context/test-kwargs.js';
+import { callJinja, type JinjaEnvironment } from '../jinja/index.js';
+import type { CompiledNode, Macro } from '../manifest/types.js';
+import type { ConfigLayer } from './config-merge.js';
 import { blankNode } from './node-defaults.js';
 import type { TestDecl } from './properties.js';
 
@@ -62,4 +67,19 @@ export function genericTestNode(decl: TestDecl, rootPath: string): CompiledNode 
   node.column_name = decl.columnName;
   node.file_key_name = decl.target.kind === 'source' ? `sources.${decl.target.sourceName}` : `${decl.target.kind}s.${decl.target.name}`;
   return node;
+}
+
+/**
+ * dbt renders a generic test's macro at parse time (with `execute` false):
+ * config() calls in the macro body reach the test's config (dbt_utils sets
+ * `fail_calc` this way), and refs/sources in its arguments or body are
+ * recorded. Returns what the render captured; the caller merges it.
+ */
+export function renderGenericTestForParse(node: CompiledNode, macro: Macro, contexts: ContextFactory, env: JinjaEnvironment, currentConfig: () => ConfigLayer): ParseCapture {
+  const capture = newCapture();
+  const { context, resolver } = contexts.forParse(node, capture, currentConfig);
+  const kwargs = renderTestKwargs(node.test_metadata?.kwargs ?? {}, env, node.original_file_path, context);
+  context.vars._dbt_generic_test_kwargs = kwargs;
+  callJinja(resolver.bind(macro), [], kwargs);
+  return capture;
 }

@@ -9,7 +9,7 @@ import type { CompiledNode, Doc, Exposure, Macro, Manifest, SourceTable } from '
 import { findFiles } from '../util/files.js';
 import { CONFIG_KEYS, nearestKey, normaliseConfigKey } from './config-keys.js';
 import { configFromTree, mergeConfig, type ConfigLayer } from './config-merge.js';
-import { genericTestNode } from './generic-tests.js';
+import { genericTestNode, renderGenericTestForParse } from './generic-tests.js';
 import { readMacroFiles } from './macro-files.js';
 import { defaultAliasName, defaultDatabaseName, defaultSchemaName } from './naming.js';
 import { finaliseConfig } from './node-defaults.js';
@@ -158,6 +158,23 @@ export function parseProject(input: ParseInput): ParseResult {
       continue;
     }
     testNode.depends_on.macros.push(macro.unique_id);
+    // Built-in test macros set no config; dbt itself skips rendering not_null/unique.
+    if (!registry.internalPackages.includes(macro.package_name)) {
+      try {
+        const capture = renderGenericTestForParse(testNode, macro, contexts, input.env, () => config);
+        if (capture.configCalls.length > 0) {
+          config = capture.configCalls.reduce(mergeConfig, config);
+          testNode.config = finaliseConfig('test', config);
+        }
+        const known = new Set(testNode.refs.map((r) => `${r.package ?? ''}.${r.name}.${r.version ?? ''}`));
+        for (const r of capture.refs) if (!known.has(`${r.package ?? ''}.${r.name}.${r.version ?? ''}`)) testNode.refs.push({ ...r, at: { file: decl.file, line: decl.line ?? 1 } });
+        for (const s of capture.sources) if (!testNode.sources.some(([a, b]) => a === s[0] && b === s[1])) testNode.sources.push(s);
+      } catch (e) {
+        if (!(e instanceof TsdbtError)) throw e;
+        errors.push(e.withLocation({ file: decl.file, line: decl.line }));
+        continue;
+      }
+    }
     if (!testNode.config.enabled) continue;
     if (nodes[testNode.unique_id]) continue; // the same test declared twice: dbt keeps one
     nodes[testNode.unique_id] = testNode;

@@ -23,6 +23,8 @@ describe('show', () => {
     const inline = await show({ ...p.opts, inline: "select count(*) as c from {{ ref('nums') }}" });
     expect(inline.compiledSql).toBe('select count(*) as c from "dev"."main"."nums"');
     expect(inline.rows).toEqual([[10]]);
+    const dates = await show({ ...p.opts, inline: "select date '2024-03-01' as d, timestamp '2024-03-01 10:30:00' as ts" });
+    expect(dates.table).toBe('| d          | ts                  |\n| ---------- | ------------------- |\n| 2024-03-01 | 2024-03-01 10:30:00 |');
     await expect(show({ ...p.opts, select: ['nums', 'evens'] })).rejects.toThrowError(/show previews one node; --select nums evens matches 2/);
   });
 });

@@ -171,20 +171,21 @@ export class ResultTable implements Iterable<ResultRow> {
   static printer: (text: string) => void = (text) => process.stdout.write(`${text}\n`);
 }
 
-export function displayValue(v: unknown): string {
+export function displayValue(v: unknown, type?: string): string {
   if (v === null || v === undefined) return '';
+  if (v instanceof Date && type === 'DATE') return v.toISOString().slice(0, 10);
   if (v instanceof Date) return v.toISOString().replace('T', ' ').replace(/\.000Z$|Z$/, '');
   if (typeof v === 'object') return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x));
   return String(v);
 }
 
 /** A markdown-like grid, as `dbt show` prints results. */
-export function formatTable(names: readonly string[], rows: readonly unknown[][], maxWidth = 40): string {
-  const cell = (v: unknown) => {
-    const s = displayValue(v);
+export function formatTable(names: readonly string[], rows: readonly unknown[][], maxWidth = 40, types?: readonly string[]): string {
+  const cell = (v: unknown, i: number) => {
+    const s = displayValue(v, types?.[i]);
     return s.length > maxWidth ? `${s.slice(0, maxWidth - 3)}...` : s;
   };
-  const body = rows.map((r) => r.map(cell));
+  const body = rows.map((r) => r.map((v, i) => cell(v, i)));
   const widths = names.map((n, i) => Math.max(n.length, ...body.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   const sep = `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`;

@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import type { TestMetadata } from '../manifest/types.js';
+import type { TestDecl } from './properties.js';
+import { pyRepr, pyStr } from './py-repr.js';
+
+const md5 = (s: string) => createHash('md5').update(s).digest('hex');
+
+/** A generic test's two names, as dbt synthesises them. */
+export interface GenericTestNames {
+  /** The node's name, fqn and unique id part: `accepted_values_orders_status__placed__shipped`. */
+  full: string;
+  /**
+   * The compiled file's name and the default alias (the store_failures
+   * table): the full name when under 64 characters, else its first 30
+   * identifying characters, `_`, and the md5 of the full name.
+   */
+  short: string;
+}
+
+/**
+ * dbt's names for a generic test: `<test>_<target>_<args>`, where `<test>`
+ * is prefixed `source_` on sources and `<namespace>_` when namespaced
+ * (`dbt_utils_source_accepted_range`), `<target>` is the model (`m_v2` for
+ * a version) or `<source>_<table>`, and `<args>` is every argument but
+ * `model`, sorted by name, each flattened (list items, mapping values),
+ * `str()`-ed as Python would, non-word runs replaced by `_`, joined by `__`.
+ * A custom `name:` is used as is for both.
+ */
+export function genericTestNames(decl: TestDecl): GenericTestNames {
+  if (decl.customName) return { full: decl.customName, short: decl.customName };
+  const [namespace, name] = splitTestName(decl.testName);
+  let testType = decl.target.kind === 'source' ? `source_${name}` : name;
+  if (namespace) testType = `${namespace}_${testType}`;
+  let targetName = decl.target.kind === 'source' ? `${decl.target.sourceName}_${decl.target.name}` : decl.target.name;
+  if (decl.target.kind === 'model' && decl.target.version !== undefined && decl.target.version !== null) targetName = `${targetName}_v${decl.target.version}`;
+  const args = testArgs(decl);
+  const flat: string[] = [];
+  for (const key of Object.keys(args).sort()) {
+    if (key === 'model') continue;
+    const v = args[key];
+    const parts = Array.isArray(v) ? v : v !== null && typeof v === 'object' ? Object.values(v) : [v];
+    for (const p of parts) flat.push(pyStr(p).replace(/[^0-9a-zA-Z_]+/g, '_'));
+  }
+  const identifier = `${testType}_${targetName}`;
+  const full = `${identifier}_${flat.join('__')}`;
+  const short = full.length >= 64 ? `${identifier.slice(0, 30)}_${md5(full)}` : full;
+  return { full, short };
+}
+
+/** `dbt_utils.accepted_range` → ['dbt_utils', 'accepted_range']; `unique` → [null, 'unique']. */
+export function splitTestName(testName: string): [string | null, string] {
+  const dot = testName.indexOf('.');
+  return dot < 0 ? [null, testName] : [testName.slice(0, dot), testName.slice(dot + 1)];
+}
+
+/** The arguments the test macro receives (column_name included; `model` is added by the node). */
+export function testArgs(decl: TestDecl): Record<string, unknown> {
+  const args: Record<string, unknown> = { ...decl.args };
+  if (decl.columnName !== null) args.column_name = decl.columnName;
+  return args;
+}
+
+/** `get_where_subquery(ref('m'))` as dbt writes it in the test's `model` argument. */
+export function modelArgument(decl: TestDecl): string {
+  const t = decl.target;
+  let target: string;
+  if (t.kind === 'source') target = `source('${t.sourceName}', '${t.name}')`;
+  else if (t.kind === 'model' && t.version !== undefined && t.version !== null) target = `ref('${t.name}', version='${t.version}')`;
+  else target = `ref('${t.name}')`;
+  return `{{ get_where_subquery(${target}) }}`;
+}
+
+/**
+ * The last 10 hex digits of md5(name + repr(metadata)), where the metadata
+ * (name, namespace, kwargs) has its mappings sorted by key and every scalar
+ * turned into `str()`, as dbt hashes generic test unique ids.
+ */
+export function genericTestHash(name: string, metadata: TestMetadata): string {
+  return md5(name + pyRepr(hashable(metadata))).slice(-10);
+}
+
+function hashable(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(hashable);
+  if (v !== null && typeof v === 'object' && !(v instanceof Date)) {
+    const o = v as Record<string, unknown>;
+    return Object.fromEntries(Object.keys(o).sort().map((k) => [k, hashable(o[k])]));
+  }
+  return pyStr(v);
+}
