@@ -24,6 +24,7 @@ const COMMAND_LOADERS: Record<string, () => Promise<Command>> = {
   snapshot: async () => (await import('./commands/nodes.js')).nodeCommand('snapshot'),
   build: async () => (await import('./commands/nodes.js')).nodeCommand('build'),
   retry: async () => (await import('./commands/nodes.js')).nodeCommand('retry'),
+  source: async () => (await import('./commands/source.js')).sourceCommand,
   demo: async () => (await import('./commands/demo.js')).demoCommand,
   compile: async () => (await import('./commands/nodes.js')).compileCommand,
   show: async () => (await import('./commands/nodes.js')).showCommand,

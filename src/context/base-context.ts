@@ -3,6 +3,7 @@ import { parse as parseYamlText, stringify as stringifyYaml } from 'yaml';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { pyFunction } from '../jinja/index.js';
 import { pyToJson } from '../jinja/python/json.js';
+import { pySet } from '../jinja/python/py-set.js';
 import { pythonModules } from '../jinja/python/modules/index.js';
 import { lookupEnvVar, type SecretRegistry, type VarResolver } from './vars.js';
 
@@ -106,8 +107,8 @@ export function baseContext(input: BaseContextInput): Record<string, unknown> {
       const n = Math.min(...lists.map((l) => l.length));
       return Array.from({ length: lists.length === 0 ? 0 : n }, (_, i) => lists.map((l) => l[i]));
     }),
-    set: pyFunction(([xs]) => [...new Set(xs as Iterable<unknown>)]),
-    set_strict: pyFunction(([xs]) => [...new Set(xs as Iterable<unknown>)]),
+    set: pyFunction(([xs]) => pySet(xs)),
+    set_strict: pyFunction(([xs]) => pySet(xs)),
     invocation_id: input.invocationId,
     run_started_at: input.runStartedAt,
     flags: input.flags,

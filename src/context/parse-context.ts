@@ -1,3 +1,4 @@
+import { columnApi } from '../adapters/base/column.js';
 import { pyFunction } from '../jinja/index.js';
 import type { RefCall } from '../manifest/types.js';
 import type { ConfigLayer } from '../project/config-merge.js';
@@ -87,7 +88,7 @@ export function parseStaticContext(base: Record<string, unknown>, input: ParseAd
     expand_target_column_types: pyFunction(() => ''),
     execute: pyFunction(() => [{ _message: 'OK', code: 'OK', rows_affected: 0 }, null]),
     Relation: { create: pyFunction((_a, kw) => input.relation(kw as Record<string, string>)) },
-    Column: { create: pyFunction((args) => ({ name: args[0], dtype: args[1], data_type: args[1] })) },
+    Column: columnApi(),
   };
   return {
     ...base,
@@ -95,6 +96,8 @@ export function parseStaticContext(base: Record<string, unknown>, input: ParseAd
     graph: { nodes: {}, sources: {}, exposures: {}, macros: {} },
     is_incremental: pyFunction(() => false),
     should_full_refresh: pyFunction(() => false),
+    // dbt's parse context answers from config; at parse, tests never store failures yet.
+    should_store_failures: pyFunction(() => false),
     run_query: pyFunction(() => null),
     load_result: pyFunction(() => null),
     store_result: pyFunction(() => ''),

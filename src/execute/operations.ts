@@ -30,7 +30,7 @@ export function createSchemas(scope: OperationScope, nodes: readonly CompiledNod
   const session = scope.shared.session;
   const wanted = new Map<string, { database: string | null; schema: string }>();
   for (const n of nodes) {
-    const builds = ['model', 'seed', 'snapshot'].includes(n.resource_type) ? n.config.materialized !== 'ephemeral' : n.resource_type === 'test' && Boolean(n.config.store_failures ?? scope.shared.flags.store_failures);
+    const builds = ['model', 'seed', 'snapshot'].includes(n.resource_type) ? n.config.materialized !== 'ephemeral' : n.resource_type === 'test' && storesFailures(n, Boolean(scope.shared.flags.store_failures));
     if (!builds) continue;
     wanted.set(`${n.database ?? ''}\u0000${n.schema.toLowerCase()}`, { database: n.database, schema: n.schema });
   }
@@ -42,6 +42,13 @@ export function createSchemas(scope: OperationScope, nodes: readonly CompiledNod
     callJinja(adapter.create_schema, [session.info.makeRelation({ database, schema })]);
   }
   session.commit();
+}
+
+/** Whether a test keeps its failing rows (the test materialization's rule: store_failures_as wins over store_failures and the flag). */
+function storesFailures(n: CompiledNode, flag: boolean): boolean {
+  const as = n.config.store_failures_as;
+  if (as !== null && as !== undefined) return as === 'table' || as === 'view';
+  return Boolean(n.config.store_failures ?? flag);
 }
 
 /**

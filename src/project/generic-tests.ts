@@ -1,69 +1,43 @@
-import { createHash } from 'node:crypto';
 import type { ContextFactory } from '../context/context-factory.js';
 import { newCapture, type ParseCapture } from '../context/parse-context.js';
 import { renderTestKwargs } from '../context/test-kwargs.js';
 import { callJinja, type JinjaEnvironment } from '../jinja/index.js';
 import type { CompiledNode, Macro } from '../manifest/types.js';
 import type { ConfigLayer } from './config-merge.js';
+import { genericTestHash, genericTestNames, modelArgument, splitTestName, testArgs } from './generic-test-names.js';
 import { blankNode } from './node-defaults.js';
 import type { TestDecl } from './properties.js';
 
-/**
- * dbt's names for generic test nodes: `<test>_<model>_<args...>`, e.g.
- * `not_null_stg_commits_commit_hash`, `accepted_values_m_status__a__b`;
- * namespaced tests join with `_` (`dbt_utils_accepted_range_...`); names of
- * 64 characters or more become the first 30 characters plus an md5.
- */
+/** The generic test's node name (dbt's full synthesized name, or the custom `name:`); see genericTestNames. */
 export function genericTestName(decl: TestDecl): string {
-  if (decl.customName) return decl.customName;
-  const testType = decl.testName.replace(/\./g, '_');
-  const targetName = decl.target.kind === 'source' ? `source_${decl.target.sourceName}_${decl.target.name}` : decl.target.name;
-  const args: Record<string, unknown> = { ...decl.args };
-  if (decl.columnName !== null) args.column_name = decl.columnName;
-  const flat: string[] = [];
-  for (const key of Object.keys(args).sort()) {
-    if (key === 'model') continue;
-    const v = args[key];
-    const parts = v !== null && typeof v === 'object' ? (Array.isArray(v) ? v : Object.values(v)) : [v];
-    for (const p of parts) flat.push(pyStrLite(p));
-  }
-  const unique = flat.map((a) => a.replace(/[^0-9a-zA-Z_]+/g, '_')).join('__');
-  const identifier = `${testType}_${targetName}`;
-  const full = unique ? `${identifier}_${unique}` : `${identifier}_`;
-  const trimmed = full.endsWith('_') && !unique ? identifier : full;
-  if (trimmed.length >= 64) return `${identifier.slice(0, 30)}_${createHash('md5').update(trimmed).digest('hex')}`;
-  return trimmed;
+  return genericTestNames(decl).full;
 }
 
-/** str() of a YAML scalar as Python prints it (True, None, 1.5). */
-function pyStrLite(v: unknown): string {
-  if (v === true) return 'True';
-  if (v === false) return 'False';
-  if (v === null || v === undefined) return 'None';
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
-}
-
-/** The test node for a declaration; `raw_code` calls the test macro with the stored kwargs, as dbt's does. */
+/**
+ * The test node for a declaration; `raw_code` calls the test macro with the
+ * stored kwargs, as dbt's does. Named and hashed as dbt does, so unique ids
+ * match dbt's manifest (`test.jaffle_shop.unique_customers_customer_id.c5af1ff4b1`);
+ * a name of 64+ characters keeps a short form for the compiled file and the alias.
+ */
 export function genericTestNode(decl: TestDecl, rootPath: string): CompiledNode {
-  const name = genericTestName(decl);
-  const [namespace, shortName] = decl.testName.includes('.') ? decl.testName.split('.', 2) as [string, string] : [null, decl.testName];
-  const hash = createHash('md5').update(`${name}|${decl.file}|${decl.columnName ?? ''}`).digest('hex').slice(0, 10);
-  const modelExpr = decl.target.kind === 'source' ? `source('${decl.target.sourceName}', '${decl.target.name}')` : `ref('${decl.target.name}')`;
-  const kwargs: Record<string, unknown> = { ...decl.args, model: `{{ get_where_subquery(${modelExpr}) }}` };
-  if (decl.columnName !== null) kwargs.column_name = decl.columnName;
+  const { full: name, short } = genericTestNames(decl);
+  const [namespace, shortName] = splitTestName(decl.testName);
+  const kwargs: Record<string, unknown> = { ...testArgs(decl), model: modelArgument(decl) };
+  const metadata = { name: shortName, namespace, kwargs };
+  // dbt's builder puts the short name in the config as the alias (so store_failures tables stay under 64 characters).
+  if (short !== name && decl.config.alias === undefined) decl.config = { ...decl.config, alias: short };
   const node = blankNode({
-    unique_id: `test.${decl.package}.${name}.${hash}`,
+    unique_id: `test.${decl.package}.${name}.${genericTestHash(name, metadata)}`,
     resource_type: 'test',
     package_name: decl.package,
     name,
-    path: `${name}.sql`,
+    path: `${short}.sql`,
     original_file_path: decl.file,
     root_path: rootPath,
     fqn: [decl.package, ...decl.file.split('/').slice(1, -1), name],
     raw_code: `{{ test_${shortName}(**_dbt_generic_test_kwargs) }}`,
   });
-  node.test_metadata = { name: shortName, namespace, kwargs };
+  node.test_metadata = metadata;
   node.column_name = decl.columnName;
   node.file_key_name = decl.target.kind === 'source' ? `sources.${decl.target.sourceName}` : `${decl.target.kind}s.${decl.target.name}`;
   return node;

@@ -9,6 +9,7 @@ import type { CompiledNode, Doc, Exposure, Macro, Manifest, SourceTable } from '
 import { findFiles } from '../util/files.js';
 import { CONFIG_KEYS, nearestKey, normaliseConfigKey } from './config-keys.js';
 import { configFromTree, mergeConfig, type ConfigLayer } from './config-merge.js';
+import { findGenericTest } from './find-generic-test.js';
 import { genericTestNode, renderGenericTestForParse } from './generic-tests.js';
 import { readMacroFiles } from './macro-files.js';
 import { defaultAliasName, defaultDatabaseName, defaultSchemaName } from './naming.js';
@@ -145,8 +146,7 @@ export function parseProject(input: ParseInput): ParseResult {
     else testNode.sources.push([decl.target.sourceName!, decl.target.name]);
     for (const v of Object.values(decl.args)) collectArgDeps(v, testNode, decl.file, decl.line);
     const macroName = decl.testName.includes('.') ? decl.testName.split('.')[1]! : decl.testName;
-    const pkgOfTest = decl.testName.includes('.') ? decl.testName.split('.')[0]! : null;
-    const macro = pkgOfTest ? registry.inPackage(pkgOfTest, `test_${macroName}`) ?? registry.find(`test_${macroName}`, decl.package) : registry.find(`test_${macroName}`, decl.package) ?? findInAnyPackage(registry, `test_${macroName}`);
+    const macro = findGenericTest(registry, decl.testName, decl.package);
     if (!macro) {
       const known = registry.all().filter((m) => m.name.startsWith('test_')).map((m) => m.name.slice(5));
       const near = nearestKey(macroName, known);
@@ -303,10 +303,6 @@ function collectArgDeps(value: unknown, node: CompiledNode, file: string, line?:
   }
   const src = /^\s*source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)\s*$/.exec(value);
   if (src) node.sources.push([src[1]!, src[2]!]);
-}
-
-function findInAnyPackage(registry: MacroRegistry, name: string) {
-  return registry.all().find((m) => m.name === name);
 }
 
 function assignNames(node: CompiledNode, contexts: ContextFactory, registry: MacroRegistry, adapter: AdapterInfo): void {

@@ -32,13 +32,14 @@ describe('extract loading into Snowflake', () => {
     const first = await parquet(
       "select 'abc' as commit_hash, 3 as total_lines_added, timestamptz '2024-05-01 10:00:00+00' as committed_at, ['x', 'y'] as tags, true as is_primary_branch",
     );
+    let second = '';
     const conn = await openSnowflakeConnection(doubleProfile(double.port, { schema: 'PUBLIC' }));
     try {
       for (const sql of loadStatements('snowflake', 'raw', 'commits', first)) await conn.execute(sql);
       const r = await conn.execute('select commit_hash, total_lines_added, committed_at, is_primary_branch, array_size(tags) as n from raw.commits');
       expect(r.columns.map((c) => c.name)).toEqual(['COMMIT_HASH', 'TOTAL_LINES_ADDED', 'COMMITTED_AT', 'IS_PRIMARY_BRANCH', 'N']);
       expect(r.rows).toEqual([['abc', 3, new Date('2024-05-01T10:00:00Z'), true, 2]]);
-      const second = await parquet("select 'def' as commit_hash, 5 as total_lines_added, null::timestamptz as committed_at, []::varchar[] as tags, false as is_primary_branch union all select 'ghi', 6, null, null, null");
+      second = await parquet("select 'def' as commit_hash, 5 as total_lines_added, null::timestamptz as committed_at, []::varchar[] as tags, false as is_primary_branch union all select 'ghi', 6, null, null, null");
       for (const sql of loadStatements('snowflake', 'raw', 'commits', second)) await conn.execute(sql);
       expect((await conn.execute('select commit_hash, total_lines_added from raw.commits order by 1')).rows).toEqual([
         ['def', 5],
@@ -47,11 +48,10 @@ describe('extract loading into Snowflake', () => {
     } finally {
       await conn.close();
     }
-    expect(double.queries.filter((q) => /^(put|copy|remove|create)/i.test(q)).map((q) => q.split(' ').slice(0, 3).join(' '))).toEqual([
-      'create schema if',
-      'create file format',
-      'remove @~/tsdbt_extract/commits/',
-      "put 'file://" + first.split(' ')[0]!.slice(0, 0),
-    ].slice(0, 0).concat(double.queries.filter((q) => /^(put|copy|remove|create)/i.test(q)).map((q) => q.split(' ').slice(0, 3).join(' '))));
+    // the double received exactly the statements, PUT included (the driver uploaded the file itself)
+    expect(double.queries.filter((q) => /^(put|copy|remove|create)/i.test(q))).toEqual([
+      ...loadStatements('snowflake', 'raw', 'commits', first),
+      ...loadStatements('snowflake', 'raw', 'commits', second).filter(() => true),
+    ]);
   });
 });

@@ -82,3 +82,59 @@ export class Column {
     return `<Column ${this.column} (${this.data_type})>`;
   }
 }
+
+/** dbt's base Column.TYPE_LABELS: what `translate_type` maps (upper-cased) labels to. */
+const BASE_TYPE_LABELS: Readonly<Record<string, string>> = { STRING: 'TEXT' };
+
+/** What templates reach as `api.Column` / `adapter.Column`: callable, plus dbt's Column classmethods. */
+export interface ColumnApi {
+  (...raw: unknown[]): Column;
+  create(...raw: unknown[]): Column;
+  translate_type(dtype: unknown): string;
+  numeric_type(...raw: unknown[]): string;
+  string_type(size: unknown): string;
+  from_description(name: unknown, rawType: unknown): Column;
+}
+
+/**
+ * `api.Column` with dbt's classmethods: `translate_type` (labels such as
+ * STRING → TEXT), `numeric_type('numeric', 28, 6)` → `numeric(28,6)` (the
+ * bare type when precision or scale is None), `string_type(n)` →
+ * `character varying(n)`, `create(name, label)` (translating the label) and
+ * `from_description(name, 'decimal(10,2)')`. An adapter passes its own labels.
+ */
+export function columnApi(typeLabels: Readonly<Record<string, string>> = BASE_TYPE_LABELS): ColumnApi {
+  const translate = (dtype: unknown): string => {
+    const s = String(dtype);
+    return typeLabels[s.toUpperCase()] ?? s;
+  };
+  const api = (...raw: unknown[]) => Column.fromJinja(...raw);
+  return Object.assign(api, {
+    create: (...raw: unknown[]) => {
+      const c = Column.fromJinja(...raw);
+      const { kwargs } = splitArgs(raw);
+      const dtype = kwargs.label_or_dtype === undefined ? c.dtype : String(kwargs.label_or_dtype);
+      return new Column(c.column, translate(dtype), c.char_size, c.numeric_precision, c.numeric_scale);
+    },
+    translate_type: translate,
+    numeric_type: (...raw: unknown[]) => {
+      const { args, kwargs } = splitArgs(raw);
+      const dtype = String(kwargs.dtype ?? args[0]);
+      const precision = kwargs.precision ?? args[1];
+      const scale = kwargs.scale ?? args[2];
+      return precision === undefined || precision === null || scale === undefined || scale === null ? dtype : `${dtype}(${String(precision)},${String(scale)})`;
+    },
+    string_type: (size: unknown) => `character varying(${String(size)})`,
+    from_description: (name: unknown, rawType: unknown) => fromDescription(String(name), String(rawType)),
+  });
+}
+
+/** dbt's Column.from_description: `varchar(10)` → char_size 10, `decimal(10,2)` → precision and scale. */
+function fromDescription(name: string, rawType: string): Column {
+  const m = /^([^(]+)(\(([^)]+)\))?/.exec(rawType);
+  if (!m) return new Column(name, rawType);
+  const parts = m[3]?.split(',').map((p) => Number(p.trim())) ?? [];
+  if (parts.length === 1) return new Column(name, m[1]!, parts[0]!);
+  if (parts.length === 2) return new Column(name, m[1]!, null, parts[0]!, parts[1]!);
+  return new Column(name, m[1]!);
+}

@@ -1,6 +1,6 @@
 import { TsdbtError } from '../../errors/tsdbt-error.js';
 import { callJinja, pyFunction, type JinjaCallable } from '../../jinja/index.js';
-import { Column } from './column.js';
+import { Column, columnApi } from './column.js';
 import type { DatabaseSession } from './database-session.js';
 import { Relation, type RelationSpec } from './relation.js';
 
@@ -49,7 +49,7 @@ export function jinjaAdapter(session: DatabaseSession, macros: MacroAccess): Rec
     return info.makeRelation(spec);
   };
   const RelationApi = { create: pyFunction(makeRelation) };
-  const ColumnApi = Object.assign((...raw: unknown[]) => Column.fromJinja(...raw), { create: (...raw: unknown[]) => Column.fromJinja(...raw) });
+  const ColumnApi = columnApi();
 
   return {
     type: pyFunction(() => info.type),

@@ -36,3 +36,4 @@ export { pyToJson, pyFromJson, htmlSafeJson } from './json.js';
 export { pyToYaml, pyFromYaml } from './yaml.js';
 export { pythonModules, setDatetimeClock, pyDateTimeFromJs, PyDate, PyDateTime, PyTime, PyTimedelta, PyPattern, PyMatch } from './modules/index.js';
 export { pyError, type PyExceptionType } from './errors.js';
+export { PySet, pySet } from './py-set.js';

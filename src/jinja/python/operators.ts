@@ -9,6 +9,7 @@
  * `__bool__`, `__len__`, `__contains__`. A hook returns undefined for
  * NotImplemented.
  */
+import { setsEqual } from './py-set.js';
 import { pyError } from './errors.js';
 import { isFloatValue, isNumeric, PyFloat, pyFloat, toNum } from './py-float.js';
 import { pyPercentFormat } from './percent-format.js';
@@ -236,6 +237,8 @@ export function pyEq(a: unknown, b: unknown): boolean {
     for (const k of ka) if (!Object.prototype.hasOwnProperty.call(b, k) || !pyEq(a[k], b[k])) return false;
     return true;
   }
+  // Sets compare by membership, in any order.
+  if (a instanceof Set) return b instanceof Set && setsEqual(a, b);
   const r = hook(a, '__eq__', b) ?? hook(b, '__eq__', a);
   return r === undefined ? false : Boolean(r);
 }

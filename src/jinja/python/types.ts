@@ -95,6 +95,7 @@ export function pyTypeName(v: unknown): string {
   if (v instanceof PyDictView) return v.kind;
   if (Array.isArray(v)) return 'list';
   if (isDict(v)) return 'dict';
+  if (v instanceof Set) return 'set';
   const named = (v as { __class__?: unknown }).__class__;
   if (typeof named === 'string') return named;
   return (v as object).constructor?.name ?? 'object';

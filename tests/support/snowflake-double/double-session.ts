@@ -3,7 +3,7 @@
  * warehouse, role, query tag) and its own DuckDB connection, so USE in one
  * session does not leak into another, as in Snowflake.
  */
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBInstance } from '@duckdb/node-api';
 import { DuckDBConnection } from '../../../src/adapters/duckdb/duckdb-connection.js';
@@ -40,6 +40,8 @@ export interface StageRegistry {
   dirs: Map<string, string>;
   /** `DB.SCHEMA.NAME` → privilege → roles granted it. */
   grants?: Map<string, Map<string, Set<string>>>;
+  /** `DB.SCHEMA.NAME` of each file format → its TYPE (PARQUET, CSV, ...). */
+  formats?: Map<string, string>;
 }
 
 export interface StatementOutcome {
@@ -74,7 +76,7 @@ export class DoubleSession {
   /** Does this statement need a running warehouse? Metadata commands and constant selects do not. */
   needsWarehouse(sql: string): boolean {
     const command = parseCommand(sql);
-    if (command) return command.kind === 'copy_into';
+    if (command) return command.kind === 'copy_into' || command.kind === 'create_table_from_template';
     const s = sql.trim().toLowerCase();
     if (/^(select|with)\b/.test(s)) return /\bfrom\b/.test(s);
     return /^(insert|update|delete|merge|copy)\b/.test(s) || /^create\b[\s\S]*\bas\s*\(?\s*(select|with)\b/.test(s);
@@ -165,6 +167,18 @@ export class DoubleSession {
         throw new SnowflakeStatementError({ code: '000002', sqlState: '0A000', message: 'PUT is answered by the file transfer path of the double' });
       case 'copy_into':
         return this.copyInto(c);
+      case 'remove':
+        return this.remove(c.stage, c.path);
+      case 'create_file_format': {
+        const key = this.qualify(c.name).join('.');
+        this.stages.formats ??= new Map();
+        if (this.stages.formats.has(key) && c.ifNotExists) return OK(`${c.name.at(-1)} already exists, statement succeeded.`);
+        if (this.stages.formats.has(key) && !c.orReplace) throw new SnowflakeStatementError({ code: '002002', sqlState: '42710', message: `SQL compilation error:\nObject '${key}' already exists.` });
+        this.stages.formats.set(key, c.fileType);
+        return OK(`File format ${c.name.at(-1)} successfully created.`);
+      }
+      case 'create_table_from_template':
+        return this.createFromTemplate(c);
       case 'show_parameters':
         return this.showParameters(c.like);
       case 'show_grants':
@@ -225,12 +239,52 @@ export class DoubleSession {
     this.stages.grants.delete(this.qualify(name).join('.'));
   }
 
-  /** The directory behind a stage name (`my_stage`, `s.my_stage`, `db.s.my_stage`). */
-  stageDir(name: string[]): string {
+  /** The directory behind a stage name (`~` the user stage, `my_stage`, `s.my_stage`, `db.s.my_stage`) and a path in it. */
+  stageDir(name: string[], path = ''): string {
+    let dir: string;
+    if (name.length === 1 && name[0] === '~') {
+      dir = join(this.stages.root, `~${this.state.user}`);
+    } else {
+      const key = this.qualify(name).join('.');
+      const found = this.stages.dirs.get(key);
+      if (!found) throw new SnowflakeStatementError(objectMissing(key));
+      dir = found;
+    }
+    const full = path ? join(dir, path) : dir;
+    mkdirSync(full, { recursive: true });
+    return full;
+  }
+
+  /** Staged files directly under a stage path, sorted. */
+  private stagedFiles(stage: string[], path: string): { dir: string; files: string[] } {
+    const dir = this.stageDir(stage, path);
+    return { dir, files: readdirSync(dir).filter((f) => statSync(join(dir, f)).isFile()).sort() };
+  }
+
+  private remove(stage: string[], path: string): QueryResult {
+    const { dir, files } = this.stagedFiles(stage, path);
+    for (const f of files) rmSync(join(dir, f), { force: true });
+    const prefix = `${stage.join('.').toLowerCase()}/${path ? `${path}/` : ''}`;
+    return { columns: [{ name: 'name', type: 'VARCHAR' }, { name: 'result', type: 'VARCHAR' }], rows: files.map((f) => [prefix + f, 'removed']) };
+  }
+
+  private formatType(name: string[]): string {
     const key = this.qualify(name).join('.');
-    const dir = this.stages.dirs.get(key);
-    if (!dir) throw new SnowflakeStatementError(objectMissing(key));
-    return dir;
+    const type = this.stages.formats?.get(key);
+    if (!type) throw new SnowflakeStatementError({ code: '002003', sqlState: '02000', message: `SQL compilation error:\nFile format '${key}' does not exist or not authorized.` });
+    return type;
+  }
+
+  /** USING TEMPLATE over INFER_SCHEMA: a table with the columns of the first staged Parquet file. */
+  private async createFromTemplate(c: Extract<Command, { kind: 'create_table_from_template' }>): Promise<QueryResult> {
+    const type = this.formatType(c.formatName);
+    if (type !== 'PARQUET') throw new SnowflakeStatementError({ code: '000002', sqlState: '0A000', message: `the double infers schemas of Parquet files only, not ${type}` });
+    const { dir, files } = this.stagedFiles(c.stage, c.path);
+    if (files.length === 0) throw new SnowflakeStatementError({ code: '002003', sqlState: '02000', message: 'SQL compilation error:\nRemote file does not exist or not authorized.' });
+    const described = await this.duck(`describe select * from read_parquet('${join(dir, files[0]!).replace(/'/g, "''")}')`);
+    const columns = described.rows.map(([name, type]) => `${q(c.upperNames ? String(name).toUpperCase() : String(name))} ${String(type)}`);
+    await this.duck(`create or replace table ${this.qualify(c.table).map(q).join('.')} (${columns.join(', ')})`);
+    return OK(`Table ${c.table.at(-1)} successfully created.`);
   }
 
   private qualify(name: string[]): string[] {
@@ -241,14 +295,14 @@ export class DoubleSession {
 
   /** COPY INTO from a stage: one INSERT per staged file, by column name when MATCH_BY_COLUMN_NAME is given. */
   private async copyInto(c: Extract<Command, { kind: 'copy_into' }>): Promise<QueryResult> {
-    if (c.fileType !== 'PARQUET') {
-      throw new SnowflakeStatementError({ code: '000002', sqlState: '0A000', message: `the double copies Parquet files only, not ${c.fileType}` });
+    const fileType = c.fileType ?? this.formatType(c.formatName!);
+    if (fileType !== 'PARQUET') {
+      throw new SnowflakeStatementError({ code: '000002', sqlState: '0A000', message: `the double copies Parquet files only, not ${fileType}` });
     }
-    const dir = this.stageDir(c.stage);
     const pattern = c.pattern === undefined ? undefined : new RegExp(`^${c.pattern}$`);
-    const files = readdirSync(dir)
-      .filter((f) => (c.files ? c.files.includes(f) : true) && (pattern ? pattern.test(f) : true))
-      .sort();
+    const staged = this.stagedFiles(c.stage, c.path);
+    const dir = staged.dir;
+    const files = staged.files.filter((f) => (c.files ? c.files.includes(f) : true) && (pattern ? pattern.test(f) : true));
     const table = this.qualify(c.table).map(q).join('.');
     const rows: unknown[][] = [];
     for (const f of files) {

@@ -17,8 +17,13 @@ export type Command =
   | { kind: 'create_database'; name: string; orReplace: boolean; ifNotExists: boolean }
   | { kind: 'create_stage'; name: string[]; orReplace: boolean; ifNotExists: boolean }
   /** PUT file://<source> @<stage>: the driver uploads, the double only says where to. */
-  | { kind: 'put'; source: string; stage: string[] }
-  | { kind: 'copy_into'; table: string[]; stage: string[]; pattern?: string; files?: string[]; fileType: string; matchByName: boolean }
+  | { kind: 'put'; source: string; stage: string[]; path: string }
+  | { kind: 'copy_into'; table: string[]; stage: string[]; path: string; pattern?: string; files?: string[]; fileType?: string; formatName?: string[]; matchByName: boolean }
+  /** REMOVE @stage[/path]: delete the staged files under the path. */
+  | { kind: 'remove'; stage: string[]; path: string }
+  | { kind: 'create_file_format'; name: string[]; fileType: string; orReplace: boolean; ifNotExists: boolean }
+  /** CREATE [OR REPLACE] TABLE ... USING TEMPLATE (... INFER_SCHEMA(LOCATION => '@stage/path', FILE_FORMAT => 'fmt') ...). */
+  | { kind: 'create_table_from_template'; table: string[]; stage: string[]; path: string; formatName: string[]; upperNames: boolean }
   /** SHOW PARAMETERS LIKE '<pattern>' IN SESSION (only session parameters: QUERY_TAG and those set by ALTER SESSION). */
   | { kind: 'show_parameters'; like?: string }
   | { kind: 'show_grants'; name: string[] }
@@ -48,6 +53,12 @@ export function parseName(text: string): string[] | undefined {
 }
 
 const NAME = `((?:"[^"]*"|[A-Za-z_][A-Za-z0-9_$]*)(?:\\s*\\.\\s*(?:"[^"]*"|[A-Za-z_][A-Za-z0-9_$]*))*)`;
+/** A stage reference: `@~` (the user stage) or `@name`, with an optional `/sub/path/`; two groups. */
+const STAGE = `@(~|(?:"[^"]*"|[A-Za-z_][A-Za-z0-9_$]*)(?:\\.(?:"[^"]*"|[A-Za-z_][A-Za-z0-9_$]*))*)(/[^\\s']*)?`;
+
+function stageOf(name: string, path: string | undefined): { stage: string[]; path: string } {
+  return { stage: name === '~' ? ['~'] : parseName(name)!, path: (path ?? '').replace(/^\/+|\/+$/g, '') };
+}
 
 /** Recognise a Snowflake-only statement; undefined for SQL that DuckDB should run (after translation). */
 export function parseCommand(sql: string): Command | undefined {
@@ -88,16 +99,30 @@ export function parseCommand(sql: string): Command | undefined {
   if ((m = new RegExp(`^create\\s+(or\\s+replace\\s+)?(?:temporary\\s+|temp\\s+)?stage\\s+(if\\s+not\\s+exists\\s+)?${NAME}(?:\\s[\\s\\S]*)?$`, 'i').exec(s))) {
     return { kind: 'create_stage', name: parseName(m[3]!)!, orReplace: !!m[1], ifNotExists: !!m[2] };
   }
-  if ((m = new RegExp(`^put\\s+'?file://([^'\\s]+)'?\\s+@${NAME}(?:/\\S*)?(?:\\s[\\s\\S]*)?$`, 'i').exec(s))) {
-    return { kind: 'put', source: m[1]!, stage: parseName(m[2]!)! };
+  if ((m = new RegExp(`^put\\s+'?file://([^'\\s]+)'?\\s+${STAGE}(?:\\s[\\s\\S]*)?$`, 'i').exec(s))) {
+    return { kind: 'put', source: m[1]!, ...stageOf(m[2]!, m[3]) };
   }
-  if ((m = new RegExp(`^copy\\s+into\\s+${NAME}\\s+from\\s+@${NAME}(?:/\\S*)?([\\s\\S]*)$`, 'i').exec(s))) {
-    const rest = m[3]!;
+  if ((m = new RegExp(`^(?:remove|rm)\\s+${STAGE}$`, 'i').exec(s))) {
+    return { kind: 'remove', ...stageOf(m[1]!, m[2]) };
+  }
+  if ((m = new RegExp(`^create\\s+(or\\s+replace\\s+)?(?:temporary\\s+|temp\\s+)?file\\s+format\\s+(if\\s+not\\s+exists\\s+)?${NAME}\\s+(?:type\\s*=\\s*'?(\\w+)'?)[\\s\\S]*$`, 'i').exec(s))) {
+    return { kind: 'create_file_format', name: parseName(m[3]!)!, fileType: m[4]!.toUpperCase(), orReplace: !!m[1], ifNotExists: !!m[2] };
+  }
+  if ((m = new RegExp(`^create\\s+or\\s+replace\\s+(?:transient\\s+)?table\\s+${NAME}\\s+using\\s+template\\s*\\(([\\s\\S]*)\\)$`, 'i').exec(s))) {
+    const inner = m[2]!;
+    const loc = new RegExp(`location\\s*=>\\s*'${STAGE}'`, 'i').exec(inner);
+    const fmt = /file_format\s*=>\s*'([^']+)'/i.exec(inner);
+    if (!loc || !fmt) return undefined;
+    return { kind: 'create_table_from_template', table: parseName(m[1]!)!, ...stageOf(loc[1]!, loc[2]), formatName: parseName(fmt[1]!)!, upperNames: /upper\s*\(\s*column_name\s*\)/i.test(inner) };
+  }
+  if ((m = new RegExp(`^copy\\s+into\\s+${NAME}\\s+from\\s+${STAGE}([\\s\\S]*)$`, 'i').exec(s))) {
+    const rest = m[4]!;
     const pattern = /\bpattern\s*=\s*'([^']*)'/i.exec(rest)?.[1];
     const files = /\bfiles\s*=\s*\(([^)]*)\)/i.exec(rest)?.[1]?.split(',').map((f) => f.trim().replace(/^'|'$/g, ''));
-    const fileType = (/\btype\s*=\s*'?(\w+)'?/i.exec(rest)?.[1] ?? 'CSV').toUpperCase();
+    const fileType = /\btype\s*=\s*'?(\w+)'?/i.exec(rest)?.[1]?.toUpperCase();
+    const formatName = /\bformat_name\s*=\s*'?([^'\s)]+)'?/i.exec(rest)?.[1];
     const matchByName = /\bmatch_by_column_name\s*=\s*'?case_(in)?sensitive'?/i.test(rest);
-    return { kind: 'copy_into', table: parseName(m[1]!)!, stage: parseName(m[2]!)!, pattern, files, fileType, matchByName };
+    return { kind: 'copy_into', table: parseName(m[1]!)!, ...stageOf(m[2]!, m[3]), pattern, files, fileType: formatName ? undefined : (fileType ?? 'CSV'), formatName: formatName ? parseName(formatName) : undefined, matchByName };
   }
   if ((m = /^show\s+parameters(?:\s+like\s+'([^']*)')?(?:\s+in\s+session)?$/i.exec(s))) {
     return { kind: 'show_parameters', like: m[1] };

@@ -99,7 +99,7 @@ export async function startSnowflakeDouble(options: SnowflakeDoubleOptions = {})
     setup.closeSync();
   }
 
-  const stages: StageRegistry = { root: mkdtempSync(join(tmpdir(), 'sf-double-stages-')), dirs: new Map(), grants: new Map() };
+  const stages: StageRegistry = { root: mkdtempSync(join(tmpdir(), 'sf-double-stages-')), dirs: new Map(), grants: new Map(), formats: new Map() };
   const sessions = new Map<string, DoubleSession>();
   const chunks = new Map<string, { body: Buffer; key: string }>();
   const running = new Map<string, { cancel: () => void }>();
@@ -310,7 +310,7 @@ export async function startSnowflakeDouble(options: SnowflakeDoubleOptions = {})
           overwrite: true,
           presignedUrls: [],
           encryptionMaterial: null,
-          stageInfo: { locationType: 'LOCAL_FS', location: session.stageDir(command.stage) + '/', path: '', region: null, creds: {} },
+          stageInfo: { locationType: 'LOCAL_FS', location: session.stageDir(command.stage, command.path) + '/', path: '', region: null, creds: {} },
           queryId,
         });
       }

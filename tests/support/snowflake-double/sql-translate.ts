@@ -273,6 +273,13 @@ function rewriteFunction(
   const done = (sql: string | undefined) => (sql === undefined ? undefined : { sql, close });
 
   switch (name) {
+    case 'flatten': {
+      // LATERAL FLATTEN(INPUT => arr) yields one row per element with a VALUE column; the double's
+      // arrays are DuckDB lists, so a lateral UNNEST gives the same rows (empty or null arrays: none)
+      const input = args.map((_, k) => arg(k)).find((a) => /^"?INPUT"?\s*=>/i.test(a));
+      if (!input) return undefined;
+      return done(`(select unnest(${input.replace(/^"?INPUT"?\s*=>\s*/i, '')}) as "VALUE")`);
+    }
     case 'convert_timezone':
       // (target_tz, ts) or (source_tz, target_tz, naive_ts); DuckDB's timezone() gives the wall time there
       if (args.length === 2) return done(`timezone(${arg(0)}, cast(${arg(1)} as timestamptz))`);

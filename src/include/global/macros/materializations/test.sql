@@ -7,15 +7,20 @@
 {% materialization test, default %}
   {%- set relations = [] -%}
   {%- set main_sql = sql -%}
-  {% if should_store_failures() %}
+  {%- set store_as = store_failures_relation_type() -%}
+  {% if store_as is not none %}
     {%- set identifier = model['alias'] -%}
     {%- set old_relation = adapter.get_relation(database=database, schema=schema, identifier=identifier) -%}
-    {%- set target_relation = api.Relation.create(identifier=identifier, schema=schema, database=database, type='table') -%}
+    {%- set target_relation = api.Relation.create(identifier=identifier, schema=schema, database=database, type=store_as) -%}
     {% if old_relation is not none %}
       {{ adapter.drop_relation(old_relation) }}
     {% endif %}
     {% call statement(auto_begin=true) -%}
-      {{ get_create_table_as_sql(false, target_relation, sql) }}
+      {%- if store_as == 'view' -%}
+        {{ get_create_view_as_sql(target_relation, sql) }}
+      {%- else -%}
+        {{ get_create_table_as_sql(false, target_relation, sql) }}
+      {%- endif -%}
     {%- endcall %}
     {% do adapter.cache_added(target_relation) %}
     {% do relations.append(target_relation) %}
@@ -46,6 +51,21 @@
       {{ main_sql }}
       {{ "limit " ~ limit if limit is not none }}
     ) dbt_internal_test
+{%- endmacro %}
+
+{#- How failing rows are kept: 'table' or 'view', or none. store_failures_as
+    wins over store_failures (and --store-failures); 'ephemeral' keeps nothing. -#}
+{% macro store_failures_relation_type() -%}
+  {%- set store_as = config.get('store_failures_as') -%}
+  {%- if store_as is none -%}
+    {{ return('table' if should_store_failures() else none) }}
+  {%- elif store_as in ['table', 'view'] -%}
+    {{ return(store_as) }}
+  {%- elif store_as == 'ephemeral' -%}
+    {{ return(none) }}
+  {%- else -%}
+    {{ exceptions.raise_compiler_error("'" ~ store_as ~ "' is not a valid value for `store_failures_as`. Accepted values are: ['ephemeral', 'table', 'view']") }}
+  {%- endif -%}
 {%- endmacro %}
 
 {#- A test's `where` config narrows the model it reads: the relation becomes a filtered subquery. -#}
