@@ -57,7 +57,7 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
   }
 }
 
-function compileOne(exec: Execution, node: CompiledNode): NodeResult {
+export function compileOne(exec: Execution, node: CompiledNode): NodeResult {
   const started = new Date();
   const base = { unique_id: node.unique_id, node, thread_id: 'Thread-1', adapter_response: {}, failures: null, statements: [], sql_ms: 0 };
   try {

@@ -13,7 +13,7 @@ type OpenerFactory = (loaded: LoadedProject) => ConnectionOpener;
  */
 const openers = new Map<string, OpenerFactory>([
   ['duckdb', (loaded) => duckdbOpener({ credentials: loaded.profile.credentials, projectDir: loaded.projectDir })],
-  ['snowflake', (loaded) => snowflakeOpener({ credentials: loaded.profile.credentials, profileFile: loaded.profile.file })],
+  ['snowflake', (loaded) => snowflakeOpener({ credentials: loaded.profile.credentials, profileFile: loaded.profile.file, target: loaded.profile.targetName })],
 ]);
 
 export function registerConnectionOpener(type: string, factory: OpenerFactory): void {

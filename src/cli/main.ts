@@ -25,6 +25,7 @@ const COMMAND_LOADERS: Record<string, () => Promise<Command>> = {
   build: async () => (await import('./commands/nodes.js')).nodeCommand('build'),
   retry: async () => (await import('./commands/nodes.js')).nodeCommand('retry'),
   source: async () => (await import('./commands/source.js')).sourceCommand,
+  docs: async () => (await import('./commands/docs.js')).docsCommand,
   demo: async () => (await import('./commands/demo.js')).demoCommand,
   compile: async () => (await import('./commands/nodes.js')).compileCommand,
   show: async () => (await import('./commands/nodes.js')).showCommand,

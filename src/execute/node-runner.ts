@@ -119,12 +119,19 @@ function truthy(v: unknown): boolean {
   return v === true || v === 1 || v === 'true' || v === 1n;
 }
 
+/** ` on model orders, column status` for a generic test, so a bad column names what it was looked up in. */
+function testedSubject(node: CompiledNode): string {
+  if (node.resource_type !== 'test' || !node.test_metadata || !node.attached_node) return '';
+  const [type, , ...rest] = node.attached_node.split('.');
+  return ` on ${type} ${rest.join('.')}${node.column_name ? `, column ${node.column_name}` : ''}`;
+}
+
 function asTsdbtError(e: unknown, node: CompiledNode, compiledPath: string | null): TsdbtError {
   const kind = KIND[node.resource_type] ?? node.resource_type;
   const where = compiledPath ?? compiledPathOf(node);
   if (e instanceof TsdbtError) {
     if (e.code === 'DATABASE_ERROR') {
-      const err = new TsdbtError('DATABASE_ERROR', `Database Error in ${kind} ${node.name} (${node.original_file_path})\n  ${e.message.split('\n').join('\n  ')}\n  compiled code at ${where}`, {
+      const err = new TsdbtError('DATABASE_ERROR', `Database Error in ${kind} ${node.name} (${node.original_file_path})${testedSubject(node)}\n  ${e.message.split('\n').join('\n  ')}\n  compiled code at ${where}`, {
         hint: e.hint,
         cause: e,
         detail: { ...e.detail, compiled_path: where, node: node.unique_id },

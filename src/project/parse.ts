@@ -176,6 +176,8 @@ export function parseProject(input: ParseInput): ParseResult {
       }
     }
     if (!testNode.config.enabled) continue;
+    // Tags from the test's config (inline `tags:`, `config: {tags: ...}`, dbt_project.yml) select it with tag:x.
+    testNode.tags = [...testNode.config.tags];
     if (nodes[testNode.unique_id]) continue; // the same test declared twice: dbt keeps one
     nodes[testNode.unique_id] = testNode;
   }

@@ -15,8 +15,8 @@ import { doubleProfile } from './sf-harness.js';
 
 export const PROJECT_SRC = resolve(import.meta.dirname, '../../project');
 
-/** Copy project/ (without target/, databases or landed data) and point prod at the double. */
-export function copyProdProject(port: number, extraProdLines: string[] = []): string {
+/** Copy project/ (without target/, databases or landed data) and point prod at the double; `extra` adds or replaces prod fields. */
+export function copyProdProject(port: number, extra: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'tsdbt-prod-'));
   cpSync(PROJECT_SRC, dir, {
     recursive: true,
@@ -24,7 +24,9 @@ export function copyProdProject(port: number, extraProdLines: string[] = []): st
   });
   // the project's own prod output, plus where the double listens (the real account URL cannot be redirected)
   const profiles = readFileSync(join(PROJECT_SRC, 'profiles.yml'), 'utf8');
-  const lines = [`      host: 127.0.0.1`, `      port: ${port}`, `      protocol: http`, `      connect_retries: 0`, ...extraProdLines];
+  const fields = new Map<string, string>([['host', '127.0.0.1'], ['port', String(port)], ['protocol', 'http'], ['connect_retries', '0']]);
+  for (const [k, v] of Object.entries(extra)) fields.set(k, v);
+  const lines = [...fields].map(([k, v]) => `      ${k}: ${v}`);
   writeFileSync(join(dir, 'profiles.yml'), profiles.replace(/(\n    prod:\n      type: snowflake\n)/, `$1${lines.join('\n')}\n`));
   return dir;
 }

@@ -1,0 +1,68 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildCatalog, type CatalogRow } from '../artifacts/catalog.js';
+import { docEntries, docsSiteHtml } from '../artifacts/docs-site.js';
+import { writeManifest } from '../artifacts/manifest-writer.js';
+import { runtimeContext, type StoredResult } from '../context/runtime-context.js';
+import { scopedOperation } from '../execute/operations.js';
+import { callJinja } from '../jinja/index.js';
+import { DBT_VERSION } from '../project/dbt-version.js';
+import { compileOne } from './compile.js';
+import { openExecution, type ExecutionOptions } from './execution.js';
+
+export interface DocsResult {
+  catalogPath: string;
+  indexPath: string;
+  manifestPath: string;
+  /** Nodes and sources found in the database. */
+  nodesInCatalog: number;
+  sourcesInCatalog: number;
+  compileErrors: string[];
+}
+
+/**
+ * `docs generate`: compile the models (unless noCompile), read every column
+ * of their relations and the sources' from the database, and write
+ * target/manifest.json, target/catalog.json and a self-contained
+ * target/index.html to browse them.
+ */
+export async function docsGenerate(opts: ExecutionOptions & { noCompile?: boolean } = {}): Promise<DocsResult> {
+  const exec = await openExecution(opts, 'generate', undefined);
+  try {
+    const manifest = exec.parsed.manifest;
+    const compileErrors: string[] = [];
+    if (!opts.noCompile) {
+      for (const id of exec.graph.topologicalOrder()) {
+        const node = manifest.nodes[id];
+        if (!node || !exec.selected.has(id) || !['model', 'analysis', 'snapshot'].includes(node.resource_type)) continue;
+        const r = compileOne(exec, node);
+        if (r.status === 'error') compileErrors.push(r.message ?? id);
+      }
+    }
+    const schemas = new Set<string>();
+    for (const n of Object.values(manifest.nodes)) if (['model', 'seed', 'snapshot'].includes(n.resource_type)) schemas.add(n.schema);
+    for (const s of Object.values(manifest.sources)) schemas.add(s.schema);
+    const macro = exec.parsed.registry.find('tsdbt_get_catalog', exec.root.name)!;
+    const node = scopedOperation({ shared: exec.shared, compiler: exec.compiler, projectName: exec.root.name, projectDir: exec.loaded.projectDir }, 'docs.generate', '');
+    const r = runtimeContext(exec.shared, node, { allowUndeclaredRefs: true });
+    const stored = callJinja(r.resolver.bind(macro), [[...schemas]], {}) as StoredResult | null;
+    const names = stored?.table.column_names ?? [];
+    const rows = (stored?.data ?? []).map((row) => Object.fromEntries(names.map((n, i) => [n.toLowerCase(), row[i]])) as unknown as CatalogRow);
+    const catalog = buildCatalog(manifest, rows, { dbt_version: DBT_VERSION, generated_at: new Date().toISOString(), invocation_id: exec.loaded.invocationId });
+    mkdirSync(exec.targetDir, { recursive: true });
+    const catalogPath = join(exec.targetDir, 'catalog.json');
+    writeFileSync(catalogPath, JSON.stringify(catalog));
+    const indexPath = join(exec.targetDir, 'index.html');
+    writeFileSync(indexPath, docsSiteHtml(exec.root.name, docEntries(manifest, catalog)));
+    return {
+      catalogPath,
+      indexPath,
+      manifestPath: writeManifest(exec.targetDir, manifest),
+      nodesInCatalog: Object.keys(catalog.nodes).length,
+      sourcesInCatalog: Object.keys(catalog.sources).length,
+      compileErrors,
+    };
+  } finally {
+    await exec.close();
+  }
+}

@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { captureStreams, makeProject } from '../support/project-fixture.js';
+
+describe('tsdbt docs generate', () => {
+  it('writes catalog.json with the database types and a browsable index.html', async () => {
+    const dir = makeProject({
+      'profiles.yml': 'test_profile:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: docs.duckdb\n',
+      'models/orders.sql': "{{ config(materialized='table') }}\nselect 1::integer as id, 'x'::varchar as status, date '2024-01-01' as ordered_on",
+      'models/orders_view.sql': "select * from {{ ref('orders') }}",
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: orders\n    description: One row per order </script> safe\n    columns:\n      - name: id\n        description: The key\n        tests: [unique]\n',
+    });
+    const build = captureStreams();
+    expect(await runCli(['build', '--project-dir', dir], build.streams, {})).toBe(0);
+    const io = captureStreams();
+    expect(await runCli(['docs', 'generate', '--project-dir', dir], io.streams, {})).toBe(0);
+    expect(io.stdout.join('')).toContain('Catalog: 2 nodes and 0 sources found in the database.');
+    const catalog = JSON.parse(readFileSync(join(dir, 'target/catalog.json'), 'utf8'));
+    const orders = catalog.nodes['model.test_project.orders'];
+    expect(orders.metadata).toMatchObject({ type: 'BASE TABLE', schema: 'main', name: 'orders' });
+    expect(Object.values(orders.columns).map((c) => [(c as { name: string }).name, (c as { type: string }).type, (c as { index: number }).index])).toEqual([
+      ['id', 'INTEGER', 1],
+      ['status', 'VARCHAR', 2],
+      ['ordered_on', 'DATE', 3],
+    ]);
+    expect(catalog.nodes['model.test_project.orders_view'].metadata.type).toBe('VIEW');
+    const html = readFileSync(join(dir, 'target/index.html'), 'utf8');
+    const data = JSON.parse(html.split('<script id="data" type="application/json">')[1]!.split('</script>')[0]!);
+    const entry = data.entries.find((e: { id: string }) => e.id === 'model.test_project.orders');
+    expect(entry.columns[0]).toEqual({ name: 'id', type: 'INTEGER', description: 'The key', tests: ['unique'] });
+    expect(entry.children).toEqual(['model.test_project.orders_view']);
+    expect(entry.description).toBe('One row per order </script> safe');
+    expect(html).not.toContain('order </script>');
+  });
+});
