@@ -94,7 +94,7 @@ const D=JSON.parse(document.getElementById('data').textContent);const byId=new M
 const esc=s=>String(s??'').replace(/[&<>"]/g,c=>({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]));
 const link=id=>{const e=byId.get(id);return e?'<a href="#'+encodeURIComponent(id)+'">'+esc(e.name)+'</a> <span class="meta">'+esc(e.type)+'</span>':'<span class="meta">'+esc(id)+'</span>'};
 function list(){const q=document.getElementById('q').value.toLowerCase();const groups={};for(const e of D.entries){if(q&&!(e.name+' '+e.description).toLowerCase().includes(q))continue;(groups[e.type]??=[]).push(e)}
-document.getElementById('list').innerHTML=Object.entries(groups).map(([t,es])=>'<h3>'+esc(t)+'s</h3>'+es.map(e=>'<a href="#'+encodeURIComponent(e.id)+'"'+(location.hash.slice(1)===encodeURIComponent(e.id)?' class="on"':'')+'>'+esc(e.name)+'</a>').join('')).join('')}
+document.getElementById('list').innerHTML=Object.entries(groups).map(([t,es])=>'<h3>'+esc(t==='analysis'?'analyses':t+'s')+'</h3>'+es.map(e=>'<a href="#'+encodeURIComponent(e.id)+'"'+(location.hash.slice(1)===encodeURIComponent(e.id)?' class="on"':'')+'>'+esc(e.name)+'</a>').join('')).join('')}
 function show(){const id=decodeURIComponent(location.hash.slice(1));const e=byId.get(id);const p=document.getElementById('page');
 if(!e){p.innerHTML='<h1>'+esc(D.project)+'</h1><p class="meta">'+D.entries.length+' resources. Pick one on the left.</p>';list();return}
 p.innerHTML='<h1>'+esc(e.name)+'</h1><div class="meta">'+esc(e.type)+(e.materialized?' · '+esc(e.materialized):'')+' · '+esc(e.path)+(e.relation?' · <code>'+esc(e.relation)+'</code>':'')+'</div>'
