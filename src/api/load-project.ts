@@ -94,7 +94,8 @@ export function loadProject(opts: GlobalOptions = {}): LoadedProject {
   };
   const render: YamlValueRenderer = (text, file, line) => {
     try {
-      return jinja.renderString(text, file, yamlContext);
+      // Native, as dbt renders YAML values: `"{{ false }}"` is a boolean, `| as_number` a number.
+      return jinja.renderNative(text, file, yamlContext);
     } catch (e) {
       if (e instanceof TsdbtError) {
         // The engine counts lines within the rendered value; point at the YAML line instead.
@@ -105,12 +106,21 @@ export function loadProject(opts: GlobalOptions = {}): LoadedProject {
       throw e;
     }
   };
-  const root = loadProjectConfig(projectDir, render);
-  if (!root.profile) {
-    throw new TsdbtError('PROJECT_INVALID', "dbt_project.yml has no 'profile:'", { file: root.file, line: 1, hint: 'Add `profile: <name of a profile in profiles.yml>`.' });
+  // dbt renders dbt_project.yml in two passes: the profile name first (no
+  // target exists yet), then everything with `target` (e.g.
+  // `+materialized: "{{ 'view' if target.name == 'dev' else 'table' }}"`).
+  const firstPass = loadProjectConfig(projectDir, (text, file, line) => {
+    try {
+      return render(text, file, line);
+    } catch {
+      return text;
+    }
+  });
+  if (!firstPass.profile) {
+    throw new TsdbtError('PROJECT_INVALID', "dbt_project.yml has no 'profile:'", { file: firstPass.file, line: 1, hint: 'Add `profile: <name of a profile in profiles.yml>`.' });
   }
   const profile = loadProfile({
-    profileName: root.profile,
+    profileName: firstPass.profile,
     projectDir,
     profilesDir: opts.profilesDir,
     target: opts.target,
@@ -121,7 +131,7 @@ export function loadProject(opts: GlobalOptions = {}): LoadedProject {
   });
   for (const [k, v] of Object.entries(profile.credentials)) if (SECRET_FIELDS.has(k) && typeof v === 'string') secrets.add(v);
   const plugin = adapterPlugin(profile.type)!;
-  const adapter = plugin.info(profile.credentials, root.quoting);
+  const adapter = plugin.info(profile.credentials, firstPass.quoting);
   const threads = opts.threads ?? profile.threads;
   const target: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(profile.credentials)) if (!SECRET_FIELDS.has(k)) target[k] = v;
@@ -134,6 +144,8 @@ export function loadProject(opts: GlobalOptions = {}): LoadedProject {
     database: adapter.database,
     threads,
   });
+  (yamlContext.vars as Record<string, unknown>).target = target;
+  const root = loadProjectConfig(projectDir, render);
   const packages = loadPackages(root, adapter.type, render);
   for (const p of packages) {
     if (p.kind !== 'internal') checkRequiredDbtVersion(p.config.name, p.config.requireDbtVersion, p.config.file, p.config.keyLines['require-dbt-version']);

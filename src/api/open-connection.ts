@@ -23,6 +23,12 @@ export async function openTargetConnection(loaded: LoadedProject): Promise<{ con
       },
     };
   }
+  if (loaded.profile.type === 'snowflake') {
+    // The driver loads here, lazily: only extract and debug against Snowflake pay for it.
+    const { openSnowflakeConnection } = await import('../adapters/snowflake/snowflake-connection.js');
+    const connection = await openSnowflakeConnection(loaded.profile.credentials as never, { profileFile: loaded.profile.file });
+    return { connection, close: () => connection.close() };
+  }
   throw new TsdbtError('USAGE', `Opening a '${loaded.profile.type}' connection here is not supported yet`, {
     hint: 'Use a DuckDB target (e.g. --target dev).',
   });

@@ -4,7 +4,7 @@ import { TsdbtError } from '../errors/tsdbt-error.js';
 import { pyFunction } from '../jinja/index.js';
 import { pyToJson } from '../jinja/python/json.js';
 import { pySet } from '../jinja/python/py-set.js';
-import { pythonModules } from '../jinja/python/modules/index.js';
+import { pyDateTimeFromJs, pythonModules } from '../jinja/python/modules/index.js';
 import { lookupEnvVar, type SecretRegistry, type VarResolver } from './vars.js';
 
 /** The version tsdbt reports as `dbt_version`, so packages' require-dbt-version ranges accept it. */
@@ -110,7 +110,8 @@ export function baseContext(input: BaseContextInput): Record<string, unknown> {
     set: pyFunction(([xs]) => pySet(xs)),
     set_strict: pyFunction(([xs]) => pySet(xs)),
     invocation_id: input.invocationId,
-    run_started_at: input.runStartedAt,
+    // An aware UTC datetime, as dbt's (`run_started_at.strftime(...)`, `.astimezone(...)`).
+    run_started_at: pyDateTimeFromJs(input.runStartedAt),
     flags: input.flags,
     target: input.target,
     project_name: input.projectName,

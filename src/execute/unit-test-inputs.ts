@@ -120,10 +120,14 @@ export function inferColumnTypes(rows: readonly Record<string, unknown>[], colum
       else if (typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v))) kinds.add('integer');
       else if (typeof v === 'number') kinds.add('double');
       else if (v instanceof Date) kinds.add('timestamp');
+      // DuckDB no longer compares text with dates implicitly, so ISO dates and timestamps get their types.
+      else if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v)) kinds.add('date');
+      else if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(v)) kinds.add('timestamp');
       else kinds.add('text');
     }
-    if (kinds.size === 1) out[c] = ({ boolean: 'boolean', integer: 'bigint', double: 'double', timestamp: 'timestamp', text: 'varchar' } as Record<string, string>)[[...kinds][0]!]!;
+    if (kinds.size === 1) out[c] = ({ boolean: 'boolean', integer: 'bigint', double: 'double', date: 'date', timestamp: 'timestamp', text: 'varchar' } as Record<string, string>)[[...kinds][0]!]!;
     else if (kinds.size === 2 && kinds.has('integer') && kinds.has('double')) out[c] = 'double';
+    else if (kinds.size === 2 && kinds.has('date') && kinds.has('timestamp')) out[c] = 'timestamp';
     else out[c] = 'varchar';
   }
   return out;

@@ -101,7 +101,7 @@ export class UnitTestRunner {
   private compileModel(node: CompiledNode, model: CompiledNode): string {
     const def = node.unit_test!;
     const r = runtimeContext(this.shared, model);
-    const given = def.given.map((g, i) => this.givenInput(node, model, g, i, r));
+    const given = def.given.map((g) => this.givenInput(node, model, g, r));
     const byId = new Map(given.map((g) => [g.id, g]));
     const info = this.shared.session.info;
     const cteRelation = (g: GivenInput) => new Relation({ identifier: g.cte.name, type: 'cte' }, { database: false, schema: false, identifier: false }, info.quoteChar, undefined, g.id);
@@ -143,7 +143,7 @@ export class UnitTestRunner {
     return injectCtes(sql, given.map((g) => g.cte));
   }
 
-  private givenInput(node: CompiledNode, model: CompiledNode, g: NonNullable<CompiledNode['unit_test']>['given'][number], i: number, r: RuntimeRender): GivenInput {
+  private givenInput(node: CompiledNode, model: CompiledNode, g: NonNullable<CompiledNode['unit_test']>['given'][number], r: RuntimeRender): GivenInput {
     const file = node.original_file_path;
     const target = parseInputTarget(String(g.input), node);
     let id: string;
@@ -173,7 +173,7 @@ export class UnitTestRunner {
       });
     }
     const fixture = loadFixture(g, node, `given input ${g.input}`);
-    const sql = fixture.kind === 'sql' ? fixture.sql : this.fixtureSql(node, r, fixture, relation, String(g.input), i);
+    const sql = fixture.kind === 'sql' ? fixture.sql : this.fixtureSql(node, r, fixture, relation, String(g.input));
     return { id, input: String(g.input), cte: { id, name: cteName, sql } };
   }
 
@@ -188,7 +188,7 @@ export class UnitTestRunner {
     return written.join(', ') || '(nothing)';
   }
 
-  private fixtureSql(node: CompiledNode, r: RuntimeRender, fixture: Extract<LoadedFixture, { kind: 'rows' }>, relation: Relation | null, input: string, _i: number): string {
+  private fixtureSql(node: CompiledNode, r: RuntimeRender, fixture: Extract<LoadedFixture, { kind: 'rows' }>, relation: Relation | null, input: string): string {
     const real = relation ? this.shared.session.columnsOf(relation) : [];
     let types: Record<string, string>;
     if (real.length > 0) {
@@ -202,6 +202,12 @@ export class UnitTestRunner {
       }
     } else {
       types = inferColumnTypes(fixture.rows, fixture.columns);
+      if (fixture.columns.length === 0) {
+        throw new TsdbtError('UNIT_TEST_INVALID', `Unit test '${node.name}': given input ${input} has no rows and its relation does not exist, so its columns are unknown`, {
+          file: node.original_file_path,
+          hint: `Give at least one row, use format: sql, or build the input first (e.g. tsdbt run --empty).`,
+        });
+      }
     }
     return this.renderRows(r, 'get_fixture_sql', fixture.rows, types);
   }

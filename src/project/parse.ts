@@ -11,6 +11,9 @@ import { CONFIG_KEYS, nearestKey, normaliseConfigKey } from './config-keys.js';
 import { configFromTree, mergeConfig, type ConfigLayer } from './config-merge.js';
 import { findGenericTest } from './find-generic-test.js';
 import { genericTestNode, renderGenericTestForParse } from './generic-tests.js';
+import { fillModelAttributes } from './model-attributes.js';
+import { applyModelVersion } from './model-versions.js';
+import { renderConfigLayer } from './render-properties.js';
 import { readMacroFiles } from './macro-files.js';
 import { defaultAliasName, defaultDatabaseName, defaultSchemaName } from './naming.js';
 import { finaliseConfig } from './node-defaults.js';
@@ -89,9 +92,17 @@ export function parseProject(input: ParseInput): ParseResult {
     const pkgProps = packageProps.get(p.config.name)!;
     for (const nf of readNodeFiles(p.config, input.env, errors)) {
       const node = nf.node;
-      const patch = patchFor(pkgProps, node);
+      const patch = applyModelVersion(pkgProps, node) ?? patchFor(pkgProps, node);
       let config = fqnTree(nf.configTree, node.package_name, nf.configTree, node.fqn);
-      if (patch) config = mergeConfig(config, patch.config);
+      if (patch) {
+        try {
+          config = mergeConfig(config, renderConfigLayer(patch.config, patch.file, node.package_name, contexts, input.env));
+        } catch (e) {
+          if (!(e instanceof TsdbtError)) throw e;
+          errors.push(e.withLocation({ file: patch.file, line: patch.line }));
+          continue;
+        }
+      }
       const capture = newCapture();
       if (node.raw_code.includes('{{') || node.raw_code.includes('{%')) {
         const { context } = contexts.forParse(node, capture, () => capture.configCalls.reduce(mergeConfig, config));
@@ -114,6 +125,7 @@ export function parseProject(input: ParseInput): ParseResult {
       node.refs = capture.refs.map((r) => ({ ...r, at: { file: node.original_file_path, line: lineOfCall(nf.fileText, 'ref', r.name) ?? 1 } }));
       node.sources = capture.sources;
       applyPatch(node, patch);
+      fillModelAttributes(node, patch);
       if (!node.config.enabled) {
         (disabled[node.unique_id] ??= []).push(node);
         continue;
@@ -137,7 +149,13 @@ export function parseProject(input: ParseInput): ParseResult {
   for (const decl of props.tests) {
     const testNode = genericTestNode(decl, input.packages.find((p) => p.config.name === decl.package)!.config.root);
     let config = fqnTree('data_tests', decl.package, 'data_tests', testNode.fqn);
-    config = mergeConfig(config, decl.config);
+    try {
+      config = mergeConfig(config, renderConfigLayer(decl.config, decl.file, decl.package, contexts, input.env));
+    } catch (e) {
+      if (!(e instanceof TsdbtError)) throw e;
+      errors.push(e.withLocation({ file: decl.file, line: decl.line }));
+      continue;
+    }
     warnUnknownKeys(decl.config, 'data_tests', decl.file, warnings);
     testNode.config = finaliseConfig('test', config);
     testNode.unrendered_config = decl.config;

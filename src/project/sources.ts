@@ -1,5 +1,6 @@
 import type { AdapterInfo } from '../adapters/base/adapter-info.js';
 import type { SourceTable } from '../manifest/types.js';
+import { isRecord } from '../util/yaml.js';
 import type { ConfigLayer } from './config-merge.js';
 import type { ProjectConfig } from './project-config.js';
 import type { SourceTableDecl } from './properties.js';
@@ -18,6 +19,7 @@ export function buildSources(
     const fqn = [pkg, ...d.file.split('/').slice(1, -1), d.sourceName, d.name];
     const config = { enabled: true, ...treeConfig(pkg, [pkg, d.sourceName, d.name]), ...d.config } as SourceTable['config'];
     if (config.enabled === false) continue;
+    if (!('freshness' in config)) config.freshness = d.freshness ? freshnessThreshold(d.freshness) : null;
     const database = d.database ?? adapter.database;
     const quote = adapter.quotePolicy;
     const q = d.quoting;
@@ -45,7 +47,7 @@ export function buildSources(
       schema: d.schema,
       relation_name: relation.render(),
       loaded_at_field: d.loadedAtField,
-      freshness: d.freshness,
+      freshness: freshnessThreshold(d.freshness),
       quoting: d.quoting,
       columns: d.columns,
       config,
@@ -58,4 +60,20 @@ export function buildSources(
 
 function packageOf(d: SourceTableDecl, _root: ProjectConfig): string {
   return d.package;
+}
+
+/**
+ * A source's freshness as dbt's source nodes carry it (packages read
+ * `node.freshness.warn_after.count` from `graph.sources`): warn_after and
+ * error_after always present, their count and period null when not set.
+ */
+export function freshnessThreshold(raw: unknown): { warn_after: FreshnessTime; error_after: FreshnessTime; filter: unknown } {
+  const r = isRecord(raw) ? raw : {};
+  const time = (t: unknown): FreshnessTime => (isRecord(t) ? { count: (t.count as number | undefined) ?? null, period: (t.period as string | undefined) ?? null } : { count: null, period: null });
+  return { warn_after: time(r.warn_after), error_after: time(r.error_after), filter: r.filter ?? null };
+}
+
+interface FreshnessTime {
+  count: number | null;
+  period: string | null;
 }

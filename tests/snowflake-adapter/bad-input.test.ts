@@ -85,9 +85,11 @@ describe('tsdbt build --target prod: bad input', () => {
   });
 
   it('a statement failing mid-build: exit 1, the node\'s error, the production table untouched, the rest built', async () => {
-    await landRawTables(double.port);
     const dir = copyProdProject(double.port);
-    expect((await tsdbtProd(['build'], dir, prodEnv())).code).toBe(0);
+    await landRawTables(dir, prodEnv());
+    const first = await tsdbtProd(['build'], dir, prodEnv());
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
     const before = await sfQuery(double, 'select * from analytics.analytics_mart.mart_velocity order by 1, 2');
     expect(before.length).toBeGreaterThan(0);
     await double.clearLog();
@@ -100,9 +102,10 @@ describe('tsdbt build --target prod: bad input', () => {
       const r = await tsdbtProd(['build'], dir, prodEnv());
       expect(r.code).toBe(1);
       expect(r.stdout + r.stderr).toContain(
-        '  Database Error in model mart_velocity (models/marts/mart_velocity.sql)\n' +
-          "    Snowflake error 100038 (22018): Numeric value 'n/a' is not recognized\n" +
-          '    compiled code at target/compiled/cursor_analytics/models/marts/mart_velocity.sql',
+        '  Error in model mart_velocity (models/marts/mart_velocity.sql)\n' +
+          '    Database Error in model mart_velocity (models/marts/mart_velocity.sql)\n' +
+          "      Snowflake error 100038 (22018): Numeric value 'n/a' is not recognized\n" +
+          '      compiled code at target/compiled/cursor_analytics/models/marts/mart_velocity.sql',
       );
       expect(r.stdout).toMatch(/Done\. PASS=\d+ WARN=0 ERROR=1 SKIP=\d+ TOTAL=89/);
     } finally {
@@ -110,8 +113,8 @@ describe('tsdbt build --target prod: bad input', () => {
     }
     // Snowflake replaces atomically: the failed `create or replace` left the previous table as it was,
     // and nothing dropped or renamed it first.
-    expect(await sfQuery(double, 'select * from analytics.analytics_mart.mart_velocity order by 1, 2')).toEqual(before);
     const velocity = (await double.log()).queries.filter((q) => /mart_velocity/i.test(q));
+    expect(await sfQuery(double, 'select * from analytics.analytics_mart.mart_velocity order by 1, 2')).toEqual(before);
     expect(velocity.map((q) => q.split('\n')[0])).toEqual(['create or replace transient table ANALYTICS.ANALYTICS_mart.mart_velocity as (']);
     const results = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')).results as { unique_id: string; status: string }[];
     const status = (id: string) => results.find((x) => x.unique_id === id)?.status;

@@ -4,14 +4,12 @@
  * with the `prod` output pointed at 127.0.0.1, the raw tables landed through
  * the Snowflake branch of extract loading, and the env vars prod reads.
  */
-import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { openSnowflakeConnection } from '../../src/adapters/snowflake/snowflake-connection.js';
 import { runCli } from '../../src/cli/main.js';
-import { loadStatements } from '../../src/extract/index.js';
+import { startSimulator } from '../../src/sim/index.js';
 import { captureStreams } from '../support/project-fixture.js';
-import { doubleProfile } from './sf-harness.js';
 
 export const PROJECT_SRC = resolve(import.meta.dirname, '../../project');
 
@@ -45,21 +43,21 @@ export function prodEnv(overrides: Record<string, string> = {}): Record<string, 
   };
 }
 
-/** Land project/data/raw/*.parquet into ANALYTICS.RAW as `tsdbt extract` does on Snowflake. */
-export async function landRawTables(port: number): Promise<string[]> {
-  const conn = await openSnowflakeConnection(doubleProfile(port, { schema: 'PUBLIC' }));
-  const tables: string[] = [];
+/**
+ * Land the raw tables in ANALYTICS.RAW the way a user does: `tsdbt extract
+ * --target prod` against the bundled simulator (Parquet under `dir/data/raw`,
+ * then PUT + COPY INTO through the real driver). Returns the tables loaded.
+ */
+export async function landRawTables(dir: string, env: Record<string, string>): Promise<string[]> {
+  const sim = await startSimulator({ rateLimit: false });
   try {
-    const rawDir = join(PROJECT_SRC, 'data', 'raw');
-    for (const f of readdirSync(rawDir).filter((x) => x.endsWith('.parquet')).sort()) {
-      const table = f.replace(/\.parquet$/, '');
-      for (const sql of loadStatements('snowflake', 'raw', table, join(rawDir, f))) await conn.execute(sql);
-      tables.push(table);
-    }
+    const r = await tsdbtProd(['extract', '--url', sim.url], dir, env);
+    if (r.code !== 0) throw new Error(`tsdbt extract --target prod failed (${r.code}):\n${r.stderr}`);
   } finally {
-    await conn.close();
+    await sim.close();
   }
-  return tables;
+  const results = JSON.parse(readFileSync(join(dir, 'target', 'extract_results.json'), 'utf8')) as { streams: { table?: string }[] };
+  return results.streams.map((s) => s.table).filter((t): t is string => Boolean(t)).map((t) => t.split('.').pop()!.toLowerCase()).sort();
 }
 
 /** `tsdbt <args> --target prod` in process, as the CLI runs it. */

@@ -215,7 +215,15 @@ describe('unit test errors', () => {
       'models/a.sql': "{{ config(materialized='table') }}select 1 as id",
       'models/z.sql': "{{ config(materialized='table') }}select 1 as id",
       'models/b.sql': "select id from {{ ref('a') }}",
+      'models/e.sql': "{{ config(materialized='ephemeral') }}select 1 as id",
+      'models/f.sql': "select id from {{ ref('e') }}",
       'models/unit.yml': `unit_tests:
+  - name: no_columns
+    model: f
+    given:
+      - input: ref('e')
+        rows: []
+    expect: {rows: []}
   - name: no_input
     model: b
     given: []
@@ -244,6 +252,7 @@ describe('unit test errors', () => {
     const r = await test({ ...p.opts, select: ['test_type:unit'] });
     const m = Object.fromEntries(r.results.map((x) => [x.node.name, `${x.status}|${x.error?.code}|${x.message}`]));
     expect(m).toEqual({
+      no_columns: "error|UNIT_TEST_INVALID|models/unit.yml: Unit test 'no_columns': given input ref('e') has no rows and its relation does not exist, so its columns are unknown\n  Give at least one row, use format: sql, or build the input first (e.g. tsdbt run --empty).",
       no_input: "error|UNIT_TEST_INVALID|models/unit.yml: Unit test 'no_input' gives no input for ref('a'), which model 'b' reads\n  Add it under given:, e.g.\n  - input: ref('a')\n    rows: []",
       bad_column: "error|UNIT_TEST_INVALID|models/unit.yml: Invalid column name: 'idd' in unit test fixture for ref('a') of unit test 'bad_column'\n  Accepted columns for ref('a') are: id",
       not_parent: "error|UNIT_TEST_INVALID|models/unit.yml: Unit test 'not_parent': given input ref('z') is not a direct parent of model 'b'\n  Give only what the model reads: ref('a').",

@@ -63,12 +63,24 @@ export class DatabaseSession {
     if (opts.autoBegin && !this.open) this.begin();
     const started = performance.now();
     let raw: QueryResult;
+    const carriedCommit = this.pendingCommit;
     const text = `${this.pendingCommit ? 'commit;\n' : ''}${this.pendingBegin ? 'begin transaction;\n' : ''}${sql}`;
     this.pendingBegin = false;
     this.pendingCommit = false;
     try {
       raw = this.conn.executeSync(text);
     } catch (e) {
+      // A statement that fails to parse fails the whole text, so the commit it
+      // carried (the previous node's) never ran: send it now, or the next
+      // rollback would undo the previous node's work. When it did run, there
+      // is no transaction left to commit and this fails harmlessly.
+      if (carriedCommit) {
+        try {
+          this.conn.commitSync();
+        } catch {
+          // already committed
+        }
+      }
       this.emit({ sql, ms: performance.now() - started, ok: false });
       throw e;
     }

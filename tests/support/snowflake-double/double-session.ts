@@ -13,6 +13,7 @@ import type { Command } from './snowflake-commands.js';
 import { SCHEMA_MISSING, fromDuckDBError, objectMissing } from './snowflake-failures.js';
 import type { SnowflakeFailure } from './snowflake-failures.js';
 import { translateSnowflakeSql } from './sql-translate.js';
+import { forgetGrantsOnReplace, grant, showGrants, showParameters } from './double-grants.js';
 
 export class SnowflakeStatementError extends Error {
   constructor(readonly failure: SnowflakeFailure) {
@@ -59,7 +60,7 @@ export class DoubleSession {
     readonly state: SessionState,
     readonly db: DuckDBConnection,
     private readonly warehouses: Record<string, 'started' | 'suspended'>,
-    private readonly stages: StageRegistry,
+    readonly stages: StageRegistry,
   ) {}
 
   static async open(
@@ -94,7 +95,7 @@ export class DoubleSession {
       user: this.state.user,
     });
     const result = await this.duck(duck, binds);
-    this.forgetGrantsOnReplace(sql);
+    forgetGrantsOnReplace(this, sql);
     const first = /^\s*(\w+)/.exec(sql.replace(/^(\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)+/, ''))?.[1]?.toLowerCase() ?? '';
     const count = Number(result.rows[0]?.[0] ?? 0);
     switch (first) {
@@ -180,63 +181,16 @@ export class DoubleSession {
       case 'create_table_from_template':
         return this.createFromTemplate(c);
       case 'show_parameters':
-        return this.showParameters(c.like);
+        return showParameters(this.state, c.like);
       case 'show_grants':
-        return this.showGrants(c.name);
+        return showGrants(this, c.name);
       case 'grant':
       case 'revoke':
-        return this.grant(c);
+        return grant(this, c);
       case 'alter_clustering':
         await this.describe(c.name);
         return OK();
     }
-  }
-
-  /** Session parameters as SHOW PARAMETERS lists them (QUERY_TAG always, others once set). */
-  private showParameters(like: string | undefined): QueryResult {
-    const params: [string, string][] = [['QUERY_TAG', this.state.queryTag], ...Object.entries(this.state.parameters)];
-    const re = like === undefined ? undefined : new RegExp(`^${like.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.')}$`, 'i');
-    const rows = params.filter(([k]) => !re || re.test(k)).map(([k, v]) => [k, v, '', 'SESSION', '', 'STRING']);
-    const names = ['key', 'value', 'default', 'level', 'description', 'type'];
-    return { columns: names.map((name) => ({ name, type: 'VARCHAR' })), rows };
-  }
-
-  private grantsOf(name: string[]): Map<string, Set<string>> {
-    const key = this.qualify(name).join('.');
-    this.stages.grants ??= new Map();
-    let g = this.stages.grants.get(key);
-    if (!g) {
-      g = new Map();
-      this.stages.grants.set(key, g);
-    }
-    return g;
-  }
-
-  private async showGrants(name: string[]): Promise<QueryResult> {
-    await this.describe(name);
-    const key = this.qualify(name).join('.');
-    const rows: unknown[][] = [[null, 'OWNERSHIP', 'TABLE', key, 'ROLE', this.state.role ?? 'PUBLIC', 'true', this.state.role ?? 'PUBLIC']];
-    for (const [privilege, roles] of this.grantsOf(name)) for (const role of [...roles].sort()) rows.push([null, privilege, 'TABLE', key, 'ROLE', role, 'false', this.state.role ?? 'PUBLIC']);
-    const names = ['created_on', 'privilege', 'granted_on', 'name', 'granted_to', 'grantee_name', 'grant_option', 'granted_by'];
-    return { columns: names.map((n) => ({ name: n, type: 'VARCHAR' })), rows };
-  }
-
-  private async grant(c: Extract<Command, { kind: 'grant' | 'revoke' }>): Promise<QueryResult> {
-    await this.describe(c.name);
-    const grants = this.grantsOf(c.name);
-    const roles = grants.get(c.privilege) ?? new Set<string>();
-    for (const r of c.roles) if (c.kind === 'grant') roles.add(r);
-    else roles.delete(r);
-    grants.set(c.privilege, roles);
-    return OK();
-  }
-
-  /** `create or replace` without COPY GRANTS drops the object's grants, as in Snowflake. */
-  private forgetGrantsOnReplace(sql: string): void {
-    const m = /^\s*create\s+or\s+replace\s+(?:(?:secure|transient|temporary|temp)\s+)*(?:table|view)\s+((?:"[^"]*"|[\w$]+)(?:\s*\.\s*(?:"[^"]*"|[\w$]+))*)([\s\S]*)$/i.exec(sql);
-    if (!m || /^\s*copy\s+grants\b/i.test(m[2]!) || !this.stages.grants) return;
-    const name = m[1]!.split('.').map((p) => (p.trim().startsWith('"') ? p.trim().slice(1, -1) : p.trim().toUpperCase()));
-    this.stages.grants.delete(this.qualify(name).join('.'));
   }
 
   /** The directory behind a stage name (`~` the user stage, `my_stage`, `s.my_stage`, `db.s.my_stage`) and a path in it. */
@@ -287,7 +241,8 @@ export class DoubleSession {
     return OK(`Table ${c.table.at(-1)} successfully created.`);
   }
 
-  private qualify(name: string[]): string[] {
+  /** A name completed with the session's database and schema, as Snowflake resolves it. */
+  qualify(name: string[]): string[] {
     const db = this.state.database ?? '';
     const schema = this.state.schema ?? '';
     return name.length === 3 ? name : name.length === 2 ? [db, ...name] : [db, schema, name[0]!];
@@ -391,7 +346,8 @@ export class DoubleSession {
     );
   }
 
-  private async describe(name: string[]): Promise<QueryResult> {
+  /** DESCRIBE TABLE; fails with 002003 when the object does not exist. */
+  async describe(name: string[]): Promise<QueryResult> {
     const [db, schema, table] =
       name.length === 3 ? name : name.length === 2 ? [this.state.database ?? '', name[0]!, name[1]!] : [this.state.database ?? '', this.state.schema ?? '', name[0]!];
     const r = await this.duck(

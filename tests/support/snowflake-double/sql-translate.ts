@@ -150,6 +150,15 @@ function translateTokens(tokens: Token[], context: TranslateContext): string {
         out.push('decimal');
         continue;
       }
+      if (/^timestamp(_ntz|_ltz|_tz)?$/.test(lower) || lower === 'datetime' || lower === 'time') {
+        // TIMESTAMP_NTZ(9): DuckDB's timestamps have one precision; keep the type, drop the digits
+        const call = readArguments(tokens, next);
+        if (call) {
+          out.push(lower === 'time' ? 'time' : lower === 'timestamp_ltz' || lower === 'timestamp_tz' ? 'timestamptz' : 'timestamp');
+          i = call.close;
+          continue;
+        }
+      }
       out.push(t.text);
       continue;
     }
@@ -280,6 +289,15 @@ function rewriteFunction(
       if (!input) return undefined;
       return done(`(select unnest(${input.replace(/^"?INPUT"?\s*=>\s*/i, '')}) as "VALUE")`);
     }
+    case 'current_timestamp':
+    case 'current_date':
+    case 'current_time':
+    case 'localtimestamp':
+      // Snowflake takes an optional precision in parentheses; DuckDB takes none
+      return done(name);
+    case 'sysdate':
+    case 'getdate':
+      return empty ? done('current_timestamp') : undefined;
     case 'convert_timezone':
       // (target_tz, ts) or (source_tz, target_tz, naive_ts); DuckDB's timezone() gives the wall time there
       if (args.length === 2) return done(`timezone(${arg(0)}, cast(${arg(1)} as timestamptz))`);

@@ -61,10 +61,13 @@ parent as (
     select {{ field }} as to_field
     from {{ to }}
 )
+{#- An anti join: the same rows as dbt's `left join ... where to_field is null`, but
+    duplicated keys on both sides cannot multiply into a huge intermediate join. #}
 select from_field
 from child
-left join parent on child.from_field = parent.to_field
-where parent.to_field is null
+where not exists (
+    select 1 from parent where parent.to_field = child.from_field
+)
 {% endmacro %}
 
 {#- accepted_range (as dbt_utils has it): values outside [min_value, max_value]. -#}

@@ -32,7 +32,8 @@
   {%- set fail_calc = config.get('fail_calc') or 'count(*)' -%}
   {%- set warn_if = config.get('warn_if') or '!= 0' -%}
   {%- set error_if = config.get('error_if') or '!= 0' -%}
-  {% call statement('main', fetch_result=true) -%}
+  {#- A read-only query: no transaction, so no commit round trip per test. -#}
+  {% call statement('main', fetch_result=true, auto_begin=false) -%}
     {{ get_test_sql(main_sql, fail_calc, warn_if, error_if, limit) }}
   {%- endcall %}
   {{ return({'relations': relations}) }}

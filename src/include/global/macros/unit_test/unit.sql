@@ -8,7 +8,7 @@
 {% materialization unit, default %}
   {%- set expected_sql = config.get('expected_sql') -%}
   {%- set column_names = config.get('expected_column_names') -%}
-  {% call statement('main', fetch_result=true) -%}
+  {% call statement('main', fetch_result=true, auto_begin=false) -%}
     {{ get_unit_test_sql(sql, expected_sql, column_names) }}
   {%- endcall %}
   {{ return({'relations': []}) }}

@@ -162,9 +162,9 @@
   {%- for predicate in predicates %} and {{ predicate }}{% endfor %}
   {% if keys -%}
   when matched then update set
-    {% for column in columns -%}
+    {%- for column in columns %}
     {{ column.quoted }} = DBT_INTERNAL_SOURCE.{{ column.quoted }}{{ ',' if not loop.last }}
-    {% endfor -%}
+    {%- endfor %}
   {% endif -%}
   when not matched then insert
     ({{ columns | map(attribute='quoted') | join(', ') }})

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Runs public dbt packages' own integration-test projects under tsdbt on DuckDB
+# and prints each project's PASS/ERROR/SKIP line and its failing nodes.
+# Nothing is downloaded here: point the variables at checkouts you made.
+#
+#   DBT_UTILS_DIR  a checkout of github.com/dbt-labs/dbt-utils   (default /work/ext/dbt-utils)
+#   DBT_DATE_DIR   a checkout of github.com/godatadriven/dbt-date (default /work/ext/dbt-date)
+#   DPE_DIR        a checkout of github.com/dbt-labs/dbt-project-evaluator (default /work/ext/dbt-project-evaluator)
+#   TSDBT          the CLI to run (default: node <repo>/bin/tsdbt.js; run `npm run build` first)
+set -u
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+TSDBT="${TSDBT:-node $repo/bin/tsdbt.js}"
+DBT_UTILS_DIR="${DBT_UTILS_DIR:-/work/ext/dbt-utils}"
+DBT_DATE_DIR="${DBT_DATE_DIR:-/work/ext/dbt-date}"
+DPE_DIR="${DPE_DIR:-/work/ext/dbt-project-evaluator}"
+logs="$(mktemp -d "${TMPDIR:-/tmp}/tsdbt-compat-XXXXXX")"
+
+summarize() { # name log
+  echo "== $1: $(grep -E '^Done\.' "$2" | tail -1)"
+  grep -E '^  (Error|Failure) in ' "$2" | sed 's/^  /   /'
+  grep -E '^\[[A-Z_]+\]' "$2" | head -5 | sed 's/^/   parse: /'
+  echo "   full log: $2"
+}
+
+if [ -d "$DBT_UTILS_DIR/integration_tests" ]; then
+  # dbt-utils ships no DuckDB target: use a file database outside the checkout.
+  prof="$logs/utils-profiles"; mkdir -p "$prof"
+  printf 'integration_tests:\n  target: duckdb\n  outputs:\n    duckdb:\n      type: duckdb\n      path: %s/dbt_utils_it.duckdb\n      threads: 1\n' "$logs" > "$prof/profiles.yml"
+  (cd "$DBT_UTILS_DIR/integration_tests" && $TSDBT deps --profiles-dir "$prof" && $TSDBT build --profiles-dir "$prof") > "$logs/dbt-utils.log" 2>&1
+  summarize dbt-utils "$logs/dbt-utils.log"
+fi
+
+if [ -d "$DBT_DATE_DIR/integration_tests" ]; then
+  # dbt-date's own profiles.yml targets DuckDB (./db.duckdb in integration_tests).
+  (cd "$DBT_DATE_DIR/integration_tests" && rm -f db.duckdb db.duckdb.wal && $TSDBT deps --profiles-dir . && $TSDBT build --profiles-dir .) > "$logs/dbt-date.log" 2>&1
+  summarize dbt-date "$logs/dbt-date.log"
+fi
+
+if [ -d "$DPE_DIR/integration_tests" ]; then
+  # Its package needs dbt_utils from the dbt hub; without network, link the
+  # dbt-utils checkout instead (what deps would install, version aside).
+  link_deps() { # project dir
+    mkdir -p "$1/dbt_packages"
+    ln -sfn "$DPE_DIR" "$1/dbt_packages/dbt_project_evaluator"
+    ln -sfn "$DBT_UTILS_DIR" "$1/dbt_packages/dbt_utils"
+    [ -d "$1/exclude_package" ] && ln -sfn "$(cd "$1" && pwd)/exclude_package" "$1/dbt_packages/exclude_package"
+    return 0
+  }
+  prof="$DPE_DIR/integration_tests"   # its profiles.yml has a duckdb target (./duck.db)
+  (cd "$DPE_DIR/integration_tests" && rm -f duck.db duck.db.wal && { $TSDBT deps --profiles-dir "$prof" --target duckdb || link_deps .; } \
+    && $TSDBT build --profiles-dir "$prof" --target duckdb --full-refresh) > "$logs/dbt-project-evaluator.log" 2>&1
+  summarize dbt-project-evaluator "$logs/dbt-project-evaluator.log"
+  # The second project, as its CI runs it: seed, then run.
+  (cd "$DPE_DIR/integration_tests_2" && rm -f duck.db duck.db.wal && { $TSDBT deps --profiles-dir "$prof" --target duckdb || link_deps .; } \
+    && $TSDBT seed --profiles-dir "$prof" --target duckdb --full-refresh && $TSDBT run --profiles-dir "$prof" --target duckdb --full-refresh) > "$logs/dbt-project-evaluator-2.log" 2>&1
+  summarize dbt-project-evaluator/integration_tests_2 "$logs/dbt-project-evaluator-2.log"
+fi

@@ -1,0 +1,25 @@
+create or replace temporary view ANALYTICS.GOLDEN_INC_DELETE_INSERT_NO_KEY.inc__dbt_tmp as (
+    
+select id, status from ANALYTICS.GOLDEN_INC_DELETE_INSERT_NO_KEY.src
+  );
+
+-- ;
+
+describe table ANALYTICS.GOLDEN_INC_DELETE_INSERT_NO_KEY.INC
+
+-- ;
+
+begin
+
+-- ;
+
+insert into ANALYTICS.GOLDEN_INC_DELETE_INSERT_NO_KEY.inc ("ID", "STATUS")
+  select "ID", "STATUS" from ANALYTICS.GOLDEN_INC_DELETE_INSERT_NO_KEY.inc__dbt_tmp
+
+-- ;
+
+commit
+
+-- ;
+
+drop view if exists ANALYTICS.GOLDEN_INC_DELETE_INSERT_NO_KEY.inc__dbt_tmp

@@ -1,0 +1,15 @@
+begin
+
+-- ;
+
+delete from ANALYTICS.GOLDEN_SEED.bands
+
+-- ;
+
+insert into ANALYTICS.GOLDEN_SEED.bands ("band", "lo", "hi", "since") values
+      ('low', 0, 0.3, '2024-01-01'),
+      ('it''s', 0.3, null, '2024-02-01')
+
+-- ;
+
+commit
