@@ -6,6 +6,7 @@
 #   DBT_UTILS_DIR  a checkout of github.com/dbt-labs/dbt-utils   (default /work/ext/dbt-utils)
 #   DBT_DATE_DIR   a checkout of github.com/godatadriven/dbt-date (default /work/ext/dbt-date)
 #   DPE_DIR        a checkout of github.com/dbt-labs/dbt-project-evaluator (default /work/ext/dbt-project-evaluator)
+#   DBT_EXP_DIR    a checkout of github.com/calogica/dbt-expectations (default /work/ext/dbt-expectations)
 #   TSDBT          the CLI to run (default: node <repo>/bin/tsdbt.js; run `npm run build` first)
 set -u
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -14,6 +15,7 @@ TSDBT="${TSDBT:-node $repo/bin/tsdbt.js}"
 DBT_UTILS_DIR="${DBT_UTILS_DIR:-/work/ext/dbt-utils}"
 DBT_DATE_DIR="${DBT_DATE_DIR:-/work/ext/dbt-date}"
 DPE_DIR="${DPE_DIR:-/work/ext/dbt-project-evaluator}"
+DBT_EXP_DIR="${DBT_EXP_DIR:-/work/ext/dbt-expectations}"
 logs="$(mktemp -d "${TMPDIR:-/tmp}/tsdbt-compat-XXXXXX")"
 
 summarize() { # name log
@@ -55,4 +57,14 @@ if [ -d "$DPE_DIR/integration_tests" ]; then
   (cd "$DPE_DIR/integration_tests_2" && rm -f duck.db duck.db.wal && { $TSDBT deps --profiles-dir "$prof" --target duckdb || link_deps .; } \
     && $TSDBT seed --profiles-dir "$prof" --target duckdb --full-refresh && $TSDBT run --profiles-dir "$prof" --target duckdb --full-refresh) > "$logs/dbt-project-evaluator-2.log" 2>&1
   summarize dbt-project-evaluator/integration_tests_2 "$logs/dbt-project-evaluator-2.log"
+fi
+
+if [ -d "$DBT_EXP_DIR/integration_tests" ]; then
+  # Postgres-only in its CI; run on DuckDB with a written profile. It needs
+  # dbt_date from the hub: without network, link the dbt-date checkout.
+  prof="$logs/exp-profiles"; mkdir -p "$prof"
+  printf 'integration_tests:\n  target: duckdb\n  outputs:\n    duckdb:\n      type: duckdb\n      path: %s/dbt_expectations_it.duckdb\n      threads: 1\n' "$logs" > "$prof/profiles.yml"
+  (cd "$DBT_EXP_DIR/integration_tests" && { $TSDBT deps --profiles-dir "$prof" || { mkdir -p dbt_packages && ln -sfn "$DBT_EXP_DIR" dbt_packages/dbt_expectations && ln -sfn "$DBT_DATE_DIR" dbt_packages/dbt_date; }; } \
+    && $TSDBT build --profiles-dir "$prof") > "$logs/dbt-expectations.log" 2>&1
+  summarize dbt-expectations "$logs/dbt-expectations.log"
 fi

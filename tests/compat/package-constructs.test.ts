@@ -4,7 +4,8 @@
  * tests, not taken from any package): relations passing `is mapping`, generic
  * test kwargs rendered natively, config() in a test macro applied at parse,
  * tests on a model without SQL disabled, `target` in dbt_project.yml,
- * run_started_at as a datetime, agate-like result columns, api.Column.
+ * run_started_at as a datetime, agate-like result columns with Python
+ * dates, api.Column.
  */
 import { describe, expect, it } from 'vitest';
 import { build, run, test } from '../../src/api/run.js';
@@ -144,6 +145,19 @@ select '{{ (d ~ '') | replace("'", q) }}' as d, '{{ row.get("w") if execute }}' 
     const r = await run(p.opts);
     expect(r.results.map((x) => x.message)).toEqual([expect.stringMatching(/^OK/)]);
     expect(await p.query('select * from a')).toEqual([{ d: "{'x': [1, 2], 'y': ['p', 'q']}", w: 'v', items: "[('k', 7), ('w', 'v')]" }]);
+  });
+
+  it('dates and timestamps from run_query are Python date/datetime objects', async () => {
+    const p = makeProject({
+      'models/a.sql': `{%- if execute -%}
+{%- set r = run_query("select date '2024-01-31' as d, timestamp '2024-01-31 12:34:56' as t, timestamptz '2024-01-31 12:00:00+00' as tz") -%}
+{%- set d = r.columns[0].values()[0] -%}
+select '{{ d.strftime("%Y/%m/%d") }}' as d, '{{ r.rows[0][1] }}' as t, {{ r.rows[0]['t'].hour }} as h, '{{ r.rows[0][2].tzinfo }}' as tz,
+  {{ d is string }} as is_str, '{{ (d + modules.datetime.timedelta(days=1)).isoformat() }}' as next_day
+{%- else -%}select 1 as x{%- endif -%}`,
+    });
+    await run(p.opts);
+    expect(await p.query('select * from a')).toEqual([{ d: '2024/01/31', t: '2024-01-31 12:34:56', h: 12, tz: 'UTC', is_str: false, next_day: '2024-02-01' }]);
   });
 
   it('api.Column has translate_type, numeric_type and string_type at parse and at run', async () => {

@@ -1,3 +1,4 @@
+import { PyDate, PyDateTime, pyDateTimeFromJs } from '../../jinja/python/modules/index.js';
 import { pyTuple, type PyTuple } from '../../jinja/python/types.js';
 import type { QueryResult, ResultColumn } from './connection.js';
 
@@ -67,7 +68,7 @@ export class ResultColumnView {
   ) {}
 
   values(): unknown[] {
-    return this.table.rawRows.map((r) => r[this.index]);
+    return this.table.templateRows.map((r) => r[this.index]);
   }
 
   values_without_nulls(): unknown[] {
@@ -132,8 +133,19 @@ export class ResultTable implements Iterable<ResultRow> {
     this.column_names = columns.map((c) => c.name);
     this.column_types = columns.map((c) => c.type);
     this.rawRows = rows.map((r) => [...r]);
-    this.rows = this.rawRows.map((r) => new ResultRow(this.column_names, r));
+    this.rows = this.templateRows.map((r) => new ResultRow(this.column_names, r));
     this.columns = new ResultColumns(columns.map((c, i) => new ResultColumnView(c.name, c.type, this, i)));
+  }
+
+  private templateRowsCache?: unknown[][];
+
+  /** The rows as templates see them (agate's values): dates and timestamps as Python date/datetime. */
+  get templateRows(): unknown[][] {
+    if (!this.templateRowsCache) {
+      const types = this.column_types;
+      this.templateRowsCache = this.rawRows.map((r) => (r.some((v) => v instanceof Date) ? r.map((v, i) => templateValue(v, types[i] ?? '')) : r));
+    }
+    return this.templateRowsCache;
   }
 
   static from(result: QueryResult): ResultTable {
@@ -169,6 +181,24 @@ export class ResultTable implements Iterable<ResultRow> {
 
   /** Where print_table writes; the runner points it at the invocation's logger. */
   static printer: (text: string) => void = (text) => process.stdout.write(`${text}\n`);
+}
+
+/**
+ * A database value as templates see it: a DATE as a Python date, a
+ * timestamp with time zone as an aware UTC datetime, any other timestamp as
+ * a naive datetime (macros call `.strftime()`, compare them, render them as
+ * `2024-01-31 12:00:00`); other values unchanged.
+ */
+export function templateValue(v: unknown, type: string): unknown {
+  if (!(v instanceof Date) || Number.isNaN(v.getTime())) return v;
+  const t = type.toUpperCase();
+  try {
+    if (t === 'DATE') return new PyDate(v.getUTCFullYear(), v.getUTCMonth() + 1, v.getUTCDate());
+    if (/TIME ZONE|TIMESTAMPTZ|TIMESTAMP_TZ|TIMESTAMP_LTZ/.test(t)) return pyDateTimeFromJs(v);
+    return new PyDateTime(v.getUTCFullYear(), v.getUTCMonth() + 1, v.getUTCDate(), v.getUTCHours(), v.getUTCMinutes(), v.getUTCSeconds(), v.getUTCMilliseconds() * 1000);
+  } catch {
+    return v; // outside Python's datetime range (year 0, 10000+): keep the JS value
+  }
 }
 
 export function displayValue(v: unknown, type?: string): string {
