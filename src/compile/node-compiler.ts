@@ -16,7 +16,8 @@ export interface CompileOutput {
 
 /** Where a node's compiled SQL goes, relative to the project dir: `target/compiled/<package>/<file>` (generic tests: `<yml>/<test>.sql`). */
 export function compiledPathOf(node: CompiledNode, folder: 'compiled' | 'run' = 'compiled', targetPath = 'target'): string {
-  const file = node.test_metadata ? `${node.original_file_path}/${node.name}.sql` : node.original_file_path;
+  // Generic tests compile to `<yaml file>/<path>`, where path is the (possibly hashed) short name dbt uses.
+  const file = node.test_metadata ? `${node.original_file_path}/${node.path}` : node.original_file_path;
   return `${targetPath}/${folder}/${node.package_name}/${file}`;
 }
 
