@@ -9,6 +9,9 @@ describe('parseYaml', () => {
     expect(y.lineOf(v.models[0])).toBe(3);
     expect(y.lineOf(v.models[0]!.columns[0])).toBe(5);
     expect(y.keyLine(v.models[0], 'columns')).toBe(4);
+    const tests = parseYaml('tests:\n  - unique\n  - not_null\n', 'x.yml');
+    const list = (tests.value as { tests: string[] }).tests;
+    expect([tests.itemLine(list, 0), tests.itemLine(list, 1)]).toEqual([2, 3]);
   });
 
   it('reports a syntax error with file and line', () => {

@@ -88,11 +88,14 @@ export function parseProject(input: ParseInput): ParseResult {
   const fileOfNode = new Map<string, NodeFile>();
   /** Nodes whose file failed to render: refs to them would only echo that error. */
   const failedNames = new Set<string>();
+  /** `<package>:<resource type>:<name>` of each properties entry some file matched. */
+  const patched = new Set<string>();
   for (const p of userPackages) {
     const pkgProps = packageProps.get(p.config.name)!;
     for (const nf of readNodeFiles(p.config, input.env, errors)) {
       const node = nf.node;
       const patch = applyModelVersion(pkgProps, node) ?? patchFor(pkgProps, node);
+      if (patch) patched.add(`${p.config.name}:${node.resource_type}:${patch.name}`);
       let config = fqnTree(nf.configTree, node.package_name, nf.configTree, node.fqn);
       if (patch) {
         try {
@@ -144,6 +147,14 @@ export function parseProject(input: ParseInput): ParseResult {
     }
   }
 
+  // dbt warns about properties entries that describe nothing (their tests are disabled, see below).
+  for (const [pkgName, own] of packageProps) {
+    for (const [section, kind] of [['models', 'model'], ['seeds', 'seed'], ['snapshots', 'snapshot']] as const) {
+      for (const patch of own[section].values()) {
+        if (!patched.has(`${pkgName}:${kind}:${patch.name}`)) warnings.push(`${patch.file}: Did not find matching node for patch with name '${patch.name}' in the '${section}' section.`);
+      }
+    }
+  }
   const sources = buildSources(props.sources, input.adapter, root, (pkg, fqn) => fqnTree('sources', pkg, 'sources', fqn), warnings);
   // Generic tests from properties YAML.
   for (const decl of props.tests) {

@@ -208,10 +208,11 @@ function columnsOf(raw: unknown): Record<string, ColumnInfo> {
 function collectTests(y: ParsedYaml, entry: Record<string, unknown>, target: TestDecl['target'], pkg: string, out: TestDecl[]): void {
   const add = (holder: Record<string, unknown>, columnName: string | null) => {
     for (const key of ['data_tests', 'tests']) {
-      for (const t of list(holder[key])) {
-        const decl = testDecl(t, columnName, target, y.file, y.lineOf(t) ?? y.keyLine(holder, key), pkg);
+      const tests = holder[key];
+      list(tests).forEach((t, i) => {
+        const decl = testDecl(t, columnName, target, y.file, y.itemLine(tests, i) ?? y.lineOf(t) ?? y.keyLine(holder, key), pkg);
         if (decl) out.push(decl);
-      }
+      });
     }
   };
   add(entry, null);

@@ -13,6 +13,8 @@ export interface ParsedYaml {
   lineOf(obj: unknown): number | undefined;
   /** Line of the value stored under `key` in `obj` (the key's own line). */
   keyLine(obj: unknown, key: string): number | undefined;
+  /** Line of item `index` of a list from `value` (works for scalars too, e.g. `- unique`). */
+  itemLine(list: unknown, index: number): number | undefined;
 }
 
 export function parseYaml(text: string, file: string): ParsedYaml {
@@ -34,6 +36,7 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   }
   const lines = new WeakMap<object, number>();
   const keyLines = new WeakMap<object, Map<string, number>>();
+  const itemLines = new WeakMap<object, (number | undefined)[]>();
   const lineAt = (node: YamlNode | null | undefined): number | undefined =>
     node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
 
@@ -65,6 +68,7 @@ export function parseYaml(text: string, file: string): ParsedYaml {
       const out = node.items.map((item) => toJs(item));
       const line = lineAt(node as YamlNode);
       if (line !== undefined) lines.set(out, line);
+      itemLines.set(out, node.items.map((item) => lineAt(item as YamlNode)));
       return out;
     }
     if (isPair(node)) return toJs(node.value);
@@ -78,6 +82,7 @@ export function parseYaml(text: string, file: string): ParsedYaml {
     file,
     lineOf: (obj) => (obj !== null && typeof obj === 'object' ? lines.get(obj) : undefined),
     keyLine: (obj, key) => (obj !== null && typeof obj === 'object' ? keyLines.get(obj)?.get(key) : undefined),
+    itemLine: (list, index) => (Array.isArray(list) ? itemLines.get(list)?.[index] : undefined),
   };
 }
 

@@ -202,8 +202,7 @@ describe('bad test input', () => {
       err = e as TsdbtError;
     }
     expect(err?.code).toBe('TEST_NOT_FOUND');
-    // A bare-string list item has no line of its own in the parsed YAML: the error points at its `data_tests:` key.
-    expect(err?.format()).toBe("models/schema.yml:6: Unknown generic test 'uniqe' on model 'nums', column 'n'\n  Did you mean 'unique'?");
+    expect(err?.format()).toBe("models/schema.yml:7: Unknown generic test 'uniqe' on model 'nums', column 'n'\n  Did you mean 'unique'?");
   });
 
   it('bare accepted_range prefers the project; dbt_utils.accepted_range falls back to the built-in when dbt_utils is not installed', async () => {
