@@ -199,7 +199,7 @@ export async function runExtract(opts: ExtractOptions): Promise<ExtractResults> 
       emit('done');
       return full;
     } catch (e) {
-      const err = e instanceof TsdbtError ? e : new TsdbtError('INTERNAL', `stream '${s.name}': ${(e as Error).message}`, { cause: e });
+      const err = e instanceof TsdbtError ? e : fileSystemError(s.name, dataDir, e);
       result.status = 'error';
       result.error = { code: err.code, message: err.message };
       failures.push(err);
@@ -315,4 +315,17 @@ async function executeLoad(conn: Connection, sql: string, s: StreamConfig, file:
       cause: e,
     });
   }
+}
+
+/** An error from writing files (full disk, no permission) names the stream, the folder and the fix; anything else is internal. */
+function fileSystemError(stream: string, dir: string, e: unknown): TsdbtError {
+  const code = (e as { code?: string }).code;
+  const message = `stream '${stream}': ${(e as Error).message}`;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new TsdbtError('EXTRACT_LANDING', message, { cause: e, hint: `Free disk space where the Parquet files are written (${dir}); the previous files were left as they were.` });
+  }
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    return new TsdbtError('EXTRACT_LANDING', message, { cause: e, hint: `Make ${dir} writable; the previous files were left as they were.` });
+  }
+  return new TsdbtError('INTERNAL', message, { cause: e });
 }

@@ -151,6 +151,8 @@ export function parseProject(input: ParseInput): ParseResult {
   for (const [pkgName, own] of packageProps) {
     for (const [section, kind] of [['models', 'model'], ['seeds', 'seed'], ['snapshots', 'snapshot']] as const) {
       for (const patch of own[section].values()) {
+        // A snapshot defined in YAML (`relation:`) has no file to match.
+        if (kind === 'snapshot' && patch.raw.relation !== undefined) continue;
         if (!patched.has(`${pkgName}:${kind}:${patch.name}`)) warnings.push(`${patch.file}: Did not find matching node for patch with name '${patch.name}' in the '${section}' section.`);
       }
     }

@@ -110,6 +110,8 @@ models:
     const r = await build(p.opts);
     expect(statuses(r.results)).toEqual({ a: 'success', not_null_a_id: 'pass' });
     expect(r.warnings).toContain("models/schema.yml: test 'not_null_ghost_id' depends on ref('ghost'), which was not found; the test is disabled.");
+    expect(r.warnings).toContain("models/schema.yml: Did not find matching node for patch with name 'ghost' in the 'models' section.");
+    expect(r.warnings.filter((w) => w.includes("'a'"))).toEqual([]);
   });
 
   it('a test in tests/ whose ref is missing is still an error in a model', async () => {
