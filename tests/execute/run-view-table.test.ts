@@ -24,8 +24,7 @@ describe('run: view and table', () => {
     const wide = r.results.find((x) => x.node.name === 'wide')!;
     expect(wide.statements.filter((s) => !s.startsWith('select table_catalog'))).toEqual([
       'begin',
-      'create table "dev"."main"."wide__dbt_tmp" as (\n    \nselect id, name, id * 10 as score from "dev"."main"."base"\n  )',
-      'alter table "dev"."main"."wide__dbt_tmp" rename to "wide"',
+      'create or replace table "dev"."main"."wide" as (\n\nselect id, name, id * 10 as score from "dev"."main"."base"\n    )',
       'commit',
     ]);
     expect(readFileSync(join(p.dir, 'target/compiled/proj/models/wide.sql'), 'utf8')).toBe('\nselect id, name, id * 10 as score from "dev"."main"."base"');
@@ -39,18 +38,32 @@ describe('run: view and table', () => {
     expect(rr.args.which).toBe('run');
   });
 
-  it('swaps through __dbt_backup on a rebuild and creates custom schemas', async () => {
+  it('replaces in one transactional statement on a rebuild, drops a relation of the other type in the same transaction, and creates custom schemas', async () => {
     const p = makeProject({ 'models/t.sql': "{{ config(materialized='table', schema='marts') }}select 1 as v" });
     await run(p.opts);
     p.write({ 'models/t.sql': "{{ config(materialized='table', schema='marts') }}select 2 as v" });
     const r = await run(p.opts);
-    expect(r.results[0]!.statements.filter((s) => /rename|drop/.test(s))).toEqual([
-      'alter table "dev"."main_marts"."t" rename to "t__dbt_backup"',
-      'alter table "dev"."main_marts"."t__dbt_tmp" rename to "t"',
-      'drop table if exists "dev"."main_marts"."t__dbt_backup" cascade',
+    expect(r.results[0]!.statements.filter((s) => !s.startsWith('select table_catalog'))).toEqual([
+      'begin',
+      'create or replace table "dev"."main_marts"."t" as (\nselect 2 as v\n    )',
+      'commit',
     ]);
     expect(await p.query('select v from main_marts.t')).toEqual([{ v: 2 }]);
-    expect(await p.query("select table_name from information_schema.tables where table_schema = 'main_marts'")).toEqual([{ table_name: 't' }]);
+    // table → view: the table is dropped inside the transaction that creates the view
+    p.write({ 'models/t.sql': "{{ config(materialized='view', schema='marts') }}select 3 as v" });
+    const asView = await run(p.opts);
+    expect(asView.results[0]!.statements.filter((s) => !s.startsWith('select table_catalog'))).toEqual([
+      'begin',
+      'drop table if exists "dev"."main_marts"."t" cascade',
+      'create or replace view "dev"."main_marts"."t" as (\nselect 3 as v\n    )',
+      'commit',
+    ]);
+    // view → table whose SQL fails: the rollback keeps the view
+    p.write({ 'models/t.sql': "{{ config(materialized='table', schema='marts') }}select no_such_column as v" });
+    const failed = await run(p.opts);
+    expect(failed.success).toBe(false);
+    expect(await p.query('select v from main_marts.t')).toEqual([{ v: 3 }]);
+    expect(await p.query("select table_name, table_type from information_schema.tables where table_schema = 'main_marts'")).toEqual([{ table_name: 't', table_type: 'VIEW' }]);
   });
 
   it('a failing model keeps its previous table and view, reports the database error with the compiled path, skips dependents and runs the rest', async () => {

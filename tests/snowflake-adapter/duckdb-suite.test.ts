@@ -8,8 +8,9 @@ defineAdapterSuite({
   table: (_p, _schema, name) => `main.${name}`,
   query: async (p: TestProject, sql: string) => (await p.query(sql)).map(lowerKeys),
   sql: {
-    view: [/^create view "dev"\."main"\."v__dbt_tmp" as \(/, /^alter view "dev"\."main"\."v__dbt_tmp" rename to "v"$/],
-    table: [/^create table "dev"\."main"\."t__dbt_tmp" as \(/, /^alter table "dev"\."main"\."t__dbt_tmp" rename to "t"$/],
+    // DuckDB's DDL is transactional: one `create or replace` inside the model's transaction.
+    view: [/^create or replace view "dev"\."main"\."v" as \(/],
+    table: [/^create or replace table "dev"\."main"\."t" as \(/],
     incremental_merge: [/^merge into "dev"\."main"\."orders" as DBT_INTERNAL_DEST\s+using "dev"\."main"\."orders__dbt_tmp" as DBT_INTERNAL_SOURCE\s+on DBT_INTERNAL_SOURCE\.id = DBT_INTERNAL_DEST\.id/],
     incremental_delete_insert: [/^delete from "dev"\."main"\."orders" as DBT_INTERNAL_DEST\s+using "dev"\."main"\."orders__dbt_tmp" as DBT_INTERNAL_SOURCE\s+where DBT_INTERNAL_DEST\.id = DBT_INTERNAL_SOURCE\.id and DBT_INTERNAL_DEST\.status = DBT_INTERNAL_SOURCE\.status/],
     incremental_append: [/^alter table "dev"\."main"\."orders" add column "amount" INTEGER$/, /^insert into "dev"\."main"\."orders" \("id", "status", "amount"\)\s+select "id", "status", "amount" from "dev"\."main"\."orders__dbt_tmp"$/],

@@ -1,0 +1,44 @@
+{#- view and table on DuckDB. DuckDB's DDL is transactional, so the swap
+    dbt does by renames (build `__dbt_tmp`, rename the old one to
+    `__dbt_backup`, rename, drop) is one `create or replace` inside the
+    model's transaction: if the new SQL fails, the transaction rolls back and
+    the previous relation is untouched. A relation of the other type is
+    dropped in the same transaction first, so that is rolled back too.
+    One statement instead of four per model. -#}
+
+{% macro tsdbt_duckdb_replace(kind, sql) %}
+  {%- set existing_relation = load_cached_relation(this) -%}
+  {%- set target_relation = this.incorporate(type=kind) -%}
+
+  {{ run_hooks(pre_hooks, inside_transaction=false) }}
+  {{ run_hooks(pre_hooks, inside_transaction=true) }}
+
+  {% if existing_relation is not none and existing_relation.type != kind %}
+    {% call statement('drop_other_type') -%}
+      drop {{ existing_relation.type }} if exists {{ existing_relation }} cascade
+    {%- endcall %}
+    {% do adapter.cache_dropped(existing_relation) %}
+  {% endif %}
+
+  {% call statement('main') -%}
+    create or replace {{ kind }} {{ target_relation }} as (
+{{ sql }}
+    )
+  {%- endcall %}
+  {% do adapter.cache_added(target_relation) %}
+
+  {% if kind == 'table' %}{% do create_indexes(target_relation) %}{% endif %}
+  {{ run_hooks(post_hooks, inside_transaction=true) }}
+  {{ adapter.commit() }}
+  {{ run_hooks(post_hooks, inside_transaction=false) }}
+
+  {{ return({'relations': [target_relation]}) }}
+{% endmacro %}
+
+{% materialization view, adapter='duckdb' %}
+  {{ return(tsdbt_duckdb_replace('view', sql)) }}
+{% endmaterialization %}
+
+{% materialization table, adapter='duckdb' %}
+  {{ return(tsdbt_duckdb_replace('table', sql)) }}
+{% endmaterialization %}
