@@ -2,15 +2,12 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Manifest } from '../manifest/types.js';
 
-/** The manifest as written to target/manifest.json: ref call locations are internal and left out. */
-export function manifestJson(manifest: Manifest): Record<string, unknown> {
-  const strip = <T extends { refs?: unknown[] }>(n: T): T =>
-    n.refs ? { ...n, refs: n.refs.map((r) => { const { at: _at, ...rest } = r as { at?: unknown }; return rest; }) } : n;
-  return {
-    ...manifest,
-    nodes: Object.fromEntries(Object.entries(manifest.nodes).map(([k, n]) => [k, strip(n)])),
-    exposures: Object.fromEntries(Object.entries(manifest.exposures).map(([k, n]) => [k, strip(n)])),
-  };
+/**
+ * The manifest as written to target/manifest.json. Ref call locations (`at`)
+ * are non-enumerable (see parse.ts), so they stay out without copying nodes.
+ */
+export function manifestJson(manifest: Manifest): Manifest {
+  return manifest;
 }
 
 /** Write target/manifest.json atomically (temp file + rename), so a reader never sees half a file. */

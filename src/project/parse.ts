@@ -5,7 +5,7 @@ import { MacroRegistry } from '../context/macro-registry.js';
 import { newCapture } from '../context/parse-context.js';
 import { TsdbtError, TsdbtErrorList } from '../errors/tsdbt-error.js';
 import { callJinja, type JinjaEnvironment } from '../jinja/index.js';
-import type { CompiledNode, Doc, Exposure, Macro, Manifest, SourceTable } from '../manifest/types.js';
+import type { CompiledNode, Doc, Exposure, Macro, Manifest, RefCall, SourceTable } from '../manifest/types.js';
 import { findFiles } from '../util/files.js';
 import { CONFIG_KEYS, nearestKey, normaliseConfigKey } from './config-keys.js';
 import { configFromTree, mergeConfig, type ConfigLayer } from './config-merge.js';
@@ -125,7 +125,7 @@ export function parseProject(input: ParseInput): ParseResult {
       const merged = capture.configCalls.reduce(mergeConfig, config);
       node.config = finaliseConfig(node.resource_type, merged);
       node.unrendered_config = capture.configCalls.reduce(mergeConfig, patch?.config ?? {});
-      node.refs = capture.refs.map((r) => ({ ...r, at: { file: node.original_file_path, line: lineOfCall(nf.fileText, 'ref', r.name) ?? 1 } }));
+      node.refs = capture.refs.map((r) => withAt(r, { file: node.original_file_path, line: lineOfCall(nf.fileText, 'ref', r.name) ?? 1 }));
       node.sources = capture.sources;
       applyPatch(node, patch);
       fillModelAttributes(node, patch);
@@ -173,7 +173,7 @@ export function parseProject(input: ParseInput): ParseResult {
     testNode.config = finaliseConfig('test', config);
     testNode.unrendered_config = decl.config;
     const model = decl.target.kind === 'source' ? null : decl.target.name;
-    if (model) testNode.refs.push({ name: model, package: null, version: decl.target.version ?? null, at: { file: decl.file, line: decl.line ?? 1 } });
+    if (model) testNode.refs.push(withAt({ name: model, package: null, version: decl.target.version ?? null }, { file: decl.file, line: decl.line ?? 1 }));
     else testNode.sources.push([decl.target.sourceName!, decl.target.name]);
     for (const v of Object.values(decl.args)) collectArgDeps(v, testNode, decl.file, decl.line);
     const macroName = decl.testName.includes('.') ? decl.testName.split('.')[1]! : decl.testName;
@@ -198,7 +198,7 @@ export function parseProject(input: ParseInput): ParseResult {
           testNode.config = finaliseConfig('test', config);
         }
         const known = new Set(testNode.refs.map((r) => `${r.package ?? ''}.${r.name}.${r.version ?? ''}`));
-        for (const r of capture.refs) if (!known.has(`${r.package ?? ''}.${r.name}.${r.version ?? ''}`)) testNode.refs.push({ ...r, at: { file: decl.file, line: decl.line ?? 1 } });
+        for (const r of capture.refs) if (!known.has(`${r.package ?? ''}.${r.name}.${r.version ?? ''}`)) testNode.refs.push(withAt(r, { file: decl.file, line: decl.line ?? 1 }));
         for (const s of capture.sources) if (!testNode.sources.some(([a, b]) => a === s[0] && b === s[1])) testNode.sources.push(s);
       } catch (e) {
         if (!(e instanceof TsdbtError)) throw e;
@@ -283,6 +283,15 @@ function withMacroPatch(m: Macro, patch: ResourcePatch | undefined): Macro {
   };
 }
 
+/**
+ * A ref call with where it was written. `at` is not enumerable: it serves
+ * errors (cycles, unknown refs) and stays out of manifest.json without a copy.
+ */
+function withAt(call: RefCall, at: { file: string; line: number }): RefCall {
+  const { at: _old, ...rest } = call;
+  return Object.defineProperty(rest, 'at', { value: at, enumerable: false, writable: true, configurable: true });
+}
+
 function mergeIndex(into: PropertiesIndex, from: PropertiesIndex): void {
   for (const key of ['models', 'seeds', 'snapshots', 'analyses', 'macros'] as const) for (const [k, v] of from[key]) if (!into[key].has(k)) into[key].set(k, v);
   into.sources.push(...from.sources);
@@ -331,7 +340,7 @@ function collectArgDeps(value: unknown, node: CompiledNode, file: string, line?:
   const ref = /^\s*ref\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?\)\s*$/.exec(value);
   if (ref) {
     const [pkg, name] = ref[2] ? [ref[1]!, ref[2]] : [null, ref[1]!];
-    node.refs.push({ name, package: pkg, version: null, at: { file, line: line ?? 1 } });
+    node.refs.push(withAt({ name, package: pkg, version: null }, { file, line: line ?? 1 }));
     return;
   }
   const src = /^\s*source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)\s*$/.exec(value);
