@@ -20,6 +20,7 @@ import { finaliseConfig } from './node-defaults.js';
 import type { LoadedPackage } from './packages.js';
 import { emptyProperties, readProperties, type PropertiesIndex, type ResourcePatch } from './properties.js';
 import { lineOfCall, RefIndex } from './resolve-refs.js';
+import { staticParse } from './static-parse.js';
 import { readNodeFiles, type NodeFile } from './sql-node-files.js';
 import { buildSources } from './sources.js';
 import { buildExposures } from './exposures.js';
@@ -107,7 +108,12 @@ export function parseProject(input: ParseInput): ParseResult {
         }
       }
       const capture = newCapture();
-      if (node.raw_code.includes('{{') || node.raw_code.includes('{%')) {
+      const fast = staticParse(node.raw_code);
+      if (fast) {
+        capture.refs.push(...fast.refs);
+        capture.sources.push(...fast.sources);
+        capture.configCalls.push(...fast.configCalls);
+      } else if (node.raw_code.includes('{{') || node.raw_code.includes('{%')) {
         const { context } = contexts.forParse(node, capture, () => capture.configCalls.reduce(mergeConfig, config));
         try {
           input.env.render(input.env.compile(nf.lineOffset > 0 ? '\n'.repeat(nf.lineOffset) + node.raw_code : node.raw_code, node.original_file_path), context);

@@ -1,0 +1,164 @@
+import type { RefCall } from '../manifest/types.js';
+import type { ConfigLayer } from './config-merge.js';
+
+/** What a model's Jinja records at parse time, when it can be read without rendering. */
+export interface StaticCapture {
+  refs: RefCall[];
+  sources: [string, string][];
+  configCalls: ConfigLayer[];
+}
+
+const EXPRESSION = /\{\{-?([\s\S]*?)-?\}\}/g;
+const CALL = /^\s*(ref|source|config)\s*\(([\s\S]*)\)\s*$/;
+
+/**
+ * dbt's "static parser" idea: most models use Jinja only as
+ * `{{ ref('x') }}`, `{{ source('s', 't') }}` and `{{ config(k=literal) }}`.
+ * Those are read here without compiling or rendering the template. Anything
+ * else — a statement tag, a comment, another call, a non-literal argument —
+ * returns null and the model is rendered as usual, so the result is always
+ * the same as rendering.
+ */
+export function staticParse(raw: string): StaticCapture | null {
+  if (raw.includes('{%') || raw.includes('{#')) return null;
+  const out: StaticCapture = { refs: [], sources: [], configCalls: [] };
+  const withoutExpressions = raw.replace(EXPRESSION, '');
+  if (withoutExpressions.includes('{{') || withoutExpressions.includes('}}')) return null;
+  for (const m of raw.matchAll(EXPRESSION)) {
+    const call = CALL.exec(m[1]!);
+    if (!call) return null;
+    const args = parseArguments(call[2]!);
+    if (!args) return null;
+    const [fn] = [call[1]];
+    if (fn === 'ref') {
+      const version = args.kwargs.v ?? args.kwargs.version ?? null;
+      if (args.positional.length < 1 || args.positional.length > 2 || !args.positional.every((a) => typeof a === 'string')) return null;
+      if (Object.keys(args.kwargs).some((k) => k !== 'v' && k !== 'version')) return null;
+      if (version !== null && typeof version !== 'string' && typeof version !== 'number') return null;
+      const [a, b] = args.positional as string[];
+      out.refs.push(b === undefined ? { name: a!, package: null, version } : { package: a!, name: b, version });
+    } else if (fn === 'source') {
+      if (args.positional.length !== 2 || Object.keys(args.kwargs).length > 0 || !args.positional.every((a) => typeof a === 'string')) return null;
+      out.sources.push([args.positional[0] as string, args.positional[1] as string]);
+    } else {
+      const layer: ConfigLayer = {};
+      for (const p of args.positional) {
+        if (p === null || typeof p !== 'object' || Array.isArray(p)) return null;
+        Object.assign(layer, p);
+      }
+      Object.assign(layer, args.kwargs);
+      out.configCalls.push(layer);
+    }
+  }
+  return out;
+}
+
+type Literal = string | number | boolean | null | Literal[] | { [k: string]: Literal };
+
+/** `'a', 'b', v=2` → positional and keyword literals; null when anything is not a plain literal. */
+function parseArguments(text: string): { positional: Literal[]; kwargs: Record<string, Literal> } | null {
+  const p = new LiteralReader(text);
+  const positional: Literal[] = [];
+  const kwargs: Record<string, Literal> = {};
+  p.space();
+  while (!p.done()) {
+    const name = p.keyword();
+    if (name !== null) {
+      const v = p.value();
+      if (v === undefined) return null;
+      kwargs[name] = v;
+    } else {
+      if (Object.keys(kwargs).length > 0) return null; // positional after keyword
+      const v = p.value();
+      if (v === undefined) return null;
+      positional.push(v);
+    }
+    p.space();
+    if (p.done()) break;
+    if (!p.eat(',')) return null;
+    p.space();
+  }
+  return { positional, kwargs };
+}
+
+class LiteralReader {
+  private i = 0;
+  constructor(private readonly s: string) {}
+
+  done(): boolean {
+    return this.i >= this.s.length;
+  }
+  space(): void {
+    while (this.i < this.s.length && /\s/.test(this.s[this.i]!)) this.i++;
+  }
+  eat(ch: string): boolean {
+    if (this.s[this.i] === ch) {
+      this.i++;
+      return true;
+    }
+    return false;
+  }
+  /** `name=` (not `==`); the reader moves past it, or stays and returns null. */
+  keyword(): string | null {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)/.exec(this.s.slice(this.i));
+    if (!m) return null;
+    this.i += m[0].length;
+    this.space();
+    return m[1]!;
+  }
+  value(): Literal | undefined {
+    this.space();
+    const c = this.s[this.i];
+    if (c === "'" || c === '"') {
+      const end = this.s.indexOf(c, this.i + 1);
+      if (end < 0) return undefined;
+      const body = this.s.slice(this.i + 1, end);
+      if (body.includes('\\')) return undefined; // escapes: let the real renderer decide
+      this.i = end + 1;
+      return body;
+    }
+    if (c === '[') {
+      this.i++;
+      const items: Literal[] = [];
+      this.space();
+      while (!this.eat(']')) {
+        const v = this.value();
+        if (v === undefined) return undefined;
+        items.push(v);
+        this.space();
+        if (this.eat(']')) break;
+        if (!this.eat(',')) return undefined;
+        this.space();
+      }
+      return items;
+    }
+    if (c === '{') {
+      this.i++;
+      const obj: Record<string, Literal> = {};
+      this.space();
+      while (!this.eat('}')) {
+        const k = this.value();
+        if (typeof k !== 'string') return undefined;
+        this.space();
+        if (!this.eat(':')) return undefined;
+        const v = this.value();
+        if (v === undefined) return undefined;
+        obj[k] = v;
+        this.space();
+        if (this.eat('}')) break;
+        if (!this.eat(',')) return undefined;
+        this.space();
+      }
+      return obj;
+    }
+    const word = /^(-?\d+(?:\.\d+)?(?![\w.])|True|False|None|true|false|none)(?![\w])/.exec(this.s.slice(this.i));
+    if (!word) return undefined;
+    this.i += word[0].length;
+    const w = word[1]!;
+    if (w === 'True' || w === 'true') return true;
+    if (w === 'False' || w === 'false') return false;
+    if (w === 'None' || w === 'none') return null;
+    if (w.includes('.')) return undefined; // a float literal keeps Python's float-ness only when rendered
+    return Number(w);
+  }
+}
