@@ -7,7 +7,8 @@ import { TsdbtError } from '../errors/tsdbt-error.js';
 import { callJinja } from '../jinja/index.js';
 import type { CompiledNode } from '../manifest/types.js';
 import { findMaterialization, materializationNotFound } from './find-materialization.js';
-import type { NodeResult, NodeStatus, TimingInfo } from './node-result.js';
+import type { NodeResult, NodeStatus } from './node-result.js';
+import { NodeRecording } from './node-recording.js';
 import { UnitTestRunner } from './unit-test-runner.js';
 
 const KIND: Record<string, string> = { model: 'model', seed: 'seed', snapshot: 'snapshot', test: 'test', unit_test: 'unit test' };
@@ -31,42 +32,17 @@ export class NodeRunner {
 
   run(node: CompiledNode): NodeResult {
     if (node.resource_type === 'unit_test') return (this.unitTests ??= new UnitTestRunner(this.shared, this.compiler, this.registry, this.threadId)).run(node);
-    const session = this.shared.session;
-    const statements: string[] = [];
-    // Everything spent waiting on the database (introspection, begin/commit included), from the connection itself.
-    const waitedBefore = session.conn.waitedMs;
-    const stop = session.onStatement((s) => statements.push(s.sql));
-    const timing: TimingInfo[] = [];
-    const started = Date.now();
-    let compiledPath: string | null = null;
-    let compiledCode: string | undefined;
-    const finish = (status: NodeStatus, fields: Partial<NodeResult>): NodeResult => {
-      stop();
-      return {
-        unique_id: node.unique_id,
-        node,
-        status,
-        timing,
-        thread_id: this.threadId,
-        execution_time: (Date.now() - started) / 1000,
-        adapter_response: {},
-        message: null,
-        failures: null,
-        compiled_path: compiledPath,
-        compiled_code: compiledCode,
-        statements,
-        sql_ms: session.conn.waitedMs - waitedBefore,
-        ...fields,
-      };
-    };
+    const rec = new NodeRecording(this.shared.session, node, this.threadId);
+    const { timing } = rec;
+    const finish = (status: NodeStatus, fields: Partial<NodeResult>) => rec.finish(status, fields);
     let phase: 'compile' | 'execute' = 'compile';
     let phaseStart = new Date();
     try {
       const { sql } = this.compiler.compile(node);
-      compiledCode = sql;
-      compiledPath = this.compiler.write(node, sql);
+      rec.compiledCode = sql;
+      rec.compiledPath = this.compiler.write(node, sql);
       node.compiled_code = sql;
-      node.compiled_path = compiledPath;
+      node.compiled_path = rec.compiledPath;
       timing.push({ name: 'compile', started_at: phaseStart.toISOString(), completed_at: new Date().toISOString() });
       phase = 'execute';
       phaseStart = new Date();
@@ -75,9 +51,9 @@ export class NodeRunner {
       if (node.resource_type === 'test') return finish(outcome.status, outcome);
       return finish('success', { adapter_response: outcome.adapter_response ?? {}, message: outcome.message ?? 'OK' });
     } catch (e) {
-      session.rollbackIfOpen();
+      this.shared.session.rollbackIfOpen();
       timing.push({ name: phase, started_at: phaseStart.toISOString(), completed_at: new Date().toISOString() });
-      const err = asTsdbtError(e, node, compiledPath);
+      const err = asTsdbtError(e, node, rec.compiledPath);
       return finish('error', { message: err.format(), error: err });
     }
   }

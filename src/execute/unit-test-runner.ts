@@ -8,7 +8,8 @@ import { TsdbtError } from '../errors/tsdbt-error.js';
 import { callJinja, pyFunction } from '../jinja/index.js';
 import type { CompiledNode } from '../manifest/types.js';
 import { findMaterialization, materializationNotFound } from './find-materialization.js';
-import type { NodeResult, NodeStatus, TimingInfo } from './node-result.js';
+import type { NodeResult, NodeStatus } from './node-result.js';
+import { NodeRecording } from './node-recording.js';
 import { diffRows } from './unit-test-diff.js';
 import { inferColumnTypes, loadFixture, parseInputTarget, sqlLiteral, type LoadedFixture } from './unit-test-inputs.js';
 import { applyOverrides } from './unit-test-overrides.js';
@@ -39,43 +40,19 @@ export class UnitTestRunner {
   ) {}
 
   run(node: CompiledNode): NodeResult {
-    const session = this.shared.session;
-    const statements: string[] = [];
-    const waitedBefore = session.conn.waitedMs;
-    const stop = session.onStatement((s) => statements.push(s.sql));
-    const timing: TimingInfo[] = [];
-    const started = Date.now();
-    let compiledPath: string | null = null;
-    let compiledCode: string | undefined;
-    const finish = (status: NodeStatus, fields: Partial<NodeResult>): NodeResult => {
-      stop();
-      return {
-        unique_id: node.unique_id,
-        node,
-        status,
-        timing,
-        thread_id: this.threadId,
-        execution_time: (Date.now() - started) / 1000,
-        adapter_response: {},
-        message: null,
-        failures: null,
-        compiled_path: compiledPath,
-        compiled_code: compiledCode,
-        statements,
-        sql_ms: session.conn.waitedMs - waitedBefore,
-        ...fields,
-      };
-    };
+    const rec = new NodeRecording(this.shared.session, node, this.threadId);
+    const { timing } = rec;
+    const finish = (status: NodeStatus, fields: Partial<NodeResult>) => rec.finish(status, fields);
     let phase: 'compile' | 'execute' = 'compile';
     let phaseStart = new Date();
     try {
       const model = this.testedModel(node);
       const sql = this.compileModel(node, model);
-      compiledCode = sql;
+      rec.compiledCode = sql;
       // Written next to the YAML's generic tests, one folder per tested model (a file named like the YAML would clash with them).
-      compiledPath = this.compiler.write({ ...node, original_file_path: `${node.original_file_path}/${model.name}/${node.name}.sql` }, sql);
+      rec.compiledPath = this.compiler.write({ ...node, original_file_path: `${node.original_file_path}/${model.name}/${node.name}.sql` }, sql);
       node.compiled_code = sql;
-      node.compiled_path = compiledPath;
+      node.compiled_path = rec.compiledPath;
       timing.push({ name: 'compile', started_at: phaseStart.toISOString(), completed_at: new Date().toISOString() });
       phase = 'execute';
       phaseStart = new Date();
@@ -83,9 +60,9 @@ export class UnitTestRunner {
       timing.push({ name: 'execute', started_at: phaseStart.toISOString(), completed_at: new Date().toISOString() });
       return finish(outcome.status, outcome);
     } catch (e) {
-      session.rollbackIfOpen();
+      this.shared.session.rollbackIfOpen();
       timing.push({ name: phase, started_at: phaseStart.toISOString(), completed_at: new Date().toISOString() });
-      const err = asUnitTestError(e, node, compiledPath);
+      const err = asUnitTestError(e, node, rec.compiledPath);
       return finish('error', { message: err.format(), error: err });
     }
   }
