@@ -14,6 +14,10 @@
 {%- endmacro %}
 
 {% macro seed_literal(value) -%}
+  {{ return(adapter.dispatch('seed_literal', 'dbt')(value)) }}
+{%- endmacro %}
+
+{% macro default__seed_literal(value) -%}
   {%- if value is none -%}null
   {%- elif value is boolean -%}{{ 'true' if value else 'false' }}
   {%- elif value is number -%}{{ value }}
@@ -60,8 +64,18 @@
       delete from {{ target_relation }}
     {%- endcall %}
   {% endif %}
+  {{ seed_insert_rows(target_relation, cols, agate_table.rows) }}
+
+  {{ run_hooks(post_hooks, inside_transaction=true) }}
+  {{ adapter.commit() }}
+  {{ run_hooks(post_hooks, inside_transaction=false) }}
+  {{ return({'relations': [target_relation]}) }}
+{% endmaterialization %}
+
+{#- Insert a seed's rows in batches of seed_batch_size(), each value a literal
+    from the dispatched seed_literal; records the count as the `main` result. -#}
+{% macro seed_insert_rows(target_relation, cols, rows) %}
   {%- set batch = seed_batch_size() | int -%}
-  {%- set rows = agate_table.rows -%}
   {% for start in range(0, rows | length, batch) %}
     {% call statement('seed_batch') -%}
       insert into {{ target_relation }} ({{ cols | join(', ') }}) values
@@ -71,9 +85,4 @@
     {%- endcall %}
   {% endfor %}
   {{ store_raw_result('main', message='INSERT ' ~ (rows | length), code='INSERT', rows_affected=rows | length) }}
-
-  {{ run_hooks(post_hooks, inside_transaction=true) }}
-  {{ adapter.commit() }}
-  {{ run_hooks(post_hooks, inside_transaction=false) }}
-  {{ return({'relations': [target_relation]}) }}
-{% endmaterialization %}
+{% endmacro %}

@@ -16,7 +16,7 @@
   {{ return(1000) }}
 {%- endmacro %}
 
-{% macro snowflake_seed_literal(value) -%}
+{% macro snowflake__seed_literal(value) -%}
   {%- if value is none -%}null
   {%- elif value is boolean -%}{{ 'true' if value else 'false' }}
   {%- elif value is number -%}{{ value }}
@@ -58,17 +58,7 @@
       delete from {{ target_relation }}
     {%- endcall %}
   {% endif %}
-  {%- set batch = seed_batch_size() | int -%}
-  {%- set rows = agate_table.rows -%}
-  {% for start in range(0, rows | length, batch) %}
-    {% call statement('seed_batch', auto_begin=true) -%}
-      insert into {{ target_relation }} ({{ cols | join(', ') }}) values
-      {%- for row in rows[start:start + batch] %}
-      ({% for value in row %}{{ snowflake_seed_literal(value) }}{{ ', ' if not loop.last }}{% endfor %}){{ ',' if not loop.last }}
-      {%- endfor %}
-    {%- endcall %}
-  {% endfor %}
-  {{ store_raw_result('main', message='INSERT ' ~ (rows | length), code='INSERT', rows_affected=rows | length) }}
+  {{ seed_insert_rows(target_relation, cols, agate_table.rows) }}
 
   {{ run_hooks(post_hooks, inside_transaction=true) }}
   {{ adapter.commit() }}
