@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { captureStreams, makeProject } from '../support/project-fixture.js';
+
+const profile = (path: string) => `test_profile:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ${path}\n      schema: analytics\n`;
+
+describe('tsdbt debug', () => {
+  it('shows the target and passes the connection test', async () => {
+    const dir = makeProject({ 'profiles.yml': profile('dev.duckdb') });
+    const io = captureStreams();
+    expect(await runCli(['debug', '--project-dir', dir], io.streams, {})).toBe(0);
+    const out = io.stdout.join('');
+    expect(out).toContain('  schema: analytics\n');
+    expect(out).toContain('  Connection test: [OK connection ok]\n');
+    expect(out).toContain('All checks passed!');
+  });
+
+  it('exits 1 naming the database path when the connection fails', async () => {
+    const dir = makeProject({ 'profiles.yml': profile('/nonexistent-dir/x/dev.duckdb') });
+    const io = captureStreams();
+    expect(await runCli(['debug', '--project-dir', dir], io.streams, {})).toBe(1);
+    expect(io.stderr.join('')).toContain('Connection test: [ERROR]');
+    expect(io.stderr.join('')).toContain('Could not open the DuckDB database at /nonexistent-dir/x/dev.duckdb');
+  });
+});
