@@ -3,7 +3,7 @@ import { readRunResults } from '../artifacts/run-results.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { loadProject } from './load-project.js';
 import { openExecution, type ExecutionOptions } from './execution.js';
-import { COMMAND_RESOURCE_TYPES, executeSelected, type CommandResult, type NodeCommand, type RunOptions } from './run.js';
+import { COMMAND_RESOURCE_TYPES, executeSelected, renderWorkersFor, type CommandResult, type NodeCommand, type RunOptions } from './run.js';
 
 const RETRY_STATUSES = new Set(['error', 'fail', 'skipped', 'runtime error']);
 
@@ -12,7 +12,7 @@ const RETRY_STATUSES = new Set(['error', 'fail', 'skipped', 'runtime error']);
  * the nodes that errored, failed or were skipped, with the flags it ran
  * with (full_refresh, empty, vars...). Nothing to retry → an empty, successful result.
  */
-export async function retry(opts: ExecutionOptions & { onResult?: RunOptions['onResult'] } = {}): Promise<CommandResult> {
+export async function retry(opts: ExecutionOptions & Pick<RunOptions, 'onResult' | 'signal'> = {}): Promise<CommandResult> {
   const projectDir = resolve(opts.projectDir ?? process.cwd());
   const loaded = loadProject({ ...opts, projectDir });
   const previous = readRunResults(join(projectDir, loaded.root.targetPath));
@@ -31,7 +31,7 @@ export async function retry(opts: ExecutionOptions & { onResult?: RunOptions['on
     failFast: Boolean(args.fail_fast),
     vars: opts.vars ?? (args.vars as Record<string, unknown> | undefined),
   };
-  const exec = await openExecution(runOpts, which, COMMAND_RESOURCE_TYPES[which]);
+  const exec = await openExecution(runOpts, which, COMMAND_RESOURCE_TYPES[which], { renderWorkers: renderWorkersFor(runOpts) });
   try {
     const selected = new Set(ids.filter((id) => exec.parsed.manifest.nodes[id]));
     return await executeSelected(exec, which, { ...runOpts, select: [...selected] }, selected);

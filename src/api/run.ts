@@ -30,10 +30,22 @@ export interface CommandResult {
   manifestPath: string;
   warnings: string[];
   invocationId: string;
+  /** True when `signal` aborted the run (Ctrl-C): nodes not yet started were skipped, on-run-end hooks did not run. */
+  cancelled: boolean;
 }
 
 /** Options of `run`, `seed`, `test`, `snapshot`, `build`. */
-export type RunOptions = ExecutionOptions & { onResult?: (r: NodeResult) => void };
+export type RunOptions = ExecutionOptions & {
+  onResult?: (r: NodeResult) => void;
+  /**
+   * Abort it to cancel the run (the CLI does on SIGINT/SIGTERM): running
+   * statements are cancelled on every session, their nodes fail and roll
+   * back, nodes not yet started are skipped, run_results.json is written.
+   * Given a signal, nodes run in render workers even with one thread (the
+   * calling thread must stay free to notice the abort).
+   */
+  signal?: AbortSignal;
+};
 
 export const run = (opts: RunOptions = {}) => runNodeCommand('run', opts);
 export const seed = (opts: RunOptions = {}) => runNodeCommand('seed', opts);
@@ -43,12 +55,24 @@ export const build = (opts: RunOptions = {}) => runNodeCommand('build', opts);
 
 /** run / seed / test / snapshot / build: select, create schemas, on-run-start, the nodes in DAG order, on-run-end, artifacts. */
 export async function runNodeCommand(which: NodeCommand, opts: RunOptions = {}): Promise<CommandResult> {
-  const exec = await openExecution(opts, which, COMMAND_RESOURCE_TYPES[which]);
+  const exec = await openExecution(opts, which, COMMAND_RESOURCE_TYPES[which], { renderWorkers: renderWorkersFor(opts) });
   try {
     return await executeSelected(exec, which, opts, exec.selected);
   } finally {
     await exec.close();
   }
+}
+
+/**
+ * How many render workers a node command uses: `threads` of them when more
+ * than one, and one when the run can be cancelled (the calling thread must
+ * stay free to notice); none otherwise (threads 1 runs on the calling thread).
+ */
+export function renderWorkersFor(opts: RunOptions): (loaded: { threads: number }) => number {
+  return (loaded) => {
+    const threads = Math.max(1, opts.threads ?? loaded.threads);
+    return threads > 1 || opts.signal !== undefined ? threads : 0;
+  };
 }
 
 /** Run an already-opened execution over `selected` (retry uses this with its own selection). */
@@ -65,34 +89,60 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
     results.push(r);
     opts.onResult?.(r);
   };
-  for (const r of runProjectHooks(scope, 'on-run-start', exec.root.onRunStart)) onResult(r);
-  const startFailed = results.some((r) => r.status === 'error');
-  if (startFailed) {
-    for (const n of nodes) if (n.config.materialized !== 'ephemeral') onResult(skippedResult(n, 'Skipping because an on-run-start hook failed'));
-  } else {
-    try {
-      createSchemas(scope, nodes);
-    } catch (e) {
-      exec.session.rollbackIfOpen();
-      throw e;
+  const threads = Math.max(1, opts.threads ?? exec.loaded.threads);
+  const pool = exec.renderPool;
+  const heartbeat: { timer?: NodeJS.Timeout } = {};
+  const onAbort = () => {
+    pool?.cancel();
+    // Repeated while nodes finish: a statement sent just as the first cancel went out is caught by the next.
+    const cancelAll = () => exec.bridge.cancelAllSync();
+    cancelAll();
+    heartbeat.timer = setInterval(cancelAll, 250);
+  };
+  try {
+    for (const r of runProjectHooks(scope, 'on-run-start', exec.root.onRunStart)) onResult(r);
+    const startFailed = results.some((r) => r.status === 'error');
+    if (startFailed) {
+      for (const n of nodes) if (n.config.materialized !== 'ephemeral') onResult(skippedResult(n, 'Skipping because an on-run-start hook failed'));
+    } else {
+      try {
+        createSchemas(scope, nodes);
+      } catch (e) {
+        exec.session.rollbackIfOpen();
+        throw e;
+      }
+      if (pool) {
+        // Schemas and on-run-start hooks are committed before other sessions build in them.
+        exec.session.commit();
+        await pool.ready();
+        if (opts.signal?.aborted) onAbort();
+        else opts.signal?.addEventListener('abort', onAbort, { once: true });
+      }
+      await executeNodes({
+        graph: exec.graph,
+        selected,
+        nodes: runnable,
+        lanes: pool ?? exec.runner,
+        threads,
+        failFast: opts.failFast,
+        warnError: opts.warnError,
+        testEdges: which === 'build',
+        onResult,
+        signal: opts.signal,
+        cancelRunning: pool ? onAbort : undefined,
+      });
     }
-    await executeNodes({
-      graph: exec.graph,
-      selected,
-      nodes: runnable,
-      runner: exec.runner,
-      threads: opts.threads ?? exec.loaded.threads,
-      failFast: opts.failFast,
-      warnError: opts.warnError,
-      testEdges: which === 'build',
-      onResult,
-    });
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    if (heartbeat.timer) clearInterval(heartbeat.timer);
   }
+  const cancelled = opts.signal?.aborted === true;
   exec.session.commit();
   const schemaPairs = new Map<string, [string | null, string]>();
   for (const n of nodes) if (n.config.materialized !== 'ephemeral' && n.resource_type !== 'test' && n.resource_type !== 'unit_test') schemaPairs.set(`${n.database}.${n.schema}`, [n.database, n.schema]);
   const nodeResults = results.filter((r) => r.node.resource_type !== 'operation');
-  for (const r of runProjectHooks(scope, 'on-run-end', exec.root.onRunEnd, {
+  // As dbt: a cancelled run ends without its on-run-end hooks.
+  if (!cancelled) for (const r of runProjectHooks(scope, 'on-run-end', exec.root.onRunEnd, {
     results: hookResultsView(nodeResults),
     schemas: [...new Set([...schemaPairs.values()].map(([, s]) => s))],
     database_schemas: [...schemaPairs.values()],
@@ -103,12 +153,13 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
   const manifestPath = writeManifest(exec.targetDir, manifest);
   return {
     command: which,
-    success: !results.some((r) => r.status === 'error' || r.status === 'fail'),
+    success: !cancelled && !results.some((r) => r.status === 'error' || r.status === 'fail'),
     results,
     elapsed,
     runResultsPath,
     manifestPath,
     warnings: exec.warnings,
     invocationId: exec.loaded.invocationId,
+    cancelled,
   };
 }

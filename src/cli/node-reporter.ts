@@ -48,8 +48,12 @@ export function reportSummary(out: Output, result: CommandResult): void {
   const count = (s: string) => rs.filter((r) => r.status === s).length;
   out.info('');
   out.info(`Finished running ${rs.length} nodes in ${result.elapsed.toFixed(2)}s.`);
-  const bad = result.results.filter((r) => r.status === 'error' || r.status === 'fail' || (r.status === 'warn' && !result.success));
-  if (bad.length === 0) {
+  const bad = result.results.filter((r) => r.status === 'error' || r.status === 'fail' || (r.status === 'warn' && !result.success && !result.cancelled));
+  if (result.cancelled) {
+    // dbt's closing line for an interrupted run; the nodes it cancelled are listed below as errors.
+    out.info(out.yellow('Exited because of keyboard interrupt.'));
+    for (const r of bad) out.error(`  Cancelled ${r.node?.resource_type ?? ''} ${r.node?.name ?? r.unique_id}: ${(r.message ?? '').split('\n')[0]}`);
+  } else if (bad.length === 0) {
     out.info(out.green('Completed successfully'));
   } else {
     out.info(out.red(`Completed with ${bad.length} error${bad.length === 1 ? '' : 's'}:`));

@@ -2,13 +2,15 @@ import type { DependencyGraph } from '../graph/index.js';
 import { ReadyQueue } from '../graph/index.js';
 import type { CompiledNode } from '../manifest/types.js';
 import type { NodeResult } from './node-result.js';
-import type { NodeRunner } from './node-runner.js';
+import { TsdbtError } from '../errors/tsdbt-error.js';
+import { InProcessLanes, type NodeLane, type NodeLanes } from './render-pool.js';
 
 export interface ExecuteNodesOptions {
   graph: DependencyGraph;
   selected: Set<string>;
   nodes: Record<string, CompiledNode>;
-  runner: NodeRunner;
+  /** Where nodes run: render workers (RenderPool), or a runner on this thread. */
+  lanes: NodeLanes | { run(node: CompiledNode): NodeResult };
   /** `--threads`: how many nodes the queue may hand out at once. */
   threads: number;
   failFast?: boolean;
@@ -16,21 +18,38 @@ export interface ExecuteNodesOptions {
   /** build: a failing test skips what depends on the node it tests. */
   testEdges?: boolean;
   onResult?: (r: NodeResult) => void;
+  /**
+   * Aborted on Ctrl-C: no node starts after it; nodes not yet started are
+   * skipped with INTERRUPTED_MESSAGE. (Running ones are cancelled by the
+   * caller, through the database; they end as errors.)
+   */
+  signal?: AbortSignal;
+  /**
+   * Called once when --fail-fast stops the run, to cancel the statements of
+   * nodes still running (as dbt cancels its connections); those nodes are
+   * then recorded as skipped due to fail-fast, as dbt does.
+   */
+  cancelRunning?: () => void;
 }
+
+/** The message of a node skipped because the run was cancelled. */
+export const INTERRUPTED_MESSAGE = 'Skipping due to keyboard interrupt';
 
 const RUNNABLE = new Set(['model', 'seed', 'snapshot', 'test', 'unit_test']);
 
 /**
  * Runs the selected nodes in DAG order with the graph's ReadyQueue (dbt's
- * priority). A node whose parent errored (or, in build, whose tested parent
- * has a failing test) is skipped with its descendants. Rendering is
- * synchronous, so with one render thread nodes run one at a time even when
- * the queue allows `threads` at once; the queue is ready for more.
+ * priority), up to `threads` at once, each on a lane (a render worker). A
+ * node whose parent errored (or, in build, whose tested parent has a failing
+ * test) is skipped with its descendants. In build, a model's unit tests run
+ * on the model's lane right before it.
  */
 export async function executeNodes(opts: ExecuteNodesOptions): Promise<NodeResult[]> {
   const results: NodeResult[] = [];
   const byId = new Map<string, NodeResult>();
+  const lanes: NodeLanes = 'acquire' in opts.lanes ? opts.lanes : new InProcessLanes(opts.lanes);
   let aborted = false;
+  const interrupted = () => opts.signal?.aborted === true;
   // build: a model's selected unit tests run right before it (dbt 1.8), so they leave the queue.
   const unitTestsOf = opts.testEdges ? unitTestsByModel(opts.selected, opts.nodes) : new Map<string, string[]>();
   const runsWithModel = new Set([...unitTestsOf.values()].flat());
@@ -45,40 +64,78 @@ export async function executeNodes(opts: ExecuteNodesOptions): Promise<NodeResul
     const node = opts.nodes[id];
     // Sources, exposures, analyses and ephemeral models have nothing to run; they only order the rest.
     if (!node || !RUNNABLE.has(node.resource_type) || node.config.materialized === 'ephemeral') return true;
-    if (aborted) {
-      record(skippedResult(node, 'Skipping due to fail-fast'));
+    if (aborted || interrupted()) {
+      const message = interrupted() ? INTERRUPTED_MESSAGE : 'Skipping due to fail-fast';
+      for (const u of unitTestsOf.get(id) ?? []) record(skippedResult(opts.nodes[u]!, message));
+      record(skippedResult(node, message));
       return false;
     }
-    // A failing unit test skips its model, and so everything downstream of it.
-    let failedUnitTest: CompiledNode | undefined;
-    for (const u of unitTestsOf.get(id) ?? []) {
-      const ur = opts.runner.run(opts.nodes[u]!);
-      record(ur);
-      if ((ur.status === 'error' || ur.status === 'fail') && !failedUnitTest) failedUnitTest = ur.node;
+    const lane = await lanes.acquire();
+    try {
+      // Checked again: the wait for a lane may have outlasted a Ctrl-C or a fail-fast.
+      if (aborted || interrupted()) {
+        const message = interrupted() ? INTERRUPTED_MESSAGE : 'Skipping due to fail-fast';
+        for (const u of unitTestsOf.get(id) ?? []) record(skippedResult(opts.nodes[u]!, message));
+        record(skippedResult(node, message));
+        return false;
+      }
+      // A failing unit test skips its model, and so everything downstream of it.
+      let failedUnitTest: CompiledNode | undefined;
+      for (const u of unitTestsOf.get(id) ?? []) {
+        const ur = await runOn(lane, opts.nodes[u]!);
+        record(ur);
+        if ((ur.status === 'error' || ur.status === 'fail') && !failedUnitTest) failedUnitTest = ur.node;
+      }
+      if (failedUnitTest) {
+        record(skippedResult(node, `Skipping because unit test ${failedUnitTest.name} failed`));
+        if (opts.failFast) aborted = true;
+        return false;
+      }
+      const r = await runOn(lane, node);
+      if (aborted && r.status === 'error' && isCancellation(r)) {
+        record(skippedResult(node, 'Skipping due to fail-fast'));
+        return false;
+      }
+      if (opts.warnError && r.status === 'warn') {
+        r.status = 'fail';
+        r.message = `${r.message ?? ''} (warning treated as error: --warn-error)`;
+      }
+      record(r);
+      const failed = r.status === 'error' || r.status === 'fail';
+      if (failed && opts.failFast && !aborted) {
+        aborted = true;
+        opts.cancelRunning?.();
+      }
+      return !failed;
+    } finally {
+      lanes.release(lane);
     }
-    if (failedUnitTest) {
-      record(skippedResult(node, `Skipping because unit test ${failedUnitTest.name} failed`));
-      if (opts.failFast) aborted = true;
-      return false;
-    }
-    const r = opts.runner.run(node);
-    if (opts.warnError && r.status === 'warn') {
-      r.status = 'fail';
-      r.message = `${r.message ?? ''} (warning treated as error: --warn-error)`;
-    }
-    record(r);
-    const failed = r.status === 'error' || r.status === 'fail';
-    if (failed && opts.failFast) aborted = true;
-    return !failed;
   });
   for (const [id, cause] of summary.skipped) {
     const node = opts.nodes[id];
     if (!node || !RUNNABLE.has(node.resource_type) || node.config.materialized === 'ephemeral') continue;
     const causeNode = opts.nodes[cause];
-    for (const u of unitTestsOf.get(id) ?? []) record(skippedResult(opts.nodes[u]!, `Skipping because ${causeNode ? `${causeNode.resource_type} ${causeNode.name}` : cause} failed`));
-    record(skippedResult(node, `Skipping because ${causeNode ? `${causeNode.resource_type} ${causeNode.name}` : cause} failed`));
+    const message = interrupted() ? INTERRUPTED_MESSAGE : `Skipping because ${causeNode ? `${causeNode.resource_type} ${causeNode.name}` : cause} failed`;
+    for (const u of unitTestsOf.get(id) ?? []) record(skippedResult(opts.nodes[u]!, message));
+    record(skippedResult(node, message));
   }
   return results;
+}
+
+/** An error that only says the statement was cancelled (DuckDB's interrupt, the bridge's cancel, Snowflake's 000604). */
+function isCancellation(r: NodeResult): boolean {
+  const code = r.error?.detail?.code;
+  return code === '000604' || /INTERRUPT Error|Interrupted: the run was cancelled|SQL execution canceled/i.test(r.error?.message ?? r.message ?? '');
+}
+
+/** A lane that fails outright (a render worker that died) gives the node an error result, not a lost node. */
+async function runOn(lane: NodeLane, node: CompiledNode): Promise<NodeResult> {
+  try {
+    return await lane.run(node);
+  } catch (e) {
+    const error = e instanceof TsdbtError ? e : new TsdbtError('INTERNAL', `${lane.threadId} failed running ${node.unique_id}: ${e instanceof Error ? e.message : String(e)}`, { file: node.original_file_path });
+    return { ...skippedResult(node, error.format()), status: 'error', error, thread_id: lane.threadId };
+  }
 }
 
 /** Selected unit tests whose model is selected too, by model id. */

@@ -34,9 +34,16 @@ export interface Connection {
   begin(): Promise<void>;
   commit(): Promise<void>;
   rollback(): Promise<void>;
-  /** Cancel whatever is running on this connection (Ctrl-C). */
+  /** Cancel whatever is running on this connection (Ctrl-C); the running statement's promise rejects. */
   cancel(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Another connection to the same database, for another thread of the run
+   * (DuckDB: a connection on the same instance, since one process may hold
+   * one instance per file). Optional: without it the bridge opens another
+   * connection with the same opener (e.g. another Snowflake login).
+   */
+  sibling?(): Promise<Connection>;
 }
 
 /** An error from the database, with the driver's own code and SQL state where it has them. */

@@ -14,6 +14,9 @@ export const BOOTSTRAP_SOURCE = `
 const { workerData } = require('node:worker_threads');
 if (workerData.hooks) require('node:module').register(workerData.hooks.url, { data: workerData.hooks.data });
 import(workerData.entry).catch((e) => {
+  // Workers without a bridge flag (render workers) fail with an 'error' event.
+  if (!workerData.flag) setTimeout(() => { throw e; });
+  if (!workerData.flag) return;
   const flag = new Int32Array(workerData.flag);
   workerData.port.postMessage({ ok: false, error: { message: 'connection worker failed to start: ' + (e && e.message || e) } });
   Atomics.store(flag, 0, 1);
@@ -52,7 +55,8 @@ export async function load(url, context, next) {
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, sourceMap: false },
   }).outputText;
   mkdirSync(cacheDir, { recursive: true });
-  const tmp = cached + '.' + process.pid + '.tmp';
+  // Several workers of one process may transpile the same file at once: each writes its own temporary file.
+  const tmp = cached + '.' + process.pid + '.' + Math.random().toString(36).slice(2) + '.tmp';
   writeFileSync(tmp, out);
   renameSync(tmp, cached);
   return { format: 'module', source: out, shortCircuit: true };
@@ -66,12 +70,15 @@ export interface WorkerBoot {
   hooks?: { url: string; data: { typescript: string } };
 }
 
-/** The boot data for the worker entry `sync-bridge-worker` next to this file. */
-export function workerBoot(): WorkerBoot {
+/**
+ * The boot data for a worker entry: by default `sync-bridge-worker` next to
+ * this file; any other module URL (e.g. the render worker, from siblingModule)
+ * boots the same way, with the TypeScript hooks when it is `.ts`.
+ */
+export function workerBoot(entryUrl?: string): WorkerBoot {
   const here = import.meta.url;
-  const ext = here.endsWith('.ts') ? '.ts' : '.js';
-  const entry = new URL(`./sync-bridge-worker${ext}`, here).href;
-  if (ext === '.js') return { entry };
+  const entry = entryUrl ?? new URL(`./sync-bridge-worker${here.endsWith('.ts') ? '.ts' : '.js'}`, here).href;
+  if (!entry.endsWith('.ts')) return { entry };
   const typescript = pathToFileURL(createRequire(here).resolve('typescript')).href;
   return { entry, hooks: { url: `data:text/javascript,${encodeURIComponent(TS_HOOKS)}`, data: { typescript } } };
 }

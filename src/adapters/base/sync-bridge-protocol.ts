@@ -1,3 +1,5 @@
+import type { MessagePort } from 'node:worker_threads';
+
 /**
  * The messages exchanged between the rendering thread and the connection
  * worker of a SyncBridge. Everything here crosses a MessagePort, so it must
@@ -19,7 +21,22 @@ export interface ConnectionOpener {
 
 export type BridgeRequest =
   | { op: 'execute'; sql: string; binds?: unknown[] }
-  | { op: 'begin' | 'commit' | 'rollback' | 'close' | 'ping' };
+  | { op: 'begin' | 'commit' | 'rollback' | 'close' | 'ping' }
+  /**
+   * Open another session (the first port only): a sibling Connection of the
+   * first one (DuckDB: the same instance; Snowflake: another login), answered
+   * on `port` with `flag`, concurrently with the other sessions. The open's
+   * outcome is the first answer on that port.
+   */
+  | { op: 'session'; port: MessagePort; flag: SharedArrayBuffer }
+  /** Cancel whatever runs on every session (Ctrl-C); answered once every cancel was sent. */
+  | { op: 'cancelAll' };
+
+/** What a thread needs to talk to one session of the connection worker; transferable to another thread. */
+export interface BridgeSessionHandle {
+  port: MessagePort;
+  flag: SharedArrayBuffer;
+}
 
 export interface BridgeError {
   message: string;

@@ -4,6 +4,11 @@
  * each answer it flips the shared flag and notifies, which wakes the
  * rendering thread blocked in Atomics.wait.
  *
+ * One worker serves several sessions: the first port may ask for another
+ * (`session`), answered on its own port and flag by a sibling Connection.
+ * Requests on one port are sequential (its caller blocks); different ports
+ * run concurrently, since each request is awaited independently here.
+ *
  * Loaded by the bootstrap in sync-bridge-bootstrap.ts; not imported by the
  * main thread.
  */
@@ -17,14 +22,19 @@ interface WorkerInput {
   flag: SharedArrayBuffer;
 }
 
-const input = workerData as WorkerInput;
-const flag = new Int32Array(input.flag);
-const port = input.port;
+interface Session {
+  port: MessagePort;
+  flag: Int32Array;
+  connection?: Connection;
+}
 
-function answer(response: BridgeResponse): void {
-  port.postMessage(response);
-  Atomics.store(flag, 0, ANSWERED);
-  Atomics.notify(flag, 0);
+const input = workerData as WorkerInput;
+const sessions = new Set<Session>();
+
+function answer(session: Session, response: BridgeResponse): void {
+  session.port.postMessage(response);
+  Atomics.store(session.flag, 0, ANSWERED);
+  Atomics.notify(session.flag, 0);
 }
 
 function errorOf(e: unknown): BridgeResponse {
@@ -33,30 +43,54 @@ function errorOf(e: unknown): BridgeResponse {
   return { ok: false, error: { message: typeof err?.message === 'string' ? err.message : String(e), code } };
 }
 
+async function openFirst(): Promise<Connection> {
+  const mod = (await import(input.opener.module)) as Record<string, unknown>;
+  const open = mod[input.opener.export];
+  if (typeof open !== 'function') throw new Error(`${input.opener.module} has no export '${input.opener.export}'`);
+  return (await (open as (a: unknown) => Promise<Connection>)(input.opener.args)) as Connection;
+}
+
 async function main(): Promise<void> {
+  const primary: Session = { port: input.port, flag: new Int32Array(input.flag) };
   let connection: Connection;
   try {
-    const mod = (await import(input.opener.module)) as Record<string, unknown>;
-    const open = mod[input.opener.export];
-    if (typeof open !== 'function') throw new Error(`${input.opener.module} has no export '${input.opener.export}'`);
-    connection = (await (open as (a: unknown) => Promise<Connection>)(input.opener.args)) as Connection;
+    connection = await openFirst();
   } catch (e) {
     // The first message the main thread reads is the open's outcome.
-    answer(errorOf(e));
+    answer(primary, errorOf(e));
     return;
   }
-  answer({ ok: true, value: null });
-  // Requests are strictly sequential: the main thread blocks until each is answered.
-  port.on('message', (req: BridgeRequest) => {
-    void handle(connection, req);
+  primary.connection = connection;
+  sessions.add(primary);
+  answer(primary, { ok: true, value: null });
+  primary.port.on('message', (req: BridgeRequest) => {
+    void handle(primary, req, true);
   });
 }
 
-async function handle(connection: Connection, req: BridgeRequest): Promise<void> {
+/** A sibling of the first connection: the driver's own (same DuckDB instance), or the opener run again (another login). */
+async function openSibling(port: MessagePort, flag: SharedArrayBuffer, first: Connection): Promise<void> {
+  const session: Session = { port, flag: new Int32Array(flag) };
+  try {
+    session.connection = first.sibling ? await first.sibling() : await openFirst();
+  } catch (e) {
+    answer(session, errorOf(e));
+    port.close();
+    return;
+  }
+  sessions.add(session);
+  answer(session, { ok: true, value: null });
+  port.on('message', (req: BridgeRequest) => {
+    void handle(session, req, false);
+  });
+}
+
+async function handle(session: Session, req: BridgeRequest, isPrimary: boolean): Promise<void> {
+  const connection = session.connection!;
   try {
     switch (req.op) {
       case 'execute':
-        answer({ ok: true, value: await connection.execute(req.sql, req.binds) });
+        answer(session, { ok: true, value: await connection.execute(req.sql, req.binds) });
         return;
       case 'begin':
         await connection.begin();
@@ -67,17 +101,34 @@ async function handle(connection: Connection, req: BridgeRequest): Promise<void>
       case 'rollback':
         await connection.rollback();
         break;
+      case 'session':
+        // Answered on the new port; the first port gets its own answer once the sibling is open.
+        if (!isPrimary) throw new Error('only the first session can open another');
+        await openSibling(req.port, req.flag, connection);
+        break;
+      case 'cancelAll':
+        await Promise.all([...sessions].map((s) => s.connection!.cancel().catch(() => undefined)));
+        break;
       case 'close':
+        sessions.delete(session);
+        // Siblings go first: closing the first connection may release what they share (DuckDB: the instance).
+        if (isPrimary) {
+          for (const s of [...sessions]) {
+            sessions.delete(s);
+            await s.connection!.close().catch(() => undefined);
+            s.port.close();
+          }
+        }
         await connection.close();
-        answer({ ok: true, value: null });
-        port.close();
+        answer(session, { ok: true, value: null });
+        session.port.close();
         return;
       case 'ping':
         break;
     }
-    answer({ ok: true, value: null });
+    answer(session, { ok: true, value: null });
   } catch (e) {
-    answer(errorOf(e));
+    answer(session, errorOf(e));
   }
 }
 

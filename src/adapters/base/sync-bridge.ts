@@ -2,7 +2,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import { TsdbtError } from '../../errors/tsdbt-error.js';
 import type { QueryResult } from './connection.js';
 import { BOOTSTRAP_SOURCE, workerBoot } from './sync-bridge-bootstrap.js';
-import { ANSWERED, PENDING, type BridgeRequest, type BridgeResponse, type ConnectionOpener } from './sync-bridge-protocol.js';
+import { ANSWERED, PENDING, type BridgeRequest, type BridgeResponse, type BridgeSessionHandle, type ConnectionOpener } from './sync-bridge-protocol.js';
 
 /**
  * A Connection as synchronous calls, for code that runs inside a (synchronous)
@@ -21,7 +21,16 @@ export interface SyncConnection {
 export interface SyncBridgeOptions {
   /** Give up waiting for one answer after this long (ms); default: wait forever. */
   timeoutMs?: number;
+  /**
+   * A shared Int32 set to 1 when the run is cancelled (Ctrl-C): from then
+   * on statements fail at once with DATABASE_ERROR 'Interrupted' instead of
+   * being sent; rollback, commit and close still go through.
+   */
+  cancelFlag?: SharedArrayBuffer;
 }
+
+/** The message of a statement refused or interrupted because the run was cancelled. */
+export const CANCELLED_MESSAGE = 'Interrupted: the run was cancelled (Ctrl-C)';
 
 /**
  * Runs an async Connection in a worker thread and calls it synchronously:
@@ -40,13 +49,17 @@ export class SyncBridge implements SyncConnection {
   private closed = false;
   private key = '';
   private waited = 0;
+  private readonly cancelled: Int32Array | null;
 
   private constructor(
-    private readonly worker: Worker,
+    /** Null for a bridge attached to a session of another thread's worker (see attach). */
+    private readonly worker: Worker | null,
     private readonly port: MessagePort,
     private readonly flag: Int32Array,
     private readonly options: SyncBridgeOptions,
-  ) {}
+  ) {
+    this.cancelled = options.cancelFlag ? new Int32Array(options.cancelFlag) : null;
+  }
 
   /**
    * Start the worker and open the connection there; an open failure is a
@@ -88,10 +101,7 @@ export class SyncBridge implements SyncConnection {
       worker.once('error', (e) => reject(new TsdbtError('DATABASE_OPEN', `connection worker failed: ${e.message}`, { cause: e }))),
     );
     // Waiting for the open asynchronously keeps the event loop free for drivers that need it at startup.
-    // Atomics.waitAsync does not keep the event loop alive: the worker stays ref'd until it has answered.
     await Promise.race([waitAnswered(flag), exited]);
-    // From here on requests are synchronous; the worker must not keep the process alive once the bridge is forgotten.
-    worker.unref();
     // Ref'd while opening (a pending Atomics.waitAsync alone does not keep Node alive); after that the
     // worker must not keep the process alive once the bridge is forgotten.
     worker.unref();
@@ -103,6 +113,57 @@ export class SyncBridge implements SyncConnection {
       });
     }
     return bridge;
+  }
+
+  /**
+   * Attach to a session opened by openSession in another thread: the same
+   * synchronous calls, on that session's own connection. Closing it closes
+   * that connection only.
+   */
+  static attach(handle: BridgeSessionHandle, options: SyncBridgeOptions = {}): SyncBridge {
+    return new SyncBridge(null, handle.port, new Int32Array(handle.flag), options);
+  }
+
+  /**
+   * Open another session on this bridge's worker: a sibling connection (see
+   * Connection.sibling) answering on its own port, concurrently with this
+   * one. Hand the result to another thread (transfer its port) and attach
+   * there. Open failures are TsdbtError('DATABASE_OPEN').
+   */
+  async openSession(): Promise<BridgeSessionHandle> {
+    if (this.closed) throw new TsdbtError('INTERNAL', 'the database connection is closed');
+    const { port1, port2 } = new MessageChannel();
+    const shared = new SharedArrayBuffer(4);
+    Atomics.store(this.flag, 0, PENDING);
+    this.port.postMessage({ op: 'session', port: port2, flag: shared } satisfies BridgeRequest, [port2]);
+    // Waiting asynchronously: a login (Snowflake) may take a while, and the caller's event loop may be serving others.
+    this.worker?.ref();
+    try {
+      await waitAnswered(this.flag);
+    } finally {
+      this.worker?.unref();
+    }
+    const outer = receiveMessageOnPort(this.port)?.message as BridgeResponse | undefined;
+    // The sibling's own open outcome was posted on its port before the answer above.
+    const inner = receiveMessageOnPort(port1)?.message as BridgeResponse | undefined;
+    const failure = !outer ? 'connection worker ended without answering' : !outer.ok ? outer.error.message : !inner ? 'the new session did not answer' : !inner.ok ? inner.error.message : null;
+    if (failure !== null) {
+      port1.close();
+      throw new TsdbtError('DATABASE_OPEN', `Could not open another database session: ${failure}`, {
+        hint: 'Lower --threads (or the profile\'s threads), or check that the database accepts that many connections.',
+      });
+    }
+    return { port: port1, flag: shared };
+  }
+
+  /**
+   * Cancel the statements running on every session of this bridge's worker
+   * (Ctrl-C): DuckDB interrupts them, Snowflake aborts them; each waiting
+   * caller then gets its DATABASE_ERROR. Call from a thread not itself
+   * waiting on a session.
+   */
+  cancelAllSync(): void {
+    this.request({ op: 'cancelAll' });
   }
 
   get waitedMs(): number {
@@ -132,6 +193,15 @@ export class SyncBridge implements SyncConnection {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    if (!this.worker) {
+      try {
+        this.request({ op: 'close' });
+      } finally {
+        this.closed = true;
+        this.port.close();
+      }
+      return;
+    }
     const entry = SyncBridge.open_.get(this.key);
     if (entry && --entry.refs > 0) return;
     SyncBridge.open_.delete(this.key);
@@ -148,6 +218,9 @@ export class SyncBridge implements SyncConnection {
 
   private request(req: BridgeRequest, sql?: string): unknown {
     if (this.closed) throw new TsdbtError('INTERNAL', 'the database connection is closed');
+    if (this.cancelled && (req.op === 'execute' || req.op === 'begin') && Atomics.load(this.cancelled, 0) === 1) {
+      throw new TsdbtError('DATABASE_ERROR', CANCELLED_MESSAGE, { detail: { sql } });
+    }
     const started = performance.now();
     Atomics.store(this.flag, 0, PENDING);
     this.port.postMessage(req);

@@ -14,6 +14,9 @@ import type { Connection, QueryResult, ResultColumn } from '../base/connection.j
 export class DuckDBConnection implements Connection {
   private constructor(private readonly native: NativeConnection) {}
 
+  /** Set by openDuckDB: another connection on the same instance (see Connection.sibling). */
+  sibling?: () => Promise<DuckDBConnection>;
+
   static async open(instance: DuckDBInstance): Promise<DuckDBConnection> {
     return new DuckDBConnection(await instance.connect());
   }

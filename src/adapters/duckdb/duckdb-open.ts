@@ -48,6 +48,8 @@ export async function openDuckDB(args: DuckDBOpenArgs): Promise<DuckDBConnection
     });
   }
   const conn = await DuckDBConnection.open(instance);
+  // Other threads of the run get their own connection on this instance (extensions and attachments are the instance's).
+  conn.sibling = () => DuckDBConnection.open(instance);
   // Closing the connection releases the file too, so the next open in this process sees every write.
   const closeConnection = conn.close.bind(conn);
   conn.close = async () => {

@@ -32,18 +32,37 @@ export function nodeCommand(which: NodeCommand | 'retry'): Command {
       reporter ??= new NodeReporter(ctx.out, 0);
       reporter.onResult(r);
     };
+    // Ctrl-C (SIGINT) or SIGTERM cancels the run: running statements are
+    // cancelled, nodes not started are skipped, run_results.json is written.
+    // A second signal exits at once.
+    const abort = new AbortController();
+    const onSignal = () => {
+      if (abort.signal.aborted) process.exit(EXIT_INTERRUPTED);
+      abort.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     let result: CommandResult;
-    if (which === 'retry') {
-      const { retry } = await import('../../api/retry.js');
-      result = await retry({ ...opts, onResult });
-    } else {
-      result = await api.runNodeCommand(which, { ...opts, onResult });
+    try {
+      if (which === 'retry') {
+        const { retry } = await import('../../api/retry.js');
+        result = await retry({ ...opts, onResult, signal: abort.signal });
+      } else {
+        result = await api.runNodeCommand(which, { ...opts, onResult, signal: abort.signal });
+      }
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
     }
     for (const w of result.warnings) ctx.out.warn(w);
     reportSummary(ctx.out, result);
+    if (result.cancelled) return EXIT_INTERRUPTED;
     return result.success ? 0 : 1;
   };
 }
+
+/** The exit code of a run cancelled by Ctrl-C/SIGTERM: 128 + SIGINT, as shells report an interrupted command. */
+export const EXIT_INTERRUPTED = 130;
 
 export const compileCommand: Command = async (ctx) => {
   const { compile } = await import('../../api/compile.js');

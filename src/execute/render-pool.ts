@@ -1,0 +1,284 @@
+import { Worker } from 'node:worker_threads';
+import { BOOTSTRAP_SOURCE, siblingModule, workerBoot } from '../adapters/base/sync-bridge-bootstrap.js';
+import type { BridgeSessionHandle } from '../adapters/base/sync-bridge-protocol.js';
+import { TsdbtError } from '../errors/tsdbt-error.js';
+import type { CompiledNode } from '../manifest/types.js';
+import type { NodeResult } from './node-result.js';
+import { errorFromWire, resultFromWire, type CacheEvent, type FromWorker, type RenderSetup, type ToWorker, type WorkerData } from './render-protocol.js';
+
+/** Somewhere a node can run: the coordinator's own thread, or one render worker. */
+export interface NodeLane {
+  readonly threadId: string;
+  run(node: CompiledNode): Promise<NodeResult>;
+}
+
+/** The lanes of a run: a node (with the unit tests that go with it) takes one, runs, and gives it back. */
+export interface NodeLanes {
+  acquire(): Promise<NodeLane>;
+  release(lane: NodeLane): void;
+}
+
+/** One lane on the calling thread: nodes run one at a time, synchronously (threads 1 without cancellation). */
+export class InProcessLanes implements NodeLanes {
+  private readonly lane: NodeLane;
+  private busy = false;
+  private readonly waiting: ((l: NodeLane) => void)[] = [];
+
+  constructor(runner: { run(node: CompiledNode): NodeResult }, threadId = 'Thread-1') {
+    this.lane = { threadId, run: async (node) => runner.run(node) };
+  }
+
+  async acquire(): Promise<NodeLane> {
+    if (!this.busy) {
+      this.busy = true;
+      return this.lane;
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next(this.lane);
+    else this.busy = false;
+  }
+}
+
+export interface RenderPoolOptions {
+  /** How many render workers (`--threads`); thread ids are Thread-1..N. */
+  threads: number;
+  setup: RenderSetup;
+  onLog?: (level: 'info' | 'debug' | 'warn', text: string) => void;
+}
+
+class WorkerLane implements NodeLane {
+  /** Other threads' cache changes this worker has not seen yet; sent with its next node. */
+  pendingCache: CacheEvent[] = [];
+  private current: { id: string; resolve: (r: NodeResult) => void; reject: (e: unknown) => void } | null = null;
+  private exited: Error | null = null;
+  closed: Promise<void> | null = null;
+  /** Given its session: closing must let it close that first. */
+  connected = false;
+  /** Settles once the worker has loaded the project (or failed to). */
+  ready: Promise<void> = Promise.resolve();
+  private onClosed: (() => void) | null = null;
+
+  constructor(
+    readonly threadId: string,
+    readonly worker: Worker,
+    private readonly pool: RenderPool,
+  ) {
+    worker.on('message', (m: FromWorker) => this.onMessage(m));
+    const fail = (e: Error) => {
+      this.exited = e;
+      this.current?.reject(e);
+      this.current = null;
+      this.onClosed?.();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`render worker ${threadId} exited (code ${code})`)));
+  }
+
+  run(node: CompiledNode): Promise<NodeResult> {
+    if (this.exited) return Promise.reject(this.exited);
+    return new Promise((resolve, reject) => {
+      this.current = { id: node.unique_id, resolve, reject };
+      const cache = this.pendingCache;
+      this.pendingCache = [];
+      this.worker.postMessage({ type: 'run', id: node.unique_id, cache } satisfies ToWorker);
+    });
+  }
+
+  close(): Promise<void> {
+    if (this.exited) return Promise.resolve();
+    this.closed ??= new Promise<void>((resolve) => {
+      this.onClosed = resolve;
+      this.worker.postMessage({ type: 'close' } satisfies ToWorker);
+    });
+    return this.closed;
+  }
+
+  private onMessage(m: FromWorker): void {
+    switch (m.type) {
+      case 'result': {
+        const cur = this.current;
+        this.current = null;
+        this.pool.shareCache(this, m.cache);
+        const node = cur ? this.pool.node(cur.id) : undefined;
+        if (cur && node) cur.resolve(resultFromWire(m.result, node));
+        break;
+      }
+      case 'log':
+        this.pool.log(m.level, m.text);
+        break;
+      case 'failed': {
+        const err = errorFromWire(m.error);
+        this.current?.reject(err);
+        this.current = null;
+        break;
+      }
+      case 'closed':
+        this.onClosed?.();
+        break;
+      case 'ready':
+        break;
+    }
+  }
+}
+
+/**
+ * The coordinator's render workers: `threads` workers, each with its own
+ * database session (a sibling connection in the one connection worker), its
+ * own Jinja environment and runtime context. The coordinator hands each a
+ * node at a time and gets a NodeResult back; relation-cache changes travel
+ * with the results (see CacheSync).
+ */
+export class RenderPool implements NodeLanes {
+  private readonly idle: WorkerLane[] = [];
+  private readonly waiting: ((l: NodeLane) => void)[] = [];
+  private readonly cancelFlag = new SharedArrayBuffer(4);
+
+  private constructor(
+    private readonly lanes: WorkerLane[],
+    private readonly opts: RenderPoolOptions,
+  ) {
+    this.idle.push(...lanes);
+  }
+
+  /**
+   * Start the workers (all at once). They load and parse the project at
+   * once, in parallel with the caller; give them their database sessions
+   * with connect(), then await ready() before handing out nodes.
+   */
+  static spawn(opts: RenderPoolOptions): RenderPool {
+    const n = Math.max(1, opts.threads);
+    const boot = workerBoot(siblingModule(import.meta.url, 'render-worker'));
+    const pool = new RenderPool([], opts);
+    for (let i = 0; i < n; i++) {
+      const threadId = `Thread-${i + 1}`;
+      const data: WorkerData = { setup: opts.setup, cancelFlag: pool.cancelFlag, threadId };
+      const worker = new Worker(BOOTSTRAP_SOURCE, { eval: true, workerData: { ...data, entry: boot.entry, hooks: boot.hooks } });
+      pool.lanes.push(new WorkerLane(threadId, worker, pool));
+    }
+    pool.idle.push(...pool.lanes);
+    for (const lane of pool.lanes) {
+      lane.ready = new Promise<void>((resolve, reject) => {
+        const onMessage = (m: FromWorker) => {
+          if (m.type === 'ready') resolve();
+          if (m.type === 'failed') reject(errorFromWire(m.error));
+          if (m.type === 'ready' || m.type === 'failed') lane.worker.off('message', onMessage);
+        };
+        lane.worker.on('message', onMessage);
+        lane.worker.once('error', (e) => reject(new TsdbtError('INTERNAL', `render worker ${lane.threadId} failed to start: ${e.message}`, { cause: e })));
+      });
+      // Observed here so a failure before ready() is awaited is not an unhandled rejection.
+      lane.ready.catch(() => undefined);
+    }
+    return pool;
+  }
+
+  /**
+   * Keep at most `n` workers (at least one): the others are stopped before
+   * they get a session. For a pool started before the parse told how many
+   * nodes there are to run.
+   */
+  async trim(n: number): Promise<void> {
+    const extra = this.lanes.splice(Math.max(1, n));
+    for (const lane of extra) this.idle.splice(this.idle.indexOf(lane), 1);
+    await Promise.all(extra.map((lane) => lane.worker.terminate()));
+  }
+
+  /**
+   * Open each worker's database session (one at a time: each is a request on
+   * the caller's own session, see SyncBridge.openSession) and hand it over,
+   * with the run's selected resources (`selected_resources` in templates).
+   */
+  async connect(openSession: () => Promise<BridgeSessionHandle>, selected: string[]): Promise<void> {
+    for (const lane of this.lanes) {
+      const session = await openSession();
+      lane.worker.postMessage({ type: 'session', session, selected } satisfies ToWorker, [session.port]);
+      lane.connected = true;
+    }
+  }
+
+  /** Resolves once every worker has loaded the project; rejects with the first worker's setup error. */
+  async ready(): Promise<void> {
+    const outcome = await Promise.allSettled(this.lanes.map((lane) => lane.ready));
+    const failed = outcome.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  get threads(): number {
+    return this.lanes.length;
+  }
+
+  async acquire(): Promise<NodeLane> {
+    const lane = this.idle.shift();
+    if (lane) return lane;
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  release(lane: NodeLane): void {
+    const next = this.waiting.shift();
+    if (next) next(lane);
+    else this.idle.push(lane as WorkerLane);
+  }
+
+  /**
+   * Ctrl-C: from now on every worker's statements fail at once instead of
+   * being sent (running ones are interrupted by the connection worker's
+   * cancelAll, which the caller sends on its own session).
+   */
+  cancel(): void {
+    Atomics.store(new Int32Array(this.cancelFlag), 0, 1);
+  }
+
+  /** Close every worker's session and stop the workers (once; later calls wait for the same). */
+  close(): Promise<void> {
+    this.closing ??= this.closeAll();
+    return this.closing;
+  }
+
+  private closing: Promise<void> | null = null;
+
+  private async closeAll(): Promise<void> {
+    await Promise.all(
+      this.lanes.map(async (lane) => {
+        // A worker without a session has nothing to close: stop it at once, even mid-parse.
+        if (!lane.connected) return void (await lane.worker.terminate());
+        const timeout = new Promise<void>((resolve) => setTimeout(resolve, 5000).unref());
+        await Promise.race([lane.close(), timeout]);
+        await lane.worker.terminate();
+      }),
+    );
+  }
+
+  /** The coordinator's nodes (once parsed): results come back attached to these objects. */
+  setNodes(nodes: Record<string, CompiledNode>): void {
+    this.nodes = nodes;
+  }
+
+  /** Relation-cache changes a worker made, for the coordinator's own cache (hooks run there after the nodes). */
+  onCacheEvents(listener: (events: CacheEvent[]) => void): void {
+    this.cacheListener = listener;
+  }
+
+  private nodes: Record<string, CompiledNode> = {};
+  private cacheListener: ((events: CacheEvent[]) => void) | null = null;
+
+  /** @internal A worker's cache changes: to the coordinator's cache and to every other worker's next node. */
+  shareCache(from: WorkerLane, events: CacheEvent[]): void {
+    if (events.length === 0) return;
+    for (const lane of this.lanes) if (lane !== from) lane.pendingCache.push(...events);
+    this.cacheListener?.(events);
+  }
+
+  /** @internal */
+  node(id: string): CompiledNode | undefined {
+    return this.nodes[id];
+  }
+
+  /** @internal */
+  log(level: 'info' | 'debug' | 'warn', text: string): void {
+    this.opts.onLog?.(level, text);
+  }
+}

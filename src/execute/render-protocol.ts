@@ -1,0 +1,128 @@
+/**
+ * Messages between the coordinator (main thread) and its render workers.
+ * Everything here crosses a worker boundary by structured clone: plain data,
+ * no class instances (NodeResults travel as WireResults, relations as specs).
+ */
+import type { DatabaseSession } from '../adapters/base/database-session.js';
+import type { BridgeSessionHandle } from '../adapters/base/sync-bridge-protocol.js';
+import type { SyncBridge } from '../adapters/base/sync-bridge.js';
+import { TsdbtError, type ErrorCode } from '../errors/tsdbt-error.js';
+import type { CompiledNode } from '../manifest/types.js';
+import type { NodeResult } from './node-result.js';
+
+/**
+ * Where a render worker finds the function that prepares it to run nodes:
+ * an ES module URL and the name of an export `(args, threadId, log) =>
+ * Promise<PreparedWorker>` (see api/execution.ts). Data, not a function, so
+ * execute/ need not know how a project is loaded.
+ */
+export interface RenderSetup {
+  module: string;
+  export: string;
+  args: unknown;
+}
+
+/**
+ * A worker's setup in two steps: `prepare` loads and parses the project
+ * (no database needed, so workers do it while the coordinator parses too),
+ * then `connect` builds the runtime context on the worker's session.
+ */
+export interface PreparedWorker {
+  connect(session: SyncBridge, selected: string[]): WorkerExecution;
+}
+
+/** What a render worker's setup returns: a runner over the manifest's nodes, on that worker's own session. */
+export interface WorkerExecution {
+  /** Runnable nodes (models, seeds, snapshots, tests, unit tests) by unique id. */
+  nodes: Record<string, CompiledNode>;
+  run(node: CompiledNode): NodeResult;
+  /** The worker's own session (its relation cache is kept in step with the other threads', see render-cache-sync.ts). */
+  session: DatabaseSession;
+  close(): Promise<void>;
+}
+
+export interface RelationSpecWire {
+  database: string | null;
+  schema: string | null;
+  identifier: string | null;
+  type?: string | null;
+}
+
+/** A change another thread made to its relation cache, replayed on this one's. */
+export type CacheEvent =
+  | { op: 'add' | 'drop'; relation: RelationSpecWire }
+  | { op: 'schemaCreated' | 'schemaDropped'; database: string | null; schema: string }
+  | { op: 'clear' };
+
+export interface WorkerData {
+  setup: RenderSetup;
+  /** Set to 1 by the coordinator on Ctrl-C: statements not yet sent fail at once. */
+  cancelFlag: SharedArrayBuffer;
+  threadId: string;
+}
+
+export type ToWorker =
+  /** The worker's database session, once the coordinator has opened it (the port is transferred). */
+  | { type: 'session'; session: BridgeSessionHandle; selected: string[] }
+  | { type: 'run'; id: string; cache: CacheEvent[] }
+  | { type: 'close' };
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'failed'; error: WireError }
+  | { type: 'result'; result: WireResult; cache: CacheEvent[] }
+  | { type: 'log'; level: 'info' | 'debug' | 'warn'; text: string }
+  | { type: 'closed' };
+
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  hint?: string;
+  detail?: Record<string, unknown>;
+}
+
+/** A NodeResult without its node (the coordinator has it) and with its error as data. */
+export type WireResult = Omit<NodeResult, 'node' | 'error'> & { error?: WireError; node_compiled?: { code?: string; path?: string } };
+
+export function errorToWire(e: unknown): WireError {
+  if (e instanceof TsdbtError) return { code: e.code, message: e.message, file: e.file, line: e.line, column: e.column, hint: e.hint, detail: plain(e.detail) };
+  return { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
+}
+
+export function errorFromWire(w: WireError): TsdbtError {
+  return new TsdbtError(w.code, w.message, { file: w.file, line: w.line, column: w.column, hint: w.hint, detail: w.detail });
+}
+
+export function resultToWire(r: NodeResult): WireResult {
+  const { node, error, ...rest } = r;
+  return {
+    ...rest,
+    adapter_response: plain(rest.adapter_response) ?? {},
+    error: error ? errorToWire(error) : undefined,
+    node_compiled: { code: node.compiled_code, path: node.compiled_path ?? undefined },
+  };
+}
+
+/** The coordinator's NodeResult for a worker's: its own node object, with the compiled fields the worker filled. */
+export function resultFromWire(w: WireResult, node: CompiledNode): NodeResult {
+  const { error, node_compiled, ...rest } = w;
+  if (node_compiled?.code !== undefined) node.compiled_code = node_compiled.code;
+  if (node_compiled?.path !== undefined) node.compiled_path = node_compiled.path;
+  const out: NodeResult = { ...rest, node };
+  if (error) out.error = errorFromWire(error);
+  return out;
+}
+
+/** Detail maps may hold anything a thrower put there; only JSON-able data crosses. */
+function plain<T>(value: T): T {
+  if (value === undefined) return value;
+  try {
+    structuredClone(value);
+    return value;
+  } catch {
+    return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as T;
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * A render worker: one of the `--threads N` threads that render and run
+ * nodes. It prepares itself with the setup named in its workerData (loads
+ * and parses the project as soon as it starts, then, once the coordinator
+ * sends its database session, builds the runtime context on it), then runs the nodes the coordinator sends, one at a
+ * time, answering each with its result and the relation-cache changes it
+ * made. Rendering blocks this thread on the database; the coordinator's
+ * thread stays free for scheduling, output and signals.
+ *
+ * Loaded through the bootstrap in sync-bridge-bootstrap.ts (so it runs from
+ * `.ts` sources in tests); never imported by the main thread.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { SyncBridge } from '../adapters/base/sync-bridge.js';
+import { CacheSync } from './render-cache-sync.js';
+import type { BridgeSessionHandle } from '../adapters/base/sync-bridge-protocol.js';
+import { errorToWire, resultToWire, type FromWorker, type PreparedWorker, type ToWorker, type WorkerData, type WorkerExecution } from './render-protocol.js';
+
+type Setup = (args: unknown, threadId: string, log: (level: 'info' | 'debug' | 'warn', text: string) => void) => Promise<PreparedWorker>;
+
+const input = workerData as WorkerData;
+const port = parentPort!;
+const post = (m: FromWorker) => port.postMessage(m);
+
+async function main(): Promise<void> {
+  let exec: WorkerExecution | undefined;
+  let sync: CacheSync | undefined;
+  let bridge: SyncBridge | undefined;
+  // The session may arrive while the project is still loading: keep it until then.
+  let sessionArrived: (m: { session: BridgeSessionHandle; selected: string[] }) => void = () => undefined;
+  const session = new Promise<{ session: BridgeSessionHandle; selected: string[] }>((resolve) => (sessionArrived = resolve));
+  port.on('message', (m: ToWorker) => {
+    if (m.type === 'session') return sessionArrived(m);
+    if (m.type === 'close') {
+      const closing = exec ? exec.close() : bridge ? bridge.close() : Promise.resolve();
+      void closing.catch(() => undefined).finally(() => post({ type: 'closed' }));
+      return;
+    }
+    if (!exec || !sync) {
+      post({ type: 'failed', error: { code: 'INTERNAL', message: `render worker ${input.threadId} got a node before it was ready` } });
+      return;
+    }
+    sync.apply(m.cache);
+    const node = exec.nodes[m.id];
+    if (!node) {
+      post({ type: 'failed', error: { code: 'INTERNAL', message: `render worker ${input.threadId} has no node ${m.id}` } });
+      return;
+    }
+    const r = exec.run(node);
+    const failed = r.status === 'error';
+    try {
+      // Another thread may build on this node next: its work must be committed, not deferred to this thread's next node.
+      exec.session.commit();
+    } catch (e) {
+      exec.session.rollbackIfOpen();
+      if (!failed) Object.assign(r, { status: 'error', message: errorToWire(e).message });
+    }
+    post({ type: 'result', result: resultToWire(r), cache: sync.take(failed) });
+  });
+  try {
+    const mod = (await import(input.setup.module)) as Record<string, unknown>;
+    const setup = mod[input.setup.export] as Setup;
+    const prepared = await setup(input.setup.args, input.threadId, (level, text) => post({ type: 'log', level, text }));
+    const given = await session;
+    bridge = SyncBridge.attach(given.session, { cancelFlag: input.cancelFlag });
+    exec = prepared.connect(bridge, given.selected);
+    sync = new CacheSync(exec.session.cache, exec.session.info);
+  } catch (e) {
+    post({ type: 'failed', error: errorToWire(e) });
+    return;
+  }
+  post({ type: 'ready' });
+}
+
+void main();
