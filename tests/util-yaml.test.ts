@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseYaml } from '../src/util/yaml.js';
+import { readFileSync } from 'node:fs';
+import { findFiles } from '../src/util/files.js';
+import { parseBlockYaml, type BlockYaml } from '../src/util/yaml-block.js';
+import { composeWithYaml, parseYaml } from '../src/util/yaml.js';
 
 describe('parseYaml', () => {
   it('returns plain values and the line of each map and key', () => {
@@ -23,5 +26,169 @@ describe('parseYaml', () => {
   it('resolves anchors and merge keys', () => {
     const y = parseYaml('base: &b {x: 1}\nother:\n  <<: *b\n  y: 2\n', 'a.yml');
     expect(y.value).toEqual({ base: { x: 1 }, other: { x: 1, y: 2 } });
+  });
+});
+
+/** Every map, key and list item of `value` with the line each reader gives it. */
+function lineTable(y: BlockYaml, value: unknown, path = '$', out: string[] = []): string[] {
+  if (Array.isArray(value)) {
+    out.push(`${path} @${y.lines.get(value)}`);
+    value.forEach((v, i) => {
+      out.push(`${path}[${i}] @${y.itemLines.get(value)?.[i]}`);
+      lineTable(y, v, `${path}[${i}]`, out);
+    });
+  } else if (value !== null && typeof value === 'object') {
+    out.push(`${path} @${y.lines.get(value)}`);
+    for (const [k, v] of Object.entries(value)) {
+      out.push(`${path}.${k} @${y.keyLines.get(value)?.get(k)}`);
+      lineTable(y, v, `${path}.${k}`, out);
+    }
+  }
+  return out;
+}
+
+/** The block reader's result must be the yaml package's, value for value (key order too) and line for line. */
+function expectSameAsYaml(text: string): 'fast' | 'fallback' {
+  const fast = parseBlockYaml(text);
+  let slow: BlockYaml | undefined;
+  try {
+    slow = composeWithYaml(text, 'x.yml');
+  } catch {
+    slow = undefined;
+  }
+  if (!fast) return 'fallback';
+  expect(slow, `yaml rejects what the block reader accepted:\n${text}`).toBeDefined();
+  expect(JSON.stringify(fast.value), text).toBe(JSON.stringify(slow!.value));
+  expect(fast.value, text).toEqual(slow!.value);
+  expect(lineTable(fast, fast.value), text).toEqual(lineTable(slow!, slow!.value));
+  return 'fast';
+}
+
+describe('parseBlockYaml (the fast reader behind parseYaml)', () => {
+  it('reads a properties file exactly as the yaml package does, lines included', () => {
+    const text = [
+      '# properties',
+      'version: 2',
+      '',
+      'models:',
+      '  - name: orders   # trailing comment',
+      '    description: "Orders, one row per order: with a \\"quote\\" and \\u00e9"',
+      "    config: {materialized: table}",
+      '',
+      'sources:',
+      '  - name: raw',
+      "    description: 'it''s raw'",
+      '    tables:',
+      '      -   name: events',
+      '          loaded_at_field: _loaded_at',
+      '          freshness:',
+      '            warn_after: {count: 12, period: hour}',
+    ].join('\n');
+    expect(expectSameAsYaml(text)).toBe('fast');
+    // A block scalar sends the file to yaml.
+    expect(expectSameAsYaml(text.replace("    description: 'it''s raw'", '    description: >\n      it is raw'))).toBe('fallback');
+  });
+
+  it('resolves plain scalars with the core schema, as yaml does', () => {
+    const scalars = ['null', 'Null', 'NULL', '~', 'true', 'True', 'FALSE', 'yes', 'no', 'on', '0', '-0', '+12', '007', '0x1F', '0o17', '0b11', '1.50', '-.5', '1e3', '6.02E+23', '.inf', '-.Inf', '.NaN', '1_000', '12:30', '2024-01-01', 'v1.2', 'a#b', 'a # comment', 'ref(\'orders\')', '-x', '?x', 'x?', 'café', '9007199254740993', '1.'];
+    const text = scalars.map((s, i) => `k${i}: ${s}`).join('\n') + '\nlist:\n' + scalars.map((s) => `  - ${s}`).join('\n') + '\n';
+    expect(expectSameAsYaml(text)).toBe('fast');
+    expect(expectSameAsYaml('null: 1\n1.0: a\n0x10: b\ntrue: c\n"quoted key": d\n\'single\': e\n')).toBe('fast');
+  });
+
+  it('handles compact lists, items on their own lines, empty values and comments between entries', () => {
+    const docs = [
+      'tests:\n- unique\n- not_null\nname: x\n',
+      'models:\n-\n  name: a\n  columns:\n  - name: id\n    tests:\n      -\n        relationships:\n          to: ref(\'b\')\n          field: id\n',
+      'a:\nb: # nothing here\nc: 1\n',
+      'a:\n  # a comment before the first key\n  b: 1\n\n    # odd indent comment\n  c: 2\n',
+      '  indented: 1\n  top: 2\n',
+      'list:\n  - - nested\n',
+      '# only a comment\n',
+      '',
+      'a: 1 # c\nb: "x" # c\nc: \'y\'   # c\n',
+      'a: [1, "x, y", \'z\', null, a b]  # c\nb: {k: v, "q": 2.5, t : true}\nc: []\nd: {}\ne:\n  - [x]\n',
+    ];
+    expect(docs.map(expectSameAsYaml)).toEqual(['fast', 'fast', 'fast', 'fast', 'fast', 'fallback', 'fast', 'fast', 'fast', 'fast']);
+  });
+
+  it('leaves everything outside plain block YAML to the yaml package (and so its errors)', () => {
+    const docs = [
+      'base: &b\n  x: 1\nother:\n  <<: *b\n', // anchors, aliases, merge keys
+      'a: !!str 1\n', // tags
+      'a: |\n  line one\n  line two\n', // block scalars
+      'a: >-\n  folded\n', // folded scalars
+      'a: first\n  continued\n', // multi-line plain scalar
+      'a: "open\n  quote"\n', // multi-line quoted scalar
+      'a: [1, [2]]\n', // nested flow collections
+      'a: [1, 2,]\n', // trailing comma
+      'a: [1,, 2]\n', // empty entry
+      'a: {k: }\n', // flow key without a value
+      'a: {k:1}\n',
+      'a: [1]x\n',
+      'a: [1,\n  2]\n', // multi-line flow
+      'a: {k: 1, k: 2}\n', // duplicate flow keys
+      'a: 1\na: 2\n', // duplicate keys: yaml's error
+      'a: b: c\n', // nested compact mapping: yaml's error
+      '---\na: 1\n', // document markers
+      'a:\tb\n', // tabs
+      'a: 1\r\nb: 2\r\n', // CR line ends
+      'a: "\\x41"\n', // escapes JSON does not have
+      'a: 1\n b: 2\n', // bad indentation: yaml's error
+      'just a scalar\n',
+      '- a\nb: 1\n', // a list then a key at the same level: yaml's error
+      '? complex\n: key\n',
+      "a: 'x' trailing\n",
+    ];
+    for (const d of docs) expect(parseBlockYaml(d), d).toBeUndefined();
+    // And parseYaml still reads them, or reports yaml's error with a line.
+    expect(parseYaml('a: [1, [2]]\n', 'x.yml').value).toEqual({ a: [1, [2]] });
+    expect(() => parseYaml('a: 1\na: 2\n', 'models/dup.yml')).toThrowError(expect.objectContaining({ code: 'YAML_SYNTAX', file: 'models/dup.yml', line: 2 }));
+  });
+
+  it('agrees with yaml on every YAML file of the bundled project and the built-in packages', () => {
+    const files = [...findFiles(process.cwd(), ['project', 'src/include'], ['.yml', '.yaml'])];
+    expect(files.length).toBeGreaterThan(10);
+    const outcomes = files.map((f) => expectSameAsYaml(readFileSync(f.absolute, 'utf8')));
+    expect(outcomes.filter((o) => o === 'fast').length).toBeGreaterThan(files.length / 2);
+  });
+
+  it('agrees with yaml on generated documents (random shapes, scalars, comments and spacing)', () => {
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    const scalars = ['x', 'null', '~', 'true', 'False', '12', '-3', '0x1A', '1.5', '.inf', '1e2', "'q''uote'", '"dq \\" \\n"', 'a b c', 'a#b', 'ref(\'m\')', 'x # comment', '""', "''", '-y', '3.', 'é', '[a, 1, "q"]', '{k: v, n: null}', '[]', '{ }'];
+    const keys = ['name', 'description', 'k1', 'true', '"quoted key"', "'sq'", 'with space', 'null', '1', '2.0', 'a_b', '+tag'];
+    const gen = (depth: number, indent: number): string[] => {
+      const pad = ' '.repeat(indent);
+      if (depth > 3 || rand(3) === 0) return [];
+      const out: string[] = [];
+      const asList = rand(2) === 0;
+      const n = 1 + rand(4);
+      const used = new Set<string>();
+      for (let i = 0; i < n; i++) {
+        if (rand(6) === 0) out.push(rand(2) ? '' : `${' '.repeat(rand(6))}# note`);
+        const child = depth < 3 && rand(3) === 0;
+        if (asList) {
+          if (child) {
+            const inner = gen(depth + 1, indent + 2 + rand(2));
+            if (inner.length === 0) out.push(`${pad}- ${scalars[rand(scalars.length)]}`);
+            else if (rand(2) === 0) out.push(`${pad}-`, ...inner);
+            else out.push(`${pad}- ${inner[0]!.trimStart()}`, ...inner.slice(1));
+          } else out.push(`${pad}- ${scalars[rand(scalars.length)]}`);
+        } else {
+          let key = keys[rand(keys.length)]!;
+          if (used.has(key)) key = `${key.replace(/['"]/g, '')}_${i}`;
+          used.add(key);
+          if (child) {
+            const inner = gen(depth + 1, rand(4) === 0 ? indent : indent + 2 + rand(3));
+            out.push(`${pad}${key}:${rand(3) === 0 ? ' # c' : ''}`, ...inner);
+          } else out.push(`${pad}${key}:${' '.repeat(1 + rand(2))}${scalars[rand(scalars.length)]}`);
+        }
+      }
+      return out;
+    };
+    let fast = 0;
+    for (let i = 0; i < 1500; i++) if (expectSameAsYaml(`${gen(0, 0).join('\n')}\n`) === 'fast') fast++;
+    expect(fast).toBeGreaterThan(500);
   });
 });

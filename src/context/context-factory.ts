@@ -74,6 +74,7 @@ export class ContextFactory {
         relation: (spec) => a.makeRelation({ database: a.database, schema: a.schema, ...spec } as never),
         quote: (s) => a.quote(s),
         adapterType: a.type,
+        column: a.column,
       });
       this.parseStatic.set(node.package_name, staticPart);
     }

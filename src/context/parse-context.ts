@@ -1,4 +1,3 @@
-import { columnApi } from '../adapters/base/column.js';
 import { pyFunction } from '../jinja/index.js';
 import type { RefCall } from '../manifest/types.js';
 import type { ConfigLayer } from '../project/config-merge.js';
@@ -60,6 +59,8 @@ export interface ParseAdapterInput {
   relation: RelationFactory;
   quote: (identifier: string) => string;
   adapterType: string;
+  /** The adapter's Column class (`api.Column`). */
+  column: unknown;
 }
 
 /**
@@ -88,7 +89,7 @@ export function parseStaticContext(base: Record<string, unknown>, input: ParseAd
     expand_target_column_types: pyFunction(() => ''),
     execute: pyFunction(() => [{ _message: 'OK', code: 'OK', rows_affected: 0 }, null]),
     Relation: { create: pyFunction((_a, kw) => input.relation(kw as Record<string, string>)) },
-    Column: columnApi(),
+    Column: input.column,
   };
   return {
     ...base,

@@ -144,6 +144,19 @@ export interface CompiledNode extends BaseNode {
   /** Filled for versioned models. */
   version?: string | number | null;
   latest_version?: string | number | null;
+  // Models only (set by project/model-attributes.ts and model-versions.ts):
+  // fields dbt's model nodes always carry, which packages read from
+  // `graph.nodes` (dbt_project_evaluator reads `access`, `group`, `time_spine`).
+  /** `public`, `protected` (dbt's default) or `private`; from config or properties. */
+  access?: string;
+  group?: string | null;
+  /** Model-level constraints from properties YAML (column constraints live in `columns`). */
+  constraints?: unknown[];
+  /** The version's own date (versioned models), else the model's; ISO text as written. */
+  deprecation_date?: string | null;
+  time_spine?: unknown;
+  /** The node-level contract: dbt copies config.contract here; checksum is filled when an enforced contract is checked. */
+  contract?: { enforced: boolean; alias_types: boolean; checksum: string | null };
   /** Filled for unit tests. */
   unit_test?: UnitTestDefinition;
 }

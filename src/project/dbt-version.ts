@@ -1,18 +1,17 @@
-/**
- * The dbt-core version tsdbt reports (`dbt_version` in templates, artifacts,
- * and `require-dbt-version` checks). Packages pin ranges against it, so it
- * tracks the dbt release whose behaviour tsdbt follows.
- */
-export const DBT_VERSION = '1.10.15';
-
-import semver from 'semver';
+import { createRequire } from 'node:module';
 import { TsdbtError } from '../errors/tsdbt-error.js';
+import { DBT_VERSION } from '../manifest/dbt-version.js';
+
+export { DBT_VERSION };
 
 /**
  * `require-dbt-version` of a project or package, checked against DBT_VERSION
  * as dbt checks it: every range must match.
  */
 export function checkRequiredDbtVersion(projectName: string, ranges: readonly string[], file: string, line?: number): void {
+  if (ranges.length === 0) return;
+  // Loaded only when a project pins dbt versions: most runs never need it (~15 ms to load).
+  const semver = createRequire(import.meta.url)('semver') as typeof import('semver');
   for (const range of ranges) {
     const normalised = range.replace(/\s+/g, ' ').trim();
     if (!semver.validRange(normalised)) {

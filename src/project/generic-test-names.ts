@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { TestMetadata } from '../manifest/types.js';
 import type { TestDecl } from './properties.js';
-import { pyRepr, pyStr } from './py-repr.js';
+import { pyReprString, pyStr } from './py-repr.js';
 
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
@@ -76,14 +76,27 @@ export function modelArgument(decl: TestDecl): string {
  * turned into `str()`, as dbt hashes generic test unique ids.
  */
 export function genericTestHash(name: string, metadata: TestMetadata): string {
-  return md5(name + pyRepr(hashable(metadata))).slice(-10);
+  return md5(name + hashableRepr(metadata)).slice(-10);
 }
 
-function hashable(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(hashable);
+/** `repr()` of the value with mappings sorted by key and every scalar as its `str()`, in one pass. */
+function hashableRepr(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(hashableRepr).join(', ')}]`;
   if (v !== null && typeof v === 'object' && !(v instanceof Date)) {
     const o = v as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(o).sort().map((k) => [k, hashable(o[k])]));
+    return `{${jsSortedKeys(o).map((k) => `${pyReprString(k)}: ${hashableRepr(o[k])}`).join(', ')}}`;
   }
-  return pyStr(v);
+  return pyReprString(pyStr(v));
+}
+
+const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/;
+
+/**
+ * The keys sorted, in the order a JS object built from them keeps (integer
+ * keys first, ascending): the order these hashes have always used.
+ */
+function jsSortedKeys(o: Record<string, unknown>): string[] {
+  const keys = Object.keys(o).sort();
+  if (!keys.some((k) => ARRAY_INDEX.test(k) && Number(k) < 4294967295)) return keys;
+  return Object.keys(Object.fromEntries(keys.map((k) => [k, true])));
 }

@@ -59,6 +59,6 @@ export function applyModelVersion(props: PropertiesIndex, node: CompiledNode): R
   node.latest_version = patch.latestVersion ?? greatest((patch.versions ?? []) as VersionEntry[]);
   node.unique_id = `model.${node.package_name}.${patch.name}.v${String(entry.v)}`;
   node.fqn = [...node.fqn.slice(0, -1), patch.name, `v${String(entry.v)}`];
-  if (entry.deprecation_date !== undefined && entry.deprecation_date !== null) Object.assign(node, { deprecation_date: String(entry.deprecation_date) });
+  if (entry.deprecation_date !== undefined && entry.deprecation_date !== null) node.deprecation_date = String(entry.deprecation_date);
   return entry.config ? { ...patch, config: mergeConfig(patch.config, entry.config) } : patch;
 }

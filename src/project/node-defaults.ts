@@ -13,48 +13,57 @@ const DEFAULT_MATERIALIZED: Record<string, string> = {
   sql_operation: 'view',
 };
 
+/**
+ * The config every node of a resource type starts from. Each call returns
+ * fresh objects (callers mutate them). Built as one literal per type, never by
+ * adding or deleting keys: objects whose shape changes after creation fall out
+ * of V8's fast paths, which made parse and the manifest write measurably slower.
+ * Key order is the manifest's key order.
+ */
 export function defaultConfig(resourceType: string): NodeConfig {
-  const base: NodeConfig = {
-    enabled: true,
-    materialized: DEFAULT_MATERIALIZED[resourceType] ?? 'view',
-    tags: [],
-    meta: {},
-    pre_hook: [],
-    post_hook: [],
-    persist_docs: {},
-    docs: { show: true, node_color: null },
-    contract: { enforced: false, alias_types: true },
-    grants: {},
-    quoting: {},
-    column_types: {},
-    alias: null,
-    schema: null,
-    database: null,
-    full_refresh: null,
-    unique_key: null,
-    on_schema_change: 'ignore',
-    on_configuration_change: 'apply',
-    packages: [],
-    incremental_strategy: null,
-  };
+  const materialized = DEFAULT_MATERIALIZED[resourceType] ?? 'view';
   if (resourceType === 'test') {
-    Object.assign(base, { severity: 'ERROR', warn_if: '!= 0', error_if: '!= 0', fail_calc: 'count(*)', where: null, limit: null, store_failures: null, store_failures_as: null, schema: 'dbt_test__audit' });
-    delete (base as Record<string, unknown>).on_schema_change;
+    return {
+      enabled: true, materialized, tags: [], meta: {}, pre_hook: [], post_hook: [], persist_docs: {},
+      docs: { show: true, node_color: null }, contract: { enforced: false, alias_types: true },
+      grants: {}, quoting: {}, column_types: {}, alias: null, schema: 'dbt_test__audit', database: null, full_refresh: null, unique_key: null,
+      on_configuration_change: 'apply', packages: [], incremental_strategy: null,
+      severity: 'ERROR', warn_if: '!= 0', error_if: '!= 0', fail_calc: 'count(*)', where: null, limit: null, store_failures: null, store_failures_as: null,
+    };
   }
-  if (resourceType === 'seed') Object.assign(base, { quote_columns: null, delimiter: ',' });
-  if (resourceType === 'snapshot') Object.assign(base, { strategy: null, target_schema: null, target_database: null, updated_at: null, check_cols: null });
+  const base: NodeConfig = {
+    enabled: true, materialized, tags: [], meta: {}, pre_hook: [], post_hook: [], persist_docs: {},
+    docs: { show: true, node_color: null }, contract: { enforced: false, alias_types: true },
+    grants: {}, quoting: {}, column_types: {}, alias: null, schema: null, database: null, full_refresh: null, unique_key: null,
+    on_schema_change: 'ignore', on_configuration_change: 'apply', packages: [], incremental_strategy: null,
+  };
+  if (resourceType === 'seed') {
+    base.quote_columns = null;
+    base.delimiter = ',';
+  } else if (resourceType === 'snapshot') {
+    base.strategy = null;
+    base.target_schema = null;
+    base.target_database = null;
+    base.updated_at = null;
+    base.check_cols = null;
+  }
   return base;
 }
 
 /** Turn a merged config layer into a NodeConfig: hooks normalised, tags a list, severity upper-cased. */
 export function finaliseConfig(resourceType: string, layer: ConfigLayer): NodeConfig {
-  const out = { ...defaultConfig(resourceType), ...layer } as NodeConfig;
+  // The same keys in the same order as `{ ...defaultConfig(type), ...layer }`, without the spread's slow path.
+  const out = defaultConfig(resourceType);
+  for (const key of Object.keys(layer)) {
+    if (key === '__proto__') Object.defineProperty(out, key, { value: layer[key], enumerable: true, writable: true, configurable: true });
+    else out[key] = layer[key];
+  }
   out.pre_hook = normaliseHooks(layer.pre_hook);
   out.post_hook = normaliseHooks(layer.post_hook);
   out.tags = Array.isArray(out.tags) ? out.tags.map(String) : out.tags ? [String(out.tags)] : [];
   out.enabled = (out.enabled as unknown) !== false && (out.enabled as unknown) !== 'false';
   if (typeof out.severity === 'string') out.severity = out.severity.toUpperCase();
-  if (typeof out.materialized !== 'string') out.materialized = defaultConfig(resourceType).materialized;
+  if (typeof out.materialized !== 'string') out.materialized = DEFAULT_MATERIALIZED[resourceType] ?? 'view';
   return out;
 }
 
@@ -81,8 +90,18 @@ export function checksumOf(text: string): { name: string; checksum: string } {
 
 /** A node with every field present, for the given identity; callers fill in the rest. */
 export function blankNode(fields: Pick<CompiledNode, 'unique_id' | 'resource_type' | 'package_name' | 'name' | 'path' | 'original_file_path' | 'root_path' | 'fqn' | 'raw_code'>): CompiledNode {
+  // One literal with every key (not `{ ...fields, ... }`): V8 builds a spread
+  // followed by more keys slowly, ~0.1 ms a node, which 8,000 nodes felt.
   return {
-    ...fields,
+    unique_id: fields.unique_id,
+    resource_type: fields.resource_type,
+    package_name: fields.package_name,
+    name: fields.name,
+    path: fields.path,
+    original_file_path: fields.original_file_path,
+    root_path: fields.root_path,
+    fqn: fields.fqn,
+    raw_code: fields.raw_code,
     description: '',
     tags: [],
     meta: {},

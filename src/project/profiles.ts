@@ -1,10 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative } from 'node:path';
-import { Ajv, type AnySchema } from 'ajv';
+import { createRequire } from 'node:module';
+import type { AnySchema, ValidateFunction } from 'ajv';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { isRecord, parseYaml } from '../util/yaml.js';
 import { nearestKey } from './config-keys.js';
+import { certainlyValid } from './profile-quick-check.js';
 import type { YamlValueRenderer } from './project-config.js';
 
 /** The chosen target of the chosen profile, rendered and validated. */
@@ -41,8 +43,21 @@ export function profileSearchDirs(projectDir: string, profilesDir: string | unde
   return dirs;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validators = new WeakMap<object, ReturnType<typeof ajv.compile>>();
+const validators = new WeakMap<object, ValidateFunction>();
+let ajv: { compile(schema: AnySchema): ValidateFunction } | undefined;
+
+/**
+ * ajv, loaded on first use: a target certainlyValid accepts never needs it.
+ * The profile schemas are tsdbt's own (tests check them against the JSON
+ * Schema meta-schema), so they are not checked again on every run.
+ */
+function compile(schema: AnySchema): ValidateFunction {
+  if (!ajv) {
+    const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+    ajv = new Ajv({ allErrors: true, strict: false, validateSchema: false });
+  }
+  return ajv.compile(schema);
+}
 
 export function loadProfile(lookup: ProfileLookup): ResolvedProfile {
   const dirs = profileSearchDirs(lookup.projectDir, lookup.profilesDir, lookup.env);
@@ -126,9 +141,10 @@ function validateCredentials(
   credentials: Record<string, unknown>,
   ctx: { display: string; targetName: string; line: (key: string) => number | undefined; warn?: (m: string) => void },
 ): void {
+  if (certainlyValid(schema, credentials) === true) return;
   let validate = validators.get(schema as object);
   if (!validate) {
-    validate = ajv.compile(schema);
+    validate = compile(schema);
     validators.set(schema as object, validate);
   }
   if (validate(credentials)) return;

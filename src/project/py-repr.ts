@@ -39,19 +39,17 @@ function pyFloatOrInt(n: number): string {
   return String(n);
 }
 
+/** Characters escaped in every repr (besides the chosen quote). */
+const SPECIAL = /[\\\x00-\x1f\x7f]/;
+const ESCAPE_IN_SINGLE = /[\\'\x00-\x1f\x7f]/g;
+const ESCAPE_IN_DOUBLE = /[\\"\x00-\x1f\x7f]/g;
+const NAMED: Record<string, string> = { '\\': '\\\\', "'": "\\'", '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
 /** Python's string repr: single quotes unless the text has a ' and no ", escapes for \\ and control characters. */
 export function pyReprString(s: string): string {
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '\\') out += '\\\\';
-    else if (ch === quote) out += `\\${quote}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
-    else out += ch;
-  }
-  return out + quote;
+  // Nearly every name and argument needs no escaping (a ' inside "..." needs none).
+  if (!SPECIAL.test(s) && !(quote === "'" && s.includes("'"))) return quote + s + quote;
+  const escaped = s.replace(quote === "'" ? ESCAPE_IN_SINGLE : ESCAPE_IN_DOUBLE, (ch) => NAMED[ch] ?? `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return quote + escaped + quote;
 }

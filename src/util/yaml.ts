@@ -1,5 +1,6 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { TsdbtError } from '../errors/tsdbt-error.js';
+import { parseBlockYaml, type BlockYaml } from './yaml-block.js';
 
 /**
  * YAML parsed to plain JS, remembering the 1-based line each map and list
@@ -18,6 +19,28 @@ export interface ParsedYaml {
 }
 
 export function parseYaml(text: string, file: string): ParsedYaml {
+  // Plain block YAML (nearly every properties file) is read by a fast reader
+  // that gives the same values and lines; everything else goes through `yaml`.
+  const block = parseBlockYaml(text);
+  return withLines(block ?? composeWithYaml(text, file), file);
+}
+
+function withLines(y: BlockYaml, file: string): ParsedYaml {
+  const { lines, keyLines, itemLines } = y;
+  return {
+    value: y.value,
+    file,
+    lineOf: (obj) => (obj !== null && typeof obj === 'object' ? lines.get(obj) : undefined),
+    keyLine: (obj, key) => (obj !== null && typeof obj === 'object' ? keyLines.get(obj)?.get(key) : undefined),
+    itemLine: (list, index) => (Array.isArray(list) ? itemLines.get(list)?.[index] : undefined),
+  };
+}
+
+/**
+ * Any YAML, through the `yaml` package; throws YAML_SYNTAX naming the first
+ * error's line. Exported so tests can hold the fast reader to it.
+ */
+export function composeWithYaml(text: string, file: string): BlockYaml {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true, merge: true });
   if (doc.errors.length > 0) {
@@ -76,14 +99,7 @@ export function parseYaml(text: string, file: string): ParsedYaml {
     return null;
   };
 
-  const value = toJs(doc.contents);
-  return {
-    value,
-    file,
-    lineOf: (obj) => (obj !== null && typeof obj === 'object' ? lines.get(obj) : undefined),
-    keyLine: (obj, key) => (obj !== null && typeof obj === 'object' ? keyLines.get(obj)?.get(key) : undefined),
-    itemLine: (list, index) => (Array.isArray(list) ? itemLines.get(list)?.[index] : undefined),
-  };
+  return { value: toJs(doc.contents), lines, keyLines, itemLines };
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,5 +1,6 @@
 import type { QuotePolicy, Relation, RelationSpec } from './relation.js';
 import type { AdapterCapabilities } from './capabilities.js';
+import type { ColumnApi } from './column.js';
 
 /**
  * What parse and compile need to know about an adapter without a
@@ -19,4 +20,6 @@ export interface AdapterInfo {
   makeRelation(spec: RelationSpec): Relation;
   /** Quote an identifier for this dialect. */
   quote(identifier: string): string;
+  /** `api.Column` / `adapter.Column` in templates: this adapter's Column class. */
+  column: ColumnApi;
 }

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import type { AdapterInfo } from '../base/adapter-info.js';
+import { columnApi } from '../base/column.js';
 import { Relation, type QuotePolicy } from '../base/relation.js';
 
 /** JSON schema of a DuckDB profile output (as dbt-duckdb reads it). */
@@ -48,6 +49,7 @@ export function duckdbAdapterInfo(credentials: Record<string, unknown>, quoting:
   };
   return {
     type: 'duckdb',
+    column: columnApi(),
     adapterChain: ['duckdb'],
     quoteChar: '"',
     quotePolicy,

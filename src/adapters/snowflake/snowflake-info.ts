@@ -1,4 +1,5 @@
 import type { AdapterInfo } from '../base/adapter-info.js';
+import { columnApi } from '../base/column.js';
 import { Relation, type QuotePolicy } from '../base/relation.js';
 
 /**
@@ -14,6 +15,7 @@ export function snowflakeAdapterInfo(credentials: Record<string, unknown>, quoti
   };
   return {
     type: 'snowflake',
+    column: columnApi(),
     adapterChain: ['snowflake'],
     quoteChar: '"',
     quotePolicy,
