@@ -34,6 +34,8 @@ export interface ResourcePatch {
   latestVersion?: string | number | null;
   /** Raw dict, for keys only some resource types read (snapshots: relation, ...). */
   raw: Record<string, unknown>;
+  /** Snapshots only: the line of a key of the entry, or of its `config:` (for errors about YAML snapshots). */
+  keyLine?: (key: string, inConfig?: boolean) => number | undefined;
 }
 
 export interface SourceTableDecl {
@@ -134,6 +136,7 @@ function readOne(y: ParsedYaml, pkg: string, index: PropertiesIndex, errors: Tsd
         latestVersion: (entry.latest_version as string | number | undefined) ?? null,
         raw: entry,
       };
+      if (key === 'snapshots') patch.keyLine = (k, inConfig) => (inConfig ? y.keyLine(entry.config, k) : y.keyLine(entry, k));
       target.set(entry.name, patch);
       if (kind) collectTests(y, entry, { kind, name: entry.name }, pkg, index.tests);
     }
