@@ -1,11 +1,12 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { cteName, runtimeContext, type RuntimeOptions, type RuntimeShared } from '../context/runtime-context.js';
 import { renderTestKwargs } from '../context/test-kwargs.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { callJinja } from '../jinja/index.js';
 import type { CompiledNode } from '../manifest/types.js';
+import { BackgroundWriter, writeFileSyncChecked } from './background-writer.js';
 import { injectCtes, type Cte } from './inject-ctes.js';
+import { evaluateSimpleTestKwargs } from './simple-test-kwargs.js';
 
 export interface CompileOutput {
   /** The node's SQL with ephemeral CTEs injected. */
@@ -16,8 +17,10 @@ export interface CompileOutput {
 
 /** Where a node's compiled SQL goes, relative to the project dir: `target/compiled/<package>/<file>` (generic tests: `<yml>/<test>.sql`). */
 export function compiledPathOf(node: CompiledNode, folder: 'compiled' | 'run' = 'compiled', targetPath = 'target'): string {
-  // Generic tests compile to `<yaml file>/<path>`, where path is the (possibly hashed) short name dbt uses.
-  const file = node.test_metadata ? `${node.original_file_path}/${node.path}` : node.original_file_path;
+  // Nodes defined in YAML (generic tests, YAML snapshots) compile to `<yaml file>/<path>`, where path
+  // is the (possibly hashed) short name dbt uses; nodes from their own file compile to that file's path.
+  const ownFile = node.path.split('/').pop() === node.original_file_path.split('/').pop();
+  const file = ownFile ? node.original_file_path : `${node.original_file_path}/${node.path}`;
   return `${targetPath}/${folder}/${node.package_name}/${file}`;
 }
 
@@ -44,7 +47,11 @@ export class NodeCompiler {
         const macroId = node.depends_on.macros[0];
         const macro = macroId ? this.shared.manifest.macros[macroId] : undefined;
         if (!macro) throw new TsdbtError('MACRO_NOT_FOUND', `No macro implements the generic test '${node.test_metadata.name}'`, { file: node.original_file_path });
-        const kwargs = renderTestKwargs(node.test_metadata.kwargs, env, node.original_file_path, r.context);
+        const simple = evaluateSimpleTestKwargs(node.test_metadata.kwargs, r.context);
+        const rendered = renderTestKwargs(simple.rest, env, node.original_file_path, r.context);
+        // In the stored order, as the macro's kwargs.
+        const kwargs: Record<string, unknown> = {};
+        for (const k of Object.keys(node.test_metadata.kwargs)) kwargs[k] = k in simple.values ? simple.values[k] : rendered[k];
         r.context.vars._dbt_generic_test_kwargs = kwargs;
         const out = callJinja(r.resolver.bind(macro), [], kwargs);
         return { sql: String(out ?? '').trim(), ephemerals: r.ephemerals };
@@ -90,9 +97,32 @@ export class NodeCompiler {
   /** Write SQL under target/<folder>/ and return the path relative to the project dir. */
   write(node: CompiledNode, sql: string, folder: 'compiled' | 'run' = 'compiled'): string {
     const rel = compiledPathOf(node, folder, this.targetPath);
-    const abs = join(this.projectDir, rel);
-    mkdirSync(dirname(abs), { recursive: true });
-    writeFileSync(abs, sql);
+    writeFileSyncChecked(join(this.projectDir, rel), sql);
     return rel;
+  }
+
+  /**
+   * Start writing SQL under target/<folder>/ from a worker thread (see
+   * BackgroundWriter): `path` is relative to the project dir; `wait()` returns
+   * once the file is on disk. Runners start the write before the node's query
+   * and wait after it, so the write overlaps the database's time.
+   */
+  writeInBackground(node: CompiledNode, sql: string, folder: 'compiled' | 'run' = 'compiled'): { path: string; wait(): void } {
+    return this.writeManyInBackground([{ node, sql }], folder)[0]!;
+  }
+
+  /** writeInBackground for several nodes at once (one message to the writer). */
+  writeManyInBackground(items: readonly { node: CompiledNode; sql: string }[], folder: 'compiled' | 'run' = 'compiled'): { path: string; wait(): void }[] {
+    const files = items.map(({ node, sql }) => {
+      const rel = compiledPathOf(node, folder, this.targetPath);
+      return { rel, path: join(this.projectDir, rel), text: sql };
+    });
+    const writer = BackgroundWriter.shared();
+    if (!writer) {
+      for (const f of files) writeFileSyncChecked(f.path, f.text);
+      return files.map((f) => ({ path: f.rel, wait: () => undefined }));
+    }
+    const tickets = writer.writeMany(files);
+    return files.map((f, i) => ({ path: f.rel, wait: () => writer.wait(tickets[i]!) }));
   }
 }

@@ -9,6 +9,7 @@ import type { CompiledNode } from '../manifest/types.js';
 import { findMaterialization, materializationNotFound } from './find-materialization.js';
 import type { NodeResult, NodeStatus } from './node-result.js';
 import { NodeRecording } from './node-recording.js';
+import { TestBatcher } from './test-batch.js';
 import { UnitTestRunner } from './unit-test-runner.js';
 
 const KIND: Record<string, string> = { model: 'model', seed: 'seed', snapshot: 'snapshot', test: 'test', unit_test: 'unit test' };
@@ -29,18 +30,28 @@ export class NodeRunner {
   ) {}
 
   private unitTests: UnitTestRunner | undefined;
+  private batches: TestBatcher | undefined;
 
   run(node: CompiledNode): NodeResult {
     if (node.resource_type === 'unit_test') return (this.unitTests ??= new UnitTestRunner(this.shared, this.compiler, this.registry, this.threadId)).run(node);
+    // The data tests of one model run in one query where they can (see TestBatcher); the rest run alone here.
+    if (node.resource_type === 'test') {
+      const batched = (this.batches ??= new TestBatcher(this.shared, this.compiler, this.registry, this.threadId)).run(node);
+      if (batched) return batched;
+    }
     const rec = new NodeRecording(this.shared.session, node, this.threadId);
     const { timing } = rec;
     const finish = (status: NodeStatus, fields: Partial<NodeResult>) => rec.finish(status, fields);
     let phase: 'compile' | 'execute' = 'compile';
     let phaseStart = new Date();
+    // The compiled file is written by a worker while the node's SQL runs; waited for before the result is reported.
+    let written: { wait(): void } | undefined;
     try {
       const { sql } = this.compiler.compile(node);
       rec.compiledCode = sql;
-      rec.compiledPath = this.compiler.write(node, sql);
+      const file = this.compiler.writeInBackground(node, sql);
+      written = file;
+      rec.compiledPath = file.path;
       node.compiled_code = sql;
       node.compiled_path = rec.compiledPath;
       timing.push({ name: 'compile', started_at: phaseStart.toISOString(), completed_at: new Date().toISOString() });
@@ -48,12 +59,19 @@ export class NodeRunner {
       phaseStart = new Date();
       const outcome = this.materialize(node, sql);
       timing.push({ name: 'execute', started_at: phaseStart.toISOString(), completed_at: new Date().toISOString() });
+      written = undefined;
+      file.wait();
       if (node.resource_type === 'test') return finish(outcome.status, outcome);
       return finish('success', { adapter_response: outcome.adapter_response ?? {}, message: outcome.message ?? 'OK' });
     } catch (e) {
       this.shared.session.rollbackIfOpen();
       timing.push({ name: phase, started_at: phaseStart.toISOString(), completed_at: new Date().toISOString() });
       const err = asTsdbtError(e, node, rec.compiledPath);
+      try {
+        written?.wait();
+      } catch {
+        // The node already failed; its own error says more than the file's.
+      }
       return finish('error', { message: err.format(), error: err });
     }
   }

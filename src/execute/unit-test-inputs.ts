@@ -45,7 +45,8 @@ export function loadFixture(spec: FixtureSpec, unitTest: CompiledNode, what: str
   let text: string | undefined;
   if (spec.fixture) {
     if (format === 'dict') throw new TsdbtError('UNIT_TEST_INVALID', `Unit test '${unitTest.name}': ${what} names fixture '${spec.fixture}' but has format dict`, { file, hint: 'Fixture files need format: csv or format: sql.' });
-    text = readFixtureFile(unitTest, spec.fixture, format, what);
+    // Parse reads fixture files into rows (project/unit-tests.ts); a node built otherwise reads tests/fixtures here.
+    text = typeof spec.rows === 'string' ? spec.rows : readFixtureFile(unitTest, spec.fixture, format, what);
   } else if (typeof spec.rows === 'string') {
     text = spec.rows;
   }

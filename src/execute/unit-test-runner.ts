@@ -50,7 +50,8 @@ export class UnitTestRunner {
       const sql = this.compileModel(node, model);
       rec.compiledCode = sql;
       // Written next to the YAML's generic tests, one folder per tested model (a file named like the YAML would clash with them).
-      rec.compiledPath = this.compiler.write({ ...node, original_file_path: `${node.original_file_path}/${model.name}/${node.name}.sql` }, sql);
+      const version = node.version === null || node.version === undefined ? '' : `_v${String(node.version)}`;
+      rec.compiledPath = this.compiler.write({ ...node, original_file_path: `${node.original_file_path}/${model.name}`, path: `${node.name}${version}.sql` }, sql);
       node.compiled_code = sql;
       node.compiled_path = rec.compiledPath;
       timing.push({ name: 'compile', started_at: phaseStart.toISOString(), completed_at: new Date().toISOString() });

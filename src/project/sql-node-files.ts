@@ -51,7 +51,8 @@ export function readNodeFiles(pkg: ProjectConfig, env: JinjaEnvironment, errors:
     out.push({ node, fileText: text, lineOffset: 0, configTree: 'analyses' });
   }
   for (const f of findFiles(pkg.root, pkg.testPaths, ['.sql'])) {
-    if (f.relativeToFolder.split('/')[0] === 'generic') continue; // generic test blocks are macros
+    const top = f.relativeToFolder.split('/')[0];
+    if (top === 'generic' || top === 'fixtures') continue; // generic test blocks are macros; fixtures are unit-test inputs
     const text = read(f);
     const node = nodeFromFile(pkg, f, 'test', text);
     node.unique_id = `test.${pkg.name}.${node.name}`;

@@ -1,19 +1,32 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { CompiledNode, UnitTestDefinition } from '../manifest/types.js';
 import { blankNode } from './node-defaults.js';
 import type { RefIndex } from './resolve-refs.js';
 
 type UnitTestDecl = Record<string, unknown> & { __file: string; __line?: number };
+type Fixture = { rows?: unknown; format: 'dict' | 'csv' | 'sql'; fixture?: string | null };
 
-/** dbt 1.8 `unit_tests:` entries as unit_test nodes depending on the model they test. */
+/**
+ * dbt 1.8 `unit_tests:` entries as unit_test nodes depending on the model
+ * they test. A unit test of a versioned model becomes one node per version
+ * it covers (every version, or those `versions: {include | exclude}` leave),
+ * with dbt's ids `unit_test.<pkg>.<model>.<name>_v<version>`. `fixture:`
+ * files are read here, from `<test-path>/fixtures/` of every test path (sub
+ * folders too), into the fixture's `rows` as dbt does, so a missing one is
+ * a parse error naming the YAML file and line.
+ */
 export function buildUnitTests(
   decls: UnitTestDecl[],
   rootName: string,
   index: RefIndex,
   nodes: Record<string, CompiledNode>,
   errors: TsdbtError[],
+  testPaths: readonly string[] = ['tests'],
 ): Record<string, CompiledNode> {
   const out: Record<string, CompiledNode> = {};
+  let versionsOf: Map<string, CompiledNode[]> | undefined;
   for (const d of decls) {
     if (typeof d.name !== 'string' || typeof d.model !== 'string') {
       errors.push(new TsdbtError('YAML_SCHEMA', "Each unit test needs 'name:' and 'model:'", { file: d.__file, line: d.__line, hint: 'Write `- name: test_x\\n  model: my_model\\n  given: [...]\\n  expect: {rows: [...]}`.' }));
@@ -32,28 +45,140 @@ export function buildUnitTests(
       expect: { rows: expect.rows, format: (expect.format as 'dict') ?? 'dict', fixture: (expect.fixture as string) ?? null },
       overrides: (d.overrides as UnitTestDefinition['overrides']) ?? undefined,
     };
-    const node = blankNode({
-      unique_id: `unit_test.${model.package_name}.${model.name}.${d.name}`,
-      resource_type: 'unit_test',
-      package_name: model.package_name,
-      name: d.name,
-      path: d.__file,
-      original_file_path: d.__file,
-      root_path: model.root_path,
-      fqn: [model.package_name, ...model.fqn.slice(1, -1), model.name, d.name],
-      raw_code: '',
-    });
-    node.unit_test = def;
-    node.description = typeof d.description === 'string' ? d.description : '';
-    node.depends_on.nodes = [model.unique_id];
-    node.attached_node = model.unique_id;
-    node.config.materialized = 'unit';
     const cfg = (d.config ?? {}) as Record<string, unknown>;
-    node.tags = Array.isArray(cfg.tags) ? cfg.tags.map(String) : [];
-    node.config.tags = node.tags;
     if (cfg.enabled === false) continue;
-    void nodes;
-    out[node.unique_id] = node;
+    try {
+      for (const f of [...def.given, def.expect]) readFixture(f, d, model.root_path, testPaths);
+      versionsOf ??= modelVersions(nodes);
+      for (const target of testedVersions(d, model, versionsOf)) {
+        const suffix = target.version === null || target.version === undefined ? '' : `_v${String(target.version)}`;
+        const node = blankNode({
+          unique_id: `unit_test.${model.package_name}.${d.model}.${d.name}${suffix}`,
+          resource_type: 'unit_test',
+          package_name: model.package_name,
+          name: d.name,
+          path: d.__file,
+          original_file_path: d.__file,
+          root_path: model.root_path,
+          // dbt: the package, the YAML file's folders under its model path, the model, the test.
+          fqn: [model.package_name, ...d.__file.split('/').slice(1, -1), d.model, d.name],
+          raw_code: '',
+        });
+        node.unit_test = def;
+        node.description = typeof d.description === 'string' ? d.description : '';
+        node.depends_on.nodes = [target.unique_id];
+        node.attached_node = target.unique_id;
+        if (suffix) node.version = target.version;
+        node.config.materialized = 'unit';
+        node.tags = Array.isArray(cfg.tags) ? cfg.tags.map(String) : [];
+        node.config.tags = node.tags;
+        out[node.unique_id] = node;
+      }
+    } catch (e) {
+      if (!(e instanceof TsdbtError)) throw e;
+      errors.push(e);
+    }
   }
   return out;
+}
+
+/** Versioned models by `<package>.<name>`, in version order as declared. */
+function modelVersions(nodes: Record<string, CompiledNode>): Map<string, CompiledNode[]> {
+  const out = new Map<string, CompiledNode[]>();
+  for (const n of Object.values(nodes)) {
+    if (n.resource_type !== 'model' || n.version === null || n.version === undefined) continue;
+    const key = `${n.package_name}.${n.name}`;
+    out.set(key, [...(out.get(key) ?? []), n]);
+  }
+  return out;
+}
+
+/** The model nodes a unit test runs against: the model itself, or the versions `versions:` selects (dbt: all by default). */
+function testedVersions(d: UnitTestDecl, model: CompiledNode, versionsOf: Map<string, CompiledNode[]>): CompiledNode[] {
+  const raw = d.versions;
+  const name = String(d.name);
+  const where = { file: d.__file, line: d.__line };
+  if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) {
+    throw new TsdbtError('YAML_SCHEMA', `Unit test '${name}': versions must be a mapping with 'include' or 'exclude', got ${JSON.stringify(raw)}`, { ...where, hint: 'Write `versions: {include: [2]}` or `versions: {exclude: [1]}`.' });
+  }
+  const spec = (raw ?? {}) as Record<string, unknown>;
+  const list = (key: string): string[] | undefined => {
+    const v = spec[key];
+    if (v === undefined || v === null) return undefined;
+    if (!Array.isArray(v)) throw new TsdbtError('YAML_SCHEMA', `Unit test '${name}': versions.${key} must be a list of versions, got ${JSON.stringify(v)}`, { ...where, hint: `Write \`versions: {${key}: [2]}\`.` });
+    return v.map(String);
+  };
+  const include = list('include');
+  const exclude = list('exclude');
+  if (include && exclude) {
+    throw new TsdbtError('YAML_SCHEMA', `Unit test '${name}' sets both versions.include and versions.exclude`, { ...where, hint: 'Keep one: include lists the versions to test, exclude the versions to leave out.' });
+  }
+  const all = model.version === null || model.version === undefined ? [] : (versionsOf.get(`${model.package_name}.${model.name}`) ?? [model]);
+  if (all.length === 0) {
+    if (include?.length || exclude?.length) {
+      throw new TsdbtError('UNIT_TEST_INVALID', `Unit test '${name}' should not have a versions include or exclude when referencing non-versioned model '${model.name}'`, { ...where, hint: 'Remove `versions:`, or declare versions of the model.' });
+    }
+    return [model];
+  }
+  const picked = all.filter((m) => (include ? include.includes(String(m.version)) : !exclude?.includes(String(m.version))));
+  if (picked.length === 0) {
+    throw new TsdbtError('UNIT_TEST_INVALID', `Unit test '${name}' referenced a version of '${model.name}' which was not found`, {
+      ...where,
+      hint: `Versions of '${model.name}': ${all.map((m) => String(m.version)).join(', ')}.`,
+    });
+  }
+  return picked;
+}
+
+/**
+ * A `fixture:` name read into `rows` (the file's text, CSV or SQL) from the
+ * first `<test-path>/fixtures/**\/<name>.<format>` found, as dbt's fixture
+ * files; a missing one names the YAML file and the line of its `fixture:`.
+ */
+function readFixture(f: Fixture, d: UnitTestDecl, projectRoot: string, testPaths: readonly string[]): void {
+  if (!f.fixture) return;
+  const name = String(f.fixture);
+  const where = { file: d.__file, line: fixtureLine(join(projectRoot, d.__file), d.__line, name) ?? d.__line };
+  if (f.format !== 'csv' && f.format !== 'sql') {
+    throw new TsdbtError('UNIT_TEST_INVALID', `Unit test '${String(d.name)}' names fixture '${name}' with format ${String(f.format)}`, { ...where, hint: 'Fixture files need `format: csv` or `format: sql`.' });
+  }
+  const file = `${name}.${f.format}`;
+  for (const p of testPaths) {
+    const found = findFile(join(projectRoot, p, 'fixtures'), file);
+    if (found) {
+      f.rows = readFileSync(found, 'utf8');
+      return;
+    }
+  }
+  const dirs = testPaths.map((p) => `${p}/fixtures/`).join(', ');
+  throw new TsdbtError('UNIT_TEST_INVALID', `File not found for fixture '${name}' of unit test '${String(d.name)}': no ${file} under ${dirs}`, {
+    ...where,
+    hint: `Create ${testPaths[0] ?? 'tests'}/fixtures/${file} (sub-folders work too), or fix the fixture name.`,
+  });
+}
+
+function findFile(dir: string, base: string): string | undefined {
+  if (!existsSync(dir)) return undefined;
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const inner = findFile(full, base);
+      if (inner) return inner;
+    } else if (entry.name === base) return full;
+  }
+  return undefined;
+}
+
+/** The line of `fixture: <name>` at or after the unit test's own line (read only when reporting an error). */
+function fixtureLine(path: string, from: number | undefined, name: string): number | undefined {
+  let lines: string[];
+  try {
+    lines = readFileSync(path, 'utf8').split('\n');
+  } catch {
+    return undefined;
+  }
+  const quoted = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`\\bfixture\\s*:\\s*['"]?${quoted}['"]?\\s*(#.*)?$`);
+  for (let i = Math.max(0, (from ?? 1) - 1); i < lines.length; i++) if (re.test(lines[i]!)) return i + 1;
+  return undefined;
 }

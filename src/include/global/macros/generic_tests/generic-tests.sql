@@ -60,14 +60,16 @@ with child as (
 parent as (
     select {{ field }} as to_field
     from {{ to }}
+    where {{ field }} is not null
 )
-{#- An anti join: the same rows as dbt's `left join ... where to_field is null`, but
-    duplicated keys on both sides cannot multiply into a huge intermediate join. #}
+{#- The child rows whose key is not in the parent: the same rows as dbt's `left join ...
+    where to_field is null`. `not in` over a parent without nulls is an uncorrelated anti
+    join, so duplicated keys cannot multiply into a huge intermediate join (as the left join
+    can), and DuckDB plans it without the delim join a correlated `not exists` costs
+    (about 1 ms per test on small tables). #}
 select from_field
 from child
-where not exists (
-    select 1 from parent where parent.to_field = child.from_field
-)
+where from_field not in (select to_field from parent)
 {% endmacro %}
 
 {#- accepted_range (as dbt_utils has it): values outside [min_value, max_value]. -#}

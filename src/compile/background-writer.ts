@@ -1,0 +1,147 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { TsdbtError } from '../errors/tsdbt-error.js';
+
+/**
+ * Writes files from a worker thread. A runner hands a node's compiled SQL
+ * over before it runs the node's query and waits for the write after: the
+ * write happens while this thread blocks on the database, so a node's file
+ * costs this thread a postMessage instead of a synchronous open/write/close
+ * (from 0.1 ms up to several ms when the disk is busy). Once `wait` returns
+ * the file is on disk, so every node's files are present when its result is
+ * reported, as with a synchronous write.
+ *
+ * The worker only ever runs mkdir and writeFile; whatever goes wrong there
+ * (or if it never answers) `wait` writes the file itself, so a failure is
+ * reported the way a synchronous write would report it.
+ */
+export class BackgroundWriter {
+  private static current: BackgroundWriter | null | undefined;
+  private seq = 0;
+  private readonly pending = new Map<number, { path: string; text: string }>();
+  /** Writes the worker reported as failed, not yet waited for. */
+  private readonly failed = new Set<number>();
+
+  private constructor(
+    private readonly port: MessagePort,
+    /** [0]: the highest sequence number written (in order). */
+    private readonly done: Int32Array,
+  ) {}
+
+  /** This thread's writer, started on first use; null where a worker cannot start (then write synchronously). */
+  static shared(): BackgroundWriter | null {
+    if (BackgroundWriter.current === undefined) BackgroundWriter.current = BackgroundWriter.start();
+    return BackgroundWriter.current;
+  }
+
+  private static start(): BackgroundWriter | null {
+    try {
+      const { port1, port2 } = new MessageChannel();
+      const done = new Int32Array(new SharedArrayBuffer(4));
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { port: port2, done: done.buffer }, transferList: [port2] });
+      // Never keeps the process alive: every write is waited for by the node that made it.
+      worker.unref();
+      port1.unref();
+      worker.on('error', () => undefined);
+      return new BackgroundWriter(port1, done);
+    } catch {
+      return null;
+    }
+  }
+
+  /** Queue a write of `text` to the absolute `path` (parent folders created); returns the ticket to wait on. */
+  write(path: string, text: string): number {
+    return this.writeMany([{ path, text }])[0]!;
+  }
+
+  /** Queue several writes in one message (a message costs this thread more than its size); returns their tickets, in order. */
+  writeMany(files: readonly { path: string; text: string }[]): number[] {
+    const message: (number | string)[] = [];
+    const tickets = files.map((f) => {
+      const seq = ++this.seq;
+      this.pending.set(seq, f);
+      message.push(seq, f.path, f.text);
+      return seq;
+    });
+    if (message.length > 0) this.port.postMessage(message);
+    return tickets;
+  }
+
+  /**
+   * Block until the write `ticket` (and every earlier one) is on disk. A
+   * write the worker could not do is retried here, so its error is thrown
+   * as a TsdbtError naming the file.
+   */
+  wait(ticket: number, timeoutMs = 30_000): void {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const at = Atomics.load(this.done, 0);
+      if (at >= ticket) break;
+      const left = deadline - Date.now();
+      if (left <= 0 || Atomics.wait(this.done, 0, at, left) === 'timed-out') {
+        // The worker is stuck or gone: write what is still pending here.
+        for (const [seq, w] of [...this.pending]) if (seq <= ticket) this.writeHere(seq, w.path, w.text);
+        return;
+      }
+    }
+    for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) this.failed.add((m.message as [number, string])[0]);
+    for (const [seq, w] of [...this.pending]) {
+      if (seq > ticket) break;
+      // A write the worker failed is redone here, so its error reaches the waiter; later ones wait for their own waiter.
+      if (this.failed.delete(seq)) this.writeHere(seq, w.path, w.text);
+      else this.pending.delete(seq);
+    }
+  }
+
+  private writeHere(seq: number, path: string, text: string): void {
+    this.pending.delete(seq);
+    writeFileSyncChecked(path, text);
+  }
+}
+
+/** mkdir -p and write; a failure is a TsdbtError naming the file. */
+export function writeFileSyncChecked(path: string, text: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+  } catch (e) {
+    throw new TsdbtError('TARGET_WRITE', `Could not write ${path}: ${e instanceof Error ? e.message : String(e)}`, {
+      file: path,
+      hint: 'Check that the target folder is writable and the disk is not full.',
+      cause: e,
+    });
+  }
+}
+
+// Plain CommonJS, evaluated as the worker (no build step, the same from src/ and dist/).
+// A failed write is reported back by sequence number; the waiting side retries it itself.
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { mkdirSync, writeFileSync } = require('node:fs');
+const { dirname } = require('node:path');
+const port = workerData.port;
+const done = new Int32Array(workerData.done);
+const made = new Set();
+port.on('message', (message) => {
+  for (let i = 0; i < message.length; i += 3) write(message[i], message[i + 1], message[i + 2]);
+});
+function write(seq, path, text) {
+  try {
+    const dir = dirname(path);
+    if (!made.has(dir)) { mkdirSync(dir, { recursive: true }); made.add(dir); }
+    try {
+      writeFileSync(path, text);
+    } catch (e) {
+      // The folder went away since (a clean between commands): make it again, once.
+      if (!e || e.code !== 'ENOENT') throw e;
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path, text);
+    }
+  } catch (e) {
+    port.postMessage([seq, String(e && e.message || e)]);
+  }
+  Atomics.store(done, 0, seq);
+  Atomics.notify(done, 0);
+}
+`;
