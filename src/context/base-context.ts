@@ -1,3 +1,4 @@
+import { columnTypeMissingError, contractColumns, contractError } from '../errors/contract-error.js';
 import { createHash } from 'node:crypto';
 import { parse as parseYamlText, stringify as stringifyYaml } from 'yaml';
 import { TsdbtError } from '../errors/tsdbt-error.js';
@@ -6,10 +7,10 @@ import { pyToJson } from '../jinja/python/json.js';
 import { pySet } from '../jinja/python/py-set.js';
 import { pyDateTimeFromJs, pythonModules } from '../jinja/python/modules/index.js';
 import { lookupEnvVar, type SecretRegistry, type VarResolver } from './vars.js';
+import { DBT_VERSION } from '../manifest/dbt-version.js';
 
 /** The version tsdbt reports as `dbt_version`, so packages' require-dbt-version ranges accept it. */
-export { DBT_VERSION } from '../project/dbt-version.js';
-import { DBT_VERSION } from '../project/dbt-version.js';
+export { DBT_VERSION };
 
 export interface Logger {
   info(message: string): void;
@@ -60,6 +61,12 @@ export function baseContext(input: BaseContextInput): Record<string, unknown> {
     }),
     raise_dependency_error: pyFunction(([msg]) => {
       throw new TsdbtError('COMPILER_ERROR', String(msg));
+    }),
+    raise_contract_error: pyFunction((args, kwargs) => {
+      throw contractError(contractColumns(kwargs.yaml_columns ?? args[0]), contractColumns(kwargs.sql_columns ?? args[1]));
+    }),
+    column_type_missing: pyFunction((args, kwargs) => {
+      throw columnTypeMissingError(((kwargs.column_names ?? args[0] ?? []) as unknown[]).map(String));
     }),
   };
   return {

@@ -5,13 +5,14 @@ import { MacroRegistry } from '../context/macro-registry.js';
 import { newCapture } from '../context/parse-context.js';
 import { TsdbtError, TsdbtErrorList } from '../errors/tsdbt-error.js';
 import { callJinja, type JinjaEnvironment } from '../jinja/index.js';
-import type { CompiledNode, Doc, Exposure, Macro, Manifest, RefCall, SourceTable } from '../manifest/types.js';
+import type { CompiledNode, Doc, Exposure, Macro, Manifest, RefCall, SourceLocation, SourceTable } from '../manifest/types.js';
 import { findFiles } from '../util/files.js';
 import { CONFIG_KEYS, nearestKey, normaliseConfigKey } from './config-keys.js';
 import { configFromTree, mergeConfig, type ConfigLayer } from './config-merge.js';
 import { findGenericTest } from './find-generic-test.js';
 import { genericTestNode, renderGenericTestForParse } from './generic-tests.js';
 import { fillModelAttributes } from './model-attributes.js';
+import { validateModelContract } from './contract-validation.js';
 import { applyModelVersion } from './model-versions.js';
 import { renderConfigLayer } from './render-properties.js';
 import { readMacroFiles } from './macro-files.js';
@@ -25,6 +26,8 @@ import { readNodeFiles, type NodeFile } from './sql-node-files.js';
 import { buildSources } from './sources.js';
 import { buildExposures } from './exposures.js';
 import { buildUnitTests } from './unit-tests.js';
+import { finishSnapshotConfig } from './snapshot-config.js';
+import { missingRelationError, yamlSnapshotFiles } from './yaml-snapshots.js';
 
 export interface ParseInput {
   packages: LoadedPackage[];
@@ -93,7 +96,7 @@ export function parseProject(input: ParseInput): ParseResult {
   const patched = new Set<string>();
   for (const p of userPackages) {
     const pkgProps = packageProps.get(p.config.name)!;
-    for (const nf of readNodeFiles(p.config, input.env, errors)) {
+    for (const nf of [...readNodeFiles(p.config, input.env, errors), ...yamlSnapshotFiles(p.config, pkgProps.snapshots, errors)]) {
       const node = nf.node;
       const patch = applyModelVersion(pkgProps, node) ?? patchFor(pkgProps, node);
       if (patch) patched.add(`${p.config.name}:${node.resource_type}:${patch.name}`);
@@ -130,8 +133,14 @@ export function parseProject(input: ParseInput): ParseResult {
       if (patch) warnUnknownKeys(patch.config, nf.configTree, patch.file, warnings);
       const merged = capture.configCalls.reduce(mergeConfig, config);
       node.config = finaliseConfig(node.resource_type, merged);
+      const badSnapshot = node.resource_type === 'snapshot' ? finishSnapshotConfig(node, nf, patch) : undefined;
+      if (badSnapshot) {
+        errors.push(badSnapshot);
+        continue;
+      }
       node.unrendered_config = capture.configCalls.reduce(mergeConfig, patch?.config ?? {});
-      node.refs = capture.refs.map((r) => withAt(r, { file: node.original_file_path, line: lineOfCall(nf.fileText, 'ref', r.name) ?? 1 }));
+      // The line is looked up only when an error needs it.
+      node.refs = capture.refs.map((r) => withAt(r, node.original_file_path, () => lineOfCall(nf.fileText, 'ref', r.name) ?? 1));
       node.sources = capture.sources;
       applyPatch(node, patch);
       fillModelAttributes(node, patch);
@@ -139,11 +148,12 @@ export function parseProject(input: ParseInput): ParseResult {
         (disabled[node.unique_id] ??= []).push(node);
         continue;
       }
+      if (node.resource_type === 'model') validateModelContract(node, patch, errors, warnings);
       if (nodes[node.unique_id]) {
         const prev = nodes[node.unique_id]!;
         errors.push(new TsdbtError('DUPLICATE_NODE', `Two ${node.resource_type}s are named '${node.name}': ${prev.original_file_path} and ${node.original_file_path}`, {
           file: node.original_file_path,
-          line: 1,
+          line: nf.lineOffset + 1,
           hint: 'dbt requires unique names per resource type within a package: rename one of the files (or set an alias).',
         }));
         continue;
@@ -159,14 +169,20 @@ export function parseProject(input: ParseInput): ParseResult {
       for (const patch of own[section].values()) {
         // A snapshot defined in YAML (`relation:`) has no file to match.
         if (kind === 'snapshot' && patch.raw.relation !== undefined) continue;
-        if (!patched.has(`${pkgName}:${kind}:${patch.name}`)) warnings.push(`${patch.file}: Did not find matching node for patch with name '${patch.name}' in the '${section}' section.`);
+        if (patched.has(`${pkgName}:${kind}:${patch.name}`)) continue;
+        const noRelation = kind === 'snapshot' ? missingRelationError(patch) : undefined;
+        if (noRelation) errors.push(noRelation);
+        else warnings.push(`${patch.file}: Did not find matching node for patch with name '${patch.name}' in the '${section}' section.`);
       }
     }
   }
   const sources = buildSources(props.sources, input.adapter, root, (pkg, fqn) => fqnTree('sources', pkg, 'sources', fqn), warnings);
   // Generic tests from properties YAML.
+  const packageRoots = new Map(input.packages.map((p) => [p.config.name, p.config.root]));
+  /** The test macro per (declaring package, test name): thousands of tests share a few. */
+  const testMacros = new Map<string, Macro | undefined>();
   for (const decl of props.tests) {
-    const testNode = genericTestNode(decl, input.packages.find((p) => p.config.name === decl.package)!.config.root);
+    const testNode = genericTestNode(decl, packageRoots.get(decl.package)!);
     let config = fqnTree('data_tests', decl.package, 'data_tests', testNode.fqn);
     try {
       config = mergeConfig(config, renderConfigLayer(decl.config, decl.file, decl.package, contexts, input.env));
@@ -179,11 +195,13 @@ export function parseProject(input: ParseInput): ParseResult {
     testNode.config = finaliseConfig('test', config);
     testNode.unrendered_config = decl.config;
     const model = decl.target.kind === 'source' ? null : decl.target.name;
-    if (model) testNode.refs.push(withAt({ name: model, package: null, version: decl.target.version ?? null }, { file: decl.file, line: decl.line ?? 1 }));
+    if (model) testNode.refs.push(withAt({ name: model, package: null, version: decl.target.version ?? null }, decl.file, decl.line ?? 1));
     else testNode.sources.push([decl.target.sourceName!, decl.target.name]);
     for (const v of Object.values(decl.args)) collectArgDeps(v, testNode, decl.file, decl.line);
     const macroName = decl.testName.includes('.') ? decl.testName.split('.')[1]! : decl.testName;
-    const macro = findGenericTest(registry, decl.testName, decl.package);
+    const testMacroKey = `${decl.package}\0${decl.testName}`;
+    if (!testMacros.has(testMacroKey)) testMacros.set(testMacroKey, findGenericTest(registry, decl.testName, decl.package));
+    const macro = testMacros.get(testMacroKey);
     if (!macro) {
       const known = registry.all().filter((m) => m.name.startsWith('test_')).map((m) => m.name.slice(5));
       const near = nearestKey(macroName, known);
@@ -204,7 +222,7 @@ export function parseProject(input: ParseInput): ParseResult {
           testNode.config = finaliseConfig('test', config);
         }
         const known = new Set(testNode.refs.map((r) => `${r.package ?? ''}.${r.name}.${r.version ?? ''}`));
-        for (const r of capture.refs) if (!known.has(`${r.package ?? ''}.${r.name}.${r.version ?? ''}`)) testNode.refs.push(withAt(r, { file: decl.file, line: decl.line ?? 1 }));
+        for (const r of capture.refs) if (!known.has(`${r.package ?? ''}.${r.name}.${r.version ?? ''}`)) testNode.refs.push(withAt(r, decl.file, decl.line ?? 1));
         for (const s of capture.sources) if (!testNode.sources.some(([a, b]) => a === s[0] && b === s[1])) testNode.sources.push(s);
       } catch (e) {
         if (!(e instanceof TsdbtError)) throw e;
@@ -241,7 +259,7 @@ export function parseProject(input: ParseInput): ParseResult {
     warnings.push(`${node.original_file_path}: test '${node.name}' depends on ${missing.join(', ')}, which was not found; the test is disabled.`);
   }
   const exposures: Record<string, Exposure> = buildExposures(props.exposures, root.name, refIndex, errors);
-  const unitTests = buildUnitTests(props.unitTests, root.name, refIndex, nodes, errors);
+  const unitTests = buildUnitTests(props.unitTests, root.name, refIndex, nodes, errors, root.testPaths);
   for (const u of Object.values(unitTests)) nodes[u.unique_id] = u;
 
   resolveDescriptions(nodes, sources, docs, root.name, errors);
@@ -291,11 +309,25 @@ function withMacroPatch(m: Macro, patch: ResourcePatch | undefined): Macro {
 
 /**
  * A ref call with where it was written. `at` is not enumerable: it serves
- * errors (cycles, unknown refs) and stays out of manifest.json without a copy.
+ * errors (cycles, unknown refs) and stays out of manifest.json without a
+ * copy. A line given as a function is computed on first read of `at`.
  */
-function withAt(call: RefCall, at: { file: string; line: number }): RefCall {
-  const { at: _old, ...rest } = call;
-  return Object.defineProperty(rest, 'at', { value: at, enumerable: false, writable: true, configurable: true });
+function withAt(call: RefCall, file: string, line: number | (() => number)): RefCall {
+  // A copy without `at` (as `{ at, ...rest }` would make, without its slow runtime path).
+  const rest: Record<string, unknown> = {};
+  for (const key of Object.keys(call) as (keyof RefCall)[]) if (key !== 'at') rest[key] = call[key];
+  let at: SourceLocation;
+  if (typeof line === 'number') at = { file, line };
+  else {
+    let known: number | undefined;
+    at = {
+      file,
+      get line() {
+        return (known ??= line());
+      },
+    };
+  }
+  return Object.defineProperty(rest as unknown as RefCall, 'at', { value: at, enumerable: false, writable: true, configurable: true });
 }
 
 function mergeIndex(into: PropertiesIndex, from: PropertiesIndex): void {
@@ -346,7 +378,7 @@ function collectArgDeps(value: unknown, node: CompiledNode, file: string, line?:
   const ref = /^\s*ref\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?\)\s*$/.exec(value);
   if (ref) {
     const [pkg, name] = ref[2] ? [ref[1]!, ref[2]] : [null, ref[1]!];
-    node.refs.push(withAt({ name, package: pkg, version: null }, { file, line: line ?? 1 }));
+    node.refs.push(withAt({ name, package: pkg, version: null }, file, line ?? 1));
     return;
   }
   const src = /^\s*source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)\s*$/.exec(value);

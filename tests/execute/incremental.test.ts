@@ -26,8 +26,10 @@ describe('incremental', () => {
       { id: 3, k: 'a', val: 'z' },
     ]);
     const main = r2.results.find((x) => x.node.name === 'inc')!.statements.find((s) => s.includes('delete from'))!;
+    // The new rows sit in a temporary table named as dbt-duckdb names it: <model>__dbt_tmp<yyyymmddhhmmssffffff>.
+    const tmp = /"inc__dbt_tmp\d{20}"/.exec(main)![0];
     expect(main).toBe(
-      'delete from "dev"."main"."inc" as DBT_INTERNAL_DEST\n  using "dev"."main"."inc__dbt_tmp" as DBT_INTERNAL_SOURCE\n  where DBT_INTERNAL_DEST.id = DBT_INTERNAL_SOURCE.id;\n  insert into "dev"."main"."inc" ("id", "k", "val")\n  select "id", "k", "val" from "dev"."main"."inc__dbt_tmp"',
+      `delete from "dev"."main"."inc" as DBT_INTERNAL_DEST\n  using ${tmp} as DBT_INTERNAL_SOURCE\n  where DBT_INTERNAL_DEST.id = DBT_INTERNAL_SOURCE.id;\n  insert into "dev"."main"."inc" ("id", "k", "val")\n  select "id", "k", "val" from ${tmp}`,
     );
   });
 
@@ -127,5 +129,37 @@ describe('incremental', () => {
     const r = await run(p.opts);
     expect(r.results[0]!.status).toBe('error');
     expect(await p.query('select * from main.inc')).toEqual([{ id: 1 }]);
+  });
+
+  describe('temporary relation (as dbt-duckdb)', () => {
+    const tables = (p: ReturnType<typeof makeProject>) =>
+      p.query("select database_name, schema_name, table_name, temporary from duckdb_tables() where table_name like 'inc%' order by all");
+
+    it('the new rows go to a temporary table, created unqualified, used by the merge and dropped after the commit', async () => {
+      const p = makeProject({ ...src("(1, 'a', 'x')"), ...inc("unique_key='id'") });
+      await run(p.opts);
+      p.write(src("(1, 'a', 'x'), (2, 'a', 'y')"));
+      const r = await run(p.opts);
+      const st = r.results.find((x) => x.node.name === 'inc')!.statements;
+      const create = st.find((s) => s.includes('__dbt_tmp') && s.includes('create'))!;
+      const tmp = /"inc__dbt_tmp\d{20}"/.exec(create)![0];
+      expect(create.trim()).toBe(`create temporary table ${tmp} as (\n    \nselect id, k, val from "dev"."main"."src" where id >= (select max(id) from "dev"."main"."inc")\n  )`);
+      // after the commit: the temporary table is dropped by its bare name (it lives in DuckDB's temp catalog)
+      const commitAt = st.indexOf('commit');
+      expect(st.slice(commitAt + 1).find((s) => s.startsWith('drop'))).toBe(`drop table if exists ${tmp} cascade`);
+      expect(await tables(p)).toEqual([{ database_name: 'dev', schema_name: 'main', table_name: 'inc', temporary: false }]);
+    });
+
+    it('a run that dies after building the new rows leaves nothing in the target schema', async () => {
+      const p = makeProject({ ...src("(1, 'a', 'x')"), ...inc("unique_key='id'") });
+      await run(p.opts);
+      // the delete+insert fails (no column `nope`) after the temporary table was built
+      p.write(inc("unique_key='nope'"));
+      const r = await run(p.opts);
+      expect(r.results.find((x) => x.node.name === 'inc')!.status).toBe('error');
+      expect(r.results.find((x) => x.node.name === 'inc')!.statements.some((s) => s.trim().startsWith('create temporary table "inc__dbt_tmp'))).toBe(true);
+      expect(await tables(p)).toEqual([{ database_name: 'dev', schema_name: 'main', table_name: 'inc', temporary: false }]);
+      expect(await p.query('select id, k, val from main.inc')).toEqual([{ id: 1, k: 'a', val: 'x' }]);
+    });
   });
 });

@@ -1,6 +1,8 @@
 import { TsdbtError } from '../../errors/tsdbt-error.js';
 import { callJinja, pyFunction, type JinjaCallable } from '../../jinja/index.js';
-import { Column, columnApi } from './column.js';
+import { Column } from './column.js';
+import { renderColumnsConstraints, renderModelConstraints, type ConstraintRenderer, type ContractColumnSpec } from './contract-constraints.js';
+import { columnTypeMissingError, contractColumns, contractError } from '../../errors/contract-error.js';
 import type { DatabaseSession } from './database-session.js';
 import { Relation, type RelationSpec } from './relation.js';
 
@@ -9,6 +11,9 @@ export interface MacroAccess {
   dispatch(name: string, namespace?: string | null): JinjaCallable;
   resolve(name: string): unknown;
 }
+
+/** Messages `adapter.warn_once` already gave, per session (one per invocation and thread). */
+const warnedOnce = new WeakMap<DatabaseSession, Set<string>>();
 
 const str = (v: unknown): string | null => (v === undefined || v === null ? null : String(v));
 
@@ -48,8 +53,11 @@ export function jinjaAdapter(session: DatabaseSession, macros: MacroAccess): Rec
     };
     return info.makeRelation(spec);
   };
+  // Warnings from adapter methods go through a macro, so they reach the invocation's logger as `exceptions.warn` does.
+  const warn = (message: string) => void callMacro('tsdbt_adapter_warn', [message]);
+  const constraints: ConstraintRenderer = { adapterType: info.type, quote: (s) => info.quote(s), warn };
   const RelationApi = { create: pyFunction(makeRelation) };
-  const ColumnApi = columnApi();
+  const ColumnApi = info.column;
 
   return {
     type: pyFunction(() => info.type),
@@ -144,6 +152,34 @@ export function jinjaAdapter(session: DatabaseSession, macros: MacroAccess): Rec
     }),
     cache_renamed: pyFunction((args, kwargs) => {
       session.cache.rename(asRelation(kwargs.from_relation ?? args[0], 'adapter.cache_renamed'), asRelation(kwargs.to_relation ?? args[1], 'adapter.cache_renamed'));
+      return '';
+    }),
+    // Model contracts (see contract-constraints.ts and the global columns-spec macros).
+    get_column_schema_from_query: pyFunction((args, kwargs) => {
+      const { raw } = session.execute(String(kwargs.sql ?? args[0]), { fetch: false });
+      return raw.columns.map((c) => new Column(c.name, c.type));
+    }),
+    render_raw_columns_constraints: pyFunction((args, kwargs) =>
+      renderColumnsConstraints((kwargs.raw_columns ?? args[0] ?? {}) as Record<string, ContractColumnSpec>, constraints),
+    ),
+    render_raw_model_constraints: pyFunction((args, kwargs) => renderModelConstraints((kwargs.raw_constraints ?? args[0] ?? []) as unknown[], constraints)),
+    /** dbt's `exceptions.raise_contract_error`, reached from the global macros; `file` is the model's. */
+    tsdbt_raise_contract_error: pyFunction((args, kwargs) => {
+      throw contractError(contractColumns(kwargs.yaml_columns ?? args[0]), contractColumns(kwargs.sql_columns ?? args[1]), str(kwargs.file ?? args[2]) ?? undefined);
+    }),
+    /** dbt's `exceptions.column_type_missing`. */
+    tsdbt_raise_column_type_missing: pyFunction((args, kwargs) => {
+      const names = (kwargs.column_names ?? args[0]) as unknown[];
+      throw columnTypeMissingError((names ?? []).map(String), str(kwargs.file ?? args[1]) ?? undefined);
+    }),
+    warn_once: pyFunction((args, kwargs) => {
+      const message = String(kwargs.msg ?? args[0]);
+      let seen = warnedOnce.get(session);
+      if (!seen) warnedOnce.set(session, (seen = new Set()));
+      if (!seen.has(message)) {
+        seen.add(message);
+        warn(message);
+      }
       return '';
     }),
     valid_incremental_strategies: pyFunction(() => ['append', 'delete+insert', 'merge']),

@@ -59,6 +59,8 @@
     {%- endcall %}
   {% endif %}
 
+  {% do apply_grants(target_relation, config.get('grants'), should_revoke=false) %}
+  {% do persist_docs(target_relation, model) %}
   {{ run_hooks(post_hooks, inside_transaction=true) }}
   {{ adapter.commit() }}
   {{ run_hooks(post_hooks, inside_transaction=false) }}

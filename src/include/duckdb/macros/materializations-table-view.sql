@@ -4,7 +4,10 @@
     model's transaction: if the new SQL fails, the transaction rolls back and
     the previous relation is untouched. A relation of the other type is
     dropped in the same transaction first, so that is rolled back too.
-    One statement instead of four per model. -#}
+    One statement instead of four per model. A contracted model is checked
+    against its YAML columns first; a contracted table is created from the
+    declared columns and constraints, then filled. Comments (persist_docs)
+    are written in the same transaction. -#}
 
 {% macro tsdbt_duckdb_replace(kind, sql) %}
   {%- set existing_relation = load_cached_relation(this) -%}
@@ -20,14 +23,26 @@
     {% do adapter.cache_dropped(existing_relation) %}
   {% endif %}
 
+  {%- set contract = config.get('contract') or {} -%}
   {% call statement('main') -%}
+    {%- if contract.enforced -%}
+      {{ get_assert_columns_equivalent(sql) }}
+    {%- endif -%}
+    {%- if kind == 'table' and contract.enforced -%}
+    create or replace table {{ target_relation }} {{ get_table_columns_and_constraints() }};
+    insert into {{ target_relation }} ({{ get_column_names() }})
+    {{ get_select_subquery(sql) }}
+    {%- else -%}
     create or replace {{ kind }} {{ target_relation }} as (
 {{ sql }}
     )
+    {%- endif -%}
   {%- endcall %}
   {% do adapter.cache_added(target_relation) %}
 
   {% if kind == 'table' %}{% do create_indexes(target_relation) %}{% endif %}
+  {% do apply_grants(target_relation, config.get('grants'), should_revoke=false) %}
+  {% do persist_docs(target_relation, model) %}
   {{ run_hooks(post_hooks, inside_transaction=true) }}
   {{ adapter.commit() }}
   {{ run_hooks(post_hooks, inside_transaction=false) }}

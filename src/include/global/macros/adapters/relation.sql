@@ -121,8 +121,5 @@
 {%- endmacro %}
 
 {#- Features tsdbt accepts in configs but has nothing to do for on these adapters. -#}
-{% macro persist_docs(relation, model, for_relation=true, for_columns=true) -%}{%- endmacro %}
 {% macro create_indexes(relation) -%}{%- endmacro %}
-{% macro apply_grants(relation, grant_config, should_revoke=true) -%}{%- endmacro %}
-{% macro should_revoke(existing_relation, full_refresh_mode=true) -%}{{ return(false) }}{%- endmacro %}
 {% macro set_sql_header(config) -%}{{ config.set('sql_header', caller()) }}{%- endmacro %}

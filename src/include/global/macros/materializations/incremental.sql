@@ -31,8 +31,10 @@
     {{ adapter.rename_relation(intermediate_relation, target_relation) }}
     {% do to_drop.append(backup_relation) %}
   {% else %}
+    {#- A temporary table where the adapter has them (dbt's default), so a
+        run that dies leaves nothing behind in the target schema. -#}
     {% call statement('create_tmp_relation') -%}
-      {{ get_create_table_as_sql(false, temp_relation, sql) }}
+      {{ get_create_table_as_sql(true, temp_relation, sql) }}
     {%- endcall %}
     {% do adapter.cache_added(temp_relation) %}
     {% do to_drop.append(temp_relation) %}
@@ -54,6 +56,8 @@
     {%- endcall %}
   {% endif %}
 
+  {% do apply_grants(target_relation, config.get('grants'), should_revoke=should_revoke(existing_relation, full_refresh_mode)) %}
+  {% do persist_docs(target_relation, model) %}
   {{ run_hooks(post_hooks, inside_transaction=true) }}
   {{ adapter.commit() }}
   {% for rel in to_drop %}

@@ -6,12 +6,26 @@
 {#- Tables are transient unless `transient: false`: no fail-safe storage
     cost for tables dbt rebuilds anyway. `create or replace` is atomic: if
     the query fails, the previous table is still there, untouched. -#}
+{#- A contracted model is checked against its YAML columns first; a
+    contracted table is created with the declared columns and constraints
+    (Snowflake enforces not null only; the others are kept as metadata, with
+    dbt's warning) and filled from the query's columns in YAML order, still
+    in one atomic `create or replace ... as`. -#}
 {% macro snowflake__create_table_as(temporary, relation, sql) -%}
+  {%- set contract = config.get('contract') or {} -%}
+  {%- if contract.enforced -%}
+    {{ get_assert_columns_equivalent(sql) }}
+  {%- endif -%}
+  {%- set columns_ddl = '' -%}
+  {%- if contract.enforced and not temporary -%}
+    {%- set columns_ddl = ' ' ~ get_table_columns_and_constraints() -%}
+    {%- set sql = get_select_subquery(sql) -%}
+  {%- endif -%}
   {%- set transient = config.get('transient', default=true) if not temporary else false -%}
   {%- set cluster_by = config.get('cluster_by') if not temporary else none -%}
   {%- set cluster_by = [cluster_by] if cluster_by is string else cluster_by -%}
   {%- set copy_grants = config.get('copy_grants', default=false) -%}
-  create or replace {{ 'temporary ' if temporary else ('transient ' if transient else '') }}table {{ relation }}
+  create or replace {{ 'temporary ' if temporary else ('transient ' if transient else '') }}table {{ relation }}{{ columns_ddl }}
   {{- ' copy grants' if copy_grants and not temporary }} as (
     {%- if cluster_by %}
     select * from (
@@ -30,6 +44,9 @@
 {%- endmacro %}
 
 {% macro snowflake__create_view_as(relation, sql) -%}
+  {%- if (config.get('contract') or {}).enforced -%}
+    {{ get_assert_columns_equivalent(sql) }}
+  {%- endif -%}
   {%- set secure = config.get('secure', default=false) -%}
   {%- set copy_grants = config.get('copy_grants', default=false) -%}
   create or replace {{ 'secure ' if secure }}view {{ relation }}
@@ -41,6 +58,9 @@
 {#- A temporary view for incremental runs (Snowflake has them; dbt-snowflake
     uses one when a single statement reads it). -#}
 {% macro snowflake_create_temporary_view(relation, sql) -%}
+  {%- if (config.get('contract') or {}).enforced -%}
+    {{ get_assert_columns_equivalent(sql) }}
+  {%- endif -%}
   create or replace temporary view {{ relation }} as (
     {{ sql }}
   );
