@@ -53,9 +53,17 @@ describe('model contracts on Snowflake (through the double)', () => {
     ]);
   });
 
-  // The double translates Snowflake SQL to DuckDB, which has no `create table t (columns) as select`:
-  // the statement above is rejected there, so the build itself cannot be checked until the double rewrites it.
-  it.todo('a contracted table builds on the double (needs the double to accept create table (columns) as select)');
+  it('a contracted table builds with its declared columns; a null in a not_null column fails the model and keeps the previous table', async () => {
+    const p = makeSnowflakeProject({ 'models/m.sql': "select 'a' as name, 1 as id", 'models/m.yml': props('table', typed) }, double.port, { schema: 'CONTRACTS_BUILD' });
+    const first = await run(p.opts);
+    expect(first.results.map((x) => x.status)).toEqual(['success']);
+    expect(await sfQuery(double, 'select id, name from analytics.contracts_build.m')).toEqual([{ ID: 1, NAME: 'a' }]);
+    p.write({ 'models/m.sql': "select 'b' as name, cast(null as int) as id" });
+    const second = await run(p.opts);
+    expect(second.results.map((x) => x.status)).toEqual(['error']);
+    expect(second.results[0]!.message).toMatch(/NOT NULL constraint failed/i);
+    expect(await sfQuery(double, 'select id, name from analytics.contracts_build.m')).toEqual([{ ID: 1, NAME: 'a' }]);
+  });
 
   it('a query that breaks the contract fails with dbt\'s table (names and types as Snowflake reports them); nothing is created', async () => {
     const p = makeSnowflakeProject(

@@ -12,6 +12,7 @@ import { parseCommand, snowflakeTypeName } from './snowflake-commands.js';
 import type { Command } from './snowflake-commands.js';
 import { SCHEMA_MISSING, fromDuckDBError, objectMissing } from './snowflake-failures.js';
 import type { SnowflakeFailure } from './snowflake-failures.js';
+import { splitCtasWithColumns } from './ctas-with-columns.js';
 import { translateSnowflakeSql } from './sql-translate.js';
 import { forgetGrantsOnReplace, grant, showGrants, showParameters } from './double-grants.js';
 
@@ -86,6 +87,27 @@ export class DoubleSession {
   async run(sql: string, binds: unknown[]): Promise<StatementOutcome> {
     const command = parseCommand(sql);
     if (command) return { result: await this.runCommand(command), statementTypeId: STATEMENT_TYPE.ddl };
+    const ctas = splitCtasWithColumns(sql);
+    if (ctas) {
+      // One Snowflake statement (atomic there) as two DuckDB ones, inside a transaction of their own
+      // unless the session already has one open, so a failing insert leaves the previous table.
+      let began = false;
+      try {
+        await this.duck('begin transaction');
+        began = true;
+      } catch {
+        // already inside the session's transaction
+      }
+      try {
+        await this.run(ctas.create, []);
+        await this.run(ctas.insert, binds);
+        if (began) await this.duck('commit');
+      } catch (e) {
+        if (began) await this.duck('rollback').catch(() => undefined);
+        throw e;
+      }
+      return { result: OK(), statementTypeId: STATEMENT_TYPE.ddl };
+    }
     const duck = translateSnowflakeSql(sql, {
       warehouse: this.state.warehouse ?? undefined,
       role: this.state.role ?? undefined,
