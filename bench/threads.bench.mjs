@@ -4,29 +4,17 @@
 // each worker does today) vs a structured clone of the parsed manifest (the
 // alternative of shipping it).
 // Run: npm run build && node bench/threads.bench.mjs [models]
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { rmSync } from 'node:fs';
+import { makeRebuildProject, replayFloor, saveFloorCopy } from './rebuild-project.mjs';
 
 const models = Number(process.argv[2] ?? 1000);
-const dir = mkdtempSync(join(tmpdir(), 'tsdbt-threads-bench-'));
-mkdirSync(join(dir, 'models'));
-writeFileSync(join(dir, 'dbt_project.yml'), 'name: bench\nprofile: bench\nconfig-version: 2\n');
-writeFileSync(join(dir, 'profiles.yml'), 'bench:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: dev.duckdb\n');
-for (let i = 0; i < models; i++) {
-  const parents = i === 0 ? [] : [...new Set([Math.floor(i / 2), Math.floor(i / 3)])];
-  const from = parents.length ? parents.map((p) => `select id + ${i} as id from {{ ref('m_${p}') }}`).join(' union all ') : 'select 1 as id';
-  writeFileSync(join(dir, 'models', `m_${i}.sql`), `${i % 4 === 0 ? "{{ config(materialized='table') }}" : ''}${from}\n`);
-}
+const dir = makeRebuildProject(models, 'tsdbt-threads-bench-');
 const { run: tsdbtRun } = await import('../dist/api/run.js');
 const { loadProject } = await import('../dist/api/load-project.js');
 const { parseLoaded } = await import('../dist/api/parse-phase.js');
 const opts = { projectDir: dir, env: {} };
 await tsdbtRun(opts); // first build: creates everything
-mkdirSync(join(dir, 'floor'));
-execFileSync('cp', [join(dir, 'dev.duckdb'), join(dir, 'floor', 'dev.duckdb')]);
+saveFloorCopy(dir);
 
 const time = async (label, runOpts) => {
   const t0 = performance.now();
@@ -42,13 +30,7 @@ const t2 = await time('threads 2', { threads: 2 });
 const t4 = await time('threads 4', { threads: 4 });
 
 const statements = t1.result.results.flatMap((r) => r.statements ?? []);
-const f0 = performance.now();
-const inst = await DuckDBInstance.create(join(dir, 'floor', 'dev.duckdb'));
-const conn = await inst.connect();
-for (const s of statements) await conn.run(s === 'begin' ? 'begin transaction' : s);
-conn.closeSync();
-inst.closeSync();
-const floor = performance.now() - f0;
+const floor = await replayFloor(dir, statements);
 
 // A render worker's setup: load + parse (today) vs receiving the manifest by structured clone.
 const p0 = performance.now();

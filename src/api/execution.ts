@@ -7,6 +7,7 @@ import { SyncBridge } from '../adapters/base/sync-bridge.js';
 import { NodeCompiler } from '../compile/node-compiler.js';
 import type { Logger } from '../context/base-context.js';
 import type { RuntimeShared } from '../context/runtime-context.js';
+import { isRunnable } from '../execute/execute-nodes.js';
 import { NodeRunner } from '../execute/node-runner.js';
 import { CacheSync } from '../execute/render-cache-sync.js';
 import { RenderPool } from '../execute/render-pool.js';
@@ -182,10 +183,7 @@ export async function openExecution(opts: ExecutionOptions, which: string, defau
 /** Selected nodes a render worker would run (ephemeral models, sources and the like only order the rest). */
 function runnableCount(parsed: ParseResult, selected: Set<string>): number {
   let n = 0;
-  for (const id of selected) {
-    const node = parsed.manifest.nodes[id] ?? parsed.manifest.unit_tests[id];
-    if (node && ['model', 'seed', 'snapshot', 'test', 'unit_test'].includes(node.resource_type) && node.config.materialized !== 'ephemeral') n++;
-  }
+  for (const id of selected) if (isRunnable(parsed.manifest.nodes[id] ?? parsed.manifest.unit_tests[id])) n++;
   return n;
 }
 

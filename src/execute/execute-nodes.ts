@@ -2,6 +2,7 @@ import type { DependencyGraph } from '../graph/index.js';
 import { ReadyQueue } from '../graph/index.js';
 import type { CompiledNode } from '../manifest/types.js';
 import type { NodeResult } from './node-result.js';
+import { CANCELLED_MESSAGE } from '../adapters/base/sync-bridge.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { InProcessLanes, type NodeLane, type NodeLanes } from './render-pool.js';
 
@@ -37,6 +38,11 @@ export const INTERRUPTED_MESSAGE = 'Skipping due to keyboard interrupt';
 
 const RUNNABLE = new Set(['model', 'seed', 'snapshot', 'test', 'unit_test']);
 
+/** Whether a node has something to run (sources, exposures, analyses and ephemeral models only order the rest). */
+export function isRunnable(node: CompiledNode | undefined): node is CompiledNode {
+  return node !== undefined && RUNNABLE.has(node.resource_type) && node.config.materialized !== 'ephemeral';
+}
+
 /**
  * Runs the selected nodes in DAG order with the graph's ReadyQueue (dbt's
  * priority), up to `threads` at once, each on a lane (a render worker). A
@@ -60,23 +66,24 @@ export async function executeNodes(opts: ExecuteNodesOptions): Promise<NodeResul
     byId.set(r.unique_id, r);
     opts.onResult?.(r);
   };
+  /** Record `node` (and the unit tests that run with it) as skipped. */
+  const skip = (id: string, node: CompiledNode, message: string) => {
+    for (const u of unitTestsOf.get(id) ?? []) record(skippedResult(opts.nodes[u]!, message));
+    record(skippedResult(node, message));
+  };
+  const stopMessage = () => (interrupted() ? INTERRUPTED_MESSAGE : 'Skipping due to fail-fast');
   const summary = await queue.run(Math.max(1, opts.threads), async (id) => {
     const node = opts.nodes[id];
-    // Sources, exposures, analyses and ephemeral models have nothing to run; they only order the rest.
-    if (!node || !RUNNABLE.has(node.resource_type) || node.config.materialized === 'ephemeral') return true;
+    if (!isRunnable(node)) return true;
     if (aborted || interrupted()) {
-      const message = interrupted() ? INTERRUPTED_MESSAGE : 'Skipping due to fail-fast';
-      for (const u of unitTestsOf.get(id) ?? []) record(skippedResult(opts.nodes[u]!, message));
-      record(skippedResult(node, message));
+      skip(id, node, stopMessage());
       return false;
     }
     const lane = await lanes.acquire();
     try {
       // Checked again: the wait for a lane may have outlasted a Ctrl-C or a fail-fast.
       if (aborted || interrupted()) {
-        const message = interrupted() ? INTERRUPTED_MESSAGE : 'Skipping due to fail-fast';
-        for (const u of unitTestsOf.get(id) ?? []) record(skippedResult(opts.nodes[u]!, message));
-        record(skippedResult(node, message));
+        skip(id, node, stopMessage());
         return false;
       }
       // A failing unit test skips its model, and so everything downstream of it.
@@ -113,11 +120,9 @@ export async function executeNodes(opts: ExecuteNodesOptions): Promise<NodeResul
   });
   for (const [id, cause] of summary.skipped) {
     const node = opts.nodes[id];
-    if (!node || !RUNNABLE.has(node.resource_type) || node.config.materialized === 'ephemeral') continue;
+    if (!isRunnable(node)) continue;
     const causeNode = opts.nodes[cause];
-    const message = interrupted() ? INTERRUPTED_MESSAGE : `Skipping because ${causeNode ? `${causeNode.resource_type} ${causeNode.name}` : cause} failed`;
-    for (const u of unitTestsOf.get(id) ?? []) record(skippedResult(opts.nodes[u]!, message));
-    record(skippedResult(node, message));
+    skip(id, node, interrupted() ? INTERRUPTED_MESSAGE : `Skipping because ${causeNode ? `${causeNode.resource_type} ${causeNode.name}` : cause} failed`);
   }
   return results;
 }
@@ -125,7 +130,8 @@ export async function executeNodes(opts: ExecuteNodesOptions): Promise<NodeResul
 /** An error that only says the statement was cancelled (DuckDB's interrupt, the bridge's cancel, Snowflake's 000604). */
 function isCancellation(r: NodeResult): boolean {
   const code = r.error?.detail?.code;
-  return code === '000604' || /INTERRUPT Error|Interrupted: the run was cancelled|SQL execution canceled/i.test(r.error?.message ?? r.message ?? '');
+  const message = r.error?.message ?? r.message ?? '';
+  return code === '000604' || message.includes(CANCELLED_MESSAGE) || /INTERRUPT Error|SQL execution canceled/i.test(message);
 }
 
 /** A lane that fails outright (a render worker that died) gives the node an error result, not a lost node. */

@@ -45,7 +45,7 @@ export function createSchemas(scope: OperationScope, nodes: readonly CompiledNod
 }
 
 /** Whether a test keeps its failing rows (the test materialization's rule: store_failures_as wins over store_failures and the flag). */
-function storesFailures(n: CompiledNode, flag: boolean): boolean {
+export function storesFailures(n: CompiledNode, flag: boolean): boolean {
   const as = n.config.store_failures_as;
   if (as !== null && as !== undefined) return as === 'table' || as === 'view';
   return Boolean(n.config.store_failures ?? flag);

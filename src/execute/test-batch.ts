@@ -8,6 +8,7 @@ import type { CompiledNode } from '../manifest/types.js';
 import { findMaterialization } from './find-materialization.js';
 import type { NodeResult, TimingInfo } from './node-result.js';
 import { judgeTest } from './node-runner.js';
+import { storesFailures } from './operations.js';
 
 /** The package of the built-in materializations: only its `test` materialization is known well enough to batch. */
 const BUILT_IN = 'dbt';
@@ -96,10 +97,9 @@ export class TestBatcher {
     if (node.resource_type !== 'test' || node.config.materialized !== 'test' || !node.attached_node) return false;
     // With several threads each has its own runner: siblings handed to another thread would run twice.
     if (Number(this.shared.flags.threads ?? 1) > 1) return false;
-    const c = node.config as Record<string, unknown>;
-    const storeAs = c.store_failures_as;
-    const stores = storeAs === null || storeAs === undefined ? Boolean(c.store_failures ?? this.shared.flags.store_failures) : storeAs !== 'ephemeral';
-    if (stores) return false;
+    // Only tests that keep no rows; an unusual store_failures_as value is left to the materialization to judge.
+    const storeAs = node.config.store_failures_as;
+    if (storesFailures(node, Boolean(this.shared.flags.store_failures)) || (storeAs !== null && storeAs !== undefined && storeAs !== 'ephemeral')) return false;
     this.builtInTest ??= findMaterialization(this.registry, 'test', this.shared.session.info.adapterChain)?.package_name === BUILT_IN;
     return this.builtInTest;
   }
