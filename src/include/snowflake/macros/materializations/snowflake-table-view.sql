@@ -5,45 +5,33 @@
     Snowflake will not replace across kinds. -#}
 
 {% materialization table, adapter='snowflake' %}
-  {%- set original_query_tag = set_query_tag() -%}
-  {%- set existing_relation = load_cached_relation(this) -%}
-  {%- set target_relation = this.incorporate(type='table') -%}
-
-  {{ run_hooks(pre_hooks, inside_transaction=false) }}
-  {{ run_hooks(pre_hooks, inside_transaction=true) }}
-
-  {% if existing_relation is not none and not existing_relation.is_table %}
-    {{ log("Dropping relation " ~ existing_relation ~ " because it is a " ~ existing_relation.type ~ " and this model is a table.") }}
-    {{ adapter.drop_relation(existing_relation) }}
-  {% endif %}
-
-  {% call statement('main', auto_begin=false) -%}
-    {{ get_create_table_as_sql(false, target_relation, sql) }}
-  {%- endcall %}
-
-  {{ run_hooks(post_hooks, inside_transaction=true) }}
-  {{ adapter.commit() }}
-  {{ run_hooks(post_hooks, inside_transaction=false) }}
-  {% do snowflake_apply_grants(target_relation, config.get('grants'), should_revoke=config.get('copy_grants', default=false)) %}
-  {% do unset_query_tag(original_query_tag) %}
-  {{ return({'relations': [target_relation]}) }}
+  {{ return(snowflake_create_or_replace_relation('table')) }}
 {% endmaterialization %}
 
 {% materialization view, adapter='snowflake' %}
+  {{ return(snowflake_create_or_replace_relation('view')) }}
+{% endmaterialization %}
+
+{#- The body both share: `kind` is 'table' or 'view'. -#}
+{% macro snowflake_create_or_replace_relation(kind) %}
   {%- set original_query_tag = set_query_tag() -%}
   {%- set existing_relation = load_cached_relation(this) -%}
-  {%- set target_relation = this.incorporate(type='view') -%}
+  {%- set target_relation = this.incorporate(type=kind) -%}
 
   {{ run_hooks(pre_hooks, inside_transaction=false) }}
   {{ run_hooks(pre_hooks, inside_transaction=true) }}
 
-  {% if existing_relation is not none and not existing_relation.is_view %}
-    {{ log("Dropping relation " ~ existing_relation ~ " because it is a " ~ existing_relation.type ~ " and this model is a view.") }}
+  {% if existing_relation is not none and existing_relation.type != kind %}
+    {{ log("Dropping relation " ~ existing_relation ~ " because it is a " ~ existing_relation.type ~ " and this model is a " ~ kind ~ ".") }}
     {{ adapter.drop_relation(existing_relation) }}
   {% endif %}
 
   {% call statement('main', auto_begin=false) -%}
-    {{ get_create_view_as_sql(target_relation, sql) }}
+    {%- if kind == 'table' -%}
+      {{ get_create_table_as_sql(false, target_relation, sql) }}
+    {%- else -%}
+      {{ get_create_view_as_sql(target_relation, sql) }}
+    {%- endif -%}
   {%- endcall %}
 
   {{ run_hooks(post_hooks, inside_transaction=true) }}
@@ -52,4 +40,4 @@
   {% do snowflake_apply_grants(target_relation, config.get('grants'), should_revoke=config.get('copy_grants', default=false)) %}
   {% do unset_query_tag(original_query_tag) %}
   {{ return({'relations': [target_relation]}) }}
-{% endmaterialization %}
+{% endmacro %}
