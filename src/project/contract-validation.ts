@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { columnTypeMissingMessage, pyList } from '../errors/contract-error.js';
-import { CONSTRAINT_TYPES } from '../adapters/base/contract-constraints.js';
+import { CONSTRAINT_TYPES, isConstraintType } from '../adapters/base/contract-constraints.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { CompiledNode } from '../manifest/types.js';
 import { isRecord, parseYaml } from '../util/yaml.js';
@@ -41,7 +41,7 @@ export function validateModelContract(node: CompiledNode, patch: ResourcePatch |
   };
 
   // Constraint types, on columns and on the model.
-  const badType = (c: Record<string, unknown>) => c.type === undefined || !(CONSTRAINT_TYPES as readonly string[]).includes(String(c.type));
+  const badType = (c: Record<string, unknown>) => c.type === undefined || !isConstraintType(String(c.type));
   const typeError = (c: Record<string, unknown>, at: Located, where: string) =>
     new TsdbtError('CONTRACT_ERROR', `Invalid constraint type on model ${node.name}: Type must be one of ${pyList([...CONSTRAINT_TYPES])}`, {
       ...at,

@@ -56,12 +56,17 @@ export interface ConstraintRenderer {
 const text = (v: unknown): string | undefined => (v === undefined || v === null || v === '' ? undefined : String(v));
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined || v === null ? [] : [String(v)]);
 
+/** Whether `type` names one of dbt's constraint types. */
+export function isConstraintType(type: unknown): type is ConstraintType {
+  return (CONSTRAINT_TYPES as readonly unknown[]).includes(type);
+}
+
 /** Why a raw constraint is not one dbt accepts, or undefined when it is valid. */
 export function constraintProblem(raw: unknown): string | undefined {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return 'a constraint must be a mapping with a `type:`';
   const type = (raw as Record<string, unknown>).type;
   if (type === undefined) return 'the constraint has no `type:`';
-  if (!(CONSTRAINT_TYPES as readonly string[]).includes(String(type))) return `'${String(type)}' is not a constraint type`;
+  if (!isConstraintType(String(type))) return `'${String(type)}' is not a constraint type`;
   return undefined;
 }
 
