@@ -38,14 +38,27 @@ function expectSameRows(actual: Record<string, unknown>[], expected: Record<stri
   });
 }
 
-async function duckRows(dir: string, sql: string): Promise<Record<string, unknown>[]> {
-  const c = await DuckDBConnection.open(await openDuckDBInstance(join(dir, 'cursor_analytics.duckdb')));
+/**
+ * Run fn on a connection to the project's DuckDB file, then close the connection
+ * and the instance: an instance left for the GC would still hold the file while
+ * the CLI's connection worker opens it, and its late checkpoint could race the build.
+ */
+async function withDuck<T>(dir: string, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+  const instance = await openDuckDBInstance(join(dir, 'cursor_analytics.duckdb'));
+  const c = await DuckDBConnection.open(instance);
   try {
-    const r = await c.execute(sql);
-    return r.rows.map((row) => Object.fromEntries(r.columns.map((col, i) => [col.name, row[i]])));
+    return await fn(c);
   } finally {
     await c.close();
+    instance.closeSync();
   }
+}
+
+async function duckRows(dir: string, sql: string): Promise<Record<string, unknown>[]> {
+  return withDuck(dir, async (c) => {
+    const r = await c.execute(sql);
+    return r.rows.map((row) => Object.fromEntries(r.columns.map((col, i) => [col.name, row[i]])));
+  });
 }
 
 describe('tsdbt build --target prod of project/ against the Snowflake double', () => {
@@ -78,11 +91,12 @@ describe('tsdbt build --target prod of project/ against the Snowflake double', (
     expect(new Set(log.queryTags.filter((_, i) => !logins.includes(i)))).toEqual(new Set(['cursor_analytics']));
 
     // the same project on DuckDB (dev target, raw tables landed by the DuckDB branch of extract loading)
-    const landing = await DuckDBConnection.open(await openDuckDBInstance(join(dir, 'cursor_analytics.duckdb')));
-    for (const t of ['commits', 'pull_requests', 'repos', 'reviews']) for (const sql of loadStatements('duckdb', 'raw', t, join(dir, 'data', 'raw', `${t}.parquet`))) await landing.execute(sql);
-    await landing.close();
+    await withDuck(dir, async (landing) => {
+      for (const t of ['commits', 'pull_requests', 'repos', 'reviews']) for (const sql of loadStatements('duckdb', 'raw', t, join(dir, 'data', 'raw', `${t}.parquet`))) await landing.execute(sql);
+    });
     const io = captureStreams();
-    expect(await runCli(['build', '--target', 'dev', '--project-dir', dir, '--profiles-dir', dir], io.streams, {})).toBe(0);
+    const devCode = await runCli(['build', '--target', 'dev', '--project-dir', dir, '--profiles-dir', dir], io.streams, {});
+    expect(devCode, io.stdout.join('') + io.stderr.join('')).toBe(0);
     for (const mart of ['mart_velocity', 'mart_ai_impact', 'mart_quality', 'mart_review_costs']) {
       const sf = normalise(await sfQuery(double, `select * from analytics.analytics_mart.${mart} order by 1, 2, 3`));
       const duck = normalise(await duckRows(dir, `select * from main_mart.${mart} order by 1, 2, 3`));
