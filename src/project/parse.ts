@@ -28,6 +28,8 @@ import { buildExposures } from './exposures.js';
 import { buildUnitTests } from './unit-tests.js';
 import { finishSnapshotConfig } from './snapshot-config.js';
 import { missingRelationError, yamlSnapshotFiles } from './yaml-snapshots.js';
+import { checkResourceUniqueness } from './resource-uniqueness.js';
+import { foreignKeyConstraints, foreignKeyTarget } from './foreign-key-targets.js';
 
 export interface ParseInput {
   packages: LoadedPackage[];
@@ -144,6 +146,12 @@ export function parseProject(input: ParseInput): ParseResult {
       node.sources = capture.sources;
       applyPatch(node, patch);
       fillModelAttributes(node, patch);
+      // dbt 1.9: a foreign key's `to: ref()/source()` is a dependency, located at the model's properties entry.
+      for (const fk of node.resource_type === 'model' ? foreignKeyConstraints(node) : []) {
+        const target = foreignKeyTarget(fk.to);
+        if (target && 'ref' in target) node.refs.push(withAt(target.ref, patch?.file ?? node.original_file_path, patch?.line ?? 1));
+        else if (target && !node.sources.some(([a, b]) => a === target.source[0] && b === target.source[1])) node.sources.push(target.source);
+      }
       if (!node.config.enabled) {
         (disabled[node.unique_id] ??= []).push(node);
         continue;
@@ -247,9 +255,13 @@ export function parseProject(input: ParseInput): ParseResult {
     }
   }
 
+  checkResourceUniqueness(Object.values(nodes), errors, warnings);
+
   const refIndex = new RefIndex(Object.values(nodes), Object.values(sources), root.name);
+  // Source calls are located in the text they were written in (a snapshot block's file, a YAML snapshot's relation: line).
+  const textOf = (node: CompiledNode) => fileOfNode.get(node.unique_id)?.fileText ?? node.raw_code;
   for (const node of Object.values(nodes)) {
-    const missing = resolveDeps(node, refIndex, errors, failedNames);
+    const missing = resolveDeps(node, refIndex, errors, failedNames, textOf);
     if (missing.length === 0) continue;
     // dbt disables a test whose ref/source target does not exist (a warning,
     // not an error): e.g. tests declared on a model that has no SQL file.
@@ -416,7 +428,7 @@ function assignNames(node: CompiledNode, contexts: ContextFactory, registry: Mac
  * a test, where (as in dbt) it only disables the test: those targets are
  * returned, described, for the caller to disable it.
  */
-function resolveDeps(node: CompiledNode, index: RefIndex, errors: TsdbtError[], failedNames: ReadonlySet<string>): string[] {
+function resolveDeps(node: CompiledNode, index: RefIndex, errors: TsdbtError[], failedNames: ReadonlySet<string>, textOf: (node: CompiledNode) => string): string[] {
   const deps = new Set<string>();
   const missing: string[] = [];
   const isTest = node.resource_type === 'test';
@@ -436,7 +448,7 @@ function resolveDeps(node: CompiledNode, index: RefIndex, errors: TsdbtError[], 
         missing.push(`source('${s}', '${t}')`);
         continue;
       }
-      errors.push(index.sourceError(s, t, { name: node.name, file: node.original_file_path, line: lineOfCall(node.raw_code, 'source', s) }));
+      errors.push(index.sourceError(s, t, { name: node.name, file: node.original_file_path, line: lineOfCall(textOf(node), 'source', s) }));
       continue;
     }
     deps.add(src.unique_id);
