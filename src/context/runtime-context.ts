@@ -6,6 +6,7 @@ import { pyFunction, type RenderContext } from '../jinja/index.js';
 import type { CompiledNode, Manifest, SourceTable } from '../manifest/types.js';
 import type { RefIndex } from '../project/resolve-refs.js';
 import { nodeDict, type ContextFactory } from './context-factory.js';
+import { withForeignKeysResolved } from './foreign-keys.js';
 import type { MacroResolver } from './macro-resolver.js';
 import { configObject, refCallOf } from './parse-context.js';
 import type { RuntimeKit } from './runtime-kit.js';
@@ -101,6 +102,14 @@ export function runtimeContext(shared: RuntimeShared, node: CompiledNode, opts: 
     return empty ? kit.emptyRelation(rel, src.name) : rel;
   });
 
+  // A foreign key's `to: ref()/source()` is rendered as its parent's relation (dbt 1.9).
+  const rendered = withForeignKeysResolved(node, (to) => {
+    const parent = shared.refs.foreignKeyParent(to, node);
+    if (!parent) return null;
+    const rel = 'node' in parent ? relationOfNode(shared, parent.node) : relationOfSource(shared, parent.source);
+    return (kit.info.capabilities.foreignKeyNamesDatabase ? rel : rel.include(false)).render();
+  });
+
   const shouldFullRefresh = () => {
     const cfg = node.config.full_refresh;
     return cfg === null || cfg === undefined ? Boolean(shared.flags.full_refresh) : Boolean(cfg);
@@ -120,8 +129,8 @@ export function runtimeContext(shared: RuntimeShared, node: CompiledNode, opts: 
       ref,
       source,
       this: thisRelation,
-      model: nodeDict(node),
-      node: nodeDict(node),
+      model: nodeDict(rendered),
+      node: nodeDict(rendered),
       config: configObject(
         () => undefined,
         (key) => (node.config as Record<string, unknown>)[key],

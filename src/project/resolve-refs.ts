@@ -1,6 +1,7 @@
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { CompiledNode, RefCall, SourceTable } from '../manifest/types.js';
 import { editDistance } from './config-keys.js';
+import { foreignKeyTarget } from './foreign-key-targets.js';
 
 /** Finds the node a ref() names, with dbt's precedence (the ref's package, the calling package, the root, any). */
 export class RefIndex {
@@ -30,6 +31,25 @@ export class RefIndex {
 
   resolveSource(source: string, table: string): SourceTable | undefined {
     return this.sources.get(`${source}.${table}`);
+  }
+
+  /**
+   * What a foreign_key constraint's `to` names: the parent node or source
+   * table for `ref()`/`source()` (an error when it matches nothing), null
+   * for a relation name written out.
+   */
+  foreignKeyParent(to: unknown, from: CompiledNode): { node: CompiledNode } | { source: SourceTable } | null {
+    const target = foreignKeyTarget(to);
+    if (!target) return null;
+    if ('source' in target) {
+      const [s, t] = target.source;
+      const source = this.resolveSource(s, t);
+      if (!source) throw this.sourceError(s, t, { name: from.name, file: from.original_file_path });
+      return { source };
+    }
+    const node = this.resolveRef(target.ref, from.package_name);
+    if (!node) throw this.refError(target.ref, { name: from.name, file: from.original_file_path });
+    return { node };
   }
 
   refError(call: RefCall, from: { name: string; file: string; line?: number }): TsdbtError {

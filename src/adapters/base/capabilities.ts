@@ -8,6 +8,12 @@ export interface AdapterCapabilities {
   atomicCreateOrReplace: boolean;
   /** Unquoted identifiers fold to upper case (Snowflake) or are kept as written/lower (DuckDB). */
   identifierCase: 'upper' | 'lower' | 'preserve';
+  /**
+   * A foreign key may name its parent with the database part. DuckDB refuses
+   * ("FOREIGN KEY constraints cannot be defined cross-database"), so there a
+   * `to: ref()` parent is written as schema.table.
+   */
+  foreignKeyNamesDatabase: boolean;
   /** The incremental strategy used when a model names none. */
   defaultIncrementalStrategy: 'append' | 'delete+insert' | 'merge';
 }

@@ -58,6 +58,7 @@ export function duckdbAdapterInfo(credentials: Record<string, unknown>, quoting:
       supportsMerge: true,
       atomicCreateOrReplace: false,
       identifierCase: 'preserve',
+      foreignKeyNamesDatabase: false,
       defaultIncrementalStrategy: 'delete+insert',
     },
     database: duckdbDatabaseName(credentials),

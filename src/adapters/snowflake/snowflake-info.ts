@@ -24,6 +24,7 @@ export function snowflakeAdapterInfo(credentials: Record<string, unknown>, quoti
       supportsMerge: true,
       atomicCreateOrReplace: true,
       identifierCase: 'upper',
+      foreignKeyNamesDatabase: true,
       defaultIncrementalStrategy: 'merge',
     },
     database: typeof credentials.database === 'string' ? credentials.database : null,
