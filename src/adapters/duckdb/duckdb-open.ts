@@ -1,9 +1,9 @@
 import { isAbsolute, resolve } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBInstance } from '@duckdb/node-api';
 import { TsdbtError } from '../../errors/tsdbt-error.js';
 import type { ConnectionOpener } from '../base/sync-bridge-protocol.js';
 import { siblingModule } from '../base/sync-bridge-bootstrap.js';
-import { DuckDBConnection } from './duckdb-connection.js';
+import type { DuckDBConnection } from './duckdb-connection.js';
 
 /** What opening a DuckDB target needs: the profile output's fields and the project dir (relative paths resolve against it). */
 export interface DuckDBOpenArgs {
@@ -37,6 +37,9 @@ export async function openDuckDB(args: DuckDBOpenArgs): Promise<DuckDBConnection
   // Never fetch extensions from the network behind the user's back; `extensions` only LOADs installed ones.
   const settings: Record<string, string> = { autoinstall_known_extensions: 'false' };
   for (const [k, v] of Object.entries((credentials.settings ?? {}) as Record<string, unknown>)) settings[k] = String(v);
+  // The driver loads only here, in the thread that opens the database: the CLI's main
+  // thread and the render workers import this module for duckdbOpener and never need it (~250 ms).
+  const [{ DuckDBInstance }, { DuckDBConnection }] = await Promise.all([import('@duckdb/node-api'), import('./duckdb-connection.js')]);
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(path, settings);
