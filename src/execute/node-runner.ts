@@ -9,6 +9,7 @@ import type { CompiledNode } from '../manifest/types.js';
 import { findMaterialization, materializationNotFound } from './find-materialization.js';
 import type { NodeResult, NodeStatus } from './node-result.js';
 import { NodeRecording } from './node-recording.js';
+import { judgeTest } from './judge-test.js';
 import { TestBatcher } from './test-batch.js';
 import { UnitTestRunner } from './unit-test-runner.js';
 
@@ -93,24 +94,6 @@ export class NodeRunner {
     if (node.resource_type !== 'test') return { status: 'success', adapter_response: response, message: response._message ?? 'OK' };
     return { ...judgeTest(node, main?.table.rawRows[0], main?.table.column_names ?? []), adapter_response: response };
   }
-}
-
-/** PASS/WARN/FAIL from the test query's one row, with dbt's messages. */
-export function judgeTest(node: CompiledNode, row: unknown[] | undefined, names: string[]): { status: NodeStatus; failures: number; message: string | null } {
-  if (!row) throw new TsdbtError('COMPILER_ERROR', `The test query of '${node.name}' returned no row`, { file: node.original_file_path, hint: 'A test materialization must run a `main` statement returning failures, should_warn, should_error.' });
-  const get = (n: string, i: number) => row[names.indexOf(n) >= 0 ? names.indexOf(n) : i];
-  const failures = Number(get('failures', 0) ?? 0);
-  const shouldWarn = truthy(get('should_warn', 1));
-  const shouldError = truthy(get('should_error', 2));
-  const severity = String(node.config.severity ?? 'ERROR').toUpperCase();
-  const plural = failures === 1 ? 'result' : 'results';
-  if (severity === 'ERROR' && shouldError) return { status: 'fail', failures, message: `Got ${failures} ${plural}, configured to fail if ${node.config.error_if ?? '!= 0'}` };
-  if (shouldWarn) return { status: 'warn', failures, message: `Got ${failures} ${plural}, configured to warn if ${node.config.warn_if ?? '!= 0'}` };
-  return { status: 'pass', failures, message: null };
-}
-
-function truthy(v: unknown): boolean {
-  return v === true || v === 1 || v === 'true' || v === 1n;
 }
 
 /** ` on model orders, column status` for a generic test, so a bad column names what it was looked up in. */

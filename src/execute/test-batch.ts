@@ -7,7 +7,7 @@ import { callJinja } from '../jinja/index.js';
 import type { CompiledNode } from '../manifest/types.js';
 import { findMaterialization } from './find-materialization.js';
 import type { NodeResult, TimingInfo } from './node-result.js';
-import { judgeTest } from './node-runner.js';
+import { judgeTest } from './judge-test.js';
 import { storesFailures } from './operations.js';
 
 /** The package of the built-in materializations: only its `test` materialization is known well enough to batch. */

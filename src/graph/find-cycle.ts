@@ -1,6 +1,12 @@
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { GraphMember, RefCall } from '../manifest/types.js';
-import type { DependencyGraph } from './dependency-graph.js';
+
+/** What cycle finding reads of a graph (DependencyGraph satisfies it). */
+export interface CycleGraph {
+  nodeIds(): Iterable<string>;
+  children(id: string): readonly string[];
+  member(id: string): GraphMember | undefined;
+}
 
 /**
  * Find one cycle and throw it as TsdbtError 'CYCLE':
@@ -11,7 +17,7 @@ import type { DependencyGraph } from './dependency-graph.js';
  * one edge in path order by the ref() that made it. Does nothing when the
  * graph is acyclic.
  */
-export function assertAcyclic(graph: DependencyGraph): void {
+export function assertAcyclic(graph: CycleGraph): void {
   const cycle = findCycle(graph);
   if (cycle === undefined) return;
   const names = cycle.map((id) => graph.member(id)?.name ?? id);
@@ -38,7 +44,7 @@ export function assertAcyclic(graph: DependencyGraph): void {
  * Iterative DFS over children in manifest order, so the reported cycle is
  * stable and starts where the walk first entered it.
  */
-export function findCycle(graph: DependencyGraph): string[] | undefined {
+export function findCycle(graph: CycleGraph): string[] | undefined {
   const WHITE = 0;
   const GREY = 1;
   const BLACK = 2;

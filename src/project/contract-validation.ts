@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { columnTypeMissingMessage, pyList } from '../errors/contract-error.js';
-import { CONSTRAINT_TYPES, isConstraintType } from '../adapters/base/contract-constraints.js';
+import { CONSTRAINT_TYPES, isConstraintType } from '../manifest/constraint-types.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { CompiledNode } from '../manifest/types.js';
 import { isRecord, parseYaml } from '../util/yaml.js';

@@ -1,4 +1,7 @@
 import { TsdbtError } from '../../errors/tsdbt-error.js';
+import { CONSTRAINT_TYPES, isConstraintType, type ConstraintType } from '../../manifest/constraint-types.js';
+
+export { CONSTRAINT_TYPES, isConstraintType, type ConstraintType };
 
 /**
  * Model contracts' constraints (`constraints:` on a column or a model in
@@ -9,8 +12,6 @@ import { TsdbtError } from '../../errors/tsdbt-error.js';
  * on a constraint silence those warnings.
  */
 
-export const CONSTRAINT_TYPES = ['check', 'not_null', 'unique', 'primary_key', 'foreign_key', 'custom'] as const;
-export type ConstraintType = (typeof CONSTRAINT_TYPES)[number];
 export type ConstraintSupport = 'enforced' | 'not_enforced' | 'not_supported';
 
 /** What an adapter does with each constraint type (custom constraints are always rendered as written). */
@@ -57,10 +58,6 @@ const text = (v: unknown): string | undefined => (v === undefined || v === null 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined || v === null ? [] : [String(v)]);
 
 /** Whether `type` names one of dbt's constraint types. */
-export function isConstraintType(type: unknown): type is ConstraintType {
-  return (CONSTRAINT_TYPES as readonly unknown[]).includes(type);
-}
-
 /** Why a raw constraint is not one dbt accepts, or undefined when it is valid. */
 export function constraintProblem(raw: unknown): string | undefined {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return 'a constraint must be a mapping with a `type:`';
