@@ -1,9 +1,9 @@
 import { writeManifest } from '../artifacts/manifest-writer.js';
 import { runResultsJson, writeRunResults } from '../artifacts/run-results.js';
-import { executeNodes, skippedResult } from '../execute/execute-nodes.js';
+import { executeNodes, isRunnable, skippedResult } from '../execute/execute-nodes.js';
 import type { NodeResult } from '../execute/node-result.js';
 import { createSchemas, hookResultsView, runProjectHooks, type OperationScope } from '../execute/operations.js';
-import type { CompiledNode } from '../manifest/types.js';
+import type { CompiledNode, Manifest } from '../manifest/types.js';
 import { openExecution, type Execution, type ExecutionOptions } from './execution.js';
 
 export type NodeCommand = 'run' | 'seed' | 'test' | 'snapshot' | 'build';
@@ -34,9 +34,24 @@ export interface CommandResult {
   cancelled: boolean;
 }
 
+/** What a run knows before its first node: for dbt's header lines. */
+export interface RunReadyInfo {
+  manifest: Manifest;
+  /** The nodes that will run (the N of "1 of N"). */
+  total: number;
+  threads: number;
+  targetName: string;
+  adapterType: string;
+  invocationId: string;
+}
+
 /** Options of `run`, `seed`, `test`, `snapshot`, `build`. */
 export type RunOptions = ExecutionOptions & {
   onResult?: (r: NodeResult) => void;
+  /** Called as each node starts (the CLI prints dbt's START line). */
+  onStart?: (node: CompiledNode) => void;
+  /** Called once the project is parsed and the nodes selected, before any runs (the CLI prints dbt's header). */
+  onReady?: (info: RunReadyInfo) => void;
   /**
    * Abort it to cancel the run (the CLI does on SIGINT/SIGTERM): running
    * statements are cancelled on every session, their nodes fail and roll
@@ -99,6 +114,7 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
     cancelAll();
     heartbeat.timer = setInterval(cancelAll, 250);
   };
+  opts.onReady?.({ manifest, total: nodes.filter(isRunnable).length, threads, targetName: exec.loaded.profile.targetName, adapterType: exec.loaded.adapter.type, invocationId: exec.loaded.invocationId });
   try {
     for (const r of runProjectHooks(scope, 'on-run-start', exec.root.onRunStart)) onResult(r);
     const startFailed = results.some((r) => r.status === 'error');
@@ -128,6 +144,7 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
         warnError: opts.warnError,
         testEdges: which === 'build',
         onResult,
+        onStart: opts.onStart,
         signal: opts.signal,
         cancelRunning: pool ? onAbort : undefined,
       });

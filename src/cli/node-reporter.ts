@@ -1,67 +1,139 @@
 import type { CommandResult } from '../api/run.js';
 import type { NodeResult } from '../execute/node-result.js';
+import type { CompiledNode } from '../manifest/types.js';
+import { humanizeDuration, pluralize } from './fancy-line.js';
+import type { LogEvent } from './log-event.js';
+import { resultEvents, startEvents, nodeInfo } from './node-events.js';
 import type { Output } from './output.js';
 
-const LINE = 80;
+/** What the reporter prints before the first node: dbt's header. */
+export interface RunHeader {
+  version: string;
+  dbtVersion: string;
+  adapterType: string;
+  adapterVersion: string | null;
+  /** The "Found 9 models, 79 data tests, ..." line. */
+  found: string;
+  threads: number;
+  targetName: string;
+  /** How many nodes will run (the N of "1 of N"). */
+  total: number;
+  invocationId: string;
+}
 
-/** dbt-style progress: `1 of 5 OK created sql view model main.stg_a .... [OK in 0.02s]`. */
+const blank = (): LogEvent => ({ name: 'Formatting', code: 'Z017', level: 'info', msg: '', data: { msg: '' } });
+
+/**
+ * dbt 1.10's console for run, build, test, seed, snapshot and retry: the
+ * header, a START line and a result line per node (`1 of 89 START sql view
+ * model main.stg ... [RUN]`, `... [OK in 0.05s]`), and the footer. Every line
+ * is also a dbt-shaped event for --log-format json.
+ */
 export class NodeReporter {
-  private index = 0;
+  private nextIndex = 0;
+  private readonly indexOf = new Map<string, number>();
+  total = 0;
 
-  constructor(private readonly out: Output, private readonly total: number) {}
+  constructor(private readonly out: Output) {}
+
+  header(h: RunHeader): void {
+    this.total = h.total;
+    const o = this.out;
+    o.invocationId = h.invocationId;
+    o.event({ name: 'MainReportVersion', code: 'A001', level: 'info', msg: `Running with tsdbt=${h.version} (dbt-core ${h.dbtVersion} compatible)`, data: { version: `=${h.dbtVersion}`, log_version: 3 } });
+    if (h.adapterVersion !== null) o.event({ name: 'AdapterRegistered', code: 'E034', level: 'info', msg: `Registered adapter: ${h.adapterType}=${h.adapterVersion}`, data: { adapter_name: h.adapterType, adapter_version: `=${h.adapterVersion}` } });
+    o.event({ name: 'FoundStats', code: 'W006', level: 'info', msg: h.found, data: { stat_line: h.found.replace(/^Found /, '') } });
+    o.event(blank());
+    o.event({ name: 'ConcurrencyLine', code: 'Q027', level: 'info', msg: `Concurrency: ${h.threads} threads (target='${h.targetName}')`, data: { num_threads: h.threads, target_name: h.targetName, node_count: h.total } });
+    o.event(blank());
+  }
+
+  private index(id: string): number {
+    let i = this.indexOf.get(id);
+    if (i === undefined) {
+      i = ++this.nextIndex;
+      this.indexOf.set(id, i);
+    }
+    return i;
+  }
+
+  onStart = (node: CompiledNode): void => {
+    if ((node.resource_type as string) === 'operation') return;
+    for (const e of startEvents(node, this.index(node.unique_id), Math.max(this.total, this.nextIndex), this.out.printerWidth, new Date().toISOString())) this.out.event(e);
+  };
 
   onResult = (r: NodeResult): void => {
     const n = r.node;
     if (!n || (n.resource_type as string) === 'operation') return;
-    this.index++;
-    const rel = n.resource_type === 'test' || n.resource_type === 'unit_test' ? n.name : `${n.schema}.${n.alias}`;
-    const kind = n.resource_type === 'model' ? `sql ${n.config.materialized} model` : n.resource_type;
-    const [label, tag, colour] = this.describe(r, kind, rel);
-    const left = `${this.total > 0 ? `${this.index} of ${this.total}` : this.index} ${label} `;
-    const right = ` [${tag} in ${r.execution_time.toFixed(2)}s]`;
-    const dots = '.'.repeat(Math.max(3, LINE - left.length - right.length));
-    this.out.info(colour(`${left}${dots}${right}`));
-  };
-
-  private describe(r: NodeResult, kind: string, rel: string): [string, string, (s: string) => string] {
     const o = this.out;
-    switch (r.status) {
-      case 'success':
-        return [`OK ${r.node.resource_type === 'seed' ? 'loaded' : 'created'} ${kind} ${rel}`, r.adapter_response && '_message' in r.adapter_response ? String(r.adapter_response._message) : 'OK', o.green.bind(o)];
-      case 'pass':
-        return [`PASS ${rel}`, 'PASS', o.green.bind(o)];
-      case 'warn':
-        return [`WARN ${r.failures ?? ''} ${rel}`, 'WARN', o.yellow.bind(o)];
-      case 'fail':
-        return [`FAIL ${r.failures ?? ''} ${rel}`, 'FAIL', o.red.bind(o)];
-      case 'skipped':
-        return [`SKIP relation ${rel}`, 'SKIP', o.yellow.bind(o)];
-      default:
-        return [`ERROR creating ${kind} ${rel}`, 'ERROR', o.red.bind(o)];
-    }
-  }
+    const paint = { green: (s: string) => o.green(s), red: (s: string) => o.red(s), yellow: (s: string) => o.yellow(s) };
+    const events = resultEvents(r, this.index(n.unique_id), Math.max(this.total, this.nextIndex), o.printerWidth, paint);
+    for (const e of events) this.out.event(e);
+  };
 }
 
-/** The closing lines: failures with their messages and compiled SQL paths, then `Done. PASS=...`. */
+/** dbt's stat line: `1 seed, 3 table models, 79 data tests, 6 view models`, sorted by kind as dbt sorts them. */
+export function statLine(nodes: CompiledNode[]): string {
+  const counts = new Map<string, number>();
+  for (const n of nodes) {
+    const key = n.resource_type === 'model' ? `${n.config.materialized} model` : (n.resource_type as string) === 'operation' ? 'project hook' : n.resource_type;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => (k === 'test' && v !== 1 ? `${v} data tests` : pluralize(v, k).replace(/_/g, ' ')))
+    .join(', ');
+}
+
+/** The footer: Finished running ..., the end-of-run summary with each problem, and `Done. PASS=...`. */
 export function reportSummary(out: Output, result: CommandResult): void {
   const rs = result.results.filter((r) => r.node && (r.node.resource_type as string) !== 'operation');
-  const count = (s: string) => rs.filter((r) => r.status === s).length;
-  out.info('');
-  out.info(`Finished running ${rs.length} nodes in ${result.elapsed.toFixed(2)}s.`);
-  const bad = result.results.filter((r) => r.status === 'error' || r.status === 'fail' || (r.status === 'warn' && !result.success && !result.cancelled));
+  const event = (e: LogEvent, toErr = false) => out.event(e, { toErr });
+  event(blank());
+  const stat = statLine(rs.map((r) => r.node));
+  const finished = `Finished running ${stat}${humanizeDuration(result.elapsed)} (${result.elapsed.toFixed(2)}s).`;
+  event({ name: 'FinishedRunningStats', code: 'E047', level: 'info', msg: finished, data: { stat_line: stat, execution: humanizeDuration(result.elapsed), execution_time: result.elapsed } });
+
+  const errors = rs.filter((r) => r.status === 'error' || r.status === 'fail' || (r.status === 'warn' && !result.success && !result.cancelled));
+  const warnings = rs.filter((r) => r.status === 'warn' && !errors.includes(r));
+  event(blank());
+  let summary: string;
+  let coloured: string;
   if (result.cancelled) {
-    // dbt's closing line for an interrupted run; the nodes it cancelled are listed below as errors.
-    out.info(out.yellow('Exited because of keyboard interrupt.'));
-    for (const r of bad) out.error(`  Cancelled ${r.node?.resource_type ?? ''} ${r.node?.name ?? r.unique_id}: ${(r.message ?? '').split('\n')[0]}`);
-  } else if (bad.length === 0) {
-    out.info(out.green('Completed successfully'));
+    summary = 'Exited because of keyboard interrupt';
+    coloured = out.yellow(summary);
+  } else if (errors.length > 0) {
+    summary = `Completed with ${pluralize(errors.length, 'error')}, 0 partial successes, and ${pluralize(warnings.length, 'warning')}:`;
+    coloured = out.red(summary);
+  } else if (warnings.length > 0) {
+    summary = `Completed with ${pluralize(warnings.length, 'warning')}:`;
+    coloured = out.yellow(summary);
   } else {
-    out.info(out.red(`Completed with ${bad.length} error${bad.length === 1 ? '' : 's'}:`));
-    for (const r of bad) {
-      const what = r.node ? `${r.node.resource_type} ${r.node.name}` : r.unique_id;
-      const msg = r.error ? r.error.format() : (r.message ?? '');
-      out.error(`  ${r.status === 'fail' ? 'Failure' : 'Error'} in ${what} (${r.node?.original_file_path ?? ''})\n    ${msg.split('\n').join('\n    ')}${r.compiled_path ? `\n    compiled code at ${r.compiled_path}` : ''}`);
-    }
+    summary = 'Completed successfully';
+    coloured = out.green(summary);
   }
-  out.info(`Done. PASS=${count('success') + count('pass')} WARN=${count('warn')} ERROR=${count('error') + count('fail')} SKIP=${count('skipped')} TOTAL=${rs.length}`);
+  event({ name: 'EndOfRunSummary', code: 'Z030', level: 'info', msg: summary, coloured, data: { num_errors: errors.length, num_warnings: warnings.length, num_partial_success: 0, keyboard_interrupt: result.cancelled } });
+
+  const problem = (r: NodeResult, warning: boolean) => {
+    const n = r.node;
+    const info = nodeInfo(n, r.status, r.timing[0]?.started_at ?? null, r.timing.at(-1)?.completed_at ?? null);
+    event(blank());
+    const what = result.cancelled ? 'Cancelled' : warning ? 'Warning' : r.status === 'fail' ? 'Failure' : 'Error';
+    const head = `${what} in ${n.resource_type} ${n.name} (${n.original_file_path})`;
+    event({ name: warning ? 'RunResultWarning' : 'RunResultFailure', code: warning ? 'Z021' : 'Z022', level: warning ? 'warn' : 'error', msg: head, coloured: warning ? out.yellow(head) : out.red(head), data: { resource_type: n.resource_type, node_name: n.name, path: n.original_file_path, node_info: info } }, !warning);
+    const message = r.error ? r.error.format() : (r.message ?? '');
+    if (message) event({ name: warning ? 'RunResultWarningMessage' : 'RunResultError', code: warning ? 'Z046' : 'Z024', level: warning ? 'warn' : 'error', msg: `  ${message.split('\n').join('\n  ')}`, data: { msg: message, node_info: info } }, !warning);
+    else event({ name: 'RunResultErrorNoMessage', code: 'Z025', level: 'error', msg: `  Status: ${r.status}`, data: { status: r.status, node_info: info } }, true);
+    if (r.compiled_path && !message.includes(r.compiled_path)) {
+      event(blank());
+      event({ name: 'SQLCompiledPath', code: 'Z026', level: 'info', msg: `  compiled code at ${r.compiled_path}`, data: { path: r.compiled_path, node_info: info } });
+    }
+  };
+  for (const r of errors) problem(r, false);
+  for (const r of warnings) problem(r, true);
+
+  const count = (...s: string[]) => rs.filter((r) => s.includes(r.status)).length;
+  const stats = { pass: count('success', 'pass'), warn: count('warn'), error: count('error', 'fail'), skip: count('skipped'), noop: 0, total: rs.length };
+  event(blank());
+  event({ name: 'StatsLine', code: 'Z023', level: 'info', msg: `Done. PASS=${stats.pass} WARN=${stats.warn} ERROR=${stats.error} SKIP=${stats.skip} NO-OP=${stats.noop} TOTAL=${stats.total}`, data: { stats } });
 }

@@ -1,5 +1,8 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { Chalk } from 'chalk';
 import type { Logger } from '../context/base-context.js';
+import { LEVEL_RANK, note, type LogEvent, type LogLevel } from './log-event.js';
 
 export interface OutputStreams {
   stdout: (text: string) => void;
@@ -11,41 +14,123 @@ export interface OutputOptions {
   quiet: boolean;
   debug: boolean;
   json: boolean;
+  /** `--log-level`: the lowest level printed to the console (default info; debug with --debug; none prints nothing). */
+  level?: LogLevel | 'none';
+  /** `--printer-width` / DBT_PRINTER_WIDTH: the width progress lines are justified to (default 80). */
+  printerWidth?: number;
 }
 
-/** Everything the CLI prints goes through here: colour, --quiet, --debug, --log-format json. */
+export interface LogFileOptions {
+  /** The folder of dbt.log (`--log-path`, DBT_LOG_PATH, or `<project>/logs`). */
+  dir: string;
+  format: 'text' | 'json';
+  level: LogLevel | 'none';
+}
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+const clock = (d: Date) => `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+const fileClock = (d: Date) => `${clock(d)}.${String(d.getMilliseconds() * 1000).padStart(6, '0')}`;
+
+/**
+ * Everything the CLI prints goes through here: colour, --quiet, --debug,
+ * --log-level, --log-format json (one dbt-shaped event a line) and the debug
+ * log file logs/dbt.log (text or JSON per --log-format-file).
+ */
 export class Output implements Logger {
   private readonly chalk: InstanceType<typeof Chalk>;
+  invocationId = '';
+  private file?: { path: string; format: 'text' | 'json'; level: number; buffer: string[]; size: number };
 
   constructor(private readonly streams: OutputStreams, readonly options: OutputOptions) {
     this.chalk = new Chalk({ level: options.color ? 1 : 0 });
   }
 
-  private emit(level: 'info' | 'warn' | 'error' | 'debug', msg: string, toErr = false): void {
-    if (this.options.json) {
-      const line = JSON.stringify({ info: { level, msg, ts: new Date().toISOString() } });
-      (toErr ? this.streams.stderr : this.streams.stdout)(`${line}\n`);
+  get printerWidth(): number {
+    return this.options.printerWidth ?? 80;
+  }
+
+  private get consoleLevel(): number {
+    if (this.options.level === 'none') return Infinity;
+    if (this.options.level) return LEVEL_RANK[this.options.level];
+    return this.options.debug ? LEVEL_RANK.debug : LEVEL_RANK.info;
+  }
+
+  /** Start writing logs/dbt.log (appended, as dbt does); a folder that cannot be made turns the file log off. */
+  openLogFile(opts: LogFileOptions): void {
+    if (opts.level === 'none') return;
+    try {
+      mkdirSync(opts.dir, { recursive: true });
+    } catch {
       return;
     }
-    (toErr ? this.streams.stderr : this.streams.stdout)(`${msg}\n`);
+    this.file = { path: join(opts.dir, 'dbt.log'), format: opts.format, level: LEVEL_RANK[opts.level], buffer: [], size: 0 };
+    if (opts.format === 'text') this.toFile(`${'='.repeat(30)} ${fileClock(new Date())} | ${this.invocationId} ${'='.repeat(30)}\n`);
+  }
+
+  /** Write what the log file holds in memory (called at exit and as the buffer grows). */
+  flush(): void {
+    const f = this.file;
+    if (!f || f.buffer.length === 0) return;
+    try {
+      appendFileSync(f.path, f.buffer.join(''));
+    } catch {
+      // A log file that cannot be written must not fail the command.
+    }
+    f.buffer = [];
+    f.size = 0;
+  }
+
+  private toFile(text: string): void {
+    const f = this.file!;
+    f.buffer.push(text);
+    f.size += text.length;
+    if (f.size > 256 * 1024) this.flush();
+  }
+
+  private jsonLine(e: LogEvent, now: Date): string {
+    return JSON.stringify({
+      info: { name: e.name, code: e.code, msg: e.msg, level: e.level, invocation_id: this.invocationId, pid: process.pid, thread: e.thread ?? 'MainThread', ts: now.toISOString(), category: '', extra: {} },
+      data: e.data,
+    });
+  }
+
+  /**
+   * Print a structured event: in text, `HH:MM:SS  msg` (the status words in
+   * colour); in JSON, dbt's event object. `toErr` sends it to stderr.
+   */
+  event(e: LogEvent, opts: { toErr?: boolean; timestamp?: boolean; force?: boolean } = {}): void {
+    const now = new Date();
+    if (this.file && LEVEL_RANK[e.level] >= this.file.level) {
+      this.toFile(this.file.format === 'json' ? `${this.jsonLine(e, now)}\n` : `${fileClock(now)} [${e.level.padEnd(5)}] [${e.thread ?? 'MainThread'}]: ${e.msg}\n`);
+    }
+    const quietDrop = this.options.quiet && !opts.force && LEVEL_RANK[e.level] < LEVEL_RANK.error;
+    if (quietDrop || (!opts.force && LEVEL_RANK[e.level] < this.consoleLevel)) return;
+    const write = opts.toErr ? this.streams.stderr : this.streams.stdout;
+    if (this.options.json) return write(`${this.jsonLine(e, now)}\n`);
+    const text = this.options.color ? (e.coloured ?? e.msg) : e.msg;
+    write(`${opts.timestamp === false ? '' : `${clock(now)}  `}${text}\n`);
   }
 
   info(msg: string): void {
-    if (!this.options.quiet) this.emit('info', msg);
+    this.event(note(msg), { timestamp: false });
   }
   /** Printed even with --quiet (results the user asked for: ls, show, compile --inline). */
   result(msg: string): void {
-    if (this.options.json) this.emit('info', msg);
-    else this.streams.stdout(`${msg}\n`);
+    if (this.options.json) this.event(note(msg), { force: true });
+    else {
+      this.streams.stdout(`${msg}\n`);
+      if (this.file) this.toFile(`${fileClock(new Date())} [info ] [MainThread]: ${msg}\n`);
+    }
   }
   debug(msg: string): void {
-    if (this.options.debug) this.emit('debug', this.chalk.gray(msg));
+    this.event({ ...note(msg, 'debug'), coloured: this.chalk.gray(msg) }, { timestamp: false });
   }
   warn(msg: string): void {
-    this.emit('warn', this.chalk.yellow(`[WARNING]: ${msg}`), true);
+    const text = `[WARNING]: ${msg}`;
+    this.event({ ...note(text, 'warn'), coloured: this.chalk.yellow(text) }, { toErr: true, timestamp: false, force: true });
   }
   error(msg: string): void {
-    this.emit('error', this.chalk.red(msg), true);
+    this.event({ ...note(msg, 'error'), coloured: this.chalk.red(msg) }, { toErr: true, timestamp: false, force: true });
   }
   green(s: string): string {
     return this.chalk.green(s);

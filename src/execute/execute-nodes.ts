@@ -19,6 +19,8 @@ export interface ExecuteNodesOptions {
   /** build: a failing test skips what depends on the node it tests. */
   testEdges?: boolean;
   onResult?: (r: NodeResult) => void;
+  /** Called as a node (or a unit test run with its model) starts on its lane. */
+  onStart?: (node: CompiledNode) => void;
   /**
    * Aborted on Ctrl-C: no node starts after it; nodes not yet started are
    * skipped with INTERRUPTED_MESSAGE. (Running ones are cancelled by the
@@ -89,6 +91,7 @@ export async function executeNodes(opts: ExecuteNodesOptions): Promise<NodeResul
       // A failing unit test skips its model, and so everything downstream of it.
       let failedUnitTest: CompiledNode | undefined;
       for (const u of unitTestsOf.get(id) ?? []) {
+        opts.onStart?.(opts.nodes[u]!);
         const ur = await runOn(lane, opts.nodes[u]!);
         record(ur);
         if ((ur.status === 'error' || ur.status === 'fail') && !failedUnitTest) failedUnitTest = ur.node;
@@ -98,6 +101,7 @@ export async function executeNodes(opts: ExecuteNodesOptions): Promise<NodeResul
         if (opts.failFast) aborted = true;
         return false;
       }
+      opts.onStart?.(node);
       const r = await runOn(lane, node);
       if (aborted && r.status === 'error' && isCancellation(r)) {
         record(skippedResult(node, 'Skipping due to fail-fast'));

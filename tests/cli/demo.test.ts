@@ -18,7 +18,7 @@ describe('tsdbt demo (the README main job)', () => {
     const out = io.stdout.join('');
     expect(io.stderr.join('')).toBe('');
     expect(code).toBe(0);
-    expect(out).toMatch(/Done\. PASS=\d+ WARN=0 ERROR=0 SKIP=0 TOTAL=\d+/);
+    expect(out).toMatch(/Done\. PASS=\d+ WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=\d+/);
     expect(out).toMatch(/\| commits +\| success \| \d+ +\| 1 +\|/);
     expect(out).toContain('AI impact by band (all weeks):');
     expect(out).toMatch(/\| low +\| \d+/);

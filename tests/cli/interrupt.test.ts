@@ -74,7 +74,7 @@ describe('Ctrl-C during a run', () => {
       const { stdout } = cli.out();
       expect(code).toBe(130);
       expect(performance.now() - started).toBeLessThan(30_000);
-      expect(stdout).toContain('Exited because of keyboard interrupt.');
+      expect(stdout).toContain('Exited because of keyboard interrupt');
       expect(stdout).toMatch(/ERROR creating sql table model main\.long_one/);
       const rr = JSON.parse(readFileSync(join(p.dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string; message: string }[] };
       const byId = Object.fromEntries(rr.results.map((r) => [r.unique_id.split('.').pop(), r]));

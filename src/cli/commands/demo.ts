@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startSimulator } from '../../sim/index.js';
 import type { Command } from '../command-context.js';
-import { NodeReporter, reportSummary } from '../node-reporter.js';
+import { reportSummary } from '../node-reporter.js';
 import { extractWith } from './extract.js';
-import { executionOptions } from './nodes.js';
+import { executionOptions, progressCallbacks } from './nodes.js';
 
 /** The bundled Cursor analytics project shipped with tsdbt. */
 export function bundledProjectDir(): string {
@@ -43,8 +43,7 @@ export const demoCommand: Command = async (ctx) => {
     await sim.close();
   }
   const { build } = await import('../../api/run.js');
-  const reporter = new NodeReporter(ctx.out, 0);
-  const result = await build({ ...executionOptions(ctx), onResult: reporter.onResult });
+  const result = await build({ ...executionOptions(ctx), ...progressCallbacks(ctx) });
   reportSummary(ctx.out, result);
   if (!result.success) return 1;
   const { show } = await import('../../api/show.js');

@@ -1,5 +1,9 @@
 import type { ExecutionOptions } from '../../api/execution.js';
-import type { CommandResult, NodeCommand } from '../../api/run.js';
+import type { CommandResult, NodeCommand, RunOptions, RunReadyInfo } from '../../api/run.js';
+import { DBT_VERSION } from '../../manifest/dbt-version.js';
+import { adapterVersion } from '../adapter-version.js';
+import { TSDBT_VERSION } from '../version.js';
+import { summariseManifest } from './summary.js';
 import { TsdbtError } from '../../errors/tsdbt-error.js';
 import { globalOptions, selectionFlags, type Command, type CommandContext } from '../command-context.js';
 import { NodeReporter, reportSummary } from '../node-reporter.js';
@@ -22,16 +26,25 @@ export function executionOptions(ctx: CommandContext): ExecutionOptions {
   };
 }
 
+/** dbt's console for a node command: the header once the nodes are selected, a START and a result line per node. */
+export function progressCallbacks(ctx: CommandContext): Required<Pick<RunOptions, 'onResult' | 'onStart' | 'onReady'>> {
+  const reporter = new NodeReporter(ctx.out);
+  return {
+    onResult: reporter.onResult,
+    onStart: reporter.onStart,
+    onReady: (info: RunReadyInfo) => reporter.header({
+      version: TSDBT_VERSION, dbtVersion: DBT_VERSION, adapterType: info.adapterType, adapterVersion: adapterVersion(info.adapterType),
+      found: summariseManifest(info.manifest), threads: info.threads, targetName: info.targetName, total: info.total, invocationId: info.invocationId,
+    }),
+  };
+}
+
 /** run, seed, test, snapshot, build, retry: progress lines, a summary, exit 1 when a node failed. */
 export function nodeCommand(which: NodeCommand | 'retry'): Command {
   return async (ctx) => {
     const api = await import('../../api/run.js');
     const opts = executionOptions(ctx);
-    let reporter: NodeReporter | undefined;
-    const onResult = (r: Parameters<NodeReporter['onResult']>[0]) => {
-      reporter ??= new NodeReporter(ctx.out, 0);
-      reporter.onResult(r);
-    };
+    const { onResult, onStart, onReady } = progressCallbacks(ctx);
     // Ctrl-C (SIGINT) or SIGTERM cancels the run: running statements are
     // cancelled, nodes not started are skipped, run_results.json is written.
     // A second signal exits at once.
@@ -46,9 +59,9 @@ export function nodeCommand(which: NodeCommand | 'retry'): Command {
     try {
       if (which === 'retry') {
         const { retry } = await import('../../api/retry.js');
-        result = await retry({ ...opts, onResult, signal: abort.signal });
+        result = await retry({ ...opts, onResult, onStart, onReady, signal: abort.signal });
       } else {
-        result = await api.runNodeCommand(which, { ...opts, onResult, signal: abort.signal });
+        result = await api.runNodeCommand(which, { ...opts, onResult, onStart, onReady, signal: abort.signal });
       }
     } finally {
       process.off('SIGINT', onSignal);

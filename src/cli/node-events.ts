@@ -1,0 +1,99 @@
+import type { NodeResult } from '../execute/node-result.js';
+import type { CompiledNode } from '../manifest/types.js';
+import { fancyLine } from './fancy-line.js';
+import type { LogEvent } from './log-event.js';
+
+/** Colours for the status word of a line; identity when colour is off. */
+export interface Paint {
+  green(s: string): string;
+  red(s: string): string;
+  yellow(s: string): string;
+}
+
+/** dbt's `node_info`, carried by every node event in the JSON log. */
+export function nodeInfo(node: CompiledNode, status: string, startedAt: string | null, finishedAt: string | null): Record<string, unknown> {
+  const n = node as CompiledNode & { relation_name?: string | null; checksum?: { checksum?: string }; path?: string; meta?: Record<string, unknown> };
+  return {
+    node_path: n.path ?? n.original_file_path,
+    node_name: n.name,
+    unique_id: n.unique_id,
+    resource_type: n.resource_type,
+    materialized: n.config.materialized ?? '',
+    node_status: status,
+    node_started_at: startedAt ?? '',
+    node_finished_at: finishedAt ?? '',
+    meta: n.config.meta ?? n.meta ?? {},
+    node_relation: { database: n.database ?? '', schema: n.schema ?? '', alias: n.alias ?? n.name, relation_name: n.relation_name ?? '' },
+    node_checksum: n.checksum?.checksum ?? '',
+  };
+}
+
+/** `sql view model main.stg_a`, `seed file main.raw`, `test not_null_x`, as dbt describes a node. */
+export function describeNode(node: CompiledNode): string {
+  const rel = `${node.schema}.${node.alias ?? node.name}`;
+  switch (node.resource_type) {
+    case 'model': return `${(node as { language?: string }).language ?? 'sql'} ${node.config.materialized} model ${rel}`;
+    case 'seed': return `seed file ${rel}`;
+    case 'snapshot': return `snapshot ${rel}`;
+    case 'unit_test': return `unit_test ${(node as { model?: string }).model ?? ''}::${node.name}`;
+    default: return `${node.resource_type} ${node.name}`;
+  }
+}
+
+export function startEvents(node: CompiledNode, index: number, total: number, width: number, startedAt: string): LogEvent[] {
+  const info = nodeInfo(node, 'started', startedAt, null);
+  const description = describeNode(node);
+  const msg = fancyLine(`START ${description}`, 'RUN', index, total, undefined, width);
+  return [
+    { name: 'NodeStart', code: 'Q024', level: 'debug', msg: `Began running node ${node.unique_id}`, data: { node_info: info } },
+    { name: 'LogStartLine', code: 'Q011', level: 'info', msg, data: { description, index, total, node_info: info } },
+  ];
+}
+
+function runResultData(r: NodeResult): Record<string, unknown> {
+  return {
+    status: r.status, message: r.message ?? '', thread: r.thread_id, execution_time: r.execution_time, num_failures: r.failures ?? 0,
+    timing_info: r.timing.map((t) => ({ name: t.name, started_at: t.started_at, completed_at: t.completed_at })), adapter_response: r.adapter_response ?? {},
+  };
+}
+
+/** The result line of a node (LogModelResult, LogTestResult, LogSeedResult, LogSnapshotResult, SkippingDetails) and NodeFinished. */
+export function resultEvents(r: NodeResult, index: number, total: number, width: number, paint: Paint): LogEvent[] {
+  const node = r.node;
+  const started = r.timing[0]?.started_at ?? null;
+  const finished = r.timing.at(-1)?.completed_at ?? null;
+  const info = nodeInfo(node, r.status, started, finished);
+  const t = r.execution_time;
+  const line = (msg: string, plain: string, coloured: string, time = true) => ({
+    msg: fancyLine(msg, plain, index, total, time ? t : undefined, width),
+    coloured: fancyLine(msg, coloured, index, total, time ? t : undefined, width),
+  });
+  const thread = r.thread_id || undefined;
+  const finishedEvent: LogEvent = { name: 'NodeFinished', code: 'Q025', level: 'debug', msg: `Finished running node ${node.unique_id}`, data: { node_info: info, run_result: runResultData(r) }, thread };
+  let main: LogEvent;
+  if (r.status === 'skipped') {
+    const isRelation = ['model', 'seed', 'snapshot'].includes(node.resource_type);
+    const msg = isRelation ? `SKIP relation ${node.schema}.${node.alias ?? node.name}` : `SKIP ${node.resource_type} ${node.name}`;
+    main = { name: 'SkippingDetails', code: 'Q034', level: 'info', ...line(msg, 'SKIP', paint.yellow('SKIP'), false), data: { resource_type: node.resource_type, schema: node.schema, node_name: node.name, index, total, node_info: info } };
+  } else if (node.resource_type === 'test' || node.resource_type === 'unit_test') {
+    const word = r.status === 'pass' ? 'PASS' : r.status === 'warn' ? `WARN ${r.failures ?? 0}` : r.status === 'fail' ? `FAIL ${r.failures ?? 0}` : 'ERROR';
+    const colour = r.status === 'pass' ? paint.green : r.status === 'warn' ? paint.yellow : paint.red;
+    const name = node.resource_type === 'unit_test' ? `${(node as { model?: string }).model ?? ''}::${node.name}` : node.name;
+    const level = r.status === 'pass' ? 'info' : r.status === 'warn' ? 'warn' : 'error';
+    main = { name: 'LogTestResult', code: 'Q007', level, ...line(`${word} ${name}`, word, colour(word)), data: { name, status: r.status, index, num_models: total, execution_time: t, num_failures: r.failures ?? 0, node_info: info } };
+  } else if (node.resource_type === 'seed') {
+    const rows = (r.adapter_response as { rows_affected?: number }).rows_affected;
+    const resultMessage = r.status === 'error' ? 'ERROR' : rows !== undefined && rows !== null ? `INSERT ${rows}` : String((r.adapter_response as { _message?: string })._message ?? 'OK');
+    const msg = `${r.status === 'error' ? 'ERROR loading' : 'OK loaded'} seed file ${node.schema}.${node.alias ?? node.name}`;
+    main = { name: 'LogSeedResult', code: 'Q016', level: r.status === 'error' ? 'error' : 'info', ...line(msg, resultMessage, r.status === 'error' ? paint.red(resultMessage) : paint.green(resultMessage)), data: { status: r.status, result_message: resultMessage, index, total, execution_time: t, schema: node.schema, relation: node.alias ?? node.name, node_info: info } };
+  } else if (node.resource_type === 'snapshot') {
+    const resultMessage = r.status === 'error' ? 'ERROR' : String((r.adapter_response as { _message?: string })._message ?? 'OK');
+    const msg = `${r.status === 'error' ? 'ERROR snapshotting' : 'OK snapshotted'} ${describeNode(node)}`;
+    main = { name: 'LogSnapshotResult', code: 'Q015', level: r.status === 'error' ? 'error' : 'info', ...line(msg, resultMessage, r.status === 'error' ? paint.red(resultMessage) : paint.green(resultMessage)), data: { description: describeNode(node), status: r.status, index, total, execution_time: t, result_message: resultMessage, node_info: info } };
+  } else {
+    const status = r.status === 'error' ? 'ERROR' : String((r.adapter_response as { _message?: string })._message ?? r.message ?? 'OK');
+    const msg = `${r.status === 'error' ? 'ERROR creating' : 'OK created'} ${describeNode(node)}`;
+    main = { name: 'LogModelResult', code: 'Q012', level: r.status === 'error' ? 'error' : 'info', ...line(msg, status, r.status === 'error' ? paint.red(status) : paint.green(status)), data: { description: describeNode(node), status: r.status === 'error' ? 'error' : status, index, total, execution_time: t, node_info: info } };
+  }
+  return [{ ...main, thread }, finishedEvent];
+}
