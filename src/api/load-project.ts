@@ -22,6 +22,10 @@ export interface GlobalOptions {
   threads?: number;
   env?: Record<string, string | undefined>;
   logger?: Logger;
+  /** `--profile` / DBT_PROFILE: the profile to use instead of dbt_project.yml's `profile:`. */
+  profile?: string;
+  /** `--target-path` / DBT_TARGET_PATH: where artifacts go instead of dbt_project.yml's `target-path`. */
+  targetPath?: string;
 }
 
 /** A project ready to parse: its config, the chosen profile target, its adapter and packages. */
@@ -116,6 +120,7 @@ export function loadProject(opts: GlobalOptions = {}): LoadedProject {
       return text;
     }
   });
+  if (opts.profile) firstPass.profile = opts.profile;
   if (!firstPass.profile) {
     throw new TsdbtError('PROJECT_INVALID', "dbt_project.yml has no 'profile:'", { file: firstPass.file, line: 1, hint: 'Add `profile: <name of a profile in profiles.yml>`.' });
   }
@@ -146,6 +151,7 @@ export function loadProject(opts: GlobalOptions = {}): LoadedProject {
   });
   (yamlContext.vars as Record<string, unknown>).target = target;
   const root = loadProjectConfig(projectDir, render);
+  if (opts.targetPath) root.targetPath = opts.targetPath;
   const packages = loadPackages(root, adapter.type, render);
   for (const p of packages) {
     if (p.kind !== 'internal') checkRequiredDbtVersion(p.config.name, p.config.requireDbtVersion, p.config.file, p.config.keyLines['require-dbt-version']);

@@ -1,7 +1,8 @@
 import { TsdbtError } from '../errors/tsdbt-error.js';
+import { nearestKey } from '../project/config-keys.js';
 
 /** The flags tsdbt accepts, as dbt spells them. `list` flags take every value up to the next flag. */
-const FLAG_SPECS: Record<string, { name: string; kind: 'bool' | 'value' | 'list' }> = {
+export const FLAG_SPECS: Record<string, { name: string; kind: 'bool' | 'value' | 'list' }> = {
   '--project-dir': { name: 'projectDir', kind: 'value' },
   '--profiles-dir': { name: 'profilesDir', kind: 'value' },
   '--target': { name: 'target', kind: 'value' },
@@ -59,6 +60,27 @@ const FLAG_SPECS: Record<string, { name: string; kind: 'bool' | 'value' | 'list'
   '--print': { name: 'print', kind: 'bool' },
   '--no-print': { name: 'noPrint', kind: 'bool' },
   '--write-json': { name: 'writeJson', kind: 'bool' },
+  '--profile': { name: 'profile', kind: 'value' },
+  '--target-path': { name: 'targetPath', kind: 'value' },
+  '--log-path': { name: 'logPath', kind: 'value' },
+  '--log-level': { name: 'logLevel', kind: 'value' },
+  '--log-level-file': { name: 'logLevelFile', kind: 'value' },
+  '--log-format-file': { name: 'logFormatFile', kind: 'value' },
+  '--printer-width': { name: 'printerWidth', kind: 'value' },
+  '--no-use-colors': { name: 'noColor', kind: 'bool' },
+  '--use-colors-file': { name: 'useColorsFile', kind: 'bool' },
+  '--no-use-colors-file': { name: 'noUseColorsFile', kind: 'bool' },
+  '--send-anonymous-usage-stats': { name: 'sendAnonymousUsageStats', kind: 'bool' },
+  '--no-send-anonymous-usage-stats': { name: 'noSendAnonymousUsageStats', kind: 'bool' },
+  '--version-check': { name: 'versionCheck', kind: 'bool' },
+  '--no-version-check': { name: 'noVersionCheck', kind: 'bool' },
+  '--adapter': { name: 'adapter', kind: 'value' },
+  '--path': { name: 'path', kind: 'value' },
+  '--skip-profile-setup': { name: 'skipProfileSetup', kind: 'bool' },
+  '--host': { name: 'host', kind: 'value' },
+  '--concurrency': { name: 'concurrency', kind: 'value' },
+  '--cache-ttl': { name: 'cacheTtl', kind: 'value' },
+  '--timeout': { name: 'timeout', kind: 'value' },
   '--no-write-json': { name: 'noWriteJson', kind: 'bool' },
 };
 
@@ -69,7 +91,7 @@ export interface ParsedArgv {
   flags: Record<string, string | boolean | string[]>;
 }
 
-export const COMMANDS = ['parse', 'compile', 'ls', 'list', 'debug', 'clean', 'run', 'seed', 'test', 'build', 'snapshot', 'show', 'run-operation', 'retry', 'deps', 'extract', 'demo', 'sim', 'docs', 'source', 'init'];
+export const COMMANDS = ['parse', 'compile', 'ls', 'list', 'debug', 'clean', 'run', 'seed', 'test', 'build', 'snapshot', 'show', 'run-operation', 'retry', 'deps', 'extract', 'demo', 'sim', 'docs', 'source', 'init', 'serve', 'sl'];
 
 /** argv (without `node tsdbt`) → command, positionals and flags; unknown flags are a usage error naming them. */
 export function parseArgv(argv: readonly string[]): ParsedArgv {
@@ -84,7 +106,8 @@ export function parseArgv(argv: readonly string[]): ParsedArgv {
     if (token.startsWith('-') && token !== '-') {
       const spec = FLAG_SPECS[token];
       if (!spec) {
-        throw new TsdbtError('USAGE', `Unknown flag '${token}'`, { hint: `Run 'tsdbt --help' for the flags tsdbt accepts.` });
+        const near = nearestKey(token, Object.keys(FLAG_SPECS));
+        throw new TsdbtError('USAGE', `Unknown flag '${token}'`, { hint: near ? `Did you mean '${near}'? Run 'tsdbt ${out.command ?? ''}${out.command ? ' ' : ''}--help' for the flags.` : `Run 'tsdbt ${out.command ?? ''}${out.command ? ' ' : ''}--help' for the flags tsdbt accepts.` });
       }
       if (spec.kind === 'bool') {
         out.flags[spec.name] = true;
@@ -103,7 +126,8 @@ export function parseArgv(argv: readonly string[]): ParsedArgv {
     }
     if (out.command === null) {
       if (!COMMANDS.includes(token)) {
-        throw new TsdbtError('USAGE', `Unknown command '${token}'`, { hint: `Commands: ${COMMANDS.join(', ')}.` });
+        const near = nearestKey(token, COMMANDS);
+        throw new TsdbtError('USAGE', `Unknown command '${token}'`, { hint: `${near ? `Did you mean '${near}'? ` : ''}Commands: ${COMMANDS.join(', ')}.` });
       }
       out.command = token;
     } else {

@@ -22,6 +22,8 @@ export function globalOptions(ctx: CommandContext): GlobalOptions {
     threads: threads !== undefined && Number.isFinite(threads) && threads > 0 ? threads : undefined,
     env: ctx.env,
     logger: ctx.out,
+    profile: f.profile as string | undefined,
+    targetPath: f.targetPath as string | undefined,
   };
 }
 

@@ -7,6 +7,23 @@ import { parseArgv, type ParsedArgv } from './argv.js';
 import type { Command, CommandContext } from './command-context.js';
 import { Output, type OutputStreams } from './output.js';
 import { TSDBT_VERSION } from './version.js';
+import { applyEnvFlags } from './env-flags.js';
+import { commandHelp, mainHelp } from './help.js';
+import { openLogFile } from './log-file.js';
+
+const LEVELS = ['debug', 'info', 'warn', 'error', 'none'] as const;
+
+function oneOf<T extends string>(flag: string, value: unknown, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly unknown[]).includes(value)) throw new TsdbtError('USAGE', `${flag} must be one of ${allowed.join(', ')}, got '${String(value)}'`, { hint: `e.g. ${flag} ${allowed[0]}` });
+  return value as T;
+}
+
+function wholeNumber(flag: string, value: unknown): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 20) throw new TsdbtError('USAGE', `${flag} must be a whole number of at least 20, got '${String(value)}'`, { hint: `e.g. ${flag} 100` });
+  return n;
+}
 
 /** Commands load lazily, so `tsdbt --version` and `tsdbt parse` never load database drivers. */
 const COMMAND_LOADERS: Record<string, () => Promise<Command>> = {
@@ -27,6 +44,7 @@ const COMMAND_LOADERS: Record<string, () => Promise<Command>> = {
   source: async () => (await import('./commands/source.js')).sourceCommand,
   docs: async () => (await import('./commands/docs.js')).docsCommand,
   demo: async () => (await import('./commands/demo.js')).demoCommand,
+  init: async () => (await import('./commands/init.js')).initCommand,
   compile: async () => (await import('./commands/nodes.js')).compileCommand,
   show: async () => (await import('./commands/nodes.js')).showCommand,
   'run-operation': async () => (await import('./commands/nodes.js')).runOperationCommand,
@@ -36,19 +54,6 @@ export function registerCommand(name: string, loader: () => Promise<Command>): v
   COMMAND_LOADERS[name] = loader;
 }
 
-const HELP = `tsdbt — a dbt-compatible transformation engine
-
-Usage: tsdbt <command> [flags]
-
-Commands: parse, compile, ls/list, run, seed, snapshot, test, build, show,
-          run-operation, retry, deps, debug, clean, extract, sim, demo
-
-Global flags: --project-dir DIR, --profiles-dir DIR, --target/-t NAME,
-  --vars YAML, --threads N, --log-format text|json, --no-color, --quiet/-q,
-  --debug/-d, --version
-Selection: --select/-s, --exclude, --selector, --resource-type,
-  --indirect-selection eager|cautious|buildable|empty
-`;
 
 /**
  * Run the CLI: argv → command → exit code (0 success, 1 a node or test
@@ -63,19 +68,29 @@ export async function runCli(argv: readonly string[], streams: OutputStreams, en
     reportError(e, fallbackOut);
     return 2;
   }
+  const envWarnings = applyEnvFlags(parsed, env);
   const f = parsed.flags;
-  const out = new Output(streams, {
-    color: !f.noColor && env.NO_COLOR === undefined && env.DBT_USE_COLORS !== 'false' && Boolean((streams as { isTTY?: boolean }).isTTY),
-    quiet: Boolean(f.quiet) || env.DBT_QUIET === 'true',
-    debug: Boolean(f.debug) || env.DBT_DEBUG === 'true',
-    json: (f.logFormat ?? env.DBT_LOG_FORMAT) === 'json',
-  });
+  let out: Output;
+  try {
+    out = new Output(streams, {
+      color: !f.noColor && env.NO_COLOR === undefined && Boolean((streams as { isTTY?: boolean }).isTTY),
+      quiet: Boolean(f.quiet),
+      debug: Boolean(f.debug),
+      json: f.logFormat === 'json',
+      level: oneOf('--log-level', f.logLevel, LEVELS),
+      printerWidth: f.printerWidth === undefined ? undefined : wholeNumber('--printer-width', f.printerWidth),
+    });
+  } catch (e) {
+    reportError(e, fallbackOut);
+    return 2;
+  }
+  for (const w of envWarnings) out.warn(w);
   if (f.version) {
     out.result(`tsdbt ${TSDBT_VERSION} (dbt-core ${DBT_VERSION} compatible)`);
     return 0;
   }
   if (f.help || parsed.command === null) {
-    out.result(HELP);
+    out.result((parsed.command !== null && commandHelp(parsed.command)) || mainHelp());
     return parsed.command === null && !f.help ? 2 : 0;
   }
   const loader = COMMAND_LOADERS[parsed.command];
@@ -85,10 +100,13 @@ export async function runCli(argv: readonly string[], streams: OutputStreams, en
   }
   const ctx: CommandContext = { argv: parsed, out, env, cwd };
   try {
+    openLogFile(ctx);
     const command = await loader();
     return await command(ctx);
   } catch (e) {
     reportError(e, out);
     return 2;
+  } finally {
+    out.flush();
   }
 }

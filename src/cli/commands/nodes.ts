@@ -21,7 +21,7 @@ export function executionOptions(ctx: CommandContext): ExecutionOptions {
     fullRefresh: Boolean(f.fullRefresh),
     failFast: Boolean(f.failFast),
     empty: Boolean(f.empty),
-    warnError: Boolean(f.warnError) || ctx.env.DBT_WARN_ERROR === 'true',
+    warnError: Boolean(f.warnError),
     storeFailures: Boolean(f.storeFailures),
   };
 }
