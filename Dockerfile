@@ -14,7 +14,10 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY package.json package-lock.json ./
 # Production dependencies only; no build step here (dist/ comes from the build stage).
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+# The image runs the Snowflake `prod` target, so it adds snowflake-sdk, tsdbt's optional peer.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+ && npm install --no-save --omit=dev --ignore-scripts --no-audit --no-fund "snowflake-sdk@$(node -p "require('./package.json').peerDependencies['snowflake-sdk']")" \
+ && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
 COPY src/include ./src/include

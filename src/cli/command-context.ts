@@ -9,6 +9,8 @@ export interface CommandContext {
   out: Output;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** Receives the command's result object (for `invoke`: the CommandResult, the manifest, the ls lines). */
+  report?: (result: unknown) => void;
 }
 
 export function globalOptions(ctx: CommandContext): GlobalOptions {

@@ -59,7 +59,7 @@ export function registerCommand(name: string, loader: () => Promise<Command>): v
  * Run the CLI: argv → command → exit code (0 success, 1 a node or test
  * failed, 2 the invocation itself failed: bad input, config, Jinja, cycle).
  */
-export async function runCli(argv: readonly string[], streams: OutputStreams, env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Promise<number> {
+export async function runCli(argv: readonly string[], streams: OutputStreams, env: Record<string, string | undefined> = process.env, cwd = process.cwd(), report?: (result: unknown) => void): Promise<number> {
   let parsed: ParsedArgv;
   const fallbackOut = new Output(streams, { color: false, quiet: false, debug: false, json: false });
   try {
@@ -98,7 +98,7 @@ export async function runCli(argv: readonly string[], streams: OutputStreams, en
     out.error(`'tsdbt ${parsed.command}' is not available in this build.`);
     return 2;
   }
-  const ctx: CommandContext = { argv: parsed, out, env, cwd };
+  const ctx: CommandContext = { argv: parsed, out, env, cwd, report };
   try {
     openLogFile(ctx);
     const command = await loader();

@@ -10,6 +10,7 @@
  * can log request details).
  */
 import type * as SnowflakeSdk from 'snowflake-sdk';
+import { TsdbtError } from '../../errors/tsdbt-error.js';
 
 export type SnowflakeSdkModule = typeof SnowflakeSdk;
 
@@ -21,7 +22,16 @@ export function loadSnowflakeSdk(): Promise<SnowflakeSdkModule> {
   loading ??= (async () => {
     process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION = 'true';
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-    const mod = (await import('snowflake-sdk')) as SnowflakeSdkModule & { default?: SnowflakeSdkModule };
+    let mod: SnowflakeSdkModule & { default?: SnowflakeSdkModule };
+    try {
+      mod = (await import('snowflake-sdk')) as SnowflakeSdkModule & { default?: SnowflakeSdkModule };
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND' || !String((e as Error).message).includes("'snowflake-sdk'")) throw e;
+      loading = undefined;
+      throw new TsdbtError('DATABASE_OPEN', 'A Snowflake target needs the snowflake-sdk package, which is not installed', {
+        hint: 'Install it next to tsdbt: npm install snowflake-sdk (tsdbt keeps it optional so DuckDB users do not download ~100 MB).',
+      });
+    }
     const sdk = mod.default ?? mod;
     sdk.configure({ logLevel: 'OFF', customLogger: silent });
     return sdk;

@@ -27,7 +27,9 @@ export const listCommand: Command = async (ctx) => {
     if (!m) continue;
     lines.push(formatMember(m, output, keys));
   }
-  for (const l of lines.sort()) ctx.out.result(l);
+  lines.sort();
+  ctx.report?.(lines);
+  for (const l of lines) ctx.out.result(l);
   return 0;
 };
 

@@ -67,6 +67,7 @@ export function nodeCommand(which: NodeCommand | 'retry'): Command {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     }
+    ctx.report?.(result);
     for (const w of result.warnings) ctx.out.warn(w);
     reportSummary(ctx.out, result);
     if (result.cancelled) return EXIT_INTERRUPTED;
@@ -81,6 +82,7 @@ export const compileCommand: Command = async (ctx) => {
   const { compile } = await import('../../api/compile.js');
   const inline = ctx.argv.flags.inline as string | undefined;
   const r = await compile({ ...executionOptions(ctx), inline });
+  ctx.report?.(r);
   for (const w of r.warnings) ctx.out.warn(w);
   if (inline !== undefined) {
     ctx.out.result(r.inlineSql ?? '');
@@ -99,6 +101,7 @@ export const showCommand: Command = async (ctx) => {
   // show previews the selected node itself: its tests are not pulled in by indirect selection.
   const opts = executionOptions(ctx);
   const r = await show({ ...opts, indirectSelection: opts.indirectSelection ?? 'empty', inline: ctx.argv.flags.inline as string | undefined, limit });
+  ctx.report?.(r);
   ctx.out.result(`Previewing ${r.source === 'inline_query' ? 'inline node' : `node '${r.source.split('.').pop()}'`}:`);
   ctx.out.result(r.table);
   return 0;
@@ -109,6 +112,7 @@ export const runOperationCommand: Command = async (ctx) => {
   if (!macro) throw new TsdbtError('USAGE', 'run-operation needs a macro name', { hint: "e.g. tsdbt run-operation grant_select --args '{role: reporter}'" });
   const { runOperation } = await import('../../api/run-operation.js');
   const r = await runOperation(macro, { ...executionOptions(ctx), args: ctx.argv.flags.args as string | undefined });
+  ctx.report?.(r);
   if (!r.success) {
     ctx.out.error(r.error ? `[${r.error.code}] ${r.error.format()}` : `run-operation ${macro} failed`);
     return 1;

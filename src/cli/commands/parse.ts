@@ -14,6 +14,7 @@ export const parseCommand: Command = async (ctx) => {
   buildGraph(result.manifest); // a cycle is a parse error
   for (const w of result.warnings) ctx.out.warn(w);
   const path = writeManifest(join(loaded.projectDir, loaded.root.targetPath), result.manifest);
+  ctx.report?.(result.manifest);
   ctx.out.info(summariseManifest(result.manifest));
   ctx.out.info(`Performance info: parsed in ${((performance.now() - started) / 1000).toFixed(2)}s; wrote ${path}`);
   return 0;
