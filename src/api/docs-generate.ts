@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildCatalog, type CatalogRow } from '../artifacts/catalog.js';
-import { docEntries, docsSiteHtml } from '../artifacts/docs-site.js';
+import { docsSiteFor } from '../artifacts/docs-site.js';
 import { writeManifest } from '../artifacts/manifest-writer.js';
 import { runtimeContext, type StoredResult } from '../context/runtime-context.js';
 import { scopedOperation } from '../execute/operations.js';
@@ -53,7 +53,7 @@ export async function docsGenerate(opts: ExecutionOptions & { noCompile?: boolea
     const catalogPath = join(exec.targetDir, 'catalog.json');
     writeFileSync(catalogPath, JSON.stringify(catalog));
     const indexPath = join(exec.targetDir, 'index.html');
-    writeFileSync(indexPath, docsSiteHtml(exec.root.name, docEntries(manifest, catalog)));
+    writeFileSync(indexPath, docsSiteFor(exec.root.name, manifest, catalog));
     return {
       catalogPath,
       indexPath,

@@ -1,112 +1,54 @@
 import type { Manifest } from '../manifest/types.js';
 import type { Catalog } from './catalog.js';
+import { docsData, type DocsData } from './docs-data.js';
+import { DOCS_SCRIPT } from './docs-page-script.js';
 
-/** What the docs page needs of each resource; kept small so the page loads fast. */
-interface DocEntry {
-  id: string;
-  type: string;
-  name: string;
-  pkg: string;
-  path: string;
-  relation: string | null;
-  description: string;
-  materialized?: string;
-  tags: string[];
-  columns: { name: string; type: string; description: string; tests: string[] }[];
-  parents: string[];
-  children: string[];
-  raw: string;
-  compiled: string;
-}
+export { docsData, type DocEntry, type DocsData } from './docs-data.js';
 
-/** The resources and lineage the docs page shows, from the manifest and catalog. */
-export function docEntries(manifest: Manifest, catalog: Catalog): DocEntry[] {
-  const testsOn = new Map<string, string[]>();
-  for (const n of Object.values(manifest.nodes)) {
-    if (n.resource_type !== 'test' || !n.attached_node || !n.column_name || !n.test_metadata) continue;
-    const k = `${n.attached_node}|${n.column_name}`;
-    testsOn.set(k, [...(testsOn.get(k) ?? []), n.test_metadata.name]);
-  }
-  const out: DocEntry[] = [];
-  const add = (
-    m: { unique_id: string; resource_type: string; name: string; package_name: string; original_file_path: string; description: string; tags: string[]; columns?: Record<string, { name: string; description: string; data_type?: string | null }> },
-    extra: Partial<DocEntry>,
-  ) => {
-    const cat = catalog.nodes[m.unique_id] ?? catalog.sources[m.unique_id];
-    const names = new Set([...Object.keys(m.columns ?? {}), ...Object.keys(cat?.columns ?? {})]);
-    const findCat = (name: string) => cat?.columns[name] ?? Object.values(cat?.columns ?? {}).find((c) => c.name.toLowerCase() === name.toLowerCase());
-    out.push({
-      id: m.unique_id,
-      type: m.resource_type,
-      name: m.name,
-      pkg: m.package_name,
-      path: m.original_file_path,
-      relation: null,
-      description: m.description,
-      tags: m.tags,
-      columns: [...names]
-        .filter((n, i, all) => all.findIndex((x) => x.toLowerCase() === n.toLowerCase()) === i)
-        .map((name) => ({
-          name,
-          type: findCat(name)?.type ?? m.columns?.[name]?.data_type ?? '',
-          description: m.columns?.[name]?.description ?? '',
-          tests: testsOn.get(`${m.unique_id}|${name}`) ?? [],
-        })),
-      parents: manifest.parent_map[m.unique_id] ?? [],
-      children: (manifest.child_map[m.unique_id] ?? []).filter((c) => !c.startsWith('test.')),
-      raw: '',
-      compiled: '',
-      ...extra,
-    });
-  };
-  for (const n of Object.values(manifest.nodes)) {
-    if (!['model', 'seed', 'snapshot', 'analysis'].includes(n.resource_type)) continue;
-    add(n, { relation: n.relation_name, materialized: n.config.materialized, raw: n.raw_code, compiled: n.compiled_code ?? '' });
-  }
-  for (const s of Object.values(manifest.sources)) add(s, { relation: s.relation_name, name: `${s.source_name}.${s.name}` });
-  for (const e of Object.values(manifest.exposures)) add(e, { materialized: e.type });
-  return out.sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
-}
-
-/** A self-contained docs page (no network): resources by type, search, columns, lineage, code. */
-export function docsSiteHtml(projectName: string, entries: DocEntry[]): string {
-  const data = JSON.stringify({ project: projectName, entries }).replace(/</g, '\\u003c');
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(projectName)} — tsdbt docs</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
+const STYLE = `
 body{margin:0;font:14px/1.45 system-ui,sans-serif;display:flex;height:100vh;color:#1d2733}
-nav{width:300px;overflow:auto;border-right:1px solid #dde3ea;background:#f6f8fa;padding:12px}
+nav{width:310px;overflow:auto;border-right:1px solid #dde3ea;background:#f6f8fa;padding:12px;box-sizing:border-box}
 main{flex:1;overflow:auto;padding:20px 28px}
-h1{font-size:20px;margin:0 0 4px}h2{font-size:15px;margin:22px 0 6px}
-nav h3{font-size:12px;text-transform:uppercase;color:#5b6b7c;margin:14px 0 4px}
-nav a{display:block;padding:2px 4px;border-radius:3px;color:#1d2733;text-decoration:none}
-nav a:hover,nav a.on{background:#dbe7f5}
+h1{font-size:20px;margin:0 0 4px}h2{font-size:15px;margin:22px 0 6px}h3,h4,h5,h6{font-size:14px;margin:14px 0 4px}
+nav .brand{font-weight:700;margin-bottom:8px}nav .brand a{color:#1d2733;text-decoration:none}
+#tabs{display:flex;gap:4px;margin:8px 0}#tabs button{flex:1;border:1px solid #c5ced8;background:#fff;border-radius:4px;padding:4px;cursor:pointer}#tabs button.on{background:#dbe7f5}
+summary{cursor:pointer;font-size:12px;color:#5b6b7c;margin-top:8px}
+a.item{display:block;padding:2px 6px;border-radius:3px;color:#1d2733;text-decoration:none;border-left:3px solid transparent}
+a.item:hover,a.item.on{background:#dbe7f5}
+.t-model{border-left-color:#2f6fed!important}.t-source{border-left-color:#1a9b5b!important}.t-seed{border-left-color:#8a56cc!important}.t-snapshot{border-left-color:#d18b1f!important}.t-exposure{border-left-color:#d2452f!important}
 input{width:100%;box-sizing:border-box;padding:6px;border:1px solid #c5ced8;border-radius:4px}
-table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #e6ebf0;padding:4px 8px;text-align:left;vertical-align:top}
+table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #e6ebf0;padding:4px 8px;text-align:left;vertical-align:top}table.kv th{width:120px}
 code,pre{font-family:ui-monospace,monospace;font-size:12px}pre{background:#f6f8fa;padding:10px;overflow:auto;border-radius:4px}
 .meta{color:#5b6b7c}.tag{background:#e8eef5;border-radius:3px;padding:0 5px;margin-right:4px;font-size:12px}
-</style></head>
-<body><nav><input id="q" placeholder="Search" aria-label="Search"><div id="list"></div></nav><main id="page"></main>
-<script id="data" type="application/json">${data}</script>
-<script>
-const D=JSON.parse(document.getElementById('data').textContent);const byId=new Map(D.entries.map(e=>[e.id,e]));
-const esc=s=>String(s??'').replace(/[&<>"]/g,c=>({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]));
-const link=id=>{const e=byId.get(id);return e?'<a href="#'+encodeURIComponent(id)+'">'+esc(e.name)+'</a> <span class="meta">'+esc(e.type)+'</span>':'<span class="meta">'+esc(id)+'</span>'};
-function list(){const q=document.getElementById('q').value.toLowerCase();const groups={};for(const e of D.entries){if(q&&!(e.name+' '+e.description).toLowerCase().includes(q))continue;(groups[e.type]??=[]).push(e)}
-document.getElementById('list').innerHTML=Object.entries(groups).map(([t,es])=>'<h3>'+esc(t==='analysis'?'analyses':t+'s')+'</h3>'+es.map(e=>'<a href="#'+encodeURIComponent(e.id)+'"'+(location.hash.slice(1)===encodeURIComponent(e.id)?' class="on"':'')+'>'+esc(e.name)+'</a>').join('')).join('')}
-function show(){const id=decodeURIComponent(location.hash.slice(1));const e=byId.get(id);const p=document.getElementById('page');
-if(!e){p.innerHTML='<h1>'+esc(D.project)+'</h1><p class="meta">'+D.entries.length+' resources. Pick one on the left.</p>';list();return}
-p.innerHTML='<h1>'+esc(e.name)+'</h1><div class="meta">'+esc(e.type)+(e.materialized?' · '+esc(e.materialized):'')+' · '+esc(e.path)+(e.relation?' · <code>'+esc(e.relation)+'</code>':'')+'</div>'
-+(e.tags.length?'<p>'+e.tags.map(t=>'<span class="tag">'+esc(t)+'</span>').join('')+'</p>':'')
-+'<h2>Description</h2><p>'+(esc(e.description)||'<span class="meta">No description.</span>')+'</p>'
-+(e.columns.length?'<h2>Columns</h2><table><tr><th>Column</th><th>Type</th><th>Description</th><th>Tests</th></tr>'+e.columns.map(c=>'<tr><td><code>'+esc(c.name)+'</code></td><td>'+esc(c.type)+'</td><td>'+esc(c.description)+'</td><td>'+esc(c.tests.join(', '))+'</td></tr>').join('')+'</table>':'')
-+'<h2>Depends on</h2>'+(e.parents.length?e.parents.map(link).join('<br>'):'<span class="meta">nothing</span>')
-+'<h2>Referenced by</h2>'+(e.children.length?e.children.map(link).join('<br>'):'<span class="meta">nothing</span>')
-+(e.raw?'<h2>Code</h2><pre>'+esc(e.raw)+'</pre>':'')+(e.compiled?'<h2>Compiled</h2><pre>'+esc(e.compiled)+'</pre>':'');list()}
-document.getElementById('q').addEventListener('input',list);addEventListener('hashchange',show);show();
-</script></body></html>
+#graph{overflow:auto;border:1px solid #e6ebf0;border-radius:4px;max-height:70vh}
+svg.graph .edge{fill:none;stroke:#9aa7b5;stroke-width:1.2}
+svg.graph .node{cursor:pointer}svg.graph .node text{fill:#fff;font-size:12px}svg.graph .node.focus rect{stroke:#111;stroke-width:3}
+.ctl{margin:4px 0 8px}
+td p{margin:0}
 `;
+
+/**
+ * A self-contained docs site (one HTML file, no network): an overview, the
+ * project and database trees, search, each resource with its columns, tests,
+ * lineage graph and code, macros with their arguments, and the whole
+ * project's lineage.
+ */
+export function docsSiteHtml(data: DocsData): string {
+  const json = JSON.stringify(data).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(data.project)} — tsdbt docs</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>${STYLE}</style></head>
+<body><nav><div class="brand"><a href="#!/overview">${escapeHtml(data.project)}</a></div><input id="q" placeholder="Search names, descriptions, columns" aria-label="Search">
+<div id="tabs"><button class="on" data-tab="project">Project</button><button data-tab="database">Database</button></div><div id="tree"></div></nav><main id="page"></main>
+<script id="data" type="application/json">${json}</script>
+<script>${DOCS_SCRIPT}</script></body></html>
+`;
+}
+
+/** The docs site of a manifest and catalog. */
+export function docsSiteFor(projectName: string, manifest: Manifest, catalog: Catalog): string {
+  return docsSiteHtml(docsData(projectName, manifest, catalog));
 }
 
 function escapeHtml(s: string): string {

@@ -29,7 +29,7 @@ describe('tsdbt docs generate', () => {
     const html = readFileSync(join(dir, 'target/index.html'), 'utf8');
     const data = JSON.parse(html.split('<script id="data" type="application/json">')[1]!.split('</script>')[0]!);
     const entry = data.entries.find((e: { id: string }) => e.id === 'model.test_project.orders');
-    expect(entry.columns[0]).toEqual({ name: 'id', type: 'INTEGER', description: 'The key', tests: ['unique'] });
+    expect(entry.columns[0]).toEqual({ name: 'id', type: 'INTEGER', description: 'The key', tests: ['unique'], testDetails: [{ name: 'unique_orders_id', test: 'unique', severity: 'ERROR', args: {} }] });
     expect(entry.children).toEqual(['model.test_project.orders_view']);
     expect(entry.description).toBe('One row per order </script> safe');
     expect(html).not.toContain('order </script>');
