@@ -71,8 +71,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the docs site, in Chromium', () => {
     await page.selectOption('#depth', '99');
     expect(await page.locator('#graph g.node').count()).toBe(5); // the exposure downstream of customers
     await page.click('#graph g.node[data-id="model.test_project.stg_payments"]');
-    await page.waitForFunction(() => document.querySelector('#page h1')?.textContent === 'stg_payments');
-    expect(decodeURIComponent(await page.evaluate(() => location.hash))).toBe('#model.test_project.stg_payments');
+    await page.waitForFunction("document.querySelector('#page h1')?.textContent === 'stg_payments'");
+    expect(decodeURIComponent(await page.evaluate<string>('location.hash'))).toBe('#model.test_project.stg_payments');
     expect(errors).toEqual([]);
   });
 
@@ -90,7 +90,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the docs site, in Chromium', () => {
     const hits = await page.locator('#tree a.hit').allInnerTexts();
     expect(hits).toEqual(['orders model · column amount', 'stg_payments model · column amount']);
     await page.click('#tree a.hit >> nth=0');
-    await page.waitForFunction(() => document.querySelector('#page h1')?.textContent === 'orders');
+    await page.waitForFunction("document.querySelector('#page h1')?.textContent === 'orders'");
   });
 
   it('shows the database tree, exposure details and macros with their arguments', async () => {
