@@ -60,7 +60,10 @@ export async function sourceFreshness(opts: ExecutionOptions = {}): Promise<Fres
         });
       } catch (e) {
         exec.session.rollbackIfOpen();
-        const msg = e instanceof TsdbtError ? e.format() : String(e);
+        // Name the source and its YAML file; a database error's own text, not the internal macro it surfaced in.
+        const detail = e instanceof TsdbtError ? (e.code === 'DATABASE_ERROR' ? e.message : e.format()) : String(e);
+        const kind = e instanceof TsdbtError && e.code === 'DATABASE_ERROR' ? 'Database Error' : 'Error';
+        const msg = `${kind} in source ${source.source_name}.${source.name} (${source.original_file_path})\n  ${detail.split('\n').join('\n  ')}`;
         results.push({ unique_id: id, status: 'runtime error', max_loaded_at: null, snapshotted_at: null, max_loaded_at_time_ago_in_s: null, criteria, execution_time: (performance.now() - started) / 1000, error: exec.loaded.secrets.redact(msg) });
       }
     }

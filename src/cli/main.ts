@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { DBT_VERSION } from '../project/dbt-version.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { reportError } from './report-error.js';
@@ -104,7 +105,7 @@ export async function runCli(argv: readonly string[], streams: OutputStreams, en
     const command = await loader();
     return await command(ctx);
   } catch (e) {
-    reportError(e, out);
+    reportError(e, out, resolve(cwd, (f.projectDir as string | undefined) ?? '.'));
     return 2;
   } finally {
     out.flush();

@@ -5,6 +5,7 @@ import { humanizeDuration, pluralize } from './fancy-line.js';
 import type { LogEvent } from './log-event.js';
 import { resultEvents, startEvents, nodeInfo } from './node-events.js';
 import type { Output } from './output.js';
+import { relativePaths } from './report-error.js';
 
 /** What the reporter prints before the first node: dbt's header. */
 export interface RunHeader {
@@ -86,7 +87,7 @@ export function statLine(nodes: CompiledNode[]): string {
 }
 
 /** The footer: Finished running ..., the end-of-run summary with each problem, and `Done. PASS=...`. */
-export function reportSummary(out: Output, result: CommandResult): void {
+export function reportSummary(out: Output, result: CommandResult, base?: string): void {
   const rs = result.results.filter((r) => r.node && (r.node.resource_type as string) !== 'operation');
   const event = (e: LogEvent, toErr = false) => out.event(e, { toErr });
   event(blank());
@@ -120,8 +121,9 @@ export function reportSummary(out: Output, result: CommandResult): void {
     event(blank());
     const what = result.cancelled ? 'Cancelled' : warning ? 'Warning' : r.status === 'fail' ? 'Failure' : 'Error';
     const head = `${what} in ${n.resource_type} ${n.name} (${n.original_file_path})`;
-    event({ name: warning ? 'RunResultWarning' : 'RunResultFailure', code: warning ? 'Z021' : 'Z022', level: warning ? 'warn' : 'error', msg: head, coloured: warning ? out.yellow(head) : out.red(head), data: { resource_type: n.resource_type, node_name: n.name, path: n.original_file_path, node_info: info } }, !warning);
-    const message = r.error ? r.error.format() : (r.message ?? '');
+    const message = relativePaths(r.error ? r.error.format() : (r.message ?? ''), base);
+    // A message that already says where it failed (`Database Error in model x (path)`) is not headed twice.
+    if (!/^[A-Z][\w ]* (Error|error) in \w+ /.test(message)) event({ name: warning ? 'RunResultWarning' : 'RunResultFailure', code: warning ? 'Z021' : 'Z022', level: warning ? 'warn' : 'error', msg: head, coloured: warning ? out.yellow(head) : out.red(head), data: { resource_type: n.resource_type, node_name: n.name, path: n.original_file_path, node_info: info } }, !warning);
     if (message) event({ name: warning ? 'RunResultWarningMessage' : 'RunResultError', code: warning ? 'Z046' : 'Z024', level: warning ? 'warn' : 'error', msg: `  ${message.split('\n').join('\n  ')}`, data: { msg: message, node_info: info } }, !warning);
     else event({ name: 'RunResultErrorNoMessage', code: 'Z025', level: 'error', msg: `  Status: ${r.status}`, data: { status: r.status, node_info: info } }, true);
     if (r.compiled_path && !message.includes(r.compiled_path)) {

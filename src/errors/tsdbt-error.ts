@@ -78,6 +78,17 @@ export class TsdbtError extends Error {
   }
 
   /** Fill in a location the thrower did not know (e.g. the file a macro was called from). */
+  /**
+   * Name the node whose rendering raised an error located in another file
+   * (a macro): `> called by model m (models/m.sql)`, as dbt's stack does.
+   */
+  calledBy(what: string, file: string): this {
+    if (this.file !== undefined && this.file !== file && !this.message.includes(`> called by ${what} `)) {
+      this.message = `${this.message}\n  > called by ${what} (${file})`;
+    }
+    return this;
+  }
+
   withLocation(location: ErrorLocation): this {
     if (this.file === undefined && location.file !== undefined) {
       this.file = location.file;

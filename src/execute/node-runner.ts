@@ -10,6 +10,7 @@ import { findMaterialization, materializationNotFound } from './find-materializa
 import type { NodeResult, NodeStatus } from './node-result.js';
 import { NodeRecording } from './node-recording.js';
 import { judgeTest } from './judge-test.js';
+import { seedCsvProblem } from './seed-csv-problem.js';
 import { TestBatcher } from './test-batch.js';
 import { UnitTestRunner } from './unit-test-runner.js';
 
@@ -107,6 +108,11 @@ function asTsdbtError(e: unknown, node: CompiledNode, compiledPath: string | nul
   const kind = KIND[node.resource_type] ?? node.resource_type;
   const where = compiledPath ?? compiledPathOf(node);
   if (e instanceof TsdbtError) {
+    if (e.code === 'DATABASE_ERROR' && node.resource_type === 'seed' && node.seed_file && /sniffing file|CSV Error|CSV parsing|Could not convert string/i.test(e.message)) {
+      // The database's CSV report is long and names no row: say which line of the file is wrong instead.
+      const problem = seedCsvProblem(node.seed_file, node.original_file_path, typeof node.config.delimiter === 'string' ? node.config.delimiter : ',');
+      if (problem) return problem;
+    }
     if (e.code === 'DATABASE_ERROR') {
       const err = new TsdbtError('DATABASE_ERROR', `Database Error in ${kind} ${node.name} (${node.original_file_path})${testedSubject(node)}\n  ${e.message.split('\n').join('\n  ')}\n  compiled code at ${where}`, {
         hint: e.hint,
@@ -115,7 +121,7 @@ function asTsdbtError(e: unknown, node: CompiledNode, compiledPath: string | nul
       });
       return err;
     }
-    return e.withLocation({ file: node.original_file_path });
+    return e.calledBy(`${node.resource_type} ${node.name}`, node.original_file_path).withLocation({ file: node.original_file_path });
   }
   const message = e instanceof Error ? e.message : String(e);
   return new TsdbtError('INTERNAL', `Unexpected error in ${kind} ${node.name} (${node.original_file_path}): ${message}`, { cause: e, file: node.original_file_path });

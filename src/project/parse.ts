@@ -124,7 +124,7 @@ export function parseProject(input: ParseInput): ParseResult {
           input.env.render(input.env.compile(nf.lineOffset > 0 ? '\n'.repeat(nf.lineOffset) + node.raw_code : node.raw_code, node.original_file_path), context);
         } catch (e) {
           if (e instanceof TsdbtError) {
-            errors.push(e.withLocation({ file: node.original_file_path }));
+            errors.push(e.calledBy(`${node.resource_type} ${node.name}`, node.original_file_path).withLocation({ file: node.original_file_path }));
             failedNames.add(node.name);
             continue;
           }

@@ -48,7 +48,7 @@ describe('console output, as dbt 1.10 prints it', () => {
     expect(out).toContain('Finished running 1 seed, 1 table model, 2 data tests, 3 view models in 0 hours 0 minutes and S seconds (Ss).');
     expect(out).toContain('Completed with 1 error, 0 partial successes, and 0 warnings:');
     expect(out).toContain('Done. PASS=5 WARN=0 ERROR=1 SKIP=1 NO-OP=0 TOTAL=7');
-    expect(untimed(r.stderr)).toMatch(/^Error in model broken \(models\/broken\.sql\)$/m);
+    expect(untimed(r.stderr)).toMatch(/^  Database Error in model broken \(models\/broken\.sql\)$/m);
     expect(r.stderr).toContain('nowhere_at_all');
   });
 

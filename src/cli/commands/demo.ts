@@ -44,7 +44,7 @@ export const demoCommand: Command = async (ctx) => {
   }
   const { build } = await import('../../api/run.js');
   const result = await build({ ...executionOptions(ctx), ...progressCallbacks(ctx) });
-  reportSummary(ctx.out, result);
+  reportSummary(ctx.out, result, executionOptions(ctx).projectDir);
   if (!result.success) return 1;
   const { show } = await import('../../api/show.js');
   for (const [title, sql] of HEADLINES) {

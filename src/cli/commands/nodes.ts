@@ -69,7 +69,7 @@ export function nodeCommand(which: NodeCommand | 'retry'): Command {
     }
     ctx.report?.(result);
     for (const w of result.warnings) ctx.out.warn(w);
-    reportSummary(ctx.out, result);
+    reportSummary(ctx.out, result, opts.projectDir);
     if (result.cancelled) return EXIT_INTERRUPTED;
     return result.success ? 0 : 1;
   };

@@ -14,7 +14,7 @@ export const sourceCommand: Command = async (ctx) => {
   const rows = run.results.map((r) => [r.unique_id.split('.').slice(2).join('.'), r.status.toUpperCase(), r.max_loaded_at ?? '', age(r.max_loaded_at_time_ago_in_s)]);
   if (rows.length === 0) ctx.out.warn('No sources with a loaded_at_field and a freshness config were selected.');
   else ctx.out.info(renderTable(['source', 'status', 'max_loaded_at', 'age'], rows));
-  for (const r of run.results) if (r.error) ctx.out.error(`${r.unique_id}: ${r.error}`);
+  for (const r of run.results) if (r.error) ctx.out.error(r.error);
   ctx.out.info(`Wrote ${run.path}`);
   return run.success ? 0 : 1;
 };
