@@ -132,3 +132,17 @@ describe('the CLI process', () => {
     expect(spawnSync('node', [bin, 'init', 'Bad-Name'], { cwd, encoding: 'utf8', env: { ...process.env, CI: 'true' } }).stderr).toContain("'Bad-Name' is not a valid project name");
   });
 });
+
+describe('compile and show print what dbt prints', () => {
+  it('compile -s one_model prints its SQL; --inline, --quiet and --output json as dbt', async () => {
+    const dir = makeProject(PROJECT);
+    const one = await cli(['compile', '-s', 'mart_a'], dir);
+    expect(one.stdout).toContain("Compiled node 'mart_a' is:\n\nselect * from \"memory\".\"main\".\"stg_a\"\n");
+    const inline = await cli(['compile', '--inline', "select * from {{ ref('stg_a') }}"], dir);
+    expect(inline.stdout).toContain('Compiled inline node is:\nselect * from "memory"."main"."stg_a"\n');
+    const quiet = await cli(['compile', '--quiet', '--inline', 'select 1'], dir);
+    expect(quiet.stdout).toBe('select 1\n');
+    const json = await cli(['compile', '-s', 'stg_a', '--output', 'json', '--quiet'], dir);
+    expect(JSON.parse(json.stdout)).toEqual({ node: 'stg_a', compiled: 'select 1 as id' });
+  });
+});

@@ -84,13 +84,23 @@ export const compileCommand: Command = async (ctx) => {
   const r = await compile({ ...executionOptions(ctx), inline });
   ctx.report?.(r);
   for (const w of r.warnings) ctx.out.warn(w);
+  const json = ctx.argv.flags.output === 'json';
+  const quiet = Boolean(ctx.argv.flags.quiet);
+  // dbt's CompiledNode event: the SQL of an inline query, or of each node the first --select names.
+  const printCompiled = (name: string | null, sql: string) => {
+    if (json) ctx.out.result(JSON.stringify(name === null ? { compiled: sql } : { node: name, compiled: sql }, null, 2));
+    else if (quiet) ctx.out.result(sql);
+    else ctx.out.result(name === null ? `Compiled inline node is:\n${sql}` : `Compiled node '${name}' is:\n${sql}`);
+  };
   if (inline !== undefined) {
-    ctx.out.result(r.inlineSql ?? '');
+    printCompiled(null, r.inlineSql ?? '');
     return 0;
   }
   const failed = r.results.filter((x) => x.status === 'error');
   for (const f of failed) ctx.out.error(f.error ? `[${f.error.code}] ${f.error.format()}` : `${f.unique_id}: ${f.message ?? ''}`);
   ctx.out.info(`Compiled ${r.results.length - failed.length} of ${r.results.length} nodes into target/compiled/`);
+  const firstSelect = (ctx.argv.flags.select as string[] | undefined)?.[0];
+  if (firstSelect) for (const x of r.results) if (x.status !== 'error' && firstSelect.includes(x.node.name)) printCompiled(x.node.name, x.compiled_code ?? x.node.compiled_code ?? '');
   return failed.length > 0 ? 1 : 0;
 };
 
