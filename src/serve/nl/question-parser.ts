@@ -50,15 +50,33 @@ function phrasesOf(catalog: Catalog): Phrase[] {
   for (const d of catalog.dimensions) {
     if (d.name === 'metric_time') continue;
     const bare = d.name.split('__').pop()!;
-    for (const text of [bare, d.label ?? '', d.name]) if (text) out.push({ words: words(text), target: d.name, kind: 'dimension' });
+    // `repo_name` is asked for as "repo", `developer_email` as "developer".
+    const short = /^(.+)_(name|email|id|key)$/.exec(bare)?.[1];
+    for (const text of [bare, d.label ?? '', d.name, short ?? '']) if (text) out.push({ words: words(text), target: d.name, kind: 'dimension' });
   }
   // Longest phrases first, so "merged pull requests" wins over "pull requests".
   return out.filter((p) => p.words.length > 0).sort((a, b) => b.words.length - a.words.length);
 }
 
-function matchesAt(tokens: string[], i: number, phrase: string[]): boolean {
-  if (i + phrase.length > tokens.length) return false;
-  return phrase.every((w, j) => singular(tokens[i + j]!) === singular(w));
+/**
+ * How many tokens from `i` the phrase spans: its words in order, or (for
+ * several words) in any order within a short window that holds only them and
+ * stop words ("PRs were merged" for "merged PRs"); 0 when it does not match.
+ */
+function matchAt(tokens: string[], i: number, phrase: string[], used: boolean[]): number {
+  if (i + phrase.length <= tokens.length && phrase.every((w, j) => !used[i + j] && singular(tokens[i + j]!) === singular(w))) return phrase.length;
+  if (phrase.length < 2) return 0;
+  const want = phrase.map(singular);
+  const left = [...want];
+  for (let k = i; k < Math.min(tokens.length, i + phrase.length + 2); k += 1) {
+    if (used[k]) return 0;
+    const t = singular(tokens[k]!);
+    const at = left.indexOf(t);
+    if (at >= 0) left.splice(at, 1);
+    else if (!STOP.has(tokens[k]!) || k === i) return 0;
+    if (left.length === 0) return k - i + 1;
+  }
+  return 0;
 }
 
 const iso = (d: Date) => d.toISOString().slice(0, 10);
@@ -147,17 +165,16 @@ export function parseQuestion(question: string, catalog: Catalog, now: () => Dat
   for (let i = 0; i < tokens.length; i += 1) {
     if (used[i] || STOP.has(tokens[i]!)) continue;
     for (const p of phrases) {
-      if (!matchesAt(tokens, i, p.words) || p.words.some((_, j) => used[i + j])) continue;
-      const prev = tokens[i - 1];
-      const isGroup = p.kind === 'dimension' && (prev === 'by' || prev === 'per' || prev === 'each' || prev === 'across');
+      const span = matchAt(tokens, i, p.words, used);
+      if (span === 0) continue;
       if (p.kind === 'metric') {
         if (!spec.metrics.includes(p.target)) spec.metrics.push(p.target);
-        take(i, p.words.length, `metric ${p.target}`);
-      } else if (isGroup || p.kind === 'dimension') {
+        take(i, span, `metric ${p.target}`);
+      } else {
         if (!groupBy.some((g) => g.field === p.target)) groupBy.push({ field: p.target });
-        take(i, p.words.length, `group by ${p.target}`);
+        take(i, span, `group by ${p.target}`);
       }
-      i += p.words.length - 1;
+      i += span - 1;
       break;
     }
   }
