@@ -96,7 +96,11 @@ function chart(r) {
   const ys = rows.map(x => Number(x[m]) || 0), max = Math.max(...ys, 1), W = 800, Hh = 240;
   const pts = rows.map((x, i) => (20 + i * (W - 40) / (rows.length - 1)).toFixed(1) + ',' + (Hh - 10 - (Number(x[m]) || 0) / max * (Hh - 30)).toFixed(1));
   svg.setAttribute('viewBox', '0 0 ' + W + ' ' + Hh);
-  svg.innerHTML = '<polyline id="line" fill="none" stroke="#2f6fed" stroke-width="2" points="' + pts.join(' ') + '"/><text x="20" y="14" font-size="12">' + esc(m) + ' by ' + esc(t) + '</text>';
+  const axis = '<line x1="20" y1="' + (Hh - 10) + '" x2="' + (W - 20) + '" y2="' + (Hh - 10) + '" stroke="#99a1ad"/>'
+    + '<text x="20" y="' + (Hh - 12) + '" font-size="11" fill="#555">' + esc(rows[0][t]) + '</text>'
+    + '<text x="' + (W - 20) + '" y="' + (Hh - 12) + '" font-size="11" fill="#555" text-anchor="end">' + esc(rows[rows.length - 1][t]) + '</text>'
+    + '<text x="' + (W - 20) + '" y="14" font-size="11" fill="#555" text-anchor="end">max ' + esc(max) + '</text>';
+  svg.innerHTML = axis + '<polyline id="line" fill="none" stroke="#2f6fed" stroke-width="2" points="' + pts.join(' ') + '"/><text x="20" y="14" font-size="12">' + esc(m) + ' by ' + esc(t) + '</text>';
 }
 $('run').onclick = () => run(specFromForm());
 $('ask').onclick = () => api('POST', '/analytics/nl', { question: $('question').value })
