@@ -33,13 +33,13 @@ describe('tsdbt serve: auth and errors', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const r = await fetch(`${server.url}/health`);
     expect(r.status).toBe(200);
-    expect(await r.json()).toMatchObject({ status: 'ok', target: 'dev' });
+    expect((await r.json()) as Record<string, unknown>).toMatchObject({ status: 'ok', target: 'dev' });
   });
 
   it('answers 401 without the token or with a wrong one, and never logs it', async () => {
     const none = await fetch(`${server.url}/analytics/metrics`);
     expect(none.status).toBe(401);
-    expect((await none.json()).error.code).toBe('UNAUTHORIZED');
+    expect(((await none.json()) as { error: { code: string } }).error.code).toBe('UNAUTHORIZED');
     const wrong = await call('GET', '/analytics/metrics', undefined, { authorization: 'Bearer nope' });
     expect(wrong.status).toBe(401);
     const viaQuery = await fetch(`${server.url}/analytics/metrics?access_token=${TOKEN}`);
