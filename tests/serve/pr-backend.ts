@@ -81,14 +81,29 @@ export class PrBackend implements QueryBackend {
     return { sql, binds, models: ['model.test.prs'] };
   }
 
-  async execute(c: CompiledQuery, opts: { signal: AbortSignal }): Promise<QueryResult> {
+  /** One statement at a time on the connection: a cancelled one must end before the next starts. */
+  private running: Promise<unknown> = Promise.resolve();
+
+  execute(c: CompiledQuery, opts: { signal: AbortSignal }): Promise<QueryResult> {
+    const next = this.running.catch(() => undefined).then(() => this.executeNow(c, opts));
+    this.running = next;
+    return next;
+  }
+
+  private async executeNow(c: CompiledQuery, opts: { signal: AbortSignal }): Promise<QueryResult> {
+    if (opts.signal.aborted) throw opts.signal.reason;
     if (this.failTimes > 0) {
       this.failTimes -= 1;
       throw Object.assign(new Error('connection reset by peer'), { transient: true });
     }
     this.executed += 1;
     const started = performance.now();
-    const onAbort = () => void this.conn.cancel();
+    // Interrupt until the statement ends: one sent before DuckDB has started it would be lost.
+    let repeat: NodeJS.Timeout | undefined;
+    const onAbort = () => {
+      void this.conn.cancel();
+      repeat = setInterval(() => void this.conn.cancel(), 50);
+    };
     opts.signal.addEventListener('abort', onAbort, { once: true });
     try {
       const r = await this.conn.execute(c.sql, c.binds);
@@ -100,6 +115,7 @@ export class PrBackend implements QueryBackend {
       if (opts.signal.aborted) throw opts.signal.reason;
       throw e;
     } finally {
+      clearInterval(repeat);
       opts.signal.removeEventListener('abort', onAbort);
     }
   }
