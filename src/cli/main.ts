@@ -11,6 +11,7 @@ import { TSDBT_VERSION } from './version.js';
 import { applyEnvFlags } from './env-flags.js';
 import { commandHelp, mainHelp } from './help.js';
 import { openLogFile } from './log-file.js';
+import type { LogEvent } from './log-event.js';
 
 const LEVELS = ['debug', 'info', 'warn', 'error', 'none'] as const;
 
@@ -18,6 +19,16 @@ function oneOf<T extends string>(flag: string, value: unknown, allowed: readonly
   if (value === undefined) return undefined;
   if (!(allowed as readonly unknown[]).includes(value)) throw new TsdbtError('USAGE', `${flag} must be one of ${allowed.join(', ')}, got '${String(value)}'`, { hint: `e.g. ${flag} ${allowed[0]}` });
   return value as T;
+}
+
+/** dbt's CommandCompleted (debug level): the command, whether it succeeded, when and after how long. */
+function commandCompleted(command: string, success: boolean, elapsed: number): LogEvent {
+  const completedAt = new Date().toISOString();
+  return {
+    name: 'CommandCompleted', code: 'Q039', level: 'debug',
+    msg: `Command \`tsdbt ${command}\` ${success ? 'succeeded' : 'failed'} at ${completedAt} after ${elapsed.toFixed(2)} seconds`,
+    data: { command: `tsdbt ${command}`, success, completed_at: completedAt, elapsed },
+  };
 }
 
 function wholeNumber(flag: string, value: unknown): number {
@@ -100,14 +111,18 @@ export async function runCli(argv: readonly string[], streams: OutputStreams, en
     return 2;
   }
   const ctx: CommandContext = { argv: parsed, out, env, cwd, report };
+  const started = performance.now();
+  let code = 2;
   try {
     openLogFile(ctx);
     const command = await loader();
-    return await command(ctx);
+    code = await command(ctx);
+    return code;
   } catch (e) {
     reportError(e, out, resolve(cwd, (f.projectDir as string | undefined) ?? '.'));
     return 2;
   } finally {
+    out.event(commandCompleted(parsed.command, code === 0, (performance.now() - started) / 1000));
     out.flush();
   }
 }

@@ -1,7 +1,7 @@
 import type { CommandResult } from '../api/run.js';
 import type { NodeResult } from '../execute/node-result.js';
 import type { CompiledNode } from '../manifest/types.js';
-import { humanizeDuration, pluralize } from './fancy-line.js';
+import { fancyLine, humanizeDuration, pluralize } from './fancy-line.js';
 import type { LogEvent } from './log-event.js';
 import { resultEvents, startEvents, nodeInfo } from './node-events.js';
 import type { Output } from './output.js';
@@ -58,14 +58,32 @@ export class NodeReporter {
     return i;
   }
 
+  /** An on-run-start/end hook's result: dbt's LogHookEndLine (`1 of 1 OK hook: project.on-run-end.0 ... [OK in 0.01s]`). */
+  private hookLine(r: NodeResult): void {
+    const o = this.out;
+    const index = ++this.hooks;
+    const word = r.status === 'success' ? 'OK' : r.status === 'skipped' ? 'SKIP' : 'ERROR';
+    const colour = r.status === 'success' ? o.green(word) : r.status === 'skipped' ? o.yellow(word) : o.red(word);
+    const msg = `${word} hook: ${r.node.name}`;
+    o.event({
+      name: 'LogHookEndLine', code: 'Q033', level: r.status === 'error' ? 'error' : 'info',
+      msg: fancyLine(msg, word, index, index, r.execution_time, o.printerWidth, true),
+      coloured: fancyLine(msg, colour, index, index, r.execution_time, o.printerWidth, true),
+      data: { statement: r.node.name, status: r.status, index, total: index, execution_time: r.execution_time, node_info: nodeInfo(r.node, r.status, r.timing[0]?.started_at ?? null, r.timing.at(-1)?.completed_at ?? null) },
+    });
+  }
+
   onStart = (node: CompiledNode): void => {
     if ((node.resource_type as string) === 'operation') return;
     for (const e of startEvents(node, this.index(node.unique_id), Math.max(this.total, this.nextIndex), this.out.printerWidth, new Date().toISOString())) this.out.event(e);
   };
 
+  private hooks = 0;
+
   onResult = (r: NodeResult): void => {
     const n = r.node;
-    if (!n || (n.resource_type as string) === 'operation') return;
+    if (!n) return;
+    if ((n.resource_type as string) === 'operation') return this.hookLine(r);
     const o = this.out;
     const paint = { green: (s: string) => o.green(s), red: (s: string) => o.red(s), yellow: (s: string) => o.yellow(s) };
     const events = resultEvents(r, this.index(n.unique_id), Math.max(this.total, this.nextIndex), o.printerWidth, paint);
@@ -91,7 +109,7 @@ export function reportSummary(out: Output, result: CommandResult, base?: string)
   const rs = result.results.filter((r) => r.node && (r.node.resource_type as string) !== 'operation');
   const event = (e: LogEvent, toErr = false) => out.event(e, { toErr });
   event(blank());
-  const stat = statLine(rs.map((r) => r.node));
+  const stat = statLine(result.results.filter((r) => r.node).map((r) => r.node));
   const finished = `Finished running ${stat}${humanizeDuration(result.elapsed)} (${result.elapsed.toFixed(2)}s).`;
   event({ name: 'FinishedRunningStats', code: 'E047', level: 'info', msg: finished, data: { stat_line: stat, execution: humanizeDuration(result.elapsed), execution_time: result.elapsed } });
 

@@ -85,6 +85,8 @@ describe('console output, as dbt 1.10 prints it', () => {
     await cli(['run', '-s', 'stg_a', '--log-format-file', 'json', '--log-path', logs], dir);
     const lines = readFileSync(join(logs, 'dbt.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.some((l) => l.info.name === 'NodeStart' && l.info.level === 'debug')).toBe(true);
+    expect(lines.at(-1).info.name).toBe('CommandCompleted');
+    expect(lines.at(-1).data).toMatchObject({ command: 'tsdbt run', success: true });
   });
 
   it('reads dbt flags from DBT_* variables, the command line winning, and warns of ones it ignores', async () => {
