@@ -22,4 +22,16 @@ export interface AdapterInfo {
   quote(identifier: string): string;
   /** `api.Column` / `adapter.Column` in templates: this adapter's Column class. */
   column: ColumnApi;
+  /**
+   * The information schema that describes `database` (Snowflake has one per
+   * database: `"DB".information_schema`; DuckDB one for every catalog).
+   */
+  informationSchema(database: string | null): string;
+  /**
+   * Where an unqualified relation (no database, no schema) lives when it is a
+   * temporary table: DuckDB keeps them in the `temp` catalog and resolves an
+   * unqualified name there first, then in the default schema. Absent: such a
+   * relation is looked for in the target's schema.
+   */
+  temporaryCatalog?: string;
 }

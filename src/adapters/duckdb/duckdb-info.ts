@@ -65,5 +65,7 @@ export function duckdbAdapterInfo(credentials: Record<string, unknown>, quoting:
     schema: typeof credentials.schema === 'string' ? credentials.schema : 'main',
     makeRelation: (spec) => new Relation(spec, quotePolicy, '"'),
     quote: (identifier) => `"${identifier.split('"').join('""')}"`,
+    informationSchema: () => 'information_schema',
+    temporaryCatalog: 'temp',
   };
 }

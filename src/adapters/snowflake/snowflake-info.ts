@@ -31,5 +31,7 @@ export function snowflakeAdapterInfo(credentials: Record<string, unknown>, quoti
     schema: typeof credentials.schema === 'string' ? credentials.schema : 'public',
     makeRelation: (spec) => new Relation(spec, quotePolicy, '"'),
     quote: (identifier) => `"${identifier.split('"').join('""')}"`,
+    // Snowflake's information_schema belongs to one database: a relation elsewhere is described by that database's.
+    informationSchema: (database) => (database ? `${quotePolicy.database ? `"${database.split('"').join('""')}"` : database}.information_schema` : 'information_schema'),
   };
 }
