@@ -92,14 +92,14 @@ export function runtimeContext(shared: RuntimeShared, node: CompiledNode, opts: 
       return kit.cteRelation(cteName(target), target.unique_id);
     }
     const rel = relationOfNode(shared, target);
-    return empty ? kit.emptyRelation(rel, target.name) : rel;
+    return empty ? kit.emptyRelation(rel) : rel;
   });
 
   const source = pyFunction(([s, t]) => {
     const src = shared.refs.resolveSource(String(s), String(t));
     if (!src) throw shared.refs.sourceError(String(s), String(t), { name: node.name, file: node.original_file_path });
     const rel = relationOfSource(shared, src);
-    return empty ? kit.emptyRelation(rel, src.name) : rel;
+    return empty ? kit.emptyRelation(rel) : rel;
   });
 
   // A foreign key's `to: ref()/source()` is rendered as its parent's relation (dbt 1.9).

@@ -1,4 +1,4 @@
-import type { QuotePolicy, Relation, RelationSpec } from './relation.js';
+import type { QuotePolicy, Relation, RelationFlavor, RelationSpec } from './relation.js';
 import type { AdapterCapabilities } from './capabilities.js';
 import type { ColumnApi } from './column.js';
 
@@ -18,6 +18,8 @@ export interface AdapterInfo {
   database: string | null;
   schema: string;
   makeRelation(spec: RelationSpec): Relation;
+  /** The adapter's relation class (name, subquery alias rule); BaseRelation's when absent. */
+  relationFlavor?: RelationFlavor;
   /** Quote an identifier for this dialect. */
   quote(identifier: string): string;
   /** `api.Column` / `adapter.Column` in templates: this adapter's Column class. */

@@ -4,7 +4,7 @@ import { Column } from './column.js';
 import { renderColumnsConstraints, renderModelConstraints, type ConstraintRenderer, type ContractColumnSpec } from './contract-constraints.js';
 import { columnTypeMissingError, contractColumns, contractError } from '../../errors/contract-error.js';
 import type { DatabaseSession } from './database-session.js';
-import { Relation, type RelationSpec } from './relation.js';
+import { BASE_RELATION, Relation, relationApi } from './relation.js';
 
 /** How the Jinja adapter reaches macros of its render context (a MacroResolver fits). */
 export interface MacroAccess {
@@ -44,19 +44,10 @@ export function jinjaAdapter(session: DatabaseSession, macros: MacroAccess): Rec
     if (id === null) return null;
     return session.cache.get(db, sc, id);
   };
-  const makeRelation = (_args: unknown[], kwargs: Record<string, unknown>): Relation => {
-    const spec: RelationSpec = {
-      database: (kwargs.database ?? info.database) as string | null,
-      schema: (kwargs.schema ?? info.schema) as string | null,
-      identifier: (kwargs.identifier ?? null) as string | null,
-      type: (kwargs.type ?? null) as RelationSpec['type'],
-    };
-    return info.makeRelation(spec);
-  };
   // Warnings from adapter methods go through a macro, so they reach the invocation's logger as `exceptions.warn` does.
   const warn = (message: string) => void callMacro('tsdbt_adapter_warn', [message]);
   const constraints: ConstraintRenderer = { adapterType: info.type, quote: (s) => info.quote(s), warn };
-  const RelationApi = { create: pyFunction(makeRelation) };
+  const RelationApi = relationApi({ database: info.database, schema: info.schema }, info.quotePolicy, info.quoteChar, info.relationFlavor ?? BASE_RELATION);
   const ColumnApi = info.column;
 
   return {
