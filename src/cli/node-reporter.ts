@@ -48,20 +48,34 @@ export function reportSummary(out: Output, result: CommandResult): void {
   const count = (s: string) => rs.filter((r) => r.status === s).length;
   out.info('');
   out.info(`Finished running ${rs.length} nodes in ${result.elapsed.toFixed(2)}s.`);
-  const bad = result.results.filter((r) => r.status === 'error' || r.status === 'fail' || (r.status === 'warn' && !result.success && !result.cancelled));
+  // dbt 1.10's end-of-run summary: errors (error, fail) and warnings counted apart; warnings never count as errors.
+  const errors = result.results.filter((r) => r.status === 'error' || r.status === 'fail');
+  const warnings = result.results.filter((r) => r.status === 'warn');
   if (result.cancelled) {
     // dbt's closing line for an interrupted run; the nodes it cancelled are listed below as errors.
     out.info(out.yellow('Exited because of keyboard interrupt.'));
-    for (const r of bad) out.error(`  Cancelled ${r.node?.resource_type ?? ''} ${r.node?.name ?? r.unique_id}: ${(r.message ?? '').split('\n')[0]}`);
-  } else if (bad.length === 0) {
+    for (const r of errors) out.error(`  Cancelled ${r.node?.resource_type ?? ''} ${r.node?.name ?? r.unique_id}: ${(r.message ?? '').split('\n')[0]}`);
+  } else if (errors.length === 0 && warnings.length === 0) {
     out.info(out.green('Completed successfully'));
   } else {
-    out.info(out.red(`Completed with ${bad.length} error${bad.length === 1 ? '' : 's'}:`));
-    for (const r of bad) {
+    out.info(
+      errors.length > 0
+        ? out.red(`Completed with ${plural(errors.length, 'error')} and ${plural(warnings.length, 'warning')}:`)
+        : out.yellow(`Completed with ${plural(warnings.length, 'warning')}:`),
+    );
+    for (const r of [...errors, ...warnings]) {
       const what = r.node ? `${r.node.resource_type} ${r.node.name}` : r.unique_id;
       const msg = r.error ? r.error.format() : (r.message ?? '');
-      out.error(`  ${r.status === 'fail' ? 'Failure' : 'Error'} in ${what} (${r.node?.original_file_path ?? ''})\n    ${msg.split('\n').join('\n    ')}${r.compiled_path ? `\n    compiled code at ${r.compiled_path}` : ''}`);
+      const label = r.status === 'fail' ? 'Failure' : r.status === 'warn' ? 'Warning' : 'Error';
+      const line = `  ${label} in ${what} (${r.node?.original_file_path ?? ''})\n    ${msg.split('\n').join('\n    ')}${r.compiled_path ? `\n    compiled code at ${r.compiled_path}` : ''}`;
+      if (r.status === 'warn') out.info(out.yellow(line));
+      else out.error(line);
     }
   }
   out.info(`Done. PASS=${count('success') + count('pass')} WARN=${count('warn')} ERROR=${count('error') + count('fail')} SKIP=${count('skipped')} TOTAL=${rs.length}`);
+}
+
+/** `1 error`, `2 warnings` (dbt's pluralize). */
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
