@@ -53,7 +53,10 @@ export function relationOfNode(shared: RuntimeShared, node: CompiledNode): Relat
 }
 
 export function relationOfSource(shared: RuntimeShared, source: SourceTable): Relation {
-  return shared.kit.relation({ database: source.database, schema: source.schema, identifier: source.identifier }, source.unique_id);
+  const { name, identifier, schema, database, tags, meta, config } = source;
+  // A source that is files (dbt-duckdb's external_location) renders as their reader.
+  const external = shared.kit.info.externalSource?.({ name, identifier, schema, database, tags, meta, config, file: source.original_file_path }) ?? null;
+  return shared.kit.relation({ database, schema, identifier, external }, source.unique_id);
 }
 
 /** The CTE name an ephemeral model is injected as. */

@@ -36,4 +36,24 @@ export interface AdapterInfo {
    * relation is looked for in the target's schema.
    */
   temporaryCatalog?: string;
+  /**
+   * A source table that is files rather than a table (dbt-duckdb's
+   * `external_location`): the SQL that reads them, rendered in place of the
+   * relation's name; null for an ordinary table. Absent: sources are tables.
+   */
+  externalSource?(source: ExternalSourceFields): string | null;
+}
+
+/** What a source table offers an adapter deciding whether it is files (name, meta, config...). */
+export interface ExternalSourceFields {
+  name: string;
+  identifier: string;
+  schema: string;
+  database: string | null;
+  tags: string[];
+  meta: Record<string, unknown>;
+  config: Record<string, unknown>;
+  /** Where the source is declared, for errors. */
+  file?: string;
+  line?: number;
 }

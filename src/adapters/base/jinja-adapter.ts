@@ -1,6 +1,7 @@
 import { TsdbtError } from '../../errors/tsdbt-error.js';
 import { callJinja, pyFunction, type JinjaCallable } from '../../jinja/index.js';
 import { Column } from './column.js';
+import { checkExternalLocation } from './external-location.js';
 import { renderColumnsConstraints, renderModelConstraints, type ConstraintRenderer, type ContractColumnSpec } from './contract-constraints.js';
 import { columnTypeMissingError, contractColumns, contractError } from '../../errors/contract-error.js';
 import type { DatabaseSession } from './database-session.js';
@@ -162,6 +163,11 @@ export function jinjaAdapter(session: DatabaseSession, macros: MacroAccess): Rec
     tsdbt_raise_column_type_missing: pyFunction((args, kwargs) => {
       const names = (kwargs.column_names ?? args[0]) as unknown[];
       throw columnTypeMissingError((names ?? []).map(String), str(kwargs.file ?? args[1]) ?? undefined);
+    }),
+    /** Fails with a located EXTERNAL_LOCATION error when files cannot be written there (the `external` materialization asks first). */
+    tsdbt_check_external_location: pyFunction((args, kwargs) => {
+      checkExternalLocation(String(kwargs.location ?? args[0]), Boolean(kwargs.partitioned ?? args[1]), str(kwargs.file ?? args[2]) ?? undefined);
+      return '';
     }),
     warn_once: pyFunction((args, kwargs) => {
       const message = String(kwargs.msg ?? args[0]);

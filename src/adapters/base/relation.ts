@@ -27,6 +27,8 @@ export interface RelationSpec {
   limit?: number | null;
   /** Rows of a window only: the relation renders as a filtered subquery (inside the limit's). */
   event_time_filter?: EventTimeFilter | null;
+  /** Files read as a relation (dbt-duckdb's `external`): rendered instead of the path, e.g. `read_parquet('…')`. */
+  external?: string | null;
 }
 
 /** What differs between adapters' relation classes (DuckDBRelation, SnowflakeRelation). */
@@ -81,6 +83,7 @@ export class Relation {
   readonly include_policy: QuotePolicy;
   readonly limit: number | null;
   readonly event_time_filter: EventTimeFilter | null;
+  readonly external: string | null;
   /** The quote character of the adapter. */
   readonly quoteChar: string;
   /** Filled for relations built from a node (this, ref): the node's unique id. */
@@ -98,6 +101,7 @@ export class Relation {
     this.type = spec.type ?? null;
     this.limit = spec.limit ?? null;
     this.event_time_filter = spec.event_time_filter ?? null;
+    this.external = spec.external ?? null;
     this.quote_policy = quotePolicy;
     this.quoteChar = quoteChar;
     this.include_policy = includePolicy ?? { database: true, schema: true, identifier: true };
@@ -185,6 +189,7 @@ export class Relation {
       type: this.type,
       limit: this.limit,
       event_time_filter: this.event_time_filter,
+      external: this.external,
     };
     return this.copy({ ...current, ...spec }, quote, include);
   }
@@ -311,8 +316,9 @@ export class Relation {
     catalog: this.catalog,
   });
 
-  /** The path alone, with the include and quote policies: what `.render()` gives in dbt (never the limited subquery). */
+  /** The path alone, with the include and quote policies: what `.render()` gives in dbt (never the limited subquery); a file reader for an external relation. */
   render = (): string => {
+    if (this.external !== null) return this.external;
     const parts: string[] = [];
     for (const part of PARTS) {
       const value = this[part];
@@ -485,7 +491,7 @@ function policyFrom(raw: unknown[], base: QuotePolicy): QuotePolicy {
 /** What `relation[key]` and `relation.get(key)` may read: dbt's relation fields and properties. */
 const RELATION_KEYS = new Set([
   'path', 'type', 'database', 'schema', 'identifier', 'name', 'table', 'quote_policy', 'include_policy', 'quote_character',
-  'is_table', 'is_view', 'is_cte', 'is_materialized_view', 'limit', 'event_time_filter', 'require_alias', 'dbt_created', 'catalog',
+  'is_table', 'is_view', 'is_cte', 'is_materialized_view', 'limit', 'event_time_filter', 'require_alias', 'dbt_created', 'catalog', 'external',
 ]);
 
 function asBool(v: unknown, fallback: boolean): boolean {

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import type { AdapterInfo } from '../base/adapter-info.js';
 import { columnApi } from '../base/column.js';
+import { externalSourceSql } from './external-source.js';
 import { Relation, type QuotePolicy, type RelationFlavor } from '../base/relation.js';
 
 /** DuckDBRelation: limited refs render without an alias, so the model's own alias applies. */
@@ -71,5 +72,6 @@ export function duckdbAdapterInfo(credentials: Record<string, unknown>, quoting:
     quote: (identifier) => `"${identifier.split('"').join('""')}"`,
     informationSchema: () => 'information_schema',
     temporaryCatalog: 'temp',
+    externalSource: externalSourceSql,
   };
 }
