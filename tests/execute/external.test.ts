@@ -63,7 +63,7 @@ sources:
     ]);
     const f = await sourceFreshness(p.opts);
     expect(f.results.map((x) => [x.unique_id, x.status])).toEqual([['source.proj.files.orders', 'warn']]);
-    expect(Math.round(f.results[0]!.max_loaded_at_time_ago_in_s / 3600)).toBe(2);
+    expect(Math.round((f.results[0]!.max_loaded_at_time_ago_in_s ?? 0) / 3600)).toBe(2);
   });
 });
 

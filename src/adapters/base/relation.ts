@@ -54,6 +54,7 @@ export const RELATION_TYPES = {
 } as const;
 
 type Part = 'database' | 'schema' | 'identifier';
+const NONE: readonly string[] = Object.freeze([]);
 const PARTS: Part[] = ['database', 'schema', 'identifier'];
 
 /**
@@ -89,10 +90,6 @@ export class Relation {
   /** Filled for relations built from a node (this, ref): the node's unique id. */
   readonly node_id?: string;
   readonly flavor: RelationFlavor;
-  readonly dbt_created = false;
-  readonly catalog = null;
-  readonly renameable_relations: readonly string[] = [];
-  readonly replaceable_relations: readonly string[] = [];
 
   constructor(spec: RelationSpec, quotePolicy: QuotePolicy, quoteChar = '"', includePolicy?: QuotePolicy, nodeId?: string, flavor: RelationFlavor = BASE_RELATION) {
     this.database = spec.database ?? null;
@@ -114,6 +111,19 @@ export class Relation {
   }
   get table(): string | null {
     return this.identifier;
+  }
+  get dbt_created(): boolean {
+    return false;
+  }
+  get catalog(): null {
+    return null;
+  }
+  /** Relation types the adapter swaps by rename / by create-or-replace (none declared here). */
+  get renameable_relations(): readonly string[] {
+    return NONE;
+  }
+  get replaceable_relations(): readonly string[] {
+    return NONE;
   }
   get quote_character(): string {
     return this.quoteChar;
@@ -195,17 +205,21 @@ export class Relation {
   }
 
   /** `relation.include(database=False)` → a copy leaving out the named parts when rendered. */
-  include = (...raw: unknown[]): Relation => this.with({}, this.quote_policy, policyFrom(raw, this.include_policy));
+  include(...raw: unknown[]): Relation {
+    return this.with({}, this.quote_policy, policyFrom(raw, this.include_policy));
+  }
 
   /** `relation.quote(identifier=False)`. */
-  quote = (...raw: unknown[]): Relation => this.with({}, policyFrom(raw, this.quote_policy));
+  quote(...raw: unknown[]): Relation {
+    return this.with({}, policyFrom(raw, this.quote_policy));
+  }
 
   /**
    * `relation.incorporate(path={'identifier': 'x'}, type='view')`: dbt merges
    * the keyword arguments into the relation's fields (path, type,
    * quote_policy, include_policy, limit, event_time_filter).
    */
-  incorporate = (...raw: unknown[]): Relation => {
+  incorporate(...raw: unknown[]): Relation {
     const { kwargs } = splitArgs(raw);
     const spec: RelationSpec = {};
     const path = (kwargs.path ?? {}) as Record<string, unknown>;
@@ -214,39 +228,43 @@ export class Relation {
     if (kwargs.limit !== undefined) spec.limit = kwargs.limit as number | null;
     if (kwargs.event_time_filter !== undefined) spec.event_time_filter = kwargs.event_time_filter as EventTimeFilter | null;
     return this.with(spec, mergePolicy(this.quote_policy, kwargs.quote_policy), mergePolicy(this.include_policy, kwargs.include_policy));
-  };
+  }
 
   /** `relation.replace_path(identifier='x')`. */
-  replace_path = (...raw: unknown[]): Relation => {
+  replace_path(...raw: unknown[]): Relation {
     const { kwargs } = splitArgs(raw);
     const spec: RelationSpec = {};
     for (const part of PARTS) if (kwargs[part] !== undefined) spec[part] = kwargs[part] as string | null;
     return this.with(spec);
-  };
+  }
 
   /** The database and schema only (dbt: `include(identifier=False).replace_path(identifier=None)`), e.g. for `create schema`. */
-  without_identifier = (): Relation => this.with({ identifier: null }, this.quote_policy, { ...this.include_policy, identifier: false });
+  without_identifier(): Relation {
+    return this.with({ identifier: null }, this.quote_policy, { ...this.include_policy, identifier: false });
+  }
 
   /**
    * `relation.information_schema('tables')`: the database's information
    * schema as dbt addresses it (`"db".INFORMATION_SCHEMA.tables`), a view
    * relation whose schema is left out.
    */
-  information_schema = (...raw: unknown[]): Relation => {
+  information_schema(...raw: unknown[]): Relation {
     const { args, kwargs } = splitArgs(raw);
     const view = kwargs.view_name ?? args[0];
     return new InformationSchemaRelation(this, typeof view === 'string' ? view : null);
-  };
+  }
 
   /** The information schema with no view: what a relation's database is searched through. */
-  information_schema_only = (): Relation => this.information_schema();
+  information_schema_only(): Relation {
+    return this.information_schema();
+  }
 
   /**
    * `relation.matches(database=, schema=, identifier=)`: true when every
    * given part equals this relation's. A part that differs only in case or
    * quotes is dbt's ApproximateMatchError, not a silent false.
    */
-  matches = (...raw: unknown[]): boolean => {
+  matches(...raw: unknown[]): boolean {
     const { args, kwargs } = splitArgs(raw);
     const search: [Part, string][] = [];
     PARTS.forEach((part, i) => {
@@ -272,19 +290,19 @@ export class Relation {
       );
     }
     return exact;
-  };
+  }
 
   /** A name in the adapter's quotes (no escaping, as dbt's `quoted`). */
-  quoted = (...raw: unknown[]): string => {
+  quoted(...raw: unknown[]): string {
     const { args, kwargs } = splitArgs(raw);
     return `${this.quoteChar}${String(kwargs.identifier ?? args[0])}${this.quoteChar}`;
-  };
+  }
 
   /** `api.Relation.create(...)` reached from an instance (a classmethod in dbt): same adapter, same class. */
-  create = (...raw: unknown[]): Relation => {
-    const { kwargs } = splitArgs(raw);
-    return createRelation(kwargs, this.quote_policy, this.quoteChar, this.flavor);
-  };
+  create(...raw: unknown[]): Relation {
+    const { args, kwargs } = splitArgs(raw);
+    return createRelation(withPositional(args, kwargs), this.quote_policy, this.quoteChar, this.flavor);
+  }
 
   /** Python's `relation[key]`: a field or property by name; undefined (a KeyError) otherwise. */
   __getitem__(key: unknown): unknown {
@@ -293,17 +311,18 @@ export class Relation {
   }
 
   /** Mapping's `get(key, default=None)`; `metadata` describes the class, as dbt's override does. */
-  get = (...raw: unknown[]): unknown => {
+  get(...raw: unknown[]): unknown {
     const { args, kwargs } = splitArgs(raw);
     const key = args[0] ?? kwargs.key;
     const fallback = args.length > 1 ? args[1] : (kwargs.default ?? null);
     if (key === 'metadata') return { type: this.relationClass };
     const v = this.__getitem__(key);
     return v === undefined ? fallback : v;
-  };
+  }
 
   /** dbt's `to_dict()`: the dataclass fields. */
-  to_dict = (): Record<string, unknown> => ({
+  to_dict(): Record<string, unknown> {
+    return {
     path: this.path,
     type: this.type,
     quote_character: this.quoteChar,
@@ -314,10 +333,11 @@ export class Relation {
     event_time_filter: this.event_time_filter,
     require_alias: this.require_alias,
     catalog: this.catalog,
-  });
+    };
+  }
 
   /** The path alone, with the include and quote policies: what `.render()` gives in dbt (never the limited subquery); a file reader for an external relation. */
-  render = (): string => {
+  render(): string {
     if (this.external !== null) return this.external;
     const parts: string[] = [];
     for (const part of PARTS) {
@@ -326,22 +346,22 @@ export class Relation {
       parts.push(this.quote_policy[part] ? this.quoteChar + value.split(this.quoteChar).join(this.quoteChar + this.quoteChar) + this.quoteChar : value);
     }
     return parts.join('.');
-  };
+  }
 
   private alias(namespace: string): string {
     return this.require_alias ? ` _dbt_${namespace}_subq_${this.identifier ?? ''}` : '';
   }
 
   /** With a limit: `(select * from <path> where false limit 0)`, aliased only where the adapter requires it. */
-  render_limited = (): string => {
+  render_limited(): string {
     const rendered = this.render();
     if (this.limit === null) return rendered;
     const body = this.limit === 0 ? `select * from ${rendered} where false limit 0` : `select * from ${rendered} limit ${this.limit}`;
     return `(${body})${this.alias('limit')}`;
-  };
+  }
 
   /** With an event-time filter: `(select * from <rendered> where <field> >= 'start' and <field> < 'end')`. */
-  render_event_time_filtered = (...raw: unknown[]): string => {
+  render_event_time_filtered(...raw: unknown[]): string {
     const { args, kwargs } = splitArgs(raw);
     const rendered = String(kwargs.rendered ?? args[0] ?? this.render());
     const f = this.event_time_filter;
@@ -349,7 +369,7 @@ export class Relation {
     const conditions = [f.start ? `${f.field_name} >= '${String(f.start)}'` : '', f.end ? `${f.field_name} < '${String(f.end)}'` : ''].filter(Boolean);
     if (conditions.length === 0) return rendered;
     return `(select * from ${rendered} where ${conditions.join(' and ')})${this.alias('et_filter')}`;
-  };
+  }
 
   /** `{{ relation }}` (dbt's `__str__`): the path, or the limited / filtered subquery when the relation has one. */
   toString(): string {
@@ -403,10 +423,19 @@ class InformationSchemaRelation extends Relation {
     return new InformationSchemaRelation(this, this.information_schema_view, spec, quote, include);
   }
 
-  override render = (): string => {
+  override render(): string {
     const base = new Relation(this.path, this.quote_policy, this.quoteChar, this.include_policy).render();
     return this.information_schema_view ? `${base}.${this.information_schema_view}` : base;
-  };
+  }
+}
+
+/** dbt's `create(database, schema, identifier, type, **kwargs)`: positional arguments as their keywords. */
+function withPositional(args: unknown[], kwargs: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...kwargs };
+  ['database', 'schema', 'identifier', 'type'].forEach((k, i) => {
+    if (i < args.length && out[k] === undefined) out[k] = args[i];
+  });
+  return out;
 }
 
 /** `api.Relation.create(database=, schema=, identifier=, type=, quote_policy=, include_policy=, limit=)`. */
@@ -438,7 +467,7 @@ export function relationApi(defaults: { database: string | null; schema: string 
   return {
     ...RELATION_TYPES,
     get_relation_type: { ...RELATION_TYPES },
-    create: pyFunction((_args, kwargs) => createRelation(kwargs, quotePolicy, quoteChar, flavor)),
+    create: pyFunction((args, kwargs) => createRelation(withPositional(args, kwargs), quotePolicy, quoteChar, flavor)),
     /**
      * `create_from(quoting, relation_config, **kwargs)`: the relation of a node
      * (a model dict, `model`, or anything with database/schema/alias or
@@ -467,7 +496,7 @@ export function relationApi(defaults: { database: string | null; schema: string 
       const key = kwargs.primary_key ?? args[0];
       return [...(Array.isArray(key) ? key : [key]), kwargs.updated_at ?? args[1]];
     }),
-  };
+  }
 }
 
 /** A policy with the parts a dict (or kwargs) names replaced. */
@@ -478,7 +507,7 @@ function mergePolicy(base: QuotePolicy, given: unknown): QuotePolicy {
     database: asBool(g.database, base.database),
     schema: asBool(g.schema, base.schema),
     identifier: asBool(g.identifier, base.identifier),
-  };
+  }
 }
 
 /** `include(...)` / `quote(...)` arguments: positional (database, schema, identifier) or keywords; None keeps the part as it is. */
