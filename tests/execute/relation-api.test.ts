@@ -5,6 +5,7 @@ import { duckdbAdapterInfo } from '../../src/adapters/duckdb/duckdb-info.js';
 import type { Relation } from '../../src/adapters/base/relation.js';
 import { makeKwargs } from '../../src/jinja/kwargs.js';
 import { pyEq } from '../../src/jinja/python/operators.js';
+import { renderInProject } from '../support/render-in-project.js';
 import { makeProject } from './harness.js';
 
 /** Every method and attribute of dbt's Relation, called from a macro in a real DuckDB project; each value is the string the template renders. */
@@ -124,6 +125,11 @@ describe('the Relation API', () => {
       get_relation: 'table',
       get_relation_missing: true,
     });
+  });
+
+  it('at parse time too: api.Relation.create(...).without_identifier() and information_schema()', () => {
+    const out = renderInProject("{{ api.Relation.create(database='d', schema='s', identifier='t').without_identifier() }}|{{ api.Relation.create(database='d', schema='s').information_schema('columns') }}");
+    expect(out).toBe('"d"."s"|"d".INFORMATION_SCHEMA.columns');
   });
 
   it('matches() refuses an approximate match, and a search with no parts, as dbt does', async () => {
