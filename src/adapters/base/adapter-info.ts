@@ -42,6 +42,8 @@ export interface AdapterInfo {
    * relation's name; null for an ordinary table. Absent: sources are tables.
    */
   externalSource?(source: ExternalSourceFields): string | null;
+  /** Where files written by the `external` materialization go by default (DuckDB's profile `external_root`, '.' when unset). */
+  externalRoot?: string;
 }
 
 /** What a source table offers an adapter deciding whether it is files (name, meta, config...). */

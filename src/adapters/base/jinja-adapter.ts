@@ -164,6 +164,8 @@ export function jinjaAdapter(session: DatabaseSession, macros: MacroAccess): Rec
       const names = (kwargs.column_names ?? args[0]) as unknown[];
       throw columnTypeMissingError((names ?? []).map(String), str(kwargs.file ?? args[1]) ?? undefined);
     }),
+    /** dbt-duckdb's `adapter.external_root()`: the profile's external_root ('.' when unset). */
+    external_root: pyFunction(() => info.externalRoot ?? '.'),
     /** Fails with a located EXTERNAL_LOCATION error when files cannot be written there (the `external` materialization asks first). */
     tsdbt_check_external_location: pyFunction((args, kwargs) => {
       checkExternalLocation(String(kwargs.location ?? args[0]), Boolean(kwargs.partitioned ?? args[1]), str(kwargs.file ?? args[2]) ?? undefined);

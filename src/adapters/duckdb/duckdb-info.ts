@@ -73,5 +73,6 @@ export function duckdbAdapterInfo(credentials: Record<string, unknown>, quoting:
     informationSchema: () => 'information_schema',
     temporaryCatalog: 'temp',
     externalSource: externalSourceSql,
+    externalRoot: typeof credentials.external_root === 'string' && credentials.external_root !== '' ? credentials.external_root : '.',
   };
 }

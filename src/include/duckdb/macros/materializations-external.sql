@@ -35,7 +35,7 @@
 {%- endmacro %}
 
 {% macro tsdbt_external_location(relation, config, options) -%}
-  {%- set root = (target.get('external_root') or '.') | string -%}
+  {%- set root = adapter.external_root() | string -%}
   {%- if config.get('location') -%}
     {{ return(config.get('location') | string) }}
   {%- elif options.get('partition_by') is not none -%}
