@@ -235,6 +235,6 @@ describe('every materialization on any schema and database', () => {
           }
         }
       });
-    }, 60_000);
+    }, 180_000);
   }
 });
