@@ -113,7 +113,8 @@ export function reportSummary(out: Output, result: CommandResult, base?: string)
   const finished = `Finished running ${stat}${humanizeDuration(result.elapsed)} (${result.elapsed.toFixed(2)}s).`;
   event({ name: 'FinishedRunningStats', code: 'E047', level: 'info', msg: finished, data: { stat_line: stat, execution: humanizeDuration(result.elapsed), execution_time: result.elapsed } });
 
-  const errors = rs.filter((r) => r.status === 'error' || r.status === 'fail' || (r.status === 'warn' && !result.success && !result.cancelled));
+  // dbt 1.10: errors (error, fail) and warnings are counted apart; a warning is never an error (--warn-error has already made it a failure).
+  const errors = rs.filter((r) => r.status === 'error' || r.status === 'fail');
   const warnings = rs.filter((r) => r.status === 'warn' && !errors.includes(r));
   event(blank());
   let summary: string;

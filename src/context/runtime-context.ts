@@ -53,7 +53,10 @@ export function relationOfNode(shared: RuntimeShared, node: CompiledNode): Relat
 }
 
 export function relationOfSource(shared: RuntimeShared, source: SourceTable): Relation {
-  return shared.kit.relation({ database: source.database, schema: source.schema, identifier: source.identifier }, source.unique_id);
+  const { name, identifier, schema, database, tags, meta, config } = source;
+  // A source that is files (dbt-duckdb's external_location) renders as their reader.
+  const external = shared.kit.info.externalSource?.({ name, identifier, schema, database, tags, meta, config, file: source.original_file_path }) ?? null;
+  return shared.kit.relation({ database, schema, identifier, external }, source.unique_id);
 }
 
 /** The CTE name an ephemeral model is injected as. */
@@ -92,14 +95,14 @@ export function runtimeContext(shared: RuntimeShared, node: CompiledNode, opts: 
       return kit.cteRelation(cteName(target), target.unique_id);
     }
     const rel = relationOfNode(shared, target);
-    return empty ? kit.emptyRelation(rel, target.name) : rel;
+    return empty ? kit.emptyRelation(rel) : rel;
   });
 
   const source = pyFunction(([s, t]) => {
     const src = shared.refs.resolveSource(String(s), String(t));
     if (!src) throw shared.refs.sourceError(String(s), String(t), { name: node.name, file: node.original_file_path });
     const rel = relationOfSource(shared, src);
-    return empty ? kit.emptyRelation(rel, src.name) : rel;
+    return empty ? kit.emptyRelation(rel) : rel;
   });
 
   // A foreign key's `to: ref()/source()` is rendered as its parent's relation (dbt 1.9).

@@ -17,8 +17,8 @@ export interface RuntimeKit {
   relation(spec: RelationSpec, nodeId?: string): Relation;
   /** An ephemeral model's CTE name, rendered bare. */
   cteRelation(name: string, nodeId: string): Relation;
-  /** `--empty`: the relation as an always-empty subquery aliased `_dbt_limit_subq_<alias>`. */
-  emptyRelation(inner: Relation, alias: string): Relation;
+  /** `--empty`: the relation with limit 0, rendered as an always-empty subquery (aliased only where the adapter's relation requires it). */
+  emptyRelation(inner: Relation): Relation;
   emptyTable(): ResultTable;
   /** `load_agate_table()`: a seed's CSV as a typed table. */
   loadSeedTable(path: string, file: string, delimiter: string, columnTypes: Record<string, unknown>): ResultTable;

@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'PROFILE_INVALID'
   | 'TARGET_NOT_FOUND'
   | 'TARGET_WRITE'
+  | 'EXTERNAL_LOCATION'
   | 'ENV_VAR_MISSING'
   | 'VAR_MISSING'
   | 'JINJA_SYNTAX'

@@ -45,7 +45,8 @@ export function buildSources(
       identifier: d.identifier,
       database,
       schema: d.schema,
-      relation_name: relation.render(),
+      relation_name:
+        adapter.externalSource?.({ name: d.name, identifier: d.identifier, schema: d.schema, database, tags: d.tags, meta: d.meta, config, file: d.file, line: d.line }) ?? relation.render(),
       loaded_at_field: d.loadedAtField,
       freshness: freshnessThreshold(d.freshness),
       quoting: d.quoting,

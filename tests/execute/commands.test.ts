@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/api/compile.js';
 import { runOperation } from '../../src/api/run-operation.js';
-import { run } from '../../src/api/run.js';
+import { build, run } from '../../src/api/run.js';
 import { show } from '../../src/api/show.js';
 import { makeProject } from './harness.js';
 
@@ -90,8 +90,21 @@ describe('--empty', () => {
     await run({ ...p.opts, select: ['nums'] });
     const r = await run({ ...p.opts, empty: true, exclude: ['nums'] });
     const evens = r.results.find((x) => x.node.name === 'evens')!;
-    expect(evens.compiled_code).toBe('select n from (select * from "dev"."main"."nums" where false limit 0) _dbt_limit_subq_nums where n % 2 = 0');
+    expect(evens.compiled_code).toBe('select n from (select * from "dev"."main"."nums" where false limit 0) where n % 2 = 0');
     expect(await p.query('select count(*)::int as c from main.from_source')).toEqual([{ c: 0 }]);
     expect(await p.query("select column_name from information_schema.columns where table_name = 'from_source'")).toEqual([{ column_name: 'n' }]);
+  });
+
+  it('a ref with its own alias builds under build --empty (the limited subquery takes the model\'s alias, as dbt-duckdb renders it)', async () => {
+    const p = makeProject({
+      ...base,
+      'models/links.sql': "{{ config(materialized='table') }}select links.n, other.n as m from {{ ref('nums') }} as links join {{ ref('nums') }} other on other.n = links.n",
+    });
+    await run({ ...p.opts, select: ['nums'] });
+    const r = await build({ ...p.opts, empty: true, exclude: ['nums'] });
+    const links = r.results.find((x) => x.node.name === 'links')!;
+    expect([links.status, links.message]).toEqual(['success', 'OK 0']);
+    expect(links.compiled_code).toBe('select links.n, other.n as m from (select * from "dev"."main"."nums" where false limit 0) as links join (select * from "dev"."main"."nums" where false limit 0) other on other.n = links.n');
+    expect(await p.query("select column_name from information_schema.columns where table_name = 'links' order by ordinal_position")).toEqual([{ column_name: 'n' }, { column_name: 'm' }]);
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { run, test } from '../../src/api/run.js';
 import { makeProject, statuses } from './harness.js';
@@ -91,8 +92,11 @@ models:
       thresholds: { status: 'warn', failures: 2, message: 'Got 2 results, configured to warn if >= 1' },
       filtered: { status: 'fail', failures: 1, message: 'Got 1 result, configured to fail if != 0' },
       limited: { status: 'warn', failures: 2, message: 'Got 2 results, configured to warn if != 0' },
-      summed: { status: 'pass', failures: 2, message: null },
+      // Under its thresholds: a pass with no failures, as dbt reports it (run_results.json too).
+      summed: { status: 'pass', failures: 0, message: null },
     });
+    const written = JSON.parse(readFileSync(r.runResultsPath, 'utf8')) as { results: { unique_id: string; status: string; failures: number }[] };
+    expect(written.results.filter((x) => x.unique_id.includes('summed')).map((x) => [x.status, x.failures])).toEqual([['pass', 0]]);
     const warnError = await test({ ...p.opts, warnError: true, select: ['warn_only'] });
     expect(warnError.results[0]!.status).toBe('fail');
     expect(warnError.success).toBe(false);

@@ -1,4 +1,4 @@
-import type { QuotePolicy, Relation, RelationSpec } from './relation.js';
+import type { QuotePolicy, Relation, RelationFlavor, RelationSpec } from './relation.js';
 import type { AdapterCapabilities } from './capabilities.js';
 import type { ColumnApi } from './column.js';
 
@@ -18,8 +18,44 @@ export interface AdapterInfo {
   database: string | null;
   schema: string;
   makeRelation(spec: RelationSpec): Relation;
+  /** The adapter's relation class (name, subquery alias rule); BaseRelation's when absent. */
+  relationFlavor?: RelationFlavor;
   /** Quote an identifier for this dialect. */
   quote(identifier: string): string;
   /** `api.Column` / `adapter.Column` in templates: this adapter's Column class. */
   column: ColumnApi;
+  /**
+   * The information schema that describes `database` (Snowflake has one per
+   * database: `"DB".information_schema`; DuckDB one for every catalog).
+   */
+  informationSchema(database: string | null): string;
+  /**
+   * Where an unqualified relation (no database, no schema) lives when it is a
+   * temporary table: DuckDB keeps them in the `temp` catalog and resolves an
+   * unqualified name there first, then in the default schema. Absent: such a
+   * relation is looked for in the target's schema.
+   */
+  temporaryCatalog?: string;
+  /**
+   * A source table that is files rather than a table (dbt-duckdb's
+   * `external_location`): the SQL that reads them, rendered in place of the
+   * relation's name; null for an ordinary table. Absent: sources are tables.
+   */
+  externalSource?(source: ExternalSourceFields): string | null;
+  /** Where files written by the `external` materialization go by default (DuckDB's profile `external_root`, '.' when unset). */
+  externalRoot?: string;
+}
+
+/** What a source table offers an adapter deciding whether it is files (name, meta, config...). */
+export interface ExternalSourceFields {
+  name: string;
+  identifier: string;
+  schema: string;
+  database: string | null;
+  tags: string[];
+  meta: Record<string, unknown>;
+  config: Record<string, unknown>;
+  /** Where the source is declared, for errors. */
+  file?: string;
+  line?: number;
 }

@@ -163,7 +163,7 @@ export class DatabaseSession {
   listRelationsWithoutCaching(database: string | null, schema: string): Relation[] {
     const where = [`lower(table_schema) = lower(${literal(schema)})`];
     if (database) where.push(`lower(table_catalog) = lower(${literal(database)})`);
-    const sql = `select table_catalog, table_schema, table_name, table_type from information_schema.tables where ${where.join(' and ')}`;
+    const sql = `select table_catalog, table_schema, table_name, table_type from ${this.info.informationSchema(database)}.tables where ${where.join(' and ')}`;
     const r = this.conn.executeSync(sql);
     return r.rows.map((row) =>
       this.info.makeRelation({
@@ -175,28 +175,49 @@ export class DatabaseSession {
     );
   }
 
+  /**
+   * The columns of a relation, in order; none when it does not exist. A
+   * relation with neither database nor schema is a temporary one where the
+   * adapter keeps those apart (DuckDB's `temp` catalog): it is found as the
+   * database resolves the bare name, in the temporary catalog first, then in
+   * the connection's default schema.
+   */
   columnsOf(relation: Relation): Column[] {
-    const where = [`lower(table_schema) = lower(${literal(relation.schema ?? this.info.schema)})`, `lower(table_name) = lower(${literal(relation.identifier ?? '')})`];
+    const columns = 'column_name, data_type, character_maximum_length, numeric_precision, numeric_scale';
+    const name = `lower(table_name) = lower(${literal(relation.identifier ?? '')})`;
+    const temp = this.info.temporaryCatalog;
+    if (temp !== undefined && relation.database === null && relation.schema === null) {
+      const sql =
+        `select ${columns}, table_catalog = ${literal(temp)} as in_temp from information_schema.columns where ${name} and ` +
+        `(table_catalog = ${literal(temp)} or (table_catalog = current_database() and table_schema = current_schema())) order by in_temp desc, ordinal_position`;
+      const rows = this.conn.executeSync(sql).rows;
+      const first = rows[0]?.[5];
+      return rows.filter((row) => row[5] === first).map(columnOf);
+    }
+    const where = [`lower(table_schema) = lower(${literal(relation.schema ?? this.info.schema)})`, name];
     if (relation.database) where.push(`lower(table_catalog) = lower(${literal(relation.database)})`);
-    const sql = `select column_name, data_type, character_maximum_length, numeric_precision, numeric_scale from information_schema.columns where ${where.join(' and ')} order by ordinal_position`;
-    const r = this.conn.executeSync(sql);
-    return r.rows.map((row) => {
-      const type = String(row[1]);
-      const isDecimal = /^(decimal|numeric)/i.test(type);
-      // DuckDB reports DECIMAL(18,3) with its size already in the type name.
-      return new Column(String(row[0]), type, row[2] === null ? null : Number(row[2]), isDecimal && !type.includes('(') && row[3] !== null ? Number(row[3]) : null, isDecimal && !type.includes('(') && row[4] !== null ? Number(row[4]) : null);
-    });
+    const sql = `select ${columns} from ${this.info.informationSchema(relation.database)}.columns where ${where.join(' and ')} order by ordinal_position`;
+    return this.conn.executeSync(sql).rows.map(columnOf);
   }
 
   schemaExists(database: string | null, schema: string): boolean {
     const where = [`lower(schema_name) = lower(${literal(schema)})`];
     if (database) where.push(`lower(catalog_name) = lower(${literal(database)})`);
-    return this.conn.executeSync(`select 1 from information_schema.schemata where ${where.join(' and ')}`).rows.length > 0;
+    return this.conn.executeSync(`select 1 from ${this.info.informationSchema(database)}.schemata where ${where.join(' and ')}`).rows.length > 0;
   }
 
   private emit(s: ExecutedStatement): void {
     for (const l of this.listeners) l(s);
   }
+}
+
+/** A row of information_schema.columns (name, type, char size, precision, scale) as a Column. */
+function columnOf(row: unknown[]): Column {
+  const type = String(row[1]);
+  const isDecimal = /^(decimal|numeric)/i.test(type);
+  // DuckDB reports DECIMAL(18,3) with its size already in the type name.
+  const sized = isDecimal && !type.includes('(');
+  return new Column(String(row[0]), type, row[2] === null ? null : Number(row[2]), sized && row[3] !== null ? Number(row[3]) : null, sized && row[4] !== null ? Number(row[4]) : null);
 }
 
 export function relationTypeOf(tableType: string): RelationType {

@@ -1,10 +1,11 @@
 import { TsdbtError } from '../../errors/tsdbt-error.js';
 import { callJinja, pyFunction, type JinjaCallable } from '../../jinja/index.js';
 import { Column } from './column.js';
+import { checkExternalLocation } from './external-location.js';
 import { renderColumnsConstraints, renderModelConstraints, type ConstraintRenderer, type ContractColumnSpec } from './contract-constraints.js';
 import { columnTypeMissingError, contractColumns, contractError } from '../../errors/contract-error.js';
 import type { DatabaseSession } from './database-session.js';
-import { Relation, type RelationSpec } from './relation.js';
+import { BASE_RELATION, Relation, relationApi } from './relation.js';
 
 /** How the Jinja adapter reaches macros of its render context (a MacroResolver fits). */
 export interface MacroAccess {
@@ -44,19 +45,10 @@ export function jinjaAdapter(session: DatabaseSession, macros: MacroAccess): Rec
     if (id === null) return null;
     return session.cache.get(db, sc, id);
   };
-  const makeRelation = (_args: unknown[], kwargs: Record<string, unknown>): Relation => {
-    const spec: RelationSpec = {
-      database: (kwargs.database ?? info.database) as string | null,
-      schema: (kwargs.schema ?? info.schema) as string | null,
-      identifier: (kwargs.identifier ?? null) as string | null,
-      type: (kwargs.type ?? null) as RelationSpec['type'],
-    };
-    return info.makeRelation(spec);
-  };
   // Warnings from adapter methods go through a macro, so they reach the invocation's logger as `exceptions.warn` does.
   const warn = (message: string) => void callMacro('tsdbt_adapter_warn', [message]);
   const constraints: ConstraintRenderer = { adapterType: info.type, quote: (s) => info.quote(s), warn };
-  const RelationApi = { create: pyFunction(makeRelation) };
+  const RelationApi = relationApi({ database: info.database, schema: info.schema }, info.quotePolicy, info.quoteChar, info.relationFlavor ?? BASE_RELATION);
   const ColumnApi = info.column;
 
   return {
@@ -171,6 +163,13 @@ export function jinjaAdapter(session: DatabaseSession, macros: MacroAccess): Rec
     tsdbt_raise_column_type_missing: pyFunction((args, kwargs) => {
       const names = (kwargs.column_names ?? args[0]) as unknown[];
       throw columnTypeMissingError((names ?? []).map(String), str(kwargs.file ?? args[1]) ?? undefined);
+    }),
+    /** dbt-duckdb's `adapter.external_root()`: the profile's external_root ('.' when unset). */
+    external_root: pyFunction(() => info.externalRoot ?? '.'),
+    /** Fails with a located EXTERNAL_LOCATION error when files cannot be written there (the `external` materialization asks first). */
+    tsdbt_check_external_location: pyFunction((args, kwargs) => {
+      checkExternalLocation(String(kwargs.location ?? args[0]), Boolean(kwargs.partitioned ?? args[1]), str(kwargs.file ?? args[2]) ?? undefined);
+      return '';
     }),
     warn_once: pyFunction((args, kwargs) => {
       const message = String(kwargs.msg ?? args[0]);

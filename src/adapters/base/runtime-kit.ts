@@ -5,15 +5,6 @@ import { Relation } from './relation.js';
 import { ResultTable } from './result-table.js';
 import { loadSeedTable } from './seed-csv.js';
 
-/** `--empty`: a ref or source renders as an always-empty subquery with the same columns. */
-class EmptyRelation extends Relation {
-  constructor(inner: Relation, alias: string) {
-    super({ database: inner.database, schema: inner.schema, identifier: inner.identifier, type: inner.type }, inner.quote_policy, inner.quoteChar, inner.include_policy, inner.node_id);
-    const text = `(select * from ${inner.render()} where false limit 0) _dbt_limit_subq_${alias}`;
-    this.render = () => text;
-  }
-}
-
 const NO_QUOTES = { database: false, schema: false, identifier: false };
 
 /** The RuntimeKit of an adapter: its relations, its Jinja `adapter`, result tables. */
@@ -21,9 +12,10 @@ export function createRuntimeKit(info: AdapterInfo): RuntimeKit {
   return {
     info,
     jinjaAdapter,
-    relation: (spec, nodeId) => new Relation(spec, info.quotePolicy, info.quoteChar, undefined, nodeId),
-    cteRelation: (name, nodeId) => new Relation({ identifier: name, type: 'cte' }, NO_QUOTES, info.quoteChar, undefined, nodeId),
-    emptyRelation: (inner, alias) => new EmptyRelation(inner, alias),
+    relation: (spec, nodeId) => new Relation(spec, info.quotePolicy, info.quoteChar, undefined, nodeId, info.relationFlavor),
+    cteRelation: (name, nodeId) => new Relation({ identifier: name, type: 'cte' }, NO_QUOTES, info.quoteChar, undefined, nodeId, info.relationFlavor),
+    // `--empty`: a ref or source renders as an always-empty subquery with the same columns (dbt's limit=0).
+    emptyRelation: (inner) => inner.incorporate({ limit: 0, __keywords: true }) as Relation,
     emptyTable: () => ResultTable.empty(),
     loadSeedTable,
   };

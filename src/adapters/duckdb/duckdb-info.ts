@@ -1,7 +1,11 @@
 import { basename } from 'node:path';
 import type { AdapterInfo } from '../base/adapter-info.js';
 import { columnApi } from '../base/column.js';
-import { Relation, type QuotePolicy } from '../base/relation.js';
+import { externalSourceSql } from './external-source.js';
+import { Relation, type QuotePolicy, type RelationFlavor } from '../base/relation.js';
+
+/** DuckDBRelation: limited refs render without an alias, so the model's own alias applies. */
+const DUCKDB_RELATION: RelationFlavor = { className: 'DuckDBRelation', requireAlias: false };
 
 /** JSON schema of a DuckDB profile output (as dbt-duckdb reads it). */
 export const duckdbProfileSchema = {
@@ -63,7 +67,12 @@ export function duckdbAdapterInfo(credentials: Record<string, unknown>, quoting:
     },
     database: duckdbDatabaseName(credentials),
     schema: typeof credentials.schema === 'string' ? credentials.schema : 'main',
-    makeRelation: (spec) => new Relation(spec, quotePolicy, '"'),
+    makeRelation: (spec) => new Relation(spec, quotePolicy, '"', undefined, undefined, DUCKDB_RELATION),
+    relationFlavor: DUCKDB_RELATION,
     quote: (identifier) => `"${identifier.split('"').join('""')}"`,
+    informationSchema: () => 'information_schema',
+    temporaryCatalog: 'temp',
+    externalSource: externalSourceSql,
+    externalRoot: typeof credentials.external_root === 'string' && credentials.external_root !== '' ? credentials.external_root : '.',
   };
 }

@@ -1,6 +1,9 @@
 import type { AdapterInfo } from '../base/adapter-info.js';
 import { columnApi } from '../base/column.js';
-import { Relation, type QuotePolicy } from '../base/relation.js';
+import { Relation, type QuotePolicy, type RelationFlavor } from '../base/relation.js';
+
+/** SnowflakeRelation: limited refs render without an alias, so the model's own alias applies. */
+const SNOWFLAKE_RELATION: RelationFlavor = { className: 'SnowflakeRelation', requireAlias: false };
 
 /**
  * Snowflake as parse and compile see it: identifiers unquoted by default
@@ -29,7 +32,10 @@ export function snowflakeAdapterInfo(credentials: Record<string, unknown>, quoti
     },
     database: typeof credentials.database === 'string' ? credentials.database : null,
     schema: typeof credentials.schema === 'string' ? credentials.schema : 'public',
-    makeRelation: (spec) => new Relation(spec, quotePolicy, '"'),
+    makeRelation: (spec) => new Relation(spec, quotePolicy, '"', undefined, undefined, SNOWFLAKE_RELATION),
+    relationFlavor: SNOWFLAKE_RELATION,
     quote: (identifier) => `"${identifier.split('"').join('""')}"`,
+    // Snowflake's information_schema belongs to one database: a relation elsewhere is described by that database's.
+    informationSchema: (database) => (database ? `${quotePolicy.database ? `"${database.split('"').join('""')}"` : database}.information_schema` : 'information_schema'),
   };
 }

@@ -97,6 +97,11 @@ function translateTokens(tokens: Token[], context: TranslateContext): string {
       out.push(standardString(t.text));
       continue;
     }
+    if ((t.kind === 'word' || t.kind === 'quoted') && isDatabaseOfInformationSchema(tokens, i)) {
+      // `db.information_schema.x`: DuckDB has one information_schema for every catalog (rows carry table_catalog)
+      i = nextSignificant(tokens, i + 1);
+      continue;
+    }
     if (t.kind !== 'word') {
       out.push(t.text);
       continue;
@@ -181,6 +186,14 @@ function translateTokens(tokens: Token[], context: TranslateContext): string {
     out.push(quoteUpper(t.text));
   }
   return out.join('');
+}
+
+/** tokens[i] is the database part of `db.information_schema`. */
+function isDatabaseOfInformationSchema(tokens: Token[], i: number): boolean {
+  const dot = nextSignificant(tokens, i + 1);
+  if (dot < 0 || !isPunct(tokens[dot], '.') || isPunct(tokens[prevSignificant(tokens, i)], '.')) return false;
+  const next = tokens[nextSignificant(tokens, dot + 1)];
+  return next !== undefined && next.text.replace(/"/g, '').toLowerCase() === 'information_schema';
 }
 
 /**

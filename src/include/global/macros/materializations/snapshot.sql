@@ -104,13 +104,16 @@
   {{ run_hooks(pre_hooks, inside_transaction=false) }}
   {{ run_hooks(pre_hooks, inside_transaction=true) }}
 
-  {% call statement('stage', auto_begin=true) -%}
-    create table {{ staging_relation }} as (
-      select *,
+  {#- The staging rows go to a temporary table (make_temp_relation says where:
+      on DuckDB the `temp` catalog), never into the target's or another schema. -#}
+  {%- set staging_sql -%}
+    select *,
         {{ snapshot_key_expr(unique_key) }} as dbt_unique_key__,
         cast({{ change_time }} as timestamp) as dbt_change_time__
       from ({{ sql }}) snapshot_source
-    )
+  {%- endset -%}
+  {% call statement('stage', auto_begin=true) -%}
+    {{ create_table_as(true, staging_relation, staging_sql) }}
   {%- endcall %}
   {% do adapter.cache_added(staging_relation) %}
   {%- set staged_cols = adapter.get_columns_in_relation(staging_relation) | map(attribute='name') | reject('in', ['dbt_unique_key__', 'dbt_change_time__']) | list -%}
