@@ -22,6 +22,32 @@ export interface RuntimeShared {
   /** `--full-refresh`, `--empty`, and the rest of the invocation's flags (also visible as `flags`). */
   flags: { full_refresh?: boolean; empty?: boolean; [key: string]: unknown };
   selectedResources: string[];
+  /** `--defer`: where refs may resolve instead of the target (see deferredRelation). */
+  defer?: DeferRelations;
+}
+
+/** The state manifest's relations for `--defer` (by unique id), and whether `--favor-state` is on. */
+export interface DeferRelations {
+  relations: Record<string, { database: string | null; schema: string; identifier: string }>;
+  favorState: boolean;
+}
+
+const selectedSets = new WeakMap<string[], Set<string>>();
+
+/**
+ * dbt's deferral: a ref resolves to the state manifest's relation when the
+ * node has one there and either --favor-state is on and the node is not
+ * selected, or the target relation does not exist (relation cache lookup).
+ * Null when the target relation stands.
+ */
+export function deferredRelation(shared: RuntimeShared, node: CompiledNode): Relation | null {
+  const to = shared.defer?.relations[node.unique_id];
+  if (!to) return null;
+  let selected = selectedSets.get(shared.selectedResources);
+  if (!selected) selectedSets.set(shared.selectedResources, (selected = new Set(shared.selectedResources)));
+  const favor = shared.defer!.favorState && !selected.has(node.unique_id);
+  if (!favor && shared.session.cache.get(node.database, node.schema, node.alias) !== null) return null;
+  return shared.kit.relation(to, node.unique_id);
 }
 
 /** A `statement` result kept by store_result / read by load_result. */
@@ -91,7 +117,7 @@ export function runtimeContext(shared: RuntimeShared, node: CompiledNode, opts: 
       if (!ephemerals.includes(target.unique_id)) ephemerals.push(target.unique_id);
       return kit.cteRelation(cteName(target), target.unique_id);
     }
-    const rel = relationOfNode(shared, target);
+    const rel = deferredRelation(shared, target) ?? relationOfNode(shared, target);
     return empty ? kit.emptyRelation(rel, target.name) : rel;
   });
 

@@ -1,7 +1,7 @@
 import type { ExecutionOptions } from '../../api/execution.js';
 import type { CommandResult, NodeCommand } from '../../api/run.js';
 import { TsdbtError } from '../../errors/tsdbt-error.js';
-import { globalOptions, selectionFlags, type Command, type CommandContext } from '../command-context.js';
+import { globalOptions, selectionFlags, stateFlags, type Command, type CommandContext } from '../command-context.js';
 import { NodeReporter, reportSummary } from '../node-reporter.js';
 
 export function executionOptions(ctx: CommandContext): ExecutionOptions {
@@ -9,6 +9,7 @@ export function executionOptions(ctx: CommandContext): ExecutionOptions {
   const sel = selectionFlags(ctx);
   return {
     ...globalOptions(ctx),
+    ...stateFlags(ctx),
     select: sel.select,
     exclude: sel.exclude,
     selector: sel.selector,
