@@ -24,6 +24,7 @@ const COMMAND_LOADERS: Record<string, () => Promise<Command>> = {
   snapshot: async () => (await import('./commands/nodes.js')).nodeCommand('snapshot'),
   build: async () => (await import('./commands/nodes.js')).nodeCommand('build'),
   retry: async () => (await import('./commands/nodes.js')).nodeCommand('retry'),
+  clone: async () => (await import('./commands/nodes.js')).nodeCommand('clone'),
   source: async () => (await import('./commands/source.js')).sourceCommand,
   docs: async () => (await import('./commands/docs.js')).docsCommand,
   demo: async () => (await import('./commands/demo.js')).demoCommand,
@@ -41,13 +42,15 @@ const HELP = `tsdbt — a dbt-compatible transformation engine
 Usage: tsdbt <command> [flags]
 
 Commands: parse, compile, ls/list, run, seed, snapshot, test, build, show,
-          run-operation, retry, deps, debug, clean, extract, sim, demo
+          run-operation, retry, clone, deps, debug, clean, extract, sim, demo
 
 Global flags: --project-dir DIR, --profiles-dir DIR, --target/-t NAME,
   --vars YAML, --threads N, --log-format text|json, --no-color, --quiet/-q,
   --debug/-d, --version
 Selection: --select/-s, --exclude, --selector, --resource-type,
   --indirect-selection eager|cautious|buildable|empty
+State: --state DIR (DBT_STATE), --defer (DBT_DEFER), --defer-state DIR,
+  --favor-state (DBT_FAVOR_STATE); selectors state:, result:, source_status:
 `;
 
 /**

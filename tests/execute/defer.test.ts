@@ -75,3 +75,39 @@ describe('--defer', () => {
     expect(await p.query("select count(*)::int as n from information_schema.tables where table_name = 'child'")).toEqual([{ n: 0 }]);
   });
 });
+
+describe('clone --state', () => {
+  it('creates views over the state relations in the target; an existing relation is a no-op unless --full-refresh', async () => {
+    const p = twoTargets({ ...FILES, 'seeds/codes.csv': 'code\nA\n', 'models/eph.sql': "{{ config(materialized='ephemeral') }}select 1 as x" });
+    expect((await cli(p, ['build', '--target', 'prod'])).code).toBe(0);
+    cpSync(join(p.dir, 'target'), join(p.dir, 'prod-state'), { recursive: true });
+    await cli(p, ['run', '-s', 'parent']);
+    const r = await cli(p, ['clone', '--state', 'prod-state']);
+    expect(r.code).toBe(0);
+    const kinds = async () =>
+      p.query("select table_name, table_type from information_schema.tables where table_schema = 'dev' order by table_name");
+    expect(await kinds()).toEqual([
+      { table_name: 'child', table_type: 'VIEW' },
+      { table_name: 'codes', table_type: 'VIEW' },
+      { table_name: 'parent', table_type: 'BASE TABLE' },
+    ]);
+    expect(await p.query('select built_in from dev.dev.child')).toEqual([{ built_in: 'prod' }]);
+    expect(await p.query('select built_in from dev.dev.parent')).toEqual([{ built_in: 'dev' }]);
+    const results = JSON.parse(readFileSync(join(p.dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string; message: string }[] };
+    expect(Object.fromEntries(results.results.map((x) => [x.unique_id, x.message]))).toEqual({
+      'model.proj.parent': 'No-op',
+      'model.proj.child': 'OK',
+      'seed.proj.codes': 'OK',
+    });
+    expect((await cli(p, ['clone', '--state', 'prod-state', '--full-refresh', '-s', 'parent'])).code).toBe(0);
+    expect(await p.query('select built_in from dev.dev.parent')).toEqual([{ built_in: 'prod' }]);
+    expect((await kinds())[2]).toEqual({ table_name: 'parent', table_type: 'VIEW' });
+  });
+
+  it('clone without --state is a usage error (exit 2)', async () => {
+    const p = twoTargets(FILES);
+    const r = await cli(p, ['clone']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('clone needs the manifest of the run to clone from');
+  });
+});

@@ -24,7 +24,7 @@ export function executionOptions(ctx: CommandContext): ExecutionOptions {
 }
 
 /** run, seed, test, snapshot, build, retry: progress lines, a summary, exit 1 when a node failed. */
-export function nodeCommand(which: NodeCommand | 'retry'): Command {
+export function nodeCommand(which: NodeCommand | 'retry' | 'clone'): Command {
   return async (ctx) => {
     const api = await import('../../api/run.js');
     const opts = executionOptions(ctx);
@@ -45,7 +45,10 @@ export function nodeCommand(which: NodeCommand | 'retry'): Command {
     process.on('SIGTERM', onSignal);
     let result: CommandResult;
     try {
-      if (which === 'retry') {
+      if (which === 'clone') {
+        const { clone } = await import('../../api/clone.js');
+        result = await clone({ ...opts, onResult });
+      } else if (which === 'retry') {
         const { retry } = await import('../../api/retry.js');
         result = await retry({ ...opts, onResult, signal: abort.signal });
       } else {
