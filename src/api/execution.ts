@@ -39,6 +39,11 @@ export interface ExecutionOptions extends GlobalOptions, StateOptions {
   /** Treat warnings (e.g. warning tests) as errors. */
   warnError?: boolean;
   storeFailures?: boolean;
+  /** `--event-time-start` / `--event-time-end`: the window microbatch models build (UTC; 'YYYY-MM-DD[ HH:MM:SS]'). */
+  eventTimeStart?: string;
+  eventTimeEnd?: string;
+  /** Under retry: the failed batches ([start, end] ISO pairs) of each microbatch model, re-run instead of a new window. */
+  microbatchRetry?: Record<string, [string, string][]>;
 }
 
 /** Everything a command needs once the project is loaded, parsed, selected and connected. Close it when done. */
@@ -83,6 +88,9 @@ function flagsOf(opts: ExecutionOptions, which: string, loaded: LoadedProject): 
     warn_error: Boolean(opts.warnError),
     store_failures: Boolean(opts.storeFailures),
     threads: opts.threads ?? loaded.threads,
+    event_time_start: opts.eventTimeStart ?? null,
+    event_time_end: opts.eventTimeEnd ?? null,
+    ...(opts.microbatchRetry ? { microbatch_retry: opts.microbatchRetry } : {}),
   };
 }
 
@@ -218,6 +226,9 @@ function spawnRenderPool(loaded: LoadedProject, threads: number, which: string, 
       defer: opts.defer,
       deferState: opts.deferState,
       favorState: opts.favorState,
+      eventTimeStart: opts.eventTimeStart,
+      eventTimeEnd: opts.eventTimeEnd,
+      microbatchRetry: opts.microbatchRetry,
     },
     which,
     invocationId: loaded.invocationId,

@@ -56,6 +56,8 @@ const FLAG_SPECS: Record<string, { name: string; kind: 'bool' | 'value' | 'list'
   '--favor-state': { name: 'favorState', kind: 'bool' },
   '--no-favor-state': { name: 'noFavorState', kind: 'bool' },
   '--state': { name: 'state', kind: 'value' },
+  '--event-time-start': { name: 'eventTimeStart', kind: 'value' },
+  '--event-time-end': { name: 'eventTimeEnd', kind: 'value' },
   '--defer-state': { name: 'deferState', kind: 'value' },
   '--defer': { name: 'defer', kind: 'bool' },
   '--no-defer': { name: 'noDefer', kind: 'bool' },

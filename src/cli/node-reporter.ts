@@ -36,6 +36,8 @@ export class NodeReporter {
         return [`FAIL ${r.failures ?? ''} ${rel}`, 'FAIL', o.red.bind(o)];
       case 'skipped':
         return [`SKIP relation ${rel}`, 'SKIP', o.yellow.bind(o)];
+      case 'partial success':
+        return [`PARTIAL SUCCESS creating ${kind} ${rel}`, r.message ?? 'PARTIAL SUCCESS', o.yellow.bind(o)];
       default:
         return [`ERROR creating ${kind} ${rel}`, 'ERROR', o.red.bind(o)];
     }
@@ -48,7 +50,8 @@ export function reportSummary(out: Output, result: CommandResult): void {
   const count = (s: string) => rs.filter((r) => r.status === s).length;
   out.info('');
   out.info(`Finished running ${rs.length} nodes in ${result.elapsed.toFixed(2)}s.`);
-  const bad = result.results.filter((r) => r.status === 'error' || r.status === 'fail' || (r.status === 'warn' && !result.success && !result.cancelled));
+  const bad = result.results.filter((r) => r.status === 'error' || r.status === 'fail' || r.status === 'partial success' || (r.status === 'warn' && !result.success && !result.cancelled));
+  const partial = count('partial success');
   if (result.cancelled) {
     // dbt's closing line for an interrupted run; the nodes it cancelled are listed below as errors.
     out.info(out.yellow('Exited because of keyboard interrupt.'));
@@ -56,12 +59,18 @@ export function reportSummary(out: Output, result: CommandResult): void {
   } else if (bad.length === 0) {
     out.info(out.green('Completed successfully'));
   } else {
-    out.info(out.red(`Completed with ${bad.length} error${bad.length === 1 ? '' : 's'}:`));
+    const errors = bad.length - partial;
+    const partials = `${partial} partial ${partial === 1 ? 'success' : 'successes'}`;
+    const warnings = `${count('warn')} warning${count('warn') === 1 ? '' : 's'}`;
+    // dbt 1.9's end-of-run wording once a microbatch model partly succeeded.
+    if (partial > 0 && errors === 0) out.info(out.yellow(`Completed with ${partials} and ${warnings}`));
+    else if (partial > 0) out.info(out.red(`Completed with ${errors} error${errors === 1 ? '' : 's'}, ${partials}, and ${warnings}:`));
+    else out.info(out.red(`Completed with ${bad.length} error${bad.length === 1 ? '' : 's'}:`));
     for (const r of bad) {
       const what = r.node ? `${r.node.resource_type} ${r.node.name}` : r.unique_id;
       const msg = r.error ? r.error.format() : (r.message ?? '');
       out.error(`  ${r.status === 'fail' ? 'Failure' : 'Error'} in ${what} (${r.node?.original_file_path ?? ''})\n    ${msg.split('\n').join('\n    ')}${r.compiled_path ? `\n    compiled code at ${r.compiled_path}` : ''}`);
     }
   }
-  out.info(`Done. PASS=${count('success') + count('pass')} WARN=${count('warn')} ERROR=${count('error') + count('fail')} SKIP=${count('skipped')} TOTAL=${rs.length}`);
+  out.info(`Done. PASS=${count('success') + count('pass')} WARN=${count('warn')} ERROR=${count('error') + count('fail') + partial} SKIP=${count('skipped')} TOTAL=${rs.length}`);
 }

@@ -19,6 +19,8 @@ export interface RuntimeKit {
   cteRelation(name: string, nodeId: string): Relation;
   /** `--empty`: the relation as an always-empty subquery aliased `_dbt_limit_subq_<alias>`. */
   emptyRelation(inner: Relation, alias: string): Relation;
+  /** A microbatch batch: the relation as `(select * from r where field >= 'start' and field < 'end') _dbt_et_filter_subq_<table>`. */
+  eventTimeRelation(inner: Relation, field: string, start: string, end: string): Relation;
   emptyTable(): ResultTable;
   /** `load_agate_table()`: a seed's CSV as a typed table. */
   loadSeedTable(path: string, file: string, delimiter: string, columnTypes: Record<string, unknown>): ResultTable;

@@ -6,6 +6,14 @@ import { NodeReporter, reportSummary } from '../node-reporter.js';
 
 export function executionOptions(ctx: CommandContext): ExecutionOptions {
   const f = ctx.argv.flags;
+  for (const [flag, v] of [['--event-time-start', f.eventTimeStart], ['--event-time-end', f.eventTimeEnd]] as const) {
+    if (typeof v === 'string' && !/^\d{4}-\d{2}-\d{2}([ T]\d{2}(:\d{2}(:\d{2})?)?)?$/.test(v)) {
+      throw new TsdbtError('USAGE', `${flag} must be a date or UTC timestamp, got '${v}'`, { hint: `e.g. ${flag} 2024-01-01 or ${flag} '2024-01-01 06:00:00'` });
+    }
+  }
+  if (typeof f.eventTimeStart === 'string' && typeof f.eventTimeEnd === 'string' && f.eventTimeStart.replace(' ', 'T') >= f.eventTimeEnd.replace(' ', 'T')) {
+    throw new TsdbtError('USAGE', `--event-time-start (${f.eventTimeStart}) must be before --event-time-end (${f.eventTimeEnd})`, { hint: 'Swap them, or widen the window.' });
+  }
   const sel = selectionFlags(ctx);
   return {
     ...globalOptions(ctx),
@@ -20,6 +28,8 @@ export function executionOptions(ctx: CommandContext): ExecutionOptions {
     empty: Boolean(f.empty),
     warnError: Boolean(f.warnError) || ctx.env.DBT_WARN_ERROR === 'true',
     storeFailures: Boolean(f.storeFailures),
+    eventTimeStart: f.eventTimeStart as string | undefined,
+    eventTimeEnd: f.eventTimeEnd as string | undefined,
   };
 }
 
