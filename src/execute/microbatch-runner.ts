@@ -3,6 +3,7 @@ import type { NodeCompiler } from '../compile/node-compiler.js';
 import { relationOfNode, type RuntimeOptions, type RuntimeShared } from '../context/runtime-context.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { CompiledNode } from '../manifest/types.js';
+import { parseEventTime } from '../project/microbatch-config.js';
 import { batchId, planBatches, pythonTime, type Batch, type BatchSize } from './microbatch-batches.js';
 import type { BatchResults, NodeResult, NodeStatus } from './node-result.js';
 import { NodeRecording } from './node-recording.js';
@@ -101,10 +102,7 @@ function batchNodeOf(node: CompiledNode, b: Batch, size: BatchSize, window: { st
   } as CompiledNode;
 }
 
-function parseTime(v: unknown): number {
-  const text = String(v).trim().replace(' ', 'T');
-  return Date.parse(/(Z|[+-]\d{2}:?\d{2})$/.test(text) && text.includes('T') ? text : `${text.length === 10 ? `${text}T00:00:00` : text}Z`);
-}
+const parseTime = (v: unknown) => parseEventTime(v instanceof Date ? v : String(v));
 
 function optionalTime(v: unknown): number | undefined {
   return v === undefined || v === null || v === '' ? undefined : parseTime(v);

@@ -7,7 +7,7 @@ import { NodeReporter, reportSummary } from '../node-reporter.js';
 export function executionOptions(ctx: CommandContext): ExecutionOptions {
   const f = ctx.argv.flags;
   for (const [flag, v] of [['--event-time-start', f.eventTimeStart], ['--event-time-end', f.eventTimeEnd]] as const) {
-    if (typeof v === 'string' && !/^\d{4}-\d{2}-\d{2}([ T]\d{2}(:\d{2}(:\d{2})?)?)?$/.test(v)) {
+    if (typeof v === 'string' && !/^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$/.test(v)) {
       throw new TsdbtError('USAGE', `${flag} must be a date or UTC timestamp, got '${v}'`, { hint: `e.g. ${flag} 2024-01-01 or ${flag} '2024-01-01 06:00:00'` });
     }
   }
