@@ -36,6 +36,9 @@ describe('--defer', () => {
     expect(await p.query('select built_in from dev.dev.child')).toEqual([{ built_in: 'prod' }]);
     expect(await p.query("select count(*)::int as n from information_schema.tables where table_schema = 'dev' and table_name = 'parent'")).toEqual([{ n: 0 }]);
     expect(readFileSync(join(p.dir, 'target/compiled/proj/models/child.sql'), 'utf8')).toContain('"dev"."prod"."parent"');
+    // Render workers (threads > 1) defer the same way.
+    expect((await cli(p, ['run', '-s', 'child', '--defer', '--state', 'prod-state', '--threads', '2'])).code).toBe(0);
+    expect(await p.query('select built_in from dev.dev.child')).toEqual([{ built_in: 'prod' }]);
   });
 
   it('a parent that exists in dev is used, unless --favor-state (or DBT_FAVOR_STATE) is on; DBT_DEFER and DBT_STATE stand in for the flags', async () => {
