@@ -42,8 +42,8 @@ export interface ExecutionOptions extends GlobalOptions, StateOptions {
   /** `--event-time-start` / `--event-time-end`: the window microbatch models build (UTC; 'YYYY-MM-DD[ HH:MM:SS]'). */
   eventTimeStart?: string;
   eventTimeEnd?: string;
-  /** Under retry: the failed batches ([start, end] ISO pairs) of each microbatch model, re-run instead of a new window. */
-  microbatchRetry?: Record<string, [string, string][]>;
+  /** Under retry: each partly successful microbatch model's previous batch_results; its failed batches re-run instead of a new window. */
+  microbatchRetry?: Record<string, { successful: [string, string][]; failed: [string, string][] }>;
 }
 
 /** Everything a command needs once the project is loaded, parsed, selected and connected. Close it when done. */

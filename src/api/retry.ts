@@ -23,9 +23,9 @@ export async function retry(opts: ExecutionOptions & Pick<RunOptions, 'onResult'
   }
   const ids = previous.results.filter((r) => RETRY_STATUSES.has(r.status) && !r.unique_id.startsWith('operation.')).map((r) => r.unique_id);
   // A microbatch model that partly succeeded re-runs only its failed batches (dbt 1.9).
-  const microbatchRetry: Record<string, [string, string][]> = {};
+  const microbatchRetry: NonNullable<ExecutionOptions['microbatchRetry']> = {};
   for (const r of previous.results) {
-    if (r.status === 'partial success' && r.batch_results && r.batch_results.failed.length > 0) microbatchRetry[r.unique_id] = r.batch_results.failed;
+    if (r.status === 'partial success' && r.batch_results && r.batch_results.failed.length > 0) microbatchRetry[r.unique_id] = r.batch_results;
   }
   const runOpts: RunOptions = {
     ...opts,

@@ -66,6 +66,8 @@ export class MicrobatchRunner {
       }
     });
     rec.timing.push({ name: 'execute', started_at: started.toISOString(), completed_at: new Date().toISOString() });
+    // As dbt: a retry's result also lists the batches that succeeded before.
+    results.successful.push(...(this.previousResults(node)?.successful ?? []));
     const ok = results.successful.length;
     const bad = results.failed.length;
     const status: NodeStatus = bad === 0 ? 'success' : ok === 0 ? 'error' : 'partial success';
@@ -85,11 +87,13 @@ export class MicrobatchRunner {
     return cfg === null || cfg === undefined ? Boolean(this.shared.flags.full_refresh) : Boolean(cfg);
   }
 
+  private previousResults(node: CompiledNode): BatchResults | undefined {
+    return (this.shared.flags.microbatch_retry as Record<string, BatchResults> | undefined)?.[node.unique_id];
+  }
+
   /** Under `retry`: the batches the previous run recorded as failed for this node. */
   private retryBatches(node: CompiledNode): Batch[] | undefined {
-    const all = this.shared.flags.microbatch_retry as Record<string, [string, string][]> | undefined;
-    const failed = all?.[node.unique_id];
-    return failed ? failed.map(([s, e]) => ({ start: Date.parse(s), end: Date.parse(e) })) : undefined;
+    return this.previousResults(node)?.failed.map(([s, e]) => ({ start: Date.parse(s), end: Date.parse(e) }));
   }
 }
 
