@@ -22,9 +22,11 @@ import { connectionOpenerFor } from './connection-openers.js';
 import { loadProject, silentLogger, type GlobalOptions, type LoadedProject } from './load-project.js';
 import { parseLoaded } from './parse-phase.js';
 import { selectFromManifest } from './select-phase.js';
+import { checkDeferTargets } from './defer-check.js';
+import { deferRelationsOf, resolveStateOptions, type StateOptions } from './state-artifacts.js';
 
 /** Flags shared by the commands that render and run nodes. */
-export interface ExecutionOptions extends GlobalOptions {
+export interface ExecutionOptions extends GlobalOptions, StateOptions {
   select?: string[];
   exclude?: string[];
   selector?: string;
@@ -37,6 +39,11 @@ export interface ExecutionOptions extends GlobalOptions {
   /** Treat warnings (e.g. warning tests) as errors. */
   warnError?: boolean;
   storeFailures?: boolean;
+  /** `--event-time-start` / `--event-time-end`: the window microbatch models build (UTC; 'YYYY-MM-DD[ HH:MM:SS]'). */
+  eventTimeStart?: string;
+  eventTimeEnd?: string;
+  /** Under retry: each partly successful microbatch model's previous batch_results; its failed batches re-run instead of a new window. */
+  microbatchRetry?: Record<string, { successful: [string, string][]; failed: [string, string][] }>;
 }
 
 /** Everything a command needs once the project is loaded, parsed, selected and connected. Close it when done. */
@@ -81,11 +88,14 @@ function flagsOf(opts: ExecutionOptions, which: string, loaded: LoadedProject): 
     warn_error: Boolean(opts.warnError),
     store_failures: Boolean(opts.storeFailures),
     threads: opts.threads ?? loaded.threads,
+    event_time_start: opts.eventTimeStart ?? null,
+    event_time_end: opts.eventTimeEnd ?? null,
+    ...(opts.microbatchRetry ? { microbatch_retry: opts.microbatchRetry } : {}),
   };
 }
 
 /** The runtime side of an execution on one session: shared context, compiler, runner. */
-function runtimeOn(loaded: LoadedProject, parsed: ParseResult, session: DatabaseSession, flags: Record<string, unknown>, selected: string[], threadId = 'Thread-1') {
+function runtimeOn(loaded: LoadedProject, parsed: ParseResult, session: DatabaseSession, flags: Record<string, unknown>, selected: string[], threadId = 'Thread-1', defer?: RuntimeShared['defer']) {
   const refs = new RefIndex(Object.values(parsed.manifest.nodes), Object.values(parsed.manifest.sources), loaded.root.name);
   const shared: RuntimeShared = {
     manifest: parsed.manifest,
@@ -95,6 +105,7 @@ function runtimeOn(loaded: LoadedProject, parsed: ParseResult, session: Database
     refs,
     flags: flags as RuntimeShared['flags'],
     selectedResources: selected,
+    ...(defer ? { defer } : {}),
   };
   const compiler = new NodeCompiler(shared, loaded.projectDir, loaded.root.targetPath);
   const runner = new NodeRunner(shared, compiler, parsed.registry, threadId);
@@ -126,10 +137,11 @@ export async function openExecution(opts: ExecutionOptions, which: string, defau
   try {
     const parsed = parseLoaded(loaded, { flags });
     const root = loaded.root;
+    const { state, defer } = stateOf(loaded, parsed, opts);
     const { graph, selected, warnings } = selectFromManifest(
       loaded.projectDir,
       parsed.manifest,
-      { select: opts.select, exclude: opts.exclude, selector: opts.selector, indirectSelection: opts.indirectSelection, resourceTypes: opts.resourceTypes },
+      { select: opts.select, exclude: opts.exclude, selector: opts.selector, indirectSelection: opts.indirectSelection, resourceTypes: opts.resourceTypes, state },
       defaultResourceTypes,
     );
     bridge = await opening;
@@ -139,7 +151,8 @@ export async function openExecution(opts: ExecutionOptions, which: string, defau
     else if (workers > 0) pool = spawnRenderPool(loaded, needed, which, opts);
     const session = new DatabaseSession(loaded.adapter, bridge);
     logStatements(session, loaded);
-    const { shared, compiler, runner } = runtimeOn(loaded, parsed, session, flags, [...selected]);
+    const { shared, compiler, runner } = runtimeOn(loaded, parsed, session, flags, [...selected], 'Thread-1', defer);
+    if (defer) checkDeferTargets(shared, selected);
     ResultTable.printer = (text) => loaded.logger.info(text);
     if (pool) {
       const sync = new CacheSync(session.cache, loaded.adapter, false);
@@ -180,6 +193,13 @@ export async function openExecution(opts: ExecutionOptions, which: string, defau
   }
 }
 
+/** The --state comparison and the --defer relations of this invocation. */
+function stateOf(loaded: LoadedProject, parsed: ParseResult, opts: ExecutionOptions) {
+  const { state, defer } = resolveStateOptions(loaded.projectDir, join(loaded.projectDir, loaded.root.targetPath), opts);
+  const relations = defer ? deferRelationsOf(defer.state, new Set(Object.keys(parsed.manifest.nodes))) : undefined;
+  return { state, defer: relations ? { relations, favorState: defer!.favorState } : undefined };
+}
+
 /** Selected nodes a render worker would run (ephemeral models, sources and the like only order the rest). */
 function runnableCount(parsed: ParseResult, selected: Set<string>): number {
   let n = 0;
@@ -202,6 +222,13 @@ function spawnRenderPool(loaded: LoadedProject, threads: number, which: string, 
       empty: opts.empty,
       warnError: opts.warnError,
       storeFailures: opts.storeFailures,
+      state: opts.state,
+      defer: opts.defer,
+      deferState: opts.deferState,
+      favorState: opts.favorState,
+      eventTimeStart: opts.eventTimeStart,
+      eventTimeEnd: opts.eventTimeEnd,
+      microbatchRetry: opts.microbatchRetry,
     },
     which,
     invocationId: loaded.invocationId,
@@ -240,13 +267,14 @@ export async function prepareWorkerExecution(args: RenderWorkerArgs, threadId: s
   loaded.runStartedAt = new Date(args.runStartedAt);
   const flags = flagsOf(args.opts, args.which, loaded);
   const parsed = parseLoaded(loaded, { flags });
+  const { defer } = stateOf(loaded, parsed, args.opts);
   ResultTable.printer = (text) => logger.info(text);
   const nodes: Record<string, CompiledNode> = { ...parsed.manifest.nodes, ...parsed.manifest.unit_tests };
   return {
     connect: (bridge, selected) => {
       const session = new DatabaseSession(loaded.adapter, bridge);
       logStatements(session, loaded);
-      const { runner } = runtimeOn(loaded, parsed, session, flags, selected, threadId);
+      const { runner } = runtimeOn(loaded, parsed, session, flags, selected, threadId, defer);
       return {
         nodes,
         session,

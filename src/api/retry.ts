@@ -5,7 +5,7 @@ import { loadProject } from './load-project.js';
 import { openExecution, type ExecutionOptions } from './execution.js';
 import { COMMAND_RESOURCE_TYPES, executeSelected, renderWorkersFor, type CommandResult, type NodeCommand, type RunOptions } from './run.js';
 
-const RETRY_STATUSES = new Set(['error', 'fail', 'skipped', 'runtime error']);
+const RETRY_STATUSES = new Set(['error', 'fail', 'skipped', 'runtime error', 'partial success']);
 
 /**
  * `retry`: read target/run_results.json and run the same command again over
@@ -22,6 +22,11 @@ export async function retry(opts: ExecutionOptions & Pick<RunOptions, 'onResult'
     throw new TsdbtError('USAGE', `retry re-runs run, seed, test, snapshot or build; the last command was '${which || 'unknown'}'`, { hint: 'Run one of those commands first.' });
   }
   const ids = previous.results.filter((r) => RETRY_STATUSES.has(r.status) && !r.unique_id.startsWith('operation.')).map((r) => r.unique_id);
+  // A microbatch model that partly succeeded re-runs only its failed batches (dbt 1.9).
+  const microbatchRetry: NonNullable<ExecutionOptions['microbatchRetry']> = {};
+  for (const r of previous.results) {
+    if (r.status === 'partial success' && r.batch_results && r.batch_results.failed.length > 0) microbatchRetry[r.unique_id] = r.batch_results;
+  }
   const runOpts: RunOptions = {
     ...opts,
     projectDir,
@@ -30,6 +35,9 @@ export async function retry(opts: ExecutionOptions & Pick<RunOptions, 'onResult'
     warnError: Boolean(args.warn_error),
     failFast: Boolean(args.fail_fast),
     vars: opts.vars ?? (args.vars as Record<string, unknown> | undefined),
+    eventTimeStart: opts.eventTimeStart ?? (args.event_time_start as string | undefined) ?? undefined,
+    eventTimeEnd: opts.eventTimeEnd ?? (args.event_time_end as string | undefined) ?? undefined,
+    microbatchRetry,
   };
   const exec = await openExecution(runOpts, which, COMMAND_RESOURCE_TYPES[which], { renderWorkers: renderWorkersFor(runOpts) });
   try {

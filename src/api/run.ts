@@ -165,12 +165,12 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
     database_schemas: [...schemaPairs.values()],
   })) onResult(r);
   const elapsed = (performance.now() - started) / 1000;
-  const args = { which, select: opts.select ?? [], exclude: opts.exclude ?? [], selector: opts.selector ?? null, full_refresh: Boolean(opts.fullRefresh), empty: Boolean(opts.empty), threads: opts.threads ?? exec.loaded.threads, vars: exec.loaded.cliVars, warn_error: Boolean(opts.warnError), fail_fast: Boolean(opts.failFast) };
+  const args = { which, select: opts.select ?? [], exclude: opts.exclude ?? [], selector: opts.selector ?? null, full_refresh: Boolean(opts.fullRefresh), empty: Boolean(opts.empty), threads: opts.threads ?? exec.loaded.threads, vars: exec.loaded.cliVars, warn_error: Boolean(opts.warnError), fail_fast: Boolean(opts.failFast), event_time_start: opts.eventTimeStart ?? null, event_time_end: opts.eventTimeEnd ?? null };
   const runResultsPath = writeRunResults(exec.targetDir, runResultsJson(results, { invocationId: exec.loaded.invocationId, elapsed, args }));
   const manifestPath = writeManifest(exec.targetDir, manifest);
   return {
     command: which,
-    success: !cancelled && !results.some((r) => r.status === 'error' || r.status === 'fail'),
+    success: !cancelled && !results.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'partial success'),
     results,
     elapsed,
     runResultsPath,

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildGraph, loadSelectorsYaml, selectNodes, type DependencyGraph } from '../graph/index.js';
 import type { IndirectSelection } from '../graph/index.js';
+import type { PreviousState } from '../graph/previous-state.js';
 import type { Manifest } from '../manifest/types.js';
 
 export interface SelectionFlags {
@@ -10,6 +11,8 @@ export interface SelectionFlags {
   selector?: string;
   resourceTypes?: string[];
   indirectSelection?: IndirectSelection;
+  /** `--state`, read (state-artifacts.ts): what state:, result: and source_status: compare against. */
+  state?: PreviousState;
 }
 
 export interface Selected {
@@ -31,6 +34,7 @@ export function selectFromManifest(projectDir: string, manifest: Manifest, flags
     indirectSelection: flags.indirectSelection,
     resourceTypes: flags.resourceTypes,
     defaultResourceTypes,
+    state: flags.state,
   });
   return { graph, selected, warnings };
 }

@@ -25,7 +25,7 @@ export interface RunResultEntry {
   compiled: boolean;
   compiled_code: string | null;
   relation_name: string | null;
-  batch_results: null;
+  batch_results: { successful: [string, string][]; failed: [string, string][] } | null;
 }
 
 /** run_results.json in dbt's v6 shape. `args` carries the command and its flags (retry reads them back). */
@@ -50,7 +50,7 @@ export function runResultsJson(results: readonly NodeResult[], meta: { invocatio
       compiled: r.compiled_code !== undefined,
       compiled_code: r.compiled_code ?? null,
       relation_name: r.node.relation_name ?? null,
-      batch_results: null,
+      batch_results: r.batch_results ?? null,
     })),
     elapsed_time: meta.elapsed,
     args: meta.args,

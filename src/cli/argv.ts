@@ -55,6 +55,13 @@ export const FLAG_SPECS: Record<string, { name: string; kind: 'bool' | 'value' |
   '--compile': { name: 'compile', kind: 'bool' },
   '--static': { name: 'static', kind: 'bool' },
   '--favor-state': { name: 'favorState', kind: 'bool' },
+  '--no-favor-state': { name: 'noFavorState', kind: 'bool' },
+  '--state': { name: 'state', kind: 'value' },
+  '--event-time-start': { name: 'eventTimeStart', kind: 'value' },
+  '--event-time-end': { name: 'eventTimeEnd', kind: 'value' },
+  '--defer-state': { name: 'deferState', kind: 'value' },
+  '--defer': { name: 'defer', kind: 'bool' },
+  '--no-defer': { name: 'noDefer', kind: 'bool' },
   '--no-partial-parse': { name: 'noPartialParse', kind: 'bool' },
   '--partial-parse': { name: 'partialParse', kind: 'bool' },
   '--print': { name: 'print', kind: 'bool' },
@@ -91,7 +98,7 @@ export interface ParsedArgv {
   flags: Record<string, string | boolean | string[]>;
 }
 
-export const COMMANDS = ['parse', 'compile', 'ls', 'list', 'debug', 'clean', 'run', 'seed', 'test', 'build', 'snapshot', 'show', 'run-operation', 'retry', 'deps', 'extract', 'demo', 'sim', 'docs', 'source', 'init', 'serve', 'sl'];
+export const COMMANDS = ['parse', 'compile', 'ls', 'list', 'debug', 'clean', 'run', 'seed', 'test', 'build', 'snapshot', 'show', 'run-operation', 'retry', 'clone', 'deps', 'extract', 'demo', 'sim', 'docs', 'source', 'init', 'serve', 'sl'];
 
 /** argv (without `node tsdbt`) → command, positionals and flags; unknown flags are a usage error naming them. */
 export function parseArgv(argv: readonly string[]): ParsedArgv {

@@ -1,5 +1,6 @@
 import type { GlobalOptions } from '../api/load-project.js';
 import type { SelectionFlags } from '../api/select-phase.js';
+import type { StateOptions } from '../api/state-artifacts.js';
 import type { ParsedArgv } from './argv.js';
 import type { Output } from './output.js';
 
@@ -26,6 +27,23 @@ export function globalOptions(ctx: CommandContext): GlobalOptions {
     logger: ctx.out,
     profile: f.profile as string | undefined,
     targetPath: f.targetPath as string | undefined,
+  };
+}
+
+/**
+ * `--state`, `--defer`, `--defer-state`, `--favor-state`, each falling back
+ * to its DBT_* environment variable (a flag wins; `--no-defer` and
+ * `--no-favor-state` switch the variables off).
+ */
+export function stateFlags(ctx: CommandContext): StateOptions {
+  const f = ctx.argv.flags;
+  const env = ctx.env;
+  const truthy = (v: string | undefined) => v !== undefined && ['1', 'true', 'yes'].includes(v.toLowerCase());
+  return {
+    state: (f.state as string | undefined) ?? (env.DBT_STATE || undefined),
+    deferState: (f.deferState as string | undefined) ?? (env.DBT_DEFER_STATE || undefined),
+    defer: f.noDefer ? false : Boolean(f.defer) || truthy(env.DBT_DEFER),
+    favorState: f.noFavorState ? false : Boolean(f.favorState) || truthy(env.DBT_FAVOR_STATE),
   };
 }
 

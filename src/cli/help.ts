@@ -45,19 +45,26 @@ const FLAG_HELP: Record<string, string> = {
   '--adapter TYPE': 'init: duckdb|snowflake',
   '--path FILE': 'init: the DuckDB file',
   '--skip-profile-setup': 'init: no profiles.yml',
+  '--state DIR': 'A manifest from another run, for state: selectors and --defer; DBT_STATE',
+  '--defer': 'Read unselected parents missing from the target from --state; DBT_DEFER',
+  '--defer-state DIR': 'The state to defer to, if not --state; DBT_DEFER_STATE',
+  '--favor-state': 'Always read unselected parents from the state; DBT_FAVOR_STATE',
+  '--event-time-start TS': 'Microbatch: the first batch\'s start',
+  '--event-time-end TS': 'Microbatch: the last batch\'s end',
   '--help/-h': 'This help',
   '--version/-v': 'tsdbt\'s version',
 };
 
 const GLOBAL = ['--project-dir DIR', '--profiles-dir DIR', '--profile NAME', '--target/-t NAME', '--vars YAML', '--threads N', '--target-path DIR', '--log-path DIR', '--log-format text|json', '--log-format-file text|json', '--log-level debug|info|warn|error|none', '--log-level-file LEVEL', '--printer-width N', '--no-color', '--quiet/-q', '--debug/-d'];
 const SELECT = ['--select/-s SPEC', '--exclude SPEC', '--selector NAME', '--resource-type TYPE', '--exclude-resource-type TYPE', '--indirect-selection MODE'];
-const RUN = ['--full-refresh/-f', '--fail-fast/-x', '--warn-error', '--empty'];
+const STATE = ['--state DIR', '--defer', '--defer-state DIR', '--favor-state'];
+const RUN = ['--full-refresh/-f', '--fail-fast/-x', '--warn-error', '--empty', ...STATE, '--event-time-start TS', '--event-time-end TS'];
 
 export const COMMAND_HELP: Record<string, { summary: string; flags: string[] }> = {
   init: { summary: 'Create a new project: dbt_project.yml, an example model and test, a DuckDB profile', flags: ['--adapter TYPE', '--path FILE', '--threads N', '--skip-profile-setup'] },
   parse: { summary: 'Parse the project and write target/manifest.json', flags: GLOBAL },
-  ls: { summary: 'List resources', flags: [...GLOBAL, ...SELECT, '--output/-o FORMAT', '--output-keys KEYS'] },
-  list: { summary: 'List resources (same as ls)', flags: [...GLOBAL, ...SELECT, '--output/-o FORMAT', '--output-keys KEYS'] },
+  ls: { summary: 'List resources', flags: [...GLOBAL, ...SELECT, '--state DIR', '--output/-o FORMAT', '--output-keys KEYS'] },
+  list: { summary: 'List resources (same as ls)', flags: [...GLOBAL, ...SELECT, '--state DIR', '--output/-o FORMAT', '--output-keys KEYS'] },
   compile: { summary: 'Render SQL into target/compiled/', flags: [...GLOBAL, ...SELECT, '--inline SQL'] },
   run: { summary: 'Build models', flags: [...GLOBAL, ...SELECT, ...RUN] },
   seed: { summary: 'Load CSV seeds', flags: [...GLOBAL, ...SELECT, ...RUN] },
@@ -67,6 +74,7 @@ export const COMMAND_HELP: Record<string, { summary: string; flags: string[] }> 
   show: { summary: 'Preview the rows of a node or a query', flags: [...GLOBAL, ...SELECT, '--inline SQL', '--limit N'] },
   'run-operation': { summary: 'Call a macro: tsdbt run-operation MACRO --args YAML', flags: [...GLOBAL, '--args YAML'] },
   retry: { summary: 'Re-run what failed or was skipped last time', flags: GLOBAL },
+  clone: { summary: 'Create the selected relations as views over those of --state', flags: [...GLOBAL, ...SELECT, '--state DIR', '--full-refresh/-f'] },
   deps: { summary: 'Install packages.yml into dbt_packages/', flags: [...GLOBAL, '--lock', '--add-package PKG@VER'] },
   debug: { summary: 'Show the project, profile and target, and test the connection', flags: GLOBAL },
   clean: { summary: 'Delete the clean-targets folders', flags: GLOBAL },

@@ -60,6 +60,7 @@ const COMMAND_LOADERS: Record<string, () => Promise<Command>> = {
   compile: async () => (await import('./commands/nodes.js')).compileCommand,
   show: async () => (await import('./commands/nodes.js')).showCommand,
   'run-operation': async () => (await import('./commands/nodes.js')).runOperationCommand,
+  clone: async () => (await import('./commands/nodes.js')).nodeCommand('clone'),
 };
 
 export function registerCommand(name: string, loader: () => Promise<Command>): void {

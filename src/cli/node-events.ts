@@ -90,6 +90,11 @@ export function resultEvents(r: NodeResult, index: number, total: number, width:
     const resultMessage = r.status === 'error' ? 'ERROR' : String((r.adapter_response as { _message?: string })._message ?? 'OK');
     const msg = `${r.status === 'error' ? 'ERROR snapshotting' : 'OK snapshotted'} ${describeNode(node)}`;
     main = { name: 'LogSnapshotResult', code: 'Q015', level: r.status === 'error' ? 'error' : 'info', ...line(msg, resultMessage, r.status === 'error' ? paint.red(resultMessage) : paint.green(resultMessage)), data: { description: describeNode(node), status: r.status, index, total, execution_time: t, result_message: resultMessage, node_info: info } };
+  } else if (r.status === 'partial success') {
+    // A microbatch model some of whose batches failed: dbt's "PARTIALLY created" line.
+    const status = 'PARTIAL SUCCESS';
+    const msg = `PARTIALLY created ${describeNode(node)}`;
+    main = { name: 'LogModelResult', code: 'Q012', level: 'warn', ...line(msg, status, paint.yellow(status)), data: { description: describeNode(node), status, index, total, execution_time: t, node_info: info } };
   } else {
     const status = r.status === 'error' ? 'ERROR' : String((r.adapter_response as { _message?: string })._message ?? r.message ?? 'OK');
     const msg = `${r.status === 'error' ? 'ERROR creating' : 'OK created'} ${describeNode(node)}`;

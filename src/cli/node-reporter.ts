@@ -116,6 +116,9 @@ export function reportSummary(out: Output, result: CommandResult, base?: string)
   // dbt 1.10: errors (error, fail) and warnings are counted apart; a warning is never an error (--warn-error has already made it a failure).
   const errors = rs.filter((r) => r.status === 'error' || r.status === 'fail');
   const warnings = rs.filter((r) => r.status === 'warn' && !errors.includes(r));
+  // Microbatch models whose batches partly failed (dbt 1.9): counted apart, and as errors in the Done line.
+  const partial = rs.filter((r) => r.status === 'partial success');
+  const partials = `${partial.length} partial ${partial.length === 1 ? 'success' : 'successes'}`;
   event(blank());
   let summary: string;
   let coloured: string;
@@ -123,8 +126,11 @@ export function reportSummary(out: Output, result: CommandResult, base?: string)
     summary = 'Exited because of keyboard interrupt';
     coloured = out.yellow(summary);
   } else if (errors.length > 0) {
-    summary = `Completed with ${pluralize(errors.length, 'error')}, 0 partial successes, and ${pluralize(warnings.length, 'warning')}:`;
+    summary = `Completed with ${pluralize(errors.length, 'error')}, ${partials}, and ${pluralize(warnings.length, 'warning')}:`;
     coloured = out.red(summary);
+  } else if (partial.length > 0) {
+    summary = `Completed with ${partials} and ${pluralize(warnings.length, 'warning')}`;
+    coloured = out.yellow(summary);
   } else if (warnings.length > 0) {
     summary = `Completed with ${pluralize(warnings.length, 'warning')}:`;
     coloured = out.yellow(summary);
@@ -132,7 +138,7 @@ export function reportSummary(out: Output, result: CommandResult, base?: string)
     summary = 'Completed successfully';
     coloured = out.green(summary);
   }
-  event({ name: 'EndOfRunSummary', code: 'Z030', level: 'info', msg: summary, coloured, data: { num_errors: errors.length, num_warnings: warnings.length, num_partial_success: 0, keyboard_interrupt: result.cancelled } });
+  event({ name: 'EndOfRunSummary', code: 'Z030', level: 'info', msg: summary, coloured, data: { num_errors: errors.length, num_warnings: warnings.length, num_partial_success: partial.length, keyboard_interrupt: result.cancelled } });
 
   const problem = (r: NodeResult, warning: boolean) => {
     const n = r.node;
@@ -154,7 +160,7 @@ export function reportSummary(out: Output, result: CommandResult, base?: string)
   for (const r of warnings) problem(r, true);
 
   const count = (...s: string[]) => rs.filter((r) => s.includes(r.status)).length;
-  const stats = { pass: count('success', 'pass'), warn: count('warn'), error: count('error', 'fail'), skip: count('skipped'), noop: 0, total: rs.length };
+  const stats = { pass: count('success', 'pass'), warn: count('warn'), error: count('error', 'fail', 'partial success'), skip: count('skipped'), noop: 0, total: rs.length };
   event(blank());
   event({ name: 'StatsLine', code: 'Z023', level: 'info', msg: `Done. PASS=${stats.pass} WARN=${stats.warn} ERROR=${stats.error} SKIP=${stats.skip} NO-OP=${stats.noop} TOTAL=${stats.total}`, data: { stats } });
 }

@@ -22,6 +22,32 @@ export interface RuntimeShared {
   /** `--full-refresh`, `--empty`, and the rest of the invocation's flags (also visible as `flags`). */
   flags: { full_refresh?: boolean; empty?: boolean; [key: string]: unknown };
   selectedResources: string[];
+  /** `--defer`: where refs may resolve instead of the target (see deferredRelation). */
+  defer?: DeferRelations;
+}
+
+/** The state manifest's relations for `--defer` (by unique id), and whether `--favor-state` is on. */
+export interface DeferRelations {
+  relations: Record<string, { database: string | null; schema: string; identifier: string }>;
+  favorState: boolean;
+}
+
+const selectedSets = new WeakMap<string[], Set<string>>();
+
+/**
+ * dbt's deferral: a ref resolves to the state manifest's relation when the
+ * node has one there and either --favor-state is on and the node is not
+ * selected, or the target relation does not exist (relation cache lookup).
+ * Null when the target relation stands.
+ */
+export function deferredRelation(shared: RuntimeShared, node: CompiledNode): Relation | null {
+  const to = shared.defer?.relations[node.unique_id];
+  if (!to) return null;
+  let selected = selectedSets.get(shared.selectedResources);
+  if (!selected) selectedSets.set(shared.selectedResources, (selected = new Set(shared.selectedResources)));
+  const favor = shared.defer!.favorState && !selected.has(node.unique_id);
+  if (!favor && shared.session.cache.get(node.database, node.schema, node.alias) !== null) return null;
+  return shared.kit.relation(to, node.unique_id);
 }
 
 /** A `statement` result kept by store_result / read by load_result. */
@@ -45,6 +71,16 @@ export interface RuntimeOptions {
   extra?: Record<string, unknown>;
   /** Inline SQL and operations: refs need not be declared dependencies. */
   allowUndeclaredRefs?: boolean;
+  /** A microbatch batch being rendered: upstreams with `event_time` read only its window. */
+  batch?: BatchWindow;
+}
+
+/** One batch of a microbatch model, as its render sees it (times as dbt prints them). */
+export interface BatchWindow {
+  start: string;
+  end: string;
+  /** Batches after the first of a run are incremental (dbt's build_jinja_context_for_batch). */
+  incremental: boolean | null;
 }
 
 /** The relation a node is built as (`this`, and what ref() returns for it). */
@@ -77,6 +113,9 @@ export function runtimeContext(shared: RuntimeShared, node: CompiledNode, opts: 
   const adapter = kit.jinjaAdapter(session, resolver);
   const thisRelation = relationOfNode(shared, node);
   const empty = Boolean(shared.flags.empty);
+  const batch = opts.batch;
+  const inBatch = (rel: Relation, eventTime: unknown) =>
+    batch && typeof eventTime === 'string' && eventTime !== '' ? kit.eventTimeRelation(rel, eventTime, batch.start, batch.end) : rel;
 
   const ref = pyFunction((args, kwargs) => {
     const call = refCallOf(args, kwargs);
@@ -94,14 +133,14 @@ export function runtimeContext(shared: RuntimeShared, node: CompiledNode, opts: 
       if (!ephemerals.includes(target.unique_id)) ephemerals.push(target.unique_id);
       return kit.cteRelation(cteName(target), target.unique_id);
     }
-    const rel = relationOfNode(shared, target);
+    const rel = inBatch(deferredRelation(shared, target) ?? relationOfNode(shared, target), target.config.event_time);
     return empty ? kit.emptyRelation(rel) : rel;
   });
 
   const source = pyFunction(([s, t]) => {
     const src = shared.refs.resolveSource(String(s), String(t));
     if (!src) throw shared.refs.sourceError(String(s), String(t), { name: node.name, file: node.original_file_path });
-    const rel = relationOfSource(shared, src);
+    const rel = inBatch(relationOfSource(shared, src), src.config.event_time);
     return empty ? kit.emptyRelation(rel) : rel;
   });
 
@@ -145,11 +184,12 @@ export function runtimeContext(shared: RuntimeShared, node: CompiledNode, opts: 
         },
       ),
       is_incremental: pyFunction(() => {
+        if (batch?.incremental) return true;
         if (node.config.materialized !== 'incremental' || shouldFullRefresh()) return false;
         const existing = session.cache.get(thisRelation.database, thisRelation.schema ?? session.info.schema, thisRelation.identifier ?? '');
         return existing !== null && existing.type === 'table';
       }),
-      should_full_refresh: pyFunction(() => shouldFullRefresh()),
+      should_full_refresh: pyFunction(() => (batch?.incremental ? false : shouldFullRefresh())),
       should_store_failures: pyFunction(() => Boolean(node.config.store_failures ?? shared.flags.store_failures)),
       adapter,
       api: { Relation: adapter.Relation, Column: adapter.Column },

@@ -19,6 +19,8 @@ export interface RuntimeKit {
   cteRelation(name: string, nodeId: string): Relation;
   /** `--empty`: the relation with limit 0, rendered as an always-empty subquery (aliased only where the adapter's relation requires it). */
   emptyRelation(inner: Relation): Relation;
+  /** A microbatch batch: the relation as `(select * from r where field >= 'start' and field < 'end')`. */
+  eventTimeRelation(inner: Relation, field: string, start: string, end: string): Relation;
   emptyTable(): ResultTable;
   /** `load_agate_table()`: a seed's CSV as a typed table. */
   loadSeedTable(path: string, file: string, delimiter: string, columnTypes: Record<string, unknown>): ResultTable;

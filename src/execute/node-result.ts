@@ -3,7 +3,13 @@ import type { TsdbtError } from '../errors/tsdbt-error.js';
 import type { CompiledNode } from '../manifest/types.js';
 
 /** dbt's statuses: models/seeds/snapshots success|error|skipped; tests pass|fail|warn|error|skipped. */
-export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn';
+export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn' | 'partial success';
+
+/** A microbatch model's batches (dbt 1.9): [start, end) pairs as ISO text. */
+export interface BatchResults {
+  successful: [string, string][];
+  failed: [string, string][];
+}
 
 export interface TimingInfo {
   name: 'compile' | 'execute';
@@ -33,10 +39,12 @@ export interface NodeResult {
   statements: string[];
   /** Milliseconds spent in the database (for overhead measurements). */
   sql_ms: number;
+  /** Microbatch models only. */
+  batch_results?: BatchResults;
 }
 
 export function isFailure(r: NodeResult): boolean {
-  return r.status === 'error' || r.status === 'fail';
+  return r.status === 'error' || r.status === 'fail' || r.status === 'partial success';
 }
 
 /** Exit code as dbt maps results: 0 when nothing errored or failed, 1 otherwise (2 is for invocation errors, decided by the CLI). */

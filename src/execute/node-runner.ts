@@ -2,7 +2,8 @@ import type { AdapterResponse } from '../adapters/base/database-session.js';
 import { Relation } from '../adapters/base/relation.js';
 import { compiledPathOf, type NodeCompiler } from '../compile/node-compiler.js';
 import type { MacroRegistry } from '../context/macro-registry.js';
-import { runtimeContext, type RuntimeShared } from '../context/runtime-context.js';
+import { runtimeContext, type RuntimeOptions, type RuntimeShared } from '../context/runtime-context.js';
+import { isMicrobatch, MicrobatchRunner } from './microbatch-runner.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { callJinja } from '../jinja/index.js';
 import type { CompiledNode } from '../manifest/types.js';
@@ -32,6 +33,7 @@ export class NodeRunner {
   ) {}
 
   private unitTests: UnitTestRunner | undefined;
+  private microbatch: MicrobatchRunner | undefined;
   private batches: TestBatcher | undefined;
 
   run(node: CompiledNode): NodeResult {
@@ -40,6 +42,10 @@ export class NodeRunner {
     if (node.resource_type === 'test') {
       const batched = (this.batches ??= new TestBatcher(this.shared, this.compiler, this.registry, this.threadId)).run(node);
       if (batched) return batched;
+    }
+    if (isMicrobatch(node)) {
+      this.microbatch ??= new MicrobatchRunner(this.shared, this.compiler, (n, sql, opts) => this.materialize(n, sql, opts), this.threadId);
+      return this.microbatch.run(node);
     }
     const rec = new NodeRecording(this.shared.session, node, this.threadId);
     const { timing } = rec;
@@ -78,12 +84,12 @@ export class NodeRunner {
     }
   }
 
-  private materialize(node: CompiledNode, sql: string): Partial<NodeResult> & { status: NodeStatus } {
+  private materialize(node: CompiledNode, sql: string, opts: RuntimeOptions = {}): Partial<NodeResult> & { status: NodeStatus } {
     const name = node.config.materialized;
     const chain = this.shared.session.info.adapterChain;
     const macro = findMaterialization(this.registry, name, chain);
     if (!macro) throw materializationNotFound(node, name, chain);
-    const r = runtimeContext(this.shared, node, { extra: { sql, compiled_code: sql } });
+    const r = runtimeContext(this.shared, node, { ...opts, extra: { sql, compiled_code: sql } });
     const out = callJinja(r.resolver.bind(macro), []);
     // A materialization that leaves its transaction open gets it committed, as dbt's runner does;
     // a commit it asked for may ride along with the next node's first statement.

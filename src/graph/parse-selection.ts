@@ -7,6 +7,7 @@ import {
   type SelectionSet,
   type SelectionSpec,
 } from './selection-spec.js';
+import { SOURCE_STATUS_SELECTORS, STATE_SELECTORS } from './previous-state.js';
 
 const METHODS: ReadonlySet<string> = new Set<MethodName>([
   'fqn',
@@ -23,13 +24,13 @@ const METHODS: ReadonlySet<string> = new Set<MethodName>([
   'group',
   'access',
   'version',
+  'state',
+  'result',
+  'source_status',
 ]);
 
 /** dbt methods tsdbt knows of but does not evaluate; named so the error can say so. */
 const UNSUPPORTED_METHODS: ReadonlySet<string> = new Set([
-  'state',
-  'result',
-  'source_status',
   'metric',
   'semantic_model',
   'saved_query',
@@ -194,6 +195,8 @@ export function validateValue(method: MethodName, value: string, fail: (why: str
   if (method === 'test_type') oneOf(TEST_TYPES, 'test type');
   else if (method === 'resource_type') oneOf(RESOURCE_TYPES, 'resource type');
   else if (method === 'version') oneOf(VERSION_SELECTORS, 'version selector');
+  else if (method === 'state') oneOf(STATE_SELECTORS, 'state selector');
+  else if (method === 'source_status') oneOf(SOURCE_STATUS_SELECTORS, 'source_status selector');
   else if (method === 'source' && value.split('.').length > 3) {
     fail(`'${value}' has too many parts`, "Write 'source:<source>', 'source:<source>.<table>' or 'source:<package>.<source>.<table>'.");
   } else if (method === 'exposure' && value.split('.').length > 2) {

@@ -2,7 +2,8 @@ import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { Manifest } from '../manifest/types.js';
 import type { DependencyGraph } from './dependency-graph.js';
 import { parseSelection, RESOURCE_TYPES } from './parse-selection.js';
-import { searchMethod } from './selector-methods.js';
+import type { PreviousState } from './previous-state.js';
+import { searchMethod, type MethodContext } from './selector-methods.js';
 import type { SelectorDefinition } from './selectors-yaml.js';
 import type { IndirectSelection, SelectionCriterion, SelectionSpec } from './selection-spec.js';
 
@@ -18,6 +19,8 @@ export interface SelectOptions {
   resourceTypes?: string[];
   /** The command's resource types (run: model; test: test, unit_test; build: ...). Undefined = all. */
   defaultResourceTypes?: string[];
+  /** `--state`: what `state:`, `result:` and `source_status:` compare against. */
+  state?: PreviousState;
 }
 
 export interface SelectionResult {
@@ -34,15 +37,14 @@ export interface SelectionResult {
  * if there is one, else everything. Throws TsdbtError 'SELECTOR_INVALID'.
  */
 export function selectNodes(manifest: Manifest, graph: DependencyGraph, opts: SelectOptions): SelectionResult {
-  void manifest; // the graph carries every member; the manifest stays in the signature for callers' symmetry
   const spec = chooseSpec(opts);
-  return evaluateSelection(graph, spec, opts);
+  return evaluateSelection(graph, spec, opts, manifest);
 }
 
 /** Evaluate an already-parsed spec (parse once, evaluate many times). */
-export function evaluateSelection(graph: DependencyGraph, spec: SelectionSpec, opts: SelectOptions = {}): SelectionResult {
+export function evaluateSelection(graph: DependencyGraph, spec: SelectionSpec, opts: SelectOptions = {}, manifest?: Manifest): SelectionResult {
   const types = resourceFilter(opts);
-  const evaluator = new SelectionEvaluator(graph, opts.indirectSelection ?? 'eager');
+  const evaluator = new SelectionEvaluator(graph, opts.indirectSelection ?? 'eager', { manifest, state: opts.state });
   const { direct } = evaluator.evaluate(spec);
   const selected = new Set<string>();
   for (const id of direct) {
@@ -99,6 +101,7 @@ class SelectionEvaluator {
   constructor(
     private readonly graph: DependencyGraph,
     private readonly defaultMode: IndirectSelection,
+    private readonly methods: MethodContext = {},
   ) {}
 
   evaluate(spec: SelectionSpec): Bundle {
@@ -116,7 +119,7 @@ class SelectionEvaluator {
   }
 
   private criterion(c: SelectionCriterion): Bundle {
-    const collected = searchMethod(this.graph, c);
+    const collected = searchMethod(this.graph, c, this.methods);
     const selected = new Set(collected);
     if (c.childrensParents) {
       const down = union([collected, this.graph.selectChildren(collected)]);

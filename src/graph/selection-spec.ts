@@ -25,7 +25,10 @@ export type MethodName =
   | 'test_type'
   | 'group'
   | 'access'
-  | 'version';
+  | 'version'
+  | 'state'
+  | 'result'
+  | 'source_status';
 
 /** One `method:value` with its graph operators, e.g. `2+tag:nightly+` or `@stg_a`. */
 export interface SelectionCriterion {

@@ -1,23 +1,44 @@
-import type { CompiledNode, Exposure, GraphMember, SourceTable } from '../manifest/types.js';
+import { TsdbtError } from '../errors/tsdbt-error.js';
+import type { CompiledNode, Exposure, GraphMember, Manifest, SourceTable } from '../manifest/types.js';
 import type { DependencyGraph } from './dependency-graph.js';
 import { fnmatch, hasWildcard, pathGlobRegExp } from './fnmatch.js';
+import type { FreshnessEntry, PreviousState } from './previous-state.js';
 import type { MethodName, SelectionCriterion } from './selection-spec.js';
+import { StateComparer } from './state-methods.js';
+
+/** What the state-aware methods (`state:`, `result:`, `source_status:`) compare against. */
+export interface MethodContext {
+  manifest?: Manifest;
+  state?: PreviousState;
+  /** One comparer per selection (it caches the changed macros). */
+  comparer?: StateComparer;
+}
 
 /**
  * The vertices a criterion's method matches directly (before graph
  * operators), following dbt-core's selector methods: which resources each
  * method looks at, wildcard rules and value comparison.
  */
-export function searchMethod(graph: DependencyGraph, criterion: SelectionCriterion): Set<string> {
+export function searchMethod(graph: DependencyGraph, criterion: SelectionCriterion, ctx: MethodContext = {}): Set<string> {
   const method = resolveDefaultMethod(graph, criterion);
-  const test = MATCHERS[method](criterion.value, criterion.methodArgs, graph);
+  const test = MATCHERS[method](criterion.value, criterion.methodArgs, graph, ctx);
   const out = new Set<string>();
   for (const [id, member] of graph.entries()) if (test(member)) out.add(id);
   return out;
 }
 
 type Matcher = (member: GraphMember) => boolean;
-type MatcherFactory = (value: string, args: string[], graph: DependencyGraph) => Matcher;
+type MatcherFactory = (value: string, args: string[], graph: DependencyGraph, ctx: MethodContext) => Matcher;
+
+/** The --state artifacts a state-aware method needs; missing ones are a usage error saying what to pass. */
+function requireState(ctx: MethodContext, method: string): PreviousState & { manifestNow: Manifest } {
+  if (!ctx.state || !ctx.manifest) {
+    throw new TsdbtError('STATE_REQUIRED', `The '${method}:' selector needs a comparison state, and no --state was given`, {
+      hint: "Pass --state <dir> (or set DBT_STATE) with the target/ folder of the run to compare against, e.g. '--state prod-artifacts'.",
+    });
+  }
+  return { ...ctx.state, manifestNow: ctx.manifest };
+}
 
 const isSource = (m: GraphMember): m is SourceTable => m.resource_type === 'source';
 const isExposure = (m: GraphMember): m is Exposure => m.resource_type === 'exposure';
@@ -96,6 +117,39 @@ const MATCHERS: Record<MethodName, MatcherFactory> = {
   access: (value) => (m) =>
     m.resource_type === 'model' && ((m as { access?: unknown }).access ?? (m as CompiledNode).config.access ?? 'protected') === value,
 
+  state: (value, _args, graph, ctx) => {
+    const state = requireState(ctx, 'state');
+    ctx.comparer ??= new StateComparer(state.manifestNow, ctx.state!, graph.projectName);
+    return ctx.comparer.matcher(value);
+  },
+
+  result: (value, _args, _graph, ctx) => {
+    const state = requireState(ctx, 'result');
+    if (state.results === null) {
+      throw new TsdbtError('STATE_REQUIRED', `'result:${value}' needs run_results.json in the state folder ${state.path}, and there is none`, {
+        hint: 'Copy run_results.json of the run to compare against next to its manifest.json in the --state folder.',
+      });
+    }
+    const ids = new Set(state.results.filter((r) => r.status === value).map((r) => r.unique_id));
+    return (m) => ids.has(m.unique_id);
+  },
+
+  source_status: (value, _args, _graph, ctx) => {
+    const state = requireState(ctx, 'source_status');
+    if (state.sources === null) {
+      throw new TsdbtError('STATE_REQUIRED', `'source_status:${value}' needs sources.json in the state folder ${state.path}, and there is none`, {
+        hint: "Run 'tsdbt source freshness' for the state run and keep its target/sources.json in the --state folder.",
+      });
+    }
+    if (state.sourcesCurrent === null) {
+      throw new TsdbtError('STATE_REQUIRED', `'source_status:${value}' needs the current target's sources.json, and there is none`, {
+        hint: "Run 'tsdbt source freshness' first: it writes target/sources.json.",
+      });
+    }
+    const fresher = fresherSources(state.sources, state.sourcesCurrent);
+    return (m) => fresher.has(m.unique_id);
+  },
+
   version: (value) => (m) => {
     if (m.resource_type !== 'model') return false;
     const { version, latest_version: latest } = m as CompiledNode;
@@ -105,6 +159,27 @@ const MATCHERS: Record<MethodName, MatcherFactory> = {
     return value === 'latest' ? cmp === 0 : value === 'prerelease' ? cmp > 0 : cmp < 0;
   },
 };
+
+/**
+ * Sources whose newest row is later now than in the state run (or that had
+ * no freshness result then); a source whose freshness errored in either
+ * run is left out, as dbt does.
+ */
+function fresherSources(before: readonly FreshnessEntry[], now: readonly FreshnessEntry[]): Set<string> {
+  const loadedAt = (list: readonly FreshnessEntry[]) => {
+    const out = new Map<string, number>();
+    for (const r of list) if (r.max_loaded_at != null) out.set(r.unique_id, Date.parse(r.max_loaded_at));
+    return out;
+  };
+  const errored = new Set([...before, ...now].filter((r) => r.max_loaded_at == null).map((r) => r.unique_id));
+  const previous = loadedAt(before);
+  const out = new Set<string>();
+  for (const [id, at] of loadedAt(now)) {
+    const was = previous.get(id);
+    if ((was === undefined || at > was) && !errored.has(id)) out.add(id);
+  }
+  return out;
+}
 
 /**
  * dbt's qualified-name match: the leaf name, or a dotted prefix of the fqn

@@ -27,6 +27,7 @@ import { buildSources } from './sources.js';
 import { buildExposures } from './exposures.js';
 import { buildUnitTests } from './unit-tests.js';
 import { finishSnapshotConfig } from './snapshot-config.js';
+import { checkMicrobatchConfig } from './microbatch-config.js';
 import { missingRelationError, yamlSnapshotFiles } from './yaml-snapshots.js';
 import { checkResourceUniqueness } from './resource-uniqueness.js';
 import { foreignKeyConstraints, foreignKeyTarget } from './foreign-key-targets.js';
@@ -135,7 +136,7 @@ export function parseProject(input: ParseInput): ParseResult {
       if (patch) warnUnknownKeys(patch.config, nf.configTree, patch.file, warnings);
       const merged = capture.configCalls.reduce(mergeConfig, config);
       node.config = finaliseConfig(node.resource_type, merged);
-      const badSnapshot = node.resource_type === 'snapshot' ? finishSnapshotConfig(node, nf, patch) : undefined;
+      const badSnapshot = node.resource_type === 'snapshot' ? finishSnapshotConfig(node, nf, patch) : checkMicrobatchConfig(node, nf, patch);
       if (badSnapshot) {
         errors.push(badSnapshot);
         continue;

@@ -88,7 +88,7 @@ function checkSnapshotConfig(c: NodeConfig, metaNames: unknown): Problem | undef
   return undefined;
 }
 
-function locate(key: string, node: CompiledNode, nf: NodeFile, patch: ResourcePatch | undefined): { file: string; line?: number } {
+export function locate(key: string, node: CompiledNode, nf: NodeFile, patch: ResourcePatch | undefined): { file: string; line?: number } {
   const yamlConfig = patch && isPlainObject(patch.raw.config) ? patch.raw.config : undefined;
   if (patch && yamlConfig && key in yamlConfig) return { file: patch.file, line: patch.keyLine?.(key, true) ?? patch.line };
   const isYamlSnapshot = patch !== undefined && node.original_file_path === patch.file;

@@ -14,6 +14,7 @@ export type SqlCase =
   | 'incremental_merge'
   | 'incremental_delete_insert'
   | 'incremental_append'
+  | 'incremental_microbatch'
   | 'seed_create'
   | 'seed_reload'
   | 'snapshot_update';
@@ -106,6 +107,28 @@ export function defineAdapterSuite(a: AdapterUnderTest): void {
         { id: 1, status: 'open', amount: 10 },
         { id: 2, status: 'done', amount: 22 },
         { id: 2, status: 'open', amount: 21 },
+      ]);
+    });
+
+    it('incremental microbatch: one batch per day from begin, a later run replaces only its window', async () => {
+      const s = 'SUITE_MB';
+      const src = (rows: string) => ({
+        'models/events_src.sql': `{{ config(materialized='table', event_time='ts') }}\nselect id, cast(ts as timestamp) as ts, amount from (values ${rows}) as t(id, ts, amount)`,
+      });
+      const model = "{{ config(materialized='incremental', incremental_strategy='microbatch', event_time='ts', begin='2024-01-01', batch_size='day') }}\nselect id, ts, amount from {{ ref('events_src') }}";
+      const rows = "(1, '2024-01-01 03:00:00', 10), (2, '2024-01-02 05:00:00', 20), (3, '2023-12-31 23:00:00', 99)";
+      const p = a.project({ ...src(rows), 'models/events.sql': model }, s);
+      const r1 = await run({ ...p.opts, eventTimeEnd: '2024-01-03' });
+      expect(r1.results.map((r) => `${r.node.name}:${r.status}`).sort()).toEqual(['events:success', 'events_src:success']);
+      expect(await q(p, s, 'select id, amount from {{events}} order by id')).toEqual([{ id: 1, amount: 10 }, { id: 2, amount: 20 }]);
+      p.write(src(`${rows}, (4, '2024-01-02 06:00:00', 40)`.replace("'2024-01-02 05:00:00', 20", "'2024-01-02 05:00:00', 21")));
+      await run({ ...p.opts, select: ['events_src'] });
+      const r2 = await run({ ...p.opts, select: ['events'], eventTimeStart: '2024-01-02', eventTimeEnd: '2024-01-03' });
+      expectSql(a, 'incremental_microbatch', resultOf(r2.results as Result[], 'events').statements);
+      expect(await q(p, s, 'select id, amount from {{events}} order by id')).toEqual([
+        { id: 1, amount: 10 },
+        { id: 2, amount: 21 },
+        { id: 4, amount: 40 },
       ]);
     });
 

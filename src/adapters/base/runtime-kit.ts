@@ -16,6 +16,8 @@ export function createRuntimeKit(info: AdapterInfo): RuntimeKit {
     cteRelation: (name, nodeId) => new Relation({ identifier: name, type: 'cte' }, NO_QUOTES, info.quoteChar, undefined, nodeId, info.relationFlavor),
     // `--empty`: a ref or source renders as an always-empty subquery with the same columns (dbt's limit=0).
     emptyRelation: (inner) => inner.incorporate({ limit: 0, __keywords: true }) as Relation,
+    // A microbatch batch: the relation filtered to the batch window (dbt's event_time_filter).
+    eventTimeRelation: (inner, field, start, end) => inner.incorporate({ event_time_filter: { field_name: field, start, end }, __keywords: true }) as Relation,
     emptyTable: () => ResultTable.empty(),
     loadSeedTable,
   };

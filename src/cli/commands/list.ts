@@ -1,9 +1,11 @@
 import { loadProject } from '../../api/load-project.js';
 import { parseLoaded } from '../../api/parse-phase.js';
+import { join } from 'node:path';
 import { selectFromManifest } from '../../api/select-phase.js';
+import { resolveStateOptions } from '../../api/state-artifacts.js';
 import { TsdbtError } from '../../errors/tsdbt-error.js';
 import type { Manifest } from '../../manifest/types.js';
-import { globalOptions, selectionFlags, type Command } from '../command-context.js';
+import { globalOptions, selectionFlags, stateFlags, type Command } from '../command-context.js';
 
 type Member = { unique_id: string; resource_type: string; name: string; package_name: string; original_file_path: string; fqn: string[]; tags?: string[]; config?: unknown; depends_on?: unknown; alias?: string };
 
@@ -14,7 +16,8 @@ export const listCommand: Command = async (ctx) => {
   const loaded = loadProject(globalOptions(ctx));
   const { manifest, warnings } = parseLoaded(loaded, { flags: { WHICH: 'list' } });
   for (const w of warnings) ctx.out.warn(w);
-  const sel = selectFromManifest(loaded.projectDir, manifest, selectionFlags(ctx));
+  const { state } = resolveStateOptions(loaded.projectDir, join(loaded.projectDir, loaded.root.targetPath), { ...stateFlags(ctx), defer: false });
+  const sel = selectFromManifest(loaded.projectDir, manifest, { ...selectionFlags(ctx), state });
   for (const w of sel.warnings) ctx.out.warn(w);
   const output = (ctx.argv.flags.output as string | undefined) ?? 'selector';
   if (!['selector', 'name', 'path', 'json'].includes(output)) {

@@ -5,14 +5,23 @@ import { adapterVersion } from '../adapter-version.js';
 import { TSDBT_VERSION } from '../version.js';
 import { summariseManifest } from './summary.js';
 import { TsdbtError } from '../../errors/tsdbt-error.js';
-import { globalOptions, selectionFlags, type Command, type CommandContext } from '../command-context.js';
+import { globalOptions, selectionFlags, stateFlags, type Command, type CommandContext } from '../command-context.js';
 import { NodeReporter, reportSummary } from '../node-reporter.js';
 
 export function executionOptions(ctx: CommandContext): ExecutionOptions {
   const f = ctx.argv.flags;
+  for (const [flag, v] of [['--event-time-start', f.eventTimeStart], ['--event-time-end', f.eventTimeEnd]] as const) {
+    if (typeof v === 'string' && !/^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$/.test(v)) {
+      throw new TsdbtError('USAGE', `${flag} must be a date or UTC timestamp, got '${v}'`, { hint: `e.g. ${flag} 2024-01-01 or ${flag} '2024-01-01 06:00:00'` });
+    }
+  }
+  if (typeof f.eventTimeStart === 'string' && typeof f.eventTimeEnd === 'string' && f.eventTimeStart.replace(' ', 'T') >= f.eventTimeEnd.replace(' ', 'T')) {
+    throw new TsdbtError('USAGE', `--event-time-start (${f.eventTimeStart}) must be before --event-time-end (${f.eventTimeEnd})`, { hint: 'Swap them, or widen the window.' });
+  }
   const sel = selectionFlags(ctx);
   return {
     ...globalOptions(ctx),
+    ...stateFlags(ctx),
     select: sel.select,
     exclude: sel.exclude,
     selector: sel.selector,
@@ -23,6 +32,8 @@ export function executionOptions(ctx: CommandContext): ExecutionOptions {
     empty: Boolean(f.empty),
     warnError: Boolean(f.warnError),
     storeFailures: Boolean(f.storeFailures),
+    eventTimeStart: f.eventTimeStart as string | undefined,
+    eventTimeEnd: f.eventTimeEnd as string | undefined,
   };
 }
 
@@ -40,7 +51,7 @@ export function progressCallbacks(ctx: CommandContext): Required<Pick<RunOptions
 }
 
 /** run, seed, test, snapshot, build, retry: progress lines, a summary, exit 1 when a node failed. */
-export function nodeCommand(which: NodeCommand | 'retry'): Command {
+export function nodeCommand(which: NodeCommand | 'retry' | 'clone'): Command {
   return async (ctx) => {
     const api = await import('../../api/run.js');
     const opts = executionOptions(ctx);
@@ -57,7 +68,10 @@ export function nodeCommand(which: NodeCommand | 'retry'): Command {
     process.on('SIGTERM', onSignal);
     let result: CommandResult;
     try {
-      if (which === 'retry') {
+      if (which === 'clone') {
+        const { clone } = await import('../../api/clone.js');
+        result = await clone({ ...opts, onResult });
+      } else if (which === 'retry') {
         const { retry } = await import('../../api/retry.js');
         result = await retry({ ...opts, onResult, onStart, onReady, signal: abort.signal });
       } else {

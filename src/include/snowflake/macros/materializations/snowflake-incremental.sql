@@ -32,8 +32,8 @@
   {%- set target_relation = this.incorporate(type='table') -%}
   {%- set unique_key = config.get('unique_key') -%}
   {%- set strategy = config.get('incremental_strategy') or snowflake__default_incremental_strategy() -%}
-  {%- if strategy not in ['merge', 'delete+insert', 'append'] -%}
-    {{ exceptions.raise_compiler_error("Invalid incremental strategy '" ~ strategy ~ "' for model '" ~ model['name'] ~ "': Snowflake supports 'merge' (the default), 'delete+insert' and 'append'.") }}
+  {%- if strategy not in ['merge', 'delete+insert', 'append', 'microbatch'] -%}
+    {{ exceptions.raise_compiler_error("Invalid incremental strategy '" ~ strategy ~ "' for model '" ~ model['name'] ~ "': Snowflake supports 'merge' (the default), 'delete+insert', 'append' and 'microbatch'.") }}
   {%- endif -%}
   {%- set tmp_relation_type = snowflake_tmp_relation_type(strategy, unique_key) -%}
   {%- set tmp_relation = make_temp_relation(target_relation).incorporate(type=tmp_relation_type) -%}
@@ -74,6 +74,8 @@
         {{ snowflake__get_incremental_merge_sql(arg_dict) }}
       {%- elif strategy == 'delete+insert' -%}
         {{ snowflake__get_incremental_delete_insert_sql(arg_dict) }}
+      {%- elif strategy == 'microbatch' -%}
+        {{ snowflake__get_incremental_microbatch_sql(arg_dict) }}
       {%- else -%}
         {{ snowflake__get_incremental_append_sql(arg_dict) }}
       {%- endif -%}
