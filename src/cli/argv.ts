@@ -60,6 +60,15 @@ const FLAG_SPECS: Record<string, { name: string; kind: 'bool' | 'value' | 'list'
   '--no-print': { name: 'noPrint', kind: 'bool' },
   '--write-json': { name: 'writeJson', kind: 'bool' },
   '--no-write-json': { name: 'noWriteJson', kind: 'bool' },
+  '--metrics': { name: 'metrics', kind: 'value' },
+  '--group-by': { name: 'groupBy', kind: 'value' },
+  '--where': { name: 'where', kind: 'list' },
+  '--order': { name: 'order', kind: 'value' },
+  '--order-by': { name: 'order', kind: 'value' },
+  '--start-time': { name: 'startTime', kind: 'value' },
+  '--end-time': { name: 'endTime', kind: 'value' },
+  '--saved-query': { name: 'savedQuery', kind: 'value' },
+  '--timeout': { name: 'timeout', kind: 'value' },
 };
 
 export interface ParsedArgv {
@@ -69,7 +78,7 @@ export interface ParsedArgv {
   flags: Record<string, string | boolean | string[]>;
 }
 
-export const COMMANDS = ['parse', 'compile', 'ls', 'list', 'debug', 'clean', 'run', 'seed', 'test', 'build', 'snapshot', 'show', 'run-operation', 'retry', 'deps', 'extract', 'demo', 'sim', 'docs', 'source', 'init'];
+export const COMMANDS = ['parse', 'compile', 'ls', 'list', 'debug', 'clean', 'run', 'seed', 'test', 'build', 'snapshot', 'show', 'run-operation', 'retry', 'deps', 'extract', 'demo', 'sim', 'docs', 'source', 'init', 'sl'];
 
 /** argv (without `node tsdbt`) → command, positionals and flags; unknown flags are a usage error naming them. */
 export function parseArgv(argv: readonly string[]): ParsedArgv {

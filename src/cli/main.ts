@@ -29,6 +29,7 @@ const COMMAND_LOADERS: Record<string, () => Promise<Command>> = {
   demo: async () => (await import('./commands/demo.js')).demoCommand,
   compile: async () => (await import('./commands/nodes.js')).compileCommand,
   show: async () => (await import('./commands/nodes.js')).showCommand,
+  sl: async () => (await import('./commands/sl.js')).slCommand,
   'run-operation': async () => (await import('./commands/nodes.js')).runOperationCommand,
 };
 
@@ -41,7 +42,8 @@ const HELP = `tsdbt — a dbt-compatible transformation engine
 Usage: tsdbt <command> [flags]
 
 Commands: parse, compile, ls/list, run, seed, snapshot, test, build, show,
-          run-operation, retry, deps, debug, clean, extract, sim, demo
+          run-operation, retry, deps, debug, clean, extract, sim, demo,
+          sl list|query|validate (the semantic layer)
 
 Global flags: --project-dir DIR, --profiles-dir DIR, --target/-t NAME,
   --vars YAML, --threads N, --log-format text|json, --no-color, --quiet/-q,
