@@ -54,7 +54,7 @@ export const slCommand: Command = async (ctx) => {
     const { layer } = await openSemanticLayer({ ...globalOptions(ctx), inlineEphemeral: false });
     const problems: string[] = [];
     for (const m of layer.manifest.metrics) {
-      try { layer.compile({ metrics: [m.name] }); } catch (e) { problems.push(`metric '${m.name}' (${m.file}${m.line ? `:${m.line}` : ''}): ${e instanceof TsdbtError ? `[${e.code}] ${e.message}` : String(e)}`); }
+      try { layer.compile({ metrics: [m.name], groupBy: layer.catalog.dimensionsOf(m).includes('metric_time') ? ['metric_time__day'] : [] }); } catch (e) { problems.push(`metric '${m.name}' (${m.file}${m.line ? `:${m.line}` : ''}): ${e instanceof TsdbtError ? `[${e.code}] ${e.message}` : String(e)}`); }
     }
     for (const q of layer.manifest.savedQueries) {
       try { layer.compile(layer.savedQuery(q.name)); } catch (e) { problems.push(`saved query '${q.name}' (${q.file}${q.line ? `:${q.line}` : ''}): ${e instanceof TsdbtError ? `[${e.code}] ${e.message}` : String(e)}`); }
