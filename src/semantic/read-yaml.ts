@@ -100,7 +100,7 @@ function readSemanticModel(sm: Record<string, unknown>, y: ParsedYaml, packageNa
     return { name: String(d.name), type: type === 'time' ? 'time' : 'categorical', expr: strOrNull(d.expr), description: strOrNull(d.description), label: strOrNull(d.label), timeGranularity: grain, meta: rec(rec(d.config).meta ?? d.meta) };
   });
   const measures: SemanticMeasure[] = list(sm.measures).map(rec).map((m) => {
-    const agg = String(m.agg ?? '').toLowerCase();
+    const agg = String(m.agg ?? '').toLowerCase().replace(/^average$/, 'avg');
     if (!(MEASURE_AGGS as readonly string[]).includes(agg)) err(`measure '${m.name}' of semantic model '${sm.name}' has agg '${m.agg}'`, m, `agg is one of ${MEASURE_AGGS.join(', ')}.`);
     const ap = rec(m.agg_params);
     return {
