@@ -110,9 +110,9 @@ export class SemanticLayer {
   }
 }
 
-/** Saved queries write group-bys as `{{ Dimension('x__y') }}` / `{{ TimeDimension('metric_time', 'week') }}`; queries take names. */
+/** Saved queries write group-bys as `{{ Dimension('x__y') }}` or `Dimension('x__y')` / `{{ TimeDimension('metric_time', 'week') }}`; queries take names. */
 export function stripGroupByTemplate(g: string): string {
-  const m = /^\s*\{\{\s*(Dimension|TimeDimension|Entity)\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?\)\s*(?:\.grain\(\s*['"]([^'"]+)['"]\s*\))?\s*\}\}\s*$/.exec(g);
+  const m = /^\s*(?:\{\{)?\s*(Dimension|TimeDimension|Entity)\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?\)\s*(?:\.grain\(\s*['"]([^'"]+)['"]\s*\))?\s*(?:\}\})?\s*$/.exec(g);
   if (!m) return g;
   const grain = m[3] ?? m[4];
   return grain ? `${m[2]}__${grain}` : m[2]!;
