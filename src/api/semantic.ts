@@ -1,9 +1,7 @@
-import type { CompiledNode } from '../manifest/types.js';
-import { loadSemanticManifest } from '../semantic/load-semantic.js';
 import { SemanticLayer, semanticDialectFor } from '../semantic/semantic-layer.js';
 import { openExecution } from './execution.js';
 import { loadProject, type GlobalOptions } from './load-project.js';
-import { parseLoaded } from './parse-phase.js';
+import { parseLoaded, relationNodesByName, semanticManifestOf } from './parse-phase.js';
 
 /**
  * Load a project's semantic layer: parse the project (for the models'
@@ -14,9 +12,8 @@ import { parseLoaded } from './parse-phase.js';
 export async function openSemanticLayer(opts: GlobalOptions & { inlineEphemeral?: boolean } = {}): Promise<{ layer: SemanticLayer; loaded: ReturnType<typeof loadProject> }> {
   const loaded = loadProject(opts);
   const parsed = parseLoaded(loaded, { flags: { WHICH: 'sl' } });
-  const models = new Map<string, CompiledNode>();
-  for (const n of Object.values(parsed.manifest.nodes)) if (n.resource_type === 'model' || n.resource_type === 'seed' || n.resource_type === 'snapshot') models.set(n.name, n as CompiledNode);
-  const manifest = loadSemanticManifest({ projectDir: loaded.projectDir, projectName: loaded.root.name, modelPaths: loaded.root.modelPaths, knownModels: new Set(models.keys()) });
+  const models = relationNodesByName(parsed.manifest);
+  const manifest = semanticManifestOf(parsed.manifest);
   const used = new Set([...manifest.semanticModels.map((m) => m.modelName), ...manifest.timeSpines.map((s) => s.modelName)]);
   const inlined = new Map<string, string>();
   const ephemeral = [...used].sort().filter((name) => models.get(name)?.config.materialized === 'ephemeral');
