@@ -18,6 +18,9 @@ const METHODS: ReadonlySet<string> = new Set<MethodName>([
   'resource_type',
   'source',
   'exposure',
+  'metric',
+  'semantic_model',
+  'saved_query',
   'test_name',
   'test_type',
   'group',
@@ -30,9 +33,6 @@ const UNSUPPORTED_METHODS: ReadonlySet<string> = new Set([
   'state',
   'result',
   'source_status',
-  'metric',
-  'semantic_model',
-  'saved_query',
   'unit_test',
   'wildcard',
 ]);
@@ -50,6 +50,9 @@ export const RESOURCE_TYPES = [
   'sql_operation',
   'source',
   'exposure',
+  'metric',
+  'semantic_model',
+  'saved_query',
 ] as const;
 
 /** Where a selector came from, so errors can point at a selectors.yml line. */
