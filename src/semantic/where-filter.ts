@@ -189,6 +189,7 @@ export function parseFilter(text: string): FilterNode {
     const name = strArg();
     let grain: string | null = null;
     const groupBy: string[] = [];
+    const entityPath: string[] = [];
     while (isOp(',')) {
       p++;
       if (peek()?.k === 'id' && toks[p + 1]?.v === '=') {
@@ -196,6 +197,9 @@ export function parseFilter(text: string): FilterNode {
         p += 2;
         if (key === 'group_by') {
           if (isOp('[')) { p++; if (!isOp(']')) do groupBy.push(strArg()); while (isOp(',') && ++p); expectOp(']'); } else groupBy.push(strArg());
+        } else if (key === 'entity_path') {
+          // Dimension('country__region', entity_path=['customer']) is customer__country__region.
+          if (isOp('[')) { p++; if (!isOp(']')) do entityPath.push(strArg()); while (isOp(',') && ++p); expectOp(']'); } else entityPath.push(strArg());
         } else if (key === 'time_granularity_name' || key === 'grain') grain = strArg();
         else fail(text, toks[p - 2]!.pos, `unknown argument '${key}'`);
       } else if (kindTok.v === 'TimeDimension' && grain === null) grain = strArg();
@@ -213,7 +217,7 @@ export function parseFilter(text: string): FilterNode {
     }
     if (peek()?.k !== 'close') fail(text, at(), "expected '}}'");
     p++;
-    return { t: 'ref', ref: { kind: kindTok.v as FilterRefKind, name, grain, groupBy } };
+    return { t: 'ref', ref: { kind: kindTok.v as FilterRefKind, name: [...entityPath, name].join('__'), grain, groupBy } };
   };
 
   if (toks.length === 0) fail(text, 0, 'the filter is empty');

@@ -25,6 +25,7 @@ describe('where filters (restricted grammar, literals as binds)', () => {
     });
     expect(render("{{ Dimension('a__b').grain('month') }} is not null")).toEqual({ sql: '<Dimension:a__b@month> is not null', binds: [] });
     expect(render("{{ Dimension('a__c') }} = 'it''s'").binds).toEqual(["it's"]);
+    expect(render("{{ Dimension('country__region', entity_path=['customer']) }} = 'NA'").sql).toBe('<Dimension:customer__country__region> = ?');
   });
 
   it('rejects injection, subqueries, unknown functions and bare identifiers with the position', () => {
