@@ -58,6 +58,14 @@ class Builder {
 
   get d(): SemanticDialect { return this.env.dialect; }
 
+  /** The query's metric_time range over a day-valued column, its dates appended as binds. */
+  timeBounds(dayExpr: string): string[] {
+    const parts: string[] = [];
+    if (this.query.startTime) { parts.push(`${dayExpr} >= ${this.d.dateParam()}`); this.binds.push(this.query.startTime.slice(0, 10)); }
+    if (this.query.endTime) { parts.push(`${dayExpr} <= ${this.d.dateParam()}`); this.binds.push(this.query.endTime.slice(0, 10)); }
+    return parts;
+  }
+
   /** The CTE for a metric: group-by columns + one column named `as`. */
   metric(metric: Metric, as: string, extraFilters: Filter[], offset: MetricInput | null): string {
     const filters = [...extraFilters, ...metric.filter.map(parseFilterText)];
@@ -200,12 +208,7 @@ class Builder {
     const whereSql: string[] = [];
     const filterSql = (f: Filter) => renderFilter(f.node, (r) => resolveRef(r, f.text), this.binds);
 
-    const timeRange = (expr: string) => {
-      const parts: string[] = [];
-      if (this.query.startTime) { parts.push(`${this.d.dateTrunc('day', expr)} >= ${this.d.dateParam()}`); this.binds.push(this.query.startTime.slice(0, 10)); }
-      if (this.query.endTime) { parts.push(`${this.d.dateTrunc('day', expr)} <= ${this.d.dateParam()}`); this.binds.push(this.query.endTime.slice(0, 10)); }
-      return parts;
-    };
+    const timeRange = (expr: string) => this.timeBounds(this.d.dateTrunc('day', expr));
 
     if (cumulative) return this.cumulative(ref, as, gbCols, filters, filterSql, metricTime, base, joins, cumulative);
 
@@ -264,7 +267,6 @@ class Builder {
     const spine = this.spine();
     const raw = metricTime();
     const day = this.d.dateTrunc('day', raw);
-    const timeIdx = this.groupBys.indexOf(tg!);
     const cols = this.groupBys.map((g, i) => (g === tg ? `  ${this.d.dateTrunc(g.grain!, 'ts.spine_day')} as ${g.name}` : `  ${gbCols[i]!.expr} as ${g.name}`));
     if (!tg) {
       // No metric_time: the cumulative total over everything selected.
@@ -278,9 +280,7 @@ class Builder {
     const where = filters.map(filterSql);
     const spineWhere: string[] = [];
     if (tg.grain !== 'day') spineWhere.push(`ts.spine_day = ${this.d.dateTrunc(tg.grain!, 'ts.spine_day')}`);
-    if (this.query.startTime) { spineWhere.push(`ts.spine_day >= ${this.d.dateParam()}`); this.binds.push(this.query.startTime.slice(0, 10)); }
-    if (this.query.endTime) { spineWhere.push(`ts.spine_day <= ${this.d.dateParam()}`); this.binds.push(this.query.endTime.slice(0, 10)); }
-    void timeIdx;
+    spineWhere.push(...this.timeBounds('ts.spine_day'));
     const sql = [
       'select',
       [...cols, `  ${this.aggregate(ref, 't0.measure__value')} as ${as}`].join(',\n'),
@@ -304,15 +304,11 @@ class Builder {
   private finishSimple(sub: string, as: string, fill: number | null, joinSpine: boolean): string {
     const tg = this.groupBys.find((g) => g.kind === 'metric_time');
     if (joinSpine && tg) {
-      const others = this.groupBys.filter((g) => g !== tg);
-      const spineWhere: string[] = [];
-      if (this.query.startTime) { spineWhere.push(`spine_day >= ${this.d.dateParam()}`); this.binds.push(this.query.startTime.slice(0, 10)); }
-      if (this.query.endTime) { spineWhere.push(`spine_day <= ${this.d.dateParam()}`); this.binds.push(this.query.endTime.slice(0, 10)); }
+      const spineWhere = this.timeBounds('spine_day');
       if (!spineWhere.length) spineWhere.push(`spine_day between (select min(${tg.name}) from ${sub}) and (select max(${tg.name}) from ${sub})`);
       const periods = this.cte(`select distinct ${this.d.dateTrunc(tg.grain!, 'spine_day')} as ${tg.name}\nfrom ${this.spine()} as ts\nwhere ${spineWhere.join(' and ')}`);
       const cols = this.groupBys.map((g) => (g === tg ? `  p.${g.name}` : `  m.${g.name}`));
       const value = fill !== null ? `coalesce(m.${as}, ${Number(fill)})` : `m.${as}`;
-      void others;
       return this.cte(['select', [...cols, `  ${value} as ${as}`].join(',\n'), `from ${periods} as p`, `left outer join ${sub} as m\n  on p.${tg.name} = m.${tg.name}`].join('\n'));
     }
     if (fill === null) return sub;
