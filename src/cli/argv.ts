@@ -89,6 +89,14 @@ export const FLAG_SPECS: Record<string, { name: string; kind: 'bool' | 'value' |
   '--cache-ttl': { name: 'cacheTtl', kind: 'value' },
   '--timeout': { name: 'timeout', kind: 'value' },
   '--no-write-json': { name: 'noWriteJson', kind: 'bool' },
+  '--metrics': { name: 'metrics', kind: 'value' },
+  '--group-by': { name: 'groupBy', kind: 'value' },
+  '--where': { name: 'where', kind: 'list' },
+  '--order': { name: 'order', kind: 'value' },
+  '--order-by': { name: 'order', kind: 'value' },
+  '--start-time': { name: 'startTime', kind: 'value' },
+  '--end-time': { name: 'endTime', kind: 'value' },
+  '--saved-query': { name: 'savedQuery', kind: 'value' },
 };
 
 export interface ParsedArgv {

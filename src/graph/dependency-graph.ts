@@ -192,6 +192,8 @@ export function buildGraph(manifest: Manifest): DependencyGraph {
   for (const node of Object.values(manifest.unit_tests ?? {})) add(node);
   for (const source of Object.values(manifest.sources) as SourceTable[]) add(source);
   for (const exposure of Object.values(manifest.exposures)) add(exposure);
+  // The semantic layer's resources are graph members too (selectable, and children of their models), as in dbt.
+  for (const map of [manifest.semantic_models, manifest.metrics, manifest.saved_queries]) for (const r of Object.values(map ?? {})) add(r as Exposure);
 
   for (const child of withDeps) {
     for (const parent of child.depends_on?.nodes ?? []) {

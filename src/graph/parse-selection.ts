@@ -19,6 +19,9 @@ const METHODS: ReadonlySet<string> = new Set<MethodName>([
   'resource_type',
   'source',
   'exposure',
+  'metric',
+  'semantic_model',
+  'saved_query',
   'test_name',
   'test_type',
   'group',
@@ -31,9 +34,6 @@ const METHODS: ReadonlySet<string> = new Set<MethodName>([
 
 /** dbt methods tsdbt knows of but does not evaluate; named so the error can say so. */
 const UNSUPPORTED_METHODS: ReadonlySet<string> = new Set([
-  'metric',
-  'semantic_model',
-  'saved_query',
   'unit_test',
   'wildcard',
 ]);
@@ -51,6 +51,9 @@ export const RESOURCE_TYPES = [
   'sql_operation',
   'source',
   'exposure',
+  'metric',
+  'semantic_model',
+  'saved_query',
 ] as const;
 
 /** Where a selector came from, so errors can point at a selectors.yml line. */

@@ -42,8 +42,16 @@ function requireState(ctx: MethodContext, method: string): PreviousState & { man
 
 const isSource = (m: GraphMember): m is SourceTable => m.resource_type === 'source';
 const isExposure = (m: GraphMember): m is Exposure => m.resource_type === 'exposure';
-/** Nodes in dbt's sense: everything but sources and exposures (unit tests included). */
-const isNode = (m: GraphMember): m is CompiledNode => !isSource(m) && !isExposure(m);
+const SEMANTIC_TYPES = new Set<string>(['metric', 'semantic_model', 'saved_query']);
+/** Nodes in dbt's sense: everything but sources, exposures and the semantic layer's resources (unit tests included). */
+const isNode = (m: GraphMember): m is CompiledNode => !isSource(m) && !isExposure(m) && !SEMANTIC_TYPES.has(m.resource_type);
+
+/** `metric:name`, `semantic_model:pkg.name`, `saved_query:name` (wildcards allowed), as exposure: matches. */
+const semanticMatcher = (kind: string): MatcherFactory => (value) => {
+  const parts = value.split('.');
+  const [pkg, name] = parts.length === 1 ? ['*', parts[0]!] : [parts[0]!, parts[1]!];
+  return (m) => m.resource_type === kind && fnmatch(m.package_name, pkg) && fnmatch(m.name, name);
+};
 
 const MATCHERS: Record<MethodName, MatcherFactory> = {
   fqn: (value) => (m) => isNode(m) && fqnMatches(m.fqn, value, (m as CompiledNode).version != null),
@@ -74,7 +82,7 @@ const MATCHERS: Record<MethodName, MatcherFactory> = {
     // Test severity compares case-insensitively (error == ERROR), as in dbt.
     const caseless = args.length === 1 && args[0] === 'severity';
     return (m) => {
-      if (isExposure(m)) return false;
+      if (isExposure(m) || SEMANTIC_TYPES.has(m.resource_type)) return false;
       const found = descend((m as CompiledNode | SourceTable).config, args);
       if (!found.ok) return false;
       const v = found.value;
@@ -96,6 +104,10 @@ const MATCHERS: Record<MethodName, MatcherFactory> = {
     const [pkg, name] = parts.length === 1 ? ['*', parts[0]!] : [parts[0]!, parts[1]!];
     return (m) => isExposure(m) && fnmatch(m.package_name, pkg) && fnmatch(m.name, name);
   },
+
+  metric: semanticMatcher('metric'),
+  semantic_model: semanticMatcher('semantic_model'),
+  saved_query: semanticMatcher('saved_query'),
 
   test_name: (value) => (m) => {
     if (m.resource_type === 'unit_test') return fnmatch(m.name, value);

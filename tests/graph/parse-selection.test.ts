@@ -46,7 +46,7 @@ describe('parseCriterion', () => {
     ['-1+stg_a', "Invalid selector '-1+stg_a': '-1+stg_a' is not a node name; graph operator depths must be whole numbers"],
     ['@+stg_a', "Invalid selector '@+stg_a': '@' and a leading '+' cannot be combined"],
     ['state:modified.bodies', "Invalid selector 'state:modified.bodies': 'modified.bodies' is not a valid state selector"],
-    ['metric:m', "Invalid selector 'metric:m': the 'metric' method is not supported by tsdbt"],
+    ['wildcard:x', "Invalid selector 'wildcard:x': the 'wildcard' method is not supported by tsdbt"],
     ['test_type:bogus', "Invalid selector 'test_type:bogus': 'bogus' is not a valid test type"],
     ['resource_type:modle', "Invalid selector 'resource_type:modle': 'modle' is not a valid resource type"],
     ['config:table', "Invalid selector 'config:table': the config method needs a config key"],

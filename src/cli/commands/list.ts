@@ -37,7 +37,7 @@ export const listCommand: Command = async (ctx) => {
 };
 
 function memberOf(m: Manifest, id: string): Member | undefined {
-  return (m.nodes[id] ?? m.sources[id] ?? m.exposures[id] ?? m.unit_tests[id]) as Member | undefined;
+  return (m.nodes[id] ?? m.sources[id] ?? m.exposures[id] ?? m.unit_tests[id] ?? m.metrics[id] ?? m.semantic_models[id] ?? m.saved_queries[id]) as Member | undefined;
 }
 
 function formatMember(m: Member, output: string, keys: string[]): string {
@@ -53,6 +53,7 @@ function formatMember(m: Member, output: string, keys: string[]): string {
       if (m.resource_type === 'source') return `source:${fqn}`;
       if (m.resource_type === 'exposure') return `exposure:${fqn}`;
       if (m.resource_type === 'unit_test') return `unit_test:${fqn}`;
+      if (m.resource_type === 'metric' || m.resource_type === 'semantic_model' || m.resource_type === 'saved_query') return `${m.resource_type}:${fqn}`;
       return fqn;
     }
   }

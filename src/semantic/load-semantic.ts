@@ -1,0 +1,61 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { TsdbtError, TsdbtErrorList } from '../errors/tsdbt-error.js';
+import { parseYaml } from '../util/yaml.js';
+import { readSemanticYaml } from './read-yaml.js';
+import type { SemanticManifest } from './types.js';
+import { validateSemanticManifest } from './validate.js';
+
+/** Where the semantic YAML lives: the project's model paths, relative to its directory. */
+export interface SemanticSource {
+  projectDir: string;
+  projectName: string;
+  modelPaths: string[];
+  /** Model names that exist (for "semantic model reads an unknown model"); null skips the check. */
+  knownModels: ReadonlySet<string> | null;
+}
+
+function yamlFiles(dir: string, out: string[] = []): string[] {
+  let names: string[];
+  try { names = readdirSync(dir).sort(); } catch { return out; }
+  for (const name of names) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) yamlFiles(path, out);
+    else if (/\.ya?ml$/.test(name)) out.push(path);
+  }
+  return out;
+}
+
+/** Parse semantic YAML texts (file → text) into a validated semantic manifest; throws every problem at once. */
+export function buildSemanticManifest(files: { file: string; text: string }[], projectName: string, knownModels: ReadonlySet<string> | null): SemanticManifest {
+  const errors: TsdbtError[] = [];
+  const manifest: SemanticManifest = { projectName, semanticModels: [], metrics: [], savedQueries: [], timeSpines: [] };
+  for (const { file, text } of files) {
+    if (!/(semantic_models|metrics|saved_queries|time_spine)\s*:/.test(text)) continue;
+    const parts = readSemanticYaml(parseYaml(text, file), projectName, errors);
+    manifest.semanticModels.push(...parts.semanticModels);
+    manifest.metrics.push(...parts.metrics);
+    manifest.savedQueries.push(...parts.savedQueries);
+    manifest.timeSpines.push(...parts.timeSpines);
+  }
+  // The legacy spine: a model named metricflow_time_spine with a date_day column.
+  if (manifest.timeSpines.length === 0 && knownModels?.has('metricflow_time_spine')) {
+    manifest.timeSpines.push({ modelName: 'metricflow_time_spine', column: 'date_day', grain: 'day', file: 'metricflow_time_spine' });
+  }
+  errors.push(...validateSemanticManifest(manifest, knownModels));
+  if (errors.length) throw errors.length === 1 ? errors[0]! : new TsdbtErrorList(errors);
+  // Metrics from `create_metric: true` measures.
+  for (const sm of manifest.semanticModels) {
+    for (const m of sm.measures) {
+      if (!m.createMetric || manifest.metrics.some((x) => x.name === m.name)) continue;
+      manifest.metrics.push({ name: m.name, type: 'simple', label: m.label ?? m.name, description: m.description ?? '', filter: [], meta: {}, measure: { name: m.name, filter: [], alias: null, fillNullsWith: null, joinToTimespine: false }, numerator: null, denominator: null, expr: null, metrics: [], window: null, grainToDate: null, conversion: null, packageName: sm.packageName, file: sm.file, line: sm.line });
+    }
+  }
+  return manifest;
+}
+
+/** Read every YAML file under the model paths and build the semantic manifest. */
+export function loadSemanticManifest(src: SemanticSource): SemanticManifest {
+  const files = src.modelPaths.flatMap((p) => yamlFiles(join(src.projectDir, p))).map((path) => ({ file: relative(src.projectDir, path), text: readFileSync(path, 'utf8') }));
+  return buildSemanticManifest(files, src.projectName, src.knownModels);
+}

@@ -1,0 +1,168 @@
+import { TsdbtError } from '../errors/tsdbt-error.js';
+import { isRecord, type ParsedYaml } from '../util/yaml.js';
+import {
+  MEASURE_AGGS, METRIC_TYPES, TIME_GRAINS,
+  type Metric, type MetricInput, type MetricMeasureInput, type SavedQuery, type SemanticDimension, type SemanticEntity,
+  type SemanticMeasure, type SemanticModel, type TimeGrain, type TimeSpine,
+} from './types.js';
+
+/**
+ * Reads the semantic layer's YAML (dbt's legacy spec: top-level
+ * `semantic_models:`, `metrics:`, `saved_queries:`, plus the 1.9
+ * `time_spine:` model property) from parsed properties files. Shape
+ * problems are collected as located SEMANTIC_INVALID errors; references
+ * between objects are checked later by validate.ts.
+ */
+export interface SemanticYamlParts {
+  semanticModels: SemanticModel[];
+  metrics: Metric[];
+  savedQueries: SavedQuery[];
+  timeSpines: TimeSpine[];
+}
+
+const rec = (v: unknown): Record<string, unknown> => (isRecord(v) ? v : {});
+const strOrNull = (v: unknown): string | null => (v === undefined || v === null ? null : String(v));
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
+
+/** `where:`/`filter:` as a string or a list of strings. */
+function filters(v: unknown): string[] {
+  return list(v).map(String);
+}
+
+function grainOf(v: unknown): TimeGrain | null {
+  if (v === undefined || v === null) return null;
+  const g = String(v).toLowerCase();
+  return (TIME_GRAINS as readonly string[]).includes(g) ? (g as TimeGrain) : null;
+}
+
+/** `7 days`, `1 month`: a window. */
+export function parseWindow(v: unknown): { count: number; grain: TimeGrain } | null {
+  if (v === undefined || v === null) return null;
+  const m = /^\s*(\d+)\s+([a-z]+?)s?\s*$/i.exec(String(typeof v === 'object' ? (v as Record<string, unknown>).count + ' ' + (v as Record<string, unknown>).granularity : v));
+  if (!m) return null;
+  const grain = grainOf(m[2]);
+  return grain ? { count: Number(m[1]), grain } : null;
+}
+
+/** `ref('x')` / `ref("x")` / `ref('pkg', 'x')` → `x`. */
+export function refTarget(v: string): string | null {
+  const m = /^\s*ref\(\s*(?:['"][^'"]+['"]\s*,\s*)?['"]([^'"]+)['"]\s*(?:,\s*v(?:ersion)?\s*=\s*[^)]*)?\)\s*$/.exec(v);
+  return m ? m[1]! : null;
+}
+
+export function readSemanticYaml(y: ParsedYaml, packageName: string, errors: TsdbtError[]): SemanticYamlParts {
+  const out: SemanticYamlParts = { semanticModels: [], metrics: [], savedQueries: [], timeSpines: [] };
+  const doc = rec(y.value);
+  const err = (message: string, at: unknown, hint?: string) =>
+    errors.push(new TsdbtError('SEMANTIC_INVALID', message, { file: y.file, line: y.lineOf(at), hint }));
+  const entries = (key: string) => list(doc[key]).filter((e, i) => {
+    if (isRecord(e) && typeof e.name === 'string' && e.name !== '') return true;
+    errors.push(new TsdbtError('SEMANTIC_INVALID', `${key} entry ${i + 1} has no name`, { file: y.file, line: y.itemLine(doc[key], i), hint: 'Give every entry a `name:`.' }));
+    return false;
+  }) as Record<string, unknown>[];
+
+  for (const sm of entries('semantic_models')) out.semanticModels.push(readSemanticModel(sm, y, packageName, err));
+  for (const m of entries('metrics')) {
+    const metric = readMetric(m, y, packageName, err);
+    if (metric) out.metrics.push(metric);
+  }
+  for (const q of entries('saved_queries')) out.savedQueries.push(readSavedQuery(q, y, packageName));
+  for (const model of entries('models')) {
+    const spine = rec(model.time_spine);
+    if (!isRecord(model.time_spine)) continue;
+    const column = strOrNull(spine.standard_granularity_column);
+    const col = list(model.columns).map(rec).find((c) => c.name === column);
+    if (!column || !col) {
+      err(`time_spine of model '${model.name}' needs standard_granularity_column naming one of its columns`, model.time_spine, 'Add `standard_granularity_column: date_day` and a `columns:` entry for it with `granularity: day`.');
+      continue;
+    }
+    out.timeSpines.push({ modelName: String(model.name), column, grain: grainOf(col.granularity) ?? 'day', file: y.file, line: y.lineOf(model.time_spine) });
+  }
+  return out;
+}
+
+function readSemanticModel(sm: Record<string, unknown>, y: ParsedYaml, packageName: string, err: (m: string, at: unknown, h?: string) => void): SemanticModel {
+  const modelRef = String(sm.model ?? '');
+  const modelName = refTarget(modelRef);
+  if (!modelName) err(`semantic model '${sm.name}': model must be ref('a_model'), got '${modelRef}'`, sm, "Write `model: ref('stg_orders')`.");
+  const defaults = rec(sm.defaults);
+  const entities: SemanticEntity[] = list(sm.entities).map(rec).map((e) => {
+    const type = String(e.type ?? '');
+    if (!['primary', 'unique', 'foreign', 'natural'].includes(type)) err(`entity '${e.name}' of semantic model '${sm.name}' has type '${type}'`, e, 'An entity type is primary, unique, foreign or natural.');
+    return { name: String(e.name), type: type as SemanticEntity['type'], expr: strOrNull(e.expr), description: strOrNull(e.description), label: strOrNull(e.label) };
+  });
+  const dimensions: SemanticDimension[] = list(sm.dimensions).map(rec).map((d) => {
+    const type = String(d.type ?? '').toLowerCase();
+    if (type !== 'categorical' && type !== 'time') err(`dimension '${d.name}' of semantic model '${sm.name}' has type '${d.type}'`, d, 'A dimension type is categorical or time.');
+    const tp = rec(d.type_params);
+    const grain = grainOf(tp.time_granularity);
+    if (type === 'time' && !grain) err(`time dimension '${d.name}' of semantic model '${sm.name}' needs type_params.time_granularity (day, week, month, quarter or year)`, d, 'Add `type_params: {time_granularity: day}`.');
+    return { name: String(d.name), type: type === 'time' ? 'time' : 'categorical', expr: strOrNull(d.expr), description: strOrNull(d.description), label: strOrNull(d.label), timeGranularity: grain, meta: rec(rec(d.config).meta ?? d.meta) };
+  });
+  const measures: SemanticMeasure[] = list(sm.measures).map(rec).map((m) => {
+    const agg = String(m.agg ?? '').toLowerCase().replace(/^average$/, 'avg');
+    if (!(MEASURE_AGGS as readonly string[]).includes(agg)) err(`measure '${m.name}' of semantic model '${sm.name}' has agg '${m.agg}'`, m, `agg is one of ${MEASURE_AGGS.join(', ')}.`);
+    const ap = rec(m.agg_params);
+    return {
+      name: String(m.name), agg: agg as SemanticMeasure['agg'], expr: strOrNull(m.expr), description: strOrNull(m.description), label: strOrNull(m.label),
+      aggTimeDimension: strOrNull(m.agg_time_dimension), percentile: typeof ap.percentile === 'number' ? ap.percentile : null,
+      useDiscretePercentile: ap.use_discrete_percentile === true, createMetric: m.create_metric === true,
+    };
+  });
+  return {
+    name: String(sm.name), description: strOrNull(sm.description), label: strOrNull(sm.label), modelName: modelName ?? '', modelRef,
+    defaultAggTimeDimension: strOrNull(defaults.agg_time_dimension), primaryEntity: strOrNull(sm.primary_entity),
+    entities, dimensions, measures, meta: rec(rec(sm.config).meta ?? sm.meta), packageName, file: y.file, line: y.lineOf(sm),
+  };
+}
+
+function measureInput(v: unknown): MetricMeasureInput | null {
+  if (typeof v === 'string') return { name: v, filter: [], alias: null, fillNullsWith: null, joinToTimespine: false };
+  if (!isRecord(v) || typeof v.name !== 'string') return null;
+  return { name: v.name, filter: filters(v.filter), alias: strOrNull(v.alias), fillNullsWith: typeof v.fill_nulls_with === 'number' ? v.fill_nulls_with : null, joinToTimespine: v.join_to_timespine === true };
+}
+
+function metricInput(v: unknown): MetricInput | null {
+  if (typeof v === 'string') return { name: v, filter: [], alias: null, offsetWindow: null, offsetToGrain: null };
+  if (!isRecord(v) || typeof v.name !== 'string') return null;
+  return { name: v.name, filter: filters(v.filter), alias: strOrNull(v.alias), offsetWindow: parseWindow(v.offset_window), offsetToGrain: grainOf(v.offset_to_grain) };
+}
+
+function readMetric(m: Record<string, unknown>, y: ParsedYaml, packageName: string, err: (m: string, at: unknown, h?: string) => void): Metric | null {
+  const type = String(m.type ?? '').toLowerCase();
+  if (!(METRIC_TYPES as readonly string[]).includes(type)) {
+    err(`metric '${m.name}' has type '${m.type ?? ''}'`, m, `type is one of ${METRIC_TYPES.join(', ')}.`);
+    return null;
+  }
+  const tp = rec(m.type_params);
+  const metric: Metric = {
+    name: String(m.name), type: type as Metric['type'], label: String(m.label ?? m.name), description: String(m.description ?? ''),
+    filter: filters(m.filter), meta: { ...rec(m.meta), ...rec(rec(m.config).meta) },
+    measure: measureInput(tp.measure), numerator: metricInput(tp.numerator), denominator: metricInput(tp.denominator),
+    expr: strOrNull(tp.expr), metrics: list(tp.metrics).map(metricInput).filter((x): x is MetricInput => x !== null),
+    window: parseWindow(rec(tp.cumulative_type_params).window ?? tp.window),
+    grainToDate: grainOf(rec(tp.cumulative_type_params).grain_to_date ?? tp.grain_to_date),
+    conversion: null, packageName, file: y.file, line: y.lineOf(m),
+  };
+  if ((type === 'simple' || type === 'cumulative') && !metric.measure) err(`${type} metric '${metric.name}' needs type_params.measure`, m, 'Add `type_params: {measure: a_measure}`.');
+  if (type === 'ratio' && (!metric.numerator || !metric.denominator)) err(`ratio metric '${metric.name}' needs type_params.numerator and denominator`, m, 'Name a metric in each.');
+  if (type === 'derived' && (!metric.expr || metric.metrics.length === 0)) err(`derived metric '${metric.name}' needs type_params.expr and metrics`, m, 'List its input metrics under `metrics:` and combine them in `expr:`.');
+  if (type === 'conversion') {
+    const c = rec(tp.conversion_type_params);
+    const base = measureInput(c.base_measure);
+    const conv = measureInput(c.conversion_measure);
+    if (!base || !conv || typeof c.entity !== 'string') err(`conversion metric '${metric.name}' needs conversion_type_params base_measure, conversion_measure and entity`, m, 'See dbt\'s conversion metric docs.');
+    else metric.conversion = { baseMeasure: base, conversionMeasure: conv, entity: c.entity, calculation: c.calculation === 'conversions' ? 'conversions' : 'conversion_rate', window: parseWindow(c.window) };
+  }
+  return metric;
+}
+
+function readSavedQuery(q: Record<string, unknown>, y: ParsedYaml, packageName: string): SavedQuery {
+  const qp = rec(q.query_params);
+  return {
+    name: String(q.name), label: strOrNull(q.label), description: strOrNull(q.description),
+    metrics: list(qp.metrics).map(String), groupBy: list(qp.group_by).map(String), where: filters(qp.where),
+    orderBy: list(qp.order_by).map(String), limit: typeof qp.limit === 'number' ? qp.limit : null,
+    meta: { ...rec(q.meta), ...rec(rec(q.config).meta) }, packageName, file: y.file, line: y.lineOf(q),
+  };
+}
