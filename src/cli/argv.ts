@@ -50,6 +50,7 @@ const FLAG_SPECS: Record<string, { name: string; kind: 'bool' | 'value' | 'list'
   '--developers': { name: 'developers', kind: 'value' },
   '--days': { name: 'days', kind: 'value' },
   '--no-rate-limit': { name: 'noRateLimit', kind: 'bool' },
+  '--rate-limit': { name: 'rateLimit', kind: 'value' },
   '--no-compile': { name: 'noCompile', kind: 'bool' },
   '--compile': { name: 'compile', kind: 'bool' },
   '--static': { name: 'static', kind: 'bool' },

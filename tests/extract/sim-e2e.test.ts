@@ -105,7 +105,7 @@ describe('bundled cursor-sim streams against the simulator', () => {
   });
 
   it('honours the server 429s when the client-side limit is off', async () => {
-    await withSim({ seed: 5, rateLimit: { capacity: 8, perMinute: 600 } }, async (sim) => {
+    await withSim({ seed: 5, rateLimit: { capacity: 3, perMinute: 600 } }, async (sim) => {
       const r = await runExtract({ projectDir: bundledProject(), url: sim.url, rateLimitPerMinute: null, now: new Date(sim.data.now) });
       expect(Object.fromEntries(r.streams.map((s) => [s.stream, s.rows]))).toEqual(counts(sim));
       expect(r.totals.retries).toBeGreaterThan(0);
