@@ -104,6 +104,18 @@ describe('bundled cursor-sim streams against the simulator', () => {
     });
   });
 
+  it('finds a years-long history without an assumed start date', async () => {
+    // 1,000 days before 2026-06-01 reach back to 2023: an extractor starting at 2024-01-01 loses PRs.
+    await withSim({ rateLimit: false, seed: 11, developers: 1, days: 1000, now: new Date('2026-06-01T12:00:00Z') }, async (sim) => {
+      expect(sim.data.pullRequests[0]!.created_at < '2024-01-01').toBe(true);
+      const r = await runExtract({ projectDir: bundledProject(), url: sim.url, rateLimitPerMinute: null, now: new Date(sim.data.now) });
+      expect(Object.fromEntries(r.streams.map((s) => [s.stream, s.rows]))).toEqual(counts(sim));
+      // The empty years before the history cost a handful of requests, not one per window.
+      const prs = r.streams.find((s) => s.stream === 'pull_requests')!;
+      expect(prs.requests).toBeLessThanOrEqual(Math.ceil(sim.data.pullRequests.length / 100) * 3 + 10);
+    });
+  }, 60_000);
+
   it('honours the server 429s when the client-side limit is off', async () => {
     await withSim({ seed: 5, rateLimit: { capacity: 3, perMinute: 600 } }, async (sim) => {
       const r = await runExtract({ projectDir: bundledProject(), url: sim.url, rateLimitPerMinute: null, now: new Date(sim.data.now) });
