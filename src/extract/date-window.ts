@@ -157,29 +157,55 @@ async function allPages(fetch: FetchJson, path: string, params: Record<string, s
 const UNMATCHED_PASSES = 8;
 
 /**
- * Page a one-day window that overflows a page once per page_by value (a
- * stable order within each). Records whose record_field is empty match no
- * value: the window itself is re-asked (its order may change on every
- * request) until as many of those have been seen as the totals leave over.
+ * Requests a random-order window needs, asked again and again, before every
+ * one of its `total` records has likely been seen (expected misses under 1/2).
+ */
+export function samplingCost(total: number, pageSize: number): number {
+  if (total <= pageSize) return 1;
+  return Math.ceil(Math.log(2 * total) / -Math.log(1 - pageSize / total));
+}
+
+/**
+ * Ask a window whose order changes on every request until the distinct
+ * records seen reach its total, at most `budget` times; returns what it saw.
+ */
+async function sampleUntilComplete(fetch: FetchJson, path: string, base: Record<string, string>, selector: string, p: WindowPaging,
+  sink: PageSink, total: number, budget: number): Promise<SourcedRecord[]> {
+  const seen = new Map<string, SourcedRecord>();
+  for (let n = 0; n < budget && seen.size < total; n++) {
+    const got = await fetch(path, { ...base, [p.page_param]: '1', [p.page_size_param]: String(p.page_size) });
+    const records = selectRecords(got.body, selector, got.url, sink);
+    const before = seen.size;
+    for (const r of records) seen.set(JSON.stringify(r.record), r);
+    sink.onPage(seen.size - before);
+  }
+  return [...seen.values()];
+}
+
+/**
+ * A one-day window that overflows a page, in an order that changes on every
+ * request. When few requests are likely to see every record, the window is
+ * simply asked again until the distinct records reach its total. Otherwise
+ * (or when that falls short) it is paged once per page_by value, a stable
+ * order within each; records whose record_field is empty match no value and
+ * are collected by re-asking the window until the totals are accounted for.
  */
 async function pageByValue(fetch: FetchJson, path: string, base: Record<string, string>, selector: string, p: WindowPaging,
   sink: PageSink, day: number, total: number): Promise<PartitionResult> {
   const by = p.page_by!;
+  const cost = samplingCost(total, p.page_size);
+  if (2 * cost < p.pageByValues.length) {
+    const sampled = await sampleUntilComplete(fetch, path, base, selector, p, sink, total, 2 * cost);
+    if (sampled.length === total) return { records: sampled, total };
+  }
   const parts = await Promise.all(p.pageByValues.map((v) => allPages(fetch, path, { ...base, [by.param]: v }, selector, p, sink)));
   const records = parts.flatMap((x) => x.records);
   let missing = total - parts.reduce((n, x) => n + x.total, 0);
-  const seen = new Set<string>();
-  for (let pass = 0; missing > 0 && pass < UNMATCHED_PASSES; pass++) {
-    const again = await allPages(fetch, path, base, selector, p, sink);
-    for (const r of again.records) {
-      const key = JSON.stringify(r.record);
-      const v = r.record[by.record_field];
-      if ((v === '' || v === null || v === undefined) && !seen.has(key)) {
-        seen.add(key);
-        records.push(r);
-        missing--;
-      }
-    }
+  if (missing > 0) {
+    const unmatched = (await sampleUntilComplete(fetch, path, base, selector, p, sink, total, UNMATCHED_PASSES * Math.ceil(total / p.page_size)))
+      .filter((r) => { const v = r.record[by.record_field]; return v === '' || v === null || v === undefined; });
+    records.push(...unmatched.slice(0, missing));
+    missing -= Math.min(missing, unmatched.length);
   }
   if (missing !== 0) {
     throw new TsdbtError(
