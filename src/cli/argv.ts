@@ -51,6 +51,7 @@ export const FLAG_SPECS: Record<string, { name: string; kind: 'bool' | 'value' |
   '--developers': { name: 'developers', kind: 'value' },
   '--days': { name: 'days', kind: 'value' },
   '--no-rate-limit': { name: 'noRateLimit', kind: 'bool' },
+  '--rate-limit': { name: 'rateLimit', kind: 'value' },
   '--no-compile': { name: 'noCompile', kind: 'bool' },
   '--compile': { name: 'compile', kind: 'bool' },
   '--static': { name: 'static', kind: 'bool' },

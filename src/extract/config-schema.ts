@@ -51,6 +51,12 @@ const dateWindow = {
       required: ['param', 'values'],
       properties: { param: str, values: { type: 'array', items: str, minItems: 1 } },
     },
+    page_by: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['param', 'stream', 'field', 'record_field'],
+      properties: { param: str, stream: str, field: str, record_field: str },
+    },
     page_param: str,
     page_size_param: str,
     page_size: { type: 'integer', minimum: 1 },

@@ -85,6 +85,12 @@ export interface DateWindowPagination {
   split?: { param: string; values: string[] };
   /** Split by the values before cutting windows (each value's windows are then cut on their own). */
   split_first: boolean;
+  /**
+   * Where the narrowest window (one day, one split value) still overflows a page, page it once per
+   * value of `param` instead (the only filter some APIs order stably), the values being `field` of
+   * `stream`'s records; records whose `record_field` is empty are collected by re-asking the window.
+   */
+  page_by?: { param: string; stream: string; field: string; record_field: string };
   page_param: string;
   page_size_param: string;
   page_size: number;

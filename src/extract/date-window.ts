@@ -65,21 +65,26 @@ export async function fetchDateWindows(
   startDay: number,
   endDay: number,
   sink: PageSink,
+  pageByValues: string[] = [],
 ): Promise<PartitionResult> {
   const windows = makeWindows(startDay, endDay, p.step);
-  const parts = await Promise.all(windows.map(([from, to]) => fetchWindow(fetch, path, params, selector, p, sink, from, to, undefined)));
+  const ps: WindowPaging = { ...p, pageByValues };
+  const parts = await Promise.all(windows.map(([from, to]) => fetchWindow(fetch, path, params, selector, ps, sink, from, to, undefined)));
   return {
     records: parts.flatMap((x) => x.records),
     total: parts.reduce((n, x) => n + (x.total ?? 0), 0),
   };
 }
 
+/** The pagination plus the values of `page_by` (from its stream's records). */
+type WindowPaging = DateWindowPagination & { pageByValues: string[] };
+
 async function fetchWindow(
   fetch: FetchJson,
   path: string,
   params: Record<string, string>,
   selector: string,
-  p: DateWindowPagination,
+  p: WindowPaging,
   sink: PageSink,
   from: number,
   to: number,
@@ -107,7 +112,8 @@ async function fetchWindow(
 
   if (p.split && splitValue === undefined && (p.split_first || !bisectable)) return splitWindow(fetch, path, params, selector, p, sink, from, to, total);
   if (bisectable) return subdivide(fetch, path, params, selector, p, sink, from, to, splitValue, total);
-  // Narrowest filter reached: page through the rest.
+  // Narrowest filter reached: page through the rest, by page_by's stable filter when there is one.
+  if (p.page_by) return pageByValue(fetch, path, base, selector, p, sink, from, total);
   const pages = Math.ceil(total / p.page_size);
   if (pages > p.max_pages) {
     throw new TsdbtError('EXTRACT_HTTP', `stream '${sink.stream}': one window needs ${pages} pages, more than max_pages ${p.max_pages}`, {
@@ -126,13 +132,98 @@ async function fetchWindow(
   return { records: [...records, ...rest.flat()], total };
 }
 
+/** Every page of one request's result, asked after its first page; `total` from the first. */
+async function allPages(fetch: FetchJson, path: string, params: Record<string, string>, selector: string, p: WindowPaging,
+  sink: PageSink): Promise<PartitionResult & { total: number }> {
+  const ask = async (page: number) => {
+    const got = await fetch(path, { ...params, [p.page_param]: String(page), [p.page_size_param]: String(p.page_size) });
+    const records = selectRecords(got.body, selector, got.url, sink);
+    sink.onPage(records.length);
+    return { records, total: readTotal(got.body, p.total_path, got.url, sink) };
+  };
+  const first = await ask(1);
+  const pages = Math.ceil(first.total / p.page_size);
+  if (pages > p.max_pages) {
+    throw new TsdbtError('EXTRACT_HTTP', `stream '${sink.stream}': one window needs ${pages} pages, more than max_pages ${p.max_pages}`, {
+      file: sink.file,
+      line: sink.line,
+    });
+  }
+  const rest = await Promise.all(Array.from({ length: Math.max(0, pages - 1) }, (_, i) => ask(i + 2)));
+  return { records: [...first.records, ...rest.flatMap((r) => r.records)], total: first.total };
+}
+
+/** Passes over a window's unstable pages to collect the records no page_by value matches. */
+const UNMATCHED_PASSES = 8;
+
+/**
+ * Requests a random-order window needs, asked again and again, before every
+ * one of its `total` records has likely been seen (expected misses under 1/2).
+ */
+export function samplingCost(total: number, pageSize: number): number {
+  if (total <= pageSize) return 1;
+  return Math.ceil(Math.log(2 * total) / -Math.log(1 - pageSize / total));
+}
+
+/**
+ * Ask a window whose order changes on every request until the distinct
+ * records seen reach its total, at most `budget` times; returns what it saw.
+ */
+async function sampleUntilComplete(fetch: FetchJson, path: string, base: Record<string, string>, selector: string, p: WindowPaging,
+  sink: PageSink, total: number, budget: number): Promise<SourcedRecord[]> {
+  const seen = new Map<string, SourcedRecord>();
+  for (let n = 0; n < budget && seen.size < total; n++) {
+    const got = await fetch(path, { ...base, [p.page_param]: '1', [p.page_size_param]: String(p.page_size) });
+    const records = selectRecords(got.body, selector, got.url, sink);
+    const before = seen.size;
+    for (const r of records) seen.set(JSON.stringify(r.record), r);
+    sink.onPage(seen.size - before);
+  }
+  return [...seen.values()];
+}
+
+/**
+ * A one-day window that overflows a page, in an order that changes on every
+ * request. When few requests are likely to see every record, the window is
+ * simply asked again until the distinct records reach its total. Otherwise
+ * (or when that falls short) it is paged once per page_by value, a stable
+ * order within each; records whose record_field is empty match no value and
+ * are collected by re-asking the window until the totals are accounted for.
+ */
+async function pageByValue(fetch: FetchJson, path: string, base: Record<string, string>, selector: string, p: WindowPaging,
+  sink: PageSink, day: number, total: number): Promise<PartitionResult> {
+  const by = p.page_by!;
+  const cost = samplingCost(total, p.page_size);
+  if (2 * cost < p.pageByValues.length) {
+    const sampled = await sampleUntilComplete(fetch, path, base, selector, p, sink, total, 2 * cost);
+    if (sampled.length === total) return { records: sampled, total };
+  }
+  const parts = await Promise.all(p.pageByValues.map((v) => allPages(fetch, path, { ...base, [by.param]: v }, selector, p, sink)));
+  const records = parts.flatMap((x) => x.records);
+  let missing = total - parts.reduce((n, x) => n + x.total, 0);
+  if (missing > 0) {
+    const unmatched = (await sampleUntilComplete(fetch, path, base, selector, p, sink, total, UNMATCHED_PASSES * Math.ceil(total / p.page_size)))
+      .filter((r) => { const v = r.record[by.record_field]; return v === '' || v === null || v === undefined; });
+    records.push(...unmatched.slice(0, missing));
+    missing -= Math.min(missing, unmatched.length);
+  }
+  if (missing !== 0) {
+    throw new TsdbtError(
+      'EXTRACT_COUNT',
+      `stream '${sink.stream}': ${formatDay(day)} holds ${total} records but paging it by ${by.param} (${p.pageByValues.length} values from stream '${by.stream}') accounts for ${total - missing}`,
+      { file: sink.file, line: sink.line, hint: `Some records' ${by.record_field} is not a ${by.stream}.${by.field}; the server's data changed during the run, or the ${by.stream} stream is incomplete.` },
+    );
+  }
+  return { records, total };
+}
+
 /** Split an overflowing window by the split param's values; their totals must add up to the window's. */
 async function splitWindow(
   fetch: FetchJson,
   path: string,
   params: Record<string, string>,
   selector: string,
-  p: DateWindowPagination,
+  p: WindowPaging,
   sink: PageSink,
   from: number,
   to: number,
@@ -172,7 +263,7 @@ async function subdivide(
   path: string,
   params: Record<string, string>,
   selector: string,
-  p: DateWindowPagination,
+  p: WindowPaging,
   sink: PageSink,
   from: number,
   to: number,

@@ -6,6 +6,7 @@ import { isRecord, parseYaml, type ParsedYaml } from '../util/yaml.js';
 import { extractConfigSchema, paginationSchemas } from './config-schema.js';
 import type {
   AuthConfig,
+  DateWindowPagination,
   ExtractConfig,
   PaginationConfig,
   SourceConfig,
@@ -233,6 +234,7 @@ function normalisePagination(p: Record<string, unknown> | undefined): Pagination
     bisect: (p.bisect as boolean | undefined) ?? false,
     split: p.split as { param: string; values: string[] } | undefined,
     split_first: (p.split_first as boolean | undefined) ?? false,
+    page_by: p.page_by as DateWindowPagination['page_by'],
     page_param: (p.page_param as string | undefined) ?? 'page',
     page_size_param: (p.page_size_param as string | undefined) ?? 'page_size',
     page_size: p.page_size as number,
@@ -339,5 +341,6 @@ function checkReferences(
 
 /** Streams whose rows this stream needs before it can run. */
 export function streamDependencies(s: StreamConfig): string[] {
-  return [s.parent?.stream, s.join?.stream, s.totals?.from_stream?.stream].filter((x): x is string => x !== undefined);
+  const pageBy = s.pagination.type === 'date_window' ? s.pagination.page_by?.stream : undefined;
+  return [s.parent?.stream, s.join?.stream, s.totals?.from_stream?.stream, pageBy].filter((x): x is string => x !== undefined);
 }

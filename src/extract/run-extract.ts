@@ -289,6 +289,7 @@ function neededFields(config: ExtractConfig, s: StreamConfig): string[] {
     }
     if (o.join?.stream === s.name) for (const f of [...Object.values(o.join.on), ...Object.values(o.join.fields)]) out.add(f);
     if (o.totals?.from_stream?.stream === s.name) out.add(o.totals.from_stream.field);
+    if (o.pagination.type === 'date_window' && o.pagination.page_by?.stream === s.name) out.add(o.pagination.page_by.field);
   }
   return [...out];
 }

@@ -82,7 +82,8 @@ export async function fetchStream(input: StreamRunInput): Promise<StreamRunOutpu
       if (p.type === 'page_number') r = await fetchPageNumbers(fetch, part.path, params, s.records, p, sink);
       else if (p.type === 'date_window') {
         const start = since !== undefined ? resolveDay(since, input.now) : resolveDay(p.start, input.now);
-        r = await fetchDateWindows(fetch, part.path, params, s.records, p, start, resolveDay(p.end, input.now), sink);
+        const pageBy = p.page_by ? (input.deps.get(p.page_by.stream) ?? []).map((row) => String(row[p.page_by!.field] ?? '')).filter((v) => v !== '') : [];
+        r = await fetchDateWindows(fetch, part.path, params, s.records, p, start, resolveDay(p.end, input.now), sink, pageBy);
       } else if (p.type === 'offset') r = await fetchOffsets(fetch, part.path, params, s.records, p, sink);
       else if (p.type === 'cursor') r = await fetchCursors(fetch, part.path, params, s.records, p, sink);
       else if (p.type === 'json_link' || p.type === 'header_link') r = await fetchLinks(fetch, fetchLink, part.path, params, s.records, p, sink);

@@ -47,7 +47,8 @@ interface PrDraft {
   kind: 'feat' | 'fix' | 'refactor' | 'perf';
   topic: string;
   emptyAuthor: boolean;
-  omit: { firstCommit: boolean; lastCommit: boolean; firstReview: boolean };
+  /** The real server leaves its title template unfilled now and then: a literal `{{ component }}`. */
+  templatedTitle: boolean;
 }
 
 /** A timestamp with the precision mix the real server shows: mostly nanoseconds, sometimes ms or whole seconds. */
@@ -124,48 +125,41 @@ function draftPullRequest(rng: Prng, dev: Developer, team: Developer[], repos: R
     commits.push(makeCommit(rng, dev, repo.fullName, branch, false, instantAt(rng, t), aiShare, message, isBugFix ? 25 : 60));
     t += rng.float(0.2, 5) * HOUR_MS;
   }
+  const firstCommitMs = commits[0]!.at.ms;
   const lastCommitMs = commits[commits.length - 1]!.at.ms;
-  // AI-heavy work gets to a pull request sooner: the signal mart_ai_impact looks for.
-  const created = instantAt(rng, lastCommitMs + rng.float(0.05, 2.5) * (1 - 0.5 * aiShare) * HOUR_MS);
+  // As on the real server, a PR is nearly always opened before its first commit, by up to an hour;
+  // AI-heavy work gets there sooner when it is opened afterwards (the signal mart_ai_impact looks for).
+  const created = rng.chance(0.97)
+    ? instantAt(rng, firstCommitMs - rng.float(0.01, 1) * HOUR_MS)
+    : instantAt(rng, lastCommitMs + rng.float(0.05, 2.5) * (1 - 0.5 * aiShare) * HOUR_MS);
+  const readyMs = Math.max(created.ms, lastCommitMs);
 
   const recent = nowMs - created.ms < 2 * DAY_MS;
   const state: SimPrState = (recent && rng.chance(0.6)) || rng.chance(0.05) ? 'open' : rng.chance(0.06) ? 'closed' : 'merged';
 
+  // Exactly one review per PR, as the real server has (a lone developer reviews their own), after the
+  // PR is open and holds code; it may lie in the future, like the server's.
   const others = team.filter((d) => d !== dev);
-  let reviewerCount = Math.min(others.length, rng.weighted([[1, 50], [2, 37], [3, 13]] as const));
-  if (state === 'open' && rng.chance(0.25)) reviewerCount = 0;
-  const reviewers = rng.shuffle(others).slice(0, reviewerCount);
-  const reviews: ReviewDraft[] = [];
-  let r = created.ms + clamp(Math.exp(rng.normal() * 0.8) * 4, 0.1, 72) * HOUR_MS;
-  reviewers.forEach((reviewer, i) => {
-    const at = instantAt(rng, r);
-    const reviewState = pickReviewState(rng, state, i === reviewers.length - 1);
-    // Reviews of an open PR that would land after "now" have not happened yet.
-    if (!(state === 'open' && at.ms > nowMs)) reviews.push({ reviewer, at, state: reviewState });
-    r += rng.float(0.1, 6) * HOUR_MS;
-  });
+  const reviewer = others.length ? rng.pick(others) : dev;
+  const reviewAt = instantAt(rng, readyMs + clamp(Math.exp(rng.normal() * 0.8) * 4, 0.1, 72) * HOUR_MS);
+  const reviews: ReviewDraft[] = [{ reviewer, at: reviewAt, state: pickReviewState(rng, state, true) }];
+  const reviewers = [reviewer];
 
   const lastActivity = reviews.length ? reviews[reviews.length - 1]!.at.ms : created.ms;
   let merged: Instant | undefined;
   let closed: Instant | undefined;
   // Merge and close times are not capped at "now": the real server's may lie days ahead.
   if (state === 'merged') {
+    // The real server sends merged_at but no closed_at for a merged PR.
     merged = instantAt(rng, lastActivity + clamp(Math.exp(rng.normal() * 0.7) * 3, 0.1, 48) * HOUR_MS);
-    closed = merged;
   } else if (state === 'closed') {
     closed = instantAt(rng, created.ms + rng.float(2, 96) * HOUR_MS);
   }
   return {
     author: dev, repo, commits, created, state, reviewers, reviews, merged, closed, isBugFix, kind, topic,
     emptyAuthor: rng.chance(0.01),
-    omit: { firstCommit: rng.chance(0.2), lastCommit: rng.chance(0.2), firstReview: rng.chance(0.2) },
+    templatedTitle: rng.chance(0.1),
   };
-}
-
-function labelsFor(rng: Prng, d: PrDraft): string[] | null {
-  if (d.isBugFix) return rng.chance(0.2) ? ['bug', 'hotfix'] : ['bug'];
-  if (rng.chance(0.35)) return null;
-  return [d.kind === 'feat' ? 'feature' : d.kind === 'perf' ? 'performance' : 'refactor'];
 }
 
 export function generateDataset(opts: GenerateOptions): SimDataset {
@@ -209,13 +203,12 @@ export function generateDataset(opts: GenerateOptions): SimDataset {
     const tab = commitRecords.reduce((s, c) => s + c.tabLinesAdded, 0);
     const composer = commitRecords.reduce((s, c) => s + c.composerLinesAdded, 0);
     const aiRatio = additions === 0 ? 0 : Math.round(((tab + composer) / additions) * 10_000) / 10_000;
-    const wasReverted = d.state === 'merged' && rng.chance(0.015 + 0.07 * aiRatio);
     const ends = [d.created, ...d.reviews.map((r) => r.at), ...(d.closed ? [d.closed] : [])];
     const updated = ends.reduce((a, b) => (compareInstants(a, b) >= 0 ? a : b));
     const pr: SimPullRequest = {
       id: number,
       number,
-      title: `${d.kind}: ${d.topic}`,
+      title: d.templatedTitle ? `${d.kind}: {{ component }} ${d.topic}` : `${d.kind}: ${d.topic}`,
       body: `## Summary\n${d.isBugFix ? 'Fixes' : 'Implements'} ${d.topic}.\n\n## Testing\nUnit tests added.`,
       state: d.state,
       author_id: d.emptyAuthor ? '' : d.author.userId,
@@ -224,27 +217,27 @@ export function generateDataset(opts: GenerateOptions): SimDataset {
       repo_name: d.repo.fullName,
       base_branch: d.repo.defaultBranch,
       head_branch: commitRecords[0]!.branchName,
-      reviewers: d.reviewers.length ? d.reviewers.map((r) => r.email) : null,
-      labels: labelsFor(rng, d),
+      // The real server's reviewers and labels are always null, initial_additions and changed_files
+      // always 0, was_reverted and is_bug_fix always false; first_commit_at, last_commit_at and
+      // first_review_at are never sent.
+      reviewers: null,
+      labels: null,
       additions,
       deletions,
-      initial_additions: commitRecords[0]!.totalLinesAdded,
-      changed_files: Math.min(60, 1 + Math.floor((additions + deletions) / 40) + rng.int(0, 3)),
+      initial_additions: 0,
+      changed_files: 0,
       commit_count: commitRecords.length,
       tab_lines: tab,
       composer_lines: composer,
       ai_ratio: aiRatio,
       commit_ids: commitRecords.map((c) => c.commitHash),
-      was_reverted: wasReverted,
-      is_bug_fix: d.isBugFix,
+      was_reverted: false,
+      is_bug_fix: false,
       created_at: formatInstant(d.created),
       updated_at: formatInstant(updated),
     };
     if (d.merged) pr.merged_at = formatInstant(d.merged);
     if (d.closed) pr.closed_at = formatInstant(d.closed);
-    if (!d.omit.firstCommit) pr.first_commit_at = formatInstant(d.commits[0]!.at);
-    if (d.reviews.length && !d.omit.firstReview) pr.first_review_at = formatInstant(d.reviews[0]!.at);
-    if (!d.omit.lastCommit) pr.last_commit_at = formatInstant(d.commits[d.commits.length - 1]!.at);
     pullRequests.push(pr);
 
     for (const rd of d.reviews) {

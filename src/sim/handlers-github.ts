@@ -26,6 +26,13 @@ export function handlePulls(ctx: HandlerContext, repo: string, params: URLSearch
   sendJson(res, 200, slicePage(ctx.orderRng.shuffle(filtered), page, perPage));
 }
 
+/** `GET /repos/{o}/{r}`: the repository's /repos entry, or 404 `{"message":"Not Found"}`. */
+export function handleRepo(ctx: HandlerContext, repo: string, res: ServerResponse): void {
+  const found = ctx.data.repos.find((r) => r.full_name === repo);
+  if (!found) return sendMessage(res, 404, 'Not Found');
+  sendJson(res, 200, found);
+}
+
 function findPr(ctx: HandlerContext, repo: string, number: number): SimPullRequest | undefined {
   return (ctx.index.prsByRepo.get(repo) ?? []).find((p) => p.number === number);
 }
@@ -72,34 +79,29 @@ export function handleAnalyticsPrs(ctx: HandlerContext, params: URLSearchParams,
   if (startText && start === undefined) return sendError(res, 400, 'invalid start_date format (use YYYY-MM-DD)');
   const endDay = endText ? parseDateOnly(endText) : undefined;
   if (endText && endDay === undefined) return sendError(res, 400, 'invalid end_date format (use YYYY-MM-DD)');
-  const end = endDay === undefined ? undefined : endDay + DAY_MS - 1;
+  // The end day is included except its last second: the server compares against 23:59:59.
+  const end = endDay === undefined ? undefined : endDay + DAY_MS - 1000;
 
-  const prs = ctx.data.pullRequests;
-  let ordered: SimPullRequest[];
-  if (status || author) {
-    ordered = prs;
-  } else {
-    const repos = ctx.orderRng.shuffle([...ctx.index.prsByRepo.keys()]);
-    ordered = repos.flatMap((r) => ctx.index.prsByRepo.get(r)!);
-  }
-  const matched = ordered.filter((p) => {
+  const matched = ctx.data.pullRequests.filter((p) => {
     const ms = ctx.index.prCreatedMsById.get(p.id)!;
     return (!status || p.state === status) && (!author || p.author_email === author)
-      && (start === undefined || ms >= start) && (end === undefined || ms <= end);
+      && (start === undefined || ms >= start) && (end === undefined || ms < end);
   });
+  // The server iterates a hash map: a new order on every request unless filtered by author.
+  const ordered = author ? matched : ctx.orderRng.shuffle(matched);
   const echo: Record<string, string> = {};
   if (status) echo.status = status;
   if (author) echo.author = author;
   if (startText) echo.start_date = startText;
   if (endText) echo.end_date = endText;
   sendJson(res, 200, {
-    data: slicePage(matched, paging.page, paging.pageSize),
+    data: slicePage(ordered, paging.page, paging.pageSize),
     pagination: { page: paging.page, page_size: paging.pageSize, total: matched.length },
     params: echo,
   });
 }
 
-/** `GET /analytics/github/reviews`: stable order (by id), filters `pr_id` and `reviewer`. */
+/** `GET /analytics/github/reviews`: random order without a filter, stable with `reviewer`; filters `pr_id` and `reviewer`. */
 export function handleAnalyticsReviews(ctx: HandlerContext, params: URLSearchParams, res: ServerResponse): void {
   const paging = analyticsPaging(params, res);
   if (!paging) return;
@@ -108,7 +110,7 @@ export function handleAnalyticsReviews(ctx: HandlerContext, params: URLSearchPar
   const prId = prIdText ? Number(prIdText) : undefined;
   const reviewer = params.get('reviewer') ?? '';
   const source = prId === undefined ? ctx.data.reviews : ctx.index.reviewsByPrId.get(prId) ?? [];
-  const matched = reviewer ? source.filter((r) => r.reviewer === reviewer) : source;
+  const matched = reviewer ? source.filter((r) => r.reviewer === reviewer) : ctx.orderRng.shuffle(source);
   const echo: Record<string, string | number> = {};
   if (prId !== undefined) echo.pr_id = prId;
   if (reviewer) echo.reviewer = reviewer;

@@ -11,7 +11,7 @@ import { generateDataset } from './generate-dataset.js';
 import type { HandlerContext } from './handler-context.js';
 import { handleCommits, handleTeamMembers } from './handlers-cursor.js';
 import {
-  handleAnalyticsPrs, handleAnalyticsReviews, handlePull, handlePullReviews, handlePulls, handleRepos,
+  handleAnalyticsPrs, handleAnalyticsReviews, handlePull, handleRepo, handlePullReviews, handlePulls, handleRepos,
 } from './handlers-github.js';
 import { sendError, sendJson, sendNotFoundText } from './http-responses.js';
 import { Prng } from './prng.js';
@@ -94,6 +94,8 @@ function route(ctx: HandlerContext, path: string, params: URLSearchParams, res: 
   if (path === '/analytics/github/reviews') return handleAnalyticsReviews(ctx, params, res);
   if (path === '/teams/members') return handleTeamMembers(ctx, res);
   if (path === '/repos') return handleRepos(ctx, res);
+  const repoOnly = /^\/repos\/([^/]+)\/([^/]+)$/.exec(path);
+  if (repoOnly) return handleRepo(ctx, `${decodeURIComponent(repoOnly[1]!)}/${decodeURIComponent(repoOnly[2]!)}`, res);
   const m = /^\/repos\/([^/]+)\/([^/]+)\/pulls(?:\/([^/]+)(\/reviews)?)?$/.exec(path);
   if (m) {
     const repo = `${decodeURIComponent(m[1]!)}/${decodeURIComponent(m[2]!)}`;

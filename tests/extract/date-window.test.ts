@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runExtract } from '../../src/extract/index.js';
-import { makeWindows, resolveDay, formatDay } from '../../src/extract/date-window.js';
+import { makeWindows, resolveDay, formatDay, samplingCost } from '../../src/extract/date-window.js';
 import { FAST_SOURCE, json, makeProject, startServer, type TestServer } from './helpers.js';
 
 let server: TestServer | undefined;
@@ -207,5 +207,51 @@ describe('cutting windows by the total', () => {
       '/prs?start_date=2026-01-11&end_date=2026-01-11&page=1&page_size=4', // 4 known: asked for its rows
     ]);
     expect(r.streams[0]).toMatchObject({ rows: 9, api_total: 9 });
+  });
+  it('pages an overflowing day of an unstable order by author, and collects empty-author records by asking again', async () => {
+    const recs = [
+      { id: 1, author: 'a' }, { id: 2, author: 'b' }, { id: 3, author: '' }, { id: 4, author: 'a' }, { id: 5, author: 'b' },
+    ];
+    let n = 0;
+    server = await startServer((url, _req, res) => {
+      if (url.pathname === '/members') return json(res, 200, [{ email: 'a' }, { email: 'b' }]);
+      const q = url.searchParams;
+      const author = q.get('author');
+      // Every unfiltered request sees a new order (a rotation), as the real server's hash-map walk.
+      const k = (n++ * 3) % recs.length;
+      const matched = author ? recs.filter((r) => r.author === author) : [...recs.slice(k), ...recs.slice(0, k)];
+      const page = Number(q.get('page') ?? 1);
+      const size = Number(q.get('page_size') ?? 20);
+      json(res, 200, { data: matched.slice((page - 1) * size, page * size), pagination: { page, page_size: size, total: matched.length } });
+    });
+    const dir = makeProject({
+      'extract.yml': `${FAST_SOURCE}streams:
+  - name: members
+    path: /members
+    records: $
+    pagination: { type: none }
+    primary_key: email
+    land: false
+  - name: prs
+    path: /prs
+    records: data
+    pagination: { type: date_window, start_param: start_date, end_param: end_date, start: "2026-01-01", end: "2026-01-01", page_by: { param: author, stream: members, field: email, record_field: author }, page_size: 2, total_path: pagination.total }
+    primary_key: id
+    totals: { on_mismatch: error }
+`,
+    });
+    const r = await runExtract({ projectDir: dir, url: server.url });
+    const prs = r.streams.find((x) => x.stream === 'prs')!;
+    expect(prs).toMatchObject({ rows: 5, api_total: 5 });
+    expect(server.requests.filter((u) => u.includes('author=')).sort()).toEqual([
+      '/prs?start_date=2026-01-01&end_date=2026-01-01&author=a&page=1&page_size=2',
+      '/prs?start_date=2026-01-01&end_date=2026-01-01&author=b&page=1&page_size=2',
+    ]);
+  });
+
+  it('estimates how many asks of a random order see every record', () => {
+    expect(samplingCost(100, 100)).toBe(1);
+    expect(samplingCost(110, 100)).toBe(3);
+    expect(samplingCost(300, 100)).toBe(16);
   });
 });

@@ -104,8 +104,37 @@ describe('bundled cursor-sim streams against the simulator', () => {
     });
   });
 
+  it('finds a years-long history without an assumed start date', async () => {
+    // 1,000 days before 2026-06-01 reach back to 2023: an extractor starting at 2024-01-01 loses PRs.
+    await withSim({ rateLimit: false, seed: 11, developers: 1, days: 1000, now: new Date('2026-06-01T12:00:00Z') }, async (sim) => {
+      expect(sim.data.pullRequests[0]!.created_at < '2024-01-01').toBe(true);
+      const r = await runExtract({ projectDir: bundledProject(), url: sim.url, rateLimitPerMinute: null, now: new Date(sim.data.now) });
+      expect(Object.fromEntries(r.streams.map((s) => [s.stream, s.rows]))).toEqual(counts(sim));
+      // The empty years before the history cost a handful of requests, not one per window.
+      const prs = r.streams.find((s) => s.stream === 'pull_requests')!;
+      expect(prs.requests).toBeLessThanOrEqual(Math.ceil(sim.data.pullRequests.length / 100) * 3 + 10);
+    });
+  }, 60_000);
+
+  it('pages a busy day by author: more than a page of one status on one day, in random order', async () => {
+    await withSim({ rateLimit: false, seed: 13, developers: 200, days: 7, now: new Date('2026-06-03T12:00:00Z') }, async (sim) => {
+      const perDayStatus = new Map<string, number>();
+      for (const p of sim.data.pullRequests) {
+        const k = `${p.created_at.slice(0, 10)} ${p.state}`;
+        perDayStatus.set(k, (perDayStatus.get(k) ?? 0) + 1);
+      }
+      expect(Math.max(...perDayStatus.values())).toBeGreaterThan(100);
+      expect(sim.data.pullRequests.some((p) => p.author_email === '')).toBe(true);
+      const target = await DuckDBConnection.open(await openDuckDBInstance(':memory:'));
+      const r = await runExtract({ projectDir: bundledProject(), url: sim.url, rateLimitPerMinute: null, now: new Date(sim.data.now), connection: target });
+      expect(Object.fromEntries(r.streams.map((s) => [s.stream, s.rows]))).toEqual(counts(sim));
+      expect((await target.execute('select id from raw.pull_requests order by id')).rows.map((x) => x[0])).toEqual(sim.data.pullRequests.map((p) => p.id));
+      await target.close();
+    });
+  }, 120_000);
+
   it('honours the server 429s when the client-side limit is off', async () => {
-    await withSim({ seed: 5, rateLimit: { capacity: 8, perMinute: 600 } }, async (sim) => {
+    await withSim({ seed: 5, rateLimit: { capacity: 3, perMinute: 600 } }, async (sim) => {
       const r = await runExtract({ projectDir: bundledProject(), url: sim.url, rateLimitPerMinute: null, now: new Date(sim.data.now) });
       expect(Object.fromEntries(r.streams.map((s) => [s.stream, s.rows]))).toEqual(counts(sim));
       expect(r.totals.retries).toBeGreaterThan(0);

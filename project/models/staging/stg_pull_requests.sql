@@ -2,6 +2,14 @@
 -- cursor-sim often omits first_commit_at / last_commit_at / first_review_at,
 -- so each is taken from the API when present and otherwise derived from the
 -- PR's commits (through commit_ids) and its reviews.
+--
+-- A PR is often opened before its first commit (a draft opened first, the code
+-- pushed up to an hour later), so the phases are measured from two derived
+-- instants rather than from first commit -> PR open (see project/README.md):
+--   work_started_at = the earlier of first commit and PR open
+--   ready_at        = the later of the two: the PR is open and holds code
+-- coding = work_started_at -> ready_at, pickup = ready_at -> first review,
+-- review = first review -> merge, cycle = work_started_at -> merge.
 with source as (
 
     select * from {{ source('raw', 'pull_requests') }}
@@ -42,6 +50,17 @@ resolved as (
     left join commit_times on commit_times.pr_id = source.id
     left join review_times on review_times.pr_id = source.id
 
+),
+
+phased as (
+
+    select
+        resolved.*,
+        -- coalesce first: Snowflake's least/greatest are NULL when any argument is.
+        least(created_at, coalesce(resolved_first_commit_at, created_at)) as work_started_at,
+        greatest(created_at, coalesce(resolved_first_commit_at, created_at)) as ready_at
+    from resolved
+
 )
 
 select
@@ -78,8 +97,11 @@ select
     resolved_first_commit_at as first_commit_at,
     resolved_last_commit_at as last_commit_at,
     resolved_first_review_at as first_review_at,
-    {{ hours_between('resolved_first_commit_at', 'created_at') }} as coding_lead_time_hours,
-    {{ hours_between('created_at', 'resolved_first_review_at') }} as pickup_time_hours,
+    resolved_first_commit_at is not null and created_at < resolved_first_commit_at as is_opened_before_first_commit,
+    work_started_at,
+    ready_at,
+    {{ hours_between('work_started_at', 'ready_at') }} as coding_lead_time_hours,
+    {{ hours_between('ready_at', 'resolved_first_review_at') }} as pickup_time_hours,
     {{ hours_between('resolved_first_review_at', 'merged_at') }} as review_lead_time_hours,
-    {{ hours_between('resolved_first_commit_at', 'merged_at') }} as cycle_time_hours
-from resolved
+    {{ hours_between('work_started_at', 'merged_at') }} as cycle_time_hours
+from phased
