@@ -9,6 +9,8 @@
 export type ErrorCode =
   | 'YAML_SYNTAX'
   | 'YAML_SCHEMA'
+  | 'YAML_ALIAS_CYCLE'
+  | 'YAML_ALIAS_LIMIT'
   | 'PROJECT_NOT_FOUND'
   | 'PROJECT_INVALID'
   | 'PROFILE_NOT_FOUND'
