@@ -1,6 +1,6 @@
 import type { CompiledNode, Exposure, GraphMember, SourceTable } from '../manifest/types.js';
 import type { DependencyGraph } from './dependency-graph.js';
-import { fnmatch, hasWildcard, pathGlobRegExp } from './fnmatch.js';
+import { fnmatch, hasWildcard, pathGlob } from './fnmatch.js';
 import type { MethodName, SelectionCriterion } from './selection-spec.js';
 
 /**
@@ -30,7 +30,7 @@ const MATCHERS: Record<MethodName, MatcherFactory> = {
   tag: (value) => (m) => (m.tags ?? []).some((t) => fnmatch(t, value)),
 
   path: (value) => {
-    const re = pathGlobRegExp(normalisePath(value));
+    const re = pathGlob(normalisePath(value));
     return (m) => {
       if (memberPaths(m).some((p) => re.test(p))) return true;
       const patch = (m as { patch_path?: string | null }).patch_path;

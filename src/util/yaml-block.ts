@@ -52,7 +52,8 @@ interface Line {
 const NOT_PLAIN_START = new Set(['[', ']', '{', '}', '&', '*', '!', '|', '>', '%', '@', '`', '#', ',', "'", '"']);
 
 export function parseBlockYaml(text: string): BlockYaml | undefined {
-  if (text.includes('\t') || text.includes('\r') || text.charCodeAt(0) === 0xfeff) return undefined;
+  // A byte-order mark anywhere (yaml drops one at a line start, the fuzz found) goes to yaml too.
+  if (text.includes('\t') || text.includes('\r') || text.includes('\ufeff')) return undefined;
   const lines: Line[] = [];
   let no = 0;
   for (const raw of text.split('\n')) {
