@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'TARGET_NOT_FOUND'
   | 'TARGET_WRITE'
   | 'ENV_VAR_MISSING'
+  | 'SECRET_ENV_VAR_LOCATION'
   | 'VAR_MISSING'
   | 'JINJA_SYNTAX'
   | 'JINJA_RENDER'
