@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { parse as parseYamlText } from 'yaml';
 import type { AdapterInfo } from '../adapters/base/adapter-info.js';
-import type { Logger } from '../context/base-context.js';
+import { secretEnvVarLocationError, type Logger } from '../context/base-context.js';
 import { lookupEnvVar, SecretRegistry } from '../context/vars.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { JinjaEnvironment, pyFunction } from '../jinja/index.js';
@@ -78,11 +78,14 @@ export function loadProject(opts: GlobalOptions = {}): LoadedProject {
   const cliVars = parseCliVars(opts.vars);
   const jinja = new JinjaEnvironment();
   const warnings: string[] = [];
+  // Only profiles.yml may read DBT_ENV_SECRET_ variables (packages.yml is rendered by deps).
+  let secretsAllowed = false;
   const yamlContext = {
     vars: {
       env_var: pyFunction((args, kwargs) => {
         const name = String(args[0]);
         const fallback = args.length > 1 ? { given: true, value: args[1] } : 'default' in kwargs ? { given: true, value: kwargs.default } : { given: false };
+        if (name.startsWith('DBT_ENV_SECRET_') && !secretsAllowed) throw secretEnvVarLocationError(name);
         const value = lookupEnvVar(env, name, fallback);
         if (name.startsWith('DBT_ENV_SECRET_') && typeof value === 'string') secrets.add(value);
         return value;
@@ -131,7 +134,14 @@ export function loadProject(opts: GlobalOptions = {}): LoadedProject {
     target: opts.target,
     env,
     schemas: profileSchemas(),
-    render,
+    render: (text, file, line) => {
+      secretsAllowed = true;
+      try {
+        return render(text, file, line);
+      } finally {
+        secretsAllowed = false;
+      }
+    },
     warn: (m) => warnings.push(m),
   });
   for (const [k, v] of Object.entries(profile.credentials)) if (SECRET_FIELDS.has(k) && typeof v === 'string') secrets.add(v);
@@ -170,7 +180,12 @@ export function loadProject(opts: GlobalOptions = {}): LoadedProject {
     runStartedAt: new Date(),
     target,
     threads,
-    logger,
+    // Lines the phases log through this logger are scrubbed of secret values, as dbt does.
+    logger: {
+      info: (m) => logger.info(secrets.redact(m)),
+      debug: (m) => logger.debug(secrets.redact(m)),
+      warn: (m) => logger.warn(secrets.redact(m)),
+    },
     warnings,
   };
 }

@@ -100,7 +100,13 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
   const results: NodeResult[] = [];
   const onResult = (r: NodeResult) => {
     // Secrets (env vars marked DBT_ENV_SECRET_, passwords) never reach a message or an artifact.
-    if (r.message) r.message = exec.loaded.secrets.redact(r.message);
+    const { secrets } = exec.loaded;
+    if (r.message) r.message = secrets.redact(r.message);
+    // The error object is printed too (a database error quotes the failing SQL, literals included).
+    if (r.error) {
+      r.error.message = secrets.redact(r.error.message);
+      if (r.error.hint) r.error.hint = secrets.redact(r.error.hint);
+    }
     results.push(r);
     opts.onResult?.(r);
   };

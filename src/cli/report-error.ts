@@ -19,5 +19,25 @@ export function reportError(e: unknown, out: Output, base?: string): void {
     out.error(relativePaths(`[${e.code}] ${e.format()}`, base));
     return;
   }
-  out.error(`Internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  // Anything else is a tsdbt bug: one line naming where it happened; the stack only with --debug.
+  const err = e instanceof Error ? e : new Error(String(e));
+  const where = e instanceof Error ? firstFrame(err.stack) : undefined;
+  const kind = err.name && err.name !== 'Error' ? `${err.name}: ` : '';
+  out.error(`Internal error: ${kind}${firstLine(err.message)}${where ? ` (at ${where})` : ''}. Run with --debug for the stack trace.`);
+  if (e instanceof Error && err.stack) out.debug(err.stack);
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n')[0]!.trim();
+  return line.length > 300 ? `${line.slice(0, 300)}...` : line;
+}
+
+/** `file:line` of the innermost stack frame, relative to tsdbt's folders where it can be. */
+function firstFrame(stack: string | undefined): string | undefined {
+  const frame = stack?.split('\n').find((l) => /^\s+at /.test(l));
+  const m = frame && /\(?((?:file:\/\/)?[^()\s]+):(\d+):\d+\)?$/.exec(frame);
+  if (!m) return undefined;
+  const file = m[1]!.replace(/^file:\/\//, '');
+  const ours = /\/(dist|src)\/(.*)$/.exec(file);
+  return `${ours ? `${ours[1]}/${ours[2]}` : file}:${m[2]}`;
 }

@@ -39,6 +39,13 @@ export interface BaseContextInput {
 const fallbackOf = (args: unknown[], kwargs: Record<string, unknown>, index: number, name: string) =>
   args.length > index ? { given: true, value: args[index] } : name in kwargs ? { given: true, value: kwargs[name] } : { given: false };
 
+/** `env_var('DBT_ENV_SECRET_...')` outside profiles.yml and packages.yml (dbt's SecretEnvVarLocationError); the renderer adds the file and line. */
+export function secretEnvVarLocationError(name: string): TsdbtError {
+  return new TsdbtError('SECRET_ENV_VAR_LOCATION', `Secret env vars are allowed only in profiles.yml or packages.yml. Found '${name}' referenced elsewhere.`, {
+    hint: 'Move the secret into profiles.yml (a connection field) or packages.yml (a git URL), or use a variable without the DBT_ENV_SECRET_ prefix.',
+  });
+}
+
 /** dbt's base context: var, env_var, log, exceptions, modules, json/yaml helpers, target, flags. */
 export function baseContext(input: BaseContextInput): Record<string, unknown> {
   const { logger, secrets } = input;
@@ -51,16 +58,16 @@ export function baseContext(input: BaseContextInput): Record<string, unknown> {
       return '';
     }),
     raise_not_implemented: pyFunction(([msg]) => {
-      throw new TsdbtError('COMPILER_ERROR', `Not implemented: ${String(msg)}`);
+      throw new TsdbtError('COMPILER_ERROR', `Not implemented: ${secrets.redact(String(msg))}`);
     }),
     raise_fail_fast_error: pyFunction(([msg]) => {
-      throw new TsdbtError('COMPILER_ERROR', String(msg));
+      throw new TsdbtError('COMPILER_ERROR', secrets.redact(String(msg)));
     }),
     raise_database_error: pyFunction(([msg]) => {
-      throw new TsdbtError('DATABASE_ERROR', String(msg));
+      throw new TsdbtError('DATABASE_ERROR', secrets.redact(String(msg)));
     }),
     raise_dependency_error: pyFunction(([msg]) => {
-      throw new TsdbtError('COMPILER_ERROR', String(msg));
+      throw new TsdbtError('COMPILER_ERROR', secrets.redact(String(msg)));
     }),
     raise_contract_error: pyFunction((args, kwargs) => {
       throw contractError(contractColumns(kwargs.yaml_columns ?? args[0]), contractColumns(kwargs.sql_columns ?? args[1]));
@@ -75,9 +82,9 @@ export function baseContext(input: BaseContextInput): Record<string, unknown> {
     ),
     env_var: pyFunction((args, kwargs) => {
       const name = String(args[0]);
-      const value = lookupEnvVar(input.env, name, fallbackOf(args, kwargs, 1, 'default'));
-      if (name.startsWith('DBT_ENV_SECRET_')) secrets.add(typeof value === 'string' ? value : undefined);
-      return value;
+      // As dbt: secrets belong to profiles.yml and packages.yml only, never to a model, macro or dbt_project.yml.
+      if (name.startsWith('DBT_ENV_SECRET_')) throw secretEnvVarLocationError(name);
+      return lookupEnvVar(input.env, name, fallbackOf(args, kwargs, 1, 'default'));
     }),
     log: pyFunction((args, kwargs) => {
       if (!input.executing) return '';

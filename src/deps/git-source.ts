@@ -40,9 +40,15 @@ export async function gitCheckout(url: string, revision: string | undefined, sub
     });
   };
 
+  // A URL starting with '-' would be read by git as an option (`--upload-pack=...` runs a command).
+  if (url.startsWith('-')) {
+    throw new TsdbtError('PACKAGE_ERROR', scrubSecrets(`Refusing git URL ${JSON.stringify(url)}: it starts with '-'`), {
+      hint: 'Write the repository as an https://, ssh:// or git@ URL, or a path (./repo for a local one).',
+    });
+  }
   if (revision !== undefined && COMMIT_SHA.test(revision)) {
-    await git(['init', '-q', dest]).catch(fail);
-    await git(['remote', 'add', 'origin', url], dest).catch(fail);
+    await git(['init', '-q', '--', dest]).catch(fail);
+    await git(['remote', 'add', '--', 'origin', url], dest).catch(fail);
     try {
       await git(['fetch', '-q', '--depth', '1', 'origin', revision], dest);
     } catch {
@@ -53,7 +59,7 @@ export async function gitCheckout(url: string, revision: string | undefined, sub
   } else {
     const args = ['clone', '-q', '--depth', '1'];
     if (revision !== undefined && revision !== 'HEAD') args.push('--branch', revision);
-    await git([...args, url, dest]).catch(fail);
+    await git([...args, '--', url, dest]).catch(fail);
   }
 
   const sha = (await git(['rev-parse', 'HEAD'], dest).catch(fail)).trim();

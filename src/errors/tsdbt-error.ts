@@ -9,6 +9,8 @@
 export type ErrorCode =
   | 'YAML_SYNTAX'
   | 'YAML_SCHEMA'
+  | 'YAML_ALIAS_CYCLE'
+  | 'YAML_ALIAS_LIMIT'
   | 'PROJECT_NOT_FOUND'
   | 'PROJECT_INVALID'
   | 'PROFILE_NOT_FOUND'
@@ -17,6 +19,7 @@ export type ErrorCode =
   | 'TARGET_WRITE'
   | 'EXTERNAL_LOCATION'
   | 'ENV_VAR_MISSING'
+  | 'SECRET_ENV_VAR_LOCATION'
   | 'VAR_MISSING'
   | 'JINJA_SYNTAX'
   | 'JINJA_RENDER'

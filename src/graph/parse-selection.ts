@@ -1,4 +1,5 @@
 import { TsdbtError } from '../errors/tsdbt-error.js';
+import { globProblem } from './fnmatch.js';
 import {
   DEFAULT_INCLUDES,
   type IndirectSelection,
@@ -191,6 +192,9 @@ export function defaultMethod(value: string): MethodName {
 }
 
 /** Reject values that can never match, at parse time rather than silently selecting nothing. */
+/** Methods whose value is a wildcard pattern (fnmatch, or a path glob). */
+const GLOB_METHODS = new Set<string>(['fqn', 'tag', 'path', 'file', 'package', 'source', 'exposure', 'test_name']);
+
 export function validateValue(method: MethodName, value: string, fail: (why: string, hint: string) => never): void {
   const oneOf = (allowed: readonly string[], what: string): void => {
     if (!allowed.includes(value)) fail(`'${value}' is not a valid ${what}`, `Use one of: ${allowed.join(', ')}.`);
@@ -204,6 +208,10 @@ export function validateValue(method: MethodName, value: string, fail: (why: str
     fail(`'${value}' has too many parts`, "Write 'source:<source>', 'source:<source>.<table>' or 'source:<package>.<source>.<table>'.");
   } else if (method === 'exposure' && value.split('.').length > 2) {
     fail(`'${value}' has too many parts`, "Write 'exposure:<name>' or 'exposure:<package>.<name>'.");
+  }
+  if (GLOB_METHODS.has(method)) {
+    const bad = globProblem(value);
+    if (bad !== undefined) fail(`bad glob '${value}': ${bad}`, "Write ranges low to high ('[a-z]'), or match a literal '[' with '[[]'.");
   }
 }
 

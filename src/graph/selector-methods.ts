@@ -1,7 +1,7 @@
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { CompiledNode, Exposure, GraphMember, Manifest, SourceTable } from '../manifest/types.js';
 import type { DependencyGraph } from './dependency-graph.js';
-import { fnmatch, hasWildcard, pathGlobRegExp } from './fnmatch.js';
+import { fnmatch, hasWildcard, pathGlob } from './fnmatch.js';
 import type { FreshnessEntry, PreviousState } from './previous-state.js';
 import type { MethodName, SelectionCriterion } from './selection-spec.js';
 import { StateComparer } from './state-methods.js';
@@ -59,7 +59,7 @@ const MATCHERS: Record<MethodName, MatcherFactory> = {
   tag: (value) => (m) => (m.tags ?? []).some((t) => fnmatch(t, value)),
 
   path: (value) => {
-    const re = pathGlobRegExp(normalisePath(value));
+    const re = pathGlob(normalisePath(value));
     return (m) => {
       if (memberPaths(m).some((p) => re.test(p))) return true;
       const patch = (m as { patch_path?: string | null }).patch_path;

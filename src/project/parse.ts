@@ -67,7 +67,7 @@ export function parseProject(input: ParseInput): ParseResult {
     const c = p.config;
     const folders = [...new Set([...c.modelPaths, ...c.seedPaths, ...c.snapshotPaths, ...c.analysisPaths, ...c.macroPaths, ...c.testPaths])];
     const own = emptyProperties();
-    readProperties(findFiles(c.root, folders, ['.yml', '.yaml']), c.name, own, errors);
+    readProperties(findFiles(c.root, folders, ['.yml', '.yaml']), c.name, own, errors, warnings);
     packageProps.set(c.name, own);
     mergeIndex(props, own);
   }

@@ -80,8 +80,8 @@ const str = (v: unknown, fallback = ''): string => (v === undefined || v === nul
 const rec = (v: unknown): Record<string, unknown> => (isRecord(v) ? v : {});
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
 
-/** Read every properties YAML file of a package into `index`, collecting errors instead of stopping. */
-export function readProperties(files: FoundFile[], pkg: string, index: PropertiesIndex, errors: TsdbtError[]): void {
+/** Read every properties YAML file of a package into `index`, collecting errors (and YAML warnings) instead of stopping. */
+export function readProperties(files: FoundFile[], pkg: string, index: PropertiesIndex, errors: TsdbtError[], warnings: string[] = []): void {
   for (const file of files) {
     let y: ParsedYaml;
     try {
@@ -91,6 +91,7 @@ export function readProperties(files: FoundFile[], pkg: string, index: Propertie
       else throw e;
       continue;
     }
+    warnings.push(...y.warnings);
     if (y.value === null) continue;
     if (!isRecord(y.value)) {
       errors.push(new TsdbtError('YAML_SCHEMA', 'A properties file must be a mapping (version: 2, models: ...)', { file: file.relativeToRoot, line: 1 }));

@@ -13,6 +13,7 @@ import { handleCommits, handleTeamMembers } from './handlers-cursor.js';
 import {
   handleAnalyticsPrs, handleAnalyticsReviews, handlePull, handleRepo, handlePullReviews, handlePulls, handleRepos,
 } from './handlers-github.js';
+import { decodeRequestPath, safeHandler } from '../util/http-safety.js';
 import { sendError, sendJson, sendNotFoundText } from './http-responses.js';
 import { Prng } from './prng.js';
 import { TokenBucket, type RateLimitOptions } from './token-bucket.js';
@@ -117,28 +118,32 @@ export async function startSimulator(opts: SimOptions = {}): Promise<RunningSim>
   const bucket = opts.rateLimit === false ? undefined : new TokenBucket(opts.rateLimit ?? { capacity: 100, perMinute: 100 });
   let requestCount = 0;
 
-  const server = createServer((req, res) => {
-    requestCount++;
-    // The limit comes first: it applies to every path, /health and unauthenticated requests included.
-    const token = bucket?.take();
-    if (token && !token.ok) {
-      return sendError(res, 429, 'Rate limit exceeded', { 'Retry-After': String(token.retryAfterSeconds) });
-    }
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok' });
-    const user = basicUser(req);
-    if (user === undefined) return sendError(res, 401, 'Unauthorized', { 'WWW-Authenticate': 'Basic' });
-    if (user !== apiKey) return sendError(res, 401, 'Unauthorized');
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { 'Content-Type': 'text/plain; charset=utf-8', Allow: 'GET, HEAD' });
-      return void res.end('Method Not Allowed\n');
-    }
-    try {
+  const server = createServer(
+    safeHandler((req, res) => {
+      requestCount++;
+      // The limit comes first: it applies to every path, /health and unauthenticated requests included.
+      const token = bucket?.take();
+      if (token && !token.ok) {
+        return sendError(res, 429, 'Rate limit exceeded', { 'Retry-After': String(token.retryAfterSeconds) });
+      }
+      let url: URL;
+      try {
+        url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      } catch {
+        return sendError(res, 400, 'Bad Request: malformed URL');
+      }
+      if (decodeRequestPath(url.pathname) === undefined) return sendError(res, 400, 'Bad Request: malformed URL');
+      if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok' });
+      const user = basicUser(req);
+      if (user === undefined) return sendError(res, 401, 'Unauthorized', { 'WWW-Authenticate': 'Basic' });
+      if (user !== apiKey) return sendError(res, 401, 'Unauthorized');
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.writeHead(405, { 'Content-Type': 'text/plain; charset=utf-8', Allow: 'GET, HEAD' });
+        return void res.end('Method Not Allowed\n');
+      }
       route(ctx, url.pathname, url.searchParams, res);
-    } catch (e) {
-      sendError(res, 500, `internal error: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  });
+    }),
+  );
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>

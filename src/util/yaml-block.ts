@@ -11,10 +11,11 @@ import { isScalar, parseDocument, type Document } from 'yaml';
  * One-line flow lists and mappings of scalars (`data_tests: [unique]`) are
  * read too. It is deliberately narrow. Anything else — nested flow
  * collections, anchors and
- * aliases, tags, block scalars, multi-line scalars, merge keys, duplicate
- * keys, tabs, CR line ends, several documents, anything unexpected —
+ * aliases, tags, block scalars, multi-line scalars, merge keys, tabs, CR line ends, several documents, anything unexpected —
  * returns undefined and the caller parses with `yaml`, which also produces
  * every syntax error. So the result is either exactly yaml's or nothing.
+ * A key written twice is recorded in `duplicates` (the last value wins),
+ * as composeWithYaml does.
  */
 export interface BlockYaml {
   value: unknown;
@@ -24,6 +25,15 @@ export interface BlockYaml {
   keyLines: WeakMap<object, Map<string, number>>;
   /** Line of each item of each list. */
   itemLines: WeakMap<object, (number | undefined)[]>;
+  /** Keys written twice in one mapping (the last value wins), for a warning each. */
+  duplicates?: DuplicateKey[];
+}
+
+export interface DuplicateKey {
+  key: string;
+  /** Line of the repeated key, and of its first occurrence. */
+  line: number;
+  first: number;
 }
 
 /** Thrown inside the reader when the text leaves the supported subset. */
@@ -42,7 +52,8 @@ interface Line {
 const NOT_PLAIN_START = new Set(['[', ']', '{', '}', '&', '*', '!', '|', '>', '%', '@', '`', '#', ',', "'", '"']);
 
 export function parseBlockYaml(text: string): BlockYaml | undefined {
-  if (text.includes('\t') || text.includes('\r') || text.charCodeAt(0) === 0xfeff) return undefined;
+  // A byte-order mark anywhere (yaml drops one at a line start, the fuzz found) goes to yaml too.
+  if (text.includes('\t') || text.includes('\r') || text.includes('\ufeff')) return undefined;
   const lines: Line[] = [];
   let no = 0;
   for (const raw of text.split('\n')) {
@@ -128,7 +139,8 @@ class Reader {
       const end = keyEnd(text);
       if (end < 0) throw UNSUPPORTED;
       const key = keyOf(text.slice(0, end));
-      if (keys.has(key)) throw UNSUPPORTED; // yaml reports duplicate keys
+      const first = keys.get(key);
+      if (first !== undefined) (this.out.duplicates ??= []).push({ key, line: lineNo, first });
       keys.set(key, lineNo);
       let start = end + 1;
       while (start < text.length && text.charCodeAt(start) === 32) start++;
@@ -136,11 +148,11 @@ class Reader {
       this.pos++;
       if (rest === '' || rest.charCodeAt(0) === 35 /* # */) {
         const next = this.peek();
-        if (next && next.indent > indent) obj[key] = this.block(next.indent);
-        else if (next && next.indent === indent && isSeqItem(next.text)) obj[key] = this.seq(indent);
-        else obj[key] = null;
+        if (next && next.indent > indent) setKey(obj, key, this.block(next.indent));
+        else if (next && next.indent === indent && isSeqItem(next.text)) setKey(obj, key, this.seq(indent));
+        else setKey(obj, key, null);
       } else {
-        obj[key] = this.value(rest, lineNo);
+        setKey(obj, key, this.value(rest, lineNo));
         this.noContinuation(indent);
       }
       const next = this.peek();
@@ -217,9 +229,10 @@ class FlowReader {
       this.i += 2;
       this.space();
       const key = keyOf(raw);
-      if (keys.has(key)) throw UNSUPPORTED;
+      const first = keys.get(key);
+      if (first !== undefined) (out.duplicates ??= []).push({ key, line: no, first });
       keys.set(key, no);
-      obj[key] = this.item();
+      setKey(obj, key, this.item());
       if (this.separator('}')) return obj;
     }
   }
@@ -227,7 +240,7 @@ class FlowReader {
   /** Only spaces or a comment may follow the collection. */
   end(): void {
     const rest = this.text.slice(this.i);
-    if (rest.trim() !== '' && !/^ +#/.test(rest)) throw UNSUPPORTED;
+    if (trimSpaces(rest) !== '' && !/^ +#/.test(rest)) throw UNSUPPORTED;
   }
 
   /** A scalar item; leaves `i` after it (and after spaces, for plain scalars: those are trimmed). */
@@ -245,7 +258,7 @@ class FlowReader {
     if (c === undefined || NOT_PLAIN_START.has(c) || c === '?' || c === ':' || c === '-') throw UNSUPPORTED;
     const start = this.i;
     while (this.i < t.length && !',[]{}:#'.includes(t[this.i]!)) this.i++;
-    return resolvePlain(t.slice(start, this.i).trimEnd());
+    return resolvePlain(trimSpaces(t.slice(start, this.i)));
   }
 
   /** After an item: `,` and another item, or the closing bracket (true). */
@@ -263,6 +276,22 @@ class FlowReader {
   private space(): void {
     while (this.i < this.text.length && this.text.charCodeAt(this.i) === 32) this.i++;
   }
+}
+
+/**
+ * Trailing spaces removed. YAML's white space is space and tab only: a no-break
+ * space or other Unicode space is data (String#trimEnd would drop it).
+ */
+function trimSpaces(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 32) end--;
+  return end === text.length ? text : text.slice(0, end);
+}
+
+/** `obj[key] = value`, also for `__proto__` (an own data key, as `yaml` makes it, never the prototype). */
+export function setKey(obj: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+  else obj[key] = value;
 }
 
 function isSeqItem(text: string): boolean {
@@ -290,8 +319,8 @@ function keyEnd(text: string): number {
 
 function keyOf(raw: string): string {
   const c = raw[0];
-  if (c === "'" || c === '"') return quoted(raw.trimEnd());
-  const key = raw.trimEnd();
+  if (c === "'" || c === '"') return quoted(trimSpaces(raw));
+  const key = trimSpaces(raw);
   if (key === '<<') throw UNSUPPORTED; // merge keys
   return String(resolvePlain(key));
 }
@@ -311,7 +340,7 @@ function scalar(text: string): unknown {
   let end = text.length;
   const hash = text.indexOf(' #');
   if (hash >= 0) end = hash;
-  const value = text.slice(0, end).trimEnd();
+  const value = trimSpaces(text.slice(0, end));
   // `a: b: c` is an error, and `x:` ending a value is unusual: both go to yaml.
   if (value.includes(': ') || value.endsWith(':')) throw UNSUPPORTED;
   return resolvePlain(value);

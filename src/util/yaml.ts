@@ -1,6 +1,6 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { TsdbtError } from '../errors/tsdbt-error.js';
-import { parseBlockYaml, type BlockYaml } from './yaml-block.js';
+import { parseBlockYaml, setKey, type BlockYaml, type DuplicateKey } from './yaml-block.js';
 
 /**
  * YAML parsed to plain JS, remembering the 1-based line each map and list
@@ -16,6 +16,8 @@ export interface ParsedYaml {
   keyLine(obj: unknown, key: string): number | undefined;
   /** Line of item `index` of a list from `value` (works for scalars too, e.g. `- unique`). */
   itemLine(list: unknown, index: number): number | undefined;
+  /** `file:line: ...` warnings (a key written twice in one mapping: the last value wins, as dbt 1.10). */
+  warnings: string[];
 }
 
 export function parseYaml(text: string, file: string): ParsedYaml {
@@ -33,16 +35,30 @@ function withLines(y: BlockYaml, file: string): ParsedYaml {
     lineOf: (obj) => (obj !== null && typeof obj === 'object' ? lines.get(obj) : undefined),
     keyLine: (obj, key) => (obj !== null && typeof obj === 'object' ? keyLines.get(obj)?.get(key) : undefined),
     itemLine: (list, index) => (Array.isArray(list) ? itemLines.get(list)?.[index] : undefined),
+    warnings: (y.duplicates ?? []).map(
+      (d) => `${file}:${d.line}: duplicate key '${d.key}' in a mapping (first at line ${d.first}); the last value is used.`,
+    ),
   };
 }
+
+/** Most nodes alias expansion may produce per document (the `yaml` package's own limit is 100 aliases of aliases). */
+export const MAX_ALIAS_NODES = 100_000;
 
 /**
  * Any YAML, through the `yaml` package; throws YAML_SYNTAX naming the first
  * error's line. Exported so tests can hold the fast reader to it.
+ *
+ * Aliases are expanded (each use is a fresh copy, as `yaml`'s toJS gives),
+ * but bounded: an alias inside its own anchor is YAML_ALIAS_CYCLE, and a
+ * document whose aliases would expand past MAX_ALIAS_NODES nodes (a
+ * "billion laughs" bomb) is YAML_ALIAS_LIMIT, both at the alias's line.
+ * Merge keys follow YAML 1.1: `<<: *a` or `<<: [*a, *b]` adds the keys the
+ * mapping does not set itself, earlier maps in the list winning. A key
+ * written twice is a warning (dbt 1.10) and the last value wins.
  */
 export function composeWithYaml(text: string, file: string): BlockYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: true, merge: true });
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: true, merge: true });
   if (doc.errors.length > 0) {
     // Later YAML errors are mostly echoes of the first; report the first precisely.
     const errors = doc.errors.slice(0, 1).map((err) => {
@@ -60,27 +76,42 @@ export function composeWithYaml(text: string, file: string): BlockYaml {
   const lines = new WeakMap<object, number>();
   const keyLines = new WeakMap<object, Map<string, number>>();
   const itemLines = new WeakMap<object, (number | undefined)[]>();
+  const duplicates: DuplicateKey[] = [];
   const lineAt = (node: YamlNode | null | undefined): number | undefined =>
     node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
+  const resolving = new Set<unknown>();
+  const sources = new Map<object, unknown>();
+  let expanded = 0;
+  let inAlias = 0;
+  let bombLine: number | undefined;
 
   const toJs = (node: unknown): unknown => {
+    if (inAlias > 0 && ++expanded > MAX_ALIAS_NODES) throw aliasLimit(bombLine);
     if (node === null || node === undefined) return null;
     if (isScalar(node)) return node.value;
     if (isMap(node)) {
       const out: Record<string, unknown> = {};
       const keys = new Map<string, number>();
+      const merges: unknown[] = [];
       for (const item of node.items) {
         if (!isPair(item)) continue;
         const keyNode = item.key as YamlNode | null;
-        if (isScalar(keyNode) && (keyNode.value === '<<' || typeof keyNode.value === 'symbol')) {
+        // Only a plain `<<` merges (a quoted "<<" is an ordinary key, as in `yaml`).
+        if (isScalar(keyNode) && ((keyNode.value === '<<' && (!keyNode.type || keyNode.type === 'PLAIN')) || typeof keyNode.value === 'symbol')) {
           const merged = toJs(item.value);
-          for (const m of Array.isArray(merged) ? merged : [merged]) if (isRecord(m)) Object.assign(out, m);
+          merges.push(...(Array.isArray(merged) ? merged : [merged]));
           continue;
         }
         const key = isScalar(keyNode) ? String(keyNode.value) : String(toJs(keyNode));
-        out[key] = toJs(item.value);
         const line = lineAt(keyNode);
+        if (keys.has(key) && inAlias === 0) duplicates.push({ key, line: line ?? 0, first: keys.get(key)! });
+        setKey(out, key, toJs(item.value));
         if (line !== undefined) keys.set(key, line);
+      }
+      // YAML 1.1 merge: the mapping's own keys win, then the earlier merged maps.
+      for (const m of merges) {
+        if (!isRecord(m)) continue;
+        for (const [k, v] of Object.entries(m)) if (!Object.prototype.hasOwnProperty.call(out, k)) setKey(out, k, v);
       }
       const line = lineAt(node as YamlNode);
       if (line !== undefined) lines.set(out, line);
@@ -95,11 +126,41 @@ export function composeWithYaml(text: string, file: string): BlockYaml {
       return out;
     }
     if (isPair(node)) return toJs(node.value);
-    if (isAlias(node)) return toJs(node.resolve(doc));
+    if (isAlias(node)) {
+      // resolve() walks the document to find the anchor: once per alias node, not per expansion.
+      let source = sources.get(node);
+      if (!sources.has(node)) sources.set(node, (source = node.resolve(doc)));
+      const line = lineAt(node as unknown as YamlNode);
+      if (source === undefined) {
+        throw new TsdbtError('YAML_SYNTAX', `Invalid YAML: alias *${node.source} names no anchor defined before it`, { file, line, hint: 'Define `&name` before using `*name`.' });
+      }
+      if (resolving.has(source)) {
+        throw new TsdbtError('YAML_ALIAS_CYCLE', `Invalid YAML: alias *${node.source} refers to the anchor it is inside of`, {
+          file,
+          line,
+          hint: 'An alias cannot be used inside its own anchored value; copy the value instead.',
+        });
+      }
+      if (inAlias === 0) bombLine = line;
+      resolving.add(source);
+      inAlias++;
+      try {
+        return toJs(source);
+      } finally {
+        inAlias--;
+        resolving.delete(source);
+      }
+    }
     return null;
   };
+  const aliasLimit = (line: number | undefined) =>
+    new TsdbtError('YAML_ALIAS_LIMIT', `Invalid YAML: aliases expand to more than ${MAX_ALIAS_NODES} nodes (an alias bomb?)`, {
+      file,
+      line,
+      hint: 'Use fewer nested aliases; this bound stops documents that expand exponentially.',
+    });
 
-  return { value: toJs(doc.contents), lines, keyLines, itemLines };
+  return { value: toJs(doc.contents), lines, keyLines, itemLines, duplicates };
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -148,3 +148,19 @@ describe('git packages', () => {
     });
   });
 });
+
+describe('git URLs that look like options', () => {
+  it("refuses a URL starting with '-' before running git, and leaves no temp folder", async () => {
+    const marker = path.join(makeProject({}), 'pwned');
+    const project = makeProject({ 'packages.yml': `packages:\n  - git: "--upload-pack=touch ${marker}"\n` });
+    await expect(installDeps({ projectDir: project })).rejects.toMatchObject({ code: 'PACKAGE_ERROR', message: expect.stringContaining("it starts with '-'") });
+    expect(existsSync(marker)).toBe(false);
+    expect(existsSync(path.join(project, 'dbt_packages'))).toBe(false);
+  });
+
+  it('passes the URL after -- (a repo path starting with a dash-like name still clones)', async () => {
+    const project = makeProject({ 'packages.yml': `packages:\n  - git: "${shared.url}"\n    revision: ${shared.v1}\n` });
+    await installDeps({ projectDir: project });
+    expect(hello(project)).toContain("'v1'");
+  });
+});

@@ -1,6 +1,7 @@
-import { createReadStream, existsSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { extname, join, normalize, resolve } from 'node:path';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { extname, join, resolve } from 'node:path';
+import { decodeRequestPath, DEFAULT_HOST, resolveUnder, safeHandler, sendBadRequest } from '../../util/http-safety.js';
 import { loadProjectConfig } from '../../project/project-config.js';
 import { TsdbtError } from '../../errors/tsdbt-error.js';
 import type { Command } from '../command-context.js';
@@ -24,24 +25,44 @@ export const docsCommand: Command = async (ctx) => {
 
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.json': 'application/json' };
 
+/**
+ * Serve the docs site in `target` on 127.0.0.1 (port 0: any free one). Only
+ * .html and .json files inside `target`; a malformed URL is a 400, a path
+ * leaving the folder a 404, and an error while answering a 500 that leaves
+ * the server up.
+ */
+export async function startDocsServer(target: string, port: number, onError?: (e: unknown) => void): Promise<Server> {
+  const server = createServer(
+    safeHandler((req, res) => {
+      const path = decodeRequestPath(req.url);
+      if (path === undefined) return sendBadRequest(res, 'Bad Request: malformed URL');
+      const file = resolveUnder(target, path === '/' || path === '' ? 'index.html' : path);
+      if (file === undefined || !TYPES[extname(file)] || !existsSync(file) || !statSync(file).isFile()) {
+        res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('not found');
+        return;
+      }
+      res.writeHead(200, { 'content-type': TYPES[extname(file)]! });
+      const stream = createReadStream(file);
+      stream.on('error', () => res.destroy());
+      stream.pipe(res);
+    }, onError),
+  );
+  await new Promise<void>((ok, fail) => {
+    server.once('error', (e: Error) =>
+      fail(new TsdbtError('USAGE', `docs serve could not listen on ${DEFAULT_HOST}:${port}: ${e.message}`, { hint: 'Pick another --port.' })));
+    server.listen(port, DEFAULT_HOST, ok);
+  });
+  return server;
+}
+
 async function serve(ctx: Parameters<Command>[0]): Promise<number> {
   const projectDir = resolve((ctx.argv.flags.projectDir as string | undefined) ?? ctx.cwd);
   const target = join(projectDir, loadProjectConfig(projectDir, (t) => t).targetPath);
   if (!existsSync(join(target, 'index.html'))) {
     throw new TsdbtError('USAGE', `No docs in ${target}`, { hint: 'Run `tsdbt docs generate` first.' });
   }
-  const server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent((req.url ?? '/').split('?')[0]!)).replace(/^([/\\])+/, '');
-    const file = join(target, path === '' ? 'index.html' : path);
-    if (!file.startsWith(target) || !existsSync(file) || !TYPES[extname(file)]) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': TYPES[extname(file)]! });
-    createReadStream(file).pipe(res);
-  });
   const port = ctx.argv.flags.port === undefined ? 8080 : Number(ctx.argv.flags.port);
-  await new Promise<void>((ok) => server.listen(port, '127.0.0.1', ok));
+  const server = await startDocsServer(target, port, (e) => ctx.out.error(`docs serve: ${e instanceof Error ? e.message : String(e)}`));
   ctx.out.result(`Serving docs at http://127.0.0.1:${(server.address() as { port: number }).port} (Ctrl-C to stop)`);
   await new Promise<void>((stop) => {
     process.once('SIGINT', () => stop());
