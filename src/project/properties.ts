@@ -12,6 +12,8 @@ export interface TestDecl {
   config: Record<string, unknown>;
   /** `name:` given by the user (dbt 1.9 custom test names). */
   customName?: string;
+  /** `description:` of the test entry (dbt 1.9+), kept out of the arguments. */
+  description?: string;
   columnName: string | null;
   target: { kind: 'model' | 'seed' | 'snapshot' | 'source'; name: string; sourceName?: string; version?: string | number | null };
   file: string;
@@ -222,30 +224,45 @@ function collectTests(y: ParsedYaml, entry: Record<string, unknown>, target: Tes
   for (const c of list(entry.columns)) if (isRecord(c) && c.name !== undefined) add(c, String(c.name));
 }
 
+/** Config keys dbt accepts written among a generic test's arguments (its builder's CONFIG_ARGS). */
+const TEST_CONFIG_ARGS = ['severity', 'tags', 'enabled', 'where', 'limit', 'warn_if', 'error_if', 'fail_calc', 'store_failures', 'store_failures_as', 'meta', 'database', 'schema', 'alias'];
+
+/**
+ * One entry of `data_tests:` as dbt 1.10's test builder reads it: `arguments:`
+ * merged over the other keys first; then config keys (inline or inside
+ * `arguments`) move to the config, under `config:` which wins; `description`
+ * and `name` are taken out; what is left are the macro's arguments.
+ */
 function testDecl(t: unknown, columnName: string | null, target: TestDecl['target'], file: string, line: number | undefined, pkg: string): TestDecl | undefined {
   if (typeof t === 'string') return { testName: t, args: {}, config: {}, columnName, target, file, line, package: pkg };
   if (!isRecord(t)) return undefined;
-  const keys = Object.keys(t);
-  // `- name: x\n  test_name: unique` (1.9 custom-named form)
+  let testName: string;
+  let body: Record<string, unknown>;
   if (typeof t.test_name === 'string') {
-    const { test_name, name, config, arguments: args, ...rest } = t;
-    return { testName: test_name as string, args: { ...rest, ...rec(args) }, config: rec(config), customName: name as string | undefined, columnName, target, file, line, package: pkg };
+    // `- name: x\n  test_name: unique` (1.9 custom-named form)
+    const { test_name, ...rest } = t;
+    testName = test_name as string;
+    body = rest;
+  } else {
+    testName = Object.keys(t)[0]!;
+    body = rec(t[testName]);
   }
-  const testName = keys[0]!;
-  const body = rec(t[testName]);
-  const { config, arguments: args, name, ...rest } = body;
+  const { arguments: explicit, ...outer } = body;
+  const merged: Record<string, unknown> = { ...outer, ...rec(explicit) };
+  const { config, description, name, ...rest } = merged;
   const inlineConfig: Record<string, unknown> = {};
-  const plainArgs: Record<string, unknown> = {};
+  const args: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(rest)) {
-    // dbt accepts these config keys inline next to the arguments.
-    if (['severity', 'tags', 'enabled', 'where', 'limit', 'warn_if', 'error_if', 'fail_calc', 'store_failures', 'store_failures_as', 'meta', 'alias', 'schema', 'database'].includes(k)) inlineConfig[k] = v;
-    else plainArgs[k] = v;
+    if (TEST_CONFIG_ARGS.includes(k)) {
+      if (v !== null && v !== undefined) inlineConfig[k] = v;
+    } else args[k] = v;
   }
   return {
     testName,
-    args: { ...plainArgs, ...rec(args) },
+    args,
     config: { ...inlineConfig, ...rec(config) },
     customName: typeof name === 'string' ? name : undefined,
+    description: typeof description === 'string' ? description : undefined,
     columnName,
     target,
     file,
