@@ -80,9 +80,11 @@ export function parseProject(input: ParseInput): ParseResult {
     projectName: root.name,
   });
 
+  // A package's own dbt_project.yml config, then the root project's, both matched on the full fqn
+  // (`models: {pkg: {staging: ...}}`); the root's wins.
   const treeFor = (pkgName: string, tree: string, resourceType: string, fqn: string[]): ConfigLayer => {
     const own = input.packages.find((p) => p.config.name === pkgName)?.config;
-    const fromOwn = pkgName !== root.name && own ? configFromTree(own.configTrees[tree], resourceType, fqn.slice(1)) : {};
+    const fromOwn = pkgName !== root.name && own ? configFromTree(own.configTrees[tree], resourceType, fqn) : {};
     const fromRoot = configFromTree(root.configTrees[tree], resourceType, fqn);
     return mergeConfig(fromOwn, fromRoot);
   };
