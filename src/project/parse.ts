@@ -14,7 +14,7 @@ import { genericTestNode, renderGenericTestForParse } from './generic-tests.js';
 import { fillModelAttributes } from './model-attributes.js';
 import { validateModelContract } from './contract-validation.js';
 import { applyModelVersion } from './model-versions.js';
-import { renderConfigLayer } from './render-properties.js';
+import { propertyValueRenderer, renderConfigLayer } from './render-properties.js';
 import { readMacroFiles } from './macro-files.js';
 import { defaultAliasName, defaultDatabaseName, defaultSchemaName } from './naming.js';
 import { finaliseConfig } from './node-defaults.js';
@@ -61,15 +61,6 @@ export function parseProject(input: ParseInput): ParseResult {
   const userPackages = input.packages.filter((p) => p.kind !== 'internal');
 
   for (const p of input.packages) readMacroFiles(p.config, input.env, registry, docs, errors);
-  const packageProps = new Map<string, PropertiesIndex>();
-  for (const p of userPackages) {
-    const c = p.config;
-    const folders = [...new Set([...c.modelPaths, ...c.seedPaths, ...c.snapshotPaths, ...c.analysisPaths, ...c.macroPaths, ...c.testPaths])];
-    const own = emptyProperties();
-    readProperties(findFiles(c.root, folders, ['.yml', '.yaml']), c.name, own, errors);
-    packageProps.set(c.name, own);
-    mergeIndex(props, own);
-  }
   const dispatch = Object.fromEntries(root.dispatch.map((d) => [d.macro_namespace, d.search_order]));
   const contexts = new ContextFactory({
     ...input.shared,
@@ -80,6 +71,15 @@ export function parseProject(input: ParseInput): ParseResult {
     projectName: root.name,
   });
 
+  const packageProps = new Map<string, PropertiesIndex>();
+  for (const p of userPackages) {
+    const c = p.config;
+    const folders = [...new Set([...c.modelPaths, ...c.seedPaths, ...c.snapshotPaths, ...c.analysisPaths, ...c.macroPaths, ...c.testPaths])];
+    const own = emptyProperties();
+    readProperties(findFiles(c.root, folders, ['.yml', '.yaml']), c.name, own, errors, propertyValueRenderer(contexts, input.env, c.name));
+    packageProps.set(c.name, own);
+    mergeIndex(props, own);
+  }
   // A package's own dbt_project.yml config, then the root project's, both matched on the full fqn
   // (`models: {pkg: {staging: ...}}`); the root's wins.
   const treeFor = (pkgName: string, tree: string, resourceType: string, fqn: string[]): ConfigLayer => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { ColumnInfo } from '../manifest/types.js';
 import type { FoundFile } from '../util/files.js';
+import { renderEntryInPlace } from './schema-yaml-render.js';
 import { isRecord, parseYaml, type ParsedYaml } from '../util/yaml.js';
 
 /** A generic test as declared in properties YAML, before it becomes a node. */
@@ -83,7 +84,10 @@ const rec = (v: unknown): Record<string, unknown> => (isRecord(v) ? v : {});
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
 
 /** Read every properties YAML file of a package into `index`, collecting errors instead of stopping. */
-export function readProperties(files: FoundFile[], pkg: string, index: PropertiesIndex, errors: TsdbtError[]): void {
+/** Renders one string of a properties file (natively, with target, var and env_var), located at `line`. */
+export type PropertyRenderer = (text: string, file: string, line: number | undefined) => unknown;
+
+export function readProperties(files: FoundFile[], pkg: string, index: PropertiesIndex, errors: TsdbtError[], render?: PropertyRenderer): void {
   for (const file of files) {
     let y: ParsedYaml;
     try {
@@ -99,7 +103,7 @@ export function readProperties(files: FoundFile[], pkg: string, index: Propertie
       continue;
     }
     try {
-      readOne(y, pkg, index, errors);
+      readOne(y, pkg, index, errors, render);
     } catch (e) {
       if (e instanceof TsdbtError) errors.push(e);
       else throw e;
@@ -107,9 +111,21 @@ export function readProperties(files: FoundFile[], pkg: string, index: Propertie
   }
 }
 
-function readOne(y: ParsedYaml, pkg: string, index: PropertiesIndex, errors: TsdbtError[]): void {
+function readOne(y: ParsedYaml, pkg: string, index: PropertiesIndex, errors: TsdbtError[], render?: PropertyRenderer): void {
   const doc = y.value as Record<string, unknown>;
   const file = y.file;
+  // What dbt renders when it reads the file (see schema-yaml-render); false when an entry failed.
+  const rendered = (key: string, entry: unknown): boolean => {
+    if (!render || !isRecord(entry)) return true;
+    try {
+      renderEntryInPlace(key, entry, (text) => render(text, file, y.lineOf(entry)));
+      return true;
+    } catch (e) {
+      if (!(e instanceof TsdbtError)) throw e;
+      errors.push(e);
+      return false;
+    }
+  };
   const patchesFor = (key: string, target: Map<string, ResourcePatch>, kind: TestDecl['target']['kind'] | null) => {
     for (const entry of list(doc[key])) {
       if (!isRecord(entry) || typeof entry.name !== 'string') {
@@ -117,6 +133,7 @@ function readOne(y: ParsedYaml, pkg: string, index: PropertiesIndex, errors: Tsd
         continue;
       }
       const line = y.lineOf(entry);
+      if (!rendered(key, entry)) continue;
       if (target.has(entry.name)) {
         const prev = target.get(entry.name)!;
         errors.push(new TsdbtError('DUPLICATE_NODE', `${key.replace(/s$/, '')} '${entry.name}' is described twice (also in ${prev.file}:${prev.line ?? ''})`, {
@@ -148,8 +165,8 @@ function readOne(y: ParsedYaml, pkg: string, index: PropertiesIndex, errors: Tsd
   patchesFor('snapshots', index.snapshots, 'snapshot');
   patchesFor('analyses', index.analyses, null);
   patchesFor('macros', index.macros, null);
-  for (const source of list(doc.sources)) readSource(y, source, pkg, index, errors);
-  for (const e of list(doc.exposures)) if (isRecord(e)) index.exposures.push({ ...e, __file: file, __line: y.lineOf(e) });
+  for (const source of list(doc.sources)) if (rendered('sources', source)) readSource(y, source, pkg, index, errors);
+  for (const e of list(doc.exposures)) if (isRecord(e) && rendered('exposures', e)) index.exposures.push({ ...e, __file: file, __line: y.lineOf(e) });
   for (const u of list(doc.unit_tests)) if (isRecord(u)) index.unitTests.push({ ...u, __file: file, __line: y.lineOf(u) });
 }
 
