@@ -45,7 +45,11 @@ function stage(key) {
   return dest;
 }
 
+const rewritten = new Set();
+
 function rewrite(dir) {
+  if (rewritten.has(dir)) return;
+  rewritten.add(dir);
   for (const file of ['packages.yml', 'dependencies.yml']) {
     const at = path.join(dir, file);
     if (!fs.existsSync(at)) continue;

@@ -7,6 +7,10 @@
 #   DBT_DATE_DIR   a checkout of github.com/godatadriven/dbt-date (default /work/ext/dbt-date)
 #   DPE_DIR        a checkout of github.com/dbt-labs/dbt-project-evaluator (default /work/ext/dbt-project-evaluator)
 #   DBT_EXP_DIR    a checkout of github.com/calogica/dbt-expectations (default /work/ext/dbt-expectations)
+#   EXT_DIR        where the checkouts below live (default /work/ext):
+#                  tuva (v0.18.0), dbt_shopify (v1.8.0), dbt_jira (v1.1.0), dbt_artifacts (2.10.1),
+#                  and the packages they install: dbt-utils, dbt-date, metaplane-dbt-expectations,
+#                  dbt-data-reliability, fivetran_utils, spark_utils
 #   TSDBT          the CLI to run (default: node <repo>/bin/tsdbt.js; run `npm run build` first)
 set -u
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -16,6 +20,7 @@ DBT_UTILS_DIR="${DBT_UTILS_DIR:-/work/ext/dbt-utils}"
 DBT_DATE_DIR="${DBT_DATE_DIR:-/work/ext/dbt-date}"
 DPE_DIR="${DPE_DIR:-/work/ext/dbt-project-evaluator}"
 DBT_EXP_DIR="${DBT_EXP_DIR:-/work/ext/dbt-expectations}"
+EXT_DIR="${EXT_DIR:-/work/ext}"
 logs="$(mktemp -d "${TMPDIR:-/tmp}/tsdbt-compat-XXXXXX")"
 
 summarize() { # name log
@@ -67,4 +72,49 @@ if [ -d "$DBT_EXP_DIR/integration_tests" ]; then
   (cd "$DBT_EXP_DIR/integration_tests" && { $TSDBT deps --profiles-dir "$prof" || { mkdir -p dbt_packages && ln -sfn "$DBT_EXP_DIR" dbt_packages/dbt_expectations && ln -sfn "$DBT_DATE_DIR" dbt_packages/dbt_date; }; } \
     && $TSDBT build --profiles-dir "$prof") > "$logs/dbt-expectations.log" 2>&1
   summarize dbt-expectations "$logs/dbt-expectations.log"
+fi
+
+# --- Real-world projects: copied to the log folder, packages resolved offline ---
+# stage <checkout name>: copies $EXT_DIR/<name> to $logs/<name> and rewrites its
+# packages.yml files so hub/git packages install from copies of local checkouts.
+stage() {
+  rm -rf "$logs/$1"
+  cp -r "$EXT_DIR/$1" "$logs/$1" && rm -rf "$logs/$1"/*/dbt_packages "$logs/$1"/dbt_packages
+  node "$here/offline-packages.mjs" "$logs/$1" "$logs/$1-packages" "$EXT_DIR" > /dev/null
+}
+duckdb_profile() { # dir profile schema
+  mkdir -p "$1"
+  printf '%s:\n  target: duckdb\n  outputs:\n    duckdb:\n      type: duckdb\n      path: %s/db.duckdb\n      schema: %s\n      threads: 4\n' "$2" "$1" "$3" > "$1/profiles.yml"
+}
+
+if [ -d "$EXT_DIR/tuva/integration_tests" ]; then
+  # Its seeds load from cloud storage: deps, parse, ls, compile (every enabled node).
+  stage tuva && prof="$logs/tuva-profiles" && duckdb_profile "$prof" default main
+  (cd "$logs/tuva/integration_tests" && $TSDBT deps --profiles-dir "$prof" && $TSDBT parse --profiles-dir "$prof" \
+    && echo "ls: $($TSDBT ls --profiles-dir "$prof" | wc -l) resources" && $TSDBT compile --profiles-dir "$prof") > "$logs/tuva.log" 2>&1
+  echo "== tuva: $(grep -E '^Found ' "$logs/tuva.log" | head -1) | $(grep -E '^ls: ' "$logs/tuva.log") | compile: $(grep -E '^Done\.|Compiled|^Encountered' "$logs/tuva.log" | tail -1)"
+  grep -E '^  (Error|Failure) in |^  \[[A-Z_]+\]|^\[[A-Z_]+\]' "$logs/tuva.log" | head -10 | sed 's/^ */   /'
+  echo "   full log: $logs/tuva.log"
+fi
+
+# Fivetran's integration tests, with their CI profile's schema. dbt_shopify's
+# get_metafields sorts [var, shopify.max_columns(...)], and max_columns has no
+# duckdb__ version (its default returns none): a TypeError under dbt-duckdb
+# too. The script adds a duckdb__max_columns to the test project's macros.
+fivetran() { # checkout schema [macro file to add to the test project]
+  stage "$1" && prof="$logs/$1-profiles" && duckdb_profile "$prof" integration_tests "$2"
+  if [ -n "${3:-}" ]; then mkdir -p "$logs/$1/integration_tests/macros" && printf '%s\n' "$3" > "$logs/$1/integration_tests/macros/tsdbt_compat_shim.sql"; fi
+  (cd "$logs/$1/integration_tests" && $TSDBT deps --profiles-dir "$prof" && $TSDBT seed --profiles-dir "$prof" && $TSDBT build --profiles-dir "$prof") > "$logs/$1.log" 2>&1
+  summarize "$1" "$logs/$1.log"
+}
+[ -d "$EXT_DIR/dbt_shopify/integration_tests" ] && fivetran dbt_shopify shopify_integration_tests \
+  "{%- macro duckdb__max_columns(source_table_column_count, id_column) -%}{{ return(10000 - source_table_column_count - shopify.downstream_model_column_count(id_column)) }}{%- endmacro -%}"
+[ -d "$EXT_DIR/dbt_jira/integration_tests" ] && fivetran dbt_jira jira_integrations_tests_42
+
+if [ -d "$EXT_DIR/dbt_artifacts/integration_test_project" ]; then
+  # No DuckDB target of its own; its on-run-end hook uploads the run's results.
+  stage dbt_artifacts && prof="$logs/dbt_artifacts-profiles" && duckdb_profile "$prof" dbt_artifacts main
+  (cd "$logs/dbt_artifacts/integration_test_project" && $TSDBT deps --profiles-dir "$prof" && $TSDBT seed --profiles-dir "$prof" && $TSDBT build --profiles-dir "$prof"; echo "exit $?") > "$logs/dbt_artifacts.log" 2>&1
+  summarize dbt_artifacts "$logs/dbt_artifacts.log"
+  echo "   $(tail -1 "$logs/dbt_artifacts.log")"
 fi
