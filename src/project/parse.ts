@@ -1,3 +1,4 @@
+import { isRecord } from '../util/yaml.js';
 import { DBT_VERSION } from './dbt-version.js';
 import type { AdapterInfo } from '../adapters/base/adapter-info.js';
 import { ContextFactory, type ContextShared } from '../context/context-factory.js';
@@ -15,6 +16,7 @@ import { fillModelAttributes } from './model-attributes.js';
 import { validateModelContract } from './contract-validation.js';
 import { applyModelVersion } from './model-versions.js';
 import { propertyValueRenderer, renderConfigLayer } from './render-properties.js';
+import { refAccessError } from './ref-access.js';
 import { readMacroFiles } from './macro-files.js';
 import { defaultAliasName, defaultDatabaseName, defaultSchemaName } from './naming.js';
 import { finaliseConfig } from './node-defaults.js';
@@ -260,10 +262,12 @@ export function parseProject(input: ParseInput): ParseResult {
   checkResourceUniqueness(Object.values(nodes), errors, warnings);
 
   const refIndex = new RefIndex(Object.values(nodes), Object.values(sources), root.name);
+  const restricting = new Set(input.packages.filter((p) => p.config.restrictAccess).map((p) => p.config.name));
+  const restrictsAccess = (pkg: string) => restricting.has(pkg);
   // Source calls are located in the text they were written in (a snapshot block's file, a YAML snapshot's relation: line).
   const textOf = (node: CompiledNode) => fileOfNode.get(node.unique_id)?.fileText ?? node.raw_code;
   for (const node of Object.values(nodes)) {
-    const missing = resolveDeps(node, refIndex, errors, failedNames, textOf);
+    const missing = resolveDeps(node, refIndex, errors, failedNames, textOf, restrictsAccess);
     if (missing.length === 0) continue;
     // dbt disables a test whose ref/source target does not exist (a warning,
     // not an error): e.g. tests declared on a model that has no SQL file.
@@ -295,7 +299,7 @@ export function parseProject(input: ParseInput): ParseResult {
     docs,
     exposures,
     metrics: {},
-    groups: {},
+    groups: manifestGroups(props.groups, errors),
     selectors: {},
     disabled,
     unit_tests: unitTests,
@@ -344,11 +348,38 @@ function withAt(call: RefCall, file: string, line: number | (() => number)): Ref
   return Object.defineProperty(rest as unknown as RefCall, 'at', { value: at, enumerable: false, writable: true, configurable: true });
 }
 
+/** The manifest's `groups`, keyed `group.<package>.<name>`, from properties `groups:` entries. */
+function manifestGroups(decls: PropertiesIndex['groups'], errors: TsdbtError[]): Record<string, unknown> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const g of decls) {
+    const { __file, __line, __package, name, owner, description, config } = g;
+    const uniqueId = `group.${__package}.${String(name)}`;
+    if (out[uniqueId]) {
+      errors.push(new TsdbtError('DUPLICATE_NODE', `group '${String(name)}' is defined twice (also in ${String(out[uniqueId]!.original_file_path)})`, { file: __file, line: __line, hint: 'Keep one definition per group.' }));
+      continue;
+    }
+    const cfg = isRecord(config) ? config : {};
+    out[uniqueId] = {
+      name,
+      resource_type: 'group',
+      package_name: __package,
+      path: __file.split('/').slice(1).join('/') || __file,
+      original_file_path: __file,
+      unique_id: uniqueId,
+      owner: isRecord(owner) ? owner : {},
+      description: typeof description === 'string' ? description : null,
+      config: { meta: isRecord(cfg.meta) ? cfg.meta : {} },
+    };
+  }
+  return out;
+}
+
 function mergeIndex(into: PropertiesIndex, from: PropertiesIndex): void {
   for (const key of ['models', 'seeds', 'snapshots', 'analyses', 'macros'] as const) for (const [k, v] of from[key]) if (!into[key].has(k)) into[key].set(k, v);
   into.sources.push(...from.sources);
   into.exposures.push(...from.exposures);
   into.unitTests.push(...from.unitTests);
+  into.groups.push(...from.groups);
   into.tests.push(...from.tests);
 }
 
@@ -430,7 +461,14 @@ function assignNames(node: CompiledNode, contexts: ContextFactory, registry: Mac
  * a test, where (as in dbt) it only disables the test: those targets are
  * returned, described, for the caller to disable it.
  */
-function resolveDeps(node: CompiledNode, index: RefIndex, errors: TsdbtError[], failedNames: ReadonlySet<string>, textOf: (node: CompiledNode) => string): string[] {
+function resolveDeps(
+  node: CompiledNode,
+  index: RefIndex,
+  errors: TsdbtError[],
+  failedNames: ReadonlySet<string>,
+  textOf: (node: CompiledNode) => string,
+  restrictsAccess: (pkg: string) => boolean,
+): string[] {
   const deps = new Set<string>();
   const missing: string[] = [];
   const isTest = node.resource_type === 'test';
@@ -441,6 +479,8 @@ function resolveDeps(node: CompiledNode, index: RefIndex, errors: TsdbtError[], 
       else if (!failedNames.has(call.name)) errors.push(index.refError(call, { name: node.name, file: node.original_file_path }));
       continue;
     }
+    const denied = refAccessError(node, target, restrictsAccess);
+    if (denied) errors.push(denied);
     deps.add(target.unique_id);
   }
   for (const [s, t] of node.sources) {

@@ -29,6 +29,8 @@ export interface ProjectConfig {
   onRunEnd: string[];
   quoting: Record<string, unknown>;
   dispatch: { macro_namespace: string; search_order: string[] }[];
+  /** `restrict-access: true`: its protected models can be referenced only from within it (and private ones only from their group there). */
+  restrictAccess: boolean;
   /** Config trees, keyed by resource type (`models`, `seeds`, `snapshots`, `data_tests`, `sources`, `unit_tests`, `exposures`, `analyses`). */
   configTrees: Record<string, Record<string, unknown>>;
   /** Where each top-level key was written, for errors. */
@@ -138,6 +140,7 @@ export function loadProjectConfig(root: string, render: YamlValueRenderer, displ
     onRunEnd: hooks('on-run-end'),
     quoting: isRecord(raw.quoting) ? raw.quoting : {},
     dispatch,
+    restrictAccess: raw['restrict-access'] === true,
     configTrees,
     keyLines,
   };

@@ -72,21 +72,23 @@ export interface PropertiesIndex {
   sources: SourceTableDecl[];
   exposures: (Record<string, unknown> & { __file: string; __line?: number })[];
   unitTests: (Record<string, unknown> & { __file: string; __line?: number })[];
+  /** `groups:` entries (dbt 1.5+), with where they were written. */
+  groups: (Record<string, unknown> & { __file: string; __line?: number; __package: string })[];
   tests: TestDecl[];
 }
 
 export function emptyProperties(): PropertiesIndex {
-  return { models: new Map(), seeds: new Map(), snapshots: new Map(), analyses: new Map(), macros: new Map(), sources: [], exposures: [], unitTests: [], tests: [] };
+  return { models: new Map(), seeds: new Map(), snapshots: new Map(), analyses: new Map(), macros: new Map(), sources: [], exposures: [], unitTests: [], groups: [], tests: [] };
 }
 
 const str = (v: unknown, fallback = ''): string => (v === undefined || v === null ? fallback : String(v));
 const rec = (v: unknown): Record<string, unknown> => (isRecord(v) ? v : {});
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
 
-/** Read every properties YAML file of a package into `index`, collecting errors instead of stopping. */
 /** Renders one string of a properties file (natively, with target, var and env_var), located at `line`. */
 export type PropertyRenderer = (text: string, file: string, line: number | undefined) => unknown;
 
+/** Read every properties YAML file of a package into `index`, collecting errors instead of stopping. */
 export function readProperties(files: FoundFile[], pkg: string, index: PropertiesIndex, errors: TsdbtError[], render?: PropertyRenderer): void {
   for (const file of files) {
     let y: ParsedYaml;
@@ -168,6 +170,13 @@ function readOne(y: ParsedYaml, pkg: string, index: PropertiesIndex, errors: Tsd
   for (const source of list(doc.sources)) if (rendered('sources', source)) readSource(y, source, pkg, index, errors);
   for (const e of list(doc.exposures)) if (isRecord(e) && rendered('exposures', e)) index.exposures.push({ ...e, __file: file, __line: y.lineOf(e) });
   for (const u of list(doc.unit_tests)) if (isRecord(u)) index.unitTests.push({ ...u, __file: file, __line: y.lineOf(u) });
+  for (const g of list(doc.groups)) {
+    if (!isRecord(g) || typeof g.name !== 'string') {
+      errors.push(new TsdbtError('YAML_SCHEMA', "Each entry under 'groups:' needs a 'name:'", { file, line: y.lineOf(g) ?? y.keyLine(doc, 'groups') }));
+      continue;
+    }
+    if (rendered('groups', g)) index.groups.push({ ...g, __file: file, __line: y.lineOf(g), __package: pkg });
+  }
 }
 
 function readSource(y: ParsedYaml, source: unknown, pkg: string, index: PropertiesIndex, errors: TsdbtError[]): void {

@@ -210,3 +210,49 @@ describe('adapter.dispatch without a dispatch: entry', () => {
     expect(await p.query('select g, (select s from pm) as s from m')).toEqual([{ g: 'root', s: 'pkg-shout' }]);
   });
 });
+
+describe('groups and access', () => {
+  const GROUPS = `version: 2
+groups:
+  - name: finance
+    owner: {name: Fin, email: fin@example.com}
+  - name: sales
+    owner: {name: Sales}
+models:
+  - name: ledger
+    config: {group: finance, access: private}
+  - name: same_group
+    config: {group: finance}
+  - name: other_group
+    config: {group: sales}
+`;
+
+  it("groups fill the manifest; a private model referenced from another group is dbt's parse error", async () => {
+    const p = makeProject({
+      'models/groups.yml': GROUPS,
+      'models/ledger.sql': 'select 1 as id',
+      'models/same_group.sql': "select * from {{ ref('ledger') }}",
+      'models/other_group.sql': "select * from {{ ref('ledger') }}",
+    });
+    await expect(run(p.opts)).rejects.toThrow(
+      "Node model.proj.other_group attempted to reference node model.proj.ledger, which is not allowed because the referenced node is private to the 'finance' group.",
+    );
+    p.write({ 'models/other_group.sql': 'select 2 as id' });
+    const r = await run(p.opts);
+    expect(statuses(r.results)).toEqual({ ledger: 'success', same_group: 'success', other_group: 'success' });
+    const groups = manifestOf(p.dir).groups;
+    expect(Object.keys(groups).sort()).toEqual(['group.proj.finance', 'group.proj.sales']);
+    expect(groups['group.proj.finance']).toMatchObject({ name: 'finance', resource_type: 'group', package_name: 'proj', owner: { name: 'Fin', email: 'fin@example.com' }, original_file_path: 'models/groups.yml' });
+  });
+
+  it('a protected model of a package with restrict-access cannot be referenced from outside it', async () => {
+    const p = makeProject({
+      'dbt_packages/pkg/dbt_project.yml': 'name: pkg\nversion: "1.0.0"\nconfig-version: 2\nrestrict-access: true\n',
+      'dbt_packages/pkg/models/inner.sql': 'select 1 as id',
+      'models/outer.sql': "select * from {{ ref('inner') }}",
+    });
+    await expect(run(p.opts)).rejects.toThrow(
+      "Node model.proj.outer attempted to reference node model.pkg.inner, which is not allowed because the referenced node is protected to the 'pkg' package.",
+    );
+  });
+});
