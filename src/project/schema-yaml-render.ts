@@ -1,5 +1,3 @@
-import { isRecord } from '../util/yaml.js';
-
 /** A path from a properties entry down to a value: keys and list indices. */
 type Keypath = readonly (string | number)[];
 
@@ -45,16 +43,23 @@ const hasJinja = (s: string) => s.includes('{{') || s.includes('{%') || s.includ
  * Maps and lists keep their identity, so YAML line lookups still work.
  */
 export function renderEntryInPlace(key: string, entry: Record<string, unknown>, render: (text: string) => unknown): void {
-  const walk = (container: Record<string, unknown> | unknown[], path: (string | number)[]) => {
-    const entries: [string | number, unknown][] = Array.isArray(container) ? container.map((v, i) => [i, v]) : Object.entries(container);
-    for (const [k, v] of entries) {
-      const at = [...path, k];
-      if (typeof v === 'string') {
-        if (hasJinja(v) && rendersAtParse(key, at)) (container as Record<string | number, unknown>)[k] = render(v);
-      } else if (Array.isArray(v) || isRecord(v)) {
-        walk(v, at);
+  const path: (string | number)[] = [];
+  const visit = (container: Record<string | number, unknown>, k: string | number, v: unknown) => {
+    if (typeof v === 'string') {
+      if (hasJinja(v)) {
+        path.push(k);
+        if (rendersAtParse(key, path)) container[k] = render(v);
+        path.pop();
       }
+    } else if (v !== null && typeof v === 'object') {
+      path.push(k);
+      walk(v as Record<string | number, unknown>);
+      path.pop();
     }
   };
-  walk(entry, []);
+  const walk = (container: Record<string | number, unknown> | unknown[]) => {
+    if (Array.isArray(container)) for (let i = 0; i < container.length; i++) visit(container as unknown as Record<number, unknown>, i, container[i]);
+    else for (const k in container) visit(container, k, container[k]);
+  };
+  walk(entry);
 }
