@@ -30,63 +30,54 @@ summarize() { # name log
   echo "   full log: $2"
 }
 
+# Every project is copied to the log folder and run there (the checkouts stay
+# untouched); hub and git packages install from copies of local checkouts.
+# stage <name> [checkout]: copies the checkout (default $EXT_DIR/<name>) to
+# $logs/<name> and rewrites its packages.yml files (offline-packages.mjs).
+stage() {
+  rm -rf "$logs/$1"
+  cp -r "${2:-$EXT_DIR/$1}" "$logs/$1" && rm -rf "$logs/$1"/*/dbt_packages "$logs/$1"/dbt_packages "$logs/$1"/*/*.duckdb "$logs/$1"/*/*.db
+  node "$here/offline-packages.mjs" "$logs/$1" "$logs/$1-packages" "$EXT_DIR" > /dev/null
+}
+duckdb_profile() { # dir profile schema [threads]
+  mkdir -p "$1"
+  printf '%s:\n  target: duckdb\n  outputs:\n    duckdb:\n      type: duckdb\n      path: %s/db.duckdb\n      schema: %s\n      threads: %s\n' "$2" "$1" "$3" "${4:-4}" > "$1/profiles.yml"
+}
+
 if [ -d "$DBT_UTILS_DIR/integration_tests" ]; then
-  # dbt-utils ships no DuckDB target: use a file database outside the checkout.
-  prof="$logs/utils-profiles"; mkdir -p "$prof"
-  printf 'integration_tests:\n  target: duckdb\n  outputs:\n    duckdb:\n      type: duckdb\n      path: %s/dbt_utils_it.duckdb\n      threads: 1\n' "$logs" > "$prof/profiles.yml"
-  (cd "$DBT_UTILS_DIR/integration_tests" && $TSDBT deps --profiles-dir "$prof" && $TSDBT build --profiles-dir "$prof") > "$logs/dbt-utils.log" 2>&1
+  # dbt-utils has no DuckDB target: a file database beside the written profile.
+  stage dbt-utils "$DBT_UTILS_DIR" && prof="$logs/dbt-utils-profiles" && duckdb_profile "$prof" integration_tests main 1
+  (cd "$logs/dbt-utils/integration_tests" && $TSDBT deps --profiles-dir "$prof" && $TSDBT build --profiles-dir "$prof") > "$logs/dbt-utils.log" 2>&1
   summarize dbt-utils "$logs/dbt-utils.log"
 fi
 
 if [ -d "$DBT_DATE_DIR/integration_tests" ]; then
   # dbt-date's own profiles.yml targets DuckDB (./db.duckdb in integration_tests).
-  (cd "$DBT_DATE_DIR/integration_tests" && rm -f db.duckdb db.duckdb.wal && $TSDBT deps --profiles-dir . && $TSDBT build --profiles-dir .) > "$logs/dbt-date.log" 2>&1
+  stage dbt-date "$DBT_DATE_DIR"
+  (cd "$logs/dbt-date/integration_tests" && $TSDBT deps --profiles-dir . && $TSDBT build --profiles-dir .) > "$logs/dbt-date.log" 2>&1
   summarize dbt-date "$logs/dbt-date.log"
 fi
 
 if [ -d "$DPE_DIR/integration_tests" ]; then
-  # Its package needs dbt_utils from the dbt hub; without network, link the
-  # dbt-utils checkout instead (what deps would install, version aside).
-  link_deps() { # project dir
-    mkdir -p "$1/dbt_packages"
-    ln -sfn "$DPE_DIR" "$1/dbt_packages/dbt_project_evaluator"
-    ln -sfn "$DBT_UTILS_DIR" "$1/dbt_packages/dbt_utils"
-    [ -d "$1/exclude_package" ] && ln -sfn "$(cd "$1" && pwd)/exclude_package" "$1/dbt_packages/exclude_package"
-    return 0
-  }
-  prof="$DPE_DIR/integration_tests"   # its profiles.yml has a duckdb target (./duck.db)
-  (cd "$DPE_DIR/integration_tests" && rm -f duck.db duck.db.wal && { $TSDBT deps --profiles-dir "$prof" --target duckdb || link_deps .; } \
-    && $TSDBT build --profiles-dir "$prof" --target duckdb --full-refresh) > "$logs/dbt-project-evaluator.log" 2>&1
+  # Its profiles have a duckdb target (./duck.db). Its CI runs `build
+  # --full-refresh` in integration_tests/, then `seed` and `run` in
+  # integration_tests_2/; so does the script.
+  stage dbt-project-evaluator "$DPE_DIR" && prof="$logs/dbt-project-evaluator/integration_tests"
+  (cd "$prof" && $TSDBT deps --profiles-dir "$prof" --target duckdb && $TSDBT build --profiles-dir "$prof" --target duckdb --full-refresh) > "$logs/dbt-project-evaluator.log" 2>&1
   summarize dbt-project-evaluator "$logs/dbt-project-evaluator.log"
-  # The second project, as its CI runs it: seed, then run.
-  (cd "$DPE_DIR/integration_tests_2" && rm -f duck.db duck.db.wal && { $TSDBT deps --profiles-dir "$prof" --target duckdb || link_deps .; } \
+  (cd "$logs/dbt-project-evaluator/integration_tests_2" && $TSDBT deps --profiles-dir "$prof" --target duckdb \
     && $TSDBT seed --profiles-dir "$prof" --target duckdb --full-refresh && $TSDBT run --profiles-dir "$prof" --target duckdb --full-refresh) > "$logs/dbt-project-evaluator-2.log" 2>&1
   summarize dbt-project-evaluator/integration_tests_2 "$logs/dbt-project-evaluator-2.log"
 fi
 
 if [ -d "$DBT_EXP_DIR/integration_tests" ]; then
-  # Postgres-only in its CI; run on DuckDB with a written profile. It needs
-  # dbt_date from the hub: without network, link the dbt-date checkout.
-  prof="$logs/exp-profiles"; mkdir -p "$prof"
-  printf 'integration_tests:\n  target: duckdb\n  outputs:\n    duckdb:\n      type: duckdb\n      path: %s/dbt_expectations_it.duckdb\n      threads: 1\n' "$logs" > "$prof/profiles.yml"
-  (cd "$DBT_EXP_DIR/integration_tests" && { $TSDBT deps --profiles-dir "$prof" || { mkdir -p dbt_packages && ln -sfn "$DBT_EXP_DIR" dbt_packages/dbt_expectations && ln -sfn "$DBT_DATE_DIR" dbt_packages/dbt_date; }; } \
-    && $TSDBT build --profiles-dir "$prof") > "$logs/dbt-expectations.log" 2>&1
+  # Postgres-only in its CI; run on DuckDB with a written profile.
+  stage dbt-expectations "$DBT_EXP_DIR" && prof="$logs/dbt-expectations-profiles" && duckdb_profile "$prof" integration_tests main 1
+  (cd "$logs/dbt-expectations/integration_tests" && $TSDBT deps --profiles-dir "$prof" && $TSDBT build --profiles-dir "$prof") > "$logs/dbt-expectations.log" 2>&1
   summarize dbt-expectations "$logs/dbt-expectations.log"
 fi
 
-# --- Real-world projects: copied to the log folder, packages resolved offline ---
-# stage <checkout name>: copies $EXT_DIR/<name> to $logs/<name> and rewrites its
-# packages.yml files so hub/git packages install from copies of local checkouts.
-stage() {
-  rm -rf "$logs/$1"
-  cp -r "$EXT_DIR/$1" "$logs/$1" && rm -rf "$logs/$1"/*/dbt_packages "$logs/$1"/dbt_packages
-  node "$here/offline-packages.mjs" "$logs/$1" "$logs/$1-packages" "$EXT_DIR" > /dev/null
-}
-duckdb_profile() { # dir profile schema
-  mkdir -p "$1"
-  printf '%s:\n  target: duckdb\n  outputs:\n    duckdb:\n      type: duckdb\n      path: %s/db.duckdb\n      schema: %s\n      threads: 4\n' "$2" "$1" "$3" > "$1/profiles.yml"
-}
-
+# --- Real-world projects ---
 if [ -d "$EXT_DIR/tuva/integration_tests" ]; then
   # Its seeds load from cloud storage: deps, parse, ls, compile (every enabled node).
   stage tuva && prof="$logs/tuva-profiles" && duckdb_profile "$prof" default main

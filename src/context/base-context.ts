@@ -4,6 +4,7 @@ import { parse as parseYamlText, stringify as stringifyYaml } from 'yaml';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { pyFunction } from '../jinja/index.js';
 import { pyToJson } from '../jinja/python/json.js';
+import { pyStr } from '../jinja/python/repr.js';
 import { pySet } from '../jinja/python/py-set.js';
 import { pyDateTimeFromJs, pythonModules } from '../jinja/python/modules/index.js';
 import { lookupEnvVar, type SecretRegistry, type VarResolver } from './vars.js';
@@ -98,13 +99,13 @@ export function baseContext(input: BaseContextInput): Record<string, unknown> {
     }),
     log: pyFunction((args, kwargs) => {
       if (!input.executing) return '';
-      const msg = secrets.redact(String(args[0] ?? ''));
+      const msg = secrets.redact(pyStr(args[0]));
       if (args[1] ?? kwargs.info) logger.info(msg);
       else logger.debug(msg);
       return '';
     }),
     print: pyFunction((args) => {
-      if (input.executing) logger.info(secrets.redact(String(args[0] ?? '')));
+      if (input.executing) logger.info(secrets.redact(pyStr(args[0])));
       return '';
     }),
     exceptions,

@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build, run } from '../../src/api/run.js';
+import { runCli } from '../../src/cli/main.js';
+import { captureStreams } from '../support/project-fixture.js';
 import { makeProject, statuses } from '../execute/harness.js';
 
 const manifestOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8'));
@@ -254,5 +256,14 @@ models:
     await expect(run(p.opts)).rejects.toThrow(
       "Node model.proj.outer attempted to reference node model.pkg.inner, which is not allowed because the referenced node is protected to the 'pkg' package.",
     );
+  });
+});
+
+describe('log()', () => {
+  it("prints its message as Python's str() (dbt_artifacts logs dicts)", async () => {
+    const p = makeProject({ 'macros/go.sql': "{% macro go() %}{% do log({'a': 1, 'b': none, 'c': [true]}, info=true) %}{% do log(none, info=true) %}{% endmacro %}" });
+    const io = captureStreams();
+    expect(await runCli(['run-operation', 'go', '--project-dir', p.dir, '--profiles-dir', p.dir], io.streams, {})).toBe(0);
+    expect(io.stdout.join('')).toContain("{'a': 1, 'b': None, 'c': [True]}\nNone\n");
   });
 });
