@@ -14,6 +14,7 @@ import { parse, stringify } from 'yaml';
 const CHECKOUTS = {
   'dbt-labs/dbt_utils': 'dbt-utils',
   'godatadriven/dbt_date': 'dbt-date',
+  'calogica/dbt_date': 'dbt-date',
   'calogica/dbt_expectations': 'dbt-expectations',
   'metaplane/dbt_expectations': 'metaplane-dbt-expectations',
   'fivetran/fivetran_utils': 'fivetran_utils',
