@@ -11,6 +11,7 @@
 #                  tuva (v0.18.0), dbt_shopify (v1.8.0), dbt_jira (v1.1.0), dbt_artifacts (2.10.1),
 #                  and the packages they install: dbt-utils, dbt-date, metaplane-dbt-expectations,
 #                  dbt-data-reliability, fivetran_utils, spark_utils
+#   ONLY           space-separated project names to run (default: all), e.g. ONLY="tuva dbt_jira"
 #   TSDBT          the CLI to run (default: node <repo>/bin/tsdbt.js; run `npm run build` first)
 set -u
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -22,6 +23,8 @@ DPE_DIR="${DPE_DIR:-/work/ext/dbt-project-evaluator}"
 DBT_EXP_DIR="${DBT_EXP_DIR:-/work/ext/dbt-expectations}"
 EXT_DIR="${EXT_DIR:-/work/ext}"
 logs="$(mktemp -d "${TMPDIR:-/tmp}/tsdbt-compat-XXXXXX")"
+
+want() { [ -z "${ONLY:-}" ] || [[ " $ONLY " == *" $1 "* ]]; }
 
 summarize() { # name log
   echo "== $1: $(grep -E '^Done\.' "$2" | tail -1)"
@@ -44,21 +47,21 @@ duckdb_profile() { # dir profile schema [threads]
   printf '%s:\n  target: duckdb\n  outputs:\n    duckdb:\n      type: duckdb\n      path: %s/db.duckdb\n      schema: %s\n      threads: %s\n' "$2" "$1" "$3" "${4:-4}" > "$1/profiles.yml"
 }
 
-if [ -d "$DBT_UTILS_DIR/integration_tests" ]; then
+if want dbt-utils && [ -d "$DBT_UTILS_DIR/integration_tests" ]; then
   # dbt-utils has no DuckDB target: a file database beside the written profile.
   stage dbt-utils "$DBT_UTILS_DIR" && prof="$logs/dbt-utils-profiles" && duckdb_profile "$prof" integration_tests main 1
   (cd "$logs/dbt-utils/integration_tests" && $TSDBT deps --profiles-dir "$prof" && $TSDBT build --profiles-dir "$prof") > "$logs/dbt-utils.log" 2>&1
   summarize dbt-utils "$logs/dbt-utils.log"
 fi
 
-if [ -d "$DBT_DATE_DIR/integration_tests" ]; then
+if want dbt-date && [ -d "$DBT_DATE_DIR/integration_tests" ]; then
   # dbt-date's own profiles.yml targets DuckDB (./db.duckdb in integration_tests).
   stage dbt-date "$DBT_DATE_DIR"
   (cd "$logs/dbt-date/integration_tests" && $TSDBT deps --profiles-dir . && $TSDBT build --profiles-dir .) > "$logs/dbt-date.log" 2>&1
   summarize dbt-date "$logs/dbt-date.log"
 fi
 
-if [ -d "$DPE_DIR/integration_tests" ]; then
+if want dbt-project-evaluator && [ -d "$DPE_DIR/integration_tests" ]; then
   # Its profiles have a duckdb target (./duck.db). Its CI runs `build
   # --full-refresh` in integration_tests/, then `seed` and `run` in
   # integration_tests_2/; so does the script.
@@ -70,7 +73,7 @@ if [ -d "$DPE_DIR/integration_tests" ]; then
   summarize dbt-project-evaluator/integration_tests_2 "$logs/dbt-project-evaluator-2.log"
 fi
 
-if [ -d "$DBT_EXP_DIR/integration_tests" ]; then
+if want dbt-expectations && [ -d "$DBT_EXP_DIR/integration_tests" ]; then
   # Postgres-only in its CI; run on DuckDB with a written profile.
   stage dbt-expectations "$DBT_EXP_DIR" && prof="$logs/dbt-expectations-profiles" && duckdb_profile "$prof" integration_tests main 1
   (cd "$logs/dbt-expectations/integration_tests" && $TSDBT deps --profiles-dir "$prof" && $TSDBT build --profiles-dir "$prof") > "$logs/dbt-expectations.log" 2>&1
@@ -78,7 +81,7 @@ if [ -d "$DBT_EXP_DIR/integration_tests" ]; then
 fi
 
 # --- Real-world projects ---
-if [ -d "$EXT_DIR/tuva/integration_tests" ]; then
+if want tuva && [ -d "$EXT_DIR/tuva/integration_tests" ]; then
   # Its seeds load from cloud storage: deps, parse, ls, compile (every enabled node).
   stage tuva && prof="$logs/tuva-profiles" && duckdb_profile "$prof" default main
   (cd "$logs/tuva/integration_tests" && $TSDBT deps --profiles-dir "$prof" && $TSDBT parse --profiles-dir "$prof" \
@@ -98,11 +101,11 @@ fivetran() { # checkout schema [macro file to add to the test project]
   (cd "$logs/$1/integration_tests" && $TSDBT deps --profiles-dir "$prof" && $TSDBT seed --profiles-dir "$prof" && $TSDBT build --profiles-dir "$prof") > "$logs/$1.log" 2>&1
   summarize "$1" "$logs/$1.log"
 }
-[ -d "$EXT_DIR/dbt_shopify/integration_tests" ] && fivetran dbt_shopify shopify_integration_tests \
+want dbt_shopify && [ -d "$EXT_DIR/dbt_shopify/integration_tests" ] && fivetran dbt_shopify shopify_integration_tests \
   "{%- macro duckdb__max_columns(source_table_column_count, id_column) -%}{{ return(10000 - source_table_column_count - shopify.downstream_model_column_count(id_column)) }}{%- endmacro -%}"
-[ -d "$EXT_DIR/dbt_jira/integration_tests" ] && fivetran dbt_jira jira_integrations_tests_42
+want dbt_jira && [ -d "$EXT_DIR/dbt_jira/integration_tests" ] && fivetran dbt_jira jira_integrations_tests_42
 
-if [ -d "$EXT_DIR/dbt_artifacts/integration_test_project" ]; then
+if want dbt_artifacts && [ -d "$EXT_DIR/dbt_artifacts/integration_test_project" ]; then
   # No DuckDB target of its own; its on-run-end hook uploads the run's results.
   stage dbt_artifacts && prof="$logs/dbt_artifacts-profiles" && duckdb_profile "$prof" dbt_artifacts main
   (cd "$logs/dbt_artifacts/integration_test_project" && $TSDBT deps --profiles-dir "$prof" && $TSDBT seed --profiles-dir "$prof" && $TSDBT build --profiles-dir "$prof"; echo "exit $?") > "$logs/dbt_artifacts.log" 2>&1
