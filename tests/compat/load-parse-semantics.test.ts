@@ -267,3 +267,23 @@ describe('log()', () => {
     expect(io.stdout.join('')).toContain("{'a': 1, 'b': None, 'c': [True]}\nNone\n");
   });
 });
+
+describe('one broken file, one error', () => {
+  it('a macro file that fails to parse is the only error: its callers and the refs to them add none', async () => {
+    const { loadProject } = await import('../../src/api/load-project.js');
+    const { parseLoaded } = await import('../../src/api/parse-phase.js');
+    const p = makeProject({
+      'macros/m.sql': '{% macro broken( %}x{% endmacro %}\n{% macro fine() %}1{% endmacro %}\n',
+      'models/a.sql': 'select {{ broken() }} as x',
+      'models/b.sql': "select * from {{ ref('a') }}",
+      'models/c.sql': "select * from {{ ref('b') }}",
+    });
+    let errors: { code: string; file?: string }[] = [];
+    try {
+      parseLoaded(loadProject({ projectDir: p.dir, profilesDir: p.dir, env: {} }));
+    } catch (e) {
+      errors = (e as { errors?: { code: string; file?: string }[] }).errors ?? [e as { code: string; file?: string }];
+    }
+    expect(errors.map((e) => [e.code, e.file?.replace(p.dir + '/', '')])).toEqual([['JINJA_SYNTAX', 'macros/m.sql']]);
+  });
+});
