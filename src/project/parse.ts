@@ -266,6 +266,7 @@ export function parseProject(input: ParseInput): ParseResult {
   const restrictsAccess = (pkg: string) => restricting.has(pkg);
   // Source calls are located in the text they were written in (a snapshot block's file, a YAML snapshot's relation: line).
   const textOf = (node: CompiledNode) => fileOfNode.get(node.unique_id)?.fileText ?? node.raw_code;
+  const disabledNames = new Set(Object.values(disabled).flat().map((n) => (n as { name?: string }).name));
   for (const node of Object.values(nodes)) {
     const missing = resolveDeps(node, refIndex, errors, failedNames, textOf, restrictsAccess);
     if (missing.length === 0) continue;
@@ -274,7 +275,9 @@ export function parseProject(input: ParseInput): ParseResult {
     node.config = { ...node.config, enabled: false };
     delete nodes[node.unique_id];
     (disabled[node.unique_id] ??= []).push(node);
-    warnings.push(`${node.original_file_path}: test '${node.name}' depends on ${missing.join(', ')}, which was not found; the test is disabled.`);
+    // A ref to a disabled model disables the test silently, as in dbt; only a target that exists nowhere warns.
+    const notFound = missing.filter((m) => !(m.ref && disabledNames.has(m.ref)));
+    if (notFound.length) warnings.push(`${node.original_file_path}: test '${node.name}' depends on ${notFound.map((m) => m.text).join(', ')}, which was not found; the test is disabled.`);
   }
   const exposures: Record<string, Exposure> = buildExposures(props.exposures, root.name, refIndex, errors);
   const unitTests = buildUnitTests(props.unitTests, root.name, refIndex, nodes, errors, root.testPaths);
@@ -468,14 +471,14 @@ function resolveDeps(
   failedNames: ReadonlySet<string>,
   textOf: (node: CompiledNode) => string,
   restrictsAccess: (pkg: string) => boolean,
-): string[] {
+): { text: string; ref?: string }[] {
   const deps = new Set<string>();
-  const missing: string[] = [];
+  const missing: { text: string; ref?: string }[] = [];
   const isTest = node.resource_type === 'test';
   for (const call of node.refs) {
     const target = index.resolveRef(call, node.package_name);
     if (!target) {
-      if (isTest) missing.push(call.package ? `ref('${call.package}', '${call.name}')` : `ref('${call.name}')`);
+      if (isTest) missing.push({ text: call.package ? `ref('${call.package}', '${call.name}')` : `ref('${call.name}')`, ref: call.name });
       else if (!failedNames.has(call.name)) errors.push(index.refError(call, { name: node.name, file: node.original_file_path }));
       continue;
     }
@@ -487,7 +490,7 @@ function resolveDeps(
     const src = index.resolveSource(s, t);
     if (!src) {
       if (isTest) {
-        missing.push(`source('${s}', '${t}')`);
+        missing.push({ text: `source('${s}', '${t}')` });
         continue;
       }
       errors.push(index.sourceError(s, t, { name: node.name, file: node.original_file_path, line: lineOfCall(textOf(node), 'source', s) }));

@@ -287,3 +287,26 @@ describe('one broken file, one error', () => {
     expect(errors.map((e) => [e.code, e.file?.replace(p.dir + '/', '')])).toEqual([['JINJA_SYNTAX', 'macros/m.sql']]);
   });
 });
+
+describe('tests on disabled or missing models', () => {
+  it('a test whose model is disabled is disabled silently (dbt); one whose model exists nowhere warns', async () => {
+    const { loadProject } = await import('../../src/api/load-project.js');
+    const { parseLoaded } = await import('../../src/api/parse-phase.js');
+    const p = makeProject({
+      'models/off.sql': '{{ config(enabled=false) }}select 1 as id',
+      'models/on.sql': 'select 1 as id',
+      'models/props.yml': `version: 2
+models:
+  - name: off
+    columns: [{name: id, data_tests: [unique]}]
+  - name: on
+    columns: [{name: id, data_tests: [{relationships: {arguments: {to: "ref('ghost')", field: id}}}]}]
+`,
+    });
+    const { warnings, manifest } = parseLoaded(loadProject({ projectDir: p.dir, profilesDir: p.dir, env: {} }));
+    expect(warnings.filter((w) => w.includes('the test is disabled'))).toEqual([
+      "models/props.yml: test 'relationships_on_id__id__ref_ghost_' depends on ref('ghost'), which was not found; the test is disabled.",
+    ]);
+    expect(Object.values(manifest.nodes).filter((n) => n.resource_type === 'test')).toEqual([]);
+  });
+});
