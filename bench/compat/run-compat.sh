@@ -108,7 +108,7 @@ want dbt_jira && [ -d "$EXT_DIR/dbt_jira/integration_tests" ] && fivetran dbt_ji
 if want dbt_artifacts && [ -d "$EXT_DIR/dbt_artifacts/integration_test_project" ]; then
   # No DuckDB target of its own; its on-run-end hook uploads the run's results.
   stage dbt_artifacts && prof="$logs/dbt_artifacts-profiles" && duckdb_profile "$prof" dbt_artifacts main
-  (cd "$logs/dbt_artifacts/integration_test_project" && $TSDBT deps --profiles-dir "$prof" && $TSDBT seed --profiles-dir "$prof" && $TSDBT build --profiles-dir "$prof"; echo "exit $?") > "$logs/dbt_artifacts.log" 2>&1
+  (cd "$logs/dbt_artifacts/integration_test_project" && $TSDBT deps --profiles-dir "$prof" && { $TSDBT seed --profiles-dir "$prof"; echo "seed exit $?"; $TSDBT build --profiles-dir "$prof"; echo "build exit $?"; }) > "$logs/dbt_artifacts.log" 2>&1
   summarize dbt_artifacts "$logs/dbt_artifacts.log"
-  echo "   $(tail -1 "$logs/dbt_artifacts.log")"
+  echo "   $(grep -E '^(seed|build) exit' "$logs/dbt_artifacts.log" | tr '\n' ' ')"
 fi
