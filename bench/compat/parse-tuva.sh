@@ -18,16 +18,17 @@ mkdir -p "$work/profiles"
 printf 'default:\n  target: ci\n  outputs:\n    ci:\n      type: duckdb\n      path: %s/tuva.duckdb\n      threads: 4\n' "$work" > "$work/profiles/profiles.yml"
 cd "$work/tuva/integration_tests" || exit 1
 $TSDBT deps --profiles-dir "$work/profiles" > "$work/deps.log" 2>&1 || { cat "$work/deps.log"; exit 1; }
-times=()
+# Wall time depends on the machine's load; CPU time (user + sys) much less.
+walls=(); cpus=()
 for i in $(seq "$RUNS"); do
-  start=$(date +%s%N)
-  $TSDBT parse --profiles-dir "$work/profiles" > "$work/parse-$i.log" 2>&1
+  /usr/bin/time -f '%e %U %S' -o "$work/time-$i" $TSDBT parse --profiles-dir "$work/profiles" > "$work/parse-$i.log" 2>&1
   rc=$?
-  end=$(date +%s%N)
-  ms=$(( (end - start) / 1000000 ))
-  times+=("$ms")
-  echo "run $i: ${ms} ms wall (exit $rc); $(grep -E '^Found ' "$work/parse-$i.log"); $(grep -oE 'parsed in [0-9.]+s' "$work/parse-$i.log")"
+  read -r wall user sys < <(tail -1 "$work/time-$i")
+  walls+=("$(awk -v w="$wall" 'BEGIN { printf "%d", w * 1000 }')")
+  cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%d", (u + s) * 1000 }')")
+  echo "run $i: ${walls[-1]} ms wall, ${cpus[-1]} ms CPU (exit $rc); $(grep -E '^Found ' "$work/parse-$i.log")"
+  [ "$rc" = 0 ] || grep -E '^  \[[A-Z_]+\]|^\[[A-Z_]+\]' "$work/parse-$i.log" | head -3 | sed 's/^ */   /'
 done
-sorted=($(printf '%s\n' "${times[@]}" | sort -n))
-echo "tuva parse: min ${sorted[0]} ms, median ${sorted[$(( ${#sorted[@]} / 2 ))]} ms over $RUNS runs (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+echo "tuva parse over $RUNS runs: median $(median "${walls[@]}") ms wall, $(median "${cpus[@]}") ms CPU (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
 echo "logs: $work"
