@@ -7,6 +7,11 @@
 #   DBT_DATE_DIR   a checkout of github.com/godatadriven/dbt-date (default /work/ext/dbt-date)
 #   DPE_DIR        a checkout of github.com/dbt-labs/dbt-project-evaluator (default /work/ext/dbt-project-evaluator)
 #   DBT_EXP_DIR    a checkout of github.com/calogica/dbt-expectations (default /work/ext/dbt-expectations)
+#   EXT_DIR        where the checkouts below live (default /work/ext):
+#                  tuva (v0.18.0), dbt_shopify (v1.8.0), dbt_jira (v1.1.0), dbt_artifacts (2.10.1),
+#                  and the packages they install: dbt-utils, dbt-date, metaplane-dbt-expectations,
+#                  dbt-data-reliability, fivetran_utils, spark_utils
+#   ONLY           space-separated project names to run (default: all), e.g. ONLY="tuva dbt_jira"
 #   TSDBT          the CLI to run (default: node <repo>/bin/tsdbt.js; run `npm run build` first)
 set -u
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -16,7 +21,10 @@ DBT_UTILS_DIR="${DBT_UTILS_DIR:-/work/ext/dbt-utils}"
 DBT_DATE_DIR="${DBT_DATE_DIR:-/work/ext/dbt-date}"
 DPE_DIR="${DPE_DIR:-/work/ext/dbt-project-evaluator}"
 DBT_EXP_DIR="${DBT_EXP_DIR:-/work/ext/dbt-expectations}"
+EXT_DIR="${EXT_DIR:-/work/ext}"
 logs="$(mktemp -d "${TMPDIR:-/tmp}/tsdbt-compat-XXXXXX")"
+
+want() { [ -z "${ONLY:-}" ] || [[ " $ONLY " == *" $1 "* ]]; }
 
 summarize() { # name log
   echo "== $1: $(grep -E '^Done\.' "$2" | tail -1)"
@@ -25,46 +33,82 @@ summarize() { # name log
   echo "   full log: $2"
 }
 
-if [ -d "$DBT_UTILS_DIR/integration_tests" ]; then
-  # dbt-utils ships no DuckDB target: use a file database outside the checkout.
-  prof="$logs/utils-profiles"; mkdir -p "$prof"
-  printf 'integration_tests:\n  target: duckdb\n  outputs:\n    duckdb:\n      type: duckdb\n      path: %s/dbt_utils_it.duckdb\n      threads: 1\n' "$logs" > "$prof/profiles.yml"
-  (cd "$DBT_UTILS_DIR/integration_tests" && $TSDBT deps --profiles-dir "$prof" && $TSDBT build --profiles-dir "$prof") > "$logs/dbt-utils.log" 2>&1
+# Every project is copied to the log folder and run there (the checkouts stay
+# untouched); hub and git packages install from copies of local checkouts.
+# stage <name> [checkout]: copies the checkout (default $EXT_DIR/<name>) to
+# $logs/<name> and rewrites its packages.yml files (offline-packages.mjs).
+stage() {
+  rm -rf "$logs/$1"
+  cp -r "${2:-$EXT_DIR/$1}" "$logs/$1" && rm -rf "$logs/$1"/*/dbt_packages "$logs/$1"/dbt_packages "$logs/$1"/*/*.duckdb "$logs/$1"/*/*.db
+  node "$here/offline-packages.mjs" "$logs/$1" "$logs/$1-packages" "$EXT_DIR" > /dev/null
+}
+duckdb_profile() { # dir profile schema [threads]
+  mkdir -p "$1"
+  printf '%s:\n  target: duckdb\n  outputs:\n    duckdb:\n      type: duckdb\n      path: %s/db.duckdb\n      schema: %s\n      threads: %s\n' "$2" "$1" "$3" "${4:-4}" > "$1/profiles.yml"
+}
+
+if want dbt-utils && [ -d "$DBT_UTILS_DIR/integration_tests" ]; then
+  # dbt-utils has no DuckDB target: a file database beside the written profile.
+  stage dbt-utils "$DBT_UTILS_DIR" && prof="$logs/dbt-utils-profiles" && duckdb_profile "$prof" integration_tests main 1
+  (cd "$logs/dbt-utils/integration_tests" && $TSDBT deps --profiles-dir "$prof" && $TSDBT build --profiles-dir "$prof") > "$logs/dbt-utils.log" 2>&1
   summarize dbt-utils "$logs/dbt-utils.log"
 fi
 
-if [ -d "$DBT_DATE_DIR/integration_tests" ]; then
+if want dbt-date && [ -d "$DBT_DATE_DIR/integration_tests" ]; then
   # dbt-date's own profiles.yml targets DuckDB (./db.duckdb in integration_tests).
-  (cd "$DBT_DATE_DIR/integration_tests" && rm -f db.duckdb db.duckdb.wal && $TSDBT deps --profiles-dir . && $TSDBT build --profiles-dir .) > "$logs/dbt-date.log" 2>&1
+  stage dbt-date "$DBT_DATE_DIR"
+  (cd "$logs/dbt-date/integration_tests" && $TSDBT deps --profiles-dir . && $TSDBT build --profiles-dir .) > "$logs/dbt-date.log" 2>&1
   summarize dbt-date "$logs/dbt-date.log"
 fi
 
-if [ -d "$DPE_DIR/integration_tests" ]; then
-  # Its package needs dbt_utils from the dbt hub; without network, link the
-  # dbt-utils checkout instead (what deps would install, version aside).
-  link_deps() { # project dir
-    mkdir -p "$1/dbt_packages"
-    ln -sfn "$DPE_DIR" "$1/dbt_packages/dbt_project_evaluator"
-    ln -sfn "$DBT_UTILS_DIR" "$1/dbt_packages/dbt_utils"
-    [ -d "$1/exclude_package" ] && ln -sfn "$(cd "$1" && pwd)/exclude_package" "$1/dbt_packages/exclude_package"
-    return 0
-  }
-  prof="$DPE_DIR/integration_tests"   # its profiles.yml has a duckdb target (./duck.db)
-  (cd "$DPE_DIR/integration_tests" && rm -f duck.db duck.db.wal && { $TSDBT deps --profiles-dir "$prof" --target duckdb || link_deps .; } \
-    && $TSDBT build --profiles-dir "$prof" --target duckdb --full-refresh) > "$logs/dbt-project-evaluator.log" 2>&1
+if want dbt-project-evaluator && [ -d "$DPE_DIR/integration_tests" ]; then
+  # Its profiles have a duckdb target (./duck.db). Its CI runs `build
+  # --full-refresh` in integration_tests/, then `seed` and `run` in
+  # integration_tests_2/; so does the script.
+  stage dbt-project-evaluator "$DPE_DIR" && prof="$logs/dbt-project-evaluator/integration_tests"
+  (cd "$prof" && $TSDBT deps --profiles-dir "$prof" --target duckdb && $TSDBT build --profiles-dir "$prof" --target duckdb --full-refresh) > "$logs/dbt-project-evaluator.log" 2>&1
   summarize dbt-project-evaluator "$logs/dbt-project-evaluator.log"
-  # The second project, as its CI runs it: seed, then run.
-  (cd "$DPE_DIR/integration_tests_2" && rm -f duck.db duck.db.wal && { $TSDBT deps --profiles-dir "$prof" --target duckdb || link_deps .; } \
+  (cd "$logs/dbt-project-evaluator/integration_tests_2" && $TSDBT deps --profiles-dir "$prof" --target duckdb \
     && $TSDBT seed --profiles-dir "$prof" --target duckdb --full-refresh && $TSDBT run --profiles-dir "$prof" --target duckdb --full-refresh) > "$logs/dbt-project-evaluator-2.log" 2>&1
   summarize dbt-project-evaluator/integration_tests_2 "$logs/dbt-project-evaluator-2.log"
 fi
 
-if [ -d "$DBT_EXP_DIR/integration_tests" ]; then
-  # Postgres-only in its CI; run on DuckDB with a written profile. It needs
-  # dbt_date from the hub: without network, link the dbt-date checkout.
-  prof="$logs/exp-profiles"; mkdir -p "$prof"
-  printf 'integration_tests:\n  target: duckdb\n  outputs:\n    duckdb:\n      type: duckdb\n      path: %s/dbt_expectations_it.duckdb\n      threads: 1\n' "$logs" > "$prof/profiles.yml"
-  (cd "$DBT_EXP_DIR/integration_tests" && { $TSDBT deps --profiles-dir "$prof" || { mkdir -p dbt_packages && ln -sfn "$DBT_EXP_DIR" dbt_packages/dbt_expectations && ln -sfn "$DBT_DATE_DIR" dbt_packages/dbt_date; }; } \
-    && $TSDBT build --profiles-dir "$prof") > "$logs/dbt-expectations.log" 2>&1
+if want dbt-expectations && [ -d "$DBT_EXP_DIR/integration_tests" ]; then
+  # Postgres-only in its CI; run on DuckDB with a written profile.
+  stage dbt-expectations "$DBT_EXP_DIR" && prof="$logs/dbt-expectations-profiles" && duckdb_profile "$prof" integration_tests main 1
+  (cd "$logs/dbt-expectations/integration_tests" && $TSDBT deps --profiles-dir "$prof" && $TSDBT build --profiles-dir "$prof") > "$logs/dbt-expectations.log" 2>&1
   summarize dbt-expectations "$logs/dbt-expectations.log"
+fi
+
+# --- Real-world projects ---
+if want tuva && [ -d "$EXT_DIR/tuva/integration_tests" ]; then
+  # Its seeds load from cloud storage: deps, parse, ls, compile (every enabled node).
+  stage tuva && prof="$logs/tuva-profiles" && duckdb_profile "$prof" default main
+  (cd "$logs/tuva/integration_tests" && $TSDBT deps --profiles-dir "$prof" && $TSDBT parse --profiles-dir "$prof" \
+    && echo "ls: $($TSDBT ls --profiles-dir "$prof" | wc -l) resources" && $TSDBT compile --profiles-dir "$prof") > "$logs/tuva.log" 2>&1
+  echo "== tuva: $(grep -E '^Found ' "$logs/tuva.log" | head -1) | $(grep -E '^ls: ' "$logs/tuva.log") | compile: $(grep -E '^Done\.|Compiled|^Encountered' "$logs/tuva.log" | tail -1)"
+  grep -E '^  (Error|Failure) in |^  \[[A-Z_]+\]|^\[[A-Z_]+\]' "$logs/tuva.log" | head -10 | sed 's/^ */   /'
+  echo "   full log: $logs/tuva.log"
+fi
+
+# Fivetran's integration tests, with their CI profile's schema. dbt_shopify's
+# get_metafields sorts [var, shopify.max_columns(...)], and max_columns has no
+# duckdb__ version (its default returns none): a TypeError under dbt-duckdb
+# too. The script adds a duckdb__max_columns to the test project's macros.
+fivetran() { # checkout schema [macro file to add to the test project]
+  stage "$1" && prof="$logs/$1-profiles" && duckdb_profile "$prof" integration_tests "$2"
+  if [ -n "${3:-}" ]; then mkdir -p "$logs/$1/integration_tests/macros" && printf '%s\n' "$3" > "$logs/$1/integration_tests/macros/tsdbt_compat_shim.sql"; fi
+  (cd "$logs/$1/integration_tests" && $TSDBT deps --profiles-dir "$prof" && $TSDBT seed --profiles-dir "$prof" && $TSDBT build --profiles-dir "$prof") > "$logs/$1.log" 2>&1
+  summarize "$1" "$logs/$1.log"
+}
+want dbt_shopify && [ -d "$EXT_DIR/dbt_shopify/integration_tests" ] && fivetran dbt_shopify shopify_integration_tests \
+  "{%- macro duckdb__max_columns(source_table_column_count, id_column) -%}{{ return(10000 - source_table_column_count - shopify.downstream_model_column_count(id_column)) }}{%- endmacro -%}"
+want dbt_jira && [ -d "$EXT_DIR/dbt_jira/integration_tests" ] && fivetran dbt_jira jira_integrations_tests_42
+
+if want dbt_artifacts && [ -d "$EXT_DIR/dbt_artifacts/integration_test_project" ]; then
+  # No DuckDB target of its own; its on-run-end hook uploads the run's results.
+  stage dbt_artifacts && prof="$logs/dbt_artifacts-profiles" && duckdb_profile "$prof" dbt_artifacts main
+  (cd "$logs/dbt_artifacts/integration_test_project" && $TSDBT deps --profiles-dir "$prof" && { $TSDBT seed --profiles-dir "$prof"; echo "seed exit $?"; $TSDBT build --profiles-dir "$prof"; echo "build exit $?"; }) > "$logs/dbt_artifacts.log" 2>&1
+  summarize dbt_artifacts "$logs/dbt_artifacts.log"
+  echo "   $(grep -E '^(seed|build) exit' "$logs/dbt_artifacts.log" | tr '\n' ' ')"
 fi

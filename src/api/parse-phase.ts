@@ -18,7 +18,6 @@ export function parseLoaded(loaded: LoadedProject, opts: ParseOptions = {}): Par
     loaded.root.name,
     loaded.root.vars,
     Object.fromEntries(userPackages.filter((p) => p.kind === 'dependency').map((p) => [p.config.name, p.config.vars])),
-    new Set(loaded.packages.map((p) => p.config.name)),
   );
   const result = parseProject({
     packages: loaded.packages,

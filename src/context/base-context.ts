@@ -4,6 +4,7 @@ import { parse as parseYamlText, stringify as stringifyYaml } from 'yaml';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { pyFunction } from '../jinja/index.js';
 import { pyToJson } from '../jinja/python/json.js';
+import { pyStr } from '../jinja/python/repr.js';
 import { pySet } from '../jinja/python/py-set.js';
 import { pyDateTimeFromJs, pythonModules } from '../jinja/python/modules/index.js';
 import { lookupEnvVar, type SecretRegistry, type VarResolver } from './vars.js';
@@ -34,6 +35,25 @@ export interface BaseContextInput {
   logger: Logger;
   /** False while parsing: log() then stays quiet, as messages would repeat per parse. */
   executing: boolean;
+  /** Renders a string var's value in the calling context (dbt renders vars when var() reads them). */
+  renderVar?: (text: string) => unknown;
+  /** dbt's parse-time var(): an undefined var is none instead of an error. */
+  missingVarIsNone?: boolean;
+}
+
+/**
+ * dbt's var(): the value as written in dbt_project.yml or --vars; a string is
+ * rendered now, in the caller's context, so `"{{ ref('m') }}"` as a value
+ * resolves (and, at parse, records the dependency) where var() is called.
+ */
+export function varFunction(input: Pick<BaseContextInput, 'vars' | 'packageName' | 'nodeName' | 'renderVar' | 'missingVarIsNone'>): unknown {
+  return pyFunction((args, kwargs) => {
+    let fallback = fallbackOf(args, kwargs, 1, 'default');
+    if (!fallback.given && input.missingVarIsNone) fallback = { given: true, value: null };
+    const value = input.vars.get(String(args[0]), input.packageName, fallback, input.nodeName);
+    if (typeof value === 'string' && input.renderVar && (value.includes('{{') || value.includes('{%') || value.includes('{#'))) return input.renderVar(value);
+    return value;
+  });
 }
 
 const fallbackOf = (args: unknown[], kwargs: Record<string, unknown>, index: number, name: string) =>
@@ -77,9 +97,7 @@ export function baseContext(input: BaseContextInput): Record<string, unknown> {
     }),
   };
   return {
-    var: pyFunction((args, kwargs) =>
-      input.vars.get(String(args[0]), input.packageName, fallbackOf(args, kwargs, 1, 'default'), input.nodeName),
-    ),
+    var: varFunction(input),
     env_var: pyFunction((args, kwargs) => {
       const name = String(args[0]);
       // As dbt: secrets belong to profiles.yml and packages.yml only, never to a model, macro or dbt_project.yml.
@@ -88,13 +106,13 @@ export function baseContext(input: BaseContextInput): Record<string, unknown> {
     }),
     log: pyFunction((args, kwargs) => {
       if (!input.executing) return '';
-      const msg = secrets.redact(String(args[0] ?? ''));
+      const msg = secrets.redact(pyStr(args[0]));
       if (args[1] ?? kwargs.info) logger.info(msg);
       else logger.debug(msg);
       return '';
     }),
     print: pyFunction((args) => {
-      if (input.executing) logger.info(secrets.redact(String(args[0] ?? '')));
+      if (input.executing) logger.info(secrets.redact(pyStr(args[0])));
       return '';
     }),
     exceptions,

@@ -1,7 +1,7 @@
 import type { AdapterInfo } from '../adapters/base/adapter-info.js';
 import type { JinjaEnvironment, RenderContext } from '../jinja/index.js';
 import type { CompiledNode } from '../manifest/types.js';
-import { baseContext, type Logger } from './base-context.js';
+import { baseContext, varFunction, type Logger } from './base-context.js';
 import type { MacroRegistry } from './macro-registry.js';
 import { MacroResolver, type DispatchConfig } from './macro-resolver.js';
 import { parseNodeContext, parseStaticContext, type ParseCapture } from './parse-context.js';
@@ -39,7 +39,11 @@ export class ContextFactory {
 
   constructor(readonly shared: ContextShared) {}
 
-  base(packageName: string, executing: boolean, nodeName?: string): Record<string, unknown> {
+  /**
+   * dbt's base context for a package. `renderIn`: the context string vars are
+   * rendered in when var() reads them (the caller's own).
+   */
+  base(packageName: string, executing: boolean, nodeName?: string, renderIn?: RenderContext): Record<string, unknown> {
     const s = this.shared;
     return baseContext({
       projectName: s.projectName,
@@ -54,6 +58,7 @@ export class ContextFactory {
       flags: s.flags,
       logger: s.logger,
       executing,
+      renderVar: renderIn && ((text) => s.env.renderString(text, `var value`, renderIn)),
     });
   }
 
@@ -87,6 +92,13 @@ export class ContextFactory {
       dispatch: (name, ns) => resolver.dispatch(name, ns),
       model: nodeDict(node),
       currentConfig,
+    });
+    context.vars.var = varFunction({
+      vars: this.shared.vars,
+      packageName: node.package_name,
+      nodeName: node.name,
+      renderVar: (text) => this.shared.env.renderString(text, 'var value', context),
+      missingVarIsNone: true,
     });
     return { context, resolver };
   }

@@ -70,11 +70,7 @@ export class MacroResolver {
   dispatch(name: string, namespace?: string | null): JinjaCallable {
     const prefixes = [...this.dispatchConfig.adapterChain, 'default'];
     const searched: string[] = [];
-    // Without a `dispatch:` entry, dbt's own namespace is searched root project first (so a
-    // project's `duckdb__dateadd` wins), any other namespace only in that package.
-    const packages: (string | null)[] = namespace
-      ? (this.dispatchConfig.searchOrder[namespace] ?? (namespace === INTERNAL_PACKAGE ? [this.registry.rootPackage, namespace] : [namespace]))
-      : [null];
+    const packages = this.searchPackages(namespace);
     for (const pkg of packages) {
       for (const prefix of prefixes) {
         const candidate = `${prefix}__${name}`;
@@ -87,6 +83,19 @@ export class MacroResolver {
     throw new TsdbtError('MACRO_NOT_FOUND', `In dispatch: No macro named '${name}' found within namespace: '${namespace ?? this.registry.rootPackage}'`, {
       hint: `Searched for: ${searched.map((s) => `'${s}'`).join(', ')}. Define one of them, or check the package is installed (tsdbt deps).`,
     });
+  }
+
+  /**
+   * dbt's search order for a dispatch: the `dispatch:` entry for the namespace;
+   * without one, the root project then the namespace when it is a package (so a
+   * project's `duckdb__dateadd` wins); a namespace that is no package, or none,
+   * is the ordinary macro lookup (null).
+   */
+  private searchPackages(namespace?: string | null): (string | null)[] {
+    if (!namespace) return [null];
+    const configured = this.dispatchConfig.searchOrder[namespace];
+    if (configured && configured.length) return configured;
+    return this.registry.hasPackage(namespace) ? [this.registry.rootPackage, namespace] : [null];
   }
 
   private findIn(pkg: string, name: string): Macro | undefined {

@@ -165,7 +165,7 @@ export function runtimeContext(shared: RuntimeShared, node: CompiledNode, opts: 
 
   Object.assign(
     vars,
-    shared.contexts.base(node.package_name, true, node.name),
+    shared.contexts.base(node.package_name, true, node.name, context),
     {
       execute: true,
       ref,

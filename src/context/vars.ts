@@ -13,33 +13,26 @@ export class VarResolver {
     private readonly rootVars: Record<string, unknown>,
     /** Each package's own dbt_project.yml `vars:`. */
     private readonly packageVars: Record<string, Record<string, unknown>>,
-    private readonly packageNames: ReadonlySet<string>,
   ) {}
 
-  /** The merged vars visible to nodes of `pkg`. */
+  /**
+   * The merged vars visible to nodes of `pkg`, as dbt merges them: the
+   * package's own dbt_project.yml (global keys, then its `vars: {pkg: {...}}`),
+   * then the root project's (global, then scoped to `pkg`), then --vars; a
+   * later layer wins.
+   */
   visibleTo(pkg: string): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    const own = this.packageVars[pkg] ?? {};
-    Object.assign(out, this.globalsOf(own, pkg));
-    Object.assign(out, this.globalsOf(this.rootVars, this.rootProject));
-    const scoped = this.rootVars[pkg];
-    if (pkg !== this.rootProject && isRecord(scoped)) Object.assign(out, scoped);
-    if (pkg === this.rootProject) {
-      const rootScoped = this.rootVars[this.rootProject];
-      if (isRecord(rootScoped)) Object.assign(out, rootScoped);
-    }
+    if (pkg !== this.rootProject) Object.assign(out, ...this.layersOf(this.packageVars[pkg] ?? {}, pkg));
+    Object.assign(out, ...this.layersOf(this.rootVars, pkg));
     Object.assign(out, this.cliVars);
     return out;
   }
 
-  /** Keys that are not package names are global vars. */
-  private globalsOf(vars: Record<string, unknown>, self: string): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(vars)) {
-      if ((k === self || this.packageNames.has(k)) && isRecord(v)) continue;
-      out[k] = v;
-    }
-    return out;
+  /** One project's vars for `pkg`: every key (a scoped block is a var too, as in dbt), then the block scoped to `pkg`. */
+  private layersOf(vars: Record<string, unknown>, pkg: string): Record<string, unknown>[] {
+    const scoped = vars[pkg];
+    return isRecord(scoped) ? [vars, scoped] : [vars];
   }
 
   get(name: string, pkg: string, fallback: { given: boolean; value?: unknown }, nodeName?: string): unknown {

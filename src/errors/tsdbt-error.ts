@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'SOURCE_NOT_FOUND'
   | 'DOC_NOT_FOUND'
   | 'DUPLICATE_NODE'
+  | 'REF_ACCESS'
   | 'DUPLICATE_RELATION'
   | 'SNAPSHOT_CONFIG'
   | 'CONTRACT_ERROR'

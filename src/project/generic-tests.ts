@@ -38,6 +38,7 @@ export function genericTestNode(decl: TestDecl, rootPath: string): CompiledNode 
     raw_code: `{{ test_${shortName}(**_dbt_generic_test_kwargs) }}`,
   });
   node.test_metadata = metadata;
+  if (decl.description !== undefined) node.description = decl.description;
   node.column_name = decl.columnName;
   node.file_key_name = decl.target.kind === 'source' ? `sources.${decl.target.sourceName}` : `${decl.target.kind}s.${decl.target.name}`;
   return node;

@@ -1,3 +1,4 @@
+import { isRecord } from '../util/yaml.js';
 import { DBT_VERSION } from './dbt-version.js';
 import type { AdapterInfo } from '../adapters/base/adapter-info.js';
 import { ContextFactory, type ContextShared } from '../context/context-factory.js';
@@ -14,7 +15,8 @@ import { genericTestNode, renderGenericTestForParse } from './generic-tests.js';
 import { fillModelAttributes } from './model-attributes.js';
 import { validateModelContract } from './contract-validation.js';
 import { applyModelVersion } from './model-versions.js';
-import { renderConfigLayer } from './render-properties.js';
+import { propertyValueRenderer, renderConfigLayer } from './render-properties.js';
+import { refAccessError } from './ref-access.js';
 import { readMacroFiles } from './macro-files.js';
 import { defaultAliasName, defaultDatabaseName, defaultSchemaName } from './naming.js';
 import { finaliseConfig } from './node-defaults.js';
@@ -62,15 +64,6 @@ export function parseProject(input: ParseInput): ParseResult {
   const userPackages = input.packages.filter((p) => p.kind !== 'internal');
 
   for (const p of input.packages) readMacroFiles(p.config, input.env, registry, docs, errors);
-  const packageProps = new Map<string, PropertiesIndex>();
-  for (const p of userPackages) {
-    const c = p.config;
-    const folders = [...new Set([...c.modelPaths, ...c.seedPaths, ...c.snapshotPaths, ...c.analysisPaths, ...c.macroPaths, ...c.testPaths])];
-    const own = emptyProperties();
-    readProperties(findFiles(c.root, folders, ['.yml', '.yaml']), c.name, own, errors, warnings);
-    packageProps.set(c.name, own);
-    mergeIndex(props, own);
-  }
   const dispatch = Object.fromEntries(root.dispatch.map((d) => [d.macro_namespace, d.search_order]));
   const contexts = new ContextFactory({
     ...input.shared,
@@ -81,9 +74,20 @@ export function parseProject(input: ParseInput): ParseResult {
     projectName: root.name,
   });
 
+  const packageProps = new Map<string, PropertiesIndex>();
+  for (const p of userPackages) {
+    const c = p.config;
+    const folders = [...new Set([...c.modelPaths, ...c.seedPaths, ...c.snapshotPaths, ...c.analysisPaths, ...c.macroPaths, ...c.testPaths])];
+    const own = emptyProperties();
+    readProperties(findFiles(c.root, folders, ['.yml', '.yaml']), c.name, own, errors, propertyValueRenderer(contexts, input.env, c.name), warnings);
+    packageProps.set(c.name, own);
+    mergeIndex(props, own);
+  }
+  // A package's own dbt_project.yml config, then the root project's, both matched on the full fqn
+  // (`models: {pkg: {staging: ...}}`); the root's wins.
   const treeFor = (pkgName: string, tree: string, resourceType: string, fqn: string[]): ConfigLayer => {
     const own = input.packages.find((p) => p.config.name === pkgName)?.config;
-    const fromOwn = pkgName !== root.name && own ? configFromTree(own.configTrees[tree], resourceType, fqn.slice(1)) : {};
+    const fromOwn = pkgName !== root.name && own ? configFromTree(own.configTrees[tree], resourceType, fqn) : {};
     const fromRoot = configFromTree(root.configTrees[tree], resourceType, fqn);
     return mergeConfig(fromOwn, fromRoot);
   };
@@ -259,17 +263,22 @@ export function parseProject(input: ParseInput): ParseResult {
   checkResourceUniqueness(Object.values(nodes), errors, warnings);
 
   const refIndex = new RefIndex(Object.values(nodes), Object.values(sources), root.name);
+  const restricting = new Set(input.packages.filter((p) => p.config.restrictAccess).map((p) => p.config.name));
+  const restrictsAccess = (pkg: string) => restricting.has(pkg);
   // Source calls are located in the text they were written in (a snapshot block's file, a YAML snapshot's relation: line).
   const textOf = (node: CompiledNode) => fileOfNode.get(node.unique_id)?.fileText ?? node.raw_code;
+  const disabledNames = new Set(Object.values(disabled).flat().map((n) => (n as { name?: string }).name));
   for (const node of Object.values(nodes)) {
-    const missing = resolveDeps(node, refIndex, errors, failedNames, textOf);
+    const missing = resolveDeps(node, refIndex, errors, failedNames, textOf, restrictsAccess);
     if (missing.length === 0) continue;
     // dbt disables a test whose ref/source target does not exist (a warning,
     // not an error): e.g. tests declared on a model that has no SQL file.
     node.config = { ...node.config, enabled: false };
     delete nodes[node.unique_id];
     (disabled[node.unique_id] ??= []).push(node);
-    warnings.push(`${node.original_file_path}: test '${node.name}' depends on ${missing.join(', ')}, which was not found; the test is disabled.`);
+    // A ref to a disabled model disables the test silently, as in dbt; only a target that exists nowhere warns.
+    const notFound = missing.filter((m) => !(m.ref && disabledNames.has(m.ref)));
+    if (notFound.length) warnings.push(`${node.original_file_path}: test '${node.name}' depends on ${notFound.map((m) => m.text).join(', ')}, which was not found; the test is disabled.`);
   }
   const exposures: Record<string, Exposure> = buildExposures(props.exposures, root.name, refIndex, errors);
   const unitTests = buildUnitTests(props.unitTests, root.name, refIndex, nodes, errors, root.testPaths);
@@ -294,7 +303,7 @@ export function parseProject(input: ParseInput): ParseResult {
     docs,
     exposures,
     metrics: {},
-    groups: {},
+    groups: manifestGroups(props.groups, errors),
     selectors: {},
     disabled,
     unit_tests: unitTests,
@@ -343,11 +352,38 @@ function withAt(call: RefCall, file: string, line: number | (() => number)): Ref
   return Object.defineProperty(rest as unknown as RefCall, 'at', { value: at, enumerable: false, writable: true, configurable: true });
 }
 
+/** The manifest's `groups`, keyed `group.<package>.<name>`, from properties `groups:` entries. */
+function manifestGroups(decls: PropertiesIndex['groups'], errors: TsdbtError[]): Record<string, unknown> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const g of decls) {
+    const { __file, __line, __package, name, owner, description, config } = g;
+    const uniqueId = `group.${__package}.${String(name)}`;
+    if (out[uniqueId]) {
+      errors.push(new TsdbtError('DUPLICATE_NODE', `group '${String(name)}' is defined twice (also in ${String(out[uniqueId]!.original_file_path)})`, { file: __file, line: __line, hint: 'Keep one definition per group.' }));
+      continue;
+    }
+    const cfg = isRecord(config) ? config : {};
+    out[uniqueId] = {
+      name,
+      resource_type: 'group',
+      package_name: __package,
+      path: __file.split('/').slice(1).join('/') || __file,
+      original_file_path: __file,
+      unique_id: uniqueId,
+      owner: isRecord(owner) ? owner : {},
+      description: typeof description === 'string' ? description : null,
+      config: { meta: isRecord(cfg.meta) ? cfg.meta : {} },
+    };
+  }
+  return out;
+}
+
 function mergeIndex(into: PropertiesIndex, from: PropertiesIndex): void {
   for (const key of ['models', 'seeds', 'snapshots', 'analyses', 'macros'] as const) for (const [k, v] of from[key]) if (!into[key].has(k)) into[key].set(k, v);
   into.sources.push(...from.sources);
   into.exposures.push(...from.exposures);
   into.unitTests.push(...from.unitTests);
+  into.groups.push(...from.groups);
   into.tests.push(...from.tests);
 }
 
@@ -429,24 +465,33 @@ function assignNames(node: CompiledNode, contexts: ContextFactory, registry: Mac
  * a test, where (as in dbt) it only disables the test: those targets are
  * returned, described, for the caller to disable it.
  */
-function resolveDeps(node: CompiledNode, index: RefIndex, errors: TsdbtError[], failedNames: ReadonlySet<string>, textOf: (node: CompiledNode) => string): string[] {
+function resolveDeps(
+  node: CompiledNode,
+  index: RefIndex,
+  errors: TsdbtError[],
+  failedNames: ReadonlySet<string>,
+  textOf: (node: CompiledNode) => string,
+  restrictsAccess: (pkg: string) => boolean,
+): { text: string; ref?: string }[] {
   const deps = new Set<string>();
-  const missing: string[] = [];
+  const missing: { text: string; ref?: string }[] = [];
   const isTest = node.resource_type === 'test';
   for (const call of node.refs) {
     const target = index.resolveRef(call, node.package_name);
     if (!target) {
-      if (isTest) missing.push(call.package ? `ref('${call.package}', '${call.name}')` : `ref('${call.name}')`);
+      if (isTest) missing.push({ text: call.package ? `ref('${call.package}', '${call.name}')` : `ref('${call.name}')`, ref: call.name });
       else if (!failedNames.has(call.name)) errors.push(index.refError(call, { name: node.name, file: node.original_file_path }));
       continue;
     }
+    const denied = refAccessError(node, target, restrictsAccess);
+    if (denied) errors.push(denied);
     deps.add(target.unique_id);
   }
   for (const [s, t] of node.sources) {
     const src = index.resolveSource(s, t);
     if (!src) {
       if (isTest) {
-        missing.push(`source('${s}', '${t}')`);
+        missing.push({ text: `source('${s}', '${t}')` });
         continue;
       }
       errors.push(index.sourceError(s, t, { name: node.name, file: node.original_file_path, line: lineOfCall(textOf(node), 'source', s) }));

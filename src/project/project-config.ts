@@ -29,6 +29,8 @@ export interface ProjectConfig {
   onRunEnd: string[];
   quoting: Record<string, unknown>;
   dispatch: { macro_namespace: string; search_order: string[] }[];
+  /** `restrict-access: true`: its protected models can be referenced only from within it (and private ones only from their group there). */
+  restrictAccess: boolean;
   /** Config trees, keyed by resource type (`models`, `seeds`, `snapshots`, `data_tests`, `sources`, `unit_tests`, `exposures`, `analyses`). */
   configTrees: Record<string, Record<string, unknown>>;
   /** Where each top-level key was written, for errors. */
@@ -39,8 +41,14 @@ export interface ProjectConfig {
 export type YamlValueRenderer = (text: string, file: string, line: number | undefined) => unknown;
 
 const CONFIG_TREE_KEYS = ['models', 'seeds', 'snapshots', 'data_tests', 'tests', 'sources', 'unit_tests', 'exposures', 'analyses', 'metrics', 'semantic_models', 'saved_queries'];
-/** Keys dbt leaves unrendered at load time: hooks are rendered when they run. */
-const UNRENDERED_KEYS = new Set(['pre-hook', 'post-hook', '+pre-hook', '+post-hook', 'pre_hook', 'post_hook', '+pre_hook', '+post_hook', 'on-run-start', 'on-run-end']);
+/**
+ * Top-level keys dbt leaves unrendered at load time (its project renderer's
+ * rule): run hooks and query-comment are rendered when they run, `vars:` when
+ * var() reads them, in the caller's context.
+ */
+const UNRENDERED_TOP_LEVEL = new Set(['on-run-start', 'on-run-end', 'query-comment', 'vars']);
+/** Model/seed/snapshot/test hooks, at any depth of a config tree, are rendered when they run. */
+const UNRENDERED_HOOKS = new Set(['pre-hook', 'post-hook', 'pre_hook', 'post_hook']);
 const KNOWN_TOP_LEVEL = new Set([
   'name', 'version', 'profile', 'config-version', 'model-paths', 'source-paths', 'macro-paths', 'seed-paths', 'data-paths',
   'test-paths', 'analysis-paths', 'snapshot-paths', 'docs-paths', 'asset-paths', 'target-path', 'log-path',
@@ -132,6 +140,7 @@ export function loadProjectConfig(root: string, render: YamlValueRenderer, displ
     onRunEnd: hooks('on-run-end'),
     quoting: isRecord(raw.quoting) ? raw.quoting : {},
     dispatch,
+    restrictAccess: raw['restrict-access'] === true,
     configTrees,
     keyLines,
   };
@@ -142,9 +151,10 @@ export function unknownProjectKeys(config: ProjectConfig): string[] {
   return Object.keys(config.keyLines).filter((k) => !KNOWN_TOP_LEVEL.has(k));
 }
 
-/** Render every string containing Jinja, except hook keys (rendered when they run). */
+/** Render every string containing Jinja, except what dbt renders later (hooks, vars, query-comment). */
 function renderTree(value: unknown, render: (text: string, topKey: string) => unknown, topKey = '', key = ''): unknown {
-  if (UNRENDERED_KEYS.has(key)) return value;
+  if (topKey === key && UNRENDERED_TOP_LEVEL.has(key)) return value;
+  if (UNRENDERED_HOOKS.has(key.replace(/^[+ ]+/, ''))) return value;
   if (typeof value === 'string') return value.includes('{{') || value.includes('{%') ? render(value, topKey) : value;
   if (Array.isArray(value)) return value.map((v) => renderTree(v, render, topKey, ''));
   if (isRecord(value)) {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { ColumnInfo } from '../manifest/types.js';
 import type { FoundFile } from '../util/files.js';
+import { renderEntryInPlace } from './schema-yaml-render.js';
 import { isRecord, parseYaml, type ParsedYaml } from '../util/yaml.js';
 
 /** A generic test as declared in properties YAML, before it becomes a node. */
@@ -12,6 +13,8 @@ export interface TestDecl {
   config: Record<string, unknown>;
   /** `name:` given by the user (dbt 1.9 custom test names). */
   customName?: string;
+  /** `description:` of the test entry (dbt 1.9+), kept out of the arguments. */
+  description?: string;
   columnName: string | null;
   target: { kind: 'model' | 'seed' | 'snapshot' | 'source'; name: string; sourceName?: string; version?: string | number | null };
   file: string;
@@ -69,19 +72,24 @@ export interface PropertiesIndex {
   sources: SourceTableDecl[];
   exposures: (Record<string, unknown> & { __file: string; __line?: number })[];
   unitTests: (Record<string, unknown> & { __file: string; __line?: number })[];
+  /** `groups:` entries (dbt 1.5+), with where they were written. */
+  groups: (Record<string, unknown> & { __file: string; __line?: number; __package: string })[];
   tests: TestDecl[];
 }
 
 export function emptyProperties(): PropertiesIndex {
-  return { models: new Map(), seeds: new Map(), snapshots: new Map(), analyses: new Map(), macros: new Map(), sources: [], exposures: [], unitTests: [], tests: [] };
+  return { models: new Map(), seeds: new Map(), snapshots: new Map(), analyses: new Map(), macros: new Map(), sources: [], exposures: [], unitTests: [], groups: [], tests: [] };
 }
 
 const str = (v: unknown, fallback = ''): string => (v === undefined || v === null ? fallback : String(v));
 const rec = (v: unknown): Record<string, unknown> => (isRecord(v) ? v : {});
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
 
+/** Renders one string of a properties file (natively, with target, var and env_var), located at `line`. */
+export type PropertyRenderer = (text: string, file: string, line: number | undefined) => unknown;
+
 /** Read every properties YAML file of a package into `index`, collecting errors (and YAML warnings) instead of stopping. */
-export function readProperties(files: FoundFile[], pkg: string, index: PropertiesIndex, errors: TsdbtError[], warnings: string[] = []): void {
+export function readProperties(files: FoundFile[], pkg: string, index: PropertiesIndex, errors: TsdbtError[], render?: PropertyRenderer, warnings: string[] = []): void {
   for (const file of files) {
     let y: ParsedYaml;
     try {
@@ -98,7 +106,7 @@ export function readProperties(files: FoundFile[], pkg: string, index: Propertie
       continue;
     }
     try {
-      readOne(y, pkg, index, errors);
+      readOne(y, pkg, index, errors, render);
     } catch (e) {
       if (e instanceof TsdbtError) errors.push(e);
       else throw e;
@@ -106,9 +114,21 @@ export function readProperties(files: FoundFile[], pkg: string, index: Propertie
   }
 }
 
-function readOne(y: ParsedYaml, pkg: string, index: PropertiesIndex, errors: TsdbtError[]): void {
+function readOne(y: ParsedYaml, pkg: string, index: PropertiesIndex, errors: TsdbtError[], render?: PropertyRenderer): void {
   const doc = y.value as Record<string, unknown>;
   const file = y.file;
+  // What dbt renders when it reads the file (see schema-yaml-render); false when an entry failed.
+  const rendered = (key: string, entry: unknown): boolean => {
+    if (!render || !isRecord(entry)) return true;
+    try {
+      renderEntryInPlace(key, entry, (text) => render(text, file, y.lineOf(entry)));
+      return true;
+    } catch (e) {
+      if (!(e instanceof TsdbtError)) throw e;
+      errors.push(e);
+      return false;
+    }
+  };
   const patchesFor = (key: string, target: Map<string, ResourcePatch>, kind: TestDecl['target']['kind'] | null) => {
     for (const entry of list(doc[key])) {
       if (!isRecord(entry) || typeof entry.name !== 'string') {
@@ -116,6 +136,7 @@ function readOne(y: ParsedYaml, pkg: string, index: PropertiesIndex, errors: Tsd
         continue;
       }
       const line = y.lineOf(entry);
+      if (!rendered(key, entry)) continue;
       if (target.has(entry.name)) {
         const prev = target.get(entry.name)!;
         errors.push(new TsdbtError('DUPLICATE_NODE', `${key.replace(/s$/, '')} '${entry.name}' is described twice (also in ${prev.file}:${prev.line ?? ''})`, {
@@ -147,9 +168,16 @@ function readOne(y: ParsedYaml, pkg: string, index: PropertiesIndex, errors: Tsd
   patchesFor('snapshots', index.snapshots, 'snapshot');
   patchesFor('analyses', index.analyses, null);
   patchesFor('macros', index.macros, null);
-  for (const source of list(doc.sources)) readSource(y, source, pkg, index, errors);
-  for (const e of list(doc.exposures)) if (isRecord(e)) index.exposures.push({ ...e, __file: file, __line: y.lineOf(e) });
+  for (const source of list(doc.sources)) if (rendered('sources', source)) readSource(y, source, pkg, index, errors);
+  for (const e of list(doc.exposures)) if (isRecord(e) && rendered('exposures', e)) index.exposures.push({ ...e, __file: file, __line: y.lineOf(e) });
   for (const u of list(doc.unit_tests)) if (isRecord(u)) index.unitTests.push({ ...u, __file: file, __line: y.lineOf(u) });
+  for (const g of list(doc.groups)) {
+    if (!isRecord(g) || typeof g.name !== 'string') {
+      errors.push(new TsdbtError('YAML_SCHEMA', "Each entry under 'groups:' needs a 'name:'", { file, line: y.lineOf(g) ?? y.keyLine(doc, 'groups') }));
+      continue;
+    }
+    if (rendered('groups', g)) index.groups.push({ ...g, __file: file, __line: y.lineOf(g), __package: pkg });
+  }
 }
 
 function readSource(y: ParsedYaml, source: unknown, pkg: string, index: PropertiesIndex, errors: TsdbtError[]): void {
@@ -223,30 +251,45 @@ function collectTests(y: ParsedYaml, entry: Record<string, unknown>, target: Tes
   for (const c of list(entry.columns)) if (isRecord(c) && c.name !== undefined) add(c, String(c.name));
 }
 
+/** Config keys dbt accepts written among a generic test's arguments (its builder's CONFIG_ARGS). */
+const TEST_CONFIG_ARGS = ['severity', 'tags', 'enabled', 'where', 'limit', 'warn_if', 'error_if', 'fail_calc', 'store_failures', 'store_failures_as', 'meta', 'database', 'schema', 'alias'];
+
+/**
+ * One entry of `data_tests:` as dbt 1.10's test builder reads it: `arguments:`
+ * merged over the other keys first; then config keys (inline or inside
+ * `arguments`) move to the config, under `config:` which wins; `description`
+ * and `name` are taken out; what is left are the macro's arguments.
+ */
 function testDecl(t: unknown, columnName: string | null, target: TestDecl['target'], file: string, line: number | undefined, pkg: string): TestDecl | undefined {
   if (typeof t === 'string') return { testName: t, args: {}, config: {}, columnName, target, file, line, package: pkg };
   if (!isRecord(t)) return undefined;
-  const keys = Object.keys(t);
-  // `- name: x\n  test_name: unique` (1.9 custom-named form)
+  let testName: string;
+  let body: Record<string, unknown>;
   if (typeof t.test_name === 'string') {
-    const { test_name, name, config, arguments: args, ...rest } = t;
-    return { testName: test_name as string, args: { ...rest, ...rec(args) }, config: rec(config), customName: name as string | undefined, columnName, target, file, line, package: pkg };
+    // `- name: x\n  test_name: unique` (1.9 custom-named form)
+    const { test_name, ...rest } = t;
+    testName = test_name as string;
+    body = rest;
+  } else {
+    testName = Object.keys(t)[0]!;
+    body = rec(t[testName]);
   }
-  const testName = keys[0]!;
-  const body = rec(t[testName]);
-  const { config, arguments: args, name, ...rest } = body;
+  const { arguments: explicit, ...outer } = body;
+  const merged: Record<string, unknown> = { ...outer, ...rec(explicit) };
+  const { config, description, name, ...rest } = merged;
   const inlineConfig: Record<string, unknown> = {};
-  const plainArgs: Record<string, unknown> = {};
+  const args: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(rest)) {
-    // dbt accepts these config keys inline next to the arguments.
-    if (['severity', 'tags', 'enabled', 'where', 'limit', 'warn_if', 'error_if', 'fail_calc', 'store_failures', 'store_failures_as', 'meta', 'alias', 'schema', 'database'].includes(k)) inlineConfig[k] = v;
-    else plainArgs[k] = v;
+    if (TEST_CONFIG_ARGS.includes(k)) {
+      if (v !== null && v !== undefined) inlineConfig[k] = v;
+    } else args[k] = v;
   }
   return {
     testName,
-    args: { ...plainArgs, ...rec(args) },
+    args,
     config: { ...inlineConfig, ...rec(config) },
     customName: typeof name === 'string' ? name : undefined,
+    description: typeof description === 'string' ? description : undefined,
     columnName,
     target,
     file,

@@ -1,5 +1,6 @@
 import type { ContextFactory } from '../context/context-factory.js';
 import type { JinjaEnvironment, RenderContext } from '../jinja/index.js';
+import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { ConfigLayer } from './config-merge.js';
 
 /** Hooks are rendered when they run, never when properties are read. */
@@ -41,6 +42,25 @@ export function renderConfigLayer(layer: ConfigLayer, file: string, pkg: string,
   const out: ConfigLayer = {};
   for (const [k, v] of Object.entries(layer)) out[k] = LATE_KEYS.has(k) ? v : render(v);
   return out;
+}
+
+/**
+ * Renders one string of a properties file of package `pkg` natively, as dbt's
+ * schema YAML renderer does (target, var, env_var); an error points at the
+ * entry's line.
+ */
+export function propertyValueRenderer(contexts: ContextFactory, env: JinjaEnvironment, pkg: string): (text: string, file: string, line: number | undefined) => unknown {
+  return (text, file, line) => {
+    try {
+      return env.renderNative(text, file, contextFor(contexts, pkg));
+    } catch (e) {
+      if (e instanceof TsdbtError) {
+        e.file = file;
+        if (line !== undefined) e.line = line;
+      }
+      throw e;
+    }
+  };
 }
 
 function hasJinja(v: unknown): boolean {

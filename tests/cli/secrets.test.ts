@@ -33,7 +33,8 @@ describe('secret env vars', () => {
 
   it('and in dbt_project.yml', async () => {
     const dir = makeProject({
-      'dbt_project.yml': "name: test_project\nprofile: test_profile\nvars:\n  token: \"{{ env_var('DBT_ENV_SECRET_TOKEN') }}\"\n",
+      // vars stay unrendered until var() reads them (dbt 1.10), so the secret goes in a key rendered at load.
+      'dbt_project.yml': "name: test_project\nprofile: test_profile\nmodels:\n  test_project:\n    +schema: \"{{ env_var('DBT_ENV_SECRET_TOKEN') }}\"\n",
       'models/a.sql': 'select 1 as id',
     });
     const r = await cli(['parse'], dir);

@@ -22,9 +22,19 @@ const PKG = {
 
 describe('VarResolver', () => {
   it('gives a package its own vars, overridden by the root project scoped vars and --vars', () => {
-    const r = new VarResolver({ cli: 1 }, 'root', { g: 'root-global', my_utils: { greeting: 'bonjour' } }, { my_utils: { greeting: 'hello', own: 'x' } }, new Set(['root', 'my_utils']));
-    expect(r.visibleTo('my_utils')).toEqual({ greeting: 'bonjour', own: 'x', g: 'root-global', cli: 1 });
-    expect(r.visibleTo('root')).toEqual({ g: 'root-global', cli: 1 });
+    const r = new VarResolver({ cli: 1 }, 'root', { g: 'root-global', my_utils: { greeting: 'bonjour' } }, { my_utils: { greeting: 'hello', own: 'x' } });
+    // As dbt: a scoped block is itself a var of its project; the block scoped to the reader's package wins over globals.
+    expect(r.visibleTo('my_utils')).toEqual({ greeting: 'bonjour', own: 'x', g: 'root-global', my_utils: { greeting: 'bonjour' }, cli: 1 });
+    expect(r.visibleTo('root')).toEqual({ g: 'root-global', my_utils: { greeting: 'bonjour' }, cli: 1 });
+  });
+
+  it("reads a package's own vars scoped to itself (`vars: {pkg: {...}}` in the package), below the root's globals", () => {
+    const r = new VarResolver({}, 'root', { shared: 'root' }, { pkg: { shared: 'pkg-global', pkg: { cols: [], shared: 'pkg-scoped' }, other: { x: 1 } } });
+    const seen = r.visibleTo('pkg');
+    expect(seen.cols).toEqual([]);
+    expect(seen.shared).toBe('root');
+    expect(r.visibleTo('root').cols).toBeUndefined();
+    expect(() => r.get('missing', 'pkg', { given: false })).toThrow(/Required var 'missing'/);
   });
 });
 

@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// Rewrites a project's packages.yml (and, transitively, those of the packages
+// it installs) so that hub and git packages resolve to local checkouts: each
+// such package is copied once into <stage>/<name> and named by `local:`.
+// The checkouts themselves are never modified.
+//
+//   node offline-packages.mjs <project dir> <stage dir> <ext dir>
+//
+// <ext dir> holds the checkouts, named as in CHECKOUTS below.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse, stringify } from 'yaml';
+
+const CHECKOUTS = {
+  'dbt-labs/dbt_utils': 'dbt-utils',
+  'godatadriven/dbt_date': 'dbt-date',
+  'calogica/dbt_date': 'dbt-date',
+  'calogica/dbt_expectations': 'dbt-expectations',
+  'metaplane/dbt_expectations': 'metaplane-dbt-expectations',
+  'fivetran/fivetran_utils': 'fivetran_utils',
+  'dbt-labs/spark_utils': 'spark_utils',
+  'dbt-labs/dbt_project_evaluator': 'dbt-project-evaluator',
+  'https://github.com/tuva-health/dbt-data-reliability.git': 'dbt-data-reliability',
+  'https://github.com/elementary-data/dbt-data-reliability.git': 'dbt-data-reliability',
+};
+
+const [projectDir, stageDir, extDir] = process.argv.slice(2);
+if (!projectDir || !stageDir || !extDir) {
+  console.error('usage: offline-packages.mjs <project dir> <stage dir> <ext dir>');
+  process.exit(2);
+}
+fs.mkdirSync(stageDir, { recursive: true });
+const staged = new Map();
+
+function stage(key) {
+  const checkout = CHECKOUTS[key];
+  if (!checkout) throw new Error(`no local checkout known for package ${key}`);
+  if (staged.has(checkout)) return staged.get(checkout);
+  const dest = path.join(stageDir, checkout);
+  staged.set(checkout, dest);
+  fs.cpSync(path.join(extDir, checkout), dest, {
+    recursive: true,
+    filter: (src) => !/[/\\](\.git|dbt_packages|target|logs)$/.test(src),
+  });
+  rewrite(dest);
+  return dest;
+}
+
+const rewritten = new Set();
+
+function rewrite(dir) {
+  if (rewritten.has(dir)) return;
+  rewritten.add(dir);
+  for (const file of ['packages.yml', 'dependencies.yml']) {
+    const at = path.join(dir, file);
+    if (!fs.existsSync(at)) continue;
+    const doc = parse(fs.readFileSync(at, 'utf8')) ?? {};
+    if (!Array.isArray(doc.packages)) continue;
+    doc.packages = doc.packages.map((entry) => {
+      if (entry.local !== undefined) {
+        rewrite(path.resolve(dir, entry.local));
+        return entry;
+      }
+      const key = entry.package ?? entry.git;
+      return { local: stage(key) };
+    });
+    fs.writeFileSync(at, stringify(doc));
+  }
+}
+
+rewrite(path.resolve(projectDir));
+for (const [name, dest] of staged) console.log(`${name} -> ${dest}`);
