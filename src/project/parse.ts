@@ -239,8 +239,10 @@ export function parseProject(input: ParseInput): ParseResult {
       }
     }
     if (!testNode.config.enabled) continue;
-    // Tags from the test's config (inline `tags:`, `config: {tags: ...}`, dbt_project.yml) select it with tag:x.
-    testNode.tags = [...testNode.config.tags];
+    // The column's tags and the test's own (inline `tags:`, `config: {tags: ...}`) sorted, as dbt's
+    // test builder does, then tags from dbt_project.yml appended: tag:x selects the test.
+    const ownTags = [...(decl.columnTags ?? []), ...tagList(decl.config.tags)];
+    testNode.tags = [...new Set([...[...new Set(ownTags)].sort(), ...testNode.config.tags])];
     if (nodes[testNode.unique_id]) continue; // the same test declared twice: dbt keeps one
     nodes[testNode.unique_id] = testNode;
   }
@@ -455,8 +457,9 @@ function resolveDeps(node: CompiledNode, index: RefIndex, errors: TsdbtError[], 
   }
   node.depends_on.nodes = [...deps];
   if (node.resource_type === 'test' && node.test_metadata) {
-    const first = node.depends_on.nodes.find((d) => !d.startsWith('source.')) ?? node.depends_on.nodes[0];
-    node.attached_node = first ?? null;
+    // dbt attaches a generic test to the model/seed/snapshot it is declared on; a test on a source has none.
+    const onSource = node.file_key_name?.startsWith('sources.') ?? false;
+    node.attached_node = onSource ? null : (node.depends_on.nodes.find((d) => !d.startsWith('source.')) ?? null);
   }
   return missing;
 }
@@ -507,3 +510,6 @@ export function fillParentChildMaps(m: Manifest): void {
   m.parent_map = parent;
   m.child_map = child;
 }
+
+/** A `tags:` value as a list (a single tag may be written as a string). */
+const tagList = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.map(String) : []);
