@@ -79,6 +79,9 @@ export function parseProject(input: ParseInput): ParseResult {
     dispatch: { searchOrder: dispatch, adapterChain: input.adapter.adapterChain },
     projectName: root.name,
   });
+  // `--no-static-parser` (flags STATIC_PARSER false) renders every model.
+  const staticFlag = input.shared.flags.static_parser ?? input.shared.flags.STATIC_PARSER;
+  const useStaticParser = staticFlag !== false;
 
   const treeFor = (pkgName: string, tree: string, resourceType: string, fqn: string[]): ConfigLayer => {
     const own = input.packages.find((p) => p.config.name === pkgName)?.config;
@@ -113,7 +116,9 @@ export function parseProject(input: ParseInput): ParseResult {
         }
       }
       const capture = newCapture();
-      const fast = staticParse(node.raw_code);
+      // dbt reads a model statically only when ref/source/config are its own (no macro overrides
+      // them) and the static parser is on; otherwise it renders, recording every macro called.
+      const fast = useStaticParser && !overridesParseBuiltins(contexts, node.package_name) ? staticParse(node.raw_code) : null;
       if (fast) {
         capture.refs.push(...fast.refs);
         capture.sources.push(...fast.sources);
@@ -144,6 +149,7 @@ export function parseProject(input: ParseInput): ParseResult {
       // The line is looked up only when an error needs it.
       node.refs = capture.refs.map((r) => withAt(r, node.original_file_path, () => lineOfCall(nf.fileText, 'ref', r.name) ?? 1));
       node.sources = capture.sources;
+      node.depends_on.macros = [...capture.macros];
       applyPatch(node, patch);
       fillModelAttributes(node, patch);
       // dbt 1.9: a foreign key's `to: ref()/source()` is a dependency, located at the model's properties entry.
@@ -513,3 +519,9 @@ export function fillParentChildMaps(m: Manifest): void {
 
 /** A `tags:` value as a list (a single tag may be written as a string). */
 const tagList = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.map(String) : []);
+
+/** A macro in the root project or the node's package named ref, source or config replaces dbt's. */
+function overridesParseBuiltins(contexts: ContextFactory, packageName: string): boolean {
+  const names = contexts.shadowingMacros(packageName);
+  return names.has('ref') || names.has('source') || names.has('config');
+}
