@@ -1,24 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/api/compile.js';
-import { loadProject } from '../../src/api/load-project.js';
-import { parseLoaded } from '../../src/api/parse-phase.js';
-import { newCapture } from '../../src/context/parse-context.js';
-import { blankNode } from '../../src/project/node-defaults.js';
 import { makeProject as makeDuckProject } from '../execute/harness.js';
-import { makeProject } from '../support/project-fixture.js';
+import { renderInProject } from '../support/render-in-project.js';
 
 /** Render a template as a model at parse time, with the given OS environment. */
-function renderAtParse(template: string, files: Record<string, string> = {}, env: Record<string, string> = {}): string {
-  const dir = makeProject(files);
-  const loaded = loadProject({ projectDir: dir, env });
-  const { contexts } = parseLoaded(loaded);
-  const node = blankNode({
-    unique_id: 'model.test_project.r', resource_type: 'model', package_name: loaded.root.name, name: 'r', path: 'r.sql',
-    original_file_path: 'models/r.sql', root_path: dir, fqn: [loaded.root.name, 'r'], raw_code: template,
-  });
-  const { context } = contexts.forParse(node, newCapture(), () => node.config);
-  return loaded.jinja.renderString(template, 'models/r.sql', context);
-}
+const renderAtParse = (template: string, files: Record<string, string> = {}, env: Record<string, string> = {}) => renderInProject(template, files, { env });
 
 describe('context members dbt gives templates (base and provider contexts)', () => {
   it('flags: dbt\'s upper-case names only, with dbt\'s defaults at parse', () => {
