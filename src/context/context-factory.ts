@@ -5,6 +5,7 @@ import { baseContext, varFunction, type Logger } from './base-context.js';
 import type { MacroRegistry } from './macro-registry.js';
 import { MacroResolver, type DispatchConfig } from './macro-resolver.js';
 import { parseNodeContext, parseStaticContext, type ParseCapture } from './parse-context.js';
+import { pyFunction } from '../jinja/index.js';
 import type { SecretRegistry, VarResolver } from './vars.js';
 
 /** Everything shared by the contexts of one invocation. */
@@ -36,6 +37,8 @@ export function nodeDict(node: CompiledNode): Record<string, unknown> {
 export class ContextFactory {
   /** Per package: the parse context's shared part (base context + adapter stand-ins). */
   private readonly parseStatic = new Map<string, Record<string, unknown>>();
+  /** Per package: names of the root's and the package's own macros (they shadow context members). */
+  private readonly macroNames = new Map<string, Set<string>>();
 
   constructor(readonly shared: ContextShared) {}
 
@@ -86,6 +89,9 @@ export class ContextFactory {
     const context: RenderContext = { vars: {} };
     const resolver = new MacroResolver(this.shared.env, this.shared.registry, this.shared.dispatch, node.package_name, () => context);
     context.resolve = resolver.resolve;
+    resolver.trackCalls((id) => {
+      if (!capture.macros.includes(id)) capture.macros.push(id);
+    });
     context.vars = parseNodeContext(staticPart, capture, {
       relation: (spec) => a.makeRelation({ database: a.database, schema: a.schema, ...spec } as never),
       thisRelation: a.makeRelation({ database: a.database, schema: a.schema, identifier: node.name }),
@@ -100,6 +106,53 @@ export class ContextFactory {
       renderVar: (text) => this.shared.env.renderString(text, 'var value', context),
       missingVarIsNone: true,
     });
+    context.vars.render = pyFunction(([text]) => this.shared.env.renderString(String(text ?? ''), node.original_file_path, context));
+    this.finish(context, node.package_name);
     return { context, resolver };
+  }
+
+  /**
+   * The user's macros that share a context member's name (`ref`, `source`,
+   * `config`, ... in the root project or the node's package), as in dbt where
+   * macros are laid over the context.
+   */
+  shadowingMacros(packageName: string): Set<string> {
+    let names = this.macroNames.get(packageName);
+    if (!names) {
+      const r = this.shared.registry;
+      names = new Set([...r.macrosOf(r.rootPackage).keys(), ...r.macrosOf(packageName).keys()]);
+      this.macroNames.set(packageName, names);
+    }
+    return names;
+  }
+
+  /**
+   * Complete a context as dbt's to_dict() does: `builtins` holds every
+   * context member (so `builtins.ref` is dbt's ref even where a package
+   * overrides `ref` with a macro), `context` is the context itself as a dict
+   * (`context.get('macro_name')`, `context['var']`), and the user's macros
+   * named like a member replace it.
+   */
+  finish(context: RenderContext, packageName: string): void {
+    const vars = context.vars;
+    const shadowed: Record<string, unknown> = {};
+    for (const name of this.shadowingMacros(packageName)) {
+      if (vars[name] === undefined) continue;
+      shadowed[name] = vars[name];
+      vars[name] = undefined;
+    }
+    const lookup = (name: string): unknown => (vars[name] !== undefined ? vars[name] : context.resolve?.(name));
+    vars.builtins = new Proxy(Object.create(null) as Record<string, unknown>, {
+      get: (_t, k) => (typeof k !== 'string' ? undefined : k in shadowed ? shadowed[k] : vars[k]),
+      has: (_t, k) => typeof k === 'string' && (k in shadowed || vars[k] !== undefined),
+    });
+    vars.context = new Proxy(Object.create(null) as Record<string, unknown>, {
+      get: (_t, k) => {
+        if (typeof k !== 'string') return undefined;
+        if (k === 'get') return pyFunction((args, kwargs) => lookup(String(args[0])) ?? args[1] ?? kwargs.default ?? null);
+        return lookup(k);
+      },
+      has: (_t, k) => typeof k === 'string' && lookup(k) !== undefined,
+    });
   }
 }

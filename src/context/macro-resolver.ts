@@ -19,6 +19,9 @@ export interface DispatchConfig {
 export class MacroResolver {
   private readonly bound = new Map<string, JinjaCallable>();
   private readonly namespaces = new Map<string, Record<string, unknown>>();
+  /** Set while parsing: told of each macro the node itself calls (dbt's depends_on.macros). */
+  private onTopLevelCall: ((uniqueId: string) => void) | undefined;
+  private depth = 0;
 
   constructor(
     private readonly env: JinjaEnvironment,
@@ -37,14 +40,37 @@ export class MacroResolver {
     return undefined;
   };
 
+  /**
+   * Record the macros called from the node's own template (not those they
+   * call in turn), as dbt's macro stack does for depends_on.macros. Call
+   * before anything is bound.
+   */
+  trackCalls(onTopLevelCall: (uniqueId: string) => void): void {
+    this.onTopLevelCall = onTopLevelCall;
+  }
+
   bind(macro: Macro): JinjaCallable {
     let fn = this.bound.get(macro.unique_id);
     if (!fn) {
       const { path, source } = this.registry.fileOf(macro);
       fn = this.env.bindMacro(path, source, macro.name, this.context());
+      if (this.onTopLevelCall) fn = this.tracked(fn, macro.unique_id);
       this.bound.set(macro.unique_id, fn);
     }
     return fn;
+  }
+
+  private tracked(fn: JinjaCallable, uniqueId: string): JinjaCallable {
+    const wrapped = ((...args: unknown[]) => {
+      if (this.depth === 0) this.onTopLevelCall?.(uniqueId);
+      this.depth++;
+      try {
+        return fn(...args);
+      } finally {
+        this.depth--;
+      }
+    }) as JinjaCallable;
+    return Object.assign(wrapped, fn);
   }
 
   private namespace(pkg: string): Record<string, unknown> {

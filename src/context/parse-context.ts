@@ -1,6 +1,7 @@
 import { pyFunction } from '../jinja/index.js';
 import type { RefCall } from '../manifest/types.js';
 import type { ConfigLayer } from '../project/config-merge.js';
+import { providerMembers } from './provider-members.js';
 
 /** What rendering a node at parse time records. */
 export interface ParseCapture {
@@ -9,10 +10,12 @@ export interface ParseCapture {
   /** config() calls, in order. */
   configCalls: ConfigLayer[];
   docs: string[];
+  /** Unique ids of the macros the node's template calls itself, in call order (dbt's depends_on.macros). */
+  macros: string[];
 }
 
 export function newCapture(): ParseCapture {
-  return { refs: [], sources: [], configCalls: [], docs: [] };
+  return { refs: [], sources: [], configCalls: [], docs: [], macros: [] };
 }
 
 export interface RelationFactory {
@@ -88,13 +91,19 @@ export function parseStaticContext(base: Record<string, unknown>, input: ParseAd
     drop_schema: pyFunction(() => ''),
     expand_target_column_types: pyFunction(() => ''),
     execute: pyFunction(() => [{ _message: 'OK', code: 'OK', rows_affected: 0 }, null]),
+    get_column_schema_from_query: pyFunction(() => []),
     Relation: { create: pyFunction((_a, kw) => input.relation(kw as Record<string, string>)) },
     Column: input.column,
   };
+  const target = (base.target ?? {}) as Record<string, unknown>;
   return {
     ...base,
+    ...providerMembers({ target, adapterType: input.adapterType, column: input.column }),
     execute: false,
-    graph: { nodes: {}, sources: {}, exposures: {}, macros: {} },
+    // dbt's flat graph is built after parsing: while parsing it has no members yet.
+    graph: { exposures: {}, groups: {}, metrics: {}, nodes: {}, sources: {}, semantic_models: {}, saved_queries: {} },
+    database: target.database ?? null,
+    schema: target.schema ?? null,
     is_incremental: pyFunction(() => false),
     should_full_refresh: pyFunction(() => false),
     // dbt's parse context answers from config; at parse, tests never store failures yet.

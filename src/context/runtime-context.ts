@@ -9,6 +9,7 @@ import { nodeDict, type ContextFactory } from './context-factory.js';
 import { withForeignKeysResolved } from './foreign-keys.js';
 import type { MacroResolver } from './macro-resolver.js';
 import { configObject, refCallOf } from './parse-context.js';
+import { providerMembers } from './provider-members.js';
 import type { RuntimeKit } from './runtime-kit.js';
 
 /** What every runtime context of one invocation shares. */
@@ -166,6 +167,7 @@ export function runtimeContext(shared: RuntimeShared, node: CompiledNode, opts: 
   Object.assign(
     vars,
     shared.contexts.base(node.package_name, true, node.name, context),
+    providerMembers({ target: shared.contexts.shared.target, adapterType: kit.info.type, column: kit.info.column }),
     {
       execute: true,
       ref,
@@ -219,16 +221,25 @@ export function runtimeContext(shared: RuntimeShared, node: CompiledNode, opts: 
     },
     opts.extra ?? {},
   );
+  shared.contexts.finish(context, node.package_name);
   return { context, resolver, ephemerals, results };
 }
 
 const graphCache = new WeakMap<Manifest, Record<string, unknown>>();
 
-/** `graph` in templates: the manifest's nodes, sources, exposures and macros as dicts. */
+/** `graph` in templates: dbt's flat graph, the manifest's resources as dicts (no macros, as in dbt). */
 function graphOf(manifest: Manifest): Record<string, unknown> {
   let g = graphCache.get(manifest);
   if (!g) {
-    g = { nodes: manifest.nodes, sources: manifest.sources, exposures: manifest.exposures, macros: manifest.macros, metrics: manifest.metrics, groups: manifest.groups };
+    g = {
+      exposures: manifest.exposures,
+      groups: manifest.groups,
+      metrics: manifest.metrics,
+      nodes: manifest.nodes,
+      sources: manifest.sources,
+      semantic_models: manifest.semantic_models,
+      saved_queries: manifest.saved_queries,
+    };
     graphCache.set(manifest, g);
   }
   return g;

@@ -11,7 +11,7 @@ import { findMaterialization, materializationNotFound } from './find-materializa
 import type { NodeResult, NodeStatus } from './node-result.js';
 import { NodeRecording } from './node-recording.js';
 import { judgeTest } from './judge-test.js';
-import { seedCsvProblem } from './seed-csv-problem.js';
+import { seedCsvProblem } from '../adapters/base/seed-csv-problem.js';
 import { TestBatcher } from './test-batch.js';
 import { UnitTestRunner } from './unit-test-runner.js';
 

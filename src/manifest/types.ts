@@ -67,6 +67,8 @@ export interface ColumnInfo {
   constraints: unknown[];
   quote?: boolean | null;
   tags: string[];
+  /** dbt 1.10's column config: `meta` and `tags`, merged with the column's top-level ones. */
+  config: { meta: Record<string, unknown>; tags: string[] };
 }
 
 /** Where in a file a thing was written (1-based line). */

@@ -73,6 +73,9 @@ export function parseProject(input: ParseInput): ParseResult {
     dispatch: { searchOrder: dispatch, adapterChain: input.adapter.adapterChain },
     projectName: root.name,
   });
+  // `--no-static-parser` (flags STATIC_PARSER false) renders every model.
+  const staticFlag = input.shared.flags.static_parser ?? input.shared.flags.STATIC_PARSER;
+  const useStaticParser = staticFlag !== false;
 
   const packageProps = new Map<string, PropertiesIndex>();
   for (const p of userPackages) {
@@ -118,7 +121,9 @@ export function parseProject(input: ParseInput): ParseResult {
         }
       }
       const capture = newCapture();
-      const fast = staticParse(node.raw_code);
+      // dbt reads a model statically only when ref/source/config are its own (no macro overrides
+      // them) and the static parser is on; otherwise it renders, recording every macro called.
+      const fast = useStaticParser && !overridesParseBuiltins(contexts, node.package_name) ? staticParse(node.raw_code) : null;
       if (fast) {
         capture.refs.push(...fast.refs);
         capture.sources.push(...fast.sources);
@@ -149,6 +154,7 @@ export function parseProject(input: ParseInput): ParseResult {
       // The line is looked up only when an error needs it.
       node.refs = capture.refs.map((r) => withAt(r, node.original_file_path, () => lineOfCall(nf.fileText, 'ref', r.name) ?? 1));
       node.sources = capture.sources;
+      node.depends_on.macros = [...capture.macros];
       applyPatch(node, patch);
       fillModelAttributes(node, patch);
       // dbt 1.9: a foreign key's `to: ref()/source()` is a dependency, located at the model's properties entry.
@@ -244,8 +250,10 @@ export function parseProject(input: ParseInput): ParseResult {
       }
     }
     if (!testNode.config.enabled) continue;
-    // Tags from the test's config (inline `tags:`, `config: {tags: ...}`, dbt_project.yml) select it with tag:x.
-    testNode.tags = [...testNode.config.tags];
+    // The column's tags and the test's own (inline `tags:`, `config: {tags: ...}`) sorted, as dbt's
+    // test builder does, then tags from dbt_project.yml appended: tag:x selects the test.
+    const ownTags = [...(decl.columnTags ?? []), ...tagList(decl.config.tags)];
+    testNode.tags = [...new Set([...[...new Set(ownTags)].sort(), ...testNode.config.tags])];
     if (nodes[testNode.unique_id]) continue; // the same test declared twice: dbt keeps one
     nodes[testNode.unique_id] = testNode;
   }
@@ -501,8 +509,9 @@ function resolveDeps(
   }
   node.depends_on.nodes = [...deps];
   if (node.resource_type === 'test' && node.test_metadata) {
-    const first = node.depends_on.nodes.find((d) => !d.startsWith('source.')) ?? node.depends_on.nodes[0];
-    node.attached_node = first ?? null;
+    // dbt attaches a generic test to the model/seed/snapshot it is declared on; a test on a source has none.
+    const onSource = node.file_key_name?.startsWith('sources.') ?? false;
+    node.attached_node = onSource ? null : (node.depends_on.nodes.find((d) => !d.startsWith('source.')) ?? null);
   }
   return missing;
 }
@@ -552,4 +561,13 @@ export function fillParentChildMaps(m: Manifest): void {
   for (const k of Object.keys(child)) child[k]!.sort();
   m.parent_map = parent;
   m.child_map = child;
+}
+
+/** A `tags:` value as a list (a single tag may be written as a string). */
+const tagList = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.map(String) : []);
+
+/** A macro in the root project or the node's package named ref, source or config replaces dbt's. */
+function overridesParseBuiltins(contexts: ContextFactory, packageName: string): boolean {
+  const names = contexts.shadowingMacros(packageName);
+  return names.has('ref') || names.has('source') || names.has('config');
 }

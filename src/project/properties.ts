@@ -16,6 +16,8 @@ export interface TestDecl {
   /** `description:` of the test entry (dbt 1.9+), kept out of the arguments. */
   description?: string;
   columnName: string | null;
+  /** The tags of the column the test is on (its `tags:` and `config: {tags}`); the test node carries them. */
+  columnTags?: string[];
   target: { kind: 'model' | 'seed' | 'snapshot' | 'source'; name: string; sourceName?: string; version?: string | number | null };
   file: string;
   line?: number;
@@ -223,32 +225,45 @@ function columnsOf(raw: unknown): Record<string, ColumnInfo> {
   for (const c of list(raw)) {
     if (!isRecord(c) || c.name === undefined) continue;
     const name = String(c.name);
+    const { meta, tags } = columnMetaAndTags(c);
     out[name] = {
       name,
       description: str(c.description),
-      meta: rec(c.meta),
+      meta,
       data_type: (c.data_type as string | undefined) ?? null,
       constraints: list(c.constraints),
       quote: (c.quote as boolean | undefined) ?? null,
-      tags: list(c.tags).map(String),
+      tags,
+      config: { meta, tags },
     };
   }
   return out;
 }
 
+/**
+ * A column's meta and tags as dbt 1.10 merges them: `config: {meta, tags}`
+ * over the top-level `meta:`/`tags:` (a single tag may be a string).
+ */
+function columnMetaAndTags(c: Record<string, unknown>): { meta: Record<string, unknown>; tags: string[] } {
+  const config = rec(c.config);
+  const tagList = (v: unknown) => (typeof v === 'string' ? [v] : list(v).map(String));
+  return { meta: { ...rec(c.meta), ...rec(config.meta) }, tags: [...new Set([...tagList(c.tags), ...tagList(config.tags)])] };
+}
+
 /** Tests on the resource itself and on each of its columns; both `tests:` and `data_tests:` spellings. */
 function collectTests(y: ParsedYaml, entry: Record<string, unknown>, target: TestDecl['target'], pkg: string, out: TestDecl[]): void {
-  const add = (holder: Record<string, unknown>, columnName: string | null) => {
+  const add = (holder: Record<string, unknown>, columnName: string | null, columnTags: string[]) => {
     for (const key of ['data_tests', 'tests']) {
       const tests = holder[key];
       list(tests).forEach((t, i) => {
         const decl = testDecl(t, columnName, target, y.file, y.itemLine(tests, i) ?? y.lineOf(t) ?? y.keyLine(holder, key), pkg);
-        if (decl) out.push(decl);
+        if (decl) out.push({ ...decl, columnTags });
       });
     }
   };
-  add(entry, null);
-  for (const c of list(entry.columns)) if (isRecord(c) && c.name !== undefined) add(c, String(c.name));
+  add(entry, null, []);
+  // A column's tags (top-level and config) reach every test on that column, as in dbt.
+  for (const c of list(entry.columns)) if (isRecord(c) && c.name !== undefined) add(c, String(c.name), columnMetaAndTags(c).tags);
 }
 
 /** Config keys dbt accepts written among a generic test's arguments (its builder's CONFIG_ARGS). */

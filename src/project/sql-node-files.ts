@@ -1,17 +1,18 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { JinjaEnvironment } from '../jinja/index.js';
 import type { CompiledNode } from '../manifest/types.js';
 import { findFiles, type FoundFile } from '../util/files.js';
+import { pyStrip } from '../util/py-strip.js';
 import { blocksOrError } from './macro-files.js';
-import { blankNode } from './node-defaults.js';
+import { blankNode, checksumOf } from './node-defaults.js';
 import type { ProjectConfig } from './project-config.js';
 
 /** SQL-bearing nodes of one package, read from disk but not yet rendered. */
 export interface NodeFile {
   node: CompiledNode;
-  /** The file's full text (for a snapshot, the file holding its block). */
+  /** The file's full text as on disk, for line lookups (for a snapshot, the file holding its block). */
   fileText: string;
   /** Line in the file where raw_code starts (snapshots: the block's first body line). */
   lineOffset: number;
@@ -36,41 +37,54 @@ function nodeFromFile(pkg: ProjectConfig, file: FoundFile, resourceType: Compile
   });
 }
 
-/** Models, analyses, singular tests, snapshots and seeds of a package. */
+/** dbt hashes a seed's contents up to 1 MiB; a larger seed's checksum is its path. */
+const MAXIMUM_SEED_SIZE = 1024 * 1024;
+
+/**
+ * Models, analyses, singular tests, snapshots and seeds of a package. Each
+ * file is read as dbt reads it, stripped of leading and trailing whitespace:
+ * raw_code and the checksum (sha256 of the stripped file) come from that text.
+ */
 export function readNodeFiles(pkg: ProjectConfig, env: JinjaEnvironment, errors: TsdbtError[]): NodeFile[] {
   const out: NodeFile[] = [];
-  const read = (f: FoundFile) => readFileSync(f.absolute, 'utf8');
+  const read = (f: FoundFile) => {
+    const onDisk = readFileSync(f.absolute, 'utf8');
+    return { onDisk, ...pyStrip(onDisk) };
+  };
   for (const f of findFiles(pkg.root, pkg.modelPaths, ['.sql'])) {
-    const text = read(f);
-    out.push({ node: nodeFromFile(pkg, f, 'model', text), fileText: text, lineOffset: 0, configTree: 'models' });
+    const { onDisk, text, leadingLines } = read(f);
+    out.push({ node: nodeFromFile(pkg, f, 'model', text), fileText: onDisk, lineOffset: leadingLines, configTree: 'models' });
   }
   for (const f of findFiles(pkg.root, pkg.analysisPaths, ['.sql'])) {
-    const text = read(f);
+    const { onDisk, text, leadingLines } = read(f);
     const node = nodeFromFile(pkg, f, 'analysis', text);
     node.fqn = [pkg.name, 'analysis', ...dirsOf(f), node.name];
-    out.push({ node, fileText: text, lineOffset: 0, configTree: 'analyses' });
+    out.push({ node, fileText: onDisk, lineOffset: leadingLines, configTree: 'analyses' });
   }
   for (const f of findFiles(pkg.root, pkg.testPaths, ['.sql'])) {
     const top = f.relativeToFolder.split('/')[0];
     if (top === 'generic' || top === 'fixtures') continue; // generic test blocks are macros; fixtures are unit-test inputs
-    const text = read(f);
+    const { onDisk, text, leadingLines } = read(f);
     const node = nodeFromFile(pkg, f, 'test', text);
     node.unique_id = `test.${pkg.name}.${node.name}`;
-    out.push({ node, fileText: text, lineOffset: 0, configTree: 'data_tests' });
+    out.push({ node, fileText: onDisk, lineOffset: leadingLines, configTree: 'data_tests' });
   }
   for (const f of findFiles(pkg.root, pkg.snapshotPaths, ['.sql'])) {
-    const text = read(f);
+    const { onDisk, text, leadingLines } = read(f);
     const blocks = blocksOrError(env, text, f.relativeToRoot, errors);
     for (const block of (blocks ?? []).filter((b) => b.kind === 'snapshot')) {
       const node = nodeFromFile(pkg, f, 'snapshot', block.body, block.name);
+      // A snapshot's checksum is its file's, as in dbt.
+      node.checksum = checksumOf(text);
       const bodyStart = block.source.indexOf(block.body);
-      const lineOffset = block.line - 1 + (bodyStart > 0 ? block.source.slice(0, bodyStart).split('\n').length - 1 : 0);
-      out.push({ node, fileText: text, lineOffset, configTree: 'snapshots' });
+      const lineOffset = leadingLines + block.line - 1 + (bodyStart > 0 ? block.source.slice(0, bodyStart).split('\n').length - 1 : 0);
+      out.push({ node, fileText: onDisk, lineOffset, configTree: 'snapshots' });
     }
   }
   for (const f of findFiles(pkg.root, pkg.seedPaths, ['.csv'])) {
     const node = nodeFromFile(pkg, f, 'seed', '');
     node.seed_file = f.absolute;
+    node.checksum = statSync(f.absolute).size > MAXIMUM_SEED_SIZE ? { name: 'path', checksum: f.relativeToRoot } : checksumOf(read(f).text);
     out.push({ node, fileText: '', lineOffset: 0, configTree: 'seeds' });
   }
   return out;

@@ -35,7 +35,7 @@ describe('tsdbt CLI', () => {
 
   it('ls prints selectors, names, paths and json for a selection', async () => {
     const dir = makeProject(PROJECT);
-    expect((await cli(['ls'], dir)).stdout).toBe('test_project.bands\ntest_project.marts.mart_a\ntest_project.staging.stg_a\n');
+    expect((await cli(['ls'], dir)).stdout).toBe('test_project.marts.mart_a\ntest_project.staging.stg_a\ntest_project.bands\n');
     expect((await cli(['ls', '--select', 'stg_a+', '--output', 'name'], dir)).stdout).toBe('mart_a\nstg_a\n');
     expect((await cli(['ls', '-s', 'tag:nightly', '--output', 'path'], dir)).stdout).toBe('models/marts/mart_a.sql\n');
     const json = (await cli(['ls', '-s', 'stg_a', '--output', 'json', '--output-keys', 'name,resource_type'], dir)).stdout;

@@ -9,9 +9,9 @@ import { makeProject } from './project-fixture.js';
  * (parse-phase context: macros, dispatch, target, var), and return the text.
  * For testing macros' output without running anything.
  */
-export function renderInProject(template: string, files: Record<string, string> = {}, opts: { target?: string } = {}): string {
+export function renderInProject(template: string, files: Record<string, string> = {}, opts: { target?: string; env?: Record<string, string> } = {}): string {
   const dir = makeProject(files);
-  const loaded = loadProject({ projectDir: dir, env: {}, target: opts.target });
+  const loaded = loadProject({ projectDir: dir, env: opts.env ?? {}, target: opts.target });
   const { contexts } = parseLoaded(loaded);
   const node = blankNode({
     unique_id: 'model.test_project.__render__',

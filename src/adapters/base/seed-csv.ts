@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { ResultTable } from './result-table.js';
 import { TsdbtError } from '../../errors/tsdbt-error.js';
+import { seedCsvProblemIn } from './seed-csv-problem.js';
 
 /**
  * `load_agate_table()` for the default seed materialization (adapters that
  * cannot read CSV files themselves): the CSV parsed, each column typed as
- * agate would (integer, number, boolean, date, datetime, else text) and its
- * values converted; `column_types` columns are left as text for the database
- * to cast.
+ * dbt's agate type tester would (see inferSeedColumnType) and its values
+ * converted; `column_types` columns are left as text for the database to cast.
  */
 export function loadSeedTable(path: string, file: string, delimiter = ',', columnTypes: Record<string, unknown> = {}): ResultTable {
   let text: string;
@@ -16,43 +16,86 @@ export function loadSeedTable(path: string, file: string, delimiter = ',', colum
   } catch (e) {
     throw new TsdbtError('COMPILER_ERROR', `Cannot read the seed file: ${(e as Error).message}`, { file });
   }
+  // A row of the wrong width or a quote never closed: one located error, at the line on disk.
+  const problem = seedCsvProblemIn(text, file, delimiter);
+  if (problem) throw problem;
   const records = parseCsv(text.replace(/^\uFEFF/, ''), delimiter, file);
   const header = records.shift() ?? [];
-  const width = header.length;
-  for (const [i, r] of records.entries()) {
-    if (r.length !== width) {
-      throw new TsdbtError('COMPILER_ERROR', `Row ${i + 2} of the seed has ${r.length} values but the header has ${width} columns`, {
-        file,
-        line: i + 2,
-        hint: 'Every row of a seed CSV needs one value per header column (quote values that contain the delimiter).',
-      });
-    }
-  }
-  const types = header.map((name, c) => (name in columnTypes ? 'text' : inferType(records.map((r) => r[c]!))));
+  const types = header.map((name, c) => (name in columnTypes ? 'text' : inferSeedColumnType(records.map((r) => r[c]!))));
   const rows = records.map((r) => r.map((v, c) => convert(v, types[c]!)));
   return new ResultTable(header.map((name, c) => ({ name, type: types[c]! })), rows);
 }
 
-const INT = /^[-+]?\d+$/;
-const NUM = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
-const BOOL = /^(true|false)$/i;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DATETIME = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+// agate's null values for every seed column (dbt's type tester): empty and `null`, any case, after trimming.
+const isNull = (v: string) => {
+  const t = v.trim().toLowerCase();
+  return t === '' || t === 'null';
+};
+// Python's Decimal() grammar (agate's Number); nan/inf count as numbers with decimals.
+const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+const SPECIAL = /^[-+]?(nan|inf|infinity)$/i;
+// strptime('%Y-%m-%d') and ('%Y-%m-%d %H:%M:%S'): one- or two-digit fields, as Python accepts.
+const DATE = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
+const DATETIME = /^(\d{4})-(\d{1,2})-(\d{1,2}) (\d{1,2}):(\d{1,2}):(\d{1,2})$/;
+// isodate.parse_datetime: an ISO date, `T`, an ISO time with optional fraction and offset.
+const ISO_DATETIME = /^(\d{4})-?(\d{2})-?(\d{2})T\d{2}(:?\d{2}(:?\d{2}([.,]\d+)?)?)?(Z|[-+]\d{2}(:?\d{2})?)?$/;
 
-function inferType(values: string[]): string {
-  const present = values.filter((v) => v !== '');
-  if (present.length === 0) return 'text';
-  for (const [type, re] of [['boolean', BOOL], ['integer', INT], ['number', NUM], ['date', DATE], ['datetime', DATETIME]] as const) {
-    if (present.every((v) => re.test(v))) return type;
+const validDate = (y: string, m: string, d: string) => {
+  const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
+  return date.getUTCFullYear() === Number(y) && date.getUTCMonth() === Number(m) - 1 && date.getUTCDate() === Number(d);
+};
+
+const isDate = (v: string) => {
+  const m = DATE.exec(v);
+  return m !== null && validDate(m[1]!, m[2]!, m[3]!);
+};
+const isDateTime = (v: string) => {
+  const m = DATETIME.exec(v);
+  return m !== null && validDate(m[1]!, m[2]!, m[3]!) && Number(m[4]) < 24 && Number(m[5]) < 60 && Number(m[6]) < 62;
+};
+const isIsoDateTime = (v: string) => {
+  const m = ISO_DATETIME.exec(v);
+  return m !== null && validDate(m[1]!, m[2]!, m[3]!);
+};
+const isBoolean = (v: string) => /^(true|false)$/i.test(v.replace(/,/g, ''));
+
+/** Digits after the decimal point of a Decimal once normalized (agate's MaxPrecision): `1.0` has none. */
+function decimalPlaces(v: string): number {
+  if (SPECIAL.test(v)) return 1;
+  const m = /^[-+]?(\d*)\.?(\d*)(?:[eE]([-+]?\d+))?$/.exec(v)!;
+  const fraction = m[2]!.replace(/0+$/, '');
+  return Math.max(0, fraction.length - Number(m[3] ?? 0));
+}
+
+const INT32 = 2 ** 31;
+
+/**
+ * A column's type as dbt's agate type tester infers it from CSV text: the
+ * first of Number, Date (`%Y-%m-%d`), DateTime (`%Y-%m-%d %H:%M:%S`), ISO
+ * datetime, Boolean (`true`/`false`, any case) that every non-null value
+ * parses as, else text. A Number column is `integer` when no value has
+ * decimals once normalized (the adapter's convert_number_type), `bigint` when
+ * such a column does not fit in 32 bits, else `number`. A column with no
+ * value at all passes Number: it is an `integer` column, as in dbt.
+ */
+export function inferSeedColumnType(values: readonly string[]): string {
+  const present = values.map((v) => v.trim()).filter((v) => !isNull(v));
+  if (present.every((v) => DECIMAL.test(v) || SPECIAL.test(v))) {
+    if (present.some((v) => decimalPlaces(v) > 0)) return 'number';
+    return present.some((v) => Math.abs(Number(v)) >= INT32) ? 'bigint' : 'integer';
   }
+  if (present.every(isDate)) return 'date';
+  if (present.every(isDateTime)) return 'datetime';
+  if (present.every(isIsoDateTime)) return 'datetime';
+  if (present.every(isBoolean)) return 'boolean';
   return 'text';
 }
 
 function convert(v: string, type: string): unknown {
-  // agate reads an empty field as null, whatever the column's type.
-  if (v === '') return null;
-  if (type === 'integer' || type === 'number') return Number(v);
-  if (type === 'boolean') return v.toLowerCase() === 'true';
+  // agate reads an empty field or `null` as null, whatever the column's type.
+  if (isNull(v)) return null;
+  if (type === 'integer' || type === 'bigint' || type === 'number') return Number(v.trim());
+  if (type === 'boolean') return v.replace(/,/g, '').trim().toLowerCase() === 'true';
   return v;
 }
 

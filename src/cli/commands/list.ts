@@ -7,30 +7,58 @@ import { TsdbtError } from '../../errors/tsdbt-error.js';
 import type { Manifest } from '../../manifest/types.js';
 import { globalOptions, selectionFlags, stateFlags, type Command } from '../command-context.js';
 
-type Member = { unique_id: string; resource_type: string; name: string; package_name: string; original_file_path: string; fqn: string[]; tags?: string[]; config?: unknown; depends_on?: unknown; alias?: string };
+type Member = {
+  unique_id: string;
+  resource_type: string;
+  name: string;
+  package_name: string;
+  original_file_path: string;
+  fqn: string[];
+  tags?: string[];
+  config?: unknown;
+  depends_on?: unknown;
+  alias?: string;
+  source_name?: string;
+  version?: string | number | null;
+};
 
-const JSON_KEYS = ['name', 'resource_type', 'package_name', 'original_file_path', 'unique_id', 'alias', 'config', 'tags', 'depends_on'];
+const JSON_KEYS = ['name', 'resource_type', 'package_name', 'original_file_path', 'unique_id', 'alias', 'config', 'tags', 'depends_on', 'source_name'];
+
+/** dbt's list task lists these unless --resource-type says otherwise; analyses only when asked for (or `all`). */
+const DEFAULT_TYPES = ['model', 'snapshot', 'seed', 'test', 'source', 'exposure', 'metric', 'saved_query', 'semantic_model', 'unit_test'];
+const ALL_TYPES = [...DEFAULT_TYPES, 'analysis'];
+
+/** `--resource-type` as dbt's list expands it: none → the default set, `all` and `default` → their sets. */
+function listResourceTypes(given: string[] | undefined): string[] {
+  if (!given || given.length === 0) return DEFAULT_TYPES;
+  const bad = given.find((t) => t !== 'all' && t !== 'default' && !ALL_TYPES.includes(t));
+  if (bad !== undefined) throw new TsdbtError('SELECTOR_INVALID', `Invalid resource type '${bad}' in --resource-type.`, { hint: `Use one of: ${ALL_TYPES.join(', ')}, default, all.` });
+  const out = new Set(given.filter((t) => t !== 'all' && t !== 'default'));
+  if (given.includes('all')) for (const t of ALL_TYPES) out.add(t);
+  if (given.includes('default')) for (const t of DEFAULT_TYPES) out.add(t);
+  return [...out];
+}
 
 /** `tsdbt ls`: the selected resources, one a line, as dbt prints them. */
 export const listCommand: Command = async (ctx) => {
   const loaded = loadProject(globalOptions(ctx));
   const { manifest, warnings } = parseLoaded(loaded, { flags: { WHICH: 'list' } });
   for (const w of warnings) ctx.out.warn(w);
+  const flags = selectionFlags(ctx);
   const { state } = resolveStateOptions(loaded.projectDir, join(loaded.projectDir, loaded.root.targetPath), { ...stateFlags(ctx), defer: false });
-  const sel = selectFromManifest(loaded.projectDir, manifest, { ...selectionFlags(ctx), state });
+  const sel = selectFromManifest(loaded.projectDir, manifest, { ...flags, resourceTypes: undefined, state }, listResourceTypes(flags.resourceTypes));
   for (const w of sel.warnings) ctx.out.warn(w);
   const output = (ctx.argv.flags.output as string | undefined) ?? 'selector';
   if (!['selector', 'name', 'path', 'json'].includes(output)) {
     throw new TsdbtError('USAGE', `--output must be one of selector, name, path, json (got '${output}')`, { hint: 'e.g. --output name' });
   }
   const keys = (ctx.argv.flags.outputKeys as string[] | undefined)?.flatMap((k) => k.split(',')) ?? JSON_KEYS;
+  // One line per selected resource, in unique id order, as dbt prints them.
   const lines: string[] = [];
   for (const id of [...sel.selected].sort()) {
     const m = memberOf(manifest, id);
-    if (!m) continue;
-    lines.push(formatMember(m, output, keys));
+    if (m) lines.push(formatMember(m, output, keys));
   }
-  lines.sort();
   ctx.report?.(lines);
   for (const l of lines) ctx.out.result(l);
   return 0;
@@ -43,18 +71,21 @@ function memberOf(m: Manifest, id: string): Member | undefined {
 function formatMember(m: Member, output: string, keys: string[]): string {
   switch (output) {
     case 'name':
-      return m.name;
+      // dbt's search_name: `<source>.<table>` for sources, `<name>.v<version>` for versioned models.
+      if (m.resource_type === 'source') return `${m.source_name}.${m.name}`;
+      return m.version !== null && m.version !== undefined && m.resource_type === 'model' ? `${m.name}.v${m.version}` : m.name;
     case 'path':
       return m.original_file_path;
     case 'json':
       return JSON.stringify(Object.fromEntries(keys.filter((k) => k in m).map((k) => [k, (m as Record<string, unknown>)[k]])));
     default: {
-      const fqn = m.fqn.join('.');
-      if (m.resource_type === 'source') return `source:${fqn}`;
-      if (m.resource_type === 'exposure') return `exposure:${fqn}`;
-      if (m.resource_type === 'unit_test') return `unit_test:${fqn}`;
-      if (m.resource_type === 'metric' || m.resource_type === 'semantic_model' || m.resource_type === 'saved_query') return `${m.resource_type}:${fqn}`;
-      return fqn;
+      if (m.resource_type === 'source') return `source:${m.package_name}.${m.source_name}.${m.name}`;
+      if (m.resource_type === 'unit_test') {
+        const versioned = m.version !== null && m.version !== undefined ? `${m.name}_v${m.version}` : m.name;
+        return `unit_test:${m.package_name}.${versioned}`;
+      }
+      if (['exposure', 'metric', 'saved_query', 'semantic_model'].includes(m.resource_type)) return `${m.resource_type}:${m.package_name}.${m.name}`;
+      return m.fqn.join('.');
     }
   }
 }

@@ -8,18 +8,23 @@
   now()
 {%- endmacro %}
 
-{#- DuckDB's own CSV reader loads a seed: types are inferred from the data
-    as dbt-duckdb's agate inference does: integers (INTEGER, BIGINT when
-    too large), DOUBLE, DATE, TIMESTAMP, BOOLEAN, else VARCHAR;
-    `column_types` pins chosen columns, `delimiter` sets the separator. -#}
+{#- DuckDB's own CSV reader loads a seed, every column read as the type
+    dbt's agate inference gives it (as dbt-duckdb creates the table from
+    load_agate_table()'s types before copying the file in): INTEGER (BIGINT
+    when too large) for whole numbers and for a column with no value, DOUBLE,
+    DATE, TIMESTAMP, BOOLEAN, else VARCHAR; empty and `null` fields are null.
+    `column_types` pins chosen columns (one naming no CSV column is ignored,
+    as in dbt); `delimiter` sets the separator. -#}
 {% macro duckdb__seed_read_csv(model) -%}
   {%- set column_types = model['config'].get('column_types') or {} -%}
   {%- set delimiter = model['config'].get('delimiter') or ',' -%}
+  {%- set agate_table = load_agate_table() -%}
+  {%- set duckdb_types = {'integer': 'INTEGER', 'bigint': 'BIGINT', 'number': 'DOUBLE', 'date': 'DATE', 'datetime': 'TIMESTAMP', 'boolean': 'BOOLEAN', 'text': 'VARCHAR'} -%}
   read_csv({{ "'" ~ (model['seed_file'] | replace("'", "''")) ~ "'" }}, header = true, auto_detect = true, sample_size = -1,
-    auto_type_candidates = ['BOOLEAN', 'INTEGER', 'BIGINT', 'DOUBLE', 'DATE', 'TIMESTAMP', 'VARCHAR'],
+    nullstr = ['', 'null', 'NULL', 'Null'],
     delim = '{{ delimiter | replace("'", "''") }}'
-  {%- if column_types %}, types = { {%- for name, type in column_types.items() -%}
-      '{{ name | replace("'", "''") }}': '{{ type }}'{{ ', ' if not loop.last }}
+  {%- if agate_table.column_names %}, types = { {%- for col in agate_table.columns -%}
+      '{{ col.name | replace("'", "''") }}': '{{ column_types.get(col.name) or duckdb_types.get(col.data_type, 'VARCHAR') }}'{{ ', ' if not loop.last }}
     {%- endfor -%} }{% endif -%}
   )
 {%- endmacro %}

@@ -9,7 +9,7 @@
 {%- endmacro %}
 
 {% macro default__seed_column_type(agate_type) -%}
-  {%- set types = {'integer': 'integer', 'number': 'double precision', 'boolean': 'boolean', 'date': 'date', 'datetime': 'timestamp', 'text': 'varchar'} -%}
+  {%- set types = {'integer': 'integer', 'bigint': 'bigint', 'number': 'double precision', 'boolean': 'boolean', 'date': 'date', 'datetime': 'timestamp', 'text': 'varchar'} -%}
   {{ return(types.get(agate_type, 'varchar')) }}
 {%- endmacro %}
 

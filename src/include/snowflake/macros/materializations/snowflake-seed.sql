@@ -7,7 +7,7 @@
     escape character in its string literals, unlike the SQL standard). -#}
 
 {% macro snowflake__seed_column_type(agate_type) -%}
-  {%- set types = {'integer': 'integer', 'number': 'float', 'boolean': 'boolean', 'date': 'date', 'datetime': 'timestamp_ntz', 'text': 'varchar'} -%}
+  {%- set types = {'integer': 'integer', 'bigint': 'integer', 'number': 'float', 'boolean': 'boolean', 'date': 'date', 'datetime': 'timestamp_ntz', 'text': 'varchar'} -%}
   {{ return(types.get(agate_type, 'varchar')) }}
 {%- endmacro %}
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { TsdbtError } from '../errors/tsdbt-error.js';
+import { TsdbtError } from '../../errors/tsdbt-error.js';
 
 /**
  * The first thing wrong with a seed CSV, as one located error: a row whose
@@ -10,10 +10,16 @@ import { TsdbtError } from '../errors/tsdbt-error.js';
 export function seedCsvProblem(path: string, file: string, delimiter = ','): TsdbtError | null {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+    text = readFileSync(path, 'utf8');
   } catch {
     return null;
   }
+  return seedCsvProblemIn(text, file, delimiter);
+}
+
+/** seedCsvProblem over the file's text. */
+export function seedCsvProblemIn(csv: string, file: string, delimiter = ','): TsdbtError | null {
+  const text = csv.replace(/^\uFEFF/, '');
   let width = -1;
   let values = 0;
   let field = false;

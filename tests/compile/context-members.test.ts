@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { compile } from '../../src/api/compile.js';
+import { makeProject as makeDuckProject } from '../execute/harness.js';
+import { renderInProject } from '../support/render-in-project.js';
+
+/** Render a template as a model at parse time, with the given OS environment. */
+const renderAtParse = (template: string, files: Record<string, string> = {}, env: Record<string, string> = {}) => renderInProject(template, files, { env });
+
+describe('context members dbt gives templates (base and provider contexts)', () => {
+  it('flags: dbt\'s upper-case names only, with dbt\'s defaults at parse', () => {
+    expect(renderAtParse('{{ flags.STATIC_PARSER }} {{ flags.FULL_REFRESH }} {{ flags.WHICH }} {{ flags.FAIL_FAST }} {{ flags.INDIRECT_SELECTION }} {{ flags.SELECT is defined }} {{ flags.full_refresh is defined }}')).toBe(
+      'True None None False eager False False',
+    );
+  });
+
+  it('zip, zip_strict, set, set_strict, diff_of_two_dicts, local_md5, debug, thread_id, tojson/fromjson/fromyaml/toyaml', () => {
+    expect(renderAtParse("{{ zip([1, 2], ['a', 'b']) | list }} {{ zip(1) }} {{ zip(1, default='d') }} {{ zip_strict([1], [2]) | list }}")).toBe("[(1, 'a'), (2, 'b')] None d [(1, 2)]");
+    expect(renderAtParse('{{ set([1, 2, 2]) }} {{ set(none) }} {{ set(3, default=0) }} {{ set_strict("ab") | sort }}')).toBe("{1, 2} None 0 ['a', 'b']");
+    expect(() => renderAtParse('{{ set_strict(none) }}')).toThrow(/set_strict/);
+    expect(() => renderAtParse('{{ zip_strict(1) }}')).toThrow(/zip_strict/);
+    expect(renderAtParse("{{ diff_of_two_dicts({'key_x': ['value_1', 'VALUE_2'], 'KEY_Y': ['value_3']}, {'KEY_X': ['Value_1'], 'key_z': ['value_4']}) }}")).toBe("{'key_x': ['VALUE_2'], 'KEY_Y': ['value_3']}");
+    expect(renderAtParse("{{ local_md5('hello world') }}|{{ debug() }}|{{ thread_id }}")).toBe('5eb63bbbe01eeed093cb22bb8f5acdc3||MainThread');
+    expect(renderAtParse("{{ tojson({'b': 1, 'a': [true, none]}, sort_keys=true) }} {{ fromjson('{bad', 'dflt') }} {{ fromyaml('a: [1, 2]')['a'][1] }} {{ toyaml({'k': 'v'}) | trim }}")).toBe('{"a": [true, null], "b": 1} dflt 2 k: v');
+  });
+
+  it('invocation_args_dict, dbt_metadata_envs (DBT_ENV_CUSTOM_ENV_*), env, column, sql_now, validation, try_or_compiler_error, adapter_macro', () => {
+    expect(renderAtParse('{{ dbt_metadata_envs }} {{ invocation_args_dict }}', {}, { DBT_ENV_CUSTOM_ENV_RUN_ID: '42', OTHER: 'x' })).toBe("{'RUN_ID': '42'} {}");
+    expect(renderAtParse('{{ env.type }} {{ column.create("c", "integer").name }} {{ sql_now }} {{ write("x") }}|{{ defer_relation }}')).toBe('duckdb c now() |None');
+    expect(renderAtParse("{% do validation.any('a', 'b')('b') %}ok {{ try_or_compiler_error('boom', modules.datetime.date, 2024, 1, 2) }}")).toBe('ok 2024-01-02');
+    expect(() => renderAtParse("{% do validation.any('a', 'b')('c') %}")).toThrow('Expected value "c" to be one of a,b');
+    expect(() => renderAtParse("{{ try_or_compiler_error('it broke', exceptions.raise_compiler_error, 'inner') }}")).toThrow('it broke');
+    expect(() => renderAtParse("{{ adapter_macro('x') }}")).toThrow(/adapter_macro.*deprecated|deprecated.*adapter_macro/s);
+  });
+
+  it('parse time: execute false, run_query and load_result none, graph has dbt\'s keys and no members, adapter.get_column_schema_from_query is empty, database/schema are the target\'s', () => {
+    expect(renderAtParse('{{ execute }} {{ run_query("select 1") }} {{ load_result("x") }} {{ graph.keys() | sort | join(",") }} {{ graph.nodes | length }} {{ adapter.get_column_schema_from_query("select 1") }} {{ database }}.{{ schema }}')).toBe(
+      'False None None exposures,groups,metrics,nodes,saved_queries,semantic_models,sources 0 [] memory.main',
+    );
+  });
+
+  it('exceptions: dbt\'s whole namespace', () => {
+    expect(() => renderAtParse("{{ exceptions.missing_config(model, 'unique_key') }}")).toThrow("does not define a required config parameter 'unique_key'");
+    expect(() => renderAtParse("{{ exceptions.relation_wrong_type(this, 'view') }}")).toThrow(/Trying to create view/);
+    expect(() => renderAtParse("{{ exceptions.raise_dependency_error('dep') }}")).toThrow('dep');
+    expect(renderAtParse("{{ exceptions.warn_snapshot_timestamp_data_types('timestamp', 'timestamp') }}ok")).toBe('ok');
+  });
+
+  it('builtins: a project macro named ref replaces ref, and reaches dbt\'s through builtins.ref; context.get finds macros and members', () => {
+    const files = {
+      'macros/ref.sql': "{% macro ref(name) %}{% do return(builtins.ref(name).include(database=false)) %}{% endmacro %}",
+      'macros/greet.sql': '{% macro greet() %}hi{% endmacro %}',
+      'models/a.sql': 'select 1 as id',
+    };
+    expect(renderAtParse("{{ ref('a') }}|{{ builtins.ref is defined }}|{{ context.get('greet')() }}|{{ context['project_name'] }}|{{ context.get('nope', 'dflt') }}", files)).toBe('"main"."a"|True|hi|test_project|dflt');
+  });
+});
+
+describe('context members at run time (compile on DuckDB)', () => {
+  it('flags.WHICH, invocation_args_dict, graph (dbt\'s flat graph), selected_resources, execute, thread_id, get_column_schema_from_query', async () => {
+    const p = makeDuckProject({
+      'models/a.sql': 'select 1 as id',
+      'models/b.sql': [
+        "select 1 as id -- {{ ref('a') }}",
+        '-- which={{ flags.WHICH }} full_refresh={{ flags.FULL_REFRESH }} args_which={{ invocation_args_dict.which }}',
+        "-- graph={{ graph.keys() | sort | join(',') }} nodes={{ graph.nodes.keys() | sort | join(',') }}",
+        "-- selected={{ selected_resources | sort | join(',') }} execute={{ execute }} thread={{ thread_id }}",
+        "-- cols={% if execute %}{{ adapter.get_column_schema_from_query('select 1 as x, \\'a\\' as y') | map(attribute='name') | join(',') }}{% endif %}",
+      ].join('\n'),
+    });
+    const r = await compile({ ...p.opts, select: ['b'] });
+    expect(r.success).toBe(true);
+    expect(r.results[0]!.compiled_code).toBe(
+      [
+        'select 1 as id -- "dev"."main"."a"',
+        '-- which=compile full_refresh=False args_which=compile',
+        '-- graph=exposures,groups,metrics,nodes,saved_queries,semantic_models,sources nodes=model.proj.a,model.proj.b',
+        '-- selected=model.proj.b execute=True thread=Thread-1',
+        '-- cols=x,y',
+      ].join('\n'),
+    );
+  });
+});

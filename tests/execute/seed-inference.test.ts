@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { seed } from '../../src/api/run.js';
+import { inferSeedColumnType } from '../../src/adapters/base/seed-csv.js';
+import { makeProject, statuses } from './harness.js';
+
+const typesOf = (p: { query(sql: string): Promise<Record<string, unknown>[]> }, table: string) =>
+  p.query(`select column_name, data_type from information_schema.columns where table_name = '${table}' order by ordinal_position`);
+
+describe('seed column types follow dbt\'s agate inference', () => {
+  it('infers each column as agate would, one seed per case, on DuckDB', async () => {
+    const p = makeProject({
+      // Every field empty: agate's Number accepts nulls, so the column is an integer column.
+      'seeds/all_empty.csv': 'id,nothing\n1,\n2,\n',
+      // `null` (any case) is null for every type; whole numbers written with a zero fraction are still integers.
+      'seeds/nulls.csv': 'n,f,t\nnull,1.0,NULL\n3,2.50,x\n',
+      // Above 32 bits a whole-number column needs BIGINT.
+      'seeds/big.csv': 'n\n1\n3000000000\n',
+      // Dates as strptime('%Y-%m-%d') reads them (one-digit fields too), datetimes as '%Y-%m-%d %H:%M:%S' or ISO 8601 with T.
+      'seeds/dates.csv': 'd,dt,iso,iso_tz,frac_space\n2020-1-5,2020-01-05 10:11:12,2020-01-05T10:11:12.5,2020-01-05T10:11:12Z,2020-01-05 10:11:12.5\n',
+      // Booleans: true/false in any case; yes/no and 1/0 are not booleans (0/1 are integers).
+      'seeds/bools.csv': 'b,yn,bit\nTrue,yes,1\nfalse,no,0\n',
+      // An invalid date or a mixed column is text; a leading-zero code is the number 7 to agate (pin it with column_types).
+      'seeds/texts.csv': 'bad_date,mixed,code\n2020-02-30,1,007\n2020-02-01,a,010\n',
+    });
+    const r = await seed(p.opts);
+    expect(statuses(r.results)).toEqual({ all_empty: 'success', nulls: 'success', big: 'success', dates: 'success', bools: 'success', texts: 'success' });
+    expect(await typesOf(p, 'all_empty')).toEqual([
+      { column_name: 'id', data_type: 'INTEGER' },
+      { column_name: 'nothing', data_type: 'INTEGER' },
+    ]);
+    expect(await p.query('select * from main.all_empty order by id')).toEqual([{ id: 1, nothing: null }, { id: 2, nothing: null }]);
+    expect(await typesOf(p, 'nulls')).toEqual([
+      { column_name: 'n', data_type: 'INTEGER' },
+      { column_name: 'f', data_type: 'DOUBLE' },
+      { column_name: 't', data_type: 'VARCHAR' },
+    ]);
+    expect(await p.query('select * from main.nulls order by n nulls first')).toEqual([{ n: null, f: 1, t: null }, { n: 3, f: 2.5, t: 'x' }]);
+    expect(await typesOf(p, 'big')).toEqual([{ column_name: 'n', data_type: 'BIGINT' }]);
+    expect(await p.query('select n::varchar as n from main.big order by n')).toEqual([{ n: '1' }, { n: '3000000000' }]);
+    expect(await typesOf(p, 'dates')).toEqual([
+      { column_name: 'd', data_type: 'DATE' },
+      { column_name: 'dt', data_type: 'TIMESTAMP' },
+      { column_name: 'iso', data_type: 'TIMESTAMP' },
+      { column_name: 'iso_tz', data_type: 'TIMESTAMP' },
+      { column_name: 'frac_space', data_type: 'VARCHAR' },
+    ]);
+    expect(await p.query('select d::varchar as d, dt::varchar as dt, iso::varchar as iso, iso_tz::varchar as iso_tz, frac_space from main.dates')).toEqual([
+      { d: '2020-01-05', dt: '2020-01-05 10:11:12', iso: '2020-01-05 10:11:12.5', iso_tz: '2020-01-05 10:11:12', frac_space: '2020-01-05 10:11:12.5' },
+    ]);
+    expect(await typesOf(p, 'bools')).toEqual([
+      { column_name: 'b', data_type: 'BOOLEAN' },
+      { column_name: 'yn', data_type: 'VARCHAR' },
+      { column_name: 'bit', data_type: 'INTEGER' },
+    ]);
+    expect(await p.query('select * from main.bools order by bit')).toEqual([{ b: false, yn: 'no', bit: 0 }, { b: true, yn: 'yes', bit: 1 }]);
+    expect(await typesOf(p, 'texts')).toEqual([
+      { column_name: 'bad_date', data_type: 'VARCHAR' },
+      { column_name: 'mixed', data_type: 'VARCHAR' },
+      { column_name: 'code', data_type: 'INTEGER' },
+    ]);
+    expect(await p.query('select * from main.texts order by code')).toEqual([
+      { bad_date: '2020-02-30', mixed: '1', code: 7 },
+      { bad_date: '2020-02-01', mixed: 'a', code: 10 },
+    ]);
+  });
+
+  it('ignores a column_types entry naming a column the CSV lacks, and still pins the others', async () => {
+    const p = makeProject({
+      'seeds/s.csv': 'id,code\n1,007\n',
+      'seeds/props.yml': 'version: 2\nseeds:\n  - name: s\n    config:\n      column_types:\n        code: varchar\n        not_in_csv: bigint\n',
+    });
+    const r = await seed(p.opts);
+    expect(statuses(r.results)).toEqual({ s: 'success' });
+    expect(await typesOf(p, 's')).toEqual([
+      { column_name: 'id', data_type: 'INTEGER' },
+      { column_name: 'code', data_type: 'VARCHAR' },
+    ]);
+    expect(await p.query('select * from main.s')).toEqual([{ id: 1, code: '007' }]);
+  });
+
+  it('inferSeedColumnType: the type tester order Number, Date, DateTime, ISO datetime, Boolean, Text', () => {
+    expect(inferSeedColumnType([])).toBe('integer');
+    expect(inferSeedColumnType(['', ' null '])).toBe('integer');
+    expect(inferSeedColumnType(['1e3', '-2'])).toBe('integer');
+    expect(inferSeedColumnType(['1.25e1'])).toBe('number');
+    expect(inferSeedColumnType(['.5'])).toBe('number');
+    expect(inferSeedColumnType(['nan'])).toBe('number');
+    expect(inferSeedColumnType(['2020-01-01', ''])).toBe('date');
+    expect(inferSeedColumnType(['2020-01-01', '2020-01-01 00:00:00'])).toBe('text');
+    expect(inferSeedColumnType(['2020-01-01 24:00:00'])).toBe('text');
+    expect(inferSeedColumnType(['20200101T101112+0200'])).toBe('datetime');
+    expect(inferSeedColumnType(['TRUE', 'False'])).toBe('boolean');
+    expect(inferSeedColumnType(['t', 'f'])).toBe('text');
+  });
+});
