@@ -6,7 +6,7 @@
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { BUILTINS, MacroReturn, Namespace } from './builtins.js';
 import { isKwargs } from './kwargs.js';
-import { lookupPythonMethod, makeTuple, pySlice } from './py-hooks.js';
+import { exposeMembers, isExposed, isUnsafeName, lookupPythonMethod, makeTuple, pySlice, setDataKey, unsafeAccess, unsafeNameLookup } from './py-hooks.js';
 import { eq, isPlainObject, renderError, typeName } from './py-ops.js';
 import type { RenderContext } from './types.js';
 
@@ -36,7 +36,7 @@ export class Ctx {
    */
   lookup(name: string): unknown {
     const v = this.vars[name];
-    if (v !== undefined && v !== OP[name]) return v;
+    if (v !== undefined && v !== OP[name] && name !== '__proto__') return v;
     if (this.resolver !== undefined) {
       const r = this.resolver(name);
       if (r !== undefined) return r;
@@ -59,8 +59,18 @@ function miss(obj: unknown, name: unknown): undefined {
   return undefined;
 }
 
-/** `obj.name` (Jinja2 getattr: attribute, then item). `hint` is the undefined message when obj is a bare name. */
+/**
+ * `obj.name` (Jinja2 getattr: attribute, then item). `hint` is the undefined
+ * message when obj is a bare name. The sandbox's choke point for reads: an
+ * unsafe name (see python/sandbox.ts) is only ever a dict key or Map entry;
+ * host objects show their own members and their classes' members below
+ * Object.prototype, restricted to what they expose.
+ */
 export function attr(obj: unknown, name: string, hint: string | null, ctx: Ctx): unknown {
+  if (isUnsafeName(name)) {
+    if (obj === undefined && ctx.lenient) return undefined;
+    return unsafeNameLookup(obj, name, isPlainObject(obj));
+  }
   if (obj === undefined) {
     if (ctx.lenient) return undefined;
     throw undefinedError(hint);
@@ -69,12 +79,12 @@ export function attr(obj: unknown, name: string, hint: string | null, ctx: Ctx):
   if (typeof obj === 'object') {
     if (isPlainObject(obj)) {
       const v = obj[name];
-      if (v !== undefined && v !== OP[name]) return v;
+      if (v !== undefined) return v;
     } else if (!Array.isArray(obj) && !(obj instanceof Map) && !(obj instanceof String)) {
       // Foreign objects (relations, context objects) keep their JS members;
       // String objects (Markup) act as Python str below.
       const v = (obj as Record<string, unknown>)[name];
-      if (v !== undefined && v !== OP[name]) return typeof v === 'function' ? v.bind(obj) : v;
+      if (v !== undefined && isExposed(obj, name)) return typeof v === 'function' ? v.bind(obj) : v;
     }
   } else if (typeof obj === 'function') {
     const v = (obj as unknown as Record<string, unknown>)[name];
@@ -119,8 +129,10 @@ export function item(obj: unknown, key: unknown, hint: string | null, ctx: Ctx):
       return typeof key === 'string' ? attr(obj, key, hint, ctx) : miss(obj, key);
     }
     const k = String(key);
-    const v = (obj as Record<string, unknown>)[k];
-    if (v !== undefined && v !== OP[k] && (isPlainObject(obj) || Object.prototype.hasOwnProperty.call(obj, k))) return v;
+    if (Object.prototype.hasOwnProperty.call(obj, k) || (isPlainObject(obj) && !isUnsafeName(k))) {
+      const v = (obj as Record<string, unknown>)[k];
+      if (v !== undefined) return v;
+    }
   }
   return typeof key === 'string' ? attr(obj, key, hint, ctx) : miss(obj, key);
 }
@@ -146,9 +158,9 @@ export function call(fn: unknown, args: unknown[], hint: string | null, ctx: Ctx
 
 /** `obj.name(args)` without allocating a bound function for JS methods. */
 export function callMethod(obj: unknown, name: string, args: unknown[], hint: string | null, ctx: Ctx): unknown {
-  if (obj !== null && typeof obj === 'object' && !Array.isArray(obj) && !(obj instanceof Map) && !(obj instanceof String)) {
+  if (obj !== null && typeof obj === 'object' && !Array.isArray(obj) && !(obj instanceof Map) && !(obj instanceof String) && !isUnsafeName(name)) {
     const f = (obj as Record<string, unknown>)[name];
-    if (typeof f === 'function' && f !== OP[name]) return f.apply(obj, args);
+    if (typeof f === 'function' && isExposed(obj, name)) return f.apply(obj, args);
   }
   const fn = attr(obj, name, hint, ctx);
   if (typeof fn === 'function') return fn(...args);
@@ -199,7 +211,8 @@ export function setAttr(obj: unknown, name: string, value: unknown, objName: str
   if (!(obj instanceof Namespace)) {
     throw renderError(`cannot assign attribute '${name}' on '${objName}': it is not a namespace()`, `Create it with {% set ${objName} = namespace(${name}=...) %}.`);
   }
-  (obj as unknown as Record<string, unknown>)[name] = value;
+  if (isUnsafeName(name)) throw unsafeAccess(obj, name);
+  setDataKey(obj as unknown as Record<string, unknown>, name, value);
 }
 
 /** The `loop` variable of a for loop. */
@@ -252,6 +265,8 @@ export class LoopContext {
     return true;
   }
 }
+
+exposeMembers(LoopContext, ['length', 'index', 'index0', 'revindex', 'revindex0', 'first', 'last', 'depth', 'depth0', 'previtem', 'nextitem', 'cycle', 'changed']);
 
 export interface MacroFunction {
   (...args: unknown[]): unknown;
