@@ -40,9 +40,11 @@ export function isJsInternalName(name: string): boolean {
 
 /** Jinja2's SecurityError, worded as Jinja2 words it. */
 export function unsafeAccess(obj: unknown, name: string): TsdbtError {
+  // Jinja2 names the type as type(obj).__name__: 'datetime', not 'datetime.datetime'.
+  const type = pyTypeName(obj);
   return pyError(
     'SecurityError',
-    `access to attribute '${name}' of '${pyTypeName(obj)}' object is unsafe.`,
+    `access to attribute '${name}' of '${type.slice(type.lastIndexOf('.') + 1)}' object is unsafe.`,
     'Templates run sandboxed, as dbt renders them in Jinja2\'s SandboxedEnvironment: use the value\'s documented members and dict keys only.',
   );
 }
