@@ -22,6 +22,9 @@ function propKey(k: string): string {
   return k === '__proto__' ? `["__proto__"]` : JSON.stringify(k);
 }
 
+/** Nesting bound of one expression (Python refuses 200 nested parentheses; chains like 1 + 1 + ... nest too). */
+export const MAX_EXPR_DEPTH = 400;
+
 /** A Jinja scope at compile time: template names to JS variable names. */
 export class Scope {
   readonly vars = new Map<string, Var>();
@@ -52,6 +55,11 @@ export class ExprCompiler {
   protected callerId: string | null = null;
 
   constructor(protected readonly opts: CompileOptions) {}
+
+  /** The template line being compiled, for errors (0: unknown). */
+  get currentLine(): number {
+    return this.line;
+  }
 
   protected id(prefix = 't'): string {
     return `${prefix}${++this.n}`;
@@ -107,7 +115,22 @@ export class ExprCompiler {
     return JSON.stringify('the value is undefined');
   }
 
+  /** How deep the expression being compiled nests; bounded so the compiler (and V8) never overflow. */
+  private depth = 0;
+
   expr(e: Expr, scope: Scope): string {
+    if (++this.depth > MAX_EXPR_DEPTH) {
+      this.depth = 0;
+      this.fail(`expression is nested too deeply (more than ${MAX_EXPR_DEPTH} levels)`, e.line || this.line, 'Split it into steps with {% set %}.');
+    }
+    try {
+      return this.exprAt(e, scope);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private exprAt(e: Expr, scope: Scope): string {
     switch (e.k) {
       case 'const':
         return this.constant(e.value, e.float === true);

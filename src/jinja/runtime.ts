@@ -6,6 +6,7 @@
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { BUILTINS, MacroReturn, Namespace } from './builtins.js';
 import { isKwargs } from './kwargs.js';
+import { describeJsError, isStackOverflow } from './js-errors.js';
 import { exposeMembers, isExposed, isUnsafeName, lookupPythonMethod, makeTuple, pySlice, setDataKey, unsafeAccess, unsafeNameLookup } from './py-hooks.js';
 import { eq, isPlainObject, renderError, typeName } from './py-ops.js';
 import type { RenderContext } from './types.js';
@@ -341,7 +342,7 @@ export function located(e: unknown, file: string, line: number): unknown {
     } else if (e.line === undefined && e.file === file) e.line = line;
     return e;
   }
-  if (e instanceof RangeError && e.message.includes('Maximum call stack size exceeded')) {
+  if (isStackOverflow(e)) {
     return new TsdbtError('JINJA_RENDER', 'maximum recursion depth exceeded while rendering', {
       file,
       line,
@@ -349,8 +350,7 @@ export function located(e: unknown, file: string, line: number): unknown {
       hint: 'A macro (or recursive loop) keeps calling itself: check its stopping condition.',
     });
   }
-  const message = e instanceof Error ? e.message : String(e);
-  return new TsdbtError('JINJA_RENDER', message, { file, line, cause: e });
+  return new TsdbtError('JINJA_RENDER', describeJsError(e), { file, line, cause: e, hint: 'Check the values this line uses (their types, and that they are defined).' });
 }
 
 
