@@ -7,7 +7,7 @@ import { TsdbtError } from '../errors/tsdbt-error.js';
 import { BUILTINS, MacroReturn, Namespace } from './builtins.js';
 import { isKwargs } from './kwargs.js';
 import { describeJsError, isStackOverflow } from './js-errors.js';
-import { exposeMembers, isExposed, isUnsafeName, lookupPythonMethod, makeTuple, pySlice, setDataKey, unsafeAccess, unsafeNameLookup } from './py-hooks.js';
+import { exposeMembers, isExposed, isUnsafeName, lookupPythonMethod, pyRepr, makeTuple, pySlice, setDataKey, unsafeAccess, unsafeNameLookup } from './py-hooks.js';
 import { eq, isPlainObject, renderError, typeName } from './py-ops.js';
 import type { RenderContext } from './types.js';
 
@@ -56,7 +56,9 @@ function undefinedError(hint: string | null): TsdbtError {
 }
 
 function miss(obj: unknown, name: unknown): undefined {
-  lastMiss = obj === null ? `'None' has no attribute '${String(name)}'` : `'${typeName(obj)} object' has no attribute '${String(name)}'`;
+  // Jinja2: a missing attribute names it quoted, a missing item shows the key's repr.
+  if (typeof name !== 'string') lastMiss = `${obj === null ? 'None' : `${typeName(obj)} object`} has no element ${pyRepr(name)}`;
+  else lastMiss = obj === null ? `'None' has no attribute '${name}'` : `'${typeName(obj)} object' has no attribute '${name}'`;
   return undefined;
 }
 
