@@ -14,6 +14,8 @@ export function isStackOverflow(e: unknown): boolean {
 export function describeJsError(e: unknown): string {
   if (isStackOverflow(e)) return 'maximum recursion depth exceeded';
   const msg = e instanceof Error ? e.message : String(e);
+  // A host function's own Error (a failed connection, a file not found) says what happened.
+  if (!(e instanceof TypeError || e instanceof RangeError || e instanceof ReferenceError || e instanceof SyntaxError || e instanceof URIError || e instanceof EvalError)) return msg;
   let m = /Cannot (?:read|set) propert(?:y|ies) of (undefined|null)(?: \(reading '([^']*)'\))?/.exec(msg);
   if (m) return m[2] === undefined ? `'${m[1] === 'null' ? 'None' : 'Undefined'}' object has no such attribute` : `'${m[1] === 'null' ? 'None' : 'Undefined'}' object has no attribute '${m[2]}'`;
   if (/is not a function|is not a constructor/.test(msg)) return 'the value is not callable';

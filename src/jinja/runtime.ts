@@ -72,7 +72,8 @@ function miss(obj: unknown, name: unknown): undefined {
 export function attr(obj: unknown, name: string, hint: string | null, ctx: Ctx): unknown {
   if (isUnsafeName(name)) {
     if (obj === undefined && ctx.lenient) return undefined;
-    return unsafeNameLookup(obj, name, isPlainObject(obj));
+    // As Jinja2: `d.__class__` is Python's attribute, never the key; `d['__class__']` is the key.
+    return unsafeNameLookup(obj, name, isPlainObject(obj) && !/^__.*__$/.test(name));
   }
   if (obj === undefined) {
     if (ctx.lenient) return undefined;
