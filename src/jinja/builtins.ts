@@ -4,7 +4,8 @@
  * trailing-kwargs calling convention of kwargs.ts.
  */
 import { splitArgs } from './kwargs.js';
-import { renderError, str, typeName } from './py-ops.js';
+import { isUnsafeName, setDataKey, unsafeAccess, exposeMembers } from './py-hooks.js';
+import { isPlainObject, renderError, str, typeName } from './py-ops.js';
 
 /** Thrown by `return(value)`; the enclosing macro call turns it into its result. */
 export class MacroReturn {
@@ -14,7 +15,11 @@ export class MacroReturn {
 /** `namespace(a=1)`: the only object templates may assign attributes on (`{% set ns.a = 2 %}`). */
 export class Namespace {
   constructor(init: Record<string, unknown>) {
-    Object.assign(this, init);
+    for (const k of Object.keys(init)) {
+      if (k === '__keywords') continue;
+      if (isUnsafeName(k)) throw unsafeAccess(this, k);
+      setDataKey(this as unknown as Record<string, unknown>, k, init[k]);
+    }
   }
   toString(): string {
     return `<Namespace ${Object.entries(this).map(([k, v]) => `${k}=${str(v)}`).join(', ')}>`;
@@ -37,6 +42,8 @@ export class Cycler {
     return null;
   }
 }
+
+exposeMembers(Cycler, ['current', 'next', 'reset']);
 
 function intArg(v: unknown, what: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v)) throw renderError(`range() ${what} must be an integer, got '${typeName(v)}'`);
@@ -81,14 +88,18 @@ function dict(...raw: unknown[]): Record<string, unknown> {
   const { args, kwargs } = splitArgs(raw);
   const out: Record<string, unknown> = {};
   const src = args[0];
+  const put = (k: unknown, v: unknown): void => setDataKey(out, String(k), v);
   if (Array.isArray(src)) {
-    for (const pair of src) out[String((pair as unknown[])[0])] = (pair as unknown[])[1];
+    for (const pair of src) put((pair as unknown[])[0], (pair as unknown[])[1]);
   } else if (src instanceof Map) {
-    for (const [k, v] of src) out[String(k)] = v;
+    for (const [k, v] of src) put(k, v);
+  } else if (isPlainObject(src)) {
+    for (const k of Object.keys(src)) put(k, src[k]);
   } else if (src !== undefined && src !== null) {
-    Object.assign(out, src);
+    throw renderError(`'${typeName(src)}' object is not iterable`, 'dict() takes a dict or a list of (key, value) pairs.');
   }
-  return Object.assign(out, kwargs);
+  for (const k of Object.keys(kwargs)) put(k, kwargs[k]);
+  return out;
 }
 
 function joiner(...raw: unknown[]): () => string {
@@ -110,7 +121,9 @@ export const BUILTINS: Record<string, unknown> = Object.assign(Object.create(nul
   dict,
   namespace: (...raw: unknown[]) => {
     const { args, kwargs } = splitArgs(raw);
-    return new Namespace({ ...((args[0] as object) ?? {}), ...kwargs });
+    const init: Record<string, unknown> = {};
+    for (const src of [args[0], kwargs]) if (src !== undefined && src !== null) for (const k of Object.keys(src)) setDataKey(init, k, (src as Record<string, unknown>)[k]);
+    return new Namespace(init);
   },
   cycler: (...raw: unknown[]) => new Cycler(splitArgs(raw).args),
   joiner,

@@ -17,6 +17,14 @@ export interface Var {
 
 const LOOP_PROPS = new Set(['index', 'index0', 'revindex', 'revindex0', 'first', 'last', 'length', 'depth', 'depth0', 'previtem', 'nextitem']);
 
+/** An object-literal key for a keyword argument: `__proto__` computed, so it is an own key and never sets the prototype. */
+function propKey(k: string): string {
+  return k === '__proto__' ? `["__proto__"]` : JSON.stringify(k);
+}
+
+/** Nesting bound of one expression (Python refuses 200 nested parentheses; chains like 1 + 1 + ... nest too). */
+export const MAX_EXPR_DEPTH = 400;
+
 /** A Jinja scope at compile time: template names to JS variable names. */
 export class Scope {
   readonly vars = new Map<string, Var>();
@@ -47,6 +55,11 @@ export class ExprCompiler {
   protected callerId: string | null = null;
 
   constructor(protected readonly opts: CompileOptions) {}
+
+  /** The template line being compiled, for errors (0: unknown). */
+  get currentLine(): number {
+    return this.line;
+  }
 
   protected id(prefix = 't'): string {
     return `${prefix}${++this.n}`;
@@ -102,7 +115,22 @@ export class ExprCompiler {
     return JSON.stringify('the value is undefined');
   }
 
+  /** How deep the expression being compiled nests; bounded so the compiler (and V8) never overflow. */
+  private depth = 0;
+
   expr(e: Expr, scope: Scope): string {
+    if (++this.depth > MAX_EXPR_DEPTH) {
+      this.depth = 0;
+      this.fail(`expression is nested too deeply (more than ${MAX_EXPR_DEPTH} levels)`, e.line || this.line, 'Split it into steps with {% set %}.');
+    }
+    try {
+      return this.exprAt(e, scope);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private exprAt(e: Expr, scope: Scope): string {
     switch (e.k) {
       case 'const':
         return this.constant(e.value, e.float === true);
@@ -193,7 +221,7 @@ export class ExprCompiler {
 
   protected argList(e: { args: Expr[]; kwargs: [string, Expr][]; star?: Expr; starstar?: Expr }, scope: Scope): string {
     const args = e.args.map((a) => this.expr(a, scope));
-    const kw = e.kwargs.map(([k, v]) => `${JSON.stringify(k)}: ${this.expr(v, scope)}`);
+    const kw = e.kwargs.map(([k, v]) => `${propKey(k)}: ${this.expr(v, scope)}`);
     if (e.star || e.starstar) {
       return `spreadArgs([${args.join(', ')}], ${e.star ? this.expr(e.star, scope) : 'undefined'}, ${kw.length ? `{${kw.join(', ')}}` : 'null'}, ${e.starstar ? this.expr(e.starstar, scope) : 'undefined'})`;
     }
@@ -222,7 +250,7 @@ export class ExprCompiler {
   protected filterCall(f: Expr & { k: 'filter' }, value: string, scope: Scope): string {
     if (!this.opts.hasFilter(f.name)) this.fail(`No filter named '${f.name}'.`, f.line, 'Check the filter name; Jinja2 filters such as default, join, lower, upper, replace are available.');
     const args = [value, ...f.args.map((a) => this.expr(a, scope))];
-    if (f.kwargs.length) args.push(`{${f.kwargs.map(([k, v]) => `${JSON.stringify(k)}: ${this.expr(v, scope)}`).join(', ')}, __keywords: true}`);
+    if (f.kwargs.length) args.push(`{${f.kwargs.map(([k, v]) => `${propKey(k)}: ${this.expr(v, scope)}`).join(', ')}, __keywords: true}`);
     return `F[${JSON.stringify(f.name)}](${args.join(', ')})`;
   }
 }

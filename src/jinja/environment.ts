@@ -8,6 +8,7 @@
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { MacroReturn } from './builtins.js';
 import { scanBlocks } from './blocks.js';
+import { describeJsError, isStackOverflow } from './js-errors.js';
 import { nativeConcat, nativeFilters } from './native.js';
 import { JsCompiler } from './compiler.js';
 import { createPythonFilters, createPythonTests, isTuple, makeFloat } from './py-hooks.js';
@@ -98,13 +99,14 @@ export class JinjaEnvironment {
     try {
       js = compiler.compileTemplate(stmts);
     } catch (e) {
-      throw quoteLine(e, text);
+      throw quoteLine(e instanceof TsdbtError ? e : tooDeep(e, file, compiler.currentLine), text);
     }
     let root: RootFn;
     try {
       root = new Function('rt', 'F', 'T', js)(RT, native ? this.nativeFilterSet : this.filters, this.tests) as RootFn;
     } catch (e) {
-      throw new TsdbtError('INTERNAL', `could not compile ${file}: ${(e as Error).message}`, { file, cause: e, detail: { js } });
+      if (isStackOverflow(e)) throw tooDeep(e, file, undefined);
+      throw new TsdbtError('INTERNAL', `could not compile ${file}: ${describeJsError(e)}`, { file, cause: e, detail: { js } });
     }
     const macroNames = stmts.filter((s) => s.k === 'macro').map((s) => (s as { name: string }).name);
     return { file, source, macroNames, root };
@@ -179,6 +181,16 @@ function runRoot(template: JinjaTemplate, ctx: runtime.Ctx): string {
     }
     throw e;
   }
+}
+
+/** The compiler ran out of stack: a located syntax error rather than a RangeError. */
+function tooDeep(e: unknown, file: string, line: number | undefined): TsdbtError {
+  return new TsdbtError('JINJA_SYNTAX', isStackOverflow(e) ? 'the template is nested too deeply to compile' : describeJsError(e), {
+    file,
+    line: line || undefined,
+    cause: e,
+    hint: 'Split the nested expressions or blocks (for example with {% set %} or a macro).',
+  });
 }
 
 /** Add the offending source line to a syntax error (`near: {% foo %}`), as users need to see the input. */

@@ -6,6 +6,10 @@
  * Pipeline: lexer.ts → template-parser.ts (ast.ts) → compiler.ts → a cached
  * JS function per (file, source); runtime.ts resolves names through the
  * RenderContext (vars → resolve() → builtins → the file's own macros).
+ * Templates run sandboxed as in Jinja2's SandboxedEnvironment: every
+ * attribute read or write goes through python/sandbox.ts (JS and Python
+ * internals are a SecurityError); nesting is bounded (compile-expr.ts) and
+ * JavaScript failures are worded as Jinja errors (js-errors.ts).
  *
  *   const env = new JinjaEnvironment();
  *   env.renderString('select {{ ref("a") }}', 'models/x.sql', { vars: { ref } });

@@ -18,7 +18,11 @@ export function splitArgs(args: readonly unknown[]): { args: unknown[]; kwargs: 
   const last = args[args.length - 1];
   if (args.length > 0 && isKwargs(last)) {
     const kwargs: Kwargs = {};
-    for (const [k, v] of Object.entries(last)) if (k !== '__keywords') kwargs[k] = v;
+    for (const [k, v] of Object.entries(last)) {
+      // A keyword named __proto__ stays an own key: it must never set the object's prototype.
+      if (k === '__proto__') Object.defineProperty(kwargs, k, { value: v, writable: true, enumerable: true, configurable: true });
+      else if (k !== '__keywords') kwargs[k] = v;
+    }
     return { args: args.slice(0, -1), kwargs };
   }
   return { args: [...args], kwargs: {} };

@@ -6,7 +6,8 @@
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { BUILTINS, MacroReturn, Namespace } from './builtins.js';
 import { isKwargs } from './kwargs.js';
-import { lookupPythonMethod, makeTuple, pySlice } from './py-hooks.js';
+import { describeJsError, isStackOverflow } from './js-errors.js';
+import { exposeMembers, isExposed, isUnsafeName, lookupPythonMethod, pyRepr, makeTuple, pySlice, setDataKey, unsafeAccess, unsafeNameLookup } from './py-hooks.js';
 import { eq, isPlainObject, renderError, typeName } from './py-ops.js';
 import type { RenderContext } from './types.js';
 
@@ -36,7 +37,7 @@ export class Ctx {
    */
   lookup(name: string): unknown {
     const v = this.vars[name];
-    if (v !== undefined && v !== OP[name]) return v;
+    if (v !== undefined && v !== OP[name] && name !== '__proto__') return v;
     if (this.resolver !== undefined) {
       const r = this.resolver(name);
       if (r !== undefined) return r;
@@ -55,12 +56,25 @@ function undefinedError(hint: string | null): TsdbtError {
 }
 
 function miss(obj: unknown, name: unknown): undefined {
-  lastMiss = obj === null ? `'None' has no attribute '${String(name)}'` : `'${typeName(obj)} object' has no attribute '${String(name)}'`;
+  // Jinja2: a missing attribute names it quoted, a missing item shows the key's repr.
+  if (typeof name !== 'string') lastMiss = `${obj === null ? 'None' : `${typeName(obj)} object`} has no element ${pyRepr(name)}`;
+  else lastMiss = obj === null ? `'None' has no attribute '${name}'` : `'${typeName(obj)} object' has no attribute '${name}'`;
   return undefined;
 }
 
-/** `obj.name` (Jinja2 getattr: attribute, then item). `hint` is the undefined message when obj is a bare name. */
+/**
+ * `obj.name` (Jinja2 getattr: attribute, then item). `hint` is the undefined
+ * message when obj is a bare name. The sandbox's choke point for reads: an
+ * unsafe name (see python/sandbox.ts) is only ever a dict key or Map entry;
+ * host objects show their own members and their classes' members below
+ * Object.prototype, restricted to what they expose.
+ */
 export function attr(obj: unknown, name: string, hint: string | null, ctx: Ctx): unknown {
+  if (isUnsafeName(name)) {
+    if (obj === undefined && ctx.lenient) return undefined;
+    // As Jinja2: `d.__class__` is Python's attribute, never the key; `d['__class__']` is the key.
+    return unsafeNameLookup(obj, name, isPlainObject(obj) && !/^__.*__$/.test(name));
+  }
   if (obj === undefined) {
     if (ctx.lenient) return undefined;
     throw undefinedError(hint);
@@ -69,12 +83,12 @@ export function attr(obj: unknown, name: string, hint: string | null, ctx: Ctx):
   if (typeof obj === 'object') {
     if (isPlainObject(obj)) {
       const v = obj[name];
-      if (v !== undefined && v !== OP[name]) return v;
+      if (v !== undefined) return v;
     } else if (!Array.isArray(obj) && !(obj instanceof Map) && !(obj instanceof String)) {
       // Foreign objects (relations, context objects) keep their JS members;
       // String objects (Markup) act as Python str below.
       const v = (obj as Record<string, unknown>)[name];
-      if (v !== undefined && v !== OP[name]) return typeof v === 'function' ? v.bind(obj) : v;
+      if (v !== undefined && isExposed(obj, name)) return typeof v === 'function' ? v.bind(obj) : v;
     }
   } else if (typeof obj === 'function') {
     const v = (obj as unknown as Record<string, unknown>)[name];
@@ -119,8 +133,10 @@ export function item(obj: unknown, key: unknown, hint: string | null, ctx: Ctx):
       return typeof key === 'string' ? attr(obj, key, hint, ctx) : miss(obj, key);
     }
     const k = String(key);
-    const v = (obj as Record<string, unknown>)[k];
-    if (v !== undefined && v !== OP[k] && (isPlainObject(obj) || Object.prototype.hasOwnProperty.call(obj, k))) return v;
+    if (Object.prototype.hasOwnProperty.call(obj, k) || (isPlainObject(obj) && !isUnsafeName(k))) {
+      const v = (obj as Record<string, unknown>)[k];
+      if (v !== undefined) return v;
+    }
   }
   return typeof key === 'string' ? attr(obj, key, hint, ctx) : miss(obj, key);
 }
@@ -146,9 +162,9 @@ export function call(fn: unknown, args: unknown[], hint: string | null, ctx: Ctx
 
 /** `obj.name(args)` without allocating a bound function for JS methods. */
 export function callMethod(obj: unknown, name: string, args: unknown[], hint: string | null, ctx: Ctx): unknown {
-  if (obj !== null && typeof obj === 'object' && !Array.isArray(obj) && !(obj instanceof Map) && !(obj instanceof String)) {
+  if (obj !== null && typeof obj === 'object' && !Array.isArray(obj) && !(obj instanceof Map) && !(obj instanceof String) && !isUnsafeName(name)) {
     const f = (obj as Record<string, unknown>)[name];
-    if (typeof f === 'function' && f !== OP[name]) return f.apply(obj, args);
+    if (typeof f === 'function' && isExposed(obj, name)) return f.apply(obj, args);
   }
   const fn = attr(obj, name, hint, ctx);
   if (typeof fn === 'function') return fn(...args);
@@ -199,7 +215,8 @@ export function setAttr(obj: unknown, name: string, value: unknown, objName: str
   if (!(obj instanceof Namespace)) {
     throw renderError(`cannot assign attribute '${name}' on '${objName}': it is not a namespace()`, `Create it with {% set ${objName} = namespace(${name}=...) %}.`);
   }
-  (obj as unknown as Record<string, unknown>)[name] = value;
+  if (isUnsafeName(name)) throw unsafeAccess(obj, name);
+  setDataKey(obj as unknown as Record<string, unknown>, name, value);
 }
 
 /** The `loop` variable of a for loop. */
@@ -252,6 +269,8 @@ export class LoopContext {
     return true;
   }
 }
+
+exposeMembers(LoopContext, ['length', 'index', 'index0', 'revindex', 'revindex0', 'first', 'last', 'depth', 'depth0', 'previtem', 'nextitem', 'cycle', 'changed']);
 
 export interface MacroFunction {
   (...args: unknown[]): unknown;
@@ -326,7 +345,7 @@ export function located(e: unknown, file: string, line: number): unknown {
     } else if (e.line === undefined && e.file === file) e.line = line;
     return e;
   }
-  if (e instanceof RangeError && e.message.includes('Maximum call stack size exceeded')) {
+  if (isStackOverflow(e)) {
     return new TsdbtError('JINJA_RENDER', 'maximum recursion depth exceeded while rendering', {
       file,
       line,
@@ -334,8 +353,7 @@ export function located(e: unknown, file: string, line: number): unknown {
       hint: 'A macro (or recursive loop) keeps calling itself: check its stopping condition.',
     });
   }
-  const message = e instanceof Error ? e.message : String(e);
-  return new TsdbtError('JINJA_RENDER', message, { file, line, cause: e });
+  return new TsdbtError('JINJA_RENDER', describeJsError(e), { file, line, cause: e, hint: 'Check the values this line uses (their types, and that they are defined).' });
 }
 
 

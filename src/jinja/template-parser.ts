@@ -3,6 +3,7 @@
  * nodes. Whitespace control (`{%-`, `-%}`, `{{-`, `{#-`) follows Jinja2;
  * trim_blocks/lstrip_blocks stay off, as in dbt's environment.
  */
+import { describeJsError, isStackOverflow } from './js-errors.js';
 import type { Expr, Param, Stmt, Target } from './ast.js';
 import { ExpressionParser, describe } from './expression-parser.js';
 import { lexer as L, NjTemplateError, type NjToken } from './nunjucks-internals.js';
@@ -352,10 +353,13 @@ export function parseTemplate(source: string, file: string): Stmt[] {
     if (e instanceof TsdbtError) throw e;
     if (e instanceof NjTemplateError || e instanceof Error) {
       const lineno = (e as { lineno?: number }).lineno;
-      throw new TsdbtError('JINJA_SYNTAX', (e as Error).message.replace(/^\(unknown path\)\s*/, ''), {
+      const deep = isStackOverflow(e);
+      const message = e instanceof NjTemplateError ? (e as Error).message.replace(/^\(unknown path\)\s*/, '') : deep ? 'the template is nested too deeply to parse' : describeJsError(e);
+      throw new TsdbtError('JINJA_SYNTAX', message, {
         file,
         line: typeof lineno === 'number' ? lineno : parser.lastLine,
-        hint: 'Fix the Jinja syntax at this line.',
+        hint: deep ? 'Split the nested expressions or blocks (for example with {% set %} or a macro).' : 'Fix the Jinja syntax at this line.',
+        cause: e,
       });
     }
     throw e;

@@ -10,6 +10,7 @@ import { pyCmp, pyEq } from './operators.js';
 import { toNum } from './py-float.js';
 import { pyRepr } from './repr.js';
 import { splitArgs } from '../kwargs.js';
+import { setDataKey } from './sandbox.js';
 import { isDict, type PyDict, pyDictView, pyTuple, pyTypeName } from './types.js';
 
 type Method = (...args: unknown[]) => unknown;
@@ -153,20 +154,20 @@ function update(d: PyDict, a: unknown[]): null {
   if (args.length > 1) throw pyError('TypeError', `update expected at most 1 argument, got ${args.length}`);
   const other = args[0];
   if (isDict(other)) {
-    for (const k of Object.keys(other)) if (k !== '__keywords') d[k] = other[k];
+    for (const k of Object.keys(other)) if (k !== '__keywords') setDataKey(d, k, other[k]);
   } else if (Array.isArray(other)) {
     other.forEach((pair, i) => {
       if (!Array.isArray(pair) || pair.length !== 2) {
         throw pyError('ValueError', `dictionary update sequence element #${i} has length ${Array.isArray(pair) ? pair.length : 1}; 2 is required`);
       }
-      d[dictKey(pair[0])] = pair[1];
+      setDataKey(d, dictKey(pair[0]), pair[1]);
     });
   } else if (other instanceof Map) {
-    for (const [k, v] of other) d[dictKey(k)] = v;
+    for (const [k, v] of other) setDataKey(d, dictKey(k), v);
   } else if (other !== undefined && other !== null) {
     throw pyError('TypeError', `'${pyTypeName(other)}' object is not iterable`, 'dict.update() takes a dict or a list of (key, value) pairs.');
   }
-  for (const [k, v] of Object.entries(kwargs)) d[k] = v;
+  for (const [k, v] of Object.entries(kwargs)) setDataKey(d, k, v);
   return null;
 }
 
@@ -210,7 +211,7 @@ export function dictMethod(d: PyDict, name: string): Method | undefined {
     case 'setdefault':
       return (k, dflt) => {
         const key = dictKey(k);
-        if (!has(d, key)) d[key] = dflt === undefined ? null : dflt;
+        if (!has(d, key)) setDataKey(d, key, dflt === undefined ? null : dflt);
         return d[key];
       };
     case 'copy':

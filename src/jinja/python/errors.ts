@@ -8,6 +8,7 @@ import { TsdbtError } from '../../errors/tsdbt-error.js';
 
 export type PyExceptionType =
   | 'TypeError'
+  | 'SecurityError'
   | 'ValueError'
   | 'KeyError'
   | 'IndexError'

@@ -16,6 +16,8 @@ import { isFloatValue, isNumeric, PyFloat, pyFloat, toNum } from './py-float.js'
 import { pyRepr } from './repr.js';
 import { toFixedPy } from './format-spec.js';
 import { strMethod } from './str-methods.js';
+import { pyGetAttr } from './methods.js';
+import { isUnsafeName, unsafeNameLookup } from './sandbox.js';
 import { makeKwargs, splitArgs } from '../kwargs.js';
 import { isDict, isSafeString, Markup, pyLen, pyTuple, PyTuple, pyTypeName } from './types.js';
 
@@ -379,12 +381,10 @@ export function sequenceFilters(reg: FilterRegistry): Record<string, Fn> {
     },
     attr: (obj, name) => {
       const n = softStr(name);
-      if (typeof obj === 'string') return strMethod(obj, n);
-      if (Array.isArray(obj)) return listMethod(obj, n);
-      if (isDict(obj)) return dictMethod(obj, n);
-      if (obj === null || obj === undefined) return undefined;
-      const v = (obj as Record<string, unknown>)[n];
-      return typeof v === 'function' ? (...a: unknown[]) => (v as Fn).apply(obj, a) : v;
+      if (typeof obj === 'string') return isUnsafeName(n) ? unsafeNameLookup(obj, n, false) : strMethod(obj, n);
+      if (Array.isArray(obj)) return isUnsafeName(n) ? unsafeNameLookup(obj, n, false) : listMethod(obj, n);
+      if (isDict(obj)) return isUnsafeName(n) ? unsafeNameLookup(obj, n, false) : dictMethod(obj, n);
+      return pyGetAttr(obj, n);
     },
     tojson: (value, ...raw) => {
       const [indent] = bindParams('tojson', raw, ['indent']);

@@ -4,6 +4,7 @@
  */
 import { dictKey } from './collection-methods.js';
 import { pyError } from './errors.js';
+import { isExposed, isUnsafeName, unsafeNameLookup } from './sandbox.js';
 import { lookupPythonMethod } from './methods.js';
 import { isFloatValue, isNumeric, PyFloat, toNum } from './py-float.js';
 import { codePoints, isDict, isSafeString, PyTuple, pyTuple, pyTypeName } from './types.js';
@@ -15,6 +16,10 @@ import { codePoints, isDict, isSafeString, PyTuple, pyTuple, pyTypeName } from '
  * method), as Jinja2's getitem does.
  */
 export function pyIndex(obj: unknown, key: unknown): unknown {
+  if (typeof key === 'string' && isUnsafeName(key)) {
+    if (obj instanceof Map && !obj.has(key)) return obj.get(key);
+    return unsafeNameLookup(obj, key, isDict(obj));
+  }
   if (obj === null || obj === undefined) return undefined;
   if (typeof obj === 'string' || isSafeString(obj)) {
     const s = typeof obj === 'string' ? obj : obj.val;
@@ -48,7 +53,9 @@ export function pyIndex(obj: unknown, key: unknown): unknown {
   if (typeof obj === 'object' || typeof obj === 'function') {
     const getitem = (obj as { __getitem__?: unknown }).__getitem__;
     if (typeof getitem === 'function') return getitem.call(obj, key);
-    const v = (obj as Record<string, unknown>)[dictKey(key)];
+    const k = dictKey(key);
+    if (typeof obj === 'function' ? !Object.prototype.hasOwnProperty.call(obj, k) : isUnsafeName(k) || !isExposed(obj, k)) return undefined;
+    const v = (obj as Record<string, unknown>)[k];
     if (typeof v === 'function') return (...args: unknown[]) => (v as (...a: unknown[]) => unknown).apply(obj, args);
     return v;
   }

@@ -2,6 +2,7 @@
  * JSON as Python's `json` module writes and reads it, for the `tojson` filter
  * and dbt's `tojson`/`fromjson` context functions.
  */
+import { setDataKey } from './sandbox.js';
 import { pyError } from './errors.js';
 import { formatPyFloat, PyFloat, pyFloat } from './py-float.js';
 import { isDict, isSafeString, pyTypeName } from './types.js';
@@ -124,7 +125,7 @@ export function pyFromJson(text: string): unknown {
         ws();
         if (text[i] !== ':') fail("Expecting ':' delimiter");
         i++;
-        obj[k] = value();
+        setDataKey(obj, k, value());
         ws();
         if (text[i] === ',') {
           i++;

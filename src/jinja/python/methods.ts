@@ -6,6 +6,7 @@ import { dictMethod, listMethod, tupleMethod } from './collection-methods.js';
 import { isFloatValue, PyFloat, toNum } from './py-float.js';
 import { strMethod } from './str-methods.js';
 import { isDict, isSafeString, PyDictView, PyTuple } from './types.js';
+import { isExposed, isUnsafeName, unsafeNameLookup } from './sandbox.js';
 
 /**
  * The bound Python method `name` of `obj`, or undefined when the value's
@@ -57,6 +58,7 @@ function intMethod(x: number, name: string): ((...args: unknown[]) => unknown) |
 
 /** Python attribute access as Jinja2 does `obj.name`, for the engine's member lookup. */
 export function pyGetAttr(obj: unknown, name: string): unknown {
+  if (isUnsafeName(name)) return unsafeNameLookup(obj, name, isDict(obj));
   if (obj === null || obj === undefined) return undefined;
   if (typeof obj === 'string') return strMethod(obj, name);
   if (typeof obj === 'number' || obj instanceof PyFloat) {
@@ -74,6 +76,7 @@ export function pyGetAttr(obj: unknown, name: string): unknown {
     if (Object.prototype.hasOwnProperty.call(obj, name)) return obj[name];
     return dictMethod(obj, name);
   }
+  if (typeof obj === 'function' ? !Object.prototype.hasOwnProperty.call(obj, name) : !isExposed(obj as object, name)) return undefined;
   const v = (obj as Record<string, unknown>)[name];
   if (typeof v === 'function') return (...args: unknown[]) => (v as (...a: unknown[]) => unknown).apply(obj, args);
   return v;

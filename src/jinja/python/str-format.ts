@@ -6,6 +6,7 @@ import { pyError } from './errors.js';
 import { pyFormatValue } from './format-spec.js';
 import { pyRepr, pyStr } from './repr.js';
 import { isDict } from './types.js';
+import { isExposed, isUnsafeName, unsafeAccess } from './sandbox.js';
 
 export function pyStrFormat(fmt: string, args: unknown[], kwargs: Record<string, unknown>): string {
   let auto = 0;
@@ -35,7 +36,8 @@ export function pyStrFormat(fmt: string, args: unknown[], kwargs: Record<string,
       const attr = /^\.([^.[]+)/.exec(rest);
       if (attr) {
         const name = attr[1];
-        if (value === null || typeof value !== 'object' || isDict(value) || !(name in (value as object))) {
+        if (isUnsafeName(name)) throw unsafeAccess(value, name);
+        if (value === null || typeof value !== 'object' || isDict(value) || !(name in (value as object)) || !isExposed(value, name)) {
           throw pyError('AttributeError', `'${typeof value === 'object' && value !== null && isDict(value) ? 'dict' : typeof value}' object has no attribute '${name}'`);
         }
         value = (value as Record<string, unknown>)[name];

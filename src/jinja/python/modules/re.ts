@@ -10,6 +10,7 @@ import { toNum } from '../py-float.js';
 import { pyRepr, pyStr } from '../repr.js';
 import { pyTuple, pyTypeName } from '../types.js';
 import { compileRepl, PyMatch } from './re-match.js';
+import { catastrophic, guardBacktracking } from './re-guard.js';
 
 export { PyMatch };
 
@@ -21,14 +22,17 @@ function reError(msg: string, pattern: string): Error {
 }
 
 /** Translate a Python pattern to a JS RegExp source, and the flags it sets inline. */
-export function translatePattern(pattern: string, flags: number): { source: string; flags: number } {
+export function translatePattern(pattern: string, flags: number, plainDollar = false): { source: string; flags: number } {
   let f = flags;
   let p = pattern;
-  const inline = /^\(\?([aiLmsux]+)\)/.exec(p);
-  if (inline) {
+  // Global inline flags: one or several leading groups, `(?i)(?s)` as `(?is)`.
+  for (let inline = /^\(\?([aiLmsux]+)\)/.exec(p); inline; inline = /^\(\?([aiLmsux]+)\)/.exec(p)) {
     for (const c of inline[1]) f |= { a: 256, i: 2, L: 4, m: 8, s: 16, u: 32, x: 64 }[c as 'a'] ?? 0;
     p = p.slice(inline[0].length);
   }
+  // Without MULTILINE, JS's ^ and $ are the string's ends: \A and \Z need no lookaround
+  // (lookaround-free patterns can fall back to V8's linear-time engine, see guardBacktracking).
+  const multiline = (f & 8) !== 0;
   const verbose = (f & 64) !== 0;
   let out = '';
   let inClass = false;
@@ -38,8 +42,8 @@ export function translatePattern(pattern: string, flags: number): { source: stri
       const n = p[i + 1];
       if (n === undefined) throw reError('bad escape (end of pattern)', pattern);
       i++;
-      if (!inClass && n === 'A') out += '(?<![\\s\\S])';
-      else if (!inClass && n === 'Z') out += '(?![\\s\\S])';
+      if (!inClass && n === 'A') out += multiline ? '(?<![\\s\\S])' : '^';
+      else if (!inClass && n === 'Z') out += multiline ? '(?![\\s\\S])' : '$';
       else out += `\\${n}`;
       continue;
     }
@@ -75,8 +79,9 @@ export function translatePattern(pattern: string, flags: number): { source: stri
       i = p.indexOf(')', i);
       continue;
     }
-    if (c === '$' && (f & 8) === 0) {
-      out += '(?=\\n?(?![\\s\\S]))';
+    if (c === '$' && !multiline) {
+      // Python's $ also matches before a final newline; on a subject without one, JS's $ is the same.
+      out += plainDollar ? '$' : '(?=\\n?(?![\\s\\S]))';
       continue;
     }
     if (c === '{' && p[i + 1] === ',') {
@@ -90,68 +95,122 @@ export function translatePattern(pattern: string, flags: number): { source: stri
 
 const cache = new Map<string, PyPattern>();
 
+/**
+ * The compiled forms a pattern is run with. Matching runs without the `d`
+ * flag (V8's linear-time fallback does not support it); a match's group
+ * positions come from re-running the pattern with `d` at the match, lazily.
+ */
+interface Compiled {
+  search: RegExp;
+  sticky: RegExp;
+  full: RegExp;
+  stickyD: RegExp | null;
+  fullD: RegExp | null;
+  source: string;
+  fullSource: string;
+  js: string;
+}
+
+function compiled(source: string, js: string, multiline: boolean): Compiled {
+  const fullSource = multiline ? `(?:${source})(?![\\s\\S])` : `(?:${source})$`;
+  return { search: new RegExp(source, `${js}g`), sticky: new RegExp(source, `${js}y`), full: new RegExp(fullSource, `${js}y`), stickyD: null, fullD: null, source, fullSource, js };
+}
+
+/** Give `m` (found by `c`) lazy `indices`, as the `d` flag would have. */
+function withIndices(c: Compiled, m: RegExpExecArray, s: string, full: boolean): RegExpExecArray {
+  Object.defineProperty(m, 'indices', {
+    configurable: true,
+    get() {
+      const re = full ? (c.fullD ??= new RegExp(c.fullSource, `${c.js}dy`)) : (c.stickyD ??= new RegExp(c.source, `${c.js}dy`));
+      re.lastIndex = m.index;
+      const again = re.exec(s);
+      const value = again?.indices;
+      Object.defineProperty(m, 'indices', { value });
+      return value;
+    },
+  });
+  return m;
+}
+
 export class PyPattern {
   readonly __class__ = 're.Pattern';
   readonly groups: number;
   readonly groupindex: Record<string, number>;
-  private readonly search_: RegExp;
-  private readonly sticky: RegExp;
-  private readonly full: RegExp;
+  /** Python's exact semantics (a final newline before $ handled with a lookahead). */
+  private readonly exact: Compiled;
+  /** For subjects without a final newline: $ as JS's $, so V8's linear engine can take over. */
+  private readonly plain: Compiled;
+  /** The exact form may backtrack catastrophically (refused on subjects ending with a newline). */
+  private readonly exactRisky: boolean;
 
   constructor(
     readonly pattern: string,
     readonly flags: number,
   ) {
     const t = translatePattern(pattern, flags);
-    let js = 'd';
+    const tp = translatePattern(pattern, flags, true);
+    let js = '';
     if (t.flags & 2) js += 'i';
     if (t.flags & 8) js += 'm';
     if (t.flags & 16) js += 's';
     try {
-      this.search_ = new RegExp(t.source, `${js}g`);
-      this.sticky = new RegExp(t.source, `${js}y`);
-      this.full = new RegExp(`(?:${t.source})(?![\\s\\S])`, `${js}y`);
+      this.exact = compiled(t.source, js, (t.flags & 8) !== 0);
+      this.plain = tp.source === t.source ? this.exact : compiled(tp.source, js, (t.flags & 8) !== 0);
     } catch (e) {
       throw reError((e as Error).message.replace(/^Invalid regular expression: /, ''), pattern);
     }
+    const risky = guardBacktracking(tp.source, pattern);
+    this.exactRisky = risky && tp.source !== t.source;
     this.flags = t.flags | 32;
-    this.groups = new RegExp(`${t.source}|`, js.replace('d', '')).exec('')!.length - 1;
+    this.groups = new RegExp(`${t.source}|`, js).exec('')!.length - 1;
     this.groupindex = {};
     const names = [...t.source.matchAll(/\(\?<([A-Za-z_]\w*)>/g)];
     // Group numbers of named groups: count unescaped capturing parens before each name.
     for (const m of names) this.groupindex[m[1]] = countGroupsBefore(t.source, m.index) + 1;
   }
 
-  private run(re: RegExp, s: string, pos: number): RegExpExecArray | null {
+  /** The compiled forms for subject `s`. */
+  private forSubject(s: string): Compiled {
+    if (s.charCodeAt(s.length - 1) !== 10) return this.plain;
+    if (this.exactRisky) throw catastrophic(this.pattern);
+    return this.exact;
+  }
+
+  private run(kind: 'search' | 'sticky' | 'full', s: string, pos: number): RegExpExecArray | null {
+    const c = this.forSubject(s);
+    const re = c[kind];
     re.lastIndex = pos;
-    return re.exec(s);
+    const m = re.exec(s);
+    return m && withIndices(c, m, s, kind === 'full');
   }
 
   match(...raw: unknown[]): PyMatch | null {
     const [s, pos] = bindParams('match', raw, ['string', 'pos'], 1);
-    const m = this.run(this.sticky, str(s), absent(pos) ? 0 : toNum(pos));
+    const m = this.run('sticky', str(s), absent(pos) ? 0 : toNum(pos));
     return m ? new PyMatch(this, m, str(s)) : null;
   }
   search(...raw: unknown[]): PyMatch | null {
     const [s, pos] = bindParams('search', raw, ['string', 'pos'], 1);
-    const m = this.run(this.search_, str(s), absent(pos) ? 0 : toNum(pos));
+    const m = this.run('search', str(s), absent(pos) ? 0 : toNum(pos));
     return m ? new PyMatch(this, m, str(s)) : null;
   }
   fullmatch(...raw: unknown[]): PyMatch | null {
     const [s, pos] = bindParams('fullmatch', raw, ['string', 'pos'], 1);
-    const m = this.run(this.full, str(s), absent(pos) ? 0 : toNum(pos));
+    const m = this.run('full', str(s), absent(pos) ? 0 : toNum(pos));
     return m ? new PyMatch(this, m, str(s)) : null;
   }
   /** Every match, left to right, non-overlapping (empty matches advance by one). */
   all(s: string): RegExpExecArray[] {
     const out: RegExpExecArray[] = [];
-    this.search_.lastIndex = 0;
+    const c = this.forSubject(s);
+    const re = c.search;
+    re.lastIndex = 0;
     for (;;) {
-      const m = this.search_.exec(s);
+      const m = re.exec(s);
       if (!m) break;
-      out.push(m);
-      if (m[0] === '') this.search_.lastIndex = m.index + 1;
-      if (this.search_.lastIndex > s.length) break;
+      out.push(withIndices(c, m, s, false));
+      if (m[0] === '') re.lastIndex = m.index + 1;
+      if (re.lastIndex > s.length) break;
     }
     return out;
   }
