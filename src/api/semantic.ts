@@ -1,3 +1,4 @@
+import type { Manifest } from '../manifest/types.js';
 import { SemanticLayer, semanticDialectFor } from '../semantic/semantic-layer.js';
 import { openExecution } from './execution.js';
 import { loadProject, type GlobalOptions } from './load-project.js';
@@ -9,7 +10,7 @@ import { parseLoaded, relationNodesByName, semanticManifestOf } from './parse-ph
  * ephemeral models that back a semantic model or time spine (compiled
  * through a short-lived execution, since rendering needs the adapter).
  */
-export async function openSemanticLayer(opts: GlobalOptions & { inlineEphemeral?: boolean } = {}): Promise<{ layer: SemanticLayer; loaded: ReturnType<typeof loadProject> }> {
+export async function openSemanticLayer(opts: GlobalOptions & { inlineEphemeral?: boolean } = {}): Promise<{ layer: SemanticLayer; loaded: ReturnType<typeof loadProject>; manifest: Manifest; relationOf: (model: string) => string }> {
   const loaded = loadProject(opts);
   const parsed = parseLoaded(loaded, { flags: { WHICH: 'sl' } });
   const models = relationNodesByName(parsed.manifest);
@@ -26,5 +27,5 @@ export async function openSemanticLayer(opts: GlobalOptions & { inlineEphemeral?
     }
   }
   const relationOf = (name: string) => inlined.get(name) ?? models.get(name)?.relation_name ?? `(select 1) /* ephemeral ${name} */`;
-  return { layer: new SemanticLayer(manifest, semanticDialectFor(loaded.adapter.type), relationOf), loaded };
+  return { layer: new SemanticLayer(manifest, semanticDialectFor(loaded.adapter.type), relationOf), loaded, manifest: parsed.manifest, relationOf };
 }

@@ -51,6 +51,18 @@ const FLAG_HELP: Record<string, string> = {
   '--favor-state': 'Always read unselected parents from the state; DBT_FAVOR_STATE',
   '--event-time-start TS': 'Microbatch: the first batch\'s start',
   '--event-time-end TS': 'Microbatch: the last batch\'s end',
+  '--concurrency N': 'serve: queries run at once (default 4)',
+  '--cache-ttl DURATION': 'serve: how long a result is reused (default 5m)',
+  '--timeout DURATION': 'serve: a query past it is cancelled (default 30s)',
+  '--metrics A,B': 'sl: the metrics',
+  '--group-by G,H': 'sl: metric_time__week, entity__dimension, ...',
+  '--where FILTER': "sl: {{ Dimension('x__y') }} = 'v' (repeatable)",
+  '--order -A,G': 'sl: order by (a leading - sorts descending)',
+  '--start-time DATE': 'sl: metric_time from',
+  '--end-time DATE': 'sl: metric_time to',
+  '--saved-query NAME': 'sl: run a saved query',
+  '--compile': 'sl query: print the SQL and binds, do not run',
+  '--output table|json|csv': 'sl query: the format',
   '--help/-h': 'This help',
   '--version/-v': 'tsdbt\'s version',
 };
@@ -83,8 +95,8 @@ export const COMMAND_HELP: Record<string, { summary: string; flags: string[] }> 
   extract: { summary: 'Pull the project\'s REST streams (extract.yml) into Parquet and raw.*', flags: [...GLOBAL, '--url URL', '--streams A,B', '--full-refresh/-f'] },
   sim: { summary: 'Serve the bundled cursor-sim simulator on 127.0.0.1', flags: ['--port N', '--seed N', '--developers N', '--days N'] },
   demo: { summary: 'Simulator → extract → build → print the marts', flags: GLOBAL },
-  serve: { summary: 'Serve the semantic layer over HTTP (TSDBT_SERVE_TOKEN)', flags: [...GLOBAL, '--host HOST', '--port N'] },
-  sl: { summary: 'The semantic layer: tsdbt sl list|query|validate|ask', flags: GLOBAL },
+  serve: { summary: 'Serve the semantic layer over HTTP (TSDBT_SERVE_TOKEN)', flags: [...GLOBAL, '--host HOST', '--port N', '--concurrency N', '--cache-ttl DURATION', '--timeout DURATION'] },
+  sl: { summary: 'The semantic layer: tsdbt sl list|query|validate|ask', flags: [...GLOBAL, '--metrics A,B', '--group-by G,H', '--where FILTER', '--order -A,G', '--limit N', '--start-time DATE', '--end-time DATE', '--saved-query NAME', '--compile', '--output table|json|csv'] },
 };
 
 export function mainHelp(): string {

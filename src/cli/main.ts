@@ -62,6 +62,7 @@ const COMMAND_LOADERS: Record<string, () => Promise<Command>> = {
   sl: async () => (await import('./commands/sl.js')).slCommand,
   'run-operation': async () => (await import('./commands/nodes.js')).runOperationCommand,
   clone: async () => (await import('./commands/nodes.js')).nodeCommand('clone'),
+  serve: async () => (await import('./commands/serve.js')).serveCommand,
 };
 
 export function registerCommand(name: string, loader: () => Promise<Command>): void {

@@ -33,6 +33,7 @@ function queryFromFlags(ctx: CommandContext): SemanticQuery {
 export const slCommand: Command = async (ctx) => {
   const [verb, what] = ctx.argv.positionals;
   const f = ctx.argv.flags;
+  if (verb === 'ask') return (await import('./sl-ask.js')).slAsk(ctx);
   if (verb === 'list') {
     const { layer } = await openSemanticLayer({ ...globalOptions(ctx), inlineEphemeral: false });
     const metrics = csvList(f.metrics);
@@ -90,5 +91,5 @@ export const slCommand: Command = async (ctx) => {
     }
     return 0;
   }
-  throw new TsdbtError('USAGE', `tsdbt sl ${verb ?? ''}: expected list, query or validate`, { hint: 'e.g. tsdbt sl query --metrics prs_merged --group-by metric_time__week' });
+  throw new TsdbtError('USAGE', `tsdbt sl ${verb ?? ''}: expected list, query, validate or ask`, { hint: 'e.g. tsdbt sl query --metrics prs_merged --group-by metric_time__week' });
 };
