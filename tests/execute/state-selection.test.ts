@@ -113,7 +113,7 @@ describe('state selection (--state)', () => {
     });
     const r = await cli(p, ['ls', '--output', 'name', '-s', 'source_status:fresher+', '--state', 'prod']);
     expect(r.err).toBe('');
-    expect(r.out.join('\n').split('\n').filter(Boolean).sort()).toEqual(['a', 'uses_a']);
+    expect(r.out.join('\n').split('\n').filter(Boolean).sort()).toEqual(['raw.a', 'uses_a']);
   });
 
   it('bad input: no manifest in the state folder, no --state, an unknown sub-selector are usage errors (exit 2) with the fix', async () => {

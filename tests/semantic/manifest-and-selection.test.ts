@@ -74,7 +74,7 @@ describe('semantic resources in the manifest and in selection', () => {
       return out.stdout.join('').trim().split('\n');
     };
     expect(await ls('-s', 'metric:revenue')).toEqual(['metric:shop.revenue']);
-    expect(await ls('-s', '+metric:double_revenue')).toEqual(['metric:shop.double_revenue', 'metric:shop.revenue', 'semantic_model:shop.orders', 'shop.orders']);
+    expect(await ls('-s', '+metric:double_revenue')).toEqual(['metric:shop.double_revenue', 'metric:shop.revenue', 'shop.orders', 'semantic_model:shop.orders']);
     expect(await ls('-s', 'semantic_model:orders+', '--resource-type', 'saved_query')).toEqual(['saved_query:shop.daily_revenue']);
     expect(await ls('-s', 'orders+', '--resource-type', 'metric')).toEqual(['metric:shop.double_revenue', 'metric:shop.revenue']);
   });

@@ -15,7 +15,7 @@ defineAdapterSuite({
     incremental_delete_insert: [/^delete from "dev"\."main"\."orders" as DBT_INTERNAL_DEST\s+using "orders__dbt_tmp\d{20}" as DBT_INTERNAL_SOURCE\s+where DBT_INTERNAL_DEST\.id = DBT_INTERNAL_SOURCE\.id and DBT_INTERNAL_DEST\.status = DBT_INTERNAL_SOURCE\.status/],
     incremental_append: [/^alter table "dev"\."main"\."orders" add column "amount" INTEGER$/, /^insert into "dev"\."main"\."orders" \("id", "status", "amount"\)\s+select "id", "status", "amount" from "orders__dbt_tmp\d{20}"$/],
     incremental_microbatch: [
-      /_dbt_et_filter_subq_events_src/,
+      /\(select \* from "dev"\."main"\."events_src" where ts >= '2024-01-02 00:00:00\+00:00' and ts < '2024-01-03 00:00:00\+00:00'\)/,
       /^delete from "dev"\."main"\."events"\s+where ts >= '2024-01-02 00:00:00\+00:00' and ts < '2024-01-03 00:00:00\+00:00';/,
     ],
     seed_create: [/^create table "dev"\."main"\."people" as select "id" as "id", .* from read_csv\(/],

@@ -69,11 +69,11 @@ describe('tsdbt build --target prod of project/ against the Snowflake double', (
     const r = await tsdbtProd(['build'], dir, prodEnv());
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/Done\. PASS=\d+ WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=89/);
+    expect(r.stdout).toMatch(/Done\. PASS=\d+ WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=93/);
     const results = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')).results as { unique_id: string; status: string }[];
     const byType = (t: string) => results.filter((x) => x.unique_id.startsWith(`${t}.`)).map((x) => x.status);
     expect(new Set(byType('model'))).toEqual(new Set(['success']));
-    expect(byType('model')).toHaveLength(9);
+    expect(byType('model')).toHaveLength(10); // 9 models and the semantic layer's time spine
     expect(byType('seed')).toEqual(['success']);
     expect(new Set(byType('test'))).toEqual(new Set(['pass']));
 
