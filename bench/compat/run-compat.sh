@@ -26,10 +26,13 @@ logs="$(mktemp -d "${TMPDIR:-/tmp}/tsdbt-compat-XXXXXX")"
 
 want() { [ -z "${ONLY:-}" ] || [[ " $ONLY " == *" $1 "* ]]; }
 
+# The log without the console's `HH:MM:SS  ` prefix.
+untimed() { sed -E 's/^[0-9]{2}:[0-9]{2}:[0-9]{2}  //' "$1"; }
+
 summarize() { # name log
-  echo "== $1: $(grep -E '^Done\.' "$2" | tail -1)"
-  grep -E '^  (Error|Failure) in ' "$2" | sed 's/^  /   /'
-  grep -E '^\[[A-Z_]+\]' "$2" | head -5 | sed 's/^/   parse: /'
+  echo "== $1: $(untimed "$2" | grep -E '^Done\.' | tail -1)"
+  untimed "$2" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in ' | sed -E 's/^ */   /'
+  untimed "$2" | grep -E '^\[[A-Z_]+\]' | head -5 | sed 's/^/   parse: /'
   echo "   full log: $2"
 }
 
@@ -86,8 +89,8 @@ if want tuva && [ -d "$EXT_DIR/tuva/integration_tests" ]; then
   stage tuva && prof="$logs/tuva-profiles" && duckdb_profile "$prof" default main
   (cd "$logs/tuva/integration_tests" && $TSDBT deps --profiles-dir "$prof" && $TSDBT parse --profiles-dir "$prof" \
     && echo "ls: $($TSDBT ls --profiles-dir "$prof" | wc -l) resources" && $TSDBT compile --profiles-dir "$prof") > "$logs/tuva.log" 2>&1
-  echo "== tuva: $(grep -E '^Found ' "$logs/tuva.log" | head -1) | $(grep -E '^ls: ' "$logs/tuva.log") | compile: $(grep -E '^Done\.|Compiled|^Encountered' "$logs/tuva.log" | tail -1)"
-  grep -E '^  (Error|Failure) in |^  \[[A-Z_]+\]|^\[[A-Z_]+\]' "$logs/tuva.log" | head -10 | sed 's/^ */   /'
+  echo "== tuva: $(untimed "$logs/tuva.log" | grep -E '^Found ' | head -1) | $(grep -E '^ls: ' "$logs/tuva.log") | compile: $(untimed "$logs/tuva.log" | grep -E '^Done\.|Compiled|^Encountered' | tail -1)"
+  untimed "$logs/tuva.log" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in |^  \[[A-Z_]+\]|^\[[A-Z_]+\]' | head -10 | sed 's/^ */   /'
   echo "   full log: $logs/tuva.log"
 fi
 

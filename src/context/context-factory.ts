@@ -23,6 +23,11 @@ export interface ContextShared {
   runStartedAt: Date;
   flags: Record<string, unknown>;
   logger: Logger;
+  /**
+   * dbt's RuntimeConfig as packages read it through `builtins.ref.config`
+   * (`.project_name`, `.dependencies[pkg].version`).
+   */
+  runtimeConfig?: Record<string, unknown>;
 }
 
 /** Plain dict view of a node, as `model` / `node` in templates. */
@@ -142,6 +147,11 @@ export class ContextFactory {
       vars[name] = undefined;
     }
     const lookup = (name: string): unknown => (vars[name] !== undefined ? vars[name] : context.resolve?.(name));
+    // `builtins.ref.config` is dbt's RuntimeConfig (Tuva and elementary read package versions from it).
+    const ref = shadowed.ref ?? vars.ref;
+    if (typeof ref === 'function' && this.shared.runtimeConfig && !Object.prototype.hasOwnProperty.call(ref, 'config')) {
+      Object.defineProperty(ref, 'config', { value: this.shared.runtimeConfig, enumerable: true });
+    }
     vars.builtins = new Proxy(Object.create(null) as Record<string, unknown>, {
       get: (_t, k) => (typeof k !== 'string' ? undefined : k in shadowed ? shadowed[k] : vars[k]),
       has: (_t, k) => typeof k === 'string' && (k in shadowed || vars[k] !== undefined),

@@ -72,6 +72,11 @@ export function parseProject(input: ParseInput): ParseResult {
     adapter: input.adapter,
     dispatch: { searchOrder: dispatch, adapterChain: input.adapter.adapterChain },
     projectName: root.name,
+    runtimeConfig: {
+      project_name: root.name,
+      version: root.version,
+      dependencies: Object.fromEntries(userPackages.map((p) => [p.config.name, { project_name: p.config.name, name: p.config.name, version: p.config.version }])),
+    },
   });
   // `--no-static-parser` (flags STATIC_PARSER false) renders every model.
   const staticFlag = input.shared.flags.static_parser ?? input.shared.flags.STATIC_PARSER;

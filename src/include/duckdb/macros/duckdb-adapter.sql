@@ -21,7 +21,7 @@
   {%- set agate_table = load_agate_table() -%}
   {%- set duckdb_types = {'integer': 'INTEGER', 'bigint': 'BIGINT', 'number': 'DOUBLE', 'date': 'DATE', 'datetime': 'TIMESTAMP', 'boolean': 'BOOLEAN', 'text': 'VARCHAR'} -%}
   read_csv({{ "'" ~ (model['seed_file'] | replace("'", "''")) ~ "'" }}, header = true, auto_detect = true, sample_size = -1,
-    nullstr = ['', 'null', 'NULL', 'Null'],
+    nullstr = ['', ' ', 'null', 'NULL', 'Null'],
     delim = '{{ delimiter | replace("'", "''") }}'
   {%- if agate_table.column_names %}, types = { {%- for col in agate_table.columns -%}
       '{{ col.name | replace("'", "''") }}': '{{ column_types.get(col.name) or duckdb_types.get(col.data_type, 'VARCHAR') }}'{{ ', ' if not loop.last }}
