@@ -9,6 +9,7 @@ import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { Manifest } from '../manifest/types.js';
 import type { SemanticLayer } from '../semantic/semantic-layer.js';
 import { executeCompiled } from '../semantic/execute-query.js';
+import { OneAtATime } from './one-at-a-time.js';
 import { QueryInvalid, type Catalog, type CompiledQuery, type ExecuteOptions, type QueryBackend, type QueryResult, type SemanticQuery } from './backend.js';
 
 const GRAINS = ['day', 'week', 'month', 'quarter', 'year'];
@@ -22,7 +23,7 @@ const GRAINS = ['day', 'week', 'month', 'quarter', 'year'];
  * of the models a query reads comes from target/run_results.json.
  */
 export class SemanticBackend implements QueryBackend {
-  private running: Promise<unknown> = Promise.resolve();
+  private readonly queue = new OneAtATime(100);
   private conn: { connection: Connection; close(): Promise<void> } | null = null;
   private idle: NodeJS.Timeout | undefined;
   private readonly builtAt = new Map<string, string>();
@@ -131,9 +132,17 @@ export class SemanticBackend implements QueryBackend {
   }
 
   execute(c: CompiledQuery, opts: ExecuteOptions): Promise<QueryResult> {
-    const next = this.running.catch(() => undefined).then(() => this.executeNow(c, opts));
-    this.running = next;
-    return next;
+    let connection: Connection | undefined;
+    return this.queue.run(opts.signal, () => void connection?.cancel().catch(() => {}), async () => {
+      connection = await this.connection();
+      try {
+        const r = await executeCompiled(connection, { sql: c.sql, binds: c.binds, columns: [] }, { timeoutMs: opts.timeoutMs, signal: opts.signal });
+        const names = r.columns.map((x) => x.name);
+        return { columns: names, rows: r.rows.map((row) => Object.fromEntries(names.map((n, i) => [n, jsonValue(row[i])]))), elapsedMs: r.elapsedMs };
+      } finally {
+        this.releaseLater();
+      }
+    });
   }
 
   private async connection(): Promise<Connection> {
@@ -154,30 +163,9 @@ export class SemanticBackend implements QueryBackend {
     await c?.close();
   }
 
-  private async executeNow(c: CompiledQuery, opts: ExecuteOptions): Promise<QueryResult> {
-    if (opts.signal.aborted) throw opts.signal.reason;
-    const connection = await this.connection();
-    // executeCompiled cancels once; an interrupt sent before the database has started the statement is lost, so repeat it until the statement ends.
-    let repeat: NodeJS.Timeout | undefined;
-    const onAbort = () => { repeat ??= setInterval(() => void connection.cancel().catch(() => {}), 100); };
-    opts.signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      const r = await executeCompiled(connection, { sql: c.sql, binds: c.binds, columns: [] }, { timeoutMs: opts.timeoutMs, signal: opts.signal });
-      const names = r.columns.map((x) => x.name);
-      return { columns: names, rows: r.rows.map((row) => Object.fromEntries(names.map((n, i) => [n, jsonValue(row[i])]))), elapsedMs: r.elapsedMs };
-    } catch (e) {
-      if (opts.signal.aborted) throw opts.signal.reason;
-      throw e;
-    } finally {
-      clearInterval(repeat);
-      opts.signal.removeEventListener('abort', onAbort);
-      this.releaseLater();
-    }
-  }
-
   async close(): Promise<void> {
     clearTimeout(this.idle);
-    await this.running.catch(() => undefined);
+    await this.queue.idle();
     await this.closeConnection();
   }
 }

@@ -1,4 +1,5 @@
 import { DuckDBConnection, openDuckDBInstance } from '../../src/adapters/duckdb/duckdb-connection.js';
+import { OneAtATime } from '../../src/serve/one-at-a-time.js';
 import { QueryInvalid, type Catalog, type CompiledQuery, type QueryBackend, type QueryResult, type SemanticQuery } from '../../src/serve/backend.js';
 
 /**
@@ -81,43 +82,22 @@ export class PrBackend implements QueryBackend {
     return { sql, binds, models: ['model.test.prs'] };
   }
 
-  /** One statement at a time on the connection: a cancelled one must end before the next starts. */
-  private running: Promise<unknown> = Promise.resolve();
+  /** One statement at a time on the connection: a cancelled one ends before the next starts. */
+  private readonly queue = new OneAtATime();
 
   execute(c: CompiledQuery, opts: { signal: AbortSignal }): Promise<QueryResult> {
-    const next = this.running.catch(() => undefined).then(() => this.executeNow(c, opts));
-    this.running = next;
-    return next;
-  }
-
-  private async executeNow(c: CompiledQuery, opts: { signal: AbortSignal }): Promise<QueryResult> {
-    if (opts.signal.aborted) throw opts.signal.reason;
-    if (this.failTimes > 0) {
-      this.failTimes -= 1;
-      throw Object.assign(new Error('connection reset by peer'), { transient: true });
-    }
-    this.executed += 1;
-    const started = performance.now();
-    // Interrupt until the statement ends: one sent before DuckDB has started it would be lost.
-    let repeat: NodeJS.Timeout | undefined;
-    const onAbort = () => {
-      void this.conn.cancel();
-      repeat = setInterval(() => void this.conn.cancel(), 50);
-    };
-    opts.signal.addEventListener('abort', onAbort, { once: true });
-    try {
+    return this.queue.run(opts.signal, () => void this.conn.cancel(), async () => {
+      if (this.failTimes > 0) {
+        this.failTimes -= 1;
+        throw Object.assign(new Error('connection reset by peer'), { transient: true });
+      }
+      this.executed += 1;
+      const started = performance.now();
       const r = await this.conn.execute(c.sql, c.binds);
-      if (opts.signal.aborted) throw opts.signal.reason;
       const columns = r.columns.map((x) => x.name);
       const rows = r.rows.map((row) => Object.fromEntries(columns.map((col, i) => [col, normalise(row[i])])));
       return { columns, rows, elapsedMs: performance.now() - started };
-    } catch (e) {
-      if (opts.signal.aborted) throw opts.signal.reason;
-      throw e;
-    } finally {
-      clearInterval(repeat);
-      opts.signal.removeEventListener('abort', onAbort);
-    }
+    });
   }
 
   async close(): Promise<void> {
