@@ -179,7 +179,8 @@ export function translateSpec(spec: AnalyticsSpec, catalog: Catalog, limits: Lim
     }
     const lits: string[] = [];
     for (const [j, v] of values.entries()) {
-      const lit = literal(f.op === 'contains' ? `%${String(v).replace(/[\\%_]/g, (c) => `\\${c}`)}%` : v, dim!.valueType);
+      // `contains` is LIKE '%value%' (a % or _ in the value acts as a wildcard: LIKE has no portable escape).
+      const lit = literal(f.op === 'contains' ? `%${String(v)}%` : v, dim!.valueType);
       if (lit === undefined) {
         issues.push({ code: 'VALUES_INVALID', message: `${JSON.stringify(v)} is not a ${dim!.valueType} value for '${dim!.name}'`, path: `${path}/values/${j}`, hint: dim!.valueType === 'time' ? 'Use a date, YYYY-MM-DD.' : `Give a ${dim!.valueType}.` });
         return;

@@ -75,6 +75,8 @@ describe('tsdbt serve over a project', () => {
     expect(compiled.sql).not.toContain('1=1');
     const r = await call('POST', '/analytics/query', spec);
     expect(r.json.rows).toEqual([{ pull_request__repo_name: 'web', prs_merged: 3, lines_added: 31 }]);
+    const contains = await call('POST', '/analytics/query', { metrics: ['prs_merged'], filters: [{ field: 'repo_name', op: 'contains', values: ['pi'] }, { field: 'metric_time', op: 'between', values: ['2025-01-01', '2025-01-31'] }] });
+    expect(contains.json.rows).toEqual([{ prs_merged: 2 }]);
     const bad = await call('POST', '/analytics/query', { metrics: ['prs_merge'] });
     expect(bad.json.error.issues[0]).toMatchObject({ code: 'METRIC_UNKNOWN', hint: "Did you mean 'prs_merged'?" });
   });
