@@ -1,12 +1,10 @@
-import { writeManifest } from '../artifacts/manifest-writer.js';
-import { runResultsJson, writeRunResults } from '../artifacts/run-results.js';
 import { relationOfNode } from '../context/runtime-context.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { NodeResult } from '../execute/node-result.js';
 import { createSchemas, type OperationScope } from '../execute/operations.js';
 import type { CompiledNode } from '../manifest/types.js';
 import { openExecution } from './execution.js';
-import type { CommandResult, RunOptions } from './run.js';
+import { commandResult, type CommandResult, type RunOptions } from './run.js';
 
 /**
  * `tsdbt clone --state DIR`: each selected model, seed and snapshot with a
@@ -83,19 +81,7 @@ export async function clone(opts: RunOptions = {}): Promise<CommandResult> {
     }
     const elapsed = (performance.now() - started) / 1000;
     const args = { which: 'clone', select: opts.select ?? [], exclude: opts.exclude ?? [], state: opts.state, full_refresh: Boolean(opts.fullRefresh) };
-    const runResultsPath = writeRunResults(exec.targetDir, runResultsJson(results, { invocationId: exec.loaded.invocationId, elapsed, args }));
-    const manifestPath = writeManifest(exec.targetDir, manifest);
-    return {
-      command: 'clone',
-      success: !results.some((r) => r.status === 'error'),
-      results,
-      elapsed,
-      runResultsPath,
-      manifestPath,
-      warnings: exec.warnings,
-      invocationId: exec.loaded.invocationId,
-      cancelled: false,
-    };
+    return commandResult(exec, 'clone', results, elapsed, args, !results.some((r) => r.status === 'error'), false);
   } finally {
     await exec.close();
   }

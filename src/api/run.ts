@@ -172,17 +172,13 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
   })) onResult(r);
   const elapsed = (performance.now() - started) / 1000;
   const args = { which, select: opts.select ?? [], exclude: opts.exclude ?? [], selector: opts.selector ?? null, full_refresh: Boolean(opts.fullRefresh), empty: Boolean(opts.empty), threads: opts.threads ?? exec.loaded.threads, vars: exec.loaded.cliVars, warn_error: Boolean(opts.warnError), fail_fast: Boolean(opts.failFast), event_time_start: opts.eventTimeStart ?? null, event_time_end: opts.eventTimeEnd ?? null };
+  const success = !cancelled && !results.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'partial success');
+  return commandResult(exec, which, results, elapsed, args, success, cancelled);
+}
+
+/** Write run_results.json and the manifest of a finished command and describe it. */
+export function commandResult(exec: Execution, which: string, results: NodeResult[], elapsed: number, args: Record<string, unknown>, success: boolean, cancelled: boolean): CommandResult {
   const runResultsPath = writeRunResults(exec.targetDir, runResultsJson(results, { invocationId: exec.loaded.invocationId, elapsed, args }));
-  const manifestPath = writeManifest(exec.targetDir, manifest);
-  return {
-    command: which,
-    success: !cancelled && !results.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'partial success'),
-    results,
-    elapsed,
-    runResultsPath,
-    manifestPath,
-    warnings: exec.warnings,
-    invocationId: exec.loaded.invocationId,
-    cancelled,
-  };
+  const manifestPath = writeManifest(exec.targetDir, exec.parsed.manifest);
+  return { command: which, success, results, elapsed, runResultsPath, manifestPath, warnings: exec.warnings, invocationId: exec.loaded.invocationId, cancelled };
 }

@@ -1,21 +1,14 @@
+import type { MetricInfo } from '../semantic/semantic-layer.js';
+
 /**
  * What the server needs of the semantic layer. `tsdbt serve` builds one over
  * the project's semantic manifest and target (semantic-backend.ts); tests may
  * build one over any DuckDB. Everything here is plain data.
  */
 
-export interface CatalogMetric {
-  name: string;
-  label: string;
-  description: string;
-  type: string;
-  unit: string | null;
-  category: string | null;
-  tags: string[];
-  /** Other words for it (meta.synonyms), used by the question parser. */
+/** A metric as the semantic layer lists it, with other words for it (meta.synonyms) for the question parser. */
+export interface CatalogMetric extends MetricInfo {
   synonyms: string[];
-  /** Group-by names it can be grouped by (`metric_time`, `pull_request__repo_name`, ...). */
-  dimensions: string[];
 }
 
 export interface CatalogDimension {
