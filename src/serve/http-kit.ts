@@ -1,18 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { decodeRequestPath } from '../util/http-safety.js';
 import { ApiError } from './api-error.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** The request's path and query; a malformed URI or percent-encoding is a 400, never a thrown URIError. */
 export function parseRequestUrl(req: IncomingMessage): { path: string; query: URLSearchParams } {
-  let url: URL;
-  try {
-    url = new URL(req.url ?? '/', 'http://localhost');
-    const path = decodeURIComponent(url.pathname);
-    return { path, query: url.searchParams };
-  } catch {
-    throw new ApiError(400, 'BAD_REQUEST', 'The request URI is malformed.');
-  }
+  const path = decodeRequestPath(req.url);
+  if (path === undefined) throw new ApiError(400, 'BAD_REQUEST', 'The request URI is malformed.');
+  const q = (req.url ?? '').indexOf('?');
+  return { path, query: new URLSearchParams(q < 0 ? '' : (req.url ?? '').slice(q + 1).split('#')[0]) };
 }
 
 /** The body as JSON, at most MAX_BODY_BYTES; 413 past it, 400 for malformed JSON or a wrong content type. */
