@@ -30,6 +30,8 @@ export class SemanticCatalog {
   readonly measures = new Map<string, MeasureRef>();
   readonly metrics = new Map<string, Metric>();
   readonly models = new Map<string, SemanticModel>();
+  /** Custom granularities the time spines declare (`fiscal_quarter`). */
+  readonly customGrains: ReadonlySet<string>;
   private readonly elementsCache = new Map<string, Map<string, ResolvedElement>>();
 
   constructor(readonly manifest: SemanticManifest) {
@@ -38,6 +40,7 @@ export class SemanticCatalog {
       for (const measure of model.measures) if (!this.measures.has(measure.name)) this.measures.set(measure.name, { model, measure });
     }
     for (const m of manifest.metrics) if (!this.metrics.has(m.name)) this.metrics.set(m.name, m);
+    this.customGrains = new Set(manifest.timeSpines.flatMap((s) => s.customGranularities.map((c) => c.name)));
   }
 
   /** The models a joined entity leads to (the entity is their primary, unique or natural key). */

@@ -4,7 +4,7 @@ import { nearestKey } from '../project/config-keys.js';
 import type { MeasureRef, ResolvedElement, SemanticCatalog } from './catalog.js';
 import { checkQueryShape, type SemanticQuery } from './query-spec.js';
 import { filterRefs, parseFilter, renderFilter, type FilterNode, type FilterRef } from './where-filter.js';
-import { TIME_GRAINS, type Metric, type MetricInput, type SemanticModel, type TimeGrain } from './types.js';
+import { TIME_GRAINS, type Metric, type MetricInput, type SemanticModel, type TimeGrain, type TimeSpine } from './types.js';
 
 /**
  * Query → SQL. Each metric becomes a CTE grouped by the query's group-by
@@ -35,23 +35,41 @@ interface GroupBy {
   /** As the user wrote it. */
   spelled: string;
   kind: 'metric_time' | 'element';
-  grain: TimeGrain | null;
+  /** A standard grain or a custom granularity of the time spine. */
+  grain: Grain | null;
   /** The element name in the catalog (without the grain), for elements. */
   element: string | null;
 }
 
 interface Filter { text: string; node: FilterNode }
 
+/** A standard grain, or the name of a custom granularity (`fiscal_quarter`). */
+type Grain = TimeGrain | (string & {});
+const isStandard = (g: Grain): g is TimeGrain => (TIME_GRAINS as readonly string[]).includes(g);
 const grainRank = (g: TimeGrain) => TIME_GRAINS.indexOf(g);
 
+/** What `measure()` adds to the filtered rows it returns in raw mode. */
+interface RawRows {
+  /** Include the query's group-by columns (false for the conversion side of a conversion metric). */
+  groupBy: boolean;
+  /** Apply the query's time range (false for conversion events, which may fall after it). */
+  timeRange: boolean;
+  extras(h: { metricTime(): string; element(name: string): string; truncate(grain: Grain, expr: string): string }): [string, string][];
+}
+
 class Builder {
-  readonly ctes: string[] = [];
-  readonly binds: unknown[] = [];
-  private n = 0;
-  constructor(readonly env: CompileEnv, readonly groupBys: GroupBy[], readonly where: Filter[], readonly query: SemanticQuery) {}
+  readonly ctes: string[];
+  readonly binds: unknown[];
+  private readonly counter: { n: number };
+  /** A child builder (a Metric() filter's sub-query) shares its parent's CTEs, binds and names. */
+  constructor(readonly env: CompileEnv, readonly groupBys: GroupBy[], readonly where: Filter[], readonly query: SemanticQuery, parent?: Builder) {
+    this.ctes = parent?.ctes ?? [];
+    this.binds = parent?.binds ?? [];
+    this.counter = parent?.counter ?? { n: 0 };
+  }
 
   cte(body: string): string {
-    const name = `sq_${++this.n}`;
+    const name = `sq_${++this.counter.n}`;
     this.ctes.push(`${name} as (\n${body}\n)`);
     return name;
   }
@@ -92,8 +110,76 @@ class Builder {
         return this.combine(inputs, metric.expr!, as);
       }
       case 'conversion':
-        throw new TsdbtError('QUERY_UNSUPPORTED', `conversion metric '${metric.name}' cannot be queried yet`, { file: metric.file, line: metric.line, hint: 'Query its base and conversion measures as simple metrics for now.' });
+        return this.conversion(metric, as, filters);
     }
+  }
+
+  /**
+   * A conversion metric, as MetricFlow computes it: base events joined to
+   * conversion events of the same entity (and constant properties) that
+   * happen at or after them, within the window; each conversion event keeps
+   * only its latest base event (so one conversion counts once), and takes
+   * that event's group-by values. `conversions` is the aggregated conversion
+   * measure; `conversion_rate` divides it by the aggregated base measure.
+   */
+  private conversion(metric: Metric, as: string, filters: Filter[]): string {
+    const c = metric.conversion!;
+    const baseRef = this.measureRef(c.baseMeasure.name, metric);
+    const convRef = this.measureRef(c.conversionMeasure.name, metric);
+    const grains = [baseRef, convRef].map((r) => this.env.catalog.aggTimeDimension(r)?.timeGranularity ?? 'day');
+    const joinGrain = grains.reduce((a, b) => (grainRank(a) >= grainRank(b) ? a : b));
+    const baseFilters = [...filters, ...c.baseMeasure.filter.map(parseFilterText)];
+    const baseAgg = this.measure(baseRef, '__base', baseFilters, null, null);
+    const keys = (side: 'baseProperty' | 'conversionProperty') => (h: Parameters<RawRows['extras']>[0]): [string, string][] => [
+      ['cv__time', h.truncate(joinGrain, h.metricTime())],
+      ['cv__entity', h.element(c.entity)],
+      ...c.constantProperties.map((p, i): [string, string] => [`cv__p${i + 1}`, h.element(p[side])]),
+    ];
+    const baseRows = this.measure(baseRef, '__base', baseFilters, null, null, { groupBy: true, timeRange: true, extras: keys('baseProperty') });
+    const convRows = this.measure(convRef, '__conv', c.conversionMeasure.filter.map(parseFilterText), null, null, {
+      groupBy: false, timeRange: false, extras: (h) => [...keys('conversionProperty')(h), ['cv__row', this.d.rowId()]],
+    });
+    const on = ['b.cv__entity = c.cv__entity', ...c.constantProperties.map((_, i) => `b.cv__p${i + 1} = c.cv__p${i + 1}`), 'b.cv__time <= c.cv__time'];
+    if (c.window) on.push(`b.cv__time > ${this.d.dateAdd('c.cv__time', -c.window.count, c.window.grain)}`);
+    const latest = (col: string) => `first_value(b.${col}) over (partition by c.cv__row order by b.cv__time desc rows between unbounded preceding and unbounded following)`;
+    const deduped = this.cte([
+      'select distinct',
+      [...this.groupBys.map((g) => `  ${latest(g.name)} as ${g.name}`), '  c.cv__row as cv__row', '  c.measure__value as measure__value'].join(',\n'),
+      `from ${baseRows} as b`,
+      `inner join ${convRows} as c\n  on ${on.join('\n  and ')}`,
+    ].join('\n'));
+    const convAgg = this.cte([
+      'select',
+      [...this.groupBys.map((g) => `  ${g.name}`), `  ${this.aggregate(convRef, 'measure__value')} as __conv`].join(',\n'),
+      `from ${deduped}`,
+      this.groupBys.length ? `group by ${this.groupBys.map((_, i) => i + 1).join(', ')}` : '',
+    ].filter(Boolean).join('\n'));
+    const expr = c.calculation === 'conversions' ? '__conv' : `${this.d.castDouble('__conv')} / nullif(__base, 0)`;
+    return this.combine([{ cte: baseAgg, column: '__base' }, { cte: convAgg, column: '__conv' }], expr, as);
+  }
+
+  /**
+   * A semi-additive measure (non_additive_dimension): only the rows at the
+   * latest (max) or earliest (min) value of that time dimension count, per
+   * window grouping and per queried metric_time period, as MetricFlow does
+   * for balances and snapshots.
+   */
+  private semiAdditive(ref: MeasureRef, as: string, filters: Filter[], offset: MetricInput | null): string {
+    const nad = ref.measure.nonAdditive!;
+    const tg = this.groupBys.find((g) => g.kind === 'metric_time');
+    const rows = this.measure(ref, as, filters, null, offset, {
+      groupBy: true, timeRange: true,
+      extras: (h) => [['nad__time', h.truncate('day', h.element(nad.dimension))], ...nad.windowGroupings.map((e, i): [string, string] => [`nad__g${i + 1}`, h.element(e)])],
+    });
+    const partition = [...(tg ? [tg.name] : []), ...nad.windowGroupings.map((_, i) => `nad__g${i + 1}`)];
+    const over = `${nad.windowChoice}(nad__time) over (${partition.length ? `partition by ${partition.join(', ')}` : ''})`;
+    return this.cte([
+      'select',
+      [...this.groupBys.map((g) => `  r.${g.name} as ${g.name}`), `  ${this.aggregate(ref, 'r.measure__value')} as ${as}`].join(',\n'),
+      `from (\n  select *, ${over} as nad__pick\n  from ${rows}\n) as r`,
+      'where r.nad__time = r.nad__pick',
+      this.groupBys.length ? `group by ${this.groupBys.map((_, i) => i + 1).join(', ')}` : '',
+    ].filter(Boolean).join('\n'));
   }
 
   private input(input: MetricInput, filters: Filter[], as: string, outerOffset: MetricInput | null = null): { cte: string; column: string } {
@@ -114,13 +200,20 @@ class Builder {
     return `(\n  select\n${list}\n  from ${this.env.relationOf(model.modelName)}\n) as ${alias}`;
   }
 
-  /** Aggregate one measure at the query's group-by (a cumulative metric over the time spine). */
-  measure(ref: MeasureRef, as: string, filters: Filter[], cumulative: Metric | null, offset: MetricInput | null): string {
+  /**
+   * Aggregate one measure at the query's group-by (a cumulative metric over
+   * the time spine). With `raw`, the filtered rows instead (group-by columns
+   * unless `raw.groupBy` is false, `raw.extras`, and `measure__value`), for
+   * conversion and semi-additive metrics to build on.
+   */
+  measure(ref: MeasureRef, as: string, filters: Filter[], cumulative: Metric | null, offset: MetricInput | null, raw: RawRows | null = null): string {
     const { catalog } = this.env;
+    if (!raw && ref.measure.nonAdditive) return this.semiAdditive(ref, as, filters, offset);
     const elements = catalog.elementsFor(ref.model);
     const timeDim = catalog.aggTimeDimension(ref);
     const base = new Map<string, string>();
     const joins: { model: SemanticModel; alias: string; entity: string; cols: Map<string, string>; parentAlias: string; parentCol: string }[] = [];
+    const extraJoins: string[] = [];
     const joinKey = (path: ResolvedElement['path']) => path.map((p) => `${p.entity}>${p.model.name}`).join('/');
     const joinAliases = new Map<string, string>();
     const ensureJoin = (path: ResolvedElement['path']): { alias: string; cols: Map<string, string> } => {
@@ -158,42 +251,69 @@ class Builder {
       base.set('metric_time__raw', timeDim.expr ?? timeDim.name);
       return 't0.metric_time__raw';
     };
-    const resolveElement = (name: string, spelled: string): ResolvedElement => {
-      const el = elements.get(name);
-      if (el) return el;
-      const near = nearestKey(name, ['metric_time', ...elements.keys()]);
-      throw new TsdbtError('QUERY_UNKNOWN_GROUP_BY', `'${spelled}' is not a dimension or entity of measure '${ref.measure.name}' (semantic model '${ref.model.name}')`, {
-        hint: near ? `Did you mean '${near}'?` : `See \`tsdbt sl list dimensions --metrics ${as}\` for what it can be grouped by.`,
-      });
-    };
-    const checkGrain = (grain: TimeGrain, dataGrain: TimeGrain | null, spelled: string) => {
-      if (dataGrain && grainRank(grain) < grainRank(dataGrain)) {
+    const resolveElement = (name: string, spelled: string): ResolvedElement => resolveIn(elements, name, spelled, ref, as);
+    const checkGrain = (grain: Grain, dataGrain: TimeGrain | null, spelled: string) => {
+      const g = isStandard(grain) ? grain : 'day';
+      if (dataGrain && grainRank(g) < grainRank(dataGrain)) {
         throw new TsdbtError('QUERY_GRAIN', `'${spelled}' asks for ${grain}s but the data is by ${dataGrain}`, { hint: `Use ${dataGrain} or a coarser grain.` });
       }
+    };
+    // A custom granularity is a column of the time spine, joined on the day.
+    const customAliases = new Map<string, string>();
+    const truncate = (grain: Grain, expr: string): string => {
+      if (isStandard(grain)) return this.d.dateTrunc(grain, expr);
+      const day = this.d.dateTrunc('day', expr);
+      const key = `${grain}|${day}`;
+      let alias = customAliases.get(key);
+      if (!alias) {
+        alias = `cg${customAliases.size + 1}`;
+        customAliases.set(key, alias);
+        const { spine, custom } = this.customGrain(grain);
+        extraJoins.push(`left outer join (select ${this.d.dateTrunc('day', spine.column)} as cg_day, ${custom.column} as cg_value from ${this.env.relationOf(spine.modelName)}) as ${alias}\n  on ${alias}.cg_day = ${day}`);
+      }
+      return `${alias}.cg_value`;
     };
     const gbExpr = (g: GroupBy): string => {
       if (g.kind === 'metric_time') {
         checkGrain(g.grain!, timeDim?.timeGranularity ?? null, g.spelled);
-        return this.d.dateTrunc(g.grain!, metricTime());
+        return truncate(g.grain!, metricTime());
       }
       const el = resolveElement(g.element!, g.spelled);
       if (el.kind === 'time_dimension') {
         const grain = g.grain ?? el.timeGranularity ?? 'day';
         checkGrain(grain, el.timeGranularity, g.spelled);
-        return this.d.dateTrunc(grain, column(el));
+        return truncate(grain, column(el));
       }
       if (g.grain) throw new TsdbtError('QUERY_GRAIN', `'${g.spelled}' gives a grain to '${g.element}', which is not a time dimension`, { hint: `Group by '${g.element}' without a grain.` });
       return column(el);
     };
+    // Metric() filters: the metric grouped by its entities, built before this CTE so binds stay in text order.
+    const metricFilters = new Map<string, string>();
+    for (const f of filters) {
+      for (const r of filterRefs(f.node)) {
+        if (r.kind !== 'Metric') continue;
+        const key = `${r.name}|${r.groupBy.join(',')}`;
+        if (metricFilters.has(key)) continue;
+        const alias = `mf${metricFilters.size + 1}`;
+        const cte = this.metricAsDimension(r, f.text);
+        const on = r.groupBy.map((e) => {
+          const el = resolveElement(e, e);
+          if (el.kind !== 'entity') throw new TsdbtError('QUERY_FILTER', `where filter ${JSON.stringify(f.text)}: Metric('${r.name}') groups by '${e}', which is not an entity`, { hint: `group_by names entities, e.g. group_by=['${[...elements.values()].find((x) => x.kind === 'entity')?.name ?? 'customer'}'].` });
+          return `${alias}.${e.replace(/[^A-Za-z0-9_]/g, '_')} = ${column(el)}`;
+        });
+        extraJoins.push(`left outer join ${cte} as ${alias}\n  on ${on.join(' and ')}`);
+        metricFilters.set(key, `${alias}.${r.name}`);
+      }
+    }
     const resolveRef = (r: FilterRef, text: string): string => {
-      if (r.kind === 'Metric') throw new TsdbtError('QUERY_UNSUPPORTED', `where filter ${JSON.stringify(text)}: Metric() filters are not supported yet`, { hint: 'Filter on dimensions, time dimensions and entities.' });
+      if (r.kind === 'Metric') return metricFilters.get(`${r.name}|${r.groupBy.join(',')}`)!;
       if (r.kind === 'TimeDimension' || r.name === 'metric_time' || r.name.startsWith('metric_time__')) {
-        const [name, grainPart] = splitGrain(r.name);
-        const grain = (r.grain ?? grainPart ?? 'day') as TimeGrain;
-        if (!TIME_GRAINS.includes(grain)) throw new TsdbtError('QUERY_FILTER', `where filter ${JSON.stringify(text)}: unknown grain '${grain}'`, { hint: `Grains: ${TIME_GRAINS.join(', ')}.` });
-        if (name === 'metric_time') return this.d.dateTrunc(grain, metricTime());
+        const [name, grainPart] = splitGrain(r.name, this.customGrains);
+        const grain = r.grain ?? grainPart ?? 'day';
+        if (!isStandard(grain) && !this.customGrains.has(grain)) throw new TsdbtError('QUERY_FILTER', `where filter ${JSON.stringify(text)}: unknown grain '${grain}'`, { hint: `Grains: ${[...TIME_GRAINS, ...this.customGrains].join(', ')}.` });
+        if (name === 'metric_time') return truncate(grain, metricTime());
         const el = resolveElement(name, r.name);
-        return this.d.dateTrunc(grain, column(el));
+        return truncate(grain, column(el));
       }
       const el = resolveElement(r.name, r.name);
       if (r.kind === 'Entity' && el.kind !== 'entity') throw new TsdbtError('QUERY_FILTER', `where filter ${JSON.stringify(text)}: '${r.name}' is not an entity`, { hint: `Write {{ Dimension('${r.name}') }}.` });
@@ -201,7 +321,7 @@ class Builder {
     };
 
     // Select list, in group-by order, then the aggregate.
-    const gbCols = this.groupBys.map((g) => ({ name: g.name, expr: gbExpr(g) }));
+    const gbCols = raw?.groupBy === false ? [] : this.groupBys.map((g) => ({ name: g.name, expr: gbExpr(g) }));
     const measureExpr = ref.measure.expr ?? ref.measure.name;
     base.set('measure__value', measureExpr);
     const agg = this.aggregate(ref, 't0.measure__value');
@@ -209,30 +329,60 @@ class Builder {
     const filterSql = (f: Filter) => renderFilter(f.node, (r) => resolveRef(r, f.text), this.binds);
 
     const timeRange = (expr: string) => this.timeBounds(this.d.dateTrunc('day', expr));
+    const fromSql = () => [this.fromClause(ref.model, base, joins), ...extraJoins].join('\n');
 
-    if (cumulative) return this.cumulative(ref, as, gbCols, filters, filterSql, metricTime, base, joins, cumulative);
+    if (cumulative) return this.cumulative(ref, as, gbCols, filters, filterSql, metricTime, () => fromSql(), cumulative);
 
     // Offsets shift the measure's time forward, so its value lands on the period it is compared with.
     const shift = (g: GroupBy, expr: string) => {
       if (g.kind !== 'metric_time' || !offset) return expr;
+      if (!isStandard(g.grain!)) throw new TsdbtError('QUERY_UNSUPPORTED', `'${g.spelled}': offsets work on standard grains only`, { hint: 'Group by metric_time__day, __week, __month, __quarter or __year.' });
       if (offset.offsetWindow) return this.d.dateTrunc(g.grain!, this.d.dateAdd(metricTime(), offset.offsetWindow.count, offset.offsetWindow.grain));
       return this.d.dateTrunc(g.grain!, this.d.dateAdd(this.d.dateTrunc(offset.offsetToGrain!, metricTime()), 1, offset.offsetToGrain!));
     };
     if (offset && !this.groupBys.some((g) => g.kind === 'metric_time')) {
       throw new TsdbtError('QUERY_UNKNOWN_GROUP_BY', `metric with an offset needs metric_time in the group-by`, { hint: 'Add --group-by metric_time__week (or another grain).' });
     }
-    const selectCols = this.groupBys.map((g, i) => `  ${shift(g, gbCols[i]!.expr)} as ${g.name}`);
+    const selectCols = gbCols.map((c, i) => `  ${shift(this.groupBys[i]!, c.expr)} as ${c.name}`);
+    const extras = raw ? raw.extras({ metricTime, element: (name) => column(localElement(elements, ref, name, as)), truncate }) : [];
     for (const f of filters) whereSql.push(filterSql(f));
-    whereSql.push(...timeRange(metricTimeIfAny(timeDim, metricTime)));
-    const from = this.fromClause(ref.model, base, joins);
+    if (raw?.timeRange !== false) whereSql.push(...timeRange(metricTimeIfAny(timeDim, metricTime)));
+    const from = fromSql();
+    const whereClause = whereSql.length ? `where ${whereSql.map((w) => `(${w})`).join('\n  and ')}` : '';
+    if (raw) {
+      return this.cte(['select', [...selectCols, ...extras.map(([n, e]) => `  ${e} as ${n}`), '  t0.measure__value as measure__value'].join(',\n'), from, whereClause].filter(Boolean).join('\n'));
+    }
     const sql = [
       'select',
       [...selectCols, `  ${agg} as ${as}`].join(',\n'),
       from,
-      whereSql.length ? `where ${whereSql.map((w) => `(${w})`).join('\n  and ')}` : '',
+      whereClause,
       this.groupBys.length ? `group by ${this.groupBys.map((_, i) => i + 1).join(', ')}` : '',
     ].filter(Boolean).join('\n');
     return this.cte(sql);
+  }
+
+  /** The spine and column behind a custom granularity. */
+  private customGrain(name: string): { spine: TimeSpine; custom: { name: string; column: string } } {
+    for (const spine of this.env.catalog.manifest.timeSpines) {
+      const custom = spine.customGranularities.find((c) => c.name === name);
+      if (custom) return { spine, custom };
+    }
+    throw new TsdbtError('QUERY_GRAIN', `unknown grain '${name}'`, { hint: `Grains: ${[...TIME_GRAINS, ...this.customGrains].join(', ')}.` });
+  }
+
+  get customGrains(): ReadonlySet<string> { return this.env.catalog.customGrains; }
+
+  /** A metric grouped by entities (for `{{ Metric('m', group_by=['e']) }}`): a CTE with the entity columns and the metric. */
+  private metricAsDimension(r: FilterRef, text: string): string {
+    const metric = this.env.catalog.metrics.get(r.name);
+    if (!metric) {
+      const near = nearestKey(r.name, this.env.catalog.metrics.keys());
+      throw new TsdbtError('QUERY_FILTER', `where filter ${JSON.stringify(text)}: unknown metric '${r.name}'`, { hint: near ? `Did you mean '${near}'?` : 'See `tsdbt sl list metrics`.' });
+    }
+    if (r.groupBy.length === 0) throw new TsdbtError('QUERY_FILTER', `where filter ${JSON.stringify(text)}: Metric('${r.name}') needs group_by`, { hint: `Write {{ Metric('${r.name}', group_by=['an_entity']) }}.` });
+    const child = new Builder(this.env, r.groupBy.map((e) => ({ name: e.replace(/[^A-Za-z0-9_]/g, '_'), spelled: e, kind: 'element' as const, grain: null, element: e })), [], { metrics: [r.name] }, this);
+    return child.metric(metric, r.name, [], null);
   }
 
   private fromClause(model: SemanticModel, base: Map<string, string>, joins: { model: SemanticModel; alias: string; cols: Map<string, string>; parentAlias: string; parentCol: string; entity: string }[]): string {
@@ -262,16 +412,17 @@ class Builder {
    * a coarser grain the period's first day stands for it (MetricFlow's choice).
    */
   private cumulative(ref: MeasureRef, as: string, gbCols: { name: string; expr: string }[], filters: Filter[], filterSql: (f: Filter) => string,
-    metricTime: () => string, base: Map<string, string>, joins: Parameters<Builder['fromClause']>[2], metric: Metric): string {
+    metricTime: () => string, fromSql: () => string, metric: Metric): string {
     const tg = this.groupBys.find((g) => g.kind === 'metric_time');
+    if (tg && !isStandard(tg.grain!)) throw new TsdbtError('QUERY_UNSUPPORTED', `cumulative metric '${metric.name}' by '${tg.spelled}': custom grains are not supported for cumulative metrics`, { hint: 'Group it by metric_time__day, __week, __month, __quarter or __year.' });
     const spine = this.spine();
     const raw = metricTime();
     const day = this.d.dateTrunc('day', raw);
-    const cols = this.groupBys.map((g, i) => (g === tg ? `  ${this.d.dateTrunc(g.grain!, 'ts.spine_day')} as ${g.name}` : `  ${gbCols[i]!.expr} as ${g.name}`));
+    const cols = this.groupBys.map((g, i) => (g === tg ? `  ${this.d.dateTrunc(g.grain as TimeGrain, 'ts.spine_day')} as ${g.name}` : `  ${gbCols[i]!.expr} as ${g.name}`));
     if (!tg) {
       // No metric_time: the cumulative total over everything selected.
       const where = filters.map(filterSql);
-      return this.cte(['select', [...cols, `  ${this.aggregate(ref, 't0.measure__value')} as ${as}`].join(',\n'), this.fromClause(ref.model, base, joins),
+      return this.cte(['select', [...cols, `  ${this.aggregate(ref, 't0.measure__value')} as ${as}`].join(',\n'), fromSql(),
         where.length ? `where ${where.map((w) => `(${w})`).join('\n  and ')}` : '', this.groupBys.length ? `group by ${this.groupBys.map((_, i) => i + 1).join(', ')}` : ''].filter(Boolean).join('\n'));
     }
     let window = `${day} <= ts.spine_day`;
@@ -279,13 +430,13 @@ class Builder {
     else if (metric.grainToDate) window += ` and ${day} >= ${this.d.dateTrunc(metric.grainToDate, 'ts.spine_day')}`;
     const where = filters.map(filterSql);
     const spineWhere: string[] = [];
-    if (tg.grain !== 'day') spineWhere.push(`ts.spine_day = ${this.d.dateTrunc(tg.grain!, 'ts.spine_day')}`);
+    if (tg.grain !== 'day') spineWhere.push(`ts.spine_day = ${this.d.dateTrunc(tg.grain as TimeGrain, 'ts.spine_day')}`);
     spineWhere.push(...this.timeBounds('ts.spine_day'));
     const sql = [
       'select',
       [...cols, `  ${this.aggregate(ref, 't0.measure__value')} as ${as}`].join(',\n'),
       `from ${spine} as ts`,
-      this.fromClause(ref.model, base, joins).replace(/^from /, 'inner join ').replace(/\) as t0$/m, `) as t0\n  on ${window}`),
+      fromSql().replace(/^from /, 'inner join ').replace(/\) as t0$/m, `) as t0\n  on ${window}`),
       [...where, ...spineWhere].length ? `where ${[...where, ...spineWhere].map((w) => `(${w})`).join('\n  and ')}` : '',
       `group by ${this.groupBys.map((_, i) => i + 1).join(', ')}`,
     ].filter(Boolean).join('\n');
@@ -304,9 +455,10 @@ class Builder {
   private finishSimple(sub: string, as: string, fill: number | null, joinSpine: boolean): string {
     const tg = this.groupBys.find((g) => g.kind === 'metric_time');
     if (joinSpine && tg) {
+      if (!isStandard(tg.grain!)) throw new TsdbtError('QUERY_UNSUPPORTED', `join_to_timespine by '${tg.spelled}': custom grains are not supported here`, { hint: 'Group by a standard grain of metric_time.' });
       const spineWhere = this.timeBounds('spine_day');
       if (!spineWhere.length) spineWhere.push(`spine_day between (select min(${tg.name}) from ${sub}) and (select max(${tg.name}) from ${sub})`);
-      const periods = this.cte(`select distinct ${this.d.dateTrunc(tg.grain!, 'spine_day')} as ${tg.name}\nfrom ${this.spine()} as ts\nwhere ${spineWhere.join(' and ')}`);
+      const periods = this.cte(`select distinct ${this.d.dateTrunc(tg.grain as TimeGrain, 'spine_day')} as ${tg.name}\nfrom ${this.spine()} as ts\nwhere ${spineWhere.join(' and ')}`);
       const cols = this.groupBys.map((g) => (g === tg ? `  p.${g.name}` : `  m.${g.name}`));
       const value = fill !== null ? `coalesce(m.${as}, ${Number(fill)})` : `m.${as}`;
       return this.cte(['select', [...cols, `  ${value} as ${as}`].join(',\n'), `from ${periods} as p`, `left outer join ${sub} as m\n  on p.${tg.name} = m.${tg.name}`].join('\n'));
@@ -351,31 +503,79 @@ function parseFilterText(text: string): Filter {
   return { text, node: parseFilter(text) };
 }
 
-/** `x__week` → [`x`, `week`]; otherwise [name, null]. */
-function splitGrain(name: string): [string, TimeGrain | null] {
+/** `x__week` → [`x`, `week`] (also custom granularities); otherwise [name, null]. */
+function splitGrain(name: string, custom: ReadonlySet<string>): [string, Grain | null] {
   const i = name.lastIndexOf('__');
   if (i > 0) {
-    const g = name.slice(i + 2) as TimeGrain;
-    if (TIME_GRAINS.includes(g)) return [name.slice(0, i), g];
+    const g = name.slice(i + 2);
+    if (isStandard(g) || custom.has(g)) return [name.slice(0, i), g];
   }
   return [name, null];
 }
 
-function resolveGroupBy(spelled: string, catalog: SemanticCatalog, metrics: Metric[]): GroupBy {
-  const [name, grain] = splitGrain(spelled);
-  if (name === 'metric_time') return { name: `metric_time__${grain ?? 'day'}`, spelled, kind: 'metric_time', grain: grain ?? 'day', element: null };
-  // A time dimension without a grain is named at its data grain, as MetricFlow does.
-  let isTime = false;
-  let dataGrain: TimeGrain | null = null;
-  for (const m of metrics) {
-    for (const r of catalog.measuresOf(m)) {
-      const el = catalog.elementsFor(r.model).get(name) ?? (grain ? undefined : catalog.elementsFor(r.model).get(spelled));
-      if (el?.kind === 'time_dimension') { isTime = true; dataGrain = el.timeGranularity; }
+const sameColumn = (a: ResolvedElement, b: ResolvedElement) =>
+  a.model === b.model && a.expr === b.expr && a.path.map((p) => `${p.entity}>${p.model.name}`).join('/') === b.path.map((p) => `${p.entity}>${p.model.name}`).join('/');
+
+/**
+ * A group-by or filter name in a measure's elements: the full name, or a
+ * short one (`country` for `customer__country`) when every name ending in
+ * it reads the same column; otherwise QUERY_AMBIGUOUS_GROUP_BY listing them.
+ */
+function resolveIn(elements: Map<string, ResolvedElement>, name: string, spelled: string, ref: MeasureRef, as: string): ResolvedElement {
+  const el = elements.get(name);
+  if (el) return el;
+  const candidates = [...elements.values()].filter((e) => e.name.endsWith(`__${name}`));
+  if (candidates.length > 0) {
+    if (candidates.every((c) => sameColumn(c, candidates[0]!))) {
+      const primary = ref.model.entities.find((e) => e.type === 'primary')?.name;
+      return candidates.find((c) => c.name === `${primary}__${name}`) ?? candidates[0]!;
     }
+    throw new TsdbtError('QUERY_AMBIGUOUS_GROUP_BY', `'${spelled}' is ambiguous for measure '${ref.measure.name}': it could be ${candidates.map((c) => `'${c.name}'`).join(', ')}`, { hint: `Write the full name, e.g. '${candidates[0]!.name}'.` });
   }
-  if (!isTime) return { name: spelled, spelled, kind: 'element', grain: null, element: grain ? spelled : name };
-  const g = grain ?? dataGrain ?? 'day';
-  return { name: `${name}__${g}`, spelled, kind: 'element', grain: g, element: name };
+  const near = nearestKey(name, ['metric_time', ...elements.keys()]);
+  throw new TsdbtError('QUERY_UNKNOWN_GROUP_BY', `'${spelled}' is not a dimension or entity of measure '${ref.measure.name}' (semantic model '${ref.model.name}')`, {
+    hint: near ? `Did you mean '${near}'?` : `See \`tsdbt sl list dimensions --metrics ${as}\` for what it can be grouped by.`,
+  });
+}
+
+/** A dimension or entity of the measure's own semantic model by its bare name (constant properties, non_additive_dimension). */
+function localElement(elements: Map<string, ResolvedElement>, ref: MeasureRef, name: string, as: string): ResolvedElement {
+  const local = [...elements.values()].find((e) => e.path.length === 0 && (e.name === name || e.name.endsWith(`__${name}`)));
+  return local ?? resolveIn(elements, name, name, ref, as);
+}
+
+function resolveGroupBy(spelled: string, catalog: SemanticCatalog, metrics: Metric[]): GroupBy {
+  const [name, grain] = splitGrain(spelled, catalog.customGrains);
+  const refs = metrics.flatMap((m) => catalog.measuresOf(m));
+  if (name === 'metric_time') {
+    // Without a grain: the finest grain every metric has data at, as MetricFlow chooses.
+    const g = grain ?? refs.map((r) => catalog.aggTimeDimension(r)?.timeGranularity ?? 'day').reduce<TimeGrain>((a, b) => (grainRank(a) >= grainRank(b) ? a : b), 'day');
+    return { name: `metric_time__${g}`, spelled, kind: 'metric_time', grain: g, element: null };
+  }
+  // Resolve against every measure's elements (short names included); they must agree.
+  let found: ResolvedElement | null = null;
+  let fullSpelled: string | null = null;
+  for (const r of refs) {
+    const elements = catalog.elementsFor(r.model);
+    const direct = elements.get(name) ?? (grain ? undefined : elements.get(spelled));
+    let el: ResolvedElement | undefined = direct;
+    if (!el) {
+      try { el = resolveIn(elements, name, spelled, r, metrics[0]!.name); } catch (e) {
+        if ((e as TsdbtError).code === 'QUERY_AMBIGUOUS_GROUP_BY') throw e;
+        continue; // an unknown name is reported by the measure that lacks it
+      }
+    }
+    if (found && found.name !== el.name && fullSpelled !== null) {
+      throw new TsdbtError('QUERY_AMBIGUOUS_GROUP_BY', `'${spelled}' is ambiguous across the query's metrics: it could be '${found.name}' or '${el.name}'`, { hint: `Write the full name, e.g. '${found.name}'.` });
+    }
+    found = el;
+    fullSpelled = el.name;
+  }
+  if (!found) return { name: spelled, spelled, kind: 'element', grain: null, element: grain ? spelled : name };
+  if (found.kind !== 'time_dimension') return { name: grain ? spelled : found.name, spelled, kind: 'element', grain, element: found.name };
+  // A time dimension without a grain is named at its data grain, as MetricFlow does.
+  const g = grain ?? found.timeGranularity ?? 'day';
+  return { name: `${found.name}__${g}`, spelled, kind: 'element', grain: g, element: found.name };
 }
 
 /** Compile a query; throws a TsdbtError with a QUERY_* code on a bad query. */

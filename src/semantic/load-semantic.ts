@@ -40,7 +40,7 @@ export function buildSemanticManifest(files: { file: string; text: string }[], p
   }
   // The legacy spine: a model named metricflow_time_spine with a date_day column.
   if (manifest.timeSpines.length === 0 && knownModels?.has('metricflow_time_spine')) {
-    manifest.timeSpines.push({ modelName: 'metricflow_time_spine', column: 'date_day', grain: 'day', file: 'metricflow_time_spine' });
+    manifest.timeSpines.push({ modelName: 'metricflow_time_spine', column: 'date_day', grain: 'day', customGranularities: [], file: 'metricflow_time_spine' });
   }
   errors.push(...validateSemanticManifest(manifest, knownModels));
   if (errors.length) throw errors.length === 1 ? errors[0]! : new TsdbtErrorList(errors);

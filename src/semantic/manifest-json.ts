@@ -33,7 +33,7 @@ function typeParams(sm: SemanticManifest, m: Metric) {
   return {
     measure: measureInput(m.measure), numerator: metricInput(m.numerator), denominator: metricInput(m.denominator), expr: m.expr,
     window: win(m.window), grain_to_date: m.grainToDate, metrics: m.metrics.length ? m.metrics.map(metricInput) : m.type === 'derived' ? [] : null,
-    conversion_type_params: m.conversion ? { base_measure: measureInput(m.conversion.baseMeasure), conversion_measure: measureInput(m.conversion.conversionMeasure), entity: m.conversion.entity, calculation: m.conversion.calculation, window: win(m.conversion.window), constant_properties: null } : null,
+    conversion_type_params: m.conversion ? { base_measure: measureInput(m.conversion.baseMeasure), conversion_measure: measureInput(m.conversion.conversionMeasure), entity: m.conversion.entity, calculation: m.conversion.calculation, window: win(m.conversion.window), constant_properties: m.conversion.constantProperties.length ? m.conversion.constantProperties.map((p) => ({ base_property: p.baseProperty, conversion_property: p.conversionProperty })) : null } : null,
     cumulative_type_params: m.type === 'cumulative' ? { window: win(m.window), grain_to_date: m.grainToDate, period_agg: 'first' } : null,
     input_measures: inputMeasures(sm, m),
   };
@@ -47,7 +47,7 @@ function semanticModelBody(s: SemanticManifest['semanticModels'][number], models
     measures: s.measures.map((m) => ({
       name: m.name, agg: m.agg, description: m.description, create_metric: m.createMetric, expr: m.expr,
       agg_params: m.percentile !== null ? { percentile: m.percentile, use_discrete_percentile: m.useDiscretePercentile, use_approximate_percentile: false } : null,
-      metadata: null, non_additive_dimension: null, agg_time_dimension: m.aggTimeDimension, label: m.label, config: null,
+      metadata: null, non_additive_dimension: m.nonAdditive ? { name: m.nonAdditive.dimension, window_choice: m.nonAdditive.windowChoice, window_groupings: m.nonAdditive.windowGroupings } : null, agg_time_dimension: m.aggTimeDimension, label: m.label, config: null,
     })),
     dimensions: s.dimensions.map((d) => ({
       name: d.name, description: d.description, type: d.type, is_partition: false,
@@ -66,7 +66,7 @@ export function semanticManifestJson(sm: SemanticManifest, models: Models): Reco
     metrics: sm.metrics.map((m) => ({ name: m.name, description: m.description, type: m.type, type_params: typeParams(sm, m), filter: where(m.filter), metadata: null, label: m.label, config: { meta: m.meta }, time_granularity: null })),
     project_configuration: {
       time_spine_table_configurations: [], metadata: null, dsi_package_version: { major_version: '0', minor_version: '7', patch_version: '0' },
-      time_spines: sm.timeSpines.map((t) => ({ node_relation: nodeRelation(models.get(t.modelName), t.modelName), primary_column: { name: t.column, time_granularity: t.grain }, custom_granularities: [] })),
+      time_spines: sm.timeSpines.map((t) => ({ node_relation: nodeRelation(models.get(t.modelName), t.modelName), primary_column: { name: t.column, time_granularity: t.grain }, custom_granularities: t.customGranularities.map((c) => ({ name: c.name, column_name: c.column })) })),
     },
     saved_queries: sm.savedQueries.map((q) => ({ name: q.name, query_params: savedQueryParams(q), description: q.description, metadata: null, label: q.label, exports: [], tags: [], config: { meta: q.meta } })),
   };

@@ -76,7 +76,12 @@ export function readSemanticYaml(y: ParsedYaml, packageName: string, errors: Tsd
       err(`time_spine of model '${model.name}' needs standard_granularity_column naming one of its columns`, model.time_spine, 'Add `standard_granularity_column: date_day` and a `columns:` entry for it with `granularity: day`.');
       continue;
     }
-    out.timeSpines.push({ modelName: String(model.name), column, grain: grainOf(col.granularity) ?? 'day', file: y.file, line: y.lineOf(model.time_spine) });
+    const customGranularities = list(spine.custom_granularities).map(rec).map((c) => ({ name: String(c.name ?? ''), column: String(c.column_name ?? c.name ?? '') }));
+    for (const c of customGranularities) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(c.name) || (TIME_GRAINS as readonly string[]).includes(c.name)) err(`time_spine of model '${model.name}': custom granularity '${c.name}' needs a name that is an identifier and not a standard grain`, spine.custom_granularities, 'Name it like `fiscal_quarter`.');
+      else if (!list(model.columns).map(rec).some((x) => x.name === c.column)) err(`time_spine of model '${model.name}': custom granularity '${c.name}' reads column '${c.column}', which is not among the model's columns`, spine.custom_granularities, 'Add the column under `columns:` or set `column_name:`.');
+    }
+    out.timeSpines.push({ modelName: String(model.name), column, grain: grainOf(col.granularity) ?? 'day', customGranularities, file: y.file, line: y.lineOf(model.time_spine) });
   }
   return out;
 }
@@ -103,10 +108,16 @@ function readSemanticModel(sm: Record<string, unknown>, y: ParsedYaml, packageNa
     const agg = String(m.agg ?? '').toLowerCase().replace(/^average$/, 'avg');
     if (!(MEASURE_AGGS as readonly string[]).includes(agg)) err(`measure '${m.name}' of semantic model '${sm.name}' has agg '${m.agg}'`, m, `agg is one of ${MEASURE_AGGS.join(', ')}.`);
     const ap = rec(m.agg_params);
+    const nad = m.non_additive_dimension;
+    const nonAdditive = isRecord(nad) && typeof nad.name === 'string'
+      ? { dimension: nad.name, windowChoice: String(nad.window_choice ?? 'min').toLowerCase() === 'max' ? 'max' as const : 'min' as const, windowGroupings: list(nad.window_groupings).map(String) }
+      : null;
+    if (nad !== undefined && nad !== null && !nonAdditive) err(`measure '${m.name}' of semantic model '${sm.name}': non_additive_dimension needs a name`, m, 'Write `non_additive_dimension: {name: a_time_dimension, window_choice: max}`.');
+    if (isRecord(nad) && nad.window_choice !== undefined && !['min', 'max'].includes(String(nad.window_choice).toLowerCase())) err(`measure '${m.name}' of semantic model '${sm.name}': window_choice '${nad.window_choice}' is not min or max`, nad, 'window_choice is min or max.');
     return {
       name: String(m.name), agg: agg as SemanticMeasure['agg'], expr: strOrNull(m.expr), description: strOrNull(m.description), label: strOrNull(m.label),
       aggTimeDimension: strOrNull(m.agg_time_dimension), percentile: typeof ap.percentile === 'number' ? ap.percentile : null,
-      useDiscretePercentile: ap.use_discrete_percentile === true, createMetric: m.create_metric === true,
+      useDiscretePercentile: ap.use_discrete_percentile === true, createMetric: m.create_metric === true, nonAdditive,
     };
   });
   return {
@@ -152,7 +163,9 @@ function readMetric(m: Record<string, unknown>, y: ParsedYaml, packageName: stri
     const base = measureInput(c.base_measure);
     const conv = measureInput(c.conversion_measure);
     if (!base || !conv || typeof c.entity !== 'string') err(`conversion metric '${metric.name}' needs conversion_type_params base_measure, conversion_measure and entity`, m, 'See dbt\'s conversion metric docs.');
-    else metric.conversion = { baseMeasure: base, conversionMeasure: conv, entity: c.entity, calculation: c.calculation === 'conversions' ? 'conversions' : 'conversion_rate', window: parseWindow(c.window) };
+    else metric.conversion = { baseMeasure: base, conversionMeasure: conv, entity: c.entity, calculation: c.calculation === 'conversions' ? 'conversions' : 'conversion_rate', window: parseWindow(c.window),
+      constantProperties: list(c.constant_properties).map(rec).map((p) => ({ baseProperty: String(p.base_property ?? ''), conversionProperty: String(p.conversion_property ?? '') })),
+    };
   }
   return metric;
 }

@@ -46,6 +46,8 @@ export interface SemanticMeasure {
   percentile: number | null;
   useDiscretePercentile: boolean;
   createMetric: boolean;
+  /** Semi-additive: only the rows at the min/max of this time dimension count (per window grouping and period). */
+  nonAdditive: { dimension: string; windowChoice: 'min' | 'max'; windowGroupings: string[] } | null;
 }
 
 export interface SemanticModel extends Located {
@@ -107,6 +109,8 @@ export interface Metric extends Located {
     entity: string;
     calculation: 'conversions' | 'conversion_rate';
     window: { count: number; grain: TimeGrain } | null;
+    /** Properties that must match between the base and the conversion event. */
+    constantProperties: { baseProperty: string; conversionProperty: string }[];
   } | null;
   packageName: string;
 }
@@ -129,6 +133,8 @@ export interface TimeSpine extends Located {
   /** The column holding one row per `grain`. */
   column: string;
   grain: TimeGrain;
+  /** Columns of the spine that are grains of their own (`fiscal_quarter`), queried as `metric_time__fiscal_quarter`. */
+  customGranularities: { name: string; column: string }[];
 }
 
 export interface SemanticManifest {

@@ -18,4 +18,6 @@ export interface SemanticDialect {
   castDouble(expr: string): string;
   /** A date literal cast of a bind parameter (`?`). */
   dateParam(): string;
+  /** A value unique to each row (a conversion event's identity). */
+  rowId(): string;
 }

@@ -8,4 +8,5 @@ export const duckdbSemanticDialect: SemanticDialect = {
   percentile: (fraction: number, expr: string, discrete: boolean) => `${discrete ? 'quantile_disc' : 'quantile_cont'}(${expr}, ${fraction})`,
   castDouble: (expr: string) => `cast(${expr} as double)`,
   dateParam: () => 'cast(? as date)',
+  rowId: () => 'gen_random_uuid()',
 };

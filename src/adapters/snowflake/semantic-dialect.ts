@@ -8,4 +8,5 @@ export const snowflakeSemanticDialect: SemanticDialect = {
   percentile: (fraction: number, expr: string, discrete: boolean) => `${discrete ? 'percentile_disc' : 'percentile_cont'}(${fraction}) within group (order by ${expr})`,
   castDouble: (expr: string) => `cast(${expr} as double)`,
   dateParam: () => 'to_date(?)',
+  rowId: () => 'uuid_string()',
 };
