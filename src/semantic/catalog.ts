@@ -72,8 +72,10 @@ export class SemanticCatalog {
         }
       }
     };
-    // Local: the model's entities (any type) prefix its own dimensions; every entity is itself a group-by.
-    addModel(model, [], [], model.entities);
+    // Local: the model's own keys (primary, unique, natural, or primary_entity) prefix its dimensions, as in
+    // MetricFlow, so `customer__country` means the customer model's country; every entity is itself a group-by.
+    const keys = model.entities.filter((e) => JOINABLE_TARGET.has(e.type) || e.name === model.primaryEntity);
+    addModel(model, [], [], keys.length ? keys : model.primaryEntity ? [{ name: model.primaryEntity, type: 'primary', expr: null, description: null, label: null }] : model.entities);
     for (const e of model.entities) add({ name: e.name, kind: 'entity', model, path: [], expr: e.expr ?? e.name, timeGranularity: null, description: e.description });
     // One hop: along any entity of this model into a model where it is a key.
     for (const e of model.entities) {

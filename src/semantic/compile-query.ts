@@ -295,12 +295,12 @@ class Builder {
         const key = `${r.name}|${r.groupBy.join(',')}`;
         if (metricFilters.has(key)) continue;
         const alias = `mf${metricFilters.size + 1}`;
-        const cte = this.metricAsDimension(r, f.text);
         const on = r.groupBy.map((e) => {
           const el = resolveElement(e, e);
           if (el.kind !== 'entity') throw new TsdbtError('QUERY_FILTER', `where filter ${JSON.stringify(f.text)}: Metric('${r.name}') groups by '${e}', which is not an entity`, { hint: `group_by names entities, e.g. group_by=['${[...elements.values()].find((x) => x.kind === 'entity')?.name ?? 'customer'}'].` });
           return `${alias}.${e.replace(/[^A-Za-z0-9_]/g, '_')} = ${column(el)}`;
         });
+        const cte = this.metricAsDimension(r, f.text);
         extraJoins.push(`left outer join ${cte} as ${alias}\n  on ${on.join(' and ')}`);
         metricFilters.set(key, `${alias}.${r.name}`);
       }
