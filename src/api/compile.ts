@@ -1,4 +1,4 @@
-import { writeManifest } from '../artifacts/manifest-writer.js';
+import { writeManifests } from './parse-phase.js';
 import { runResultsJson, writeRunResults } from '../artifacts/run-results.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { NodeResult } from '../execute/node-result.js';
@@ -33,7 +33,7 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
   try {
     if (opts.inline !== undefined) {
       const inlineSql = compileInline(exec, opts.inline);
-      return { success: true, results: [], inlineSql, manifestPath: writeManifest(exec.targetDir, exec.parsed.manifest), warnings: exec.warnings };
+      return { success: true, results: [], inlineSql, manifestPath: writeManifests(exec.targetDir, exec.parsed.manifest), warnings: exec.warnings };
     }
     const started = performance.now();
     const results: NodeResult[] = [];
@@ -48,7 +48,7 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
     return {
       success: results.every((r) => r.status !== 'error'),
       results,
-      manifestPath: writeManifest(exec.targetDir, exec.parsed.manifest),
+      manifestPath: writeManifests(exec.targetDir, exec.parsed.manifest),
       runResultsPath,
       warnings: exec.warnings,
     };

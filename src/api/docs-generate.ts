@@ -1,8 +1,8 @@
+import { writeManifests } from './parse-phase.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildCatalog, type CatalogRow } from '../artifacts/catalog.js';
 import { docsSiteFor } from '../artifacts/docs-site.js';
-import { writeManifest } from '../artifacts/manifest-writer.js';
 import { runtimeContext, type StoredResult } from '../context/runtime-context.js';
 import { scopedOperation } from '../execute/operations.js';
 import { callJinja } from '../jinja/index.js';
@@ -57,7 +57,7 @@ export async function docsGenerate(opts: ExecutionOptions & { noCompile?: boolea
     return {
       catalogPath,
       indexPath,
-      manifestPath: writeManifest(exec.targetDir, manifest),
+      manifestPath: writeManifests(exec.targetDir, manifest),
       nodesInCatalog: Object.keys(catalog.nodes).length,
       sourcesInCatalog: Object.keys(catalog.sources).length,
       compileErrors,

@@ -1,8 +1,11 @@
+import { renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeManifest } from '../artifacts/manifest-writer.js';
 import { VarResolver } from '../context/vars.js';
 import type { CompiledNode, Manifest } from '../manifest/types.js';
 import { parseProject, type ParseResult } from '../project/parse.js';
 import { loadSemanticManifest } from '../semantic/load-semantic.js';
-import { manifestEntries } from '../semantic/manifest-json.js';
+import { manifestEntries, semanticManifestJson } from '../semantic/manifest-json.js';
 import type { SemanticManifest } from '../semantic/types.js';
 import type { LoadedProject } from './load-project.js';
 
@@ -66,4 +69,20 @@ export function semanticManifestOf(manifest: Manifest): SemanticManifest {
   const sm = semanticByManifest.get(manifest);
   if (!sm) throw new Error('semanticManifestOf: the manifest was not produced by parseLoaded');
   return sm;
+}
+
+/**
+ * Write target/manifest.json and, as dbt does next to it, semantic_manifest.json
+ * when the project declares a semantic layer (skipped, at no cost, when it has none
+ * or when the manifest did not come from parseLoaded, e.g. a state manifest).
+ */
+export function writeManifests(targetDir: string, manifest: Manifest): string {
+  const path = writeManifest(targetDir, manifest);
+  const semantic = semanticByManifest.get(manifest);
+  if (semantic && (semantic.semanticModels.length || semantic.metrics.length || semantic.savedQueries.length)) {
+    const tmp = join(targetDir, `semantic_manifest.json.tmp-${process.pid}`);
+    writeFileSync(tmp, JSON.stringify(semanticManifestJson(semantic, relationNodesByName(manifest))));
+    renameSync(tmp, join(targetDir, 'semantic_manifest.json'));
+  }
+  return path;
 }

@@ -1,4 +1,4 @@
-import { writeManifest } from '../artifacts/manifest-writer.js';
+import { writeManifests } from './parse-phase.js';
 import { runResultsJson, writeRunResults } from '../artifacts/run-results.js';
 import { executeNodes, isRunnable, skippedResult } from '../execute/execute-nodes.js';
 import type { NodeResult } from '../execute/node-result.js';
@@ -179,6 +179,6 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
 /** Write run_results.json and the manifest of a finished command and describe it. */
 export function commandResult(exec: Execution, which: string, results: NodeResult[], elapsed: number, args: Record<string, unknown>, success: boolean, cancelled: boolean): CommandResult {
   const runResultsPath = writeRunResults(exec.targetDir, runResultsJson(results, { invocationId: exec.loaded.invocationId, elapsed, args }));
-  const manifestPath = writeManifest(exec.targetDir, exec.parsed.manifest);
+  const manifestPath = writeManifests(exec.targetDir, exec.parsed.manifest);
   return { command: which, success, results, elapsed, runResultsPath, manifestPath, warnings: exec.warnings, invocationId: exec.loaded.invocationId, cancelled };
 }

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import { writeManifest } from '../artifacts/manifest-writer.js';
 import { loadProject, type GlobalOptions } from '../api/load-project.js';
-import { parseLoaded } from '../api/parse-phase.js';
+import { parseLoaded, writeManifests } from '../api/parse-phase.js';
 import { buildGraph } from '../graph/index.js';
 import type { Manifest } from '../manifest/types.js';
 import { invoke } from './invoke.js';
@@ -13,7 +12,7 @@ export async function parse(opts: ParseOptions = {}): Promise<{ manifest: Manife
   const loaded = loadProject(opts);
   const { manifest, warnings } = parseLoaded(loaded, { flags: { WHICH: 'parse' } });
   buildGraph(manifest);
-  const manifestPath = writeManifest(join(loaded.projectDir, loaded.root.targetPath), manifest);
+  const manifestPath = writeManifests(join(loaded.projectDir, loaded.root.targetPath), manifest);
   return { manifest, warnings: [...loaded.warnings, ...warnings], manifestPath };
 }
 

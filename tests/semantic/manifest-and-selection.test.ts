@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
@@ -77,6 +77,23 @@ describe('semantic resources in the manifest and in selection', () => {
     expect(await ls('-s', '+metric:double_revenue')).toEqual(['metric:shop.double_revenue', 'metric:shop.revenue', 'shop.orders', 'semantic_model:shop.orders']);
     expect(await ls('-s', 'semantic_model:orders+', '--resource-type', 'saved_query')).toEqual(['saved_query:shop.daily_revenue']);
     expect(await ls('-s', 'orders+', '--resource-type', 'metric')).toEqual(['metric:shop.double_revenue', 'metric:shop.revenue']);
+  });
+
+  it('writes semantic_manifest.json from every command that writes the manifest, and none without semantic YAML', async () => {
+    const dir = makeProject(FILES, 'shop');
+    const path = join(dir, 'target/semantic_manifest.json');
+    for (const cmd of [['compile'], ['run', '-s', 'orders'], ['build', '-s', 'spine'], ['docs', 'generate']]) {
+      rmSync(join(dir, 'target'), { recursive: true, force: true });
+      const io = captureStreams();
+      expect(await runCli([...cmd, '--project-dir', dir], io.streams, {}), cmd.join(' ')).toBe(0);
+      expect(existsSync(path), cmd.join(' ')).toBe(true);
+      expect(JSON.parse(readFileSync(path, 'utf8')).metrics.map((m: { name: string }) => m.name)).toEqual(['revenue', 'double_revenue']);
+    }
+    const plain = makeProject({ 'models/orders.sql': FILES['models/orders.sql'] }, 'plain');
+    const io = captureStreams();
+    expect(await runCli(['compile', '--project-dir', plain], io.streams, {})).toBe(0);
+    expect(existsSync(join(plain, 'target/manifest.json'))).toBe(true);
+    expect(existsSync(join(plain, 'target/semantic_manifest.json'))).toBe(false);
   });
 
   it('fails parse with a located error when a metric names an unknown measure', async () => {

@@ -1,10 +1,7 @@
 import { join } from 'node:path';
 import { loadProject } from '../../api/load-project.js';
-import { writeFileSync } from 'node:fs';
-import { parseLoaded, relationNodesByName, semanticManifestOf } from '../../api/parse-phase.js';
-import { semanticManifestJson } from '../../semantic/manifest-json.js';
+import { parseLoaded, writeManifests } from '../../api/parse-phase.js';
 import { buildGraph } from '../../graph/index.js';
-import { writeManifest } from '../../artifacts/manifest-writer.js';
 import { globalOptions, type Command } from '../command-context.js';
 import { summariseManifest } from './summary.js';
 
@@ -15,12 +12,8 @@ export const parseCommand: Command = async (ctx) => {
   const result = parseLoaded(loaded, { flags: { WHICH: 'parse' } });
   buildGraph(result.manifest); // a cycle is a parse error
   for (const w of result.warnings) ctx.out.warn(w);
-  const path = writeManifest(join(loaded.projectDir, loaded.root.targetPath), result.manifest);
-  // dbt writes the semantic manifest next to manifest.json when the project declares a semantic layer.
-  const semantic = semanticManifestOf(result.manifest);
-  if (semantic.semanticModels.length || semantic.metrics.length) {
-    writeFileSync(join(loaded.projectDir, loaded.root.targetPath, 'semantic_manifest.json'), JSON.stringify(semanticManifestJson(semantic, relationNodesByName(result.manifest))));
-  }
+  // With target/semantic_manifest.json when the project declares a semantic layer, as dbt writes it.
+  const path = writeManifests(join(loaded.projectDir, loaded.root.targetPath), result.manifest);
   ctx.report?.(result.manifest);
   ctx.out.info(summariseManifest(result.manifest));
   ctx.out.info(`Performance info: parsed in ${((performance.now() - started) / 1000).toFixed(2)}s; wrote ${path}`);
