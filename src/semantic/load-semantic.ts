@@ -31,7 +31,7 @@ export function buildSemanticManifest(files: { file: string; text: string }[], p
   const errors: TsdbtError[] = [];
   const manifest: SemanticManifest = { projectName, semanticModels: [], metrics: [], savedQueries: [], timeSpines: [] };
   for (const { file, text } of files) {
-    if (!/(semantic_models|metrics|saved_queries|time_spine)\s*:/.test(text)) continue;
+    if (!/(semantic_models?|metrics|saved_queries|time_spine)\s*:/.test(text)) continue;
     const parts = readSemanticYaml(parseYaml(text, file), projectName, errors);
     manifest.semanticModels.push(...parts.semanticModels);
     manifest.metrics.push(...parts.metrics);

@@ -1,10 +1,12 @@
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { isRecord, type ParsedYaml } from '../util/yaml.js';
+import { hasModelSemantics, readLatestMetric, readModelSemantics } from './read-model-spec.js';
 import {
   MEASURE_AGGS, METRIC_TYPES, TIME_GRAINS,
-  type Metric, type MetricInput, type MetricMeasureInput, type SavedQuery, type SemanticDimension, type SemanticEntity,
-  type SemanticMeasure, type SemanticModel, type TimeGrain, type TimeSpine,
+  type Metric, type MetricInput, type SavedQuery, type SemanticDimension, type SemanticEntity,
+  type SemanticMeasure, type SemanticModel, type TimeSpine,
 } from './types.js';
+import { filters, grainOf, list, measureInput, metricInput, parseWindow, rec, refTarget, strOrNull } from './yaml-values.js';
 
 /**
  * Reads the semantic layer's YAML (dbt's legacy spec: top-level
@@ -20,41 +22,11 @@ export interface SemanticYamlParts {
   timeSpines: TimeSpine[];
 }
 
-const rec = (v: unknown): Record<string, unknown> => (isRecord(v) ? v : {});
-const strOrNull = (v: unknown): string | null => (v === undefined || v === null ? null : String(v));
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
-
-/** `where:`/`filter:` as a string or a list of strings. */
-function filters(v: unknown): string[] {
-  return list(v).map(String);
-}
-
-function grainOf(v: unknown): TimeGrain | null {
-  if (v === undefined || v === null) return null;
-  const g = String(v).toLowerCase();
-  return (TIME_GRAINS as readonly string[]).includes(g) ? (g as TimeGrain) : null;
-}
-
-/** `7 days`, `1 month`: a window. */
-export function parseWindow(v: unknown): { count: number; grain: TimeGrain } | null {
-  if (v === undefined || v === null) return null;
-  const m = /^\s*(\d+)\s+([a-z]+?)s?\s*$/i.exec(String(typeof v === 'object' ? (v as Record<string, unknown>).count + ' ' + (v as Record<string, unknown>).granularity : v));
-  if (!m) return null;
-  const grain = grainOf(m[2]);
-  return grain ? { count: Number(m[1]), grain } : null;
-}
-
-/** `ref('x')` / `ref("x")` / `ref('pkg', 'x')` → `x`. */
-export function refTarget(v: string): string | null {
-  const m = /^\s*ref\(\s*(?:['"][^'"]+['"]\s*,\s*)?['"]([^'"]+)['"]\s*(?:,\s*v(?:ersion)?\s*=\s*[^)]*)?\)\s*$/.exec(v);
-  return m ? m[1]! : null;
-}
-
 export function readSemanticYaml(y: ParsedYaml, packageName: string, errors: TsdbtError[]): SemanticYamlParts {
   const out: SemanticYamlParts = { semanticModels: [], metrics: [], savedQueries: [], timeSpines: [] };
   const doc = rec(y.value);
   const err = (message: string, at: unknown, hint?: string) =>
-    errors.push(new TsdbtError('SEMANTIC_INVALID', message, { file: y.file, line: y.lineOf(at), hint }));
+    errors.push(new TsdbtError('SEMANTIC_INVALID', message, { file: y.file, line: typeof at === 'number' ? at : y.lineOf(at), hint }));
   const entries = (key: string) => list(doc[key]).filter((e, i) => {
     if (isRecord(e) && typeof e.name === 'string' && e.name !== '') return true;
     errors.push(new TsdbtError('SEMANTIC_INVALID', `${key} entry ${i + 1} has no name`, { file: y.file, line: y.itemLine(doc[key], i), hint: 'Give every entry a `name:`.' }));
@@ -68,6 +40,11 @@ export function readSemanticYaml(y: ParsedYaml, packageName: string, errors: Tsd
   }
   for (const q of entries('saved_queries')) out.savedQueries.push(readSavedQuery(q, y, packageName));
   for (const model of entries('models')) {
+    if (hasModelSemantics(model)) {
+      const latest = readModelSemantics(model, y, packageName, err);
+      out.semanticModels.push(latest.semanticModel);
+      out.metrics.push(...latest.metrics);
+    }
     const spine = rec(model.time_spine);
     if (!isRecord(model.time_spine)) continue;
     const column = strOrNull(spine.standard_granularity_column);
@@ -127,24 +104,14 @@ function readSemanticModel(sm: Record<string, unknown>, y: ParsedYaml, packageNa
   };
 }
 
-function measureInput(v: unknown): MetricMeasureInput | null {
-  if (typeof v === 'string') return { name: v, filter: [], alias: null, fillNullsWith: null, joinToTimespine: false };
-  if (!isRecord(v) || typeof v.name !== 'string') return null;
-  return { name: v.name, filter: filters(v.filter), alias: strOrNull(v.alias), fillNullsWith: typeof v.fill_nulls_with === 'number' ? v.fill_nulls_with : null, joinToTimespine: v.join_to_timespine === true };
-}
-
-function metricInput(v: unknown): MetricInput | null {
-  if (typeof v === 'string') return { name: v, filter: [], alias: null, offsetWindow: null, offsetToGrain: null };
-  if (!isRecord(v) || typeof v.name !== 'string') return null;
-  return { name: v.name, filter: filters(v.filter), alias: strOrNull(v.alias), offsetWindow: parseWindow(v.offset_window), offsetToGrain: grainOf(v.offset_to_grain) };
-}
-
 function readMetric(m: Record<string, unknown>, y: ParsedYaml, packageName: string, err: (m: string, at: unknown, h?: string) => void): Metric | null {
   const type = String(m.type ?? '').toLowerCase();
   if (!(METRIC_TYPES as readonly string[]).includes(type)) {
     err(`metric '${m.name}' has type '${m.type ?? ''}'`, m, `type is one of ${METRIC_TYPES.join(', ')}.`);
     return null;
   }
+  // The latest spec: type-specific keys at the top level (input_metrics, base_metric, ...), no type_params.
+  if (!isRecord(m.type_params) && ['input_metrics', 'input_metric', 'base_metric', 'conversion_metric', 'agg'].some((k) => k in m)) return readLatestMetric(m, y, packageName, err, null);
   const tp = rec(m.type_params);
   const metric: Metric = {
     name: String(m.name), type: type as Metric['type'], label: String(m.label ?? m.name), description: String(m.description ?? ''),

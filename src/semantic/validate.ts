@@ -41,6 +41,14 @@ export function validateSemanticManifest(manifest: SemanticManifest, knownModels
     if (sm.measures.length > 0 && !sm.defaultAggTimeDimension && sm.measures.some((m) => !m.aggTimeDimension)) {
       at(sm, `semantic model '${sm.name}' has measures but no defaults.agg_time_dimension`, 'Add `defaults: {agg_time_dimension: <a time dimension>}` or agg_time_dimension on each measure.');
     }
+    const entityNames = new Set(sm.entities.map((e) => e.name));
+    for (const m of sm.measures) {
+      const nad = m.nonAdditive;
+      if (!nad) continue;
+      const d = dims.get(nad.dimension);
+      if (!d || d.type !== 'time') at(sm, `measure '${m.name}' of semantic model '${sm.name}': non_additive_dimension '${nad.dimension}' is not a time dimension of it`, suggest(nad.dimension, [...dims.values()].filter((x) => x.type === 'time').map((x) => x.name)) || 'Name one of its time dimensions.');
+      for (const g of nad.windowGroupings) if (!entityNames.has(g)) at(sm, `measure '${m.name}' of semantic model '${sm.name}': window grouping '${g}' is not one of its entities`, suggest(g, entityNames) || 'window_groupings name entities of the same semantic model.');
+    }
     for (const m of sm.measures) if (m.agg === 'percentile' && (m.percentile === null || m.percentile <= 0 || m.percentile >= 1)) at(sm, `measure '${m.name}' has agg percentile without agg_params.percentile between 0 and 1`, 'Add `agg_params: {percentile: 0.9}`.');
   }
 
@@ -51,6 +59,16 @@ export function validateSemanticManifest(manifest: SemanticManifest, knownModels
     for (const name of measures) if (!catalog.measures.has(name)) at(m, `metric '${m.name}' refers to unknown measure '${name}'`, suggest(name, measureNames) || 'Name a measure of a semantic model.');
     for (const input of [m.numerator, m.denominator, ...m.metrics]) {
       if (input && !catalog.metrics.has(input.name)) at(m, `metric '${m.name}' refers to unknown metric '${input.name}'`, suggest(input.name, metricNames) || 'Name a metric defined in the project.');
+    }
+    if (m.conversion) {
+      const c = m.conversion;
+      for (const [side, measure, prop] of [['base', c.baseMeasure.name, 'baseProperty'], ['conversion', c.conversionMeasure.name, 'conversionProperty']] as const) {
+        const ref = catalog.measures.get(measure);
+        if (!ref) continue;
+        const names = new Set([...ref.model.entities.map((e) => e.name), ...ref.model.dimensions.map((d) => d.name)]);
+        if (!ref.model.entities.some((e) => e.name === c.entity)) at(m, `conversion metric '${m.name}': entity '${c.entity}' is not an entity of the ${side} measure's semantic model '${ref.model.name}'`, suggest(c.entity, ref.model.entities.map((e) => e.name)) || 'Name an entity both semantic models have.');
+        for (const p of c.constantProperties) if (!names.has(p[prop])) at(m, `conversion metric '${m.name}': constant property '${p[prop]}' is not a dimension or entity of '${ref.model.name}'`, suggest(p[prop], names) || `Name a dimension or entity of semantic model '${ref.model.name}'.`);
+      }
     }
     if (m.type === 'derived' && m.expr) {
       const ids = new Set(m.expr.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []);
