@@ -513,6 +513,9 @@ function splitGrain(name: string, custom: ReadonlySet<string>): [string, Grain |
   return [name, null];
 }
 
+/** `long` is `short` or `short` reached through more entities (`order_id__customer__x` for `customer__x`). */
+const sameOrLonger = (long: string, short: string) => long === short || long.endsWith(`__${short}`);
+
 const sameColumn = (a: ResolvedElement, b: ResolvedElement) =>
   a.model === b.model && a.expr === b.expr && a.path.map((p) => `${p.entity}>${p.model.name}`).join('/') === b.path.map((p) => `${p.entity}>${p.model.name}`).join('/');
 
@@ -554,7 +557,6 @@ function resolveGroupBy(spelled: string, catalog: SemanticCatalog, metrics: Metr
   }
   // Resolve against every measure's elements (short names included); they must agree.
   let found: ResolvedElement | null = null;
-  let fullSpelled: string | null = null;
   for (const r of refs) {
     const elements = catalog.elementsFor(r.model);
     const direct = elements.get(name) ?? (grain ? undefined : elements.get(spelled));
@@ -565,11 +567,11 @@ function resolveGroupBy(spelled: string, catalog: SemanticCatalog, metrics: Metr
         continue; // an unknown name is reported by the measure that lacks it
       }
     }
-    if (found && found.name !== el.name && fullSpelled !== null) {
+    // Names agree when one is the other reached through more entities (customer__x and order_id__customer__x), as MetricFlow matches entity paths.
+    if (found && !sameOrLonger(found.name, el.name) && !sameOrLonger(el.name, found.name)) {
       throw new TsdbtError('QUERY_AMBIGUOUS_GROUP_BY', `'${spelled}' is ambiguous across the query's metrics: it could be '${found.name}' or '${el.name}'`, { hint: `Write the full name, e.g. '${found.name}'.` });
     }
-    found = el;
-    fullSpelled = el.name;
+    if (!found || el.name.length < found.name.length) found = el;
   }
   if (!found) return { name: spelled, spelled, kind: 'element', grain: null, element: grain ? spelled : name };
   if (found.kind !== 'time_dimension') return { name: grain ? spelled : found.name, spelled, kind: 'element', grain, element: found.name };
