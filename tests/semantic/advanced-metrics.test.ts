@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTargetConnection } from '../../src/api/open-connection.js';
 import { openSemanticLayer } from '../../src/api/semantic.js';
@@ -173,6 +175,19 @@ describe('conversion metrics', () => {
       conversionMeasure: { name: 'buys', filter: [], alias: null, fillNullsWith: null, joinToTimespine: false },
       entity: 'user', calculation: 'conversions', window: null, constantProperties: [{ baseProperty: 'product', conversionProperty: 'product' }],
     });
+    // build wrote target/semantic_manifest.json with them, in dbt-semantic-interfaces' field names.
+    const sm = JSON.parse(readFileSync(join(dir, 'target/semantic_manifest.json'), 'utf8'));
+    expect(sm.metrics.find((x: { name: string }) => x.name === 'same_product_buys').type_params.conversion_type_params).toMatchObject({
+      entity: 'user', calculation: 'conversions', window: null, constant_properties: [{ base_property: 'product', conversion_property: 'product' }],
+    });
+    expect(sm.metrics.find((x: { name: string }) => x.name === 'visit_buy_rate_7d').type_params.conversion_type_params.window).toEqual({ count: 7, granularity: 'day' });
+    const balances = sm.semantic_models.find((x: { name: string }) => x.name === 'balances');
+    expect(balances.measures.map((x: { non_additive_dimension: unknown }) => x.non_additive_dimension)).toEqual([
+      { name: 'ds', window_choice: 'max', window_groupings: [] },
+      { name: 'ds', window_choice: 'max', window_groupings: ['account'] },
+      { name: 'ds', window_choice: 'min', window_groupings: ['account'] },
+    ]);
+    expect(sm.project_configuration.time_spines[0].custom_granularities).toEqual([{ name: 'fiscal_quarter', column_name: 'fiscal_quarter' }, { name: 'fiscal_year', column_name: 'fy' }]);
   });
 });
 
