@@ -154,7 +154,9 @@ class Builder {
       `from ${deduped}`,
       this.groupBys.length ? `group by ${this.groupBys.map((_, i) => i + 1).join(', ')}` : '',
     ].filter(Boolean).join('\n'));
-    const expr = c.calculation === 'conversions' ? '__conv' : `${this.d.castDouble('__conv')} / nullif(__base, 0)`;
+    const filled = (col: string, fill: number | null) => (fill === null ? col : `coalesce(${col}, ${Number(fill)})`);
+    const convValue = filled('__conv', c.conversionMeasure.fillNullsWith);
+    const expr = c.calculation === 'conversions' ? convValue : `${this.d.castDouble(convValue)} / nullif(${filled('__base', c.baseMeasure.fillNullsWith)}, 0)`;
     return this.combine([{ cte: baseAgg, column: '__base' }, { cte: convAgg, column: '__conv' }], expr, as);
   }
 

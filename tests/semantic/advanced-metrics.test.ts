@@ -78,6 +78,11 @@ metrics:
     type: conversion
     type_params:
       conversion_type_params: {base_measure: visits, conversion_measure: buys, entity: user, calculation: conversions}
+  - name: visit_buys_filled
+    label: Visits that led to a buy (0 when none)
+    type: conversion
+    type_params:
+      conversion_type_params: {base_measure: visits, conversion_measure: {name: buys, fill_nulls_with: 0}, entity: user, calculation: conversions}
   - name: same_product_buys
     label: Visits that led to a buy of the same product
     type: conversion
@@ -153,6 +158,10 @@ describe('conversion metrics', () => {
     ]);
     // Group-by values come from the base event; conversions counts them.
     expect(await rows({ metrics: ['visit_buys'], groupBy: ['visit__referrer'], orderBy: ['visit__referrer'] })).toEqual([['bing', 1], ['google', 1]]);
+    // fill_nulls_with on the conversion measure, as MetricFlow's visit_buy_conversions.
+    expect(await rows({ metrics: ['visit_buys_filled'], groupBy: ['metric_time__day'], orderBy: ['metric_time__day'] })).toEqual([
+      ['2024-01-01', 1], ['2024-01-02', 0], ['2024-01-03', 1], ['2024-01-05', 0], ['2024-02-02', 0],
+    ]);
     // Constant properties: u1's buy of p1 matches the p1 visit (google, 01-01), not the later p2 one.
     expect(await rows({ metrics: ['same_product_buys'], groupBy: ['visit__referrer'], orderBy: ['visit__referrer'] })).toEqual([['bing', null], ['google', 2]]);
     // Joined dimensions on the base side, and a filter on the base events.
