@@ -298,9 +298,10 @@ class Builder {
         if (metricFilters.has(key)) continue;
         const alias = `mf${metricFilters.size + 1}`;
         const on = r.groupBy.map((e) => {
-          const el = resolveElement(e, e);
+          // `view__listing` is the listing entity reached from the metric's side: this side joins on `listing`.
+          const el = elements.get(e) ?? resolveElement(lastPart(e), e);
           if (el.kind !== 'entity') throw new TsdbtError('QUERY_FILTER', `where filter ${JSON.stringify(f.text)}: Metric('${r.name}') groups by '${e}', which is not an entity`, { hint: `group_by names entities, e.g. group_by=['${[...elements.values()].find((x) => x.kind === 'entity')?.name ?? 'customer'}'].` });
-          return `${alias}.${e.replace(/[^A-Za-z0-9_]/g, '_')} = ${column(el)}`;
+          return `${alias}.${lastPart(e)} = ${column(el)}`;
         });
         const cte = this.metricAsDimension(r, f.text);
         extraJoins.push(`left outer join ${cte} as ${alias}\n  on ${on.join(' and ')}`);
@@ -383,7 +384,10 @@ class Builder {
       throw new TsdbtError('QUERY_FILTER', `where filter ${JSON.stringify(text)}: unknown metric '${r.name}'`, { hint: near ? `Did you mean '${near}'?` : 'See `tsdbt sl list metrics`.' });
     }
     if (r.groupBy.length === 0) throw new TsdbtError('QUERY_FILTER', `where filter ${JSON.stringify(text)}: Metric('${r.name}') needs group_by`, { hint: `Write {{ Metric('${r.name}', group_by=['an_entity']) }}.` });
-    const child = new Builder(this.env, r.groupBy.map((e) => ({ name: e.replace(/[^A-Za-z0-9_]/g, '_'), spelled: e, kind: 'element' as const, grain: null, element: e })), [], { metrics: [r.name] }, this);
+    // The metric's side resolves the name as written, or its entity alone when the prefix is the metric model's own entity.
+    const { catalog } = this.env;
+    const element = (e: string) => (catalog.measuresOf(metric).every((ref) => catalog.elementsFor(ref.model).has(e)) ? e : lastPart(e));
+    const child = new Builder(this.env, r.groupBy.map((e) => ({ name: lastPart(e), spelled: e, kind: 'element' as const, grain: null, element: element(e) })), [], { metrics: [r.name] }, this);
     return child.metric(metric, r.name, [], null);
   }
 
@@ -514,6 +518,9 @@ function splitGrain(name: string, custom: ReadonlySet<string>): [string, Grain |
   }
   return [name, null];
 }
+
+/** The last `__` part of a name: `view__listing` → `listing`. */
+const lastPart = (name: string) => (name.includes('__') ? name.slice(name.lastIndexOf('__') + 2) : name).replace(/[^A-Za-z0-9_]/g, '_');
 
 /** `long` is `short` or `short` reached through more entities (`order_id__customer__x` for `customer__x`). */
 const sameOrLonger = (long: string, short: string) => long === short || long.endsWith(`__${short}`);

@@ -205,6 +205,8 @@ describe('Metric() in where filters', () => {
     const where = ["{{ Metric('buy_count', group_by=['user']) }} >= 1"];
     expect(await rows({ metrics: ['visits'], groupBy: ['visit__referrer'], orderBy: ['visit__referrer'] })).toEqual([['bing', 2], ['google', 4]]);
     expect(await rows({ metrics: ['visits'], groupBy: ['visit__referrer'], orderBy: ['visit__referrer'], where })).toEqual([['bing', 1], ['google', 3]]);
+    // The entity named from the metric's side (buy__user) joins on the entity itself, as MetricFlow's local entity prefix.
+    expect(await rows({ metrics: ['visits'], groupBy: ['visit__referrer'], orderBy: ['visit__referrer'], where: ["{{ Metric('buy_count', group_by=['buy__user']) }} >= 1"] })).toEqual([['bing', 1], ['google', 3]]);
     expect(await rows({ metrics: ['visits'], where: ["{{ Metric('buy_count', group_by=['user']) }} is null or {{ Dimension('visit__referrer') }} = 'bing'"] })).toEqual([[3]]);
     const compiled = layer.compile({ metrics: ['visits'], groupBy: ['visit__referrer'], where: ["{{ Dimension('visit__referrer') }} <> 'x' and {{ Metric('buy_count', group_by=['user']) }} >= 1"] });
     expect(compiled.binds).toEqual(['x', 1]);
