@@ -7,6 +7,7 @@ import { snowflakeSemanticDialect } from '../../src/adapters/snowflake/semantic-
 import type { Connection } from '../../src/adapters/base/connection.js';
 import { runCli } from '../../src/cli/main.js';
 import type { TsdbtError } from '../../src/errors/tsdbt-error.js';
+import { buildSemanticManifest } from '../../src/semantic/load-semantic.js';
 import type { SemanticQuery } from '../../src/semantic/query-spec.js';
 import { SemanticLayer } from '../../src/semantic/semantic-layer.js';
 import { captureStreams, makeProject } from '../support/project-fixture.js';
@@ -251,6 +252,18 @@ describe('short group-by names', () => {
       message: "'referrer' is ambiguous for measure 'visits': it could be 'visit__referrer', 'user__referrer'",
       hint: "Write the full name, e.g. 'visit__referrer'.",
     });
+    // A name reached through more entities is the same group-by: customer__country is order__customer__country for items.
+    const hops = buildSemanticManifest([{ file: 'm.yml', text: `semantic_models:
+  - {name: orders, model: ref('orders'), defaults: {agg_time_dimension: ds}, entities: [{name: order, type: primary}, {name: customer, type: foreign}], dimensions: [{name: ds, type: time, type_params: {time_granularity: day}}], measures: [{name: order_count, agg: count, expr: order}]}
+  - {name: items, model: ref('items'), defaults: {agg_time_dimension: ds}, entities: [{name: item, type: primary}, {name: order, type: foreign}], dimensions: [{name: ds, type: time, type_params: {time_granularity: day}}], measures: [{name: item_count, agg: count, expr: item}]}
+  - {name: customers, model: ref('customers'), entities: [{name: customer, type: primary}], dimensions: [{name: country, type: categorical}]}
+metrics:
+  - {name: order_count, type: simple, type_params: {measure: order_count}}
+  - {name: item_count, type: simple, type_params: {measure: item_count}}
+` }], 'p', null);
+    const hopLayer = new SemanticLayer(hops, layer.dialect, (m) => m);
+    for (const g of ['country', 'customer__country']) expect(hopLayer.compile({ metrics: ['order_count', 'item_count'], groupBy: [g] }).columns).toEqual(['customer__country', 'order_count', 'item_count']);
+    expect(hopLayer.compile({ metrics: ['item_count'], groupBy: ['customer__country'] }).sql).toContain('left outer join');
     // The CLI exits 2 with it.
     const io = captureStreams();
     expect(await runCli(['sl', 'query', '--project-dir', dir, '--metrics', 'visits', '--group-by', 'referrer'], io.streams, {})).toBe(2);
