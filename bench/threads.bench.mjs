@@ -4,6 +4,7 @@
 // each worker does today) vs a structured clone of the parsed manifest (the
 // alternative of shipping it).
 // Run: npm run build && node bench/threads.bench.mjs [models]
+// (The floor ratios at threads 1, 2, 4 for table models and data tests, as a table: bench/run-overhead.bench.mjs.)
 import { rmSync } from 'node:fs';
 import { makeRebuildProject, replayFloor, saveFloorCopy } from './rebuild-project.mjs';
 
@@ -43,10 +44,11 @@ const cloneMs = performance.now() - c0;
 
 const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
 console.log(`${models} models (rebuild; load, parse, select, connect, nodes, artifacts), machine with ${(await import('node:os')).availableParallelism()} cores:`);
-console.log(`  threads 1, in-process (API without signal): ${s(t1.ms)}`);
-console.log(`  threads 1, one render worker (as the CLI runs): ${s(t1w.ms)}`);
-console.log(`  threads 2: ${s(t2.ms)}`);
-console.log(`  threads 4: ${s(t4.ms)}`);
+const vs = (ms) => `${s(ms)} (${(ms / floor).toFixed(2)}x the floor)`;
+console.log(`  threads 1, in-process (API without signal): ${vs(t1.ms)}`);
+console.log(`  threads 1, one render worker (as the CLI runs): ${vs(t1w.ms)}`);
+console.log(`  threads 2: ${vs(t2.ms)}`);
+console.log(`  threads 4: ${vs(t4.ms)}`);
 console.log(`  floor (the same ${statements.length} statements, one connection, one script): ${s(floor)}`);
 console.log(`render worker setup: load + parse ${parseMs.toFixed(0)} ms; structured clone of the manifest ${cloneMs.toFixed(0)} ms`);
 rmSync(dir, { recursive: true, force: true });

@@ -160,6 +160,8 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
     if (heartbeat.timer) clearInterval(heartbeat.timer);
   }
   const cancelled = opts.signal?.aborted === true;
+  // A lone render worker leaves its last node's commit to a next statement: sent now, before this session goes on.
+  await pool?.settle();
   exec.session.commit();
   const schemaPairs = new Map<string, [string | null, string]>();
   for (const n of nodes) if (n.config.materialized !== 'ephemeral' && n.resource_type !== 'test' && n.resource_type !== 'unit_test') schemaPairs.set(`${n.database}.${n.schema}`, [n.database, n.schema]);

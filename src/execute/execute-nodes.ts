@@ -73,55 +73,85 @@ export async function executeNodes(opts: ExecuteNodesOptions): Promise<NodeResul
     for (const u of unitTestsOf.get(id) ?? []) record(skippedResult(opts.nodes[u]!, message));
     record(skippedResult(node, message));
   };
-  const stopMessage = () => (interrupted() ? INTERRUPTED_MESSAGE : 'Skipping due to fail-fast');
-  const summary = await queue.run(Math.max(1, opts.threads), async (id) => {
-    const node = opts.nodes[id];
-    if (!isRunnable(node)) return true;
-    if (aborted || interrupted()) {
-      skip(id, node, stopMessage());
+  /** Record a node's result; false when it failed (its descendants are skipped). */
+  const finished = (r: NodeResult): boolean => {
+    if (aborted && r.status === 'error' && isCancellation(r)) {
+      record(skippedResult(r.node, 'Skipping due to fail-fast'));
       return false;
     }
-    const lane = await lanes.acquire();
-    try {
-      // Checked again: the wait for a lane may have outlasted a Ctrl-C or a fail-fast.
+    if (opts.warnError && r.status === 'warn') {
+      r.status = 'fail';
+      r.message = `${r.message ?? ''} (warning treated as error: --warn-error)`;
+    }
+    record(r);
+    const failed = r.status === 'error' || r.status === 'fail';
+    if (failed && opts.failFast && !aborted) {
+      aborted = true;
+      opts.cancelRunning?.();
+    }
+    return !failed;
+  };
+  const stopMessage = () => (interrupted() ? INTERRUPTED_MESSAGE : 'Skipping due to fail-fast');
+  // Threads 1 on a render worker: the node that follows anyway is handed over while one runs (see ReadyQueue.run's
+  // `ahead`), so the worker goes on without a round trip here. Not with --fail-fast (a failure must stop what follows
+  // before it starts) nor around unit tests (several runs for one node).
+  const lone = opts.threads <= 1 ? lanes.lone?.() : undefined;
+  // A node queued behind another must reach the worker after it: each launch waits for the one before to be sent.
+  let sent: Promise<void> = Promise.resolve();
+  const ahead = lone && !opts.failFast ? (running: string, next: string) => !aborted && !interrupted() && !unitTestsOf.has(running) && !unitTestsOf.has(next) : undefined;
+  const summary = await queue.run(
+    Math.max(1, opts.threads),
+    async (id, early) => {
+      const node = opts.nodes[id];
+      if (!isRunnable(node)) return true;
       if (aborted || interrupted()) {
         skip(id, node, stopMessage());
         return false;
       }
-      // A failing unit test skips its model, and so everything downstream of it.
-      let failedUnitTest: CompiledNode | undefined;
-      for (const u of unitTestsOf.get(id) ?? []) {
-        opts.onStart?.(opts.nodes[u]!);
-        const ur = await runOn(lane, opts.nodes[u]!);
-        record(ur);
-        if ((ur.status === 'error' || ur.status === 'fail') && !failedUnitTest) failedUnitTest = ur.node;
+      const before = sent;
+      let markSent = () => {};
+      sent = new Promise((resolve) => (markSent = resolve));
+      if (early && lone) {
+        await before;
+        // Started by the worker once the node ahead of it is done; unless Ctrl-C came first, then skipped as if never handed out.
+        const pending = runOn(lone, node, () => opts.onStart?.(node));
+        markSent();
+        const r = await pending;
+        if (!r) {
+          skip(id, node, stopMessage());
+          return false;
+        }
+        return finished(r);
       }
-      if (failedUnitTest) {
-        record(skippedResult(node, `Skipping because unit test ${failedUnitTest.name} failed`));
-        if (opts.failFast) aborted = true;
-        return false;
+      const lane = await lanes.acquire();
+      markSent();
+      try {
+        // Checked again: the wait for a lane may have outlasted a Ctrl-C or a fail-fast.
+        if (aborted || interrupted()) {
+          skip(id, node, stopMessage());
+          return false;
+        }
+        // A failing unit test skips its model, and so everything downstream of it.
+        let failedUnitTest: CompiledNode | undefined;
+        for (const u of unitTestsOf.get(id) ?? []) {
+          opts.onStart?.(opts.nodes[u]!);
+          const ur = await runOn(lane, opts.nodes[u]!);
+          record(ur);
+          if ((ur.status === 'error' || ur.status === 'fail') && !failedUnitTest) failedUnitTest = ur.node;
+        }
+        if (failedUnitTest) {
+          record(skippedResult(node, `Skipping because unit test ${failedUnitTest.name} failed`));
+          if (opts.failFast) aborted = true;
+          return false;
+        }
+        opts.onStart?.(node);
+        return finished((await runOn(lane, node))!);
+      } finally {
+        lanes.release(lane);
       }
-      opts.onStart?.(node);
-      const r = await runOn(lane, node);
-      if (aborted && r.status === 'error' && isCancellation(r)) {
-        record(skippedResult(node, 'Skipping due to fail-fast'));
-        return false;
-      }
-      if (opts.warnError && r.status === 'warn') {
-        r.status = 'fail';
-        r.message = `${r.message ?? ''} (warning treated as error: --warn-error)`;
-      }
-      record(r);
-      const failed = r.status === 'error' || r.status === 'fail';
-      if (failed && opts.failFast && !aborted) {
-        aborted = true;
-        opts.cancelRunning?.();
-      }
-      return !failed;
-    } finally {
-      lanes.release(lane);
-    }
-  });
+    },
+    ahead,
+  );
   for (const [id, cause] of summary.skipped) {
     const node = opts.nodes[id];
     if (!isRunnable(node)) continue;
@@ -138,10 +168,15 @@ function isCancellation(r: NodeResult): boolean {
   return code === '000604' || message.includes(CANCELLED_MESSAGE) || /INTERRUPT Error|SQL execution canceled/i.test(message);
 }
 
-/** A lane that fails outright (a render worker that died) gives the node an error result, not a lost node. */
-async function runOn(lane: NodeLane, node: CompiledNode): Promise<NodeResult> {
+/**
+ * A lane that fails outright (a render worker that died) gives the node an error result, not a lost node.
+ * With `onStart` the node is queued behind the lane's running one (see NodeLane.run): undefined if it never started.
+ */
+async function runOn(lane: NodeLane, node: CompiledNode): Promise<NodeResult>;
+async function runOn(lane: NodeLane, node: CompiledNode, onStart: () => void): Promise<NodeResult | undefined>;
+async function runOn(lane: NodeLane, node: CompiledNode, onStart?: () => void): Promise<NodeResult | undefined> {
   try {
-    return await lane.run(node);
+    return await lane.run(node, onStart);
   } catch (e) {
     const error = e instanceof TsdbtError ? e : new TsdbtError('INTERNAL', `${lane.threadId} failed running ${node.unique_id}: ${e instanceof Error ? e.message : String(e)}`, { file: node.original_file_path });
     return { ...skippedResult(node, error.format()), status: 'error', error, thread_id: lane.threadId };

@@ -9,13 +9,20 @@ import { errorFromWire, resultFromWire, type CacheEvent, type FromWorker, type R
 /** Somewhere a node can run: the coordinator's own thread, or one render worker. */
 export interface NodeLane {
   readonly threadId: string;
-  run(node: CompiledNode): Promise<NodeResult>;
+  /**
+   * Run `node`. With `onStart`, the node is queued behind the one running
+   * on this lane: `onStart` is called as it starts, and it resolves
+   * undefined if it never started (Ctrl-C came first).
+   */
+  run(node: CompiledNode, onStart?: () => void): Promise<NodeResult | undefined>;
 }
 
 /** The lanes of a run: a node (with the unit tests that go with it) takes one, runs, and gives it back. */
 export interface NodeLanes {
   acquire(): Promise<NodeLane>;
   release(lane: NodeLane): void;
+  /** The only lane, when it can take a node queued behind its running one (a lone render worker). */
+  lone?(): NodeLane | undefined;
 }
 
 /** One lane on the calling thread: nodes run one at a time, synchronously (threads 1 without cancellation). */
@@ -53,7 +60,8 @@ export interface RenderPoolOptions {
 class WorkerLane implements NodeLane {
   /** Other threads' cache changes this worker has not seen yet; sent with its next node. */
   pendingCache: CacheEvent[] = [];
-  private current: { id: string; resolve: (r: NodeResult) => void; reject: (e: unknown) => void } | null = null;
+  /** Nodes sent to the worker and not answered yet, in the order it runs them. */
+  private readonly queued: { id: string; resolve: (r: NodeResult | undefined) => void; reject: (e: unknown) => void; onStart?: () => void }[] = [];
   private exited: Error | null = null;
   closed: Promise<void> | null = null;
   /** Given its session: closing must let it close that first. */
@@ -70,23 +78,36 @@ class WorkerLane implements NodeLane {
     worker.on('message', (m: FromWorker) => this.onMessage(m));
     const fail = (e: Error) => {
       this.exited = e;
-      this.current?.reject(e);
-      this.current = null;
+      for (const q of this.queued.splice(0)) q.reject(e);
+      this.settling?.reject(e);
+      this.settling = null;
       this.onClosed?.();
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`render worker ${threadId} exited (code ${code})`)));
   }
 
-  run(node: CompiledNode): Promise<NodeResult> {
+  run(node: CompiledNode, onStart?: () => void): Promise<NodeResult | undefined> {
     if (this.exited) return Promise.reject(this.exited);
     return new Promise((resolve, reject) => {
-      this.current = { id: node.unique_id, resolve, reject };
+      this.queued.push({ id: node.unique_id, resolve, reject, onStart });
+      // Cache changes of other threads travel with the next node; one queued behind gets what arrives meanwhile.
       const cache = this.pendingCache;
       this.pendingCache = [];
-      this.worker.postMessage({ type: 'run', id: node.unique_id, cache } satisfies ToWorker);
+      this.worker.postMessage({ type: 'run', id: node.unique_id, cache, early: onStart !== undefined } satisfies ToWorker);
     });
   }
+
+  /** Commit what the worker's last node left open (see ToWorker 'session'); rejects with the commit's failure. */
+  settle(): Promise<void> {
+    if (this.exited) return Promise.reject(this.exited);
+    return new Promise((resolve, reject) => {
+      this.settling = { resolve, reject };
+      this.worker.postMessage({ type: 'settle' } satisfies ToWorker);
+    });
+  }
+
+  private settling: { resolve: () => void; reject: (e: unknown) => void } | null = null;
 
   close(): Promise<void> {
     if (this.exited) return Promise.resolve();
@@ -100,20 +121,30 @@ class WorkerLane implements NodeLane {
   private onMessage(m: FromWorker): void {
     switch (m.type) {
       case 'result': {
-        const cur = this.current;
-        this.current = null;
+        const cur = this.queued.shift();
         this.pool.shareCache(this, m.cache);
         const node = cur ? this.pool.node(cur.id) : undefined;
         if (cur && node) cur.resolve(resultFromWire(m.result, node));
         break;
       }
+      case 'started':
+        this.queued.find((q) => q.id === m.id)?.onStart?.();
+        break;
+      case 'declined':
+        this.queued.shift()?.resolve(undefined);
+        break;
       case 'log':
         this.pool.log(m.level, m.text);
         break;
       case 'failed': {
-        const err = errorFromWire(m.error);
-        this.current?.reject(err);
-        this.current = null;
+        this.queued.shift()?.reject(errorFromWire(m.error));
+        break;
+      }
+      case 'settled': {
+        const s = this.settling;
+        this.settling = null;
+        if (m.error) s?.reject(errorFromWire(m.error));
+        else s?.resolve();
         break;
       }
       case 'closed':
@@ -193,11 +224,22 @@ export class RenderPool implements NodeLanes {
    * with the run's selected resources (`selected_resources` in templates).
    */
   async connect(openSession: () => Promise<BridgeSessionHandle>, selected: string[]): Promise<void> {
+    const lone = this.lanes.length === 1;
     for (const lane of this.lanes) {
       const session = await openSession();
-      lane.worker.postMessage({ type: 'session', session, selected } satisfies ToWorker, [session.port]);
+      lane.worker.postMessage({ type: 'session', session, selected, lone } satisfies ToWorker, [session.port]);
       lane.connected = true;
     }
+  }
+
+  /**
+   * Once no node runs: a lone worker commits what its last node left to the
+   * next statement, so the coordinator's own session (on-run-end hooks,
+   * artifacts) sees every node's work. Rejects with that commit's failure.
+   */
+  async settle(): Promise<void> {
+    const lane = this.lanes.length === 1 ? this.lanes[0]! : undefined;
+    if (lane?.connected) await lane.settle();
   }
 
   /** Resolves once every worker has loaded the project; rejects with the first worker's setup error. */
@@ -215,6 +257,10 @@ export class RenderPool implements NodeLanes {
     const lane = this.idle.shift();
     if (lane) return lane;
     return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  lone(): NodeLane | undefined {
+    return this.lanes.length === 1 ? this.lanes[0] : undefined;
   }
 
   release(lane: NodeLane): void {

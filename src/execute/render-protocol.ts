@@ -62,15 +62,31 @@ export interface WorkerData {
 }
 
 export type ToWorker =
-  /** The worker's database session, once the coordinator has opened it (the port is transferred). */
-  | { type: 'session'; session: BridgeSessionHandle; selected: string[] }
-  | { type: 'run'; id: string; cache: CacheEvent[] }
+  /**
+   * The worker's database session, once the coordinator has opened it (the
+   * port is transferred). `lone`: the only worker (threads 1), so no other
+   * session builds on its nodes while it runs: a node's COMMIT rides along
+   * with its next node's first statement, as on the calling thread; `settle`
+   * sends the last one.
+   */
+  | { type: 'session'; session: BridgeSessionHandle; selected: string[]; lone: boolean }
+  /**
+   * Run a node. `early`: sent while the worker still runs the node before it
+   * (threads 1); the worker answers `started` as it starts it, or `declined`
+   * if the run was cancelled (Ctrl-C) before then.
+   */
+  | { type: 'run'; id: string; cache: CacheEvent[]; early: boolean }
+  /** Commit what the last node left to its next statement; answered with `settled`. */
+  | { type: 'settle' }
   | { type: 'close' };
 
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'failed'; error: WireError }
   | { type: 'result'; result: WireResult; cache: CacheEvent[] }
+  | { type: 'started'; id: string }
+  | { type: 'declined'; id: string }
+  | { type: 'settled'; error?: WireError }
   | { type: 'log'; level: 'info' | 'debug' | 'warn'; text: string }
   | { type: 'closed' };
 

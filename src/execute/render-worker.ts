@@ -13,24 +13,35 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { SyncBridge } from '../adapters/base/sync-bridge.js';
 import { CacheSync } from './render-cache-sync.js';
-import type { BridgeSessionHandle } from '../adapters/base/sync-bridge-protocol.js';
 import { errorToWire, resultToWire, type FromWorker, type PreparedWorker, type ToWorker, type WorkerData, type WorkerExecution } from './render-protocol.js';
 
+type SessionMessage = Extract<ToWorker, { type: 'session' }>;
 type Setup = (args: unknown, threadId: string, log: (level: 'info' | 'debug' | 'warn', text: string) => void) => Promise<PreparedWorker>;
 
 const input = workerData as WorkerData;
 const port = parentPort!;
 const post = (m: FromWorker) => port.postMessage(m);
+const cancelled = new Int32Array(input.cancelFlag);
 
 async function main(): Promise<void> {
   let exec: WorkerExecution | undefined;
   let sync: CacheSync | undefined;
   let bridge: SyncBridge | undefined;
   // The session may arrive while the project is still loading: keep it until then.
-  let sessionArrived: (m: { session: BridgeSessionHandle; selected: string[] }) => void = () => undefined;
-  const session = new Promise<{ session: BridgeSessionHandle; selected: string[] }>((resolve) => (sessionArrived = resolve));
+  let sessionArrived: (m: SessionMessage) => void = () => undefined;
+  const session = new Promise<SessionMessage>((resolve) => (sessionArrived = resolve));
+  let lone = false;
   port.on('message', (m: ToWorker) => {
     if (m.type === 'session') return sessionArrived(m);
+    if (m.type === 'settle') {
+      try {
+        exec?.session.commit();
+        post({ type: 'settled' });
+      } catch (e) {
+        post({ type: 'settled', error: errorToWire(e) });
+      }
+      return;
+    }
     if (m.type === 'close') {
       const closing = exec ? exec.close() : bridge ? bridge.close() : Promise.resolve();
       void closing.catch(() => undefined).finally(() => post({ type: 'closed' }));
@@ -41,6 +52,11 @@ async function main(): Promise<void> {
       return;
     }
     sync.apply(m.cache);
+    if (m.early) {
+      // Queued behind the node before: Ctrl-C since then means it was never started (skipped, as a node not yet handed out).
+      if (Atomics.load(cancelled, 0) === 1) return post({ type: 'declined', id: m.id });
+      post({ type: 'started', id: m.id });
+    }
     const node = exec.nodes[m.id];
     if (!node) {
       post({ type: 'failed', error: { code: 'INTERNAL', message: `render worker ${input.threadId} has no node ${m.id}` } });
@@ -50,7 +66,9 @@ async function main(): Promise<void> {
     const failed = r.status === 'error';
     try {
       // Another thread may build on this node next: its work must be committed, not deferred to this thread's next node.
-      exec.session.commit();
+      // Alone, this thread runs every node: the commit rides along with the next node's first statement (as on the
+      // calling thread at threads 1), saving a round trip a node; the coordinator settles the last one.
+      exec.session.commit({ flushDeferred: !lone });
     } catch (e) {
       exec.session.rollbackIfOpen();
       if (!failed) Object.assign(r, { status: 'error', message: errorToWire(e).message });
@@ -64,6 +82,7 @@ async function main(): Promise<void> {
     const given = await session;
     bridge = SyncBridge.attach(given.session, { cancelFlag: input.cancelFlag });
     exec = prepared.connect(bridge, given.selected);
+    lone = given.lone;
     sync = new CacheSync(exec.session.cache, exec.session.info);
   } catch (e) {
     post({ type: 'failed', error: errorToWire(e) });

@@ -130,6 +130,22 @@ export class ReadyQueue {
     return this.ids[i];
   }
 
+  /**
+   * The node that next() will hand out once `running` (a running node) is
+   * marked, taken now (marked running) so it can be queued behind `running`
+   * on the same worker; undefined when no node is ready or when one of
+   * `running`'s children, ready once it succeeds, would go first, or when
+   * `accept` refuses it. If `running` fails its children are skipped, so
+   * the answer is the same.
+   */
+  nextAfter(running: string, accept: (candidate: string) => boolean = () => true): string | undefined {
+    const r = this.index.get(running);
+    const best = this.heap[0];
+    if (r === undefined || this.state[r] !== RUNNING || best === undefined || !accept(this.ids[best]!)) return undefined;
+    for (const c of this.children[r]!) if (this.state[c] === WAITING && this.waitingOn[c] === 1 && this.less(c, best)) return undefined;
+    return this.next();
+  }
+
   /** Record success; returns the nodes that became ready because of it. */
   markDone(id: string): string[] {
     const i = this.finish(id, DONE);
@@ -172,8 +188,14 @@ export class ReadyQueue {
    * Run every selected node with at most `concurrency` workers at once.
    * `worker` resolves true for success, false for failure; a throw counts
    * as failure and is kept in `errors`. Descendants of failures are skipped.
+   *
+   * `ahead` (with concurrency 1): while one node runs, the node that would
+   * follow it anyway (see nextAfter) is launched too, with `early` true, when
+   * `ahead(running, candidate)` allows; the worker queues it behind the running one, so
+   * nodes run in exactly the order of a plain concurrency-1 run without the
+   * round trip between them.
    */
-  async run(concurrency: number, worker: (id: string) => Promise<boolean>): Promise<QueueRunSummary> {
+  async run(concurrency: number, worker: (id: string, early: boolean) => Promise<boolean>, ahead?: (running: string, candidate: string) => boolean): Promise<QueueRunSummary> {
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new TsdbtError('USAGE', `Invalid concurrency ${concurrency}: it must be a whole number of at least 1.`, {
         hint: 'Set threads to 1 or more.',
@@ -181,12 +203,15 @@ export class ReadyQueue {
     }
     const summary: QueueRunSummary = { started: [], done: [], failed: [], skipped: new Map(), errors: new Map() };
     const inFlight = new Set<Promise<void>>();
-    const launch = (id: string): void => {
+    /** The node launched last and still running: what an early node would queue behind. */
+    let last: string | undefined;
+    const launch = (id: string, early: boolean): void => {
       summary.started.push(id);
+      last = id;
       const p = (async () => {
         let ok = false;
         try {
-          ok = await worker(id);
+          ok = await worker(id, early);
         } catch (e) {
           summary.errors.set(id, e);
         }
@@ -199,13 +224,22 @@ export class ReadyQueue {
         }
       })();
       inFlight.add(p);
-      void p.finally(() => inFlight.delete(p));
+      void p.finally(() => {
+        inFlight.delete(p);
+        if (last === id) last = undefined;
+      });
     };
+    const lookahead = ahead !== undefined && concurrency === 1;
     while (!this.isFinished()) {
       while (inFlight.size < concurrency) {
         const id = this.next();
         if (id === undefined) break;
-        launch(id);
+        launch(id, false);
+      }
+      const running = last;
+      if (lookahead && inFlight.size === 1 && running !== undefined) {
+        const id = this.nextAfter(running, (candidate) => ahead(running, candidate));
+        if (id !== undefined) launch(id, true);
       }
       if (inFlight.size === 0) {
         throw new TsdbtError('INTERNAL', `Scheduler stalled with ${this.remaining} node(s) left and none ready.`);

@@ -148,4 +148,73 @@ describe('ReadyQueue', () => {
       expect.objectContaining({ code: 'INTERNAL', message: "Cannot mark 'model.proj.stg_commits' done: it is ready, not running." }),
     );
   });
+
+  describe('nodes queued ahead (threads 1 on a render worker)', () => {
+    const short = (id: string) => id.split('.').pop()!;
+
+    /** A random DAG: each node refs up to 3 earlier ones, with failures at `fails`. */
+    function randomDag(seed: number, n: number) {
+      let x = seed;
+      const rand = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      const b = new ManifestBuilder();
+      for (let i = 0; i < n; i += 1) {
+        const refs = i === 0 ? [] : [...new Set(Array.from({ length: Math.floor(rand() * 4) }, () => `n${Math.floor(rand() * i)}`))];
+        b.model(`n${i}`, { refs });
+      }
+      return buildGraph(b.build());
+    }
+
+    /** Run like a lone worker: one node at a time, in the order handed over; returns the order nodes ran in. */
+    async function runOrder(g: ReturnType<typeof buildGraph>, fails: Set<string>, ahead: boolean) {
+      const q = new ReadyQueue(g, g.nodeIds());
+      const ran: string[] = [];
+      let worker = Promise.resolve();
+      let early = 0;
+      const summary = await q.run(
+        1,
+        (id, isEarly) => {
+          if (isEarly) early += 1;
+          // The worker runs what it was given in order, each after the one before.
+          const done = worker.then(async () => {
+            ran.push(short(id));
+            await tick(0);
+          });
+          worker = done;
+          return done.then(() => !fails.has(short(id)));
+        },
+        ahead ? () => true : undefined,
+      );
+      return { ran, early, skipped: [...summary.skipped.keys()].map(short).sort() };
+    }
+
+    it('run in exactly the order of a plain run, failures and skips included', async () => {
+      for (let seed = 1; seed <= 20; seed += 1) {
+        const g = randomDag(seed, 40);
+        const fails = new Set(seed % 3 === 0 ? ['n5', 'n17'] : []);
+        const plain = await runOrder(g, fails, false);
+        const ahead = await runOrder(g, fails, true);
+        expect(ahead.ran).toEqual(plain.ran);
+        expect(ahead.skipped).toEqual(plain.skipped);
+        expect(plain.early).toBe(0);
+        // Independent nodes do get queued ahead.
+        if (seed === 1) expect(ahead.early).toBeGreaterThan(5);
+      }
+    });
+
+    it('nextAfter declines when a child of the running node would go first', () => {
+      const b = new ManifestBuilder().model('a').model('z');
+      b.model('b', { refs: ['a'] });
+      const g = buildGraph(b.build());
+      const q = new ReadyQueue(g, g.nodeIds());
+      expect(short(q.next()!)).toBe('a');
+      // z (level 0) is ready and outranks b (level 1), a's child: z follows a either way.
+      expect(short(q.nextAfter('model.proj.a')!)).toBe('z');
+      const q2 = new ReadyQueue(g, g.nodeIds());
+      q2.next();
+      q2.next();
+      // a's child b would be the only choice after a; nothing is queued ahead of it.
+      expect(q2.nextAfter('model.proj.z')).toBeUndefined();
+    });
+  });
 });
+

@@ -26,7 +26,16 @@ interface Session {
   port: MessagePort;
   flag: Int32Array;
   connection?: Connection;
+  /** The statement running on this session (a new object each time), while one runs. */
+  running?: object;
 }
+
+/**
+ * An interrupt that reaches the database before it has started the statement
+ * is lost (DuckDB clears it when a query begins), so cancelAll repeats it, every
+ * this many milliseconds, until each statement that was running has ended.
+ */
+const CANCEL_REPEAT_MS = 100;
 
 const input = workerData as WorkerInput;
 const sessions = new Set<Session>();
@@ -85,13 +94,32 @@ async function openSibling(port: MessagePort, flag: SharedArrayBuffer, first: Co
   });
 }
 
+/** Interrupt the statement running on `session` now, and again until it has ended (not a later one). */
+async function cancelUntilEnded(session: Session): Promise<void> {
+  const statement = session.running;
+  await session.connection!.cancel().catch(() => undefined);
+  if (!statement) return;
+  const repeat = setInterval(() => {
+    if (session.running !== statement) return clearInterval(repeat);
+    void session.connection!.cancel().catch(() => undefined);
+  }, CANCEL_REPEAT_MS);
+}
+
 async function handle(session: Session, req: BridgeRequest, isPrimary: boolean): Promise<void> {
   const connection = session.connection!;
   try {
     switch (req.op) {
-      case 'execute':
-        answer(session, { ok: true, value: await connection.execute(req.sql, req.binds) });
+      case 'execute': {
+        const statement = {};
+        session.running = statement;
+        try {
+          const value = await connection.execute(req.sql, req.binds);
+          answer(session, { ok: true, value });
+        } finally {
+          if (session.running === statement) session.running = undefined;
+        }
         return;
+      }
       case 'begin':
         await connection.begin();
         break;
@@ -107,7 +135,7 @@ async function handle(session: Session, req: BridgeRequest, isPrimary: boolean):
         await openSibling(req.port, req.flag, connection);
         break;
       case 'cancelAll':
-        await Promise.all([...sessions].map((s) => s.connection!.cancel().catch(() => undefined)));
+        await Promise.all([...sessions].map((s) => cancelUntilEnded(s)));
         break;
       case 'close':
         sessions.delete(session);
