@@ -64,6 +64,7 @@ export async function runExtract(opts: ExtractOptions): Promise<ExtractResults> 
     headers: { ...d.headers, ...auth.headers },
     query: auth.query,
     timeoutMs: d.timeout_ms,
+    maxBodyBytes: d.max_body_bytes,
     concurrency: opts.concurrency ?? d.concurrency,
     rateLimitPerMinute: opts.rateLimitPerMinute !== undefined ? opts.rateLimitPerMinute : d.rate_limit,
     retry: d.retry,
