@@ -5,7 +5,7 @@ import type { Connection } from '../adapters/base/connection.js';
 import { DuckDBConnection, openDuckDBInstance } from '../adapters/duckdb/duckdb-connection.js';
 import type { ExtractConfig, StreamConfig } from './config-types.js';
 import { HttpClient, type LogFn } from './http-client.js';
-import { landParquet, parquetPath, readParquetRows } from './landing.js';
+import { cleanStaging, landParquet, parquetPath, readParquetRows } from './landing.js';
 import { loadExtractConfig, streamDependencies } from './load-config.js';
 import { loadStatements, type LoadDialect } from './load-sql.js';
 import { columnName } from './naming.js';
@@ -80,6 +80,8 @@ export async function runExtract(opts: ExtractOptions): Promise<ExtractResults> 
     return next;
   };
   const dataDir = join(projectDir, 'data', 'raw');
+  const stale = cleanStaging(dataDir);
+  if (stale.length > 0) opts.log?.('info', `Removed ${stale.length} staging file(s) left by an interrupted run in ${relative(projectDir, dataDir)}: ${stale.join(', ')}`);
   const now = opts.now ?? new Date();
   const results = new Map<string, StreamResult>();
   const failures: TsdbtError[] = [];
@@ -99,7 +101,7 @@ export async function runExtract(opts: ExtractOptions): Promise<ExtractResults> 
           const r = emptyResult(s.name, 'skipped');
           r.error = { code: 'SKIPPED', message: `skipped: stream '${dep}' failed` };
           results.set(s.name, r);
-          opts.onProgress?.({ stream: s.name, phase: 'skipped', pages: 0, rows: 0, requests: 0, retries: 0, message: r.error.message });
+          opts.onProgress?.({ stream: s.name, phase: 'skipped', pages: 0, rows: 0, requests: 0, retries: 0, waitMs: 0, message: r.error.message });
           throw new Error('skipped');
         }
       }
@@ -111,11 +113,11 @@ export async function runExtract(opts: ExtractOptions): Promise<ExtractResults> 
 
   const runStream = async (s: StreamConfig, deps: Map<string, Row[]>): Promise<Row[]> => {
     const t0 = performance.now();
-    const stats = { requests: 0, retries: 0, pages: 0, rows: 0 };
+    const stats = { requests: 0, retries: 0, pages: 0, rows: 0, waitMs: 0 };
     const result = emptyResult(s.name, 'success');
     results.set(s.name, result);
-    const emit = (phase: ExtractProgress['phase'], message?: string) =>
-      opts.onProgress?.({ stream: s.name, phase, pages: stats.pages, rows: stats.rows, requests: stats.requests, retries: stats.retries, message });
+    const emit = (phase: ExtractProgress['phase'], message?: string, waitFor?: number) =>
+      opts.onProgress?.({ stream: s.name, phase, pages: stats.pages, rows: stats.rows, requests: stats.requests, retries: stats.retries, waitMs: stats.waitMs, waitFor, message });
     const warn = (msg: string) => {
       result.warnings.push(msg);
       opts.log?.('warn', msg);
@@ -138,6 +140,7 @@ export async function runExtract(opts: ExtractOptions): Promise<ExtractResults> 
         stats,
         onPage: () => emit('page'),
         onRetry: (why) => emit('retry', why),
+        onWait: (ms, why) => emit('wait', why, ms),
       });
       const { valid, quarantined } = validateRecords(out.records, s);
       const { rows: unique, duplicates } = dedupe(valid, s, shownFile);
