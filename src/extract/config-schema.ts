@@ -57,6 +57,7 @@ const dateWindow = {
       required: ['param', 'stream', 'field', 'record_field'],
       properties: { param: str, stream: str, field: str, record_field: str },
     },
+    date_field: str,
     page_param: str,
     page_size_param: str,
     page_size: { type: 'integer', minimum: 1 },

@@ -98,6 +98,12 @@ export interface DateWindowPagination {
    * `stream`'s records; records whose `record_field` is empty are collected by re-asking the window.
    */
   page_by?: { param: string; stream: string; field: string; record_field: string };
+  /**
+   * The record field the window filters on (e.g. `created_at`). When set, every window is asked
+   * one day longer than it is (so a server that drops its end day's last second loses nothing)
+   * and keeps only the records dated inside it; the day after is the next window's.
+   */
+  date_field?: string;
   page_param: string;
   page_size_param: string;
   page_size: number;

@@ -240,6 +240,7 @@ function normalisePagination(p: Record<string, unknown> | undefined): Pagination
     split: p.split as { param: string; values: string[] } | undefined,
     split_first: (p.split_first as boolean | undefined) ?? false,
     page_by: p.page_by as DateWindowPagination['page_by'],
+    date_field: p.date_field as string | undefined,
     page_param: (p.page_param as string | undefined) ?? 'page',
     page_size_param: (p.page_size_param as string | undefined) ?? 'page_size',
     page_size: p.page_size as number,

@@ -149,7 +149,7 @@ export async function runExtract(opts: ExtractOptions): Promise<ExtractResults> 
       result.rows_extracted = unique.length;
       result.quarantined = quarantined.length;
       if (s.totals && out.apiTotal !== undefined && unique.length + quarantined.length !== out.apiTotal) {
-        mismatch(s, `the API reports ${out.apiTotal} records but ${unique.length + quarantined.length} unique records were extracted`, warn, shownFile);
+        mismatch(s, `the API reports ${out.apiTotal} records but ${unique.length + quarantined.length} unique records were extracted`, warn, shownFile, cursor);
       }
       if (s.incremental) {
         result.incremental = { cursor_field: s.incremental.cursor_field, from: cursor, to: maxCursor(unique, s.incremental.cursor_field, cursor) };
@@ -174,7 +174,7 @@ export async function runExtract(opts: ExtractOptions): Promise<ExtractResults> 
       if (from) {
         const expected = (deps.get(from.stream) ?? []).reduce((n, r) => n + (Number(r[from.field]) || 0), 0);
         if (expected !== full.length) {
-          mismatch(s, `the sum of ${from.stream}.${from.field} is ${expected} but ${full.length} records were extracted`, warn, shownFile);
+          mismatch(s, `the sum of ${from.stream}.${from.field} is ${expected} but ${full.length} records ${cursor !== undefined ? 'are in this run and the earlier ones' : 'were extracted'}`, warn, shownFile, cursor);
         }
       }
       result.rows = full.length;
@@ -249,7 +249,8 @@ function emptyResult(stream: string, status: StreamResult['status']): StreamResu
   return { stream, status, rows: 0, rows_extracted: 0, pages: 0, requests: 0, retries: 0, duration_ms: 0, quarantined: 0, warnings: [] };
 }
 
-function mismatch(s: StreamConfig, what: string, warn: (m: string) => void, file: string): void {
+/** A failed count check; on an incremental run (a saved `cursor`) the saved state is the likely culprit. */
+function mismatch(s: StreamConfig, what: string, warn: (m: string) => void, file: string, cursor?: string): void {
   const message = `stream '${s.name}': count check failed: ${what}`;
   if (s.totals?.on_mismatch === 'warn') {
     warn(message);
@@ -258,7 +259,9 @@ function mismatch(s: StreamConfig, what: string, warn: (m: string) => void, file
   throw new TsdbtError('EXTRACT_COUNT', message, {
     file,
     line: s.line,
-    hint: 'Records were lost or duplicated (unstable paging?). Narrow the windows or page size; set totals.on_mismatch: warn to land anyway.',
+    hint: cursor !== undefined
+      ? `This run continued from the saved state (.tsdbt/extract_state.json, ${s.incremental?.cursor_field} ${cursor}), which looks stale: the server's data changed since the last run (restarted or reseeded?). Run \`tsdbt extract --full-refresh\` to start over.`
+      : 'Records were lost or duplicated (unstable paging?). Narrow the windows or page size; set totals.on_mismatch: warn to land anyway.',
   });
 }
 
