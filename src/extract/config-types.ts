@@ -99,9 +99,9 @@ export interface DateWindowPagination {
    */
   page_by?: { param: string; stream: string; field: string; record_field: string };
   /**
-   * The record field the window filters on (e.g. `created_at`). When set, every window is asked
-   * one day longer than it is (so a server that drops its end day's last second loses nothing)
-   * and keeps only the records dated inside it; the day after is the next window's.
+   * The record field the window filters on (e.g. `created_at`). When set and a cut window's
+   * sub-windows hold fewer records than its total (a server that leaves out each end day's last
+   * second), the two days across each inner boundary are asked for the records of that second.
    */
   date_field?: string;
   page_param: string;

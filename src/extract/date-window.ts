@@ -68,44 +68,24 @@ export async function fetchDateWindows(
   pageByValues: string[] = [],
 ): Promise<PartitionResult> {
   const windows = makeWindows(startDay, endDay, p.step);
+  // The end day's last second is left out by the server: with date_field the last window reaches
+  // a day further, and the records dated after endDay are dropped (and taken off the total).
+  if (p.date_field && windows.length > 0) windows[windows.length - 1]![1] += 1;
   const ps: WindowPaging = { ...p, pageByValues };
   const parts = await Promise.all(windows.map(([from, to]) => fetchWindow(fetch, path, params, selector, ps, sink, from, to, undefined)));
-  return {
-    records: parts.flatMap((x) => x.records),
-    total: parts.reduce((n, x) => n + (x.total ?? 0), 0),
-  };
+  let records = parts.flatMap((x) => x.records);
+  let total = parts.reduce((n, x) => n + (x.total ?? 0), 0);
+  if (p.date_field) {
+    const after = (endDay + 1) * DAY;
+    const kept = records.filter((r) => !(Date.parse(String(r.record[p.date_field!] ?? '')) >= after));
+    total -= records.length - kept.length;
+    records = kept;
+  }
+  return { records, total };
 }
 
 /** The pagination plus the values of `page_by` (from its stream's records). */
 type WindowPaging = DateWindowPagination & { pageByValues: string[] };
-
-/**
- * A window's records. With `date_field`, `total` counts the records dated
- * inside the window (exact) and `overlap` those of the day after it that the
- * one-day-longer request also returned (the server's total is their sum).
- */
-type WindowResult = PartitionResult & { overlap?: number };
-
-/** How a total passed down is counted: the server's (overlap day included) or records inside the window. */
-type Units = 'server' | 'inside';
-
-/**
- * With `date_field`, keep the records dated in [from, to] and count the ones
- * of the day after (the overlap, the next window's); a record whose date
- * cannot be read is kept (de-duplication by key drops it if seen twice).
- */
-function clip(p: WindowPaging, r: PartitionResult, from: number, to: number): WindowResult {
-  if (!p.date_field) return r;
-  const inside: SourcedRecord[] = [];
-  let overlap = 0;
-  for (const rec of r.records) {
-    const t = Date.parse(String(rec.record[p.date_field] ?? ''));
-    const day = Number.isNaN(t) ? undefined : Math.floor(t / DAY);
-    if (day !== undefined && day > to) overlap += 1;
-    else if (day === undefined || day >= from) inside.push(rec);
-  }
-  return { records: inside, total: inside.length, overlap };
-}
 
 async function fetchWindow(
   fetch: FetchJson,
@@ -118,35 +98,30 @@ async function fetchWindow(
   to: number,
   splitValue: string | undefined,
   known?: number,
-): Promise<WindowResult> {
-  // With date_field the request reaches a day further: the server drops its end day's last second.
-  const base: Record<string, string> = { ...params, [p.start_param]: formatDay(from), [p.end_param]: formatDay(p.date_field ? to + 1 : to) };
+): Promise<PartitionResult> {
+  const base: Record<string, string> = { ...params, [p.start_param]: formatDay(from), [p.end_param]: formatDay(to) };
   if (splitValue !== undefined && p.split) base[p.split.param] = splitValue;
   const bisectable = p.bisect && from < to;
   // A window whose total is already known needs no request when empty, nor when it must be split anyway.
-  if (known === 0) return { records: [], total: 0, overlap: 0 };
+  if (known === 0) return { records: [], total: 0 };
   if (known !== undefined && known < 0) known = undefined;
   let records: SourcedRecord[] = [];
   let total: number;
-  // A known total counts the records inside the window (see subdivide); an asked one is the server's.
-  let units: Units = 'server';
-  if (known !== undefined && known > p.page_size && bisectable) {
-    total = known;
-    units = p.date_field ? 'inside' : 'server';
-  } else {
+  if (known !== undefined && known > p.page_size && bisectable) total = known;
+  else {
     const first = await fetch(path, { ...base, [p.page_param]: '1', [p.page_size_param]: String(p.page_size) });
     records = selectRecords(first.body, selector, first.url, sink);
     total = readTotal(first.body, p.total_path, first.url, sink);
     const kept = total <= records.length || !(bisectable || (p.split && splitValue === undefined));
     // Progress counts rows kept: an overflowing page that is cut or split further is discarded.
     sink.onPage(kept ? records.length : 0);
-    if (total <= records.length) return clip(p, { records, total }, from, to);
+    if (total <= records.length) return { records, total };
   }
 
-  if (p.split && splitValue === undefined && (p.split_first || !bisectable)) return splitWindow(fetch, path, params, selector, p, sink, from, to, total, units);
-  if (bisectable) return subdivide(fetch, path, params, selector, p, sink, from, to, splitValue, total, units);
+  if (p.split && splitValue === undefined && (p.split_first || !bisectable)) return splitWindow(fetch, path, params, selector, p, sink, from, to, total);
+  if (bisectable) return subdivide(fetch, path, params, selector, p, sink, from, to, splitValue, total);
   // Narrowest filter reached: page through the rest, by page_by's stable filter when there is one.
-  if (p.page_by) return clip(p, await pageByValue(fetch, path, base, selector, p, sink, from, total), from, to);
+  if (p.page_by) return pageByValue(fetch, path, base, selector, p, sink, from, total);
   const pages = Math.ceil(total / p.page_size);
   if (pages > p.max_pages) {
     throw new TsdbtError('EXTRACT_HTTP', `stream '${sink.stream}': one window needs ${pages} pages, more than max_pages ${p.max_pages}`, {
@@ -162,7 +137,7 @@ async function fetchWindow(
       return got;
     }),
   );
-  return clip(p, { records: [...records, ...rest.flat()], total }, from, to);
+  return { records: [...records, ...rest.flat()], total };
 }
 
 /** Every page of one request's result, asked after its first page; `total` from the first. */
@@ -261,11 +236,10 @@ async function splitWindow(
   from: number,
   to: number,
   total: number,
-  units: Units,
-): Promise<WindowResult> {
+): Promise<PartitionResult> {
   const split = p.split!;
   const parts = await Promise.all(split.values.map((v) => fetchWindow(fetch, path, params, selector, p, sink, from, to, v)));
-  const covered = parts.reduce((n, x) => n + (x.total ?? 0) + (units === 'server' ? (x.overlap ?? 0) : 0), 0);
+  const covered = parts.reduce((n, x) => n + (x.total ?? 0), 0);
   if (covered !== total) {
     throw new TsdbtError(
       'EXTRACT_COUNT',
@@ -273,9 +247,7 @@ async function splitWindow(
       { file: sink.file, line: sink.line, hint: `Some records have a ${split.param} not listed in split.values; add it.` },
     );
   }
-  const records = parts.flatMap((x) => x.records);
-  const overlap = parts.reduce((n, x) => n + (x.overlap ?? 0), 0);
-  return p.date_field ? { records, total: units === 'server' ? total - overlap : total, overlap } : { records, total };
+  return { records: parts.flatMap((x) => x.records), total };
 }
 
 /** Share of a page a sub-window aims to fill, so that an uneven spread still mostly fits one page. */
@@ -305,19 +277,15 @@ async function subdivide(
   to: number,
   splitValue: string | undefined,
   total: number,
-  units: Units,
-): Promise<WindowResult> {
+): Promise<PartitionResult> {
   const days = to - from + 1;
   const k = Math.min(days, Math.max(2, Math.ceil(total / (p.page_size * FILL))));
   const bounds = Array.from({ length: k }, (_, i): [number, number] => [
     from + Math.floor((i * days) / k),
     from + Math.floor(((i + 1) * days) / k) - 1,
   ]);
-  const parts: WindowResult[] = bounds.map(() => ({ records: [], total: 0 }));
+  const parts: PartitionResult[] = bounds.map(() => ({ records: [], total: 0 }));
   let remaining = total;
-  // The latest sub-window's request ends on the same day as this window's: what it saw of that
-  // day after (its overlap) is what this window's server total holds beyond its own records.
-  let overlap: number | undefined;
   for (let i = k - 1; i >= 0 && remaining > 0; ) {
     if (i === 0) {
       parts[0] = await fetchWindow(fetch, path, params, selector, p, sink, bounds[0]![0], bounds[0]![1], splitValue, remaining);
@@ -327,15 +295,36 @@ async function subdivide(
     const got = await Promise.all(batch.map((j) => fetchWindow(fetch, path, params, selector, p, sink, bounds[j]![0], bounds[j]![1], splitValue)));
     batch.forEach((j, n) => {
       parts[j] = got[n]!;
-      if (j === k - 1 && p.date_field) {
-        overlap = got[n]!.overlap ?? 0;
-        if (units === 'server') remaining -= overlap;
-      }
       remaining -= got[n]!.total ?? 0;
     });
     i -= batch.length;
   }
   const records = parts.flatMap((x) => x.records);
-  // The window's own count: the server's total less the day after, which is the next window's.
-  return p.date_field ? { records, total: units === 'server' ? total - (overlap ?? 0) : total, overlap } : { records, total };
+  // The server leaves out each end day's last second: records created then at an inner boundary
+  // are in this window's total but in no sub-window's. Ask across each boundary for them.
+  if (p.date_field && records.length < total) {
+    let gap = total - records.length;
+    for (let j = 0; j < k - 1 && gap > 0; j++) {
+      const found = await lastSecond(fetch, path, params, selector, p, sink, bounds[j]![1], splitValue);
+      records.push(...found.slice(0, gap));
+      gap -= Math.min(gap, found.length);
+    }
+  }
+  return { records, total };
+}
+
+/**
+ * The records created in the last second of `day` (23:59:59.x), which a
+ * window ending on `day` leaves out: asked as the two days `day`..`day + 1`
+ * (the same split value), whose answer holds that second, and kept by
+ * `date_field`. A pair that overflows a page is fetched like any window.
+ */
+async function lastSecond(fetch: FetchJson, path: string, params: Record<string, string>, selector: string, p: WindowPaging,
+  sink: PageSink, day: number, splitValue: string | undefined): Promise<SourcedRecord[]> {
+  const pair = await fetchWindow(fetch, path, params, selector, { ...p, date_field: undefined }, sink, day, day + 1, splitValue);
+  const from = (day + 1) * DAY - 1000;
+  return pair.records.filter((r) => {
+    const t = Date.parse(String(r.record[p.date_field!] ?? ''));
+    return t >= from && t < (day + 1) * DAY;
+  });
 }
