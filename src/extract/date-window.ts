@@ -121,7 +121,7 @@ async function fetchWindow(
   if (p.split && splitValue === undefined && (p.split_first || !bisectable)) return splitWindow(fetch, path, params, selector, p, sink, from, to, total);
   if (bisectable) return subdivide(fetch, path, params, selector, p, sink, from, to, splitValue, total);
   // Narrowest filter reached: page through the rest, by page_by's stable filter when there is one.
-  if (p.page_by) return pageByValue(fetch, path, base, selector, p, sink, from, total);
+  if (p.page_by) return pageByValue(fetch, path, base, selector, p, sink, from, total, records);
   const pages = Math.ceil(total / p.page_size);
   if (pages > p.max_pages) {
     throw new TsdbtError('EXTRACT_HTTP', `stream '${sink.stream}': one window needs ${pages} pages, more than max_pages ${p.max_pages}`, {
@@ -178,8 +178,10 @@ export function samplingCost(total: number, pageSize: number): number {
  * records seen reach its total, at most `budget` times; returns what it saw.
  */
 async function sampleUntilComplete(fetch: FetchJson, path: string, base: Record<string, string>, selector: string, p: WindowPaging,
-  sink: PageSink, total: number, budget: number): Promise<SourcedRecord[]> {
+  sink: PageSink, total: number, budget: number, already: SourcedRecord[] = []): Promise<SourcedRecord[]> {
   const seen = new Map<string, SourcedRecord>();
+  // What an earlier answer of this same request already showed counts (it is not asked again).
+  for (const r of already) seen.set(JSON.stringify(r.record), r);
   for (let n = 0; n < budget && seen.size < total; n++) {
     const got = await fetch(path, { ...base, [p.page_param]: '1', [p.page_size_param]: String(p.page_size) });
     const records = selectRecords(got.body, selector, got.url, sink);
@@ -199,11 +201,11 @@ async function sampleUntilComplete(fetch: FetchJson, path: string, base: Record<
  * are collected by re-asking the window until the totals are accounted for.
  */
 async function pageByValue(fetch: FetchJson, path: string, base: Record<string, string>, selector: string, p: WindowPaging,
-  sink: PageSink, day: number, total: number): Promise<PartitionResult> {
+  sink: PageSink, day: number, total: number, firstPage: SourcedRecord[] = []): Promise<PartitionResult> {
   const by = p.page_by!;
   const cost = samplingCost(total, p.page_size);
   if (2 * cost < p.pageByValues.length) {
-    const sampled = await sampleUntilComplete(fetch, path, base, selector, p, sink, total, 2 * cost);
+    const sampled = await sampleUntilComplete(fetch, path, base, selector, p, sink, total, 2 * cost, firstPage);
     if (sampled.length === total) return { records: sampled, total };
   }
   const parts = await Promise.all(p.pageByValues.map((v) => allPages(fetch, path, { ...base, [by.param]: v }, selector, p, sink)));
