@@ -64,6 +64,9 @@ export class ExtractProgressPrinter {
           line.printed = t;
         }
         break;
+      case 'landed':
+        this.out.debug(`${e.stream}: landed ${counts}`);
+        break;
       case 'retry':
         this.out.debug(`${e.stream}: retry ${counts}${e.message ? ` ${e.message}` : ''}`);
         break;
