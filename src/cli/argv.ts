@@ -44,6 +44,7 @@ export const FLAG_SPECS: Record<string, { name: string; kind: 'bool' | 'value' |
   '-h': { name: 'help', kind: 'bool' },
   '--url': { name: 'url', kind: 'value' },
   '--streams': { name: 'streams', kind: 'list' },
+  '--sim': { name: 'sim', kind: 'bool' },
   '--lock': { name: 'lock', kind: 'bool' },
   '--add-package': { name: 'addPackage', kind: 'value' },
   '--port': { name: 'port', kind: 'value' },

@@ -94,6 +94,7 @@ export async function runCli(argv: readonly string[], streams: OutputStreams, en
       json: f.logFormat === 'json',
       level: oneOf('--log-level', f.logLevel, LEVELS),
       printerWidth: f.printerWidth === undefined ? undefined : wholeNumber('--printer-width', f.printerWidth),
+      live: Boolean((streams as { isTTY?: boolean }).isTTY),
     });
   } catch (e) {
     reportError(e, fallbackOut);

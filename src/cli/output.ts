@@ -18,6 +18,8 @@ export interface OutputOptions {
   level?: LogLevel | 'none';
   /** `--printer-width` / DBT_PRINTER_WIDTH: the width progress lines are justified to (default 80). */
   printerWidth?: number;
+  /** stdout is a terminal (and not JSON logs): a live status line may be redrawn in place. */
+  live?: boolean;
 }
 
 export interface LogFileOptions {
@@ -40,6 +42,8 @@ export class Output implements Logger {
   private readonly chalk: InstanceType<typeof Chalk>;
   invocationId = '';
   private file?: { path: string; format: 'text' | 'json'; level: number; buffer: string[]; size: number };
+  /** The live status line on the terminal, if one is drawn. */
+  private liveText: string | null = null;
 
   constructor(private readonly streams: OutputStreams, readonly options: OutputOptions) {
     this.chalk = new Chalk({ level: options.color ? 1 : 0 });
@@ -108,7 +112,21 @@ export class Output implements Logger {
     const write = opts.toErr ? this.streams.stderr : this.streams.stdout;
     if (this.options.json) return write(`${this.jsonLine(e, now)}\n`);
     const text = this.options.color ? (e.coloured ?? e.msg) : e.msg;
+    if (this.liveText !== null) this.streams.stdout('\r\x1b[2K');
     write(`${opts.timestamp === false ? '' : `${clock(now)}  `}${text}\n`);
+    if (this.liveText !== null) this.streams.stdout(this.liveText);
+  }
+
+  /** Whether a live status line can be drawn (a terminal, not JSON logs, not --quiet). */
+  get live(): boolean {
+    return Boolean(this.options.live) && !this.options.json && !this.options.quiet;
+  }
+
+  /** Draw (or, with null, erase) the live status line in place; nothing unless `live`. */
+  liveLine(text: string | null): void {
+    if (!this.live) return;
+    this.streams.stdout(`\r\x1b[2K${text ?? ''}`);
+    this.liveText = text;
   }
 
   info(msg: string): void {

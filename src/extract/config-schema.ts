@@ -57,6 +57,7 @@ const dateWindow = {
       required: ['param', 'stream', 'field', 'record_field'],
       properties: { param: str, stream: str, field: str, record_field: str },
     },
+    date_field: str,
     page_param: str,
     page_size_param: str,
     page_size: { type: 'integer', minimum: 1 },
@@ -218,6 +219,7 @@ export const extractConfigSchema = {
             timeout_ms: { type: 'integer', minimum: 1 },
             concurrency: { type: 'integer', minimum: 1, maximum: 64 },
             rate_limit: { anyOf: [{ type: 'null' }, { type: 'integer', minimum: 1 }] },
+            max_body_bytes: { type: 'integer', minimum: 1 },
             retry: {
               type: 'object',
               additionalProperties: false,
@@ -226,6 +228,7 @@ export const extractConfigSchema = {
                 base_delay_ms: { type: 'integer', minimum: 0 },
                 max_delay_ms: { type: 'integer', minimum: 0 },
                 max_retry_after_s: { type: 'integer', minimum: 0 },
+                give_up_after_s: { type: 'integer', minimum: 1 },
               },
             },
             column_naming: { enum: ['snake_case', 'as_is'] },

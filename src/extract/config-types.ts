@@ -26,6 +26,11 @@ export interface RetryConfig {
   max_delay_ms: number;
   /** Longest `Retry-After` the client agrees to wait (seconds); longer is an error. */
   max_retry_after_s: number;
+  /**
+   * The run's deadline for an unreachable server: once requests have failed to connect (or timed
+   * out) for this long with no answer in between, every request of the run gives up at once.
+   */
+  give_up_after_s: number;
 }
 
 export interface SourceDefaults {
@@ -34,6 +39,8 @@ export interface SourceDefaults {
   concurrency: number;
   /** Client-side token bucket, requests per minute; null = off. */
   rate_limit: number | null;
+  /** Largest response body read (bytes); a bigger one is an error naming the stream, never read whole. */
+  max_body_bytes: number;
   retry: RetryConfig;
   column_naming: ColumnNaming;
   /** Raw schema in the target warehouse. */
@@ -91,6 +98,12 @@ export interface DateWindowPagination {
    * `stream`'s records; records whose `record_field` is empty are collected by re-asking the window.
    */
   page_by?: { param: string; stream: string; field: string; record_field: string };
+  /**
+   * The record field the window filters on (e.g. `created_at`). When set and a cut window's
+   * sub-windows hold fewer records than its total (a server that leaves out each end day's last
+   * second), the two days across each inner boundary are asked for the records of that second.
+   */
+  date_field?: string;
   page_param: string;
   page_size_param: string;
   page_size: number;

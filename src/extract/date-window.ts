@@ -68,12 +68,20 @@ export async function fetchDateWindows(
   pageByValues: string[] = [],
 ): Promise<PartitionResult> {
   const windows = makeWindows(startDay, endDay, p.step);
+  // The end day's last second is left out by the server: with date_field the last window reaches
+  // a day further, and the records dated after endDay are dropped (and taken off the total).
+  if (p.date_field && windows.length > 0) windows[windows.length - 1]![1] += 1;
   const ps: WindowPaging = { ...p, pageByValues };
   const parts = await Promise.all(windows.map(([from, to]) => fetchWindow(fetch, path, params, selector, ps, sink, from, to, undefined)));
-  return {
-    records: parts.flatMap((x) => x.records),
-    total: parts.reduce((n, x) => n + (x.total ?? 0), 0),
-  };
+  let records = parts.flatMap((x) => x.records);
+  let total = parts.reduce((n, x) => n + (x.total ?? 0), 0);
+  if (p.date_field) {
+    const after = (endDay + 1) * DAY;
+    const kept = records.filter((r) => !(Date.parse(String(r.record[p.date_field!] ?? '')) >= after));
+    total -= records.length - kept.length;
+    records = kept;
+  }
+  return { records, total };
 }
 
 /** The pagination plus the values of `page_by` (from its stream's records). */
@@ -113,7 +121,7 @@ async function fetchWindow(
   if (p.split && splitValue === undefined && (p.split_first || !bisectable)) return splitWindow(fetch, path, params, selector, p, sink, from, to, total);
   if (bisectable) return subdivide(fetch, path, params, selector, p, sink, from, to, splitValue, total);
   // Narrowest filter reached: page through the rest, by page_by's stable filter when there is one.
-  if (p.page_by) return pageByValue(fetch, path, base, selector, p, sink, from, total);
+  if (p.page_by) return pageByValue(fetch, path, base, selector, p, sink, from, total, records);
   const pages = Math.ceil(total / p.page_size);
   if (pages > p.max_pages) {
     throw new TsdbtError('EXTRACT_HTTP', `stream '${sink.stream}': one window needs ${pages} pages, more than max_pages ${p.max_pages}`, {
@@ -170,8 +178,10 @@ export function samplingCost(total: number, pageSize: number): number {
  * records seen reach its total, at most `budget` times; returns what it saw.
  */
 async function sampleUntilComplete(fetch: FetchJson, path: string, base: Record<string, string>, selector: string, p: WindowPaging,
-  sink: PageSink, total: number, budget: number): Promise<SourcedRecord[]> {
+  sink: PageSink, total: number, budget: number, already: SourcedRecord[] = []): Promise<SourcedRecord[]> {
   const seen = new Map<string, SourcedRecord>();
+  // What an earlier answer of this same request already showed counts (it is not asked again).
+  for (const r of already) seen.set(JSON.stringify(r.record), r);
   for (let n = 0; n < budget && seen.size < total; n++) {
     const got = await fetch(path, { ...base, [p.page_param]: '1', [p.page_size_param]: String(p.page_size) });
     const records = selectRecords(got.body, selector, got.url, sink);
@@ -191,11 +201,11 @@ async function sampleUntilComplete(fetch: FetchJson, path: string, base: Record<
  * are collected by re-asking the window until the totals are accounted for.
  */
 async function pageByValue(fetch: FetchJson, path: string, base: Record<string, string>, selector: string, p: WindowPaging,
-  sink: PageSink, day: number, total: number): Promise<PartitionResult> {
+  sink: PageSink, day: number, total: number, firstPage: SourcedRecord[] = []): Promise<PartitionResult> {
   const by = p.page_by!;
   const cost = samplingCost(total, p.page_size);
   if (2 * cost < p.pageByValues.length) {
-    const sampled = await sampleUntilComplete(fetch, path, base, selector, p, sink, total, 2 * cost);
+    const sampled = await sampleUntilComplete(fetch, path, base, selector, p, sink, total, 2 * cost, firstPage);
     if (sampled.length === total) return { records: sampled, total };
   }
   const parts = await Promise.all(p.pageByValues.map((v) => allPages(fetch, path, { ...base, [by.param]: v }, selector, p, sink)));
@@ -291,5 +301,32 @@ async function subdivide(
     });
     i -= batch.length;
   }
-  return { records: parts.flatMap((x) => x.records), total };
+  const records = parts.flatMap((x) => x.records);
+  // The server leaves out each end day's last second: records created then at an inner boundary
+  // are in this window's total but in no sub-window's. Ask across each boundary for them.
+  if (p.date_field && records.length < total) {
+    let gap = total - records.length;
+    for (let j = 0; j < k - 1 && gap > 0; j++) {
+      const found = await lastSecond(fetch, path, params, selector, p, sink, bounds[j]![1], splitValue);
+      records.push(...found.slice(0, gap));
+      gap -= Math.min(gap, found.length);
+    }
+  }
+  return { records, total };
+}
+
+/**
+ * The records created in the last second of `day` (23:59:59.x), which a
+ * window ending on `day` leaves out: asked as the two days `day`..`day + 1`
+ * (the same split value), whose answer holds that second, and kept by
+ * `date_field`. A pair that overflows a page is fetched like any window.
+ */
+async function lastSecond(fetch: FetchJson, path: string, params: Record<string, string>, selector: string, p: WindowPaging,
+  sink: PageSink, day: number, splitValue: string | undefined): Promise<SourcedRecord[]> {
+  const pair = await fetchWindow(fetch, path, params, selector, { ...p, date_field: undefined }, sink, day, day + 1, splitValue);
+  const from = (day + 1) * DAY - 1000;
+  return pair.records.filter((r) => {
+    const t = Date.parse(String(r.record[p.date_field!] ?? ''));
+    return t >= from && t < (day + 1) * DAY;
+  });
 }

@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { RetryConfig } from './config-types.js';
 import { TokenBucket } from './token-bucket.js';
@@ -12,6 +12,8 @@ export interface HttpClientOptions {
   /** Added to every request's query (an API key in the query); masked when printed. */
   query?: Record<string, string>;
   timeoutMs: number;
+  /** Largest body read; a bigger answer is an error (default 64 MiB). */
+  maxBodyBytes: number;
   concurrency: number;
   rateLimitPerMinute: number | null;
   retry: RetryConfig;
@@ -36,6 +38,8 @@ export interface JsonResponse {
 export interface RequestStats {
   requests: number;
   retries: number;
+  /** Time spent waiting for the rate limit (client bucket or a 429's pause), ms. */
+  waitMs?: number;
 }
 
 /** Who is asking: used in error messages and to count requests per stream. */
@@ -46,6 +50,8 @@ export interface RequestContext {
   line?: number;
   /** Called before each retry with what went wrong (for progress lines). */
   onRetry?: (why: string) => void;
+  /** Called when a request waits for the rate limit (the client's bucket or a 429 pause). */
+  onWait?: (ms: number, why: string) => void;
   /** Statuses answered as an empty page instead of an error (e.g. 404 for a vanished parent). */
   ignoreStatus?: number[];
   /** Extra headers for this stream (over the source's). */
@@ -68,6 +74,14 @@ export class HttpClient {
   private readonly bucket: TokenBucket | null;
   private active = 0;
   private readonly waiting: (() => void)[] = [];
+  /** When the current run of unreachable/timed-out requests began (null: the last request got an answer). */
+  private downSince: number | null = null;
+  /** Set once the server is judged gone: every request after that fails at once with this. */
+  private gone: { message: string; hint: string } | null = null;
+  /** No request is sent before this time (a 429's Retry-After, shared by every worker). */
+  private pausedUntil = 0;
+  private readonly sleepers = new Set<() => void>();
+  private readonly inFlight = new Set<AbortController>();
   totalRequests = 0;
 
   constructor(private readonly opts: HttpClientOptions) {
@@ -110,16 +124,23 @@ export class HttpClient {
       let outcome: Outcome;
       await this.acquire();
       try {
-        if (this.bucket) await this.bucket.take();
+        this.throwIfGone(ctx);
+        if (this.bucket) {
+          const waited = await this.bucket.take();
+          if (waited > 0) this.waited(ctx, waited, 'client rate limit');
+        }
+        await this.pausedGate(ctx);
+        this.throwIfGone(ctx);
         outcome = await this.once(url, shown, ctx);
       } finally {
         this.release();
       }
+      if (outcome.kind !== 'retry' || outcome.unreachable !== true) this.downSince = null;
       if (outcome.kind === 'ok') {
         try {
           return { body: JSON.parse(outcome.text), url: shown, headers: outcome.headers };
         } catch (e) {
-          throw this.error(ctx, `GET ${shown} answered ${outcome.status} with malformed JSON (${(e as Error).message}); the body starts ${quote(outcome.text)}`, 'The server must answer JSON; check the path and that base_url points at the API, not a web page.');
+          throw this.error(ctx, `GET ${shown} answered ${outcome.status} with malformed JSON (${(e as Error).message}); the body starts ${quote(outcome.text)}`, notJsonHint(outcome));
         }
       }
       if (outcome.kind === 'ignored') {
@@ -127,24 +148,96 @@ export class HttpClient {
         return { body: IGNORED, url: shown, headers: {} };
       }
       if (outcome.kind === 'rate_limited') {
+        if (outcome.waitS === undefined) {
+          // No Retry-After: back off like a failure, bounded by max_attempts, and pause every worker.
+          if (attempt >= retry.max_attempts) {
+            throw this.error(ctx, `GET ${shown} was rate limited (429 without Retry-After) ${attempt} time${attempt === 1 ? '' : 's'}; giving up`, `The server gives no Retry-After; lower source.defaults.rate_limit or concurrency, or raise retry.max_attempts (now ${retry.max_attempts}).`);
+          }
+          const delay = backoff(attempt, retry);
+          this.pause(delay);
+          this.note(ctx, `429 without Retry-After from ${shown}; every request waits ${delay} ms (try ${attempt}/${retry.max_attempts - 1})`);
+          continue;
+        }
         rateLimited += 1;
         attempt -= 1; // a 429 is the server pacing us, not a failure of this request
         if (outcome.waitS > retry.max_retry_after_s || rateLimited > MAX_RATE_LIMITED) {
           throw this.error(ctx, `GET ${shown} is rate limited (429) and asks to wait ${outcome.waitS} s`, `Lower source.defaults.rate_limit or raise retry.max_retry_after_s (now ${retry.max_retry_after_s} s).`);
         }
-        this.note(ctx, `429 from ${shown}; waiting ${outcome.waitS} s (Retry-After)`);
-        await sleep(outcome.waitS * 1000);
+        // One gate for the whole client: every worker waits out the same pause, then goes on.
+        this.pause(outcome.waitS * 1000);
+        this.note(ctx, `429 from ${shown}; every request waits ${outcome.waitS} s (Retry-After)`);
         continue;
       }
       if (outcome.kind === 'fatal') throw this.error(ctx, outcome.message, outcome.hint);
       // retryable: network error, timeout or 5xx
+      if (outcome.unreachable) {
+        this.throwIfGone(ctx);
+        const now = Date.now();
+        this.downSince ??= now;
+        const left = this.downSince + retry.give_up_after_s * 1000 - now;
+        if (attempt >= retry.max_attempts || left <= 0) {
+          // The server is gone: every queued and future request of this run fails at once with this message.
+          const message = `GET ${shown} failed ${attempt} time${attempt === 1 ? "" : "s"}; last: ${outcome.message}`;
+          this.gone = { message, hint: outcome.hint };
+          this.wakeAll();
+          throw this.error(ctx, message, outcome.hint);
+        }
+        const delay = Math.min(backoff(attempt, retry), left);
+        this.note(ctx, `${outcome.message} from ${shown}; retry ${attempt}/${retry.max_attempts - 1} in ${delay} ms`);
+        await this.sleepUnlessGone(delay);
+        continue;
+      }
       if (attempt >= retry.max_attempts) {
         throw this.error(ctx, `GET ${shown} failed ${attempt} time${attempt === 1 ? '' : 's'}; last: ${outcome.message}`, outcome.hint);
       }
       const delay = backoff(attempt, retry);
       this.note(ctx, `${outcome.message} from ${shown}; retry ${attempt}/${retry.max_attempts - 1} in ${delay} ms`);
-      await sleep(delay);
+      await this.sleepUnlessGone(delay);
     }
+  }
+
+  /** Requests stop being sent until `ms` from now (the longest pause asked for wins). */
+  private pause(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+  }
+
+  /** Wait while a 429 pause is on; the wait is reported once per pause per stream. */
+  private async pausedGate(ctx: RequestContext): Promise<void> {
+    let reported = false;
+    for (let left = this.pausedUntil - Date.now(); left > 0 && !this.gone; left = this.pausedUntil - Date.now()) {
+      if (!reported) this.waited(ctx, left, 'server rate limit (429)');
+      reported = true;
+      await this.sleepUnlessGone(left);
+    }
+  }
+
+  private waited(ctx: RequestContext, ms: number, why: string): void {
+    ctx.stats.waitMs = (ctx.stats.waitMs ?? 0) + ms;
+    ctx.onWait?.(ms, why);
+  }
+
+  private throwIfGone(ctx: RequestContext): void {
+    if (this.gone) throw this.error(ctx, `the server is unreachable; gave up (${this.gone.message})`, this.gone.hint);
+  }
+
+  /** Sleep `ms`, or less when the server is judged gone meanwhile. */
+  private sleepUnlessGone(ms: number): Promise<void> {
+    if (this.gone) return Promise.resolve();
+    return new Promise((r) => {
+      const done = () => {
+        clearTimeout(t);
+        this.sleepers.delete(done);
+        r();
+      };
+      const t = setTimeout(done, ms);
+      this.sleepers.add(done);
+    });
+  }
+
+  private wakeAll(): void {
+    for (const wake of this.sleepers) wake();
+    this.sleepers.clear();
+    for (const c of this.inFlight) c.abort();
   }
 
   async close(): Promise<void> {
@@ -155,7 +248,10 @@ export class HttpClient {
     const started = performance.now();
     this.totalRequests += 1;
     ctx.stats.requests += 1;
-    const signal = AbortSignal.timeout(this.opts.timeoutMs);
+    const timeout = AbortSignal.timeout(this.opts.timeoutMs);
+    const gone = new AbortController();
+    this.inFlight.add(gone);
+    const signal = AbortSignal.any([timeout, gone.signal]);
     try {
       const res = await this.pool.request({
         path: url.pathname + url.search,
@@ -163,10 +259,18 @@ export class HttpClient {
         headers: { accept: 'application/json', ...this.opts.headers, ...ctx.headers },
         signal,
       });
-      const text = await res.body.text();
-      const ms = Math.round(performance.now() - started);
-      this.opts.log?.('debug', `GET ${shown} ${res.statusCode} ${ms} ms`);
       const status = res.statusCode;
+      const text = await readCapped(res.body, res.headers['content-length'], this.opts.maxBodyBytes);
+      const ms = Math.round(performance.now() - started);
+      if (text === TOO_BIG) {
+        this.opts.log?.('debug', `GET ${shown} ${status} ${ms} ms: body over ${this.opts.maxBodyBytes} bytes`);
+        return {
+          kind: 'fatal',
+          message: `GET ${shown} answered ${status} with a body over ${formatBytes(this.opts.maxBodyBytes)} (source.defaults.max_body_bytes); it was not read`,
+          hint: 'Ask for smaller pages (page_size), or raise source.defaults.max_body_bytes if the server really sends pages this big.',
+        };
+      }
+      this.opts.log?.('debug', `GET ${shown} ${status} ${ms} ms`);
       if (status >= 200 && status < 300) return { kind: 'ok', status, text, headers: res.headers };
       if (ctx.ignoreStatus?.includes(status)) return { kind: 'ignored', status };
       if (status === 429) return { kind: 'rate_limited', waitS: retryAfter(res.headers['retry-after']) };
@@ -181,18 +285,21 @@ export class HttpClient {
       return { kind: 'fatal', message: `GET ${shown} answered ${answer}`, hint: 'Check the stream\'s params in extract.yml.' };
     } catch (e) {
       const ms = Math.round(performance.now() - started);
-      if (signal.aborted) {
+      if (timeout.aborted) {
         this.opts.log?.('debug', `GET ${shown} timed out ${ms} ms`);
-        return { kind: 'retry', message: `timed out after ${this.opts.timeoutMs} ms`, hint: 'Raise source.defaults.timeout_ms or check the server.' };
+        return { kind: 'retry', unreachable: true, message: `timed out after ${this.opts.timeoutMs} ms`, hint: 'Raise source.defaults.timeout_ms or check the server.' };
       }
       const err = e as Error & { code?: string };
       const why = this.scrub(`${err.code ? `${err.code} ` : ''}${err.message}`);
       this.opts.log?.('debug', `GET ${shown} failed ${ms} ms: ${why}`);
       return {
         kind: 'retry',
+        unreachable: true,
         message: `could not reach the server (${why})`,
         hint: 'Is the server running? Check base_url in extract.yml, --url or TSDBT_EXTRACT_URL.',
       };
+    } finally {
+      this.inFlight.delete(gone);
     }
   }
 
@@ -246,8 +353,8 @@ export class HttpClient {
 type Outcome =
   | { kind: 'ok'; status: number; text: string; headers: Record<string, string | string[] | undefined> }
   | { kind: 'ignored'; status: number }
-  | { kind: 'rate_limited'; waitS: number }
-  | { kind: 'retry'; message: string; hint: string }
+  | { kind: 'rate_limited'; waitS: number | undefined }
+  | { kind: 'retry'; message: string; hint: string; unreachable?: boolean }
   | { kind: 'fatal'; message: string; hint: string };
 
 function backoff(attempt: number, retry: RetryConfig): number {
@@ -255,14 +362,52 @@ function backoff(attempt: number, retry: RetryConfig): number {
   return Math.round(exp * (0.5 + Math.random() * 0.5));
 }
 
-/** Retry-After in seconds: a number, or an HTTP date; missing or unreadable means 1 s. */
-function retryAfter(h: string | string[] | undefined): number {
+/** Retry-After in seconds: a number, or an HTTP date; missing or unreadable is undefined (the client backs off). */
+function retryAfter(h: string | string[] | undefined): number | undefined {
   const v = Array.isArray(h) ? h[0] : h;
-  if (v === undefined) return 1;
+  if (v === undefined || v.trim() === '') return undefined;
   const n = Number(v);
   if (Number.isFinite(n) && n >= 0) return n;
   const t = Date.parse(v);
-  return Number.isNaN(t) ? 1 : Math.max(0, Math.ceil((t - Date.now()) / 1000));
+  return Number.isNaN(t) ? undefined : Math.max(0, Math.ceil((t - Date.now()) / 1000));
+}
+
+const TOO_BIG: unique symbol = Symbol('body over the cap');
+
+/**
+ * The body as text, read chunk by chunk and abandoned (the connection
+ * destroyed) as soon as it passes `cap` bytes: a huge answer never sits whole in memory.
+ */
+async function readCapped(body: Dispatcher.ResponseData['body'], length: string | string[] | undefined, cap: number): Promise<string | typeof TOO_BIG> {
+  const declared = Number(Array.isArray(length) ? length[0] : length);
+  if (Number.isFinite(declared) && declared > cap) {
+    body.destroy();
+    return TOO_BIG;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const b = chunk as Buffer;
+    size += b.length;
+    if (size > cap) {
+      body.destroy();
+      return TOO_BIG;
+    }
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(n % (1024 * 1024) === 0 ? 0 : 1)} MiB` : n >= 1024 ? `${Math.round(n / 1024)} KiB` : `${n} bytes`;
+}
+
+/** What to check when a 2xx body is not JSON: an HTML page means the URL points at a web site; a cut body, a broken connection. */
+function notJsonHint(o: { text: string; headers: Record<string, string | string[] | undefined> }): string {
+  const type = String(o.headers['content-type'] ?? '');
+  if (/html/i.test(type) || /^\s*</.test(o.text)) return 'The server answered an HTML page, not JSON: check the path and that base_url points at the API, not a web site or a proxy\'s login page.';
+  if (/^\s*[[{]/.test(o.text)) return 'The JSON is cut short or broken (a dropped connection or a server error mid-answer); run again, and check the server if it repeats.';
+  return 'The server must answer JSON; check the path and that base_url points at the API.';
 }
 
 function quote(text: string): string {

@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -75,6 +75,37 @@ export async function landParquet(o: LandOptions): Promise<LandResult> {
   } finally {
     rmSync(ndjson, { force: true });
     rmSync(tmp, { force: true });
+  }
+}
+
+/** A staging file of landParquet: `.<stream>.<pid>-<8 hex>.ndjson|parquet`. */
+const STAGING = /^\.(.+)\.(\d+)-[0-9a-f]{8}\.(ndjson|parquet)$/;
+
+/**
+ * Remove the staging files a killed run left in `dataDir` (those of a process
+ * that is no longer running; a concurrent run's files are left alone).
+ * Returns the names removed.
+ */
+export function cleanStaging(dataDir: string, alive: (pid: number) => boolean = processAlive): string[] {
+  if (!existsSync(dataDir)) return [];
+  const removed: string[] = [];
+  for (const name of readdirSync(dataDir)) {
+    const m = STAGING.exec(name);
+    if (!m) continue;
+    const pid = Number(m[2]);
+    if (pid !== process.pid && alive(pid)) continue;
+    rmSync(join(dataDir, name), { force: true });
+    removed.push(name);
+  }
+  return removed.sort();
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === 'EPERM';
   }
 }
 

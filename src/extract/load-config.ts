@@ -158,6 +158,9 @@ function stringMap(v: unknown): Record<string, string> {
   return out;
 }
 
+/** 64 MiB: far above any page the cursor-sim API sends (1,000 commits are ~600 kB). */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
+
 function normaliseSource(s: Record<string, unknown>): SourceConfig {
   const d = (s.defaults ?? {}) as Record<string, unknown>;
   const r = (d.retry ?? {}) as Record<string, number>;
@@ -185,7 +188,9 @@ function normaliseSource(s: Record<string, unknown>): SourceConfig {
         base_delay_ms: r.base_delay_ms ?? 250,
         max_delay_ms: r.max_delay_ms ?? 10_000,
         max_retry_after_s: r.max_retry_after_s ?? 120,
+        give_up_after_s: r.give_up_after_s ?? 20,
       },
+      max_body_bytes: (d.max_body_bytes as number | undefined) ?? DEFAULT_MAX_BODY_BYTES,
       column_naming: (d.column_naming as 'snake_case' | 'as_is' | undefined) ?? 'snake_case',
       schema: (d.schema as string | undefined) ?? 'raw',
     },
@@ -235,6 +240,7 @@ function normalisePagination(p: Record<string, unknown> | undefined): Pagination
     split: p.split as { param: string; values: string[] } | undefined,
     split_first: (p.split_first as boolean | undefined) ?? false,
     page_by: p.page_by as DateWindowPagination['page_by'],
+    date_field: p.date_field as string | undefined,
     page_param: (p.page_param as string | undefined) ?? 'page',
     page_size_param: (p.page_size_param as string | undefined) ?? 'page_size',
     page_size: p.page_size as number,

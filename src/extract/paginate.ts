@@ -127,8 +127,10 @@ export async function fetchPageNumbers(
         }),
       );
       for (const recs of rest) records.push(...recs);
+      beyondTotal(records.length, total, page + pages - 1, path, sink);
       break;
     }
+    beyondTotal(records.length, total, page, path, sink);
     if (p.has_next_path) {
       if (!getPath(body, p.has_next_path)) break;
     } else if (total !== undefined) {
@@ -136,6 +138,19 @@ export async function fetchPageNumbers(
     } else if (p.page_size !== undefined && got.length < p.page_size) break;
   }
   return { records, total };
+}
+
+/**
+ * A server whose pages bring more records than the total it reports is
+ * paging without end (or counting wrong): stop at the first such page.
+ */
+function beyondTotal(count: number, total: number | undefined, page: number, path: string, sink: PageSink): void {
+  if (total === undefined || count <= total) return;
+  throw new TsdbtError('EXTRACT_VALIDATION', `stream '${sink.stream}': page ${page} of ${path} brings the records to ${count}, more than the total of ${total} the server reports; stopped there`, {
+    file: sink.file,
+    line: sink.line,
+    hint: 'The server pages without end or miscounts its total; check the page parameter names (page_param, page_size_param) and total_path.',
+  });
 }
 
 export function describe(v: unknown): string {

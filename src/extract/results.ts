@@ -4,11 +4,15 @@ import { dirname, join } from 'node:path';
 /** One progress event; the CLI draws a line per stream from these. */
 export interface ExtractProgress {
   stream: string;
-  phase: 'start' | 'page' | 'retry' | 'landed' | 'done' | 'error' | 'skipped';
+  phase: 'start' | 'page' | 'retry' | 'wait' | 'landed' | 'done' | 'error' | 'skipped';
   pages: number;
   rows: number;
   requests: number;
   retries: number;
+  /** Time this stream's requests have waited for the rate limit so far (ms). */
+  waitMs: number;
+  /** phase 'wait': how long this wait is (ms). */
+  waitFor?: number;
   message?: string;
 }
 

@@ -5,7 +5,7 @@ import type { Connection } from '../adapters/base/connection.js';
 import { DuckDBConnection, openDuckDBInstance } from '../adapters/duckdb/duckdb-connection.js';
 import type { ExtractConfig, StreamConfig } from './config-types.js';
 import { HttpClient, type LogFn } from './http-client.js';
-import { landParquet, parquetPath, readParquetRows } from './landing.js';
+import { cleanStaging, landParquet, parquetPath, readParquetRows } from './landing.js';
 import { loadExtractConfig, streamDependencies } from './load-config.js';
 import { loadStatements, type LoadDialect } from './load-sql.js';
 import { columnName } from './naming.js';
@@ -64,6 +64,7 @@ export async function runExtract(opts: ExtractOptions): Promise<ExtractResults> 
     headers: { ...d.headers, ...auth.headers },
     query: auth.query,
     timeoutMs: d.timeout_ms,
+    maxBodyBytes: d.max_body_bytes,
     concurrency: opts.concurrency ?? d.concurrency,
     rateLimitPerMinute: opts.rateLimitPerMinute !== undefined ? opts.rateLimitPerMinute : d.rate_limit,
     retry: d.retry,
@@ -79,6 +80,8 @@ export async function runExtract(opts: ExtractOptions): Promise<ExtractResults> 
     return next;
   };
   const dataDir = join(projectDir, 'data', 'raw');
+  const stale = cleanStaging(dataDir);
+  if (stale.length > 0) opts.log?.('info', `Removed ${stale.length} staging file(s) left by an interrupted run in ${relative(projectDir, dataDir)}: ${stale.join(', ')}`);
   const now = opts.now ?? new Date();
   const results = new Map<string, StreamResult>();
   const failures: TsdbtError[] = [];
@@ -98,7 +101,7 @@ export async function runExtract(opts: ExtractOptions): Promise<ExtractResults> 
           const r = emptyResult(s.name, 'skipped');
           r.error = { code: 'SKIPPED', message: `skipped: stream '${dep}' failed` };
           results.set(s.name, r);
-          opts.onProgress?.({ stream: s.name, phase: 'skipped', pages: 0, rows: 0, requests: 0, retries: 0, message: r.error.message });
+          opts.onProgress?.({ stream: s.name, phase: 'skipped', pages: 0, rows: 0, requests: 0, retries: 0, waitMs: 0, message: r.error.message });
           throw new Error('skipped');
         }
       }
@@ -110,11 +113,11 @@ export async function runExtract(opts: ExtractOptions): Promise<ExtractResults> 
 
   const runStream = async (s: StreamConfig, deps: Map<string, Row[]>): Promise<Row[]> => {
     const t0 = performance.now();
-    const stats = { requests: 0, retries: 0, pages: 0, rows: 0 };
+    const stats = { requests: 0, retries: 0, pages: 0, rows: 0, waitMs: 0 };
     const result = emptyResult(s.name, 'success');
     results.set(s.name, result);
-    const emit = (phase: ExtractProgress['phase'], message?: string) =>
-      opts.onProgress?.({ stream: s.name, phase, pages: stats.pages, rows: stats.rows, requests: stats.requests, retries: stats.retries, message });
+    const emit = (phase: ExtractProgress['phase'], message?: string, waitFor?: number) =>
+      opts.onProgress?.({ stream: s.name, phase, pages: stats.pages, rows: stats.rows, requests: stats.requests, retries: stats.retries, waitMs: stats.waitMs, waitFor, message });
     const warn = (msg: string) => {
       result.warnings.push(msg);
       opts.log?.('warn', msg);
@@ -137,6 +140,7 @@ export async function runExtract(opts: ExtractOptions): Promise<ExtractResults> 
         stats,
         onPage: () => emit('page'),
         onRetry: (why) => emit('retry', why),
+        onWait: (ms, why) => emit('wait', why, ms),
       });
       const { valid, quarantined } = validateRecords(out.records, s);
       const { rows: unique, duplicates } = dedupe(valid, s, shownFile);
@@ -145,7 +149,7 @@ export async function runExtract(opts: ExtractOptions): Promise<ExtractResults> 
       result.rows_extracted = unique.length;
       result.quarantined = quarantined.length;
       if (s.totals && out.apiTotal !== undefined && unique.length + quarantined.length !== out.apiTotal) {
-        mismatch(s, `the API reports ${out.apiTotal} records but ${unique.length + quarantined.length} unique records were extracted`, warn, shownFile);
+        mismatch(s, `the API reports ${out.apiTotal} records but ${unique.length + quarantined.length} unique records were extracted`, warn, shownFile, cursor);
       }
       if (s.incremental) {
         result.incremental = { cursor_field: s.incremental.cursor_field, from: cursor, to: maxCursor(unique, s.incremental.cursor_field, cursor) };
@@ -170,7 +174,7 @@ export async function runExtract(opts: ExtractOptions): Promise<ExtractResults> 
       if (from) {
         const expected = (deps.get(from.stream) ?? []).reduce((n, r) => n + (Number(r[from.field]) || 0), 0);
         if (expected !== full.length) {
-          mismatch(s, `the sum of ${from.stream}.${from.field} is ${expected} but ${full.length} records were extracted`, warn, shownFile);
+          mismatch(s, `the sum of ${from.stream}.${from.field} is ${expected} but ${full.length} records ${cursor !== undefined ? 'are in this run and the earlier ones' : 'were extracted'}`, warn, shownFile, cursor);
         }
       }
       result.rows = full.length;
@@ -245,7 +249,8 @@ function emptyResult(stream: string, status: StreamResult['status']): StreamResu
   return { stream, status, rows: 0, rows_extracted: 0, pages: 0, requests: 0, retries: 0, duration_ms: 0, quarantined: 0, warnings: [] };
 }
 
-function mismatch(s: StreamConfig, what: string, warn: (m: string) => void, file: string): void {
+/** A failed count check; on an incremental run (a saved `cursor`) the saved state is the likely culprit. */
+function mismatch(s: StreamConfig, what: string, warn: (m: string) => void, file: string, cursor?: string): void {
   const message = `stream '${s.name}': count check failed: ${what}`;
   if (s.totals?.on_mismatch === 'warn') {
     warn(message);
@@ -254,7 +259,9 @@ function mismatch(s: StreamConfig, what: string, warn: (m: string) => void, file
   throw new TsdbtError('EXTRACT_COUNT', message, {
     file,
     line: s.line,
-    hint: 'Records were lost or duplicated (unstable paging?). Narrow the windows or page size; set totals.on_mismatch: warn to land anyway.',
+    hint: cursor !== undefined
+      ? `This run continued from the saved state (.tsdbt/extract_state.json, ${s.incremental?.cursor_field} ${cursor}), which looks stale: the server's data changed since the last run (restarted or reseeded?). Run \`tsdbt extract --full-refresh\` to start over.`
+      : 'Records were lost or duplicated (unstable paging?). Narrow the windows or page size; set totals.on_mismatch: warn to land anyway.',
   });
 }
 

@@ -21,6 +21,7 @@ export interface StreamRunInput {
   stats: RequestStats & { pages: number; rows: number };
   onPage: () => void;
   onRetry: (why: string) => void;
+  onWait?: (ms: number, why: string) => void;
 }
 
 export interface StreamRunOutput {
@@ -48,10 +49,10 @@ export async function fetchStream(input: StreamRunInput): Promise<StreamRunOutpu
     },
   };
   const fetch = (path: string, params: Record<string, string>) =>
-    client.getJson(path, params, { stream: s.name, stats, file: input.file, line: s.line, onRetry: input.onRetry, headers: s.headers, ignoreStatus: s.ignore_status });
+    client.getJson(path, params, { stream: s.name, stats, file: input.file, line: s.line, onRetry: input.onRetry, onWait: input.onWait, headers: s.headers, ignoreStatus: s.ignore_status });
 
   const fetchLink = (url: string) =>
-    client.getLink(url, { stream: s.name, stats, file: input.file, line: s.line, onRetry: input.onRetry, headers: s.headers, ignoreStatus: s.ignore_status });
+    client.getLink(url, { stream: s.name, stats, file: input.file, line: s.line, onRetry: input.onRetry, onWait: input.onWait, headers: s.headers, ignoreStatus: s.ignore_status });
 
   const partitions: { path: string; params: Record<string, string>; parent?: Row; parentIndex?: number }[] = [];
   if (s.parent) {

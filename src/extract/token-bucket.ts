@@ -17,10 +17,11 @@ export class TokenBucket {
     this.last = now();
   }
 
-  /** Wait for one token. Calls are served first come, first served. */
-  take(): Promise<void> {
-    const next = this.queue.then(() => this.takeOne());
-    this.queue = next;
+  /** Wait for one token; resolves with the ms waited. Calls are served first come, first served. */
+  take(): Promise<number> {
+    const asked = this.now();
+    const next = this.queue.then(() => this.takeOne()).then(() => Math.max(0, this.now() - asked));
+    this.queue = next.then(() => undefined);
     return next;
   }
 

@@ -63,7 +63,7 @@ describe('loadExtractConfig', () => {
     });
     const errs = errorsOf(() => loadExtractConfig(dir));
     expect(errs).toEqual([
-      `EXTRACT_CONFIG ${dir}/extract.yml:4: Unknown key 'concurency' in source.defaults\n  Allowed keys: headers, timeout_ms, concurrency, rate_limit, retry, column_naming, schema.`,
+      `EXTRACT_CONFIG ${dir}/extract.yml:4: Unknown key 'concurency' in source.defaults\n  Allowed keys: headers, timeout_ms, concurrency, rate_limit, max_body_bytes, retry, column_naming, schema.`,
       `EXTRACT_CONFIG ${dir}/extract.yml:13: streams[1].column_naming must be one of snake_case, as_is (got "camel")`,
       `EXTRACT_CONFIG ${dir}/extract.yml:14: streams[2] is missing the required key 'name'\n  Add 'name:' to streams[2].`,
     ].map((e) => e.replace(`${dir}/`, relPrefix(dir))));

@@ -33,7 +33,7 @@ describe('HTTP behaviour', () => {
     expect(elapsed).toBeGreaterThanOrEqual(1000);
     expect(server.requests).toEqual(['/things', '/things']);
     expect(r.streams[0]).toMatchObject({ status: 'success', rows: 2, requests: 2, retries: 1 });
-    expect(events).toEqual(['start', `retry: 429 from ${server.url}/things; waiting 1 s (Retry-After)`, 'page', 'landed', 'done']);
+    expect(events).toEqual(['start', `retry: 429 from ${server.url}/things; every request waits 1 s (Retry-After)`, 'wait: server rate limit (429)', 'page', 'landed', 'done']);
   });
 
   it('retries 5xx with backoff and then succeeds', async () => {

@@ -1,7 +1,7 @@
 import { startSimulator } from '../../sim/index.js';
 import type { Command } from '../command-context.js';
 
-/** The port `tsdbt sim` listens on by default: project/extract.yml's base_url (http://localhost:8080), like the real server's. */
+/** The port `tsdbt sim` listens on by default: project/extract.yml's base_url (http://127.0.0.1:8080), like the real server's. */
 export const DEFAULT_SIM_PORT = 8080;
 
 /** `tsdbt sim`: serve the bundled cursor-sim simulator on 127.0.0.1 until interrupted. */
