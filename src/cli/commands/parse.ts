@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { loadProject } from '../../api/load-project.js';
-import { writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 import { parseLoaded, relationNodesByName, semanticManifestOf } from '../../api/parse-phase.js';
 import { semanticManifestJson } from '../../semantic/manifest-json.js';
 import { buildGraph } from '../../graph/index.js';
@@ -19,7 +19,8 @@ export const parseCommand: Command = async (ctx) => {
   // dbt writes the semantic manifest next to manifest.json when the project declares a semantic layer.
   const semantic = semanticManifestOf(result.manifest);
   if (semantic.semanticModels.length || semantic.metrics.length) {
-    writeFileSync(join(loaded.projectDir, loaded.root.targetPath, 'semantic_manifest.json'), JSON.stringify(semanticManifestJson(semantic, relationNodesByName(result.manifest))));
+    const json = JSON.stringify(semanticManifestJson(semantic, relationNodesByName(result.manifest)));
+    writeFileAtomic(join(loaded.projectDir, loaded.root.targetPath, 'semantic_manifest.json'), json, 'the semantic manifest');
   }
   ctx.report?.(result.manifest);
   ctx.out.info(summariseManifest(result.manifest));
