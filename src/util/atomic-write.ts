@@ -100,8 +100,9 @@ export function fileWriteError(path: string, what: string, e: unknown): TsdbtErr
   if (e instanceof TsdbtError) return e;
   const reason = e instanceof Error ? e.message : String(e);
   const full = (e as { code?: string } | null)?.code === 'ENOSPC';
+  // The path is in the message, not `file`: the error is about the file written, not a place in the project to fix.
   return new TsdbtError('TARGET_WRITE', `Could not write ${what} to ${path}: ${reason}`, {
-    file: path,
+    detail: { path },
     hint: full
       ? 'The disk is full: free space there and run again. The previous file at that path is unchanged.'
       : 'Check that the folder exists and is writable, and run again. The previous file at that path is unchanged.',
@@ -142,29 +143,32 @@ function syncFolder(dir: string): void {
 
 // ---- Test seam -----------------------------------------------------------
 
-type WriteFault = (path: string) => NodeJS.ErrnoException | null;
-let fault: WriteFault | null = null;
-
 /**
- * Tests only: make writes to some paths fail as a full disk does (half the
- * bytes written, then the error). While a fault is set, BackgroundWriter
- * writes on the calling thread so every write passes here. `null` clears it.
+ * Tests only: writes to a path ending with this variable's value fail as a
+ * full disk does (half the bytes written, then ENOSPC). An environment
+ * variable, not a module setting, so the render workers and the compiled-SQL
+ * writer of a run (other threads) see it too.
  */
-export function setWriteFaultForTests(f: WriteFault | null): void {
-  fault = f;
+const FAULT_ENV = 'TSDBT_TEST_WRITE_FAULT';
+
+/** Tests only: make writes to paths ending with `pathSuffix` fail with ENOSPC; `null` clears it. */
+export function setWriteFaultForTests(pathSuffix: string | null): void {
+  if (pathSuffix === null) delete process.env[FAULT_ENV];
+  else process.env[FAULT_ENV] = pathSuffix;
 }
 
-/** True while a test fault is set. */
+/** True while a test fault is set (BackgroundWriter then writes on the calling thread, through here). */
 export function writeFaultActive(): boolean {
-  return fault !== null;
+  return process.env[FAULT_ENV] !== undefined;
 }
 
-function faultFor(path: string): NodeJS.ErrnoException | null {
-  return fault ? fault(path) : null;
+function faultFor(path: string, syscall = 'write'): NodeJS.ErrnoException | null {
+  const suffix = process.env[FAULT_ENV];
+  return suffix !== undefined && path.endsWith(suffix) ? enospc(syscall) : null;
 }
 
 function injectedFault(path: string): void {
-  const f = faultFor(path);
+  const f = faultFor(path, 'rename');
   if (f) throw f;
 }
 

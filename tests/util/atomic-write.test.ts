@@ -3,7 +3,7 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { appendFileWhole, commitTempFile, enospc, setWriteFaultForTests, writeFileAtomic } from '../../src/util/atomic-write.js';
+import { appendFileWhole, commitTempFile, setWriteFaultForTests, writeFileAtomic } from '../../src/util/atomic-write.js';
 import { installPackages } from '../../src/deps/installer.js';
 import type { FetchedPackage } from '../../src/deps/package-fetcher.js';
 import { TsdbtError } from '../../src/errors/tsdbt-error.js';
@@ -40,12 +40,12 @@ describe('writeFileAtomic', () => {
     const dir = freshDir();
     const path = join(dir, 'manifest.json');
     writeFileSync(path, '{"old":true}');
-    setWriteFaultForTests((p) => (p === path ? enospc() : null));
+    setWriteFaultForTests(path);
     const e = caught(() => writeFileAtomic(path, JSON.stringify({ nodes: 'x'.repeat(10_000) }), 'the manifest'));
     expect(e).toBeInstanceOf(TsdbtError);
     expect(e.code).toBe('TARGET_WRITE');
     expect(e.message).toBe(`Could not write the manifest to ${path}: ENOSPC: no space left on device, write`);
-    expect(e.file).toBe(path);
+    expect(e.detail).toEqual({ path });
     expect(e.hint).toBe('The disk is full: free space there and run again. The previous file at that path is unchanged.');
     expect(readFileSync(path, 'utf8')).toBe('{"old":true}');
     expect(readdirSync(dir)).toEqual(['manifest.json']);
@@ -71,7 +71,7 @@ describe('commitTempFile', () => {
     commitTempFile(join(dir, '.commits.1.parquet'), final, 'the Parquet file');
     expect(readFileSync(final, 'utf8')).toBe('new');
     writeFileSync(join(dir, '.commits.2.parquet'), 'newer');
-    setWriteFaultForTests(() => enospc('rename'));
+    setWriteFaultForTests('commits.parquet');
     const e = caught(() => commitTempFile(join(dir, '.commits.2.parquet'), final, 'the Parquet file'));
     expect(e.message).toBe(`Could not write the Parquet file to ${final}: ENOSPC: no space left on device, rename`);
     expect(readFileSync(final, 'utf8')).toBe('new');
@@ -85,7 +85,7 @@ describe('appendFileWhole', () => {
     const path = join(dir, 'dbt.log');
     appendFileWhole(path, 'line 1\n', 'the debug log');
     appendFileWhole(path, 'line 2\n', 'the debug log');
-    setWriteFaultForTests(() => enospc());
+    setWriteFaultForTests('dbt.log');
     const e = caught(() => appendFileWhole(path, 'line 3 is long enough to be cut in half\n', 'the debug log'));
     expect(e.message).toBe(`Could not write the debug log to ${path}: ENOSPC: no space left on device, write`);
     expect(readFileSync(path, 'utf8')).toBe('line 1\nline 2\n');
