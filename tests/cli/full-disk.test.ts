@@ -1,8 +1,7 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, cpSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { closeSync, cpSync, existsSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
 // Whole runs on a machine shared by many: allow them time.
 vi.setConfig({ testTimeout: 180_000 });
@@ -10,6 +9,7 @@ import { runCli } from '../../src/cli/main.js';
 import { processStreams } from '../../src/cli/process-streams.js';
 import { setWriteFaultForTests } from '../../src/util/atomic-write.js';
 import { captureStreams, makeProject } from '../support/project-fixture.js';
+import { useTinyFs } from '../support/tiny-fs.js';
 
 /**
  * A full disk while tsdbt writes what a command leaves behind: each artifact
@@ -186,30 +186,17 @@ describe('a full stdout (/dev/full)', () => {
 
 /** For real: the project on a 2 MB tmpfs filled to the last byte (root can mount one here; elsewhere this says it cannot run). */
 describe('a full disk for real (tmpfs)', () => {
-  const mountPoint = mkdtempSync(join(tmpdir(), 'tsdbt-tinyfs-'));
-  let mounted = false;
-  beforeAll(() => {
-    try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mountPoint], { stdio: 'pipe' });
-      mounted = true;
-    } catch {
-      mounted = false;
-    }
-  });
-  afterAll(() => {
-    if (mounted) execFileSync('umount', [mountPoint]);
-    rmSync(mountPoint, { recursive: true, force: true });
-  });
+  const fs = useTinyFs('2m');
+  const mountPoint = fs.path;
 
   it('run: every write that fails is named, the database error shown, no temp files, the previous artifacts usable', async (ctx) => {
-    if (!mounted) ctx.skip(); // needs root to mount a tmpfs
+    if (!fs.mounted) ctx.skip(); // needs root to mount a tmpfs
     const dir = join(mountPoint, 'p');
     cpSync(makeProject(FILES), dir, { recursive: true });
     await expectCode(['run'], dir, 1);
     const before = { results: readFileSync(join(dir, 'target/run_results.json'), 'utf8'), manifest: readFileSync(join(dir, 'target/manifest.json'), 'utf8') };
     rmSync(join(dir, 'target/compiled'), { recursive: true });
-    const st = statfsSync(mountPoint);
-    writeFileSync(join(mountPoint, 'filler'), Buffer.alloc(Number(st.bavail) * Number(st.bsize)));
+    fs.fill();
     const r = await cli(['run'], dir);
     expect(r.code, r.text).toBe(2);
     expect(r.text).toContain(DB_ERROR);
@@ -220,7 +207,7 @@ describe('a full disk for real (tmpfs)', () => {
     expect(readFileSync(join(dir, 'target/run_results.json'), 'utf8')).toBe(before.results);
     expect(readFileSync(join(dir, 'target/manifest.json'), 'utf8')).toBe(before.manifest);
     // And with space again, the next run works and replaces them.
-    rmSync(join(mountPoint, 'filler'));
+    fs.unfill();
     await expectCode(['run'], dir, 1);
     expect(readFileSync(join(dir, 'target/run_results.json'), 'utf8')).not.toBe(before.results);
   });

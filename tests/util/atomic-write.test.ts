@@ -1,11 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { appendFileWhole, commitTempFile, setWriteFaultForTests, writeFileAtomic } from '../../src/util/atomic-write.js';
 import { installPackages } from '../../src/deps/installer.js';
 import type { FetchedPackage } from '../../src/deps/package-fetcher.js';
+import { useTinyFs } from '../support/tiny-fs.js';
 import { TsdbtError } from '../../src/errors/tsdbt-error.js';
 
 const dirs: string[] = [];
@@ -94,28 +94,13 @@ describe('appendFileWhole', () => {
 
 /** A real full disk: a 1 MB tmpfs (root can mount one here; elsewhere these tests say they cannot run). */
 describe('on a real full file system', () => {
-  const mountPoint = mkdtempSync(join(tmpdir(), 'tsdbt-tinyfs-'));
-  let mounted = false;
-  beforeAll(() => {
-    try {
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mountPoint], { stdio: 'pipe' });
-      mounted = true;
-    } catch {
-      mounted = false;
-    }
-  });
-  afterAll(() => {
-    if (mounted) execFileSync('umount', [mountPoint]);
-    rmSync(mountPoint, { recursive: true, force: true });
-  });
-  const fill = () => {
-    const st = statfsSync(mountPoint);
-    writeFileSync(join(mountPoint, 'filler'), Buffer.alloc(Number(st.bavail) * Number(st.bsize)));
-  };
-  const unfill = () => rmSync(join(mountPoint, 'filler'), { force: true });
+  const fs = useTinyFs('1m');
+  const mountPoint = fs.path;
+  const fill = () => fs.fill();
+  const unfill = () => fs.unfill();
 
   it('writeFileAtomic: ENOSPC from the kernel, the old file kept, no temp file', (ctx) => {
-    if (!mounted) ctx.skip(); // needs root to mount a tmpfs
+    if (!fs.mounted) ctx.skip(); // needs root to mount a tmpfs
     const dir = join(mountPoint, 'w');
     mkdirSync(dir);
     writeFileAtomic(join(dir, 'run_results.json'), '{"v":1}', 'run results');
@@ -131,7 +116,7 @@ describe('on a real full file system', () => {
   });
 
   it('deps: a package that does not fit is named, the staging folder is gone, the previous dbt_packages kept', (ctx) => {
-    if (!mounted) ctx.skip();
+    if (!fs.mounted) ctx.skip();
     const src = join(freshDir(), 'big_pkg');
     mkdirSync(join(src, 'macros'), { recursive: true });
     writeFileSync(join(src, 'dbt_project.yml'), 'name: big_pkg\n');
@@ -148,7 +133,7 @@ describe('on a real full file system', () => {
   });
 
   it('a log append that does not fit leaves the log as it was', (ctx) => {
-    if (!mounted) ctx.skip();
+    if (!fs.mounted) ctx.skip();
     const path = join(mountPoint, 'dbt.log');
     appendFileWhole(path, 'first run\n', 'the debug log');
     fill();

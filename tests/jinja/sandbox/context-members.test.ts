@@ -85,6 +85,7 @@ describe('context objects: documented members only', () => {
 -- table values: {{ tbl.column_names | list }} {{ tbl.rows[0][1] }} {{ tbl.rows[0]['b'] }} {{ col.name }} {{ col.index }} {{ col.values() | list }} {{ tbl.columns['b'].values() | list }}
 -- adapter values: {{ adapter.type() }} {{ adapter.quote('x') }} {{ adapter.get_relation(database='memory', schema='main', identifier='t') }} {{ adapter.get_columns_in_relation(ref('t')) | map(attribute='name') | list }} {{ adapter.dispatch('current_timestamp')() | length > 0 }}
 -- exceptions: {{ exceptions.raise_compiler_error is defined }} {{ exceptions.warn is defined }}
+-- cycler: {% set cy = cycler('a', 'b') %}{{ cy.next() }}{{ cy.pos }}{{ cy.current }}{{ cy.items }}
 -- modules: {{ modules.datetime.date(2020, 1, 2) }} {{ modules.re.sub('a', 'b', 'aa') }} {{ modules.itertools.chain([1], [2]) | list }}
 {% endif %}
 select 1 as id`,
@@ -107,6 +108,8 @@ select 1 as id`,
     expect(sql).toContain(`-- adapter values: duckdb "x" "memory"."main"."t" ['a', 'b'] True`);
     expect(sql).toContain('-- exceptions: True True');
     expect(sql).toContain('-- modules: 2020-01-02 bb [1, 2]');
+    // Jinja2's Cycler members (items, pos, current, next, reset), as Jinja2 renders them.
+    expect(sql).toContain("-- cycler: a1b('a', 'b')");
 
     // Each internal member: the model that reached for it fails with Jinja2's words, at its line.
     for (const [name, [, attribute, type]] of Object.entries(denied)) {
