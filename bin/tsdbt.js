@@ -15,17 +15,11 @@ process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION ??= 'true';
 // --max-semi-space-size=64`: parse of 8,000 nodes 2.3 s -> 1.95 s). Set before
 // the CLI loads, while the heap is still small.
 (await import('node:v8')).setFlagsFromString('--max-semi-space-size=64');
-// A reader that stops early (`tsdbt ls | head -1`) closes the pipe: stop quietly, as a Unix tool does.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
-  });
-}
 const { runCli } = await import('../dist/cli/main.js');
-const streams = {
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
-  isTTY: Boolean(process.stdout.isTTY),
-};
-process.exitCode = await runCli(argv, streams);
+const { processStreams } = await import('../dist/cli/process-streams.js');
+// A closed pipe (`tsdbt ls | head -1`) stops quietly; a full disk or /dev/full on stdout is reported once at the end.
+const io = processStreams(process.stdout, process.stderr, () => process.exit(process.exitCode ?? 0));
+const code = await runCli(argv, io.streams);
+// Let a write error still in flight (a pipe) arrive before the exit code is decided.
+await new Promise((resolve) => setImmediate(resolve));
+process.exitCode = io.finish(code);

@@ -1,5 +1,5 @@
 import { writeManifests } from './parse-phase.js';
-import { runResultsJson, writeRunResults } from '../artifacts/run-results.js';
+import { writeCommandArtifacts } from './command-artifacts.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { NodeResult } from '../execute/node-result.js';
 import { scopedOperation } from '../execute/operations.js';
@@ -19,6 +19,8 @@ export interface CompileResult {
   inlineSql?: string;
   manifestPath: string;
   runResultsPath?: string;
+  /** run_results.json or manifest.json could not be written (see CommandResult.artifactErrors). */
+  artifactErrors?: TsdbtError[];
   warnings: string[];
 }
 
@@ -44,12 +46,11 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
       results.push(compileOne(exec, node));
     }
     const elapsed = (performance.now() - started) / 1000;
-    const runResultsPath = writeRunResults(exec.targetDir, runResultsJson(results, { invocationId: exec.loaded.invocationId, elapsed, args: { which: 'compile', select: opts.select ?? [], exclude: opts.exclude ?? [] } }));
+    const written = writeCommandArtifacts(exec, results, { invocationId: exec.loaded.invocationId, elapsed, args: { which: 'compile', select: opts.select ?? [], exclude: opts.exclude ?? [] } });
     return {
-      success: results.every((r) => r.status !== 'error'),
+      success: results.every((r) => r.status !== 'error') && written.artifactErrors.length === 0,
       results,
-      manifestPath: writeManifests(exec.targetDir, exec.parsed.manifest),
-      runResultsPath,
+      ...written,
       warnings: exec.warnings,
     };
   } finally {

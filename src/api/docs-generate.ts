@@ -1,5 +1,5 @@
 import { writeManifests } from './parse-phase.js';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { join } from 'node:path';
 import { buildCatalog, type CatalogRow } from '../artifacts/catalog.js';
 import { docsSiteFor } from '../artifacts/docs-site.js';
@@ -49,11 +49,10 @@ export async function docsGenerate(opts: ExecutionOptions & { noCompile?: boolea
     const names = stored?.table.column_names ?? [];
     const rows = (stored?.data ?? []).map((row) => Object.fromEntries(names.map((n, i) => [n.toLowerCase(), row[i]])) as unknown as CatalogRow);
     const catalog = buildCatalog(manifest, rows, { dbt_version: DBT_VERSION, generated_at: new Date().toISOString(), invocation_id: exec.loaded.invocationId });
-    mkdirSync(exec.targetDir, { recursive: true });
     const catalogPath = join(exec.targetDir, 'catalog.json');
-    writeFileSync(catalogPath, JSON.stringify(catalog));
+    writeFileAtomic(catalogPath, JSON.stringify(catalog), 'the catalog');
     const indexPath = join(exec.targetDir, 'index.html');
-    writeFileSync(indexPath, docsSiteFor(exec.root.name, manifest, catalog));
+    writeFileAtomic(indexPath, docsSiteFor(exec.root.name, manifest, catalog), 'the docs site');
     return {
       catalogPath,
       indexPath,

@@ -48,7 +48,14 @@ export interface LoadedProject {
   warnings: string[];
 }
 
-const SECRET_FIELDS = new Set(['password', 'private_key', 'private_key_passphrase', 'token', 'oauth_client_secret', 'passphrase']);
+const SECRET_FIELDS = new Set(['password', 'private_key', 'private_key_passphrase', 'token', 'oauth_client_secret', 'passphrase', 'passcode']);
+
+/** The string values under secret-sounding keys (secret, key_id, token, password, connection_string...) anywhere in a profile value. */
+function secretStringsIn(v: unknown): string[] {
+  if (Array.isArray(v)) return v.flatMap(secretStringsIn);
+  if (v === null || typeof v !== 'object') return [];
+  return Object.entries(v).flatMap(([k, x]) => (typeof x === 'string' ? (/secret|token|password|key|connection_string|credential/i.test(k) && x.length > 0 ? [x] : []) : secretStringsIn(x)));
+}
 
 export const silentLogger: Logger = { info: () => {}, debug: () => {}, warn: () => {} };
 
@@ -145,11 +152,14 @@ export function loadProject(opts: GlobalOptions = {}): LoadedProject {
     warn: (m) => warnings.push(m),
   });
   for (const [k, v] of Object.entries(profile.credentials)) if (SECRET_FIELDS.has(k) && typeof v === 'string') secrets.add(v);
+  // dbt-duckdb's `secrets:` (CREATE SECRET parameters): its keys, tokens and passwords (not `type: s3`).
+  for (const v of secretStringsIn(profile.credentials.secrets)) secrets.add(v);
   const plugin = adapterPlugin(profile.type)!;
   const adapter = plugin.info(profile.credentials, firstPass.quoting);
   const threads = opts.threads ?? profile.threads;
+  // As dbt: `target` holds the adapter's connection keys only (plugin.targetKeys), never a credential.
   const target: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(profile.credentials)) if (!SECRET_FIELDS.has(k)) target[k] = v;
+  for (const k of plugin.targetKeys) if (profile.credentials[k] !== undefined && !SECRET_FIELDS.has(k)) target[k] = profile.credentials[k];
   Object.assign(target, {
     name: profile.targetName,
     target_name: profile.targetName,

@@ -1,6 +1,6 @@
-import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeManifest } from '../artifacts/manifest-writer.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { VarResolver } from '../context/vars.js';
 import type { CompiledNode, Manifest } from '../manifest/types.js';
 import { parseProject, type ParseResult } from '../project/parse.js';
@@ -80,9 +80,7 @@ export function writeManifests(targetDir: string, manifest: Manifest): string {
   const path = writeManifest(targetDir, manifest);
   const semantic = semanticByManifest.get(manifest);
   if (semantic && (semantic.semanticModels.length || semantic.metrics.length || semantic.savedQueries.length)) {
-    const tmp = join(targetDir, `semantic_manifest.json.tmp-${process.pid}`);
-    writeFileSync(tmp, JSON.stringify(semanticManifestJson(semantic, relationNodesByName(manifest))));
-    renameSync(tmp, join(targetDir, 'semantic_manifest.json'));
+    writeFileAtomic(join(targetDir, 'semantic_manifest.json'), JSON.stringify(semanticManifestJson(semantic, relationNodesByName(manifest))), 'the semantic manifest');
   }
   return path;
 }

@@ -1,5 +1,5 @@
-import { writeManifests } from './parse-phase.js';
-import { runResultsJson, writeRunResults } from '../artifacts/run-results.js';
+import type { TsdbtError } from '../errors/tsdbt-error.js';
+import { writeCommandArtifacts } from './command-artifacts.js';
 import { executeNodes, isRunnable, skippedResult } from '../execute/execute-nodes.js';
 import type { NodeResult } from '../execute/node-result.js';
 import { createSchemas, hookResultsView, runProjectHooks, type OperationScope } from '../execute/operations.js';
@@ -32,6 +32,12 @@ export interface CommandResult {
   invocationId: string;
   /** True when `signal` aborted the run (Ctrl-C): nodes not yet started were skipped, on-run-end hooks did not run. */
   cancelled: boolean;
+  /**
+   * run_results.json or manifest.json could not be written (a full disk):
+   * TARGET_WRITE errors naming the file. The results above are still
+   * complete, so the nodes' own errors can be shown; `success` is false.
+   */
+  artifactErrors: TsdbtError[];
 }
 
 /** What a run knows before its first node: for dbt's header lines. */
@@ -180,7 +186,6 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
 
 /** Write run_results.json and the manifest of a finished command and describe it. */
 export function commandResult(exec: Execution, which: string, results: NodeResult[], elapsed: number, args: Record<string, unknown>, success: boolean, cancelled: boolean): CommandResult {
-  const runResultsPath = writeRunResults(exec.targetDir, runResultsJson(results, { invocationId: exec.loaded.invocationId, elapsed, args }));
-  const manifestPath = writeManifests(exec.targetDir, exec.parsed.manifest);
-  return { command: which, success, results, elapsed, runResultsPath, manifestPath, warnings: exec.warnings, invocationId: exec.loaded.invocationId, cancelled };
+  const written = writeCommandArtifacts(exec, results, { invocationId: exec.loaded.invocationId, elapsed, args });
+  return { command: which, success: success && written.artifactErrors.length === 0, results, elapsed, ...written, warnings: exec.warnings, invocationId: exec.loaded.invocationId, cancelled };
 }

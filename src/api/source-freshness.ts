@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { join } from 'node:path';
 import { relationOfSource, runtimeContext, type StoredResult } from '../context/runtime-context.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
@@ -67,13 +67,12 @@ export async function sourceFreshness(opts: ExecutionOptions = {}): Promise<Fres
         results.push({ unique_id: id, status: 'runtime error', max_loaded_at: null, snapshotted_at: null, max_loaded_at_time_ago_in_s: null, criteria, execution_time: (performance.now() - started) / 1000, error: exec.loaded.secrets.redact(msg) });
       }
     }
-    mkdirSync(exec.targetDir, { recursive: true });
     const path = join(exec.targetDir, 'sources.json');
-    writeFileSync(path, JSON.stringify({
+    writeFileAtomic(path, JSON.stringify({
       metadata: { dbt_schema_version: 'https://schemas.getdbt.com/dbt/sources/v3.json', dbt_version: DBT_VERSION, generated_at: new Date().toISOString(), invocation_id: exec.loaded.invocationId },
       results,
       elapsed_time: results.reduce((a, r) => a + r.execution_time, 0),
-    }, null, 2));
+    }, null, 2), 'source freshness results');
     return { success: !results.some((r) => r.status === 'error' || r.status === 'runtime error'), results, path };
   } finally {
     await exec.close();

@@ -1,5 +1,6 @@
 import { DBT_VERSION } from '../project/dbt-version.js';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { join } from 'node:path';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { NodeResult } from '../execute/node-result.js';
@@ -59,11 +60,8 @@ export function runResultsJson(results: readonly NodeResult[], meta: { invocatio
 
 /** Write target/run_results.json atomically; returns its path. */
 export function writeRunResults(targetDir: string, artifact: RunResultsArtifact): string {
-  mkdirSync(targetDir, { recursive: true });
   const path = join(targetDir, 'run_results.json');
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(artifact, (_k, v) => (typeof v === 'bigint' ? Number(v) : v), 2));
-  renameSync(tmp, path);
+  writeFileAtomic(path, JSON.stringify(artifact, (_k, v) => (typeof v === 'bigint' ? Number(v) : v), 2), 'run results');
   return path;
 }
 

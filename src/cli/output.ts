@@ -1,4 +1,6 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { appendFileWhole } from '../util/atomic-write.js';
+import { TsdbtError } from '../errors/tsdbt-error.js';
 import { join } from 'node:path';
 import { Chalk } from 'chalk';
 import type { Logger } from '../context/base-context.js';
@@ -75,13 +77,17 @@ export class Output implements Logger {
   flush(): void {
     const f = this.file;
     if (!f || f.buffer.length === 0) return;
-    try {
-      appendFileSync(f.path, f.buffer.join(''));
-    } catch {
-      // A log file that cannot be written must not fail the command.
-    }
+    const text = f.buffer.join('');
     f.buffer = [];
     f.size = 0;
+    try {
+      appendFileWhole(f.path, text, 'the debug log');
+    } catch (e) {
+      // A log file that cannot be written must not fail the command: say so once (the console only), and stop writing it.
+      this.file = undefined;
+      const message = e instanceof TsdbtError ? `${e.message} (the rest of this run is not logged there; the lines before it are intact)` : String(e);
+      this.warn(message);
+    }
   }
 
   private toFile(text: string): void {

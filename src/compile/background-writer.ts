@@ -1,7 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { TsdbtError } from '../errors/tsdbt-error.js';
+import { writeFileAtomic, writeFaultActive } from '../util/atomic-write.js';
 
 /**
  * Writes files from a worker thread. A runner hands a node's compiled SQL
@@ -12,7 +10,8 @@ import { TsdbtError } from '../errors/tsdbt-error.js';
  * the file is on disk, so every node's files are present when its result is
  * reported, as with a synchronous write.
  *
- * The worker only ever runs mkdir and writeFile; whatever goes wrong there
+ * The worker writes as util/atomic-write does (a temp file renamed over the
+ * old one, so no half file and no temp file is ever left); whatever goes wrong there
  * (or if it never answers) `wait` writes the file itself, so a failure is
  * reported the way a synchronous write would report it.
  */
@@ -31,6 +30,8 @@ export class BackgroundWriter {
 
   /** This thread's writer, started on first use; null where a worker cannot start (then write synchronously). */
   static shared(): BackgroundWriter | null {
+    // A test's injected write fault is seen only on this thread: write here while it is set.
+    if (writeFaultActive()) return null;
     if (BackgroundWriter.current === undefined) BackgroundWriter.current = BackgroundWriter.start();
     return BackgroundWriter.current;
   }
@@ -100,25 +101,17 @@ export class BackgroundWriter {
   }
 }
 
-/** mkdir -p and write; a failure is a TsdbtError naming the file. */
+/** Write a node's SQL file atomically (mkdir -p, temp file, rename); a failure is a TARGET_WRITE error naming the file. */
 export function writeFileSyncChecked(path: string, text: string): void {
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
-  } catch (e) {
-    throw new TsdbtError('TARGET_WRITE', `Could not write ${path}: ${e instanceof Error ? e.message : String(e)}`, {
-      file: path,
-      hint: 'Check that the target folder is writable and the disk is not full.',
-      cause: e,
-    });
-  }
+  writeFileAtomic(path, text, 'compiled SQL', { durable: false });
 }
 
 // Plain CommonJS, evaluated as the worker (no build step, the same from src/ and dist/).
 // A failed write is reported back by sequence number; the waiting side retries it itself.
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { mkdirSync, writeFileSync } = require('node:fs');
+const { mkdirSync, writeFileSync, renameSync, rmSync } = require('node:fs');
+const { randomBytes } = require('node:crypto');
 const { dirname } = require('node:path');
 const port = workerData.port;
 const done = new Int32Array(workerData.done);
@@ -130,13 +123,20 @@ function write(seq, path, text) {
   try {
     const dir = dirname(path);
     if (!made.has(dir)) { mkdirSync(dir, { recursive: true }); made.add(dir); }
+    const tmp = path + '.tmp-' + process.pid + '-' + randomBytes(4).toString('hex');
     try {
-      writeFileSync(path, text);
+      try {
+        writeFileSync(tmp, text);
+      } catch (e) {
+        // The folder went away since (a clean between commands): make it again, once.
+        if (!e || e.code !== 'ENOENT') throw e;
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(tmp, text);
+      }
+      renameSync(tmp, path);
     } catch (e) {
-      // The folder went away since (a clean between commands): make it again, once.
-      if (!e || e.code !== 'ENOENT') throw e;
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(path, text);
+      rmSync(tmp, { force: true });
+      throw e;
     }
   } catch (e) {
     port.postMessage([seq, String(e && e.message || e)]);

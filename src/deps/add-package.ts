@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, YAMLSeq } from 'yaml';
 import { TsdbtError } from '../errors/tsdbt-error.js';
@@ -56,6 +57,6 @@ export function addPackage(projectDir: string, nameAtVersion: string, source: Ad
   const entry: Record<string, unknown> = { [key]: name };
   if (version) entry[source === 'git' ? 'revision' : 'version'] = version.includes(',') ? version.split(',') : version;
   list.add(doc.createNode(entry));
-  writeFileSync(file, doc.toString({ indentSeq: true }));
+  writeFileAtomic(file, doc.toString({ indentSeq: true }), 'the package list');
   return file;
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { FetchedPackage } from './package-fetcher.js';
+import { fileWriteError } from '../util/atomic-write.js';
 
 /**
  * Replace the contents of the packages directory (`dbt_packages`) with
@@ -14,10 +15,13 @@ import type { FetchedPackage } from './package-fetcher.js';
 export function installPackages(fetched: readonly FetchedPackage[], installDir: string): void {
   const suffix = randomBytes(4).toString('hex');
   const staging = `${installDir}.tsdbt-staging-${suffix}`;
-  mkdirSync(staging, { recursive: true });
+  let dest = staging;
+  let what = 'the packages folder';
   try {
+    mkdirSync(staging, { recursive: true });
     for (const f of fetched) {
-      const dest = path.join(staging, f.name);
+      dest = path.join(staging, f.name);
+      what = `package '${f.name}'`;
       if (f.link) {
         try {
           symlinkSync(path.resolve(f.dir), dest, 'dir');
@@ -34,7 +38,8 @@ export function installPackages(fetched: readonly FetchedPackage[], installDir: 
     }
   } catch (e) {
     rmSync(staging, { recursive: true, force: true });
-    throw e;
+    // Named as the package's final place: the staging folder is gone by now.
+    throw fileWriteError(dest === staging ? installDir : path.join(installDir, path.relative(staging, dest)), what, e);
   }
 
   const old = `${installDir}.tsdbt-old-${suffix}`;
@@ -45,7 +50,7 @@ export function installPackages(fetched: readonly FetchedPackage[], installDir: 
   } catch (e) {
     if (hadOld) renameSync(old, installDir);
     rmSync(staging, { recursive: true, force: true });
-    throw e;
+    throw fileWriteError(installDir, 'the packages folder', e);
   }
   // rm never follows symlinks, so local packages' sources survive this.
   if (hadOld) rmSync(old, { recursive: true, force: true });

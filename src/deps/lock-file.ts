@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { isRecord } from '../util/yaml.js';
@@ -60,8 +61,6 @@ export function writeLock(projectDir: string, fetched: readonly FetchedPackage[]
     { packages: fetched.map(lockEntry), sha1_hash: sha1Hash },
     { sortMapEntries: true, lineWidth: 0, singleQuote: true, indentSeq: true },
   );
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
+  writeFileAtomic(file, text, 'the package lock');
   return file;
 }

@@ -1,4 +1,5 @@
 import { createWriteStream, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { fileWriteError } from '../util/atomic-write.js';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -27,12 +28,18 @@ export async function downloadAndExtract(url: string, workDir: string, what: str
       hint: 'Check that the tarball URL exists and is publicly reachable.',
     });
   }
-  await pipeline(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), createWriteStream(archive));
+  try {
+    await pipeline(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), createWriteStream(archive));
+  } catch (e) {
+    if (isFileSystemError(e)) throw fileWriteError(archive, `the download of ${what}`, e);
+    throw e;
+  }
 
   try {
     // tar refuses absolute paths and `..` entries by default, so an archive cannot write outside extractDir.
     await tar.x({ file: archive, cwd: extractDir, strict: true });
   } catch (e) {
+    if (isFileSystemError(e)) throw fileWriteError(extractDir, `the contents of ${what}`, e);
     throw new TsdbtError(
       'PACKAGE_ERROR',
       `${what} from ${scrubSecrets(url)} is not a valid .tar.gz archive: ${(e as Error).message}`,
@@ -40,6 +47,12 @@ export async function downloadAndExtract(url: string, workDir: string, what: str
     );
   }
   return packageRoot(extractDir);
+}
+
+/** A disk that is full or cannot be written, as opposed to a bad download or archive. */
+function isFileSystemError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS';
 }
 
 function packageRoot(extractDir: string): string {

@@ -1,4 +1,5 @@
-import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { commitTempFile } from '../util/atomic-write.js';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -66,7 +67,7 @@ export async function landParquet(o: LandOptions): Promise<LandResult> {
     await run(o, `copy (${select}) to ${quoteString(tmp)} (format parquet)`);
     const count = await run(o, `select count(*) from read_parquet(${quoteString(tmp)})`);
     const described = await run(o, `describe select * from read_parquet(${quoteString(tmp)})`);
-    renameSync(tmp, final);
+    commitTempFile(tmp, final, `the Parquet file of stream '${o.stream}'`);
     return {
       file: final,
       rows: Number(count.rows[0]![0]),

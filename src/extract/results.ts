@@ -1,5 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { join } from 'node:path';
 
 /** One progress event; the CLI draws a line per stream from these. */
 export interface ExtractProgress {
@@ -51,7 +51,6 @@ export interface ExtractResults {
 
 export function writeResults(projectDir: string, results: ExtractResults): string {
   const path = join(projectDir, 'target', 'extract_results.json');
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileAtomic(path, `${JSON.stringify(results, null, 2)}\n`, 'the extract results');
   return path;
 }

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { join, relative } from 'node:path';
 import { TsdbtError, TsdbtErrorList } from '../errors/tsdbt-error.js';
 import type { Connection } from '../adapters/base/connection.js';
@@ -307,8 +308,7 @@ function writeQuarantine(projectDir: string, stream: string, q: Quarantined[]): 
     rmSync(path, { force: true });
     return;
   }
-  mkdirSync(join(projectDir, 'data', 'quarantine'), { recursive: true });
-  writeFileSync(path, q.map((x) => JSON.stringify({ stream, ...x })).join('\n') + '\n');
+  writeFileAtomic(path, q.map((x) => JSON.stringify({ stream, ...x })).join('\n') + '\n', `the quarantined records of stream '${stream}'`);
 }
 
 async function executeLoad(conn: Connection, sql: string, s: StreamConfig, file: string): Promise<void> {

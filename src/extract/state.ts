@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { join } from 'node:path';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 
 /** What an incremental stream remembers between runs. */
@@ -38,8 +39,5 @@ export function readState(projectDir: string): ExtractState {
 /** Written through a temp file and a rename, so a crash never leaves half a state file. */
 export function writeState(projectDir: string, state: ExtractState): void {
   const path = statePath(projectDir);
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`);
-  renameSync(tmp, path);
+  writeFileAtomic(path, `${JSON.stringify(state, null, 2)}\n`, 'the extract state');
 }

@@ -4,7 +4,7 @@
  * trailing-kwargs calling convention of kwargs.ts.
  */
 import { splitArgs } from './kwargs.js';
-import { isUnsafeName, setDataKey, unsafeAccess, exposeMembers } from './py-hooks.js';
+import { isUnsafeName, makeTuple, setDataKey, unsafeAccess, exposeMembers } from './py-hooks.js';
 import { isPlainObject, renderError, str, typeName } from './py-ops.js';
 
 /** Thrown by `return(value)`; the enclosing macro call turns it into its result. */
@@ -27,23 +27,34 @@ export class Namespace {
 }
 
 export class Cycler {
-  private pos = 0;
-  constructor(private readonly items: unknown[]) {}
+  #pos = 0;
+  readonly #items: unknown[];
+  constructor(items: unknown[]) {
+    this.#items = items;
+  }
+  /** Jinja2's Cycler.items: the values, as a tuple. */
+  get items(): unknown[] {
+    return makeTuple([...this.#items]);
+  }
+  get pos(): number {
+    return this.#pos;
+  }
   get current(): unknown {
-    return this.items[this.pos];
+    return this.#items[this.#pos];
   }
   next(): unknown {
-    const v = this.items[this.pos];
-    this.pos = (this.pos + 1) % this.items.length;
+    const v = this.#items[this.#pos];
+    this.#pos = (this.#pos + 1) % this.#items.length;
     return v;
   }
   reset(): null {
-    this.pos = 0;
+    this.#pos = 0;
     return null;
   }
 }
 
-exposeMembers(Cycler, ['current', 'next', 'reset']);
+// Jinja2's Cycler members.
+exposeMembers(Cycler, ['items', 'pos', 'current', 'next', 'reset']);
 
 function intArg(v: unknown, what: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v)) throw renderError(`range() ${what} must be an integer, got '${typeName(v)}'`);

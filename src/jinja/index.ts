@@ -19,4 +19,5 @@
 export type { RenderContext, TopLevelBlock, JinjaCallable } from './types.js';
 export { JinjaEnvironment, type JinjaTemplate } from './environment.js';
 export { callJinja, pyFunction } from './call.js';
+export { exposeMembers, exposedMembers } from './python/sandbox.js';
 export { isKwargs, splitArgs, makeKwargs, type Kwargs } from './kwargs.js';

@@ -1,4 +1,5 @@
 import { splitArgs } from '../../jinja/kwargs.js';
+import { exposeMembers } from '../../jinja/index.js';
 
 const STRING = /^(varchar|text|string|character varying|char|character|bpchar|nvarchar)\b/i;
 const INTEGER = /^(integer|int|bigint|smallint|tinyint|hugeint|ubigint|uinteger|usmallint|utinyint|uhugeint|int[1248]|long|short)\b/i;
@@ -82,6 +83,13 @@ export class Column {
     return `<Column ${this.column} (${this.data_type})>`;
   }
 }
+
+/** What templates may read on a column: dbt's Column fields, properties and methods. */
+export const COLUMN_MEMBERS: readonly string[] = [
+  'column', 'dtype', 'char_size', 'numeric_precision', 'numeric_scale', 'name', 'quoted', 'data_type',
+  'is_string', 'is_integer', 'is_float', 'is_numeric', 'is_number', 'string_size',
+];
+exposeMembers(Column, COLUMN_MEMBERS);
 
 /** dbt's base Column.TYPE_LABELS: what `translate_type` maps (upper-cased) labels to. */
 const BASE_TYPE_LABELS: Readonly<Record<string, string>> = { STRING: 'TEXT' };

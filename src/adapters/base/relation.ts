@@ -1,5 +1,5 @@
 import { TsdbtError } from '../../errors/tsdbt-error.js';
-import { pyFunction } from '../../jinja/index.js';
+import { exposeMembers, pyFunction } from '../../jinja/index.js';
 import { splitArgs } from '../../jinja/kwargs.js';
 import { PY_MAPPING } from '../../jinja/python/types.js';
 
@@ -498,6 +498,23 @@ export function relationApi(defaults: { database: string | null; schema: string 
     }),
   }
 }
+
+/**
+ * What templates may read on a relation: dbt's documented BaseRelation
+ * members (fields, properties, methods, class constants) and dbt-duckdb's
+ * `external`. Anything else it carries (`flavor`, `quoteChar`, `node_id`,
+ * `copy`...) is a SecurityError from a template.
+ */
+export const RELATION_MEMBERS: readonly string[] = [
+  'database', 'schema', 'identifier', 'type', 'quote_policy', 'include_policy', 'limit', 'event_time_filter', 'external',
+  'name', 'table', 'dbt_created', 'catalog', 'renameable_relations', 'replaceable_relations', 'quote_character', 'require_alias',
+  'is_table', 'is_view', 'is_cte', 'is_materialized_view', 'is_pointer', 'is_function', 'can_be_renamed', 'can_be_replaced', 'path',
+  'Table', 'View', 'CTE', 'MaterializedView', 'External', 'PointerTable', 'Function',
+  'include', 'quote', 'incorporate', 'replace_path', 'without_identifier', 'information_schema', 'information_schema_only',
+  'matches', 'quoted', 'create', 'get', 'to_dict', 'render', 'render_limited', 'render_event_time_filtered',
+];
+exposeMembers(Relation, RELATION_MEMBERS);
+exposeMembers(InformationSchemaRelation, [...RELATION_MEMBERS, 'information_schema_view']);
 
 /** A policy with the parts a dict (or kwargs) names replaced. */
 function mergePolicy(base: QuotePolicy, given: unknown): QuotePolicy {

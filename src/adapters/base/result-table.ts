@@ -1,5 +1,6 @@
 import { PyDate, PyDateTime, pyDateTimeFromJs } from '../../jinja/python/modules/index.js';
 import { pyTuple, type PyTuple } from '../../jinja/python/types.js';
+import { exposeMembers } from '../../jinja/index.js';
 import type { QueryResult, ResultColumn } from './connection.js';
 
 /**
@@ -182,6 +183,11 @@ export class ResultTable implements Iterable<ResultRow> {
   /** Where print_table writes; the runner points it at the invocation's logger. */
   static printer: (text: string) => void = (text) => process.stdout.write(`${text}\n`);
 }
+
+/** agate's Table members that templates use (its rows and columns are data). Internal fields (`rawRows`, `templateRows`) are refused. */
+exposeMembers(ResultTable, ['rows', 'columns', 'column_names', 'column_types', 'print_table']);
+/** agate's Column: `name`, `data_type`, `index`, `values()`... (not the table it belongs to). */
+exposeMembers(ResultColumnView, ['name', 'data_type', 'index', 'values', 'values_without_nulls']);
 
 /**
  * A database value as templates see it: a DATE as a Python date, a

@@ -35,6 +35,12 @@ export const duckdbProfileSchema = {
   additionalProperties: false,
 } as const;
 
+/** The profile fields `target` shows (dbt-duckdb's connection keys): not `secrets`, `module_paths`, `retries`... */
+export const DUCKDB_TARGET_KEYS: readonly string[] = [
+  'database', 'schema', 'path', 'config_options', 'extensions', 'settings', 'external_root', 'use_credential_provider',
+  'attach', 'filesystems', 'remote', 'plugins', 'disable_transactions',
+];
+
 /** dbt-duckdb names the database after the file's stem (`dev.duckdb` → `dev`), `memory` for `:memory:`. */
 export function duckdbDatabaseName(credentials: Record<string, unknown>): string {
   if (typeof credentials.database === 'string') return credentials.database;

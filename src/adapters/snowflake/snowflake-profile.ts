@@ -88,6 +88,13 @@ export const snowflakeProfileSchema = {
   ],
 } as const;
 
+/** The profile fields `target` shows (dbt-snowflake's connection keys): no password, passcode, token, private key or passphrase. */
+export const SNOWFLAKE_TARGET_KEYS: readonly string[] = [
+  'account', 'user', 'database', 'warehouse', 'role', 'schema', 'authenticator', 'oauth_client_id', 'query_tag',
+  'client_session_keep_alive', 'host', 'port', 'proxy_host', 'proxy_port', 'protocol', 'connect_retries', 'connect_timeout',
+  'retry_on_database_errors', 'retry_all', 'insecure_mode', 'reuse_connections', 'private_key_path',
+];
+
 /** The subset of snowflake-sdk's ConnectionOptions tsdbt sets. */
 export interface DriverConnectionOptions {
   account: string;

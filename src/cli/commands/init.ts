@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { TsdbtError } from '../../errors/tsdbt-error.js';
@@ -72,10 +73,7 @@ export const initCommand: Command = async (ctx) => {
   if (existsSync(dir)) throw new TsdbtError('USAGE', `A folder '${name}' already exists here`, { hint: 'Pick another name, or remove the folder.' });
   const files = scaffold({ name, adapter, path: answers.path || `${name}.duckdb`, threads });
   if (f.skipProfileSetup) delete files['profiles.yml'];
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(join(dir, rel, '..'), { recursive: true });
-    writeFileSync(join(dir, rel), text);
-  }
+  for (const [rel, text] of Object.entries(files)) writeFileAtomic(join(dir, rel), text, 'the new project');
   ctx.out.info(`Your new dbt project "${name}" was created in ${dir}`);
   ctx.out.info(`Next: cd ${name} && tsdbt build`);
   return 0;

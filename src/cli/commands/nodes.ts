@@ -7,6 +7,8 @@ import { summariseManifest } from './summary.js';
 import { TsdbtError } from '../../errors/tsdbt-error.js';
 import { globalOptions, selectionFlags, stateFlags, type Command, type CommandContext } from '../command-context.js';
 import { NodeReporter, reportSummary } from '../node-reporter.js';
+import { reportError } from '../report-error.js';
+import { resolve } from 'node:path';
 
 export function executionOptions(ctx: CommandContext): ExecutionOptions {
   const f = ctx.argv.flags;
@@ -84,9 +86,17 @@ export function nodeCommand(which: NodeCommand | 'retry' | 'clone'): Command {
     ctx.report?.(result);
     for (const w of result.warnings) ctx.out.warn(w);
     reportSummary(ctx.out, result, opts.projectDir);
+    // After the nodes' own errors: the artifacts that could not be written (a full disk), and exit 2 as any failed invocation.
+    if (reportArtifactErrors(ctx, result.artifactErrors)) return 2;
     if (result.cancelled) return EXIT_INTERRUPTED;
     return result.success ? 0 : 1;
   };
+}
+
+/** Print each artifact that could not be written; true when there was one. */
+function reportArtifactErrors(ctx: CommandContext, errors: readonly TsdbtError[]): boolean {
+  for (const e of errors) reportError(e, ctx.out, resolve(ctx.cwd, (ctx.argv.flags.projectDir as string | undefined) ?? '.'));
+  return errors.length > 0;
 }
 
 /** The exit code of a run cancelled by Ctrl-C/SIGTERM: 128 + SIGINT, as shells report an interrupted command. */
@@ -113,6 +123,7 @@ export const compileCommand: Command = async (ctx) => {
   const failed = r.results.filter((x) => x.status === 'error');
   for (const f of failed) ctx.out.error(f.error ? `[${f.error.code}] ${f.error.format()}` : `${f.unique_id}: ${f.message ?? ''}`);
   ctx.out.info(`Compiled ${r.results.length - failed.length} of ${r.results.length} nodes into target/compiled/`);
+  if (reportArtifactErrors(ctx, r.artifactErrors ?? [])) return 2;
   const firstSelect = (ctx.argv.flags.select as string[] | undefined)?.[0];
   if (firstSelect) for (const x of r.results) if (x.status !== 'error' && firstSelect.includes(x.node.name)) printCompiled(x.node.name, x.compiled_code ?? x.node.compiled_code ?? '');
   return failed.length > 0 ? 1 : 0;

@@ -10,7 +10,7 @@ import { pyCmp, pyEq } from './operators.js';
 import { toNum } from './py-float.js';
 import { pyRepr } from './repr.js';
 import { splitArgs } from '../kwargs.js';
-import { setDataKey } from './sandbox.js';
+import { setDataKey, unsafeAccess } from './sandbox.js';
 import { isDict, type PyDict, pyDictView, pyTuple, pyTypeName } from './types.js';
 
 type Method = (...args: unknown[]) => unknown;
@@ -171,8 +171,12 @@ function update(d: PyDict, a: unknown[]): null {
   return null;
 }
 
+const MUTATING_DICT_METHODS: ReadonlySet<string> = new Set(['update', 'pop', 'popitem', 'setdefault', 'clear']);
+
 /** The bound dict method `name` of `d`, or undefined. */
 export function dictMethod(d: PyDict, name: string): Method | undefined {
+  // A frozen dict is shared by every render (modules, modules.re...): no template may change it for the others.
+  if (MUTATING_DICT_METHODS.has(name) && Object.isFrozen(d)) throw unsafeAccess(d, name);
   switch (name) {
     case 'items':
       return () => pyDictView('dict_items', Object.keys(d).map((k) => pyTuple([k, d[k]])));

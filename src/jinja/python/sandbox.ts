@@ -88,8 +88,21 @@ export function exposeMembers(cls: { prototype: object }, names: readonly string
   Object.defineProperty(cls.prototype, JINJA_MEMBERS, { value: new Set(names) });
 }
 
-/** False when `obj` declared its members and `name` is not one of them. */
+/**
+ * Whether a template may read `name` on a host object: true for a declared
+ * member (or on an object that declares none); false for a name the object
+ * does not have (Jinja2's undefined); a SecurityError for a member it has
+ * but did not declare (internal fields and methods: `flavor`, `table`,
+ * `quoteChar`...), as Jinja2 refuses an unsafe attribute.
+ */
 export function isExposed(obj: object, name: string): boolean {
   const allowed = (obj as { [JINJA_MEMBERS]?: ReadonlySet<string> })[JINJA_MEMBERS];
-  return allowed === undefined || allowed.has(name);
+  if (allowed === undefined || allowed.has(name)) return true;
+  if (name in obj) throw unsafeAccess(obj, name);
+  return false;
+}
+
+/** The members `cls` declared with exposeMembers (for tests and documentation). */
+export function exposedMembers(cls: { prototype: object }): readonly string[] {
+  return [...((cls.prototype as { [JINJA_MEMBERS]?: ReadonlySet<string> })[JINJA_MEMBERS] ?? [])];
 }

@@ -61,7 +61,7 @@ export const ESCAPES: Escape[] = [
   { t: `{{ cycler.constructor(${RUN})() }}`, blocked: 'constructor', of: 'function' },
   { t: `{{ cycler(1, 2).constructor }}`, blocked: 'constructor', of: 'Cycler' },
   { t: `{{ cycler(1, 2).next.constructor(${RUN})() }}`, blocked: 'constructor', of: 'function' },
-  { t: `{{ cycler(1, 2).items }}`, blocked: '', of: '' },
+  { t: `{{ cycler(1, 2).items.constructor }}`, blocked: 'constructor', of: 'tuple' },
   { t: `{{ joiner().constructor(${RUN})() }}`, blocked: 'constructor', of: 'function' },
   { t: `{{ joiner.__init__.__globals__ }}`, blocked: '__init__', of: 'function' },
   { t: `{{ namespace().constructor }}`, blocked: 'constructor', of: 'Namespace' },

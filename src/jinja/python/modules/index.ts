@@ -8,12 +8,18 @@ import { itertools } from './itertools.js';
 import { pytzModule } from './pytz.js';
 import { reModule } from './re.js';
 
-export const pythonModules: { datetime: unknown; re: unknown; pytz: unknown; itertools?: unknown } = {
-  datetime: datetimeModule,
-  re: reModule,
-  pytz: pytzModule,
-  itertools,
-};
+/**
+ * dbt's `modules`. One object shared by every render in the process, so it
+ * and each module are frozen: `modules.update(...)` or
+ * `modules.re.update({'compile': ...})` is a SecurityError, never a change
+ * another package's template would see.
+ */
+export const pythonModules: { datetime: unknown; re: unknown; pytz: unknown; itertools?: unknown } = Object.freeze({
+  datetime: Object.freeze(datetimeModule),
+  re: Object.freeze(reModule),
+  pytz: Object.freeze(pytzModule),
+  itertools: Object.freeze(itertools),
+});
 
 export { setDatetimeClock } from './datetime-module.js';
 export { PyDate, PyDateTime, PyTime } from './datetime.js';

@@ -1,0 +1,27 @@
+import { join } from 'node:path';
+import { runResultsJson, writeRunResults } from '../artifacts/run-results.js';
+import { TsdbtError } from '../errors/tsdbt-error.js';
+import type { NodeResult } from '../execute/node-result.js';
+import type { Execution } from './execution.js';
+import { writeManifests } from './parse-phase.js';
+
+/**
+ * run_results.json, then manifest.json, each attempted whatever became of
+ * the other: a failed write (a full disk) is returned, not thrown, so the
+ * caller still reports the nodes' own errors. A failed write leaves the
+ * previous file in place (util/atomic-write).
+ */
+export function writeCommandArtifacts(exec: Execution, results: NodeResult[], meta: Parameters<typeof runResultsJson>[1]): { runResultsPath: string; manifestPath: string; artifactErrors: TsdbtError[] } {
+  const artifactErrors: TsdbtError[] = [];
+  const attempt = (write: () => string, path: string): string => {
+    try {
+      return write();
+    } catch (e) {
+      artifactErrors.push(e instanceof TsdbtError ? e : new TsdbtError('TARGET_WRITE', `Could not write ${path}: ${String(e)}`, { file: path, cause: e }));
+      return path;
+    }
+  };
+  const runResultsPath = attempt(() => writeRunResults(exec.targetDir, runResultsJson(results, meta)), join(exec.targetDir, 'run_results.json'));
+  const manifestPath = attempt(() => writeManifests(exec.targetDir, exec.parsed.manifest), join(exec.targetDir, 'manifest.json'));
+  return { runResultsPath, manifestPath, artifactErrors };
+}
