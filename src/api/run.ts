@@ -1,4 +1,5 @@
 import { writeManifest } from '../artifacts/manifest-writer.js';
+import type { BatchListener } from '../execute/microbatch-orchestrator.js';
 import { runResultsJson, writeRunResults } from '../artifacts/run-results.js';
 import { executeNodes, isRunnable, skippedResult } from '../execute/execute-nodes.js';
 import type { NodeResult } from '../execute/node-result.js';
@@ -46,7 +47,7 @@ export interface RunReadyInfo {
 }
 
 /** Options of `run`, `seed`, `test`, `snapshot`, `build`. */
-export type RunOptions = ExecutionOptions & {
+export type RunOptions = ExecutionOptions & BatchListener & {
   onResult?: (r: NodeResult) => void;
   /** Called as each node starts (the CLI prints dbt's START line). */
   onStart?: (node: CompiledNode) => void;
@@ -151,6 +152,8 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
         testEdges: which === 'build',
         onResult,
         onStart: opts.onStart,
+        onBatchStart: opts.onBatchStart,
+        onBatchResult: opts.onBatchResult,
         signal: opts.signal,
         cancelRunning: pool ? onAbort : undefined,
       });

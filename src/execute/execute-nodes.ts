@@ -5,13 +5,16 @@ import type { NodeResult } from './node-result.js';
 import { CANCELLED_MESSAGE } from '../adapters/base/sync-bridge.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { InProcessLanes, type NodeLane, type NodeLanes } from './render-pool.js';
+import { isMicrobatch } from './microbatch-runner.js';
+import { runMicrobatch, type BatchListener } from './microbatch-orchestrator.js';
+import type { MicrobatchStep } from './microbatch-step.js';
 
-export interface ExecuteNodesOptions {
+export interface ExecuteNodesOptions extends BatchListener {
   graph: DependencyGraph;
   selected: Set<string>;
   nodes: Record<string, CompiledNode>;
   /** Where nodes run: render workers (RenderPool), or a runner on this thread. */
-  lanes: NodeLanes | { run(node: CompiledNode): NodeResult };
+  lanes: NodeLanes | { run(node: CompiledNode, step?: MicrobatchStep): NodeResult };
   /** `--threads`: how many nodes the queue may hand out at once. */
   threads: number;
   failFast?: boolean;
@@ -102,7 +105,7 @@ export async function executeNodes(opts: ExecuteNodesOptions): Promise<NodeResul
         return false;
       }
       opts.onStart?.(node);
-      const r = await runOn(lane, node);
+      const r = isMicrobatch(node) ? await runOn(lane, node, (l) => runMicrobatch(node, l, lanes, opts.threads, opts)) : await runOn(lane, node);
       if (aborted && r.status === 'error' && isCancellation(r)) {
         record(skippedResult(node, 'Skipping due to fail-fast'));
         return false;
@@ -139,9 +142,9 @@ function isCancellation(r: NodeResult): boolean {
 }
 
 /** A lane that fails outright (a render worker that died) gives the node an error result, not a lost node. */
-async function runOn(lane: NodeLane, node: CompiledNode): Promise<NodeResult> {
+async function runOn(lane: NodeLane, node: CompiledNode, how: (lane: NodeLane) => Promise<NodeResult> = (l) => l.run(node)): Promise<NodeResult> {
   try {
-    return await lane.run(node);
+    return await how(lane);
   } catch (e) {
     const error = e instanceof TsdbtError ? e : new TsdbtError('INTERNAL', `${lane.threadId} failed running ${node.unique_id}: ${e instanceof Error ? e.message : String(e)}`, { file: node.original_file_path });
     return { ...skippedResult(node, error.format()), status: 'error', error, thread_id: lane.threadId };

@@ -3,13 +3,15 @@ import { BOOTSTRAP_SOURCE, siblingModule, workerBoot } from '../adapters/base/sy
 import type { BridgeSessionHandle } from '../adapters/base/sync-bridge-protocol.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { CompiledNode } from '../manifest/types.js';
+import type { MicrobatchStep } from './microbatch-step.js';
 import type { NodeResult } from './node-result.js';
 import { errorFromWire, resultFromWire, type CacheEvent, type FromWorker, type RenderSetup, type ToWorker, type WorkerData } from './render-protocol.js';
 
 /** Somewhere a node can run: the coordinator's own thread, or one render worker. */
 export interface NodeLane {
   readonly threadId: string;
-  run(node: CompiledNode): Promise<NodeResult>;
+  /** Run a node, or one step of a microbatch model (see microbatch-orchestrator.ts). */
+  run(node: CompiledNode, step?: MicrobatchStep): Promise<NodeResult>;
 }
 
 /** The lanes of a run: a node (with the unit tests that go with it) takes one, runs, and gives it back. */
@@ -24,8 +26,8 @@ export class InProcessLanes implements NodeLanes {
   private busy = false;
   private readonly waiting: ((l: NodeLane) => void)[] = [];
 
-  constructor(runner: { run(node: CompiledNode): NodeResult }, threadId = 'Thread-1') {
-    this.lane = { threadId, run: async (node) => runner.run(node) };
+  constructor(runner: { run(node: CompiledNode, step?: MicrobatchStep): NodeResult }, threadId = 'Thread-1') {
+    this.lane = { threadId, run: async (node, step) => runner.run(node, step) };
   }
 
   async acquire(): Promise<NodeLane> {
@@ -78,13 +80,13 @@ class WorkerLane implements NodeLane {
     worker.on('exit', (code) => fail(new Error(`render worker ${threadId} exited (code ${code})`)));
   }
 
-  run(node: CompiledNode): Promise<NodeResult> {
+  run(node: CompiledNode, step?: MicrobatchStep): Promise<NodeResult> {
     if (this.exited) return Promise.reject(this.exited);
     return new Promise((resolve, reject) => {
       this.current = { id: node.unique_id, resolve, reject };
       const cache = this.pendingCache;
       this.pendingCache = [];
-      this.worker.postMessage({ type: 'run', id: node.unique_id, cache } satisfies ToWorker);
+      this.worker.postMessage({ type: 'run', id: node.unique_id, cache, ...(step ? { step } : {}) } satisfies ToWorker);
     });
   }
 

@@ -8,6 +8,7 @@ import type { BridgeSessionHandle } from '../adapters/base/sync-bridge-protocol.
 import type { SyncBridge } from '../adapters/base/sync-bridge.js';
 import { TsdbtError, type ErrorCode } from '../errors/tsdbt-error.js';
 import type { CompiledNode } from '../manifest/types.js';
+import type { MicrobatchStep } from './microbatch-step.js';
 import type { NodeResult } from './node-result.js';
 
 /**
@@ -35,7 +36,7 @@ export interface PreparedWorker {
 export interface WorkerExecution {
   /** Runnable nodes (models, seeds, snapshots, tests, unit tests) by unique id. */
   nodes: Record<string, CompiledNode>;
-  run(node: CompiledNode): NodeResult;
+  run(node: CompiledNode, step?: MicrobatchStep): NodeResult;
   /** The worker's own session (its relation cache is kept in step with the other threads', see render-cache-sync.ts). */
   session: DatabaseSession;
   close(): Promise<void>;
@@ -64,7 +65,7 @@ export interface WorkerData {
 export type ToWorker =
   /** The worker's database session, once the coordinator has opened it (the port is transferred). */
   | { type: 'session'; session: BridgeSessionHandle; selected: string[] }
-  | { type: 'run'; id: string; cache: CacheEvent[] }
+  | { type: 'run'; id: string; cache: CacheEvent[]; step?: MicrobatchStep }
   | { type: 'close' };
 
 export type FromWorker =

@@ -20,3 +20,4 @@ export type { RenderContext, TopLevelBlock, JinjaCallable } from './types.js';
 export { JinjaEnvironment, type JinjaTemplate } from './environment.js';
 export { callJinja, pyFunction } from './call.js';
 export { isKwargs, splitArgs, makeKwargs, type Kwargs } from './kwargs.js';
+export { templateNames } from './template-names.js';

@@ -106,7 +106,7 @@ select id, ts, {% if model.batch and model.batch.id == '20240102' and var('break
     await cli(p, ['seed']);
     const r = await cli(p, ['run', '--event-time-end', '2024-01-04', '--vars', '{break: true}']);
     expect(r.code).toBe(1);
-    expect(r.out).toContain('PARTIALLY created sql incremental model main.daily');
+    expect(r.out).toContain('PARTIALLY created sql microbatch model main.daily');
     expect(r.out).toContain('Completed with 1 partial success and 0 warnings');
     expect(await p.query('select id from main.daily order by id')).toEqual([{ id: 1 }, { id: 2 }, { id: 4 }]);
     const results = JSON.parse(readFileSync(join(p.dir, 'target/run_results.json'), 'utf8'));
