@@ -86,6 +86,8 @@ async function runConcurrently(indices: number[], own: NodeLane, lanes: NodeLane
         running.delete(work);
         lanes.release(extra);
       });
+      // Awaited below; observed now so a lane that fails first is not an unhandled rejection.
+      work.catch(() => undefined);
       running.add(work);
     });
   }
