@@ -53,7 +53,7 @@ describe('microbatch batches (dbt 1.9 MicrobatchBuilder)', () => {
   });
 });
 
-describe('microbatch models on DuckDB', () => {
+describe('microbatch models on DuckDB', { timeout: 120_000 }, () => {
   it('builds one batch per day from begin, each reading only its window of the event_time upstream', async () => {
     const p = project();
     expect((await cli(p, ['seed'])).code).toBe(0);
