@@ -1,4 +1,7 @@
-import { relationOfNode } from '../context/runtime-context.js';
+import { Relation } from '../adapters/base/relation.js';
+import { runtimeContext } from '../context/runtime-context.js';
+import { findMaterialization } from '../execute/find-materialization.js';
+import { callJinja } from '../jinja/index.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { NodeResult } from '../execute/node-result.js';
 import { createSchemas, type OperationScope } from '../execute/operations.js';
@@ -8,11 +11,13 @@ import { commandResult, type CommandResult, type RunOptions } from './run.js';
 
 /**
  * `tsdbt clone --state DIR`: each selected model, seed and snapshot with a
- * relation in the state manifest gets one in the target, as dbt's default
- * clone materialization does on a database without zero-copy table clones
- * (DuckDB; tsdbt on Snowflake does the same): a view `select * from` the
- * state relation. A target relation that exists is left alone ("No-op")
- * unless --full-refresh; a node the state has no relation for is a no-op too.
+ * relation in the state manifest gets one in the target through the `clone`
+ * materialization (include/global/.../clone.sql, overridable as dbt's):
+ * a zero-copy table clone where the adapter can (Snowflake, for a table in
+ * the state), else a view `select * from` the state relation (DuckDB, as
+ * dbt-duckdb, which has no table clone). A target relation that exists is
+ * left alone ("No-op") unless --full-refresh; a node the state has no
+ * relation for is a no-op too.
  */
 export async function clone(opts: RunOptions = {}): Promise<CommandResult> {
   if (!opts.state) {
@@ -30,36 +35,35 @@ export async function clone(opts: RunOptions = {}): Promise<CommandResult> {
       .filter((n): n is CompiledNode => n !== undefined && n.config.materialized !== 'ephemeral');
     const scope: OperationScope = { shared, compiler: exec.compiler, projectName: exec.root.name, projectDir: exec.loaded.projectDir };
     createSchemas(scope, nodes);
+    const materialization = findMaterialization(exec.parsed.registry, 'clone', session.info.adapterChain);
+    if (!materialization) throw new TsdbtError('MACRO_NOT_FOUND', "No materialization 'clone' was found", { hint: 'Define {% materialization clone, default %} in your macros, or keep the built-in one.' });
     const results: NodeResult[] = [];
     for (const node of nodes) {
       const t0 = performance.now();
       const from = shared.defer?.relations[node.unique_id];
-      const target = relationOfNode(shared, node);
-      const existing = session.cache.get(target.database, target.schema ?? session.info.schema, target.identifier ?? '');
+      const defer = from ? shared.kit.relation(from, node.unique_id) : null;
+      const sql = defer ? `select * from ${defer.render()}` : '';
       const statements: string[] = [];
+      const stop = session.onStatement((st) => statements.push(st.sql));
       let status: NodeResult['status'] = 'success';
       let message = 'No-op';
       let error: TsdbtError | undefined;
-      if (from && (!existing || opts.fullRefresh)) {
-        const source = shared.kit.relation(from, node.unique_id);
-        try {
-          if (existing && existing.type !== 'view') {
-            const drop = `drop ${existing.type === 'table' ? 'table' : 'view'} if exists ${target.render()}`;
-            statements.push(drop);
-            session.execute(drop);
-          }
-          const sql = `create or replace view ${target.render()} as select * from ${source.render()}`;
-          statements.push(sql);
-          const r = session.execute(sql);
-          session.commit();
-          session.cache.add(shared.kit.relation({ database: target.database, schema: target.schema ?? session.info.schema, identifier: target.identifier ?? node.alias, type: 'view' }, node.unique_id));
-          message = r.response._message || 'OK';
-        } catch (e) {
-          session.rollbackIfOpen();
-          status = 'error';
-          error = e instanceof TsdbtError ? e : new TsdbtError('DATABASE_ERROR', (e as Error).message, { file: node.original_file_path });
-          message = error.message;
+      try {
+        const r = runtimeContext(shared, node, { extra: { sql, compiled_code: sql, defer_relation: defer } });
+        const out = callJinja(r.resolver.bind(materialization), []);
+        session.commit();
+        const relations = (out as { relations?: unknown } | null)?.relations;
+        if (Array.isArray(relations) && relations.length > 0) {
+          for (const rel of relations) if (rel instanceof Relation) session.cache.add(rel);
+          message = (r.results.get('main')?.response as { _message?: string } | undefined)?._message || 'OK';
         }
+      } catch (e) {
+        session.rollbackIfOpen();
+        status = 'error';
+        error = e instanceof TsdbtError ? e.withLocation({ file: node.original_file_path }) : new TsdbtError('DATABASE_ERROR', (e as Error).message, { file: node.original_file_path });
+        message = error.message;
+      } finally {
+        stop();
       }
       const r: NodeResult = {
         unique_id: node.unique_id,

@@ -9,6 +9,7 @@ import type { Logger } from '../context/base-context.js';
 import type { RuntimeShared } from '../context/runtime-context.js';
 import { isRunnable } from '../execute/execute-nodes.js';
 import { NodeRunner } from '../execute/node-runner.js';
+import { isMicrobatch } from '../execute/microbatch-runner.js';
 import { CacheSync } from '../execute/render-cache-sync.js';
 import { RenderPool } from '../execute/render-pool.js';
 import type { PreparedWorker } from '../execute/render-protocol.js';
@@ -203,7 +204,13 @@ function stateOf(loaded: LoadedProject, parsed: ParseResult, opts: ExecutionOpti
 /** Selected nodes a render worker would run (ephemeral models, sources and the like only order the rest). */
 function runnableCount(parsed: ParseResult, selected: Set<string>): number {
   let n = 0;
-  for (const id of selected) if (isRunnable(parsed.manifest.nodes[id] ?? parsed.manifest.unit_tests[id])) n++;
+  for (const id of selected) {
+    const node = parsed.manifest.nodes[id] ?? parsed.manifest.unit_tests[id];
+    if (!isRunnable(node)) continue;
+    // A microbatch model's batches may take every thread (concurrent_batches).
+    if (isMicrobatch(node) && node.config.concurrent_batches !== false) return Infinity;
+    n++;
+  }
   return n;
 }
 
@@ -278,7 +285,7 @@ export async function prepareWorkerExecution(args: RenderWorkerArgs, threadId: s
       return {
         nodes,
         session,
-        run: (node) => runner.run(node),
+        run: (node, step) => runner.run(node, step),
         close: async () => {
           try {
             session.rollbackIfOpen();

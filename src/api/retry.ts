@@ -12,7 +12,7 @@ const RETRY_STATUSES = new Set(['error', 'fail', 'skipped', 'runtime error', 'pa
  * the nodes that errored, failed or were skipped, with the flags it ran
  * with (full_refresh, empty, vars...). Nothing to retry → an empty, successful result.
  */
-export async function retry(opts: ExecutionOptions & Pick<RunOptions, 'onResult' | 'onStart' | 'onReady' | 'signal'> = {}): Promise<CommandResult> {
+export async function retry(opts: ExecutionOptions & Pick<RunOptions, 'onResult' | 'onStart' | 'onReady' | 'signal' | 'onBatchStart' | 'onBatchResult'> = {}): Promise<CommandResult> {
   const projectDir = resolve(opts.projectDir ?? process.cwd());
   const loaded = loadProject({ ...opts, projectDir });
   const previous = readRunResults(join(projectDir, loaded.root.targetPath));

@@ -1,5 +1,6 @@
 import type { TsdbtError } from '../errors/tsdbt-error.js';
 import { writeCommandArtifacts } from './command-artifacts.js';
+import type { BatchListener } from '../execute/microbatch-orchestrator.js';
 import { executeNodes, isRunnable, skippedResult } from '../execute/execute-nodes.js';
 import type { NodeResult } from '../execute/node-result.js';
 import { createSchemas, hookResultsView, runProjectHooks, type OperationScope } from '../execute/operations.js';
@@ -52,7 +53,7 @@ export interface RunReadyInfo {
 }
 
 /** Options of `run`, `seed`, `test`, `snapshot`, `build`. */
-export type RunOptions = ExecutionOptions & {
+export type RunOptions = ExecutionOptions & BatchListener & {
   onResult?: (r: NodeResult) => void;
   /** Called as each node starts (the CLI prints dbt's START line). */
   onStart?: (node: CompiledNode) => void;
@@ -157,6 +158,8 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
         testEdges: which === 'build',
         onResult,
         onStart: opts.onStart,
+        onBatchStart: opts.onBatchStart,
+        onBatchResult: opts.onBatchResult,
         signal: opts.signal,
         cancelRunning: pool ? onAbort : undefined,
       });

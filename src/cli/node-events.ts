@@ -1,4 +1,5 @@
 import type { NodeResult } from '../execute/node-result.js';
+import type { BatchInfo } from '../execute/microbatch-orchestrator.js';
 import type { CompiledNode } from '../manifest/types.js';
 import { fancyLine } from './fancy-line.js';
 import type { LogEvent } from './log-event.js';
@@ -32,7 +33,8 @@ export function nodeInfo(node: CompiledNode, status: string, startedAt: string |
 export function describeNode(node: CompiledNode): string {
   const rel = `${node.schema}.${node.alias ?? node.name}`;
   switch (node.resource_type) {
-    case 'model': return `${(node as { language?: string }).language ?? 'sql'} ${node.config.materialized} model ${rel}`;
+    // dbt's MicrobatchModelRunner says `sql microbatch model main.x`.
+    case 'model': return `${(node as { language?: string }).language ?? 'sql'} ${isMicrobatchNode(node) ? 'microbatch' : node.config.materialized} model ${rel}`;
     case 'seed': return `seed file ${rel}`;
     case 'snapshot': return `snapshot ${rel}`;
     case 'unit_test': return `unit_test ${(node as { model?: string }).model ?? ''}::${node.name}`;
@@ -92,13 +94,47 @@ export function resultEvents(r: NodeResult, index: number, total: number, width:
     main = { name: 'LogSnapshotResult', code: 'Q015', level: r.status === 'error' ? 'error' : 'info', ...line(msg, resultMessage, r.status === 'error' ? paint.red(resultMessage) : paint.green(resultMessage)), data: { description: describeNode(node), status: r.status, index, total, execution_time: t, result_message: resultMessage, node_info: info } };
   } else if (r.status === 'partial success') {
     // A microbatch model some of whose batches failed: dbt's "PARTIALLY created" line.
-    const status = 'PARTIAL SUCCESS';
+    // dbt prints the result message upper-cased: `PARTIAL SUCCESS (2/3)`.
+    const status = String(r.message ?? 'PARTIAL SUCCESS').toUpperCase();
     const msg = `PARTIALLY created ${describeNode(node)}`;
     main = { name: 'LogModelResult', code: 'Q012', level: 'warn', ...line(msg, status, paint.yellow(status)), data: { description: describeNode(node), status, index, total, execution_time: t, node_info: info } };
   } else {
-    const status = r.status === 'error' ? 'ERROR' : String((r.adapter_response as { _message?: string })._message ?? r.message ?? 'OK');
+    // A microbatch model's status is its result message (`SUCCESS`), as dbt prints it.
+    const status = r.status === 'error' ? 'ERROR' : isMicrobatchNode(node) ? String(r.message ?? 'SUCCESS') : String((r.adapter_response as { _message?: string })._message ?? r.message ?? 'OK');
     const msg = `${r.status === 'error' ? 'ERROR creating' : 'OK created'} ${describeNode(node)}`;
     main = { name: 'LogModelResult', code: 'Q012', level: r.status === 'error' ? 'error' : 'info', ...line(msg, status, r.status === 'error' ? paint.red(status) : paint.green(status)), data: { description: describeNode(node), status: r.status === 'error' ? 'error' : status, index, total, execution_time: t, node_info: info } };
   }
   return [{ ...main, thread }, finishedEvent];
+}
+
+const isMicrobatchNode = (node: CompiledNode) => node.config.materialized === 'incremental' && node.config.incremental_strategy === 'microbatch';
+
+/** `batch 2024-01-01 of main.daily`, as dbt's MicrobatchBatchRunner describes a batch. */
+const describeBatch = (node: CompiledNode, b: BatchInfo) => `batch ${b.name} of ${node.schema}.${node.alias ?? node.name}`;
+
+/** A batch starting: dbt's MicrobatchExecutionDebug (how it runs) and LogStartBatch (`Batch 1 of 3 START batch 2024-01-01 of main.daily ... [RUN]`). */
+export function batchStartEvents(node: CompiledNode, b: BatchInfo, width: number, startedAt: string): LogEvent[] {
+  const description = describeBatch(node, b);
+  const info = nodeInfo(node, 'started', startedAt, null);
+  return [
+    { name: 'MicrobatchExecutionDebug', code: 'Q044', level: 'debug', msg: `${description} is being run ${b.concurrent ? 'concurrently' : 'sequentially'}`, data: { msg: `${description} is being run ${b.concurrent ? 'concurrently' : 'sequentially'}` } },
+    { name: 'LogStartBatch', code: 'Q045', level: 'info', msg: `Batch ${fancyLine(`START ${description}`, 'RUN', b.index, b.total, undefined, width)}`, data: { description, batch_index: b.index, total_batches: b.total, node_info: info } },
+  ];
+}
+
+/** A batch's result: dbt's LogBatchResult (`Batch 2 of 3 OK created batch 2024-01-02 of main.daily ... [OK in 0.02s]`, `ERROR creating`, `SKIP`). */
+export function batchResultEvent(r: NodeResult, b: BatchInfo, width: number, paint: Paint): LogEvent {
+  const description = describeBatch(r.node, b);
+  const [info, word, colour, level] =
+    r.status === 'error' ? ['ERROR creating', 'ERROR', paint.red, 'error'] as const
+    : r.status === 'skipped' ? ['SKIP', 'SKIPPED', paint.yellow, 'info'] as const
+    : ['OK created', String(r.message ?? 'OK'), paint.green, 'info'] as const;
+  const msg = `${info} ${description}`;
+  return {
+    name: 'LogBatchResult', code: 'Q046', level,
+    msg: `Batch ${fancyLine(msg, word, b.index, b.total, r.execution_time, width)}`,
+    coloured: `Batch ${fancyLine(msg, colour(word), b.index, b.total, r.execution_time, width)}`,
+    data: { description, status: r.status === 'error' || r.status === 'skipped' ? r.status : word, batch_index: b.index, total_batches: b.total, execution_time: r.execution_time, node_info: nodeInfo(r.node, r.status, r.timing[0]?.started_at ?? null, r.timing.at(-1)?.completed_at ?? null) },
+    thread: r.thread_id || undefined,
+  };
 }

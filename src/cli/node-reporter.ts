@@ -3,7 +3,8 @@ import type { NodeResult } from '../execute/node-result.js';
 import type { CompiledNode } from '../manifest/types.js';
 import { fancyLine, humanizeDuration, pluralize } from './fancy-line.js';
 import type { LogEvent } from './log-event.js';
-import { resultEvents, startEvents, nodeInfo } from './node-events.js';
+import { batchResultEvent, batchStartEvents, resultEvents, startEvents, nodeInfo } from './node-events.js';
+import type { BatchInfo } from '../execute/microbatch-orchestrator.js';
 import type { Output } from './output.js';
 import { relativePaths } from './report-error.js';
 
@@ -79,6 +80,15 @@ export class NodeReporter {
   };
 
   private hooks = 0;
+
+  onBatchStart = (node: CompiledNode, b: BatchInfo): void => {
+    for (const e of batchStartEvents(node, b, this.out.printerWidth, new Date().toISOString())) this.out.event(e);
+  };
+
+  onBatchResult = (r: NodeResult, b: BatchInfo): void => {
+    const o = this.out;
+    o.event(batchResultEvent(r, b, o.printerWidth, { green: (s) => o.green(s), red: (s) => o.red(s), yellow: (s) => o.yellow(s) }));
+  };
 
   onResult = (r: NodeResult): void => {
     const n = r.node;

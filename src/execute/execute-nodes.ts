@@ -5,13 +5,16 @@ import type { NodeResult } from './node-result.js';
 import { CANCELLED_MESSAGE } from '../adapters/base/sync-bridge.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { InProcessLanes, type NodeLane, type NodeLanes } from './render-pool.js';
+import { isMicrobatch } from './microbatch-runner.js';
+import { runMicrobatch, type BatchListener } from './microbatch-orchestrator.js';
+import type { MicrobatchStep } from './microbatch-step.js';
 
-export interface ExecuteNodesOptions {
+export interface ExecuteNodesOptions extends BatchListener {
   graph: DependencyGraph;
   selected: Set<string>;
   nodes: Record<string, CompiledNode>;
   /** Where nodes run: render workers (RenderPool), or a runner on this thread. */
-  lanes: NodeLanes | { run(node: CompiledNode): NodeResult };
+  lanes: NodeLanes | { run(node: CompiledNode, step?: MicrobatchStep): NodeResult };
   /** `--threads`: how many nodes the queue may hand out at once. */
   threads: number;
   failFast?: boolean;
@@ -98,7 +101,7 @@ export async function executeNodes(opts: ExecuteNodesOptions): Promise<NodeResul
   const lone = opts.threads <= 1 ? lanes.lone?.() : undefined;
   // A node queued behind another must reach the worker after it: each launch waits for the one before to be sent.
   let sent: Promise<void> = Promise.resolve();
-  const ahead = lone && !opts.failFast ? (running: string, next: string) => !aborted && !interrupted() && !unitTestsOf.has(running) && !unitTestsOf.has(next) : undefined;
+  const ahead = lone && !opts.failFast ? (running: string, next: string) => !aborted && !interrupted() && !unitTestsOf.has(running) && !unitTestsOf.has(next) && !isMicrobatch(opts.nodes[running]) && !isMicrobatch(opts.nodes[next]) : undefined;
   const summary = await queue.run(
     Math.max(1, opts.threads),
     async (id, early) => {
@@ -114,7 +117,7 @@ export async function executeNodes(opts: ExecuteNodesOptions): Promise<NodeResul
       if (early && lone) {
         await before;
         // Started by the worker once the node ahead of it is done; unless Ctrl-C came first, then skipped as if never handed out.
-        const pending = runOn(lone, node, () => opts.onStart?.(node));
+        const pending = runOn(lone, node, undefined, () => opts.onStart?.(node));
         markSent();
         const r = await pending;
         if (!r) {
@@ -145,7 +148,7 @@ export async function executeNodes(opts: ExecuteNodesOptions): Promise<NodeResul
           return false;
         }
         opts.onStart?.(node);
-        return finished((await runOn(lane, node))!);
+        return finished(isMicrobatch(node) ? await runOn(lane, node, (l) => runMicrobatch(node, l, lanes, opts.threads, opts)) : await runOn(lane, node));
       } finally {
         lanes.release(lane);
       }
@@ -172,11 +175,12 @@ function isCancellation(r: NodeResult): boolean {
  * A lane that fails outright (a render worker that died) gives the node an error result, not a lost node.
  * With `onStart` the node is queued behind the lane's running one (see NodeLane.run): undefined if it never started.
  */
-async function runOn(lane: NodeLane, node: CompiledNode): Promise<NodeResult>;
-async function runOn(lane: NodeLane, node: CompiledNode, onStart: () => void): Promise<NodeResult | undefined>;
-async function runOn(lane: NodeLane, node: CompiledNode, onStart?: () => void): Promise<NodeResult | undefined> {
+async function runOn(lane: NodeLane, node: CompiledNode, how?: (lane: NodeLane) => Promise<NodeResult>): Promise<NodeResult>;
+async function runOn(lane: NodeLane, node: CompiledNode, how: undefined, onStart: () => void): Promise<NodeResult | undefined>;
+async function runOn(lane: NodeLane, node: CompiledNode, how?: (lane: NodeLane) => Promise<NodeResult>, onStart?: () => void): Promise<NodeResult | undefined> {
   try {
-    return await lane.run(node, onStart);
+    if (how) return await how(lane);
+    return onStart ? await lane.run(node, undefined, onStart) : await lane.run(node);
   } catch (e) {
     const error = e instanceof TsdbtError ? e : new TsdbtError('INTERNAL', `${lane.threadId} failed running ${node.unique_id}: ${e instanceof Error ? e.message : String(e)}`, { file: node.original_file_path });
     return { ...skippedResult(node, error.format()), status: 'error', error, thread_id: lane.threadId };

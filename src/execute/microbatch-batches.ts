@@ -80,4 +80,7 @@ export function formatBatchStart(t: number, size: BatchSize): string {
   return iso.slice(0, 13);
 }
 
+/** A batch bound as dbt serialises a UTC datetime in run_results.json (`2024-01-01T00:00:00+00:00`). */
+export const isoTime = (t: number) => `${new Date(t).toISOString().slice(0, 19)}+00:00`;
+
 export const batchId = (t: number, size: BatchSize) => formatBatchStart(t, size).replace(/-/g, '');

@@ -1,6 +1,7 @@
 import type { AdapterResponse } from '../adapters/base/database-session.js';
 import type { TsdbtError } from '../errors/tsdbt-error.js';
 import type { CompiledNode } from '../manifest/types.js';
+import type { MicrobatchPlan } from './microbatch-step.js';
 
 /** dbt's statuses: models/seeds/snapshots success|error|skipped; tests pass|fail|warn|error|skipped. */
 export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn' | 'partial success';
@@ -41,6 +42,8 @@ export interface NodeResult {
   sql_ms: number;
   /** Microbatch models only. */
   batch_results?: BatchResults;
+  /** A microbatch model's `plan` step only (not an artifact field). */
+  microbatch_plan?: MicrobatchPlan;
 }
 
 export function isFailure(r: NodeResult): boolean {

@@ -4,6 +4,7 @@ import { compiledPathOf, type NodeCompiler } from '../compile/node-compiler.js';
 import type { MacroRegistry } from '../context/macro-registry.js';
 import { runtimeContext, type RuntimeOptions, type RuntimeShared } from '../context/runtime-context.js';
 import { isMicrobatch, MicrobatchRunner } from './microbatch-runner.js';
+import type { MicrobatchStep } from './microbatch-step.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { callJinja } from '../jinja/index.js';
 import type { CompiledNode } from '../manifest/types.js';
@@ -36,7 +37,7 @@ export class NodeRunner {
   private microbatch: MicrobatchRunner | undefined;
   private batches: TestBatcher | undefined;
 
-  run(node: CompiledNode): NodeResult {
+  run(node: CompiledNode, step?: MicrobatchStep): NodeResult {
     if (node.resource_type === 'unit_test') return (this.unitTests ??= new UnitTestRunner(this.shared, this.compiler, this.registry, this.threadId)).run(node);
     // The data tests of one model run in one query where they can (see TestBatcher); the rest run alone here.
     if (node.resource_type === 'test') {
@@ -45,7 +46,7 @@ export class NodeRunner {
     }
     if (isMicrobatch(node)) {
       this.microbatch ??= new MicrobatchRunner(this.shared, this.compiler, (n, sql, opts) => this.materialize(n, sql, opts), this.threadId);
-      return this.microbatch.run(node);
+      return this.microbatch.run(node, step);
     }
     const rec = new NodeRecording(this.shared.session, node, this.threadId);
     const { timing } = rec;

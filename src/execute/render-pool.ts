@@ -3,6 +3,7 @@ import { BOOTSTRAP_SOURCE, siblingModule, workerBoot } from '../adapters/base/sy
 import type { BridgeSessionHandle } from '../adapters/base/sync-bridge-protocol.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { CompiledNode } from '../manifest/types.js';
+import type { MicrobatchStep } from './microbatch-step.js';
 import type { NodeResult } from './node-result.js';
 import { errorFromWire, resultFromWire, type CacheEvent, type FromWorker, type RenderSetup, type ToWorker, type WorkerData } from './render-protocol.js';
 
@@ -10,11 +11,13 @@ import { errorFromWire, resultFromWire, type CacheEvent, type FromWorker, type R
 export interface NodeLane {
   readonly threadId: string;
   /**
-   * Run `node`. With `onStart`, the node is queued behind the one running
-   * on this lane: `onStart` is called as it starts, and it resolves
-   * undefined if it never started (Ctrl-C came first).
+   * Run `node`, or one step of a microbatch model (see microbatch-orchestrator.ts).
+   * With `onStart`, the node is queued behind the one running on this lane:
+   * `onStart` is called as it starts, and it resolves undefined if it never
+   * started (Ctrl-C came first).
    */
-  run(node: CompiledNode, onStart?: () => void): Promise<NodeResult | undefined>;
+  run(node: CompiledNode, step?: MicrobatchStep): Promise<NodeResult>;
+  run(node: CompiledNode, step: MicrobatchStep | undefined, onStart: () => void): Promise<NodeResult | undefined>;
 }
 
 /** The lanes of a run: a node (with the unit tests that go with it) takes one, runs, and gives it back. */
@@ -31,8 +34,8 @@ export class InProcessLanes implements NodeLanes {
   private busy = false;
   private readonly waiting: ((l: NodeLane) => void)[] = [];
 
-  constructor(runner: { run(node: CompiledNode): NodeResult }, threadId = 'Thread-1') {
-    this.lane = { threadId, run: async (node) => runner.run(node) };
+  constructor(runner: { run(node: CompiledNode, step?: MicrobatchStep): NodeResult }, threadId = 'Thread-1') {
+    this.lane = { threadId, run: async (node, step) => runner.run(node, step) };
   }
 
   async acquire(): Promise<NodeLane> {
@@ -87,14 +90,16 @@ class WorkerLane implements NodeLane {
     worker.on('exit', (code) => fail(new Error(`render worker ${threadId} exited (code ${code})`)));
   }
 
-  run(node: CompiledNode, onStart?: () => void): Promise<NodeResult | undefined> {
+  run(node: CompiledNode, step?: MicrobatchStep): Promise<NodeResult>;
+  run(node: CompiledNode, step: MicrobatchStep | undefined, onStart: () => void): Promise<NodeResult | undefined>;
+  run(node: CompiledNode, step?: MicrobatchStep, onStart?: () => void): Promise<NodeResult | undefined> {
     if (this.exited) return Promise.reject(this.exited);
     return new Promise((resolve, reject) => {
       this.queued.push({ id: node.unique_id, resolve, reject, onStart });
       // Cache changes of other threads travel with the next node; one queued behind gets what arrives meanwhile.
       const cache = this.pendingCache;
       this.pendingCache = [];
-      this.worker.postMessage({ type: 'run', id: node.unique_id, cache, early: onStart !== undefined } satisfies ToWorker);
+      this.worker.postMessage({ type: 'run', id: node.unique_id, cache, early: onStart !== undefined, ...(step ? { step } : {}) } satisfies ToWorker);
     });
   }
 

@@ -8,6 +8,7 @@ import type { BridgeSessionHandle } from '../adapters/base/sync-bridge-protocol.
 import type { SyncBridge } from '../adapters/base/sync-bridge.js';
 import { TsdbtError, type ErrorCode } from '../errors/tsdbt-error.js';
 import type { CompiledNode } from '../manifest/types.js';
+import type { MicrobatchStep } from './microbatch-step.js';
 import type { NodeResult } from './node-result.js';
 
 /**
@@ -35,7 +36,7 @@ export interface PreparedWorker {
 export interface WorkerExecution {
   /** Runnable nodes (models, seeds, snapshots, tests, unit tests) by unique id. */
   nodes: Record<string, CompiledNode>;
-  run(node: CompiledNode): NodeResult;
+  run(node: CompiledNode, step?: MicrobatchStep): NodeResult;
   /** The worker's own session (its relation cache is kept in step with the other threads', see render-cache-sync.ts). */
   session: DatabaseSession;
   close(): Promise<void>;
@@ -75,7 +76,7 @@ export type ToWorker =
    * (threads 1); the worker answers `started` as it starts it, or `declined`
    * if the run was cancelled (Ctrl-C) before then.
    */
-  | { type: 'run'; id: string; cache: CacheEvent[]; early: boolean }
+  | { type: 'run'; id: string; cache: CacheEvent[]; early: boolean; step?: MicrobatchStep }
   /** Commit what the last node left to its next statement; answered with `settled`. */
   | { type: 'settle' }
   | { type: 'close' };

@@ -62,7 +62,7 @@ async function main(): Promise<void> {
       post({ type: 'failed', error: { code: 'INTERNAL', message: `render worker ${input.threadId} has no node ${m.id}` } });
       return;
     }
-    const r = exec.run(node);
+    const r = exec.run(node, m.step);
     const failed = r.status === 'error';
     try {
       // Another thread may build on this node next: its work must be committed, not deferred to this thread's next node.

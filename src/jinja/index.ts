@@ -21,3 +21,4 @@ export { JinjaEnvironment, type JinjaTemplate } from './environment.js';
 export { callJinja, pyFunction } from './call.js';
 export { exposeMembers, exposedMembers } from './python/sandbox.js';
 export { isKwargs, splitArgs, makeKwargs, type Kwargs } from './kwargs.js';
+export { templateNames } from './template-names.js';

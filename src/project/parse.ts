@@ -93,12 +93,14 @@ export function parseProject(input: ParseInput): ParseResult {
   }
   // A package's own dbt_project.yml config, then the root project's, both matched on the full fqn
   // (`models: {pkg: {staging: ...}}`); the root's wins.
-  const treeFor = (pkgName: string, tree: string, resourceType: string, fqn: string[]): ConfigLayer => {
+  const treeFor = (pkgName: string, tree: string, resourceType: string, fqn: string[], trees: 'configTrees' | 'unrenderedConfigTrees' = 'configTrees'): ConfigLayer => {
     const own = input.packages.find((p) => p.config.name === pkgName)?.config;
-    const fromOwn = pkgName !== root.name && own ? configFromTree(own.configTrees[tree], resourceType, fqn) : {};
-    const fromRoot = configFromTree(root.configTrees[tree], resourceType, fqn);
+    const fromOwn = pkgName !== root.name && own ? configFromTree(own[trees][tree], resourceType, fqn) : {};
+    const fromRoot = configFromTree(root[trees][tree], resourceType, fqn);
     return mergeConfig(fromOwn, fromRoot);
   };
+  // What dbt records as `unrendered_config`: the project-level configs as written, then the node's own.
+  const unrenderedTree = (tree: string, pkgName: string, fqn: string[]) => treeFor(pkgName, tree, tree, fqn, 'unrenderedConfigTrees');
   // `models: {my_project: {staging: ...}}`: the first tree level names the package.
   const fqnTree = (tree: string, pkgName: string, resourceType: string, fqn: string[]) => treeFor(pkgName, tree, resourceType, fqn);
 
@@ -155,7 +157,7 @@ export function parseProject(input: ParseInput): ParseResult {
         errors.push(badSnapshot);
         continue;
       }
-      node.unrendered_config = capture.configCalls.reduce(mergeConfig, patch?.config ?? {});
+      node.unrendered_config = capture.configCalls.reduce(mergeConfig, mergeConfig(unrenderedTree(nf.configTree, node.package_name, node.fqn), patch?.config ?? {}));
       // The line is looked up only when an error needs it.
       node.refs = capture.refs.map((r) => withAt(r, node.original_file_path, () => lineOfCall(nf.fileText, 'ref', r.name) ?? 1));
       node.sources = capture.sources;
@@ -217,7 +219,7 @@ export function parseProject(input: ParseInput): ParseResult {
     }
     warnUnknownKeys(decl.config, 'data_tests', decl.file, warnings);
     testNode.config = finaliseConfig('test', config);
-    testNode.unrendered_config = decl.config;
+    testNode.unrendered_config = mergeConfig(unrenderedTree('data_tests', decl.package, testNode.fqn), decl.config);
     const model = decl.target.kind === 'source' ? null : decl.target.name;
     if (model) testNode.refs.push(withAt({ name: model, package: null, version: decl.target.version ?? null }, decl.file, decl.line ?? 1));
     else testNode.sources.push([decl.target.sourceName!, decl.target.name]);

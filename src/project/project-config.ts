@@ -33,6 +33,8 @@ export interface ProjectConfig {
   restrictAccess: boolean;
   /** Config trees, keyed by resource type (`models`, `seeds`, `snapshots`, `data_tests`, `sources`, `unit_tests`, `exposures`, `analyses`). */
   configTrees: Record<string, Record<string, unknown>>;
+  /** The same trees as written, Jinja unrendered: what dbt records as a node's `unrendered_config` (and state:modified compares). */
+  unrenderedConfigTrees: Record<string, Record<string, unknown>>;
   /** Where each top-level key was written, for errors. */
   keyLines: Record<string, number>;
 }
@@ -93,11 +95,14 @@ export function loadProjectConfig(root: string, render: YamlValueRenderer, displ
     if (l !== undefined) keyLines[k] = l;
   }
   const configTrees: Record<string, Record<string, unknown>> = {};
+  const unrenderedConfigTrees: Record<string, Record<string, unknown>> = {};
   for (const k of CONFIG_TREE_KEYS) {
     const v = raw[k];
     if (v === undefined || v === null) continue;
     if (!isRecord(v)) fail(k, `dbt_project.yml: '${k}' must be a mapping`, `Nest configs under the project name, e.g. \`${k}:\\n  ${String(name)}:\\n    +materialized: view\`.`);
     configTrees[k === 'tests' ? 'data_tests' : k] = { ...(configTrees[k === 'tests' ? 'data_tests' : k] ?? {}), ...(v as Record<string, unknown>) };
+    const written = (parsed.value as Record<string, unknown>)[k];
+    if (isRecord(written)) unrenderedConfigTrees[k === 'tests' ? 'data_tests' : k] = { ...(unrenderedConfigTrees[k === 'tests' ? 'data_tests' : k] ?? {}), ...written };
   }
   const dispatchRaw = raw.dispatch ?? [];
   if (!Array.isArray(dispatchRaw)) fail('dispatch', "dbt_project.yml: 'dispatch' must be a list", 'Write `dispatch:\\n  - macro_namespace: dbt_utils\\n    search_order: [my_project, dbt_utils]`.');
@@ -142,6 +147,7 @@ export function loadProjectConfig(root: string, render: YamlValueRenderer, displ
     dispatch,
     restrictAccess: raw['restrict-access'] === true,
     configTrees,
+    unrenderedConfigTrees,
     keyLines,
   };
 }

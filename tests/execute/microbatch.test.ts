@@ -53,7 +53,7 @@ describe('microbatch batches (dbt 1.9 MicrobatchBuilder)', () => {
   });
 });
 
-describe('microbatch models on DuckDB', () => {
+describe('microbatch models on DuckDB', { timeout: 120_000 }, () => {
   it('builds one batch per day from begin, each reading only its window of the event_time upstream', async () => {
     const p = project();
     expect((await cli(p, ['seed'])).code).toBe(0);
@@ -106,7 +106,7 @@ select id, ts, {% if model.batch and model.batch.id == '20240102' and var('break
     await cli(p, ['seed']);
     const r = await cli(p, ['run', '--event-time-end', '2024-01-04', '--vars', '{break: true}']);
     expect(r.code).toBe(1);
-    expect(r.out).toContain('PARTIALLY created sql incremental model main.daily');
+    expect(r.out).toContain('PARTIALLY created sql microbatch model main.daily');
     expect(r.out).toContain('Completed with 1 partial success and 0 warnings');
     expect(await p.query('select id from main.daily order by id')).toEqual([{ id: 1 }, { id: 2 }, { id: 4 }]);
     const results = JSON.parse(readFileSync(join(p.dir, 'target/run_results.json'), 'utf8'));

@@ -1,4 +1,4 @@
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
@@ -74,6 +74,36 @@ describe('state selection (--state)', () => {
     expect(await ls(p, 'state:modified.persisted_descriptions')).toEqual(['described', 'new_model']);
     // Graph operators apply as usual.
     expect(await ls(p, 'state:modified.body+')).toEqual(['body', 'configs', 'new_model', 'relation', 'unchanged']);
+  });
+
+  it('state:modified.configs sees dbt_project.yml configs of a folder, compared as written (unrendered), as dbt does', async () => {
+    const project = (staging: string, marts = "\"{{ 'table' if target.name == 'prod' else 'view' }}\"") =>
+      `name: proj\nprofile: proj\nconfig-version: 2\nmodels:\n  proj:\n    staging:\n${staging}    marts:\n      +materialized: ${marts}\n`;
+    const p = makeProject({
+      'dbt_project.yml': project('      +materialized: view\n'),
+      'models/staging/stg_a.sql': 'select 1 as x',
+      'models/staging/stg_b.sql': 'select 1 as x',
+      'models/marts/mart.sql': "select * from {{ ref('stg_a') }}",
+      'profiles.yml': 'proj:\n  target: dev\n  outputs:\n    dev: {type: duckdb, path: dev.duckdb}\n    prod: {type: duckdb, path: prod.duckdb}\n',
+    });
+    expect((await cli(p, ['parse', '--target', 'prod'])).code).toBe(0);
+    cpSync(join(p.dir, 'target'), join(p.dir, 'prod'), { recursive: true });
+    // The same project parsed for another target: the Jinja-valued config renders differently but is written the same.
+    expect(await ls(p, 'state:modified')).toEqual([]);
+    p.write({ 'dbt_project.yml': project('      +materialized: table\n') });
+    expect(await ls(p, 'state:modified.configs')).toEqual(['stg_a', 'stg_b']);
+    expect(await ls(p, 'state:modified')).toEqual(['stg_a', 'stg_b']);
+    expect(await ls(p, 'state:modified.body')).toEqual([]);
+    // A config added for the folder counts too; a project-level +schema is a relation change, not a config one.
+    p.write({ 'dbt_project.yml': project('      +materialized: view\n      +persist_docs: {relation: true}\n') });
+    expect(await ls(p, 'state:modified.configs')).toEqual(['stg_a', 'stg_b']);
+    p.write({ 'dbt_project.yml': project('      +materialized: view\n      +schema: stg\n') });
+    expect(await ls(p, 'state:modified.configs')).toEqual([]);
+    expect(await ls(p, 'state:modified.relation')).toEqual(['stg_a', 'stg_b']);
+    // The manifest records the project-level configs as written.
+    const manifest = JSON.parse(readFileSync(join(p.dir, 'prod/manifest.json'), 'utf8'));
+    expect(manifest.nodes['model.proj.mart'].unrendered_config).toEqual({ materialized: "{{ 'table' if target.name == 'prod' else 'view' }}" });
+    expect(manifest.nodes['model.proj.mart'].config.materialized).toBe('table');
   });
 
   it('DBT_STATE stands in for --state; a description without persist_docs is no change', async () => {

@@ -16,4 +16,10 @@ export interface AdapterCapabilities {
   foreignKeyNamesDatabase: boolean;
   /** The incremental strategy used when a model names none. */
   defaultIncrementalStrategy: 'append' | 'delete+insert' | 'merge';
+  /**
+   * A microbatch model's batches may run at once, each on its own connection
+   * (dbt's Capability.MicrobatchConcurrency; dbt-duckdb and dbt-snowflake
+   * declare it).
+   */
+  microbatchConcurrency: boolean;
 }

@@ -70,6 +70,7 @@ export function duckdbAdapterInfo(credentials: Record<string, unknown>, quoting:
       identifierCase: 'preserve',
       foreignKeyNamesDatabase: false,
       defaultIncrementalStrategy: 'delete+insert',
+      microbatchConcurrency: true,
     },
     database: duckdbDatabaseName(credentials),
     schema: typeof credentials.schema === 'string' ? credentials.schema : 'main',

@@ -29,6 +29,7 @@ export function snowflakeAdapterInfo(credentials: Record<string, unknown>, quoti
       identifierCase: 'upper',
       foreignKeyNamesDatabase: true,
       defaultIncrementalStrategy: 'merge',
+      microbatchConcurrency: true,
     },
     database: typeof credentials.database === 'string' ? credentials.database : null,
     schema: typeof credentials.schema === 'string' ? credentials.schema : 'public',

@@ -40,11 +40,13 @@ export function executionOptions(ctx: CommandContext): ExecutionOptions {
 }
 
 /** dbt's console for a node command: the header once the nodes are selected, a START and a result line per node. */
-export function progressCallbacks(ctx: CommandContext): Required<Pick<RunOptions, 'onResult' | 'onStart' | 'onReady'>> {
+export function progressCallbacks(ctx: CommandContext): Required<Pick<RunOptions, 'onResult' | 'onStart' | 'onReady' | 'onBatchStart' | 'onBatchResult'>> {
   const reporter = new NodeReporter(ctx.out);
   return {
     onResult: reporter.onResult,
     onStart: reporter.onStart,
+    onBatchStart: reporter.onBatchStart,
+    onBatchResult: reporter.onBatchResult,
     onReady: (info: RunReadyInfo) => reporter.header({
       version: TSDBT_VERSION, dbtVersion: DBT_VERSION, adapterType: info.adapterType, adapterVersion: adapterVersion(info.adapterType),
       found: summariseManifest(info.manifest), threads: info.threads, targetName: info.targetName, total: info.total, invocationId: info.invocationId,
@@ -57,7 +59,8 @@ export function nodeCommand(which: NodeCommand | 'retry' | 'clone'): Command {
   return async (ctx) => {
     const api = await import('../../api/run.js');
     const opts = executionOptions(ctx);
-    const { onResult, onStart, onReady } = progressCallbacks(ctx);
+    const progress = progressCallbacks(ctx);
+    const { onResult } = progress;
     // Ctrl-C (SIGINT) or SIGTERM cancels the run: running statements are
     // cancelled, nodes not started are skipped, run_results.json is written.
     // A second signal exits at once.
@@ -75,9 +78,9 @@ export function nodeCommand(which: NodeCommand | 'retry' | 'clone'): Command {
         result = await clone({ ...opts, onResult });
       } else if (which === 'retry') {
         const { retry } = await import('../../api/retry.js');
-        result = await retry({ ...opts, onResult, onStart, onReady, signal: abort.signal });
+        result = await retry({ ...opts, ...progress, signal: abort.signal });
       } else {
-        result = await api.runNodeCommand(which, { ...opts, onResult, onStart, onReady, signal: abort.signal });
+        result = await api.runNodeCommand(which, { ...opts, ...progress, signal: abort.signal });
       }
     } finally {
       process.off('SIGINT', onSignal);

@@ -81,7 +81,19 @@ const DATE_PARTS: Record<string, string> = {
 
 /** Translate one Snowflake statement to DuckDB SQL. Pure: same input, same output. */
 export function translateSnowflakeSql(sql: string, context: TranslateContext = {}): string {
-  return translateTokens(tokenize(sql), context);
+  return translateTokens(tokenize(cloneAsCopy(sql)), context);
+}
+
+const CLONE_NAME = String.raw`(?:"[^"]*"|[\w$]+)(?:\s*\.\s*(?:"[^"]*"|[\w$]+))*`;
+
+/**
+ * `create or replace [transient] table a clone b [copy grants] [copy tags]`:
+ * Snowflake's zero-copy clone has no DuckDB form; a copy of b's rows is the
+ * same to every test (the statement itself is what tests assert).
+ */
+function cloneAsCopy(sql: string): string {
+  const m = new RegExp(`^\\s*create\\s+or\\s+replace\\s+(?:transient\\s+)?table\\s+(${CLONE_NAME})\\s+clone\\s+(${CLONE_NAME})(?:\\s+copy\\s+(?:grants|tags))*\\s*;?\\s*$`, 'i').exec(sql);
+  return m ? `create or replace table ${m[1]} as select * from ${m[2]}` : sql;
 }
 
 function translateTokens(tokens: Token[], context: TranslateContext): string {

@@ -63,7 +63,12 @@
   {{ return(base_relation.incorporate(path={'identifier': base_relation.identifier ~ suffix})) }}
 {%- endmacro %}
 
+{#- A microbatch batch gets its own temp relation (`<name>__dbt_tmp_<batch id>`),
+    so batches running at once do not replace each other's (as dbt-adapters). -#}
 {% macro make_temp_relation(base_relation, suffix='__dbt_tmp') -%}
+  {%- if suffix == '__dbt_tmp' and model and model.batch -%}
+    {%- set suffix = suffix ~ '_' ~ model.batch.id -%}
+  {%- endif -%}
   {{ return(adapter.dispatch('make_temp_relation', 'dbt')(base_relation, suffix)) }}
 {%- endmacro %}
 
