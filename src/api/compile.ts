@@ -39,7 +39,7 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
     }
     const started = performance.now();
     const results: NodeResult[] = [];
-    const files = fastPaths() ? new CompiledFileBatch(exec.compiler) : undefined;
+    const files = fastPaths() ? new CompiledFileBatch(exec.compiler, exec.loaded.projectDir) : undefined;
     for (const id of exec.graph.topologicalOrder()) {
       if (!exec.selected.has(id)) continue;
       const node = exec.parsed.manifest.nodes[id];

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { CompiledNode } from '../manifest/types.js';
 import type { NodeCompiler } from './node-compiler.js';
 
@@ -11,10 +12,13 @@ import type { NodeCompiler } from './node-compiler.js';
  */
 export class CompiledFileBatch {
   private queued: { node: CompiledNode; sql: string }[] = [];
-  private readonly waits: { node: CompiledNode; wait(): void }[] = [];
+  /** Queued nodes by the absolute path of their file (a failed write names it). */
+  private readonly byFile = new Map<string, CompiledNode>();
+  private last: (() => void) | undefined;
 
   constructor(
     private readonly compiler: NodeCompiler,
+    private readonly projectDir: string,
     private readonly batchSize = 256,
   ) {}
 
@@ -22,6 +26,7 @@ export class CompiledFileBatch {
   add(node: CompiledNode, sql: string): string {
     this.queued.push({ node, sql });
     const path = this.compiler.compiledPath(node);
+    this.byFile.set(join(this.projectDir, path), node);
     if (this.queued.length >= this.batchSize) this.flush();
     return path;
   }
@@ -29,7 +34,7 @@ export class CompiledFileBatch {
   private flush(): void {
     if (this.queued.length === 0) return;
     const handles = this.compiler.writeManyInBackground(this.queued);
-    handles.forEach((h, i) => this.waits.push({ node: this.queued[i]!.node, wait: h.wait }));
+    this.last = handles[handles.length - 1]!.wait;
     this.queued = [];
   }
 
@@ -37,14 +42,19 @@ export class CompiledFileBatch {
   finish(): { node: CompiledNode; error: unknown }[] {
     this.flush();
     const failed: { node: CompiledNode; error: unknown }[] = [];
-    for (const w of this.waits) {
+    // Waiting for the last write waits for all before it; a failed one throws (naming its file) and the rest are waited for again.
+    for (let tries = 0; this.last && tries <= this.byFile.size; tries++) {
       try {
-        w.wait();
+        this.last();
+        break;
       } catch (error) {
-        failed.push({ node: w.node, error });
+        const node = this.byFile.get((error as { file?: string }).file ?? '');
+        if (!node) throw error;
+        failed.push({ node, error });
       }
     }
-    this.waits.length = 0;
+    this.last = undefined;
+    this.byFile.clear();
     return failed;
   }
 }
