@@ -10,6 +10,7 @@
 //   [--cold-args "--no-partial-parse"]   added to the cold parse, ls and compile
 //   [--dataform /tmp/dataform]           a folder with @dataform/cli and @dataform/core 3.x installed
 //   [--only parse,ls,compile,warm,changed,dataform] [--keep] [--json results.json]
+//   [--tsdbt <checkout>]                 another built checkout's CLI (e.g. main, for a before/after)
 //
 // Shapes: `core` is dbt-core's parse benchmark (bench/generate-project.mjs: refs
 // to an ancestor chain, three tests a model: 4 nodes a model); `realistic` has
@@ -35,7 +36,7 @@ const only = flag('--only', 'parse,warm,changed,ls,compile,dataform').split(',')
 const keep = args.includes('--keep');
 const jsonOut = flag('--json', undefined);
 const here = resolve(new URL('..', import.meta.url).pathname);
-const bin = join(here, 'bin/tsdbt.js');
+const bin = join(resolve(flag('--tsdbt', here)), 'bin/tsdbt.js');
 
 /** The issue's targets (10,000-model figures unless the size is named). */
 const TARGETS = {
@@ -48,16 +49,16 @@ const TARGETS = {
 
 const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
-/** One timed process: wall seconds and peak RSS (MB) from /usr/bin/time. */
+/** One timed process: wall seconds, CPU seconds (user + system) and peak RSS (MB) from /usr/bin/time. */
 function measure(cmd, cmdArgs, cwd, env = {}) {
-  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %M', cmd, ...cmdArgs], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, maxBuffer: 1 << 28 });
+  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %M %U %S', cmd, ...cmdArgs], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, maxBuffer: 1 << 28 });
   const line = r.stderr.split('\n').reverse().find((l) => l.startsWith('TIME '));
   if (r.status !== 0 || !line) throw new Error(`${cmd} ${cmdArgs.join(' ')} failed in ${cwd} (${r.status}):\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
-  const [, s, kb] = line.split(' ');
-  return { s: Number(s), mb: Number(kb) / 1024, stdout: r.stdout };
+  const [, s, kb, user, sys] = line.split(' ');
+  return { s: Number(s), mb: Number(kb) / 1024, cpu: Number(user) + Number(sys), stdout: r.stdout };
 }
 
-/** Best of `runs` (time and RSS each at their minimum), with the load average before each run. */
+/** Best of `runs` (time, CPU and RSS each at their minimum), with the load average before each run. */
 function best(before, cmd, cmdArgs, cwd, env) {
   const samples = [];
   const loads = [];
@@ -66,7 +67,7 @@ function best(before, cmd, cmdArgs, cwd, env) {
     loads.push(load().split(' ')[0]);
     samples.push(measure(cmd, cmdArgs, cwd, env));
   }
-  return { s: Math.min(...samples.map((x) => x.s)), mb: Math.min(...samples.map((x) => x.mb)), load: loads.join('/'), stdout: samples[0].stdout };
+  return { s: Math.min(...samples.map((x) => x.s)), cpu: Math.min(...samples.map((x) => x.cpu)), mb: Math.min(...samples.map((x) => x.mb)), load: loads.join('/'), stdout: samples[0].stdout };
 }
 
 const tsdbt = (dir, command, extra = []) => [bin, command, '--project-dir', dir, '--profiles-dir', dir, ...extra];
@@ -76,9 +77,9 @@ const rows = [];
 const record = (shape, n, figure, m) => {
   const target = TARGETS[figure]?.[n];
   const ratio = (v, t) => (t === undefined ? '' : `${(v / t).toFixed(2)}x`);
-  rows.push({ shape, models: n, figure, s: m.s, mb: m.mb, load: m.load, vsTarget: target ? [ratio(m.s, target.s), ratio(m.mb, target.mb)].filter(Boolean).join(', ') : '', target: target ? `< ${target.s} s${target.mb ? `, < ${target.mb} MB` : ''}` : '' });
+  rows.push({ shape, models: n, figure, s: m.s, cpu: m.cpu, mb: m.mb, load: m.load, vsTarget: target ? [ratio(m.s, target.s), ratio(m.mb, target.mb)].filter(Boolean).join(', ') : '', target: target ? `< ${target.s} s${target.mb ? `, < ${target.mb} MB` : ''}` : '' });
   const last = rows[rows.length - 1];
-  console.log(`${shape.padEnd(9)} ${String(n).padStart(6)} ${figure.padEnd(18)} ${m.s.toFixed(2).padStart(7)} s ${m.mb.toFixed(0).padStart(6)} MB  load ${m.load}  ${last.target ? `target ${last.target}: ${last.vsTarget}` : ''}`);
+  console.log(`${shape.padEnd(9)} ${String(n).padStart(6)} ${figure.padEnd(18)} ${m.s.toFixed(2).padStart(7)} s ${m.cpu.toFixed(2).padStart(7)} s CPU ${m.mb.toFixed(0).padStart(6)} MB  load ${m.load}  ${last.target ? `target ${last.target}: ${last.vsTarget}` : ''}`);
 };
 
 for (const shape of shapes) {
@@ -162,7 +163,7 @@ function generateDataformProject(df, projectDir) {
   }
 }
 
-console.log('\n| shape | models | figure | time | peak RSS | load (1 min, per run) | target | vs target |');
-console.log('|---|---|---|---|---|---|---|---|');
-for (const r of rows) console.log(`| ${r.shape} | ${r.models} | ${r.figure} | ${r.s.toFixed(2)} s | ${r.mb.toFixed(0)} MB | ${r.load} | ${r.target} | ${r.vsTarget} |`);
+console.log('\n| shape | models | figure | wall | CPU (user+sys) | peak RSS | load (1 min, per run) | target | vs target |');
+console.log('|---|---|---|---|---|---|---|---|---|');
+for (const r of rows) console.log(`| ${r.shape} | ${r.models} | ${r.figure} | ${r.s.toFixed(2)} s | ${r.cpu.toFixed(2)} s | ${r.mb.toFixed(0)} MB | ${r.load} | ${r.target} | ${r.vsTarget} |`);
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify(rows, null, 2));
