@@ -1,9 +1,11 @@
 import { writeManifests } from './parse-phase.js';
 import { writeCommandArtifacts } from './command-artifacts.js';
+import { CompiledFileBatch } from '../compile/compiled-file-batch.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { NodeResult } from '../execute/node-result.js';
 import { scopedOperation } from '../execute/operations.js';
 import type { CompiledNode } from '../manifest/types.js';
+import { fastPaths } from '../util/fast-paths.js';
 import { openExecution, type Execution, type ExecutionOptions } from './execution.js';
 
 export interface CompileOptions extends ExecutionOptions {
@@ -39,11 +41,19 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
     }
     const started = performance.now();
     const results: NodeResult[] = [];
+    const files = fastPaths() ? new CompiledFileBatch(exec.compiler, exec.loaded.projectDir) : undefined;
     for (const id of exec.graph.topologicalOrder()) {
       if (!exec.selected.has(id)) continue;
       const node = exec.parsed.manifest.nodes[id];
       if (!node || node.resource_type === 'unit_test') continue;
-      results.push(compileOne(exec, node));
+      results.push(compileOne(exec, node, files));
+    }
+    // Every file is on disk before the results are reported; a node whose file failed is an error.
+    for (const { node, error } of files?.finish() ?? []) {
+      const i = results.findIndex((r) => r.unique_id === node.unique_id);
+      node.compiled_code = undefined;
+      node.compiled_path = undefined;
+      results[i] = failedResult(node, error);
     }
     const elapsed = (performance.now() - started) / 1000;
     const written = writeCommandArtifacts(exec, results, { invocationId: exec.loaded.invocationId, elapsed, args: { which: 'compile', select: opts.select ?? [], exclude: opts.exclude ?? [] } });
@@ -58,21 +68,30 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
   }
 }
 
-export function compileOne(exec: Execution, node: CompiledNode): NodeResult {
+/**
+ * Compile one node and write its target/compiled file: at once, or queued
+ * on `files` (written in batches off this thread; see CompiledFileBatch).
+ */
+export function compileOne(exec: Execution, node: CompiledNode, files?: CompiledFileBatch): NodeResult {
   const started = new Date();
-  const base = { unique_id: node.unique_id, node, thread_id: 'Thread-1', adapter_response: {}, failures: null, statements: [], sql_ms: 0 };
   try {
     const { sql } = exec.compiler.compile(node);
-    const path = exec.compiler.write(node, sql);
+    const path = files ? files.add(node, sql) : exec.compiler.write(node, sql);
     node.compiled_code = sql;
     node.compiled_path = path;
     const done = new Date();
-    return { ...base, status: 'success', timing: [{ name: 'compile', started_at: started.toISOString(), completed_at: done.toISOString() }], execution_time: (done.getTime() - started.getTime()) / 1000, message: null, compiled_path: path, compiled_code: sql };
+    return { ...resultBase(node), status: 'success', timing: [{ name: 'compile', started_at: started.toISOString(), completed_at: done.toISOString() }], execution_time: (done.getTime() - started.getTime()) / 1000, message: null, compiled_path: path, compiled_code: sql };
   } catch (e) {
     exec.session.rollbackIfOpen();
-    const err = e instanceof TsdbtError ? e.withLocation({ file: node.original_file_path }) : new TsdbtError('INTERNAL', String(e), { file: node.original_file_path });
-    return { ...base, status: 'error', timing: [], execution_time: 0, message: err.format(), compiled_path: null, error: err };
+    return failedResult(node, e);
   }
+}
+
+const resultBase = (node: CompiledNode) => ({ unique_id: node.unique_id, node, thread_id: 'Thread-1', adapter_response: {}, failures: null, statements: [], sql_ms: 0 });
+
+function failedResult(node: CompiledNode, e: unknown): NodeResult {
+  const err = e instanceof TsdbtError ? e.withLocation({ file: node.original_file_path }) : new TsdbtError('INTERNAL', String(e), { file: node.original_file_path });
+  return { ...resultBase(node), status: 'error', timing: [], execution_time: 0, message: err.format(), compiled_path: null, error: err };
 }
 
 /** Compile SQL given on the command line as the root project's `inline_query` (refs need not be declared). */

@@ -1,6 +1,8 @@
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import { commitTempFile, fileWriteError, tempPathFor, writeFileAtomic } from '../util/atomic-write.js';
 import { join } from 'node:path';
 import type { Manifest } from '../manifest/types.js';
+import { fastPaths } from '../util/fast-paths.js';
 
 /**
  * Write target/manifest.json atomically (util/atomic-write), so a reader never
@@ -9,6 +11,76 @@ import type { Manifest } from '../manifest/types.js';
  */
 export function writeManifest(targetDir: string, manifest: Manifest): string {
   const path = join(targetDir, 'manifest.json');
-  writeFileAtomic(path, JSON.stringify(manifest), 'the manifest');
+  if (!fastPaths()) {
+    writeFileAtomic(path, JSON.stringify(manifest), 'the manifest');
+    return path;
+  }
+  const tmp = tempPathFor(path);
+  try {
+    mkdirSync(targetDir, { recursive: true });
+    writeJsonStreamed(tmp, manifest);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw fileWriteError(path, 'the manifest', e);
+  }
+  commitTempFile(tmp, path, 'the manifest');
   return path;
+}
+
+/** A chunk is written once it reaches this many characters. */
+const CHUNK = 1 << 20;
+
+/**
+ * The bytes of `JSON.stringify(value)` for an object, written a chunk at a
+ * time: each top-level member, and each entry of a top-level member that is
+ * a plain object (nodes, macros, parent_map...), is stringified on its own.
+ * At 40,000 nodes the manifest is hundreds of MB as one string, then again
+ * as a Buffer; streamed, the peak is one node.
+ */
+function writeJsonStreamed(path: string, value: object): void {
+  const fd = openSync(path, 'w');
+  try {
+    let buffered = '';
+    const emit = (text: string) => {
+      buffered += text;
+      if (buffered.length >= CHUNK) {
+        writeSync(fd, buffered);
+        buffered = '';
+      }
+    };
+    // As JSON.stringify: members in own enumerable order; one whose value has no JSON form (undefined, a function) is left out.
+    const members = (obj: object, each: (key: string, v: unknown, first: boolean) => boolean) => {
+      let first = true;
+      for (const key of Object.keys(obj)) if (each(key, (obj as Record<string, unknown>)[key], first)) first = false;
+    };
+    emit('{');
+    members(value, (key, v, first) => {
+      if (isPlainObject(v)) {
+        emit(`${first ? '' : ','}${JSON.stringify(key)}:{`);
+        members(v, (k, x, innerFirst) => {
+          const json = JSON.stringify(x);
+          if (json === undefined) return false;
+          emit(`${innerFirst ? '' : ','}${JSON.stringify(k)}:${json}`);
+          return true;
+        });
+        emit('}');
+        return true;
+      }
+      const json = JSON.stringify(v);
+      if (json === undefined) return false;
+      emit(`${first ? '' : ','}${JSON.stringify(key)}:${json}`);
+      return true;
+    });
+    emit('}');
+    if (buffered) writeSync(fd, buffered);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** An object JSON.stringify writes member by member (no toJSON, not an array or a boxed value). */
+function isPlainObject(v: unknown): v is object {
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || typeof (v as { toJSON?: unknown }).toJSON === 'function') return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
 }

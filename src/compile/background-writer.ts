@@ -87,7 +87,8 @@ export class BackgroundWriter {
       }
     }
     for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) this.failed.add((m.message as [number, string])[0]);
-    for (const [seq, w] of [...this.pending]) {
+    // The map itself, not a copy: waiting for each of n queued writes stays linear in n.
+    for (const [seq, w] of this.pending) {
       if (seq > ticket) break;
       // A write the worker failed is redone here, so its error reaches the waiter; later ones wait for their own waiter.
       if (this.failed.delete(seq)) this.writeHere(seq, w.path, w.text);

@@ -94,6 +94,11 @@ export class NodeCompiler {
     return hit;
   }
 
+  /** Where write() puts a node's SQL, relative to the project dir. */
+  compiledPath(node: CompiledNode, folder: 'compiled' | 'run' = 'compiled'): string {
+    return compiledPathOf(node, folder, this.targetPath);
+  }
+
   /** Write SQL under target/<folder>/ and return the path relative to the project dir. */
   write(node: CompiledNode, sql: string, folder: 'compiled' | 'run' = 'compiled'): string {
     const rel = compiledPathOf(node, folder, this.targetPath);

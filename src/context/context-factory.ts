@@ -6,6 +6,7 @@ import type { MacroRegistry } from './macro-registry.js';
 import { MacroResolver, type DispatchConfig } from './macro-resolver.js';
 import { parseNodeContext, parseStaticContext, type ParseCapture } from './parse-context.js';
 import { pyFunction } from '../jinja/index.js';
+import { fastPaths } from '../util/fast-paths.js';
 import type { SecretRegistry, VarResolver } from './vars.js';
 
 /** Everything shared by the contexts of one invocation. */
@@ -44,6 +45,8 @@ export class ContextFactory {
   private readonly parseStatic = new Map<string, Record<string, unknown>>();
   /** Per package: names of the root's and the package's own macros (they shadow context members). */
   private readonly macroNames = new Map<string, Set<string>>();
+  /** Per phase (executing or not): the base context's members that no node changes. */
+  private readonly baseMembers = new Map<boolean, Record<string, unknown>>();
 
   constructor(readonly shared: ContextShared) {}
 
@@ -52,6 +55,24 @@ export class ContextFactory {
    * rendered in when var() reads them (the caller's own).
    */
   base(packageName: string, executing: boolean, nodeName?: string, renderIn?: RenderContext): Record<string, unknown> {
+    const s = this.shared;
+    const renderVar = renderIn && ((text: string) => s.env.renderString(text, `var value`, renderIn));
+    if (fastPaths()) {
+      // Only var() depends on the node: the rest is built once per invocation and phase (it walked
+      // process.env and made ~40 closures for every node). Plain dicts are copied, as each context had its own.
+      let members = this.baseMembers.get(executing);
+      if (!members) {
+        members = this.buildBase('', executing);
+        this.baseMembers.set(executing, members);
+      }
+      const out: Record<string, unknown> = { ...members, var: varFunction({ vars: s.vars, packageName, nodeName, renderVar }) };
+      for (const k of ['invocation_args_dict', 'dbt_metadata_envs', 'flags']) out[k] = { ...(members[k] as object) };
+      return out;
+    }
+    return this.buildBase(packageName, executing, nodeName, renderVar);
+  }
+
+  private buildBase(packageName: string, executing: boolean, nodeName?: string, renderVar?: (text: string) => unknown): Record<string, unknown> {
     const s = this.shared;
     return baseContext({
       projectName: s.projectName,
@@ -66,7 +87,7 @@ export class ContextFactory {
       flags: s.flags,
       logger: s.logger,
       executing,
-      renderVar: renderIn && ((text) => s.env.renderString(text, `var value`, renderIn)),
+      renderVar,
     });
   }
 

@@ -53,12 +53,13 @@ export class DependencyGraph {
 
   /** Add the edge `parent -> child` (both must exist; duplicates are ignored). */
   addEdge(parent: string, child: string): void {
-    const children = this.childLists.get(parent)!;
-    // depends_on lists are short, so a linear duplicate check beats a Set per vertex.
-    if (children.includes(child)) return;
+    const parents = this.parentLists.get(child)!;
+    // A child's parents are its depends_on (short), while a parent may have thousands of children:
+    // checking the child's list keeps building the graph linear in the edges.
+    if (parents.includes(parent)) return;
     this.graphlib?.setEdge(parent, child);
-    children.push(child);
-    this.parentLists.get(child)!.push(parent);
+    this.childLists.get(parent)!.push(child);
+    parents.push(parent);
     this.order = undefined;
   }
 

@@ -40,8 +40,14 @@ export class JinjaEnvironment {
   private readonly nativeCache = new Map<string, Map<string, JinjaTemplate>>();
   /** Filters for native rendering: the same, with dbt's as_* filters producing markers. */
   private readonly nativeFilterSet: Record<string, Fn>;
-  /** Module instances (a template run once against a context) for bindMacro, per render context. */
-  private readonly modules = new WeakMap<RenderContext, Map<JinjaTemplate, runtime.Ctx>>();
+  /**
+   * Module instances (a template run once against a context) for bindMacro,
+   * kept on the render context itself. Not a WeakMap keyed by the context:
+   * V8's young-generation GC keeps a WeakMap's entries alive, so every node's
+   * context (and all it reaches) was promoted to the old generation, which
+   * made compile's garbage collection grow with the project.
+   */
+  private readonly modules = Symbol('modules');
 
   constructor() {
     const filters = createPythonFilters({ filter: (n) => this.filters[n], test: (n) => this.tests[n] });
@@ -146,10 +152,11 @@ export class JinjaEnvironment {
    */
   bindMacro(file: string, source: string, macroName: string, context: RenderContext): JinjaCallable {
     const tpl = this.compile(source, file);
-    let perContext = this.modules.get(context);
+    const holder = context as RenderContext & { [key: symbol]: Map<JinjaTemplate, runtime.Ctx> | undefined };
+    let perContext = holder[this.modules];
     if (!perContext) {
       perContext = new Map();
-      this.modules.set(context, perContext);
+      Object.defineProperty(holder, this.modules, { value: perContext });
     }
     let ctx = perContext.get(tpl);
     if (!ctx) {

@@ -1,5 +1,6 @@
 import { TsdbtError } from '../../errors/tsdbt-error.js';
 import { callJinja, pyFunction, type JinjaCallable } from '../../jinja/index.js';
+import { fastPaths } from '../../util/fast-paths.js';
 import { Column } from './column.js';
 import { checkExternalLocation } from './external-location.js';
 import { renderColumnsConstraints, renderModelConstraints, type ConstraintRenderer, type ContractColumnSpec } from './contract-constraints.js';
@@ -15,6 +16,9 @@ export interface MacroAccess {
 
 /** Messages `adapter.warn_once` already gave, per session (one per invocation and thread). */
 const warnedOnce = new WeakMap<DatabaseSession, Set<string>>();
+
+/** `adapter.Relation` per session. */
+const relationApis = new WeakMap<DatabaseSession, Record<string, unknown>>();
 
 const str = (v: unknown): string | null => (v === undefined || v === null ? null : String(v));
 
@@ -48,7 +52,12 @@ export function jinjaAdapter(session: DatabaseSession, macros: MacroAccess): Rec
   // Warnings from adapter methods go through a macro, so they reach the invocation's logger as `exceptions.warn` does.
   const warn = (message: string) => void callMacro('tsdbt_adapter_warn', [message]);
   const constraints: ConstraintRenderer = { adapterType: info.type, quote: (s) => info.quote(s), warn };
-  const RelationApi = relationApi({ database: info.database, schema: info.schema }, info.quotePolicy, info.quoteChar, info.relationFlavor ?? BASE_RELATION);
+  // The same for every node of a session (it holds no state), so made once per session.
+  let RelationApi = relationApis.get(session);
+  if (!RelationApi || !fastPaths()) {
+    RelationApi = relationApi({ database: info.database, schema: info.schema }, info.quotePolicy, info.quoteChar, info.relationFlavor ?? BASE_RELATION);
+    relationApis.set(session, RelationApi);
+  }
   const ColumnApi = info.column;
 
   return {

@@ -1,0 +1,93 @@
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { compile } from '../../src/api/compile.js';
+import { setFastPaths } from '../../src/util/fast-paths.js';
+import { makeProject, MEMORY_PROFILE } from '../support/project-fixture.js';
+// @ts-expect-error: the bench's project generators are plain ES modules without types.
+import { generateProject, generateRealisticProject } from '../../bench/generate-project.mjs';
+
+/** Every file under target/ (compiled SQL, manifest.json), the per-invocation fields of the manifest blanked. */
+function targetFiles(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (at: string) => {
+    for (const name of readdirSync(at)) {
+      const path = join(at, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else out[relative(dir, path)] = readFileSync(path, 'utf8');
+    }
+  };
+  walk(join(dir, 'target'));
+  const manifest = JSON.parse(out['target/manifest.json']!);
+  manifest.metadata.generated_at = '';
+  manifest.metadata.invocation_id = '';
+  out['target/manifest.json'] = JSON.stringify(manifest, null, 1);
+  delete out['target/run_results.json'];
+  return out;
+}
+
+/** Compile `dir` with the fast paths on, then off; both runs' target/ and results. */
+async function compileBothWays(dir: string) {
+  const runs = [];
+  for (const on of [true, false]) {
+    rmSync(join(dir, 'target'), { recursive: true, force: true });
+    setFastPaths(on);
+    const r = await compile({ projectDir: dir, profilesDir: dir });
+    runs.push({ success: r.success, results: r.results.map((x) => [x.unique_id, x.status, x.compiled_code ?? x.message]), files: targetFiles(dir) });
+  }
+  return { fast: runs[0]!, plain: runs[1]! };
+}
+
+const memoryProfile = (dir: string) => writeFileSync(join(dir, 'profiles.yml'), MEMORY_PROFILE.replace('test_profile', 'bench'));
+
+afterEach(() => {
+  setFastPaths(true);
+});
+
+describe('fast paths give what the plain paths give (compile: manifest.json, target/compiled, results)', () => {
+  it("on dbt-core's benchmark shape (refs, config(), three tests a model)", async () => {
+    const dir = makeProject({});
+    generateProject(dir, 20);
+    memoryProfile(dir);
+    const { fast, plain } = await compileBothWays(dir);
+    expect(fast.success).toBe(true);
+    expect(Object.keys(fast.files).filter((f) => f.endsWith('.sql'))).toHaveLength(20 * 4);
+    expect(fast).toEqual(plain);
+  });
+
+  it('on the realistic shape (sources, macros, config(), var(), loops, ephemeral and incremental models)', async () => {
+    const dir = makeProject({});
+    generateRealisticProject(dir, 45);
+    memoryProfile(dir);
+    const { fast, plain } = await compileBothWays(dir);
+    expect(fast.success).toBe(true);
+    expect(Object.values(fast.files).filter((sql) => sql.includes('with __dbt__cte__int_')).length).toBeGreaterThan(0);
+    expect(fast).toEqual(plain);
+  });
+
+  it('on models that read flags, env vars, the invocation args, var() per package and node, and that fail', async () => {
+    const dir = makeProject({
+      'dbt_project.yml': 'name: fixture\nversion: "1.0.0"\nconfig-version: 2\nprofile: test_profile\nvars:\n  greeting: "{{ \'hi from \' ~ this.name }}"\n  fixture:\n    scoped: project\n',
+      'macros/m.sql': "{% macro who(x) %}{{ x }}:{{ model.name }}:{{ thread_id }}{% endmacro %}\n{% macro flag_list() %}{{ flags.WHICH }},{{ flags.FULL_REFRESH }},{{ invocation_args_dict.which }}{% endmacro %}",
+      'models/a.sql': "{{ config(materialized='table', meta={'k': 1}) }}\nselect '{{ var(\"greeting\") }}' as g, '{{ var(\"scoped\") }}' as s, '{{ who(1) }}' as w, '{{ flag_list() }}' as f, '{{ env_var(\"TSDBT_FAST_PATH_TEST\", \"unset\") }}' as e, '{{ dbt_metadata_envs | tojson }}' as d",
+      'models/b.sql': "{% set n = 3 %}select {% for i in range(n) %}{{ i }} as c{{ i }}{{ ',' if not loop.last }} {% endfor %} from {{ ref('a') }}\n-- {{ builtins.var('greeting') }} {{ context.get('who')('b') }}",
+      'models/c.sql': "{% do flags.update({'WHICH': 'changed'}) %}{% do dbt_metadata_envs.update({'X': 'y'}) %}select '{{ flags.WHICH }}' as w from {{ ref('b') }}",
+      'models/d.sql': "select '{{ flags.WHICH }}', '{{ dbt_metadata_envs | tojson }}' as w from {{ ref('c') }}",
+      'models/broken.sql': "select {% if execute %}{{ exceptions.raise_compiler_error('broken on purpose') }}{% endif %}",
+      'models/schema.yml': "version: 2\nmodels:\n  - name: a\n    columns:\n      - name: g\n        data_tests: [not_null, {accepted_values: {values: ['x', \"{{ var('scoped') }}\"]}}]\n",
+    });
+    process.env.DBT_ENV_CUSTOM_ENV_FAST_PATH = 'yes';
+    try {
+      const { fast, plain } = await compileBothWays(dir);
+      expect(fast.success).toBe(false);
+      const sql = Object.fromEntries(fast.results.map(([id, , code]) => [id, code]));
+      expect(sql['model.fixture.a']).toBe("\nselect 'hi from a' as g, 'project' as s, '1:a:Thread-1' as w, 'compile,False,compile' as f, 'unset' as e, '{\"FAST_PATH\": \"yes\"}' as d");
+      // A template that changes its own flags or dbt_metadata_envs changes nothing for the next node.
+      expect(sql['model.fixture.d']).toBe("select 'compile', '{\"FAST_PATH\": \"yes\"}' as w from \"memory\".\"main\".\"c\"");
+      expect(sql['model.fixture.broken']).toContain('broken on purpose');
+      expect(fast).toEqual(plain);
+    } finally {
+      delete process.env.DBT_ENV_CUSTOM_ENV_FAST_PATH;
+    }
+  });
+});
