@@ -1,5 +1,4 @@
-import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
-import { commitTempFile, fileWriteError, tempPathFor, writeFileAtomic } from '../util/atomic-write.js';
+import { writeChunksAtomic, writeFileAtomic } from '../util/atomic-write.js';
 import { join } from 'node:path';
 import type { Manifest } from '../manifest/types.js';
 import { fastPaths } from '../util/fast-paths.js';
@@ -15,15 +14,7 @@ export function writeManifest(targetDir: string, manifest: Manifest): string {
     writeFileAtomic(path, JSON.stringify(manifest), 'the manifest');
     return path;
   }
-  const tmp = tempPathFor(path);
-  try {
-    mkdirSync(targetDir, { recursive: true });
-    writeJsonStreamed(tmp, manifest);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw fileWriteError(path, 'the manifest', e);
-  }
-  commitTempFile(tmp, path, 'the manifest');
+  writeChunksAtomic(path, 'the manifest', (write) => writeJsonStreamed(write, manifest));
   return path;
 }
 
@@ -37,45 +28,40 @@ const CHUNK = 1 << 20;
  * At 40,000 nodes the manifest is hundreds of MB as one string, then again
  * as a Buffer; streamed, the peak is one node.
  */
-function writeJsonStreamed(path: string, value: object): void {
-  const fd = openSync(path, 'w');
-  try {
-    let buffered = '';
-    const emit = (text: string) => {
-      buffered += text;
-      if (buffered.length >= CHUNK) {
-        writeSync(fd, buffered);
-        buffered = '';
-      }
-    };
-    // As JSON.stringify: members in own enumerable order; one whose value has no JSON form (undefined, a function) is left out.
-    const members = (obj: object, each: (key: string, v: unknown, first: boolean) => boolean) => {
-      let first = true;
-      for (const key of Object.keys(obj)) if (each(key, (obj as Record<string, unknown>)[key], first)) first = false;
-    };
-    emit('{');
-    members(value, (key, v, first) => {
-      if (isPlainObject(v)) {
-        emit(`${first ? '' : ','}${JSON.stringify(key)}:{`);
-        members(v, (k, x, innerFirst) => {
-          const json = JSON.stringify(x);
-          if (json === undefined) return false;
-          emit(`${innerFirst ? '' : ','}${JSON.stringify(k)}:${json}`);
-          return true;
-        });
-        emit('}');
+function writeJsonStreamed(write: (text: string) => void, value: object): void {
+  let buffered = '';
+  const emit = (text: string) => {
+    buffered += text;
+    if (buffered.length >= CHUNK) {
+      write(buffered);
+      buffered = '';
+    }
+  };
+  // As JSON.stringify: members in own enumerable order; one whose value has no JSON form (undefined, a function) is left out.
+  const members = (obj: object, each: (key: string, v: unknown, first: boolean) => boolean) => {
+    let first = true;
+    for (const key of Object.keys(obj)) if (each(key, (obj as Record<string, unknown>)[key], first)) first = false;
+  };
+  emit('{');
+  members(value, (key, v, first) => {
+    if (isPlainObject(v)) {
+      emit(`${first ? '' : ','}${JSON.stringify(key)}:{`);
+      members(v, (k, x, innerFirst) => {
+        const json = JSON.stringify(x);
+        if (json === undefined) return false;
+        emit(`${innerFirst ? '' : ','}${JSON.stringify(k)}:${json}`);
         return true;
-      }
-      const json = JSON.stringify(v);
-      if (json === undefined) return false;
-      emit(`${first ? '' : ','}${JSON.stringify(key)}:${json}`);
+      });
+      emit('}');
       return true;
-    });
-    emit('}');
-    if (buffered) writeSync(fd, buffered);
-  } finally {
-    closeSync(fd);
-  }
+    }
+    const json = JSON.stringify(v);
+    if (json === undefined) return false;
+    emit(`${first ? '' : ','}${JSON.stringify(key)}:${json}`);
+    return true;
+  });
+  emit('}');
+  if (buffered) write(buffered);
 }
 
 /** An object JSON.stringify writes member by member (no toJSON, not an array or a boxed value). */

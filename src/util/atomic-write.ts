@@ -48,6 +48,34 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, what: s
 }
 
 /**
+ * As writeFileAtomic, for content too large to hold as one string: `produce`
+ * calls `write` with the file's text piece by piece (the streamed manifest).
+ */
+export function writeChunksAtomic(path: string, what: string, produce: (write: (text: string) => void) => void): void {
+  const tmp = tempPathFor(path);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    const fd = openSync(tmp, 'w');
+    try {
+      const fault = faultFor(path);
+      produce((text) => {
+        writeAll(fd, Buffer.from(text), path);
+        // An injected fault fails after the first piece, as a disk filling mid-write does.
+        if (fault) throw fault;
+      });
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+    syncFolder(dirname(path));
+  } catch (e) {
+    removeQuietly(tmp);
+    throw fileWriteError(path, what, e);
+  }
+}
+
+/**
  * Put a finished temp file (one another writer made, e.g. DuckDB's Parquet)
  * in place of `path`: fsync it, rename it, fsync the folder. On failure the
  * temp file is removed and the error names `path`.
