@@ -1,0 +1,163 @@
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { jinjaFlags, metadataEnvs } from '../context/flags.js';
+import type { MacroFile } from '../context/macro-registry.js';
+import type { CompiledNode, Manifest, RefCall, SourceLocation } from '../manifest/types.js';
+import type { CachedParse } from '../project/partial-parse.js';
+import type { SemanticManifest } from '../semantic/types.js';
+import { hashText, type FileStates } from '../util/file-states.js';
+import { tsdbtBuild } from '../util/tsdbt-version.js';
+import type { LoadedProject } from './load-project.js';
+
+/**
+ * The parse cache, `target/partial_parse.bin`: a one-line JSON header (format,
+ * tsdbt build, key) then the v8-serialized body. v8's format was measured
+ * against JSON for a 10,000-model project (see bench/partial-parse.bench.mjs).
+ */
+export const PARSE_CACHE_FILE = 'partial_parse.bin';
+const FORMAT = 1;
+
+export interface ParseCacheBody {
+  /** Every input file's state when the parse began. */
+  files: FileStates;
+  statesAt: number;
+  /** Environment variables the parse read: name → hash of the value (null: unset). Never the value. */
+  envRead: Record<string, string | null>;
+  parse: CachedParse;
+  macroFiles: readonly MacroFile[];
+  semantic: SemanticManifest;
+  /** Where each ref call was written (`at` is not enumerable, so serialization drops it): node key → per ref. */
+  refAt: Record<string, (SourceLocation | null)[]>;
+}
+
+/**
+ * What must be equal for a cached parse to be reused at all, hashed: the
+ * tsdbt build, every package's rendered dbt_project.yml (project vars and
+ * env_var() calls in it included), --vars, the profile and target, the
+ * adapter, and the flags templates see at parse (but WHICH, as dbt).
+ */
+export function parseCacheKey(loaded: LoadedProject, flags: Record<string, unknown>): string {
+  const seen = jinjaFlags(flags);
+  delete seen.WHICH;
+  const a = loaded.adapter;
+  return hashText(JSON.stringify({
+    format: FORMAT,
+    build: tsdbtBuild(),
+    projectDir: loaded.projectDir,
+    packages: loaded.packages.map((p) => ({ kind: p.kind, config: p.config })),
+    vars: loaded.cliVars,
+    target: loaded.target,
+    profile: { name: loaded.profile.profileName, target: loaded.profile.targetName, type: loaded.profile.type, credentials: loaded.profile.credentials },
+    adapter: { type: a.type, chain: a.adapterChain, quoteChar: a.quoteChar, quotePolicy: a.quotePolicy, capabilities: a.capabilities, database: a.database, schema: a.schema },
+    flags: seen,
+    customEnv: metadataEnvs(loaded.env),
+  }));
+}
+
+/** The folders of every package whose files can change a parse, with its dbt_project.yml. */
+export function parseInputFolders(loaded: LoadedProject): { root: string; folders: string[] }[] {
+  return loaded.packages.map((p) => {
+    const c = p.config;
+    return { root: c.root, folders: [...new Set(['dbt_project.yml', ...c.modelPaths, ...c.seedPaths, ...c.snapshotPaths, ...c.analysisPaths, ...c.macroPaths, ...c.testPaths, ...(c.docsPaths ?? [])])] };
+  });
+}
+
+/** The cache at `path` if it was written by this build under `key`; otherwise why not (dbt's "Unable to do partial parsing because ..."). */
+export function readParseCache(path: string, key: string): { body: ParseCacheBody } | { reason: string } {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch {
+    return { reason: 'saved manifest not found. Starting full parse.' };
+  }
+  try {
+    const eol = bytes.indexOf(10);
+    const header = JSON.parse(bytes.subarray(0, eol).toString('utf8')) as { format?: unknown; build?: unknown; key?: unknown };
+    if (header.format !== FORMAT || header.build !== tsdbtBuild()) return { reason: 'of a version mismatch' };
+    if (header.key !== key) return { reason: 'config vars, config profile, config target, flags or a project config have changed' };
+    const body = deserialize(bytes.subarray(eol + 1)) as ParseCacheBody;
+    if (!body || typeof body !== 'object' || !body.parse?.manifest || !body.files) return { reason: 'the saved manifest is incomplete' };
+    restoreRefLocations(body.parse.manifest, body.refAt);
+    return { body };
+  } catch (e) {
+    return { reason: `the saved manifest could not be read (${(e as Error).message.split('\n')[0]})` };
+  }
+}
+
+/**
+ * Writes the cache atomically (a reader never sees half a file). Returns why
+ * it could not be written, having removed any older cache (it is stale).
+ */
+export function writeParseCache(path: string, key: string, body: Omit<ParseCacheBody, 'refAt'>): string | undefined {
+  try {
+    const full: ParseCacheBody = { ...body, refAt: refLocations(body.parse.manifest) };
+    const payload = serialize(full);
+    const header = Buffer.from(`${JSON.stringify({ format: FORMAT, build: tsdbtBuild(), key })}\n`, 'utf8');
+    mkdirSync(dirname(path), { recursive: true });
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, Buffer.concat([header, payload]));
+    renameSync(tmp, path);
+    return undefined;
+  } catch (e) {
+    rmSync(path, { force: true });
+    return (e as Error).message.split('\n')[0];
+  }
+}
+
+/** True when every environment variable the cached parse read still has the value it had. */
+export function envUnchanged(read: Record<string, string | null>, env: Record<string, string | undefined>): boolean {
+  return Object.entries(read).every(([name, h]) => (env[name] === undefined ? null : hashText(env[name]!)) === h);
+}
+
+/**
+ * The environment as parse sees it, recording each variable read (by name,
+ * with a hash of its value) so a cached parse is reused only while they hold.
+ */
+export function recordingEnv(env: Record<string, string | undefined>): { env: Record<string, string | undefined>; read: Record<string, string | null> } {
+  const read: Record<string, string | null> = {};
+  const note = (name: string) => {
+    if (!(name in read)) read[name] = env[name] === undefined ? null : hashText(env[name]!);
+  };
+  const proxy = new Proxy(env, {
+    get(target, prop) {
+      if (typeof prop === 'string') note(prop);
+      return Reflect.get(target, prop);
+    },
+    has(target, prop) {
+      if (typeof prop === 'string') note(prop);
+      return Reflect.has(target, prop);
+    },
+  });
+  return { env: proxy, read };
+}
+
+/** Nodes that carry ref calls, each under a stable key. */
+function refHolders(m: Manifest): [string, CompiledNode][] {
+  const out: [string, CompiledNode][] = [];
+  for (const [id, n] of Object.entries(m.nodes)) out.push([`n:${id}`, n]);
+  for (const [id, list] of Object.entries(m.disabled)) (list as CompiledNode[]).forEach((n, i) => out.push([`d:${id}:${i}`, n]));
+  for (const [id, n] of Object.entries(m.unit_tests)) out.push([`u:${id}`, n as unknown as CompiledNode]);
+  return out;
+}
+
+function refLocations(m: Manifest): Record<string, (SourceLocation | null)[]> {
+  const out: Record<string, (SourceLocation | null)[]> = {};
+  for (const [key, n] of refHolders(m)) {
+    const refs = (n as { refs?: RefCall[] }).refs;
+    if (!Array.isArray(refs) || !refs.some((r) => r.at)) continue;
+    out[key] = refs.map((r) => (r.at ? { file: r.at.file, line: r.at.line } : null));
+  }
+  return out;
+}
+
+function restoreRefLocations(m: Manifest, refAt: Record<string, (SourceLocation | null)[]>): void {
+  for (const [key, n] of refHolders(m)) {
+    const at = refAt[key];
+    const refs = (n as { refs?: RefCall[] }).refs;
+    if (!at || !Array.isArray(refs)) continue;
+    refs.forEach((r, i) => {
+      if (at[i]) Object.defineProperty(r, 'at', { value: at[i], enumerable: false, writable: true, configurable: true });
+    });
+  }
+}
