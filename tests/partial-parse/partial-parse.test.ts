@@ -122,7 +122,7 @@ const EDITS: Edit[] = [
 ];
 
 /** manifest.json of a parse, without the per-invocation fields, and its warnings. */
-function parseOnce(s: Session, partialParse: boolean, debug: string[] = []): { manifest: string; warnings: string[] } {
+function parseOnce(s: Session, partialParse: boolean, debug: string[] = []): { manifest: string; warnings: string[]; refsAt: string } {
   const loaded = loadProject({ projectDir: s.dir, profilesDir: s.dir, vars: s.vars, env: s.env, partialParse, logger: { info: () => {}, warn: () => {}, debug: (m) => debug.push(m) } });
   const { manifest, warnings } = parseLoaded(loaded, { flags: { WHICH: 'parse' } });
   const out = mkdtempSync(join(s.dir, 'out-'));
@@ -131,7 +131,9 @@ function parseOnce(s: Session, partialParse: boolean, debug: string[] = []): { m
   const parsed = JSON.parse(text) as { metadata: Record<string, unknown> };
   delete parsed.metadata.generated_at;
   delete parsed.metadata.invocation_id;
-  return { manifest: JSON.stringify(parsed), warnings };
+  // Where each ref was written (errors such as cycles point there); not part of manifest.json.
+  const refsAt = JSON.stringify(Object.values(manifest.nodes).map((n) => [n.unique_id, n.refs.map((r) => r.at && { file: r.at.file, line: r.at.line })]));
+  return { manifest: JSON.stringify(parsed), warnings, refsAt };
 }
 
 function newSession(): Session {
@@ -154,6 +156,7 @@ describe('partial parsing: the cached manifest equals a full parse after any edi
         const full = parseOnce(s, false);
         expect(cached.manifest, `after step ${step}: ${what}`).toBe(full.manifest);
         expect(cached.warnings, `after step ${step}: ${what}`).toEqual(full.warnings);
+        expect(cached.refsAt, `after step ${step}: ${what}`).toBe(full.refsAt);
         if (debug.some((d) => d.startsWith('Unable to do partial parsing'))) paths.full++;
         else if (debug.some((d) => d.startsWith('Partial parsing enabled'))) paths.partial++;
         else paths.hit++;
@@ -195,10 +198,10 @@ describe('a parse cache that cannot be trusted is ignored', () => {
     ['garbage', (p) => writeFileSync(p, 'not a cache at all'), 'the saved manifest could not be read'],
     ['empty', (p) => writeFileSync(p, ''), 'the saved manifest could not be read'],
     ['from another tsdbt version', (p) => {
-      const bytes = readFileSync(p);
-      const eol = bytes.indexOf(10);
-      const header = JSON.parse(bytes.subarray(0, eol).toString('utf8')) as Record<string, unknown>;
-      writeFileSync(p, Buffer.concat([Buffer.from(JSON.stringify({ ...header, build: '0.0.1+0' }) + '\n'), bytes.subarray(eol + 1)]));
+      const text = readFileSync(p, 'utf8');
+      const eol = text.indexOf('\n');
+      const header = JSON.parse(text.slice(0, eol)) as Record<string, unknown>;
+      writeFileSync(p, `${JSON.stringify({ ...header, build: '0.0.1+0' })}\n${text.slice(eol + 1)}`);
     }, 'of a version mismatch'],
     ['with a corrupted body', (p) => {
       const bytes = Buffer.from(readFileSync(p));
