@@ -39,11 +39,13 @@ export interface ParseCacheBody {
  * What must be equal for a cached parse to be reused at all, hashed: the
  * tsdbt build, every package's rendered dbt_project.yml (project vars and
  * env_var() calls in it included), --vars, the profile and target, the
- * adapter, and the flags templates see at parse (but WHICH, as dbt).
+ * adapter, and the flags templates see at parse. dbt keys on no flag at
+ * all; here WHICH is left out (`ls` reuses what `parse` wrote), and an unset
+ * flag counts as false (`parse` leaves FULL_REFRESH unset, `run` sets it false).
  */
 export function parseCacheKey(loaded: LoadedProject, flags: Record<string, unknown>): string {
-  const seen = jinjaFlags(flags);
-  delete seen.WHICH;
+  const seen: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(jinjaFlags(flags))) if (k !== 'WHICH') seen[k] = v === null || v === undefined ? false : v;
   const a = loaded.adapter;
   return hashText(JSON.stringify({
     format: FORMAT,

@@ -26,8 +26,11 @@ export interface ParseOptions {
  */
 export function parseLoaded(loaded: LoadedProject, opts: ParseOptions = {}): ParseResult {
   const flags = opts.flags ?? {};
-  if (!loaded.partialParse) return finishFull(loaded, parseProject(parseInput(loaded, flags, loaded.env)));
   const log = (m: string) => loaded.logger.debug(m);
+  if (!loaded.partialParse) {
+    log('Partial parsing not enabled');
+    return finishFull(loaded, parseProject(parseInput(loaded, flags, loaded.env)));
+  }
   const cachePath = join(loaded.projectDir, loaded.root.targetPath, PARSE_CACHE_FILE);
   const key = parseCacheKey(loaded, flags);
   const cached = readParseCache(cachePath, key);
