@@ -19,14 +19,15 @@ export type FileStates = Record<string, FileState>;
  */
 const RACY_MS = 2000;
 
-/** Every file (any extension) under `folders` of `root`, absolute, sorted; hidden entries and missing folders skipped. */
+/** Every file (any extension) under `folders` of `root` (a folder may name a file), absolute, sorted; hidden entries and missing folders skipped. */
 export function listFiles(root: string, folders: readonly string[]): string[] {
   const out = new Set<string>();
   const walk = (dir: string) => {
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') out.add(dir);
       return;
     }
     for (const e of entries) {

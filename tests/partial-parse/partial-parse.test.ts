@@ -181,6 +181,15 @@ describe('partial parsing: the cached manifest equals a full parse after any edi
     expect(cached.manifest).toContain('where id > 0');
   });
 
+  it('an edit of dbt_project.yml that renders the same still forces a full parse', () => {
+    const s = newSession();
+    parseOnce(s, true);
+    appendTo(s, 'dbt_project.yml', '# a comment\n');
+    const debug: string[] = [];
+    parseOnce(s, true, debug);
+    expect(debug.find((d) => d.startsWith('Unable to do partial parsing'))).toBe(`Unable to do partial parsing because ${join(s.dir, 'dbt_project.yml')} is not a model, analysis or singular test file`);
+  });
+
   it('a changed env var read at parse forces a full parse', () => {
     const s = newSession();
     parseOnce(s, true);
