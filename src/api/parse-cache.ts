@@ -124,14 +124,22 @@ export function recordingEnv(env: Record<string, string | undefined>): { env: Re
   const note = (name: string) => {
     if (!(name in read)) read[name] = env[name] === undefined ? null : hashText(env[name]!);
   };
+  // Object.entries(env) (e.g. the DBT_ENV_CUSTOM_ENV_ scan, keyed apart) reads each variable
+  // through getOwnPropertyDescriptor then get: that get is an enumeration, not a read by name.
+  let described: string | symbol | undefined;
   const proxy = new Proxy(env, {
     get(target, prop) {
-      if (typeof prop === 'string') note(prop);
+      if (prop === described) described = undefined;
+      else if (typeof prop === 'string') note(prop);
       return Reflect.get(target, prop);
     },
     has(target, prop) {
       if (typeof prop === 'string') note(prop);
       return Reflect.has(target, prop);
+    },
+    getOwnPropertyDescriptor(target, prop) {
+      described = prop;
+      return Reflect.getOwnPropertyDescriptor(target, prop);
     },
   });
   return { env: proxy, read };

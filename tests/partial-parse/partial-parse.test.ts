@@ -190,6 +190,16 @@ describe('partial parsing: the cached manifest equals a full parse after any edi
     expect(debug.find((d) => d.startsWith('Unable to do partial parsing'))).toBe(`Unable to do partial parsing because ${join(s.dir, 'dbt_project.yml')} is not a model, analysis or singular test file`);
   });
 
+  it('variables parse never reads by name may change (the environment is scanned for DBT_ENV_CUSTOM_ENV_ only)', () => {
+    const s = newSession();
+    s.env = { UNRELATED: 'one' };
+    parseOnce(s, true);
+    s.env = { UNRELATED: 'two' };
+    const debug: string[] = [];
+    parseOnce(s, true, debug);
+    expect(debug).toEqual([]);
+  });
+
   it('a changed env var read at parse forces a full parse', () => {
     const s = newSession();
     parseOnce(s, true);
