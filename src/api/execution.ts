@@ -236,6 +236,9 @@ function spawnRenderPool(loaded: LoadedProject, threads: number, which: string, 
       eventTimeStart: opts.eventTimeStart,
       eventTimeEnd: opts.eventTimeEnd,
       microbatchRetry: opts.microbatchRetry,
+      profile: opts.profile,
+      targetPath: opts.targetPath,
+      partialParse: loaded.partialParse,
     },
     which,
     invocationId: loaded.invocationId,
@@ -273,7 +276,8 @@ export async function prepareWorkerExecution(args: RenderWorkerArgs, threadId: s
   loaded.invocationId = args.invocationId;
   loaded.runStartedAt = new Date(args.runStartedAt);
   const flags = flagsOf(args.opts, args.which, loaded);
-  const parsed = parseLoaded(loaded, { flags });
+  // The coordinator writes the parse cache; a worker only reads it.
+  const parsed = parseLoaded(loaded, { flags, writeCache: false });
   const { defer } = stateOf(loaded, parsed, args.opts);
   ResultTable.printer = (text) => logger.info(text);
   const nodes: Record<string, CompiledNode> = { ...parsed.manifest.nodes, ...parsed.manifest.unit_tests };

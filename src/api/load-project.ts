@@ -26,6 +26,8 @@ export interface GlobalOptions {
   profile?: string;
   /** `--target-path` / DBT_TARGET_PATH: where artifacts go instead of dbt_project.yml's `target-path`. */
   targetPath?: string;
+  /** Reuse and keep the parse cache (target/partial_parse.bin): the CLI's default, off unless asked for here. */
+  partialParse?: boolean;
 }
 
 /** A project ready to parse: its config, the chosen profile target, its adapter and packages. */
@@ -46,6 +48,8 @@ export interface LoadedProject {
   threads: number;
   logger: Logger;
   warnings: string[];
+  /** Parse through the parse cache (see parse-phase). */
+  partialParse: boolean;
 }
 
 const SECRET_FIELDS = new Set(['password', 'private_key', 'private_key_passphrase', 'token', 'oauth_client_secret', 'passphrase', 'passcode']);
@@ -197,5 +201,6 @@ export function loadProject(opts: GlobalOptions = {}): LoadedProject {
       warn: (m) => logger.warn(secrets.redact(m)),
     },
     warnings,
+    partialParse: opts.partialParse === true,
   };
 }

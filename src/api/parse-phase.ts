@@ -3,18 +3,90 @@ import { writeManifest } from '../artifacts/manifest-writer.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { VarResolver } from '../context/vars.js';
 import type { CompiledNode, Manifest } from '../manifest/types.js';
-import { parseProject, type ParseResult } from '../project/parse.js';
+import { emptyRegistry, parseContexts, parseProject, type ParseInput, type ParseResult } from '../project/parse.js';
+import { reparseChangedNodeFiles } from '../project/partial-parse.js';
 import { loadSemanticManifest } from '../semantic/load-semantic.js';
 import { manifestEntries, semanticManifestJson } from '../semantic/manifest-json.js';
 import type { SemanticManifest } from '../semantic/types.js';
+import { diffFileStates, fileStates, listFiles } from '../util/file-states.js';
 import type { LoadedProject } from './load-project.js';
+import { envUnchanged, parseCacheKey, parseInputFolders, PARSE_CACHE_FILE, readParseCache, recordingEnv, writeParseCache } from './parse-cache.js';
 
 export interface ParseOptions {
   flags?: Record<string, unknown>;
+  /** false: read the parse cache but never write it (render workers: the coordinator writes it). */
+  writeCache?: boolean;
 }
 
-/** parse: the loaded project's files into a Manifest (every broken file reported at once). */
+/**
+ * parse: the loaded project's files into a Manifest (every broken file
+ * reported at once). With partial parsing on (`loaded.partialParse`), a
+ * parse cache in the target path is reused when nothing that parse reads
+ * changed, brought up to date when only model, analysis or singular test
+ * files changed, and otherwise replaced by a full parse (the reason logged
+ * at debug level, as dbt does).
+ */
 export function parseLoaded(loaded: LoadedProject, opts: ParseOptions = {}): ParseResult {
+  const flags = opts.flags ?? {};
+  const log = (m: string) => loaded.logger.debug(m);
+  if (!loaded.partialParse) {
+    log('Partial parsing not enabled');
+    return finishFull(loaded, parseProject(parseInput(loaded, flags, loaded.env)));
+  }
+  const cachePath = join(loaded.projectDir, loaded.root.targetPath, PARSE_CACHE_FILE);
+  const key = parseCacheKey(loaded, flags);
+  const cached = readParseCache(cachePath, key);
+  const paths = parseInputFolders(loaded).flatMap((f) => listFiles(f.root, f.folders));
+  const statesAt = Date.now();
+  const prior = 'body' in cached ? cached.body : undefined;
+  const files = fileStates(paths, prior?.files, prior?.statesAt);
+  const recorder = recordingEnv(loaded.env);
+  const input = parseInput(loaded, flags, recorder.env);
+  let reason = 'reason' in cached ? cached.reason : undefined;
+  if (prior && !envUnchanged(prior.envRead, loaded.env)) reason = 'env vars read at parse have changed';
+  if (prior && !reason) {
+    const diff = diffFileStates(prior.files, files);
+    const registry = emptyRegistry(input);
+    for (const f of prior.macroFiles) registry.addFile(f.path, f.source, f.macros);
+    const contexts = parseContexts(input, registry);
+    const { manifest } = prior.parse;
+    const nothingChanged = diff.added.length + diff.deleted.length + diff.changed.length === 0;
+    if (!nothingChanged) log(`Partial parsing enabled: ${diff.deleted.length} files deleted, ${diff.added.length} files added, ${diff.changed.length} files changed.`);
+    if (diff.added.length || diff.deleted.length) reason = 'files were added or deleted';
+    else if (!nothingChanged) reason = reparseChangedNodeFiles(prior.parse, diff.changed, input, contexts, registry);
+    if (!reason) {
+      manifest.metadata.generated_at = new Date().toISOString();
+      manifest.metadata.invocation_id = loaded.invocationId;
+      semanticByManifest.set(manifest, prior.semantic);
+      if (!nothingChanged) {
+        if (hasSemanticLayer(prior.semantic)) Object.assign(manifest, manifestEntries(prior.semantic, relationNodesByName(manifest)));
+        const wrote = opts.writeCache === false ? undefined : writeParseCache(cachePath, key, { ...prior, files, statesAt, envRead: { ...prior.envRead, ...recorder.read } });
+        if (wrote) log(`The parse cache could not be written: ${wrote}`);
+      }
+      const { nodeFiles, warnings, warningsBefore } = prior.parse;
+      return { manifest, registry, contexts, nodeFiles, warningsBefore, warnings: [...loaded.warnings, ...warnings] };
+    }
+  }
+  log(`Unable to do partial parsing because ${reason}`);
+  const result = parseProject(input);
+  const warnings = [...result.warnings];
+  finishFull(loaded, result);
+  if (opts.writeCache !== false) {
+    const semantic = semanticManifestOf(result.manifest);
+    const wrote = writeParseCache(cachePath, key, {
+      files,
+      statesAt,
+      envRead: recorder.read,
+      parse: { manifest: result.manifest, nodeFiles: result.nodeFiles, warnings, warningsBefore: result.warningsBefore },
+      macroFiles: result.registry.files(),
+      semantic,
+    });
+    if (wrote) log(`The parse cache could not be written: ${wrote}`);
+  }
+  return result;
+}
+
+function parseInput(loaded: LoadedProject, flags: Record<string, unknown>, osEnv: Record<string, string | undefined>): ParseInput {
   const userPackages = loaded.packages.filter((p) => p.kind !== 'internal');
   const vars = new VarResolver(
     loaded.cliVars,
@@ -22,21 +94,25 @@ export function parseLoaded(loaded: LoadedProject, opts: ParseOptions = {}): Par
     loaded.root.vars,
     Object.fromEntries(userPackages.filter((p) => p.kind === 'dependency').map((p) => [p.config.name, p.config.vars])),
   );
-  const result = parseProject({
+  return {
     packages: loaded.packages,
     env: loaded.jinja,
     adapter: loaded.adapter,
     shared: {
       target: loaded.target,
       vars,
-      osEnv: loaded.env,
+      osEnv,
       secrets: loaded.secrets,
       invocationId: loaded.invocationId,
       runStartedAt: loaded.runStartedAt,
-      flags: opts.flags ?? {},
+      flags,
       logger: loaded.logger,
     },
-  });
+  };
+}
+
+/** A full parse's result with the load's warnings first and the semantic layer attached. */
+function finishFull(loaded: LoadedProject, result: ParseResult): ParseResult {
   result.warnings.unshift(...loaded.warnings);
   attachSemanticLayer(loaded, result.manifest);
   return result;
@@ -51,6 +127,8 @@ export function relationNodesByName(manifest: Manifest): Map<string, CompiledNod
   return out;
 }
 
+const hasSemanticLayer = (s: SemanticManifest) => s.semanticModels.length > 0 || s.metrics.length > 0 || s.savedQueries.length > 0;
+
 /**
  * The semantic layer is part of parse, as in dbt: its YAML is read and
  * validated (located errors fail the parse) and the manifest gets its
@@ -60,7 +138,7 @@ function attachSemanticLayer(loaded: LoadedProject, manifest: Manifest): void {
   const models = relationNodesByName(manifest);
   const semantic = loadSemanticManifest({ projectDir: loaded.projectDir, projectName: loaded.root.name, modelPaths: loaded.root.modelPaths, knownModels: new Set(models.keys()) });
   semanticByManifest.set(manifest, semantic);
-  if (semantic.semanticModels.length === 0 && semantic.metrics.length === 0 && semantic.savedQueries.length === 0) return;
+  if (!hasSemanticLayer(semantic)) return;
   Object.assign(manifest, manifestEntries(semantic, models));
 }
 

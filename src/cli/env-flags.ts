@@ -5,7 +5,7 @@ import type { ParsedArgv } from './argv.js';
  * dbt reads them: a flag on the command line wins over its variable. Values
  * of booleans are dbt's (`true`/`1`/`yes` and `false`/`0`/`no`).
  */
-const ENV_FLAGS: { env: string; flag: string; kind: 'bool' | 'value' | 'list'; negate?: boolean }[] = [
+const ENV_FLAGS: { env: string; flag: string; kind: 'bool' | 'value' | 'list'; negate?: boolean; pair?: string }[] = [
   { env: 'DBT_PROJECT_DIR', flag: 'projectDir', kind: 'value' },
   { env: 'DBT_PROFILES_DIR', flag: 'profilesDir', kind: 'value' },
   { env: 'DBT_PROFILE', flag: 'profile', kind: 'value' },
@@ -30,7 +30,7 @@ const ENV_FLAGS: { env: string; flag: string; kind: 'bool' | 'value' | 'list'; n
   { env: 'DBT_VARS', flag: 'vars', kind: 'value' },
   { env: 'DBT_INDIRECT_SELECTION', flag: 'indirectSelection', kind: 'value' },
   { env: 'DBT_SELECTOR', flag: 'selector', kind: 'value' },
-  { env: 'DBT_PARTIAL_PARSE', flag: 'noPartialParse', kind: 'bool', negate: true },
+  { env: 'DBT_PARTIAL_PARSE', flag: 'noPartialParse', kind: 'bool', negate: true, pair: 'partialParse' },
   { env: 'DBT_PRINT', flag: 'noPrint', kind: 'bool', negate: true },
   { env: 'DBT_WRITE_JSON', flag: 'noWriteJson', kind: 'bool', negate: true },
   { env: 'DBT_STATE', flag: 'state', kind: 'value' },
@@ -69,7 +69,7 @@ export function applyEnvFlags(parsed: ParsedArgv, env: Record<string, string | u
       }
       const on = TRUE.has(v) !== Boolean(spec.negate);
       // A command-line flag wins; both halves of a --x/--no-x pair count as given.
-      if (f[spec.flag] === undefined && !(spec.negate && (f.useColors !== undefined && spec.flag === 'noColor'))) {
+      if (f[spec.flag] === undefined && !(spec.pair && f[spec.pair] !== undefined) && !(spec.negate && (f.useColors !== undefined && spec.flag === 'noColor'))) {
         if (on) f[spec.flag] = true;
       }
     } else if (f[spec.flag] === undefined && raw !== '') {

@@ -3,6 +3,13 @@ import type { Macro } from '../manifest/types.js';
 /** The packages whose macros form dbt's global project (materializations, default__ macros). */
 export const INTERNAL_PACKAGE = 'dbt';
 
+/** One macro file as added: its absolute path, text and macros. */
+export interface MacroFile {
+  path: string;
+  source: string;
+  macros: readonly Macro[];
+}
+
 /**
  * Every macro of every package, and the source text of the files they live
  * in (macros are bound by compiling their whole file, so errors carry the
@@ -11,6 +18,7 @@ export const INTERNAL_PACKAGE = 'dbt';
 export class MacroRegistry {
   private readonly byPackage = new Map<string, Map<string, Macro>>();
   private readonly sources = new Map<string, string>();
+  private readonly fileList: MacroFile[] = [];
 
   constructor(
     readonly rootPackage: string,
@@ -19,6 +27,7 @@ export class MacroRegistry {
   ) {}
 
   addFile(absolutePath: string, source: string, macros: readonly Macro[]): void {
+    this.fileList.push({ path: absolutePath, source, macros });
     this.sources.set(absolutePath, source);
     for (const macro of macros) {
       let pkg = this.byPackage.get(macro.package_name);
@@ -69,6 +78,11 @@ export class MacroRegistry {
   /** Macros of one package, for `dbt_utils.x` namespaces. */
   macrosOf(pkg: string): Map<string, Macro> {
     return this.byPackage.get(pkg) ?? new Map();
+  }
+
+  /** Every file added, in order, with its macros (what a parse cache stores to rebuild the registry). */
+  files(): readonly MacroFile[] {
+    return this.fileList;
   }
 
   all(): Macro[] {

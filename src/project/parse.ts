@@ -46,6 +46,32 @@ export interface ParseResult {
   registry: MacroRegistry;
   contexts: ContextFactory;
   warnings: string[];
+  /** What each SQL/YAML node file became, in parse order (what a partial parse re-parses from). */
+  nodeFiles: NodeFileRecord[];
+  /** `warnings` = the first `warningsBefore`, each nodeFiles record's, then the rest. */
+  warningsBefore: number;
+}
+
+/** One node a node file produced: where it came from, the properties patch it took, its warnings. */
+export interface NodeFileRecord {
+  uniqueId: string;
+  /** Absolute path of the file (YAML snapshots: of their properties file). */
+  file: string;
+  configTree: NodeFile['configTree'];
+  patch?: ResourcePatch;
+  warnings: string[];
+  /** false: the node is disabled (kept in manifest.disabled). */
+  enabled: boolean;
+}
+
+/** What parsing one node needs besides its file: contexts, config trees, where problems go. */
+export interface NodeParseScope {
+  input: ParseInput;
+  contexts: ContextFactory;
+  useStaticParser: boolean;
+  treeFor: (pkgName: string, tree: string, resourceType: string, fqn: string[], trees?: 'configTrees' | 'unrenderedConfigTrees') => ConfigLayer;
+  errors: TsdbtError[];
+  warnings: string[];
 }
 
 /**
@@ -55,8 +81,7 @@ export interface ParseResult {
  */
 export function parseProject(input: ParseInput): ParseResult {
   const root = input.packages.find((p) => p.kind === 'root')!.config;
-  const internal = input.packages.filter((p) => p.kind === 'internal').map((p) => p.config.name);
-  const registry = new MacroRegistry(root.name, internal);
+  const registry = emptyRegistry(input);
   const errors: TsdbtError[] = [];
   const warnings: string[] = [];
   const docs: Record<string, Doc> = {};
@@ -64,23 +89,8 @@ export function parseProject(input: ParseInput): ParseResult {
   const userPackages = input.packages.filter((p) => p.kind !== 'internal');
 
   for (const p of input.packages) readMacroFiles(p.config, input.env, registry, docs, errors);
-  const dispatch = Object.fromEntries(root.dispatch.map((d) => [d.macro_namespace, d.search_order]));
-  const contexts = new ContextFactory({
-    ...input.shared,
-    env: input.env,
-    registry,
-    adapter: input.adapter,
-    dispatch: { searchOrder: dispatch, adapterChain: input.adapter.adapterChain },
-    projectName: root.name,
-    runtimeConfig: {
-      project_name: root.name,
-      version: root.version,
-      dependencies: Object.fromEntries(userPackages.map((p) => [p.config.name, { project_name: p.config.name, name: p.config.name, version: p.config.version }])),
-    },
-  });
-  // `--no-static-parser` (flags STATIC_PARSER false) renders every model.
-  const staticFlag = input.shared.flags.static_parser ?? input.shared.flags.STATIC_PARSER;
-  const useStaticParser = staticFlag !== false;
+  const contexts = parseContexts(input, registry);
+  const scope = nodeParseScope(input, contexts, errors, warnings);
 
   const packageProps = new Map<string, PropertiesIndex>();
   for (const p of userPackages) {
@@ -91,20 +101,11 @@ export function parseProject(input: ParseInput): ParseResult {
     packageProps.set(c.name, own);
     mergeIndex(props, own);
   }
-  // A package's own dbt_project.yml config, then the root project's, both matched on the full fqn
-  // (`models: {pkg: {staging: ...}}`); the root's wins.
-  const treeFor = (pkgName: string, tree: string, resourceType: string, fqn: string[], trees: 'configTrees' | 'unrenderedConfigTrees' = 'configTrees'): ConfigLayer => {
-    const own = input.packages.find((p) => p.config.name === pkgName)?.config;
-    const fromOwn = pkgName !== root.name && own ? configFromTree(own[trees][tree], resourceType, fqn) : {};
-    const fromRoot = configFromTree(root[trees][tree], resourceType, fqn);
-    return mergeConfig(fromOwn, fromRoot);
-  };
-  // What dbt records as `unrendered_config`: the project-level configs as written, then the node's own.
-  const unrenderedTree = (tree: string, pkgName: string, fqn: string[]) => treeFor(pkgName, tree, tree, fqn, 'unrenderedConfigTrees');
-  // `models: {my_project: {staging: ...}}`: the first tree level names the package.
-  const fqnTree = (tree: string, pkgName: string, resourceType: string, fqn: string[]) => treeFor(pkgName, tree, resourceType, fqn);
+  const fqnTree = (tree: string, pkgName: string, resourceType: string, fqn: string[]) => scope.treeFor(pkgName, tree, resourceType, fqn);
 
   const nodes: Record<string, CompiledNode> = {};
+  const nodeFiles: NodeFileRecord[] = [];
+  const warningsBefore = warnings.length;
   const disabled: Record<string, unknown[]> = {};
   const fileOfNode = new Map<string, NodeFile>();
   /** Nodes whose file failed to render: refs to them would only echo that error. */
@@ -117,64 +118,15 @@ export function parseProject(input: ParseInput): ParseResult {
       const node = nf.node;
       const patch = applyModelVersion(pkgProps, node) ?? patchFor(pkgProps, node);
       if (patch) patched.add(`${p.config.name}:${node.resource_type}:${patch.name}`);
-      let config = fqnTree(nf.configTree, node.package_name, nf.configTree, node.fqn);
-      if (patch) {
-        try {
-          config = mergeConfig(config, renderConfigLayer(patch.config, patch.file, node.package_name, contexts, input.env));
-        } catch (e) {
-          if (!(e instanceof TsdbtError)) throw e;
-          errors.push(e.withLocation({ file: patch.file, line: patch.line }));
-          continue;
-        }
-      }
-      const capture = newCapture();
-      // dbt reads a model statically only when ref/source/config are its own (no macro overrides
-      // them) and the static parser is on; otherwise it renders, recording every macro called.
-      const fast = useStaticParser && !overridesParseBuiltins(contexts, node.package_name) ? staticParse(node.raw_code) : null;
-      if (fast) {
-        capture.refs.push(...fast.refs);
-        capture.sources.push(...fast.sources);
-        capture.configCalls.push(...fast.configCalls);
-      } else if (node.raw_code.includes('{{') || node.raw_code.includes('{%')) {
-        const { context } = contexts.forParse(node, capture, () => capture.configCalls.reduce(mergeConfig, config));
-        try {
-          input.env.render(input.env.compile(nf.lineOffset > 0 ? '\n'.repeat(nf.lineOffset) + node.raw_code : node.raw_code, node.original_file_path), context);
-        } catch (e) {
-          if (e instanceof TsdbtError) {
-            errors.push(e.calledBy(`${node.resource_type} ${node.name}`, node.original_file_path).withLocation({ file: node.original_file_path }));
-            failedNames.add(node.name);
-            continue;
-          }
-          throw e;
-        }
-      }
-      for (const call of capture.configCalls) warnUnknownKeys(call, nf.configTree, node.original_file_path, warnings);
-      if (patch) warnUnknownKeys(patch.config, nf.configTree, patch.file, warnings);
-      const merged = capture.configCalls.reduce(mergeConfig, config);
-      node.config = finaliseConfig(node.resource_type, merged);
-      const badSnapshot = node.resource_type === 'snapshot' ? finishSnapshotConfig(node, nf, patch) : checkMicrobatchConfig(node, nf, patch);
-      if (badSnapshot) {
-        errors.push(badSnapshot);
-        continue;
-      }
-      node.unrendered_config = capture.configCalls.reduce(mergeConfig, mergeConfig(unrenderedTree(nf.configTree, node.package_name, node.fqn), patch?.config ?? {}));
-      // The line is looked up only when an error needs it.
-      node.refs = capture.refs.map((r) => withAt(r, node.original_file_path, () => lineOfCall(nf.fileText, 'ref', r.name) ?? 1));
-      node.sources = capture.sources;
-      node.depends_on.macros = [...capture.macros];
-      applyPatch(node, patch);
-      fillModelAttributes(node, patch);
-      // dbt 1.9: a foreign key's `to: ref()/source()` is a dependency, located at the model's properties entry.
-      for (const fk of node.resource_type === 'model' ? foreignKeyConstraints(node) : []) {
-        const target = foreignKeyTarget(fk.to);
-        if (target && 'ref' in target) node.refs.push(withAt(target.ref, patch?.file ?? node.original_file_path, patch?.line ?? 1));
-        else if (target && !node.sources.some(([a, b]) => a === target.source[0] && b === target.source[1])) node.sources.push(target.source);
-      }
+      const warnStart = warnings.length;
+      const outcome = parseNodeFile(nf, patch, scope);
+      if (outcome === 'failed') failedNames.add(node.name);
+      if (outcome !== 'parsed') continue;
+      nodeFiles.push({ uniqueId: node.unique_id, file: `${node.root_path}/${node.original_file_path}`, configTree: nf.configTree, patch, warnings: warnings.slice(warnStart), enabled: Boolean(node.config.enabled) });
       if (!node.config.enabled) {
         (disabled[node.unique_id] ??= []).push(node);
         continue;
       }
-      if (node.resource_type === 'model') validateModelContract(node, patch, errors, warnings);
       if (nodes[node.unique_id]) {
         const prev = nodes[node.unique_id]!;
         errors.push(new TsdbtError('DUPLICATE_NODE', `Two ${node.resource_type}s are named '${node.name}': ${prev.original_file_path} and ${node.original_file_path}`, {
@@ -219,7 +171,7 @@ export function parseProject(input: ParseInput): ParseResult {
     }
     warnUnknownKeys(decl.config, 'data_tests', decl.file, warnings);
     testNode.config = finaliseConfig('test', config);
-    testNode.unrendered_config = mergeConfig(unrenderedTree('data_tests', decl.package, testNode.fqn), decl.config);
+    testNode.unrendered_config = mergeConfig(scope.treeFor(decl.package, 'data_tests', 'data_tests', testNode.fqn, 'unrenderedConfigTrees'), decl.config);
     const model = decl.target.kind === 'source' ? null : decl.target.name;
     if (model) testNode.refs.push(withAt({ name: model, package: null, version: decl.target.version ?? null }, decl.file, decl.line ?? 1));
     else testNode.sources.push([decl.target.sourceName!, decl.target.name]);
@@ -328,7 +280,115 @@ export function parseProject(input: ParseInput): ParseResult {
     saved_queries: {},
   };
   fillParentChildMaps(manifest);
-  return { manifest, registry, contexts, warnings };
+  return { manifest, registry, contexts, warnings, nodeFiles, warningsBefore };
+}
+
+/** The contexts a parse renders in, over `registry` (macros already read). */
+export function parseContexts(input: ParseInput, registry: MacroRegistry): ContextFactory {
+  const root = input.packages.find((p) => p.kind === 'root')!.config;
+  const userPackages = input.packages.filter((p) => p.kind !== 'internal');
+  const dispatch = Object.fromEntries(root.dispatch.map((d) => [d.macro_namespace, d.search_order]));
+  return new ContextFactory({
+    ...input.shared,
+    env: input.env,
+    registry,
+    adapter: input.adapter,
+    dispatch: { searchOrder: dispatch, adapterChain: input.adapter.adapterChain },
+    projectName: root.name,
+    runtimeConfig: {
+      project_name: root.name,
+      version: root.version,
+      dependencies: Object.fromEntries(userPackages.map((p) => [p.config.name, { project_name: p.config.name, name: p.config.name, version: p.config.version }])),
+    },
+  });
+}
+
+/** A fresh registry for the packages' macros (filled by readMacroFiles or from a parse cache). */
+export function emptyRegistry(input: ParseInput): MacroRegistry {
+  const root = input.packages.find((p) => p.kind === 'root')!.config;
+  return new MacroRegistry(root.name, input.packages.filter((p) => p.kind === 'internal').map((p) => p.config.name));
+}
+
+export function nodeParseScope(input: ParseInput, contexts: ContextFactory, errors: TsdbtError[], warnings: string[]): NodeParseScope {
+  const root = input.packages.find((p) => p.kind === 'root')!.config;
+  // `--no-static-parser` (flags STATIC_PARSER false) renders every model.
+  const staticFlag = input.shared.flags.static_parser ?? input.shared.flags.STATIC_PARSER;
+  // A package's own dbt_project.yml config, then the root project's, both matched on the full fqn
+  // (`models: {pkg: {staging: ...}}`); the root's wins.
+  // `trees: 'unrenderedConfigTrees'`: the same configs as written, for `unrendered_config`.
+  const treeFor = (pkgName: string, tree: string, resourceType: string, fqn: string[], trees: 'configTrees' | 'unrenderedConfigTrees' = 'configTrees'): ConfigLayer => {
+    const own = input.packages.find((p) => p.config.name === pkgName)?.config;
+    const fromOwn = pkgName !== root.name && own ? configFromTree(own[trees][tree], resourceType, fqn) : {};
+    const fromRoot = configFromTree(root[trees][tree], resourceType, fqn);
+    return mergeConfig(fromOwn, fromRoot);
+  };
+  return { input, contexts, useStaticParser: staticFlag !== false, treeFor, errors, warnings };
+}
+
+/**
+ * One node from its file and its properties patch: config (dbt_project.yml,
+ * properties, config() calls), refs, sources and macros called. 'failed': its
+ * template raised (refs to it would only echo that); 'invalid': another error.
+ */
+export function parseNodeFile(nf: NodeFile, patch: ResourcePatch | undefined, scope: NodeParseScope): 'parsed' | 'failed' | 'invalid' {
+  const { input, contexts, errors, warnings } = scope;
+  const node = nf.node;
+  let config = scope.treeFor(node.package_name, nf.configTree, nf.configTree, node.fqn);
+  if (patch) {
+    try {
+      config = mergeConfig(config, renderConfigLayer(patch.config, patch.file, node.package_name, contexts, input.env));
+    } catch (e) {
+      if (!(e instanceof TsdbtError)) throw e;
+      errors.push(e.withLocation({ file: patch.file, line: patch.line }));
+      return 'invalid';
+    }
+  }
+  const capture = newCapture();
+  // dbt reads a model statically only when ref/source/config are its own (no macro overrides
+  // them) and the static parser is on; otherwise it renders, recording every macro called.
+  const fast = scope.useStaticParser && !overridesParseBuiltins(contexts, node.package_name) ? staticParse(node.raw_code) : null;
+  if (fast) {
+    capture.refs.push(...fast.refs);
+    capture.sources.push(...fast.sources);
+    capture.configCalls.push(...fast.configCalls);
+  } else if (node.raw_code.includes('{{') || node.raw_code.includes('{%')) {
+    const { context } = contexts.forParse(node, capture, () => capture.configCalls.reduce(mergeConfig, config));
+    try {
+      input.env.render(input.env.compile(nf.lineOffset > 0 ? '\n'.repeat(nf.lineOffset) + node.raw_code : node.raw_code, node.original_file_path), context);
+    } catch (e) {
+      if (e instanceof TsdbtError) {
+        errors.push(e.calledBy(`${node.resource_type} ${node.name}`, node.original_file_path).withLocation({ file: node.original_file_path }));
+        return 'failed';
+      }
+      throw e;
+    }
+  }
+  for (const call of capture.configCalls) warnUnknownKeys(call, nf.configTree, node.original_file_path, warnings);
+  if (patch) warnUnknownKeys(patch.config, nf.configTree, patch.file, warnings);
+  const merged = capture.configCalls.reduce(mergeConfig, config);
+  node.config = finaliseConfig(node.resource_type, merged);
+  const badSnapshot = node.resource_type === 'snapshot' ? finishSnapshotConfig(node, nf, patch) : checkMicrobatchConfig(node, nf, patch);
+  if (badSnapshot) {
+    errors.push(badSnapshot);
+    return 'invalid';
+  }
+  // What dbt records as `unrendered_config`: the project-level configs as written, then the node's own.
+  const projectLevel = scope.treeFor(node.package_name, nf.configTree, nf.configTree, node.fqn, 'unrenderedConfigTrees');
+  node.unrendered_config = capture.configCalls.reduce(mergeConfig, mergeConfig(projectLevel, patch?.config ?? {}));
+  // The line is looked up only when an error needs it.
+  node.refs = capture.refs.map((r) => withAt(r, node.original_file_path, () => lineOfCall(nf.fileText, 'ref', r.name) ?? 1));
+  node.sources = capture.sources;
+  node.depends_on.macros = [...capture.macros];
+  applyPatch(node, patch);
+  fillModelAttributes(node, patch);
+  // dbt 1.9: a foreign key's `to: ref()/source()` is a dependency, located at the model's properties entry.
+  for (const fk of node.resource_type === 'model' ? foreignKeyConstraints(node) : []) {
+    const target = foreignKeyTarget(fk.to);
+    if (target && 'ref' in target) node.refs.push(withAt(target.ref, patch?.file ?? node.original_file_path, patch?.line ?? 1));
+    else if (target && !node.sources.some(([a, b]) => a === target.source[0] && b === target.source[1])) node.sources.push(target.source);
+  }
+  if (node.config.enabled && node.resource_type === 'model') validateModelContract(node, patch, errors, warnings);
+  return 'parsed';
 }
 
 /** A macro's description and argument docs from a `macros:` properties entry. */
@@ -349,7 +409,7 @@ function withMacroPatch(m: Macro, patch: ResourcePatch | undefined): Macro {
  * errors (cycles, unknown refs) and stays out of manifest.json without a
  * copy. A line given as a function is computed on first read of `at`.
  */
-function withAt(call: RefCall, file: string, line: number | (() => number)): RefCall {
+export function withAt(call: RefCall, file: string, line: number | (() => number)): RefCall {
   // A copy without `at` (as `{ at, ...rest }` would make, without its slow runtime path).
   const rest: Record<string, unknown> = {};
   for (const key of Object.keys(call) as (keyof RefCall)[]) if (key !== 'at') rest[key] = call[key];
@@ -449,7 +509,7 @@ function collectArgDeps(value: unknown, node: CompiledNode, file: string, line?:
   if (src) node.sources.push([src[1]!, src[2]!]);
 }
 
-function assignNames(node: CompiledNode, contexts: ContextFactory, registry: MacroRegistry, adapter: AdapterInfo): void {
+export function assignNames(node: CompiledNode, contexts: ContextFactory, registry: MacroRegistry, adapter: AdapterInfo): void {
   const c = node.config;
   const internal = (name: string) => {
     const m = registry.find(name, node.package_name);
@@ -480,7 +540,7 @@ function assignNames(node: CompiledNode, contexts: ContextFactory, registry: Mac
  * a test, where (as in dbt) it only disables the test: those targets are
  * returned, described, for the caller to disable it.
  */
-function resolveDeps(
+export function resolveDeps(
   node: CompiledNode,
   index: RefIndex,
   errors: TsdbtError[],
@@ -523,7 +583,7 @@ function resolveDeps(
   return missing;
 }
 
-function resolveDescriptions(nodes: Record<string, CompiledNode>, sources: Record<string, SourceTable>, docs: Record<string, Doc>, rootName: string, errors: TsdbtError[]): void {
+export function resolveDescriptions(nodes: Record<string, CompiledNode>, sources: Record<string, SourceTable>, docs: Record<string, Doc>, rootName: string, errors: TsdbtError[]): void {
   const render = (text: string, file: string, pkg: string): string => {
     if (!text.includes('doc(')) return text;
     return text.replace(/\{\{\s*doc\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?\)\s*\}\}/g, (_m, a: string, b?: string) => {

@@ -1,9 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { JinjaEnvironment } from '../jinja/index.js';
 import type { CompiledNode } from '../manifest/types.js';
-import { findFiles, type FoundFile } from '../util/files.js';
+import { findFiles, toPosix, type FoundFile } from '../util/files.js';
 import { pyStrip } from '../util/py-strip.js';
 import { blocksOrError } from './macro-files.js';
 import { blankNode, checksumOf } from './node-defaults.js';
@@ -45,29 +45,58 @@ const MAXIMUM_SEED_SIZE = 1024 * 1024;
  * file is read as dbt reads it, stripped of leading and trailing whitespace:
  * raw_code and the checksum (sha256 of the stripped file) come from that text.
  */
+const read = (f: FoundFile) => {
+  const onDisk = readFileSync(f.absolute, 'utf8');
+  return { onDisk, ...pyStrip(onDisk) };
+};
+
+/** The one-node-per-file kinds: where their files live and what each becomes. */
+interface SqlKind {
+  configTree: NodeFile['configTree'];
+  folders: (pkg: ProjectConfig) => readonly string[];
+}
+const SQL_KINDS: SqlKind[] = [
+  { configTree: 'models', folders: (p) => p.modelPaths },
+  { configTree: 'analyses', folders: (p) => p.analysisPaths },
+  { configTree: 'data_tests', folders: (p) => p.testPaths },
+];
+
+function sqlNodeFile(pkg: ProjectConfig, f: FoundFile, kind: SqlKind): NodeFile | undefined {
+  if (kind.configTree === 'data_tests') {
+    const top = f.relativeToFolder.split('/')[0];
+    if (top === 'generic' || top === 'fixtures') return undefined; // generic test blocks are macros; fixtures are unit-test inputs
+  }
+  const { onDisk, text, leadingLines } = read(f);
+  const node = nodeFromFile(pkg, f, kind.configTree === 'models' ? 'model' : kind.configTree === 'analyses' ? 'analysis' : 'test', text);
+  if (kind.configTree === 'analyses') node.fqn = [pkg.name, 'analysis', ...dirsOf(f), node.name];
+  return { node, fileText: onDisk, lineOffset: leadingLines, configTree: kind.configTree };
+}
+
+/**
+ * The node of one model, analysis or singular test file (what a partial parse
+ * re-reads), or undefined when `absolute` is none of those in `pkg`.
+ */
+export function readSqlNodeFile(pkg: ProjectConfig, absolute: string): NodeFile | undefined {
+  if (!absolute.endsWith('.sql')) return undefined;
+  // The first kind whose folder holds the file, as findFiles would list it.
+  for (const kind of SQL_KINDS) {
+    for (const folder of kind.folders(pkg)) {
+      const base = join(pkg.root, folder);
+      if (!absolute.startsWith(base + sep)) continue;
+      const f: FoundFile = { absolute, relativeToRoot: toPosix(relative(pkg.root, absolute)), relativeToFolder: toPosix(relative(base, absolute)), folder: toPosix(folder).replace(/\/+$/, '') };
+      return sqlNodeFile(pkg, f, kind);
+    }
+  }
+  return undefined;
+}
+
 export function readNodeFiles(pkg: ProjectConfig, env: JinjaEnvironment, errors: TsdbtError[]): NodeFile[] {
   const out: NodeFile[] = [];
-  const read = (f: FoundFile) => {
-    const onDisk = readFileSync(f.absolute, 'utf8');
-    return { onDisk, ...pyStrip(onDisk) };
-  };
-  for (const f of findFiles(pkg.root, pkg.modelPaths, ['.sql'])) {
-    const { onDisk, text, leadingLines } = read(f);
-    out.push({ node: nodeFromFile(pkg, f, 'model', text), fileText: onDisk, lineOffset: leadingLines, configTree: 'models' });
-  }
-  for (const f of findFiles(pkg.root, pkg.analysisPaths, ['.sql'])) {
-    const { onDisk, text, leadingLines } = read(f);
-    const node = nodeFromFile(pkg, f, 'analysis', text);
-    node.fqn = [pkg.name, 'analysis', ...dirsOf(f), node.name];
-    out.push({ node, fileText: onDisk, lineOffset: leadingLines, configTree: 'analyses' });
-  }
-  for (const f of findFiles(pkg.root, pkg.testPaths, ['.sql'])) {
-    const top = f.relativeToFolder.split('/')[0];
-    if (top === 'generic' || top === 'fixtures') continue; // generic test blocks are macros; fixtures are unit-test inputs
-    const { onDisk, text, leadingLines } = read(f);
-    const node = nodeFromFile(pkg, f, 'test', text);
-    node.unique_id = `test.${pkg.name}.${node.name}`;
-    out.push({ node, fileText: onDisk, lineOffset: leadingLines, configTree: 'data_tests' });
+  for (const kind of SQL_KINDS) {
+    for (const f of findFiles(pkg.root, kind.folders(pkg), ['.sql'])) {
+      const nf = sqlNodeFile(pkg, f, kind);
+      if (nf) out.push(nf);
+    }
   }
   for (const f of findFiles(pkg.root, pkg.snapshotPaths, ['.sql'])) {
     const { onDisk, text, leadingLines } = read(f);

@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** What a file was when it was last looked at: size, modification time and a hash of its bytes. */
+export interface FileState {
+  size: number;
+  mtimeMs: number;
+  hash: string;
+}
+
+/** Absolute path → state. */
+export type FileStates = Record<string, FileState>;
+
+/**
+ * A modification time this close to when the states were taken (or later)
+ * cannot prove a file unchanged: a write in the same clock tick keeps it.
+ * Such files are hashed again (git's "racily clean" rule).
+ */
+const RACY_MS = 2000;
+
+/** Every file (any extension) under `folders` of `root` (a folder may name a file), absolute, sorted; hidden entries and missing folders skipped. */
+export function listFiles(root: string, folders: readonly string[]): string[] {
+  const out = new Set<string>();
+  const walk = (dir: string) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') out.add(dir);
+      return;
+    }
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      const abs = join(dir, e.name);
+      if (e.isDirectory()) walk(abs);
+      else if (e.isFile() || e.isSymbolicLink()) out.add(abs);
+    }
+  };
+  for (const f of folders) walk(join(root, f));
+  return [...out].sort();
+}
+
+export const hashText = (text: string | Buffer): string => createHash('sha256').update(text).digest('hex');
+
+/**
+ * The states of `paths`. A file whose size and modification time equal its
+ * state in `known`, taken at `knownAt` well after that modification, keeps
+ * its known hash without being read; every other file is read and hashed.
+ */
+export function fileStates(paths: readonly string[], known: FileStates = {}, knownAt = 0): FileStates {
+  const out: FileStates = {};
+  for (const path of paths) {
+    let st;
+    try {
+      st = statSync(path);
+    } catch {
+      continue;
+    }
+    const prev = known[path];
+    if (prev && prev.size === st.size && prev.mtimeMs === st.mtimeMs && st.mtimeMs < knownAt - RACY_MS) {
+      out[path] = prev;
+      continue;
+    }
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch {
+      continue;
+    }
+    out[path] = { size: st.size, mtimeMs: st.mtimeMs, hash: hashText(bytes) };
+  }
+  return out;
+}
+
+/** Files added, deleted and changed (by hash) between two sets of states. */
+export function diffFileStates(before: FileStates, after: FileStates): { added: string[]; deleted: string[]; changed: string[] } {
+  const added: string[] = [];
+  const changed: string[] = [];
+  for (const [path, s] of Object.entries(after)) {
+    const b = before[path];
+    if (!b) added.push(path);
+    else if (b.hash !== s.hash) changed.push(path);
+  }
+  const deleted = Object.keys(before).filter((p) => !(p in after));
+  return { added, deleted, changed };
+}

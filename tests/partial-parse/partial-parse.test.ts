@@ -1,0 +1,255 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadProject } from '../../src/api/load-project.js';
+import { PARSE_CACHE_FILE } from '../../src/api/parse-cache.js';
+import { parseLoaded } from '../../src/api/parse-phase.js';
+import { writeManifest } from '../../src/artifacts/manifest-writer.js';
+import { makeProject } from '../support/project-fixture.js';
+
+/** A small project touching what partial parsing must get right: refs, macros, YAML, vars, env vars, a package. */
+const BASE: Record<string, string> = {
+  'dbt_project.yml': 'name: pp\nversion: "1.0.0"\nconfig-version: 2\nprofile: test_profile\nvars:\n  flavour: plain\nmodels:\n  pp:\n    +materialized: view\n',
+  'macros/cents.sql': '{% macro cents(col) %}({{ col }} * 100){% endmacro %}\n',
+  'macros/label.sql': "{% macro label() %}{{ return('lbl_' ~ var('flavour')) }}{% endmacro %}\n",
+  'models/base_a.sql': 'select 1 as id, 2 as amount\n',
+  'models/base_b.sql': "{{ config(tags=['b']) }}\nselect 2 as id, 3 as amount\n",
+  'models/mid.sql': "select id, {{ cents('amount') }} as c from {{ ref('base_a') }}\nunion all\nselect id, amount from {{ ref('base_b') }}\n",
+  'models/env_model.sql': "{{ config(alias=env_var('PP_ALIAS', 'env_model')) }}\nselect * from {{ ref('mid') }}\n",
+  'models/var_model.sql': "{{ config(tags=[label()]) }}\nselect '{{ var(\"flavour\") }}' as f\n",
+  'models/schema.yml': 'version: 2\nmodels:\n  - name: mid\n    description: the middle\n    columns:\n      - name: id\n        tests: [not_null, unique]\n  - name: base_a\n    columns:\n      - name: id\n        tests:\n          - relationships:\n              to: ref(\'base_b\')\n              field: id\n',
+  'tests/assert_mid.sql': "select * from {{ ref('mid') }} where id < 0\n",
+  'models/docs.md': '{% docs mid_doc %}Middle docs{% enddocs %}\n',
+  'dbt_packages/pkg/dbt_project.yml': 'name: pkg\nversion: "1.0.0"\nconfig-version: 2\n',
+  'dbt_packages/pkg/macros/pkg_macro.sql': '{% macro pkg_macro() %}42{% endmacro %}\n',
+  'dbt_packages/pkg/models/pkg_model.sql': 'select {{ pkg_macro() }} as answer\n',
+};
+
+/** One random edit of the project, or of the invocation (vars, env). */
+type Edit = (s: Session, rand: () => number) => string;
+
+interface Session {
+  dir: string;
+  vars?: string;
+  env: Record<string, string | undefined>;
+  modelCount: number;
+}
+
+let clock = 0;
+/** Writes a file with a modification time of its own, well in the past (so unchanged files are trusted on stat). */
+function put(dir: string, rel: string, text: string): void {
+  const path = join(dir, rel);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+  const t = (Date.now() - 60_000 + clock++) / 1000;
+  utimesSync(path, t, t);
+}
+
+const pick = <T>(xs: T[], rand: () => number): T => xs[Math.floor(rand() * xs.length)]!;
+const appendTo = (s: Session, rel: string, text: string) => put(s.dir, rel, readFileSync(join(s.dir, rel), 'utf8') + text);
+
+const EDITS: Edit[] = [
+  // change a model's body (the partial path)
+  (s, r) => {
+    const m = pick(['base_a', 'base_b', 'mid', 'env_model'], r);
+    appendTo(s, `models/${m}.sql`, `-- edit ${clock}\n`);
+    return `change model ${m}`;
+  },
+  // change a model's refs
+  (s, r) => {
+    put(s.dir, 'models/mid.sql', r() < 0.5 ? "select id, amount from {{ ref('base_a') }}\n" : "select id, {{ cents('amount') }} as c from {{ ref('base_b') }}\n");
+    return 'change refs of mid';
+  },
+  // change a model's config
+  (s, r) => {
+    put(s.dir, 'models/base_b.sql', `{{ config(tags=['b${Math.floor(r() * 3)}'], materialized='${pick(['view', 'table'], r)}') }}\nselect 2 as id, 3 as amount\n`);
+    return 'change config of base_b';
+  },
+  // add a model
+  (s) => {
+    const n = s.modelCount++;
+    put(s.dir, `models/extra_${n}.sql`, `select * from {{ ref('base_a') }} -- ${n}\n`);
+    return `add extra_${n}`;
+  },
+  // delete a model (one added earlier)
+  (s) => {
+    for (let i = s.modelCount - 1; i >= 0; i--) {
+      const path = join(s.dir, `models/extra_${i}.sql`);
+      if (existsSync(path)) {
+        unlinkSync(path);
+        return `delete extra_${i}`;
+      }
+    }
+    return 'nothing to delete';
+  },
+  // change a macro
+  (s, r) => {
+    put(s.dir, 'macros/cents.sql', `{% macro cents(col) %}({{ col }} * ${pick([100, 1000, 10], r)}){% endmacro %}\n`);
+    return 'change macro cents';
+  },
+  // change a YAML property
+  (s, r) => {
+    const text = readFileSync(join(s.dir, 'models/schema.yml'), 'utf8').replace(/description: .*/, `description: ${pick(['the middle', '"{{ doc(\'mid_doc\') }}"', 'another'], r)}`);
+    put(s.dir, 'models/schema.yml', text);
+    return 'change YAML description';
+  },
+  // a var on the command line
+  (s, r) => {
+    s.vars = r() < 0.3 ? undefined : `{flavour: ${pick(['salty', 'sweet'], r)}}`;
+    return `--vars ${s.vars ?? '(none)'}`;
+  },
+  // an env var read at parse
+  (s, r) => {
+    s.env = { ...s.env, PP_ALIAS: r() < 0.3 ? undefined : pick(['alias_one', 'alias_two'], r) };
+    return `PP_ALIAS=${s.env.PP_ALIAS ?? '(unset)'}`;
+  },
+  // dbt_project.yml
+  (s, r) => {
+    put(s.dir, 'dbt_project.yml', BASE['dbt_project.yml']!.replace('flavour: plain', `flavour: ${pick(['plain', 'bitter'], r)}`).replace('+materialized: view', `+materialized: ${pick(['view', 'table'], r)}`));
+    return 'change dbt_project.yml';
+  },
+  // a package's file
+  (s, r) => {
+    if (r() < 0.5) put(s.dir, 'dbt_packages/pkg/macros/pkg_macro.sql', `{% macro pkg_macro() %}${Math.floor(r() * 100)}{% endmacro %}\n`);
+    else put(s.dir, 'dbt_packages/pkg/models/pkg_model.sql', `select {{ pkg_macro() }} as answer, ${Math.floor(r() * 100)} as more\n`);
+    return 'change package file';
+  },
+  // a singular test
+  (s) => {
+    appendTo(s, 'tests/assert_mid.sql', `-- ${clock}\n`);
+    return 'change singular test';
+  },
+];
+
+/** manifest.json of a parse, without the per-invocation fields, and its warnings. */
+function parseOnce(s: Session, partialParse: boolean, debug: string[] = []): { manifest: string; warnings: string[]; refsAt: string } {
+  const loaded = loadProject({ projectDir: s.dir, profilesDir: s.dir, vars: s.vars, env: s.env, partialParse, logger: { info: () => {}, warn: () => {}, debug: (m) => debug.push(m) } });
+  const { manifest, warnings } = parseLoaded(loaded, { flags: { WHICH: 'parse' } });
+  const out = mkdtempSync(join(s.dir, 'out-'));
+  const text = readFileSync(writeManifest(out, manifest), 'utf8');
+  rmSync(out, { recursive: true, force: true });
+  const parsed = JSON.parse(text) as { metadata: Record<string, unknown> };
+  delete parsed.metadata.generated_at;
+  delete parsed.metadata.invocation_id;
+  // Where each ref was written (errors such as cycles point there); not part of manifest.json.
+  const refsAt = JSON.stringify(Object.values(manifest.nodes).map((n) => [n.unique_id, n.refs.map((r) => r.at && { file: r.at.file, line: r.at.line })]));
+  return { manifest: JSON.stringify(parsed), warnings, refsAt };
+}
+
+function newSession(): Session {
+  const dir = makeProject({});
+  for (const [rel, text] of Object.entries(BASE)) put(dir, rel, text);
+  return { dir, env: {}, modelCount: 0 };
+}
+
+describe('partial parsing: the cached manifest equals a full parse after any edits', () => {
+  for (const seed of [1, 2, 3, 4, 5, 6]) {
+    it(`seed ${seed}`, () => {
+      let state = seed * 7919;
+      const rand = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+      const s = newSession();
+      const paths = { partial: 0, hit: 0, full: 0 };
+      for (let step = 0; step < 14; step++) {
+        const what = step === 0 ? 'cold' : EDITS[Math.floor(rand() * EDITS.length)]!(s, rand);
+        const debug: string[] = [];
+        const cached = parseOnce(s, true, debug);
+        const full = parseOnce(s, false);
+        expect(cached.manifest, `after step ${step}: ${what}`).toBe(full.manifest);
+        expect(cached.warnings, `after step ${step}: ${what}`).toEqual(full.warnings);
+        expect(cached.refsAt, `after step ${step}: ${what}`).toBe(full.refsAt);
+        if (debug.some((d) => d.startsWith('Unable to do partial parsing'))) paths.full++;
+        else if (debug.some((d) => d.startsWith('Partial parsing enabled'))) paths.partial++;
+        else paths.hit++;
+        // Nothing changed since: the next parse reuses the cache whole.
+        const again: string[] = [];
+        expect(parseOnce(s, true, again).manifest, `reuse after step ${step}: ${what}`).toBe(full.manifest);
+        expect(again.filter((d) => /partial pars/i.test(d))).toEqual([]);
+      }
+      expect(paths.full).toBeGreaterThan(0);
+      expect(paths.partial + paths.hit).toBeGreaterThan(0);
+    });
+  }
+
+  it('re-parses only the changed model, through the partial path', () => {
+    const s = newSession();
+    parseOnce(s, true);
+    appendTo(s, 'models/mid.sql', 'where id > 0\n');
+    const debug: string[] = [];
+    const cached = parseOnce(s, true, debug);
+    expect(debug).toEqual(['Partial parsing enabled: 0 files deleted, 0 files added, 1 files changed.']);
+    expect(cached.manifest).toBe(parseOnce(s, false).manifest);
+    expect(cached.manifest).toContain('where id > 0');
+  });
+
+  it('an edit of dbt_project.yml that renders the same still forces a full parse', () => {
+    const s = newSession();
+    parseOnce(s, true);
+    appendTo(s, 'dbt_project.yml', '# a comment\n');
+    const debug: string[] = [];
+    parseOnce(s, true, debug);
+    expect(debug.find((d) => d.startsWith('Unable to do partial parsing'))).toBe(`Unable to do partial parsing because ${join(s.dir, 'dbt_project.yml')} is not a model, analysis or singular test file`);
+  });
+
+  it('variables parse never reads by name may change (the environment is scanned for DBT_ENV_CUSTOM_ENV_ only)', () => {
+    const s = newSession();
+    s.env = { UNRELATED: 'one' };
+    parseOnce(s, true);
+    s.env = { UNRELATED: 'two' };
+    const debug: string[] = [];
+    parseOnce(s, true, debug);
+    expect(debug).toEqual([]);
+  });
+
+  it('a changed env var read at parse forces a full parse', () => {
+    const s = newSession();
+    parseOnce(s, true);
+    s.env = { PP_ALIAS: 'renamed' };
+    const debug: string[] = [];
+    const cached = parseOnce(s, true, debug);
+    expect(debug).toContain('Unable to do partial parsing because env vars read at parse have changed');
+    expect(cached.manifest).toContain('"alias":"renamed"');
+  });
+});
+
+describe('a parse cache that cannot be trusted is ignored', () => {
+  const cases: [string, (path: string) => void, string][] = [
+    ['truncated', (p) => writeFileSync(p, readFileSync(p).subarray(0, 300)), 'the saved manifest could not be read'],
+    ['garbage', (p) => writeFileSync(p, 'not a cache at all'), 'the saved manifest could not be read'],
+    ['empty', (p) => writeFileSync(p, ''), 'the saved manifest could not be read'],
+    ['from another tsdbt version', (p) => {
+      const text = readFileSync(p, 'utf8');
+      const eol = text.indexOf('\n');
+      const header = JSON.parse(text.slice(0, eol)) as Record<string, unknown>;
+      writeFileSync(p, `${JSON.stringify({ ...header, build: '0.0.1+0' })}\n${text.slice(eol + 1)}`);
+    }, 'of a version mismatch'],
+    ['with a corrupted body', (p) => {
+      const bytes = Buffer.from(readFileSync(p));
+      const eol = bytes.indexOf(10);
+      for (let i = eol + 20; i < bytes.length; i += 7) bytes[i] = 0xff;
+      writeFileSync(p, bytes);
+    }, 'the saved manifest could not be read'],
+  ];
+  for (const [name, spoil, reason] of cases) {
+    it(name, () => {
+      const s = newSession();
+      const first = parseOnce(s, true);
+      const path = join(s.dir, 'target', PARSE_CACHE_FILE);
+      expect(existsSync(path)).toBe(true);
+      spoil(path);
+      const debug: string[] = [];
+      const again = parseOnce(s, true, debug);
+      expect(again.manifest).toBe(first.manifest);
+      expect(debug.find((d) => d.startsWith('Unable to do partial parsing'))).toContain(reason);
+      // The full parse wrote a good cache again.
+      const third: string[] = [];
+      expect(parseOnce(s, true, third).manifest).toBe(first.manifest);
+      expect(third).toEqual([]);
+    });
+  }
+
+  it('--no-partial-parse neither reads nor writes it', () => {
+    const s = newSession();
+    parseOnce(s, false);
+    expect(existsSync(join(s.dir, 'target', PARSE_CACHE_FILE))).toBe(false);
+  });
+});
