@@ -22,7 +22,6 @@ export function pageRangeByValueIsCheaper(r: RangeState, dayTotal: number, value
   const byValue = values * Math.ceil(r.total / Math.max(1, values) / pageSize)
     + Math.ceil(r.total / (pageSize * PLAN_FILL)) * (1 - Math.min(1, r.busyDays * dayTotal / r.accounted))
     + (r.busyDays / share) * samplingCost(dayTotal, pageSize, ASSUMED_UNMATCHED);
-  if (process.env.TSDBT_DBG) console.error(JSON.stringify({ ...r, dayTotal, rest, byValue }));
   return byValue < rest;
 }
 
