@@ -31,8 +31,13 @@ const CUT_FILL = 0.75;
 const PLAN_FILL = 0.95;
 /** Windows asked at once while looking for unmatched records; the search stops when they are all found. */
 const BATCH = 4;
-/** Passes over a busy window for its unmatched records, as a multiple of its likely cost. */
-const SAMPLE_SLACK = 4;
+/**
+ * Asks of a busy window (a random `pageSize` of its `total` records each time) before all of
+ * `wanted` given records have shown but for a one-in-a-million chance; asking stops once they have.
+ */
+function sampleBudget(total: number, pageSize: number, wanted: number): number {
+  return Math.ceil(Math.log(1e6 * Math.max(1, wanted)) / -Math.log(1 - pageSize / total));
+}
 
 /**
  * The whole range [from, to], paged once per page_by value (the only stable
@@ -98,7 +103,7 @@ export async function fetchRangeByValue(fetch: FetchJson, path: string, params: 
       const want = t - counted(a, b, times);
       let hits = records.filter(unmatched);
       if (t > p.page_size && hits.length < want) {
-        const budget = SAMPLE_SLACK * samplingCost(t, p.page_size, want);
+        const budget = sampleBudget(t, p.page_size, want);
         hits = await sampleUntilComplete(fetch, path, params2, selector, p, sink, want, budget, records, unmatched);
       }
       sink.onPage(hits.length);
@@ -120,7 +125,7 @@ export async function fetchRangeByValue(fetch: FetchJson, path: string, params: 
       const want = t - counted(pair[0], pair[1], times) - counted(pair[0], pair[1], known);
       let hits = records.filter(lastSecond);
       if (want > hits.length && t > p.page_size) {
-        hits = await sampleUntilComplete(fetch, path, params2, selector, p, sink, want, SAMPLE_SLACK * samplingCost(t, p.page_size, want), records, lastSecond);
+        hits = await sampleUntilComplete(fetch, path, params2, selector, p, sink, want, sampleBudget(t, p.page_size, want), records, lastSecond);
       }
       sink.onPage(hits.length);
       take(hits);
