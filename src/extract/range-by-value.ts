@@ -95,40 +95,30 @@ export async function fetchRangeByValue(fetch: FetchJson, path: string, params: 
       for (const t of rs) if (t >= a * DAY && t < (b + 1) * DAY - 1000) n++;
       return n;
     };
-    const askWindow = async ([a, b]: [number, number]) => {
+    /** Window [a, b]'s records that `keep` accepts: `want(total)` of them, asked again while some are unseen. */
+    const ask = async ([a, b]: [number, number], keep: (r: SourcedRecord) => boolean, want: (t: number) => number) => {
       const params2 = { ...base, ...window(a, b) };
       const got = await fetch(path, { ...params2, [p.page_param]: '1', [p.page_size_param]: String(p.page_size) });
       const records = selectRecords(got.body, selector, got.url, sink);
       const t = readTotal(got.body, p.total_path, got.url, sink);
-      const want = t - counted(a, b, times);
-      let hits = records.filter(unmatched);
-      if (t > p.page_size && hits.length < want) {
-        const budget = sampleBudget(t, p.page_size, want);
-        hits = await sampleUntilComplete(fetch, path, params2, selector, p, sink, want, budget, records, unmatched);
+      let hits = records.filter(keep);
+      const wanted = want(t);
+      if (t > p.page_size && hits.length < wanted) {
+        hits = await sampleUntilComplete(fetch, path, params2, selector, p, sink, wanted, sampleBudget(t, p.page_size, wanted), records, keep);
       }
       sink.onPage(hits.length);
       return hits;
     };
     for (let i = 0; i < plan.length && groupLeft > 0; i += BATCH) {
-      for (const hits of await Promise.all(plan.slice(i, i + BATCH).map(askWindow))) take(hits);
+      const batch = plan.slice(i, i + BATCH).map(([a, b]) => ask([a, b], unmatched, (t) => t - counted(a, b, times)));
+      for (const hits of await Promise.all(batch)) take(hits);
     }
     // The server leaves out each window's end day's last second: look across each inner boundary.
     for (let i = 1; i < plan.length && groupLeft > 0; i++) {
       const day = plan[i]![1];
-      const pair: [number, number] = [day, day + 1];
       const lastSecond = (r: SourcedRecord) => unmatched(r) && at(r) >= (day + 1) * DAY - 1000 && at(r) < (day + 1) * DAY;
-      const known = [...found.values()].map(at);
-      const params2 = { ...base, ...window(pair[0], pair[1]) };
-      const got = await fetch(path, { ...params2, [p.page_param]: '1', [p.page_size_param]: String(p.page_size) });
-      const records = selectRecords(got.body, selector, got.url, sink);
-      const t = readTotal(got.body, p.total_path, got.url, sink);
-      const want = t - counted(pair[0], pair[1], times) - counted(pair[0], pair[1], known);
-      let hits = records.filter(lastSecond);
-      if (want > hits.length && t > p.page_size) {
-        hits = await sampleUntilComplete(fetch, path, params2, selector, p, sink, want, sampleBudget(t, p.page_size, want), records, lastSecond);
-      }
-      sink.onPage(hits.length);
-      take(hits);
+      const known = [...found.values()].filter(inGroup).map(at);
+      take(await ask([day, day + 1], lastSecond, (t) => t - counted(day, day + 1, times) - counted(day, day + 1, known)));
     }
   }
   if (left !== 0) {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runExtract } from '../../src/extract/index.js';
 import { pageRangeByValueIsCheaper, planWindows } from '../../src/extract/range-by-value.js';
-import { FAST_SOURCE, json, makeProject, startServer, type TestServer } from './helpers.js';
+import { FAST_SOURCE, json, makeProject, MEMBERS_STREAM, startServer, type TestServer } from './helpers.js';
 
 const DAY = 86_400_000;
 const day = (s: string) => Date.parse(`${s}T00:00:00Z`) / DAY;
@@ -89,13 +89,7 @@ describe('a range busy throughout', () => {
       json(res, 200, { data: ordered.slice((page - 1) * size, page * size), pagination: { page, page_size: size, total: matched.length } });
     });
     const dir = makeProject({
-      'extract.yml': `${FAST_SOURCE}streams:
-  - name: members
-    path: /members
-    records: $
-    pagination: { type: none }
-    primary_key: email
-    land: false
+      'extract.yml': `${FAST_SOURCE}streams:${MEMBERS_STREAM}
   - name: prs
     path: /prs
     records: data
