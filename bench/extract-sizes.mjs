@@ -1,6 +1,6 @@
 /**
  * Request cost of `tsdbt extract` (project/extract.yml) on the simulator at the issue's sizes.
- *   npx tsc -p tsconfig.build.json && node bench/extract-sizes.mjs [devs x days ...]
+ *   npx tsc -p tsconfig.build.json && [SEED=n] node bench/extract-sizes.mjs [devs x days ...]
  * For each dataset: rows per stream checked against the server's totals (exact, duplicate-free),
  * requests, the wall time they cost at the server's 100 requests a minute (computed, not waited
  * for), and the fewest requests the contract allows (the floor) with the ratio to it:
@@ -18,7 +18,7 @@ import { runExtract } from '../dist/extract/index.js';
 const sizes = process.argv.slice(2).length ? process.argv.slice(2) : ['2x90', '50x90', '200x7', '200x90', '2x1100'];
 for (const size of sizes) {
   const [developers, days] = size.split('x').map(Number);
-  const sim = await startSimulator({ developers, days, seed: 1, rateLimit: false, now: new Date('2026-06-03T12:00:00Z') });
+  const sim = await startSimulator({ developers, days, seed: Number(process.env.SEED ?? 1), rateLimit: false, now: new Date('2026-06-03T12:00:00Z') });
   const dir = mkdtempSync(join(tmpdir(), 'tsdbt-extract-sizes-'));
   cpSync('project/extract.yml', join(dir, 'extract.yml'));
   cpSync('project/schemas', join(dir, 'schemas'), { recursive: true });
