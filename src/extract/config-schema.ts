@@ -49,7 +49,7 @@ const dateWindow = {
       type: 'object',
       additionalProperties: false,
       required: ['param', 'values'],
-      properties: { param: str, values: { type: 'array', items: str, minItems: 1 } },
+      properties: { param: str, values: { type: 'array', items: str, minItems: 1 }, record_field: str },
     },
     page_by: {
       type: 'object',

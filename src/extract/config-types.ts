@@ -89,7 +89,8 @@ export interface DateWindowPagination {
   end: string;
   step: 'day' | 'week' | 'month' | 'range';
   bisect: boolean;
-  split?: { param: string; values: string[] };
+  /** `record_field`: the record field the param filters on (default: the param's name). */
+  split?: { param: string; values: string[]; record_field?: string };
   /** Split by the values before cutting windows (each value's windows are then cut on their own). */
   split_first: boolean;
   /**

@@ -1,8 +1,14 @@
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { DateWindowPagination } from './config-types.js';
 import { readTotal, selectRecords, type FetchJson, type PageSink, type PartitionResult, type SourcedRecord } from './paginate.js';
+import { fetchRangeByValue, pageRangeByValueIsCheaper } from './range-by-value.js';
+import { allPages, DAY, formatDay, sampleUntilComplete, samplingCost, type RangeState, type WindowPaging } from './window-requests.js';
 
-const DAY = 86_400_000;
+/** Thrown through a range's walk once paging the whole range by value is found cheaper. */
+class Abandoned extends Error {}
+
+export { formatDay, samplingCost } from './window-requests.js';
+
 
 /**
  * Resolve `YYYY-MM-DD`, an RFC 3339 timestamp (its UTC day), `today`, or
@@ -22,9 +28,6 @@ export function resolveDay(spec: string, now: Date = new Date()): number {
   return Math.floor(t / DAY);
 }
 
-export function formatDay(day: number): string {
-  return new Date(day * DAY).toISOString().slice(0, 10);
-}
 
 /** Inclusive [from, to] day windows covering [start, end], `step` at a time. */
 export function makeWindows(start: number, end: number, step: DateWindowPagination['step']): [number, number][] {
@@ -71,8 +74,17 @@ export async function fetchDateWindows(
   // The end day's last second is left out by the server: with date_field the last window reaches
   // a day further, and the records dated after endDay are dropped (and taken off the total).
   if (p.date_field && windows.length > 0) windows[windows.length - 1]![1] += 1;
-  const ps: WindowPaging = { ...p, pageByValues };
-  const parts = await Promise.all(windows.map(([from, to]) => fetchWindow(fetch, path, params, selector, ps, sink, from, to, undefined)));
+  const range: RangeState | undefined = p.page_by && windows.length === 1 ? { total: -1, abandoned: false, accounted: 0, busyDays: 0, busyCost: 0 } : undefined;
+  const ps: WindowPaging = { ...p, pageByValues, range };
+  let parts: PartitionResult[];
+  try {
+    parts = await Promise.all(windows.map(([from, to]) => fetchWindow(fetch, path, params, selector, ps, sink, from, to, undefined)));
+  } catch (e) {
+    if (!(e instanceof Abandoned) || !range) throw e;
+    // Busy days throughout: the whole range paged by value costs fewer requests (see pageByValue).
+    const [from, to] = windows[0]!;
+    parts = [await fetchRangeByValue(fetch, path, params, selector, { ...ps, range: undefined }, sink, from, to, range.total)];
+  }
   let records = parts.flatMap((x) => x.records);
   let total = parts.reduce((n, x) => n + (x.total ?? 0), 0);
   if (p.date_field) {
@@ -84,8 +96,7 @@ export async function fetchDateWindows(
   return { records, total };
 }
 
-/** The pagination plus the values of `page_by` (from its stream's records). */
-type WindowPaging = DateWindowPagination & { pageByValues: string[] };
+
 
 async function fetchWindow(
   fetch: FetchJson,
@@ -104,6 +115,7 @@ async function fetchWindow(
   const bisectable = p.bisect && from < to;
   // A window whose total is already known needs no request when empty, nor when it must be split anyway.
   if (known === 0) return { records: [], total: 0 };
+  if (p.range?.abandoned) throw new Abandoned();
   if (known !== undefined && known < 0) known = undefined;
   let records: SourcedRecord[] = [];
   let total: number;
@@ -112,6 +124,8 @@ async function fetchWindow(
     const first = await fetch(path, { ...base, [p.page_param]: '1', [p.page_size_param]: String(p.page_size) });
     records = selectRecords(first.body, selector, first.url, sink);
     total = readTotal(first.body, p.total_path, first.url, sink);
+    if (p.range && p.range.total < 0) p.range.total = total;
+    if (p.range && total <= records.length) p.range.accounted += total;
     const kept = total <= records.length || !(bisectable || (p.split && splitValue === undefined));
     // Progress counts rows kept: an overflowing page that is cut or split further is discarded.
     sink.onPage(kept ? records.length : 0);
@@ -140,57 +154,8 @@ async function fetchWindow(
   return { records: [...records, ...rest.flat()], total };
 }
 
-/** Every page of one request's result, asked after its first page; `total` from the first. */
-async function allPages(fetch: FetchJson, path: string, params: Record<string, string>, selector: string, p: WindowPaging,
-  sink: PageSink): Promise<PartitionResult & { total: number }> {
-  const ask = async (page: number) => {
-    const got = await fetch(path, { ...params, [p.page_param]: String(page), [p.page_size_param]: String(p.page_size) });
-    const records = selectRecords(got.body, selector, got.url, sink);
-    sink.onPage(records.length);
-    return { records, total: readTotal(got.body, p.total_path, got.url, sink) };
-  };
-  const first = await ask(1);
-  const pages = Math.ceil(first.total / p.page_size);
-  if (pages > p.max_pages) {
-    throw new TsdbtError('EXTRACT_HTTP', `stream '${sink.stream}': one window needs ${pages} pages, more than max_pages ${p.max_pages}`, {
-      file: sink.file,
-      line: sink.line,
-    });
-  }
-  const rest = await Promise.all(Array.from({ length: Math.max(0, pages - 1) }, (_, i) => ask(i + 2)));
-  return { records: [...first.records, ...rest.flatMap((r) => r.records)], total: first.total };
-}
-
 /** Passes over a window's unstable pages to collect the records no page_by value matches. */
 const UNMATCHED_PASSES = 8;
-
-/**
- * Requests a random-order window needs, asked again and again, before every
- * one of its `total` records has likely been seen (expected misses under 1/2).
- */
-export function samplingCost(total: number, pageSize: number): number {
-  if (total <= pageSize) return 1;
-  return Math.ceil(Math.log(2 * total) / -Math.log(1 - pageSize / total));
-}
-
-/**
- * Ask a window whose order changes on every request until the distinct
- * records seen reach its total, at most `budget` times; returns what it saw.
- */
-async function sampleUntilComplete(fetch: FetchJson, path: string, base: Record<string, string>, selector: string, p: WindowPaging,
-  sink: PageSink, total: number, budget: number, already: SourcedRecord[] = []): Promise<SourcedRecord[]> {
-  const seen = new Map<string, SourcedRecord>();
-  // What an earlier answer of this same request already showed counts (it is not asked again).
-  for (const r of already) seen.set(JSON.stringify(r.record), r);
-  for (let n = 0; n < budget && seen.size < total; n++) {
-    const got = await fetch(path, { ...base, [p.page_param]: '1', [p.page_size_param]: String(p.page_size) });
-    const records = selectRecords(got.body, selector, got.url, sink);
-    const before = seen.size;
-    for (const r of records) seen.set(JSON.stringify(r.record), r);
-    sink.onPage(seen.size - before);
-  }
-  return [...seen.values()];
-}
 
 /**
  * A one-day window that overflows a page, in an order that changes on every
@@ -204,6 +169,16 @@ async function pageByValue(fetch: FetchJson, path: string, base: Record<string, 
   sink: PageSink, day: number, total: number, firstPage: SourcedRecord[] = []): Promise<PartitionResult> {
   const by = p.page_by!;
   const cost = samplingCost(total, p.page_size);
+  if (p.range && p.range.total > 0) {
+    const r = p.range;
+    r.accounted += total;
+    r.busyDays++;
+    r.busyCost += 2 * cost < p.pageByValues.length ? cost : p.pageByValues.length;
+    if (pageRangeByValueIsCheaper(r, total, p.pageByValues.length, p.page_size)) {
+      r.abandoned = true;
+      throw new Abandoned();
+    }
+  }
   if (2 * cost < p.pageByValues.length) {
     const sampled = await sampleUntilComplete(fetch, path, base, selector, p, sink, total, 2 * cost, firstPage);
     if (sampled.length === total) return { records: sampled, total };

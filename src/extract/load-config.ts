@@ -237,7 +237,7 @@ function normalisePagination(p: Record<string, unknown> | undefined): Pagination
     end: (p.end as string | undefined) ?? 'today',
     step: (p.step as 'day' | 'week' | 'month' | 'range' | undefined) ?? 'day',
     bisect: (p.bisect as boolean | undefined) ?? false,
-    split: p.split as { param: string; values: string[] } | undefined,
+    split: p.split as { param: string; values: string[]; record_field?: string } | undefined,
     split_first: (p.split_first as boolean | undefined) ?? false,
     page_by: p.page_by as DateWindowPagination['page_by'],
     date_field: p.date_field as string | undefined,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runExtract } from '../../src/extract/index.js';
 import { makeWindows, resolveDay, formatDay, samplingCost } from '../../src/extract/date-window.js';
-import { FAST_SOURCE, json, makeProject, startServer, type TestServer } from './helpers.js';
+import { FAST_SOURCE, json, makeProject, MEMBERS_STREAM, startServer, type TestServer } from './helpers.js';
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -225,13 +225,7 @@ describe('cutting windows by the total', () => {
       json(res, 200, { data: matched.slice((page - 1) * size, page * size), pagination: { page, page_size: size, total: matched.length } });
     });
     const dir = makeProject({
-      'extract.yml': `${FAST_SOURCE}streams:
-  - name: members
-    path: /members
-    records: $
-    pagination: { type: none }
-    primary_key: email
-    land: false
+      'extract.yml': `${FAST_SOURCE}streams:${MEMBERS_STREAM}
   - name: prs
     path: /prs
     records: data

@@ -67,6 +67,15 @@ source:
     retry: { max_attempts: 3, base_delay_ms: 5, max_delay_ms: 20 }
 `;
 
+/** A helper stream of team members at /members (an array of `{email}`), for `page_by`; not landed. */
+export const MEMBERS_STREAM = `
+  - name: members
+    path: /members
+    records: $
+    pagination: { type: none }
+    primary_key: email
+    land: false`;
+
 /** Ranges of `n` records `{id, name}` from `from`. */
 export function items(from: number, n: number): { id: number; name: string }[] {
   return Array.from({ length: Math.max(0, n) }, (_, i) => ({ id: from + i, name: `r${from + i}` }));
