@@ -7,8 +7,9 @@ import { isDict, PyDictMap } from './py-hooks.js';
 /** Call a macro or any template callable with positional and keyword arguments. */
 export function callJinja(fn: unknown, args: unknown[] = [], kwargs?: Record<string, unknown>): unknown {
   if (typeof fn !== 'function') throw new TsdbtError('INTERNAL', `callJinja: expected a callable, got ${fn === null ? 'None' : typeof fn}`);
-  if (kwargs && Object.keys(kwargs).length) return fn(...args, makeKwargs(kwargs));
-  return fn(...args);
+  // What a template hands back to TypeScript is plain: a PyDictMap becomes an object (see toHost).
+  if (kwargs && Object.keys(kwargs).length) return toHost(fn(...args, makeKwargs(kwargs)));
+  return toHost(fn(...args));
 }
 
 /**

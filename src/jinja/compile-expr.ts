@@ -145,6 +145,8 @@ export class ExprCompiler {
       case 'dict':
         // Ordinary text keys make a JS object literal (the fast path); any other key
         // (a number, bool, none, relation, tuple, a digit string) makes dictOf choose.
+        // `{}` may be filled with any keys later (`d.update({1: x})`): a PyDictMap.
+        if (e.pairs.length === 0) return 'dictOf(null)';
         if (e.pairs.every(([k]) => k.k === 'const' && isObjectSafeKey(k.value))) {
           return `{${e.pairs.map(([k, v]) => `[${this.expr(k, scope)}]: ${this.expr(v, scope)}`).join(', ')}}`;
         }

@@ -211,8 +211,8 @@ export function tuple(items: unknown[]): unknown[] {
 }
 
 /** A dict literal with a key that is not ordinary text: `{1: 'a', '1': 'b'}`, `{ref('m'): x}`. */
-export function dictOf(pairs: [unknown, unknown][]): unknown {
-  return dictFromPairs(pairs);
+export function dictOf(pairs: [unknown, unknown][] | null): unknown {
+  return pairs === null ? new PyDictMap() : dictFromPairs(pairs);
 }
 
 /** `{% set ns.attr = value %}`. */
