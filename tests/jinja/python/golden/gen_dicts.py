@@ -41,6 +41,9 @@ tpl("{{ {1: 'a'}.items() }}|{{ {1: 'a'}.keys() }}|{{ {1: 'a'}.values() }}")
 tpl("{{ {'9': 'a', 'b': 'c', '10': 'd'} }}|{{ {'9': 'a', 'b': 'c', '10': 'd'}['10'] }}|{{ {'01': 'x', 'b': 1} }}")
 tpl("{% set d = {1: 'a'} %}{{ d.1 }}|{{ d['1'] }}")
 tpl("{{ {1: 'x'} | map('string') | list }}|{{ {1: 'x', 2: 'y'} | join(',') }}")
+tpl("{% set d = {} %}{% do d.update({'a': 1, 2: 'b'}) %}{{ '%(a)s!' % d }}|{{ '{a}-{b}'.format(**{'a': 1, 'b': 2}) }}|{{ d|urlencode }}|{{ d.a }}|{{ d['a'] }}")
+tpl("{% set rows = [] %}{% for i in range(2) %}{% set r = {} %}{% do r.update({'id': i, 'name': 'n' ~ i}) %}{% do rows.append(r) %}{% endfor %}{{ rows|map(attribute='name')|join(',') }}|{{ rows|sum(attribute='id') }}|{{ rows|selectattr('id')|list }}|{{ rows|groupby('id')|map(attribute='grouper')|list }}")
+tpl("{% set d = {} %}{{ d }}|{{ d|length }}|{{ d is mapping }}|{% if d %}t{% else %}f{% endif %}|{{ d == {} }}|{{ {} == d }}|{{ d|tojson }}|{{ d.get('x') }}")
 
 with open("dicts.json", "w") as fh:
     json.dump(cases, fh, indent=0, ensure_ascii=False)
