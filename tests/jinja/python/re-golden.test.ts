@@ -4,31 +4,19 @@
  * its group count and names; scoped inline flags, VERBOSE, atomic groups and
  * possessive quantifiers, escapes, and the patterns Python refuses.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { JinjaEnvironment } from '../../../src/jinja/index.js';
-import { pythonModules } from '../../../src/jinja/python/modules/index.js';
-import { dec } from './golden-codec.js';
+import { dec, loadTemplateCases, renderCase } from './golden-codec.js';
 
-interface Case {
-  src: string;
-  ctx: Record<string, unknown>;
-  out?: string;
-  error?: string;
-}
-
-const cases = JSON.parse(readFileSync(new URL('./golden/re.json', import.meta.url), 'utf8')) as Case[];
-const env = new JinjaEnvironment();
+const cases = loadTemplateCases('re.json');
 
 describe('modules.re (golden from Python 3.11 re)', () => {
   it('has cases', () => expect(cases.length).toBeGreaterThan(60));
   for (const [i, c] of cases.entries()) {
     const ctx = dec(c.ctx) as Record<string, unknown>;
     it(`#${i} ${JSON.stringify(ctx.pat)} flags=${String(ctx.flags)}`, () => {
-      const render = (): string => env.renderString(c.src, 'golden.sql', { vars: { modules: pythonModules, ...ctx } });
-      if (c.error === undefined) expect(render()).toBe(c.out);
+      if (c.error === undefined) expect(renderCase(c)).toBe(c.out);
       // Python's re.error messages are matched by type: ours name the same fault in our words.
-      else expect(render).toThrow('re.error: ');
+      else expect(() => renderCase(c)).toThrow('re.error: ');
     });
   }
 });
