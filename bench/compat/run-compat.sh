@@ -9,6 +9,7 @@
 #   DBT_EXP_DIR    a checkout of github.com/calogica/dbt-expectations (default /work/ext/dbt-expectations)
 #   EXT_DIR        where the checkouts below live (default /work/ext):
 #                  tuva (v0.18.0), dbt_shopify (v1.8.0), dbt_jira (v1.1.0), dbt_artifacts (2.10.1),
+#                  dbt_hubspot (v1.7.2, 38114c7; not in /work/ext: clone it there, see README.md),
 #                  and the packages they install: dbt-utils, dbt-date, metaplane-dbt-expectations,
 #                  dbt-data-reliability, fivetran_utils, spark_utils
 #   ONLY           space-separated project names to run (default: all), e.g. ONLY="tuva dbt_jira"
@@ -101,12 +102,14 @@ fi
 fivetran() { # checkout schema [macro file to add to the test project]
   stage "$1" && prof="$logs/$1-profiles" && duckdb_profile "$prof" integration_tests "$2"
   if [ -n "${3:-}" ]; then mkdir -p "$logs/$1/integration_tests/macros" && printf '%s\n' "$3" > "$logs/$1/integration_tests/macros/tsdbt_compat_shim.sql"; fi
-  (cd "$logs/$1/integration_tests" && $TSDBT deps --profiles-dir "$prof" && $TSDBT seed --profiles-dir "$prof" && $TSDBT build --profiles-dir "$prof") > "$logs/$1.log" 2>&1
+  # build runs after a failed seed too (hubspot has a seed DuckDB cannot load; build reports it with the rest).
+  (cd "$logs/$1/integration_tests" && $TSDBT deps --profiles-dir "$prof" && { $TSDBT seed --profiles-dir "$prof"; $TSDBT build --profiles-dir "$prof"; }) > "$logs/$1.log" 2>&1
   summarize "$1" "$logs/$1.log"
 }
 want dbt_shopify && [ -d "$EXT_DIR/dbt_shopify/integration_tests" ] && fivetran dbt_shopify shopify_integration_tests \
   "{%- macro duckdb__max_columns(source_table_column_count, id_column) -%}{{ return(10000 - source_table_column_count - shopify.downstream_model_column_count(id_column)) }}{%- endmacro -%}"
 want dbt_jira && [ -d "$EXT_DIR/dbt_jira/integration_tests" ] && fivetran dbt_jira jira_integrations_tests_42
+want dbt_hubspot && [ -d "$EXT_DIR/dbt_hubspot/integration_tests" ] && fivetran dbt_hubspot hubspot_integration_tests
 
 if want dbt_artifacts && [ -d "$EXT_DIR/dbt_artifacts/integration_test_project" ]; then
   # No DuckDB target of its own; its on-run-end hook uploads the run's results.

@@ -4,7 +4,7 @@
  * trailing-kwargs calling convention of kwargs.ts.
  */
 import { splitArgs } from './kwargs.js';
-import { isUnsafeName, makeTuple, setDataKey, unsafeAccess, exposeMembers } from './py-hooks.js';
+import { dictFromPairs, PyDictMap, isUnsafeName, makeTuple, setDataKey, unsafeAccess, exposeMembers } from './py-hooks.js';
 import { isPlainObject, renderError, str, typeName } from './py-ops.js';
 
 /** Thrown by `return(value)`; the enclosing macro call turns it into its result. */
@@ -95,22 +95,22 @@ function range(...raw: unknown[]): number[] {
   return out;
 }
 
-function dict(...raw: unknown[]): Record<string, unknown> {
+/** `dict(...)`: keys keep their Python type (a PyDictMap when one is not ordinary text). */
+function dict(...raw: unknown[]): unknown {
   const { args, kwargs } = splitArgs(raw);
-  const out: Record<string, unknown> = {};
+  const pairs: [unknown, unknown][] = [];
   const src = args[0];
-  const put = (k: unknown, v: unknown): void => setDataKey(out, String(k), v);
   if (Array.isArray(src)) {
-    for (const pair of src) put((pair as unknown[])[0], (pair as unknown[])[1]);
+    for (const pair of src) pairs.push([(pair as unknown[])[0], (pair as unknown[])[1]]);
   } else if (src instanceof Map) {
-    for (const [k, v] of src) put(k, v);
+    for (const [k, v] of src) pairs.push([k, v]);
   } else if (isPlainObject(src)) {
-    for (const k of Object.keys(src)) put(k, src[k]);
+    for (const k of Object.keys(src)) pairs.push([k, src[k]]);
   } else if (src !== undefined && src !== null) {
     throw renderError(`'${typeName(src)}' object is not iterable`, 'dict() takes a dict or a list of (key, value) pairs.');
   }
-  for (const k of Object.keys(kwargs)) put(k, kwargs[k]);
-  return out;
+  for (const k of Object.keys(kwargs)) pairs.push([k, kwargs[k]]);
+  return dictFromPairs(pairs);
 }
 
 function joiner(...raw: unknown[]): () => string {
@@ -133,7 +133,10 @@ export const BUILTINS: Record<string, unknown> = Object.assign(Object.create(nul
   namespace: (...raw: unknown[]) => {
     const { args, kwargs } = splitArgs(raw);
     const init: Record<string, unknown> = {};
-    for (const src of [args[0], kwargs]) if (src !== undefined && src !== null) for (const k of Object.keys(src)) setDataKey(init, k, (src as Record<string, unknown>)[k]);
+    for (const src of [args[0], kwargs]) {
+      if (src instanceof PyDictMap) for (const [k, v] of src) setDataKey(init, typeof k === 'string' ? k : String(k), v);
+      else if (src !== undefined && src !== null) for (const k of Object.keys(src)) setDataKey(init, k, (src as Record<string, unknown>)[k]);
+    }
     return new Namespace(init);
   },
   cycler: (...raw: unknown[]) => new Cycler(splitArgs(raw).args),

@@ -3,6 +3,7 @@
  * Jinja expressions to JavaScript expressions calling the runtime.
  */
 import type { CmpOp, Expr } from './ast.js';
+import { isObjectSafeKey } from './py-hooks.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 
 export interface Var {
@@ -142,7 +143,14 @@ export class ExprCompiler {
       case 'list':
         return `[${e.items.map((x) => this.expr(x, scope)).join(', ')}]`;
       case 'dict':
-        return `{${e.pairs.map(([k, v]) => `[${this.expr(k, scope)}]: ${this.expr(v, scope)}`).join(', ')}}`;
+        // Ordinary text keys make a JS object literal (the fast path); any other key
+        // (a number, bool, none, relation, tuple, a digit string) makes dictOf choose.
+        // `{}` may be filled with any keys later (`d.update({1: x})`): a PyDictMap.
+        if (e.pairs.length === 0) return 'dictOf(null)';
+        if (e.pairs.every(([k]) => k.k === 'const' && isObjectSafeKey(k.value))) {
+          return `{${e.pairs.map(([k, v]) => `[${this.expr(k, scope)}]: ${this.expr(v, scope)}`).join(', ')}}`;
+        }
+        return `dictOf([${e.pairs.map(([k, v]) => `[${this.expr(k, scope)}, ${this.expr(v, scope)}]`).join(', ')}])`;
       case 'getattr': {
         // `loop.index` & co. read the LoopContext directly.
         if (e.obj.k === 'name' && e.obj.name === 'loop' && LOOP_PROPS.has(e.attr)) {

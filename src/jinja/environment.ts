@@ -10,6 +10,7 @@ import { MacroReturn } from './builtins.js';
 import { scanBlocks } from './blocks.js';
 import { describeJsError, isStackOverflow } from './js-errors.js';
 import { nativeConcat, nativeFilters } from './native.js';
+import { toHost } from './call.js';
 import { JsCompiler } from './compiler.js';
 import { createPythonFilters, createPythonTests, isTuple, makeFloat } from './py-hooks.js';
 import * as ops from './py-ops.js';
@@ -136,7 +137,8 @@ export class JinjaEnvironment {
   renderNative(source: string, file: string, context: RenderContext): unknown {
     const tpl = this.cached(this.nativeCache, source, file, true);
     const nodes = runRoot(tpl, new runtime.Ctx(context)) as unknown as unknown[];
-    return nativeConcat(nodes, file);
+    // The value goes to host code (YAML configs, vars): plain objects only.
+    return toHost(nativeConcat(nodes, file));
   }
 
   /** The top-level blocks of a file, without rendering anything. */

@@ -7,7 +7,7 @@ import { TsdbtError } from '../errors/tsdbt-error.js';
 import { BUILTINS, MacroReturn, Namespace } from './builtins.js';
 import { isKwargs } from './kwargs.js';
 import { describeJsError, isStackOverflow } from './js-errors.js';
-import { exposeMembers, isExposed, isUnsafeName, lookupPythonMethod, pyRepr, makeTuple, pySlice, setDataKey, unsafeAccess, unsafeNameLookup } from './py-hooks.js';
+import { dictFromPairs, PyDictMap, exposeMembers, isExposed, isUnsafeName, lookupPythonMethod, pyRepr, makeTuple, pySlice, setDataKey, unsafeAccess, unsafeNameLookup } from './py-hooks.js';
 import { eq, isPlainObject, renderError, typeName } from './py-ops.js';
 import type { RenderContext } from './types.js';
 
@@ -179,7 +179,7 @@ export function callMethod(obj: unknown, name: string, args: unknown[], hint: st
 export function spreadArgs(args: unknown[], star: unknown, kwargs: Record<string, unknown> | null, starstar: unknown): unknown[] {
   const out = star === undefined ? args : [...args, ...iterate(star)];
   let kw = kwargs;
-  if (starstar !== undefined && starstar !== null) kw = { ...(kw ?? {}), ...(starstar as Record<string, unknown>) };
+  if (starstar !== undefined && starstar !== null) kw = { ...(kw ?? {}), ...(starstar instanceof PyDictMap ? starstar.toObject() : (starstar as Record<string, unknown>)) };
   if (kw && Object.keys(kw).length) out.push({ ...kw, __keywords: true });
   return out;
 }
@@ -208,6 +208,11 @@ export function unpack(v: unknown, n: number): unknown[] {
 
 export function tuple(items: unknown[]): unknown[] {
   return makeTuple(items);
+}
+
+/** A dict literal with a key that is not ordinary text: `{1: 'a', '1': 'b'}`, `{ref('m'): x}`. */
+export function dictOf(pairs: [unknown, unknown][] | null): unknown {
+  return pairs === null ? new PyDictMap() : dictFromPairs(pairs);
 }
 
 /** `{% set ns.attr = value %}`. */

@@ -11,6 +11,7 @@ import { toNum } from './py-float.js';
 import { pyRepr } from './repr.js';
 import { splitArgs } from '../kwargs.js';
 import { setDataKey, unsafeAccess } from './sandbox.js';
+import { dictPairs, PyDictMap } from './py-dict-map.js';
 import { isDict, type PyDict, pyDictView, pyTuple, pyTypeName } from './types.js';
 
 type Method = (...args: unknown[]) => unknown;
@@ -172,6 +173,73 @@ function update(d: PyDict, a: unknown[]): null {
 }
 
 const MUTATING_DICT_METHODS: ReadonlySet<string> = new Set(['update', 'pop', 'popitem', 'setdefault', 'clear']);
+
+/** The bound dict method `name` of a PyDictMap (keys keep their Python type), or undefined. */
+export function dictMapMethod(d: PyDictMap, name: string): Method | undefined {
+  switch (name) {
+    case 'items':
+      return () => pyDictView('dict_items', [...d.entries()].map((e) => pyTuple(e)));
+    case 'keys':
+      return () => pyDictView('dict_keys', [...d.keys()]);
+    case 'values':
+      return () => pyDictView('dict_values', [...d.values()]);
+    case 'get':
+      return (...a) => {
+        const [k, dflt] = bindParams('get', a, ['key', 'default'], 1);
+        return d.has(k) ? d.get(k) : dflt === undefined ? null : dflt;
+      };
+    case 'update':
+      return (...a) => {
+        const { args, kwargs } = splitArgs(a);
+        if (args.length > 1) throw pyError('TypeError', `update expected at most 1 argument, got ${args.length}`);
+        const other = args[0];
+        const pairs = dictPairs(other);
+        if (pairs) for (const [k, v] of pairs) d.set(k, v);
+        else if (Array.isArray(other)) {
+          other.forEach((pair, i) => {
+            if (!Array.isArray(pair) || pair.length !== 2) {
+              throw pyError('ValueError', `dictionary update sequence element #${i} has length ${Array.isArray(pair) ? pair.length : 1}; 2 is required`);
+            }
+            d.set(pair[0], pair[1]);
+          });
+        } else if (other !== undefined && other !== null) {
+          throw pyError('TypeError', `'${pyTypeName(other)}' object is not iterable`, 'dict.update() takes a dict or a list of (key, value) pairs.');
+        }
+        for (const [k, v] of Object.entries(kwargs)) d.set(k, v);
+        return null;
+      };
+    case 'pop':
+      return (...a) => {
+        if (d.has(a[0])) {
+          const v = d.get(a[0]);
+          d.delete(a[0]);
+          return v;
+        }
+        if (a.length > 1) return a[1];
+        throw pyError('KeyError', pyRepr(a[0]), `The dict has no key ${pyRepr(a[0])}; give pop() a default.`);
+      };
+    case 'popitem':
+      return () => {
+        const last = [...d.entries()].pop();
+        if (!last) throw pyError('KeyError', "'popitem(): dictionary is empty'");
+        d.delete(last[0]);
+        return pyTuple(last);
+      };
+    case 'setdefault':
+      return (k, dflt) => {
+        if (!d.has(k)) d.set(k, dflt === undefined ? null : dflt);
+        return d.get(k);
+      };
+    case 'copy':
+      return () => new PyDictMap(d.entries());
+    case 'clear':
+      return () => {
+        d.clear();
+        return null;
+      };
+  }
+  return undefined;
+}
 
 /** The bound dict method `name` of `d`, or undefined. */
 export function dictMethod(d: PyDict, name: string): Method | undefined {

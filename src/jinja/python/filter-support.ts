@@ -69,20 +69,4 @@ export function softStr(v: unknown): string {
 }
 
 /** A hashable-style key so 1, 1.0 and True collapse as in a Python set. */
-export function hashKey(v: unknown): string {
-  switch (typeof v) {
-    case 'string':
-      return `s${v}`;
-    case 'number':
-      return `n${v}`;
-    case 'boolean':
-      return `n${v ? 1 : 0}`;
-    case 'undefined':
-      return 'u';
-  }
-  if (v === null) return 'N';
-  if (typeof v === 'object' && typeof (v as { valueOf(): unknown }).valueOf() === 'number') return `n${Number(v)}`;
-  if (Array.isArray(v) && !(v.constructor === Array)) return `t${v.map(hashKey).join('\u0000')}`;
-  if (Array.isArray(v) || isDict(v)) throw pyError('TypeError', `unhashable type: '${pyTypeName(v)}'`);
-  return `o${pyStr(v)}`;
-}
+export { hashKey } from './py-dict-map.js';

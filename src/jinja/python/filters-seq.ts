@@ -6,6 +6,7 @@
  * `<generator object ...>`, a memory address, here the list).
  */
 import { absent, bindParams } from './args.js';
+import { dictPairs } from './py-dict-map.js';
 import { dictMethod, listMethod, pySorted } from './collection-methods.js';
 import { pyError } from './errors.js';
 import { attrGetter, hashKey, ignoreCase, items, multiAttrGetter, softStr } from './filter-support.js';
@@ -362,16 +363,18 @@ export function sequenceFilters(reg: FilterRegistry): Record<string, Fn> {
       const [caseSensitive, by, reverse] = bindParams('dictsort', raw, ['case_sensitive', 'by', 'reverse']);
       const pos = absent(by) || by === 'key' ? 0 : by === 'value' ? 1 : -1;
       if (pos < 0) throw pyError('FilterArgumentError', 'You can only sort by either "key" or "value"');
-      if (!isDict(value)) throw pyError('TypeError', `dictsort needs a dict, not ${pyTypeName(value)}`);
-      const pairs = Object.keys(value).map((k) => pyTuple([k, value[k]]));
+      const found = dictPairs(value);
+      if (!found) throw pyError('TypeError', `dictsort needs a dict, not ${pyTypeName(value)}`);
+      const pairs = found.map((p) => pyTuple(p));
       const cs = pyTruthy(caseSensitive);
       return pySorted(pairs, (p) => (cs ? (p as unknown[])[pos] : ignoreCase((p as unknown[])[pos])), pyTruthy(reverse));
     },
     groupby,
     items: (value) => {
       if (value === undefined) return [];
-      if (!isDict(value)) throw pyError('TypeError', 'Can only get item pairs from a mapping.');
-      return Object.keys(value).map((k) => pyTuple([k, value[k]]));
+      const pairs = dictPairs(value);
+      if (!pairs) throw pyError('TypeError', 'Can only get item pairs from a mapping.');
+      return pairs.map((p) => pyTuple(p));
     },
     reverse: (value) => {
       if (typeof value === 'string') return [...value].reverse().join('');

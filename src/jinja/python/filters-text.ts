@@ -12,6 +12,7 @@ import { softStr } from './filter-support.js';
 import { strMethod } from './str-methods.js';
 import { splitArgs } from '../kwargs.js';
 import { isDict, isSafeString, Markup, pyTuple } from './types.js';
+import { dictPairs } from './py-dict-map.js';
 import { pyTruthy } from './operators.js';
 
 type Fn = (...args: unknown[]) => unknown;
@@ -72,7 +73,7 @@ function urlQuote(v: unknown, forQs: boolean): string {
 
 function urlencode(v: unknown): string {
   if (typeof v === 'string' || isSafeString(v) || v === null || typeof v !== 'object') return urlQuote(v, false);
-  const pairs = isDict(v) ? Object.entries(v) : (v as unknown[]).map((p) => p as [unknown, unknown]);
+  const pairs = dictPairs(v) ?? (v as unknown[]).map((p) => p as [unknown, unknown]);
   return pairs.map(([k, x]) => `${urlQuote(k, true)}=${urlQuote(x, true)}`).join('&');
 }
 

@@ -37,3 +37,4 @@ export { pyToYaml, pyFromYaml } from './yaml.js';
 export { pythonModules, setDatetimeClock, pyDateTimeFromJs, PyDate, PyDateTime, PyTime, PyTimedelta, PyPattern, PyMatch } from './modules/index.js';
 export { pyError, type PyExceptionType } from './errors.js';
 export { PySet, pySet } from './py-set.js';
+export { PyDictMap, dictFromPairs, dictPairs, isObjectSafeKey } from './py-dict-map.js';

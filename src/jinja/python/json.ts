@@ -6,6 +6,8 @@ import { setDataKey } from './sandbox.js';
 import { pyError } from './errors.js';
 import { formatPyFloat, PyFloat, pyFloat } from './py-float.js';
 import { isDict, isSafeString, pyTypeName } from './types.js';
+import { PyDictMap } from './py-dict-map.js';
+import { pySorted } from './collection-methods.js';
 
 /**
  * Python's `json.dumps(value, indent=indent, sort_keys=sortKeys)`: separators
@@ -51,9 +53,23 @@ function dump(v: unknown, ind: string | undefined, sortKeys: boolean, cur: strin
       '}',
     );
   }
+  if (v instanceof PyDictMap) {
+    // sort_keys sorts the original keys, as Python does (mixed types are its TypeError).
+    const entries = sortKeys ? pySorted([...v.entries()], (e) => (e as unknown[])[0]) as [unknown, unknown][] : [...v.entries()];
+    return open(entries.map(([k, x]) => `${jsonString(jsonKey(k))}: ${dump(x, ind, sortKeys, inner ?? '')}`), '{', '}');
+  }
   const toJson = (v as { toJSON?: unknown }).toJSON;
   if (typeof toJson === 'function' && !(v instanceof Date)) return dump(toJson.call(v), ind, sortKeys, cur);
   throw pyError('TypeError', `Object of type ${pyTypeName(v)} is not JSON serializable`, 'Convert the value to a string, number, list or dict first.');
+}
+
+/** json.dumps's key text: str as is, numbers as JSON writes them, True/False/None lower-case; anything else is Python's TypeError. */
+function jsonKey(k: unknown): string {
+  if (typeof k === 'string') return k;
+  if (typeof k === 'boolean') return k ? 'true' : 'false';
+  if (k === null) return 'null';
+  if (typeof k === 'number' || typeof k === 'bigint' || k instanceof PyFloat) return dump(k, undefined, false, '');
+  throw pyError('TypeError', `keys must be str, int, float, bool or None, not ${pyTypeName(k)}`);
 }
 
 function compareCodePoints(a: string, b: string): number {

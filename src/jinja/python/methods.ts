@@ -2,7 +2,8 @@
  * Python methods of template values: `'a,b'.split(',')`, `xs.append(1)`,
  * `d.items()`. The engine asks here before falling back to JS properties.
  */
-import { dictMethod, listMethod, tupleMethod } from './collection-methods.js';
+import { dictMapMethod, dictMethod, listMethod, tupleMethod } from './collection-methods.js';
+import { PyDictMap } from './py-dict-map.js';
 import { isFloatValue, PyFloat, toNum } from './py-float.js';
 import { strMethod } from './str-methods.js';
 import { isDict, isSafeString, PyDictView, PyTuple } from './types.js';
@@ -29,6 +30,7 @@ export function lookupPythonMethod(obj: unknown, name: string): ((...args: unkno
     if (Object.prototype.hasOwnProperty.call(obj, name)) return undefined;
     return dictMethod(obj, name);
   }
+  if (obj instanceof PyDictMap) return obj.has(name) ? undefined : dictMapMethod(obj, name);
   if (obj instanceof PyFloat) return floatMethod(obj.value, name);
   if (isSafeString(obj)) return strMethod(obj.val, name);
   return undefined;
@@ -76,6 +78,7 @@ export function pyGetAttr(obj: unknown, name: string): unknown {
     if (Object.prototype.hasOwnProperty.call(obj, name)) return obj[name];
     return dictMethod(obj, name);
   }
+  if (obj instanceof PyDictMap) return obj.has(name) ? obj.get(name) : dictMapMethod(obj, name);
   if (typeof obj === 'function' ? !Object.prototype.hasOwnProperty.call(obj, name) : !isExposed(obj as object, name)) return undefined;
   const v = (obj as Record<string, unknown>)[name];
   if (typeof v === 'function') return (...args: unknown[]) => (v as (...a: unknown[]) => unknown).apply(obj, args);

@@ -10,6 +10,7 @@
  * NotImplemented.
  */
 import { setsEqual } from './py-set.js';
+import { dictPairs, PyDictMap } from './py-dict-map.js';
 import { pyError } from './errors.js';
 import { isFloatValue, isNumeric, PyFloat, pyFloat, toNum } from './py-float.js';
 import { pyPercentFormat } from './percent-format.js';
@@ -230,6 +231,7 @@ export function pyEq(a: unknown, b: unknown): boolean {
     for (let i = 0; i < a.length; i++) if (!pyEq(a[i], b[i])) return false;
     return true;
   }
+  if (a instanceof PyDictMap || b instanceof PyDictMap) return dictMapsEqual(a, b);
   if (isDict(a)) {
     if (!isDict(b)) return false;
     const ka = Object.keys(a);
@@ -241,6 +243,15 @@ export function pyEq(a: unknown, b: unknown): boolean {
   if (a instanceof Set) return b instanceof Set && setsEqual(a, b);
   const r = hook(a, '__eq__', b) ?? hook(b, '__eq__', a);
   return r === undefined ? false : Boolean(r);
+}
+
+/** A PyDictMap against another dict (either form): the same keys (by hash) with equal values. */
+function dictMapsEqual(a: unknown, b: unknown): boolean {
+  const pa = dictPairs(a);
+  const pb = dictPairs(b);
+  if (!pa || !pb || pa.length !== pb.length) return false;
+  const mb = b instanceof PyDictMap ? b : new PyDictMap(pb);
+  return pa.every(([k, v]) => mb.has(k) && pyEq(v, mb.get(k)));
 }
 
 export function pyNe(a: unknown, b: unknown): boolean {

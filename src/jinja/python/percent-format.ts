@@ -6,6 +6,14 @@ import { pyFormatValue } from './format-spec.js';
 import { isFloatValue, isNumeric, toNum } from './py-float.js';
 import { pyRepr, pyStr } from './repr.js';
 import { isDict, isSafeString, PyTuple, pyTypeName } from './types.js';
+import { PyDictMap } from './py-dict-map.js';
+
+/** The text keys of a PyDictMap, for `%(name)s` (a name is always text). */
+function textKeys(d: PyDictMap): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.create(null);
+  for (const [k, v] of d) if (typeof k === 'string') out[k] = v;
+  return out;
+}
 
 const CONV = /%(?:\(([^)]*)\))?([-+ 0#]*)(\*|\d+)?(?:\.(\*|\d+))?([a-zA-Z%])?/g;
 
@@ -19,7 +27,7 @@ export function pyPercentFormat(fmt: string, arg: unknown): string {
   const isTuple = arg instanceof PyTuple;
   if (isTuple) args = arg as unknown[];
   else args = [arg];
-  const mapping = isDict(arg) ? arg : undefined;
+  const mapping = isDict(arg) ? arg : arg instanceof PyDictMap ? textKeys(arg) : undefined;
   let next = 0;
   const take = (): unknown => {
     if (next >= args.length) throw pyError('TypeError', 'not enough arguments for format string', `The format '${fmt}' needs more values than were given.`);
@@ -105,7 +113,7 @@ export function pyPercentFormat(fmt: string, arg: unknown): string {
   }
   out += fmt.slice(last);
   if (!usedMapping && next < args.length) {
-    const lenient = !isTuple && (isDict(arg) || Array.isArray(arg) || isSafeString(arg));
+    const lenient = !isTuple && (isDict(arg) || arg instanceof PyDictMap || Array.isArray(arg) || isSafeString(arg));
     if (!lenient) throw pyError('TypeError', 'not all arguments converted during string formatting', `'${fmt}' has fewer % placeholders than values given.`);
   }
   return out;

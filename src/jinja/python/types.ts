@@ -9,7 +9,8 @@
  * | None            | null (an undefined name is `undefined`)             |
  * | list            | Array                                               |
  * | tuple           | `PyTuple` (an Array subclass, so nunjucks loops it) |
- * | dict            | plain object (prototype Object.prototype or null)   |
+ * | dict            | plain object (prototype Object.prototype or null);  |
+ *                   `PyDictMap` (py-dict-map.ts) when a key is not text   |
  * | dict views      | `PyDictView` (Array subclass rendering dict_items…) |
  *
  * Any other object is foreign (a context object, a relation...) and keeps its
@@ -96,6 +97,7 @@ export function pyTypeName(v: unknown): string {
   if (Array.isArray(v)) return 'list';
   if (isDict(v)) return 'dict';
   if (v instanceof Set) return 'set';
+  if (v instanceof Map) return 'dict';
   const named = (v as { __class__?: unknown }).__class__;
   if (typeof named === 'string') return named;
   return (v as object).constructor?.name ?? 'object';

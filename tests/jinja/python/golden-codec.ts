@@ -3,7 +3,10 @@
  * and the assertion every golden case shares: same output, or same Python
  * exception type and message.
  */
+import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
+import { JinjaEnvironment } from '../../../src/jinja/index.js';
+import { pythonModules } from '../../../src/jinja/python/modules/index.js';
 import { makeKwargs } from '../../../src/jinja/kwargs.js';
 import { pyFloat } from '../../../src/jinja/python/py-float.js';
 import { pyTuple } from '../../../src/jinja/python/types.js';
@@ -55,4 +58,22 @@ export function expectOutcome(c: Outcome, fn: () => unknown, render: (v: unknown
     return;
   }
   expect(render(fn())).toBe(c.out);
+}
+
+/** A whole-template case: the template, its context (encoded), and Jinja2's outcome. */
+export interface TemplateCase extends Outcome {
+  src: string;
+  ctx: Record<string, unknown>;
+}
+
+/** The cases of golden/<file>. */
+export function loadTemplateCases(file: string): TemplateCase[] {
+  return JSON.parse(readFileSync(new URL(`./golden/${file}`, import.meta.url), 'utf8')) as TemplateCase[];
+}
+
+const env = new JinjaEnvironment();
+
+/** Render a case's template as the generators do: dbt's `modules` plus the case's context. */
+export function renderCase(c: TemplateCase): string {
+  return env.renderString(c.src, 'golden.sql', { vars: { modules: pythonModules, ...(dec(c.ctx) as Record<string, unknown>) } });
 }

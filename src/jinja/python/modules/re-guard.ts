@@ -76,9 +76,11 @@ export function catastrophic(pattern: string): Error {
 /**
  * Refuse (re.error) a pattern whose lookaround-free translation still needs
  * backtracking and nests quantifiers; returns whether it nests quantifiers.
+ * `shape` is the source with each atomic group as one plain atom (an atomic
+ * group matches one way only, so quantifiers inside it cannot compound).
  */
-export function guardBacktracking(source: string, pattern: string): boolean {
-  const nested = hasNestedQuantifier(source);
+export function guardBacktracking(source: string, shape: string, pattern: string): boolean {
+  const nested = hasNestedQuantifier(shape);
   if (nested && needsBacktracking(source)) throw catastrophic(pattern);
   return nested;
 }

@@ -68,6 +68,8 @@ export function compileRepl(repl: string, pat: PatternInfo): (m: PyMatch) => str
   return (m) => parts.map((p) => (typeof p === 'string' ? p : String(m.group(typeof p === 'number' ? p : p.name) ?? ''))).join('');
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 export class PyMatch {
   readonly __class__ = 're.Match';
   readonly pos = 0;
@@ -107,7 +109,11 @@ export class PyMatch {
   span(g: unknown = 0): unknown {
     const i = this.index(g);
     const r = this.m.indices?.[i];
-    return pyTuple(r ? [r[0], r[1]] : [-1, -1]);
+    if (!r) return pyTuple([-1, -1]);
+    // Python counts code points: an astral character before a position is one, not two.
+    if (!SURROGATE.test(this.string)) return pyTuple([r[0], r[1]]);
+    const cp = (at: number): number => Array.from(this.string.slice(0, at)).length;
+    return pyTuple([cp(r[0]), cp(r[1])]);
   }
   start(g: unknown = 0): number {
     return (this.span(g) as number[])[0];

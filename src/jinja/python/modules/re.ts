@@ -1,8 +1,8 @@
 /**
- * `modules.re`: Python regular expressions on JS RegExp. Python-only syntax
- * is translated: `(?P<name>...)`, `(?P=name)`, `\A`, `\Z`, `$` (which in
- * Python also matches before a final newline), `{,n}`, leading inline flags
- * `(?imsx)`, VERBOSE whitespace and comments. Positions are UTF-16 indexes.
+ * `modules.re`: Python regular expressions on JS RegExp. Python's syntax is
+ * translated by re-translate.ts (named groups, `\A`, `\Z`, Python's `$`,
+ * inline and scoped flags, VERBOSE, atomic groups and possessive
+ * quantifiers). Match positions are code point indexes, as Python's.
  */
 import { absent, bindParams } from '../args.js';
 import { pyError } from '../errors.js';
@@ -11,87 +11,12 @@ import { pyRepr, pyStr } from '../repr.js';
 import { pyTuple, pyTypeName } from '../types.js';
 import { compileRepl, PyMatch } from './re-match.js';
 import { catastrophic, guardBacktracking } from './re-guard.js';
+import { reError, translatePattern } from './re-translate.js';
 
 export { PyMatch };
 
 export const FLAGS = { A: 256, ASCII: 256, I: 2, IGNORECASE: 2, L: 4, LOCALE: 4, M: 8, MULTILINE: 8, S: 16, DOTALL: 16, U: 32, UNICODE: 32, X: 64, VERBOSE: 64 };
 const FLAG_NAMES: [number, string][] = [[2, 're.IGNORECASE'], [4, 're.LOCALE'], [8, 're.MULTILINE'], [16, 're.DOTALL'], [64, 're.VERBOSE'], [256, 're.ASCII']];
-
-function reError(msg: string, pattern: string): Error {
-  return pyError('re.error', msg, `Check the regular expression ${pyRepr(pattern)}.`);
-}
-
-/** Translate a Python pattern to a JS RegExp source, and the flags it sets inline. */
-export function translatePattern(pattern: string, flags: number, plainDollar = false): { source: string; flags: number } {
-  let f = flags;
-  let p = pattern;
-  // Global inline flags: one or several leading groups, `(?i)(?s)` as `(?is)`.
-  for (let inline = /^\(\?([aiLmsux]+)\)/.exec(p); inline; inline = /^\(\?([aiLmsux]+)\)/.exec(p)) {
-    for (const c of inline[1]) f |= { a: 256, i: 2, L: 4, m: 8, s: 16, u: 32, x: 64 }[c as 'a'] ?? 0;
-    p = p.slice(inline[0].length);
-  }
-  // Without MULTILINE, JS's ^ and $ are the string's ends: \A and \Z need no lookaround
-  // (lookaround-free patterns can fall back to V8's linear-time engine, see guardBacktracking).
-  const multiline = (f & 8) !== 0;
-  const verbose = (f & 64) !== 0;
-  let out = '';
-  let inClass = false;
-  for (let i = 0; i < p.length; i++) {
-    const c = p[i];
-    if (c === '\\') {
-      const n = p[i + 1];
-      if (n === undefined) throw reError('bad escape (end of pattern)', pattern);
-      i++;
-      if (!inClass && n === 'A') out += multiline ? '(?<![\\s\\S])' : '^';
-      else if (!inClass && n === 'Z') out += multiline ? '(?![\\s\\S])' : '$';
-      else out += `\\${n}`;
-      continue;
-    }
-    if (inClass) {
-      if (c === ']') inClass = false;
-      out += c;
-      continue;
-    }
-    if (c === '[') {
-      inClass = true;
-      out += c;
-      if (p[i + 1] === '^') out += p[++i];
-      if (p[i + 1] === ']') out += `\\${p[++i]}`; // a leading ] is literal in Python
-      continue;
-    }
-    if (verbose && /\s/.test(c)) continue;
-    if (verbose && c === '#') {
-      while (i < p.length && p[i] !== '\n') i++;
-      continue;
-    }
-    if (c === '(' && p.startsWith('(?P<', i)) {
-      out += '(?<';
-      i += 3;
-      continue;
-    }
-    if (c === '(' && p.startsWith('(?P=', i)) {
-      const end = p.indexOf(')', i);
-      out += `\\k<${p.slice(i + 4, end)}>`;
-      i = end;
-      continue;
-    }
-    if (c === '(' && p.startsWith('(?#', i)) {
-      i = p.indexOf(')', i);
-      continue;
-    }
-    if (c === '$' && !multiline) {
-      // Python's $ also matches before a final newline; on a subject without one, JS's $ is the same.
-      out += plainDollar ? '$' : '(?=\\n?(?![\\s\\S]))';
-      continue;
-    }
-    if (c === '{' && p[i + 1] === ',') {
-      out += '{0';
-      continue;
-    }
-    out += c;
-  }
-  return { source: out, flags: f };
-}
 
 const cache = new Map<string, PyPattern>();
 
@@ -109,14 +34,31 @@ interface Compiled {
   source: string;
   fullSource: string;
   js: string;
+  /** Python group n is JS group groupMap[n - 1] (helper groups hidden); null when equal. */
+  groupMap: number[] | null;
 }
 
-function compiled(source: string, js: string, multiline: boolean): Compiled {
+function compiled(source: string, js: string, multiline: boolean, groupMap: number[] | null): Compiled {
   const fullSource = multiline ? `(?:${source})(?![\\s\\S])` : `(?:${source})$`;
-  return { search: new RegExp(source, `${js}g`), sticky: new RegExp(source, `${js}y`), full: new RegExp(fullSource, `${js}y`), stickyD: null, fullD: null, source, fullSource, js };
+  return { search: new RegExp(source, `${js}g`), sticky: new RegExp(source, `${js}y`), full: new RegExp(fullSource, `${js}y`), stickyD: null, fullD: null, source, fullSource, js, groupMap };
 }
 
-/** Give `m` (found by `c`) lazy `indices`, as the `d` flag would have. */
+/** A match as Python numbers its groups: helper groups (atomic, possessive) left out. */
+function remapped(m: RegExpExecArray, map: number[]): RegExpExecArray {
+  const r = Object.assign([m[0], ...map.map((j) => m[j])], { index: m.index, input: m.input }) as unknown as RegExpExecArray;
+  Object.defineProperty(r, 'indices', {
+    configurable: true,
+    get() {
+      const ind = m.indices;
+      const value = ind && Object.assign([ind[0], ...map.map((j) => ind[j])], {});
+      Object.defineProperty(r, 'indices', { value });
+      return value;
+    },
+  });
+  return r;
+}
+
+/** Give `m` (found by `c`) lazy `indices`, as the `d` flag would have, in Python's group numbering. */
 function withIndices(c: Compiled, m: RegExpExecArray, s: string, full: boolean): RegExpExecArray {
   Object.defineProperty(m, 'indices', {
     configurable: true,
@@ -129,7 +71,7 @@ function withIndices(c: Compiled, m: RegExpExecArray, s: string, full: boolean):
       return value;
     },
   });
-  return m;
+  return c.groupMap ? remapped(m, c.groupMap) : m;
 }
 
 export class PyPattern {
@@ -149,24 +91,18 @@ export class PyPattern {
   ) {
     const t = translatePattern(pattern, flags);
     const tp = translatePattern(pattern, flags, true);
-    let js = '';
-    if (t.flags & 2) js += 'i';
-    if (t.flags & 8) js += 'm';
-    if (t.flags & 16) js += 's';
+    const multiline = (t.flags & 8) !== 0;
     try {
-      this.exact = compiled(t.source, js, (t.flags & 8) !== 0);
-      this.plain = tp.source === t.source ? this.exact : compiled(tp.source, js, (t.flags & 8) !== 0);
+      this.exact = compiled(t.source, t.js, multiline, t.groupMap);
+      this.plain = tp.source === t.source ? this.exact : compiled(tp.source, t.js, multiline, t.groupMap);
     } catch (e) {
       throw reError((e as Error).message.replace(/^Invalid regular expression: /, ''), pattern);
     }
-    const risky = guardBacktracking(tp.source, pattern);
+    const risky = guardBacktracking(tp.source, tp.guardSource, pattern);
     this.exactRisky = risky && tp.source !== t.source;
     this.flags = t.flags | 32;
-    this.groups = new RegExp(`${t.source}|`, js).exec('')!.length - 1;
-    this.groupindex = {};
-    const names = [...t.source.matchAll(/\(\?<([A-Za-z_]\w*)>/g)];
-    // Group numbers of named groups: count unescaped capturing parens before each name.
-    for (const m of names) this.groupindex[m[1]] = countGroupsBefore(t.source, m.index) + 1;
+    this.groups = t.groups;
+    this.groupindex = t.groupindex;
   }
 
   /** The compiled forms for subject `s`. */
@@ -269,25 +205,6 @@ export class PyPattern {
     const names = FLAG_NAMES.filter(([bit]) => this.flags & bit).map(([, n]) => n);
     return `re.compile(${pyRepr(this.pattern)}${names.length ? `, ${names.join('|')}` : ''})`;
   }
-}
-
-function countGroupsBefore(source: string, at: number): number {
-  let n = 0;
-  let inClass = false;
-  for (let i = 0; i < at; i++) {
-    const c = source[i];
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === ']') inClass = false;
-      continue;
-    }
-    if (c === '[') inClass = true;
-    else if (c === '(' && (source[i + 1] !== '?' || (source[i + 2] === '<' && source[i + 3] !== '=' && source[i + 3] !== '!'))) n++;
-  }
-  return n;
 }
 
 function str(v: unknown): string {

@@ -1,0 +1,43 @@
+/**
+ * Dict keys keep their Python type in a real project: relations as keys
+ * (`{ref('m'): ...}` iterates Relations, and an equal relation finds the
+ * entry), int keys through a macro, and context functions (config, var's
+ * default, a macro returning a dict to the materialization) still receive
+ * plain objects.
+ */
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { captureStreams, makeProject } from '../support/project-fixture.js';
+
+describe('typed dict keys in a project (DuckDB)', () => {
+  it('relations stay relation keys; int keys stay ints; config(meta=...) gets a plain object', async () => {
+    const dir = makeProject({
+      'profiles.yml': 'test_profile:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: "k.duckdb"\n',
+      'models/a.sql': 'select 1 as id',
+      'models/b.sql': 'select 2 as id',
+      'macros/by_rel.sql': [
+        '{% macro by_rel() %}',
+        "{% set d = {ref('a'): 'first', ref('b'): 'second'} %}",
+        "{% set parts = [] %}{% for rel, label in d.items() %}{% do parts.append(\"select '\" ~ label ~ \"' as label, id, '\" ~ rel.identifier ~ \"' as ident from \" ~ rel) %}{% endfor %}",
+        "{% do return(parts | join(' union all ') ~ \" union all select '\" ~ d[ref('a')] ~ \"-\" ~ (ref('b') in d) ~ \"', 0, 'lookup'\") %}",
+        '{% endmacro %}',
+      ].join('\n'),
+      'models/c.sql': [
+        "{{ config(materialized='table', meta={1: 'one', 'k': 'v'}) }}",
+        "{% set counts = {} %}{% for i in [3, 1, 3] %}{% do counts.update({i: counts.get(i, 0) + 1}) %}{% endfor %}",
+        "{{ by_rel() }} union all select '{{ counts }}', {{ counts[3] }}, '{{ counts.keys() | list | sum }}'",
+      ].join('\n'),
+    });
+    expect(await runCli(['build', '--project-dir', dir], captureStreams().streams, {})).toBe(0);
+    const io = captureStreams();
+    expect(await runCli(['show', '--inline', 'select label, id, ident from c order by id, label', '--project-dir', dir], io.streams, {})).toBe(0);
+    const out = io.stdout.join('');
+    expect(out).toMatch(/\| first-True +\| 0 +\| lookup \|/);
+    expect(out).toMatch(/\| first +\| 1 +\| a +\|/);
+    expect(out).toMatch(/\| second +\| 2 +\| b +\|/);
+    expect(out).toMatch(/\| \{3: 2, 1: 1\} +\| 2 +\| 4 +\|/);
+    const ls = captureStreams();
+    expect(await runCli(['ls', '-s', 'c', '--output', 'json', '--output-keys', 'config', '--project-dir', dir], ls.streams, {})).toBe(0);
+    expect(JSON.parse(ls.stdout.join('').trim()).config.meta).toEqual({ 1: 'one', k: 'v' });
+  }, 180_000);
+});
