@@ -76,8 +76,9 @@ describe('compiled SQL files', () => {
     } catch (e) {
       err = e as TsdbtError;
     }
-    expect([err?.code, err?.file]).toEqual(['TARGET_WRITE', join(dir, 'blocker', 'c.sql')]);
-    expect(err?.message).toMatch(/^Could not write .*blocker\/c\.sql: (EEXIST|ENOTDIR): /);
+    // The written file is named in the message and detail (util/atomic-write), not as a place in the project to fix.
+    expect([err?.code, err?.detail?.path]).toEqual(['TARGET_WRITE', join(dir, 'blocker', 'c.sql')]);
+    expect(err?.message).toMatch(/^Could not write compiled SQL to .*blocker\/c\.sql: (EEXIST|ENOTDIR): /);
     expect(existsSync(join(dir, 'blocker', 'c.sql'))).toBe(false);
   });
 });
