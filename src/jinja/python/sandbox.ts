@@ -90,16 +90,17 @@ export function exposeMembers(cls: { prototype: object }, names: readonly string
 
 /**
  * Whether a template may read `name` on a host object: true for a declared
- * member (or on an object that declares none); false for a name the object
- * does not have (Jinja2's undefined); a SecurityError for a member it has
- * but did not declare (internal fields and methods: `flavor`, `table`,
- * `quoteChar`...), as Jinja2 refuses an unsafe attribute.
+ * member (or on an object that declares none); false (Jinja2's undefined)
+ * for anything else, including members the JavaScript object carries
+ * internally (`flavor`, `table`, `quoteChar`...): dbt's Python object has no
+ * such attribute, so `model.alias if model.alias else model.name` (the Tuva
+ * Project's generic tests) must see undefined, not an error. Unsafe names
+ * (`constructor`, `__class__`, `_private`...) are refused before this, with
+ * Jinja2's SecurityError.
  */
 export function isExposed(obj: object, name: string): boolean {
   const allowed = (obj as { [JINJA_MEMBERS]?: ReadonlySet<string> })[JINJA_MEMBERS];
-  if (allowed === undefined || allowed.has(name)) return true;
-  if (name in obj) throw unsafeAccess(obj, name);
-  return false;
+  return allowed === undefined || allowed.has(name);
 }
 
 /** The members `cls` declared with exposeMembers (for tests and documentation). */

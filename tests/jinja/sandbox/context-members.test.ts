@@ -2,8 +2,9 @@
  * dbt's context objects expose their documented members only: every allowed
  * member of a relation, a column, an agate table and column, `adapter`,
  * `api` and `exceptions` works from a template at run time, and members the
- * objects carry internally are a located SecurityError, as Jinja2 refuses an
- * unsafe attribute. `modules` is shared by every render: a template cannot
+ * objects carry internally are undefined, as on dbt's Python objects (which
+ * have no such attributes); unsafe names are a located SecurityError, as
+ * Jinja2 refuses an unsafe attribute. `modules` is shared by every render: a template cannot
  * change it.
  */
 import { readFileSync } from 'node:fs';
@@ -48,26 +49,28 @@ describe('context objects: documented members only', () => {
     expect(COLUMN_MEMBERS).toContain('is_numeric');
   });
 
-  it('every allowed member works at run time; internal members are located SecurityErrors', async () => {
+  it('every allowed member works at run time; internal members are undefined, unsafe ones located SecurityErrors', async () => {
     const relation = "api.Relation.create(database='memory', schema='main', identifier='t', type='table')";
     const denied: Record<string, [string, string, string]> = {
       // model: [expression, attribute, type name in the message]
-      relation_flavor: [`${relation}.flavor`, 'flavor', 'Relation'],
-      relation_quote_char: [`${relation}['quoteChar']`, 'quoteChar', 'Relation'],
-      relation_copy: [`${relation}.copy`, 'copy', 'Relation'],
-      relation_class: [`${relation} | attr('relationClass')`, 'relationClass', 'Relation'],
-      relation_alias_call: [`${relation}.alias('x')`, 'alias', 'Relation'],
-      this_node_id: ['this.node_id', 'node_id', 'Relation'],
       relation_private: [`${relation}._private`, '_private', 'Relation'],
-      column_to_string: ["api.Column.create('c', 'integer').toString()", 'toString', 'Column'],
       column_constructor: ["api.Column.create('c', 'integer').constructor", 'constructor', 'Column'],
-      table_raw_rows: ["run_query('select 1 as a').rawRows", 'rawRows', 'ResultTable'],
-      table_template_rows: ["run_query('select 1 as a') | attr('templateRows')", 'templateRows', 'ResultTable'],
-      column_view_table: ["run_query('select 1 as a').columns[0].table", 'table', 'ResultColumnView'],
       adapter_conn: ['adapter._conn', '_conn', 'dict'],
       adapter_dunder: ['adapter.dispatch.__globals__', '__globals__', 'function'],
       modules_update: ["modules.re.update({'compile': none})", 'update', 'dict'],
       modules_pop: ["modules.pop('re')", 'pop', 'dict'],
+    };
+    // Members our JavaScript objects carry that dbt's Python objects do not have: undefined, never their values.
+    const hidden: Record<string, string> = {
+      relation_flavor: `${relation}.flavor`,
+      relation_quote_char: `${relation}['quoteChar']`,
+      relation_copy: `${relation}.copy`,
+      relation_class: `${relation} | attr('relationClass')`,
+      relation_alias: `${relation}.alias`,
+      this_node_id: 'this.node_id',
+      table_raw_rows: "run_query('select 1 as a').rawRows",
+      table_template_rows: "run_query('select 1 as a') | attr('templateRows')",
+      column_view_table: "run_query('select 1 as a').columns[0].table",
     };
     const files: Record<string, string> = {
       'models/t.sql': "{{ config(materialized='table') }} select 1 as a, 'x' as b",
@@ -87,6 +90,7 @@ describe('context objects: documented members only', () => {
 -- exceptions: {{ exceptions.raise_compiler_error is defined }} {{ exceptions.warn is defined }}
 -- cycler: {% set cy = cycler('a', 'b') %}{{ cy.next() }}{{ cy.pos }}{{ cy.current }}{{ cy.items }}
 -- modules: {{ modules.datetime.date(2020, 1, 2) }} {{ modules.re.sub('a', 'b', 'aa') }} {{ modules.itertools.chain([1], [2]) | list }}
+-- hidden: ${Object.entries(hidden).map(([k, e]) => `${k}={{ (${e}) is defined }}`).join(';')};
 {% endif %}
 select 1 as id`,
     };
@@ -108,6 +112,8 @@ select 1 as id`,
     expect(sql).toContain(`-- adapter values: duckdb "x" "memory"."main"."t" ['a', 'b'] True`);
     expect(sql).toContain('-- exceptions: True True');
     expect(sql).toContain('-- modules: 2020-01-02 bb [1, 2]');
+    // The Tuva Project's `model.alias if model.alias else model.name` reads an attribute dbt's relation lacks.
+    expect(sql).toContain(`-- hidden: ${Object.keys(hidden).map((k) => `${k}=False`).join(';')};`);
     // Jinja2's Cycler members (items, pos, current, next, reset), as Jinja2 renders them.
     expect(sql).toContain("-- cycler: a1b('a', 'b')");
 
