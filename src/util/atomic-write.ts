@@ -28,47 +28,27 @@ export function tempPathFor(path: string): string {
 
 /** Write `data` to `path` atomically (parent folders created). `what` says what the file is, for the error: 'run results', 'the manifest'. */
 export function writeFileAtomic(path: string, data: string | Uint8Array, what: string, options: AtomicWriteOptions = {}): void {
+  writeChunksAtomic(path, what, (write) => write(data), options);
+}
+
+/**
+ * As writeFileAtomic, for content too large to hold as one string: `produce`
+ * calls `write` with the file's contents piece by piece (the streamed manifest).
+ */
+export function writeChunksAtomic(path: string, what: string, produce: (write: (data: string | Uint8Array) => void) => void, options: AtomicWriteOptions = {}): void {
   const durable = options.durable ?? true;
   const tmp = tempPathFor(path);
   try {
     mkdirSync(dirname(path), { recursive: true });
     const fd = openSync(tmp, 'w');
     try {
-      writeAll(fd, typeof data === 'string' ? Buffer.from(data) : data, path);
+      produce((data) => writeAll(fd, typeof data === 'string' ? Buffer.from(data) : data, path));
       if (durable) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
     renameSync(tmp, path);
     if (durable) syncFolder(dirname(path));
-  } catch (e) {
-    removeQuietly(tmp);
-    throw fileWriteError(path, what, e);
-  }
-}
-
-/**
- * As writeFileAtomic, for content too large to hold as one string: `produce`
- * calls `write` with the file's text piece by piece (the streamed manifest).
- */
-export function writeChunksAtomic(path: string, what: string, produce: (write: (text: string) => void) => void): void {
-  const tmp = tempPathFor(path);
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    const fd = openSync(tmp, 'w');
-    try {
-      const fault = faultFor(path);
-      produce((text) => {
-        writeAll(fd, Buffer.from(text), path);
-        // An injected fault fails after the first piece, as a disk filling mid-write does.
-        if (fault) throw fault;
-      });
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-    syncFolder(dirname(path));
   } catch (e) {
     removeQuietly(tmp);
     throw fileWriteError(path, what, e);
