@@ -7,7 +7,7 @@ export { reportError };
 import { parseArgv, type ParsedArgv } from './argv.js';
 import type { Command, CommandContext } from './command-context.js';
 import { Output, type OutputStreams } from './output.js';
-import { TSDBT_VERSION } from './version.js';
+import { TSDBT_VERSION } from '../util/tsdbt-version.js';
 import { applyEnvFlags } from './env-flags.js';
 import { commandHelp, mainHelp } from './help.js';
 import { openLogFile } from './log-file.js';

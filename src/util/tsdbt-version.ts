@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** tsdbt's own version, from package.json. */
-export const TSDBT_VERSION_OF_PACKAGE: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const TSDBT_VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /**
  * The version and build of this tsdbt: package.json's version and when this
@@ -15,5 +15,5 @@ export function tsdbtBuild(): string {
   } catch {
     // not a file URL (bundled): the version alone
   }
-  return `${TSDBT_VERSION_OF_PACKAGE}+${built}`;
+  return `${TSDBT_VERSION}+${built}`;
 }

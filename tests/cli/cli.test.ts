@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { runCli } from '../../src/cli/main.js';
-import { TSDBT_VERSION } from '../../src/cli/version.js';
+import { TSDBT_VERSION } from '../../src/util/tsdbt-version.js';
 import { DBT_VERSION } from '../../src/project/dbt-version.js';
 import { captureStreams, makeProject } from '../support/project-fixture.js';
 

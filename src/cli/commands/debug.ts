@@ -2,7 +2,7 @@ import { loadProject } from '../../api/load-project.js';
 import { DBT_VERSION } from '../../context/base-context.js';
 import { TsdbtError } from '../../errors/tsdbt-error.js';
 import { globalOptions, type Command } from '../command-context.js';
-import { TSDBT_VERSION } from '../version.js';
+import { TSDBT_VERSION } from '../../util/tsdbt-version.js';
 
 /** `tsdbt debug`: show what would be used (project, profile, target) and check the connection. */
 export const debugCommand: Command = async (ctx) => {

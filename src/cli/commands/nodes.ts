@@ -2,7 +2,7 @@ import type { ExecutionOptions } from '../../api/execution.js';
 import type { CommandResult, NodeCommand, RunOptions, RunReadyInfo } from '../../api/run.js';
 import { DBT_VERSION } from '../../manifest/dbt-version.js';
 import { adapterVersion } from '../adapter-version.js';
-import { TSDBT_VERSION } from '../version.js';
+import { TSDBT_VERSION } from '../../util/tsdbt-version.js';
 import { summariseManifest } from './summary.js';
 import { TsdbtError } from '../../errors/tsdbt-error.js';
 import { globalOptions, selectionFlags, stateFlags, type Command, type CommandContext } from '../command-context.js';

@@ -3,7 +3,7 @@ import { OpenAiModel } from '../../serve/nl/openai-model.js';
 import { SemanticBackend } from '../../serve/semantic-backend.js';
 import { startServer } from '../../serve/server.js';
 import { globalOptions, type Command } from '../command-context.js';
-import { TSDBT_VERSION } from '../version.js';
+import { TSDBT_VERSION } from '../../util/tsdbt-version.js';
 
 /** `30s`, `5m`, `1h`, `250ms` or plain seconds → milliseconds. */
 export function parseDuration(flag: string, value: unknown, fallbackMs: number): number {
