@@ -8,9 +8,10 @@ import { reparseChangedNodeFiles } from '../project/partial-parse.js';
 import { loadSemanticManifest } from '../semantic/load-semantic.js';
 import { manifestEntries, semanticManifestJson } from '../semantic/manifest-json.js';
 import type { SemanticManifest } from '../semantic/types.js';
-import { diffFileStates, fileStates, listFiles } from '../util/file-states.js';
 import type { LoadedProject } from './load-project.js';
-import { envUnchanged, parseCacheKey, parseInputFolders, PARSE_CACHE_FILE, readParseCache, recordingEnv, writeParseCache } from './parse-cache.js';
+import { recordWrittenArtifacts } from './written-artifacts.js';
+import { fastPaths } from '../util/fast-paths.js';
+import { checkParseCache, recordingEnv, writeParseCache, type ParseCacheCheck } from './parse-cache.js';
 
 export interface ParseOptions {
   flags?: Record<string, unknown>;
@@ -33,38 +34,50 @@ export function parseLoaded(loaded: LoadedProject, opts: ParseOptions = {}): Par
     log('Partial parsing not enabled');
     return finishFull(loaded, parseProject(parseInput(loaded, flags, loaded.env)));
   }
-  const cachePath = join(loaded.projectDir, loaded.root.targetPath, PARSE_CACHE_FILE);
-  const key = parseCacheKey(loaded, flags);
-  const cached = readParseCache(cachePath, key);
-  const paths = parseInputFolders(loaded).flatMap((f) => listFiles(f.root, f.folders));
-  const statesAt = Date.now();
-  const prior = 'body' in cached ? cached.body : undefined;
-  const files = fileStates(paths, prior?.files, prior?.statesAt);
+  const check = checkParseCache(loaded, flags);
+  try {
+    return parseThroughCache(loaded, opts, check);
+  } finally {
+    check.cache?.close();
+  }
+}
+
+function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: ParseCacheCheck): ParseResult {
+  const flags = opts.flags ?? {};
+  const log = (m: string) => loaded.logger.debug(m);
+  const { files, statesAt } = check;
   const recorder = recordingEnv(loaded.env);
   const input = parseInput(loaded, flags, recorder.env);
-  let reason = 'reason' in cached ? cached.reason : undefined;
-  if (prior && !envUnchanged(prior.envRead, loaded.env)) reason = 'env vars read at parse have changed';
-  if (prior && !reason) {
-    const diff = diffFileStates(prior.files, files);
-    const registry = emptyRegistry(input);
-    for (const f of prior.macroFiles) registry.addFile(f.path, f.source, f.macros);
-    const contexts = parseContexts(input, registry);
-    const { manifest } = prior.parse;
+  let reason = check.reason;
+  if (check.cache && check.diff && !reason) {
+    const { diff, cache } = { diff: check.diff, cache: check.cache };
     const nothingChanged = diff.added.length + diff.deleted.length + diff.changed.length === 0;
     if (!nothingChanged) log(`Partial parsing enabled: ${diff.deleted.length} files deleted, ${diff.added.length} files added, ${diff.changed.length} files changed.`);
     if (diff.added.length || diff.deleted.length) reason = 'files were added or deleted';
-    else if (!nothingChanged) reason = reparseChangedNodeFiles(prior.parse, diff.changed, input, contexts, registry);
-    if (!reason) {
-      manifest.metadata.generated_at = new Date().toISOString();
-      manifest.metadata.invocation_id = loaded.invocationId;
-      semanticByManifest.set(manifest, prior.semantic);
-      if (!nothingChanged) {
-        if (hasSemanticLayer(prior.semantic)) Object.assign(manifest, manifestEntries(prior.semantic, relationNodesByName(manifest)));
-        const wrote = opts.writeCache === false ? undefined : writeParseCache(cachePath, key, { ...prior, files, statesAt, envRead: { ...prior.envRead, ...recorder.read } });
-        if (wrote) log(`The parse cache could not be written: ${wrote}`);
+    const read = reason ? undefined : cache.body();
+    if (read && 'reason' in read) reason = read.reason;
+    else if (read) {
+      const prior = read.body;
+      const registry = emptyRegistry(input);
+      for (const f of prior.macroFiles) registry.addFile(f.path, f.source, f.macros);
+      const contexts = parseContexts(input, registry);
+      const { manifest } = prior.parse;
+      if (!nothingChanged) reason = reparseChangedNodeFiles(prior.parse, diff.changed, input, contexts, registry);
+      if (!reason) {
+        manifest.metadata.generated_at = new Date().toISOString();
+        manifest.metadata.invocation_id = loaded.invocationId;
+        semanticByManifest.set(manifest, prior.semantic);
+        if (nothingChanged) cacheIdByManifest.set(manifest, cache.header.id);
+        else {
+          if (hasSemanticLayer(prior.semantic)) Object.assign(manifest, manifestEntries(prior.semantic, relationNodesByName(manifest)));
+          if (opts.writeCache !== false) {
+            const { parse, macroFiles, semantic } = prior;
+            noteCacheWrite(loaded, manifest, writeParseCache(check.path, check.key, { files, statesAt, envRead: { ...cache.header.envRead, ...recorder.read }, parse, macroFiles, semantic }));
+          }
+        }
+        const { nodeFiles, warnings, warningsBefore } = prior.parse;
+        return { manifest, registry, contexts, nodeFiles, warningsBefore, warnings: [...loaded.warnings, ...warnings] };
       }
-      const { nodeFiles, warnings, warningsBefore } = prior.parse;
-      return { manifest, registry, contexts, nodeFiles, warningsBefore, warnings: [...loaded.warnings, ...warnings] };
     }
   }
   log(`Unable to do partial parsing because ${reason}`);
@@ -72,18 +85,29 @@ export function parseLoaded(loaded: LoadedProject, opts: ParseOptions = {}): Par
   const warnings = [...result.warnings];
   finishFull(loaded, result);
   if (opts.writeCache !== false) {
-    const semantic = semanticManifestOf(result.manifest);
-    const wrote = writeParseCache(cachePath, key, {
+    noteCacheWrite(loaded, result.manifest, writeParseCache(check.path, check.key, {
       files,
       statesAt,
       envRead: recorder.read,
       parse: { manifest: result.manifest, nodeFiles: result.nodeFiles, warnings, warningsBefore: result.warningsBefore },
       macroFiles: result.registry.files(),
-      semantic,
-    });
-    if (wrote) log(`The parse cache could not be written: ${wrote}`);
+      semantic: semanticManifestOf(result.manifest),
+    }));
   }
   return result;
+}
+
+/** The parse cache each manifest was read from or written to (what `parse` records its artifacts against). */
+const cacheIdByManifest = new WeakMap<Manifest, string>();
+
+function noteCacheWrite(loaded: LoadedProject, manifest: Manifest, wrote: { id: string } | { error: string }): void {
+  if ('id' in wrote) cacheIdByManifest.set(manifest, wrote.id);
+  else loaded.logger.debug(`The parse cache could not be written: ${wrote.error}`);
+}
+
+/** The id of the parse cache `manifest` is the parse of, if it came through one. */
+export function parseCacheIdOf(manifest: Manifest): string | undefined {
+  return cacheIdByManifest.get(manifest);
 }
 
 function parseInput(loaded: LoadedProject, flags: Record<string, unknown>, osEnv: Record<string, string | undefined>): ParseInput {
@@ -157,8 +181,21 @@ export function semanticManifestOf(manifest: Manifest): SemanticManifest {
 export function writeManifests(targetDir: string, manifest: Manifest): string {
   const path = writeManifest(targetDir, manifest);
   const semantic = semanticByManifest.get(manifest);
-  if (semantic && (semantic.semanticModels.length || semantic.metrics.length || semantic.savedQueries.length)) {
+  if (semantic && hasSemanticLayer(semantic)) {
     writeFileAtomic(join(targetDir, 'semantic_manifest.json'), JSON.stringify(semanticManifestJson(semantic, relationNodesByName(manifest))), 'the semantic manifest');
   }
+  return path;
+}
+
+/**
+ * writeManifests for `parse`, then a record of what it wrote
+ * (written-artifacts.ts) so the next `parse` with nothing changed only
+ * refreshes the files in place. `summary` is the "Found ..." line it printed.
+ */
+export function writeParseArtifacts(targetDir: string, manifest: Manifest, summary: string): string {
+  const path = writeManifests(targetDir, manifest);
+  const id = cacheIdByManifest.get(manifest);
+  const semantic = semanticByManifest.get(manifest);
+  if (id !== undefined && fastPaths()) recordWrittenArtifacts(targetDir, id, manifest, summary, semantic !== undefined && hasSemanticLayer(semantic));
   return path;
 }
