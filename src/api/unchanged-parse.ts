@@ -51,6 +51,7 @@ export function unchangedSelectionManifest(loaded: LoadedProject, flags: Record<
   return withUnchangedCache(loaded, flags, (cache) => {
     const read = cache.index();
     if ('reason' in read) return undefined;
+    loaded.logger.debug('Partial parsing: nothing changed; selecting from the selection index');
     return { manifest: indexManifest(read.index), warnings: [...loaded.warnings, ...cache.header.warnings] };
   });
 }
