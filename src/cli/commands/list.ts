@@ -80,7 +80,7 @@ export const listCommand: Command = async (ctx) => {
     if (m) lines.push(formatMember(m, output, keys));
   }
   ctx.report?.(lines);
-  for (const l of lines) ctx.out.result(l);
+  ctx.out.results(lines);
   return 0;
 };
 
