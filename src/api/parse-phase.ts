@@ -17,6 +17,8 @@ export interface ParseOptions {
   flags?: Record<string, unknown>;
   /** false: read the parse cache but never write it (render workers: the coordinator writes it). */
   writeCache?: boolean;
+  /** The cache already checked for these flags (unchanged-parse.ts); parseLoaded closes it. */
+  check?: ParseCacheCheck;
 }
 
 /**
@@ -34,7 +36,7 @@ export function parseLoaded(loaded: LoadedProject, opts: ParseOptions = {}): Par
     log('Partial parsing not enabled');
     return finishFull(loaded, parseProject(parseInput(loaded, flags, loaded.env)));
   }
-  const check = checkParseCache(loaded, flags);
+  const check = opts.check ?? checkParseCache(loaded, flags);
   try {
     return parseThroughCache(loaded, opts, check);
   } finally {

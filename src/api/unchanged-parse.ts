@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Manifest } from '../manifest/types.js';
 import { fastPaths } from '../util/fast-paths.js';
 import type { LoadedProject } from './load-project.js';
-import { checkParseCache, type OpenParseCache } from './parse-cache.js';
+import { checkParseCache, type OpenParseCache, type ParseCacheCheck } from './parse-cache.js';
 import { indexManifest } from './selection-index.js';
 import { readWrittenArtifacts, refreshArtifacts } from './written-artifacts.js';
 
@@ -12,17 +12,30 @@ import { readWrittenArtifacts, refreshArtifacts } from './written-artifacts.js';
  * time, `ls` selects from the selection index. Each returns undefined when
  * it does not apply, and the caller then goes the whole way (parseLoaded).
  * Off with partial parsing and with TSDBT_FAST_PATHS=0.
+ *
+ * When it does not apply, the check made (the cache still open) is handed
+ * back for parseLoaded (ParseOptions.check), so the files are not compared twice.
  */
-function withUnchangedCache<T>(loaded: LoadedProject, flags: Record<string, unknown>, use: (cache: OpenParseCache) => T | undefined): T | undefined {
-  if (!loaded.partialParse || !fastPaths()) return undefined;
+function withUnchangedCache<T>(loaded: LoadedProject, flags: Record<string, unknown>, use: (cache: OpenParseCache) => T | undefined): { done: T } | { check?: ParseCacheCheck } {
+  if (!loaded.partialParse || !fastPaths()) return {};
   const check = checkParseCache(loaded, flags);
+  const { cache, diff } = check;
+  let done: T | undefined;
   try {
-    const { cache, diff } = check;
-    if (!cache || !diff || diff.added.length + diff.deleted.length + diff.changed.length > 0) return undefined;
-    return use(cache);
-  } finally {
-    check.cache?.close();
+    if (cache && diff && diff.added.length + diff.deleted.length + diff.changed.length === 0) done = use(cache);
+  } catch (e) {
+    cache?.close();
+    throw e;
   }
+  if (done === undefined) return { check };
+  cache?.close();
+  return { done };
+}
+
+export interface RefreshedParse {
+  warnings: string[];
+  summary: string;
+  manifestPath: string;
 }
 
 /**
@@ -32,7 +45,7 @@ function withUnchangedCache<T>(loaded: LoadedProject, flags: Record<string, unkn
  * (written-artifacts.ts) and nothing else is read or written. The graph had
  * no cycle then (it was recorded after the check), so none now.
  */
-export function refreshUnchangedParse(loaded: LoadedProject, flags: Record<string, unknown>): { warnings: string[]; summary: string; manifestPath: string } | undefined {
+export function refreshUnchangedParse(loaded: LoadedProject, flags: Record<string, unknown>): { done: RefreshedParse } | { check?: ParseCacheCheck } {
   return withUnchangedCache(loaded, flags, (cache) => {
     const targetDir = join(loaded.projectDir, loaded.root.targetPath);
     const record = readWrittenArtifacts(targetDir, cache.header.id);
@@ -47,7 +60,7 @@ export function refreshUnchangedParse(loaded: LoadedProject, flags: Record<strin
  * selecting and `ls`'s selector, name and path outputs read) with the
  * parse's warnings, when nothing changed since the cache was written.
  */
-export function unchangedSelectionManifest(loaded: LoadedProject, flags: Record<string, unknown>): { manifest: Manifest; warnings: string[] } | undefined {
+export function unchangedSelectionManifest(loaded: LoadedProject, flags: Record<string, unknown>): { done: { manifest: Manifest; warnings: string[] } } | { check?: ParseCacheCheck } {
   return withUnchangedCache(loaded, flags, (cache) => {
     const read = cache.index();
     if ('reason' in read) return undefined;

@@ -52,7 +52,8 @@ export const listCommand: Command = async (ctx) => {
   const types = listResourceTypes(flags.resourceTypes);
   const select = (manifest: Manifest, state?: PreviousState) => selectFromManifest(loaded.projectDir, manifest, { ...flags, resourceTypes: undefined, state }, types);
   // Nothing changed: select from the parse cache's selection index when it holds all the selection and output read.
-  let found = !stateOptions.state && indexAnswersList(loaded.projectDir, flags, output) ? unchangedSelectionManifest(loaded, { WHICH: 'list' }) : undefined;
+  const quick = !stateOptions.state && indexAnswersList(loaded.projectDir, flags, output) ? unchangedSelectionManifest(loaded, { WHICH: 'list' }) : {};
+  let found = 'done' in quick ? quick.done : undefined;
   let sel: ReturnType<typeof select> | undefined;
   if (found) {
     try {
@@ -62,7 +63,7 @@ export const listCommand: Command = async (ctx) => {
       found = undefined;
     }
   }
-  const { manifest, warnings } = found ?? parseLoaded(loaded, { flags: { WHICH: 'list' } });
+  const { manifest, warnings } = found ?? parseLoaded(loaded, { flags: { WHICH: 'list' }, check: 'check' in quick ? quick.check : undefined });
   for (const w of warnings) ctx.out.warn(w);
   if (!sel) {
     const { state } = resolveStateOptions(loaded.projectDir, join(loaded.projectDir, loaded.root.targetPath), stateOptions);

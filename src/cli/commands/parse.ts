@@ -12,14 +12,15 @@ export const parseCommand: Command = async (ctx) => {
   const loaded = loadProject(globalOptions(ctx));
   const flags = { WHICH: 'parse' };
   // Nothing changed and target/ holds what the last parse wrote: refresh it in place (no manifest to report).
-  const unchanged = ctx.report ? undefined : refreshUnchangedParse(loaded, flags);
-  if (unchanged) {
+  const quick = ctx.report ? {} : refreshUnchangedParse(loaded, flags);
+  if ('done' in quick) {
+    const unchanged = quick.done;
     for (const w of unchanged.warnings) ctx.out.warn(w);
     ctx.out.info(unchanged.summary);
     ctx.out.info(`Performance info: parsed in ${((performance.now() - started) / 1000).toFixed(2)}s; wrote ${unchanged.manifestPath}`);
     return 0;
   }
-  const result = parseLoaded(loaded, { flags });
+  const result = parseLoaded(loaded, { flags, check: quick.check });
   buildGraph(result.manifest); // a cycle is a parse error
   for (const w of result.warnings) ctx.out.warn(w);
   // With target/semantic_manifest.json when the project declares a semantic layer, as dbt writes it.
