@@ -109,7 +109,7 @@ export class OpenParseCache {
   index(): { index: SelectionIndex } | { reason: string } {
     try {
       const index = JSON.parse(this.read(this.indexStart, this.header.indexBytes)) as SelectionIndex;
-      if (!index || typeof index !== 'object' || !Array.isArray(index.members)) return { reason: 'the saved selection index is incomplete' };
+      if (!index || typeof index !== 'object' || !Array.isArray(index.members) || !Array.isArray(index.strings)) return { reason: 'the saved selection index is incomplete' };
       return { index };
     } catch (e) {
       return { reason: `the saved selection index could not be read (${(e as Error).message.split('\n')[0]})` };

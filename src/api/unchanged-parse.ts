@@ -64,7 +64,13 @@ export function unchangedSelectionManifest(loaded: LoadedProject, flags: Record<
   return withUnchangedCache(loaded, flags, (cache) => {
     const read = cache.index();
     if ('reason' in read) return undefined;
+    let manifest: Manifest;
+    try {
+      manifest = indexManifest(read.index);
+    } catch {
+      return undefined; // a malformed index: the whole parse instead
+    }
     loaded.logger.debug('Partial parsing: nothing changed; selecting from the selection index');
-    return { manifest: indexManifest(read.index), warnings: [...loaded.warnings, ...cache.header.warnings] };
+    return { manifest, warnings: [...loaded.warnings, ...cache.header.warnings] };
   });
 }
