@@ -28,35 +28,17 @@ models:
               to: ref('stg_customers')
               field: customer_id
   - name: spine
-    time_spine:
-      standard_granularity_column: date_day
-    columns:
-      - name: date_day
-        granularity: day
+    time_spine: {standard_granularity_column: date_day}
+    columns: [{name: date_day, granularity: day}]
 semantic_models:
-  - name: orders
+  - name: order_facts
     model: ref('orders')
-    defaults:
-      agg_time_dimension: ordered_at
-    entities:
-      - name: order
-        type: primary
-        expr: order_id
-    dimensions:
-      - name: ordered_at
-        type: time
-        type_params:
-          time_granularity: day
-    measures:
-      - name: order_total
-        agg: sum
-        expr: amount
+    defaults: {agg_time_dimension: ordered_at}
+    entities: [{name: order, type: primary, expr: order_id}]
+    dimensions: [{name: ordered_at, type: time, type_params: {time_granularity: day}}]
+    measures: [{name: amount_sum, agg: sum, expr: amount}]
 metrics:
-  - name: revenue
-    label: Revenue
-    type: simple
-    type_params:
-      measure: order_total
+  - {name: takings, label: Takings, type: simple, type_params: {measure: amount_sum}}
 `,
   'tests/assert_positive.sql': "select * from {{ ref('orders') }} where amount < 0",
 };
@@ -257,7 +239,7 @@ describe('ls with nothing changed selects from the selection index', () => {
     ['--select', 'package:test_project,resource_type:model'],
     ['--resource-type', 'model', 'test'],
     ['--resource-type', 'all'],
-    ['--select', 'metric:revenue', 'semantic_model:*'],
+    ['--select', 'metric:takings', 'semantic_model:*'],
     ['--select', 'stg_orders', '--indirect-selection', 'cautious'],
     ['--select', 'orders', '--indirect-selection', 'buildable'],
   ];
