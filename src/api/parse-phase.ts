@@ -8,10 +8,10 @@ import { reparseChangedNodeFiles } from '../project/partial-parse.js';
 import { loadSemanticManifest } from '../semantic/load-semantic.js';
 import { manifestEntries, semanticManifestJson } from '../semantic/manifest-json.js';
 import type { SemanticManifest } from '../semantic/types.js';
-import type { LoadedProject } from './load-project.js';
-import { recordWrittenArtifacts } from './written-artifacts.js';
 import { fastPaths } from '../util/fast-paths.js';
+import type { LoadedProject } from './load-project.js';
 import { checkParseCache, recordingEnv, writeParseCache, type ParseCacheCheck } from './parse-cache.js';
+import { recordWrittenArtifacts } from './written-artifacts.js';
 
 export interface ParseOptions {
   flags?: Record<string, unknown>;
@@ -51,8 +51,8 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
   const recorder = recordingEnv(loaded.env);
   const input = parseInput(loaded, flags, recorder.env);
   let reason = check.reason;
-  if (check.cache && check.diff && !reason) {
-    const { diff, cache } = { diff: check.diff, cache: check.cache };
+  const { cache, diff } = check;
+  if (cache && diff && !reason) {
     const nothingChanged = diff.added.length + diff.deleted.length + diff.changed.length === 0;
     if (!nothingChanged) log(`Partial parsing enabled: ${diff.deleted.length} files deleted, ${diff.added.length} files added, ${diff.changed.length} files changed.`);
     if (diff.added.length || diff.deleted.length) reason = 'files were added or deleted';
@@ -105,11 +105,6 @@ const cacheIdByManifest = new WeakMap<Manifest, string>();
 function noteCacheWrite(loaded: LoadedProject, manifest: Manifest, wrote: { id: string } | { error: string }): void {
   if ('id' in wrote) cacheIdByManifest.set(manifest, wrote.id);
   else loaded.logger.debug(`The parse cache could not be written: ${wrote.error}`);
-}
-
-/** The id of the parse cache `manifest` is the parse of, if it came through one. */
-export function parseCacheIdOf(manifest: Manifest): string | undefined {
-  return cacheIdByManifest.get(manifest);
 }
 
 function parseInput(loaded: LoadedProject, flags: Record<string, unknown>, osEnv: Record<string, string | undefined>): ParseInput {
