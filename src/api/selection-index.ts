@@ -7,7 +7,7 @@ import type { GraphMember, Manifest } from '../manifest/types.js';
  * member (enabled nodes, unit tests, sources, exposures, the semantic
  * layer's resources) with only what building the graph, the selector
  * methods of INDEX_METHODS and `ls`'s selector/name/path outputs read.
- * At 10,000 models it is a tenth of the body, so `ls` with nothing changed
+ * At 10,000 models it is 7 MB against the body's 98 MB, so `ls` with nothing changed
  * reads it instead of the whole parse.
  */
 export interface SelectionIndex {
