@@ -81,6 +81,30 @@ function lineTable(y: BlockYaml, value: unknown, path = '$', out: string[] = [])
   return out;
 }
 
+/**
+ * A value written out with its JS types: numbers by Object.is (-0, NaN and
+ * the infinities kept apart), key order, and whether an object has the plain
+ * prototype. JSON.stringify would call 1 and 1.0 equal but also NaN and null.
+ */
+export function typedJson(value: unknown): string {
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'number':
+      return Object.is(value, -0) ? 'num:-0' : `num:${String(value)}`;
+    case 'string':
+      return JSON.stringify(value);
+    case 'boolean':
+      return `bool:${value}`;
+    case 'object':
+      if (Array.isArray(value)) return `[${value.map(typedJson).join(',')}]`;
+      return `{${Object.getPrototypeOf(value) === Object.prototype ? '' : 'proto!'}${Object.entries(value as object)
+        .map(([k, v]) => `${JSON.stringify(k)}:${typedJson(v)}`)
+        .join(',')}}`;
+    default:
+      return `${typeof value}:${String(value)}`;
+  }
+}
+
 /** Why the two readers disagree on `text`, or undefined when they agree (or the fast reader declines). */
 export function yamlDisagreement(text: string): string | undefined {
   const fast = parseBlockYaml(text);
@@ -91,8 +115,8 @@ export function yamlDisagreement(text: string): string | undefined {
   } catch (e) {
     return `yaml rejects what the block reader accepted (${(e as Error).message})`;
   }
-  const a = JSON.stringify(fast.value);
-  const b = JSON.stringify(slow.value);
+  const a = typedJson(fast.value);
+  const b = typedJson(slow.value);
   if (a !== b) return `values differ: fast ${a} vs yaml ${b}`;
   const la = lineTable(fast, fast.value).join('\n');
   const lb = lineTable(slow, slow.value).join('\n');
