@@ -9,7 +9,7 @@ import { resolvePlain, setKey, trimSpaces } from './yaml-scalars.js';
  * lines) or flow collections; comments may follow any item; a trailing comma
  * is allowed, as in `yaml`. Every line after the first must be indented
  * deeper than the block collection holding the flow collection (a line
- * starting with the closing bracket may sit at its indent). Declined: empty
+ * starting with the outermost closing bracket may sit at its indent). Declined: empty
  * entries, keys without values (`{a}`, `{a: }`), pairs inside sequences
  * (`[a: 1]`), explicit keys, plain scalars over several lines, anchors,
  * aliases and tags.
@@ -23,6 +23,8 @@ export class FlowReader {
   line: number;
   i: number;
   private text: string;
+  /** How many collections are open (yaml lets only the outermost one close at the block collection's indent). */
+  private depth = 0;
 
   constructor(
     private readonly raw: readonly string[],
@@ -46,17 +48,17 @@ export class FlowReader {
     const lines: number[] = [];
     this.out.lines.set(list, this.line + 1);
     this.out.itemLines.set(list, lines);
+    this.depth++;
     this.i++;
     this.space();
-    if (this.text[this.i] === ']') {
-      this.i++;
-      return list;
-    }
-    for (;;) {
-      lines.push(this.line + 1);
-      list.push(this.node());
-      if (this.separator(']')) return list;
-    }
+    if (this.text[this.i] !== ']') {
+      do {
+        lines.push(this.line + 1);
+        list.push(this.node());
+      } while (!this.separator(']'));
+    } else this.i++;
+    this.depth--;
+    return list;
   }
 
   private map(): Record<string, unknown> {
@@ -64,10 +66,12 @@ export class FlowReader {
     const keys = new Map<string, number>();
     this.out.lines.set(obj, this.line + 1);
     this.out.keyLines.set(obj, keys);
+    this.depth++;
     this.i++;
     this.space();
     if (this.text[this.i] === '}') {
       this.i++;
+      this.depth--;
       return obj;
     }
     for (;;) {
@@ -81,7 +85,9 @@ export class FlowReader {
         if (this.text[this.i] !== ':') decline('flow key without a value');
         this.i++;
       } else {
-        key = String(this.plain());
+        const plain = this.plain();
+        if (plain === '<<') decline('merge key');
+        key = String(plain);
         if (this.text[this.i] !== ':') decline('flow key without a value');
         this.i++;
       }
@@ -92,7 +98,10 @@ export class FlowReader {
       if (first !== undefined) (this.out.duplicates ??= []).push({ key, line: no, first });
       keys.set(key, no);
       setKey(obj, key, this.node());
-      if (this.separator('}')) return obj;
+      if (this.separator('}')) {
+        this.depth--;
+        return obj;
+      }
     }
   }
 
@@ -187,7 +196,7 @@ export class FlowReader {
     this.i = k;
     if (k === t.length) return;
     if (k > this.collIndent) return;
-    if (k === this.collIndent && (t[k] === ']' || t[k] === '}')) return;
+    if (k === this.collIndent && this.depth === 1 && (t[k] === ']' || t[k] === '}')) return;
     decline('flow collection line not indented enough');
   }
 
