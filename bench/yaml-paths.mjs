@@ -67,7 +67,7 @@ function constructs(text) {
       }
       case 'flow-collection':
         if (inFlow) found.add('nested flow');
-        if (/\n/.test(JSON.stringify(tok.end ?? []) + JSON.stringify(tok.items ?? []))) found.add('multi-line flow');
+        if (/\\n/.test(JSON.stringify(tok.end ?? []) + JSON.stringify(tok.items ?? []))) found.add('multi-line flow');
         break;
       case 'scalar':
         if (tok.source.includes('\n')) found.add('multi-line plain');

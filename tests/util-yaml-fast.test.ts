@@ -333,3 +333,26 @@ describe('seeded properties files with every construct (differential)', () => {
     for (const [kind, e] of kinds) expect(e.fast, `${kind}: ${e.fast} of ${e.all} read fast`).toBeGreaterThan(e.all * 0.2);
   });
 });
+
+describe('plain scalar typing', () => {
+  it('types plain scalars by yaml core-schema tags, whatever character they start with', async () => {
+    const { parseDocument } = await import('yaml');
+    const { resolvePlain } = await import('../src/util/yaml-scalars.js');
+    type Tag = { default?: unknown; test?: RegExp };
+    const tags = (parseDocument('', { merge: true }).schema.tags as unknown as Tag[]).filter((t) => t.default === true && t.test);
+    const tails = ['', '1', '0', '.5', 'ull', 'ULL', 'rue', 'RUE', 'alse', 'ALSE', 'inf', 'nan', 'NaN', 'e1', 'x1', 'o1', '1e5', '.inf'];
+    let typed = 0;
+    const wrong: string[] = [];
+    for (let code = 0; code < 0x3000; code++) {
+      for (const tail of tails) {
+        const s = String.fromCharCode(code) + tail;
+        const isTyped = tags.some((t) => t.test!.test(s));
+        if (isTyped) typed++;
+        if ((typeof resolvePlain(s) !== 'string') !== isTyped) wrong.push(s);
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(resolvePlain('')).toBeNull();
+    expect(typed).toBeGreaterThan(30);
+  });
+});

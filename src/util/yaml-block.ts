@@ -267,12 +267,12 @@ function keyEnd(text: string): number {
     return text[i] === ':' && (i + 1 === text.length || text.charCodeAt(i + 1) === 32) ? i : -1;
   }
   if (NOT_PLAIN_START.has(c) || c === '?' || c === ':' || c === '-') return -1;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch === 35 /* # */ && i > 0 && text.charCodeAt(i - 1) === 32) return -1;
-    if (ch === 58 /* : */ && (i + 1 === text.length || text.charCodeAt(i + 1) === 32)) return i;
-  }
-  return -1;
+  // The first `:` followed by a space or the line's end, unless a comment (` #`) starts before it.
+  let i = text.indexOf(':');
+  while (i >= 0 && i + 1 < text.length && text.charCodeAt(i + 1) !== 32) i = text.indexOf(':', i + 1);
+  if (i < 0) return -1;
+  const hash = text.indexOf(' #');
+  return hash >= 0 && hash < i ? -1 : i;
 }
 
 function keyOf(raw: string): string {

@@ -139,9 +139,19 @@ type ScalarTag = { default?: boolean | 'key'; test?: RegExp; resolve: (value: st
 let core: { tags: ScalarTag[]; options: unknown } | undefined;
 const plainCache = new Map<string, unknown>();
 
+/**
+ * The first characters a core-schema null, boolean, int or float can start
+ * with (`~`, null, true, false, digits, signs, `.inf`, `.nan`, `0x`, `0o`);
+ * any other plain scalar is a string without testing yaml's tags (a test
+ * holds this set to the tags).
+ */
+const TYPED_START = /^[-+.0-9~nNtTfF]/;
+
 /** A plain scalar resolved by yaml's own core-schema tags (null, booleans, ints, floats), as `yaml` would. */
 export function resolvePlain(value: string): unknown {
-  if (plainCache.has(value)) return plainCache.get(value);
+  if (value !== '' && !TYPED_START.test(value)) return value;
+  const hit = plainCache.get(value);
+  if (hit !== undefined) return hit;
   if (!core) {
     const doc: Document = parseDocument('', { merge: true, uniqueKeys: true });
     core = { tags: doc.schema.tags as unknown as ScalarTag[], options: doc.options };
