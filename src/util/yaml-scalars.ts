@@ -36,13 +36,17 @@ export function setKey(obj: Record<string, unknown>, key: string, value: unknown
  * opening quote), or -1 when it does not close on this line.
  */
 export function closingQuote(text: string, q: string, from = 1): number {
-  for (let i = from; i < text.length; i++) {
-    const ch = text[i];
-    if (q === '"' && ch === '\\') i++;
-    else if (ch === q) {
-      if (q === "'" && i + 1 < text.length && text[i + 1] === "'") i++;
-      else return i;
-    }
+  let i = text.indexOf(q, from);
+  if (q === "'") {
+    while (i >= 0 && text.charCodeAt(i + 1) === 39 /* ' */) i = text.indexOf(q, i + 2);
+    return i;
+  }
+  // A double quote closes unless an odd number of backslashes precede it.
+  while (i >= 0) {
+    let n = 0;
+    while (i - 1 - n >= from && text.charCodeAt(i - 1 - n) === 92 /* \ */) n++;
+    if (n % 2 === 0) return i;
+    i = text.indexOf(q, i + 1);
   }
   return -1;
 }
