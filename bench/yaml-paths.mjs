@@ -117,10 +117,11 @@ const tryYaml = (text) => {
 
 for (const f of files) parseBlockYaml(f.text), tryYaml(f.text); // warm up
 const rows = files.map((f) => {
-  const fast = parseBlockYaml(f.text) !== undefined;
+  let reason = '(reader gives no reason)';
+  const fast = parseBlockYaml(f.text, (why) => (reason = why)) !== undefined;
   const tFast = time(() => parseBlockYaml(f.text));
   const tYaml = time(() => tryYaml(f.text));
-  return { ...f, fast, tFast, tYaml, tPath: fast ? tFast : tFast + tYaml, constructs: fast ? [] : constructs(f.text) };
+  return { ...f, fast, reason, tFast, tYaml, tPath: fast ? tFast : tFast + tYaml, constructs: fast ? [] : constructs(f.text) };
 });
 rmSync(gen, { recursive: true, force: true });
 
@@ -150,7 +151,11 @@ for (const r of slowRows) for (const c of r.constructs.length ? r.constructs : [
 console.log(`\nconstructs in the ${slowRows.length} fallback files (a file may hold several; "only" = the file's sole construct)`);
 console.log(`${'construct'.padEnd(34)}${'files'.padStart(6)}${'only'.padStart(6)}${'path ms'.padStart(9)}`);
 for (const [c, e] of [...byConstruct].sort((a, b) => b[1].ms - a[1].ms)) console.log(`${c.padEnd(34)}${String(e.files).padStart(6)}${String(e.alone).padStart(6)}${ms(e.ms)}`);
+const byReason = new Map();
+for (const r of slowRows) byReason.set(r.reason, (byReason.get(r.reason) ?? 0) + 1);
+console.log(`\nwhy the fast reader declined (its own first reason)`);
+for (const [why, n] of [...byReason].sort((a, b) => b[1] - a[1])) console.log(`${why.padEnd(50)}${String(n).padStart(6)}`);
 if (listFiles) {
   console.log('\nfallback files');
-  for (const r of slowRows.sort((a, b) => b.tPath - a.tPath)) console.log(`${ms(r.tPath)}  ${r.label}: ${r.constructs.join(', ') || '(none found)'}`);
+  for (const r of slowRows.sort((a, b) => b.tPath - a.tPath)) console.log(`${ms(r.tPath)}  ${r.label}: ${r.reason}; holds ${r.constructs.join(', ') || '(none found)'}`);
 }

@@ -58,6 +58,12 @@ describe('block scalars', () => {
         'a:\n- |\n x\n',
         '  a: |\n   x\n  b: 1\n',
         'a: |\n  \u00a0x\u3000\n',
+        'a: |\n  x\n      \n  y\n', // a whitespace-only line deeper than the content: its extra spaces
+        'a: >\n  x\n      \n  y\n',
+        'a: >\n  x\n\n      \n\n  y\n',
+        'a: |\n  x\n    \n',
+        'a: >+\n  x\n    \n\n',
+        'a: |-\n  x\n   \n  \nb: 1\n',
       ],
       'fast',
     );
@@ -81,7 +87,6 @@ describe('block scalars', () => {
         'a: |2\n   x\n',
         'a: >-1\n  x\n',
         'a: |\n    \n  x\n', // a leading blank line longer than the content: yaml's error
-        'a: |\n  x\n      \n  y\n', // a whitespace line deeper than the content
         'a: |x\n  y\n',
         'a: |#c\n  y\n',
         'a: |+\nb: 1\n', // empty and keeping

@@ -6,9 +6,9 @@ import { decline } from './yaml-decline.js';
  * The content indent is the first non-empty line's; the scalar ends at the
  * first non-empty line indented less. Declined (left to `yaml`): explicit
  * indentation indicators, a leading empty line longer than the content
- * indent (yaml's error), a whitespace-only line longer than the content
- * indent (more-indented "empty" lines, whose treatment depends on where they
- * sit), and an empty scalar that keeps its line breaks.
+ * indent (yaml's error), and an empty scalar that keeps its line breaks. A
+ * whitespace-only line longer than the content indent is a more-indented
+ * line of its extra spaces, as in yaml.
  */
 export interface BlockScalar {
   value: string;
@@ -64,8 +64,8 @@ export function readBlockScalar(raw: readonly string[], at: number, header: stri
     const line = raw[j]!;
     let k = 0;
     while (k < line.length && line.charCodeAt(k) === 32) k++;
-    if (k === line.length) {
-      if (k > indent) decline('whitespace-only line deeper than a block scalar');
+    // A whitespace-only line is empty up to the content indent; deeper, its extra spaces are content (more indented).
+    if (k === line.length && k <= indent) {
       blanks++;
       continue;
     }
