@@ -35,5 +35,5 @@ describe.skipIf(!existsSync(extDir))('the fast YAML reader on the real projects 
     const reasons = [...declined].map(([f, r]) => `${r}: ${f}`).sort();
     console.log(`${files.length} files, ${files.length - declined.size} read by the fast reader; declined:\n${reasons.join('\n')}`);
     expect(declined.size).toBeLessThan(files.length / 10);
-  });
+  }, 300_000);
 });
