@@ -231,6 +231,9 @@ describe('flow collections', () => {
 describe('documents', () => {
   it('reads one document with its markers, and leaves several documents and directives to yaml', () => {
     expectAll(['---\na: 1\n', '--- # c\na: 1\n...\n', '# c\n---\na: 1\n', '---\n', 'a: 1\n...\n# c\n'], 'fast');
+    // Windows line ends read as LF ones; a lone CR is left to yaml.
+    expectAll(['a: |\r\n  x\r\n\r\n  y\r\nb: "p\r\n  q\\\r\n  r"\r\nc: [1,\r\n  2]\r\nd: e\r\n  f\r\n'], 'fast');
+    expectAll(['a: 1\rb: 2\n', 'a: "x\ry"\n'], 'declined');
     expectAll(['---\na: 1\n---\nb: 2\n', '--- a: 1\n', '--- {a: 1}\n', '%YAML 1.2\n---\na: 1\n', 'a: 1\n...\nb: 2\n', '---\n- a\n---\n'], 'declined');
   });
 });
@@ -321,7 +324,8 @@ describe('seeded properties files with every construct (differential)', () => {
           if (rand(2) === 0) lines.push('        tests:', ...(rand(2) ? ['          - unique', '          - not_null'] : ['          [unique, not_null]']));
         }
       }
-      const text = `${lines.join('\n')}${mostly(['\n'], ['', '\n\n', '\n...\n'])}`;
+      const lf = `${lines.join('\n')}${mostly(['\n'], ['', '\n\n', '\n...\n'])}`;
+      const text = rand(8) === 0 ? lf.replaceAll('\n', '\r\n') : lf;
       const accepted = outcome(text) === 'fast';
       if (process.env.YAML_DEBUG && !accepted && used.includes(process.env.YAML_DEBUG)) parseBlockYaml(text, (r) => console.log(r, JSON.stringify(text)));
       if (accepted) fast++;

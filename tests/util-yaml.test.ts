@@ -218,7 +218,7 @@ describe('parseBlockYaml (the fast reader behind parseYaml)', () => {
       'a: b: c\n', // nested compact mapping: yaml's error
       'a: 1\n---\nb: 2\n', // several documents
       'a:\tb\n', // tabs
-      'a: 1\r\nb: 2\r\n', // CR line ends
+      'a: 1\rb: 2\r', // lone CRs
       'a: "\\q"\n', // an escape YAML does not have
       'a: 1\n b: 2\n', // bad indentation: yaml's error
       'just a scalar\n',

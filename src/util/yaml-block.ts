@@ -20,7 +20,7 @@ export { setKey } from './yaml-scalars.js';
  * quarter of its parse.
  *
  * Anything else — anchors, aliases, merge keys, tags, explicit keys,
- * several documents, tabs, CR line ends, text `yaml` would reject — returns
+ * several documents, tabs, a CR not ending a line, text `yaml` would reject — returns
  * undefined (`onDecline` hears why) and the caller parses with `yaml`, which
  * also produces every syntax error. So the result is either exactly yaml's
  * or nothing. The modules: yaml-scalars (scalar values), yaml-multiline
@@ -54,7 +54,11 @@ export function parseBlockYaml(text: string, onDecline?: (reason: string) => voi
 function read(text: string): BlockYaml {
   // A byte-order mark anywhere (yaml drops one at a line start, the fuzz found) goes to yaml too.
   if (text.includes('\t')) decline('tab');
-  if (text.includes('\r')) decline('CR line end');
+  if (text.includes('\r')) {
+    // CRLF line ends (files saved on Windows) read as LF ones, as in yaml; a lone CR is left to yaml.
+    text = text.replaceAll('\r\n', '\n');
+    if (text.includes('\r')) decline('CR without LF');
+  }
   if (text.includes('\ufeff')) decline('byte-order mark');
   const raw = text.split('\n');
   const lines: Line[] = [];

@@ -120,10 +120,13 @@ export const yamlDocument: fc.Arbitrary<string> = fc
     fc.boolean(),
     mostly(['', '', '', '---\n', '--- # c\n', '# c\n---\n'], ['--- x\n', '%YAML 1.2\n---\n']),
     mostly(['\n', '\n', '\n', '', '\n\n', '\n  \n', '\n...\n', '\n...\n# c\n'], ['\n---\n', '\n...\nx: 1\n']),
+    fc.integer({ min: 0, max: 9 }),
   )
-  .map(([lines, extra, dupFirst, head, tail]) => {
+  .map(([lines, extra, dupFirst, head, tail, crlf]) => {
     const all = extra === '' ? lines : dupFirst ? [extra, ...lines, extra] : [...lines, extra];
-    return `${head}${all.join('\n')}${tail}`;
+    const text = `${head}${all.join('\n')}${tail}`;
+    // Now and then with Windows line ends.
+    return crlf === 0 ? text.replaceAll('\n', '\r\n') : text;
   });
 
 function lineTable(y: BlockYaml, value: unknown, path = '$', out: string[] = []): string[] {
