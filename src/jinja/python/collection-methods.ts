@@ -165,6 +165,9 @@ function update(d: PyDict, a: unknown[]): null {
       }
       setDataKey(d, pair[0] as string, pair[1]);
     });
+  } else if (other instanceof Map) {
+    // A PyDictMap whose keys are all ordinary text (`{}` filled with names).
+    for (const [k, v] of other) setDataKey(d, k as string, v);
   } else if (other !== undefined && other !== null) {
     throw pyError('TypeError', `'${pyTypeName(other)}' object is not iterable`, 'dict.update() takes a dict or a list of (key, value) pairs.');
   }

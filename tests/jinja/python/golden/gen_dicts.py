@@ -72,6 +72,7 @@ tpl("{% set d = {'1': 'a'} %}{% do d.update({1: 'b'}) %}{{ d.pop(1) }}|{{ d }}|{
 tpl("{% set d = {'a': 1} %}{% do d.update({1.0: 'f'}) %}{% do d.update({true: 't'}) %}{{ d }}|{{ d[1] }}|{{ {1: 'z', 'a': 1}.update(d) }}")
 tpl("{% set d = {'a': 1} %}{% do d.update(b=2) %}{% do d.update({'c': 3}) %}{% do d.update([('e', 5)]) %}{{ d }}|{{ d.setdefault('f', 6) }}|{{ d }}")
 tpl("{% set d = {'a': {'n': 1}} %}{% do d['a'].update({(1, 2): 't'}) %}{{ d }}|{{ d['a'][(1, 2)] }}")
+tplc("{% set e = {} %}{% do e.update({'x': 1}) %}{% do cfg.update({}) %}{% do cfg.update(e) %}{% do cfg.update(dict(y=2)) %}{{ cfg }}|{{ cfg.x }}", {"cfg": {"a": 1}})
 
 with open("dicts.json", "w") as fh:
     json.dump(cases, fh, indent=0, ensure_ascii=False)
