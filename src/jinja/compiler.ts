@@ -15,8 +15,21 @@ import { ExprCompiler, Scope, type CompileOptions } from './compile-expr.js';
 
 export type { CompileOptions };
 
-/** Runtime names the generated code destructures from `rt`. */
+/** Runtime names the generated code may destructure from `rt`. */
 const RT_NAMES = ['attr', 'item', 'slice', 'call', 'callMethod', 'spreadArgs', 'iterate', 'unpack', 'tuple', 'dictOf', 'setAttr', 'LoopContext', 'makeMacro', 'located', 'MISSING', 'truthy', 'eq', 'lt', 'gt', 'le', 'ge', 'contains', 'add', 'sub', 'mul', 'div', 'floordiv', 'mod', 'pow', 'neg', 'pos', 'str', 'chain', 'makeFloat', 'unknownTest'];
+/** Any of RT_NAMES as a whole word (a name inside a string literal only adds an unused binding). */
+const RT_NAME_USE = new RegExp(`\\b(?:${RT_NAMES.join('|')})\\b`, 'g');
+
+/**
+ * A compiled template's JavaScript: the body of a factory `(rt, F, T, D) =>
+ * root(ctx)`. The template's text between tags is not in the code: it is
+ * `D[i]`, `data[i]`, so V8 neither scans nor internalises it (for a model,
+ * most of its size).
+ */
+export interface CompiledJs {
+  js: string;
+  data: string[];
+}
 
 export class JsCompiler extends ExprCompiler {
   private buf = 'o0';
@@ -27,16 +40,30 @@ export class JsCompiler extends ExprCompiler {
     this.fileLit = JSON.stringify(opts.file);
   }
 
-  /** JS source of a factory `(rt, F, T) => root(ctx) => string`. */
-  compileTemplate(stmts: Stmt[]): string {
+  /** The template's text pieces, referenced from the code as D[i]. */
+  private readonly data: string[] = [];
+
+  /**
+   * JS source of a factory `(rt, F, T, D) => root(ctx) => string`, and its D.
+   * Only the runtime names the code uses are destructured; the root function
+   * is parenthesised so V8 compiles it at once instead of pre-parsing it and
+   * parsing it again at its (certain) first call.
+   */
+  compileTemplate(stmts: Stmt[]): CompiledJs {
     const scope = new Scope(null, true);
-    this.emit(`return function root(ctx) {\nlet L = 1, $t;\nlet o0 = ${this.opts.native ? '[]' : "''"};`);
+    this.emit(`return (function root(ctx) {\nlet L = 1, $t;\nlet o0 = ${this.opts.native ? '[]' : "''"};`);
     this.declareAssigned(stmts, scope);
     this.emit('try {');
     this.stmts(stmts, scope);
-    this.emit(`} catch (e) { throw located(e, ${this.fileLit}, L); }\nreturn o0;\n};`);
-    const head = `"use strict";\nconst {${RT_NAMES.join(', ')}} = rt;\n${this.consts.join('\n')}\n`;
-    return head + this.code.join('\n');
+    this.emit(`} catch (e) { throw located(e, ${this.fileLit}, L); }\nreturn o0;\n});`);
+    const body = this.code.join('\n');
+    const consts = this.consts.join('\n');
+    const used = new Set<string>();
+    for (const m of body.matchAll(RT_NAME_USE)) used.add(m[0]);
+    for (const m of consts.matchAll(RT_NAME_USE)) used.add(m[0]);
+    const names = RT_NAMES.filter((n) => used.has(n));
+    const head = `"use strict";\n${names.length ? `const {${names.join(', ')}} = rt;\n` : ''}${consts}\n`;
+    return { js: head + body, data: this.data };
   }
 
   /** Pre-declare names `set` in this scope (not in nested scopes), initialised to MISSING. */
@@ -102,7 +129,8 @@ export class JsCompiler extends ExprCompiler {
   private stmt(s: Stmt, scope: Scope): void {
     switch (s.k) {
       case 'data':
-        this.emit(this.append(JSON.stringify(s.text), false));
+        this.data.push(s.text);
+        this.emit(this.append(`D[${this.data.length - 1}]`, false));
         return;
       case 'output':
         this.setLine(s.line);

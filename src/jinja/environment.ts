@@ -103,14 +103,15 @@ export class JinjaEnvironment {
     }
     const compiler = new JsCompiler({ file, native, hasFilter: (n) => n in this.filters, hasTest: (n) => n in this.tests });
     let js: string;
+    let data: string[];
     try {
-      js = compiler.compileTemplate(stmts);
+      ({ js, data } = compiler.compileTemplate(stmts));
     } catch (e) {
       throw quoteLine(e instanceof TsdbtError ? e : tooDeep(e, file, compiler.currentLine), text);
     }
     let root: RootFn;
     try {
-      root = new Function('rt', 'F', 'T', js)(RT, native ? this.nativeFilterSet : this.filters, this.tests) as RootFn;
+      root = new Function('rt', 'F', 'T', 'D', js)(RT, native ? this.nativeFilterSet : this.filters, this.tests, data) as RootFn;
     } catch (e) {
       if (isStackOverflow(e)) throw tooDeep(e, file, undefined);
       throw new TsdbtError('INTERNAL', `could not compile ${file}: ${describeJsError(e)}`, { file, cause: e, detail: { js } });
