@@ -15,14 +15,12 @@ import { ExprCompiler, Scope, type CompileOptions } from './compile-expr.js';
 
 export type { CompileOptions };
 
-/** Runtime names the generated code may destructure from `rt`. */
-const RT_NAMES = ['attr', 'item', 'slice', 'call', 'callMethod', 'spreadArgs', 'iterate', 'unpack', 'tuple', 'dictOf', 'setAttr', 'LoopContext', 'makeMacro', 'located', 'MISSING', 'truthy', 'eq', 'lt', 'gt', 'le', 'ge', 'contains', 'add', 'sub', 'mul', 'div', 'floordiv', 'mod', 'pow', 'neg', 'pos', 'str', 'chain', 'makeFloat', 'unknownTest'];
-/** Any of RT_NAMES as a whole word (a name inside a string literal only adds an unused binding). */
-const RT_NAME_USE = new RegExp(`\\b(?:${RT_NAMES.join('|')})\\b`, 'g');
+/** Runtime names the generated code calls: the factory's first parameters (RT_NAMES, then F, T, D). */
+export const RT_NAMES = ['attr', 'item', 'slice', 'call', 'callMethod', 'spreadArgs', 'iterate', 'unpack', 'tuple', 'dictOf', 'setAttr', 'LoopContext', 'makeMacro', 'located', 'MISSING', 'truthy', 'eq', 'lt', 'gt', 'le', 'ge', 'contains', 'add', 'sub', 'mul', 'div', 'floordiv', 'mod', 'pow', 'neg', 'pos', 'str', 'chain', 'makeFloat', 'unknownTest'] as const;
 
 /**
- * A compiled template's JavaScript: the body of a factory `(rt, F, T, D) =>
- * root(ctx)`. The template's text between tags is not in the code: it is
+ * A compiled template's JavaScript: the body of a factory `(...RT_NAMES, F,
+ * T, D) => root(ctx)`. The template's text between tags is not in the code: it is
  * `D[i]`, `data[i]`, so V8 neither scans nor internalises it (for a model,
  * most of its size).
  */
@@ -44,9 +42,8 @@ export class JsCompiler extends ExprCompiler {
   private readonly data: string[] = [];
 
   /**
-   * JS source of a factory `(rt, F, T, D) => root(ctx) => string`, and its D.
-   * Only the runtime names the code uses are destructured; the root function
-   * is parenthesised so V8 compiles it at once instead of pre-parsing it and
+   * JS source of a factory `(...RT_NAMES, F, T, D) => root(ctx) => string`,
+   * and its D. The root function is parenthesised so V8 compiles it at once instead of pre-parsing it and
    * parsing it again at its (certain) first call.
    */
   compileTemplate(stmts: Stmt[]): CompiledJs {
@@ -56,14 +53,7 @@ export class JsCompiler extends ExprCompiler {
     this.emit('try {');
     this.stmts(stmts, scope);
     this.emit(`} catch (e) { throw located(e, ${this.fileLit}, L); }\nreturn o0;\n});`);
-    const body = this.code.join('\n');
-    const consts = this.consts.join('\n');
-    const used = new Set<string>();
-    for (const m of body.matchAll(RT_NAME_USE)) used.add(m[0]);
-    for (const m of consts.matchAll(RT_NAME_USE)) used.add(m[0]);
-    const names = RT_NAMES.filter((n) => used.has(n));
-    const head = `"use strict";\n${names.length ? `const {${names.join(', ')}} = rt;\n` : ''}${consts}\n`;
-    return { js: head + body, data: this.data };
+    return { js: `"use strict";\n${this.consts.join('\n')}\n${this.code.join('\n')}`, data: this.data };
   }
 
   /** Pre-declare names `set` in this scope (not in nested scopes), initialised to MISSING. */
