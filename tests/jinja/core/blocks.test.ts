@@ -84,13 +84,11 @@ describe('blocks()', () => {
     expect(() => env.blocks('x\n{% endmacro %}', 'macros/bad.sql')).toThrow("unexpected {% endmacro %}: no 'macro' block is open");
   });
 
-  it('is fast on a large file', () => {
+  it('finds every block of a large file, on the right line (its speed: bench/jinja-render.bench.test.ts)', () => {
     const big = Array.from({ length: 5000 }, (_, i) => `{% macro m${i}(a, b=${i}) %}select {{ a }} + {{ b }}{% if a %}x{% endif %}{% endmacro %}\n`).join('');
-    const t0 = performance.now();
     const found = env.blocks(big, 'macros/big.sql');
-    const ms = performance.now() - t0;
     expect(found).toHaveLength(5000);
     expect(found[4999]!.line).toBe(5000);
-    expect(ms).toBeLessThan(200);
+    expect(found[4999]!.name).toBe('m4999');
   });
 });
