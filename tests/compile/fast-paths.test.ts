@@ -93,13 +93,12 @@ describe('fast paths give what the plain paths give (compile: manifest.json, tar
 
   it('on plain models (text and literal ref/source/config calls): ephemeral CTEs, sources, package-qualified refs', async () => {
     const dir = makeProject({
-      'dbt_project.yml': 'name: fixture\nversion: "1.0.0"\nconfig-version: 2\nprofile: test_profile\n',
       'models/eph.sql': "{{ config(materialized='ephemeral') }}\nselect 1 as id",
       'models/eph2.sql': "{{ config(materialized='ephemeral') }}select * from {{ ref('eph') }}",
       'models/a.sql': "select * from {{ ref('eph2') }} join {{ source('raw', 'orders') }} using (id)\n",
       'models/b.sql': "{{ config(materialized = 'table', tags = ['x', \"y\"], enabled=true) }}\nselect * from {{ ref(\"a\") }}, {{ ref('fixture', 'eph') }}\n\n",
       'models/sources.yml': 'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: orders\n',
-    });
+    }, 'fixture');
     const { fast, plain } = await compileBothWays(dir);
     expect(fast.success).toBe(true);
     const sql = Object.fromEntries(fast.results.map(([id, , code]) => [id, code]));
@@ -110,11 +109,10 @@ describe('fast paths give what the plain paths give (compile: manifest.json, tar
 
   it("on plain models when a project macro named like a member (ref) replaces it", async () => {
     const dir = makeProject({
-      'dbt_project.yml': 'name: fixture\nversion: "1.0.0"\nconfig-version: 2\nprofile: test_profile\n',
       'macros/ref.sql': "{% macro ref(name) %}{{ return(builtins.ref(name).include(schema=false)) }}{% endmacro %}",
       'models/a.sql': 'select 1 as id',
       'models/b.sql': "select * from {{ ref('a') }}",
-    });
+    }, 'fixture');
     const { fast, plain } = await compileBothWays(dir);
     expect(fast.success).toBe(true);
     expect(fast.results.find(([id]) => id === 'model.fixture.b')![2]).toBe('select * from "memory"."a"');
