@@ -9,7 +9,7 @@
 //   [--models 2000,10000] [--shapes core,realistic] [--runs 3]
 //   [--cold-args "--no-partial-parse"]   added to the cold parse, ls and compile
 //   [--dataform /tmp/dataform]           a folder with @dataform/cli and @dataform/core 3.x installed
-//   [--only parse,ls,compile,warm,changed,dataform] [--keep] [--json results.json]
+//   [--only parse,ls,compile,compile-warm,warm,changed,dataform] [--keep] [--json results.json]
 //   [--tsdbt <checkout>]                 another built checkout's CLI (e.g. main, for a before/after)
 //
 // Shapes: `core` is dbt-core's parse benchmark (bench/generate-project.mjs: refs
@@ -32,7 +32,7 @@ const shapes = flag('--shapes', 'core,realistic').split(',');
 const runs = Number(flag('--runs', 3));
 const coldArgs = flag('--cold-args', '').split(' ').filter(Boolean);
 const dataformDir = flag('--dataform', existsSync('/tmp/dataform/node_modules/@dataform/cli') ? '/tmp/dataform' : undefined);
-const only = flag('--only', 'parse,warm,changed,ls,compile,dataform').split(',');
+const only = flag('--only', 'parse,warm,changed,ls,compile,compile-warm,dataform').split(',');
 const keep = args.includes('--keep');
 const jsonOut = flag('--json', undefined);
 const here = resolve(new URL('..', import.meta.url).pathname);
@@ -45,6 +45,7 @@ const TARGETS = {
   'parse, 1 changed': { 10000: { s: 0.5 } },
   ls: { 10000: { s: 1 } },
   compile: { 2000: { s: 1 }, 10000: { s: 4, mb: 600 } },
+  'compile warm': { 2000: { s: 1 }, 10000: { s: 4, mb: 600 } },
 };
 
 const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
@@ -106,6 +107,19 @@ for (const shape of shapes) {
       const count = Object.values(nodes()).filter((x) => x.compiled_code !== undefined).length;
       if (count < n) throw new Error(`compile of ${dir} compiled only ${count} nodes`);
       record(shape, n, 'compile', m);
+    }
+    if (only.includes('compile-warm')) {
+      // Compile after a parse (as dbt users do): target/partial_parse.json is warm; the compiled files,
+      // manifest and run results of the previous run are removed before each run.
+      clean(dir)();
+      measure(process.execPath, tsdbt(dir, 'parse'), dir);
+      const m = best(() => {
+        rmSync(join(dir, 'target/compiled'), { recursive: true, force: true });
+        for (const f of ['manifest.json', 'run_results.json']) rmSync(join(dir, 'target', f), { force: true });
+      }, process.execPath, tsdbt(dir, 'compile'), dir);
+      const count = Object.values(nodes()).filter((x) => x.compiled_code !== undefined).length;
+      if (count < n) throw new Error(`compile of ${dir} compiled only ${count} nodes`);
+      record(shape, n, 'compile warm', m);
     }
     if (only.includes('dataform') && dataformDir) {
       const df = join(dir, 'dataform');

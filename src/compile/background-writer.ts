@@ -96,6 +96,20 @@ export class BackgroundWriter {
     }
   }
 
+  /**
+   * Without blocking: forget the writes already on disk (a long compile
+   * otherwise holds every file's path and text until its final wait). A
+   * write the worker failed stays pending, so its waiter still redoes it.
+   */
+  settle(): void {
+    const at = Atomics.load(this.done, 0);
+    for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) this.failed.add((m.message as [number, string])[0]);
+    for (const seq of this.pending.keys()) {
+      if (seq > at) break;
+      if (!this.failed.has(seq)) this.pending.delete(seq);
+    }
+  }
+
   private writeHere(seq: number, path: string, text: string): void {
     this.pending.delete(seq);
     writeFileSyncChecked(path, text);

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { CompiledNode } from '../manifest/types.js';
+import { BackgroundWriter } from './background-writer.js';
 import type { NodeCompiler } from './node-compiler.js';
 
 /**
@@ -33,6 +34,7 @@ export class CompiledFileBatch {
 
   private flush(): void {
     if (this.queued.length === 0) return;
+    BackgroundWriter.shared()?.settle();
     const handles = this.compiler.writeManyInBackground(this.queued);
     this.last = handles[handles.length - 1]!.wait;
     this.queued = [];

@@ -4,8 +4,10 @@ import { renderTestKwargs } from '../context/test-kwargs.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { callJinja } from '../jinja/index.js';
 import type { CompiledNode } from '../manifest/types.js';
+import { fastPaths } from '../util/fast-paths.js';
 import { BackgroundWriter, writeFileSyncChecked } from './background-writer.js';
 import { injectCtes, type Cte } from './inject-ctes.js';
+import { readPlainTemplate, renderPlainTemplate } from './plain-template.js';
 import { evaluateSimpleTestKwargs } from './simple-test-kwargs.js';
 
 export interface CompileOutput {
@@ -40,7 +42,7 @@ export class NodeCompiler {
 
   /** Render a node's own SQL; returns it and the ephemeral models it ref'd directly. */
   render(node: CompiledNode, opts: RuntimeOptions = {}): { sql: string; ephemerals: string[] } {
-    const r = runtimeContext(this.shared, node, opts);
+    let r = runtimeContext(this.shared, node, opts);
     const env = this.shared.contexts.shared.env;
     try {
       if (node.resource_type === 'test' && node.test_metadata) {
@@ -55,6 +57,13 @@ export class NodeCompiler {
         r.context.vars._dbt_generic_test_kwargs = kwargs;
         const out = callJinja(r.resolver.bind(macro), [], kwargs);
         return { sql: String(out ?? '').trim(), ephemerals: r.ephemerals };
+      }
+      const plain = fastPaths() ? readPlainTemplate(node.raw_code) : undefined;
+      if (plain) {
+        const sql = renderPlainTemplate(plain, r.context);
+        if (sql !== undefined) return { sql, ephemerals: r.ephemerals };
+        // Not what the template would print, or an error: the template renders it, in a fresh context.
+        r = runtimeContext(this.shared, node, opts);
       }
       const sql = env.render(env.compile(node.raw_code, node.original_file_path), r.context);
       return { sql, ephemerals: r.ephemerals };

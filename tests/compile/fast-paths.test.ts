@@ -90,4 +90,32 @@ describe('fast paths give what the plain paths give (compile: manifest.json, tar
       delete process.env.DBT_ENV_CUSTOM_ENV_FAST_PATH;
     }
   });
+
+  it('on plain models (text and literal ref/source/config calls): ephemeral CTEs, sources, package-qualified refs', async () => {
+    const dir = makeProject({
+      'models/eph.sql': "{{ config(materialized='ephemeral') }}\nselect 1 as id",
+      'models/eph2.sql': "{{ config(materialized='ephemeral') }}select * from {{ ref('eph') }}",
+      'models/a.sql': "select * from {{ ref('eph2') }} join {{ source('raw', 'orders') }} using (id)\n",
+      'models/b.sql': "{{ config(materialized = 'table', tags = ['x', \"y\"], enabled=true) }}\nselect * from {{ ref(\"a\") }}, {{ ref('fixture', 'eph') }}\n\n",
+      'models/sources.yml': 'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: orders\n',
+    }, 'fixture');
+    const { fast, plain } = await compileBothWays(dir);
+    expect(fast.success).toBe(true);
+    const sql = Object.fromEntries(fast.results.map(([id, , code]) => [id, code]));
+    expect(sql['model.fixture.a']).toMatch(/^with __dbt__cte__eph as \(.*__dbt__cte__eph2 as \(.*select \* from __dbt__cte__eph2 join "memory"."raw"."orders" using \(id\)$/s);
+    expect(sql['model.fixture.b']).toContain('\nselect * from "memory"."main"."a", __dbt__cte__eph');
+    expect(fast).toEqual(plain);
+  });
+
+  it("on plain models when a project macro named like a member (ref) replaces it", async () => {
+    const dir = makeProject({
+      'macros/ref.sql': "{% macro ref(name) %}{{ return(builtins.ref(name).include(schema=false)) }}{% endmacro %}",
+      'models/a.sql': 'select 1 as id',
+      'models/b.sql': "select * from {{ ref('a') }}",
+    }, 'fixture');
+    const { fast, plain } = await compileBothWays(dir);
+    expect(fast.success).toBe(true);
+    expect(fast.results.find(([id]) => id === 'model.fixture.b')![2]).toBe('select * from "memory"."a"');
+    expect(fast).toEqual(plain);
+  });
 });
