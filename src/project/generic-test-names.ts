@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
+import { hexDigest } from '../util/digest.js';
 import type { TestMetadata } from '../manifest/types.js';
 import type { TestDecl } from './properties.js';
 import { pyReprString, pyStr } from './py-repr.js';
 
-const md5 = (s: string) => createHash('md5').update(s).digest('hex');
+const md5 = (s: string) => hexDigest('md5', s);
 
 /** A generic test's two names, as dbt synthesises them. */
 export interface GenericTestNames {
