@@ -215,7 +215,8 @@ export function parseProject(input: ParseInput): ParseResult {
     // The column's tags and the test's own (inline `tags:`, `config: {tags: ...}`) sorted, as dbt's
     // test builder does, then tags from dbt_project.yml appended: tag:x selects the test.
     const ownTags = [...(decl.columnTags ?? []), ...tagList(decl.config.tags)];
-    testNode.tags = [...new Set([...[...new Set(ownTags)].sort(), ...testNode.config.tags])];
+    // (Most tests have no tags at all: skip building the sets for nothing.)
+    testNode.tags = ownTags.length === 0 && testNode.config.tags.length === 0 ? [] : [...new Set([...[...new Set(ownTags)].sort(), ...testNode.config.tags])];
     if (nodes.has(testNode.unique_id)) continue; // the same test declared twice: dbt keeps one
     nodes.set(testNode.unique_id, testNode);
   }
