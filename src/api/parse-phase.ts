@@ -9,6 +9,7 @@ import { loadSemanticManifest } from '../semantic/load-semantic.js';
 import { manifestEntries, semanticManifestJson } from '../semantic/manifest-json.js';
 import type { SemanticManifest } from '../semantic/types.js';
 import { fastPaths } from '../util/fast-paths.js';
+import { recordValues } from '../util/record-values.js';
 import type { LoadedProject } from './load-project.js';
 import { checkParseCache, recordingEnv, writeParseCache, type ParseCacheCheck } from './parse-cache.js';
 import { recordWrittenArtifacts } from './written-artifacts.js';
@@ -144,7 +145,7 @@ const semanticByManifest = new WeakMap<Manifest, SemanticManifest>();
 /** Models, seeds and snapshots by name (what a semantic model's ref() may name). */
 export function relationNodesByName(manifest: Manifest): Map<string, CompiledNode> {
   const out = new Map<string, CompiledNode>();
-  for (const n of Object.values(manifest.nodes)) if (n.resource_type === 'model' || n.resource_type === 'seed' || n.resource_type === 'snapshot') out.set(n.name, n as CompiledNode);
+  for (const n of recordValues(manifest.nodes)) if (n.resource_type === 'model' || n.resource_type === 'seed' || n.resource_type === 'snapshot') out.set(n.name, n as CompiledNode);
   return out;
 }
 

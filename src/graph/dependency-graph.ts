@@ -2,6 +2,7 @@ import { Graph } from '@dagrejs/graphlib';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { CompiledNode, Exposure, GraphMember, Manifest, SourceTable } from '../manifest/types.js';
 import { assertAcyclic } from './find-cycle.js';
+import { recordValues } from '../util/record-values.js';
 
 type GraphlibGraph = InstanceType<typeof Graph>;
 
@@ -189,7 +190,7 @@ export function buildGraph(manifest: Manifest): DependencyGraph {
     g.addMember(member);
     if (member.resource_type !== 'source') withDeps.push(member as CompiledNode | Exposure);
   };
-  for (const node of Object.values(manifest.nodes)) add(node);
+  for (const node of recordValues(manifest.nodes)) add(node);
   for (const node of Object.values(manifest.unit_tests ?? {})) add(node);
   for (const source of Object.values(manifest.sources) as SourceTable[]) add(source);
   for (const exposure of Object.values(manifest.exposures)) add(exposure);

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
+import { hexDigest } from '../util/digest.js';
 import type { TestMetadata } from '../manifest/types.js';
 import type { TestDecl } from './properties.js';
 import { pyReprString, pyStr } from './py-repr.js';
 
-const md5 = (s: string) => createHash('md5').update(s).digest('hex');
+const md5 = (s: string) => hexDigest('md5', s);
 
 /** A generic test's two names, as dbt synthesises them. */
 export interface GenericTestNames {
@@ -26,14 +26,13 @@ export interface GenericTestNames {
  * `str()`-ed as Python would, non-word runs replaced by `_`, joined by `__`.
  * A custom `name:` is used as is for both.
  */
-export function genericTestNames(decl: TestDecl): GenericTestNames {
+export function genericTestNames(decl: TestDecl, args: Record<string, unknown> = testArgs(decl)): GenericTestNames {
   if (decl.customName) return { full: decl.customName, short: decl.customName };
   const [namespace, name] = splitTestName(decl.testName);
   let testType = decl.target.kind === 'source' ? `source_${name}` : name;
   if (namespace) testType = `${namespace}_${testType}`;
   let targetName = decl.target.kind === 'source' ? `${decl.target.sourceName}_${decl.target.name}` : decl.target.name;
   if (decl.target.kind === 'model' && decl.target.version !== undefined && decl.target.version !== null) targetName = `${targetName}_v${decl.target.version}`;
-  const args = testArgs(decl);
   const flat: string[] = [];
   for (const key of Object.keys(args).sort()) {
     if (key === 'model') continue;

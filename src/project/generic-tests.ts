@@ -20,9 +20,10 @@ export function genericTestName(decl: TestDecl): string {
  * a name of 64+ characters keeps a short form for the compiled file and the alias.
  */
 export function genericTestNode(decl: TestDecl, rootPath: string): CompiledNode {
-  const { full: name, short } = genericTestNames(decl);
+  const args = testArgs(decl);
+  const { full: name, short } = genericTestNames(decl, args);
   const [namespace, shortName] = splitTestName(decl.testName);
-  const kwargs: Record<string, unknown> = { ...testArgs(decl), model: modelArgument(decl) };
+  const kwargs: Record<string, unknown> = { ...args, model: modelArgument(decl) };
   const metadata = { name: shortName, namespace, kwargs };
   // dbt's builder puts the short name in the config as the alias (so store_failures tables stay under 64 characters).
   if (short !== name && decl.config.alias === undefined) decl.config = { ...decl.config, alias: short };
@@ -34,7 +35,7 @@ export function genericTestNode(decl: TestDecl, rootPath: string): CompiledNode 
     path: `${short}.sql`,
     original_file_path: decl.file,
     root_path: rootPath,
-    fqn: [decl.package, ...decl.file.split('/').slice(1, -1), name],
+    fqn: [decl.package, ...foldersOf(decl.file), name],
     raw_code: `{{ test_${shortName}(**_dbt_generic_test_kwargs) }}`,
   });
   node.test_metadata = metadata;
@@ -42,6 +43,18 @@ export function genericTestNode(decl: TestDecl, rootPath: string): CompiledNode 
   node.column_name = decl.columnName;
   node.file_key_name = decl.target.kind === 'source' ? `sources.${decl.target.sourceName}` : `${decl.target.kind}s.${decl.target.name}`;
   return node;
+}
+
+/** The folders of a properties file under its resource folder (`models/a/b.yml` → ['a']): thousands of tests share a file. */
+const folders = new Map<string, readonly string[]>();
+function foldersOf(file: string): readonly string[] {
+  let out = folders.get(file);
+  if (out === undefined) {
+    out = file.split('/').slice(1, -1);
+    if (folders.size > 10_000) folders.clear();
+    folders.set(file, out);
+  }
+  return out;
 }
 
 /**

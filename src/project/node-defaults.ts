@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hexDigest } from '../util/digest.js';
 import type { CompiledNode, Hook, NodeConfig } from '../manifest/types.js';
 import type { ConfigLayer } from './config-merge.js';
 
@@ -82,7 +82,7 @@ const checksums = new Map<string, string>();
 export function checksumOf(text: string): { name: string; checksum: string } {
   let checksum = checksums.get(text);
   if (checksum === undefined) {
-    checksum = createHash('sha256').update(text).digest('hex');
+    checksum = hexDigest('sha256', text);
     if (text.length < 512) checksums.set(text, checksum);
   }
   return { name: 'sha256', checksum };

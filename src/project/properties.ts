@@ -257,7 +257,9 @@ function collectTests(y: ParsedYaml, entry: Record<string, unknown>, target: Tes
       const tests = holder[key];
       list(tests).forEach((t, i) => {
         const decl = testDecl(t, columnName, target, y.file, y.itemLine(tests, i) ?? y.lineOf(t) ?? y.keyLine(holder, key), pkg);
-        if (decl) out.push({ ...decl, columnTags });
+        if (!decl) return;
+        decl.columnTags = columnTags; // a fresh object: no copy needed
+        out.push(decl);
       });
     }
   };

@@ -21,6 +21,11 @@ export class RefIndex {
   resolveRef(call: RefCall, fromPackage: string): CompiledNode | undefined {
     const candidates = this.byName.get(call.name);
     if (!candidates) return undefined;
+    // One node of that name and no version asked for (nearly every ref): the rules below all come to that node.
+    if (candidates.length === 1 && (call.version === null || call.version === undefined)) {
+      const only = candidates[0]!;
+      return !call.package || only.package_name === call.package ? only : undefined;
+    }
     const versioned = call.version !== null && call.version !== undefined
       ? candidates.filter((c) => String(c.version) === String(call.version))
       : candidates.filter((c) => c.version === null || c.version === undefined || String(c.version) === String(c.latest_version));

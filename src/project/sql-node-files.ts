@@ -47,7 +47,8 @@ const MAXIMUM_SEED_SIZE = 1024 * 1024;
  */
 const read = (f: FoundFile) => {
   const onDisk = readFileSync(f.absolute, 'utf8');
-  return { onDisk, ...pyStrip(onDisk) };
+  const { text, leadingLines } = pyStrip(onDisk);
+  return { onDisk, text, leadingLines };
 };
 
 /** The one-node-per-file kinds: where their files live and what each becomes. */

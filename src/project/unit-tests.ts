@@ -21,7 +21,7 @@ export function buildUnitTests(
   decls: UnitTestDecl[],
   rootName: string,
   index: RefIndex,
-  nodes: Record<string, CompiledNode>,
+  nodes: ReadonlyMap<string, CompiledNode>,
   errors: TsdbtError[],
   testPaths: readonly string[] = ['tests'],
 ): Record<string, CompiledNode> {
@@ -83,9 +83,9 @@ export function buildUnitTests(
 }
 
 /** Versioned models by `<package>.<name>`, in version order as declared. */
-function modelVersions(nodes: Record<string, CompiledNode>): Map<string, CompiledNode[]> {
+function modelVersions(nodes: ReadonlyMap<string, CompiledNode>): Map<string, CompiledNode[]> {
   const out = new Map<string, CompiledNode[]>();
-  for (const n of Object.values(nodes)) {
+  for (const n of nodes.values()) {
     if (n.resource_type !== 'model' || n.version === null || n.version === undefined) continue;
     const key = `${n.package_name}.${n.name}`;
     out.set(key, [...(out.get(key) ?? []), n]);

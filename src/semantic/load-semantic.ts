@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { join, relative } from 'node:path';
 import { TsdbtError, TsdbtErrorList } from '../errors/tsdbt-error.js';
 import { parseYaml } from '../util/yaml.js';
@@ -16,12 +16,13 @@ export interface SemanticSource {
 }
 
 function yamlFiles(dir: string, out: string[] = []): string[] {
-  let names: string[];
-  try { names = readdirSync(dir).sort(); } catch { return out; }
-  for (const name of names) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) yamlFiles(path, out);
-    else if (/\.ya?ml$/.test(name)) out.push(path);
+  let entries: Dirent[];
+  try { entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)); } catch { return out; }
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    // The entry's type comes with the listing; only a symbolic link needs a stat (to what it points at).
+    if (entry.isSymbolicLink() ? statSync(path).isDirectory() : entry.isDirectory()) yamlFiles(path, out);
+    else if (/\.ya?ml$/.test(entry.name)) out.push(path);
   }
   return out;
 }

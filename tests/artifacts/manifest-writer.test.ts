@@ -33,4 +33,14 @@ describe('writeManifest streams the same bytes as JSON.stringify', () => {
     expect(streamed).toBe(JSON.stringify(manifest));
     expect(streamed).toContain('"nodes":{"model.p.a":{"name":"ünïcode \\"quoted\\" \\n","config":{"b":[1,null,null]},"when":"1970-01-01T00:00:00.000Z"');
   });
+
+  it('across many chunks of multi-byte text (each piece encoded into the reused buffer where the last one ended)', () => {
+    const nodes: Record<string, unknown> = {};
+    // 2-, 3- and 4-byte characters, pieces of every size around the chunk's and the bound's edges.
+    for (let i = 0; i < 3000; i++) nodes[`model.p.m${i}_é`] = { i, text: 'aé€😀'.repeat(i % 97) + 'x'.repeat((i * 131) % 5000), big: i % 500 === 0 ? '€'.repeat(400_000 + i) : null };
+    const manifest = { metadata: { n: 1 }, nodes, child_map: { a: ['b'] } } as unknown as Manifest;
+    const streamed = readFileSync(writeManifest(dir, manifest));
+    expect(streamed.equals(Buffer.from(JSON.stringify(manifest)))).toBe(true);
+  });
 });
+

@@ -165,11 +165,11 @@ describe('unit test fixture files', () => {
     const index = { resolveRef: () => model, refError: () => new Error('unexpected') } as never;
     const decl = { name: 'from_files', model: 'doubled', given: [{ input: "ref('src')", format: 'csv', fixture: 'in' }], expect: { format: 'sql', fixture: 'out' }, __file: 'models/sub/unit.yml', __line: 2 };
     const errors: TsdbtError[] = [];
-    const out = buildUnitTests([decl], 'proj', index, { [model.unique_id]: model }, errors, ['custom', 'other']);
+    const out = buildUnitTests([decl], 'proj', index, new Map([[model.unique_id, model]]), errors, ['custom', 'other']);
     expect(errors).toEqual([]);
     const node = out['unit_test.proj.doubled.from_files']!;
     expect([node.unit_test!.given[0]!.rows, node.unit_test!.expect.rows, node.fqn]).toEqual(['n\n1\n', 'select 2 as m', ['proj', 'sub', 'doubled', 'from_files']]);
-    const none = buildUnitTests([decl], 'proj', index, { [model.unique_id]: model }, errors, ['tests']);
+    const none = buildUnitTests([decl], 'proj', index, new Map([[model.unique_id, model]]), errors, ['tests']);
     expect([Object.keys(none), errors.map((e) => e.message)]).toEqual([[], ["File not found for fixture 'in' of unit test 'from_files': no in.csv under tests/fixtures/"]]);
   });
 });

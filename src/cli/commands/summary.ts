@@ -1,9 +1,10 @@
 import type { Manifest } from '../../manifest/types.js';
+import { recordValues } from '../../util/record-values.js';
 
 /** dbt's "Found 3 models, 2 seeds, 5 data tests, 1 source, ..." line. */
 export function summariseManifest(m: Manifest): string {
   const counts = new Map<string, number>();
-  for (const n of Object.values(m.nodes)) {
+  for (const n of recordValues(m.nodes)) {
     const key = n.resource_type === 'test' ? 'data test' : n.resource_type;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
