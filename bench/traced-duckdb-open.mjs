@@ -9,13 +9,16 @@ import { writeFileSync } from 'node:fs';
 
 const here = import.meta.url;
 
-/** A ConnectionOpener factory for registerConnectionOpener('duckdb', …) that traces into `trace`. */
-export function tracedDuckDB(trace) {
-  return (loaded) => ({ module: here, export: 'openTracedDuckDB', args: { credentials: loaded.profile.credentials, projectDir: loaded.projectDir, trace } });
+/**
+ * A ConnectionOpener factory for registerConnectionOpener('duckdb', …) that traces into `trace`; `duckdbOpen` is
+ * the URL of the duckdb-open module to wrap (the built one by default; tests pass the source's).
+ */
+export function tracedDuckDB(trace, duckdbOpen = new URL('../dist/adapters/duckdb/duckdb-open.js', here).href) {
+  return (loaded) => ({ module: here, export: 'openTracedDuckDB', args: { credentials: loaded.profile.credentials, projectDir: loaded.projectDir, trace, duckdbOpen } });
 }
 
 export async function openTracedDuckDB(args) {
-  const { openDuckDB } = await import('../dist/adapters/duckdb/duckdb-open.js');
+  const { openDuckDB } = await import(args.duckdbOpen);
   const first = await openDuckDB(args);
   const records = [];
   let connections = 0;
