@@ -15,7 +15,8 @@
 // /usr/bin/time, the floor's from process.cpuUsage); prefer CPU ratios when
 // the load average printed with them is high.
 // Run: npx tsc -p tsconfig.build.json && node bench/run-overhead.bench.mjs [models=1000] [tests=6000] [rounds=2] [--api]
-// (--api: time runNodeCommand in this process instead of the CLI.)
+// (--api: time runNodeCommand in this process instead of the CLI; THREADS=1,4 picks the thread counts; 0 models or
+// tests leaves that workload out.)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, availableParallelism, tmpdir } from 'node:os';
@@ -29,7 +30,7 @@ const api = process.argv.includes('--api');
 const models = Number(args[0] ?? 1000);
 const tests = Number(args[1] ?? 6000);
 const rounds = Number(args[2] ?? 2);
-const THREADS = [1, 2, 4];
+const THREADS = (process.env.THREADS ?? '1,2,4').split(',').map(Number);
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'tsdbt.js');
 const { runNodeCommand } = await import('../dist/api/run.js');
 const { registerConnectionOpener } = await import('../dist/api/connection-openers.js');
@@ -142,9 +143,11 @@ async function row(label, dir, which) {
 }
 
 const rows = [];
-const t = tableModels(models);
-rows.push(await row(`${api ? 'runNodeCommand' : 'tsdbt'} run, ${models} table models`, t, 'run'));
-rmSync(t, { recursive: true, force: true });
+if (models > 0) {
+  const t = tableModels(models);
+  rows.push(await row(`${api ? 'runNodeCommand' : 'tsdbt'} run, ${models} table models`, t, 'run'));
+  rmSync(t, { recursive: true, force: true });
+}
 if (tests > 0) {
   const d = testedModels(tests);
   rows.push(await row(`${api ? 'runNodeCommand' : 'tsdbt'} test, ${Math.ceil(tests / 6) * 6} data tests`, d, 'test'));
