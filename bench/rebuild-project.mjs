@@ -38,3 +38,44 @@ export async function replayFloor(dir, statements) {
   inst.closeSync();
   return performance.now() - t0;
 }
+
+/**
+ * Replay a trace of bench/traced-duckdb-open.mjs on the saved copy (see saveFloorCopy), reading every
+ * result as tsdbt does; returns the milliseconds it took. `sessions: 'one'`: every request in the order
+ * it was sent, through one connection (the floor of a threads-1 run). `sessions: 'each'`: each of the
+ * run's connections replayed on a connection of its own, concurrently (the floor of a threads-N run):
+ * first what the coordinator's connection sent before any other one's first request, then all of them
+ * at once, then what it sent after the others' last.
+ */
+export async function replayTrace(dir, records, sessions = 'one') {
+  const t0 = performance.now();
+  const inst = await DuckDBInstance.create(join(dir, 'floor', 'dev.duckdb'));
+  const send = (conn, r) => conn.runAndReadAll(r.op === 'execute' ? r.sql : r.op === 'begin' ? 'begin transaction' : r.op, r.binds);
+  const serially = async (conn, rs) => {
+    for (const r of rs) await send(conn, r);
+  };
+  const first = await inst.connect();
+  if (sessions === 'one') await serially(first, records);
+  else {
+    const others = records.map((r, i) => [r, i]).filter(([r]) => r.c !== 0);
+    const from = others.length ? others[0][1] : records.length;
+    const to = others.length ? others[others.length - 1][1] : records.length - 1;
+    await serially(first, records.slice(0, from));
+    const byConnection = new Map();
+    for (const r of records.slice(from, to + 1)) {
+      if (!byConnection.has(r.c)) byConnection.set(r.c, []);
+      byConnection.get(r.c).push(r);
+    }
+    const conns = [];
+    await Promise.all([...byConnection].map(async ([c, rs]) => {
+      const conn = c === 0 ? first : await inst.connect();
+      if (c !== 0) conns.push(conn);
+      await serially(conn, rs);
+    }));
+    await serially(first, records.slice(to + 1));
+    for (const conn of conns) conn.closeSync();
+  }
+  first.closeSync();
+  inst.closeSync();
+  return performance.now() - t0;
+}

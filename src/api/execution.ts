@@ -96,7 +96,7 @@ function flagsOf(opts: ExecutionOptions, which: string, loaded: LoadedProject): 
 }
 
 /** The runtime side of an execution on one session: shared context, compiler, runner. */
-function runtimeOn(loaded: LoadedProject, parsed: ParseResult, session: DatabaseSession, flags: Record<string, unknown>, selected: string[], threadId = 'Thread-1', defer?: RuntimeShared['defer']) {
+function runtimeOn(loaded: LoadedProject, parsed: ParseResult, session: DatabaseSession, flags: Record<string, unknown>, selected: string[], threadId = 'Thread-1', defer?: RuntimeShared['defer'], drainBatches = false) {
   const refs = new RefIndex(Object.values(parsed.manifest.nodes), Object.values(parsed.manifest.sources), loaded.root.name);
   const shared: RuntimeShared = {
     manifest: parsed.manifest,
@@ -109,7 +109,7 @@ function runtimeOn(loaded: LoadedProject, parsed: ParseResult, session: Database
     ...(defer ? { defer } : {}),
   };
   const compiler = new NodeCompiler(shared, loaded.projectDir, loaded.root.targetPath);
-  const runner = new NodeRunner(shared, compiler, parsed.registry, threadId);
+  const runner = new NodeRunner(shared, compiler, parsed.registry, threadId, drainBatches);
   return { shared, compiler, runner };
 }
 
@@ -285,11 +285,13 @@ export async function prepareWorkerExecution(args: RenderWorkerArgs, threadId: s
     connect: (bridge, selected) => {
       const session = new DatabaseSession(loaded.adapter, bridge);
       logStatements(session, loaded);
-      const { runner } = runtimeOn(loaded, parsed, session, flags, selected, threadId, defer);
+      // With several workers, a batch's other test results go to the coordinator with the node's (see RenderPool.take).
+      const { runner } = runtimeOn(loaded, parsed, session, flags, selected, threadId, defer, Number(flags.threads ?? 1) > 1);
       return {
         nodes,
         session,
         run: (node, step) => runner.run(node, step),
+        takeBatched: () => runner.takeBatched(),
         close: async () => {
           try {
             session.rollbackIfOpen();

@@ -170,7 +170,7 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
     if (heartbeat.timer) clearInterval(heartbeat.timer);
   }
   const cancelled = opts.signal?.aborted === true;
-  // A lone render worker leaves its last node's commit to a next statement: sent now, before this session goes on.
+  // Render workers leave their last node's commit to a next statement (a lone one always, others after a node nothing reads): sent now, before this session goes on.
   await pool?.settle();
   exec.session.commit();
   const schemaPairs = new Map<string, [string | null, string]>();

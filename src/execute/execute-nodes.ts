@@ -99,9 +99,61 @@ export async function executeNodes(opts: ExecuteNodesOptions): Promise<NodeResul
   // `ahead`), so the worker goes on without a round trip here. Not with --fail-fast (a failure must stop what follows
   // before it starts) nor around unit tests (several runs for one node).
   const lone = opts.threads <= 1 ? lanes.lone?.() : undefined;
+  // Beside other threads, a node nothing downstream reads may leave its COMMIT to its thread's next statement too.
+  if (!lone && lanes.setUnread) lanes.setUnread(unreadNodes(opts.graph, opts.selected));
+  // Several threads: a worker runs the data tests of one model in one query and sends the others' results with its
+  // own (see TestBatcher). The test running for a model, by model: its siblings wait for it, then take their results.
+  const batching = !lone && lanes.take ? new Map<string, Promise<boolean>>() : undefined;
+  let waiting = 0;
   // A node queued behind another must reach the worker after it: each launch waits for the one before to be sent.
   let sent: Promise<void> = Promise.resolve();
   const ahead = lone && !opts.failFast ? (running: string, next: string) => !aborted && !interrupted() && !unitTestsOf.has(running) && !unitTestsOf.has(next) && !isMicrobatch(opts.nodes[running]) && !isMicrobatch(opts.nodes[next]) : undefined;
+
+  /** Run `node` on a lane (with the unit tests that go with it); with `early`, queued behind the lone worker's running node. */
+  const launch = async (id: string, node: CompiledNode, early: boolean): Promise<boolean> => {
+    const before = sent;
+    let markSent = () => {};
+    sent = new Promise((resolve) => (markSent = resolve));
+    if (early && lone) {
+      await before;
+      // Started by the worker once the node ahead of it is done; unless Ctrl-C came first, then skipped as if never handed out.
+      const pending = runOn(lone, node, undefined, () => opts.onStart?.(node));
+      markSent();
+      const r = await pending;
+      if (!r) {
+        skip(id, node, stopMessage());
+        return false;
+      }
+      return finished(r);
+    }
+    const lane = await lanes.acquire();
+    markSent();
+    try {
+      // Checked again: the wait for a lane may have outlasted a Ctrl-C or a fail-fast.
+      if (aborted || interrupted()) {
+        skip(id, node, stopMessage());
+        return false;
+      }
+      // A failing unit test skips its model, and so everything downstream of it.
+      let failedUnitTest: CompiledNode | undefined;
+      for (const u of unitTestsOf.get(id) ?? []) {
+        opts.onStart?.(opts.nodes[u]!);
+        const ur = await runOn(lane, opts.nodes[u]!);
+        record(ur);
+        if ((ur.status === 'error' || ur.status === 'fail') && !failedUnitTest) failedUnitTest = ur.node;
+      }
+      if (failedUnitTest) {
+        record(skippedResult(node, `Skipping because unit test ${failedUnitTest.name} failed`));
+        if (opts.failFast) aborted = true;
+        return false;
+      }
+      opts.onStart?.(node);
+      return finished(isMicrobatch(node) ? await runOn(lane, node, (l) => runMicrobatch(node, l, lanes, opts.threads, opts)) : await runOn(lane, node));
+    } finally {
+      lanes.release(lane);
+    }
+  };
+
   const summary = await queue.run(
     Math.max(1, opts.threads),
     async (id, early) => {
@@ -111,49 +163,34 @@ export async function executeNodes(opts: ExecuteNodesOptions): Promise<NodeResul
         skip(id, node, stopMessage());
         return false;
       }
-      const before = sent;
-      let markSent = () => {};
-      sent = new Promise((resolve) => (markSent = resolve));
-      if (early && lone) {
-        await before;
-        // Started by the worker once the node ahead of it is done; unless Ctrl-C came first, then skipped as if never handed out.
-        const pending = runOn(lone, node, undefined, () => opts.onStart?.(node));
-        markSent();
-        const r = await pending;
-        if (!r) {
-          skip(id, node, stopMessage());
-          return false;
-        }
-        return finished(r);
+      const model = batching && node.resource_type === 'test' ? node.attached_node : undefined;
+      if (!model) return launch(id, node, early);
+      const flight = batching!.get(model);
+      if (flight) {
+        // Waiting takes no thread: the queue may start another node meanwhile.
+        waiting++;
+        await flight;
+        waiting--;
       }
-      const lane = await lanes.acquire();
-      markSent();
-      try {
-        // Checked again: the wait for a lane may have outlasted a Ctrl-C or a fail-fast.
-        if (aborted || interrupted()) {
-          skip(id, node, stopMessage());
-          return false;
-        }
-        // A failing unit test skips its model, and so everything downstream of it.
-        let failedUnitTest: CompiledNode | undefined;
-        for (const u of unitTestsOf.get(id) ?? []) {
-          opts.onStart?.(opts.nodes[u]!);
-          const ur = await runOn(lane, opts.nodes[u]!);
-          record(ur);
-          if ((ur.status === 'error' || ur.status === 'fail') && !failedUnitTest) failedUnitTest = ur.node;
-        }
-        if (failedUnitTest) {
-          record(skippedResult(node, `Skipping because unit test ${failedUnitTest.name} failed`));
-          if (opts.failFast) aborted = true;
-          return false;
-        }
+      if (aborted || interrupted()) {
+        skip(id, node, stopMessage());
+        return false;
+      }
+      const kept = lanes.take!(id);
+      if (kept) {
         opts.onStart?.(node);
-        return finished(isMicrobatch(node) ? await runOn(lane, node, (l) => runMicrobatch(node, l, lanes, opts.threads, opts)) : await runOn(lane, node));
+        return finished(kept);
+      }
+      const running = launch(id, node, early);
+      batching!.set(model, running);
+      try {
+        return await running;
       } finally {
-        lanes.release(lane);
+        if (batching!.get(model) === running) batching!.delete(model);
       }
     },
     ahead,
+    () => waiting,
   );
   for (const [id, cause] of summary.skipped) {
     const node = opts.nodes[id];
@@ -185,6 +222,23 @@ async function runOn(lane: NodeLane, node: CompiledNode, how?: (lane: NodeLane) 
     const error = e instanceof TsdbtError ? e : new TsdbtError('INTERNAL', `${lane.threadId} failed running ${node.unique_id}: ${e instanceof Error ? e.message : String(e)}`, { file: node.original_file_path });
     return { ...skippedResult(node, error.format()), status: 'error', error, thread_id: lane.threadId };
   }
+}
+
+/**
+ * The nodes of `selected` with nothing of `selected` downstream of them (through unselected nodes too: a
+ * view built earlier may read them): no node of the run reads what they build.
+ */
+export function unreadNodes(graph: DependencyGraph, selected: ReadonlySet<string>): Set<string> {
+  // readBySelected(id): some node of `selected` is downstream of id. Iterative, in reverse topological order.
+  const readBy = new Map<string, boolean>();
+  const order = graph.topologicalOrder();
+  for (let i = order.length - 1; i >= 0; i--) {
+    const id = order[i]!;
+    readBy.set(id, graph.children(id).some((c) => selected.has(c) || readBy.get(c) === true));
+  }
+  const out = new Set<string>();
+  for (const id of selected) if (graph.has(id) && readBy.get(id) === false) out.add(id);
+  return out;
 }
 
 /** Selected unit tests whose model is selected too, by model id. */

@@ -31,7 +31,14 @@ export class NodeRunner {
     private readonly compiler: NodeCompiler,
     private readonly registry: MacroRegistry,
     private readonly threadId = 'Thread-1',
+    /** Batched test results are taken with takeBatched() (see TestBatcher's `drained`). */
+    private readonly drainBatches = false,
   ) {}
+
+  /** Results of data tests that ran in a batch with the last node and were not asked for yet (with `drainBatches`). */
+  takeBatched(): NodeResult[] {
+    return this.batches?.drain() ?? [];
+  }
 
   private unitTests: UnitTestRunner | undefined;
   private microbatch: MicrobatchRunner | undefined;
@@ -41,7 +48,7 @@ export class NodeRunner {
     if (node.resource_type === 'unit_test') return (this.unitTests ??= new UnitTestRunner(this.shared, this.compiler, this.registry, this.threadId)).run(node);
     // The data tests of one model run in one query where they can (see TestBatcher); the rest run alone here.
     if (node.resource_type === 'test') {
-      const batched = (this.batches ??= new TestBatcher(this.shared, this.compiler, this.registry, this.threadId)).run(node);
+      const batched = (this.batches ??= new TestBatcher(this.shared, this.compiler, this.registry, this.threadId, this.drainBatches)).run(node);
       if (batched) return batched;
     }
     if (isMicrobatch(node)) {

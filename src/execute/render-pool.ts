@@ -5,7 +5,7 @@ import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { CompiledNode } from '../manifest/types.js';
 import type { MicrobatchStep } from './microbatch-step.js';
 import type { NodeResult } from './node-result.js';
-import { errorFromWire, resultFromWire, type CacheEvent, type FromWorker, type RenderSetup, type ToWorker, type WorkerData } from './render-protocol.js';
+import { errorFromWire, resultFromWire, type CacheEvent, type FromWorker, type RenderSetup, type ToWorker, type WireResult, type WorkerData } from './render-protocol.js';
 
 /** Somewhere a node can run: the coordinator's own thread, or one render worker. */
 export interface NodeLane {
@@ -26,6 +26,10 @@ export interface NodeLanes {
   release(lane: NodeLane): void;
   /** The only lane, when it can take a node queued behind its running one (a lone render worker). */
   lone?(): NodeLane | undefined;
+  /** The nodes no other node of the run reads (see RenderPool.setUnread). */
+  setUnread?(ids: ReadonlySet<string>): void;
+  /** The result of a data test that already ran in one query with another (see RenderPool.take), once. */
+  take?(id: string): NodeResult | undefined;
 }
 
 /** One lane on the calling thread: nodes run one at a time, synchronously (threads 1 without cancellation). */
@@ -99,8 +103,13 @@ class WorkerLane implements NodeLane {
       // Cache changes of other threads travel with the next node; one queued behind gets what arrives meanwhile.
       const cache = this.pendingCache;
       this.pendingCache = [];
-      this.worker.postMessage({ type: 'run', id: node.unique_id, cache, early: onStart !== undefined, ...(step ? { step } : {}) } satisfies ToWorker);
+      const unread = !step && this.pool.unread(node.unique_id);
+      this.worker.postMessage({ type: 'run', id: node.unique_id, cache, early: onStart !== undefined, ...(unread ? { unread } : {}), ...(step ? { step } : {}) } satisfies ToWorker);
     });
+  }
+
+  get alive(): boolean {
+    return this.exited === null;
   }
 
   /** Commit what the worker's last node left open (see ToWorker 'session'); rejects with the commit's failure. */
@@ -126,6 +135,8 @@ class WorkerLane implements NodeLane {
   private onMessage(m: FromWorker): void {
     switch (m.type) {
       case 'result': {
+        if (m.logs) for (const [level, text] of m.logs) this.pool.log(level, text);
+        for (const w of m.batched ?? []) this.pool.keep(w);
         const cur = this.queued.shift();
         this.pool.shareCache(this, m.cache);
         const node = cur ? this.pool.node(cur.id) : undefined;
@@ -139,7 +150,7 @@ class WorkerLane implements NodeLane {
         this.queued.shift()?.resolve(undefined);
         break;
       case 'log':
-        this.pool.log(m.level, m.text);
+        for (const [level, text] of m.lines) this.pool.log(level, text);
         break;
       case 'failed': {
         this.queued.shift()?.reject(errorFromWire(m.error));
@@ -238,13 +249,51 @@ export class RenderPool implements NodeLanes {
   }
 
   /**
-   * Once no node runs: a lone worker commits what its last node left to the
+   * Once no node runs: each worker commits what its last node left to the
    * next statement, so the coordinator's own session (on-run-end hooks,
-   * artifacts) sees every node's work. Rejects with that commit's failure.
+   * artifacts) sees every node's work. Rejects with the first such commit's failure.
    */
   async settle(): Promise<void> {
-    const lane = this.lanes.length === 1 ? this.lanes[0]! : undefined;
-    if (lane?.connected) await lane.settle();
+    // A worker that died took its session's open work with it; its nodes already have their errors.
+    const outcome = await Promise.allSettled(this.lanes.filter((lane) => lane.connected && lane.alive).map((lane) => lane.settle()));
+    const failed = outcome.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /**
+   * The nodes no other node of the run reads (nothing selected downstream of
+   * them, directly or through unselected views): a worker may leave their
+   * COMMIT to its next statement (see ToWorker 'run'), as a lone worker does with every node.
+   */
+  setUnread(ids: ReadonlySet<string>): void {
+    this.unreadIds = ids;
+  }
+
+  private unreadIds: ReadonlySet<string> = new Set();
+
+  /**
+   * The result of a data test a worker ran in one query with the test it was
+   * given (its siblings on the same model, see TestBatcher), once: the
+   * queue hands it out here instead of running it again on another thread.
+   */
+  take(id: string): NodeResult | undefined {
+    const w = this.batched.get(id);
+    const node = this.nodes[id];
+    if (!w || !node) return undefined;
+    this.batched.delete(id);
+    return resultFromWire(w, node);
+  }
+
+  private readonly batched = new Map<string, WireResult>();
+
+  /** @internal */
+  keep(w: WireResult): void {
+    this.batched.set(w.unique_id, w);
+  }
+
+  /** @internal */
+  unread(id: string): boolean {
+    return this.unreadIds.has(id);
   }
 
   /** Resolves once every worker has loaded the project; rejects with the first worker's setup error. */

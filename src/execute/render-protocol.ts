@@ -37,6 +37,8 @@ export interface WorkerExecution {
   /** Runnable nodes (models, seeds, snapshots, tests, unit tests) by unique id. */
   nodes: Record<string, CompiledNode>;
   run(node: CompiledNode, step?: MicrobatchStep): NodeResult;
+  /** Data tests that ran in one query with the last node and were not asked for (several threads only; see TestBatcher). */
+  takeBatched(): NodeResult[];
   /** The worker's own session (its relation cache is kept in step with the other threads', see render-cache-sync.ts). */
   session: DatabaseSession;
   close(): Promise<void>;
@@ -74,22 +76,35 @@ export type ToWorker =
   /**
    * Run a node. `early`: sent while the worker still runs the node before it
    * (threads 1); the worker answers `started` as it starts it, or `declined`
-   * if the run was cancelled (Ctrl-C) before then.
+   * if the run was cancelled (Ctrl-C) before then. `unread`: no node of this
+   * run reads what this one builds, so its COMMIT may ride along with the
+   * worker's next statement even beside other workers (`settle` sends the
+   * last one).
    */
-  | { type: 'run'; id: string; cache: CacheEvent[]; early: boolean; step?: MicrobatchStep }
-  /** Commit what the last node left to its next statement; answered with `settled`. */
+  | { type: 'run'; id: string; cache: CacheEvent[]; early: boolean; unread?: boolean; step?: MicrobatchStep }
+  /** Commit what the last node left to its next statement (any worker, once no node runs); answered with `settled`. */
   | { type: 'settle' }
   | { type: 'close' };
 
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'failed'; error: WireError }
-  | { type: 'result'; result: WireResult; cache: CacheEvent[] }
+  /**
+   * `logs`: what the node logged and was not sent yet (see 'log'). `batched`: the results of the data tests
+   * that ran in one query with this one, for when the queue hands them out (see RenderPool.take).
+   */
+  | { type: 'result'; result: WireResult; cache: CacheEvent[]; logs?: LogLine[]; batched?: WireResult[] }
   | { type: 'started'; id: string }
   | { type: 'declined'; id: string }
   | { type: 'settled'; error?: WireError }
-  | { type: 'log'; level: 'info' | 'debug' | 'warn'; text: string }
+  /** Lines logged, in order: gathered while a node runs (one per statement) and sent with its result, or after LOG_DELAY_MS. */
+  | { type: 'log'; lines: LogLine[] }
   | { type: 'closed' };
+
+export type LogLine = ['info' | 'debug' | 'warn', string];
+
+/** A render worker holds its log lines at most this long (ms) before sending them on their own. */
+export const LOG_DELAY_MS = 50;
 
 export interface WireError {
   code: ErrorCode;

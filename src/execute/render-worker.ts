@@ -13,14 +13,35 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { SyncBridge } from '../adapters/base/sync-bridge.js';
 import { CacheSync } from './render-cache-sync.js';
-import { errorToWire, resultToWire, type FromWorker, type PreparedWorker, type ToWorker, type WorkerData, type WorkerExecution } from './render-protocol.js';
+import { errorToWire, LOG_DELAY_MS, resultToWire, type FromWorker, type LogLine, type PreparedWorker, type ToWorker, type WorkerData, type WorkerExecution } from './render-protocol.js';
 
 type SessionMessage = Extract<ToWorker, { type: 'session' }>;
 type Setup = (args: unknown, threadId: string, log: (level: 'info' | 'debug' | 'warn', text: string) => void) => Promise<PreparedWorker>;
 
 const input = workerData as WorkerData;
 const port = parentPort!;
-const post = (m: FromWorker) => port.postMessage(m);
+// Debug lines (one per statement under --debug or a debug log file) travel with the node's result, not a message
+// each; held longer than LOG_DELAY_MS (a slow statement), they go with the next line. Info and warning lines (a
+// model's own log() calls) go at once. Every message sends what is held first, so the order is kept.
+let logs: LogLine[] = [];
+let logsSince = 0;
+const post = (m: FromWorker) => {
+  if (logs.length > 0) {
+    if (m.type === 'result') m.logs = logs;
+    else port.postMessage({ type: 'log', lines: logs } satisfies FromWorker);
+    logs = [];
+  }
+  port.postMessage(m);
+};
+const log = (level: LogLine[0], text: string) => {
+  const now = performance.now();
+  if (logs.length === 0) logsSince = now;
+  logs.push([level, text]);
+  if (level !== 'debug' || now - logsSince > LOG_DELAY_MS) {
+    port.postMessage({ type: 'log', lines: logs } satisfies FromWorker);
+    logs = [];
+  }
+};
 const cancelled = new Int32Array(input.cancelFlag);
 
 async function main(): Promise<void> {
@@ -66,19 +87,21 @@ async function main(): Promise<void> {
     const failed = r.status === 'error';
     try {
       // Another thread may build on this node next: its work must be committed, not deferred to this thread's next node.
-      // Alone, this thread runs every node: the commit rides along with the next node's first statement (as on the
-      // calling thread at threads 1), saving a round trip a node; the coordinator settles the last one.
-      exec.session.commit({ flushDeferred: !lone });
+      // Alone, this thread runs every node, and no node of the run reads an `unread` one: the commit rides along with
+      // the next node's first statement (as on the calling thread at threads 1), saving a round trip a node; the
+      // coordinator settles the last one.
+      exec.session.commit({ flushDeferred: !lone && m.unread !== true });
     } catch (e) {
       exec.session.rollbackIfOpen();
       if (!failed) Object.assign(r, { status: 'error', message: errorToWire(e).message });
     }
-    post({ type: 'result', result: resultToWire(r), cache: sync.take(failed) });
+    const batched = exec.takeBatched().map(resultToWire);
+    post({ type: 'result', result: resultToWire(r), cache: sync.take(failed), ...(batched.length > 0 ? { batched } : {}) });
   });
   try {
     const mod = (await import(input.setup.module)) as Record<string, unknown>;
     const setup = mod[input.setup.export] as Setup;
-    const prepared = await setup(input.setup.args, input.threadId, (level, text) => post({ type: 'log', level, text }));
+    const prepared = await setup(input.setup.args, input.threadId, log);
     const given = await session;
     bridge = SyncBridge.attach(given.session, { cancelFlag: input.cancelFlag });
     exec = prepared.connect(bridge, given.selected);

@@ -37,8 +37,8 @@ interface Member {
  * that are ready whenever A is (they read nothing A does not, or nothing
  * built in this invocation) run with it; their results wait here until the
  * runner asks for them. Only tests using the built-in `test`
- * materialization that store no failures are batched, and only with one
- * thread (each thread has its own runner). If the batch query
+ * materialization that store no failures are batched; with several threads
+ * (each has its own runner) only when the results are drained. If the batch query
  * fails, nothing is kept: each test then runs on its own, so an error lands
  * on the test that caused it.
  */
@@ -56,7 +56,21 @@ export class TestBatcher {
     private readonly compiler: NodeCompiler,
     private readonly registry: MacroRegistry,
     private readonly threadId: string,
+    /**
+     * With several threads: the siblings' results are taken with drain() as soon as the batch has run (a render
+     * worker sends them to the coordinator, which hands them out whichever thread the queue gives them to).
+     */
+    private readonly drained = false,
   ) {}
+
+  /** With `drained`: the batched results not yet asked for (their compiled files written), and forget them. */
+  drain(): NodeResult[] {
+    // Otherwise they wait here for the runner to ask (one thread: its next nodes are these very tests).
+    if (!this.drained) return [];
+    const out = [...this.done.values()].map(handOut);
+    this.done.clear();
+    return out;
+  }
 
   /** The result of `node` from a batch (run now with its siblings, or earlier), or undefined to run it alone. */
   run(node: CompiledNode): NodeResult | undefined {
@@ -95,8 +109,8 @@ export class TestBatcher {
 
   private batchable(node: CompiledNode): boolean {
     if (node.resource_type !== 'test' || node.config.materialized !== 'test' || !node.attached_node) return false;
-    // With several threads each has its own runner: siblings handed to another thread would run twice.
-    if (Number(this.shared.flags.threads ?? 1) > 1) return false;
+    // With several threads each has its own runner: unless drained, siblings handed to another thread would run twice.
+    if (Number(this.shared.flags.threads ?? 1) > 1 && !this.drained) return false;
     // Only tests that keep no rows; an unusual store_failures_as value is left to the materialization to judge.
     const storeAs = node.config.store_failures_as;
     if (storesFailures(node, Boolean(this.shared.flags.store_failures)) || (storeAs !== null && storeAs !== undefined && storeAs !== 'ephemeral')) return false;

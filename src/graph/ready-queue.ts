@@ -194,8 +194,11 @@ export class ReadyQueue {
    * `ahead(running, candidate)` allows; the worker queues it behind the running one, so
    * nodes run in exactly the order of a plain concurrency-1 run without the
    * round trip between them.
+   *
+   * `extra`: how many more may be in flight just now (workers that only wait
+   * for another's outcome, which should not keep ready nodes from starting).
    */
-  async run(concurrency: number, worker: (id: string, early: boolean) => Promise<boolean>, ahead?: (running: string, candidate: string) => boolean): Promise<QueueRunSummary> {
+  async run(concurrency: number, worker: (id: string, early: boolean) => Promise<boolean>, ahead?: (running: string, candidate: string) => boolean, extra?: () => number): Promise<QueueRunSummary> {
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new TsdbtError('USAGE', `Invalid concurrency ${concurrency}: it must be a whole number of at least 1.`, {
         hint: 'Set threads to 1 or more.',
@@ -231,7 +234,7 @@ export class ReadyQueue {
     };
     const lookahead = ahead !== undefined && concurrency === 1;
     while (!this.isFinished()) {
-      while (inFlight.size < concurrency) {
+      while (inFlight.size < concurrency + (extra?.() ?? 0)) {
         const id = this.next();
         if (id === undefined) break;
         launch(id, false);

@@ -65,12 +65,22 @@ describe('data tests of one model in one query', () => {
     }
   });
 
-  it('with several threads, each test runs its own query (a thread\'s runner cannot hand results to another)', async () => {
-    const p = makeProject({ ...models, 'models/schema.yml': schema });
+  it('on render workers too (a lone one, or several: whichever thread the queue hands each test to): one query for a model\'s tests', async () => {
+    const p = makeProject({ ...models, 'models/schema.yml': schema.replace('version: 2\nmodels:\n', 'version: 2\nmodels:\n  - name: other\n    columns:\n      - name: n\n        data_tests: [unique, not_null]\n') });
     await run(p.opts);
-    const r = await test({ ...p.opts, threads: 2 });
-    expect(judged(r.results)).toEqual(expected);
-    for (const x of r.results) expect(x.statements.some((s) => s.includes('union all'))).toBe(false);
+    for (const threads of [1, 3]) {
+      const starts: string[] = [];
+      const r = await test({ ...p.opts, threads, signal: new AbortController().signal, onStart: (n) => starts.push(n.name) });
+      expect(judged(r.results)).toEqual({ ...expected, unique_other_n: 'pass:0', not_null_other_n: 'pass:0' });
+      expect(starts.sort()).toEqual(r.results.map((x) => x.node.name).sort());
+      // Two queries in all: one for nums' eight tests, one for other's two, each run once.
+      const queries = new Set(r.results.flatMap((x) => x.statements));
+      expect([...queries].map((q) => q.split('union all').length).sort()).toEqual([2, 8]);
+      for (const x of r.results) expect(x.statements).toHaveLength(1);
+      for (const x of r.results) expect(readFileSync(join(p.dir, x.compiled_path!), 'utf8')).toBe(x.compiled_code);
+      const rows = (JSON.parse(readFileSync(join(p.dir, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string; failures: number }[] }).results;
+      expect(Object.fromEntries(rows.map((x) => [x.unique_id.split('.')[2], `${x.status}:${x.failures}`]))).toEqual({ ...expected, unique_other_n: 'pass:0', not_null_other_n: 'pass:0' });
+    }
   });
 
   it('a test whose SQL fails makes its model\'s tests run alone: the error lands on that test only', async () => {
