@@ -112,16 +112,23 @@ export function writeParseCache(path: string, key: string, body: Omit<ParseCache
 
 /** True when every environment variable the cached parse read still has the value it had. */
 export function envUnchanged(read: Record<string, string | null>, env: Record<string, string | undefined>): boolean {
-  return Object.entries(read).every(([name, h]) => (env[name] === undefined ? null : hashText(env[name]!)) === h);
+  return changedEnvVars(read, env).length === 0;
+}
+
+/** The environment variables the cached parse read whose value is no longer the one it read. */
+export function changedEnvVars(read: Record<string, string | null>, env: Record<string, string | undefined>): string[] {
+  return Object.entries(read).filter(([name, h]) => (env[name] === undefined ? null : hashText(env[name]!)) !== h).map(([name]) => name);
 }
 
 /**
  * The environment as parse sees it, recording each variable read (by name,
  * with a hash of its value) so a cached parse is reused only while they hold.
+ * `onRead` hears every read by name (partial parsing: who read what).
  */
-export function recordingEnv(env: Record<string, string | undefined>): { env: Record<string, string | undefined>; read: Record<string, string | null> } {
+export function recordingEnv(env: Record<string, string | undefined>, onRead?: (name: string) => void): { env: Record<string, string | undefined>; read: Record<string, string | null> } {
   const read: Record<string, string | null> = {};
   const note = (name: string) => {
+    onRead?.(name);
     if (!(name in read)) read[name] = env[name] === undefined ? null : hashText(env[name]!);
   };
   // Object.entries(env) (e.g. the DBT_ENV_CUSTOM_ENV_ scan, keyed apart) reads each variable

@@ -3,14 +3,15 @@ import { writeManifest } from '../artifacts/manifest-writer.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { VarResolver } from '../context/vars.js';
 import type { CompiledNode, Manifest } from '../manifest/types.js';
-import { emptyRegistry, parseContexts, parseProject, type ParseInput, type ParseResult } from '../project/parse.js';
-import { reparseChangedNodeFiles } from '../project/partial-parse.js';
+import { parseProject, type ParseInput, type ParseResult } from '../project/parse.js';
+import { ParseObserver } from '../project/partial-parse-reads.js';
+import { updateCachedParse } from '../project/partial-parse-update.js';
 import { loadSemanticManifest } from '../semantic/load-semantic.js';
 import { manifestEntries, semanticManifestJson } from '../semantic/manifest-json.js';
 import type { SemanticManifest } from '../semantic/types.js';
-import { diffFileStates, fileStates, listFiles } from '../util/file-states.js';
+import { diffFileStates, fileStates, hashText, listFiles } from '../util/file-states.js';
 import type { LoadedProject } from './load-project.js';
-import { envUnchanged, parseCacheKey, parseInputFolders, PARSE_CACHE_FILE, readParseCache, recordingEnv, writeParseCache } from './parse-cache.js';
+import { changedEnvVars, parseCacheKey, parseInputFolders, PARSE_CACHE_FILE, readParseCache, recordingEnv, writeParseCache } from './parse-cache.js';
 
 export interface ParseOptions {
   flags?: Record<string, unknown>;
@@ -40,27 +41,28 @@ export function parseLoaded(loaded: LoadedProject, opts: ParseOptions = {}): Par
   const statesAt = Date.now();
   const prior = 'body' in cached ? cached.body : undefined;
   const files = fileStates(paths, prior?.files, prior?.statesAt);
-  const recorder = recordingEnv(loaded.env);
-  const input = parseInput(loaded, flags, recorder.env);
+  const observer = new ParseObserver();
+  const recorder = recordingEnv(loaded.env, observer.envVar);
+  const input = parseInput(loaded, flags, recorder.env, observer);
   let reason = 'reason' in cached ? cached.reason : undefined;
-  if (prior && !envUnchanged(prior.envRead, loaded.env)) reason = 'env vars read at parse have changed';
   if (prior && !reason) {
     const diff = diffFileStates(prior.files, files);
-    const registry = emptyRegistry(input);
-    for (const f of prior.macroFiles) registry.addFile(f.path, f.source, f.macros);
-    const contexts = parseContexts(input, registry);
+    const changedEnv = changedEnvVars(prior.envRead, loaded.env);
     const { manifest } = prior.parse;
-    const nothingChanged = diff.added.length + diff.deleted.length + diff.changed.length === 0;
+    const nothingChanged = diff.added.length + diff.deleted.length + diff.changed.length + changedEnv.length === 0;
     if (!nothingChanged) log(`Partial parsing enabled: ${diff.deleted.length} files deleted, ${diff.added.length} files added, ${diff.changed.length} files changed.`);
-    if (diff.added.length || diff.deleted.length) reason = 'files were added or deleted';
-    else if (!nothingChanged) reason = reparseChangedNodeFiles(prior.parse, diff.changed, input, contexts, registry);
-    if (!reason) {
+    const updated = updateCachedParse(prior.parse, prior.macroFiles, { ...diff, env: changedEnv }, input);
+    if ('reason' in updated) reason = updated.reason;
+    else {
+      const { registry, contexts } = updated;
       manifest.metadata.generated_at = new Date().toISOString();
       manifest.metadata.invocation_id = loaded.invocationId;
       semanticByManifest.set(manifest, prior.semantic);
       if (!nothingChanged) {
         if (hasSemanticLayer(prior.semantic)) Object.assign(manifest, manifestEntries(prior.semantic, relationNodesByName(manifest)));
-        const wrote = opts.writeCache === false ? undefined : writeParseCache(cachePath, key, { ...prior, files, statesAt, envRead: { ...prior.envRead, ...recorder.read } });
+        // A changed variable no re-parse read again keeps its new value: whoever read it was parsed again.
+        const envRead = { ...prior.envRead, ...Object.fromEntries(changedEnv.map((n) => [n, loaded.env[n] === undefined ? null : hashText(loaded.env[n]!)])), ...recorder.read };
+        const wrote = opts.writeCache === false ? undefined : writeParseCache(cachePath, key, { ...prior, files, statesAt, envRead, macroFiles: updated.macroFiles });
         if (wrote) log(`The parse cache could not be written: ${wrote}`);
       }
       const { nodeFiles, warnings, warningsBefore } = prior.parse;
@@ -77,7 +79,7 @@ export function parseLoaded(loaded: LoadedProject, opts: ParseOptions = {}): Par
       files,
       statesAt,
       envRead: recorder.read,
-      parse: { manifest: result.manifest, nodeFiles: result.nodeFiles, warnings, warningsBefore: result.warningsBefore },
+      parse: { manifest: result.manifest, nodeFiles: result.nodeFiles, warnings, warningsBefore: result.warningsBefore, wideReads: result.wideReads },
       macroFiles: result.registry.files(),
       semantic,
     });
@@ -86,7 +88,7 @@ export function parseLoaded(loaded: LoadedProject, opts: ParseOptions = {}): Par
   return result;
 }
 
-function parseInput(loaded: LoadedProject, flags: Record<string, unknown>, osEnv: Record<string, string | undefined>): ParseInput {
+function parseInput(loaded: LoadedProject, flags: Record<string, unknown>, osEnv: Record<string, string | undefined>, observer?: ParseObserver): ParseInput {
   const userPackages = loaded.packages.filter((p) => p.kind !== 'internal');
   const vars = new VarResolver(
     loaded.cliVars,
@@ -107,7 +109,9 @@ function parseInput(loaded: LoadedProject, flags: Record<string, unknown>, osEnv
       runStartedAt: loaded.runStartedAt,
       flags,
       logger: loaded.logger,
+      onMacroCall: observer?.macro,
     },
+    observer,
   };
 }
 

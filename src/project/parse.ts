@@ -33,12 +33,15 @@ import { checkMicrobatchConfig } from './microbatch-config.js';
 import { missingRelationError, yamlSnapshotFiles } from './yaml-snapshots.js';
 import { checkResourceUniqueness } from './resource-uniqueness.js';
 import { foreignKeyConstraints, foreignKeyTarget } from './foreign-key-targets.js';
+import type { ParseObserver, ParseReads } from './partial-parse-reads.js';
 
 export interface ParseInput {
   packages: LoadedPackage[];
   env: JinjaEnvironment;
   adapter: AdapterInfo;
   shared: Omit<ContextShared, 'env' | 'registry' | 'adapter' | 'dispatch' | 'projectName'>;
+  /** Set when the parse will be cached: records what each node file read (its `shared.onMacroCall` and env reads report here). */
+  observer?: ParseObserver;
 }
 
 export interface ParseResult {
@@ -50,6 +53,8 @@ export interface ParseResult {
   nodeFiles: NodeFileRecord[];
   /** `warnings` = the first `warningsBefore`, each nodeFiles record's, then the rest. */
   warningsBefore: number;
+  /** With an observer: what the parse read outside node files (generic tests, naming macros, properties). */
+  wideReads?: ParseReads;
 }
 
 /** One node a node file produced: where it came from, the properties patch it took, its warnings. */
@@ -62,6 +67,8 @@ export interface NodeFileRecord {
   warnings: string[];
   /** false: the node is disabled (kept in manifest.disabled). */
   enabled: boolean;
+  /** With an observer: the macros its parse ran and the env vars it read. */
+  reads?: ParseReads;
 }
 
 /** What parsing one node needs besides its file: contexts, config trees, where problems go. */
@@ -119,10 +126,10 @@ export function parseProject(input: ParseInput): ParseResult {
       const patch = applyModelVersion(pkgProps, node) ?? patchFor(pkgProps, node);
       if (patch) patched.add(`${p.config.name}:${node.resource_type}:${patch.name}`);
       const warnStart = warnings.length;
-      const outcome = parseNodeFile(nf, patch, scope);
+      const { result: outcome, reads } = observedParse(nf, patch, scope);
       if (outcome === 'failed') failedNames.add(node.name);
       if (outcome !== 'parsed') continue;
-      nodeFiles.push({ uniqueId: node.unique_id, file: `${node.root_path}/${node.original_file_path}`, configTree: nf.configTree, patch, warnings: warnings.slice(warnStart), enabled: Boolean(node.config.enabled) });
+      nodeFiles.push({ uniqueId: node.unique_id, file: `${node.root_path}/${node.original_file_path}`, configTree: nf.configTree, patch, warnings: warnings.slice(warnStart), enabled: Boolean(node.config.enabled), ...(reads && { reads }) });
       if (!node.config.enabled) {
         (disabled[node.unique_id] ??= []).push(node);
         continue;
@@ -280,7 +287,7 @@ export function parseProject(input: ParseInput): ParseResult {
     saved_queries: {},
   };
   fillParentChildMaps(manifest);
-  return { manifest, registry, contexts, warnings, nodeFiles, warningsBefore };
+  return { manifest, registry, contexts, warnings, nodeFiles, warningsBefore, wideReads: input.observer?.wide() };
 }
 
 /** The contexts a parse renders in, over `registry` (macros already read). */
@@ -323,6 +330,12 @@ export function nodeParseScope(input: ParseInput, contexts: ContextFactory, erro
     return mergeConfig(fromOwn, fromRoot);
   };
   return { input, contexts, useStaticParser: staticFlag !== false, treeFor, errors, warnings };
+}
+
+/** parseNodeFile with what it read recorded apart, when the parse has an observer. */
+export function observedParse(nf: NodeFile, patch: ResourcePatch | undefined, scope: NodeParseScope): { result: ReturnType<typeof parseNodeFile>; reads?: ParseReads } {
+  const observer = scope.input.observer;
+  return observer ? observer.around(() => parseNodeFile(nf, patch, scope)) : { result: parseNodeFile(nf, patch, scope) };
 }
 
 /**

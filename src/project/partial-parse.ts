@@ -3,9 +3,10 @@ import type { ContextFactory } from '../context/context-factory.js';
 import type { MacroRegistry } from '../context/macro-registry.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { CompiledNode, Manifest } from '../manifest/types.js';
-import { assignNames, fillParentChildMaps, nodeParseScope, parseNodeFile, resolveDeps, resolveDescriptions, type NodeFileRecord, type ParseInput } from './parse.js';
+import { assignNames, fillParentChildMaps, nodeParseScope, observedParse, resolveDeps, resolveDescriptions, type NodeFileRecord, type ParseInput } from './parse.js';
 import { RefIndex } from './resolve-refs.js';
 import { readSqlNodeFile } from './sql-node-files.js';
+import type { ParseReads } from './partial-parse-reads.js';
 
 /** A finished parse as a parse cache keeps it. */
 export interface CachedParse {
@@ -14,6 +15,8 @@ export interface CachedParse {
   /** All warnings: the first `warningsBefore`, then each nodeFiles record's, then the rest. */
   warnings: string[];
   warningsBefore: number;
+  /** What the parse read outside node files (absent: a cache written before this was recorded). */
+  wideReads?: ParseReads;
 }
 
 /**
@@ -53,7 +56,8 @@ export function reparseChangedNodeFiles(cached: CachedParse, changed: readonly s
     if (!nf || nf.configTree !== rec.configTree || nf.node.unique_id !== rec.uniqueId || old.version !== undefined && old.version !== null) return `${file} is not a model, analysis or singular test file of a known node`;
     const errors: TsdbtError[] = [];
     const warnings: string[] = [];
-    if (parseNodeFile(nf, rec.patch, nodeParseScope(input, contexts, errors, warnings)) !== 'parsed' || errors.length > 0) return `${file} has errors`;
+    const { result, reads } = observedParse(nf, rec.patch, nodeParseScope(input, contexts, errors, warnings));
+    if (result !== 'parsed' || errors.length > 0) return `${file} has errors`;
     const node = nf.node;
     if (!node.config.enabled) return `${file} disables its node`;
     try {
@@ -71,6 +75,8 @@ export function reparseChangedNodeFiles(cached: CachedParse, changed: readonly s
     if (errors.length > 0) return `${file} has errors`;
     manifest.nodes[node.unique_id] = node as CompiledNode;
     rec.warnings = warnings;
+    if (reads) rec.reads = reads;
+    else delete rec.reads;
   }
   cached.warnings = [...cached.warnings.slice(0, cached.warningsBefore), ...cached.nodeFiles.flatMap((r) => r.warnings), ...after];
   fillParentChildMaps(manifest);
