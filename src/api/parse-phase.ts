@@ -6,6 +6,7 @@ import type { CompiledNode, Manifest } from '../manifest/types.js';
 import { parseProject, type ParseInput, type ParseResult } from '../project/parse.js';
 import { ParseObserver } from '../project/partial-parse-reads.js';
 import { updateCachedParse } from '../project/partial-parse-update.js';
+import { renderMemoFor } from '../project/partial-parse-memo.js';
 import { loadSemanticManifest } from '../semantic/load-semantic.js';
 import { manifestEntries, semanticManifestJson } from '../semantic/manifest-json.js';
 import type { SemanticManifest } from '../semantic/types.js';
@@ -45,9 +46,12 @@ export function parseLoaded(loaded: LoadedProject, opts: ParseOptions = {}): Par
   const recorder = recordingEnv(loaded.env, observer.envVar);
   const input = parseInput(loaded, flags, recorder.env, observer);
   let reason = 'reason' in cached ? cached.reason : undefined;
-  if (prior && !reason) {
-    const diff = diffFileStates(prior.files, files);
-    const changedEnv = changedEnvVars(prior.envRead, loaded.env);
+  const diff = prior && !reason ? diffFileStates(prior.files, files) : undefined;
+  const changedEnv = prior && !reason ? changedEnvVars(prior.envRead, loaded.env) : [];
+  // A full parse still reuses the cached renders of node files nothing they read has changed
+  // (made before the partial attempt below, which updates the cached parse in place).
+  const fallbackMemo = renderMemoFor(diff && prior?.parse, prior?.macroFiles ?? [], { ...(diff ?? { changed: [], deleted: [] }), env: changedEnv }, { macro: observer.macro, env: (n) => void recorder.env[n] });
+  if (prior && diff) {
     const { manifest } = prior.parse;
     const nothingChanged = diff.added.length + diff.deleted.length + diff.changed.length + changedEnv.length === 0;
     if (!nothingChanged) log(`Partial parsing enabled: ${diff.deleted.length} files deleted, ${diff.added.length} files added, ${diff.changed.length} files changed.`);
@@ -70,7 +74,8 @@ export function parseLoaded(loaded: LoadedProject, opts: ParseOptions = {}): Par
     }
   }
   log(`Unable to do partial parsing because ${reason}`);
-  const result = parseProject(input);
+  const result = parseProject({ ...input, memo: fallbackMemo });
+  if (fallbackMemo.counts.reused > 0) log(`Reused ${fallbackMemo.counts.reused} node renders, rendered ${fallbackMemo.counts.rendered}`);
   const warnings = [...result.warnings];
   finishFull(loaded, result);
   if (opts.writeCache !== false) {
@@ -79,7 +84,7 @@ export function parseLoaded(loaded: LoadedProject, opts: ParseOptions = {}): Par
       files,
       statesAt,
       envRead: recorder.read,
-      parse: { manifest: result.manifest, nodeFiles: result.nodeFiles, warnings, warningsBefore: result.warningsBefore, wideReads: result.wideReads },
+      parse: { manifest: result.manifest, nodeFiles: result.nodeFiles, warnings, warningsBefore: result.warningsBefore, wideReads: result.wideReads, renders: fallbackMemo.kept(result.nodeFiles) },
       macroFiles: result.registry.files(),
       semantic,
     });

@@ -34,6 +34,7 @@ import { missingRelationError, yamlSnapshotFiles } from './yaml-snapshots.js';
 import { checkResourceUniqueness } from './resource-uniqueness.js';
 import { foreignKeyConstraints, foreignKeyTarget } from './foreign-key-targets.js';
 import type { ParseObserver, ParseReads } from './partial-parse-reads.js';
+import { renderFileKey, type RenderMemo } from './partial-parse-memo.js';
 
 export interface ParseInput {
   packages: LoadedPackage[];
@@ -42,6 +43,8 @@ export interface ParseInput {
   shared: Omit<ContextShared, 'env' | 'registry' | 'adapter' | 'dispatch' | 'projectName'>;
   /** Set when the parse will be cached: records what each node file read (its `shared.onMacroCall` and env reads report here). */
   observer?: ParseObserver;
+  /** Set when a cached parse exists: node file renders it kept, reused where nothing they read changed. */
+  memo?: RenderMemo;
 }
 
 export interface ParseResult {
@@ -96,6 +99,7 @@ export function parseProject(input: ParseInput): ParseResult {
   const userPackages = input.packages.filter((p) => p.kind !== 'internal');
 
   for (const p of input.packages) readMacroFiles(p.config, input.env, registry, docs, errors);
+  input.memo?.begin(registry);
   const contexts = parseContexts(input, registry);
   const scope = nodeParseScope(input, contexts, errors, warnings);
 
@@ -360,7 +364,12 @@ export function parseNodeFile(nf: NodeFile, patch: ResourcePatch | undefined, sc
   // dbt reads a model statically only when ref/source/config are its own (no macro overrides
   // them) and the static parser is on; otherwise it renders, recording every macro called.
   const fast = scope.useStaticParser && !overridesParseBuiltins(contexts, node.package_name) ? staticParse(node.raw_code) : null;
-  if (fast) {
+  const memo = input.memo;
+  const memoFile = memo && renderFileKey(`${node.root_path}/${node.original_file_path}`, node.unique_id);
+  const memoKey = memo && !fast && (node.raw_code.includes('{{') || node.raw_code.includes('{%')) ? memo.key(node, config) : undefined;
+  const kept = memoKey === undefined ? undefined : memo!.reuse(memoFile!, memoKey);
+  if (kept) Object.assign(capture, kept);
+  else if (fast) {
     capture.refs.push(...fast.refs);
     capture.sources.push(...fast.sources);
     capture.configCalls.push(...fast.configCalls);
@@ -375,6 +384,7 @@ export function parseNodeFile(nf: NodeFile, patch: ResourcePatch | undefined, sc
       }
       throw e;
     }
+    if (memoKey !== undefined) memo!.store(memoFile!, memoKey, capture);
   }
   for (const call of capture.configCalls) warnUnknownKeys(call, nf.configTree, node.original_file_path, warnings);
   if (patch) warnUnknownKeys(patch.config, nf.configTree, patch.file, warnings);

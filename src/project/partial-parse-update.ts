@@ -5,6 +5,7 @@ import type { TsdbtError } from '../errors/tsdbt-error.js';
 import { readMacroFile } from './macro-files.js';
 import { emptyRegistry, parseContexts, type ParseInput } from './parse.js';
 import { reparseChangedNodeFiles, type CachedParse } from './partial-parse.js';
+import { renderMemoFor } from './partial-parse-memo.js';
 
 /** What changed since the cached parse: files (absolute paths) and env vars read at parse. */
 export interface ParseChanges {
@@ -89,6 +90,10 @@ export function updateCachedParse(cached: CachedParse, macroFiles: readonly Macr
   const registry = emptyRegistry(input);
   for (const f of files) registry.addFile(f.path, f.source, f.macros);
   const contexts = parseContexts(input, registry);
+  const observer = input.observer;
+  const memo = observer && renderMemoFor(cached, macroFiles, { ...changes, deleted: [] }, { macro: observer.macro, env: (n) => void input.shared.osEnv[n] });
+  memo?.begin(registry);
+  input.memo = memo;
   for (const id of changedMacros) {
     const old = cached.manifest.macros[id];
     const now = old && registry.inPackage(old.package_name, old.name);
@@ -99,6 +104,7 @@ export function updateCachedParse(cached: CachedParse, macroFiles: readonly Macr
     if (reason) return { reason };
   }
   cached.wideReads = input.observer?.wide(wide) ?? wide;
+  if (memo) cached.renders = memo.kept(records);
   return { registry, contexts, macroFiles: files };
 }
 

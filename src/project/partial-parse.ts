@@ -7,6 +7,7 @@ import { assignNames, fillParentChildMaps, nodeParseScope, observedParse, resolv
 import { RefIndex } from './resolve-refs.js';
 import { readSqlNodeFile } from './sql-node-files.js';
 import type { ParseReads } from './partial-parse-reads.js';
+import type { RenderEntry } from './partial-parse-memo.js';
 
 /** A finished parse as a parse cache keeps it. */
 export interface CachedParse {
@@ -17,6 +18,8 @@ export interface CachedParse {
   warningsBefore: number;
   /** What the parse read outside node files (absent: a cache written before this was recorded). */
   wideReads?: ParseReads;
+  /** Node file renders kept for the next parse (renderFileKey → render). */
+  renders?: Record<string, RenderEntry>;
 }
 
 /**

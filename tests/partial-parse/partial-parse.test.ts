@@ -6,6 +6,7 @@ import { PARSE_CACHE_FILE } from '../../src/api/parse-cache.js';
 import { parseLoaded } from '../../src/api/parse-phase.js';
 import { writeManifest } from '../../src/artifacts/manifest-writer.js';
 import { makeProject } from '../support/project-fixture.js';
+import { TsdbtError } from '../../src/errors/tsdbt-error.js';
 
 /** A small project touching what partial parsing must get right: refs, macros, YAML, vars, env vars, a package. */
 const BASE: Record<string, string> = {
@@ -149,6 +150,19 @@ const EDITS: Edit[] = [
     else put(s.dir, 'models/extra.yml', `version: 2\nmodels:\n  - name: base_b\n    description: b ${Math.floor(r() * 9)}\n`);
     return 'change tests in YAML or add/delete a YAML file';
   },
+  // several kinds at once: a macro, an env var and a properties file
+  (s, r) => {
+    put(s.dir, 'macros/inner.sql', `{% macro default__inner_tag() %}{{ return('m${Math.floor(r() * 4)}') }}{% endmacro %}\n`);
+    s.env = { ...s.env, PP_TAG: pick(['x', 'y', 'z'], r) };
+    put(s.dir, 'models/extra.yml', `version: 2\nmodels:\n  - name: base_b\n    description: t ${Math.floor(r() * 9)}\n`);
+    return 'change a macro, an env var and a YAML file together';
+  },
+  // a model that refs one the edits add and delete (an error while extra_0 is missing)
+  (s, r) => {
+    if (r() < 0.5) put(s.dir, 'models/needs_extra.sql', "select * from {{ ref('extra_0') }}\n");
+    else rmSync(join(s.dir, 'models/needs_extra.sql'), { force: true });
+    return 'add or delete a model that refs extra_0';
+  },
   // an env var read by one model's config
   (s, r) => {
     s.env = { ...s.env, PP_TAG: r() < 0.3 ? undefined : pick(['x', 'y'], r) };
@@ -164,7 +178,15 @@ const EDITS: Edit[] = [
 /** manifest.json of a parse, without the per-invocation fields, and its warnings. */
 function parseOnce(s: Session, partialParse: boolean, debug: string[] = []): { manifest: string; warnings: string[]; refsAt: string } {
   const loaded = loadProject({ projectDir: s.dir, profilesDir: s.dir, vars: s.vars, env: s.env, partialParse, logger: { info: () => {}, warn: () => {}, debug: (m) => debug.push(m) } });
-  const { manifest, warnings } = parseLoaded(loaded, { flags: { WHICH: 'parse' } });
+  let result: ReturnType<typeof parseLoaded>;
+  try {
+    result = parseLoaded(loaded, { flags: { WHICH: 'parse' } });
+  } catch (e) {
+    // A parse that fails must fail the same way with and without the cache.
+    if (!(e instanceof TsdbtError)) throw e;
+    return { manifest: `error: ${e.format()}`, warnings: [], refsAt: '' };
+  }
+  const { manifest, warnings } = result;
   const out = mkdtempSync(join(s.dir, 'out-'));
   const text = readFileSync(writeManifest(out, manifest), 'utf8');
   rmSync(out, { recursive: true, force: true });
@@ -183,12 +205,13 @@ function newSession(): Session {
 }
 
 describe('partial parsing: the cached manifest equals a full parse after any edits', () => {
+  const totals = { partial: 0, hit: 0, full: 0, reused: 0, errors: 0 };
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
     it(`seed ${seed}`, () => {
       let state = seed * 7919;
       const rand = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
       const s = newSession();
-      const paths = { partial: 0, hit: 0, full: 0 };
+      const paths = { partial: 0, hit: 0, full: 0, reused: 0, errors: 0 };
       for (let step = 0; step < 18; step++) {
         const what = step === 0 ? 'cold' : EDITS[Math.floor(rand() * EDITS.length)]!(s, rand);
         const debug: string[] = [];
@@ -197,18 +220,24 @@ describe('partial parsing: the cached manifest equals a full parse after any edi
         expect(cached.manifest, `after step ${step}: ${what}`).toBe(full.manifest);
         expect(cached.warnings, `after step ${step}: ${what}`).toEqual(full.warnings);
         expect(cached.refsAt, `after step ${step}: ${what}`).toBe(full.refsAt);
+        if (debug.some((d) => d.startsWith('Reused '))) paths.reused++;
+        if (full.manifest.startsWith('error: ')) paths.errors++;
         if (debug.some((d) => d.startsWith('Unable to do partial parsing'))) paths.full++;
         else if (debug.some((d) => d.startsWith('Partial parsing enabled'))) paths.partial++;
         else paths.hit++;
         // Nothing changed since: the next parse reuses the cache whole.
         const again: string[] = [];
         expect(parseOnce(s, true, again).manifest, `reuse after step ${step}: ${what}`).toBe(full.manifest);
-        expect(again.filter((d) => /partial pars/i.test(d))).toEqual([]);
+        // (A parse that failed wrote no cache: the next one starts from the last good one.)
+        if (!full.manifest.startsWith('error: ')) expect(again.filter((d) => /partial pars/i.test(d))).toEqual([]);
       }
-      expect(paths.full).toBeGreaterThan(0);
-      expect(paths.partial + paths.hit).toBeGreaterThan(0);
+      for (const k of Object.keys(paths) as (keyof typeof paths)[]) totals[k] += paths[k];
     });
   }
+
+  it('the seeds took every path: reuse, partial update, full parse reusing renders, full parse, errors', () => {
+    for (const k of Object.keys(totals) as (keyof typeof totals)[]) expect(totals[k], k).toBeGreaterThan(0);
+  });
 
   it('re-parses only the changed model, through the partial path', () => {
     const s = newSession();
