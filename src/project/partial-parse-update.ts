@@ -4,7 +4,7 @@ import type { MacroFile, MacroRegistry } from '../context/macro-registry.js';
 import type { TsdbtError } from '../errors/tsdbt-error.js';
 import { readMacroFile } from './macro-files.js';
 import { emptyRegistry, parseContexts, type ParseInput } from './parse.js';
-import { reparseChangedNodeFiles, type CachedParse } from './partial-parse.js';
+import { packageOf, reparseChangedNodeFiles, type CachedParse } from './partial-parse.js';
 import { renderMemoFor } from './partial-parse-memo.js';
 
 /** What changed since the cached parse: files (absolute paths) and env vars read at parse. */
@@ -106,11 +106,4 @@ export function updateCachedParse(cached: CachedParse, macroFiles: readonly Macr
   cached.wideReads = input.observer?.wide(wide) ?? wide;
   if (memo) cached.renders = memo.kept(records);
   return { registry, contexts, macroFiles: files };
-}
-
-/** The innermost user package holding `path` (installed packages sit inside the root project). */
-function packageOf(input: ParseInput, path: string) {
-  return input.packages
-    .filter((p) => p.kind !== 'internal' && path.startsWith(p.config.root + sep))
-    .sort((a, b) => b.config.root.length - a.config.root.length)[0]?.config;
 }

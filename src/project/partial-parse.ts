@@ -4,6 +4,7 @@ import type { MacroRegistry } from '../context/macro-registry.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { CompiledNode, Manifest } from '../manifest/types.js';
 import { assignNames, fillParentChildMaps, nodeParseScope, observedParse, resolveDeps, resolveDescriptions, type NodeFileRecord, type ParseInput } from './parse.js';
+import type { ProjectConfig } from './project-config.js';
 import { RefIndex } from './resolve-refs.js';
 import { readSqlNodeFile } from './sql-node-files.js';
 import type { ParseReads } from './partial-parse-reads.js';
@@ -35,7 +36,6 @@ export interface CachedParse {
 export function reparseChangedNodeFiles(cached: CachedParse, changed: readonly string[], input: ParseInput, contexts: ContextFactory, registry: MacroRegistry): string | undefined {
   const { manifest } = cached;
   const after = cached.warnings.slice(cached.warningsBefore + cached.nodeFiles.reduce((n, r) => n + r.warnings.length, 0));
-  const userPackages = input.packages.filter((p) => p.kind !== 'internal');
   const root = input.packages.find((p) => p.kind === 'root')!.config;
   const byFile = new Map<string, NodeFileRecord[]>();
   for (const r of cached.nodeFiles) {
@@ -53,9 +53,8 @@ export function reparseChangedNodeFiles(cached: CachedParse, changed: readonly s
     const old = manifest.nodes[rec.uniqueId];
     if (!rec.enabled || !old) return `${file} holds a disabled node`;
     if (unitTestParents.has(rec.uniqueId)) return `${file} has unit tests`;
-    // The innermost package holding the file (installed packages sit inside the root project).
-    const pkg = userPackages.filter((p) => file.startsWith(p.config.root + sep)).sort((a, b) => b.config.root.length - a.config.root.length)[0];
-    const nf = pkg && readSqlNodeFile(pkg.config, file);
+    const pkg = packageOf(input, file);
+    const nf = pkg && readSqlNodeFile(pkg, file);
     if (!nf || nf.configTree !== rec.configTree || nf.node.unique_id !== rec.uniqueId || old.version !== undefined && old.version !== null) return `${file} is not a model, analysis or singular test file of a known node`;
     const errors: TsdbtError[] = [];
     const warnings: string[] = [];
@@ -96,3 +95,10 @@ const SHARED_FIELDS: ((n: CompiledNode) => unknown)[] = [
   (n) => [n.database, n.schema, n.alias, n.relation_name ?? null],
   (n) => [n.config.access ?? null, n.config.group ?? null, n.config.materialized ?? null, n.config.enabled],
 ];
+
+/** The innermost user package holding `path` (installed packages sit inside the root project). */
+export function packageOf(input: ParseInput, path: string): ProjectConfig | undefined {
+  return input.packages
+    .filter((p) => p.kind !== 'internal' && path.startsWith(p.config.root + sep))
+    .sort((a, b) => b.config.root.length - a.config.root.length)[0]?.config;
+}
