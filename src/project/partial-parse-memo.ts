@@ -2,11 +2,17 @@ import type { MacroFile, MacroRegistry } from '../context/macro-registry.js';
 import type { ParseCapture } from '../context/parse-context.js';
 import type { CompiledNode } from '../manifest/types.js';
 import { hashText } from '../util/file-states.js';
-import type { NodeFileRecord } from './parse.js';
 import type { ParseReads } from './partial-parse-reads.js';
 
 /** How renders and reads are keyed: a file and the node it holds (a properties file can hold several YAML snapshots). */
 export const renderFileKey = (file: string, uniqueId: string): string => `${file}\0${uniqueId}`;
+
+/** What the memo reads of a parse's node file records (parse.ts's NodeFileRef). */
+interface NodeFileRef {
+  file: string;
+  uniqueId: string;
+  reads?: ParseReads;
+}
 
 /** Where a reused render's reads are replayed: the parse's observer, and its recording env for env vars. */
 export interface RenderReplay {
@@ -84,7 +90,7 @@ export class RenderMemo {
   }
 
   /** The renders of the node files a parse ended with (others dropped). */
-  kept(records: readonly NodeFileRecord[]): Record<string, RenderEntry> {
+  kept(records: readonly NodeFileRef[]): Record<string, RenderEntry> {
     const out: Record<string, RenderEntry> = {};
     for (const r of records) {
       const k = renderFileKey(r.file, r.uniqueId);
@@ -113,7 +119,7 @@ function plainData(v: unknown): boolean {
  * only keeps this parse's renders.
  */
 export function renderMemoFor(
-  cached: { nodeFiles: readonly NodeFileRecord[]; renders?: Record<string, RenderEntry> } | undefined,
+  cached: { nodeFiles: readonly NodeFileRef[]; renders?: Record<string, RenderEntry> } | undefined,
   macroFiles: readonly MacroFile[],
   changes: { changed: readonly string[]; deleted: readonly string[]; env: readonly string[] },
   replay: RenderReplay,
