@@ -63,8 +63,10 @@ export class RenderMemo {
     this.usable = ids(this.macroFilesBefore) === ids(registry.files());
   }
 
-  /** The key of a node file's render: the node as its template sees it and the config it starts from. */
-  key(node: CompiledNode, config: unknown): string {
+  /** The key of a node file's render: the node as its template sees it and the config it starts from (undefined: not kept). */
+  key(node: CompiledNode, config: unknown): string | undefined {
+    // Only plain data hashes faithfully through JSON (a value JSON drops or flattens could hide a difference).
+    if (!plainData(config)) return undefined;
     return hashText(`${JSON.stringify(node)}\0${JSON.stringify(config)}`);
   }
 
