@@ -163,8 +163,9 @@ describe('parseBlockYaml (the fast reader behind parseYaml)', () => {
       '            warn_after: {count: 12, period: hour}',
     ].join('\n');
     expect(expectSameAsYaml(text)).toBe('fast');
-    // A block scalar sends the file to yaml.
-    expect(expectSameAsYaml(text.replace("    description: 'it''s raw'", '    description: >\n      it is raw'))).toBe('fallback');
+    // A block scalar is read too; an anchor sends the file to yaml.
+    expect(expectSameAsYaml(text.replace("    description: 'it''s raw'", '    description: >\n      it is raw'))).toBe('fast');
+    expect(expectSameAsYaml(text.replace("    description: 'it''s raw'", '    description: &d raw'))).toBe('fallback');
   });
 
   it('resolves plain scalars with the core schema, as yaml does', () => {
@@ -190,35 +191,46 @@ describe('parseBlockYaml (the fast reader behind parseYaml)', () => {
     expect(docs.map(expectSameAsYaml)).toEqual(['fast', 'fast', 'fast', 'fast', 'fast', 'fallback', 'fast', 'fast', 'fast', 'fast']);
   });
 
-  it('leaves everything outside plain block YAML to the yaml package (and so its errors)', () => {
+  it('reads block scalars, multi-line scalars, nested and multi-line flow collections and document markers as yaml does', () => {
     const docs = [
-      'base: &b\n  x: 1\nother:\n  <<: *b\n', // anchors, aliases, merge keys
-      'a: !!str 1\n', // tags
       'a: |\n  line one\n  line two\n', // block scalars
       'a: >-\n  folded\n', // folded scalars
       'a: first\n  continued\n', // multi-line plain scalar
       'a: "open\n  quote"\n', // multi-line quoted scalar
       'a: [1, [2]]\n', // nested flow collections
       'a: [1, 2,]\n', // trailing comma
+      'a: [1,\n  2]\n', // multi-line flow
+      '---\na: 1\n', // document markers
+      '---\na: 1\n...\n',
+    ];
+    for (const d of docs) expect(expectSameAsYaml(d), d).toBe('fast');
+  });
+
+  it('leaves everything else to the yaml package (and so its errors)', () => {
+    const docs = [
+      'base: &b\n  x: 1\nother:\n  <<: *b\n', // anchors, aliases, merge keys
+      'a: !!str 1\n', // tags
+      'a: |2\n   indented\n', // indentation indicators
       'a: [1,, 2]\n', // empty entry
       'a: {k: }\n', // flow key without a value
       'a: {k:1}\n',
       'a: [1]x\n',
-      'a: [1,\n  2]\n', // multi-line flow
       'a: b: c\n', // nested compact mapping: yaml's error
-      '---\na: 1\n', // document markers
+      'a: 1\n---\nb: 2\n', // several documents
       'a:\tb\n', // tabs
-      'a: 1\r\nb: 2\r\n', // CR line ends
-      'a: "\\x41"\n', // escapes JSON does not have
+      'a: 1\rb: 2\r', // lone CRs
+      'a: "\\q"\n', // an escape YAML does not have
       'a: 1\n b: 2\n', // bad indentation: yaml's error
       'just a scalar\n',
       '- a\nb: 1\n', // a list then a key at the same level: yaml's error
       '? complex\n: key\n',
       "a: 'x' trailing\n",
+      'a: x # c\n  y\n', // a continuation after a comment: yaml's error
+      'a: "x\ny"\n', // a quoted continuation not indented: yaml's error
     ];
     for (const d of docs) expect(parseBlockYaml(d), d).toBeUndefined();
     // And parseYaml still reads them, or reports yaml's error with a line.
-    expect(parseYaml('a: [1, [2]]\n', 'x.yml').value).toEqual({ a: [1, [2]] });
+    expect(parseYaml('a: |2\n   x\n', 'x.yml').value).toEqual({ a: ' x\n' });
   });
 
   it('agrees with yaml on every YAML file of the bundled project and the built-in packages', () => {

@@ -6,7 +6,10 @@
 //
 //   node offline-packages.mjs <project dir> <stage dir> <ext dir>
 //
-// <ext dir> holds the checkouts, named as in CHECKOUTS below.
+// <ext dir> holds the checkouts, named as in CHECKOUTS below. A key
+// `<package>@<version>` names the checkout of that exact version (the root
+// project's pin); a package asked for again by a dependency reuses the copy
+// staged first, as `deps` resolves one version per package.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -22,6 +25,10 @@ const CHECKOUTS = {
   'dbt-labs/dbt_project_evaluator': 'dbt-project-evaluator',
   'https://github.com/tuva-health/dbt-data-reliability.git': 'dbt-data-reliability',
   'https://github.com/elementary-data/dbt-data-reliability.git': 'dbt-data-reliability',
+  'dbt-labs/codegen': 'dbt-codegen',
+  'get-select/dbt_snowflake_query_tags': 'dbt-snowflake-query-tags',
+  'dbt-labs/dbt_utils@1.3.0': 'dbt-utils-1.3.0',
+  'dbt-labs/dbt_project_evaluator@0.14.3': 'dbt-project-evaluator-0.14.3',
 };
 
 const [projectDir, stageDir, extDir] = process.argv.slice(2);
@@ -31,13 +38,17 @@ if (!projectDir || !stageDir || !extDir) {
 }
 fs.mkdirSync(stageDir, { recursive: true });
 const staged = new Map();
+const stagedByPackage = new Map();
 
-function stage(key) {
-  const checkout = CHECKOUTS[key];
+function stage(key, version) {
+  if (stagedByPackage.has(key)) return stagedByPackage.get(key);
+  const pinned = typeof version === 'string' ? CHECKOUTS[`${key}@${version}`] : undefined;
+  const checkout = pinned ?? CHECKOUTS[key];
   if (!checkout) throw new Error(`no local checkout known for package ${key}`);
   if (staged.has(checkout)) return staged.get(checkout);
   const dest = path.join(stageDir, checkout);
   staged.set(checkout, dest);
+  stagedByPackage.set(key, dest);
   fs.cpSync(path.join(extDir, checkout), dest, {
     recursive: true,
     filter: (src) => !/[/\\](\.git|dbt_packages|target|logs)$/.test(src),
@@ -62,7 +73,7 @@ function rewrite(dir) {
         return entry;
       }
       const key = entry.package ?? entry.git;
-      return { local: stage(key) };
+      return { local: stage(key, entry.version) };
     });
     fs.writeFileSync(at, stringify(doc));
   }

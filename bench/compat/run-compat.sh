@@ -10,9 +10,13 @@
 #   EXT_DIR        where the checkouts below live (default /work/ext):
 #                  tuva (v0.18.0), dbt_shopify (v1.8.0), dbt_jira (v1.1.0), dbt_artifacts (2.10.1),
 #                  dbt_hubspot (v1.7.2, 38114c7; not in /work/ext: clone it there, see README.md),
+#                  mattermost-data-warehouse (61af242, with dbt-codegen 0.13.1, dbt-utils-1.3.0,
+#                  dbt-project-evaluator-0.14.3, dbt-snowflake-query-tags 2.6.0),
 #                  and the packages they install: dbt-utils, dbt-date, metaplane-dbt-expectations,
 #                  dbt-data-reliability, fivetran_utils, spark_utils
 #   ONLY           space-separated project names to run (default: all), e.g. ONLY="tuva dbt_jira"
+#   SNOWFLAKE_DOUBLE_PORT  a Snowflake double on 127.0.0.1 (tests/support/snowflake-double):
+#                  mattermost also compiles against it (user tester / password secret)
 #   TSDBT          the CLI to run (default: node <repo>/bin/tsdbt.js; run `npm run build` first)
 set -u
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -117,4 +121,18 @@ if want dbt_artifacts && [ -d "$EXT_DIR/dbt_artifacts/integration_test_project" 
   (cd "$logs/dbt_artifacts/integration_test_project" && $TSDBT deps --profiles-dir "$prof" && { $TSDBT seed --profiles-dir "$prof"; echo "seed exit $?"; $TSDBT build --profiles-dir "$prof"; echo "build exit $?"; }) > "$logs/dbt_artifacts.log" 2>&1
   summarize dbt_artifacts "$logs/dbt_artifacts.log"
   echo "   $(grep -E '^(seed|build) exit' "$logs/dbt_artifacts.log" | tr '\n' ' ')"
+fi
+
+if want mattermost && [ -d "$EXT_DIR/mattermost-data-warehouse/transform/mattermost-analytics" ]; then
+  # A company warehouse on Snowflake (transform/mattermost-analytics): deps, parse and
+  # ls need no connection; compile (introspective queries) runs only against the double.
+  stage mattermost "$EXT_DIR/mattermost-data-warehouse/transform/mattermost-analytics" && prof="$logs/mattermost-profiles" && mkdir -p "$prof"
+  printf 'snowflake:\n  target: prod\n  outputs:\n    prod:\n      type: snowflake\n      threads: 4\n      account: test_account\n      user: tester\n      password: secret\n      database: ANALYTICS\n      role: TRANSFORMER\n      warehouse: TRANSFORM_XS\n      schema: dbt_test\n' > "$prof/profiles.yml"
+  [ -n "${SNOWFLAKE_DOUBLE_PORT:-}" ] && printf '      protocol: http\n      host: 127.0.0.1\n      port: %s\n      connect_retries: 0\n' "$SNOWFLAKE_DOUBLE_PORT" >> "$prof/profiles.yml"
+  (cd "$logs/mattermost" && $TSDBT deps --profiles-dir "$prof" && $TSDBT parse --profiles-dir "$prof" \
+    && echo "ls: $($TSDBT ls --profiles-dir "$prof" | wc -l) resources (its default selector), $($TSDBT ls --profiles-dir "$prof" --resource-type model | wc -l) models" \
+    && if [ -n "${SNOWFLAKE_DOUBLE_PORT:-}" ]; then $TSDBT compile --profiles-dir "$prof"; fi) > "$logs/mattermost.log" 2>&1
+  echo "== mattermost: $(untimed "$logs/mattermost.log" | grep -E '^Found ' | head -1) | $(grep -E '^ls: ' "$logs/mattermost.log") | compile: $(untimed "$logs/mattermost.log" | grep -E 'Compiled|^Encountered' | tail -1)"
+  untimed "$logs/mattermost.log" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in |^\[[A-Z_]+\]' | grep -v '^\[WARNING\]' | head -10 | sed 's/^ */   /'
+  echo "   full log: $logs/mattermost.log"
 fi

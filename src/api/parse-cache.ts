@@ -1,30 +1,51 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { jinjaFlags, metadataEnvs } from '../context/flags.js';
 import type { MacroFile } from '../context/macro-registry.js';
 import type { CompiledNode, Manifest, RefCall, SourceLocation } from '../manifest/types.js';
 import type { CachedParse } from '../project/partial-parse.js';
 import type { SemanticManifest } from '../semantic/types.js';
-import { hashText, type FileStates } from '../util/file-states.js';
+import { writeChunksAtomic } from '../util/atomic-write.js';
+import { diffFileStates, fileStates, hashText, listFiles, type FileStates } from '../util/file-states.js';
 import { tsdbtBuild } from '../util/tsdbt-version.js';
 import type { LoadedProject } from './load-project.js';
+import { selectionIndex, type SelectionIndex } from './selection-index.js';
 
 /**
- * The parse cache, `target/partial_parse.json`: a one-line JSON header
- * (format, tsdbt build, key) then the JSON body. JSON.parse loaded a
- * 10,000-model cache 2-3x faster than v8.deserialize of the same body at the
- * same size (v8's format repeats property names as JSON does); see
- * bench/partial-parse.bench.mjs.
+ * The parse cache, `target/partial_parse.json`, three lines of JSON:
+ *   1. the header (format, tsdbt build, key, this cache's id, the input file
+ *      states, the env vars read, the parse's warnings, the index's length):
+ *      enough to tell whether anything changed;
+ *   2. the selection index (selection-index.ts): what `ls` selects and prints with;
+ *   3. the body: the parse itself.
+ * A command reads the header first and the rest only when it needs it
+ * (`parse` with nothing changed reads nothing else, `ls` only the index).
+ * JSON.parse loaded a 10,000-model body 2-3x faster than v8.deserialize of
+ * the same body at the same size (v8's format repeats property names as
+ * JSON does); see bench/partial-parse.bench.mjs.
  */
 export const PARSE_CACHE_FILE = 'partial_parse.json';
-const FORMAT = 1;
+const FORMAT = 2;
 
-export interface ParseCacheBody {
+export interface ParseCacheHeader {
+  format: number;
+  build: string;
+  key: string;
+  /** Names this cache: what the artifacts record (written-artifacts.ts) says it was written from. */
+  id: string;
   /** Every input file's state when the parse began. */
   files: FileStates;
   statesAt: number;
   /** Environment variables the parse read: name → hash of the value (null: unset). Never the value. */
   envRead: Record<string, string | null>;
+  /** The parse's own warnings (the body's parse.warnings). */
+  warnings: string[];
+  /** Bytes of the selection index line. */
+  indexBytes: number;
+}
+
+export interface ParseCacheBody {
   parse: CachedParse;
   macroFiles: readonly MacroFile[];
   semantic: SemanticManifest;
@@ -34,6 +55,9 @@ export interface ParseCacheBody {
    */
   refAt: Record<string, RefAt[]>;
 }
+
+/** What a cache holds besides its header, as writeParseCache takes it. */
+export type ParseCacheContents = Pick<ParseCacheHeader, 'files' | 'statesAt' | 'envRead'> & Omit<ParseCacheBody, 'refAt'>;
 
 /**
  * What must be equal for a cached parse to be reused at all, hashed: the
@@ -69,44 +93,153 @@ export function parseInputFolders(loaded: LoadedProject): { root: string; folder
   });
 }
 
-/** The cache at `path` if it was written by this build under `key`; otherwise why not (dbt's "Unable to do partial parsing because ..."). */
-export function readParseCache(path: string, key: string): { body: ParseCacheBody } | { reason: string } {
-  let text: string;
+/**
+ * An open parse cache whose header was read: the index and body are read
+ * from the same open file, so a cache another process writes meanwhile
+ * (renamed over this one) is never mixed with it. Close it when done.
+ */
+export class OpenParseCache {
+  private fd: number | undefined;
+
+  constructor(fd: number, readonly header: ParseCacheHeader, private readonly indexStart: number) {
+    this.fd = fd;
+  }
+
+  /** The selection index (line 2), or why it cannot be read. */
+  index(): { index: SelectionIndex } | { reason: string } {
+    try {
+      const index = JSON.parse(this.read(this.indexStart, this.header.indexBytes)) as SelectionIndex;
+      if (!index || typeof index !== 'object' || !Array.isArray(index.members) || !Array.isArray(index.strings)) return { reason: 'the saved selection index is incomplete' };
+      return { index };
+    } catch (e) {
+      return { reason: `the saved selection index could not be read (${(e as Error).message.split('\n')[0]})` };
+    }
+  }
+
+  /** The body (line 3), or why it cannot be read. */
+  body(): { body: ParseCacheBody } | { reason: string } {
+    try {
+      const start = this.indexStart + this.header.indexBytes + 1;
+      const body = JSON.parse(this.read(start, fstatSync(this.fd!).size - start)) as ParseCacheBody;
+      if (!body || typeof body !== 'object' || !body.parse?.manifest || !body.macroFiles) return { reason: 'the saved manifest is incomplete' };
+      restoreRefLocations(body.parse.manifest, body.refAt ?? {});
+      return { body };
+    } catch (e) {
+      return { reason: `the saved manifest could not be read (${(e as Error).message.split('\n')[0]})` };
+    }
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  private read(at: number, length: number): string {
+    if (this.fd === undefined) throw new Error('the parse cache is closed');
+    if (length < 0) throw new Error('truncated');
+    const buf = Buffer.allocUnsafe(length);
+    let got = 0;
+    while (got < length) {
+      const n = readSync(this.fd, buf, got, length - got, at + got);
+      if (n === 0) throw new Error('truncated');
+      got += n;
+    }
+    return buf.toString('utf8');
+  }
+}
+
+/** The cache at `path`, its header read, if it was written by this build under `key`; otherwise why not (dbt's "Unable to do partial parsing because ..."). */
+export function openParseCache(path: string, key: string): { cache: OpenParseCache } | { reason: string } {
+  let fd: number;
   try {
-    text = readFileSync(path, 'utf8');
+    fd = openSync(path, 'r');
   } catch {
     return { reason: 'saved manifest not found. Starting full parse.' };
   }
   try {
-    const eol = text.indexOf('\n');
-    const header = JSON.parse(text.slice(0, eol)) as { format?: unknown; build?: unknown; key?: unknown };
-    if (header.format !== FORMAT || header.build !== tsdbtBuild()) return { reason: 'of a version mismatch' };
-    if (header.key !== key) return { reason: 'config vars, config profile, config target, flags or a project config have changed' };
-    const body = JSON.parse(text.slice(eol + 1)) as ParseCacheBody;
-    if (!body || typeof body !== 'object' || !body.parse?.manifest || !body.files) return { reason: 'the saved manifest is incomplete' };
-    restoreRefLocations(body.parse.manifest, body.refAt);
-    return { body };
+    const chunks: Buffer[] = [];
+    let at = 0;
+    let eol = -1;
+    while (eol < 0) {
+      const buf = Buffer.allocUnsafe(HEADER_CHUNK);
+      const n = readSync(fd, buf, 0, HEADER_CHUNK, at);
+      if (n === 0) throw new Error('no end of header');
+      const i = buf.subarray(0, n).indexOf(10);
+      chunks.push(buf.subarray(0, i < 0 ? n : i));
+      if (i >= 0) eol = at + i;
+      at += n;
+    }
+    const header = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Partial<ParseCacheHeader>;
+    let reason: string | undefined;
+    if (header.format !== FORMAT || header.build !== tsdbtBuild()) reason = 'of a version mismatch';
+    else if (header.key !== key) reason = 'config vars, config profile, config target, flags or a project config have changed';
+    else if (typeof header.id !== 'string' || !header.files || !header.envRead || !Array.isArray(header.warnings) || typeof header.indexBytes !== 'number') reason = 'the saved manifest is incomplete';
+    if (reason) {
+      closeSync(fd);
+      return { reason };
+    }
+    return { cache: new OpenParseCache(fd, header as ParseCacheHeader, eol + 1) };
   } catch (e) {
+    closeSync(fd);
     return { reason: `the saved manifest could not be read (${(e as Error).message.split('\n')[0]})` };
   }
 }
 
+const HEADER_CHUNK = 1 << 20;
+
+/** A parse cache checked against the project as it is now. */
+export interface ParseCacheCheck {
+  path: string;
+  key: string;
+  /** Every input file's state now, taken at `statesAt`. */
+  files: FileStates;
+  statesAt: number;
+  /** The cache, open, when it was written under this key and every env var it read still holds (close it). */
+  cache?: OpenParseCache;
+  /** With `cache`: the input files added, deleted and changed since. */
+  diff?: { added: string[]; deleted: string[]; changed: string[] };
+  /** Without `cache`: why it cannot be used. */
+  reason?: string;
+}
+
+/** Open the project's parse cache and compare what it read with the files and environment now. */
+export function checkParseCache(loaded: LoadedProject, flags: Record<string, unknown>): ParseCacheCheck {
+  const path = join(loaded.projectDir, loaded.root.targetPath, PARSE_CACHE_FILE);
+  const key = parseCacheKey(loaded, flags);
+  const opened = openParseCache(path, key);
+  const paths = parseInputFolders(loaded).flatMap((f) => listFiles(f.root, f.folders));
+  const statesAt = Date.now();
+  const header = 'cache' in opened ? opened.cache.header : undefined;
+  const files = fileStates(paths, header?.files, header?.statesAt);
+  if (!('cache' in opened)) return { path, key, files, statesAt, reason: opened.reason };
+  if (!envUnchanged(opened.cache.header.envRead, loaded.env)) {
+    opened.cache.close();
+    return { path, key, files, statesAt, reason: 'env vars read at parse have changed' };
+  }
+  return { path, key, files, statesAt, cache: opened.cache, diff: diffFileStates(opened.cache.header.files, files) };
+}
+
 /**
- * Writes the cache atomically (a reader never sees half a file). Returns why
- * it could not be written, having removed any older cache (it is stale).
+ * Writes the cache atomically (a reader never sees half a file). Returns the
+ * new cache's id, or why it could not be written, having removed any older
+ * cache (it is stale).
  */
-export function writeParseCache(path: string, key: string, body: Omit<ParseCacheBody, 'refAt'>): string | undefined {
+export function writeParseCache(path: string, key: string, contents: ParseCacheContents): { id: string } | { error: string } {
   try {
-    const full: ParseCacheBody = { ...body, refAt: refLocations(body.parse.manifest) };
-    const text = `${JSON.stringify({ format: FORMAT, build: tsdbtBuild(), key })}\n${JSON.stringify(full)}`;
-    mkdirSync(dirname(path), { recursive: true });
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-    return undefined;
+    const { files, statesAt, envRead, ...rest } = contents;
+    const body: ParseCacheBody = { ...rest, refAt: refLocations(rest.parse.manifest) };
+    const index = JSON.stringify(selectionIndex(rest.parse.manifest));
+    const id = randomUUID();
+    const header: ParseCacheHeader = { format: FORMAT, build: tsdbtBuild(), key, id, files, statesAt, envRead, warnings: rest.parse.warnings, indexBytes: Buffer.byteLength(index) };
+    writeChunksAtomic(path, 'the parse cache', (write) => {
+      write(`${JSON.stringify(header)}\n`);
+      write(`${index}\n`);
+      write(JSON.stringify(body));
+    }, { durable: false });
+    return { id };
   } catch (e) {
     rmSync(path, { force: true });
-    return (e as Error).message.split('\n')[0];
+    return { error: (e as Error).message.split('\n')[0]! };
   }
 }
 

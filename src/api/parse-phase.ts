@@ -10,14 +10,17 @@ import { renderMemoFor } from '../project/partial-parse-memo.js';
 import { loadSemanticManifest } from '../semantic/load-semantic.js';
 import { manifestEntries, semanticManifestJson } from '../semantic/manifest-json.js';
 import type { SemanticManifest } from '../semantic/types.js';
-import { diffFileStates, fileStates, hashText, listFiles } from '../util/file-states.js';
+import { fastPaths } from '../util/fast-paths.js';
 import type { LoadedProject } from './load-project.js';
-import { changedEnvVars, parseCacheKey, parseInputFolders, PARSE_CACHE_FILE, readParseCache, recordingEnv, writeParseCache } from './parse-cache.js';
+import { checkParseCache, recordingEnv, writeParseCache, type ParseCacheCheck } from './parse-cache.js';
+import { recordWrittenArtifacts } from './written-artifacts.js';
 
 export interface ParseOptions {
   flags?: Record<string, unknown>;
   /** false: read the parse cache but never write it (render workers: the coordinator writes it). */
   writeCache?: boolean;
+  /** The cache already checked for these flags (unchanged-parse.ts); parseLoaded closes it. */
+  check?: ParseCacheCheck;
 }
 
 /**
@@ -35,39 +38,51 @@ export function parseLoaded(loaded: LoadedProject, opts: ParseOptions = {}): Par
     log('Partial parsing not enabled');
     return finishFull(loaded, parseProject(parseInput(loaded, flags, loaded.env)));
   }
-  const cachePath = join(loaded.projectDir, loaded.root.targetPath, PARSE_CACHE_FILE);
-  const key = parseCacheKey(loaded, flags);
-  const cached = readParseCache(cachePath, key);
-  const paths = parseInputFolders(loaded).flatMap((f) => listFiles(f.root, f.folders));
-  const statesAt = Date.now();
-  const prior = 'body' in cached ? cached.body : undefined;
-  const files = fileStates(paths, prior?.files, prior?.statesAt);
+  const check = opts.check ?? checkParseCache(loaded, flags);
+  try {
+    return parseThroughCache(loaded, opts, check);
+  } finally {
+    check.cache?.close();
+  }
+}
+
+function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: ParseCacheCheck): ParseResult {
+  const flags = opts.flags ?? {};
+  const log = (m: string) => loaded.logger.debug(m);
+  const { files, statesAt } = check;
   const observer = new ParseObserver();
   const recorder = recordingEnv(loaded.env, observer.envVar);
   const input = parseInput(loaded, flags, recorder.env, observer);
-  let reason = 'reason' in cached ? cached.reason : undefined;
-  const diff = prior && !reason ? diffFileStates(prior.files, files) : undefined;
-  const changedEnv = prior && !reason ? changedEnvVars(prior.envRead, loaded.env) : [];
+  let reason = check.reason;
+  const { cache, diff } = check;
+  if (cache && diff && !reason) {
+    const nothingChanged = diff.added.length + diff.deleted.length + diff.changed.length === 0;
+    if (!nothingChanged) log(`Partial parsing enabled: ${diff.deleted.length} files deleted, ${diff.added.length} files added, ${diff.changed.length} files changed.`);
+  }
+  const read = cache && diff && !reason ? cache.body() : undefined;
+  if (read && 'reason' in read) reason = read.reason;
+  const prior = read && 'body' in read ? read.body : undefined;
   // A full parse still reuses the cached renders of node files nothing they read has changed
   // (made before the partial attempt below, which updates the cached parse in place).
-  const fallbackMemo = renderMemoFor(diff && prior?.parse, prior?.macroFiles ?? [], { ...(diff ?? { changed: [], deleted: [] }), env: changedEnv }, { macro: observer.macro, env: (n) => void recorder.env[n] });
-  if (prior && diff) {
-    const { manifest } = prior.parse;
-    const nothingChanged = diff.added.length + diff.deleted.length + diff.changed.length + changedEnv.length === 0;
-    if (!nothingChanged) log(`Partial parsing enabled: ${diff.deleted.length} files deleted, ${diff.added.length} files added, ${diff.changed.length} files changed.`);
-    const updated = updateCachedParse(prior.parse, prior.macroFiles, { ...diff, env: changedEnv }, input);
+  // (Env var changes never get here: checkParseCache turns them into a full parse.)
+  const fallbackMemo = renderMemoFor(prior?.parse, prior?.macroFiles ?? [], { ...(diff ?? { changed: [], deleted: [] }), env: [] }, { macro: observer.macro, env: (n) => void recorder.env[n] });
+  if (cache && diff && prior && !reason) {
+    const nothingChanged = diff.added.length + diff.deleted.length + diff.changed.length === 0;
+    const updated = updateCachedParse(prior.parse, prior.macroFiles, { ...diff, env: [] }, input);
     if ('reason' in updated) reason = updated.reason;
     else {
       const { registry, contexts } = updated;
+      const { manifest } = prior.parse;
       manifest.metadata.generated_at = new Date().toISOString();
       manifest.metadata.invocation_id = loaded.invocationId;
       semanticByManifest.set(manifest, prior.semantic);
-      if (!nothingChanged) {
+      if (nothingChanged) cacheIdByManifest.set(manifest, cache.header.id);
+      else {
         if (hasSemanticLayer(prior.semantic)) Object.assign(manifest, manifestEntries(prior.semantic, relationNodesByName(manifest)));
-        // A changed variable no re-parse read again keeps its new value: whoever read it was parsed again.
-        const envRead = { ...prior.envRead, ...Object.fromEntries(changedEnv.map((n) => [n, loaded.env[n] === undefined ? null : hashText(loaded.env[n]!)])), ...recorder.read };
-        const wrote = opts.writeCache === false ? undefined : writeParseCache(cachePath, key, { ...prior, files, statesAt, envRead, macroFiles: updated.macroFiles });
-        if (wrote) log(`The parse cache could not be written: ${wrote}`);
+        if (opts.writeCache !== false) {
+          const { parse, semantic } = prior;
+          noteCacheWrite(loaded, manifest, writeParseCache(check.path, check.key, { files, statesAt, envRead: { ...cache.header.envRead, ...recorder.read }, parse, macroFiles: updated.macroFiles, semantic }));
+        }
       }
       const { nodeFiles, warnings, warningsBefore } = prior.parse;
       return { manifest, registry, contexts, nodeFiles, warningsBefore, warnings: [...loaded.warnings, ...warnings] };
@@ -79,18 +94,24 @@ export function parseLoaded(loaded: LoadedProject, opts: ParseOptions = {}): Par
   const warnings = [...result.warnings];
   finishFull(loaded, result);
   if (opts.writeCache !== false) {
-    const semantic = semanticManifestOf(result.manifest);
-    const wrote = writeParseCache(cachePath, key, {
+    noteCacheWrite(loaded, result.manifest, writeParseCache(check.path, check.key, {
       files,
       statesAt,
       envRead: recorder.read,
       parse: { manifest: result.manifest, nodeFiles: result.nodeFiles, warnings, warningsBefore: result.warningsBefore, wideReads: result.wideReads, renders: fallbackMemo.kept(result.nodeFiles) },
       macroFiles: result.registry.files(),
-      semantic,
-    });
-    if (wrote) log(`The parse cache could not be written: ${wrote}`);
+      semantic: semanticManifestOf(result.manifest),
+    }));
   }
   return result;
+}
+
+/** The parse cache each manifest was read from or written to (what `parse` records its artifacts against). */
+const cacheIdByManifest = new WeakMap<Manifest, string>();
+
+function noteCacheWrite(loaded: LoadedProject, manifest: Manifest, wrote: { id: string } | { error: string }): void {
+  if ('id' in wrote) cacheIdByManifest.set(manifest, wrote.id);
+  else loaded.logger.debug(`The parse cache could not be written: ${wrote.error}`);
 }
 
 function parseInput(loaded: LoadedProject, flags: Record<string, unknown>, osEnv: Record<string, string | undefined>, observer?: ParseObserver): ParseInput {
@@ -166,8 +187,21 @@ export function semanticManifestOf(manifest: Manifest): SemanticManifest {
 export function writeManifests(targetDir: string, manifest: Manifest): string {
   const path = writeManifest(targetDir, manifest);
   const semantic = semanticByManifest.get(manifest);
-  if (semantic && (semantic.semanticModels.length || semantic.metrics.length || semantic.savedQueries.length)) {
+  if (semantic && hasSemanticLayer(semantic)) {
     writeFileAtomic(join(targetDir, 'semantic_manifest.json'), JSON.stringify(semanticManifestJson(semantic, relationNodesByName(manifest))), 'the semantic manifest');
   }
+  return path;
+}
+
+/**
+ * writeManifests for `parse`, then a record of what it wrote
+ * (written-artifacts.ts) so the next `parse` with nothing changed only
+ * refreshes the files in place. `summary` is the "Found ..." line it printed.
+ */
+export function writeParseArtifacts(targetDir: string, manifest: Manifest, summary: string): string {
+  const path = writeManifests(targetDir, manifest);
+  const id = cacheIdByManifest.get(manifest);
+  const semantic = semanticByManifest.get(manifest);
+  if (id !== undefined && fastPaths()) recordWrittenArtifacts(targetDir, id, manifest, summary, semantic !== undefined && hasSemanticLayer(semantic));
   return path;
 }

@@ -130,7 +130,8 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
   opts.onReady?.({ manifest, total: nodes.filter(isRunnable).length, threads, targetName: exec.loaded.profile.targetName, adapterType: exec.loaded.adapter.type, invocationId: exec.loaded.invocationId });
   try {
     for (const r of runProjectHooks(scope, 'on-run-start', exec.root.onRunStart)) onResult(r);
-    const startFailed = results.some((r) => r.status === 'error');
+    // dbt 1.10 runs the nodes after a failed on-run-start hook unless the project sets the behaviour flag.
+    const startFailed = results.some((r) => r.status === 'error') && exec.root.flags?.skip_nodes_if_on_run_start_fails === true;
     if (startFailed) {
       for (const n of nodes) if (n.config.materialized !== 'ephemeral') onResult(skippedResult(n, 'Skipping because an on-run-start hook failed'));
     } else {
@@ -174,7 +175,8 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
   exec.session.commit();
   const schemaPairs = new Map<string, [string | null, string]>();
   for (const n of nodes) if (n.config.materialized !== 'ephemeral' && n.resource_type !== 'test' && n.resource_type !== 'unit_test') schemaPairs.set(`${n.database}.${n.schema}`, [n.database, n.schema]);
-  const nodeResults = results.filter((r) => r.node.resource_type !== 'operation');
+  // As dbt's after_run: the nodes' results and the hooks that failed.
+  const nodeResults = results.filter((r) => r.node.resource_type !== 'operation' || r.status === 'error');
   // As dbt: a cancelled run ends without its on-run-end hooks.
   if (!cancelled) for (const r of runProjectHooks(scope, 'on-run-end', exec.root.onRunEnd, {
     results: hookResultsView(nodeResults),

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { loadProject, type GlobalOptions } from '../api/load-project.js';
-import { parseLoaded, writeManifests } from '../api/parse-phase.js';
+import { parseLoaded, writeParseArtifacts } from '../api/parse-phase.js';
 import { buildGraph } from '../graph/index.js';
 import type { Manifest } from '../manifest/types.js';
+import { summariseManifest } from './commands/summary.js';
 import { invoke } from './invoke.js';
 
 export type ParseOptions = GlobalOptions;
@@ -12,7 +13,7 @@ export async function parse(opts: ParseOptions = {}): Promise<{ manifest: Manife
   const loaded = loadProject(opts);
   const { manifest, warnings } = parseLoaded(loaded, { flags: { WHICH: 'parse' } });
   buildGraph(manifest);
-  const manifestPath = writeManifests(join(loaded.projectDir, loaded.root.targetPath), manifest);
+  const manifestPath = writeParseArtifacts(join(loaded.projectDir, loaded.root.targetPath), manifest, summariseManifest(manifest));
   return { manifest, warnings: [...loaded.warnings, ...warnings], manifestPath };
 }
 

@@ -59,18 +59,20 @@ export class NodeReporter {
     return i;
   }
 
-  /** An on-run-start/end hook's result: dbt's LogHookEndLine (`1 of 1 OK hook: project.on-run-end.0 ... [OK in 0.01s]`). */
+  /** An on-run-start/end hook's result: dbt's LogHookEndLine (`1 of 2 OK hook: project.on-run-end.0 ... [OK in 0.01s]`). */
   private hookLine(r: NodeResult): void {
     const o = this.out;
-    const index = ++this.hooks;
+    const index = r.hook?.index ?? ++this.hooks;
+    const total = r.hook?.total ?? index;
+    const statement = r.hook?.statement ?? r.node.name;
     const word = r.status === 'success' ? 'OK' : r.status === 'skipped' ? 'SKIP' : 'ERROR';
     const colour = r.status === 'success' ? o.green(word) : r.status === 'skipped' ? o.yellow(word) : o.red(word);
-    const msg = `${word} hook: ${r.node.name}`;
+    const msg = `${word} hook: ${statement}`;
     o.event({
       name: 'LogHookEndLine', code: 'Q033', level: r.status === 'error' ? 'error' : 'info',
-      msg: fancyLine(msg, word, index, index, r.execution_time, o.printerWidth, true),
-      coloured: fancyLine(msg, colour, index, index, r.execution_time, o.printerWidth, true),
-      data: { statement: r.node.name, status: r.status, index, total: index, execution_time: r.execution_time, node_info: nodeInfo(r.node, r.status, r.timing[0]?.started_at ?? null, r.timing.at(-1)?.completed_at ?? null) },
+      msg: fancyLine(msg, word, index, total, r.execution_time, o.printerWidth, true),
+      coloured: fancyLine(msg, colour, index, total, r.execution_time, o.printerWidth, true),
+      data: { statement, status: r.status, index, total, execution_time: r.execution_time, node_info: nodeInfo(r.node, r.status, r.timing[0]?.started_at ?? null, r.timing.at(-1)?.completed_at ?? null) },
     });
   }
 
@@ -116,7 +118,8 @@ export function statLine(nodes: CompiledNode[]): string {
 
 /** The footer: Finished running ..., the end-of-run summary with each problem, and `Done. PASS=...`. */
 export function reportSummary(out: Output, result: CommandResult, base?: string): void {
-  const rs = result.results.filter((r) => r.node && (r.node.resource_type as string) !== 'operation');
+  // dbt 1.10's results hold the on-run-start/end hooks too: they count in the summary and the Done line.
+  const rs = result.results.filter((r) => r.node);
   const event = (e: LogEvent, toErr = false) => out.event(e, { toErr });
   event(blank());
   const stat = statLine(result.results.filter((r) => r.node).map((r) => r.node));
@@ -124,7 +127,9 @@ export function reportSummary(out: Output, result: CommandResult, base?: string)
   event({ name: 'FinishedRunningStats', code: 'E047', level: 'info', msg: finished, data: { stat_line: stat, execution: humanizeDuration(result.elapsed), execution_time: result.elapsed } });
 
   // dbt 1.10: errors (error, fail) and warnings are counted apart; a warning is never an error (--warn-error has already made it a failure).
-  const errors = rs.filter((r) => r.status === 'error' || r.status === 'fail');
+  // A hook skipped after a failed one is counted as an error, as dbt counts a skipped result with a message (printed only at debug).
+  const skippedHook = (r: NodeResult) => r.status === 'skipped' && r.hook !== undefined;
+  const errors = rs.filter((r) => r.status === 'error' || r.status === 'fail' || skippedHook(r));
   const warnings = rs.filter((r) => r.status === 'warn' && !errors.includes(r));
   // Microbatch models whose batches partly failed (dbt 1.9): counted apart, and as errors in the Done line.
   const partial = rs.filter((r) => r.status === 'partial success');
@@ -166,7 +171,7 @@ export function reportSummary(out: Output, result: CommandResult, base?: string)
       event({ name: 'SQLCompiledPath', code: 'Z026', level: 'info', msg: `  compiled code at ${r.compiled_path}`, data: { path: r.compiled_path, node_info: info } });
     }
   };
-  for (const r of errors) problem(r, false);
+  for (const r of errors) if (!skippedHook(r)) problem(r, false);
   for (const r of warnings) problem(r, true);
 
   const count = (...s: string[]) => rs.filter((r) => s.includes(r.status)).length;

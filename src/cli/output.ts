@@ -146,6 +146,18 @@ export class Output implements Logger {
       if (this.file) this.toFile(`${fileClock(new Date())} [info ] [MainThread]: ${msg}\n`);
     }
   }
+  /** result() for each of `msgs`, the console's share written at once (`ls` prints tens of thousands of lines). */
+  results(msgs: readonly string[]): void {
+    if (this.options.json || msgs.length === 0) {
+      for (const m of msgs) this.result(m);
+      return;
+    }
+    this.streams.stdout(`${msgs.join('\n')}\n`);
+    if (this.file) {
+      const at = fileClock(new Date());
+      for (const m of msgs) this.toFile(`${at} [info ] [MainThread]: ${m}\n`);
+    }
+  }
   debug(msg: string): void {
     this.event({ ...note(msg, 'debug'), coloured: this.chalk.gray(msg) }, { timestamp: false });
   }

@@ -19,6 +19,8 @@ export class MacroRegistry {
   private readonly byPackage = new Map<string, Map<string, Macro>>();
   private readonly sources = new Map<string, string>();
   private readonly fileList: MacroFile[] = [];
+  /** fileOf's answer per macro added: one path string per file, not a new one per bind. */
+  private readonly fileByMacro = new Map<Macro, { path: string; source: string }>();
 
   constructor(
     readonly rootPackage: string,
@@ -29,7 +31,9 @@ export class MacroRegistry {
   addFile(absolutePath: string, source: string, macros: readonly Macro[]): void {
     this.fileList.push({ path: absolutePath, source, macros });
     this.sources.set(absolutePath, source);
+    const file = { path: absolutePath, source };
     for (const macro of macros) {
+      if (`${macro.root_path}/${macro.original_file_path}` === absolutePath) this.fileByMacro.set(macro, file);
       let pkg = this.byPackage.get(macro.package_name);
       if (!pkg) {
         pkg = new Map();
@@ -41,6 +45,8 @@ export class MacroRegistry {
 
   /** The absolute path and full text of the file a macro lives in. */
   fileOf(macro: Macro): { path: string; source: string } {
+    const known = this.fileByMacro.get(macro);
+    if (known && this.sources.get(known.path) === known.source) return known;
     const path = `${macro.root_path}/${macro.original_file_path}`;
     return { path, source: this.sources.get(path) ?? macro.macro_sql };
   }

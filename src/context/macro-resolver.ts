@@ -24,6 +24,7 @@ export class MacroResolver {
   /** Set while parsing with a parse cache: told of every macro run, at any depth (what a partial parse must re-run when it changes). */
   private onAnyCall: ((uniqueId: string) => void) | undefined;
   private depth = 0;
+  private prefixList: string[] | undefined;
 
   constructor(
     private readonly env: JinjaEnvironment,
@@ -74,7 +75,9 @@ export class MacroResolver {
         this.depth--;
       }
     }) as JinjaCallable;
-    return Object.assign(wrapped, fn);
+    // The macro's name goes along; not its __str__ (a tracked macro prints as a function, as before).
+    (wrapped as { jinjaMacroName?: unknown }).jinjaMacroName = (fn as { jinjaMacroName?: unknown }).jinjaMacroName;
+    return wrapped;
   }
 
   private namespace(pkg: string): Record<string, unknown> {
@@ -98,21 +101,25 @@ export class MacroResolver {
 
   /** `adapter.dispatch(name, macro_namespace)`: the first `<adapter>__name`, then `default__name`, in the search packages. */
   dispatch(name: string, namespace?: string | null): JinjaCallable {
-    const prefixes = [...this.dispatchConfig.adapterChain, 'default'];
-    const searched: string[] = [];
+    const prefixes = this.prefixes;
     const packages = this.searchPackages(namespace);
     for (const pkg of packages) {
       for (const prefix of prefixes) {
         const candidate = `${prefix}__${name}`;
         const macro = pkg === null ? this.registry.find(candidate, this.localPackage) : this.findIn(pkg, candidate);
-        searched.push(pkg === null ? candidate : `${pkg}.${candidate}`);
         if (macro) return this.bind(macro);
       }
     }
+    const searched = packages.flatMap((pkg) => prefixes.map((prefix) => (pkg === null ? `${prefix}__${name}` : `${pkg}.${prefix}__${name}`)));
     // dbt also accepts a macro named exactly `name` in the namespace when no prefixed one exists.
     throw new TsdbtError('MACRO_NOT_FOUND', `In dispatch: No macro named '${name}' found within namespace: '${namespace ?? this.registry.rootPackage}'`, {
       hint: `Searched for: ${searched.map((s) => `'${s}'`).join(', ')}. Define one of them, or check the package is installed (tsdbt deps).`,
     });
+  }
+
+  /** Dispatch's macro-name prefixes, most specific first: the adapter chain, then `default`. */
+  private get prefixes(): string[] {
+    return (this.prefixList ??= [...this.dispatchConfig.adapterChain, 'default']);
   }
 
   /**

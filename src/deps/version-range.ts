@@ -1,9 +1,11 @@
 import semver from 'semver';
 import { TsdbtError } from '../errors/tsdbt-error.js';
+import { semverSpec } from '../util/version-spec.js';
 
 /**
  * dbt's version specifiers for hub packages: an optional matcher
- * (`>=`, `<=`, `>`, `<`, `=`) and a version (`1.2.3`, `1.2`, `1.2.3-rc1`).
+ * (`>=`, `<=`, `>`, `<`, `=`) and a version (`1.2.3`, `1.2`, `1.2.3-rc1`,
+ * `1.2.3rc1`).
  * Every specifier requested for one package, by the root project or by any
  * installed package, is intersected into one interval; the newest available
  * version inside it wins.
@@ -34,7 +36,7 @@ export interface VersionInterval {
 const SPEC = /^\s*(>=|<=|>|<|=)?\s*v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?\s*$/;
 
 function parseSpec(pkg: string, req: VersionRequirement): { op: string; version: string } {
-  const m = SPEC.exec(req.spec);
+  const m = SPEC.exec(semverSpec(req.spec));
   if (!m) {
     throw new TsdbtError('PACKAGE_ERROR', `Invalid version "${req.spec}" for package ${pkg}`, {
       file: req.file,

@@ -42,6 +42,8 @@ export interface NodeResult {
   sql_ms: number;
   /** Microbatch models only. */
   batch_results?: BatchResults;
+  /** An on-run-start/end hook: dbt's hook name (`proj.on-run-start.0`) and its place among its kind (not an artifact field). */
+  hook?: { statement: string; index: number; total: number };
   /** A microbatch model's `plan` step only (not an artifact field). */
   microbatch_plan?: MicrobatchPlan;
 }

@@ -54,47 +54,58 @@ export function storesFailures(n: CompiledNode, flag: boolean): boolean {
 /**
  * on-run-start / on-run-end: each hook rendered (with `results`, `schemas`
  * and `database_schemas` for on-run-end) and run outside a transaction.
- * They are reported like nodes, as dbt 1.8+ does.
+ * They are reported like nodes, as dbt 1.8+ does; as dbt 1.10's
+ * safe_run_hooks, the hooks after a failing one are skipped, and each
+ * result's message is `<project>.<kind>.<i> passed|failed, error: …|skipped`.
  */
 export function runProjectHooks(scope: OperationScope, kind: 'on-run-start' | 'on-run-end', hooks: readonly string[], extra: Record<string, unknown> = {}): NodeResult[] {
   const out: NodeResult[] = [];
+  let failed = false;
   hooks.forEach((hook, i) => {
     const node = scopedOperation(scope, `${scope.projectName}-${kind}-${i}`, hook);
     node.original_file_path = 'dbt_project.yml';
+    const statement = `${scope.projectName}.${kind}.${i}`;
     const started = new Date();
     const statements: string[] = [];
-    const stop = scope.shared.session.onStatement((s) => statements.push(s.sql));
     let status: NodeResult['status'] = 'success';
     let message: string | null = null;
     let error: TsdbtError | undefined;
-    try {
-      const { sql } = scope.compiler.render(node, { allowUndeclaredRefs: true, extra });
-      if (sql.trim()) scope.shared.session.execute(sql, { autoBegin: false });
-      scope.shared.session.commit();
-      message = 'OK';
-    } catch (e) {
-      scope.shared.session.rollbackIfOpen();
-      error = e instanceof TsdbtError ? e : new TsdbtError('INTERNAL', String(e));
-      error = new TsdbtError(error.code, `${kind} hook ${i} failed: ${error.message}`, { file: 'dbt_project.yml', hint: error.hint, cause: error });
-      status = 'error';
-      message = error.format();
-    } finally {
-      stop();
+    if (failed) {
+      status = 'skipped';
+      message = `${statement} skipped`;
+    } else {
+      const stop = scope.shared.session.onStatement((s) => statements.push(s.sql));
+      try {
+        const { sql } = scope.compiler.render(node, { allowUndeclaredRefs: true, extra });
+        if (sql.trim()) scope.shared.session.execute(sql, { autoBegin: false });
+        scope.shared.session.commit();
+        message = `${statement} passed`;
+      } catch (e) {
+        scope.shared.session.rollbackIfOpen();
+        error = e instanceof TsdbtError ? e : new TsdbtError('INTERNAL', String(e));
+        error = new TsdbtError(error.code, `${kind} hook ${i} failed: ${error.message}`, { file: 'dbt_project.yml', hint: error.hint, cause: error });
+        status = 'error';
+        message = `${statement} failed, error:\n ${error.format()}`;
+        failed = true;
+      } finally {
+        stop();
+      }
     }
     out.push({
       unique_id: node.unique_id,
       node,
       status,
-      timing: [{ name: 'execute', started_at: started.toISOString(), completed_at: new Date().toISOString() }],
+      timing: status === 'skipped' ? [] : [{ name: 'execute', started_at: started.toISOString(), completed_at: new Date().toISOString() }],
       thread_id: 'main',
-      execution_time: (Date.now() - started.getTime()) / 1000,
+      execution_time: status === 'skipped' ? 0 : (Date.now() - started.getTime()) / 1000,
       adapter_response: {},
       message,
-      failures: null,
+      failures: status === 'success' ? 0 : 1,
       compiled_path: null,
       statements,
       sql_ms: 0,
       error,
+      hook: { statement, index: i + 1, total: hooks.length },
     });
   });
   return out;

@@ -15,8 +15,19 @@ import { ExprCompiler, Scope, type CompileOptions } from './compile-expr.js';
 
 export type { CompileOptions };
 
-/** Runtime names the generated code destructures from `rt`. */
-const RT_NAMES = ['attr', 'item', 'slice', 'call', 'callMethod', 'spreadArgs', 'iterate', 'unpack', 'tuple', 'dictOf', 'setAttr', 'LoopContext', 'makeMacro', 'located', 'MISSING', 'truthy', 'eq', 'lt', 'gt', 'le', 'ge', 'contains', 'add', 'sub', 'mul', 'div', 'floordiv', 'mod', 'pow', 'neg', 'pos', 'str', 'chain', 'makeFloat', 'unknownTest'];
+/** Runtime names the generated code calls: the factory's first parameters (RT_NAMES, then F, T, D). */
+export const RT_NAMES = ['attr', 'item', 'slice', 'call', 'callMethod', 'spreadArgs', 'iterate', 'unpack', 'tuple', 'dictOf', 'setAttr', 'LoopContext', 'makeMacro', 'located', 'MISSING', 'truthy', 'eq', 'lt', 'gt', 'le', 'ge', 'contains', 'add', 'sub', 'mul', 'div', 'floordiv', 'mod', 'pow', 'neg', 'pos', 'str', 'chain', 'makeFloat', 'unknownTest'] as const;
+
+/**
+ * A compiled template's JavaScript: the body of a factory `(...RT_NAMES, F,
+ * T, D) => root(ctx)`. The template's text between tags is not in the code: it is
+ * `D[i]`, `data[i]`, so V8 neither scans nor internalises it (for a model,
+ * most of its size).
+ */
+export interface CompiledJs {
+  js: string;
+  data: string[];
+}
 
 export class JsCompiler extends ExprCompiler {
   private buf = 'o0';
@@ -27,16 +38,22 @@ export class JsCompiler extends ExprCompiler {
     this.fileLit = JSON.stringify(opts.file);
   }
 
-  /** JS source of a factory `(rt, F, T) => root(ctx) => string`. */
-  compileTemplate(stmts: Stmt[]): string {
+  /** The template's text pieces, referenced from the code as D[i]. */
+  private readonly data: string[] = [];
+
+  /**
+   * JS source of a factory `(...RT_NAMES, F, T, D) => root(ctx) => string`,
+   * and its D. The root function is parenthesised so V8 compiles it at once instead of pre-parsing it and
+   * parsing it again at its (certain) first call.
+   */
+  compileTemplate(stmts: Stmt[]): CompiledJs {
     const scope = new Scope(null, true);
-    this.emit(`return function root(ctx) {\nlet L = 1, $t;\nlet o0 = ${this.opts.native ? '[]' : "''"};`);
+    this.emit(`return (function root(ctx) {\nlet L = 1, $t;\nlet o0 = ${this.opts.native ? '[]' : "''"};`);
     this.declareAssigned(stmts, scope);
     this.emit('try {');
     this.stmts(stmts, scope);
-    this.emit(`} catch (e) { throw located(e, ${this.fileLit}, L); }\nreturn o0;\n};`);
-    const head = `"use strict";\nconst {${RT_NAMES.join(', ')}} = rt;\n${this.consts.join('\n')}\n`;
-    return head + this.code.join('\n');
+    this.emit(`} catch (e) { throw located(e, ${this.fileLit}, L); }\nreturn o0;\n});`);
+    return { js: `"use strict";\n${this.consts.join('\n')}\n${this.code.join('\n')}`, data: this.data };
   }
 
   /** Pre-declare names `set` in this scope (not in nested scopes), initialised to MISSING. */
@@ -102,7 +119,8 @@ export class JsCompiler extends ExprCompiler {
   private stmt(s: Stmt, scope: Scope): void {
     switch (s.k) {
       case 'data':
-        this.emit(this.append(JSON.stringify(s.text), false));
+        this.data.push(s.text);
+        this.emit(this.append(`D[${this.data.length - 1}]`, false));
         return;
       case 'output':
         this.setLine(s.line);

@@ -11,7 +11,7 @@ import { scanBlocks } from './blocks.js';
 import { describeJsError, isStackOverflow } from './js-errors.js';
 import { nativeConcat, nativeFilters } from './native.js';
 import { toHost } from './call.js';
-import { JsCompiler } from './compiler.js';
+import { JsCompiler, RT_NAMES } from './compiler.js';
 import { createPythonFilters, createPythonTests, isTuple, makeFloat } from './py-hooks.js';
 import * as ops from './py-ops.js';
 import * as runtime from './runtime.js';
@@ -31,8 +31,12 @@ export interface JinjaTemplate {
   readonly root: RootFn;
 }
 
-/** Everything compiled templates call, passed to each template factory as `rt`. */
-const RT = { ...ops, ...runtime, makeFloat };
+/** Everything compiled templates call, passed to each template factory as its first arguments (RT_NAMES). */
+const RT: Record<string, unknown> = { ...ops, ...runtime, makeFloat };
+const RT_VALUES = RT_NAMES.map((name) => {
+  if (RT[name] === undefined) throw new Error(`jinja runtime lacks ${name}`);
+  return RT[name];
+});
 
 export class JinjaEnvironment {
   private readonly filters: Record<string, Fn> = Object.create(null) as Record<string, Fn>;
@@ -103,14 +107,15 @@ export class JinjaEnvironment {
     }
     const compiler = new JsCompiler({ file, native, hasFilter: (n) => n in this.filters, hasTest: (n) => n in this.tests });
     let js: string;
+    let data: string[];
     try {
-      js = compiler.compileTemplate(stmts);
+      ({ js, data } = compiler.compileTemplate(stmts));
     } catch (e) {
       throw quoteLine(e instanceof TsdbtError ? e : tooDeep(e, file, compiler.currentLine), text);
     }
     let root: RootFn;
     try {
-      root = new Function('rt', 'F', 'T', js)(RT, native ? this.nativeFilterSet : this.filters, this.tests) as RootFn;
+      root = new Function(...RT_NAMES, 'F', 'T', 'D', js)(...RT_VALUES, native ? this.nativeFilterSet : this.filters, this.tests, data) as RootFn;
     } catch (e) {
       if (isStackOverflow(e)) throw tooDeep(e, file, undefined);
       throw new TsdbtError('INTERNAL', `could not compile ${file}: ${describeJsError(e)}`, { file, cause: e, detail: { js } });

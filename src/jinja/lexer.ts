@@ -79,6 +79,8 @@ export class JinjaTokenizer implements NjTokenizer {
   /** Open brackets inside the current tag: `}}` only closes a print statement at depth 0. */
   private depth = 0;
   private prevType = '';
+  /** The first newline at or after `index` when last looked (-1: none left, -2: not known). */
+  private nextNewline = -2;
 
   constructor(
     private readonly src: string,
@@ -86,8 +88,16 @@ export class JinjaTokenizer implements NjTokenizer {
   ) {}
 
   private advance(to: number): void {
+    // Newlines are found with indexOf (long text tokens are most of a model); the next one
+    // past the token is kept, so a file without newlines is not rescanned per token.
     const src = this.src;
-    for (let k = this.index; k < to; k++) if (src.charCodeAt(k) === 10) this.line++;
+    let nl = this.nextNewline;
+    if (nl === -2 || (nl >= 0 && nl < this.index)) nl = src.indexOf('\n', this.index);
+    while (nl >= 0 && nl < to) {
+      this.line++;
+      nl = src.indexOf('\n', nl + 1);
+    }
+    this.nextNewline = nl;
     this.index = to;
   }
 
@@ -200,5 +210,6 @@ export class JinjaTokenizer implements NjTokenizer {
 
   backN(n: number): void {
     this.index -= n;
+    this.nextNewline = -2;
   }
 }

@@ -280,6 +280,8 @@ exposeMembers(LoopContext, ['length', 'index', 'index0', 'revindex', 'revindex0'
 export interface MacroFunction {
   (...args: unknown[]): unknown;
   jinjaMacroName: string;
+  __str__?: () => string;
+  __repr__?: () => string;
 }
 
 /**
@@ -304,11 +306,12 @@ export function makeMacro(
     }
     const slots = new Array<unknown>(np + 3);
     for (let i = 0; i < np; i++) slots[i] = i < n ? raw[i] : MISSING;
+    // The body reads varargs/kwargs only when it names them (catchVarargs/catchKwargs): build them only then.
     if (n > np) {
       if (!catchVarargs) throw renderError(`macro '${name}' takes not more than ${np} argument(s)`);
       slots[np] = makeTuple(raw.slice(np, n));
-    } else slots[np] = makeTuple([]);
-    const extra: Record<string, unknown> = {};
+    } else if (catchVarargs) slots[np] = makeTuple([]);
+    const extra: Record<string, unknown> | null = catchKwargs ? {} : null;
     if (kw !== null) {
       for (const key in kw) {
         if (key === '__keywords') continue;
@@ -320,7 +323,7 @@ export function makeMacro(
         if (idx >= 0) {
           if (slots[idx] !== MISSING) throw renderError(`macro '${name}' got multiple values for argument '${key}'`);
           slots[idx] = kw[key];
-        } else if (catchKwargs) extra[key] = kw[key];
+        } else if (extra !== null) extra[key] = kw[key];
         else throw renderError(`macro '${name}' takes no keyword argument '${key}'`);
       }
     }
@@ -333,10 +336,12 @@ export function makeMacro(
     }
   } as MacroFunction;
   fn.jinjaMacroName = name;
-  // How Jinja2 shows a macro object: `{{ m }}` renders <Macro 'm'>.
+  // How Jinja2 shows a macro object: `{{ m }}` renders <Macro 'm'>. Plain properties (a
+  // defineProperty per macro per render context cost more than the rest of the binding);
+  // code copying a macro's own properties copies jinjaMacroName alone (macro-resolver).
   const shown = (): string => `<Macro '${name}'>`;
-  Object.defineProperty(fn, '__str__', { value: shown });
-  Object.defineProperty(fn, '__repr__', { value: shown });
+  fn.__str__ = shown;
+  fn.__repr__ = shown;
   return fn;
 }
 

@@ -31,6 +31,8 @@ export interface ProjectConfig {
   dispatch: { macro_namespace: string; search_order: string[] }[];
   /** `restrict-access: true`: its protected models can be referenced only from within it (and private ones only from their group there). */
   restrictAccess: boolean;
+  /** `flags:`, dbt's project flags (behaviour flags such as skip_nodes_if_on_run_start_fails among them). */
+  flags?: Record<string, unknown>;
   /** Config trees, keyed by resource type (`models`, `seeds`, `snapshots`, `data_tests`, `sources`, `unit_tests`, `exposures`, `analyses`). */
   configTrees: Record<string, Record<string, unknown>>;
   /** The same trees as written, Jinja unrendered: what dbt records as a node's `unrendered_config` (and state:modified compares). */
@@ -146,6 +148,7 @@ export function loadProjectConfig(root: string, render: YamlValueRenderer, displ
     quoting: isRecord(raw.quoting) ? raw.quoting : {},
     dispatch,
     restrictAccess: raw['restrict-access'] === true,
+    flags: isRecord(raw.flags) ? raw.flags : {},
     configTrees,
     unrenderedConfigTrees,
     keyLines,

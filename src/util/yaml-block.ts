@@ -1,45 +1,32 @@
-import { isScalar, parseDocument, type Document } from 'yaml';
+import { readBlockScalar } from './yaml-block-scalar.js';
+import { decline, Declined } from './yaml-decline.js';
+import { FlowReader } from './yaml-flow.js';
+import { readPlainLines, readQuoted } from './yaml-multiline.js';
+import type { BlockYaml } from './yaml-result.js';
+import { closingQuote, quoted, resolvePlain, setKey, trimSpaces } from './yaml-scalars.js';
+
+export type { BlockYaml, DuplicateKey } from './yaml-result.js';
+export { setKey } from './yaml-scalars.js';
 
 /**
- * A fast reader for the plain block YAML that properties files are written
- * in (nested `key: value` mappings and `- item` lists, one scalar per line,
- * plain or quoted). It builds the same JS values the `yaml` package gives,
- * with the same line numbers, at a fraction of the cost: composing the
- * 2,000-model properties file of the parse benchmark took ~40% of `tsdbt
- * parse` through `yaml`.
+ * A fast reader for the block YAML that dbt projects are written in: nested
+ * `key: value` mappings and `- item` lists whose values are plain or quoted
+ * scalars (also over several lines), literal and folded block scalars, and
+ * flow collections (nested, over several lines), with comments anywhere and
+ * an optional `---` / `...` around the one document. It builds the same JS
+ * values the `yaml` package gives (through composeWithYaml), with the same
+ * line numbers and duplicate-key warnings, at a fraction of the cost:
+ * composing the Tuva Project's properties files through `yaml` took a
+ * quarter of its parse.
  *
- * One-line flow lists and mappings of scalars (`data_tests: [unique]`) are
- * read too. It is deliberately narrow. Anything else — nested flow
- * collections, anchors and
- * aliases, tags, block scalars, multi-line scalars, merge keys, tabs, CR line ends, several documents, anything unexpected —
- * returns undefined and the caller parses with `yaml`, which also produces
- * every syntax error. So the result is either exactly yaml's or nothing.
- * A key written twice is recorded in `duplicates` (the last value wins),
- * as composeWithYaml does.
+ * Anything else — anchors, aliases, merge keys, tags, explicit keys,
+ * several documents, tabs, a CR not ending a line, text `yaml` would reject — returns
+ * undefined (`onDecline` hears why) and the caller parses with `yaml`, which
+ * also produces every syntax error. So the result is either exactly yaml's
+ * or nothing. The modules: yaml-scalars (scalar values), yaml-multiline
+ * (scalars over several lines), yaml-block-scalar (`|` and `>`), yaml-flow
+ * (`[...]`, `{...}`), yaml-decline (giving up).
  */
-export interface BlockYaml {
-  value: unknown;
-  /** Line (1-based) where each map and list starts. */
-  lines: WeakMap<object, number>;
-  /** Line of each key of each map. */
-  keyLines: WeakMap<object, Map<string, number>>;
-  /** Line of each item of each list. */
-  itemLines: WeakMap<object, (number | undefined)[]>;
-  /** Keys written twice in one mapping (the last value wins), for a warning each. */
-  duplicates?: DuplicateKey[];
-}
-
-export interface DuplicateKey {
-  key: string;
-  /** Line of the repeated key, and of its first occurrence. */
-  line: number;
-  first: number;
-}
-
-/** Thrown inside the reader when the text leaves the supported subset. */
-class Unsupported {}
-const UNSUPPORTED = new Unsupported();
-
 interface Line {
   /** 1-based line number. */
   no: number;
@@ -48,38 +35,78 @@ interface Line {
   text: string;
 }
 
-/** Characters that may not start a plain scalar (or start syntax this reader leaves to `yaml`; `[` and `{` are handled before). */
+/** Characters that may not start a plain scalar (or start syntax this reader leaves to `yaml`; `[`, `{`, quotes, `|` and `>` are handled before). */
 const NOT_PLAIN_START = new Set(['[', ']', '{', '}', '&', '*', '!', '|', '>', '%', '@', '`', '#', ',', "'", '"']);
 
-export function parseBlockYaml(text: string): BlockYaml | undefined {
+/** What a value starting with one of these characters is, when this reader declines it. */
+const DECLINED_START: Record<string, string> = { '&': 'anchor', '*': 'alias', '!': 'tag', '?': 'explicit key' };
+
+export function parseBlockYaml(text: string, onDecline?: (reason: string) => void): BlockYaml | undefined {
+  try {
+    return read(text);
+  } catch (e) {
+    if (!(e instanceof Declined)) throw e;
+    onDecline?.(e.reason);
+    return undefined;
+  }
+}
+
+function read(text: string): BlockYaml {
   // A byte-order mark anywhere (yaml drops one at a line start, the fuzz found) goes to yaml too.
-  if (text.includes('\t') || text.includes('\r') || text.includes('\ufeff')) return undefined;
+  if (text.includes('\t')) decline('tab');
+  if (text.includes('\r')) {
+    // CRLF line ends (files saved on Windows) read as LF ones, as in yaml; a lone CR is left to yaml.
+    text = text.replaceAll('\r\n', '\n');
+    if (text.includes('\r')) decline('CR without LF');
+  }
+  if (text.includes('\ufeff')) decline('byte-order mark');
+  const raw = text.split('\n');
   const lines: Line[] = [];
-  let no = 0;
-  for (const raw of text.split('\n')) {
-    no++;
+  let docStart = false;
+  let docEnd = false;
+  for (let i = 0; i < raw.length; i++) {
+    const line = raw[i]!;
     let indent = 0;
-    while (indent < raw.length && raw.charCodeAt(indent) === 32) indent++;
-    if (indent === raw.length || raw.charCodeAt(indent) === 35 /* # */) continue;
-    if (indent === 0 && (raw.startsWith('---') || raw.startsWith('...') || raw.startsWith('%'))) return undefined;
-    lines.push({ no, indent, text: raw.slice(indent) });
+    while (indent < line.length && line.charCodeAt(indent) === 32) indent++;
+    if (indent === line.length || line.charCodeAt(indent) === 35 /* # */) continue;
+    if (docEnd) decline('text after the document end');
+    if (indent === 0) {
+      const c = line.charCodeAt(0);
+      if (c === 37 /* % */) decline('directive');
+      if ((c === 45 /* - */ && line.startsWith('---')) || (c === 46 /* . */ && line.startsWith('...'))) {
+        if (!isMarkerLine(line)) decline('document marker with content');
+        if (c === 46) docEnd = true;
+        else if (lines.length > 0 || docStart) decline('several documents');
+        else docStart = true;
+        continue;
+      }
+    }
+    lines.push({ no: i + 1, indent, text: indent === 0 ? line : line.slice(indent) });
   }
   const out: BlockYaml = { value: null, lines: new WeakMap(), keyLines: new WeakMap(), itemLines: new WeakMap() };
   if (lines.length === 0) return out;
-  try {
-    const reader = new Reader(lines, out);
-    out.value = reader.block(lines[0]!.indent);
-    if (reader.pos < lines.length) return undefined;
-  } catch (e) {
-    if (e === UNSUPPORTED) return undefined;
-    throw e;
-  }
+  const reader = new Reader(raw, lines, out);
+  out.value = reader.block(lines[0]!.indent);
+  if (reader.pos < lines.length) decline('text after the top-level collection');
   return out;
+}
+
+/** `---` or `...` alone (spaces or a comment may follow). */
+function isMarkerLine(line: string): boolean {
+  let i = 3;
+  if (i === line.length) return true;
+  if (line.charCodeAt(i) !== 32) return false;
+  while (i < line.length && line.charCodeAt(i) === 32) i++;
+  return i === line.length || line.charCodeAt(i) === 35;
 }
 
 class Reader {
   pos = 0;
-  constructor(private readonly src: Line[], private readonly out: BlockYaml) {}
+  constructor(
+    private readonly raw: readonly string[],
+    private readonly src: Line[],
+    private readonly out: BlockYaml,
+  ) {}
 
   /** The current line, or undefined at the end (reading past an array's end makes V8 deoptimise). */
   private peek(): Line | undefined {
@@ -89,7 +116,7 @@ class Reader {
   /** The collection starting at the current line, which has exactly `indent`. */
   block(indent: number): unknown {
     const line = this.src[this.pos]!;
-    if (line.indent !== indent) throw UNSUPPORTED;
+    if (line.indent !== indent) decline('unexpected indentation');
     return isSeqItem(line.text) ? this.seq(indent) : this.map(indent, line.text, line.no);
   }
 
@@ -101,28 +128,24 @@ class Reader {
     while (this.pos < this.src.length) {
       const line = this.src[this.pos]!;
       if (line.indent < indent) break;
-      if (line.indent > indent) throw UNSUPPORTED;
+      if (line.indent > indent) decline('unexpected indentation');
       if (!isSeqItem(line.text)) break;
       let start = 1;
       while (start < line.text.length && line.text.charCodeAt(start) === 32) start++;
       const rest = line.text.slice(start);
-      if (rest === '') {
-        // `-` alone: the item is the block on the following lines (an empty item is left to yaml).
+      if (rest === '' || rest.charCodeAt(0) === 35 /* # */) {
+        // `-` alone: the item is the node on the following lines (an empty item is left to yaml).
         this.pos++;
         const next = this.peek();
-        if (!next || next.indent <= indent) throw UNSUPPORTED;
+        if (!next || next.indent <= indent) decline('empty list item');
         lines.push(next.no);
-        list.push(this.block(next.indent));
+        list.push(this.nodeBelow(indent));
         continue;
       }
-      if (isSeqItem(rest)) throw UNSUPPORTED;
+      if (isSeqItem(rest)) decline('compact nested list');
       lines.push(line.no);
       if (keyEnd(rest) >= 0) list.push(this.map(indent + start, rest, line.no));
-      else {
-        list.push(this.value(rest, line.no));
-        this.pos++;
-        this.noContinuation(indent);
-      }
+      else list.push(this.value(rest, line.no, indent));
     }
     return list;
   }
@@ -137,7 +160,7 @@ class Reader {
     let lineNo = no;
     for (;;) {
       const end = keyEnd(text);
-      if (end < 0) throw UNSUPPORTED;
+      if (end < 0) decline(DECLINED_START[text[0]!] ?? 'not a mapping key');
       const key = keyOf(text.slice(0, end));
       const first = keys.get(key);
       if (first !== undefined) (this.out.duplicates ??= []).push({ key, line: lineNo, first });
@@ -145,19 +168,16 @@ class Reader {
       let start = end + 1;
       while (start < text.length && text.charCodeAt(start) === 32) start++;
       const rest = text.slice(start);
-      this.pos++;
       if (rest === '' || rest.charCodeAt(0) === 35 /* # */) {
+        this.pos++;
         const next = this.peek();
-        if (next && next.indent > indent) setKey(obj, key, this.block(next.indent));
+        if (next && next.indent > indent) setKey(obj, key, this.nodeBelow(indent));
         else if (next && next.indent === indent && isSeqItem(next.text)) setKey(obj, key, this.seq(indent));
         else setKey(obj, key, null);
-      } else {
-        setKey(obj, key, this.value(rest, lineNo));
-        this.noContinuation(indent);
-      }
+      } else setKey(obj, key, this.value(rest, lineNo, indent));
       const next = this.peek();
       if (!next || next.indent < indent) break;
-      if (next.indent > indent) throw UNSUPPORTED;
+      if (next.indent > indent) decline('unexpected indentation');
       if (isSeqItem(next.text)) break; // the parent list's next item
       text = next.text;
       lineNo = next.no;
@@ -165,133 +185,75 @@ class Reader {
     return obj;
   }
 
-  /** A value that ends its line: a scalar, or a one-line flow list or mapping of scalars (`[a, b]`, `{k: v}`). */
-  private value(text: string, no: number): unknown {
-    const c = text[0];
-    if (c !== '[' && c !== '{') return scalar(text);
-    const flow = new FlowReader(text);
-    const v = c === '[' ? flow.seq(no, this.out) : flow.map(no, this.out);
-    flow.end();
+  /** The node on the (more indented) current line, below a `key:` or `-` of a collection indented `indent`. */
+  private nodeBelow(indent: number): unknown {
+    const line = this.src[this.pos]!;
+    if (isSeqItem(line.text) || keyEnd(line.text) >= 0) return this.block(line.indent);
+    const c = line.text[0];
+    if (c === '|' || c === '>') decline('block scalar on its own line');
+    return this.value(line.text, line.no, indent);
+  }
+
+  /**
+   * A value written after `key: ` or `- ` (or alone on the line below): a
+   * scalar, a block scalar or a flow collection. Reads on to the line after
+   * it; a more indented line there is left to yaml.
+   */
+  private value(text: string, no: number, indent: number): unknown {
+    const c = text[0]!;
+    let v: unknown;
+    let last = no - 1;
+    if (c === '[' || c === '{') {
+      const flow = new FlowReader(this.raw, no - 1, this.raw[no - 1]!.length - text.length, indent, this.out);
+      v = flow.collection();
+      flow.end();
+      last = flow.line;
+    } else if (c === "'" || c === '"') {
+      const close = closingQuote(text, c);
+      if (close >= 0) {
+        v = quoted(text.slice(0, close + 1));
+        afterScalar(text, close + 1);
+      } else {
+        const span = readQuoted(this.raw, no - 1, this.raw[no - 1]!.length - text.length, indent);
+        v = span.value;
+        afterScalar(this.raw[span.line]!, span.end);
+        last = span.line;
+      }
+    } else if (c === '|' || c === '>') {
+      const scalar = readBlockScalar(this.raw, no - 1, text, indent);
+      v = scalar.value;
+      last = scalar.last;
+    } else {
+      const plain = plainLine(text);
+      this.skipTo(last);
+      const next = this.peek();
+      if (next && next.indent > indent) {
+        // More indented lines continue the scalar (not after a comment: that is yaml's error).
+        if (plain.commented) decline('more indented line after a comment');
+        const multi = readPlainLines(this.raw, no - 1, plain.value, indent);
+        v = multi.value;
+        last = multi.last;
+      } else {
+        return resolvePlain(plain.value);
+      }
+    }
+    this.skipTo(last);
+    const next = this.peek();
+    if (next && next.indent > indent) decline('more indented line after a value');
     return v;
   }
 
-  /** A scalar ends its line: a more indented line after it would continue it (multi-line), which is left to yaml. */
-  private noContinuation(indent: number): void {
-    const next = this.peek();
-    if (next && next.indent > indent) throw UNSUPPORTED;
+  /** Moves past the lines up to index `last` of the text. */
+  private skipTo(last: number): void {
+    while (this.pos < this.src.length && this.src[this.pos]!.no <= last + 1) this.pos++;
   }
 }
 
-/**
- * One-line flow collections holding only scalars. Nesting, empty entries,
- * trailing commas, `key:` without a value, and plain scalars with `:` or `#`
- * are left to yaml.
- */
-class FlowReader {
-  private i = 1;
-  constructor(private readonly text: string) {}
-
-  private at(i: number): string | undefined {
-    return i < this.text.length ? this.text[i] : undefined;
-  }
-
-  seq(no: number, out: BlockYaml): unknown[] {
-    const list: unknown[] = [];
-    out.lines.set(list, no);
-    out.itemLines.set(list, []);
-    this.space();
-    if (this.at(this.i) === ']') {
-      this.i++;
-      return list;
-    }
-    for (;;) {
-      list.push(this.item());
-      out.itemLines.get(list)!.push(no);
-      if (this.separator(']')) return list;
-    }
-  }
-
-  map(no: number, out: BlockYaml): Record<string, unknown> {
-    const obj: Record<string, unknown> = {};
-    const keys = new Map<string, number>();
-    out.lines.set(obj, no);
-    out.keyLines.set(obj, keys);
-    this.space();
-    if (this.at(this.i) === '}') {
-      this.i++;
-      return obj;
-    }
-    for (;;) {
-      const start = this.i;
-      this.item();
-      const raw = this.text.slice(start, this.i);
-      if (this.at(this.i) !== ':' || this.at(this.i + 1) !== ' ') throw UNSUPPORTED;
-      this.i += 2;
-      this.space();
-      const key = keyOf(raw);
-      const first = keys.get(key);
-      if (first !== undefined) (out.duplicates ??= []).push({ key, line: no, first });
-      keys.set(key, no);
-      setKey(obj, key, this.item());
-      if (this.separator('}')) return obj;
-    }
-  }
-
-  /** Only spaces or a comment may follow the collection. */
-  end(): void {
-    const rest = this.text.slice(this.i);
-    if (trimSpaces(rest) !== '' && !/^ +#/.test(rest)) throw UNSUPPORTED;
-  }
-
-  /** A scalar item; leaves `i` after it (and after spaces, for plain scalars: those are trimmed). */
-  private item(): unknown {
-    const t = this.text;
-    const c = this.at(this.i);
-    if (c === "'" || c === '"') {
-      const close = closingQuote(t.slice(this.i), c);
-      if (close < 0) throw UNSUPPORTED;
-      const v = quoted(t.slice(this.i, this.i + close + 1));
-      this.i += close + 1;
-      this.space();
-      return v;
-    }
-    if (c === undefined || NOT_PLAIN_START.has(c) || c === '?' || c === ':' || c === '-') throw UNSUPPORTED;
-    const start = this.i;
-    while (this.i < t.length && !',[]{}:#'.includes(t[this.i]!)) this.i++;
-    return resolvePlain(trimSpaces(t.slice(start, this.i)));
-  }
-
-  /** After an item: `,` and another item, or the closing bracket (true). */
-  private separator(close: string): boolean {
-    this.space();
-    const c = this.at(this.i);
-    this.i++;
-    if (c === close) return true;
-    if (c !== ',') throw UNSUPPORTED;
-    this.space();
-    if (this.at(this.i) === close || this.at(this.i) === ',') throw UNSUPPORTED; // trailing or empty entry
-    return false;
-  }
-
-  private space(): void {
-    while (this.i < this.text.length && this.text.charCodeAt(this.i) === 32) this.i++;
-  }
-}
-
-/**
- * Trailing spaces removed. YAML's white space is space and tab only: a no-break
- * space or other Unicode space is data (String#trimEnd would drop it).
- */
-function trimSpaces(text: string): string {
-  let end = text.length;
-  while (end > 0 && text.charCodeAt(end - 1) === 32) end--;
-  return end === text.length ? text : text.slice(0, end);
-}
-
-/** `obj[key] = value`, also for `__proto__` (an own data key, as `yaml` makes it, never the prototype). */
-export function setKey(obj: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
-  else obj[key] = value;
+/** Only spaces or a comment may follow a quoted scalar on its line. */
+function afterScalar(text: string, end: number): void {
+  let i = end;
+  while (i < text.length && text.charCodeAt(i) === 32) i++;
+  if (i < text.length && !(text.charCodeAt(i) === 35 && i > end)) decline('text after a quoted scalar');
 }
 
 function isSeqItem(text: string): boolean {
@@ -309,87 +271,31 @@ function keyEnd(text: string): number {
     return text[i] === ':' && (i + 1 === text.length || text.charCodeAt(i + 1) === 32) ? i : -1;
   }
   if (NOT_PLAIN_START.has(c) || c === '?' || c === ':' || c === '-') return -1;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch === 35 /* # */ && i > 0 && text.charCodeAt(i - 1) === 32) return -1;
-    if (ch === 58 /* : */ && (i + 1 === text.length || text.charCodeAt(i + 1) === 32)) return i;
-  }
-  return -1;
+  // The first `:` followed by a space or the line's end, unless a comment (` #`) starts before it.
+  let i = text.indexOf(':');
+  while (i >= 0 && i + 1 < text.length && text.charCodeAt(i + 1) !== 32) i = text.indexOf(':', i + 1);
+  if (i < 0) return -1;
+  const hash = text.indexOf(' #');
+  return hash >= 0 && hash < i ? -1 : i;
 }
 
 function keyOf(raw: string): string {
   const c = raw[0];
   if (c === "'" || c === '"') return quoted(trimSpaces(raw));
   const key = trimSpaces(raw);
-  if (key === '<<') throw UNSUPPORTED; // merge keys
+  if (key === '<<') decline('merge key');
   return String(resolvePlain(key));
 }
 
-/** A value written after `key: ` or `- `, to the end of its line. */
-function scalar(text: string): unknown {
+/** The first line of a plain scalar written after `key: ` or `- `: its text without a comment or trailing spaces. */
+function plainLine(text: string): { value: string; commented: boolean } {
   const c = text[0]!;
-  if (c === "'" || c === '"') {
-    const close = closingQuote(text, c);
-    if (close < 0) throw UNSUPPORTED; // multi-line quoted scalar
-    let i = close + 1;
-    while (i < text.length && text.charCodeAt(i) === 32) i++;
-    if (i < text.length && !(text.charCodeAt(i) === 35 && i > close + 1)) throw UNSUPPORTED;
-    return quoted(text.slice(0, close + 1));
+  if (NOT_PLAIN_START.has(c) || ((c === '?' || c === ':' || c === '-') && (text.length === 1 || text.charCodeAt(1) === 32))) {
+    decline(DECLINED_START[c] ?? 'plain scalar start');
   }
-  if (NOT_PLAIN_START.has(c) || ((c === '?' || c === ':' || c === '-') && (text.length === 1 || text.charCodeAt(1) === 32))) throw UNSUPPORTED;
-  let end = text.length;
   const hash = text.indexOf(' #');
-  if (hash >= 0) end = hash;
-  const value = trimSpaces(text.slice(0, end));
+  const value = trimSpaces(hash >= 0 ? text.slice(0, hash) : text);
   // `a: b: c` is an error, and `x:` ending a value is unusual: both go to yaml.
-  if (value.includes(': ') || value.endsWith(':')) throw UNSUPPORTED;
-  return resolvePlain(value);
-}
-
-/** Index of the quote closing the quoted scalar that starts `text`, or -1. */
-function closingQuote(text: string, q: string): number {
-  for (let i = 1; i < text.length; i++) {
-    const ch = text[i];
-    if (q === '"' && ch === '\\') i++;
-    else if (ch === q) {
-      if (q === "'" && i + 1 < text.length && text[i + 1] === "'") i++;
-      else return i;
-    }
-  }
-  return -1;
-}
-
-function quoted(token: string): string {
-  const body = token.slice(1, -1);
-  if (token[0] === "'") return body.replaceAll("''", "'");
-  if (!body.includes('\\')) return body;
-  // YAML's escapes that JSON also has mean the same; other escapes (\x, \e, \N, ...) go to yaml.
-  try {
-    return JSON.parse(token) as string;
-  } catch {
-    throw UNSUPPORTED;
-  }
-}
-
-type ScalarTag = { default?: boolean | 'key'; test?: RegExp; resolve: (value: string, onError: (msg: string) => void, options: unknown) => unknown };
-let core: { tags: ScalarTag[]; options: unknown } | undefined;
-const plainCache = new Map<string, unknown>();
-
-/** A plain scalar resolved by yaml's own core-schema tags (null, booleans, ints, floats), as `yaml` would. */
-function resolvePlain(value: string): unknown {
-  if (plainCache.has(value)) return plainCache.get(value);
-  if (!core) {
-    const doc: Document = parseDocument('', { merge: true, uniqueKeys: true });
-    core = { tags: doc.schema.tags as unknown as ScalarTag[], options: doc.options };
-  }
-  const tag = core.tags.find((t) => t.default === true && t.test?.test(value));
-  let resolved: unknown = value;
-  if (tag) {
-    const res = tag.resolve(value, () => {
-      throw UNSUPPORTED;
-    }, core.options);
-    resolved = isScalar(res) ? res.value : res;
-  }
-  if (plainCache.size < 10_000) plainCache.set(value, resolved);
-  return resolved;
+  if (value.includes(': ') || value.endsWith(':')) decline('mapping in a plain scalar');
+  return { value, commented: hash >= 0 };
 }

@@ -1,5 +1,6 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { TsdbtError } from '../errors/tsdbt-error.js';
+import { fastPaths } from './fast-paths.js';
 import { parseBlockYaml, setKey, type BlockYaml, type DuplicateKey } from './yaml-block.js';
 
 /**
@@ -21,9 +22,10 @@ export interface ParsedYaml {
 }
 
 export function parseYaml(text: string, file: string): ParsedYaml {
-  // Plain block YAML (nearly every properties file) is read by a fast reader
-  // that gives the same values and lines; everything else goes through `yaml`.
-  const block = parseBlockYaml(text);
+  // Block YAML as projects write it (nearly every file) is read by a fast
+  // reader that gives the same values and lines; anything else goes through
+  // `yaml`, and everything does with the fast paths off (TSDBT_FAST_PATHS=0).
+  const block = fastPaths() ? parseBlockYaml(text) : undefined;
   return withLines(block ?? composeWithYaml(text, file), file);
 }
 

@@ -124,6 +124,8 @@ describe('a full disk while writing artifacts (injected)', () => {
     const dir = makeProject({ 'models/good.sql': FILES['models/good.sql'], 'models/sl.yml': FILES['models/sl.yml'] });
     await expectCode(['parse'], dir, 0);
     const before = readFileSync(join(dir, 'target/semantic_manifest.json'), 'utf8');
+    // A model changed: parse writes the artifacts again (with nothing changed it leaves them as they are).
+    writeFileSync(join(dir, 'models/good.sql'), `${FILES['models/good.sql']}\n-- changed\n`);
     failWritesTo('semantic_manifest.json');
     const r = await cli(['parse'], dir);
     expect(r.code, r.text).toBe(2);

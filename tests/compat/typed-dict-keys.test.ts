@@ -40,4 +40,24 @@ describe('typed dict keys in a project (DuckDB)', () => {
     expect(await runCli(['ls', '-s', 'c', '--output', 'json', '--output-keys', 'config', '--project-dir', dir], ls.streams, {})).toBe(0);
     expect(JSON.parse(ls.stdout.join('').trim()).config.meta).toEqual({ 1: 'one', k: 'v' });
   }, 180_000);
+
+  it('a dict that starts plain (a var from dbt_project.yml, a text-keyed literal) takes relation and int keys as Python does', async () => {
+    const dir = makeProject({
+      'dbt_project.yml': "name: test_project\nprofile: test_profile\nvars:\n  labels: {'1': text_one, base: x}\n",
+      'profiles.yml': 'test_profile:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: "p.duckdb"\n',
+      'models/a.sql': 'select 1 as id',
+      'models/d.sql': [
+        "{% set g = var('labels') %}",
+        "{% do g.update({ref('a'): 'rel', 1: 'int_one'}) %}",
+        "{% set parts = [] %}{% for k, v in g.items() %}{% do parts.append((k.identifier if k is not string and k is not number else k ~ '') ~ '=' ~ v) %}{% endfor %}",
+        "{% set m = {'k': 'v'} %}{% do m.setdefault(none, []).append(ref('a').identifier) %}",
+        "select '{{ parts | join(\",\") }}' as s, {{ g | length }} as n, '{{ g[ref(\"a\")] }}/{{ g[1] }}/{{ g[\"1\"] }}' as r, '{{ m | replace(\"'\", \"\") }}' as m",
+      ].join('\n'),
+    });
+    expect(await runCli(['build', '--project-dir', dir], captureStreams().streams, {})).toBe(0);
+    const io = captureStreams();
+    expect(await runCli(['show', '--inline', 'select s, n, r, m from d', '--project-dir', dir], io.streams, {})).toBe(0);
+    const out = io.stdout.join('');
+    expect(out).toContain('| 1=text_one,base=x,a=rel,1=int_one | 4 | rel/int_one/text_one | {k: v, None: [a]} |');
+  }, 180_000);
 });

@@ -22,6 +22,13 @@ describe('hub version ranges', () => {
     expect(pickVersion('a/b', interval, available, false).version).toBe('1.1.0-b1');
   });
 
+  it('reads a pre-release written without a dash, as dbt does (>=1.1.0b1)', () => {
+    const interval = reduceRequirements('a/b', [req('>=1.1.0b1'), req('<1.1.0')]);
+    expect(describeInterval(interval)).toBe('>=1.1.0-b1, <1.1.0');
+    expect(pickVersion('a/b', interval, available, false).version).toBe('1.1.0-b1');
+    expect(pickVersion('a/b', reduceRequirements('a/b', [req('>=1.0.0rc2'), req('<2.0.0')]), available, false).version).toBe('1.1.0');
+  });
+
   it('treats > and < as exclusive when checking for conflicts', () => {
     expect(() => reduceRequirements('a/b', [req('>1.0.0'), req('<=1.0.0', 'pkg_y')])).toThrowError(
       expect.objectContaining({

@@ -119,6 +119,15 @@ describe('require-dbt-version', () => {
       expect.objectContaining({ code: 'PROJECT_INVALID', file: 'dbt_project.yml', line: 3, message: "'p' requires dbt >=2.0.0, but tsdbt follows dbt 1.10.15" }),
     );
   });
+
+  it('reads a pre-release written without a dash, as dbt does (>=1.6.0rc2)', () => {
+    const ok = makeProject({ 'dbt_project.yml': 'name: p\nprofile: test_profile\nrequire-dbt-version: [">=1.6.0rc2", "<2.0.0"]\n' });
+    expect(() => loadProject({ projectDir: ok, env: {} })).not.toThrow();
+    const bad = makeProject({ 'dbt_project.yml': 'name: p\nprofile: test_profile\nrequire-dbt-version: ">=1.11.0b1"\n' });
+    expect(() => loadProject({ projectDir: bad, env: {} })).toThrowError(
+      expect.objectContaining({ code: 'PROJECT_INVALID', line: 3, message: "'p' requires dbt >=1.11.0b1, but tsdbt follows dbt 1.10.15" }),
+    );
+  });
 });
 
 describe('snapshots', () => {

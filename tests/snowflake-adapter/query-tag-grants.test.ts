@@ -33,6 +33,29 @@ describe('Snowflake per-model query_tag and grants', () => {
     expect(queries).toContain("alter session set query_tag = 'from_profile'");
   });
 
+  it('get_current_query_tag() is dbt-snowflake\'s public macro: a project overriding set_query_tag (as dbt_snowflake_query_tags does) reads the session\'s tag with it', async () => {
+    const p = makeSnowflakeProject(
+      {
+        'macros/tags.sql': [
+          '{% macro set_query_tag() -%}',
+          '  {% set original = get_current_query_tag() %}',
+          '  {% set tag = {} %}{% do tag.update(fromjson(original) if original.startswith("{") else {}) %}{% do tag.update(app="dbt", was=original) %}',
+          '  {% do run_query("alter session set query_tag = \'" ~ tojson(tag) ~ "\'") %}',
+          '  {{ return(original) }}',
+          '{%- endmacro %}',
+        ].join('\n'),
+        'models/q.sql': "{{ config(materialized='table') }}\nselect 1 as id",
+      },
+      double.port,
+      { schema: 'QTAG', query_tag: 'from_profile' },
+    );
+    await double.clearLog();
+    expect((await run(p.opts)).success).toBe(true);
+    const { queries, queryTags } = await double.log();
+    expect(queries).toContain("show parameters like 'query_tag' in session");
+    expect(queryTags[queries.findIndex((q) => q.startsWith('create or replace transient table ANALYTICS.QTAG.q '))]).toBe('{"app": "dbt", "was": "from_profile"}');
+  });
+
   it('grants: granted after each build; with copy_grants the grants no longer configured are revoked', async () => {
     const model = (grantees: string, copy: boolean) => `{{ config(materialized='table', copy_grants=${copy ? 'true' : 'false'}, grants={'select': [${grantees}]}) }}\nselect 1 as id`;
     const p = makeSnowflakeProject({ 'models/g.sql': model("'reporter', 'analyst'", false) }, double.port, { schema: 'GRANTS' });

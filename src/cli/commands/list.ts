@@ -1,9 +1,13 @@
 import { loadProject } from '../../api/load-project.js';
 import { parseLoaded } from '../../api/parse-phase.js';
 import { join } from 'node:path';
-import { selectFromManifest } from '../../api/select-phase.js';
+import { selectFromManifest, type SelectionFlags } from '../../api/select-phase.js';
+import { indexAnswers } from '../../api/selection-index.js';
+import { unchangedSelectionManifest } from '../../api/unchanged-parse.js';
+import { existsSync } from 'node:fs';
 import { resolveStateOptions } from '../../api/state-artifacts.js';
 import { TsdbtError } from '../../errors/tsdbt-error.js';
+import type { PreviousState } from '../../graph/previous-state.js';
 import type { Manifest } from '../../manifest/types.js';
 import { globalOptions, selectionFlags, stateFlags, type Command } from '../command-context.js';
 
@@ -42,13 +46,30 @@ function listResourceTypes(given: string[] | undefined): string[] {
 /** `tsdbt ls`: the selected resources, one a line, as dbt prints them. */
 export const listCommand: Command = async (ctx) => {
   const loaded = loadProject(globalOptions(ctx));
-  const { manifest, warnings } = parseLoaded(loaded, { flags: { WHICH: 'list' } });
-  for (const w of warnings) ctx.out.warn(w);
   const flags = selectionFlags(ctx);
-  const { state } = resolveStateOptions(loaded.projectDir, join(loaded.projectDir, loaded.root.targetPath), { ...stateFlags(ctx), defer: false });
-  const sel = selectFromManifest(loaded.projectDir, manifest, { ...flags, resourceTypes: undefined, state }, listResourceTypes(flags.resourceTypes));
-  for (const w of sel.warnings) ctx.out.warn(w);
+  const stateOptions = { ...stateFlags(ctx), defer: false };
   const output = (ctx.argv.flags.output as string | undefined) ?? 'selector';
+  const types = listResourceTypes(flags.resourceTypes);
+  const select = (manifest: Manifest, state?: PreviousState) => selectFromManifest(loaded.projectDir, manifest, { ...flags, resourceTypes: undefined, state }, types);
+  // Nothing changed: select from the parse cache's selection index when it holds all the selection and output read.
+  const quick = !stateOptions.state && indexAnswersList(loaded.projectDir, flags, output) ? unchangedSelectionManifest(loaded, { WHICH: 'list' }) : {};
+  let found = 'done' in quick ? quick.done : undefined;
+  let sel: ReturnType<typeof select> | undefined;
+  if (found) {
+    try {
+      sel = select(found.manifest);
+    } catch {
+      // An error (a cycle, a bad selector) is reported from the whole parse, with its locations.
+      found = undefined;
+    }
+  }
+  const { manifest, warnings } = found ?? parseLoaded(loaded, { flags: { WHICH: 'list' }, check: 'check' in quick ? quick.check : undefined });
+  for (const w of warnings) ctx.out.warn(w);
+  if (!sel) {
+    const { state } = resolveStateOptions(loaded.projectDir, join(loaded.projectDir, loaded.root.targetPath), stateOptions);
+    sel = select(manifest, state);
+  }
+  for (const w of sel.warnings) ctx.out.warn(w);
   if (!['selector', 'name', 'path', 'json'].includes(output)) {
     throw new TsdbtError('USAGE', `--output must be one of selector, name, path, json (got '${output}')`, { hint: 'e.g. --output name' });
   }
@@ -60,9 +81,20 @@ export const listCommand: Command = async (ctx) => {
     if (m) lines.push(formatMember(m, output, keys));
   }
   ctx.report?.(lines);
-  for (const l of lines) ctx.out.result(l);
+  ctx.out.results(lines);
   return 0;
 };
+
+/** True when `ls` can select and print from the parse cache's selection index: no state, no YAML selectors, no method or output reading more. */
+function indexAnswersList(projectDir: string, flags: SelectionFlags, output: string): boolean {
+  if (flags.selector !== undefined || !['selector', 'name', 'path'].includes(output)) return false;
+  if (existsSync(join(projectDir, 'selectors.yml'))) return false;
+  try {
+    return indexAnswers(flags.select, flags.exclude);
+  } catch {
+    return false;
+  }
+}
 
 function memberOf(m: Manifest, id: string): Member | undefined {
   return (m.nodes[id] ?? m.sources[id] ?? m.exposures[id] ?? m.unit_tests[id] ?? m.metrics[id] ?? m.semantic_models[id] ?? m.saved_queries[id]) as Member | undefined;

@@ -1,5 +1,6 @@
 import type { ExecutionOptions } from '../../api/execution.js';
 import type { CommandResult, NodeCommand, RunOptions, RunReadyInfo } from '../../api/run.js';
+import type { NodeResult } from '../../execute/node-result.js';
 import { DBT_VERSION } from '../../manifest/dbt-version.js';
 import { adapterVersion } from '../adapter-version.js';
 import { TSDBT_VERSION } from '../../util/tsdbt-version.js';
@@ -124,13 +125,25 @@ export const compileCommand: Command = async (ctx) => {
     return 0;
   }
   const failed = r.results.filter((x) => x.status === 'error');
-  for (const f of failed) ctx.out.error(f.error ? `[${f.error.code}] ${f.error.format()}` : `${f.unique_id}: ${f.message ?? ''}`);
+  for (const f of failed) ctx.out.error(compileFailure(f));
   ctx.out.info(`Compiled ${r.results.length - failed.length} of ${r.results.length} nodes into target/compiled/`);
   if (reportArtifactErrors(ctx, r.artifactErrors ?? [])) return 2;
   const firstSelect = (ctx.argv.flags.select as string[] | undefined)?.[0];
   if (firstSelect) for (const x of r.results) if (x.status !== 'error' && firstSelect.includes(x.node.name)) printCompiled(x.node.name, x.compiled_code ?? x.node.compiled_code ?? '');
   return failed.length > 0 ? 1 : 0;
 };
+
+/**
+ * A node that failed to compile, headed as dbt heads it (`Compilation Error in
+ * model x (models/x.sql)`, `Database Error in …` for an introspective query):
+ * the error itself may point into a macro of a package or of tsdbt.
+ */
+function compileFailure(f: NodeResult): string {
+  const n = f.node;
+  const message = f.error ? `[${f.error.code}] ${f.error.format()}` : (f.message ?? '');
+  const kind = f.error?.code === 'DATABASE_ERROR' ? 'Database Error' : 'Compilation Error';
+  return `${kind} in ${n.resource_type} ${n.name} (${n.original_file_path})\n  ${message.split('\n').join('\n  ')}`;
+}
 
 export const showCommand: Command = async (ctx) => {
   const { show } = await import('../../api/show.js');

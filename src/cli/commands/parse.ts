@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { loadProject } from '../../api/load-project.js';
-import { parseLoaded, writeManifests } from '../../api/parse-phase.js';
+import { parseLoaded, writeParseArtifacts } from '../../api/parse-phase.js';
+import { refreshUnchangedParse } from '../../api/unchanged-parse.js';
 import { buildGraph } from '../../graph/index.js';
 import { globalOptions, type Command } from '../command-context.js';
 import { summariseManifest } from './summary.js';
@@ -9,13 +10,24 @@ import { summariseManifest } from './summary.js';
 export const parseCommand: Command = async (ctx) => {
   const started = performance.now();
   const loaded = loadProject(globalOptions(ctx));
-  const result = parseLoaded(loaded, { flags: { WHICH: 'parse' } });
+  const flags = { WHICH: 'parse' };
+  // Nothing changed and target/ holds what the last parse wrote: refresh it in place (no manifest to report).
+  const quick = ctx.report ? {} : refreshUnchangedParse(loaded, flags);
+  if ('done' in quick) {
+    const unchanged = quick.done;
+    for (const w of unchanged.warnings) ctx.out.warn(w);
+    ctx.out.info(unchanged.summary);
+    ctx.out.info(`Performance info: parsed in ${((performance.now() - started) / 1000).toFixed(2)}s; wrote ${unchanged.manifestPath}`);
+    return 0;
+  }
+  const result = parseLoaded(loaded, { flags, check: quick.check });
   buildGraph(result.manifest); // a cycle is a parse error
   for (const w of result.warnings) ctx.out.warn(w);
   // With target/semantic_manifest.json when the project declares a semantic layer, as dbt writes it.
-  const path = writeManifests(join(loaded.projectDir, loaded.root.targetPath), result.manifest);
+  const summary = summariseManifest(result.manifest);
+  const path = writeParseArtifacts(join(loaded.projectDir, loaded.root.targetPath), result.manifest, summary);
   ctx.report?.(result.manifest);
-  ctx.out.info(summariseManifest(result.manifest));
+  ctx.out.info(summary);
   ctx.out.info(`Performance info: parsed in ${((performance.now() - started) / 1000).toFixed(2)}s; wrote ${path}`);
   return 0;
 };

@@ -11,7 +11,7 @@ import { toNum } from './py-float.js';
 import { pyRepr } from './repr.js';
 import { splitArgs } from '../kwargs.js';
 import { setDataKey, unsafeAccess } from './sandbox.js';
-import { dictPairs, PyDictMap } from './py-dict-map.js';
+import { dictPairs, isObjectSafeKey, promoteDict, PyDictMap } from './py-dict-map.js';
 import { isDict, type PyDict, pyDictView, pyTuple, pyTypeName } from './types.js';
 
 type Method = (...args: unknown[]) => unknown;
@@ -154,6 +154,8 @@ function update(d: PyDict, a: unknown[]): null {
   const { args, kwargs } = splitArgs(a);
   if (args.length > 1) throw pyError('TypeError', `update expected at most 1 argument, got ${args.length}`);
   const other = args[0];
+  // A key JS objects cannot keep as Python does (1, True, None, a relation, '2'): this dict becomes a PyDictMap.
+  if (hasTypedKey(other)) return dictMapMethod(promoteDict(d), 'update')!(...a) as null;
   if (isDict(other)) {
     for (const k of Object.keys(other)) if (k !== '__keywords') setDataKey(d, k, other[k]);
   } else if (Array.isArray(other)) {
@@ -161,15 +163,26 @@ function update(d: PyDict, a: unknown[]): null {
       if (!Array.isArray(pair) || pair.length !== 2) {
         throw pyError('ValueError', `dictionary update sequence element #${i} has length ${Array.isArray(pair) ? pair.length : 1}; 2 is required`);
       }
-      setDataKey(d, dictKey(pair[0]), pair[1]);
+      setDataKey(d, pair[0] as string, pair[1]);
     });
   } else if (other instanceof Map) {
-    for (const [k, v] of other) setDataKey(d, dictKey(k), v);
+    // A PyDictMap whose keys are all ordinary text (`{}` filled with names).
+    for (const [k, v] of other) setDataKey(d, k as string, v);
   } else if (other !== undefined && other !== null) {
     throw pyError('TypeError', `'${pyTypeName(other)}' object is not iterable`, 'dict.update() takes a dict or a list of (key, value) pairs.');
   }
   for (const [k, v] of Object.entries(kwargs)) setDataKey(d, k, v);
   return null;
+}
+
+/** Whether `update(other)` brings a key a plain object cannot hold as Python would. */
+function hasTypedKey(other: unknown): boolean {
+  if (other instanceof Map) {
+    for (const k of other.keys()) if (!isObjectSafeKey(k)) return true;
+    return false;
+  }
+  if (Array.isArray(other)) return other.some((pair) => Array.isArray(pair) && pair.length === 2 && !isObjectSafeKey(pair[0]));
+  return false;
 }
 
 const MUTATING_DICT_METHODS: ReadonlySet<string> = new Set(['update', 'pop', 'popitem', 'setdefault', 'clear']);
@@ -282,9 +295,9 @@ export function dictMethod(d: PyDict, name: string): Method | undefined {
       };
     case 'setdefault':
       return (k, dflt) => {
-        const key = dictKey(k);
-        if (!has(d, key)) setDataKey(d, key, dflt === undefined ? null : dflt);
-        return d[key];
+        if (!isObjectSafeKey(k)) return dictMapMethod(promoteDict(d), 'setdefault')!(k, dflt);
+        if (!has(d, k)) setDataKey(d, k, dflt === undefined ? null : dflt);
+        return d[k];
       };
     case 'copy':
       return () => ({ ...d });

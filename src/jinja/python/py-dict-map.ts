@@ -3,7 +3,8 @@
  * `{True: 1}`, `{ref('m'): 'a'}`, `{(1, 2): 'x'}`, or text that JS objects
  * would reorder (`{'b': 1, '2': 2}`). Dicts with ordinary string keys stay
  * plain objects (the fast path every dbt context and YAML value uses);
- * `dictFromPairs` picks the form.
+ * `dictFromPairs` picks the form. A plain dict later given such a key
+ * (`update`, `setdefault`) becomes a PyDictMap in place (`promoteDict`).
  *
  * A Map whose entries are keyed by Python's hash equality (`1`, `1.0` and
  * `True` are one key, the first written one is kept, as in Python; relations
@@ -43,45 +44,58 @@ function isPlain(v: unknown): boolean {
   return proto === Object.prototype || proto === null;
 }
 
+/** The entries: hash identity → the key as first written, and hash identity → the value (both in insertion order). */
+const KEYS = Symbol('PyDictMap.keys');
+const VALUES = Symbol('PyDictMap.values');
+
 export class PyDictMap extends Map<unknown, unknown> {
-  /** hash identity → the key as first written. */
-  private readonly originals = new Map<string, unknown>();
+  declare [KEYS]: Map<string, unknown>;
+  declare [VALUES]: Map<string, unknown>;
 
   constructor(entries?: Iterable<readonly [unknown, unknown]>) {
     super();
+    this[KEYS] = new Map();
+    this[VALUES] = new Map();
     if (entries) for (const [k, v] of entries) this.set(k, v);
   }
 
+  // Every Map method is ours: a promoted plain object (promoteDict) has this
+  // prototype but none of Map's internal slots, so none of Map's own may run.
   override get size(): number {
-    return this.originals.size;
+    return this[KEYS].size;
   }
   override has(k: unknown): boolean {
-    return super.has(hashKey(k));
+    return this[KEYS].has(hashKey(k));
   }
   override get(k: unknown): unknown {
-    return super.get(hashKey(k));
+    return this[VALUES].get(hashKey(k));
   }
   override set(k: unknown, v: unknown): this {
     const h = hashKey(k);
-    // `originals` is unset while Map's constructor runs; ours adds entries after.
-    if (!this.originals.has(h)) this.originals.set(h, k);
-    super.set(h, v);
+    // An existing key keeps its place and the key as first written, as in Python.
+    const keys = this[KEYS];
+    if (!keys.has(h)) keys.set(h, k);
+    this[VALUES].set(h, v);
     return this;
   }
   override delete(k: unknown): boolean {
     const h = hashKey(k);
-    this.originals.delete(h);
-    return super.delete(h);
+    this[VALUES].delete(h);
+    return this[KEYS].delete(h);
   }
   override clear(): void {
-    this.originals.clear();
-    super.clear();
+    this[KEYS].clear();
+    this[VALUES].clear();
   }
   override keys(): IterableIterator<unknown> {
-    return this.originals.values();
+    return this[KEYS].values();
+  }
+  override values(): IterableIterator<unknown> {
+    return this[VALUES].values();
   }
   override *entries(): IterableIterator<[unknown, unknown]> {
-    for (const [h, k] of this.originals) yield [k, super.get(h)];
+    const values = this[VALUES];
+    for (const [h, k] of this[KEYS]) yield [k, values.get(h)];
   }
   override [Symbol.iterator](): IterableIterator<[unknown, unknown]> {
     return this.entries();
@@ -100,6 +114,29 @@ export class PyDictMap extends Map<unknown, unknown> {
     }
     return out;
   }
+
+  /** JSON of a promoted dict that host code still holds (a node's meta the template changed): its plain form. */
+  toJSON(): Record<string, unknown> {
+    return this.toObject();
+  }
+}
+
+/**
+ * A plain-object dict given a key that is not ordinary text (`d.update({1:
+ * 'x'})`, `d.setdefault(none, [])`) becomes a PyDictMap in place, keeping its
+ * keys, values and order, so every reference to it (the template variable, a
+ * namespace attribute, a list holding it) sees Python's dict from then on.
+ * Plain dicts that never get such a key are untouched: the fast path stays.
+ */
+export function promoteDict(d: Record<string, unknown>): PyDictMap {
+  const pairs = dictPairs(d) ?? [];
+  for (const k of Object.keys(d)) delete d[k];
+  Object.setPrototypeOf(d, PyDictMap.prototype);
+  const m = d as unknown as PyDictMap;
+  m[KEYS] = new Map();
+  m[VALUES] = new Map();
+  for (const [k, v] of pairs) m.set(k, v);
+  return m;
 }
 
 /** A key JS objects keep in insertion order and as text: a string that is not an array index. */

@@ -31,6 +31,10 @@ describe('syntax errors', () => {
     ['unclosed macro', '{% macro m() %}\nselect 1\n', 1, /'macro' block opened on line 1 is never closed/],
     ['bad materialization arg', "\n{% materialization table, flavour='x' %}{% endmaterialization %}", 2, /unexpected argument 'flavour'/],
     ['unclosed raw', 'x\n{% raw %}\n{{ y }}', 2, /'raw' block opened on line 2 is never closed/],
+    // Lines counted across long text tokens (found by indexOf) and short ones alike.
+    ['after long text', `${'select a, b, c from some_table where x = 1\n'.repeat(40)}{{ ref('m') }} {{ 1 + }}`, 41, /unexpected end of print statement/],
+    ['long text, no newline after', `${'x'.repeat(100)}\n${'y'.repeat(100)} {{ a }} ${'z'.repeat(100)} {{ 1 + }}`, 2, /unexpected end of print statement/],
+    ['long comment spanning lines', `{# ${'note\n'.repeat(30)} #}${'w'.repeat(80)}\n{% endif %}`, 32, /Encountered unknown tag 'endif'/],
   ];
   for (const [name, source, line, message] of cases) {
     it(name, () => {

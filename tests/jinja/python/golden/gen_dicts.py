@@ -3,6 +3,7 @@ keys are ints, bools, None, tuples or digit strings, through literals,
 dict(), methods, `in`, filters, iteration, namespace and macros.
 Run: python3 gen_dicts.py  (writes dicts.json).
 """
+import copy
 import json
 from jinja2 import Environment
 from codec import outcome
@@ -44,6 +45,34 @@ tpl("{{ {1: 'x'} | map('string') | list }}|{{ {1: 'x', 2: 'y'} | join(',') }}")
 tpl("{% set d = {} %}{% do d.update({'a': 1, 2: 'b'}) %}{{ '%(a)s!' % d }}|{{ '{a}-{b}'.format(**{'a': 1, 'b': 2}) }}|{{ d|urlencode }}|{{ d.a }}|{{ d['a'] }}")
 tpl("{% set rows = [] %}{% for i in range(2) %}{% set r = {} %}{% do r.update({'id': i, 'name': 'n' ~ i}) %}{% do rows.append(r) %}{% endfor %}{{ rows|map(attribute='name')|join(',') }}|{{ rows|sum(attribute='id') }}|{{ rows|selectattr('id')|list }}|{{ rows|groupby('id')|map(attribute='grouper')|list }}")
 tpl("{% set d = {} %}{{ d }}|{{ d|length }}|{{ d is mapping }}|{% if d %}t{% else %}f{% endif %}|{{ d == {} }}|{{ {} == d }}|{{ d|tojson }}|{{ d.get('x') }}")
+
+
+
+def tplc(src, ctx):
+    r = outcome(lambda: env.from_string(src).render(**copy.deepcopy(ctx)))
+    cases.append({"src": src, "ctx": ctx, **r})
+
+
+# A dict that starts with text keys (a literal, dict(), a config/YAML value from
+# the context) and is later given an int/bool/None key or a digit string: Python
+# keeps the key's type and the insertion order, and every reference sees it.
+tpl("{% set d = {'1': 'a'} %}{% do d.update({1: 'b'}) %}{{ d }}|{{ d|length }}|{{ d[1] }}|{{ d['1'] }}|{{ d.get(1) }}|{{ 1 in d }}|{{ d|list }}")
+tplc("{% do cfg.update({1: 'x', none: 'n'}) %}{{ cfg }}|{% for k in cfg %}{{ k is number }},{% endfor %}|{{ cfg.a }}|{{ cfg[none] }}", {"cfg": {"a": 1, "b": 2}})
+tpl("{% set d = {'a': 1} %}{% do d.setdefault(2, []).append('x') %}{% do d.setdefault(2, []).append('y') %}{{ d }}|{{ d[2] }}|{{ d.setdefault('a', 5) }}")
+tpl("{% set d = dict(a=1) %}{% do d.update([(true, 't'), ('b', 2)]) %}{{ d }}|{{ d[1] }}|{{ d.b }}")
+tpl("{% set ns = namespace(d={'x': 0}) %}{% for i in [2, 1] %}{% do ns.d.update({i: i * 10}) %}{% endfor %}{{ ns.d }}|{{ ns.d.keys()|list }}|{{ ns.d[2] }}")
+tpl("{% set rows = [{'k': 1}] %}{% do rows[0].update({2: 'two'}) %}{{ rows }}|{{ rows[0][2] }}")
+tpl("{% set d = {'b': 1} %}{% do d.update({'2': 2, 'a': 3}) %}{{ d }}|{{ d|list }}|{{ d['2'] }}|{{ d.get(2) }}")
+tpl("{% macro add(d) %}{% do d.update({0: 'zero'}) %}{% endmacro %}{% set d = {'k': 'v'} %}{{ add(d) }}{{ d }}|{{ 0 in d }}|{{ '0' in d }}|{{ false in d }}")
+tplc("{% set m = cfg %}{% do m.setdefault(none, 'n') %}{% for k, v in m.items() %}{{ k }}={{ v }};{% endfor %}|{{ cfg|length }}", {"cfg": {"x": [1, 2]}})
+tpl("{% set d = {'a': 1} %}{% set e = dict(d, b=2) %}{% do e.update({3: 'c'}) %}{{ e }}|{{ d }}")
+tpl("{% set d = {'a': 1} %}{% do d.update({1: 0}) %}{{ '%(a)s' % d }}|{{ d.a }}|{{ d.get('a') }}|{{ d|dictsort(false, 'value') }}|{{ d == {'a': 1, 1: 0} }}|{{ d is mapping }}")
+tpl("{% set d = {'a': 1} %}{% do d.update({1: 2}) %}{% set e = d.copy() %}{% do e.update({'a': 9}) %}{{ d }}|{{ e }}|{{ d.items()|list }}")
+tpl("{% set d = {'1': 'a'} %}{% do d.update({1: 'b'}) %}{{ d.pop(1) }}|{{ d }}|{{ d.get(1, 'gone') }}|{{ d.popitem() }}|{{ d }}")
+tpl("{% set d = {'a': 1} %}{% do d.update({1.0: 'f'}) %}{% do d.update({true: 't'}) %}{{ d }}|{{ d[1] }}|{{ {1: 'z', 'a': 1}.update(d) }}")
+tpl("{% set d = {'a': 1} %}{% do d.update(b=2) %}{% do d.update({'c': 3}) %}{% do d.update([('e', 5)]) %}{{ d }}|{{ d.setdefault('f', 6) }}|{{ d }}")
+tpl("{% set d = {'a': {'n': 1}} %}{% do d['a'].update({(1, 2): 't'}) %}{{ d }}|{{ d['a'][(1, 2)] }}")
+tplc("{% set e = {} %}{% do e.update({'x': 1}) %}{% do cfg.update({}) %}{% do cfg.update(e) %}{% do cfg.update(dict(y=2)) %}{{ cfg }}|{{ cfg.x }}", {"cfg": {"a": 1}})
 
 with open("dicts.json", "w") as fh:
     json.dump(cases, fh, indent=0, ensure_ascii=False)

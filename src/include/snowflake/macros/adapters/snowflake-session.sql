@@ -12,7 +12,7 @@
   {%- if not tag -%}
     {{ return(none) }}
   {%- endif -%}
-  {%- set original = snowflake_current_query_tag() -%}
+  {%- set original = get_current_query_tag() -%}
   {{ log("Setting query_tag to '" ~ tag ~ "'. Will reset to '" ~ original ~ "' after materialization.") }}
   {% do run_query("alter session set query_tag = '" ~ snowflake__escape_single_quotes(tag) ~ "'") %}
   {{ return(original) }}
@@ -35,8 +35,8 @@
   {%- endif -%}
 {%- endmacro %}
 
-{#- The session's current tag ('' when none), from `show parameters`. -#}
-{% macro snowflake_current_query_tag() -%}
+{#- The session's current tag ('' when none), from `show parameters`: dbt-snowflake's public macro, which packages (dbt_snowflake_query_tags) call. -#}
+{% macro get_current_query_tag() -%}
   {%- set result = run_query("show parameters like 'query_tag' in session") -%}
   {%- set rows = result.rows -%}
   {{ return(rows[0]['value'] if rows | length > 0 and rows[0]['value'] is not none else '') }}

@@ -1,0 +1,76 @@
+import { join } from 'node:path';
+import type { Manifest } from '../manifest/types.js';
+import { fastPaths } from '../util/fast-paths.js';
+import type { LoadedProject } from './load-project.js';
+import { checkParseCache, type OpenParseCache, type ParseCacheCheck } from './parse-cache.js';
+import { indexManifest } from './selection-index.js';
+import { readWrittenArtifacts, refreshArtifacts } from './written-artifacts.js';
+
+/**
+ * What commands do when the parse cache holds and no input changed, without
+ * reading the cache's body: `parse` refreshes the artifacts it wrote last
+ * time, `ls` selects from the selection index. Each returns undefined when
+ * it does not apply, and the caller then goes the whole way (parseLoaded).
+ * Off with partial parsing and with TSDBT_FAST_PATHS=0.
+ *
+ * When it does not apply, the check made (the cache still open) is handed
+ * back for parseLoaded (ParseOptions.check), so the files are not compared twice.
+ */
+function withUnchangedCache<T>(loaded: LoadedProject, flags: Record<string, unknown>, use: (cache: OpenParseCache) => T | undefined): { done: T } | { check?: ParseCacheCheck } {
+  if (!loaded.partialParse || !fastPaths()) return {};
+  const check = checkParseCache(loaded, flags);
+  const { cache, diff } = check;
+  let done: T | undefined;
+  try {
+    if (cache && diff && diff.added.length + diff.deleted.length + diff.changed.length === 0) done = use(cache);
+  } catch (e) {
+    cache?.close();
+    throw e;
+  }
+  if (done === undefined) return { check };
+  cache?.close();
+  return { done };
+}
+
+export interface RefreshedParse {
+  warnings: string[];
+  summary: string;
+  manifestPath: string;
+}
+
+/**
+ * `parse` with nothing changed, when target/manifest.json (and
+ * semantic_manifest.json) are still the files the last `parse` wrote from
+ * this cache: their generated_at and invocation_id are rewritten in place
+ * (written-artifacts.ts) and nothing else is read or written. The graph had
+ * no cycle then (it was recorded after the check), so none now.
+ */
+export function refreshUnchangedParse(loaded: LoadedProject, flags: Record<string, unknown>): { done: RefreshedParse } | { check?: ParseCacheCheck } {
+  return withUnchangedCache(loaded, flags, (cache) => {
+    const targetDir = join(loaded.projectDir, loaded.root.targetPath);
+    const record = readWrittenArtifacts(targetDir, cache.header.id);
+    if (!record || !refreshArtifacts(targetDir, record, new Date().toISOString(), loaded.invocationId)) return undefined;
+    loaded.logger.debug('Partial parsing: nothing changed; manifest.json brought up to date in place');
+    return { warnings: [...loaded.warnings, ...cache.header.warnings], summary: record.summary, manifestPath: join(targetDir, 'manifest.json') };
+  });
+}
+
+/**
+ * The selection index as a manifest (selection-index.ts: only what
+ * selecting and `ls`'s selector, name and path outputs read) with the
+ * parse's warnings, when nothing changed since the cache was written.
+ */
+export function unchangedSelectionManifest(loaded: LoadedProject, flags: Record<string, unknown>): { done: { manifest: Manifest; warnings: string[] } } | { check?: ParseCacheCheck } {
+  return withUnchangedCache(loaded, flags, (cache) => {
+    const read = cache.index();
+    if ('reason' in read) return undefined;
+    let manifest: Manifest;
+    try {
+      manifest = indexManifest(read.index);
+    } catch {
+      return undefined; // a malformed index: the whole parse instead
+    }
+    loaded.logger.debug('Partial parsing: nothing changed; selecting from the selection index');
+    return { manifest, warnings: [...loaded.warnings, ...cache.header.warnings] };
+  });
+}

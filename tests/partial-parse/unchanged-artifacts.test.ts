@@ -1,0 +1,272 @@
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PARSE_CACHE_FILE } from '../../src/api/parse-cache.js';
+import { WRITTEN_ARTIFACTS_FILE } from '../../src/api/written-artifacts.js';
+import { runCli } from '../../src/cli/main.js';
+import { setFastPaths } from '../../src/util/fast-paths.js';
+import { captureStreams, makeProject } from '../support/project-fixture.js';
+
+/** Models, tests, a tag, a subfolder, a warning-free project with a semantic layer (so semantic_manifest.json is written too). */
+const PROJECT: Record<string, string> = {
+  'models/staging/stg_orders.sql': "{{ config(tags=['daily']) }}\nselect 1 as order_id, 10 as amount, date '2024-01-01' as ordered_at",
+  'models/staging/stg_customers.sql': 'select 1 as customer_id',
+  'models/marts/orders.sql': "select o.*, c.customer_id from {{ ref('stg_orders') }} o, {{ ref('stg_customers') }} c",
+  'models/marts/spine.sql': "select date '2024-01-01' as date_day",
+  'models/schema.yml': `version: 2
+models:
+  - name: stg_orders
+    columns:
+      - name: order_id
+        tests: [not_null, unique]
+  - name: orders
+    columns:
+      - name: customer_id
+        tests:
+          - relationships:
+              to: ref('stg_customers')
+              field: customer_id
+  - name: spine
+    time_spine: {standard_granularity_column: date_day}
+    columns: [{name: date_day, granularity: day}]
+semantic_models:
+  - name: order_facts
+    model: ref('orders')
+    defaults: {agg_time_dimension: ordered_at}
+    entities: [{name: order, type: primary, expr: order_id}]
+    dimensions: [{name: ordered_at, type: time, type_params: {time_granularity: day}}]
+    measures: [{name: amount_sum, agg: sum, expr: amount}]
+metrics:
+  - {name: takings, label: Takings, type: simple, type_params: {measure: amount_sum}}
+`,
+  'tests/assert_positive.sql': "select * from {{ ref('orders') }} where amount < 0",
+};
+
+const scratch: string[] = [];
+afterEach(() => {
+  setFastPaths(true);
+  for (const d of scratch.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+async function cli(dir: string, args: string[]) {
+  const io = captureStreams();
+  const code = await runCli([...args, '--project-dir', dir, '--profiles-dir', dir, '--debug'], io.streams, {});
+  const out = io.stdout.join('') + io.stderr.join('');
+  return {
+    code,
+    out,
+    refreshed: out.includes('manifest.json brought up to date in place'),
+    indexed: out.includes('selecting from the selection index'),
+    full: /Unable to do partial parsing/.test(out),
+    lines: out.split('\n').map((l) => l.trim()).filter((l) => /^(test_project\.|source:|semantic_model:|metric:|models\/|tests\/|[a-z_]+$|\{"name")/.test(l) && !/ /.test(l)),
+  };
+}
+
+/** A file's bytes with the metadata's generated_at and invocation_id blanked (the only bytes that may differ). */
+function artifact(path: string): string {
+  return readFileSync(path, 'utf8').replace(/^(\{"metadata":\{[^{}]*?"generated_at":)"[^"]*","invocation_id":"[^"]*"/, '$1"-","invocation_id":"-"');
+}
+
+/** manifest.json and semantic_manifest.json of a full parse of the project as it is now (a copy, no cache). */
+async function fullArtifacts(dir: string): Promise<{ manifest: string; semantic: string }> {
+  const copy = mkdtempSync(join(tmpdir(), 'tsdbt-full-'));
+  scratch.push(copy);
+  cpSync(dir, copy, { recursive: true, filter: (src) => !src.includes('/target') });
+  const r = await cli(copy, ['parse', '--no-partial-parse']);
+  expect(r.code, r.out).toBe(0);
+  // A full parse at another path differs in the paths it records: compare with the project's own paths.
+  const fix = (s: string) => s.split(copy).join(dir);
+  return { manifest: fix(artifact(join(copy, 'target/manifest.json'))), semantic: fix(readFileSync(join(copy, 'target/semantic_manifest.json'), 'utf8')) };
+}
+
+async function expectFullArtifacts(dir: string): Promise<void> {
+  const full = await fullArtifacts(dir);
+  expect(artifact(join(dir, 'target/manifest.json'))).toBe(full.manifest);
+  expect(readFileSync(join(dir, 'target/semantic_manifest.json'), 'utf8')).toBe(full.semantic);
+}
+
+const metadata = (dir: string) => (JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as { metadata: { generated_at: string; invocation_id: string } }).metadata;
+
+describe('parse with nothing changed refreshes the artifacts in place', () => {
+  it('rewrites only generated_at and invocation_id, and the result equals a full parse', async () => {
+    const dir = makeProject(PROJECT);
+    const first = await cli(dir, ['parse']);
+    expect(first.code, first.out).toBe(0);
+    expect(first.refreshed).toBe(false);
+    const before = metadata(dir);
+    const ino = statSync(join(dir, 'target/manifest.json')).ino;
+    const again = await cli(dir, ['parse']);
+    expect(again.code, again.out).toBe(0);
+    expect(again.refreshed).toBe(true);
+    expect(again.out).toContain('Found 4 models, 4 data tests');
+    const after = metadata(dir);
+    expect(after.invocation_id).not.toBe(before.invocation_id);
+    expect(after.generated_at >= before.generated_at).toBe(true);
+    // In place: the same file, not a rewrite.
+    expect(statSync(join(dir, 'target/manifest.json')).ino).toBe(ino);
+    await expectFullArtifacts(dir);
+    // And again: the record follows the refreshed file.
+    expect((await cli(dir, ['parse'])).refreshed).toBe(true);
+    await expectFullArtifacts(dir);
+  });
+
+  it('one model changed: a partial parse writes the manifest again, equal to a full parse; then refreshes again', async () => {
+    const dir = makeProject(PROJECT);
+    await cli(dir, ['parse']);
+    writeFileSync(join(dir, 'models/marts/orders.sql'), `${PROJECT['models/marts/orders.sql']}\nwhere 1 = 1\n`);
+    const r = await cli(dir, ['parse']);
+    expect(r.code, r.out).toBe(0);
+    expect(r.refreshed).toBe(false);
+    expect(r.full).toBe(false);
+    expect(r.out).toContain('Partial parsing enabled: 0 files deleted, 0 files added, 1 files changed.');
+    await expectFullArtifacts(dir);
+    expect(readFileSync(join(dir, 'target/manifest.json'), 'utf8')).toContain('where 1 = 1');
+    expect((await cli(dir, ['parse'])).refreshed).toBe(true);
+    await expectFullArtifacts(dir);
+  });
+
+  const spoilers: [string, (dir: string) => void][] = [
+    ['manifest.json deleted', (dir) => rmSync(join(dir, 'target/manifest.json'))],
+    ['manifest.json edited by hand (same size)', (dir) => {
+      const p = join(dir, 'target/manifest.json');
+      writeFileSync(p, readFileSync(p, 'utf8').replace('"test_project"', '"TEST_PROJECT"'));
+    }],
+    ['manifest.json replaced by another file with the same metadata', (dir) => {
+      const p = join(dir, 'target/manifest.json');
+      const text = readFileSync(p);
+      rmSync(p);
+      writeFileSync(p, text);
+    }],
+    ['semantic_manifest.json deleted', (dir) => rmSync(join(dir, 'target/semantic_manifest.json'))],
+    ['semantic_manifest.json edited', (dir) => writeFileSync(join(dir, 'target/semantic_manifest.json'), '{}')],
+    ['the record spoiled', (dir) => writeFileSync(join(dir, 'target', WRITTEN_ARTIFACTS_FILE), '{"cache":')],
+    ['the record removed', (dir) => rmSync(join(dir, 'target', WRITTEN_ARTIFACTS_FILE))],
+    ['the cache header spoiled', (dir) => {
+      const p = join(dir, 'target', PARSE_CACHE_FILE);
+      const text = readFileSync(p, 'utf8');
+      writeFileSync(p, `{"format":2,${text.slice(text.indexOf(',') + 1, text.indexOf('\n') - 5)}\n${text.slice(text.indexOf('\n') + 1)}`);
+    }],
+    ['the cache removed', (dir) => rmSync(join(dir, 'target', PARSE_CACHE_FILE))],
+  ];
+  for (const [name, spoil] of spoilers) {
+    it(`${name}: parse writes the artifacts in full, equal to a full parse`, async () => {
+      const dir = makeProject(PROJECT);
+      await cli(dir, ['parse']);
+      spoil(dir);
+      const r = await cli(dir, ['parse']);
+      expect(r.code, r.out).toBe(0);
+      expect(r.refreshed).toBe(false);
+      await expectFullArtifacts(dir);
+      expect((await cli(dir, ['parse'])).refreshed).toBe(true);
+      await expectFullArtifacts(dir);
+    });
+  }
+
+  it('a spoiled cache body: parse still refreshes (it reads no body); a command that needs nodes parses in full, with the same results', async () => {
+    const dir = makeProject(PROJECT);
+    await cli(dir, ['parse']);
+    const p = join(dir, 'target', PARSE_CACHE_FILE);
+    const bytes = Buffer.from(readFileSync(p));
+    const bodyAt = bytes.indexOf(10, bytes.indexOf(10) + 1) + 1;
+    for (let i = bodyAt + 20; i < bytes.length; i += 7) bytes[i] = 0xff;
+    writeFileSync(p, bytes);
+    expect((await cli(dir, ['parse'])).refreshed).toBe(true);
+    await expectFullArtifacts(dir);
+    const json = await cli(dir, ['ls', '--output', 'json']);
+    expect(json.out).toContain('Unable to do partial parsing because the saved manifest could not be read');
+    // ls (json) wrote a good cache again: parse goes the whole way once (its record names the old cache), then refreshes.
+    expect((await cli(dir, ['parse'])).refreshed).toBe(false);
+    await expectFullArtifacts(dir);
+    expect((await cli(dir, ['parse'])).refreshed).toBe(true);
+  });
+
+  it('a spoiled selection index: ls parses in full, with the same lines', async () => {
+    const dir = makeProject(PROJECT);
+    await cli(dir, ['parse']);
+    const want = (await cli(dir, ['ls', '--no-partial-parse'])).lines;
+    const p = join(dir, 'target', PARSE_CACHE_FILE);
+    const bytes = Buffer.from(readFileSync(p));
+    bytes[bytes.indexOf(10) + 1] = 0x78; // not JSON any more
+    writeFileSync(p, bytes);
+    const r = await cli(dir, ['ls']);
+    expect(r.indexed).toBe(false);
+    expect(r.lines).toEqual(want);
+  });
+
+  it('TSDBT_FAST_PATHS=0: no refresh in place, the same artifacts', async () => {
+    const dir = makeProject(PROJECT);
+    await cli(dir, ['parse']);
+    setFastPaths(false);
+    const r = await cli(dir, ['parse']);
+    expect(r.refreshed).toBe(false);
+    expect(r.full).toBe(false);
+    await expectFullArtifacts(dir);
+  });
+
+  it('a project with a cycle fails every time with the located error', async () => {
+    const dir = makeProject({
+      'models/a.sql': "select * from {{ ref('b') }}",
+      'models/b.sql': "select * from {{ ref('a') }}",
+    });
+    const first = await cli(dir, ['parse']);
+    expect(first.code).not.toBe(0);
+    const again = await cli(dir, ['parse']);
+    expect(again.code).not.toBe(0);
+    expect(again.refreshed).toBe(false);
+    const ls = await cli(dir, ['ls']);
+    expect(ls.code).not.toBe(0);
+    const lsFull = await cli(dir, ['ls', '--no-partial-parse']);
+    const errorOf = (out: string) => out.split('\n').filter((l) => /cycle/i.test(l));
+    expect(errorOf(ls.out)).toEqual(errorOf(lsFull.out));
+    expect(errorOf(ls.out).length).toBeGreaterThan(0);
+  });
+});
+
+describe('ls with nothing changed selects from the selection index', () => {
+  const cases: string[][] = [
+    [],
+    ['--output', 'name'],
+    ['--output', 'path'],
+    ['--select', '+orders'],
+    ['--select', 'stg_orders+', '--exclude', 'test_type:generic'],
+    ['--select', 'tag:daily'],
+    ['--select', 'path:models/staging'],
+    ['--select', 'models/marts'],
+    ['--select', 'test_name:unique', '--output', 'name'],
+    ['--select', 'test_type:singular'],
+    ['--select', '@stg_customers'],
+    ['--select', 'package:test_project,resource_type:model'],
+    ['--resource-type', 'model', 'test'],
+    ['--resource-type', 'all'],
+    ['--select', 'metric:takings', 'semantic_model:*'],
+    ['--select', 'stg_orders', '--indirect-selection', 'cautious'],
+    ['--select', 'orders', '--indirect-selection', 'buildable'],
+  ];
+  const fallbacks: string[][] = [
+    ['--output', 'json'],
+    ['--select', 'config.materialized:view'],
+  ];
+  it('prints what the full path prints, for every selector and output it answers', async () => {
+    const dir = makeProject(PROJECT);
+    await cli(dir, ['parse']);
+    for (const args of [...cases, ...fallbacks]) {
+      const full = await cli(dir, ['ls', ...args, '--no-partial-parse']);
+      const r = await cli(dir, ['ls', ...args]);
+      expect(r.code, `${args.join(' ')}: ${r.out}`).toBe(0);
+      expect(r.indexed, args.join(' ')).toBe(cases.includes(args));
+      expect(r.full, args.join(' ')).toBe(false);
+      expect(r.out.split('\n').filter((l) => !/Running with|Partial parsing|Registered adapter|^\s*$|\d\d:\d\d:\d\d/.test(l)), args.join(' ')).toEqual(full.out.split('\n').filter((l) => !/Running with|Partial parsing|Registered adapter|^\s*$|\d\d:\d\d:\d\d/.test(l)));
+      expect(r.lines.length, args.join(' ')).toBeGreaterThan(0);
+    }
+  }, 120_000);
+
+  it('a changed file: ls parses (partially) instead', async () => {
+    const dir = makeProject(PROJECT);
+    await cli(dir, ['parse']);
+    writeFileSync(join(dir, 'models/staging/stg_customers.sql'), 'select 2 as customer_id');
+    const r = await cli(dir, ['ls']);
+    expect(r.indexed).toBe(false);
+    expect(r.lines).toEqual((await cli(dir, ['ls', '--no-partial-parse'])).lines);
+  });
+});
