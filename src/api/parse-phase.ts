@@ -11,6 +11,7 @@ import { loadSemanticManifest } from '../semantic/load-semantic.js';
 import { manifestEntries, semanticManifestJson } from '../semantic/manifest-json.js';
 import type { SemanticManifest } from '../semantic/types.js';
 import { fastPaths } from '../util/fast-paths.js';
+import { hashText } from '../util/file-states.js';
 import type { LoadedProject } from './load-project.js';
 import { checkParseCache, recordingEnv, writeParseCache, type ParseCacheCheck } from './parse-cache.js';
 import { recordWrittenArtifacts } from './written-artifacts.js';
@@ -55,8 +56,9 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
   const input = parseInput(loaded, flags, recorder.env, observer);
   let reason = check.reason;
   const { cache, diff } = check;
+  const changedEnv = check.changedEnv ?? [];
   if (cache && diff && !reason) {
-    const nothingChanged = diff.added.length + diff.deleted.length + diff.changed.length === 0;
+    const nothingChanged = diff.added.length + diff.deleted.length + diff.changed.length + changedEnv.length === 0;
     if (!nothingChanged) log(`Partial parsing enabled: ${diff.deleted.length} files deleted, ${diff.added.length} files added, ${diff.changed.length} files changed.`);
   }
   const read = cache && diff && !reason ? cache.body() : undefined;
@@ -64,11 +66,10 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
   const prior = read && 'body' in read ? read.body : undefined;
   // A full parse still reuses the cached renders of node files nothing they read has changed
   // (made before the partial attempt below, which updates the cached parse in place).
-  // (Env var changes never get here: checkParseCache turns them into a full parse.)
-  const fallbackMemo = renderMemoFor(prior?.parse, prior?.macroFiles ?? [], { ...(diff ?? { changed: [], deleted: [] }), env: [] }, { macro: observer.macro, env: (n) => void recorder.env[n] });
+  const fallbackMemo = renderMemoFor(prior?.parse, prior?.macroFiles ?? [], { ...(diff ?? { changed: [], deleted: [] }), env: changedEnv }, { macro: observer.macro, env: (n) => void recorder.env[n] });
   if (cache && diff && prior && !reason) {
-    const nothingChanged = diff.added.length + diff.deleted.length + diff.changed.length === 0;
-    const updated = updateCachedParse(prior.parse, prior.macroFiles, { ...diff, env: [] }, input);
+    const nothingChanged = diff.added.length + diff.deleted.length + diff.changed.length + changedEnv.length === 0;
+    const updated = updateCachedParse(prior.parse, prior.macroFiles, { ...diff, env: changedEnv }, input);
     if ('reason' in updated) reason = updated.reason;
     else {
       const { registry, contexts } = updated;
@@ -81,7 +82,7 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
         if (hasSemanticLayer(prior.semantic)) Object.assign(manifest, manifestEntries(prior.semantic, relationNodesByName(manifest)));
         if (opts.writeCache !== false) {
           const { parse, semantic } = prior;
-          noteCacheWrite(loaded, manifest, writeParseCache(check.path, check.key, { files, statesAt, envRead: { ...cache.header.envRead, ...recorder.read }, parse, macroFiles: updated.macroFiles, semantic }));
+          noteCacheWrite(loaded, manifest, writeParseCache(check.path, check.key, { files, statesAt, envRead: { ...cache.header.envRead, ...hashesOf(changedEnv, loaded.env), ...recorder.read }, parse, macroFiles: updated.macroFiles, semantic }));
         }
       }
       const { nodeFiles, warnings, warningsBefore } = prior.parse;
@@ -105,6 +106,9 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
   }
   return result;
 }
+
+/** A changed variable no re-parse read again keeps its new value: whoever read it was parsed again. */
+const hashesOf = (names: readonly string[], env: Record<string, string | undefined>) => Object.fromEntries(names.map((n) => [n, env[n] === undefined ? null : hashText(env[n]!)]));
 
 /** The parse cache each manifest was read from or written to (what `parse` records its artifacts against). */
 const cacheIdByManifest = new WeakMap<Manifest, string>();
