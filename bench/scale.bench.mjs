@@ -9,7 +9,8 @@
 //   [--models 2000,10000] [--shapes core,realistic] [--runs 3]
 //   [--cold-args "--no-partial-parse"]   added to the cold parse, ls and compile
 //   [--dataform /tmp/dataform]           a folder with @dataform/cli and @dataform/core 3.x installed
-//   [--only parse,ls,compile,compile-warm,warm,changed,dataform] [--keep] [--json results.json]
+//   [--only parse,ls,compile,compile-warm,warm,changed,macro,yaml,dataform] [--keep] [--json results.json]
+//   (macro: a macro file's body changed; yaml: a properties file changed, both after a warm parse)
 //   [--tsdbt <checkout>]                 another built checkout's CLI (e.g. main, for a before/after)
 //
 // Shapes: `core` is dbt-core's parse benchmark (bench/generate-project.mjs: refs
@@ -17,7 +18,7 @@
 // staging models on sources, then intermediate and marts with macros, config()
 // and Jinja (generateRealisticProject).
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generateProject, generateRealisticProject } from './generate-project.mjs';
@@ -32,7 +33,7 @@ const shapes = flag('--shapes', 'core,realistic').split(',');
 const runs = Number(flag('--runs', 3));
 const coldArgs = flag('--cold-args', '').split(' ').filter(Boolean);
 const dataformDir = flag('--dataform', existsSync('/tmp/dataform/node_modules/@dataform/cli') ? '/tmp/dataform' : undefined);
-const only = flag('--only', 'parse,warm,changed,ls,compile,compile-warm,dataform').split(',');
+const only = flag('--only', 'parse,warm,changed,macro,yaml,ls,compile,compile-warm,dataform').split(',');
 const keep = args.includes('--keep');
 const jsonOut = flag('--json', undefined);
 const here = resolve(new URL('..', import.meta.url).pathname);
@@ -89,7 +90,7 @@ for (const shape of shapes) {
     (shape === 'core' ? generateProject : generateRealisticProject)(dir, n);
     const nodes = () => JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')).nodes;
     if (only.includes('parse')) record(shape, n, 'parse cold', best(clean(dir), process.execPath, tsdbt(dir, 'parse', coldArgs), dir));
-    if (only.includes('warm') || only.includes('changed')) {
+    if (['warm', 'changed', 'macro', 'yaml'].some((f) => only.includes(f))) {
       // Warm: a parse after a parse with nothing changed; 1 changed: one model's text changed since the last parse.
       clean(dir)();
       measure(process.execPath, tsdbt(dir, 'parse'), dir);
@@ -99,6 +100,18 @@ for (const shape of shapes) {
         const file = join(dir, model.original_file_path);
         let k = 0;
         record(shape, n, 'parse, 1 changed', best(() => writeFileSync(file, `${readFileSync(file, 'utf8')}\n-- edit ${++k}\n`), process.execPath, tsdbt(dir, 'parse'), dir));
+      }
+      // A macro file's body changed (a Jinja comment inside its first macro: every node that runs one
+      // of its macros is parsed again), and a properties file changed (a full parse reusing renders).
+      const macroFile = only.includes('macro') && findFile(join(dir, 'macros'), '.sql');
+      if (macroFile) {
+        let k = 0;
+        record(shape, n, 'parse, macro changed', best(() => writeFileSync(macroFile, readFileSync(macroFile, 'utf8').replace(/(\{%-?\s*macro[^%]*%\})(\{# edit \d+ #\})?/, `$1{# edit ${++k} #}`)), process.execPath, tsdbt(dir, 'parse'), dir));
+      }
+      const yamlFile = only.includes('yaml') && findFile(join(dir, 'models'), '.yml');
+      if (yamlFile) {
+        let k = 0;
+        record(shape, n, 'parse, YAML changed', best(() => writeFileSync(yamlFile, `${readFileSync(yamlFile, 'utf8')}\n# edit ${++k}\n`), process.execPath, tsdbt(dir, 'parse'), dir));
       }
     }
     if (only.includes('ls')) record(shape, n, 'ls', best(undefined, process.execPath, tsdbt(dir, 'ls', coldArgs), dir));
@@ -186,3 +199,17 @@ console.log('\n| shape | models | figure | wall | CPU (user+sys) | peak RSS | lo
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.shape} | ${r.models} | ${r.figure} | ${r.s.toFixed(2)} s | ${r.cpu.toFixed(2)} s | ${r.mb.toFixed(0)} MB | ${r.load} | ${r.target} | ${r.vsTarget} |`);
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify(rows, null, 2));
+
+/** The first file under `dir` (depth first, sorted) ending in `ext`, if any. */
+function findFile(dir, ext) {
+  if (!existsSync(dir)) return undefined;
+  for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = join(dir, e.name);
+    if (e.isFile() && e.name.endsWith(ext)) return path;
+    if (e.isDirectory()) {
+      const found = findFile(path, ext);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}

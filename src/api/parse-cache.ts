@@ -198,6 +198,8 @@ export interface ParseCacheCheck {
   cache?: OpenParseCache;
   /** With `cache`: the input files added, deleted and changed since. */
   diff?: { added: string[]; deleted: string[]; changed: string[] };
+  /** With `cache`: the env vars it read whose value changed since. */
+  changedEnv?: string[];
   /** Without `cache`: why it cannot be used. */
   reason?: string;
 }
@@ -212,11 +214,9 @@ export function checkParseCache(loaded: LoadedProject, flags: Record<string, unk
   const header = 'cache' in opened ? opened.cache.header : undefined;
   const files = fileStates(paths, header?.files, header?.statesAt);
   if (!('cache' in opened)) return { path, key, files, statesAt, reason: opened.reason };
-  if (!envUnchanged(opened.cache.header.envRead, loaded.env)) {
-    opened.cache.close();
-    return { path, key, files, statesAt, reason: 'env vars read at parse have changed' };
-  }
-  return { path, key, files, statesAt, cache: opened.cache, diff: diffFileStates(opened.cache.header.files, files) };
+  // Changed env vars are partial parsing's to follow (it re-parses the files that read them).
+  const changedEnv = changedEnvVars(opened.cache.header.envRead, loaded.env);
+  return { path, key, files, statesAt, cache: opened.cache, diff: diffFileStates(opened.cache.header.files, files), changedEnv };
 }
 
 /**
@@ -243,18 +243,20 @@ export function writeParseCache(path: string, key: string, contents: ParseCacheC
   }
 }
 
-/** True when every environment variable the cached parse read still has the value it had. */
-export function envUnchanged(read: Record<string, string | null>, env: Record<string, string | undefined>): boolean {
-  return Object.entries(read).every(([name, h]) => (env[name] === undefined ? null : hashText(env[name]!)) === h);
+/** The environment variables the cached parse read whose value is no longer the one it read. */
+export function changedEnvVars(read: Record<string, string | null>, env: Record<string, string | undefined>): string[] {
+  return Object.entries(read).filter(([name, h]) => (env[name] === undefined ? null : hashText(env[name]!)) !== h).map(([name]) => name);
 }
 
 /**
  * The environment as parse sees it, recording each variable read (by name,
  * with a hash of its value) so a cached parse is reused only while they hold.
+ * `onRead` hears every read by name (partial parsing: who read what).
  */
-export function recordingEnv(env: Record<string, string | undefined>): { env: Record<string, string | undefined>; read: Record<string, string | null> } {
+export function recordingEnv(env: Record<string, string | undefined>, onRead?: (name: string) => void): { env: Record<string, string | undefined>; read: Record<string, string | null> } {
   const read: Record<string, string | null> = {};
   const note = (name: string) => {
+    onRead?.(name);
     if (!(name in read)) read[name] = env[name] === undefined ? null : hashText(env[name]!);
   };
   // Object.entries(env) (e.g. the DBT_ENV_CUSTOM_ENV_ scan, keyed apart) reads each variable

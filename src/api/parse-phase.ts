@@ -3,12 +3,15 @@ import { writeManifest } from '../artifacts/manifest-writer.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { VarResolver } from '../context/vars.js';
 import type { CompiledNode, Manifest } from '../manifest/types.js';
-import { emptyRegistry, parseContexts, parseProject, type ParseInput, type ParseResult } from '../project/parse.js';
-import { reparseChangedNodeFiles } from '../project/partial-parse.js';
+import { parseProject, type ParseInput, type ParseResult } from '../project/parse.js';
+import { ParseObserver } from '../project/partial-parse-reads.js';
+import { updateCachedParse } from '../project/partial-parse-update.js';
+import { renderMemoFor } from '../project/partial-parse-memo.js';
 import { loadSemanticManifest } from '../semantic/load-semantic.js';
 import { manifestEntries, semanticManifestJson } from '../semantic/manifest-json.js';
 import type { SemanticManifest } from '../semantic/types.js';
 import { fastPaths } from '../util/fast-paths.js';
+import { hashText } from '../util/file-states.js';
 import { recordValues } from '../util/record-values.js';
 import type { LoadedProject } from './load-project.js';
 import { checkParseCache, recordingEnv, writeParseCache, type ParseCacheCheck } from './parse-cache.js';
@@ -49,42 +52,47 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
   const flags = opts.flags ?? {};
   const log = (m: string) => loaded.logger.debug(m);
   const { files, statesAt } = check;
-  const recorder = recordingEnv(loaded.env);
-  const input = parseInput(loaded, flags, recorder.env);
+  const observer = new ParseObserver();
+  const recorder = recordingEnv(loaded.env, observer.envVar);
+  const input = parseInput(loaded, flags, recorder.env, observer);
   let reason = check.reason;
   const { cache, diff } = check;
+  const changedEnv = check.changedEnv ?? [];
   if (cache && diff && !reason) {
-    const nothingChanged = diff.added.length + diff.deleted.length + diff.changed.length === 0;
+    const nothingChanged = diff.added.length + diff.deleted.length + diff.changed.length + changedEnv.length === 0;
     if (!nothingChanged) log(`Partial parsing enabled: ${diff.deleted.length} files deleted, ${diff.added.length} files added, ${diff.changed.length} files changed.`);
-    if (diff.added.length || diff.deleted.length) reason = 'files were added or deleted';
-    const read = reason ? undefined : cache.body();
-    if (read && 'reason' in read) reason = read.reason;
-    else if (read) {
-      const prior = read.body;
-      const registry = emptyRegistry(input);
-      for (const f of prior.macroFiles) registry.addFile(f.path, f.source, f.macros);
-      const contexts = parseContexts(input, registry);
+  }
+  const read = cache && diff && !reason ? cache.body() : undefined;
+  if (read && 'reason' in read) reason = read.reason;
+  const prior = read && 'body' in read ? read.body : undefined;
+  // A full parse still reuses the cached renders of node files nothing they read has changed
+  // (made before the partial attempt below, which updates the cached parse in place).
+  const fallbackMemo = renderMemoFor(prior?.parse, prior?.macroFiles ?? [], { ...(diff ?? { changed: [], deleted: [] }), env: changedEnv }, { macro: observer.macro, env: (n) => void recorder.env[n] });
+  if (cache && diff && prior && !reason) {
+    const nothingChanged = diff.added.length + diff.deleted.length + diff.changed.length + changedEnv.length === 0;
+    const updated = updateCachedParse(prior.parse, prior.macroFiles, { ...diff, env: changedEnv }, input);
+    if ('reason' in updated) reason = updated.reason;
+    else {
+      const { registry, contexts } = updated;
       const { manifest } = prior.parse;
-      if (!nothingChanged) reason = reparseChangedNodeFiles(prior.parse, diff.changed, input, contexts, registry);
-      if (!reason) {
-        manifest.metadata.generated_at = new Date().toISOString();
-        manifest.metadata.invocation_id = loaded.invocationId;
-        semanticByManifest.set(manifest, prior.semantic);
-        if (nothingChanged) cacheIdByManifest.set(manifest, cache.header.id);
-        else {
-          if (hasSemanticLayer(prior.semantic)) Object.assign(manifest, manifestEntries(prior.semantic, relationNodesByName(manifest)));
-          if (opts.writeCache !== false) {
-            const { parse, macroFiles, semantic } = prior;
-            noteCacheWrite(loaded, manifest, writeParseCache(check.path, check.key, { files, statesAt, envRead: { ...cache.header.envRead, ...recorder.read }, parse, macroFiles, semantic }));
-          }
+      manifest.metadata.generated_at = new Date().toISOString();
+      manifest.metadata.invocation_id = loaded.invocationId;
+      semanticByManifest.set(manifest, prior.semantic);
+      if (nothingChanged) cacheIdByManifest.set(manifest, cache.header.id);
+      else {
+        if (hasSemanticLayer(prior.semantic)) Object.assign(manifest, manifestEntries(prior.semantic, relationNodesByName(manifest)));
+        if (opts.writeCache !== false) {
+          const { parse, semantic } = prior;
+          noteCacheWrite(loaded, manifest, writeParseCache(check.path, check.key, { files, statesAt, envRead: { ...cache.header.envRead, ...hashesOf(changedEnv, loaded.env), ...recorder.read }, parse, macroFiles: updated.macroFiles, semantic }));
         }
-        const { nodeFiles, warnings, warningsBefore } = prior.parse;
-        return { manifest, registry, contexts, nodeFiles, warningsBefore, warnings: [...loaded.warnings, ...warnings] };
       }
+      const { nodeFiles, warnings, warningsBefore } = prior.parse;
+      return { manifest, registry, contexts, nodeFiles, warningsBefore, warnings: [...loaded.warnings, ...warnings] };
     }
   }
   log(`Unable to do partial parsing because ${reason}`);
-  const result = parseProject(input);
+  const result = parseProject({ ...input, memo: fallbackMemo });
+  if (fallbackMemo.counts.reused > 0) log(`Reused ${fallbackMemo.counts.reused} node renders, rendered ${fallbackMemo.counts.rendered}`);
   const warnings = [...result.warnings];
   finishFull(loaded, result);
   if (opts.writeCache !== false) {
@@ -92,13 +100,16 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
       files,
       statesAt,
       envRead: recorder.read,
-      parse: { manifest: result.manifest, nodeFiles: result.nodeFiles, warnings, warningsBefore: result.warningsBefore },
+      parse: { manifest: result.manifest, nodeFiles: result.nodeFiles, warnings, warningsBefore: result.warningsBefore, wideReads: result.wideReads, renders: fallbackMemo.kept(result.nodeFiles) },
       macroFiles: result.registry.files(),
       semantic: semanticManifestOf(result.manifest),
     }));
   }
   return result;
 }
+
+/** A changed variable no re-parse read again keeps its new value: whoever read it was parsed again. */
+const hashesOf = (names: readonly string[], env: Record<string, string | undefined>) => Object.fromEntries(names.map((n) => [n, env[n] === undefined ? null : hashText(env[n]!)]));
 
 /** The parse cache each manifest was read from or written to (what `parse` records its artifacts against). */
 const cacheIdByManifest = new WeakMap<Manifest, string>();
@@ -108,7 +119,7 @@ function noteCacheWrite(loaded: LoadedProject, manifest: Manifest, wrote: { id: 
   else loaded.logger.debug(`The parse cache could not be written: ${wrote.error}`);
 }
 
-function parseInput(loaded: LoadedProject, flags: Record<string, unknown>, osEnv: Record<string, string | undefined>): ParseInput {
+function parseInput(loaded: LoadedProject, flags: Record<string, unknown>, osEnv: Record<string, string | undefined>, observer?: ParseObserver): ParseInput {
   const userPackages = loaded.packages.filter((p) => p.kind !== 'internal');
   const vars = new VarResolver(
     loaded.cliVars,
@@ -129,7 +140,9 @@ function parseInput(loaded: LoadedProject, flags: Record<string, unknown>, osEnv
       runStartedAt: loaded.runStartedAt,
       flags,
       logger: loaded.logger,
+      onMacroCall: observer?.macro,
     },
+    observer,
   };
 }
 

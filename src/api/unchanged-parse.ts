@@ -22,7 +22,7 @@ function withUnchangedCache<T>(loaded: LoadedProject, flags: Record<string, unkn
   const { cache, diff } = check;
   let done: T | undefined;
   try {
-    if (cache && diff && diff.added.length + diff.deleted.length + diff.changed.length === 0) done = use(cache);
+    if (cache && diff && diff.added.length + diff.deleted.length + diff.changed.length + (check.changedEnv?.length ?? 0) === 0) done = use(cache);
   } catch (e) {
     cache?.close();
     throw e;

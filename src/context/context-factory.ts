@@ -29,6 +29,8 @@ export interface ContextShared {
    * (`.project_name`, `.dependencies[pkg].version`).
    */
   runtimeConfig?: Record<string, unknown>;
+  /** Told of every macro a parse context runs, at any depth (partial parsing's record of what each file read). */
+  onMacroCall?: (uniqueId: string) => void;
 }
 
 /** Plain dict view of a node, as `model` / `node` in templates. */
@@ -117,7 +119,7 @@ export class ContextFactory {
     context.resolve = resolver.resolve;
     resolver.trackCalls((id) => {
       if (!capture.macros.includes(id)) capture.macros.push(id);
-    });
+    }, this.shared.onMacroCall);
     context.vars = parseNodeContext(staticPart, capture, {
       relation: (spec) => a.makeRelation({ database: a.database, schema: a.schema, ...spec } as never),
       thisRelation: a.makeRelation({ database: a.database, schema: a.schema, identifier: node.name }),

@@ -21,6 +21,8 @@ export class MacroResolver {
   private readonly namespaces = new Map<string, Record<string, unknown>>();
   /** Set while parsing: told of each macro the node itself calls (dbt's depends_on.macros). */
   private onTopLevelCall: ((uniqueId: string) => void) | undefined;
+  /** Set while parsing with a parse cache: told of every macro run, at any depth (what a partial parse must re-run when it changes). */
+  private onAnyCall: ((uniqueId: string) => void) | undefined;
   private depth = 0;
   private prefixList: string[] | undefined;
 
@@ -44,10 +46,11 @@ export class MacroResolver {
   /**
    * Record the macros called from the node's own template (not those they
    * call in turn), as dbt's macro stack does for depends_on.macros. Call
-   * before anything is bound.
+   * before anything is bound. `onAnyCall` hears every call, however deep.
    */
-  trackCalls(onTopLevelCall: (uniqueId: string) => void): void {
+  trackCalls(onTopLevelCall: (uniqueId: string) => void, onAnyCall?: (uniqueId: string) => void): void {
     this.onTopLevelCall = onTopLevelCall;
+    this.onAnyCall = onAnyCall;
   }
 
   bind(macro: Macro): JinjaCallable {
@@ -64,6 +67,7 @@ export class MacroResolver {
   private tracked(fn: JinjaCallable, uniqueId: string): JinjaCallable {
     const wrapped = ((...args: unknown[]) => {
       if (this.depth === 0) this.onTopLevelCall?.(uniqueId);
+      this.onAnyCall?.(uniqueId);
       this.depth++;
       try {
         return fn(...args);

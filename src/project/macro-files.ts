@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { JinjaEnvironment, TopLevelBlock } from '../jinja/index.js';
 import type { Doc, Macro } from '../manifest/types.js';
-import type { MacroRegistry } from '../context/macro-registry.js';
+import type { MacroFile, MacroRegistry } from '../context/macro-registry.js';
 import { findFiles } from '../util/files.js';
 import type { ProjectConfig } from './project-config.js';
 
@@ -19,30 +19,8 @@ export function readMacroFiles(
 ): void {
   const macroFolders = [...pkg.macroPaths, ...pkg.testPaths.map((p) => `${p.replace(/\/+$/, '')}/generic`)];
   for (const f of findFiles(pkg.root, macroFolders, ['.sql'])) {
-    const text = readFileSync(f.absolute, 'utf8');
-    const blocks = blocksOrError(env, text, f.relativeToRoot, errors);
-    if (!blocks) continue;
-    const macros: Macro[] = [];
-    for (const b of blocks) {
-      if (!b.macroName) continue;
-      macros.push({
-        unique_id: `macro.${pkg.name}.${b.macroName}`,
-        resource_type: 'macro',
-        package_name: pkg.name,
-        name: b.macroName,
-        path: f.relativeToRoot,
-        original_file_path: f.relativeToRoot,
-        root_path: pkg.root,
-        line: b.line,
-        macro_sql: b.source,
-        description: '',
-        meta: {},
-        arguments: b.args.map((a) => ({ name: a.name, type: null, description: '' })),
-        depends_on: { macros: [] },
-        patch_path: null,
-      });
-    }
-    registry.addFile(f.absolute, text, macros);
+    const file = readMacroFile(pkg, env, f.absolute, f.relativeToRoot, errors);
+    if (file) registry.addFile(file.path, file.source, file.macros);
   }
   const docFolders = pkg.docsPaths ?? [...pkg.modelPaths, ...pkg.seedPaths, ...pkg.snapshotPaths, ...pkg.analysisPaths, ...pkg.macroPaths, ...pkg.testPaths];
   for (const f of findFiles(pkg.root, [...new Set(docFolders)], ['.md'])) {
@@ -54,6 +32,34 @@ export function readMacroFiles(
       docs[id] = { unique_id: id, name: b.name, package_name: pkg.name, original_file_path: f.relativeToRoot, block_contents: b.body.trim() };
     }
   }
+}
+
+/** One macro file of a package and the macros it defines, or undefined with its syntax error collected. */
+export function readMacroFile(pkg: ProjectConfig, env: JinjaEnvironment, absolute: string, relativeToRoot: string, errors: TsdbtError[]): MacroFile | undefined {
+  const text = readFileSync(absolute, 'utf8');
+  const blocks = blocksOrError(env, text, relativeToRoot, errors);
+  if (!blocks) return undefined;
+  const macros: Macro[] = [];
+  for (const b of blocks) {
+    if (!b.macroName) continue;
+    macros.push({
+      unique_id: `macro.${pkg.name}.${b.macroName}`,
+      resource_type: 'macro',
+      package_name: pkg.name,
+      name: b.macroName,
+      path: relativeToRoot,
+      original_file_path: relativeToRoot,
+      root_path: pkg.root,
+      line: b.line,
+      macro_sql: b.source,
+      description: '',
+      meta: {},
+      arguments: b.args.map((a) => ({ name: a.name, type: null, description: '' })),
+      depends_on: { macros: [] },
+      patch_path: null,
+    });
+  }
+  return { path: absolute, source: text, macros };
 }
 
 /** A file's top-level blocks, or undefined with the syntax error collected (parse goes on with other files). */

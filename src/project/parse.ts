@@ -34,12 +34,18 @@ import { checkMicrobatchConfig } from './microbatch-config.js';
 import { missingRelationError, yamlSnapshotFiles } from './yaml-snapshots.js';
 import { checkResourceUniqueness } from './resource-uniqueness.js';
 import { foreignKeyConstraints, foreignKeyTarget } from './foreign-key-targets.js';
+import type { ParseObserver, ParseReads } from './partial-parse-reads.js';
+import { renderFileKey, type RenderMemo } from './partial-parse-memo.js';
 
 export interface ParseInput {
   packages: LoadedPackage[];
   env: JinjaEnvironment;
   adapter: AdapterInfo;
   shared: Omit<ContextShared, 'env' | 'registry' | 'adapter' | 'dispatch' | 'projectName'>;
+  /** Set when the parse will be cached: records what each node file read (its `shared.onMacroCall` and env reads report here). */
+  observer?: ParseObserver;
+  /** Set when a cached parse exists: node file renders it kept, reused where nothing they read changed. */
+  memo?: RenderMemo;
 }
 
 export interface ParseResult {
@@ -51,6 +57,8 @@ export interface ParseResult {
   nodeFiles: NodeFileRecord[];
   /** `warnings` = the first `warningsBefore`, each nodeFiles record's, then the rest. */
   warningsBefore: number;
+  /** With an observer: what the parse read outside node files (generic tests, naming macros, properties). */
+  wideReads?: ParseReads;
 }
 
 /** One node a node file produced: where it came from, the properties patch it took, its warnings. */
@@ -63,6 +71,8 @@ export interface NodeFileRecord {
   warnings: string[];
   /** false: the node is disabled (kept in manifest.disabled). */
   enabled: boolean;
+  /** With an observer: the macros its parse ran and the env vars it read. */
+  reads?: ParseReads;
 }
 
 /** What parsing one node needs besides its file: contexts, config trees, where problems go. */
@@ -90,6 +100,7 @@ export function parseProject(input: ParseInput): ParseResult {
   const userPackages = input.packages.filter((p) => p.kind !== 'internal');
 
   for (const p of input.packages) readMacroFiles(p.config, input.env, registry, docs, errors);
+  input.memo?.begin(registry);
   const contexts = parseContexts(input, registry);
   const scope = nodeParseScope(input, contexts, errors, warnings);
 
@@ -122,10 +133,10 @@ export function parseProject(input: ParseInput): ParseResult {
       const patch = applyModelVersion(pkgProps, node) ?? patchFor(pkgProps, node);
       if (patch) patched.add(`${p.config.name}:${node.resource_type}:${patch.name}`);
       const warnStart = warnings.length;
-      const outcome = parseNodeFile(nf, patch, scope);
+      const { result: outcome, reads } = observedParse(nf, patch, scope);
       if (outcome === 'failed') failedNames.add(node.name);
       if (outcome !== 'parsed') continue;
-      nodeFiles.push({ uniqueId: node.unique_id, file: `${node.root_path}/${node.original_file_path}`, configTree: nf.configTree, patch, warnings: warnings.slice(warnStart), enabled: Boolean(node.config.enabled) });
+      nodeFiles.push({ uniqueId: node.unique_id, file: `${node.root_path}/${node.original_file_path}`, configTree: nf.configTree, patch, warnings: warnings.slice(warnStart), enabled: Boolean(node.config.enabled), ...(reads && { reads }) });
       if (!node.config.enabled) {
         (disabled[node.unique_id] ??= []).push(node);
         continue;
@@ -285,7 +296,7 @@ export function parseProject(input: ParseInput): ParseResult {
     saved_queries: {},
   };
   fillParentChildMaps(manifest);
-  return { manifest, registry, contexts, warnings, nodeFiles, warningsBefore };
+  return { manifest, registry, contexts, warnings, nodeFiles, warningsBefore, wideReads: input.observer?.wide() };
 }
 
 /** The manifest's `nodes`: every parsed node but the unit tests (they have their own member), in parse order. */
@@ -337,6 +348,12 @@ export function nodeParseScope(input: ParseInput, contexts: ContextFactory, erro
   return { input, contexts, useStaticParser: staticFlag !== false, treeFor, errors, warnings };
 }
 
+/** parseNodeFile with what it read recorded apart, when the parse has an observer. */
+export function observedParse(nf: NodeFile, patch: ResourcePatch | undefined, scope: NodeParseScope): { result: ReturnType<typeof parseNodeFile>; reads?: ParseReads } {
+  const observer = scope.input.observer;
+  return observer ? observer.around(() => parseNodeFile(nf, patch, scope)) : { result: parseNodeFile(nf, patch, scope) };
+}
+
 /**
  * One node from its file and its properties patch: config (dbt_project.yml,
  * properties, config() calls), refs, sources and macros called. 'failed': its
@@ -359,7 +376,12 @@ export function parseNodeFile(nf: NodeFile, patch: ResourcePatch | undefined, sc
   // dbt reads a model statically only when ref/source/config are its own (no macro overrides
   // them) and the static parser is on; otherwise it renders, recording every macro called.
   const fast = scope.useStaticParser && !overridesParseBuiltins(contexts, node.package_name) ? staticParse(node.raw_code) : null;
-  if (fast) {
+  const memo = input.memo;
+  const memoFile = memo && renderFileKey(`${node.root_path}/${node.original_file_path}`, node.unique_id);
+  const memoKey = memo && !fast && (node.raw_code.includes('{{') || node.raw_code.includes('{%')) ? memo.key(node, config) : undefined;
+  const kept = memoKey === undefined ? undefined : memo!.reuse(memoFile!, memoKey);
+  if (kept) Object.assign(capture, kept);
+  else if (fast) {
     capture.refs.push(...fast.refs);
     capture.sources.push(...fast.sources);
     capture.configCalls.push(...fast.configCalls);
@@ -374,6 +396,7 @@ export function parseNodeFile(nf: NodeFile, patch: ResourcePatch | undefined, sc
       }
       throw e;
     }
+    if (memoKey !== undefined) memo!.store(memoFile!, memoKey, capture);
   }
   for (const call of capture.configCalls) warnUnknownKeys(call, nf.configTree, node.original_file_path, warnings);
   if (patch) warnUnknownKeys(patch.config, nf.configTree, patch.file, warnings);

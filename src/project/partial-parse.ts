@@ -3,9 +3,12 @@ import type { ContextFactory } from '../context/context-factory.js';
 import type { MacroRegistry } from '../context/macro-registry.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { CompiledNode, Manifest } from '../manifest/types.js';
-import { assignNames, fillParentChildMaps, nodeParseScope, parseNodeFile, resolveDeps, resolveDescriptions, type NodeFileRecord, type ParseInput } from './parse.js';
+import { assignNames, fillParentChildMaps, nodeParseScope, observedParse, resolveDeps, resolveDescriptions, type NodeFileRecord, type ParseInput } from './parse.js';
+import type { ProjectConfig } from './project-config.js';
 import { RefIndex } from './resolve-refs.js';
 import { readSqlNodeFile } from './sql-node-files.js';
+import type { ParseReads } from './partial-parse-reads.js';
+import type { RenderEntry } from './partial-parse-memo.js';
 
 /** A finished parse as a parse cache keeps it. */
 export interface CachedParse {
@@ -14,6 +17,10 @@ export interface CachedParse {
   /** All warnings: the first `warningsBefore`, then each nodeFiles record's, then the rest. */
   warnings: string[];
   warningsBefore: number;
+  /** What the parse read outside node files (absent: a cache written before this was recorded). */
+  wideReads?: ParseReads;
+  /** Node file renders kept for the next parse (renderFileKey → render). */
+  renders?: Record<string, RenderEntry>;
 }
 
 /**
@@ -29,7 +36,6 @@ export interface CachedParse {
 export function reparseChangedNodeFiles(cached: CachedParse, changed: readonly string[], input: ParseInput, contexts: ContextFactory, registry: MacroRegistry): string | undefined {
   const { manifest } = cached;
   const after = cached.warnings.slice(cached.warningsBefore + cached.nodeFiles.reduce((n, r) => n + r.warnings.length, 0));
-  const userPackages = input.packages.filter((p) => p.kind !== 'internal');
   const root = input.packages.find((p) => p.kind === 'root')!.config;
   const byFile = new Map<string, NodeFileRecord[]>();
   for (const r of cached.nodeFiles) {
@@ -47,13 +53,13 @@ export function reparseChangedNodeFiles(cached: CachedParse, changed: readonly s
     const old = manifest.nodes[rec.uniqueId];
     if (!rec.enabled || !old) return `${file} holds a disabled node`;
     if (unitTestParents.has(rec.uniqueId)) return `${file} has unit tests`;
-    // The innermost package holding the file (installed packages sit inside the root project).
-    const pkg = userPackages.filter((p) => file.startsWith(p.config.root + sep)).sort((a, b) => b.config.root.length - a.config.root.length)[0];
-    const nf = pkg && readSqlNodeFile(pkg.config, file);
+    const pkg = packageOf(input, file);
+    const nf = pkg && readSqlNodeFile(pkg, file);
     if (!nf || nf.configTree !== rec.configTree || nf.node.unique_id !== rec.uniqueId || old.version !== undefined && old.version !== null) return `${file} is not a model, analysis or singular test file of a known node`;
     const errors: TsdbtError[] = [];
     const warnings: string[] = [];
-    if (parseNodeFile(nf, rec.patch, nodeParseScope(input, contexts, errors, warnings)) !== 'parsed' || errors.length > 0) return `${file} has errors`;
+    const { result, reads } = observedParse(nf, rec.patch, nodeParseScope(input, contexts, errors, warnings));
+    if (result !== 'parsed' || errors.length > 0) return `${file} has errors`;
     const node = nf.node;
     if (!node.config.enabled) return `${file} disables its node`;
     try {
@@ -71,6 +77,8 @@ export function reparseChangedNodeFiles(cached: CachedParse, changed: readonly s
     if (errors.length > 0) return `${file} has errors`;
     manifest.nodes[node.unique_id] = node as CompiledNode;
     rec.warnings = warnings;
+    if (reads) rec.reads = reads;
+    else delete rec.reads;
   }
   cached.warnings = [...cached.warnings.slice(0, cached.warningsBefore), ...cached.nodeFiles.flatMap((r) => r.warnings), ...after];
   fillParentChildMaps(manifest);
@@ -87,3 +95,10 @@ const SHARED_FIELDS: ((n: CompiledNode) => unknown)[] = [
   (n) => [n.database, n.schema, n.alias, n.relation_name ?? null],
   (n) => [n.config.access ?? null, n.config.group ?? null, n.config.materialized ?? null, n.config.enabled],
 ];
+
+/** The innermost user package holding `path` (installed packages sit inside the root project). */
+export function packageOf(input: ParseInput, path: string): ProjectConfig | undefined {
+  return input.packages
+    .filter((p) => p.kind !== 'internal' && path.startsWith(p.config.root + sep))
+    .sort((a, b) => b.config.root.length - a.config.root.length)[0]?.config;
+}

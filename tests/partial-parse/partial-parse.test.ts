@@ -6,6 +6,7 @@ import { PARSE_CACHE_FILE } from '../../src/api/parse-cache.js';
 import { parseLoaded } from '../../src/api/parse-phase.js';
 import { writeManifest } from '../../src/artifacts/manifest-writer.js';
 import { makeProject } from '../support/project-fixture.js';
+import { TsdbtError } from '../../src/errors/tsdbt-error.js';
 
 /** A small project touching what partial parsing must get right: refs, macros, YAML, vars, env vars, a package. */
 const BASE: Record<string, string> = {
@@ -19,6 +20,13 @@ const BASE: Record<string, string> = {
   'models/var_model.sql': "{{ config(tags=[label()]) }}\nselect '{{ var(\"flavour\") }}' as f\n",
   'models/schema.yml': 'version: 2\nmodels:\n  - name: mid\n    description: the middle\n    columns:\n      - name: id\n        tests: [not_null, unique]\n  - name: base_a\n    columns:\n      - name: id\n        tests:\n          - relationships:\n              to: ref(\'base_b\')\n              field: id\n',
   'tests/assert_mid.sql': "select * from {{ ref('mid') }} where id < 0\n",
+  // A macro reached only through another (and through adapter.dispatch): its change must re-parse tagged.
+  'macros/outer.sql': "{% macro outer_tag() %}{{ return(adapter.dispatch('inner_tag')()) }}{% endmacro %}\n",
+  'macros/inner.sql': "{% macro default__inner_tag() %}{{ return('t1') }}{% endmacro %}\n",
+  'models/tagged.sql': "{{ config(tags=[outer_tag(), env_var('PP_TAG', 'none')]) }}\nselect * from {{ ref('base_a') }}\n",
+  // A custom generic test (its macro runs at parse, outside any node file).
+  'tests/generic/is_positive.sql': '{% test is_positive(model, column_name) %}{{ config(severity="warn") }}select * from {{ model }} where {{ column_name }} < 0{% endtest %}\n',
+  'models/more.yml': 'version: 2\nmodels:\n  - name: tagged\n    columns:\n      - name: id\n        tests: [is_positive]\n',
   'models/docs.md': '{% docs mid_doc %}Middle docs{% enddocs %}\n',
   'dbt_packages/pkg/dbt_project.yml': 'name: pkg\nversion: "1.0.0"\nconfig-version: 2\n',
   'dbt_packages/pkg/macros/pkg_macro.sql': '{% macro pkg_macro() %}42{% endmacro %}\n',
@@ -114,6 +122,52 @@ const EDITS: Edit[] = [
     else put(s.dir, 'dbt_packages/pkg/models/pkg_model.sql', `select {{ pkg_macro() }} as answer, ${Math.floor(r() * 100)} as more\n`);
     return 'change package file';
   },
+  // a macro reached through another macro and a dispatch
+  (s, r) => {
+    put(s.dir, 'macros/inner.sql', `{% macro default__inner_tag() %}{{ return('t${Math.floor(r() * 4)}') }}{% endmacro %}\n`);
+    return 'change a macro the models reach through another';
+  },
+  // add or delete a macro (in a file of its own or beside another)
+  (s, r) => {
+    const roll = r();
+    if (roll < 0.3) put(s.dir, 'macros/added.sql', `{% macro added_${Math.floor(r() * 3)}() %}1{% endmacro %}\n`);
+    else if (roll < 0.5) rmSync(join(s.dir, 'macros/added.sql'), { force: true });
+    else if (roll < 0.7) put(s.dir, 'macros/inner.sql', "{% macro default__inner_tag() %}{{ return('t1') }}{% endmacro %}\n{% macro duckdb__inner_tag() %}{{ return('duck') }}{% endmacro %}\n");
+    else put(s.dir, 'macros/inner.sql', BASE['macros/inner.sql']!);
+    return 'add or delete a macro';
+  },
+  // change the custom generic test
+  (s, r) => {
+    put(s.dir, 'tests/generic/is_positive.sql', `{% test is_positive(model, column_name) %}{{ config(severity="${pick(['warn', 'error'], r)}") }}select * from {{ model }} where {{ column_name }} < ${Math.floor(r() * 3)}{% endtest %}\n`);
+    return 'change a generic test macro';
+  },
+  // tests added or removed in YAML, a properties file added or deleted
+  (s, r) => {
+    const roll = r();
+    if (roll < 0.3) put(s.dir, 'models/more.yml', 'version: 2\nmodels:\n  - name: tagged\n    description: tagged model\n    columns:\n      - name: id\n        tests: [is_positive, not_null]\n');
+    else if (roll < 0.5) put(s.dir, 'models/more.yml', BASE['models/more.yml']!);
+    else if (roll < 0.7) rmSync(join(s.dir, 'models/more.yml'), { force: true });
+    else put(s.dir, 'models/extra.yml', `version: 2\nmodels:\n  - name: base_b\n    description: b ${Math.floor(r() * 9)}\n`);
+    return 'change tests in YAML or add/delete a YAML file';
+  },
+  // several kinds at once: a macro, an env var and a properties file
+  (s, r) => {
+    put(s.dir, 'macros/inner.sql', `{% macro default__inner_tag() %}{{ return('m${Math.floor(r() * 4)}') }}{% endmacro %}\n`);
+    s.env = { ...s.env, PP_TAG: pick(['x', 'y', 'z'], r) };
+    put(s.dir, 'models/extra.yml', `version: 2\nmodels:\n  - name: base_b\n    description: t ${Math.floor(r() * 9)}\n`);
+    return 'change a macro, an env var and a YAML file together';
+  },
+  // a model that refs one the edits add and delete (an error while extra_0 is missing)
+  (s, r) => {
+    if (r() < 0.5) put(s.dir, 'models/needs_extra.sql', "select * from {{ ref('extra_0') }}\n");
+    else rmSync(join(s.dir, 'models/needs_extra.sql'), { force: true });
+    return 'add or delete a model that refs extra_0';
+  },
+  // an env var read by one model's config
+  (s, r) => {
+    s.env = { ...s.env, PP_TAG: r() < 0.3 ? undefined : pick(['x', 'y'], r) };
+    return `PP_TAG=${s.env.PP_TAG ?? '(unset)'}`;
+  },
   // a singular test
   (s) => {
     appendTo(s, 'tests/assert_mid.sql', `-- ${clock}\n`);
@@ -124,7 +178,15 @@ const EDITS: Edit[] = [
 /** manifest.json of a parse, without the per-invocation fields, and its warnings. */
 function parseOnce(s: Session, partialParse: boolean, debug: string[] = []): { manifest: string; warnings: string[]; refsAt: string } {
   const loaded = loadProject({ projectDir: s.dir, profilesDir: s.dir, vars: s.vars, env: s.env, partialParse, logger: { info: () => {}, warn: () => {}, debug: (m) => debug.push(m) } });
-  const { manifest, warnings } = parseLoaded(loaded, { flags: { WHICH: 'parse' } });
+  let result: ReturnType<typeof parseLoaded>;
+  try {
+    result = parseLoaded(loaded, { flags: { WHICH: 'parse' } });
+  } catch (e) {
+    // A parse that fails must fail the same way with and without the cache.
+    if (!(e instanceof TsdbtError)) throw e;
+    return { manifest: `error: ${e.format()}`, warnings: [], refsAt: '' };
+  }
+  const { manifest, warnings } = result;
   const out = mkdtempSync(join(s.dir, 'out-'));
   const text = readFileSync(writeManifest(out, manifest), 'utf8');
   rmSync(out, { recursive: true, force: true });
@@ -143,13 +205,14 @@ function newSession(): Session {
 }
 
 describe('partial parsing: the cached manifest equals a full parse after any edits', () => {
-  for (const seed of [1, 2, 3, 4, 5, 6]) {
+  const totals = { partial: 0, hit: 0, full: 0, reused: 0, errors: 0 };
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
     it(`seed ${seed}`, () => {
       let state = seed * 7919;
       const rand = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
       const s = newSession();
-      const paths = { partial: 0, hit: 0, full: 0 };
-      for (let step = 0; step < 14; step++) {
+      const paths = { partial: 0, hit: 0, full: 0, reused: 0, errors: 0 };
+      for (let step = 0; step < 18; step++) {
         const what = step === 0 ? 'cold' : EDITS[Math.floor(rand() * EDITS.length)]!(s, rand);
         const debug: string[] = [];
         const cached = parseOnce(s, true, debug);
@@ -157,18 +220,24 @@ describe('partial parsing: the cached manifest equals a full parse after any edi
         expect(cached.manifest, `after step ${step}: ${what}`).toBe(full.manifest);
         expect(cached.warnings, `after step ${step}: ${what}`).toEqual(full.warnings);
         expect(cached.refsAt, `after step ${step}: ${what}`).toBe(full.refsAt);
+        if (debug.some((d) => d.startsWith('Reused '))) paths.reused++;
+        if (full.manifest.startsWith('error: ')) paths.errors++;
         if (debug.some((d) => d.startsWith('Unable to do partial parsing'))) paths.full++;
         else if (debug.some((d) => d.startsWith('Partial parsing enabled'))) paths.partial++;
         else paths.hit++;
         // Nothing changed since: the next parse reuses the cache whole.
         const again: string[] = [];
         expect(parseOnce(s, true, again).manifest, `reuse after step ${step}: ${what}`).toBe(full.manifest);
-        expect(again.filter((d) => /partial pars/i.test(d))).toEqual([]);
+        // (A parse that failed wrote no cache: the next one starts from the last good one.)
+        if (!full.manifest.startsWith('error: ')) expect(again.filter((d) => /partial pars/i.test(d))).toEqual([]);
       }
-      expect(paths.full).toBeGreaterThan(0);
-      expect(paths.partial + paths.hit).toBeGreaterThan(0);
+      for (const k of Object.keys(paths) as (keyof typeof paths)[]) totals[k] += paths[k];
     });
   }
+
+  it('the seeds took every path: reuse, partial update, full parse reusing renders, full parse, errors', () => {
+    for (const k of Object.keys(totals) as (keyof typeof totals)[]) expect(totals[k], k).toBeGreaterThan(0);
+  });
 
   it('re-parses only the changed model, through the partial path', () => {
     const s = newSession();
@@ -200,14 +269,47 @@ describe('partial parsing: the cached manifest equals a full parse after any edi
     expect(debug).toEqual([]);
   });
 
-  it('a changed env var read at parse forces a full parse', () => {
+  it('a changed env var that renames a node forces a full parse', () => {
     const s = newSession();
     parseOnce(s, true);
     s.env = { PP_ALIAS: 'renamed' };
     const debug: string[] = [];
     const cached = parseOnce(s, true, debug);
-    expect(debug).toContain('Unable to do partial parsing because env vars read at parse have changed');
+    expect(debug).toContain(`Unable to do partial parsing because ${join(s.dir, 'models/env_model.sql')} changed what other nodes see of it`);
     expect(cached.manifest).toContain('"alias":"renamed"');
+  });
+
+  it('a changed env var re-parses only the files that read it', () => {
+    const s = newSession();
+    parseOnce(s, true);
+    s.env = { PP_TAG: 'fresh' };
+    const debug: string[] = [];
+    const cached = parseOnce(s, true, debug);
+    expect(debug).toEqual(['Partial parsing enabled: 0 files deleted, 0 files added, 0 files changed.']);
+    expect(cached.manifest).toBe(parseOnce(s, false).manifest);
+    expect(cached.manifest).toContain('"tags":["t1","fresh"]');
+  });
+
+  it('a macro change re-parses the models that reach it through other macros and dispatch', () => {
+    const s = newSession();
+    parseOnce(s, true);
+    put(s.dir, 'macros/inner.sql', "{% macro default__inner_tag() %}{{ return('t9') }}{% endmacro %}\n");
+    const debug: string[] = [];
+    const cached = parseOnce(s, true, debug);
+    expect(debug).toEqual(['Partial parsing enabled: 0 files deleted, 0 files added, 1 files changed.']);
+    expect(cached.manifest).toBe(parseOnce(s, false).manifest);
+    expect(cached.manifest).toContain('"tags":["t9","none"]');
+    expect(cached.manifest).toContain("return('t9')");
+  });
+
+  it('a changed generic test macro forces a full parse', () => {
+    const s = newSession();
+    parseOnce(s, true);
+    put(s.dir, 'tests/generic/is_positive.sql', '{% test is_positive(model, column_name) %}{{ config(severity="error") }}select 1{% endtest %}\n');
+    const debug: string[] = [];
+    const cached = parseOnce(s, true, debug);
+    expect(debug).toContain('Unable to do partial parsing because macro.pp.test_is_positive changed and generic tests or naming macros run it');
+    expect(cached.manifest).toBe(parseOnce(s, false).manifest);
   });
 });
 
