@@ -6,6 +6,7 @@ import type { NodeResult } from '../execute/node-result.js';
 import { createSchemas, hookResultsView, runProjectHooks, type OperationScope } from '../execute/operations.js';
 import type { CompiledNode, Manifest } from '../manifest/types.js';
 import { openExecution, type Execution, type ExecutionOptions } from './execution.js';
+import { hooksInRunOrder, projectHookNodes } from '../project/hook-nodes.js';
 
 export type NodeCommand = 'run' | 'seed' | 'test' | 'snapshot' | 'build';
 
@@ -103,6 +104,7 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
   const manifest = exec.parsed.manifest;
   const scope: OperationScope = { shared: exec.shared, compiler: exec.compiler, projectName: exec.root.name, projectDir: exec.loaded.projectDir };
   const runnable: Record<string, CompiledNode> = { ...manifest.nodes, ...manifest.unit_tests };
+  const hooks = projectHookNodes(exec.loaded.packages, { schema: exec.session.info.schema, database: exec.session.info.database });
   const nodes = [...selected].map((id) => runnable[id]).filter((n): n is CompiledNode => n !== undefined);
   const results: NodeResult[] = [];
   const onResult = (r: NodeResult) => {
@@ -129,7 +131,7 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
   };
   opts.onReady?.({ manifest, total: nodes.filter(isRunnable).length, threads, targetName: exec.loaded.profile.targetName, adapterType: exec.loaded.adapter.type, invocationId: exec.loaded.invocationId });
   try {
-    for (const r of runProjectHooks(scope, 'on-run-start', exec.root.onRunStart)) onResult(r);
+    for (const r of runProjectHooks(scope, 'on-run-start', hooksInRunOrder(hooks, 'on-run-start', exec.root.name))) onResult(r);
     // dbt 1.10 runs the nodes after a failed on-run-start hook unless the project sets the behaviour flag.
     const startFailed = results.some((r) => r.status === 'error') && exec.root.flags?.skip_nodes_if_on_run_start_fails === true;
     if (startFailed) {
@@ -178,7 +180,7 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
   // As dbt's after_run: the nodes' results and the hooks that failed.
   const nodeResults = results.filter((r) => r.node.resource_type !== 'operation' || r.status === 'error');
   // As dbt: a cancelled run ends without its on-run-end hooks.
-  if (!cancelled) for (const r of runProjectHooks(scope, 'on-run-end', exec.root.onRunEnd, {
+  if (!cancelled) for (const r of runProjectHooks(scope, 'on-run-end', hooksInRunOrder(hooks, 'on-run-end', exec.root.name), {
     results: hookResultsView(nodeResults),
     schemas: [...new Set([...schemaPairs.values()].map(([, s]) => s))],
     database_schemas: [...schemaPairs.values()],

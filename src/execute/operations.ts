@@ -5,6 +5,8 @@ import { callJinja } from '../jinja/index.js';
 import type { CompiledNode } from '../manifest/types.js';
 import type { NodeResult } from './node-result.js';
 import { operationNode } from './operation-node.js';
+import type { ProjectHookNode, RunHookKind } from '../project/hook-nodes.js';
+import { join, relative } from 'node:path';
 
 export interface OperationScope {
   shared: RuntimeShared;
@@ -52,19 +54,22 @@ export function storesFailures(n: CompiledNode, flag: boolean): boolean {
 }
 
 /**
- * on-run-start / on-run-end: each hook rendered (with `results`, `schemas`
- * and `database_schemas` for on-run-end) and run outside a transaction.
+ * on-run-start / on-run-end: each hook, in dbt's order (every package's,
+ * the root project's last: project/hook-nodes), rendered in its own
+ * package (its vars and macros first; with `results`, `schemas` and
+ * `database_schemas` for on-run-end) and run outside a transaction.
  * They are reported like nodes, as dbt 1.8+ does; as dbt 1.10's
  * safe_run_hooks, the hooks after a failing one are skipped, and each
- * result's message is `<project>.<kind>.<i> passed|failed, error: …|skipped`.
+ * result's message is `<package>.<kind>.<i> passed|failed, error: …|skipped`,
+ * `i` counting all the hooks of the kind run.
  */
-export function runProjectHooks(scope: OperationScope, kind: 'on-run-start' | 'on-run-end', hooks: readonly string[], extra: Record<string, unknown> = {}): NodeResult[] {
+export function runProjectHooks(scope: OperationScope, kind: RunHookKind, hooks: readonly ProjectHookNode[], extra: Record<string, unknown> = {}): NodeResult[] {
   const out: NodeResult[] = [];
   let failed = false;
-  hooks.forEach((hook, i) => {
-    const node = scopedOperation(scope, `${scope.projectName}-${kind}-${i}`, hook);
-    node.original_file_path = 'dbt_project.yml';
-    const statement = `${scope.projectName}.${kind}.${i}`;
+  hooks.forEach((hookNode, i) => {
+    const node: CompiledNode = { ...hookNode };
+    const statement = `${node.package_name}.${kind}.${i}`;
+    const where = node.package_name === scope.projectName ? 'dbt_project.yml' : relative(scope.projectDir, join(node.root_path, 'dbt_project.yml'));
     const started = new Date();
     const statements: string[] = [];
     let status: NodeResult['status'] = 'success';
@@ -83,7 +88,7 @@ export function runProjectHooks(scope: OperationScope, kind: 'on-run-start' | 'o
       } catch (e) {
         scope.shared.session.rollbackIfOpen();
         error = e instanceof TsdbtError ? e : new TsdbtError('INTERNAL', String(e));
-        error = new TsdbtError(error.code, `${kind} hook ${i} failed: ${error.message}`, { file: 'dbt_project.yml', hint: error.hint, cause: error });
+        error = new TsdbtError(error.code, `${kind} hook ${hookNode.index}${node.package_name === scope.projectName ? '' : ` of package '${node.package_name}'`} failed: ${error.message}`, { file: where, hint: error.hint, cause: error });
         status = 'error';
         message = `${statement} failed, error:\n ${error.format()}`;
         failed = true;
