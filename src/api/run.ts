@@ -2,7 +2,7 @@ import type { TsdbtError } from '../errors/tsdbt-error.js';
 import { writeCommandArtifacts } from './command-artifacts.js';
 import type { BatchListener } from '../execute/microbatch-orchestrator.js';
 import { executeNodes, isRunnable, skippedResult } from '../execute/execute-nodes.js';
-import type { NodeResult } from '../execute/node-result.js';
+import type { HookPosition, NodeResult } from '../execute/node-result.js';
 import { createSchemas, hookResultsView, runProjectHooks, type OperationScope } from '../execute/operations.js';
 import type { CompiledNode, Manifest } from '../manifest/types.js';
 import { openExecution, type Execution, type ExecutionOptions } from './execution.js';
@@ -57,7 +57,8 @@ export interface RunReadyInfo {
 export type RunOptions = ExecutionOptions & BatchListener & {
   onResult?: (r: NodeResult) => void;
   /** Called as each node starts (the CLI prints dbt's START line). */
-  onStart?: (node: CompiledNode) => void;
+  /** A node, or an on-run-start/end hook (with its position), starts. */
+  onStart?: (node: CompiledNode, hook?: HookPosition) => void;
   /** Called once the project is parsed and the nodes selected, before any runs (the CLI prints dbt's header). */
   onReady?: (info: RunReadyInfo) => void;
   /**
@@ -131,7 +132,7 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
   };
   opts.onReady?.({ manifest, total: nodes.filter(isRunnable).length, threads, targetName: exec.loaded.profile.targetName, adapterType: exec.loaded.adapter.type, invocationId: exec.loaded.invocationId });
   try {
-    for (const r of runProjectHooks(scope, 'on-run-start', hooksInRunOrder(hooks, 'on-run-start', exec.root.name))) onResult(r);
+    runProjectHooks(scope, 'on-run-start', hooksInRunOrder(hooks, 'on-run-start', exec.root.name), {}, { onStart: opts.onStart, onResult });
     // dbt 1.10 runs the nodes after a failed on-run-start hook unless the project sets the behaviour flag.
     const startFailed = results.some((r) => r.status === 'error') && exec.root.flags?.skip_nodes_if_on_run_start_fails === true;
     if (startFailed) {
@@ -180,11 +181,11 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
   // As dbt's after_run: the nodes' results and the hooks that failed.
   const nodeResults = results.filter((r) => r.node.resource_type !== 'operation' || r.status === 'error');
   // As dbt: a cancelled run ends without its on-run-end hooks.
-  if (!cancelled) for (const r of runProjectHooks(scope, 'on-run-end', hooksInRunOrder(hooks, 'on-run-end', exec.root.name), {
+  if (!cancelled) runProjectHooks(scope, 'on-run-end', hooksInRunOrder(hooks, 'on-run-end', exec.root.name), {
     results: hookResultsView(nodeResults),
     schemas: [...new Set([...schemaPairs.values()].map(([, s]) => s))],
     database_schemas: [...schemaPairs.values()],
-  })) onResult(r);
+  }, { onStart: opts.onStart, onResult });
   const elapsed = (performance.now() - started) / 1000;
   const args = { which, select: opts.select ?? [], exclude: opts.exclude ?? [], selector: opts.selector ?? null, full_refresh: Boolean(opts.fullRefresh), empty: Boolean(opts.empty), threads: opts.threads ?? exec.loaded.threads, vars: exec.loaded.cliVars, warn_error: Boolean(opts.warnError), fail_fast: Boolean(opts.failFast), event_time_start: opts.eventTimeStart ?? null, event_time_end: opts.eventTimeEnd ?? null };
   const success = !cancelled && !results.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'partial success');

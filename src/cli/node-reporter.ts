@@ -1,5 +1,5 @@
 import type { CommandResult } from '../api/run.js';
-import type { NodeResult } from '../execute/node-result.js';
+import type { HookPosition, NodeResult } from '../execute/node-result.js';
 import type { CompiledNode } from '../manifest/types.js';
 import { fancyLine, humanizeDuration, pluralize } from './fancy-line.js';
 import type { LogEvent } from './log-event.js';
@@ -59,6 +59,16 @@ export class NodeReporter {
     return i;
   }
 
+  /** An on-run-start/end hook starts: dbt's LogHookStartLine (`1 of 2 START hook: project.on-run-end.0 ... [RUN]`). */
+  private hookStartLine(node: CompiledNode, hook: HookPosition): void {
+    const msg = `START hook: ${hook.statement}`;
+    const line = fancyLine(msg, 'RUN', hook.index, hook.total, undefined, this.out.printerWidth, true);
+    this.out.event({
+      name: 'LogHookStartLine', code: 'Q032', level: 'info', msg: line, coloured: line,
+      data: { statement: hook.statement, index: hook.index, total: hook.total, node_info: nodeInfo(node, 'started', new Date().toISOString(), null) },
+    });
+  }
+
   /** An on-run-start/end hook's result: dbt's LogHookEndLine (`1 of 2 OK hook: project.on-run-end.0 ... [OK in 0.01s]`). */
   private hookLine(r: NodeResult): void {
     const o = this.out;
@@ -76,8 +86,11 @@ export class NodeReporter {
     });
   }
 
-  onStart = (node: CompiledNode): void => {
-    if ((node.resource_type as string) === 'operation') return;
+  onStart = (node: CompiledNode, hook?: HookPosition): void => {
+    if ((node.resource_type as string) === 'operation') {
+      if (hook) this.hookStartLine(node, hook);
+      return;
+    }
     for (const e of startEvents(node, this.index(node.unique_id), Math.max(this.total, this.nextIndex), this.out.printerWidth, new Date().toISOString())) this.out.event(e);
   };
 

@@ -3,7 +3,7 @@ import { runtimeContext, type RuntimeShared } from '../context/runtime-context.j
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { callJinja } from '../jinja/index.js';
 import type { CompiledNode } from '../manifest/types.js';
-import type { NodeResult } from './node-result.js';
+import type { HookPosition, NodeResult } from './node-result.js';
 import { operationNode } from './operation-node.js';
 import type { ProjectHookNode, RunHookKind } from '../project/hook-nodes.js';
 import { join, relative } from 'node:path';
@@ -53,6 +53,12 @@ export function storesFailures(n: CompiledNode, flag: boolean): boolean {
   return Boolean(n.config.store_failures ?? flag);
 }
 
+/** Told as each hook starts and as its result is made (so a console prints them in turn). */
+export interface HookEvents {
+  onStart?: (node: CompiledNode, hook: HookPosition) => void;
+  onResult?: (r: NodeResult) => void;
+}
+
 /**
  * on-run-start / on-run-end: each hook, in dbt's order (every package's,
  * the root project's last: project/hook-nodes), rendered in its own
@@ -63,7 +69,7 @@ export function storesFailures(n: CompiledNode, flag: boolean): boolean {
  * result's message is `<package>.<kind>.<i> passed|failed, error: …|skipped`,
  * `i` counting all the hooks of the kind run.
  */
-export function runProjectHooks(scope: OperationScope, kind: RunHookKind, hooks: readonly ProjectHookNode[], extra: Record<string, unknown> = {}): NodeResult[] {
+export function runProjectHooks(scope: OperationScope, kind: RunHookKind, hooks: readonly ProjectHookNode[], extra: Record<string, unknown> = {}, events: HookEvents = {}): NodeResult[] {
   const out: NodeResult[] = [];
   let failed = false;
   hooks.forEach((hookNode, i) => {
@@ -79,6 +85,7 @@ export function runProjectHooks(scope: OperationScope, kind: RunHookKind, hooks:
       status = 'skipped';
       message = `${statement} skipped`;
     } else {
+      events.onStart?.(node, { statement, index: i + 1, total: hooks.length });
       const stop = scope.shared.session.onStatement((s) => statements.push(s.sql));
       try {
         const { sql } = scope.compiler.render(node, { allowUndeclaredRefs: true, extra });
@@ -96,7 +103,7 @@ export function runProjectHooks(scope: OperationScope, kind: RunHookKind, hooks:
         stop();
       }
     }
-    out.push({
+    const result: NodeResult = {
       unique_id: node.unique_id,
       node,
       status,
@@ -111,7 +118,9 @@ export function runProjectHooks(scope: OperationScope, kind: RunHookKind, hooks:
       sql_ms: 0,
       error,
       hook: { statement, index: i + 1, total: hooks.length },
-    });
+    };
+    out.push(result);
+    events.onResult?.(result);
   });
   return out;
 }
