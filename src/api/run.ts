@@ -34,6 +34,8 @@ export interface CommandResult {
   invocationId: string;
   /** True when `signal` aborted the run (Ctrl-C): nodes not yet started were skipped, on-run-end hooks did not run. */
   cancelled: boolean;
+  /** True when nothing was selected: dbt's NothingToDo, no hooks and no `Finished running` line. */
+  nothingToDo?: boolean;
   /**
    * run_results.json or manifest.json could not be written (a full disk):
    * TARGET_WRITE errors naming the file. The results above are still
@@ -99,6 +101,9 @@ export function renderWorkersFor(opts: RunOptions): (loaded: { threads: number }
   };
 }
 
+/** dbt's NothingToDo warning. */
+export const NOTHING_TO_DO = 'Nothing to do. Try checking your model configs and model specification args';
+
 /** Run an already-opened execution over `selected` (retry uses this with its own selection). */
 export async function executeSelected(exec: Execution, which: string, opts: RunOptions, selected: Set<string>): Promise<CommandResult> {
   const started = performance.now();
@@ -130,6 +135,11 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
     cancelAll();
     heartbeat.timer = setInterval(cancelAll, 250);
   };
+  // As dbt: with nothing selected a run warns and ends at once, running no hooks either.
+  if (nodes.length === 0) {
+    exec.warnings.push(NOTHING_TO_DO);
+    return { ...commandResult(exec, which, [], (performance.now() - started) / 1000, runArgs(exec, which, opts), true, false), nothingToDo: true };
+  }
   opts.onReady?.({ manifest, total: nodes.filter(isRunnable).length, threads, targetName: exec.loaded.profile.targetName, adapterType: exec.loaded.adapter.type, invocationId: exec.loaded.invocationId });
   try {
     runProjectHooks(scope, 'on-run-start', hooksInRunOrder(hooks, 'on-run-start', exec.root.name), {}, { onStart: opts.onStart, onResult });
@@ -187,9 +197,14 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
     database_schemas: [...schemaPairs.values()],
   }, { onStart: opts.onStart, onResult });
   const elapsed = (performance.now() - started) / 1000;
-  const args = { which, select: opts.select ?? [], exclude: opts.exclude ?? [], selector: opts.selector ?? null, full_refresh: Boolean(opts.fullRefresh), empty: Boolean(opts.empty), threads: opts.threads ?? exec.loaded.threads, vars: exec.loaded.cliVars, warn_error: Boolean(opts.warnError), fail_fast: Boolean(opts.failFast), event_time_start: opts.eventTimeStart ?? null, event_time_end: opts.eventTimeEnd ?? null };
+  const args = runArgs(exec, which, opts);
   const success = !cancelled && !results.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'partial success');
   return commandResult(exec, which, results, elapsed, args, success, cancelled);
+}
+
+/** run_results.json's `args` for a node command. */
+function runArgs(exec: Execution, which: string, opts: RunOptions): Record<string, unknown> {
+  return { which, select: opts.select ?? [], exclude: opts.exclude ?? [], selector: opts.selector ?? null, full_refresh: Boolean(opts.fullRefresh), empty: Boolean(opts.empty), threads: opts.threads ?? exec.loaded.threads, vars: exec.loaded.cliVars, warn_error: Boolean(opts.warnError), fail_fast: Boolean(opts.failFast), event_time_start: opts.eventTimeStart ?? null, event_time_end: opts.eventTimeEnd ?? null };
 }
 
 /** Write run_results.json and the manifest of a finished command and describe it. */

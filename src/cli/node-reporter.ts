@@ -134,10 +134,13 @@ export function reportSummary(out: Output, result: CommandResult, base?: string)
   // dbt 1.10's results hold the on-run-start/end hooks too: they count in the summary and the Done line.
   const rs = result.results.filter((r) => r.node);
   const event = (e: LogEvent, toErr = false) => out.event(e, { toErr });
-  event(blank());
-  const stat = statLine(result.results.filter((r) => r.node).map((r) => r.node));
-  const finished = `Finished running ${stat}${humanizeDuration(result.elapsed)} (${result.elapsed.toFixed(2)}s).`;
-  event({ name: 'FinishedRunningStats', code: 'E047', level: 'info', msg: finished, data: { stat_line: stat, execution: humanizeDuration(result.elapsed), execution_time: result.elapsed } });
+  // As dbt: a run that had nothing to do (no hooks ran either) has no Finished running line.
+  if (!result.nothingToDo) {
+    event(blank());
+    const stat = statLine(result.results.filter((r) => r.node).map((r) => r.node));
+    const finished = `Finished running ${stat}${humanizeDuration(result.elapsed)} (${result.elapsed.toFixed(2)}s).`;
+    event({ name: 'FinishedRunningStats', code: 'E047', level: 'info', msg: finished, data: { stat_line: stat, execution: humanizeDuration(result.elapsed), execution_time: result.elapsed } });
+  }
 
   // dbt 1.10: errors (error, fail) and warnings are counted apart; a warning is never an error (--warn-error has already made it a failure).
   // A hook skipped after a failed one is counted as an error, as dbt counts a skipped result with a message (printed only at debug).

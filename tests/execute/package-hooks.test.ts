@@ -128,4 +128,15 @@ describe("packages' on-run-start / on-run-end hooks", () => {
     expect(failed.error!.message).toMatch(/^on-run-start hook 0 of package 'zpkg' failed: .*no_such_table/s);
     expect(failed.error!.file).toBe(join('dbt_packages', 'zpkg', 'dbt_project.yml'));
   });
+
+  it('with nothing selected no hook runs, as dbt: a NothingToDo warning and no Finished running line', async () => {
+    const p = makeProject(files);
+    const io = captureStreams();
+    expect(await runCli(['run', '--project-dir', p.dir, '--profiles-dir', p.dir, '--select', 'no_such_model'], io.streams, {})).toBe(0);
+    const out = (io.stdout.join('') + io.stderr.join('')).replace(/^\d\d:\d\d:\d\d {2}/gm, '');
+    expect(out).toContain('Nothing to do. Try checking your model configs and model specification args');
+    expect(out).not.toMatch(/ hook: |Finished running/);
+    expect(out).toMatch(/^Done\. PASS=0 WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=0$/m);
+    expect(await p.query(`select count(*)::int as n from information_schema.tables where table_name = 'hook_log'`)).toEqual([{ n: 0 }]);
+  });
 });
