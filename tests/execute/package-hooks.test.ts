@@ -139,4 +139,17 @@ describe("packages' on-run-start / on-run-end hooks", () => {
     expect(out).toMatch(/^Done\. PASS=0 WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=0$/m);
     expect(await p.query(`select count(*)::int as n from information_schema.tables where table_name = 'hook_log'`)).toEqual([{ n: 0 }]);
   });
+
+  it('a package declared in packages.yml but not installed stops the run before any hook, as dbt (UninstalledPackagesFoundError)', async () => {
+    const p = makeProject({ ...files, 'packages.yml': 'packages:\n  - local: ../apkg\n  - local: ../zpkg\n  - local: ../missing\n' });
+    const io = captureStreams();
+    expect(await runCli(['run', '--project-dir', p.dir, '--profiles-dir', p.dir], io.streams, {})).not.toBe(0);
+    const out = (io.stdout.join('') + io.stderr.join('')).replace(/^\d\d:\d\d:\d\d {2}/gm, '');
+    expect(out).toContain('[PACKAGE_ERROR] packages.yml:1: dbt found 3 package(s) specified in packages.yml, but only 2 package(s) installed in dbt_packages. Run "dbt deps" to install package dependencies.');
+    expect(out).not.toMatch(/ hook: /);
+    expect(await p.query(`select count(*)::int as n from information_schema.tables where table_name = 'hook_log'`)).toEqual([{ n: 0 }]);
+    // debug still loads the project.
+    const dbg = captureStreams();
+    expect(await runCli(['debug', '--project-dir', p.dir, '--profiles-dir', p.dir], dbg.streams, {})).toBe(0);
+  });
 });
