@@ -53,6 +53,8 @@ export interface RunReadyInfo {
   targetName: string;
   adapterType: string;
   invocationId: string;
+  /** Nothing was selected: no node and no hook will run (dbt prints no Concurrency line then). */
+  nothingToDo?: boolean;
 }
 
 /** Options of `run`, `seed`, `test`, `snapshot`, `build`. */
@@ -135,12 +137,14 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
     cancelAll();
     heartbeat.timer = setInterval(cancelAll, 250);
   };
+  const ready = { manifest, total: nodes.filter(isRunnable).length, threads, targetName: exec.loaded.profile.targetName, adapterType: exec.loaded.adapter.type, invocationId: exec.loaded.invocationId };
   // As dbt: with nothing selected a run warns and ends at once, running no hooks either.
   if (nodes.length === 0) {
+    opts.onReady?.({ ...ready, nothingToDo: true });
     exec.warnings.push(NOTHING_TO_DO);
     return { ...commandResult(exec, which, [], (performance.now() - started) / 1000, runArgs(exec, which, opts), true, false), nothingToDo: true };
   }
-  opts.onReady?.({ manifest, total: nodes.filter(isRunnable).length, threads, targetName: exec.loaded.profile.targetName, adapterType: exec.loaded.adapter.type, invocationId: exec.loaded.invocationId });
+  opts.onReady?.(ready);
   try {
     runProjectHooks(scope, 'on-run-start', hooksInRunOrder(hooks, 'on-run-start', exec.root.name), {}, { onStart: opts.onStart, onResult });
     // dbt 1.10 runs the nodes after a failed on-run-start hook unless the project sets the behaviour flag.

@@ -21,6 +21,8 @@ export interface RunHeader {
   /** How many nodes will run (the N of "1 of N"). */
   total: number;
   invocationId: string;
+  /** Nothing to do: the Found line without the Concurrency line, as dbt. */
+  nothingToDo?: boolean;
 }
 
 const blank = (): LogEvent => ({ name: 'Formatting', code: 'Z017', level: 'info', msg: '', data: { msg: '' } });
@@ -46,6 +48,7 @@ export class NodeReporter {
     if (h.adapterVersion !== null) o.event({ name: 'AdapterRegistered', code: 'E034', level: 'info', msg: `Registered adapter: ${h.adapterType}=${h.adapterVersion}`, data: { adapter_name: h.adapterType, adapter_version: `=${h.adapterVersion}` } });
     o.event({ name: 'FoundStats', code: 'W006', level: 'info', msg: h.found, data: { stat_line: h.found.replace(/^Found /, '') } });
     o.event(blank());
+    if (h.nothingToDo) return;
     o.event({ name: 'ConcurrencyLine', code: 'Q027', level: 'info', msg: `Concurrency: ${h.threads} threads (target='${h.targetName}')`, data: { num_threads: h.threads, target_name: h.targetName, node_count: h.total } });
     o.event(blank());
   }
