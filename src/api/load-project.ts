@@ -8,6 +8,7 @@ import { TsdbtError } from '../errors/tsdbt-error.js';
 import { JinjaEnvironment, pyFunction } from '../jinja/index.js';
 import { checkRequiredDbtVersion } from '../project/dbt-version.js';
 import { loadPackages, type LoadedPackage } from '../project/packages.js';
+import { checkPackagesInstalled } from '../project/installed-packages.js';
 import { loadProfile, type ResolvedProfile } from '../project/profiles.js';
 import { loadProjectConfig, type ProjectConfig, type YamlValueRenderer } from '../project/project-config.js';
 import { isRecord } from '../util/yaml.js';
@@ -80,7 +81,8 @@ export function parseCliVars(vars: GlobalOptions['vars']): Record<string, unknow
 }
 
 /** load: dbt_project.yml, profiles.yml (target chosen, env_var rendered, validated), adapter, packages. */
-export function loadProject(opts: GlobalOptions = {}): LoadedProject {
+/** `requireInstalled: false` (debug) loads a project whose packages are not installed yet. */
+export function loadProject(opts: GlobalOptions = {}, { requireInstalled = true }: { requireInstalled?: boolean } = {}): LoadedProject {
   const projectDir = resolve(opts.projectDir ?? process.cwd());
   const env = opts.env ?? process.env;
   const logger = opts.logger ?? silentLogger;
@@ -176,6 +178,7 @@ export function loadProject(opts: GlobalOptions = {}): LoadedProject {
   (yamlContext.vars as Record<string, unknown>).target = target;
   const root = loadProjectConfig(projectDir, render);
   if (opts.targetPath) root.targetPath = opts.targetPath;
+  if (requireInstalled) checkPackagesInstalled(root);
   const packages = loadPackages(root, adapter.type, render);
   for (const p of packages) {
     if (p.kind !== 'internal') checkRequiredDbtVersion(p.config.name, p.config.requireDbtVersion, p.config.file, p.config.keyLines['require-dbt-version']);

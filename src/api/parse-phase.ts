@@ -16,6 +16,7 @@ import { recordValues } from '../util/record-values.js';
 import type { LoadedProject } from './load-project.js';
 import { checkParseCache, recordingEnv, writeParseCache, type ParseCacheCheck } from './parse-cache.js';
 import { recordWrittenArtifacts } from './written-artifacts.js';
+import { projectHookNodes, type ProjectHookNode } from '../project/hook-nodes.js';
 
 export interface ParseOptions {
   flags?: Record<string, unknown>;
@@ -34,6 +35,21 @@ export interface ParseOptions {
  * at debug level, as dbt does).
  */
 export function parseLoaded(loaded: LoadedProject, opts: ParseOptions = {}): ParseResult {
+  const result = parseLoadedNodes(loaded, opts);
+  const hooks = projectHookNodes(loaded.packages, loaded.target);
+  if (hooks.length > 0) hooksByManifest.set(result.manifest, hooks);
+  return result;
+}
+
+/**
+ * Every package's on-run-start/end hooks are operation nodes of dbt's
+ * manifest.json; they are written there but kept out of `manifest.nodes`
+ * (no selection, graph or ref sees them), and made from the packages'
+ * configs on every load, so the parse cache does not hold them.
+ */
+const hooksByManifest = new WeakMap<Manifest, ProjectHookNode[]>();
+
+function parseLoadedNodes(loaded: LoadedProject, opts: ParseOptions): ParseResult {
   const flags = opts.flags ?? {};
   const log = (m: string) => loaded.logger.debug(m);
   if (!loaded.partialParse) {
@@ -190,7 +206,8 @@ export function semanticManifestOf(manifest: Manifest): SemanticManifest {
  * or when the manifest did not come from parseLoaded, e.g. a state manifest).
  */
 export function writeManifests(targetDir: string, manifest: Manifest): string {
-  const path = writeManifest(targetDir, manifest);
+  const hooks = hooksByManifest.get(manifest);
+  const path = writeManifest(targetDir, hooks ? { ...manifest, nodes: { ...manifest.nodes, ...Object.fromEntries(hooks.map((h) => [h.unique_id, h])) } } : manifest);
   const semantic = semanticByManifest.get(manifest);
   if (semantic && hasSemanticLayer(semantic)) {
     writeFileAtomic(join(targetDir, 'semantic_manifest.json'), JSON.stringify(semanticManifestJson(semantic, relationNodesByName(manifest))), 'the semantic manifest');

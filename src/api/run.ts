@@ -2,10 +2,11 @@ import type { TsdbtError } from '../errors/tsdbt-error.js';
 import { writeCommandArtifacts } from './command-artifacts.js';
 import type { BatchListener } from '../execute/microbatch-orchestrator.js';
 import { executeNodes, isRunnable, skippedResult } from '../execute/execute-nodes.js';
-import type { NodeResult } from '../execute/node-result.js';
+import type { HookPosition, NodeResult } from '../execute/node-result.js';
 import { createSchemas, hookResultsView, runProjectHooks, type OperationScope } from '../execute/operations.js';
 import type { CompiledNode, Manifest } from '../manifest/types.js';
 import { openExecution, type Execution, type ExecutionOptions } from './execution.js';
+import { hooksInRunOrder, projectHookNodes } from '../project/hook-nodes.js';
 
 export type NodeCommand = 'run' | 'seed' | 'test' | 'snapshot' | 'build';
 
@@ -33,6 +34,8 @@ export interface CommandResult {
   invocationId: string;
   /** True when `signal` aborted the run (Ctrl-C): nodes not yet started were skipped, on-run-end hooks did not run. */
   cancelled: boolean;
+  /** True when nothing was selected: dbt's NothingToDo, no hooks and no `Finished running` line. */
+  nothingToDo?: boolean;
   /**
    * run_results.json or manifest.json could not be written (a full disk):
    * TARGET_WRITE errors naming the file. The results above are still
@@ -50,13 +53,16 @@ export interface RunReadyInfo {
   targetName: string;
   adapterType: string;
   invocationId: string;
+  /** Nothing was selected: no node and no hook will run (dbt prints no Concurrency line then). */
+  nothingToDo?: boolean;
 }
 
 /** Options of `run`, `seed`, `test`, `snapshot`, `build`. */
 export type RunOptions = ExecutionOptions & BatchListener & {
   onResult?: (r: NodeResult) => void;
   /** Called as each node starts (the CLI prints dbt's START line). */
-  onStart?: (node: CompiledNode) => void;
+  /** A node, or an on-run-start/end hook (with its position), starts. */
+  onStart?: (node: CompiledNode, hook?: HookPosition) => void;
   /** Called once the project is parsed and the nodes selected, before any runs (the CLI prints dbt's header). */
   onReady?: (info: RunReadyInfo) => void;
   /**
@@ -97,12 +103,16 @@ export function renderWorkersFor(opts: RunOptions): (loaded: { threads: number }
   };
 }
 
+/** dbt's NothingToDo warning. */
+export const NOTHING_TO_DO = 'Nothing to do. Try checking your model configs and model specification args';
+
 /** Run an already-opened execution over `selected` (retry uses this with its own selection). */
 export async function executeSelected(exec: Execution, which: string, opts: RunOptions, selected: Set<string>): Promise<CommandResult> {
   const started = performance.now();
   const manifest = exec.parsed.manifest;
   const scope: OperationScope = { shared: exec.shared, compiler: exec.compiler, projectName: exec.root.name, projectDir: exec.loaded.projectDir };
   const runnable: Record<string, CompiledNode> = { ...manifest.nodes, ...manifest.unit_tests };
+  const hooks = projectHookNodes(exec.loaded.packages, { schema: exec.session.info.schema, database: exec.session.info.database });
   const nodes = [...selected].map((id) => runnable[id]).filter((n): n is CompiledNode => n !== undefined);
   const results: NodeResult[] = [];
   const onResult = (r: NodeResult) => {
@@ -127,9 +137,16 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
     cancelAll();
     heartbeat.timer = setInterval(cancelAll, 250);
   };
-  opts.onReady?.({ manifest, total: nodes.filter(isRunnable).length, threads, targetName: exec.loaded.profile.targetName, adapterType: exec.loaded.adapter.type, invocationId: exec.loaded.invocationId });
+  const ready = { manifest, total: nodes.filter(isRunnable).length, threads, targetName: exec.loaded.profile.targetName, adapterType: exec.loaded.adapter.type, invocationId: exec.loaded.invocationId };
+  // As dbt: with nothing selected a run warns and ends at once, running no hooks either.
+  if (nodes.length === 0) {
+    opts.onReady?.({ ...ready, nothingToDo: true });
+    exec.warnings.push(NOTHING_TO_DO);
+    return { ...commandResult(exec, which, [], (performance.now() - started) / 1000, runArgs(exec, which, opts), true, false), nothingToDo: true };
+  }
+  opts.onReady?.(ready);
   try {
-    for (const r of runProjectHooks(scope, 'on-run-start', exec.root.onRunStart)) onResult(r);
+    runProjectHooks(scope, 'on-run-start', hooksInRunOrder(hooks, 'on-run-start', exec.root.name), {}, { onStart: opts.onStart, onResult });
     // dbt 1.10 runs the nodes after a failed on-run-start hook unless the project sets the behaviour flag.
     const startFailed = results.some((r) => r.status === 'error') && exec.root.flags?.skip_nodes_if_on_run_start_fails === true;
     if (startFailed) {
@@ -178,15 +195,20 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
   // As dbt's after_run: the nodes' results and the hooks that failed.
   const nodeResults = results.filter((r) => r.node.resource_type !== 'operation' || r.status === 'error');
   // As dbt: a cancelled run ends without its on-run-end hooks.
-  if (!cancelled) for (const r of runProjectHooks(scope, 'on-run-end', exec.root.onRunEnd, {
+  if (!cancelled) runProjectHooks(scope, 'on-run-end', hooksInRunOrder(hooks, 'on-run-end', exec.root.name), {
     results: hookResultsView(nodeResults),
     schemas: [...new Set([...schemaPairs.values()].map(([, s]) => s))],
     database_schemas: [...schemaPairs.values()],
-  })) onResult(r);
+  }, { onStart: opts.onStart, onResult });
   const elapsed = (performance.now() - started) / 1000;
-  const args = { which, select: opts.select ?? [], exclude: opts.exclude ?? [], selector: opts.selector ?? null, full_refresh: Boolean(opts.fullRefresh), empty: Boolean(opts.empty), threads: opts.threads ?? exec.loaded.threads, vars: exec.loaded.cliVars, warn_error: Boolean(opts.warnError), fail_fast: Boolean(opts.failFast), event_time_start: opts.eventTimeStart ?? null, event_time_end: opts.eventTimeEnd ?? null };
+  const args = runArgs(exec, which, opts);
   const success = !cancelled && !results.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'partial success');
   return commandResult(exec, which, results, elapsed, args, success, cancelled);
+}
+
+/** run_results.json's `args` for a node command. */
+function runArgs(exec: Execution, which: string, opts: RunOptions): Record<string, unknown> {
+  return { which, select: opts.select ?? [], exclude: opts.exclude ?? [], selector: opts.selector ?? null, full_refresh: Boolean(opts.fullRefresh), empty: Boolean(opts.empty), threads: opts.threads ?? exec.loaded.threads, vars: exec.loaded.cliVars, warn_error: Boolean(opts.warnError), fail_fast: Boolean(opts.failFast), event_time_start: opts.eventTimeStart ?? null, event_time_end: opts.eventTimeEnd ?? null };
 }
 
 /** Write run_results.json and the manifest of a finished command and describe it. */

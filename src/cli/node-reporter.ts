@@ -1,5 +1,5 @@
 import type { CommandResult } from '../api/run.js';
-import type { NodeResult } from '../execute/node-result.js';
+import type { HookPosition, NodeResult } from '../execute/node-result.js';
 import type { CompiledNode } from '../manifest/types.js';
 import { fancyLine, humanizeDuration, pluralize } from './fancy-line.js';
 import type { LogEvent } from './log-event.js';
@@ -21,6 +21,8 @@ export interface RunHeader {
   /** How many nodes will run (the N of "1 of N"). */
   total: number;
   invocationId: string;
+  /** Nothing to do: the Found line without the Concurrency line, as dbt. */
+  nothingToDo?: boolean;
 }
 
 const blank = (): LogEvent => ({ name: 'Formatting', code: 'Z017', level: 'info', msg: '', data: { msg: '' } });
@@ -46,6 +48,7 @@ export class NodeReporter {
     if (h.adapterVersion !== null) o.event({ name: 'AdapterRegistered', code: 'E034', level: 'info', msg: `Registered adapter: ${h.adapterType}=${h.adapterVersion}`, data: { adapter_name: h.adapterType, adapter_version: `=${h.adapterVersion}` } });
     o.event({ name: 'FoundStats', code: 'W006', level: 'info', msg: h.found, data: { stat_line: h.found.replace(/^Found /, '') } });
     o.event(blank());
+    if (h.nothingToDo) return;
     o.event({ name: 'ConcurrencyLine', code: 'Q027', level: 'info', msg: `Concurrency: ${h.threads} threads (target='${h.targetName}')`, data: { num_threads: h.threads, target_name: h.targetName, node_count: h.total } });
     o.event(blank());
   }
@@ -57,6 +60,16 @@ export class NodeReporter {
       this.indexOf.set(id, i);
     }
     return i;
+  }
+
+  /** An on-run-start/end hook starts: dbt's LogHookStartLine (`1 of 2 START hook: project.on-run-end.0 ... [RUN]`). */
+  private hookStartLine(node: CompiledNode, hook: HookPosition): void {
+    const msg = `START hook: ${hook.statement}`;
+    const line = fancyLine(msg, 'RUN', hook.index, hook.total, undefined, this.out.printerWidth, true);
+    this.out.event({
+      name: 'LogHookStartLine', code: 'Q032', level: 'info', msg: line, coloured: line,
+      data: { statement: hook.statement, index: hook.index, total: hook.total, node_info: nodeInfo(node, 'started', new Date().toISOString(), null) },
+    });
   }
 
   /** An on-run-start/end hook's result: dbt's LogHookEndLine (`1 of 2 OK hook: project.on-run-end.0 ... [OK in 0.01s]`). */
@@ -76,8 +89,11 @@ export class NodeReporter {
     });
   }
 
-  onStart = (node: CompiledNode): void => {
-    if ((node.resource_type as string) === 'operation') return;
+  onStart = (node: CompiledNode, hook?: HookPosition): void => {
+    if ((node.resource_type as string) === 'operation') {
+      if (hook) this.hookStartLine(node, hook);
+      return;
+    }
     for (const e of startEvents(node, this.index(node.unique_id), Math.max(this.total, this.nextIndex), this.out.printerWidth, new Date().toISOString())) this.out.event(e);
   };
 
@@ -121,10 +137,13 @@ export function reportSummary(out: Output, result: CommandResult, base?: string)
   // dbt 1.10's results hold the on-run-start/end hooks too: they count in the summary and the Done line.
   const rs = result.results.filter((r) => r.node);
   const event = (e: LogEvent, toErr = false) => out.event(e, { toErr });
-  event(blank());
-  const stat = statLine(result.results.filter((r) => r.node).map((r) => r.node));
-  const finished = `Finished running ${stat}${humanizeDuration(result.elapsed)} (${result.elapsed.toFixed(2)}s).`;
-  event({ name: 'FinishedRunningStats', code: 'E047', level: 'info', msg: finished, data: { stat_line: stat, execution: humanizeDuration(result.elapsed), execution_time: result.elapsed } });
+  // As dbt: a run that had nothing to do (no hooks ran either) has no Finished running line.
+  if (!result.nothingToDo) {
+    event(blank());
+    const stat = statLine(result.results.filter((r) => r.node).map((r) => r.node));
+    const finished = `Finished running ${stat}${humanizeDuration(result.elapsed)} (${result.elapsed.toFixed(2)}s).`;
+    event({ name: 'FinishedRunningStats', code: 'E047', level: 'info', msg: finished, data: { stat_line: stat, execution: humanizeDuration(result.elapsed), execution_time: result.elapsed } });
+  }
 
   // dbt 1.10: errors (error, fail) and warnings are counted apart; a warning is never an error (--warn-error has already made it a failure).
   // A hook skipped after a failed one is counted as an error, as dbt counts a skipped result with a message (printed only at debug).

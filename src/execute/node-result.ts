@@ -43,7 +43,7 @@ export interface NodeResult {
   /** Microbatch models only. */
   batch_results?: BatchResults;
   /** An on-run-start/end hook: dbt's hook name (`proj.on-run-start.0`) and its place among its kind (not an artifact field). */
-  hook?: { statement: string; index: number; total: number };
+  hook?: HookPosition;
   /** A microbatch model's `plan` step only (not an artifact field). */
   microbatch_plan?: MicrobatchPlan;
 }
@@ -55,4 +55,11 @@ export function isFailure(r: NodeResult): boolean {
 /** Exit code as dbt maps results: 0 when nothing errored or failed, 1 otherwise (2 is for invocation errors, decided by the CLI). */
 export function exitCodeOf(results: readonly NodeResult[], success = true): 0 | 1 {
   return success && !results.some((r) => isFailure(r)) ? 0 : 1;
+}
+
+/** An on-run-start/end hook's name in dbt's log (`pkg.on-run-start.0`) and its place among the hooks of its kind run. */
+export interface HookPosition {
+  statement: string;
+  index: number;
+  total: number;
 }

@@ -3,8 +3,10 @@ import { runtimeContext, type RuntimeShared } from '../context/runtime-context.j
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { callJinja } from '../jinja/index.js';
 import type { CompiledNode } from '../manifest/types.js';
-import type { NodeResult } from './node-result.js';
+import type { HookPosition, NodeResult } from './node-result.js';
 import { operationNode } from './operation-node.js';
+import type { ProjectHookNode, RunHookKind } from '../project/hook-nodes.js';
+import { join, relative } from 'node:path';
 
 export interface OperationScope {
   shared: RuntimeShared;
@@ -51,20 +53,29 @@ export function storesFailures(n: CompiledNode, flag: boolean): boolean {
   return Boolean(n.config.store_failures ?? flag);
 }
 
+/** Told as each hook starts and as its result is made (so a console prints them in turn). */
+export interface HookEvents {
+  onStart?: (node: CompiledNode, hook: HookPosition) => void;
+  onResult?: (r: NodeResult) => void;
+}
+
 /**
- * on-run-start / on-run-end: each hook rendered (with `results`, `schemas`
- * and `database_schemas` for on-run-end) and run outside a transaction.
+ * on-run-start / on-run-end: each hook, in dbt's order (every package's,
+ * the root project's last: project/hook-nodes), rendered in its own
+ * package (its vars and macros first; with `results`, `schemas` and
+ * `database_schemas` for on-run-end) and run outside a transaction.
  * They are reported like nodes, as dbt 1.8+ does; as dbt 1.10's
  * safe_run_hooks, the hooks after a failing one are skipped, and each
- * result's message is `<project>.<kind>.<i> passed|failed, error: …|skipped`.
+ * result's message is `<package>.<kind>.<i> passed|failed, error: …|skipped`,
+ * `i` counting all the hooks of the kind run.
  */
-export function runProjectHooks(scope: OperationScope, kind: 'on-run-start' | 'on-run-end', hooks: readonly string[], extra: Record<string, unknown> = {}): NodeResult[] {
+export function runProjectHooks(scope: OperationScope, kind: RunHookKind, hooks: readonly ProjectHookNode[], extra: Record<string, unknown> = {}, events: HookEvents = {}): NodeResult[] {
   const out: NodeResult[] = [];
   let failed = false;
-  hooks.forEach((hook, i) => {
-    const node = scopedOperation(scope, `${scope.projectName}-${kind}-${i}`, hook);
-    node.original_file_path = 'dbt_project.yml';
-    const statement = `${scope.projectName}.${kind}.${i}`;
+  hooks.forEach((hookNode, i) => {
+    const node: CompiledNode = { ...hookNode };
+    const statement = `${node.package_name}.${kind}.${i}`;
+    const where = node.package_name === scope.projectName ? 'dbt_project.yml' : relative(scope.projectDir, join(node.root_path, 'dbt_project.yml'));
     const started = new Date();
     const statements: string[] = [];
     let status: NodeResult['status'] = 'success';
@@ -74,6 +85,7 @@ export function runProjectHooks(scope: OperationScope, kind: 'on-run-start' | 'o
       status = 'skipped';
       message = `${statement} skipped`;
     } else {
+      events.onStart?.(node, { statement, index: i + 1, total: hooks.length });
       const stop = scope.shared.session.onStatement((s) => statements.push(s.sql));
       try {
         const { sql } = scope.compiler.render(node, { allowUndeclaredRefs: true, extra });
@@ -83,7 +95,7 @@ export function runProjectHooks(scope: OperationScope, kind: 'on-run-start' | 'o
       } catch (e) {
         scope.shared.session.rollbackIfOpen();
         error = e instanceof TsdbtError ? e : new TsdbtError('INTERNAL', String(e));
-        error = new TsdbtError(error.code, `${kind} hook ${i} failed: ${error.message}`, { file: 'dbt_project.yml', hint: error.hint, cause: error });
+        error = new TsdbtError(error.code, `${kind} hook ${hookNode.index}${node.package_name === scope.projectName ? '' : ` of package '${node.package_name}'`} failed: ${error.message}`, { file: where, hint: error.hint, cause: error });
         status = 'error';
         message = `${statement} failed, error:\n ${error.format()}`;
         failed = true;
@@ -91,7 +103,7 @@ export function runProjectHooks(scope: OperationScope, kind: 'on-run-start' | 'o
         stop();
       }
     }
-    out.push({
+    const result: NodeResult = {
       unique_id: node.unique_id,
       node,
       status,
@@ -106,7 +118,9 @@ export function runProjectHooks(scope: OperationScope, kind: 'on-run-start' | 'o
       sql_ms: 0,
       error,
       hook: { statement, index: i + 1, total: hooks.length },
-    });
+    };
+    out.push(result);
+    events.onResult?.(result);
   });
   return out;
 }

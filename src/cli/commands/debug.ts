@@ -10,7 +10,7 @@ export const debugCommand: Command = async (ctx) => {
   ctx.out.info(`node version: ${process.version}`);
   let loaded;
   try {
-    loaded = loadProject(globalOptions(ctx));
+    loaded = loadProject(globalOptions(ctx), { requireInstalled: false });
   } catch (e) {
     if (e instanceof TsdbtError) {
       ctx.out.error(`Configuration: ${e.format()}`);

@@ -50,7 +50,7 @@ export function progressCallbacks(ctx: CommandContext): Required<Pick<RunOptions
     onBatchResult: reporter.onBatchResult,
     onReady: (info: RunReadyInfo) => reporter.header({
       version: TSDBT_VERSION, dbtVersion: DBT_VERSION, adapterType: info.adapterType, adapterVersion: adapterVersion(info.adapterType),
-      found: summariseManifest(info.manifest), threads: info.threads, targetName: info.targetName, total: info.total, invocationId: info.invocationId,
+      found: summariseManifest(info.manifest), threads: info.threads, targetName: info.targetName, total: info.total, invocationId: info.invocationId, nothingToDo: info.nothingToDo,
     }),
   };
 }

@@ -1,0 +1,37 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { TsdbtError } from '../errors/tsdbt-error.js';
+import { isRecord, parseYaml, type ParsedYaml } from '../util/yaml.js';
+import type { ProjectConfig } from './project-config.js';
+
+/**
+ * dbt's UninstalledPackagesFoundError: packages.yml (or dependencies.yml)
+ * declares more packages than there are folders under packages-install-path.
+ * Nothing runs then, so a missing package's models and on-run-start/end
+ * hooks are never silently left out. A file that does not parse is left to
+ * `deps` to report.
+ */
+export function checkPackagesInstalled(root: ProjectConfig): void {
+  for (const file of ['packages.yml', 'dependencies.yml']) {
+    const full = join(root.root, file);
+    if (!existsSync(full)) continue;
+    let y: ParsedYaml;
+    try {
+      y = parseYaml(readFileSync(full, 'utf8'), file);
+    } catch {
+      return;
+    }
+    const list = isRecord(y.value) ? y.value.packages : undefined;
+    if (!Array.isArray(list)) continue;
+    const installDir = join(root.root, root.packagesInstallPath);
+    const installed = existsSync(installDir) ? readdirSync(installDir, { withFileTypes: true }).filter((e) => (e.isDirectory() || e.isSymbolicLink()) && !e.name.startsWith('__')).length : 0;
+    if (list.length > installed) {
+      throw new TsdbtError(
+        'PACKAGE_ERROR',
+        `dbt found ${list.length} package(s) specified in ${file}, but only ${installed} package(s) installed in ${root.packagesInstallPath}. Run "dbt deps" to install package dependencies.`,
+        { file, line: y.keyLine(y.value, 'packages'), hint: 'Run `tsdbt deps` to install the packages.' },
+      );
+    }
+    return;
+  }
+}
