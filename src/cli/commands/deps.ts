@@ -14,7 +14,7 @@ export const depsCommand: Command = async (ctx) => {
     hubUrl: ctx.env.DBT_PACKAGE_HUB_URL,
     log: (line) => ctx.out.info(line),
   });
+  // Each installed package is reported once, by installDeps' log (`Installed x from <source>`), as dbt does.
   if (installed.length === 0) ctx.out.info('Warning: No packages were found in packages.yml');
-  for (const p of installed) ctx.out.info(`Installed ${p.name}${p.version ? `@${p.version}` : p.revision ? `@${p.revision.slice(0, 10)}` : ''} (${p.source})`);
   return 0;
 };
