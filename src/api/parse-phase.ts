@@ -74,8 +74,8 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
   let reason = check.reason;
   const { cache, diff } = check;
   const changedEnv = check.changedEnv ?? [];
+  const nothingChanged = !diff || diff.added.length + diff.deleted.length + diff.changed.length + changedEnv.length === 0;
   if (cache && diff && !reason) {
-    const nothingChanged = diff.added.length + diff.deleted.length + diff.changed.length + changedEnv.length === 0;
     if (!nothingChanged) log(`Partial parsing enabled: ${diff.deleted.length} files deleted, ${diff.added.length} files added, ${diff.changed.length} files changed.`);
   }
   const read = cache && diff && !reason ? cache.body() : undefined;
@@ -85,7 +85,6 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
   // (made before the partial attempt below, which updates the cached parse in place).
   const fallbackMemo = renderMemoFor(prior?.parse, prior?.macroFiles ?? [], { ...(diff ?? { changed: [], deleted: [] }), env: changedEnv }, { macro: observer.macro, env: (n) => void recorder.env[n] });
   if (cache && diff && prior && !reason) {
-    const nothingChanged = diff.added.length + diff.deleted.length + diff.changed.length + changedEnv.length === 0;
     const updated = updateCachedParse(prior.parse, prior.macroFiles, { ...diff, env: changedEnv }, input);
     if ('reason' in updated) reason = updated.reason;
     else {
