@@ -1,5 +1,5 @@
-import { parseSelection, type SelectionSpec } from '../graph/index.js';
-import type { MethodName } from '../graph/index.js';
+import { parseSelection } from '../graph/parse-selection.js';
+import type { MethodName, SelectionSpec } from '../graph/selection-spec.js';
 import type { GraphMember, Manifest } from '../manifest/types.js';
 
 /**

@@ -85,3 +85,34 @@ export function diffFileStates(before: FileStates, after: FileStates): { added: 
   const deleted = Object.keys(before).filter((p) => !(p in after));
   return { added, deleted, changed };
 }
+
+/** One line per file, in path order: path, size, modification time (what proves a file unchanged without reading it). */
+const signatureOf = (rows: [string, number, number][]) => hashText(rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((r) => `${r[0]}\t${r[1]}\t${r[2]}`).join('\n'));
+
+/**
+ * A hash of `paths`' sizes and modification times as they are now (a path
+ * that cannot be stat'ed makes no row). Equal to statesSignature of states
+ * taken of the same files when none has changed size or time since.
+ */
+export function statSignature(paths: readonly string[]): string {
+  const rows: [string, number, number][] = [];
+  for (const path of new Set(paths)) {
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (st) rows.push([path, st.size, st.mtimeMs]);
+  }
+  return signatureOf(rows);
+}
+
+/**
+ * statSignature of the files `states` describes, or undefined when one was
+ * modified too close to `statesAt` for its size and time to prove it
+ * unchanged later (the racily clean rule of fileStates).
+ */
+export function statesSignature(states: FileStates, statesAt: number): string | undefined {
+  const rows: [string, number, number][] = [];
+  for (const [path, s] of Object.entries(states)) {
+    if (!(s.mtimeMs < statesAt - RACY_MS)) return undefined;
+    rows.push([path, s.size, s.mtimeMs]);
+  }
+  return signatureOf(rows);
+}
