@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 
 /** What a file was when it was last looked at: size, modification time and a hash of its bytes. */
 export interface FileState {
@@ -21,24 +21,27 @@ const RACY_MS = 2000;
 
 /** Every file (any extension) under `folders` of `root` (a folder may name a file), absolute, sorted; hidden entries and missing folders skipped. */
 export function listFiles(root: string, folders: readonly string[]): string[] {
-  const out = new Set<string>();
+  const out: string[] = [];
   const walk = (dir: string) => {
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') out.add(dir);
+      if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') out.push(dir);
       return;
     }
+    // join(dir, name) without its normalising (5x the cost at 10,000 files): dir is normal, a name is one plain segment.
+    const prefix = dir.endsWith(sep) ? dir : dir + sep;
     for (const e of entries) {
-      if (e.name.startsWith('.')) continue;
-      const abs = join(dir, e.name);
-      if (e.isDirectory()) walk(abs);
-      else if (e.isFile() || e.isSymbolicLink()) out.add(abs);
+      const name = e.name;
+      if (name.startsWith('.')) continue;
+      if (e.isDirectory()) walk(prefix + name);
+      else if (e.isFile() || e.isSymbolicLink()) out.push(prefix + name);
     }
   };
   for (const f of folders) walk(join(root, f));
-  return [...out].sort();
+  out.sort();
+  return out.filter((p, i) => i === 0 || p !== out[i - 1]);
 }
 
 export const hashText = (text: string | Buffer): string => createHash('sha256').update(text).digest('hex');
