@@ -5,7 +5,6 @@ import { fastPaths } from '../util/fast-paths.js';
 import { envHash, inputsUnchanged, type InputLog } from '../util/input-log.js';
 import { listFiles, statSignature } from '../util/file-states.js';
 import { tsdbtBuild } from '../util/tsdbt-version.js';
-import type { GlobalOptions } from './load-project.js';
 
 /**
  * The quick start: `parse` and `ls` with nothing changed, proved without
@@ -57,10 +56,22 @@ export interface QuickStartRecord {
 export const REFRESHED_MESSAGE = 'Partial parsing: nothing changed; manifest.json brought up to date in place';
 export const INDEXED_MESSAGE = 'Partial parsing: nothing changed; selecting from the selection index';
 
+/** The load options (load-project.ts GlobalOptions) a load depends on; declared here so this module imports no loader. */
+export interface LoadOptions {
+  projectDir?: string;
+  profilesDir?: string;
+  target?: string;
+  vars?: string | Record<string, unknown>;
+  threads?: number;
+  profile?: string;
+  targetPath?: string;
+  partialParse?: boolean;
+}
+
 const sha = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 /** The options a load depends on, as one string (the logger and env are not options). */
-export function loadOptionsKey(opts: GlobalOptions, cwd: string): string {
+export function loadOptionsKey(opts: LoadOptions, cwd: string): string {
   return JSON.stringify({
     projectDir: resolve(opts.projectDir ?? cwd),
     profilesDir: opts.profilesDir ?? null,
@@ -83,7 +94,7 @@ export function dbtEnvHash(env: Record<string, string | undefined>): string {
  * default. A dbt_project.yml that mentions target-path at all is left to
  * the full path (the record says where it was written; this is only where to look).
  */
-export function quickTargetDir(opts: GlobalOptions, cwd: string): string | undefined {
+export function quickTargetDir(opts: LoadOptions, cwd: string): string | undefined {
   const projectDir = resolve(opts.projectDir ?? cwd);
   if (opts.targetPath) return join(projectDir, opts.targetPath);
   let text: string;
@@ -106,7 +117,7 @@ export interface QuickStart {
  * the record was written; undefined when that cannot be proved (the caller
  * goes the full way, which finds the same or better).
  */
-export function quickStart(opts: GlobalOptions, env: Record<string, string | undefined>, cwd: string): QuickStart | undefined {
+export function quickStart(opts: LoadOptions, env: Record<string, string | undefined>, cwd: string): QuickStart | undefined {
   if (!opts.partialParse || !fastPaths()) return undefined;
   const targetDir = quickTargetDir(opts, cwd);
   if (!targetDir) return undefined;
