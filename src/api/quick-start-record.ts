@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { statesSignature, type FileStates } from '../util/file-states.js';
+import { hashText, statesSignature, type FileStates } from '../util/file-states.js';
 import { tsdbtBuild } from '../util/tsdbt-version.js';
 import { fastPaths } from '../util/fast-paths.js';
 import type { LoadedProject } from './load-project.js';
@@ -59,7 +58,7 @@ function recordFor(loaded: LoadedProject, key: string, targetDir: string, checke
     env: loaded.reads.env,
     dbtEnv: dbtEnvHash(loaded.env),
     loadWarnings: loaded.warnings,
-    cache: { id: header.id, key, headerBytes: head.length, headerHash: createHash('sha256').update(head).digest('hex'), indexBytes: header.indexBytes },
+    cache: { id: header.id, key, headerBytes: head.length, headerHash: hashText(head), indexBytes: header.indexBytes },
     parseEnv: header.envRead,
     parseWarnings: header.warnings,
     folders: parseInputFolders(loaded),

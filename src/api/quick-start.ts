@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fastPaths } from '../util/fast-paths.js';
 import { envHash, inputsUnchanged, type InputLog } from '../util/input-log.js';
-import { listFiles, statSignature } from '../util/file-states.js';
+import { hashText, listFiles, statSignature } from '../util/file-states.js';
 import { tsdbtBuild } from '../util/tsdbt-version.js';
 
 /**
@@ -68,8 +67,6 @@ export interface LoadOptions {
   partialParse?: boolean;
 }
 
-const sha = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
-
 /** The options a load depends on, as one string (the logger and env are not options). */
 export function loadOptionsKey(opts: LoadOptions, cwd: string): string {
   return JSON.stringify({
@@ -86,7 +83,7 @@ export function loadOptionsKey(opts: LoadOptions, cwd: string): string {
 /** Every DBT_* variable, hashed (name order). */
 export function dbtEnvHash(env: Record<string, string | undefined>): string {
   const entries = Object.keys(env).filter((k) => k.startsWith('DBT_') && env[k] !== undefined).sort().map((k) => `${k}=${env[k]}`);
-  return sha(entries.join('\0'));
+  return hashText(entries.join('\0'));
 }
 
 /**
@@ -154,7 +151,7 @@ export function readCacheLine(cachePath: string, record: QuickStartRecord, line:
   }
   try {
     const head = readExactly(fd, 0, headerBytes + 1);
-    if (!head || head[headerBytes] !== 10 || sha(head.subarray(0, headerBytes)) !== headerHash) return undefined;
+    if (!head || head[headerBytes] !== 10 || hashText(head.subarray(0, headerBytes)) !== headerHash) return undefined;
     if (line === 'header') return head.subarray(0, headerBytes);
     const index = readExactly(fd, headerBytes + 1, indexBytes + 1);
     return index && index[indexBytes] === 10 ? index.subarray(0, indexBytes) : undefined;

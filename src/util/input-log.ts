@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
 import { resolve } from 'node:path';
+import { hashText } from './file-states.js';
 
 /**
  * What loading a project looked at in the file system: each file read (its
@@ -14,8 +14,6 @@ import { resolve } from 'node:path';
 export type InputLog = Record<string, string>;
 
 let current: InputLog | undefined;
-
-const sha = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 /** Run `fn` logging every input it reads through this module. Not reentrant: a nested call logs into its own log only. */
 export function logInputs<T>(fn: () => T): { result: T; inputs: InputLog } {
@@ -34,7 +32,7 @@ function stateOf(kind: string, path: string): string {
   switch (kind) {
     case 'f':
       try {
-        return `f:${sha(readFileSync(path))}`;
+        return `f:${hashText(readFileSync(path))}`;
       } catch {
         return 'f:-';
       }
@@ -42,7 +40,7 @@ function stateOf(kind: string, path: string): string {
       return existsSync(path) ? 'e:1' : 'e:0';
     default:
       try {
-        return `d:${sha(listingText(readdirSync(path, { withFileTypes: true })))}`;
+        return `d:${hashText(listingText(readdirSync(path, { withFileTypes: true })))}`;
       } catch {
         return 'd:-';
       }
@@ -54,7 +52,7 @@ const listingText = (entries: Dirent[]) => entries.map((e) => `${e.isDirectory()
 /** readFileSync(path, 'utf8'), logged. */
 export function readInput(path: string): string {
   const bytes = readFileSync(path);
-  if (current) current[`f ${resolve(path)}`] = `f:${sha(bytes)}`;
+  if (current) current[`f ${resolve(path)}`] = `f:${hashText(bytes)}`;
   return bytes.toString('utf8');
 }
 
@@ -68,7 +66,7 @@ export function inputExists(path: string): boolean {
 /** readdirSync(path, { withFileTypes: true }), logged. */
 export function listInput(path: string): Dirent[] {
   const entries = readdirSync(path, { withFileTypes: true });
-  if (current) current[`d ${resolve(path)}`] = `d:${sha(listingText(entries))}`;
+  if (current) current[`d ${resolve(path)}`] = `d:${hashText(listingText(entries))}`;
   return entries;
 }
 
@@ -103,4 +101,4 @@ export function envReads(env: Record<string, string | undefined>): { env: Record
   return { env: proxy, read };
 }
 
-export const envHash = (value: string | undefined): string | null => (value === undefined ? null : sha(value));
+export const envHash = (value: string | undefined): string | null => (value === undefined ? null : hashText(value));
