@@ -88,8 +88,8 @@ export function dbtEnvHash(env: Record<string, string | undefined>): string {
 
 /**
  * Where the load would put target/: `--target-path`, else dbt_project.yml's
- * default. A dbt_project.yml that mentions target-path at all is left to
- * the full path (the record says where it was written; this is only where to look).
+ * plain `target-path:` or the default. Only where to look: the record says
+ * where it was written, and is used only when that is here.
  */
 export function quickTargetDir(opts: LoadOptions, cwd: string): string | undefined {
   const projectDir = resolve(opts.projectDir ?? cwd);
@@ -100,7 +100,11 @@ export function quickTargetDir(opts: LoadOptions, cwd: string): string | undefin
   } catch {
     return undefined;
   }
-  return text.includes('target-path') ? undefined : join(projectDir, 'target');
+  const given = [...text.matchAll(/target-path/g)].length;
+  if (given === 0) return join(projectDir, 'target');
+  // One plain top-level `target-path: "dir"` (as dbt init writes it); anything else (Jinja, nested, twice) goes the full way.
+  const plain = /^target-path:[ \t]*(["']?)([^"'#{}\s]+)\1[ \t]*(#.*)?$/m.exec(text);
+  return given === 1 && plain ? join(projectDir, plain[2]!) : undefined;
 }
 
 /** A quick start proved valid: the record, and the parse cache it vouches for. */

@@ -301,7 +301,7 @@ describe('the quick start: parse and ls with nothing changed, without loading th
     const walk = (d: string) => {
       for (const e of readdirSync(d, { withFileTypes: true })) {
         const p = join(d, e.name);
-        if (e.name === 'target' || e.name === 'logs') continue;
+        if (e.name === 'target' || e.name === 'out' || e.name === 'logs') continue;
         if (e.isDirectory()) walk(p);
         utimesSync(p, HOUR_AGO, HOUR_AGO);
       }
@@ -446,6 +446,28 @@ describe('the quick start: parse and ls with nothing changed, without loading th
     await run(dir, ['parse']);
     await run(dir, ['parse']);
     expect(existsSync(recordPath(dir))).toBe(false);
+  });
+
+  it("dbt_project.yml's plain target-path: quick, in that folder; a target-path it cannot read plainly: the full path, the same artifacts", async () => {
+    for (const [line, quickly] of [['target-path: "out"', true], ["target-path: \"{{ 'out' }}\"", false]] as const) {
+      const dir = makeProject({ ...QUICK, 'dbt_project.yml': `name: test_project\nversion: "1.0.0"\nconfig-version: 2\nprofile: test_profile\n${line}\n` });
+      await run(dir, ['parse']);
+      age(dir);
+      await run(dir, ['parse']);
+      const record = join(dir, 'out', QUICK_START_FILE);
+      expect(existsSync(record), line).toBe(true);
+      utimesSync(record, SENTINEL, SENTINEL);
+      const r = await run(dir, ['parse']);
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toContain('brought up to date in place');
+      expect(statSync(record).mtimeMs === SENTINEL.getTime(), line).toBe(quickly);
+      expect(existsSync(join(dir, 'target')), line).toBe(false);
+      const copy = mkdtempSync(join(tmpdir(), 'tsdbt-full-'));
+      scratch.push(copy);
+      cpSync(dir, copy, { recursive: true, filter: (src) => !src.includes('/out') });
+      expect((await run(copy, ['parse', '--no-partial-parse'])).code).toBe(0);
+      expect(artifact(join(dir, 'out/manifest.json'))).toBe(artifact(join(copy, 'out/manifest.json')).split(copy).join(dir));
+    }
   });
 
   it('ls: the same lines and warnings as the full path, for every selector and output the index answers', async () => {
