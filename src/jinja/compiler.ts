@@ -340,7 +340,7 @@ const MARKER_FILTERS = new Set(['as_text', 'as_native', 'as_bool', 'as_number'])
  * and operators, filters and tests over literals. Names and calls are not.
  * dbt's as_* filters return str subclasses, which Jinja2 does not fold.
  */
-function foldsToConstant(e: Expr): boolean {
+export function foldsToConstant(e: Expr): boolean {
   switch (e.k) {
     case 'const':
       return true;

@@ -16,6 +16,9 @@ import { createPythonFilters, createPythonTests, isTuple, makeFloat } from './py
 import * as ops from './py-ops.js';
 import * as runtime from './runtime.js';
 import { parseTemplate } from './template-parser.js';
+import { InterpretedTemplate, interpretable } from './interpreter.js';
+import { fastPaths } from '../util/fast-paths.js';
+import type { Stmt } from './ast.js';
 import type { JinjaCallable, RenderContext, TopLevelBlock } from './types.js';
 
 type Fn = (...args: unknown[]) => unknown;
@@ -105,6 +108,29 @@ export class JinjaEnvironment {
     } catch (e) {
       throw quoteLine(e, text);
     }
+    const macroNames = stmts.filter((s) => s.k === 'macro').map((s) => (s as { name: string }).name);
+    const hasFilter = (n: string): boolean => n in this.filters;
+    const hasTest = (n: string): boolean => n in this.tests;
+    if (fastPaths() && interpretable(stmts, hasFilter, hasTest)) {
+      // Rendered once (most models, YAML values): walk the tree; compiled when rendered again.
+      const parsed = stmts;
+      const tpl: { -readonly [K in keyof JinjaTemplate]: JinjaTemplate[K] } = { file, source, macroNames, root: null as unknown as RootFn };
+      const interpreted = new InterpretedTemplate(parsed, file, native, native ? this.nativeFilterSet : this.filters, this.tests);
+      tpl.root = (ctx) => {
+        tpl.root = (again) => {
+          const root = this.compileRoot(parsed, file, native, text);
+          tpl.root = root;
+          return root(again);
+        };
+        return interpreted.run(ctx);
+      };
+      return tpl;
+    }
+    return { file, source, macroNames, root: this.compileRoot(stmts, file, native, text) };
+  }
+
+  /** Generate the template's JavaScript and have V8 compile it. */
+  private compileRoot(stmts: Stmt[], file: string, native: boolean, text: string): RootFn {
     const compiler = new JsCompiler({ file, native, hasFilter: (n) => n in this.filters, hasTest: (n) => n in this.tests });
     let js: string;
     let data: string[];
@@ -113,15 +139,12 @@ export class JinjaEnvironment {
     } catch (e) {
       throw quoteLine(e instanceof TsdbtError ? e : tooDeep(e, file, compiler.currentLine), text);
     }
-    let root: RootFn;
     try {
-      root = new Function(...RT_NAMES, 'F', 'T', 'D', js)(...RT_VALUES, native ? this.nativeFilterSet : this.filters, this.tests, data) as RootFn;
+      return new Function(...RT_NAMES, 'F', 'T', 'D', js)(...RT_VALUES, native ? this.nativeFilterSet : this.filters, this.tests, data) as RootFn;
     } catch (e) {
       if (isStackOverflow(e)) throw tooDeep(e, file, undefined);
       throw new TsdbtError('INTERNAL', `could not compile ${file}: ${describeJsError(e)}`, { file, cause: e, detail: { js } });
     }
-    const macroNames = stmts.filter((s) => s.k === 'macro').map((s) => (s as { name: string }).name);
-    return { file, source, macroNames, root };
   }
 
   /** Render. Errors surface as TsdbtError carrying the template's file and the line being rendered. */
