@@ -70,6 +70,8 @@ const OWN: string[] = [
   '{{ {"a": [1, "b"]} | tojson }}',
   '{{ x.y }}\n{{ x.y.z }}',
   '{{ 1 +\n rec(\n"a") }}',
+  // `in` evaluates its right side first: the call on line 2 stores L = 2, the one on line 1 does not store again.
+  '{{ f(1 // 0) in [\nrec(1)] }}',
 ];
 
 function ownCtx(log: string[]): Record<string, unknown> {
