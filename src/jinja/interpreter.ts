@@ -39,11 +39,68 @@ const CMP: Record<string, (a: unknown, b: unknown) => boolean> = { '<': ops.lt, 
  * Whether `stmts` can be interpreted: top-level statements the interpreter
  * handles, every filter and test known (`hasFilter`/`hasTest` as the compiler
  * asks), no expression nested deeper than MAX_DEPTH. Anything else compiles,
- * so every compile-time error is still the compiler's.
+ * so every compile-time error is still the compiler's. (Plain loops: this
+ * runs once per template, mostly before V8 has optimised anything.)
  */
 export function interpretable(stmts: Stmt[], hasFilter: (name: string) => boolean, hasTest: (name: string) => boolean): boolean {
-  const expr = (e: Expr | null, depth: number): boolean => {
-    if (e === null) return true;
+  return new Check(hasFilter, hasTest).block(stmts);
+}
+
+class Check {
+  constructor(
+    private readonly hasFilter: (name: string) => boolean,
+    private readonly hasTest: (name: string) => boolean,
+  ) {}
+
+  block(list: Stmt[]): boolean {
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i]!;
+      switch (s.k) {
+        case 'data':
+          break;
+        case 'output':
+        case 'do':
+          if (!this.expr(s.expr, 0)) return false;
+          break;
+        case 'if':
+          if (!this.expr(s.test, 0) || !this.block(s.body) || !this.block(s.orelse)) return false;
+          break;
+        case 'set':
+          if (!target(s.target) || !this.expr(s.value, 0)) return false;
+          break;
+        case 'setblock':
+          if (!target(s.target) || !this.block(s.body) || !this.filters(s.filters)) return false;
+          break;
+        case 'filterblock':
+          if (!this.block(s.body) || !this.filters(s.filters)) return false;
+          break;
+        case 'dbtblock':
+          if (s.kind === 'snapshot' && !this.block(s.body)) return false;
+          break;
+        default:
+          return false;
+      }
+    }
+    return true;
+  }
+
+  private filters(fs: Expr[]): boolean {
+    for (const f of fs) if (f.k === 'filter' && (!this.hasFilter(f.name) || !this.all(f.args, 1) || !this.kwargs(f.kwargs, 1))) return false;
+    return true;
+  }
+
+  private all(list: Expr[], d: number): boolean {
+    for (let i = 0; i < list.length; i++) if (!this.expr(list[i]!, d)) return false;
+    return true;
+  }
+
+  private kwargs(list: [string, Expr][], d: number): boolean {
+    for (let i = 0; i < list.length; i++) if (!this.expr(list[i]![1], d)) return false;
+    return true;
+  }
+
+  private expr(e: Expr | null | undefined, depth: number): boolean {
+    if (e === null || e === undefined) return true;
     if (depth > MAX_DEPTH) return false;
     const d = depth + 1;
     switch (e.k) {
@@ -53,68 +110,44 @@ export function interpretable(stmts: Stmt[], hasFilter: (name: string) => boolea
         return e.name !== '\u0000caller' && e.name !== 'loop';
       case 'tuple':
       case 'list':
-        return e.items.every((x) => expr(x, d));
+        return this.all(e.items, d);
       case 'dict':
-        return e.pairs.every(([k, v]) => expr(k, d) && expr(v, d));
+        for (const [k, v] of e.pairs) if (!this.expr(k, d) || !this.expr(v, d)) return false;
+        return true;
       case 'getattr':
-        return expr(e.obj, d);
+        return this.expr(e.obj, d);
       case 'getitem':
-        return expr(e.obj, d) && expr(e.key, d);
+        return this.expr(e.obj, d) && this.expr(e.key, d);
       case 'slice':
-        return expr(e.obj, d) && expr(e.start, d) && expr(e.stop, d) && expr(e.step, d);
+        return this.expr(e.obj, d) && this.expr(e.start, d) && this.expr(e.stop, d) && this.expr(e.step, d);
       case 'call':
-        return expr(e.fn, d) && e.args.every((x) => expr(x, d)) && e.kwargs.every(([, v]) => expr(v, d)) && expr(e.star ?? null, d) && expr(e.starstar ?? null, d);
+        return this.expr(e.fn, d) && this.all(e.args, d) && this.kwargs(e.kwargs, d) && this.expr(e.star, d) && this.expr(e.starstar, d);
       case 'filter':
-        return hasFilter(e.name) && expr(e.target, d) && e.args.every((x) => expr(x, d)) && e.kwargs.every(([, v]) => expr(v, d));
+        return this.hasFilter(e.name) && this.expr(e.target, d) && this.all(e.args, d) && this.kwargs(e.kwargs, d);
       case 'test':
-        return hasTest(e.name) && expr(e.target, d) && e.args.every((x) => expr(x, d));
+        return this.hasTest(e.name) && this.expr(e.target, d) && this.all(e.args, d);
       case 'binop':
       case 'and':
       case 'or':
-        return expr(e.left, d) && expr(e.right, d);
+        return this.expr(e.left, d) && this.expr(e.right, d);
       case 'unary':
-        return expr(e.operand, d);
+        return this.expr(e.operand, d);
       case 'compare':
-        return expr(e.first, d) && e.ops.every(([, x]) => expr(x, d));
+        if (!this.expr(e.first, d)) return false;
+        for (const [, x] of e.ops) if (!this.expr(x, d)) return false;
+        return true;
       case 'cond':
-        return expr(e.test, d) && expr(e.body, d) && expr(e.orelse, d);
+        return this.expr(e.test, d) && this.expr(e.body, d) && this.expr(e.orelse, d);
       default:
         return false;
     }
-  };
-  const target = (t: Target): boolean => t.k !== 'tuple' || t.items.every(target);
-  const filters = (fs: Expr[]): boolean => fs.every((f) => f.k !== 'filter' || (hasFilter(f.name) && f.args.every((x) => expr(x, 1)) && f.kwargs.every(([, v]) => expr(v, 1))));
-  const block = (list: Stmt[]): boolean => {
-    for (const s of list) {
-      switch (s.k) {
-        case 'data':
-          break;
-        case 'output':
-        case 'do':
-          if (!expr(s.expr, 0)) return false;
-          break;
-        case 'if':
-          if (!expr(s.test, 0) || !block(s.body) || !block(s.orelse)) return false;
-          break;
-        case 'set':
-          if (!target(s.target) || !expr(s.value, 0)) return false;
-          break;
-        case 'setblock':
-          if (!target(s.target) || !block(s.body) || !filters(s.filters)) return false;
-          break;
-        case 'filterblock':
-          if (!block(s.body) || !filters(s.filters)) return false;
-          break;
-        case 'dbtblock':
-          if (s.kind === 'snapshot' && !block(s.body)) return false;
-          break;
-        default:
-          return false;
-      }
-    }
-    return true;
-  };
-  return block(stmts);
+  }
+}
+
+function target(t: Target): boolean {
+  if (t.k !== 'tuple') return true;
+  for (const x of t.items) if (!target(x)) return false;
+  return true;
 }
 
 /** Names `set` at the top level, as the compiler pre-declares them (MISSING until assigned). */
