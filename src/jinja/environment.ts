@@ -34,6 +34,13 @@ export interface JinjaTemplate {
   readonly root: RootFn;
 }
 
+/**
+ * Renders of a template by the tree interpreter before it is compiled. Compiling
+ * a small template costs about as much as a few hundred interpreted renders of it;
+ * Tuva's YAML values are rendered 2 to 1,000 times each.
+ */
+export const INTERPRETED_RENDERS = 32;
+
 /** Everything compiled templates call, passed to each template factory as its first arguments (RT_NAMES). */
 const RT: Record<string, unknown> = { ...ops, ...runtime, makeFloat };
 const RT_VALUES = RT_NAMES.map((name) => {
@@ -112,16 +119,17 @@ export class JinjaEnvironment {
     const hasFilter = (n: string): boolean => n in this.filters;
     const hasTest = (n: string): boolean => n in this.tests;
     if (fastPaths() && interpretable(stmts, hasFilter, hasTest)) {
-      // Rendered once (most models, YAML values): walk the tree; compiled when rendered again.
+      // Rendered once or a few times (models, YAML values): walk the tree; compiled when rendered often.
       const parsed = stmts;
       const tpl: { -readonly [K in keyof JinjaTemplate]: JinjaTemplate[K] } = { file, source, macroNames, root: null as unknown as RootFn };
       const interpreted = new InterpretedTemplate(parsed, file, native, native ? this.nativeFilterSet : this.filters, this.tests);
+      let renders = 0;
       tpl.root = (ctx) => {
-        tpl.root = (again) => {
+        if (++renders > INTERPRETED_RENDERS) {
           const root = this.compileRoot(parsed, file, native, text);
           tpl.root = root;
-          return root(again);
-        };
+          return root(ctx);
+        }
         return interpreted.run(ctx);
       };
       return tpl;
