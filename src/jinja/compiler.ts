@@ -373,7 +373,7 @@ export function foldsToConstant(e: Expr): boolean {
 }
 
 /** Names assigned directly in a scope (descending into if/filter/set blocks, not into loops, macros or with). */
-function assignedNames(stmts: Stmt[], into: Set<string>, isRoot: boolean): void {
+export function assignedNames(stmts: Stmt[], into: Set<string>, isRoot: boolean): void {
   const target = (t: Target): void => {
     if (t.k === 'name') into.add(t.name);
     else if (t.k === 'tuple') t.items.forEach(target);

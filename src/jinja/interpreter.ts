@@ -14,7 +14,8 @@
  * compiled (interpretable() says no).
  */
 import type { CmpOp, Expr, Stmt, Target } from './ast.js';
-import { foldsToConstant } from './compiler.js';
+import { assignedNames, foldsToConstant } from './compiler.js';
+import { undefinedHint } from './compile-expr.js';
 import { isObjectSafeKey, makeFloat } from './py-hooks.js';
 import * as ops from './py-ops.js';
 import { attr, call, callMethod, type Ctx, dictOf, item, located, MISSING, setAttr, slice, spreadArgs, tuple, unpack } from './runtime.js';
@@ -150,44 +151,17 @@ function target(t: Target): boolean {
   return true;
 }
 
-/** Names `set` at the top level, as the compiler pre-declares them (MISSING until assigned). */
-function assignedNames(stmts: Stmt[], into: Map<string, unknown>): void {
-  const target = (t: Target): void => {
-    if (t.k === 'name') into.set(t.name, MISSING);
-    else if (t.k === 'tuple') t.items.forEach(target);
-  };
-  for (const s of stmts) {
-    if (s.k === 'set') target(s.target);
-    else if (s.k === 'setblock') {
-      target(s.target);
-      assignedNames(s.body, into);
-    } else if (s.k === 'if') {
-      assignedNames(s.body, into);
-      assignedNames(s.orelse, into);
-    } else if (s.k === 'filterblock') assignedNames(s.body, into);
-    else if (s.k === 'dbtblock' && s.kind === 'snapshot') assignedNames(s.body, into);
-  }
-}
-
 /** An own data property, `__proto__` included (an object literal's computed key). */
 function setOwn(o: Record<string, unknown>, k: string, v: unknown): void {
   if (k === '__proto__') Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
   else o[k] = v;
 }
 
-/** The message if `e` turns out Undefined when used (the compiler's undefHint). */
-function undefHint(e: Expr): string | null {
-  if (e.k === 'name') return `'${e.name}' is undefined`;
-  if (e.k === 'getattr' || e.k === 'getitem') return null;
-  if (e.k === 'call' && e.fn.k === 'name') return `'${e.fn.name}()' returned no value (undefined)`;
-  if (e.k === 'call' && e.fn.k === 'getattr') return `'${e.fn.attr}()' returned no value (undefined)`;
-  return 'the value is undefined';
-}
-
 /** An interpretable template (see interpretable()): call run() once per render. */
 export class InterpretedTemplate {
   /** Float constants, made once per template as the compiled code's hoisted consts are. */
   private readonly floats = new Map<Expr, unknown>();
+  private readonly assigned: Set<string>;
 
   constructor(
     private readonly stmts: Stmt[],
@@ -195,11 +169,15 @@ export class InterpretedTemplate {
     private readonly native: boolean,
     private readonly filters: Record<string, Fn>,
     private readonly tests: Record<string, Fn>,
-  ) {}
+  ) {
+    this.assigned = new Set();
+    assignedNames(stmts, this.assigned, true);
+  }
 
   run(ctx: Ctx): string {
+    // The names `set` at the top level, MISSING until assigned (as the compiled code declares them).
     const vars = new Map<string, unknown>();
-    assignedNames(this.stmts, vars);
+    for (const name of this.assigned) vars.set(name, MISSING);
     const r = new Render(this, ctx, vars, this.native ? [] : null);
     try {
       r.stmts(this.stmts);
@@ -378,10 +356,10 @@ class Render {
         return dictOf(e.pairs.map(([k, v]) => [this.expr(k), this.expr(v)] as [unknown, unknown]));
       }
       case 'getattr':
-        return attr(this.expr(e.obj), e.attr, undefHint(e.obj), this.ctx);
+        return attr(this.expr(e.obj), e.attr, undefinedHint(e.obj), this.ctx);
       case 'getitem': {
         const obj = this.expr(e.obj);
-        return item(obj, this.expr(e.key), undefHint(e.obj), this.ctx);
+        return item(obj, this.expr(e.key), undefinedHint(e.obj), this.ctx);
       }
       case 'slice': {
         const obj = this.expr(e.obj);
@@ -481,10 +459,10 @@ class Render {
     const fn = e.fn;
     if (fn.k === 'getattr') {
       const obj = this.expr(fn.obj);
-      return callMethod(obj, fn.attr, this.argList(e), undefHint(fn.obj), this.ctx);
+      return callMethod(obj, fn.attr, this.argList(e), undefinedHint(fn.obj), this.ctx);
     }
     const f = this.expr(fn);
-    return call(f, this.argList(e), undefHint(fn), this.ctx);
+    return call(f, this.argList(e), undefinedHint(fn), this.ctx);
   }
 
   private filterCall(f: Expr & { k: 'filter' }, value: unknown): unknown {
