@@ -153,7 +153,7 @@ export class JsCompiler extends ExprCompiler {
       case 'macro': {
         this.setLine(s.line);
         const fn = this.macro(s.name, s.params, s.body, scope, s.line);
-        if (scope.isRoot) this.emit(`ctx.fileMacros.set(${JSON.stringify(s.name)}, ${fn});`);
+        if (scope.isRoot) this.emit(`ctx.defineMacro(${JSON.stringify(s.name)}, () => ${fn});`);
         else this.store(s.name, scope, fn);
         return;
       }

@@ -202,7 +202,7 @@ export class JinjaEnvironment {
       runRoot(tpl, ctx);
       perContext.set(tpl, ctx);
     }
-    const fn = ctx.fileMacros.get(macroName);
+    const fn = ctx.fileMacro(macroName);
     if (typeof fn !== 'function') {
       throw new TsdbtError('MACRO_NOT_FOUND', `macro '${macroName}' is not defined in ${file}`, {
         file,
