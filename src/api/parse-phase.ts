@@ -16,7 +16,8 @@ import { recordValues } from '../util/record-values.js';
 import type { LoadedProject } from './load-project.js';
 import { checkParseCache, recordingEnv, writeParseCache, type ParseCacheCheck } from './parse-cache.js';
 import { recordWrittenArtifacts } from './written-artifacts.js';
-import { projectHookNodes, type ProjectHookNode } from '../project/hook-nodes.js';
+import { projectHookNodes, recordHookMacros, type ProjectHookNode } from '../project/hook-nodes.js';
+import { graphHookNodes } from '../context/runtime-context.js';
 
 export interface ParseOptions {
   flags?: Record<string, unknown>;
@@ -37,14 +38,18 @@ export interface ParseOptions {
 export function parseLoaded(loaded: LoadedProject, opts: ParseOptions = {}): ParseResult {
   const result = parseLoadedNodes(loaded, opts);
   const hooks = projectHookNodes(loaded.packages, loaded.target);
-  if (hooks.length > 0) hooksByManifest.set(result.manifest, hooks);
+  if (hooks.length > 0) {
+    recordHookMacros(hooks, result.contexts);
+    hooksByManifest.set(result.manifest, hooks);
+    graphHookNodes(result.manifest, hooks);
+  }
   return result;
 }
 
 /**
  * Every package's on-run-start/end hooks are operation nodes of dbt's
- * manifest.json; they are written there but kept out of `manifest.nodes`
- * (no selection, graph or ref sees them), and made from the packages'
+ * manifest.json; they are written there and are in templates' `graph.nodes`,
+ * but kept out of `manifest.nodes` (no selection, DAG or ref sees them), and made from the packages'
  * configs on every load, so the parse cache does not hold them.
  */
 const hooksByManifest = new WeakMap<Manifest, ProjectHookNode[]>();
