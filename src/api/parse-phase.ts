@@ -18,6 +18,7 @@ import { checkParseCache, recordingEnv, writeParseCache, type ParseCacheCheck } 
 import { recordWrittenArtifacts } from './written-artifacts.js';
 import { projectHookNodes, recordHookMacros, type ProjectHookNode } from '../project/hook-nodes.js';
 import { graphHookNodes } from '../context/runtime-context.js';
+import { replayedWarnings } from './replayed-warnings.js';
 
 export interface ParseOptions {
   flags?: Record<string, unknown>;
@@ -107,13 +108,15 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
         }
       }
       const { nodeFiles, warnings, warningsBefore } = prior.parse;
-      return { manifest, registry, contexts, nodeFiles, warningsBefore, warnings: [...loaded.warnings, ...warnings] };
+      return { manifest, registry, contexts, nodeFiles, warningsBefore, warnings: [...loaded.warnings, ...replayedWarnings(warnings, [...diff.added, ...diff.changed])] };
     }
   }
   log(`Unable to do partial parsing because ${reason}`);
   const result = parseProject({ ...input, memo: fallbackMemo });
   if (fallbackMemo.counts.reused > 0) log(`Reused ${fallbackMemo.counts.reused} node renders, rendered ${fallbackMemo.counts.rendered}`);
   const warnings = [...result.warnings];
+  // A full parse in place of the partial one dbt would do: duplicate-key warnings of unchanged files are dbt's only on its full parses.
+  if (prior && diff) result.warnings = replayedWarnings(result.warnings, [...diff.added, ...diff.changed]);
   finishFull(loaded, result);
   if (opts.writeCache !== false) {
     noteCacheWrite(loaded, result.manifest, writeParseCache(check.path, check.key, {

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { replayedWarnings } from './replayed-warnings.js';
 import type { Manifest } from '../manifest/types.js';
 import { fastPaths } from '../util/fast-paths.js';
 import type { LoadedProject } from './load-project.js';
@@ -51,7 +52,7 @@ export function refreshUnchangedParse(loaded: LoadedProject, flags: Record<strin
     const record = readWrittenArtifacts(targetDir, cache.header.id);
     if (!record || !refreshArtifacts(targetDir, record, new Date().toISOString(), loaded.invocationId)) return undefined;
     loaded.logger.debug('Partial parsing: nothing changed; manifest.json brought up to date in place');
-    return { warnings: [...loaded.warnings, ...cache.header.warnings], summary: record.summary, manifestPath: join(targetDir, 'manifest.json') };
+    return { warnings: [...loaded.warnings, ...replayedWarnings(cache.header.warnings, [])], summary: record.summary, manifestPath: join(targetDir, 'manifest.json') };
   });
 }
 
@@ -71,6 +72,6 @@ export function unchangedSelectionManifest(loaded: LoadedProject, flags: Record<
       return undefined; // a malformed index: the whole parse instead
     }
     loaded.logger.debug('Partial parsing: nothing changed; selecting from the selection index');
-    return { manifest, warnings: [...loaded.warnings, ...cache.header.warnings] };
+    return { manifest, warnings: [...loaded.warnings, ...replayedWarnings(cache.header.warnings, [])] };
   });
 }
