@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../src/cli/api-wrappers.js';
 import { run } from '../../src/api/run.js';
+import { runCli } from '../../src/cli/main.js';
+import { captureStreams } from '../support/project-fixture.js';
 import { makeProject, statuses } from '../execute/harness.js';
 
 const PKG = `name: pkg
@@ -61,5 +63,95 @@ describe('generic tests: a config key both among the arguments and under config:
     p.write({ 'models/m.yml': yml('where: ""') });
     const m = (await parse(p.opts)).manifest;
     expect(Object.values(m.nodes).find((n) => n.resource_type === 'test')!.config.where).toBe('id > 0');
+  });
+});
+
+describe('ls over every resource type, as dbt 1.10 lists them', () => {
+  const SCHEMA = `version: 2
+sources:
+  - name: raw
+    tables: [{name: t1}]
+models:
+  - name: orders
+    columns:
+      - name: id
+        data_tests: [unique]
+  - name: metricflow_time_spine
+    time_spine: {standard_granularity_column: date_day}
+    columns: [{name: date_day, granularity: day}]
+exposures:
+  - name: dash
+    type: dashboard
+    owner: {email: a@example.com}
+    depends_on: [ref('orders')]
+semantic_models:
+  - name: orders_sm
+    model: ref('orders')
+    defaults: {agg_time_dimension: ts}
+    entities: [{name: order, type: primary, expr: id}]
+    dimensions: [{name: ts, type: time, type_params: {time_granularity: day}}]
+    measures: [{name: amount_sum, agg: sum, expr: amount}]
+metrics:
+  - name: revenue
+    label: Revenue
+    type: simple
+    type_params: {measure: amount_sum}
+saved_queries:
+  - name: rev_q
+    query_params:
+      metrics: [revenue]
+      group_by: ["TimeDimension('order__ts', 'day')"]
+unit_tests:
+  - name: ut_orders
+    model: orders
+    given: []
+    expect: {rows: [{id: 1}]}
+`;
+  const files = {
+    'models/sub/orders.sql': "select 1 as id, cast('2024-01-01' as timestamp) as ts, 10 as amount",
+    'models/sub/metricflow_time_spine.sql': "select cast('2024-01-01' as date) as date_day",
+    'models/sub/schema.yml': SCHEMA,
+    'seeds/sd.csv': 'id\n1\n',
+    'analyses/an.sql': "select * from {{ ref('orders') }}",
+    'snapshots/snap.sql': "{% snapshot snap %}{{ config(target_schema='main', unique_key='id', strategy='check', check_cols='all') }}select * from {{ ref('orders') }}{% endsnapshot %}",
+  };
+  async function cli(args: string[], dir: string): Promise<string[]> {
+    const io = captureStreams();
+    expect(await runCli([...args, '--project-dir', dir, '--profiles-dir', dir, '--quiet'], io.streams, {})).toBe(0);
+    return io.stdout.join('').split('\n').filter((l) => l !== '');
+  }
+
+  it('selector, name and path outputs include metrics, semantic models and saved queries (dbt default selection: fqn:* covers all but sources)', async () => {
+    const p = makeProject(files);
+    const selectors = [
+      'exposure:proj.dash',
+      'metric:proj.revenue',
+      'proj.sub.metricflow_time_spine',
+      'proj.sub.orders',
+      'saved_query:proj.rev_q',
+      'proj.sd',
+      'semantic_model:proj.orders_sm',
+      'proj.snap',
+      'source:proj.raw.t1',
+      'proj.sub.unique_orders_id',
+      'unit_test:proj.ut_orders',
+    ];
+    // Twice: a full parse, then the parse cache's selection index.
+    expect(await cli(['ls'], p.dir)).toEqual(selectors);
+    expect(await cli(['ls'], p.dir)).toEqual(selectors);
+    expect(await cli(['ls', '--output', 'name'], p.dir)).toEqual(['dash', 'revenue', 'metricflow_time_spine', 'orders', 'rev_q', 'sd', 'orders_sm', 'snap', 'raw.t1', 'unique_orders_id', 'ut_orders']);
+    expect(await cli(['ls', '--output', 'path', '--resource-type', 'metric', 'saved_query', 'semantic_model', 'seed'], p.dir)).toEqual([
+      'models/sub/schema.yml', 'models/sub/schema.yml', 'seeds/sd.csv', 'models/sub/schema.yml',
+    ]);
+    expect(await cli(['ls', '--resource-type', 'analysis'], p.dir)).toEqual(['proj.analysis.an']);
+    // A metric, an exposure and a saved query are selected by name (dbt's fqn method).
+    expect(await cli(['ls', '-s', 'revenue', 'dash', 'rev_q'], p.dir)).toEqual(['exposure:proj.dash', 'metric:proj.revenue', 'saved_query:proj.rev_q']);
+    expect((await cli(['ls', '--output', 'json', '--output-keys', 'unique_id,resource_type', '-s', 'revenue', 'orders_sm'], p.dir)).map((l) => JSON.parse(l))).toEqual([
+      { unique_id: 'metric.proj.revenue', resource_type: 'metric' },
+      { unique_id: 'semantic_model.proj.orders_sm', resource_type: 'semantic_model' },
+    ]);
+    const io = captureStreams();
+    await runCli(['parse', '--project-dir', p.dir, '--profiles-dir', p.dir, '--no-partial-parse'], io.streams, {});
+    expect(io.stdout.join('')).toMatch(/Found 2 models, 1 snapshot, 1 analysis, 1 seed, 1 data test, 1 unit test, 1 source, 1 exposure, 1 metric, \d+ macros, 1 semantic model, 1 saved query\n/);
   });
 });
