@@ -155,3 +155,14 @@ unit_tests:
     expect(io.stdout.join('')).toMatch(/Found 2 models, 1 snapshot, 1 analysis, 1 seed, 1 data test, 1 unit test, 1 source, 1 exposure, 1 metric, \d+ macros, 1 semantic model, 1 saved query\n/);
   });
 });
+
+describe('adapter.dispatch errors, worded as dbt', () => {
+  it('a dotted macro name and a macro found nowhere', async () => {
+    const p = makeProject({ 'models/m.sql': 'select 1 as id' });
+    const { compile } = await import('../../src/api/compile.js');
+    await expect(compile({ ...p.opts, inline: "{{ adapter.dispatch('dbt.nope')() }}" })).rejects.toThrow(
+      'In adapter.dispatch, got a macro name of "dbt.nope", but "." is not a valid macro name component. Did you mean `adapter.dispatch("nope", macro_namespace="dbt")`?',
+    );
+    await expect(compile({ ...p.opts, inline: "{{ adapter.dispatch('nope')() }}" })).rejects.toThrow("In dispatch: No macro named 'nope' found within namespace: 'None'");
+  });
+});
