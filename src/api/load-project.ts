@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { parse as parseYamlText } from 'yaml';
 import type { AdapterInfo } from '../adapters/base/adapter-info.js';
 import { secretEnvVarLocationError, type Logger } from '../context/base-context.js';
 import { lookupEnvVar, SecretRegistry } from '../context/vars.js';
@@ -11,7 +10,7 @@ import { loadPackages, type LoadedPackage } from '../project/packages.js';
 import { checkPackagesInstalled } from '../project/installed-packages.js';
 import { loadProfile, type ResolvedProfile } from '../project/profiles.js';
 import { loadProjectConfig, type ProjectConfig, type YamlValueRenderer } from '../project/project-config.js';
-import { isRecord } from '../util/yaml.js';
+import { isRecord, parseYaml } from '../util/yaml.js';
 import { envReads, logInputs, type InputLog } from '../util/input-log.js';
 import { adapterPlugin, profileSchemas } from './adapter-registry.js';
 import { loadOptionsKey } from './quick-start.js';
@@ -86,7 +85,8 @@ export function parseCliVars(vars: GlobalOptions['vars']): Record<string, unknow
   if (typeof vars !== 'string') return vars;
   let parsed: unknown;
   try {
-    parsed = parseYamlText(vars);
+    // As dbt's yaml.safe_load of --vars: a key given twice keeps its last value.
+    parsed = parseYaml(vars, '--vars').value;
   } catch (e) {
     throw new TsdbtError('USAGE', `--vars is not valid YAML or JSON: ${(e as Error).message.split('\n')[0]}`, {
       hint: `Pass a mapping, e.g. --vars '{"start_date": "2024-01-01"}'.`,

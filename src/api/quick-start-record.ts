@@ -5,6 +5,7 @@ import { hashText, statesSignature, type FileStates } from '../util/file-states.
 import { tsdbtBuild } from '../util/tsdbt-version.js';
 import { fastPaths } from '../util/fast-paths.js';
 import type { LoadedProject } from './load-project.js';
+import { replayedWarnings } from './replayed-warnings.js';
 import { parseInputFolders, PARSE_CACHE_FILE, type ParseCacheHeader } from './parse-cache.js';
 import { dbtEnvHash, INDEXED_MESSAGE, QUICK_START_FILE, QUICK_START_FORMAT, REFRESHED_MESSAGE, type QuickStartRecord } from './quick-start.js';
 
@@ -60,7 +61,8 @@ function recordFor(loaded: LoadedProject, key: string, targetDir: string, checke
     loadWarnings: loaded.warnings,
     cache: { id: header.id, key, headerBytes: head.length, headerHash: hashText(head), indexBytes: header.indexBytes },
     parseEnv: header.envRead,
-    parseWarnings: header.warnings,
+    // What a nothing-changed parse shows: duplicate-key warnings only when their file is read again.
+    parseWarnings: replayedWarnings(header.warnings, []),
     folders: parseInputFolders(loaded),
     signature,
     targetDir,

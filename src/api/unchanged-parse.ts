@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { replayedWarnings } from './replayed-warnings.js';
 import type { Manifest } from '../manifest/types.js';
 import { fastPaths } from '../util/fast-paths.js';
 import type { LoadedProject } from './load-project.js';
@@ -58,7 +59,7 @@ export function refreshUnchangedParse(loaded: LoadedProject, flags: Record<strin
     const record = readWrittenArtifacts(targetDir, cache.header.id);
     if (!record || !refreshArtifacts(targetDir, record, new Date().toISOString(), loaded.invocationId)) return undefined;
     loaded.logger.debug(REFRESHED_MESSAGE);
-    return { warnings: [...loaded.warnings, ...cache.header.warnings], summary: record.summary, manifestPath: join(targetDir, 'manifest.json') };
+    return { warnings: [...loaded.warnings, ...replayedWarnings(cache.header.warnings, [])], summary: record.summary, manifestPath: join(targetDir, 'manifest.json') };
   });
 }
 
@@ -78,6 +79,6 @@ export function unchangedSelectionManifest(loaded: LoadedProject, flags: Record<
       return undefined; // a malformed index: the whole parse instead
     }
     loaded.logger.debug(INDEXED_MESSAGE);
-    return { manifest, warnings: [...loaded.warnings, ...cache.header.warnings] };
+    return { manifest, warnings: [...loaded.warnings, ...replayedWarnings(cache.header.warnings, [])] };
   });
 }
