@@ -236,6 +236,8 @@ export function checkParseCache(loaded: LoadedProject, flags: Record<string, unk
  * (offsets in the whole file): what parse-splice.ts reads and replaces.
  */
 export const BODY_SPANS: ReadonlySet<string> = new Set(['', 'parse', 'parse/manifest', 'parse/manifest/nodes', 'parse/manifest/sources', 'refAt']);
+/** And each node file record's, under its file. */
+const BODY_ELEMENTS: ReadonlyMap<string, (element: unknown) => string> = new Map([['parse/nodeFiles', (r: unknown) => (r as { file: string }).file]]);
 
 /**
  * Writes the cache atomically (a reader never sees half a file). Returns the
@@ -251,7 +253,7 @@ export function writeParseCache(path: string, key: string, contents: ParseCacheC
     const header: ParseCacheHeader = { format: FORMAT, build: tsdbtBuild(), key, id, files, statesAt, envRead, warnings: rest.parse.warnings, indexBytes: Buffer.byteLength(index) };
     let spans: JsonSpans = {};
     writeChunksAtomic(path, 'the parse cache', (write) => {
-      const out = new JsonByteWriter(write, BODY_SPANS);
+      const out = new JsonByteWriter(write, BODY_SPANS, BODY_ELEMENTS);
       out.text(`${JSON.stringify(header)}\n`);
       out.text(`${index}\n`);
       // body.parse.manifest.nodes' entries one by one: as one string, a 10,000-model body cost 1 s more to write.

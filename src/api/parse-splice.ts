@@ -66,10 +66,13 @@ export function spliceOrSay(loaded: LoadedProject, flags: Record<string, unknown
 
 function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>, check: ParseCacheCheck, cache: OpenParseCache, map: SpliceMap, written: WrittenArtifacts, targetDir: string): { done: RefreshedParse } | { reason: string } {
   const body = new BodyReader(cache, map.body);
-  const nodeFiles = body.member<NodeFileRecord[]>('parse', 'nodeFiles');
   const changed = new Set(check.diff!.changed);
-  const records = nodeFiles.filter((r) => changed.has(r.file));
-  if (records.length !== changed.size || new Set(records.map((r) => r.file)).size !== records.length) return { reason: 'a changed file is not one model, analysis or singular test' };
+  const records: NodeFileRecord[] = [];
+  for (const file of changed) {
+    const found = body.entries<NodeFileRecord>('parse/nodeFiles', file);
+    if (found.length !== 1) return { reason: `${file} is not one model, analysis or singular test` };
+    records.push(found[0]!);
+  }
 
   // The changed nodes and their parents: all a changed file's refs and sources may resolve to.
   const nodes: Record<string, CompiledNode> = {};
@@ -94,7 +97,6 @@ function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>, check
   if (new Set(names).size !== names.length) return { reason: 'two of the nodes a changed file refs share a name' };
 
   const before = new Map(records.map((r) => [r.uniqueId, { record: JSON.stringify(r), ...sharedView(nodes[r.uniqueId]!) }]));
-  const warnings = body.member<string[]>('parse', 'warnings');
   const wideReads = body.member<ParseReads | undefined>('parse', 'wideReads');
   const partial: CachedParse = {
     manifest: {
@@ -108,9 +110,10 @@ function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>, check
       parent_map: {},
       child_map: {},
     } as unknown as Manifest,
-    nodeFiles,
-    warnings,
-    warningsBefore: body.member<number>('parse', 'warningsBefore'),
+    // Only the changed files' records: each must come out as it was (so must the parse's warnings, theirs among them).
+    nodeFiles: records,
+    warnings: records.flatMap((r) => r.warnings),
+    warningsBefore: 0,
     wideReads,
   };
 
@@ -133,7 +136,6 @@ function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>, check
     if (view.row !== was.row) return { reason: `${r.file} changed what selectors see of it` };
     if (JSON.stringify(r) !== was.record) return { reason: `${r.file} changed its warnings or what its parse read` };
   }
-  if (JSON.stringify(partial.warnings) !== JSON.stringify(warnings)) return { reason: 'the warnings changed' };
   if (JSON.stringify(observer.wide(wideReads)) !== JSON.stringify(wideReads ?? { macros: [], env: [] })) return { reason: 'the parse read something new outside node files' };
 
   // The new bytes of each changed node (and its ref locations), in both files.
@@ -204,7 +206,7 @@ interface Edit {
 
 /** Reads single members of the cache body by the splice map's spans. */
 class BodyReader {
-  private readonly where = new Map<string, Map<string, number>>();
+  private readonly where = new Map<string, Map<string, number[]>>();
 
   constructor(private readonly cache: OpenParseCache, private readonly spans: JsonSpans) {}
 
@@ -217,16 +219,23 @@ class BodyReader {
 
   /** An entry of a large container (nodes, sources), or undefined. */
   entry<T>(container: string, key: string): T | undefined {
+    return this.entries<T>(container, key)[0];
+  }
+
+  /** Every entry under `key` (elements of an array may share one). */
+  entries<T>(container: string, key: string): T[] {
     let index = this.where.get(container);
     if (!index) {
-      const keys = this.spans[container]?.keys ?? [];
-      index = new Map(keys.map((k, i) => [k, i]));
+      index = new Map();
+      (this.spans[container]?.keys ?? []).forEach((k, i) => {
+        const list = index!.get(k);
+        if (list) list.push(i);
+        else index!.set(k, [i]);
+      });
       this.where.set(container, index);
     }
-    const i = index.get(key);
-    if (i === undefined) return undefined;
-    const at = this.spans[container]!.at;
-    return JSON.parse(this.cache.bytes(at[2 * i]!, at[2 * i + 1]! - at[2 * i]!).toString('utf8')) as T;
+    const at = this.spans[container]?.at ?? [];
+    return (index.get(key) ?? []).map((i) => JSON.parse(this.cache.bytes(at[2 * i]!, at[2 * i + 1]! - at[2 * i]!).toString('utf8')) as T);
   }
 }
 

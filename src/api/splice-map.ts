@@ -42,8 +42,13 @@ export function writeSpliceMap(targetDir: string, cache: string | undefined, bod
   const path = join(targetDir, SPLICE_MAP_FILE);
   const manifest = manifestIdentity(targetDir);
   try {
+    // The cache reused, not written (nothing changed, manifest.json written again): its spans are the ones the map holds.
+    if (!body && cache) {
+      const prior = decodeMap(readMap(path));
+      body = prior?.cache === cache ? prior.body : undefined;
+    }
     if (!cache || !body || !manifestSpans || !manifest) writeFileAtomic(path, '{}', 'the splice map', { durable: false });
-    else writeFileAtomic(path, JSON.stringify({ cache, manifest, body, manifestSpans } satisfies SpliceMap), 'the splice map', { durable: false });
+    else writeFileAtomic(path, JSON.stringify(encodeMap({ cache, manifest, body, manifestSpans })), 'the splice map', { durable: false });
   } catch {
     // No map is only a longer parse next time.
   }
@@ -52,11 +57,68 @@ export function writeSpliceMap(targetDir: string, cache: string | undefined, bod
 /** The map, when it was written for cache `cacheId` and manifest.json is still the file it describes. */
 export function readSpliceMap(targetDir: string, cacheId: string): SpliceMap | undefined {
   try {
-    const map = JSON.parse(readFileSync(join(targetDir, SPLICE_MAP_FILE), 'utf8')) as SpliceMap;
-    if (!map || map.cache !== cacheId || !map.body || !map.manifestSpans) return undefined;
+    const stored = readMap(join(targetDir, SPLICE_MAP_FILE));
+    if (!stored || stored.cache !== cacheId) return undefined;
     const now = manifestIdentity(targetDir);
-    if (!now || now.size !== map.manifest.size || now.mtimeNs !== map.manifest.mtimeNs || now.ino !== map.manifest.ino) return undefined;
-    return map;
+    if (!now || now.size !== stored.manifest.size || now.mtimeNs !== stored.manifest.mtimeNs || now.ino !== stored.manifest.ino) return undefined;
+    return decodeMap(stored);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The map on disk, a third of its size in memory: a key that is a cache
+ * node's unique id (after the container's prefix: 'n:' in refAt) is that
+ * node's index, and offsets are each the difference from the one before.
+ */
+interface StoredMap {
+  cache: string;
+  manifest: SpliceMap['manifest'];
+  body: Record<string, StoredSpans>;
+  manifestSpans: Record<string, StoredSpans>;
+}
+
+interface StoredSpans {
+  keys: (string | number)[];
+  steps: number[];
+  prefix?: string;
+}
+
+const CACHE_NODES = 'parse/manifest/nodes';
+/** Containers whose keys are cache node ids after a prefix. */
+const NODE_KEYED: Record<string, Record<string, string>> = { body: { refAt: 'n:' }, manifestSpans: { nodes: '' } };
+
+function encodeMap(map: SpliceMap): StoredMap {
+  const nodeIndex = new Map((map.body[CACHE_NODES]?.keys ?? []).map((k, i) => [k, i]));
+  const encode = (spans: JsonSpans, keyed: Record<string, string>): Record<string, StoredSpans> => Object.fromEntries(Object.entries(spans).map(([container, { keys, at }]) => {
+    const prefix = keyed[container];
+    const stored: StoredSpans = {
+      keys: prefix === undefined ? keys : keys.map((k) => (k.startsWith(prefix) ? nodeIndex.get(k.slice(prefix.length)) ?? k : k)),
+      steps: at.map((p, i) => (i === 0 ? p : p - at[i - 1]!)),
+    };
+    if (prefix !== undefined) stored.prefix = prefix;
+    return [container, stored];
+  }));
+  return { cache: map.cache, manifest: map.manifest, body: encode(map.body, NODE_KEYED.body!), manifestSpans: encode(map.manifestSpans, NODE_KEYED.manifestSpans!) };
+}
+
+function decodeMap(stored: StoredMap | undefined): SpliceMap | undefined {
+  if (!stored?.body?.[CACHE_NODES] || !stored.manifestSpans) return undefined;
+  const decode = (spans: Record<string, StoredSpans>, nodeKeys: readonly string[]): JsonSpans => Object.fromEntries(Object.entries(spans).map(([container, { keys, steps, prefix }]) => {
+    const at = new Array<number>(steps.length);
+    let p = 0;
+    steps.forEach((d, i) => (at[i] = p += d));
+    return [container, { keys: keys.map((k) => (typeof k === 'number' ? `${prefix ?? ''}${nodeKeys[k]}` : k)), at }];
+  }));
+  const nodeKeys = stored.body[CACHE_NODES].keys as string[];
+  const body = decode(stored.body, nodeKeys);
+  return { cache: stored.cache, manifest: stored.manifest, body, manifestSpans: decode(stored.manifestSpans, nodeKeys) };
+}
+
+function readMap(path: string): StoredMap | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as StoredMap;
   } catch {
     return undefined;
   }
@@ -68,3 +130,4 @@ export function spanOf(spans: MemberSpans | undefined, key: string): [number, nu
   const i = spans.keys.indexOf(key);
   return i < 0 ? undefined : [spans.at[2 * i]!, spans.at[2 * i + 1]!];
 }
+

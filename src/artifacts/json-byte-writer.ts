@@ -32,8 +32,17 @@ export class JsonByteWriter {
   /** The member spans recorded (see `spansOf`). */
   readonly spans: JsonSpans = {};
 
-  /** `spansOf`: the containers (paths as in JsonSpans) whose members' byte spans are recorded; each must be opened (within `depth`). */
-  constructor(private readonly write: (bytes: Uint8Array) => void, private readonly spansOf?: ReadonlySet<string>) {}
+  /**
+   * `spansOf`: the containers (paths as in JsonSpans) whose members' byte
+   * spans are recorded; each must be opened (within `depth`). `elementsOf`:
+   * arrays (members of opened objects) whose elements' spans are recorded,
+   * each under the key the function gives it (keys may repeat).
+   */
+  constructor(
+    private readonly write: (bytes: Uint8Array) => void,
+    private readonly spansOf?: ReadonlySet<string>,
+    private readonly elementsOf?: ReadonlyMap<string, (element: unknown) => string>,
+  ) {}
 
   /** Bytes written so far (through this writer). */
   get position(): number {
@@ -77,12 +86,14 @@ export class JsonByteWriter {
           first = false;
           continue;
         }
-        const json = JSON.stringify(v);
+        const elementKey = this.elementsOf && Array.isArray(v) ? this.elementsOf.get(path === '' ? key : `${path}/${key}`) : undefined;
+        const json = elementKey ? '' : JSON.stringify(v);
         if (json === undefined) continue;
         // The key is written apart from its value so a large value is not copied into a joined string.
         this.key(key, first);
         const start = this.position;
-        this.text(json);
+        if (elementKey) this.elements(v as unknown[], elementKey, path === '' ? key : `${path}/${key}`);
+        else this.text(json);
         spans?.keys.push(key);
         spans?.at.push(start, this.position);
         first = false;
@@ -94,6 +105,20 @@ export class JsonByteWriter {
     if (json === undefined) return false;
     this.text(json);
     return true;
+  }
+
+  /** An array as JSON.stringify writes it (no JSON form: null), each element's span recorded under its key. */
+  private elements(list: readonly unknown[], keyOf: (element: unknown) => string, path: string): void {
+    const spans: MemberSpans = (this.spans[path] = { keys: [], at: [] });
+    this.text('[');
+    list.forEach((element, i) => {
+      if (i > 0) this.text(',');
+      const start = this.position;
+      this.text(JSON.stringify(element) ?? 'null');
+      spans.keys.push(keyOf(element));
+      spans.at.push(start, this.position);
+    });
+    this.text(']');
   }
 
   /** Write out what is gathered. */
