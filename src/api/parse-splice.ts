@@ -14,7 +14,7 @@ import type { LoadedProject } from './load-project.js';
 import { recordingEnv, refLocationsOf, type OpenParseCache, type ParseCacheCheck, type ParseCacheHeader } from './parse-cache.js';
 import { parseInput } from './parse-phase.js';
 import { selectionIndex } from './selection-index.js';
-import { readSpliceMap, spanOf, writeSpliceMap, type SpliceMap } from './splice-map.js';
+import { manifestIdentity, readSpliceMap, sameIdentity, spanOf, writeSpliceMap, type SpliceMap } from './splice-map.js';
 import type { RefreshedParse } from './unchanged-parse.js';
 import { metadataSpan, readWrittenArtifacts, recordWrittenArtifacts, type WrittenArtifacts } from './written-artifacts.js';
 
@@ -42,10 +42,11 @@ export function spliceChangedParse(loaded: LoadedProject, flags: Record<string, 
   if (diff.changed.length === 0) return { reason: 'nothing changed' };
   const targetDir = join(loaded.projectDir, loaded.root.targetPath);
   const record = readWrittenArtifacts(targetDir, cache.header.id);
-  if (!record) return { reason: 'manifest.json is not the one the last parse wrote' };
+  if (!record) return { reason: 'there is no record of what the last parse wrote from this cache' };
   if (record.semantic) return { reason: 'the project has a semantic layer' };
   const map = readSpliceMap(targetDir, cache.header.id);
-  if (!map || map.manifest.size !== record.manifest.size || map.manifest.mtimeNs !== record.manifest.mtimeNs || map.manifest.ino !== record.manifest.ino) return { reason: 'there is no splice map of manifest.json' };
+  if (!map) return { reason: 'there is no splice map for this cache' };
+  if (!sameIdentity(map.manifest, record.manifest) || !sameIdentity(map.manifest, manifestIdentity(targetDir))) return { reason: 'manifest.json is not the file the last parse wrote' };
   try {
     return spliceWith(loaded, flags, check, cache, map, record, targetDir);
   } catch (e) {
@@ -176,6 +177,7 @@ function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>, check
   const source = openReader(manifestPath);
   try {
     if (String(source.size()) !== map.manifest.size) throw new Error('manifest.json changed meanwhile');
+    for (const r of records) expectKeyBefore(source, spanOf(map.manifestSpans.nodes, r.uniqueId)![0], r.uniqueId);
     writeChunksAtomic(manifestPath, 'the manifest', (write) => copyEdited(source, 0, source.size(), manifestEdits, write));
   } finally {
     source.close();
@@ -193,7 +195,7 @@ function sharedView(n: CompiledNode): { calls: string; parents: string; row: str
   return {
     calls: JSON.stringify([refs, sources]),
     parents: JSON.stringify([...(n.depends_on?.nodes ?? [])].sort()),
-    row: JSON.stringify(selectionIndex(m).members),
+    row: JSON.stringify(selectionIndex(m)),
   };
 }
 
@@ -235,12 +237,24 @@ class BodyReader {
       this.where.set(container, index);
     }
     const at = this.spans[container]?.at ?? [];
-    return (index.get(key) ?? []).map((i) => JSON.parse(this.cache.bytes(at[2 * i]!, at[2 * i + 1]! - at[2 * i]!).toString('utf8')) as T);
+    const inObject = container !== 'parse/nodeFiles';
+    return (index.get(key) ?? []).map((i) => {
+      const [start, end] = [at[2 * i]!, at[2 * i + 1]!];
+      // An object member's value follows its key: a cheap proof the map and the file agree.
+      if (inObject) expectKeyBefore(this.cache, start, key);
+      return JSON.parse(this.cache.bytes(start, end - start).toString('utf8')) as T;
+    });
   }
 }
 
 interface ByteSource {
   bytes(at: number, length: number, into?: Buffer): Buffer;
+}
+
+/** Throws unless `"key":` ends at `start` (the map does not describe the file). */
+function expectKeyBefore(source: ByteSource, start: number, key: string): void {
+  const want = Buffer.from(`${JSON.stringify(key)}:`);
+  if (start < want.length || !source.bytes(start - want.length, want.length).equals(want)) throw new Error(`${key} is not where the splice map says`);
 }
 
 const COPY_CHUNK = 8 << 20;

@@ -37,6 +37,10 @@ export function manifestIdentity(targetDir: string): SpliceMap['manifest'] | und
   }
 }
 
+export function sameIdentity(a: SpliceMap['manifest'] | undefined, b: SpliceMap['manifest'] | undefined): boolean {
+  return a !== undefined && b !== undefined && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ino === b.ino;
+}
+
 /** Write the map for the manifest.json just written in `targetDir` (or, without spans, remove the old one). */
 export function writeSpliceMap(targetDir: string, cache: string | undefined, body: JsonSpans | undefined, manifestSpans: JsonSpans | undefined): void {
   const path = join(targetDir, SPLICE_MAP_FILE);
@@ -54,13 +58,11 @@ export function writeSpliceMap(targetDir: string, cache: string | undefined, bod
   }
 }
 
-/** The map, when it was written for cache `cacheId` and manifest.json is still the file it describes. */
+/** The map, when it was written for cache `cacheId` (check `manifest` against manifest.json: sameIdentity). */
 export function readSpliceMap(targetDir: string, cacheId: string): SpliceMap | undefined {
   try {
     const stored = readMap(join(targetDir, SPLICE_MAP_FILE));
-    if (!stored || stored.cache !== cacheId) return undefined;
-    const now = manifestIdentity(targetDir);
-    if (!now || now.size !== stored.manifest.size || now.mtimeNs !== stored.manifest.mtimeNs || now.ino !== stored.manifest.ino) return undefined;
+    if (!stored || stored.cache !== cacheId || !stored.manifest) return undefined;
     return decodeMap(stored);
   } catch {
     return undefined;
