@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
-import type { JsonSpans } from '../artifacts/json-byte-writer.js';
 import type { MacroFile } from '../context/macro-registry.js';
 import type { CompiledNode, Manifest } from '../manifest/types.js';
 import { emptyRegistry, parseContexts, type NodeFileRecord } from '../project/parse.js';
@@ -14,7 +13,7 @@ import type { LoadedProject } from './load-project.js';
 import { recordingEnv, refLocationsOf, type OpenParseCache, type ParseCacheCheck, type ParseCacheHeader } from './parse-cache.js';
 import { parseInput } from './parse-phase.js';
 import { selectionIndex } from './selection-index.js';
-import { manifestIdentity, readSpliceMap, sameIdentity, spanOf, writeSpliceMap, type SpliceMap } from './splice-map.js';
+import { manifestIdentity, readSpliceMap, sameIdentity, writeEditedSpliceMap, type Edit, type SpliceMap } from './splice-map.js';
 import type { RefreshedParse } from './unchanged-parse.js';
 import { metadataSpan, readWrittenArtifacts, recordWrittenArtifacts, type WrittenArtifacts } from './written-artifacts.js';
 
@@ -66,7 +65,7 @@ export function spliceOrSay(loaded: LoadedProject, flags: Record<string, unknown
 }
 
 function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>, check: ParseCacheCheck, cache: OpenParseCache, map: SpliceMap, written: WrittenArtifacts, targetDir: string): { done: RefreshedParse } | { reason: string } {
-  const body = new BodyReader(cache, map.body);
+  const body = new BodyReader(cache, map);
   const changed = new Set(check.diff!.changed);
   const records: NodeFileRecord[] = [];
   for (const file of changed) {
@@ -98,7 +97,7 @@ function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>, check
   if (new Set(names).size !== names.length) return { reason: 'two of the nodes a changed file refs share a name' };
 
   const before = new Map(records.map((r) => [r.uniqueId, { record: JSON.stringify(r), ...sharedView(nodes[r.uniqueId]!) }]));
-  const wideReads = body.member<ParseReads | undefined>('parse', 'wideReads');
+  const wideReads = body.entry<ParseReads>('parse', 'wideReads');
   const partial: CachedParse = {
     manifest: {
       nodes,
@@ -145,13 +144,13 @@ function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>, check
   for (const r of records) {
     const node = partial.manifest.nodes[r.uniqueId]!;
     const json = Buffer.from(JSON.stringify(node));
-    const inBody = spanOf(map.body['parse/manifest/nodes'], r.uniqueId)!;
-    const inManifest = spanOf(map.manifestSpans.nodes, r.uniqueId);
-    if (!inManifest) return { reason: `${r.uniqueId} is not where the splice map says in manifest.json` };
+    const inBody = map.spans('body', 'parse/manifest/nodes', r.uniqueId)[0]!;
+    const inManifest = map.spans('manifest', 'nodes', r.uniqueId)[0];
+    if (!inManifest) return { reason: `${r.uniqueId} is not in the splice map of manifest.json` };
     bodyEdits.push({ start: inBody[0], end: inBody[1], bytes: json });
     manifestEdits.push({ start: inManifest[0], end: inManifest[1], bytes: json });
     const refAt = refLocationsOf(node);
-    const refSpan = spanOf(map.body.refAt, `n:${r.uniqueId}`);
+    const refSpan = map.spans('body', 'refAt', `n:${r.uniqueId}`)[0];
     if (!refAt !== !refSpan) return { reason: `${r.file} gained or lost ref locations` };
     if (refAt && refSpan) bodyEdits.push({ start: refSpan[0], end: refSpan[1], bytes: Buffer.from(JSON.stringify(refAt)) });
   }
@@ -177,13 +176,14 @@ function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>, check
   const source = openReader(manifestPath);
   try {
     if (String(source.size()) !== map.manifest.size) throw new Error('manifest.json changed meanwhile');
-    for (const r of records) expectKeyBefore(source, spanOf(map.manifestSpans.nodes, r.uniqueId)![0], r.uniqueId);
+    for (const r of records) expectKeyBefore(source, map.spans('manifest', 'nodes', r.uniqueId)[0]![0], r.uniqueId);
     writeChunksAtomic(manifestPath, 'the manifest', (write) => copyEdited(source, 0, source.size(), manifestEdits, write));
   } finally {
     source.close();
   }
   recordWrittenArtifacts(targetDir, id, { metadata: { generated_at: generatedAt, invocation_id: loaded.invocationId } } as Manifest, written.summary, false);
-  writeSpliceMap(targetDir, id, shiftAll(map.body, bodyEdits, headerLine.length - cache.indexStart), shiftAll(map.manifestSpans, manifestEdits, 0));
+  const manifestNow = manifestIdentity(targetDir);
+  if (manifestNow) writeEditedSpliceMap(targetDir, map.edited(id, manifestNow, bodyEdits, headerLine.length - cache.indexStart, manifestEdits));
   loaded.logger.debug(`Partial parsing: ${records.length} changed file(s) parsed again and spliced into manifest.json and the parse cache`);
   return { done: { warnings: [...loaded.warnings, ...old.warnings], summary: written.summary, manifestPath } };
 }
@@ -199,24 +199,15 @@ function sharedView(n: CompiledNode): { calls: string; parents: string; row: str
   };
 }
 
-/** Bytes [start, end) of the old file replaced by `bytes`. */
-interface Edit {
-  start: number;
-  end: number;
-  bytes: Buffer;
-}
-
 /** Reads single members of the cache body by the splice map's spans. */
 class BodyReader {
-  private readonly where = new Map<string, Map<string, number[]>>();
-
-  constructor(private readonly cache: OpenParseCache, private readonly spans: JsonSpans) {}
+  constructor(private readonly cache: OpenParseCache, private readonly map: SpliceMap) {}
 
   /** A member of a container the map records whole ('' the body, 'parse', 'parse/manifest'). */
   member<T>(container: string, key: string): T {
-    const at = spanOf(this.spans[container], key);
-    if (!at) throw new Error(`no ${container}/${key} in the splice map`);
-    return JSON.parse(this.cache.bytes(at[0], at[1] - at[0]).toString('utf8')) as T;
+    const [found] = this.entries<T>(container, key);
+    if (found === undefined) throw new Error(`no ${container}/${key} in the splice map`);
+    return found;
   }
 
   /** An entry of a large container (nodes, sources), or undefined. */
@@ -226,20 +217,8 @@ class BodyReader {
 
   /** Every entry under `key` (elements of an array may share one). */
   entries<T>(container: string, key: string): T[] {
-    let index = this.where.get(container);
-    if (!index) {
-      index = new Map();
-      (this.spans[container]?.keys ?? []).forEach((k, i) => {
-        const list = index!.get(k);
-        if (list) list.push(i);
-        else index!.set(k, [i]);
-      });
-      this.where.set(container, index);
-    }
-    const at = this.spans[container]?.at ?? [];
     const inObject = container !== 'parse/nodeFiles';
-    return (index.get(key) ?? []).map((i) => {
-      const [start, end] = [at[2 * i]!, at[2 * i + 1]!];
+    return this.map.spans('body', container, key).map(([start, end]) => {
       // An object member's value follows its key: a cheap proof the map and the file agree.
       if (inObject) expectKeyBefore(this.cache, start, key);
       return JSON.parse(this.cache.bytes(start, end - start).toString('utf8')) as T;
@@ -276,28 +255,6 @@ function copyEdited(source: ByteSource, from: number, to: number, edits: readonl
     at = e.end;
   }
   copy(at, to);
-}
-
-/** Every span moved as the edits (and `shift`, for all) move the bytes. */
-function shiftAll(spans: JsonSpans, edits: readonly Edit[], shift: number): JsonSpans {
-  const sorted = [...edits].sort((x, y) => x.end - y.end);
-  const out: JsonSpans = {};
-  for (const [container, { keys, at }] of Object.entries(spans)) {
-    // Positions only ever grow within a container, so one walk over the edits serves it.
-    const moved = new Array<number>(at.length);
-    let next = 0;
-    let delta = shift;
-    for (let i = 0; i < at.length; i++) {
-      const p = at[i]!;
-      while (next < sorted.length && sorted[next]!.end <= p) {
-        const e = sorted[next++]!;
-        delta += e.bytes.length - (e.end - e.start);
-      }
-      moved[i] = p + delta;
-    }
-    out[container] = { keys, at: moved };
-  }
-  return out;
 }
 
 /** A plain file read by offset, as OpenParseCache reads the cache. */
