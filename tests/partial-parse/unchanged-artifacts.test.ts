@@ -120,6 +120,8 @@ describe('parse with nothing changed refreshes the artifacts in place', () => {
     expect(r.refreshed).toBe(false);
     expect(r.full).toBe(false);
     expect(r.out).toContain('Partial parsing enabled: 0 files deleted, 0 files added, 1 files changed.');
+    // The semantic manifest names models: with a semantic layer the edit is not spliced (api/parse-splice.ts).
+    expect(r.out).toContain('Partial parsing: not splicing because the project has a semantic layer');
     await expectFullArtifacts(dir);
     expect(readFileSync(join(dir, 'target/manifest.json'), 'utf8')).toContain('where 1 = 1');
     expect((await cli(dir, ['parse'])).refreshed).toBe(true);
