@@ -42,7 +42,8 @@ export function spliceChangedParse(loaded: LoadedProject, flags: Record<string, 
   const targetDir = join(loaded.projectDir, loaded.root.targetPath);
   const record = readWrittenArtifacts(targetDir, cache.header.id);
   if (!record) return { reason: 'there is no record of what the last parse wrote from this cache' };
-  if (record.semantic) return { reason: 'the project has a semantic layer' };
+  // The semantic layer reads only what a splice keeps (names, relations): semantic_manifest.json stays as it is.
+  if (record.semantic && !sameIdentity(record.semantic, manifestIdentity(targetDir, 'semantic_manifest.json'))) return { reason: 'semantic_manifest.json is not the file the last parse wrote' };
   const map = readSpliceMap(targetDir, cache.header.id);
   if (!map) return { reason: 'there is no splice map for this cache' };
   if (!sameIdentity(map.manifest, record.manifest) || !sameIdentity(map.manifest, manifestIdentity(targetDir))) return { reason: 'manifest.json is not the file the last parse wrote' };
@@ -181,7 +182,7 @@ function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>, check
   } finally {
     source.close();
   }
-  recordWrittenArtifacts(targetDir, id, { metadata: { generated_at: generatedAt, invocation_id: loaded.invocationId } } as Manifest, written.summary, false);
+  recordWrittenArtifacts(targetDir, id, { metadata: { generated_at: generatedAt, invocation_id: loaded.invocationId } } as Manifest, written.summary, written.semantic !== null);
   const manifestNow = manifestIdentity(targetDir);
   if (manifestNow) writeEditedSpliceMap(targetDir, map.edited(id, manifestNow, bodyEdits, headerLine.length - cache.indexStart, manifestEdits));
   loaded.logger.debug(`Partial parsing: ${records.length} changed file(s) parsed again and spliced into manifest.json and the parse cache`);

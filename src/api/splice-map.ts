@@ -23,10 +23,10 @@ export interface FileIdentity {
 /** The containers of manifest.json whose member spans are kept. */
 export const MANIFEST_SPANS: ReadonlySet<string> = new Set(['', 'nodes']);
 
-/** manifest.json's identity now (undefined: no such file). */
-export function manifestIdentity(targetDir: string): FileIdentity | undefined {
+/** manifest.json's (or another target file's) identity now (undefined: no such file). */
+export function manifestIdentity(targetDir: string, file = 'manifest.json'): FileIdentity | undefined {
   try {
-    const st = statSync(join(targetDir, 'manifest.json'), { bigint: true });
+    const st = statSync(join(targetDir, file), { bigint: true });
     return { size: String(st.size), mtimeNs: String(st.mtimeNs), ino: String(st.ino) };
   } catch {
     return undefined;

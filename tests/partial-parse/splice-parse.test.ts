@@ -277,13 +277,25 @@ describe('the splice path', () => {
     });
   }
 
-  it('falls back when the project has a semantic layer', async () => {
+  it('splices in a project with a semantic layer, semantic_manifest.json left as a full parse writes it', async () => {
     const dir = project(SEMANTIC);
     expect((await cli(dir, ['parse'])).code).toBe(0);
-    put(dir, 'models/mid.sql', `${read(dir, 'models/mid.sql')}-- x\n`);
+    const semantic = read(dir, 'target/semantic_manifest.json');
+    for (const f of ['models/mid.sql', 'models/spine.sql']) {
+      put(dir, f, `${read(dir, f)}-- x\n`);
+      const r = await cli(dir, ['parse']);
+      expect(r.spliced, r.out).toBe(true);
+      expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+      expect(read(dir, 'target/semantic_manifest.json')).toBe(semantic);
+    }
+    expect((await cli(dir, ['parse'])).out).toContain('manifest.json brought up to date in place');
+    // semantic_manifest.json edited by hand: no splice (a full write mends it).
+    writeFileSync(join(dir, 'target/semantic_manifest.json'), '{}');
+    put(dir, 'models/mid.sql', `${read(dir, 'models/mid.sql')}-- y\n`);
     const r = await cli(dir, ['parse']);
-    expect(r.reason).toBe('the project has a semantic layer');
+    expect(r.reason).toBe('semantic_manifest.json is not the file the last parse wrote');
     expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+    expect(read(dir, 'target/semantic_manifest.json')).toBe(semantic);
   });
 
   it('a cache whose body no longer matches the map is not spliced from', async () => {
