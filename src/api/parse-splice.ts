@@ -185,6 +185,7 @@ function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>, check
   recordWrittenArtifacts(targetDir, id, { metadata: { generated_at: generatedAt, invocation_id: loaded.invocationId } } as Manifest, written.summary, written.semantic !== null);
   const manifestNow = manifestIdentity(targetDir);
   if (manifestNow) writeEditedSpliceMap(targetDir, map.edited(id, manifestNow, bodyEdits, headerLine.length - cache.indexStart, manifestEdits));
+  loaded.logger.debug(`Partial parsing enabled: 0 files deleted, 0 files added, ${records.length} files changed.`);
   loaded.logger.debug(`Partial parsing: ${records.length} changed file(s) parsed again and spliced into manifest.json and the parse cache`);
   return { done: { warnings: [...loaded.warnings, ...old.warnings], summary: written.summary, manifestPath } };
 }

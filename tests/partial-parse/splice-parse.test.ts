@@ -298,6 +298,26 @@ describe('the splice path', () => {
     expect(read(dir, 'target/semantic_manifest.json')).toBe(semantic);
   });
 
+  it('falls back when two parents share a name (refs resolve among all nodes then), and when the model has unit tests', async () => {
+    const dir = project({
+      ...PROJECT,
+      'models/dup.sql': 'select 1 as d\n',
+      'dbt_packages/pkg/models/dup.sql': "{{ config(alias='pkg_dup') }}\nselect 2 as d\n",
+      'models/both.sql': "select * from {{ ref('dup') }}, {{ ref('pkg', 'dup') }}\n",
+      'models/unit.yml': "version: 2\nunit_tests:\n  - name: t_base_b\n    model: base_b\n    given: []\n    expect: {rows: [{id: 2}]}\n",
+    });
+    const first = await cli(dir, ['parse']);
+    expect(first.code, first.out).toBe(0);
+    put(dir, 'models/both.sql', `${read(dir, 'models/both.sql')}-- x\n`);
+    const shared = await cli(dir, ['parse']);
+    expect(shared.reason).toBe('two of the nodes a changed file refs share a name');
+    expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+    put(dir, 'models/base_b.sql', `${read(dir, 'models/base_b.sql')}-- x\n`);
+    const unit = await cli(dir, ['parse']);
+    expect(unit.reason).toMatch(/models\/base_b\.sql has unit tests$/);
+    expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+  });
+
   it('a cache whose body no longer matches the map is not spliced from', async () => {
     const dir = project();
     await cli(dir, ['parse']);
