@@ -142,15 +142,7 @@ export class OpenParseCache {
   /** `length` bytes of the file from `at` (parse-splice.ts reads single entries of the body). */
   bytes(at: number, length: number, into?: Buffer): Buffer {
     if (this.fd === undefined) throw new Error('the parse cache is closed');
-    if (length < 0) throw new Error('truncated');
-    const buf = into ?? Buffer.allocUnsafe(length);
-    let got = 0;
-    while (got < length) {
-      const n = readSync(this.fd, buf, got, length - got, at + got);
-      if (n === 0) throw new Error('truncated');
-      got += n;
-    }
-    return buf;
+    return readAt(this.fd, at, length, into);
   }
 
   /** The file's size in bytes. */
@@ -158,6 +150,19 @@ export class OpenParseCache {
     if (this.fd === undefined) throw new Error('the parse cache is closed');
     return fstatSync(this.fd).size;
   }
+}
+
+/** `length` bytes of open file `fd` from `at` (into `into` when given), or an error when the file ends first. */
+export function readAt(fd: number, at: number, length: number, into?: Buffer): Buffer {
+  if (length < 0) throw new Error('truncated');
+  const buf = into ?? Buffer.allocUnsafe(length);
+  let got = 0;
+  while (got < length) {
+    const n = readSync(fd, buf, got, length - got, at + got);
+    if (n === 0) throw new Error('truncated');
+    got += n;
+  }
+  return buf;
 }
 
 /** The cache at `path`, its header read, if it was written by this build under `key`; otherwise why not (dbt's "Unable to do partial parsing because ..."). */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MacroFile } from '../context/macro-registry.js';
 import type { CompiledNode, Manifest } from '../manifest/types.js';
@@ -10,7 +10,7 @@ import type { ParseReads } from '../project/partial-parse-reads.js';
 import { writeChunksAtomic } from '../util/atomic-write.js';
 import { fastPaths } from '../util/fast-paths.js';
 import type { LoadedProject } from './load-project.js';
-import { recordingEnv, refLocationsOf, type OpenParseCache, type ParseCacheCheck, type ParseCacheHeader } from './parse-cache.js';
+import { readAt, recordingEnv, refLocationsOf, type OpenParseCache, type ParseCacheCheck, type ParseCacheHeader } from './parse-cache.js';
 import { parseInput } from './parse-phase.js';
 import { selectionIndex } from './selection-index.js';
 import { manifestIdentity, readSpliceMap, sameIdentity, writeEditedSpliceMap, type Edit, type SpliceMap } from './splice-map.js';
@@ -50,7 +50,7 @@ export function spliceChangedParse(loaded: LoadedProject, flags: Record<string, 
   try {
     return spliceWith(loaded, flags, check, cache, map, record, targetDir);
   } catch (e) {
-    return { reason: `the parse cache could not be read (${(e as Error).message.split('\n')[0]})` };
+    return { reason: `splicing failed (${(e as Error).message.split('\n')[0]})` };
   }
 }
 
@@ -263,16 +263,7 @@ function copyEdited(source: ByteSource, from: number, to: number, edits: readonl
 function openReader(path: string): ByteSource & { size(): number; close(): void } {
   const fd = openSync(path, 'r');
   return {
-    bytes(at, length, into) {
-      const buf = into ?? Buffer.allocUnsafe(length);
-      let got = 0;
-      while (got < length) {
-        const n = readSync(fd, buf, got, length - got, at + got);
-        if (n === 0) throw new Error('truncated');
-        got += n;
-      }
-      return buf;
-    },
+    bytes: (at, length, into) => readAt(fd, at, length, into),
     size: () => fstatSync(fd).size,
     close: () => closeSync(fd),
   };
