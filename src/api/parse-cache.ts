@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { JsonByteWriter } from '../artifacts/json-byte-writer.js';
+import { JsonByteWriter, type JsonSpans } from '../artifacts/json-byte-writer.js';
 import { jinjaFlags, metadataEnvs } from '../context/flags.js';
 import type { MacroFile } from '../context/macro-registry.js';
 import type { CompiledNode, Manifest, RefCall, SourceLocation } from '../manifest/types.js';
@@ -102,7 +102,7 @@ export function parseInputFolders(loaded: LoadedProject): { root: string; folder
 export class OpenParseCache {
   private fd: number | undefined;
 
-  constructor(fd: number, readonly header: ParseCacheHeader, private readonly indexStart: number) {
+  constructor(fd: number, readonly header: ParseCacheHeader, readonly indexStart: number) {
     this.fd = fd;
   }
 
@@ -136,17 +136,33 @@ export class OpenParseCache {
   }
 
   private read(at: number, length: number): string {
-    if (this.fd === undefined) throw new Error('the parse cache is closed');
-    if (length < 0) throw new Error('truncated');
-    const buf = Buffer.allocUnsafe(length);
-    let got = 0;
-    while (got < length) {
-      const n = readSync(this.fd, buf, got, length - got, at + got);
-      if (n === 0) throw new Error('truncated');
-      got += n;
-    }
-    return buf.toString('utf8');
+    return this.bytes(at, length).toString('utf8');
   }
+
+  /** `length` bytes of the file from `at` (parse-splice.ts reads single entries of the body). */
+  bytes(at: number, length: number, into?: Buffer): Buffer {
+    if (this.fd === undefined) throw new Error('the parse cache is closed');
+    return readAt(this.fd, at, length, into);
+  }
+
+  /** The file's size in bytes. */
+  size(): number {
+    if (this.fd === undefined) throw new Error('the parse cache is closed');
+    return fstatSync(this.fd).size;
+  }
+}
+
+/** `length` bytes of open file `fd` from `at` (into `into` when given), or an error when the file ends first. */
+export function readAt(fd: number, at: number, length: number, into?: Buffer): Buffer {
+  if (length < 0) throw new Error('truncated');
+  const buf = into ?? Buffer.allocUnsafe(length);
+  let got = 0;
+  while (got < length) {
+    const n = readSync(fd, buf, got, length - got, at + got);
+    if (n === 0) throw new Error('truncated');
+    got += n;
+  }
+  return buf;
 }
 
 /** The cache at `path`, its header read, if it was written by this build under `key`; otherwise why not (dbt's "Unable to do partial parsing because ..."). */
@@ -221,26 +237,36 @@ export function checkParseCache(loaded: LoadedProject, flags: Record<string, unk
 }
 
 /**
- * Writes the cache atomically (a reader never sees half a file). Returns the
- * new cache's id, or why it could not be written, having removed any older
- * cache (it is stale).
+ * The body's containers whose members' byte spans writeParseCache returns
+ * (offsets in the whole file): what parse-splice.ts reads and replaces.
  */
-export function writeParseCache(path: string, key: string, contents: ParseCacheContents): { id: string } | { error: string } {
+export const BODY_SPANS: ReadonlySet<string> = new Set(['', 'parse', 'parse/manifest', 'parse/manifest/nodes', 'parse/manifest/sources', 'refAt']);
+/** And each node file record's, under its file. */
+const BODY_ELEMENTS: ReadonlyMap<string, (element: unknown) => string> = new Map([['parse/nodeFiles', (r: unknown) => (r as { file: string }).file]]);
+
+/**
+ * Writes the cache atomically (a reader never sees half a file). Returns the
+ * new cache's id and where BODY_SPANS' members were written, or why it could
+ * not be written, having removed any older cache (it is stale).
+ */
+export function writeParseCache(path: string, key: string, contents: ParseCacheContents): { id: string; spans: JsonSpans } | { error: string } {
   try {
     const { files, statesAt, envRead, ...rest } = contents;
     const body: ParseCacheBody = { ...rest, refAt: refLocations(rest.parse.manifest) };
     const index = JSON.stringify(selectionIndex(rest.parse.manifest));
     const id = randomUUID();
     const header: ParseCacheHeader = { format: FORMAT, build: tsdbtBuild(), key, id, files, statesAt, envRead, warnings: rest.parse.warnings, indexBytes: Buffer.byteLength(index) };
+    let spans: JsonSpans = {};
     writeChunksAtomic(path, 'the parse cache', (write) => {
-      const out = new JsonByteWriter(write);
+      const out = new JsonByteWriter(write, BODY_SPANS, BODY_ELEMENTS);
       out.text(`${JSON.stringify(header)}\n`);
       out.text(`${index}\n`);
       // body.parse.manifest.nodes' entries one by one: as one string, a 10,000-model body cost 1 s more to write.
       out.json(body, 4);
       out.flush();
+      spans = out.spans;
     }, { durable: false });
-    return { id };
+    return { id, spans };
   } catch (e) {
     rmSync(path, { force: true });
     return { error: (e as Error).message.split('\n')[0]! };
@@ -284,7 +310,7 @@ export function recordingEnv(env: Record<string, string | undefined>, onRead?: (
   return { env: proxy, read };
 }
 
-type RefAt = number | [string, number] | null;
+export type RefAt = number | [string, number] | null;
 
 /** Nodes that carry ref calls, each under a stable key. */
 function refHolders(m: Manifest): [string, CompiledNode][] {
@@ -298,11 +324,17 @@ function refHolders(m: Manifest): [string, CompiledNode][] {
 function refLocations(m: Manifest): Record<string, RefAt[]> {
   const out: Record<string, RefAt[]> = {};
   for (const [key, n] of refHolders(m)) {
-    const refs = (n as { refs?: RefCall[] }).refs;
-    if (!Array.isArray(refs) || !refs.some((r) => r.at)) continue;
-    out[key] = refs.map((r) => (!r.at ? null : r.at.file === n.original_file_path ? r.at.line : [r.at.file, r.at.line]));
+    const at = refLocationsOf(n);
+    if (at) out[key] = at;
   }
   return out;
+}
+
+/** The body's refAt entry of one node (under `n:<unique_id>`), or undefined when it has none. */
+export function refLocationsOf(n: CompiledNode): RefAt[] | undefined {
+  const refs = (n as { refs?: RefCall[] }).refs;
+  if (!Array.isArray(refs) || !refs.some((r) => r.at)) return undefined;
+  return refs.map((r) => (!r.at ? null : r.at.file === n.original_file_path ? r.at.line : [r.at.file, r.at.line]));
 }
 
 function restoreRefLocations(m: Manifest, refAt: Record<string, RefAt[]>): void {

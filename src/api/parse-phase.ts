@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { writeManifest } from '../artifacts/manifest-writer.js';
+import type { JsonSpans } from '../artifacts/json-byte-writer.js';
+import { writeManifestSpans } from '../artifacts/manifest-writer.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { VarResolver } from '../context/vars.js';
 import type { CompiledNode, Manifest } from '../manifest/types.js';
@@ -19,6 +20,7 @@ import { recordWrittenArtifacts } from './written-artifacts.js';
 import { projectHookNodes, recordHookMacros, type ProjectHookNode } from '../project/hook-nodes.js';
 import { graphHookNodes } from '../context/runtime-context.js';
 import { replayedWarnings } from './replayed-warnings.js';
+import { MANIFEST_SPANS, writeSpliceMap } from './splice-map.js';
 
 export interface ParseOptions {
   flags?: Record<string, unknown>;
@@ -136,13 +138,18 @@ const hashesOf = (names: readonly string[], env: Record<string, string | undefin
 
 /** The parse cache each manifest was read from or written to (what `parse` records its artifacts against). */
 const cacheIdByManifest = new WeakMap<Manifest, string>();
+/** Where the nodes of the cache each manifest was written to sit in it (splice-map.ts). */
+const cacheSpansByManifest = new WeakMap<Manifest, JsonSpans>();
 
-function noteCacheWrite(loaded: LoadedProject, manifest: Manifest, wrote: { id: string } | { error: string }): void {
-  if ('id' in wrote) cacheIdByManifest.set(manifest, wrote.id);
-  else loaded.logger.debug(`The parse cache could not be written: ${wrote.error}`);
+function noteCacheWrite(loaded: LoadedProject, manifest: Manifest, wrote: { id: string; spans: JsonSpans } | { error: string }): void {
+  if ('id' in wrote) {
+    cacheIdByManifest.set(manifest, wrote.id);
+    cacheSpansByManifest.set(manifest, wrote.spans);
+  } else loaded.logger.debug(`The parse cache could not be written: ${wrote.error}`);
 }
 
-function parseInput(loaded: LoadedProject, flags: Record<string, unknown>, osEnv: Record<string, string | undefined>, observer?: ParseObserver): ParseInput {
+/** The input a parse of `loaded` renders with (parse-splice.ts re-parses changed files with the same). */
+export function parseInput(loaded: LoadedProject, flags: Record<string, unknown>, osEnv: Record<string, string | undefined>, observer?: ParseObserver): ParseInput {
   const userPackages = loaded.packages.filter((p) => p.kind !== 'internal');
   const vars = new VarResolver(
     loaded.cliVars,
@@ -213,13 +220,17 @@ export function semanticManifestOf(manifest: Manifest): SemanticManifest {
  * or when the manifest did not come from parseLoaded, e.g. a state manifest).
  */
 export function writeManifests(targetDir: string, manifest: Manifest): string {
+  return writeManifestsSpans(targetDir, manifest).path;
+}
+
+function writeManifestsSpans(targetDir: string, manifest: Manifest, spansOf?: ReadonlySet<string>): { path: string; spans?: JsonSpans } {
   const hooks = hooksByManifest.get(manifest);
-  const path = writeManifest(targetDir, hooks ? { ...manifest, nodes: { ...manifest.nodes, ...Object.fromEntries(hooks.map((h) => [h.unique_id, h])) } } : manifest);
+  const wrote = writeManifestSpans(targetDir, hooks ? { ...manifest, nodes: { ...manifest.nodes, ...Object.fromEntries(hooks.map((h) => [h.unique_id, h])) } } : manifest, spansOf);
   const semantic = semanticByManifest.get(manifest);
   if (semantic && hasSemanticLayer(semantic)) {
     writeFileAtomic(join(targetDir, 'semantic_manifest.json'), JSON.stringify(semanticManifestJson(semantic, relationNodesByName(manifest))), 'the semantic manifest');
   }
-  return path;
+  return wrote;
 }
 
 /**
@@ -228,9 +239,13 @@ export function writeManifests(targetDir: string, manifest: Manifest): string {
  * refreshes the files in place. `summary` is the "Found ..." line it printed.
  */
 export function writeParseArtifacts(targetDir: string, manifest: Manifest, summary: string): string {
-  const path = writeManifests(targetDir, manifest);
   const id = cacheIdByManifest.get(manifest);
+  const { path, spans } = writeManifestsSpans(targetDir, manifest, id !== undefined && fastPaths() ? MANIFEST_SPANS : undefined);
   const semantic = semanticByManifest.get(manifest);
-  if (id !== undefined && fastPaths()) recordWrittenArtifacts(targetDir, id, manifest, summary, semantic !== undefined && hasSemanticLayer(semantic));
+  if (id !== undefined && fastPaths()) {
+    recordWrittenArtifacts(targetDir, id, manifest, summary, semantic !== undefined && hasSemanticLayer(semantic));
+    // Where each node sits in the cache and the manifest: the next parse with one model edited splices (parse-splice.ts).
+    writeSpliceMap(targetDir, id, cacheSpansByManifest.get(manifest), spans);
+  }
   return path;
 }

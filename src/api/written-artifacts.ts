@@ -38,7 +38,8 @@ export interface WrittenArtifacts {
 /** A write within one 512-byte sector is all-or-nothing on a crash or power loss; the refreshed span must sit inside the first. */
 const SECTOR = 512;
 
-const metadataSpan = (generatedAt: string, invocationId: string) => `"generated_at":${JSON.stringify(generatedAt)},"invocation_id":${JSON.stringify(invocationId)}`;
+/** manifest.json's metadata members this record locates (parse-splice.ts replaces them too). */
+export const metadataSpan = (generatedAt: string, invocationId: string) => `"generated_at":${JSON.stringify(generatedAt)},"invocation_id":${JSON.stringify(invocationId)}`;
 
 function identity(st: BigIntStats): FileIdentity {
   return { size: String(st.size), mtimeNs: String(st.mtimeNs), ino: String(st.ino) };

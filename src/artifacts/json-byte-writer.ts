@@ -2,6 +2,20 @@
 const CHUNK = 1 << 20;
 
 /**
+ * Where each member of an object sits in the bytes written: its keys in
+ * order and, per key, the byte offsets [start, end) of its value (`at`
+ * holds start0, end0, start1, end1, ...). What an edit needs to replace one
+ * entry by splicing bytes instead of writing the whole document again.
+ */
+export interface MemberSpans {
+  keys: string[];
+  at: number[];
+}
+
+/** Member spans by container: the keys leading to it joined with '/' ('' is the document itself). */
+export type JsonSpans = Record<string, MemberSpans>;
+
+/**
  * The bytes of `JSON.stringify(value)` for large objects, written a chunk at
  * a time: plain objects down to a given depth are written member by member,
  * each member's value stringified on its own. At 40,000 nodes a manifest or
@@ -13,8 +27,27 @@ const CHUNK = 1 << 20;
 export class JsonByteWriter {
   private readonly buffer = Buffer.allocUnsafe(CHUNK);
   private used = 0;
+  /** Bytes written out before the buffer's. */
+  private flushed = 0;
+  /** The member spans recorded (see `spansOf`). */
+  readonly spans: JsonSpans = {};
 
-  constructor(private readonly write: (bytes: Uint8Array) => void) {}
+  /**
+   * `spansOf`: the containers (paths as in JsonSpans) whose members' byte
+   * spans are recorded; each must be opened (within `depth`). `elementsOf`:
+   * arrays (members of opened objects) whose elements' spans are recorded,
+   * each under the key the function gives it (keys may repeat).
+   */
+  constructor(
+    private readonly write: (bytes: Uint8Array) => void,
+    private readonly spansOf?: ReadonlySet<string>,
+    private readonly elementsOf?: ReadonlyMap<string, (element: unknown) => string>,
+  ) {}
+
+  /** Bytes written so far (through this writer). */
+  get position(): number {
+    return this.flushed + this.used;
+  }
 
   /** Raw text, as is (a newline between JSON documents, say). */
   text(text: string): void {
@@ -22,7 +55,9 @@ export class JsonByteWriter {
     if (text.length * 3 > CHUNK - this.used) {
       this.flush();
       if (text.length * 3 > CHUNK) {
-        this.write(Buffer.from(text));
+        const bytes = Buffer.from(text);
+        this.write(bytes);
+        this.flushed += bytes.length;
         return;
       }
     }
@@ -34,24 +69,33 @@ export class JsonByteWriter {
    * member down to `depth` levels (0: stringified whole). Returns false, and
    * writes nothing, for a value with no JSON form (undefined, a function).
    */
-  json(value: unknown, depth: number): boolean {
+  json(value: unknown, depth: number, path = ''): boolean {
     if (depth > 0 && isPlainObject(value)) {
       this.text('{');
+      const spans: MemberSpans | undefined = this.spansOf?.has(path) ? (this.spans[path] = { keys: [], at: [] }) : undefined;
       // As JSON.stringify: members in own enumerable order; one whose value has no JSON form is left out.
       let first = true;
       for (const key of Object.keys(value)) {
         const v = (value as Record<string, unknown>)[key];
         if (depth > 1 && isPlainObject(v)) {
           this.key(key, first);
-          this.json(v, depth - 1);
+          const start = this.position;
+          this.json(v, depth - 1, this.spansOf ? (path === '' ? key : `${path}/${key}`) : '');
+          spans?.keys.push(key);
+          spans?.at.push(start, this.position);
           first = false;
           continue;
         }
-        const json = JSON.stringify(v);
+        const elementKey = this.elementsOf && Array.isArray(v) ? this.elementsOf.get(path === '' ? key : `${path}/${key}`) : undefined;
+        const json = elementKey ? '' : JSON.stringify(v);
         if (json === undefined) continue;
         // The key is written apart from its value so a large value is not copied into a joined string.
         this.key(key, first);
-        this.text(json);
+        const start = this.position;
+        if (elementKey) this.elements(v as unknown[], elementKey, path === '' ? key : `${path}/${key}`);
+        else this.text(json);
+        spans?.keys.push(key);
+        spans?.at.push(start, this.position);
         first = false;
       }
       this.text('}');
@@ -63,9 +107,24 @@ export class JsonByteWriter {
     return true;
   }
 
+  /** An array as JSON.stringify writes it (no JSON form: null), each element's span recorded under its key. */
+  private elements(list: readonly unknown[], keyOf: (element: unknown) => string, path: string): void {
+    const spans: MemberSpans = (this.spans[path] = { keys: [], at: [] });
+    this.text('[');
+    list.forEach((element, i) => {
+      if (i > 0) this.text(',');
+      const start = this.position;
+      this.text(JSON.stringify(element) ?? 'null');
+      spans.keys.push(keyOf(element));
+      spans.at.push(start, this.position);
+    });
+    this.text(']');
+  }
+
   /** Write out what is gathered. */
   flush(): void {
     if (this.used > 0) this.write(this.buffer.subarray(0, this.used));
+    this.flushed += this.used;
     this.used = 0;
   }
 

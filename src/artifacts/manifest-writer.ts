@@ -2,7 +2,7 @@ import { writeChunksAtomic, writeFileAtomic } from '../util/atomic-write.js';
 import { join } from 'node:path';
 import type { Manifest } from '../manifest/types.js';
 import { fastPaths } from '../util/fast-paths.js';
-import { JsonByteWriter } from './json-byte-writer.js';
+import { JsonByteWriter, type JsonSpans } from './json-byte-writer.js';
 
 /**
  * Write target/manifest.json atomically (util/atomic-write), so a reader never
@@ -10,18 +10,27 @@ import { JsonByteWriter } from './json-byte-writer.js';
  * they stay out of the JSON without copying nodes.
  */
 export function writeManifest(targetDir: string, manifest: Manifest): string {
+  return writeManifestSpans(targetDir, manifest).path;
+}
+
+/**
+ * writeManifest, also returning where the members of `spansOf`'s containers
+ * ('' for the top level, 'nodes' for each node) were written (with the fast
+ * paths on; off, no spans).
+ */
+export function writeManifestSpans(targetDir: string, manifest: Manifest, spansOf?: ReadonlySet<string>): { path: string; spans?: JsonSpans } {
   const path = join(targetDir, 'manifest.json');
   if (!fastPaths()) {
     writeFileAtomic(path, JSON.stringify(manifest), 'the manifest');
-    return path;
+    return { path };
   }
-  writeChunksAtomic(path, 'the manifest', (write) => writeJsonStreamed(write, manifest));
-  return path;
-}
-
-/** The manifest's bytes: its top-level members, and each entry of one that is a plain object (nodes, macros, parent_map...), stringified on their own. */
-function writeJsonStreamed(write: (bytes: Uint8Array) => void, value: object): void {
-  const out = new JsonByteWriter(write);
-  out.json(value, 2);
-  out.flush();
+  let spans: JsonSpans | undefined;
+  writeChunksAtomic(path, 'the manifest', (write) => {
+    // Its top-level members, and each entry of one that is a plain object (nodes, macros, parent_map...), stringified on their own.
+    const out = new JsonByteWriter(write, spansOf);
+    out.json(manifest, 2);
+    out.flush();
+    spans = out.spans;
+  });
+  return { path, spans };
 }

@@ -124,13 +124,27 @@ describe('a full disk while writing artifacts (injected)', () => {
     const dir = makeProject({ 'models/good.sql': FILES['models/good.sql'], 'models/sl.yml': FILES['models/sl.yml'] });
     await expectCode(['parse'], dir, 0);
     const before = readFileSync(join(dir, 'target/semantic_manifest.json'), 'utf8');
-    // A model changed: parse writes the artifacts again (with nothing changed it leaves them as they are).
-    writeFileSync(join(dir, 'models/good.sql'), `${FILES['models/good.sql']}\n-- changed\n`);
+    // A properties file changed: parse writes the artifacts again (with nothing changed it leaves them as they
+    // are; with only model SQL changed it splices manifest.json and leaves semantic_manifest.json, whose bytes stay).
+    writeFileSync(join(dir, 'models/sl.yml'), `${FILES['models/sl.yml']}\n# changed\n`);
     failWritesTo('semantic_manifest.json');
     const r = await cli(['parse'], dir);
     expect(r.code, r.text).toBe(2);
     expect(r.text).toContain('[TARGET_WRITE] Could not write the semantic manifest to target/semantic_manifest.json: ENOSPC: no space left on device, write');
     expect(readFileSync(join(dir, 'target/semantic_manifest.json'), 'utf8')).toBe(before);
+  });
+
+  it('manifest.json (parse, one model edited: the splice path): named, the previous one kept, nothing left behind', async () => {
+    const dir = makeProject({ 'models/good.sql': FILES['models/good.sql'] });
+    await expectCode(['parse'], dir, 0);
+    const before = readFileSync(join(dir, 'target/manifest.json'), 'utf8');
+    writeFileSync(join(dir, 'models/good.sql'), `${FILES['models/good.sql']}\n-- changed\n`);
+    failWritesTo('target/manifest.json');
+    const r = await cli(['parse'], dir);
+    expect(r.code, r.text).toBe(2);
+    expect(r.text).toContain('[TARGET_WRITE] Could not write the manifest to target/manifest.json: ENOSPC: no space left on device, write');
+    expect(readFileSync(join(dir, 'target/manifest.json'), 'utf8')).toBe(before);
+    expect(allFiles(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
 
   it('logs/dbt.log: one warning, the command itself unaffected, the log keeps what it had', async () => {

@@ -120,7 +120,19 @@ describe('parse with nothing changed refreshes the artifacts in place', () => {
     expect(r.code, r.out).toBe(0);
     expect(r.refreshed).toBe(false);
     expect(r.full).toBe(false);
-    expect(r.out).toContain('Partial parsing enabled: 0 files deleted, 0 files added, 1 files changed.');
+    // Spliced (api/parse-splice.ts): the semantic model on `orders` reads only its name and relation.
+    expect(r.out).toContain('Partial parsing: 1 changed file(s) parsed again and spliced into manifest.json and the parse cache');
+    await expectFullArtifacts(dir);
+    // The same again with the splice path off: the partial parse of the whole cache.
+    setFastPaths(false);
+    writeFileSync(join(dir, 'models/marts/orders.sql'), `${PROJECT['models/marts/orders.sql']}\nwhere 2 = 2\n`);
+    const plain = await cli(dir, ['parse']);
+    expect(plain.out).toContain('Partial parsing enabled: 0 files deleted, 0 files added, 1 files changed.');
+    expect(plain.out).not.toContain('spliced');
+    await expectFullArtifacts(dir);
+    setFastPaths(true);
+    writeFileSync(join(dir, 'models/marts/orders.sql'), `${PROJECT['models/marts/orders.sql']}\nwhere 1 = 1\n`);
+    expect((await cli(dir, ['parse'])).full).toBe(false);
     await expectFullArtifacts(dir);
     expect(readFileSync(join(dir, 'target/manifest.json'), 'utf8')).toContain('where 1 = 1');
     expect((await cli(dir, ['parse'])).refreshed).toBe(true);

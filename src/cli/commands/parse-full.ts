@@ -14,15 +14,18 @@ export async function fullParse(ctx: CommandContext, started: number): Promise<n
   const flags = { WHICH: 'parse' };
   // Nothing changed and target/ holds what the last parse wrote: refresh it in place (no manifest to report).
   const quick = ctx.report ? {} : refreshUnchangedParse(loaded, flags);
-  if ('done' in quick) {
-    const unchanged = quick.done;
+  // Only model SQL changed: the changed nodes spliced into the files written last time (api/parse-splice.ts).
+  const spliced = 'check' in quick && quick.check?.cache ? (await import('../../api/parse-splice.js')).spliceOrSay(loaded, flags, quick.check) : undefined;
+  const unchanged = 'done' in quick ? quick.done : spliced;
+  if (unchanged) {
     for (const w of unchanged.warnings) ctx.out.warn(w);
     ctx.out.info(unchanged.summary);
     ctx.out.info(`Performance info: parsed in ${((performance.now() - started) / 1000).toFixed(2)}s; wrote ${unchanged.manifestPath}`);
-    recordQuickStart(loaded, quick.checked.key, quick.checked);
+    if ('done' in quick) recordQuickStart(loaded, quick.checked.key, quick.checked);
+    else if (loaded.partialParse) recordQuickStart(loaded, parseCacheKey(loaded, flags));
     return 0;
   }
-  const result = parseLoaded(loaded, { flags, check: quick.check });
+  const result = parseLoaded(loaded, { flags, check: 'check' in quick ? quick.check : undefined });
   buildGraph(result.manifest); // a cycle is a parse error
   for (const w of result.warnings) ctx.out.warn(w);
   // With target/semantic_manifest.json when the project declares a semantic layer, as dbt writes it.

@@ -1,0 +1,270 @@
+import { randomUUID } from 'node:crypto';
+import { closeSync, fstatSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import type { MacroFile } from '../context/macro-registry.js';
+import type { CompiledNode, Manifest } from '../manifest/types.js';
+import { emptyRegistry, parseContexts, type NodeFileRecord } from '../project/parse.js';
+import { reparseChangedNodeFiles, type CachedParse } from '../project/partial-parse.js';
+import { ParseObserver } from '../project/partial-parse-reads.js';
+import type { ParseReads } from '../project/partial-parse-reads.js';
+import { writeChunksAtomic } from '../util/atomic-write.js';
+import { fastPaths } from '../util/fast-paths.js';
+import type { LoadedProject } from './load-project.js';
+import { readAt, recordingEnv, refLocationsOf, type OpenParseCache, type ParseCacheCheck, type ParseCacheHeader } from './parse-cache.js';
+import { parseInput } from './parse-phase.js';
+import { selectionIndex } from './selection-index.js';
+import { manifestIdentity, readSpliceMap, sameIdentity, writeEditedSpliceMap, type Edit, type SpliceMap } from './splice-map.js';
+import type { RefreshedParse } from './unchanged-parse.js';
+import { metadataSpan, readWrittenArtifacts, recordWrittenArtifacts, type WrittenArtifacts } from './written-artifacts.js';
+
+/**
+ * `parse` when only model, analysis or singular test files changed and each
+ * still reads as the same node to everything else (same refs and sources,
+ * the same parents, the same selection index row, the same warnings and
+ * reads): each changed file is parsed again exactly as partial parsing does
+ * (reparseChangedNodeFiles), against only the parts of the cached parse it
+ * needs, read by byte offset (splice-map.ts); then manifest.json and the
+ * parse cache are written as the old bytes with the changed nodes' bytes
+ * put in place (and manifest.json's generated_at and invocation_id).
+ * Nothing else of the ~100 MB body is parsed or serialised.
+ *
+ * Returns why not (logged at debug by the caller) when anything is not as
+ * this needs; the caller then goes the whole way with the same check.
+ * Off with TSDBT_FAST_PATHS=0.
+ */
+export function spliceChangedParse(loaded: LoadedProject, flags: Record<string, unknown>, check: ParseCacheCheck): { done: RefreshedParse } | { reason: string } {
+  if (!fastPaths()) return { reason: 'fast paths are off' };
+  const { cache, diff } = check;
+  if (!loaded.partialParse || !cache || !diff) return { reason: 'the parse cache cannot be used' };
+  if (diff.added.length || diff.deleted.length) return { reason: 'files were added or deleted' };
+  if (check.changedEnv?.length) return { reason: 'env vars read at parse have changed' };
+  if (diff.changed.length === 0) return { reason: 'nothing changed' };
+  const targetDir = join(loaded.projectDir, loaded.root.targetPath);
+  const record = readWrittenArtifacts(targetDir, cache.header.id);
+  if (!record) return { reason: 'there is no record of what the last parse wrote from this cache' };
+  // The semantic layer reads only what a splice keeps (names, relations): semantic_manifest.json stays as it is.
+  if (record.semantic && !sameIdentity(record.semantic, manifestIdentity(targetDir, 'semantic_manifest.json'))) return { reason: 'semantic_manifest.json is not the file the last parse wrote' };
+  const map = readSpliceMap(targetDir, cache.header.id);
+  if (!map) return { reason: 'there is no splice map for this cache' };
+  if (!sameIdentity(map.manifest, record.manifest) || !sameIdentity(map.manifest, manifestIdentity(targetDir))) return { reason: 'manifest.json is not the file the last parse wrote' };
+  try {
+    return spliceWith(loaded, flags, check, cache, map, record, targetDir);
+  } catch (e) {
+    return { reason: `splicing failed (${(e as Error).message.split('\n')[0]})` };
+  }
+}
+
+/** spliceChangedParse's result, the cache closed when done; otherwise the reason logged at debug (the caller goes on with `check`). */
+export function spliceOrSay(loaded: LoadedProject, flags: Record<string, unknown>, check: ParseCacheCheck): RefreshedParse | undefined {
+  const spliced = spliceChangedParse(loaded, flags, check);
+  if ('reason' in spliced) {
+    loaded.logger.debug(`Partial parsing: not splicing because ${spliced.reason}`);
+    return undefined;
+  }
+  check.cache?.close();
+  return spliced.done;
+}
+
+function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>, check: ParseCacheCheck, cache: OpenParseCache, map: SpliceMap, written: WrittenArtifacts, targetDir: string): { done: RefreshedParse } | { reason: string } {
+  const body = new BodyReader(cache, map);
+  const changed = new Set(check.diff!.changed);
+  const records: NodeFileRecord[] = [];
+  for (const file of changed) {
+    const found = body.entries<NodeFileRecord>('parse/nodeFiles', file);
+    if (found.length !== 1) return { reason: `${file} is not one model, analysis or singular test` };
+    records.push(found[0]!);
+  }
+
+  // The changed nodes and their parents: all a changed file's refs and sources may resolve to.
+  const nodes: Record<string, CompiledNode> = {};
+  const sources: Record<string, unknown> = {};
+  for (const r of records) {
+    const old = body.entry<CompiledNode>('parse/manifest/nodes', r.uniqueId);
+    if (!old) return { reason: `${r.file} holds no node` };
+    nodes[r.uniqueId] = old;
+  }
+  for (const r of records) {
+    for (const p of nodes[r.uniqueId]!.depends_on?.nodes ?? []) {
+      if (nodes[p] || sources[p]) continue;
+      const node = body.entry<CompiledNode>('parse/manifest/nodes', p);
+      const source = node ? undefined : body.entry('parse/manifest/sources', p);
+      if (node) nodes[p] = node;
+      else if (source) sources[p] = source;
+      else return { reason: `${p} is not in the parse cache` };
+    }
+  }
+  // Refs resolve among these nodes only; the same answer as among all of them when each name is one node's.
+  const names = Object.values(nodes).filter((n) => ['model', 'seed', 'snapshot'].includes(n.resource_type)).map((n) => n.name);
+  if (new Set(names).size !== names.length) return { reason: 'two of the nodes a changed file refs share a name' };
+
+  const before = new Map(records.map((r) => [r.uniqueId, { record: JSON.stringify(r), ...sharedView(nodes[r.uniqueId]!) }]));
+  const wideReads = body.entry<ParseReads>('parse', 'wideReads');
+  const partial: CachedParse = {
+    manifest: {
+      nodes,
+      sources,
+      docs: body.member('parse/manifest', 'docs'),
+      unit_tests: body.member('parse/manifest', 'unit_tests'),
+      macros: {},
+      exposures: {},
+      disabled: {},
+      parent_map: {},
+      child_map: {},
+    } as unknown as Manifest,
+    // Only the changed files' records: each must come out as it was (so must the parse's warnings, theirs among them).
+    nodeFiles: records,
+    warnings: records.flatMap((r) => r.warnings),
+    warningsBefore: 0,
+    wideReads,
+  };
+
+  // As parse-phase.ts's parseThroughCache and updateCachedParse: the same input, registry and contexts.
+  const observer = new ParseObserver();
+  const recorder = recordingEnv(loaded.env, observer.envVar);
+  const input = parseInput(loaded, flags, recorder.env, observer);
+  const registry = emptyRegistry(input);
+  for (const f of body.member<MacroFile[]>('', 'macroFiles')) registry.addFile(f.path, f.source, f.macros);
+  const contexts = parseContexts(input, registry);
+  const reason = reparseChangedNodeFiles(partial, [...changed], input, contexts, registry);
+  if (reason) return { reason };
+
+  for (const r of records) {
+    const now = partial.manifest.nodes[r.uniqueId]!;
+    const was = before.get(r.uniqueId)!;
+    const view = sharedView(now);
+    if (view.calls !== was.calls) return { reason: `${r.file} changed its refs or sources` };
+    if (view.parents !== was.parents) return { reason: `${r.file} changed its parents` };
+    if (view.row !== was.row) return { reason: `${r.file} changed what selectors see of it` };
+    if (JSON.stringify(r) !== was.record) return { reason: `${r.file} changed its warnings or what its parse read` };
+  }
+  if (JSON.stringify(observer.wide(wideReads)) !== JSON.stringify(wideReads ?? { macros: [], env: [] })) return { reason: 'the parse read something new outside node files' };
+
+  // The new bytes of each changed node (and its ref locations), in both files.
+  const bodyEdits: Edit[] = [];
+  const manifestEdits: Edit[] = [];
+  for (const r of records) {
+    const node = partial.manifest.nodes[r.uniqueId]!;
+    const json = Buffer.from(JSON.stringify(node));
+    const inBody = map.spans('body', 'parse/manifest/nodes', r.uniqueId)[0]!;
+    const inManifest = map.spans('manifest', 'nodes', r.uniqueId)[0];
+    if (!inManifest) return { reason: `${r.uniqueId} is not in the splice map of manifest.json` };
+    bodyEdits.push({ start: inBody[0], end: inBody[1], bytes: json });
+    manifestEdits.push({ start: inManifest[0], end: inManifest[1], bytes: json });
+    const refAt = refLocationsOf(node);
+    const refSpan = map.spans('body', 'refAt', `n:${r.uniqueId}`)[0];
+    if (!refAt !== !refSpan) return { reason: `${r.file} gained or lost ref locations` };
+    if (refAt && refSpan) bodyEdits.push({ start: refSpan[0], end: refSpan[1], bytes: Buffer.from(JSON.stringify(refAt)) });
+  }
+
+  const generatedAt = new Date().toISOString();
+  const oldMeta = Buffer.from(metadataSpan(written.manifest.generatedAt, written.manifest.invocationId));
+  const newMeta = Buffer.from(metadataSpan(generatedAt, loaded.invocationId));
+  if (oldMeta.length !== newMeta.length) return { reason: 'the new generated_at or invocation_id has another width' };
+  manifestEdits.push({ start: written.manifest.start, end: written.manifest.start + oldMeta.length, bytes: newMeta });
+
+  // The cache: a new header, then the old index and body with the edits.
+  const id = randomUUID();
+  const old = cache.header;
+  const header: ParseCacheHeader = { ...old, id, files: check.files, statesAt: check.statesAt, envRead: { ...old.envRead, ...recorder.read } };
+  const headerLine = Buffer.from(`${JSON.stringify(header)}\n`);
+  const cacheSize = cache.size();
+  writeChunksAtomic(check.path, 'the parse cache', (write) => {
+    write(headerLine);
+    copyEdited(cache, cache.indexStart, cacheSize, bodyEdits, write);
+  }, { durable: false });
+
+  const manifestPath = join(targetDir, 'manifest.json');
+  const source = openReader(manifestPath);
+  try {
+    if (String(source.size()) !== map.manifest.size) throw new Error('manifest.json changed meanwhile');
+    for (const r of records) expectKeyBefore(source, map.spans('manifest', 'nodes', r.uniqueId)[0]![0], r.uniqueId);
+    writeChunksAtomic(manifestPath, 'the manifest', (write) => copyEdited(source, 0, source.size(), manifestEdits, write));
+  } finally {
+    source.close();
+  }
+  recordWrittenArtifacts(targetDir, id, { metadata: { generated_at: generatedAt, invocation_id: loaded.invocationId } } as Manifest, written.summary, written.semantic !== null);
+  const manifestNow = manifestIdentity(targetDir);
+  if (manifestNow) writeEditedSpliceMap(targetDir, map.edited(id, manifestNow, bodyEdits, headerLine.length - cache.indexStart, manifestEdits));
+  loaded.logger.debug(`Partial parsing enabled: 0 files deleted, 0 files added, ${records.length} files changed.`);
+  loaded.logger.debug(`Partial parsing: ${records.length} changed file(s) parsed again and spliced into manifest.json and the parse cache`);
+  return { done: { warnings: [...loaded.warnings, ...old.warnings], summary: written.summary, manifestPath } };
+}
+
+/** What others see of a node, as strings to compare: its ref and source calls, its parents, its selection index row. */
+function sharedView(n: CompiledNode): { calls: string; parents: string; row: string } {
+  const { refs, sources } = n as { refs?: unknown; sources?: unknown };
+  const m = { metadata: { project_name: '' }, nodes: { [n.unique_id]: n } } as unknown as Manifest;
+  return {
+    calls: JSON.stringify([refs, sources]),
+    parents: JSON.stringify([...(n.depends_on?.nodes ?? [])].sort()),
+    row: JSON.stringify(selectionIndex(m)),
+  };
+}
+
+/** Reads single members of the cache body by the splice map's spans. */
+class BodyReader {
+  constructor(private readonly cache: OpenParseCache, private readonly map: SpliceMap) {}
+
+  /** A member of a container the map records whole ('' the body, 'parse', 'parse/manifest'). */
+  member<T>(container: string, key: string): T {
+    const [found] = this.entries<T>(container, key);
+    if (found === undefined) throw new Error(`no ${container}/${key} in the splice map`);
+    return found;
+  }
+
+  /** An entry of a large container (nodes, sources), or undefined. */
+  entry<T>(container: string, key: string): T | undefined {
+    return this.entries<T>(container, key)[0];
+  }
+
+  /** Every entry under `key` (elements of an array may share one). */
+  entries<T>(container: string, key: string): T[] {
+    const inObject = container !== 'parse/nodeFiles';
+    return this.map.spans('body', container, key).map(([start, end]) => {
+      // An object member's value follows its key: a cheap proof the map and the file agree.
+      if (inObject) expectKeyBefore(this.cache, start, key);
+      return JSON.parse(this.cache.bytes(start, end - start).toString('utf8')) as T;
+    });
+  }
+}
+
+interface ByteSource {
+  bytes(at: number, length: number, into?: Buffer): Buffer;
+}
+
+/** Throws unless `"key":` ends at `start` (the map does not describe the file). */
+function expectKeyBefore(source: ByteSource, start: number, key: string): void {
+  const want = Buffer.from(`${JSON.stringify(key)}:`);
+  if (start < want.length || !source.bytes(start - want.length, want.length).equals(want)) throw new Error(`${key} is not where the splice map says`);
+}
+
+const COPY_CHUNK = 8 << 20;
+
+/** The bytes [from, to) of `source` with `edits` applied, written in chunks. */
+function copyEdited(source: ByteSource, from: number, to: number, edits: readonly Edit[], write: (bytes: Uint8Array) => void): void {
+  const buffer = Buffer.allocUnsafe(COPY_CHUNK);
+  const copy = (a: number, b: number) => {
+    for (let at = a; at < b; at += COPY_CHUNK) {
+      const n = Math.min(COPY_CHUNK, b - at);
+      write(source.bytes(at, n, buffer).subarray(0, n));
+    }
+  };
+  let at = from;
+  for (const e of [...edits].sort((x, y) => x.start - y.start)) {
+    if (e.start < at || e.end > to) throw new Error('overlapping edits');
+    copy(at, e.start);
+    write(e.bytes);
+    at = e.end;
+  }
+  copy(at, to);
+}
+
+/** A plain file read by offset, as OpenParseCache reads the cache. */
+function openReader(path: string): ByteSource & { size(): number; close(): void } {
+  const fd = openSync(path, 'r');
+  return {
+    bytes: (at, length, into) => readAt(fd, at, length, into),
+    size: () => fstatSync(fd).size,
+    close: () => closeSync(fd),
+  };
+}
