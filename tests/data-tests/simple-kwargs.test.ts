@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateSimpleTestKwargs } from '../../src/compile/simple-test-kwargs.js';
-import type { RenderContext } from '../../src/jinja/index.js';
+import { JinjaEnvironment, type RenderContext } from '../../src/jinja/index.js';
 
 const rel = (name: string) => ({ name, render: () => `"db"."main"."${name}"` });
 
@@ -25,8 +25,33 @@ describe('evaluateSimpleTestKwargs', () => {
     expect([(out.values.model as { name: string }).name, (out.values.to as { name: string }).name]).toEqual(['orders', 'customers']);
     expect(out.rest).toEqual({ field: 'id', column_name: "ref('not_evaluated')", other: "ref('a') ~ 'b'", values: ['x'] });
     expect(calls).toEqual(['ref orders', 'where orders', 'ref customers']);
-    // A `where` config makes get_where_subquery return text: that goes through native rendering instead.
+    // A `where` config makes get_where_subquery return text: taken as it is, as native rendering hands it back.
     where = 'text';
-    expect(Object.keys(evaluateSimpleTestKwargs(kwargs, context).values)).toEqual(['to']);
+    expect(evaluateSimpleTestKwargs(kwargs, context).values.model).toBe('(select * from orders where x) dbt_subquery');
+  });
+
+  it('gives what native rendering of the stored text gives, for a relation and for a where subquery (a set block returned)', () => {
+    const env = new JinjaEnvironment();
+    const macros = `{% macro get_where_subquery(relation) -%}
+  {%- if where -%}
+    {%- set filtered -%}
+      (select * from {{ relation }} where {{ where }}) dbt_subquery
+    {%- endset -%}
+    {{ return(filtered) }}
+  {%- else -%}
+    {{ return(relation) }}
+  {%- endif -%}
+{%- endmacro %}`;
+    for (const where of ['kind = 5', '']) {
+      const context: RenderContext = { vars: { ref: (n: string) => rel(n), where } };
+      context.resolve = (name) => (name === 'get_where_subquery' ? env.bindMacro('macros/where.sql', macros, name, context) : undefined);
+      context.vars.get_where_subquery = context.resolve('get_where_subquery');
+      const text = "{{ get_where_subquery(ref('orders')) }}";
+      const fast = evaluateSimpleTestKwargs({ model: text }, context).values.model;
+      const rendered = env.renderNative(text, 'models/schema.yml', context);
+      expect(fast).toBeDefined();
+      if (where) expect([fast, typeof fast]).toEqual([rendered, 'string']);
+      else expect([(fast as { name: string }).name, (rendered as { name: string }).name]).toEqual(['orders', 'orders']);
+    }
   });
 });
