@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { evaluateSimpleTestKwargs } from '../../src/compile/simple-test-kwargs.js';
 import { JinjaEnvironment, type RenderContext } from '../../src/jinja/index.js';
@@ -32,25 +34,21 @@ describe('evaluateSimpleTestKwargs', () => {
 
   it('gives what native rendering of the stored text gives, for a relation and for a where subquery (a set block returned)', () => {
     const env = new JinjaEnvironment();
-    const macros = `{% macro get_where_subquery(relation) -%}
-  {%- if where -%}
-    {%- set filtered -%}
-      (select * from {{ relation }} where {{ where }}) dbt_subquery
-    {%- endset -%}
-    {{ return(filtered) }}
-  {%- else -%}
-    {{ return(relation) }}
-  {%- endif -%}
-{%- endmacro %}`;
+    // The built-in macro itself (src/include), with `config.get('where')` as the test's config gives it.
+    const file = fileURLToPath(new URL('../../src/include/global/macros/materializations/test.sql', import.meta.url));
+    const macros = readFileSync(file, 'utf8');
     for (const where of ['kind = 5', '']) {
-      const context: RenderContext = { vars: { ref: (n: string) => rel(n), where } };
-      context.resolve = (name) => (name === 'get_where_subquery' ? env.bindMacro('macros/where.sql', macros, name, context) : undefined);
+      const context: RenderContext = { vars: { ref: (n: string) => rel(n), config: { get: (key: string) => (key === 'where' ? where : undefined) } } };
+      context.resolve = (name) => (name === 'get_where_subquery' ? env.bindMacro(file, macros, 'default__get_where_subquery', context) : undefined);
       context.vars.get_where_subquery = context.resolve('get_where_subquery');
       const text = "{{ get_where_subquery(ref('orders')) }}";
       const fast = evaluateSimpleTestKwargs({ model: text }, context).values.model;
       const rendered = env.renderNative(text, 'models/schema.yml', context);
       expect(fast).toBeDefined();
-      if (where) expect([fast, typeof fast]).toEqual([rendered, 'string']);
+      if (where) {
+        expect([fast, typeof fast]).toEqual([rendered, 'string']);
+        expect(fast).toMatch(/^\(select \* from .+ where kind = 5\) dbt_subquery$/);
+      }
       else expect([(fast as { name: string }).name, (rendered as { name: string }).name]).toEqual(['orders', 'orders']);
     }
   });
