@@ -12,8 +12,10 @@ const WHERE_REF = new RegExp(String.raw`^\{\{\s*get_where_subquery\s*\(\s*ref\s*
  * `get_where_subquery` of the render context directly: the same calls the
  * template would make, without compiling a template per test (each test's
  * strings differ, so the template cache never hits; ~0.15 ms a test).
- * Only values that come back as relations are taken (native rendering hands
- * those back untouched); anything else is left to renderTestKwargs.
+ * Only values that come back as relations or as plain text (get_where_subquery's
+ * subquery under a `where` config) are taken: native rendering hands a single
+ * value that is not one of its markers back untouched, so the template would
+ * give the very same value. Anything else is left to renderTestKwargs.
  */
 export function evaluateSimpleTestKwargs(kwargs: Record<string, unknown>, context: RenderContext): { values: Record<string, unknown>; rest: Record<string, unknown> } {
   const values: Record<string, unknown> = {};
@@ -38,7 +40,7 @@ function evaluate(text: string, context: RenderContext): unknown {
   const macro = context.resolve?.('get_where_subquery');
   if (typeof macro !== 'function') return undefined;
   const out = callJinja(macro as never, [relation]);
-  return isRelation(out) ? out : undefined;
+  return isRelation(out) || typeof out === 'string' ? out : undefined;
 }
 
 /** A relation object (what `ref` returns), not text that native rendering might re-parse. */

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,5 +18,25 @@ describe('BackgroundWriter.settle', () => {
     expect(() => writer.wait(bad)).toThrow(/^Could not write compiled SQL to .*blocker\/c\.sql: (EEXIST|ENOTDIR): /);
     writer.wait(ok);
     expect(readFileSync(join(dir, 'a', 'b.sql'), 'utf8')).toBe('select 1');
+  });
+});
+
+describe('BackgroundWriter, a file that already holds the text', () => {
+  it('is left as it is (same inode, no temp file); a changed one is replaced with the new text', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsdbt-writer-same-'));
+    const [same, changed, longer] = ['same.sql', 'changed.sql', 'longer.sql'].map((f) => join(dir, f));
+    writeFileSync(same, 'select 1');
+    writeFileSync(changed, 'select 1');
+    writeFileSync(longer, 'select 1');
+    const inode = (f: string) => statSync(f).ino;
+    const before = [inode(same), inode(changed), inode(longer)];
+    const writer = BackgroundWriter.shared()!;
+    const tickets = [writer.write(same, 'select 1'), writer.write(changed, 'select 2'), writer.write(longer, 'select 1 -- more')];
+    writer.wait(tickets[2]!);
+    expect([readFileSync(same, 'utf8'), readFileSync(changed, 'utf8'), readFileSync(longer, 'utf8')]).toEqual(['select 1', 'select 2', 'select 1 -- more']);
+    expect(inode(same)).toBe(before[0]);
+    // Replaced through a temp file renamed over the old one: a new inode.
+    expect([inode(changed) === before[1], inode(longer) === before[2]]).toEqual([false, false]);
+    expect(readdirSync(dir).sort()).toEqual(['changed.sql', 'longer.sql', 'same.sql']);
   });
 });
