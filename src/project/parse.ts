@@ -411,7 +411,7 @@ export function parseNodeFile(nf: NodeFile, patch: ResourcePatch | undefined, sc
   const projectLevel = scope.treeFor(node.package_name, nf.configTree, nf.configTree, node.fqn, 'unrenderedConfigTrees');
   node.unrendered_config = capture.configCalls.reduce(mergeConfig, mergeConfig(projectLevel, patch?.config ?? {}));
   // The line is looked up only when an error needs it.
-  node.refs = capture.refs.map((r) => withAt(r, node.original_file_path, () => lineOfCall(nf.fileText, 'ref', r.name) ?? 1));
+  node.refs = capture.refs.map((r) => withAt(r, new RefLocation(node.original_file_path, nf.fileText, r.name)));
   node.sources = capture.sources;
   node.depends_on.macros = [...capture.macros];
   applyPatch(node, patch);
@@ -442,24 +442,35 @@ function withMacroPatch(m: Macro, patch: ResourcePatch | undefined): Macro {
 /**
  * A ref call with where it was written. `at` is not enumerable: it serves
  * errors (cycles, unknown refs) and stays out of manifest.json without a
- * copy. A line given as a function is computed on first read of `at`.
+ * copy.
  */
-export function withAt(call: RefCall, file: string, line: number | (() => number)): RefCall {
+export function withAt(call: RefCall, at: SourceLocation): RefCall;
+export function withAt(call: RefCall, file: string, line: number): RefCall;
+export function withAt(call: RefCall, fileOrAt: string | SourceLocation, line?: number): RefCall {
   // A copy without `at` (as `{ at, ...rest }` would make, without its slow runtime path).
   const rest: Record<string, unknown> = {};
   for (const key of Object.keys(call) as (keyof RefCall)[]) if (key !== 'at') rest[key] = call[key];
-  let at: SourceLocation;
-  if (typeof line === 'number') at = { file, line };
-  else {
-    let known: number | undefined;
-    at = {
-      file,
-      get line() {
-        return (known ??= line());
-      },
-    };
-  }
+  const at = typeof fileOrAt === 'string' ? { file: fileOrAt, line: line! } : fileOrAt;
   return Object.defineProperty(rest as unknown as RefCall, 'at', { value: at, enumerable: false, writable: true, configurable: true });
+}
+
+/**
+ * Where a model's `ref('<name>')` is: the line is looked up in the file's text
+ * on first read (only an error needs it). A class, not a literal with a getter
+ * closing over parseNodeFile's scope: each such literal kept its own hidden
+ * class and that whole scope alive, ~4-6 KB a model at 10,000 models.
+ */
+class RefLocation implements SourceLocation {
+  private known: number | undefined;
+  constructor(
+    readonly file: string,
+    private readonly text: string,
+    private readonly refName: string,
+  ) {}
+
+  get line(): number {
+    return (this.known ??= lineOfCall(this.text, 'ref', this.refName) ?? 1);
+  }
 }
 
 /** The manifest's `groups`, keyed `group.<package>.<name>`, from properties `groups:` entries. */
