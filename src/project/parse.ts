@@ -7,7 +7,7 @@ import { MacroRegistry } from '../context/macro-registry.js';
 import { newCapture } from '../context/parse-context.js';
 import { TsdbtError, TsdbtErrorList } from '../errors/tsdbt-error.js';
 import { callJinja, type JinjaEnvironment } from '../jinja/index.js';
-import type { CompiledNode, Doc, Exposure, Macro, Manifest, RefCall, SourceLocation, SourceTable } from '../manifest/types.js';
+import type { CompiledNode, Doc, Exposure, Macro, Manifest, NodeConfig, RefCall, SourceLocation, SourceTable } from '../manifest/types.js';
 import { findFiles } from '../util/files.js';
 import { CONFIG_KEYS, nearestKey, normaliseConfigKey } from './config-keys.js';
 import { configFromTree, mergeConfig, type ConfigLayer } from './config-merge.js';
@@ -53,7 +53,7 @@ export interface ParseResult {
   registry: MacroRegistry;
   contexts: ContextFactory;
   warnings: string[];
-  /** What each SQL/YAML node file became, in parse order (what a partial parse re-parses from). */
+  /** What each SQL/YAML node file became, in parse order (what a partial parse re-parses from); empty unless the input had an observer (a parse that will be cached). */
   nodeFiles: NodeFileRecord[];
   /** `warnings` = the first `warningsBefore`, each nodeFiles record's, then the rest. */
   warningsBefore: number;
@@ -136,7 +136,8 @@ export function parseProject(input: ParseInput): ParseResult {
       const { result: outcome, reads } = observedParse(nf, patch, scope);
       if (outcome === 'failed') failedNames.add(node.name);
       if (outcome !== 'parsed') continue;
-      nodeFiles.push({ uniqueId: node.unique_id, file: `${node.root_path}/${node.original_file_path}`, configTree: nf.configTree, patch, warnings: warnings.slice(warnStart), enabled: Boolean(node.config.enabled), ...(reads && { reads }) });
+      // (Only a parse that will be cached needs these: each holds its patch, and so the properties, alive.)
+      if (input.observer) nodeFiles.push({ uniqueId: node.unique_id, file: `${node.root_path}/${node.original_file_path}`, configTree: nf.configTree, patch, warnings: warnings.slice(warnStart), enabled: Boolean(node.config.enabled), ...(reads && { reads }) });
       if (!node.config.enabled) {
         (disabled[node.unique_id] ??= []).push(node);
         continue;
@@ -174,7 +175,8 @@ export function parseProject(input: ParseInput): ParseResult {
   /** The test macro per (declaring package, test name): thousands of tests share a few. */
   const testMacros = new Map<string, Macro | undefined>();
   for (const decl of props.tests) {
-    const testNode = genericTestNode(decl, packageRoots.get(decl.package)!);
+    // (Its config is set below, or the node dropped: no default config made for nothing.)
+    const testNode = genericTestNode(decl, packageRoots.get(decl.package)!, PENDING_CONFIG);
     let config = fqnTree('data_tests', decl.package, 'data_tests', testNode.fqn);
     try {
       config = mergeConfig(config, renderConfigLayer(decl.config, decl.file, decl.package, contexts, input.env));
@@ -298,6 +300,9 @@ export function parseProject(input: ParseInput): ParseResult {
   fillParentChildMaps(manifest);
   return { manifest, registry, contexts, warnings, nodeFiles, warningsBefore, wideReads: input.observer?.wide() };
 }
+
+/** A generic test node's config until its own is worked out (never read: the node is dropped if that fails). */
+const PENDING_CONFIG = Object.freeze({}) as NodeConfig;
 
 /** The manifest's `nodes`: every parsed node but the unit tests (they have their own member), in parse order. */
 function nodeRecord(nodes: Map<string, CompiledNode>): Record<string, CompiledNode> {

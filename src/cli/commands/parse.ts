@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { loadProject } from '../../api/load-project.js';
 import { parseLoaded, writeParseArtifacts } from '../../api/parse-phase.js';
 import { refreshUnchangedParse } from '../../api/unchanged-parse.js';
-import { buildGraph } from '../../graph/index.js';
+import { checkManifestGraph } from '../../graph/index.js';
 import { globalOptions, type Command } from '../command-context.js';
 import { summariseManifest } from './summary.js';
 
@@ -21,7 +21,7 @@ export const parseCommand: Command = async (ctx) => {
     return 0;
   }
   const result = parseLoaded(loaded, { flags, check: quick.check });
-  buildGraph(result.manifest); // a cycle is a parse error
+  checkManifestGraph(result.manifest); // a cycle is a parse error
   for (const w of result.warnings) ctx.out.warn(w);
   // With target/semantic_manifest.json when the project declares a semantic layer, as dbt writes it.
   const summary = summariseManifest(result.manifest);
