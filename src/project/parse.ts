@@ -189,7 +189,7 @@ export function parseProject(input: ParseInput): ParseResult {
     testNode.config = finaliseConfig('test', config);
     testNode.unrendered_config = mergeConfig(scope.treeFor(decl.package, 'data_tests', 'data_tests', testNode.fqn, 'unrenderedConfigTrees'), decl.config);
     const model = decl.target.kind === 'source' ? null : decl.target.name;
-    if (model) testNode.refs.push(withAt({ name: model, package: null, version: decl.target.version ?? null }, decl.file, decl.line ?? 1));
+    if (model) testNode.refs.push(locatedRef({ name: model, package: null, version: decl.target.version ?? null }, { file: decl.file, line: decl.line ?? 1 }));
     else testNode.sources.push([decl.target.sourceName!, decl.target.name]);
     for (const v of Object.values(decl.args)) collectArgDeps(v, testNode, decl.file, decl.line);
     const macroName = decl.testName.includes('.') ? decl.testName.split('.')[1]! : decl.testName;
@@ -455,8 +455,12 @@ export function withAt(call: RefCall, fileOrAt: string | SourceLocation, line?: 
   // A copy without `at` (as `{ at, ...rest }` would make, without its slow runtime path).
   const rest: Record<string, unknown> = {};
   for (const key of Object.keys(call) as (keyof RefCall)[]) if (key !== 'at') rest[key] = call[key];
-  const at = typeof fileOrAt === 'string' ? { file: fileOrAt, line: line! } : fileOrAt;
-  return Object.defineProperty(rest as unknown as RefCall, 'at', { value: at, enumerable: false, writable: true, configurable: true });
+  return locatedRef(rest as unknown as RefCall, typeof fileOrAt === 'string' ? { file: fileOrAt, line: line! } : fileOrAt);
+}
+
+/** withAt for a ref call made here (no copy: 30,000 generic tests each make one). */
+function locatedRef(call: RefCall, at: SourceLocation): RefCall {
+  return Object.defineProperty(call, 'at', { value: at, enumerable: false, writable: true, configurable: true });
 }
 
 /**
@@ -553,7 +557,7 @@ function collectArgDeps(value: unknown, node: CompiledNode, file: string, line?:
   const ref = /^\s*ref\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?\)\s*$/.exec(value);
   if (ref) {
     const [pkg, name] = ref[2] ? [ref[1]!, ref[2]] : [null, ref[1]!];
-    node.refs.push(withAt({ name, package: pkg, version: null }, file, line ?? 1));
+    node.refs.push(locatedRef({ name, package: pkg, version: null }, { file, line: line ?? 1 }));
     return;
   }
   const src = /^\s*source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)\s*$/.exec(value);
