@@ -465,20 +465,32 @@ function locatedRef(call: RefCall, at: SourceLocation): RefCall {
 
 /**
  * Where a model's `ref('<name>')` is: the line is looked up in the file's text
- * on first read (only an error needs it). A class, not a literal with a getter
- * closing over parseNodeFile's scope: each such literal kept its own hidden
- * class and that whole scope alive, ~4-6 KB a model at 10,000 models.
+ * on first read (only an error needs it). Not a literal with a getter closing
+ * over parseNodeFile's scope: each such literal kept its own hidden class and
+ * that whole scope alive, ~4-6 KB a model at 10,000 models. Here every
+ * instance shares one class and one getter, and holds just the text and name;
+ * to a reader (and a deep equality) it is `{ file, line }`.
  */
 class RefLocation implements SourceLocation {
-  private known: number | undefined;
-  constructor(
-    readonly file: string,
-    private readonly text: string,
-    private readonly refName: string,
-  ) {}
+  readonly file: string;
+  declare readonly line: number;
+  #text: string | undefined;
+  #refName: string;
+  #line = 1;
 
-  get line(): number {
-    return (this.known ??= lineOfCall(this.text, 'ref', this.refName) ?? 1);
+  constructor(file: string, text: string, refName: string) {
+    this.file = file;
+    this.#text = text;
+    this.#refName = refName;
+    Object.defineProperty(this, 'line', { get: RefLocation.lineOf, enumerable: true, configurable: true });
+  }
+
+  private static lineOf(this: RefLocation): number {
+    if (this.#text !== undefined) {
+      this.#line = lineOfCall(this.#text, 'ref', this.#refName) ?? 1;
+      this.#text = undefined;
+    }
+    return this.#line;
   }
 }
 
