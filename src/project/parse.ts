@@ -20,7 +20,7 @@ import { propertyValueRenderer, renderConfigLayer } from './render-properties.js
 import { refAccessError } from './ref-access.js';
 import { readMacroFiles } from './macro-files.js';
 import { defaultAliasName, defaultDatabaseName, defaultSchemaName } from './naming.js';
-import { finaliseConfig } from './node-defaults.js';
+import { defaultConfig, finaliseConfig } from './node-defaults.js';
 import type { LoadedPackage } from './packages.js';
 import { emptyProperties, readProperties, type PropertiesIndex, type ResourcePatch } from './properties.js';
 import { lineOfCall, RefIndex } from './resolve-refs.js';
@@ -301,8 +301,12 @@ export function parseProject(input: ParseInput): ParseResult {
   return { manifest, registry, contexts, warnings, nodeFiles, warningsBefore, wideReads: input.observer?.wide() };
 }
 
-/** A generic test node's config until its own is worked out (never read: the node is dropped if that fails). */
-const PENDING_CONFIG = Object.freeze({}) as NodeConfig;
+/**
+ * A generic test node's config until its own is worked out (never read or
+ * written: the node is dropped if that fails). A test's default config, not
+ * `{}`: the same hidden class as every test config, so V8 keeps one field type.
+ */
+const PENDING_CONFIG: NodeConfig = defaultConfig('test');
 
 /** The manifest's `nodes`: every parsed node but the unit tests (they have their own member), in parse order. */
 function nodeRecord(nodes: Map<string, CompiledNode>): Record<string, CompiledNode> {
