@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { writeManifests } from './parse-phase.js';
 import { writeCommandArtifacts } from './command-artifacts.js';
 import { CompiledFileBatch } from '../compile/compiled-file-batch.js';
@@ -30,7 +31,9 @@ export interface CompileResult {
  * `compile`: render the selected nodes with the runtime context (the
  * database is reachable for introspection), inject ephemeral CTEs, write
  * target/compiled/... and a manifest with compiled_code. Nodes are compiled
- * in DAG order; one failing to compile does not stop the others.
+ * in DAG order and, as dbt's compile task (raise_on_first_error), the first
+ * node that fails stops the command: no node after it is compiled and no
+ * run_results.json is written (the manifest still is).
  */
 export async function compile(opts: CompileOptions = {}): Promise<CompileResult> {
   const exec = await openExecution(opts, 'compile', opts.inline !== undefined ? [] : undefined);
@@ -46,7 +49,9 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
       if (!exec.selected.has(id)) continue;
       const node = exec.parsed.manifest.nodes[id];
       if (!node || node.resource_type === 'unit_test') continue;
-      results.push(compileOne(exec, node, files));
+      const r = compileOne(exec, node, files);
+      results.push(r);
+      if (r.status === 'error') break;
     }
     // Every file is on disk before the results are reported; a node whose file failed is an error.
     for (const { node, error } of files?.finish() ?? []) {
@@ -56,15 +61,26 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
       results[i] = failedResult(node, error);
     }
     const elapsed = (performance.now() - started) / 1000;
-    const written = writeCommandArtifacts(exec, results, { invocationId: exec.loaded.invocationId, elapsed, args: { which: 'compile', select: opts.select ?? [], exclude: opts.exclude ?? [] } });
+    const failed = results.some((r) => r.status === 'error');
+    const written = failed ? manifestOnly(exec) : writeCommandArtifacts(exec, results, { invocationId: exec.loaded.invocationId, elapsed, args: { which: 'compile', select: opts.select ?? [], exclude: opts.exclude ?? [] } });
     return {
-      success: results.every((r) => r.status !== 'error') && written.artifactErrors.length === 0,
+      success: !failed && written.artifactErrors.length === 0,
       results,
       ...written,
       warnings: exec.warnings,
     };
   } finally {
     await exec.close();
+  }
+}
+
+/** After a failed compile: manifest.json only (dbt writes no run_results.json when its compile raises). */
+function manifestOnly(exec: Execution): { manifestPath: string; artifactErrors: TsdbtError[] } {
+  try {
+    return { manifestPath: writeManifests(exec.targetDir, exec.parsed.manifest), artifactErrors: [] };
+  } catch (e) {
+    const path = join(exec.targetDir, 'manifest.json');
+    return { manifestPath: path, artifactErrors: [e instanceof TsdbtError ? e : new TsdbtError('TARGET_WRITE', `Could not write ${path}: ${String(e)}`, { file: path, cause: e })] };
   }
 }
 

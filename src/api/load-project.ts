@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
-import { parse as parseYamlText } from 'yaml';
 import type { AdapterInfo } from '../adapters/base/adapter-info.js';
 import { secretEnvVarLocationError, type Logger } from '../context/base-context.js';
 import { lookupEnvVar, SecretRegistry } from '../context/vars.js';
@@ -11,8 +10,10 @@ import { loadPackages, type LoadedPackage } from '../project/packages.js';
 import { checkPackagesInstalled } from '../project/installed-packages.js';
 import { loadProfile, type ResolvedProfile } from '../project/profiles.js';
 import { loadProjectConfig, type ProjectConfig, type YamlValueRenderer } from '../project/project-config.js';
-import { isRecord } from '../util/yaml.js';
+import { isRecord, parseYaml } from '../util/yaml.js';
+import { envReads, logInputs, type InputLog } from '../util/input-log.js';
 import { adapterPlugin, profileSchemas } from './adapter-registry.js';
+import { loadOptionsKey } from './quick-start.js';
 
 export interface GlobalOptions {
   projectDir?: string;
@@ -51,6 +52,21 @@ export interface LoadedProject {
   warnings: string[];
   /** Parse through the parse cache (see parse-phase). */
   partialParse: boolean;
+  /** What the load read (quick-start.ts proves a later load would give the same project from it). */
+  reads: LoadReads;
+}
+
+/**
+ * The inputs of a load besides its options: the files it read or probed,
+ * the environment variables it read by name, and whether any template it
+ * rendered could give another value from the same inputs (the `random` filter).
+ */
+export interface LoadReads {
+  /** The options loaded with (quick-start.ts loadOptionsKey). */
+  options: string;
+  files: InputLog;
+  env: Record<string, string | null>;
+  impure: boolean;
 }
 
 const SECRET_FIELDS = new Set(['password', 'private_key', 'private_key_passphrase', 'token', 'oauth_client_secret', 'passphrase', 'passcode']);
@@ -69,7 +85,8 @@ export function parseCliVars(vars: GlobalOptions['vars']): Record<string, unknow
   if (typeof vars !== 'string') return vars;
   let parsed: unknown;
   try {
-    parsed = parseYamlText(vars);
+    // As dbt's yaml.safe_load of --vars: a key given twice keeps its last value.
+    parsed = parseYaml(vars, '--vars').value;
   } catch (e) {
     throw new TsdbtError('USAGE', `--vars is not valid YAML or JSON: ${(e as Error).message.split('\n')[0]}`, {
       hint: `Pass a mapping, e.g. --vars '{"start_date": "2024-01-01"}'.`,
@@ -83,8 +100,17 @@ export function parseCliVars(vars: GlobalOptions['vars']): Record<string, unknow
 /** load: dbt_project.yml, profiles.yml (target chosen, env_var rendered, validated), adapter, packages. */
 /** `requireInstalled: false` (debug) loads a project whose packages are not installed yet. */
 export function loadProject(opts: GlobalOptions = {}, { requireInstalled = true }: { requireInstalled?: boolean } = {}): LoadedProject {
-  const projectDir = resolve(opts.projectDir ?? process.cwd());
   const env = opts.env ?? process.env;
+  const seen = envReads(env);
+  const reads: LoadReads = { options: loadOptionsKey(opts, process.cwd()), files: {}, env: seen.read, impure: false };
+  const { result, inputs } = logInputs(() => loadWith(opts, requireInstalled, env, seen.env, reads));
+  reads.files = inputs;
+  return result;
+}
+
+/** loadProject, the loaders' own environment reads going through `loaderEnv` and what they render noted in `reads`. */
+function loadWith(opts: GlobalOptions, requireInstalled: boolean, env: Record<string, string | undefined>, loaderEnv: Record<string, string | undefined>, reads: LoadReads): LoadedProject {
+  const projectDir = resolve(opts.projectDir ?? process.cwd());
   const logger = opts.logger ?? silentLogger;
   const secrets = new SecretRegistry();
   secrets.addFromEnv(env);
@@ -99,7 +125,7 @@ export function loadProject(opts: GlobalOptions = {}, { requireInstalled = true 
         const name = String(args[0]);
         const fallback = args.length > 1 ? { given: true, value: args[1] } : 'default' in kwargs ? { given: true, value: kwargs.default } : { given: false };
         if (name.startsWith('DBT_ENV_SECRET_') && !secretsAllowed) throw secretEnvVarLocationError(name);
-        const value = lookupEnvVar(env, name, fallback);
+        const value = lookupEnvVar(loaderEnv, name, fallback);
         if (name.startsWith('DBT_ENV_SECRET_') && typeof value === 'string') secrets.add(value);
         return value;
       }),
@@ -113,6 +139,7 @@ export function loadProject(opts: GlobalOptions = {}, { requireInstalled = true 
     },
   };
   const render: YamlValueRenderer = (text, file, line) => {
+    if (text.includes('random')) reads.impure = true;
     try {
       // Native, as dbt renders YAML values: `"{{ false }}"` is a boolean, `| as_number` a number.
       return jinja.renderNative(text, file, yamlContext);
@@ -145,7 +172,7 @@ export function loadProject(opts: GlobalOptions = {}, { requireInstalled = true 
     projectDir,
     profilesDir: opts.profilesDir,
     target: opts.target,
-    env,
+    env: loaderEnv,
     schemas: profileSchemas(),
     render: (text, file, line) => {
       secretsAllowed = true;
@@ -205,5 +232,6 @@ export function loadProject(opts: GlobalOptions = {}, { requireInstalled = true 
     },
     warnings,
     partialParse: opts.partialParse === true,
+    reads,
   };
 }

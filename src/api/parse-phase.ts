@@ -16,7 +16,9 @@ import { recordValues } from '../util/record-values.js';
 import type { LoadedProject } from './load-project.js';
 import { checkParseCache, recordingEnv, writeParseCache, type ParseCacheCheck } from './parse-cache.js';
 import { recordWrittenArtifacts } from './written-artifacts.js';
-import { projectHookNodes, type ProjectHookNode } from '../project/hook-nodes.js';
+import { projectHookNodes, recordHookMacros, type ProjectHookNode } from '../project/hook-nodes.js';
+import { graphHookNodes } from '../context/runtime-context.js';
+import { replayedWarnings } from './replayed-warnings.js';
 
 export interface ParseOptions {
   flags?: Record<string, unknown>;
@@ -37,14 +39,18 @@ export interface ParseOptions {
 export function parseLoaded(loaded: LoadedProject, opts: ParseOptions = {}): ParseResult {
   const result = parseLoadedNodes(loaded, opts);
   const hooks = projectHookNodes(loaded.packages, loaded.target);
-  if (hooks.length > 0) hooksByManifest.set(result.manifest, hooks);
+  if (hooks.length > 0) {
+    recordHookMacros(hooks, result.contexts);
+    hooksByManifest.set(result.manifest, hooks);
+    graphHookNodes(result.manifest, hooks);
+  }
   return result;
 }
 
 /**
  * Every package's on-run-start/end hooks are operation nodes of dbt's
- * manifest.json; they are written there but kept out of `manifest.nodes`
- * (no selection, graph or ref sees them), and made from the packages'
+ * manifest.json; they are written there and are in templates' `graph.nodes`,
+ * but kept out of `manifest.nodes` (no selection, DAG or ref sees them), and made from the packages'
  * configs on every load, so the parse cache does not hold them.
  */
 const hooksByManifest = new WeakMap<Manifest, ProjectHookNode[]>();
@@ -102,13 +108,15 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
         }
       }
       const { nodeFiles, warnings, warningsBefore } = prior.parse;
-      return { manifest, registry, contexts, nodeFiles, warningsBefore, warnings: [...loaded.warnings, ...warnings] };
+      return { manifest, registry, contexts, nodeFiles, warningsBefore, warnings: [...loaded.warnings, ...replayedWarnings(warnings, [...diff.added, ...diff.changed])] };
     }
   }
   log(`Unable to do partial parsing because ${reason}`);
   const result = parseProject({ ...input, memo: fallbackMemo });
   if (fallbackMemo.counts.reused > 0) log(`Reused ${fallbackMemo.counts.reused} node renders, rendered ${fallbackMemo.counts.rendered}`);
   const warnings = [...result.warnings];
+  // A full parse in place of the partial one dbt would do: duplicate-key warnings of unchanged files are dbt's only on its full parses.
+  if (prior && diff) result.warnings = replayedWarnings(result.warnings, [...diff.added, ...diff.changed]);
   finishFull(loaded, result);
   if (opts.writeCache !== false) {
     noteCacheWrite(loaded, result.manifest, writeParseCache(check.path, check.key, {

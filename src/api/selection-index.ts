@@ -1,5 +1,5 @@
-import { parseSelection, type SelectionSpec } from '../graph/index.js';
-import type { MethodName } from '../graph/index.js';
+import { parseSelection } from '../graph/parse-selection.js';
+import type { MethodName, SelectionSpec } from '../graph/selection-spec.js';
 import type { GraphMember, Manifest } from '../manifest/types.js';
 
 /**
@@ -98,8 +98,9 @@ export function indexManifest(index: SelectionIndex): Manifest {
       patch_path: patch >= 0 ? s[patch] : patch === -2 ? null : undefined,
       fqn: fqn.map((p) => (p === -1 ? name : s[p])),
       tags: tags.map((t) => s[t]),
-      ...(rest || {}),
     };
+    // Not a spread of `rest || {}`: at 40,000 members the spread was a third of this loop.
+    if (rest) Object.assign(member, rest);
     if (deps) member.depends_on = { nodes: deps.map((d) => (typeof d === 'number' ? members[d]![1] : d)) };
     maps[map]![uid] = member;
   }

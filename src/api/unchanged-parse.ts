@@ -1,8 +1,11 @@
 import { join } from 'node:path';
+import { replayedWarnings } from './replayed-warnings.js';
 import type { Manifest } from '../manifest/types.js';
 import { fastPaths } from '../util/fast-paths.js';
 import type { LoadedProject } from './load-project.js';
 import { checkParseCache, type OpenParseCache, type ParseCacheCheck } from './parse-cache.js';
+import type { CheckedStates } from './quick-start-record.js';
+import { INDEXED_MESSAGE, REFRESHED_MESSAGE } from './quick-start.js';
 import { indexManifest } from './selection-index.js';
 import { readWrittenArtifacts, refreshArtifacts } from './written-artifacts.js';
 
@@ -16,7 +19,7 @@ import { readWrittenArtifacts, refreshArtifacts } from './written-artifacts.js';
  * When it does not apply, the check made (the cache still open) is handed
  * back for parseLoaded (ParseOptions.check), so the files are not compared twice.
  */
-function withUnchangedCache<T>(loaded: LoadedProject, flags: Record<string, unknown>, use: (cache: OpenParseCache) => T | undefined): { done: T } | { check?: ParseCacheCheck } {
+function withUnchangedCache<T>(loaded: LoadedProject, flags: Record<string, unknown>, use: (cache: OpenParseCache) => T | undefined): { done: T; checked: CheckedParse } | { check?: ParseCacheCheck } {
   if (!loaded.partialParse || !fastPaths()) return {};
   const check = checkParseCache(loaded, flags);
   const { cache, diff } = check;
@@ -29,7 +32,12 @@ function withUnchangedCache<T>(loaded: LoadedProject, flags: Record<string, unkn
   }
   if (done === undefined) return { check };
   cache?.close();
-  return { done };
+  return { done, checked: { key: check.key, id: cache!.header.id, files: check.files, statesAt: check.statesAt } };
+}
+
+/** The cache key and the input files' states of a cache found unchanged (what quick-start-record.ts vouches for). */
+export interface CheckedParse extends CheckedStates {
+  key: string;
 }
 
 export interface RefreshedParse {
@@ -45,13 +53,13 @@ export interface RefreshedParse {
  * (written-artifacts.ts) and nothing else is read or written. The graph had
  * no cycle then (it was recorded after the check), so none now.
  */
-export function refreshUnchangedParse(loaded: LoadedProject, flags: Record<string, unknown>): { done: RefreshedParse } | { check?: ParseCacheCheck } {
+export function refreshUnchangedParse(loaded: LoadedProject, flags: Record<string, unknown>): { done: RefreshedParse; checked: CheckedParse } | { check?: ParseCacheCheck } {
   return withUnchangedCache(loaded, flags, (cache) => {
     const targetDir = join(loaded.projectDir, loaded.root.targetPath);
     const record = readWrittenArtifacts(targetDir, cache.header.id);
     if (!record || !refreshArtifacts(targetDir, record, new Date().toISOString(), loaded.invocationId)) return undefined;
-    loaded.logger.debug('Partial parsing: nothing changed; manifest.json brought up to date in place');
-    return { warnings: [...loaded.warnings, ...cache.header.warnings], summary: record.summary, manifestPath: join(targetDir, 'manifest.json') };
+    loaded.logger.debug(REFRESHED_MESSAGE);
+    return { warnings: [...loaded.warnings, ...replayedWarnings(cache.header.warnings, [])], summary: record.summary, manifestPath: join(targetDir, 'manifest.json') };
   });
 }
 
@@ -60,7 +68,7 @@ export function refreshUnchangedParse(loaded: LoadedProject, flags: Record<strin
  * selecting and `ls`'s selector, name and path outputs read) with the
  * parse's warnings, when nothing changed since the cache was written.
  */
-export function unchangedSelectionManifest(loaded: LoadedProject, flags: Record<string, unknown>): { done: { manifest: Manifest; warnings: string[] } } | { check?: ParseCacheCheck } {
+export function unchangedSelectionManifest(loaded: LoadedProject, flags: Record<string, unknown>): { done: { manifest: Manifest; warnings: string[] }; checked: CheckedParse } | { check?: ParseCacheCheck } {
   return withUnchangedCache(loaded, flags, (cache) => {
     const read = cache.index();
     if ('reason' in read) return undefined;
@@ -70,7 +78,7 @@ export function unchangedSelectionManifest(loaded: LoadedProject, flags: Record<
     } catch {
       return undefined; // a malformed index: the whole parse instead
     }
-    loaded.logger.debug('Partial parsing: nothing changed; selecting from the selection index');
-    return { manifest, warnings: [...loaded.warnings, ...cache.header.warnings] };
+    loaded.logger.debug(INDEXED_MESSAGE);
+    return { manifest, warnings: [...loaded.warnings, ...replayedWarnings(cache.header.warnings, [])] };
   });
 }

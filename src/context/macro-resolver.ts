@@ -101,6 +101,10 @@ export class MacroResolver {
 
   /** `adapter.dispatch(name, macro_namespace)`: the first `<adapter>__name`, then `default__name`, in the search packages. */
   dispatch(name: string, namespace?: string | null): JinjaCallable {
+    if (name.includes('.')) {
+      const [ns, rest] = [name.slice(0, name.indexOf('.')), name.slice(name.indexOf('.') + 1)];
+      throw new TsdbtError('MACRO_NOT_FOUND', `In adapter.dispatch, got a macro name of "${name}", but "." is not a valid macro name component. Did you mean \`adapter.dispatch("${rest}", macro_namespace="${ns}")\`?`);
+    }
     const prefixes = this.prefixes;
     const packages = this.searchPackages(namespace);
     for (const pkg of packages) {
@@ -112,7 +116,7 @@ export class MacroResolver {
     }
     const searched = packages.flatMap((pkg) => prefixes.map((prefix) => (pkg === null ? `${prefix}__${name}` : `${pkg}.${prefix}__${name}`)));
     // dbt also accepts a macro named exactly `name` in the namespace when no prefixed one exists.
-    throw new TsdbtError('MACRO_NOT_FOUND', `In dispatch: No macro named '${name}' found within namespace: '${namespace ?? this.registry.rootPackage}'`, {
+    throw new TsdbtError('MACRO_NOT_FOUND', `In dispatch: No macro named '${name}' found within namespace: '${namespace ?? 'None'}'`, {
       hint: `Searched for: ${searched.map((s) => `'${s}'`).join(', ')}. Define one of them, or check the package is installed (tsdbt deps).`,
     });
   }

@@ -228,14 +228,24 @@ export function runtimeContext(shared: RuntimeShared, node: CompiledNode, opts: 
 const graphCache = new WeakMap<Manifest, Record<string, unknown>>();
 
 /** `graph` in templates: dbt's flat graph, the manifest's resources as dicts (no macros, as in dbt). */
+/** The on-run-start/end operation nodes of a parse (kept out of `manifest.nodes`), by manifest. */
+const hookNodesOf = new WeakMap<Manifest, readonly CompiledNode[]>();
+
+/** Make a parse's hook operation nodes part of `graph.nodes`, as dbt's flat graph holds them. */
+export function graphHookNodes(manifest: Manifest, hooks: readonly CompiledNode[]): void {
+  hookNodesOf.set(manifest, hooks);
+  graphCache.delete(manifest);
+}
+
 function graphOf(manifest: Manifest): Record<string, unknown> {
   let g = graphCache.get(manifest);
   if (!g) {
+    const hooks = hookNodesOf.get(manifest);
     g = {
       exposures: manifest.exposures,
       groups: manifest.groups,
       metrics: manifest.metrics,
-      nodes: manifest.nodes,
+      nodes: hooks ? { ...manifest.nodes, ...Object.fromEntries(hooks.map((h) => [h.unique_id, h])) } : manifest.nodes,
       sources: manifest.sources,
       semantic_models: manifest.semantic_models,
       saved_queries: manifest.saved_queries,

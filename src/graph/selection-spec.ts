@@ -74,5 +74,5 @@ export interface SelectionSet {
 
 export type SelectionSpec = SelectionCriterion | SelectionSet;
 
-/** What `--select` means when it is not given: every node, source, exposure and unit test. */
-export const DEFAULT_INCLUDES: readonly string[] = ['fqn:*', 'source:*', 'exposure:*'];
+/** What `--select` means when it is not given (dbt's DEFAULT_INCLUDES): every resource; `fqn:*` alone covers all but sources. */
+export const DEFAULT_INCLUDES: readonly string[] = ['fqn:*', 'source:*', 'exposure:*', 'metric:*', 'semantic_model:*'];

@@ -54,7 +54,8 @@ const semanticMatcher = (kind: string): MatcherFactory => (value) => {
 };
 
 const MATCHERS: Record<MethodName, MatcherFactory> = {
-  fqn: (value) => (m) => isNode(m) && fqnMatches(m.fqn, value, (m as CompiledNode).version != null),
+  // dbt's fqn method searches every member but sources (exposures, metrics, semantic models, saved queries and unit tests too).
+  fqn: (value) => (m) => !isSource(m) && Array.isArray(m.fqn) && fqnMatches(m.fqn, value, isNode(m) && (m as CompiledNode).version != null),
 
   tag: (value) => (m) => (m.tags ?? []).some((t) => fnmatch(t, value)),
 

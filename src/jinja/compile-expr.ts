@@ -26,6 +26,18 @@ function propKey(k: string): string {
 /** Nesting bound of one expression (Python refuses 200 nested parentheses; chains like 1 + 1 + ... nest too). */
 export const MAX_EXPR_DEPTH = 400;
 
+/**
+ * The message if `e` turns out Undefined when used. Attribute/item lookups
+ * give null: the runtime reports why that lookup missed (Jinja2's hint).
+ */
+export function undefinedHint(e: Expr): string | null {
+  if (e.k === 'name') return `'${e.name}' is undefined`;
+  if (e.k === 'getattr' || e.k === 'getitem') return null;
+  if (e.k === 'call' && e.fn.k === 'name') return `'${e.fn.name}()' returned no value (undefined)`;
+  if (e.k === 'call' && e.fn.k === 'getattr') return `'${e.fn.attr}()' returned no value (undefined)`;
+  return 'the value is undefined';
+}
+
 /** A Jinja scope at compile time: template names to JS variable names. */
 export class Scope {
   readonly vars = new Map<string, Var>();
@@ -104,16 +116,9 @@ export class ExprCompiler {
     return undefined;
   }
 
-  /**
-   * The message if `e` turns out Undefined when used. Attribute/item lookups
-   * pass null: the runtime reports why that lookup missed (Jinja2's hint).
-   */
+  /** undefinedHint(e) as JS source. */
   protected undefHint(e: Expr): string {
-    if (e.k === 'name') return JSON.stringify(`'${e.name}' is undefined`);
-    if (e.k === 'getattr' || e.k === 'getitem') return 'null';
-    if (e.k === 'call' && e.fn.k === 'name') return JSON.stringify(`'${e.fn.name}()' returned no value (undefined)`);
-    if (e.k === 'call' && e.fn.k === 'getattr') return JSON.stringify(`'${e.fn.attr}()' returned no value (undefined)`);
-    return JSON.stringify('the value is undefined');
+    return JSON.stringify(undefinedHint(e));
   }
 
   /** How deep the expression being compiled nests; bounded so the compiler (and V8) never overflow. */

@@ -153,7 +153,7 @@ export class JsCompiler extends ExprCompiler {
       case 'macro': {
         this.setLine(s.line);
         const fn = this.macro(s.name, s.params, s.body, scope, s.line);
-        if (scope.isRoot) this.emit(`ctx.fileMacros.set(${JSON.stringify(s.name)}, ${fn});`);
+        if (scope.isRoot) this.emit(`ctx.defineMacro(${JSON.stringify(s.name)}, () => ${fn});`);
         else this.store(s.name, scope, fn);
         return;
       }
@@ -340,7 +340,7 @@ const MARKER_FILTERS = new Set(['as_text', 'as_native', 'as_bool', 'as_number'])
  * and operators, filters and tests over literals. Names and calls are not.
  * dbt's as_* filters return str subclasses, which Jinja2 does not fold.
  */
-function foldsToConstant(e: Expr): boolean {
+export function foldsToConstant(e: Expr): boolean {
   switch (e.k) {
     case 'const':
       return true;
@@ -373,7 +373,7 @@ function foldsToConstant(e: Expr): boolean {
 }
 
 /** Names assigned directly in a scope (descending into if/filter/set blocks, not into loops, macros or with). */
-function assignedNames(stmts: Stmt[], into: Set<string>, isRoot: boolean): void {
+export function assignedNames(stmts: Stmt[], into: Set<string>, isRoot: boolean): void {
   const target = (t: Target): void => {
     if (t.k === 'name') into.add(t.name);
     else if (t.k === 'tuple') t.items.forEach(target);

@@ -16,6 +16,9 @@ import { createPythonFilters, createPythonTests, isTuple, makeFloat } from './py
 import * as ops from './py-ops.js';
 import * as runtime from './runtime.js';
 import { parseTemplate } from './template-parser.js';
+import { InterpretedTemplate, interpretable } from './interpreter.js';
+import { fastPaths } from '../util/fast-paths.js';
+import type { Stmt } from './ast.js';
 import type { JinjaCallable, RenderContext, TopLevelBlock } from './types.js';
 
 type Fn = (...args: unknown[]) => unknown;
@@ -30,6 +33,13 @@ export interface JinjaTemplate {
   /** @internal */
   readonly root: RootFn;
 }
+
+/**
+ * Renders of a template by the tree interpreter before it is compiled. Compiling
+ * a small template costs about as much as a few hundred interpreted renders of it;
+ * Tuva's YAML values are rendered 2 to 1,000 times each.
+ */
+export const INTERPRETED_RENDERS = 32;
 
 /** Everything compiled templates call, passed to each template factory as its first arguments (RT_NAMES). */
 const RT: Record<string, unknown> = { ...ops, ...runtime, makeFloat };
@@ -105,6 +115,30 @@ export class JinjaEnvironment {
     } catch (e) {
       throw quoteLine(e, text);
     }
+    const macroNames = stmts.filter((s) => s.k === 'macro').map((s) => (s as { name: string }).name);
+    const hasFilter = (n: string): boolean => n in this.filters;
+    const hasTest = (n: string): boolean => n in this.tests;
+    if (fastPaths() && interpretable(stmts, hasFilter, hasTest)) {
+      // Rendered once or a few times (models, YAML values): walk the tree; compiled when rendered often.
+      const parsed = stmts;
+      const tpl: { -readonly [K in keyof JinjaTemplate]: JinjaTemplate[K] } = { file, source, macroNames, root: null as unknown as RootFn };
+      const interpreted = new InterpretedTemplate(parsed, file, native, native ? this.nativeFilterSet : this.filters, this.tests);
+      let renders = 0;
+      tpl.root = (ctx) => {
+        if (++renders > INTERPRETED_RENDERS) {
+          const root = this.compileRoot(parsed, file, native, text);
+          tpl.root = root;
+          return root(ctx);
+        }
+        return interpreted.run(ctx);
+      };
+      return tpl;
+    }
+    return { file, source, macroNames, root: this.compileRoot(stmts, file, native, text) };
+  }
+
+  /** Generate the template's JavaScript and have V8 compile it. */
+  private compileRoot(stmts: Stmt[], file: string, native: boolean, text: string): RootFn {
     const compiler = new JsCompiler({ file, native, hasFilter: (n) => n in this.filters, hasTest: (n) => n in this.tests });
     let js: string;
     let data: string[];
@@ -113,15 +147,12 @@ export class JinjaEnvironment {
     } catch (e) {
       throw quoteLine(e instanceof TsdbtError ? e : tooDeep(e, file, compiler.currentLine), text);
     }
-    let root: RootFn;
     try {
-      root = new Function(...RT_NAMES, 'F', 'T', 'D', js)(...RT_VALUES, native ? this.nativeFilterSet : this.filters, this.tests, data) as RootFn;
+      return new Function(...RT_NAMES, 'F', 'T', 'D', js)(...RT_VALUES, native ? this.nativeFilterSet : this.filters, this.tests, data) as RootFn;
     } catch (e) {
       if (isStackOverflow(e)) throw tooDeep(e, file, undefined);
       throw new TsdbtError('INTERNAL', `could not compile ${file}: ${describeJsError(e)}`, { file, cause: e, detail: { js } });
     }
-    const macroNames = stmts.filter((s) => s.k === 'macro').map((s) => (s as { name: string }).name);
-    return { file, source, macroNames, root };
   }
 
   /** Render. Errors surface as TsdbtError carrying the template's file and the line being rendered. */
@@ -171,7 +202,7 @@ export class JinjaEnvironment {
       runRoot(tpl, ctx);
       perContext.set(tpl, ctx);
     }
-    const fn = ctx.fileMacros.get(macroName);
+    const fn = ctx.fileMacro(macroName);
     if (typeof fn !== 'function') {
       throw new TsdbtError('MACRO_NOT_FOUND', `macro '${macroName}' is not defined in ${file}`, {
         file,

@@ -20,7 +20,10 @@ const OP = Object.prototype as unknown as Record<string, unknown>;
 export class Ctx {
   readonly vars: Record<string, unknown>;
   readonly resolver: ((name: string) => unknown) | undefined;
-  readonly fileMacros = new Map<string, unknown>();
+  /** The file's top-level macros made so far; see fileMacro(). */
+  private readonly fileMacros = new Map<string, unknown>();
+  /** How to make each top-level macro the file defines (the last definition of a name wins). */
+  private readonly macroMakers = new Map<string, () => unknown>();
   /** dbt's parse-time Undefined: attribute, item and call on Undefined give Undefined instead of raising. */
   readonly lenient: boolean;
 
@@ -44,7 +47,29 @@ export class Ctx {
     }
     const b = BUILTINS[name];
     if (b !== undefined) return b;
-    return this.fileMacros.get(name);
+    return this.fileMacro(name);
+  }
+
+  /**
+   * `{% macro name %}` at the top level of the file. The macro object is made
+   * when first looked up: a macro file is run once per render context, and
+   * most of its macros are never called from that context.
+   */
+  defineMacro(name: string, make: () => unknown): void {
+    this.macroMakers.set(name, make);
+    this.fileMacros.delete(name);
+  }
+
+  /** The file's own top-level macro `name` (undefined if it defines none). */
+  fileMacro(name: string): unknown {
+    let m = this.fileMacros.get(name);
+    if (m === undefined) {
+      const make = this.macroMakers.get(name);
+      if (make === undefined) return undefined;
+      m = make();
+      this.fileMacros.set(name, m);
+    }
+    return m;
   }
 }
 

@@ -1,3 +1,5 @@
+import type { ContextFactory } from '../context/context-factory.js';
+import { newCapture } from '../context/parse-context.js';
 import type { CompiledNode } from '../manifest/types.js';
 import { blankNode } from './node-defaults.js';
 import type { LoadedPackage } from './packages.js';
@@ -56,4 +58,26 @@ export function hooksInRunOrder(nodes: readonly ProjectHookNode[], kind: RunHook
   return nodes
     .filter((n) => n.tags.includes(kind))
     .sort((a, b) => key(a) - key(b) || (a.package_name < b.package_name ? -1 : a.package_name > b.package_name ? 1 : 0) || a.index - b.index);
+}
+
+/**
+ * Fill each hook's `depends_on.macros` as dbt's hook parser does: the hook
+ * is rendered with its package's parse context and every macro it calls
+ * at the top level is recorded. A hook that fails to render at parse time
+ * keeps the macros called before the failure; its error is the run's
+ * (the hook is rendered again, with the runtime context, when it runs).
+ */
+export function recordHookMacros(hooks: readonly ProjectHookNode[], contexts: ContextFactory): void {
+  const env = contexts.shared.env;
+  for (const hook of hooks) {
+    if (!hook.raw_code.includes('{{') && !hook.raw_code.includes('{%')) continue;
+    const capture = newCapture();
+    const { context } = contexts.forParse(hook, capture, () => ({}));
+    try {
+      env.render(env.compile(hook.raw_code, hook.original_file_path), context);
+    } catch {
+      // The runtime render reports it, located, when the hook runs.
+    }
+    hook.depends_on.macros = capture.macros;
+  }
 }

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { isRecord, parseYaml, type ParsedYaml } from '../util/yaml.js';
+import { inputExists, listInput, readInput } from '../util/input-log.js';
 import type { ProjectConfig } from './project-config.js';
 
 /**
@@ -14,17 +14,17 @@ import type { ProjectConfig } from './project-config.js';
 export function checkPackagesInstalled(root: ProjectConfig): void {
   for (const file of ['packages.yml', 'dependencies.yml']) {
     const full = join(root.root, file);
-    if (!existsSync(full)) continue;
+    if (!inputExists(full)) continue;
     let y: ParsedYaml;
     try {
-      y = parseYaml(readFileSync(full, 'utf8'), file);
+      y = parseYaml(readInput(full), file);
     } catch {
       return;
     }
     const list = isRecord(y.value) ? y.value.packages : undefined;
     if (!Array.isArray(list)) continue;
     const installDir = join(root.root, root.packagesInstallPath);
-    const installed = existsSync(installDir) ? readdirSync(installDir, { withFileTypes: true }).filter((e) => (e.isDirectory() || e.isSymbolicLink()) && !e.name.startsWith('__')).length : 0;
+    const installed = inputExists(installDir) ? listInput(installDir).filter((e) => (e.isDirectory() || e.isSymbolicLink()) && !e.name.startsWith('__')).length : 0;
     if (list.length > installed) {
       throw new TsdbtError(
         'PACKAGE_ERROR',

@@ -50,7 +50,7 @@ export function defaultConfig(resourceType: string): NodeConfig {
   return base;
 }
 
-/** Turn a merged config layer into a NodeConfig: hooks normalised, tags a list, severity upper-cased. */
+/** Turn a merged config layer into a NodeConfig: hooks normalised, tags a list (severity kept as written, as dbt's manifest has it). */
 export function finaliseConfig(resourceType: string, layer: ConfigLayer): NodeConfig {
   // The same keys in the same order as `{ ...defaultConfig(type), ...layer }`, without the spread's slow path.
   const out = defaultConfig(resourceType);
@@ -62,7 +62,6 @@ export function finaliseConfig(resourceType: string, layer: ConfigLayer): NodeCo
   out.post_hook = normaliseHooks(layer.post_hook);
   out.tags = Array.isArray(out.tags) ? out.tags.map(String) : out.tags ? [String(out.tags)] : [];
   out.enabled = (out.enabled as unknown) !== false && (out.enabled as unknown) !== 'false';
-  if (typeof out.severity === 'string') out.severity = out.severity.toUpperCase();
   if (typeof out.materialized !== 'string') out.materialized = DEFAULT_MATERIALIZED[resourceType] ?? 'view';
   return out;
 }

@@ -1,7 +1,8 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadProjectConfig, type ProjectConfig, type YamlValueRenderer } from './project-config.js';
+import { inputExists, listInput } from '../util/input-log.js';
 
 /** A package taking part in a parse: the root project, installed packages, or an internal one. */
 export interface LoadedPackage {
@@ -27,11 +28,11 @@ export function includeDir(): string {
 export function loadPackages(root: ProjectConfig, adapterType: string, render: YamlValueRenderer): LoadedPackage[] {
   const out: LoadedPackage[] = [{ config: root, kind: 'root' }];
   const installDir = join(root.root, root.packagesInstallPath);
-  if (existsSync(installDir)) {
-    for (const entry of readdirSync(installDir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  if (inputExists(installDir)) {
+    for (const entry of listInput(installDir).sort((a, b) => a.name.localeCompare(b.name))) {
       if (!entry.isDirectory() && !entry.isSymbolicLink()) continue;
       const dir = join(installDir, entry.name);
-      if (!existsSync(join(dir, 'dbt_project.yml'))) continue;
+      if (!inputExists(join(dir, 'dbt_project.yml'))) continue;
       out.push({ config: loadProjectConfig(dir, render, `${root.packagesInstallPath}/${entry.name}/dbt_project.yml`), kind: 'dependency' });
     }
   }

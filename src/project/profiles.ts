@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, relative } from 'node:path';
 import { createRequire } from 'node:module';
 import type { AnySchema, ValidateFunction } from 'ajv';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { isRecord, parseYaml } from '../util/yaml.js';
+import { inputExists, readInput } from '../util/input-log.js';
 import { nearestKey } from './config-keys.js';
 import { certainlyValid } from './profile-quick-check.js';
 import type { YamlValueRenderer } from './project-config.js';
@@ -61,7 +61,7 @@ function compile(schema: AnySchema): ValidateFunction {
 
 export function loadProfile(lookup: ProfileLookup): ResolvedProfile {
   const dirs = profileSearchDirs(lookup.projectDir, lookup.profilesDir, lookup.env);
-  const dir = dirs.find((d) => existsSync(join(d, 'profiles.yml')));
+  const dir = dirs.find((d) => inputExists(join(d, 'profiles.yml')));
   if (!dir) {
     throw new TsdbtError('PROFILE_NOT_FOUND', `Could not find profiles.yml (looked in ${dirs.join(', ')})`, {
       hint: `Create profiles.yml with a profile named '${lookup.profileName}', or pass --profiles-dir / set DBT_PROFILES_DIR.`,
@@ -70,7 +70,7 @@ export function loadProfile(lookup: ProfileLookup): ResolvedProfile {
   const path = join(dir, 'profiles.yml');
   const rel = relative(lookup.projectDir, path);
   const display = rel.startsWith('..') ? path : rel;
-  const parsed = parseYaml(readFileSync(path, 'utf8'), display);
+  const parsed = parseYaml(readInput(path), display);
   const all = parsed.value;
   if (!isRecord(all) || !isRecord(all[lookup.profileName])) {
     const names = isRecord(all) ? Object.keys(all).filter((k) => k !== 'config') : [];

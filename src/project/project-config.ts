@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { isRecord, parseYaml } from '../util/yaml.js';
+import { inputExists, readInput } from '../util/input-log.js';
 
 /** dbt_project.yml, normalised. Paths are relative to `root`. */
 export interface ProjectConfig {
@@ -62,12 +62,12 @@ const KNOWN_TOP_LEVEL = new Set([
 
 export function loadProjectConfig(root: string, render: YamlValueRenderer, displayFile = 'dbt_project.yml'): ProjectConfig {
   const path = join(root, 'dbt_project.yml');
-  if (!existsSync(path)) {
+  if (!inputExists(path)) {
     throw new TsdbtError('PROJECT_NOT_FOUND', `No dbt_project.yml found in ${root}`, {
       hint: 'Run tsdbt from a dbt project directory or pass --project-dir.',
     });
   }
-  const parsed = parseYaml(readFileSync(path, 'utf8'), displayFile);
+  const parsed = parseYaml(readInput(path), displayFile);
   if (!isRecord(parsed.value)) {
     throw new TsdbtError('PROJECT_INVALID', 'dbt_project.yml must be a mapping of keys to values', { file: displayFile, line: 1 });
   }

@@ -268,6 +268,9 @@ function collectTests(y: ParsedYaml, entry: Record<string, unknown>, target: Tes
   for (const c of list(entry.columns)) if (isRecord(c) && c.name !== undefined) add(c, String(c.name), columnMetaAndTags(c).tags);
 }
 
+/** Python's truth value of a YAML value (what dbt's test builder tests a config key's value with). */
+const pyTruthy = (v: unknown): boolean => (Array.isArray(v) ? v.length > 0 : isRecord(v) ? Object.keys(v).length > 0 : Boolean(v));
+
 /** Config keys dbt accepts written among a generic test's arguments (its builder's CONFIG_ARGS). */
 const TEST_CONFIG_ARGS = ['severity', 'tags', 'enabled', 'where', 'limit', 'warn_if', 'error_if', 'fail_calc', 'store_failures', 'store_failures_as', 'meta', 'database', 'schema', 'alias'];
 
@@ -296,15 +299,24 @@ function testDecl(t: unknown, columnName: string | null, target: TestDecl['targe
   const { config, description, name, ...rest } = merged;
   const inlineConfig: Record<string, unknown> = {};
   const args: Record<string, unknown> = {};
+  const nested = rec(config);
   for (const [k, v] of Object.entries(rest)) {
     if (TEST_CONFIG_ARGS.includes(k)) {
+      // dbt's SameKeyNestedError: a set config key both among the arguments and under `config:`.
+      if (pyTruthy(v) && k in nested) {
+        throw new TsdbtError('YAML_SCHEMA', `Test cannot have the same key at the top-level and in config: '${k}' of test '${testName}'`, {
+          file,
+          line,
+          hint: `Keep '${k}' in one place, under 'config:'.`,
+        });
+      }
       if (v !== null && v !== undefined) inlineConfig[k] = v;
     } else args[k] = v;
   }
   return {
     testName,
     args,
-    config: { ...inlineConfig, ...rec(config) },
+    config: { ...inlineConfig, ...nested },
     customName: typeof name === 'string' ? name : undefined,
     description: typeof description === 'string' ? description : undefined,
     columnName,

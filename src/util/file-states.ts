@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 
 /** What a file was when it was last looked at: size, modification time and a hash of its bytes. */
 export interface FileState {
@@ -21,24 +21,27 @@ const RACY_MS = 2000;
 
 /** Every file (any extension) under `folders` of `root` (a folder may name a file), absolute, sorted; hidden entries and missing folders skipped. */
 export function listFiles(root: string, folders: readonly string[]): string[] {
-  const out = new Set<string>();
+  const out: string[] = [];
   const walk = (dir: string) => {
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') out.add(dir);
+      if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') out.push(dir);
       return;
     }
+    // join(dir, name) without its normalising (5x the cost at 10,000 files): dir is normal, a name is one plain segment.
+    const prefix = dir.endsWith(sep) ? dir : dir + sep;
     for (const e of entries) {
-      if (e.name.startsWith('.')) continue;
-      const abs = join(dir, e.name);
-      if (e.isDirectory()) walk(abs);
-      else if (e.isFile() || e.isSymbolicLink()) out.add(abs);
+      const name = e.name;
+      if (name.startsWith('.')) continue;
+      if (e.isDirectory()) walk(prefix + name);
+      else if (e.isFile() || e.isSymbolicLink()) out.push(prefix + name);
     }
   };
   for (const f of folders) walk(join(root, f));
-  return [...out].sort();
+  out.sort();
+  return out.filter((p, i) => i === 0 || p !== out[i - 1]);
 }
 
 export const hashText = (text: string | Buffer): string => createHash('sha256').update(text).digest('hex');
@@ -84,4 +87,35 @@ export function diffFileStates(before: FileStates, after: FileStates): { added: 
   }
   const deleted = Object.keys(before).filter((p) => !(p in after));
   return { added, deleted, changed };
+}
+
+/** One line per file, in path order: path, size, modification time (what proves a file unchanged without reading it). */
+const signatureOf = (rows: [string, number, number][]) => hashText(rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((r) => `${r[0]}\t${r[1]}\t${r[2]}`).join('\n'));
+
+/**
+ * A hash of `paths`' sizes and modification times as they are now (a path
+ * that cannot be stat'ed makes no row). Equal to statesSignature of states
+ * taken of the same files when none has changed size or time since.
+ */
+export function statSignature(paths: readonly string[]): string {
+  const rows: [string, number, number][] = [];
+  for (const path of new Set(paths)) {
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (st) rows.push([path, st.size, st.mtimeMs]);
+  }
+  return signatureOf(rows);
+}
+
+/**
+ * statSignature of the files `states` describes, or undefined when one was
+ * modified too close to `statesAt` for its size and time to prove it
+ * unchanged later (the racily clean rule of fileStates).
+ */
+export function statesSignature(states: FileStates, statesAt: number): string | undefined {
+  const rows: [string, number, number][] = [];
+  for (const [path, s] of Object.entries(states)) {
+    if (!(s.mtimeMs < statesAt - RACY_MS)) return undefined;
+    rows.push([path, s.size, s.mtimeMs]);
+  }
+  return signatureOf(rows);
 }

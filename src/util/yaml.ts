@@ -43,6 +43,13 @@ function withLines(y: BlockYaml, file: string): ParsedYaml {
   };
 }
 
+const DUPLICATE_KEY_WARNING = /^(.+?):\d+: duplicate key '.*' in a mapping \(first at line \d+\); the last value is used\.$/s;
+
+/** The file a duplicate-key warning (ParsedYaml.warnings) names, or undefined for any other warning. */
+export function duplicateKeyWarningFile(warning: string): string | undefined {
+  return DUPLICATE_KEY_WARNING.exec(warning)?.[1];
+}
+
 /** Most nodes alias expansion may produce per document (the `yaml` package's own limit is 100 aliases of aliases). */
 export const MAX_ALIAS_NODES = 100_000;
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/api/compile.js';
@@ -31,15 +31,20 @@ describe('ephemeral models', () => {
     expect(await p.query("select count(*)::int as n from information_schema.tables where table_name like 'e_%'")).toEqual([{ n: 0 }]);
   });
 
-  it('compile writes ephemeral models too and reports a broken node without stopping', async () => {
+  it('compile writes ephemeral models too and stops at the first broken node, as dbt (raise_on_first_error)', async () => {
     const p = makeProject({
       'models/e.sql': "{{ config(materialized='ephemeral') }}select 1 as id",
       'models/ok.sql': "select * from {{ ref('e') }}",
-      'models/broken.sql': "select {% if execute %}{{ exceptions.raise_compiler_error('this model is broken on purpose') }}{% endif %}1",
+      'models/broken.sql': "-- {{ ref('ok') }}\nselect {% if execute %}{{ exceptions.raise_compiler_error('this model is broken on purpose') }}{% endif %}1",
+      'models/after.sql': "select * from {{ ref('broken') }}",
+      'models/z_independent.sql': "select * from {{ ref('ok') }}",
     });
     const r = await compile(p.opts);
-    expect(Object.fromEntries(r.results.map((x) => [x.node.name, x.status]))).toEqual({ e: 'success', ok: 'success', broken: 'error' });
-    expect(r.results.find((x) => x.node.name === 'broken')!.message).toBe('models/broken.sql:1: this model is broken on purpose');
+    expect(r.success).toBe(false);
+    expect(r.results.map((x) => [x.node.name, x.status])).toEqual([['e', 'success'], ['ok', 'success'], ['broken', 'error']]);
+    expect(existsSync(join(p.dir, 'target/compiled/proj/models/z_independent.sql'))).toBe(false);
+    expect(existsSync(join(p.dir, 'target/run_results.json'))).toBe(false);
+    expect(r.results.find((x) => x.node.name === 'broken')!.message).toBe('models/broken.sql:2: this model is broken on purpose');
     expect(r.results.find((x) => x.node.name === 'ok')!.compiled_code).toBe('with __dbt__cte__e as (\nselect 1 as id\n)\nselect * from __dbt__cte__e');
   });
 });

@@ -73,7 +73,8 @@ describe('fast paths give what the plain paths give (compile: manifest.json, tar
       'models/b.sql': "{% set n = 3 %}select {% for i in range(n) %}{{ i }} as c{{ i }}{{ ',' if not loop.last }} {% endfor %} from {{ ref('a') }}\n-- {{ builtins.var('greeting') }} {{ context.get('who')('b') }}",
       'models/c.sql': "{% do flags.update({'WHICH': 'changed'}) %}{% do dbt_metadata_envs.update({'X': 'y'}) %}select '{{ flags.WHICH }}' as w from {{ ref('b') }}",
       'models/d.sql': "select '{{ flags.WHICH }}', '{{ dbt_metadata_envs | tojson }}' as w from {{ ref('c') }}",
-      'models/broken.sql': "select {% if execute %}{{ exceptions.raise_compiler_error('broken on purpose') }}{% endif %}",
+      // Last in DAG order: compile stops at the first node that fails, as dbt's.
+      'models/broken.sql': "select {% if execute %}{{ exceptions.raise_compiler_error('broken on purpose') }}{% endif %} -- {{ ref('d') }}",
       'models/schema.yml': "version: 2\nmodels:\n  - name: a\n    columns:\n      - name: g\n        data_tests: [not_null, {accepted_values: {values: ['x', \"{{ var('scoped') }}\"]}}]\n",
     });
     process.env.DBT_ENV_CUSTOM_ENV_FAST_PATH = 'yes';

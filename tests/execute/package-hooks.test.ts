@@ -88,6 +88,26 @@ describe("packages' on-run-start / on-run-end hooks", () => {
     expect(rr.results.map((x) => x.unique_id)).toEqual(r.results.map((x) => x.unique_id));
   });
 
+  it("records each hook's top-level macro calls in depends_on.macros and shows the hooks in templates' graph.nodes, as dbt", async () => {
+    const p = makeProject({
+      ...files,
+      'macros/wrap.sql': '{% macro wrap() %}{{ marker() }}{% endmacro %}',
+      'dbt_project.yml': `${files['dbt_project.yml']}  - "{% set w = wrap() %}{% if execute %}insert into ${LOG} select 99, 'graph', '{{ graph.nodes.values() | selectattr(\\"resource_type\\", \\"equalto\\", \\"operation\\") | map(attribute=\\"unique_id\\") | sort | join(\\",\\") }}', '{{ w }}'{% endif %}"\n`,
+      'models/m.sql': "select '{{ graph.nodes.values() | selectattr(\"resource_type\", \"equalto\", \"operation\") | list | length if execute else 0 }}' as x",
+    });
+    const r = await run(p.opts);
+    expect(r.success).toBe(true);
+    const nodes = JSON.parse(readFileSync(join(p.dir, 'target', 'manifest.json'), 'utf8')).nodes as Record<string, { depends_on: { macros: string[] } }>;
+    // Only top-level calls made at parse time (execute false): wrap() calls marker(), which is not recorded for that hook.
+    expect(nodes['operation.proj.proj-on-run-end-1']!.depends_on.macros).toEqual(['macro.proj.wrap']);
+    expect(nodes['operation.proj.proj-on-run-start-1']!.depends_on.macros).toEqual(['macro.proj.marker']);
+    expect(nodes['operation.zpkg.zpkg-on-run-start-0']!.depends_on.macros).toEqual(['macro.zpkg.marker']);
+    expect(nodes['operation.proj.proj-on-run-start-0']!.depends_on.macros).toEqual([]);
+    const ids = 'operation.apkg.apkg-on-run-start-0,operation.apkg.apkg-on-run-start-1,operation.proj.proj-on-run-end-0,operation.proj.proj-on-run-end-1,operation.proj.proj-on-run-start-0,operation.proj.proj-on-run-start-1,operation.zpkg.zpkg-on-run-end-0,operation.zpkg.zpkg-on-run-start-0';
+    expect(await p.query(`select detail, pkg from ${LOG} where kind = 'graph'`)).toEqual([{ detail: 'root-macro', pkg: ids }]);
+    expect(await p.query('select x from main.m')).toEqual([{ x: '8' }]);
+  });
+
   it('prints a START/OK line per hook, numbered over all the packages', async () => {
     const p = makeProject(files);
     const io = captureStreams();

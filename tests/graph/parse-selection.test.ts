@@ -101,6 +101,8 @@ describe('parseSelection', () => {
       ['fqn:*', false],
       ['source:*', false],
       ['exposure:*', false],
+      ['metric:*', false],
+      ['semantic_model:*', false],
     ]);
   });
 });

@@ -1,8 +1,9 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PARSE_CACHE_FILE } from '../../src/api/parse-cache.js';
+import { QUICK_START_FILE } from '../../src/api/quick-start.js';
 import { WRITTEN_ARTIFACTS_FILE } from '../../src/api/written-artifacts.js';
 import { runCli } from '../../src/cli/main.js';
 import { setFastPaths } from '../../src/util/fast-paths.js';
@@ -268,5 +269,222 @@ describe('ls with nothing changed selects from the selection index', () => {
     const r = await cli(dir, ['ls']);
     expect(r.indexed).toBe(false);
     expect(r.lines).toEqual((await cli(dir, ['ls', '--no-partial-parse'])).lines);
+  });
+});
+
+describe('the quick start: parse and ls with nothing changed, without loading the project', () => {
+  /** PROJECT, with a profile of two targets reading env vars (and an unknown field: a load warning), a model reading a var and an env var, and a patch for no model (a parse warning). */
+  const QUICK: Record<string, string> = {
+    ...PROJECT,
+    'profiles.yml': `test_profile:
+  target: dev
+  outputs:
+    dev:
+      type: duckdb
+      path: ":memory:"
+      schema: "{{ env_var('QS_SCHEMA', 'main') }}"
+      threads: 1
+      colour: blue
+    other:
+      type: duckdb
+      path: ":memory:"
+      schema: other
+      threads: 1
+`,
+    'models/with_inputs.sql': "select '{{ var(\"greeting\", \"hello\") }}' as greeting, '{{ env_var(\"QS_MODEL\", \"none\") }}' as model_env",
+    'models/ghosts.yml': 'version: 2\nmodels:\n  - name: no_such_model\n',
+  };
+
+  const HOUR_AGO = new Date(Date.now() - 3600_000);
+  /** Every project file modified an hour ago, so its size and time prove it unchanged (a file modified within 2 s of a check cannot). */
+  function age(dir: string): void {
+    const walk = (d: string) => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        const p = join(d, e.name);
+        if (e.name === 'target' || e.name === 'out' || e.name === 'logs') continue;
+        if (e.isDirectory()) walk(p);
+        utimesSync(p, HOUR_AGO, HOUR_AGO);
+      }
+    };
+    walk(dir);
+  }
+
+  async function run(dir: string, args: string[], env: Record<string, string> = {}) {
+    const io = captureStreams();
+    // The project's own profiles.yml unless args name another folder (a later flag wins).
+    const code = await runCli([args[0]!, '--project-dir', dir, '--profiles-dir', dir, '--debug', ...args.slice(1)], io.streams, env);
+    const out = io.stdout.join('') + io.stderr.join('');
+    return { code, out };
+  }
+
+  const recordPath = (dir: string) => join(dir, 'target', QUICK_START_FILE);
+  const SENTINEL = new Date('2001-01-01T00:00:00Z');
+  /**
+   * Run a command and tell whether it took the quick start: it leaves the
+   * record as it was (the full path writes it again) and logs the unchanged
+   * path's line (a full parse does not).
+   */
+  async function timed(dir: string, args: string[], env: Record<string, string> = {}) {
+    const had = existsSync(recordPath(dir));
+    if (had) utimesSync(recordPath(dir), SENTINEL, SENTINEL);
+    const r = await run(dir, args, env);
+    const quick = had && existsSync(recordPath(dir)) && statSync(recordPath(dir)).mtimeMs === SENTINEL.getTime() && /brought up to date in place|selecting from the selection index/.test(r.out);
+    return { ...r, quick };
+  }
+
+  /** Output lines that do not depend on the run: no clock times, no timings, no invocation. */
+  const stable = (out: string) => out.split('\n').filter((l) => l.trim() !== '' && !/^\d\d:\d\d:\d\d/.test(l)).map((l) => l.replace(/parsed in [\d.]+s/, 'parsed in -s'));
+
+  /** manifest.json of a full parse, with these args and env, of a copy of the project. */
+  async function fullManifest(dir: string, args: string[] = [], env: Record<string, string> = {}): Promise<string> {
+    const copy = mkdtempSync(join(tmpdir(), 'tsdbt-full-'));
+    scratch.push(copy);
+    cpSync(dir, copy, { recursive: true, filter: (src) => !src.includes('/target') });
+    const r = await run(copy, ['parse', '--no-partial-parse', ...args], env);
+    expect(r.code, r.out).toBe(0);
+    return artifact(join(copy, 'target/manifest.json')).split(copy).join(dir);
+  }
+
+  /** A project whose quick start record is written: parse (racy files: no record), age, parse (full, unchanged: the record). */
+  async function established(files: Record<string, string> = QUICK, args: string[] = [], env: Record<string, string> = {}): Promise<string> {
+    const dir = makeProject(files);
+    expect((await run(dir, ['parse', ...args], env)).code).toBe(0);
+    age(dir);
+    const second = await timed(dir, ['parse', ...args], env);
+    expect(second.code, second.out).toBe(0);
+    expect(second.quick).toBe(false);
+    expect(existsSync(recordPath(dir))).toBe(true);
+    return dir;
+  }
+
+  it('parse: the same output and artifacts as the full path, the project not loaded', async () => {
+    const dir = await established();
+    const full = await timed(dir, ['parse', '--no-partial-parse']);
+    // --no-partial-parse wrote the manifest itself: one full-path unchanged parse records it again.
+    expect((await timed(dir, ['parse'])).quick).toBe(false);
+    const fullUnchanged = stable((await run(dir, ['parse'])).out);
+    const quick = await timed(dir, ['parse']);
+    expect(quick.code, quick.out).toBe(0);
+    expect(quick.quick).toBe(true);
+    expect(full.quick).toBe(false);
+    expect(stable(quick.out)).toEqual(fullUnchanged);
+    expect(quick.out).toContain("[WARNING]: profiles.yml:9: unknown field 'colour' in target 'dev'");
+    expect(quick.out).toContain("Did not find matching node for patch with name 'no_such_model'");
+    expect(quick.out).toContain('manifest.json brought up to date in place');
+    await expectFullArtifacts(dir);
+    expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullManifest(dir));
+  });
+
+  it('the same log lines, text and JSON, as the full path', async () => {
+    const dir = await established();
+    for (const format of [[], ['--log-format', 'json']]) {
+      rmSync(join(dir, 'logs'), { recursive: true, force: true });
+      const quick = await timed(dir, ['parse', ...format]);
+      expect(quick.quick).toBe(true);
+      const quickLog = readFileSync(join(dir, 'logs/dbt.log'), 'utf8');
+      rmSync(join(dir, 'logs'), { recursive: true, force: true });
+      rmSync(recordPath(dir));
+      const full = await timed(dir, ['parse', ...format]);
+      expect(full.quick).toBe(false);
+      const fullLog = readFileSync(join(dir, 'logs/dbt.log'), 'utf8');
+      const norm = (s: string) => s.replace(/\d\d:\d\d:\d\d\.\d+/g, 'T').replace(/"ts":"[^"]*"/g, '"ts":"T"').replace(/"pid":\d+/g, '"pid":0').replace(/[\d.]+ seconds/g, 'N seconds').replace(/(parsed in |"elapsed":)[\d.]+/g, '$1N').replace(/"completed_at":"[^"]*"|at \d{4}-[^ ]+Z/g, 'AT');
+      expect(norm(quickLog)).toBe(norm(fullLog));
+      expect(norm(quick.out)).toBe(norm(full.out));
+    }
+  });
+
+  const invalidators: [string, (dir: string) => { args?: string[]; env?: Record<string, string> } | void][] = [
+    ['a model edited', (dir) => writeFileSync(join(dir, 'models/marts/spine.sql'), "select date '2024-02-01' as date_day")],
+    ['a model added', (dir) => writeFileSync(join(dir, 'models/added.sql'), 'select 1 as id')],
+    ['a singular test deleted', (dir) => rmSync(join(dir, 'tests/assert_positive.sql'))],
+    ['profiles.yml edited', (dir) => writeFileSync(join(dir, 'profiles.yml'), readFileSync(join(dir, 'profiles.yml'), 'utf8').replace('schema: other', 'schema: other2').replace("'QS_SCHEMA', 'main'", "'QS_SCHEMA', 'main2'"))],
+    ['dbt_project.yml edited', (dir) => writeFileSync(join(dir, 'dbt_project.yml'), `${readFileSync(join(dir, 'dbt_project.yml'), 'utf8')}models:\n  +tags: [edited]\n`)],
+    ['an env var the profile reads', () => ({ env: { QS_SCHEMA: 'elsewhere' } })],
+    ['an env var a model reads', () => ({ env: { QS_MODEL: 'set' } })],
+    ['a DBT_ENV_CUSTOM_ENV_ var', () => ({ env: { DBT_ENV_CUSTOM_ENV_TEAM: 'data' } })],
+    ['--vars', () => ({ args: ['--vars', '{greeting: bye}'] })],
+    ['--target', () => ({ args: ['--target', 'other'] })],
+    ['DBT_TARGET', () => ({ env: { DBT_TARGET: 'other' } })],
+    ['--profiles-dir elsewhere', (dir) => {
+      const other = mkdtempSync(join(tmpdir(), 'tsdbt-profiles-'));
+      scratch.push(other);
+      writeFileSync(join(other, 'profiles.yml'), readFileSync(join(dir, 'profiles.yml'), 'utf8').replace("'QS_SCHEMA', 'main'", "'QS_SCHEMA', 'from_other_dir'"));
+      return { args: ['--profiles-dir', other] };
+    }],
+    ['a package installed', (dir) => {
+      mkdirSync(join(dir, 'dbt_packages/extra/models'), { recursive: true });
+      writeFileSync(join(dir, 'dbt_packages/extra/dbt_project.yml'), 'name: extra\nversion: "1.0.0"\nconfig-version: 2\n');
+      writeFileSync(join(dir, 'dbt_packages/extra/models/extra_model.sql'), 'select 1 as x');
+    }],
+    ['--no-partial-parse', () => ({ args: ['--no-partial-parse'] })],
+    ['DBT_PARTIAL_PARSE=false', () => ({ env: { DBT_PARTIAL_PARSE: 'false' } })],
+  ];
+  for (const [name, change] of invalidators) {
+    it(`${name}: not quick, and the artifacts equal a full parse's`, async () => {
+      const dir = await established();
+      const { args = [], env = {} } = change(dir) ?? {};
+      const r = await timed(dir, ['parse', ...args], env);
+      expect(r.code, r.out).toBe(0);
+      expect(r.quick).toBe(false);
+      expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullManifest(dir, args.filter((a) => a !== '--no-partial-parse'), env));
+    });
+  }
+
+  it('TSDBT_FAST_PATHS=0: not quick', async () => {
+    const dir = await established();
+    setFastPaths(false);
+    const r = await timed(dir, ['parse']);
+    expect(r.quick).toBe(false);
+    expect(r.out).not.toContain('brought up to date in place');
+    await expectFullArtifacts(dir);
+  });
+
+  it('a template that is not a function of its inputs (random) writes no record', async () => {
+    const dir = makeProject({ ...QUICK, 'dbt_project.yml': 'name: test_project\nversion: "1.0.0"\nconfig-version: 2\nprofile: test_profile\nvars:\n  pick: "{{ [1, 2] | random }}"\nmodels:\n  +tags: ["{{ [\'a\', \'b\'] | random }}"]\n' });
+    await run(dir, ['parse']);
+    age(dir);
+    await run(dir, ['parse']);
+    await run(dir, ['parse']);
+    expect(existsSync(recordPath(dir))).toBe(false);
+  });
+
+  it("dbt_project.yml's plain target-path: quick, in that folder; a target-path it cannot read plainly: the full path, the same artifacts", async () => {
+    for (const [line, quickly] of [['target-path: "out"', true], ["target-path: \"{{ 'out' }}\"", false]] as const) {
+      const dir = makeProject({ ...QUICK, 'dbt_project.yml': `name: test_project\nversion: "1.0.0"\nconfig-version: 2\nprofile: test_profile\n${line}\n` });
+      await run(dir, ['parse']);
+      age(dir);
+      await run(dir, ['parse']);
+      const record = join(dir, 'out', QUICK_START_FILE);
+      expect(existsSync(record), line).toBe(true);
+      utimesSync(record, SENTINEL, SENTINEL);
+      const r = await run(dir, ['parse']);
+      expect(r.code, r.out).toBe(0);
+      expect(r.out).toContain('brought up to date in place');
+      expect(statSync(record).mtimeMs === SENTINEL.getTime(), line).toBe(quickly);
+      expect(existsSync(join(dir, 'target')), line).toBe(false);
+      const copy = mkdtempSync(join(tmpdir(), 'tsdbt-full-'));
+      scratch.push(copy);
+      cpSync(dir, copy, { recursive: true, filter: (src) => !src.includes('/out') });
+      expect((await run(copy, ['parse', '--no-partial-parse'])).code).toBe(0);
+      expect(artifact(join(dir, 'out/manifest.json'))).toBe(artifact(join(copy, 'out/manifest.json')).split(copy).join(dir));
+    }
+  });
+
+  it('ls: the same lines and warnings as the full path, for every selector and output the index answers', async () => {
+    const dir = await established();
+    for (const args of [[], ['--output', 'name'], ['--select', '+orders'], ['--select', 'tag:daily'], ['--resource-type', 'all'], ['--select', 'stg_orders', '--indirect-selection', 'cautious']]) {
+      const full = await run(dir, ['ls', ...args, '--no-partial-parse']);
+      const quick = await timed(dir, ['ls', ...args]);
+      expect(quick.code, quick.out).toBe(0);
+      expect(quick.quick, args.join(' ')).toBe(true);
+      expect(quick.out).toContain('selecting from the selection index');
+      const body = (out: string) => stable(out).filter((l) => !/Partial parsing|Unable to do partial/.test(l));
+      expect(body(quick.out), args.join(' ')).toEqual(body(full.out));
+    }
+    // A selector it cannot answer from the index, and an invalid one: the full path, as before.
+    expect((await timed(dir, ['ls', '--select', 'config.materialized:view'])).quick).toBe(false);
+    const bad = await timed(dir, ['ls', '--select', 'nosuchmethod:x']);
+    expect(bad.quick).toBe(false);
+    expect(bad.code).toBe(2);
   });
 });

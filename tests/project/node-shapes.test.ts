@@ -29,8 +29,8 @@ describe('node and config shapes', () => {
     const c = finaliseConfig('test', { custom: 1, severity: 'warn', tags: 'one', enabled: 'false', pre_hook: 'select 1', materialized: 3, skipped: undefined });
     expect(Object.keys(c).slice(-2)).toEqual(['custom', 'skipped']);
     expect(Object.keys(c).indexOf('severity')).toBe(Object.keys(defaultConfig('test')).indexOf('severity'));
-    expect([c.severity, c.tags, c.enabled, c.pre_hook, c.materialized, c.custom]).toEqual(['WARN', ['one'], false, [{ sql: 'select 1', transaction: true, index: 0 }], 'test', 1]);
-    expect(JSON.stringify(c)).toBe(JSON.stringify({ ...defaultConfig('test'), custom: 1, severity: 'WARN', tags: ['one'], enabled: false, pre_hook: [{ sql: 'select 1', transaction: true, index: 0 }], materialized: 'test', skipped: undefined }));
+    expect([c.severity, c.tags, c.enabled, c.pre_hook, c.materialized, c.custom]).toEqual(['warn', ['one'], false, [{ sql: 'select 1', transaction: true, index: 0 }], 'test', 1]);
+    expect(JSON.stringify(c)).toBe(JSON.stringify({ ...defaultConfig('test'), custom: 1, severity: 'warn', tags: ['one'], enabled: false, pre_hook: [{ sql: 'select 1', transaction: true, index: 0 }], materialized: 'test', skipped: undefined }));
   });
 
   it('blankNode writes its keys in manifest order', () => {

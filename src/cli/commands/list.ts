@@ -1,123 +1,45 @@
-import { loadProject } from '../../api/load-project.js';
-import { parseLoaded } from '../../api/parse-phase.js';
-import { join } from 'node:path';
-import { selectFromManifest, type SelectionFlags } from '../../api/select-phase.js';
-import { indexAnswers } from '../../api/selection-index.js';
-import { unchangedSelectionManifest } from '../../api/unchanged-parse.js';
-import { existsSync } from 'node:fs';
-import { resolveStateOptions } from '../../api/state-artifacts.js';
-import { TsdbtError } from '../../errors/tsdbt-error.js';
-import type { PreviousState } from '../../graph/previous-state.js';
-import type { Manifest } from '../../manifest/types.js';
-import { globalOptions, selectionFlags, stateFlags, type Command } from '../command-context.js';
+import { resolve } from 'node:path';
+import { quickStart, readCacheLine } from '../../api/quick-start.js';
+import { selectWith } from '../../api/select-graph.js';
+import { indexManifest, type SelectionIndex } from '../../api/selection-index.js';
+import { globalOptions, selectionFlags, stateFlags, type Command, type CommandContext } from '../command-context.js';
+import { indexAnswersList, listResourceTypes, printSelection } from './list-format.js';
 
-type Member = {
-  unique_id: string;
-  resource_type: string;
-  name: string;
-  package_name: string;
-  original_file_path: string;
-  fqn: string[];
-  tags?: string[];
-  config?: unknown;
-  depends_on?: unknown;
-  alias?: string;
-  source_name?: string;
-  version?: string | number | null;
-};
-
-const JSON_KEYS = ['name', 'resource_type', 'package_name', 'original_file_path', 'unique_id', 'alias', 'config', 'tags', 'depends_on', 'source_name'];
-
-/** dbt's list task lists these unless --resource-type says otherwise; analyses only when asked for (or `all`). */
-const DEFAULT_TYPES = ['model', 'snapshot', 'seed', 'test', 'source', 'exposure', 'metric', 'saved_query', 'semantic_model', 'unit_test'];
-const ALL_TYPES = [...DEFAULT_TYPES, 'analysis'];
-
-/** `--resource-type` as dbt's list expands it: none → the default set, `all` and `default` → their sets. */
-function listResourceTypes(given: string[] | undefined): string[] {
-  if (!given || given.length === 0) return DEFAULT_TYPES;
-  const bad = given.find((t) => t !== 'all' && t !== 'default' && !ALL_TYPES.includes(t));
-  if (bad !== undefined) throw new TsdbtError('SELECTOR_INVALID', `Invalid resource type '${bad}' in --resource-type.`, { hint: `Use one of: ${ALL_TYPES.join(', ')}, default, all.` });
-  const out = new Set(given.filter((t) => t !== 'all' && t !== 'default'));
-  if (given.includes('all')) for (const t of ALL_TYPES) out.add(t);
-  if (given.includes('default')) for (const t of DEFAULT_TYPES) out.add(t);
-  return [...out];
-}
-
-/** `tsdbt ls`: the selected resources, one a line, as dbt prints them. */
+/**
+ * `tsdbt ls`: the selected resources, one a line, as dbt prints them. With
+ * nothing changed since the parse cache was written (api/quick-start.ts),
+ * no state and a selection the selection index answers, it selects from the
+ * index without loading the project, printing what the full path prints
+ * then (list-full.ts); otherwise, or on any error, the full path runs.
+ */
 export const listCommand: Command = async (ctx) => {
-  const loaded = loadProject(globalOptions(ctx));
-  const flags = selectionFlags(ctx);
-  const stateOptions = { ...stateFlags(ctx), defer: false };
-  const output = (ctx.argv.flags.output as string | undefined) ?? 'selector';
-  const types = listResourceTypes(flags.resourceTypes);
-  const select = (manifest: Manifest, state?: PreviousState) => selectFromManifest(loaded.projectDir, manifest, { ...flags, resourceTypes: undefined, state }, types);
-  // Nothing changed: select from the parse cache's selection index when it holds all the selection and output read.
-  const quick = !stateOptions.state && indexAnswersList(loaded.projectDir, flags, output) ? unchangedSelectionManifest(loaded, { WHICH: 'list' }) : {};
-  let found = 'done' in quick ? quick.done : undefined;
-  let sel: ReturnType<typeof select> | undefined;
-  if (found) {
-    try {
-      sel = select(found.manifest);
-    } catch {
-      // An error (a cycle, a bad selector) is reported from the whole parse, with its locations.
-      found = undefined;
-    }
-  }
-  const { manifest, warnings } = found ?? parseLoaded(loaded, { flags: { WHICH: 'list' }, check: 'check' in quick ? quick.check : undefined });
-  for (const w of warnings) ctx.out.warn(w);
-  if (!sel) {
-    const { state } = resolveStateOptions(loaded.projectDir, join(loaded.projectDir, loaded.root.targetPath), stateOptions);
-    sel = select(manifest, state);
-  }
-  for (const w of sel.warnings) ctx.out.warn(w);
-  if (!['selector', 'name', 'path', 'json'].includes(output)) {
-    throw new TsdbtError('USAGE', `--output must be one of selector, name, path, json (got '${output}')`, { hint: 'e.g. --output name' });
-  }
-  const keys = (ctx.argv.flags.outputKeys as string[] | undefined)?.flatMap((k) => k.split(',')) ?? JSON_KEYS;
-  // One line per selected resource, in unique id order, as dbt prints them.
-  const lines: string[] = [];
-  for (const id of [...sel.selected].sort()) {
-    const m = memberOf(manifest, id);
-    if (m) lines.push(formatMember(m, output, keys));
-  }
-  ctx.report?.(lines);
-  ctx.out.results(lines);
-  return 0;
+  const quick = quickList(ctx);
+  if (quick !== undefined) return quick;
+  return (await import('./list-full.js')).fullList(ctx);
 };
 
-/** True when `ls` can select and print from the parse cache's selection index: no state, no YAML selectors, no method or output reading more. */
-function indexAnswersList(projectDir: string, flags: SelectionFlags, output: string): boolean {
-  if (flags.selector !== undefined || !['selector', 'name', 'path'].includes(output)) return false;
-  if (existsSync(join(projectDir, 'selectors.yml'))) return false;
+function quickList(ctx: CommandContext): number | undefined {
+  const opts = globalOptions(ctx);
+  const flags = selectionFlags(ctx);
+  const output = (ctx.argv.flags.output as string | undefined) ?? 'selector';
+  if (stateFlags(ctx).state || !indexAnswersList(resolve(opts.projectDir ?? ctx.cwd), flags, output)) return undefined;
+  const quick = quickStart(opts, ctx.env, ctx.cwd);
+  if (!quick) return undefined;
+  const line = readCacheLine(quick.cachePath, quick.record, 'index');
+  if (!line) return undefined;
+  let selected: Set<string>;
+  let warnings: string[];
+  let manifest;
   try {
-    return indexAnswers(flags.select, flags.exclude);
+    const index = JSON.parse(line.toString('utf8')) as SelectionIndex;
+    if (!index || typeof index !== 'object' || !Array.isArray(index.members) || !Array.isArray(index.strings)) return undefined;
+    manifest = indexManifest(index);
+    ({ selected, warnings } = selectWith(manifest, { ...flags, resourceTypes: undefined }, listResourceTypes(flags.resourceTypes), () => undefined));
   } catch {
-    return false;
+    // A malformed index, a cycle, a bad selector or resource type: the full path reports it, located.
+    return undefined;
   }
-}
-
-function memberOf(m: Manifest, id: string): Member | undefined {
-  return (m.nodes[id] ?? m.sources[id] ?? m.exposures[id] ?? m.unit_tests[id] ?? m.metrics[id] ?? m.semantic_models[id] ?? m.saved_queries[id]) as Member | undefined;
-}
-
-function formatMember(m: Member, output: string, keys: string[]): string {
-  switch (output) {
-    case 'name':
-      // dbt's search_name: `<source>.<table>` for sources, `<name>.v<version>` for versioned models.
-      if (m.resource_type === 'source') return `${m.source_name}.${m.name}`;
-      return m.version !== null && m.version !== undefined && m.resource_type === 'model' ? `${m.name}.v${m.version}` : m.name;
-    case 'path':
-      return m.original_file_path;
-    case 'json':
-      return JSON.stringify(Object.fromEntries(keys.filter((k) => k in m).map((k) => [k, (m as Record<string, unknown>)[k]])));
-    default: {
-      if (m.resource_type === 'source') return `source:${m.package_name}.${m.source_name}.${m.name}`;
-      if (m.resource_type === 'unit_test') {
-        const versioned = m.version !== null && m.version !== undefined ? `${m.name}_v${m.version}` : m.name;
-        return `unit_test:${m.package_name}.${versioned}`;
-      }
-      if (['exposure', 'metric', 'saved_query', 'semantic_model'].includes(m.resource_type)) return `${m.resource_type}:${m.package_name}.${m.name}`;
-      return m.fqn.join('.');
-    }
-  }
+  const { record } = quick;
+  ctx.out.debug(record.messages.indexed);
+  return printSelection(ctx, manifest, selected, [...record.loadWarnings, ...record.parseWarnings, ...warnings], output);
 }

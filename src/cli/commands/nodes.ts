@@ -124,13 +124,19 @@ export const compileCommand: Command = async (ctx) => {
     printCompiled(null, r.inlineSql ?? '');
     return 0;
   }
-  const failed = r.results.filter((x) => x.status === 'error');
-  for (const f of failed) ctx.out.error(compileFailure(f));
-  ctx.out.info(`Compiled ${r.results.length - failed.length} of ${r.results.length} nodes into target/compiled/`);
+  // dbt's compile stops at the first node that fails (CompileTask.raise_on_first_error): its
+  // MainEncounteredError, exit code 2.
+  const failed = r.results.find((x) => x.status === 'error');
+  if (failed) {
+    ctx.out.error(`Encountered an error:\n${compileFailure(failed)}`);
+    reportArtifactErrors(ctx, r.artifactErrors ?? []);
+    return 2;
+  }
+  ctx.out.info(`Compiled ${r.results.length} of ${r.results.length} nodes into target/compiled/`);
   if (reportArtifactErrors(ctx, r.artifactErrors ?? [])) return 2;
   const firstSelect = (ctx.argv.flags.select as string[] | undefined)?.[0];
-  if (firstSelect) for (const x of r.results) if (x.status !== 'error' && firstSelect.includes(x.node.name)) printCompiled(x.node.name, x.compiled_code ?? x.node.compiled_code ?? '');
-  return failed.length > 0 ? 1 : 0;
+  if (firstSelect) for (const x of r.results) if (firstSelect.includes(x.node.name)) printCompiled(x.node.name, x.compiled_code ?? x.node.compiled_code ?? '');
+  return 0;
 };
 
 /**

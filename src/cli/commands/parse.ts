@@ -1,33 +1,32 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { loadProject } from '../../api/load-project.js';
-import { parseLoaded, writeParseArtifacts } from '../../api/parse-phase.js';
-import { refreshUnchangedParse } from '../../api/unchanged-parse.js';
-import { checkManifestGraph } from '../../graph/index.js';
-import { globalOptions, type Command } from '../command-context.js';
-import { summariseManifest } from './summary.js';
+import { quickStart } from '../../api/quick-start.js';
+import { readWrittenArtifacts, refreshArtifacts } from '../../api/written-artifacts.js';
+import { globalOptions, type Command, type CommandContext } from '../command-context.js';
 
-/** `tsdbt parse`: parse the project and write target/manifest.json. */
+/**
+ * `tsdbt parse`: parse the project and write target/manifest.json. With
+ * nothing changed since the last parse (api/quick-start.ts) and target/
+ * still holding what it wrote, the artifacts are refreshed in place
+ * without loading the project, printing what the full path prints then
+ * (parse-full.ts, api/unchanged-parse.ts); otherwise the full path runs.
+ */
 export const parseCommand: Command = async (ctx) => {
   const started = performance.now();
-  const loaded = loadProject(globalOptions(ctx));
-  const flags = { WHICH: 'parse' };
-  // Nothing changed and target/ holds what the last parse wrote: refresh it in place (no manifest to report).
-  const quick = ctx.report ? {} : refreshUnchangedParse(loaded, flags);
-  if ('done' in quick) {
-    const unchanged = quick.done;
-    for (const w of unchanged.warnings) ctx.out.warn(w);
-    ctx.out.info(unchanged.summary);
-    ctx.out.info(`Performance info: parsed in ${((performance.now() - started) / 1000).toFixed(2)}s; wrote ${unchanged.manifestPath}`);
-    return 0;
-  }
-  const result = parseLoaded(loaded, { flags, check: quick.check });
-  checkManifestGraph(result.manifest); // a cycle is a parse error
-  for (const w of result.warnings) ctx.out.warn(w);
-  // With target/semantic_manifest.json when the project declares a semantic layer, as dbt writes it.
-  const summary = summariseManifest(result.manifest);
-  const path = writeParseArtifacts(join(loaded.projectDir, loaded.root.targetPath), result.manifest, summary);
-  ctx.report?.(result.manifest);
-  ctx.out.info(summary);
-  ctx.out.info(`Performance info: parsed in ${((performance.now() - started) / 1000).toFixed(2)}s; wrote ${path}`);
-  return 0;
+  const quick = ctx.report ? undefined : quickParse(ctx, started);
+  if (quick !== undefined) return quick;
+  return (await import('./parse-full.js')).fullParse(ctx, started);
 };
+
+function quickParse(ctx: CommandContext, started: number): number | undefined {
+  const quick = quickStart(globalOptions(ctx), ctx.env, ctx.cwd);
+  if (!quick) return undefined;
+  const { record } = quick;
+  const written = readWrittenArtifacts(record.targetDir, record.cache.id);
+  if (!written || !refreshArtifacts(record.targetDir, written, new Date().toISOString(), randomUUID())) return undefined;
+  ctx.out.debug(record.messages.refreshed);
+  for (const w of [...record.loadWarnings, ...record.parseWarnings]) ctx.out.warn(w);
+  ctx.out.info(written.summary);
+  ctx.out.info(`Performance info: parsed in ${((performance.now() - started) / 1000).toFixed(2)}s; wrote ${join(record.targetDir, 'manifest.json')}`);
+  return 0;
+}

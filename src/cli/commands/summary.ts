@@ -12,11 +12,16 @@ export function summariseManifest(m: Manifest): string {
   add('source', Object.keys(m.sources).length);
   add('exposure', Object.keys(m.exposures).length);
   add('unit test', Object.keys(m.unit_tests).length);
+  add('metric', Object.keys(m.metrics).length);
   add('macro', Object.keys(m.macros).length);
-  const order = ['model', 'snapshot', 'analysis', 'seed', 'data test', 'unit test', 'source', 'exposure', 'macro'];
+  add('group', Object.keys(m.groups).length);
+  add('semantic model', Object.keys(m.semantic_models).length);
+  add('saved query', Object.keys(m.saved_queries).length);
+  // dbt's _generate_stats: the node types, then sources, exposures, metrics, macros, groups, semantic models, saved queries.
+  const order = ['model', 'snapshot', 'analysis', 'seed', 'data test', 'unit test', 'source', 'exposure', 'metric', 'macro', 'group', 'semantic model', 'saved query'];
   const parts = order.filter((k) => counts.has(k)).map((k) => {
     const n = counts.get(k)!;
-    const plural = k === 'analysis' ? 'analyses' : `${k}s`;
+    const plural = k === 'analysis' ? 'analyses' : k === 'saved query' ? 'saved queries' : `${k}s`;
     return `${n} ${n === 1 ? k : plural}`;
   });
   return `Found ${parts.join(', ')}`;

@@ -153,4 +153,15 @@ describe('bindMacro', () => {
     const other = makeContext();
     expect(other.env.bindMacro('macros/m.sql', MACROS, 'helper', other)).not.toBe(a);
   });
+
+  it('makes a top-level macro when first looked up; a later definition of the name wins (Jinja2 3.1)', () => {
+    // Jinja2 3.1 renders this as "12|2b|<Macro 'b'>|False".
+    const src = "{% macro a() %}1{% endmacro %}{{ a() }}{% macro a() %}2{% endmacro %}{{ a() }}|{% macro b() %}{{ a() }}b{% endmacro %}{{ b() }}|{{ b }}|{{ c is defined }}";
+    expect(new JinjaEnvironment().renderString(src, 'models/x.sql', { vars: {} })).toBe("12|2b|<Macro 'b'>|False");
+    const ctx = makeContext();
+    const dup = '{% macro a() %}1{% endmacro %}{% macro a() %}2{% endmacro %}';
+    expect(ctx.env.bindMacro('macros/dup.sql', dup, 'a', ctx)()).toBe('2');
+    // Looked up twice in one context: the same macro object.
+    expect(ctx.env.bindMacro('macros/m.sql', MACROS, 'rendered', ctx)).toBe(ctx.env.bindMacro('macros/m.sql', MACROS, 'rendered', ctx));
+  });
 });

@@ -1,0 +1,100 @@
+import { closeSync, openSync, readSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { hashText, statesSignature, type FileStates } from '../util/file-states.js';
+import { tsdbtBuild } from '../util/tsdbt-version.js';
+import { fastPaths } from '../util/fast-paths.js';
+import type { LoadedProject } from './load-project.js';
+import { replayedWarnings } from './replayed-warnings.js';
+import { parseInputFolders, PARSE_CACHE_FILE, type ParseCacheHeader } from './parse-cache.js';
+import { dbtEnvHash, INDEXED_MESSAGE, QUICK_START_FILE, QUICK_START_FORMAT, REFRESHED_MESSAGE, type QuickStartRecord } from './quick-start.js';
+
+/** The input files' states a command found equal (by hash) to the cache's, taken at `statesAt` (else the header's own are used). */
+export interface CheckedStates {
+  id: string;
+  files: FileStates;
+  statesAt: number;
+}
+
+/**
+ * Write the quick start record (quick-start.ts) for `loaded`, whose parse
+ * cache key is `key`: called when a command found that
+ * cache valid or wrote it. Writes nothing when it cannot vouch for the
+ * cache (another key, a file modified too recently, a load whose templates
+ * are not a function of their inputs), removing an older record then.
+ * Never fails the command.
+ */
+export function recordQuickStart(loaded: LoadedProject, key: string, checked?: CheckedStates): void {
+  if (!fastPaths()) return;
+  const targetDir = join(loaded.projectDir, loaded.root.targetPath);
+  const path = join(targetDir, QUICK_START_FILE);
+  try {
+    const record = recordFor(loaded, key, targetDir, checked);
+    if (record) writeFileAtomic(path, JSON.stringify(record), 'the quick start record', { durable: false });
+    else rmSync(path, { force: true });
+  } catch {
+    try {
+      rmSync(path, { force: true });
+    } catch {
+      // no record is a full start next time, nothing worse
+    }
+  }
+}
+
+function recordFor(loaded: LoadedProject, key: string, targetDir: string, checked?: CheckedStates): QuickStartRecord | undefined {
+  if (loaded.reads.impure || !loaded.partialParse) return undefined;
+  const head = readHeaderLine(join(targetDir, PARSE_CACHE_FILE));
+  if (!head) return undefined;
+  const header = JSON.parse(head.toString('utf8')) as ParseCacheHeader;
+  if (header.key !== key || header.build !== tsdbtBuild()) return undefined;
+  const states = checked && checked.id === header.id ? checked : header;
+  const signature = statesSignature(states.files, states.statesAt);
+  if (signature === undefined) return undefined;
+  return {
+    format: QUICK_START_FORMAT,
+    build: tsdbtBuild(),
+    cwd: process.cwd(),
+    options: loaded.reads.options,
+    files: loaded.reads.files,
+    env: loaded.reads.env,
+    dbtEnv: dbtEnvHash(loaded.env),
+    loadWarnings: loaded.warnings,
+    cache: { id: header.id, key, headerBytes: head.length, headerHash: hashText(head), indexBytes: header.indexBytes },
+    parseEnv: header.envRead,
+    // What a nothing-changed parse shows: duplicate-key warnings only when their file is read again.
+    parseWarnings: replayedWarnings(header.warnings, []),
+    folders: parseInputFolders(loaded),
+    signature,
+    targetDir,
+    messages: { refreshed: redacted(loaded, REFRESHED_MESSAGE), indexed: redacted(loaded, INDEXED_MESSAGE) },
+  };
+}
+
+/** `message` as the load's logger passes it on (secret values removed). */
+function redacted(loaded: LoadedProject, message: string): string {
+  return loaded.secrets.redact(message);
+}
+
+/** The parse cache's first line (its header), without the newline. */
+function readHeaderLine(path: string): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const chunks: Buffer[] = [];
+    for (let at = 0; ; ) {
+      const buf = Buffer.allocUnsafe(1 << 20);
+      const n = readSync(fd, buf, 0, buf.length, at);
+      if (n === 0) return undefined;
+      const eol = buf.subarray(0, n).indexOf(10);
+      chunks.push(buf.subarray(0, eol < 0 ? n : eol));
+      if (eol >= 0) return Buffer.concat(chunks);
+      at += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,43 @@
+import { loadProject } from '../../api/load-project.js';
+import { parseCacheKey } from '../../api/parse-cache.js';
+import { parseLoaded } from '../../api/parse-phase.js';
+import { join } from 'node:path';
+import { recordQuickStart } from '../../api/quick-start-record.js';
+import { selectFromManifest } from '../../api/select-phase.js';
+import { unchangedSelectionManifest } from '../../api/unchanged-parse.js';
+import { resolveStateOptions } from '../../api/state-artifacts.js';
+import type { PreviousState } from '../../graph/previous-state.js';
+import type { Manifest } from '../../manifest/types.js';
+import { globalOptions, selectionFlags, stateFlags, type CommandContext } from '../command-context.js';
+import { indexAnswersList, listResourceTypes, printSelection } from './list-format.js';
+
+/** `tsdbt ls` the whole way (list.ts comes here when its quick start does not hold). */
+export async function fullList(ctx: CommandContext): Promise<number> {
+  const loaded = loadProject(globalOptions(ctx));
+  const flags = selectionFlags(ctx);
+  const stateOptions = { ...stateFlags(ctx), defer: false };
+  const output = (ctx.argv.flags.output as string | undefined) ?? 'selector';
+  const types = listResourceTypes(flags.resourceTypes);
+  const select = (manifest: Manifest, state?: PreviousState) => selectFromManifest(loaded.projectDir, manifest, { ...flags, resourceTypes: undefined, state }, types);
+  // Nothing changed: select from the parse cache's selection index when it holds all the selection and output read.
+  const quick = !stateOptions.state && indexAnswersList(loaded.projectDir, flags, output) ? unchangedSelectionManifest(loaded, { WHICH: 'list' }) : {};
+  let found = 'done' in quick ? quick.done : undefined;
+  let sel: ReturnType<typeof select> | undefined;
+  if (found) {
+    try {
+      sel = select(found.manifest);
+    } catch {
+      // An error (a cycle, a bad selector) is reported from the whole parse, with its locations.
+      found = undefined;
+    }
+  }
+  const { manifest, warnings } = found ?? parseLoaded(loaded, { flags: { WHICH: 'list' }, check: 'check' in quick ? quick.check : undefined });
+  if (loaded.partialParse) recordQuickStart(loaded, 'done' in quick ? quick.checked.key : parseCacheKey(loaded, { WHICH: 'list' }), 'done' in quick ? quick.checked : undefined);
+  if (!sel) {
+    for (const w of warnings) ctx.out.warn(w);
+    const { state } = resolveStateOptions(loaded.projectDir, join(loaded.projectDir, loaded.root.targetPath), stateOptions);
+    sel = select(manifest, state);
+    return printSelection(ctx, manifest, sel.selected, sel.warnings, output);
+  }
+  return printSelection(ctx, manifest, sel.selected, [...warnings, ...sel.warnings], output);
+}

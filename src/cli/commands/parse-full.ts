@@ -1,0 +1,36 @@
+import { join } from 'node:path';
+import { loadProject } from '../../api/load-project.js';
+import { parseCacheKey } from '../../api/parse-cache.js';
+import { parseLoaded, writeParseArtifacts } from '../../api/parse-phase.js';
+import { recordQuickStart } from '../../api/quick-start-record.js';
+import { refreshUnchangedParse } from '../../api/unchanged-parse.js';
+import { checkManifestGraph } from '../../graph/index.js';
+import { globalOptions, type CommandContext } from '../command-context.js';
+import { summariseManifest } from './summary.js';
+
+/** `tsdbt parse` the whole way (parse.ts comes here when its quick start does not hold), started at `started`. */
+export async function fullParse(ctx: CommandContext, started: number): Promise<number> {
+  const loaded = loadProject(globalOptions(ctx));
+  const flags = { WHICH: 'parse' };
+  // Nothing changed and target/ holds what the last parse wrote: refresh it in place (no manifest to report).
+  const quick = ctx.report ? {} : refreshUnchangedParse(loaded, flags);
+  if ('done' in quick) {
+    const unchanged = quick.done;
+    for (const w of unchanged.warnings) ctx.out.warn(w);
+    ctx.out.info(unchanged.summary);
+    ctx.out.info(`Performance info: parsed in ${((performance.now() - started) / 1000).toFixed(2)}s; wrote ${unchanged.manifestPath}`);
+    recordQuickStart(loaded, quick.checked.key, quick.checked);
+    return 0;
+  }
+  const result = parseLoaded(loaded, { flags, check: quick.check });
+  checkManifestGraph(result.manifest); // a cycle is a parse error
+  for (const w of result.warnings) ctx.out.warn(w);
+  // With target/semantic_manifest.json when the project declares a semantic layer, as dbt writes it.
+  const summary = summariseManifest(result.manifest);
+  const path = writeParseArtifacts(join(loaded.projectDir, loaded.root.targetPath), result.manifest, summary);
+  ctx.report?.(result.manifest);
+  ctx.out.info(summary);
+  ctx.out.info(`Performance info: parsed in ${((performance.now() - started) / 1000).toFixed(2)}s; wrote ${path}`);
+  if (loaded.partialParse) recordQuickStart(loaded, parseCacheKey(loaded, flags));
+  return 0;
+}
