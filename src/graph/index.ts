@@ -8,6 +8,7 @@
  */
 export { DependencyGraph, buildGraph } from './dependency-graph.js';
 export { findCycle, assertAcyclic } from './find-cycle.js';
+export { checkManifestGraph } from './check-manifest-graph.js';
 export { parseSelection, parseCriterion } from './parse-selection.js';
 export { loadSelectorsYaml, type SelectorDefinition } from './selectors-yaml.js';
 export { selectNodes, evaluateSelection, type SelectOptions, type SelectionResult } from './select-nodes.js';

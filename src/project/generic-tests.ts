@@ -2,7 +2,7 @@ import type { ContextFactory } from '../context/context-factory.js';
 import { newCapture, type ParseCapture } from '../context/parse-context.js';
 import { renderTestKwargs } from '../context/test-kwargs.js';
 import { callJinja, type JinjaEnvironment } from '../jinja/index.js';
-import type { CompiledNode, Macro } from '../manifest/types.js';
+import type { CompiledNode, Macro, NodeConfig } from '../manifest/types.js';
 import type { ConfigLayer } from './config-merge.js';
 import { genericTestHash, genericTestNames, modelArgument, splitTestName, testArgs } from './generic-test-names.js';
 import { blankNode } from './node-defaults.js';
@@ -18,8 +18,10 @@ export function genericTestName(decl: TestDecl): string {
  * stored kwargs, as dbt's does. Named and hashed as dbt does, so unique ids
  * match dbt's manifest (`test.jaffle_shop.unique_customers_customer_id.c5af1ff4b1`);
  * a name of 64+ characters keeps a short form for the compiled file and the alias.
+ * `config`: the test type's default config unless given (parse passes a
+ * placeholder it replaces: the default would be thrown away at once).
  */
-export function genericTestNode(decl: TestDecl, rootPath: string): CompiledNode {
+export function genericTestNode(decl: TestDecl, rootPath: string, config?: NodeConfig): CompiledNode {
   const args = testArgs(decl);
   const { full: name, short } = genericTestNames(decl, args);
   const [namespace, shortName] = splitTestName(decl.testName);
@@ -37,7 +39,7 @@ export function genericTestNode(decl: TestDecl, rootPath: string): CompiledNode 
     root_path: rootPath,
     fqn: [decl.package, ...foldersOf(decl.file), name],
     raw_code: `{{ test_${shortName}(**_dbt_generic_test_kwargs) }}`,
-  });
+  }, config);
   node.test_metadata = metadata;
   if (decl.description !== undefined) node.description = decl.description;
   node.column_name = decl.columnName;

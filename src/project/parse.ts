@@ -7,7 +7,7 @@ import { MacroRegistry } from '../context/macro-registry.js';
 import { newCapture } from '../context/parse-context.js';
 import { TsdbtError, TsdbtErrorList } from '../errors/tsdbt-error.js';
 import { callJinja, type JinjaEnvironment } from '../jinja/index.js';
-import type { CompiledNode, Doc, Exposure, Macro, Manifest, RefCall, SourceLocation, SourceTable } from '../manifest/types.js';
+import type { CompiledNode, Doc, Exposure, Macro, Manifest, NodeConfig, RefCall, SourceLocation, SourceTable } from '../manifest/types.js';
 import { findFiles } from '../util/files.js';
 import { CONFIG_KEYS, nearestKey, normaliseConfigKey } from './config-keys.js';
 import { configFromTree, mergeConfig, type ConfigLayer } from './config-merge.js';
@@ -20,7 +20,7 @@ import { propertyValueRenderer, renderConfigLayer } from './render-properties.js
 import { refAccessError } from './ref-access.js';
 import { readMacroFiles } from './macro-files.js';
 import { defaultAliasName, defaultDatabaseName, defaultSchemaName } from './naming.js';
-import { finaliseConfig } from './node-defaults.js';
+import { defaultConfig, finaliseConfig } from './node-defaults.js';
 import type { LoadedPackage } from './packages.js';
 import { emptyProperties, readProperties, type PropertiesIndex, type ResourcePatch } from './properties.js';
 import { lineOfCall, RefIndex } from './resolve-refs.js';
@@ -53,7 +53,7 @@ export interface ParseResult {
   registry: MacroRegistry;
   contexts: ContextFactory;
   warnings: string[];
-  /** What each SQL/YAML node file became, in parse order (what a partial parse re-parses from). */
+  /** What each SQL/YAML node file became, in parse order (what a partial parse re-parses from); empty unless the input had an observer (a parse that will be cached). */
   nodeFiles: NodeFileRecord[];
   /** `warnings` = the first `warningsBefore`, each nodeFiles record's, then the rest. */
   warningsBefore: number;
@@ -136,7 +136,8 @@ export function parseProject(input: ParseInput): ParseResult {
       const { result: outcome, reads } = observedParse(nf, patch, scope);
       if (outcome === 'failed') failedNames.add(node.name);
       if (outcome !== 'parsed') continue;
-      nodeFiles.push({ uniqueId: node.unique_id, file: `${node.root_path}/${node.original_file_path}`, configTree: nf.configTree, patch, warnings: warnings.slice(warnStart), enabled: Boolean(node.config.enabled), ...(reads && { reads }) });
+      // (Only a parse that will be cached needs these: each holds its patch, and so the properties, alive.)
+      if (input.observer) nodeFiles.push({ uniqueId: node.unique_id, file: `${node.root_path}/${node.original_file_path}`, configTree: nf.configTree, patch, warnings: warnings.slice(warnStart), enabled: Boolean(node.config.enabled), ...(reads && { reads }) });
       if (!node.config.enabled) {
         (disabled[node.unique_id] ??= []).push(node);
         continue;
@@ -174,7 +175,8 @@ export function parseProject(input: ParseInput): ParseResult {
   /** The test macro per (declaring package, test name): thousands of tests share a few. */
   const testMacros = new Map<string, Macro | undefined>();
   for (const decl of props.tests) {
-    const testNode = genericTestNode(decl, packageRoots.get(decl.package)!);
+    // (Its config is set below, or the node dropped: no default config made for nothing.)
+    const testNode = genericTestNode(decl, packageRoots.get(decl.package)!, PENDING_CONFIG);
     let config = fqnTree('data_tests', decl.package, 'data_tests', testNode.fqn);
     try {
       config = mergeConfig(config, renderConfigLayer(decl.config, decl.file, decl.package, contexts, input.env));
@@ -187,7 +189,7 @@ export function parseProject(input: ParseInput): ParseResult {
     testNode.config = finaliseConfig('test', config);
     testNode.unrendered_config = mergeConfig(scope.treeFor(decl.package, 'data_tests', 'data_tests', testNode.fqn, 'unrenderedConfigTrees'), decl.config);
     const model = decl.target.kind === 'source' ? null : decl.target.name;
-    if (model) testNode.refs.push(withAt({ name: model, package: null, version: decl.target.version ?? null }, decl.file, decl.line ?? 1));
+    if (model) testNode.refs.push(locatedRef({ name: model, package: null, version: decl.target.version ?? null }, { file: decl.file, line: decl.line ?? 1 }));
     else testNode.sources.push([decl.target.sourceName!, decl.target.name]);
     for (const v of Object.values(decl.args)) collectArgDeps(v, testNode, decl.file, decl.line);
     const macroName = decl.testName.includes('.') ? decl.testName.split('.')[1]! : decl.testName;
@@ -298,6 +300,13 @@ export function parseProject(input: ParseInput): ParseResult {
   fillParentChildMaps(manifest);
   return { manifest, registry, contexts, warnings, nodeFiles, warningsBefore, wideReads: input.observer?.wide() };
 }
+
+/**
+ * A generic test node's config until its own is worked out (never read or
+ * written: the node is dropped if that fails). A test's default config, not
+ * `{}`: the same hidden class as every test config, so V8 keeps one field type.
+ */
+const PENDING_CONFIG: NodeConfig = defaultConfig('test');
 
 /** The manifest's `nodes`: every parsed node but the unit tests (they have their own member), in parse order. */
 function nodeRecord(nodes: Map<string, CompiledNode>): Record<string, CompiledNode> {
@@ -411,7 +420,7 @@ export function parseNodeFile(nf: NodeFile, patch: ResourcePatch | undefined, sc
   const projectLevel = scope.treeFor(node.package_name, nf.configTree, nf.configTree, node.fqn, 'unrenderedConfigTrees');
   node.unrendered_config = capture.configCalls.reduce(mergeConfig, mergeConfig(projectLevel, patch?.config ?? {}));
   // The line is looked up only when an error needs it.
-  node.refs = capture.refs.map((r) => withAt(r, node.original_file_path, () => lineOfCall(nf.fileText, 'ref', r.name) ?? 1));
+  node.refs = capture.refs.map((r) => withAt(r, new RefLocation(node.original_file_path, nf.fileText, r.name)));
   node.sources = capture.sources;
   node.depends_on.macros = [...capture.macros];
   applyPatch(node, patch);
@@ -442,24 +451,51 @@ function withMacroPatch(m: Macro, patch: ResourcePatch | undefined): Macro {
 /**
  * A ref call with where it was written. `at` is not enumerable: it serves
  * errors (cycles, unknown refs) and stays out of manifest.json without a
- * copy. A line given as a function is computed on first read of `at`.
+ * copy.
  */
-export function withAt(call: RefCall, file: string, line: number | (() => number)): RefCall {
+export function withAt(call: RefCall, at: SourceLocation): RefCall;
+export function withAt(call: RefCall, file: string, line: number): RefCall;
+export function withAt(call: RefCall, fileOrAt: string | SourceLocation, line?: number): RefCall {
   // A copy without `at` (as `{ at, ...rest }` would make, without its slow runtime path).
   const rest: Record<string, unknown> = {};
   for (const key of Object.keys(call) as (keyof RefCall)[]) if (key !== 'at') rest[key] = call[key];
-  let at: SourceLocation;
-  if (typeof line === 'number') at = { file, line };
-  else {
-    let known: number | undefined;
-    at = {
-      file,
-      get line() {
-        return (known ??= line());
-      },
-    };
+  return locatedRef(rest as unknown as RefCall, typeof fileOrAt === 'string' ? { file: fileOrAt, line: line! } : fileOrAt);
+}
+
+/** withAt for a ref call made here (no copy: 30,000 generic tests each make one). */
+function locatedRef(call: RefCall, at: SourceLocation): RefCall {
+  return Object.defineProperty(call, 'at', { value: at, enumerable: false, writable: true, configurable: true });
+}
+
+/**
+ * Where a model's `ref('<name>')` is: the line is looked up in the file's text
+ * on first read (only an error needs it). Not a literal with a getter closing
+ * over parseNodeFile's scope: each such literal kept its own hidden class and
+ * that whole scope alive, ~4-6 KB a model at 10,000 models. Here every
+ * instance shares one class and one getter, and holds just the text and name;
+ * to a reader (and a deep equality) it is `{ file, line }`.
+ */
+class RefLocation implements SourceLocation {
+  readonly file: string;
+  declare readonly line: number;
+  #text: string | undefined;
+  #refName: string;
+  #line = 1;
+
+  constructor(file: string, text: string, refName: string) {
+    this.file = file;
+    this.#text = text;
+    this.#refName = refName;
+    Object.defineProperty(this, 'line', { get: RefLocation.lineOf, enumerable: true, configurable: true });
   }
-  return Object.defineProperty(rest as unknown as RefCall, 'at', { value: at, enumerable: false, writable: true, configurable: true });
+
+  private static lineOf(this: RefLocation): number {
+    if (this.#text !== undefined) {
+      this.#line = lineOfCall(this.#text, 'ref', this.#refName) ?? 1;
+      this.#text = undefined;
+    }
+    return this.#line;
+  }
 }
 
 /** The manifest's `groups`, keyed `group.<package>.<name>`, from properties `groups:` entries. */
@@ -537,7 +573,7 @@ function collectArgDeps(value: unknown, node: CompiledNode, file: string, line?:
   const ref = /^\s*ref\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?\)\s*$/.exec(value);
   if (ref) {
     const [pkg, name] = ref[2] ? [ref[1]!, ref[2]] : [null, ref[1]!];
-    node.refs.push(withAt({ name, package: pkg, version: null }, file, line ?? 1));
+    node.refs.push(locatedRef({ name, package: pkg, version: null }, { file, line: line ?? 1 }));
     return;
   }
   const src = /^\s*source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)\s*$/.exec(value);

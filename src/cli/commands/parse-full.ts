@@ -4,7 +4,7 @@ import { parseCacheKey } from '../../api/parse-cache.js';
 import { parseLoaded, writeParseArtifacts } from '../../api/parse-phase.js';
 import { recordQuickStart } from '../../api/quick-start-record.js';
 import { refreshUnchangedParse } from '../../api/unchanged-parse.js';
-import { buildGraph } from '../../graph/index.js';
+import { checkManifestGraph } from '../../graph/index.js';
 import { globalOptions, type CommandContext } from '../command-context.js';
 import { summariseManifest } from './summary.js';
 
@@ -26,7 +26,7 @@ export async function fullParse(ctx: CommandContext, started: number): Promise<n
     return 0;
   }
   const result = parseLoaded(loaded, { flags, check: 'check' in quick ? quick.check : undefined });
-  buildGraph(result.manifest); // a cycle is a parse error
+  checkManifestGraph(result.manifest); // a cycle is a parse error
   for (const w of result.warnings) ctx.out.warn(w);
   // With target/semantic_manifest.json when the project declares a semantic layer, as dbt writes it.
   const summary = summariseManifest(result.manifest);
