@@ -125,33 +125,52 @@ export function writeFileSyncChecked(path: string, text: string): void {
 // A failed write is reported back by sequence number; the waiting side retries it itself.
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { mkdirSync, writeFileSync, renameSync, rmSync } = require('node:fs');
+const { mkdirSync, readFileSync, writeFileSync, renameSync, rmSync } = require('node:fs');
 const { randomBytes } = require('node:crypto');
 const { dirname } = require('node:path');
 const port = workerData.port;
 const done = new Int32Array(workerData.done);
 const made = new Set();
+// Folders this worker created: a file in one exists only if this worker wrote it.
+const fresh = new Set();
+const wrote = new Set();
 port.on('message', (message) => {
   for (let i = 0; i < message.length; i += 3) write(message[i], message[i + 1], message[i + 2]);
 });
+// The file already holds exactly this text (a compile of unchanged nodes): reading it costs less than
+// replacing it (a new file, a rename, and the old file's blocks freed).
+function unchanged(path, text) {
+  try {
+    return readFileSync(path, 'utf8') === text;
+  } catch {
+    return false;
+  }
+}
 function write(seq, path, text) {
   try {
     const dir = dirname(path);
-    if (!made.has(dir)) { mkdirSync(dir, { recursive: true }); made.add(dir); }
-    const tmp = path + '.tmp-' + process.pid + '-' + randomBytes(4).toString('hex');
-    try {
+    if (!made.has(dir)) {
+      if (mkdirSync(dir, { recursive: true }) !== undefined) fresh.add(dir);
+      made.add(dir);
+    }
+    if ((fresh.has(dir) && !wrote.has(path)) || !unchanged(path, text)) {
+      const tmp = path + '.tmp-' + process.pid + '-' + randomBytes(4).toString('hex');
       try {
-        writeFileSync(tmp, text);
+        try {
+          writeFileSync(tmp, text);
+        } catch (e) {
+          // The folder went away since (a clean between commands): make it again, once.
+          if (!e || e.code !== 'ENOENT') throw e;
+          fresh.delete(dir);
+          mkdirSync(dir, { recursive: true });
+          writeFileSync(tmp, text);
+        }
+        renameSync(tmp, path);
+        if (fresh.has(dir)) wrote.add(path);
       } catch (e) {
-        // The folder went away since (a clean between commands): make it again, once.
-        if (!e || e.code !== 'ENOENT') throw e;
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(tmp, text);
+        rmSync(tmp, { force: true });
+        throw e;
       }
-      renameSync(tmp, path);
-    } catch (e) {
-      rmSync(tmp, { force: true });
-      throw e;
     }
   } catch (e) {
     port.postMessage([seq, String(e && e.message || e)]);
