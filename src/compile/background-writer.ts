@@ -56,9 +56,14 @@ export class BackgroundWriter {
     return this.writeMany([{ path, text }])[0]!;
   }
 
-  /** Queue several writes in one message (a message costs this thread more than its size); returns their tickets, in order. */
-  writeMany(files: readonly { path: string; text: string }[]): number[] {
-    const message: (number | string)[] = [];
+  /**
+   * Queue several writes in one message (a message costs this thread more
+   * than its size); returns their tickets, in order. `fresh`: the files are
+   * new, in a folder no reader looks at yet (a staged tree renamed into place
+   * once whole): each is created as it is written, without a temp file.
+   */
+  writeMany(files: readonly { path: string; text: string }[], fresh = false): number[] {
+    const message: (number | string)[] = [fresh ? 1 : 0];
     const tickets = files.map((f) => {
       const seq = ++this.seq;
       this.pending.set(seq, f);
@@ -125,7 +130,7 @@ export function writeFileSyncChecked(path: string, text: string): void {
 // A failed write is reported back by sequence number; the waiting side retries it itself.
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { mkdirSync, readFileSync, writeFileSync, renameSync, rmSync } = require('node:fs');
+const { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, renameSync, rmSync } = require('node:fs');
 const { randomBytes } = require('node:crypto');
 const { dirname } = require('node:path');
 const port = workerData.port;
@@ -135,8 +140,36 @@ const made = new Set();
 const fresh = new Set();
 const wrote = new Set();
 port.on('message', (message) => {
-  for (let i = 0; i < message.length; i += 3) write(message[i], message[i + 1], message[i + 2]);
+  const create = message[0] === 1 ? createNew : write;
+  for (let i = 1; i < message.length; i += 3) create(message[i], message[i + 1], message[i + 2]);
 });
+// A new file in a staged folder: created and written in place (no temp file, no rename); a failed one is removed.
+function createNew(seq, path, text) {
+  try {
+    const dir = dirname(path);
+    if (!made.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
+    let created = false;
+    try {
+      const fd = openSync(path, 'wx');
+      created = true;
+      try {
+        writeFileSync(fd, text);
+      } finally {
+        closeSync(fd);
+      }
+    } catch (e) {
+      if (created) rmSync(path, { force: true });
+      throw e;
+    }
+  } catch (e) {
+    port.postMessage([seq, String(e && e.message || e)]);
+  }
+  Atomics.store(done, 0, seq);
+  Atomics.notify(done, 0);
+}
 // The file already holds exactly this text (a compile of unchanged nodes): reading it costs less than
 // replacing it (a new file, a rename, and the old file's blocks freed).
 function unchanged(path, text) {

@@ -103,6 +103,11 @@ export class NodeCompiler {
     return hit;
   }
 
+  /** The folder compiledPath() puts every node's SQL under, relative to the project dir: `target/compiled`. */
+  compiledRoot(folder: 'compiled' | 'run' = 'compiled'): string {
+    return `${this.targetPath}/${folder}`;
+  }
+
   /** Where write() puts a node's SQL, relative to the project dir. */
   compiledPath(node: CompiledNode, folder: 'compiled' | 'run' = 'compiled'): string {
     return compiledPathOf(node, folder, this.targetPath);
