@@ -146,5 +146,5 @@ describe('fast paths give what the plain paths give (compile: manifest.json, tar
       expect(sql, name).toMatch(expected[name]!);
       expect(fast, name).toEqual(plain);
     }
-  });
+  }, 180_000);
 });
