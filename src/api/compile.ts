@@ -45,13 +45,19 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
     const started = performance.now();
     const results: NodeResult[] = [];
     const files = fastPaths() ? new CompiledFileBatch(exec.compiler, exec.loaded.projectDir) : undefined;
-    for (const id of exec.graph.topologicalOrder()) {
-      if (!exec.selected.has(id)) continue;
-      const node = exec.parsed.manifest.nodes[id];
-      if (!node || node.resource_type === 'unit_test') continue;
-      const r = compileOne(exec, node, files);
-      results.push(r);
-      if (r.status === 'error') break;
+    try {
+      for (const id of exec.graph.topologicalOrder()) {
+        if (!exec.selected.has(id)) continue;
+        const node = exec.parsed.manifest.nodes[id];
+        if (!node || node.resource_type === 'unit_test') continue;
+        const r = compileOne(exec, node, files);
+        results.push(r);
+        if (r.status === 'error') break;
+      }
+    } catch (e) {
+      // What was compiled is on disk, in target/compiled (not left in a staged folder), as when each file was written at once.
+      files?.finish();
+      throw e;
     }
     // Every file is on disk before the results are reported; a node whose file failed is an error.
     for (const { node, error } of files?.finish() ?? []) {

@@ -57,9 +57,14 @@ export class BackgroundWriter {
     return this.writeMany([{ path, text }])[0]!;
   }
 
-  /** Queue several writes in one message (a message costs this thread more than its size); returns their tickets, in order. */
-  writeMany(files: readonly { path: string; text: string }[]): number[] {
-    const message: (number | string)[] = [];
+  /**
+   * Queue several writes in one message (a message costs this thread more
+   * than its size); returns their tickets, in order. `fresh`: the files are
+   * new, in a folder no reader looks at yet (a staged tree renamed into place
+   * once whole): each is created as it is written, without a temp file.
+   */
+  writeMany(files: readonly { path: string; text: string }[], fresh = false): number[] {
+    const message: (number | string)[] = [fresh ? 1 : 0];
     const tickets = files.map((f) => {
       const seq = ++this.seq;
       this.pending.set(seq, f);
@@ -126,52 +131,85 @@ export function writeFileSyncChecked(path: string, text: string): void {
 // A failed write is reported back by sequence number; the waiting side retries it itself.
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { mkdirSync, readFileSync, writeFileSync, renameSync, rmSync } = require('node:fs');
+const { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, renameSync, rmSync } = require('node:fs');
 const { randomBytes } = require('node:crypto');
 const { dirname } = require('node:path');
 const port = workerData.port;
 const done = new Int32Array(workerData.done);
 const made = new Set();
+// Folders this worker created: a file in one exists only if this worker wrote it.
+const fresh = new Set();
+const wrote = new Set();
 port.on('message', (message) => {
-  for (let i = 0; i < message.length; i += 3) write(message[i], message[i + 1], message[i + 2]);
+  const create = message[0] === 1 ? createNew : write;
+  for (let i = 1; i < message.length; i += 3) create(message[i], message[i + 1], message[i + 2]);
 });
-// A file that already holds exactly this text is left alone: a rerun rewrites every node's file, and a temp
-// file renamed over the old one costs far more than reading it (in a folder of thousands, ~1 ms of system time).
-function unchanged(path, text) {
-  let old;
+// A new file in a staged folder: created and written in place (no temp file, no rename); a failed one is removed.
+function createNew(seq, path, text) {
   try {
-    old = readFileSync(path);
-  } catch {
-    return false;
-  }
-  return old.length === Buffer.byteLength(text) && old.toString('utf8') === text;
-}
-function write(seq, path, text) {
-  try {
-    if (!unchanged(path, text)) replace(path, text);
+    const dir = dirname(path);
+    if (!made.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      made.add(dir);
+    }
+    let created = false;
+    try {
+      const fd = openSync(path, 'wx');
+      created = true;
+      try {
+        writeFileSync(fd, text);
+      } finally {
+        closeSync(fd);
+      }
+    } catch (e) {
+      if (created) rmSync(path, { force: true });
+      throw e;
+    }
   } catch (e) {
     port.postMessage([seq, String(e && e.message || e)]);
   }
   Atomics.store(done, 0, seq);
   Atomics.notify(done, 0);
 }
-function replace(path, text) {
-  const dir = dirname(path);
-  if (!made.has(dir)) { mkdirSync(dir, { recursive: true }); made.add(dir); }
-  const tmp = path + '.tmp-' + process.pid + '-' + randomBytes(4).toString('hex');
+// The file already holds exactly this text (a compile of unchanged nodes): reading it costs less than
+// replacing it (a new file, a rename, and the old file's blocks freed).
+function unchanged(path, text) {
   try {
-    try {
-      writeFileSync(tmp, text);
-    } catch (e) {
-      // The folder went away since (a clean between commands): make it again, once.
-      if (!e || e.code !== 'ENOENT') throw e;
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(tmp, text);
-    }
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
+    return readFileSync(path, 'utf8') === text;
+  } catch {
+    return false;
   }
+}
+function write(seq, path, text) {
+  try {
+    const dir = dirname(path);
+    if (!made.has(dir)) {
+      if (mkdirSync(dir, { recursive: true }) !== undefined) fresh.add(dir);
+      made.add(dir);
+    }
+    if ((fresh.has(dir) && !wrote.has(path)) || !unchanged(path, text)) {
+      const tmp = path + '.tmp-' + process.pid + '-' + randomBytes(4).toString('hex');
+      try {
+        try {
+          writeFileSync(tmp, text);
+        } catch (e) {
+          // The folder went away since (a clean between commands): make it again, once.
+          if (!e || e.code !== 'ENOENT') throw e;
+          fresh.delete(dir);
+          mkdirSync(dir, { recursive: true });
+          writeFileSync(tmp, text);
+        }
+        renameSync(tmp, path);
+        if (fresh.has(dir)) wrote.add(path);
+      } catch (e) {
+        rmSync(tmp, { force: true });
+        throw e;
+      }
+    }
+  } catch (e) {
+    port.postMessage([seq, String(e && e.message || e)]);
+  }
+  Atomics.store(done, 0, seq);
+  Atomics.notify(done, 0);
 }
 `;

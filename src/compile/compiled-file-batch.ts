@@ -1,6 +1,8 @@
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { CompiledNode } from '../manifest/types.js';
-import { BackgroundWriter } from './background-writer.js';
+import { BackgroundWriter, writeFileSyncChecked } from './background-writer.js';
 import type { NodeCompiler } from './node-compiler.js';
 
 /**
@@ -10,53 +12,116 @@ import type { NodeCompiler } from './node-compiler.js';
  * until every file is on disk. The paths are known when a node is queued,
  * so results name them at once; a write that fails is reported by `finish`
  * for its node (as the synchronous write reported it for the node).
+ *
+ * When target/compiled does not exist yet (a first compile, or after a
+ * clean), the files go to a staged folder beside it, each created in place,
+ * and `finish` renames the folder to target/compiled: a file is created
+ * once instead of as a temp file renamed over its name, and no reader sees
+ * a half-written tree. Otherwise each file is written as BackgroundWriter
+ * writes (left alone when it already holds the SQL).
  */
 export class CompiledFileBatch {
-  private queued: { node: CompiledNode; sql: string }[] = [];
-  /** Queued nodes by the absolute path of their file (a failed write names it). */
-  private readonly byFile = new Map<string, CompiledNode>();
+  private queued: { path: string; text: string }[] = [];
+  /** Queued nodes by the absolute path of their file (a failed write names it), with their final path. */
+  private readonly byFile = new Map<string, { node: CompiledNode; path: string }>();
   private last: (() => void) | undefined;
+  /** target/compiled, absolute. */
+  private readonly root: string;
+  /** The staged folder files go to until `finish` renames it to `root`; undefined when root existed. */
+  private readonly stage: string | undefined;
 
   constructor(
     private readonly compiler: NodeCompiler,
     private readonly projectDir: string,
     private readonly batchSize = 256,
-  ) {}
+  ) {
+    this.root = join(projectDir, compiler.compiledRoot());
+    this.stage = !existsSync(this.root) && BackgroundWriter.shared() ? `${this.root}.tmp-${process.pid}-${randomBytes(4).toString('hex')}` : undefined;
+  }
 
   /** Queue a node's compiled SQL; returns its path relative to the project dir. */
   add(node: CompiledNode, sql: string): string {
-    this.queued.push({ node, sql });
-    const path = this.compiler.compiledPath(node);
-    this.byFile.set(join(this.projectDir, path), node);
+    const rel = this.compiler.compiledPath(node);
+    const path = join(this.projectDir, rel);
+    const written = this.stage !== undefined && path.startsWith(`${this.root}/`) ? this.stage + path.slice(this.root.length) : path;
+    this.queued.push({ path: written, text: sql });
+    this.byFile.set(written, { node, path });
     if (this.queued.length >= this.batchSize) this.flush();
-    return path;
+    return rel;
   }
 
   private flush(): void {
     if (this.queued.length === 0) return;
-    BackgroundWriter.shared()?.settle();
-    const handles = this.compiler.writeManyInBackground(this.queued);
-    this.last = handles[handles.length - 1]!.wait;
+    const writer = BackgroundWriter.shared();
+    if (!writer) {
+      for (const f of this.queued) writeFileSyncChecked(f.path, f.text);
+    } else {
+      writer.settle();
+      const tickets = writer.writeMany(this.queued, this.stage !== undefined);
+      const ticket = tickets[tickets.length - 1]!;
+      this.last = () => writer.wait(ticket);
+    }
     this.queued = [];
   }
 
   /** Write what is queued and wait for every file; returns the nodes whose file could not be written, with the error. */
   finish(): { node: CompiledNode; error: unknown }[] {
     this.flush();
-    const failed: { node: CompiledNode; error: unknown }[] = [];
+    const failed: { node: CompiledNode; path: string; error: unknown }[] = [];
     // Waiting for the last write waits for all before it; a failed one throws (naming its file) and the rest are waited for again.
     for (let tries = 0; this.last && tries <= this.byFile.size; tries++) {
       try {
         this.last();
         break;
       } catch (error) {
-        const node = this.byFile.get((error as { file?: string }).file ?? '');
-        if (!node) throw error;
-        failed.push({ node, error });
+        // The writer's error names the file it could not write in its detail (util/atomic-write's fileWriteError).
+        const queued = this.byFile.get(String((error as { detail?: { path?: unknown } }).detail?.path ?? ''));
+        if (!queued) throw error;
+        failed.push({ ...queued, error });
       }
     }
     this.last = undefined;
+    const anyQueued = this.byFile.size > 0;
     this.byFile.clear();
-    return failed;
+    if (this.stage === undefined || !anyQueued) return failed.map(({ node, error }) => ({ node, error }));
+    this.placeStage();
+    // A file that failed in the staged folder is written where it belongs, so its error (if any) names that path.
+    const stillFailed: { node: CompiledNode; error: unknown }[] = [];
+    for (const f of failed) {
+      try {
+        writeFileSyncChecked(f.path, f.node.compiled_code ?? '');
+      } catch (error) {
+        stillFailed.push({ node: f.node, error });
+      }
+    }
+    return stillFailed;
+  }
+
+  /** Rename the staged folder to target/compiled; when that appeared meanwhile, move the staged files into it one by one. */
+  private placeStage(): void {
+    const stage = this.stage!;
+    if (!existsSync(stage)) return;
+    try {
+      renameSync(stage, this.root);
+      return;
+    } catch {
+      // target/compiled exists now (another command made it): file by file below.
+    }
+    const move = (from: string, to: string) => {
+      for (const entry of readdirSync(from, { withFileTypes: true })) {
+        const a = join(from, entry.name);
+        const b = join(to, entry.name);
+        if (entry.isDirectory()) move(a, b);
+        else {
+          mkdirSync(dirname(b), { recursive: true });
+          renameSync(a, b);
+        }
+      }
+    };
+    try {
+      move(stage, this.root);
+    } finally {
+      rmSync(stage, { recursive: true, force: true });
+    }
   }
 }

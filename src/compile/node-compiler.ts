@@ -49,7 +49,7 @@ export class NodeCompiler {
         const macroId = node.depends_on.macros[0];
         const macro = macroId ? this.shared.manifest.macros[macroId] : undefined;
         if (!macro) throw new TsdbtError('MACRO_NOT_FOUND', `No macro implements the generic test '${node.test_metadata.name}'`, { file: node.original_file_path });
-        const simple = evaluateSimpleTestKwargs(node.test_metadata.kwargs, r.context);
+        const simple = evaluateSimpleTestKwargs(node.test_metadata.kwargs, r.context, fastPaths() ? { resolver: r.resolver, where: node.config.where } : undefined);
         const rendered = renderTestKwargs(simple.rest, env, node.original_file_path, r.context);
         // In the stored order, as the macro's kwargs.
         const kwargs: Record<string, unknown> = {};
@@ -101,6 +101,11 @@ export class NodeCompiler {
       this.ephemeral.set(id, hit);
     }
     return hit;
+  }
+
+  /** The folder compiledPath() puts every node's SQL under, relative to the project dir: `target/compiled`. */
+  compiledRoot(folder: 'compiled' | 'run' = 'compiled'): string {
+    return `${this.targetPath}/${folder}`;
   }
 
   /** Where write() puts a node's SQL, relative to the project dir. */

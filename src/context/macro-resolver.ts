@@ -105,20 +105,33 @@ export class MacroResolver {
       const [ns, rest] = [name.slice(0, name.indexOf('.')), name.slice(name.indexOf('.') + 1)];
       throw new TsdbtError('MACRO_NOT_FOUND', `In adapter.dispatch, got a macro name of "${name}", but "." is not a valid macro name component. Did you mean \`adapter.dispatch("${rest}", macro_namespace="${ns}")\`?`);
     }
+    const macro = this.dispatchTarget(name, namespace);
+    if (macro) return this.bind(macro);
     const prefixes = this.prefixes;
     const packages = this.searchPackages(namespace);
-    for (const pkg of packages) {
-      for (const prefix of prefixes) {
-        const candidate = `${prefix}__${name}`;
-        const macro = pkg === null ? this.registry.find(candidate, this.localPackage) : this.findIn(pkg, candidate);
-        if (macro) return this.bind(macro);
-      }
-    }
     const searched = packages.flatMap((pkg) => prefixes.map((prefix) => (pkg === null ? `${prefix}__${name}` : `${pkg}.${prefix}__${name}`)));
     // dbt also accepts a macro named exactly `name` in the namespace when no prefixed one exists.
     throw new TsdbtError('MACRO_NOT_FOUND', `In dispatch: No macro named '${name}' found within namespace: '${namespace ?? 'None'}'`, {
       hint: `Searched for: ${searched.map((s) => `'${s}'`).join(', ')}. Define one of them, or check the package is installed (tsdbt deps).`,
     });
+  }
+
+  /** The macro `dispatch(name, namespace)` binds, unbound; undefined where dispatch fails. */
+  dispatchTarget(name: string, namespace?: string | null): Macro | undefined {
+    const prefixes = this.prefixes;
+    for (const pkg of this.searchPackages(namespace)) {
+      for (const prefix of prefixes) {
+        const candidate = `${prefix}__${name}`;
+        const macro = pkg === null ? this.registry.find(candidate, this.localPackage) : this.findIn(pkg, candidate);
+        if (macro) return macro;
+      }
+    }
+    return undefined;
+  }
+
+  /** The macro a name resolves to in this context (what `resolve` binds), unbound. */
+  macroFor(name: string): Macro | undefined {
+    return this.registry.find(name, this.localPackage);
   }
 
   /** Dispatch's macro-name prefixes, most specific first: the adapter chain, then `default`. */

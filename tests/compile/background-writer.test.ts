@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -38,5 +38,43 @@ describe('BackgroundWriter, a file that already holds the text', () => {
     // Replaced through a temp file renamed over the old one: a new inode.
     expect([inode(changed) === before[1], inode(longer) === before[2]]).toEqual([false, false]);
     expect(readdirSync(dir).sort()).toEqual(['changed.sql', 'longer.sql', 'same.sql']);
+  });
+});
+
+describe('BackgroundWriter: files already as wanted', () => {
+  it('leaves a file holding the same text as it is (same inode), replaces one that differs, and makes a missing one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsdbt-writer-'));
+    const same = join(dir, 'same.sql');
+    const changed = join(dir, 'changed.sql');
+    writeFileSync(same, 'select 1');
+    writeFileSync(changed, 'select 1');
+    const inodes = [statSync(same).ino, statSync(changed).ino];
+    const writer = BackgroundWriter.shared()!;
+    const tickets = writer.writeMany([
+      { path: same, text: 'select 1' },
+      { path: changed, text: 'select 1 ' },
+      { path: join(dir, 'new.sql'), text: 'select 3' },
+    ]);
+    writer.wait(tickets[2]!);
+    expect(statSync(same).ino).toBe(inodes[0]);
+    expect(statSync(changed).ino).not.toBe(inodes[1]);
+    expect([readFileSync(same, 'utf8'), readFileSync(changed, 'utf8'), readFileSync(join(dir, 'new.sql'), 'utf8')]).toEqual(['select 1', 'select 1 ', 'select 3']);
+    expect(readdirSync(dir).sort()).toEqual(['changed.sql', 'new.sql', 'same.sql']);
+  });
+
+  it('in a folder it made: the second write of a path is compared with the first; a folder removed meanwhile is made again', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'tsdbt-writer-')), 'made');
+    const file = join(dir, 'a.sql');
+    const writer = BackgroundWriter.shared()!;
+    writer.wait(writer.write(file, 'select 1'));
+    const ino = statSync(file).ino;
+    writer.wait(writer.write(file, 'select 1'));
+    expect(statSync(file).ino).toBe(ino);
+    writer.wait(writer.write(file, 'select 2'));
+    expect(readFileSync(file, 'utf8')).toBe('select 2');
+    rmSync(dir, { recursive: true });
+    writer.wait(writer.write(file, 'select 3'));
+    expect(readFileSync(file, 'utf8')).toBe('select 3');
+    expect(readdirSync(dir)).toEqual(['a.sql']);
   });
 });

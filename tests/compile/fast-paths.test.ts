@@ -119,4 +119,33 @@ describe('fast paths give what the plain paths give (compile: manifest.json, tar
     expect(fast.results.find(([id]) => id === 'model.fixture.b')![2]).toBe('select * from "memory"."a"');
     expect(fast).toEqual(plain);
   });
+  it("on generic tests' get_where_subquery: where set per test and in dbt_project.yml, and the macro replaced by a project", async () => {
+    const schema = "version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests:\n          - not_null\n          - unique: {config: {where: 'id > 1'}}\n          - relationships: {to: ref('b'), field: id, config: {where: ''}}\n  - name: b\n    data_tests:\n      - dbt_utils_free_expression\n";
+    const base = {
+      'models/a.sql': 'select 1 as id',
+      'models/b.sql': "select * from {{ ref('a') }}",
+      'models/schema.yml': schema.replace('    data_tests:\n      - dbt_utils_free_expression\n', ''),
+    };
+    const projects = {
+      plain: makeProject(base, 'fixture'),
+      projectWhere: makeProject({ ...base, 'dbt_project.yml': 'name: fixture\nversion: "1.0.0"\nconfig-version: 2\nprofile: test_profile\ndata_tests:\n  +where: "id < 9"\n' }, 'fixture'),
+      defaultReplaced: makeProject({ ...base, 'macros/w.sql': '{% macro default__get_where_subquery(relation) %}{{ return("(select 42) as replaced") }}{% endmacro %}' }, 'fixture'),
+      adapterVersion: makeProject({ ...base, 'macros/w.sql': '{% macro duckdb__get_where_subquery(relation) %}{{ return("(select 43) as by_adapter") }}{% endmacro %}' }, 'fixture'),
+      nameReplaced: makeProject({ ...base, 'macros/w.sql': '{% macro get_where_subquery(relation) %}{{ return("(select 44) as by_name") }}{% endmacro %}' }, 'fixture'),
+    };
+    const expected: Record<string, RegExp> = {
+      plain: /from \(select \* from "memory"\."main"\."a" where id > 1\) dbt_subquery/,
+      projectWhere: /where id < 9\) dbt_subquery/,
+      defaultReplaced: /\(select 42\) as replaced/,
+      adapterVersion: /\(select 43\) as by_adapter/,
+      nameReplaced: /\(select 44\) as by_name/,
+    };
+    for (const [name, dir] of Object.entries(projects)) {
+      const { fast, plain } = await compileBothWays(dir);
+      expect(fast.success, name).toBe(true);
+      const sql = fast.results.filter(([id]) => String(id).startsWith('test.')).map(([, , code]) => String(code)).join('\n');
+      expect(sql, name).toMatch(expected[name]!);
+      expect(fast, name).toEqual(plain);
+    }
+  }, 180_000);
 });
