@@ -7,7 +7,7 @@
  * statement; absent, the comment is dbt's default JSON object; `null` or ''
  * sends none, at no cost. `job-label` is BigQuery's and is ignored here.
  */
-import { queryCommentText, type QueryCommentText } from '../adapters/base/query-comment.js';
+import type { QueryCommentText } from '../adapters/base/query-comment.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { callJinja, type JinjaCallable } from '../jinja/index.js';
 import { pyToJson } from '../jinja/python/json.js';
@@ -140,6 +140,19 @@ export class QueryHeader {
       cause: inner,
     });
   }
+}
+
+/** The comment as the session keeps it: null when it is empty (nothing is sent), an error when it contains `*\/` (it would close itself early), as in dbt. */
+function queryCommentText(text: string, append: boolean, file: string, line?: number): QueryCommentText | null {
+  if (text === '') return null;
+  if (text.includes('*/')) {
+    throw new TsdbtError('PROJECT_INVALID', `query comment contains illegal value "*/": ${text}`, {
+      file,
+      line,
+      hint: 'A query comment is sent inside /* ... */: remove the "*/" from query-comment (or from what it renders).',
+    });
+  }
+  return { text, append };
 }
 
 /** The invocation's query header; null when the comment is disabled (then nothing is rendered or added). */

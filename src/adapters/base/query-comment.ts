@@ -2,9 +2,8 @@
  * dbt's query comment on the SQL it sends: `/* <comment> *\/` before the
  * statement, or after it with `append` (before a trailing `;`). The comment
  * is rendered once per node elsewhere (context/query-header.ts); this only
- * places the text. A comment that would close itself early is refused.
+ * places the text.
  */
-import { TsdbtError } from '../../errors/tsdbt-error.js';
 
 /** The comment a session puts on what it sends; null sends SQL as is. */
 export interface QueryCommentText {
@@ -19,17 +18,4 @@ export function addQueryComment(sql: string, comment: QueryCommentText): string 
   const body = sql.trimEnd();
   if (body.endsWith(';')) return `${body.slice(0, -1)}\n/* ${text} */;`;
   return `${body}\n/* ${text} */`;
-}
-
-/** The comment as the session keeps it: null when it is empty (nothing is sent), an error when it contains `*\/`. */
-export function queryCommentText(text: string, append: boolean, file: string, line?: number): QueryCommentText | null {
-  if (text === '') return null;
-  if (text.includes('*/')) {
-    throw new TsdbtError('PROJECT_INVALID', `query comment contains illegal value "*/": ${text}`, {
-      file,
-      line,
-      hint: 'A query comment is sent inside /* ... */: remove the "*/" from query-comment (or from what it renders).',
-    });
-  }
-  return { text, append };
 }
