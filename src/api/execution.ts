@@ -6,6 +6,7 @@ import { siblingModule } from '../adapters/base/sync-bridge-bootstrap.js';
 import { SyncBridge } from '../adapters/base/sync-bridge.js';
 import { NodeCompiler } from '../compile/node-compiler.js';
 import type { Logger } from '../context/base-context.js';
+import { queryHeaderOf } from '../context/query-header.js';
 import type { RuntimeShared } from '../context/runtime-context.js';
 import { isRunnable } from '../execute/execute-nodes.js';
 import { NodeRunner } from '../execute/node-runner.js';
@@ -108,6 +109,11 @@ function runtimeOn(loaded: LoadedProject, parsed: ParseResult, session: Database
     selectedResources: selected,
     ...(defer ? { defer } : {}),
   };
+  const header = queryHeaderOf(loaded.root.queryComment, parsed.contexts, { file: loaded.root.file, line: loaded.root.keyLines['query-comment'] }, Boolean(loaded.adapter.queryCommentAppends));
+  if (header) {
+    shared.queryHeader = header;
+    session.setQueryComment(header.master);
+  }
   const compiler = new NodeCompiler(shared, loaded.projectDir, loaded.root.targetPath);
   const runner = new NodeRunner(shared, compiler, parsed.registry, threadId, drainBatches);
   return { shared, compiler, runner };

@@ -8,6 +8,7 @@ import type { RefIndex } from '../project/resolve-refs.js';
 import { nodeDict, type ContextFactory } from './context-factory.js';
 import { withForeignKeysResolved } from './foreign-keys.js';
 import type { MacroResolver } from './macro-resolver.js';
+import type { QueryHeader } from './query-header.js';
 import { configObject, refCallOf } from './parse-context.js';
 import { providerMembers } from './provider-members.js';
 import type { RuntimeKit } from './runtime-kit.js';
@@ -25,6 +26,8 @@ export interface RuntimeShared {
   selectedResources: string[];
   /** `--defer`: where refs may resolve instead of the target (see deferredRelation). */
   defer?: DeferRelations;
+  /** dbt's query comment, set on the session per node (absent: `query-comment` disables it). */
+  queryHeader?: QueryHeader;
 }
 
 /** The state manifest's relations for `--defer` (by unique id), and whether `--favor-state` is on. */

@@ -44,7 +44,20 @@ export class NodeRunner {
   private microbatch: MicrobatchRunner | undefined;
   private batches: TestBatcher | undefined;
 
+  /** Run `node` with its query comment on what it sends (dbt names the connection for the node), the invocation's after. */
   run(node: CompiledNode, step?: MicrobatchStep): NodeResult {
+    const header = this.shared.queryHeader;
+    if (!header) return this.runNode(node, step);
+    const session = this.shared.session;
+    session.setQueryComment(header.forNode(node));
+    try {
+      return this.runNode(node, step);
+    } finally {
+      session.setQueryComment(header.master);
+    }
+  }
+
+  private runNode(node: CompiledNode, step?: MicrobatchStep): NodeResult {
     if (node.resource_type === 'unit_test') return (this.unitTests ??= new UnitTestRunner(this.shared, this.compiler, this.registry, this.threadId)).run(node);
     // The data tests of one model run in one query where they can (see TestBatcher); the rest run alone here.
     if (node.resource_type === 'test') {

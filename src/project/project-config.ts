@@ -37,6 +37,8 @@ export interface ProjectConfig {
   configTrees: Record<string, Record<string, unknown>>;
   /** The same trees as written, Jinja unrendered: what dbt records as a node's `unrendered_config` (and state:modified compares). */
   unrenderedConfigTrees: Record<string, Record<string, unknown>>;
+  /** `query-comment:` as written (unrendered: rendered when a connection is used); undefined when absent, null when written empty. */
+  queryComment?: unknown;
   /** Where each top-level key was written, for errors. */
   keyLines: Record<string, number>;
 }
@@ -151,6 +153,7 @@ export function loadProjectConfig(root: string, render: YamlValueRenderer, displ
     flags: isRecord(raw.flags) ? raw.flags : {},
     configTrees,
     unrenderedConfigTrees,
+    ...('query-comment' in raw ? { queryComment: raw['query-comment'] ?? null } : {}),
     keyLines,
   };
 }

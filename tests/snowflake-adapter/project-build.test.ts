@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBConnection, openDuckDBInstance } from '../../src/adapters/duckdb/duckdb-connection.js';
+import { DBT_VERSION } from '../../src/manifest/dbt-version.js';
 import { runCli } from '../../src/cli/main.js';
 import { loadStatements } from '../../src/extract/index.js';
 import { captureStreams } from '../support/project-fixture.js';
@@ -79,7 +80,8 @@ describe('tsdbt build --target prod of project/ against the Snowflake double', (
 
     const log = await double.log();
     // seeds are a transient table loaded by insert; staging models are views; marts transient tables
-    expect(log.queries).toContain('create or replace transient table ANALYTICS.ANALYTICS_reference.ai_ratio_bands (\n        "band" varchar,\n        "min_ratio" double,\n        "max_ratio" double,\n        "sort_order" integer,\n        "description" varchar\n      )');
+    // (every statement ends with dbt's query comment, appended as dbt-snowflake appends it)
+    expect(log.queries).toContain('create or replace transient table ANALYTICS.ANALYTICS_reference.ai_ratio_bands (\n        "band" varchar,\n        "min_ratio" double,\n        "max_ratio" double,\n        "sort_order" integer,\n        "description" varchar\n      )\n/* {"app": "dbt", "dbt_version": "' + DBT_VERSION + '", "profile_name": "cursor_analytics", "target_name": "prod", "node_id": "seed.cursor_analytics.ai_ratio_bands"} */');
     expect(log.queries.some((q) => q.startsWith('create or replace view ANALYTICS.ANALYTICS_staging.stg_pull_request_commits as ('))).toBe(true);
     expect(log.queries.some((q) => q.includes(', lateral flatten(input => '))).toBe(true);
     expect(log.queries.some((q) => q.startsWith('create or replace transient table ANALYTICS.ANALYTICS_mart.mart_velocity as ('))).toBe(true);

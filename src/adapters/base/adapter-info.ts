@@ -1,6 +1,7 @@
 import type { QuotePolicy, Relation, RelationFlavor, RelationSpec } from './relation.js';
 import type { AdapterCapabilities } from './capabilities.js';
 import type { ColumnApi } from './column.js';
+import type { QueryCommentText } from './query-comment.js';
 
 /**
  * What parse and compile need to know about an adapter without a
@@ -42,6 +43,10 @@ export interface AdapterInfo {
    * relation's name; null for an ordinary table. Absent: sources are tables.
    */
   externalSource?(source: ExternalSourceFields): string | null;
+  /** Whether the query comment goes after the statement unless `query-comment: {append: ...}` says (dbt-snowflake: Snowflake drops leading comments). */
+  queryCommentAppends?: boolean;
+  /** Put the query comment on each statement of a script, where the adapter sends them one by one (Snowflake); absent: once, on the whole text. */
+  commentStatements?(sql: string, comment: QueryCommentText): string;
   /** Where files written by the `external` materialization go by default (DuckDB's profile `external_root`, '.' when unset). */
   externalRoot?: string;
 }

@@ -1,6 +1,7 @@
 import type { AdapterInfo } from './adapter-info.js';
 import { Column } from './column.js';
 import type { QueryResult } from './connection.js';
+import { addQueryComment, type QueryCommentText } from './query-comment.js';
 import { RelationCache } from './relation-cache.js';
 import type { Relation, RelationType } from './relation.js';
 import { ResultTable } from './result-table.js';
@@ -37,6 +38,8 @@ export class DatabaseSession {
   /** commitLater() was called: the commit rides along with the next statement, or is sent by commit(). */
   private pendingCommit = false;
   private readonly listeners: ((s: ExecutedStatement) => void)[] = [];
+  /** dbt's query comment for what runs now (the running node's, or the invocation's); null: none. */
+  private comment: QueryCommentText | null = null;
 
   constructor(
     readonly info: AdapterInfo,
@@ -54,6 +57,22 @@ export class DatabaseSession {
     };
   }
 
+  /**
+   * The comment every statement carries from now on (see query-comment.ts);
+   * the adapter may place it on each statement of a script (Snowflake).
+   * Begin and commit are sent without it, as dbt sends them.
+   */
+  setQueryComment(comment: QueryCommentText | null): void {
+    this.comment = comment;
+  }
+
+  /** `sql` as it is sent: with the query comment, when there is one. */
+  private commented(sql: string): string {
+    const c = this.comment;
+    if (c === null) return sql;
+    return this.info.commentStatements ? this.info.commentStatements(sql, c) : addQueryComment(sql, c);
+  }
+
   get inTransaction(): boolean {
     return this.open;
   }
@@ -64,7 +83,7 @@ export class DatabaseSession {
     const started = performance.now();
     let raw: QueryResult;
     const carriedCommit = this.pendingCommit;
-    const text = `${this.pendingCommit ? 'commit;\n' : ''}${this.pendingBegin ? 'begin transaction;\n' : ''}${sql}`;
+    const text = `${this.pendingCommit ? 'commit;\n' : ''}${this.pendingBegin ? 'begin transaction;\n' : ''}${this.commented(sql)}`;
     this.pendingBegin = false;
     this.pendingCommit = false;
     try {
@@ -164,7 +183,7 @@ export class DatabaseSession {
     const where = [`lower(table_schema) = lower(${literal(schema)})`];
     if (database) where.push(`lower(table_catalog) = lower(${literal(database)})`);
     const sql = `select table_catalog, table_schema, table_name, table_type from ${this.info.informationSchema(database)}.tables where ${where.join(' and ')}`;
-    const r = this.conn.executeSync(sql);
+    const r = this.conn.executeSync(this.commented(sql));
     return r.rows.map((row) =>
       this.info.makeRelation({
         database: String(row[0]),
@@ -190,20 +209,20 @@ export class DatabaseSession {
       const sql =
         `select ${columns}, table_catalog = ${literal(temp)} as in_temp from information_schema.columns where ${name} and ` +
         `(table_catalog = ${literal(temp)} or (table_catalog = current_database() and table_schema = current_schema())) order by in_temp desc, ordinal_position`;
-      const rows = this.conn.executeSync(sql).rows;
+      const rows = this.conn.executeSync(this.commented(sql)).rows;
       const first = rows[0]?.[5];
       return rows.filter((row) => row[5] === first).map(columnOf);
     }
     const where = [`lower(table_schema) = lower(${literal(relation.schema ?? this.info.schema)})`, name];
     if (relation.database) where.push(`lower(table_catalog) = lower(${literal(relation.database)})`);
     const sql = `select ${columns} from ${this.info.informationSchema(relation.database)}.columns where ${where.join(' and ')} order by ordinal_position`;
-    return this.conn.executeSync(sql).rows.map(columnOf);
+    return this.conn.executeSync(this.commented(sql)).rows.map(columnOf);
   }
 
   schemaExists(database: string | null, schema: string): boolean {
     const where = [`lower(schema_name) = lower(${literal(schema)})`];
     if (database) where.push(`lower(catalog_name) = lower(${literal(database)})`);
-    return this.conn.executeSync(`select 1 from ${this.info.informationSchema(database)}.schemata where ${where.join(' and ')}`).rows.length > 0;
+    return this.conn.executeSync(this.commented(`select 1 from ${this.info.informationSchema(database)}.schemata where ${where.join(' and ')}`)).rows.length > 0;
   }
 
   private emit(s: ExecutedStatement): void {

@@ -1,6 +1,8 @@
 import type { AdapterInfo } from '../base/adapter-info.js';
 import { columnApi } from '../base/column.js';
+import { addQueryComment } from '../base/query-comment.js';
 import { Relation, type QuotePolicy, type RelationFlavor } from '../base/relation.js';
+import { splitStatements } from './split-statements.js';
 
 /** SnowflakeRelation: limited refs render without an alias, so the model's own alias applies. */
 const SNOWFLAKE_RELATION: RelationFlavor = { className: 'SnowflakeRelation', requireAlias: false };
@@ -37,6 +39,12 @@ export function snowflakeAdapterInfo(credentials: Record<string, unknown>, quoti
     relationFlavor: SNOWFLAKE_RELATION,
     quote: (identifier) => `"${identifier.split('"').join('""')}"`,
     // Snowflake's information_schema belongs to one database: a relation elsewhere is described by that database's.
+    // dbt-snowflake appends the query comment (Snowflake strips a leading one) and puts it on every statement of a script.
+    queryCommentAppends: true,
+    commentStatements: (sql, comment) => {
+      const statements = splitStatements(sql);
+      return statements.length <= 1 ? addQueryComment(statements[0] ?? sql, comment) : statements.map((s) => addQueryComment(s, comment)).join(';\n');
+    },
     informationSchema: (database) => (database ? `${quotePolicy.database ? `"${database.split('"').join('""')}"` : database}.information_schema` : 'information_schema'),
   };
 }

@@ -261,8 +261,10 @@ export async function startSnowflakeDouble(options: SnowflakeDoubleOptions = {})
   /** Run one query-request; resolves to the JSON body Snowflake would send (success or failure). */
   async function execute(session: DoubleSession, requestId: string, queryId: string, body: unknown): Promise<object> {
     const req = (body ?? {}) as { sqlText?: string; bindings?: Record<string, { type: string; value: unknown }>; parameters?: Record<string, unknown> };
-    const sql = req.sqlText ?? '';
-    queries.push(sql);
+    const sent = req.sqlText ?? '';
+    queries.push(sent);
+    // Snowflake ignores comments; the double's statement forms are matched without dbt's query comment around them.
+    const sql = withoutQueryComment(sent);
     queryTags.push(session.state.queryTag);
     let canceled = false;
     let wake: (() => void) | undefined;
@@ -389,4 +391,9 @@ export async function startSnowflakeDouble(options: SnowflakeDoubleOptions = {})
       rmSync(stages.root, { recursive: true, force: true });
     },
   };
+}
+
+/** The statement without a leading or trailing block comment (dbt's query comment, before or after it). */
+function withoutQueryComment(sql: string): string {
+  return sql.replace(/^\s*\/\*[\s\S]*?\*\/\s*/, '').replace(/\s*\/\*(?:(?!\*\/)[\s\S])*\*\/\s*(;?)\s*$/, '$1');
 }
