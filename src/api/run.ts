@@ -146,18 +146,19 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
   }
   opts.onReady?.(ready);
   try {
+    // As dbt 1.10's before_run: the selected models' schemas exist before the on-run-start hooks run.
+    try {
+      createSchemas(scope, nodes);
+    } catch (e) {
+      exec.session.rollbackIfOpen();
+      throw e;
+    }
     runProjectHooks(scope, 'on-run-start', hooksInRunOrder(hooks, 'on-run-start', exec.root.name), {}, { onStart: opts.onStart, onResult });
     // dbt 1.10 runs the nodes after a failed on-run-start hook unless the project sets the behaviour flag.
     const startFailed = results.some((r) => r.status === 'error') && exec.root.flags?.skip_nodes_if_on_run_start_fails === true;
     if (startFailed) {
       for (const n of nodes) if (n.config.materialized !== 'ephemeral') onResult(skippedResult(n, 'Skipping because an on-run-start hook failed'));
     } else {
-      try {
-        createSchemas(scope, nodes);
-      } catch (e) {
-        exec.session.rollbackIfOpen();
-        throw e;
-      }
       if (pool) {
         // Schemas and on-run-start hooks are committed before other sessions build in them.
         exec.session.commit();

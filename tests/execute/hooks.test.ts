@@ -41,6 +41,24 @@ models:
     expect(m.statements.findIndex((s) => s.includes("'pre'"))).toBeGreaterThan(begin);
   });
 
+  it("creates the selected models' schemas before on-run-start runs, as dbt 1.10's before_run", async () => {
+    const p = makeProject({
+      'dbt_project.yml': `name: proj
+profile: proj
+config-version: 2
+on-run-start:
+  - "create table main_extra.audit as select 'start' as event"
+`,
+      'models/m.sql': "{{ config(schema='extra') }}select 1 as x",
+    });
+    const r = await run(p.opts);
+    expect(r.results.map((x) => [x.node.name, x.status])).toEqual([
+      ['proj-on-run-start-0', 'success'],
+      ['m', 'success'],
+    ]);
+    expect(await p.query('select event from main_extra.audit')).toEqual([{ event: 'start' }]);
+  });
+
   // dbt 1.10's tests/functional/adapter/hooks/test_on_run_hooks.py, on DuckDB.
   const FAILING_HOOKS = [
     'create table main.my_hook_table ( id int )', // success
