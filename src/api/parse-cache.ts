@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { JsonByteWriter, type JsonSpans } from '../artifacts/json-byte-writer.js';
 import { jinjaFlags, metadataEnvs } from '../context/flags.js';
@@ -8,6 +8,7 @@ import type { CompiledNode, Manifest, RefCall, SourceLocation } from '../manifes
 import type { CachedParse } from '../project/partial-parse.js';
 import type { SemanticManifest } from '../semantic/types.js';
 import { writeChunksAtomic } from '../util/atomic-write.js';
+import { readAt, readFirstLine } from '../util/file-bytes.js';
 import { diffFileStates, fileStates, hashText, listFiles, type FileStates } from '../util/file-states.js';
 import { tsdbtBuild } from '../util/tsdbt-version.js';
 import type { LoadedProject } from './load-project.js';
@@ -152,19 +153,6 @@ export class OpenParseCache {
   }
 }
 
-/** `length` bytes of open file `fd` from `at` (into `into` when given), or an error when the file ends first. */
-export function readAt(fd: number, at: number, length: number, into?: Buffer): Buffer {
-  if (length < 0) throw new Error('truncated');
-  const buf = into ?? Buffer.allocUnsafe(length);
-  let got = 0;
-  while (got < length) {
-    const n = readSync(fd, buf, got, length - got, at + got);
-    if (n === 0) throw new Error('truncated');
-    got += n;
-  }
-  return buf;
-}
-
 /** The cache at `path`, its header read, if it was written by this build under `key`; otherwise why not (dbt's "Unable to do partial parsing because ..."). */
 export function openParseCache(path: string, key: string): { cache: OpenParseCache } | { reason: string } {
   let fd: number;
@@ -174,19 +162,9 @@ export function openParseCache(path: string, key: string): { cache: OpenParseCac
     return { reason: 'saved manifest not found. Starting full parse.' };
   }
   try {
-    const chunks: Buffer[] = [];
-    let at = 0;
-    let eol = -1;
-    while (eol < 0) {
-      const buf = Buffer.allocUnsafe(HEADER_CHUNK);
-      const n = readSync(fd, buf, 0, HEADER_CHUNK, at);
-      if (n === 0) throw new Error('no end of header');
-      const i = buf.subarray(0, n).indexOf(10);
-      chunks.push(buf.subarray(0, i < 0 ? n : i));
-      if (i >= 0) eol = at + i;
-      at += n;
-    }
-    const header = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Partial<ParseCacheHeader>;
+    const first = readFirstLine(fd);
+    if (!first) throw new Error('no end of header');
+    const header = JSON.parse(first.line.toString('utf8')) as Partial<ParseCacheHeader>;
     let reason: string | undefined;
     if (header.format !== FORMAT || header.build !== tsdbtBuild()) reason = 'of a version mismatch';
     else if (header.key !== key) reason = 'config vars, config profile, config target, flags or a project config have changed';
@@ -195,14 +173,13 @@ export function openParseCache(path: string, key: string): { cache: OpenParseCac
       closeSync(fd);
       return { reason };
     }
-    return { cache: new OpenParseCache(fd, header as ParseCacheHeader, eol + 1) };
+    return { cache: new OpenParseCache(fd, header as ParseCacheHeader, first.next) };
   } catch (e) {
     closeSync(fd);
     return { reason: `the saved manifest could not be read (${(e as Error).message.split('\n')[0]})` };
   }
 }
 
-const HEADER_CHUNK = 1 << 20;
 
 /** A parse cache checked against the project as it is now. */
 export interface ParseCacheCheck {

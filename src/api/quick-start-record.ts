@@ -1,6 +1,7 @@
-import { closeSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { readFirstLine } from '../util/file-bytes.js';
 import { hashText, statesSignature, type FileStates } from '../util/file-states.js';
 import { tsdbtBuild } from '../util/tsdbt-version.js';
 import { fastPaths } from '../util/fast-paths.js';
@@ -84,16 +85,7 @@ function readHeaderLine(path: string): Buffer | undefined {
     return undefined;
   }
   try {
-    const chunks: Buffer[] = [];
-    for (let at = 0; ; ) {
-      const buf = Buffer.allocUnsafe(1 << 20);
-      const n = readSync(fd, buf, 0, buf.length, at);
-      if (n === 0) return undefined;
-      const eol = buf.subarray(0, n).indexOf(10);
-      chunks.push(buf.subarray(0, eol < 0 ? n : eol));
-      if (eol >= 0) return Buffer.concat(chunks);
-      at += n;
-    }
+    return readFirstLine(fd)?.line;
   } finally {
     closeSync(fd);
   }

@@ -1,6 +1,7 @@
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fastPaths } from '../util/fast-paths.js';
+import { readAt } from '../util/file-bytes.js';
 import { envHash, inputsUnchanged, type InputLog } from '../util/input-log.js';
 import { hashText, listFiles, statSignature } from '../util/file-states.js';
 import { tsdbtBuild } from '../util/tsdbt-version.js';
@@ -164,13 +165,11 @@ export function readCacheLine(cachePath: string, record: QuickStartRecord, line:
   }
 }
 
+/** `length` bytes of `fd` from `at`, or undefined when the file ends first. */
 function readExactly(fd: number, at: number, length: number): Buffer | undefined {
-  const buf = Buffer.allocUnsafe(length);
-  let got = 0;
-  while (got < length) {
-    const n = readSync(fd, buf, got, length - got, at + got);
-    if (n === 0) return undefined;
-    got += n;
+  try {
+    return readAt(fd, at, length);
+  } catch {
+    return undefined;
   }
-  return buf;
 }
