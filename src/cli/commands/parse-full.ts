@@ -15,17 +15,18 @@ export async function fullParse(ctx: CommandContext, started: number): Promise<n
   // Nothing changed and target/ holds what the last parse wrote: refresh it in place (no manifest to report).
   const quick = ctx.report ? {} : refreshUnchangedParse(loaded, flags);
   // Only model SQL changed: the changed nodes spliced into the files written last time (api/parse-splice.ts).
-  const spliced = 'check' in quick && quick.check?.cache ? (await import('../../api/parse-splice.js')).spliceOrSay(loaded, flags, quick.check) : undefined;
+  const check = 'check' in quick ? quick.check : undefined;
+  const spliced = check?.cache ? (await import('../../api/parse-splice.js')).spliceOrSay(loaded, flags, check) : undefined;
   const unchanged = 'done' in quick ? quick.done : spliced;
   if (unchanged) {
     for (const w of unchanged.warnings) ctx.out.warn(w);
     ctx.out.info(unchanged.summary);
     ctx.out.info(`Performance info: parsed in ${((performance.now() - started) / 1000).toFixed(2)}s; wrote ${unchanged.manifestPath}`);
     if ('done' in quick) recordQuickStart(loaded, quick.checked.key, quick.checked);
-    else if (loaded.partialParse) recordQuickStart(loaded, parseCacheKey(loaded, flags));
+    else if (check) recordQuickStart(loaded, check.key);
     return 0;
   }
-  const result = parseLoaded(loaded, { flags, check: 'check' in quick ? quick.check : undefined });
+  const result = parseLoaded(loaded, { flags, check });
   checkManifestGraph(result.manifest); // a cycle is a parse error
   for (const w of result.warnings) ctx.out.warn(w);
   // With target/semantic_manifest.json when the project declares a semantic layer, as dbt writes it.
@@ -34,6 +35,7 @@ export async function fullParse(ctx: CommandContext, started: number): Promise<n
   ctx.report?.(result.manifest);
   ctx.out.info(summary);
   ctx.out.info(`Performance info: parsed in ${((performance.now() - started) / 1000).toFixed(2)}s; wrote ${path}`);
-  if (loaded.partialParse) recordQuickStart(loaded, parseCacheKey(loaded, flags));
+  // The key the cache was checked (and written) under; computed afresh only when no check was made.
+  if (loaded.partialParse) recordQuickStart(loaded, check?.key ?? parseCacheKey(loaded, flags));
   return 0;
 }
