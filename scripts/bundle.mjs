@@ -17,7 +17,7 @@
 // - packages stay imports resolved in node_modules at run time, except the few
 //   in BUNDLED_PACKAGES; so snowflake-sdk still loads only when a Snowflake
 //   connection opens.
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -82,11 +82,11 @@ export async function bundle(root) {
   const out = join(dist, 'bundle');
   const main = join(dist, 'cli/main.js');
   if (!statSync(main, { throwIfNoEntry: false })) throw new Error(`scripts/bundle.mjs: ${relative(process.cwd(), main)} is missing; run \`tsc -p tsconfig.build.json\` first`);
-  rmSync(out, { recursive: true, force: true });
   let esbuild;
   try {
     esbuild = await import('esbuild');
   } catch (e) {
+    rmSync(out, { recursive: true, force: true });
     process.stderr.write(`scripts/bundle.mjs: esbuild is not installed (${e.code ?? e.message}); the CLI runs unbundled from dist/cli\n`);
     return false;
   }
@@ -98,8 +98,9 @@ export async function bundle(root) {
     if (byStem.has(stem)) throw new Error(`scripts/bundle.mjs: two entry points named ${stem}: ${relative(root, byStem.get(stem))} and ${relative(root, e)}; rename one (the bundle keeps entry points by file name)`);
     byStem.set(stem, e);
   }
-  await esbuild.build({
+  const result = await esbuild.build({
     entryPoints,
+    write: false,
     outdir: out,
     entryNames: '[name]',
     chunkNames: 'chunk-[hash]',
@@ -116,7 +117,27 @@ export async function bundle(root) {
     legalComments: 'none',
     logLevel: 'warning',
   });
+  writeBundle(out, result.outputFiles, new Set([...byStem.keys()]));
   return true;
+}
+
+/**
+ * Puts the new bundle in place while other processes may be running the old
+ * one (tests spawn the CLI while another test rebuilds): each file is renamed
+ * into place whole, chunks before the entry points that import them, and the
+ * old bundle's leftover files go last. Chunk names are content hashes, so a
+ * rebuild of the same sources replaces every file with an identical one.
+ */
+function writeBundle(out, files, entryNames) {
+  mkdirSync(out, { recursive: true });
+  const ordered = [...files].sort((a, b) => Number(entryNames.has(basename(a.path))) - Number(entryNames.has(basename(b.path))));
+  for (const f of ordered) {
+    const tmp = `${f.path}.${process.pid}.tmp`;
+    writeFileSync(tmp, f.contents);
+    renameSync(tmp, f.path);
+  }
+  const written = new Set(files.map((f) => basename(f.path)));
+  for (const name of readdirSync(out)) if (!written.has(name)) rmSync(join(out, name), { force: true });
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
