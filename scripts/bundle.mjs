@@ -18,6 +18,7 @@
 //   in BUNDLED_PACKAGES; so snowflake-sdk still loads only when a Snowflake
 //   connection opens.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -39,6 +40,18 @@ const externalPackages = {
       const pkg = args.path.split('/').slice(0, args.path.startsWith('@') ? 2 : 1).join('/');
       return BUNDLED_PACKAGES.has(pkg) ? undefined : { external: true };
     });
+  },
+};
+
+/**
+ * Node built-ins that bundled CommonJS (yaml) require(): ESM output has no
+ * `require`, so each becomes a module re-exporting the built-in.
+ */
+const requiredBuiltins = {
+  name: 'required-builtins',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?[a-z_]+$/ }, (args) => (args.kind === 'require-call' && isBuiltin(args.path) ? { path: args.path.replace(/^node:/, ''), namespace: 'required-builtin' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'required-builtin' }, (args) => ({ contents: `export * from 'node:${args.path}';`, loader: 'js' }));
   },
 };
 
@@ -109,11 +122,9 @@ export async function bundle(root) {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    plugins: [externalPackages],
+    plugins: [requiredBuiltins, externalPackages],
     // Python's repr() of a function and type() of an object read JavaScript names; bundling renames colliding ones.
     keepNames: true,
-    // Bundled CommonJS (yaml) requires Node built-ins ('process', 'buffer'): each chunk gets a real `require`.
-    banner: { js: "import { createRequire as __tsdbtCreateRequire } from 'node:module'; const require = __tsdbtCreateRequire(import.meta.url);" },
     legalComments: 'none',
     logLevel: 'warning',
   });
