@@ -1,10 +1,11 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeProject } from '../support/project-fixture.js';
+import { startSnowflakeDouble } from '../support/snowflake-double/snowflake-double.js';
 
 /**
  * The CLI as `npm run build` leaves it: tsc's dist/ bundled by scripts/bundle.mjs
@@ -92,6 +93,24 @@ describe('the CLI bundle (dist/bundle)', () => {
     instance.closeSync();
     expect(rows).toEqual([{ customer: 'ann', total: 15 }, { customer: 'bob', total: 7 }]);
     expect(counts).toEqual([{ customer: 'ann', n: 2 }, { customer: 'bob', n: 1 }]);
+  });
+
+  it('runs a Snowflake target (the wire double on 127.0.0.1): snowflake-sdk loads from node_modules, its worker from the bundle', async () => {
+    const double = await startSnowflakeDouble({ databases: ['ANALYTICS'], schemas: ['ANALYTICS.DBT_TEST'] });
+    try {
+      const dir = makeProject({
+        'models/one.sql': "{{ config(materialized='table') }}\nselect 1 as id",
+        'profiles.yml': `test_profile:\n  target: sf\n  outputs:\n    sf:\n      type: snowflake\n      account: acme\n      user: TSDBT_USER\n      password: secret-pw\n      database: ANALYTICS\n      warehouse: COMPUTE_WH\n      schema: DBT_TEST\n      protocol: http\n      host: 127.0.0.1\n      port: ${double.port}\n      threads: 2\n`,
+      });
+      // The double answers on this process's event loop: the CLI runs asynchronously.
+      const out = await new Promise<string>((done, fail) =>
+        execFile(process.execPath, [join(pkg, 'bin/tsdbt.js'), 'run', '--project-dir', dir, '--profiles-dir', dir], { encoding: 'utf8', timeout: 120_000 }, (e, stdout, stderr) => (e ? fail(new Error(`${e.message}\n${stdout}\n${stderr}`)) : done(stdout))),
+      );
+      expect(out).toContain('Registered adapter: snowflake=');
+      expect(out).toMatch(/Done\. PASS=1 WARN=0 ERROR=0 SKIP=0/);
+    } finally {
+      await double.close();
+    }
   });
 
   it('a parse with nothing changed loads only small chunks, a fraction of a full parse', () => {
