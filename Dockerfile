@@ -4,7 +4,8 @@ FROM node:20-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY src ./src
-# `npm ci` runs the `prepare` script, which compiles src/ into dist/.
+COPY scripts ./scripts
+# `npm ci` runs the `prepare` script, which compiles src/ into dist/ and bundles the CLI (scripts/bundle.mjs).
 RUN npm ci --no-audit --no-fund
 
 FROM node:20-slim

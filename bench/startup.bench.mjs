@@ -2,7 +2,7 @@
 // `tsdbt ls` on project/, each run N times as a fresh process, printed as
 // best and median with the machine's load average (the machine is shared:
 // the best run is the least disturbed one). `node -e 0` is Node's own floor.
-// Run: npx tsc -p tsconfig.build.json && node bench/startup.bench.mjs [runs=15]
+// Run: npm run build && node bench/startup.bench.mjs [runs=15]
 import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';

@@ -22,11 +22,12 @@ function sizeOf(path: string): number {
 
 describe('npm pack → install → the typed API', () => {
   it('ships only what runs, installs without snowflake-sdk, and the README example type-checks and runs', () => {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: repo, stdio: 'pipe' });
+    // `npm run build` as `npm pack` runs it (prepare): tsc, then the CLI bundle, so no older bundle is packed.
+    execFileSync('npm', ['run', 'build'], { cwd: repo, stdio: 'pipe' });
     const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: repo, encoding: 'utf8' })) as { filename: string; size: number; unpackedSize: number; files: { path: string }[] }[];
     const files = packed[0]!.files.map((f) => f.path);
     expect(files.filter((f) => /\.duckdb|^project\/(data|target|logs|\.tsdbt)\//.test(f))).toEqual([]);
-    expect(files).toEqual(expect.arrayContaining(['bin/tsdbt.js', 'dist/index.js', 'dist/index.d.ts', 'project/dbt_project.yml', 'src/include/global/dbt_project.yml']));
+    expect(files).toEqual(expect.arrayContaining(['bin/tsdbt.js', 'dist/index.js', 'dist/index.d.ts', 'dist/bundle/main.js', 'dist/bundle/render-worker.js', 'project/dbt_project.yml', 'src/include/global/dbt_project.yml']));
     expect(files.some((f) => f.startsWith('src/') && !f.startsWith('src/include/'))).toBe(false);
 
     const app = join(work, 'app');

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { startSimulator } from '../../sim/index.js';
+import { PACKAGE_ROOT } from '../../util/package-root.js';
 import type { Command } from '../command-context.js';
 import { reportSummary } from '../node-reporter.js';
 import { extractWith } from './extract.js';
@@ -8,7 +9,7 @@ import { executionOptions, progressCallbacks } from './nodes.js';
 
 /** The bundled Cursor analytics project shipped with tsdbt. */
 export function bundledProjectDir(): string {
-  return fileURLToPath(new URL('../../../project', import.meta.url));
+  return join(PACKAGE_ROOT, 'project');
 }
 
 const HEADLINES: [string, string][] = [

@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+// The CLI as a bundle: after `tsc -p tsconfig.build.json` has written dist/,
+// `node scripts/bundle.mjs [package-root]` bundles dist/'s CLI and its worker
+// entry points into dist/bundle/ with esbuild, so a command loads a few dozen
+// modules instead of a few hundred (Node's ESM loader pays per module).
+// bin/tsdbt.js loads dist/bundle/main.js when it is at least as new as
+// dist/cli/main.js, else dist/cli/main.js: a later tsc-only build is never
+// shadowed by an older bundle.
+//
+// Layout rules the sources rely on:
+// - every output file sits directly in dist/bundle/, one folder below dist/
+//   as dist/<folder>/x.js is, so util/package-root.ts's `../../` is the
+//   package root from both;
+// - each worker entry point is named by its stem (dist/bundle/render-worker.js):
+//   siblingModule(import.meta.url, stem) and workerBoot() look for it next to
+//   the module that asks, which in the bundle is a chunk in dist/bundle/;
+// - packages stay imports resolved in node_modules at run time, except the few
+//   in BUNDLED_PACKAGES; so snowflake-sdk still loads only when a Snowflake
+//   connection opens.
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Dependencies bundled in: pure JavaScript on the path of most commands, whose
+ * many small files cost more to load than their code (yaml is 70 CommonJS
+ * files). Every other package stays external: native (@duckdb/node-api),
+ * loaded lazily (snowflake-sdk, ajv, semver, undici, tar) or read by internal
+ * path (nunjucks, through createRequire: one copy must serve both).
+ */
+export const BUNDLED_PACKAGES = new Set(['yaml', 'chalk', '@dagrejs/graphlib']);
+
+/** Bare imports stay imports unless the package is in BUNDLED_PACKAGES (`#x` are a package's own imports: resolved). */
+const externalPackages = {
+  name: 'external-packages',
+  setup(build) {
+    build.onResolve({ filter: /^[^./#]/ }, (args) => {
+      if (args.path.startsWith('node:')) return { external: true };
+      const pkg = args.path.split('/').slice(0, args.path.startsWith('@') ? 2 : 1).join('/');
+      return BUNDLED_PACKAGES.has(pkg) ? undefined : { external: true };
+    });
+  },
+};
+
+/**
+ * Node built-ins that bundled CommonJS (yaml) require(): ESM output has no
+ * `require`, so each becomes a module re-exporting the built-in.
+ */
+const requiredBuiltins = {
+  name: 'required-builtins',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?[a-z_]+$/ }, (args) => (args.kind === 'require-call' && isBuiltin(args.path) ? { path: args.path.replace(/^node:/, ''), namespace: 'required-builtin' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'required-builtin' }, (args) => ({ contents: `export * from 'node:${args.path}';`, loader: 'js' }));
+  },
+};
+
+/** Every .js file tsc wrote under dist (the bundle folder left out). */
+function tscOutput(dist) {
+  const bundleDir = join(dist, 'bundle');
+  const files = [];
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) {
+        if (p !== bundleDir) walk(p);
+      } else if (e.name.endsWith('.js')) files.push(p);
+    }
+  };
+  walk(dist);
+  return files;
+}
+
+/**
+ * The modules a worker imports by URL: each `siblingModule(import.meta.url, 'stem')`
+ * names <same folder>/stem.js, and workerBoot() defaults to adapters/base/sync-bridge-worker.js.
+ */
+export function workerEntries(dist, files) {
+  const entries = new Set([join(dist, 'adapters/base/sync-bridge-worker.js')]);
+  for (const f of files) {
+    const text = readFileSync(f, 'utf8');
+    if (!text.includes('siblingModule(')) continue;
+    for (const m of text.matchAll(/siblingModule\(import\.meta\.url, '([\w-]+)'\)/g)) entries.add(join(dirname(f), `${m[1]}.js`));
+  }
+  return [...entries].sort();
+}
+
+/**
+ * Bundles root/dist's CLI into root/dist/bundle. Without esbuild installed (a
+ * production install) it only removes an old bundle and says so: the CLI then
+ * runs from tsc's output.
+ */
+export async function bundle(root) {
+  const dist = join(root, 'dist');
+  const out = join(dist, 'bundle');
+  const main = join(dist, 'cli/main.js');
+  if (!statSync(main, { throwIfNoEntry: false })) throw new Error(`scripts/bundle.mjs: ${relative(process.cwd(), main)} is missing; run \`tsc -p tsconfig.build.json\` first`);
+  let esbuild;
+  try {
+    esbuild = await import('esbuild');
+  } catch (e) {
+    rmSync(out, { recursive: true, force: true });
+    process.stderr.write(`scripts/bundle.mjs: esbuild is not installed (${e.code ?? e.message}); the CLI runs unbundled from dist/cli\n`);
+    return false;
+  }
+  const entryPoints = [main, join(dist, 'cli/process-streams.js'), ...workerEntries(dist, tscOutput(dist))];
+  const byStem = new Map();
+  for (const e of entryPoints) {
+    if (!statSync(e, { throwIfNoEntry: false })) throw new Error(`scripts/bundle.mjs: entry point ${relative(root, e)} is missing`);
+    const stem = basename(e);
+    if (byStem.has(stem)) throw new Error(`scripts/bundle.mjs: two entry points named ${stem}: ${relative(root, byStem.get(stem))} and ${relative(root, e)}; rename one (the bundle keeps entry points by file name)`);
+    byStem.set(stem, e);
+  }
+  const result = await esbuild.build({
+    entryPoints,
+    write: false,
+    outdir: out,
+    entryNames: '[name]',
+    chunkNames: 'chunk-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    plugins: [requiredBuiltins, externalPackages],
+    // Python's repr() of a function and type() of an object read JavaScript names; bundling renames colliding ones.
+    keepNames: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  writeBundle(out, result.outputFiles, new Set([...byStem.keys()]));
+  return true;
+}
+
+/**
+ * Puts the new bundle in place while other processes may be running the old
+ * one (tests spawn the CLI while another test rebuilds): each file is renamed
+ * into place whole, chunks before the entry points that import them, and the
+ * old bundle's leftover files go last. Chunk names are content hashes, so a
+ * rebuild of the same sources replaces every file with an identical one.
+ */
+function writeBundle(out, files, entryNames) {
+  mkdirSync(out, { recursive: true });
+  const ordered = [...files].sort((a, b) => Number(entryNames.has(basename(a.path))) - Number(entryNames.has(basename(b.path))));
+  for (const f of ordered) {
+    const tmp = `${f.path}.${process.pid}.tmp`;
+    writeFileSync(tmp, f.contents);
+    renameSync(tmp, f.path);
+  }
+  const written = new Set(files.map((f) => basename(f.path)));
+  for (const name of readdirSync(out)) if (!written.has(name)) rmSync(join(out, name), { force: true });
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await bundle(resolve(process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..')));
+}

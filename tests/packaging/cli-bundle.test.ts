@@ -1,0 +1,144 @@
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeProject } from '../support/project-fixture.js';
+import { startSnowflakeDouble } from '../support/snowflake-double/snowflake-double.js';
+
+/**
+ * The CLI as `npm run build` leaves it: tsc's dist/ bundled by scripts/bundle.mjs
+ * into dist/bundle/, which bin/tsdbt.js loads unless a later tsc build made it
+ * stale. The bundle is built into a scratch copy of the package (never the
+ * repository's dist/, which other test files run at the same time), and the
+ * tsc output beside it is replaced by a stub, so a command that works can only
+ * have run from the bundle, workers included.
+ */
+const repo = resolve(__dirname, '../..');
+const pkg = mkdtempSync(join(tmpdir(), 'tsdbt-bundle-'));
+afterAll(() => rmSync(pkg, { recursive: true, force: true }));
+
+const STUB_MAIN = "export async function runCli() { process.stdout.write('unbundled dist/cli\\n'); return 0; }\n";
+const STUB_STREAMS = 'export function processStreams(stdout, stderr) { return { streams: { stdout: (t) => stdout.write(t), stderr: (t) => stderr.write(t) }, finish: (c) => c }; }\n';
+const PAST = new Date('2020-01-01T00:00:00Z');
+const FUTURE = new Date(Date.now() + 3_600_000);
+
+beforeAll(() => {
+  if (!existsSync(join(repo, 'dist/cli/main.js'))) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: repo, stdio: 'pipe' });
+  mkdirSync(join(pkg, 'bin'));
+  cpSync(join(repo, 'bin/tsdbt.js'), join(pkg, 'bin/tsdbt.js'));
+  cpSync(join(repo, 'package.json'), join(pkg, 'package.json'));
+  cpSync(join(repo, 'dist'), join(pkg, 'dist'), { recursive: true, filter: (src) => src !== join(repo, 'dist/bundle') });
+  for (const link of ['node_modules', 'src', 'project']) symlinkSync(join(repo, link), join(pkg, link));
+  execFileSync(process.execPath, [join(repo, 'scripts/bundle.mjs'), pkg], { stdio: 'pipe' });
+  // Only the bundle is left; dist/cli/main.js becomes a stub older than it.
+  for (const entry of readdirSync(join(pkg, 'dist'))) if (entry !== 'bundle') rmSync(join(pkg, 'dist', entry), { recursive: true });
+  mkdirSync(join(pkg, 'dist/cli'));
+  writeFileSync(join(pkg, 'dist/cli/main.js'), STUB_MAIN);
+  writeFileSync(join(pkg, 'dist/cli/process-streams.js'), STUB_STREAMS);
+  utimesSync(join(pkg, 'dist/cli/main.js'), PAST, PAST);
+  // Module loads are logged by a hook (the light path must stay light).
+  writeFileSync(join(pkg, 'log-hooks.mjs'), "import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) { if (url.startsWith('file:')) appendFileSync(process.env.LOAD_LOG, url + '\\n'); return next(url, context); }\n");
+  writeFileSync(join(pkg, 'log-loads.mjs'), "import { register } from 'node:module';\nregister('./log-hooks.mjs', import.meta.url);\n");
+}, 120_000);
+
+function tsdbt(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []) {
+  const r = spawnSync(process.execPath, [...nodeArgs, join(pkg, 'bin/tsdbt.js'), ...args], { encoding: 'utf8', env: { ...process.env, TSDBT_BUNDLE: '', ...env }, timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The bundle files a command loaded, and their bytes. */
+function loadedBundle(args: string[]) {
+  const log = join(pkg, `loads-${Math.random().toString(36).slice(2)}.log`);
+  const r = tsdbt(args, { LOAD_LOG: log }, ['--import', join(pkg, 'log-loads.mjs')]);
+  expect(r.stderr).toBe('');
+  const files = readFileSync(log, 'utf8').trim().split('\n').filter((u) => u.includes('/dist/bundle/')).map((u) => new URL(u).pathname);
+  return { files, bytes: files.reduce((n, f) => n + statSync(f).size, 0) };
+}
+
+const PROJECT = {
+  'models/stg_orders.sql': "select * from {{ ref('orders') }}",
+  'models/mart_totals.sql': "select customer, sum(amount) as total from {{ ref('stg_orders') }} group by customer",
+  'models/mart_counts.sql': "{{ config(materialized='table') }}\nselect customer, count(*) as n from {{ ref('stg_orders') }} group by customer",
+  'models/schema.yml': 'version: 2\nmodels:\n  - name: mart_totals\n    columns:\n      - name: customer\n        data_tests: [unique, not_null]\n',
+  'seeds/orders.csv': 'customer,amount\nann,10\nann,5\nbob,7\n',
+};
+
+describe('the CLI bundle (dist/bundle)', () => {
+  it('holds every worker entry point, and snowflake-sdk only as a dynamic import', () => {
+    const files = readdirSync(join(pkg, 'dist/bundle'));
+    expect(files).toEqual(expect.arrayContaining(['main.js', 'process-streams.js', 'render-worker.js', 'execution.js', 'duckdb-open.js', 'snowflake-open.js', 'sync-bridge-worker.js']));
+    const text = files.map((f) => readFileSync(join(pkg, 'dist/bundle', f), 'utf8')).join('\n');
+    expect(text).not.toMatch(/(from|import)\s*["']snowflake-sdk["']|require\(["']snowflake-sdk["']\)/);
+    expect(text).toContain('import("snowflake-sdk")');
+  });
+
+  it('parses, seeds, runs at --threads 2 and tests a project in DuckDB from the bundle alone', async () => {
+    const dir = makeProject(PROJECT);
+    const db = join(dir, 'warehouse.duckdb');
+    writeFileSync(join(dir, 'profiles.yml'), `test_profile:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: "${db}"\n      schema: main\n      threads: 1\n`);
+    const parse = tsdbt(['parse', '--project-dir', dir, '--profiles-dir', dir]);
+    expect(parse.stderr).toBe('');
+    expect(parse.stdout).toContain('Found 3 models, 1 seed, 2 data tests');
+    expect(parse.stdout).not.toContain('unbundled');
+    const build = tsdbt(['build', '--threads', '2', '--project-dir', dir, '--profiles-dir', dir]);
+    expect(build.stdout).toMatch(/PASS=6 WARN=0 ERROR=0 SKIP=0/);
+    expect(build.code).toBe(0);
+    const instance = await DuckDBInstance.create(db);
+    const conn = await instance.connect();
+    const rows = (await conn.runAndReadAll('select customer, total::int as total from main.mart_totals order by customer')).getRowObjects();
+    const counts = (await conn.runAndReadAll('select customer, n::int as n from main.mart_counts order by customer')).getRowObjects();
+    conn.closeSync();
+    instance.closeSync();
+    expect(rows).toEqual([{ customer: 'ann', total: 15 }, { customer: 'bob', total: 7 }]);
+    expect(counts).toEqual([{ customer: 'ann', n: 2 }, { customer: 'bob', n: 1 }]);
+  });
+
+  it('runs a Snowflake target (the wire double on 127.0.0.1): snowflake-sdk loads from node_modules, its worker from the bundle', async () => {
+    const double = await startSnowflakeDouble({ databases: ['ANALYTICS'], schemas: ['ANALYTICS.DBT_TEST'] });
+    try {
+      const dir = makeProject({
+        'models/one.sql': "{{ config(materialized='table') }}\nselect 1 as id",
+        'profiles.yml': `test_profile:\n  target: sf\n  outputs:\n    sf:\n      type: snowflake\n      account: acme\n      user: TSDBT_USER\n      password: secret-pw\n      database: ANALYTICS\n      warehouse: COMPUTE_WH\n      schema: DBT_TEST\n      protocol: http\n      host: 127.0.0.1\n      port: ${double.port}\n      threads: 2\n`,
+      });
+      // The double answers on this process's event loop: the CLI runs asynchronously.
+      const out = await new Promise<string>((done, fail) =>
+        execFile(process.execPath, [join(pkg, 'bin/tsdbt.js'), 'run', '--project-dir', dir, '--profiles-dir', dir], { encoding: 'utf8', timeout: 120_000 }, (e, stdout, stderr) => (e ? fail(new Error(`${e.message}\n${stdout}\n${stderr}`)) : done(stdout))),
+      );
+      expect(out).toContain('Registered adapter: snowflake=');
+      expect(out).toMatch(/Done\. PASS=1 WARN=0 ERROR=0 SKIP=0/);
+    } finally {
+      await double.close();
+    }
+  });
+
+  it('a parse with nothing changed loads only small chunks, a fraction of a full parse', () => {
+    const dir = makeProject(PROJECT);
+    // Files written this very second are not trusted unchanged by the parse cache: date them back.
+    for (const f of ['dbt_project.yml', 'profiles.yml', ...Object.keys(PROJECT)]) utimesSync(join(dir, f), PAST, PAST);
+    const full = loadedBundle(['parse', '--project-dir', dir, '--profiles-dir', dir]);
+    const quick = loadedBundle(['parse', '--project-dir', dir, '--profiles-dir', dir]);
+    expect(quick.files.length).toBeLessThan(25);
+    expect(quick.bytes).toBeLessThan(full.bytes / 4);
+    expect(full.files.length).toBeGreaterThan(quick.files.length);
+  });
+
+  it('is used only while it is at least as new as dist/cli/main.js, and never with TSDBT_BUNDLE=0', () => {
+    const main = join(pkg, 'dist/cli/main.js');
+    const bundled = join(pkg, 'dist/bundle/main.js');
+    try {
+      expect(tsdbt(['--help']).stdout).toContain('Usage: tsdbt <command>');
+      utimesSync(main, FUTURE, FUTURE); // a tsc build after the bundle
+      expect(tsdbt(['--help']).stdout).toBe('unbundled dist/cli\n');
+      utimesSync(main, PAST, PAST);
+      expect(tsdbt(['--help'], { TSDBT_BUNDLE: '0' }).stdout).toBe('unbundled dist/cli\n');
+      utimesSync(main, PAST, PAST); // the same date (npm pack gives every file one)
+      utimesSync(bundled, PAST, PAST);
+      expect(tsdbt(['--help']).stdout).toContain('Usage: tsdbt <command>');
+    } finally {
+      utimesSync(main, PAST, PAST);
+      utimesSync(bundled, FUTURE, FUTURE);
+    }
+  });
+});
