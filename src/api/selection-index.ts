@@ -1,3 +1,4 @@
+import { DependencyGraph } from '../graph/dependency-graph.js';
 import { parseSelection } from '../graph/parse-selection.js';
 import type { MethodName, SelectionSpec } from '../graph/selection-spec.js';
 import type { GraphMember, Manifest } from '../manifest/types.js';
@@ -80,6 +81,23 @@ export function selectionIndex(m: Manifest): SelectionIndex {
   return { projectName: m.metadata.project_name, strings, members };
 }
 
+/** A row's member: its fields as the manifest has them, without depends_on. */
+function memberOfRow([, uid, type, name, pkg, file, patch, fqn, tags, , rest]: Row, s: string[]): Record<string, unknown> {
+  const member: Record<string, unknown> = {
+    unique_id: uid,
+    resource_type: s[type],
+    name,
+    package_name: s[pkg],
+    original_file_path: s[file],
+    patch_path: patch >= 0 ? s[patch] : patch === -2 ? null : undefined,
+    fqn: fqn.map((p) => (p === -1 ? name : s[p])),
+    tags: tags.map((t) => s[t]),
+  };
+  // Not a spread of `rest || {}`: at 40,000 members the spread was a third of this loop.
+  if (rest) Object.assign(member, rest);
+  return member;
+}
+
 /**
  * A manifest holding only the index's members and fields: enough for
  * buildGraph, selectNodes with INDEX_METHODS and `ls`'s selector, name and
@@ -88,23 +106,43 @@ export function selectionIndex(m: Manifest): SelectionIndex {
 export function indexManifest(index: SelectionIndex): Manifest {
   const { strings: s, members } = index;
   const maps: Record<string, Record<string, unknown>>[] = MAPS.map(() => ({}));
-  for (const [map, uid, type, name, pkg, file, patch, fqn, tags, deps, rest] of members) {
-    const member: Record<string, unknown> = {
-      unique_id: uid,
-      resource_type: s[type],
-      name,
-      package_name: s[pkg],
-      original_file_path: s[file],
-      patch_path: patch >= 0 ? s[patch] : patch === -2 ? null : undefined,
-      fqn: fqn.map((p) => (p === -1 ? name : s[p])),
-      tags: tags.map((t) => s[t]),
-    };
-    // Not a spread of `rest || {}`: at 40,000 members the spread was a third of this loop.
-    if (rest) Object.assign(member, rest);
+  for (const row of members) {
+    const member = memberOfRow(row, s);
+    const deps = row[9];
     if (deps) member.depends_on = { nodes: deps.map((d) => (typeof d === 'number' ? members[d]![1] : d)) };
+    const [map, uid] = row;
     maps[map]![uid] = member;
   }
   return { metadata: { project_name: index.projectName }, ...Object.fromEntries(MAPS.map((k, i) => [k, maps[i]])), macros: {}, docs: {}, groups: {}, selectors: {}, disabled: {}, parent_map: {}, child_map: {} } as unknown as Manifest;
+}
+
+/**
+ * The graph buildGraph would make of indexManifest(index), built from the
+ * rows directly: members as indexManifest makes them but without
+ * depends_on (the graph holds the edges), no manifest maps, parents by row.
+ * Throws where buildGraph would (a cycle, a parent that is not a member)
+ * and on a unique id given twice.
+ */
+export function indexGraph(index: SelectionIndex): DependencyGraph {
+  const { strings: s, members: rows } = index;
+  const members: GraphMember[] = new Array(rows.length);
+  const parents: (number[] | null)[] = new Array(rows.length);
+  const sourceType = s.indexOf('source');
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    const [, uid, type, , , , , , , deps] = row;
+    const member = memberOfRow(row, s);
+    members[i] = member as unknown as GraphMember;
+    // buildGraph reads no sources' depends_on.
+    if (!deps || type === sourceType) parents[i] = null;
+    else {
+      parents[i] = deps.map((d) => {
+        if (typeof d !== 'number') throw new Error(`${uid} depends on ${d}, not a member`);
+        return d;
+      });
+    }
+  }
+  return DependencyGraph.fromPositions(index.projectName, members, parents);
 }
 
 /** True when evaluating `select`/`exclude` reads nothing but what the index keeps. */

@@ -36,7 +36,7 @@ export interface SelectionResult {
  * With neither select nor exclude, the `default: true` YAML selector applies
  * if there is one, else everything. Throws TsdbtError 'SELECTOR_INVALID'.
  */
-export function selectNodes(manifest: Manifest, graph: DependencyGraph, opts: SelectOptions): SelectionResult {
+export function selectNodes(manifest: Manifest | undefined, graph: DependencyGraph, opts: SelectOptions): SelectionResult {
   const spec = chooseSpec(opts);
   return evaluateSelection(graph, spec, opts, manifest);
 }

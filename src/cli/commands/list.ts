@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { quickStart, readCacheLine } from '../../api/quick-start.js';
-import { selectWith } from '../../api/select-graph.js';
-import { indexManifest, type SelectionIndex } from '../../api/selection-index.js';
+import { selectOnGraph } from '../../api/select-graph.js';
+import { indexGraph, type SelectionIndex } from '../../api/selection-index.js';
+import type { DependencyGraph } from '../../graph/dependency-graph.js';
 import { globalOptions, selectionFlags, stateFlags, type Command, type CommandContext } from '../command-context.js';
 import { indexAnswersList, listResourceTypes, printSelection } from './list-format.js';
 
@@ -29,17 +30,17 @@ function quickList(ctx: CommandContext): number | undefined {
   if (!line) return undefined;
   let selected: Set<string>;
   let warnings: string[];
-  let manifest;
+  let graph: DependencyGraph;
   try {
     const index = JSON.parse(line.toString('utf8')) as SelectionIndex;
     if (!index || typeof index !== 'object' || !Array.isArray(index.members) || !Array.isArray(index.strings)) return undefined;
-    manifest = indexManifest(index);
-    ({ selected, warnings } = selectWith(manifest, { ...flags, resourceTypes: undefined }, listResourceTypes(flags.resourceTypes), () => undefined));
+    graph = indexGraph(index);
+    ({ selected, warnings } = selectOnGraph(graph, undefined, { ...flags, resourceTypes: undefined }, listResourceTypes(flags.resourceTypes), () => undefined));
   } catch {
     // A malformed index, a cycle, a bad selector or resource type: the full path reports it, located.
     return undefined;
   }
   const { record } = quick;
   ctx.out.debug(record.messages.indexed);
-  return printSelection(ctx, manifest, selected, [...record.loadWarnings, ...record.parseWarnings, ...warnings], output);
+  return printSelection(ctx, (id) => graph.member(id), selected, [...record.loadWarnings, ...record.parseWarnings, ...warnings], output);
 }
