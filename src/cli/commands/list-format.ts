@@ -82,6 +82,11 @@ function formatMember(m: Member, output: string, keys: string[]): string {
  */
 export function printSelection(ctx: CommandContext, lookup: (id: string) => object | undefined, selected: Set<string>, warnings: readonly string[], output: string): number {
   for (const w of warnings) ctx.out.warn(w);
+  return printLines(ctx, selectionLines(ctx, lookup, selected, output));
+}
+
+/** The lines printSelection prints for `selected` (a USAGE error for an unknown output). */
+export function selectionLines(ctx: CommandContext, lookup: (id: string) => object | undefined, selected: Set<string>, output: string): string[] {
   if (!['selector', 'name', 'path', 'json'].includes(output)) {
     throw new TsdbtError('USAGE', `--output must be one of selector, name, path, json (got '${output}')`, { hint: 'e.g. --output name' });
   }
@@ -91,6 +96,11 @@ export function printSelection(ctx: CommandContext, lookup: (id: string) => obje
     const m = lookup(id) as Member | undefined;
     if (m) lines.push(formatMember(m, output, keys));
   }
+  return lines;
+}
+
+/** Print selectionLines' lines (after any warnings). */
+export function printLines(ctx: CommandContext, lines: string[]): number {
   ctx.report?.(lines);
   ctx.out.results(lines);
   return 0;

@@ -1,0 +1,37 @@
+import { Worker } from 'node:worker_threads';
+import { statSignatureOfFolders, type RootFolders } from './file-states.js';
+
+/**
+ * statSignatureOfFolders computed on a worker thread, so the caller can
+ * prepare its answer meanwhile (at 10,000 files the listing and stats take
+ * about as long as `ls` reading its index). Started at once; when a worker
+ * cannot run (no worker file beside this module, as in a bundle), the same
+ * is computed on this thread when awaited. Undefined when the files
+ * cannot be listed or stat'ed (never rejects).
+ */
+export function statSignatureInWorker(folders: RootFolders): Promise<string | undefined> {
+  const here = (): string | undefined => {
+    try {
+      return statSignatureOfFolders(folders);
+    } catch {
+      return undefined;
+    }
+  };
+  let worker: Worker;
+  try {
+    worker = new Worker(new URL('./signature-worker.js', import.meta.url), { workerData: { folders } });
+  } catch {
+    return Promise.resolve().then(here);
+  }
+  return new Promise<string | undefined>((resolve) => {
+    let done = false;
+    const finish = (signature: () => string | undefined) => {
+      if (done) return;
+      done = true;
+      resolve(signature());
+    };
+    worker.once('message', (signature: unknown) => finish(() => (typeof signature === 'string' ? signature : here())));
+    worker.once('error', () => finish(here));
+    worker.once('exit', () => finish(here));
+  });
+}
