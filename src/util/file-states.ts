@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join, sep } from 'node:path';
 
 /** What a file was when it was last looked at: size, modification time and a hash of its bytes. */
@@ -147,8 +147,65 @@ export function statesSignature(states: FileStates, statesAt: number): string | 
 /** Folders of files under roots, as listFiles takes them. */
 export type RootFolders = readonly { root: string; folders: readonly string[] }[];
 
-/** statSignature of every file listFiles finds under `folders`. */
+/**
+ * statSignature of every file listFiles finds under `folders`, listing
+ * names only and taking each entry's kind from the stat the signature
+ * needs anyway (an lstat only where a stat cannot tell a link from what it
+ * points to): one system call and no Dirent a file.
+ */
 export function statSignatureOfFolders(folders: RootFolders): string {
-  return statSignature(folders.flatMap((f) => listFiles(f.root, f.folders)));
+  const all: string[] = [];
+  const allNumbers: number[] = [];
+  for (const { root, folders: under } of folders) {
+    const paths: string[] = [];
+    const numbers: number[] = [];
+    const row = (path: string, st: Stats) => {
+      paths.push(path);
+      numbers.push(st.size, st.mtimeMs);
+    };
+    const walk = (dir: string) => {
+      let names: string[];
+      try {
+        names = readdirSync(dir);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOTDIR') return;
+        // A folder naming a file: listFiles lists it.
+        const st = statSync(dir, NO_THROW);
+        if (st) row(dir, st);
+        return;
+      }
+      const prefix = dir.endsWith(sep) ? dir : dir + sep;
+      for (const name of names) {
+        if (name.startsWith('.')) continue;
+        const path = prefix + name;
+        const st = statSync(path, NO_THROW);
+        // Gone since the listing, or a link to nothing: listFiles may list it, statSignature makes no row of it.
+        if (!st) continue;
+        if (st.isFile()) row(path, st);
+        else if (lstatSync(path, NO_THROW)?.isSymbolicLink()) row(path, st);
+        else if (st.isDirectory()) walk(path);
+      }
+    };
+    for (const f of under) walk(join(root, f));
+    // listFiles' order (sorted, repeats dropped), then statSignature's over all roots.
+    const order = paths.map((_, i) => i).sort((a, b) => (paths[a]! < paths[b]! ? -1 : paths[a]! > paths[b]! ? 1 : 0));
+    for (let k = 0; k < order.length; k++) {
+      const i = order[k]!;
+      if (k > 0 && paths[i] === paths[order[k - 1]!]) continue;
+      all.push(paths[i]!);
+      allNumbers.push(numbers[2 * i]!, numbers[2 * i + 1]!);
+    }
+  }
+  if (sortedUnique(all)) return signatureOf(all, Float64Array.from(allNumbers));
+  const firstAt = new Map<string, number>();
+  all.forEach((p, i) => firstAt.has(p) || firstAt.set(p, i));
+  const ordered = [...firstAt.keys()].sort();
+  const numbers = new Float64Array(ordered.length * 2);
+  ordered.forEach((p, k) => {
+    const i = firstAt.get(p)!;
+    numbers[2 * k] = allNumbers[2 * i]!;
+    numbers[2 * k + 1] = allNumbers[2 * i + 1]!;
+  });
+  return signatureOf(ordered, numbers);
 }
 

@@ -3,11 +3,12 @@ import { selectOnGraph, selectWith } from '../../src/api/select-graph.js';
 import { indexAnswers, indexGraph, indexManifest, selectionIndex } from '../../src/api/selection-index.js';
 import { buildGraph, type DependencyGraph } from '../../src/graph/dependency-graph.js';
 import type { SelectOptions } from '../../src/graph/select-nodes.js';
-import { statesSignature, statSignature } from '../../src/util/file-states.js';
+import { listFiles, statesSignature, statSignature, statSignatureOfFolders } from '../../src/util/file-states.js';
 import { fuzzSelectors } from '../support/fuzz/selector-grammar.js';
 import { ManifestBuilder } from './manifest-builder.js';
 import { projectManifest } from './project-fixture.js';
-import { mkdtempSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -113,5 +114,32 @@ describe('stat signatures', () => {
     expect(statSignature(paths)).not.toBe(want);
     // A state modified too recently proves nothing.
     expect(statesSignature(states, states[paths[2]!]!.mtimeMs + 1000)).toBeUndefined();
+  });
+
+  it('statSignatureOfFolders equals statSignature of listFiles: links, hidden entries, a fifo, a file as folder, overlapping folders, two roots', () => {
+    const a = mkdtempSync(join(tmpdir(), 'tsdbt-sig-a-'));
+    const b = mkdtempSync(join(tmpdir(), 'tsdbt-sig-b-'));
+    for (const d of ['models/sub/deeper', 'models/.hidden', 'macros', 'elsewhere']) mkdirSync(join(a, d), { recursive: true });
+    const files = ['dbt_project.yml', 'models/m1.sql', 'models/sub/m2.sql', 'models/sub/deeper/m3.sql', 'models/.hidden/x.sql', 'models/.dot.sql', 'macros/m.sql', 'elsewhere/target.sql'];
+    files.forEach((f, i) => writeFileSync(join(a, f), 'x'.repeat(i)));
+    symlinkSync(join(a, 'elsewhere/target.sql'), join(a, 'models/link_file.sql'));
+    symlinkSync(join(a, 'elsewhere'), join(a, 'models/link_dir'));
+    symlinkSync(join(a, 'nothing_here.sql'), join(a, 'models/dangling.sql'));
+    execFileSync('mkfifo', [join(a, 'models/a_fifo')]);
+    symlinkSync(join(a, 'models/a_fifo'), join(a, 'macros/link_fifo'));
+    mkdirSync(join(b, 'models'));
+    writeFileSync(join(b, 'models/p.sql'), 'p');
+    const cases = [
+      [{ root: a, folders: ['dbt_project.yml', 'models', 'macros', 'seeds'] }, { root: b, folders: ['dbt_project.yml', 'models'] }],
+      [{ root: a, folders: ['models', 'models/sub', 'macros'] }],
+      [{ root: b, folders: ['models'] }, { root: a, folders: ['models'] }],
+      [{ root: a, folders: ['models'] }, { root: a, folders: ['models/sub'] }],
+    ];
+    for (const folders of cases) {
+      expect(statSignatureOfFolders(folders), JSON.stringify(folders)).toBe(statSignature(folders.flatMap((f) => listFiles(f.root, f.folders))));
+    }
+    const before = statSignatureOfFolders(cases[0]!);
+    writeFileSync(join(a, 'elsewhere/target.sql'), 'changed through the link');
+    expect(statSignatureOfFolders(cases[0]!)).not.toBe(before);
   });
 });
