@@ -1,3 +1,4 @@
+import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { statSignatureOfFolders, type RootFolders } from './file-states.js';
 
@@ -34,4 +35,13 @@ export function statSignatureInWorker(folders: RootFolders): Promise<string | un
     worker.once('error', () => finish(here));
     worker.once('exit', () => finish(here));
   });
+}
+
+/**
+ * Whether a worker thread would find a core to itself: the last minute's
+ * load average leaves one spare. On a busy machine a worker only adds its
+ * start-up (tens of ms of CPU) without shortening anything.
+ */
+export function spareCore(): boolean {
+  return loadavg()[0]! < availableParallelism() - 0.5;
 }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { quickStartBeforeStats, readCacheLine } from '../../api/quick-start.js';
-import { statSignatureInWorker } from '../../util/stat-signature-async.js';
+import { statSignatureOfFolders } from '../../util/file-states.js';
+import { spareCore, statSignatureInWorker } from '../../util/stat-signature-async.js';
 import { selectOnGraph } from '../../api/select-graph.js';
 import { indexGraph, type SelectionIndex } from '../../api/selection-index.js';
 import { globalOptions, selectionFlags, stateFlags, type Command, type CommandContext } from '../command-context.js';
@@ -26,8 +27,12 @@ async function quickList(ctx: CommandContext): Promise<number | undefined> {
   if (stateFlags(ctx).state || !indexAnswersList(resolve(opts.projectDir ?? ctx.cwd), flags, output)) return undefined;
   const quick = quickStartBeforeStats(opts, ctx.env, ctx.cwd);
   if (!quick) return undefined;
-  // The input files are stat'ed on a worker thread while the index is read and the selection made; nothing is printed before they are found unchanged.
-  const unchanged = statSignatureInWorker(quick.record.folders).then((s) => s === quick.record.signature);
+  // With a core to spare, the input files are stat'ed on a worker thread while the index is read and the selection made
+  // (nothing is printed before they are found unchanged); else first, here.
+  const { folders, signature } = quick.record;
+  const inWorker = spareCore();
+  if (!inWorker && statSignatureOfFolders(folders) !== signature) return undefined;
+  const unchanged = inWorker ? statSignatureInWorker(folders).then((s) => s === signature) : true;
   const line = readCacheLine(quick.cachePath, quick.record, 'index');
   if (!line) return undefined;
   let lines: string[];
