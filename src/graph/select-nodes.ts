@@ -188,7 +188,8 @@ class SelectionEvaluator {
  * and at 40,000 members each copy costs milliseconds and garbage.
  */
 function union(sets: Set<string>[]): Set<string> {
-  const given = sets.filter((s) => s.size > 0);
+  // A set given twice (a bundle's direct set is often its indirect one too) is taken once.
+  const given = sets.filter((s, i) => s.size > 0 && sets.indexOf(s) === i);
   if (given.length === 0) return new Set();
   if (given.length === 1) return given[0]!;
   const out = new Set<string>(given[0]);
