@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listFiles, statesSignature, statSignature, statSignatureOfFolders } from '../../src/util/file-states.js';
-import { statSignatureInWorker } from '../../src/util/stat-signature-async.js';
+import { statSignatureInWorker } from '../../src/api/quick-start-stats.js';
 
 describe('stat signatures', () => {
   it('statSignature of files equals statesSignature of their states, in any order, repeats ignored; a changed time or size changes it', () => {

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { quickStartBeforeStats, readCacheLine } from '../../api/quick-start.js';
 import { statSignatureOfFolders } from '../../util/file-states.js';
-import { spareCore, statSignatureInWorker } from '../../util/stat-signature-async.js';
+import { spareCore, statSignatureInWorker } from '../../api/quick-start-stats.js';
 import { selectOnGraph } from '../../api/select-graph.js';
 import { indexGraph, type SelectionIndex } from '../../api/selection-index.js';
 import { globalOptions, selectionFlags, stateFlags, type Command, type CommandContext } from '../command-context.js';

@@ -1,14 +1,16 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { statSignatureOfFolders, type RootFolders } from './file-states.js';
+import { siblingModule } from '../adapters/base/sync-bridge-bootstrap.js';
+import { statSignatureOfFolders, type RootFolders } from '../util/file-states.js';
 
 /**
  * statSignatureOfFolders computed on a worker thread, so the caller can
  * prepare its answer meanwhile (at 10,000 files the listing and stats take
  * about as long as `ls` reading its index). Started at once; when a worker
- * cannot run (no worker file beside this module, as in a bundle), the same
- * is computed on this thread when awaited. Undefined when the files
- * cannot be listed or stat'ed (never rejects).
+ * cannot run (no worker module beside this one; from the sources, a `.ts`
+ * one, which a plain worker cannot load), the same is computed on this
+ * thread when awaited. Undefined when the files cannot be listed or
+ * stat'ed (never rejects).
  */
 export function statSignatureInWorker(folders: RootFolders): Promise<string | undefined> {
   const here = (): string | undefined => {
@@ -20,7 +22,8 @@ export function statSignatureInWorker(folders: RootFolders): Promise<string | un
   };
   let worker: Worker;
   try {
-    worker = new Worker(new URL('./signature-worker.js', import.meta.url), { workerData: { folders } });
+    // siblingModule's literal form is how scripts/bundle.mjs finds worker entry points to bundle.
+    worker = new Worker(new URL(siblingModule(import.meta.url, 'quick-start-stats-worker')), { workerData: { folders } });
   } catch {
     return Promise.resolve().then(here);
   }
