@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { fastPaths } from '../util/fast-paths.js';
 import { readAt } from '../util/file-bytes.js';
 import { envHash, inputsUnchanged, type InputLog } from '../util/input-log.js';
-import { hashText, listFiles, statSignature } from '../util/file-states.js';
+import { hashText, statSignatureOfFolders } from '../util/file-states.js';
 import { tsdbtBuild } from '../util/tsdbt-version.js';
 
 /**
@@ -23,7 +23,7 @@ import { tsdbtBuild } from '../util/tsdbt-version.js';
  * parse cache's own check would find (parse-cache.ts, file-states.ts).
  */
 export const QUICK_START_FILE = 'partial_parse.start.json';
-export const QUICK_START_FORMAT = 1;
+export const QUICK_START_FORMAT = 2;
 
 export interface QuickStartRecord {
   format: number;
@@ -120,6 +120,17 @@ export interface QuickStart {
  * goes the full way, which finds the same or better).
  */
 export function quickStart(opts: LoadOptions, env: Record<string, string | undefined>, cwd: string): QuickStart | undefined {
+  const quick = quickStartBeforeStats(opts, env, cwd);
+  return quick && statSignatureOfFolders(quick.record.folders) === quick.record.signature ? quick : undefined;
+}
+
+/**
+ * Every check of quickStart but the input files' sizes and times: the
+ * caller must still compare statSignatureOfFolders(record.folders) with
+ * record.signature before using the answer (list.ts does it on a worker
+ * thread while it selects).
+ */
+export function quickStartBeforeStats(opts: LoadOptions, env: Record<string, string | undefined>, cwd: string): QuickStart | undefined {
   if (!opts.partialParse || !fastPaths()) return undefined;
   const targetDir = quickTargetDir(opts, cwd);
   if (!targetDir) return undefined;
@@ -137,8 +148,6 @@ export function quickStart(opts: LoadOptions, env: Record<string, string | undef
   if (!inputsUnchanged(record.files)) return undefined;
   const cachePath = join(targetDir, 'partial_parse.json');
   if (readCacheLine(cachePath, record, 'header') === undefined) return undefined;
-  const paths = record.folders.flatMap((f) => listFiles(f.root, f.folders));
-  if (statSignature(paths) !== record.signature) return undefined;
   return { record, cachePath };
 }
 

@@ -28,7 +28,11 @@ export interface Selected {
  * comes here directly and so loads no YAML code.
  */
 export function selectWith(manifest: Manifest, flags: SelectionFlags, defaultResourceTypes: string[] | undefined, selectors: () => Record<string, SelectorDefinition> | undefined): Selected {
-  const graph = buildGraph(manifest);
+  return selectOnGraph(buildGraph(manifest), manifest, flags, defaultResourceTypes, selectors);
+}
+
+/** selectWith on a graph already built; `manifest` (what state methods compare) may be absent when flags.state is. */
+export function selectOnGraph(graph: DependencyGraph, manifest: Manifest | undefined, flags: SelectionFlags, defaultResourceTypes: string[] | undefined, selectors: () => Record<string, SelectorDefinition> | undefined): Selected {
   const { selected, warnings } = selectNodes(manifest, graph, {
     select: flags.select,
     exclude: flags.exclude,

@@ -1,3 +1,4 @@
+import { DependencyGraph } from '../graph/dependency-graph.js';
 import { parseSelection } from '../graph/parse-selection.js';
 import type { MethodName, SelectionSpec } from '../graph/selection-spec.js';
 import type { GraphMember, Manifest } from '../manifest/types.js';
@@ -80,6 +81,23 @@ export function selectionIndex(m: Manifest): SelectionIndex {
   return { projectName: m.metadata.project_name, strings, members };
 }
 
+/** A row's member: its fields as the manifest has them, without depends_on. */
+function memberOfRow([, uid, type, name, pkg, file, patch, fqn, tags, , rest]: Row, s: string[]): Record<string, unknown> {
+  const member: Record<string, unknown> = {
+    unique_id: uid,
+    resource_type: s[type],
+    name,
+    package_name: s[pkg],
+    original_file_path: s[file],
+    patch_path: patch >= 0 ? s[patch] : patch === -2 ? null : undefined,
+    fqn: fqn.map((p) => (p === -1 ? name : s[p])),
+    tags: tags.map((t) => s[t]),
+  };
+  // Not a spread of `rest || {}`: at 40,000 members the spread was a third of this loop.
+  if (rest) Object.assign(member, rest);
+  return member;
+}
+
 /**
  * A manifest holding only the index's members and fields: enough for
  * buildGraph, selectNodes with INDEX_METHODS and `ls`'s selector, name and
@@ -88,23 +106,101 @@ export function selectionIndex(m: Manifest): SelectionIndex {
 export function indexManifest(index: SelectionIndex): Manifest {
   const { strings: s, members } = index;
   const maps: Record<string, Record<string, unknown>>[] = MAPS.map(() => ({}));
-  for (const [map, uid, type, name, pkg, file, patch, fqn, tags, deps, rest] of members) {
-    const member: Record<string, unknown> = {
-      unique_id: uid,
-      resource_type: s[type],
-      name,
-      package_name: s[pkg],
-      original_file_path: s[file],
-      patch_path: patch >= 0 ? s[patch] : patch === -2 ? null : undefined,
-      fqn: fqn.map((p) => (p === -1 ? name : s[p])),
-      tags: tags.map((t) => s[t]),
-    };
-    // Not a spread of `rest || {}`: at 40,000 members the spread was a third of this loop.
-    if (rest) Object.assign(member, rest);
+  for (const row of members) {
+    const member = memberOfRow(row, s);
+    const deps = row[9];
     if (deps) member.depends_on = { nodes: deps.map((d) => (typeof d === 'number' ? members[d]![1] : d)) };
+    const [map, uid] = row;
     maps[map]![uid] = member;
   }
   return { metadata: { project_name: index.projectName }, ...Object.fromEntries(MAPS.map((k, i) => [k, maps[i]])), macros: {}, docs: {}, groups: {}, selectors: {}, disabled: {}, parent_map: {}, child_map: {} } as unknown as Manifest;
+}
+
+/**
+ * The graph buildGraph would make of indexManifest(index), built from the
+ * rows directly: members as indexManifest makes them but without
+ * depends_on (the graph holds the edges), no manifest maps, parents by row.
+ * Throws where buildGraph would (a cycle, a parent that is not a member)
+ * and on a unique id given twice.
+ */
+export function indexGraph(index: SelectionIndex): DependencyGraph {
+  const { strings: s, members: rows } = index;
+  const members: GraphMember[] = new Array(rows.length);
+  const parents: (number[] | null)[] = new Array(rows.length);
+  const sourceType = s.indexOf('source');
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    members[i] = new IndexMember(row, s) as unknown as GraphMember;
+    const deps = row[9];
+    // buildGraph reads no sources' depends_on.
+    if (!deps || row[2] === sourceType) parents[i] = null;
+    else {
+      for (const d of deps) if (typeof d !== 'number') throw new Error(`${row[1]} depends on ${d}, not a member`);
+      parents[i] = deps as number[];
+    }
+  }
+  return DependencyGraph.fromPositions(index.projectName, members, parents);
+}
+
+/**
+ * A row read as the member memberOfRow makes of it (the same values, no
+ * depends_on), each field taken from the row when read: one small object a
+ * member instead of an object, two arrays and the rest's copies, most of
+ * which `ls` never reads. fqn and tags are made once (fqn's array is a
+ * cache key in the selector methods).
+ */
+class IndexMember {
+  private fqnArray: string[] | undefined = undefined;
+  private tagArray: string[] | undefined = undefined;
+  constructor(private readonly row: Row, private readonly s: string[]) {}
+  get unique_id(): string {
+    return this.row[1];
+  }
+  get resource_type(): string {
+    return this.s[this.row[2]]!;
+  }
+  get name(): string {
+    return this.row[3];
+  }
+  get package_name(): string {
+    return this.s[this.row[4]]!;
+  }
+  get original_file_path(): string {
+    return this.s[this.row[5]]!;
+  }
+  get patch_path(): string | null | undefined {
+    const patch = this.row[6];
+    return patch >= 0 ? this.s[patch] : patch === -2 ? null : undefined;
+  }
+  get fqn(): string[] {
+    const name = this.row[3];
+    return (this.fqnArray ??= this.row[7].map((p) => (p === -1 ? name : this.s[p]!)));
+  }
+  get tags(): string[] {
+    return (this.tagArray ??= this.row[8].map((t) => this.s[t]!));
+  }
+  private rest(key: string): unknown {
+    const rest = this.row[10];
+    return rest ? rest[key] : undefined;
+  }
+  get version(): unknown {
+    return this.rest('version');
+  }
+  get latest_version(): unknown {
+    return this.rest('latest_version');
+  }
+  get source_name(): unknown {
+    return this.rest('source_name');
+  }
+  get access(): unknown {
+    return this.rest('access');
+  }
+  get test_metadata(): unknown {
+    return this.rest('test_metadata');
+  }
+  get config(): unknown {
+    return this.rest('config');
+  }
 }
 
 /** True when evaluating `select`/`exclude` reads nothing but what the index keeps. */

@@ -6,6 +6,9 @@ import { recordValues } from '../util/record-values.js';
 
 type GraphlibGraph = InstanceType<typeof Graph>;
 
+/** The edge list of a vertex with none, shared (fromPositions); addEdge gives the vertex its own list first. */
+const NO_EDGES: string[] = [];
+
 /**
  * The project's DAG: one vertex per enabled node (models, seeds, snapshots,
  * tests, analyses, operations), unit test, source and exposure, and an edge
@@ -31,6 +34,53 @@ export class DependencyGraph {
     this.projectName = projectName;
   }
 
+  /**
+   * The graph buildGraph makes of `members` (in this order) when member i
+   * depends on the members at positions `parents[i]` (the selection index's
+   * rows, api/selection-index.ts): a duplicate parent counted once,
+   * children in member order, the same topological order. Throws on a
+   * cycle as buildGraph does, and on a unique id given twice (which
+   * buildGraph would resolve by manifest map, unknown here).
+   */
+  static fromPositions(projectName: string, members: readonly GraphMember[], parents: readonly (readonly number[] | null)[]): DependencyGraph {
+    const g = new DependencyGraph(projectName);
+    const n = members.length;
+    const ids = members.map((m) => m.unique_id);
+    for (let i = 0; i < n; i++) g.members.set(ids[i]!, members[i]!);
+    if (g.members.size !== n) throw new Error('a unique id given twice');
+    const childPositions: (number[] | undefined)[] = new Array(n);
+    const indegree = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const own = parents[i];
+      let list = NO_EDGES;
+      if (own) {
+        for (let k = 0; k < own.length; k++) {
+          const p = own[k]!;
+          if (own.indexOf(p) !== k) continue;
+          if (!(p >= 0 && p < n)) throw new Error('a parent outside the members');
+          if (list === NO_EDGES) list = [];
+          list.push(ids[p]!);
+          (childPositions[p] ??= []).push(i);
+        }
+      }
+      indegree[i] = list.length;
+      g.parentLists.set(ids[i]!, list);
+    }
+    for (let i = 0; i < n; i++) {
+      const kids = childPositions[i];
+      g.childLists.set(ids[i]!, kids === undefined ? NO_EDGES : kids.map((c) => ids[c]!));
+    }
+    // computeOrder over positions.
+    const order: number[] = [];
+    for (let i = 0; i < n; i++) if (indegree[i] === 0) order.push(i);
+    for (let k = 0; k < order.length; k++) {
+      for (const c of childPositions[order[k]!] ?? []) if (--indegree[c]! === 0) order.push(c);
+    }
+    if (order.length !== n) assertAcyclic(g);
+    g.order = order.map((i) => ids[i]!);
+    return g;
+  }
+
   /** The DAG as a graphlib Graph (vertex = unique id, edge parent -> child). Built once, kept in sync after. */
   get graph(): GraphlibGraph {
     if (this.graphlib === undefined) {
@@ -54,7 +104,9 @@ export class DependencyGraph {
 
   /** Add the edge `parent -> child` (both must exist; duplicates are ignored). */
   addEdge(parent: string, child: string): void {
-    const parents = this.parentLists.get(child)!;
+    let parents = this.parentLists.get(child)!;
+    if (parents === NO_EDGES) this.parentLists.set(child, (parents = []));
+    if (this.childLists.get(parent) === NO_EDGES) this.childLists.set(parent, []);
     // A child's parents are its depends_on (short), while a parent may have thousands of children:
     // checking the child's list keeps building the graph linear in the edges.
     if (parents.includes(parent)) return;

@@ -36,7 +36,7 @@ export interface SelectionResult {
  * With neither select nor exclude, the `default: true` YAML selector applies
  * if there is one, else everything. Throws TsdbtError 'SELECTOR_INVALID'.
  */
-export function selectNodes(manifest: Manifest, graph: DependencyGraph, opts: SelectOptions): SelectionResult {
+export function selectNodes(manifest: Manifest | undefined, graph: DependencyGraph, opts: SelectOptions): SelectionResult {
   const spec = chooseSpec(opts);
   return evaluateSelection(graph, spec, opts, manifest);
 }
@@ -46,10 +46,12 @@ export function evaluateSelection(graph: DependencyGraph, spec: SelectionSpec, o
   const types = resourceFilter(opts);
   const evaluator = new SelectionEvaluator(graph, opts.indirectSelection ?? 'eager', { manifest, state: opts.state });
   const { direct } = evaluator.evaluate(spec);
-  const selected = new Set<string>();
-  for (const id of direct) {
-    if (types === undefined || types.has(graph.member(id)!.resource_type)) selected.add(id);
-  }
+  const kept = (id: string) => types === undefined || types.has(graph.member(id)!.resource_type);
+  // The selection itself when the filter keeps all of it (no copy of tens of thousands of ids).
+  let all = true;
+  for (const id of direct) if (!kept(id)) { all = false; break; }
+  const selected = all ? direct : new Set<string>();
+  if (!all) for (const id of direct) if (kept(id)) selected.add(id);
   return { selected, warnings: evaluator.warnings };
 }
 
@@ -120,7 +122,8 @@ class SelectionEvaluator {
 
   private criterion(c: SelectionCriterion): Bundle {
     const collected = searchMethod(this.graph, c, this.methods);
-    const selected = new Set(collected);
+    // Without graph operators the method's own set is the selection (no copy).
+    const selected = c.childrensParents || c.parents || c.children ? new Set(collected) : collected;
     if (c.childrensParents) {
       const down = union([collected, this.graph.selectChildren(collected)]);
       for (const id of union([down, this.graph.selectParents(down)])) selected.add(id);
@@ -138,17 +141,22 @@ class SelectionEvaluator {
    * missing parents are upstream of the selection (or sources).
    */
   private expand(selected: Set<string>, mode: IndirectSelection): Bundle {
-    const direct = new Set(selected);
+    // selected itself until a test joins (a selection that already holds its tests is not copied).
+    let direct = selected;
     const indirect = new Set<string>();
     const buildable = mode === 'buildable' ? this.selectedAndParents(selected) : undefined;
+    const take = (id: string) => {
+      if (direct === selected) direct = new Set(selected);
+      direct.add(id);
+    };
     for (const parent of selected) {
       for (const id of this.graph.children(parent)) {
         if (direct.has(id) || indirect.has(id)) continue;
         const member = this.graph.member(id)!;
         if (member.resource_type !== 'test' && member.resource_type !== 'unit_test') continue;
         const parents = this.graph.parents(id);
-        if (mode === 'eager' || parents.every((p) => selected.has(p))) direct.add(id);
-        else if (buildable && parents.every((p) => buildable.has(p))) direct.add(id);
+        if (mode === 'eager' || parents.every((p) => selected.has(p))) take(id);
+        else if (buildable && parents.every((p) => buildable.has(p))) take(id);
         else indirect.add(id);
       }
     }
@@ -180,7 +188,8 @@ class SelectionEvaluator {
  * and at 40,000 members each copy costs milliseconds and garbage.
  */
 function union(sets: Set<string>[]): Set<string> {
-  const given = sets.filter((s) => s.size > 0);
+  // A set given twice (a bundle's direct set is often its indirect one too) is taken once.
+  const given = sets.filter((s, i) => s.size > 0 && sets.indexOf(s) === i);
   if (given.length === 0) return new Set();
   if (given.length === 1) return given[0]!;
   const out = new Set<string>(given[0]);

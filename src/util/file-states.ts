@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
 import { join, sep } from 'node:path';
 
 /** What a file was when it was last looked at: size, modification time and a hash of its bytes. */
@@ -89,8 +89,15 @@ export function diffFileStates(before: FileStates, after: FileStates): { added: 
   return { added, deleted, changed };
 }
 
-/** One line per file, in path order: path, size, modification time (what proves a file unchanged without reading it). */
-const signatureOf = (rows: [string, number, number][]) => hashText(rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((r) => `${r[0]}\t${r[1]}\t${r[2]}`).join('\n'));
+/**
+ * The signature of files given in path order with their sizes and
+ * modification times (what proves a file unchanged without reading it): a
+ * hash of the paths, one a line, then of each file's size and time as
+ * 64-bit floats (`numbers`, two a path; no number printed as text).
+ */
+function signatureOf(paths: readonly string[], numbers: Float64Array): string {
+  return createHash('sha256').update(paths.join('\n')).update('\0').update(new Uint8Array(numbers.buffer, 0, paths.length * 16)).digest('hex');
+}
 
 /**
  * A hash of `paths`' sizes and modification times as they are now (a path
@@ -98,12 +105,26 @@ const signatureOf = (rows: [string, number, number][]) => hashText(rows.sort((a,
  * taken of the same files when none has changed size or time since.
  */
 export function statSignature(paths: readonly string[]): string {
-  const rows: [string, number, number][] = [];
-  for (const path of new Set(paths)) {
-    const st = statSync(path, { throwIfNoEntry: false });
-    if (st) rows.push([path, st.size, st.mtimeMs]);
+  // The paths are listFiles' (sorted, no repeats) unless proved otherwise.
+  const ordered = sortedUnique(paths) ? paths : [...new Set(paths)].sort();
+  const found: string[] = [];
+  const numbers = new Float64Array(ordered.length * 2);
+  for (const path of ordered) {
+    const st = statSync(path, NO_THROW);
+    if (!st) continue;
+    numbers[found.length * 2] = st.size;
+    numbers[found.length * 2 + 1] = st.mtimeMs;
+    found.push(path);
   }
-  return signatureOf(rows);
+  return signatureOf(found, numbers);
+}
+
+const NO_THROW = { throwIfNoEntry: false } as const;
+
+/** True when each path sorts strictly after the one before (sort()'s order). */
+function sortedUnique(paths: readonly string[]): boolean {
+  for (let i = 1; i < paths.length; i++) if (!(paths[i - 1]! < paths[i]!)) return false;
+  return true;
 }
 
 /**
@@ -112,10 +133,79 @@ export function statSignature(paths: readonly string[]): string {
  * unchanged later (the racily clean rule of fileStates).
  */
 export function statesSignature(states: FileStates, statesAt: number): string | undefined {
-  const rows: [string, number, number][] = [];
-  for (const [path, s] of Object.entries(states)) {
+  const paths = Object.keys(states).sort();
+  const numbers = new Float64Array(paths.length * 2);
+  for (let i = 0; i < paths.length; i++) {
+    const s = states[paths[i]!]!;
     if (!(s.mtimeMs < statesAt - RACY_MS)) return undefined;
-    rows.push([path, s.size, s.mtimeMs]);
+    numbers[i * 2] = s.size;
+    numbers[i * 2 + 1] = s.mtimeMs;
   }
-  return signatureOf(rows);
+  return signatureOf(paths, numbers);
 }
+
+/** Folders of files under roots, as listFiles takes them. */
+export type RootFolders = readonly { root: string; folders: readonly string[] }[];
+
+/**
+ * statSignature of every file listFiles finds under `folders`, listing
+ * names only and taking each entry's kind from the stat the signature
+ * needs anyway (an lstat only where a stat cannot tell a link from what it
+ * points to): one system call and no Dirent a file.
+ */
+export function statSignatureOfFolders(folders: RootFolders): string {
+  const all: string[] = [];
+  const allNumbers: number[] = [];
+  for (const { root, folders: under } of folders) {
+    const paths: string[] = [];
+    const numbers: number[] = [];
+    const row = (path: string, st: Stats) => {
+      paths.push(path);
+      numbers.push(st.size, st.mtimeMs);
+    };
+    const walk = (dir: string) => {
+      let names: string[];
+      try {
+        names = readdirSync(dir);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOTDIR') return;
+        // A folder naming a file: listFiles lists it.
+        const st = statSync(dir, NO_THROW);
+        if (st) row(dir, st);
+        return;
+      }
+      const prefix = dir.endsWith(sep) ? dir : dir + sep;
+      for (const name of names) {
+        if (name.startsWith('.')) continue;
+        const path = prefix + name;
+        const st = statSync(path, NO_THROW);
+        // Gone since the listing, or a link to nothing: listFiles may list it, statSignature makes no row of it.
+        if (!st) continue;
+        if (st.isFile()) row(path, st);
+        else if (lstatSync(path, NO_THROW)?.isSymbolicLink()) row(path, st);
+        else if (st.isDirectory()) walk(path);
+      }
+    };
+    for (const f of under) walk(join(root, f));
+    // listFiles' order (sorted, repeats dropped), then statSignature's over all roots.
+    const order = paths.map((_, i) => i).sort((a, b) => (paths[a]! < paths[b]! ? -1 : paths[a]! > paths[b]! ? 1 : 0));
+    for (let k = 0; k < order.length; k++) {
+      const i = order[k]!;
+      if (k > 0 && paths[i] === paths[order[k - 1]!]) continue;
+      all.push(paths[i]!);
+      allNumbers.push(numbers[2 * i]!, numbers[2 * i + 1]!);
+    }
+  }
+  if (sortedUnique(all)) return signatureOf(all, Float64Array.from(allNumbers));
+  const firstAt = new Map<string, number>();
+  all.forEach((p, i) => firstAt.has(p) || firstAt.set(p, i));
+  const ordered = [...firstAt.keys()].sort();
+  const numbers = new Float64Array(ordered.length * 2);
+  ordered.forEach((p, k) => {
+    const i = firstAt.get(p)!;
+    numbers[2 * k] = allNumbers[2 * i]!;
+    numbers[2 * k + 1] = allNumbers[2 * i + 1]!;
+  });
+  return signatureOf(ordered, numbers);
+}
+

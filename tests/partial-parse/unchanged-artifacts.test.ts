@@ -255,6 +255,12 @@ describe('ls with nothing changed selects from the selection index', () => {
     ['--select', 'metric:takings', 'semantic_model:*'],
     ['--select', 'stg_orders', '--indirect-selection', 'cautious'],
     ['--select', 'orders', '--indirect-selection', 'buildable'],
+    ['--select', '2+orders', '--output', 'path'],
+    ['--select', 'stg_orders+1', '--output', 'name'],
+    ['--exclude', 'tag:daily'],
+    ['--select', 'orders', 'stg_customers', '--exclude', 'resource_type:test'],
+    ['--resource-type', 'test', '--select', '+orders', '--output', 'name'],
+    ['--select', 'tag:daily,+orders', '--indirect-selection', 'empty'],
   ];
   const fallbacks: string[][] = [
     ['--output', 'json'],

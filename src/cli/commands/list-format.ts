@@ -49,7 +49,8 @@ export function indexAnswersList(projectDir: string, flags: SelectionFlags, outp
   }
 }
 
-function memberOf(m: Manifest, id: string): Member | undefined {
+/** The graph member `id` of manifest `m`, as `ls` prints it (printSelection's lookup on the full path). */
+export function memberOf(m: Manifest, id: string): Member | undefined {
   return (m.nodes[id] ?? m.sources[id] ?? m.exposures[id] ?? m.unit_tests[id] ?? m.metrics[id] ?? m.semantic_models[id] ?? m.saved_queries[id]) as Member | undefined;
 }
 
@@ -79,17 +80,27 @@ function formatMember(m: Member, output: string, keys: string[]): string {
  * Print what `ls` selected: the warnings (the parse's, then the
  * selection's), then one line per resource in unique id order, as dbt.
  */
-export function printSelection(ctx: CommandContext, manifest: Manifest, selected: Set<string>, warnings: readonly string[], output: string): number {
+export function printSelection(ctx: CommandContext, lookup: (id: string) => object | undefined, selected: Set<string>, warnings: readonly string[], output: string): number {
   for (const w of warnings) ctx.out.warn(w);
+  return printLines(ctx, selectionLines(ctx, lookup, selected, output));
+}
+
+/** The lines printSelection prints for `selected` (a USAGE error for an unknown output). */
+export function selectionLines(ctx: CommandContext, lookup: (id: string) => object | undefined, selected: Set<string>, output: string): string[] {
   if (!['selector', 'name', 'path', 'json'].includes(output)) {
     throw new TsdbtError('USAGE', `--output must be one of selector, name, path, json (got '${output}')`, { hint: 'e.g. --output name' });
   }
   const keys = (ctx.argv.flags.outputKeys as string[] | undefined)?.flatMap((k) => k.split(',')) ?? JSON_KEYS;
   const lines: string[] = [];
   for (const id of [...selected].sort()) {
-    const m = memberOf(manifest, id);
+    const m = lookup(id) as Member | undefined;
     if (m) lines.push(formatMember(m, output, keys));
   }
+  return lines;
+}
+
+/** Print selectionLines' lines (after any warnings). */
+export function printLines(ctx: CommandContext, lines: string[]): number {
   ctx.report?.(lines);
   ctx.out.results(lines);
   return 0;

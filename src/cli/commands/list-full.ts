@@ -9,7 +9,7 @@ import { resolveStateOptions } from '../../api/state-artifacts.js';
 import type { PreviousState } from '../../graph/previous-state.js';
 import type { Manifest } from '../../manifest/types.js';
 import { globalOptions, selectionFlags, stateFlags, type CommandContext } from '../command-context.js';
-import { indexAnswersList, listResourceTypes, printSelection } from './list-format.js';
+import { indexAnswersList, listResourceTypes, memberOf, printSelection } from './list-format.js';
 
 /** `tsdbt ls` the whole way (list.ts comes here when its quick start does not hold). */
 export async function fullList(ctx: CommandContext): Promise<number> {
@@ -37,7 +37,7 @@ export async function fullList(ctx: CommandContext): Promise<number> {
     for (const w of warnings) ctx.out.warn(w);
     const { state } = resolveStateOptions(loaded.projectDir, join(loaded.projectDir, loaded.root.targetPath), stateOptions);
     sel = select(manifest, state);
-    return printSelection(ctx, manifest, sel.selected, sel.warnings, output);
+    return printSelection(ctx, (id) => memberOf(manifest, id), sel.selected, sel.warnings, output);
   }
-  return printSelection(ctx, manifest, sel.selected, [...warnings, ...sel.warnings], output);
+  return printSelection(ctx, (id) => memberOf(manifest, id), sel.selected, [...warnings, ...sel.warnings], output);
 }

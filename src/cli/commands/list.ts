@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
-import { quickStart, readCacheLine } from '../../api/quick-start.js';
-import { selectWith } from '../../api/select-graph.js';
-import { indexManifest, type SelectionIndex } from '../../api/selection-index.js';
+import { quickStartBeforeStats, readCacheLine } from '../../api/quick-start.js';
+import { statSignatureOfFolders } from '../../util/file-states.js';
+import { spareCore, statSignatureInWorker } from '../../api/quick-start-stats.js';
+import { selectOnGraph } from '../../api/select-graph.js';
+import { indexGraph, type SelectionIndex } from '../../api/selection-index.js';
 import { globalOptions, selectionFlags, stateFlags, type Command, type CommandContext } from '../command-context.js';
-import { indexAnswersList, listResourceTypes, printSelection } from './list-format.js';
+import { indexAnswersList, listResourceTypes, printLines, selectionLines } from './list-format.js';
 
 /**
  * `tsdbt ls`: the selected resources, one a line, as dbt prints them. With
@@ -13,33 +15,42 @@ import { indexAnswersList, listResourceTypes, printSelection } from './list-form
  * then (list-full.ts); otherwise, or on any error, the full path runs.
  */
 export const listCommand: Command = async (ctx) => {
-  const quick = quickList(ctx);
+  const quick = await quickList(ctx);
   if (quick !== undefined) return quick;
   return (await import('./list-full.js')).fullList(ctx);
 };
 
-function quickList(ctx: CommandContext): number | undefined {
+async function quickList(ctx: CommandContext): Promise<number | undefined> {
   const opts = globalOptions(ctx);
   const flags = selectionFlags(ctx);
   const output = (ctx.argv.flags.output as string | undefined) ?? 'selector';
   if (stateFlags(ctx).state || !indexAnswersList(resolve(opts.projectDir ?? ctx.cwd), flags, output)) return undefined;
-  const quick = quickStart(opts, ctx.env, ctx.cwd);
+  const quick = quickStartBeforeStats(opts, ctx.env, ctx.cwd);
   if (!quick) return undefined;
+  // With a core to spare, the input files are stat'ed on a worker thread while the index is read and the selection made
+  // (nothing is printed before they are found unchanged); else first, here.
+  const { folders, signature } = quick.record;
+  const inWorker = spareCore();
+  if (!inWorker && statSignatureOfFolders(folders) !== signature) return undefined;
+  const unchanged = inWorker ? statSignatureInWorker(folders).then((s) => s === signature) : true;
   const line = readCacheLine(quick.cachePath, quick.record, 'index');
   if (!line) return undefined;
-  let selected: Set<string>;
+  let lines: string[];
   let warnings: string[];
-  let manifest;
   try {
     const index = JSON.parse(line.toString('utf8')) as SelectionIndex;
     if (!index || typeof index !== 'object' || !Array.isArray(index.members) || !Array.isArray(index.strings)) return undefined;
-    manifest = indexManifest(index);
-    ({ selected, warnings } = selectWith(manifest, { ...flags, resourceTypes: undefined }, listResourceTypes(flags.resourceTypes), () => undefined));
+    const graph = indexGraph(index);
+    const sel = selectOnGraph(graph, undefined, { ...flags, resourceTypes: undefined }, listResourceTypes(flags.resourceTypes), () => undefined);
+    warnings = sel.warnings;
+    lines = selectionLines(ctx, (id) => graph.member(id), sel.selected, output);
   } catch {
     // A malformed index, a cycle, a bad selector or resource type: the full path reports it, located.
     return undefined;
   }
+  if (!(await unchanged)) return undefined;
   const { record } = quick;
   ctx.out.debug(record.messages.indexed);
-  return printSelection(ctx, manifest, selected, [...record.loadWarnings, ...record.parseWarnings, ...warnings], output);
+  for (const w of [...record.loadWarnings, ...record.parseWarnings, ...warnings]) ctx.out.warn(w);
+  return printLines(ctx, lines);
 }

@@ -1,0 +1,61 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { listFiles, statesSignature, statSignature, statSignatureOfFolders } from '../../src/util/file-states.js';
+import { statSignatureInWorker } from '../../src/api/quick-start-stats.js';
+
+describe('stat signatures', () => {
+  it('statSignature of files equals statesSignature of their states, in any order, repeats ignored; a changed time or size changes it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsdbt-sig-'));
+    const paths = ['b.sql', 'a.sql', 'c.sql'].map((p) => join(dir, p));
+    paths.forEach((p, i) => writeFileSync(p, 'x'.repeat(i + 1)));
+    const old = Date.now() / 1000 - 3600;
+    paths.forEach((p, i) => utimesSync(p, old + i + 0.25, old + i + 0.125));
+    const states = Object.fromEntries(paths.map((p) => [p, { size: statSync(p).size, mtimeMs: statSync(p).mtimeMs, hash: '' }]));
+    const want = statesSignature(states, Date.now());
+    expect(want).toBeDefined();
+    expect(statSignature([...paths].sort())).toBe(want);
+    expect(statSignature([...paths, paths[0]!])).toBe(want);
+    expect(statSignature([...paths, join(dir, 'missing.sql')])).toBe(want);
+    utimesSync(paths[1]!, old, old + 7);
+    expect(statSignature(paths)).not.toBe(want);
+    utimesSync(paths[1]!, old, old + 1 + 0.125);
+    expect(statSignature(paths)).toBe(want);
+    writeFileSync(paths[1]!, 'yyy');
+    utimesSync(paths[1]!, old, old + 1 + 0.125);
+    expect(statSignature(paths)).not.toBe(want);
+    // A state modified too recently proves nothing.
+    expect(statesSignature(states, states[paths[2]!]!.mtimeMs + 1000)).toBeUndefined();
+  });
+
+  it('statSignatureOfFolders equals statSignature of listFiles: links, hidden entries, a fifo, a file as folder, overlapping folders, two roots', async () => {
+    const a = mkdtempSync(join(tmpdir(), 'tsdbt-sig-a-'));
+    const b = mkdtempSync(join(tmpdir(), 'tsdbt-sig-b-'));
+    for (const d of ['models/sub/deeper', 'models/.hidden', 'macros', 'elsewhere']) mkdirSync(join(a, d), { recursive: true });
+    const files = ['dbt_project.yml', 'models/m1.sql', 'models/sub/m2.sql', 'models/sub/deeper/m3.sql', 'models/.hidden/x.sql', 'models/.dot.sql', 'macros/m.sql', 'elsewhere/target.sql'];
+    files.forEach((f, i) => writeFileSync(join(a, f), 'x'.repeat(i)));
+    symlinkSync(join(a, 'elsewhere/target.sql'), join(a, 'models/link_file.sql'));
+    symlinkSync(join(a, 'elsewhere'), join(a, 'models/link_dir'));
+    symlinkSync(join(a, 'nothing_here.sql'), join(a, 'models/dangling.sql'));
+    execFileSync('mkfifo', [join(a, 'models/a_fifo')]);
+    symlinkSync(join(a, 'models/a_fifo'), join(a, 'macros/link_fifo'));
+    mkdirSync(join(b, 'models'));
+    writeFileSync(join(b, 'models/p.sql'), 'p');
+    const cases = [
+      [{ root: a, folders: ['dbt_project.yml', 'models', 'macros', 'seeds'] }, { root: b, folders: ['dbt_project.yml', 'models'] }],
+      [{ root: a, folders: ['models', 'models/sub', 'macros'] }],
+      [{ root: b, folders: ['models'] }, { root: a, folders: ['models'] }],
+      [{ root: a, folders: ['models'] }, { root: a, folders: ['models/sub'] }],
+    ];
+    for (const folders of cases) {
+      expect(statSignatureOfFolders(folders), JSON.stringify(folders)).toBe(statSignature(folders.flatMap((f) => listFiles(f.root, f.folders))));
+    }
+    // Here (tests run the sources) the worker file is absent, so this is the same computed on this thread.
+    expect(await statSignatureInWorker(cases[0]!)).toBe(statSignatureOfFolders(cases[0]!));
+    const before = statSignatureOfFolders(cases[0]!);
+    writeFileSync(join(a, 'elsewhere/target.sql'), 'changed through the link');
+    expect(statSignatureOfFolders(cases[0]!)).not.toBe(before);
+  });
+});
