@@ -22,6 +22,7 @@ import { RefIndex } from '../project/resolve-refs.js';
 import type { ParseResult } from '../project/parse.js';
 import { connectionOpenerFor } from './connection-openers.js';
 import { loadProject, silentLogger, type GlobalOptions, type LoadedProject } from './load-project.js';
+import { checkParseCache, type ParseCacheCheck } from './parse-cache.js';
 import { parseLoaded } from './parse-phase.js';
 import { selectFromManifest } from './select-phase.js';
 import { checkDeferTargets } from './defer-check.js';
@@ -151,11 +152,18 @@ export async function openExecution(opts: ExecutionOptions, which: string, defau
       { select: opts.select, exclude: opts.exclude, selector: opts.selector, indirectSelection: opts.indirectSelection, resourceTypes: opts.resourceTypes, state },
       defaultResourceTypes,
     );
-    bridge = await opening;
     // No more workers than nodes to run: each costs its own start (about 0.3 s of CPU).
     const needed = Math.min(workers, Math.max(1, runnableCount(parsed, selected)));
-    if (pool) await pool.trim(needed);
-    else if (workers > 0) pool = spawnRenderPool(loaded, needed, which, opts);
+    if (pool) {
+      await pool.trim(needed);
+      // A worker that found the parse cache out of date waits for this parse's cache rather than parsing itself.
+      pool.parsed();
+    }
+    bridge = await opening;
+    if (!pool && workers > 0) {
+      pool = spawnRenderPool(loaded, needed, which, opts);
+      pool.parsed();
+    }
     const session = new DatabaseSession(loaded.adapter, bridge);
     logStatements(session, loaded);
     const { shared, compiler, runner } = runtimeOn(loaded, parsed, session, flags, [...selected], 'Thread-1', defer);
@@ -260,6 +268,25 @@ function spawnRenderPool(loaded: LoadedProject, threads: number, which: string, 
   });
 }
 
+/**
+ * A render worker's parse cache check: the cache as it is when it is current
+ * (nothing changed since it was written: the worker reads it while the
+ * coordinator reads it too); otherwise the cache once the coordinator has
+ * parsed (`coordinatorParsed`), which has written it: reading that costs a
+ * worker much less than the full or partial parse the coordinator made. (If
+ * the coordinator could not write it, the worker parses as it would have.)
+ * Undefined without partial parsing.
+ */
+async function currentParseCache(loaded: LoadedProject, flags: Record<string, unknown>, coordinatorParsed: Promise<void>): Promise<ParseCacheCheck | undefined> {
+  if (!loaded.partialParse) return undefined;
+  const check = checkParseCache(loaded, flags);
+  const { cache, diff, changedEnv, reason } = check;
+  if (cache && diff && !reason && diff.added.length + diff.deleted.length + diff.changed.length + (changedEnv?.length ?? 0) === 0) return check;
+  cache?.close();
+  await coordinatorParsed;
+  return checkParseCache(loaded, flags);
+}
+
 /** What a render worker is told (structured clone): how to load the same project, as this invocation. */
 export interface RenderWorkerArgs {
   opts: ExecutionOptions;
@@ -276,14 +303,14 @@ export interface RenderWorkerArgs {
  * then, given the worker's session, a runtime context on it. Logs go back to
  * the coordinator through `log`.
  */
-export async function prepareWorkerExecution(args: RenderWorkerArgs, threadId: string, log: (level: 'info' | 'debug' | 'warn', text: string) => void): Promise<PreparedWorker> {
+export async function prepareWorkerExecution(args: RenderWorkerArgs, threadId: string, log: (level: 'info' | 'debug' | 'warn', text: string) => void, coordinatorParsed: Promise<void> = Promise.resolve()): Promise<PreparedWorker> {
   const logger: Logger = { info: (m) => log('info', m), debug: args.debug ? (m) => log('debug', m) : () => undefined, warn: (m) => log('warn', m) };
   const loaded = loadProject({ ...args.opts, logger });
   loaded.invocationId = args.invocationId;
   loaded.runStartedAt = new Date(args.runStartedAt);
   const flags = flagsOf(args.opts, args.which, loaded);
   // The coordinator writes the parse cache; a worker only reads it.
-  const parsed = parseLoaded(loaded, { flags, writeCache: false });
+  const parsed = parseLoaded(loaded, { flags, writeCache: false, check: await currentParseCache(loaded, flags, coordinatorParsed) });
   const { defer } = stateOf(loaded, parsed, args.opts);
   ResultTable.printer = (text) => logger.info(text);
   const nodes: Record<string, CompiledNode> = { ...parsed.manifest.nodes, ...parsed.manifest.unit_tests };

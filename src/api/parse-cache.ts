@@ -12,6 +12,7 @@ import { readAt, readFirstLine } from '../util/file-bytes.js';
 import { diffFileStates, fileStates, hashText, listFiles, type FileStates } from '../util/file-states.js';
 import { tsdbtBuild } from '../util/tsdbt-version.js';
 import type { LoadedProject } from './load-project.js';
+import { keyedTarget, parseEnv } from './parse-env.js';
 import { selectionIndex, type SelectionIndex } from './selection-index.js';
 
 /**
@@ -79,7 +80,7 @@ export function parseCacheKey(loaded: LoadedProject, flags: Record<string, unkno
     projectDir: loaded.projectDir,
     packages: loaded.packages.map((p) => ({ kind: p.kind, config: p.config })),
     vars: loaded.cliVars,
-    target: loaded.target,
+    target: keyedTarget(loaded.target),
     profile: { name: loaded.profile.profileName, target: loaded.profile.targetName, type: loaded.profile.type, credentials: loaded.profile.credentials },
     adapter: { type: a.type, chain: a.adapterChain, quoteChar: a.quoteChar, quotePolicy: a.quotePolicy, capabilities: a.capabilities, database: a.database, schema: a.schema },
     flags: seen,
@@ -209,7 +210,7 @@ export function checkParseCache(loaded: LoadedProject, flags: Record<string, unk
   const files = fileStates(paths, header?.files, header?.statesAt);
   if (!('cache' in opened)) return { path, key, files, statesAt, reason: opened.reason };
   // Changed env vars are partial parsing's to follow (it re-parses the files that read them).
-  const changedEnv = changedEnvVars(opened.cache.header.envRead, loaded.env);
+  const changedEnv = changedEnvVars(opened.cache.header.envRead, parseEnv(loaded));
   return { path, key, files, statesAt, cache: opened.cache, diff: diffFileStates(opened.cache.header.files, files), changedEnv };
 }
 

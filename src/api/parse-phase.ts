@@ -21,6 +21,7 @@ import { projectHookNodes, recordHookMacros, type ProjectHookNode } from '../pro
 import { graphHookNodes } from '../context/runtime-context.js';
 import { replayedWarnings } from './replayed-warnings.js';
 import { MANIFEST_SPANS, writeSpliceMap } from './splice-map.js';
+import { parseEnv, parseTarget } from './parse-env.js';
 
 export interface ParseOptions {
   flags?: Record<string, unknown>;
@@ -77,7 +78,7 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
   const log = (m: string) => loaded.logger.debug(m);
   const { files, statesAt } = check;
   const observer = new ParseObserver();
-  const recorder = recordingEnv(loaded.env, observer.envVar);
+  const recorder = recordingEnv(parseEnv(loaded), observer.envVar);
   const input = parseInput(loaded, flags, recorder.env, observer);
   let reason = check.reason;
   const { cache, diff } = check;
@@ -106,7 +107,7 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
         if (hasSemanticLayer(prior.semantic)) Object.assign(manifest, manifestEntries(prior.semantic, relationNodesByName(manifest)));
         if (opts.writeCache !== false) {
           const { parse, semantic } = prior;
-          noteCacheWrite(loaded, manifest, writeParseCache(check.path, check.key, { files, statesAt, envRead: { ...cache.header.envRead, ...hashesOf(changedEnv, loaded.env), ...recorder.read }, parse, macroFiles: updated.macroFiles, semantic }));
+          noteCacheWrite(loaded, manifest, writeParseCache(check.path, check.key, { files, statesAt, envRead: { ...cache.header.envRead, ...hashesOf(changedEnv, parseEnv(loaded)), ...recorder.read }, parse, macroFiles: updated.macroFiles, semantic }));
         }
       }
       const { nodeFiles, warnings, warningsBefore } = prior.parse;
@@ -162,7 +163,7 @@ export function parseInput(loaded: LoadedProject, flags: Record<string, unknown>
     env: loaded.jinja,
     adapter: loaded.adapter,
     shared: {
-      target: loaded.target,
+      target: parseTarget(loaded.target, osEnv),
       vars,
       osEnv,
       secrets: loaded.secrets,

@@ -17,6 +17,7 @@ import { selectionIndex } from './selection-index.js';
 import { manifestIdentity, readSpliceMap, sameIdentity, writeEditedSpliceMap, type Edit, type SpliceMap } from './splice-map.js';
 import type { RefreshedParse } from './unchanged-parse.js';
 import { metadataSpan, readWrittenArtifacts, recordWrittenArtifacts, type WrittenArtifacts } from './written-artifacts.js';
+import { parseEnv } from './parse-env.js';
 
 /**
  * `parse` when only model, analysis or singular test files changed and each
@@ -121,7 +122,7 @@ function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>, check
 
   // As parse-phase.ts's parseThroughCache and updateCachedParse: the same input, registry and contexts.
   const observer = new ParseObserver();
-  const recorder = recordingEnv(loaded.env, observer.envVar);
+  const recorder = recordingEnv(parseEnv(loaded), observer.envVar);
   const input = parseInput(loaded, flags, recorder.env, observer);
   const registry = emptyRegistry(input);
   for (const f of body.member<MacroFile[]>('', 'macroFiles')) registry.addFile(f.path, f.source, f.macros);

@@ -234,6 +234,11 @@ export class RenderPool implements NodeLanes {
     await Promise.all(extra.map((lane) => lane.worker.terminate()));
   }
 
+  /** Tell every worker the coordinator's parse is done (see ToWorker 'parsed'). */
+  parsed(): void {
+    for (const lane of this.lanes) lane.worker.postMessage({ type: 'parsed' } satisfies ToWorker);
+  }
+
   /**
    * Open each worker's database session (one at a time: each is a request on
    * the caller's own session, see SyncBridge.openSession) and hand it over,

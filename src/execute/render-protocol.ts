@@ -13,9 +13,10 @@ import type { NodeResult } from './node-result.js';
 
 /**
  * Where a render worker finds the function that prepares it to run nodes:
- * an ES module URL and the name of an export `(args, threadId, log) =>
- * Promise<PreparedWorker>` (see api/execution.ts). Data, not a function, so
- * execute/ need not know how a project is loaded.
+ * an ES module URL and the name of an export `(args, threadId, log, parsed) =>
+ * Promise<PreparedWorker>` (see api/execution.ts), where `parsed` resolves
+ * when the coordinator sends 'parsed'. Data, not a function, so execute/ need
+ * not know how a project is loaded.
  */
 export interface RenderSetup {
   module: string;
@@ -84,6 +85,12 @@ export type ToWorker =
   | { type: 'run'; id: string; cache: CacheEvent[]; early: boolean; unread?: boolean; step?: MicrobatchStep }
   /** Commit what the last node left to its next statement (any worker, once no node runs); answered with `settled`. */
   | { type: 'settle' }
+  /**
+   * The coordinator has parsed the project (its parse cache is written, or was
+   * found current): a setup waiting on `parsed` (see RenderSetup) reads that
+   * cache instead of parsing the project again itself.
+   */
+  | { type: 'parsed' }
   | { type: 'close' };
 
 export type FromWorker =

@@ -16,7 +16,7 @@ import { CacheSync } from './render-cache-sync.js';
 import { errorToWire, LOG_DELAY_MS, resultToWire, type FromWorker, type LogLine, type PreparedWorker, type ToWorker, type WorkerData, type WorkerExecution } from './render-protocol.js';
 
 type SessionMessage = Extract<ToWorker, { type: 'session' }>;
-type Setup = (args: unknown, threadId: string, log: (level: 'info' | 'debug' | 'warn', text: string) => void) => Promise<PreparedWorker>;
+type Setup = (args: unknown, threadId: string, log: (level: 'info' | 'debug' | 'warn', text: string) => void, parsed: Promise<void>) => Promise<PreparedWorker>;
 
 const input = workerData as WorkerData;
 const port = parentPort!;
@@ -52,8 +52,11 @@ async function main(): Promise<void> {
   let sessionArrived: (m: SessionMessage) => void = () => undefined;
   const session = new Promise<SessionMessage>((resolve) => (sessionArrived = resolve));
   let lone = false;
+  let parsedArrived: () => void = () => undefined;
+  const parsed = new Promise<void>((resolve) => (parsedArrived = resolve));
   port.on('message', (m: ToWorker) => {
     if (m.type === 'session') return sessionArrived(m);
+    if (m.type === 'parsed') return parsedArrived();
     if (m.type === 'settle') {
       try {
         exec?.session.commit();
@@ -101,7 +104,7 @@ async function main(): Promise<void> {
   try {
     const mod = (await import(input.setup.module)) as Record<string, unknown>;
     const setup = mod[input.setup.export] as Setup;
-    const prepared = await setup(input.setup.args, input.threadId, log);
+    const prepared = await setup(input.setup.args, input.threadId, log, parsed);
     const given = await session;
     bridge = SyncBridge.attach(given.session, { cancelFlag: input.cancelFlag });
     exec = prepared.connect(bridge, given.selected);

@@ -1,5 +1,5 @@
-import { DuckDBConnection as NativeConnection, DuckDBInstance, JSDuckDBValueConverter } from '@duckdb/node-api';
-import type { DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection as NativeConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
+import { duckdbDriver } from './duckdb-driver.js';
 import { TsdbtError } from '../../errors/tsdbt-error.js';
 import type { Connection, QueryResult, ResultColumn } from '../base/connection.js';
 
@@ -35,7 +35,7 @@ export class DuckDBConnection implements Connection {
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) return;
-      yield chunk.convertRows(JSDuckDBValueConverter).map((row) => row.map(toPlain));
+      yield chunk.convertRows(duckdbDriver.JSDuckDBValueConverter).map((row) => row.map(toPlain));
     }
   }
 
@@ -63,7 +63,7 @@ export class DuckDBConnection implements Connection {
 /** Open (or create) a DuckDB database; a file that cannot be opened is a clear error naming the path. */
 export async function openDuckDBInstance(path: string, settings: Record<string, string> = {}): Promise<DuckDBInstance> {
   try {
-    return await DuckDBInstance.create(path, settings);
+    return await duckdbDriver.DuckDBInstance.create(path, settings);
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
     throw new TsdbtError('DATABASE_OPEN', `Could not open the DuckDB database at ${path}: ${reason}`, {

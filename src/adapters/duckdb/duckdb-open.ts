@@ -39,7 +39,8 @@ export async function openDuckDB(args: DuckDBOpenArgs): Promise<DuckDBConnection
   for (const [k, v] of Object.entries((credentials.settings ?? {}) as Record<string, unknown>)) settings[k] = String(v);
   // The driver loads only here, in the thread that opens the database: the CLI's main
   // thread and the render workers import this module for duckdbOpener and never need it (~250 ms).
-  const [{ DuckDBInstance }, { DuckDBConnection }] = await Promise.all([import('@duckdb/node-api'), import('./duckdb-connection.js')]);
+  const [{ duckdbDriver }, { DuckDBConnection }] = await Promise.all([import('./duckdb-driver.js'), import('./duckdb-connection.js')]);
+  const { DuckDBInstance } = duckdbDriver;
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(path, settings);
