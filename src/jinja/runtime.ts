@@ -370,6 +370,15 @@ export function makeMacro(
   return fn;
 }
 
+/** The builtin `return`, which compiled macros may replace with a plain JS return (see JsCompiler). */
+export const RETURN = BUILTINS.return;
+
+/** What `return(...)` with these arguments makes the macro return: the first positional argument. */
+export function returnedValue(args: unknown[]): unknown {
+  const n = args.length > 0 && isKwargs(args[args.length - 1]) ? args.length - 1 : args.length;
+  return n > 0 ? args[0] : undefined;
+}
+
 /** Attach the template's file and the line being rendered to an error escaping a compiled function. */
 export function located(e: unknown, file: string, line: number): unknown {
   if (e instanceof MacroReturn) return e;
