@@ -49,6 +49,10 @@ export class ContextFactory {
   private readonly macroNames = new Map<string, Set<string>>();
   /** Per phase (executing or not): the base context's members that no node changes. */
   private readonly baseMembers = new Map<boolean, Record<string, unknown>>();
+  /** Per package: the parse context and resolver each node's parse reuses, with the node's own vars (see forParse). */
+  private readonly parseReused = new Map<string, { context: RenderContext; resolver: MacroResolver }>();
+  /** Per package: each shadowing macro name's place in shadowingMacros' order. */
+  private readonly shadowOrder = new Map<string, Map<string, number>>();
 
   constructor(readonly shared: ContextShared) {}
 
@@ -114,27 +118,44 @@ export class ContextFactory {
       });
       this.parseStatic.set(node.package_name, staticPart);
     }
-    const context: RenderContext = { vars: {} };
-    const resolver = new MacroResolver(this.shared.env, this.shared.registry, this.shared.dispatch, node.package_name, () => context);
-    context.resolve = resolver.resolve;
+    // One context and resolver per package, given each node's own vars: the macros bound for one node
+    // serve the next (they read names through the context as they run), instead of every node running
+    // each macro file it uses again. Not while a macro of the package's context is running.
+    let reused = fastPaths() ? this.parseReused.get(node.package_name) : undefined;
+    if (fastPaths() && !reused) {
+      const context: RenderContext = { vars: {} };
+      const resolver = new MacroResolver(this.shared.env, this.shared.registry, this.shared.dispatch, node.package_name, () => context);
+      context.resolve = resolver.resolve;
+      reused = { context, resolver };
+      this.parseReused.set(node.package_name, reused);
+    }
+    let context: RenderContext;
+    let resolver: MacroResolver;
+    if (reused && !reused.resolver.busy) ({ context, resolver } = reused);
+    else {
+      const fresh: RenderContext = (context = { vars: {} });
+      resolver = new MacroResolver(this.shared.env, this.shared.registry, this.shared.dispatch, node.package_name, () => fresh);
+      context.resolve = resolver.resolve;
+    }
     resolver.trackCalls((id) => {
       if (!capture.macros.includes(id)) capture.macros.push(id);
     }, this.shared.onMacroCall);
-    context.vars = parseNodeContext(staticPart, capture, {
+    const vars = parseNodeContext(staticPart, capture, {
       relation: (spec) => a.makeRelation({ database: a.database, schema: a.schema, ...spec } as never),
       thisRelation: a.makeRelation({ database: a.database, schema: a.schema, identifier: node.name }),
       dispatch: (name, ns) => resolver.dispatch(name, ns),
       model: nodeDict(node),
       currentConfig,
     });
-    context.vars.var = varFunction({
+    vars.var = varFunction({
       vars: this.shared.vars,
       packageName: node.package_name,
       nodeName: node.name,
       renderVar: (text) => this.shared.env.renderString(text, 'var value', context),
       missingVarIsNone: true,
     });
-    context.vars.render = pyFunction(([text]) => this.shared.env.renderString(String(text ?? ''), node.original_file_path, context));
+    vars.render = pyFunction(([text]) => this.shared.env.renderString(String(text ?? ''), node.original_file_path, context));
+    context.vars = vars;
     this.finish(context, node.package_name);
     return { context, resolver };
   }
@@ -155,6 +176,28 @@ export class ContextFactory {
   }
 
   /**
+   * The names of shadowingMacros(packageName) that `vars` has (as its own
+   * property or along its prototypes), in shadowingMacros' order: every name
+   * of that set whose `vars[name]` can be defined. A package has hundreds
+   * of macros and a context about a hundred members, so the members are
+   * looked up in the set rather than each macro name in the context.
+   */
+  private shadowedMembers(vars: Record<string, unknown>, packageName: string): string[] {
+    const names = this.shadowingMacros(packageName);
+    let order = this.shadowOrder.get(packageName);
+    if (!order) {
+      order = new Map([...names].map((n, i) => [n, i]));
+      this.shadowOrder.set(packageName, order);
+    }
+    const hits: string[] = [];
+    for (let o: object | null = vars; o !== null; o = Object.getPrototypeOf(o) as object | null) {
+      for (const k of Object.getOwnPropertyNames(o)) if (names.has(k) && !hits.includes(k)) hits.push(k);
+    }
+    if (hits.length > 1) hits.sort((a, b) => order.get(a)! - order.get(b)!);
+    return hits;
+  }
+
+  /**
    * Complete a context as dbt's to_dict() does: `builtins` holds every
    * context member (so `builtins.ref` is dbt's ref even where a package
    * overrides `ref` with a macro), `context` is the context itself as a dict
@@ -164,7 +207,7 @@ export class ContextFactory {
   finish(context: RenderContext, packageName: string): void {
     const vars = context.vars;
     const shadowed: Record<string, unknown> = {};
-    for (const name of this.shadowingMacros(packageName)) {
+    for (const name of this.shadowedMembers(vars, packageName)) {
       if (vars[name] === undefined) continue;
       shadowed[name] = vars[name];
       vars[name] = undefined;

@@ -21,6 +21,8 @@ export class MacroRegistry {
   private readonly fileList: MacroFile[] = [];
   /** fileOf's answer per macro added: one path string per file, not a new one per bind. */
   private readonly fileByMacro = new Map<Macro, { path: string; source: string }>();
+  /** find()'s answers per local package (null: no macro), until a file is added. Every name a template looks up outside its own variables comes here. */
+  private readonly found = new Map<string, Map<string, Macro | null>>();
 
   constructor(
     readonly rootPackage: string,
@@ -29,6 +31,7 @@ export class MacroRegistry {
   ) {}
 
   addFile(absolutePath: string, source: string, macros: readonly Macro[]): void {
+    this.found.clear();
     this.fileList.push({ path: absolutePath, source, macros });
     this.sources.set(absolutePath, source);
     const file = { path: absolutePath, source };
@@ -68,6 +71,20 @@ export class MacroRegistry {
    * own macros, then the root project's, then the internal packages'.
    */
   find(name: string, localPackage: string = this.rootPackage): Macro | undefined {
+    let known = this.found.get(localPackage);
+    if (!known) {
+      known = new Map();
+      this.found.set(localPackage, known);
+    }
+    let m = known.get(name);
+    if (m === undefined) {
+      m = this.lookup(name, localPackage) ?? null;
+      known.set(name, m);
+    }
+    return m ?? undefined;
+  }
+
+  private lookup(name: string, localPackage: string): Macro | undefined {
     if (localPackage !== this.rootPackage) {
       const local = this.inPackage(localPackage, name);
       if (local) return local;

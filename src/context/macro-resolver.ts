@@ -17,7 +17,10 @@ export interface DispatchConfig {
  * package names resolve to namespaces (`dbt_utils.star`).
  */
 export class MacroResolver {
+  /** Bound macros of files that only define macros: valid whatever the context's vars. */
   private readonly bound = new Map<string, JinjaCallable>();
+  /** Bound macros of other files, with the vars they were bound under (rebound when the vars are replaced). */
+  private readonly boundForVars = new Map<string, { fn: JinjaCallable; vars: RenderContext['vars'] }>();
   private readonly namespaces = new Map<string, Record<string, unknown>>();
   /** Set while parsing: told of each macro the node itself calls (dbt's depends_on.macros). */
   private onTopLevelCall: ((uniqueId: string) => void) | undefined;
@@ -46,21 +49,31 @@ export class MacroResolver {
   /**
    * Record the macros called from the node's own template (not those they
    * call in turn), as dbt's macro stack does for depends_on.macros. Call
-   * before anything is bound. `onAnyCall` hears every call, however deep.
+   * before anything is bound; call again to send the calls elsewhere (a
+   * context reused for the next node). `onAnyCall` hears every call, however deep.
    */
   trackCalls(onTopLevelCall: (uniqueId: string) => void, onAnyCall?: (uniqueId: string) => void): void {
     this.onTopLevelCall = onTopLevelCall;
     this.onAnyCall = onAnyCall;
   }
 
+  /** A macro is running (called through this resolver): its context is in use. */
+  get busy(): boolean {
+    return this.depth > 0;
+  }
+
   bind(macro: Macro): JinjaCallable {
-    let fn = this.bound.get(macro.unique_id);
-    if (!fn) {
-      const { path, source } = this.registry.fileOf(macro);
-      fn = this.env.bindMacro(path, source, macro.name, this.context());
-      if (this.onTopLevelCall) fn = this.tracked(fn, macro.unique_id);
-      this.bound.set(macro.unique_id, fn);
-    }
+    const id = macro.unique_id;
+    const known = this.bound.get(id);
+    if (known) return known;
+    const context = this.context();
+    const forVars = this.boundForVars.get(id);
+    if (forVars && forVars.vars === context.vars) return forVars.fn;
+    const { path, source } = this.registry.fileOf(macro);
+    let fn = this.env.bindMacro(path, source, macro.name, context);
+    if (this.onTopLevelCall) fn = this.tracked(fn, id);
+    if (this.env.definesOnlyMacros(source, path)) this.bound.set(id, fn);
+    else this.boundForVars.set(id, { fn, vars: context.vars });
     return fn;
   }
 

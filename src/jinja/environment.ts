@@ -30,6 +30,11 @@ export interface JinjaTemplate {
   readonly source: string;
   /** Names of the macros the file defines at top level (including test_/materialization_ macros). */
   readonly macroNames: readonly string[];
+  /**
+   * The file's top level only defines macros (and has text between them): running it
+   * reads nothing from the context, so its macros can outlive a change of the context's vars.
+   */
+  readonly macrosOnly: boolean;
   /** @internal */
   readonly root: RootFn;
 }
@@ -116,12 +121,13 @@ export class JinjaEnvironment {
       throw quoteLine(e, text);
     }
     const macroNames = stmts.filter((s) => s.k === 'macro').map((s) => (s as { name: string }).name);
+    const macrosOnly = stmts.every((s) => s.k === 'macro' || s.k === 'data');
     const hasFilter = (n: string): boolean => n in this.filters;
     const hasTest = (n: string): boolean => n in this.tests;
     if (fastPaths() && interpretable(stmts, hasFilter, hasTest)) {
       // Rendered once or a few times (models, YAML values): walk the tree; compiled when rendered often.
       const parsed = stmts;
-      const tpl: { -readonly [K in keyof JinjaTemplate]: JinjaTemplate[K] } = { file, source, macroNames, root: null as unknown as RootFn };
+      const tpl: { -readonly [K in keyof JinjaTemplate]: JinjaTemplate[K] } = { file, source, macroNames, macrosOnly, root: null as unknown as RootFn };
       const interpreted = new InterpretedTemplate(parsed, file, native, native ? this.nativeFilterSet : this.filters, this.tests);
       let renders = 0;
       tpl.root = (ctx) => {
@@ -134,7 +140,7 @@ export class JinjaEnvironment {
       };
       return tpl;
     }
-    return { file, source, macroNames, root: this.compileRoot(stmts, file, native, text) };
+    return { file, source, macroNames, macrosOnly, root: this.compileRoot(stmts, file, native, text) };
   }
 
   /** Generate the template's JavaScript and have V8 compile it. */
@@ -177,6 +183,11 @@ export class JinjaEnvironment {
     return toHost(nativeConcat(nodes, file));
   }
 
+  /** Whether bindMacro's macros of this file stay valid when the context's vars are replaced (JinjaTemplate.macrosOnly). */
+  definesOnlyMacros(source: string, file: string): boolean {
+    return this.compile(source, file).macrosOnly;
+  }
+
   /** The top-level blocks of a file, without rendering anything. */
   blocks(source: string, file: string): TopLevelBlock[] {
     return scanBlocks(source, file);
@@ -187,21 +198,24 @@ export class JinjaEnvironment {
    * context (defining its macros as closures over that context) and the named
    * macro returned. Inside, names resolve through the context first, so a
    * project can override a package macro; the file's own macros are a fallback.
+   * A file whose top level does more than define macros is run again when the
+   * context's vars have been replaced since (its top level may read them).
    */
   bindMacro(file: string, source: string, macroName: string, context: RenderContext): JinjaCallable {
     const tpl = this.compile(source, file);
-    const holder = context as RenderContext & { [key: symbol]: Map<JinjaTemplate, runtime.Ctx> | undefined };
+    const holder = context as RenderContext & { [key: symbol]: Map<JinjaTemplate, BoundModule> | undefined };
     let perContext = holder[this.modules];
     if (!perContext) {
       perContext = new Map();
       Object.defineProperty(holder, this.modules, { value: perContext });
     }
-    let ctx = perContext.get(tpl);
-    if (!ctx) {
-      ctx = new runtime.Ctx(context);
-      runRoot(tpl, ctx);
-      perContext.set(tpl, ctx);
+    let module = perContext.get(tpl);
+    if (!module || (!tpl.macrosOnly && module.vars !== context.vars)) {
+      module = { ctx: new runtime.Ctx(context), vars: context.vars };
+      runRoot(tpl, module.ctx);
+      perContext.set(tpl, module);
     }
+    const ctx = module.ctx;
     const fn = ctx.fileMacro(macroName);
     if (typeof fn !== 'function') {
       throw new TsdbtError('MACRO_NOT_FOUND', `macro '${macroName}' is not defined in ${file}`, {
@@ -211,6 +225,12 @@ export class JinjaEnvironment {
     }
     return fn as JinjaCallable;
   }
+}
+
+/** A macro file run against a context (bindMacro), and the vars it was run under. */
+interface BoundModule {
+  ctx: runtime.Ctx;
+  vars: RenderContext['vars'];
 }
 
 /** Run a template's top level; a `return(...)` outside any macro is a user error, not a value. */

@@ -14,6 +14,27 @@ import { TokenParser, describe } from './token-parser.js';
 export { describe };
 
 const CMP_OPS = new Set(['==', '!=', '<', '>', '<=', '>=']);
+
+/** A binary operator token's precedence (`+ -` 1, `~` 2, `* / // %` 3, `**` 4); 0 for any other token. */
+function binaryPrecedence(tok: NjToken | null): number {
+  if (tok === null) return 0;
+  if (tok.type === L.TOKEN_TILDE) return 2;
+  if (tok.type !== L.TOKEN_OPERATOR) return 0;
+  switch (tok.value) {
+    case '+':
+    case '-':
+      return 1;
+    case '*':
+    case '/':
+    case '//':
+    case '%':
+      return 3;
+    case '**':
+      return 4;
+    default:
+      return 0;
+  }
+}
 const EXPR_START = new Set([L.TOKEN_SYMBOL, L.TOKEN_STRING, L.TOKEN_INT, L.TOKEN_FLOAT, L.TOKEN_BOOLEAN, L.TOKEN_NONE, L.TOKEN_LEFT_PAREN, L.TOKEN_LEFT_BRACKET, L.TOKEN_LEFT_CURLY]);
 
 export class ExpressionParser extends TokenParser {
@@ -62,63 +83,43 @@ export class ExpressionParser extends TokenParser {
   }
 
   parseCompare(): Expr {
-    const first = this.parseMath1();
+    const first = this.parseBinary(1);
     const ops: [CmpOp, Expr][] = [];
     for (;;) {
       const tok = this.peekToken();
       if (!tok) break;
       if (tok.type === L.TOKEN_OPERATOR && CMP_OPS.has(tok.value)) {
         this.next();
-        ops.push([tok.value as CmpOp, this.parseMath1()]);
+        ops.push([tok.value as CmpOp, this.parseBinary(1)]);
       } else if (tok.type === L.TOKEN_SYMBOL && tok.value === 'in') {
         this.next();
-        ops.push(['in', this.parseMath1()]);
+        ops.push(['in', this.parseBinary(1)]);
       } else if (tok.type === L.TOKEN_SYMBOL && tok.value === 'not') {
         this.next();
         if (!this.skipSymbol('in')) {
           this.pushToken(tok);
           break;
         }
-        ops.push(['notin', this.parseMath1()]);
+        ops.push(['notin', this.parseBinary(1)]);
       } else break;
     }
     return ops.length ? { k: 'compare', line: first.line, first, ops } : first;
   }
 
-  parseMath1(): Expr {
-    let left = this.parseConcat();
-    while (this.isOp('+') || this.isOp('-')) {
-      const tok = this.next();
-      left = { k: 'binop', line: tok.lineno + 1, op: tok.value as '+' | '-', left, right: this.parseConcat() };
-    }
-    return left;
-  }
-
-  parseConcat(): Expr {
-    let left = this.parseMath2();
-    while (this.isType(L.TOKEN_TILDE)) {
-      const tok = this.next();
-      left = { k: 'binop', line: tok.lineno + 1, op: '~', left, right: this.parseMath2() };
-    }
-    return left;
-  }
-
-  parseMath2(): Expr {
-    let left = this.parsePow();
-    while (this.isOp('*') || this.isOp('/') || this.isOp('//') || this.isOp('%')) {
-      const tok = this.next();
-      left = { k: 'binop', line: tok.lineno + 1, op: tok.value as '*', left, right: this.parsePow() };
-    }
-    return left;
-  }
-
-  parsePow(): Expr {
+  /**
+   * `+ -`, then `~`, then `* / // %`, then `**` (all left-associative), by
+   * precedence climbing: the tree Jinja2's one-function-per-level parser
+   * builds, with one call per operand instead of one per level.
+   */
+  parseBinary(minPrec: number): Expr {
     let left = this.parseUnary();
-    while (this.isOp('**')) {
-      const tok = this.next();
-      left = { k: 'binop', line: tok.lineno + 1, op: '**', left, right: this.parseUnary() };
+    for (;;) {
+      const tok = this.peekToken();
+      const prec = binaryPrecedence(tok);
+      if (prec < minPrec) return left;
+      this.next();
+      left = { k: 'binop', line: tok!.lineno + 1, op: tok!.value as '+', left, right: this.parseBinary(prec + 1) };
     }
-    return left;
   }
 
   parseUnary(withFilter = true): Expr {

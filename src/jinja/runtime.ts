@@ -18,7 +18,6 @@ const OP = Object.prototype as unknown as Record<string, unknown>;
 
 /** Per-render state: the caller's RenderContext plus the macros the template file itself defines (a fallback). */
 export class Ctx {
-  readonly vars: Record<string, unknown>;
   readonly resolver: ((name: string) => unknown) | undefined;
   /** The file's top-level macros made so far; see fileMacro(). */
   private readonly fileMacros = new Map<string, unknown>();
@@ -28,7 +27,6 @@ export class Ctx {
   readonly lenient: boolean;
 
   constructor(readonly render: RenderContext) {
-    this.vars = render.vars;
     this.lenient = render.lenientUndefined === true;
     this.resolver = render.resolve ? render.resolve.bind(render) : undefined;
   }
@@ -39,7 +37,8 @@ export class Ctx {
    * Jinja2 consults before its globals.
    */
   lookup(name: string): unknown {
-    const v = this.vars[name];
+    // Read through the context each time: a context's vars may be replaced between renders (see RenderContext.vars).
+    const v = this.render.vars[name];
     if (v !== undefined && v !== OP[name] && name !== '__proto__') return v;
     if (this.resolver !== undefined) {
       const r = this.resolver(name);
@@ -368,6 +367,15 @@ export function makeMacro(
   fn.__str__ = shown;
   fn.__repr__ = shown;
   return fn;
+}
+
+/** The builtin `return`, which compiled macros may replace with a plain JS return (see JsCompiler). */
+export const RETURN = BUILTINS.return;
+
+/** What `return(...)` with these arguments makes the macro return: the first positional argument. */
+export function returnedValue(args: unknown[]): unknown {
+  const n = args.length > 0 && isKwargs(args[args.length - 1]) ? args.length - 1 : args.length;
+  return n > 0 ? args[0] : undefined;
 }
 
 /** Attach the template's file and the line being rendered to an error escaping a compiled function. */

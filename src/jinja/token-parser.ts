@@ -27,11 +27,22 @@ export class TokenParser extends NunjucksParser {
     this.peeked = tok;
   }
 
-  override nextToken(withWhitespace?: boolean): NjToken | null {
-    if (!this.peeked && this.buffered.length) return this.buffered.shift()!;
-    const tok = super.nextToken(withWhitespace);
+  /**
+   * nunjucks' nextToken without its whitespace-token loop: the tokenizer
+   * (lexer.ts) never emits whitespace tokens. This and peekToken run for
+   * every token of every template.
+   */
+  override nextToken(): NjToken | null {
+    let tok = this.peeked;
+    if (tok) this.peeked = null;
+    else if (this.buffered.length) return this.buffered.shift()!;
+    else tok = this.tokens.nextToken();
     if (tok) this.lastLine = tok.lineno + 1;
     return tok;
+  }
+
+  override peekToken(): NjToken | null {
+    return this.peeked || (this.peeked = this.nextToken());
   }
 
   next(): NjToken {

@@ -1,7 +1,12 @@
 /** Public contracts of the Jinja engine (see index.ts). */
 
 export interface RenderContext {
-  /** Names visible to templates (dbt's context: ref, config, this, var, ...). */
+  /**
+   * Names visible to templates (dbt's context: ref, config, this, var, ...).
+   * May be replaced between renders: macros bound to the context (bindMacro)
+   * then see the new names, except those of a file with top-level statements
+   * other than macros, which is run again under the new vars.
+   */
   vars: Record<string, unknown>;
   /** Called for a name not found in template locals or vars; resolves macros and package namespaces lazily. Return undefined when unknown. */
   resolve?(name: string): unknown;

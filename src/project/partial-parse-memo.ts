@@ -87,7 +87,8 @@ export class RenderMemo {
 
   /** Keep a fresh render (only one that JSON carries whole: plain data all through). */
   store(file: string, key: string, capture: ParseCapture): void {
-    if (plainData(capture)) this.entries[file] = { key, capture: structuredClone(capture) };
+    const copy = plainCopy(capture);
+    if (copy !== NOT_PLAIN) this.entries[file] = { key, capture: copy as ParseCapture };
     else delete this.entries[file];
   }
 
@@ -100,6 +101,40 @@ export class RenderMemo {
     }
     return out;
   }
+}
+
+const NOT_PLAIN = Symbol('not plain data');
+
+/**
+ * A deep copy of `v` when plainData(v) (what structuredClone makes of it), else NOT_PLAIN:
+ * one walk instead of a check and a serialising clone.
+ */
+function plainCopy(v: unknown): unknown {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : NOT_PLAIN;
+  if (Array.isArray(v)) {
+    const out: unknown[] = new Array(v.length);
+    for (let i = 0; i < v.length; i++) {
+      if (!(i in v)) continue; // a hole stays a hole, as structuredClone keeps it (and plainData skips it)
+      const x = plainCopy(v[i]);
+      if (x === NOT_PLAIN) return NOT_PLAIN;
+      out[i] = x;
+    }
+    return out;
+  }
+  if (typeof v === 'object') {
+    const proto = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) return NOT_PLAIN;
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v as object)) {
+      const c = plainCopy(x);
+      if (c === NOT_PLAIN) return NOT_PLAIN;
+      if (k === '__proto__') Object.defineProperty(out, k, { value: c, writable: true, enumerable: true, configurable: true });
+      else out[k] = c;
+    }
+    return out;
+  }
+  return NOT_PLAIN;
 }
 
 /** True when JSON round-trips `v` unchanged: null, booleans, finite numbers, strings, arrays and plain objects, no undefined. */

@@ -10,6 +10,10 @@ export interface StaticCapture {
 
 const EXPRESSION = /\{\{-?([\s\S]*?)-?\}\}/g;
 const CALL = /^\s*(ref|source|config)\s*\(([\s\S]*)\)\s*$/;
+/** `name=` (not `==`) at a LiteralReader's position. */
+const KEYWORD = /([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)/y;
+/** A number, boolean or none literal at a LiteralReader's position. */
+const WORD = /(-?\d+(?:\.\d+)?(?![\w.])|True|False|None|true|false|none)(?![\w])/y;
 
 /**
  * dbt's "static parser" idea: most models use Jinja only as
@@ -100,7 +104,8 @@ class LiteralReader {
   }
   /** `name=` (not `==`); the reader moves past it, or stays and returns null. */
   keyword(): string | null {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)/.exec(this.s.slice(this.i));
+    KEYWORD.lastIndex = this.i;
+    const m = KEYWORD.exec(this.s);
     if (!m) return null;
     this.i += m[0].length;
     this.space();
@@ -151,7 +156,8 @@ class LiteralReader {
       }
       return obj;
     }
-    const word = /^(-?\d+(?:\.\d+)?(?![\w.])|True|False|None|true|false|none)(?![\w])/.exec(this.s.slice(this.i));
+    WORD.lastIndex = this.i;
+    const word = WORD.exec(this.s);
     if (!word) return undefined;
     this.i += word[0].length;
     const w = word[1]!;

@@ -1,0 +1,136 @@
+/**
+ * A parse's shortcuts for rendering node files (one parse context and its
+ * bound macros per package, reused by every node with the node's own vars;
+ * see context-factory.ts forParse) against the plain path (TSDBT_FAST_PATHS=0:
+ * a fresh context and fresh macro bindings per node): manifest.json and the
+ * parse's output must be byte for byte the same.
+ */
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { setFastPaths } from '../../src/util/fast-paths.js';
+import { captureStreams, makeProject, MEMORY_PROFILE } from '../support/project-fixture.js';
+// @ts-expect-error: the bench's project generators are plain ES modules without types.
+import { generateProject, generateRealisticProject } from '../../bench/generate-project.mjs';
+
+const EXT = '/work/ext';
+
+afterEach(() => {
+  setFastPaths(true);
+});
+
+/** `parse` of `dir` (target/ removed first): manifest.json with its per-invocation fields blanked, and the output. */
+async function parse(dir: string, fast: boolean): Promise<{ code: number; manifest: string; out: string }> {
+  rmSync(join(dir, 'target'), { recursive: true, force: true });
+  setFastPaths(fast);
+  const io = captureStreams();
+  const code = await runCli(['parse', '--project-dir', dir, '--profiles-dir', dir], io.streams, {});
+  const path = join(dir, 'target/manifest.json');
+  const manifest = existsSync(path) ? readFileSync(path, 'utf8').replace(/^(\{"metadata":\{[^{}]*?"generated_at":)"[^"]*","invocation_id":"[^"]*"/, '$1"-","invocation_id":"-"') : '';
+  const out = (io.stdout.join('') + io.stderr.join('')).replace(/\d{2}:\d{2}:\d{2}/g, 'T').replace(/parsed in [\d.]+s/, 'parsed in Xs');
+  return { code, manifest, out };
+}
+
+async function expectSameBothWays(dir: string): Promise<{ code: number; manifest: string; out: string }> {
+  const fast = await parse(dir, true);
+  const plain = await parse(dir, false);
+  expect(fast.out).toBe(plain.out);
+  expect(fast.manifest).toBe(plain.manifest);
+  return fast;
+}
+
+/** Nodes of one package calling the same macros, which read what differs per node. */
+const PROJECT: Record<string, string> = {
+  'dbt_project.yml':
+    'name: test_project\nversion: "1.0.0"\nconfig-version: 2\nprofile: test_profile\nvars:\n  greeting: "{{ \'hi \' ~ this.name }}"\n  tbl: "{{ ref(\'a\') }}"\non-run-start: ["select \'{{ who() }}\'"]\n',
+  // Macros reading the node: this, model, config, ref, var, graph, context and builtins.
+  'macros/node.sql': [
+    "{% macro who() %}{{ this.name }}/{{ model.name }}/{{ model.resource_type }}{% endmacro %}",
+    "{% macro cfg(key) %}{{ return(config.get(key, 'none')) }}{% endmacro %}",
+    "{% macro set_cfg() %}{{ config(tags=['from_' ~ this.name]) }}{% endmacro %}",
+    "{% macro ref_in_macro(n) %}{{ ref(n) }}{% endmacro %}",
+    "{% macro src_in_macro() %}{{ source('raw', 'events') }}{% endmacro %}",
+    "{% macro via_context(n) %}{{ context.get('who')() }}|{{ builtins.ref(n) }}|{{ context['var']('greeting') }}{% endmacro %}",
+    "{% macro wrap() %}<{{ caller() }}>{% endmacro %}",
+    "{% macro greet() %}{{ var('greeting') }}{% endmacro %}",
+    "{% macro fails_for(name) %}{% if this.name == name %}{{ exceptions.raise_compiler_error('failing in ' ~ this.name) }}{% endif %}ok{% endmacro %}",
+    "{% macro dispatched() %}{{ return(adapter.dispatch('dispatched')()) }}{% endmacro %}",
+    "{% macro default__dispatched() %}{{ return('d:' ~ this.name) }}{% endmacro %}",
+  ].join('\n'),
+  // A file whose top level reads the context: run again for every node.
+  'macros/top_level.sql':
+    "{% set seen = namespace(names=[]) %}{% set first_this = this %}\n{% macro remember() %}{% do seen.names.append(this.name) %}{{ config(meta={'seen': seen.names | join(','), 'first': first_this.identifier}) }}{% endmacro %}",
+  'macros/tests.sql': "{% test is_named(model, column_name, expected) %}{{ config(severity='warn', tags=[expected]) }}select * from {{ model }} where '{{ who() }}' = '{{ expected }}'{% endtest %}",
+  'models/a.sql': "{{ set_cfg() }}select '{{ who() }}' as w, '{{ cfg('materialized') }}' as m, '{{ greet() }}' as g, '{{ remember() }}' as r",
+  'models/b.sql': "{{ config(materialized='table') }}select '{{ who() }}' as w, '{{ cfg('materialized') }}' as m from {{ ref_in_macro('a') }} -- {{ remember() }} {{ set_cfg() }}",
+  'models/c.sql': "select '{{ via_context('b') }}' as v, '{{ dispatched() }}' as d {% call wrap() %}{{ who() }}{% endcall %} from {{ src_in_macro() }} -- {{ var('tbl') }} {{ remember() }}",
+  'models/d_fails.sql': "select '{{ fails_for('d_fails') }}' as f, '{{ who() }}' as w from {{ ref('c') }}",
+  'models/e.sql': "select '{{ fails_for('d_fails') }}' as f, '{{ who() }}' as w, '{{ cfg('materialized') }}' as m, '{{ dispatched() }}' as d from {{ ref('c') }} -- {{ remember() }}",
+  'snapshots/snap.sql': "{% snapshot snap %}{{ config(target_schema='snaps', unique_key='id', strategy='check', check_cols='all') }}select '{{ who() }}' as w from {{ ref('a') }}{% endsnapshot %}",
+  'models/schema.yml':
+    'version: 2\nsources:\n  - name: raw\n    tables: [{name: events}]\nmodels:\n  - name: a\n    columns:\n      - name: w\n        data_tests: [not_null, {is_named: {expected: a}}]\n  - name: b\n    columns:\n      - name: w\n        data_tests: [{is_named: {expected: b}}, {relationships: {to: "ref(\'a\')", field: w}}]\n',
+};
+
+describe('parse shortcuts give what the plain parse gives (manifest.json, output)', () => {
+  it('nodes of a package sharing macros that read this, model, config, ref, var, context and builtins; a failing node; a file with a top level', async () => {
+    const r = await expectSameBothWays(makeProject(PROJECT));
+    // The parse failed on d_fails alone (its error is the same both ways, and later nodes still parsed).
+    expect(r.code).not.toBe(0);
+    expect(r.out).toContain('failing in d_fails');
+    const dir = makeProject({ ...PROJECT, 'models/d_fails.sql': "select '{{ who() }}' as w from {{ ref('c') }}" });
+    const ok = await expectSameBothWays(dir);
+    expect(ok.code).toBe(0);
+    const m = JSON.parse(ok.manifest);
+    expect(m.nodes['model.test_project.a'].config.tags).toEqual(['from_a']);
+    expect(m.nodes['model.test_project.b'].config.tags).toEqual(['from_b']);
+    // The file with a top level ran afresh for each node.
+    expect(m.nodes['model.test_project.b'].config.meta).toEqual({ seen: 'b', first: 'b' });
+    expect(m.nodes['model.test_project.b'].depends_on.nodes).toEqual(['model.test_project.a']);
+    expect(m.nodes['model.test_project.c'].depends_on.nodes).toEqual(['model.test_project.b', 'model.test_project.a', 'source.test_project.raw.events']);
+    expect(m.nodes['model.test_project.c'].sources).toEqual([['raw', 'events']]);
+    expect(m.nodes['model.test_project.c'].depends_on.macros).toEqual(['macro.test_project.via_context', 'macro.test_project.dispatched', 'macro.test_project.wrap', 'macro.test_project.src_in_macro', 'macro.test_project.remember']);
+    const test = Object.values(m.nodes as Record<string, { name: string; config: { severity: string; tags: string[] } }>).find((n) => n.name.startsWith('is_named_b_w'))!;
+    expect(test.config).toMatchObject({ severity: 'warn', tags: ['b'] });
+  });
+
+  it('packages with their own macros of the same names as the root project', async () => {
+    const dir = makeProject({
+      ...PROJECT,
+      'packages.yml': 'packages:\n  - local: pkg\n',
+      'pkg/dbt_project.yml': 'name: pkg\nversion: "1.0.0"\nconfig-version: 2\n',
+      'pkg/macros/m.sql': "{% macro who() %}pkg:{{ this.name }}{% endmacro %}\n{% macro only_pkg() %}{{ who() }}+{{ ref('pa') }}{% endmacro %}",
+      'pkg/models/pa.sql': "select '{{ who() }}' as w",
+      'pkg/models/pb.sql': "select '{{ only_pkg() }}' as w, '{{ pkg.who() }}' as x, '{{ test_project.who() }}' as y",
+      'models/d_fails.sql': "select '{{ pkg.only_pkg() }}' as w from {{ ref('pkg', 'pb') }}",
+    });
+    mkdirSync(join(dir, 'dbt_packages'));
+    symlinkSync(join(dir, 'pkg'), join(dir, 'dbt_packages', 'pkg'));
+    const r = await expectSameBothWays(dir);
+    expect(r.code).toBe(0);
+  });
+
+  it("on dbt-core's benchmark shape and the realistic shape", async () => {
+    for (const gen of [generateProject, generateRealisticProject]) {
+      const dir = makeProject({});
+      gen(dir, 40);
+      writeFileSync(join(dir, 'profiles.yml'), MEMORY_PROFILE.replace('test_profile', 'bench'));
+      expect((await expectSameBothWays(dir)).code).toBe(0);
+    }
+  });
+
+  it.skipIf(!existsSync(`${EXT}/dbt-utils/integration_tests`))('dbt-utils integration tests', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsdbt-fast-'));
+    cpSync(`${EXT}/dbt-utils/integration_tests`, dir, { recursive: true, filter: (p) => !p.includes('/dbt_packages') && !p.includes('/target') });
+    writeFileSync(join(dir, 'profiles.yml'), MEMORY_PROFILE.replace('test_profile', 'integration_tests'));
+    rmSync(join(dir, 'packages.yml'), { force: true });
+    mkdirSync(join(dir, 'dbt_packages'));
+    symlinkSync(`${EXT}/dbt-utils`, join(dir, 'dbt_packages', 'dbt_utils'));
+    try {
+      expect((await expectSameBothWays(dir)).manifest).toContain('macro.dbt_utils.star');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
