@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, fstatSync, openSync, rmSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { JsonByteWriter, type JsonSpans } from '../artifacts/json-byte-writer.js';
+import { JsonByteWriter, type JsonSpans, type WrittenValues } from '../artifacts/json-byte-writer.js';
 import { jinjaFlags, metadataEnvs } from '../context/flags.js';
 import type { MacroFile } from '../context/macro-registry.js';
 import type { CompiledNode, Manifest, RefCall, SourceLocation } from '../manifest/types.js';
@@ -226,7 +226,7 @@ const BODY_ELEMENTS: ReadonlyMap<string, (element: unknown) => string> = new Map
  * new cache's id and where BODY_SPANS' members were written, or why it could
  * not be written, having removed any older cache (it is stale).
  */
-export function writeParseCache(path: string, key: string, contents: ParseCacheContents): { id: string; spans: JsonSpans } | { error: string } {
+export function writeParseCache(path: string, key: string, contents: ParseCacheContents): WrittenCache | { error: string } {
   try {
     const { files, statesAt, envRead, ...rest } = contents;
     const body: ParseCacheBody = { ...rest, refAt: refLocations(rest.parse.manifest) };
@@ -243,11 +243,60 @@ export function writeParseCache(path: string, key: string, contents: ParseCacheC
       out.flush();
       spans = out.spans;
     }, { durable: false });
-    return { id, spans };
+    const st = statSync(path, { bigint: true });
+    const manifest = rest.parse.manifest as unknown as Record<string, unknown>;
+    return { id, spans, path, file: { size: st.size, mtimeNs: st.mtimeNs, ino: st.ino }, members: new Map(Object.keys(manifest).map((k) => [k, manifest[k]])) };
   } catch (e) {
     rmSync(path, { force: true });
     return { error: (e as Error).message.split('\n')[0]! };
   }
+}
+
+/** A parse cache writeParseCache wrote: its id, where BODY_SPANS' members sit, and what its manifest's members were then. */
+export interface WrittenCache {
+  id: string;
+  spans: JsonSpans;
+  path: string;
+  file: { size: bigint; mtimeNs: bigint; ino: bigint };
+  /** The cached manifest's top-level members as written (the same objects, not copies). */
+  members: ReadonlyMap<string, unknown>;
+}
+
+/**
+ * The cache just written as a source of manifest.json's members
+ * (JsonByteWriter's WrittenValues): the manifest.json of the same parse
+ * holds the same nodes, parent and child maps as the cache's body, byte for
+ * byte, so they are copied from the cache file instead of serialised again
+ * (about half the writing of a cold `parse`). A member is copied only while
+ * it is the very object the cache wrote (metadata, which each invocation
+ * rewrites, never), and only from that file (size, mtime and inode as
+ * written; a cache another process wrote meanwhile is not it). Undefined
+ * when the file is not there as written. Close it when done.
+ */
+export function writtenCacheMembers(w: WrittenCache): { values: WrittenValues; close(): void } | undefined {
+  let fd: number;
+  try {
+    fd = openSync(w.path, 'r');
+  } catch {
+    return undefined;
+  }
+  const st = fstatSync(fd, { bigint: true });
+  const top = w.spans['parse/manifest'];
+  if (!top || st.size !== w.file.size || st.mtimeNs !== w.file.mtimeNs || st.ino !== w.file.ino) {
+    closeSync(fd);
+    return undefined;
+  }
+  const values: WrittenValues = {
+    read: (at, length, into) => readAt(fd, at, length, into),
+    find(path, value) {
+      if (path === 'metadata' || path.includes('/') || w.members.get(path) !== value || value === undefined) return undefined;
+      const i = top.keys.indexOf(path);
+      if (i < 0) return undefined;
+      const nodes = path === 'nodes' ? w.spans['parse/manifest/nodes'] : undefined;
+      return { start: top.at[2 * i]!, end: top.at[2 * i + 1]!, spans: nodes ? { '': nodes } : undefined };
+    },
+  };
+  return { values, close: () => closeSync(fd) };
 }
 
 /** The environment variables the cached parse read whose value is no longer the one it read. */

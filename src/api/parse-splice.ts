@@ -14,7 +14,7 @@ import { readAt } from '../util/file-bytes.js';
 import { recordingEnv, refLocationsOf, type OpenParseCache, type ParseCacheCheck, type ParseCacheHeader } from './parse-cache.js';
 import { parseInput } from './parse-phase.js';
 import { selectionIndex } from './selection-index.js';
-import { manifestIdentity, readSpliceMap, sameIdentity, writeEditedSpliceMap, type Edit, type SpliceMap } from './splice-map.js';
+import { manifestIdentity, readSpliceMap, sameIdentity, sameWrittenFile, writeEditedSpliceMap, type Edit, type SpliceMap } from './splice-map.js';
 import type { RefreshedParse } from './unchanged-parse.js';
 import { metadataSpan, readWrittenArtifacts, recordWrittenArtifacts, type WrittenArtifacts } from './written-artifacts.js';
 
@@ -47,7 +47,9 @@ export function spliceChangedParse(loaded: LoadedProject, flags: Record<string, 
   if (record.semantic && !sameIdentity(record.semantic, manifestIdentity(targetDir, 'semantic_manifest.json'))) return { reason: 'semantic_manifest.json is not the file the last parse wrote' };
   const map = readSpliceMap(targetDir, cache.header.id);
   if (!map) return { reason: 'there is no splice map for this cache' };
-  if (!sameIdentity(map.manifest, record.manifest) || !sameIdentity(map.manifest, manifestIdentity(targetDir))) return { reason: 'manifest.json is not the file the last parse wrote' };
+  // A `parse` with nothing changed rewrites manifest.json's metadata in place (written-artifacts.ts: same width, same file):
+  // the record follows its new mtime, the map keeps the inode and size it was written for.
+  if (!sameWrittenFile(map.manifest, record.manifest) || !sameIdentity(record.manifest, manifestIdentity(targetDir))) return { reason: 'manifest.json is not the file the last parse wrote' };
   try {
     return spliceWith(loaded, flags, check, cache, map, record, targetDir);
   } catch (e) {

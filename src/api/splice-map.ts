@@ -33,6 +33,11 @@ export function manifestIdentity(targetDir: string, file = 'manifest.json'): Fil
   }
 }
 
+/** The same file written once (its inode and size), though modified in place since (the metadata refresh). */
+export function sameWrittenFile(a: FileIdentity | undefined, b: FileIdentity | undefined): boolean {
+  return a !== undefined && b !== undefined && a.size === b.size && a.ino === b.ino;
+}
+
 export function sameIdentity(a: FileIdentity | undefined, b: FileIdentity | undefined): boolean {
   return a !== undefined && b !== undefined && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ino === b.ino;
 }

@@ -16,6 +16,22 @@ export interface MemberSpans {
 export type JsonSpans = Record<string, MemberSpans>;
 
 /**
+ * Values already written as JSON.stringify writes them, in another file:
+ * a writer copies their bytes instead of serialising them again (the
+ * manifest's nodes from the parse cache written just before).
+ */
+export interface WrittenValues {
+  /** Bytes of that file. */
+  read: (at: number, length: number, into: Buffer) => Buffer;
+  /**
+   * Where the member at `path` (as in JsonSpans) was written, when `value`
+   * is what was written there; with the spans recorded inside it (by
+   * container path relative to it, '' itself; offsets in that file).
+   */
+  find(path: string, value: unknown): { start: number; end: number; spans?: JsonSpans } | undefined;
+}
+
+/**
  * The bytes of `JSON.stringify(value)` for large objects, written a chunk at
  * a time: plain objects down to a given depth are written member by member,
  * each member's value stringified on its own. At 40,000 nodes a manifest or
@@ -42,6 +58,7 @@ export class JsonByteWriter {
     private readonly write: (bytes: Uint8Array) => void,
     private readonly spansOf?: ReadonlySet<string>,
     private readonly elementsOf?: ReadonlyMap<string, (element: unknown) => string>,
+    private readonly written?: WrittenValues,
   ) {}
 
   /** Bytes written so far (through this writer). */
@@ -77,6 +94,13 @@ export class JsonByteWriter {
       let first = true;
       for (const key of Object.keys(value)) {
         const v = (value as Record<string, unknown>)[key];
+        const copied = this.written ? this.copyWritten(path === '' ? key : `${path}/${key}`, v, first) : undefined;
+        if (copied) {
+          spans?.keys.push(key);
+          spans?.at.push(copied[0], copied[1]);
+          first = false;
+          continue;
+        }
         if (depth > 1 && isPlainObject(v)) {
           this.key(key, first);
           const start = this.position;
@@ -107,6 +131,21 @@ export class JsonByteWriter {
     return true;
   }
 
+  /** Member `path` (key first) copied from where `written` has its value's bytes, with its spans moved along; undefined when it has none. */
+  private copyWritten(path: string, value: unknown, first: boolean): [number, number] | undefined {
+    const found = this.written!.find(path, value);
+    if (!found) return undefined;
+    this.key(path.slice(path.lastIndexOf('/') + 1), first);
+    const start = this.position;
+    this.copy(this.written!.read, found.start, found.end);
+    for (const [inner, spans] of Object.entries(found.spans ?? {})) {
+      const container = `${path}/${inner}`.replace(/\/$/, '');
+      if (!this.spansOf?.has(container)) continue;
+      this.spans[container] = { keys: spans.keys.slice(), at: spans.at.map((x) => x - found.start + start) };
+    }
+    return [start, this.position];
+  }
+
   /** An array as JSON.stringify writes it (no JSON form: null), each element's span recorded under its key. */
   private elements(list: readonly unknown[], keyOf: (element: unknown) => string, path: string): void {
     const spans: MemberSpans = (this.spans[path] = { keys: [], at: [] });
@@ -119,6 +158,27 @@ export class JsonByteWriter {
       spans.at.push(start, this.position);
     });
     this.text(']');
+  }
+
+  /**
+   * Bytes [start, end) of another file, as they are (read through `read`,
+   * a chunk at a time into this writer's buffer): a value already written
+   * there as JSON.stringify writes it.
+   */
+  copy(read: (at: number, length: number, into: Buffer) => Buffer, start: number, end: number): void {
+    this.flush();
+    for (let at = start; at < end; ) {
+      const n = Math.min(CHUNK, end - at);
+      read(at, n, this.buffer);
+      this.used = n;
+      this.flush();
+      at += n;
+    }
+  }
+
+  /** A member's key (a comma before it unless `first`); its value is written next. */
+  member(key: string, first: boolean): void {
+    this.key(key, first);
   }
 
   /** Write out what is gathered. */
