@@ -146,6 +146,12 @@ export class OpenParseCache {
     return readAt(this.fd, at, length, into);
   }
 
+  /** The file's inode (a cache is only ever replaced, never changed in place: the same inode is the same bytes). */
+  ino(): bigint {
+    if (this.fd === undefined) throw new Error('the parse cache is closed');
+    return fstatSync(this.fd, { bigint: true }).ino;
+  }
+
   /** The file's size in bytes. */
   size(): number {
     if (this.fd === undefined) throw new Error('the parse cache is closed');
@@ -222,6 +228,28 @@ export const BODY_SPANS: ReadonlySet<string> = new Set(['', 'parse', 'parse/mani
 const BODY_ELEMENTS: ReadonlyMap<string, (element: unknown) => string> = new Map([['parse/nodeFiles', (r: unknown) => (r as { file: string }).file]]);
 
 /**
+ * Room left after each node and ref-location entry of the body, and after
+ * the header (spaces, which JSON allows): a splice whose new bytes fit is
+ * written over the old ones in a copy the kernel makes (parse-splice.ts),
+ * with no offset moving. An edit that does not fit rewrites the file, with
+ * new room.
+ */
+const BODY_PADDED: ReadonlyMap<string, (length: number) => number> = new Map([
+  ['parse/manifest/nodes', (length: number) => 32 + (length >> 4)],
+  ['refAt', (length: number) => 8 + (length >> 2)],
+]);
+
+/** The header line's text with room after it (BODY_PADDED's reason: a splice rewrites the header in place). */
+export function paddedHeader(json: string, room = 256 + (json.length >> 6)): string {
+  return json + ' '.repeat(room);
+}
+
+/** The room a padded body member of `container` gets after `length` bytes (0: none). */
+export function bodyPadding(container: string, length: number): number {
+  return BODY_PADDED.get(container)?.(length) ?? 0;
+}
+
+/**
  * Writes the cache atomically (a reader never sees half a file). Returns the
  * new cache's id and where BODY_SPANS' members were written, or why it could
  * not be written, having removed any older cache (it is stale).
@@ -235,8 +263,8 @@ export function writeParseCache(path: string, key: string, contents: ParseCacheC
     const header: ParseCacheHeader = { format: FORMAT, build: tsdbtBuild(), key, id, files, statesAt, envRead, warnings: rest.parse.warnings, indexBytes: Buffer.byteLength(index) };
     let spans: JsonSpans = {};
     writeChunksAtomic(path, 'the parse cache', (write) => {
-      const out = new JsonByteWriter(write, BODY_SPANS, BODY_ELEMENTS);
-      out.text(`${JSON.stringify(header)}\n`);
+      const out = new JsonByteWriter(write, BODY_SPANS, BODY_ELEMENTS, { padded: BODY_PADDED });
+      out.text(`${paddedHeader(JSON.stringify(header))}\n`);
       out.text(`${index}\n`);
       // body.parse.manifest.nodes' entries one by one: as one string, a 10,000-model body cost 1 s more to write.
       out.json(body, 4);
@@ -292,8 +320,10 @@ export function writtenCacheMembers(w: WrittenCache): { values: WrittenValues; c
       if (path === 'metadata' || path.includes('/') || w.members.get(path) !== value || value === undefined) return undefined;
       const i = top.keys.indexOf(path);
       if (i < 0) return undefined;
+      // The nodes' spans end in BODY_PADDED's room, which manifest.json does not have.
       const nodes = path === 'nodes' ? w.spans['parse/manifest/nodes'] : undefined;
-      return { start: top.at[2 * i]!, end: top.at[2 * i + 1]!, spans: nodes ? { '': nodes } : undefined };
+      if (path === 'nodes' && !nodes) return undefined;
+      return { start: top.at[2 * i]!, end: top.at[2 * i + 1]!, padded: nodes };
     },
   };
   return { values, close: () => closeSync(fd) };
