@@ -225,12 +225,22 @@ export function writeManifests(targetDir: string, manifest: Manifest): string {
 
 function writeManifestsSpans(targetDir: string, manifest: Manifest, spansOf?: ReadonlySet<string>, written?: WrittenValues): { path: string; spans?: JsonSpans } {
   const hooks = hooksByManifest.get(manifest);
-  const wrote = writeManifestSpans(targetDir, hooks ? { ...manifest, nodes: { ...manifest.nodes, ...Object.fromEntries(hooks.map((h) => [h.unique_id, h])) } } : manifest, spansOf, written);
+  const nodes = hooks ? { ...manifest.nodes, ...Object.fromEntries(hooks.map((h) => [h.unique_id, h])) } : manifest.nodes;
+  // The hooks come after the nodes (a spread keeps a key's first place: none may be a node's): nodes copied, hooks written after.
+  const withHooks: WrittenValues | undefined = written && hooks && !hooks.some((h) => h.unique_id in manifest.nodes)
+    ? { read: written.read, find: (path, value) => (value === nodes ? extended(written.find(path, manifest.nodes), hooks) : written.find(path, value)) }
+    : written;
+  const wrote = writeManifestSpans(targetDir, hooks ? { ...manifest, nodes } : manifest, spansOf, withHooks);
   const semantic = semanticByManifest.get(manifest);
   if (semantic && hasSemanticLayer(semantic)) {
     writeFileAtomic(join(targetDir, 'semantic_manifest.json'), JSON.stringify(semanticManifestJson(semantic, relationNodesByName(manifest))), 'the semantic manifest');
   }
   return wrote;
+}
+
+/** A copied nodes object with the hook nodes after it (copied as JsonByteWriter copies a padded object). */
+function extended(found: ReturnType<WrittenValues['find']>, hooks: readonly ProjectHookNode[]): ReturnType<WrittenValues['find']> {
+  return found?.padded ? { ...found, more: hooks.map((h) => [h.unique_id, h]) } : undefined;
 }
 
 /**

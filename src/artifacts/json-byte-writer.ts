@@ -42,9 +42,10 @@ export interface WrittenValues {
    * Where the member at `path` (as in JsonSpans) was written, when `value`
    * is what was written there; with the spans recorded inside it (by
    * container path relative to it, '' itself; offsets in that file), or,
-   * `padded`, its members' spans when each ends in spaces to leave out.
+   * `padded`, its members' spans when each ends in spaces to leave out
+   * (and `more`: members to write after those, keys not among them).
    */
-  find(path: string, value: unknown): { start: number; end: number; spans?: JsonSpans; padded?: MemberSpans } | undefined;
+  find(path: string, value: unknown): { start: number; end: number; spans?: JsonSpans; padded?: MemberSpans; more?: [string, unknown][] } | undefined;
 }
 
 /**
@@ -158,8 +159,23 @@ export class JsonByteWriter {
     const start = this.position;
     if (found.padded) {
       // Its members' spans end in padding (the parse cache's nodes): copied without it, their spans as they land here.
-      const spans = this.copyUnpadded(read, found.start, found.end, found.padded.at);
-      if (this.spansOf?.has(path)) this.spans[path] = { keys: found.padded.keys.slice(), at: spans };
+      const more = found.more ?? [];
+      // With members to add, the object is copied without its closing brace.
+      const spans = this.copyUnpadded(read, found.start, more.length > 0 ? found.end - 1 : found.end, found.padded.at);
+      const keys = found.padded.keys.slice();
+      let empty = keys.length === 0;
+      for (const [key, value] of more) {
+        const json = JSON.stringify(value);
+        if (json === undefined) continue;
+        this.key(key, empty);
+        keys.push(key);
+        spans.push(this.position);
+        this.text(json);
+        spans.push(this.position);
+        empty = false;
+      }
+      if (more.length > 0) this.text('}');
+      if (this.spansOf?.has(path)) this.spans[path] = { keys, at: spans };
     } else {
       this.copy(read, found.start, found.end);
       for (const [inner, spans] of Object.entries(found.spans ?? {})) {
