@@ -122,6 +122,8 @@ export class JsonByteWriter {
           this.key(key, first);
           const start = this.position;
           this.json(v, depth - 1, this.spansOf ? (path === '' ? key : `${path}/${key}`) : '');
+          const pad = this.options.padded?.get(path);
+          if (pad) this.spaces(pad(this.position - start));
           spans?.keys.push(key);
           spans?.at.push(start, this.position);
           first = false;
