@@ -191,12 +191,12 @@ function encode(spans: JsonSpans): StoredPart[] {
     // A key holding a newline would read as two: no map (the caller's catch removes it).
     if (keys.some((k) => k.includes('\n'))) throw new Error('a key holds a newline');
     const keyBytes = Buffer.from(`\n${keys.join('\n')}\n`);
+    // Each key starts after a newline (found in the bytes: cheaper than measuring each key's UTF-8 length).
     const keyStarts = new Uint32Array(keys.length);
-    let p = 1;
-    keys.forEach((k, i) => {
-      keyStarts[i] = p;
-      p += Buffer.byteLength(k) + 1;
-    });
+    for (let i = 0, p = 0; i < keys.length; i++) {
+      keyStarts[i] = p + 1;
+      p = keyBytes.indexOf(10, p + 1);
+    }
     return { file: 'body' as SplicedFile, container, keys: keyBytes, keyStarts, at: Float64Array.from(at) };
   });
 }
