@@ -1,7 +1,7 @@
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JsonSpans } from '../artifacts/json-byte-writer.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { writeChunksAtomic } from '../util/atomic-write.js';
 
 /**
  * `target/partial_parse.splice` (binary, see StoredMap): where each node's JSON sits in the
@@ -55,7 +55,7 @@ export function writeSpliceMap(targetDir: string, cache: string | undefined, bod
       return;
     }
     const parts = [...bodyParts, ...encode(manifestSpans).map((p) => ({ ...p, file: 'manifest' as const }))];
-    writeFileAtomic(path, serialise({ cache, manifest }, parts), 'the splice map', { durable: false });
+    writePieces(path, serialise({ cache, manifest }, parts));
   } catch {
     // No map is only a longer parse next time (and a stale one must not stay).
     removeMap(path);
@@ -110,17 +110,24 @@ export class SpliceMap {
    * all moved by `bodyShift`, its new header's length less the old's): an
    * offset moves by each edit that ends at or before it.
    */
-  edited(cache: string, manifest: FileIdentity, bodyEdits: readonly Edit[], bodyShift: number, manifestEdits: readonly Edit[]): Uint8Array {
+  edited(cache: string, manifest: FileIdentity, bodyEdits: readonly Edit[], bodyShift: number, manifestEdits: readonly Edit[]): Uint8Array[] {
     const move = (at: Float64Array, edits: readonly Edit[], shift: number): Float64Array => {
       const sorted = [...edits].sort((a, b) => a.end - b.end);
+      const ends = sorted.map((e) => e.end);
+      const deltas = sorted.map((e) => e.bytes.length - (e.end - e.start));
       const out = new Float64Array(at.length);
+      // Offsets ascend (spans are recorded as written): the edits passed so far are walked once.
+      let k = 0;
+      let d = shift;
+      let last = -Infinity;
       for (let i = 0; i < at.length; i++) {
-        let x = at[i]!;
-        let d = shift;
-        for (const e of sorted) {
-          if (e.end > x) break;
-          d += e.bytes.length - (e.end - e.start);
+        const x = at[i]!;
+        if (x < last) {
+          k = 0;
+          d = shift;
         }
+        last = x;
+        while (k < ends.length && ends[k]! <= x) d += deltas[k++]!;
         out[i] = x + d;
       }
       return out;
@@ -145,13 +152,20 @@ function indexAt(starts: Uint32Array, at: number): number {
 }
 
 /** Write a map edited by SpliceMap.edited. */
-export function writeEditedSpliceMap(targetDir: string, bytes: Uint8Array): void {
+export function writeEditedSpliceMap(targetDir: string, pieces: readonly Uint8Array[]): void {
   const path = join(targetDir, SPLICE_MAP_FILE);
   try {
-    writeFileAtomic(path, bytes, 'the splice map', { durable: false });
+    writePieces(path, pieces);
   } catch {
     removeMap(path);
   }
+}
+
+/** The map's pieces written one after another (no concatenated copy). */
+function writePieces(path: string, pieces: readonly Uint8Array[]): void {
+  writeChunksAtomic(path, 'the splice map', (write) => {
+    for (const p of pieces) if (p.length > 0) write(p);
+  }, { durable: false });
 }
 
 function removeMap(path: string): void {
@@ -201,13 +215,13 @@ function encode(spans: JsonSpans): StoredPart[] {
   });
 }
 
-function serialise(meta: StoredMap['meta'], parts: readonly StoredPart[]): Buffer {
+function serialise(meta: StoredMap['meta'], parts: readonly StoredPart[]): Uint8Array[] {
   // A part whose keys are an earlier part's (manifest.json's nodes are the cache's, hooks aside) names it instead of repeating them.
   const sameKeys = parts.map((p, i) => parts.findIndex((q, j) => j < i && q.keys.length === p.keys.length && q.keys.equals(p.keys)));
   const head = Buffer.from(`${MAGIC}${JSON.stringify({ ...meta, parts: parts.map((p, i) => ({ file: p.file, container: p.container, count: p.keyStarts.length, keyBytes: p.keys.length, keysOf: sameKeys[i]! >= 0 ? sameKeys[i] : undefined })) })}\n`);
   const pieces: Uint8Array[] = [head];
-  // Offsets from the end of the JSON line: the typed arrays are 8-byte aligned from there.
-  let at = 0;
+  // The typed arrays are 8-byte aligned from the file's start (a file read whole starts aligned: they are viewed in place).
+  let at = head.length;
   for (const [i, p] of parts.entries()) {
     if (sameKeys[i]! < 0) {
       pieces.push(p.keys);
@@ -221,7 +235,13 @@ function serialise(meta: StoredMap['meta'], parts: readonly StoredPart[]): Buffe
     pieces.push(new Uint8Array(p.keyStarts.buffer, p.keyStarts.byteOffset, p.keyStarts.byteLength));
     at += p.at.byteLength + p.keyStarts.byteLength;
   }
-  return Buffer.concat(pieces);
+  return pieces;
+}
+
+/** `bytes` in a buffer of their own, starting at offset 0 of it. */
+function alignedCopy(bytes: Buffer): Buffer {
+  const copy = new Uint8Array(bytes);
+  return Buffer.from(copy.buffer, 0, copy.length);
 }
 
 function readMap(path: string): StoredMap | undefined {
@@ -232,24 +252,23 @@ function readMap(path: string): StoredMap | undefined {
     if (eol < 0) return undefined;
     const meta = JSON.parse(bytes.subarray(MAGIC.length, eol).toString('utf8')) as StoredMap['meta'] & { parts: { file: SplicedFile; container: string; count: number; keyBytes: number; keysOf?: number }[] };
     if (typeof meta.cache !== 'string' || !meta.manifest || !Array.isArray(meta.parts)) return undefined;
-    // A copy aligned at 0: the typed arrays below are views of it at 8-byte multiples.
-    const body = new Uint8Array(bytes.length - eol - 1);
-    body.set(bytes.subarray(eol + 1));
-    let at = 0;
+    // The typed arrays below are views at 8-byte multiples from the file's start: in place when the bytes start aligned, else in a copy that does.
+    const body = bytes.byteOffset % 8 === 0 ? bytes : alignedCopy(bytes);
+    let at = eol + 1;
     const parts: StoredPart[] = [];
     for (const p of meta.parts) {
       const shared = p.keysOf === undefined ? undefined : parts[p.keysOf];
       if (p.keysOf !== undefined && (!shared || shared.keys.length !== p.keyBytes)) return undefined;
       if (!shared && at + p.keyBytes > body.length) return undefined;
-      const keys = shared ? shared.keys : Buffer.from(body.buffer, at, p.keyBytes);
+      const keys = shared ? shared.keys : body.subarray(at, at + p.keyBytes);
       if (!shared) at += p.keyBytes;
       at += (8 - (at % 8)) % 8;
       const atBytes = p.count * 16;
       const starts = p.count * 4;
       if (at + atBytes + starts > body.length) return undefined;
-      const spans = new Float64Array(body.buffer, at, 2 * p.count);
+      const spans = new Float64Array(body.buffer, body.byteOffset + at, 2 * p.count);
       at += atBytes;
-      const keyStarts = new Uint32Array(body.buffer.slice(at, at + starts));
+      const keyStarts = new Uint32Array(body.buffer.slice(body.byteOffset + at, body.byteOffset + at + starts));
       at += starts;
       parts.push({ file: p.file, container: p.container, keys, keyStarts, at: spans });
     }
