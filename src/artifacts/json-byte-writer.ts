@@ -221,6 +221,9 @@ export class JsonByteWriter {
     for (let i = 0; i < padded.length; i += 2) {
       const s = padded[i]!;
       let e = padded[i + 1]!;
+      if (e > s && (e - 1 < from || e - 1 >= to)) byteAt(e - 1);
+      // Within the window: a tight scan back over the spaces (a call per byte cost more than the copy).
+      while (e > s && e - 1 >= from && window[e - 1 - from] === SPACE) e--;
       while (e > s && byteAt(e - 1) === SPACE) e--;
       emit(at, s);
       const landed = this.position;
