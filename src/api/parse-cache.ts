@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, fstatSync, openSync, rmSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { JsonByteWriter, type JsonSpans } from '../artifacts/json-byte-writer.js';
+import { JsonByteWriter, type JsonSpans, type WrittenValues } from '../artifacts/json-byte-writer.js';
 import { jinjaFlags, metadataEnvs } from '../context/flags.js';
 import type { MacroFile } from '../context/macro-registry.js';
 import type { CompiledNode, Manifest, RefCall, SourceLocation } from '../manifest/types.js';
@@ -147,6 +147,12 @@ export class OpenParseCache {
     return readAt(this.fd, at, length, into);
   }
 
+  /** The file's inode (a cache is only ever replaced, never changed in place: the same inode is the same bytes). */
+  ino(): bigint {
+    if (this.fd === undefined) throw new Error('the parse cache is closed');
+    return fstatSync(this.fd, { bigint: true }).ino;
+  }
+
   /** The file's size in bytes. */
   size(): number {
     if (this.fd === undefined) throw new Error('the parse cache is closed');
@@ -223,11 +229,33 @@ export const BODY_SPANS: ReadonlySet<string> = new Set(['', 'parse', 'parse/mani
 const BODY_ELEMENTS: ReadonlyMap<string, (element: unknown) => string> = new Map([['parse/nodeFiles', (r: unknown) => (r as { file: string }).file]]);
 
 /**
+ * Room left after each node and ref-location entry of the body, and after
+ * the header (spaces, which JSON allows): a splice whose new bytes fit is
+ * written over the old ones in a copy the kernel makes (parse-splice.ts),
+ * with no offset moving. An edit that does not fit rewrites the file, with
+ * new room.
+ */
+const BODY_PADDED: ReadonlyMap<string, (length: number) => number> = new Map([
+  ['parse/manifest/nodes', (length: number) => 32 + (length >> 4)],
+  ['refAt', (length: number) => 8 + (length >> 2)],
+]);
+
+/** The header line's text with room after it (BODY_PADDED's reason: a splice rewrites the header in place). */
+export function paddedHeader(json: string, room = 256 + (json.length >> 6)): string {
+  return json + ' '.repeat(room);
+}
+
+/** The room a padded body member of `container` gets after `length` bytes (0: none). */
+export function bodyPadding(container: string, length: number): number {
+  return BODY_PADDED.get(container)?.(length) ?? 0;
+}
+
+/**
  * Writes the cache atomically (a reader never sees half a file). Returns the
  * new cache's id and where BODY_SPANS' members were written, or why it could
  * not be written, having removed any older cache (it is stale).
  */
-export function writeParseCache(path: string, key: string, contents: ParseCacheContents): { id: string; spans: JsonSpans } | { error: string } {
+export function writeParseCache(path: string, key: string, contents: ParseCacheContents): WrittenCache | { error: string } {
   try {
     const { files, statesAt, envRead, ...rest } = contents;
     const body: ParseCacheBody = { ...rest, refAt: refLocations(rest.parse.manifest) };
@@ -236,19 +264,73 @@ export function writeParseCache(path: string, key: string, contents: ParseCacheC
     const header: ParseCacheHeader = { format: FORMAT, build: tsdbtBuild(), key, id, files, statesAt, envRead, warnings: rest.parse.warnings, indexBytes: Buffer.byteLength(index) };
     let spans: JsonSpans = {};
     writeChunksAtomic(path, 'the parse cache', (write) => {
-      const out = new JsonByteWriter(write, BODY_SPANS, BODY_ELEMENTS);
-      out.text(`${JSON.stringify(header)}\n`);
+      const out = new JsonByteWriter(write, BODY_SPANS, BODY_ELEMENTS, { padded: BODY_PADDED });
+      out.text(`${paddedHeader(JSON.stringify(header))}\n`);
       out.text(`${index}\n`);
       // body.parse.manifest.nodes' entries one by one: as one string, a 10,000-model body cost 1 s more to write.
       out.json(body, 4);
       out.flush();
       spans = out.spans;
     }, { durable: false });
-    return { id, spans };
+    const st = statSync(path, { bigint: true });
+    const manifest = rest.parse.manifest as unknown as Record<string, unknown>;
+    return { id, spans, path, file: { size: st.size, mtimeNs: st.mtimeNs, ino: st.ino }, members: new Map(Object.keys(manifest).map((k) => [k, manifest[k]])) };
   } catch (e) {
     rmSync(path, { force: true });
     return { error: (e as Error).message.split('\n')[0]! };
   }
+}
+
+/** A parse cache writeParseCache wrote: its id, where BODY_SPANS' members sit, and what its manifest's members were then. */
+export interface WrittenCache {
+  id: string;
+  spans: JsonSpans;
+  path: string;
+  file: { size: bigint; mtimeNs: bigint; ino: bigint };
+  /** The cached manifest's top-level members as written (the same objects, not copies). */
+  members: ReadonlyMap<string, unknown>;
+}
+
+/**
+ * The cache just written as a source of manifest.json's members
+ * (JsonByteWriter's WrittenValues): the manifest.json of the same parse
+ * holds the same nodes, parent and child maps as the cache's body, byte for
+ * byte, so they are copied from the cache file instead of serialised again
+ * (about half the writing of a cold `parse`). A member is copied only while
+ * it is the very object the cache wrote (metadata, which each invocation
+ * rewrites, never), and only from that file (size, mtime and inode as
+ * written; a cache another process wrote meanwhile is not it). Undefined
+ * when the file is not there as written. Close it when done.
+ */
+export function writtenCacheMembers(w: WrittenCache): { values: WrittenValues; close(): void } | undefined {
+  let fd: number;
+  try {
+    fd = openSync(w.path, 'r');
+  } catch {
+    return undefined;
+  }
+  const st = fstatSync(fd, { bigint: true });
+  const top = w.spans['parse/manifest'];
+  // The header opens with format, build, key and id: this cache's id there proves the file is the one written
+  // (a cache another process renamed in between the write and its stat would carry another).
+  const head = readAt(fd, 0, Math.min(Number(st.size), 1024), Buffer.alloc(1024)).toString('latin1');
+  if (!top || st.size !== w.file.size || st.mtimeNs !== w.file.mtimeNs || st.ino !== w.file.ino || !head.includes(`"id":${JSON.stringify(w.id)}`)) {
+    closeSync(fd);
+    return undefined;
+  }
+  const values: WrittenValues = {
+    read: (at, length, into) => readAt(fd, at, length, into),
+    find(path, value) {
+      if (path === 'metadata' || path.includes('/') || w.members.get(path) !== value || value === undefined) return undefined;
+      const i = top.keys.indexOf(path);
+      if (i < 0) return undefined;
+      // The nodes' spans end in BODY_PADDED's room, which manifest.json does not have.
+      const nodes = path === 'nodes' ? w.spans['parse/manifest/nodes'] : undefined;
+      if (path === 'nodes' && !nodes) return undefined;
+      return { start: top.at[2 * i]!, end: top.at[2 * i + 1]!, padded: nodes };
+    },
+  };
+  return { values, close: () => closeSync(fd) };
 }
 
 /** The environment variables the cached parse read whose value is no longer the one it read. */

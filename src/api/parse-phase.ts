@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { JsonSpans } from '../artifacts/json-byte-writer.js';
+import type { JsonSpans, WrittenValues } from '../artifacts/json-byte-writer.js';
 import { writeManifestSpans } from '../artifacts/manifest-writer.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { VarResolver } from '../context/vars.js';
@@ -15,7 +15,7 @@ import { fastPaths } from '../util/fast-paths.js';
 import { hashText } from '../util/file-states.js';
 import { recordValues } from '../util/record-values.js';
 import type { LoadedProject } from './load-project.js';
-import { checkParseCache, recordingEnv, writeParseCache, type ParseCacheCheck } from './parse-cache.js';
+import { checkParseCache, recordingEnv, writeParseCache, writtenCacheMembers, type ParseCacheCheck, type WrittenCache } from './parse-cache.js';
 import { recordWrittenArtifacts } from './written-artifacts.js';
 import { projectHookNodes, recordHookMacros, type ProjectHookNode } from '../project/hook-nodes.js';
 import { graphHookNodes } from '../context/runtime-context.js';
@@ -139,13 +139,13 @@ const hashesOf = (names: readonly string[], env: Record<string, string | undefin
 
 /** The parse cache each manifest was read from or written to (what `parse` records its artifacts against). */
 const cacheIdByManifest = new WeakMap<Manifest, string>();
-/** Where the nodes of the cache each manifest was written to sit in it (splice-map.ts). */
-const cacheSpansByManifest = new WeakMap<Manifest, JsonSpans>();
+/** The cache each manifest was written to: where its nodes sit (splice-map.ts), what manifest.json may copy from it. */
+const cacheWrittenByManifest = new WeakMap<Manifest, WrittenCache>();
 
-function noteCacheWrite(loaded: LoadedProject, manifest: Manifest, wrote: { id: string; spans: JsonSpans } | { error: string }): void {
+function noteCacheWrite(loaded: LoadedProject, manifest: Manifest, wrote: WrittenCache | { error: string }): void {
   if ('id' in wrote) {
     cacheIdByManifest.set(manifest, wrote.id);
-    cacheSpansByManifest.set(manifest, wrote.spans);
+    cacheWrittenByManifest.set(manifest, wrote);
   } else loaded.logger.debug(`The parse cache could not be written: ${wrote.error}`);
 }
 
@@ -224,14 +224,24 @@ export function writeManifests(targetDir: string, manifest: Manifest): string {
   return writeManifestsSpans(targetDir, manifest).path;
 }
 
-function writeManifestsSpans(targetDir: string, manifest: Manifest, spansOf?: ReadonlySet<string>): { path: string; spans?: JsonSpans } {
+function writeManifestsSpans(targetDir: string, manifest: Manifest, spansOf?: ReadonlySet<string>, written?: WrittenValues): { path: string; spans?: JsonSpans } {
   const hooks = hooksByManifest.get(manifest);
-  const wrote = writeManifestSpans(targetDir, hooks ? { ...manifest, nodes: { ...manifest.nodes, ...Object.fromEntries(hooks.map((h) => [h.unique_id, h])) } } : manifest, spansOf);
+  const nodes = hooks ? { ...manifest.nodes, ...Object.fromEntries(hooks.map((h) => [h.unique_id, h])) } : manifest.nodes;
+  // The hooks come after the nodes (a spread keeps a key's first place: none may be a node's): nodes copied, hooks written after.
+  const withHooks: WrittenValues | undefined = written && hooks && !hooks.some((h) => h.unique_id in manifest.nodes)
+    ? { read: written.read, find: (path, value) => (value === nodes ? extended(written.find(path, manifest.nodes), hooks) : written.find(path, value)) }
+    : written;
+  const wrote = writeManifestSpans(targetDir, hooks ? { ...manifest, nodes } : manifest, spansOf, withHooks);
   const semantic = semanticByManifest.get(manifest);
   if (semantic && hasSemanticLayer(semantic)) {
     writeFileAtomic(join(targetDir, 'semantic_manifest.json'), JSON.stringify(semanticManifestJson(semantic, relationNodesByName(manifest))), 'the semantic manifest');
   }
   return wrote;
+}
+
+/** A copied nodes object with the hook nodes after it (copied as JsonByteWriter copies a padded object). */
+function extended(found: ReturnType<WrittenValues['find']>, hooks: readonly ProjectHookNode[]): ReturnType<WrittenValues['find']> {
+  return found?.padded ? { ...found, more: hooks.map((h) => [h.unique_id, h]) } : undefined;
 }
 
 /**
@@ -241,12 +251,22 @@ function writeManifestsSpans(targetDir: string, manifest: Manifest, spansOf?: Re
  */
 export function writeParseArtifacts(targetDir: string, manifest: Manifest, summary: string): string {
   const id = cacheIdByManifest.get(manifest);
-  const { path, spans } = writeManifestsSpans(targetDir, manifest, id !== undefined && fastPaths() ? MANIFEST_SPANS : undefined);
+  const cache = cacheWrittenByManifest.get(manifest);
+  // The parse cache this parse just wrote holds the same nodes' bytes: copied, not serialised again. Parse does not
+  // change a node after writing the cache (the hooks, added at the end, are not in it).
+  const source = cache && fastPaths() ? writtenCacheMembers(cache) : undefined;
+  let wrote: { path: string; spans?: JsonSpans };
+  try {
+    wrote = writeManifestsSpans(targetDir, manifest, id !== undefined && fastPaths() ? MANIFEST_SPANS : undefined, source?.values);
+  } finally {
+    source?.close();
+  }
+  const { path, spans } = wrote;
   const semantic = semanticByManifest.get(manifest);
   if (id !== undefined && fastPaths()) {
     recordWrittenArtifacts(targetDir, id, manifest, summary, semantic !== undefined && hasSemanticLayer(semantic));
     // Where each node sits in the cache and the manifest: the next parse with one model edited splices (parse-splice.ts).
-    writeSpliceMap(targetDir, id, cacheSpansByManifest.get(manifest), spans);
+    writeSpliceMap(targetDir, id, cache?.spans, spans);
   }
   return path;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, fstatSync, openSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MacroFile } from '../context/macro-registry.js';
 import type { CompiledNode, Manifest } from '../manifest/types.js';
@@ -7,14 +7,14 @@ import { emptyRegistry, parseContexts, type NodeFileRecord } from '../project/pa
 import { reparseChangedNodeFiles, type CachedParse } from '../project/partial-parse.js';
 import { ParseObserver } from '../project/partial-parse-reads.js';
 import type { ParseReads } from '../project/partial-parse-reads.js';
-import { writeChunksAtomic } from '../util/atomic-write.js';
+import { copyWithEditsAtomic, writeChunksAtomic } from '../util/atomic-write.js';
 import { fastPaths } from '../util/fast-paths.js';
 import type { LoadedProject } from './load-project.js';
 import { readAt } from '../util/file-bytes.js';
-import { recordingEnv, refLocationsOf, type OpenParseCache, type ParseCacheCheck, type ParseCacheHeader } from './parse-cache.js';
+import { bodyPadding, paddedHeader, recordingEnv, refLocationsOf, type OpenParseCache, type ParseCacheCheck, type ParseCacheHeader } from './parse-cache.js';
 import { parseInput } from './parse-phase.js';
 import { selectionIndex } from './selection-index.js';
-import { manifestIdentity, readSpliceMap, sameIdentity, writeEditedSpliceMap, type Edit, type SpliceMap } from './splice-map.js';
+import { manifestIdentity, readSpliceMap, sameIdentity, sameWrittenFile, writeEditedSpliceMap, type Edit, type SpliceMap } from './splice-map.js';
 import type { RefreshedParse } from './unchanged-parse.js';
 import { metadataSpan, readWrittenArtifacts, recordWrittenArtifacts, type WrittenArtifacts } from './written-artifacts.js';
 import { parseEnv } from './parse-env.js';
@@ -48,7 +48,9 @@ export function spliceChangedParse(loaded: LoadedProject, flags: Record<string, 
   if (record.semantic && !sameIdentity(record.semantic, manifestIdentity(targetDir, 'semantic_manifest.json'))) return { reason: 'semantic_manifest.json is not the file the last parse wrote' };
   const map = readSpliceMap(targetDir, cache.header.id);
   if (!map) return { reason: 'there is no splice map for this cache' };
-  if (!sameIdentity(map.manifest, record.manifest) || !sameIdentity(map.manifest, manifestIdentity(targetDir))) return { reason: 'manifest.json is not the file the last parse wrote' };
+  // A `parse` with nothing changed rewrites manifest.json's metadata in place (written-artifacts.ts: same width, same file):
+  // the record follows its new mtime, the map keeps the inode and size it was written for.
+  if (!sameWrittenFile(map.manifest, record.manifest) || !sameIdentity(record.manifest, manifestIdentity(targetDir))) return { reason: 'manifest.json is not the file the last parse wrote' };
   try {
     return spliceWith(loaded, flags, check, cache, map, record, targetDir);
   } catch (e) {
@@ -150,12 +152,12 @@ function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>, check
     const inBody = map.spans('body', 'parse/manifest/nodes', r.uniqueId)[0]!;
     const inManifest = map.spans('manifest', 'nodes', r.uniqueId)[0];
     if (!inManifest) return { reason: `${r.uniqueId} is not in the splice map of manifest.json` };
-    bodyEdits.push({ start: inBody[0], end: inBody[1], bytes: json });
+    bodyEdits.push(paddedEdit('parse/manifest/nodes', inBody, json));
     manifestEdits.push({ start: inManifest[0], end: inManifest[1], bytes: json });
     const refAt = refLocationsOf(node);
     const refSpan = map.spans('body', 'refAt', `n:${r.uniqueId}`)[0];
     if (!refAt !== !refSpan) return { reason: `${r.file} gained or lost ref locations` };
-    if (refAt && refSpan) bodyEdits.push({ start: refSpan[0], end: refSpan[1], bytes: Buffer.from(JSON.stringify(refAt)) });
+    if (refAt && refSpan) bodyEdits.push(paddedEdit('refAt', refSpan, Buffer.from(JSON.stringify(refAt))));
   }
 
   const generatedAt = new Date().toISOString();
@@ -168,12 +170,24 @@ function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>, check
   const id = randomUUID();
   const old = cache.header;
   const header: ParseCacheHeader = { ...old, id, files: check.files, statesAt: check.statesAt, envRead: { ...old.envRead, ...recorder.read } };
-  const headerLine = Buffer.from(`${JSON.stringify(header)}\n`);
-  const cacheSize = cache.size();
-  writeChunksAtomic(check.path, 'the parse cache', (write) => {
-    write(headerLine);
-    copyEdited(cache, cache.indexStart, cacheSize, bodyEdits, write);
-  }, { durable: false });
+  const headerJson = JSON.stringify(header);
+  // The old line's room (parse-cache.ts pads it) when the new header fits in it.
+  const oldLine = cache.indexStart - 1;
+  const headerLine = Buffer.from(`${Buffer.byteLength(headerJson) <= oldLine ? headerJson + ' '.repeat(oldLine - Buffer.byteLength(headerJson)) : paddedHeader(headerJson)}\n`);
+  if (headerLine.length === cache.indexStart && bodyEdits.every((e) => e.bytes.length === e.end - e.start)) {
+    // Every edit fits where it goes: the kernel copies the old cache and the edits are written into the copy.
+    const ino = cache.ino();
+    const edits = [{ at: 0, bytes: headerLine }, ...bodyEdits.map((e) => ({ at: e.start, bytes: e.bytes }))];
+    copyWithEditsAtomic(check.path, check.path, 'the parse cache', edits, () => {
+      if (statSync(check.path, { bigint: true }).ino !== ino) throw new Error('the parse cache was replaced meanwhile');
+    }, { durable: false });
+  } else {
+    const cacheSize = cache.size();
+    writeChunksAtomic(check.path, 'the parse cache', (write) => {
+      write(headerLine);
+      copyEdited(cache, cache.indexStart, cacheSize, bodyEdits, write);
+    }, { durable: false });
+  }
 
   const manifestPath = join(targetDir, 'manifest.json');
   const source = openReader(manifestPath);
@@ -190,6 +204,17 @@ function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>, check
   loaded.logger.debug(`Partial parsing enabled: 0 files deleted, 0 files added, ${records.length} files changed.`);
   loaded.logger.debug(`Partial parsing: ${records.length} changed file(s) parsed again and spliced into manifest.json and the parse cache`);
   return { done: { warnings: [...loaded.warnings, ...old.warnings], summary: written.summary, manifestPath } };
+}
+
+/**
+ * The edit putting `json` in place of a padded body member at `span`: the
+ * same length, spaces after, when it fits; otherwise with new room after it
+ * (the file is then rewritten, its later bytes moved).
+ */
+function paddedEdit(container: string, span: [number, number], json: Buffer): Edit {
+  const [start, end] = span;
+  const room = json.length <= end - start ? end - start - json.length : bodyPadding(container, json.length);
+  return { start, end, bytes: room === 0 ? json : Buffer.concat([json, Buffer.alloc(room, 0x20)]) };
 }
 
 /** What others see of a node, as strings to compare: its ref and source calls, its parents, its selection index row. */

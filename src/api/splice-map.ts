@@ -1,17 +1,17 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JsonSpans } from '../artifacts/json-byte-writer.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { writeChunksAtomic } from '../util/atomic-write.js';
 
 /**
- * `target/partial_parse.splice.json`: where each node's JSON sits in the
+ * `target/partial_parse.splice` (binary, see StoredMap): where each node's JSON sits in the
  * parse cache's body and in manifest.json, as the last `parse` wrote them
  * (the cache's id and manifest.json's identity say which files). With it,
  * parse-splice.ts replaces a changed node's bytes in both files without
  * parsing or writing the rest as JSON. Anything missing or not matching is
  * no map: the next `parse` goes the whole way and writes a new one.
  */
-export const SPLICE_MAP_FILE = 'partial_parse.splice.json';
+export const SPLICE_MAP_FILE = 'partial_parse.splice';
 
 /** manifest.json's size, modification time (ns) and inode. */
 export interface FileIdentity {
@@ -33,6 +33,11 @@ export function manifestIdentity(targetDir: string, file = 'manifest.json'): Fil
   }
 }
 
+/** The same file written once (its inode and size), though modified in place since (the metadata refresh). */
+export function sameWrittenFile(a: FileIdentity | undefined, b: FileIdentity | undefined): boolean {
+  return a !== undefined && b !== undefined && a.size === b.size && a.ino === b.ino;
+}
+
 export function sameIdentity(a: FileIdentity | undefined, b: FileIdentity | undefined): boolean {
   return a !== undefined && b !== undefined && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ino === b.ino;
 }
@@ -44,23 +49,23 @@ export function writeSpliceMap(targetDir: string, cache: string | undefined, bod
   try {
     // The cache reused, not written (nothing changed, manifest.json written again): its spans are the ones the map holds.
     const prior = !body && cache ? readMap(path) : undefined;
-    const storedBody = body ? encode(body, BODY_KEYED, new Map()) : prior?.cache === cache ? prior?.body : undefined;
-    if (!cache || !storedBody?.[CACHE_NODES] || !manifestSpans || !manifest) {
-      writeFileAtomic(path, '{}', 'the splice map', { durable: false });
+    const bodyParts = body ? encode(body) : prior?.meta.cache === cache ? prior?.parts.filter((p) => p.file === 'body') : undefined;
+    if (!cache || !bodyParts?.some((p) => p.container === CACHE_NODES) || !manifestSpans || !manifest) {
+      removeMap(path);
       return;
     }
-    const nodeIndex = new Map((storedBody[CACHE_NODES].keys as string[]).map((k, i) => [k, i]));
-    const stored: StoredMap = { cache, manifest, body: storedBody, manifestSpans: encode(manifestSpans, MANIFEST_KEYED, nodeIndex) };
-    writeFileAtomic(path, JSON.stringify(stored), 'the splice map', { durable: false });
+    const parts = [...bodyParts, ...encode(manifestSpans).map((p) => ({ ...p, file: 'manifest' as const }))];
+    writePieces(path, serialise({ cache, manifest }, parts));
   } catch {
-    // No map is only a longer parse next time.
+    // No map is only a longer parse next time (and a stale one must not stay).
+    removeMap(path);
   }
 }
 
 /** The map, when it was written for cache `cacheId` (check `manifest` against manifest.json: sameIdentity). */
 export function readSpliceMap(targetDir: string, cacheId: string): SpliceMap | undefined {
   const stored = readMap(join(targetDir, SPLICE_MAP_FILE));
-  if (!stored || stored.cache !== cacheId || !stored.manifest || !stored.body?.[CACHE_NODES] || !stored.manifestSpans) return undefined;
+  if (!stored || stored.meta.cache !== cacheId || !stored.meta.manifest || !stored.parts.some((p) => p.file === 'body' && p.container === CACHE_NODES)) return undefined;
   return new SpliceMap(stored);
 }
 
@@ -76,130 +81,199 @@ export type SplicedFile = 'body' | 'manifest';
 
 /** A splice map as read: spans looked up by key, and the map after edits. */
 export class SpliceMap {
-  private nodeIndex: Map<string, number> | undefined;
-  private readonly positions = new Map<StoredSpans, Float64Array>();
-
   constructor(private readonly stored: StoredMap) {}
 
   get cache(): string {
-    return this.stored.cache;
+    return this.stored.meta.cache;
   }
 
   get manifest(): FileIdentity {
-    return this.stored.manifest;
+    return this.stored.meta.manifest;
   }
 
   /** The spans of member `key` of `container` (several for array elements sharing a key). */
   spans(file: SplicedFile, container: string, key: string): [number, number][] {
-    const spans = this.part(file)[container];
-    if (!spans) return [];
-    const prefix = spans.prefix;
-    const node = prefix !== undefined && key.startsWith(prefix) ? this.nodes().get(key.slice(prefix.length)) : undefined;
-    const at = this.absolute(spans);
+    const part = this.stored.parts.find((p) => p.file === file && p.container === container);
+    if (!part) return [];
     const out: [number, number][] = [];
-    spans.keys.forEach((k, i) => {
-      if (k === key || (node !== undefined && k === node)) out.push([at[2 * i]!, at[2 * i + 1]!]);
-    });
+    const want = Buffer.from(`\n${key}\n`);
+    // Keys are a newline-separated list: found by a byte search, their index by where they start.
+    for (let at = part.keys.indexOf(want); at >= 0; at = part.keys.indexOf(want, at + 1)) {
+      const i = indexAt(part.keyStarts, at + 1);
+      if (i >= 0) out.push([part.at[2 * i]!, part.at[2 * i + 1]!]);
+    }
     return out;
   }
 
   /**
    * The map for the files written with these edits (the cache's bytes also
-   * all moved by `bodyShift`, its new header's length less the old's).
-   * Stored as steps, each span moves only where an edit ends before it.
+   * all moved by `bodyShift`, its new header's length less the old's): an
+   * offset moves by each edit that ends at or before it.
    */
-  edited(cache: string, manifest: FileIdentity, bodyEdits: readonly Edit[], bodyShift: number, manifestEdits: readonly Edit[]): string {
-    const move = (part: Record<string, StoredSpans>, edits: readonly Edit[], shift: number) => {
+  edited(cache: string, manifest: FileIdentity, bodyEdits: readonly Edit[], bodyShift: number, manifestEdits: readonly Edit[]): Uint8Array[] {
+    const move = (at: Float64Array, edits: readonly Edit[], shift: number): Float64Array => {
       const sorted = [...edits].sort((a, b) => a.end - b.end);
-      const out: Record<string, StoredSpans> = {};
-      for (const [container, spans] of Object.entries(part)) {
-        const steps = spans.steps.slice();
-        if (steps.length > 0) steps[0] += shift;
-        let at = 0;
-        let k = 0;
-        for (let i = 0; i < spans.steps.length && k < sorted.length; i++) {
-          at += spans.steps[i]!;
-          while (k < sorted.length && sorted[k]!.end <= at) {
-            const e = sorted[k++]!;
-            steps[i] += e.bytes.length - (e.end - e.start);
-          }
+      const ends = sorted.map((e) => e.end);
+      const deltas = sorted.map((e) => e.bytes.length - (e.end - e.start));
+      const out = new Float64Array(at.length);
+      // Offsets ascend (spans are recorded as written): the edits passed so far are walked once.
+      let k = 0;
+      let d = shift;
+      let last = -Infinity;
+      for (let i = 0; i < at.length; i++) {
+        const x = at[i]!;
+        if (x < last) {
+          k = 0;
+          d = shift;
         }
-        out[container] = { ...spans, steps };
+        last = x;
+        while (k < ends.length && ends[k]! <= x) d += deltas[k++]!;
+        out[i] = x + d;
       }
       return out;
     };
-    return JSON.stringify({ cache, manifest, body: move(this.stored.body, bodyEdits, bodyShift), manifestSpans: move(this.stored.manifestSpans, manifestEdits, 0) } satisfies StoredMap);
-  }
-
-  private part(file: SplicedFile): Record<string, StoredSpans> {
-    return file === 'body' ? this.stored.body : this.stored.manifestSpans;
-  }
-
-  private nodes(): Map<string, number> {
-    this.nodeIndex ??= new Map((this.stored.body[CACHE_NODES]!.keys as string[]).map((k, i) => [k, i]));
-    return this.nodeIndex;
-  }
-
-  private absolute(spans: StoredSpans): Float64Array {
-    let at = this.positions.get(spans);
-    if (!at) {
-      at = new Float64Array(spans.steps.length);
-      let p = 0;
-      spans.steps.forEach((d, i) => (at![i] = p += d));
-      this.positions.set(spans, at);
-    }
-    return at;
+    const parts = this.stored.parts.map((p) => ({ ...p, at: p.file === 'body' ? move(p.at, bodyEdits, bodyShift) : move(p.at, manifestEdits, 0) }));
+    return serialise({ cache, manifest }, parts);
   }
 }
 
+/** The index of the key starting at byte `at` (binary search of the ascending starts), or -1. */
+function indexAt(starts: Uint32Array, at: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = starts[mid]!;
+    if (v === at) return mid;
+    if (v < at) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
 /** Write a map edited by SpliceMap.edited. */
-export function writeEditedSpliceMap(targetDir: string, text: string): void {
+export function writeEditedSpliceMap(targetDir: string, pieces: readonly Uint8Array[]): void {
+  const path = join(targetDir, SPLICE_MAP_FILE);
   try {
-    writeFileAtomic(join(targetDir, SPLICE_MAP_FILE), text, 'the splice map', { durable: false });
+    writePieces(path, pieces);
   } catch {
-    // No map is only a longer parse next time.
+    removeMap(path);
+  }
+}
+
+/** The map's pieces written one after another (no concatenated copy). */
+function writePieces(path: string, pieces: readonly Uint8Array[]): void {
+  writeChunksAtomic(path, 'the splice map', (write) => {
+    for (const p of pieces) if (p.length > 0) write(p);
+  }, { durable: false });
+}
+
+function removeMap(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // Unreadable folder: nothing to read next time either.
   }
 }
 
 /**
- * The map on disk: a key that is a cache node's unique id (after the
- * container's prefix: 'n:' in refAt) is that node's index, and offsets are
- * each the difference from the one before (half the size; an edit moves
- * one step per container).
+ * The map on disk, binary (a JSON map of 40,000 nodes took longer to read,
+ * index and write again than the splice's own work): the magic line, a
+ * JSON line (the cache id, manifest.json's identity, each container's
+ * file, path, count and byte lengths), then per container its keys, each
+ * after a newline and the list ending with one, the start of each key in
+ * that list (uint32) and each member's absolute [start, end) (float64).
  */
 interface StoredMap {
-  cache: string;
-  manifest: FileIdentity;
-  body: Record<string, StoredSpans>;
-  manifestSpans: Record<string, StoredSpans>;
+  meta: { cache: string; manifest: FileIdentity };
+  parts: StoredPart[];
 }
 
-interface StoredSpans {
-  keys: (string | number)[];
-  steps: number[];
-  prefix?: string;
+interface StoredPart {
+  file: SplicedFile;
+  container: string;
+  keys: Buffer;
+  keyStarts: Uint32Array;
+  at: Float64Array;
 }
 
+const MAGIC = 'tsdbt-splice-map 1\n';
 const CACHE_NODES = 'parse/manifest/nodes';
-/** Containers whose keys are cache node ids after a prefix. */
-const BODY_KEYED: Record<string, string> = { refAt: 'n:' };
-const MANIFEST_KEYED: Record<string, string> = { nodes: '' };
 
-function encode(spans: JsonSpans, keyed: Record<string, string>, nodeIndex: ReadonlyMap<string, number>): Record<string, StoredSpans> {
-  const nodes = spans[CACHE_NODES] ? new Map(spans[CACHE_NODES].keys.map((k, i) => [k, i])) : nodeIndex;
-  const out: Record<string, StoredSpans> = {};
-  for (const [container, { keys, at }] of Object.entries(spans)) {
-    const prefix = keyed[container];
-    const steps = new Array<number>(at.length);
-    for (let i = 0; i < at.length; i++) steps[i] = i === 0 ? at[0]! : at[i]! - at[i - 1]!;
-    out[container] = prefix === undefined ? { keys, steps } : { keys: keys.map((k) => (k.startsWith(prefix) ? nodes.get(k.slice(prefix.length)) ?? k : k)), steps, prefix };
+function encode(spans: JsonSpans): StoredPart[] {
+  return Object.entries(spans).map(([container, { keys, at }]) => {
+    // A key holding a newline would read as two: no map (the caller's catch removes it).
+    if (keys.some((k) => k.includes('\n'))) throw new Error('a key holds a newline');
+    const keyBytes = Buffer.from(`\n${keys.join('\n')}\n`);
+    // Each key starts after a newline (found in the bytes: cheaper than measuring each key's UTF-8 length).
+    const keyStarts = new Uint32Array(keys.length);
+    for (let i = 0, p = 0; i < keys.length; i++) {
+      keyStarts[i] = p + 1;
+      p = keyBytes.indexOf(10, p + 1);
+    }
+    return { file: 'body' as SplicedFile, container, keys: keyBytes, keyStarts, at: Float64Array.from(at) };
+  });
+}
+
+function serialise(meta: StoredMap['meta'], parts: readonly StoredPart[]): Uint8Array[] {
+  // A part whose keys are an earlier part's (manifest.json's nodes are the cache's, hooks aside) names it instead of repeating them.
+  const sameKeys = parts.map((p, i) => parts.findIndex((q, j) => j < i && q.keys.length === p.keys.length && q.keys.equals(p.keys)));
+  const head = Buffer.from(`${MAGIC}${JSON.stringify({ ...meta, parts: parts.map((p, i) => ({ file: p.file, container: p.container, count: p.keyStarts.length, keyBytes: p.keys.length, keysOf: sameKeys[i]! >= 0 ? sameKeys[i] : undefined })) })}\n`);
+  const pieces: Uint8Array[] = [head];
+  // The typed arrays are 8-byte aligned from the file's start (a file read whole starts aligned: they are viewed in place).
+  let at = head.length;
+  for (const [i, p] of parts.entries()) {
+    if (sameKeys[i]! < 0) {
+      pieces.push(p.keys);
+      at += p.keys.length;
+    }
+    // The typed arrays start 8-byte aligned, so reading can view them in place.
+    const pad = (8 - (at % 8)) % 8;
+    pieces.push(Buffer.alloc(pad));
+    at += pad;
+    pieces.push(new Uint8Array(p.at.buffer, p.at.byteOffset, p.at.byteLength));
+    pieces.push(new Uint8Array(p.keyStarts.buffer, p.keyStarts.byteOffset, p.keyStarts.byteLength));
+    at += p.at.byteLength + p.keyStarts.byteLength;
   }
-  return out;
+  return pieces;
+}
+
+/** `bytes` in a buffer of their own, starting at offset 0 of it. */
+function alignedCopy(bytes: Buffer): Buffer {
+  const copy = new Uint8Array(bytes);
+  return Buffer.from(copy.buffer, 0, copy.length);
 }
 
 function readMap(path: string): StoredMap | undefined {
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as StoredMap;
+    const bytes = readFileSync(path);
+    if (bytes.subarray(0, MAGIC.length).toString('latin1') !== MAGIC) return undefined;
+    const eol = bytes.indexOf(10, MAGIC.length);
+    if (eol < 0) return undefined;
+    const meta = JSON.parse(bytes.subarray(MAGIC.length, eol).toString('utf8')) as StoredMap['meta'] & { parts: { file: SplicedFile; container: string; count: number; keyBytes: number; keysOf?: number }[] };
+    if (typeof meta.cache !== 'string' || !meta.manifest || !Array.isArray(meta.parts)) return undefined;
+    // The typed arrays below are views at 8-byte multiples from the file's start: in place when the bytes start aligned, else in a copy that does.
+    const body = bytes.byteOffset % 8 === 0 ? bytes : alignedCopy(bytes);
+    let at = eol + 1;
+    const parts: StoredPart[] = [];
+    for (const p of meta.parts) {
+      const shared = p.keysOf === undefined ? undefined : parts[p.keysOf];
+      if (p.keysOf !== undefined && (!shared || shared.keys.length !== p.keyBytes)) return undefined;
+      if (!shared && at + p.keyBytes > body.length) return undefined;
+      const keys = shared ? shared.keys : body.subarray(at, at + p.keyBytes);
+      if (!shared) at += p.keyBytes;
+      at += (8 - (at % 8)) % 8;
+      const atBytes = p.count * 16;
+      const starts = p.count * 4;
+      if (at + atBytes + starts > body.length) return undefined;
+      const spans = new Float64Array(body.buffer, body.byteOffset + at, 2 * p.count);
+      at += atBytes;
+      const keyStarts = new Uint32Array(body.buffer.slice(body.byteOffset + at, body.byteOffset + at + starts));
+      at += starts;
+      parts.push({ file: p.file, container: p.container, keys, keyStarts, at: spans });
+    }
+    if (at !== body.length) return undefined;
+    return { meta: { cache: meta.cache, manifest: meta.manifest }, parts };
   } catch {
     return undefined;
   }

@@ -15,6 +15,39 @@ export interface MemberSpans {
 /** Member spans by container: the keys leading to it joined with '/' ('' is the document itself). */
 export type JsonSpans = Record<string, MemberSpans>;
 
+const SPACE = 0x20;
+
+/** What a JsonByteWriter may do besides writing JSON.stringify's bytes. */
+export interface WriterOptions {
+  /** Values to copy from another file instead of serialising them. */
+  written?: WrittenValues;
+  /**
+   * Containers (paths as in JsonSpans) whose members are each followed by
+   * spaces, inside their recorded span: how many for a member of `length`
+   * bytes. Still JSON, no longer JSON.stringify's bytes (the parse cache's
+   * nodes: an edit that fits is written in place, parse-splice.ts).
+   */
+  padded?: ReadonlyMap<string, (length: number) => number>;
+}
+
+/**
+ * Values already written as JSON.stringify writes them, in another file:
+ * a writer copies their bytes instead of serialising them again (the
+ * manifest's nodes from the parse cache written just before).
+ */
+export interface WrittenValues {
+  /** Bytes of that file. */
+  read: (at: number, length: number, into: Buffer) => Buffer;
+  /**
+   * Where the member at `path` (as in JsonSpans) was written, when `value`
+   * is what was written there; with the spans recorded inside it (by
+   * container path relative to it, '' itself; offsets in that file), or,
+   * `padded`, its members' spans when each ends in spaces to leave out
+   * (and `more`: members to write after those, keys not among them).
+   */
+  find(path: string, value: unknown): { start: number; end: number; spans?: JsonSpans; padded?: MemberSpans; more?: [string, unknown][] } | undefined;
+}
+
 /**
  * The bytes of `JSON.stringify(value)` for large objects, written a chunk at
  * a time: plain objects down to a given depth are written member by member,
@@ -42,6 +75,7 @@ export class JsonByteWriter {
     private readonly write: (bytes: Uint8Array) => void,
     private readonly spansOf?: ReadonlySet<string>,
     private readonly elementsOf?: ReadonlyMap<string, (element: unknown) => string>,
+    private readonly options: WriterOptions = {},
   ) {}
 
   /** Bytes written so far (through this writer). */
@@ -77,10 +111,19 @@ export class JsonByteWriter {
       let first = true;
       for (const key of Object.keys(value)) {
         const v = (value as Record<string, unknown>)[key];
+        const copied = this.options.written ? this.copyWritten(path === '' ? key : `${path}/${key}`, v, first) : undefined;
+        if (copied) {
+          spans?.keys.push(key);
+          spans?.at.push(copied[0], copied[1]);
+          first = false;
+          continue;
+        }
         if (depth > 1 && isPlainObject(v)) {
           this.key(key, first);
           const start = this.position;
           this.json(v, depth - 1, this.spansOf ? (path === '' ? key : `${path}/${key}`) : '');
+          const pad = this.options.padded?.get(path);
+          if (pad) this.spaces(pad(this.position - start));
           spans?.keys.push(key);
           spans?.at.push(start, this.position);
           first = false;
@@ -94,6 +137,8 @@ export class JsonByteWriter {
         const start = this.position;
         if (elementKey) this.elements(v as unknown[], elementKey, path === '' ? key : `${path}/${key}`);
         else this.text(json);
+        const pad = this.options.padded?.get(path);
+        if (pad) this.spaces(pad(this.position - start));
         spans?.keys.push(key);
         spans?.at.push(start, this.position);
         first = false;
@@ -105,6 +150,111 @@ export class JsonByteWriter {
     if (json === undefined) return false;
     this.text(json);
     return true;
+  }
+
+  /** Member `path` (key first) copied from where `written` has its value's bytes, with its spans moved along; undefined when it has none. */
+  private copyWritten(path: string, value: unknown, first: boolean): [number, number] | undefined {
+    const { read, find } = this.options.written!;
+    const found = find(path, value);
+    if (!found) return undefined;
+    this.key(path.slice(path.lastIndexOf('/') + 1), first);
+    const start = this.position;
+    if (found.padded) {
+      // Its members' spans end in padding (the parse cache's nodes): copied without it, their spans as they land here.
+      const more = found.more ?? [];
+      // With members to add, the object is copied without its closing brace.
+      const spans = this.copyUnpadded(read, found.start, more.length > 0 ? found.end - 1 : found.end, found.padded.at);
+      const keys = found.padded.keys.slice();
+      let empty = keys.length === 0;
+      for (const [key, value] of more) {
+        const json = JSON.stringify(value);
+        if (json === undefined) continue;
+        this.key(key, empty);
+        keys.push(key);
+        spans.push(this.position);
+        this.text(json);
+        spans.push(this.position);
+        empty = false;
+      }
+      if (more.length > 0) this.text('}');
+      if (this.spansOf?.has(path)) this.spans[path] = { keys, at: spans };
+    } else {
+      this.copy(read, found.start, found.end);
+      for (const [inner, spans] of Object.entries(found.spans ?? {})) {
+        const container = `${path}/${inner}`.replace(/\/$/, '');
+        if (!this.spansOf?.has(container)) continue;
+        this.spans[container] = { keys: spans.keys.slice(), at: spans.at.map((x) => x - found.start + start) };
+      }
+    }
+    return [start, this.position];
+  }
+
+  /**
+   * Bytes [start, end) of another file without the spaces that end each of
+   * the spans `padded` (ascending, within [start, end)); returns where each
+   * span's bytes landed here, spaces left out.
+   */
+  private copyUnpadded(read: (at: number, length: number, into: Buffer) => Buffer, start: number, end: number, padded: readonly number[]): number[] {
+    const window = Buffer.allocUnsafe(CHUNK);
+    let from = 0;
+    let to = 0;
+    const load = (at: number) => {
+      const n = Math.min(CHUNK, end - at);
+      read(at, n, window);
+      from = at;
+      to = at + n;
+    };
+    const emit = (a: number, b: number) => {
+      while (a < b) {
+        if (a < from || a >= to) load(a);
+        const upTo = Math.min(b, to);
+        this.raw(window, a - from, upTo - from);
+        a = upTo;
+      }
+    };
+    const byteAt = (at: number) => {
+      if (at < from || at >= to) load(Math.max(start, at - (CHUNK >> 1)));
+      return window[at - from]!;
+    };
+    const out: number[] = [];
+    let at = start;
+    for (let i = 0; i < padded.length; i += 2) {
+      const s = padded[i]!;
+      let e = padded[i + 1]!;
+      if (e > s && (e - 1 < from || e - 1 >= to)) byteAt(e - 1);
+      // Within the window: a tight scan back over the spaces (a call per byte cost more than the copy).
+      while (e > s && e - 1 >= from && window[e - 1 - from] === SPACE) e--;
+      while (e > s && byteAt(e - 1) === SPACE) e--;
+      emit(at, s);
+      const landed = this.position;
+      emit(s, e);
+      out.push(landed, this.position);
+      at = padded[i + 1]!;
+    }
+    emit(at, end);
+    return out;
+  }
+
+  /** Bytes [a, b) of `source` appended as they are. */
+  private raw(source: Buffer, a: number, b: number): void {
+    while (a < b) {
+      if (this.used === CHUNK) this.flush();
+      const n = Math.min(b - a, CHUNK - this.used);
+      source.copy(this.buffer, this.used, a, a + n);
+      this.used += n;
+      a += n;
+    }
+  }
+
+  /** `n` spaces (JSON whitespace: room to rewrite a value in place with one a little longer). */
+  private spaces(n: number): void {
+    while (n > 0) {
+      if (this.used === CHUNK) this.flush();
+      const k = Math.min(n, CHUNK - this.used);
+      this.buffer.fill(SPACE, this.used, this.used + k);
+      this.used += k;
+      n -= k;
+    }
   }
 
   /** An array as JSON.stringify writes it (no JSON form: null), each element's span recorded under its key. */
@@ -119,6 +269,27 @@ export class JsonByteWriter {
       spans.at.push(start, this.position);
     });
     this.text(']');
+  }
+
+  /**
+   * Bytes [start, end) of another file, as they are (read through `read`,
+   * a chunk at a time into this writer's buffer): a value already written
+   * there as JSON.stringify writes it.
+   */
+  copy(read: (at: number, length: number, into: Buffer) => Buffer, start: number, end: number): void {
+    this.flush();
+    for (let at = start; at < end; ) {
+      const n = Math.min(CHUNK, end - at);
+      read(at, n, this.buffer);
+      this.used = n;
+      this.flush();
+      at += n;
+    }
+  }
+
+  /** A member's key (a comma before it unless `first`); its value is written next. */
+  member(key: string, first: boolean): void {
+    this.key(key, first);
   }
 
   /** Write out what is gathered. */

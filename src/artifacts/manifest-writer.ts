@@ -2,7 +2,7 @@ import { writeChunksAtomic, writeFileAtomic } from '../util/atomic-write.js';
 import { join } from 'node:path';
 import type { Manifest } from '../manifest/types.js';
 import { fastPaths } from '../util/fast-paths.js';
-import { JsonByteWriter, type JsonSpans } from './json-byte-writer.js';
+import { JsonByteWriter, type JsonSpans, type WrittenValues } from './json-byte-writer.js';
 
 /**
  * Write target/manifest.json atomically (util/atomic-write), so a reader never
@@ -16,9 +16,9 @@ export function writeManifest(targetDir: string, manifest: Manifest): string {
 /**
  * writeManifest, also returning where the members of `spansOf`'s containers
  * ('' for the top level, 'nodes' for each node) were written (with the fast
- * paths on; off, no spans).
+ * paths on; off, no spans). Members `written` has are copied from there.
  */
-export function writeManifestSpans(targetDir: string, manifest: Manifest, spansOf?: ReadonlySet<string>): { path: string; spans?: JsonSpans } {
+export function writeManifestSpans(targetDir: string, manifest: Manifest, spansOf?: ReadonlySet<string>, written?: WrittenValues): { path: string; spans?: JsonSpans } {
   const path = join(targetDir, 'manifest.json');
   if (!fastPaths()) {
     writeFileAtomic(path, JSON.stringify(manifest), 'the manifest');
@@ -27,7 +27,7 @@ export function writeManifestSpans(targetDir: string, manifest: Manifest, spansO
   let spans: JsonSpans | undefined;
   writeChunksAtomic(path, 'the manifest', (write) => {
     // Its top-level members, and each entry of one that is a plain object (nodes, macros, parent_map...), stringified on their own.
-    const out = new JsonByteWriter(write, spansOf);
+    const out = new JsonByteWriter(write, spansOf, undefined, { written });
     out.json(manifest, 2);
     out.flush();
     spans = out.spans;

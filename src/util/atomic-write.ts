@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { TsdbtError } from '../errors/tsdbt-error.js';
@@ -43,6 +43,45 @@ export function writeChunksAtomic(path: string, what: string, produce: (write: (
     const fd = openSync(tmp, 'w');
     try {
       produce((data) => writeAll(fd, typeof data === 'string' ? Buffer.from(data) : data, path));
+      if (durable) fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+    if (durable) syncFolder(dirname(path));
+  } catch (e) {
+    removeQuietly(tmp);
+    throw fileWriteError(path, what, e);
+  }
+}
+
+/** Bytes to write at an offset of a file. */
+export interface PositionedBytes {
+  at: number;
+  bytes: Uint8Array;
+}
+
+/**
+ * Write `path` as a copy of file `source` with `edits` written over it at
+ * their offsets (the file's length unchanged), atomically as
+ * writeChunksAtomic does: the kernel copies `source` to a temp file (no
+ * byte passes through JS), the edits go into the copy, the copy is renamed
+ * over `path`. `check` runs after the copy and throws when the source may
+ * no longer be the file meant (replaced meanwhile).
+ */
+export function copyWithEditsAtomic(source: string, path: string, what: string, edits: readonly PositionedBytes[], check: () => void, options: AtomicWriteOptions = {}): void {
+  const durable = options.durable ?? true;
+  const tmp = tempPathFor(path);
+  try {
+    copyFileSync(source, tmp);
+    check();
+    const fd = openSync(tmp, 'r+');
+    try {
+      const size = fstatSync(fd).size;
+      for (const e of edits) {
+        if (e.at < 0 || e.at + e.bytes.length > size) throw new Error(`an edit at ${e.at} runs past the end of ${what}`);
+        writeAllAt(fd, e.bytes, e.at, path);
+      }
       if (durable) fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -133,6 +172,15 @@ function writeAll(fd: number, bytes: Uint8Array, path: string): void {
   // An injected fault writes half the file first, as a disk filling mid-write does.
   const stopAt = fault ? Math.floor(bytes.length / 2) : bytes.length;
   while (at < stopAt) at += writeSync(fd, bytes, at, stopAt - at);
+  if (fault) throw fault;
+}
+
+/** writeAll at offset `position` (the same test seam). */
+function writeAllAt(fd: number, bytes: Uint8Array, position: number, path: string): void {
+  let at = 0;
+  const fault = faultFor(path);
+  const stopAt = fault ? Math.floor(bytes.length / 2) : bytes.length;
+  while (at < stopAt) at += writeSync(fd, bytes, at, stopAt - at, position + at);
   if (fault) throw fault;
 }
 

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
+import * as crypto from 'node:crypto';
+import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
 import { join, sep } from 'node:path';
 
 /** What a file was when it was last looked at: size, modification time and a hash of its bytes. */
@@ -44,7 +44,10 @@ export function listFiles(root: string, folders: readonly string[]): string[] {
   return out.filter((p, i) => i === 0 || p !== out[i - 1]);
 }
 
-export const hashText = (text: string | Buffer): string => createHash('sha256').update(text).digest('hex');
+/** crypto.hash (Node 20.12+): the same digest as createHash's, a quarter of the cost for a small input (no Hash object); one per input file at a cold parse. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string | Buffer, encoding: 'hex') => string }).hash;
+
+export const hashText = oneShot ? (text: string | Buffer): string => oneShot('sha256', text, 'hex') : (text: string | Buffer): string => crypto.createHash('sha256').update(text).digest('hex');
 
 /**
  * The states of `paths`. A file whose size and modification time equal its
@@ -54,14 +57,20 @@ export const hashText = (text: string | Buffer): string => createHash('sha256').
 export function fileStates(paths: readonly string[], known: FileStates = {}, knownAt = 0): FileStates {
   const out: FileStates = {};
   for (const path of paths) {
+    const prev = known[path];
+    if (!prev) {
+      // Nothing known (a cold parse): one open, fstat and read, where a stat then readFileSync opens and stats twice.
+      const read = readWithStat(path);
+      if (read) out[path] = { size: read.st.size, mtimeMs: read.st.mtimeMs, hash: hashText(read.bytes) };
+      continue;
+    }
     let st;
     try {
       st = statSync(path);
     } catch {
       continue;
     }
-    const prev = known[path];
-    if (prev && prev.size === st.size && prev.mtimeMs === st.mtimeMs && st.mtimeMs < knownAt - RACY_MS) {
+    if (prev.size === st.size && prev.mtimeMs === st.mtimeMs && st.mtimeMs < knownAt - RACY_MS) {
       out[path] = prev;
       continue;
     }
@@ -74,6 +83,33 @@ export function fileStates(paths: readonly string[], known: FileStates = {}, kno
     out[path] = { size: st.size, mtimeMs: st.mtimeMs, hash: hashText(bytes) };
   }
   return out;
+}
+
+/** A file's bytes and its stat from the same open file (undefined: it cannot be opened or read, or is not a file). */
+function readWithStat(path: string): { st: Stats; bytes: Buffer } | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return undefined;
+    const bytes = Buffer.allocUnsafe(st.size);
+    let at = 0;
+    while (at < bytes.length) {
+      const n = readSync(fd, bytes, at, bytes.length - at, at);
+      if (n === 0) break;
+      at += n;
+    }
+    // A file written meanwhile has a later mtime than this fstat's: the next check reads it again.
+    return { st, bytes: at === bytes.length ? bytes : bytes.subarray(0, at) };
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Files added, deleted and changed (by hash) between two sets of states. */
@@ -96,7 +132,7 @@ export function diffFileStates(before: FileStates, after: FileStates): { added: 
  * 64-bit floats (`numbers`, two a path; no number printed as text).
  */
 function signatureOf(paths: readonly string[], numbers: Float64Array): string {
-  return createHash('sha256').update(paths.join('\n')).update('\0').update(new Uint8Array(numbers.buffer, 0, paths.length * 16)).digest('hex');
+  return crypto.createHash('sha256').update(paths.join('\n')).update('\0').update(new Uint8Array(numbers.buffer, 0, paths.length * 16)).digest('hex');
 }
 
 /**

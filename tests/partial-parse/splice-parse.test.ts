@@ -318,6 +318,49 @@ describe('the splice path', () => {
     expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
   });
 
+  it('splices after a parse that found nothing changed (which rewrote manifest.json\'s metadata in place)', async () => {
+    const dir = project();
+    await cli(dir, ['parse']);
+    expect((await cli(dir, ['parse'])).out).toContain('manifest.json brought up to date in place');
+    put(dir, 'models/mid.sql', `${read(dir, 'models/mid.sql')}-- after a refresh\n`);
+    const r = await cli(dir, ['parse']);
+    expect(r.reason).toBeUndefined();
+    expect(r.spliced).toBe(true);
+    expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+  });
+
+  it('edits that fit the cache\'s room after a node and edits that do not: each spliced, each equal to a full parse, the cache read back the same', async () => {
+    const dir = project();
+    await cli(dir, ['parse']);
+    const cacheSize = () => statSync(join(dir, 'target', PARSE_CACHE_FILE)).size;
+    for (const [i, text] of ['-- a\n', `-- ${'long '.repeat(400)}\n`, '', '-- b\n'].entries()) {
+      const before = cacheSize();
+      put(dir, 'models/base_b.sql', `{{ config(tags=['b']) }}\nselect 2 as id, 3 as amount\n${text}-- ${i}\n`);
+      const r = await cli(dir, ['parse']);
+      expect(r.spliced, r.reason).toBe(true);
+      // The long comment does not fit the node's room: the file is rewritten longer; the others are written in place.
+      if (i === 1) expect(cacheSize()).toBeGreaterThan(before);
+      else expect(cacheSize()).toBe(before);
+      expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+      const cached = fromCache(dir);
+      expect(cached.debug.join('\n')).not.toContain('Unable to do partial parsing');
+      expect(cached.manifest).toBe(JSON.stringify(JSON.parse(artifact(join(dir, 'target/manifest.json'))), (k, v) => (k === 'generated_at' || k === 'invocation_id' ? undefined : v)));
+    }
+  });
+
+  it('a splice map that is not one (garbage bytes) is no map: a full parse, then splicing again', async () => {
+    const dir = project();
+    await cli(dir, ['parse']);
+    writeFileSync(join(dir, 'target', SPLICE_MAP_FILE), Buffer.from('tsdbt-splice-map 1\n{"cache":"x","manifest":{},"parts":[{"file":"body","container":"parse/manifest/nodes","count":99,"keyBytes":5}]}\nabc'));
+    put(dir, 'models/mid.sql', `${read(dir, 'models/mid.sql')}-- x\n`);
+    const r = await cli(dir, ['parse']);
+    expect(r.spliced).toBe(false);
+    expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+    put(dir, 'models/mid.sql', `${read(dir, 'models/mid.sql')}-- y\n`);
+    expect((await cli(dir, ['parse'])).spliced).toBe(true);
+    expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+  });
+
   it('a cache whose body no longer matches the map is not spliced from', async () => {
     const dir = project();
     await cli(dir, ['parse']);
