@@ -1,5 +1,5 @@
 import type { Manifest } from '../manifest/types.js';
-import { recordValues } from '../util/record-values.js';
+import { sortStrings } from './sort-strings.js';
 
 interface Member {
   unique_id: string;
@@ -71,7 +71,7 @@ export function fillParentChildMaps(m: Manifest): void {
     else index.set(id, i);
     if (n.config?.enabled === false) vouched = false;
     const deps = n.depends_on?.nodes;
-    parent[id] = deps === undefined || deps.length === 0 ? NONE : deps.length === 1 ? [deps[0]!] : [...deps].sort();
+    parent[id] = deps === undefined || deps.length === 0 ? NONE : deps.length === 1 ? [deps[0]!] : sortStrings(deps.slice());
     if (deps !== undefined) {
       indegree[i] = deps.length;
       edges += deps.length;
@@ -109,9 +109,9 @@ export function fillParentChildMaps(m: Manifest): void {
     const id = ids[i]!;
     if (index.get(id) !== i) continue; // listed twice: its one entry is at its first place
     const list = childIds[i];
-    child[id] = list === undefined ? NONE : list.length > 1 ? list.sort() : list;
+    child[id] = list === undefined ? NONE : sortStrings(list);
   }
-  for (const [id, list] of outsiders) child[id] = list.length > 1 ? list.sort() : list;
+  for (const [id, list] of outsiders) child[id] = sortStrings(list);
   m.parent_map = parent;
   m.child_map = child;
   const acyclic = vouched && kahn(count, e, edgeFrom, edgeTo, outdegree, indegree);
