@@ -245,9 +245,16 @@ function columnsOf(raw: unknown): Record<string, ColumnInfo> {
  * over the top-level `meta:`/`tags:` (a single tag may be a string).
  */
 function columnMetaAndTags(c: Record<string, unknown>): { meta: Record<string, unknown>; tags: string[] } {
-  const config = rec(c.config);
+  return { meta: { ...rec(c.meta), ...rec(rec(c.config).meta) }, tags: columnTags(c) };
+}
+
+/** A column's tags: `tags:` then `config: {tags}`, each once (most columns have none). */
+function columnTags(c: Record<string, unknown>): string[] {
+  const own = c.tags;
+  const inConfig = isRecord(c.config) ? c.config.tags : undefined;
+  if ((own === undefined || own === null) && (inConfig === undefined || inConfig === null)) return [];
   const tagList = (v: unknown) => (typeof v === 'string' ? [v] : list(v).map(String));
-  return { meta: { ...rec(c.meta), ...rec(config.meta) }, tags: [...new Set([...tagList(c.tags), ...tagList(config.tags)])] };
+  return [...new Set([...tagList(own), ...tagList(inConfig)])];
 }
 
 /** Tests on the resource itself and on each of its columns; both `tests:` and `data_tests:` spellings. */
@@ -265,7 +272,7 @@ function collectTests(y: ParsedYaml, entry: Record<string, unknown>, target: Tes
   };
   add(entry, null, []);
   // A column's tags (top-level and config) reach every test on that column, as in dbt.
-  for (const c of list(entry.columns)) if (isRecord(c) && c.name !== undefined) add(c, String(c.name), columnMetaAndTags(c).tags);
+  for (const c of list(entry.columns)) if (isRecord(c) && c.name !== undefined) add(c, String(c.name), columnTags(c));
 }
 
 /** Python's truth value of a YAML value (what dbt's test builder tests a config key's value with). */
