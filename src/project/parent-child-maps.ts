@@ -60,6 +60,7 @@ export function fillParentChildMaps(m: Manifest): void {
   }
   const count = members.length;
   const index = new Map<string, number>();
+  let repeated: Uint8Array | undefined;
   const parent: Record<string, string[]> = {};
   const indegree = new Int32Array(count);
   let vouched = true;
@@ -67,8 +68,14 @@ export function fillParentChildMaps(m: Manifest): void {
   for (let i = 0; i < count; i++) {
     const n = members[i]!;
     const id = ids[i]!;
-    if (index.has(id)) vouched = false;
-    else index.set(id, i);
+    const size = index.size;
+    index.set(id, i);
+    if (index.size === size) {
+      // Listed twice (never in a parsed manifest): its entries stay at its first place.
+      vouched = false;
+      index.set(id, ids.indexOf(id));
+      (repeated ??= new Uint8Array(count))[i] = 1;
+    }
     if (n.config?.enabled === false) vouched = false;
     const deps = n.depends_on?.nodes;
     parent[id] = deps === undefined || deps.length === 0 ? NONE : deps.length === 1 ? [deps[0]!] : sortStrings(deps.slice());
@@ -107,7 +114,7 @@ export function fillParentChildMaps(m: Manifest): void {
   const child: Record<string, string[]> = {};
   for (let i = 0; i < count; i++) {
     const id = ids[i]!;
-    if (index.get(id) !== i) continue; // listed twice: its one entry is at its first place
+    if (repeated?.[i]) continue; // listed twice: its one entry is at its first place
     const list = childIds[i];
     child[id] = list === undefined ? NONE : sortStrings(list);
   }
