@@ -2,6 +2,7 @@ import type { Manifest } from '../manifest/types.js';
 import { fastPaths } from '../util/fast-paths.js';
 import { recordValues } from '../util/record-values.js';
 import { buildGraph } from './dependency-graph.js';
+import { mappedGraph } from '../project/parent-child-maps.js';
 
 /**
  * What `buildGraph` checks of a freshly parsed manifest (every depends_on
@@ -13,7 +14,29 @@ import { buildGraph } from './dependency-graph.js';
  * buildGraph, which throws the same located error as before.
  */
 export function checkManifestGraph(manifest: Manifest): void {
-  if (!fastPaths() || !quickCheck(manifest)) buildGraph(manifest);
+  if (!fastPaths() || !(checkedWhenMapped(manifest) || quickCheck(manifest))) buildGraph(manifest);
+}
+
+/**
+ * true: fillParentChildMaps found this manifest's graph acyclic, and the
+ * manifest still holds the maps and member collections it saw, with as many
+ * members and depends_on entries (so no check is made twice on a fresh parse).
+ */
+function checkedWhenMapped(m: Manifest): boolean {
+  const seen = mappedGraph(m);
+  if (!seen?.acyclic || seen.parentMap !== m.parent_map || seen.childMap !== m.child_map) return false;
+  for (const extra of [m.semantic_models, m.metrics, m.saved_queries]) if (extra && Object.keys(extra).length > 0) return false;
+  const collections = [m.nodes, m.sources, m.exposures, m.unit_tests] as unknown as Record<string, { depends_on?: { nodes: string[] } }>[];
+  let members = 0;
+  let edges = 0;
+  for (let i = 0; i < collections.length; i++) {
+    const c = collections[i]!;
+    if (c !== seen.collections[i]) return false;
+    const keys = Object.keys(c);
+    members += keys.length;
+    for (const k of keys) edges += c[k]!.depends_on?.nodes.length ?? 0;
+  }
+  return members === seen.members && edges === seen.edges;
 }
 
 /** true: the manifest's members and edges form a DAG buildGraph would accept. */

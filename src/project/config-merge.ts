@@ -6,7 +6,10 @@ export type ConfigLayer = Record<string, unknown>;
 /** Merge `patch` over `base` with dbt's rules: tags and hooks append, dict-valued keys update, the rest replace. */
 export function mergeConfig(base: ConfigLayer, patch: ConfigLayer): ConfigLayer {
   const out: ConfigLayer = { ...base };
-  for (const [rawKey, value] of Object.entries(patch)) {
+  const keys = Object.keys(patch);
+  for (let i = 0; i < keys.length; i++) {
+    const rawKey = keys[i]!;
+    const value = patch[rawKey];
     const key = normaliseConfigKey(rawKey);
     if (value === undefined) continue;
     if (APPEND_KEYS.has(key)) {

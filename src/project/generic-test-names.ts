@@ -2,6 +2,7 @@ import { hexDigest } from '../util/digest.js';
 import type { TestMetadata } from '../manifest/types.js';
 import type { TestDecl } from './properties.js';
 import { pyReprString, pyStr } from './py-repr.js';
+import { sortStrings } from './sort-strings.js';
 
 const md5 = (s: string) => hexDigest('md5', s);
 
@@ -34,7 +35,7 @@ export function genericTestNames(decl: TestDecl, args: Record<string, unknown> =
   let targetName = decl.target.kind === 'source' ? `${decl.target.sourceName}_${decl.target.name}` : decl.target.name;
   if (decl.target.kind === 'model' && decl.target.version !== undefined && decl.target.version !== null) targetName = `${targetName}_v${decl.target.version}`;
   const flat: string[] = [];
-  for (const key of Object.keys(args).sort()) {
+  for (const key of sortStrings(Object.keys(args))) {
     if (key === 'model') continue;
     const v = args[key];
     const parts = Array.isArray(v) ? v : v !== null && typeof v === 'object' ? Object.values(v) : [v];
@@ -80,10 +81,17 @@ export function genericTestHash(name: string, metadata: TestMetadata): string {
 
 /** `repr()` of the value with mappings sorted by key and every scalar as its `str()`, in one pass. */
 function hashableRepr(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(hashableRepr).join(', ')}]`;
+  if (Array.isArray(v)) {
+    let out = '[';
+    for (let i = 0; i < v.length; i++) out += (i === 0 ? '' : ', ') + hashableRepr(v[i]);
+    return out + ']';
+  }
   if (v !== null && typeof v === 'object' && !(v instanceof Date)) {
     const o = v as Record<string, unknown>;
-    return `{${jsSortedKeys(o).map((k) => `${pyReprString(k)}: ${hashableRepr(o[k])}`).join(', ')}}`;
+    const keys = jsSortedKeys(o);
+    let out = '{';
+    for (let i = 0; i < keys.length; i++) out += (i === 0 ? '' : ', ') + pyReprString(keys[i]!) + ': ' + hashableRepr(o[keys[i]!]);
+    return out + '}';
   }
   return pyReprString(pyStr(v));
 }
@@ -95,7 +103,10 @@ const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/;
  * keys first, ascending): the order these hashes have always used.
  */
 function jsSortedKeys(o: Record<string, unknown>): string[] {
-  const keys = Object.keys(o).sort();
-  if (!keys.some((k) => ARRAY_INDEX.test(k) && Number(k) < 4294967295)) return keys;
-  return Object.keys(Object.fromEntries(keys.map((k) => [k, true])));
+  const keys = sortStrings(Object.keys(o));
+  for (const k of keys) {
+    const c = k.charCodeAt(0);
+    if (c >= 48 && c <= 57 && ARRAY_INDEX.test(k) && Number(k) < 4294967295) return Object.keys(Object.fromEntries(keys.map((x) => [x, true])));
+  }
+  return keys;
 }

@@ -22,10 +22,12 @@ export function genericTestName(decl: TestDecl): string {
  * placeholder it replaces: the default would be thrown away at once).
  */
 export function genericTestNode(decl: TestDecl, rootPath: string, config?: NodeConfig): CompiledNode {
-  const args = testArgs(decl);
-  const { full: name, short } = genericTestNames(decl, args);
+  // The macro's kwargs: the arguments, column_name, then `model` (the names skip `model`, so they are read from these).
+  const kwargs = testArgs(decl);
+  const target = targetStrings(decl);
+  kwargs.model = target.model;
+  const { full: name, short } = genericTestNames(decl, kwargs);
   const [namespace, shortName] = splitTestName(decl.testName);
-  const kwargs: Record<string, unknown> = { ...args, model: modelArgument(decl) };
   const metadata = { name: shortName, namespace, kwargs };
   // dbt's builder puts the short name in the config as the alias (so store_failures tables stay under 64 characters).
   if (short !== name && decl.config.alias === undefined) decl.config = { ...decl.config, alias: short };
@@ -38,13 +40,41 @@ export function genericTestNode(decl: TestDecl, rootPath: string, config?: NodeC
     original_file_path: decl.file,
     root_path: rootPath,
     fqn: [decl.package, ...foldersOf(decl.file), name],
-    raw_code: `{{ test_${shortName}(**_dbt_generic_test_kwargs) }}`,
+    raw_code: testMacroCall(shortName),
   }, config);
   node.test_metadata = metadata;
   if (decl.description !== undefined) node.description = decl.description;
   node.column_name = decl.columnName;
-  node.file_key_name = decl.target.kind === 'source' ? `sources.${decl.target.sourceName}` : `${decl.target.kind}s.${decl.target.name}`;
+  node.file_key_name = target.fileKey;
   return node;
+}
+
+/** Tests' raw_code, one string per test macro (30,000 tests share three). */
+const macroCalls = new Map<string, string>();
+function testMacroCall(shortName: string): string {
+  let call = macroCalls.get(shortName);
+  if (call === undefined) {
+    call = `{{ test_${shortName}(**_dbt_generic_test_kwargs) }}`;
+    if (macroCalls.size > 1000) macroCalls.clear();
+    macroCalls.set(shortName, call);
+  }
+  return call;
+}
+
+/**
+ * The test's `model` argument and its node's file_key_name (`models.<name>`,
+ * `sources.<source>`), kept for the last target: a resource's tests come one
+ * after another and share these strings.
+ */
+let lastTarget: TestDecl['target'] | undefined;
+let lastStrings = { model: '', fileKey: '' };
+function targetStrings(decl: TestDecl): { model: string; fileKey: string } {
+  const t = decl.target;
+  if (t !== lastTarget) {
+    lastStrings = { model: modelArgument(decl), fileKey: t.kind === 'source' ? `sources.${t.sourceName}` : `${t.kind}s.${t.name}` };
+    lastTarget = t;
+  }
+  return lastStrings;
 }
 
 /** The folders of a properties file under its resource folder (`models/a/b.yml` → ['a']): thousands of tests share a file. */

@@ -5,8 +5,13 @@
  * src/include/global/macros/naming.sql holds the same rules as Jinja.
  */
 export function defaultSchemaName(targetSchema: string, custom: string | null | undefined): string {
-  return custom === null || custom === undefined ? targetSchema : `${targetSchema}_${custom.trim()}`;
+  if (custom === null || custom === undefined) return targetSchema;
+  // The last answer again when asked the same (every generic test asks for `<schema>_dbt_test__audit`): one string, not one a test.
+  if (lastSchema === undefined || targetSchema !== lastSchema.target || custom !== lastSchema.custom) lastSchema = { target: targetSchema, custom, name: `${targetSchema}_${custom.trim()}` };
+  return lastSchema.name;
 }
+
+let lastSchema: { target: string; custom: string; name: string } | undefined;
 
 export function defaultAliasName(nodeName: string, custom: string | null | undefined, version?: string | number | null): string {
   if (custom) return custom.trim();

@@ -21,10 +21,15 @@ const DEFAULT_MATERIALIZED: Record<string, string> = {
  * Key order is the manifest's key order.
  */
 export function defaultConfig(resourceType: string): NodeConfig {
+  return configWith(resourceType, [], [], []);
+}
+
+/** defaultConfig with these tags and hooks (finaliseConfig's, made before: no default lists made only to be replaced). */
+function configWith(resourceType: string, tags: string[], preHook: Hook[], postHook: Hook[]): NodeConfig {
   const materialized = DEFAULT_MATERIALIZED[resourceType] ?? 'view';
   if (resourceType === 'test') {
     return {
-      enabled: true, materialized, tags: [], meta: {}, pre_hook: [], post_hook: [], persist_docs: {},
+      enabled: true, materialized, tags, meta: {}, pre_hook: preHook, post_hook: postHook, persist_docs: {},
       docs: { show: true, node_color: null }, contract: { enforced: false, alias_types: true },
       grants: {}, quoting: {}, column_types: {}, alias: null, schema: 'dbt_test__audit', database: null, full_refresh: null, unique_key: null,
       on_configuration_change: 'apply', packages: [], incremental_strategy: null,
@@ -32,7 +37,7 @@ export function defaultConfig(resourceType: string): NodeConfig {
     };
   }
   const base: NodeConfig = {
-    enabled: true, materialized, tags: [], meta: {}, pre_hook: [], post_hook: [], persist_docs: {},
+    enabled: true, materialized, tags, meta: {}, pre_hook: preHook, post_hook: postHook, persist_docs: {},
     docs: { show: true, node_color: null }, contract: { enforced: false, alias_types: true },
     grants: {}, quoting: {}, column_types: {}, alias: null, schema: null, database: null, full_refresh: null, unique_key: null,
     on_schema_change: 'ignore', on_configuration_change: 'apply', packages: [], incremental_strategy: null,
@@ -53,21 +58,24 @@ export function defaultConfig(resourceType: string): NodeConfig {
 /** Turn a merged config layer into a NodeConfig: hooks normalised, tags a list (severity kept as written, as dbt's manifest has it). */
 export function finaliseConfig(resourceType: string, layer: ConfigLayer): NodeConfig {
   // The same keys in the same order as `{ ...defaultConfig(type), ...layer }`, without the spread's slow path.
-  const out = defaultConfig(resourceType);
-  for (const key of Object.keys(layer)) {
+  const keys = Object.keys(layer);
+  const has = (key: string) => keys.length > 0 && Object.hasOwn(layer, key);
+  const rawTags = has('tags') ? layer.tags : undefined;
+  const tags = Array.isArray(rawTags) ? rawTags.map(String) : rawTags ? [String(rawTags)] : [];
+  const out = configWith(resourceType, tags, normaliseHooks(layer.pre_hook), normaliseHooks(layer.post_hook));
+  for (const key of keys) {
+    if (key === 'tags' || key === 'pre_hook' || key === 'post_hook') continue;
     if (key === '__proto__') Object.defineProperty(out, key, { value: layer[key], enumerable: true, writable: true, configurable: true });
     else out[key] = layer[key];
   }
-  out.pre_hook = normaliseHooks(layer.pre_hook);
-  out.post_hook = normaliseHooks(layer.post_hook);
-  out.tags = Array.isArray(out.tags) ? out.tags.map(String) : out.tags ? [String(out.tags)] : [];
   out.enabled = (out.enabled as unknown) !== false && (out.enabled as unknown) !== 'false';
   if (typeof out.materialized !== 'string') out.materialized = DEFAULT_MATERIALIZED[resourceType] ?? 'view';
   return out;
 }
 
 function normaliseHooks(raw: unknown): Hook[] {
-  const items = raw === undefined || raw === null ? [] : Array.isArray(raw) ? raw : [raw];
+  if (raw === undefined || raw === null) return [];
+  const items = Array.isArray(raw) ? raw : [raw];
   return items.map((h, index) =>
     typeof h === 'string'
       ? { sql: h, transaction: true, index }

@@ -26,6 +26,7 @@ import { emptyProperties, readProperties, type PropertiesIndex, type ResourcePat
 import { lineOfCall, RefIndex } from './resolve-refs.js';
 import { staticParse } from './static-parse.js';
 import { readNodeFiles, type NodeFile } from './sql-node-files.js';
+import { fillParentChildMaps } from './parent-child-maps.js';
 import { buildSources } from './sources.js';
 import { buildExposures } from './exposures.js';
 import { buildUnitTests } from './unit-tests.js';
@@ -36,6 +37,8 @@ import { checkResourceUniqueness } from './resource-uniqueness.js';
 import { foreignKeyConstraints, foreignKeyTarget } from './foreign-key-targets.js';
 import type { ParseObserver, ParseReads } from './partial-parse-reads.js';
 import { renderFileKey, type RenderMemo } from './partial-parse-memo.js';
+
+export { fillParentChildMaps } from './parent-child-maps.js';
 
 export interface ParseInput {
   packages: LoadedPackage[];
@@ -619,7 +622,15 @@ export function resolveDeps(
   textOf: (node: CompiledNode) => string,
   restrictsAccess: (pkg: string) => boolean,
 ): { text: string; ref?: string }[] {
-  const deps = new Set<string>();
+  // (A list, not a Set, until it is long: a node has a few parents, and 40,000 Sets were a tenth of this pass.)
+  const deps: string[] = [];
+  let seen: Set<string> | undefined;
+  const add = (id: string) => {
+    if (seen === undefined && deps.length > 32) seen = new Set(deps);
+    if (seen ? seen.has(id) : deps.includes(id)) return;
+    deps.push(id);
+    seen?.add(id);
+  };
   const missing: { text: string; ref?: string }[] = [];
   const isTest = node.resource_type === 'test';
   for (const call of node.refs) {
@@ -631,7 +642,7 @@ export function resolveDeps(
     }
     const denied = refAccessError(node, target, restrictsAccess);
     if (denied) errors.push(denied);
-    deps.add(target.unique_id);
+    add(target.unique_id);
   }
   for (const [s, t] of node.sources) {
     const src = index.resolveSource(s, t);
@@ -643,9 +654,9 @@ export function resolveDeps(
       errors.push(index.sourceError(s, t, { name: node.name, file: node.original_file_path, line: lineOfCall(textOf(node), 'source', s) }));
       continue;
     }
-    deps.add(src.unique_id);
+    add(src.unique_id);
   }
-  node.depends_on.nodes = [...deps];
+  node.depends_on.nodes = deps;
   if (node.resource_type === 'test' && node.test_metadata) {
     // dbt attaches a generic test to the model/seed/snapshot it is declared on; a test on a source has none.
     const onSource = node.file_key_name?.startsWith('sources.') ?? false;
@@ -685,32 +696,6 @@ function dedupe(errors: TsdbtError[]): TsdbtError[] {
     seen.add(k);
     return true;
   });
-}
-
-export function fillParentChildMaps(m: Manifest): void {
-  const parent: Record<string, string[]> = {};
-  // Children gathered in a Map (cheaper than a 40,000-key object to update), then put in a record in the same key order.
-  const children = new Map<string, string[]>();
-  const all: { unique_id: string; depends_on?: { nodes: string[] } }[][] = [recordValues(m.nodes), recordValues(m.sources), recordValues(m.exposures), recordValues(m.unit_tests)];
-  for (const list of all) {
-    for (const n of list) {
-      parent[n.unique_id] = n.depends_on ? [...n.depends_on.nodes].sort() : [];
-      if (!children.has(n.unique_id)) children.set(n.unique_id, []);
-    }
-  }
-  for (const list of all) {
-    for (const n of list) {
-      for (const p of n.depends_on?.nodes ?? []) {
-        const into = children.get(p);
-        if (into) into.push(n.unique_id);
-        else children.set(p, [n.unique_id]);
-      }
-    }
-  }
-  const child: Record<string, string[]> = {};
-  for (const [id, list] of children) child[id] = list.length > 1 ? list.sort() : list;
-  m.parent_map = parent;
-  m.child_map = child;
 }
 
 /** A `tags:` value as a list (a single tag may be written as a string). */

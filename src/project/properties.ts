@@ -4,6 +4,7 @@ import type { ColumnInfo } from '../manifest/types.js';
 import type { FoundFile } from '../util/files.js';
 import { renderEntryInPlace } from './schema-yaml-render.js';
 import { isRecord, parseYaml, type ParsedYaml } from '../util/yaml.js';
+import { setKey } from '../util/yaml-block.js';
 
 /** A generic test as declared in properties YAML, before it becomes a node. */
 export interface TestDecl {
@@ -245,9 +246,16 @@ function columnsOf(raw: unknown): Record<string, ColumnInfo> {
  * over the top-level `meta:`/`tags:` (a single tag may be a string).
  */
 function columnMetaAndTags(c: Record<string, unknown>): { meta: Record<string, unknown>; tags: string[] } {
-  const config = rec(c.config);
+  return { meta: { ...rec(c.meta), ...rec(rec(c.config).meta) }, tags: columnTags(c) };
+}
+
+/** A column's tags: `tags:` then `config: {tags}`, each once (most columns have none). */
+function columnTags(c: Record<string, unknown>): string[] {
+  const own = c.tags;
+  const inConfig = isRecord(c.config) ? c.config.tags : undefined;
+  if ((own === undefined || own === null) && (inConfig === undefined || inConfig === null)) return [];
   const tagList = (v: unknown) => (typeof v === 'string' ? [v] : list(v).map(String));
-  return { meta: { ...rec(c.meta), ...rec(config.meta) }, tags: [...new Set([...tagList(c.tags), ...tagList(config.tags)])] };
+  return [...new Set([...tagList(own), ...tagList(inConfig)])];
 }
 
 /** Tests on the resource itself and on each of its columns; both `tests:` and `data_tests:` spellings. */
@@ -265,14 +273,17 @@ function collectTests(y: ParsedYaml, entry: Record<string, unknown>, target: Tes
   };
   add(entry, null, []);
   // A column's tags (top-level and config) reach every test on that column, as in dbt.
-  for (const c of list(entry.columns)) if (isRecord(c) && c.name !== undefined) add(c, String(c.name), columnMetaAndTags(c).tags);
+  for (const c of list(entry.columns)) if (isRecord(c) && c.name !== undefined) add(c, String(c.name), columnTags(c));
 }
 
 /** Python's truth value of a YAML value (what dbt's test builder tests a config key's value with). */
 const pyTruthy = (v: unknown): boolean => (Array.isArray(v) ? v.length > 0 : isRecord(v) ? Object.keys(v).length > 0 : Boolean(v));
 
 /** Config keys dbt accepts written among a generic test's arguments (its builder's CONFIG_ARGS). */
-const TEST_CONFIG_ARGS = ['severity', 'tags', 'enabled', 'where', 'limit', 'warn_if', 'error_if', 'fail_calc', 'store_failures', 'store_failures_as', 'meta', 'database', 'schema', 'alias'];
+const TEST_CONFIG_ARGS = new Set(['severity', 'tags', 'enabled', 'where', 'limit', 'warn_if', 'error_if', 'fail_calc', 'store_failures', 'store_failures_as', 'meta', 'database', 'schema', 'alias']);
+
+/** Keys of a test entry's body that are not the macro's arguments as written (they move or merge first). */
+const NOT_PLAIN_ARGS = new Set(['arguments', 'config', 'description', 'name']);
 
 /**
  * One entry of `data_tests:` as dbt 1.10's test builder reads it: `arguments:`
@@ -285,23 +296,41 @@ function testDecl(t: unknown, columnName: string | null, target: TestDecl['targe
   if (!isRecord(t)) return undefined;
   let testName: string;
   let body: Record<string, unknown>;
-  if (typeof t.test_name === 'string') {
-    // `- name: x\n  test_name: unique` (1.9 custom-named form)
-    const { test_name, ...rest } = t;
-    testName = test_name as string;
-    body = rest;
+  // `- name: x\n  test_name: unique` (1.9 custom-named form): the entry without test_name is the body.
+  const custom = typeof t.test_name === 'string';
+  if (custom) {
+    testName = t.test_name as string;
+    body = t;
   } else {
     testName = Object.keys(t)[0]!;
     body = rec(t[testName]);
   }
-  const { arguments: explicit, ...outer } = body;
-  const merged: Record<string, unknown> = { ...outer, ...rec(explicit) };
-  const { config, description, name, ...rest } = merged;
+  // The body with `arguments:` merged over it, without test_name, and without config/description/name.
+  // (Most bodies are plain arguments: they are read as they are.)
+  let merged = body;
+  let plain = !custom;
+  for (const k in body) {
+    if (NOT_PLAIN_ARGS.has(k)) {
+      plain = false;
+      break;
+    }
+  }
+  if (!plain) {
+    merged = {};
+    for (const k of Object.keys(body)) if (k !== 'arguments' && !(custom && k === 'test_name')) setKey(merged, k, body[k]);
+    const explicit = rec(body.arguments);
+    for (const k of Object.keys(explicit)) setKey(merged, k, explicit[k]);
+  }
+  const config = plain ? undefined : merged.config;
+  const description = plain ? undefined : merged.description;
+  const name = plain ? undefined : merged.name;
   const inlineConfig: Record<string, unknown> = {};
   const args: Record<string, unknown> = {};
   const nested = rec(config);
-  for (const [k, v] of Object.entries(rest)) {
-    if (TEST_CONFIG_ARGS.includes(k)) {
+  for (const k of Object.keys(merged)) {
+    if (!plain && (k === 'config' || k === 'description' || k === 'name')) continue;
+    const v = merged[k];
+    if (TEST_CONFIG_ARGS.has(k)) {
       // dbt's SameKeyNestedError: a set config key both among the arguments and under `config:`.
       if (pyTruthy(v) && k in nested) {
         throw new TsdbtError('YAML_SCHEMA', `Test cannot have the same key at the top-level and in config: '${k}' of test '${testName}'`, {

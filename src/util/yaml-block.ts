@@ -2,7 +2,7 @@ import { readBlockScalar } from './yaml-block-scalar.js';
 import { decline, Declined } from './yaml-decline.js';
 import { FlowReader } from './yaml-flow.js';
 import { readPlainLines, readQuoted } from './yaml-multiline.js';
-import type { BlockYaml } from './yaml-result.js';
+import { KeyLineList, type BlockYaml } from './yaml-result.js';
 import { closingQuote, quoted, resolvePlain, setKey, trimSpaces } from './yaml-scalars.js';
 
 export type { BlockYaml, DuplicateKey } from './yaml-result.js';
@@ -27,14 +27,6 @@ export { setKey } from './yaml-scalars.js';
  * (scalars over several lines), yaml-block-scalar (`|` and `>`), yaml-flow
  * (`[...]`, `{...}`), yaml-decline (giving up).
  */
-interface Line {
-  /** 1-based line number. */
-  no: number;
-  indent: number;
-  /** Text from the first non-space character (comment lines and blank lines are dropped). */
-  text: string;
-}
-
 /** Characters that may not start a plain scalar (or start syntax this reader leaves to `yaml`; `[`, `{`, quotes, `|` and `>` are handled before). */
 const NOT_PLAIN_START = new Set(['[', ']', '{', '}', '&', '*', '!', '|', '>', '%', '@', '`', '#', ',', "'", '"']);
 
@@ -51,6 +43,22 @@ export function parseBlockYaml(text: string, onDecline?: (reason: string) => voi
   }
 }
 
+/**
+ * The lines that hold something (not blank, not only a comment), as offsets
+ * into the text: a properties file of 10,000 models has 100,000 such lines,
+ * and an object and a string for each (kept until the whole file is read)
+ * made a fifth of the read's cost in garbage collection.
+ */
+interface Lines {
+  count: number;
+  /** 1-based line number of each. */
+  no: Int32Array;
+  indent: Int32Array;
+  /** Offset of the first non-space character, and of the line's end. */
+  start: Int32Array;
+  end: Int32Array;
+}
+
 function read(text: string): BlockYaml {
   // A byte-order mark anywhere (yaml drops one at a line start, the fuzz found) goes to yaml too.
   if (text.includes('\t')) decline('tab');
@@ -60,34 +68,44 @@ function read(text: string): BlockYaml {
     if (text.includes('\r')) decline('CR without LF');
   }
   if (text.includes('\ufeff')) decline('byte-order mark');
-  const raw = text.split('\n');
-  const lines: Line[] = [];
+  let rawCount = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) rawCount++;
+  const lines: Lines = { count: 0, no: new Int32Array(rawCount), indent: new Int32Array(rawCount), start: new Int32Array(rawCount), end: new Int32Array(rawCount) };
   let docStart = false;
   let docEnd = false;
-  for (let i = 0; i < raw.length; i++) {
-    const line = raw[i]!;
-    let indent = 0;
-    while (indent < line.length && line.charCodeAt(indent) === 32) indent++;
-    if (indent === line.length || line.charCodeAt(indent) === 35 /* # */) continue;
+  for (let n = 0, from = 0; n < rawCount; n++) {
+    let to = text.indexOf('\n', from);
+    if (to < 0) to = text.length;
+    let at = from;
+    while (at < to && text.charCodeAt(at) === 32) at++;
+    const lineStart = from;
+    from = to + 1;
+    if (at === to || text.charCodeAt(at) === 35 /* # */) continue;
     if (docEnd) decline('text after the document end');
-    if (indent === 0) {
-      const c = line.charCodeAt(0);
+    if (at === lineStart) {
+      const c = text.charCodeAt(at);
       if (c === 37 /* % */) decline('directive');
-      if ((c === 45 /* - */ && line.startsWith('---')) || (c === 46 /* . */ && line.startsWith('...'))) {
-        if (!isMarkerLine(line)) decline('document marker with content');
+      if ((c === 45 /* - */ && text.startsWith('---', at)) || (c === 46 /* . */ && text.startsWith('...', at))) {
+        if (!isMarkerLine(text.slice(at, to))) decline('document marker with content');
         if (c === 46) docEnd = true;
-        else if (lines.length > 0 || docStart) decline('several documents');
+        else if (lines.count > 0 || docStart) decline('several documents');
         else docStart = true;
         continue;
       }
     }
-    lines.push({ no: i + 1, indent, text: indent === 0 ? line : line.slice(indent) });
+    const k = lines.count++;
+    lines.no[k] = n + 1;
+    lines.indent[k] = at - lineStart;
+    lines.start[k] = at;
+    lines.end[k] = to;
   }
-  const out: BlockYaml = { value: null, lines: new WeakMap(), keyLines: new WeakMap(), itemLines: new WeakMap() };
-  if (lines.length === 0) return out;
-  const reader = new Reader(raw, lines, out);
-  out.value = reader.block(lines[0]!.indent);
-  if (reader.pos < lines.length) decline('text after the top-level collection');
+  // Strong maps, not weak ones: the result lives as long as its values are read, and a
+  // WeakMap of 100,000 keys costs the garbage collector far more to keep.
+  const out: BlockYaml = { value: null, lines: new Map(), keyLines: new Map(), itemLines: new Map() };
+  if (lines.count === 0) return out;
+  const reader = new Reader(text, lines, out);
+  out.value = reader.block(lines.indent[0]!);
+  if (reader.pos < lines.count) decline('text after the top-level collection');
   return out;
 }
 
@@ -102,96 +120,122 @@ function isMarkerLine(line: string): boolean {
 
 class Reader {
   pos = 0;
+  #raw: string[] | undefined;
+  /** Key, line, key, line... of the mappings being read, innermost last. */
+  private readonly keyStack: (string | number)[] = [];
   constructor(
-    private readonly raw: readonly string[],
-    private readonly src: Line[],
+    private readonly source: string,
+    private readonly src: Lines,
     private readonly out: BlockYaml,
   ) {}
 
-  /** The current line, or undefined at the end (reading past an array's end makes V8 deoptimise). */
-  private peek(): Line | undefined {
-    return this.pos < this.src.length ? this.src[this.pos] : undefined;
+  /** The text's lines, for the readers of scalars and flow collections over several lines (split on first need). */
+  private get raw(): readonly string[] {
+    return (this.#raw ??= this.source.split('\n'));
+  }
+
+  /** Line `p`'s text from its first non-space character. */
+  private text(p: number): string {
+    return this.source.slice(this.src.start[p]!, this.src.end[p]!);
+  }
+
+  /** Whether line `p` is a `- ` list item. */
+  private isSeqItemAt(p: number): boolean {
+    const at = this.src.start[p]!;
+    return this.source.charCodeAt(at) === 45 /* - */ && (at + 1 === this.src.end[p]! || this.source.charCodeAt(at + 1) === 32);
   }
 
   /** The collection starting at the current line, which has exactly `indent`. */
   block(indent: number): unknown {
-    const line = this.src[this.pos]!;
-    if (line.indent !== indent) decline('unexpected indentation');
-    return isSeqItem(line.text) ? this.seq(indent) : this.map(indent, line.text, line.no);
+    const p = this.pos;
+    if (this.src.indent[p]! !== indent) decline('unexpected indentation');
+    return this.isSeqItemAt(p) ? this.seq(indent) : this.map(indent, this.text(p), this.src.no[p]!);
   }
 
   seq(indent: number): unknown[] {
     const list: unknown[] = [];
     const lines: number[] = [];
-    this.out.lines.set(list, this.src[this.pos]!.no);
+    const src = this.src;
+    this.out.lines.set(list, src.no[this.pos]!);
     this.out.itemLines.set(list, lines);
-    while (this.pos < this.src.length) {
-      const line = this.src[this.pos]!;
-      if (line.indent < indent) break;
-      if (line.indent > indent) decline('unexpected indentation');
-      if (!isSeqItem(line.text)) break;
+    while (this.pos < src.count) {
+      const p = this.pos;
+      const lineIndent = src.indent[p]!;
+      if (lineIndent < indent) break;
+      if (lineIndent > indent) decline('unexpected indentation');
+      if (!this.isSeqItemAt(p)) break;
+      const text = this.text(p);
       let start = 1;
-      while (start < line.text.length && line.text.charCodeAt(start) === 32) start++;
-      const rest = line.text.slice(start);
-      if (rest === '' || rest.charCodeAt(0) === 35 /* # */) {
+      while (start < text.length && text.charCodeAt(start) === 32) start++;
+      if (start === text.length || text.charCodeAt(start) === 35 /* # */) {
         // `-` alone: the item is the node on the following lines (an empty item is left to yaml).
         this.pos++;
-        const next = this.peek();
-        if (!next || next.indent <= indent) decline('empty list item');
-        lines.push(next.no);
+        if (this.pos >= src.count || src.indent[this.pos]! <= indent) decline('empty list item');
+        lines.push(src.no[this.pos]!);
         list.push(this.nodeBelow(indent));
         continue;
       }
+      const rest = text.slice(start);
       if (isSeqItem(rest)) decline('compact nested list');
-      lines.push(line.no);
-      if (keyEnd(rest) >= 0) list.push(this.map(indent + start, rest, line.no));
-      else list.push(this.value(rest, line.no, indent));
+      lines.push(src.no[p]!);
+      if (keyEnd(rest) >= 0) list.push(this.map(indent + start, rest, src.no[p]!));
+      else list.push(this.value(rest, src.no[p]!, indent));
     }
     return list;
   }
 
-  /** A mapping whose first key is `first` (on line `no`, at column `indent`); later keys sit on lines of their own. */
+  /**
+   * A mapping whose first key is `first` (on line `no`, at column `indent`); later keys sit on lines of their own.
+   * Its keys' lines are gathered on `keyStack` (nested mappings push above and take theirs off before this one goes on).
+   */
   map(indent: number, first: string, no: number): Record<string, unknown> {
     const obj: Record<string, unknown> = {};
-    const keys = new Map<string, number>();
+    const src = this.src;
+    const stack = this.keyStack;
+    const base = stack.length;
     this.out.lines.set(obj, no);
-    this.out.keyLines.set(obj, keys);
     let text = first;
     let lineNo = no;
     for (;;) {
       const end = keyEnd(text);
       if (end < 0) decline(DECLINED_START[text[0]!] ?? 'not a mapping key');
       const key = keyOf(text.slice(0, end));
-      const first = keys.get(key);
-      if (first !== undefined) (this.out.duplicates ??= []).push({ key, line: lineNo, first });
-      keys.set(key, lineNo);
+      if (Object.hasOwn(obj, key)) {
+        // Written before: warn, and the key keeps its place with this line (the last value wins).
+        let at = base;
+        while (stack[at] !== key) at += 2;
+        (this.out.duplicates ??= []).push({ key, line: lineNo, first: stack[at + 1] as number });
+        stack[at + 1] = lineNo;
+      } else stack.push(key, lineNo);
       let start = end + 1;
       while (start < text.length && text.charCodeAt(start) === 32) start++;
-      const rest = text.slice(start);
-      if (rest === '' || rest.charCodeAt(0) === 35 /* # */) {
+      if (start === text.length || text.charCodeAt(start) === 35 /* # */) {
         this.pos++;
-        const next = this.peek();
-        if (next && next.indent > indent) setKey(obj, key, this.nodeBelow(indent));
-        else if (next && next.indent === indent && isSeqItem(next.text)) setKey(obj, key, this.seq(indent));
+        const next = this.pos < src.count ? this.pos : -1;
+        if (next >= 0 && src.indent[next]! > indent) setKey(obj, key, this.nodeBelow(indent));
+        else if (next >= 0 && src.indent[next]! === indent && this.isSeqItemAt(next)) setKey(obj, key, this.seq(indent));
         else setKey(obj, key, null);
-      } else setKey(obj, key, this.value(rest, lineNo, indent));
-      const next = this.peek();
-      if (!next || next.indent < indent) break;
-      if (next.indent > indent) decline('unexpected indentation');
-      if (isSeqItem(next.text)) break; // the parent list's next item
-      text = next.text;
-      lineNo = next.no;
+      } else setKey(obj, key, this.value(text.slice(start), lineNo, indent));
+      const next = this.pos;
+      if (next >= src.count || src.indent[next]! < indent) break;
+      if (src.indent[next]! > indent) decline('unexpected indentation');
+      if (this.isSeqItemAt(next)) break; // the parent list's next item
+      text = this.text(next);
+      lineNo = src.no[next]!;
     }
+    this.out.keyLines.set(obj, new KeyLineList(stack.slice(base)));
+    stack.length = base;
     return obj;
   }
 
   /** The node on the (more indented) current line, below a `key:` or `-` of a collection indented `indent`. */
   private nodeBelow(indent: number): unknown {
-    const line = this.src[this.pos]!;
-    if (isSeqItem(line.text) || keyEnd(line.text) >= 0) return this.block(line.indent);
-    const c = line.text[0];
+    const p = this.pos;
+    const text = this.text(p);
+    if (isSeqItem(text) || keyEnd(text) >= 0) return this.block(this.src.indent[p]!);
+    const c = text[0];
     if (c === '|' || c === '>') decline('block scalar on its own line');
-    return this.value(line.text, line.no, indent);
+    return this.value(text, this.src.no[p]!, indent);
   }
 
   /**
@@ -226,8 +270,7 @@ class Reader {
     } else {
       const plain = plainLine(text);
       this.skipTo(last);
-      const next = this.peek();
-      if (next && next.indent > indent) {
+      if (this.pos < this.src.count && this.src.indent[this.pos]! > indent) {
         // More indented lines continue the scalar (not after a comment: that is yaml's error).
         if (plain.commented) decline('more indented line after a comment');
         const multi = readPlainLines(this.raw, no - 1, plain.value, indent);
@@ -238,14 +281,13 @@ class Reader {
       }
     }
     this.skipTo(last);
-    const next = this.peek();
-    if (next && next.indent > indent) decline('more indented line after a value');
+    if (this.pos < this.src.count && this.src.indent[this.pos]! > indent) decline('more indented line after a value');
     return v;
   }
 
   /** Moves past the lines up to index `last` of the text. */
   private skipTo(last: number): void {
-    while (this.pos < this.src.length && this.src[this.pos]!.no <= last + 1) this.pos++;
+    while (this.pos < this.src.count && this.src.no[this.pos]! <= last + 1) this.pos++;
   }
 }
 

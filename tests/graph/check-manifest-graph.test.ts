@@ -79,3 +79,30 @@ describe('checkManifestGraph', () => {
     expect(() => checkManifestGraph(parsed(b))).toThrowError('Cycle: stg_a -> int_b -> stg_a (models/int_b.sql:4 refs stg_a; models/stg_a.sql:2 refs int_b)');
   });
 });
+
+describe('checkManifestGraph after the maps were made', () => {
+  it('does not trust the mapping pass once a member, an edge or a map changed', () => {
+    // Each edit makes stg_a and int_b refer to each other without the maps being made again.
+    const edited: [string, (m: Manifest) => void][] = [
+      ['edge added in place', (m) => m.nodes['model.proj.stg_a']!.depends_on.nodes.push('model.proj.int_b')],
+      ['same edge count, maps replaced', (m) => {
+        m.nodes['model.proj.stg_a']!.depends_on.nodes = ['model.proj.int_b'];
+        m.nodes['model.proj.c']!.depends_on.nodes = [];
+        m.parent_map = { ...m.parent_map };
+      }],
+      ['same edge count, collection replaced', (m) => {
+        m.nodes = { ...m.nodes };
+        m.nodes['model.proj.stg_a']!.depends_on.nodes = ['model.proj.int_b'];
+        m.nodes['model.proj.c']!.depends_on.nodes = [];
+      }],
+    ];
+    for (const [name, edit] of edited) {
+      const m = parsed(new ManifestBuilder().model('stg_a').model('int_b', { refs: [{ name: 'stg_a', line: 4 }] }).model('c', { refs: ['int_b'] }));
+      expect(outcome(() => checkManifestGraph(m))).toBe('ok');
+      edit(m);
+      const expected = outcome(() => buildGraph(m));
+      expect(expected).toMatch(/^CYCLE/);
+      expect(`${name}: ${outcome(() => checkManifestGraph(m))}`).toBe(`${name}: ${expected}`);
+    }
+  });
+});
