@@ -36,9 +36,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, what: s
  * calls `write` with the file's contents piece by piece (the streamed manifest).
  */
 export function writeChunksAtomic(path: string, what: string, produce: (write: (data: string | Uint8Array) => void) => void, options: AtomicWriteOptions = {}): void {
-  const durable = options.durable ?? true;
-  const tmp = tempPathFor(path);
-  try {
+  replaceAtomically(path, what, options, (tmp, durable) => {
     mkdirSync(dirname(path), { recursive: true });
     const fd = openSync(tmp, 'w');
     try {
@@ -47,6 +45,19 @@ export function writeChunksAtomic(path: string, what: string, produce: (write: (
     } finally {
       closeSync(fd);
     }
+  });
+}
+
+/**
+ * The frame both writers share: `fill` makes the temp file (fsync'd when
+ * durable), which is then renamed over `path` (and the folder fsync'd); on
+ * any failure the temp file is removed and the error names `path`.
+ */
+function replaceAtomically(path: string, what: string, options: AtomicWriteOptions, fill: (tmp: string, durable: boolean) => void): void {
+  const durable = options.durable ?? true;
+  const tmp = tempPathFor(path);
+  try {
+    fill(tmp, durable);
     renameSync(tmp, path);
     if (durable) syncFolder(dirname(path));
   } catch (e) {
@@ -70,9 +81,7 @@ export interface PositionedBytes {
  * no longer be the file meant (replaced meanwhile).
  */
 export function copyWithEditsAtomic(source: string, path: string, what: string, edits: readonly PositionedBytes[], check: () => void, options: AtomicWriteOptions = {}): void {
-  const durable = options.durable ?? true;
-  const tmp = tempPathFor(path);
-  try {
+  replaceAtomically(path, what, options, (tmp, durable) => {
     copyFileSync(source, tmp);
     check();
     const fd = openSync(tmp, 'r+');
@@ -86,12 +95,7 @@ export function copyWithEditsAtomic(source: string, path: string, what: string, 
     } finally {
       closeSync(fd);
     }
-    renameSync(tmp, path);
-    if (durable) syncFolder(dirname(path));
-  } catch (e) {
-    removeQuietly(tmp);
-    throw fileWriteError(path, what, e);
-  }
+  });
 }
 
 /**
