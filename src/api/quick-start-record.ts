@@ -1,7 +1,7 @@
-import { closeSync, openSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { readFirstLine } from '../util/file-bytes.js';
+import { readFirstLine, withOpenFile } from '../util/file-bytes.js';
 import { hashText, statesSignature, type FileStates } from '../util/file-states.js';
 import { tsdbtBuild } from '../util/tsdbt-version.js';
 import { fastPaths } from '../util/fast-paths.js';
@@ -78,15 +78,5 @@ function redacted(loaded: LoadedProject, message: string): string {
 
 /** The parse cache's first line (its header), without the newline. */
 function readHeaderLine(path: string): Buffer | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return undefined;
-  }
-  try {
-    return readFirstLine(fd)?.line;
-  } finally {
-    closeSync(fd);
-  }
+  return withOpenFile(path, (fd) => readFirstLine(fd)?.line);
 }

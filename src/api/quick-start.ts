@@ -1,7 +1,7 @@
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fastPaths } from '../util/fast-paths.js';
-import { readAt } from '../util/file-bytes.js';
+import { readAt, withOpenFile } from '../util/file-bytes.js';
 import { envHash, inputsUnchanged, type InputLog } from '../util/input-log.js';
 import { hashText, statSignatureOfFolders } from '../util/file-states.js';
 import { tsdbtBuild } from '../util/tsdbt-version.js';
@@ -157,21 +157,13 @@ export function quickStartBeforeStats(opts: LoadOptions, env: Record<string, str
  */
 export function readCacheLine(cachePath: string, record: QuickStartRecord, line: 'header' | 'index'): Buffer | undefined {
   const { headerBytes, headerHash, indexBytes } = record.cache;
-  let fd: number;
-  try {
-    fd = openSync(cachePath, 'r');
-  } catch {
-    return undefined;
-  }
-  try {
+  return withOpenFile(cachePath, (fd) => {
     const head = readExactly(fd, 0, headerBytes + 1);
     if (!head || head[headerBytes] !== 10 || hashText(head.subarray(0, headerBytes)) !== headerHash) return undefined;
     if (line === 'header') return head.subarray(0, headerBytes);
     const index = readExactly(fd, headerBytes + 1, indexBytes + 1);
     return index && index[indexBytes] === 10 ? index.subarray(0, indexBytes) : undefined;
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 /** `length` bytes of `fd` from `at`, or undefined when the file ends first. */

@@ -1,4 +1,19 @@
-import { readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
+
+/** `use` of `path` opened for reading, the file closed afterwards; undefined when it cannot be opened. */
+export function withOpenFile<T>(path: string, use: (fd: number) => T): T | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    return use(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** `length` bytes of open file `fd` from `at` (into `into` when given); throws 'truncated' when the file ends first. */
 export function readAt(fd: number, at: number, length: number, into?: Buffer): Buffer {

@@ -1,6 +1,7 @@
 import * as crypto from 'node:crypto';
-import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
+import { fstatSync, lstatSync, readdirSync, readFileSync, readSync, statSync, type Stats } from 'node:fs';
 import { join, sep } from 'node:path';
+import { withOpenFile } from './file-bytes.js';
 
 /** What a file was when it was last looked at: size, modification time and a hash of its bytes. */
 export interface FileState {
@@ -87,29 +88,23 @@ export function fileStates(paths: readonly string[], known: FileStates = {}, kno
 
 /** A file's bytes and its stat from the same open file (undefined: it cannot be opened or read, or is not a file). */
 function readWithStat(path: string): { st: Stats; bytes: Buffer } | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return undefined;
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return undefined;
-    const bytes = Buffer.allocUnsafe(st.size);
-    let at = 0;
-    while (at < bytes.length) {
-      const n = readSync(fd, bytes, at, bytes.length - at, at);
-      if (n === 0) break;
-      at += n;
+  return withOpenFile(path, (fd) => {
+    try {
+      const st = fstatSync(fd);
+      if (!st.isFile()) return undefined;
+      const bytes = Buffer.allocUnsafe(st.size);
+      let at = 0;
+      while (at < bytes.length) {
+        const n = readSync(fd, bytes, at, bytes.length - at, at);
+        if (n === 0) break;
+        at += n;
+      }
+      // A file written meanwhile has a later mtime than this fstat's: the next check reads it again.
+      return { st, bytes: at === bytes.length ? bytes : bytes.subarray(0, at) };
+    } catch {
+      return undefined;
     }
-    // A file written meanwhile has a later mtime than this fstat's: the next check reads it again.
-    return { st, bytes: at === bytes.length ? bytes : bytes.subarray(0, at) };
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 /** Files added, deleted and changed (by hash) between two sets of states. */
