@@ -142,7 +142,7 @@ const PREFETCH_AT_LEAST = 500;
 
 /**
  * Lists the packages' model, analysis, singular test and snapshot files and,
- * when there are many, starts reading them on a worker thread, so that
+ * when there are many (and a core to spare), starts reading them on a worker thread, so that
  * readNodeFiles, called later with the result, finds their texts read while
  * this thread did other work (macros, properties). The texts are those a read
  * here gives; a file the worker could not read is read here.

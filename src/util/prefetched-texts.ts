@@ -1,3 +1,4 @@
+import { availableParallelism, loadavg } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 
 /**
@@ -20,8 +21,15 @@ export class PrefetchedTexts {
     private readonly stop: Int32Array,
   ) {}
 
-  /** Starts reading `paths` (absolute) in order; undefined when a worker cannot start. */
-  static start(paths: readonly string[]): PrefetchedTexts | undefined {
+  /**
+   * Starts reading `paths` (absolute) in order; undefined when a worker
+   * cannot start or, unless `evenWhenBusy`, when the machine has no core to
+   * spare (the last minute's load average at least its cores): there the
+   * worker's start-up (~0.1 s of CPU) only adds to the work without
+   * shortening anything.
+   */
+  static start(paths: readonly string[], evenWhenBusy = false): PrefetchedTexts | undefined {
+    if (!evenWhenBusy && loadavg()[0]! >= availableParallelism()) return undefined;
     try {
       const { port1, port2 } = new MessageChannel();
       const stop = new Int32Array(new SharedArrayBuffer(4));

@@ -32,7 +32,7 @@ describe('PrefetchedTexts', () => {
     // Listed last so that once it is there every other file is too.
     const last = join(root, 'one', 'zz.sql');
     writeFileSync(last, 'last');
-    const texts = PrefetchedTexts.start([...paths, last])!;
+    const texts = PrefetchedTexts.start([...paths, last], true)!;
     expect(texts).toBeDefined();
     expect(await untilRead(texts, last)).toBe('last');
     for (const p of paths) expect(texts.take(p)).toBe(readFileSync(p, 'utf8'));
@@ -49,7 +49,7 @@ describe('PrefetchedTexts', () => {
     writeFileSync(other, 'select 2');
     const missing = join(root, 'two', 'missing.sql');
     const folder = join(root, 'two');
-    const texts = PrefetchedTexts.start([missing, folder, ok, other])!;
+    const texts = PrefetchedTexts.start([missing, folder, ok, other], true)!;
     expect(await untilRead(texts, ok)).toBe('select 1');
     // Read before ok.sql was, and failed: the caller reads them (and meets the error) itself.
     expect(texts.take(missing)).toBeUndefined();
