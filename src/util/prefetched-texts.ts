@@ -1,5 +1,5 @@
 import { availableParallelism, loadavg } from 'node:os';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { isMainThread, MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 
 /**
  * Files read as UTF-8 text on a worker thread while this thread does other
@@ -23,13 +23,14 @@ export class PrefetchedTexts {
 
   /**
    * Starts reading `paths` (absolute) in order; undefined when a worker
-   * cannot start or, unless `evenWhenBusy`, when the machine has no core to
-   * spare (the last minute's load average at least its cores): there the
-   * worker's start-up (~0.1 s of CPU) only adds to the work without
-   * shortening anything.
+   * cannot start or, unless `evenWhenBusy`, when no core is likely to be
+   * spare: the last minute's load average is at least the machine's cores, or
+   * this is itself a worker thread (a render worker parses while the
+   * coordinator and its siblings do). There the worker's start-up (~0.1 s
+   * of CPU) only adds to the work without shortening anything.
    */
   static start(paths: readonly string[], evenWhenBusy = false): PrefetchedTexts | undefined {
-    if (!evenWhenBusy && loadavg()[0]! >= availableParallelism()) return undefined;
+    if (!evenWhenBusy && (!isMainThread || loadavg()[0]! >= availableParallelism())) return undefined;
     try {
       const { port1, port2 } = new MessageChannel();
       const stop = new Int32Array(new SharedArrayBuffer(4));
