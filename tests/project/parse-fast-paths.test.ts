@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { setFastPaths } from '../../src/util/fast-paths.js';
 import { PrefetchedTexts } from '../../src/util/prefetched-texts.js';
+import { setPrefetchAtLeastForTests } from '../../src/project/sql-node-files.js';
 import { captureStreams, makeProject, MEMORY_PROFILE } from '../support/project-fixture.js';
 // @ts-expect-error: the bench's project generators are plain ES modules without types.
 import { generateProject, generateRealisticProject } from '../../bench/generate-project.mjs';
@@ -139,6 +140,7 @@ describe('parse shortcuts give what the plain parse gives (manifest.json, output
       writeFileSync(join(dir, f), body);
     }
     // The worker runs however busy the machine is (it would not start when the load leaves no core spare).
+    const threshold = setPrefetchAtLeastForTests(500);
     const start = PrefetchedTexts.start.bind(PrefetchedTexts);
     const started = vi.spyOn(PrefetchedTexts, 'start').mockImplementation((paths) => start(paths, true));
     try {
@@ -156,6 +158,7 @@ describe('parse shortcuts give what the plain parse gives (manifest.json, output
       expect(Object.keys(m.nodes).filter((k) => k.startsWith('analysis.') || k.startsWith('test.bench.singular'))).toHaveLength(2);
     } finally {
       started.mockRestore();
+      setPrefetchAtLeastForTests(threshold);
     }
   }, 60_000);
 
