@@ -25,7 +25,7 @@ import type { LoadedPackage } from './packages.js';
 import { emptyProperties, readProperties, type PropertiesIndex, type ResourcePatch } from './properties.js';
 import { lineOfCall, RefIndex } from './resolve-refs.js';
 import { staticParse } from './static-parse.js';
-import { readNodeFiles, type NodeFile } from './sql-node-files.js';
+import { prefetchNodeFiles, readNodeFiles, type NodeFile } from './sql-node-files.js';
 import { fillParentChildMaps } from './parent-child-maps.js';
 import { buildSources } from './sources.js';
 import { buildExposures } from './exposures.js';
@@ -102,6 +102,8 @@ export function parseProject(input: ParseInput): ParseResult {
   const props = emptyProperties();
   const userPackages = input.packages.filter((p) => p.kind !== 'internal');
 
+  // The SQL files are listed now and (in a large project) read on a worker while macros and properties are read here.
+  const nodeFilesPrefetch = prefetchNodeFiles(userPackages.map((p) => p.config));
   for (const p of input.packages) readMacroFiles(p.config, input.env, registry, docs, errors);
   input.memo?.begin(registry);
   const contexts = parseContexts(input, registry);
@@ -131,7 +133,7 @@ export function parseProject(input: ParseInput): ParseResult {
   const patched = new Set<string>();
   for (const p of userPackages) {
     const pkgProps = packageProps.get(p.config.name)!;
-    for (const nf of [...readNodeFiles(p.config, input.env, errors), ...yamlSnapshotFiles(p.config, pkgProps.snapshots, errors)]) {
+    for (const nf of [...readNodeFiles(p.config, input.env, errors, nodeFilesPrefetch), ...yamlSnapshotFiles(p.config, pkgProps.snapshots, errors)]) {
       const node = nf.node;
       const patch = applyModelVersion(pkgProps, node) ?? patchFor(pkgProps, node);
       if (patch) patched.add(`${p.config.name}:${node.resource_type}:${patch.name}`);

@@ -8,9 +8,11 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { setFastPaths } from '../../src/util/fast-paths.js';
+import { PrefetchedTexts } from '../../src/util/prefetched-texts.js';
+import { setPrefetchAtLeastForTests } from '../../src/project/sql-node-files.js';
 import { captureStreams, makeProject, MEMORY_PROFILE } from '../support/project-fixture.js';
 // @ts-expect-error: the bench's project generators are plain ES modules without types.
 import { generateProject, generateRealisticProject } from '../../bench/generate-project.mjs';
@@ -119,6 +121,46 @@ describe('parse shortcuts give what the plain parse gives (manifest.json, output
       expect((await expectSameBothWays(dir)).code).toBe(0);
     }
   });
+
+  it('a project large enough that its SQL files are read on a worker thread while macros and properties are read', async () => {
+    const dir = makeProject({});
+    generateProject(dir, 520);
+    writeFileSync(join(dir, 'profiles.yml'), MEMORY_PROFILE.replace('test_profile', 'bench'));
+    writeFileSync(join(dir, 'dbt_project.yml'), `${readFileSync(join(dir, 'dbt_project.yml'), 'utf8')}analysis-paths: ["analyses"]\n`);
+    const files: Record<string, string> = {
+      'models/sub/wide.sql': `select '${'é'.repeat(40_000)}' as wide_one -- larger than one read's buffer`,
+      'models/sub/unicode.sql': "\n\n  select '日本 🎉' as u  \n",
+      'analyses/an.sql': "select * from {{ ref('model_3') }}",
+      'tests/singular.sql': "select * from {{ ref('model_2') }} where id < 0",
+      'tests/generic/is_even.sql': '{% test is_even(model, column_name) %}select * from {{ model }} where {{ column_name }} % 2 = 1{% endtest %}',
+      'snapshots/snap.sql': "{% snapshot snap %}{{ config(target_schema='snaps', unique_key='id', strategy='check', check_cols='all') }}select * from {{ ref('model_1') }}{% endsnapshot %}",
+    };
+    for (const [f, body] of Object.entries(files)) {
+      mkdirSync(join(dir, f, '..'), { recursive: true });
+      writeFileSync(join(dir, f), body);
+    }
+    // The worker runs however busy the machine is (it would not start when the load leaves no core spare).
+    const threshold = setPrefetchAtLeastForTests(500);
+    const start = PrefetchedTexts.start.bind(PrefetchedTexts);
+    const started = vi.spyOn(PrefetchedTexts, 'start').mockImplementation((paths) => start(paths, true));
+    try {
+      const r = await expectSameBothWays(dir);
+      expect(r.code).toBe(0);
+      // Fast: one worker, given every model, analysis, singular test and snapshot file (not the generic test); plain: none.
+      expect(started).toHaveBeenCalledTimes(1);
+      const paths = started.mock.calls[0]![0];
+      expect(paths).toHaveLength(520 + 5);
+      expect(paths.some((p) => p.endsWith('is_even.sql'))).toBe(false);
+      const m = JSON.parse(r.manifest);
+      expect(m.nodes['model.bench.wide'].raw_code).toContain('é'.repeat(40_000));
+      expect(m.nodes['model.bench.unicode'].raw_code).toBe("select '日本 🎉' as u");
+      expect(m.nodes['snapshot.bench.snap'].depends_on.nodes).toEqual(['model.bench.model_1']);
+      expect(Object.keys(m.nodes).filter((k) => k.startsWith('analysis.') || k.startsWith('test.bench.singular'))).toHaveLength(2);
+    } finally {
+      started.mockRestore();
+      setPrefetchAtLeastForTests(threshold);
+    }
+  }, 60_000);
 
   it.skipIf(!existsSync(`${EXT}/dbt-utils/integration_tests`))('dbt-utils integration tests', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsdbt-fast-'));

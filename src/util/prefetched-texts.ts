@@ -1,0 +1,104 @@
+import { availableParallelism, loadavg } from 'node:os';
+import { isMainThread, MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+
+/**
+ * Files read as UTF-8 text on a worker thread while this thread does other
+ * work (a parse reads 10,000 model files while it reads macros and
+ * properties): `take(path)` hands over a file's text when the worker has
+ * read it. It never waits: a file the worker has not reached yet, could not
+ * read, or was not given is undefined, and the caller reads it itself (so an
+ * error is raised where a synchronous read raises it, and a slow or failed
+ * worker only costs the reads it did not do).
+ */
+export class PrefetchedTexts {
+  private readonly texts: (string | null | undefined)[] = [];
+  private closed = false;
+
+  private constructor(
+    private readonly index: Map<string, number>,
+    private readonly port: MessagePort,
+    /** [0]: set to 1 by this thread when it takes no more (the worker stops). */
+    private readonly stop: Int32Array,
+  ) {}
+
+  /**
+   * Starts reading `paths` (absolute) in order; undefined when a worker
+   * cannot start or, unless `evenWhenBusy`, when no core is likely to be
+   * spare: the last minute's load average is at least the machine's cores, or
+   * this is itself a worker thread (a render worker parses while the
+   * coordinator and its siblings do). There the worker's start-up (~0.1 s
+   * of CPU) only adds to the work without shortening anything.
+   */
+  static start(paths: readonly string[], evenWhenBusy = false): PrefetchedTexts | undefined {
+    if (!evenWhenBusy && (!isMainThread || loadavg()[0]! >= availableParallelism())) return undefined;
+    try {
+      const { port1, port2 } = new MessageChannel();
+      const stop = new Int32Array(new SharedArrayBuffer(4));
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { paths, port: port2, stop: stop.buffer }, transferList: [port2] });
+      // Never keeps the process alive: what was not taken is not needed.
+      worker.unref();
+      port1.unref();
+      worker.on('error', () => undefined);
+      return new PrefetchedTexts(new Map(paths.map((p, i) => [p, i])), port1, stop);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The text of `path` if the worker has read it (handed over once), else undefined: read it yourself. */
+  take(path: string): string | undefined {
+    if (this.closed) return undefined;
+    const i = this.index.get(path);
+    if (i === undefined) return undefined;
+    if (i >= this.texts.length) {
+      for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) for (const text of m.message as (string | null)[]) this.texts.push(text);
+      if (i >= this.texts.length) return undefined; // not read yet
+    }
+    const text = this.texts[i];
+    this.texts[i] = undefined;
+    return text ?? undefined;
+  }
+
+  /** Take no more: the worker stops, what it read and was not taken is dropped. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.texts.length = 0;
+    Atomics.store(this.stop, 0, 1);
+    this.port.close();
+  }
+}
+
+// Plain CommonJS, evaluated as the worker (no build step, the same from src/ and dist/). Each
+// file as readFileSync(path, 'utf8') gives it (through one buffer when it fits), null when it
+// cannot be read; posted in batches (a message costs more than its size), until told to stop.
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { closeSync, openSync, readFileSync, readSync } = require('node:fs');
+const { paths, port } = workerData;
+const stop = new Int32Array(workerData.stop);
+const buffer = Buffer.allocUnsafe(1 << 16);
+function read(path) {
+  try {
+    const fd = openSync(path, 'r');
+    let n;
+    try {
+      n = readSync(fd, buffer, 0, buffer.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+    return n < buffer.length ? buffer.toString('utf8', 0, n) : readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+let batch = [];
+for (let i = 0; i < paths.length && Atomics.load(stop, 0) === 0; i++) {
+  batch.push(read(paths[i]));
+  if (batch.length === 250 || i === paths.length - 1) {
+    port.postMessage(batch);
+    batch = [];
+  }
+}
+port.close();
+`;
