@@ -31,6 +31,17 @@ import { selectionIndex, type SelectionIndex } from './selection-index.js';
 export const PARSE_CACHE_FILE = 'partial_parse.json';
 const FORMAT = 2;
 
+const CHANGED_WHILE_READ = 'another parse changed it while it was read';
+
+/**
+ * The header's format digits, or with `busy` zeros of the same width: an
+ * in-place edit (parse-cache-edit.ts) writes these first and the real ones
+ * last, so an edit under way or cut short reads as no cache (format 0).
+ */
+export function formatMark(busy: boolean): { at: number; bytes: Buffer } {
+  return { at: '{"format":'.length, bytes: Buffer.from(busy ? '0'.repeat(String(FORMAT).length) : String(FORMAT)) };
+}
+
 export interface ParseCacheHeader {
   format: number;
   build: string;
@@ -104,14 +115,32 @@ export function parseInputFolders(loaded: LoadedProject): { root: string; folder
 export class OpenParseCache {
   private fd: number | undefined;
 
-  constructor(fd: number, readonly header: ParseCacheHeader, readonly indexStart: number) {
+  /** `prefix`: the header line's bytes up to and including its id (what unchanged() compares). */
+  constructor(fd: number, readonly header: ParseCacheHeader, readonly indexStart: number, private readonly prefix: Buffer) {
     this.fd = fd;
+  }
+
+  /**
+   * True while the file still opens with the header read at open: no
+   * in-place edit (parse-cache-edit.ts) began since, for an edit first
+   * marks the header (formatMark) and ends with a new id. Call it after
+   * reading: what was read is then the cache the header describes.
+   */
+  unchanged(): boolean {
+    if (this.fd === undefined) return false;
+    try {
+      return readAt(this.fd, 0, this.prefix.length).equals(this.prefix);
+    } catch {
+      return false;
+    }
   }
 
   /** The selection index (line 2), or why it cannot be read. */
   index(): { index: SelectionIndex } | { reason: string } {
     try {
-      const index = JSON.parse(this.read(this.indexStart, this.header.indexBytes)) as SelectionIndex;
+      const text = this.read(this.indexStart, this.header.indexBytes);
+      if (!this.unchanged()) return { reason: CHANGED_WHILE_READ };
+      const index = JSON.parse(text) as SelectionIndex;
       if (!index || typeof index !== 'object' || !Array.isArray(index.members) || !Array.isArray(index.strings)) return { reason: 'the saved selection index is incomplete' };
       return { index };
     } catch (e) {
@@ -123,7 +152,9 @@ export class OpenParseCache {
   body(): { body: ParseCacheBody } | { reason: string } {
     try {
       const start = this.indexStart + this.header.indexBytes + 1;
-      const body = JSON.parse(this.read(start, fstatSync(this.fd!).size - start)) as ParseCacheBody;
+      const text = this.read(start, fstatSync(this.fd!).size - start);
+      if (!this.unchanged()) return { reason: CHANGED_WHILE_READ };
+      const body = JSON.parse(text) as ParseCacheBody;
       if (!body || typeof body !== 'object' || !body.parse?.manifest || !body.macroFiles) return { reason: 'the saved manifest is incomplete' };
       restoreRefLocations(body.parse.manifest, body.refAt ?? {});
       return { body };
@@ -147,7 +178,7 @@ export class OpenParseCache {
     return readAt(this.fd, at, length, into);
   }
 
-  /** The file's inode (a cache is only ever replaced, never changed in place: the same inode is the same bytes). */
+  /** The file's inode (parse-cache-edit.ts edits only the file opened here). */
   ino(): bigint {
     if (this.fd === undefined) throw new Error('the parse cache is closed');
     return fstatSync(this.fd, { bigint: true }).ino;
@@ -173,14 +204,19 @@ export function openParseCache(path: string, key: string): { cache: OpenParseCac
     if (!first) throw new Error('no end of header');
     const header = JSON.parse(first.line.toString('utf8')) as Partial<ParseCacheHeader>;
     let reason: string | undefined;
-    if (header.format !== FORMAT || header.build !== tsdbtBuild()) reason = 'of a version mismatch';
+    if (header.format === 0) reason = 'another parse is updating it';
+    else if (header.format !== FORMAT || header.build !== tsdbtBuild()) reason = 'of a version mismatch';
     else if (header.key !== key) reason = 'config vars, config profile, config target, flags or a project config have changed';
     else if (typeof header.id !== 'string' || !header.files || !header.envRead || !Array.isArray(header.warnings) || typeof header.indexBytes !== 'number') reason = 'the saved manifest is incomplete';
     if (reason) {
       closeSync(fd);
       return { reason };
     }
-    return { cache: new OpenParseCache(fd, header as ParseCacheHeader, first.next) };
+    // The header up to its id (JSON.stringify keeps format, build, key and id first): what an in-place edit changes first and last.
+    const id = Buffer.from(`"id":${JSON.stringify(header.id)}`);
+    const idAt = first.line.indexOf(id);
+    const prefix = first.line.subarray(0, idAt < 0 ? first.line.length : idAt + id.length);
+    return { cache: new OpenParseCache(fd, header as ParseCacheHeader, first.next, Buffer.from(prefix)) };
   } catch (e) {
     closeSync(fd);
     return { reason: `the saved manifest could not be read (${(e as Error).message.split('\n')[0]})` };

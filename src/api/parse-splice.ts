@@ -11,6 +11,7 @@ import { copyWithEditsAtomic, writeChunksAtomic } from '../util/atomic-write.js'
 import { fastPaths } from '../util/fast-paths.js';
 import type { LoadedProject } from './load-project.js';
 import { readAt } from '../util/file-bytes.js';
+import { editCacheInPlace } from './parse-cache-edit.js';
 import { bodyPadding, paddedHeader, recordingEnv, refLocationsOf, type OpenParseCache, type ParseCacheCheck, type ParseCacheHeader } from './parse-cache.js';
 import { parseInput } from './parse-phase.js';
 import { selectionIndex } from './selection-index.js';
@@ -174,18 +175,23 @@ function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>, check
   // The old line's room (parse-cache.ts pads it) when the new header fits in it.
   const oldLine = cache.indexStart - 1;
   const headerLine = Buffer.from(`${Buffer.byteLength(headerJson) <= oldLine ? headerJson + ' '.repeat(oldLine - Buffer.byteLength(headerJson)) : paddedHeader(headerJson)}\n`);
+  const changedMeanwhile = () => new Error('the parse cache was changed meanwhile');
   if (headerLine.length === cache.indexStart && bodyEdits.every((e) => e.bytes.length === e.end - e.start)) {
-    // Every edit fits where it goes: the kernel copies the old cache and the edits are written into the copy.
+    // Every edit fits where it goes: written into the cache in place (parse-cache-edit.ts), or when another
+    // parse holds it, into a copy the kernel makes.
     const ino = cache.ino();
     const edits = [{ at: 0, bytes: headerLine }, ...bodyEdits.map((e) => ({ at: e.start, bytes: e.bytes }))];
-    copyWithEditsAtomic(check.path, check.path, 'the parse cache', edits, () => {
-      if (statSync(check.path, { bigint: true }).ino !== ino) throw new Error('the parse cache was replaced meanwhile');
-    }, { durable: false });
+    if (!editCacheInPlace(check.path, cache, edits)) {
+      copyWithEditsAtomic(check.path, check.path, 'the parse cache', edits, () => {
+        if (statSync(check.path, { bigint: true }).ino !== ino || !cache.unchanged()) throw changedMeanwhile();
+      }, { durable: false });
+    }
   } else {
     const cacheSize = cache.size();
     writeChunksAtomic(check.path, 'the parse cache', (write) => {
       write(headerLine);
       copyEdited(cache, cache.indexStart, cacheSize, bodyEdits, write);
+      if (!cache.unchanged()) throw changedMeanwhile();
     }, { durable: false });
   }
 
