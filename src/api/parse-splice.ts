@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
+import { close, fstatSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MacroFile } from '../context/macro-registry.js';
 import type { CompiledNode, Manifest } from '../manifest/types.js';
@@ -7,7 +7,7 @@ import { emptyRegistry, parseContexts, type NodeFileRecord } from '../project/pa
 import { reparseChangedNodeFiles, type CachedParse } from '../project/partial-parse.js';
 import { ParseObserver } from '../project/partial-parse-reads.js';
 import type { ParseReads } from '../project/partial-parse-reads.js';
-import { copyWithEditsAtomic, writeChunksAtomic } from '../util/atomic-write.js';
+import { copyWithEditsAtomic, writeChunksAtomic, writeChunksAtomicWhile } from '../util/atomic-write.js';
 import { fastPaths } from '../util/fast-paths.js';
 import type { LoadedProject } from './load-project.js';
 import { readAt } from '../util/file-bytes.js';
@@ -15,7 +15,7 @@ import { editCacheInPlace } from './parse-cache-edit.js';
 import { bodyPadding, paddedHeader, recordingEnv, refLocationsOf, type OpenParseCache, type ParseCacheCheck, type ParseCacheHeader } from './parse-cache.js';
 import { parseInput } from './parse-phase.js';
 import { selectionIndex } from './selection-index.js';
-import { manifestIdentity, readSpliceMap, sameIdentity, sameWrittenFile, writeEditedSpliceMap, type Edit, type SpliceMap } from './splice-map.js';
+import { manifestIdentity, readSpliceMap, sameIdentity, sameWrittenFile, serialiseSpliceMap, writeEditedSpliceMap, type Edit, type SpliceMap } from './splice-map.js';
 import type { RefreshedParse } from './unchanged-parse.js';
 import { metadataSpan, readWrittenArtifacts, recordWrittenArtifacts, type WrittenArtifacts } from './written-artifacts.js';
 import { parseEnv } from './parse-env.js';
@@ -35,7 +35,7 @@ import { parseEnv } from './parse-env.js';
  * this needs; the caller then goes the whole way with the same check.
  * Off with TSDBT_FAST_PATHS=0.
  */
-export function spliceChangedParse(loaded: LoadedProject, flags: Record<string, unknown>, check: ParseCacheCheck): { done: RefreshedParse } | { reason: string } {
+export async function spliceChangedParse(loaded: LoadedProject, flags: Record<string, unknown>, check: ParseCacheCheck): Promise<{ done: RefreshedParse } | { reason: string }> {
   if (!fastPaths()) return { reason: 'fast paths are off' };
   const { cache, diff } = check;
   if (!loaded.partialParse || !cache || !diff) return { reason: 'the parse cache cannot be used' };
@@ -53,15 +53,15 @@ export function spliceChangedParse(loaded: LoadedProject, flags: Record<string, 
   // the record follows its new mtime, the map keeps the inode and size it was written for.
   if (!sameWrittenFile(map.manifest, record.manifest) || !sameIdentity(record.manifest, manifestIdentity(targetDir))) return { reason: 'manifest.json is not the file the last parse wrote' };
   try {
-    return spliceWith(loaded, flags, check, cache, map, record, targetDir);
+    return await spliceWith(loaded, flags, check, cache, map, record, targetDir);
   } catch (e) {
     return { reason: `splicing failed (${(e as Error).message.split('\n')[0]})` };
   }
 }
 
 /** spliceChangedParse's result, the cache closed when done; otherwise the reason logged at debug (the caller goes on with `check`). */
-export function spliceOrSay(loaded: LoadedProject, flags: Record<string, unknown>, check: ParseCacheCheck): RefreshedParse | undefined {
-  const spliced = spliceChangedParse(loaded, flags, check);
+export async function spliceOrSay(loaded: LoadedProject, flags: Record<string, unknown>, check: ParseCacheCheck): Promise<RefreshedParse | undefined> {
+  const spliced = await spliceChangedParse(loaded, flags, check);
   if ('reason' in spliced) {
     loaded.logger.debug(`Partial parsing: not splicing because ${spliced.reason}`);
     return undefined;
@@ -70,7 +70,7 @@ export function spliceOrSay(loaded: LoadedProject, flags: Record<string, unknown
   return spliced.done;
 }
 
-function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>, check: ParseCacheCheck, cache: OpenParseCache, map: SpliceMap, written: WrittenArtifacts, targetDir: string): { done: RefreshedParse } | { reason: string } {
+async function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>, check: ParseCacheCheck, cache: OpenParseCache, map: SpliceMap, written: WrittenArtifacts, targetDir: string): Promise<{ done: RefreshedParse } | { reason: string }> {
   const body = new BodyReader(cache, map);
   const changed = new Set(check.diff!.changed);
   const records: NodeFileRecord[] = [];
@@ -176,37 +176,45 @@ function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>, check
   const oldLine = cache.indexStart - 1;
   const headerLine = Buffer.from(`${Buffer.byteLength(headerJson) <= oldLine ? headerJson + ' '.repeat(oldLine - Buffer.byteLength(headerJson)) : paddedHeader(headerJson)}\n`);
   const changedMeanwhile = () => new Error('the parse cache was changed meanwhile');
-  if (headerLine.length === cache.indexStart && bodyEdits.every((e) => e.bytes.length === e.end - e.start)) {
-    // Every edit fits where it goes: written into the cache in place (parse-cache-edit.ts), or when another
-    // parse holds it, into a copy the kernel makes.
-    const ino = cache.ino();
-    const edits = [{ at: 0, bytes: headerLine }, ...bodyEdits.map((e) => ({ at: e.start, bytes: e.bytes }))];
-    if (!editCacheInPlace(check.path, cache, edits)) {
+  const writeCache = () => {
+    if (headerLine.length === cache.indexStart && bodyEdits.every((e) => e.bytes.length === e.end - e.start)) {
+      // Every edit fits where it goes: written into the cache in place (parse-cache-edit.ts), or when another
+      // parse holds it, into a copy the kernel makes.
+      const ino = cache.ino();
+      const edits = [{ at: 0, bytes: headerLine }, ...bodyEdits.map((e) => ({ at: e.start, bytes: e.bytes }))];
+      if (editCacheInPlace(check.path, cache, edits)) return;
       copyWithEditsAtomic(check.path, check.path, 'the parse cache', edits, () => {
         if (statSync(check.path, { bigint: true }).ino !== ino || !cache.unchanged()) throw changedMeanwhile();
       }, { durable: false });
+    } else {
+      const cacheSize = cache.size();
+      writeChunksAtomic(check.path, 'the parse cache', (write) => {
+        write(headerLine);
+        copyEdited(cache, cache.indexStart, cacheSize, bodyEdits, write);
+        if (!cache.unchanged()) throw changedMeanwhile();
+      }, { durable: false });
     }
-  } else {
-    const cacheSize = cache.size();
-    writeChunksAtomic(check.path, 'the parse cache', (write) => {
-      write(headerLine);
-      copyEdited(cache, cache.indexStart, cacheSize, bodyEdits, write);
-      if (!cache.unchanged()) throw changedMeanwhile();
-    }, { durable: false });
-  }
+  };
 
+  // manifest.json's copy is written first; while it is flushed to disk the cache is written and the map's offsets
+  // moved, then the copy is renamed into place (a failure before leaves manifest.json as it was).
   const manifestPath = join(targetDir, 'manifest.json');
   const source = openReader(manifestPath);
+  let parts: ReturnType<SpliceMap['editedParts']>;
   try {
     if (String(source.size()) !== map.manifest.size) throw new Error('manifest.json changed meanwhile');
     for (const r of records) expectKeyBefore(source, map.spans('manifest', 'nodes', r.uniqueId)[0]![0], r.uniqueId);
-    writeChunksAtomic(manifestPath, 'the manifest', (write) => copyEdited(source, 0, source.size(), manifestEdits, write));
+    parts = await writeChunksAtomicWhile(manifestPath, 'the manifest', (write) => copyEdited(source, 0, source.size(), manifestEdits, write), () => {
+      writeCache();
+      return map.editedParts(bodyEdits, headerLine.length - cache.indexStart, manifestEdits);
+    });
   } finally {
-    source.close();
+    // The last reference to the old manifest.json: freeing its ~100 MB on disk is left to the thread pool.
+    source.closeLater();
   }
   recordWrittenArtifacts(targetDir, id, { metadata: { generated_at: generatedAt, invocation_id: loaded.invocationId } } as Manifest, written.summary, written.semantic !== null);
   const manifestNow = manifestIdentity(targetDir);
-  if (manifestNow) writeEditedSpliceMap(targetDir, map.edited(id, manifestNow, bodyEdits, headerLine.length - cache.indexStart, manifestEdits));
+  if (manifestNow) writeEditedSpliceMap(targetDir, serialiseSpliceMap(id, manifestNow, parts));
   loaded.logger.debug(`Partial parsing enabled: 0 files deleted, 0 files added, ${records.length} files changed.`);
   loaded.logger.debug(`Partial parsing: ${records.length} changed file(s) parsed again and spliced into manifest.json and the parse cache`);
   return { done: { warnings: [...loaded.warnings, ...old.warnings], summary: written.summary, manifestPath } };
@@ -292,12 +300,12 @@ function copyEdited(source: ByteSource, from: number, to: number, edits: readonl
   copy(at, to);
 }
 
-/** A plain file read by offset, as OpenParseCache reads the cache. */
-function openReader(path: string): ByteSource & { size(): number; close(): void } {
+/** A plain file read by offset, as OpenParseCache reads the cache; closed on the thread pool. */
+function openReader(path: string): ByteSource & { size(): number; closeLater(): void } {
   const fd = openSync(path, 'r');
   return {
     bytes: (at, length, into) => readAt(fd, at, length, into),
     size: () => fstatSync(fd).size,
-    close: () => closeSync(fd),
+    closeLater: () => close(fd, () => undefined),
   };
 }

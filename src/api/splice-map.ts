@@ -106,15 +106,17 @@ export class SpliceMap {
   }
 
   /**
-   * The map for the files written with these edits (the cache's bytes also
-   * all moved by `bodyShift`, its new header's length less the old's): an
-   * offset moves by each edit that ends at or before it.
+   * The map's parts for the files written with these edits (the cache's
+   * bytes also all moved by `bodyShift`, its new header's length less the
+   * old's): an offset moves by each edit that ends at or before it. A part
+   * no edit moves (the cache's, edited in place) is kept as it is.
    */
-  edited(cache: string, manifest: FileIdentity, bodyEdits: readonly Edit[], bodyShift: number, manifestEdits: readonly Edit[]): Uint8Array[] {
+  editedParts(bodyEdits: readonly Edit[], bodyShift: number, manifestEdits: readonly Edit[]): readonly StoredPart[] {
     const move = (at: Float64Array, edits: readonly Edit[], shift: number): Float64Array => {
       const sorted = [...edits].sort((a, b) => a.end - b.end);
       const ends = sorted.map((e) => e.end);
       const deltas = sorted.map((e) => e.bytes.length - (e.end - e.start));
+      if (shift === 0 && deltas.every((d) => d === 0)) return at;
       const out = new Float64Array(at.length);
       // Offsets ascend (spans are recorded as written): the edits passed so far are walked once.
       let k = 0;
@@ -132,9 +134,13 @@ export class SpliceMap {
       }
       return out;
     };
-    const parts = this.stored.parts.map((p) => ({ ...p, at: p.file === 'body' ? move(p.at, bodyEdits, bodyShift) : move(p.at, manifestEdits, 0) }));
-    return serialise({ cache, manifest }, parts);
+    return this.stored.parts.map((p) => ({ ...p, at: p.file === 'body' ? move(p.at, bodyEdits, bodyShift) : move(p.at, manifestEdits, 0) }));
   }
+}
+
+/** The map of SpliceMap.editedParts for cache `cache` and the manifest.json written with them, as pieces to write. */
+export function serialiseSpliceMap(cache: string, manifest: FileIdentity, parts: readonly StoredPart[]): Uint8Array[] {
+  return serialise({ cache, manifest }, parts);
 }
 
 /** The index of the key starting at byte `at` (binary search of the ascending starts), or -1. */
@@ -189,7 +195,7 @@ interface StoredMap {
   parts: StoredPart[];
 }
 
-interface StoredPart {
+export interface StoredPart {
   file: SplicedFile;
   container: string;
   keys: Buffer;
