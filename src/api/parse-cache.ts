@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, fstatSync, openSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, fstatSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { JsonByteWriter, type JsonSpans, type WrittenValues } from '../artifacts/json-byte-writer.js';
 import { jinjaFlags, metadataEnvs } from '../context/flags.js';
 import type { MacroFile } from '../context/macro-registry.js';
@@ -309,11 +309,40 @@ export function writeParseCache(path: string, key: string, contents: ParseCacheC
       spans = out.spans;
     }, { durable: false });
     const st = statSync(path, { bigint: true });
+    removeAbandonedTemps(path);
     const manifest = rest.parse.manifest as unknown as Record<string, unknown>;
     return { id, spans, path, file: { size: st.size, mtimeNs: st.mtimeNs, ino: st.ino }, members: new Map(Object.keys(manifest).map((k) => [k, manifest[k]])) };
   } catch (e) {
     rmSync(path, { force: true });
     return { error: (e as Error).message.split('\n')[0]! };
+  }
+}
+
+/**
+ * Removes the temp files a killed process left in the cache's folder
+ * (target/): `<name>.tmp-<pid>-<hex>` (util/atomic-write.ts tempPathFor: a
+ * cache renamed aside to be edited in place, parse-cache-edit.ts, or a
+ * copy of manifest.json or the cache half written) whose process is no
+ * longer running.
+ */
+function removeAbandonedTemps(path: string): void {
+  const dir = dirname(path);
+  try {
+    for (const name of readdirSync(dir)) {
+      const pid = Number(/\.tmp-(\d+)-[0-9a-f]{8}$/.exec(name)?.[1]);
+      if (pid > 0 && pid !== process.pid && !processAlive(pid)) rmSync(join(dir, name), { force: true });
+    }
+  } catch {
+    // Left for the next write: they are never read.
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === 'EPERM';
   }
 }
 

@@ -14,6 +14,7 @@ import { readAt } from '../util/file-bytes.js';
 import { editCacheInPlace } from './parse-cache-edit.js';
 import { bodyPadding, paddedHeader, recordingEnv, refLocationsOf, type OpenParseCache, type ParseCacheCheck, type ParseCacheHeader } from './parse-cache.js';
 import { parseInput } from './parse-phase.js';
+import { rememberCacheHeader } from './quick-start-record.js';
 import { selectionIndex } from './selection-index.js';
 import { manifestIdentity, readSpliceMap, sameIdentity, sameWrittenFile, serialiseSpliceMap, writeEditedSpliceMap, type Edit, type SpliceMap } from './splice-map.js';
 import type { RefreshedParse } from './unchanged-parse.js';
@@ -212,6 +213,7 @@ async function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>,
     // The last reference to the old manifest.json: freeing its ~100 MB on disk is left to the thread pool.
     source.closeLater();
   }
+  rememberCacheHeader(check.path, headerLine.subarray(0, headerLine.length - 1), header);
   recordWrittenArtifacts(targetDir, id, { metadata: { generated_at: generatedAt, invocation_id: loaded.invocationId } } as Manifest, written.summary, written.semantic !== null);
   const manifestNow = manifestIdentity(targetDir);
   if (manifestNow) writeEditedSpliceMap(targetDir, serialiseSpliceMap(id, manifestNow, parts));
