@@ -16,7 +16,7 @@ import { bodyPadding, paddedHeader, recordingEnv, refLocationsOf, type OpenParse
 import { parseInput } from './parse-phase.js';
 import { rememberCacheHeader } from './quick-start-record.js';
 import { selectionIndex } from './selection-index.js';
-import { manifestIdentity, readSpliceMap, sameIdentity, sameWrittenFile, serialiseSpliceMap, writeEditedSpliceMap, type Edit, type SpliceMap } from './splice-map.js';
+import { manifestIdentity, readSpliceMap, sameIdentity, sameWrittenFile, serialiseSpliceMap, writeEditedSpliceMap, type Edit, type SplicedFile, type SpliceMap } from './splice-map.js';
 import type { RefreshedParse } from './unchanged-parse.js';
 import { metadataSpan, readWrittenArtifacts, recordWrittenArtifacts, type WrittenArtifacts } from './written-artifacts.js';
 import { parseEnv } from './parse-env.js';
@@ -53,10 +53,15 @@ export async function spliceChangedParse(loaded: LoadedProject, flags: Record<st
   // A `parse` with nothing changed rewrites manifest.json's metadata in place (written-artifacts.ts: same width, same file):
   // the record follows its new mtime, the map keeps the inode and size it was written for.
   if (!sameWrittenFile(map.manifest, record.manifest) || !sameIdentity(record.manifest, manifestIdentity(targetDir))) return { reason: 'manifest.json is not the file the last parse wrote' };
+  let manifest: ReturnType<typeof openReader> | undefined;
   try {
-    return await spliceWith(loaded, flags, check, cache, map, record, targetDir);
+    manifest = openReader(join(targetDir, 'manifest.json'));
+    return await spliceWith(loaded, flags, check, cache, map, record, targetDir, manifest);
   } catch (e) {
     return { reason: `splicing failed (${(e as Error).message.split('\n')[0]})` };
+  } finally {
+    // Once replaced, this is the last reference to the old manifest.json: freeing its ~100 MB on disk is left to the thread pool.
+    manifest?.closeLater();
   }
 }
 
@@ -71,7 +76,7 @@ export async function spliceOrSay(loaded: LoadedProject, flags: Record<string, u
   return spliced.done;
 }
 
-async function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>, check: ParseCacheCheck, cache: OpenParseCache, map: SpliceMap, written: WrittenArtifacts, targetDir: string): Promise<{ done: RefreshedParse } | { reason: string }> {
+async function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>, check: ParseCacheCheck, cache: OpenParseCache, map: SpliceMap, written: WrittenArtifacts, targetDir: string, manifestSource: ByteSource & { size(): number }): Promise<{ done: RefreshedParse } | { reason: string }> {
   const body = new BodyReader(cache, map);
   const changed = new Set(check.diff!.changed);
   const records: NodeFileRecord[] = [];
@@ -151,13 +156,13 @@ async function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>,
   for (const r of records) {
     const node = partial.manifest.nodes[r.uniqueId]!;
     const json = Buffer.from(JSON.stringify(node));
-    const inBody = map.spans('body', 'parse/manifest/nodes', r.uniqueId)[0]!;
-    const inManifest = map.spans('manifest', 'nodes', r.uniqueId)[0];
+    const inBody = body.span('parse/manifest/nodes', r.uniqueId)!;
+    const inManifest = memberSpan(map, 'manifest', 'nodes', r.uniqueId, manifestSource);
     if (!inManifest) return { reason: `${r.uniqueId} is not in the splice map of manifest.json` };
     bodyEdits.push(paddedEdit('parse/manifest/nodes', inBody, json));
     manifestEdits.push({ start: inManifest[0], end: inManifest[1], bytes: json });
     const refAt = refLocationsOf(node);
-    const refSpan = map.spans('body', 'refAt', `n:${r.uniqueId}`)[0];
+    const refSpan = body.span('refAt', `n:${r.uniqueId}`);
     if (!refAt !== !refSpan) return { reason: `${r.file} gained or lost ref locations` };
     if (refAt && refSpan) bodyEdits.push(paddedEdit('refAt', refSpan, Buffer.from(JSON.stringify(refAt))));
   }
@@ -200,19 +205,11 @@ async function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>,
   // manifest.json's copy is written first; while it is flushed to disk the cache is written and the map's offsets
   // moved, then the copy is renamed into place (a failure before leaves manifest.json as it was).
   const manifestPath = join(targetDir, 'manifest.json');
-  const source = openReader(manifestPath);
-  let parts: ReturnType<SpliceMap['editedParts']>;
-  try {
-    if (String(source.size()) !== map.manifest.size) throw new Error('manifest.json changed meanwhile');
-    for (const r of records) expectKeyBefore(source, map.spans('manifest', 'nodes', r.uniqueId)[0]![0], r.uniqueId);
-    parts = await writeChunksAtomicWhile(manifestPath, 'the manifest', (write) => copyEdited(source, 0, source.size(), manifestEdits, write), () => {
-      writeCache();
-      return map.editedParts(bodyEdits, headerLine.length - cache.indexStart, manifestEdits);
-    });
-  } finally {
-    // The last reference to the old manifest.json: freeing its ~100 MB on disk is left to the thread pool.
-    source.closeLater();
-  }
+  if (String(manifestSource.size()) !== map.manifest.size) throw new Error('manifest.json changed meanwhile');
+  const parts = await writeChunksAtomicWhile(manifestPath, 'the manifest', (write) => copyEdited(manifestSource, 0, manifestSource.size(), manifestEdits, write), () => {
+    writeCache();
+    return map.editedParts(bodyEdits, headerLine.length - cache.indexStart, manifestEdits);
+  });
   rememberCacheHeader(check.path, headerLine.subarray(0, headerLine.length - 1), header);
   recordWrittenArtifacts(targetDir, id, { metadata: { generated_at: generatedAt, invocation_id: loaded.invocationId } } as Manifest, written.summary, written.semantic !== null);
   const manifestNow = manifestIdentity(targetDir);
@@ -262,12 +259,21 @@ class BodyReader {
 
   /** Every entry under `key` (elements of an array may share one). */
   entries<T>(container: string, key: string): T[] {
-    const inObject = container !== 'parse/nodeFiles';
-    return this.map.spans('body', container, key).map(([start, end]) => {
-      // An object member's value follows its key: a cheap proof the map and the file agree.
-      if (inObject) expectKeyBefore(this.cache, start, key);
-      return JSON.parse(this.cache.bytes(start, end - start).toString('utf8')) as T;
-    });
+    if (container !== 'parse/nodeFiles') {
+      const span = this.span(container, key);
+      return span ? [this.parse<T>(span)] : [];
+    }
+    // A node file record holds its file: the map's candidates are proved by it.
+    return this.map.spans('body', container, key).map((span) => this.parse<T>(span)).filter((r) => (r as { file?: unknown }).file === key);
+  }
+
+  /** The span of object member `key` of `container` (memberSpan). */
+  span(container: string, key: string): [number, number] | undefined {
+    return memberSpan(this.map, 'body', container, key, this.cache);
+  }
+
+  private parse<T>([start, end]: [number, number]): T {
+    return JSON.parse(this.cache.bytes(start, end - start).toString('utf8')) as T;
   }
 }
 
@@ -275,10 +281,18 @@ interface ByteSource {
   bytes(at: number, length: number, into?: Buffer): Buffer;
 }
 
-/** Throws unless `"key":` ends at `start` (the map does not describe the file). */
-function expectKeyBefore(source: ByteSource, start: number, key: string): void {
+/**
+ * The span of object member `key` of `container` in `source`: of the map's
+ * candidates (SpliceMap.spans), the one `"key":` ends before. Throws when
+ * there are candidates and none is (the map does not describe the file).
+ */
+function memberSpan(map: SpliceMap, file: SplicedFile, container: string, key: string, source: ByteSource): [number, number] | undefined {
+  const candidates = map.spans(file, container, key);
+  if (candidates.length === 0) return undefined;
   const want = Buffer.from(`${JSON.stringify(key)}:`);
-  if (start < want.length || !source.bytes(start - want.length, want.length).equals(want)) throw new Error(`${key} is not where the splice map says`);
+  const found = candidates.find(([start]) => start >= want.length && source.bytes(start - want.length, want.length).equals(want));
+  if (!found) throw new Error(`${key} is not where the splice map says`);
+  return found;
 }
 
 const COPY_CHUNK = 8 << 20;

@@ -7,7 +7,7 @@ import { loadProject } from '../../src/api/load-project.js';
 import { workerBoot } from '../../src/adapters/base/sync-bridge-bootstrap.js';
 import { formatMark, openParseCache, PARSE_CACHE_FILE } from '../../src/api/parse-cache.js';
 import { parseLoaded } from '../../src/api/parse-phase.js';
-import { SPLICE_MAP_FILE } from '../../src/api/splice-map.js';
+import { keyHash, SPLICE_MAP_FILE } from '../../src/api/splice-map.js';
 import { WRITTEN_ARTIFACTS_FILE } from '../../src/api/written-artifacts.js';
 import { runCli } from '../../src/cli/main.js';
 import { setFastPaths } from '../../src/util/fast-paths.js';
@@ -353,7 +353,7 @@ describe('the splice path', () => {
   it('a splice map that is not one (garbage bytes) is no map: a full parse, then splicing again', async () => {
     const dir = project();
     await cli(dir, ['parse']);
-    writeFileSync(join(dir, 'target', SPLICE_MAP_FILE), Buffer.from('tsdbt-splice-map 1\n{"cache":"x","manifest":{},"parts":[{"file":"body","container":"parse/manifest/nodes","count":99,"keyBytes":5}]}\nabc'));
+    writeFileSync(join(dir, 'target', SPLICE_MAP_FILE), Buffer.from('tsdbt-splice-map 2\n{"cache":"x","manifest":{},"parts":[{"file":"body","container":"parse/manifest/nodes","count":99,"keyBytes":5}]}\nabc'));
     put(dir, 'models/mid.sql', `${read(dir, 'models/mid.sql')}-- x\n`);
     const r = await cli(dir, ['parse']);
     expect(r.spliced).toBe(false);
@@ -474,3 +474,22 @@ async function cliProcess(argv: string[], env: Record<string, string>): Promise<
   const signal = await new Promise<string | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
   return { signal, out };
 }
+
+describe('the splice map keeps key hashes, proved against the files', () => {
+  it('two models whose ids hash alike are each spliced where they are (and their refAt entries)', async () => {
+    // Found by a birthday search: FNV-1a of these two unique ids is the same 32 bits.
+    const [a, b] = ['m6rnw', 'mnpba'];
+    expect(keyHash(`model.sp.${a}`)).toBe(keyHash(`model.sp.${b}`));
+    expect(keyHash(`n:model.sp.${a}`)).not.toBe(keyHash(`n:model.sp.${b}`));
+    const dir = project({ ...PROJECT, [`models/${a}.sql`]: "select * from {{ ref('base_a') }}\n", [`models/${b}.sql`]: "select * from {{ ref('base_b') }}\n" });
+    await cli(dir, ['parse']);
+    for (const [i, f] of [a, b, a, b].entries()) {
+      put(dir, `models/${f}.sql`, `${read(dir, `models/${f}.sql`)}-- ${i}\n`);
+      const r = await cli(dir, ['parse']);
+      expect(r.spliced, r.reason).toBe(true);
+      expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+      const cached = fromCache(dir);
+      expect(cached.manifest).toBe(JSON.stringify(JSON.parse(artifact(join(dir, 'target/manifest.json'))), (k, v) => (k === 'generated_at' || k === 'invocation_id' ? undefined : v)));
+    }
+  });
+});
