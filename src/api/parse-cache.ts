@@ -14,6 +14,7 @@ import { tsdbtBuild } from '../util/tsdbt-version.js';
 import type { LoadedProject } from './load-project.js';
 import { keyedTarget, parseEnv } from './parse-env.js';
 import { selectionIndex, type SelectionIndex } from './selection-index.js';
+import { processAlive } from '../util/process-alive.js';
 
 /**
  * The parse cache, `target/partial_parse.json`, three lines of JSON:
@@ -223,7 +224,6 @@ export function openParseCache(path: string, key: string): { cache: OpenParseCac
   }
 }
 
-
 /** A parse cache checked against the project as it is now. */
 export interface ParseCacheCheck {
   path: string;
@@ -334,15 +334,6 @@ function removeAbandonedTemps(path: string): void {
     }
   } catch {
     // Left for the next write: they are never read.
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as { code?: string }).code === 'EPERM';
   }
 }
 
