@@ -10,6 +10,7 @@ import { parseLoaded } from '../../src/api/parse-phase.js';
 import { keyHash, SPLICE_MAP_FILE } from '../../src/api/splice-map.js';
 import { WRITTEN_ARTIFACTS_FILE } from '../../src/api/written-artifacts.js';
 import { runCli } from '../../src/cli/main.js';
+import { setWriteFaultForTests } from '../../src/util/atomic-write.js';
 import { setFastPaths } from '../../src/util/fast-paths.js';
 import { captureStreams, makeProject } from '../support/project-fixture.js';
 
@@ -427,6 +428,29 @@ describe('the cache edited in place', () => {
     const r = await cli(dir, ['parse']);
     expect(r.spliced).toBe(false);
     expect(r.out).toContain('Unable to do partial parsing because another parse is updating it');
+    expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+  });
+
+  it('a cache write that fails during the splice (while manifest.json\'s copy is flushed): no temp file left, the fallback parse writes what a full parse writes', async () => {
+    const dir = project();
+    await cli(dir, ['parse']);
+    // A comment too long for the node's room: the cache is rewritten (writeChunksAtomic, where the fault is injected).
+    put(dir, 'models/mid.sql', `${read(dir, 'models/mid.sql')}-- ${'long '.repeat(400)}\n`);
+    setWriteFaultForTests(PARSE_CACHE_FILE);
+    let r;
+    try {
+      r = await cli(dir, ['parse']);
+    } finally {
+      setWriteFaultForTests(null);
+    }
+    expect(r.spliced).toBe(false);
+    expect(r.reason).toMatch(/^splicing failed \(Could not write the parse cache .*ENOSPC/);
+    expect(r.code, r.out).toBe(0);
+    expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+    expect(leftovers(dir)).toEqual([]);
+    put(dir, 'models/mid.sql', `${read(dir, 'models/mid.sql')}-- next\n`);
+    const next = await cli(dir, ['parse']);
+    expect(next.code, next.out).toBe(0);
     expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
   });
 
