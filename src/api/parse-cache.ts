@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, fstatSync, openSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, fstatSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { JsonByteWriter, type JsonSpans, type WrittenValues } from '../artifacts/json-byte-writer.js';
 import { jinjaFlags, metadataEnvs } from '../context/flags.js';
 import type { MacroFile } from '../context/macro-registry.js';
@@ -14,6 +14,7 @@ import { tsdbtBuild } from '../util/tsdbt-version.js';
 import type { LoadedProject } from './load-project.js';
 import { keyedTarget, parseEnv } from './parse-env.js';
 import { selectionIndex, type SelectionIndex } from './selection-index.js';
+import { processAlive } from '../util/process-alive.js';
 
 /**
  * The parse cache, `target/partial_parse.json`, three lines of JSON:
@@ -30,6 +31,17 @@ import { selectionIndex, type SelectionIndex } from './selection-index.js';
  */
 export const PARSE_CACHE_FILE = 'partial_parse.json';
 const FORMAT = 2;
+
+const CHANGED_WHILE_READ = 'another parse changed it while it was read';
+
+/**
+ * The header's format digits, or with `busy` zeros of the same width: an
+ * in-place edit (parse-cache-edit.ts) writes these first and the real ones
+ * last, so an edit under way or cut short reads as no cache (format 0).
+ */
+export function formatMark(busy: boolean): { at: number; bytes: Buffer } {
+  return { at: '{"format":'.length, bytes: Buffer.from(busy ? '0'.repeat(String(FORMAT).length) : String(FORMAT)) };
+}
 
 export interface ParseCacheHeader {
   format: number;
@@ -104,14 +116,32 @@ export function parseInputFolders(loaded: LoadedProject): { root: string; folder
 export class OpenParseCache {
   private fd: number | undefined;
 
-  constructor(fd: number, readonly header: ParseCacheHeader, readonly indexStart: number) {
+  /** `prefix`: the header line's bytes up to and including its id (what unchanged() compares). */
+  constructor(fd: number, readonly header: ParseCacheHeader, readonly indexStart: number, private readonly prefix: Buffer) {
     this.fd = fd;
+  }
+
+  /**
+   * True while the file still opens with the header read at open: no
+   * in-place edit (parse-cache-edit.ts) began since, for an edit first
+   * marks the header (formatMark) and ends with a new id. Call it after
+   * reading: what was read is then the cache the header describes.
+   */
+  unchanged(): boolean {
+    if (this.fd === undefined) return false;
+    try {
+      return readAt(this.fd, 0, this.prefix.length).equals(this.prefix);
+    } catch {
+      return false;
+    }
   }
 
   /** The selection index (line 2), or why it cannot be read. */
   index(): { index: SelectionIndex } | { reason: string } {
     try {
-      const index = JSON.parse(this.read(this.indexStart, this.header.indexBytes)) as SelectionIndex;
+      const text = this.read(this.indexStart, this.header.indexBytes);
+      if (!this.unchanged()) return { reason: CHANGED_WHILE_READ };
+      const index = JSON.parse(text) as SelectionIndex;
       if (!index || typeof index !== 'object' || !Array.isArray(index.members) || !Array.isArray(index.strings)) return { reason: 'the saved selection index is incomplete' };
       return { index };
     } catch (e) {
@@ -123,7 +153,9 @@ export class OpenParseCache {
   body(): { body: ParseCacheBody } | { reason: string } {
     try {
       const start = this.indexStart + this.header.indexBytes + 1;
-      const body = JSON.parse(this.read(start, fstatSync(this.fd!).size - start)) as ParseCacheBody;
+      const text = this.read(start, fstatSync(this.fd!).size - start);
+      if (!this.unchanged()) return { reason: CHANGED_WHILE_READ };
+      const body = JSON.parse(text) as ParseCacheBody;
       if (!body || typeof body !== 'object' || !body.parse?.manifest || !body.macroFiles) return { reason: 'the saved manifest is incomplete' };
       restoreRefLocations(body.parse.manifest, body.refAt ?? {});
       return { body };
@@ -147,7 +179,7 @@ export class OpenParseCache {
     return readAt(this.fd, at, length, into);
   }
 
-  /** The file's inode (a cache is only ever replaced, never changed in place: the same inode is the same bytes). */
+  /** The file's inode (parse-cache-edit.ts edits only the file opened here). */
   ino(): bigint {
     if (this.fd === undefined) throw new Error('the parse cache is closed');
     return fstatSync(this.fd, { bigint: true }).ino;
@@ -173,20 +205,24 @@ export function openParseCache(path: string, key: string): { cache: OpenParseCac
     if (!first) throw new Error('no end of header');
     const header = JSON.parse(first.line.toString('utf8')) as Partial<ParseCacheHeader>;
     let reason: string | undefined;
-    if (header.format !== FORMAT || header.build !== tsdbtBuild()) reason = 'of a version mismatch';
+    if (header.format === 0) reason = 'another parse is updating it';
+    else if (header.format !== FORMAT || header.build !== tsdbtBuild()) reason = 'of a version mismatch';
     else if (header.key !== key) reason = 'config vars, config profile, config target, flags or a project config have changed';
     else if (typeof header.id !== 'string' || !header.files || !header.envRead || !Array.isArray(header.warnings) || typeof header.indexBytes !== 'number') reason = 'the saved manifest is incomplete';
     if (reason) {
       closeSync(fd);
       return { reason };
     }
-    return { cache: new OpenParseCache(fd, header as ParseCacheHeader, first.next) };
+    // The header up to its id (JSON.stringify keeps format, build, key and id first): what an in-place edit changes first and last.
+    const id = Buffer.from(`"id":${JSON.stringify(header.id)}`);
+    const idAt = first.line.indexOf(id);
+    const prefix = first.line.subarray(0, idAt < 0 ? first.line.length : idAt + id.length);
+    return { cache: new OpenParseCache(fd, header as ParseCacheHeader, first.next, Buffer.from(prefix)) };
   } catch (e) {
     closeSync(fd);
     return { reason: `the saved manifest could not be read (${(e as Error).message.split('\n')[0]})` };
   }
 }
-
 
 /** A parse cache checked against the project as it is now. */
 export interface ParseCacheCheck {
@@ -273,11 +309,31 @@ export function writeParseCache(path: string, key: string, contents: ParseCacheC
       spans = out.spans;
     }, { durable: false });
     const st = statSync(path, { bigint: true });
+    removeAbandonedTemps(path);
     const manifest = rest.parse.manifest as unknown as Record<string, unknown>;
     return { id, spans, path, file: { size: st.size, mtimeNs: st.mtimeNs, ino: st.ino }, members: new Map(Object.keys(manifest).map((k) => [k, manifest[k]])) };
   } catch (e) {
     rmSync(path, { force: true });
     return { error: (e as Error).message.split('\n')[0]! };
+  }
+}
+
+/**
+ * Removes the temp files a killed process left in the cache's folder
+ * (target/): `<name>.tmp-<pid>-<hex>` (util/atomic-write.ts tempPathFor: a
+ * cache renamed aside to be edited in place, parse-cache-edit.ts, or a
+ * copy of manifest.json or the cache half written) whose process is no
+ * longer running.
+ */
+function removeAbandonedTemps(path: string): void {
+  const dir = dirname(path);
+  try {
+    for (const name of readdirSync(dir)) {
+      const pid = Number(/\.tmp-(\d+)-[0-9a-f]{8}$/.exec(name)?.[1]);
+      if (pid > 0 && pid !== process.pid && !processAlive(pid)) rmSync(join(dir, name), { force: true });
+    }
+  } catch {
+    // Left for the next write: they are never read.
   }
 }
 

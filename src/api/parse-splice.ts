@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, fstatSync, openSync, statSync } from 'node:fs';
+import { close, fstatSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MacroFile } from '../context/macro-registry.js';
 import type { CompiledNode, Manifest } from '../manifest/types.js';
@@ -7,14 +7,16 @@ import { emptyRegistry, parseContexts, type NodeFileRecord } from '../project/pa
 import { reparseChangedNodeFiles, type CachedParse } from '../project/partial-parse.js';
 import { ParseObserver } from '../project/partial-parse-reads.js';
 import type { ParseReads } from '../project/partial-parse-reads.js';
-import { copyWithEditsAtomic, writeChunksAtomic } from '../util/atomic-write.js';
+import { copyWithEditsAtomic, writeChunksAtomic, writeChunksAtomicWhile } from '../util/atomic-write.js';
 import { fastPaths } from '../util/fast-paths.js';
 import type { LoadedProject } from './load-project.js';
 import { readAt } from '../util/file-bytes.js';
+import { editCacheInPlace } from './parse-cache-edit.js';
 import { bodyPadding, paddedHeader, recordingEnv, refLocationsOf, type OpenParseCache, type ParseCacheCheck, type ParseCacheHeader } from './parse-cache.js';
 import { parseInput } from './parse-phase.js';
+import { rememberCacheHeader } from './quick-start-record.js';
 import { selectionIndex } from './selection-index.js';
-import { manifestIdentity, readSpliceMap, sameIdentity, sameWrittenFile, writeEditedSpliceMap, type Edit, type SpliceMap } from './splice-map.js';
+import { manifestIdentity, readSpliceMap, sameIdentity, sameWrittenFile, serialiseSpliceMap, writeEditedSpliceMap, type Edit, type SplicedFile, type SpliceMap } from './splice-map.js';
 import type { RefreshedParse } from './unchanged-parse.js';
 import { metadataSpan, readWrittenArtifacts, recordWrittenArtifacts, type WrittenArtifacts } from './written-artifacts.js';
 import { parseEnv } from './parse-env.js';
@@ -34,7 +36,7 @@ import { parseEnv } from './parse-env.js';
  * this needs; the caller then goes the whole way with the same check.
  * Off with TSDBT_FAST_PATHS=0.
  */
-export function spliceChangedParse(loaded: LoadedProject, flags: Record<string, unknown>, check: ParseCacheCheck): { done: RefreshedParse } | { reason: string } {
+export async function spliceChangedParse(loaded: LoadedProject, flags: Record<string, unknown>, check: ParseCacheCheck): Promise<{ done: RefreshedParse } | { reason: string }> {
   if (!fastPaths()) return { reason: 'fast paths are off' };
   const { cache, diff } = check;
   if (!loaded.partialParse || !cache || !diff) return { reason: 'the parse cache cannot be used' };
@@ -51,16 +53,21 @@ export function spliceChangedParse(loaded: LoadedProject, flags: Record<string, 
   // A `parse` with nothing changed rewrites manifest.json's metadata in place (written-artifacts.ts: same width, same file):
   // the record follows its new mtime, the map keeps the inode and size it was written for.
   if (!sameWrittenFile(map.manifest, record.manifest) || !sameIdentity(record.manifest, manifestIdentity(targetDir))) return { reason: 'manifest.json is not the file the last parse wrote' };
+  let manifest: ReturnType<typeof openReader> | undefined;
   try {
-    return spliceWith(loaded, flags, check, cache, map, record, targetDir);
+    manifest = openReader(join(targetDir, 'manifest.json'));
+    return await spliceWith(loaded, flags, check, cache, map, record, targetDir, manifest);
   } catch (e) {
     return { reason: `splicing failed (${(e as Error).message.split('\n')[0]})` };
+  } finally {
+    // Once replaced, this is the last reference to the old manifest.json: freeing its ~100 MB on disk is left to the thread pool.
+    manifest?.closeLater();
   }
 }
 
 /** spliceChangedParse's result, the cache closed when done; otherwise the reason logged at debug (the caller goes on with `check`). */
-export function spliceOrSay(loaded: LoadedProject, flags: Record<string, unknown>, check: ParseCacheCheck): RefreshedParse | undefined {
-  const spliced = spliceChangedParse(loaded, flags, check);
+export async function spliceOrSay(loaded: LoadedProject, flags: Record<string, unknown>, check: ParseCacheCheck): Promise<RefreshedParse | undefined> {
+  const spliced = await spliceChangedParse(loaded, flags, check);
   if ('reason' in spliced) {
     loaded.logger.debug(`Partial parsing: not splicing because ${spliced.reason}`);
     return undefined;
@@ -69,7 +76,7 @@ export function spliceOrSay(loaded: LoadedProject, flags: Record<string, unknown
   return spliced.done;
 }
 
-function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>, check: ParseCacheCheck, cache: OpenParseCache, map: SpliceMap, written: WrittenArtifacts, targetDir: string): { done: RefreshedParse } | { reason: string } {
+async function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>, check: ParseCacheCheck, cache: OpenParseCache, map: SpliceMap, written: WrittenArtifacts, targetDir: string, manifestSource: ByteSource & { size(): number }): Promise<{ done: RefreshedParse } | { reason: string }> {
   const body = new BodyReader(cache, map);
   const changed = new Set(check.diff!.changed);
   const records: NodeFileRecord[] = [];
@@ -149,13 +156,13 @@ function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>, check
   for (const r of records) {
     const node = partial.manifest.nodes[r.uniqueId]!;
     const json = Buffer.from(JSON.stringify(node));
-    const inBody = map.spans('body', 'parse/manifest/nodes', r.uniqueId)[0]!;
-    const inManifest = map.spans('manifest', 'nodes', r.uniqueId)[0];
+    const inBody = body.span('parse/manifest/nodes', r.uniqueId)!;
+    const inManifest = memberSpan(map, 'manifest', 'nodes', r.uniqueId, manifestSource);
     if (!inManifest) return { reason: `${r.uniqueId} is not in the splice map of manifest.json` };
     bodyEdits.push(paddedEdit('parse/manifest/nodes', inBody, json));
     manifestEdits.push({ start: inManifest[0], end: inManifest[1], bytes: json });
     const refAt = refLocationsOf(node);
-    const refSpan = map.spans('body', 'refAt', `n:${r.uniqueId}`)[0];
+    const refSpan = body.span('refAt', `n:${r.uniqueId}`);
     if (!refAt !== !refSpan) return { reason: `${r.file} gained or lost ref locations` };
     if (refAt && refSpan) bodyEdits.push(paddedEdit('refAt', refSpan, Buffer.from(JSON.stringify(refAt))));
   }
@@ -174,33 +181,39 @@ function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>, check
   // The old line's room (parse-cache.ts pads it) when the new header fits in it.
   const oldLine = cache.indexStart - 1;
   const headerLine = Buffer.from(`${Buffer.byteLength(headerJson) <= oldLine ? headerJson + ' '.repeat(oldLine - Buffer.byteLength(headerJson)) : paddedHeader(headerJson)}\n`);
-  if (headerLine.length === cache.indexStart && bodyEdits.every((e) => e.bytes.length === e.end - e.start)) {
-    // Every edit fits where it goes: the kernel copies the old cache and the edits are written into the copy.
-    const ino = cache.ino();
-    const edits = [{ at: 0, bytes: headerLine }, ...bodyEdits.map((e) => ({ at: e.start, bytes: e.bytes }))];
-    copyWithEditsAtomic(check.path, check.path, 'the parse cache', edits, () => {
-      if (statSync(check.path, { bigint: true }).ino !== ino) throw new Error('the parse cache was replaced meanwhile');
-    }, { durable: false });
-  } else {
-    const cacheSize = cache.size();
-    writeChunksAtomic(check.path, 'the parse cache', (write) => {
-      write(headerLine);
-      copyEdited(cache, cache.indexStart, cacheSize, bodyEdits, write);
-    }, { durable: false });
-  }
+  const changedMeanwhile = () => new Error('the parse cache was changed meanwhile');
+  const writeCache = () => {
+    if (headerLine.length === cache.indexStart && bodyEdits.every((e) => e.bytes.length === e.end - e.start)) {
+      // Every edit fits where it goes: written into the cache in place (parse-cache-edit.ts), or when another
+      // parse holds it, into a copy the kernel makes.
+      const ino = cache.ino();
+      const edits = [{ at: 0, bytes: headerLine }, ...bodyEdits.map((e) => ({ at: e.start, bytes: e.bytes }))];
+      if (editCacheInPlace(check.path, cache, edits)) return;
+      copyWithEditsAtomic(check.path, check.path, 'the parse cache', edits, () => {
+        if (statSync(check.path, { bigint: true }).ino !== ino || !cache.unchanged()) throw changedMeanwhile();
+      }, { durable: false });
+    } else {
+      const cacheSize = cache.size();
+      writeChunksAtomic(check.path, 'the parse cache', (write) => {
+        write(headerLine);
+        copyEdited(cache, cache.indexStart, cacheSize, bodyEdits, write);
+        if (!cache.unchanged()) throw changedMeanwhile();
+      }, { durable: false });
+    }
+  };
 
+  // manifest.json's copy is written first; while it is flushed to disk the cache is written and the map's offsets
+  // moved, then the copy is renamed into place (a failure before leaves manifest.json as it was).
   const manifestPath = join(targetDir, 'manifest.json');
-  const source = openReader(manifestPath);
-  try {
-    if (String(source.size()) !== map.manifest.size) throw new Error('manifest.json changed meanwhile');
-    for (const r of records) expectKeyBefore(source, map.spans('manifest', 'nodes', r.uniqueId)[0]![0], r.uniqueId);
-    writeChunksAtomic(manifestPath, 'the manifest', (write) => copyEdited(source, 0, source.size(), manifestEdits, write));
-  } finally {
-    source.close();
-  }
+  if (String(manifestSource.size()) !== map.manifest.size) throw new Error('manifest.json changed meanwhile');
+  const parts = await writeChunksAtomicWhile(manifestPath, 'the manifest', (write) => copyEdited(manifestSource, 0, manifestSource.size(), manifestEdits, write), () => {
+    writeCache();
+    return map.editedParts(bodyEdits, headerLine.length - cache.indexStart, manifestEdits);
+  });
+  rememberCacheHeader(check.path, headerLine.subarray(0, headerLine.length - 1), header);
   recordWrittenArtifacts(targetDir, id, { metadata: { generated_at: generatedAt, invocation_id: loaded.invocationId } } as Manifest, written.summary, written.semantic !== null);
   const manifestNow = manifestIdentity(targetDir);
-  if (manifestNow) writeEditedSpliceMap(targetDir, map.edited(id, manifestNow, bodyEdits, headerLine.length - cache.indexStart, manifestEdits));
+  if (manifestNow) writeEditedSpliceMap(targetDir, serialiseSpliceMap(id, manifestNow, parts));
   loaded.logger.debug(`Partial parsing enabled: 0 files deleted, 0 files added, ${records.length} files changed.`);
   loaded.logger.debug(`Partial parsing: ${records.length} changed file(s) parsed again and spliced into manifest.json and the parse cache`);
   return { done: { warnings: [...loaded.warnings, ...old.warnings], summary: written.summary, manifestPath } };
@@ -246,12 +259,21 @@ class BodyReader {
 
   /** Every entry under `key` (elements of an array may share one). */
   entries<T>(container: string, key: string): T[] {
-    const inObject = container !== 'parse/nodeFiles';
-    return this.map.spans('body', container, key).map(([start, end]) => {
-      // An object member's value follows its key: a cheap proof the map and the file agree.
-      if (inObject) expectKeyBefore(this.cache, start, key);
-      return JSON.parse(this.cache.bytes(start, end - start).toString('utf8')) as T;
-    });
+    if (container !== 'parse/nodeFiles') {
+      const span = this.span(container, key);
+      return span ? [this.parse<T>(span)] : [];
+    }
+    // A node file record holds its file: the map's candidates are proved by it.
+    return this.map.spans('body', container, key).map((span) => this.parse<T>(span)).filter((r) => (r as { file?: unknown }).file === key);
+  }
+
+  /** The span of object member `key` of `container` (memberSpan). */
+  span(container: string, key: string): [number, number] | undefined {
+    return memberSpan(this.map, 'body', container, key, this.cache);
+  }
+
+  private parse<T>([start, end]: [number, number]): T {
+    return JSON.parse(this.cache.bytes(start, end - start).toString('utf8')) as T;
   }
 }
 
@@ -259,10 +281,18 @@ interface ByteSource {
   bytes(at: number, length: number, into?: Buffer): Buffer;
 }
 
-/** Throws unless `"key":` ends at `start` (the map does not describe the file). */
-function expectKeyBefore(source: ByteSource, start: number, key: string): void {
+/**
+ * The span of object member `key` of `container` in `source`: of the map's
+ * candidates (SpliceMap.spans), the one `"key":` ends before. Throws when
+ * there are candidates and none is (the map does not describe the file).
+ */
+function memberSpan(map: SpliceMap, file: SplicedFile, container: string, key: string, source: ByteSource): [number, number] | undefined {
+  const candidates = map.spans(file, container, key);
+  if (candidates.length === 0) return undefined;
   const want = Buffer.from(`${JSON.stringify(key)}:`);
-  if (start < want.length || !source.bytes(start - want.length, want.length).equals(want)) throw new Error(`${key} is not where the splice map says`);
+  const found = candidates.find(([start]) => start >= want.length && source.bytes(start - want.length, want.length).equals(want));
+  if (!found) throw new Error(`${key} is not where the splice map says`);
+  return found;
 }
 
 const COPY_CHUNK = 8 << 20;
@@ -286,12 +316,12 @@ function copyEdited(source: ByteSource, from: number, to: number, edits: readonl
   copy(at, to);
 }
 
-/** A plain file read by offset, as OpenParseCache reads the cache. */
-function openReader(path: string): ByteSource & { size(): number; close(): void } {
+/** A plain file read by offset, as OpenParseCache reads the cache; closed on the thread pool. */
+function openReader(path: string): ByteSource & { size(): number; closeLater(): void } {
   const fd = openSync(path, 'r');
   return {
     bytes: (at, length, into) => readAt(fd, at, length, into),
     size: () => fstatSync(fd).size,
-    close: () => closeSync(fd),
+    closeLater: () => close(fd, () => undefined),
   };
 }

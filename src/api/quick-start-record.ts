@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { readFirstLine, withOpenFile } from '../util/file-bytes.js';
+import { readAt, readFirstLine, withOpenFile } from '../util/file-bytes.js';
 import { hashText, statesSignature, type FileStates } from '../util/file-states.js';
 import { tsdbtBuild } from '../util/tsdbt-version.js';
 import { fastPaths } from '../util/fast-paths.js';
@@ -44,9 +44,11 @@ export function recordQuickStart(loaded: LoadedProject, key: string, checked?: C
 
 function recordFor(loaded: LoadedProject, key: string, targetDir: string, checked?: CheckedStates): QuickStartRecord | undefined {
   if (loaded.reads.impure || !loaded.partialParse) return undefined;
-  const head = readHeaderLine(join(targetDir, PARSE_CACHE_FILE));
+  const path = join(targetDir, PARSE_CACHE_FILE);
+  const known = justWritten?.path === path && startsWith(path, justWritten.prefix) ? justWritten : undefined;
+  const head = known ? known.line : readHeaderLine(path);
   if (!head) return undefined;
-  const header = JSON.parse(head.toString('utf8')) as ParseCacheHeader;
+  const header = known ? known.header : (JSON.parse(head.toString('utf8')) as ParseCacheHeader);
   if (header.key !== key || header.build !== tsdbtBuild()) return undefined;
   const states = checked && checked.id === header.id ? checked : header;
   const signature = statesSignature(states.files, states.statesAt);
@@ -74,6 +76,33 @@ function recordFor(loaded: LoadedProject, key: string, targetDir: string, checke
 /** `message` as the load's logger passes it on (secret values removed). */
 function redacted(loaded: LoadedProject, message: string): string {
   return loaded.secrets.redact(message);
+}
+
+/** The header line a splice just wrote (rememberCacheHeader). */
+let justWritten: { path: string; line: Buffer; header: ParseCacheHeader; prefix: Buffer } | undefined;
+
+/**
+ * The header line (without its newline) just written to the parse cache at
+ * `path` (parse-splice.ts), so that recording the quick start need not read
+ * and parse it again: it is used only while the file still opens with the
+ * same bytes up to the header's id (a cache written since has another id;
+ * one being edited, zeroed format digits).
+ */
+export function rememberCacheHeader(path: string, line: Buffer, header: ParseCacheHeader): void {
+  const id = Buffer.from(`"id":${JSON.stringify(header.id)}`);
+  const at = line.indexOf(id);
+  justWritten = at < 0 ? undefined : { path, line, header, prefix: line.subarray(0, at + id.length) };
+}
+
+/** True when the file at `path` starts with `prefix`. */
+function startsWith(path: string, prefix: Buffer): boolean {
+  return withOpenFile(path, (fd) => {
+    try {
+      return readAt(fd, 0, prefix.length).equals(prefix);
+    } catch {
+      return false;
+    }
+  }) ?? false;
 }
 
 /** The parse cache's first line (its header), without the newline. */

@@ -91,31 +91,33 @@ export class SpliceMap {
     return this.stored.meta.manifest;
   }
 
-  /** The spans of member `key` of `container` (several for array elements sharing a key). */
+  /**
+   * The spans of member `key` of `container`: every member whose key hashes
+   * as `key` does (keyHash), so the caller must prove each one (an object
+   * member's span follows `"key":`; an array element holds its key).
+   */
   spans(file: SplicedFile, container: string, key: string): [number, number][] {
     const part = this.stored.parts.find((p) => p.file === file && p.container === container);
     if (!part) return [];
     const out: [number, number][] = [];
-    const want = Buffer.from(`\n${key}\n`);
-    // Keys are a newline-separated list: found by a byte search, their index by where they start.
-    for (let at = part.keys.indexOf(want); at >= 0; at = part.keys.indexOf(want, at + 1)) {
-      const i = indexAt(part.keyStarts, at + 1);
-      if (i >= 0) out.push([part.at[2 * i]!, part.at[2 * i + 1]!]);
-    }
+    const want = keyHash(key);
+    for (let i = part.hashes.indexOf(want); i >= 0; i = part.hashes.indexOf(want, i + 1)) out.push([part.at[2 * i]!, part.at[2 * i + 1]!]);
     return out;
   }
 
   /**
-   * The map for the files written with these edits (the cache's bytes also
-   * all moved by `bodyShift`, its new header's length less the old's): an
-   * offset moves by each edit that ends at or before it.
+   * The map's parts for the files written with these edits (the cache's
+   * bytes also all moved by `bodyShift`, its new header's length less the
+   * old's): an offset moves by each edit that ends at or before it. A part
+   * no edit moves (the cache's, edited in place) is kept as it is.
    */
-  edited(cache: string, manifest: FileIdentity, bodyEdits: readonly Edit[], bodyShift: number, manifestEdits: readonly Edit[]): Uint8Array[] {
-    const move = (at: Float64Array, edits: readonly Edit[], shift: number): Float64Array => {
+  editedParts(bodyEdits: readonly Edit[], bodyShift: number, manifestEdits: readonly Edit[]): readonly StoredPart[] {
+    const move = (at: Uint32Array, edits: readonly Edit[], shift: number): Uint32Array => {
       const sorted = [...edits].sort((a, b) => a.end - b.end);
       const ends = sorted.map((e) => e.end);
       const deltas = sorted.map((e) => e.bytes.length - (e.end - e.start));
-      const out = new Float64Array(at.length);
+      if (shift === 0 && deltas.every((d) => d === 0)) return at;
+      const out = new Uint32Array(at.length);
       // Offsets ascend (spans are recorded as written): the edits passed so far are walked once.
       let k = 0;
       let d = shift;
@@ -128,30 +130,21 @@ export class SpliceMap {
         }
         last = x;
         while (k < ends.length && ends[k]! <= x) d += deltas[k++]!;
+        if (x + d > MAX_OFFSET) throw new Error('an offset past 4 GiB');
         out[i] = x + d;
       }
       return out;
     };
-    const parts = this.stored.parts.map((p) => ({ ...p, at: p.file === 'body' ? move(p.at, bodyEdits, bodyShift) : move(p.at, manifestEdits, 0) }));
-    return serialise({ cache, manifest }, parts);
+    return this.stored.parts.map((p) => ({ ...p, at: p.file === 'body' ? move(p.at, bodyEdits, bodyShift) : move(p.at, manifestEdits, 0) }));
   }
 }
 
-/** The index of the key starting at byte `at` (binary search of the ascending starts), or -1. */
-function indexAt(starts: Uint32Array, at: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const v = starts[mid]!;
-    if (v === at) return mid;
-    if (v < at) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
+/** The map of SpliceMap.editedParts for cache `cache` and the manifest.json written with them, as pieces to write. */
+export function serialiseSpliceMap(cache: string, manifest: FileIdentity, parts: readonly StoredPart[]): Uint8Array[] {
+  return serialise({ cache, manifest }, parts);
 }
 
-/** Write a map edited by SpliceMap.edited. */
+/** Write a map of SpliceMap.editedParts (serialiseSpliceMap). */
 export function writeEditedSpliceMap(targetDir: string, pieces: readonly Uint8Array[]): void {
   const path = join(targetDir, SPLICE_MAP_FILE);
   try {
@@ -178,62 +171,58 @@ function removeMap(path: string): void {
 
 /**
  * The map on disk, binary (a JSON map of 40,000 nodes took longer to read,
- * index and write again than the splice's own work): the magic line, a
- * JSON line (the cache id, manifest.json's identity, each container's
- * file, path, count and byte lengths), then per container its keys, each
- * after a newline and the list ending with one, the start of each key in
- * that list (uint32) and each member's absolute [start, end) (float64).
+ * index and write again than the splice's own work; the keys themselves,
+ * 4 MB at 10,000 models, were most of the rest): the magic line, a JSON
+ * line (the cache id, manifest.json's identity, each container's file,
+ * path and count), then per container, 4-byte aligned, each member's key
+ * hash (keyHash, uint32) unless it repeats an earlier container's (keysOf)
+ * and each member's [start, end) in its file (uint32: a file past 4 GiB
+ * gets no map).
  */
 interface StoredMap {
   meta: { cache: string; manifest: FileIdentity };
   parts: StoredPart[];
 }
 
-interface StoredPart {
+export interface StoredPart {
   file: SplicedFile;
   container: string;
-  keys: Buffer;
-  keyStarts: Uint32Array;
-  at: Float64Array;
+  hashes: Uint32Array;
+  at: Uint32Array;
 }
 
-const MAGIC = 'tsdbt-splice-map 1\n';
+const MAGIC = 'tsdbt-splice-map 2\n';
 const CACHE_NODES = 'parse/manifest/nodes';
+const MAX_OFFSET = 0xffffffff;
+
+/** FNV-1a over the key's UTF-16 code units: equal keys, equal hashes; a hash is only a hint (see SpliceMap.spans). */
+export function keyHash(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
 
 function encode(spans: JsonSpans): StoredPart[] {
   return Object.entries(spans).map(([container, { keys, at }]) => {
-    // A key holding a newline would read as two: no map (the caller's catch removes it).
-    if (keys.some((k) => k.includes('\n'))) throw new Error('a key holds a newline');
-    const keyBytes = Buffer.from(`\n${keys.join('\n')}\n`);
-    // Each key starts after a newline (found in the bytes: cheaper than measuring each key's UTF-8 length).
-    const keyStarts = new Uint32Array(keys.length);
-    for (let i = 0, p = 0; i < keys.length; i++) {
-      keyStarts[i] = p + 1;
-      p = keyBytes.indexOf(10, p + 1);
-    }
-    return { file: 'body' as SplicedFile, container, keys: keyBytes, keyStarts, at: Float64Array.from(at) };
+    const hashes = new Uint32Array(keys.length);
+    for (let i = 0; i < keys.length; i++) hashes[i] = keyHash(keys[i]!);
+    // An offset past 4 GiB has no uint32: no map (the caller's catch removes it).
+    for (const x of at) if (x > MAX_OFFSET) throw new Error('an offset past 4 GiB');
+    return { file: 'body' as SplicedFile, container, hashes, at: Uint32Array.from(at) };
   });
 }
 
+const bytesOf = (a: Uint32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
 function serialise(meta: StoredMap['meta'], parts: readonly StoredPart[]): Uint8Array[] {
   // A part whose keys are an earlier part's (manifest.json's nodes are the cache's, hooks aside) names it instead of repeating them.
-  const sameKeys = parts.map((p, i) => parts.findIndex((q, j) => j < i && q.keys.length === p.keys.length && q.keys.equals(p.keys)));
-  const head = Buffer.from(`${MAGIC}${JSON.stringify({ ...meta, parts: parts.map((p, i) => ({ file: p.file, container: p.container, count: p.keyStarts.length, keyBytes: p.keys.length, keysOf: sameKeys[i]! >= 0 ? sameKeys[i] : undefined })) })}\n`);
-  const pieces: Uint8Array[] = [head];
-  // The typed arrays are 8-byte aligned from the file's start (a file read whole starts aligned: they are viewed in place).
-  let at = head.length;
+  const sameKeys = parts.map((p, i) => parts.findIndex((q, j) => j < i && q.hashes.length === p.hashes.length && bytesOf(q.hashes).equals(bytesOf(p.hashes))));
+  const head = Buffer.from(`${MAGIC}${JSON.stringify({ ...meta, parts: parts.map((p, i) => ({ file: p.file, container: p.container, count: p.hashes.length, keysOf: sameKeys[i]! >= 0 ? sameKeys[i] : undefined })) })}\n`);
+  // The arrays start 4-byte aligned from the file's start, so reading can view them in place.
+  const pieces: Uint8Array[] = [head, Buffer.alloc((4 - (head.length % 4)) % 4)];
   for (const [i, p] of parts.entries()) {
-    if (sameKeys[i]! < 0) {
-      pieces.push(p.keys);
-      at += p.keys.length;
-    }
-    // The typed arrays start 8-byte aligned, so reading can view them in place.
-    const pad = (8 - (at % 8)) % 8;
-    pieces.push(Buffer.alloc(pad));
-    at += pad;
-    pieces.push(new Uint8Array(p.at.buffer, p.at.byteOffset, p.at.byteLength));
-    pieces.push(new Uint8Array(p.keyStarts.buffer, p.keyStarts.byteOffset, p.keyStarts.byteLength));
-    at += p.at.byteLength + p.keyStarts.byteLength;
+    if (sameKeys[i]! < 0) pieces.push(bytesOf(p.hashes));
+    pieces.push(bytesOf(p.at));
   }
   return pieces;
 }
@@ -250,27 +239,25 @@ function readMap(path: string): StoredMap | undefined {
     if (bytes.subarray(0, MAGIC.length).toString('latin1') !== MAGIC) return undefined;
     const eol = bytes.indexOf(10, MAGIC.length);
     if (eol < 0) return undefined;
-    const meta = JSON.parse(bytes.subarray(MAGIC.length, eol).toString('utf8')) as StoredMap['meta'] & { parts: { file: SplicedFile; container: string; count: number; keyBytes: number; keysOf?: number }[] };
+    const meta = JSON.parse(bytes.subarray(MAGIC.length, eol).toString('utf8')) as StoredMap['meta'] & { parts: { file: SplicedFile; container: string; count: number; keysOf?: number }[] };
     if (typeof meta.cache !== 'string' || !meta.manifest || !Array.isArray(meta.parts)) return undefined;
-    // The typed arrays below are views at 8-byte multiples from the file's start: in place when the bytes start aligned, else in a copy that does.
-    const body = bytes.byteOffset % 8 === 0 ? bytes : alignedCopy(bytes);
-    let at = eol + 1;
+    // The arrays are views at 4-byte multiples from the file's start: in place when the bytes start aligned, else in a copy that does.
+    const body = bytes.byteOffset % 4 === 0 ? bytes : alignedCopy(bytes);
+    let at = eol + 1 + ((4 - ((eol + 1) % 4)) % 4);
+    const view = (count: number): Uint32Array | undefined => {
+      if (!Number.isInteger(count) || count < 0 || at + 4 * count > body.length) return undefined;
+      const out = new Uint32Array(body.buffer, body.byteOffset + at, count);
+      at += 4 * count;
+      return out;
+    };
     const parts: StoredPart[] = [];
     for (const p of meta.parts) {
       const shared = p.keysOf === undefined ? undefined : parts[p.keysOf];
-      if (p.keysOf !== undefined && (!shared || shared.keys.length !== p.keyBytes)) return undefined;
-      if (!shared && at + p.keyBytes > body.length) return undefined;
-      const keys = shared ? shared.keys : body.subarray(at, at + p.keyBytes);
-      if (!shared) at += p.keyBytes;
-      at += (8 - (at % 8)) % 8;
-      const atBytes = p.count * 16;
-      const starts = p.count * 4;
-      if (at + atBytes + starts > body.length) return undefined;
-      const spans = new Float64Array(body.buffer, body.byteOffset + at, 2 * p.count);
-      at += atBytes;
-      const keyStarts = new Uint32Array(body.buffer.slice(body.byteOffset + at, body.byteOffset + at + starts));
-      at += starts;
-      parts.push({ file: p.file, container: p.container, keys, keyStarts, at: spans });
+      if (p.keysOf !== undefined && (!shared || shared.hashes.length !== p.count)) return undefined;
+      const hashes = shared ? shared.hashes : view(p.count);
+      const spans = view(2 * p.count);
+      if (!hashes || !spans) return undefined;
+      parts.push({ file: p.file, container: p.container, hashes, at: spans });
     }
     if (at !== body.length) return undefined;
     return { meta: { cache: meta.cache, manifest: meta.manifest }, parts };

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { Connection } from '../adapters/base/connection.js';
 import { quoteIdent, quoteString } from './load-sql.js';
+import { processAlive } from '../util/process-alive.js';
 
 export interface LandOptions {
   /** A DuckDB connection used as the Parquet writer (any database; nothing is stored in it). */
@@ -99,15 +100,6 @@ export function cleanStaging(dataDir: string, alive: (pid: number) => boolean = 
     removed.push(name);
   }
   return removed.sort();
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as { code?: string }).code === 'EPERM';
-  }
 }
 
 /**

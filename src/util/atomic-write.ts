@@ -1,4 +1,4 @@
-import { closeSync, copyFileSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, fstatSync, fsync, fsyncSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { TsdbtError } from '../errors/tsdbt-error.js';
@@ -64,6 +64,51 @@ function replaceAtomically(path: string, what: string, options: AtomicWriteOptio
     removeQuietly(tmp);
     throw fileWriteError(path, what, e);
   }
+}
+
+/**
+ * As writeChunksAtomic (durable), with the file's fsync on libuv's thread
+ * pool while `meanwhile` runs on this thread; the rename waits for both.
+ * When `meanwhile` throws, the write is abandoned (temp file removed) and
+ * its error thrown as it is.
+ */
+export async function writeChunksAtomicWhile<T>(path: string, what: string, produce: (write: (data: string | Uint8Array) => void) => void, meanwhile: () => T): Promise<T> {
+  const tmp = tempPathFor(path);
+  let fd: number | undefined;
+  const abandon = () => {
+    if (fd !== undefined) closeSync(fd);
+    fd = undefined;
+    removeQuietly(tmp);
+  };
+  let synced: Promise<void>;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    const out = (fd = openSync(tmp, 'w'));
+    produce((data) => writeAll(out, typeof data === 'string' ? Buffer.from(data) : data, path));
+    synced = new Promise((resolve, reject) => fsync(out, (e) => (e ? reject(e) : resolve())));
+  } catch (e) {
+    abandon();
+    throw fileWriteError(path, what, e);
+  }
+  let result: T;
+  try {
+    result = meanwhile();
+  } catch (e) {
+    await synced.catch(() => undefined);
+    abandon();
+    throw e;
+  }
+  try {
+    await synced;
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, path);
+    syncFolder(dirname(path));
+  } catch (e) {
+    abandon();
+    throw fileWriteError(path, what, e);
+  }
+  return result;
 }
 
 /** Bytes to write at an offset of a file. */

@@ -1,13 +1,16 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadProject } from '../../src/api/load-project.js';
-import { PARSE_CACHE_FILE } from '../../src/api/parse-cache.js';
+import { workerBoot } from '../../src/adapters/base/sync-bridge-bootstrap.js';
+import { formatMark, openParseCache, PARSE_CACHE_FILE } from '../../src/api/parse-cache.js';
 import { parseLoaded } from '../../src/api/parse-phase.js';
-import { SPLICE_MAP_FILE } from '../../src/api/splice-map.js';
+import { keyHash, SPLICE_MAP_FILE } from '../../src/api/splice-map.js';
 import { WRITTEN_ARTIFACTS_FILE } from '../../src/api/written-artifacts.js';
 import { runCli } from '../../src/cli/main.js';
+import { setWriteFaultForTests } from '../../src/util/atomic-write.js';
 import { setFastPaths } from '../../src/util/fast-paths.js';
 import { captureStreams, makeProject } from '../support/project-fixture.js';
 
@@ -351,7 +354,7 @@ describe('the splice path', () => {
   it('a splice map that is not one (garbage bytes) is no map: a full parse, then splicing again', async () => {
     const dir = project();
     await cli(dir, ['parse']);
-    writeFileSync(join(dir, 'target', SPLICE_MAP_FILE), Buffer.from('tsdbt-splice-map 1\n{"cache":"x","manifest":{},"parts":[{"file":"body","container":"parse/manifest/nodes","count":99,"keyBytes":5}]}\nabc'));
+    writeFileSync(join(dir, 'target', SPLICE_MAP_FILE), Buffer.from('tsdbt-splice-map 2\n{"cache":"x","manifest":{},"parts":[{"file":"body","container":"parse/manifest/nodes","count":99,"keyBytes":5}]}\nabc'));
     put(dir, 'models/mid.sql', `${read(dir, 'models/mid.sql')}-- x\n`);
     const r = await cli(dir, ['parse']);
     expect(r.spliced).toBe(false);
@@ -374,5 +377,143 @@ describe('the splice path', () => {
     expect(r.spliced).toBe(false);
     expect(r.reason).toMatch(/^splicing failed \(/);
     expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+  });
+});
+
+describe('the cache edited in place', () => {
+  const cachePath = (dir: string) => join(dir, 'target', PARSE_CACHE_FILE);
+  const cacheKey = (dir: string) => (JSON.parse(readFileSync(cachePath(dir), 'utf8').split('\n')[0]!) as { key: string }).key;
+  const leftovers = (dir: string) => readdirSync(join(dir, 'target')).filter((f) => f.includes('.tmp-'));
+
+  it('an edit that fits keeps the cache file (same inode), one that does not replaces it', async () => {
+    const dir = project();
+    await cli(dir, ['parse']);
+    const ino = () => statSync(cachePath(dir)).ino;
+    const first = ino();
+    put(dir, 'models/mid.sql', `${read(dir, 'models/mid.sql')}-- fits\n`);
+    expect((await cli(dir, ['parse'])).spliced).toBe(true);
+    expect(ino()).toBe(first);
+    expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+    put(dir, 'models/mid.sql', `${read(dir, 'models/mid.sql')}-- ${'does not fit '.repeat(300)}\n`);
+    expect((await cli(dir, ['parse'])).spliced).toBe(true);
+    expect(ino()).not.toBe(first);
+    expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+    expect(leftovers(dir)).toEqual([]);
+  });
+
+  it('a command that opened the cache before an edit in place finds it changed when it reads, and a zeroed header is no cache', async () => {
+    const dir = project();
+    await cli(dir, ['parse']);
+    const opened = openParseCache(cachePath(dir), cacheKey(dir));
+    if (!('cache' in opened)) throw new Error(opened.reason);
+    try {
+      expect(opened.cache.unchanged()).toBe(true);
+      expect('body' in opened.cache.body()).toBe(true);
+      put(dir, 'models/mid.sql', `${read(dir, 'models/mid.sql')}-- meanwhile\n`);
+      expect((await cli(dir, ['parse'])).spliced).toBe(true);
+      expect(statSync(cachePath(dir), { bigint: true }).ino).toBe(opened.cache.ino());
+      expect(opened.cache.unchanged()).toBe(false);
+      expect(opened.cache.body()).toEqual({ reason: 'another parse changed it while it was read' });
+      expect(opened.cache.index()).toEqual({ reason: 'another parse changed it while it was read' });
+    } finally {
+      opened.cache.close();
+    }
+    // A cache whose format digits are zeroed (an edit under way) is not used.
+    const mark = formatMark(true);
+    const fd = openSync(cachePath(dir), 'r+');
+    writeSync(fd, mark.bytes, 0, mark.bytes.length, mark.at);
+    closeSync(fd);
+    expect(openParseCache(cachePath(dir), cacheKey(dir))).toEqual({ reason: 'another parse is updating it' });
+    put(dir, 'models/mid.sql', `${read(dir, 'models/mid.sql')}-- after the mark\n`);
+    const r = await cli(dir, ['parse']);
+    expect(r.spliced).toBe(false);
+    expect(r.out).toContain('Unable to do partial parsing because another parse is updating it');
+    expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+  });
+
+  it('a cache write that fails during the splice (while manifest.json\'s copy is flushed): no temp file left, the fallback parse writes what a full parse writes', async () => {
+    const dir = project();
+    await cli(dir, ['parse']);
+    // A comment too long for the node's room: the cache is rewritten (writeChunksAtomic, where the fault is injected).
+    put(dir, 'models/mid.sql', `${read(dir, 'models/mid.sql')}-- ${'long '.repeat(400)}\n`);
+    setWriteFaultForTests(PARSE_CACHE_FILE);
+    let r;
+    try {
+      r = await cli(dir, ['parse']);
+    } finally {
+      setWriteFaultForTests(null);
+    }
+    expect(r.spliced).toBe(false);
+    expect(r.reason).toMatch(/^splicing failed \(Could not write the parse cache .*ENOSPC/);
+    expect(r.code, r.out).toBe(0);
+    expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+    expect(leftovers(dir)).toEqual([]);
+    put(dir, 'models/mid.sql', `${read(dir, 'models/mid.sql')}-- next\n`);
+    const next = await cli(dir, ['parse']);
+    expect(next.code, next.out).toBe(0);
+    expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+  });
+
+  for (const step of ['marked', 'edited']) {
+    it(`a parse killed mid-edit (${step}) leaves no cache a later run trusts: the next parse is a full one, equal to --no-partial-parse, then splices again`, async () => {
+      const dir = project();
+      await cli(dir, ['parse']);
+      const manifestBefore = read(dir, 'target/manifest.json');
+      put(dir, 'models/mid.sql', `${read(dir, 'models/mid.sql')}-- killed\n`);
+      const killed = await cliProcess(['parse', '--project-dir', dir, '--profiles-dir', dir], { TSDBT_TEST_CACHE_EDIT_KILL: step });
+      expect(killed.signal, killed.out).toBe('SIGKILL');
+      // The manifest is as it was (its copy not yet renamed in), the cache is only under its temp name.
+      expect(read(dir, 'target/manifest.json')).toBe(manifestBefore);
+      expect(existsSync(cachePath(dir))).toBe(false);
+      expect(leftovers(dir).length).toBeGreaterThan(0);
+      const r = await cli(dir, ['parse']);
+      expect(r.code, r.out).toBe(0);
+      expect(r.spliced).toBe(false);
+      expect(r.out).toContain('Unable to do partial parsing because saved manifest not found');
+      expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+      // The killed process's copies are removed by the full write.
+      expect(leftovers(dir)).toEqual([]);
+      put(dir, 'models/mid.sql', `${read(dir, 'models/mid.sql')}-- again\n`);
+      expect((await cli(dir, ['parse'])).spliced).toBe(true);
+      expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+    }, 60_000);
+  }
+});
+
+/** The CLI from the TypeScript sources in a child process (as tests/cli/interrupt.test.ts runs it), to be killed. */
+async function cliProcess(argv: string[], env: Record<string, string>): Promise<{ signal: string | null; out: string }> {
+  const mainUrl = new URL('../../src/cli/main.ts', import.meta.url).href;
+  const hooks = workerBoot(mainUrl).hooks!;
+  const file = join(mkdtempSync(join(tmpdir(), 'tsdbt-cli-')), 'cli.mjs');
+  scratch.push(dirname(file));
+  writeFileSync(file, `import { register } from 'node:module';
+    const { hooks, mainUrl, argv } = JSON.parse(process.env.TSDBT_TEST_BOOT);
+    register(hooks.url, { data: hooks.data });
+    const { runCli } = await import(mainUrl);
+    process.exitCode = await runCli(argv, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), isTTY: false });`);
+  const child = spawn(process.execPath, [file], { env: { ...process.env, ...env, NO_COLOR: '1', TSDBT_TEST_BOOT: JSON.stringify({ hooks, mainUrl, argv }) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += String(d)));
+  child.stderr.on('data', (d) => (out += String(d)));
+  const signal = await new Promise<string | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
+  return { signal, out };
+}
+
+describe('the splice map keeps key hashes, proved against the files', () => {
+  it('two models whose ids hash alike are each spliced where they are (and their refAt entries)', async () => {
+    // Found by a birthday search: FNV-1a of these two unique ids is the same 32 bits.
+    const [a, b] = ['m6rnw', 'mnpba'];
+    expect(keyHash(`model.sp.${a}`)).toBe(keyHash(`model.sp.${b}`));
+    expect(keyHash(`n:model.sp.${a}`)).not.toBe(keyHash(`n:model.sp.${b}`));
+    const dir = project({ ...PROJECT, [`models/${a}.sql`]: "select * from {{ ref('base_a') }}\n", [`models/${b}.sql`]: "select * from {{ ref('base_b') }}\n" });
+    await cli(dir, ['parse']);
+    for (const [i, f] of [a, b, a, b].entries()) {
+      put(dir, `models/${f}.sql`, `${read(dir, `models/${f}.sql`)}-- ${i}\n`);
+      const r = await cli(dir, ['parse']);
+      expect(r.spliced, r.reason).toBe(true);
+      expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+      const cached = fromCache(dir);
+      expect(cached.manifest).toBe(JSON.stringify(JSON.parse(artifact(join(dir, 'target/manifest.json'))), (k, v) => (k === 'generated_at' || k === 'invocation_id' ? undefined : v)));
+    }
   });
 });

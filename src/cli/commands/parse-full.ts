@@ -16,7 +16,7 @@ export async function fullParse(ctx: CommandContext, started: number): Promise<n
   const quick = ctx.report ? {} : refreshUnchangedParse(loaded, flags);
   // Only model SQL changed: the changed nodes spliced into the files written last time (api/parse-splice.ts).
   const check = 'check' in quick ? quick.check : undefined;
-  const spliced = check?.cache ? (await import('../../api/parse-splice.js')).spliceOrSay(loaded, flags, check) : undefined;
+  const spliced = check?.cache ? await (await import('../../api/parse-splice.js')).spliceOrSay(loaded, flags, check) : undefined;
   const unchanged = 'done' in quick ? quick.done : spliced;
   if (unchanged) {
     for (const w of unchanged.warnings) ctx.out.warn(w);

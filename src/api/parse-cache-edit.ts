@@ -1,0 +1,91 @@
+import { closeSync, fdatasyncSync, fstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { tempPathFor, type PositionedBytes } from '../util/atomic-write.js';
+import { formatMark, type OpenParseCache } from './parse-cache.js';
+
+/**
+ * Writes `edits` (each exactly as long as the bytes it replaces: the new
+ * header line and the nodes that fit their room) into the parse cache that
+ * `cache` was opened from, in place, instead of writing a ~100 MB copy.
+ *
+ * The protocol, so that no run ever trusts a cache half edited:
+ *   1. the file is renamed aside (a temp name in target/): while it is
+ *      edited no other command finds it, and of two parses editing at once
+ *      only one can rename it (the other copies instead, or parses in full);
+ *   2. it must still be the file `cache` opened, with the header read then
+ *      (OpenParseCache.unchanged), else it is put back untouched;
+ *   3. the header's format digits are zeroed (formatMark): a command that
+ *      opened the file before step 1 and reads it now finds it changed
+ *      (unchanged() compares the header up to its id) or, opening the
+ *      header afresh, no usable cache;
+ *   4. the edits, the new header (new id) among them, zeroed too;
+ *   5. fdatasync: the edits are on disk before the file can read as valid;
+ *   6. the format digits written back, and the file renamed into place.
+ * Killed anywhere before 6 ends, the cache is gone from its name (or still
+ * zeroed): the next parse is a full one. On a power loss the rename of
+ * step 6 cannot outlive edits it depends on (step 5).
+ *
+ * Returns false, having changed nothing, when the file is not the one
+ * `cache` read (replaced, or edited by another parse since): the caller
+ * then writes a copy as before. Throws when writing fails midway (the
+ * half-edited file is removed).
+ */
+export function editCacheInPlace(path: string, cache: OpenParseCache, edits: readonly PositionedBytes[]): boolean {
+  const aside = tempPathFor(path);
+  try {
+    renameSync(path, aside);
+  } catch {
+    return false;
+  }
+  let fd: number | undefined;
+  try {
+    fd = openSync(aside, 'r+');
+    if (fstatSync(fd, { bigint: true }).ino !== cache.ino() || !cache.unchanged()) {
+      closeSync(fd);
+      fd = undefined;
+      renameSync(aside, path);
+      return false;
+    }
+    const size = fstatSync(fd).size;
+    const busy = formatMark(true);
+    const ready = formatMark(false);
+    writeAt(fd, busy.bytes, busy.at);
+    testCrash('marked');
+    for (const e of edits) {
+      if (e.at < 0 || e.at + e.bytes.length > size) throw new Error(`an edit at ${e.at} runs past the end of the parse cache`);
+      writeAt(fd, withMark(e, busy), e.at);
+    }
+    testCrash('edited');
+    fdatasyncSync(fd);
+    writeAt(fd, ready.bytes, ready.at);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(aside, path);
+    return true;
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(aside, { force: true });
+    throw e;
+  }
+}
+
+/** An edit's bytes with `mark`'s bytes over the part of them it covers (the new header keeps the zeroed format until the end). */
+function withMark(e: PositionedBytes, mark: { at: number; bytes: Buffer }): Uint8Array {
+  const from = Math.max(e.at, mark.at);
+  const to = Math.min(e.at + e.bytes.length, mark.at + mark.bytes.length);
+  if (from >= to) return e.bytes;
+  const out = Buffer.from(e.bytes);
+  mark.bytes.copy(out, from - e.at, from - mark.at, to - mark.at);
+  return out;
+}
+
+function writeAt(fd: number, bytes: Uint8Array, position: number): void {
+  for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at, position + at);
+}
+
+/**
+ * Tests only: TSDBT_TEST_CACHE_EDIT_KILL=marked|edited kills the process
+ * (SIGKILL: no cleanup runs) at that step, as a crash or power cut would.
+ */
+function testCrash(step: string): void {
+  if (process.env.TSDBT_TEST_CACHE_EDIT_KILL === step) process.kill(process.pid, 'SIGKILL');
+}
