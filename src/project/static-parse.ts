@@ -133,7 +133,7 @@ class LiteralReader {
     while (left !== undefined && this.word('or')) {
       const right = this.conjunction();
       if (!isScalar(left) || right === undefined) return undefined;
-      left = truthy(left) ? right : left;
+      left = truthy(left) ? left : right;
     }
     return left;
   }
