@@ -140,7 +140,45 @@ export class JinjaEnvironment {
       };
       return tpl;
     }
+    if (fastPaths() && macrosOnly && !native && macroNames.length > 0) return { file, source, macroNames, macrosOnly, root: this.macroFileRoot(stmts, file, text) };
     return { file, source, macroNames, macrosOnly, root: this.compileRoot(stmts, file, native, text) };
+  }
+
+  /**
+   * The top level of a file that only defines macros, as compileRoot's code
+   * runs it (the text between the macros is the output; each macro defined,
+   * made when first looked up), with each macro compiled on its own: its
+   * JavaScript is generated now (so compile errors come when and as they did),
+   * V8 compiles it when the macro is first made. A render context runs a
+   * macro file for one or two of its macros; dbt's own files define dozens.
+   */
+  private macroFileRoot(stmts: Stmt[], file: string, text: string): RootFn {
+    type Part = { macro: string; make: (ctx: runtime.Ctx) => unknown } | { macro: null; text: string };
+    const parts = stmts.map((s): Part => (s.k === 'macro' ? { macro: s.name, make: this.macroFactory(s, file, text) } : { macro: null, text: s.k === 'data' ? s.text : '' }));
+    return (ctx) => {
+      let out = '';
+      for (const p of parts) {
+        if (p.macro === null) out += p.text;
+        else {
+          const make = p.make;
+          ctx.defineMacro(p.macro, () => make(ctx));
+        }
+      }
+      return out;
+    };
+  }
+
+  /** One top-level macro's maker (see macroFileRoot): `(ctx) => the macro`, its code compiled by V8 on first use. */
+  private macroFactory(s: Stmt & { k: 'macro' }, file: string, text: string): (ctx: runtime.Ctx) => unknown {
+    const compiler = new JsCompiler({ file, native: false, hasFilter: (n) => n in this.filters, hasTest: (n) => n in this.tests });
+    let compiled: { js: string; data: string[] };
+    try {
+      compiled = compiler.compileMacro(s);
+    } catch (e) {
+      throw quoteLine(e instanceof TsdbtError ? e : tooDeep(e, file, compiler.currentLine), text);
+    }
+    let factory: ((ctx: runtime.Ctx) => unknown) | undefined;
+    return (ctx) => (factory ??= this.instantiate(compiled.js, compiled.data, file, false) as (ctx: runtime.Ctx) => unknown)(ctx);
   }
 
   /** Generate the template's JavaScript and have V8 compile it. */
@@ -153,8 +191,13 @@ export class JinjaEnvironment {
     } catch (e) {
       throw quoteLine(e instanceof TsdbtError ? e : tooDeep(e, file, compiler.currentLine), text);
     }
+    return this.instantiate(js, data, file, native) as RootFn;
+  }
+
+  /** Have V8 compile generated code (a factory over RT_NAMES, F, T, D) and return what it makes. */
+  private instantiate(js: string, data: string[], file: string, native: boolean): unknown {
     try {
-      return new Function(...RT_NAMES, 'F', 'T', 'D', js)(...RT_VALUES, native ? this.nativeFilterSet : this.filters, this.tests, data) as RootFn;
+      return new Function(...RT_NAMES, 'F', 'T', 'D', js)(...RT_VALUES, native ? this.nativeFilterSet : this.filters, this.tests, data);
     } catch (e) {
       if (isStackOverflow(e)) throw tooDeep(e, file, undefined);
       throw new TsdbtError('INTERNAL', `could not compile ${file}: ${describeJsError(e)}`, { file, cause: e, detail: { js } });
