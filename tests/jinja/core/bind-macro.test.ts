@@ -180,6 +180,8 @@ describe('a file of macros: each macro compiled when first made (fast paths) or 
 {% macro bad() %}
   {{ 'x' | no_such_filter }}
 {% endmacro %}`;
+  // A namespace attribute as a target: its code is generated with the file's (the compiler can reject such targets).
+  const NAMESPACED = `{% macro count(items) %}{% set ns = namespace(n=0) %}{% for i in items %}{% set ns.n = ns.n + i %}{% endfor %}{{ ns.n | string | upper }}{% endmacro %}`;
 
   /** What binding and calling gives, error messages and lines included, with the fast paths on or off. */
   function outcomes(fast: boolean): unknown[] {
@@ -204,6 +206,7 @@ describe('a file of macros: each macro compiled when first made (fast paths) or 
         run(() => callJinja(env.bindMacro('macros/f.sql', FILE, 'd', ctx), [])),
         run(() => env.bindMacro('macros/f.sql', FILE, 'nope', ctx)),
         run(() => callJinja(env.bindMacro('macros/broken.sql', BROKEN, 'fine', ctx), [])),
+        run(() => callJinja(env.bindMacro('macros/ns.sql', NAMESPACED, 'count', ctx), [[1, 2, 3]])),
       ];
     } finally {
       setFastPaths(was);
@@ -216,5 +219,6 @@ describe('a file of macros: each macro compiled when first made (fast paths) or 
     expect(fast.slice(1, 4)).toEqual([{ value: 'AB23.0' }, { value: 'q11q22' }, { value: 'r!' }]);
     // A compile error anywhere in the file (an unknown filter) still fails the file's other macros.
     expect(fast[6]).toMatchObject({ code: 'JINJA_SYNTAX', line: 3 });
+    expect(fast[7]).toEqual({ value: '6' });
   });
 });
