@@ -43,10 +43,14 @@ const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
 export function staticParse(raw: string, readVar?: StaticVarReader): StaticCapture | null {
   if (raw.includes('{%') || raw.includes('{#')) return null;
   const out: StaticCapture = { refs: [], sources: [], configCalls: [] };
-  const withoutExpressions = raw.replace(EXPRESSION, '');
-  if (withoutExpressions.includes('{{') || withoutExpressions.includes('}}')) return null;
-  for (const m of raw.matchAll(EXPRESSION)) {
-    const call = CALL.exec(m[1]!);
+  // EXPRESSION's matches, found with indexOf (most models fail at their first call of a macro: no regex over all their text).
+  for (let at = raw.indexOf('{{'); at >= 0; at = raw.indexOf('{{', at)) {
+    const close = raw.indexOf('}}', at + 2);
+    if (close < 0) return null;
+    const from = raw.charCodeAt(at + 2) === 45 /* - */ ? at + 3 : at + 2;
+    const to = close > from && raw.charCodeAt(close - 1) === 45 ? close - 1 : close;
+    at = close + 2;
+    const call = CALL.exec(raw.slice(from, to));
     if (!call) return null;
     const [fn] = [call[1]];
     if (fn === 'var') {
@@ -75,6 +79,8 @@ export function staticParse(raw: string, readVar?: StaticVarReader): StaticCaptu
       out.configCalls.push(layer);
     }
   }
+  const withoutExpressions = raw.replace(EXPRESSION, '');
+  if (withoutExpressions.includes('{{') || withoutExpressions.includes('}}')) return null;
   return out;
 }
 
