@@ -106,3 +106,19 @@ describe('staticParse', () => {
     expect(viaStatic.manifest.nodes['model.test_project.b']).toBeUndefined();
   });
 });
+
+describe('a project macro named like a member of the shared parse context', () => {
+  it('replaces that member in every model of the package (the names along the shared part are found once)', () => {
+    const dir = makeProject({
+      'macros/is_incremental.sql': "{% macro is_incremental() %}{{ return('mine') }}{% endmacro %}",
+      'macros/run_query.sql': "{% macro run_query(sql) %}{{ return('q') }}{% endmacro %}",
+      'models/a.sql': "{{ config(materialized='t' ~ is_incremental(), alias='a' ~ run_query('x')) }}\nselect 1 as id",
+      'models/b.sql': "{{ config(materialized='t' ~ is_incremental(), alias='b' ~ run_query('x')) }}\nselect 1 as id",
+    });
+    const { nodes } = parseLoaded(loadProject({ projectDir: dir, env: {} })).manifest;
+    for (const name of ['a', 'b']) {
+      const n = nodes[`model.test_project.${name}`]!;
+      expect([n.config.materialized, n.config.alias, n.depends_on.macros]).toEqual(['tmine', `${name}q`, ['macro.test_project.is_incremental', 'macro.test_project.run_query']]);
+    }
+  });
+});
