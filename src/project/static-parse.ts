@@ -135,21 +135,17 @@ class LiteralReader {
    * and/or/not take only scalar operands (booleans, none, strings, integers).
    */
   expression(): Literal | undefined {
-    let left = this.conjunction();
-    while (left !== undefined && this.word('or')) {
-      const right = this.conjunction();
-      if (!isScalar(left) || right === undefined) return undefined;
-      left = truthy(left) ? left : right;
-    }
-    return left;
+    return this.chain('or', () => this.chain('and', () => this.negation()));
   }
 
-  private conjunction(): Literal | undefined {
-    let left = this.negation();
-    while (left !== undefined && this.word('and')) {
-      const right = this.negation();
+  /** `a or b or c` / `a and b`: Python's, giving an operand by its truthiness. */
+  private chain(word: 'and' | 'or', operand: () => Literal | undefined): Literal | undefined {
+    let left = operand();
+    while (left !== undefined && this.word(word)) {
+      const right = operand();
       if (!isScalar(left) || right === undefined) return undefined;
-      left = truthy(left) ? right : left;
+      // `or` keeps a true left operand, `and` a false one; otherwise the right.
+      left = truthy(left) === (word === 'or') ? left : right;
     }
     return left;
   }
