@@ -53,6 +53,10 @@ export class ContextFactory {
   private readonly parseReused = new Map<string, { context: RenderContext; resolver: MacroResolver }>();
   /** Per package: each shadowing macro name's place in shadowingMacros' order. */
   private readonly shadowOrder = new Map<string, Map<string, number>>();
+  /** The parseStatic values: prototypes of parse contexts' vars that no one changes after they are built. */
+  private readonly parseParts = new WeakSet<object>();
+  /** Per parse part (parseParts), per package: the shadowing macro names along its prototype chain (see shadowedMembers). */
+  private readonly protoHits = new WeakMap<object, Map<string, string[]>>();
 
   constructor(readonly shared: ContextShared) {}
 
@@ -117,6 +121,7 @@ export class ContextFactory {
         column: a.column,
       });
       this.parseStatic.set(node.package_name, staticPart);
+      this.parseParts.add(staticPart);
     }
     // One context and resolver per package, given each node's own vars: the macros bound for one node
     // serve the next (they read names through the context as they run), instead of every node running
@@ -190,8 +195,25 @@ export class ContextFactory {
       this.shadowOrder.set(packageName, order);
     }
     const hits: string[] = [];
-    for (let o: object | null = vars; o !== null; o = Object.getPrototypeOf(o) as object | null) {
-      for (const k of Object.getOwnPropertyNames(o)) if (names.has(k) && !hits.includes(k)) hits.push(k);
+    for (const k of Object.getOwnPropertyNames(vars)) if (names.has(k) && !hits.includes(k)) hits.push(k);
+    // Along the prototypes: for a package's shared parse part (~100 members, never changed once built) looked up once per package.
+    const proto = Object.getPrototypeOf(vars) as object | null;
+    if (proto !== null && !this.parseParts.has(proto)) {
+      for (let o: object | null = proto; o !== null; o = Object.getPrototypeOf(o) as object | null) {
+        for (const k of Object.getOwnPropertyNames(o)) if (names.has(k) && !hits.includes(k)) hits.push(k);
+      }
+    } else if (proto !== null) {
+      let byPackage = this.protoHits.get(proto);
+      if (!byPackage) this.protoHits.set(proto, (byPackage = new Map()));
+      let inherited = byPackage.get(packageName);
+      if (!inherited) {
+        inherited = [];
+        for (let o: object | null = proto; o !== null; o = Object.getPrototypeOf(o) as object | null) {
+          for (const k of Object.getOwnPropertyNames(o)) if (names.has(k) && !inherited.includes(k)) inherited.push(k);
+        }
+        byPackage.set(packageName, inherited);
+      }
+      for (const k of inherited) if (!hits.includes(k)) hits.push(k);
     }
     if (hits.length > 1) hits.sort((a, b) => order.get(a)! - order.get(b)!);
     return hits;

@@ -62,6 +62,18 @@ export class JsCompiler extends ExprCompiler {
     return { js: `"use strict";\n${this.consts.join('\n')}\n${this.code.join('\n')}`, data: this.data };
   }
 
+  /**
+   * JS source of a factory `(...RT_NAMES, F, T, D) => (ctx) => macro` for one
+   * top-level macro of a file that only defines macros (JinjaTemplate.macrosOnly):
+   * the same code compileTemplate emits for it there, where the file's top level
+   * declares no names. The macro function is parenthesised: it is made to be called.
+   */
+  compileMacro(s: Stmt & { k: 'macro' }): CompiledJs {
+    const fn = this.macro(s.name, s.params, s.body, new Scope(null, true), s.line);
+    this.emit(`return (ctx) => (${fn});`);
+    return { js: `"use strict";\n${this.consts.join('\n')}\n${this.code.join('\n')}`, data: this.data };
+  }
+
   /** Pre-declare names `set` in this scope (not in nested scopes), initialised to MISSING. */
   private declareAssigned(stmts: Stmt[], scope: Scope): void {
     const names = new Set<string>();

@@ -12,6 +12,7 @@ import { describeJsError, isStackOverflow } from './js-errors.js';
 import { nativeConcat, nativeFilters } from './native.js';
 import { toHost } from './call.js';
 import { JsCompiler, RT_NAMES } from './compiler.js';
+import { MAX_EXPR_DEPTH } from './compile-expr.js';
 import { createPythonFilters, createPythonTests, isTuple, makeFloat } from './py-hooks.js';
 import * as ops from './py-ops.js';
 import * as runtime from './runtime.js';
@@ -140,7 +141,55 @@ export class JinjaEnvironment {
       };
       return tpl;
     }
+    if (fastPaths() && macrosOnly && !native && macroNames.length > 0) return { file, source, macroNames, macrosOnly, root: this.macroFileRoot(stmts, file, text) };
     return { file, source, macroNames, macrosOnly, root: this.compileRoot(stmts, file, native, text) };
+  }
+
+  /**
+   * The top level of a file that only defines macros, as compileRoot's code
+   * runs it (the text between the macros is the output; each macro defined,
+   * made when first looked up), with each macro compiled on its own: its
+   * JavaScript is generated now (so compile errors come when and as they did),
+   * V8 compiles it when the macro is first made. A render context runs a
+   * macro file for one or two of its macros; dbt's own files define dozens.
+   */
+  private macroFileRoot(stmts: Stmt[], file: string, text: string): RootFn {
+    type Part = { macro: string; make: (ctx: runtime.Ctx) => unknown } | { macro: null; text: string };
+    // Code generated when first needed too, where it cannot fail (else now, for the same errors at the same time).
+    const lazy = compilesSafely(stmts, (n) => n in this.filters, 0);
+    const parts = stmts.map((s): Part => (s.k === 'macro' ? { macro: s.name, make: this.macroFactory(s, file, text, lazy) } : { macro: null, text: s.k === 'data' ? s.text : '' }));
+    return (ctx) => {
+      let out = '';
+      for (const p of parts) {
+        if (p.macro === null) out += p.text;
+        else {
+          const make = p.make;
+          ctx.defineMacro(p.macro, () => make(ctx));
+        }
+      }
+      return out;
+    };
+  }
+
+  /** One top-level macro's maker (see macroFileRoot): `(ctx) => the macro`, its code compiled by V8 on first use. */
+  private macroFactory(s: Stmt & { k: 'macro' }, file: string, text: string, lazy: boolean): (ctx: runtime.Ctx) => unknown {
+    const generate = (): { js: string; data: string[] } => {
+      const compiler = new JsCompiler({ file, native: false, hasFilter: (n) => n in this.filters, hasTest: (n) => n in this.tests });
+      try {
+        return compiler.compileMacro(s);
+      } catch (e) {
+        throw quoteLine(e instanceof TsdbtError ? e : tooDeep(e, file, compiler.currentLine), text);
+      }
+    };
+    let compiled = lazy ? undefined : generate();
+    let factory: ((ctx: runtime.Ctx) => unknown) | undefined;
+    return (ctx) => {
+      if (!factory) {
+        compiled ??= generate();
+        factory = this.instantiate(compiled.js, compiled.data, file, false) as (ctx: runtime.Ctx) => unknown;
+      }
+      return factory(ctx);
+    };
   }
 
   /** Generate the template's JavaScript and have V8 compile it. */
@@ -153,8 +202,13 @@ export class JinjaEnvironment {
     } catch (e) {
       throw quoteLine(e instanceof TsdbtError ? e : tooDeep(e, file, compiler.currentLine), text);
     }
+    return this.instantiate(js, data, file, native) as RootFn;
+  }
+
+  /** Have V8 compile generated code (a factory over RT_NAMES, F, T, D) and return what it makes. */
+  private instantiate(js: string, data: string[], file: string, native: boolean): unknown {
     try {
-      return new Function(...RT_NAMES, 'F', 'T', 'D', js)(...RT_VALUES, native ? this.nativeFilterSet : this.filters, this.tests, data) as RootFn;
+      return new Function(...RT_NAMES, 'F', 'T', 'D', js)(...RT_VALUES, native ? this.nativeFilterSet : this.filters, this.tests, data);
     } catch (e) {
       if (isStackOverflow(e)) throw tooDeep(e, file, undefined);
       throw new TsdbtError('INTERNAL', `could not compile ${file}: ${describeJsError(e)}`, { file, cause: e, detail: { js } });
@@ -225,6 +279,29 @@ export class JinjaEnvironment {
     }
     return fn as JinjaCallable;
   }
+}
+
+/**
+ * Whether generating code for `node` (statements or expressions) cannot fail,
+ * conservatively: JsCompiler's compile-time errors are an unknown filter, an
+ * expression nested past MAX_EXPR_DEPTH, a recursive loop's `loop()` call and
+ * an attribute as a loop or with target; any filter unknown, any nesting past
+ * half that bound, any recursive loop and any attribute target say no.
+ */
+function compilesSafely(node: unknown, hasFilter: (name: string) => boolean, depth: number): boolean {
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) if (!compilesSafely(node[i], hasFilter, depth)) return false;
+    return true;
+  }
+  if (node === null || typeof node !== 'object') return true;
+  const n = node as Record<string, unknown>;
+  if (depth > MAX_EXPR_DEPTH / 2 || n.k === 'attr' || n.recursive === true) return false;
+  if (n.k === 'filter' && !hasFilter(String(n.name))) return false;
+  for (const key in n) {
+    const v = n[key];
+    if (v !== null && typeof v === 'object' && !compilesSafely(v, hasFilter, depth + 1)) return false;
+  }
+  return true;
 }
 
 /** A macro file run against a context (bindMacro), and the vars it was run under. */

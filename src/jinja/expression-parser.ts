@@ -35,7 +35,7 @@ function binaryPrecedence(tok: NjToken | null): number {
       return 0;
   }
 }
-const EXPR_START = new Set([L.TOKEN_SYMBOL, L.TOKEN_STRING, L.TOKEN_INT, L.TOKEN_FLOAT, L.TOKEN_BOOLEAN, L.TOKEN_NONE, L.TOKEN_LEFT_PAREN, L.TOKEN_LEFT_BRACKET, L.TOKEN_LEFT_CURLY]);
+const EXPR_START: ReadonlySet<string> = new Set<string>([L.TOKEN_SYMBOL, L.TOKEN_STRING, L.TOKEN_INT, L.TOKEN_FLOAT, L.TOKEN_BOOLEAN, L.TOKEN_NONE, L.TOKEN_LEFT_PAREN, L.TOKEN_LEFT_BRACKET, L.TOKEN_LEFT_CURLY]);
 
 export class ExpressionParser extends TokenParser {
   // ---- expressions ----

@@ -1,7 +1,7 @@
 /**
- * tsdbt's Jinja engine: dbt's Jinja with Jinja2 3.1 semantics, built on
- * nunjucks' parser machinery with our own tokenizer, grammar, compiler to
- * JavaScript and runtime; Python value behaviour comes from ./python/.
+ * tsdbt's Jinja engine: dbt's Jinja with Jinja2 3.1 semantics: our own
+ * tokenizer, grammar, compiler to JavaScript and runtime (the token
+ * vocabulary is nunjucks'); Python value behaviour comes from ./python/.
  *
  * Pipeline: lexer.ts → template-parser.ts (ast.ts) → compiler.ts → a cached
  * JS function per (file, source); runtime.ts resolves names through the

@@ -13,7 +13,6 @@ import { lexer as L, type NjToken, type NjTokenizer } from './nunjucks-internals
 
 const TAGS = { BLOCK_START: '{%', BLOCK_END: '%}', VARIABLE_START: '{{', VARIABLE_END: '}}', COMMENT_START: '{#', COMMENT_END: '#}' };
 
-const WS = /[ \t\r\n\f\v\u00a0]+/y;
 const NAME = /[\p{L}_][\p{L}\p{N}_]*/uy;
 const NUMBER = /(?:\d+_)*\d+(?:\.(?:\d+_)*\d+)?(?:[eE][+-]?(?:\d+_)*\d+)?/y;
 const INTEGER = /(?:\d+_)*\d+/y;
@@ -32,6 +31,11 @@ const PUNCT: Record<string, string> = {
   '|': L.TOKEN_PIPE,
 };
 const OPEN_TAG = /\{[{%#]/g;
+
+/** WS's characters: space, \t, \n, \v, \f, \r, no-break space. */
+const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13) || c === 160;
+/** An ASCII letter or `_` (NAME's first character, in ASCII). */
+const isNameStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
 
 const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v', '\n': '' };
 
@@ -142,45 +146,57 @@ export class JinjaTokenizer implements NjTokenizer {
 
   private codeToken(): NjToken | null {
     const src = this.src;
-    WS.lastIndex = this.index;
-    if (WS.test(src)) this.advance(WS.lastIndex);
-    const start = this.index;
+    let start = this.index;
+    let code = src.charCodeAt(start);
+    if (isSpace(code)) {
+      do code = src.charCodeAt(++start);
+      while (isSpace(code));
+      this.advance(start);
+    }
     if (start >= src.length) return null;
-    const ch = src[start]!;
     // Tag ends (with their whitespace-control markers).
     if (this.inCode === 'block') {
-      if (ch === '%' && src[start + 1] === '}') return this.endTag(L.TOKEN_BLOCK_END, '%}', start);
-      if ((ch === '-' || ch === '+') && src[start + 1] === '%' && src[start + 2] === '}') {
-        return this.endTag(L.TOKEN_BLOCK_END, ch === '-' ? '-%}' : '%}', start, 3);
+      if (code === 37 /* % */ && src.charCodeAt(start + 1) === 125 /* } */) return this.endTag(L.TOKEN_BLOCK_END, '%}', start);
+      if ((code === 45 /* - */ || code === 43) /* + */ && src.charCodeAt(start + 1) === 37 && src.charCodeAt(start + 2) === 125) {
+        return this.endTag(L.TOKEN_BLOCK_END, code === 45 ? '-%}' : '%}', start, 3);
       }
     } else if (this.depth === 0) {
-      if (ch === '}' && src[start + 1] === '}') return this.endTag(L.TOKEN_VARIABLE_END, '}}', start);
-      if (ch === '-' && src[start + 1] === '}' && src[start + 2] === '}') return this.endTag(L.TOKEN_VARIABLE_END, '-}}', start);
+      if (code === 125 && src.charCodeAt(start + 1) === 125) return this.endTag(L.TOKEN_VARIABLE_END, '}}', start);
+      if (code === 45 && src.charCodeAt(start + 1) === 125 && src.charCodeAt(start + 2) === 125) return this.endTag(L.TOKEN_VARIABLE_END, '-}}', start);
     }
-    const code = ch.charCodeAt(0);
     if (code >= 48 && code <= 57) {
-      const re = this.prevType === L.TOKEN_OPERATOR && src[start - 1] === '.' ? INTEGER : NUMBER;
+      const re = this.prevType === L.TOKEN_OPERATOR && src.charCodeAt(start - 1) === 46 /* . */ ? INTEGER : NUMBER;
       re.lastIndex = start;
       const m = re.exec(src)!;
       const text = m[0];
       const isFloat = re === NUMBER && /[.eE]/.test(text);
       return this.tok(isFloat ? L.TOKEN_FLOAT : L.TOKEN_INT, text, start);
     }
-    if (ch === "'" || ch === '"') {
+    if (code === 39 /* ' */ || code === 34 /* " */) {
       STRING.lastIndex = start;
       const m = STRING.exec(src);
-      if (!m) throw this.error(`unterminated string literal starting with ${ch}`, `Close the string with ${ch}.`);
+      if (!m) throw this.error(`unterminated string literal starting with ${src[start]}`, `Close the string with ${src[start]}.`);
       const t = this.tok(L.TOKEN_STRING, m[0], start);
       t.value = decodePythonString(m[1] ?? m[2] ?? '');
       return t;
     }
-    NAME.lastIndex = start;
-    const name = NAME.exec(src);
-    if (name) return this.tok(L.TOKEN_SYMBOL, name[0], start);
+    if (isNameStart(code)) {
+      // ASCII names without the Unicode regex; a name running into a non-ASCII character takes the regex.
+      let end = start + 1;
+      let c = src.charCodeAt(end);
+      while (isNameStart(c) || (c >= 48 && c <= 57)) c = src.charCodeAt(++end);
+      if (!(c >= 128)) return this.tok(L.TOKEN_SYMBOL, src.slice(start, end), start);
+    }
+    if (code >= 128 || isNameStart(code)) {
+      NAME.lastIndex = start;
+      const name = NAME.exec(src);
+      if (name) return this.tok(L.TOKEN_SYMBOL, name[0], start);
+    }
+    const ch = src[start]!;
     const punct = PUNCT[ch];
     if (punct !== undefined) {
-      if (ch === '(' || ch === '[' || ch === '{') this.depth++;
-      else if ((ch === ')' || ch === ']' || ch === '}') && this.depth > 0) this.depth--;
+      if (code === 40 || code === 91 || code === 123) this.depth++;
+      else if ((code === 41 || code === 93 || code === 125) && this.depth > 0) this.depth--;
       return this.tok(punct, ch, start);
     }
     for (const op of OPERATORS) {

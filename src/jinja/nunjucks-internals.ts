@@ -1,17 +1,9 @@
 /**
- * Typed handles on the nunjucks 3.2.4 internals we build on.
- *
- * We build on nunjucks' Parser token-stream machinery (peek/skip/push-back,
- * whitespace-control bookkeeping) and its token vocabulary. The tokenizer
- * feeding it (lexer.ts), the grammar (expression-parser.ts,
- * template-parser.ts) and the code generator (compiler.ts) are ours, so
- * templates get Jinja2 3.1 semantics and dbt's tags; nunjucks' own
- * tokenizer is not used (it is slower and drops `\d` escapes). nunjucks is
- * pinned at 3.2.4, so these shapes are stable.
+ * The token vocabulary our tokenizer (lexer.ts) and parsers share. It keeps
+ * the names and values of nunjucks 3.2.4's (whose parser machinery the
+ * parser was first built on); nothing of nunjucks is loaded any more: the
+ * token stream's peek/skip helpers are TokenParser's own (token-parser.ts).
  */
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
 
 export interface NjToken {
   type: string;
@@ -27,57 +19,31 @@ export interface NjTokenizer {
   backN(n: number): void;
 }
 
-/** The subset of nunjucks' Parser instance API we call. */
-export interface NjParserBase {
-  tokens: NjTokenizer;
-  peeked: NjToken | null;
-  breakOnBlocks: string[] | null;
-  dropLeadingWhitespace: boolean;
-  nextToken(withWhitespace?: boolean): NjToken | null;
-  peekToken(): NjToken | null;
-  pushToken(tok: NjToken | null): void;
-  skip(type: string): boolean;
-  skipValue(type: string, value: string): boolean;
-  skipSymbol(value: string): boolean;
-  advanceAfterBlockEnd(name?: string): NjToken;
-  advanceAfterVariableEnd(): void;
-}
-
-export type NjParserCtor = new (tokens: NjTokenizer) => NjParserBase;
-
-export const NunjucksParser = (require('nunjucks/src/parser.js') as { Parser: NjParserCtor }).Parser;
-
-interface NjLexerModule {
-  lex(src: string, opts?: { trimBlocks?: boolean; lstripBlocks?: boolean }): NjTokenizer;
-  TOKEN_STRING: string;
-  TOKEN_WHITESPACE: string;
-  TOKEN_DATA: string;
-  TOKEN_BLOCK_START: string;
-  TOKEN_BLOCK_END: string;
-  TOKEN_VARIABLE_START: string;
-  TOKEN_VARIABLE_END: string;
-  TOKEN_COMMENT: string;
-  TOKEN_LEFT_PAREN: string;
-  TOKEN_RIGHT_PAREN: string;
-  TOKEN_LEFT_BRACKET: string;
-  TOKEN_RIGHT_BRACKET: string;
-  TOKEN_LEFT_CURLY: string;
-  TOKEN_RIGHT_CURLY: string;
-  TOKEN_OPERATOR: string;
-  TOKEN_COMMA: string;
-  TOKEN_COLON: string;
-  TOKEN_TILDE: string;
-  TOKEN_PIPE: string;
-  TOKEN_INT: string;
-  TOKEN_FLOAT: string;
-  TOKEN_BOOLEAN: string;
-  TOKEN_NONE: string;
-  TOKEN_SYMBOL: string;
-  TOKEN_REGEX: string;
-}
-
-export const lexer = require('nunjucks/src/lexer.js') as NjLexerModule;
-
-/** nunjucks' own error type (thrown by the tokenizer and the base parser helpers). */
-export const NjTemplateError = (require('nunjucks/src/lib.js') as { TemplateError: new (...a: unknown[]) => Error })
-  .TemplateError;
+/** Token types (`lexer.TOKEN_SYMBOL`...). */
+export const lexer = {
+  TOKEN_STRING: 'string',
+  TOKEN_WHITESPACE: 'whitespace',
+  TOKEN_DATA: 'data',
+  TOKEN_BLOCK_START: 'block-start',
+  TOKEN_BLOCK_END: 'block-end',
+  TOKEN_VARIABLE_START: 'variable-start',
+  TOKEN_VARIABLE_END: 'variable-end',
+  TOKEN_COMMENT: 'comment',
+  TOKEN_LEFT_PAREN: 'left-paren',
+  TOKEN_RIGHT_PAREN: 'right-paren',
+  TOKEN_LEFT_BRACKET: 'left-bracket',
+  TOKEN_RIGHT_BRACKET: 'right-bracket',
+  TOKEN_LEFT_CURLY: 'left-curly',
+  TOKEN_RIGHT_CURLY: 'right-curly',
+  TOKEN_OPERATOR: 'operator',
+  TOKEN_COMMA: 'comma',
+  TOKEN_COLON: 'colon',
+  TOKEN_TILDE: 'tilde',
+  TOKEN_PIPE: 'pipe',
+  TOKEN_INT: 'int',
+  TOKEN_FLOAT: 'float',
+  TOKEN_BOOLEAN: 'boolean',
+  TOKEN_NONE: 'none',
+  TOKEN_SYMBOL: 'symbol',
+  TOKEN_REGEX: 'regex',
+} as const;

@@ -6,7 +6,7 @@
 import { describeJsError, isStackOverflow } from './js-errors.js';
 import type { Expr, Param, Stmt, Target } from './ast.js';
 import { ExpressionParser, describe } from './expression-parser.js';
-import { lexer as L, NjTemplateError, type NjToken } from './nunjucks-internals.js';
+import { lexer as L, type NjToken } from './nunjucks-internals.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { JinjaTokenizer } from './lexer.js';
 
@@ -351,10 +351,10 @@ export function parseTemplate(source: string, file: string): Stmt[] {
     return parser.parseTemplate();
   } catch (e) {
     if (e instanceof TsdbtError) throw e;
-    if (e instanceof NjTemplateError || e instanceof Error) {
+    if (e instanceof Error) {
       const lineno = (e as { lineno?: number }).lineno;
       const deep = isStackOverflow(e);
-      const message = e instanceof NjTemplateError ? (e as Error).message.replace(/^\(unknown path\)\s*/, '') : deep ? 'the template is nested too deeply to parse' : describeJsError(e);
+      const message = deep ? 'the template is nested too deeply to parse' : describeJsError(e);
       throw new TsdbtError('JINJA_SYNTAX', message, {
         file,
         line: typeof lineno === 'number' ? lineno : parser.lastLine,

@@ -1,13 +1,19 @@
 /**
- * Token-stream helpers over nunjucks' Parser (peek/skip/expect and its
- * whitespace-control bookkeeping), with two-token lookahead and errors as
- * JINJA_SYNTAX TsdbtErrors carrying the file and 1-based line.
+ * Token-stream helpers (peek/skip/expect and the whitespace-control
+ * bookkeeping), with two-token lookahead and errors as JINJA_SYNTAX
+ * TsdbtErrors carrying the file and 1-based line.
  */
-import { lexer as L, NunjucksParser, type NjToken } from './nunjucks-internals.js';
+import { lexer as L, type NjToken, type NjTokenizer } from './nunjucks-internals.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 
-export class TokenParser extends NunjucksParser {
+export class TokenParser {
   file = '<string>';
+  /** The token read ahead (peekToken) or pushed back, next to be read. */
+  peeked: NjToken | null = null;
+  /** Set by a `-` before a tag's end: the text that follows loses its leading whitespace. */
+  dropLeadingWhitespace = false;
+
+  constructor(readonly tokens: NjTokenizer) {}
 
   /** A JINJA_SYNTAX error at a token (nunjucks lines are 0-based). */
   syntaxError(message: string, tok?: NjToken | null): TsdbtError {
@@ -22,17 +28,13 @@ export class TokenParser extends NunjucksParser {
   /** Tokens pushed back beyond nunjucks' single `peeked` slot (two-token lookahead for `not in`). */
   private buffered: NjToken[] = [];
 
-  override pushToken(tok: NjToken | null): void {
+  pushToken(tok: NjToken | null): void {
     if (this.peeked) this.buffered.unshift(this.peeked);
     this.peeked = tok;
   }
 
-  /**
-   * nunjucks' nextToken without its whitespace-token loop: the tokenizer
-   * (lexer.ts) never emits whitespace tokens. This and peekToken run for
-   * every token of every template.
-   */
-  override nextToken(): NjToken | null {
+  /** The next token (the tokenizer, lexer.ts, never emits whitespace tokens). This and peekToken run for every token of every template. */
+  nextToken(): NjToken | null {
     let tok = this.peeked;
     if (tok) this.peeked = null;
     else if (this.buffered.length) return this.buffered.shift()!;
@@ -41,8 +43,28 @@ export class TokenParser extends NunjucksParser {
     return tok;
   }
 
-  override peekToken(): NjToken | null {
+  peekToken(): NjToken | null {
     return this.peeked || (this.peeked = this.nextToken());
+  }
+
+  /** Read the next token if it is of `type`; else leave it. */
+  skip(type: string): boolean {
+    const tok = this.nextToken();
+    if (!tok || tok.type !== type) {
+      this.pushToken(tok);
+      return false;
+    }
+    return true;
+  }
+
+  /** Read the next token if it is the name `value`; else leave it. */
+  skipSymbol(value: string): boolean {
+    const tok = this.nextToken();
+    if (!tok || tok.type !== L.TOKEN_SYMBOL || tok.value !== value) {
+      this.pushToken(tok);
+      return false;
+    }
+    return true;
   }
 
   next(): NjToken {

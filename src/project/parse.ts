@@ -24,7 +24,7 @@ import { defaultConfig, finaliseConfig } from './node-defaults.js';
 import type { LoadedPackage } from './packages.js';
 import { emptyProperties, readProperties, type PropertiesIndex, type ResourcePatch } from './properties.js';
 import { lineOfCall, RefIndex } from './resolve-refs.js';
-import { staticParse } from './static-parse.js';
+import { staticParse, type Literal, type StaticVarReader } from './static-parse.js';
 import { prefetchNodeFiles, readNodeFiles, type NodeFile } from './sql-node-files.js';
 import { fillParentChildMaps } from './parent-child-maps.js';
 import { buildSources } from './sources.js';
@@ -389,7 +389,7 @@ export function parseNodeFile(nf: NodeFile, patch: ResourcePatch | undefined, sc
   const capture = newCapture();
   // dbt reads a model statically only when ref/source/config are its own (no macro overrides
   // them) and the static parser is on; otherwise it renders, recording every macro called.
-  const fast = scope.useStaticParser && !overridesParseBuiltins(contexts, node.package_name) ? staticParse(node.raw_code) : null;
+  const fast = scope.useStaticParser && !overridesParseBuiltins(contexts, node.package_name) ? staticParse(node.raw_code, staticVarReader(contexts, node.package_name)) : null;
   const memo = input.memo;
   const memoFile = memo && renderFileKey(`${node.root_path}/${node.original_file_path}`, node.unique_id);
   const memoKey = memo && !fast && (node.raw_code.includes('{{') || node.raw_code.includes('{%')) ? memo.key(node, config) : undefined;
@@ -702,6 +702,24 @@ function dedupe(errors: TsdbtError[]): TsdbtError[] {
 
 /** A `tags:` value as a list (a single tag may be written as a string). */
 const tagList = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.map(String) : []);
+
+/**
+ * var() as the static parser may read it for a node of `packageName` (see
+ * StaticVarReader): the parse-time var (a missing one is its default, else
+ * none) when it is a boolean, none, an integer or a string without Jinja;
+ * none of it when a macro named `var` replaces dbt's.
+ */
+function staticVarReader(contexts: ContextFactory, packageName: string): StaticVarReader | undefined {
+  if (contexts.shadowingMacros(packageName).has('var')) return undefined;
+  const vars = contexts.shared.vars;
+  return (name, fallback) => {
+    const v = vars.get(name, packageName, { given: true, value: fallback });
+    if (typeof v === 'string') return v.includes('{{') || v.includes('{%') || v.includes('{#') ? undefined : v;
+    // The default as written in the template (a literal list or dict) is what var() returns too.
+    if (v === null || v === fallback || typeof v === 'boolean' || (typeof v === 'number' && Number.isSafeInteger(v))) return v as Literal;
+    return undefined;
+  };
+}
 
 /** A macro in the root project or the node's package named ref, source or config replaces dbt's. */
 function overridesParseBuiltins(contexts: ContextFactory, packageName: string): boolean {

@@ -8,12 +8,22 @@ export interface StaticCapture {
   configCalls: ConfigLayer[];
 }
 
+/**
+ * How `var(name, default)` reads at parse (a missing var without a default is
+ * none there): the value, or undefined when only the renderer can say (a
+ * string with Jinja in it, which var() renders in the caller's context; a value
+ * that is not a plain boolean, none, string or integer).
+ */
+export type StaticVarReader = (name: string, fallback: Literal) => Literal | undefined;
+
 const EXPRESSION = /\{\{-?([\s\S]*?)-?\}\}/g;
-const CALL = /^\s*(ref|source|config)\s*\(([\s\S]*)\)\s*$/;
+const CALL = /^\s*(ref|source|config|var)\s*\(([\s\S]*)\)\s*$/;
 /** `name=` (not `==`) at a LiteralReader's position. */
 const KEYWORD = /([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)/y;
 /** A number, boolean or none literal at a LiteralReader's position. */
 const WORD = /(-?\d+(?:\.\d+)?(?![\w.])|True|False|None|true|false|none)(?![\w])/y;
+/** A name at a LiteralReader's position (`var`, `and`, `as_bool`...). */
+const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
 
 /**
  * dbt's "static parser" idea: most models use Jinja only as
@@ -22,18 +32,33 @@ const WORD = /(-?\d+(?:\.\d+)?(?![\w.])|True|False|None|true|false|none)(?![\w])
  * else — a statement tag, a comment, another call, a non-literal argument —
  * returns null and the model is rendered as usual, so the result is always
  * the same as rendering.
+ *
+ * With `readVar` (var() is dbt's own, not a project macro), a config value may
+ * also be an expression of var() calls, literals, `and`, `or`, `not`,
+ * parentheses and the `as_bool` filter (`enabled=var('x', false) | as_bool`,
+ * as Tuva writes it), evaluated as the renderer would (as_bool is the identity
+ * when rendering text; and/or give an operand, by Python truthiness), and
+ * `{{ var('x') }}` may stand alone (it records nothing).
  */
-export function staticParse(raw: string): StaticCapture | null {
+export function staticParse(raw: string, readVar?: StaticVarReader): StaticCapture | null {
   if (raw.includes('{%') || raw.includes('{#')) return null;
   const out: StaticCapture = { refs: [], sources: [], configCalls: [] };
-  const withoutExpressions = raw.replace(EXPRESSION, '');
-  if (withoutExpressions.includes('{{') || withoutExpressions.includes('}}')) return null;
-  for (const m of raw.matchAll(EXPRESSION)) {
-    const call = CALL.exec(m[1]!);
+  // EXPRESSION's matches, found with indexOf (most models fail at their first call of a macro: no regex over all their text).
+  for (let at = raw.indexOf('{{'); at >= 0; at = raw.indexOf('{{', at)) {
+    const close = raw.indexOf('}}', at + 2);
+    if (close < 0) return null;
+    const from = raw.charCodeAt(at + 2) === 45 /* - */ ? at + 3 : at + 2;
+    const to = close > from && raw.charCodeAt(close - 1) === 45 ? close - 1 : close;
+    at = close + 2;
+    const call = CALL.exec(raw.slice(from, to));
     if (!call) return null;
-    const args = parseArguments(call[2]!);
-    if (!args) return null;
     const [fn] = [call[1]];
+    if (fn === 'var') {
+      if (!readVar || new LiteralReader(`var(${call[2]!})`, readVar).wholeExpression() === undefined) return null;
+      continue;
+    }
+    const args = parseArguments(call[2]!, fn === 'config' ? readVar : undefined);
+    if (!args) return null;
     if (fn === 'ref') {
       const version = args.kwargs.v ?? args.kwargs.version ?? null;
       if (args.positional.length < 1 || args.positional.length > 2 || !args.positional.every((a) => typeof a === 'string')) return null;
@@ -54,21 +79,26 @@ export function staticParse(raw: string): StaticCapture | null {
       out.configCalls.push(layer);
     }
   }
+  const withoutExpressions = raw.replace(EXPRESSION, '');
+  if (withoutExpressions.includes('{{') || withoutExpressions.includes('}}')) return null;
   return out;
 }
 
-type Literal = string | number | boolean | null | Literal[] | { [k: string]: Literal };
+export type Literal = string | number | boolean | null | Literal[] | { [k: string]: Literal };
 
-/** `'a', 'b', v=2` → positional and keyword literals; null when anything is not a plain literal. */
-function parseArguments(text: string): { positional: Literal[]; kwargs: Record<string, Literal> } | null {
-  const p = new LiteralReader(text);
+/**
+ * `'a', 'b', v=2` → positional and keyword literals; null when anything is not
+ * a plain literal (with `readVar`, a keyword's value may be a var() expression).
+ */
+function parseArguments(text: string, readVar?: StaticVarReader): { positional: Literal[]; kwargs: Record<string, Literal> } | null {
+  const p = new LiteralReader(text, readVar);
   const positional: Literal[] = [];
   const kwargs: Record<string, Literal> = {};
   p.space();
   while (!p.done()) {
     const name = p.keyword();
     if (name !== null) {
-      const v = p.value();
+      const v = readVar ? p.expression() : p.value();
       if (v === undefined) return null;
       kwargs[name] = v;
     } else {
@@ -87,7 +117,92 @@ function parseArguments(text: string): { positional: Literal[]; kwargs: Record<s
 
 class LiteralReader {
   private i = 0;
-  constructor(private readonly s: string) {}
+  constructor(
+    private readonly s: string,
+    private readonly readVar?: StaticVarReader,
+  ) {}
+
+  /** The whole text as one expression (see expression), or undefined. */
+  wholeExpression(): Literal | undefined {
+    const v = this.expression();
+    this.space();
+    return this.done() ? v : undefined;
+  }
+
+  /**
+   * `a or b`, `a and b`, `not a`, `(a)`, `a | as_bool`, var() calls and
+   * literals, evaluated; undefined for anything else (the renderer decides).
+   * and/or/not take only scalar operands (booleans, none, strings, integers).
+   */
+  expression(): Literal | undefined {
+    return this.chain('or', () => this.chain('and', () => this.negation()));
+  }
+
+  /** `a or b or c` / `a and b`: Python's, giving an operand by its truthiness. */
+  private chain(word: 'and' | 'or', operand: () => Literal | undefined): Literal | undefined {
+    let left = operand();
+    while (left !== undefined && this.word(word)) {
+      const right = operand();
+      if (!isScalar(left) || right === undefined) return undefined;
+      // `or` keeps a true left operand, `and` a false one; otherwise the right.
+      left = truthy(left) === (word === 'or') ? left : right;
+    }
+    return left;
+  }
+
+  private negation(): Literal | undefined {
+    if (this.word('not')) {
+      const v = this.negation();
+      return v === undefined || !isScalar(v) ? undefined : !truthy(v);
+    }
+    let v = this.primary();
+    // `| as_bool`: the identity when rendering text (dbt's native rendering is not used for a model).
+    for (;;) {
+      this.space();
+      if (v === undefined || this.s[this.i] !== '|') return v;
+      this.i++;
+      if (!this.word('as_bool')) return undefined;
+    }
+  }
+
+  private primary(): Literal | undefined {
+    this.space();
+    if (this.eat('(')) {
+      const v = this.expression();
+      this.space();
+      return v !== undefined && this.eat(')') ? v : undefined;
+    }
+    if (this.word('var')) return this.varCall();
+    return this.value();
+  }
+
+  /** `var('name')` or `var('name', default)`, after the name. */
+  private varCall(): Literal | undefined {
+    this.space();
+    if (!this.readVar || !this.eat('(')) return undefined;
+    const name = this.value();
+    if (typeof name !== 'string') return undefined;
+    this.space();
+    let fallback: Literal = null;
+    if (this.eat(',')) {
+      const v = this.expression();
+      if (v === undefined) return undefined;
+      fallback = v;
+      this.space();
+    }
+    if (!this.eat(')')) return undefined;
+    return this.readVar(name, fallback);
+  }
+
+  /** The name `w` (not a prefix of a longer name) at the position: the reader moves past it. */
+  private word(w: string): boolean {
+    this.space();
+    NAME.lastIndex = this.i;
+    const m = NAME.exec(this.s);
+    if (!m || m[0] !== w) return false;
+    this.i += w.length;
+    return true;
+  }
 
   done(): boolean {
     return this.i >= this.s.length;
@@ -167,4 +282,14 @@ class LiteralReader {
     if (w.includes('.')) return undefined; // a float literal keeps Python's float-ness only when rendered
     return Number(w);
   }
+}
+
+/** A value and/or/not may take here: their result is then what Python's would be. */
+function isScalar(v: Literal): boolean {
+  return v === null || typeof v === 'boolean' || typeof v === 'string' || (typeof v === 'number' && Number.isSafeInteger(v));
+}
+
+/** Python truthiness of a scalar (isScalar). */
+function truthy(v: Literal): boolean {
+  return v !== null && v !== false && v !== '' && v !== 0;
 }

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
+import { checkRequiredDbtVersion, DBT_VERSION } from '../../src/project/dbt-version.js';
 import { loadProject } from '../../src/api/load-project.js';
 import { parseLoaded } from '../../src/api/parse-phase.js';
 import { makeProject } from '../support/project-fixture.js';
@@ -127,6 +129,24 @@ describe('require-dbt-version', () => {
     expect(() => loadProject({ projectDir: bad, env: {} })).toThrowError(
       expect.objectContaining({ code: 'PROJECT_INVALID', line: 3, message: "'p' requires dbt >=1.11.0b1, but tsdbt follows dbt 1.10.15" }),
     );
+  });
+});
+
+describe('require-dbt-version without semver', () => {
+  it('plain comparators give semver\'s answer (the range is checked without loading semver)', () => {
+    const semver = createRequire(import.meta.url)('semver') as typeof import('semver');
+    const ranges = ['>=1.3.0', '<2.0.0', '>=1.3.0 <2.0.0', '>1.10.15', '>=1.10.15', '<=1.10.15', '<1.10.15', '=1.10.15', '1.10.15', '1.10.14', '>=1.10.16', '>1.9.99 <1.11.0', '>=0.0.0', '<1.10.15 >=1.0.0', '>=1.11.0', '<=1.9.0'];
+    for (const range of ranges) {
+      const rejects = (() => {
+        try {
+          checkRequiredDbtVersion('p', [range], 'dbt_project.yml');
+          return false;
+        } catch {
+          return true;
+        }
+      })();
+      expect(rejects, range).toBe(!semver.satisfies(DBT_VERSION, range, { includePrerelease: true }));
+    }
   });
 });
 

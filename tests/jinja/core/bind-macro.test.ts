@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { JinjaEnvironment, callJinja, pyFunction, type RenderContext } from '../../../src/jinja/index.js';
 import { TsdbtError } from '../../../src/errors/tsdbt-error.js';
+import { setFastPaths } from '../../../src/util/fast-paths.js';
 
 const MACROS = `
 {% macro ret_list() %}{{ return([1, 'a', none]) }}{% endmacro %}
@@ -163,5 +164,61 @@ describe('bindMacro', () => {
     expect(ctx.env.bindMacro('macros/dup.sql', dup, 'a', ctx)()).toBe('2');
     // Looked up twice in one context: the same macro object.
     expect(ctx.env.bindMacro('macros/m.sql', MACROS, 'rendered', ctx)).toBe(ctx.env.bindMacro('macros/m.sql', MACROS, 'rendered', ctx));
+  });
+});
+
+describe('a file of macros: each macro compiled when first made (fast paths) or the file at once', () => {
+  const FILE = `{% macro a() %}A{{ b() }}{% endmacro %} between
+{% macro b() %}B1{% endmacro %}
+{%- macro b() -%}B2{{ 1.5 * 2 }}{%- endmacro %}
+{% macro c(x, y=[1, 2]) %}{% for i in y %}{{ x }}{{ i }}{{ loop.index }}{% endfor %}{{ return(x ~ '!') if x == 'r' }}{% endmacro %}
+{% macro d() %}
+  {{ missing.attr }}
+{% endmacro %}
+`;
+  const BROKEN = `{% macro fine() %}ok{% endmacro %}
+{% macro bad() %}
+  {{ 'x' | no_such_filter }}
+{% endmacro %}`;
+  // A namespace attribute as a target: its code is generated with the file's (the compiler can reject such targets).
+  const NAMESPACED = `{% macro count(items) %}{% set ns = namespace(n=0) %}{% for i in items %}{% set ns.n = ns.n + i %}{% endfor %}{{ ns.n | string | upper }}{% endmacro %}`;
+
+  /** What binding and calling gives, error messages and lines included, with the fast paths on or off. */
+  function outcomes(fast: boolean): unknown[] {
+    const was = setFastPaths(fast);
+    try {
+      const env = new JinjaEnvironment();
+      // No resolve(): names fall back to the file's own macros (b() from a(): the last definition).
+      const ctx: RenderContext = { vars: {} };
+      const run = (f: () => unknown): unknown => {
+        try {
+          return { value: f() };
+        } catch (e) {
+          const t = e as TsdbtError;
+          return { error: t.message, code: t.code, line: t.line, file: t.file };
+        }
+      };
+      return [
+        run(() => env.renderString(FILE, 'macros/f.sql', ctx)),
+        run(() => callJinja(env.bindMacro('macros/f.sql', FILE, 'a', ctx), [])),
+        run(() => callJinja(env.bindMacro('macros/f.sql', FILE, 'c', ctx), ['q'])),
+        run(() => callJinja(env.bindMacro('macros/f.sql', FILE, 'c', ctx), ['r', [7]])),
+        run(() => callJinja(env.bindMacro('macros/f.sql', FILE, 'd', ctx), [])),
+        run(() => env.bindMacro('macros/f.sql', FILE, 'nope', ctx)),
+        run(() => callJinja(env.bindMacro('macros/broken.sql', BROKEN, 'fine', ctx), [])),
+        run(() => callJinja(env.bindMacro('macros/ns.sql', NAMESPACED, 'count', ctx), [[1, 2, 3]])),
+      ];
+    } finally {
+      setFastPaths(was);
+    }
+  }
+
+  it('gives what compiling the whole file gives: output, results, errors and their lines', () => {
+    const fast = outcomes(true);
+    expect(fast).toEqual(outcomes(false));
+    expect(fast.slice(1, 4)).toEqual([{ value: 'AB23.0' }, { value: 'q11q22' }, { value: 'r!' }]);
+    // A compile error anywhere in the file (an unknown filter) still fails the file's other macros.
+    expect(fast[6]).toMatchObject({ code: 'JINJA_SYNTAX', line: 3 });
+    expect(fast[7]).toEqual({ value: '6' });
   });
 });
