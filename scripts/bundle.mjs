@@ -25,9 +25,8 @@ import { fileURLToPath } from 'node:url';
 /**
  * Dependencies bundled in: pure JavaScript on the path of most commands, whose
  * many small files cost more to load than their code (yaml is 70 CommonJS
- * files). Every other package stays external: native (@duckdb/node-api),
- * loaded lazily (snowflake-sdk, ajv, semver, undici, tar) or read by internal
- * path (nunjucks, through createRequire: one copy must serve both).
+ * files). Every other package stays external: native (@duckdb/node-api)
+ * or loaded lazily (snowflake-sdk, ajv, semver, undici, tar).
  */
 export const BUNDLED_PACKAGES = new Set(['yaml', 'chalk', '@dagrejs/graphlib']);
 
