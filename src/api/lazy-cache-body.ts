@@ -58,6 +58,27 @@ const EMPTY = Buffer.from('{}');
 
 function lazyNodes(bytes: Buffer, ids: readonly string[], spans: Float64Array, refAt: Record<string, RefAt[]>): Record<string, CompiledNode> {
   const out: Record<string, CompiledNode> = {};
+  // A span that does not parse (a key found inside the node before, as a key of its `meta`, say) is read from the whole body instead.
+  let whole: Record<string, CompiledNode> | undefined;
+  const fromWhole = (key: string): CompiledNode => {
+    if (!whole) {
+      const body = JSON.parse(bytes.toString('utf8')) as ParseCacheBody;
+      restoreRefLocations(body.parse.manifest, body.refAt ?? {});
+      whole = body.parse.manifest.nodes;
+    }
+    return whole[key]!;
+  };
+  const parse = (key: string, i: number): CompiledNode => {
+    let node: CompiledNode;
+    try {
+      node = JSON.parse(bytes.toString('utf8', spans[2 * i], spans[2 * i + 1])) as CompiledNode;
+    } catch {
+      return fromWhole(key);
+    }
+    const at = refAt[`n:${key}`];
+    if (at) applyRefAt(node, at);
+    return node;
+  };
   ids.forEach((key, i) => {
     // The node stays behind an accessor once read: redefining each as a data property cost 3 s at 1,000 nodes.
     let node: CompiledNode | undefined;
@@ -65,10 +86,8 @@ function lazyNodes(bytes: Buffer, ids: readonly string[], spans: Float64Array, r
     Object.defineProperty(out, key, {
       get() {
         if (!read) {
-          node = JSON.parse(bytes.toString('utf8', spans[2 * i], spans[2 * i + 1])) as CompiledNode;
+          node = parse(key, i);
           read = true;
-          const at = refAt[`n:${key}`];
-          if (at) applyRefAt(node, at);
         }
         return node!;
       },
@@ -93,6 +112,9 @@ const BACKSLASH = 0x5c;
  * escaped) and checking the bytes around it are those between two members
  * (the previous value's `}`, a comma, spaces); only the last node is walked
  * byte by byte, to find its end. Undefined if anything is not as expected.
+ * (A node holding another's id as a key of its own, in `meta` say, can
+ * still be split there: both halves then fail to parse, and lazyNodes reads
+ * those two from the whole body.)
  */
 function nodeSpans(b: Buffer, ids: readonly string[]): { start: number; end: number; spans: Float64Array } | undefined {
   try {
