@@ -16,7 +16,7 @@ import { RenderPool } from '../execute/render-pool.js';
 import type { PreparedWorker } from '../execute/render-protocol.js';
 import type { DependencyGraph } from '../graph/index.js';
 import type { IndirectSelection } from '../graph/index.js';
-import type { CompiledNode } from '../manifest/types.js';
+import type { CompiledNode, Manifest } from '../manifest/types.js';
 import type { ProjectConfig } from '../project/project-config.js';
 import { RefIndex } from '../project/resolve-refs.js';
 import type { ParseResult } from '../project/parse.js';
@@ -99,7 +99,7 @@ function flagsOf(opts: ExecutionOptions, which: string, loaded: LoadedProject): 
 
 /** The runtime side of an execution on one session: shared context, compiler, runner. */
 function runtimeOn(loaded: LoadedProject, parsed: ParseResult, session: DatabaseSession, flags: Record<string, unknown>, selected: string[], threadId = 'Thread-1', defer?: RuntimeShared['defer'], drainBatches = false) {
-  const refs = new RefIndex(Object.values(parsed.manifest.nodes), Object.values(parsed.manifest.sources), loaded.root.name);
+  const refs = refIndexOf(parsed.manifest, loaded.root.name);
   const shared: RuntimeShared = {
     manifest: parsed.manifest,
     contexts: parsed.contexts,
@@ -118,6 +118,34 @@ function runtimeOn(loaded: LoadedProject, parsed: ParseResult, session: Database
   const compiler = new NodeCompiler(shared, loaded.projectDir, loaded.root.targetPath);
   const runner = new NodeRunner(shared, compiler, parsed.registry, threadId, drainBatches);
   return { shared, compiler, runner };
+}
+
+/**
+ * The ref index of a manifest, built when first asked (many runs never call
+ * ref()) from the nodes a ref can name: not from data tests, which are most
+ * of a project's nodes and, in a render worker, read from the parse cache
+ * only when run (see lazy-cache-body.ts).
+ */
+function refIndexOf(manifest: Manifest, rootPackage: string): RefIndex {
+  let index: RefIndex | undefined;
+  const real = () => {
+    if (!index) {
+      const { nodes } = manifest;
+      // A unique id starts with its resource type, so the keys alone tell the tests (RefIndex skips them anyway).
+      const candidates = function* () {
+        for (const id in nodes) if (!id.startsWith('test.')) yield nodes[id]!;
+      };
+      index = new RefIndex(candidates(), Object.values(manifest.sources), rootPackage);
+    }
+    return index;
+  };
+  return new Proxy({} as RefIndex, {
+    get(_, name) {
+      const r = real();
+      const v = (r as unknown as Record<PropertyKey, unknown>)[name];
+      return typeof v === 'function' ? v.bind(r) : v;
+    },
+  });
 }
 
 function logStatements(session: DatabaseSession, loaded: LoadedProject): void {
@@ -310,10 +338,12 @@ export async function prepareWorkerExecution(args: RenderWorkerArgs, threadId: s
   loaded.runStartedAt = new Date(args.runStartedAt);
   const flags = flagsOf(args.opts, args.which, loaded);
   // The coordinator writes the parse cache; a worker only reads it.
-  const parsed = parseLoaded(loaded, { flags, writeCache: false, check: await currentParseCache(loaded, flags, coordinatorParsed) });
+  // Nodes are read from the cache as this worker first uses them (it runs a share of them).
+  const parsed = parseLoaded(loaded, { flags, writeCache: false, check: await currentParseCache(loaded, flags, coordinatorParsed), lazyNodes: true });
   const { defer } = stateOf(loaded, parsed, args.opts);
   ResultTable.printer = (text) => logger.info(text);
-  const nodes: Record<string, CompiledNode> = { ...parsed.manifest.nodes, ...parsed.manifest.unit_tests };
+  const { nodes, unit_tests } = parsed.manifest;
+  const node = (id: string): CompiledNode | undefined => (Object.hasOwn(unit_tests, id) ? (unit_tests[id] as CompiledNode) : Object.hasOwn(nodes, id) ? nodes[id] : undefined);
   return {
     connect: (bridge, selected) => {
       const session = new DatabaseSession(loaded.adapter, bridge);
@@ -321,7 +351,7 @@ export async function prepareWorkerExecution(args: RenderWorkerArgs, threadId: s
       // With several workers, a batch's other test results go to the coordinator with the node's (see RenderPool.take).
       const { runner } = runtimeOn(loaded, parsed, session, flags, selected, threadId, defer, Number(flags.threads ?? 1) > 1);
       return {
-        nodes,
+        node,
         session,
         run: (node, step) => runner.run(node, step),
         takeBatched: () => runner.takeBatched(),

@@ -458,18 +458,22 @@ export function refLocationsOf(n: CompiledNode): RefAt[] | undefined {
  * nodes with a located ref) and finds each node by its key, instead of
  * listing every holder under a new key (~0.3 s at 40,000 nodes).
  */
-function restoreRefLocations(m: Manifest, refAt: Record<string, RefAt[]>): void {
+export function restoreRefLocations(m: Manifest, refAt: Record<string, RefAt[]>): void {
   for (const key in refAt) {
     const n = refHolder(m, key);
-    const at = refAt[key]!;
-    const refs = (n as { refs?: RefCall[] } | undefined)?.refs;
-    if (!n || !Array.isArray(at) || !Array.isArray(refs)) continue;
-    for (let i = 0; i < refs.length; i++) {
-      const where = at[i];
-      if (where === null || where === undefined) continue;
-      const value: SourceLocation = typeof where === 'number' ? { file: n.original_file_path, line: where } : { file: where[0], line: where[1] };
-      Object.defineProperty(refs[i], 'at', { value, enumerable: false, writable: true, configurable: true });
-    }
+    if (n) applyRefAt(n, refAt[key]!);
+  }
+}
+
+/** Put one node's ref call locations back from its refAt entry. */
+export function applyRefAt(n: CompiledNode, at: RefAt[]): void {
+  const refs = (n as { refs?: RefCall[] }).refs;
+  if (!Array.isArray(at) || !Array.isArray(refs)) return;
+  for (let i = 0; i < refs.length; i++) {
+    const where = at[i];
+    if (where === null || where === undefined) continue;
+    const value: SourceLocation = typeof where === 'number' ? { file: n.original_file_path, line: where } : { file: where[0], line: where[1] };
+    Object.defineProperty(refs[i], 'at', { value, enumerable: false, writable: true, configurable: true });
   }
 }
 

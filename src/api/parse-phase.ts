@@ -15,6 +15,7 @@ import { fastPaths } from '../util/fast-paths.js';
 import { hashText } from '../util/file-states.js';
 import { recordValues } from '../util/record-values.js';
 import type { LoadedProject } from './load-project.js';
+import { readBodyLazily } from './lazy-cache-body.js';
 import { checkParseCache, recordingEnv, writeParseCache, writtenCacheMembers, type ParseCacheCheck, type WrittenCache } from './parse-cache.js';
 import { recordWrittenArtifacts } from './written-artifacts.js';
 import { projectHookNodes, recordHookMacros, type ProjectHookNode } from '../project/hook-nodes.js';
@@ -29,6 +30,11 @@ export interface ParseOptions {
   writeCache?: boolean;
   /** The cache already checked for these flags (unchanged-parse.ts); parseLoaded closes it. */
   check?: ParseCacheCheck;
+  /**
+   * A current cache's nodes are read as they are first used (see
+   * lazy-cache-body.ts): for a render worker, which runs a share of them.
+   */
+  lazyNodes?: boolean;
 }
 
 /**
@@ -87,7 +93,7 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
   if (cache && diff && !reason) {
     if (!nothingChanged) log(`Partial parsing enabled: ${diff.deleted.length} files deleted, ${diff.added.length} files added, ${diff.changed.length} files changed.`);
   }
-  const read = cache && diff && !reason ? cache.body() : undefined;
+  const read = cache && diff && !reason ? ((opts.lazyNodes && nothingChanged && fastPaths() ? readBodyLazily(cache) : undefined) ?? cache.body()) : undefined;
   if (read && 'reason' in read) reason = read.reason;
   const prior = read && 'body' in read ? read.body : undefined;
   // A full parse still reuses the cached renders of node files nothing they read has changed

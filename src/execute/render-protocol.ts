@@ -35,8 +35,8 @@ export interface PreparedWorker {
 
 /** What a render worker's setup returns: a runner over the manifest's nodes, on that worker's own session. */
 export interface WorkerExecution {
-  /** Runnable nodes (models, seeds, snapshots, tests, unit tests) by unique id. */
-  nodes: Record<string, CompiledNode>;
+  /** A runnable node (model, seed, snapshot, test, unit test) by unique id. */
+  node(id: string): CompiledNode | undefined;
   run(node: CompiledNode, step?: MicrobatchStep): NodeResult;
   /** Data tests that ran in one query with the last node and were not asked for (several threads only; see TestBatcher). */
   takeBatched(): NodeResult[];

@@ -81,7 +81,7 @@ async function main(): Promise<void> {
       if (Atomics.load(cancelled, 0) === 1) return post({ type: 'declined', id: m.id });
       post({ type: 'started', id: m.id });
     }
-    const node = exec.nodes[m.id];
+    const node = exec.node(m.id);
     if (!node) {
       post({ type: 'failed', error: { code: 'INTERNAL', message: `render worker ${input.threadId} has no node ${m.id}` } });
       return;

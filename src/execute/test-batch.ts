@@ -9,6 +9,7 @@ import { findMaterialization } from './find-materialization.js';
 import type { NodeResult, TimingInfo } from './node-result.js';
 import { judgeTest } from './judge-test.js';
 import { storesFailures } from './operations.js';
+import { fastPaths } from '../util/fast-paths.js';
 
 /** The package of the built-in materializations: only its `test` materialization is known well enough to batch. */
 const BUILT_IN = 'dbt';
@@ -120,21 +121,10 @@ export class TestBatcher {
 
   /** `node` and the batchable selected tests on its model that are ready when it is, in selection order. */
   private siblings(node: CompiledNode): CompiledNode[] {
-    if (!this.byModel) {
-      this.byModel = new Map();
-      this.selected = new Set(this.shared.selectedResources);
-      for (const id of this.shared.selectedResources) {
-        const n = this.shared.manifest.nodes[id];
-        if (n?.resource_type !== 'test' || !n.attached_node) continue;
-        const list = this.byModel.get(n.attached_node) ?? [];
-        list.push(id);
-        this.byModel.set(n.attached_node, list);
-      }
-    }
-    const selected = this.selected!;
+    const selected = (this.selected ??= new Set(this.shared.selectedResources));
     const ready = new Set(node.depends_on.nodes);
     const out: CompiledNode[] = [];
-    for (const id of this.byModel.get(node.attached_node!) ?? []) {
+    for (const id of this.testsOf(node.attached_node!)) {
       const n = this.shared.manifest.nodes[id]!;
       if (n !== node && (this.single.has(id) || this.done.has(id) || !this.batchable(n))) continue;
       // Ready whenever `node` is: everything it reads is read by `node` too, or is not built in this invocation.
@@ -142,6 +132,44 @@ export class TestBatcher {
     }
     return out;
   }
+
+  /**
+   * The selected tests attached to `model`, in selection order. Found among
+   * the model's children (a test depends on the model it is attached to), so
+   * only those nodes are read: a render worker reads nodes from the parse
+   * cache as it first uses them (see api/lazy-cache-body.ts).
+   */
+  private testsOf(model: string): string[] {
+    const { manifest, selectedResources } = this.shared;
+    const children = fastPaths() ? manifest.child_map[model] : undefined;
+    if (!children) return this.testsByModel().get(model) ?? [];
+    this.childTests ??= new Map();
+    let ids = this.childTests.get(model);
+    if (ids) return ids;
+    const selected = (this.selected ??= new Set(selectedResources));
+    const order = (this.order ??= new Map(selectedResources.map((id, i) => [id, i])));
+    const test = (id: string) => Object.hasOwn(manifest.nodes, id) && manifest.nodes[id]!.resource_type === 'test' && manifest.nodes[id]!.attached_node === model;
+    ids = children.filter((id) => selected.has(id) && test(id)).sort((a, b) => order.get(a)! - order.get(b)!);
+    this.childTests.set(model, ids);
+    return ids;
+  }
+
+  /** Every selected test by the model it is attached to, in selection order (reads every selected node). */
+  private testsByModel(): Map<string, string[]> {
+    if (this.byModel) return this.byModel;
+    this.byModel = new Map();
+    for (const id of this.shared.selectedResources) {
+      const n = this.shared.manifest.nodes[id];
+      if (n?.resource_type !== 'test' || !n.attached_node) continue;
+      const list = this.byModel.get(n.attached_node) ?? [];
+      list.push(id);
+      this.byModel.set(n.attached_node, list);
+    }
+    return this.byModel;
+  }
+
+  private childTests: Map<string, string[]> | undefined;
+  private order: Map<string, number> | undefined;
 
   /** Compile one test and render its `get_test_sql` as the materialization would; undefined if that fails (it then runs alone). */
   private compileMember(node: CompiledNode): Omit<Member, 'compiledPath' | 'wait'> | undefined {
