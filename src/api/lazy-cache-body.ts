@@ -1,5 +1,5 @@
 import type { CompiledNode, Manifest } from '../manifest/types.js';
-import { applyRefAt, restoreRefLocations, type OpenParseCache, type ParseCacheBody, type RefAt } from './parse-cache.js';
+import { applyRefAt, CHANGED_WHILE_READ, restoreRefLocations, type OpenParseCache, type ParseCacheBody, type RefAt } from './parse-cache.js';
 
 /**
  * The parse cache's body with its nodes read on demand: everything but
@@ -24,6 +24,8 @@ export function readBodyLazily(cache: OpenParseCache): { body: ParseCacheBody } 
   } catch (e) {
     return { reason: `the saved manifest could not be read (${(e as Error).message.split('\n')[0]})` };
   }
+  // An in-place edit (parse-cache-edit.ts) that began while the bytes were read: they may mix two caches.
+  if (!cache.unchanged()) return { reason: CHANGED_WHILE_READ };
   const nodes = nodeSpans(bytes, ids);
   if (!nodes) return undefined;
   let body: ParseCacheBody;

@@ -32,7 +32,7 @@ import { processAlive } from '../util/process-alive.js';
 export const PARSE_CACHE_FILE = 'partial_parse.json';
 const FORMAT = 2;
 
-const CHANGED_WHILE_READ = 'another parse changed it while it was read';
+export const CHANGED_WHILE_READ = 'another parse changed it while it was read';
 
 /**
  * The header's format digits, or with `busy` zeros of the same width: an

@@ -1,3 +1,4 @@
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readBodyLazily } from '../../src/api/lazy-cache-body.js';
@@ -102,6 +103,29 @@ describe('the parse cache body read with lazy nodes', () => {
       const replaced = { ...nodes['model.lazy.d']!, name: 'other' };
       nodes['model.lazy.d'] = replaced;
       expect(nodes['model.lazy.d']).toBe(replaced);
+    } finally {
+      lazy.close();
+    }
+  });
+  it('gives no body when an in-place edit began while the bytes were read (the header is marked)', () => {
+    const d = makeProject(FILES, 'lazy');
+    parseLoaded(loaded(d), { flags: { WHICH: 'parse' } });
+    const lazy = cacheOf(d);
+    // The index was read before the edit began; the body's bytes after.
+    const index = lazy.index();
+    expect('index' in index).toBe(true);
+    lazy.index = () => index;
+    const path = join(d, 'target', PARSE_CACHE_FILE);
+    const at = readFileSync(path).indexOf('"format":');
+    expect(at).toBeGreaterThan(-1);
+    const fd = openSync(path, 'r+');
+    try {
+      writeSync(fd, '0', at + '"format":'.length);
+    } finally {
+      closeSync(fd);
+    }
+    try {
+      expect(readBodyLazily(lazy)).toEqual({ reason: 'another parse changed it while it was read' });
     } finally {
       lazy.close();
     }
