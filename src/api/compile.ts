@@ -45,6 +45,8 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
     const started = performance.now();
     const results: NodeResult[] = [];
     const files = fastPaths() ? new CompiledFileBatch(exec.compiler, exec.loaded.projectDir) : undefined;
+    // Only the SQL of each render is kept: renders reuse their package's context (NodeCompiler.reuseContexts).
+    exec.compiler.reuseContexts(true);
     try {
       for (const id of exec.graph.topologicalOrder()) {
         if (!exec.selected.has(id)) continue;
@@ -58,6 +60,8 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
       // What was compiled is on disk, in target/compiled (not left in a staged folder), as when each file was written at once.
       files?.finish();
       throw e;
+    } finally {
+      exec.compiler.reuseContexts(false);
     }
     // Every file is on disk before the results are reported; a node whose file failed is an error.
     for (const { node, error } of files?.finish() ?? []) {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { cteName, runtimeContext, type RuntimeOptions, type RuntimeShared } from '../context/runtime-context.js';
+import { cteName, runtimeContext, type ReusedContext, type RuntimeOptions, type RuntimeShared } from '../context/runtime-context.js';
 import { renderTestKwargs } from '../context/test-kwargs.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { callJinja } from '../jinja/index.js';
@@ -33,6 +33,11 @@ export function compiledPathOf(node: CompiledNode, folder: 'compiled' | 'run' = 
  */
 export class NodeCompiler {
   private readonly ephemeral = new Map<string, { sql: string; deps: string[] }>();
+  /** Per package: the context renders reuse while reuseContexts is on. */
+  private readonly reusable = new Map<string, ReusedContext>();
+  private reusing = false;
+  /** Renders going on: one started inside another (a macro rendering a node) gets a fresh context. */
+  private depth = 0;
 
   constructor(
     private readonly shared: RuntimeShared,
@@ -40,8 +45,38 @@ export class NodeCompiler {
     private readonly targetPath = 'target',
   ) {}
 
+  /**
+   * While on, each render reuses its package's context and resolver, given
+   * the node's own vars (RuntimeOptions.reuse): a generic test's macro is bound
+   * once per package instead of once per test. For callers that keep nothing
+   * of a render but its SQL (the `compile` command); off, the kept contexts are dropped.
+   */
+  reuseContexts(on: boolean): void {
+    this.reusing = on && fastPaths();
+    if (!this.reusing) this.reusable.clear();
+  }
+
   /** Render a node's own SQL; returns it and the ephemeral models it ref'd directly. */
   render(node: CompiledNode, opts: RuntimeOptions = {}): { sql: string; ephemerals: string[] } {
+    if (this.reusing && this.depth === 0 && !opts.reuse && !opts.extra) opts = { ...opts, reuse: this.reusedContext(node.package_name) };
+    this.depth++;
+    try {
+      return this.renderIn(node, opts);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private reusedContext(packageName: string): ReusedContext {
+    let slot = this.reusable.get(packageName);
+    if (!slot) {
+      slot = this.shared.contexts.assemble(packageName, {});
+      this.reusable.set(packageName, slot);
+    }
+    return slot;
+  }
+
+  private renderIn(node: CompiledNode, opts: RuntimeOptions): { sql: string; ephemerals: string[] } {
     let r = runtimeContext(this.shared, node, opts);
     const env = this.shared.contexts.shared.env;
     try {

@@ -77,6 +77,21 @@ export interface RuntimeOptions {
   allowUndeclaredRefs?: boolean;
   /** A microbatch batch being rendered: upstreams with `event_time` read only its window. */
   batch?: BatchWindow;
+  /**
+   * A context and resolver of the node's package to render in again, given
+   * this node's own vars (NodeCompiler's reuse during `compile`): macros bound
+   * for one node serve the next, as they read names through the context as
+   * they run. Only where no render of the previous node is still going on.
+   */
+  reuse?: ReusedContext;
+}
+
+/** A render context kept for the next node of its package (RuntimeOptions.reuse), with its resolver and `adapter`. */
+export interface ReusedContext {
+  context: RenderContext;
+  resolver: MacroResolver;
+  /** The Jinja `adapter` made for this resolver (it depends on the session and the resolver only). */
+  adapter?: Record<string, unknown>;
 }
 
 /** One batch of a microbatch model, as its render sees it (times as dbt prints them). */
@@ -109,12 +124,14 @@ export const cteName = (node: CompiledNode) => `__dbt__cte__${node.name}`;
  */
 export function runtimeContext(shared: RuntimeShared, node: CompiledNode, opts: RuntimeOptions = {}): RuntimeRender {
   const vars: Record<string, unknown> = {};
-  const { context, resolver } = shared.contexts.assemble(node.package_name, vars);
+  const reuse = opts.reuse;
+  const { context, resolver } = reuse ?? shared.contexts.assemble(node.package_name, vars);
+  if (reuse) context.vars = vars;
   const ephemerals: string[] = [];
   const results = new Map<string, StoredResult>();
   const session = shared.session;
   const kit = shared.kit;
-  const adapter = kit.jinjaAdapter(session, resolver);
+  const adapter = reuse ? (reuse.adapter ??= kit.jinjaAdapter(session, resolver)) : kit.jinjaAdapter(session, resolver);
   const thisRelation = relationOfNode(shared, node);
   const empty = Boolean(shared.flags.empty);
   const batch = opts.batch;
