@@ -63,16 +63,22 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
     } finally {
       exec.compiler.reuseContexts(false);
     }
+    // manifest.json is written while the background writer finishes the files (it does not wait for
+    // them); should a file fail, its node is an error and manifest.json is written again.
+    files?.flush();
+    let manifest = manifestOnly(exec);
     // Every file is on disk before the results are reported; a node whose file failed is an error.
-    for (const { node, error } of files?.finish() ?? []) {
+    const fileFailures = files?.finish() ?? [];
+    for (const { node, error } of fileFailures) {
       const i = results.findIndex((r) => r.unique_id === node.unique_id);
       node.compiled_code = undefined;
       node.compiled_path = undefined;
       results[i] = failedResult(node, error);
     }
+    if (fileFailures.length > 0) manifest = manifestOnly(exec);
     const elapsed = (performance.now() - started) / 1000;
     const failed = results.some((r) => r.status === 'error');
-    const written = failed ? manifestOnly(exec) : writeCommandArtifacts(exec, results, { invocationId: exec.loaded.invocationId, elapsed, args: { which: 'compile', select: opts.select ?? [], exclude: opts.exclude ?? [] } });
+    const written = failed ? manifest : writeCommandArtifacts(exec, results, { invocationId: exec.loaded.invocationId, elapsed, args: { which: 'compile', select: opts.select ?? [], exclude: opts.exclude ?? [] } }, manifest);
     return {
       success: !failed && written.artifactErrors.length === 0,
       results,
@@ -84,7 +90,7 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
   }
 }
 
-/** After a failed compile: manifest.json only (dbt writes no run_results.json when its compile raises). */
+/** manifest.json alone (after a failed compile, dbt writes no run_results.json), its write error as an artifact error. */
 function manifestOnly(exec: Execution): { manifestPath: string; artifactErrors: TsdbtError[] } {
   try {
     return { manifestPath: writeManifests(exec.targetDir, exec.parsed.manifest), artifactErrors: [] };
