@@ -21,10 +21,13 @@ export interface CompileOutput {
 export function compiledPathOf(node: CompiledNode, folder: 'compiled' | 'run' = 'compiled', targetPath = 'target'): string {
   // Nodes defined in YAML (generic tests, YAML snapshots) compile to `<yaml file>/<path>`, where path
   // is the (possibly hashed) short name dbt uses; nodes from their own file compile to that file's path.
-  const ownFile = node.path.split('/').pop() === node.original_file_path.split('/').pop();
+  const ownFile = baseName(node.path) === baseName(node.original_file_path);
   const file = ownFile ? node.original_file_path : `${node.original_file_path}/${node.path}`;
   return `${targetPath}/${folder}/${node.package_name}/${file}`;
 }
+
+/** The last segment of a '/'-separated path. */
+const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
 /**
  * Compiles nodes with the runtime context: renders the node's Jinja (the

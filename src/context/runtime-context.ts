@@ -92,6 +92,8 @@ export interface ReusedContext {
   resolver: MacroResolver;
   /** The Jinja `adapter` made for this resolver (it depends on the session and the resolver only). */
   adapter?: Record<string, unknown>;
+  /** The context members the package's macros shadow (ContextFactory.finish): the vars' names are the same each time. */
+  shadowed?: string[];
 }
 
 /** One batch of a microbatch model, as its render sees it (times as dbt prints them). */
@@ -241,7 +243,8 @@ export function runtimeContext(shared: RuntimeShared, node: CompiledNode, opts: 
     },
     opts.extra ?? {},
   );
-  shared.contexts.finish(context, node.package_name);
+  // A reused context's vars have the same names node after node (no extras): the same members are shadowed.
+  shared.contexts.finish(context, node.package_name, reuse && !opts.extra ? reuse : undefined);
   return { context, resolver, ephemerals, results };
 }
 
