@@ -114,19 +114,22 @@ export class NodeCompiler {
   /** Compile: render, then inject ephemeral CTEs. */
   compile(node: CompiledNode, opts: RuntimeOptions = {}): CompileOutput {
     const { sql, ephemerals } = this.render(node, opts);
+    if (ephemerals.length === 0) return { sql, ctes: [] };
     const ctes: Cte[] = [];
     const seen = new Set<string>();
-    const visit = (id: string, chain: string[]) => {
-      if (seen.has(id)) return;
-      if (chain.includes(id)) throw new TsdbtError('CYCLE', `Ephemeral models ref each other in a cycle: ${[...chain, id].join(' -> ')}`);
-      const eph = this.compileEphemeral(id);
-      for (const d of eph.deps) visit(d, [...chain, id]);
-      seen.add(id);
-      const target = this.shared.manifest.nodes[id]!;
-      ctes.push({ id, name: cteName(target), sql: eph.sql });
-    };
-    for (const id of ephemerals) visit(id, []);
+    for (const id of ephemerals) this.visitEphemeral(id, [], seen, ctes);
     return { sql: injectCtes(sql, ctes), ctes };
+  }
+
+  /** Add ephemeral model `id` to `ctes` after the ones it refs, each once (a method: a closure made per node costs the bundle's keepNames). */
+  private visitEphemeral(id: string, chain: string[], seen: Set<string>, ctes: Cte[]): void {
+    if (seen.has(id)) return;
+    if (chain.includes(id)) throw new TsdbtError('CYCLE', `Ephemeral models ref each other in a cycle: ${[...chain, id].join(' -> ')}`);
+    const eph = this.compileEphemeral(id);
+    for (const d of eph.deps) this.visitEphemeral(d, [...chain, id], seen, ctes);
+    seen.add(id);
+    const target = this.shared.manifest.nodes[id]!;
+    ctes.push({ id, name: cteName(target), sql: eph.sql });
   }
 
   private compileEphemeral(id: string): { sql: string; deps: string[] } {
