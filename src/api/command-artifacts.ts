@@ -11,7 +11,13 @@ import { writeManifests } from './parse-phase.js';
  * caller still reports the nodes' own errors. A failed write leaves the
  * previous file in place (util/atomic-write).
  */
-export function writeCommandArtifacts(exec: Execution, results: NodeResult[], meta: Parameters<typeof runResultsJson>[1]): { runResultsPath: string; manifestPath: string; artifactErrors: TsdbtError[] } {
+export function writeCommandArtifacts(
+  exec: Execution,
+  results: NodeResult[],
+  meta: Parameters<typeof runResultsJson>[1],
+  /** manifest.json as already written for these results (its path and any error): not written again. */
+  manifestWritten?: { manifestPath: string; artifactErrors: TsdbtError[] },
+): { runResultsPath: string; manifestPath: string; artifactErrors: TsdbtError[] } {
   const artifactErrors: TsdbtError[] = [];
   const attempt = (write: () => string, path: string): string => {
     try {
@@ -22,6 +28,7 @@ export function writeCommandArtifacts(exec: Execution, results: NodeResult[], me
     }
   };
   const runResultsPath = attempt(() => writeRunResults(exec.targetDir, runResultsJson(results, meta)), join(exec.targetDir, 'run_results.json'));
+  if (manifestWritten) return { runResultsPath, manifestPath: manifestWritten.manifestPath, artifactErrors: [...artifactErrors, ...manifestWritten.artifactErrors] };
   const manifestPath = attempt(() => writeManifests(exec.targetDir, exec.parsed.manifest), join(exec.targetDir, 'manifest.json'));
   return { runResultsPath, manifestPath, artifactErrors };
 }

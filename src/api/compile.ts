@@ -45,6 +45,8 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
     const started = performance.now();
     const results: NodeResult[] = [];
     const files = fastPaths() ? new CompiledFileBatch(exec.compiler, exec.loaded.projectDir) : undefined;
+    // Only the SQL of each render is kept: renders reuse their package's context (NodeCompiler.reuseContexts).
+    exec.compiler.reuseContexts(true);
     try {
       for (const id of exec.graph.topologicalOrder()) {
         if (!exec.selected.has(id)) continue;
@@ -58,17 +60,25 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
       // What was compiled is on disk, in target/compiled (not left in a staged folder), as when each file was written at once.
       files?.finish();
       throw e;
+    } finally {
+      exec.compiler.reuseContexts(false);
     }
+    // manifest.json is written while the background writer finishes the files (it does not wait for
+    // them); should a file fail, its node is an error and manifest.json is written again.
+    files?.flush();
+    let manifest = manifestOnly(exec);
     // Every file is on disk before the results are reported; a node whose file failed is an error.
-    for (const { node, error } of files?.finish() ?? []) {
+    const fileFailures = files?.finish() ?? [];
+    for (const { node, error } of fileFailures) {
       const i = results.findIndex((r) => r.unique_id === node.unique_id);
       node.compiled_code = undefined;
       node.compiled_path = undefined;
       results[i] = failedResult(node, error);
     }
+    if (fileFailures.length > 0) manifest = manifestOnly(exec);
     const elapsed = (performance.now() - started) / 1000;
     const failed = results.some((r) => r.status === 'error');
-    const written = failed ? manifestOnly(exec) : writeCommandArtifacts(exec, results, { invocationId: exec.loaded.invocationId, elapsed, args: { which: 'compile', select: opts.select ?? [], exclude: opts.exclude ?? [] } });
+    const written = failed ? manifest : writeCommandArtifacts(exec, results, { invocationId: exec.loaded.invocationId, elapsed, args: { which: 'compile', select: opts.select ?? [], exclude: opts.exclude ?? [] } }, manifest);
     return {
       success: !failed && written.artifactErrors.length === 0,
       results,
@@ -80,7 +90,7 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
   }
 }
 
-/** After a failed compile: manifest.json only (dbt writes no run_results.json when its compile raises). */
+/** manifest.json alone (after a failed compile, dbt writes no run_results.json), its write error as an artifact error. */
 function manifestOnly(exec: Execution): { manifestPath: string; artifactErrors: TsdbtError[] } {
   try {
     return { manifestPath: writeManifests(exec.targetDir, exec.parsed.manifest), artifactErrors: [] };
@@ -95,19 +105,31 @@ function manifestOnly(exec: Execution): { manifestPath: string; artifactErrors: 
  * on `files` (written in batches off this thread; see CompiledFileBatch).
  */
 export function compileOne(exec: Execution, node: CompiledNode, files?: CompiledFileBatch): NodeResult {
-  const started = new Date();
+  const started = Date.now();
   try {
     const { sql } = exec.compiler.compile(node);
     const path = files ? files.add(node, sql) : exec.compiler.write(node, sql);
     node.compiled_code = sql;
     node.compiled_path = path;
-    const done = new Date();
-    const timing: NodeResult['timing'] = [{ name: 'compile', started_at: started.toISOString(), completed_at: done.toISOString() }];
-    return result(node, 'success', timing, (done.getTime() - started.getTime()) / 1000, null, path, sql);
+    const done = Date.now();
+    const timing: NodeResult['timing'] = [{ name: 'compile', started_at: isoAt(started), completed_at: isoAt(done) }];
+    return result(node, 'success', timing, (done - started) / 1000, null, path, sql);
   } catch (e) {
     exec.session.rollbackIfOpen();
     return failedResult(node, e);
   }
+}
+
+let lastMs = NaN;
+let lastIso = '';
+
+/** `new Date(ms).toISOString()`, made once per millisecond: most nodes compile within the one their predecessor did. */
+function isoAt(ms: number): string {
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
 }
 
 /**

@@ -53,7 +53,8 @@ export class CompiledFileBatch {
     return rel;
   }
 
-  private flush(): void {
+  /** Hand what is queued to the writer now (finish does too). */
+  flush(): void {
     if (this.queued.length === 0) return;
     const writer = BackgroundWriter.shared();
     if (!writer) {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { cteName, runtimeContext, type RuntimeOptions, type RuntimeShared } from '../context/runtime-context.js';
+import { cteName, runtimeContext, type ReusedContext, type RuntimeOptions, type RuntimeShared } from '../context/runtime-context.js';
 import { renderTestKwargs } from '../context/test-kwargs.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { callJinja } from '../jinja/index.js';
@@ -21,10 +21,13 @@ export interface CompileOutput {
 export function compiledPathOf(node: CompiledNode, folder: 'compiled' | 'run' = 'compiled', targetPath = 'target'): string {
   // Nodes defined in YAML (generic tests, YAML snapshots) compile to `<yaml file>/<path>`, where path
   // is the (possibly hashed) short name dbt uses; nodes from their own file compile to that file's path.
-  const ownFile = node.path.split('/').pop() === node.original_file_path.split('/').pop();
+  const ownFile = baseName(node.path) === baseName(node.original_file_path);
   const file = ownFile ? node.original_file_path : `${node.original_file_path}/${node.path}`;
   return `${targetPath}/${folder}/${node.package_name}/${file}`;
 }
+
+/** The last segment of a '/'-separated path. */
+const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
 /**
  * Compiles nodes with the runtime context: renders the node's Jinja (the
@@ -33,6 +36,11 @@ export function compiledPathOf(node: CompiledNode, folder: 'compiled' | 'run' = 
  */
 export class NodeCompiler {
   private readonly ephemeral = new Map<string, { sql: string; deps: string[] }>();
+  /** Per package: the context renders reuse while reuseContexts is on. */
+  private readonly reusable = new Map<string, ReusedContext>();
+  private reusing = false;
+  /** Renders going on: one started inside another (a macro rendering a node) gets a fresh context. */
+  private depth = 0;
 
   constructor(
     private readonly shared: RuntimeShared,
@@ -40,8 +48,38 @@ export class NodeCompiler {
     private readonly targetPath = 'target',
   ) {}
 
+  /**
+   * While on, each render reuses its package's context and resolver, given
+   * the node's own vars (RuntimeOptions.reuse): a generic test's macro is bound
+   * once per package instead of once per test. For callers that keep nothing
+   * of a render but its SQL (the `compile` command); off, the kept contexts are dropped.
+   */
+  reuseContexts(on: boolean): void {
+    this.reusing = on && fastPaths();
+    if (!this.reusing) this.reusable.clear();
+  }
+
   /** Render a node's own SQL; returns it and the ephemeral models it ref'd directly. */
   render(node: CompiledNode, opts: RuntimeOptions = {}): { sql: string; ephemerals: string[] } {
+    if (this.reusing && this.depth === 0 && !opts.reuse && !opts.extra) opts = { ...opts, reuse: this.reusedContext(node.package_name) };
+    this.depth++;
+    try {
+      return this.renderIn(node, opts);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private reusedContext(packageName: string): ReusedContext {
+    let slot = this.reusable.get(packageName);
+    if (!slot) {
+      slot = this.shared.contexts.assemble(packageName, {});
+      this.reusable.set(packageName, slot);
+    }
+    return slot;
+  }
+
+  private renderIn(node: CompiledNode, opts: RuntimeOptions): { sql: string; ephemerals: string[] } {
     let r = runtimeContext(this.shared, node, opts);
     const env = this.shared.contexts.shared.env;
     try {
@@ -76,19 +114,22 @@ export class NodeCompiler {
   /** Compile: render, then inject ephemeral CTEs. */
   compile(node: CompiledNode, opts: RuntimeOptions = {}): CompileOutput {
     const { sql, ephemerals } = this.render(node, opts);
+    if (ephemerals.length === 0) return { sql, ctes: [] };
     const ctes: Cte[] = [];
     const seen = new Set<string>();
-    const visit = (id: string, chain: string[]) => {
-      if (seen.has(id)) return;
-      if (chain.includes(id)) throw new TsdbtError('CYCLE', `Ephemeral models ref each other in a cycle: ${[...chain, id].join(' -> ')}`);
-      const eph = this.compileEphemeral(id);
-      for (const d of eph.deps) visit(d, [...chain, id]);
-      seen.add(id);
-      const target = this.shared.manifest.nodes[id]!;
-      ctes.push({ id, name: cteName(target), sql: eph.sql });
-    };
-    for (const id of ephemerals) visit(id, []);
+    for (const id of ephemerals) this.visitEphemeral(id, [], seen, ctes);
     return { sql: injectCtes(sql, ctes), ctes };
+  }
+
+  /** Add ephemeral model `id` to `ctes` after the ones it refs, each once (a method: a closure made per node costs the bundle's keepNames). */
+  private visitEphemeral(id: string, chain: string[], seen: Set<string>, ctes: Cte[]): void {
+    if (seen.has(id)) return;
+    if (chain.includes(id)) throw new TsdbtError('CYCLE', `Ephemeral models ref each other in a cycle: ${[...chain, id].join(' -> ')}`);
+    const eph = this.compileEphemeral(id);
+    for (const d of eph.deps) this.visitEphemeral(d, [...chain, id], seen, ctes);
+    seen.add(id);
+    const target = this.shared.manifest.nodes[id]!;
+    ctes.push({ id, name: cteName(target), sql: eph.sql });
   }
 
   private compileEphemeral(id: string): { sql: string; deps: string[] } {

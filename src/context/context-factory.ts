@@ -224,12 +224,16 @@ export class ContextFactory {
    * context member (so `builtins.ref` is dbt's ref even where a package
    * overrides `ref` with a macro), `context` is the context itself as a dict
    * (`context.get('macro_name')`, `context['var']`), and the user's macros
-   * named like a member replace it.
+   * named like a member replace it. `sameNames`: kept between contexts whose
+   * vars have the same member names (a package's reused runtime contexts).
    */
-  finish(context: RenderContext, packageName: string): void {
+  finish(context: RenderContext, packageName: string, sameNames?: { shadowed?: string[] }): void {
     const vars = context.vars;
     const shadowed: Record<string, unknown> = {};
-    for (const name of this.shadowedMembers(vars, packageName)) {
+    // Contexts whose vars have the same names as the last one `sameNames` saw shadow the same members.
+    const names = sameNames?.shadowed ?? this.shadowedMembers(vars, packageName);
+    if (sameNames) sameNames.shadowed = names;
+    for (const name of names) {
       if (vars[name] === undefined) continue;
       shadowed[name] = vars[name];
       vars[name] = undefined;

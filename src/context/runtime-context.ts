@@ -77,6 +77,23 @@ export interface RuntimeOptions {
   allowUndeclaredRefs?: boolean;
   /** A microbatch batch being rendered: upstreams with `event_time` read only its window. */
   batch?: BatchWindow;
+  /**
+   * A context and resolver of the node's package to render in again, given
+   * this node's own vars (NodeCompiler's reuse during `compile`): macros bound
+   * for one node serve the next, as they read names through the context as
+   * they run. Only where no render of the previous node is still going on.
+   */
+  reuse?: ReusedContext;
+}
+
+/** A render context kept for the next node of its package (RuntimeOptions.reuse), with its resolver and `adapter`. */
+export interface ReusedContext {
+  context: RenderContext;
+  resolver: MacroResolver;
+  /** The Jinja `adapter` made for this resolver (it depends on the session and the resolver only). */
+  adapter?: Record<string, unknown>;
+  /** The context members the package's macros shadow (ContextFactory.finish): the vars' names are the same each time. */
+  shadowed?: string[];
 }
 
 /** One batch of a microbatch model, as its render sees it (times as dbt prints them). */
@@ -109,17 +126,17 @@ export const cteName = (node: CompiledNode) => `__dbt__cte__${node.name}`;
  */
 export function runtimeContext(shared: RuntimeShared, node: CompiledNode, opts: RuntimeOptions = {}): RuntimeRender {
   const vars: Record<string, unknown> = {};
-  const { context, resolver } = shared.contexts.assemble(node.package_name, vars);
+  const reuse = opts.reuse;
+  const { context, resolver } = reuse ?? shared.contexts.assemble(node.package_name, vars);
+  if (reuse) context.vars = vars;
   const ephemerals: string[] = [];
   const results = new Map<string, StoredResult>();
   const session = shared.session;
   const kit = shared.kit;
-  const adapter = kit.jinjaAdapter(session, resolver);
+  const adapter = reuse ? (reuse.adapter ??= kit.jinjaAdapter(session, resolver)) : kit.jinjaAdapter(session, resolver);
   const thisRelation = relationOfNode(shared, node);
   const empty = Boolean(shared.flags.empty);
   const batch = opts.batch;
-  const inBatch = (rel: Relation, eventTime: unknown) =>
-    batch && typeof eventTime === 'string' && eventTime !== '' ? kit.eventTimeRelation(rel, eventTime, batch.start, batch.end) : rel;
 
   const ref = pyFunction((args, kwargs) => {
     const call = refCallOf(args, kwargs);
@@ -137,14 +154,14 @@ export function runtimeContext(shared: RuntimeShared, node: CompiledNode, opts: 
       if (!ephemerals.includes(target.unique_id)) ephemerals.push(target.unique_id);
       return kit.cteRelation(cteName(target), target.unique_id);
     }
-    const rel = inBatch(deferredRelation(shared, target) ?? relationOfNode(shared, target), target.config.event_time);
+    const rel = inBatch(kit, batch, deferredRelation(shared, target) ?? relationOfNode(shared, target), target.config.event_time);
     return empty ? kit.emptyRelation(rel) : rel;
   });
 
   const source = pyFunction(([s, t]) => {
     const src = shared.refs.resolveSource(String(s), String(t));
     if (!src) throw shared.refs.sourceError(String(s), String(t), { name: node.name, file: node.original_file_path });
-    const rel = inBatch(relationOfSource(shared, src), src.config.event_time);
+    const rel = inBatch(kit, batch, relationOfSource(shared, src), src.config.event_time);
     return empty ? kit.emptyRelation(rel) : rel;
   });
 
@@ -155,17 +172,6 @@ export function runtimeContext(shared: RuntimeShared, node: CompiledNode, opts: 
     const rel = 'node' in parent ? relationOfNode(shared, parent.node) : relationOfSource(shared, parent.source);
     return (kit.info.capabilities.foreignKeyNamesDatabase ? rel : rel.include(false)).render();
   });
-
-  const shouldFullRefresh = () => {
-    const cfg = node.config.full_refresh;
-    return cfg === null || cfg === undefined ? Boolean(shared.flags.full_refresh) : Boolean(cfg);
-  };
-
-  const storeResult = (name: string, response: AdapterResponse | null, table: ResultTable | null) => {
-    const t = table ?? kit.emptyTable();
-    results.set(name, { response, table: t, data: t.rawRows });
-    return '';
-  };
 
   Object.assign(
     vars,
@@ -190,25 +196,25 @@ export function runtimeContext(shared: RuntimeShared, node: CompiledNode, opts: 
       ),
       is_incremental: pyFunction(() => {
         if (batch?.incremental) return true;
-        if (node.config.materialized !== 'incremental' || shouldFullRefresh()) return false;
+        if (node.config.materialized !== 'incremental' || shouldFullRefresh(node, shared)) return false;
         const existing = session.cache.get(thisRelation.database, thisRelation.schema ?? session.info.schema, thisRelation.identifier ?? '');
         return existing !== null && existing.type === 'table';
       }),
-      should_full_refresh: pyFunction(() => (batch?.incremental ? false : shouldFullRefresh())),
+      should_full_refresh: pyFunction(() => (batch?.incremental ? false : shouldFullRefresh(node, shared))),
       should_store_failures: pyFunction(() => Boolean(node.config.store_failures ?? shared.flags.store_failures)),
       adapter,
       api: { Relation: adapter.Relation, Column: adapter.Column },
       graph: graphOf(shared.manifest),
       selected_resources: shared.selectedResources,
       load_result: pyFunction(([name]) => results.get(String(name)) ?? null),
-      store_result: pyFunction((args, kwargs) => storeResult(String(args[0]), (kwargs.response ?? args[1] ?? null) as AdapterResponse | null, (kwargs.agate_table ?? args[2] ?? null) as ResultTable | null)),
+      store_result: pyFunction((args, kwargs) => storeResult(results, kit, String(args[0]), (kwargs.response ?? args[1] ?? null) as AdapterResponse | null, (kwargs.agate_table ?? args[2] ?? null) as ResultTable | null)),
       store_raw_result: pyFunction((args, kwargs) => {
         const response: AdapterResponse = {
           _message: String(kwargs.message ?? args[1] ?? 'OK'),
           code: String(kwargs.code ?? args[2] ?? 'OK'),
           rows_affected: Number(kwargs.rows_affected ?? args[3] ?? -1),
         };
-        return storeResult(String(args[0]), response, (kwargs.agate_table ?? args[4] ?? null) as ResultTable | null);
+        return storeResult(results, kit, String(args[0]), response, (kwargs.agate_table ?? args[4] ?? null) as ResultTable | null);
       }),
       load_agate_table: pyFunction(() => {
         if (!node.seed_file) throw new TsdbtError('COMPILER_ERROR', `load_agate_table() is only available to seeds, not ${node.resource_type} '${node.name}'`, { file: node.original_file_path });
@@ -224,8 +230,32 @@ export function runtimeContext(shared: RuntimeShared, node: CompiledNode, opts: 
     },
     opts.extra ?? {},
   );
-  shared.contexts.finish(context, node.package_name);
+  // A reused context's vars have the same names node after node (no extras): the same members are shadowed.
+  shared.contexts.finish(context, node.package_name, reuse && !opts.extra ? reuse : undefined);
   return { context, resolver, ephemerals, results };
+}
+
+/*
+ * runtimeContext's helpers live out here: a function made per node costs the
+ * bundle's keepNames a defineProperty of its name each time (~40,000 a compile).
+ */
+
+/** A relation as a microbatch batch reads it: filtered to the batch window when the node has an event_time. */
+function inBatch(kit: RuntimeShared['kit'], batch: BatchWindow | undefined, rel: Relation, eventTime: unknown): Relation {
+  return batch && typeof eventTime === 'string' && eventTime !== '' ? kit.eventTimeRelation(rel, eventTime, batch.start, batch.end) : rel;
+}
+
+/** The node's full_refresh config, else the --full-refresh flag. */
+function shouldFullRefresh(node: CompiledNode, shared: RuntimeShared): boolean {
+  const cfg = node.config.full_refresh;
+  return cfg === null || cfg === undefined ? Boolean(shared.flags.full_refresh) : Boolean(cfg);
+}
+
+/** store_result / store_raw_result: keep a statement's response and table for load_result. */
+function storeResult(results: Map<string, StoredResult>, kit: RuntimeShared['kit'], name: string, response: AdapterResponse | null, table: ResultTable | null): string {
+  const t = table ?? kit.emptyTable();
+  results.set(name, { response, table: t, data: t.rawRows });
+  return '';
 }
 
 const graphCache = new WeakMap<Manifest, Record<string, unknown>>();

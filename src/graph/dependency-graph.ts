@@ -2,6 +2,7 @@ import { Graph } from '@dagrejs/graphlib';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { CompiledNode, Exposure, GraphMember, Manifest, SourceTable } from '../manifest/types.js';
 import { assertAcyclic } from './find-cycle.js';
+import { fastPaths } from '../util/fast-paths.js';
 import { recordValues } from '../util/record-values.js';
 
 type GraphlibGraph = InstanceType<typeof Graph>;
@@ -43,42 +44,78 @@ export class DependencyGraph {
    * buildGraph would resolve by manifest map, unknown here).
    */
   static fromPositions(projectName: string, members: readonly GraphMember[], parents: readonly (readonly number[] | null)[]): DependencyGraph {
+    const n = members.length;
+    const parentPositions: (number[] | undefined)[] = new Array(n);
+    const childPositions: (number[] | undefined)[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const own = parents[i];
+      if (!own) continue;
+      for (let k = 0; k < own.length; k++) {
+        const p = own[k]!;
+        if (own.indexOf(p) !== k) continue;
+        if (!(p >= 0 && p < n)) throw new Error('a parent outside the members');
+        (parentPositions[i] ??= []).push(p);
+        (childPositions[p] ??= []).push(i);
+      }
+    }
+    const g = DependencyGraph.linked(projectName, members, parentPositions, childPositions);
+    if (g.members.size !== n) throw new Error('a unique id given twice');
+    return g;
+  }
+
+  /**
+   * The graph of `members` (distinct unique ids, in this order) whose member
+   * i has the parents at positions `parents[i]` and the children at
+   * `children[i]` (each in edge order, no repeats), its topological order
+   * computed (and the cycle check run) over positions.
+   */
+  private static linked(projectName: string, members: readonly GraphMember[], parents: readonly (readonly number[] | undefined)[], children: readonly (readonly number[] | undefined)[]): DependencyGraph {
     const g = new DependencyGraph(projectName);
     const n = members.length;
     const ids = members.map((m) => m.unique_id);
     for (let i = 0; i < n; i++) g.members.set(ids[i]!, members[i]!);
-    if (g.members.size !== n) throw new Error('a unique id given twice');
-    const childPositions: (number[] | undefined)[] = new Array(n);
     const indegree = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       const own = parents[i];
-      let list = NO_EDGES;
-      if (own) {
-        for (let k = 0; k < own.length; k++) {
-          const p = own[k]!;
-          if (own.indexOf(p) !== k) continue;
-          if (!(p >= 0 && p < n)) throw new Error('a parent outside the members');
-          if (list === NO_EDGES) list = [];
-          list.push(ids[p]!);
-          (childPositions[p] ??= []).push(i);
-        }
-      }
-      indegree[i] = list.length;
-      g.parentLists.set(ids[i]!, list);
+      indegree[i] = own?.length ?? 0;
+      g.parentLists.set(ids[i]!, own === undefined || own.length === 0 ? NO_EDGES : own.map((p) => ids[p]!));
     }
     for (let i = 0; i < n; i++) {
-      const kids = childPositions[i];
-      g.childLists.set(ids[i]!, kids === undefined ? NO_EDGES : kids.map((c) => ids[c]!));
+      const kids = children[i];
+      g.childLists.set(ids[i]!, kids === undefined || kids.length === 0 ? NO_EDGES : kids.map((c) => ids[c]!));
     }
     // computeOrder over positions.
     const order: number[] = [];
     for (let i = 0; i < n; i++) if (indegree[i] === 0) order.push(i);
     for (let k = 0; k < order.length; k++) {
-      for (const c of childPositions[order[k]!] ?? []) if (--indegree[c]! === 0) order.push(c);
+      for (const c of children[order[k]!] ?? []) if (--indegree[c]! === 0) order.push(c);
     }
     if (order.length !== n) assertAcyclic(g);
     g.order = order.map((i) => ids[i]!);
     return g;
+  }
+
+  /**
+   * buildGraph's graph: `members` in manifest order (a unique id seen again
+   * is the first one's vertex), and for each entry of `withDeps` (member
+   * order, sources left out) the position of its vertex. Edges are added as
+   * addEdge adds them, entry by entry in depends_on order, a repeated parent
+   * once; a parent that is not a member is reported as buildGraph reports it.
+   */
+  static fromDependsOn(projectName: string, members: readonly GraphMember[], position: ReadonlyMap<string, number>, withDeps: readonly { member: CompiledNode | Exposure; at: number }[]): DependencyGraph {
+    const parents: (number[] | undefined)[] = new Array(members.length);
+    const children: (number[] | undefined)[] = new Array(members.length);
+    for (const { member: child, at } of withDeps) {
+      for (const parent of child.depends_on?.nodes ?? []) {
+        const p = position.get(parent);
+        if (p === undefined) throw missingParent(child, parent);
+        const own = (parents[at] ??= []);
+        if (own.includes(p)) continue;
+        own.push(p);
+        (children[p] ??= []).push(at);
+      }
+    }
+    return DependencyGraph.linked(projectName, members, parents, children);
   }
 
   /** The DAG as a graphlib Graph (vertex = unique id, edge parent -> child). Built once, kept in sync after. */
@@ -233,38 +270,64 @@ export class DependencyGraph {
  * the manifest (a parse bug or a disabled parent).
  */
 export function buildGraph(manifest: Manifest): DependencyGraph {
+  if (!fastPaths()) return buildGraphByEdges(manifest);
+  const members: GraphMember[] = [];
+  const position = new Map<string, number>();
+  const withDeps: { member: CompiledNode | Exposure; at: number }[] = [];
+  forEachMember(manifest, (member) => {
+    let at = position.get(member.unique_id);
+    if (at === undefined) {
+      at = members.length;
+      members.push(member);
+      position.set(member.unique_id, at);
+    }
+    if (member.resource_type !== 'source') withDeps.push({ member: member as CompiledNode | Exposure, at });
+  });
+  return DependencyGraph.fromDependsOn(manifest.metadata.project_name, members, position, withDeps);
+}
+
+/** buildGraph one addMember and addEdge at a time (without the fast paths: what fromDependsOn must equal). */
+function buildGraphByEdges(manifest: Manifest): DependencyGraph {
   const g = new DependencyGraph(manifest.metadata.project_name);
   const withDeps: (CompiledNode | Exposure)[] = [];
-  const add = (member: GraphMember): void => {
-    if (member.unique_id === undefined) return;
-    const config = (member as { config?: { enabled?: boolean } }).config;
-    if (config?.enabled === false) return;
+  forEachMember(manifest, (member) => {
     g.addMember(member);
     if (member.resource_type !== 'source') withDeps.push(member as CompiledNode | Exposure);
-  };
-  for (const node of recordValues(manifest.nodes)) add(node);
-  for (const node of Object.values(manifest.unit_tests ?? {})) add(node);
-  for (const source of Object.values(manifest.sources) as SourceTable[]) add(source);
-  for (const exposure of Object.values(manifest.exposures)) add(exposure);
-  // The semantic layer's resources are graph members too (selectable, and children of their models), as in dbt.
-  for (const map of [manifest.semantic_models, manifest.metrics, manifest.saved_queries]) for (const r of Object.values(map ?? {})) add(r as Exposure);
-
+  });
   for (const child of withDeps) {
     for (const parent of child.depends_on?.nodes ?? []) {
-      if (!g.has(parent)) {
-        throw new TsdbtError(
-          'REF_NOT_FOUND',
-          `${child.resource_type} '${child.name}' depends on '${parent}', which is not an enabled node in the manifest.`,
-          {
-            file: child.original_file_path,
-            hint: 'Enable that node, or remove the ref()/source() that points to it.',
-          },
-        );
-      }
+      if (!g.has(parent)) throw missingParent(child, parent);
       g.addEdge(parent, child.unique_id);
     }
   }
   // Computing the order runs the cycle check once, up front.
   g.topologicalOrder();
   return g;
+}
+
+/** Every enabled graph member of the manifest with a unique id, in graph order: nodes, unit tests, sources, exposures, the semantic layer. */
+function forEachMember(manifest: Manifest, add: (member: GraphMember) => void): void {
+  const each = (member: GraphMember): void => {
+    if (member.unique_id === undefined) return;
+    const config = (member as { config?: { enabled?: boolean } }).config;
+    if (config?.enabled === false) return;
+    add(member);
+  };
+  for (const node of recordValues(manifest.nodes)) each(node);
+  for (const node of Object.values(manifest.unit_tests ?? {})) each(node);
+  for (const source of Object.values(manifest.sources) as SourceTable[]) each(source);
+  for (const exposure of Object.values(manifest.exposures)) each(exposure);
+  // The semantic layer's resources are graph members too (selectable, and children of their models), as in dbt.
+  for (const map of [manifest.semantic_models, manifest.metrics, manifest.saved_queries]) for (const r of Object.values(map ?? {})) each(r as Exposure);
+}
+
+function missingParent(child: CompiledNode | Exposure, parent: string): TsdbtError {
+  return new TsdbtError(
+    'REF_NOT_FOUND',
+    `${child.resource_type} '${child.name}' depends on '${parent}', which is not an enabled node in the manifest.`,
+    {
+      file: child.original_file_path,
+      hint: 'Enable that node, or remove the ref()/source() that points to it.',
+    },
+  );
 }
