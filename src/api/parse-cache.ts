@@ -365,12 +365,18 @@ export function writtenCacheMembers(w: WrittenCache): { values: WrittenValues; c
   } catch {
     return undefined;
   }
-  const st = fstatSync(fd, { bigint: true });
   const top = w.spans['parse/manifest'];
-  // The header opens with format, build, key and id: this cache's id there proves the file is the one written
-  // (a cache another process renamed in between the write and its stat would carry another).
-  const head = readAt(fd, 0, Math.min(Number(st.size), 1024), Buffer.alloc(1024)).toString('latin1');
-  if (!top || st.size !== w.file.size || st.mtimeNs !== w.file.mtimeNs || st.ino !== w.file.ino || !head.includes(`"id":${JSON.stringify(w.id)}`)) {
+  let same = false;
+  try {
+    const st = fstatSync(fd, { bigint: true });
+    // The header opens with format, build, key and id: this cache's id there proves the file is the one written
+    // (a cache another process renamed in between the write and its stat would carry another).
+    const head = readAt(fd, 0, Math.min(Number(st.size), 1024), Buffer.alloc(1024)).toString('latin1');
+    same = !!top && st.size === w.file.size && st.mtimeNs === w.file.mtimeNs && st.ino === w.file.ino && head.includes(`"id":${JSON.stringify(w.id)}`);
+  } catch {
+    // Unreadable now: manifest.json is serialised instead, as for a cache that is not the one written.
+  }
+  if (!same || !top) {
     closeSync(fd);
     return undefined;
   }
