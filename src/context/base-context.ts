@@ -1,9 +1,9 @@
 import { columnTypeMissingError, contractColumns, contractError } from '../errors/contract-error.js';
 import { createHash } from 'node:crypto';
-import { parse as parseYamlText, stringify as stringifyYaml } from 'yaml';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { pyFunction } from '../jinja/index.js';
 import { pyToJson } from '../jinja/python/json.js';
+import { pyFromYaml, pyToYaml } from '../jinja/python/yaml.js';
 import { pyStr } from '../jinja/python/repr.js';
 import { pySet } from '../jinja/python/py-set.js';
 import { pyDateTimeFromJs, pythonModules } from '../jinja/python/modules/index.js';
@@ -190,10 +190,17 @@ export function baseContext(input: BaseContextInput): Record<string, unknown> {
         return fallbackOf(args, kwargs, 1, 'default').value ?? null;
       }
     }),
-    toyaml: pyFunction((args) => stringifyYaml(args[0])),
+    // dbt's toyaml/fromyaml are PyYAML's safe_dump (sort_keys=False unless asked) and safe_load (YAML 1.1), with `default` on an error.
+    toyaml: pyFunction((args, kwargs) => {
+      try {
+        return pyToYaml(args[0], Boolean(kwargs.sort_keys ?? args[2] ?? false));
+      } catch {
+        return fallbackOf(args, kwargs, 1, 'default').value ?? null;
+      }
+    }),
     fromyaml: pyFunction((args, kwargs) => {
       try {
-        return parseYamlText(String(args[0]));
+        return pyFromYaml(String(args[0]));
       } catch {
         return fallbackOf(args, kwargs, 1, 'default').value ?? null;
       }

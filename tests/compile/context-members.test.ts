@@ -23,6 +23,15 @@ describe('context members dbt gives templates (base and provider contexts)', () 
     expect(renderAtParse("{{ tojson({'b': 1, 'a': [true, none]}, sort_keys=true) }} {{ fromjson('{bad', 'dflt') }} {{ fromyaml('a: [1, 2]')['a'][1] }} {{ toyaml({'k': 'v'}) | trim }}")).toBe('{"a": [true, null], "b": 1} dflt 2 k: v');
   });
 
+  it("fromyaml and toyaml are PyYAML's safe_load (YAML 1.1) and safe_dump, with the default on an error (goldens from PyYAML 6)", () => {
+    // yaml.safe_load('a: yes\nb: 1.0\nc: 2020-01-01\nd: 0777\ne: on')
+    expect(renderAtParse('{{ fromyaml("a: yes\\nb: 1.0\\nc: 2020-01-01\\nd: 0777\\ne: on") }}')).toBe("{'a': True, 'b': 1.0, 'c': datetime.date(2020, 1, 1), 'd': 511, 'e': True}");
+    // yaml.safe_dump({'b': 'yes', 'a': '1.0'}, sort_keys=True), and sort_keys=False keeps the order
+    expect(renderAtParse("{{ toyaml({'b': 'yes', 'a': '1.0'}, sort_keys=true) }}|{{ toyaml({'b': 'on', 'a': 1.0}) }}")).toBe("a: '1.0'\nb: 'yes'\n|b: 'on'\na: 1.0\n");
+    // safe_dump of a module is a RepresenterError; a YAML syntax error in fromyaml
+    expect(renderAtParse("{{ toyaml(modules.datetime, 'x') }}|{{ toyaml(modules.datetime) }}|{{ fromyaml('a: [1', 'dflt') }}")).toBe('x|None|dflt');
+  });
+
   it('invocation_args_dict, dbt_metadata_envs (DBT_ENV_CUSTOM_ENV_*), env, column, sql_now, validation, try_or_compiler_error, adapter_macro', () => {
     expect(renderAtParse('{{ dbt_metadata_envs }} {{ invocation_args_dict }}', {}, { DBT_ENV_CUSTOM_ENV_RUN_ID: '42', OTHER: 'x' })).toBe("{'RUN_ID': '42'} {}");
     expect(renderAtParse('{{ env.type }} {{ column.create("c", "integer").name }} {{ sql_now }} {{ write("x") }}|{{ defer_relation }}')).toBe('duckdb c now() |None');
