@@ -1,5 +1,5 @@
-import { closeSync, fdatasyncSync, fstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { tempPathFor, type PositionedBytes } from '../util/atomic-write.js';
+import { closeSync, fdatasyncSync, fstatSync, openSync, renameSync, rmSync } from 'node:fs';
+import { tempPathFor, writeAllAt, type PositionedBytes } from '../util/atomic-write.js';
 import { formatMark, type OpenParseCache } from './parse-cache.js';
 
 /**
@@ -48,15 +48,15 @@ export function editCacheInPlace(path: string, cache: OpenParseCache, edits: rea
     const size = fstatSync(fd).size;
     const busy = formatMark(true);
     const ready = formatMark(false);
-    writeAt(fd, busy.bytes, busy.at);
+    writeAllAt(fd, busy.bytes, busy.at, aside);
     testCrash('marked');
     for (const e of edits) {
       if (e.at < 0 || e.at + e.bytes.length > size) throw new Error(`an edit at ${e.at} runs past the end of the parse cache`);
-      writeAt(fd, withMark(e, busy), e.at);
+      writeAllAt(fd, withMark(e, busy), e.at, aside);
     }
     testCrash('edited');
     fdatasyncSync(fd);
-    writeAt(fd, ready.bytes, ready.at);
+    writeAllAt(fd, ready.bytes, ready.at, aside);
     closeSync(fd);
     fd = undefined;
     renameSync(aside, path);
@@ -76,10 +76,6 @@ function withMark(e: PositionedBytes, mark: { at: number; bytes: Buffer }): Uint
   const out = Buffer.from(e.bytes);
   mark.bytes.copy(out, from - e.at, from - mark.at, to - mark.at);
   return out;
-}
-
-function writeAt(fd: number, bytes: Uint8Array, position: number): void {
-  for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at, position + at);
 }
 
 /**

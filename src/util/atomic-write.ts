@@ -216,20 +216,19 @@ function removeQuietly(tmp: string): void {
 }
 
 function writeAll(fd: number, bytes: Uint8Array, path: string): void {
-  let at = 0;
-  const fault = faultFor(path);
-  // An injected fault writes half the file first, as a disk filling mid-write does.
-  const stopAt = fault ? Math.floor(bytes.length / 2) : bytes.length;
-  while (at < stopAt) at += writeSync(fd, bytes, at, stopAt - at);
-  if (fault) throw fault;
+  writeAllAt(fd, bytes, null, path);
 }
 
-/** writeAll at offset `position` (the same test seam). */
-function writeAllAt(fd: number, bytes: Uint8Array, position: number, path: string): void {
+/**
+ * All of `bytes` at offset `position` (null: at the file's current offset).
+ * An injected fault for `path` writes half of them first, as a disk filling
+ * mid-write does, then throws.
+ */
+export function writeAllAt(fd: number, bytes: Uint8Array, position: number | null, path: string): void {
   let at = 0;
   const fault = faultFor(path);
   const stopAt = fault ? Math.floor(bytes.length / 2) : bytes.length;
-  while (at < stopAt) at += writeSync(fd, bytes, at, stopAt - at, position + at);
+  while (at < stopAt) at += writeSync(fd, bytes, at, stopAt - at, position === null ? null : position + at);
   if (fault) throw fault;
 }
 
