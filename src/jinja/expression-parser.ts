@@ -8,7 +8,7 @@
  * differs in several places (e.g. `a * b // c`), hence this rewrite.
  */
 import type { CmpOp, Expr, Param } from './ast.js';
-import { lexer as L, type NjToken } from './nunjucks-internals.js';
+import { lexer as L, type NjToken } from './token-types.js';
 import { TokenParser, describe } from './token-parser.js';
 
 export { describe };

@@ -9,7 +9,7 @@
  * `symbol` tokens (the parser maps true/none/... itself).
  */
 import { TsdbtError } from '../errors/tsdbt-error.js';
-import { lexer as L, type NjToken, type NjTokenizer } from './nunjucks-internals.js';
+import { lexer as L, type NjToken, type NjTokenizer } from './token-types.js';
 
 const TAGS = { BLOCK_START: '{%', BLOCK_END: '%}', VARIABLE_START: '{{', VARIABLE_END: '}}', COMMENT_START: '{#', COMMENT_END: '#}' };
 

@@ -6,7 +6,7 @@
 import { describeJsError, isStackOverflow } from './js-errors.js';
 import type { Expr, Param, Stmt, Target } from './ast.js';
 import { ExpressionParser, describe } from './expression-parser.js';
-import { lexer as L, type NjToken } from './nunjucks-internals.js';
+import { lexer as L, type NjToken } from './token-types.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { JinjaTokenizer } from './lexer.js';
 

@@ -3,7 +3,7 @@
  * bookkeeping), with two-token lookahead and errors as JINJA_SYNTAX
  * TsdbtErrors carrying the file and 1-based line.
  */
-import { lexer as L, type NjToken, type NjTokenizer } from './nunjucks-internals.js';
+import { lexer as L, type NjToken, type NjTokenizer } from './token-types.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 
 export class TokenParser {
