@@ -8,7 +8,7 @@ import { newCapture } from '../context/parse-context.js';
 import { TsdbtError, TsdbtErrorList } from '../errors/tsdbt-error.js';
 import { callJinja, type JinjaEnvironment } from '../jinja/index.js';
 import type { CompiledNode, Doc, Exposure, Macro, Manifest, NodeConfig, RefCall, SourceLocation, SourceTable } from '../manifest/types.js';
-import { findFiles } from '../util/files.js';
+import type { YamlWorkerSpawn } from '../util/prefetched-yaml.js';
 import { CONFIG_KEYS, nearestKey, normaliseConfigKey } from './config-keys.js';
 import { configFromTree, mergeConfig, type ConfigLayer } from './config-merge.js';
 import { findGenericTest } from './find-generic-test.js';
@@ -22,7 +22,7 @@ import { readMacroFiles } from './macro-files.js';
 import { defaultAliasName, defaultDatabaseName, defaultSchemaName } from './naming.js';
 import { defaultConfig, finaliseConfig } from './node-defaults.js';
 import type { LoadedPackage } from './packages.js';
-import { emptyProperties, readProperties, type PropertiesIndex, type ResourcePatch } from './properties.js';
+import { emptyProperties, prefetchProperties, readProperties, type PropertiesIndex, type ResourcePatch } from './properties.js';
 import { lineOfCall, RefIndex } from './resolve-refs.js';
 import { staticParse, type Literal, type StaticVarReader } from './static-parse.js';
 import { prefetchNodeFiles, readNodeFiles, type NodeFile } from './sql-node-files.js';
@@ -49,6 +49,8 @@ export interface ParseInput {
   observer?: ParseObserver;
   /** Set when a cached parse exists: node file renders it kept, reused where nothing they read changed. */
   memo?: RenderMemo;
+  /** Starts the worker that may parse the properties files meanwhile (util/prefetched-yaml.ts); none: parsed here. */
+  yamlWorker?: YamlWorkerSpawn;
 }
 
 export interface ParseResult {
@@ -104,6 +106,8 @@ export function parseProject(input: ParseInput): ParseResult {
 
   // The SQL files are listed now and (in a large project) read on a worker while macros and properties are read here.
   const nodeFilesPrefetch = prefetchNodeFiles(userPackages.map((p) => p.config));
+  // The properties files too, parsed on a worker (when one is given and they are large) while macros are read here.
+  const propertiesPrefetch = prefetchProperties(userPackages.map((p) => p.config), input.yamlWorker);
   for (const p of input.packages) readMacroFiles(p.config, input.env, registry, docs, errors);
   input.memo?.begin(registry);
   const contexts = parseContexts(input, registry);
@@ -112,12 +116,12 @@ export function parseProject(input: ParseInput): ParseResult {
   const packageProps = new Map<string, PropertiesIndex>();
   for (const p of userPackages) {
     const c = p.config;
-    const folders = [...new Set([...c.modelPaths, ...c.seedPaths, ...c.snapshotPaths, ...c.analysisPaths, ...c.macroPaths, ...c.testPaths])];
     const own = emptyProperties();
-    readProperties(findFiles(c.root, folders, ['.yml', '.yaml']), c.name, own, errors, propertyValueRenderer(contexts, input.env, c.name), warnings);
+    readProperties(propertiesPrefetch.files.get(c)!, c.name, own, errors, propertyValueRenderer(contexts, input.env, c.name), warnings, propertiesPrefetch.parsed);
     packageProps.set(c.name, own);
     mergeIndex(props, own);
   }
+  propertiesPrefetch.parsed?.close();
   const fqnTree = (tree: string, pkgName: string, resourceType: string, fqn: string[]) => scope.treeFor(pkgName, tree, resourceType, fqn);
 
   // A Map, not a Record, while parsing: at 40,000 nodes a dictionary-mode object costs
