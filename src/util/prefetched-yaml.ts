@@ -13,10 +13,12 @@ import { KeyLineList, type BlockYaml, type DuplicateKey, type KeyLines } from '.
  * itself, as without a worker, so every error and every file the block
  * reader declines (handed to `yaml`) comes out as it always did.
  *
- * Work is shared, never done twice: each file is claimed, by the worker or
- * by this thread, in a shared array. `take` parses nothing itself; it waits
- * only for a file the worker has already started on, and a file it has not
- * reached is claimed here (undefined: parse it yourself).
+ * Work is shared: each file is claimed, by the worker or by this thread, in
+ * a shared array. `take` parses nothing itself; it waits only for a file the
+ * worker is well into, and a file it has not reached is claimed here
+ * (undefined: parse it yourself). A file the worker has only just begun is
+ * parsed here too (then both parse it, the worker's result unused): waiting
+ * would take longer.
  */
 export class PrefetchedYaml {
   private readonly results = new Map<number, EncodedYaml | null>();
@@ -27,6 +29,10 @@ export class PrefetchedYaml {
     private readonly port: MessagePort,
     /** Per file FREE, HERE, BUSY or POSTED; the last entry is the stop flag. */
     private readonly state: Int32Array,
+    /** Per file when the worker claimed it (ms after `base`; 0: not yet known). */
+    private readonly claimedAt: Int32Array,
+    private readonly base: number,
+    private readonly sizes: readonly number[],
   ) {}
 
   /**
@@ -40,16 +46,20 @@ export class PrefetchedYaml {
    */
   static start(paths: readonly string[], spawn: YamlWorkerSpawn, evenWhenBusy = evenWhenBusyForTests): PrefetchedYaml | undefined {
     if (paths.length === 0) return undefined;
-    if (!evenWhenBusy && (!isMainThread || loadavg()[0]! >= availableParallelism() || totalSize(paths) < yamlWorkerAtLeast)) return undefined;
+    if (!evenWhenBusy && (!isMainThread || loadavg()[0]! >= availableParallelism())) return undefined;
+    const sizes = paths.map((p) => statSync(p, { throwIfNoEntry: false })?.size ?? 0);
+    if (!evenWhenBusy && sizes.reduce((a, b) => a + b, 0) < yamlWorkerAtLeast) return undefined;
     try {
       const { port1, port2 } = new MessageChannel();
       const state = new Int32Array(new SharedArrayBuffer(4 * (paths.length + 1)));
-      const worker = spawn({ paths: [...paths], port: port2, state: state.buffer as SharedArrayBuffer }, [port2]);
+      const claimedAt = new Int32Array(new SharedArrayBuffer(4 * paths.length));
+      const base = Date.now();
+      const worker = spawn({ paths: [...paths], port: port2, state: state.buffer as SharedArrayBuffer, claimedAt: claimedAt.buffer as SharedArrayBuffer, base }, [port2]);
       // Never keeps the process alive: what was not taken is not needed.
       worker.unref();
       port1.unref();
       worker.on('error', () => undefined);
-      return new PrefetchedYaml(new Map(paths.map((p, i) => [p, i])), port1, state);
+      return new PrefetchedYaml(new Map(paths.map((p, i) => [p, i])), port1, state, claimedAt, base, sizes);
     } catch {
       return undefined;
     }
@@ -68,6 +78,10 @@ export class PrefetchedYaml {
     const until = Date.now() + WAIT_MS;
     if (evenWhenBusyForTests) while (Atomics.load(this.state, i) === FREE && Date.now() < until) Atomics.wait(this.state, i, FREE, until - Date.now());
     if (Atomics.compareExchange(this.state, i, FREE, HERE) === FREE) return undefined;
+    // Just begun there: parsing it here is sooner than its parse there, its copy and its decoding here.
+    const claimed = Atomics.load(this.claimedAt, i);
+    const soon = claimed === 0 || Date.now() - this.base - claimed < WORTH_WAITING * (this.sizes[i]! / BYTES_PER_MS);
+    if (!evenWhenBusyForTests && soon && Atomics.load(this.state, i) === BUSY) return undefined;
     while (Atomics.load(this.state, i) === BUSY) {
       const left = until - Date.now();
       if (left <= 0) return undefined;
@@ -101,6 +115,9 @@ export interface YamlWorkerData {
   paths: string[];
   port: MessagePort;
   state: SharedArrayBuffer;
+  /** Int32 per file: ms after `base` (Date.now()) when the worker began it. */
+  claimedAt: SharedArrayBuffer;
+  base: number;
 }
 
 /** File states: not claimed; claimed by the caller; being parsed by the worker; its result posted. */
@@ -111,6 +128,16 @@ const POSTED = 3;
 
 /** The longest `take` waits for a file the worker is on before parsing it itself (a stalled worker). */
 const WAIT_MS = 30_000;
+
+/** The block reader's pace, roughly (2 MB of properties in ~250 ms), to judge how far the worker is with a file. */
+const BYTES_PER_MS = 8 * 1024;
+
+/**
+ * `take` waits for a file the worker is parsing once it has been at it this
+ * share of the file's parse time; sooner, it parses the file itself (the
+ * copy back and its decoding cost ~40% of a parse).
+ */
+const WORTH_WAITING = 0.4;
 
 /** Below this many bytes of YAML the files are parsed here: 2 MB take ~250 ms to parse, the worker ~50 ms to start. */
 let yamlWorkerAtLeast = 256 * 1024;
@@ -123,12 +150,6 @@ export function forceYamlWorkerForTests(on: boolean): boolean {
   evenWhenBusyForTests = on;
   yamlWorkerAtLeast = on ? 0 : 256 * 1024;
   return was;
-}
-
-function totalSize(paths: readonly string[]): number {
-  let total = 0;
-  for (const p of paths) total += statSync(p, { throwIfNoEntry: false })?.size ?? 0;
-  return total;
 }
 
 /** What the worker posts per file: its block YAML, encoded; none when it was unreadable or declined. */
@@ -162,9 +183,11 @@ interface EncodedYaml {
  */
 export function serveYamlParses(data: YamlWorkerData): void {
   const state = new Int32Array(data.state);
+  const claimedAt = new Int32Array(data.claimedAt);
   const stop = data.paths.length;
   for (let i = 0; i < data.paths.length && Atomics.load(state, stop) === 0; i++) {
     if (Atomics.compareExchange(state, i, FREE, BUSY) !== FREE) continue;
+    Atomics.store(claimedAt, i, Math.max(1, Date.now() - data.base));
     try {
       let block: EncodedYaml | undefined;
       try {

@@ -4,8 +4,12 @@
  * and values JSON would not give back as they were are never encoded (the
  * file is then parsed here).
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { decode, encode } from '../../src/util/prefetched-yaml.js';
+import { decode, encode, PrefetchedYaml, type YamlWorkerSpawn } from '../../src/util/prefetched-yaml.js';
 import { parseBlockYaml } from '../../src/util/yaml-block.js';
 import type { BlockYaml } from '../../src/util/yaml-result.js';
 
@@ -76,5 +80,61 @@ describe('encode/decode of block YAML', () => {
       expect(encode(b!), text).toBeUndefined();
     }
     expect(encode(parseBlockYaml('a: 0\nb: -1\nc: 1.5e300\n')!)).toBeDefined();
+  });
+});
+
+/** A stand-in worker (plain CommonJS) that claims file 0 as begun `claimedMsAgo` ms before the start, then posts `posted` after `delay` ms. */
+function standIn(claimedMsAgo: number | 'unknown', delay: number, posted: unknown): YamlWorkerSpawn {
+  const source = `
+const { workerData } = require('node:worker_threads');
+const state = new Int32Array(workerData.state);
+const claimedAt = new Int32Array(workerData.claimedAt);
+Atomics.store(state, 0, 2);
+${claimedMsAgo === 'unknown' ? '' : `Atomics.store(claimedAt, 0, Math.max(1, Date.now() - workerData.base - ${claimedMsAgo}) || 1);`}
+workerData.ready[0] = 1;
+setTimeout(() => {
+  workerData.port.postMessage({ i: 0, block: workerData.posted });
+  Atomics.store(state, 0, 3);
+  Atomics.notify(state, 0);
+}, ${delay});
+`;
+  return (data, transferList) => {
+    const w = new Worker(source, { eval: true, workerData: { ...data, posted, ready: readyFlag }, transferList });
+    return w;
+  };
+}
+const readyFlag = new Int32Array(new SharedArrayBuffer(4));
+
+describe('PrefetchedYaml.take', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tsdbt-yaml-take-'));
+  const path = join(dir, 'big.yml');
+  // 400 KB: ~50 ms of parse by the pace take assumes, so "well into it" is 20 ms.
+  writeFileSync(path, `models:\n${'  - name: m\n'.repeat(36_000)}`);
+  const encoded = encode(parseBlockYaml('a: [1, 2]\n')!);
+
+  async function started(spawn: YamlWorkerSpawn): Promise<PrefetchedYaml> {
+    readyFlag[0] = 0;
+    const p = PrefetchedYaml.start([path], spawn, true)!;
+    expect(p).toBeDefined();
+    for (let i = 0; i < 500 && Atomics.load(readyFlag, 0) === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    return p;
+  }
+
+  it('parses here at once a file the worker has only just begun (or not said when)', async () => {
+    for (const claimed of [0, 'unknown'] as const) {
+      const p = await started(standIn(claimed, 2000, encoded));
+      const t = Date.now();
+      expect(p.take(path)).toBeUndefined();
+      expect(Date.now() - t).toBeLessThan(1000);
+      p.close();
+    }
+  });
+
+  it('waits for a file the worker is well into, and takes its result', async () => {
+    const p = await started(standIn(60_000, 300, encoded));
+    const b = p.take(path);
+    expect(b?.value).toEqual({ a: [1, 2] });
+    expect(b?.keyLines.get(b.value as object)?.get('a')).toBe(1);
+    p.close();
   });
 });
