@@ -75,7 +75,8 @@ export class PrefetchedYaml {
     if (this.closed) return undefined;
     const i = this.index.get(path);
     if (i === undefined) return undefined;
-    const until = Date.now() + WAIT_MS;
+    // At most twice the file's own parse time (a worker slowed down, say by a busy machine), then it is parsed here.
+    const until = Date.now() + (evenWhenBusyForTests ? WAIT_MS : Math.min(WAIT_MS, Math.max(MIN_WAIT_MS, (2 * this.sizes[i]!) / BYTES_PER_MS)));
     if (evenWhenBusyForTests) while (Atomics.load(this.state, i) === FREE && Date.now() < until) Atomics.wait(this.state, i, FREE, until - Date.now());
     if (Atomics.compareExchange(this.state, i, FREE, HERE) === FREE) return undefined;
     // Just begun there: parsing it here is sooner than its parse there, its copy and its decoding here.
@@ -126,8 +127,11 @@ const HERE = 1;
 const BUSY = 2;
 const POSTED = 3;
 
-/** The longest `take` waits for a file the worker is on before parsing it itself (a stalled worker). */
+/** The longest `take` waits for a file the worker is on before parsing it itself (a stalled worker; tests wait this long for any file). */
 const WAIT_MS = 30_000;
+
+/** The least `take` waits for a file the worker is well into, however small. */
+const MIN_WAIT_MS = 20;
 
 /** The block reader's pace, roughly (2 MB of properties in ~250 ms), to judge how far the worker is with a file. */
 const BYTES_PER_MS = 8 * 1024;

@@ -90,7 +90,7 @@ const { workerData } = require('node:worker_threads');
 const state = new Int32Array(workerData.state);
 const claimedAt = new Int32Array(workerData.claimedAt);
 Atomics.store(state, 0, 2);
-${claimedMsAgo === 'unknown' ? '' : `Atomics.store(claimedAt, 0, Math.max(1, Date.now() - workerData.base - ${claimedMsAgo}) || 1);`}
+${claimedMsAgo === 'unknown' ? '' : `Atomics.store(claimedAt, 0, Date.now() - workerData.base - ${claimedMsAgo} || 1);`}
 workerData.ready[0] = 1;
 setTimeout(() => {
   workerData.port.postMessage({ i: 0, block: workerData.posted });
@@ -108,8 +108,8 @@ const readyFlag = new Int32Array(new SharedArrayBuffer(4));
 describe('PrefetchedYaml.take', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tsdbt-yaml-take-'));
   const path = join(dir, 'big.yml');
-  // 400 KB: ~50 ms of parse by the pace take assumes, so "well into it" is 20 ms.
-  writeFileSync(path, `models:\n${'  - name: m\n'.repeat(36_000)}`);
+  // 4.2 MB: ~510 ms of parse by the pace take assumes, so "well into it" is ~200 ms, and it waits ~1 s at most.
+  writeFileSync(path, `models:\n${'  - name: m\n'.repeat(350_000)}`);
   const encoded = encode(parseBlockYaml('a: [1, 2]\n')!);
 
   async function started(spawn: YamlWorkerSpawn): Promise<PrefetchedYaml> {
@@ -131,10 +131,19 @@ describe('PrefetchedYaml.take', () => {
   });
 
   it('waits for a file the worker is well into, and takes its result', async () => {
-    const p = await started(standIn(60_000, 300, encoded));
+    const p = await started(standIn(60_000, 100, encoded));
     const b = p.take(path);
     expect(b?.value).toEqual({ a: [1, 2] });
     expect(b?.keyLines.get(b.value as object)?.get('a')).toBe(1);
+    p.close();
+  });
+
+  it("waits at most about twice the file's own parse time, then has it parsed here", async () => {
+    const p = await started(standIn(60_000, 10_000, encoded));
+    const t = Date.now();
+    expect(p.take(path)).toBeUndefined();
+    expect(Date.now() - t).toBeGreaterThanOrEqual(900);
+    expect(Date.now() - t).toBeLessThan(5000);
     p.close();
   });
 });
