@@ -33,6 +33,7 @@ export class PrefetchedYaml {
     private readonly claimedAt: Int32Array,
     private readonly base: number,
     private readonly sizes: readonly number[],
+    private readonly worker: Worker,
   ) {}
 
   /**
@@ -59,7 +60,7 @@ export class PrefetchedYaml {
       worker.unref();
       port1.unref();
       worker.on('error', () => undefined);
-      return new PrefetchedYaml(new Map(paths.map((p, i) => [p, i])), port1, state, claimedAt, base, sizes);
+      return new PrefetchedYaml(new Map(paths.map((p, i) => [p, i])), port1, state, claimedAt, base, sizes, worker);
     } catch {
       return undefined;
     }
@@ -99,13 +100,14 @@ export class PrefetchedYaml {
     return encoded ? decode(encoded) : undefined;
   }
 
-  /** Take no more: the worker stops after the file it is on. */
+  /** Take no more: the worker stops, even inside a file (one this thread parsed itself, say), leaving the core to other work. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.results.clear();
     Atomics.store(this.state, this.state.length - 1, 1);
     this.port.close();
+    this.worker.terminate().catch(() => undefined);
   }
 }
 
