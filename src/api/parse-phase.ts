@@ -23,6 +23,7 @@ import { graphHookNodes } from '../context/runtime-context.js';
 import { replayedWarnings } from './replayed-warnings.js';
 import { MANIFEST_SPANS, writeSpliceMap } from './splice-map.js';
 import { parseEnv, parseTarget } from './parse-env.js';
+import { spawnYamlWorker } from './yaml-worker-spawn.js';
 
 export interface ParseOptions {
   flags?: Record<string, unknown>;
@@ -180,6 +181,7 @@ export function parseInput(loaded: LoadedProject, flags: Record<string, unknown>
       onMacroCall: observer?.macro,
     },
     observer,
+    yamlWorker: fastPaths() ? spawnYamlWorker : undefined,
   };
 }
 

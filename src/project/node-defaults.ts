@@ -59,8 +59,7 @@ function configWith(resourceType: string, tags: string[], preHook: Hook[], postH
 export function finaliseConfig(resourceType: string, layer: ConfigLayer): NodeConfig {
   // The same keys in the same order as `{ ...defaultConfig(type), ...layer }`, without the spread's slow path.
   const keys = Object.keys(layer);
-  const has = (key: string) => keys.length > 0 && Object.hasOwn(layer, key);
-  const rawTags = has('tags') ? layer.tags : undefined;
+  const rawTags = keys.length > 0 && Object.hasOwn(layer, 'tags') ? layer.tags : undefined;
   const tags = Array.isArray(rawTags) ? rawTags.map(String) : rawTags ? [String(rawTags)] : [];
   const out = configWith(resourceType, tags, normaliseHooks(layer.pre_hook), normaliseHooks(layer.post_hook));
   for (const key of keys) {

@@ -8,7 +8,7 @@ import { newCapture } from '../context/parse-context.js';
 import { TsdbtError, TsdbtErrorList } from '../errors/tsdbt-error.js';
 import { callJinja, type JinjaEnvironment } from '../jinja/index.js';
 import type { CompiledNode, Doc, Exposure, Macro, Manifest, NodeConfig, RefCall, SourceLocation, SourceTable } from '../manifest/types.js';
-import { findFiles } from '../util/files.js';
+import type { YamlWorkerSpawn } from '../util/prefetched-yaml.js';
 import { CONFIG_KEYS, nearestKey, normaliseConfigKey } from './config-keys.js';
 import { configFromTree, mergeConfig, type ConfigLayer } from './config-merge.js';
 import { findGenericTest } from './find-generic-test.js';
@@ -22,7 +22,7 @@ import { readMacroFiles } from './macro-files.js';
 import { defaultAliasName, defaultDatabaseName, defaultSchemaName } from './naming.js';
 import { defaultConfig, finaliseConfig } from './node-defaults.js';
 import type { LoadedPackage } from './packages.js';
-import { emptyProperties, readProperties, type PropertiesIndex, type ResourcePatch } from './properties.js';
+import { emptyProperties, prefetchProperties, readProperties, type PropertiesIndex, type ResourcePatch } from './properties.js';
 import { lineOfCall, RefIndex } from './resolve-refs.js';
 import { staticParse, type Literal, type StaticVarReader } from './static-parse.js';
 import { prefetchNodeFiles, readNodeFiles, type NodeFile } from './sql-node-files.js';
@@ -49,6 +49,8 @@ export interface ParseInput {
   observer?: ParseObserver;
   /** Set when a cached parse exists: node file renders it kept, reused where nothing they read changed. */
   memo?: RenderMemo;
+  /** Starts the worker that may parse the properties files meanwhile (util/prefetched-yaml.ts); none: parsed here. */
+  yamlWorker?: YamlWorkerSpawn;
 }
 
 export interface ParseResult {
@@ -102,7 +104,9 @@ export function parseProject(input: ParseInput): ParseResult {
   const props = emptyProperties();
   const userPackages = input.packages.filter((p) => p.kind !== 'internal');
 
-  // The SQL files are listed now and (in a large project) read on a worker while macros and properties are read here.
+  // The properties files are listed now and (when a worker is given and they are large) parsed on a worker while macros are read here.
+  const propertiesPrefetch = prefetchProperties(userPackages.map((p) => p.config), input.yamlWorker);
+  // The SQL files too, read on a worker in a large project.
   const nodeFilesPrefetch = prefetchNodeFiles(userPackages.map((p) => p.config));
   for (const p of input.packages) readMacroFiles(p.config, input.env, registry, docs, errors);
   input.memo?.begin(registry);
@@ -112,12 +116,12 @@ export function parseProject(input: ParseInput): ParseResult {
   const packageProps = new Map<string, PropertiesIndex>();
   for (const p of userPackages) {
     const c = p.config;
-    const folders = [...new Set([...c.modelPaths, ...c.seedPaths, ...c.snapshotPaths, ...c.analysisPaths, ...c.macroPaths, ...c.testPaths])];
     const own = emptyProperties();
-    readProperties(findFiles(c.root, folders, ['.yml', '.yaml']), c.name, own, errors, propertyValueRenderer(contexts, input.env, c.name), warnings);
+    readProperties(propertiesPrefetch.files.get(c)!, c.name, own, errors, propertyValueRenderer(contexts, input.env, c.name), warnings, propertiesPrefetch.parsed);
     packageProps.set(c.name, own);
     mergeIndex(props, own);
   }
+  propertiesPrefetch.parsed?.close();
   const fqnTree = (tree: string, pkgName: string, resourceType: string, fqn: string[]) => scope.treeFor(pkgName, tree, resourceType, fqn);
 
   // A Map, not a Record, while parsing: at 40,000 nodes a dictionary-mode object costs
@@ -586,29 +590,36 @@ function collectArgDeps(value: unknown, node: CompiledNode, file: string, line?:
 }
 
 export function assignNames(node: CompiledNode, contexts: ContextFactory, registry: MacroRegistry, adapter: AdapterInfo): void {
+  // (No closures here: run once per node, and the bundle names each closure it makes, a defineProperty each.)
   const c = node.config;
-  const internal = (name: string) => {
-    const m = registry.find(name, node.package_name);
-    return !m || registry.internalPackages.includes(m.package_name);
-  };
-  const callNaming = (macroName: string, custom: unknown): string => {
-    const { context, resolver } = contexts.forParse(node, newCapture(), () => c);
-    const macro = registry.find(macroName, node.package_name)!;
-    return String(callJinja(resolver.bind(macro), [custom ?? null, node], {}) ?? '').trim();
-  };
+  const pkg = node.package_name;
   const customSchema = (c.schema ?? null) as string | null;
-  node.schema = internal('generate_schema_name') ? defaultSchemaName(adapter.schema, customSchema) : callNaming('generate_schema_name', customSchema);
-  node.alias = internal('generate_alias_name') ? defaultAliasName(node.name, c.alias as string | null, node.version) : callNaming('generate_alias_name', c.alias);
-  const db = internal('generate_database_name') ? defaultDatabaseName(adapter.database, c.database as string | null) : callNaming('generate_database_name', c.database);
+  node.schema = internalMacro(registry, 'generate_schema_name', pkg) ? defaultSchemaName(adapter.schema, customSchema) : callNaming(node, c, contexts, registry, 'generate_schema_name', customSchema);
+  node.alias = internalMacro(registry, 'generate_alias_name', pkg) ? defaultAliasName(node.name, c.alias as string | null, node.version) : callNaming(node, c, contexts, registry, 'generate_alias_name', c.alias);
+  const db = internalMacro(registry, 'generate_database_name', pkg) ? defaultDatabaseName(adapter.database, c.database as string | null) : callNaming(node, c, contexts, registry, 'generate_database_name', c.database);
   node.database = db === '' ? null : db;
   // Legacy snapshot configs name the schema/database outright, bypassing generate_*_name (as dbt does).
   if (node.resource_type === 'snapshot') {
     if (typeof c.target_schema === 'string' && c.target_schema) node.schema = c.target_schema;
     if (typeof c.target_database === 'string' && c.target_database) node.database = c.target_database;
   }
-  if (['model', 'seed', 'snapshot'].includes(node.resource_type) && c.materialized !== 'ephemeral') {
+  const type = node.resource_type;
+  if ((type === 'model' || type === 'seed' || type === 'snapshot') && c.materialized !== 'ephemeral') {
     node.relation_name = adapter.makeRelation({ database: node.database, schema: node.schema, identifier: node.alias }).render();
   }
+}
+
+/** Whether `name` as package `pkg` sees it is missing or the built-in one (then the default is computed without rendering). */
+function internalMacro(registry: MacroRegistry, name: string, pkg: string): boolean {
+  const m = registry.find(name, pkg);
+  return !m || registry.internalPackages.includes(m.package_name);
+}
+
+/** A project's own generate_*_name macro called for `node` (whose config was `config` when naming began). */
+function callNaming(node: CompiledNode, config: NodeConfig, contexts: ContextFactory, registry: MacroRegistry, macroName: string, custom: unknown): string {
+  const { resolver } = contexts.forParse(node, newCapture(), () => config);
+  const macro = registry.find(macroName, node.package_name)!;
+  return String(callJinja(resolver.bind(macro), [custom ?? null, node], {}) ?? '').trim();
 }
 
 /**
@@ -627,12 +638,6 @@ export function resolveDeps(
   // (A list, not a Set, until it is long: a node has a few parents, and 40,000 Sets were a tenth of this pass.)
   const deps: string[] = [];
   let seen: Set<string> | undefined;
-  const add = (id: string) => {
-    if (seen === undefined && deps.length > 32) seen = new Set(deps);
-    if (seen ? seen.has(id) : deps.includes(id)) return;
-    deps.push(id);
-    seen?.add(id);
-  };
   const missing: { text: string; ref?: string }[] = [];
   const isTest = node.resource_type === 'test';
   for (const call of node.refs) {
@@ -644,7 +649,7 @@ export function resolveDeps(
     }
     const denied = refAccessError(node, target, restrictsAccess);
     if (denied) errors.push(denied);
-    add(target.unique_id);
+    seen = addDep(deps, seen, target.unique_id);
   }
   for (const [s, t] of node.sources) {
     const src = index.resolveSource(s, t);
@@ -656,7 +661,7 @@ export function resolveDeps(
       errors.push(index.sourceError(s, t, { name: node.name, file: node.original_file_path, line: lineOfCall(textOf(node), 'source', s) }));
       continue;
     }
-    add(src.unique_id);
+    seen = addDep(deps, seen, src.unique_id);
   }
   node.depends_on.nodes = deps;
   if (node.resource_type === 'test' && node.test_metadata) {
@@ -665,6 +670,15 @@ export function resolveDeps(
     node.attached_node = onSource ? null : (node.depends_on.nodes.find((d) => !d.startsWith('source.')) ?? null);
   }
   return missing;
+}
+
+/** `id` added to `deps` unless there; a Set of them (returned) once they are many. */
+function addDep(deps: string[], seen: Set<string> | undefined, id: string): Set<string> | undefined {
+  if (seen === undefined && deps.length > 32) seen = new Set(deps);
+  if (seen ? seen.has(id) : deps.includes(id)) return seen;
+  deps.push(id);
+  seen?.add(id);
+  return seen;
 }
 
 export function resolveDescriptions(nodes: Record<string, CompiledNode> | Map<string, CompiledNode>, sources: Record<string, SourceTable>, docs: Record<string, Doc>, rootName: string, errors: TsdbtError[]): void {

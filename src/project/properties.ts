@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { ColumnInfo } from '../manifest/types.js';
-import type { FoundFile } from '../util/files.js';
+import { findFiles, type FoundFile } from '../util/files.js';
+import { PrefetchedYaml, type YamlWorkerSpawn } from '../util/prefetched-yaml.js';
+import type { ProjectConfig } from './project-config.js';
 import { renderEntryInPlace } from './schema-yaml-render.js';
-import { isRecord, parseYaml, type ParsedYaml } from '../util/yaml.js';
+import { isRecord, parseYaml, withLines, type ParsedYaml } from '../util/yaml.js';
 import { setKey } from '../util/yaml-block.js';
 
 /** A generic test as declared in properties YAML, before it becomes a node. */
@@ -91,12 +93,41 @@ const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined 
 /** Renders one string of a properties file (natively, with target, var and env_var), located at `line`. */
 export type PropertyRenderer = (text: string, file: string, line: number | undefined) => unknown;
 
-/** Read every properties YAML file of a package into `index`, collecting errors (and YAML warnings) instead of stopping. */
-export function readProperties(files: FoundFile[], pkg: string, index: PropertiesIndex, errors: TsdbtError[], render?: PropertyRenderer, warnings: string[] = []): void {
+/** A package's properties YAML files: every .yml/.yaml under its model, seed, snapshot, analysis, macro and test folders. */
+export function propertiesFiles(c: ProjectConfig): FoundFile[] {
+  const folders = [...new Set([...c.modelPaths, ...c.seedPaths, ...c.snapshotPaths, ...c.analysisPaths, ...c.macroPaths, ...c.testPaths])];
+  return findFiles(c.root, folders, ['.yml', '.yaml']);
+}
+
+/** Packages' properties files listed and, when a worker may parse them, being parsed on it meanwhile (see prefetchProperties). */
+export interface PropertiesPrefetch {
+  files: Map<ProjectConfig, FoundFile[]>;
+  parsed?: PrefetchedYaml;
+}
+
+/**
+ * Lists the packages' properties files and, given a way to start a worker
+ * (and when they are large enough, with a core to spare: PrefetchedYaml),
+ * starts parsing them on it, so that readProperties, given `parsed`, finds
+ * them parsed while this thread read macros. Values, lines and warnings are
+ * those a parse here gives; a file the worker did not parse is parsed here.
+ */
+export function prefetchProperties(packages: readonly ProjectConfig[], spawn?: YamlWorkerSpawn): PropertiesPrefetch {
+  const files = new Map(packages.map((c) => [c, propertiesFiles(c)]));
+  if (!spawn) return { files };
+  return { files, parsed: PrefetchedYaml.start([...files.values()].flatMap((list) => list.map((f) => f.absolute)), spawn) };
+}
+
+/**
+ * Read every properties YAML file of a package into `index`, collecting errors (and YAML warnings) instead of stopping.
+ * `parsed`: files parsed on a worker (prefetchProperties), taken from there when it has them.
+ */
+export function readProperties(files: FoundFile[], pkg: string, index: PropertiesIndex, errors: TsdbtError[], render?: PropertyRenderer, warnings: string[] = [], parsed?: PrefetchedYaml): void {
   for (const file of files) {
     let y: ParsedYaml;
     try {
-      y = parseYaml(readFileSync(file.absolute, 'utf8'), file.relativeToRoot);
+      const block = parsed?.take(file.absolute);
+      y = block ? withLines(block, file.relativeToRoot) : parseYaml(readFileSync(file.absolute, 'utf8'), file.relativeToRoot);
     } catch (e) {
       if (e instanceof TsdbtError) errors.push(e);
       else throw e;

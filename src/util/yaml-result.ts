@@ -15,7 +15,8 @@ export interface KeyLines {
  * models has 60,000 mappings); their few keys are found by a scan.
  */
 export class KeyLineList implements KeyLines {
-  constructor(private readonly pairs: readonly (string | number)[]) {}
+  /** Key, line, key, line... as written (a key written twice appears twice; the first is found). */
+  constructor(readonly pairs: readonly (string | number)[]) {}
 
   get(key: string): number | undefined {
     for (let i = 0; i < this.pairs.length; i += 2) if (this.pairs[i] === key) return this.pairs[i + 1] as number;

@@ -29,7 +29,8 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   return withLines(block ?? composeWithYaml(text, file), file);
 }
 
-function withLines(y: BlockYaml, file: string): ParsedYaml {
+/** A reader's result (parseBlockYaml's, say, from a worker: util/prefetched-yaml.ts) as parseYaml gives it for `file`. */
+export function withLines(y: BlockYaml, file: string): ParsedYaml {
   const { lines, keyLines, itemLines } = y;
   return {
     value: y.value,

@@ -13,6 +13,7 @@ import { runCli } from '../../src/cli/main.js';
 import { setFastPaths } from '../../src/util/fast-paths.js';
 import { PrefetchedTexts } from '../../src/util/prefetched-texts.js';
 import { setPrefetchAtLeastForTests } from '../../src/project/sql-node-files.js';
+import { forceYamlWorkerForTests, PrefetchedYaml } from '../../src/util/prefetched-yaml.js';
 import { captureStreams, makeProject, MEMORY_PROFILE } from '../support/project-fixture.js';
 // @ts-expect-error: the bench's project generators are plain ES modules without types.
 import { generateProject, generateRealisticProject } from '../../bench/generate-project.mjs';
@@ -161,6 +162,31 @@ describe('parse shortcuts give what the plain parse gives (manifest.json, output
       setPrefetchAtLeastForTests(threshold);
     }
   }, 60_000);
+
+  it('properties files parsed on a worker thread while macros are read (both shapes, a YAML error located the same)', async () => {
+    forceYamlWorkerForTests(true);
+    const take = vi.spyOn(PrefetchedYaml.prototype, 'take');
+    try {
+      for (const gen of [generateProject, generateRealisticProject]) {
+        const dir = makeProject({});
+        gen(dir, 60);
+        writeFileSync(join(dir, 'profiles.yml'), MEMORY_PROFILE.replace('test_profile', 'bench'));
+        take.mockClear();
+        expect((await expectSameBothWays(dir)).code).toBe(0);
+        // Fast: every properties file offered to the worker's results (plain: no worker at all), and parsed there.
+        expect(take.mock.calls.length).toBeGreaterThan(0);
+        expect(take.mock.results.every((r) => r.value !== undefined)).toBe(true);
+        // A syntax error in a file the worker reads: the same located error both ways.
+        writeFileSync(join(dir, 'models/zz_broken.yml'), 'version: 2\nmodels:\n  - name: model_1\n    columns: [a, b\n');
+        const broken = await expectSameBothWays(dir);
+        expect(broken.code).not.toBe(0);
+        expect(broken.out).toMatch(/models\/zz_broken\.yml:\d+/);
+      }
+    } finally {
+      take.mockRestore();
+      forceYamlWorkerForTests(false);
+    }
+  }, 120_000);
 
   it.skipIf(!existsSync(`${EXT}/dbt-utils/integration_tests`))('dbt-utils integration tests', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsdbt-fast-'));

@@ -1,0 +1,149 @@
+/**
+ * util/prefetched-yaml.ts: a block YAML result encoded on the worker and
+ * decoded here must answer every line lookup as the reader's own tables do,
+ * and values JSON would not give back as they were are never encoded (the
+ * file is then parsed here).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+import { decode, encode, PrefetchedYaml, type YamlWorkerSpawn } from '../../src/util/prefetched-yaml.js';
+import { parseBlockYaml } from '../../src/util/yaml-block.js';
+import type { BlockYaml } from '../../src/util/yaml-result.js';
+
+const TEXTS = [
+  'version: 2\nmodels:\n  - name: a\n    description: "x"\n    columns:\n      - name: id\n        tests: [unique, not_null]\n      - name: b\n        data_tests:\n          - accepted_values:\n              values: [1, 2]\n',
+  'a: 1\na: 2\nb:\n  c: {x: 1, y: [1, 2, {z: 3}], x: 4}\n  d: |\n    text\n    more\n',
+  '# comment\n\n- one\n-\n  - nested\n  -   two\n- {k: v}\n- [ ]\n- {}\n- null\n- ~\n- 1.5\n- true\n- "quoted: x"\n',
+  'list:\n- a\n- b: 1\n  c: 2\n- - x\n  - y\nempty_map: {}\nempty_list: []\nnum: 0x1F\nfl: 1e3\n',
+  'key with spaces: v\n"quoted key": w\n? no\n',
+  '',
+  '# only a comment\n',
+  'scalar',
+  '1: one\n0: zero\nb: bee\n10: ten\n',
+  'multi: >\n  folded\n  lines\nplain: over\n  two lines\n',
+];
+
+/** Every lookup the tables answer, for each map and list of the value. */
+function lookups(b: BlockYaml): unknown[] {
+  const out: unknown[] = [];
+  const visit = (v: unknown, path: string): void => {
+    if (v === null || typeof v !== 'object') return;
+    out.push([path, 'line', b.lines.get(v)]);
+    if (Array.isArray(v)) {
+      out.push([path, 'items', b.itemLines.get(v) ?? 'none']);
+      v.forEach((x, i) => visit(x, `${path}[${i}]`));
+      return;
+    }
+    const keyLines = b.keyLines.get(v);
+    for (const k of [...Object.keys(v), 'not-a-key']) out.push([path, 'key', k, keyLines === undefined ? 'none' : keyLines.get(k)]);
+    for (const [k, x] of Object.entries(v)) visit(x, `${path}.${k}`);
+  };
+  visit(b.value, '');
+  return out;
+}
+
+describe('encode/decode of block YAML', () => {
+  it('gives the same values, lines, key lines, item lines and duplicates after a structured clone', () => {
+    let read = 0;
+    for (const text of TEXTS) {
+      const b = parseBlockYaml(text);
+      if (!b) continue;
+      read++;
+      const e = encode(b);
+      expect(e, text).toBeDefined();
+      const back = decode(structuredClone(e!));
+      expect(back.value, text).toEqual(b.value);
+      expect(JSON.stringify(back.value), text).toBe(JSON.stringify(b.value));
+      expect(lookups(back), text).toEqual(lookups(b));
+      expect(back.duplicates, text).toEqual(b.duplicates);
+      // Objects not from the value have no lines.
+      expect(back.lines.get({})).toBeUndefined();
+      expect(back.keyLines.get([])).toBeUndefined();
+    }
+    expect(read).toBeGreaterThanOrEqual(7);
+  });
+
+  it('reports the duplicate keys of a mapping as the reader does', () => {
+    const b = parseBlockYaml('m:\n  k: 1\n  k: 2\n')!;
+    const back = decode(structuredClone(encode(b)!));
+    expect(back.duplicates).toEqual([{ key: 'k', line: 3, first: 2 }]);
+    expect(back.keyLines.get((back.value as { m: object }).m)?.get('k')).toBe(b.keyLines.get((b.value as { m: object }).m)?.get('k'));
+  });
+
+  it('declines values JSON would change: non-finite numbers, -0, a __proto__ key', () => {
+    for (const text of ['a: .inf\n', 'a: [-.inf]\n', 'a: .nan\n', 'a: -0\n', '__proto__: 1\n', 'a:\n  __proto__: {b: 1}\n']) {
+      const b = parseBlockYaml(text);
+      expect(b, text).toBeDefined();
+      expect(encode(b!), text).toBeUndefined();
+    }
+    expect(encode(parseBlockYaml('a: 0\nb: -1\nc: 1.5e300\n')!)).toBeDefined();
+  });
+});
+
+/** A stand-in worker (plain CommonJS) that claims file 0 as begun `claimedMsAgo` ms before the start, then posts `posted` after `delay` ms. */
+function standIn(claimedMsAgo: number | 'unknown', delay: number, posted: unknown): YamlWorkerSpawn {
+  const source = `
+const { workerData } = require('node:worker_threads');
+const state = new Int32Array(workerData.state);
+const claimedAt = new Int32Array(workerData.claimedAt);
+Atomics.store(state, 0, 2);
+${claimedMsAgo === 'unknown' ? '' : `Atomics.store(claimedAt, 0, Date.now() - workerData.base - ${claimedMsAgo} || 1);`}
+workerData.ready[0] = 1;
+setTimeout(() => {
+  workerData.port.postMessage({ i: 0, block: workerData.posted });
+  Atomics.store(state, 0, 3);
+  Atomics.notify(state, 0);
+}, ${delay});
+`;
+  return (data, transferList) => {
+    const w = new Worker(source, { eval: true, workerData: { ...data, posted, ready: readyFlag }, transferList });
+    return w;
+  };
+}
+const readyFlag = new Int32Array(new SharedArrayBuffer(4));
+
+describe('PrefetchedYaml.take', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tsdbt-yaml-take-'));
+  const path = join(dir, 'big.yml');
+  // 4.2 MB: ~510 ms of parse by the pace take assumes, so "well into it" is ~200 ms, and it waits ~1 s at most.
+  writeFileSync(path, `models:\n${'  - name: m\n'.repeat(350_000)}`);
+  const encoded = encode(parseBlockYaml('a: [1, 2]\n')!);
+
+  async function started(spawn: YamlWorkerSpawn): Promise<PrefetchedYaml> {
+    readyFlag[0] = 0;
+    const p = PrefetchedYaml.start([path], spawn, true)!;
+    expect(p).toBeDefined();
+    for (let i = 0; i < 500 && Atomics.load(readyFlag, 0) === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    return p;
+  }
+
+  it('parses here at once a file the worker has only just begun (or not said when)', async () => {
+    for (const claimed of [0, 'unknown'] as const) {
+      const p = await started(standIn(claimed, 2000, encoded));
+      const t = Date.now();
+      expect(p.take(path)).toBeUndefined();
+      expect(Date.now() - t).toBeLessThan(1000);
+      p.close();
+    }
+  });
+
+  it('waits for a file the worker is well into, and takes its result', async () => {
+    const p = await started(standIn(60_000, 100, encoded));
+    const b = p.take(path);
+    expect(b?.value).toEqual({ a: [1, 2] });
+    expect(b?.keyLines.get(b.value as object)?.get('a')).toBe(1);
+    p.close();
+  });
+
+  it("waits at most about twice the file's own parse time, then has it parsed here", async () => {
+    const p = await started(standIn(60_000, 10_000, encoded));
+    const t = Date.now();
+    expect(p.take(path)).toBeUndefined();
+    expect(Date.now() - t).toBeGreaterThanOrEqual(900);
+    expect(Date.now() - t).toBeLessThan(5000);
+    p.close();
+  });
+});
