@@ -132,7 +132,10 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
   }
   log(`Unable to do partial parsing because ${reason}`);
   const result = parseProject({ ...input, memo: fallbackMemo, renderShare });
-  if (renderShare) log(`Rendered ${renderShare.taken} node files on a worker thread`);
+  if (renderShare) {
+    const { taken, claimedHere, listed, waitedMs } = renderShare.counts;
+    log(`Rendered ${taken} of ${listed} node files on a worker thread (${claimedHere} here; waited ${waitedMs.toFixed(0)} ms)`);
+  }
   if (fallbackMemo.counts.reused > 0) log(`Reused ${fallbackMemo.counts.reused} node renders, rendered ${fallbackMemo.counts.rendered}`);
   const warnings = [...result.warnings];
   // A full parse in place of the partial one dbt would do: duplicate-key warnings of unchanged files are dbt's only on its full parses.

@@ -11,13 +11,14 @@ import type { LoadedProject } from './load-project.js';
  * thread (the Tuva Project has ~1,300 such files, ~550 of them rendered).
  */
 let shareAtLeast = 500;
-let shareEvenWhenBusy = false;
+/** Tests: start however busy the machine is, and let the parse wait for the worker's list (see RenderShare.start). */
+let forTests = false;
 
-/** For tests: start the worker from `files` files, even on a busy machine; returns the previous settings. */
-export function setRenderShareForTests(files: number, evenWhenBusy: boolean): { files: number; evenWhenBusy: boolean } {
-  const was = { files: shareAtLeast, evenWhenBusy: shareEvenWhenBusy };
+/** For tests: start the worker from `files` files, however busy the machine, the parse waiting for it; returns the previous threshold. */
+export function setRenderShareForTests(files: number, on: boolean): number {
+  const was = shareAtLeast;
   shareAtLeast = files;
-  shareEvenWhenBusy = evenWhenBusy;
+  forTests = on;
   return was;
 }
 
@@ -43,5 +44,5 @@ export function startRenderShare(loaded: LoadedProject, flags: Record<string, un
     return undefined; // flags a structured clone cannot carry
   }
   // siblingModule's literal form is how scripts/bundle.mjs finds worker entry points to bundle.
-  return RenderShare.start(workerBoot(siblingModule(import.meta.url, 'parse-render-worker')), BOOTSTRAP_SOURCE, job, shareEvenWhenBusy || asked === '1');
+  return RenderShare.start(workerBoot(siblingModule(import.meta.url, 'parse-render-worker')), BOOTSTRAP_SOURCE, job, forTests || asked === '1', forTests);
 }

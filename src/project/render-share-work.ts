@@ -7,7 +7,7 @@ import { emptyRegistry, nodeParseScope, parseContexts, rendersAtParse, renderAtP
 import type { ParseObserver } from './partial-parse-reads.js';
 import { plainData } from './partial-parse-memo.js';
 import { CLAIMED_THERE, GAVE_UP, POSTED, shareKey, STOP, type FromShareWorker } from './render-share.js';
-import { readNodeFiles, type NodeFile } from './sql-node-files.js';
+import { readSqlNodeFiles, type NodeFile } from './sql-node-files.js';
 
 /**
  * The worker side of RenderShare: with `input` loaded as the parsing thread
@@ -29,12 +29,13 @@ export function renderShareWork(input: ParseInput, observer: ParseObserver, logg
     const files: NodeFile[] = [];
     for (const p of input.packages) {
       if (p.kind === 'internal') continue;
-      for (const nf of readNodeFiles(p.config, input.env, errors)) if (nf.configTree !== 'seeds' && nf.configTree !== 'snapshots' && rendersAtParse(nf.node, scope)) files.push(nf);
+      for (const nf of readSqlNodeFiles(p.config)) if (rendersAtParse(nf.node, scope)) files.push(nf);
     }
     // A broken macro file: the parsing thread reports it; nothing is rendered here.
     if (errors.length > 0 || Atomics.load(state, STOP) === 1) return giveUp(state, port);
     const claims = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, files.length)));
     port.postMessage({ type: 'list', keys: files.map((f) => shareKey(f.node)), claims: claims.buffer } satisfies FromShareWorker);
+    Atomics.notify(state, POSTED);
     let posted = 0;
     for (let i = files.length - 1; i >= 0 && Atomics.load(state, STOP) === 0; i--) {
       if (Atomics.compareExchange(claims, i, 0, CLAIMED_THERE) !== 0) break; // the parsing thread got here

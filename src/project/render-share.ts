@@ -30,13 +30,15 @@ export class RenderShare {
   /** Results by position: a render, or null (render it here). */
   private readonly results = new Map<number, WorkerRender | null>();
   private closed = false;
-  /** Renders taken from the worker, for tests and the debug log. */
-  taken = 0;
+  /** For tests and the debug log: renders taken from the worker, files claimed here, time spent waiting for the worker (ms). */
+  readonly counts = { taken: 0, claimedHere: 0, listed: 0, waitedMs: 0 };
 
   private constructor(
     private readonly worker: Worker,
     private readonly port: MessagePort,
     private readonly state: Int32Array,
+    /** Tests: the first take() waits for the worker's list (a worker started from the sources is slow to start). */
+    private readonly awaitList: boolean,
   ) {}
 
   /**
@@ -44,7 +46,7 @@ export class RenderShare {
    * with a core likely spare (the last minute's load average below the
    * cores), unless `evenWhenBusy` (tests). Undefined when not started.
    */
-  static start(boot: { entry: string; hooks?: unknown }, bootstrapSource: string, job: ShareJob, evenWhenBusy = false): RenderShare | undefined {
+  static start(boot: { entry: string; hooks?: unknown }, bootstrapSource: string, job: ShareJob, evenWhenBusy = false, awaitList = false): RenderShare | undefined {
     if (!evenWhenBusy && (!isMainThread || loadavg()[0]! >= availableParallelism())) return undefined;
     try {
       const { port1, port2 } = new MessageChannel();
@@ -54,7 +56,7 @@ export class RenderShare {
       worker.unref();
       port1.unref();
       worker.on('error', () => undefined);
-      return new RenderShare(worker, port1, state);
+      return new RenderShare(worker, port1, state, awaitList);
     } catch {
       return undefined;
     }
@@ -68,12 +70,18 @@ export class RenderShare {
   take(node: CompiledNode, replay: { onMacroCall?: (id: string) => void; osEnv: Record<string, string | undefined> }): ParseCapture | undefined {
     if (this.closed) return undefined;
     if (!this.index) this.drain();
+    if (!this.index && this.awaitList) this.waitFor(() => this.index !== undefined, WAIT_LIMIT_MS * 30);
     const i = this.index?.get(shareKey(node));
     if (i === undefined) return undefined;
-    if (Atomics.compareExchange(this.claims!, i, 0, CLAIMED_HERE) === 0) return undefined;
+    if (Atomics.compareExchange(this.claims!, i, 0, CLAIMED_HERE) === 0) {
+      this.counts.claimedHere++;
+      return undefined;
+    }
+    const waitStart = performance.now();
     const done = this.resultOf(i);
+    this.counts.waitedMs += performance.now() - waitStart;
     if (!done || done.checksum !== node.checksum.checksum) return undefined;
-    this.taken++;
+    this.counts.taken++;
     for (const m of done.reads.macros) replay.onMacroCall?.(m);
     for (const n of done.reads.env) void replay.osEnv[n];
     return done.capture;
@@ -91,19 +99,23 @@ export class RenderShare {
 
   /** The worker's result at `i` (claimed by it), waited for; null or undefined: render it here. */
   private resultOf(i: number): WorkerRender | null | undefined {
-    const deadline = performance.now() + WAIT_LIMIT_MS;
+    if (!this.waitFor(() => this.results.has(i), WAIT_LIMIT_MS)) return undefined;
+    const r = this.results.get(i);
+    this.results.delete(i);
+    return r;
+  }
+
+  /** Drains the port until `ready()`, waiting for the worker's posts; false (and closed) if it gave up or took over `limitMs`. */
+  private waitFor(ready: () => boolean, limitMs: number): boolean {
+    const deadline = performance.now() + limitMs;
     for (;;) {
       const seen = Atomics.load(this.state, POSTED);
       this.drain();
-      if (this.results.has(i)) {
-        const r = this.results.get(i);
-        this.results.delete(i);
-        return r;
-      }
+      if (ready()) return true;
       if (Atomics.load(this.state, GAVE_UP) === 1 || performance.now() > deadline) {
         // A worker that failed or stalls renders nothing more here.
         this.close();
-        return undefined;
+        return false;
       }
       Atomics.wait(this.state, POSTED, seen, 20);
     }
@@ -114,6 +126,7 @@ export class RenderShare {
       const msg = m.message as FromShareWorker;
       if (msg.type === 'list') {
         this.index = new Map(msg.keys.map((k, i) => [k, i]));
+        this.counts.listed = msg.keys.length;
         this.claims = new Int32Array(msg.claims);
       } else this.results.set(msg.i, msg.type === 'render' ? msg : null);
     }
