@@ -94,7 +94,7 @@ function project(extra: Record<string, string> = {}): Record<string, string> {
     'models/m_static.sql': "select * from {{ source('raw', 'events') }}",
     // Its refs depend on its config, which its properties entry sets: only the parsing thread knows that.
     'models/m_cfg.sql': "{% if cfg('materialized') == 'table' %}{{ ref('m_static') }}{% endif %}select '{{ who() }}' as w",
-    'models/m_log.sql': "{{ log('logged at parse by ' ~ this.name, info=True) }}select '{{ who() }}' as w",
+    'models/m_log.sql': "{% do exceptions.warn('warned at parse by ' ~ this.name) %}select '{{ who() }}' as w",
     'models/m_versioned_v1.sql': "select '{{ who() }}' as w",
     'models/m_versioned_v2.sql': "select '{{ who() }}' as w, 2 as v",
     ...extra,
@@ -119,6 +119,7 @@ describe('node files rendered on a worker thread at parse', () => {
     // The worker took renders, and the parse did the rest (those reading config, logging, versioned, and its own share).
     expect(r.counts!.listed).toBe(24 + 4);
     expect(r.counts!.taken).toBeGreaterThan(0);
+    expect(r.out).toContain('warned at parse by m_log');
     const m = JSON.parse(r.manifest);
     expect(m.nodes['model.test_project.m_cfg'].depends_on.nodes).toEqual(['model.test_project.m_static']);
     expect(m.nodes['model.test_project.m_23'].config.tags).toEqual(['proj', 'odd']);
