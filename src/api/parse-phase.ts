@@ -37,6 +37,8 @@ export interface ParseOptions {
    * lazy-cache-body.ts): for a render worker, which runs a share of them.
    */
   lazyNodes?: boolean;
+  /** A worker already rendering a share of the node files (render-share-start.ts earlyRenderShare); parseLoaded closes it. */
+  renderShare?: RenderShare;
 }
 
 /**
@@ -71,7 +73,7 @@ function parseLoadedNodes(loaded: LoadedProject, opts: ParseOptions): ParseResul
   const log = (m: string) => loaded.logger.debug(m);
   if (!loaded.partialParse) {
     log('Partial parsing not enabled');
-    const renderShare = startRenderShare(loaded, flags, false);
+    const renderShare = opts.renderShare ?? startRenderShare(loaded, flags, false);
     try {
       return finishFull(loaded, parseProject({ ...parseInput(loaded, flags, loaded.env), renderShare }));
     } finally {
@@ -80,7 +82,7 @@ function parseLoadedNodes(loaded: LoadedProject, opts: ParseOptions): ParseResul
   }
   const check = opts.check ?? checkParseCache(loaded, flags);
   // A full parse with no renders to reuse: a worker renders a share of the node files meanwhile.
-  const renderShare = check.cache && check.diff && !check.reason ? undefined : startRenderShare(loaded, flags, true, Object.keys(check.files));
+  const renderShare = opts.renderShare ?? (check.cache && check.diff && !check.reason ? undefined : startRenderShare(loaded, flags, true, Object.keys(check.files)));
   try {
     return parseThroughCache(loaded, opts, check, renderShare);
   } finally {

@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { BOOTSTRAP_SOURCE, siblingModule, workerBoot } from '../adapters/base/sync-bridge-bootstrap.js';
 import { RenderShare, type ShareJob } from '../project/render-share.js';
 import { fastPaths } from '../util/fast-paths.js';
 import { findFiles } from '../util/files.js';
 import type { LoadedProject } from './load-project.js';
+import { PARSE_CACHE_FILE } from './parse-cache.js';
 
 /**
  * Below this many model, analysis and singular test files, the worker's
@@ -45,4 +48,15 @@ export function startRenderShare(loaded: LoadedProject, flags: Record<string, un
   }
   // siblingModule's literal form is how scripts/bundle.mjs finds worker entry points to bundle.
   return RenderShare.start(workerBoot(siblingModule(import.meta.url, 'parse-render-worker')), BOOTSTRAP_SOURCE, job, forTests || asked === '1', forTests);
+}
+
+/**
+ * startRenderShare as soon as the project is loaded, when the parse to come
+ * is surely a full one with nothing to reuse (partial parsing off, or no
+ * parse cache at all): the worker loads and reads while this thread checks
+ * the cache's inputs. Hand it to parseLoaded (ParseOptions.renderShare).
+ */
+export function earlyRenderShare(loaded: LoadedProject, flags: Record<string, unknown>): RenderShare | undefined {
+  if (loaded.partialParse && existsSync(join(loaded.projectDir, loaded.root.targetPath, PARSE_CACHE_FILE))) return undefined;
+  return startRenderShare(loaded, flags, loaded.partialParse);
 }
