@@ -135,8 +135,8 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
   log(`Unable to do partial parsing because ${reason}`);
   const result = parseProject({ ...input, memo: fallbackMemo, renderShare });
   if (renderShare) {
-    const { taken, claimedHere, listed, waitedMs } = renderShare.counts;
-    log(`Rendered ${taken} of ${listed} node files on a worker thread (${claimedHere} here; waited ${waitedMs.toFixed(0)} ms)`);
+    const { taken, left, claimedHere, listed, waitedMs } = renderShare.counts;
+    log(`Rendered ${taken} of ${listed} node files on a worker thread (${left} more rendered there were left to this thread, ${claimedHere} claimed here; waited ${waitedMs.toFixed(0)} ms)`);
   }
   if (fallbackMemo.counts.reused > 0) log(`Reused ${fallbackMemo.counts.reused} node renders, rendered ${fallbackMemo.counts.rendered}`);
   const warnings = [...result.warnings];

@@ -34,11 +34,14 @@ export function renderShareWork(input: ParseInput, observer: ParseObserver, logg
     // A broken macro file: the parsing thread reports it; nothing is rendered here.
     if (errors.length > 0 || Atomics.load(state, STOP) === 1) return giveUp(state, port);
     const claims = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, files.length)));
+    // The last file is this worker's before the parsing thread sees the list: it renders at least one.
+    const last = files.length - 1;
+    if (last >= 0) claims[last] = CLAIMED_THERE;
     port.postMessage({ type: 'list', keys: files.map((f) => shareKey(f.node)), claims: claims.buffer } satisfies FromShareWorker);
     Atomics.notify(state, POSTED);
     let posted = 0;
-    for (let i = files.length - 1; i >= 0 && Atomics.load(state, STOP) === 0; i--) {
-      if (Atomics.compareExchange(claims, i, 0, CLAIMED_THERE) !== 0) break; // the parsing thread got here
+    for (let i = last; i >= 0 && Atomics.load(state, STOP) === 0; i--) {
+      if (i < last && Atomics.compareExchange(claims, i, 0, CLAIMED_THERE) !== 0) break; // the parsing thread got here
       const nf = files[i]!;
       const node = nf.node;
       const capture = newCapture();

@@ -30,8 +30,8 @@ export class RenderShare {
   /** Results by position: a render, or null (render it here). */
   private readonly results = new Map<number, WorkerRender | null>();
   private closed = false;
-  /** For tests and the debug log: renders taken from the worker, files claimed here, time spent waiting for the worker (ms). */
-  readonly counts = { taken: 0, claimedHere: 0, listed: 0, waitedMs: 0 };
+  /** For tests and the debug log: files listed, renders taken from the worker, those it left to this thread, files claimed here, time spent waiting for the worker (ms). */
+  readonly counts = { listed: 0, taken: 0, left: 0, claimedHere: 0, waitedMs: 0 };
 
   private constructor(
     private readonly worker: Worker,
@@ -80,7 +80,10 @@ export class RenderShare {
     const waitStart = performance.now();
     const done = this.resultOf(i);
     this.counts.waitedMs += performance.now() - waitStart;
-    if (!done || done.checksum !== node.checksum.checksum) return undefined;
+    if (!done || done.checksum !== node.checksum.checksum) {
+      this.counts.left++;
+      return undefined;
+    }
     this.counts.taken++;
     for (const m of done.reads.macros) replay.onMacroCall?.(m);
     for (const n of done.reads.env) void replay.osEnv[n];

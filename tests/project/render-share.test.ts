@@ -23,7 +23,7 @@ afterEach(() => {
 type Mode = 'worker' | 'no worker' | 'plain';
 
 /** `parse` of `dir` (target/ removed first): manifest.json and the parse cache with their per-invocation fields blanked, the output, and the worker's counts. */
-async function parse(dir: string, mode: Mode): Promise<{ code: number; manifest: string; cache: string; out: string; counts?: RenderShare['counts'] }> {
+async function parse(dir: string, mode: Mode, args: string[] = []): Promise<{ code: number; manifest: string; cache: string; out: string; counts?: RenderShare['counts'] }> {
   rmSync(join(dir, 'target'), { recursive: true, force: true });
   setFastPaths(mode !== 'plain');
   setRenderShareForTests(mode === 'worker' ? 0 : 1e9, mode === 'worker');
@@ -37,7 +37,7 @@ async function parse(dir: string, mode: Mode): Promise<{ code: number; manifest:
   const io = captureStreams();
   let code: number;
   try {
-    code = await runCli(['parse', '--project-dir', dir, '--profiles-dir', dir], io.streams, { TSDBT_RS_VAR: 'from env' });
+    code = await runCli(['parse', '--project-dir', dir, '--profiles-dir', dir, ...args], io.streams, { TSDBT_RS_VAR: 'from env' });
   } finally {
     spy.mockRestore();
   }
@@ -49,10 +49,10 @@ async function parse(dir: string, mode: Mode): Promise<{ code: number; manifest:
 }
 
 /** The three ways give the same; the worker's parse, with the renders it took. */
-async function expectSameThreeWays(dir: string): Promise<Awaited<ReturnType<typeof parse>>> {
-  const worker = await parse(dir, 'worker');
-  const without = await parse(dir, 'no worker');
-  const plain = await parse(dir, 'plain');
+async function expectSameThreeWays(dir: string, args: string[] = []): Promise<Awaited<ReturnType<typeof parse>>> {
+  const worker = await parse(dir, 'worker', args);
+  const without = await parse(dir, 'no worker', args);
+  const plain = await parse(dir, 'plain', args);
   expect(worker.out).toBe(without.out);
   expect(worker.manifest).toBe(without.manifest);
   expect(worker.cache).toBe(without.cache);
@@ -97,6 +97,8 @@ function project(extra: Record<string, string> = {}): Record<string, string> {
     'models/m_log.sql': "{% do exceptions.warn('warned at parse by ' ~ this.name) %}select '{{ who() }}' as w",
     'models/m_versioned_v1.sql': "select '{{ who() }}' as w",
     'models/m_versioned_v2.sql': "select '{{ who() }}' as w, 2 as v",
+    // Last in order: the worker's first render.
+    'models/z_last.sql': "select '{{ who() }}' as w from {{ ref_in_macro('m_static') }}",
     ...extra,
   };
   for (let i = 0; i < 24; i++) {
@@ -117,7 +119,7 @@ describe('node files rendered on a worker thread at parse', () => {
     const r = await expectSameThreeWays(makeProject(project()));
     expect(r.code).toBe(0);
     // The worker took renders, and the parse did the rest (those reading config, logging, versioned, and its own share).
-    expect(r.counts!.listed).toBe(24 + 4);
+    expect(r.counts!.listed).toBe(24 + 4 + 1);
     expect(r.counts!.taken).toBeGreaterThan(0);
     expect(r.out).toContain('warned at parse by m_log');
     const m = JSON.parse(r.manifest);
@@ -130,13 +132,21 @@ describe('node files rendered on a worker thread at parse', () => {
     expect(m.nodes['model.test_project.m_versioned.v2'].version).toBe(2);
   }, 120_000);
 
-  it('a model that fails in the worker fails with the same located error, and the others still parse', async () => {
-    // Last in order: the worker renders it first.
-    const r = await expectSameThreeWays(makeProject(project({ 'models/z_fails.sql': "\n\nselect '{{ fails_for('z_fails') }}' as f from {{ ref('m_00') }}" })));
-    expect(r.code).not.toBe(0);
+  it('the same with partial parsing off (no parse cache to record reads in)', async () => {
+    const r = await expectSameThreeWays(makeProject(project()), ['--no-partial-parse']);
+    expect(r.code).toBe(0);
     expect(r.counts!.taken).toBeGreaterThan(0);
-    expect(r.out).toContain('failing in z_fails');
-    expect(r.out).toContain('models/z_fails.sql');
+    expect(r.cache).toBe('');
+    expect(JSON.parse(r.manifest).nodes['model.test_project.m_cfg'].depends_on.nodes).toEqual(['model.test_project.m_static']);
+  }, 120_000);
+
+  it('a model that fails in the worker fails with the same located error, and the others still parse', async () => {
+    // Last in order: the worker renders it first, and leaves it to the parsing thread.
+    const r = await expectSameThreeWays(makeProject(project({ 'models/zz_fails.sql': "\n\nselect '{{ fails_for('zz_fails') }}' as f from {{ ref('m_00') }}" })));
+    expect(r.code).not.toBe(0);
+    expect(r.counts!.left).toBeGreaterThan(0);
+    expect(r.out).toContain('failing in zz_fails');
+    expect(r.out).toContain('[COMPILER_ERROR] macros/node.sql:10: failing in zz_fails\n  > called by model zz_fails (models/zz_fails.sql)');
   }, 120_000);
 });
 
