@@ -102,7 +102,8 @@ export class RenderShare {
 
   /** The worker's result at `i` (claimed by it), waited for; null or undefined: render it here. */
   private resultOf(i: number): WorkerRender | null | undefined {
-    if (!this.waitFor(() => this.results.has(i), WAIT_LIMIT_MS)) return undefined;
+    // (Tests, on a busy machine and from the sources, give the worker longer.)
+    if (!this.waitFor(() => this.results.has(i), this.awaitList ? WAIT_LIMIT_MS * 30 : WAIT_LIMIT_MS)) return undefined;
     const r = this.results.get(i);
     this.results.delete(i);
     return r;
