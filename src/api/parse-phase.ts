@@ -82,7 +82,7 @@ function parseLoadedNodes(loaded: LoadedProject, opts: ParseOptions): ParseResul
   }
   const check = opts.check ?? checkParseCache(loaded, flags);
   // A full parse with no renders to reuse: a worker renders a share of the node files meanwhile.
-  const renderShare = opts.renderShare ?? (check.cache && check.diff && !check.reason ? undefined : startRenderShare(loaded, flags, true, Object.keys(check.files)));
+  const renderShare = opts.renderShare ?? (check.cache && check.diff && !check.reason ? undefined : startRenderShare(loaded, flags, true));
   try {
     return parseThroughCache(loaded, opts, check, renderShare);
   } finally {
@@ -136,7 +136,7 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
   const result = parseProject({ ...input, memo: fallbackMemo, renderShare });
   if (renderShare) {
     const { taken, left, claimedHere, listed, waitedMs } = renderShare.counts;
-    log(`Rendered ${taken} of ${listed} node files on a worker thread (${left} more rendered there were left to this thread, ${claimedHere} claimed here; waited ${waitedMs.toFixed(0)} ms)`);
+    log(`Rendered ${taken} of ${listed} node files on a worker thread (${left} more rendered there but left to this thread, ${claimedHere} claimed here; waited ${waitedMs.toFixed(0)} ms)`);
   }
   if (fallbackMemo.counts.reused > 0) log(`Reused ${fallbackMemo.counts.reused} node renders, rendered ${fallbackMemo.counts.rendered}`);
   const warnings = [...result.warnings];

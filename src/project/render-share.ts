@@ -42,12 +42,16 @@ export class RenderShare {
   ) {}
 
   /**
-   * Starts the worker (see ShareJob) when worth it: from the main thread only,
-   * with a core likely spare (the last minute's load average below the
-   * cores), unless `evenWhenBusy` (tests). Undefined when not started.
+   * Whether a worker would find a core to itself: this is the main thread (a
+   * render worker parses while its siblings do) and the last minute's load
+   * average is below the cores.
    */
-  static start(boot: { entry: string; hooks?: unknown }, bootstrapSource: string, job: ShareJob, evenWhenBusy = false, awaitList = false): RenderShare | undefined {
-    if (!evenWhenBusy && (!isMainThread || loadavg()[0]! >= availableParallelism())) return undefined;
+  static coreSpare(): boolean {
+    return isMainThread && loadavg()[0]! < availableParallelism();
+  }
+
+  /** Starts the worker (see ShareJob); undefined when it cannot start. */
+  static start(boot: { entry: string; hooks?: unknown }, bootstrapSource: string, job: ShareJob, awaitList = false): RenderShare | undefined {
     try {
       const { port1, port2 } = new MessageChannel();
       const state = new Int32Array(new SharedArrayBuffer(4 * STATE_SLOTS));

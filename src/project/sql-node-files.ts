@@ -144,6 +144,9 @@ export interface NodeFilesPrefetch {
  */
 let prefetchAtLeast = 2000;
 
+/** The number of SQL node files from which they are read on a worker thread (that worker then has the spare core). */
+export const prefetchThreshold = (): number => prefetchAtLeast;
+
 /** For tests: the number of files from which they are read on a worker; returns the previous one. */
 export function setPrefetchAtLeastForTests(files: number): number {
   const was = prefetchAtLeast;
