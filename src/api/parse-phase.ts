@@ -24,6 +24,8 @@ import { replayedWarnings } from './replayed-warnings.js';
 import { MANIFEST_SPANS, writeSpliceMap } from './splice-map.js';
 import { parseEnv, parseTarget } from './parse-env.js';
 import { spawnYamlWorker } from './yaml-worker-spawn.js';
+import { startRenderShare } from './render-share-start.js';
+import type { RenderShare } from '../project/render-share.js';
 
 export interface ParseOptions {
   flags?: Record<string, unknown>;
@@ -36,6 +38,8 @@ export interface ParseOptions {
    * lazy-cache-body.ts): for a render worker, which runs a share of them.
    */
   lazyNodes?: boolean;
+  /** A worker already rendering a share of the node files (render-share-start.ts earlyRenderShare); parseLoaded closes it. */
+  renderShare?: RenderShare;
 }
 
 /**
@@ -70,17 +74,25 @@ function parseLoadedNodes(loaded: LoadedProject, opts: ParseOptions): ParseResul
   const log = (m: string) => loaded.logger.debug(m);
   if (!loaded.partialParse) {
     log('Partial parsing not enabled');
-    return finishFull(loaded, parseProject(parseInput(loaded, flags, loaded.env)));
+    const renderShare = opts.renderShare ?? startRenderShare(loaded, flags, false);
+    try {
+      return finishFull(loaded, parseProject({ ...parseInput(loaded, flags, loaded.env), renderShare }));
+    } finally {
+      renderShare?.close();
+    }
   }
   const check = opts.check ?? checkParseCache(loaded, flags);
+  // A full parse with no renders to reuse: a worker renders a share of the node files meanwhile.
+  const renderShare = opts.renderShare ?? (check.cache && check.diff && !check.reason ? undefined : startRenderShare(loaded, flags, true));
   try {
-    return parseThroughCache(loaded, opts, check);
+    return parseThroughCache(loaded, opts, check, renderShare);
   } finally {
     check.cache?.close();
+    renderShare?.close();
   }
 }
 
-function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: ParseCacheCheck): ParseResult {
+function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: ParseCacheCheck, renderShare: RenderShare | undefined): ParseResult {
   const flags = opts.flags ?? {};
   const log = (m: string) => loaded.logger.debug(m);
   const { files, statesAt } = check;
@@ -122,7 +134,11 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
     }
   }
   log(`Unable to do partial parsing because ${reason}`);
-  const result = parseProject({ ...input, memo: fallbackMemo });
+  const result = parseProject({ ...input, memo: fallbackMemo, renderShare });
+  if (renderShare) {
+    const { taken, left, claimedHere, listed, waitedMs } = renderShare.counts;
+    log(`Rendered ${taken} of ${listed} node files on a worker thread (${left} more rendered there but left to this thread, ${claimedHere} claimed here; waited ${waitedMs.toFixed(0)} ms)`);
+  }
   if (fallbackMemo.counts.reused > 0) log(`Reused ${fallbackMemo.counts.reused} node renders, rendered ${fallbackMemo.counts.rendered}`);
   const warnings = [...result.warnings];
   // A full parse in place of the partial one dbt would do: duplicate-key warnings of unchanged files are dbt's only on its full parses.

@@ -4,7 +4,7 @@ import { DBT_VERSION } from './dbt-version.js';
 import type { AdapterInfo } from '../adapters/base/adapter-info.js';
 import { ContextFactory, type ContextShared } from '../context/context-factory.js';
 import { MacroRegistry } from '../context/macro-registry.js';
-import { newCapture } from '../context/parse-context.js';
+import { newCapture, type ParseCapture } from '../context/parse-context.js';
 import { TsdbtError, TsdbtErrorList } from '../errors/tsdbt-error.js';
 import { callJinja, type JinjaEnvironment } from '../jinja/index.js';
 import type { CompiledNode, Doc, Exposure, Macro, Manifest, NodeConfig, RefCall, SourceLocation, SourceTable } from '../manifest/types.js';
@@ -37,6 +37,7 @@ import { checkResourceUniqueness } from './resource-uniqueness.js';
 import { foreignKeyConstraints, foreignKeyTarget } from './foreign-key-targets.js';
 import type { ParseObserver, ParseReads } from './partial-parse-reads.js';
 import { renderFileKey, type RenderMemo } from './partial-parse-memo.js';
+import type { RenderShare } from './render-share.js';
 
 export { fillParentChildMaps } from './parent-child-maps.js';
 
@@ -51,6 +52,8 @@ export interface ParseInput {
   memo?: RenderMemo;
   /** Starts the worker that may parse the properties files meanwhile (util/prefetched-yaml.ts); none: parsed here. */
   yamlWorker?: YamlWorkerSpawn;
+  /** Set when a worker thread renders a share of the node files (render-share.ts). */
+  renderShare?: RenderShare;
 }
 
 export interface ParseResult {
@@ -391,28 +394,30 @@ export function parseNodeFile(nf: NodeFile, patch: ResourcePatch | undefined, sc
     }
   }
   const capture = newCapture();
-  // dbt reads a model statically only when ref/source/config are its own (no macro overrides
-  // them) and the static parser is on; otherwise it renders, recording every macro called.
-  const fast = scope.useStaticParser && !overridesParseBuiltins(contexts, node.package_name) ? staticParse(node.raw_code, staticVarReader(contexts, node.package_name)) : null;
+  const fast = staticCaptureOf(node, scope);
   const memo = input.memo;
   const memoFile = memo && renderFileKey(`${node.root_path}/${node.original_file_path}`, node.unique_id);
-  const memoKey = memo && !fast && (node.raw_code.includes('{{') || node.raw_code.includes('{%')) ? memo.key(node, config) : undefined;
+  const memoKey = memo && !fast && hasJinja(node.raw_code) ? memo.key(node, config) : undefined;
   const kept = memoKey === undefined ? undefined : memo!.reuse(memoFile!, memoKey);
+  // Rendered on the worker (the same render, its reads replayed here as if it had run here).
+  const shared = kept || fast || !hasJinja(node.raw_code) ? undefined : input.renderShare?.take(node, input.shared);
   if (kept) Object.assign(capture, kept);
   else if (fast) {
     capture.refs.push(...fast.refs);
     capture.sources.push(...fast.sources);
     capture.configCalls.push(...fast.configCalls);
-  } else if (node.raw_code.includes('{{') || node.raw_code.includes('{%')) {
-    const { context } = contexts.forParse(node, capture, () => capture.configCalls.reduce(mergeConfig, config));
-    try {
-      input.env.render(input.env.compile(nf.lineOffset > 0 ? '\n'.repeat(nf.lineOffset) + node.raw_code : node.raw_code, node.original_file_path), context);
-    } catch (e) {
-      if (e instanceof TsdbtError) {
-        errors.push(e.calledBy(`${node.resource_type} ${node.name}`, node.original_file_path).withLocation({ file: node.original_file_path }));
-        return 'failed';
+  } else if (shared || hasJinja(node.raw_code)) {
+    if (shared) Object.assign(capture, shared);
+    else {
+      try {
+        renderAtParse(nf, scope, capture, () => capture.configCalls.reduce(mergeConfig, config));
+      } catch (e) {
+        if (e instanceof TsdbtError) {
+          errors.push(e.calledBy(`${node.resource_type} ${node.name}`, node.original_file_path).withLocation({ file: node.original_file_path }));
+          return 'failed';
+        }
+        throw e;
       }
-      throw e;
     }
     if (memoKey !== undefined) memo!.store(memoFile!, memoKey, capture);
   }
@@ -442,6 +447,31 @@ export function parseNodeFile(nf: NodeFile, patch: ResourcePatch | undefined, sc
   }
   if (node.config.enabled && node.resource_type === 'model') validateModelContract(node, patch, errors, warnings);
   return 'parsed';
+}
+
+const hasJinja = (raw: string) => raw.includes('{{') || raw.includes('{%');
+
+/**
+ * A node file's parse-time capture read without rendering, or null: render it.
+ * dbt reads a model statically only when ref/source/config are its own (no macro overrides
+ * them) and the static parser is on; otherwise it renders, recording every macro called.
+ */
+export function staticCaptureOf(node: CompiledNode, scope: NodeParseScope): ReturnType<typeof staticParse> {
+  const { contexts } = scope;
+  return scope.useStaticParser && !overridesParseBuiltins(contexts, node.package_name) ? staticParse(node.raw_code, staticVarReader(contexts, node.package_name)) : null;
+}
+
+/** Whether the node's file needs rendering at parse (Jinja that the static parser cannot read). */
+export function rendersAtParse(node: CompiledNode, scope: NodeParseScope): boolean {
+  return hasJinja(node.raw_code) && staticCaptureOf(node, scope) === null;
+}
+
+/** Renders a node file's template at parse into `capture` (throws what the template raises); `currentConfig` is what `config.get` reads. */
+export function renderAtParse(nf: NodeFile, scope: NodeParseScope, capture: ParseCapture, currentConfig: () => Record<string, unknown>): void {
+  const { input, contexts } = scope;
+  const node = nf.node;
+  const { context } = contexts.forParse(node, capture, currentConfig);
+  input.env.render(input.env.compile(nf.lineOffset > 0 ? '\n'.repeat(nf.lineOffset) + node.raw_code : node.raw_code, node.original_file_path), context);
 }
 
 /** A macro's description and argument docs from a `macros:` properties entry. */

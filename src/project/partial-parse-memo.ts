@@ -137,8 +137,8 @@ function plainCopy(v: unknown): unknown {
   return NOT_PLAIN;
 }
 
-/** True when JSON round-trips `v` unchanged: null, booleans, finite numbers, strings, arrays and plain objects, no undefined. */
-function plainData(v: unknown): boolean {
+/** True when JSON round-trips `v` unchanged: null, booleans, finite numbers, strings, arrays and plain objects, no undefined (and so does a structured clone). */
+export function plainData(v: unknown): boolean {
   if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
   if (typeof v === 'number') return Number.isFinite(v);
   if (Array.isArray(v)) return v.every(plainData);

@@ -144,6 +144,9 @@ export interface NodeFilesPrefetch {
  */
 let prefetchAtLeast = 2000;
 
+/** The number of SQL node files from which they are read on a worker thread (that worker then has the spare core). */
+export const prefetchThreshold = (): number => prefetchAtLeast;
+
 /** For tests: the number of files from which they are read on a worker; returns the previous one. */
 export function setPrefetchAtLeastForTests(files: number): number {
   const was = prefetchAtLeast;
@@ -170,16 +173,22 @@ export function prefetchNodeFiles(packages: readonly ProjectConfig[]): NodeFiles
   return { listed, unread, texts: paths.length >= prefetchAtLeast ? PrefetchedTexts.start(paths) : undefined };
 }
 
-export function readNodeFiles(pkg: ProjectConfig, env: JinjaEnvironment, errors: TsdbtError[], prefetch?: NodeFilesPrefetch): NodeFile[] {
+/** The package's model, analysis and singular test files (readNodeFiles' first part, in its order: no snapshots or seeds). */
+export function readSqlNodeFiles(pkg: ProjectConfig, listed = listSqlFiles(pkg), texts?: PrefetchedTexts): NodeFile[] {
   const out: NodeFile[] = [];
-  const listed = prefetch?.listed.get(pkg) ?? listSqlFiles(pkg);
-  const texts = prefetch?.texts;
   for (const { kind, files } of listed.byKind) {
     for (const f of files) {
       const nf = sqlNodeFile(pkg, f, kind, texts);
       if (nf) out.push(nf);
     }
   }
+  return out;
+}
+
+export function readNodeFiles(pkg: ProjectConfig, env: JinjaEnvironment, errors: TsdbtError[], prefetch?: NodeFilesPrefetch): NodeFile[] {
+  const listed = prefetch?.listed.get(pkg) ?? listSqlFiles(pkg);
+  const texts = prefetch?.texts;
+  const out = readSqlNodeFiles(pkg, listed, texts);
   for (const f of listed.snapshots) {
     const { onDisk, text, leadingLines } = read(f, texts);
     const blocks = blocksOrError(env, text, f.relativeToRoot, errors);

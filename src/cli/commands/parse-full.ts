@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { loadProject } from '../../api/load-project.js';
+import { earlyRenderShare } from '../../api/render-share-start.js';
 import { parseCacheKey } from '../../api/parse-cache.js';
 import { parseLoaded, writeParseArtifacts } from '../../api/parse-phase.js';
 import { recordQuickStart } from '../../api/quick-start-record.js';
@@ -12,6 +13,8 @@ import { summariseManifest } from './summary.js';
 export async function fullParse(ctx: CommandContext, started: number): Promise<number> {
   const loaded = loadProject(globalOptions(ctx));
   const flags = { WHICH: 'parse' };
+  // No parse cache: a full parse to come, a worker starts on a share of its renders now (parseLoaded closes it).
+  const renderShare = earlyRenderShare(loaded, flags);
   // Nothing changed and target/ holds what the last parse wrote: refresh it in place (no manifest to report).
   const quick = ctx.report ? {} : refreshUnchangedParse(loaded, flags);
   // Only model SQL changed: the changed nodes spliced into the files written last time (api/parse-splice.ts).
@@ -19,6 +22,7 @@ export async function fullParse(ctx: CommandContext, started: number): Promise<n
   const spliced = check?.cache ? await (await import('../../api/parse-splice.js')).spliceOrSay(loaded, flags, check) : undefined;
   const unchanged = 'done' in quick ? quick.done : spliced;
   if (unchanged) {
+    renderShare?.close();
     for (const w of unchanged.warnings) ctx.out.warn(w);
     ctx.out.info(unchanged.summary);
     ctx.out.info(`Performance info: parsed in ${((performance.now() - started) / 1000).toFixed(2)}s; wrote ${unchanged.manifestPath}`);
@@ -26,7 +30,7 @@ export async function fullParse(ctx: CommandContext, started: number): Promise<n
     else if (check) recordQuickStart(loaded, check.key);
     return 0;
   }
-  const result = parseLoaded(loaded, { flags, check });
+  const result = parseLoaded(loaded, { flags, check, renderShare });
   checkManifestGraph(result.manifest); // a cycle is a parse error
   for (const w of result.warnings) ctx.out.warn(w);
   // With target/semantic_manifest.json when the project declares a semantic layer, as dbt writes it.
