@@ -2,6 +2,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, ty
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { fastPaths } from './fast-paths.js';
 import { parseBlockYaml, setKey, type BlockYaml, type DuplicateKey } from './yaml-block.js';
+import { pyYamlTags } from './yaml-scalars.js';
 
 /**
  * YAML parsed to plain JS, remembering the 1-based line each map and list
@@ -67,7 +68,8 @@ export const MAX_ALIAS_NODES = 100_000;
  */
 export function composeWithYaml(text: string, file: string): BlockYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: true, merge: true });
+  // Plain scalars typed as PyYAML types them (dbt's loader), as the fast reader does.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: true, merge: true, customTags: (tags) => pyYamlTags(tags) as never });
   if (doc.errors.length > 0) {
     // Later YAML errors are mostly echoes of the first; report the first precisely.
     const errors = doc.errors.slice(0, 1).map((err) => {
