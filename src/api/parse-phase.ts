@@ -178,7 +178,7 @@ export function parseInput(loaded: LoadedProject, flags: Record<string, unknown>
       secrets: loaded.secrets,
       invocationId: loaded.invocationId,
       runStartedAt: loaded.runStartedAt,
-      flags,
+      flags: { ...loaded.pathFlags, ...flags },
       logger: loaded.logger,
       onMacroCall: observer?.macro,
     },
