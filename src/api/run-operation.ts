@@ -1,6 +1,6 @@
 import { runtimeContext } from '../context/runtime-context.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
-import { scopedOperation } from '../execute/operations.js';
+import { onConnectionNamed, scopedOperation } from '../execute/operations.js';
 import { callJinja } from '../jinja/index.js';
 import { isRecord, parseYaml } from '../util/yaml.js';
 import { openExecution, type ExecutionOptions } from './execution.js';
@@ -57,7 +57,8 @@ export async function runOperation(macroName: string, opts: RunOperationOptions 
     const stop = exec.session.onStatement((s) => statements.push(s.sql));
     try {
       const r = runtimeContext(exec.shared, node, { allowUndeclaredRefs: true });
-      const returned = callJinja(r.resolver.bind(macro), [], kwargs);
+      // dbt runs the macro on a connection named `macro_<name as given>` (the query comment's connection_name).
+      const returned = onConnectionNamed(exec.shared, `macro_${macroName}`, () => callJinja(r.resolver.bind(macro), [], kwargs));
       exec.session.commit();
       return { success: true, macro: macroName, returned, statements };
     } catch (e) {
