@@ -38,11 +38,40 @@
   {%- endfor -%}
 {%- endmacro %}
 
+{#- dbt-duckdb's seed: by default (`fast: true`) the file itself is read
+    into columns of agate's types, so a value agate reads as a number but
+    DuckDB cannot (`1,200`, `$5`) fails the load, as dbt-duckdb's COPY does;
+    `fast: false` inserts agate's values (1200, 5), as its load_csv_rows. -#}
+{#- `fast: false`: the table made with agate's column types (unless it is kept) and agate's values inserted. -#}
+{% macro duckdb__seed_insert_agate(target_relation, existing_relation) %}
+  {%- set agate_table = load_agate_table() -%}
+  {%- set column_types = config.get('column_types') or {} -%}
+  {%- set cols = [] -%}
+  {%- for col in agate_table.columns -%}
+    {% do cols.append(adapter.quote_seed_column(col.name, config.get('quote_columns'))) %}
+  {%- endfor -%}
+  {% if existing_relation is none %}
+    {% call statement('create_seed_table') -%}
+      create table {{ target_relation }} (
+        {%- for col in agate_table.columns %}
+        {{ cols[loop.index0] }} {{ seed_column_type(col.data_type, column_types.get(col.name)) }}{{ ',' if not loop.last }}
+        {%- endfor %}
+      )
+    {%- endcall %}
+  {% else %}
+    {% call statement('truncate_seed') -%}
+      delete from {{ target_relation }}
+    {%- endcall %}
+  {% endif %}
+  {{ seed_insert_rows(target_relation, cols, agate_table.rows) }}
+{% endmacro %}
+
 {% materialization seed, adapter='duckdb' %}
   {%- set existing_relation = load_cached_relation(this) -%}
   {%- set target_relation = this.incorporate(type='table') -%}
   {%- set full_refresh_mode = should_full_refresh() -%}
-  {%- set csv_sql = duckdb__seed_read_csv(model) -%}
+  {%- set fast = config.get('fast', true) is not false -%}
+  {%- set csv_sql = duckdb__seed_read_csv(model) if fast else none -%}
   {{ run_hooks(pre_hooks, inside_transaction=false) }}
   {{ run_hooks(pre_hooks, inside_transaction=true) }}
 
@@ -50,7 +79,9 @@
     {{ adapter.drop_relation(existing_relation) }}
     {%- set existing_relation = none -%}
   {% endif %}
-  {% if existing_relation is none %}
+  {% if not fast %}
+    {{ duckdb__seed_insert_agate(target_relation, existing_relation) }}
+  {% elif existing_relation is none %}
     {% call statement('main') -%}
       create table {{ target_relation }} as select {{ duckdb__seed_select_list(model, csv_sql) }} from {{ csv_sql }}
     {%- endcall %}
