@@ -45,19 +45,9 @@
 {#- `fast: false`: the table made with agate's column types (unless it is kept) and agate's values inserted. -#}
 {% macro duckdb__seed_insert_agate(target_relation, existing_relation) %}
   {%- set agate_table = load_agate_table() -%}
-  {%- set column_types = config.get('column_types') or {} -%}
-  {%- set cols = [] -%}
-  {%- for col in agate_table.columns -%}
-    {% do cols.append(adapter.quote_seed_column(col.name, config.get('quote_columns'))) %}
-  {%- endfor -%}
+  {%- set cols = seed_quoted_columns(agate_table, config.get('quote_columns')) -%}
   {% if existing_relation is none %}
-    {% call statement('create_seed_table') -%}
-      create table {{ target_relation }} (
-        {%- for col in agate_table.columns %}
-        {{ cols[loop.index0] }} {{ seed_column_type(col.data_type, column_types.get(col.name)) }}{{ ',' if not loop.last }}
-        {%- endfor %}
-      )
-    {%- endcall %}
+    {{ seed_create_table(target_relation, cols, agate_table, config.get('column_types') or {}) }}
   {% else %}
     {% call statement('truncate_seed') -%}
       delete from {{ target_relation }}

@@ -39,10 +39,7 @@
   {%- set agate_table = load_agate_table() -%}
   {%- set column_types = config.get('column_types') or {} -%}
   {%- set quote_columns = config.get('quote_columns') -%}
-  {%- set cols = [] -%}
-  {%- for col in agate_table.columns -%}
-    {% do cols.append(adapter.quote_seed_column(col.name, quote_columns)) %}
-  {%- endfor -%}
+  {%- set cols = seed_quoted_columns(agate_table, quote_columns) -%}
   {{ run_hooks(pre_hooks, inside_transaction=false) }}
   {{ run_hooks(pre_hooks, inside_transaction=true) }}
 
@@ -51,13 +48,7 @@
     {%- set existing_relation = none -%}
   {% endif %}
   {% if existing_relation is none %}
-    {% call statement('create_seed_table') -%}
-      create table {{ target_relation }} (
-        {%- for col in agate_table.columns %}
-        {{ cols[loop.index0] }} {{ seed_column_type(col.data_type, column_types.get(col.name)) }}{{ ',' if not loop.last }}
-        {%- endfor %}
-      )
-    {%- endcall %}
+    {{ seed_create_table(target_relation, cols, agate_table, column_types) }}
     {% do adapter.cache_added(target_relation) %}
   {% else %}
     {% call statement('truncate_seed') -%}
@@ -71,6 +62,26 @@
   {{ run_hooks(post_hooks, inside_transaction=false) }}
   {{ return({'relations': [target_relation]}) }}
 {% endmaterialization %}
+
+{#- A seed's column names, each quoted unless quote_columns is false. -#}
+{% macro seed_quoted_columns(agate_table, quote_columns) -%}
+  {%- set cols = [] -%}
+  {%- for col in agate_table.columns -%}
+    {% do cols.append(adapter.quote_seed_column(col.name, quote_columns)) %}
+  {%- endfor -%}
+  {{ return(cols) }}
+{%- endmacro %}
+
+{#- The seed's table: a column per CSV column, typed by agate's inference or `column_types`. -#}
+{% macro seed_create_table(target_relation, cols, agate_table, column_types) %}
+  {% call statement('create_seed_table') -%}
+    create table {{ target_relation }} (
+      {%- for col in agate_table.columns %}
+      {{ cols[loop.index0] }} {{ seed_column_type(col.data_type, column_types.get(col.name)) }}{{ ',' if not loop.last }}
+      {%- endfor %}
+    )
+  {%- endcall %}
+{% endmacro %}
 
 {#- Insert a seed's rows in batches of seed_batch_size(), each value a literal
     from the dispatched seed_literal; records the count as the `main` result. -#}
