@@ -2,7 +2,8 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
 /**
- * How the connection worker starts. From the built package every module is
+ * How a module worker starts (the connection worker, render workers, the
+ * file prefetcher). From the built package every module is
  * JavaScript and the worker imports its entry directly. Running from the
  * TypeScript sources (tests, development), a plain Node worker cannot load
  * `.ts`, so the bootstrap first registers module hooks that transpile `.ts`
@@ -71,19 +72,22 @@ export interface WorkerBoot {
 }
 
 /**
- * The boot data for a worker entry: by default `sync-bridge-worker` next to
- * this file; any other module URL (e.g. the render worker, from siblingModule)
- * boots the same way, with the TypeScript hooks when it is `.ts`.
+ * The boot data for a worker entry module (a URL, e.g. from siblingModule):
+ * with the TypeScript hooks when it is `.ts`.
  */
-export function workerBoot(entryUrl?: string): WorkerBoot {
+export function moduleWorkerBoot(entry: string): WorkerBoot {
   const here = import.meta.url;
-  const entry = entryUrl ?? new URL(`./sync-bridge-worker${here.endsWith('.ts') ? '.ts' : '.js'}`, here).href;
   if (!entry.endsWith('.ts')) return { entry };
   const typescript = pathToFileURL(createRequire(here).resolve('typescript')).href;
   return { entry, hooks: { url: `data:text/javascript,${encodeURIComponent(TS_HOOKS)}`, data: { typescript } } };
 }
 
-/** A module path for a ConnectionOpener, next to `importMetaUrl` (keeps `.ts` when running from sources). */
+/**
+ * A module next to `importMetaUrl` (keeps `.ts` when running from sources):
+ * a worker entry or a ConnectionOpener. Written literally as
+ * siblingModule with import.meta.url and the stem in quotes, it is how scripts/bundle.mjs
+ * finds the worker entry points to bundle.
+ */
 export function siblingModule(importMetaUrl: string, stem: string): string {
   const ext = importMetaUrl.endsWith('.ts') ? '.ts' : '.js';
   return new URL(`./${stem}${ext}`, importMetaUrl).href;
