@@ -42,20 +42,6 @@
     into columns of agate's types, so a value agate reads as a number but
     DuckDB cannot (`1,200`, `$5`) fails the load, as dbt-duckdb's COPY does;
     `fast: false` inserts agate's values (1200, 5), as its load_csv_rows. -#}
-{#- `fast: false`: the table made with agate's column types (unless it is kept) and agate's values inserted. -#}
-{% macro duckdb__seed_insert_agate(target_relation, existing_relation) %}
-  {%- set agate_table = load_agate_table() -%}
-  {%- set cols = seed_quoted_columns(agate_table, config.get('quote_columns')) -%}
-  {% if existing_relation is none %}
-    {{ seed_create_table(target_relation, cols, agate_table, config.get('column_types') or {}) }}
-  {% else %}
-    {% call statement('truncate_seed') -%}
-      delete from {{ target_relation }}
-    {%- endcall %}
-  {% endif %}
-  {{ seed_insert_rows(target_relation, cols, agate_table.rows) }}
-{% endmacro %}
-
 {% materialization seed, adapter='duckdb' %}
   {%- set existing_relation = load_cached_relation(this) -%}
   {%- set target_relation = this.incorporate(type='table') -%}
@@ -70,7 +56,7 @@
     {%- set existing_relation = none -%}
   {% endif %}
   {% if not fast %}
-    {{ duckdb__seed_insert_agate(target_relation, existing_relation) }}
+    {{ seed_load_agate(target_relation, existing_relation, load_agate_table(), config.get('column_types') or {}, config.get('quote_columns')) }}
   {% elif existing_relation is none %}
     {% call statement('main') -%}
       create table {{ target_relation }} as select {{ duckdb__seed_select_list(model, csv_sql) }} from {{ csv_sql }}

@@ -39,7 +39,6 @@
   {%- set agate_table = load_agate_table() -%}
   {%- set column_types = config.get('column_types') or {} -%}
   {%- set quote_columns = config.get('quote_columns') -%}
-  {%- set cols = seed_quoted_columns(agate_table, quote_columns) -%}
   {{ run_hooks(pre_hooks, inside_transaction=false) }}
   {{ run_hooks(pre_hooks, inside_transaction=true) }}
 
@@ -47,15 +46,7 @@
     {{ adapter.drop_relation(existing_relation) }}
     {%- set existing_relation = none -%}
   {% endif %}
-  {% if existing_relation is none %}
-    {{ seed_create_table(target_relation, cols, agate_table, column_types) }}
-    {% do adapter.cache_added(target_relation) %}
-  {% else %}
-    {% call statement('truncate_seed') -%}
-      delete from {{ target_relation }}
-    {%- endcall %}
-  {% endif %}
-  {{ seed_insert_rows(target_relation, cols, agate_table.rows) }}
+  {{ seed_load_agate(target_relation, existing_relation, agate_table, column_types, quote_columns) }}
 
   {{ run_hooks(post_hooks, inside_transaction=true) }}
   {{ adapter.commit() }}
@@ -81,6 +72,21 @@
       {%- endfor %}
     )
   {%- endcall %}
+{% endmacro %}
+
+{#- The seed's rows into its table: made (agate's types or `column_types`)
+    when there is none, else emptied; then agate's values inserted. -#}
+{% macro seed_load_agate(target_relation, existing_relation, agate_table, column_types, quote_columns) %}
+  {%- set cols = seed_quoted_columns(agate_table, quote_columns) -%}
+  {% if existing_relation is none %}
+    {{ seed_create_table(target_relation, cols, agate_table, column_types) }}
+    {% do adapter.cache_added(target_relation) %}
+  {% else %}
+    {% call statement('truncate_seed') -%}
+      delete from {{ target_relation }}
+    {%- endcall %}
+  {% endif %}
+  {{ seed_insert_rows(target_relation, cols, agate_table.rows) }}
 {% endmacro %}
 
 {#- Insert a seed's rows in batches of seed_batch_size(), each value a literal
