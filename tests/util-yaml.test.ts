@@ -168,7 +168,7 @@ describe('parseBlockYaml (the fast reader behind parseYaml)', () => {
     expect(expectSameAsYaml(text.replace("    description: 'it''s raw'", '    description: &d raw'))).toBe('fallback');
   });
 
-  it('resolves plain scalars with the core schema, as yaml does', () => {
+  it('resolves plain scalars as PyYAML does (dbt), the fast reader as the yaml fallback', () => {
     const scalars = ['null', 'Null', 'NULL', '~', 'true', 'True', 'FALSE', 'yes', 'no', 'on', '0', '-0', '+12', '007', '0x1F', '0o17', '0b11', '1.50', '-.5', '1e3', '6.02E+23', '.inf', '-.Inf', '.NaN', '1_000', '12:30', '2024-01-01', 'v1.2', 'a#b', 'a # comment', 'ref(\'orders\')', '-x', '?x', 'x?', 'café', '9007199254740993', '1.'];
     const text = scalars.map((s, i) => `k${i}: ${s}`).join('\n') + '\nlist:\n' + scalars.map((s) => `  - ${s}`).join('\n') + '\n';
     expect(expectSameAsYaml(text)).toBe('fast');

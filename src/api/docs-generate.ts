@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { buildCatalog, type CatalogRow } from '../artifacts/catalog.js';
 import { docsSiteFor } from '../artifacts/docs-site.js';
 import { runtimeContext, type StoredResult } from '../context/runtime-context.js';
-import { scopedOperation } from '../execute/operations.js';
+import { onConnectionNamed, scopedOperation } from '../execute/operations.js';
 import { callJinja } from '../jinja/index.js';
 import { DBT_VERSION } from '../project/dbt-version.js';
 import { compileOne } from './compile.js';
@@ -45,7 +45,8 @@ export async function docsGenerate(opts: ExecutionOptions & { noCompile?: boolea
     const macro = exec.parsed.registry.find('tsdbt_get_catalog', exec.root.name)!;
     const node = scopedOperation({ shared: exec.shared, compiler: exec.compiler, projectName: exec.root.name, projectDir: exec.loaded.projectDir }, 'docs.generate', '');
     const r = runtimeContext(exec.shared, node, { allowUndeclaredRefs: true });
-    const stored = callJinja(r.resolver.bind(macro), [[...schemas]], {}) as StoredResult | null;
+    // dbt reads the catalog on connections named `<database>.information_schema`.
+    const stored = onConnectionNamed(exec.shared, `${exec.session.info.database}.information_schema`, () => callJinja(r.resolver.bind(macro), [[...schemas]], {})) as StoredResult | null;
     const names = stored?.table.column_names ?? [];
     const rows = (stored?.data ?? []).map((row) => Object.fromEntries(names.map((n, i) => [n.toLowerCase(), row[i]])) as unknown as CatalogRow);
     const catalog = buildCatalog(manifest, rows, { dbt_version: DBT_VERSION, generated_at: new Date().toISOString(), invocation_id: exec.loaded.invocationId });

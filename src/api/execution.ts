@@ -84,6 +84,7 @@ export interface OpenExecutionOptions {
 /** The invocation's `flags` as templates see them. */
 function flagsOf(opts: ExecutionOptions, which: string, loaded: LoadedProject): Record<string, unknown> {
   return {
+    ...loaded.pathFlags,
     which,
     full_refresh: Boolean(opts.fullRefresh),
     fail_fast: Boolean(opts.failFast),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { AdapterInfo } from '../adapters/base/adapter-info.js';
 import { secretEnvVarLocationError, type Logger } from '../context/base-context.js';
 import { lookupEnvVar, SecretRegistry } from '../context/vars.js';
@@ -28,6 +28,8 @@ export interface GlobalOptions {
   profile?: string;
   /** `--target-path` / DBT_TARGET_PATH: where artifacts go instead of dbt_project.yml's `target-path`. */
   targetPath?: string;
+  /** `--log-path` / DBT_LOG_PATH: where dbt.log goes (for `flags.LOG_PATH`; the CLI opens the log). */
+  logPath?: string;
   /** Reuse and keep the parse cache (target/partial_parse.bin): the CLI's default, off unless asked for here. */
   partialParse?: boolean;
 }
@@ -52,6 +54,8 @@ export interface LoadedProject {
   warnings: string[];
   /** Parse through the parse cache (see parse-phase). */
   partialParse: boolean;
+  /** profiles_dir, log_path, target_path as dbt 1.10's flags hold them (pathFlags): merged into every phase's flags. */
+  pathFlags: Record<string, string | null>;
   /** What the load read (quick-start.ts proves a later load would give the same project from it). */
   reads: LoadReads;
 }
@@ -232,6 +236,22 @@ function loadWith(opts: GlobalOptions, requireInstalled: boolean, env: Record<st
     },
     warnings,
     partialParse: opts.partialParse === true,
+    pathFlags: pathFlags(opts, projectDir, profile.file),
     reads,
+  };
+}
+
+/**
+ * `flags.PROFILES_DIR`, `LOG_PATH` and `TARGET_PATH` as dbt 1.10 fills them
+ * (cli/params.py, cli/flags.py): the profiles folder as given, else the one
+ * profiles.yml was read from; the log folder (`--log-path` resolved, else the
+ * project's `logs/`, where the CLI writes dbt.log); the target path only when
+ * given (dbt has no default for the flag: None).
+ */
+function pathFlags(opts: GlobalOptions, projectDir: string, profileFile: string /* relative to projectDir or absolute */): Record<string, string | null> {
+  return {
+    profiles_dir: opts.profilesDir ?? dirname(resolve(projectDir, profileFile)),
+    log_path: resolve(projectDir, opts.logPath ?? 'logs'),
+    target_path: opts.targetPath ?? null,
   };
 }

@@ -84,7 +84,7 @@ export type ParseCacheContents = Pick<ParseCacheHeader, 'files' | 'statesAt' | '
  */
 export function parseCacheKey(loaded: LoadedProject, flags: Record<string, unknown>): string {
   const seen: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(jinjaFlags(flags))) if (k !== 'WHICH') seen[k] = v === null || v === undefined ? false : v;
+  for (const [k, v] of Object.entries(jinjaFlags({ ...loaded.pathFlags, ...flags }))) if (k !== 'WHICH') seen[k] = v === null || v === undefined ? false : v;
   const a = loaded.adapter;
   return hashText(JSON.stringify({
     format: FORMAT,

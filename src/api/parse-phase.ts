@@ -1,3 +1,4 @@
+import { TsdbtErrorList } from '../errors/tsdbt-error.js';
 import { join } from 'node:path';
 import type { JsonSpans, WrittenValues } from '../artifacts/json-byte-writer.js';
 import { writeManifestSpans } from '../artifacts/manifest-writer.js';
@@ -54,7 +55,9 @@ export function parseLoaded(loaded: LoadedProject, opts: ParseOptions = {}): Par
   const result = parseLoadedNodes(loaded, opts);
   const hooks = projectHookNodes(loaded.packages, loaded.target);
   if (hooks.length > 0) {
-    recordHookMacros(hooks, result.contexts);
+    const rootDir = loaded.packages.find((p) => p.kind === 'root')!.config.root;
+    const errors = recordHookMacros(hooks, result.contexts, rootDir);
+    if (errors.length > 0) throw errors.length === 1 ? errors[0]! : new TsdbtErrorList(errors);
     hooksByManifest.set(result.manifest, hooks);
     graphHookNodes(result.manifest, hooks);
   }
@@ -192,7 +195,7 @@ export function parseInput(loaded: LoadedProject, flags: Record<string, unknown>
       secrets: loaded.secrets,
       invocationId: loaded.invocationId,
       runStartedAt: loaded.runStartedAt,
-      flags,
+      flags: { ...loaded.pathFlags, ...flags },
       logger: loaded.logger,
       onMacroCall: observer?.macro,
     },

@@ -65,6 +65,7 @@ export interface LoadOptions {
   threads?: number;
   profile?: string;
   targetPath?: string;
+  logPath?: string;
   partialParse?: boolean;
 }
 
@@ -78,6 +79,7 @@ export function loadOptionsKey(opts: LoadOptions, cwd: string): string {
     threads: opts.threads ?? null,
     profile: opts.profile ?? null,
     targetPath: opts.targetPath ?? null,
+    logPath: opts.logPath ?? null,
   });
 }
 

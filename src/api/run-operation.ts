@@ -1,9 +1,8 @@
-import { parse as parseYamlText } from 'yaml';
 import { runtimeContext } from '../context/runtime-context.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
-import { scopedOperation } from '../execute/operations.js';
+import { onConnectionNamed, scopedOperation } from '../execute/operations.js';
 import { callJinja } from '../jinja/index.js';
-import { isRecord } from '../util/yaml.js';
+import { isRecord, parseYaml } from '../util/yaml.js';
 import { openExecution, type ExecutionOptions } from './execution.js';
 
 export interface RunOperationOptions extends ExecutionOptions {
@@ -26,7 +25,8 @@ function parseArgs(args: RunOperationOptions['args']): Record<string, unknown> {
   if (typeof args !== 'string') return args;
   let parsed: unknown;
   try {
-    parsed = parseYamlText(args);
+    // As dbt's --args (PyYAML): `{full: yes}` passes True.
+    parsed = parseYaml(args, '--args').value;
   } catch (e) {
     throw new TsdbtError('USAGE', `--args is not valid YAML or JSON: ${(e as Error).message.split('\n')[0]}`, { hint: `Pass a mapping, e.g. --args '{"table": "orders"}'.` });
   }
@@ -57,7 +57,8 @@ export async function runOperation(macroName: string, opts: RunOperationOptions 
     const stop = exec.session.onStatement((s) => statements.push(s.sql));
     try {
       const r = runtimeContext(exec.shared, node, { allowUndeclaredRefs: true });
-      const returned = callJinja(r.resolver.bind(macro), [], kwargs);
+      // dbt runs the macro on a connection named `macro_<name as given>` (the query comment's connection_name).
+      const returned = onConnectionNamed(exec.shared, `macro_${macroName}`, () => callJinja(r.resolver.bind(macro), [], kwargs));
       exec.session.commit();
       return { success: true, macro: macroName, returned, statements };
     } catch (e) {

@@ -27,6 +27,7 @@ export function globalOptions(ctx: CommandContext): GlobalOptions {
     logger: ctx.out,
     profile: f.profile as string | undefined,
     targetPath: f.targetPath as string | undefined,
+    logPath: f.logPath as string | undefined,
     // dbt parses partially unless --no-partial-parse or DBT_PARTIAL_PARSE=false (a flag wins).
     partialParse: f.partialParse === true || f.noPartialParse !== true,
   };

@@ -72,6 +72,7 @@ export function queryCommentSetting(raw: unknown, where: QueryCommentSource): Qu
 export class QueryHeader {
   private macro: JinjaCallable | undefined;
   private masterComment: QueryCommentText | null | undefined;
+  private readonly namedComments = new Map<string, QueryCommentText | null>();
   private readonly append: boolean;
 
   constructor(
@@ -87,6 +88,18 @@ export class QueryHeader {
   get master(): QueryCommentText | null {
     if (this.masterComment === undefined) this.masterComment = this.render('master', null);
     return this.masterComment;
+  }
+
+  /**
+   * The comment on a connection dbt names for work outside a node:
+   * `create_<database>_<schema>` (schema creation), `macro_<name>`
+   * (run-operation), `<database>.information_schema` (the catalog).
+   */
+  forConnection(name: string): QueryCommentText | null {
+    if (name === 'master') return this.master;
+    let comment = this.namedComments.get(name);
+    if (comment === undefined) this.namedComments.set(name, (comment = this.render(name, null)));
+    return comment;
   }
 
   /** The comment while `node` runs (its connection is named for it, as in dbt). */

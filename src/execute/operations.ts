@@ -25,6 +25,21 @@ export function scopedOperation(scope: OperationScope, name: string, rawCode: st
 }
 
 /**
+ * Run `fn` on the connection dbt names `name` for it (the query comment's
+ * `connection_name`); the invocation's (`master`) comment after.
+ */
+export function onConnectionNamed<T>(shared: RuntimeShared, name: string, fn: () => T): T {
+  const header = shared.queryHeader;
+  if (!header) return fn();
+  shared.session.setQueryComment(header.forConnection(name));
+  try {
+    return fn();
+  } finally {
+    shared.session.setQueryComment(header.master);
+  }
+}
+
+/**
  * Create the schemas the nodes build into that do not exist yet (dbt does
  * this before running), through the `create_schema` macro.
  */
@@ -41,7 +56,8 @@ export function createSchemas(scope: OperationScope, nodes: readonly CompiledNod
   const adapter = r.context.vars.adapter as Record<string, unknown>;
   for (const { database, schema } of wanted.values()) {
     if (session.schemaExists(database, schema)) continue;
-    callJinja(adapter.create_schema, [session.info.makeRelation({ database, schema })]);
+    // dbt's create_schemas: each on a connection named `create_<database or ''>_<schema>`.
+    onConnectionNamed(scope.shared, `create_${database ?? ''}_${schema}`, () => callJinja(adapter.create_schema, [session.info.makeRelation({ database, schema })]));
   }
   session.commit();
 }

@@ -37,7 +37,8 @@ export function loadExtractConfig(projectDir: string, file?: string): ExtractCon
       hint: 'Create extract.yml in the project directory (a `source:` and a list of `streams:`), or pass --config.',
     });
   }
-  const parsed = parseYaml(readFileSync(path, 'utf8'), shown);
+  // tsdbt's own format, read as YAML 1.2 (`on:` is a join's key, not true).
+  const parsed = parseYaml(readFileSync(path, 'utf8'), shown, { schema: 'core' });
   const errors: TsdbtError[] = [];
   const fail = (message: string, at: unknown[], hint?: string): void => {
     errors.push(new TsdbtError('EXTRACT_CONFIG', message, { file: shown, line: lineAt(parsed, at), hint }));

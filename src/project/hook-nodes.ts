@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { ContextFactory } from '../context/context-factory.js';
 import { newCapture } from '../context/parse-context.js';
+import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { CompiledNode } from '../manifest/types.js';
+import { lineOfFirstLine } from './node-hooks.js';
 import { blankNode } from './node-defaults.js';
 import type { LoadedPackage } from './packages.js';
 
@@ -63,21 +67,48 @@ export function hooksInRunOrder(nodes: readonly ProjectHookNode[], kind: RunHook
 /**
  * Fill each hook's `depends_on.macros` as dbt's hook parser does: the hook
  * is rendered with its package's parse context and every macro it calls
- * at the top level is recorded. A hook that fails to render at parse time
- * keeps the macros called before the failure; its error is the run's
- * (the hook is rendered again, with the runtime context, when it runs).
+ * at the top level is recorded. A hook that fails to render fails the
+ * parse, as in dbt: its error is returned, located at the hook's line in
+ * its package's dbt_project.yml (`rootDir`: the root project's directory,
+ * which the path is given relative to).
  */
-export function recordHookMacros(hooks: readonly ProjectHookNode[], contexts: ContextFactory): void {
+export function recordHookMacros(hooks: readonly ProjectHookNode[], contexts: ContextFactory, rootDir: string): TsdbtError[] {
   const env = contexts.shared.env;
+  const errors: TsdbtError[] = [];
   for (const hook of hooks) {
     if (!hook.raw_code.includes('{{') && !hook.raw_code.includes('{%')) continue;
     const capture = newCapture();
     const { context } = contexts.forParse(hook, capture, () => ({}));
+    const template = `${hook.tags[0]} hook of ${hook.package_name}`;
     try {
-      env.render(env.compile(hook.raw_code, hook.original_file_path), context);
-    } catch {
-      // The runtime render reports it, located, when the hook runs.
+      env.render(env.compile(hook.raw_code, template), context);
+    } catch (e) {
+      if (!(e instanceof TsdbtError)) throw e;
+      errors.push(runHookError(e, hook, template, rootDir));
     }
     hook.depends_on.macros = capture.macros;
   }
+  return errors;
+}
+
+function runHookError(e: TsdbtError, hook: ProjectHookNode, template: string, rootDir: string): TsdbtError {
+  const file = relative(rootDir, join(hook.root_path, 'dbt_project.yml'));
+  if (e.file === template) {
+    e.file = undefined;
+    e.line = undefined;
+  }
+  e.message = `${e.message}\n  > in ${hook.tags[0]} hook ${hook.index} of ${hook.package_name} (${file}), rendered when the project is parsed`;
+  e.hint ??= `dbt renders the on-run-start and on-run-end hooks while parsing: fix the hook's Jinja (or the macro it calls) in ${file}.`;
+  return e.withLocation({ file, line: lineOfText(hook.root_path, hook.raw_code) });
+}
+
+/** The line of the package's dbt_project.yml holding the hook's first line as written (undefined when quoting changed it). */
+function lineOfText(root: string, sql: string): number | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(root, 'dbt_project.yml'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  return lineOfFirstLine(text, sql);
 }

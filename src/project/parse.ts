@@ -19,6 +19,7 @@ import { applyModelVersion } from './model-versions.js';
 import { propertyValueRenderer, renderConfigLayer } from './render-properties.js';
 import { refAccessError } from './ref-access.js';
 import { readMacroFiles } from './macro-files.js';
+import { renderNodeHooksForParse } from './node-hooks.js';
 import { defaultAliasName, defaultDatabaseName, defaultSchemaName } from './naming.js';
 import { defaultConfig, finaliseConfig } from './node-defaults.js';
 import type { LoadedPackage } from './packages.js';
@@ -437,6 +438,18 @@ export function parseNodeFile(nf: NodeFile, patch: ResourcePatch | undefined, sc
   node.refs = capture.refs.map((r) => withAt(r, new RefLocation(node.original_file_path, nf.fileText, r.name)));
   node.sources = capture.sources;
   node.depends_on.macros = [...capture.macros];
+  // dbt renders every node's hooks but tests' when it parses (update_parsed_node_config).
+  if (node.resource_type !== 'test' && node.config.pre_hook.length + node.config.post_hook.length > 0) {
+    const rootDir = input.packages.find((p) => p.kind === 'root')!.config.root;
+    const found = renderNodeHooksForParse(node, contexts, input.env, { file: node.original_file_path, fileText: nf.fileText, configCalls: capture.configCalls, patch, packages: input.packages, rootDir });
+    if (found instanceof TsdbtError) {
+      errors.push(found);
+      return 'failed';
+    }
+    for (const r of found.refs) node.refs.push(withAt(r.call, r.file, r.line));
+    node.sources.push(...found.sources);
+    for (const m of found.macros) if (!node.depends_on.macros.includes(m)) node.depends_on.macros.push(m);
+  }
   applyPatch(node, patch);
   fillModelAttributes(node, patch);
   // dbt 1.9: a foreign key's `to: ref()/source()` is a dependency, located at the model's properties entry.

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { JinjaEnvironment } from '../jinja/index.js';
@@ -7,6 +7,7 @@ import { fastPaths } from '../util/fast-paths.js';
 import { findFiles, toPosix, type FoundFile } from '../util/files.js';
 import { PrefetchedTexts } from '../util/prefetched-texts.js';
 import { pyStrip } from '../util/py-strip.js';
+import { readText } from '../util/read-text.js';
 import { blocksOrError } from './macro-files.js';
 import { blankNode, checksumOf } from './node-defaults.js';
 import type { ProjectConfig } from './project-config.js';
@@ -53,24 +54,6 @@ const read = (f: FoundFile, prefetched?: PrefetchedTexts) => {
   return { onDisk, text, leadingLines };
 };
 
-/** One buffer for every file that fits in it. */
-const buffer = Buffer.allocUnsafe(1 << 16);
-
-/**
- * readFileSync(path, 'utf8'), through one reused buffer: a file that fits
- * takes an open, a read and a close (10,000 model files read a quarter
- * faster); a larger one is read whole.
- */
-function readText(path: string): string {
-  const fd = openSync(path, 'r');
-  let n: number;
-  try {
-    n = readSync(fd, buffer, 0, buffer.length, 0);
-  } finally {
-    closeSync(fd);
-  }
-  return n < buffer.length ? buffer.toString('utf8', 0, n) : readFileSync(path, 'utf8');
-}
 
 /** The one-node-per-file kinds: where their files live and what each becomes. */
 interface SqlKind {

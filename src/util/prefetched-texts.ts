@@ -1,5 +1,6 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { isMainThread, MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { BOOTSTRAP_SOURCE, moduleWorkerBoot, siblingModule } from './worker-boot.js';
 
 /**
  * Files read as UTF-8 text on a worker thread while this thread does other
@@ -34,7 +35,9 @@ export class PrefetchedTexts {
     try {
       const { port1, port2 } = new MessageChannel();
       const stop = new Int32Array(new SharedArrayBuffer(4));
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { paths, port: port2, stop: stop.buffer }, transferList: [port2] });
+      // The worker module (prefetch-worker.ts), booted as every module worker is (worker-boot.ts: `.ts` when run from sources).
+      const boot = moduleWorkerBoot(siblingModule(import.meta.url, 'prefetch-worker'));
+      const worker = new Worker(BOOTSTRAP_SOURCE, { eval: true, workerData: { ...boot, paths, port: port2, stop: stop.buffer }, transferList: [port2] });
       // Never keeps the process alive: what was not taken is not needed.
       worker.unref();
       port1.unref();
@@ -68,37 +71,3 @@ export class PrefetchedTexts {
     this.port.close();
   }
 }
-
-// Plain CommonJS, evaluated as the worker (no build step, the same from src/ and dist/). Each
-// file as readFileSync(path, 'utf8') gives it (through one buffer when it fits), null when it
-// cannot be read; posted in batches (a message costs more than its size), until told to stop.
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { closeSync, openSync, readFileSync, readSync } = require('node:fs');
-const { paths, port } = workerData;
-const stop = new Int32Array(workerData.stop);
-const buffer = Buffer.allocUnsafe(1 << 16);
-function read(path) {
-  try {
-    const fd = openSync(path, 'r');
-    let n;
-    try {
-      n = readSync(fd, buffer, 0, buffer.length, 0);
-    } finally {
-      closeSync(fd);
-    }
-    return n < buffer.length ? buffer.toString('utf8', 0, n) : readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
-}
-let batch = [];
-for (let i = 0; i < paths.length && Atomics.load(stop, 0) === 0; i++) {
-  batch.push(read(paths[i]));
-  if (batch.length === 250 || i === paths.length - 1) {
-    port.postMessage(batch);
-    batch = [];
-  }
-}
-port.close();
-`;

@@ -1,9 +1,8 @@
-import { isScalar, parseDocument, type Document } from 'yaml';
 import { decline } from './yaml-decline.js';
 
 /**
- * Scalar values as the `yaml` package builds them: plain scalars typed by its
- * core schema, single- and double-quoted scalars (escapes, line folding), and
+ * Scalar values as dbt reads them: plain scalars typed as PyYAML's SafeLoader
+ * types them (YAML 1.1, see resolvePlain), single- and double-quoted scalars (escapes, line folding), and
  * the folding of multi-line plain scalars. Each function takes the scalar's
  * source text, which may span lines ('\n' between them; no tabs or CRs: the
  * fast reader leaves those files to `yaml`).
@@ -139,33 +138,93 @@ export function doubleQuoted(body: string): string {
   return out;
 }
 
-type ScalarTag = { default?: boolean | 'key'; test?: RegExp; resolve: (value: string, onError: (msg: string) => void, options: unknown) => unknown };
-let core: { tags: ScalarTag[]; options: unknown } | undefined;
 const plainCache = new Map<string, unknown>();
 
 /**
- * The first characters a core-schema null, boolean, int or float can start
- * with (`~`, null, true, false, digits, signs, `.inf`, `.nan`, `0x`, `0o`);
- * any other plain scalar is a string without testing yaml's tags (a test
- * holds this set to the tags).
+ * The first characters PyYAML's implicit resolvers are registered for (null,
+ * booleans, ints, floats, timestamps, merge and value keys: resolver.py); a
+ * plain scalar starting with any other is a string without testing them.
  */
-const TYPED_START = /^[-+.0-9~nNtTfF]/;
+const TYPED_START = /^[-+.0-9~nNtTfFyYoO]/;
 
-/** A plain scalar resolved by yaml's own core-schema tags (null, booleans, ints, floats), as `yaml` would. */
+// PyYAML 6's SafeLoader regexes (YAML 1.1), which dbt reads every project YAML file with.
+const PY_BOOL = /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/;
+const PY_TRUE = /^(?:yes|Yes|YES|true|True|TRUE|on|On|ON)$/;
+const PY_NULL = /^(?:~|null|Null|NULL|)$/;
+const PY_INT = /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
+const PY_FLOAT =
+  /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+
+/**
+ * A plain scalar typed as dbt reads it: PyYAML's SafeLoader (YAML 1.1), not
+ * YAML 1.2's core schema. So `yes`/`no`/`on`/`off` (in their three cases) are
+ * booleans; `017` is octal, `0b101` binary, `-0x1F` hex, `1_000` a thousand,
+ * `1:30` sexagesimal (90); `08`, `0o17`, `1e3`, `1.5e3` and `-.5` are strings
+ * (a float needs a dot and a signed exponent). A timestamp (`2024-01-01`),
+ * which PyYAML makes a date, stays its text.
+ */
 export function resolvePlain(value: string): unknown {
   if (value !== '' && !TYPED_START.test(value)) return value;
   const hit = plainCache.get(value);
   if (hit !== undefined) return hit;
-  if (!core) {
-    const doc: Document = parseDocument('', { merge: true, uniqueKeys: true });
-    core = { tags: doc.schema.tags as unknown as ScalarTag[], options: doc.options };
-  }
-  const tag = core.tags.find((t) => t.default === true && t.test?.test(value));
-  let resolved: unknown = value;
-  if (tag) {
-    const res = tag.resolve(value, () => decline('plain scalar yaml cannot resolve'), core.options);
-    resolved = isScalar(res) ? res.value : res;
-  }
+  const resolved = resolveTyped(value);
   if (plainCache.size < 10_000) plainCache.set(value, resolved);
   return resolved;
 }
+
+function resolveTyped(value: string): unknown {
+  if (PY_NULL.test(value)) return null;
+  if (PY_BOOL.test(value)) return PY_TRUE.test(value);
+  if (PY_FLOAT.test(value)) return pyFloat(value);
+  if (PY_INT.test(value)) return pyInt(value);
+  return value;
+}
+
+/** PyYAML's construct_yaml_int: underscores dropped; 0b, 0x, a leading 0 (octal), base-60 parts. */
+function pyInt(text: string): number | string {
+  let v = text.replaceAll('_', '');
+  const sign = v[0] === '-' ? -1 : 1;
+  if (v[0] === '-' || v[0] === '+') v = v.slice(1);
+  let n: number;
+  if (v === '0') return 0;
+  if (v.startsWith('0b')) n = parseInt(v.slice(2), 2);
+  else if (v.startsWith('0x')) n = parseInt(v.slice(2), 16);
+  else if (v[0] === '0') n = parseInt(v, 8);
+  else if (v.includes(':')) n = v.split(':').reduce((acc, part) => acc * 60 + parseInt(part, 10), 0);
+  else n = parseInt(v, 10);
+  // `0b_` or `0x_`: no digits once the underscores are gone (PyYAML raises; the text is kept).
+  return Number.isNaN(n) ? text : sign * n;
+}
+
+/** PyYAML's construct_yaml_float: underscores dropped, `.inf`/`.nan`, base-60 parts. */
+function pyFloat(text: string): number {
+  let v = text.replaceAll('_', '').toLowerCase();
+  const sign = v[0] === '-' ? -1 : 1;
+  if (v[0] === '-' || v[0] === '+') v = v.slice(1);
+  if (v === '.inf') return sign * Infinity;
+  if (v === '.nan') return NaN;
+  if (v.includes(':')) return sign * v.split(':').reduce((acc, part) => acc * 60 + Number(part), 0);
+  return sign * Number(v);
+}
+
+type YamlTag = { tag: string; default?: boolean; test?: RegExp; resolve: (text: string) => unknown; identify?: (value: unknown) => boolean };
+
+/**
+ * The `yaml` package's scalar tags with null, bool, int and float replaced by
+ * PyYAML's (for `parseDocument`'s `customTags`), so the `yaml` fallback reads
+ * plain scalars as resolvePlain does, and `!!int`, `!!bool`... as PyYAML would.
+ */
+export function pyYamlTags(tags: readonly unknown[]): unknown[] {
+  const typed = new Set(['tag:yaml.org,2002:null', 'tag:yaml.org,2002:bool', 'tag:yaml.org,2002:int', 'tag:yaml.org,2002:float']);
+  return [
+    ...tags.filter((t) => !(typeof t === 'object' && t !== null && typed.has((t as { tag: string }).tag))),
+    ...PY_TAGS,
+  ];
+}
+
+const PY_TAGS: YamlTag[] = [
+  { tag: 'tag:yaml.org,2002:null', default: true, test: PY_NULL, resolve: () => null, identify: (v) => v === null },
+  { tag: 'tag:yaml.org,2002:bool', default: true, test: PY_BOOL, resolve: (s) => PY_TRUE.test(s), identify: (v) => typeof v === 'boolean' },
+  { tag: 'tag:yaml.org,2002:float', default: true, test: PY_FLOAT, resolve: pyFloat, identify: (v) => typeof v === 'number' && !Number.isInteger(v) },
+  { tag: 'tag:yaml.org,2002:int', default: true, test: PY_INT, resolve: pyInt, identify: (v) => typeof v === 'number' && Number.isInteger(v) },
+];

@@ -2,6 +2,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, ty
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { fastPaths } from './fast-paths.js';
 import { parseBlockYaml, setKey, type BlockYaml, type DuplicateKey } from './yaml-block.js';
+import { pyYamlTags } from './yaml-scalars.js';
 
 /**
  * YAML parsed to plain JS, remembering the 1-based line each map and list
@@ -21,7 +22,14 @@ export interface ParsedYaml {
   warnings: string[];
 }
 
-export function parseYaml(text: string, file: string): ParsedYaml {
+/**
+ * A dbt project's YAML (dbt_project.yml, properties, selectors, packages,
+ * profiles, --vars) is read as dbt reads it, with PyYAML's YAML 1.1 scalars
+ * (`on` is true, `017` is 15: see yaml-scalars.ts resolvePlain); tsdbt's own
+ * files (`schema: 'core'`: extract.yml, where `on:` is a key) as YAML 1.2.
+ */
+export function parseYaml(text: string, file: string, options: { schema?: 'pyyaml' | 'core' } = {}): ParsedYaml {
+  if (options.schema === 'core') return withLines(composeWithYaml(text, file, 'core'), file);
   // Block YAML as projects write it (nearly every file) is read by a fast
   // reader that gives the same values and lines; anything else goes through
   // `yaml`, and everything does with the fast paths off (TSDBT_FAST_PATHS=0).
@@ -66,9 +74,10 @@ export const MAX_ALIAS_NODES = 100_000;
  * mapping does not set itself, earlier maps in the list winning. A key
  * written twice is a warning (dbt 1.10) and the last value wins.
  */
-export function composeWithYaml(text: string, file: string): BlockYaml {
+export function composeWithYaml(text: string, file: string, schema: 'pyyaml' | 'core' = 'pyyaml'): BlockYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: true, merge: true });
+  // Plain scalars typed as PyYAML types them (dbt's loader), as the fast reader does.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: true, merge: true, ...(schema === 'pyyaml' && { customTags: (tags) => pyYamlTags(tags) as never }) });
   if (doc.errors.length > 0) {
     // Later YAML errors are mostly echoes of the first; report the first precisely.
     const errors = doc.errors.slice(0, 1).map((err) => {

@@ -298,9 +298,9 @@ describe('tests on disabled or missing models', () => {
       'models/on.sql': 'select 1 as id',
       'models/props.yml': `version: 2
 models:
-  - name: off
+  - name: "off"
     columns: [{name: id, data_tests: [unique]}]
-  - name: on
+  - name: "on"
     columns: [{name: id, data_tests: [{relationships: {arguments: {to: "ref('ghost')", field: id}}}]}]
 `,
     });

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { registerConnectionOpener } from '../../src/api/connection-openers.js';
 import { run } from '../../src/api/run.js';
+import { runOperation } from '../../src/api/run-operation.js';
+import { docsGenerate } from '../../src/api/docs-generate.js';
 import { duckdbOpener } from '../../src/adapters/duckdb/duckdb-open.js';
 import { DBT_VERSION } from '../../src/manifest/dbt-version.js';
 import { setFastPaths } from '../../src/util/fast-paths.js';
@@ -111,6 +113,24 @@ describe('query-comment', () => {
   it('a query-comment that is neither text nor a mapping is a located error', async () => {
     const p = project('query-comment: [1, 2]\n');
     await expect(run(p.opts)).rejects.toMatchObject({ code: 'PROJECT_INVALID', file: 'dbt_project.yml', line: 6 });
+  }, 60_000);
+
+  it("connection_name as dbt names its connections outside nodes: create_<db>_<schema>, macro_<name>, <db>.information_schema", async () => {
+    const p = project('', {
+      'models/m.sql': "{{ config(materialized='table', schema='extra') }}select 1 as id",
+      'macros/op.sql': "{% macro op() %}{% do run_query('create table main.op_t as select 2 as y') %}{% endmacro %}",
+    });
+    // The trace holds the last command's requests.
+    const requests = traced(p.dir);
+    const name = (s: string) => /"connection_name": "([^"]*)"|"node_id": "([^"]*)"/.exec(s)?.slice(1).find(Boolean);
+    const named = (sql: RegExp) => [...new Set(requests().filter((s) => sql.test(s)).map(name))];
+    expect((await run(p.opts)).success).toBe(true);
+    expect(named(/create schema/i)).toEqual(['create_dev_main_extra']);
+    expect(named(/hook_t/)).toEqual(['master']);
+    expect((await runOperation('op', p.opts)).success).toBe(true);
+    expect(named(/create table main\.op_t/)).toEqual(['macro_op']);
+    await docsGenerate(p.opts);
+    expect(named(/information_schema\.columns/)).toEqual(['dev.information_schema']);
   }, 60_000);
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seed } from '../../src/api/run.js';
-import { inferSeedColumnType } from '../../src/adapters/base/seed-csv.js';
+import { join } from 'node:path';
+import { agateNumber, inferSeedColumnType, loadSeedTable } from '../../src/adapters/base/seed-csv.js';
 import { makeProject, statuses } from './harness.js';
 
 const typesOf = (p: { query(sql: string): Promise<Record<string, unknown>[]> }, table: string) =>
@@ -91,5 +92,43 @@ describe('seed column types follow dbt\'s agate inference', () => {
     expect(inferSeedColumnType(['20200101T101112+0200'])).toBe('datetime');
     expect(inferSeedColumnType(['TRUE', 'False'])).toBe('boolean');
     expect(inferSeedColumnType(['t', 'f'])).toBe('text');
+  });
+
+  // agate's Number.cast (en_US) strips `%`, currency symbols and `,` group separators: these are numbers to dbt.
+  it('agateNumber and inference: thousands separators, currency signs and percents make numbers', () => {
+    expect(['1,200', '$1,200.50', '-€5', '12%', '$-5', '-$5', ' 7 ', '1,2,3', '$', '1.2.3', '€ 5', '5 kg'].map(agateNumber)).toEqual([
+      '1200', '1200.50', '-5', '12', '-5', '-5', '7', '123', undefined, undefined, undefined, undefined,
+    ]);
+    expect(inferSeedColumnType(['1,200', '$300', '', 'null'])).toBe('integer');
+    expect(inferSeedColumnType(['$1,200.50', '3'])).toBe('number');
+    expect(inferSeedColumnType(['$3,000,000,000'])).toBe('bigint');
+    expect(inferSeedColumnType(['1,200', 'n/a'])).toBe('text');
+  });
+
+  it("the parsed seed (what the default materialization inserts, as dbt-snowflake inserts agate's values) holds the numbers", () => {
+    const p = makeProject({ 'seeds/money.csv': 'id,amount,price\n1,"1,200","$1,200.50"\n2,300,$5\n' });
+    const t = loadSeedTable(join(p.dir, 'seeds/money.csv'), 'seeds/money.csv');
+    expect([t.column_names, t.column_types]).toEqual([['id', 'amount', 'price'], ['integer', 'integer', 'number']]);
+    expect(t.rawRows).toEqual([[1, 1200, 1200.5], [2, 300, 5]]);
+  });
+
+  it("DuckDB: by default the file is read into agate's types and `1,200` fails the load, as dbt-duckdb's COPY; fast: false inserts agate's values", async () => {
+    const p = makeProject({
+      'seeds/money.csv': 'id,amount,price\n1,"1,200","$1,200.50"\n2,300,$5\n',
+      'seeds/money_slow.csv': 'id,amount,price\n1,"1,200","$1,200.50"\n2,300,$5\n',
+      'seeds/props.yml': 'version: 2\nseeds:\n  - name: money_slow\n    config:\n      fast: false\n',
+    });
+    const r = await seed(p.opts);
+    expect(statuses(r.results)).toEqual({ money: 'error', money_slow: 'success' });
+    expect(r.results.find((x) => x.node.name === 'money')!.message).toMatch(/Could not convert string "1,200" to 'INTEGER'/);
+    expect(await typesOf(p, 'money_slow')).toEqual([
+      { column_name: 'id', data_type: 'INTEGER' },
+      { column_name: 'amount', data_type: 'INTEGER' },
+      { column_name: 'price', data_type: 'DOUBLE' },
+    ]);
+    expect(await p.query('select * from main.money_slow order by id')).toEqual([{ id: 1, amount: 1200, price: 1200.5 }, { id: 2, amount: 300, price: 5 }]);
+    // A second load keeps the table and replaces its rows.
+    expect(statuses((await seed({ ...p.opts, select: ['money_slow'] } as never)).results)).toEqual({ money_slow: 'success' });
+    expect(await p.query('select count(*)::int as n from main.money_slow')).toEqual([{ n: 2 }]);
   });
 });

@@ -57,6 +57,39 @@ const isIsoDateTime = (v: string) => {
   const m = ISO_DATETIME.exec(v);
   return m !== null && validDate(m[1]!, m[2]!, m[3]!);
 };
+// agate's DEFAULT_CURRENCY_SYMBOLS, stripped from both ends of a number (agate's Number.cast).
+const CURRENCY_SYMBOLS = ['؋', '$', 'ƒ', '៛', '¥', '₡', '₱', '£', '€', '¢', '﷼', '₪', '₩', '₭', '₮', '₦', '฿', '₤', '₫'];
+
+/** Python's str.strip(ch) for one character: every leading and trailing `ch`. */
+function stripChar(v: string, ch: string): string {
+  let start = 0;
+  let end = v.length;
+  while (start < end && v.startsWith(ch, start)) start += ch.length;
+  while (end > start && v.endsWith(ch, end)) end -= ch.length;
+  return start === 0 && end === v.length ? v : v.slice(start, end);
+}
+
+/**
+ * The number agate's Number.cast (en_US) reads from a CSV value, as Decimal
+ * text, or undefined when it is none: `%` stripped from both ends, a leading
+ * `-` kept aside, currency symbols stripped, `,` group separators removed.
+ * So `1,200`, `$1,200.50`, `-€5` and `12%` are numbers (1200, 1200.50, -5, 12).
+ */
+export function agateNumber(value: string): string | undefined {
+  let d = stripChar(value.trim(), '%');
+  let sign = '';
+  if (d.startsWith('-')) {
+    d = d.slice(1);
+    sign = '-';
+  }
+  for (const symbol of CURRENCY_SYMBOLS) d = stripChar(d, symbol);
+  if (d.includes(',')) d = d.replaceAll(',', '');
+  if (!(DECIMAL.test(d) || SPECIAL.test(d))) return undefined;
+  if (sign === '') return d;
+  // agate multiplies by -1: a value that was already signed flips again.
+  return d.startsWith('-') ? d.slice(1) : d.startsWith('+') ? `-${d.slice(1)}` : `-${d}`;
+}
+
 const isBoolean = (v: string) => /^(true|false)$/i.test(v.replace(/,/g, ''));
 
 /** Digits after the decimal point of a Decimal once normalized (agate's MaxPrecision): `1.0` has none. */
@@ -71,7 +104,7 @@ const INT32 = 2 ** 31;
 
 /**
  * A column's type as dbt's agate type tester infers it from CSV text: the
- * first of Number, Date (`%Y-%m-%d`), DateTime (`%Y-%m-%d %H:%M:%S`), ISO
+ * first of Number (agateNumber: `1,200` and `$5` are numbers), Date (`%Y-%m-%d`), DateTime (`%Y-%m-%d %H:%M:%S`), ISO
  * datetime, Boolean (`true`/`false`, any case) that every non-null value
  * parses as, else text. A Number column is `integer` when no value has
  * decimals once normalized (the adapter's convert_number_type), `bigint` when
@@ -80,9 +113,10 @@ const INT32 = 2 ** 31;
  */
 export function inferSeedColumnType(values: readonly string[]): string {
   const present = values.map((v) => v.trim()).filter((v) => !isNull(v));
-  if (present.every((v) => DECIMAL.test(v) || SPECIAL.test(v))) {
-    if (present.some((v) => decimalPlaces(v) > 0)) return 'number';
-    return present.some((v) => Math.abs(Number(v)) >= INT32) ? 'bigint' : 'integer';
+  const numbers = present.map(agateNumber);
+  if (numbers.every((v) => v !== undefined)) {
+    if (numbers.some((v) => decimalPlaces(v!) > 0)) return 'number';
+    return numbers.some((v) => Math.abs(Number(v)) >= INT32) ? 'bigint' : 'integer';
   }
   if (present.every(isDate)) return 'date';
   if (present.every(isDateTime)) return 'datetime';
@@ -94,7 +128,7 @@ export function inferSeedColumnType(values: readonly string[]): string {
 function convert(v: string, type: string): unknown {
   // agate reads an empty field or `null` as null, whatever the column's type.
   if (isNull(v)) return null;
-  if (type === 'integer' || type === 'bigint' || type === 'number') return Number(v.trim());
+  if (type === 'integer' || type === 'bigint' || type === 'number') return Number(agateNumber(v));
   if (type === 'boolean') return v.replace(/,/g, '').trim().toLowerCase() === 'true';
   return v;
 }

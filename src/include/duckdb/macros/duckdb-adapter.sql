@@ -38,11 +38,16 @@
   {%- endfor -%}
 {%- endmacro %}
 
+{#- dbt-duckdb's seed: by default (`fast: true`) the file itself is read
+    into columns of agate's types, so a value agate reads as a number but
+    DuckDB cannot (`1,200`, `$5`) fails the load, as dbt-duckdb's COPY does;
+    `fast: false` inserts agate's values (1200, 5), as its load_csv_rows. -#}
 {% materialization seed, adapter='duckdb' %}
   {%- set existing_relation = load_cached_relation(this) -%}
   {%- set target_relation = this.incorporate(type='table') -%}
   {%- set full_refresh_mode = should_full_refresh() -%}
-  {%- set csv_sql = duckdb__seed_read_csv(model) -%}
+  {%- set fast = config.get('fast', true) is not false -%}
+  {%- set csv_sql = duckdb__seed_read_csv(model) if fast else none -%}
   {{ run_hooks(pre_hooks, inside_transaction=false) }}
   {{ run_hooks(pre_hooks, inside_transaction=true) }}
 
@@ -50,7 +55,9 @@
     {{ adapter.drop_relation(existing_relation) }}
     {%- set existing_relation = none -%}
   {% endif %}
-  {% if existing_relation is none %}
+  {% if not fast %}
+    {{ seed_load_agate(target_relation, existing_relation, load_agate_table(), config.get('column_types') or {}, config.get('quote_columns')) }}
+  {% elif existing_relation is none %}
     {% call statement('main') -%}
       create table {{ target_relation }} as select {{ duckdb__seed_select_list(model, csv_sql) }} from {{ csv_sql }}
     {%- endcall %}

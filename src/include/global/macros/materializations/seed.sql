@@ -39,10 +39,6 @@
   {%- set agate_table = load_agate_table() -%}
   {%- set column_types = config.get('column_types') or {} -%}
   {%- set quote_columns = config.get('quote_columns') -%}
-  {%- set cols = [] -%}
-  {%- for col in agate_table.columns -%}
-    {% do cols.append(adapter.quote_seed_column(col.name, quote_columns)) %}
-  {%- endfor -%}
   {{ run_hooks(pre_hooks, inside_transaction=false) }}
   {{ run_hooks(pre_hooks, inside_transaction=true) }}
 
@@ -50,14 +46,40 @@
     {{ adapter.drop_relation(existing_relation) }}
     {%- set existing_relation = none -%}
   {% endif %}
+  {{ seed_load_agate(target_relation, existing_relation, agate_table, column_types, quote_columns) }}
+
+  {{ run_hooks(post_hooks, inside_transaction=true) }}
+  {{ adapter.commit() }}
+  {{ run_hooks(post_hooks, inside_transaction=false) }}
+  {{ return({'relations': [target_relation]}) }}
+{% endmaterialization %}
+
+{#- A seed's column names, each quoted unless quote_columns is false. -#}
+{% macro seed_quoted_columns(agate_table, quote_columns) -%}
+  {%- set cols = [] -%}
+  {%- for col in agate_table.columns -%}
+    {% do cols.append(adapter.quote_seed_column(col.name, quote_columns)) %}
+  {%- endfor -%}
+  {{ return(cols) }}
+{%- endmacro %}
+
+{#- The seed's table: a column per CSV column, typed by agate's inference or `column_types`. -#}
+{% macro seed_create_table(target_relation, cols, agate_table, column_types) %}
+  {% call statement('create_seed_table') -%}
+    create table {{ target_relation }} (
+      {%- for col in agate_table.columns %}
+      {{ cols[loop.index0] }} {{ seed_column_type(col.data_type, column_types.get(col.name)) }}{{ ',' if not loop.last }}
+      {%- endfor %}
+    )
+  {%- endcall %}
+{% endmacro %}
+
+{#- The seed's rows into its table: made (agate's types or `column_types`)
+    when there is none, else emptied; then agate's values inserted. -#}
+{% macro seed_load_agate(target_relation, existing_relation, agate_table, column_types, quote_columns) %}
+  {%- set cols = seed_quoted_columns(agate_table, quote_columns) -%}
   {% if existing_relation is none %}
-    {% call statement('create_seed_table') -%}
-      create table {{ target_relation }} (
-        {%- for col in agate_table.columns %}
-        {{ cols[loop.index0] }} {{ seed_column_type(col.data_type, column_types.get(col.name)) }}{{ ',' if not loop.last }}
-        {%- endfor %}
-      )
-    {%- endcall %}
+    {{ seed_create_table(target_relation, cols, agate_table, column_types) }}
     {% do adapter.cache_added(target_relation) %}
   {% else %}
     {% call statement('truncate_seed') -%}
@@ -65,12 +87,7 @@
     {%- endcall %}
   {% endif %}
   {{ seed_insert_rows(target_relation, cols, agate_table.rows) }}
-
-  {{ run_hooks(post_hooks, inside_transaction=true) }}
-  {{ adapter.commit() }}
-  {{ run_hooks(post_hooks, inside_transaction=false) }}
-  {{ return({'relations': [target_relation]}) }}
-{% endmaterialization %}
+{% endmacro %}
 
 {#- Insert a seed's rows in batches of seed_batch_size(), each value a literal
     from the dispatched seed_literal; records the count as the `main` result. -#}
