@@ -9,7 +9,7 @@ import type { CachedParse } from '../project/partial-parse.js';
 import type { SemanticManifest } from '../semantic/types.js';
 import { writeChunksAtomic } from '../util/atomic-write.js';
 import { readAt, readFirstLine } from '../util/file-bytes.js';
-import { diffFileStates, fileStates, hashText, listFiles, type FileStates } from '../util/file-states.js';
+import { coldFileTable, diffFileStates, hashText, isFileTable, statFolders, tableStates, type FileTable } from '../util/file-states.js';
 import { tsdbtBuild } from '../util/tsdbt-version.js';
 import type { LoadedProject } from './load-project.js';
 import { keyedTarget, parseEnv } from './parse-env.js';
@@ -30,7 +30,7 @@ import { processAlive } from '../util/process-alive.js';
  * JSON does); see bench/partial-parse.bench.mjs.
  */
 export const PARSE_CACHE_FILE = 'partial_parse.json';
-const FORMAT = 2;
+const FORMAT = 3;
 
 export const CHANGED_WHILE_READ = 'another parse changed it while it was read';
 
@@ -50,7 +50,7 @@ export interface ParseCacheHeader {
   /** Names this cache: what the artifacts record (written-artifacts.ts) says it was written from. */
   id: string;
   /** Every input file's state when the parse began. */
-  files: FileStates;
+  files: FileTable;
   statesAt: number;
   /** Environment variables the parse read: name → hash of the value (null: unset). Never the value. */
   envRead: Record<string, string | null>;
@@ -208,7 +208,7 @@ export function openParseCache(path: string, key: string): { cache: OpenParseCac
     if (header.format === 0) reason = 'another parse is updating it';
     else if (header.format !== FORMAT || header.build !== tsdbtBuild()) reason = 'of a version mismatch';
     else if (header.key !== key) reason = 'config vars, config profile, config target, flags or a project config have changed';
-    else if (typeof header.id !== 'string' || !header.files || !header.envRead || !Array.isArray(header.warnings) || typeof header.indexBytes !== 'number') reason = 'the saved manifest is incomplete';
+    else if (typeof header.id !== 'string' || !isFileTable(header.files) || !header.envRead || !Array.isArray(header.warnings) || typeof header.indexBytes !== 'number') reason = 'the saved manifest is incomplete';
     if (reason) {
       closeSync(fd);
       return { reason };
@@ -229,7 +229,7 @@ export interface ParseCacheCheck {
   path: string;
   key: string;
   /** Every input file's state now, taken at `statesAt`. */
-  files: FileStates;
+  files: FileTable;
   statesAt: number;
   /** The cache, open, when it was written under this key and every env var it read still holds (close it). */
   cache?: OpenParseCache;
@@ -246,10 +246,11 @@ export function checkParseCache(loaded: LoadedProject, flags: Record<string, unk
   const path = join(loaded.projectDir, loaded.root.targetPath, PARSE_CACHE_FILE);
   const key = parseCacheKey(loaded, flags);
   const opened = openParseCache(path, key);
-  const paths = parseInputFolders(loaded).flatMap((f) => listFiles(f.root, f.folders));
+  const folders = parseInputFolders(loaded);
   const statesAt = Date.now();
   const header = 'cache' in opened ? opened.cache.header : undefined;
-  const files = fileStates(paths, header?.files, header?.statesAt);
+  // With a cache, a stat a file and a read of those changed; without one, a read each (their stat from the open file).
+  const files = header ? tableStates(statFolders(folders), header.files, header.statesAt) : coldFileTable(folders);
   if (!('cache' in opened)) return { path, key, files, statesAt, reason: opened.reason };
   // Changed env vars are partial parsing's to follow (it re-parses the files that read them).
   const changedEnv = changedEnvVars(opened.cache.header.envRead, parseEnv(loaded));

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { readAt, readFirstLine, withOpenFile } from '../util/file-bytes.js';
-import { hashText, statesSignature, type FileStates } from '../util/file-states.js';
+import { hashText, statesSignature, type FileTable } from '../util/file-states.js';
 import { tsdbtBuild } from '../util/tsdbt-version.js';
 import { fastPaths } from '../util/fast-paths.js';
 import type { LoadedProject } from './load-project.js';
@@ -13,7 +13,7 @@ import { dbtEnvHash, INDEXED_MESSAGE, QUICK_START_FILE, QUICK_START_FORMAT, REFR
 /** The input files' states a command found equal (by hash) to the cache's, taken at `statesAt` (else the header's own are used). */
 export interface CheckedStates {
   id: string;
-  files: FileStates;
+  files: FileTable;
   statesAt: number;
 }
 
