@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { JsonByteWriter, type JsonSpans, type WrittenValues } from '../artifacts/json-byte-writer.js';
 import { jinjaFlags, metadataEnvs } from '../context/flags.js';
@@ -7,9 +7,11 @@ import type { MacroFile } from '../context/macro-registry.js';
 import type { CompiledNode, Manifest, RefCall, SourceLocation } from '../manifest/types.js';
 import type { CachedParse } from '../project/partial-parse.js';
 import type { SemanticManifest } from '../semantic/types.js';
-import { writeChunksAtomic } from '../util/atomic-write.js';
+import { writeChunksAtomic, writeFileAtomic } from '../util/atomic-write.js';
 import { readAt, readFirstLine } from '../util/file-bytes.js';
-import { coldFileTable, diffFileStates, hashText, isFileTable, statFolders, tableStates, type FileTable } from '../util/file-states.js';
+import { coldFileTable, diffFileStates, hashText, isFileTable, statFolders, tableStates, type FileTable, type RootFolders } from '../util/file-states.js';
+import { fastPaths } from '../util/fast-paths.js';
+import { PRESTAT_HINT_FILE, takePrestat } from '../util/pre-stat.js';
 import { tsdbtBuild } from '../util/tsdbt-version.js';
 import type { LoadedProject } from './load-project.js';
 import { keyedTarget, parseEnv } from './parse-env.js';
@@ -224,6 +226,9 @@ export function openParseCache(path: string, key: string): { cache: OpenParseCac
   }
 }
 
+/** The debug line of a check that took the pre-stat's rows. */
+export const PRESTAT_USED = 'Partial parsing: input files stat\'ed while the CLI loaded';
+
 /** A parse cache checked against the project as it is now. */
 export interface ParseCacheCheck {
   path: string;
@@ -247,14 +252,39 @@ export function checkParseCache(loaded: LoadedProject, flags: Record<string, unk
   const key = parseCacheKey(loaded, flags);
   const opened = openParseCache(path, key);
   const folders = parseInputFolders(loaded);
-  const statesAt = Date.now();
+  noteFolders(dirname(path), folders);
   const header = 'cache' in opened ? opened.cache.header : undefined;
-  // With a cache, a stat a file and a read of those changed; without one, a read each (their stat from the open file).
-  const files = header ? tableStates(statFolders(folders), header.files, header.statesAt) : coldFileTable(folders);
+  // With a cache, a stat a file (taken on bin/tsdbt.js's worker while the CLI loaded, when it was given these
+  // folders: the states are then as of when it began) and a read of those changed; without one, a read each.
+  const pre = header ? takePrestat(folders) : undefined;
+  const statesAt = pre ? pre.at : Date.now();
+  if (pre) loaded.logger.debug(PRESTAT_USED);
+  const files = header ? tableStates(pre ? pre.rows : statFolders(folders), header.files, header.statesAt) : coldFileTable(folders);
   if (!('cache' in opened)) return { path, key, files, statesAt, reason: opened.reason };
   // Changed env vars are partial parsing's to follow (it re-parses the files that read them).
   const changedEnv = changedEnvVars(opened.cache.header.envRead, parseEnv(loaded));
   return { path, key, files, statesAt, cache: opened.cache, diff: diffFileStates(opened.cache.header.files, files), changedEnv };
+}
+
+/**
+ * Leaves the parse's input folders in target/ (PRESTAT_HINT_FILE) for the
+ * next CLI process to stat while it loads (bin/tsdbt.js); rewritten only
+ * when they changed. A failure only costs the next process that head start.
+ */
+function noteFolders(targetDir: string, folders: RootFolders): void {
+  if (!fastPaths()) return;
+  const text = JSON.stringify({ folders });
+  const path = join(targetDir, PRESTAT_HINT_FILE);
+  try {
+    if (readFileSync(path, 'utf8') === text) return;
+  } catch {
+    // none yet
+  }
+  try {
+    writeFileAtomic(path, text, 'the pre-stat hint', { durable: false });
+  } catch {
+    // target/ not writable: the cache write reports it
+  }
 }
 
 /**

@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import { fastPaths } from '../util/fast-paths.js';
 import { readAt, withOpenFile } from '../util/file-bytes.js';
 import { envHash, inputsUnchanged, type InputLog } from '../util/input-log.js';
-import { hashText, statSignatureOfFolders } from '../util/file-states.js';
+import { hashText, rowsSignature, statSignatureOfFolders, type RootFolders } from '../util/file-states.js';
+import { takePrestat } from '../util/pre-stat.js';
 import { tsdbtBuild } from '../util/tsdbt-version.js';
 
 /**
@@ -121,7 +122,17 @@ export interface QuickStart {
  */
 export function quickStart(opts: LoadOptions, env: Record<string, string | undefined>, cwd: string): QuickStart | undefined {
   const quick = quickStartBeforeStats(opts, env, cwd);
-  return quick && statSignatureOfFolders(quick.record.folders) === quick.record.signature ? quick : undefined;
+  return quick && foldersSignature(quick.record.folders) === quick.record.signature ? quick : undefined;
+}
+
+/**
+ * The signature of the input files under `folders` as they are now: from
+ * the rows bin/tsdbt.js's worker stat'ed while the CLI loaded when it was
+ * given these folders (util/pre-stat.ts), else stat'ed here.
+ */
+export function foldersSignature(folders: RootFolders): string {
+  const pre = takePrestat(folders);
+  return pre ? rowsSignature(pre.rows) : statSignatureOfFolders(folders);
 }
 
 /**

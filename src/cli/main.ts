@@ -4,6 +4,8 @@ import { TsdbtError } from '../errors/tsdbt-error.js';
 import { reportError } from './report-error.js';
 
 export { reportError };
+export { offerPrestat };
+import { offerPrestat } from '../util/pre-stat.js';
 import { parseArgv, type ParsedArgv } from './argv.js';
 import type { Command, CommandContext } from './command-context.js';
 import { Output, type OutputStreams } from './output.js';
@@ -126,6 +128,8 @@ export async function runCli(argv: readonly string[], streams: OutputStreams, en
     reportError(e, out, resolve(cwd, (f.projectDir as string | undefined) ?? '.'));
     return 2;
   } finally {
+    // bin/tsdbt.js's pre-stat is this command's: what a later one in this process reads is stat'ed afresh.
+    offerPrestat(undefined);
     out.event(commandCompleted(parsed.command, code === 0, (performance.now() - started) / 1000));
     out.flush();
   }

@@ -270,15 +270,24 @@ function sortedUnique(paths: readonly string[]): boolean {
  * unchanged later (the racily clean rule of tableStates).
  */
 export function statesSignature(states: FileTable, statesAt: number): string | undefined {
-  const order = states.paths.map((_, i) => i).sort((a, b) => (states.paths[a]! < states.paths[b]! ? -1 : states.paths[a]! > states.paths[b]! ? 1 : 0));
+  for (const m of states.mtimeMs) if (!(m < statesAt - RACY_MS)) return undefined;
+  return rowsSignature(states);
+}
+
+/**
+ * The signature of stat rows (statFolders'): statesSignature of a table
+ * with the same rows, without the racily clean rule (the rows are the
+ * files as they are now, not states to prove them by later).
+ */
+export function rowsSignature(rows: StatRows): string {
+  const order = rows.paths.map((_, i) => i).sort((a, b) => (rows.paths[a]! < rows.paths[b]! ? -1 : rows.paths[a]! > rows.paths[b]! ? 1 : 0));
   const paths: string[] = [];
   const numbers = new Float64Array(order.length * 2);
   for (const i of order) {
-    const path = states.paths[i]!;
+    const path = rows.paths[i]!;
     if (paths.length > 0 && paths[paths.length - 1] === path) continue;
-    if (!(states.mtimeMs[i]! < statesAt - RACY_MS)) return undefined;
-    numbers[paths.length * 2] = states.size[i]!;
-    numbers[paths.length * 2 + 1] = states.mtimeMs[i]!;
+    numbers[paths.length * 2] = rows.size[i]!;
+    numbers[paths.length * 2 + 1] = rows.mtimeMs[i]!;
     paths.push(path);
   }
   return signatureOf(paths, numbers);
