@@ -24,7 +24,7 @@ import { tsdbtBuild } from '../util/tsdbt-version.js';
  * parse cache's own check would find (parse-cache.ts, file-states.ts).
  */
 export const QUICK_START_FILE = 'partial_parse.start.json';
-export const QUICK_START_FORMAT = 2;
+export const QUICK_START_FORMAT = 3;
 
 export interface QuickStartRecord {
   format: number;
@@ -48,6 +48,13 @@ export interface QuickStartRecord {
   /** Where the parse's input files are (parse-cache.ts parseInputFolders) and statSignature of them. */
   folders: { root: string; folders: string[] }[];
   signature: string;
+  /**
+   * Input files modified too close to when their states were taken for
+   * their size and time to prove them unchanged (the racily clean rule of
+   * util/file-states.ts): each must still hash as the parse cache's header
+   * says, as the cache's own check would find.
+   */
+  racy: { path: string; hash: string }[];
   targetDir: string;
   /** The debug lines the full path would log (after the load's secret redaction). */
   messages: { refreshed: string; indexed: string };
@@ -157,9 +164,19 @@ export function quickStartBeforeStats(opts: LoadOptions, env: Record<string, str
   for (const [name, h] of Object.entries(record.env)) if (envHash(env[name]) !== h) return undefined;
   for (const [name, h] of Object.entries(record.parseEnv)) if (envHash(env[name]) !== h) return undefined;
   if (!inputsUnchanged(record.files)) return undefined;
+  if (!Array.isArray(record.racy) || !record.racy.every((r) => hashOf(r.path) === r.hash)) return undefined;
   const cachePath = join(targetDir, 'partial_parse.json');
   if (readCacheLine(cachePath, record, 'header') === undefined) return undefined;
   return { record, cachePath };
+}
+
+/** The hash of a file's bytes, or undefined when it cannot be read. */
+function hashOf(path: string): string | undefined {
+  try {
+    return hashText(readFileSync(path));
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -270,8 +270,14 @@ function sortedUnique(paths: readonly string[]): boolean {
  * unchanged later (the racily clean rule of tableStates).
  */
 export function statesSignature(states: FileTable, statesAt: number): string | undefined {
-  for (const m of states.mtimeMs) if (!(m < statesAt - RACY_MS)) return undefined;
-  return rowsSignature(states);
+  return racyRows(states, statesAt).length > 0 ? undefined : rowsSignature(states);
+}
+
+/** The rows of `states` (taken at `statesAt`) whose size and time cannot prove them unchanged later: only their hash can. */
+export function racyRows(states: FileTable, statesAt: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < states.mtimeMs.length; i++) if (!(states.mtimeMs[i]! < statesAt - RACY_MS)) out.push(i);
+  return out;
 }
 
 /**
