@@ -226,8 +226,8 @@ export function openParseCache(path: string, key: string): { cache: OpenParseCac
   }
 }
 
-/** The debug line of a check that took the pre-stat's rows. */
-export const PRESTAT_USED = 'Partial parsing: input files stat\'ed while the CLI loaded';
+/** The debug line of a check that took rows stat'ed earlier in the command (util/pre-stat.ts: while the CLI loaded, or by the quick start). */
+export const PRESTAT_USED = 'Partial parsing: input files stat\'ed at the command\'s start';
 
 /** A parse cache checked against the project as it is now. */
 export interface ParseCacheCheck {
@@ -254,8 +254,8 @@ export function checkParseCache(loaded: LoadedProject, flags: Record<string, unk
   const folders = parseInputFolders(loaded);
   noteFolders(dirname(path), folders);
   const header = 'cache' in opened ? opened.cache.header : undefined;
-  // With a cache, a stat a file (taken on bin/tsdbt.js's worker while the CLI loaded, when it was given these
-  // folders: the states are then as of when it began) and a read of those changed; without one, a read each.
+  // With a cache, a stat a file (taken earlier in the command when it stat'ed these folders, util/pre-stat.ts: the
+  // states are then as of when that began) and a read of those changed; without one, a read each.
   const pre = header ? takePrestat(folders) : undefined;
   const statesAt = pre ? pre.at : Date.now();
   if (pre) loaded.logger.debug(PRESTAT_USED);

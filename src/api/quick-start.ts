@@ -3,8 +3,8 @@ import { join, resolve } from 'node:path';
 import { fastPaths } from '../util/fast-paths.js';
 import { readAt, withOpenFile } from '../util/file-bytes.js';
 import { envHash, inputsUnchanged, type InputLog } from '../util/input-log.js';
-import { hashText, rowsSignature, statSignatureOfFolders, type RootFolders } from '../util/file-states.js';
-import { takePrestat } from '../util/pre-stat.js';
+import { hashText, rowsSignature, type RootFolders } from '../util/file-states.js';
+import { statHere } from '../util/pre-stat.js';
 import { tsdbtBuild } from '../util/tsdbt-version.js';
 
 /**
@@ -135,11 +135,11 @@ export function quickStart(opts: LoadOptions, env: Record<string, string | undef
 /**
  * The signature of the input files under `folders` as they are now: from
  * the rows bin/tsdbt.js's worker stat'ed while the CLI loaded when it was
- * given these folders (util/pre-stat.ts), else stat'ed here.
+ * given these folders (util/pre-stat.ts), else stat'ed here and kept for
+ * the cache check when the quick start does not hold.
  */
 export function foldersSignature(folders: RootFolders): string {
-  const pre = takePrestat(folders);
-  return pre ? rowsSignature(pre.rows) : statSignatureOfFolders(folders);
+  return rowsSignature(statHere(folders).rows);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { fastPaths } from './fast-paths.js';
-import type { RootFolders, StatRows } from './file-states.js';
+import { statFolders, type RootFolders, type StatRows } from './file-states.js';
 
 /**
  * The input files stat'ed on a worker thread while the CLI loads its
@@ -34,11 +34,44 @@ export interface Prestat {
 
 let offered: PrestatOffer | undefined;
 let received: Prestat | null | undefined;
+/** Rows this thread stat'ed itself for the command (statHere), by their folders as JSON. */
+let here: { folders: string; prestat: Prestat } | undefined;
+
+/** True while a CLI command runs (runCli): rows stat'ed here are kept for its later takers. */
+let commandOpen = false;
 
 /** bin/tsdbt.js's worker, for takePrestat. */
 export function offerPrestat(offer: PrestatOffer | undefined): void {
   offered = offer;
   received = undefined;
+}
+
+/** A CLI command begins (runCli): rows statHere takes are kept until it ends. */
+export function beginCommandStats(): void {
+  commandOpen = true;
+}
+
+/** The command ends: what a later command in this process reads is stat'ed afresh (the worker's rows are this command's only). */
+export function endCommandStats(): void {
+  commandOpen = false;
+  offered = undefined;
+  received = undefined;
+  here = undefined;
+}
+
+/**
+ * The rows of `folders` for this command: the pre-stat's, else stat'ed
+ * here now and kept for the command's later takers (the quick start's stats
+ * serve the cache check that follows when it does not hold). Kept only
+ * within a CLI command (beginCommandStats to endCommandStats).
+ */
+export function statHere(folders: RootFolders): Prestat {
+  const pre = takePrestat(folders);
+  if (pre) return pre;
+  const at = Date.now();
+  const prestat = { at, rows: statFolders(folders) };
+  if (fastPaths() && commandOpen) here = { folders: JSON.stringify(folders), prestat };
+  return prestat;
 }
 
 /**
@@ -48,7 +81,9 @@ export function offerPrestat(offer: PrestatOffer | undefined): void {
  * itself). Several takers get the same rows.
  */
 export function takePrestat(folders: RootFolders): Prestat | undefined {
-  if (!fastPaths() || !offered || offered.folders !== JSON.stringify(folders)) return undefined;
+  if (!fastPaths()) return undefined;
+  if (here && here.folders === JSON.stringify(folders) && Date.now() - here.prestat.at <= PRESTAT_FRESH_MS) return here.prestat;
+  if (!offered || offered.folders !== JSON.stringify(folders)) return undefined;
   if (received === undefined) received = receive(offered);
   if (!received || Date.now() - received.at > PRESTAT_FRESH_MS) return undefined;
   return received;
