@@ -36,7 +36,7 @@ const CHECKING = new Set(['parse', 'ls', 'list', 'compile', 'run', 'build', 'tes
  */
 function startPrestat(dir) {
   const env = process.env;
-  if (env.TSDBT_FAST_PATHS === '0' || argv.includes('--no-partial-parse') || !argv.some((a) => CHECKING.has(a))) return undefined;
+  if (env.TSDBT_FAST_PATHS === '0' || env.TSDBT_PRESTAT === '0' || argv.includes('--no-partial-parse') || !argv.some((a) => CHECKING.has(a))) return undefined;
   if (env.DBT_PARTIAL_PARSE !== undefined && /^(0|false|no|off)$/i.test(env.DBT_PARTIAL_PARSE)) return undefined;
   const value = (name) => {
     const i = argv.indexOf(name);

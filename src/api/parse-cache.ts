@@ -258,7 +258,7 @@ export function checkParseCache(loaded: LoadedProject, flags: Record<string, unk
   // states are then as of when that began) and a read of those changed; without one, a read each.
   const pre = header ? takePrestat(folders) : undefined;
   const statesAt = pre ? pre.at : Date.now();
-  if (pre) loaded.logger.debug(PRESTAT_USED);
+  if (pre) loaded.logger.debug(`${PRESTAT_USED}${pre.worker ? ' (on a worker while the CLI loaded)' : ''}`);
   const files = header ? tableStates(pre ? pre.rows : statFolders(folders), header.files, header.statesAt) : coldFileTable(folders);
   if (!('cache' in opened)) return { path, key, files, statesAt, reason: opened.reason };
   // Changed env vars are partial parsing's to follow (it re-parses the files that read them).

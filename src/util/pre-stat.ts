@@ -26,10 +26,11 @@ export interface PrestatOffer {
   port: MessagePort;
 }
 
-/** The worker's message: the rows and when it began. */
+/** The worker's message: the rows and when it began (`worker`: set on receipt, for the debug line). */
 export interface Prestat {
   rows: StatRows;
   at: number;
+  worker?: boolean;
 }
 
 let offered: PrestatOffer | undefined;
@@ -95,7 +96,7 @@ function receive(offer: PrestatOffer): Prestat | null {
     if (Atomics.load(flag, 0) === 0) Atomics.wait(flag, 0, 0, WAIT_MS);
     if (Atomics.load(flag, 0) === 0) return null;
     const got = receiveMessageOnPort(offer.port)?.message as Prestat | null | undefined;
-    return got && isPrestat(got) ? got : null;
+    return got && isPrestat(got) ? { ...got, worker: true } : null;
   } catch {
     return null;
   } finally {

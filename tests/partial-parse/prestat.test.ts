@@ -48,7 +48,7 @@ async function parse(dir: string, extra: string[] = []) {
   const io = captureStreams();
   const code = await runCli(['parse', '--project-dir', dir, '--profiles-dir', dir, '--debug', ...extra], io.streams, { ...process.env, NO_COLOR: '1' });
   const out = io.stdout.join('') + io.stderr.join('');
-  return { code, out, used: out.includes(PRESTAT_USED), spliced: out.includes('spliced into manifest.json') };
+  return { code, out, used: out.includes(PRESTAT_USED), worker: out.includes('on a worker while the CLI loaded'), spliced: out.includes('spliced into manifest.json') };
 }
 
 /** manifest.json without generated_at and invocation_id. */
@@ -85,7 +85,7 @@ describe('the pre-stat: input files stat\'ed while the CLI loads', () => {
     put(dir, 'models/b.sql', "select id, 2 as two from {{ ref('a') }}\n");
     offer(folders, { at: Date.now(), rows: statFolders(folders) });
     const r = await parse(dir);
-    expect(r.used).toBe(true);
+    expect(r.worker).toBe(true);
     expect(r.spliced).toBe(true);
     expect(manifest(dir)).toBe(await fullManifest(dir));
   });
@@ -113,6 +113,7 @@ describe('the pre-stat: input files stat\'ed while the CLI loads', () => {
     put(dir, 'models/b.sql', "select id, 4 as four from {{ ref('a') }}\n");
     const r = await parse(dir);
     expect(r.used).toBe(true);
+    expect(r.worker).toBe(false);
     expect(r.spliced).toBe(true);
     expect(manifest(dir)).toBe(await fullManifest(dir));
   });
@@ -133,6 +134,7 @@ describe('the pre-stat: input files stat\'ed while the CLI loads', () => {
       put(dir, 'models/b.sql', `select id, ${i} as n from {{ ref('a') }}\n`);
       offer(given, message(before));
       const r = await parse(dir);
+      expect(r.worker, String(i)).toBe(false);
       expect(r.spliced, String(i)).toBe(true);
       expect(manifest(dir)).toContain(`${i} as n`);
     }
