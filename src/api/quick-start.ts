@@ -45,7 +45,7 @@ export interface QuickStartRecord {
   /** The parse's env reads and warnings, from the cache header. */
   parseEnv: Record<string, string | null>;
   parseWarnings: string[];
-  /** Where the parse's input files are (parse-cache.ts parseInputFolders) and statSignature of them. */
+  /** Where the parse's input files are (parse-cache.ts parseInputFolders) and the signature of their stat rows (util/file-states.ts rowsSignature). */
   folders: { root: string; folders: string[] }[];
   signature: string;
   /**
@@ -144,7 +144,7 @@ export function foldersSignature(folders: RootFolders): string {
 
 /**
  * Every check of quickStart but the input files' sizes and times: the
- * caller must still compare statSignatureOfFolders(record.folders) with
+ * caller must still compare foldersSignature(record.folders) with
  * record.signature before using the answer (list.ts does it on a worker
  * thread while it selects).
  */

@@ -31,6 +31,8 @@ export interface StatRows {
  */
 const RACY_MS = 2000;
 
+const NO_THROW = { throwIfNoEntry: false } as const;
+
 /** Every file (any extension) under `folders` of `root` (a folder may name a file), absolute, sorted; hidden entries and missing folders skipped. */
 export function listFiles(root: string, folders: readonly string[]): string[] {
   const out: string[] = [];
@@ -237,35 +239,7 @@ function signatureOf(paths: readonly string[], numbers: Float64Array): string {
 }
 
 /**
- * A hash of `paths`' sizes and modification times as they are now (a path
- * that cannot be stat'ed makes no row). Equal to statesSignature of states
- * taken of the same files when none has changed size or time since.
- */
-export function statSignature(paths: readonly string[]): string {
-  // The paths are listFiles' (sorted, no repeats) unless proved otherwise.
-  const ordered = sortedUnique(paths) ? paths : [...new Set(paths)].sort();
-  const found: string[] = [];
-  const numbers = new Float64Array(ordered.length * 2);
-  for (const path of ordered) {
-    const st = statSync(path, NO_THROW);
-    if (!st) continue;
-    numbers[found.length * 2] = st.size;
-    numbers[found.length * 2 + 1] = st.mtimeMs;
-    found.push(path);
-  }
-  return signatureOf(found, numbers);
-}
-
-const NO_THROW = { throwIfNoEntry: false } as const;
-
-/** True when each path sorts strictly after the one before (sort()'s order). */
-function sortedUnique(paths: readonly string[]): boolean {
-  for (let i = 1; i < paths.length; i++) if (!(paths[i - 1]! < paths[i]!)) return false;
-  return true;
-}
-
-/**
- * statSignature of the files `states` describes, or undefined when one was
+ * rowsSignature of the files `states` describes, or undefined when one was
  * modified too close to `statesAt` for its size and time to prove it
  * unchanged later (the racily clean rule of tableStates).
  */
@@ -301,66 +275,3 @@ export function rowsSignature(rows: StatRows): string {
 
 /** Folders of files under roots, as listFiles takes them. */
 export type RootFolders = readonly { root: string; folders: readonly string[] }[];
-
-/**
- * statSignature of every file listFiles finds under `folders`, listing
- * names only and taking each entry's kind from the stat the signature
- * needs anyway (an lstat only where a stat cannot tell a link from what it
- * points to): one system call and no Dirent a file.
- */
-export function statSignatureOfFolders(folders: RootFolders): string {
-  const all: string[] = [];
-  const allNumbers: number[] = [];
-  for (const { root, folders: under } of folders) {
-    const paths: string[] = [];
-    const numbers: number[] = [];
-    const row = (path: string, st: Stats) => {
-      paths.push(path);
-      numbers.push(st.size, st.mtimeMs);
-    };
-    const walk = (dir: string) => {
-      let names: string[];
-      try {
-        names = readdirSync(dir);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOTDIR') return;
-        // A folder naming a file: listFiles lists it.
-        const st = statSync(dir, NO_THROW);
-        if (st) row(dir, st);
-        return;
-      }
-      const prefix = dir.endsWith(sep) ? dir : dir + sep;
-      for (const name of names) {
-        if (name.startsWith('.')) continue;
-        const path = prefix + name;
-        const st = statSync(path, NO_THROW);
-        // Gone since the listing, or a link to nothing: listFiles may list it, statSignature makes no row of it.
-        if (!st) continue;
-        if (st.isFile()) row(path, st);
-        else if (lstatSync(path, NO_THROW)?.isSymbolicLink()) row(path, st);
-        else if (st.isDirectory()) walk(path);
-      }
-    };
-    for (const f of under) walk(join(root, f));
-    // listFiles' order (sorted, repeats dropped), then statSignature's over all roots.
-    const order = paths.map((_, i) => i).sort((a, b) => (paths[a]! < paths[b]! ? -1 : paths[a]! > paths[b]! ? 1 : 0));
-    for (let k = 0; k < order.length; k++) {
-      const i = order[k]!;
-      if (k > 0 && paths[i] === paths[order[k - 1]!]) continue;
-      all.push(paths[i]!);
-      allNumbers.push(numbers[2 * i]!, numbers[2 * i + 1]!);
-    }
-  }
-  if (sortedUnique(all)) return signatureOf(all, Float64Array.from(allNumbers));
-  const firstAt = new Map<string, number>();
-  all.forEach((p, i) => firstAt.has(p) || firstAt.set(p, i));
-  const ordered = [...firstAt.keys()].sort();
-  const numbers = new Float64Array(ordered.length * 2);
-  ordered.forEach((p, k) => {
-    const i = firstAt.get(p)!;
-    numbers[2 * k] = allNumbers[2 * i]!;
-    numbers[2 * k + 1] = allNumbers[2 * i + 1]!;
-  });
-  return signatureOf(ordered, numbers);
-}
-
