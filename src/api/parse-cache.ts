@@ -226,8 +226,8 @@ export function openParseCache(path: string, key: string): { cache: OpenParseCac
   }
 }
 
-/** The debug line of a check that took rows stat'ed earlier in the command (util/pre-stat.ts: while the CLI loaded, or by the quick start). */
-export const PRESTAT_USED = 'Partial parsing: input files stat\'ed at the command\'s start';
+/** The debug line of a check that took the rows bin/tsdbt.js's worker stat'ed while the CLI loaded (util/pre-stat.ts). */
+export const PRESTAT_USED = 'Partial parsing: input files stat\'ed on a worker while the CLI loaded';
 
 /** A parse cache checked against the project as it is now. */
 export interface ParseCacheCheck {
@@ -258,7 +258,8 @@ export function checkParseCache(loaded: LoadedProject, flags: Record<string, unk
   // states are then as of when that began) and a read of those changed; without one, a read each.
   const pre = header ? takePrestat(folders) : undefined;
   const statesAt = pre ? pre.at : Date.now();
-  if (pre) loaded.logger.debug(`${PRESTAT_USED}${pre.worker ? ' (on a worker while the CLI loaded)' : ''}`);
+  // Logged for the worker's rows only: the quick start's own (the same command's) leave the output as the quick path's.
+  if (pre?.worker) loaded.logger.debug(PRESTAT_USED);
   const files = header ? tableStates(pre ? pre.rows : statFolders(folders), header.files, header.statesAt) : coldFileTable(folders);
   if (!('cache' in opened)) return { path, key, files, statesAt, reason: opened.reason };
   // Changed env vars are partial parsing's to follow (it re-parses the files that read them).
