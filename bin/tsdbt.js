@@ -4,6 +4,9 @@
 // dist/bundle/ (scripts/bundle.mjs, part of `npm run build`) when it was made
 // after the last `tsc` run, else tsc's modules in dist/cli/ as they are.
 import { readFileSync, statSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { MessageChannel, Worker } from 'node:worker_threads';
 
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
@@ -22,8 +25,52 @@ function cliDir() {
   const compiled = mtime('../dist/cli/main.js');
   return compiled === undefined || bundled >= compiled ? '../dist/bundle/' : '../dist/cli/';
 }
+
+/** Commands that check the parse cache (not `serve`: a long-lived process checks again later). */
+const CHECKING = new Set(['parse', 'ls', 'list', 'compile', 'run', 'build', 'test', 'seed', 'snapshot', 'show', 'docs', 'retry', 'run-operation', 'source', 'clone', 'sl']);
+
+/**
+ * The pre-stat (src/util/pre-stat.ts): when the last parse cache check left
+ * its input folders in target/, a worker stats the files under them while
+ * the CLI's modules load here; the check takes its rows when its folders
+ * are the same. Only a head start: nothing depends on it being right. Only
+ * with a core to spare (the last minute's load average leaves one, as for
+ * the CLI's other helper threads): on a busy machine the worker's own start
+ * (~50 ms of CPU) costs more than the walk it takes off this thread.
+ */
+function startPrestat(dir) {
+  const env = process.env;
+  if (env.TSDBT_FAST_PATHS === '0' || env.TSDBT_PRESTAT === '0' || argv.includes('--no-partial-parse') || !argv.some((a) => CHECKING.has(a))) return undefined;
+  if (env.DBT_PARTIAL_PARSE !== undefined && /^(0|false|no|off)$/i.test(env.DBT_PARTIAL_PARSE)) return undefined;
+  if (env.TSDBT_PRESTAT !== '1' && loadavg()[0] >= availableParallelism() - 0.5) return undefined;
+  const value = (name) => {
+    const i = argv.indexOf(name);
+    if (i >= 0) return argv[i + 1];
+    return argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
+  };
+  try {
+    const projectDir = resolve(value('--project-dir') ?? env.DBT_PROJECT_DIR ?? '.');
+    const targetDir = resolve(projectDir, value('--target-path') ?? env.DBT_TARGET_PATH ?? 'target');
+    const { folders } = JSON.parse(readFileSync(resolve(targetDir, 'partial_parse.folders.json'), 'utf8'));
+    const script = new URL(`${dir}${dir.includes('bundle') ? '' : '../util/'}prestat-worker.js`, import.meta.url);
+    if (!Array.isArray(folders) || !statSync(script, { throwIfNoEntry: false })) return undefined;
+    const done = new SharedArrayBuffer(4);
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(script, { workerData: { folders, done, port: port2 }, transferList: [port2] });
+    worker.unref();
+    worker.on('error', () => undefined);
+    port1.unref();
+    return { folders: JSON.stringify(folders), done, port: port1 };
+  } catch {
+    return undefined;
+  }
+}
+
 const dir = cliDir();
-const { runCli } = await import(`${dir}main.js`);
+const prestat = startPrestat(dir);
+const main = await import(`${dir}main.js`);
+main.offerPrestat?.(prestat);
+const { runCli } = main;
 const { processStreams } = await import(`${dir}process-streams.js`);
 // A closed pipe (`tsdbt ls | head -1`) stops quietly; a full disk or /dev/full on stdout is reported once at the end.
 const io = processStreams(process.stdout, process.stderr, () => process.exit(process.exitCode ?? 0));

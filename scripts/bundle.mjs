@@ -102,7 +102,8 @@ export async function bundle(root) {
     process.stderr.write(`scripts/bundle.mjs: esbuild is not installed (${e.code ?? e.message}); the CLI runs unbundled from dist/cli\n`);
     return false;
   }
-  const entryPoints = [main, join(dist, 'cli/process-streams.js'), ...workerEntries(dist, tscOutput(dist))];
+  // bin/tsdbt.js starts the pre-stat worker itself, before loading the CLI (src/util/pre-stat.ts).
+  const entryPoints = [main, join(dist, 'cli/process-streams.js'), join(dist, 'util/prestat-worker.js'), ...workerEntries(dist, tscOutput(dist))];
   const byStem = new Map();
   for (const e of entryPoints) {
     if (!statSync(e, { throwIfNoEntry: false })) throw new Error(`scripts/bundle.mjs: entry point ${relative(root, e)} is missing`);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { JsonByteWriter, type JsonSpans, type WrittenValues } from '../artifacts/json-byte-writer.js';
 import { jinjaFlags, metadataEnvs } from '../context/flags.js';
@@ -7,9 +7,11 @@ import type { MacroFile } from '../context/macro-registry.js';
 import type { CompiledNode, Manifest, RefCall, SourceLocation } from '../manifest/types.js';
 import type { CachedParse } from '../project/partial-parse.js';
 import type { SemanticManifest } from '../semantic/types.js';
-import { writeChunksAtomic } from '../util/atomic-write.js';
+import { writeChunksAtomic, writeFileAtomic } from '../util/atomic-write.js';
 import { readAt, readFirstLine } from '../util/file-bytes.js';
-import { diffFileStates, fileStates, hashText, listFiles, type FileStates } from '../util/file-states.js';
+import { coldFileTable, diffFileStates, hashText, isFileTable, statFolders, tableStates, type FileTable, type RootFolders } from '../util/file-states.js';
+import { fastPaths } from '../util/fast-paths.js';
+import { PRESTAT_HINT_FILE, takePrestat } from '../util/pre-stat.js';
 import { tsdbtBuild } from '../util/tsdbt-version.js';
 import type { LoadedProject } from './load-project.js';
 import { keyedTarget, parseEnv } from './parse-env.js';
@@ -30,7 +32,7 @@ import { processAlive } from '../util/process-alive.js';
  * JSON does); see bench/partial-parse.bench.mjs.
  */
 export const PARSE_CACHE_FILE = 'partial_parse.json';
-const FORMAT = 2;
+const FORMAT = 3;
 
 export const CHANGED_WHILE_READ = 'another parse changed it while it was read';
 
@@ -50,7 +52,7 @@ export interface ParseCacheHeader {
   /** Names this cache: what the artifacts record (written-artifacts.ts) says it was written from. */
   id: string;
   /** Every input file's state when the parse began. */
-  files: FileStates;
+  files: FileTable;
   statesAt: number;
   /** Environment variables the parse read: name → hash of the value (null: unset). Never the value. */
   envRead: Record<string, string | null>;
@@ -208,7 +210,7 @@ export function openParseCache(path: string, key: string): { cache: OpenParseCac
     if (header.format === 0) reason = 'another parse is updating it';
     else if (header.format !== FORMAT || header.build !== tsdbtBuild()) reason = 'of a version mismatch';
     else if (header.key !== key) reason = 'config vars, config profile, config target, flags or a project config have changed';
-    else if (typeof header.id !== 'string' || !header.files || !header.envRead || !Array.isArray(header.warnings) || typeof header.indexBytes !== 'number') reason = 'the saved manifest is incomplete';
+    else if (typeof header.id !== 'string' || !isFileTable(header.files) || !header.envRead || !Array.isArray(header.warnings) || typeof header.indexBytes !== 'number') reason = 'the saved manifest is incomplete';
     if (reason) {
       closeSync(fd);
       return { reason };
@@ -224,12 +226,15 @@ export function openParseCache(path: string, key: string): { cache: OpenParseCac
   }
 }
 
+/** The debug line of a check that took the rows bin/tsdbt.js's worker stat'ed while the CLI loaded (util/pre-stat.ts). */
+export const PRESTAT_USED = 'Partial parsing: input files stat\'ed on a worker while the CLI loaded';
+
 /** A parse cache checked against the project as it is now. */
 export interface ParseCacheCheck {
   path: string;
   key: string;
   /** Every input file's state now, taken at `statesAt`. */
-  files: FileStates;
+  files: FileTable;
   statesAt: number;
   /** The cache, open, when it was written under this key and every env var it read still holds (close it). */
   cache?: OpenParseCache;
@@ -246,14 +251,41 @@ export function checkParseCache(loaded: LoadedProject, flags: Record<string, unk
   const path = join(loaded.projectDir, loaded.root.targetPath, PARSE_CACHE_FILE);
   const key = parseCacheKey(loaded, flags);
   const opened = openParseCache(path, key);
-  const paths = parseInputFolders(loaded).flatMap((f) => listFiles(f.root, f.folders));
-  const statesAt = Date.now();
+  const folders = parseInputFolders(loaded);
+  noteFolders(dirname(path), folders);
   const header = 'cache' in opened ? opened.cache.header : undefined;
-  const files = fileStates(paths, header?.files, header?.statesAt);
+  // With a cache, a stat a file (taken earlier in the command when it stat'ed these folders, util/pre-stat.ts: the
+  // states are then as of when that began) and a read of those changed; without one, a read each.
+  const pre = header ? takePrestat(folders) : undefined;
+  const statesAt = pre ? pre.at : Date.now();
+  // Logged for the worker's rows only: the quick start's own (the same command's) leave the output as the quick path's.
+  if (pre?.worker) loaded.logger.debug(PRESTAT_USED);
+  const files = header ? tableStates(pre ? pre.rows : statFolders(folders), header.files, header.statesAt) : coldFileTable(folders);
   if (!('cache' in opened)) return { path, key, files, statesAt, reason: opened.reason };
   // Changed env vars are partial parsing's to follow (it re-parses the files that read them).
   const changedEnv = changedEnvVars(opened.cache.header.envRead, parseEnv(loaded));
   return { path, key, files, statesAt, cache: opened.cache, diff: diffFileStates(opened.cache.header.files, files), changedEnv };
+}
+
+/**
+ * Leaves the parse's input folders in target/ (PRESTAT_HINT_FILE) for the
+ * next CLI process to stat while it loads (bin/tsdbt.js); rewritten only
+ * when they changed. A failure only costs the next process that head start.
+ */
+function noteFolders(targetDir: string, folders: RootFolders): void {
+  if (!fastPaths()) return;
+  const text = JSON.stringify({ folders });
+  const path = join(targetDir, PRESTAT_HINT_FILE);
+  try {
+    if (readFileSync(path, 'utf8') === text) return;
+  } catch {
+    // none yet
+  }
+  try {
+    writeFileAtomic(path, text, 'the pre-stat hint', { durable: false });
+  } catch {
+    // target/ not writable: the cache write reports it
+  }
 }
 
 /**

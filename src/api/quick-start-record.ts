@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { readAt, readFirstLine, withOpenFile } from '../util/file-bytes.js';
-import { hashText, statesSignature, type FileStates } from '../util/file-states.js';
+import { hashText, racyRows, rowsSignature, type FileTable } from '../util/file-states.js';
 import { tsdbtBuild } from '../util/tsdbt-version.js';
 import { fastPaths } from '../util/fast-paths.js';
 import type { LoadedProject } from './load-project.js';
@@ -10,10 +10,13 @@ import { replayedWarnings } from './replayed-warnings.js';
 import { parseInputFolders, PARSE_CACHE_FILE, type ParseCacheHeader } from './parse-cache.js';
 import { dbtEnvHash, INDEXED_MESSAGE, QUICK_START_FILE, QUICK_START_FORMAT, REFRESHED_MESSAGE, type QuickStartRecord } from './quick-start.js';
 
+/** At most this many racily clean input files are vouched for by hash in a record (quick-start.ts QuickStartRecord.racy). */
+const MAX_RACY = 32;
+
 /** The input files' states a command found equal (by hash) to the cache's, taken at `statesAt` (else the header's own are used). */
 export interface CheckedStates {
   id: string;
-  files: FileStates;
+  files: FileTable;
   statesAt: number;
 }
 
@@ -51,8 +54,11 @@ function recordFor(loaded: LoadedProject, key: string, targetDir: string, checke
   const header = known ? known.header : (JSON.parse(head.toString('utf8')) as ParseCacheHeader);
   if (header.key !== key || header.build !== tsdbtBuild()) return undefined;
   const states = checked && checked.id === header.id ? checked : header;
-  const signature = statesSignature(states.files, states.statesAt);
-  if (signature === undefined) return undefined;
+  // A file modified just before the states were taken (racily clean: a parse right after an edit) is vouched
+  // for by its hash, read again by each quick start; more than a few, and the quick start would be a full check.
+  const racy = racyRows(states.files, states.statesAt);
+  if (racy.length > MAX_RACY) return undefined;
+  const signature = rowsSignature(states.files);
   return {
     format: QUICK_START_FORMAT,
     build: tsdbtBuild(),
@@ -68,6 +74,7 @@ function recordFor(loaded: LoadedProject, key: string, targetDir: string, checke
     parseWarnings: replayedWarnings(header.warnings, []),
     folders: parseInputFolders(loaded),
     signature,
+    racy: racy.map((i) => ({ path: states.files.paths[i]!, hash: states.files.hash[i]! })),
     targetDir,
     messages: { refreshed: redacted(loaded, REFRESHED_MESSAGE), indexed: redacted(loaded, INDEXED_MESSAGE) },
   };

@@ -1,10 +1,10 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { siblingModule } from '../adapters/base/sync-bridge-bootstrap.js';
-import { statSignatureOfFolders, type RootFolders } from '../util/file-states.js';
+import { rowsSignature, statFolders, type RootFolders } from '../util/file-states.js';
 
 /**
- * statSignatureOfFolders computed on a worker thread, so the caller can
+ * The signature of the input files' stat rows (rowsSignature of statFolders) computed on a worker thread, so the caller can
  * prepare its answer meanwhile (at 10,000 files the listing and stats take
  * about as long as `ls` reading its index). Started at once; when a worker
  * cannot run (no worker module beside this one; from the sources, a `.ts`
@@ -15,7 +15,7 @@ import { statSignatureOfFolders, type RootFolders } from '../util/file-states.js
 export function statSignatureInWorker(folders: RootFolders): Promise<string | undefined> {
   const here = (): string | undefined => {
     try {
-      return statSignatureOfFolders(folders);
+      return rowsSignature(statFolders(folders));
     } catch {
       return undefined;
     }

@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import { fastPaths } from '../util/fast-paths.js';
 import { readAt, withOpenFile } from '../util/file-bytes.js';
 import { envHash, inputsUnchanged, type InputLog } from '../util/input-log.js';
-import { hashText, statSignatureOfFolders } from '../util/file-states.js';
+import { hashText, rowsSignature, type RootFolders } from '../util/file-states.js';
+import { statHere } from '../util/pre-stat.js';
 import { tsdbtBuild } from '../util/tsdbt-version.js';
 
 /**
@@ -23,7 +24,7 @@ import { tsdbtBuild } from '../util/tsdbt-version.js';
  * parse cache's own check would find (parse-cache.ts, file-states.ts).
  */
 export const QUICK_START_FILE = 'partial_parse.start.json';
-export const QUICK_START_FORMAT = 2;
+export const QUICK_START_FORMAT = 3;
 
 export interface QuickStartRecord {
   format: number;
@@ -44,9 +45,16 @@ export interface QuickStartRecord {
   /** The parse's env reads and warnings, from the cache header. */
   parseEnv: Record<string, string | null>;
   parseWarnings: string[];
-  /** Where the parse's input files are (parse-cache.ts parseInputFolders) and statSignature of them. */
+  /** Where the parse's input files are (parse-cache.ts parseInputFolders) and the signature of their stat rows (util/file-states.ts rowsSignature). */
   folders: { root: string; folders: string[] }[];
   signature: string;
+  /**
+   * Input files modified too close to when their states were taken for
+   * their size and time to prove them unchanged (the racily clean rule of
+   * util/file-states.ts): each must still hash as the parse cache's header
+   * says, as the cache's own check would find.
+   */
+  racy: { path: string; hash: string }[];
   targetDir: string;
   /** The debug lines the full path would log (after the load's secret redaction). */
   messages: { refreshed: string; indexed: string };
@@ -123,12 +131,22 @@ export interface QuickStart {
  */
 export function quickStart(opts: LoadOptions, env: Record<string, string | undefined>, cwd: string): QuickStart | undefined {
   const quick = quickStartBeforeStats(opts, env, cwd);
-  return quick && statSignatureOfFolders(quick.record.folders) === quick.record.signature ? quick : undefined;
+  return quick && foldersSignature(quick.record.folders) === quick.record.signature ? quick : undefined;
+}
+
+/**
+ * The signature of the input files under `folders` as they are now: from
+ * the rows bin/tsdbt.js's worker stat'ed while the CLI loaded when it was
+ * given these folders (util/pre-stat.ts), else stat'ed here and kept for
+ * the cache check when the quick start does not hold.
+ */
+export function foldersSignature(folders: RootFolders): string {
+  return rowsSignature(statHere(folders).rows);
 }
 
 /**
  * Every check of quickStart but the input files' sizes and times: the
- * caller must still compare statSignatureOfFolders(record.folders) with
+ * caller must still compare foldersSignature(record.folders) with
  * record.signature before using the answer (list.ts does it on a worker
  * thread while it selects).
  */
@@ -148,9 +166,19 @@ export function quickStartBeforeStats(opts: LoadOptions, env: Record<string, str
   for (const [name, h] of Object.entries(record.env)) if (envHash(env[name]) !== h) return undefined;
   for (const [name, h] of Object.entries(record.parseEnv)) if (envHash(env[name]) !== h) return undefined;
   if (!inputsUnchanged(record.files)) return undefined;
+  if (!Array.isArray(record.racy) || !record.racy.every((r) => hashOf(r.path) === r.hash)) return undefined;
   const cachePath = join(targetDir, 'partial_parse.json');
   if (readCacheLine(cachePath, record, 'header') === undefined) return undefined;
   return { record, cachePath };
+}
+
+/** The hash of a file's bytes, or undefined when it cannot be read. */
+function hashOf(path: string): string | undefined {
+  try {
+    return hashText(readFileSync(path));
+  } catch {
+    return undefined;
+  }
 }
 
 /**

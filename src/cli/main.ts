@@ -4,6 +4,8 @@ import { TsdbtError } from '../errors/tsdbt-error.js';
 import { reportError } from './report-error.js';
 
 export { reportError };
+export { offerPrestat };
+import { beginCommandStats, endCommandStats, offerPrestat } from '../util/pre-stat.js';
 import { parseArgv, type ParsedArgv } from './argv.js';
 import type { Command, CommandContext } from './command-context.js';
 import { Output, type OutputStreams } from './output.js';
@@ -118,6 +120,7 @@ export async function runCli(argv: readonly string[], streams: OutputStreams, en
   const started = performance.now();
   let code = 2;
   try {
+    beginCommandStats();
     openLogFile(ctx);
     const command = await loader();
     code = await command(ctx);
@@ -126,6 +129,8 @@ export async function runCli(argv: readonly string[], streams: OutputStreams, en
     reportError(e, out, resolve(cwd, (f.projectDir as string | undefined) ?? '.'));
     return 2;
   } finally {
+    // bin/tsdbt.js's pre-stat and the quick start's stats are this command's: a later one in this process stats afresh.
+    endCommandStats();
     out.event(commandCompleted(parsed.command, code === 0, (performance.now() - started) / 1000));
     out.flush();
   }

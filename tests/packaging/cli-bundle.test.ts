@@ -124,6 +124,30 @@ describe('the CLI bundle (dist/bundle)', () => {
     expect(full.files.length).toBeGreaterThan(quick.files.length);
   });
 
+  it('stats the input files on a worker while the CLI loads (bin/tsdbt.js, src/util/pre-stat.ts): a one-model edit is found through it', () => {
+    const dir = makeProject(PROJECT);
+    for (const f of ['dbt_project.yml', 'profiles.yml', ...Object.keys(PROJECT)]) utimesSync(join(dir, f), PAST, PAST);
+    const args = ['parse', '--project-dir', dir, '--profiles-dir', dir, '--debug'];
+    // TSDBT_PRESTAT=1: started whatever the load average (it starts only with a core to spare).
+    const run = (a: string[], env: Record<string, string> = {}) => tsdbt(a, { TSDBT_PRESTAT: '1', ...env });
+    expect(run(args).stdout).not.toContain('on a worker while the CLI loaded');
+    expect(existsSync(join(dir, 'target/partial_parse.folders.json'))).toBe(true);
+    writeFileSync(join(dir, 'models/mart_totals.sql'), `${PROJECT['models/mart_totals.sql']}\n-- edited\n`);
+    const edited = run(args);
+    expect(edited.stdout).toContain("Partial parsing: input files stat'ed on a worker while the CLI loaded");
+    expect(edited.stdout).toContain('1 files changed');
+    const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8'));
+    expect(manifest.nodes['model.test_project.mart_totals'].raw_code).toContain('-- edited');
+    // Off with --no-partial-parse and TSDBT_FAST_PATHS=0.
+    expect(run([...args, '--no-partial-parse']).stdout).not.toContain('on a worker while the CLI loaded');
+    expect(run(args, { TSDBT_FAST_PATHS: '0' }).stdout).not.toContain('on a worker while the CLI loaded');
+    // With the worker off, the quick start's own stats serve the check.
+    writeFileSync(join(dir, 'models/mart_totals.sql'), `${PROJECT['models/mart_totals.sql']}\n-- edited again\n`);
+    const alone = run(args, { TSDBT_PRESTAT: '0' });
+    expect(alone.stdout).toContain('1 files changed');
+    expect(alone.stdout).not.toContain('on a worker while the CLI loaded');
+  });
+
   it('is used only while it is at least as new as dist/cli/main.js, and never with TSDBT_BUNDLE=0', () => {
     const main = join(pkg, 'dist/cli/main.js');
     const bundled = join(pkg, 'dist/bundle/main.js');

@@ -450,6 +450,29 @@ describe('the quick start: parse and ls with nothing changed, without loading th
     });
   }
 
+  it('right after a one-model edit (racily clean, vouched for by its hash): quick; the same size and time with other bytes is caught', async () => {
+    const dir = await established();
+    const spine = join(dir, 'models/marts/spine.sql');
+    const now = Date.now() / 1000;
+    writeFileSync(spine, "select date '2024-02-01' as date_day");
+    utimesSync(spine, now, now);
+    const edited = await timed(dir, ['parse']);
+    expect(edited.code, edited.out).toBe(0);
+    expect(edited.quick).toBe(false);
+    // Recorded although the edited file's time is too recent to prove it unchanged by itself.
+    expect(JSON.parse(readFileSync(recordPath(dir), 'utf8')).racy).toEqual([expect.objectContaining({ path: spine })]);
+    const again = await timed(dir, ['parse']);
+    expect(again.quick).toBe(true);
+    expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullManifest(dir));
+    // Same size, same time: only the hash tells.
+    writeFileSync(spine, "select date '2024-03-01' as date_day");
+    utimesSync(spine, now, now);
+    const caught = await timed(dir, ['parse']);
+    expect(caught.quick).toBe(false);
+    expect(artifact(join(dir, 'target/manifest.json'))).toContain("2024-03-01");
+    expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullManifest(dir));
+  });
+
   it('TSDBT_FAST_PATHS=0: not quick', async () => {
     const dir = await established();
     setFastPaths(false);

@@ -3,34 +3,35 @@ import { mkdirSync, mkdtempSync, statSync, symlinkSync, utimesSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listFiles, statesSignature, statSignature, statSignatureOfFolders } from '../../src/util/file-states.js';
+import { coldFileTable, rowsSignature, statesSignature, statFolders } from '../../src/util/file-states.js';
 import { statSignatureInWorker } from '../../src/api/quick-start-stats.js';
 
 describe('stat signatures', () => {
-  it('statSignature of files equals statesSignature of their states, in any order, repeats ignored; a changed time or size changes it', () => {
+  it('the signature of stat rows equals statesSignature of their states, in any order, repeats ignored; a changed time or size changes it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsdbt-sig-'));
     const paths = ['b.sql', 'a.sql', 'c.sql'].map((p) => join(dir, p));
     paths.forEach((p, i) => writeFileSync(p, 'x'.repeat(i + 1)));
     const old = Date.now() / 1000 - 3600;
     paths.forEach((p, i) => utimesSync(p, old + i + 0.25, old + i + 0.125));
-    const states = Object.fromEntries(paths.map((p) => [p, { size: statSync(p).size, mtimeMs: statSync(p).mtimeMs, hash: '' }]));
+    const states = { paths, size: paths.map((p) => statSync(p).size), mtimeMs: paths.map((p) => statSync(p).mtimeMs), hash: paths.map(() => '') };
     const want = statesSignature(states, Date.now());
     expect(want).toBeDefined();
-    expect(statSignature([...paths].sort())).toBe(want);
-    expect(statSignature([...paths, paths[0]!])).toBe(want);
-    expect(statSignature([...paths, join(dir, 'missing.sql')])).toBe(want);
+    const now = () => rowsSignature(statFolders([{ root: dir, folders: ['.'] }]));
+    expect(now()).toBe(want);
+    const twice = [...paths, paths[0]!].reverse();
+    expect(rowsSignature({ paths: twice, size: twice.map((p) => statSync(p).size), mtimeMs: twice.map((p) => statSync(p).mtimeMs) })).toBe(want);
     utimesSync(paths[1]!, old, old + 7);
-    expect(statSignature(paths)).not.toBe(want);
+    expect(now()).not.toBe(want);
     utimesSync(paths[1]!, old, old + 1 + 0.125);
-    expect(statSignature(paths)).toBe(want);
+    expect(now()).toBe(want);
     writeFileSync(paths[1]!, 'yyy');
     utimesSync(paths[1]!, old, old + 1 + 0.125);
-    expect(statSignature(paths)).not.toBe(want);
+    expect(now()).not.toBe(want);
     // A state modified too recently proves nothing.
-    expect(statesSignature(states, states[paths[2]!]!.mtimeMs + 1000)).toBeUndefined();
+    expect(statesSignature(states, states.mtimeMs[2]! + 1000)).toBeUndefined();
   });
 
-  it('statSignatureOfFolders equals statSignature of listFiles: links, hidden entries, a fifo, a file as folder, overlapping folders, two roots', async () => {
+  it('of statFolders equals that of the cold read: links, hidden entries, a fifo, a file as folder, overlapping folders, two roots; on a worker too', async () => {
     const a = mkdtempSync(join(tmpdir(), 'tsdbt-sig-a-'));
     const b = mkdtempSync(join(tmpdir(), 'tsdbt-sig-b-'));
     for (const d of ['models/sub/deeper', 'models/.hidden', 'macros', 'elsewhere']) mkdirSync(join(a, d), { recursive: true });
@@ -49,13 +50,11 @@ describe('stat signatures', () => {
       [{ root: b, folders: ['models'] }, { root: a, folders: ['models'] }],
       [{ root: a, folders: ['models'] }, { root: a, folders: ['models/sub'] }],
     ];
-    for (const folders of cases) {
-      expect(statSignatureOfFolders(folders), JSON.stringify(folders)).toBe(statSignature(folders.flatMap((f) => listFiles(f.root, f.folders))));
-    }
+    for (const folders of cases) expect(rowsSignature(statFolders(folders)), JSON.stringify(folders)).toBe(rowsSignature(coldFileTable(folders)));
     // Here (tests run the sources) the worker file is absent, so this is the same computed on this thread.
-    expect(await statSignatureInWorker(cases[0]!)).toBe(statSignatureOfFolders(cases[0]!));
-    const before = statSignatureOfFolders(cases[0]!);
+    const before = rowsSignature(statFolders(cases[0]!));
+    expect(await statSignatureInWorker(cases[0]!)).toBe(before);
     writeFileSync(join(a, 'elsewhere/target.sql'), 'changed through the link');
-    expect(statSignatureOfFolders(cases[0]!)).not.toBe(before);
+    expect(rowsSignature(statFolders(cases[0]!))).not.toBe(before);
   });
 });

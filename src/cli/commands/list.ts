@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { quickStartBeforeStats, readCacheLine } from '../../api/quick-start.js';
-import { statSignatureOfFolders } from '../../util/file-states.js';
+import { foldersSignature, quickStartBeforeStats, readCacheLine } from '../../api/quick-start.js';
+import { takePrestat } from '../../util/pre-stat.js';
 import { spareCore, statSignatureInWorker } from '../../api/quick-start-stats.js';
 import { selectOnGraph } from '../../api/select-graph.js';
 import { indexGraph, type SelectionIndex } from '../../api/selection-index.js';
@@ -30,8 +30,10 @@ async function quickList(ctx: CommandContext): Promise<number | undefined> {
   // With a core to spare, the input files are stat'ed on a worker thread while the index is read and the selection made
   // (nothing is printed before they are found unchanged); else first, here.
   const { folders, signature } = quick.record;
-  const inWorker = spareCore();
-  if (!inWorker && statSignatureOfFolders(folders) !== signature) return undefined;
+  // Stat'ed already while the CLI loaded (util/pre-stat.ts), or on a worker meanwhile, or here first.
+  const pre = takePrestat(folders);
+  const inWorker = !pre && spareCore();
+  if (!inWorker && foldersSignature(folders) !== signature) return undefined;
   const unchanged = inWorker ? statSignatureInWorker(folders).then((s) => s === signature) : true;
   const line = readCacheLine(quick.cachePath, quick.record, 'index');
   if (!line) return undefined;

@@ -1,0 +1,89 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { coldFileTable, diffFileStates, hashText, isFileTable, statFolders, tableStates, type FileTable } from '../../src/util/file-states.js';
+
+/** A project with links, hidden entries, a fifo (and a link to it), a folder naming a file, overlapping folders and two roots. */
+function layout(): { a: string; b: string; folders: { root: string; folders: string[] }[] } {
+  const a = mkdtempSync(join(tmpdir(), 'tsdbt-table-a-'));
+  const b = mkdtempSync(join(tmpdir(), 'tsdbt-table-b-'));
+  for (const d of ['models/sub/deeper', 'models/.hidden', 'macros', 'elsewhere']) mkdirSync(join(a, d), { recursive: true });
+  const files = ['dbt_project.yml', 'models/m1.sql', 'models/sub/m2.sql', 'models/sub/deeper/m3.sql', 'models/.hidden/x.sql', 'models/.dot.sql', 'macros/m.sql', 'elsewhere/target.sql'];
+  files.forEach((f, i) => writeFileSync(join(a, f), 'x'.repeat(i + 1)));
+  symlinkSync(join(a, 'elsewhere/target.sql'), join(a, 'models/link_file.sql'));
+  symlinkSync(join(a, 'elsewhere'), join(a, 'models/link_dir'));
+  symlinkSync(join(a, 'nothing_here.sql'), join(a, 'models/dangling.sql'));
+  execFileSync('mkfifo', [join(a, 'models/a_fifo')]);
+  symlinkSync(join(a, 'models/a_fifo'), join(a, 'macros/link_fifo'));
+  mkdirSync(join(b, 'models'));
+  writeFileSync(join(b, 'models/p.sql'), 'p');
+  // Old enough for their sizes and times to prove them unchanged.
+  const old = Date.now() / 1000 - 3600;
+  for (const f of [...files.map((f) => join(a, f)), join(b, 'models/p.sql')]) utimesSync(f, old, old);
+  const folders = [
+    { root: a, folders: ['dbt_project.yml', 'models', 'models/sub', 'macros', 'seeds'] },
+    { root: b, folders: ['dbt_project.yml', 'models'] },
+    { root: a, folders: ['macros'] },
+  ];
+  return { a, b, folders };
+}
+
+const rowsOf = (t: FileTable) => ({ paths: t.paths, size: t.size, mtimeMs: t.mtimeMs });
+
+describe('file tables (the parse cache header\'s input file states)', () => {
+  it('statFolders makes the rows coldFileTable reads: regular files through links, in listing order, no repeats', () => {
+    const { a, b, folders } = layout();
+    const cold = coldFileTable(folders);
+    expect(statFolders(folders)).toEqual(rowsOf(cold));
+    expect(cold.paths).toEqual([
+      join(a, 'dbt_project.yml'),
+      join(a, 'macros/m.sql'),
+      join(a, 'models/link_file.sql'),
+      join(a, 'models/m1.sql'),
+      join(a, 'models/sub/deeper/m3.sql'),
+      join(a, 'models/sub/m2.sql'),
+      join(b, 'models/p.sql'),
+    ]);
+    expect(cold.hash[3]).toBe(hashText('xx'));
+    expect(isFileTable(cold)).toBe(true);
+    expect(isFileTable({ ...cold, hash: cold.hash.slice(1) })).toBe(false);
+  });
+
+  it('tableStates keeps a known hash only while size and time match and are not racy; reads the rest; drops the gone', () => {
+    const { a, folders } = layout();
+    const cold = coldFileTable(folders);
+    const later = Date.now();
+    // A known hash no read could give: kept means not read.
+    const known: FileTable = { ...cold, hash: cold.paths.map((p) => `known:${p}`) };
+    const same = tableStates(statFolders(folders), known, later);
+    expect(same.hash).toEqual(known.hash);
+    // Taken too soon after the files' times (racily clean): every file is read again.
+    expect(tableStates(statFolders(folders), known, cold.mtimeMs[0]! + 1000).hash).toEqual(cold.hash);
+
+    const m1 = join(a, 'models/m1.sql');
+    const t = statSync(m1).mtimeMs / 1000;
+    writeFileSync(m1, 'yy'); // same size, read again for its time
+    utimesSync(m1, t, t + 5);
+    writeFileSync(join(a, 'models/new.sql'), 'new');
+    rmSync(join(a, 'models/sub/m2.sql'));
+    const now = tableStates(statFolders(folders), known, later);
+    const row = (p: string) => now.paths.indexOf(p);
+    expect(now.hash[row(m1)]).toBe(hashText('yy'));
+    expect(now.hash[row(join(a, 'models/new.sql'))]).toBe(hashText('new'));
+    expect(row(join(a, 'models/sub/m2.sql'))).toBe(-1);
+    expect(now.hash[row(join(a, 'macros/m.sql'))]).toBe(`known:${join(a, 'macros/m.sql')}`);
+    expect(diffFileStates(known, now)).toEqual({ added: [join(a, 'models/new.sql')], deleted: [join(a, 'models/sub/m2.sql')], changed: [m1] });
+  });
+
+  it('diffFileStates lists by hash: a touched file with the same bytes is no change', () => {
+    const { a, folders } = layout();
+    const before = coldFileTable(folders);
+    const m1 = join(a, 'models/m1.sql');
+    utimesSync(m1, Date.now() / 1000 - 60, Date.now() / 1000 - 60);
+    const after = tableStates(statFolders(folders), before, Date.now());
+    expect(after.mtimeMs).not.toEqual(before.mtimeMs);
+    expect(diffFileStates(before, after)).toEqual({ added: [], deleted: [], changed: [] });
+  });
+});
