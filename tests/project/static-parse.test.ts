@@ -86,7 +86,7 @@ describe('staticParse', () => {
 
   it('var() in config and alone: the same nodes as rendering each model (--no-static-parser)', () => {
     const dir = makeProject({
-      'dbt_project.yml': 'name: test_project\nversion: "1.0.0"\nconfig-version: 2\nprofile: test_profile\nvars:\n  on: true\n  off: false\n  word: table\n  jinja: "{{ \'view\' }}"\n  pkg_off: false\n',
+      'dbt_project.yml': 'name: test_project\nversion: "1.0.0"\nconfig-version: 2\nprofile: test_profile\nvars:\n  \'on\': true\n  \'off\': false\n  word: table\n  jinja: "{{ \'view\' }}"\n  pkg_off: false\n',
       'models/a.sql': "{{ config(enabled=var('on', False) | as_bool) }}\nselect 1 as id",
       'models/b.sql': "{{ config(enabled=var('off', True) | as_bool) }}\nselect 1 as id",
       'models/c.sql': "{{ config( enabled = (var('on', false) | as_bool) and (var('missing', false) | as_bool) ) }}\nselect 1",

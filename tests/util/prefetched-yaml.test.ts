@@ -74,7 +74,7 @@ describe('encode/decode of block YAML', () => {
   });
 
   it('declines values JSON would change: non-finite numbers, -0, a __proto__ key', () => {
-    for (const text of ['a: .inf\n', 'a: [-.inf]\n', 'a: .nan\n', 'a: -0\n', '__proto__: 1\n', 'a:\n  __proto__: {b: 1}\n']) {
+    for (const text of ['a: .inf\n', 'a: [-.inf]\n', 'a: .nan\n', 'a: -0.0\n', '__proto__: 1\n', 'a:\n  __proto__: {b: 1}\n']) {
       const b = parseBlockYaml(text);
       expect(b, text).toBeDefined();
       expect(encode(b!), text).toBeUndefined();
