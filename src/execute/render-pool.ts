@@ -135,6 +135,7 @@ class WorkerLane implements NodeLane {
   private onMessage(m: FromWorker): void {
     switch (m.type) {
       case 'result': {
+        if (m.started) this.queued[0]?.onStart?.();
         if (m.logs) for (const [level, text] of m.logs) this.pool.log(level, text);
         for (const w of m.batched ?? []) this.pool.keep(w);
         const cur = this.queued.shift();
