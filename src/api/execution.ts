@@ -123,31 +123,21 @@ function runtimeOn(loaded: LoadedProject, parsed: ParseResult, session: Database
 }
 
 /**
- * The ref index of a manifest, built when first asked (many runs never call
- * ref()) from the nodes a ref can name: not from data tests, which are most
- * of a project's nodes and, in a render worker, read from the parse cache
- * only when run (see lazy-cache-body.ts).
+ * The ref index of a manifest (built on its first lookup: many runs never
+ * call ref()) from the nodes a ref can name: not from data tests, which are
+ * most of a project's nodes and, in a render worker, read from the parse
+ * cache only when run (see lazy-cache-body.ts).
  */
 function refIndexOf(manifest: Manifest, rootPackage: string): RefIndex {
-  let index: RefIndex | undefined;
-  const real = () => {
-    if (!index) {
-      const { nodes } = manifest;
-      // A unique id starts with its resource type, so the keys alone tell the tests (RefIndex skips them anyway).
-      const candidates = function* () {
-        for (const id in nodes) if (!id.startsWith('test.')) yield nodes[id]!;
-      };
-      index = new RefIndex(candidates(), Object.values(manifest.sources), rootPackage);
-    }
-    return index;
+  const { nodes } = manifest;
+  // A unique id starts with its resource type, so the keys alone tell the tests (RefIndex skips them anyway).
+  const candidates = function* () {
+    for (const id in nodes) if (!id.startsWith('test.')) yield nodes[id]!;
   };
-  return new Proxy({} as RefIndex, {
-    get(_, name) {
-      const r = real();
-      const v = (r as unknown as Record<PropertyKey, unknown>)[name];
-      return typeof v === 'function' ? v.bind(r) : v;
-    },
-  });
+  const sources = function* () {
+    yield* Object.values(manifest.sources);
+  };
+  return new RefIndex(candidates(), sources(), rootPackage);
 }
 
 function logStatements(session: DatabaseSession, loaded: LoadedProject): void {
