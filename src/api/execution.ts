@@ -355,8 +355,9 @@ export async function prepareWorkerExecution(args: RenderWorkerArgs, threadId: s
     connect: (bridge, selected) => {
       const session = new DatabaseSession(loaded.adapter, bridge);
       logStatements(session, loaded);
-      // With several workers, a batch's other test results go to the coordinator with the node's (see RenderPool.take).
-      const { runner } = runtimeOn(loaded, parsed, session, flags, selected, threadId, defer, Number(flags.threads ?? 1) > 1);
+      // A batch's other test results go to the coordinator with the node's (see RenderPool.take): it hands them out
+      // in their turn without a message to a worker each, at threads 1 too.
+      const { runner } = runtimeOn(loaded, parsed, session, flags, selected, threadId, defer, true);
       return {
         node,
         session,

@@ -30,6 +30,8 @@ export interface NodeLanes {
   setUnread?(ids: ReadonlySet<string>): void;
   /** The result of a data test that already ran in one query with another (see RenderPool.take), once. */
   take?(id: string): NodeResult | undefined;
+  /** Whether take(id) has a result. */
+  holds?(id: string): boolean;
 }
 
 /** One lane on the calling thread: nodes run one at a time, synchronously (threads 1 without cancellation). */
@@ -291,6 +293,10 @@ export class RenderPool implements NodeLanes {
   }
 
   private readonly batched = new Map<string, WireResult>();
+
+  holds(id: string): boolean {
+    return this.batched.has(id);
+  }
 
   /** @internal */
   keep(w: WireResult): void {
