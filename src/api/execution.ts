@@ -232,9 +232,9 @@ export async function openExecution(opts: ExecutionOptions, which: string, defau
  * How many render workers to start for `threads` of them. With the embedded
  * DuckDB every statement competes for this machine's cores, so workers
  * beyond the cores (at least two, so threads > 1 still runs nodes side by
- * side) only add their own start and contention: at threads 4 on 2 cores,
- * 6,000 tests took ~1.3 s more CPU with four workers than with two, and no
- * less wall time. A client-server database (Snowflake) waits on the network
+ * side) only add their own start and contention: at threads 4 on 2 cores (a
+ * shared box, load 8–16), `test` of 6,000 data tests took 2.5–4 s less CPU
+ * (of 17–23 s) and ~190 MB less memory with two workers than with four. A client-server database (Snowflake) waits on the network
  * instead, so it keeps one worker a thread; so does TSDBT_FAST_PATHS=0.
  * The queue still hands out up to `threads` nodes; the extra ones wait for a lane.
  */
