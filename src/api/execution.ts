@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSession } from '../adapters/base/database-session.js';
 import { ResultTable } from '../adapters/base/result-table.js';
@@ -19,6 +20,7 @@ import type { IndirectSelection } from '../graph/index.js';
 import type { CompiledNode, Manifest } from '../manifest/types.js';
 import type { ProjectConfig } from '../project/project-config.js';
 import { RefIndex } from '../project/resolve-refs.js';
+import { fastPaths } from '../util/fast-paths.js';
 import type { ParseResult } from '../project/parse.js';
 import { connectionOpenerFor } from './connection-openers.js';
 import { loadProject, silentLogger, type GlobalOptions, type LoadedProject } from './load-project.js';
@@ -122,31 +124,21 @@ function runtimeOn(loaded: LoadedProject, parsed: ParseResult, session: Database
 }
 
 /**
- * The ref index of a manifest, built when first asked (many runs never call
- * ref()) from the nodes a ref can name: not from data tests, which are most
- * of a project's nodes and, in a render worker, read from the parse cache
- * only when run (see lazy-cache-body.ts).
+ * The ref index of a manifest (built on its first lookup: many runs never
+ * call ref()) from the nodes a ref can name: not from data tests, which are
+ * most of a project's nodes and, in a render worker, read from the parse
+ * cache only when run (see lazy-cache-body.ts).
  */
 function refIndexOf(manifest: Manifest, rootPackage: string): RefIndex {
-  let index: RefIndex | undefined;
-  const real = () => {
-    if (!index) {
-      const { nodes } = manifest;
-      // A unique id starts with its resource type, so the keys alone tell the tests (RefIndex skips them anyway).
-      const candidates = function* () {
-        for (const id in nodes) if (!id.startsWith('test.')) yield nodes[id]!;
-      };
-      index = new RefIndex(candidates(), Object.values(manifest.sources), rootPackage);
-    }
-    return index;
+  const { nodes } = manifest;
+  // A unique id starts with its resource type, so the keys alone tell the tests (RefIndex skips them anyway).
+  const candidates = function* () {
+    for (const id in nodes) if (!id.startsWith('test.')) yield nodes[id]!;
   };
-  return new Proxy({} as RefIndex, {
-    get(_, name) {
-      const r = real();
-      const v = (r as unknown as Record<PropertyKey, unknown>)[name];
-      return typeof v === 'function' ? v.bind(r) : v;
-    },
-  });
+  const sources = function* () {
+    yield* Object.values(manifest.sources);
+  };
+  return new RefIndex(candidates(), sources(), rootPackage);
 }
 
 function logStatements(session: DatabaseSession, loaded: LoadedProject): void {
@@ -161,7 +153,7 @@ export async function openExecution(opts: ExecutionOptions, which: string, defau
   // unsupported adapter, and a database that cannot be opened are reported after the parse, as before.)
   const opening = (async () => SyncBridge.open(connectionOpenerFor(loaded)))();
   opening.catch(() => undefined);
-  const workers = options.renderWorkers?.(loaded) ?? 0;
+  const workers = renderLanes(options.renderWorkers?.(loaded) ?? 0, loaded.adapter.type);
   let pool: RenderPool | null = null;
   let bridge: SyncBridge | undefined;
   // With the embedded DuckDB, render workers load the project while this thread parses (measured:
@@ -235,6 +227,21 @@ export async function openExecution(opts: ExecutionOptions, which: string, defau
     await (bridge ? bridge.close() : opening.then((b) => b.close(), () => undefined));
     throw e;
   }
+}
+
+/**
+ * How many render workers to start for `threads` of them. With the embedded
+ * DuckDB every statement competes for this machine's cores, so workers
+ * beyond the cores (at least two, so threads > 1 still runs nodes side by
+ * side) only add their own start and contention: at threads 4 on 2 cores (a
+ * shared box, load 8–16), `test` of 6,000 data tests took 2.5–4 s less CPU
+ * (of 17–23 s) and ~190 MB less memory with two workers than with four. A client-server database (Snowflake) waits on the network
+ * instead, so it keeps one worker a thread; so does TSDBT_FAST_PATHS=0.
+ * The queue still hands out up to `threads` nodes; the extra ones wait for a lane.
+ */
+export function renderLanes(threads: number, adapterType: string, cores = availableParallelism()): number {
+  if (threads <= 2 || adapterType !== 'duckdb' || !fastPaths()) return threads;
+  return Math.min(threads, Math.max(2, cores));
 }
 
 /** The --state comparison and the --defer relations of this invocation. */
@@ -349,8 +356,9 @@ export async function prepareWorkerExecution(args: RenderWorkerArgs, threadId: s
     connect: (bridge, selected) => {
       const session = new DatabaseSession(loaded.adapter, bridge);
       logStatements(session, loaded);
-      // With several workers, a batch's other test results go to the coordinator with the node's (see RenderPool.take).
-      const { runner } = runtimeOn(loaded, parsed, session, flags, selected, threadId, defer, Number(flags.threads ?? 1) > 1);
+      // A batch's other test results go to the coordinator with the node's (see RenderPool.take): it hands them out
+      // in their turn without a message to a worker each, at threads 1 too.
+      const { runner } = runtimeOn(loaded, parsed, session, flags, selected, threadId, defer, true);
       return {
         node,
         session,

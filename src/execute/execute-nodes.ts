@@ -101,13 +101,19 @@ export async function executeNodes(opts: ExecuteNodesOptions): Promise<NodeResul
   const lone = opts.threads <= 1 ? lanes.lone?.() : undefined;
   // Beside other threads, a node nothing downstream reads may leave its COMMIT to its thread's next statement too.
   if (!lone && lanes.setUnread) lanes.setUnread(unreadNodes(opts.graph, opts.selected));
-  // Several threads: a worker runs the data tests of one model in one query and sends the others' results with its
-  // own (see TestBatcher). The test running for a model, by model: its siblings wait for it, then take their results.
-  const batching = !lone && lanes.take ? new Map<string, Promise<boolean>>() : undefined;
+  // A worker runs the data tests of one model in one query and sends the others' results with its own (see
+  // TestBatcher). The test running for a model, by model: its siblings wait for it, then take their results.
+  const batching = lanes.take ? new Map<string, Promise<boolean>>() : undefined;
   let waiting = 0;
   // A node queued behind another must reach the worker after it: each launch waits for the one before to be sent.
   let sent: Promise<void> = Promise.resolve();
-  const ahead = lone && !opts.failFast ? (running: string, next: string) => !aborted && !interrupted() && !unitTestsOf.has(running) && !unitTestsOf.has(next) && !isMicrobatch(opts.nodes[running]) && !isMicrobatch(opts.nodes[next]) : undefined;
+  // A data test whose model's tests run (or ran) in one query is not queued: the coordinator already has, or will
+  // have once the running node is done, its result (see RenderPool.take), and hands it out in its turn.
+  const fromBatch = (id: string) => {
+    const node = opts.nodes[id];
+    return node?.resource_type === 'test' && ((typeof node.attached_node === 'string' && batching?.has(node.attached_node) === true) || lanes.holds?.(id) === true);
+  };
+  const ahead = lone && !opts.failFast ? (running: string, next: string) => !aborted && !interrupted() && !unitTestsOf.has(running) && !unitTestsOf.has(next) && !isMicrobatch(opts.nodes[running]) && !isMicrobatch(opts.nodes[next]) && !fromBatch(next) : undefined;
 
   /** Run `node` on a lane (with the unit tests that go with it); with `early`, queued behind the lone worker's running node. */
   const launch = async (id: string, node: CompiledNode, early: boolean): Promise<boolean> => {

@@ -30,6 +30,8 @@ export interface NodeLanes {
   setUnread?(ids: ReadonlySet<string>): void;
   /** The result of a data test that already ran in one query with another (see RenderPool.take), once. */
   take?(id: string): NodeResult | undefined;
+  /** Whether take(id) has a result. */
+  holds?(id: string): boolean;
 }
 
 /** One lane on the calling thread: nodes run one at a time, synchronously (threads 1 without cancellation). */
@@ -135,6 +137,7 @@ class WorkerLane implements NodeLane {
   private onMessage(m: FromWorker): void {
     switch (m.type) {
       case 'result': {
+        if (m.started) this.queued[0]?.onStart?.();
         if (m.logs) for (const [level, text] of m.logs) this.pool.log(level, text);
         for (const w of m.batched ?? []) this.pool.keep(w);
         const cur = this.queued.shift();
@@ -290,6 +293,10 @@ export class RenderPool implements NodeLanes {
   }
 
   private readonly batched = new Map<string, WireResult>();
+
+  holds(id: string): boolean {
+    return this.batched.has(id);
+  }
 
   /** @internal */
   keep(w: WireResult): void {

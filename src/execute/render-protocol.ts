@@ -98,9 +98,10 @@ export type FromWorker =
   | { type: 'failed'; error: WireError }
   /**
    * `logs`: what the node logged and was not sent yet (see 'log'). `batched`: the results of the data tests
-   * that ran in one query with this one, for when the queue hands them out (see RenderPool.take).
+   * that ran in one query with this one, for when the queue hands them out (see RenderPool.take). `started`: the node
+   * was queued (`early`) and sent no `started` of its own (it ran no statement): it started, before `logs`.
    */
-  | { type: 'result'; result: WireResult; cache: CacheEvent[]; logs?: LogLine[]; batched?: WireResult[] }
+  | { type: 'result'; result: WireResult; cache: CacheEvent[]; logs?: LogLine[]; batched?: WireResult[]; started?: true }
   | { type: 'started'; id: string }
   | { type: 'declined'; id: string }
   | { type: 'settled'; error?: WireError }

@@ -25,7 +25,20 @@ const port = parentPort!;
 // model's own log() calls) go at once. Every message sends what is held first, so the order is kept.
 let logs: LogLine[] = [];
 let logsSince = 0;
+// A queued node's `started` is said just before its first statement (or its first info line), not as it starts:
+// a node answered without one (a data test whose result its batch already has) says it with its result, one
+// message instead of two. Nothing is logged between a node's start and then, so the coordinator sees the same order.
+let startedPending: string | null = null;
+const sayStarted = () => {
+  if (startedPending === null) return;
+  port.postMessage({ type: 'started', id: startedPending } satisfies FromWorker);
+  startedPending = null;
+};
 const post = (m: FromWorker) => {
+  if (m.type === 'result' && startedPending !== null) {
+    m.started = true;
+    startedPending = null;
+  } else sayStarted();
   if (logs.length > 0) {
     if (m.type === 'result') m.logs = logs;
     else port.postMessage({ type: 'log', lines: logs } satisfies FromWorker);
@@ -38,6 +51,7 @@ const log = (level: LogLine[0], text: string) => {
   if (logs.length === 0) logsSince = now;
   logs.push([level, text]);
   if (level !== 'debug' || now - logsSince > LOG_DELAY_MS) {
+    sayStarted();
     port.postMessage({ type: 'log', lines: logs } satisfies FromWorker);
     logs = [];
   }
@@ -79,7 +93,7 @@ async function main(): Promise<void> {
     if (m.early) {
       // Queued behind the node before: Ctrl-C since then means it was never started (skipped, as a node not yet handed out).
       if (Atomics.load(cancelled, 0) === 1) return post({ type: 'declined', id: m.id });
-      post({ type: 'started', id: m.id });
+      startedPending = m.id;
     }
     const node = exec.node(m.id);
     if (!node) {
@@ -106,7 +120,7 @@ async function main(): Promise<void> {
     const setup = mod[input.setup.export] as Setup;
     const prepared = await setup(input.setup.args, input.threadId, log, parsed);
     const given = await session;
-    bridge = SyncBridge.attach(given.session, { cancelFlag: input.cancelFlag });
+    bridge = SyncBridge.attach(given.session, { cancelFlag: input.cancelFlag, beforeRequest: sayStarted });
     exec = prepared.connect(bridge, given.selected);
     lone = given.lone;
     sync = new CacheSync(exec.session.cache, exec.session.info);

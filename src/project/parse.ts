@@ -259,7 +259,8 @@ export function parseProject(input: ParseInput): ParseResult {
 
   checkResourceUniqueness(nodes.values(), errors, warnings);
 
-  const refIndex = new RefIndex(nodes.values(), Object.values(sources), root.name);
+  // A snapshot: the index is built on its first lookup, and the loop below removes nodes.
+  const refIndex = new RefIndex([...nodes.values()], Object.values(sources), root.name);
   const restricting = new Set(input.packages.filter((p) => p.config.restrictAccess).map((p) => p.config.name));
   const restrictsAccess = (pkg: string) => restricting.has(pkg);
   // Source calls are located in the text they were written in (a snapshot block's file, a YAML snapshot's relation: line).

@@ -5,17 +5,39 @@ import { foreignKeyTarget } from './foreign-key-targets.js';
 
 /** Finds the node a ref() names, with dbt's precedence (the ref's package, the calling package, the root, any). */
 export class RefIndex {
-  private readonly byName = new Map<string, CompiledNode[]>();
-  private readonly sources = new Map<string, SourceTable>();
+  private built: { byName: Map<string, CompiledNode[]>; sources: Map<string, SourceTable> } | null = null;
+  private given: { nodes: Iterable<CompiledNode>; sources: Iterable<SourceTable> } | null;
 
+  /**
+   * The index is built on the first lookup, by iterating `nodes` and
+   * `sources` once then (many runs never call ref(); a render worker reads
+   * most nodes only when it runs them): pass what they should hold at that
+   * time (a snapshot, or a generator that reads the manifest then).
+   */
   constructor(nodes: Iterable<CompiledNode>, sources: Iterable<SourceTable>, private readonly rootPackage: string) {
-    for (const n of nodes) {
-      if (!['model', 'seed', 'snapshot'].includes(n.resource_type)) continue;
-      const list = this.byName.get(n.name) ?? [];
-      list.push(n);
-      this.byName.set(n.name, list);
+    this.given = { nodes, sources };
+  }
+
+  private get byName(): Map<string, CompiledNode[]> {
+    return (this.built ??= this.build()).byName;
+  }
+
+  private get sources(): Map<string, SourceTable> {
+    return (this.built ??= this.build()).sources;
+  }
+
+  private build(): { byName: Map<string, CompiledNode[]>; sources: Map<string, SourceTable> } {
+    const byName = new Map<string, CompiledNode[]>();
+    const sources = new Map<string, SourceTable>();
+    for (const n of this.given!.nodes) {
+      if (n.resource_type !== 'model' && n.resource_type !== 'seed' && n.resource_type !== 'snapshot') continue;
+      const list = byName.get(n.name);
+      if (list) list.push(n);
+      else byName.set(n.name, [n]);
     }
-    for (const s of sources) this.sources.set(`${s.source_name}.${s.name}`, s);
+    for (const s of this.given!.sources) sources.set(`${s.source_name}.${s.name}`, s);
+    this.given = null;
+    return { byName, sources };
   }
 
   resolveRef(call: RefCall, fromPackage: string): CompiledNode | undefined {

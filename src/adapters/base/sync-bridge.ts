@@ -27,6 +27,8 @@ export interface SyncBridgeOptions {
    * being sent; rollback, commit and close still go through.
    */
   cancelFlag?: SharedArrayBuffer;
+  /** Called before each request is sent (a render worker says then that its node has started, see render-worker.ts). */
+  beforeRequest?: () => void;
 }
 
 /** The message of a statement refused or interrupted because the run was cancelled. */
@@ -218,6 +220,7 @@ export class SyncBridge implements SyncConnection {
 
   private request(req: BridgeRequest, sql?: string): unknown {
     if (this.closed) throw new TsdbtError('INTERNAL', 'the database connection is closed');
+    this.options.beforeRequest?.();
     if (this.cancelled && (req.op === 'execute' || req.op === 'begin') && Atomics.load(this.cancelled, 0) === 1) {
       throw new TsdbtError('DATABASE_ERROR', CANCELLED_MESSAGE, { detail: { sql } });
     }

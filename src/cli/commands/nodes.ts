@@ -67,9 +67,14 @@ export function nodeCommand(which: NodeCommand | 'retry' | 'clone'): Command {
     // A second signal exits at once.
     const abort = new AbortController();
     const onSignal = () => {
-      if (abort.signal.aborted) process.exit(EXIT_INTERRUPTED);
+      if (abort.signal.aborted) {
+        ctx.out.flush();
+        process.exit(EXIT_INTERRUPTED);
+      }
       abort.abort();
     };
+    // Two lines a node: written in batches (the same bytes, in order; see Output.holdConsole).
+    ctx.out.holdConsole();
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
     let result: CommandResult;
