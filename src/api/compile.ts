@@ -1,11 +1,13 @@
 import { join } from 'node:path';
 import { writeManifests } from './parse-phase.js';
+import { writeCompiledManifest } from './compiled-manifest.js';
+import { mutatorsBoundCount } from '../jinja/python/collection-methods.js';
 import { writeCommandArtifacts } from './command-artifacts.js';
 import { CompiledFileBatch } from '../compile/compiled-file-batch.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { NodeResult } from '../execute/node-result.js';
 import { scopedOperation } from '../execute/operations.js';
-import type { CompiledNode } from '../manifest/types.js';
+import type { CompiledNode, Manifest } from '../manifest/types.js';
 import { fastPaths } from '../util/fast-paths.js';
 import { openExecution, type Execution, type ExecutionOptions } from './execution.js';
 
@@ -47,6 +49,10 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
     const files = fastPaths() ? new CompiledFileBatch(exec.compiler, exec.loaded.projectDir) : undefined;
     // Only the SQL of each render is kept: renders reuse their package's context (NodeCompiler.reuseContexts).
     exec.compiler.reuseContexts(true);
+    // The nodes as parsed (no compiled members yet), and no template changing a list or dict in place
+    // below: each node's JSON is then the parse cache's with the compiled members appended.
+    const asParsed = fastPaths() && withoutCompiledMembers(exec.parsed.manifest);
+    const mutators = mutatorsBoundCount();
     try {
       for (const id of exec.graph.topologicalOrder()) {
         if (!exec.selected.has(id)) continue;
@@ -66,7 +72,8 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
     // manifest.json is written while the background writer finishes the files (it does not wait for
     // them); should a file fail, its node is an error and manifest.json is written again.
     files?.flush();
-    let manifest = manifestOnly(exec);
+    const unchanged = () => asParsed && mutatorsBoundCount() === mutators;
+    let manifest = manifestOnly(exec, unchanged());
     // Every file is on disk before the results are reported; a node whose file failed is an error.
     const fileFailures = files?.finish() ?? [];
     for (const { node, error } of fileFailures) {
@@ -75,7 +82,7 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
       node.compiled_path = undefined;
       results[i] = failedResult(node, error);
     }
-    if (fileFailures.length > 0) manifest = manifestOnly(exec);
+    if (fileFailures.length > 0) manifest = manifestOnly(exec, unchanged());
     const elapsed = (performance.now() - started) / 1000;
     const failed = results.some((r) => r.status === 'error');
     const written = failed ? manifest : writeCommandArtifacts(exec, results, { invocationId: exec.loaded.invocationId, elapsed, args: { which: 'compile', select: opts.select ?? [], exclude: opts.exclude ?? [] } }, manifest);
@@ -90,14 +97,36 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
   }
 }
 
-/** manifest.json alone (after a failed compile, dbt writes no run_results.json), its write error as an artifact error. */
-function manifestOnly(exec: Execution): { manifestPath: string; artifactErrors: TsdbtError[] } {
+/**
+ * manifest.json alone (after a failed compile, dbt writes no run_results.json), its write error as an artifact error.
+ * `unchanged`: compile changed no node but for the compiled members it appended (see writeCompiledManifest).
+ */
+function manifestOnly(exec: Execution, unchanged: boolean): { manifestPath: string; artifactErrors: TsdbtError[] } {
+  const { nodes } = exec.parsed.manifest;
   try {
-    return { manifestPath: writeManifests(exec.targetDir, exec.parsed.manifest), artifactErrors: [] };
+    return { manifestPath: writeCompiledManifest(exec.targetDir, exec.parsed.manifest, unchanged, (id) => compiledMembers(nodes[id]!)), artifactErrors: [] };
   } catch (e) {
     const path = join(exec.targetDir, 'manifest.json');
     return { manifestPath: path, artifactErrors: [e instanceof TsdbtError ? e : new TsdbtError('TARGET_WRITE', `Could not write ${path}: ${String(e)}`, { file: path, cause: e })] };
   }
+}
+
+/** True when no node has compiled members yet (compile appends them: compileOne). */
+function withoutCompiledMembers(manifest: Manifest): boolean {
+  const { nodes } = manifest;
+  for (const id in nodes) {
+    const node = nodes[id]!;
+    if (Object.hasOwn(node, 'compiled_code') || Object.hasOwn(node, 'compiled_path')) return false;
+  }
+  return true;
+}
+
+/** The members compileOne appended to a node, as JSON.stringify writes them after the node's others; undefined when none. */
+function compiledMembers(node: CompiledNode): string | undefined {
+  let text = '';
+  if (node.compiled_code !== undefined) text += `,"compiled_code":${JSON.stringify(node.compiled_code)}`;
+  if (node.compiled_path !== undefined) text += `,"compiled_path":${JSON.stringify(node.compiled_path)}`;
+  return text === '' ? undefined : text;
 }
 
 /**
