@@ -4,6 +4,8 @@ import { writeCompiledManifest } from './compiled-manifest.js';
 import { mutatorsBoundCount } from '../jinja/python/collection-methods.js';
 import { writeCommandArtifacts } from './command-artifacts.js';
 import { CompiledFileBatch } from '../compile/compiled-file-batch.js';
+import { runResultsChunks, runResultsJson, type RunResultsArtifact } from '../artifacts/run-results.js';
+import { writeChunksAtomicWhile } from '../util/atomic-write.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { NodeResult } from '../execute/node-result.js';
 import { scopedOperation } from '../execute/operations.js';
@@ -74,8 +76,11 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
     files?.flush();
     const unchanged = () => asParsed && mutatorsBoundCount() === mutators;
     let manifest = manifestOnly(exec, unchanged());
-    // Every file is on disk before the results are reported; a node whose file failed is an error.
-    const fileFailures = files?.finish() ?? [];
+    const meta = (elapsed: number) => ({ invocationId: exec.loaded.invocationId, elapsed, args: { which: 'compile', select: opts.select ?? [], exclude: opts.exclude ?? [] } });
+    // Every file is on disk before the results are reported; a node whose file failed is an error. With none failed
+    // so far, run_results.json is made while the writer finishes, and put in place once no file failed.
+    const early = files && !results.some((r) => r.status === 'error') ? await runResultsWhile(exec.targetDir, runResultsJson(results, meta((performance.now() - started) / 1000)), () => files.finish()) : undefined;
+    const fileFailures = early ? early.failures : (files?.finish() ?? []);
     for (const { node, error } of fileFailures) {
       const i = results.findIndex((r) => r.unique_id === node.unique_id);
       node.compiled_code = undefined;
@@ -85,7 +90,11 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
     if (fileFailures.length > 0) manifest = manifestOnly(exec, unchanged());
     const elapsed = (performance.now() - started) / 1000;
     const failed = results.some((r) => r.status === 'error');
-    const written = failed ? manifest : writeCommandArtifacts(exec, results, { invocationId: exec.loaded.invocationId, elapsed, args: { which: 'compile', select: opts.select ?? [], exclude: opts.exclude ?? [] } }, manifest);
+    const written = failed
+      ? manifest
+      : early?.written
+        ? { runResultsPath: early.written.runResultsPath, manifestPath: manifest.manifestPath, artifactErrors: [...early.written.artifactErrors, ...manifest.artifactErrors] }
+        : writeCommandArtifacts(exec, results, meta(elapsed), manifest);
     return {
       success: !failed && written.artifactErrors.length === 0,
       results,
@@ -108,6 +117,38 @@ function manifestOnly(exec: Execution, unchanged: boolean): { manifestPath: stri
   } catch (e) {
     const path = join(exec.targetDir, 'manifest.json');
     return { manifestPath: path, artifactErrors: [e instanceof TsdbtError ? e : new TsdbtError('TARGET_WRITE', `Could not write ${path}: ${String(e)}`, { file: path, cause: e })] };
+  }
+}
+
+/** The compiled files some of which could not be written (runResultsWhile: run_results.json is then not put in place). */
+class FilesFailed extends Error {}
+
+/**
+ * run_results.json written while `finish` waits for the compiled files (its
+ * fsync on the thread pool meanwhile), and put in place only when every
+ * file was written: otherwise the compile failed and, as dbt, writes none
+ * (`written` undefined). A run_results.json that cannot be written is an
+ * artifact error, as writeCommandArtifacts reports it.
+ */
+async function runResultsWhile(targetDir: string, artifact: RunResultsArtifact, finish: () => { node: CompiledNode; error: unknown }[]): Promise<{ failures: { node: CompiledNode; error: unknown }[]; written?: { runResultsPath: string; artifactErrors: TsdbtError[] } }> {
+  const path = join(targetDir, 'run_results.json');
+  let failures: { node: CompiledNode; error: unknown }[] | undefined;
+  let finishing = false;
+  try {
+    await writeChunksAtomicWhile(path, 'run results', runResultsChunks(artifact), () => {
+      finishing = true;
+      failures = finish();
+      if (failures.length > 0) throw new FilesFailed();
+    });
+    return { failures: [], written: { runResultsPath: path, artifactErrors: [] } };
+  } catch (e) {
+    if (e instanceof FilesFailed) return { failures: failures! };
+    // finish itself threw (not a file's failure): as when it was called on its own.
+    if (finishing && failures === undefined) throw e;
+    // The file could not be made (before the wait) or put in place (after it).
+    failures ??= finish();
+    if (failures.length > 0) return { failures };
+    return { failures, written: { runResultsPath: path, artifactErrors: [e instanceof TsdbtError ? e : new TsdbtError('TARGET_WRITE', `Could not write ${path}: ${String(e)}`, { file: path, cause: e })] } };
   }
 }
 

@@ -144,6 +144,29 @@ describe("compile's manifest.json: nodes copied from the parse cache with the co
     expect({ ...fast, copied: 0 }).toEqual({ ...plain, copied: 0 });
   }, 60_000);
 
+  it('run_results.json that cannot be written (made while the compiled files are finished): the same error and exit code both ways', async () => {
+    const dir = makeProject({
+      'models/a.sql': 'select 1 as id',
+      'models/b.sql': "select * from {{ ref('a') }}",
+    }, 'fixture');
+    const outs: { code: number; out: string; files: boolean }[] = [];
+    for (const on of [true, false]) {
+      rmSync(join(dir, 'target'), { recursive: true, force: true });
+      setFastPaths(on);
+      expect((await cli(dir, ['parse'])).code).toBe(0);
+      setWriteFaultForTests('run_results.json');
+      const r = await cli(dir, ['compile']);
+      setWriteFaultForTests(null);
+      const files = readFileSync(join(dir, 'target/compiled/fixture/models/b.sql'), 'utf8') === 'select * from "memory"."main"."a"';
+      outs.push({ code: r.code, out: r.out.replace(/\d+\.\d+s/g, 'Ns').replace(/\d{2}:\d{2}:\d{2}/g, 'T').replace(/tmp-\d+-[0-9a-f]+/g, 'tmp'), files });
+      expect(() => readFileSync(join(dir, 'target/run_results.json'))).toThrow();
+    }
+    expect(outs[0]!.code).not.toBe(0);
+    expect(outs[0]!.out).toContain('run_results.json');
+    expect(outs[0]!.files).toBe(true);
+    expect(outs[0]).toEqual(outs[1]);
+  }, 60_000);
+
   it('a splice map whose spans do not match the cache (all moved by a byte) is not used: the manifest is serialised', async () => {
     const dir = makeProject({
       'models/a.sql': 'select 1 as id',
