@@ -116,7 +116,7 @@ function manifestOnly(exec: Execution, unchanged: boolean): { manifestPath: stri
     return { manifestPath: writeCompiledManifest(exec.targetDir, exec.parsed.manifest, unchanged, (id) => compiledMembers(nodes[id]!)), artifactErrors: [] };
   } catch (e) {
     const path = join(exec.targetDir, 'manifest.json');
-    return { manifestPath: path, artifactErrors: [e instanceof TsdbtError ? e : new TsdbtError('TARGET_WRITE', `Could not write ${path}: ${String(e)}`, { file: path, cause: e })] };
+    return { manifestPath: path, artifactErrors: [writeError(path, e)] };
   }
 }
 
@@ -148,9 +148,12 @@ async function runResultsWhile(targetDir: string, artifact: RunResultsArtifact, 
     // The file could not be made (before the wait) or put in place (after it).
     failures ??= finish();
     if (failures.length > 0) return { failures };
-    return { failures, written: { runResultsPath: path, artifactErrors: [e instanceof TsdbtError ? e : new TsdbtError('TARGET_WRITE', `Could not write ${path}: ${String(e)}`, { file: path, cause: e })] } };
+    return { failures, written: { runResultsPath: path, artifactErrors: [writeError(path, e)] } };
   }
 }
+
+/** An artifact's write error as reported (util/atomic-write's errors are TsdbtErrors already). */
+const writeError = (path: string, e: unknown): TsdbtError => (e instanceof TsdbtError ? e : new TsdbtError('TARGET_WRITE', `Could not write ${path}: ${String(e)}`, { file: path, cause: e }));
 
 /** True when no node has compiled members yet (compile appends them: compileOne). */
 function withoutCompiledMembers(manifest: Manifest): boolean {
