@@ -1,11 +1,15 @@
 import { join } from 'node:path';
 import { writeManifests } from './parse-phase.js';
+import { writeCompiledManifest } from './compiled-manifest.js';
+import { mutatorsBoundCount } from '../jinja/python/collection-methods.js';
 import { writeCommandArtifacts } from './command-artifacts.js';
 import { CompiledFileBatch } from '../compile/compiled-file-batch.js';
+import { runResultsChunks, runResultsJson, type RunResultsArtifact } from '../artifacts/run-results.js';
+import { writeChunksAtomicWhile } from '../util/atomic-write.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { NodeResult } from '../execute/node-result.js';
 import { scopedOperation } from '../execute/operations.js';
-import type { CompiledNode } from '../manifest/types.js';
+import type { CompiledNode, Manifest } from '../manifest/types.js';
 import { fastPaths } from '../util/fast-paths.js';
 import { openExecution, type Execution, type ExecutionOptions } from './execution.js';
 
@@ -47,6 +51,10 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
     const files = fastPaths() ? new CompiledFileBatch(exec.compiler, exec.loaded.projectDir) : undefined;
     // Only the SQL of each render is kept: renders reuse their package's context (NodeCompiler.reuseContexts).
     exec.compiler.reuseContexts(true);
+    // The nodes as parsed (no compiled members yet), and no template changing a list or dict in place
+    // below: each node's JSON is then the parse cache's with the compiled members appended.
+    const asParsed = fastPaths() && withoutCompiledMembers(exec.parsed.manifest);
+    const mutators = mutatorsBoundCount();
     try {
       for (const id of exec.graph.topologicalOrder()) {
         if (!exec.selected.has(id)) continue;
@@ -66,19 +74,27 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
     // manifest.json is written while the background writer finishes the files (it does not wait for
     // them); should a file fail, its node is an error and manifest.json is written again.
     files?.flush();
-    let manifest = manifestOnly(exec);
-    // Every file is on disk before the results are reported; a node whose file failed is an error.
-    const fileFailures = files?.finish() ?? [];
+    const unchanged = () => asParsed && mutatorsBoundCount() === mutators;
+    let manifest = manifestOnly(exec, unchanged());
+    const meta = (elapsed: number) => ({ invocationId: exec.loaded.invocationId, elapsed, args: { which: 'compile', select: opts.select ?? [], exclude: opts.exclude ?? [] } });
+    // Every file is on disk before the results are reported; a node whose file failed is an error. With none failed
+    // so far, run_results.json is made while the writer finishes, and put in place once no file failed.
+    const early = files && !results.some((r) => r.status === 'error') ? await runResultsWhile(exec.targetDir, runResultsJson(results, meta((performance.now() - started) / 1000)), () => files.finish()) : undefined;
+    const fileFailures = early ? early.failures : (files?.finish() ?? []);
     for (const { node, error } of fileFailures) {
       const i = results.findIndex((r) => r.unique_id === node.unique_id);
       node.compiled_code = undefined;
       node.compiled_path = undefined;
       results[i] = failedResult(node, error);
     }
-    if (fileFailures.length > 0) manifest = manifestOnly(exec);
+    if (fileFailures.length > 0) manifest = manifestOnly(exec, unchanged());
     const elapsed = (performance.now() - started) / 1000;
     const failed = results.some((r) => r.status === 'error');
-    const written = failed ? manifest : writeCommandArtifacts(exec, results, { invocationId: exec.loaded.invocationId, elapsed, args: { which: 'compile', select: opts.select ?? [], exclude: opts.exclude ?? [] } }, manifest);
+    const written = failed
+      ? manifest
+      : early?.written
+        ? { runResultsPath: early.written.runResultsPath, manifestPath: manifest.manifestPath, artifactErrors: [...early.written.artifactErrors, ...manifest.artifactErrors] }
+        : writeCommandArtifacts(exec, results, meta(elapsed), manifest);
     return {
       success: !failed && written.artifactErrors.length === 0,
       results,
@@ -90,14 +106,71 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
   }
 }
 
-/** manifest.json alone (after a failed compile, dbt writes no run_results.json), its write error as an artifact error. */
-function manifestOnly(exec: Execution): { manifestPath: string; artifactErrors: TsdbtError[] } {
+/**
+ * manifest.json alone (after a failed compile, dbt writes no run_results.json), its write error as an artifact error.
+ * `unchanged`: compile changed no node but for the compiled members it appended (see writeCompiledManifest).
+ */
+function manifestOnly(exec: Execution, unchanged: boolean): { manifestPath: string; artifactErrors: TsdbtError[] } {
+  const { nodes } = exec.parsed.manifest;
   try {
-    return { manifestPath: writeManifests(exec.targetDir, exec.parsed.manifest), artifactErrors: [] };
+    return { manifestPath: writeCompiledManifest(exec.targetDir, exec.parsed.manifest, unchanged, (id) => compiledMembers(nodes[id]!)), artifactErrors: [] };
   } catch (e) {
     const path = join(exec.targetDir, 'manifest.json');
-    return { manifestPath: path, artifactErrors: [e instanceof TsdbtError ? e : new TsdbtError('TARGET_WRITE', `Could not write ${path}: ${String(e)}`, { file: path, cause: e })] };
+    return { manifestPath: path, artifactErrors: [writeError(path, e)] };
   }
+}
+
+/** The compiled files some of which could not be written (runResultsWhile: run_results.json is then not put in place). */
+class FilesFailed extends Error {}
+
+/**
+ * run_results.json written while `finish` waits for the compiled files (its
+ * fsync on the thread pool meanwhile), and put in place only when every
+ * file was written: otherwise the compile failed and, as dbt, writes none
+ * (`written` undefined). A run_results.json that cannot be written is an
+ * artifact error, as writeCommandArtifacts reports it.
+ */
+async function runResultsWhile(targetDir: string, artifact: RunResultsArtifact, finish: () => { node: CompiledNode; error: unknown }[]): Promise<{ failures: { node: CompiledNode; error: unknown }[]; written?: { runResultsPath: string; artifactErrors: TsdbtError[] } }> {
+  const path = join(targetDir, 'run_results.json');
+  let failures: { node: CompiledNode; error: unknown }[] | undefined;
+  let finishing = false;
+  try {
+    await writeChunksAtomicWhile(path, 'run results', runResultsChunks(artifact), () => {
+      finishing = true;
+      failures = finish();
+      if (failures.length > 0) throw new FilesFailed();
+    });
+    return { failures: [], written: { runResultsPath: path, artifactErrors: [] } };
+  } catch (e) {
+    if (e instanceof FilesFailed) return { failures: failures! };
+    // finish itself threw (not a file's failure): as when it was called on its own.
+    if (finishing && failures === undefined) throw e;
+    // The file could not be made (before the wait) or put in place (after it).
+    failures ??= finish();
+    if (failures.length > 0) return { failures };
+    return { failures, written: { runResultsPath: path, artifactErrors: [writeError(path, e)] } };
+  }
+}
+
+/** An artifact's write error as reported (util/atomic-write's errors are TsdbtErrors already). */
+const writeError = (path: string, e: unknown): TsdbtError => (e instanceof TsdbtError ? e : new TsdbtError('TARGET_WRITE', `Could not write ${path}: ${String(e)}`, { file: path, cause: e }));
+
+/** True when no node has compiled members yet (compile appends them: compileOne). */
+function withoutCompiledMembers(manifest: Manifest): boolean {
+  const { nodes } = manifest;
+  for (const id in nodes) {
+    const node = nodes[id]!;
+    if (Object.hasOwn(node, 'compiled_code') || Object.hasOwn(node, 'compiled_path')) return false;
+  }
+  return true;
+}
+
+/** The members compileOne appended to a node, as JSON.stringify writes them after the node's others; undefined when none. */
+function compiledMembers(node: CompiledNode): string | undefined {
+  let text = '';
+  if (node.compiled_code !== undefined) text += `,"compiled_code":${JSON.stringify(node.compiled_code)}`;
+  if (node.compiled_path !== undefined) text += `,"compiled_path":${JSON.stringify(node.compiled_path)}`;
+  return text === '' ? undefined : text;
 }
 
 /**

@@ -174,7 +174,7 @@ export async function openExecution(opts: ExecutionOptions, which: string, defau
       defaultResourceTypes,
     );
     // No more workers than nodes to run: each costs its own start (about 0.3 s of CPU).
-    const needed = Math.min(workers, Math.max(1, runnableCount(parsed, selected)));
+    const needed = workers > 0 ? Math.min(workers, Math.max(1, runnableCount(parsed, selected))) : 0;
     if (pool) {
       await pool.trim(needed);
       // A worker that found the parse cache out of date waits for this parse's cache rather than parsing itself.

@@ -251,6 +251,26 @@ export function writeManifests(targetDir: string, manifest: Manifest): string {
   return writeManifestsSpans(targetDir, manifest).path;
 }
 
+/**
+ * writeManifests, copying members `written` has from there (compiled-manifest.ts:
+ * the nodes from the parse cache after a compile).
+ */
+export function writeManifestsFrom(targetDir: string, manifest: Manifest, written: WrittenValues): string {
+  return writeManifestsSpans(targetDir, manifest, undefined, written).path;
+}
+
+/**
+ * The parse cache `manifest`'s nodes are byte for byte the JSON of (as parsed,
+ * before anything changed them): the one this process wrote (its spans) or
+ * read with nothing changed (its id); undefined when neither.
+ */
+export function parseCacheOf(manifest: Manifest): { written: WrittenCache } | { id: string } | undefined {
+  const written = cacheWrittenByManifest.get(manifest);
+  if (written) return { written };
+  const id = cacheIdByManifest.get(manifest);
+  return id === undefined ? undefined : { id };
+}
+
 function writeManifestsSpans(targetDir: string, manifest: Manifest, spansOf?: ReadonlySet<string>, written?: WrittenValues): { path: string; spans?: JsonSpans } {
   const hooks = hooksByManifest.get(manifest);
   const nodes = hooks ? { ...manifest.nodes, ...Object.fromEntries(hooks.map((h) => [h.unique_id, h])) } : manifest.nodes;

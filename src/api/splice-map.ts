@@ -105,6 +105,12 @@ export class SpliceMap {
     return out;
   }
 
+  /** Every member of `container` in `file`, in order: key hashes (hints, as for spans()) and [start, end) pairs. */
+  members(file: SplicedFile, container: string): { hashes: Uint32Array; at: Uint32Array } | undefined {
+    const part = this.stored.parts.find((p) => p.file === file && p.container === container);
+    return part ? { hashes: part.hashes, at: part.at } : undefined;
+  }
+
   /**
    * The map's parts for the files written with these edits (the cache's
    * bytes also all moved by `bodyShift`, its new header's length less the
@@ -192,7 +198,8 @@ export interface StoredPart {
 }
 
 const MAGIC = 'tsdbt-splice-map 2\n';
-const CACHE_NODES = 'parse/manifest/nodes';
+/** The cache body's container of nodes. */
+export const CACHE_NODES = 'parse/manifest/nodes';
 const MAX_OFFSET = 0xffffffff;
 
 /** FNV-1a over the key's UTF-16 code units: equal keys, equal hashes; a hash is only a hint (see SpliceMap.spans). */

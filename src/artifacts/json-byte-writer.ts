@@ -45,8 +45,23 @@ export interface WrittenValues {
    * `padded`, its members' spans when each ends in spaces to leave out
    * (and `more`: members to write after those, keys not among them).
    */
-  find(path: string, value: unknown): { start: number; end: number; spans?: JsonSpans; padded?: MemberSpans; more?: [string, unknown][] } | undefined;
+  find(path: string, value: unknown): { start: number; end: number; spans?: JsonSpans; padded?: MemberSpans; more?: [string, unknown][]; members?: CopiedMembers } | undefined;
 }
+
+/** What a writer checks and adds while copying a padded object's members (WrittenValues.find's `members`). */
+export interface CopiedMembers {
+  /**
+   * Prove each member's key: the bytes before each span must be `{"key":`
+   * (the first) or `,"key":` with the key of `padded.keys`, or the copy
+   * throws a NotAsWritten (spans read from a map, say, not just recorded).
+   */
+  proveKeys?: boolean;
+  /** Members to add at the end of member `key`'s object (JSON text starting with a comma), or undefined. */
+  extra?(key: string): string | undefined;
+}
+
+/** A copied value was not laid out as its spans said: nothing written can be trusted (the caller writes without copying). */
+export class NotAsWritten extends Error {}
 
 /**
  * The bytes of `JSON.stringify(value)` for large objects, written a chunk at
@@ -163,7 +178,7 @@ export class JsonByteWriter {
       // Its members' spans end in padding (the parse cache's nodes): copied without it, their spans as they land here.
       const more = found.more ?? [];
       // With members to add, the object is copied without its closing brace.
-      const spans = this.copyUnpadded(read, found.start, more.length > 0 ? found.end - 1 : found.end, found.padded.at);
+      const spans = this.copyUnpadded(read, found.start, more.length > 0 ? found.end - 1 : found.end, found.padded, found.members);
       const keys = found.padded.keys.slice();
       let empty = keys.length === 0;
       for (const [key, value] of more) {
@@ -194,7 +209,8 @@ export class JsonByteWriter {
    * the spans `padded` (ascending, within [start, end)); returns where each
    * span's bytes landed here, spaces left out.
    */
-  private copyUnpadded(read: (at: number, length: number, into: Buffer) => Buffer, start: number, end: number, padded: readonly number[]): number[] {
+  private copyUnpadded(read: (at: number, length: number, into: Buffer) => Buffer, start: number, end: number, members: MemberSpans, copied: CopiedMembers = {}): number[] {
+    const padded = members.at;
     const window = Buffer.allocUnsafe(CHUNK);
     let from = 0;
     let to = 0;
@@ -225,14 +241,31 @@ export class JsonByteWriter {
       // Within the window: a tight scan back over the spaces (a call per byte cost more than the copy).
       while (e > s && e - 1 >= from && window[e - 1 - from] === SPACE) e--;
       while (e > s && byteAt(e - 1) === SPACE) e--;
+      if (copied.proveKeys) this.proveKey(byteAt, at, s, i === 0 ? '{' : ',', members.keys[i >> 1]!);
       emit(at, s);
       const landed = this.position;
-      emit(s, e);
+      const extra = copied.extra?.(members.keys[i >> 1]!);
+      if (extra === undefined) emit(s, e);
+      else {
+        // The member's object without its closing brace, the added members, the brace.
+        if (e <= s || byteAt(e - 1) !== 0x7d) throw new NotAsWritten(`member ${members.keys[i >> 1]} is not an object`);
+        emit(s, e - 1);
+        this.text(extra);
+        emit(e - 1, e);
+      }
       out.push(landed, this.position);
       at = padded[i + 1]!;
     }
     emit(at, end);
     return out;
+  }
+
+  /** Throws NotAsWritten unless bytes [from, to) are `lead` and `"key":` (JSON.stringify's key). */
+  private proveKey(byteAt: (at: number) => number, from: number, to: number, lead: string, key: string): void {
+    const want = Buffer.from(`${lead}${JSON.stringify(key)}:`);
+    let ok = to - from === want.length;
+    for (let j = 0; ok && j < want.length; j++) ok = byteAt(from + j) === want[j];
+    if (!ok) throw new NotAsWritten(`the copied bytes do not hold member ${key} where the spans say`);
   }
 
   /** Bytes [a, b) of `source` appended as they are. */

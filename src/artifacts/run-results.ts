@@ -67,12 +67,17 @@ export function writeRunResults(targetDir: string, artifact: RunResultsArtifact)
     writeFileAtomic(path, JSON.stringify(artifact, bigintAsNumber, 2), 'run results');
     return path;
   }
-  writeChunksAtomic(path, 'run results', (write) => {
+  writeChunksAtomic(path, 'run results', runResultsChunks(artifact));
+  return path;
+}
+
+/** The bytes writeRunResults writes (with the fast paths on), for a writer of its own (util/atomic-write's writeChunksAtomicWhile). */
+export function runResultsChunks(artifact: RunResultsArtifact): (write: (bytes: Uint8Array) => void) => void {
+  return (write) => {
     const out = new JsonByteWriter(write);
     writeIndented(out, artifact);
     out.flush();
-  });
-  return path;
+  };
 }
 
 const bigintAsNumber = (_k: string, v: unknown) => (typeof v === 'bigint' ? Number(v) : v);

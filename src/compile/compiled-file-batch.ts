@@ -21,7 +21,9 @@ import type { NodeCompiler } from './node-compiler.js';
  * writes (left alone when it already holds the SQL).
  */
 export class CompiledFileBatch {
-  private queued: { path: string; text: string }[] = [];
+  private queued: { path: string; text: string; node: CompiledNode }[] = [];
+  /** Files written on this thread (no writer) that failed, with their node: reported by finish. */
+  private failedHere: { node: CompiledNode; error: unknown }[] = [];
   /**
    * Queued nodes with the absolute path of their file as written (a failed write names it) and
    * their final path; looked up by file only when a write failed (a map of 40,000 paths cost ~0.1 s).
@@ -47,7 +49,7 @@ export class CompiledFileBatch {
     const rel = this.compiler.compiledPath(node);
     const path = join(this.projectDir, rel);
     const written = this.stage !== undefined && path.startsWith(`${this.root}/`) ? this.stage + path.slice(this.root.length) : path;
-    this.queued.push({ path: written, text: sql });
+    this.queued.push({ path: written, text: sql, node });
     this.added.push({ node, written, path });
     if (this.queued.length >= this.batchSize) this.flush();
     return rel;
@@ -58,7 +60,14 @@ export class CompiledFileBatch {
     if (this.queued.length === 0) return;
     const writer = BackgroundWriter.shared();
     if (!writer) {
-      for (const f of this.queued) writeFileSyncChecked(f.path, f.text);
+      // Each failure is its node's (as when compileOne wrote the file): the others are still written.
+      for (const f of this.queued) {
+        try {
+          writeFileSyncChecked(f.path, f.text);
+        } catch (error) {
+          this.failedHere.push({ node: f.node, error });
+        }
+      }
     } else {
       writer.settle();
       const tickets = writer.writeMany(this.queued, this.stage !== undefined);
@@ -89,6 +98,9 @@ export class CompiledFileBatch {
     this.last = undefined;
     const anyQueued = this.added.length > 0;
     this.added = [];
+    const here = this.failedHere;
+    this.failedHere = [];
+    if (here.length > 0) return [...failed.map(({ node, error }) => ({ node, error })), ...here];
     if (this.stage === undefined || !anyQueued) return failed.map(({ node, error }) => ({ node, error }));
     this.placeStage();
     // A file that failed in the staged folder is written where it belongs, so its error (if any) names that path.

@@ -71,8 +71,24 @@ function sequenceMethod(arr: unknown[], name: string, typeName: string): Method 
   return undefined;
 }
 
+const MUTATING_LIST_METHODS: ReadonlySet<string> = new Set(['append', 'extend', 'insert', 'pop', 'remove', 'sort', 'reverse', 'clear']);
+
+let mutatorsBound = 0;
+
+/**
+ * How many times a template has looked up a method that changes a list or
+ * dict in place (`append`, `update`, `pop`...), on any value: the only ways a
+ * template changes a value it was given. A caller that knows the count did
+ * not move over some renders knows they changed nothing they were handed
+ * (compile copies unchanged nodes' JSON instead of serialising them again).
+ */
+export function mutatorsBoundCount(): number {
+  return mutatorsBound;
+}
+
 /** The bound list method `name` of `arr`, or undefined. */
 export function listMethod(arr: unknown[], name: string): Method | undefined {
+  if (MUTATING_LIST_METHODS.has(name)) mutatorsBound++;
   switch (name) {
     case 'append':
       return (x) => {
@@ -189,6 +205,7 @@ const MUTATING_DICT_METHODS: ReadonlySet<string> = new Set(['update', 'pop', 'po
 
 /** The bound dict method `name` of a PyDictMap (keys keep their Python type), or undefined. */
 export function dictMapMethod(d: PyDictMap, name: string): Method | undefined {
+  if (MUTATING_DICT_METHODS.has(name)) mutatorsBound++;
   switch (name) {
     case 'items':
       return () => pyDictView('dict_items', [...d.entries()].map((e) => pyTuple(e)));
@@ -257,7 +274,10 @@ export function dictMapMethod(d: PyDictMap, name: string): Method | undefined {
 /** The bound dict method `name` of `d`, or undefined. */
 export function dictMethod(d: PyDict, name: string): Method | undefined {
   // A frozen dict is shared by every render (modules, modules.re...): no template may change it for the others.
-  if (MUTATING_DICT_METHODS.has(name) && Object.isFrozen(d)) throw unsafeAccess(d, name);
+  if (MUTATING_DICT_METHODS.has(name)) {
+    if (Object.isFrozen(d)) throw unsafeAccess(d, name);
+    mutatorsBound++;
+  }
   switch (name) {
     case 'items':
       return () => pyDictView('dict_items', Object.keys(d).map((k) => pyTuple([k, d[k]])));

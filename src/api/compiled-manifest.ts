@@ -1,0 +1,107 @@
+import { closeSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import { NotAsWritten, type CopiedMembers, type WrittenValues } from '../artifacts/json-byte-writer.js';
+import type { Manifest } from '../manifest/types.js';
+import { readAt } from '../util/file-bytes.js';
+import { fastPaths } from '../util/fast-paths.js';
+import { PARSE_CACHE_FILE, writtenCacheMembers } from './parse-cache.js';
+import { parseCacheOf, writeManifests, writeManifestsFrom } from './parse-phase.js';
+import { CACHE_NODES, keyHash, readSpliceMap } from './splice-map.js';
+
+/**
+ * target/manifest.json after `compile`. Its nodes are the parse cache's, each
+ * with the members compile added at its end (`extra`: compiled_code and
+ * compiled_path, as JSON text): when the caller knows nothing else changed a
+ * node since the parse (`unchanged`), each node's bytes are copied from the
+ * cache with those members appended, instead of serialising 40,000 nodes
+ * again (~1 s at 10,000 models). The cache must be the one the manifest
+ * was read from or written to, with its nodes' spans known (written by this
+ * process, or in the splice map `parse` left for it), and its keys are
+ * proved against the copied bytes; anything else, or the cache changing
+ * while it is read, writes manifest.json by serialising, as before.
+ */
+export function writeCompiledManifest(targetDir: string, manifest: Manifest, unchanged: boolean, extra: (id: string) => string | undefined): string {
+  const source = unchanged && fastPaths() ? nodesSource(targetDir, manifest, { extra }) : undefined;
+  if (!source) return writeManifests(targetDir, manifest);
+  try {
+    // The header holds the cache's id, and an in-place edit (parse-cache-edit.ts) marks it first: the same header after the copy, the same bytes.
+    const head = source.values.read(0, HEAD, Buffer.alloc(HEAD));
+    const path = writeManifestsFrom(targetDir, manifest, source.values);
+    if (source.values.read(0, HEAD, Buffer.alloc(HEAD)).equals(head)) {
+      copies++;
+      return path;
+    }
+  } catch (e) {
+    if (!(e instanceof NotAsWritten) && !(e instanceof Error && e.message === 'truncated')) throw e;
+  } finally {
+    source.close();
+  }
+  return writeManifests(targetDir, manifest);
+}
+
+let copies = 0;
+
+/** How many manifests writeCompiledManifest wrote by copying nodes (tests: which way a compile went). */
+export function compiledManifestCopies(): number {
+  return copies;
+}
+
+/** The bytes of the cache's header compared before and after a copy (its format, build, key and id are first). */
+const HEAD = 1024;
+
+interface NodesSource {
+  values: WrittenValues;
+  close(): void;
+}
+
+function nodesSource(targetDir: string, manifest: Manifest, members: CopiedMembers): NodesSource | undefined {
+  const cache = parseCacheOf(manifest);
+  if (!cache) return undefined;
+  if ('written' in cache) {
+    const source = writtenCacheMembers(cache.written);
+    if (!source) return undefined;
+    const { read, find } = source.values;
+    // The cache's spans were recorded as it was written: its keys need no proof. Other members are not copied (only nodes change).
+    const values: WrittenValues = { read, find: (path, value) => (path === 'nodes' ? withMembers(find(path, value), members) : undefined) };
+    return { values, close: source.close };
+  }
+  return nodesFromSpliceMap(targetDir, manifest, cache.id, members);
+}
+
+const withMembers = <T extends object>(found: T | undefined, members: CopiedMembers): (T & { members: CopiedMembers }) | undefined => (found ? { ...found, members } : undefined);
+
+/** The nodes of cache `id` where `parse`'s splice map says they are; every key is proved while copying. */
+function nodesFromSpliceMap(targetDir: string, manifest: Manifest, id: string, members: CopiedMembers): NodesSource | undefined {
+  const spans = readSpliceMap(targetDir, id)?.members('body', CACHE_NODES);
+  const keys = Object.keys(manifest.nodes);
+  if (!spans || keys.length === 0 || spans.hashes.length !== keys.length || spans.at.length !== 2 * keys.length) return undefined;
+  for (let i = 0; i < keys.length; i++) if (spans.hashes[i] !== keyHash(keys[i]!)) return undefined;
+  let fd: number;
+  try {
+    fd = openSync(join(targetDir, PARSE_CACHE_FILE), 'r');
+  } catch {
+    return undefined;
+  }
+  const close = () => closeSync(fd);
+  try {
+    // The header holds the cache's id: this file is the cache the manifest was read from (an in-place edit gives it another id).
+    const head = readAt(fd, 0, HEAD, Buffer.alloc(HEAD)).toString('latin1');
+    const last = spans.at[spans.at.length - 1]!;
+    // The span of the last node ends in the padding before the nodes object's closing brace.
+    if (!head.includes(`"id":${JSON.stringify(id)}`) || readAt(fd, last, 1).toString('latin1') !== '}') {
+      close();
+      return undefined;
+    }
+    // The nodes object opens just before its first key (proved while copying).
+    const start = spans.at[0]! - Buffer.byteLength(`{${JSON.stringify(keys[0])}:`);
+    const found = { start, end: last + 1, padded: { keys, at: Array.from(spans.at) }, members: { ...members, proveKeys: true } };
+    const values: WrittenValues = {
+      read: (at, length, into) => readAt(fd, at, length, into),
+      find: (path, value) => (path === 'nodes' && value === manifest.nodes ? found : undefined),
+    };
+    return { values, close };
+  } catch {
+    close();
+    return undefined;
+  }
+}
