@@ -1,5 +1,4 @@
-import { availableParallelism, loadavg } from 'node:os';
-import { isMainThread, MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { ParseCapture } from '../context/parse-context.js';
 import type { CompiledNode } from '../manifest/types.js';
 import type { ParseReads } from './partial-parse-reads.js';
@@ -40,15 +39,6 @@ export class RenderShare {
     /** Tests: the first take() waits for the worker's list (a worker started from the sources is slow to start). */
     private readonly awaitList: boolean,
   ) {}
-
-  /**
-   * Whether a worker would find a core to itself: this is the main thread (a
-   * render worker parses while its siblings do) and the last minute's load
-   * average is below the cores.
-   */
-  static coreSpare(): boolean {
-    return isMainThread && loadavg()[0]! < availableParallelism();
-  }
 
   /** Starts the worker (see ShareJob); undefined when it cannot start. */
   static start(boot: { entry: string; hooks?: unknown }, bootstrapSource: string, job: ShareJob, awaitList = false): RenderShare | undefined {
