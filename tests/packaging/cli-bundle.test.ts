@@ -128,7 +128,7 @@ describe('the CLI bundle (dist/bundle)', () => {
     const dir = makeProject(PROJECT);
     for (const f of ['dbt_project.yml', 'profiles.yml', ...Object.keys(PROJECT)]) utimesSync(join(dir, f), PAST, PAST);
     const args = ['parse', '--project-dir', dir, '--profiles-dir', dir, '--debug'];
-    // TSDBT_PRESTAT=1: started whatever the load average (it starts only with a core to spare).
+    // TSDBT_PRESTAT=1: the worker starts only when asked.
     const run = (a: string[], env: Record<string, string> = {}) => tsdbt(a, { TSDBT_PRESTAT: '1', ...env });
     expect(run(args).stdout).not.toContain('on a worker while the CLI loaded');
     expect(existsSync(join(dir, 'target/partial_parse.folders.json'))).toBe(true);
