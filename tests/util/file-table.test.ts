@@ -1,24 +1,12 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { awkwardTree } from '../support/awkward-tree.js';
 import { coldFileTable, diffFileStates, hashText, isFileTable, statFolders, tableStates, type FileTable } from '../../src/util/file-states.js';
 
 /** A project with links, hidden entries, a fifo (and a link to it), a folder naming a file, overlapping folders and two roots. */
 function layout(): { a: string; b: string; folders: { root: string; folders: string[] }[] } {
-  const a = mkdtempSync(join(tmpdir(), 'tsdbt-table-a-'));
-  const b = mkdtempSync(join(tmpdir(), 'tsdbt-table-b-'));
-  for (const d of ['models/sub/deeper', 'models/.hidden', 'macros', 'elsewhere']) mkdirSync(join(a, d), { recursive: true });
-  const files = ['dbt_project.yml', 'models/m1.sql', 'models/sub/m2.sql', 'models/sub/deeper/m3.sql', 'models/.hidden/x.sql', 'models/.dot.sql', 'macros/m.sql', 'elsewhere/target.sql'];
-  files.forEach((f, i) => writeFileSync(join(a, f), 'x'.repeat(i + 1)));
-  symlinkSync(join(a, 'elsewhere/target.sql'), join(a, 'models/link_file.sql'));
-  symlinkSync(join(a, 'elsewhere'), join(a, 'models/link_dir'));
-  symlinkSync(join(a, 'nothing_here.sql'), join(a, 'models/dangling.sql'));
-  execFileSync('mkfifo', [join(a, 'models/a_fifo')]);
-  symlinkSync(join(a, 'models/a_fifo'), join(a, 'macros/link_fifo'));
-  mkdirSync(join(b, 'models'));
-  writeFileSync(join(b, 'models/p.sql'), 'p');
+  const { a, b, files } = awkwardTree('tsdbt-table', (i) => i + 1);
   // Old enough for their sizes and times to prove them unchanged.
   const old = Date.now() / 1000 - 3600;
   for (const f of [...files.map((f) => join(a, f)), join(b, 'models/p.sql')]) utimesSync(f, old, old);

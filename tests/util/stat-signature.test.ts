@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { awkwardTree } from '../support/awkward-tree.js';
 import { coldFileTable, rowsSignature, statesSignature, statFolders } from '../../src/util/file-states.js';
 import { statSignatureInWorker } from '../../src/api/quick-start-stats.js';
 
@@ -32,18 +32,7 @@ describe('stat signatures', () => {
   });
 
   it('of statFolders equals that of the cold read: links, hidden entries, a fifo, a file as folder, overlapping folders, two roots; on a worker too', async () => {
-    const a = mkdtempSync(join(tmpdir(), 'tsdbt-sig-a-'));
-    const b = mkdtempSync(join(tmpdir(), 'tsdbt-sig-b-'));
-    for (const d of ['models/sub/deeper', 'models/.hidden', 'macros', 'elsewhere']) mkdirSync(join(a, d), { recursive: true });
-    const files = ['dbt_project.yml', 'models/m1.sql', 'models/sub/m2.sql', 'models/sub/deeper/m3.sql', 'models/.hidden/x.sql', 'models/.dot.sql', 'macros/m.sql', 'elsewhere/target.sql'];
-    files.forEach((f, i) => writeFileSync(join(a, f), 'x'.repeat(i)));
-    symlinkSync(join(a, 'elsewhere/target.sql'), join(a, 'models/link_file.sql'));
-    symlinkSync(join(a, 'elsewhere'), join(a, 'models/link_dir'));
-    symlinkSync(join(a, 'nothing_here.sql'), join(a, 'models/dangling.sql'));
-    execFileSync('mkfifo', [join(a, 'models/a_fifo')]);
-    symlinkSync(join(a, 'models/a_fifo'), join(a, 'macros/link_fifo'));
-    mkdirSync(join(b, 'models'));
-    writeFileSync(join(b, 'models/p.sql'), 'p');
+    const { a, b } = awkwardTree('tsdbt-sig', (i) => i);
     const cases = [
       [{ root: a, folders: ['dbt_project.yml', 'models', 'macros', 'seeds'] }, { root: b, folders: ['dbt_project.yml', 'models'] }],
       [{ root: a, folders: ['models', 'models/sub', 'macros'] }],
