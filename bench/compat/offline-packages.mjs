@@ -59,9 +59,16 @@ function stage(key, version) {
 
 const rewritten = new Set();
 
+const checkoutsRoot = fs.realpathSync(extDir) + path.sep;
+
 function rewrite(dir) {
   if (rewritten.has(dir)) return;
   rewritten.add(dir);
+  // A `local:` entry (or a link) leading back into the checkouts would rewrite a
+  // checkout in place, and every later run would read that rewrite.
+  if ((fs.realpathSync(dir) + path.sep).startsWith(checkoutsRoot)) {
+    throw new Error(`refusing to rewrite ${dir}: it is inside the checkouts (${extDir}); copy it into the stage first`);
+  }
   for (const file of ['packages.yml', 'dependencies.yml']) {
     const at = path.join(dir, file);
     if (!fs.existsSync(at)) continue;
