@@ -61,10 +61,10 @@ seeds:
       'models/on.sql': 'select 1 as id',
       'models/m.yml': `version: 2
 models:
-  - name: off
+  - name: 'off'
     config:
       enabled: "{{ target.name != 'dev' }}"
-  - name: on
+  - name: 'on'
     config:
       enabled: "{{ target.name == 'dev' }}"
 `,
