@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { BOOTSTRAP_SOURCE, siblingModule, workerBoot } from '../adapters/base/sync-bridge-bootstrap.js';
+import { BOOTSTRAP_SOURCE, moduleWorkerBoot, siblingModule } from '../util/worker-boot.js';
 import { RenderShare, type ShareJob } from '../project/render-share.js';
 import { prefetchThreshold } from '../project/sql-node-files.js';
 import { fastPaths } from '../util/fast-paths.js';
@@ -48,7 +48,7 @@ export function startRenderShare(loaded: LoadedProject, flags: Record<string, un
     return undefined; // flags a structured clone cannot carry
   }
   // siblingModule's literal form is how scripts/bundle.mjs finds worker entry points to bundle.
-  return RenderShare.start(workerBoot(siblingModule(import.meta.url, 'parse-render-worker')), BOOTSTRAP_SOURCE, job, forTests);
+  return RenderShare.start(moduleWorkerBoot(siblingModule(import.meta.url, 'parse-render-worker')), BOOTSTRAP_SOURCE, job, forTests);
 }
 
 /**

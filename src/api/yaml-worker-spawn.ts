@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { BOOTSTRAP_SOURCE, siblingModule, workerBoot } from '../adapters/base/sync-bridge-bootstrap.js';
+import { BOOTSTRAP_SOURCE, moduleWorkerBoot, siblingModule } from '../util/worker-boot.js';
 import type { YamlWorkerSpawn } from '../util/prefetched-yaml.js';
 
 /**
@@ -9,6 +9,6 @@ import type { YamlWorkerSpawn } from '../util/prefetched-yaml.js';
  */
 export const spawnYamlWorker: YamlWorkerSpawn = (data, transferList) => {
   // siblingModule's literal form is how scripts/bundle.mjs finds worker entry points to bundle.
-  const boot = workerBoot(siblingModule(import.meta.url, 'yaml-parse-worker'));
+  const boot = moduleWorkerBoot(siblingModule(import.meta.url, 'yaml-parse-worker'));
   return new Worker(BOOTSTRAP_SOURCE, { eval: true, workerData: { ...data, entry: boot.entry, hooks: boot.hooks }, transferList });
 };

@@ -1,6 +1,5 @@
-import { availableParallelism, loadavg } from 'node:os';
-import { isMainThread, MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { BOOTSTRAP_SOURCE, moduleWorkerBoot, siblingModule } from './worker-boot.js';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { BOOTSTRAP_SOURCE, coreLikelySpare, moduleWorkerBoot, siblingModule } from './worker-boot.js';
 
 /**
  * Files read as UTF-8 text on a worker thread while this thread does other
@@ -31,7 +30,7 @@ export class PrefetchedTexts {
    * of CPU) only adds to the work without shortening anything.
    */
   static start(paths: readonly string[], evenWhenBusy = false): PrefetchedTexts | undefined {
-    if (!evenWhenBusy && (!isMainThread || loadavg()[0]! >= availableParallelism())) return undefined;
+    if (!evenWhenBusy && !coreLikelySpare()) return undefined;
     try {
       const { port1, port2 } = new MessageChannel();
       const stop = new Int32Array(new SharedArrayBuffer(4));

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
-import { isMainThread, MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
+import { coreLikelySpare } from './worker-boot.js';
 import { parseBlockYaml } from './yaml-block.js';
 import { KeyLineList, type BlockYaml, type DuplicateKey, type KeyLines } from './yaml-result.js';
 
@@ -47,7 +47,7 @@ export class PrefetchedYaml {
    */
   static start(paths: readonly string[], spawn: YamlWorkerSpawn, evenWhenBusy = evenWhenBusyForTests): PrefetchedYaml | undefined {
     if (paths.length === 0) return undefined;
-    if (!evenWhenBusy && (!isMainThread || loadavg()[0]! >= availableParallelism())) return undefined;
+    if (!evenWhenBusy && !coreLikelySpare()) return undefined;
     const sizes = paths.map((p) => statSync(p, { throwIfNoEntry: false })?.size ?? 0);
     if (!evenWhenBusy && sizes.reduce((a, b) => a + b, 0) < yamlWorkerAtLeast) return undefined;
     try {

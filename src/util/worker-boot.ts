@@ -1,5 +1,7 @@
 import { createRequire } from 'node:module';
+import { availableParallelism, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 
 /**
  * How a module worker starts (the connection worker, render workers, the
@@ -91,4 +93,13 @@ export function moduleWorkerBoot(entry: string): WorkerBoot {
 export function siblingModule(importMetaUrl: string, stem: string): string {
   const ext = importMetaUrl.endsWith('.ts') ? '.ts' : '.js';
   return new URL(`./${stem}${ext}`, importMetaUrl).href;
+}
+
+/**
+ * Whether a helper worker started now would likely find a core to itself:
+ * this is the main thread (a worker's own siblings already use the cores) and
+ * the last minute's load average is below the machine's cores.
+ */
+export function coreLikelySpare(): boolean {
+  return isMainThread && loadavg()[0]! < availableParallelism();
 }
