@@ -213,8 +213,14 @@ class LiteralReader {
   done(): boolean {
     return this.i >= this.s.length;
   }
+  /** Past whitespace (`\s`: ASCII by code, any other character by the regex). */
   space(): void {
-    while (this.i < this.s.length && /\s/.test(this.s[this.i]!)) this.i++;
+    const s = this.s;
+    for (;;) {
+      const c = s.charCodeAt(this.i);
+      if (c === 32 || (c >= 9 && c <= 13) || (c >= 128 && /\s/.test(s[this.i]!))) this.i++;
+      else return;
+    }
   }
   eat(ch: string): boolean {
     if (this.s[this.i] === ch) {
