@@ -263,9 +263,10 @@ export class JinjaTokenizer implements NjTokenizer {
         i += 2;
       } else i++;
     }
-    const t = this.tok(L.TOKEN_STRING, src.slice(start, i + 1), start);
-    t.value = decodePythonString(src.slice(start + 1, i));
-    return t;
+    const lineno = this.line;
+    this.advance(i + 1);
+    this.prevType = L.TOKEN_STRING;
+    return { type: L.TOKEN_STRING, value: decodePythonString(src.slice(start + 1, i)), lineno, colno: 0 };
   }
 
   /**
