@@ -11,51 +11,77 @@ const KINDS = new Set(['macro', 'test', 'materialization', 'docs', 'snapshot']);
 interface Tag {
   start: number;
   end: number;
-  /** The text between `{%[-+]?` and `[-+]?%}`, trimmed. */
-  inner: string;
+  /** Where the tag's text starts (after `{%`) and ends (at `%}`). */
+  innerStart: number;
+  innerEnd: number;
   name: string;
 }
 
-/** Yields every `{% ... %}` tag, skipping comments, raw blocks and `%}` inside string literals. */
-function* tags(src: string, file: string): Generator<Tag> {
+/** The text between `{%[-+]?` and `[-+]?%}`, trimmed. */
+function innerOf(src: string, tag: Tag): string {
+  return src.slice(tag.innerStart, tag.innerEnd).replace(/^[-+]/, '').replace(/-$/, '').trim();
+}
+
+/** The tag's name: the name its trimmed text starts with ('' if none). */
+function tagName(src: string, from: number, to: number): string {
+  let k = from;
+  let c = src.charCodeAt(k);
+  if (c === 45 /* - */ || c === 43 /* + */) c = src.charCodeAt(++k);
+  while (k < to && (c === 32 || (c >= 9 && c <= 13))) c = src.charCodeAt(++k);
+  // Other whitespace (trim's Unicode spaces) before the name: read it as the text is trimmed.
+  if (k < to && c >= 128) return /^[A-Za-z_]\w*/.exec(src.slice(from, to).replace(/^[-+]/, '').replace(/-$/, '').trim())?.[0] ?? '';
+  if (!(k < to && ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95))) return '';
+  const nameStart = k;
+  do c = src.charCodeAt(++k);
+  while (k < to && ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (c >= 48 && c <= 57)));
+  return src.slice(nameStart, k);
+}
+
+const ENDRAW = /\{%-?\s*endraw\s*-?%\}/g;
+
+/**
+ * Calls `visit` with every `{% ... %}` tag in order, skipping comments, raw
+ * blocks and `%}` inside string literals. An error `visit` throws stops the
+ * scan there (a later unclosed tag is not reported first).
+ */
+function eachTag(src: string, file: string, visit: (tag: Tag) => void): void {
+  const n = src.length;
   let i = 0;
   for (;;) {
     const open = src.indexOf('{', i);
-    if (open < 0 || open + 1 >= src.length) return;
-    const c = src[open + 1];
-    if (c === '#') {
+    if (open < 0 || open + 1 >= n) return;
+    const c = src.charCodeAt(open + 1);
+    if (c === 35 /* # */) {
       const close = src.indexOf('#}', open + 2);
       if (close < 0) throw syntax(file, src, open, 'Unexpected end of template: a {# comment #} is never closed', 'Add #} to close the comment.');
       i = close + 2;
       continue;
     }
-    if (c !== '%') {
+    if (c !== 37 /* % */) {
       i = open + 1;
       continue;
     }
     let j = open + 2;
-    let quote = '';
-    for (; j < src.length; j++) {
-      const ch = src[j];
-      if (quote) {
-        if (ch === '\\') j++;
-        else if (ch === quote) quote = '';
-      } else if (ch === '"' || ch === "'") quote = ch;
-      else if (ch === '%' && src[j + 1] === '}') break;
+    let quote = 0;
+    for (; j < n; j++) {
+      const ch = src.charCodeAt(j);
+      if (quote !== 0) {
+        if (ch === 92 /* \\ */) j++;
+        else if (ch === quote) quote = 0;
+      } else if (ch === 34 || ch === 39) quote = ch;
+      else if (ch === 37 && src.charCodeAt(j + 1) === 125 /* } */) break;
     }
-    if (j >= src.length) throw syntax(file, src, open, 'Unexpected end of template: a {% tag is never closed with %}', 'Add %} to close the tag.');
-    const inner = src.slice(open + 2, j).replace(/^[-+]/, '').replace(/-$/, '').trim();
-    const name = /^[A-Za-z_]\w*/.exec(inner)?.[0] ?? '';
+    if (j >= n) throw syntax(file, src, open, 'Unexpected end of template: a {% tag is never closed with %}', 'Add %} to close the tag.');
+    const name = tagName(src, open + 2, j);
     const end = j + 2;
     if (name === 'raw') {
-      const m = /\{%-?\s*endraw\s*-?%\}/g;
-      m.lastIndex = end;
-      const r = m.exec(src);
+      ENDRAW.lastIndex = end;
+      const r = ENDRAW.exec(src);
       if (!r) throw syntax(file, src, open, 'Unexpected end of template: the raw block is never closed', 'Add {% endraw %}.');
       i = r.index + r[0].length;
       continue;
     }
-    yield { start: open, end, inner, name };
+    visit({ start: open, end, innerStart: open + 2, innerEnd: j, name });
     i = end;
   }
 }
@@ -146,7 +172,8 @@ function lineCounter(src: string): (index: number) => number {
       at = 0;
       line = 1;
     }
-    for (; at < index; at++) if (src.charCodeAt(at) === 10) line++;
+    for (let k = src.indexOf('\n', at); k >= 0 && k < index; k = src.indexOf('\n', k + 1)) line++;
+    at = index;
     return line;
   };
 }
@@ -155,13 +182,13 @@ export function scanBlocks(source: string, file: string): TopLevelBlock[] {
   const out: TopLevelBlock[] = [];
   const lineOf = lineCounter(source);
   let open: { kind: string; tag: Tag; depth: number } | null = null;
-  for (const tag of tags(source, file)) {
+  eachTag(source, file, (tag) => {
     if (open) {
       if (tag.name === open.kind) open.depth++;
       else if (tag.name === `end${open.kind}`) {
         open.depth--;
         if (open.depth === 0) {
-          const head = describeOpening(open.kind, open.tag.inner, file, source, open.tag.start);
+          const head = describeOpening(open.kind, innerOf(source, open.tag), file, source, open.tag.start);
           out.push({
             ...head,
             line: lineOf(open.tag.start),
@@ -171,15 +198,16 @@ export function scanBlocks(source: string, file: string): TopLevelBlock[] {
           open = null;
         }
       }
-      continue;
+      return;
     }
     if (KINDS.has(tag.name)) open = { kind: tag.name, tag, depth: 1 };
     else if (tag.name.startsWith('end') && KINDS.has(tag.name.slice(3))) {
       throw syntax(file, source, tag.start, `unexpected {% ${tag.name} %}: no '${tag.name.slice(3)}' block is open`, `Remove it or add the matching {% ${tag.name.slice(3)} ... %}.`);
     }
-  }
-  if (open) {
-    throw syntax(file, source, open.tag.start, `Unexpected end of template: the '${open.kind}' block is never closed (expected {% end${open.kind} %})`, `Add {% end${open.kind} %}.`);
+  });
+  const left = open as { kind: string; tag: Tag; depth: number } | null;
+  if (left) {
+    throw syntax(file, source, left.tag.start, `Unexpected end of template: the '${left.kind}' block is never closed (expected {% end${left.kind} %})`, `Add {% end${left.kind} %}.`);
   }
   return out;
 }

@@ -66,11 +66,14 @@ export class JsCompiler extends ExprCompiler {
    * JS source of a factory `(...RT_NAMES, F, T, D) => (ctx) => macro` for one
    * top-level macro of a file that only defines macros (JinjaTemplate.macrosOnly):
    * the same code compileTemplate emits for it there, where the file's top level
-   * declares no names. The macro function is parenthesised: it is made to be called.
+   * declares no names. The factory and the macro's function are each a
+   * parenthesised `function` expression, which V8 compiles with the code
+   * around it (both are called, the macro almost always): a lazily compiled
+   * function is pre-parsed, then parsed again at its first call.
    */
   compileMacro(s: Stmt & { k: 'macro' }): CompiledJs {
-    const fn = this.macro(s.name, s.params, s.body, new Scope(null, true), s.line);
-    this.emit(`return (ctx) => (${fn});`);
+    const fn = this.macro(s.name, s.params, s.body, new Scope(null, true), s.line, true);
+    this.emit(`return (function (ctx) {\nreturn ${fn};\n});`);
     return { js: `"use strict";\n${this.consts.join('\n')}\n${this.code.join('\n')}`, data: this.data };
   }
 
@@ -316,8 +319,8 @@ export class JsCompiler extends ExprCompiler {
     }
   }
 
-  /** Emit a macro function expression (a makeMacro(...) call) and return it. */
-  private macro(name: string, params: Param[], body: Stmt[], outer: Scope, line: number): string {
+  /** Emit a macro function expression (a makeMacro(...) call) and return it; `eager`: its function parenthesised (see compileMacro). */
+  private macro(name: string, params: Param[], body: Stmt[], outer: Scope, line: number, eager = false): string {
     const used = collectNames(body, new Set());
     for (const p of params) if (p.default) collectNames(p.default, used);
     const catchVarargs = used.has('varargs');
@@ -329,7 +332,7 @@ export class JsCompiler extends ExprCompiler {
     this.buf = this.id('o');
     this.line = line;
     const slots = this.id('s');
-    this.emit(`makeMacro(${JSON.stringify(name)}, ${JSON.stringify(params.map((p) => p.name))}, ${catchVarargs}, ${catchKwargs}, function (${slots}) {`);
+    this.emit(`makeMacro(${JSON.stringify(name)}, ${JSON.stringify(params.map((p) => p.name))}, ${catchVarargs}, ${catchKwargs}, ${eager ? '(' : ''}function (${slots}) {`);
     this.emit(`let L = ${line}, $t;\nlet ${this.buf} = '';\ntry {`);
     params.forEach((p, i) => {
       const v = this.declare(scope, p.name, true);
@@ -345,7 +348,7 @@ export class JsCompiler extends ExprCompiler {
     }
     this.declareAssigned(body, scope);
     this.stmts(body, scope);
-    this.emit(`} catch (e) { throw located(e, ${this.fileLit}, L); }\nreturn ${this.buf};\n})`);
+    this.emit(`} catch (e) { throw located(e, ${this.fileLit}, L); }\nreturn ${this.buf};\n}${eager ? ')' : ''})`);
     const fn = this.code.join('\n');
     this.code = saved.code;
     this.buf = saved.buf;

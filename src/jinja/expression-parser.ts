@@ -40,12 +40,30 @@ const EXPR_START: ReadonlySet<string> = new Set<string>([L.TOKEN_SYMBOL, L.TOKEN
 export class ExpressionParser extends TokenParser {
   // ---- expressions ----
 
+  /**
+   * An expression. Most are a single operand (a name, call, literal...) with no
+   * operator after it: that operand is read first, and the levels above it
+   * (binary operators, comparisons, `and`, `or`, `if`) are entered only when
+   * the token after it is an operator or a name (the tree is the same as
+   * descending through every level).
+   */
   parseExpr(withCond = true): Expr {
-    return withCond ? this.parseCondExpr() : this.parseOr();
+    const t = this.peekToken();
+    if (t !== null && t.type === L.TOKEN_SYMBOL && t.value === 'not') return withCond ? this.parseCondExpr() : this.parseOr();
+    let e = this.parseUnary();
+    const next = this.peekToken();
+    if (next === null || (next.type !== L.TOKEN_OPERATOR && next.type !== L.TOKEN_TILDE && next.type !== L.TOKEN_SYMBOL)) return e;
+    e = this.orFrom(this.andFrom(this.compareFrom(this.binaryFrom(e, 1))));
+    return withCond ? this.condFrom(e) : e;
   }
 
   parseCondExpr(): Expr {
-    let expr = this.parseOr();
+    return this.condFrom(this.parseOr());
+  }
+
+  /** The `a if b else c` loop after its first operand. */
+  private condFrom(first: Expr): Expr {
+    let expr = first;
     while (this.isName('if')) {
       const tok = this.next();
       const test = this.parseOr();
@@ -57,7 +75,11 @@ export class ExpressionParser extends TokenParser {
   }
 
   parseOr(): Expr {
-    let left = this.parseAnd();
+    return this.orFrom(this.parseAnd());
+  }
+
+  private orFrom(first: Expr): Expr {
+    let left = first;
     while (this.isName('or')) {
       const tok = this.next();
       left = { k: 'or', line: tok.lineno + 1, left, right: this.parseAnd() };
@@ -66,7 +88,11 @@ export class ExpressionParser extends TokenParser {
   }
 
   parseAnd(): Expr {
-    let left = this.parseNot();
+    return this.andFrom(this.parseNot());
+  }
+
+  private andFrom(first: Expr): Expr {
+    let left = first;
     while (this.isName('and')) {
       const tok = this.next();
       left = { k: 'and', line: tok.lineno + 1, left, right: this.parseNot() };
@@ -83,27 +109,30 @@ export class ExpressionParser extends TokenParser {
   }
 
   parseCompare(): Expr {
-    const first = this.parseBinary(1);
-    const ops: [CmpOp, Expr][] = [];
+    return this.compareFrom(this.parseBinary(1));
+  }
+
+  private compareFrom(first: Expr): Expr {
+    let ops: [CmpOp, Expr][] | null = null;
     for (;;) {
       const tok = this.peekToken();
       if (!tok) break;
       if (tok.type === L.TOKEN_OPERATOR && CMP_OPS.has(tok.value)) {
         this.next();
-        ops.push([tok.value as CmpOp, this.parseBinary(1)]);
+        (ops ??= []).push([tok.value as CmpOp, this.parseBinary(1)]);
       } else if (tok.type === L.TOKEN_SYMBOL && tok.value === 'in') {
         this.next();
-        ops.push(['in', this.parseBinary(1)]);
+        (ops ??= []).push(['in', this.parseBinary(1)]);
       } else if (tok.type === L.TOKEN_SYMBOL && tok.value === 'not') {
         this.next();
         if (!this.skipSymbol('in')) {
           this.pushToken(tok);
           break;
         }
-        ops.push(['notin', this.parseBinary(1)]);
+        (ops ??= []).push(['notin', this.parseBinary(1)]);
       } else break;
     }
-    return ops.length ? { k: 'compare', line: first.line, first, ops } : first;
+    return ops !== null ? { k: 'compare', line: first.line, first, ops } : first;
   }
 
   /**
@@ -112,7 +141,11 @@ export class ExpressionParser extends TokenParser {
    * builds, with one call per operand instead of one per level.
    */
   parseBinary(minPrec: number): Expr {
-    let left = this.parseUnary();
+    return this.binaryFrom(this.parseUnary(), minPrec);
+  }
+
+  private binaryFrom(first: Expr, minPrec: number): Expr {
+    let left = first;
     for (;;) {
       const tok = this.peekToken();
       const prec = binaryPrecedence(tok);

@@ -4,7 +4,8 @@
  * nunjucks' own tokenizer walks the source a character at a time and differs
  * from Jinja2 in places that matter to dbt projects (`'\d'` loses its
  * backslash, `}}` inside a dict literal ends the expression, no `1e3`,
- * `{%+`). This one scans with sticky regexes and follows Jinja2's lexer.
+ * `{%+`). This one follows Jinja2's lexer, scanning character codes (a
+ * regex only for a name with non-ASCII letters).
  * Whitespace inside tags is skipped (never emitted), names are always
  * `symbol` tokens (the parser maps true/none/... itself).
  */
@@ -14,28 +15,80 @@ import { lexer as L, type NjToken, type NjTokenizer } from './token-types.js';
 const TAGS = { BLOCK_START: '{%', BLOCK_END: '%}', VARIABLE_START: '{{', VARIABLE_END: '}}', COMMENT_START: '{#', COMMENT_END: '#}' };
 
 const NAME = /[\p{L}_][\p{L}\p{N}_]*/uy;
-const NUMBER = /(?:\d+_)*\d+(?:\.(?:\d+_)*\d+)?(?:[eE][+-]?(?:\d+_)*\d+)?/y;
-const INTEGER = /(?:\d+_)*\d+/y;
-const STRING = /'([^'\\]*(?:\\[\s\S][^'\\]*)*)'|"([^"\\]*(?:\\[\s\S][^"\\]*)*)"/y;
-const OPERATORS = ['//', '**', '==', '!=', '<=', '>=', '+', '-', '*', '/', '%', '<', '>', '=', '.', '!'];
-const PUNCT: Record<string, string> = {
-  '(': L.TOKEN_LEFT_PAREN,
-  ')': L.TOKEN_RIGHT_PAREN,
-  '[': L.TOKEN_LEFT_BRACKET,
-  ']': L.TOKEN_RIGHT_BRACKET,
-  '{': L.TOKEN_LEFT_CURLY,
-  '}': L.TOKEN_RIGHT_CURLY,
-  ',': L.TOKEN_COMMA,
-  ':': L.TOKEN_COLON,
-  '~': L.TOKEN_TILDE,
-  '|': L.TOKEN_PIPE,
-};
-const OPEN_TAG = /\{[{%#]/g;
 
 /** WS's characters: space, \t, \n, \v, \f, \r, no-break space. */
 const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13) || c === 160;
 /** An ASCII letter or `_` (NAME's first character, in ASCII). */
 const isNameStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/** Where a run of digits starting at `i` (a digit) ends, single underscores between digits included (`1_000`). */
+function digitsEnd(src: string, i: number): number {
+  let k = i;
+  for (;;) {
+    while (isDigit(src.charCodeAt(k))) k++;
+    if (src.charCodeAt(k) === 95 /* _ */ && isDigit(src.charCodeAt(k + 1))) k++;
+    else return k;
+  }
+}
+
+/** The token type of a punctuation character's code, or null. */
+function punctType(c: number): string | null {
+  switch (c) {
+    case 40:
+      return L.TOKEN_LEFT_PAREN;
+    case 41:
+      return L.TOKEN_RIGHT_PAREN;
+    case 91:
+      return L.TOKEN_LEFT_BRACKET;
+    case 93:
+      return L.TOKEN_RIGHT_BRACKET;
+    case 123:
+      return L.TOKEN_LEFT_CURLY;
+    case 125:
+      return L.TOKEN_RIGHT_CURLY;
+    case 44:
+      return L.TOKEN_COMMA;
+    case 58:
+      return L.TOKEN_COLON;
+    case 126:
+      return L.TOKEN_TILDE;
+    case 124:
+      return L.TOKEN_PIPE;
+    default:
+      return null;
+  }
+}
+
+/** The operator at `i` (whose first character's code is `c`), longest first: `//`, `**`, `==`, `!=`, `<=`, `>=`, then one character; null if none. */
+function operatorAt(src: string, i: number, c: number): string | null {
+  const next = src.charCodeAt(i + 1);
+  switch (c) {
+    case 47:
+      return next === 47 ? '//' : '/';
+    case 42:
+      return next === 42 ? '**' : '*';
+    case 61:
+      return next === 61 ? '==' : '=';
+    case 33:
+      return next === 61 ? '!=' : '!';
+    case 60:
+      return next === 61 ? '<=' : '<';
+    case 62:
+      return next === 61 ? '>=' : '>';
+    case 43:
+      return '+';
+    case 45:
+      return '-';
+    case 37:
+      return '%';
+    case 46:
+      return '.';
+    default:
+      return null;
+  }
+}
 
 const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v', '\n': '' };
 
@@ -138,9 +191,14 @@ export class JinjaTokenizer implements NjTokenizer {
         return this.tok(L.TOKEN_COMMENT, src.slice(start, end + 2), start);
       }
     }
-    OPEN_TAG.lastIndex = start + 1;
-    const m = OPEN_TAG.exec(src);
-    const end = m ? m.index : src.length;
+    // Text runs to the next `{{`, `{%` or `{#` (found with indexOf: no regex per token).
+    let end = src.indexOf('{', start + 1);
+    while (end >= 0) {
+      const c = src.charCodeAt(end + 1);
+      if (c === 123 /* { */ || c === 37 /* % */ || c === 35 /* # */) break;
+      end = src.indexOf('{', end + 1);
+    }
+    if (end < 0) end = src.length;
     return this.tok(L.TOKEN_DATA, src.slice(start, end), start);
   }
 
@@ -164,45 +222,78 @@ export class JinjaTokenizer implements NjTokenizer {
       if (code === 125 && src.charCodeAt(start + 1) === 125) return this.endTag(L.TOKEN_VARIABLE_END, '}}', start);
       if (code === 45 && src.charCodeAt(start + 1) === 125 && src.charCodeAt(start + 2) === 125) return this.endTag(L.TOKEN_VARIABLE_END, '-}}', start);
     }
-    if (code >= 48 && code <= 57) {
-      const re = this.prevType === L.TOKEN_OPERATOR && src.charCodeAt(start - 1) === 46 /* . */ ? INTEGER : NUMBER;
-      re.lastIndex = start;
-      const m = re.exec(src)!;
-      const text = m[0];
-      const isFloat = re === NUMBER && /[.eE]/.test(text);
-      return this.tok(isFloat ? L.TOKEN_FLOAT : L.TOKEN_INT, text, start);
-    }
-    if (code === 39 /* ' */ || code === 34 /* " */) {
-      STRING.lastIndex = start;
-      const m = STRING.exec(src);
-      if (!m) throw this.error(`unterminated string literal starting with ${src[start]}`, `Close the string with ${src[start]}.`);
-      const t = this.tok(L.TOKEN_STRING, m[0], start);
-      t.value = decodePythonString(m[1] ?? m[2] ?? '');
-      return t;
-    }
     if (isNameStart(code)) {
       // ASCII names without the Unicode regex; a name running into a non-ASCII character takes the regex.
       let end = start + 1;
       let c = src.charCodeAt(end);
-      while (isNameStart(c) || (c >= 48 && c <= 57)) c = src.charCodeAt(++end);
+      while (isNameStart(c) || isDigit(c)) c = src.charCodeAt(++end);
       if (!(c >= 128)) return this.tok(L.TOKEN_SYMBOL, src.slice(start, end), start);
+    } else if (code === 39 /* ' */ || code === 34 /* " */) {
+      return this.stringToken(start, code);
+    } else if (isDigit(code)) {
+      return this.numberToken(start);
     }
     if (code >= 128 || isNameStart(code)) {
       NAME.lastIndex = start;
       const name = NAME.exec(src);
       if (name) return this.tok(L.TOKEN_SYMBOL, name[0], start);
     }
-    const ch = src[start]!;
-    const punct = PUNCT[ch];
-    if (punct !== undefined) {
+    const punct = punctType(code);
+    if (punct !== null) {
       if (code === 40 || code === 91 || code === 123) this.depth++;
       else if ((code === 41 || code === 93 || code === 125) && this.depth > 0) this.depth--;
-      return this.tok(punct, ch, start);
+      return this.tok(punct, src[start]!, start);
     }
-    for (const op of OPERATORS) {
-      if (src.startsWith(op, start)) return this.tok(L.TOKEN_OPERATOR, op, start);
+    const op = operatorAt(src, start, code);
+    if (op !== null) return this.tok(L.TOKEN_OPERATOR, op, start);
+    throw this.error(`unexpected character '${src[start]!}'`, 'Remove it or quote it inside a string.');
+  }
+
+  /** A string literal: its closing quote found by scanning (a backslash escapes the next character), its body decoded as Python does. */
+  private stringToken(start: number, quote: number): NjToken {
+    const src = this.src;
+    const n = src.length;
+    let i = start + 1;
+    for (;;) {
+      if (i >= n) throw this.error(`unterminated string literal starting with ${src[start]!}`, `Close the string with ${src[start]!}.`);
+      const c = src.charCodeAt(i);
+      if (c === quote) break;
+      if (c === 92 /* \\ */) {
+        if (i + 1 >= n) throw this.error(`unterminated string literal starting with ${src[start]!}`, `Close the string with ${src[start]!}.`);
+        i += 2;
+      } else i++;
     }
-    throw this.error(`unexpected character '${ch}'`, 'Remove it or quote it inside a string.');
+    const lineno = this.line;
+    this.advance(i + 1);
+    this.prevType = L.TOKEN_STRING;
+    return { type: L.TOKEN_STRING, value: decodePythonString(src.slice(start + 1, i)), lineno, colno: 0 };
+  }
+
+  /**
+   * A number: digits with single underscores between them, then (unless it
+   * follows a `.` operator, as in `x.0.1`) an optional fraction and exponent.
+   */
+  private numberToken(start: number): NjToken {
+    const src = this.src;
+    let end = digitsEnd(src, start);
+    let isFloat = false;
+    if (!(this.prevType === L.TOKEN_OPERATOR && src.charCodeAt(start - 1) === 46 /* . */)) {
+      if (src.charCodeAt(end) === 46 && isDigit(src.charCodeAt(end + 1))) {
+        end = digitsEnd(src, end + 1);
+        isFloat = true;
+      }
+      const e = src.charCodeAt(end);
+      if (e === 101 /* e */ || e === 69 /* E */) {
+        let k = end + 1;
+        const sign = src.charCodeAt(k);
+        if (sign === 43 || sign === 45) k++;
+        if (isDigit(src.charCodeAt(k))) {
+          end = digitsEnd(src, k);
+          isFloat = true;
+        }
+      }
+    }
+    return this.tok(isFloat ? L.TOKEN_FLOAT : L.TOKEN_INT, src.slice(start, end), start);
   }
 
   private endTag(type: string, value: string, start: number, length = value.length): NjToken {

@@ -18,17 +18,18 @@ const OP = Object.prototype as unknown as Record<string, unknown>;
 
 /** Per-render state: the caller's RenderContext plus the macros the template file itself defines (a fallback). */
 export class Ctx {
-  readonly resolver: ((name: string) => unknown) | undefined;
-  /** The file's top-level macros made so far; see fileMacro(). */
-  private readonly fileMacros = new Map<string, unknown>();
+  /** The context's resolve() as it was when this render began, called with the context as `this`. */
+  private readonly resolveFn: ((name: string) => unknown) | undefined;
+  /** The file's top-level macros made so far; see fileMacro(). Made with the first macro defined (most renders define none). */
+  private fileMacros: Map<string, unknown> | undefined;
   /** How to make each top-level macro the file defines (the last definition of a name wins). */
-  private readonly macroMakers = new Map<string, () => unknown>();
+  private macroMakers: Map<string, () => unknown> | undefined;
   /** dbt's parse-time Undefined: attribute, item and call on Undefined give Undefined instead of raising. */
   readonly lenient: boolean;
 
   constructor(readonly render: RenderContext) {
     this.lenient = render.lenientUndefined === true;
-    this.resolver = render.resolve ? render.resolve.bind(render) : undefined;
+    this.resolveFn = render.resolve;
   }
 
   /**
@@ -40,8 +41,8 @@ export class Ctx {
     // Read through the context each time: a context's vars may be replaced between renders (see RenderContext.vars).
     const v = this.render.vars[name];
     if (v !== undefined && v !== OP[name] && name !== '__proto__') return v;
-    if (this.resolver !== undefined) {
-      const r = this.resolver(name);
+    if (this.resolveFn !== undefined) {
+      const r = this.resolveFn.call(this.render, name);
       if (r !== undefined) return r;
     }
     const b = BUILTINS[name];
@@ -55,18 +56,19 @@ export class Ctx {
    * most of its macros are never called from that context.
    */
   defineMacro(name: string, make: () => unknown): void {
-    this.macroMakers.set(name, make);
-    this.fileMacros.delete(name);
+    (this.macroMakers ??= new Map()).set(name, make);
+    this.fileMacros?.delete(name);
   }
 
   /** The file's own top-level macro `name` (undefined if it defines none). */
   fileMacro(name: string): unknown {
-    let m = this.fileMacros.get(name);
+    if (this.macroMakers === undefined) return undefined;
+    let m = this.fileMacros?.get(name);
     if (m === undefined) {
       const make = this.macroMakers.get(name);
       if (make === undefined) return undefined;
       m = make();
-      this.fileMacros.set(name, m);
+      (this.fileMacros ??= new Map()).set(name, m);
     }
     return m;
   }

@@ -47,11 +47,11 @@ export class TemplateParser extends ExpressionParser {
       if (tok.type === L.TOKEN_DATA) {
         let data = tok.value;
         if (this.dropLeadingWhitespace) {
-          data = data.replace(/^\s*/, '');
+          data = data.trimStart();
           this.dropLeadingWhitespace = false;
         }
         const nt = this.peekToken();
-        if (nt && stripsBefore(nt, this.tokens.tags)) data = data.replace(/\s*$/, '');
+        if (nt && stripsBefore(nt, this.tokens.tags)) data = data.trimEnd();
         if (data) out.push({ k: 'data', line: tok.lineno + 1, text: data });
       } else if (tok.type === L.TOKEN_BLOCK_START) {
         this.dropLeadingWhitespace = false;

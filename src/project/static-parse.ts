@@ -44,6 +44,9 @@ export function staticParse(raw: string, readVar?: StaticVarReader): StaticCaptu
   if (raw.includes('{%') || raw.includes('{#')) return null;
   const out: StaticCapture = { refs: [], sources: [], configCalls: [] };
   // EXPRESSION's matches, found with indexOf (most models fail at their first call of a macro: no regex over all their text).
+  // Every expression is checked to be a ref/source/config/var call before any arguments are read
+  // (reading them is pure: a model with a macro call anywhere is given up before reading its config).
+  const calls: RegExpExecArray[] = [];
   for (let at = raw.indexOf('{{'); at >= 0; at = raw.indexOf('{{', at)) {
     const close = raw.indexOf('}}', at + 2);
     if (close < 0) return null;
@@ -52,6 +55,9 @@ export function staticParse(raw: string, readVar?: StaticVarReader): StaticCaptu
     at = close + 2;
     const call = CALL.exec(raw.slice(from, to));
     if (!call) return null;
+    calls.push(call);
+  }
+  for (const call of calls) {
     const [fn] = [call[1]];
     if (fn === 'var') {
       if (!readVar || new LiteralReader(`var(${call[2]!})`, readVar).wholeExpression() === undefined) return null;
@@ -207,8 +213,14 @@ class LiteralReader {
   done(): boolean {
     return this.i >= this.s.length;
   }
+  /** Past whitespace (`\s`: ASCII by code, any other character by the regex). */
   space(): void {
-    while (this.i < this.s.length && /\s/.test(this.s[this.i]!)) this.i++;
+    const s = this.s;
+    for (;;) {
+      const c = s.charCodeAt(this.i);
+      if (c === 32 || (c >= 9 && c <= 13) || (c >= 128 && /\s/.test(s[this.i]!))) this.i++;
+      else return;
+    }
   }
   eat(ch: string): boolean {
     if (this.s[this.i] === ch) {

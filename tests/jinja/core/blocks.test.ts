@@ -92,3 +92,29 @@ describe('blocks()', () => {
     expect(found[4999]!.name).toBe('m4999');
   });
 });
+
+describe('blocks() tag scanning', () => {
+  const env = new JinjaEnvironment();
+
+  it('reads a tag name after whitespace control and spaces of any kind', () => {
+    const src = '{%-\u00a0macro a() -%}x{%+ endmacro +%}{%macro b()%}y{%endmacro-%}{%-\tmacro c() %}z{% endmacro %}';
+    expect(env.blocks(src, 'f.sql').map((b) => [b.name, b.body])).toEqual([
+      ['a', 'x'],
+      ['b', 'y'],
+      ['c', 'z'],
+    ]);
+  });
+
+  it('reports the first error in the file: a stray end tag before a later unclosed tag', () => {
+    expect(() => env.blocks('{% endmacro %}\n{% macro m() ', 'f.sql')).toThrow("unexpected {% endmacro %}: no 'macro' block is open");
+    expect(() => env.blocks('{% macro m() %}\n{% if x ', 'f.sql')).toThrow('a {% tag is never closed with %}');
+  });
+
+  it('numbers lines of blocks past long stretches of text', () => {
+    const src = `${'-- text\n'.repeat(500)}{% macro m() %}{% endmacro %}\n\n{% macro n() %}{% endmacro %}`;
+    expect(env.blocks(src, 'f.sql').map((b) => [b.name, b.line])).toEqual([
+      ['m', 501],
+      ['n', 503],
+    ]);
+  });
+});
