@@ -15,13 +15,26 @@ export function mergeConfig(base: ConfigLayer, patch: ConfigLayer): ConfigLayer 
     if (APPEND_KEYS.has(key)) {
       const prev = asList(out[key]);
       const next = asList(value);
-      out[key] = key === 'tags' ? [...new Set([...prev, ...next])] : [...prev, ...next];
+      out[key] = key === 'tags' ? uniqueConcat(prev, next) : [...prev, ...next];
     } else if (UPDATE_KEYS.has(key) && isRecord(value) && isRecord(out[key])) {
       out[key] = { ...(out[key] as Record<string, unknown>), ...value };
     } else {
       out[key] = value;
     }
   }
+  return out;
+}
+
+/**
+ * `[...new Set([...a, ...b])]` (the same values, SameValueZero, first
+ * places kept) without the Set and the two spreads for the few tags a config
+ * has (every model's `config(tags=...)` merges some).
+ */
+function uniqueConcat(a: readonly unknown[], b: readonly unknown[]): unknown[] {
+  if (a.length + b.length > 16) return [...new Set([...a, ...b])];
+  const out: unknown[] = [];
+  for (let i = 0; i < a.length; i++) if (!out.includes(a[i])) out.push(a[i]);
+  for (let i = 0; i < b.length; i++) if (!out.includes(b[i])) out.push(b[i]);
   return out;
 }
 
@@ -43,13 +56,20 @@ export function configFromTree(tree: Record<string, unknown> | undefined, resour
   let level: Record<string, unknown> | undefined = tree;
   for (let depth = 0; level !== undefined; depth++) {
     const layer: ConfigLayer = {};
-    for (const [key, value] of Object.entries(level)) {
-      if (key.startsWith('+') || (known.has(normaliseConfigKey(key)) && !(isRecord(value) && fqn[depth] === key))) {
+    // The next level is found among the keys walked here: looking an fqn part up by name costs more (it is
+    // not an interned string: V8 hashes it and searches its string table, at every level of every node).
+    const part = depth < fqn.length ? fqn[depth]! : undefined;
+    let next: unknown;
+    const keys = Object.keys(level);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const value = level[key];
+      if (key === part) next = value;
+      if (key.startsWith('+') || (known.has(normaliseConfigKey(key)) && !(isRecord(value) && part === key))) {
         layer[key] = value;
       }
     }
     result = mergeConfig(result, layer);
-    const next: unknown = depth < fqn.length ? level[fqn[depth]!] : undefined;
     level = isRecord(next) ? next : undefined;
   }
   return result;

@@ -2,7 +2,7 @@ import { readBlockScalar } from './yaml-block-scalar.js';
 import { decline, Declined } from './yaml-decline.js';
 import { FlowReader } from './yaml-flow.js';
 import { readPlainLines, readQuoted } from './yaml-multiline.js';
-import { KeyLineList, type BlockYaml } from './yaml-result.js';
+import { CollectionLines, KeyLineList, LineTable, type BlockYaml } from './yaml-result.js';
 import { closingQuote, quoted, resolvePlain, setKey, trimSpaces } from './yaml-scalars.js';
 
 export type { BlockYaml, DuplicateKey } from './yaml-result.js';
@@ -101,9 +101,10 @@ function read(text: string): BlockYaml {
   }
   // Strong maps, not weak ones: the result lives as long as its values are read, and a
   // WeakMap of 100,000 keys costs the garbage collector far more to keep.
-  const out: BlockYaml = { value: null, lines: new Map(), keyLines: new Map(), itemLines: new Map() };
+  const table = new LineTable();
+  const out: BlockYaml = { value: null, lines: table.lines, keyLines: table.keyLines, itemLines: table.itemLines };
   if (lines.count === 0) return out;
-  const reader = new Reader(text, lines, out);
+  const reader = new Reader(text, lines, out, table.entries);
   out.value = reader.block(lines.indent[0]!);
   if (reader.pos < lines.count) decline('text after the top-level collection');
   return out;
@@ -127,6 +128,8 @@ class Reader {
     private readonly source: string,
     private readonly src: Lines,
     private readonly out: BlockYaml,
+    /** The LineTable's entries: one per map or list, set directly. */
+    private readonly entries: LineTable['entries'],
   ) {}
 
   /** The text's lines, for the readers of scalars and flow collections over several lines (split on first need). */
@@ -156,8 +159,7 @@ class Reader {
     const list: unknown[] = [];
     const lines: number[] = [];
     const src = this.src;
-    this.out.lines.set(list, src.no[this.pos]!);
-    this.out.itemLines.set(list, lines);
+    this.entries.set(list, new CollectionLines(src.no[this.pos]!, undefined, lines));
     while (this.pos < src.count) {
       const p = this.pos;
       const lineIndent = src.indent[p]!;
@@ -193,7 +195,6 @@ class Reader {
     const src = this.src;
     const stack = this.keyStack;
     const base = stack.length;
-    this.out.lines.set(obj, no);
     let text = first;
     let lineNo = no;
     for (;;) {
@@ -223,7 +224,7 @@ class Reader {
       text = this.text(next);
       lineNo = src.no[next]!;
     }
-    this.out.keyLines.set(obj, new KeyLineList(stack.slice(base)));
+    this.entries.set(obj, new KeyLineList(stack.slice(base), no));
     stack.length = base;
     return obj;
   }

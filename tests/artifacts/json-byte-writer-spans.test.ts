@@ -27,4 +27,20 @@ describe('JsonByteWriter records where members and elements were written', () =>
     expect([0, 1, 2, 3].map((i) => at('list', i))).toEqual([...value.list.slice(0, 3).map((e) => JSON.stringify(e)), 'null']);
     expect(out.spans.nested).toBeUndefined();
   });
+
+  it('keys as JSON.stringify writes them: plain ones copied between quotes, the rest (escapes, surrogates, long) stringified; at a buffer edge too', () => {
+    const keys = ['plain', 'é ü ∑', '\u2028x', 'q"uote', 'back\\slash', 'tab\tnl\n\u0001', 'pair 😀', 'lone \ud800 x', 'lone \udfff', '', 'k'.repeat(300), '😀'.repeat(200)];
+    const value: Record<string, unknown> = {};
+    for (const k of keys) value[k] = { [k]: k };
+    // Keys written at the 1 MB buffer's end: 60,000 short members (~2 MB) before each of them, twice over.
+    const padded: Record<string, unknown> = {};
+    for (let i = 0; i < 60_000; i++) padded[`m${i}`] = i % 7 === 0 ? value : 'abcdefghijklmnopqrstuvwxyz';
+    for (const v of [value, padded]) {
+      const chunks: Buffer[] = [];
+      const out = new JsonByteWriter((b) => chunks.push(Buffer.from(b)));
+      out.json(v, 2);
+      out.flush();
+      expect(Buffer.concat(chunks).toString('utf8')).toBe(JSON.stringify(v));
+    }
+  });
 });
