@@ -54,7 +54,7 @@ export async function editCacheInPlace(path: string, cache: OpenParseCache, edit
     testCrash('marked');
     for (const e of edits) {
       if (e.at < 0 || e.at + e.bytes.length > size) throw new Error(`an edit at ${e.at} runs past the end of the parse cache`);
-      writeAllAt(fd, withMark(e, busy), e.at, aside);
+      for (const part of aroundMark(e, busy)) writeAllAt(fd, part.bytes, part.at, aside);
     }
     testCrash('edited');
     const synced = fd;
@@ -71,14 +71,19 @@ export async function editCacheInPlace(path: string, cache: OpenParseCache, edit
   }
 }
 
-/** An edit's bytes with `mark`'s bytes over the part of them it covers (the new header keeps the zeroed format until the end). */
-function withMark(e: PositionedBytes, mark: { at: number; bytes: Buffer }): Uint8Array {
+/**
+ * An edit's bytes less the part of them `mark` covers (the new header keeps
+ * the zeroed format written before it until the end): views, no copy of
+ * the 1.3 MB header line.
+ */
+function aroundMark(e: PositionedBytes, mark: { at: number; bytes: Buffer }): PositionedBytes[] {
   const from = Math.max(e.at, mark.at);
   const to = Math.min(e.at + e.bytes.length, mark.at + mark.bytes.length);
-  if (from >= to) return e.bytes;
-  const out = Buffer.from(e.bytes);
-  mark.bytes.copy(out, from - e.at, from - mark.at, to - mark.at);
-  return out;
+  if (from >= to) return [e];
+  return [
+    { at: e.at, bytes: e.bytes.subarray(0, from - e.at) },
+    { at: to, bytes: e.bytes.subarray(to - e.at) },
+  ].filter((p) => p.bytes.length > 0);
 }
 
 /**
