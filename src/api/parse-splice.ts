@@ -77,7 +77,7 @@ export async function spliceOrSay(loaded: LoadedProject, flags: Record<string, u
   return spliced.done;
 }
 
-async function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>, check: ParseCacheCheck, cache: OpenParseCache, map: SpliceMap, written: WrittenArtifacts, targetDir: string, manifestSource: ByteSource & { fd: number; size(): number }): Promise<{ done: RefreshedParse } | { reason: string }> {
+async function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>, check: ParseCacheCheck, cache: OpenParseCache, map: SpliceMap, written: WrittenArtifacts, targetDir: string, manifestSource: ByteSource & { fd: number; size(): number; closeLater(): void }): Promise<{ done: RefreshedParse } | { reason: string }> {
   const body = new BodyReader(cache, map);
   const changed = new Set(check.diff!.changed);
   const records: NodeFileRecord[] = [];
@@ -204,21 +204,23 @@ async function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>,
     }
   };
 
-  // A failure before the rename leaves manifest.json as it was. The map and the quick start record are written while
-  // the copy is flushed: both name files by identity (the map, the copy's inode, size and time, which the rename
-  // keeps; the record, the new cache), so until the rename they describe no manifest.json a command would use.
+  // A failure before the rename leaves manifest.json as it was. The map is written while the copy is flushed: it names
+  // manifest.json by the copy's inode, size and time (which the rename keeps), so until the rename it describes no
+  // manifest.json a command would use.
   try {
     await writeCache();
     const parts = map.editedParts(bodyEdits, headerLine.length - cache.indexStart, manifestEdits);
     rememberCacheHeader(check.path, headerLine.subarray(0, headerLine.length - 1), header);
     const st = await manifestWrite.written;
     writeEditedSpliceMap(targetDir, serialiseSpliceMap(id, { size: String(st.size), mtimeNs: String(st.mtimeNs), ino: String(st.ino) }, parts));
-    recordQuickStart(loaded, check.key);
     await manifestWrite.commit();
   } catch (e) {
     await manifestWrite.abandon();
     throw e;
   }
+  // The old manifest.json is freed (~90 MB of pages) on the thread pool while the records are written here.
+  manifestSource.closeLater();
+  recordQuickStart(loaded, check.key);
   recordWrittenArtifacts(targetDir, id, { metadata: { generated_at: generatedAt, invocation_id: loaded.invocationId } } as Manifest, written.summary, written.semantic !== null);
   loaded.logger.debug(`Partial parsing enabled: 0 files deleted, 0 files added, ${records.length} files changed.`);
   loaded.logger.debug(`Partial parsing: ${records.length} changed file(s) parsed again and spliced into manifest.json and the parse cache`);
@@ -347,10 +349,15 @@ function copyEdited(source: ByteSource, from: number, to: number, edits: readonl
 /** A plain file read by offset, as OpenParseCache reads the cache; closed on the thread pool. */
 function openReader(path: string): ByteSource & { fd: number; size(): number; closeLater(): void } {
   const fd = openSync(path, 'r');
+  let open = true;
   return {
     fd,
     bytes: (at, length, into) => readAt(fd, at, length, into),
     size: () => fstatSync(fd).size,
-    closeLater: () => close(fd, () => undefined),
+    // Once only: a second close could close another file given the same number meanwhile.
+    closeLater: () => {
+      if (open) close(fd, () => undefined);
+      open = false;
+    },
   };
 }
