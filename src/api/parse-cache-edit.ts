@@ -1,4 +1,4 @@
-import { closeSync, fdatasyncSync, fstatSync, openSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, fdatasync, fstatSync, openSync, renameSync, rmSync } from 'node:fs';
 import { tempPathFor, writeAllAt, type PositionedBytes } from '../util/atomic-write.js';
 import { formatMark, type OpenParseCache } from './parse-cache.js';
 
@@ -18,18 +18,20 @@ import { formatMark, type OpenParseCache } from './parse-cache.js';
  *      (unchanged() compares the header up to its id) or, opening the
  *      header afresh, no usable cache;
  *   4. the edits, the new header (new id) among them, zeroed too;
- *   5. fdatasync: the edits are on disk before the file can read as valid;
+ *   5. fdatasync (on the thread pool: this thread goes on meanwhile, e.g.
+ *      with manifest.json's copy): the edits are on disk before the file can
+ *      read as valid;
  *   6. the format digits written back, and the file renamed into place.
  * Killed anywhere before 6 ends, the cache is gone from its name (or still
  * zeroed): the next parse is a full one. On a power loss the rename of
  * step 6 cannot outlive edits it depends on (step 5).
  *
- * Returns false, having changed nothing, when the file is not the one
+ * Resolves false, having changed nothing, when the file is not the one
  * `cache` read (replaced, or edited by another parse since): the caller
- * then writes a copy as before. Throws when writing fails midway (the
+ * then writes a copy as before. Rejects when writing fails midway (the
  * half-edited file is removed).
  */
-export function editCacheInPlace(path: string, cache: OpenParseCache, edits: readonly PositionedBytes[]): boolean {
+export async function editCacheInPlace(path: string, cache: OpenParseCache, edits: readonly PositionedBytes[]): Promise<boolean> {
   const aside = tempPathFor(path);
   try {
     renameSync(path, aside);
@@ -52,10 +54,11 @@ export function editCacheInPlace(path: string, cache: OpenParseCache, edits: rea
     testCrash('marked');
     for (const e of edits) {
       if (e.at < 0 || e.at + e.bytes.length > size) throw new Error(`an edit at ${e.at} runs past the end of the parse cache`);
-      writeAllAt(fd, withMark(e, busy), e.at, aside);
+      for (const part of aroundMark(e, busy)) writeAllAt(fd, part.bytes, part.at, aside);
     }
     testCrash('edited');
-    fdatasyncSync(fd);
+    const synced = fd;
+    await new Promise<void>((resolve, reject) => fdatasync(synced, (e) => (e ? reject(e) : resolve())));
     writeAllAt(fd, ready.bytes, ready.at, aside);
     closeSync(fd);
     fd = undefined;
@@ -68,14 +71,19 @@ export function editCacheInPlace(path: string, cache: OpenParseCache, edits: rea
   }
 }
 
-/** An edit's bytes with `mark`'s bytes over the part of them it covers (the new header keeps the zeroed format until the end). */
-function withMark(e: PositionedBytes, mark: { at: number; bytes: Buffer }): Uint8Array {
+/**
+ * An edit's bytes less the part of them `mark` covers (the new header keeps
+ * the zeroed format written before it until the end): views, no copy of
+ * the 1.3 MB header line.
+ */
+function aroundMark(e: PositionedBytes, mark: { at: number; bytes: Buffer }): PositionedBytes[] {
   const from = Math.max(e.at, mark.at);
   const to = Math.min(e.at + e.bytes.length, mark.at + mark.bytes.length);
-  if (from >= to) return e.bytes;
-  const out = Buffer.from(e.bytes);
-  mark.bytes.copy(out, from - e.at, from - mark.at, to - mark.at);
-  return out;
+  if (from >= to) return [e];
+  return [
+    { at: e.at, bytes: e.bytes.subarray(0, from - e.at) },
+    { at: to, bytes: e.bytes.subarray(to - e.at) },
+  ].filter((p) => p.bytes.length > 0);
 }
 
 /**

@@ -17,6 +17,7 @@ import type { LoadedProject } from './load-project.js';
 import { keyedTarget, parseEnv } from './parse-env.js';
 import { selectionIndex, type SelectionIndex } from './selection-index.js';
 import { processAlive } from '../util/process-alive.js';
+import { takeProvedHeaderLine } from './quick-start.js';
 
 /**
  * The parse cache, `target/partial_parse.json`, three lines of JSON:
@@ -118,8 +119,11 @@ export function parseInputFolders(loaded: LoadedProject): { root: string; folder
 export class OpenParseCache {
   private fd: number | undefined;
 
-  /** `prefix`: the header line's bytes up to and including its id (what unchanged() compares). */
-  constructor(fd: number, readonly header: ParseCacheHeader, readonly indexStart: number, private readonly prefix: Buffer) {
+  /**
+   * `line`: the header line as read (its padding included, not its newline; a splice makes the new one from it,
+   * cache-header-patch.ts); `prefix`: its bytes up to and including the id (what unchanged() compares).
+   */
+  constructor(fd: number, readonly header: ParseCacheHeader, readonly indexStart: number, private readonly prefix: Buffer, readonly line: Buffer) {
     this.fd = fd;
   }
 
@@ -203,7 +207,7 @@ export function openParseCache(path: string, key: string): { cache: OpenParseCac
     return { reason: 'saved manifest not found. Starting full parse.' };
   }
   try {
-    const first = readFirstLine(fd);
+    const first = provedFirstLine(fd, path) ?? readFirstLine(fd);
     if (!first) throw new Error('no end of header');
     const header = JSON.parse(first.line.toString('utf8')) as Partial<ParseCacheHeader>;
     let reason: string | undefined;
@@ -219,10 +223,33 @@ export function openParseCache(path: string, key: string): { cache: OpenParseCac
     const id = Buffer.from(`"id":${JSON.stringify(header.id)}`);
     const idAt = first.line.indexOf(id);
     const prefix = first.line.subarray(0, idAt < 0 ? first.line.length : idAt + id.length);
-    return { cache: new OpenParseCache(fd, header as ParseCacheHeader, first.next, Buffer.from(prefix)) };
+    return { cache: new OpenParseCache(fd, header as ParseCacheHeader, first.next, Buffer.from(prefix), first.line) };
   } catch (e) {
     closeSync(fd);
     return { reason: `the saved manifest could not be read (${(e as Error).message.split('\n')[0]})` };
+  }
+}
+
+/** Bytes of a header line compared with the open file by provedFirstLine: its id ends well within them. */
+const PROVED_PREFIX = 4096;
+
+/**
+ * The header line the quick start of this command read and proved
+ * (quick-start.ts takeProvedHeaderLine), when open file `fd` still starts
+ * with it: its first bytes (format, build, key and id) and a newline where
+ * it ends. As OpenParseCache.unchanged() trusts, a header with the same id
+ * is the same header: every write of the cache, and every edit in place,
+ * makes a new id (and an edit zeroes the format first).
+ */
+function provedFirstLine(fd: number, path: string): { line: Buffer; next: number } | undefined {
+  const line = takeProvedHeaderLine(path);
+  if (!line) return undefined;
+  try {
+    const length = Math.min(line.length, PROVED_PREFIX);
+    if (!readAt(fd, 0, length).equals(line.subarray(0, length)) || readAt(fd, line.length, 1)[0] !== 0x0a) return undefined;
+    return { line, next: line.length + 1 };
+  } catch {
+    return undefined;
   }
 }
 

@@ -7,14 +7,15 @@ import { emptyRegistry, parseContexts, type NodeFileRecord } from '../project/pa
 import { reparseChangedNodeFiles, type CachedParse } from '../project/partial-parse.js';
 import { ParseObserver } from '../project/partial-parse-reads.js';
 import type { ParseReads } from '../project/partial-parse-reads.js';
-import { copyWithEditsAtomic, writeChunksAtomic, writeChunksAtomicWhile } from '../util/atomic-write.js';
+import { copyWithEditsAtomic, startPiecesWrite, writeChunksAtomic, type FilePiece } from '../util/atomic-write.js';
 import { fastPaths } from '../util/fast-paths.js';
 import type { LoadedProject } from './load-project.js';
 import { readAt } from '../util/file-bytes.js';
 import { editCacheInPlace } from './parse-cache-edit.js';
 import { bodyPadding, paddedHeader, recordingEnv, refLocationsOf, type OpenParseCache, type ParseCacheCheck, type ParseCacheHeader } from './parse-cache.js';
 import { parseInput } from './parse-phase.js';
-import { rememberCacheHeader } from './quick-start-record.js';
+import { recordQuickStart, rememberCacheHeader } from './quick-start-record.js';
+import { patchedHeaderLine } from './cache-header-patch.js';
 import { selectionIndex } from './selection-index.js';
 import { manifestIdentity, readSpliceMap, sameIdentity, sameWrittenFile, serialiseSpliceMap, writeEditedSpliceMap, type Edit, type SplicedFile, type SpliceMap } from './splice-map.js';
 import type { RefreshedParse } from './unchanged-parse.js';
@@ -76,7 +77,7 @@ export async function spliceOrSay(loaded: LoadedProject, flags: Record<string, u
   return spliced.done;
 }
 
-async function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>, check: ParseCacheCheck, cache: OpenParseCache, map: SpliceMap, written: WrittenArtifacts, targetDir: string, manifestSource: ByteSource & { size(): number }): Promise<{ done: RefreshedParse } | { reason: string }> {
+async function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>, check: ParseCacheCheck, cache: OpenParseCache, map: SpliceMap, written: WrittenArtifacts, targetDir: string, manifestSource: ByteSource & { fd: number; size(): number; closeLater(): void }): Promise<{ done: RefreshedParse } | { reason: string }> {
   const body = new BodyReader(cache, map);
   const changed = new Set(check.diff!.changed);
   const records: NodeFileRecord[] = [];
@@ -138,7 +139,6 @@ async function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>,
   const contexts = parseContexts(input, registry);
   const reason = reparseChangedNodeFiles(partial, [...changed], input, contexts, registry);
   if (reason) return { reason };
-
   for (const r of records) {
     const now = partial.manifest.nodes[r.uniqueId]!;
     const was = before.get(r.uniqueId)!;
@@ -166,29 +166,31 @@ async function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>,
     if (!refAt !== !refSpan) return { reason: `${r.file} gained or lost ref locations` };
     if (refAt && refSpan) bodyEdits.push(paddedEdit('refAt', refSpan, Buffer.from(JSON.stringify(refAt))));
   }
-
   const generatedAt = new Date().toISOString();
   const oldMeta = Buffer.from(metadataSpan(written.manifest.generatedAt, written.manifest.invocationId));
   const newMeta = Buffer.from(metadataSpan(generatedAt, loaded.invocationId));
   if (oldMeta.length !== newMeta.length) return { reason: 'the new generated_at or invocation_id has another width' };
   manifestEdits.push({ start: written.manifest.start, end: written.manifest.start + oldMeta.length, bytes: newMeta });
 
-  // The cache: a new header, then the old index and body with the edits.
+  // manifest.json's copy begins on the thread pool (util/atomic-write.ts startPiecesWrite: the old bytes around the edits,
+  // read and written a chunk at a time, then fsync'd) while this thread writes the cache.
+  const manifestPath = join(targetDir, 'manifest.json');
+  if (String(manifestSource.size()) !== map.manifest.size) throw new Error('manifest.json changed meanwhile');
+  const manifestWrite = startPiecesWrite(manifestPath, 'the manifest', editedPieces(manifestSource.fd, manifestSource.size(), manifestEdits));
+
+  // The cache: a new header (the old line's bytes with what changed, cache-header-patch.ts), then the old index and body with the edits.
   const id = randomUUID();
   const old = cache.header;
   const header: ParseCacheHeader = { ...old, id, files: check.files, statesAt: check.statesAt, envRead: { ...old.envRead, ...recorder.read } };
-  const headerJson = JSON.stringify(header);
-  // The old line's room (parse-cache.ts pads it) when the new header fits in it.
-  const oldLine = cache.indexStart - 1;
-  const headerLine = Buffer.from(`${Buffer.byteLength(headerJson) <= oldLine ? headerJson + ' '.repeat(oldLine - Buffer.byteLength(headerJson)) : paddedHeader(headerJson)}\n`);
+  const headerLine = patchedHeaderLine(cache.line, old, header) ?? serialisedHeaderLine(header, cache.indexStart - 1);
   const changedMeanwhile = () => new Error('the parse cache was changed meanwhile');
-  const writeCache = () => {
+  const writeCache = async () => {
     if (headerLine.length === cache.indexStart && bodyEdits.every((e) => e.bytes.length === e.end - e.start)) {
       // Every edit fits where it goes: written into the cache in place (parse-cache-edit.ts), or when another
       // parse holds it, into a copy the kernel makes.
       const ino = cache.ino();
       const edits = [{ at: 0, bytes: headerLine }, ...bodyEdits.map((e) => ({ at: e.start, bytes: e.bytes }))];
-      if (editCacheInPlace(check.path, cache, edits)) return;
+      if (await editCacheInPlace(check.path, cache, edits)) return;
       copyWithEditsAtomic(check.path, check.path, 'the parse cache', edits, () => {
         if (statSync(check.path, { bigint: true }).ino !== ino || !cache.unchanged()) throw changedMeanwhile();
       }, { durable: false });
@@ -202,21 +204,27 @@ async function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>,
     }
   };
 
-  // manifest.json's copy is written first; while it is flushed to disk the cache is written and the map's offsets
-  // moved, then the copy is renamed into place (a failure before leaves manifest.json as it was).
-  const manifestPath = join(targetDir, 'manifest.json');
-  if (String(manifestSource.size()) !== map.manifest.size) throw new Error('manifest.json changed meanwhile');
-  const parts = await writeChunksAtomicWhile(manifestPath, 'the manifest', (write) => copyEdited(manifestSource, 0, manifestSource.size(), manifestEdits, write), () => {
-    writeCache();
-    return map.editedParts(bodyEdits, headerLine.length - cache.indexStart, manifestEdits);
-  });
-  rememberCacheHeader(check.path, headerLine.subarray(0, headerLine.length - 1), header);
+  // A failure before the rename leaves manifest.json as it was. The map is written while the copy is flushed: it names
+  // manifest.json by the copy's inode, size and time (which the rename keeps), so until the rename it describes no
+  // manifest.json a command would use.
+  try {
+    await writeCache();
+    const parts = map.editedParts(bodyEdits, headerLine.length - cache.indexStart, manifestEdits);
+    rememberCacheHeader(check.path, headerLine.subarray(0, headerLine.length - 1), header);
+    const st = await manifestWrite.written;
+    writeEditedSpliceMap(targetDir, serialiseSpliceMap(id, { size: String(st.size), mtimeNs: String(st.mtimeNs), ino: String(st.ino) }, parts));
+    await manifestWrite.commit();
+  } catch (e) {
+    await manifestWrite.abandon();
+    throw e;
+  }
+  // The old manifest.json is freed (~90 MB of pages) on the thread pool while the records are written here.
+  manifestSource.closeLater();
+  recordQuickStart(loaded, check.key);
   recordWrittenArtifacts(targetDir, id, { metadata: { generated_at: generatedAt, invocation_id: loaded.invocationId } } as Manifest, written.summary, written.semantic !== null);
-  const manifestNow = manifestIdentity(targetDir);
-  if (manifestNow) writeEditedSpliceMap(targetDir, serialiseSpliceMap(id, manifestNow, parts));
   loaded.logger.debug(`Partial parsing enabled: 0 files deleted, 0 files added, ${records.length} files changed.`);
   loaded.logger.debug(`Partial parsing: ${records.length} changed file(s) parsed again and spliced into manifest.json and the parse cache`);
-  return { done: { warnings: [...loaded.warnings, ...old.warnings], summary: written.summary, manifestPath } };
+  return { done: { warnings: [...loaded.warnings, ...old.warnings], summary: written.summary, manifestPath, quickStartRecorded: true } };
 }
 
 /**
@@ -228,6 +236,27 @@ function paddedEdit(container: string, span: [number, number], json: Buffer): Ed
   const [start, end] = span;
   const room = json.length <= end - start ? end - start - json.length : bodyPadding(container, json.length);
   return { start, end, bytes: room === 0 ? json : Buffer.concat([json, Buffer.alloc(room, 0x20)]) };
+}
+
+/** A header line for `header` serialised (when cache-header-patch.ts cannot make it): in the old line's room when it fits, else with new room. */
+function serialisedHeaderLine(header: ParseCacheHeader, oldLine: number): Buffer {
+  const json = JSON.stringify(header);
+  const length = Buffer.byteLength(json);
+  return Buffer.from(`${length <= oldLine ? json + ' '.repeat(oldLine - length) : paddedHeader(json)}\n`);
+}
+
+/** The bytes [0, size) of open file `fd` with `edits` applied, as pieces for startPiecesWrite. */
+function editedPieces(fd: number, size: number, edits: readonly Edit[]): FilePiece[] {
+  const pieces: FilePiece[] = [];
+  let at = 0;
+  for (const e of [...edits].sort((x, y) => x.start - y.start)) {
+    if (e.start < at || e.end > size) throw new Error('overlapping edits');
+    if (e.start > at) pieces.push({ fd, at, length: e.start - at });
+    pieces.push(e.bytes);
+    at = e.end;
+  }
+  if (size > at) pieces.push({ fd, at, length: size - at });
+  return pieces;
 }
 
 /** What others see of a node, as strings to compare: its ref and source calls, its parents, its selection index row. */
@@ -295,7 +324,8 @@ function memberSpan(map: SpliceMap, file: SplicedFile, container: string, key: s
   return found;
 }
 
-const COPY_CHUNK = 8 << 20;
+/** 1 MB: an 8 MB buffer cost twice the CPU (the write's copy out of it misses the caches). */
+const COPY_CHUNK = 1 << 20;
 
 /** The bytes [from, to) of `source` with `edits` applied, written in chunks. */
 function copyEdited(source: ByteSource, from: number, to: number, edits: readonly Edit[], write: (bytes: Uint8Array) => void): void {
@@ -317,11 +347,17 @@ function copyEdited(source: ByteSource, from: number, to: number, edits: readonl
 }
 
 /** A plain file read by offset, as OpenParseCache reads the cache; closed on the thread pool. */
-function openReader(path: string): ByteSource & { size(): number; closeLater(): void } {
+function openReader(path: string): ByteSource & { fd: number; size(): number; closeLater(): void } {
   const fd = openSync(path, 'r');
+  let open = true;
   return {
+    fd,
     bytes: (at, length, into) => readAt(fd, at, length, into),
     size: () => fstatSync(fd).size,
-    closeLater: () => close(fd, () => undefined),
+    // Once only: a second close could close another file given the same number meanwhile.
+    closeLater: () => {
+      if (open) close(fd, () => undefined);
+      open = false;
+    },
   };
 }

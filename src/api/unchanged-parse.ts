@@ -44,6 +44,8 @@ export interface RefreshedParse {
   warnings: string[];
   summary: string;
   manifestPath: string;
+  /** The quick start record was written already (parse-splice.ts writes it while manifest.json is flushed). */
+  quickStartRecorded?: boolean;
 }
 
 /**

@@ -149,14 +149,45 @@ export function statFolders(folders: RootFolders): StatRows {
  * file is read and hashed (and makes no row when it cannot be read).
  */
 export function tableStates(rows: StatRows, known: FileTable, knownAt: number): FileTable {
-  const at = new Map<string, number>();
-  for (let j = 0; j < known.paths.length; j++) at.set(known.paths[j]!, j);
+  return sameListTable(rows, known, knownAt) ?? lookedUpTable(rows, known, knownAt);
+}
+
+/**
+ * tableStates when `rows` lists the same paths as `known` in the same order
+ * (the usual case: no file added or deleted): the rows' own arrays with the
+ * known hashes, each file whose row cannot prove it unchanged read again.
+ * Undefined when the paths differ or such a file cannot be read (it then
+ * makes no row: lookedUpTable).
+ */
+function sameListTable(rows: StatRows, known: FileTable, knownAt: number): FileTable | undefined {
+  if (!samePaths(rows.paths, known.paths) || rows.size.length !== known.paths.length || rows.mtimeMs.length !== known.paths.length) return undefined;
+  const hash = known.hash.slice();
+  const before = knownAt - RACY_MS;
+  for (let i = 0; i < hash.length; i++) {
+    const mtimeMs = rows.mtimeMs[i]!;
+    if (rows.size[i] === known.size[i] && mtimeMs === known.mtimeMs[i] && mtimeMs < before) continue;
+    try {
+      hash[i] = hashText(readFileSync(rows.paths[i]!));
+    } catch {
+      return undefined;
+    }
+  }
+  return { paths: rows.paths, size: rows.size, mtimeMs: rows.mtimeMs, hash };
+}
+
+function lookedUpTable(rows: StatRows, known: FileTable, knownAt: number): FileTable {
+  // Row i is usually known row i: looked up by path only past the first that is not.
+  let at: Map<string, number> | undefined;
   const out = emptyTable();
   for (let i = 0; i < rows.paths.length; i++) {
     const path = rows.paths[i]!;
     const size = rows.size[i]!;
     const mtimeMs = rows.mtimeMs[i]!;
-    const j = at.get(path);
+    let j: number | undefined = i;
+    if (at !== undefined || known.paths[i] !== path) {
+      at ??= indexOfPaths(known.paths);
+      j = at.get(path);
+    }
     let hash: string;
     if (j !== undefined && known.size[j] === size && known.mtimeMs[j] === mtimeMs && mtimeMs < knownAt - RACY_MS) hash = known.hash[j]!;
     else {
@@ -172,6 +203,13 @@ export function tableStates(rows: StatRows, known: FileTable, knownAt: number): 
     out.hash.push(hash);
   }
   return out;
+}
+
+/** Each path's row. */
+function indexOfPaths(paths: readonly string[]): Map<string, number> {
+  const at = new Map<string, number>();
+  for (let j = 0; j < paths.length; j++) at.set(paths[j]!, j);
+  return at;
 }
 
 /** True when `t` has the shape of a FileTable (a parse cache header's, which may be damaged). */
@@ -212,10 +250,14 @@ function readWithStat(path: string): { st: Stats; bytes: Buffer } | undefined {
 
 /** Files added, deleted and changed (by hash) between two tables of states (in `after`'s order; deleted in `before`'s). */
 export function diffFileStates(before: FileTable, after: FileTable): { added: string[]; deleted: string[]; changed: string[] } {
-  const at = new Map<string, number>();
-  for (let j = 0; j < before.paths.length; j++) at.set(before.paths[j]!, j);
-  const added: string[] = [];
   const changed: string[] = [];
+  // The same paths in the same order (the usual case): compared row by row, nothing added or deleted.
+  if (samePaths(before.paths, after.paths)) {
+    for (let i = 0; i < after.paths.length; i++) if (before.hash[i] !== after.hash[i]) changed.push(after.paths[i]!);
+    return { added: [], deleted: [], changed };
+  }
+  const at = indexOfPaths(before.paths);
+  const added: string[] = [];
   const present = new Set<string>();
   for (let i = 0; i < after.paths.length; i++) {
     const path = after.paths[i]!;
@@ -226,6 +268,12 @@ export function diffFileStates(before: FileTable, after: FileTable): { added: st
   }
   const deleted = before.paths.filter((p) => !present.has(p));
   return { added, deleted, changed };
+}
+
+function samePaths(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
@@ -260,6 +308,15 @@ export function racyRows(states: FileTable, statesAt: number): number[] {
  * files as they are now, not states to prove them by later).
  */
 export function rowsSignature(rows: StatRows): string {
+  // Rows in strictly ascending path order (statFolders' and a header's, with one root or roots in path order) need no sort.
+  if (strictlyAscending(rows.paths)) {
+    const numbers = new Float64Array(rows.paths.length * 2);
+    for (let i = 0; i < rows.paths.length; i++) {
+      numbers[2 * i] = rows.size[i]!;
+      numbers[2 * i + 1] = rows.mtimeMs[i]!;
+    }
+    return signatureOf(rows.paths, numbers);
+  }
   const order = rows.paths.map((_, i) => i).sort((a, b) => (rows.paths[a]! < rows.paths[b]! ? -1 : rows.paths[a]! > rows.paths[b]! ? 1 : 0));
   const paths: string[] = [];
   const numbers = new Float64Array(order.length * 2);
@@ -271,6 +328,12 @@ export function rowsSignature(rows: StatRows): string {
     paths.push(path);
   }
   return signatureOf(paths, numbers);
+}
+
+/** True when each path sorts after the one before it (no repeats). */
+function strictlyAscending(paths: readonly string[]): boolean {
+  for (let i = 1; i < paths.length; i++) if (!(paths[i - 1]! < paths[i]!)) return false;
+  return true;
 }
 
 /** Folders of files under roots, as listFiles takes them. */

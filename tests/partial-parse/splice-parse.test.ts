@@ -517,3 +517,74 @@ describe('the splice map keeps key hashes, proved against the files', () => {
     }
   });
 });
+
+describe('a manifest.json of several copy chunks (1 MB each, copied a few at once on the thread pool)', () => {
+  // 36 models with ~60 KB of SQL each: manifest.json holds each one's raw_code, ~2 MB in all.
+  const BIG: Record<string, string> = { ...PROJECT };
+  for (let i = 0; i < 36; i++) BIG[`models/wide_${String(i).padStart(2, '0')}.sql`] = `select ${i} as id from {{ ref('base_a') }}\n${`-- ${'filler '.repeat(12)}${i}\n`.repeat(600)}`;
+  const wide = Object.keys(BIG).filter((f) => f.startsWith('models/wide_'));
+
+  /** The wide models by where their node sits in manifest.json: first, middle and last. */
+  function byPosition(dir: string): string[] {
+    const text = read(dir, 'target/manifest.json');
+    const at = (f: string) => text.indexOf(`"model.sp.${f.slice('models/'.length, -'.sql'.length)}":`);
+    const sorted = [...wide].sort((a, b) => at(a) - at(b));
+    return [sorted[0]!, sorted[sorted.length >> 1]!, sorted[sorted.length - 1]!];
+  }
+
+  it('nodes near the start, middle and end made longer and shorter: each spliced, byte for byte a full parse, the cache read back the same', async () => {
+    const dir = project(BIG);
+    expect((await cli(dir, ['parse'])).code).toBe(0);
+    expect(statSync(join(dir, 'target/manifest.json')).size).toBeGreaterThan(2 << 20);
+    const files = byPosition(dir);
+    const edits: [string, (text: string) => string][] = [
+      ['longer by a line', (t) => `${t}-- one more line\n`],
+      ['longer by 100 KB', (t) => `${t}${'-- more\n'.repeat(12_800)}`],
+      ['shorter by most of it', (t) => t.slice(0, 200)],
+      ['longer by 5 bytes', (t) => `${t}-- x\n`],
+    ];
+    for (const [what, change] of edits) {
+      for (const f of files) {
+        put(dir, f, change(read(dir, f)));
+        const r = await cli(dir, ['parse']);
+        expect(r.spliced, `${f} ${what}: ${r.reason}`).toBe(true);
+        expect(artifact(join(dir, 'target/manifest.json')), `${f} ${what}`).toBe(await fullParse(dir));
+        const cached = fromCache(dir);
+        expect(cached.debug.join('\n')).not.toContain('Unable to do partial parsing');
+        expect(cached.manifest, `${f} ${what}`).toBe(JSON.stringify(JSON.parse(artifact(join(dir, 'target/manifest.json'))), (k, v) => (k === 'generated_at' || k === 'invocation_id' ? undefined : v)));
+      }
+    }
+    expect(readdirSync(join(dir, 'target')).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  }, 120_000);
+
+  it('a full disk while manifest.json\'s copy is written: the error, manifest.json as it was, no temp file; then spliced again', async () => {
+    const dir = project(BIG);
+    expect((await cli(dir, ['parse'])).code).toBe(0);
+    const before = read(dir, 'target/manifest.json');
+    const [, middle] = byPosition(dir);
+    put(dir, middle!, `${read(dir, middle!)}-- under a full disk\n`);
+    setWriteFaultForTests('manifest.json');
+    let r;
+    try {
+      r = await cli(dir, ['parse']);
+    } finally {
+      setWriteFaultForTests(null);
+    }
+    expect(r.reason).toMatch(/^splicing failed \(Could not write the manifest to .*manifest\.json: ENOSPC/);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toContain('ENOSPC');
+    expect(read(dir, 'target/manifest.json')).toBe(before);
+    expect(readdirSync(join(dir, 'target')).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    const again = await cli(dir, ['parse']);
+    expect(again.code, again.out).toBe(0);
+    expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+    // That parse reused the cache the failed one wrote, which no map describes: the next edit is a full parse, then they splice.
+    for (const n of [1, 2]) {
+      put(dir, middle!, `${read(dir, middle!)}-- after ${n}\n`);
+      const next = await cli(dir, ['parse']);
+      if (n === 1) expect(next.spliced || next.reason === 'there is no splice map for this cache', next.reason).toBe(true);
+      else expect(next.spliced, next.reason).toBe(true);
+      expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+    }
+  }, 120_000);
+});

@@ -27,7 +27,7 @@ export async function fullParse(ctx: CommandContext, started: number): Promise<n
     ctx.out.info(unchanged.summary);
     ctx.out.info(`Performance info: parsed in ${((performance.now() - started) / 1000).toFixed(2)}s; wrote ${unchanged.manifestPath}`);
     if ('done' in quick) recordQuickStart(loaded, quick.checked.key, quick.checked);
-    else if (check) recordQuickStart(loaded, check.key);
+    else if (check && !unchanged.quickStartRecorded) recordQuickStart(loaded, check.key);
     return 0;
   }
   const result = parseLoaded(loaded, { flags, check, renderShare });
