@@ -44,6 +44,13 @@ export function writeCompiledManifest(targetDir: string, manifest: Manifest, unc
 
 let copies = 0;
 
+let mapCopies = 0;
+
+/** How many parent or child maps writeCompiledManifest copied from the cache (tests). */
+export function compiledManifestMapCopies(): number {
+  return mapCopies;
+}
+
 /** How many manifests writeCompiledManifest wrote by copying nodes (tests: which way a compile went). */
 export function compiledManifestCopies(): number {
   return copies;
@@ -136,7 +143,11 @@ function mapsInCache(fd: number, manifest: Manifest, read: Pick<Manifest, 'paren
     } catch {
       continue;
     }
-    out.set(key, (v) => (v === value ? { start, end } : undefined));
+    out.set(key, (v) => {
+      if (v !== value) return undefined;
+      mapCopies++;
+      return { start, end };
+    });
   }
   return out;
 }
