@@ -84,6 +84,22 @@ describe('the parse cache body read node by node where the splice map says', () 
     }
   });
 
+  it('the same read a few nodes at a time, or one (a node longer than the window)', () => {
+    for (const window of [1, 900, 3000]) {
+      const whole = cacheOf(dir);
+      const pieces = cacheOf(dir);
+      try {
+        const a = whole.body() as { body: ParseCacheBody };
+        const b = readBodyInPieces(pieces, target, window) as { body: ParseCacheBody };
+        expect(b && 'body' in b, String(window)).toBe(true);
+        expect(dump(b.body.parse.manifest)).toBe(dump(a.body.parse.manifest));
+      } finally {
+        whole.close();
+        pieces.close();
+      }
+    }
+  });
+
   it('gives parseLoaded the manifest of a parse without the cache', () => {
     const plain = parseLoaded({ ...loaded(dir), partialParse: false }, { flags: { WHICH: 'parse' } }).manifest;
     const debug: string[] = [];
