@@ -1,6 +1,5 @@
 import type { CompiledNode, Manifest } from '../manifest/types.js';
 import { applyRefAt, CHANGED_WHILE_READ, restoreRefLocations, type OpenParseCache, type ParseCacheBody, type RefAt } from './parse-cache.js';
-import { CACHE_NODES, keyHash, readSpliceMap } from './splice-map.js';
 
 /**
  * The parse cache's body with its nodes read on demand: everything but
@@ -214,85 +213,3 @@ function valueEnd(buf: Buffer, i: number): number {
   }
   throw new Error('an unterminated value');
 }
-
-/** How many bytes of the cache's nodes readBodyInPieces reads at a time (into one buffer, reused). */
-const WINDOW = 4 << 20;
-
-/**
- * The parse cache's body, as body() gives it, without the body as one
- * string: where `parse`'s splice map (target/partial_parse.splice, for this
- * cache's id) says the nodes sit, they are read a window (4 MB) of whole
- * nodes at a time, each window's members parsed as one object; the rest of
- * the body (its head before the nodes, and all after them) is parsed with an
- * empty nodes object in their place. At 10,000 models the body is 104 MB:
- * as one buffer and then one string it cost the coordinator ~80 MB more
- * memory and ~0.3 s of page faults. The map's spans are only hints, proved
- * on the bytes: each window is cut at a comma and parses on its own (so
- * the cut is between two members of the nodes object), its keys are the
- * map's (hashes), in order and none twice, the last node is followed by the
- * nodes object's closing brace, and the keys read are the manifest's nodes
- * in parent_map's order (as readBodyLazily checks). Undefined (read the body
- * whole) without a map, or when anything is not as expected.
- */
-export function readBodyInPieces(cache: OpenParseCache, targetDir: string, windowBytes = WINDOW): { body: ParseCacheBody } | { reason: string } | undefined {
-  const spans = readSpliceMap(targetDir, cache.header.id)?.members('body', CACHE_NODES);
-  const count = spans ? spans.at.length / 2 : 0;
-  if (!spans || count === 0 || !Number.isInteger(count)) return undefined;
-  const at = spans.at;
-  try {
-    const bodyStart = cache.indexStart + cache.header.indexBytes + 1;
-    const size = cache.size();
-    const first = at[0]!;
-    const last = at[2 * count - 1]!;
-    if (first <= bodyStart || last >= size) return undefined;
-    // The body up to the first node's value: `{"parse":{"manifest":{...,"nodes":{"<first key>":`.
-    const head = cache.bytes(bodyStart, first - bodyStart).toString('utf8');
-    const open = head.lastIndexOf('"nodes":{');
-    if (!head.startsWith('{"parse":{"manifest":{') || open < 0) return undefined;
-    const keys: string[] = [];
-    const nodes: Record<string, CompiledNode> = {};
-    const hashes = spans.hashes;
-    let window = Buffer.allocUnsafe(windowBytes);
-    // Nodes i..j at a time: the bytes from node i's key to node j's end are members of the nodes object, parsed as one object.
-    let from = bodyStart + Buffer.byteLength(head.slice(0, open + '"nodes":'.length)) + 1;
-    for (let i = 0; i < count; ) {
-      let j = i;
-      while (j + 1 < count && at[2 * j + 3]! - from <= windowBytes) j++;
-      const to = at[2 * j + 1]!;
-      if (to - from > window.length) window = Buffer.allocUnsafe(to - from);
-      cache.bytes(from, to - from, window);
-      const part = JSON.parse(`{${window.toString('utf8', 0, to - from)}}`) as Record<string, CompiledNode>;
-      let k = i;
-      for (const key in part) {
-        // Each key where the map says (its hash), in order; an index-like key (JSON.parse puts it first) or a repeated one: read the body whole.
-        if (k > j || keyHash(key) !== hashes[k] || INDEX_LIKE.test(key) || key === '__proto__' || Object.hasOwn(nodes, key)) return undefined;
-        nodes[key] = part[key]!;
-        keys.push(key);
-        k++;
-      }
-      if (k !== j + 1) return undefined;
-      i = j + 1;
-      if (i < count) {
-        // The next node's key follows the comma ending this one.
-        if (cache.bytes(to, 1)[0] !== 0x2c) return undefined;
-        from = to + 1;
-      }
-    }
-    // The nodes object closes at the last span's end (its padding is in the span).
-    if (cache.bytes(last, 1)[0] !== 0x7d) return undefined;
-    const tail = cache.bytes(last + 1, size - last - 1);
-    if (!cache.unchanged()) return { reason: CHANGED_WHILE_READ };
-    const body = JSON.parse(head.slice(0, open + '"nodes":'.length) + '{}' + tail.toString('utf8')) as ParseCacheBody;
-    if (!body || typeof body !== 'object' || !body.parse?.manifest || !body.macroFiles) return { reason: 'the saved manifest is incomplete' };
-    const placed = body.parse.manifest.nodes as unknown;
-    if (!placed || typeof placed !== 'object' || Object.keys(placed).length > 0 || !sameNodes(body.parse.manifest, keys)) return undefined;
-    body.parse.manifest.nodes = nodes;
-    restoreRefLocations(body.parse.manifest, body.refAt ?? {});
-    return { body };
-  } catch {
-    return undefined;
-  }
-}
-
-/** A key that JSON.parse orders before the others (an array index). */
-const INDEX_LIKE = /^(0|[1-9][0-9]*)$/;

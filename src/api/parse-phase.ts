@@ -1,5 +1,5 @@
 import { TsdbtErrorList } from '../errors/tsdbt-error.js';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { JsonSpans, WrittenValues } from '../artifacts/json-byte-writer.js';
 import { writeManifestSpans } from '../artifacts/manifest-writer.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -16,7 +16,7 @@ import { fastPaths } from '../util/fast-paths.js';
 import { hashText } from '../util/file-states.js';
 import { recordValues } from '../util/record-values.js';
 import type { LoadedProject } from './load-project.js';
-import { readBodyInPieces, readBodyLazily } from './lazy-cache-body.js';
+import { readBodyLazily } from './lazy-cache-body.js';
 import { checkParseCache, recordingEnv, writeParseCache, writtenCacheMembers, type ParseCacheCheck, type WrittenCache } from './parse-cache.js';
 import { recordWrittenArtifacts } from './written-artifacts.js';
 import { projectHookNodes, recordHookMacros, type ProjectHookNode } from '../project/hook-nodes.js';
@@ -109,8 +109,7 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
   if (cache && diff && !reason) {
     if (!nothingChanged) log(`Partial parsing enabled: ${diff.deleted.length} files deleted, ${diff.added.length} files added, ${diff.changed.length} files changed.`);
   }
-  // The coordinator reads the nodes piece by piece where the splice map says they are (lazy-cache-body.ts), else the body whole.
-  const read = cache && diff && !reason ? ((opts.lazyNodes && nothingChanged && fastPaths() ? readBodyLazily(cache) : undefined) ?? (fastPaths() ? readBodyInPieces(cache, dirname(check.path)) : undefined) ?? cache.body()) : undefined;
+  const read = cache && diff && !reason ? ((opts.lazyNodes && nothingChanged && fastPaths() ? readBodyLazily(cache) : undefined) ?? cache.body()) : undefined;
   if (read && 'reason' in read) reason = read.reason;
   const prior = read && 'body' in read ? read.body : undefined;
   // A full parse still reuses the cached renders of node files nothing they read has changed
