@@ -124,7 +124,10 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
       manifest.metadata.generated_at = new Date().toISOString();
       manifest.metadata.invocation_id = loaded.invocationId;
       semanticByManifest.set(manifest, prior.semantic);
-      if (nothingChanged) cacheIdByManifest.set(manifest, cache.header.id);
+      if (nothingChanged) {
+        cacheIdByManifest.set(manifest, cache.header.id);
+        readMapsByManifest.set(manifest, { parent_map: manifest.parent_map, child_map: manifest.child_map });
+      }
       else {
         if (hasSemanticLayer(prior.semantic)) Object.assign(manifest, manifestEntries(prior.semantic, relationNodesByName(manifest)));
         if (opts.writeCache !== false) {
@@ -165,6 +168,8 @@ const hashesOf = (names: readonly string[], env: Record<string, string | undefin
 
 /** The parse cache each manifest was read from or written to (what `parse` records its artifacts against). */
 const cacheIdByManifest = new WeakMap<Manifest, string>();
+/** The parent and child maps as read from the cache of cacheIdByManifest (nothing changed): compiled-manifest.ts copies their bytes while they are these objects. */
+const readMapsByManifest = new WeakMap<Manifest, Pick<Manifest, 'parent_map' | 'child_map'>>();
 /** The cache each manifest was written to: where its nodes sit (splice-map.ts), what manifest.json may copy from it. */
 const cacheWrittenByManifest = new WeakMap<Manifest, WrittenCache>();
 
@@ -262,13 +267,13 @@ export function writeManifestsFrom(targetDir: string, manifest: Manifest, writte
 /**
  * The parse cache `manifest`'s nodes are byte for byte the JSON of (as parsed,
  * before anything changed them): the one this process wrote (its spans) or
- * read with nothing changed (its id); undefined when neither.
+ * read with nothing changed (its id, and the parent and child maps read from it); undefined when neither.
  */
-export function parseCacheOf(manifest: Manifest): { written: WrittenCache } | { id: string } | undefined {
+export function parseCacheOf(manifest: Manifest): { written: WrittenCache } | { id: string; maps?: Pick<Manifest, 'parent_map' | 'child_map'> } | undefined {
   const written = cacheWrittenByManifest.get(manifest);
   if (written) return { written };
   const id = cacheIdByManifest.get(manifest);
-  return id === undefined ? undefined : { id };
+  return id === undefined ? undefined : { id, maps: readMapsByManifest.get(manifest) };
 }
 
 function writeManifestsSpans(targetDir: string, manifest: Manifest, spansOf?: ReadonlySet<string>, written?: WrittenValues): { path: string; spans?: JsonSpans } {

@@ -141,6 +141,8 @@ class SelectionEvaluator {
    * missing parents are upstream of the selection (or sources).
    */
   private expand(selected: Set<string>, mode: IndirectSelection): Bundle {
+    // Every member selected (the default selection): no test is left to pull in, and none is left indirect.
+    if (selected.size === this.graph.size && everyMember(this.graph, selected)) return { direct: selected, indirect: new Set() };
     // selected itself until a test joins (a selection that already holds its tests is not copied).
     let direct = selected;
     const indirect = new Set<string>();
@@ -180,6 +182,12 @@ class SelectionEvaluator {
     for (const [id, m] of this.graph.entries()) if (m.resource_type === 'source') out.add(id);
     return out;
   }
+}
+
+/** Whether every id of `ids` is a member of `graph` (with as many ids as members: the members themselves). */
+function everyMember(graph: DependencyGraph, ids: Set<string>): boolean {
+  for (const id of ids) if (!graph.has(id)) return false;
+  return true;
 }
 
 /*

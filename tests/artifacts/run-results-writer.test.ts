@@ -50,6 +50,30 @@ describe('writeRunResults streams the bytes JSON.stringify(artifact, bigints as 
     expect(whole).toBe(streamed);
   });
 
+  it('entries of a compile\'s shape (written without stringifying each) and near misses of it, each as JSON.stringify writes it', () => {
+    const plain = (i: number) => ({ ...result(i), adapter_response: {}, failures: i % 2 ? null : i, compiled: i % 3 !== 0, compiled_code: i % 3 === 0 ? null : `select '${i}'\n"q" \\ \u2028`, timing: i % 2 ? [{ name: 'compile', started_at: 't0', completed_at: 't1' }, { name: 'execute', started_at: 't"2', completed_at: 't3' }] : [] });
+    const { unique_id: _dropped, ...withoutId } = plain(1);
+    const misses = [
+      { ...plain(2), execution_time: NaN },
+      { ...plain(3), execution_time: -0 },
+      { ...plain(4), batch_results: { successful: [], failed: [] } },
+      { ...plain(5), timing: [{ started_at: 't0', name: 'compile', completed_at: 't1' }] },
+      { ...plain(6), timing: [{ name: 'compile', started_at: 't0', completed_at: 't1', extra: 1 }] },
+      { ...plain(7), adapter_response: { rows_affected: 1 } },
+      { ...plain(8), extra: 'x' },
+      withoutId,
+      Object.assign({ unique_id: 'first' }, plain(9)),
+      Object.assign(Object.create({ inherited: 1 }), plain(10)),
+      { ...plain(11), message: 12 },
+      { ...plain(12), failures: Infinity },
+      { ...plain(13), compiled: 'yes' },
+    ];
+    const artifact = { metadata: { env: {} }, results: [...Array.from({ length: 40 }, (_, i) => plain(i)), ...misses], elapsed_time: 1, args: {} };
+    const { streamed, whole } = written(artifact);
+    expect(streamed).toBe(expected(artifact));
+    expect(whole).toBe(streamed);
+  });
+
   it('with bigints (a driver\'s row counts), members JSON leaves out, toJSON and no results', () => {
     const withBigints = {
       metadata: { generated_at: 'now', env: {} },

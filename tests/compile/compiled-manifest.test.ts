@@ -1,7 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { compiledManifestCopies } from '../../src/api/compiled-manifest.js';
+import { compiledManifestCopies, compiledManifestMapCopies } from '../../src/api/compiled-manifest.js';
 import { readSpliceMap, serialiseSpliceMap, writeEditedSpliceMap } from '../../src/api/splice-map.js';
 import { JsonByteWriter, NotAsWritten, type WrittenValues } from '../../src/artifacts/json-byte-writer.js';
 import { runCli } from '../../src/cli/main.js';
@@ -38,6 +38,7 @@ async function bothWays(dir: string, steps: string[][], before: (fast: boolean) 
     rmSync(join(dir, 'target'), { recursive: true, force: true });
     setFastPaths(on);
     const copiedBefore = compiledManifestCopies();
+    const mapsBefore = compiledManifestMapCopies();
     const codes: number[] = [];
     let out = '';
     for (const [i, step] of steps.entries()) {
@@ -53,11 +54,15 @@ async function bothWays(dir: string, steps: string[][], before: (fast: boolean) 
       // A failed compile writes none.
     }
     runs.push({ codes, out, manifest: artifact(dir, 'manifest.json'), runResults, copied: compiledManifestCopies() - copiedBefore });
+    if (on) fastMaps = compiledManifestMapCopies() - mapsBefore;
   }
   setFastPaths(true);
   const [fast, plain] = runs as [(typeof runs)[0], (typeof runs)[0]];
   return { fast, plain };
 }
+
+/** How many parent and child maps the last bothWays' fast run copied from the parse cache. */
+let fastMaps = 0;
 
 const memoryProfile = (dir: string) => writeFileSync(join(dir, 'profiles.yml'), MEMORY_PROFILE.replace('test_profile', 'bench'));
 
@@ -79,6 +84,8 @@ describe("compile's manifest.json: nodes copied from the parse cache with the co
       expect(plain.copied).toBe(0);
       expect(fast.manifest).toContain('"compiled_path":"target/compiled/bench/models/model_3.sql"}');
       expect(fast).toEqual({ ...plain, copied: 1 });
+      // After a parse (its splice map), parent_map and child_map are copied too; a compile that wrote the cache copies nodes only.
+      expect(fastMaps, steps.join(' ')).toBe(steps[0]![0] === 'parse' ? 2 : 0);
     }
   }, 120_000);
 
