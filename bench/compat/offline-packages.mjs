@@ -87,4 +87,14 @@ function rewrite(dir) {
 }
 
 rewrite(path.resolve(projectDir));
+
+// A package-lock.yml whose hash still matches its (unchanged) packages.yml makes
+// `deps` install what the lock pins, hub and git packages included: drop the
+// locks that pin any such package, so `deps` resolves the rewritten files.
+for (const dir of [projectDir, ...fs.readdirSync(projectDir).map((d) => path.join(projectDir, d))]) {
+  const lock = path.join(dir, 'package-lock.yml');
+  if (!fs.existsSync(lock)) continue;
+  const doc = parse(fs.readFileSync(lock, 'utf8')) ?? {};
+  if ((doc.packages ?? []).some((entry) => entry.local === undefined)) fs.rmSync(lock);
+}
 for (const [name, dest] of staged) console.log(`${name} -> ${dest}`);

@@ -7,8 +7,10 @@
 #   DBT_DATE_DIR   a checkout of github.com/godatadriven/dbt-date (default /work/ext/dbt-date)
 #   DPE_DIR        a checkout of github.com/dbt-labs/dbt-project-evaluator (default /work/ext/dbt-project-evaluator)
 #   DBT_EXP_DIR    a checkout of github.com/calogica/dbt-expectations (default /work/ext/dbt-expectations)
+#   AUDIT_HELPER_DIR a checkout of github.com/dbt-labs/dbt-audit-helper (default /work/ext/dbt-audit-helper, 3bd0ca4)
 #   EXT_DIR        where the checkouts below live (default /work/ext):
 #                  tuva (v0.18.0), dbt_shopify (v1.8.0), dbt_jira (v1.1.0), dbt_artifacts (2.10.1),
+#                  dbt_zendesk (v1.7.0), dbt_stripe (v1.10.1),
 #                  dbt_hubspot (v1.7.2, 38114c7; not in /work/ext: clone it there, see README.md),
 #                  mattermost-data-warehouse (61af242, with dbt-codegen 0.13.1, dbt-utils-1.3.0,
 #                  dbt-project-evaluator-0.14.3, dbt-snowflake-query-tags 2.6.0),
@@ -26,6 +28,7 @@ DBT_UTILS_DIR="${DBT_UTILS_DIR:-/work/ext/dbt-utils}"
 DBT_DATE_DIR="${DBT_DATE_DIR:-/work/ext/dbt-date}"
 DPE_DIR="${DPE_DIR:-/work/ext/dbt-project-evaluator}"
 DBT_EXP_DIR="${DBT_EXP_DIR:-/work/ext/dbt-expectations}"
+AUDIT_HELPER_DIR="${AUDIT_HELPER_DIR:-/work/ext/dbt-audit-helper}"
 EXT_DIR="${EXT_DIR:-/work/ext}"
 logs="$(mktemp -d "${TMPDIR:-/tmp}/tsdbt-compat-XXXXXX")"
 
@@ -37,7 +40,7 @@ untimed() { sed -E 's/^[0-9]{2}:[0-9]{2}:[0-9]{2}  //' "$1"; }
 summarize() { # name log
   echo "== $1: $(untimed "$2" | grep -E '^Done\.' | tail -1)"
   untimed "$2" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in ' | sed -E 's/^ */   /'
-  untimed "$2" | grep -E '^\[[A-Z_]+\]' | head -5 | sed 's/^/   parse: /'
+  untimed "$2" | grep -E '^ {0,2}\[[A-Z_]+\]' | head -5 | sed -E 's/^ */   parse: /'
   echo "   full log: $2"
 }
 
@@ -81,6 +84,13 @@ if want dbt-project-evaluator && [ -d "$DPE_DIR/integration_tests" ]; then
   summarize dbt-project-evaluator/integration_tests_2 "$logs/dbt-project-evaluator-2.log"
 fi
 
+if want dbt-audit-helper && [ -d "$AUDIT_HELPER_DIR/integration_tests" ]; then
+  # Postgres, Redshift, BigQuery and Snowflake targets in its profiles: run on DuckDB with a written profile.
+  stage dbt-audit-helper "$AUDIT_HELPER_DIR" && prof="$logs/dbt-audit-helper-profiles" && duckdb_profile "$prof" integration_tests main 1
+  (cd "$logs/dbt-audit-helper/integration_tests" && $TSDBT deps --profiles-dir "$prof" && $TSDBT seed --profiles-dir "$prof" && $TSDBT build --profiles-dir "$prof") > "$logs/dbt-audit-helper.log" 2>&1
+  summarize dbt-audit-helper "$logs/dbt-audit-helper.log"
+fi
+
 if want dbt-expectations && [ -d "$DBT_EXP_DIR/integration_tests" ]; then
   # Postgres-only in its CI; run on DuckDB with a written profile.
   stage dbt-expectations "$DBT_EXP_DIR" && prof="$logs/dbt-expectations-profiles" && duckdb_profile "$prof" integration_tests main 1
@@ -114,6 +124,8 @@ want dbt_shopify && [ -d "$EXT_DIR/dbt_shopify/integration_tests" ] && fivetran 
   "{%- macro duckdb__max_columns(source_table_column_count, id_column) -%}{{ return(10000 - source_table_column_count - shopify.downstream_model_column_count(id_column)) }}{%- endmacro -%}"
 want dbt_jira && [ -d "$EXT_DIR/dbt_jira/integration_tests" ] && fivetran dbt_jira jira_integrations_tests_42
 want dbt_hubspot && [ -d "$EXT_DIR/dbt_hubspot/integration_tests" ] && fivetran dbt_hubspot hubspot_integration_tests
+want dbt_zendesk && [ -d "$EXT_DIR/dbt_zendesk/integration_tests" ] && fivetran dbt_zendesk zendesk_integration_tests
+want dbt_stripe && [ -d "$EXT_DIR/dbt_stripe/integration_tests" ] && fivetran dbt_stripe stripe_integrations_tests
 
 if want dbt_artifacts && [ -d "$EXT_DIR/dbt_artifacts/integration_test_project" ]; then
   # No DuckDB target of its own; its on-run-end hook uploads the run's results.

@@ -29,6 +29,16 @@ export function nodeInfo(node: CompiledNode, status: string, startedAt: string |
   };
 }
 
+/**
+ * `orders::test_name` (`orders::test_name_v2` for one version of a versioned
+ * model): the tested model and the test, as dbt names a unit test in its
+ * START and result lines.
+ */
+function unitTestName(node: CompiledNode): string {
+  const version = node.version === null || node.version === undefined ? '' : `_v${String(node.version)}`;
+  return `${node.unit_test?.model ?? ''}::${node.name}${version}`;
+}
+
 /** `sql view model main.stg_a`, `seed file main.raw`, `test not_null_x`, as dbt describes a node. */
 export function describeNode(node: CompiledNode): string {
   const rel = `${node.schema}.${node.alias ?? node.name}`;
@@ -37,7 +47,7 @@ export function describeNode(node: CompiledNode): string {
     case 'model': return `${(node as { language?: string }).language ?? 'sql'} ${isMicrobatchNode(node) ? 'microbatch' : node.config.materialized} model ${rel}`;
     case 'seed': return `seed file ${rel}`;
     case 'snapshot': return `snapshot ${rel}`;
-    case 'unit_test': return `unit_test ${(node as { model?: string }).model ?? ''}::${node.name}`;
+    case 'unit_test': return `unit_test ${unitTestName(node)}`;
     default: return `${node.resource_type} ${node.name}`;
   }
 }
@@ -80,7 +90,7 @@ export function resultEvents(r: NodeResult, index: number, total: number, width:
   } else if (node.resource_type === 'test' || node.resource_type === 'unit_test') {
     const word = r.status === 'pass' ? 'PASS' : r.status === 'warn' ? `WARN ${r.failures ?? 0}` : r.status === 'fail' ? `FAIL ${r.failures ?? 0}` : 'ERROR';
     const colour = r.status === 'pass' ? paint.green : r.status === 'warn' ? paint.yellow : paint.red;
-    const name = node.resource_type === 'unit_test' ? `${(node as { model?: string }).model ?? ''}::${node.name}` : node.name;
+    const name = node.resource_type === 'unit_test' ? unitTestName(node) : node.name;
     const level = r.status === 'pass' ? 'info' : r.status === 'warn' ? 'warn' : 'error';
     main = { name: 'LogTestResult', code: 'Q007', level, ...line(`${word} ${name}`, word, colour(word)), data: { name, status: r.status, index, num_models: total, execution_time: t, num_failures: r.failures ?? 0, node_info: info } };
   } else if (node.resource_type === 'seed') {

@@ -211,9 +211,14 @@ export class JinjaEnvironment {
     }
   }
 
-  /** Render. Errors surface as TsdbtError carrying the template's file and the line being rendered. */
-  render(template: JinjaTemplate, context: RenderContext): string {
-    return runRoot(template, new runtime.Ctx(context));
+  /**
+   * Render. Errors surface as TsdbtError carrying the template's file and the line being rendered.
+   * `lenientUndefined`: dbt's parse-time Undefined for this template only (its own
+   * top-level macros included); the macros it calls from elsewhere render strictly,
+   * as dbt compiles macro templates without it.
+   */
+  render(template: JinjaTemplate, context: RenderContext, lenientUndefined = false): string {
+    return runRoot(template, new runtime.Ctx(context, lenientUndefined));
   }
 
   renderString(source: string, file: string, context: RenderContext): string {

@@ -27,8 +27,8 @@ export class Ctx {
   /** dbt's parse-time Undefined: attribute, item and call on Undefined give Undefined instead of raising. */
   readonly lenient: boolean;
 
-  constructor(readonly render: RenderContext) {
-    this.lenient = render.lenientUndefined === true;
+  constructor(readonly render: RenderContext, lenient = false) {
+    this.lenient = lenient || render.lenientUndefined === true;
     this.resolveFn = render.resolve;
   }
 

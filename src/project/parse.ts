@@ -485,7 +485,10 @@ export function renderAtParse(nf: NodeFile, scope: NodeParseScope, capture: Pars
   const { input, contexts } = scope;
   const node = nf.node;
   const { context } = contexts.forParse(node, capture, currentConfig);
-  input.env.render(input.env.compile(nf.lineOffset > 0 ? '\n'.repeat(nf.lineOffset) + node.raw_code : node.raw_code, node.original_file_path), context);
+  // dbt renders a node's own template at parse with its capturing Undefined: a call or
+  // attribute on an undefined name (a macro no installed package defines) yields Undefined
+  // there and fails only when the node is compiled.
+  input.env.render(input.env.compile(nf.lineOffset > 0 ? '\n'.repeat(nf.lineOffset) + node.raw_code : node.raw_code, node.original_file_path), context, true);
 }
 
 /** A macro's description and argument docs from a `macros:` properties entry. */
