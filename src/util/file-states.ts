@@ -149,33 +149,6 @@ export function statFolders(folders: RootFolders): StatRows {
  * file is read and hashed (and makes no row when it cannot be read).
  */
 export function tableStates(rows: StatRows, known: FileTable, knownAt: number): FileTable {
-  return sameListTable(rows, known, knownAt) ?? lookedUpTable(rows, known, knownAt);
-}
-
-/**
- * tableStates when `rows` lists the same paths as `known` in the same order
- * (the usual case: no file added or deleted): the rows' own arrays with the
- * known hashes, each file whose row cannot prove it unchanged read again.
- * Undefined when the paths differ or such a file cannot be read (it then
- * makes no row: lookedUpTable).
- */
-function sameListTable(rows: StatRows, known: FileTable, knownAt: number): FileTable | undefined {
-  if (!samePaths(rows.paths, known.paths) || rows.size.length !== known.paths.length || rows.mtimeMs.length !== known.paths.length) return undefined;
-  const hash = known.hash.slice();
-  const before = knownAt - RACY_MS;
-  for (let i = 0; i < hash.length; i++) {
-    const mtimeMs = rows.mtimeMs[i]!;
-    if (rows.size[i] === known.size[i] && mtimeMs === known.mtimeMs[i] && mtimeMs < before) continue;
-    try {
-      hash[i] = hashText(readFileSync(rows.paths[i]!));
-    } catch {
-      return undefined;
-    }
-  }
-  return { paths: rows.paths, size: rows.size, mtimeMs: rows.mtimeMs, hash };
-}
-
-function lookedUpTable(rows: StatRows, known: FileTable, knownAt: number): FileTable {
   // Row i is usually known row i: looked up by path only past the first that is not.
   let at: Map<string, number> | undefined;
   const out = emptyTable();
