@@ -1,4 +1,5 @@
 import { isRecord } from '../util/yaml.js';
+import { trimmedList } from '../util/exact-list.js';
 import { APPEND_KEYS, CONFIG_KEYS, normaliseConfigKey, UPDATE_KEYS } from './config-keys.js';
 
 export type ConfigLayer = Record<string, unknown>;
@@ -35,7 +36,8 @@ function uniqueConcat(a: readonly unknown[], b: readonly unknown[]): unknown[] {
   const out: unknown[] = [];
   for (let i = 0; i < a.length; i++) if (!out.includes(a[i])) out.push(a[i]);
   for (let i = 0; i < b.length; i++) if (!out.includes(b[i])) out.push(b[i]);
-  return out;
+  // At its exact length: a model's unrendered_config keeps it (util/exact-list.ts).
+  return trimmedList(out);
 }
 
 function asList(v: unknown): unknown[] {

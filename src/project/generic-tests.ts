@@ -6,6 +6,7 @@ import type { CompiledNode, Macro, NodeConfig } from '../manifest/types.js';
 import type { ConfigLayer } from './config-merge.js';
 import { genericTestHash, genericTestNames, modelArgument, splitTestName, testArgs } from './generic-test-names.js';
 import { blankNode } from './node-defaults.js';
+import { framedList } from '../util/exact-list.js';
 import type { TestDecl } from './properties.js';
 
 /** The generic test's node name (dbt's full synthesized name, or the custom `name:`); see genericTestNames. */
@@ -39,7 +40,7 @@ export function genericTestNode(decl: TestDecl, rootPath: string, config?: NodeC
     path: `${short}.sql`,
     original_file_path: decl.file,
     root_path: rootPath,
-    fqn: [decl.package, ...foldersOf(decl.file), name],
+    fqn: framedList(decl.package, foldersOf(decl.file), name),
     raw_code: testMacroCall(shortName),
   }, config);
   node.test_metadata = metadata;

@@ -1,5 +1,6 @@
 import { isRecord } from '../util/yaml.js';
 import { recordValues } from '../util/record-values.js';
+import { trimmedList, withItem } from '../util/exact-list.js';
 import { DBT_VERSION } from './dbt-version.js';
 import type { AdapterInfo } from '../adapters/base/adapter-info.js';
 import { ContextFactory, type ContextShared } from '../context/context-factory.js';
@@ -202,8 +203,9 @@ export function parseProject(input: ParseInput): ParseResult {
     testNode.config = finaliseConfig('test', config);
     testNode.unrendered_config = mergeConfig(scope.treeFor(decl.package, 'data_tests', 'data_tests', testNode.fqn, 'unrenderedConfigTrees'), decl.config);
     const model = decl.target.kind === 'source' ? null : decl.target.name;
-    if (model) testNode.refs.push(locatedRef({ name: model, package: null, version: decl.target.version ?? null }, { file: decl.file, line: decl.line ?? 1 }));
-    else testNode.sources.push([decl.target.sourceName!, decl.target.name]);
+    // (Lists at their exact length, here and below: util/exact-list.ts.)
+    if (model) testNode.refs = withItem(testNode.refs, locatedRef({ name: model, package: null, version: decl.target.version ?? null }, { file: decl.file, line: decl.line ?? 1 }));
+    else testNode.sources = withItem(testNode.sources, [decl.target.sourceName!, decl.target.name]);
     for (const v of Object.values(decl.args)) collectArgDeps(v, testNode, decl.file, decl.line);
     const macroName = decl.testName.includes('.') ? decl.testName.split('.')[1]! : decl.testName;
     const testMacroKey = `${decl.package}\0${decl.testName}`;
@@ -219,7 +221,7 @@ export function parseProject(input: ParseInput): ParseResult {
       }));
       continue;
     }
-    testNode.depends_on.macros.push(macro.unique_id);
+    testNode.depends_on.macros = withItem(testNode.depends_on.macros, macro.unique_id);
     // Built-in test macros set no config; dbt itself skips rendering not_null/unique.
     if (!registry.internalPackages.includes(macro.package_name)) {
       try {
@@ -629,11 +631,11 @@ function collectArgDeps(value: unknown, node: CompiledNode, file: string, line?:
   const ref = /^\s*ref\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?\)\s*$/.exec(value);
   if (ref) {
     const [pkg, name] = ref[2] ? [ref[1]!, ref[2]] : [null, ref[1]!];
-    node.refs.push(locatedRef({ name, package: pkg, version: null }, { file, line: line ?? 1 }));
+    node.refs = withItem(node.refs, locatedRef({ name, package: pkg, version: null }, { file, line: line ?? 1 }));
     return;
   }
   const src = /^\s*source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)\s*$/.exec(value);
-  if (src) node.sources.push([src[1]!, src[2]!]);
+  if (src) node.sources = withItem(node.sources, [src[1]!, src[2]!]);
 }
 
 export function assignNames(node: CompiledNode, contexts: ContextFactory, registry: MacroRegistry, adapter: AdapterInfo): void {
@@ -710,7 +712,7 @@ export function resolveDeps(
     }
     seen = addDep(deps, seen, src.unique_id);
   }
-  node.depends_on.nodes = deps;
+  node.depends_on.nodes = trimmedList(deps);
   if (node.resource_type === 'test' && node.test_metadata) {
     // dbt attaches a generic test to the model/seed/snapshot it is declared on; a test on a source has none.
     const onSource = node.file_key_name?.startsWith('sources.') ?? false;

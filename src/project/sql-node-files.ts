@@ -11,6 +11,7 @@ import { readText } from '../util/read-text.js';
 import { blocksOrError } from './macro-files.js';
 import { blankNode, checksumOf } from './node-defaults.js';
 import type { ProjectConfig } from './project-config.js';
+import { framedList } from '../util/exact-list.js';
 
 /** SQL-bearing nodes of one package, read from disk but not yet rendered. */
 export interface NodeFile {
@@ -35,7 +36,7 @@ function nodeFromFile(pkg: ProjectConfig, file: FoundFile, resourceType: Compile
     path: file.relativeToFolder,
     original_file_path: file.relativeToRoot,
     root_path: pkg.root,
-    fqn: [pkg.name, ...dirsOf(file), name],
+    fqn: framedList(pkg.name, dirsOf(file), name),
     raw_code: raw,
   });
 }

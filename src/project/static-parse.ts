@@ -1,5 +1,6 @@
 import type { RefCall } from '../manifest/types.js';
 import type { ConfigLayer } from './config-merge.js';
+import { trimmedList } from '../util/exact-list.js';
 
 /** What a model's Jinja records at parse time, when it can be read without rendering. */
 export interface StaticCapture {
@@ -262,7 +263,7 @@ class LiteralReader {
         if (!this.eat(',')) return undefined;
         this.space();
       }
-      return items;
+      return trimmedList(items);
     }
     if (c === '{') {
       this.i++;
