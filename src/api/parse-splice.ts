@@ -173,10 +173,10 @@ async function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>,
   manifestEdits.push({ start: written.manifest.start, end: written.manifest.start + oldMeta.length, bytes: newMeta });
 
   // manifest.json's copy begins on the thread pool (util/atomic-write.ts startPiecesWrite: the old bytes around the edits,
-  // read and written a chunk at a time, then fsync'd) while this thread writes the cache.
+  // read and written a chunk at a time; not fsync'd: any parse makes it again) while this thread writes the cache.
   const manifestPath = join(targetDir, 'manifest.json');
   if (String(manifestSource.size()) !== map.manifest.size) throw new Error('manifest.json changed meanwhile');
-  const manifestWrite = startPiecesWrite(manifestPath, 'the manifest', editedPieces(manifestSource.fd, manifestSource.size(), manifestEdits));
+  const manifestWrite = startPiecesWrite(manifestPath, 'the manifest', editedPieces(manifestSource.fd, manifestSource.size(), manifestEdits), { durable: false });
 
   // The cache: a new header (the old line's bytes with what changed, cache-header-patch.ts), then the old index and body with the edits.
   const id = randomUUID();
