@@ -5,7 +5,6 @@
 // after the last `tsc` run, else tsc's modules in dist/cli/ as they are.
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { MessageChannel, Worker } from 'node:worker_threads';
 
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
@@ -38,7 +37,7 @@ const CHECKING = new Set(['parse', 'ls', 'list', 'compile', 'run', 'build', 'tes
  * (10,000 models: nothing changed 0.34 s with it, 0.28 s without; one model
  * changed 0.70-1.06 s with it, 0.59-0.72 s without).
  */
-function startPrestat(dir) {
+async function startPrestat(dir) {
   const env = process.env;
   if (env.TSDBT_FAST_PATHS === '0' || env.TSDBT_PRESTAT !== '1' || argv.includes('--no-partial-parse') || !argv.some((a) => CHECKING.has(a))) return undefined;
   if (env.DBT_PARTIAL_PARSE !== undefined && /^(0|false|no|off)$/i.test(env.DBT_PARTIAL_PARSE)) return undefined;
@@ -53,20 +52,22 @@ function startPrestat(dir) {
     const { folders } = JSON.parse(readFileSync(resolve(targetDir, 'partial_parse.folders.json'), 'utf8'));
     const script = new URL(`${dir}${dir.includes('bundle') ? '' : '../util/'}prestat-worker.js`, import.meta.url);
     if (!Array.isArray(folders) || !statSync(script, { throwIfNoEntry: false })) return undefined;
+    // Loaded only here: a command without a pre-stat never loads node:worker_threads.
+    const { MessageChannel, Worker, receiveMessageOnPort } = await import('node:worker_threads');
     const done = new SharedArrayBuffer(4);
     const { port1, port2 } = new MessageChannel();
     const worker = new Worker(script, { workerData: { folders, done, port: port2 }, transferList: [port2] });
     worker.unref();
     worker.on('error', () => undefined);
     port1.unref();
-    return { folders: JSON.stringify(folders), done, port: port1 };
+    return { folders: JSON.stringify(folders), done, port: port1, receive: receiveMessageOnPort };
   } catch {
     return undefined;
   }
 }
 
 const dir = cliDir();
-const prestat = startPrestat(dir);
+const prestat = await startPrestat(dir);
 const main = await import(`${dir}main.js`);
 main.offerPrestat?.(prestat);
 const { runCli } = main;

@@ -28,7 +28,7 @@ import { fileURLToPath } from 'node:url';
  * files). Every other package stays external: native (@duckdb/node-api)
  * or loaded lazily (snowflake-sdk, ajv, semver, undici, tar).
  */
-export const BUNDLED_PACKAGES = new Set(['yaml', 'chalk', '@dagrejs/graphlib']);
+export const BUNDLED_PACKAGES = new Set(['yaml', '@dagrejs/graphlib']);
 
 /** Bare imports stay imports unless the package is in BUNDLED_PACKAGES (`#x` are a package's own imports: resolved). */
 const externalPackages = {

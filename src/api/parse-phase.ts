@@ -286,7 +286,7 @@ function writeManifestsSpans(targetDir: string, manifest: Manifest, spansOf?: Re
   const wrote = writeManifestSpans(targetDir, hooks ? { ...manifest, nodes } : manifest, spansOf, withHooks);
   const semantic = semanticByManifest.get(manifest);
   if (semantic && hasSemanticLayer(semantic)) {
-    writeFileAtomic(join(targetDir, 'semantic_manifest.json'), JSON.stringify(semanticManifestJson(semantic, relationNodesByName(manifest))), 'the semantic manifest');
+    writeFileAtomic(join(targetDir, 'semantic_manifest.json'), JSON.stringify(semanticManifestJson(semantic, relationNodesByName(manifest))), 'the semantic manifest', { durable: false });
   }
   return wrote;
 }

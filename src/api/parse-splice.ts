@@ -173,10 +173,10 @@ async function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>,
   manifestEdits.push({ start: written.manifest.start, end: written.manifest.start + oldMeta.length, bytes: newMeta });
 
   // manifest.json's copy begins on the thread pool (util/atomic-write.ts startPiecesWrite: the old bytes around the edits,
-  // read and written a chunk at a time, then fsync'd) while this thread writes the cache.
+  // read and written a chunk at a time; not fsync'd: any parse makes it again) while this thread writes the cache.
   const manifestPath = join(targetDir, 'manifest.json');
   if (String(manifestSource.size()) !== map.manifest.size) throw new Error('manifest.json changed meanwhile');
-  const manifestWrite = startPiecesWrite(manifestPath, 'the manifest', editedPieces(manifestSource.fd, manifestSource.size(), manifestEdits));
+  const manifestWrite = startPiecesWrite(manifestPath, 'the manifest', editedPieces(manifestSource.fd, manifestSource.size(), manifestEdits), { durable: false });
 
   // The cache: a new header (the old line's bytes with what changed, cache-header-patch.ts), then the old index and body with the edits.
   const id = randomUUID();
@@ -204,23 +204,36 @@ async function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>,
     }
   };
 
-  // A failure before the rename leaves manifest.json as it was. The map is written while the copy is flushed: it names
-  // manifest.json by the copy's inode, size and time (which the rename keeps), so until the rename it describes no
-  // manifest.json a command would use.
+  // A failure before the rename leaves manifest.json as it was. Once the copy is written it is renamed into place on
+  // the thread pool (on ext4 a rename over a file starts the new file's writeback: 10-50 ms at 90 MB) while this
+  // thread writes the splice map and the quick start record. The map names manifest.json by the copy's inode, size
+  // and time (which the rename keeps): whichever lands first, no command finds a map describing a manifest.json it is
+  // not. The quick start record describes the cache, already in place. Should the rename fail or never happen, the
+  // written-artifacts record (written after it: it names manifest.json by the renamed file) stays the old cache's,
+  // and a parse with nothing changed writes manifest.json in full.
+  let committed: Promise<void> | undefined;
+  const giveUp = async () => {
+    // abandon() only once the commit (if begun) has settled: the two must not close the copy's file at once.
+    await committed?.catch(() => undefined);
+    await manifestWrite.abandon();
+  };
   try {
     await writeCache();
     const parts = map.editedParts(bodyEdits, headerLine.length - cache.indexStart, manifestEdits);
     rememberCacheHeader(check.path, headerLine.subarray(0, headerLine.length - 1), header);
     const st = await manifestWrite.written;
+    committed = manifestWrite.commit();
+    committed.catch(() => undefined);
     writeEditedSpliceMap(targetDir, serialiseSpliceMap(id, { size: String(st.size), mtimeNs: String(st.mtimeNs), ino: String(st.ino) }, parts));
-    await manifestWrite.commit();
+    recordQuickStart(loaded, check.key);
+    await committed;
   } catch (e) {
-    await manifestWrite.abandon();
+    await giveUp();
     throw e;
   }
-  // The old manifest.json is freed (~90 MB of pages) on the thread pool while the records are written here.
+  // The old manifest.json, replaced, is freed (~90 MB of pages) on the thread pool: closed after the rename, so that
+  // the rename is not the one freeing it.
   manifestSource.closeLater();
-  recordQuickStart(loaded, check.key);
   recordWrittenArtifacts(targetDir, id, { metadata: { generated_at: generatedAt, invocation_id: loaded.invocationId } } as Manifest, written.summary, written.semantic !== null);
   loaded.logger.debug(`Partial parsing enabled: 0 files deleted, 0 files added, ${records.length} files changed.`);
   loaded.logger.debug(`Partial parsing: ${records.length} changed file(s) parsed again and spliced into manifest.json and the parse cache`);

@@ -1,4 +1,4 @@
-import { closeSync, fdatasyncSync, fstatSync, openSync, readFileSync, readSync, statSync, writeSync, type BigIntStats } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync, writeSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import type { Manifest } from '../manifest/types.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -106,9 +106,12 @@ export function readWrittenArtifacts(targetDir: string, cacheId: string): Writte
  * parse they came from still holds: manifest.json gets the new generated_at
  * and invocation_id written over the old ones (same width, one write inside
  * the first sector, so a crash leaves the old values or the new, never a
- * broken file), semantic_manifest.json (which has neither) is left as it
- * is. Returns false, changing nothing, when either file is not the one
- * recorded (deleted, edited, rewritten by another command).
+ * broken file; not fsync'd, as no regenerable file is: should the record
+ * outlive the write in a power cut, the bytes read back here, or the
+ * file's time, differ from it, and the next parse writes in full),
+ * semantic_manifest.json (which has neither) is left as it is. Returns
+ * false, changing nothing, when either file is not the one recorded
+ * (deleted, edited, rewritten by another command).
  */
 export function refreshArtifacts(targetDir: string, record: WrittenArtifacts, generatedAt: string, invocationId: string): boolean {
   const path = join(targetDir, 'manifest.json');
@@ -125,7 +128,6 @@ export function refreshArtifacts(targetDir: string, record: WrittenArtifacts, ge
       const now = Buffer.alloc(before.length);
       if (readSync(fd, now, 0, now.length, m.start) !== now.length || !now.equals(before)) return false;
       if (writeSync(fd, after, 0, after.length, m.start) !== after.length) throw new Error('short write');
-      fdatasyncSync(fd);
       st = fstatSync(fd, { bigint: true });
     } finally {
       closeSync(fd);

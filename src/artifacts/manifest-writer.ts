@@ -6,7 +6,8 @@ import { JsonByteWriter, type JsonSpans, type WrittenValues } from './json-byte-
 
 /**
  * Write target/manifest.json atomically (util/atomic-write), so a reader never
- * sees half a file and a failed write keeps the previous manifest. Ref call locations (`at`) are non-enumerable (parse.ts), so
+ * sees half a file and a failed write keeps the previous manifest; not
+ * fsync'd, as any later parse writes it again (util/atomic-write.ts durable). Ref call locations (`at`) are non-enumerable (parse.ts), so
  * they stay out of the JSON without copying nodes.
  */
 export function writeManifest(targetDir: string, manifest: Manifest): string {
@@ -21,7 +22,7 @@ export function writeManifest(targetDir: string, manifest: Manifest): string {
 export function writeManifestSpans(targetDir: string, manifest: Manifest, spansOf?: ReadonlySet<string>, written?: WrittenValues): { path: string; spans?: JsonSpans } {
   const path = join(targetDir, 'manifest.json');
   if (!fastPaths()) {
-    writeFileAtomic(path, JSON.stringify(manifest), 'the manifest');
+    writeFileAtomic(path, JSON.stringify(manifest), 'the manifest', { durable: false });
     return { path };
   }
   let spans: JsonSpans | undefined;
@@ -31,6 +32,6 @@ export function writeManifestSpans(targetDir: string, manifest: Manifest, spansO
     out.json(manifest, 2);
     out.flush();
     spans = out.spans;
-  });
+  }, { durable: false });
   return { path, spans };
 }

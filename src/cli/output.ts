@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { appendFileWhole } from '../util/atomic-write.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { join } from 'node:path';
-import { Chalk } from 'chalk';
+import { colourText, type AnsiColour } from './ansi-colour.js';
 import type { Logger } from '../context/base-context.js';
 import { LEVEL_RANK, note, type LogEvent, type LogLevel } from './log-event.js';
 
@@ -44,14 +44,15 @@ const fileClock = (d: Date) => `${clock(d)}.${String(d.getMilliseconds() * 1000)
  * log file logs/dbt.log (text or JSON per --log-format-file).
  */
 export class Output implements Logger {
-  private readonly chalk: InstanceType<typeof Chalk>;
+  /** The text in `colour` when colour is on (ansi-colour.ts), else as it is. */
+  private readonly paint: (colour: AnsiColour, text: string) => string;
   invocationId = '';
   private file?: { path: string; format: 'text' | 'json'; level: number; buffer: string[]; size: number };
   /** The live status line on the terminal, if one is drawn. */
   private liveText: string | null = null;
 
   constructor(private readonly streams: OutputStreams, readonly options: OutputOptions) {
-    this.chalk = new Chalk({ level: options.color ? 1 : 0 });
+    this.paint = options.color ? colourText : (_colour, text) => text;
   }
 
   get printerWidth(): number {
@@ -208,22 +209,22 @@ export class Output implements Logger {
     }
   }
   debug(msg: string): void {
-    this.event({ ...note(msg, 'debug'), coloured: this.chalk.gray(msg) }, { timestamp: false });
+    this.event({ ...note(msg, 'debug'), coloured: this.paint('gray', msg) }, { timestamp: false });
   }
   warn(msg: string): void {
     const text = `[WARNING]: ${msg}`;
-    this.event({ ...note(text, 'warn'), coloured: this.chalk.yellow(text) }, { toErr: true, timestamp: false, force: true });
+    this.event({ ...note(text, 'warn'), coloured: this.paint('yellow', text) }, { toErr: true, timestamp: false, force: true });
   }
   error(msg: string): void {
-    this.event({ ...note(msg, 'error'), coloured: this.chalk.red(msg) }, { toErr: true, timestamp: false, force: true });
+    this.event({ ...note(msg, 'error'), coloured: this.paint('red', msg) }, { toErr: true, timestamp: false, force: true });
   }
   green(s: string): string {
-    return this.chalk.green(s);
+    return this.paint('green', s);
   }
   red(s: string): string {
-    return this.chalk.red(s);
+    return this.paint('red', s);
   }
   yellow(s: string): string {
-    return this.chalk.yellow(s);
+    return this.paint('yellow', s);
   }
 }

@@ -6,17 +6,24 @@ import { TsdbtError } from '../errors/tsdbt-error.js';
 /**
  * Every file tsdbt writes as a result (artifacts, compiled SQL, catalog,
  * extract state, lock files) is written here: to a temp file in the same
- * folder, fsync'd, then renamed over the old file. A reader never sees half
- * a file, a full disk or a crash leaves the previous file as it was, and the
- * temp file is removed whatever happens. A failure is a TARGET_WRITE error
- * naming the path and what was being written.
+ * folder, then renamed over the old file. A reader never sees half a file,
+ * a full disk or a failed command leaves the previous file as it was, and
+ * the temp file is removed whatever happens. A failure is a TARGET_WRITE
+ * error naming the path and what was being written.
  */
 export interface AtomicWriteOptions {
   /**
-   * fsync the file (and its folder) before and after the rename. Default
-   * true; per-node SQL files skip it: they are rewritten every run and an
-   * fsync costs ~1 ms a file (0.1 ms without), which a 2,000-node compile
-   * would feel. The rename keeps them all-or-nothing all the same.
+   * fsync the file before the rename and its folder after it, so the file
+   * outlives a power cut. Default true, for what tsdbt cannot make again
+   * (extract output and state, lock files, package lists, run results, the
+   * catalog). Files any later command regenerates skip it, as dbt fsyncs
+   * none of its artifacts: manifest.json, semantic_manifest.json, the parse
+   * cache and its side files, compiled SQL (an fsync costs ~1 ms a small
+   * file; the 90 MB manifest.json's kept a 10,000-model `parse` waiting
+   * ~140 ms). The rename keeps them all-or-nothing all the same; after a
+   * power cut one may be cut short or empty, which its reader takes as no
+   * file (the parse cache and the splice map: a full parse; manifest.json:
+   * written again).
    */
   durable?: boolean;
 }
@@ -116,9 +123,13 @@ export type FilePiece = { fd: number; at: number; length: number } | Uint8Array;
 
 /** A write startPiecesWrite began. */
 export interface PiecesWrite {
-  /** Every byte written (the temp file's fstat: its size, time and inode are the file's once renamed; the fsync is then under way). */
+  /** Every byte written (the temp file's fstat: its size, time and inode are the file's once renamed; the fsync, if durable, is then under way). */
   readonly written: Promise<BigIntStats>;
-  /** After `written`: the fsync awaited, then the file renamed over `path` and its folder fsync'd. */
+  /**
+   * After `written`: the fsync awaited (durable), then the file renamed over `path` and (durable) its folder
+   * fsync'd. Called once `written` has resolved on a write that is not durable, it has handed the rename to the
+   * thread pool by the time it returns.
+   */
   commit(): Promise<void>;
   /** Give up (what is in flight awaited first): the temp file is removed, `path` left as it was. */
   abandon(): Promise<void>;
@@ -130,16 +141,17 @@ const PIECE_CHUNK = 1 << 20;
 const PIECE_LANES = 3;
 
 /**
- * Write `path` atomically and durably, as writeChunksAtomic does, as
- * `pieces` one after another, on libuv's thread pool while this thread
- * goes on: ranges of other files are read and written a chunk at a time,
- * a few chunks at once (parse-splice.ts's 90 MB copy of manifest.json
- * with a few bytes changed), then the file is fsync'd. `written` resolves
+ * Write `path` atomically, as writeChunksAtomic does, as `pieces` one
+ * after another, on libuv's thread pool while this thread goes on: ranges
+ * of other files are read and written a chunk at a time, a few chunks at
+ * once (parse-splice.ts's 90 MB copy of manifest.json with a few bytes
+ * changed), then (when durable) the file is fsync'd. `written` resolves
  * when every byte is written; commit() renames the file into place once
  * the fsync is done. Failures reject as TARGET_WRITE errors naming `path`
  * (call abandon() then); the test fault (setWriteFaultForTests) applies.
  */
-export function startPiecesWrite(path: string, what: string, pieces: readonly FilePiece[]): PiecesWrite {
+export function startPiecesWrite(path: string, what: string, pieces: readonly FilePiece[], options: AtomicWriteOptions = {}): PiecesWrite {
+  const durable = options.durable ?? true;
   const tmp = tempPathFor(path);
   let out: number | undefined;
   let synced: Promise<void> | undefined;
@@ -162,13 +174,15 @@ export function startPiecesWrite(path: string, what: string, pieces: readonly Fi
       else await writeAllAtAsync(fd, await readExactlyAsync(job.fd!, buffer, job.length, job.at), job.to, path);
     }
   };
+  let allWritten = false;
   const written = (async () => {
     mkdirSync(dirname(path), { recursive: true });
     const fd = (out = await new Promise<number>((resolve, reject) => open(tmp, 'w', (e, fd) => (e ? reject(e) : resolve(fd)))));
     await Promise.all(Array.from({ length: PIECE_LANES }, () => lane(fd)));
     const st = await new Promise<BigIntStats>((resolve, reject) => fstat(fd, { bigint: true }, (e, st) => (e ? reject(e) : resolve(st))));
-    synced = new Promise((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
+    synced = durable ? new Promise((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve()))) : Promise.resolve();
     synced.catch(() => undefined);
+    allWritten = true;
     return st;
   })().catch((e: unknown) => {
     throw fail(e);
@@ -181,17 +195,30 @@ export function startPiecesWrite(path: string, what: string, pieces: readonly Fi
   };
   return {
     written,
-    async commit() {
-      await written;
-      try {
-        await synced;
-        await new Promise<void>((resolve, reject) => close(out!, (e) => (e ? reject(e) : resolve())));
-        out = undefined;
-        await new Promise<void>((resolve, reject) => rename(tmp, path, (e) => (e ? reject(e) : resolve())));
-      } catch (e) {
-        throw fail(e);
+    commit() {
+      // Not durable, every byte written: the rename goes to the thread pool before commit returns, so the caller's
+      // next work overlaps it (ext4 starts the file's writeback in a rename over another file: 10-50 ms at 90 MB).
+      if (allWritten && !durable) {
+        try {
+          closeSync(out!);
+          out = undefined;
+        } catch (e) {
+          return Promise.reject(fail(e));
+        }
+        return new Promise<void>((resolve, reject) => rename(tmp, path, (e) => (e ? reject(fail(e)) : resolve())));
       }
-      syncFolder(dirname(path));
+      return (async () => {
+        await written;
+        try {
+          await synced;
+          await new Promise<void>((resolve, reject) => close(out!, (e) => (e ? reject(e) : resolve())));
+          out = undefined;
+          await new Promise<void>((resolve, reject) => rename(tmp, path, (e) => (e ? reject(e) : resolve())));
+        } catch (e) {
+          throw fail(e);
+        }
+        if (durable) syncFolder(dirname(path));
+      })();
     },
     async abandon() {
       await settle();

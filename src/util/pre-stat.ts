@@ -1,4 +1,4 @@
-import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import type { MessagePort, receiveMessageOnPort } from 'node:worker_threads';
 import { fastPaths } from './fast-paths.js';
 import { statFolders, type RootFolders, type StatRows } from './file-states.js';
 
@@ -19,11 +19,16 @@ export const PRESTAT_FRESH_MS = 30_000;
 /** How long a taker waits for the worker before stat'ing on its own thread. */
 const WAIT_MS = 5_000;
 
-/** What bin/tsdbt.js hands the CLI: the folders the worker walks (as JSON), its done flag and its port. */
+/**
+ * What bin/tsdbt.js hands the CLI: the folders the worker walks (as JSON), its
+ * done flag, its port and worker_threads' receiveMessageOnPort (so that a
+ * command without a pre-stat never loads node:worker_threads).
+ */
 export interface PrestatOffer {
   folders: string;
   done: SharedArrayBuffer;
   port: MessagePort;
+  receive: typeof receiveMessageOnPort;
 }
 
 /** The worker's message: the rows and when it began (`worker`: set on receipt, for the debug line). */
@@ -95,7 +100,7 @@ function receive(offer: PrestatOffer): Prestat | null {
   try {
     if (Atomics.load(flag, 0) === 0) Atomics.wait(flag, 0, 0, WAIT_MS);
     if (Atomics.load(flag, 0) === 0) return null;
-    const got = receiveMessageOnPort(offer.port)?.message as Prestat | null | undefined;
+    const got = offer.receive(offer.port)?.message as Prestat | null | undefined;
     return got && isPrestat(got) ? { ...got, worker: true } : null;
   } catch {
     return null;

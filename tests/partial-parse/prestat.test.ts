@@ -1,7 +1,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PRESTAT_USED } from '../../src/api/parse-cache.js';
 import { REFRESHED_MESSAGE } from '../../src/api/quick-start.js';
@@ -73,7 +73,7 @@ function offer(folders: RootFolders, message: Prestat | null, raise = true): voi
   port2.postMessage(message);
   port2.close();
   if (raise) Atomics.store(new Int32Array(done), 0, 1);
-  offerPrestat({ folders: JSON.stringify(folders), done, port: port1 });
+  offerPrestat({ folders: JSON.stringify(folders), done, port: port1, receive: receiveMessageOnPort });
 }
 
 describe('the pre-stat: input files stat\'ed while the CLI loads', () => {

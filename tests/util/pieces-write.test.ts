@@ -55,8 +55,8 @@ describe('startPiecesWrite', () => {
     ['a longer span at the very end', (n) => [[n - 10, n, Buffer.alloc(3 << 20, 0x62)]]],
     ['spans at the start, across a chunk boundary and at the end', (n) => [[0, 3, Buffer.from('{"x"')], [(1 << 20) - 7, (1 << 20) + 9, Buffer.from('across')], [n - 1, n, Buffer.from('}\n')]]],
   ];
-  for (const [name, edits] of cases) {
-    it(`${name}: the file is exactly the source with the edits, its identity resolved before the rename`, async () => {
+  for (const [name, edits] of cases) for (const durable of [true, false]) {
+    it(`${name}${durable ? '' : ' (not durable)'}: the file is exactly the source with the edits, its identity resolved before the rename`, async () => {
       const dir = freshDir();
       const src = source(dir, size);
       const fd = openSync(src.path, 'r');
@@ -64,7 +64,7 @@ describe('startPiecesWrite', () => {
         const { pieces, want } = edited(fd, src.bytes, edits(size));
         const path = join(dir, 'manifest.json');
         writeFileSync(path, 'old');
-        const write = startPiecesWrite(path, 'the manifest', pieces);
+        const write = startPiecesWrite(path, 'the manifest', pieces, { durable });
         const st = await write.written;
         expect(readFileSync(path, 'utf8')).toBe('old');
         await write.commit();
@@ -127,6 +127,31 @@ describe('startPiecesWrite', () => {
       await expect(write.written).rejects.toThrow(`Could not write the manifest to ${path}: the file being copied was cut short`);
       await write.abandon();
       expect(readFileSync(path, 'utf8')).toBe('old');
+      expect(readdirSync(dir).sort()).toEqual(['manifest.json', 'source.json']);
+    } finally {
+      closeSync(fd);
+    }
+  });
+});
+
+describe('startPiecesWrite, not durable', () => {
+  it('commit() after written hands the rename to the thread pool before it returns: it lands while this thread is still busy', async () => {
+    const dir = freshDir();
+    const src = source(dir, 3 * (1 << 20));
+    const fd = openSync(src.path, 'r');
+    try {
+      const path = join(dir, 'manifest.json');
+      writeFileSync(path, 'old');
+      const write = startPiecesWrite(path, 'the manifest', [{ fd, at: 0, length: src.bytes.length }], { durable: false });
+      await write.written;
+      const committed = write.commit();
+      // This thread does not yield until the new file is in place (or 10 s pass).
+      const until = Date.now() + 10_000;
+      let renamed = false;
+      while (!renamed && Date.now() < until) renamed = statSync(path).size === src.bytes.length;
+      expect(renamed).toBe(true);
+      await committed;
+      expect(readFileSync(path).equals(src.bytes)).toBe(true);
       expect(readdirSync(dir).sort()).toEqual(['manifest.json', 'source.json']);
     } finally {
       closeSync(fd);
