@@ -9,6 +9,7 @@ import { beginCommandStats, endCommandStats, offerPrestat } from '../util/pre-st
 import { parseArgv, type ParsedArgv } from './argv.js';
 import type { Command, CommandContext } from './command-context.js';
 import { Output, type OutputStreams } from './output.js';
+import { chalkPaint } from './console-colour.js';
 import { TSDBT_VERSION } from '../util/tsdbt-version.js';
 import { applyEnvFlags } from './env-flags.js';
 import { commandHelp, mainHelp } from './help.js';
@@ -87,10 +88,13 @@ export async function runCli(argv: readonly string[], streams: OutputStreams, en
   }
   const envWarnings = applyEnvFlags(parsed, env);
   const f = parsed.flags;
+  const color = !f.noColor && env.NO_COLOR === undefined && Boolean((streams as { isTTY?: boolean }).isTTY);
+  const paint = color ? await chalkPaint() : undefined;
   let out: Output;
   try {
     out = new Output(streams, {
-      color: !f.noColor && env.NO_COLOR === undefined && Boolean((streams as { isTTY?: boolean }).isTTY),
+      color,
+      paint,
       quiet: Boolean(f.quiet),
       debug: Boolean(f.debug),
       json: f.logFormat === 'json',

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { appendFileWhole } from '../util/atomic-write.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { join } from 'node:path';
-import { colourText, type AnsiColour } from './ansi-colour.js';
+import { plainText, type Paint } from './console-colour.js';
 import type { Logger } from '../context/base-context.js';
 import { LEVEL_RANK, note, type LogEvent, type LogLevel } from './log-event.js';
 
@@ -13,6 +13,8 @@ export interface OutputStreams {
 
 export interface OutputOptions {
   color: boolean;
+  /** What paints the text when `color` is on (console-colour.ts: chalk, imported only then); without it the text stays plain. */
+  paint?: Paint;
   quiet: boolean;
   debug: boolean;
   json: boolean;
@@ -44,15 +46,15 @@ const fileClock = (d: Date) => `${clock(d)}.${String(d.getMilliseconds() * 1000)
  * log file logs/dbt.log (text or JSON per --log-format-file).
  */
 export class Output implements Logger {
-  /** The text in `colour` when colour is on (ansi-colour.ts), else as it is. */
-  private readonly paint: (colour: AnsiColour, text: string) => string;
+  /** The text in a colour when colour is on (console-colour.ts), else as it is. */
+  private readonly paint: Paint;
   invocationId = '';
   private file?: { path: string; format: 'text' | 'json'; level: number; buffer: string[]; size: number };
   /** The live status line on the terminal, if one is drawn. */
   private liveText: string | null = null;
 
   constructor(private readonly streams: OutputStreams, readonly options: OutputOptions) {
-    this.paint = options.color ? colourText : (_colour, text) => text;
+    this.paint = options.color && options.paint ? options.paint : plainText;
   }
 
   get printerWidth(): number {
