@@ -180,61 +180,57 @@ export function runtimeContext(shared: RuntimeShared, node: CompiledNode, opts: 
     Object.assign(vars, shared.contexts.baseOwn(node.package_name, true, node.name, context));
     for (const k of laid.dicts) vars[k] = { ...(laid.proto[k] as object) };
   } else Object.assign(vars, shared.contexts.base(node.package_name, true, node.name, context), providerOf(shared));
-  Object.assign(
-    vars,
-    {
-      execute: true,
-      ref,
-      source,
-      this: thisRelation,
-      model: nodeDict(rendered),
-      node: nodeDict(rendered),
-      config: configObject(
-        () => undefined,
-        (key) => (node.config as Record<string, unknown>)[key],
-        (key) => {
-          throw new TsdbtError('COMPILER_ERROR', `Required config key '${key}' not found for ${node.resource_type} '${node.name}'`, {
-            file: node.original_file_path,
-            hint: `Set it with {{ config(${key}=...) }} or in dbt_project.yml.`,
-          });
-        },
-      ),
-      is_incremental: pyFunction(() => {
-        if (batch?.incremental) return true;
-        if (node.config.materialized !== 'incremental' || shouldFullRefresh(node, shared)) return false;
-        const existing = session.cache.get(thisRelation.database, thisRelation.schema ?? session.info.schema, thisRelation.identifier ?? '');
-        return existing !== null && existing.type === 'table';
-      }),
-      should_full_refresh: pyFunction(() => (batch?.incremental ? false : shouldFullRefresh(node, shared))),
-      should_store_failures: pyFunction(() => Boolean(node.config.store_failures ?? shared.flags.store_failures)),
-      adapter,
-      api: { Relation: adapter.Relation, Column: adapter.Column },
-      graph: graphOf(shared.manifest),
-      selected_resources: shared.selectedResources,
-      load_result: pyFunction(([name]) => results.get(String(name)) ?? null),
-      store_result: pyFunction((args, kwargs) => storeResult(results, kit, String(args[0]), (kwargs.response ?? args[1] ?? null) as AdapterResponse | null, (kwargs.agate_table ?? args[2] ?? null) as ResultTable | null)),
-      store_raw_result: pyFunction((args, kwargs) => {
-        const response: AdapterResponse = {
-          _message: String(kwargs.message ?? args[1] ?? 'OK'),
-          code: String(kwargs.code ?? args[2] ?? 'OK'),
-          rows_affected: Number(kwargs.rows_affected ?? args[3] ?? -1),
-        };
-        return storeResult(results, kit, String(args[0]), response, (kwargs.agate_table ?? args[4] ?? null) as ResultTable | null);
-      }),
-      load_agate_table: pyFunction(() => {
-        if (!node.seed_file) throw new TsdbtError('COMPILER_ERROR', `load_agate_table() is only available to seeds, not ${node.resource_type} '${node.name}'`, { file: node.original_file_path });
-        return kit.loadSeedTable(node.seed_file, node.original_file_path, String(node.config.delimiter ?? ','), node.config.column_types ?? {});
-      }),
-      render: pyFunction(([text]) => shared.contexts.shared.env.renderString(String(text ?? ''), node.original_file_path, context)),
-      sql: '',
-      compiled_code: '',
-      pre_hooks: node.config.pre_hook,
-      post_hooks: node.config.post_hook,
-      database: node.database,
-      schema: node.schema,
+  // Set one by one (an object literal Object.assign'ed cost a 30-member object a node).
+  vars.execute = true;
+  vars.ref = ref;
+  vars.source = source;
+  vars.this = thisRelation;
+  vars.model = nodeDict(rendered);
+  vars.node = nodeDict(rendered);
+  vars.config = configObject(
+    () => undefined,
+    (key) => (node.config as Record<string, unknown>)[key],
+    (key) => {
+      throw new TsdbtError('COMPILER_ERROR', `Required config key '${key}' not found for ${node.resource_type} '${node.name}'`, {
+        file: node.original_file_path,
+        hint: `Set it with {{ config(${key}=...) }} or in dbt_project.yml.`,
+      });
     },
-    opts.extra ?? {},
   );
+  vars.is_incremental = pyFunction(() => {
+    if (batch?.incremental) return true;
+    if (node.config.materialized !== 'incremental' || shouldFullRefresh(node, shared)) return false;
+    const existing = session.cache.get(thisRelation.database, thisRelation.schema ?? session.info.schema, thisRelation.identifier ?? '');
+    return existing !== null && existing.type === 'table';
+  });
+  vars.should_full_refresh = pyFunction(() => (batch?.incremental ? false : shouldFullRefresh(node, shared)));
+  vars.should_store_failures = pyFunction(() => Boolean(node.config.store_failures ?? shared.flags.store_failures));
+  vars.adapter = adapter;
+  vars.api = { Relation: adapter.Relation, Column: adapter.Column };
+  vars.graph = graphOf(shared.manifest);
+  vars.selected_resources = shared.selectedResources;
+  vars.load_result = pyFunction(([name]) => results.get(String(name)) ?? null);
+  vars.store_result = pyFunction((args, kwargs) => storeResult(results, kit, String(args[0]), (kwargs.response ?? args[1] ?? null) as AdapterResponse | null, (kwargs.agate_table ?? args[2] ?? null) as ResultTable | null));
+  vars.store_raw_result = pyFunction((args, kwargs) => {
+    const response: AdapterResponse = {
+      _message: String(kwargs.message ?? args[1] ?? 'OK'),
+      code: String(kwargs.code ?? args[2] ?? 'OK'),
+      rows_affected: Number(kwargs.rows_affected ?? args[3] ?? -1),
+    };
+    return storeResult(results, kit, String(args[0]), response, (kwargs.agate_table ?? args[4] ?? null) as ResultTable | null);
+  });
+  vars.load_agate_table = pyFunction(() => {
+    if (!node.seed_file) throw new TsdbtError('COMPILER_ERROR', `load_agate_table() is only available to seeds, not ${node.resource_type} '${node.name}'`, { file: node.original_file_path });
+    return kit.loadSeedTable(node.seed_file, node.original_file_path, String(node.config.delimiter ?? ','), node.config.column_types ?? {});
+  });
+  vars.render = pyFunction(([text]) => shared.contexts.shared.env.renderString(String(text ?? ''), node.original_file_path, context));
+  vars.sql = '';
+  vars.compiled_code = '';
+  vars.pre_hooks = node.config.pre_hook;
+  vars.post_hooks = node.config.post_hook;
+  vars.database = node.database;
+  vars.schema = node.schema;
+  if (opts.extra) Object.assign(vars, opts.extra);
   // A reused context's vars have the same names node after node (no extras): the same members are shadowed.
   shared.contexts.finish(context, node.package_name, reuse && !opts.extra ? reuse : undefined);
   return { context, resolver, ephemerals, results };
