@@ -33,6 +33,11 @@ export interface ContextShared {
   onMacroCall?: (uniqueId: string) => void;
 }
 
+/** The base context's plain dicts: each context gets its own copy (ContextFactory.baseOwn). */
+const BASE_DICTS = ['invocation_args_dict', 'dbt_metadata_envs', 'flags'] as const;
+
+const isPlainDict = (v: unknown): boolean => typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+
 /** Plain dict view of a node, as `model` / `node` in templates. */
 export function nodeDict(node: CompiledNode): Record<string, unknown> {
   return node as unknown as Record<string, unknown>;
@@ -57,6 +62,8 @@ export class ContextFactory {
   private readonly parseParts = new WeakSet<object>();
   /** Per parse part (parseParts), per package: the shadowing macro names along its prototype chain (see shadowedMembers). */
   private readonly protoHits = new WeakMap<object, Map<string, string[]>>();
+  /** Per key: the prototype of runtime contexts' vars (see runtimePrototype). */
+  private readonly runtimeProtos = new WeakMap<object, { proto: Record<string, unknown>; dicts: string[] }>();
 
   constructor(readonly shared: ContextShared) {}
 
@@ -66,20 +73,58 @@ export class ContextFactory {
    */
   base(packageName: string, executing: boolean, nodeName?: string, renderIn?: RenderContext): Record<string, unknown> {
     const s = this.shared;
-    const renderVar = renderIn && ((text: string) => s.env.renderString(text, `var value`, renderIn));
     if (fastPaths()) {
       // Only var() depends on the node: the rest is built once per invocation and phase (it walked
       // process.env and made ~40 closures for every node). Plain dicts are copied, as each context had its own.
-      let members = this.baseMembers.get(executing);
-      if (!members) {
-        members = this.buildBase('', executing);
-        this.baseMembers.set(executing, members);
-      }
-      const out: Record<string, unknown> = { ...members, var: varFunction({ vars: s.vars, packageName, nodeName, renderVar }) };
-      for (const k of ['invocation_args_dict', 'dbt_metadata_envs', 'flags']) out[k] = { ...(members[k] as object) };
-      return out;
+      return { ...this.sharedBase(executing), ...this.baseOwn(packageName, executing, nodeName, renderIn) };
     }
+    const renderVar = renderIn && ((text: string) => s.env.renderString(text, `var value`, renderIn));
     return this.buildBase(packageName, executing, nodeName, renderVar);
+  }
+
+  /** fastPaths: the base context's members no node changes, built once per invocation and phase. */
+  private sharedBase(executing: boolean): Record<string, unknown> {
+    let members = this.baseMembers.get(executing);
+    if (!members) {
+      members = this.buildBase('', executing);
+      this.baseMembers.set(executing, members);
+    }
+    return members;
+  }
+
+  /**
+   * fastPaths: the members of base() each context has its own of: var()
+   * (it depends on the node) and copies of the plain dicts (as each context
+   * had its own, a template changing one changes no other context's).
+   */
+  baseOwn(packageName: string, executing: boolean, nodeName?: string, renderIn?: RenderContext): Record<string, unknown> {
+    const s = this.shared;
+    const members = this.sharedBase(executing);
+    const renderVar = renderIn && ((text: string) => s.env.renderString(text, `var value`, renderIn));
+    const out: Record<string, unknown> = { var: varFunction({ vars: s.vars, packageName, nodeName, renderVar }) };
+    for (const k of BASE_DICTS) out[k] = { ...(members[k] as object) };
+    return out;
+  }
+
+  /**
+   * fastPaths: the prototype of runtime contexts' vars (runtime-context.ts),
+   * made once per `key`: the executing base context's shared members with
+   * `more(arg)` laid over them (each node's own members go on the vars
+   * themselves, over these). `dicts`: the members of `more(arg)` that are
+   * plain dicts, which each context copies as its own. Never changed once
+   * built (it is a parse part: shadowedMembers' lookups along it are kept).
+   */
+  runtimePrototype<T extends object>(key: object, more: (arg: T) => Record<string, unknown>, arg: T): { proto: Record<string, unknown>; dicts: string[] } {
+    let made = this.runtimeProtos.get(key);
+    if (!made) {
+      const extra = more(arg);
+      const proto = Object.assign({}, this.sharedBase(true), extra);
+      const dicts = Object.keys(extra).filter((k) => isPlainDict(extra[k]));
+      made = { proto, dicts };
+      this.parseParts.add(proto);
+      this.runtimeProtos.set(key, made);
+    }
+    return made;
   }
 
   private buildBase(packageName: string, executing: boolean, nodeName?: string, renderVar?: (text: string) => unknown): Record<string, unknown> {
@@ -238,23 +283,63 @@ export class ContextFactory {
       shadowed[name] = vars[name];
       vars[name] = undefined;
     }
-    const lookup = (name: string): unknown => (vars[name] !== undefined ? vars[name] : context.resolve?.(name));
     // `builtins.ref.config` is dbt's RuntimeConfig (Tuva and elementary read package versions from it).
     const ref = shadowed.ref ?? vars.ref;
     if (typeof ref === 'function' && this.shared.runtimeConfig && !Object.prototype.hasOwnProperty.call(ref, 'config')) {
       Object.defineProperty(ref, 'config', { value: this.shared.runtimeConfig, enumerable: true });
     }
-    vars.builtins = new Proxy(Object.create(null) as Record<string, unknown>, {
-      get: (_t, k) => (typeof k !== 'string' ? undefined : k in shadowed ? shadowed[k] : vars[k]),
-      has: (_t, k) => typeof k === 'string' && (k in shadowed || vars[k] !== undefined),
-    });
-    vars.context = new Proxy(Object.create(null) as Record<string, unknown>, {
-      get: (_t, k) => {
-        if (typeof k !== 'string') return undefined;
-        if (k === 'get') return pyFunction((args, kwargs) => lookup(String(args[0])) ?? args[1] ?? kwargs.default ?? null);
-        return lookup(k);
-      },
-      has: (_t, k) => typeof k === 'string' && lookup(k) !== undefined,
-    });
+    // Both proxies share their handlers; what each reads is held by its (otherwise empty) target, under a symbol.
+    const state: FinishedNames = { vars, context, shadowed };
+    vars.builtins = new Proxy(stateTarget(state), BUILTINS);
+    vars.context = new Proxy(stateTarget(state), CONTEXT);
   }
 }
+
+/** What a finished context's `builtins` and `context` read: its vars as finished (a reused context gets others later), its macros, the members they shadow. */
+interface FinishedNames {
+  vars: Record<string, unknown>;
+  context: RenderContext;
+  shadowed: Record<string, unknown>;
+}
+
+/** The key of a proxy target's FinishedNames (a symbol: no template can name it, and Object.keys and JSON leave it out). */
+const NAMES = Symbol('names');
+
+function stateTarget(state: FinishedNames): Record<string | symbol, unknown> {
+  const target = Object.create(null) as Record<string | symbol, unknown>;
+  target[NAMES] = state;
+  return target;
+}
+
+const namesOf = (t: Record<string | symbol, unknown>) => t[NAMES] as FinishedNames;
+
+/** A name as `context` reads it: a member of the vars, else a macro. */
+function lookupName(names: FinishedNames, name: string): unknown {
+  const v = names.vars[name];
+  return v !== undefined ? v : names.context.resolve?.(name);
+}
+
+const BUILTINS: ProxyHandler<Record<string | symbol, unknown>> = {
+  get(t, k) {
+    if (typeof k !== 'string') return undefined;
+    const { shadowed, vars } = namesOf(t);
+    return k in shadowed ? shadowed[k] : vars[k];
+  },
+  has(t, k) {
+    if (typeof k !== 'string') return false;
+    const { shadowed, vars } = namesOf(t);
+    return k in shadowed || vars[k] !== undefined;
+  },
+};
+
+const CONTEXT: ProxyHandler<Record<string | symbol, unknown>> = {
+  get(t, k) {
+    if (typeof k !== 'string') return undefined;
+    const names = namesOf(t);
+    if (k === 'get') return pyFunction((args, kwargs) => lookupName(names, String(args[0])) ?? args[1] ?? kwargs.default ?? null);
+    return lookupName(names, k);
+  },
+  has(t, k) {
+    return typeof k === 'string' && lookupName(namesOf(t), k) !== undefined;
+  },
+};

@@ -91,4 +91,25 @@ describe('context members at run time (compile on DuckDB)', () => {
       ].join('\n'),
     );
   });
+
+  it("each node's context has its own dicts (a template's change to one is not seen by the next node); members shared by every node can be shadowed by a project macro, and builtins/context reach them", async () => {
+    const p = makeDuckProject({
+      'macros/sql_now.sql': "{% macro sql_now() %}macro_now{% endmacro %}",
+      'models/a.sql': [
+        'select 1 as id',
+        "{% do invocation_args_dict.update({'seen_by_a': 1}) %}{% do dbt_metadata_envs.update({'A': '1'}) %}{% do validation.update({'extra': 1}) %}{% do api.update({'extra': 1}) %}",
+        "-- a: {{ invocation_args_dict.seen_by_a }} {{ validation.extra }} {{ api.extra }} {{ dbt_metadata_envs }}",
+      ].join('\n'),
+      'models/b.sql': [
+        "select 1 as id -- {{ ref('a') }}",
+        "-- b: {{ invocation_args_dict.seen_by_a is defined }} {{ validation.extra is defined }} {{ api.extra is defined }} {{ dbt_metadata_envs }}",
+        "-- {{ sql_now() }} {{ builtins.sql_now }} {{ context.get('sql_now')() }} {{ context['env'].type }} {{ builtins.write('x') }}|{{ context.get('nope', 'dflt') }} {{ var('v', 'dv') }} {{ builtins.var('v', 'dv2') }}",
+      ].join('\n'),
+    });
+    const r = await compile(p.opts);
+    expect(r.success).toBe(true);
+    const sql = Object.fromEntries(r.results.map((x) => [x.node.name, x.compiled_code]));
+    expect(sql.a).toBe(['select 1 as id', '', "-- a: 1 1 1 {'A': '1'}"].join('\n'));
+    expect(sql.b).toBe(['select 1 as id -- "dev"."main"."a"', '-- b: False False False {}', '-- macro_now now() macro_now duckdb |dflt dv dv2'].join('\n'));
+  });
 });
