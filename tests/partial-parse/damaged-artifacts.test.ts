@@ -9,6 +9,7 @@ import { SPLICE_MAP_FILE } from '../../src/api/splice-map.js';
 import { WRITTEN_ARTIFACTS_FILE } from '../../src/api/written-artifacts.js';
 import { runCli } from '../../src/cli/main.js';
 import { captureStreams, makeProject } from '../support/project-fixture.js';
+import { datedWriter } from '../support/dated-files.js';
 
 /**
  * manifest.json, the parse cache and its side files are renamed into place
@@ -36,15 +37,8 @@ afterEach(() => {
   for (const d of scratch.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-let clock = 0;
-/** Writes a file with a modification time of its own, in the past (unchanged files are then trusted on stat). */
-function put(dir: string, rel: string, text: string): void {
-  const path = join(dir, rel);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
-  const t = (Date.now() - 600_000 + clock++) / 1000;
-  utimesSync(path, t, t);
-}
+/** Writes a file dated in the past (unchanged files are then trusted on stat). */
+const put = datedWriter();
 
 function project(): string {
   const dir = makeProject({});

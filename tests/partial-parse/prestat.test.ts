@@ -9,6 +9,7 @@ import { runCli } from '../../src/cli/main.js';
 import { statFolders, type RootFolders } from '../../src/util/file-states.js';
 import { offerPrestat, PRESTAT_FRESH_MS, PRESTAT_HINT_FILE, type Prestat } from '../../src/util/pre-stat.js';
 import { captureStreams, makeProject } from '../support/project-fixture.js';
+import { datedWriter } from '../support/dated-files.js';
 
 /**
  * The pre-stat (util/pre-stat.ts): rows bin/tsdbt.js's worker stat'ed
@@ -27,15 +28,8 @@ afterEach(() => {
   for (const d of scratch.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-let clock = 0;
-/** Writes a file dated well in the past (unchanged files are then trusted on stat). */
-function put(dir: string, rel: string, text: string): void {
-  const path = join(dir, rel);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
-  const t = (Date.now() - 600_000 + clock++ * 1000) / 1000;
-  utimesSync(path, t, t);
-}
+/** Writes a file dated in the past (unchanged files are then trusted on stat). */
+const put = datedWriter(600_000, 1000);
 
 function project(): string {
   const dir = makeProject({});
