@@ -11,12 +11,12 @@ const LATE_KEYS = new Set(['pre_hook', 'post_hook', 'pre-hook', 'post-hook']);
 /** A package's properties context, and the values of its pure strings rendered so far (see renderValue). */
 interface PackageRenders {
   context: RenderContext;
-  /** Text → its value, for texts that render purely to a scalar. */
-  values: Map<string, string | number | boolean | null>;
+  /** Text → the value its first render gave (a scalar), and whether the text is pure (asked when it comes again). */
+  values: Map<string, { value: string | number | boolean | null; pure?: boolean }>;
 }
 
 const contextsByFactory = new WeakMap<ContextFactory, Map<string, PackageRenders>>();
-/** Per text: whether it reads only PURE (see readsOnly), asked once per text and parse. */
+/** Per text: whether it reads only PURE (see readsOnly), asked at most once per text and parse. */
 const purityByFactory = new WeakMap<ContextFactory, Map<string, boolean>>();
 
 function rendersFor(contexts: ContextFactory, pkg: string): PackageRenders {
@@ -73,9 +73,10 @@ function renderValue(contexts: ContextFactory, env: JinjaEnvironment, pkg: strin
   const renders = rendersFor(contexts, pkg);
   if (!fastPaths()) return env.renderNative(text, file, renders.context);
   const kept = renders.values.get(text);
-  if (kept !== undefined || renders.values.has(text)) return kept;
+  // Purity is asked only of a text met again (parsing it costs as much as a render, and most texts come once).
+  if (kept && (kept.pure ??= isPure(contexts, text))) return kept.value;
   const value = env.renderNative(text, file, renders.context);
-  if ((value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') && isPure(contexts, text)) renders.values.set(text, value);
+  if (!kept && (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')) renders.values.set(text, { value });
   return value;
 }
 
