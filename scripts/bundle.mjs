@@ -25,7 +25,8 @@ import { fileURLToPath } from 'node:url';
 /**
  * Dependencies bundled in: pure JavaScript on the path of most commands, whose
  * many small files cost more to load than their code (yaml is 70 CommonJS
- * files). Every other package stays external: native (@duckdb/node-api)
+ * files; for util/yaml-lib.ts, which loads it only when asked, it is also
+ * bundled alone as yaml-lib.cjs). Every other package stays external: native (@duckdb/node-api)
  * or loaded lazily (snowflake-sdk, ajv, semver, undici, tar).
  */
 export const BUNDLED_PACKAGES = new Set(['yaml', '@dagrejs/graphlib']);
@@ -128,7 +129,19 @@ export async function bundle(root) {
     legalComments: 'none',
     logLevel: 'warning',
   });
-  writeBundle(out, result.outputFiles, new Set([...byStem.keys()]));
+  // util/yaml-lib.ts's `yaml`: loaded with require() only when a command needs it, so one CommonJS file of its own.
+  const yamlLib = await esbuild.build({
+    stdin: { contents: "module.exports = require('yaml');", resolveDir: root, sourcefile: 'yaml-lib.cjs', loader: 'js' },
+    write: false,
+    outfile: join(out, 'yaml-lib.cjs'),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  writeBundle(out, [...yamlLib.outputFiles, ...result.outputFiles], new Set([...byStem.keys()]));
   return true;
 }
 

@@ -23,6 +23,8 @@ export class MacroRegistry {
   private readonly fileByMacro = new Map<Macro, { path: string; source: string }>();
   /** find()'s answers per local package (null: no macro), until a file is added. Every name a template looks up outside its own variables comes here. */
   private readonly found = new Map<string, Map<string, Macro | null>>();
+  /** Bumped by every addFile: what a reader memoised from the registry is good while this is unchanged. */
+  private added = 0;
 
   constructor(
     readonly rootPackage: string,
@@ -32,6 +34,7 @@ export class MacroRegistry {
 
   addFile(absolutePath: string, source: string, macros: readonly Macro[]): void {
     this.found.clear();
+    this.added++;
     this.fileList.push({ path: absolutePath, source, macros });
     this.sources.set(absolutePath, source);
     const file = { path: absolutePath, source };
@@ -52,6 +55,11 @@ export class MacroRegistry {
     if (known && this.sources.get(known.path) === known.source) return known;
     const path = `${macro.root_path}/${macro.original_file_path}`;
     return { path, source: this.sources.get(path) ?? macro.macro_sql };
+  }
+
+  /** Changes whenever a file is added (see MacroResolver's memo of dispatch and namespace lookups). */
+  get generation(): number {
+    return this.added;
   }
 
   inPackage(pkg: string, name: string): Macro | undefined {

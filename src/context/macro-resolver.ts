@@ -2,6 +2,7 @@ import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { JinjaCallable, JinjaEnvironment, RenderContext } from '../jinja/index.js';
 import type { Macro } from '../manifest/types.js';
 import { INTERNAL_PACKAGE, type MacroRegistry } from './macro-registry.js';
+import { fastPaths } from '../util/fast-paths.js';
 
 export interface DispatchConfig {
   /** `dispatch:` from the root dbt_project.yml: namespace → packages to search, in order. */
@@ -28,6 +29,16 @@ export class MacroResolver {
   private onAnyCall: ((uniqueId: string) => void) | undefined;
   private depth = 0;
   private prefixList: string[] | undefined;
+  /**
+   * dispatchTarget's answers per namespace and name, and the namespaces' per
+   * package and name (null: none), while the registry's generation is
+   * `memoGeneration`. A parse's models call `dbt.type_string()` thousands of
+   * times: each call built and looked up `duckdb__type_string`,
+   * `default__type_string` (new strings, hashed anew) in every search package.
+   */
+  private readonly dispatched = new Map<string | null | undefined, Map<string, Macro | null>>();
+  private readonly inNamespace = new Map<string, Map<string, Macro | null>>();
+  private memoGeneration = -1;
 
   constructor(
     private readonly env: JinjaEnvironment,
@@ -100,16 +111,38 @@ export class MacroResolver {
     ns = new Proxy({} as Record<string, unknown>, {
       get: (_t, prop) => {
         if (typeof prop !== 'string') return undefined;
-        for (const p of packages) {
-          const m = this.registry.inPackage(p, prop);
-          if (m) return this.bind(m);
-        }
-        return undefined;
+        const m = this.namespaceMember(pkg, packages, prop);
+        return m ? this.bind(m) : undefined;
       },
       has: (_t, prop) => typeof prop === 'string' && packages.some((p) => this.registry.inPackage(p, prop) !== undefined),
     });
     this.namespaces.set(pkg, ns);
     return ns;
+  }
+
+  /** The first of `packages`' macros named `name` (namespace `pkg`'s member), memoised (see `dispatched`). */
+  private namespaceMember(pkg: string, packages: readonly string[], name: string): Macro | undefined {
+    if (!fastPaths()) return firstIn(this.registry, packages, name);
+    this.checkMemo();
+    let known = this.inNamespace.get(pkg);
+    if (!known) {
+      known = new Map();
+      this.inNamespace.set(pkg, known);
+    }
+    let m = known.get(name);
+    if (m === undefined) {
+      m = firstIn(this.registry, packages, name) ?? null;
+      known.set(name, m);
+    }
+    return m ?? undefined;
+  }
+
+  /** The memos are dropped when a macro file was added since they were made. */
+  private checkMemo(): void {
+    if (this.memoGeneration === this.registry.generation) return;
+    this.dispatched.clear();
+    this.inNamespace.clear();
+    this.memoGeneration = this.registry.generation;
   }
 
   /** `adapter.dispatch(name, macro_namespace)`: the first `<adapter>__name`, then `default__name`, in the search packages. */
@@ -131,6 +164,22 @@ export class MacroResolver {
 
   /** The macro `dispatch(name, namespace)` binds, unbound; undefined where dispatch fails. */
   dispatchTarget(name: string, namespace?: string | null): Macro | undefined {
+    if (!fastPaths()) return this.searchDispatch(name, namespace);
+    this.checkMemo();
+    let known = this.dispatched.get(namespace);
+    if (!known) {
+      known = new Map();
+      this.dispatched.set(namespace, known);
+    }
+    let m = known.get(name);
+    if (m === undefined) {
+      m = this.searchDispatch(name, namespace) ?? null;
+      known.set(name, m);
+    }
+    return m ?? undefined;
+  }
+
+  private searchDispatch(name: string, namespace?: string | null): Macro | undefined {
     const prefixes = this.prefixes;
     for (const pkg of this.searchPackages(namespace)) {
       for (const prefix of prefixes) {
@@ -175,4 +224,13 @@ export class MacroResolver {
     }
     return this.registry.inPackage(pkg, name);
   }
+}
+
+/** The first of `packages`' macros named `name`. */
+function firstIn(registry: MacroRegistry, packages: readonly string[], name: string): Macro | undefined {
+  for (const p of packages) {
+    const m = registry.inPackage(p, name);
+    if (m) return m;
+  }
+  return undefined;
 }

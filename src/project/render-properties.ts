@@ -1,25 +1,83 @@
 import type { ContextFactory } from '../context/context-factory.js';
 import type { JinjaEnvironment, RenderContext } from '../jinja/index.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
+import { readsOnly, type PureVocabulary } from '../jinja/pure-template.js';
+import { fastPaths } from '../util/fast-paths.js';
 import type { ConfigLayer } from './config-merge.js';
 
 /** Hooks are rendered when they run, never when properties are read. */
 const LATE_KEYS = new Set(['pre_hook', 'post_hook', 'pre-hook', 'post-hook']);
 
-const contextsByFactory = new WeakMap<ContextFactory, Map<string, RenderContext>>();
+/** A package's properties context, and the values of its pure strings rendered so far (see renderValue). */
+interface PackageRenders {
+  context: RenderContext;
+  /** Text → the value its first render gave (a scalar), and whether the text is pure (asked when it comes again). */
+  values: Map<string, { value: string | number | boolean | null; pure?: boolean }>;
+}
 
-function contextFor(contexts: ContextFactory, pkg: string): RenderContext {
+const contextsByFactory = new WeakMap<ContextFactory, Map<string, PackageRenders>>();
+/** Per text: whether it reads only PURE (see readsOnly), asked at most once per text and parse. */
+const purityByFactory = new WeakMap<ContextFactory, Map<string, boolean>>();
+
+function rendersFor(contexts: ContextFactory, pkg: string): PackageRenders {
   let perPackage = contextsByFactory.get(contexts);
   if (!perPackage) {
     perPackage = new Map();
     contextsByFactory.set(contexts, perPackage);
   }
-  let context = perPackage.get(pkg);
-  if (!context) {
-    context = { vars: contexts.base(pkg, false) };
-    perPackage.set(pkg, context);
+  let renders = perPackage.get(pkg);
+  if (!renders) {
+    renders = { context: { vars: contexts.base(pkg, false) }, values: new Map() };
+    perPackage.set(pkg, renders);
   }
-  return context;
+  return renders;
+}
+
+/**
+ * What a properties string may use to be rendered once per package and text:
+ * var() (a package's vars are fixed for the parse, and this context renders no
+ * var value: no renderIn), target, literals, operators and filters of their
+ * arguments alone. env_var (recorded for partial parsing), macros, modules,
+ * run_started_at and anything else render every time.
+ */
+const PURE: PureVocabulary = {
+  names: new Set(['var', 'target']),
+  callable: new Set(['var']),
+  filters: new Set(['as_bool', 'as_number', 'as_native', 'as_text', 'lower', 'upper', 'trim', 'string', 'int', 'float', 'default', 'd', 'replace', 'length']),
+  tests: new Set(['none', 'defined', 'undefined', 'string', 'number', 'boolean', 'true', 'false']),
+};
+
+function isPure(contexts: ContextFactory, text: string): boolean {
+  let known = purityByFactory.get(contexts);
+  if (!known) {
+    known = new Map();
+    purityByFactory.set(contexts, known);
+  }
+  let pure = known.get(text);
+  if (pure === undefined) {
+    pure = readsOnly(text, PURE);
+    known.set(text, pure);
+  }
+  return pure;
+}
+
+/**
+ * One properties string of package `pkg` rendered natively in the package's
+ * context. A text that reads only PURE and gave a scalar (Tuva writes the same
+ * `enabled: "{{ var('x', true) | as_bool }}"` on ~900 tests and the same
+ * schema expression on ~1,100 models) is rendered once per package: the same
+ * render in the same context gives the same value and records nothing. A
+ * render that raised is not kept (each file's render raises its own error).
+ */
+function renderValue(contexts: ContextFactory, env: JinjaEnvironment, pkg: string, text: string, file: string): unknown {
+  const renders = rendersFor(contexts, pkg);
+  if (!fastPaths()) return env.renderNative(text, file, renders.context);
+  const kept = renders.values.get(text);
+  // Purity is asked only of a text met again (parsing it costs as much as a render, and most texts come once).
+  if (kept && (kept.pure ??= isPure(contexts, text))) return kept.value;
+  const value = env.renderNative(text, file, renders.context);
+  if (!kept && (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')) renders.values.set(text, { value });
+  return value;
 }
 
 /**
@@ -32,9 +90,8 @@ function contextFor(contexts: ContextFactory, pkg: string): RenderContext {
  */
 export function renderConfigLayer(layer: ConfigLayer, file: string, pkg: string, contexts: ContextFactory, env: JinjaEnvironment): ConfigLayer {
   if (!hasJinja(layer)) return layer;
-  const context = contextFor(contexts, pkg);
   const render = (v: unknown): unknown => {
-    if (typeof v === 'string') return v.includes('{{') || v.includes('{%') ? env.renderNative(v, file, context) : v;
+    if (typeof v === 'string') return v.includes('{{') || v.includes('{%') ? renderValue(contexts, env, pkg, v, file) : v;
     if (Array.isArray(v)) return v.map(render);
     if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, render(x)]));
     return v;
@@ -52,7 +109,7 @@ export function renderConfigLayer(layer: ConfigLayer, file: string, pkg: string,
 export function propertyValueRenderer(contexts: ContextFactory, env: JinjaEnvironment, pkg: string): (text: string, file: string, line: number | undefined) => unknown {
   return (text, file, line) => {
     try {
-      return env.renderNative(text, file, contextFor(contexts, pkg));
+      return renderValue(contexts, env, pkg, text, file);
     } catch (e) {
       if (e instanceof TsdbtError) {
         e.file = file;

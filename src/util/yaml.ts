@@ -1,7 +1,8 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import type { Node as YamlNode } from 'yaml';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { fastPaths } from './fast-paths.js';
 import { parseBlockYaml, setKey, type BlockYaml, type DuplicateKey } from './yaml-block.js';
+import { yamlLib } from './yaml-lib.js';
 import { pyYamlTags } from './yaml-scalars.js';
 
 /**
@@ -75,6 +76,7 @@ export const MAX_ALIAS_NODES = 100_000;
  * written twice is a warning (dbt 1.10) and the last value wins.
  */
 export function composeWithYaml(text: string, file: string, schema: 'pyyaml' | 'core' = 'pyyaml'): BlockYaml {
+  const { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } = yamlLib();
   const lineCounter = new LineCounter();
   // Plain scalars typed as PyYAML types them (dbt's loader), as the fast reader does.
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: true, merge: true, ...(schema === 'pyyaml' && { customTags: (tags) => pyYamlTags(tags) as never }) });

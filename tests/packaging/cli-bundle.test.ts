@@ -113,6 +113,24 @@ describe('the CLI bundle (dist/bundle)', () => {
     }
   });
 
+  it('loads the yaml package (yaml-lib.cjs) only for YAML the block reader declines and for fromyaml', () => {
+    const yamlCode = (files: string[]) => files.filter((f) => readFileSync(f, 'utf8').includes('YAMLMap'));
+    const dir = makeProject(PROJECT);
+    const plain = loadedBundle(['parse', '--project-dir', dir, '--profiles-dir', dir]);
+    expect(yamlCode(plain.files)).toEqual([]);
+    expect(readdirSync(join(pkg, 'dist/bundle'))).toContain('yaml-lib.cjs');
+    // An alias (the block reader declines it) and fromyaml in a model: both read through the package, from the bundle.
+    writeFileSync(join(dir, 'models/schema.yml'), 'version: 2\nmodels:\n  - name: mart_totals\n    meta: &m {owner: ann}\n    columns:\n      - name: customer\n        meta: *m\n');
+    writeFileSync(join(dir, 'models/mart_counts.sql'), "{{ config(materialized='table', tags=[fromyaml('a: [x, y]')['a'][1]]) }}\nselect 1 as n");
+    const r = tsdbt(['parse', '--project-dir', dir, '--profiles-dir', dir]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const nodes = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')).nodes;
+    expect(nodes['model.test_project.mart_totals'].meta).toEqual({ owner: 'ann' });
+    expect(nodes['model.test_project.mart_totals'].columns.customer.meta).toEqual({ owner: 'ann' });
+    expect(nodes['model.test_project.mart_counts'].tags).toEqual(['y']);
+  });
+
   it('a parse with nothing changed loads only small chunks, a fraction of a full parse', () => {
     const dir = makeProject(PROJECT);
     // Files written this very second are not trusted unchanged by the parse cache: date them back.

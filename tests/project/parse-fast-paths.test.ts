@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
+import { JinjaEnvironment } from '../../src/jinja/environment.js';
 import { setFastPaths } from '../../src/util/fast-paths.js';
 import { PrefetchedTexts } from '../../src/util/prefetched-texts.js';
 import { setPrefetchAtLeastForTests } from '../../src/project/sql-node-files.js';
@@ -112,6 +113,71 @@ describe('parse shortcuts give what the plain parse gives (manifest.json, output
     symlinkSync(join(dir, 'pkg'), join(dir, 'dbt_packages', 'pkg'));
     const r = await expectSameBothWays(dir);
     expect(r.code).toBe(0);
+  });
+
+  it('properties strings repeated across files and packages: rendered once per package and text when pure, every time otherwise', async () => {
+    const schema = "\"{%- if var('prefix', None) != None -%}{{ var('prefix') }}_mart{% else %}mart{%- endif -%}\"";
+    const enabled = "\"{{ (var('tests_on', true)) | as_bool }}\"";
+    const props = (models: string[]) =>
+      'version: 2\nmodels:\n' +
+      models
+        .map(
+          (m) =>
+            `  - name: ${m}\n    config:\n      schema: ${schema}\n      tags: "{{ var('tag_list', ['t']) }}"\n      meta: {env: "{{ env_var('TSDBT_PURE_TEST', 'unset') }}", when: "{{ target.name ~ '-' ~ (var('n', 1) * 2) }}"}\n    columns:\n      - name: id\n        data_tests:\n          - not_null:\n              config:\n                enabled: ${enabled}\n                severity: "{{ 'warn' if target.type == 'duckdb' else 'error' }}"\n`,
+        )
+        .join('');
+    const dir = makeProject({
+      'dbt_project.yml': 'name: test_project\nversion: "1.0.0"\nconfig-version: 2\nprofile: test_profile\nvars:\n  prefix: root\n  test_project:\n    tests_on: false\n  pkg:\n    n: 5\n',
+      'packages.yml': 'packages:\n  - local: pkg\n',
+      'models/a.sql': 'select 1 as id',
+      'models/b.sql': 'select 1 as id',
+      'models/c.sql': 'select 1 as id',
+      'models/one.yml': props(['a', 'b']),
+      'models/two.yml': props(['c']),
+      'pkg/dbt_project.yml': 'name: pkg\nversion: "1.0.0"\nconfig-version: 2\nvars:\n  tag_list: [p1, p2]\n',
+      'pkg/models/pa.sql': 'select 1 as id',
+      'pkg/models/pb.sql': 'select 1 as id',
+      'pkg/models/props.yml': props(['pa', 'pb']),
+    });
+    mkdirSync(join(dir, 'dbt_packages'));
+    symlinkSync(join(dir, 'pkg'), join(dir, 'dbt_packages', 'pkg'));
+    const r = await expectSameBothWays(dir);
+    expect(r.code).toBe(0);
+    const nodes = JSON.parse(r.manifest).nodes;
+    // Each package its own value of the same text (the root's var for the root, the package's own for the package).
+    expect(nodes['model.test_project.c'].config.schema).toBe('root_mart');
+    expect(nodes['model.pkg.pb'].config.schema).toBe('root_mart');
+    expect(nodes['model.test_project.a'].config.tags).toEqual(['t']);
+    expect(nodes['model.pkg.pa'].config.tags).toEqual(['p1', 'p2']);
+    expect(nodes['model.pkg.pa'].config.meta.when).toMatch(/-10$/);
+    expect(nodes['model.test_project.b'].config.meta.when).toMatch(/-2$/);
+    // A test disabled by the root's var is dropped, one of the package's kept, warned (duckdb) in both.
+    expect(Object.keys(nodes).filter((k) => k.startsWith('test.test_project.'))).toEqual([]);
+    expect(Object.keys(nodes).filter((k) => k.startsWith('test.pkg.')).map((k) => nodes[k].config.severity)).toEqual(['warn', 'warn']);
+    // The pure texts rendered once per package (the env_var one every time), in the plain parse every time.
+    const renders = vi.spyOn(JinjaEnvironment.prototype, 'renderNative');
+    try {
+      const count = async (fast: boolean) => {
+        renders.mockClear();
+        await parse(dir, fast);
+        return renders.mock.calls.map((c) => c[0] as string);
+      };
+      const fast = await count(true);
+      const plain = await count(false);
+      expect(fast.filter((t) => t.includes('prefix'))).toHaveLength(2);
+      expect(plain.filter((t) => t.includes('prefix'))).toHaveLength(5);
+      expect(fast.filter((t) => t.includes('env_var'))).toHaveLength(5);
+      expect(fast.length).toBeLessThan(plain.length);
+    } finally {
+      renders.mockRestore();
+    }
+    // The same failing text in two files: each file's own error (a render that raised is never reused).
+    writeFileSync(join(dir, 'models/one.yml'), props(['a', 'b']).replace("var('prefix', None) != None", "var('no_such_var') != None"));
+    writeFileSync(join(dir, 'models/two.yml'), props(['c']).replace("var('prefix', None) != None", "var('no_such_var') != None"));
+    const broken = await expectSameBothWays(dir);
+    expect(broken.code).not.toBe(0);
+    expect(broken.out).toMatch(/models\/one\.yml/);
+    expect(broken.out).toMatch(/models\/two\.yml/);
   });
 
   it("on dbt-core's benchmark shape and the realistic shape", async () => {

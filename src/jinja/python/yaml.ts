@@ -8,7 +8,8 @@
  * pyFromYaml reads YAML 1.1 (yes/no are booleans, 1.0 stays a float, dates
  * become datetime.date / datetime.datetime).
  */
-import { parseDocument, isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
+import { yamlLib } from '../../util/yaml-lib.js';
 import { pyError } from './errors.js';
 import { formatPyFloat, PyFloat, pyFloat } from './py-float.js';
 import { isDict, isSafeString, pyTypeName } from './types.js';
@@ -168,6 +169,7 @@ const FLOAT_11 = RESOLVES_NON_STR[1];
 
 function toPython(node: Node | null | undefined, doc: Document): unknown {
   if (node === null || node === undefined) return null;
+  const { isAlias, isMap, isScalar, isSeq } = yamlLib();
   if (isAlias(node)) return toPython(node.resolve(doc) as Node, doc);
   if (isMap(node)) {
     const out: Record<string, unknown> = {};
@@ -205,7 +207,7 @@ function toPython(node: Node | null | undefined, doc: Document): unknown {
 
 /** PyYAML's `yaml.safe_load(text)`. Syntax errors throw a TsdbtError quoting the line. */
 export function pyFromYaml(text: string): unknown {
-  const doc = parseDocument(text, { version: '1.1', keepSourceTokens: false });
+  const doc = yamlLib().parseDocument(text, { version: '1.1', keepSourceTokens: false });
   if (doc.errors.length) {
     const e = doc.errors[0];
     const line = e.linePos?.[0]?.line;
