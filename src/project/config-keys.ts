@@ -41,6 +41,22 @@ export function normaliseConfigKey(key: string): string {
   return k === 'pre-hook' ? 'pre_hook' : k === 'post-hook' ? 'post_hook' : k;
 }
 
+const nearestByKnown = new WeakMap<ReadonlySet<string>, Map<string, string | undefined>>();
+
+/**
+ * nearestKey for a config key among one resource type's known keys (a set
+ * of CONFIG_KEYS, never changed), remembered: a project repeats the same
+ * unknown keys on every node (Tuva: thousands), each a scan of edit distances.
+ */
+export function nearestKnownKey(key: string, known: ReadonlySet<string>): string | undefined {
+  let memo = nearestByKnown.get(known);
+  if (!memo) nearestByKnown.set(known, (memo = new Map()));
+  if (memo.has(key)) return memo.get(key);
+  const near = nearestKey(key, known);
+  memo.set(key, near);
+  return near;
+}
+
 /** The known key nearest to `key` by edit distance, if close enough to be a typo. */
 export function nearestKey(key: string, known: Iterable<string>): string | undefined {
   let best: string | undefined;

@@ -10,7 +10,7 @@ import { TsdbtError, TsdbtErrorList } from '../errors/tsdbt-error.js';
 import { callJinja, type JinjaEnvironment } from '../jinja/index.js';
 import type { CompiledNode, Doc, Exposure, Macro, Manifest, NodeConfig, RefCall, SourceLocation, SourceTable } from '../manifest/types.js';
 import type { YamlWorkerSpawn } from '../util/prefetched-yaml.js';
-import { CONFIG_KEYS, nearestKey, normaliseConfigKey } from './config-keys.js';
+import { CONFIG_KEYS, nearestKey, nearestKnownKey, normaliseConfigKey } from './config-keys.js';
 import { configFromTree, mergeConfig, type ConfigLayer } from './config-merge.js';
 import { findGenericTest } from './find-generic-test.js';
 import { genericTestNode, renderGenericTestForParse } from './generic-tests.js';
@@ -620,7 +620,7 @@ function warnUnknownKeys(layer: ConfigLayer, tree: string, file: string, warning
   for (const raw of Object.keys(layer)) {
     const key = normaliseConfigKey(raw);
     if (known.has(key)) continue;
-    const near = nearestKey(key, known);
+    const near = nearestKnownKey(key, known);
     if (near && near !== key) warnings.push(`${file}: unknown config key '${key}' (did you mean '${near}'?)`);
   }
 }
