@@ -215,7 +215,9 @@ export class SyncBridge implements SyncConnection {
     if (entry && --entry.refs > 0) return;
     SyncBridge.open_.delete(this.key);
     try {
-      this.request({ op: 'close' });
+      // Waited for without blocking this thread: closing may take a while (DuckDB writes its checkpoint),
+      // and the caller may have other work meanwhile (a run writes its artifacts).
+      await this.requestAsync({ op: 'close' });
     } finally {
       this.closed = true;
       this.port.close();
@@ -223,6 +225,26 @@ export class SyncBridge implements SyncConnection {
       this.worker.ref();
       await this.worker.terminate();
     }
+  }
+
+  /** A request answered without blocking this thread (the worker is kept ref'd meanwhile, so the process waits for it). */
+  private async requestAsync(req: BridgeRequest): Promise<unknown> {
+    if (this.closed) throw new TsdbtError('INTERNAL', 'the database connection is closed');
+    // Nothing else may be sent on this session until the answer (its flag is this request's).
+    this.closed = true;
+    Atomics.store(this.flag, 0, PENDING);
+    this.port.postMessage(req);
+    this.worker?.ref();
+    try {
+      await waitAnswered(this.flag);
+    } finally {
+      this.worker?.unref();
+    }
+    const message = receiveMessageOnPort(this.port);
+    if (!message) throw new TsdbtError('DATABASE_ERROR', 'connection worker ended without answering');
+    const response = message.message as BridgeResponse;
+    if (response.ok) return response.value;
+    throw new TsdbtError('DATABASE_ERROR', response.error.message, { detail: { code: response.error.code } });
   }
 
   private request(req: BridgeRequest, sql?: string): unknown {
