@@ -75,6 +75,9 @@ export interface Execution {
    * relation-cache changes reach this execution's session cache. Closed by close().
    */
   renderPool: RenderPool | null;
+  /** Close the render workers and commit what the coordinator's session has open (once); close() does it too. */
+  release(): Promise<void>;
+  /** Close the render workers and the database (once: later calls return the same promise). */
   close(): Promise<void>;
 }
 
@@ -198,6 +201,15 @@ export async function openExecution(opts: ExecutionOptions, which: string, defau
       await pool.connect(() => main.openSession(), shared.selectedResources);
     }
     const opened = bridge;
+    let closing: Promise<void> | undefined;
+    let releasing: Promise<void> | undefined;
+    let released = false;
+    const release = () =>
+      (releasing ??= (async () => {
+        await pool?.close();
+        session.commit();
+        released = true;
+      })());
     return {
       loaded,
       parsed,
@@ -212,14 +224,18 @@ export async function openExecution(opts: ExecutionOptions, which: string, defau
       targetDir: join(loaded.projectDir, root.targetPath),
       warnings: [...parsed.warnings, ...warnings],
       renderPool: pool as RenderPool | null,
-      close: async () => {
-        try {
-          await pool?.close();
-          session.commit();
-        } finally {
-          await opened.close();
-        }
-      },
+      release,
+      // Once released, the database's close is sent at once (before this returns), so the caller's work overlaps it.
+      close: () =>
+        (closing ??= released
+          ? opened.close()
+          : (async () => {
+              try {
+                await release();
+              } finally {
+                await opened.close();
+              }
+            })()),
     };
   } catch (e) {
     await (pool as RenderPool | null)?.close();

@@ -204,7 +204,19 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
   const elapsed = (performance.now() - started) / 1000;
   const args = runArgs(exec, which, opts);
   const success = !cancelled && !results.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'partial success');
-  return commandResult(exec, which, results, elapsed, args, success, cancelled);
+  // Nothing more goes to the database: it closes (DuckDB writes its checkpoint) while the artifacts are written.
+  // (If releasing the workers fails, close() reports it after the artifacts, as before.)
+  let closing: Promise<void> | undefined;
+  try {
+    await exec.release();
+    closing = exec.close();
+    closing.catch(() => undefined);
+  } catch {
+    // Reported by close() below, once the artifacts are written.
+  }
+  const result = commandResult(exec, which, results, elapsed, args, success, cancelled);
+  await (closing ?? exec.close());
+  return result;
 }
 
 /** run_results.json's `args` for a node command. */

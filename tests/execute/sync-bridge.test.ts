@@ -51,6 +51,21 @@ describe('SyncBridge over DuckDB', () => {
     expect(b.executeSync('select current_database()').rows).toEqual([['dev']]);
   });
 
+  it('closes without blocking the calling thread: a run writes its artifacts while the database closes', async () => {
+    const gate = new SharedArrayBuffer(8);
+    const opener = { module: new URL('../support/gated-close-connection.ts', import.meta.url).href, export: 'openGatedClose', args: { gate, maxMs: 5000 } };
+    const b = await SyncBridge.open(opener);
+    expect(b.executeSync('select 1').rows).toEqual([[1]]);
+    // The connection's close waits for this thread: a close that blocked it would wait out maxMs first.
+    const closing = b.close();
+    const flag = new Int32Array(gate);
+    Atomics.store(flag, 0, 1);
+    Atomics.notify(flag, 0);
+    await closing;
+    expect(Atomics.load(flag, 1)).toBe(1);
+    expect(() => b.executeSync('select 1')).toThrow(/closed/);
+  });
+
   it('names the path when the database cannot be opened', async () => {
     const bad = '/nonexistent-dir-tsdbt/x/dev.duckdb';
     await expect(SyncBridge.open(duckdbOpener({ credentials: { type: 'duckdb', path: bad }, projectDir: '/' }))).rejects.toThrowError(

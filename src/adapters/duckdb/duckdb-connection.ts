@@ -21,12 +21,24 @@ export class DuckDBConnection implements Connection {
     return new DuckDBConnection(await instance.connect());
   }
 
+  /**
+   * The statement's result is materialized by the driver: its chunks are read
+   * here, synchronously (`getChunk`), rather than fetched one call at a time
+   * (`runAndReadAll` fetches each chunk, and then the end, through libuv's
+   * thread pool: two more round trips between threads for a one-row result).
+   * Same rows, in the same order, converted by the same converter.
+   */
   async execute(sql: string, binds?: unknown[]): Promise<QueryResult> {
-    const reader = await this.native.runAndReadAll(sql, binds as DuckDBValue[] | undefined);
-    const names = reader.columnNames();
-    const types = reader.columnTypes();
+    const result = await this.native.run(sql, binds as DuckDBValue[] | undefined);
+    const names = result.columnNames();
+    const types = result.columnTypes();
     const columns: ResultColumn[] = names.map((name, i) => ({ name, type: types[i]!.toString() }));
-    const rows = reader.getRowsJS().map((row) => row.map(toPlain));
+    const rows: unknown[][] = [];
+    const converter = duckdbDriver.JSDuckDBValueConverter;
+    for (let c = 0, n = result.chunkCount; c < n; c++) {
+      const chunk = result.getChunk(c);
+      for (let r = 0, m = chunk.rowCount; r < m; r++) rows.push(chunk.convertRowValues(r, converter).map(toPlain));
+    }
     return { columns, rows, rowsAffected: undefined };
   }
 
