@@ -124,17 +124,7 @@ export class MacroResolver {
   private namespaceMember(pkg: string, packages: readonly string[], name: string): Macro | undefined {
     if (!fastPaths()) return firstIn(this.registry, packages, name);
     this.checkMemo();
-    let known = this.inNamespace.get(pkg);
-    if (!known) {
-      known = new Map();
-      this.inNamespace.set(pkg, known);
-    }
-    let m = known.get(name);
-    if (m === undefined) {
-      m = firstIn(this.registry, packages, name) ?? null;
-      known.set(name, m);
-    }
-    return m ?? undefined;
+    return remembered(this.inNamespace, pkg, name, () => firstIn(this.registry, packages, name));
   }
 
   /** The memos are dropped when a macro file was added since they were made. */
@@ -166,17 +156,7 @@ export class MacroResolver {
   dispatchTarget(name: string, namespace?: string | null): Macro | undefined {
     if (!fastPaths()) return this.searchDispatch(name, namespace);
     this.checkMemo();
-    let known = this.dispatched.get(namespace);
-    if (!known) {
-      known = new Map();
-      this.dispatched.set(namespace, known);
-    }
-    let m = known.get(name);
-    if (m === undefined) {
-      m = this.searchDispatch(name, namespace) ?? null;
-      known.set(name, m);
-    }
-    return m ?? undefined;
+    return remembered(this.dispatched, namespace, name, () => this.searchDispatch(name, namespace));
   }
 
   private searchDispatch(name: string, namespace?: string | null): Macro | undefined {
@@ -233,4 +213,19 @@ function firstIn(registry: MacroRegistry, packages: readonly string[], name: str
     if (m) return m;
   }
   return undefined;
+}
+
+/** The answer memo[outer][key] holds (null: none), found with `find` the first time it is asked. */
+function remembered<O, T>(memo: Map<O, Map<string, T | null>>, outer: O, key: string, find: () => T | undefined): T | undefined {
+  let known = memo.get(outer);
+  if (!known) {
+    known = new Map();
+    memo.set(outer, known);
+  }
+  let m = known.get(key);
+  if (m === undefined) {
+    m = find() ?? null;
+    known.set(key, m);
+  }
+  return m ?? undefined;
 }
