@@ -5,7 +5,7 @@ import { baseContext, varFunction, type Logger } from './base-context.js';
 import type { MacroRegistry } from './macro-registry.js';
 import { MacroResolver, type DispatchConfig } from './macro-resolver.js';
 import { parseNodeContext, parseStaticContext, type ParseCapture } from './parse-context.js';
-import { pyFunction } from '../jinja/index.js';
+import { contextVar, pyFunction } from '../jinja/index.js';
 import { fastPaths } from '../util/fast-paths.js';
 import type { SecretRegistry, VarResolver } from './vars.js';
 
@@ -315,7 +315,7 @@ const namesOf = (t: Record<string | symbol, unknown>) => t[NAMES] as FinishedNam
 
 /** A name as `context` reads it: a member of the vars, else a macro. */
 function lookupName(names: FinishedNames, name: string): unknown {
-  const v = names.vars[name];
+  const v = contextVar(names.vars, name);
   return v !== undefined ? v : names.context.resolve?.(name);
 }
 
@@ -323,12 +323,12 @@ const BUILTINS: ProxyHandler<Record<string | symbol, unknown>> = {
   get(t, k) {
     if (typeof k !== 'string') return undefined;
     const { shadowed, vars } = namesOf(t);
-    return k in shadowed ? shadowed[k] : vars[k];
+    return Object.hasOwn(shadowed, k) ? shadowed[k] : contextVar(vars, k);
   },
   has(t, k) {
     if (typeof k !== 'string') return false;
     const { shadowed, vars } = namesOf(t);
-    return k in shadowed || vars[k] !== undefined;
+    return Object.hasOwn(shadowed, k) || contextVar(vars, k) !== undefined;
   },
 };
 

@@ -19,6 +19,6 @@
 export type { RenderContext, TopLevelBlock, JinjaCallable } from './types.js';
 export { JinjaEnvironment, type JinjaTemplate } from './environment.js';
 export { callJinja, pyFunction } from './call.js';
-export { exposeMembers, exposedMembers } from './python/sandbox.js';
+export { contextVar, exposeMembers, exposedMembers } from './python/sandbox.js';
 export { isKwargs, splitArgs, makeKwargs, type Kwargs } from './kwargs.js';
 export { templateNames } from './template-names.js';

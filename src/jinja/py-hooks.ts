@@ -13,4 +13,4 @@ export { pyTuple as makeTuple, isPyTuple as isTuple, isDict, pyTypeName } from '
 export { pyAdd, pySub, pyMul, pyDiv, pyFloorDiv, pyMod, pyPow, pyNeg, pyPos, pyTruthy, pyEq, pyCompare, pyIn } from './python/operators.js';
 export { pyIndex, pySlice } from './python/indexing.js';
 export { dictFromPairs, isObjectSafeKey, PyDictMap, dictPairs } from './python/py-dict-map.js';
-export { isExposed, isUnsafeName, setDataKey, unsafeAccess, unsafeNameLookup, exposeMembers } from './python/sandbox.js';
+export { contextVar, isExposed, isUnsafeName, setDataKey, unsafeAccess, unsafeNameLookup, exposeMembers } from './python/sandbox.js';

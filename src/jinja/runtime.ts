@@ -7,14 +7,13 @@ import { TsdbtError } from '../errors/tsdbt-error.js';
 import { BUILTINS, MacroReturn, Namespace } from './builtins.js';
 import { isKwargs } from './kwargs.js';
 import { describeJsError, isStackOverflow } from './js-errors.js';
-import { dictFromPairs, PyDictMap, exposeMembers, isExposed, isUnsafeName, lookupPythonMethod, pyRepr, makeTuple, pySlice, setDataKey, unsafeAccess, unsafeNameLookup } from './py-hooks.js';
+import { contextVar, dictFromPairs, PyDictMap, exposeMembers, isExposed, isUnsafeName, lookupPythonMethod, pyRepr, makeTuple, pySlice, setDataKey, unsafeAccess, unsafeNameLookup } from './py-hooks.js';
 import { eq, isPlainObject, renderError, typeName } from './py-ops.js';
 import type { RenderContext } from './types.js';
 
 /** "Not assigned yet in this scope": loads fall back to the enclosing scope / context. */
 export const MISSING: unknown = Object.freeze({ missing: true });
 
-const OP = Object.prototype as unknown as Record<string, unknown>;
 
 /** Per-render state: the caller's RenderContext plus the macros the template file itself defines (a fallback). */
 export class Ctx {
@@ -39,8 +38,8 @@ export class Ctx {
    */
   lookup(name: string): unknown {
     // Read through the context each time: a context's vars may be replaced between renders (see RenderContext.vars).
-    const v = this.render.vars[name];
-    if (v !== undefined && v !== OP[name] && name !== '__proto__') return v;
+    const v = contextVar(this.render.vars, name);
+    if (v !== undefined) return v;
     if (this.resolveFn !== undefined) {
       const r = this.resolveFn.call(this.render, name);
       if (r !== undefined) return r;

@@ -112,4 +112,13 @@ describe('context members at run time (compile on DuckDB)', () => {
     expect(sql.a).toBe(['select 1 as id', '', "-- a: 1 1 1 {'A': '1'}"].join('\n'));
     expect(sql.b).toBe(['select 1 as id -- "dev"."main"."a"', '-- b: False False False {}', '-- macro_now now() macro_now duckdb |dflt dv dv2'].join('\n'));
   });
+
+  it('context.get, context[...] and builtins never reach what every JavaScript object inherits (Object.prototype, __proto__), at parse and at run time', async () => {
+    const probe = "{{ context.get('constructor', 'none') }} {{ context.get('valueOf', 'none') }} {{ context.get('__proto__', 'none') }} {{ context.get('hasOwnProperty', 'none') }} {{ 'constructor' in context }} {{ 'toString' in builtins }} {{ context.get('project_name') }}";
+    expect(renderAtParse(probe)).toBe('none none none none False False test_project');
+    const p = makeDuckProject({ 'models/a.sql': `select 1 as id -- ${probe}` });
+    const r = await compile(p.opts);
+    expect(r.success).toBe(true);
+    expect(r.results[0]!.compiled_code).toBe('select 1 as id -- none none none none False False proj');
+  });
 });

@@ -38,6 +38,20 @@ export function isJsInternalName(name: string): boolean {
   return UNSAFE.has(name) || (name.charCodeAt(0) === 95 && name.charCodeAt(1) === 95 && name.endsWith('__'));
 }
 
+const OBJECT_MEMBERS = Object.prototype as unknown as Record<string, unknown>;
+
+/**
+ * A context variable `name` of `vars`: undefined where the value is what every
+ * JavaScript object inherits (Object.prototype's members, `__proto__`), so a
+ * name looked up by string (a bare `{{ constructor }}`, `context.get('valueOf')`)
+ * never reaches JavaScript internals, however the vars were built (plain, or
+ * over a shared prototype whose own members stay readable).
+ */
+export function contextVar(vars: Record<string, unknown>, name: string): unknown {
+  const v = vars[name];
+  return v === undefined || v === OBJECT_MEMBERS[name] || name === '__proto__' ? undefined : v;
+}
+
 /** Jinja2's SecurityError, worded as Jinja2 words it. */
 export function unsafeAccess(obj: unknown, name: string): TsdbtError {
   // Jinja2 names the type as type(obj).__name__: 'datetime', not 'datetime.datetime'.
