@@ -16,8 +16,6 @@ interface PackageRenders {
 }
 
 const contextsByFactory = new WeakMap<ContextFactory, Map<string, PackageRenders>>();
-/** Per text: whether it reads only PURE (see readsOnly), asked at most once per text and parse. */
-const purityByFactory = new WeakMap<ContextFactory, Map<string, boolean>>();
 
 function rendersFor(contexts: ContextFactory, pkg: string): PackageRenders {
   let perPackage = contextsByFactory.get(contexts);
@@ -47,20 +45,6 @@ const PURE: PureVocabulary = {
   tests: new Set(['none', 'defined', 'undefined', 'string', 'number', 'boolean', 'true', 'false']),
 };
 
-function isPure(contexts: ContextFactory, text: string): boolean {
-  let known = purityByFactory.get(contexts);
-  if (!known) {
-    known = new Map();
-    purityByFactory.set(contexts, known);
-  }
-  let pure = known.get(text);
-  if (pure === undefined) {
-    pure = readsOnly(text, PURE);
-    known.set(text, pure);
-  }
-  return pure;
-}
-
 /**
  * One properties string of package `pkg` rendered natively in the package's
  * context. A text that reads only PURE and gave a scalar (Tuva writes the same
@@ -74,7 +58,7 @@ function renderValue(contexts: ContextFactory, env: JinjaEnvironment, pkg: strin
   if (!fastPaths()) return env.renderNative(text, file, renders.context);
   const kept = renders.values.get(text);
   // Purity is asked only of a text met again (parsing it costs as much as a render, and most texts come once).
-  if (kept && (kept.pure ??= isPure(contexts, text))) return kept.value;
+  if (kept && (kept.pure ??= readsOnly(text, PURE))) return kept.value;
   const value = env.renderNative(text, file, renders.context);
   if (!kept && (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')) renders.values.set(text, { value });
   return value;
