@@ -10,6 +10,7 @@ import { WRITTEN_ARTIFACTS_FILE } from '../../src/api/written-artifacts.js';
 import { runCli } from '../../src/cli/main.js';
 import { captureStreams, makeProject } from '../support/project-fixture.js';
 import { datedWriter } from '../support/dated-files.js';
+import { blankedArtifact } from '../support/blanked-artifact.js';
 
 /**
  * manifest.json, the parse cache and its side files are renamed into place
@@ -60,11 +61,6 @@ async function ls(dir: string): Promise<string> {
   return io.stdout.join('');
 }
 
-/** manifest.json with generated_at and invocation_id blanked (the only bytes that may differ). */
-function artifact(path: string): string {
-  return readFileSync(path, 'utf8').replace(/^(\{"metadata":\{[^{}]*?"generated_at":)"[^"]*","invocation_id":"[^"]*"/, '$1"-","invocation_id":"-"');
-}
-
 /** A `--no-partial-parse` parse of a copy of the project as it is now: its manifest.json (with the project's paths) and `ls`. */
 async function fullParse(dir: string): Promise<{ manifest: string; ls: string }> {
   const copy = mkdtempSync(join(tmpdir(), 'tsdbt-full-'));
@@ -73,7 +69,7 @@ async function fullParse(dir: string): Promise<{ manifest: string; ls: string }>
   const r = await cli(copy, ['parse', '--no-partial-parse']);
   expect(r.code, r.out).toBe(0);
   const listed = await ls(copy);
-  return { manifest: artifact(join(copy, 'target/manifest.json')).split(copy).join(dir), ls: listed.split(copy).join(dir) };
+  return { manifest: blankedArtifact(join(copy, 'target/manifest.json')).split(copy).join(dir), ls: listed.split(copy).join(dir) };
 }
 
 const read = (dir: string, rel: string) => readFileSync(join(dir, rel), 'utf8');
@@ -128,14 +124,14 @@ describe('a damaged manifest.json, parse cache or side file: the next parse writ
           const r = await cli(dir, ['parse']);
           expect(r.code, r.out).toBe(0);
           const full = await fullParse(dir);
-          expect(artifact(join(dir, 'target/manifest.json'))).toBe(full.manifest);
+          expect(blankedArtifact(join(dir, 'target/manifest.json'))).toBe(full.manifest);
           expect(await ls(dir)).toBe(full.ls);
           // And the parses after it: nothing changed, then one model changed.
           expect((await cli(dir, ['parse'])).code).toBe(0);
-          expect(artifact(join(dir, 'target/manifest.json'))).toBe(full.manifest);
+          expect(blankedArtifact(join(dir, 'target/manifest.json'))).toBe(full.manifest);
           put(dir, 'models/mid.sql', `${read(dir, 'models/mid.sql')}-- third\n`);
           expect((await cli(dir, ['parse'])).code).toBe(0);
-          expect(artifact(join(dir, 'target/manifest.json'))).toBe((await fullParse(dir)).manifest);
+          expect(blankedArtifact(join(dir, 'target/manifest.json'))).toBe((await fullParse(dir)).manifest);
         });
       }
     }

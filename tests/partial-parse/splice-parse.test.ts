@@ -13,6 +13,7 @@ import { runCli } from '../../src/cli/main.js';
 import { setWriteFaultForTests } from '../../src/util/atomic-write.js';
 import { setFastPaths } from '../../src/util/fast-paths.js';
 import { captureStreams, makeProject } from '../support/project-fixture.js';
+import { blankedArtifact } from '../support/blanked-artifact.js';
 
 /**
  * `parse` with only model SQL edited splices the changed nodes into
@@ -65,11 +66,6 @@ async function cli(dir: string, args: string[], env: Record<string, string> = {}
   return { code, out, spliced: out.includes('spliced into manifest.json and the parse cache'), reason };
 }
 
-/** manifest.json with generated_at and invocation_id blanked (the only bytes that may differ). */
-function artifact(path: string): string {
-  return readFileSync(path, 'utf8').replace(/^(\{"metadata":\{[^{}]*?"generated_at":)"[^"]*","invocation_id":"[^"]*"/, '$1"-","invocation_id":"-"');
-}
-
 /** A `--no-partial-parse` parse of a copy of the project as it is now: its manifest.json (with the project's paths) or its error. */
 async function fullParse(dir: string, env: Record<string, string> = {}): Promise<string> {
   const copy = mkdtempSync(join(tmpdir(), 'tsdbt-full-'));
@@ -77,7 +73,7 @@ async function fullParse(dir: string, env: Record<string, string> = {}): Promise
   cpSync(dir, copy, { recursive: true, filter: (src) => !src.includes('/target') });
   const r = await cli(copy, ['parse', '--no-partial-parse'], env);
   if (r.code !== 0) return `error ${r.code}`;
-  return artifact(join(copy, 'target/manifest.json')).split(copy).join(dir);
+  return blankedArtifact(join(copy, 'target/manifest.json')).split(copy).join(dir);
 }
 
 /** The manifest as parseLoaded reads it from the cache (nothing changed: the whole body), with where each ref was written. */
@@ -151,7 +147,7 @@ describe('parse splices edited models into manifest.json and the cache: byte for
         const what = edit(dir, rand);
         const r = await cli(dir, ['parse']);
         const full = await fullParse(dir);
-        expect(r.code === 0 ? artifact(join(dir, 'target/manifest.json')) : `error ${r.code}`, `step ${step}: ${what}\n${r.out}`).toBe(full);
+        expect(r.code === 0 ? blankedArtifact(join(dir, 'target/manifest.json')) : `error ${r.code}`, `step ${step}: ${what}\n${r.out}`).toBe(full);
         if (r.spliced) totals.spliced++;
         else totals.fallback++;
         // What ls selects from the cache's selection index (nothing changed now) is what a full parse selects.
@@ -203,14 +199,14 @@ describe('the splice path', () => {
       expect(r.code, r.out).toBe(0);
       expect(r.out).toContain('Partial parsing: 1 changed file(s) parsed again and spliced into manifest.json and the parse cache');
       expect(r.out).toContain('Found 6 models, 1 analysis, 4 data tests');
-      expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+      expect(blankedArtifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
       expect(read(dir, 'target/manifest.json')).toContain(`where id > ${n}`);
     }
     expect(statSync(join(dir, 'target/manifest.json')).ino).not.toBe(ino);
     // Nothing changed since: the in-place refresh still recognises the spliced file.
     const again = await cli(dir, ['parse']);
     expect(again.out).toContain('manifest.json brought up to date in place');
-    expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+    expect(blankedArtifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
   });
 
   it('TSDBT_FAST_PATHS=0 turns it off, with the same manifest', async () => {
@@ -222,7 +218,7 @@ describe('the splice path', () => {
     expect(r.code, r.out).toBe(0);
     expect(r.spliced).toBe(false);
     expect(r.out).not.toContain('not splicing');
-    expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+    expect(blankedArtifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
   });
 
   const SEMANTIC = {
@@ -270,13 +266,13 @@ describe('the splice path', () => {
       expect(r.spliced, r.out).toBe(false);
       if (typeof reason === 'string') expect(r.reason).toBe(reason);
       else expect(r.reason).toMatch(reason);
-      expect(r.code === 0 ? artifact(join(dir, 'target/manifest.json')) : `error ${r.code}`).toBe(await fullParse(dir, env));
+      expect(r.code === 0 ? blankedArtifact(join(dir, 'target/manifest.json')) : `error ${r.code}`).toBe(await fullParse(dir, env));
       // And the next edit splices again (the fallback wrote a new map), unless the project no longer parses.
       if (r.code !== 0) return;
       put(dir, 'models/mid.sql', `${read(dir, 'models/mid.sql')}-- after\n`);
       const next = await cli(dir, ['parse'], env);
       expect(next.spliced, next.out).toBe(true);
-      expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir, env));
+      expect(blankedArtifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir, env));
     });
   }
 
@@ -288,7 +284,7 @@ describe('the splice path', () => {
       put(dir, f, `${read(dir, f)}-- x\n`);
       const r = await cli(dir, ['parse']);
       expect(r.spliced, r.out).toBe(true);
-      expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+      expect(blankedArtifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
       expect(read(dir, 'target/semantic_manifest.json')).toBe(semantic);
     }
     expect((await cli(dir, ['parse'])).out).toContain('manifest.json brought up to date in place');
@@ -297,7 +293,7 @@ describe('the splice path', () => {
     put(dir, 'models/mid.sql', `${read(dir, 'models/mid.sql')}-- y\n`);
     const r = await cli(dir, ['parse']);
     expect(r.reason).toBe('semantic_manifest.json is not the file the last parse wrote');
-    expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+    expect(blankedArtifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
     expect(read(dir, 'target/semantic_manifest.json')).toBe(semantic);
   });
 
@@ -314,11 +310,11 @@ describe('the splice path', () => {
     put(dir, 'models/both.sql', `${read(dir, 'models/both.sql')}-- x\n`);
     const shared = await cli(dir, ['parse']);
     expect(shared.reason).toBe('two of the nodes a changed file refs share a name');
-    expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+    expect(blankedArtifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
     put(dir, 'models/base_b.sql', `${read(dir, 'models/base_b.sql')}-- x\n`);
     const unit = await cli(dir, ['parse']);
     expect(unit.reason).toMatch(/models\/base_b\.sql has unit tests$/);
-    expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+    expect(blankedArtifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
   });
 
   it('splices after a parse that found nothing changed (which rewrote manifest.json\'s metadata in place)', async () => {
@@ -329,7 +325,7 @@ describe('the splice path', () => {
     const r = await cli(dir, ['parse']);
     expect(r.reason).toBeUndefined();
     expect(r.spliced).toBe(true);
-    expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+    expect(blankedArtifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
   });
 
   it('edits that fit the cache\'s room after a node and edits that do not: each spliced, each equal to a full parse, the cache read back the same', async () => {
@@ -344,10 +340,10 @@ describe('the splice path', () => {
       // The long comment does not fit the node's room: the file is rewritten longer; the others are written in place.
       if (i === 1) expect(cacheSize()).toBeGreaterThan(before);
       else expect(cacheSize()).toBe(before);
-      expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+      expect(blankedArtifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
       const cached = fromCache(dir);
       expect(cached.debug.join('\n')).not.toContain('Unable to do partial parsing');
-      expect(cached.manifest).toBe(JSON.stringify(JSON.parse(artifact(join(dir, 'target/manifest.json'))), (k, v) => (k === 'generated_at' || k === 'invocation_id' ? undefined : v)));
+      expect(cached.manifest).toBe(JSON.stringify(JSON.parse(blankedArtifact(join(dir, 'target/manifest.json'))), (k, v) => (k === 'generated_at' || k === 'invocation_id' ? undefined : v)));
     }
   });
 
@@ -358,10 +354,10 @@ describe('the splice path', () => {
     put(dir, 'models/mid.sql', `${read(dir, 'models/mid.sql')}-- x\n`);
     const r = await cli(dir, ['parse']);
     expect(r.spliced).toBe(false);
-    expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+    expect(blankedArtifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
     put(dir, 'models/mid.sql', `${read(dir, 'models/mid.sql')}-- y\n`);
     expect((await cli(dir, ['parse'])).spliced).toBe(true);
-    expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+    expect(blankedArtifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
   });
 
   it('a cache whose body no longer matches the map is not spliced from', async () => {
@@ -376,7 +372,7 @@ describe('the splice path', () => {
     const r = await cli(dir, ['parse']);
     expect(r.spliced).toBe(false);
     expect(r.reason).toMatch(/^splicing failed \(/);
-    expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+    expect(blankedArtifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
   });
 });
 
@@ -393,11 +389,11 @@ describe('the cache edited in place', () => {
     put(dir, 'models/mid.sql', `${read(dir, 'models/mid.sql')}-- fits\n`);
     expect((await cli(dir, ['parse'])).spliced).toBe(true);
     expect(ino()).toBe(first);
-    expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+    expect(blankedArtifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
     put(dir, 'models/mid.sql', `${read(dir, 'models/mid.sql')}-- ${'does not fit '.repeat(300)}\n`);
     expect((await cli(dir, ['parse'])).spliced).toBe(true);
     expect(ino()).not.toBe(first);
-    expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+    expect(blankedArtifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
     expect(leftovers(dir)).toEqual([]);
   });
 
@@ -428,7 +424,7 @@ describe('the cache edited in place', () => {
     const r = await cli(dir, ['parse']);
     expect(r.spliced).toBe(false);
     expect(r.out).toContain('Unable to do partial parsing because another parse is updating it');
-    expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+    expect(blankedArtifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
   });
 
   it('a cache write that fails during the splice (while manifest.json\'s copy is flushed): no temp file left, the fallback parse writes what a full parse writes', async () => {
@@ -446,12 +442,12 @@ describe('the cache edited in place', () => {
     expect(r.spliced).toBe(false);
     expect(r.reason).toMatch(/^splicing failed \(Could not write the parse cache .*ENOSPC/);
     expect(r.code, r.out).toBe(0);
-    expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+    expect(blankedArtifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
     expect(leftovers(dir)).toEqual([]);
     put(dir, 'models/mid.sql', `${read(dir, 'models/mid.sql')}-- next\n`);
     const next = await cli(dir, ['parse']);
     expect(next.code, next.out).toBe(0);
-    expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+    expect(blankedArtifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
   });
 
   for (const step of ['marked', 'edited']) {
@@ -470,12 +466,12 @@ describe('the cache edited in place', () => {
       expect(r.code, r.out).toBe(0);
       expect(r.spliced).toBe(false);
       expect(r.out).toContain('Unable to do partial parsing because saved manifest not found');
-      expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+      expect(blankedArtifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
       // The killed process's copies are removed by the full write.
       expect(leftovers(dir)).toEqual([]);
       put(dir, 'models/mid.sql', `${read(dir, 'models/mid.sql')}-- again\n`);
       expect((await cli(dir, ['parse'])).spliced).toBe(true);
-      expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+      expect(blankedArtifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
     }, 60_000);
   }
 });
@@ -511,9 +507,9 @@ describe('the splice map keeps key hashes, proved against the files', () => {
       put(dir, `models/${f}.sql`, `${read(dir, `models/${f}.sql`)}-- ${i}\n`);
       const r = await cli(dir, ['parse']);
       expect(r.spliced, r.reason).toBe(true);
-      expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+      expect(blankedArtifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
       const cached = fromCache(dir);
-      expect(cached.manifest).toBe(JSON.stringify(JSON.parse(artifact(join(dir, 'target/manifest.json'))), (k, v) => (k === 'generated_at' || k === 'invocation_id' ? undefined : v)));
+      expect(cached.manifest).toBe(JSON.stringify(JSON.parse(blankedArtifact(join(dir, 'target/manifest.json'))), (k, v) => (k === 'generated_at' || k === 'invocation_id' ? undefined : v)));
     }
   });
 });
@@ -548,10 +544,10 @@ describe('a manifest.json of several copy chunks (1 MB each, copied a few at onc
         put(dir, f, change(read(dir, f)));
         const r = await cli(dir, ['parse']);
         expect(r.spliced, `${f} ${what}: ${r.reason}`).toBe(true);
-        expect(artifact(join(dir, 'target/manifest.json')), `${f} ${what}`).toBe(await fullParse(dir));
+        expect(blankedArtifact(join(dir, 'target/manifest.json')), `${f} ${what}`).toBe(await fullParse(dir));
         const cached = fromCache(dir);
         expect(cached.debug.join('\n')).not.toContain('Unable to do partial parsing');
-        expect(cached.manifest, `${f} ${what}`).toBe(JSON.stringify(JSON.parse(artifact(join(dir, 'target/manifest.json'))), (k, v) => (k === 'generated_at' || k === 'invocation_id' ? undefined : v)));
+        expect(cached.manifest, `${f} ${what}`).toBe(JSON.stringify(JSON.parse(blankedArtifact(join(dir, 'target/manifest.json'))), (k, v) => (k === 'generated_at' || k === 'invocation_id' ? undefined : v)));
       }
     }
     expect(readdirSync(join(dir, 'target')).filter((f) => f.includes('.tmp-'))).toEqual([]);
@@ -577,14 +573,14 @@ describe('a manifest.json of several copy chunks (1 MB each, copied a few at onc
     expect(readdirSync(join(dir, 'target')).filter((f) => f.includes('.tmp-'))).toEqual([]);
     const again = await cli(dir, ['parse']);
     expect(again.code, again.out).toBe(0);
-    expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+    expect(blankedArtifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
     // That parse reused the cache the failed one wrote, which no map describes: the next edit is a full parse, then they splice.
     for (const n of [1, 2]) {
       put(dir, middle!, `${read(dir, middle!)}-- after ${n}\n`);
       const next = await cli(dir, ['parse']);
       if (n === 1) expect(next.spliced || next.reason === 'there is no splice map for this cache', next.reason).toBe(true);
       else expect(next.spliced, next.reason).toBe(true);
-      expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
+      expect(blankedArtifact(join(dir, 'target/manifest.json'))).toBe(await fullParse(dir));
     }
   }, 120_000);
 });

@@ -8,6 +8,7 @@ import { WRITTEN_ARTIFACTS_FILE } from '../../src/api/written-artifacts.js';
 import { runCli } from '../../src/cli/main.js';
 import { setFastPaths } from '../../src/util/fast-paths.js';
 import { captureStreams, makeProject } from '../support/project-fixture.js';
+import { blankedArtifact } from '../support/blanked-artifact.js';
 
 /** Models, tests, a tag, a subfolder, a warning-free project with a semantic layer (so semantic_manifest.json is written too). */
 const PROJECT: Record<string, string> = {
@@ -64,11 +65,6 @@ async function cli(dir: string, args: string[]) {
   };
 }
 
-/** A file's bytes with the metadata's generated_at and invocation_id blanked (the only bytes that may differ). */
-function artifact(path: string): string {
-  return readFileSync(path, 'utf8').replace(/^(\{"metadata":\{[^{}]*?"generated_at":)"[^"]*","invocation_id":"[^"]*"/, '$1"-","invocation_id":"-"');
-}
-
 /** manifest.json and semantic_manifest.json of a full parse of the project as it is now (a copy, no cache). */
 async function fullArtifacts(dir: string): Promise<{ manifest: string; semantic: string }> {
   const copy = mkdtempSync(join(tmpdir(), 'tsdbt-full-'));
@@ -78,12 +74,12 @@ async function fullArtifacts(dir: string): Promise<{ manifest: string; semantic:
   expect(r.code, r.out).toBe(0);
   // A full parse at another path differs in the paths it records: compare with the project's own paths.
   const fix = (s: string) => s.split(copy).join(dir);
-  return { manifest: fix(artifact(join(copy, 'target/manifest.json'))), semantic: fix(readFileSync(join(copy, 'target/semantic_manifest.json'), 'utf8')) };
+  return { manifest: fix(blankedArtifact(join(copy, 'target/manifest.json'))), semantic: fix(readFileSync(join(copy, 'target/semantic_manifest.json'), 'utf8')) };
 }
 
 async function expectFullArtifacts(dir: string): Promise<void> {
   const full = await fullArtifacts(dir);
-  expect(artifact(join(dir, 'target/manifest.json'))).toBe(full.manifest);
+  expect(blankedArtifact(join(dir, 'target/manifest.json'))).toBe(full.manifest);
   expect(readFileSync(join(dir, 'target/semantic_manifest.json'), 'utf8')).toBe(full.semantic);
 }
 
@@ -362,7 +358,7 @@ describe('the quick start: parse and ls with nothing changed, without loading th
     cpSync(dir, copy, { recursive: true, filter: (src) => !src.includes('/target') });
     const r = await run(copy, ['parse', '--no-partial-parse', ...args], env);
     expect(r.code, r.out).toBe(0);
-    return artifact(join(copy, 'target/manifest.json')).split(copy).join(dir);
+    return blankedArtifact(join(copy, 'target/manifest.json')).split(copy).join(dir);
   }
 
   /** A project whose quick start record is written: parse (racy files: no record), age, parse (full, unchanged: the record). */
@@ -392,7 +388,7 @@ describe('the quick start: parse and ls with nothing changed, without loading th
     expect(quick.out).toContain("Did not find matching node for patch with name 'no_such_model'");
     expect(quick.out).toContain('manifest.json brought up to date in place');
     await expectFullArtifacts(dir);
-    expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullManifest(dir));
+    expect(blankedArtifact(join(dir, 'target/manifest.json'))).toBe(await fullManifest(dir));
   });
 
   it('the same log lines, text and JSON, as the full path', async () => {
@@ -446,7 +442,7 @@ describe('the quick start: parse and ls with nothing changed, without loading th
       const r = await timed(dir, ['parse', ...args], env);
       expect(r.code, r.out).toBe(0);
       expect(r.quick).toBe(false);
-      expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullManifest(dir, args.filter((a) => a !== '--no-partial-parse'), env));
+      expect(blankedArtifact(join(dir, 'target/manifest.json'))).toBe(await fullManifest(dir, args.filter((a) => a !== '--no-partial-parse'), env));
     });
   }
 
@@ -463,14 +459,14 @@ describe('the quick start: parse and ls with nothing changed, without loading th
     expect(JSON.parse(readFileSync(recordPath(dir), 'utf8')).racy).toEqual([expect.objectContaining({ path: spine })]);
     const again = await timed(dir, ['parse']);
     expect(again.quick).toBe(true);
-    expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullManifest(dir));
+    expect(blankedArtifact(join(dir, 'target/manifest.json'))).toBe(await fullManifest(dir));
     // Same size, same time: only the hash tells.
     writeFileSync(spine, "select date '2024-03-01' as date_day");
     utimesSync(spine, now, now);
     const caught = await timed(dir, ['parse']);
     expect(caught.quick).toBe(false);
-    expect(artifact(join(dir, 'target/manifest.json'))).toContain("2024-03-01");
-    expect(artifact(join(dir, 'target/manifest.json'))).toBe(await fullManifest(dir));
+    expect(blankedArtifact(join(dir, 'target/manifest.json'))).toContain("2024-03-01");
+    expect(blankedArtifact(join(dir, 'target/manifest.json'))).toBe(await fullManifest(dir));
   });
 
   it('TSDBT_FAST_PATHS=0: not quick', async () => {
@@ -509,7 +505,7 @@ describe('the quick start: parse and ls with nothing changed, without loading th
       scratch.push(copy);
       cpSync(dir, copy, { recursive: true, filter: (src) => !src.includes('/out') });
       expect((await run(copy, ['parse', '--no-partial-parse'])).code).toBe(0);
-      expect(artifact(join(dir, 'out/manifest.json'))).toBe(artifact(join(copy, 'out/manifest.json')).split(copy).join(dir));
+      expect(blankedArtifact(join(dir, 'out/manifest.json'))).toBe(blankedArtifact(join(copy, 'out/manifest.json')).split(copy).join(dir));
     }
   });
 

@@ -18,6 +18,7 @@ import { forceYamlWorkerForTests, PrefetchedYaml } from '../../src/util/prefetch
 import { captureStreams, makeProject, MEMORY_PROFILE } from '../support/project-fixture.js';
 // @ts-expect-error: the bench's project generators are plain ES modules without types.
 import { generateProject, generateRealisticProject } from '../../bench/generate-project.mjs';
+import { blankedArtifact } from '../support/blanked-artifact.js';
 
 const EXT = '/work/ext';
 
@@ -32,7 +33,7 @@ async function parse(dir: string, fast: boolean): Promise<{ code: number; manife
   const io = captureStreams();
   const code = await runCli(['parse', '--project-dir', dir, '--profiles-dir', dir], io.streams, {});
   const path = join(dir, 'target/manifest.json');
-  const manifest = existsSync(path) ? readFileSync(path, 'utf8').replace(/^(\{"metadata":\{[^{}]*?"generated_at":)"[^"]*","invocation_id":"[^"]*"/, '$1"-","invocation_id":"-"') : '';
+  const manifest = existsSync(path) ? blankedArtifact(path) : '';
   const out = (io.stdout.join('') + io.stderr.join('')).replace(/\d{2}:\d{2}:\d{2}/g, 'T').replace(/parsed in [\d.]+s/, 'parsed in Xs');
   return { code, manifest, out };
 }
