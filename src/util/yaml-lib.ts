@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type * as Yaml from 'yaml';
 
 /**
@@ -20,6 +21,6 @@ export function yamlLib(): typeof Yaml {
 
 function loadYaml(): typeof Yaml {
   const require = createRequire(import.meta.url);
-  const bundled = new URL('./yaml-lib.cjs', import.meta.url);
-  return (existsSync(bundled) ? require(bundled.pathname) : require('yaml')) as typeof Yaml;
+  const bundled = fileURLToPath(new URL('./yaml-lib.cjs', import.meta.url));
+  return (existsSync(bundled) ? require(bundled) : require('yaml')) as typeof Yaml;
 }

@@ -2,6 +2,7 @@ import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeProject } from '../support/project-fixture.js';
@@ -16,7 +17,7 @@ import { startSnowflakeDouble } from '../support/snowflake-double/snowflake-doub
  * have run from the bundle, workers included.
  */
 const repo = resolve(__dirname, '../..');
-const pkg = mkdtempSync(join(tmpdir(), 'tsdbt-bundle-'));
+const pkg = mkdtempSync(join(tmpdir(), 'tsdbt bundle-'));
 afterAll(() => rmSync(pkg, { recursive: true, force: true }));
 
 const STUB_MAIN = "export async function runCli() { process.stdout.write('unbundled dist/cli\\n'); return 0; }\n";
@@ -53,7 +54,7 @@ function loadedBundle(args: string[]) {
   const log = join(pkg, `loads-${Math.random().toString(36).slice(2)}.log`);
   const r = tsdbt(args, { LOAD_LOG: log }, ['--import', join(pkg, 'log-loads.mjs')]);
   expect(r.stderr).toBe('');
-  const files = readFileSync(log, 'utf8').trim().split('\n').filter((u) => u.includes('/dist/bundle/')).map((u) => new URL(u).pathname);
+  const files = readFileSync(log, 'utf8').trim().split('\n').filter((u) => u.includes('/dist/bundle/')).map((u) => fileURLToPath(u));
   return { files, bytes: files.reduce((n, f) => n + statSync(f).size, 0) };
 }
 
