@@ -8,6 +8,7 @@
 #   DPE_DIR        a checkout of github.com/dbt-labs/dbt-project-evaluator (default /work/ext/dbt-project-evaluator)
 #   DBT_EXP_DIR    a checkout of github.com/calogica/dbt-expectations (default /work/ext/dbt-expectations)
 #   AUDIT_HELPER_DIR a checkout of github.com/dbt-labs/dbt-audit-helper (default /work/ext/dbt-audit-helper, 3bd0ca4)
+#   CODEGEN_DIR    a checkout of github.com/dbt-labs/dbt-codegen (default /work/ext/dbt-codegen, 0.13.1)
 #   EXT_DIR        where the checkouts below live (default /work/ext):
 #                  tuva (v0.18.0), dbt_shopify (v1.8.0), dbt_jira (v1.1.0), dbt_artifacts (2.10.1),
 #                  dbt_zendesk (v1.7.0), dbt_stripe (v1.10.1),
@@ -29,6 +30,7 @@ DBT_DATE_DIR="${DBT_DATE_DIR:-/work/ext/dbt-date}"
 DPE_DIR="${DPE_DIR:-/work/ext/dbt-project-evaluator}"
 DBT_EXP_DIR="${DBT_EXP_DIR:-/work/ext/dbt-expectations}"
 AUDIT_HELPER_DIR="${AUDIT_HELPER_DIR:-/work/ext/dbt-audit-helper}"
+CODEGEN_DIR="${CODEGEN_DIR:-/work/ext/dbt-codegen}"
 EXT_DIR="${EXT_DIR:-/work/ext}"
 logs="$(mktemp -d "${TMPDIR:-/tmp}/tsdbt-compat-XXXXXX")"
 
@@ -89,6 +91,18 @@ if want dbt-audit-helper && [ -d "$AUDIT_HELPER_DIR/integration_tests" ]; then
   stage dbt-audit-helper "$AUDIT_HELPER_DIR" && prof="$logs/dbt-audit-helper-profiles" && duckdb_profile "$prof" integration_tests main 1
   (cd "$logs/dbt-audit-helper/integration_tests" && $TSDBT deps --profiles-dir "$prof" && $TSDBT seed --profiles-dir "$prof" && $TSDBT build --profiles-dir "$prof") > "$logs/dbt-audit-helper.log" 2>&1
   summarize dbt-audit-helper "$logs/dbt-audit-helper.log"
+fi
+
+if want dbt-codegen && [ -d "$CODEGEN_DIR/integration_tests" ]; then
+  # Its run_test.sh: deps, run-operation create_source_table (the source its
+  # generate_source tests read), seed --full-refresh, run, test; all with
+  # --warn-error. Postgres, Redshift, BigQuery and Snowflake targets: run on DuckDB.
+  stage dbt-codegen "$CODEGEN_DIR" && prof="$logs/dbt-codegen-profiles" && duckdb_profile "$prof" integration_tests main 1
+  (cd "$logs/dbt-codegen/integration_tests" && $TSDBT --warn-error deps --profiles-dir "$prof" \
+    && $TSDBT --warn-error run-operation create_source_table --profiles-dir "$prof" \
+    && $TSDBT --warn-error seed --full-refresh --profiles-dir "$prof" && $TSDBT --warn-error run --profiles-dir "$prof" \
+    && $TSDBT --warn-error test --profiles-dir "$prof") > "$logs/dbt-codegen.log" 2>&1
+  summarize dbt-codegen "$logs/dbt-codegen.log"
 fi
 
 if want dbt-expectations && [ -d "$DBT_EXP_DIR/integration_tests" ]; then
