@@ -295,7 +295,9 @@ export function sequenceFilters(reg: FilterRegistry): Record<string, Fn> {
     },
     default: (...raw) => {
       const [value, dflt, boolean] = bindParams('default', raw, ['value', 'default_value', 'boolean']);
-      return value === undefined || (pyTruthy(boolean) && !pyTruthy(value)) ? (dflt === undefined ? '' : dflt) : value;
+      if (value !== undefined && !(pyTruthy(boolean) && !pyTruthy(value))) return value;
+      // A fallback given as an undefined value (`x | default(d['missing'])`) stays undefined, as in Jinja2; only an absent one is ''.
+      return dflt === undefined && !fallbackGiven(raw) ? '' : dflt;
     },
     join: (value, ...raw) => {
       const [d, attribute] = bindParams('join', raw, ['d', 'attribute']);
@@ -395,4 +397,10 @@ export function sequenceFilters(reg: FilterRegistry): Record<string, Fn> {
     },
     pprint: (v) => pformat(v),
   };
+}
+
+/** Whether default()'s fallback (its second parameter, `default_value`) was passed at all, even as an undefined value. */
+function fallbackGiven(raw: readonly unknown[]): boolean {
+  const { args, kwargs } = splitArgs(raw);
+  return args.length >= 2 || 'default_value' in kwargs;
 }

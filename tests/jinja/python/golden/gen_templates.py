@@ -156,6 +156,9 @@ tpl("{{ x is defined }}|{{ x is undefined }}|{{ none is none }}|{{ 3 is odd }}|{
 tpl("{% if [] %}a{% elif {} %}b{% elif '' %}c{% elif 0.0 %}d{% elif none %}e{% else %}f{% endif %}|{{ [] or 'empty' }}|{{ 0 and 1 }}|{{ not [] }}|{{ 1 if 0.0 else 2 }}")
 tpl("{{ none }}|{{ undefined_name }}|{{ [undefined_name] }}|{{ [none, true, false] }}|{{ {'a': none} }}|{{ 'it\\'s' }}|{{ ['it\\'s', \"q\\\"\"] }}|{{ (1,) }}|{{ () }}|{{ {'k': (1, 2.0)} }}")
 
+# default() with a fallback that is itself undefined keeps it undefined (dbt-unit-testing: kwargs["version"] | default(kwargs["v"]))
+tpl("{% set d = {} %}{% set x = d['a'] | default(d['b']) %}{{ x is defined }}|{{ (d['a'] | default(d['b'], true)) is defined }}|{{ (d['a'] | d(d['b'])) is defined }}|{{ (d['a'] | default) is defined }}|{{ (d['a'] | default(default_value=d['b'])) is defined }}|{{ d['a'] | default(d['b']) | default('z') }}|{{ (none | default(d['b'], true)) is defined }}|[{{ x }}]")
+
 with open("templates.json", "w") as fh:
     json.dump(cases, fh, indent=0, ensure_ascii=False)
 print(len(cases), "cases", sum(1 for c in cases if "error" in c), "errors")
