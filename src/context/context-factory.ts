@@ -155,7 +155,7 @@ export class ContextFactory {
   }
 
   /** The parse-phase context for a node (dbt's parse provider). */
-  forParse(node: CompiledNode, capture: ParseCapture, currentConfig: () => Record<string, unknown>): { context: RenderContext; resolver: MacroResolver } {
+  forParse(node: CompiledNode, capture: ParseCapture): { context: RenderContext; resolver: MacroResolver } {
     const a = this.shared.adapter;
     let staticPart = this.parseStatic.get(node.package_name);
     if (!staticPart) {
@@ -195,7 +195,6 @@ export class ContextFactory {
       thisRelation: a.makeRelation({ database: a.database, schema: a.schema, identifier: node.name }),
       dispatch: (name, ns) => resolver.dispatch(name, ns),
       model: nodeDict(node),
-      currentConfig,
     });
     vars.var = varFunction({
       vars: this.shared.vars,
@@ -342,4 +341,21 @@ const CONTEXT: ProxyHandler<Record<string | symbol, unknown>> = {
   has(t, k) {
     return typeof k === 'string' && lookupName(namesOf(t), k) !== undefined;
   },
+  // `context.update({...})` and `context[k] = v` write names into the context, as into dbt's context dict: read back
+  // by context.get and seen as names by macros called afterwards (dbt-unit-testing keeps its test state this way).
+  set(t, k, v) {
+    if (typeof k !== 'string') return false;
+    defineName(namesOf(t).vars, k, v);
+    return true;
+  },
+  defineProperty(t, k, desc) {
+    if (typeof k !== 'string' || !('value' in desc)) return false;
+    defineName(namesOf(t).vars, k, desc.value);
+    return true;
+  },
 };
+
+/** A name written through `context`: an own data property of the vars (never a setter or the prototype, whatever the name). */
+function defineName(vars: Record<string, unknown>, name: string, value: unknown): void {
+  Object.defineProperty(vars, name, { value, writable: true, enumerable: true, configurable: true });
+}

@@ -108,16 +108,26 @@ export class MacroResolver {
     let ns = this.namespaces.get(pkg);
     if (ns) return ns;
     const packages = pkg === INTERNAL_PACKAGE ? [...this.registry.internalPackages] : [pkg];
+    const internal = pkg === INTERNAL_PACKAGE;
     ns = new Proxy({} as Record<string, unknown>, {
       get: (_t, prop) => {
         if (typeof prop !== 'string') return undefined;
         const m = this.namespaceMember(pkg, packages, prop);
-        return m ? this.bind(m) : undefined;
+        if (m) return this.bind(m);
+        return internal && NATIVE_GLOBAL_MACROS.has(prop) ? this.nativeMember(prop) : undefined;
       },
-      has: (_t, prop) => typeof prop === 'string' && packages.some((p) => this.registry.inPackage(p, prop) !== undefined),
+      has: (_t, prop) =>
+        typeof prop === 'string' && (packages.some((p) => this.registry.inPackage(p, prop) !== undefined) || (internal && NATIVE_GLOBAL_MACROS.has(prop) && this.nativeMember(prop) !== undefined)),
     });
     this.namespaces.set(pkg, ns);
     return ns;
+  }
+
+  /** The context's own member `name`, even where a user's macro of that name shadows it (what `builtins.<name>` reads). */
+  private nativeMember(name: string): unknown {
+    const vars = this.context().vars;
+    const builtins = vars.builtins as Record<string, unknown> | undefined;
+    return builtins ? builtins[name] : vars[name];
   }
 
   /** The first of `packages`' macros named `name` (namespace `pkg`'s member), memoised (see `dispatched`). */
@@ -205,6 +215,13 @@ export class MacroResolver {
     return this.registry.inPackage(pkg, name);
   }
 }
+
+/**
+ * dbt's global macros that tsdbt's contexts provide as functions rather than
+ * as macros of the internal package: `dbt.is_incremental()` (what a package's
+ * own `is_incremental` override falls back to) reaches the context's.
+ */
+const NATIVE_GLOBAL_MACROS: ReadonlySet<string> = new Set(['is_incremental', 'should_full_refresh', 'should_store_failures']);
 
 /** The first of `packages`' macros named `name`. */
 function firstIn(registry: MacroRegistry, packages: readonly string[], name: string): Macro | undefined {

@@ -136,7 +136,6 @@ export function parseNodeContext(
     thisRelation: unknown;
     dispatch: (name: string, namespace?: string | null) => unknown;
     model: Record<string, unknown>;
-    currentConfig: () => ConfigLayer;
   },
 ): Record<string, unknown> {
   const vars = Object.create(staticPart) as Record<string, unknown>;
@@ -155,7 +154,8 @@ export function parseNodeContext(
   });
   vars.config = configObject(
     (layer) => capture.configCalls.push(layer),
-    (key) => input.currentConfig()[key],
+    // dbt's parse-time config answers '' to every get and require, whatever is configured (its ParseConfigObject).
+    () => '',
     () => null as never,
   );
   vars.doc = pyFunction(([a, b]) => {

@@ -3,7 +3,6 @@ import { newCapture, type ParseCapture } from '../context/parse-context.js';
 import { renderTestKwargs } from '../context/test-kwargs.js';
 import { callJinja, type JinjaEnvironment } from '../jinja/index.js';
 import type { CompiledNode, Macro, NodeConfig } from '../manifest/types.js';
-import type { ConfigLayer } from './config-merge.js';
 import { genericTestHash, genericTestNames, modelArgument, splitTestName, testArgs } from './generic-test-names.js';
 import { blankNode } from './node-defaults.js';
 import { framedList } from '../util/exact-list.js';
@@ -96,9 +95,9 @@ function foldersOf(file: string): readonly string[] {
  * `fail_calc` this way), and refs/sources in its arguments or body are
  * recorded. Returns what the render captured; the caller merges it.
  */
-export function renderGenericTestForParse(node: CompiledNode, macro: Macro, contexts: ContextFactory, env: JinjaEnvironment, currentConfig: () => ConfigLayer): ParseCapture {
+export function renderGenericTestForParse(node: CompiledNode, macro: Macro, contexts: ContextFactory, env: JinjaEnvironment): ParseCapture {
   const capture = newCapture();
-  const { context, resolver } = contexts.forParse(node, capture, currentConfig);
+  const { context, resolver } = contexts.forParse(node, capture);
   const kwargs = renderTestKwargs(node.test_metadata?.kwargs ?? {}, env, node.original_file_path, context);
   context.vars._dbt_generic_test_kwargs = kwargs;
   callJinja(resolver.bind(macro), [], kwargs);

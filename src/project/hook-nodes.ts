@@ -78,7 +78,7 @@ export function recordHookMacros(hooks: readonly ProjectHookNode[], contexts: Co
   for (const hook of hooks) {
     if (!hook.raw_code.includes('{{') && !hook.raw_code.includes('{%')) continue;
     const capture = newCapture();
-    const { context } = contexts.forParse(hook, capture, () => ({}));
+    const { context } = contexts.forParse(hook, capture);
     const template = `${hook.tags[0]} hook of ${hook.package_name}`;
     try {
       env.render(env.compile(hook.raw_code, template), context);

@@ -46,11 +46,10 @@ export function renderNodeHooksForParse(
     ...node.config.pre_hook.map((h) => [h, 'pre-hook'] as [Hook, 'pre-hook']),
     ...node.config.post_hook.map((h) => [h, 'post-hook'] as [Hook, 'post-hook']),
   ];
-  const config = node.config as unknown as Record<string, unknown>;
   for (const [hook, kind] of hooks) {
     if (!hook.sql.includes('{{') && !hook.sql.includes('{%')) continue;
     const capture = newCapture();
-    const { context } = contexts.forParse(node, capture, () => config);
+    const { context } = contexts.forParse(node, capture);
     try {
       // One template per hook text: a project-wide hook is compiled once for all its nodes.
       env.render(env.compile(hook.sql, `${kind} of ${node.package_name}`), context);

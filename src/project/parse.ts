@@ -225,7 +225,7 @@ export function parseProject(input: ParseInput): ParseResult {
     // Built-in test macros set no config; dbt itself skips rendering not_null/unique.
     if (!registry.internalPackages.includes(macro.package_name)) {
       try {
-        const capture = renderGenericTestForParse(testNode, macro, contexts, input.env, () => config);
+        const capture = renderGenericTestForParse(testNode, macro, contexts, input.env);
         if (capture.configCalls.length > 0) {
           config = capture.configCalls.reduce(mergeConfig, config);
           testNode.config = finaliseConfig('test', config);
@@ -414,7 +414,7 @@ export function parseNodeFile(nf: NodeFile, patch: ResourcePatch | undefined, sc
     if (shared) Object.assign(capture, shared);
     else {
       try {
-        renderAtParse(nf, scope, capture, () => capture.configCalls.reduce(mergeConfig, config));
+        renderAtParse(nf, scope, capture);
       } catch (e) {
         if (e instanceof TsdbtError) {
           errors.push(e.calledBy(`${node.resource_type} ${node.name}`, node.original_file_path).withLocation({ file: node.original_file_path }));
@@ -482,11 +482,11 @@ export function rendersAtParse(node: CompiledNode, scope: NodeParseScope): boole
   return hasJinja(node.raw_code) && staticCaptureOf(node, scope) === null;
 }
 
-/** Renders a node file's template at parse into `capture` (throws what the template raises); `currentConfig` is what `config.get` reads. */
-export function renderAtParse(nf: NodeFile, scope: NodeParseScope, capture: ParseCapture, currentConfig: () => Record<string, unknown>): void {
+/** Renders a node file's template at parse into `capture` (throws what the template raises). */
+export function renderAtParse(nf: NodeFile, scope: NodeParseScope, capture: ParseCapture): void {
   const { input, contexts } = scope;
   const node = nf.node;
-  const { context } = contexts.forParse(node, capture, currentConfig);
+  const { context } = contexts.forParse(node, capture);
   // dbt renders a node's own template at parse with its capturing Undefined: a call or
   // attribute on an undefined name (a macro no installed package defines) yields Undefined
   // there and fails only when the node is compiled.
@@ -643,9 +643,9 @@ export function assignNames(node: CompiledNode, contexts: ContextFactory, regist
   const c = node.config;
   const pkg = node.package_name;
   const customSchema = (c.schema ?? null) as string | null;
-  node.schema = internalMacro(registry, 'generate_schema_name', pkg) ? defaultSchemaName(adapter.schema, customSchema) : callNaming(node, c, contexts, registry, 'generate_schema_name', customSchema);
-  node.alias = internalMacro(registry, 'generate_alias_name', pkg) ? defaultAliasName(node.name, c.alias as string | null, node.version) : callNaming(node, c, contexts, registry, 'generate_alias_name', c.alias);
-  const db = internalMacro(registry, 'generate_database_name', pkg) ? defaultDatabaseName(adapter.database, c.database as string | null) : callNaming(node, c, contexts, registry, 'generate_database_name', c.database);
+  node.schema = internalMacro(registry, 'generate_schema_name', pkg) ? defaultSchemaName(adapter.schema, customSchema) : callNaming(node, contexts, registry, 'generate_schema_name', customSchema);
+  node.alias = internalMacro(registry, 'generate_alias_name', pkg) ? defaultAliasName(node.name, c.alias as string | null, node.version) : callNaming(node, contexts, registry, 'generate_alias_name', c.alias);
+  const db = internalMacro(registry, 'generate_database_name', pkg) ? defaultDatabaseName(adapter.database, c.database as string | null) : callNaming(node, contexts, registry, 'generate_database_name', c.database);
   node.database = db === '' ? null : db;
   // Legacy snapshot configs name the schema/database outright, bypassing generate_*_name (as dbt does).
   if (node.resource_type === 'snapshot') {
@@ -664,9 +664,9 @@ function internalMacro(registry: MacroRegistry, name: string, pkg: string): bool
   return !m || registry.internalPackages.includes(m.package_name);
 }
 
-/** A project's own generate_*_name macro called for `node` (whose config was `config` when naming began). */
-function callNaming(node: CompiledNode, config: NodeConfig, contexts: ContextFactory, registry: MacroRegistry, macroName: string, custom: unknown): string {
-  const { resolver } = contexts.forParse(node, newCapture(), () => config);
+/** A project's own generate_*_name macro called for `node`. */
+function callNaming(node: CompiledNode, contexts: ContextFactory, registry: MacroRegistry, macroName: string, custom: unknown): string {
+  const { resolver } = contexts.forParse(node, newCapture());
   const macro = registry.find(macroName, node.package_name)!;
   return String(callJinja(resolver.bind(macro), [custom ?? null, node], {}) ?? '').trim();
 }

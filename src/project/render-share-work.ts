@@ -1,7 +1,6 @@
 import type { MessagePort } from 'node:worker_threads';
 import { newCapture } from '../context/parse-context.js';
 import type { TsdbtError } from '../errors/tsdbt-error.js';
-import { mergeConfig } from './config-merge.js';
 import { readMacroFiles } from './macro-files.js';
 import { emptyRegistry, nodeParseScope, parseContexts, rendersAtParse, renderAtParse, type ParseInput } from './parse.js';
 import type { ParseObserver } from './partial-parse-reads.js';
@@ -45,21 +44,16 @@ export function renderShareWork(input: ParseInput, observer: ParseObserver, logg
       const nf = files[i]!;
       const node = nf.node;
       const capture = newCapture();
-      const config = scope.treeFor(node.package_name, nf.configTree, nf.configTree, node.fqn);
-      let readConfig = false;
       const loggedBefore = logged();
       const { result: ok, reads } = observer.around(() => {
         try {
-          renderAtParse(nf, scope, capture, () => {
-            readConfig = true;
-            return capture.configCalls.reduce(mergeConfig, config);
-          });
+          renderAtParse(nf, scope, capture);
           return true;
         } catch {
           return false;
         }
       });
-      const same = ok && !readConfig && logged() === loggedBefore && plainData(capture);
+      const same = ok && logged() === loggedBefore && plainData(capture);
       port.postMessage((same ? { type: 'render', i, checksum: node.checksum.checksum, capture, reads } : { type: 'own', i }) satisfies FromShareWorker);
       posted++;
       Atomics.add(state, POSTED, 1);

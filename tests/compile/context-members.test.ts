@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/api/compile.js';
+import { run } from '../../src/api/run.js';
 import { makeProject as makeDuckProject } from '../execute/harness.js';
 import { renderInProject } from '../support/render-in-project.js';
 
@@ -67,7 +68,45 @@ describe('context members dbt gives templates (base and provider contexts)', () 
   });
 });
 
+describe('what dbt-unit-testing relies on (EqualExperts/dbt-unit-testing: project macros named ref and is_incremental)', () => {
+  it("parse time: config.get and config.require answer '' whatever is configured (dbt's parse-time config), so a ref guarded by a config read is not a dependency", () => {
+    expect(renderAtParse("{{ config(materialized='table', tags=['unit-test']) }}[{{ config.get('materialized') }}|{{ config.get('nope', 'dflt') }}|{{ config.require('materialized') }}|{{ 'unit-test' in config.get('tags', {}) }}]")).toBe('[|||False]');
+  });
+
+  it('context.update and context[k] = v write names: context.get reads them back and macros called afterwards see them; never the prototype', () => {
+    const files = {
+      'macros/ctx.sql': [
+        '{% macro put(k, v) %}{% do context.update({k: v}) %}{% endmacro %}',
+        "{% macro take(k) %}{{ return(context.get(k, 'missing')) }}{% endmacro %}",
+        '{% macro bare() %}{{ return(DUT_STATE) }}{% endmacro %}',
+      ].join('\n'),
+    };
+    expect(renderAtParse("{{ take('DUT_STATE') }}|{% do put('DUT_STATE', {'a': 1}) %}{{ take('DUT_STATE') }}|{{ bare() }}|{{ render(\"{{ take('DUT_STATE') }}\") }}", files)).toBe("missing|{'a': 1}|{'a': 1}|{'a': 1}");
+    expect(renderAtParse("{% do context.update({'__proto__': {'x': 1}, 'constructor': 2}) %}{{ context.get('x', 'none') }} {{ context.get('__proto__', 'none') }} {{ context.get('constructor') }} {{ {}.x is defined }}", files)).toBe('none none 2 False');
+  });
+
+  it('dbt.is_incremental, dbt.should_full_refresh, dbt.should_store_failures reach the context\'s, also where a project macro of that name shadows it', () => {
+    const files = { 'macros/inc.sql': '{% macro is_incremental() %}{{ return(dbt.is_incremental()) }}{% endmacro %}', 'models/a.sql': 'select 1 as id' };
+    expect(renderAtParse('{{ is_incremental() }} {{ dbt.is_incremental() }} {{ dbt.should_full_refresh() }} {{ dbt.should_store_failures() }} {{ dbt.is_incremental is defined }} {{ dbt.no_such_macro is defined }}', files)).toBe(
+      'False False False False True False',
+    );
+  });
+});
+
 describe('context members at run time (compile on DuckDB)', () => {
+  it('dbt.is_incremental() through a project macro named is_incremental: true once the incremental model exists', async () => {
+    const p = makeDuckProject({
+      'macros/inc.sql': '{% macro is_incremental() %}{{ return(dbt.is_incremental()) }}{% endmacro %}',
+      'models/inc.sql': "{{ config(materialized='incremental') }}select 1 as id -- {{ is_incremental() }} {{ dbt.is_incremental() }}",
+    });
+    const first = await compile(p.opts);
+    expect(first.success).toBe(true);
+    expect(first.results[0]!.compiled_code).toBe('select 1 as id -- False False');
+    expect((await run(p.opts)).success).toBe(true);
+    const second = await compile(p.opts);
+    expect(second.results[0]!.compiled_code).toBe('select 1 as id -- True True');
+  });
+
   it('flags.WHICH, invocation_args_dict, graph (dbt\'s flat graph), selected_resources, execute, thread_id, get_column_schema_from_query', async () => {
     const p = makeDuckProject({
       'models/a.sql': 'select 1 as id',

@@ -61,7 +61,7 @@ async function expectSameThreeWays(dir: string, args: string[] = []): Promise<Aw
   return worker;
 }
 
-/** Models whose renders read what differs per node, and some that only this thread may render (they read config, log, or are versioned). */
+/** Models whose renders read what differs per node, and some that only this thread may render (they log, or are versioned). */
 function project(extra: Record<string, string> = {}): Record<string, string> {
   const files: Record<string, string> = {
     'dbt_project.yml': 'name: test_project\nversion: "1.0.0"\nconfig-version: 2\nprofile: test_profile\nvars:\n  greeting: "{{ \'hi \' ~ this.name }}"\nmodels:\n  test_project:\n    +tags: [proj]\n',
@@ -92,8 +92,8 @@ function project(extra: Record<string, string> = {}): Record<string, string> {
       '',
     ].join('\n'),
     'models/m_static.sql': "select * from {{ source('raw', 'events') }}",
-    // Its refs depend on its config, which its properties entry sets: only the parsing thread knows that.
-    'models/m_cfg.sql': "{% if cfg('materialized') == 'table' %}{{ ref('m_static') }}{% endif %}select '{{ who() }}' as w",
+    // It reads its config at parse, which answers '' there (dbt's parse-time config), whatever its properties entry sets: the ref is taken.
+    'models/m_cfg.sql': "{% if cfg('materialized') == '' %}{{ ref('m_static') }}{% endif %}select '{{ who() }}' as w",
     'models/m_log.sql': "{% do exceptions.warn('warned at parse by ' ~ this.name) %}select '{{ who() }}' as w",
     'models/m_versioned_v1.sql': "select '{{ who() }}' as w",
     'models/m_versioned_v2.sql': "select '{{ who() }}' as w, 2 as v",
@@ -118,7 +118,7 @@ describe('node files rendered on a worker thread at parse', () => {
   it('give the same manifest, parse cache and output as a parse without the worker and the plain parse', async () => {
     const r = await expectSameThreeWays(makeProject(project()));
     expect(r.code).toBe(0);
-    // The worker took renders, and the parse did the rest (those reading config, logging, versioned, and its own share).
+    // The worker took renders, and the parse did the rest (those logging, versioned, and its own share).
     expect(r.counts!.listed).toBe(24 + 4 + 1);
     expect(r.counts!.taken).toBeGreaterThan(0);
     expect(r.out).toContain('warned at parse by m_log');

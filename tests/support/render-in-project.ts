@@ -24,6 +24,6 @@ export function renderInProject(template: string, files: Record<string, string> 
     fqn: [loaded.root.name, '__render__'],
     raw_code: template,
   });
-  const { context } = contexts.forParse(node, newCapture(), () => node.config);
+  const { context } = contexts.forParse(node, newCapture());
   return loaded.jinja.renderString(template, 'models/__render__.sql', context);
 }
