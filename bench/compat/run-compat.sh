@@ -9,6 +9,7 @@
 #   DBT_EXP_DIR    a checkout of github.com/calogica/dbt-expectations (default /work/ext/dbt-expectations)
 #   AUDIT_HELPER_DIR a checkout of github.com/dbt-labs/dbt-audit-helper (default /work/ext/dbt-audit-helper, 3bd0ca4)
 #   CODEGEN_DIR    a checkout of github.com/dbt-labs/dbt-codegen (default /work/ext/dbt-codegen, 0.13.1)
+#   DUT_DIR        a checkout of github.com/EqualExperts/dbt-unit-testing (default /work/ext/dbt-unit-testing, fbfd896)
 #   EXT_DIR        where the checkouts below live (default /work/ext):
 #                  tuva (v0.18.0), dbt_shopify (v1.8.0), dbt_jira (v1.1.0), dbt_artifacts (2.10.1),
 #                  dbt_zendesk (v1.7.0), dbt_stripe (v1.10.1),
@@ -31,6 +32,7 @@ DPE_DIR="${DPE_DIR:-/work/ext/dbt-project-evaluator}"
 DBT_EXP_DIR="${DBT_EXP_DIR:-/work/ext/dbt-expectations}"
 AUDIT_HELPER_DIR="${AUDIT_HELPER_DIR:-/work/ext/dbt-audit-helper}"
 CODEGEN_DIR="${CODEGEN_DIR:-/work/ext/dbt-codegen}"
+DUT_DIR="${DUT_DIR:-/work/ext/dbt-unit-testing}"
 EXT_DIR="${EXT_DIR:-/work/ext}"
 logs="$(mktemp -d "${TMPDIR:-/tmp}/tsdbt-compat-XXXXXX")"
 
@@ -103,6 +105,28 @@ if want dbt-codegen && [ -d "$CODEGEN_DIR/integration_tests" ]; then
     && $TSDBT --warn-error seed --full-refresh --profiles-dir "$prof" && $TSDBT --warn-error run --profiles-dir "$prof" \
     && $TSDBT --warn-error test --profiles-dir "$prof") > "$logs/dbt-codegen.log" 2>&1
   summarize dbt-codegen "$logs/dbt-codegen.log"
+fi
+
+if want dbt-unit-testing && [ -d "$DUT_DIR/integration-tests" ]; then
+  # The steps of its run-integration-tests.sh for the postgres tag (the closest
+  # SQL to DuckDB's), with its CI schema: deps, run-operation macro_with_ref,
+  # build, seed real_seeds, test, the tests tagged for dbt 1.5.4 and later,
+  # seed existing_sources, run tag:add-to-database, the db-dependency tests.
+  stage dbt-unit-testing "$DUT_DIR" && prof="$logs/dbt-unit-testing-profiles" && duckdb_profile "$prof" integration_tests dbt_unit_testing 1
+  sed -i 's/^  target: duckdb/  target: postgres/; s/^    duckdb:/    postgres:/' "$prof/profiles.yml"
+  ut="tag:unit-test,tag:postgres"
+  (cd "$logs/dbt-unit-testing/integration-tests" && $TSDBT deps --profiles-dir "$prof" \
+    && $TSDBT run-operation macro_with_ref --profiles-dir "$prof" \
+    && $TSDBT build --profiles-dir "$prof" --select "$ut" --exclude tag:versioned tag:db-dependency \
+    && $TSDBT seed --profiles-dir "$prof" --select seeds/real_seeds \
+    && $TSDBT test --profiles-dir "$prof" --select "$ut" --exclude tag:versioned tag:db-dependency \
+    ; $TSDBT test --profiles-dir "$prof" --select "$ut,tag:1.5.4" --exclude tag:db-dependency \
+    ; $TSDBT seed --profiles-dir "$prof" --select seeds/existing_sources \
+    && $TSDBT run --profiles-dir "$prof" --select tag:add-to-database \
+    && $TSDBT test --profiles-dir "$prof" --select "$ut,tag:db-dependency") > "$logs/dbt-unit-testing.log" 2>&1
+  echo "== dbt-unit-testing: $(untimed "$logs/dbt-unit-testing.log" | grep -E '^Done\.' | sed -E 's/ WARN=0//; s/ NO-OP=0//' | tr '\n' ';')"
+  untimed "$logs/dbt-unit-testing.log" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in |^  \[[A-Z_]+\]' | head -10 | sed -E 's/^ */   /'
+  echo "   full log: $logs/dbt-unit-testing.log"
 fi
 
 if want dbt-expectations && [ -d "$DBT_EXP_DIR/integration_tests" ]; then
