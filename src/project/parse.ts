@@ -467,6 +467,9 @@ export function parseNodeFile(nf: NodeFile, patch: ResourcePatch | undefined, sc
   return 'parsed';
 }
 
+/** What a lone `{{ this.<part> }}` may read and the static parser pass over (see staticCaptureOf). */
+const RELATION_PARTS: ReadonlySet<string> = new Set(['name', 'identifier', 'schema', 'database', 'table']);
+
 const hasJinja = (raw: string) => raw.includes('{{') || raw.includes('{%');
 
 /**
@@ -474,7 +477,8 @@ const hasJinja = (raw: string) => raw.includes('{{') || raw.includes('{%');
  * dbt reads a model statically only when ref/source/config are its own (no macro overrides
  * them) and the static parser is on; otherwise it renders, recording every macro called.
  * tsdbt also reads a model whose other calls are `dbt.type_string()` and the like
- * (ContextFactory.parseTimeMacroCall), recording those macros as the render does.
+ * (ContextFactory.parseTimeMacroCall), recording those macros as the render does,
+ * lone `{{ var() }}`s of Jinja values (ContextFactory.parseTimeVarRender) and `{{ this.name }}`.
  */
 export function staticCaptureOf(node: CompiledNode, scope: NodeParseScope): ReturnType<typeof staticParse> {
   const { contexts } = scope;
@@ -482,7 +486,12 @@ export function staticCaptureOf(node: CompiledNode, scope: NodeParseScope): Retu
   const pkg = node.package_name;
   const readVar = staticVarReader(contexts, pkg);
   if (!fastPaths()) return staticParse(node.raw_code, readVar);
-  return staticParse(node.raw_code, readVar, { macro: (ns, name) => contexts.parseTimeMacroCall(pkg, ns, name), loneVar: staticVarReader(contexts, pkg, true) });
+  return staticParse(node.raw_code, readVar, {
+    macro: (ns, name) => contexts.parseTimeMacroCall(pkg, ns, name),
+    loneVar: staticVarReader(contexts, pkg, true),
+    // At parse `this` is the node's relation (a macro named `this` would replace it): its parts read without effect.
+    member: (name, attr) => name === 'this' && RELATION_PARTS.has(attr) && !contexts.shadowingMacros(pkg).has('this'),
+  });
 }
 
 /** Whether the node's file needs rendering at parse (Jinja that the static parser cannot read). */

@@ -28,6 +28,8 @@ export interface StaticCalls {
    * and cannot fail (any stand-in string then).
    */
   loneVar?: StaticVarReader;
+  /** Whether a lone `{{ name.attr }}` renders with no effect and cannot fail (Tuva's `'{{ this.name }}'`). */
+  member?: (name: string, attr: string) => boolean;
 }
 
 /**
@@ -41,6 +43,8 @@ export type StaticVarReader = (name: string, fallback: Literal) => Literal | und
 const EXPRESSION = /\{\{-?([\s\S]*?)-?\}\}/g;
 const CALL = /^\s*(ref|source|config|var)\s*\(([\s\S]*)\)\s*$/;
 /** `namespace.name()`: a macro called with no arguments (see StaticMacroCall). */
+/** `name.attr`: a member read (see StaticCalls.member). */
+const MEMBER = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\s*$/;
 const MACRO_CALL = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(\s*\)\s*$/;
 /** `name=` (not `==`) at a LiteralReader's position. */
 const KEYWORD = /([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)/y;
@@ -68,10 +72,11 @@ const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
  * arguments) may stand alone too, when it knows what its render records
  * (Tuva's `{{ dbt.type_string() }}`): the macro goes in `macros`. With
  * `more.loneVar`, a lone `{{ var() }}` is read with it instead of `readVar`
- * (Tuva's `{{ var('tuva_last_run') }}`, a var whose value is Jinja).
+ * (Tuva's `{{ var('tuva_last_run') }}`, a var whose value is Jinja). With
+ * `more.member`, a lone `{{ this.name }}` it allows records nothing.
  */
 export function staticParse(raw: string, readVar?: StaticVarReader, more: StaticCalls = {}): StaticCapture | null {
-  const { macro: macroCall, loneVar = readVar } = more;
+  const { macro: macroCall, loneVar = readVar, member } = more;
   if (raw.includes('{%') || raw.includes('{#')) return null;
   const out: StaticCapture = { refs: [], sources: [], configCalls: [], macros: [] };
   // EXPRESSION's matches, found with indexOf (most models fail at their first call of a macro: no regex over all their text).
@@ -90,6 +95,8 @@ export function staticParse(raw: string, readVar?: StaticVarReader, more: Static
       calls.push(call);
       continue;
     }
+    const read = member && MEMBER.exec(text);
+    if (read && member!(read[1]!, read[2]!)) continue;
     const macro = macroCall && MACRO_CALL.exec(text);
     const id = macro ? macroCall!(macro[1]!, macro[2]!) : undefined;
     if (id === undefined) return null;

@@ -103,7 +103,7 @@ describe('static parse and a full render record the same depends_on', () => {
       const render = vi.spyOn(loaded.jinja, 'render');
       setFastPaths(fast);
       try {
-        expect(Object.keys(parseLoaded(loaded).manifest.nodes).sort()).toEqual(['model.test_project.a', 'model.test_project.b']);
+        expect(Object.keys(parseLoaded(loaded).manifest.nodes).sort()).toEqual(['model.test_project.a', 'model.test_project.b', ...('models/c.sql' in files ? ['model.test_project.c'] : [])]);
       } finally {
         setFastPaths(true);
       }
@@ -113,6 +113,13 @@ describe('static parse and a full render record the same depends_on', () => {
     expect(renderedModels({}, false)).toEqual(['models/a.sql', 'models/b.sql']);
     expect(renderedModels({ 'macros/t.sql': "{% macro default__type_string() %}{{ return('text') }}{% endmacro %}" })).toEqual(['models/b.sql']);
     expect(renderedModels({ 'macros/t.sql': '{% macro type_int() %}int{% endmacro %}' })).toEqual([]);
+    // `{{ this.name }}` and the like read the node's relation: nothing to render, unless a macro named `this` replaces it.
+    const withThis = { 'models/c.sql': "select '{{ this.name }}' as m, '{{this.schema}}' as s, '{{ this.identifier }}' as i, {{ dbt.type_int() }} as t from {{ ref('a') }}" };
+    expect(renderedModels(withThis)).toEqual([]);
+    expect(renderedModels({ ...withThis, 'models/c.sql': "select '{{ this.alias }}' as m" })).toEqual(['models/c.sql']);
+    expect(renderedModels({ ...withThis, 'macros/this.sql': '{% macro this() %}x{% endmacro %}' })).toEqual(['models/c.sql']);
+    expectSameDependencies(makeProject({ 'models/a.sql': 'select 1 as id', ...withThis }));
+    expectSameDependencies(makeProject({ 'models/a.sql': 'select 1 as id', ...withThis, 'macros/this.sql': '{% macro this() %}x{% endmacro %}' }));
   });
 
   it('a lone var() whose value is Jinja reading only run_started_at, modules and target: not rendered at parse, the same manifest', () => {

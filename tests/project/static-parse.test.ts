@@ -44,6 +44,14 @@ describe('staticParse', () => {
     }
   });
 
+  it('passes over a lone `{{ name.attr }}` only when told it may', () => {
+    const member = (name: string, attr: string) => name === 'this' && attr === 'name';
+    expect(staticParse("select '{{ this.name }}', '{{- this . name -}}' from {{ ref('m') }}", undefined, { member })).toEqual({ refs: [{ name: 'm', package: null, version: null }], sources: [], configCalls: [], macros: [] });
+    for (const raw of ['{{ this.name }}', '{{ this.schema }}', '{{ this.name.upper() }}', '{{ this.name ~ 1 }}', '{{ this }}']) {
+      expect(staticParse(raw, undefined, raw === '{{ this.name }}' ? {} : { member }), raw).toBeNull();
+    }
+  });
+
   it('gives the same manifest as rendering for the models it reads', () => {
     const files = {
       'models/a.sql': "{{ config(materialized='table', tags=['t']) }}\nselect 1 as id",
