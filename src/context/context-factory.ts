@@ -1,11 +1,13 @@
 import type { AdapterInfo } from '../adapters/base/adapter-info.js';
 import type { JinjaEnvironment, RenderContext } from '../jinja/index.js';
-import type { CompiledNode } from '../manifest/types.js';
+import type { CompiledNode, Macro } from '../manifest/types.js';
 import { baseContext, varFunction, type Logger } from './base-context.js';
-import type { MacroRegistry } from './macro-registry.js';
+import { INTERNAL_PACKAGE, type MacroRegistry } from './macro-registry.js';
+import { pureTypeMacro } from './pure-type-macros.js';
 import { MacroResolver, type DispatchConfig } from './macro-resolver.js';
 import { parseNodeContext, parseStaticContext, type ParseCapture } from './parse-context.js';
 import { contextVar, pyFunction } from '../jinja/index.js';
+import { readsOnly, type PureVocabulary } from '../jinja/pure-template.js';
 import { fastPaths } from '../util/fast-paths.js';
 import type { SecretRegistry, VarResolver } from './vars.js';
 
@@ -33,6 +35,18 @@ export interface ContextShared {
   onMacroCall?: (uniqueId: string) => void;
 }
 
+/**
+ * What a var value may read and call for parseTimeVarRender: members every
+ * parse context of a package has alike, whose reads and calls have no effect.
+ */
+const VAR_VALUE_VOCABULARY: PureVocabulary = {
+  names: new Set(['run_started_at', 'modules', 'target']),
+  callable: new Set(),
+  filters: new Set(['lower', 'upper', 'trim', 'string', 'int', 'float', 'default', 'd', 'replace', 'length']),
+  tests: new Set(['none', 'defined', 'undefined', 'string', 'number']),
+  methodsOf: new Set(['run_started_at', 'modules']),
+};
+
 /** The base context's plain dicts: each context gets its own copy (ContextFactory.baseOwn). */
 const BASE_DICTS = ['invocation_args_dict', 'dbt_metadata_envs', 'flags'] as const;
 
@@ -56,6 +70,10 @@ export class ContextFactory {
   private readonly baseMembers = new Map<boolean, Record<string, unknown>>();
   /** Per package: the parse context and resolver each node's parse reuses, with the node's own vars (see forParse). */
   private readonly parseReused = new Map<string, { context: RenderContext; resolver: MacroResolver }>();
+  /** Per package: parseTimeVarRender's answers per var value. */
+  private readonly varRenders = new Map<string, Map<string, boolean>>();
+  /** Per package: a resolver for parseTimeMacroCall's dispatch lookups (it binds nothing). */
+  private readonly dispatchResolvers = new Map<string, MacroResolver>();
   /** Per package: each shadowing macro name's place in shadowingMacros' order. */
   private readonly shadowOrder = new Map<string, Map<string, number>>();
   /** The parseStatic values: prototypes of parse contexts' vars that no one changes after they are built. */
@@ -157,17 +175,7 @@ export class ContextFactory {
   /** The parse-phase context for a node (dbt's parse provider). */
   forParse(node: CompiledNode, capture: ParseCapture): { context: RenderContext; resolver: MacroResolver } {
     const a = this.shared.adapter;
-    let staticPart = this.parseStatic.get(node.package_name);
-    if (!staticPart) {
-      staticPart = parseStaticContext(this.base(node.package_name, false), {
-        relation: (spec) => a.makeRelation({ database: a.database, schema: a.schema, ...spec } as never),
-        quote: (s) => a.quote(s),
-        adapterType: a.type,
-        column: a.column,
-      });
-      this.parseStatic.set(node.package_name, staticPart);
-      this.parseParts.add(staticPart);
-    }
+    const staticPart = this.parseStaticPart(node.package_name);
     // One context and resolver per package, given each node's own vars: the macros bound for one node
     // serve the next (they read names through the context as they run), instead of every node running
     // each macro file it uses again. Not while a macro of the package's context is running.
@@ -207,6 +215,82 @@ export class ContextFactory {
     context.vars = vars;
     this.finish(context, node.package_name);
     return { context, resolver };
+  }
+
+  /** The members of `packageName`'s parse contexts that no node changes (the prototype of each node's vars). */
+  private parseStaticPart(packageName: string): Record<string, unknown> {
+    let staticPart = this.parseStatic.get(packageName);
+    if (!staticPart) {
+      const a = this.shared.adapter;
+      staticPart = parseStaticContext(this.base(packageName, false), {
+        relation: (spec) => a.makeRelation({ database: a.database, schema: a.schema, ...spec } as never),
+        quote: (s) => a.quote(s),
+        adapterType: a.type,
+        column: a.column,
+      });
+      this.parseStatic.set(packageName, staticPart);
+      this.parseParts.add(staticPart);
+    }
+    return staticPart;
+  }
+
+  /**
+   * What rendering a call `namespace.name()` (no arguments) in the template
+   * of a node of `packageName` records at parse, when nothing else can come
+   * of it: the called macro's unique id (dbt's depends_on.macros), or
+   * undefined when only a render can say. Answered for tsdbt's own type_*
+   * macros (pureTypeMacro) called as `dbt.type_string()`: `dbt` must be the
+   * internal namespace there (no context member, no macro of that name) and
+   * the macro it dispatches to tsdbt's own too (no project's
+   * `default__type_string`, no `dispatch:` search order replacing it). Such
+   * a call only returns a type name, which a parse does not keep.
+   */
+  parseTimeMacroCall(packageName: string, namespace: string, name: string): string | undefined {
+    if (namespace !== INTERNAL_PACKAGE || !pureTypeMacro(name)) return undefined;
+    const r = this.shared.registry;
+    if (r.find(namespace, packageName) !== undefined || namespace in this.parseStaticPart(packageName)) return undefined;
+    let macro: Macro | undefined;
+    for (const p of r.internalPackages) if ((macro = r.inPackage(p, name))) break;
+    if (!macro || !r.internalPackages.includes(macro.package_name)) return undefined;
+    let resolver = this.dispatchResolvers.get(packageName);
+    if (!resolver) {
+      resolver = new MacroResolver(this.shared.env, r, this.shared.dispatch, packageName, () => ({ vars: {} }));
+      this.dispatchResolvers.set(packageName, resolver);
+    }
+    const target = resolver.dispatchTarget(name, INTERNAL_PACKAGE);
+    return target && r.internalPackages.includes(target.package_name) ? macro.unique_id : undefined;
+  }
+
+  /**
+   * Whether a var value `text` (a string with Jinja), which var() renders in
+   * the calling node's parse context of `packageName`, records nothing there
+   * and cannot fail: it reads only run_started_at, modules and target and
+   * calls only their members (VAR_VALUE_VOCABULARY; none replaced by a macro),
+   * and its render here (the same members, once per package and text) raised
+   * nothing and gave text without Jinja (var() does not render it again).
+   * Tuva's `tuva_last_run` is `{{ run_started_at.astimezone(modules.pytz.timezone("UTC")) }}`.
+   */
+  parseTimeVarRender(packageName: string, text: string): boolean {
+    let known = this.varRenders.get(packageName);
+    if (!known) {
+      known = new Map();
+      this.varRenders.set(packageName, known);
+    }
+    let ok = known.get(text);
+    if (ok === undefined) {
+      const shadowing = this.shadowingMacros(packageName);
+      ok = ![...VAR_VALUE_VOCABULARY.names].some((n) => shadowing.has(n)) && readsOnly(text, VAR_VALUE_VOCABULARY);
+      if (ok) {
+        try {
+          const out = this.shared.env.renderString(text, 'var value', { vars: this.parseStaticPart(packageName) });
+          ok = !(out.includes('{{') || out.includes('{%') || out.includes('{#'));
+        } catch {
+          ok = false;
+        }
+      }
+      known.set(text, ok);
+    }
+    return ok;
   }
 
   /**

@@ -11,6 +11,14 @@ export interface PureVocabulary {
   filters: ReadonlySet<string>;
   /** `is` tests it may apply. */
   tests: ReadonlySet<string>;
+  /**
+   * Of `names`, those whose members may be called, at any depth and on what
+   * those calls return (`run_started_at.strftime(...)`, `modules.pytz.timezone(...)`):
+   * calls with no effects, but not always of the same value
+   * (`modules.datetime.datetime.now()`): a template using them renders with
+   * no effect, and raises or not as it did, but may not give the same text.
+   */
+  methodsOf?: ReadonlySet<string>;
 }
 
 /**
@@ -57,6 +65,16 @@ class PurityCheck {
     return true;
   }
 
+  /** Whether `e` (a pure expression) is one of methodsOf's names, a member of one, or what a call of such a member returns. */
+  private methodReceiver(e: Expr): boolean {
+    for (;;) {
+      if (e.k === 'name') return this.v.methodsOf?.has(e.name) === true;
+      if (e.k === 'getattr') e = e.obj;
+      else if (e.k === 'call') e = e.fn;
+      else return false;
+    }
+  }
+
   expr(e: Expr): boolean {
     switch (e.k) {
       case 'const':
@@ -75,7 +93,9 @@ class PurityCheck {
       case 'slice':
         return this.expr(e.obj) && [e.start, e.stop, e.step].every((x) => x === null || this.expr(x));
       case 'call':
-        return e.fn.k === 'name' && this.v.callable.has(e.fn.name) && e.star === undefined && e.starstar === undefined && this.exprs(e.args) && this.kwargs(e.kwargs);
+        if (e.star !== undefined || e.starstar !== undefined || !this.exprs(e.args) || !this.kwargs(e.kwargs)) return false;
+        if (e.fn.k === 'name') return this.v.callable.has(e.fn.name);
+        return e.fn.k === 'getattr' && this.expr(e.fn.obj) && this.methodReceiver(e.fn.obj);
       case 'filter':
         return this.v.filters.has(e.name) && (e.target === null || this.expr(e.target)) && this.exprs(e.args) && this.kwargs(e.kwargs);
       case 'test':

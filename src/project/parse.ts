@@ -29,6 +29,7 @@ import { lineOfCall, RefIndex } from './resolve-refs.js';
 import { staticParse, type Literal, type StaticVarReader } from './static-parse.js';
 import { prefetchNodeFiles, readNodeFiles, type NodeFile } from './sql-node-files.js';
 import { fillParentChildMaps } from './parent-child-maps.js';
+import { fastPaths } from '../util/fast-paths.js';
 import { buildSources } from './sources.js';
 import { buildExposures } from './exposures.js';
 import { buildUnitTests } from './unit-tests.js';
@@ -410,6 +411,7 @@ export function parseNodeFile(nf: NodeFile, patch: ResourcePatch | undefined, sc
     capture.refs.push(...fast.refs);
     capture.sources.push(...fast.sources);
     capture.configCalls.push(...fast.configCalls);
+    capture.macros.push(...fast.macros);
   } else if (shared || hasJinja(node.raw_code)) {
     if (shared) Object.assign(capture, shared);
     else {
@@ -465,16 +467,31 @@ export function parseNodeFile(nf: NodeFile, patch: ResourcePatch | undefined, sc
   return 'parsed';
 }
 
+/** What a lone `{{ this.<part> }}` may read and the static parser pass over (see staticCaptureOf). */
+const RELATION_PARTS: ReadonlySet<string> = new Set(['name', 'identifier', 'schema', 'database', 'table']);
+
 const hasJinja = (raw: string) => raw.includes('{{') || raw.includes('{%');
 
 /**
  * A node file's parse-time capture read without rendering, or null: render it.
  * dbt reads a model statically only when ref/source/config are its own (no macro overrides
  * them) and the static parser is on; otherwise it renders, recording every macro called.
+ * tsdbt also reads a model whose other calls are `dbt.type_string()` and the like
+ * (ContextFactory.parseTimeMacroCall), recording those macros as the render does,
+ * lone `{{ var() }}`s of Jinja values (ContextFactory.parseTimeVarRender) and `{{ this.name }}`.
  */
 export function staticCaptureOf(node: CompiledNode, scope: NodeParseScope): ReturnType<typeof staticParse> {
   const { contexts } = scope;
-  return scope.useStaticParser && !overridesParseBuiltins(contexts, node.package_name) ? staticParse(node.raw_code, staticVarReader(contexts, node.package_name)) : null;
+  if (!scope.useStaticParser || overridesParseBuiltins(contexts, node.package_name)) return null;
+  const pkg = node.package_name;
+  const readVar = staticVarReader(contexts, pkg);
+  if (!fastPaths()) return staticParse(node.raw_code, readVar);
+  return staticParse(node.raw_code, readVar, {
+    macro: (ns, name) => contexts.parseTimeMacroCall(pkg, ns, name),
+    loneVar: staticVarReader(contexts, pkg, true),
+    // At parse `this` is the node's relation (a macro named `this` would replace it): its parts read without effect.
+    member: (name, attr) => name === 'this' && RELATION_PARTS.has(attr) && !contexts.shadowingMacros(pkg).has('this'),
+  });
 }
 
 /** Whether the node's file needs rendering at parse (Jinja that the static parser cannot read). */
@@ -772,12 +789,13 @@ const tagList = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.i
  * none) when it is a boolean, none, an integer or a string without Jinja;
  * none of it when a macro named `var` replaces dbt's.
  */
-function staticVarReader(contexts: ContextFactory, packageName: string): StaticVarReader | undefined {
+function staticVarReader(contexts: ContextFactory, packageName: string, lone = false): StaticVarReader | undefined {
   if (contexts.shadowingMacros(packageName).has('var')) return undefined;
   const vars = contexts.shared.vars;
   return (name, fallback) => {
     const v = vars.get(name, packageName, { given: true, value: fallback });
-    if (typeof v === 'string') return v.includes('{{') || v.includes('{%') || v.includes('{#') ? undefined : v;
+    if (typeof v === 'string' && (v.includes('{{') || v.includes('{%') || v.includes('{#'))) return lone && contexts.parseTimeVarRender(packageName, v) ? v : undefined;
+    if (typeof v === 'string') return v;
     // The default as written in the template (a literal list or dict) is what var() returns too.
     if (v === null || v === fallback || typeof v === 'boolean' || (typeof v === 'number' && Number.isSafeInteger(v))) return v as Literal;
     return undefined;

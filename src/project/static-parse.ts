@@ -7,6 +7,29 @@ export interface StaticCapture {
   refs: RefCall[];
   sources: [string, string][];
   configCalls: ConfigLayer[];
+  /** Unique ids of the macros the template calls, in order, each once (dbt's depends_on.macros; see StaticMacroCall). */
+  macros: string[];
+}
+
+/**
+ * What a call `namespace.name()` (no arguments) records at parse, when it can
+ * be known without rendering: the called macro's unique id; undefined when
+ * only the renderer can say (ContextFactory.parseTimeMacroCall).
+ */
+export type StaticMacroCall = (namespace: string, name: string) => string | undefined;
+
+/** What else staticParse may read (see there). */
+export interface StaticCalls {
+  /** What a call `namespace.name()` records (Tuva's `{{ dbt.type_string() }}`). */
+  macro?: StaticMacroCall;
+  /**
+   * var() as a lone `{{ var(...) }}` reads, whose value a parse does not keep:
+   * as readVar, and also a string with Jinja whose render records nothing
+   * and cannot fail (any stand-in string then).
+   */
+  loneVar?: StaticVarReader;
+  /** Whether a lone `{{ name.attr }}` renders with no effect and cannot fail (Tuva's `'{{ this.name }}'`). */
+  member?: (name: string, attr: string) => boolean;
 }
 
 /**
@@ -19,6 +42,10 @@ export type StaticVarReader = (name: string, fallback: Literal) => Literal | und
 
 const EXPRESSION = /\{\{-?([\s\S]*?)-?\}\}/g;
 const CALL = /^\s*(ref|source|config|var)\s*\(([\s\S]*)\)\s*$/;
+/** `namespace.name()`: a macro called with no arguments (see StaticMacroCall). */
+/** `name.attr`: a member read (see StaticCalls.member). */
+const MEMBER = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\s*$/;
+const MACRO_CALL = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(\s*\)\s*$/;
 /** `name=` (not `==`) at a LiteralReader's position. */
 const KEYWORD = /([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)/y;
 /** A number, boolean or none literal at a LiteralReader's position. */
@@ -40,10 +67,18 @@ const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
  * as Tuva writes it), evaluated as the renderer would (as_bool is the identity
  * when rendering text; and/or give an operand, by Python truthiness), and
  * `{{ var('x') }}` may stand alone (it records nothing).
+ *
+ * With `more.macro`, `{{ namespace.name() }}` (a macro called with no
+ * arguments) may stand alone too, when it knows what its render records
+ * (Tuva's `{{ dbt.type_string() }}`): the macro goes in `macros`. With
+ * `more.loneVar`, a lone `{{ var() }}` is read with it instead of `readVar`
+ * (Tuva's `{{ var('tuva_last_run') }}`, a var whose value is Jinja). With
+ * `more.member`, a lone `{{ this.name }}` it allows records nothing.
  */
-export function staticParse(raw: string, readVar?: StaticVarReader): StaticCapture | null {
+export function staticParse(raw: string, readVar?: StaticVarReader, more: StaticCalls = {}): StaticCapture | null {
+  const { macro: macroCall, loneVar = readVar, member } = more;
   if (raw.includes('{%') || raw.includes('{#')) return null;
-  const out: StaticCapture = { refs: [], sources: [], configCalls: [] };
+  const out: StaticCapture = { refs: [], sources: [], configCalls: [], macros: [] };
   // EXPRESSION's matches, found with indexOf (most models fail at their first call of a macro: no regex over all their text).
   // Every expression is checked to be a ref/source/config/var call before any arguments are read
   // (reading them is pure: a model with a macro call anywhere is given up before reading its config).
@@ -54,14 +89,23 @@ export function staticParse(raw: string, readVar?: StaticVarReader): StaticCaptu
     const from = raw.charCodeAt(at + 2) === 45 /* - */ ? at + 3 : at + 2;
     const to = close > from && raw.charCodeAt(close - 1) === 45 ? close - 1 : close;
     at = close + 2;
-    const call = CALL.exec(raw.slice(from, to));
-    if (!call) return null;
-    calls.push(call);
+    const text = raw.slice(from, to);
+    const call = CALL.exec(text);
+    if (call) {
+      calls.push(call);
+      continue;
+    }
+    const read = member && MEMBER.exec(text);
+    if (read && member!(read[1]!, read[2]!)) continue;
+    const macro = macroCall && MACRO_CALL.exec(text);
+    const id = macro ? macroCall!(macro[1]!, macro[2]!) : undefined;
+    if (id === undefined) return null;
+    if (!out.macros.includes(id)) out.macros.push(id);
   }
   for (const call of calls) {
     const [fn] = [call[1]];
     if (fn === 'var') {
-      if (!readVar || new LiteralReader(`var(${call[2]!})`, readVar).wholeExpression() === undefined) return null;
+      if (!loneVar || new LiteralReader(`var(${call[2]!})`, loneVar).wholeExpression() === undefined) return null;
       continue;
     }
     const args = parseArguments(call[2]!, fn === 'config' ? readVar : undefined);

@@ -10,6 +10,7 @@ describe('staticParse', () => {
       refs: [{ name: 'm', package: null, version: null }, { package: 'pkg', name: 'n', version: 2 }],
       sources: [['raw', 'orders']],
       configCalls: [{ materialized: 'table', tags: ['a', 'b'], meta: { owner: 'x' }, enabled: true, limit: 3 }],
+      macros: [],
     });
   });
 
@@ -24,6 +25,31 @@ describe('staticParse', () => {
       "{{ config(ratio=0.5) }}",
       "{{ ref(name='a') }}",
     ]) expect(staticParse(raw), raw).toBeNull();
+  });
+
+  it('reads `ns.name()` calls only when told what they record: each macro once, in the order first called', () => {
+    const calls: string[] = [];
+    const macroCall = (ns: string, name: string) => (calls.push(`${ns}.${name}`), ns === 'dbt' && name.startsWith('type_') ? `macro.dbt.${name}` : undefined);
+    expect(staticParse("select cast(a as {{ dbt.type_int() }}), {{- dbt . type_string ( ) -}}, {{ dbt.type_int() }} from {{ ref('m') }}", undefined, { macro: macroCall })).toEqual({
+      refs: [{ name: 'm', package: null, version: null }],
+      sources: [],
+      configCalls: [],
+      macros: ['macro.dbt.type_int', 'macro.dbt.type_string'],
+    });
+    expect(calls).toEqual(['dbt.type_int', 'dbt.type_string', 'dbt.type_int']);
+    // Not told (as for YAML snapshots and foreign keys), told no, or not a call without arguments: rendered.
+    expect(staticParse('{{ dbt.type_int() }}')).toBeNull();
+    for (const raw of ['{{ dbt.current_timestamp() }}', "{{ dbt.type_int('x') }}", '{{ dbt.type_int }}', '{{ dbt.type_int()() }}', '{{ type_int() }}', '{{ a.b.type_int() }}', '{{ dbt.type_int() ~ 1 }}']) {
+      expect(staticParse(raw, undefined, { macro: macroCall }), raw).toBeNull();
+    }
+  });
+
+  it('passes over a lone `{{ name.attr }}` only when told it may', () => {
+    const member = (name: string, attr: string) => name === 'this' && attr === 'name';
+    expect(staticParse("select '{{ this.name }}', '{{- this . name -}}' from {{ ref('m') }}", undefined, { member })).toEqual({ refs: [{ name: 'm', package: null, version: null }], sources: [], configCalls: [], macros: [] });
+    for (const raw of ['{{ this.name }}', '{{ this.schema }}', '{{ this.name.upper() }}', '{{ this.name ~ 1 }}', '{{ this }}']) {
+      expect(staticParse(raw, undefined, raw === '{{ this.name }}' ? {} : { member }), raw).toBeNull();
+    }
   });
 
   it('gives the same manifest as rendering for the models it reads', () => {
@@ -61,6 +87,7 @@ describe('staticParse', () => {
       refs: [{ name: 'm', package: null, version: null }],
       sources: [],
       configCalls: [],
+      macros: [],
     });
     for (const raw of [
       "{{ config(enabled=var('jinja')) }}",

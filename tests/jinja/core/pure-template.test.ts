@@ -40,4 +40,26 @@ describe('readsOnly: a template reading only the given names, calls, filters and
   ])('not pure: %s', (source) => {
     expect(readsOnly(source, VOCABULARY)).toBe(false);
   });
+
+  const WITH_METHODS: PureVocabulary = { ...VOCABULARY, names: new Set(['target', 'run_started_at', 'modules']), methodsOf: new Set(['run_started_at', 'modules']) };
+
+  it.each([
+    '{{ run_started_at.astimezone(modules.pytz.timezone("UTC")) }}',
+    "{{ run_started_at.strftime('%Y') ~ modules.datetime.datetime.now().isoformat() }}",
+    "{{ modules.datetime.timedelta(days=1) }}",
+  ])('pure with methodsOf run_started_at and modules: %s', (source) => {
+    expect(readsOnly(source, WITH_METHODS)).toBe(true);
+    expect(readsOnly(source, VOCABULARY)).toBe(false);
+  });
+
+  it.each([
+    "{{ target.name.upper() }}",
+    "{{ run_started_at.strftime(my_macro()) }}",
+    "{{ run_started_at.strftime(*args) }}",
+    "{{ modules.datetime.now()[0].x(env_var('X')) }}",
+    "{{ (target).update({'a': 1}) }}",
+    "{{ ref('a').render() }}",
+  ])('not pure with methodsOf run_started_at and modules: %s', (source) => {
+    expect(readsOnly(source, WITH_METHODS)).toBe(false);
+  });
 });
