@@ -233,11 +233,25 @@ const hasSemanticLayer = (s: SemanticManifest) => s.semanticModels.length > 0 ||
  * semantic_models, metrics and saved_queries entries.
  */
 function attachSemanticLayer(loaded: LoadedProject, manifest: Manifest): void {
-  const models = relationNodesByName(manifest);
-  const semantic = loadSemanticManifest({ projectDir: loaded.projectDir, projectName: loaded.root.name, modelPaths: loaded.root.modelPaths, knownModels: new Set(models.keys()) });
+  // The map of every model by name only when the project has a semantic layer; without one, the only name asked
+  // about (its legacy time spine) is looked for without it.
+  let models: Map<string, CompiledNode> | undefined;
+  const byName = () => (models ??= relationNodesByName(manifest));
+  const knownModels = { has: (name: string) => (models ? models.has(name) : hasRelationNode(manifest, name)), all: () => new Set(byName().keys()) };
+  const semantic = loadSemanticManifest({ projectDir: loaded.projectDir, projectName: loaded.root.name, modelPaths: loaded.root.modelPaths, knownModels });
   semanticByManifest.set(manifest, semantic);
   if (!hasSemanticLayer(semantic)) return;
-  Object.assign(manifest, manifestEntries(semantic, models));
+  Object.assign(manifest, manifestEntries(semantic, byName()));
+}
+
+/** Whether relationNodesByName(manifest) would have `name`, without building it. */
+function hasRelationNode(manifest: Manifest, name: string): boolean {
+  const nodes = manifest.nodes;
+  for (const key of Object.keys(nodes)) {
+    const n = nodes[key]!;
+    if (n.name === name && (n.resource_type === 'model' || n.resource_type === 'seed' || n.resource_type === 'snapshot')) return true;
+  }
+  return false;
 }
 
 /** The semantic manifest parse read for this manifest. */

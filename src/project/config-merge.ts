@@ -1,12 +1,13 @@
 import { isRecord } from '../util/yaml.js';
 import { trimmedList } from '../util/exact-list.js';
+import { plainCopy } from '../util/plain-copy.js';
 import { APPEND_KEYS, CONFIG_KEYS, normaliseConfigKey, UPDATE_KEYS } from './config-keys.js';
 
 export type ConfigLayer = Record<string, unknown>;
 
 /** Merge `patch` over `base` with dbt's rules: tags and hooks append, dict-valued keys update, the rest replace. */
 export function mergeConfig(base: ConfigLayer, patch: ConfigLayer): ConfigLayer {
-  const out: ConfigLayer = { ...base };
+  const out: ConfigLayer = plainCopy(base);
   const keys = Object.keys(patch);
   for (let i = 0; i < keys.length; i++) {
     const rawKey = keys[i]!;

@@ -1,4 +1,5 @@
 import { hexDigest } from '../util/digest.js';
+import { plainCopy } from '../util/plain-copy.js';
 import type { TestMetadata } from '../manifest/types.js';
 import type { TestDecl } from './properties.js';
 import { pyReprString, pyStr } from './py-repr.js';
@@ -55,7 +56,7 @@ export function splitTestName(testName: string): [string | null, string] {
 
 /** The arguments the test macro receives (column_name included; `model` is added by the node). */
 export function testArgs(decl: TestDecl): Record<string, unknown> {
-  const args: Record<string, unknown> = { ...decl.args };
+  const args: Record<string, unknown> = plainCopy(decl.args);
   if (decl.columnName !== null) args.column_name = decl.columnName;
   return args;
 }

@@ -12,27 +12,47 @@ export interface SemanticSource {
   projectName: string;
   modelPaths: string[];
   /** Model names that exist (for "semantic model reads an unknown model"); null skips the check. */
-  knownModels: ReadonlySet<string> | null;
+  knownModels: KnownModels | null;
 }
+
+/**
+ * Model names that exist: a set, or one asked for only when needed (`all`)
+ * with `has` answering the one name a project without a semantic layer is
+ * asked about (its legacy time spine), so parse builds no set of every name
+ * for a project that has none.
+ */
+export type KnownModels = ReadonlySet<string> | { has(name: string): boolean; all(): ReadonlySet<string> };
+
+const allKnown = (known: KnownModels | null): ReadonlySet<string> | null => (known === null || known instanceof Set ? known : (known as { all(): ReadonlySet<string> }).all());
+
+const YAML_NAME = /\.ya?ml$/;
+
+/** Words one of which SEMANTIC_KEY needs: a text without any is passed over by a substring search, faster than the pattern's scan of a large file. */
+const SEMANTIC_WORDS = ['semantic_model', 'metrics', 'saved_queries', 'time_spine'];
+/** A text that may declare part of the semantic layer (a key of one of its kinds). */
+const SEMANTIC_KEY = /(semantic_models?|metrics|saved_queries|time_spine)\s*:/;
 
 function yamlFiles(dir: string, out: string[] = []): string[] {
   let entries: Dirent[];
   try { entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)); } catch { return out; }
   for (const entry of entries) {
+    // The entry's type comes with the listing; only a symbolic link needs a stat (to what it points at). Joined only when
+    // kept or followed: a model folder is mostly .sql files (10,000 at 10,000 models).
+    const yaml = YAML_NAME.test(entry.name);
+    if (!yaml && !entry.isDirectory() && !entry.isSymbolicLink()) continue;
     const path = join(dir, entry.name);
-    // The entry's type comes with the listing; only a symbolic link needs a stat (to what it points at).
     if (entry.isSymbolicLink() ? statSync(path).isDirectory() : entry.isDirectory()) yamlFiles(path, out);
-    else if (/\.ya?ml$/.test(entry.name)) out.push(path);
+    else if (YAML_NAME.test(entry.name)) out.push(path);
   }
   return out;
 }
 
 /** Parse semantic YAML texts (file → text) into a validated semantic manifest; throws every problem at once. */
-export function buildSemanticManifest(files: { file: string; text: string }[], projectName: string, knownModels: ReadonlySet<string> | null): SemanticManifest {
+export function buildSemanticManifest(files: { file: string; text: string }[], projectName: string, known: KnownModels | null): SemanticManifest {
   const errors: TsdbtError[] = [];
   const manifest: SemanticManifest = { projectName, semanticModels: [], metrics: [], savedQueries: [], timeSpines: [] };
   for (const { file, text } of files) {
-    if (!/(semantic_models?|metrics|saved_queries|time_spine)\s*:/.test(text)) continue;
+    if (!SEMANTIC_WORDS.some((w) => text.includes(w)) || !SEMANTIC_KEY.test(text)) continue;
     const parts = readSemanticYaml(parseYaml(text, file), projectName, errors);
     manifest.semanticModels.push(...parts.semanticModels);
     manifest.metrics.push(...parts.metrics);
@@ -40,10 +60,11 @@ export function buildSemanticManifest(files: { file: string; text: string }[], p
     manifest.timeSpines.push(...parts.timeSpines);
   }
   // The legacy spine: a model named metricflow_time_spine with a date_day column.
-  if (manifest.timeSpines.length === 0 && knownModels?.has('metricflow_time_spine')) {
+  if (manifest.timeSpines.length === 0 && known?.has('metricflow_time_spine')) {
     manifest.timeSpines.push({ modelName: 'metricflow_time_spine', column: 'date_day', grain: 'day', customGranularities: [], file: 'metricflow_time_spine' });
   }
-  errors.push(...validateSemanticManifest(manifest, knownModels));
+  // Only a semantic model looks its model up.
+  errors.push(...validateSemanticManifest(manifest, manifest.semanticModels.length > 0 ? allKnown(known) : null));
   if (errors.length) throw errors.length === 1 ? errors[0]! : new TsdbtErrorList(errors);
   // Metrics from `create_metric: true` measures.
   for (const sm of manifest.semanticModels) {
