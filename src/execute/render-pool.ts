@@ -87,6 +87,7 @@ class WorkerLane implements NodeLane {
     worker.on('message', (m: FromWorker) => this.onMessage(m));
     const fail = (e: Error) => {
       this.exited = e;
+      this.startNext = null;
       for (const q of this.queued.splice(0)) q.reject(e);
       this.settling?.reject(e);
       this.settling = null;
@@ -134,21 +135,40 @@ class WorkerLane implements NodeLane {
     return this.closed;
   }
 
+  /**
+   * The START of the node queued behind one that just ended (its result said `next`): called once that
+   * result is recorded (after the promise callbacks it set off, so the console's OK line comes first),
+   * and before anything else the worker sends.
+   */
+  private startNext: (() => void) | null = null;
+
+  private flushStart(): void {
+    const start = this.startNext;
+    this.startNext = null;
+    start?.();
+  }
+
+  /** After the current message: the queued node (if one was handed early) has started on the worker. */
+  private nextStarted(): void {
+    const start = this.queued[0]?.onStart;
+    if (!start) return;
+    this.startNext = start;
+    setImmediate(() => this.flushStart());
+  }
+
   private onMessage(m: FromWorker): void {
+    this.flushStart();
     switch (m.type) {
       case 'result': {
-        if (m.started) this.queued[0]?.onStart?.();
         if (m.logs) for (const [level, text] of m.logs) this.pool.log(level, text);
         for (const w of m.batched ?? []) this.pool.keep(w);
         const cur = this.queued.shift();
         this.pool.shareCache(this, m.cache);
         const node = cur ? this.pool.node(cur.id) : undefined;
         if (cur && node) cur.resolve(resultFromWire(m.result, node));
+        if (m.next) this.nextStarted();
         break;
       }
-      case 'started':
-        this.queued.find((q) => q.id === m.id)?.onStart?.();
-        break;
       case 'declined':
         this.queued.shift()?.resolve(undefined);
         break;
@@ -157,6 +177,7 @@ class WorkerLane implements NodeLane {
         break;
       case 'failed': {
         this.queued.shift()?.reject(errorFromWire(m.error));
+        if (m.next) this.nextStarted();
         break;
       }
       case 'settled': {

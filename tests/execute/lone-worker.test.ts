@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build, run } from '../../src/api/run.js';
@@ -45,6 +45,17 @@ describe('threads 1 on a lone render worker', () => {
     expect(starts).toEqual(seen.filter((id) => starts.includes(id)));
     expect(r2.results.find((r) => r.unique_id === 'model.proj.after_bad')?.message).toBe('Skipping because model bad failed');
     for (const p of [inline, worker]) expect(await p.query('select id from d order by id')).toEqual([{ id: 2 }, { id: 3 }]);
+    // The compiled SQL the worker carried to the connection worker with each node's statement, as the calling thread wrote it.
+    const compiled = (dir: string) => {
+      const root = join(dir, 'target/compiled/proj');
+      return Object.fromEntries(
+        readdirSync(root, { recursive: true, withFileTypes: true })
+          .filter((e) => e.isFile())
+          .map((e) => [join(e.parentPath, e.name).slice(root.length), readFileSync(join(e.parentPath, e.name), 'utf8')]),
+      );
+    };
+    expect(Object.keys(compiled(worker.dir)).length).toBeGreaterThan(8);
+    expect(compiled(worker.dir)).toEqual(compiled(inline.dir));
   }, 120_000);
 
   it('commits every node before the on-run-end hook reads them, and a rerun sees them', async () => {
