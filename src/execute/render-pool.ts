@@ -101,13 +101,22 @@ class WorkerLane implements NodeLane {
   run(node: CompiledNode, step: MicrobatchStep | undefined, onStart: () => void): Promise<NodeResult | undefined>;
   run(node: CompiledNode, step?: MicrobatchStep, onStart?: () => void): Promise<NodeResult | undefined> {
     if (this.exited) return Promise.reject(this.exited);
+    // Queued behind a node of this worker's: that node's result says when it starts (`next`). With nothing of the
+    // worker's ahead of it (the node the queue put it behind never came here: a data test whose result a batch
+    // already had, a node with nothing to run), it starts now, here, as a node handed to an idle worker; Ctrl-C
+    // before then skips it, as the worker would have declined it.
+    const early = onStart !== undefined && this.queued.length > 0;
+    if (onStart && !early) {
+      if (this.pool.cancelled()) return Promise.resolve(undefined);
+      onStart();
+    }
     return new Promise((resolve, reject) => {
-      this.queued.push({ id: node.unique_id, resolve, reject, onStart });
+      this.queued.push({ id: node.unique_id, resolve, reject, ...(early ? { onStart } : {}) });
       // Cache changes of other threads travel with the next node; one queued behind gets what arrives meanwhile.
       const cache = this.pendingCache;
       this.pendingCache = [];
       const unread = !step && this.pool.unread(node.unique_id);
-      this.worker.postMessage({ type: 'run', id: node.unique_id, cache, early: onStart !== undefined, ...(unread ? { unread } : {}), ...(step ? { step } : {}) } satisfies ToWorker);
+      this.worker.postMessage({ type: 'run', id: node.unique_id, cache, early, ...(unread ? { unread } : {}), ...(step ? { step } : {}) } satisfies ToWorker);
     });
   }
 
@@ -363,6 +372,11 @@ export class RenderPool implements NodeLanes {
    */
   cancel(): void {
     Atomics.store(new Int32Array(this.cancelFlag), 0, 1);
+  }
+
+  /** Whether cancel() was called. */
+  cancelled(): boolean {
+    return Atomics.load(new Int32Array(this.cancelFlag), 0) === 1;
   }
 
   /** Close every worker's session and stop the workers (once; later calls wait for the same). */

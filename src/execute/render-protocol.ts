@@ -76,7 +76,10 @@ export type ToWorker =
   | { type: 'session'; session: BridgeSessionHandle; selected: string[]; lone: boolean }
   /**
    * Run a node. `early`: sent while the worker still runs the node before it
-   * (threads 1); that node's result says whether this one starts (`next`),
+   * (threads 1), that is, while the coordinator still awaits a node of this
+   * worker's (never else: a node queued behind one that never came to the
+   * worker, such as an ephemeral model, goes as a node to an idle worker);
+   * that node's result says whether this one starts (`next`),
    * or the worker answers `declined` (Ctrl-C came before that node ended). `unread`: no node of this
    * run reads what this one builds, so its COMMIT may ride along with the
    * worker's next statement even beside other workers (`settle` sends the
