@@ -1,5 +1,6 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { writeFileAtomic, writeFaultActive } from '../util/atomic-write.js';
+import type { CarriedAck, CarriedWrites } from '../util/carried-writes.js';
 
 /**
  * Writes files from a worker thread. A runner hands a node's compiled SQL
@@ -20,8 +21,16 @@ export class BackgroundWriter {
   private static current: BackgroundWriter | null | undefined;
   private seq = 0;
   private readonly pending = new Map<number, { path: string; text: string }>();
-  /** Writes the worker reported as failed, not yet waited for. */
+  /** Writes the worker (or a carrier) reported as failed, not yet waited for. */
   private readonly failed = new Set<number>();
+  /** Sequence numbers posted to the worker, ascending, not yet known written. */
+  private posted: number[] = [];
+  /** Writes are held for a carrier (see holdForCarrier). */
+  private carrying = false;
+  /** Writes held for the carrier, as one message; null when none is. */
+  private held: CarriedWrites | null = null;
+  /** Sequence numbers handed to the carrier and not answered yet. */
+  private readonly carriedOut = new Set<number>();
 
   private constructor(
     private readonly port: MessagePort,
@@ -64,15 +73,52 @@ export class BackgroundWriter {
    * once whole): each is created as it is written, without a temp file.
    */
   writeMany(files: readonly { path: string; text: string }[], fresh = false): number[] {
-    const message: (number | string)[] = [fresh ? 1 : 0];
+    const carried = this.carrying && !fresh;
+    const message: (number | string)[] = carried ? (this.held ??= [0]) : [fresh ? 1 : 0];
     const tickets = files.map((f) => {
       const seq = ++this.seq;
       this.pending.set(seq, f);
       message.push(seq, f.path, f.text);
       return seq;
     });
-    if (message.length > 0) this.port.postMessage(message);
+    if (!carried && message.length > 1) this.post(message);
     return tickets;
+  }
+
+  /**
+   * From now on, hold this thread's writes (but a staged tree's) for a
+   * carrier instead of posting each: a thread that sends another thread a
+   * message anyway (a render worker, its next statement to the database's
+   * worker) takes them along (takeCarried) and reports how that went
+   * (carriedDone), which saves a wake-up of the writer thread a node. `wait`
+   * posts to the writer whatever is still held.
+   */
+  holdForCarrier(): void {
+    this.carrying = true;
+  }
+
+  /** The held writes, for the carrier to take along now (each then awaits carriedDone); undefined when none. */
+  takeCarried(): CarriedWrites | undefined {
+    const held = this.held;
+    if (!held) return undefined;
+    this.held = null;
+    for (let i = 1; i < held.length; i += 3) this.carriedOut.add(held[i] as number);
+    return held;
+  }
+
+  /** The carrier's answer for what it last took: every write was tried; the failed ones are redone by their waiter. */
+  carriedDone(ack: CarriedAck): void {
+    const failed = new Set(ack.failed.map(([seq]) => seq));
+    for (const seq of this.carriedOut) {
+      if (failed.has(seq)) this.failed.add(seq);
+      else this.pending.delete(seq);
+    }
+    this.carriedOut.clear();
+  }
+
+  private post(message: (number | string)[]): void {
+    this.port.postMessage(message);
+    for (let i = 1; i < message.length; i += 3) this.posted.push(message[i] as number);
   }
 
   /**
@@ -81,10 +127,29 @@ export class BackgroundWriter {
    * as a TsdbtError naming the file.
    */
   wait(ticket: number, timeoutMs = 30_000): void {
+    if (this.held && (this.held[1] as number) <= ticket) {
+      const held = this.held;
+      this.held = null;
+      this.post(held);
+    }
+    // Taken by a carrier whose message got no answer (it timed out): redone here below.
+    for (const seq of this.carriedOut) {
+      if (seq > ticket) continue;
+      this.carriedOut.delete(seq);
+      this.failed.add(seq);
+    }
+    // The worker writes in order: waiting for the last write posted to it up to `ticket` waits for the others.
+    let last = 0;
+    for (let i = this.posted.length - 1; i >= 0; i--) {
+      if (this.posted[i]! <= ticket) {
+        last = this.posted[i]!;
+        break;
+      }
+    }
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const at = Atomics.load(this.done, 0);
-      if (at >= ticket) break;
+      if (at >= last) break;
       const left = deadline - Date.now();
       if (left <= 0 || Atomics.wait(this.done, 0, at, left) === 'timed-out') {
         // The worker is stuck or gone: write what is still pending here.
@@ -93,6 +158,7 @@ export class BackgroundWriter {
       }
     }
     for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) this.failed.add((m.message as [number, string])[0]);
+    this.forgetPosted(last);
     // The map itself, not a copy: waiting for each of n queued writes stays linear in n.
     for (const [seq, w] of this.pending) {
       if (seq > ticket) break;
@@ -110,10 +176,18 @@ export class BackgroundWriter {
   settle(): void {
     const at = Atomics.load(this.done, 0);
     for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) this.failed.add((m.message as [number, string])[0]);
-    for (const seq of this.pending.keys()) {
+    for (const seq of this.posted) {
       if (seq > at) break;
       if (!this.failed.has(seq)) this.pending.delete(seq);
     }
+    this.forgetPosted(at);
+  }
+
+  /** Posted writes up to `at` are written (or reported failed): no longer tracked as posted. */
+  private forgetPosted(at: number): void {
+    let n = 0;
+    while (n < this.posted.length && this.posted[n]! <= at) n++;
+    if (n > 0) this.posted = this.posted.slice(n);
   }
 
   private writeHere(seq: number, path: string, text: string): void {

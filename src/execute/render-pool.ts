@@ -87,6 +87,7 @@ class WorkerLane implements NodeLane {
     worker.on('message', (m: FromWorker) => this.onMessage(m));
     const fail = (e: Error) => {
       this.exited = e;
+      this.startNext = null;
       for (const q of this.queued.splice(0)) q.reject(e);
       this.settling?.reject(e);
       this.settling = null;
@@ -100,13 +101,22 @@ class WorkerLane implements NodeLane {
   run(node: CompiledNode, step: MicrobatchStep | undefined, onStart: () => void): Promise<NodeResult | undefined>;
   run(node: CompiledNode, step?: MicrobatchStep, onStart?: () => void): Promise<NodeResult | undefined> {
     if (this.exited) return Promise.reject(this.exited);
+    // Queued behind a node of this worker's: that node's result says when it starts (`next`). With nothing of the
+    // worker's ahead of it (the node the queue put it behind never came here: a data test whose result a batch
+    // already had, a node with nothing to run), it starts now, here, as a node handed to an idle worker; Ctrl-C
+    // before then skips it, as the worker would have declined it.
+    const early = onStart !== undefined && this.queued.length > 0;
+    if (onStart && !early) {
+      if (this.pool.cancelled()) return Promise.resolve(undefined);
+      onStart();
+    }
     return new Promise((resolve, reject) => {
-      this.queued.push({ id: node.unique_id, resolve, reject, onStart });
+      this.queued.push({ id: node.unique_id, resolve, reject, ...(early ? { onStart } : {}) });
       // Cache changes of other threads travel with the next node; one queued behind gets what arrives meanwhile.
       const cache = this.pendingCache;
       this.pendingCache = [];
       const unread = !step && this.pool.unread(node.unique_id);
-      this.worker.postMessage({ type: 'run', id: node.unique_id, cache, early: onStart !== undefined, ...(unread ? { unread } : {}), ...(step ? { step } : {}) } satisfies ToWorker);
+      this.worker.postMessage({ type: 'run', id: node.unique_id, cache, early, ...(unread ? { unread } : {}), ...(step ? { step } : {}) } satisfies ToWorker);
     });
   }
 
@@ -134,21 +144,40 @@ class WorkerLane implements NodeLane {
     return this.closed;
   }
 
+  /**
+   * The START of the node queued behind one that just ended (its result said `next`): called once that
+   * result is recorded (after the promise callbacks it set off, so the console's OK line comes first),
+   * and before anything else the worker sends.
+   */
+  private startNext: (() => void) | null = null;
+
+  private flushStart(): void {
+    const start = this.startNext;
+    this.startNext = null;
+    start?.();
+  }
+
+  /** After the current message: the queued node (if one was handed early) has started on the worker. */
+  private nextStarted(): void {
+    const start = this.queued[0]?.onStart;
+    if (!start) return;
+    this.startNext = start;
+    setImmediate(() => this.flushStart());
+  }
+
   private onMessage(m: FromWorker): void {
+    this.flushStart();
     switch (m.type) {
       case 'result': {
-        if (m.started) this.queued[0]?.onStart?.();
         if (m.logs) for (const [level, text] of m.logs) this.pool.log(level, text);
         for (const w of m.batched ?? []) this.pool.keep(w);
         const cur = this.queued.shift();
         this.pool.shareCache(this, m.cache);
         const node = cur ? this.pool.node(cur.id) : undefined;
         if (cur && node) cur.resolve(resultFromWire(m.result, node));
+        if (m.next) this.nextStarted();
         break;
       }
-      case 'started':
-        this.queued.find((q) => q.id === m.id)?.onStart?.();
-        break;
       case 'declined':
         this.queued.shift()?.resolve(undefined);
         break;
@@ -157,6 +186,7 @@ class WorkerLane implements NodeLane {
         break;
       case 'failed': {
         this.queued.shift()?.reject(errorFromWire(m.error));
+        if (m.next) this.nextStarted();
         break;
       }
       case 'settled': {
@@ -342,6 +372,11 @@ export class RenderPool implements NodeLanes {
    */
   cancel(): void {
     Atomics.store(new Int32Array(this.cancelFlag), 0, 1);
+  }
+
+  /** Whether cancel() was called. */
+  cancelled(): boolean {
+    return Atomics.load(new Int32Array(this.cancelFlag), 0) === 1;
   }
 
   /** Close every worker's session and stop the workers (once; later calls wait for the same). */

@@ -76,8 +76,11 @@ export type ToWorker =
   | { type: 'session'; session: BridgeSessionHandle; selected: string[]; lone: boolean }
   /**
    * Run a node. `early`: sent while the worker still runs the node before it
-   * (threads 1); the worker answers `started` as it starts it, or `declined`
-   * if the run was cancelled (Ctrl-C) before then. `unread`: no node of this
+   * (threads 1), that is, while the coordinator still awaits a node of this
+   * worker's (never else: a node queued behind one that never came to the
+   * worker, such as an ephemeral model, goes as a node to an idle worker);
+   * that node's result says whether this one starts (`next`),
+   * or the worker answers `declined` (Ctrl-C came before that node ended). `unread`: no node of this
    * run reads what this one builds, so its COMMIT may ride along with the
    * worker's next statement even beside other workers (`settle` sends the
    * last one).
@@ -95,14 +98,15 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'failed'; error: WireError }
+  /** `next`: as a result's. */
+  | { type: 'failed'; error: WireError; next?: true }
   /**
    * `logs`: what the node logged and was not sent yet (see 'log'). `batched`: the results of the data tests
-   * that ran in one query with this one, for when the queue hands them out (see RenderPool.take). `started`: the node
-   * was queued (`early`) and sent no `started` of its own (it ran no statement): it started, before `logs`.
+   * that ran in one query with this one, for when the queue hands them out (see RenderPool.take). `next`: the
+   * node queued behind this one (`early`), if any, starts now (the worker ran it even if Ctrl-C comes after this
+   * message); without it the worker declines that node.
    */
-  | { type: 'result'; result: WireResult; cache: CacheEvent[]; logs?: LogLine[]; batched?: WireResult[]; started?: true }
-  | { type: 'started'; id: string }
+  | { type: 'result'; result: WireResult; cache: CacheEvent[]; logs?: LogLine[]; batched?: WireResult[]; next?: true }
   | { type: 'declined'; id: string }
   | { type: 'settled'; error?: WireError }
   /** Lines logged, in order: gathered while a node runs (one per statement) and sent with its result, or after LOG_DELAY_MS. */

@@ -12,6 +12,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { SyncBridge } from '../adapters/base/sync-bridge.js';
+import { BackgroundWriter } from '../compile/background-writer.js';
 import { CacheSync } from './render-cache-sync.js';
 import { errorToWire, LOG_DELAY_MS, resultToWire, type FromWorker, type LogLine, type PreparedWorker, type ToWorker, type WorkerData, type WorkerExecution } from './render-protocol.js';
 
@@ -25,20 +26,12 @@ const port = parentPort!;
 // model's own log() calls) go at once. Every message sends what is held first, so the order is kept.
 let logs: LogLine[] = [];
 let logsSince = 0;
-// A queued node's `started` is said just before its first statement (or its first info line), not as it starts:
-// a node answered without one (a data test whose result its batch already has) says it with its result, one
-// message instead of two. Nothing is logged between a node's start and then, so the coordinator sees the same order.
-let startedPending: string | null = null;
-const sayStarted = () => {
-  if (startedPending === null) return;
-  port.postMessage({ type: 'started', id: startedPending } satisfies FromWorker);
-  startedPending = null;
-};
+// A node queued behind the running one (`early`) is started or declined as the running one ends: its result says
+// which (`next`), so the coordinator prints the queued node's START line then, without a message of its own. Decided
+// once, at that moment: Ctrl-C after it finds the queued node running (its statements fail at once), as if it had
+// started a moment earlier; Ctrl-C before it declines the queued node (skipped, as a node not yet handed out).
+let startsNext = false;
 const post = (m: FromWorker) => {
-  if (m.type === 'result' && startedPending !== null) {
-    m.started = true;
-    startedPending = null;
-  } else sayStarted();
   if (logs.length > 0) {
     if (m.type === 'result') m.logs = logs;
     else port.postMessage({ type: 'log', lines: logs } satisfies FromWorker);
@@ -51,7 +44,6 @@ const log = (level: LogLine[0], text: string) => {
   if (logs.length === 0) logsSince = now;
   logs.push([level, text]);
   if (level !== 'debug' || now - logsSince > LOG_DELAY_MS) {
-    sayStarted();
     port.postMessage({ type: 'log', lines: logs } satisfies FromWorker);
     logs = [];
   }
@@ -86,18 +78,19 @@ async function main(): Promise<void> {
       return;
     }
     if (!exec || !sync) {
-      post({ type: 'failed', error: { code: 'INTERNAL', message: `render worker ${input.threadId} got a node before it was ready` } });
+      startsNext = Atomics.load(cancelled, 0) !== 1;
+      post({ type: 'failed', error: { code: 'INTERNAL', message: `render worker ${input.threadId} got a node before it was ready` }, ...(startsNext ? { next: true as const } : {}) });
       return;
     }
     sync.apply(m.cache);
-    if (m.early) {
-      // Queued behind the node before: Ctrl-C since then means it was never started (skipped, as a node not yet handed out).
-      if (Atomics.load(cancelled, 0) === 1) return post({ type: 'declined', id: m.id });
-      startedPending = m.id;
-    }
+    // Queued behind the node before: the result of that one said whether this one starts.
+    const declined = m.early && !startsNext;
+    startsNext = false;
+    if (declined) return post({ type: 'declined', id: m.id });
     const node = exec.node(m.id);
     if (!node) {
-      post({ type: 'failed', error: { code: 'INTERNAL', message: `render worker ${input.threadId} has no node ${m.id}` } });
+      startsNext = Atomics.load(cancelled, 0) !== 1;
+      post({ type: 'failed', error: { code: 'INTERNAL', message: `render worker ${input.threadId} has no node ${m.id}` }, ...(startsNext ? { next: true as const } : {}) });
       return;
     }
     const r = exec.run(node, m.step);
@@ -113,14 +106,19 @@ async function main(): Promise<void> {
       if (!failed) Object.assign(r, { status: 'error', message: errorToWire(e).message });
     }
     const batched = exec.takeBatched().map(resultToWire);
-    post({ type: 'result', result: resultToWire(r), cache: sync.take(failed), ...(batched.length > 0 ? { batched } : {}) });
+    startsNext = Atomics.load(cancelled, 0) !== 1;
+    post({ type: 'result', result: resultToWire(r), cache: sync.take(failed), ...(batched.length > 0 ? { batched } : {}), ...(startsNext ? { next: true as const } : {}) });
   });
   try {
     const mod = (await import(input.setup.module)) as Record<string, unknown>;
     const setup = mod[input.setup.export] as Setup;
     const prepared = await setup(input.setup.args, input.threadId, log, parsed);
     const given = await session;
-    bridge = SyncBridge.attach(given.session, { cancelFlag: input.cancelFlag, beforeRequest: sayStarted });
+    // A node's compiled SQL rides with its first statement to the connection worker, which writes it while the
+    // database runs that statement: no message (and wake-up) for the writer thread a node.
+    const writer = BackgroundWriter.shared();
+    writer?.holdForCarrier();
+    bridge = SyncBridge.attach(given.session, { cancelFlag: input.cancelFlag, ...(writer ? { carry: () => writer.takeCarried(), carried: (ack) => writer.carriedDone(ack) } : {}) });
     exec = prepared.connect(bridge, given.selected);
     lone = given.lone;
     sync = new CacheSync(exec.session.cache, exec.session.info);

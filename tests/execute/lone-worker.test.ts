@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build, run } from '../../src/api/run.js';
@@ -41,10 +41,44 @@ describe('threads 1 on a lone render worker', () => {
     const r2 = await build({ ...worker.opts, threads: 1, signal: new AbortController().signal, onStart: (n) => starts.push(n.unique_id), onResult: (r: NodeResult) => seen.push(r.unique_id) });
     expect(r2.results.map((r) => [r.unique_id, r.status])).toEqual(r1.results.map((r) => [r.unique_id, r.status]));
     expect(rows(worker.dir)).toEqual(rows(inline.dir));
-    // Each node starts after the one before it has reported (the console's START / OK lines stay in order).
+    // Each node that ran starts after the one before it has reported (the console's START / OK lines stay in order).
+    expect(starts).toEqual(r2.results.filter((r) => r.status !== 'skipped').map((r) => r.unique_id));
     expect(starts).toEqual(seen.filter((id) => starts.includes(id)));
     expect(r2.results.find((r) => r.unique_id === 'model.proj.after_bad')?.message).toBe('Skipping because model bad failed');
     for (const p of [inline, worker]) expect(await p.query('select id from d order by id')).toEqual([{ id: 2 }, { id: 3 }]);
+    // The compiled SQL the worker carried to the connection worker with each node's statement, as the calling thread wrote it.
+    const compiled = (dir: string) => {
+      const root = join(dir, 'target/compiled/proj');
+      return Object.fromEntries(
+        readdirSync(root, { recursive: true, withFileTypes: true })
+          .filter((e) => e.isFile())
+          .map((e) => [join(e.parentPath, e.name).slice(root.length), readFileSync(join(e.parentPath, e.name), 'utf8')]),
+      );
+    };
+    expect(Object.keys(compiled(worker.dir)).length).toBeGreaterThan(8);
+    expect(compiled(worker.dir)).toEqual(compiled(inline.dir));
+  }, 120_000);
+
+  it('a node queued behind one that never reaches the worker (ephemeral, or a data test its batch already ran) starts on it as on an idle worker', async () => {
+    // In the queue's order: a_eph (nothing to run) before b, and the second test of c (its result came with the
+    // first's batch) before d: each time the next node is handed over early behind a node the worker never got.
+    const files = {
+      'models/a_eph.sql': "{{ config(materialized='ephemeral') }}select 1 as id",
+      'models/b.sql': "{{ config(materialized='table') }}select id from {{ ref('a_eph') }}",
+      'models/c.sql': "{{ config(materialized='table') }}select 3 as id",
+      'models/d.sql': "{{ config(materialized='table') }}select id from {{ ref('c') }}",
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: c\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n',
+    };
+    const inline = makeProject(files);
+    const worker = makeProject(files);
+    const events: string[] = [];
+    const r1 = await build({ ...inline.opts, threads: 1 });
+    const r2 = await build({ ...worker.opts, threads: 1, signal: new AbortController().signal, onStart: (n) => events.push(`START ${n.name}`), onResult: (r: NodeResult) => events.push(`${r.status} ${r.node.name}`) });
+    expect(r2.results.map((r) => [r.unique_id, r.status, r.message])).toEqual(r1.results.map((r) => [r.unique_id, r.status, r.message]));
+    expect(rows(worker.dir)).toEqual(rows(inline.dir));
+    expect(events).toEqual(r1.results.flatMap((r) => [`START ${r.node.name}`, `${r.status} ${r.node.name}`]));
+    expect(r2.results.map((r) => r.status)).toEqual(['success', 'success', 'pass', 'pass', 'success']);
+    expect(await worker.query('select id from b union all select id from d order by id')).toEqual([{ id: 1 }, { id: 3 }]);
   }, 120_000);
 
   it('commits every node before the on-run-end hook reads them, and a rerun sees them', async () => {

@@ -1,4 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
+import type { CarriedAck, CarriedWrites } from '../../util/carried-writes.js';
 
 /**
  * The messages exchanged between the rendering thread and the connection
@@ -20,8 +21,9 @@ export interface ConnectionOpener {
 }
 
 export type BridgeRequest =
-  | { op: 'execute'; sql: string; binds?: unknown[] }
-  | { op: 'begin' | 'commit' | 'rollback' | 'close' | 'ping' }
+  /** `carry`: files the worker writes while the statement runs (see SyncBridgeOptions.carry); the answer says how that went. */
+  | { op: 'execute'; sql: string; binds?: unknown[]; carry?: CarriedWrites }
+  | { op: 'begin' | 'commit' | 'rollback' | 'close' | 'ping'; carry?: CarriedWrites }
   /**
    * Open another session (the first port only): a sibling Connection of the
    * first one (DuckDB: the same instance; Snowflake: another login), answered
@@ -44,7 +46,8 @@ export interface BridgeError {
   code?: string;
 }
 
-export type BridgeResponse = { ok: true; value: unknown } | { ok: false; error: BridgeError };
+/** `carried`: the outcome of the request's carried writes, when it had some. */
+export type BridgeResponse = ({ ok: true; value: unknown } | { ok: false; error: BridgeError }) & { carried?: CarriedAck };
 
 /** Slot 0 of the shared Int32Array: 0 while a request is pending, 1 once the worker has posted the answer. */
 export const PENDING = 0;

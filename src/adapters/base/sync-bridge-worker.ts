@@ -14,6 +14,7 @@
  */
 import { workerData, type MessagePort } from 'node:worker_threads';
 import type { Connection } from './connection.js';
+import { writeCarried, type CarriedAck } from '../../util/carried-writes.js';
 import { ANSWERED, type BridgeRequest, type BridgeResponse, type ConnectionOpener } from './sync-bridge-protocol.js';
 
 interface WorkerInput {
@@ -107,26 +108,38 @@ async function cancelUntilEnded(session: Session): Promise<void> {
 
 async function handle(session: Session, req: BridgeRequest, isPrimary: boolean): Promise<void> {
   const connection = session.connection!;
+  // Files carried with a request are written while its statement runs (before anything else sends one).
+  let carried: CarriedAck | undefined;
+  const carry = 'carry' in req && req.carry ? req.carry : undefined;
   try {
     switch (req.op) {
       case 'execute': {
         const statement = {};
         session.running = statement;
         try {
-          const value = await connection.execute(req.sql, req.binds);
-          answer(session, { ok: true, value });
+          const running = connection.execute(req.sql, req.binds);
+          if (carry) {
+            // Observed at once: the writes must not leave a failed statement's rejection unhandled meanwhile.
+            running.catch(() => undefined);
+            carried = writeCarried(carry);
+          }
+          const value = await running;
+          answer(session, { ok: true, value, ...(carried ? { carried } : {}) });
         } finally {
           if (session.running === statement) session.running = undefined;
         }
         return;
       }
       case 'begin':
+        if (carry) carried = writeCarried(carry);
         await connection.begin();
         break;
       case 'commit':
+        if (carry) carried = writeCarried(carry);
         await connection.commit();
         break;
       case 'rollback':
+        if (carry) carried = writeCarried(carry);
         await connection.rollback();
         break;
       case 'session':
@@ -152,11 +165,14 @@ async function handle(session: Session, req: BridgeRequest, isPrimary: boolean):
         session.port.close();
         return;
       case 'ping':
+        if (carry) carried = writeCarried(carry);
         break;
     }
-    answer(session, { ok: true, value: null });
+    answer(session, { ok: true, value: null, ...(carried ? { carried } : {}) });
   } catch (e) {
-    answer(session, errorOf(e));
+    // Carried files are written (or tried) whatever the request did; one that failed before writing them still owes them.
+    if (carry && !carried) carried = writeCarried(carry);
+    answer(session, { ...errorOf(e), ...(carried ? { carried } : {}) });
   }
 }
 

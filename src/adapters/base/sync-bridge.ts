@@ -1,5 +1,6 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { TsdbtError } from '../../errors/tsdbt-error.js';
+import type { CarriedAck, CarriedWrites } from '../../util/carried-writes.js';
 import type { QueryResult } from './connection.js';
 import { BOOTSTRAP_SOURCE, workerBoot } from './sync-bridge-bootstrap.js';
 import { ANSWERED, PENDING, type BridgeRequest, type BridgeResponse, type BridgeSessionHandle, type ConnectionOpener } from './sync-bridge-protocol.js';
@@ -27,8 +28,14 @@ export interface SyncBridgeOptions {
    * being sent; rollback, commit and close still go through.
    */
   cancelFlag?: SharedArrayBuffer;
-  /** Called before each request is sent (a render worker says then that its node has started, see render-worker.ts). */
-  beforeRequest?: () => void;
+  /**
+   * Files to write along with the next statement (or begin, commit, rollback):
+   * the worker writes them while the database runs it, and the answer says how
+   * that went (`carried`). A render worker carries its nodes' compiled SQL so
+   * (see compile/background-writer.ts) instead of waking a writer thread.
+   */
+  carry?: () => CarriedWrites | undefined;
+  carried?: (ack: CarriedAck) => void;
 }
 
 /** The message of a statement refused or interrupted because the run was cancelled. */
@@ -242,9 +249,12 @@ export class SyncBridge implements SyncConnection {
 
   private request(req: BridgeRequest, sql?: string): unknown {
     if (this.closed) throw new TsdbtError('INTERNAL', 'the database connection is closed');
-    this.options.beforeRequest?.();
     if (this.cancelled && (req.op === 'execute' || req.op === 'begin') && Atomics.load(this.cancelled, 0) === 1) {
       throw new TsdbtError('DATABASE_ERROR', CANCELLED_MESSAGE, { detail: { sql } });
+    }
+    if (this.options.carry && CARRIES.has(req.op)) {
+      const carry = this.options.carry();
+      if (carry) req = { ...(req as Extract<BridgeRequest, { op: 'execute' }>), carry };
     }
     const started = performance.now();
     Atomics.store(this.flag, 0, PENDING);
@@ -260,10 +270,14 @@ export class SyncBridge implements SyncConnection {
     }
     this.waited += performance.now() - started;
     const response = message.message as BridgeResponse;
+    if (response.carried) this.options.carried?.(response.carried);
     if (response.ok) return response.value;
     throw new TsdbtError('DATABASE_ERROR', response.error.message, { detail: { sql, code: response.error.code } });
   }
 }
+
+/** The requests that may carry files (see SyncBridgeOptions.carry). */
+const CARRIES: ReadonlySet<BridgeRequest['op']> = new Set(['execute', 'begin', 'commit', 'rollback', 'ping']);
 
 /** Resolve once the worker has flipped the flag to ANSWERED, without blocking the event loop. */
 type WaitAsync = (a: Int32Array, i: number, v: number) => { async: boolean; value: Promise<unknown> | string };
