@@ -1,0 +1,17 @@
+{#- DuckDB replaces a table or a view in one statement. -#}
+{% macro duckdb__get_replace_view_sql(relation, sql) -%}
+  {{ tsdbt_create_or_replace('view', relation, sql) }}
+{%- endmacro %}
+
+{% macro duckdb__get_replace_table_sql(relation, sql) -%}
+  {{ tsdbt_create_or_replace('table', relation, sql) }}
+{%- endmacro %}
+
+{#- Snapshot times as naive timestamps, as the snapshot materialization writes them. -#}
+{% macro duckdb__snapshot_get_time() -%}
+  {{ current_timestamp() }}::timestamp
+{%- endmacro %}
+
+{% macro duckdb__snapshot_string_as_time(timestamp) -%}
+  '{{ timestamp }}'::timestamp
+{%- endmacro %}
