@@ -20,7 +20,9 @@ const COLS = `{% set cols = [api.Column('id', 'integer'), api.Column('Amount', '
 describe('small helpers', () => {
   it('get_quoted_csv, get_true_sql, information_schema_name', () => {
     expect(render(`{{ dbt.get_quoted_csv(['a', 'B', 'c d']) }}|{{ get_quoted_csv([]) }}|{{ dbt.get_true_sql() }}`)).toBe('"a", "B", "c d"||TRUE');
-    expect(render(`{{ dbt.information_schema_name('db') }}|{{ dbt.information_schema_name(none) }}`)).toBe('db.INFORMATION_SCHEMA|INFORMATION_SCHEMA');
+    expect(renderSf(`{{ dbt.information_schema_name('db') }}|{{ dbt.information_schema_name(none) }}`)).toBe('db.INFORMATION_SCHEMA|INFORMATION_SCHEMA');
+    // DuckDB's information schema lists every attached database's objects (the catalog_name column says whose).
+    expect(render(`{{ dbt.information_schema_name('db') }}|{{ dbt.information_schema_name(none) }}`)).toBe('information_schema|information_schema');
     expect(renderSf(`{{ dbt.get_quoted_csv(['a', 'B']) }}`)).toBe('"a", "B"');
   });
 
@@ -167,5 +169,30 @@ describe('snapshot helpers', () => {
     expect(renderErr(`{{ dbt.strategy_dispatch('nope') }}`)).toBe("The specified strategy macro 'nope' was not found in package 'None'");
     expect(renderErr(`{{ dbt.strategy_dispatch('nopkg.timestamp') }}`)).toBe("Could not find package 'nopkg', called with 'nopkg.timestamp'");
     expect(render(`{{ dbt.strategy_dispatch('timestamp') == dbt.snapshot_timestamp_strategy }}|{{ dbt.strategy_dispatch('dbt.check') == dbt.snapshot_check_strategy }}`)).toBe('True|True');
+  });
+});
+
+describe('grants', () => {
+  it('grant, revoke (grantees quoted) and show statements, one per privilege or per grantee', () => {
+    expect(render(`${T}{{ dbt.get_grant_sql(t, 'select', ['a', 'b']) }}|{{ dbt.get_revoke_sql(t, 'select', ['a', 'B']) }}|{{ dbt.get_show_grant_sql(t) }}`)).toBe(
+      'grant select on "db"."s"."t" to a, b|revoke select on "db"."s"."t" from "a", "B"|show grants on "db"."s"."t"',
+    );
+    expect(render(`${T}{{ dbt.get_dcl_statement_list(t, {'select': ['a', 'b'], 'insert': [], 'update': ['c']}, dbt.get_grant_sql) }}`)).toBe(
+      `['grant select on "db"."s"."t" to a, b', 'grant update on "db"."s"."t" to c']`,
+    );
+    const one = { 'macros/m.sql': '{% macro default__support_multiple_grantees_per_dcl_statement() %}{{ return(false) }}{% endmacro %}' };
+    expect(renderInProject(`${T}{{ dbt.get_dcl_statement_list(t, {'select': ['a', 'b']}, dbt.get_grant_sql) }}`, one)).toBe(
+      `['grant select on "db"."s"."t" to a', 'grant select on "db"."s"."t" to b']`,
+    );
+    expect(render(`{{ dbt.support_multiple_grantees_per_dcl_statement() }}|{{ dbt.copy_grants() }}|{{ dbt.call_dcl_statements([]) }}`)).toBe('True|True|');
+  });
+});
+
+describe('seed helpers', () => {
+  it('binding character, batch size, quoted columns and the reported SQL', () => {
+    expect(render(`{{ dbt.get_binding_char() }}|{{ dbt.get_batch_size() }}`)).toBe('?|10000');
+    expect(renderSf(`{{ dbt.get_binding_char() }}|{{ dbt.get_batch_size() == dbt.seed_batch_size() }}`)).toBe('%s|True');
+    expect(render(`{{ dbt.get_seed_column_quoted_csv({'config': {}}, ['a', 'B']) }}`)).toBe('"a", "B"');
+    expect(render(`{{ dbt.get_csv_sql('create table x (a int)', 'insert into x values (1)') }}`)).toBe('create table x (a int);\n  -- dbt seed --\n  insert into x values (1)');
   });
 });

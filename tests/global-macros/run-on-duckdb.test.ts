@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { run } from '../../src/api/run.js';
+import { run, seed } from '../../src/api/run.js';
 import { runOperation } from '../../src/api/run-operation.js';
 import { makeProject } from '../execute/harness.js';
 
@@ -78,6 +78,35 @@ const MACROS = `
   {{ return(out) }}
 {% endmacro %}
 
+{% macro metadata() %}
+  {% do run_query('create schema if not exists other') %}
+  {% do run_query('create or replace table other.m1 as select 1 as a, 2 as b') %}
+  {% do run_query('create or replace view other.m2 as select 1 as a') %}
+  {% set listed = dbt.list_relations_without_caching(api.Relation.create(database=target.database, schema='other')) %}
+  {{ return({
+    'listed': listed | map(attribute='identifier') | sort | list,
+    'types': listed | sort(attribute='identifier') | map(attribute='type') | list,
+    'columns': dbt.get_columns_in_relation(api.Relation.create(database=target.database, schema='other', identifier='m1')) | map(attribute='name') | list,
+    'schemas': 'other' in dbt.list_schemas(target.database),
+    'exists': [dbt.check_schema_exists(target.database, 'other'), dbt.check_schema_exists(target.database, 'nope')],
+    'relations': dbt.get_relations(),
+  }) }}
+{% endmacro %}
+
+{#- A seed loaded by dbt's seed helpers, from a custom materialization. -#}
+{% materialization probe_seed, default %}
+  {%- set agate_table = load_agate_table() -%}
+  {%- set existing = load_cached_relation(this) -%}
+  {% if existing is none %}
+    {% do create_csv_table(model, agate_table) %}
+  {% else %}
+    {% do reset_csv_table(model, should_full_refresh(), existing, agate_table) %}
+  {% endif %}
+  {% do load_csv_rows(model, agate_table) %}
+  {{ adapter.commit() }}
+  {{ return({'relations': [this.incorporate(type='table')]}) }}
+{% endmaterialization %}
+
 {#- A custom materialization asking the snapshot strategies for their SQL,
     as a user's snapshot materialization would, and keeping each row's verdict. -#}
 {% materialization probe_strategy, default %}
@@ -101,6 +130,8 @@ describe('global macros on DuckDB', () => {
     'macros/probe.sql': MACROS,
     'models/by_time.sql': "{{ config(materialized='probe_strategy', strategy='timestamp', unique_key='id', updated_at='updated_at') }} select 1",
     'models/by_cols.sql': "{{ config(materialized='probe_strategy', strategy='dbt.check', unique_key='id', check_cols=['v'], hard_deletes='invalidate') }} select 1",
+    'seeds/people.csv': 'id,name\n1,ann\n2,bob\n',
+    'seeds/people.yml': 'seeds:\n  - name: people\n    config:\n      materialized: probe_seed\n      quote_columns: false\n',
     'models/by_all.sql': "{{ config(materialized='probe_strategy', strategy='check', unique_key='id', check_cols='all') }} select 1",
   });
   const op = async (name: string) => {
@@ -154,5 +185,17 @@ describe('global macros on DuckDB', () => {
     ];
     expect((await read('by_cols')).map(({ id_ok, ...rest }) => rest)).toEqual(checked);
     expect((await read('by_all')).map(({ id_ok, ...rest }) => rest)).toEqual(checked.map((c) => ({ ...c, meta: 'id|ignore|False' })));
+  });
+
+  it('metadata lookups: relations, columns and schemas from the database', async () => {
+    expect(await op('metadata')).toEqual({ listed: ['m1', 'm2'], types: ['table', 'view'], columns: ['a', 'b'], schemas: true, exists: [1, 0], relations: [] });
+  });
+
+  it('seed helpers: create_csv_table, reset_csv_table and load_csv_rows load a seed, again, and on a full refresh', async () => {
+    for (const fullRefresh of [false, false, true]) {
+      const r = await seed({ ...p.opts, select: ['people'], fullRefresh });
+      expect(r.results.map((x) => x.status)).toEqual(['success']);
+      expect(await p.query('select id, name from main.people order by id')).toEqual([{ id: 1, name: 'ann' }, { id: 2, name: 'bob' }]);
+    }
   });
 });

@@ -15,3 +15,13 @@
 {% macro duckdb__snapshot_string_as_time(timestamp) -%}
   '{{ timestamp }}'::timestamp
 {%- endmacro %}
+
+{#- DuckDB's placeholder for a bound value. -#}
+{% macro duckdb__get_binding_char() -%}
+  {{ return('?') }}
+{%- endmacro %}
+
+{#- One information schema for every attached database (its rows name their catalog), as the adapter reads it. -#}
+{% macro duckdb__information_schema_name(database) -%}
+  information_schema
+{%- endmacro %}
