@@ -60,6 +60,10 @@
 
 {#- Names of the helper relations a materialization swaps through. -#}
 {% macro make_intermediate_relation(base_relation, suffix='__dbt_tmp') -%}
+  {{ return(adapter.dispatch('make_intermediate_relation', 'dbt')(base_relation, suffix)) }}
+{%- endmacro %}
+
+{% macro default__make_intermediate_relation(base_relation, suffix) -%}
   {{ return(base_relation.incorporate(path={'identifier': base_relation.identifier ~ suffix})) }}
 {%- endmacro %}
 
@@ -77,6 +81,10 @@
 {%- endmacro %}
 
 {% macro make_backup_relation(base_relation, backup_relation_type, suffix='__dbt_backup') -%}
+  {{ return(adapter.dispatch('make_backup_relation', 'dbt')(base_relation, backup_relation_type, suffix)) }}
+{%- endmacro %}
+
+{% macro default__make_backup_relation(base_relation, backup_relation_type, suffix) -%}
   {{ return(base_relation.incorporate(path={'identifier': base_relation.identifier ~ suffix}, type=backup_relation_type)) }}
 {%- endmacro %}
 
@@ -86,6 +94,29 @@
 
 {% macro load_relation(relation) -%}
   {{ return(load_cached_relation(relation)) }}
+{%- endmacro %}
+
+{#- [found, relation]: the cached relation when it exists, else one made
+    from the arguments (nothing is created in the database). -#}
+{% macro get_or_create_relation(database, schema, identifier, type) -%}
+  {{ return(adapter.dispatch('get_or_create_relation', 'dbt')(database, schema, identifier, type)) }}
+{%- endmacro %}
+
+{% macro default__get_or_create_relation(database, schema, identifier, type) -%}
+  {%- set found = adapter.get_relation(database=database, schema=schema, identifier=identifier) -%}
+  {%- if found is not none -%}
+    {{ return([true, found]) }}
+  {%- endif -%}
+  {{ return([false, api.Relation.create(database=database, schema=schema, identifier=identifier, type=type)]) }}
+{%- endmacro %}
+
+{#- The information schema of `database` (the bare name without one). -#}
+{% macro information_schema_name(database) -%}
+  {{ return(adapter.dispatch('information_schema_name', 'dbt')(database)) }}
+{%- endmacro %}
+
+{% macro default__information_schema_name(database) -%}
+  {%- if database -%}{{ database }}.INFORMATION_SCHEMA{%- else -%}INFORMATION_SCHEMA{%- endif -%}
 {%- endmacro %}
 
 {#- CREATE ... AS statements. -#}
@@ -126,5 +157,42 @@
 {%- endmacro %}
 
 {#- Features tsdbt accepts in configs but has nothing to do for on these adapters. -#}
-{% macro create_indexes(relation) -%}{%- endmacro %}
 {% macro set_sql_header(config) -%}{{ config.set('sql_header', caller()) }}{%- endmacro %}
+
+{#- Indexes (the `indexes` config): DuckDB and Snowflake have none to build,
+    so get_create_index_sql gives none and create_indexes runs nothing, as
+    dbt's defaults; an adapter package supplies its SQL. -#}
+{% macro create_indexes(relation) -%}
+  {{ adapter.dispatch('create_indexes', 'dbt')(relation) }}
+{%- endmacro %}
+
+{% macro default__create_indexes(relation) -%}
+  {%- for index in config.get('indexes', default=[]) or [] -%}
+    {%- set index_sql = get_create_index_sql(relation, index) -%}
+    {%- if index_sql -%}{%- do run_query(index_sql) -%}{%- endif -%}
+  {%- endfor -%}
+{%- endmacro %}
+
+{% macro get_create_index_sql(relation, index_dict) -%}
+  {{ return(adapter.dispatch('get_create_index_sql', 'dbt')(relation, index_dict)) }}
+{%- endmacro %}
+
+{% macro default__get_create_index_sql(relation, index_dict) -%}
+  {{ return(none) }}
+{%- endmacro %}
+
+{% macro get_drop_index_sql(relation, index_name) -%}
+  {{ adapter.dispatch('get_drop_index_sql', 'dbt')(relation, index_name) }}
+{%- endmacro %}
+
+{% macro default__get_drop_index_sql(relation, index_name) -%}
+  {{ exceptions.raise_compiler_error("get_drop_index_sql is not implemented for adapter " ~ adapter.type()) }}
+{%- endmacro %}
+
+{% macro get_show_indexes_sql(relation) -%}
+  {{ adapter.dispatch('get_show_indexes_sql', 'dbt')(relation) }}
+{%- endmacro %}
+
+{% macro default__get_show_indexes_sql(relation) -%}
+  {{ exceptions.raise_compiler_error("get_show_indexes_sql is not implemented for adapter " ~ adapter.type()) }}
+{%- endmacro %}
