@@ -425,6 +425,12 @@ const CONTEXT: ProxyHandler<Record<string | symbol, unknown>> = {
   has(t, k) {
     return typeof k === 'string' && lookupName(namesOf(t), k) !== undefined;
   },
+  // `'name' in context` (a dict's own key, as Jinja's `in` asks): every member and macro the context reads.
+  getOwnPropertyDescriptor(t, k) {
+    if (typeof k !== 'string') return Reflect.getOwnPropertyDescriptor(t, k);
+    const value = lookupName(namesOf(t), k);
+    return value === undefined ? undefined : { value, writable: true, enumerable: true, configurable: true };
+  },
   // `context.update({...})` and `context[k] = v` write names into the context, as into dbt's context dict: read back
   // by context.get and seen as names by macros called afterwards (dbt-unit-testing keeps its test state this way).
   set(t, k, v) {

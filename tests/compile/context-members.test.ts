@@ -82,6 +82,7 @@ describe('what dbt-unit-testing relies on (EqualExperts/dbt-unit-testing: projec
       ].join('\n'),
     };
     expect(renderAtParse("{{ take('DUT_STATE') }}|{% do put('DUT_STATE', {'a': 1}) %}{{ take('DUT_STATE') }}|{{ bare() }}|{{ render(\"{{ take('DUT_STATE') }}\") }}", files)).toBe("missing|{'a': 1}|{'a': 1}|{'a': 1}");
+    expect(renderAtParse("{{ 'take' in context }} {{ 'project_name' in context }} {{ 'nope' in context }} {{ 'DUT_STATE' in context }}{% do put('DUT_STATE', 1) %} {{ 'DUT_STATE' in context }} {{ 'constructor' in context }} {{ '__proto__' in context }}", files)).toBe('True True False False True False False');
     expect(renderAtParse("{% do context.update({'__proto__': {'x': 1}, 'constructor': 2}) %}{{ context.get('x', 'none') }} {{ context.get('__proto__', 'none') }} {{ context.get('constructor') }} {{ {}.x is defined }}", files)).toBe('none none 2 False');
   });
 
