@@ -6,8 +6,10 @@ import { readAt } from '../util/file-bytes.js';
 import { fastPaths } from '../util/fast-paths.js';
 import { PARSE_CACHE_FILE, writtenCacheMembers } from './parse-cache.js';
 import { parseCacheOf, writeManifests, writeManifestsFrom } from './parse-phase.js';
-import { CACHE_MANIFEST, CACHE_NODES, keyHash, readSpliceMap } from './splice-map.js';
-import { deferredSpan } from './deferred-members.js';
+import { CACHE_NODES, keyHash, readSpliceMap } from './splice-map.js';
+
+/** The cache body's manifest: the container of its top-level members (nodes, parent_map, ...). */
+const CACHE_MANIFEST = 'parse/manifest';
 
 /**
  * target/manifest.json after `compile`. Its nodes are the parse cache's, each
@@ -79,7 +81,7 @@ function nodesSource(targetDir: string, manifest: Manifest, members: CopiedMembe
 const withMembers = <T extends object>(found: T | undefined, members: CopiedMembers): (T & { members: CopiedMembers }) | undefined => (found ? { ...found, members } : undefined);
 
 /** The nodes of cache `id` where `parse`'s splice map says they are; every key is proved while copying. */
-function nodesFromSpliceMap(targetDir: string, manifest: Manifest, id: string, members: CopiedMembers, read?: Partial<Pick<Manifest, 'parent_map' | 'child_map'>>): NodesSource | undefined {
+function nodesFromSpliceMap(targetDir: string, manifest: Manifest, id: string, members: CopiedMembers, read?: Pick<Manifest, 'parent_map' | 'child_map'>): NodesSource | undefined {
   const map = readSpliceMap(targetDir, id);
   const spans = map?.members('body', CACHE_NODES);
   const keys = Object.keys(manifest.nodes);
@@ -104,13 +106,10 @@ function nodesFromSpliceMap(targetDir: string, manifest: Manifest, id: string, m
     // The nodes object opens just before its first key (proved while copying).
     const start = spans.at[0]! - Buffer.byteLength(`{${JSON.stringify(keys[0])}:`);
     const found = { start, end: last + 1, padded: { keys, at: Array.from(spans.at) }, members: { ...members, proveKeys: true } };
-    const top = map!.members('body', CACHE_MANIFEST);
-    const maps = mapsInCache(fd, manifest, read, top);
-    const unread = unreadMapsInCache(fd, manifest);
+    const maps = mapsInCache(fd, manifest, read, map!.members('body', CACHE_MANIFEST));
     const values: WrittenValues = {
       read: (at, length, into) => readAt(fd, at, length, into),
       find: (path, value) => (path === 'nodes' ? (value === manifest.nodes ? found : undefined) : maps.get(path)?.(value)),
-      unread: (path) => unread.get(path)?.(),
     };
     return { values, close };
   } catch {
@@ -127,12 +126,10 @@ function nodesFromSpliceMap(targetDir: string, manifest: Manifest, id: string, m
  * are hints). Serialising both cost ~0.5 s at 10,000 models. Each lookup
  * gives the span only for the very object the cache was read into.
  */
-function mapsInCache(fd: number, manifest: Manifest, read: Partial<Pick<Manifest, 'parent_map' | 'child_map'>> | undefined, top: { hashes: Uint32Array; at: Uint32Array } | undefined): Map<string, (value: unknown) => { start: number; end: number } | undefined> {
+function mapsInCache(fd: number, manifest: Manifest, read: Pick<Manifest, 'parent_map' | 'child_map'> | undefined, top: { hashes: Uint32Array; at: Uint32Array } | undefined): Map<string, (value: unknown) => { start: number; end: number } | undefined> {
   const out = new Map<string, (value: unknown) => { start: number; end: number } | undefined>();
   if (!top || !read) return out;
   for (const key of COPIED_MAPS) {
-    // A map left unread (deferred-members.ts) is not read here: unreadMapsInCache copies it.
-    if (!Object.hasOwn(read, key)) continue;
     const value = manifest[key];
     if (value !== read[key]) continue;
     const i = top.hashes.indexOf(keyHash(key));
@@ -150,31 +147,6 @@ function mapsInCache(fd: number, manifest: Manifest, read: Partial<Pick<Manifest
       if (v !== value) return undefined;
       mapCopies++;
       return { start, end };
-    });
-  }
-  return out;
-}
-
-/**
- * The parent and child maps the body's read left unread (deferred-members.ts)
- * or read and kept as the objects parsed: copied from where they were cut
- * out, without reading them, when the bytes there still open with the
- * member's key (`,"<key>":`) and are one object. Asked as each is written.
- */
-function unreadMapsInCache(fd: number, manifest: Manifest): Map<string, () => { start: number; end: number } | undefined> {
-  const out = new Map<string, () => { start: number; end: number } | undefined>();
-  for (const key of COPIED_MAPS) {
-    out.set(key, () => {
-      const span = deferredSpan(manifest, key);
-      if (!span) return undefined;
-      const prefix = Buffer.from(`,${JSON.stringify(key)}:`);
-      try {
-        if (span.start < prefix.length || !readAt(fd, span.start - prefix.length, prefix.length).equals(prefix) || readAt(fd, span.start, 1)[0] !== 0x7b || readAt(fd, span.end - 1, 1)[0] !== 0x7d) return undefined;
-      } catch {
-        return undefined;
-      }
-      mapCopies++;
-      return span;
     });
   }
   return out;

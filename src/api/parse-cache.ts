@@ -18,7 +18,6 @@ import { keyedTarget, parseEnv } from './parse-env.js';
 import { selectionIndex, type SelectionIndex } from './selection-index.js';
 import { processAlive } from '../util/process-alive.js';
 import { takeProvedHeaderLine } from './quick-start.js';
-import { cutMembers, deferMembers } from './deferred-members.js';
 
 /**
  * The parse cache, `target/partial_parse.json`, three lines of JSON:
@@ -156,21 +155,15 @@ export class OpenParseCache {
     }
   }
 
-  /**
-   * The body (line 3), or why it cannot be read. `spans`: where the members
-   * of the body's containers sit (the splice map's, file offsets): the members
-   * deferred-members.ts lists are then parsed only when read.
-   */
-  body(spans?: (container: string) => { hashes: Uint32Array; at: Uint32Array } | undefined): { body: ParseCacheBody } | { reason: string } {
+  /** The body (line 3), or why it cannot be read. */
+  body(): { body: ParseCacheBody } | { reason: string } {
     try {
       const start = this.indexStart + this.header.indexBytes + 1;
-      const bytes = this.bytes(start, fstatSync(this.fd!).size - start);
+      const text = this.read(start, fstatSync(this.fd!).size - start);
       if (!this.unchanged()) return { reason: CHANGED_WHILE_READ };
-      const cut = spans ? cutMembers(bytes, start, spans) : [];
-      const body = JSON.parse(bytes.toString('utf8')) as ParseCacheBody;
+      const body = JSON.parse(text) as ParseCacheBody;
       if (!body || typeof body !== 'object' || !body.parse?.manifest || !body.macroFiles) return { reason: 'the saved manifest is incomplete' };
       restoreRefLocations(body.parse.manifest, body.refAt ?? {});
-      deferMembers(body, cut);
       return { body };
     } catch (e) {
       return { reason: `the saved manifest could not be read (${(e as Error).message.split('\n')[0]})` };

@@ -1,5 +1,5 @@
 import { TsdbtErrorList } from '../errors/tsdbt-error.js';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { JsonSpans, WrittenValues } from '../artifacts/json-byte-writer.js';
 import { writeManifestSpans } from '../artifacts/manifest-writer.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -22,8 +22,7 @@ import { recordWrittenArtifacts } from './written-artifacts.js';
 import { projectHookNodes, recordHookMacros, type ProjectHookNode } from '../project/hook-nodes.js';
 import { graphHookNodes } from '../context/runtime-context.js';
 import { replayedWarnings } from './replayed-warnings.js';
-import { MANIFEST_SPANS, readSpliceMap, writeSpliceMap } from './splice-map.js';
-import { DEFERRED_MAPS } from './deferred-members.js';
+import { MANIFEST_SPANS, writeSpliceMap } from './splice-map.js';
 import { parseEnv, parseTarget } from './parse-env.js';
 import { spawnYamlWorker } from './yaml-worker-spawn.js';
 import { startRenderShare } from './render-share-start.js';
@@ -110,17 +109,12 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
   if (cache && diff && !reason) {
     if (!nothingChanged) log(`Partial parsing enabled: ${diff.deleted.length} files deleted, ${diff.added.length} files added, ${diff.changed.length} files changed.`);
   }
-  // With nothing changed, the parent and child maps and node file records are parsed only if read (deferred-members.ts),
-  // found where the splice map says they are.
-  const map = nothingChanged && fastPaths() && cache && !reason ? readSpliceMap(dirname(check.path), cache.header.id) : undefined;
-  const read = cache && diff && !reason ? ((opts.lazyNodes && nothingChanged && fastPaths() ? readBodyLazily(cache) : undefined) ?? cache.body(map && ((c) => map.members('body', c)))) : undefined;
+  const read = cache && diff && !reason ? ((opts.lazyNodes && nothingChanged && fastPaths() ? readBodyLazily(cache) : undefined) ?? cache.body()) : undefined;
   if (read && 'reason' in read) reason = read.reason;
   const prior = read && 'body' in read ? read.body : undefined;
   // A full parse still reuses the cached renders of node files nothing they read has changed
-  // (made before the partial attempt below, which updates the cached parse in place; with nothing
-  // changed it changes nothing, and the memo, which reads every node file record, is made only if needed).
-  const memoFor = () => renderMemoFor(prior?.parse, prior?.macroFiles ?? [], { ...(diff ?? { changed: [], deleted: [] }), env: changedEnv }, { macro: observer.macro, env: (n) => void recorder.env[n] });
-  let memo = nothingChanged ? undefined : memoFor();
+  // (made before the partial attempt below, which updates the cached parse in place).
+  const fallbackMemo = renderMemoFor(prior?.parse, prior?.macroFiles ?? [], { ...(diff ?? { changed: [], deleted: [] }), env: changedEnv }, { macro: observer.macro, env: (n) => void recorder.env[n] });
   if (cache && diff && prior && !reason) {
     const updated = updateCachedParse(prior.parse, prior.macroFiles, { ...diff, env: changedEnv }, input);
     if ('reason' in updated) reason = updated.reason;
@@ -132,7 +126,7 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
       semanticByManifest.set(manifest, prior.semantic);
       if (nothingChanged) {
         cacheIdByManifest.set(manifest, cache.header.id);
-        readMapsByManifest.set(manifest, readMaps(manifest));
+        readMapsByManifest.set(manifest, { parent_map: manifest.parent_map, child_map: manifest.child_map });
       }
       else {
         if (hasSemanticLayer(prior.semantic)) Object.assign(manifest, manifestEntries(prior.semantic, relationNodesByName(manifest)));
@@ -141,23 +135,11 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
           noteCacheWrite(loaded, manifest, writeParseCache(check.path, check.key, { files, statesAt, envRead: { ...cache.header.envRead, ...hashesOf(changedEnv, parseEnv(loaded)), ...recorder.read }, parse, macroFiles: updated.macroFiles, semantic }));
         }
       }
-      const { warnings, warningsBefore } = prior.parse;
-      const cached = prior.parse;
-      // The node file records as the cached parse holds them, read when asked (deferred-members.ts).
-      return {
-        manifest,
-        registry,
-        contexts,
-        get nodeFiles() {
-          return cached.nodeFiles;
-        },
-        warningsBefore,
-        warnings: [...loaded.warnings, ...replayedWarnings(warnings, [...diff.added, ...diff.changed])],
-      };
+      const { nodeFiles, warnings, warningsBefore } = prior.parse;
+      return { manifest, registry, contexts, nodeFiles, warningsBefore, warnings: [...loaded.warnings, ...replayedWarnings(warnings, [...diff.added, ...diff.changed])] };
     }
   }
   log(`Unable to do partial parsing because ${reason}`);
-  const fallbackMemo = (memo ??= memoFor());
   const result = parseProject({ ...input, memo: fallbackMemo, renderShare });
   if (renderShare) {
     const { taken, left, claimedHere, listed, waitedMs } = renderShare.counts;
@@ -184,17 +166,10 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
 /** A changed variable no re-parse read again keeps its new value: whoever read it was parsed again. */
 const hashesOf = (names: readonly string[], env: Record<string, string | undefined>) => Object.fromEntries(names.map((n) => [n, env[n] === undefined ? null : hashText(env[n]!)]));
 
-/** The parent and child maps the manifest holds as read from the cache, but not one left unread (deferred-members.ts: reading it would parse it). */
-function readMaps(manifest: Manifest): Partial<Pick<Manifest, 'parent_map' | 'child_map'>> {
-  const out: Partial<Pick<Manifest, 'parent_map' | 'child_map'>> = {};
-  for (const key of DEFERRED_MAPS) if (Object.getOwnPropertyDescriptor(manifest, key)?.get === undefined) out[key] = manifest[key];
-  return out;
-}
-
 /** The parse cache each manifest was read from or written to (what `parse` records its artifacts against). */
 const cacheIdByManifest = new WeakMap<Manifest, string>();
 /** The parent and child maps as read from the cache of cacheIdByManifest (nothing changed): compiled-manifest.ts copies their bytes while they are these objects. */
-const readMapsByManifest = new WeakMap<Manifest, Partial<Pick<Manifest, 'parent_map' | 'child_map'>>>();
+const readMapsByManifest = new WeakMap<Manifest, Pick<Manifest, 'parent_map' | 'child_map'>>();
 /** The cache each manifest was written to: where its nodes sit (splice-map.ts), what manifest.json may copy from it. */
 const cacheWrittenByManifest = new WeakMap<Manifest, WrittenCache>();
 
@@ -308,7 +283,7 @@ export function writeManifestsFrom(targetDir: string, manifest: Manifest, writte
  * before anything changed them): the one this process wrote (its spans) or
  * read with nothing changed (its id, and the parent and child maps read from it); undefined when neither.
  */
-export function parseCacheOf(manifest: Manifest): { written: WrittenCache } | { id: string; maps?: Partial<Pick<Manifest, 'parent_map' | 'child_map'>> } | undefined {
+export function parseCacheOf(manifest: Manifest): { written: WrittenCache } | { id: string; maps?: Pick<Manifest, 'parent_map' | 'child_map'> } | undefined {
   const written = cacheWrittenByManifest.get(manifest);
   if (written) return { written };
   const id = cacheIdByManifest.get(manifest);

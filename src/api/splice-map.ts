@@ -200,8 +200,6 @@ export interface StoredPart {
 const MAGIC = 'tsdbt-splice-map 2\n';
 /** The cache body's container of nodes. */
 export const CACHE_NODES = 'parse/manifest/nodes';
-/** The cache body's manifest: the container of its top-level members (nodes, parent_map, ...). */
-export const CACHE_MANIFEST = 'parse/manifest';
 const MAX_OFFSET = 0xffffffff;
 
 /** FNV-1a over the key's UTF-16 code units: equal keys, equal hashes; a hash is only a hint (see SpliceMap.spans). */

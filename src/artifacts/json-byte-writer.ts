@@ -49,12 +49,6 @@ export interface WrittenValues {
    * (and `more`: members to write after those, keys not among them).
    */
   find(path: string, value: unknown): { start: number; end: number; spans?: JsonSpans; padded?: MemberSpans; more?: [string, unknown][]; members?: CopiedMembers } | undefined;
-  /**
-   * Where the member at `path` was written, asked before its value is read
-   * (a member read lazily, api/deferred-members.ts: reading it would parse
-   * it); copied as is. Undefined: the value is read and `find` asked.
-   */
-  unread?(path: string): { start: number; end: number } | undefined;
 }
 
 /** What a writer checks and adds while copying a padded object's members (WrittenValues.find's `members`). */
@@ -134,14 +128,6 @@ export class JsonByteWriter {
       // As JSON.stringify: members in own enumerable order; one whose value has no JSON form is left out.
       let first = true;
       for (const key of Object.keys(value)) {
-        // A member copied without reading it (a value read lazily: reading it would parse it).
-        const unread = this.options.written?.unread ? this.copyUnread(path === '' ? key : `${path}/${key}`, first) : undefined;
-        if (unread) {
-          spans?.keys.push(key);
-          spans?.at.push(unread[0], unread[1]);
-          first = false;
-          continue;
-        }
         const v = (value as Record<string, unknown>)[key];
         const copied = this.options.written ? this.copyWritten(path === '' ? key : `${path}/${key}`, v, first) : undefined;
         if (copied) {
@@ -182,17 +168,6 @@ export class JsonByteWriter {
     if (json === undefined) return false;
     this.text(json);
     return true;
-  }
-
-  /** Member `path` (key first) copied from where `written.unread` says its bytes are, its value not read; undefined when it says nothing. */
-  private copyUnread(path: string, first: boolean): [number, number] | undefined {
-    const { read, unread } = this.options.written!;
-    const found = unread!(path);
-    if (!found) return undefined;
-    this.key(path.slice(path.lastIndexOf('/') + 1), first);
-    const start = this.position;
-    this.copy(read, found.start, found.end);
-    return [start, this.position];
   }
 
   /** Member `path` (key first) copied from where `written` has its value's bytes, with its spans moved along; undefined when it has none. */

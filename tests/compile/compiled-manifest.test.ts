@@ -2,7 +2,6 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compiledManifestCopies, compiledManifestMapCopies } from '../../src/api/compiled-manifest.js';
-import { deferredReads } from '../../src/api/deferred-members.js';
 import { readSpliceMap, serialiseSpliceMap, writeEditedSpliceMap } from '../../src/api/splice-map.js';
 import { JsonByteWriter, NotAsWritten, type WrittenValues } from '../../src/artifacts/json-byte-writer.js';
 import { runCli } from '../../src/cli/main.js';
@@ -40,7 +39,6 @@ async function bothWays(dir: string, steps: string[][], before: (fast: boolean) 
     setFastPaths(on);
     const copiedBefore = compiledManifestCopies();
     const mapsBefore = compiledManifestMapCopies();
-    const readsBefore = deferredReads();
     const codes: number[] = [];
     let out = '';
     for (const [i, step] of steps.entries()) {
@@ -56,10 +54,7 @@ async function bothWays(dir: string, steps: string[][], before: (fast: boolean) 
       // A failed compile writes none.
     }
     runs.push({ codes, out, manifest: artifact(dir, 'manifest.json'), runResults, copied: compiledManifestCopies() - copiedBefore });
-    if (on) {
-      fastMaps = compiledManifestMapCopies() - mapsBefore;
-      fastDeferredReads = deferredReads() - readsBefore;
-    }
+    if (on) fastMaps = compiledManifestMapCopies() - mapsBefore;
   }
   setFastPaths(true);
   const [fast, plain] = runs as [(typeof runs)[0], (typeof runs)[0]];
@@ -68,8 +63,6 @@ async function bothWays(dir: string, steps: string[][], before: (fast: boolean) 
 
 /** How many parent and child maps the last bothWays' fast run copied from the parse cache. */
 let fastMaps = 0;
-/** How many body members left unread (api/deferred-members.ts) the last bothWays' fast run read after all. */
-let fastDeferredReads = 0;
 
 const memoryProfile = (dir: string) => writeFileSync(join(dir, 'profiles.yml'), MEMORY_PROFILE.replace('test_profile', 'bench'));
 
@@ -93,22 +86,8 @@ describe("compile's manifest.json: nodes copied from the parse cache with the co
       expect(fast).toEqual({ ...plain, copied: 1 });
       // After a parse (its splice map), parent_map and child_map are copied too; a compile that wrote the cache copies nodes only.
       expect(fastMaps, steps.join(' ')).toBe(steps[0]![0] === 'parse' ? 2 : 0);
-      // Nothing compile does reads the parent and child maps or the node file records: never parsed.
-      expect(fastDeferredReads, steps.join(' ')).toBe(0);
     }
   }, 120_000);
-
-  it('commands that read the maps left unread (run writes manifest.json by serialising it, docs generate reads parent_map) write what the plain path writes', async () => {
-    const dir = makeProject({});
-    generateProject(dir, 6);
-    memoryProfile(dir);
-    for (const steps of [[['parse'], ['run']], [['parse'], ['docs', 'generate']], [['parse'], ['compile'], ['run', '--select', 'model_0']]]) {
-      const { fast, plain } = await bothWays(dir, steps);
-      expect(fast.codes.every((c) => c === 0), steps.join(' ')).toBe(true);
-      // The output names how long the run took: the artifacts, codes and copies are compared.
-      expect({ ...fast, out: '', copied: 0 }, steps.join(' ')).toEqual({ ...plain, out: '', copied: 0 });
-    }
-  }, 180_000);
 
   it('on the realistic shape (ephemeral CTEs, sources, macros), with on-run hooks appended to the nodes', async () => {
     const dir = makeProject({});
