@@ -1,7 +1,7 @@
 import type { NodeCompiler } from '../compile/node-compiler.js';
 import { runtimeContext, type RuntimeShared } from '../context/runtime-context.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
-import { callJinja } from '../jinja/index.js';
+import { callJinja, pyFunction } from '../jinja/index.js';
 import type { CompiledNode } from '../manifest/types.js';
 import type { HookPosition, NodeResult } from './node-result.js';
 import { operationNode } from './operation-node.js';
@@ -141,17 +141,29 @@ export function runProjectHooks(scope: OperationScope, kind: RunHookKind, hooks:
   return out;
 }
 
-/** The `results` list on-run-end hooks see: dbt's RunResult fields as a dict. */
+/**
+ * The `results` list on-run-end hooks see: dbt's RunResult fields as a dict.
+ * The result, its node and its timing entries also answer `to_dict()`, as
+ * dbt's RunResult, node and TimingInfo objects do (elementary uploads them so).
+ */
 export function hookResultsView(results: readonly NodeResult[]): Record<string, unknown>[] {
-  return results.map((r) => ({
-    node: r.node,
-    status: r.status,
-    message: r.message,
-    failures: r.failures,
-    execution_time: r.execution_time,
-    adapter_response: r.adapter_response,
-    thread_id: r.thread_id,
-    timing: r.timing,
-    unique_id: r.unique_id,
-  }));
+  return results.map((r) =>
+    withToDict({
+      node: r.node ? withToDict({ ...r.node }) : r.node,
+      status: r.status,
+      message: r.message,
+      failures: r.failures,
+      execution_time: r.execution_time,
+      adapter_response: r.adapter_response,
+      thread_id: r.thread_id,
+      timing: Array.isArray(r.timing) ? r.timing.map((t) => withToDict({ ...t })) : r.timing,
+      unique_id: r.unique_id,
+    }),
+  );
+}
+
+/** `o` with a `to_dict()` method (not one of its keys): a copy of its keys. */
+function withToDict<T extends object>(o: T): T {
+  Object.defineProperty(o, 'to_dict', { value: pyFunction(() => ({ ...o })), enumerable: false });
+  return o;
 }

@@ -44,6 +44,9 @@ describe('run-operation', () => {
   {% do out.parts.append(t.columns['twice'].values() | last) %}
   {% for row in t %}{% do out.parts.append(row.n) %}{% endfor %}
   {% do t.print_table() %}
+  {% set by_dict = t.rename({'twice': 'TWICE'}) %}
+  {% set by_list = t.rename(['a', 'b']) %}
+  {% do out.parts.append(by_dict.column_names | join('/') ~ ':' ~ by_dict.rows[0]['TWICE'] ~ ':' ~ by_list.column_names | join('/') ~ ':' ~ by_list.columns['b'].values() | join(',') ~ ':' ~ t.column_names | join('/')) %}
   {% do run_query('create table main.op_made as select ' ~ (t.rows | length) ~ ' as k') %}
   {{ return(out.parts) }}
 {% endmacro %}`,
@@ -54,7 +57,8 @@ describe('run-operation', () => {
     const r = await runOperation('summarize', { ...p.opts, logger, args: "{table_name: main.nums, threshold: 6}" });
     expect(r.success).toBe(true);
     expect(printed).toContain('| n | twice |\n| - | ----- |\n| 7 | 14    |\n| 8 | 16    |\n| 9 | 18    |');
-    expect(r.returned).toEqual(['n/twice', 3, 14, 8, '7,8,9', 18, 7, 8, 9]);
+    // agate's rename: by a dict of old to new names, or by a list of every name; the table renamed is unchanged.
+    expect(r.returned).toEqual(['n/twice', 3, 14, 8, '7,8,9', 18, 7, 8, 9, 'n/TWICE:14:a/b:14,16,18:n/twice']);
     expect(await p.query('select k from main.op_made')).toEqual([{ k: 3 }]);
     const missing = await runOperation('summarize', { ...p.opts, args: '{table_name: main.nope}' });
     expect(missing.success).toBe(false);

@@ -106,6 +106,22 @@ on-run-start:
     ]);
   });
 
+  it("on-run-end's results, their nodes and timing entries answer to_dict(), as dbt's RunResult objects do (elementary's upload)", async () => {
+    const p = makeProject({
+      'dbt_project.yml': 'name: proj\nprofile: proj\nconfig-version: 2\non-run-end:\n  - "create table main.dicts as select \'{{ describe(results) }}\' as d"\n',
+      'macros/describe.sql': [
+        '{% macro describe(results) %}{% if execute %}{% set r = results[0] %}{% set d = r.to_dict() %}',
+        "{{- d.status }}/{{ d.node.name }}/{{ r.node.to_dict().unique_id }}/{{ r.timing | map(attribute='name') | join(',') }}",
+        "/{{ r.timing | map(attribute='to_dict') | select | list | length }}/{{ 'to_dict' in d }}/{{ d.keys() | list | length }}",
+        '{%- endif %}{%- endmacro %}',
+      ].join(''),
+      'models/m.sql': 'select 1 as x',
+    });
+    const r = await run(p.opts);
+    expect(r.success).toBe(true);
+    expect(await p.query('select d from main.dicts')).toEqual([{ d: 'success/m/model.proj.m/compile,execute/2/False/9' }]);
+  });
+
   it('a failing on-run-end hook skips the ones after it; on-run-end sees the failed on-run-start hook in results', async () => {
     const p = makeProject({
       'dbt_project.yml': `name: proj\nprofile: proj\nconfig-version: 2\non-run-start:\n  - "select a as id"\n${hookList('on-run-end')}`

@@ -1,6 +1,7 @@
 import { PyDate, PyDateTime, pyDateTimeFromJs } from '../../jinja/python/modules/index.js';
 import { pyTuple, type PyTuple } from '../../jinja/python/types.js';
-import { exposeMembers } from '../../jinja/index.js';
+import { exposeMembers, splitArgs } from '../../jinja/index.js';
+import { pyError } from '../../jinja/python/errors.js';
 import type { QueryResult, ResultColumn } from './connection.js';
 
 /**
@@ -180,12 +181,29 @@ export class ResultTable implements Iterable<ResultRow> {
     return '';
   };
 
+  /**
+   * agate's rename(column_names): a new table with the same rows, its columns
+   * named by a list (every column, in order) or by a dict of old name to new
+   * (the others keep theirs). elementary lower-cases every query's columns so.
+   */
+  rename = (...raw: unknown[]): ResultTable => {
+    const { args, kwargs } = splitArgs(raw);
+    const given = args[0] ?? kwargs.column_names ?? null;
+    let names = this.column_names;
+    if (Array.isArray(given)) {
+      if (given.length !== names.length) throw pyError('ValueError', `rename() got ${given.length} column names for a table of ${names.length} columns`);
+      names = given.map(String);
+    } else if (given instanceof Map) names = names.map((n) => (given.has(n) ? String(given.get(n)) : n));
+    else if (given !== null && typeof given === 'object') names = names.map((n) => (Object.hasOwn(given, n) ? String((given as Record<string, unknown>)[n]) : n));
+    return new ResultTable(names.map((name, i) => ({ name, type: this.column_types[i] ?? '' })), this.rawRows);
+  };
+
   /** Where print_table writes; the runner points it at the invocation's logger. */
   static printer: (text: string) => void = (text) => process.stdout.write(`${text}\n`);
 }
 
 /** agate's Table members that templates use (its rows and columns are data). Internal fields (`rawRows`, `templateRows`) are refused. */
-exposeMembers(ResultTable, ['rows', 'columns', 'column_names', 'column_types', 'print_table']);
+exposeMembers(ResultTable, ['rows', 'columns', 'column_names', 'column_types', 'print_table', 'rename']);
 /** agate's Column: `name`, `data_type`, `index`, `values()`... (not the table it belongs to). */
 exposeMembers(ResultColumnView, ['name', 'data_type', 'index', 'values', 'values_without_nulls']);
 
