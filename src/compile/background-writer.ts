@@ -1,6 +1,7 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { writeFileAtomic, writeFaultActive } from '../util/atomic-write.js';
 import type { CarriedAck, CarriedWrites } from '../util/carried-writes.js';
+import { BOOTSTRAP_SOURCE, moduleWorkerBoot, siblingModule } from '../util/worker-boot.js';
 
 /**
  * Writes files from a worker thread. A runner hands a node's compiled SQL
@@ -11,9 +12,9 @@ import type { CarriedAck, CarriedWrites } from '../util/carried-writes.js';
  * the file is on disk, so every node's files are present when its result is
  * reported, as with a synchronous write.
  *
- * The worker writes as util/atomic-write does (a temp file renamed over the
- * old one, so no half file and no temp file is ever left), and leaves a file
- * that already holds the same text as it is; whatever goes wrong there
+ * The worker (background-writer-worker.ts) writes as util/thread-file-writes
+ * does (a temp file renamed over the old one, so no half file and no temp
+ * file is ever left), and leaves a file that already holds the same text as it is; whatever goes wrong there
  * (or if it never answers) `wait` writes the file itself, so a failure is
  * reported the way a synchronous write would report it.
  */
@@ -50,7 +51,9 @@ export class BackgroundWriter {
     try {
       const { port1, port2 } = new MessageChannel();
       const done = new Int32Array(new SharedArrayBuffer(4));
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { port: port2, done: done.buffer }, transferList: [port2] });
+      // The worker module, booted as every module worker is (util/worker-boot.ts: `.ts` when run from sources).
+      const boot = moduleWorkerBoot(siblingModule(import.meta.url, 'background-writer-worker'));
+      const worker = new Worker(BOOTSTRAP_SOURCE, { eval: true, workerData: { ...boot, port: port2, done: done.buffer }, transferList: [port2] });
       // Never keeps the process alive: every write is waited for by the node that made it.
       worker.unref();
       port1.unref();
@@ -200,90 +203,3 @@ export class BackgroundWriter {
 export function writeFileSyncChecked(path: string, text: string): void {
   writeFileAtomic(path, text, 'compiled SQL', { durable: false });
 }
-
-// Plain CommonJS, evaluated as the worker (no build step, the same from src/ and dist/).
-// A failed write is reported back by sequence number; the waiting side retries it itself.
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, renameSync, rmSync } = require('node:fs');
-const { randomBytes } = require('node:crypto');
-const { dirname } = require('node:path');
-const port = workerData.port;
-const done = new Int32Array(workerData.done);
-const made = new Set();
-// Folders this worker created: a file in one exists only if this worker wrote it.
-const fresh = new Set();
-const wrote = new Set();
-port.on('message', (message) => {
-  const create = message[0] === 1 ? createNew : write;
-  for (let i = 1; i < message.length; i += 3) create(message[i], message[i + 1], message[i + 2]);
-});
-// A new file in a staged folder: created and written in place (no temp file, no rename); a failed one is removed.
-function createNew(seq, path, text) {
-  try {
-    const dir = dirname(path);
-    if (!made.has(dir)) {
-      mkdirSync(dir, { recursive: true });
-      made.add(dir);
-    }
-    let created = false;
-    try {
-      const fd = openSync(path, 'wx');
-      created = true;
-      try {
-        writeFileSync(fd, text);
-      } finally {
-        closeSync(fd);
-      }
-    } catch (e) {
-      if (created) rmSync(path, { force: true });
-      throw e;
-    }
-  } catch (e) {
-    port.postMessage([seq, String(e && e.message || e)]);
-  }
-  Atomics.store(done, 0, seq);
-  Atomics.notify(done, 0);
-}
-// The file already holds exactly this text (a compile of unchanged nodes): reading it costs less than
-// replacing it (a new file, a rename, and the old file's blocks freed).
-function unchanged(path, text) {
-  try {
-    return readFileSync(path, 'utf8') === text;
-  } catch {
-    return false;
-  }
-}
-function write(seq, path, text) {
-  try {
-    const dir = dirname(path);
-    if (!made.has(dir)) {
-      if (mkdirSync(dir, { recursive: true }) !== undefined) fresh.add(dir);
-      made.add(dir);
-    }
-    if ((fresh.has(dir) && !wrote.has(path)) || !unchanged(path, text)) {
-      const tmp = path + '.tmp-' + process.pid + '-' + randomBytes(4).toString('hex');
-      try {
-        try {
-          writeFileSync(tmp, text);
-        } catch (e) {
-          // The folder went away since (a clean between commands): make it again, once.
-          if (!e || e.code !== 'ENOENT') throw e;
-          fresh.delete(dir);
-          mkdirSync(dir, { recursive: true });
-          writeFileSync(tmp, text);
-        }
-        renameSync(tmp, path);
-        if (fresh.has(dir)) wrote.add(path);
-      } catch (e) {
-        rmSync(tmp, { force: true });
-        throw e;
-      }
-    }
-  } catch (e) {
-    port.postMessage([seq, String(e && e.message || e)]);
-  }
-  Atomics.store(done, 0, seq);
-  Atomics.notify(done, 0);
-}
-`;

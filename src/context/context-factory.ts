@@ -9,6 +9,7 @@ import { parseNodeContext, parseStaticContext, type ParseCapture } from './parse
 import { contextVar, pyFunction } from '../jinja/index.js';
 import { readsOnly, type PureVocabulary } from '../jinja/pure-template.js';
 import { fastPaths } from '../util/fast-paths.js';
+import { remembered } from '../util/remembered.js';
 import type { SecretRegistry, VarResolver } from './vars.js';
 
 /** Everything shared by the contexts of one invocation. */
@@ -71,7 +72,7 @@ export class ContextFactory {
   /** Per package: the parse context and resolver each node's parse reuses, with the node's own vars (see forParse). */
   private readonly parseReused = new Map<string, { context: RenderContext; resolver: MacroResolver }>();
   /** Per package: parseTimeVarRender's answers per var value. */
-  private readonly varRenders = new Map<string, Map<string, boolean>>();
+  private readonly varRenders = new Map<string, Map<string, boolean | null>>();
   /** Per package: a resolver for parseTimeMacroCall's dispatch lookups (it binds nothing). */
   private readonly dispatchResolvers = new Map<string, MacroResolver>();
   /** Per package: each shadowing macro name's place in shadowingMacros' order. */
@@ -271,26 +272,19 @@ export class ContextFactory {
    * Tuva's `tuva_last_run` is `{{ run_started_at.astimezone(modules.pytz.timezone("UTC")) }}`.
    */
   parseTimeVarRender(packageName: string, text: string): boolean {
-    let known = this.varRenders.get(packageName);
-    if (!known) {
-      known = new Map();
-      this.varRenders.set(packageName, known);
+    return remembered(this.varRenders, packageName, text, () => this.varRendersHere(packageName, text))!;
+  }
+
+  /** parseTimeVarRender's answer, worked out (once per package and text). */
+  private varRendersHere(packageName: string, text: string): boolean {
+    const shadowing = this.shadowingMacros(packageName);
+    if ([...VAR_VALUE_VOCABULARY.names].some((n) => shadowing.has(n)) || !readsOnly(text, VAR_VALUE_VOCABULARY)) return false;
+    try {
+      const out = this.shared.env.renderString(text, 'var value', { vars: this.parseStaticPart(packageName) });
+      return !(out.includes('{{') || out.includes('{%') || out.includes('{#'));
+    } catch {
+      return false;
     }
-    let ok = known.get(text);
-    if (ok === undefined) {
-      const shadowing = this.shadowingMacros(packageName);
-      ok = ![...VAR_VALUE_VOCABULARY.names].some((n) => shadowing.has(n)) && readsOnly(text, VAR_VALUE_VOCABULARY);
-      if (ok) {
-        try {
-          const out = this.shared.env.renderString(text, 'var value', { vars: this.parseStaticPart(packageName) });
-          ok = !(out.includes('{{') || out.includes('{%') || out.includes('{#'));
-        } catch {
-          ok = false;
-        }
-      }
-      known.set(text, ok);
-    }
-    return ok;
   }
 
   /**

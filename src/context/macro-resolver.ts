@@ -3,6 +3,7 @@ import type { JinjaCallable, JinjaEnvironment, RenderContext } from '../jinja/in
 import type { Macro } from '../manifest/types.js';
 import { INTERNAL_PACKAGE, type MacroRegistry } from './macro-registry.js';
 import { fastPaths } from '../util/fast-paths.js';
+import { remembered } from '../util/remembered.js';
 
 export interface DispatchConfig {
   /** `dispatch:` from the root dbt_project.yml: namespace → packages to search, in order. */
@@ -230,19 +231,4 @@ function firstIn(registry: MacroRegistry, packages: readonly string[], name: str
     if (m) return m;
   }
   return undefined;
-}
-
-/** The answer memo[outer][key] holds (null: none), found with `find` the first time it is asked. */
-function remembered<O, T>(memo: Map<O, Map<string, T | null>>, outer: O, key: string, find: () => T | undefined): T | undefined {
-  let known = memo.get(outer);
-  if (!known) {
-    known = new Map();
-    memo.set(outer, known);
-  }
-  let m = known.get(key);
-  if (m === undefined) {
-    m = find() ?? null;
-    known.set(key, m);
-  }
-  return m ?? undefined;
 }
