@@ -16,8 +16,10 @@
 #                  dbt_hubspot (v1.7.2, 38114c7; not in /work/ext: clone it there, see README.md),
 #                  mattermost-data-warehouse (61af242, with dbt-codegen 0.13.1, dbt-utils-1.3.0,
 #                  dbt-project-evaluator-0.14.3, dbt-snowflake-query-tags 2.6.0),
+#                  dbt-data-reliability (tuva-health's fork of elementary, 382c570c: the project `elementary`
+#                  runs its integration_tests/dbt_project),
 #                  and the packages they install: dbt-utils, dbt-date, metaplane-dbt-expectations,
-#                  dbt-data-reliability, fivetran_utils, spark_utils
+#                  fivetran_utils, spark_utils
 #   ONLY           space-separated project names to run (default: all), e.g. ONLY="tuva dbt_jira"
 #   SNOWFLAKE_DOUBLE_PORT  a Snowflake double on 127.0.0.1 (tests/support/snowflake-double):
 #                  mattermost also compiles against it (user tester / password secret)
@@ -171,6 +173,28 @@ if want dbt_artifacts && [ -d "$EXT_DIR/dbt_artifacts/integration_test_project" 
   (cd "$logs/dbt_artifacts/integration_test_project" && $TSDBT deps --profiles-dir "$prof" && { $TSDBT seed --profiles-dir "$prof"; echo "seed exit $?"; $TSDBT build --profiles-dir "$prof"; echo "build exit $?"; }) > "$logs/dbt_artifacts.log" 2>&1
   summarize dbt_artifacts "$logs/dbt_artifacts.log"
   echo "   $(grep -E '^(seed|build) exit' "$logs/dbt_artifacts.log" | tr '\n' ' ')"
+fi
+
+if want elementary && [ -d "$EXT_DIR/dbt-data-reliability/integration_tests/dbt_project" ]; then
+  # tuva-health's fork of elementary's dbt package (382c570c); its test project is
+  # integration_tests/dbt_project (packages: local ../../ and dbt_utils). Its CI runs
+  # deps, then pytest, whose session start (tests/env.py) runs, with the harness's
+  # vars (tests/dbt_project.py): run-operation elementary_tests.clear_env, run
+  # --selector init, run --select elementary. Its tests then `seed --full-refresh`
+  # and run and test the models (test_exposure_schema_validity.py); the script runs
+  # seed --full-refresh, run and test, without the harness's vars, so on-run-end
+  # uploads the artifacts. README profile: schema edr.
+  stage elementary "$EXT_DIR/dbt-data-reliability" && proj="$logs/elementary/integration_tests/dbt_project"
+  node "$here/offline-packages.mjs" "$proj" "$logs/elementary-packages" "$EXT_DIR" > /dev/null
+  prof="$logs/elementary-profiles" && duckdb_profile "$prof" elementary_tests edr
+  hv='{"disable_dbt_invocation_autoupload": true, "disable_dbt_artifacts_autoupload": true, "columns_upload_strategy": "none", "disable_run_results": true, "disable_freshness_results": true, "debug_logs": true, "schema_name_suffix": ""}'
+  (cd "$proj" && $TSDBT deps --profiles-dir "$prof" && for step in "run-operation elementary_tests.clear_env" "run --selector init" "run --select elementary"; do
+    $TSDBT $step --profiles-dir "$prof" --vars "$hv"; echo "step exit $? ($step)"; done \
+    && for step in "seed --full-refresh" run test; do $TSDBT $step --profiles-dir "$prof"; echo "step exit $? ($step)"; done) > "$logs/elementary.log" 2>&1
+  echo "== elementary: $(untimed "$logs/elementary.log" | grep -E '^Done\.' | sed -E 's/ WARN=0//; s/ NO-OP=0//; s/^Done\. //' | paste -sd '|' | sed 's/|/ | /g')"
+  echo "   $(grep -E '^step exit' "$logs/elementary.log" | sed -E 's/^step exit ([0-9]+) \((.*)\)$/\2: \1/' | paste -sd ';' | sed 's/;/; /g')"
+  untimed "$logs/elementary.log" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in ' | sed -E 's/^ */   /'
+  echo "   full log: $logs/elementary.log"
 fi
 
 if want mattermost && [ -d "$EXT_DIR/mattermost-data-warehouse/transform/mattermost-analytics" ]; then

@@ -8,7 +8,7 @@ import { SyncBridge } from '../adapters/base/sync-bridge.js';
 import { NodeCompiler } from '../compile/node-compiler.js';
 import type { Logger } from '../context/base-context.js';
 import { queryHeaderOf } from '../context/query-header.js';
-import type { RuntimeShared } from '../context/runtime-context.js';
+import { setGraphEntries, type RuntimeShared } from '../context/runtime-context.js';
 import { isRunnable } from '../execute/execute-nodes.js';
 import { NodeRunner } from '../execute/node-runner.js';
 import { isMicrobatch } from '../execute/microbatch-runner.js';
@@ -380,6 +380,7 @@ export async function prepareWorkerExecution(args: RenderWorkerArgs, threadId: s
         session,
         run: (node, step) => runner.run(node, step),
         takeBatched: () => runner.takeBatched(),
+        shareGraph: (entries) => setGraphEntries(parsed.manifest, entries),
         close: async () => {
           try {
             session.rollbackIfOpen();

@@ -5,6 +5,7 @@ import { executeNodes, isRunnable, skippedResult } from '../execute/execute-node
 import type { HookPosition, NodeResult } from '../execute/node-result.js';
 import { createSchemas, hookResultsView, runProjectHooks, type OperationScope } from '../execute/operations.js';
 import type { CompiledNode, Manifest } from '../manifest/types.js';
+import { addedGraphEntries } from '../context/runtime-context.js';
 import { openExecution, type Execution, type ExecutionOptions } from './execution.js';
 import { hooksInRunOrder, projectHookNodes } from '../project/hook-nodes.js';
 
@@ -162,6 +163,10 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
       if (pool) {
         // Schemas and on-run-start hooks are committed before other sessions build in them.
         exec.session.commit();
+        // What the hooks added to `graph` every node sees, as in dbt's one shared flat graph.
+        const { entries, skipped } = addedGraphEntries(exec.shared.manifest);
+        if (Object.keys(entries).length > 0) pool.shareGraph(entries);
+        if (skipped.length > 0) exec.warnings.push(`graph entries set by on-run-start hooks that render workers do not see (not plain data): ${skipped.join(', ')}`);
         await pool.ready();
         if (opts.signal?.aborted) onAbort();
         else opts.signal?.addEventListener('abort', onAbort, { once: true });

@@ -1,3 +1,4 @@
+import { FLAT_GRAPH_KEYS, graphValueFromWire, graphValueToWire } from './graph-entries.js';
 import type { DatabaseSession, AdapterResponse } from '../adapters/base/database-session.js';
 import type { Relation } from '../adapters/base/relation.js';
 import type { ResultTable } from '../adapters/base/result-table.js';
@@ -275,6 +276,31 @@ const hookNodesOf = new WeakMap<Manifest, readonly CompiledNode[]>();
 export function graphHookNodes(manifest: Manifest, hooks: readonly CompiledNode[]): void {
   hookNodesOf.set(manifest, hooks);
   graphCache.delete(manifest);
+}
+
+/**
+ * The entries templates added to `graph` (dbt's flat graph is one dict every
+ * thread shares, so what an on-run-start hook sets there every node sees),
+ * ready for render workers (graph-entries.ts): an entry holding something
+ * other than plain data is left out, and where it holds it is listed in
+ * `skipped`.
+ */
+export function addedGraphEntries(manifest: Manifest): { entries: Record<string, unknown>; skipped: string[] } {
+  const entries: Record<string, unknown> = {};
+  const skipped: string[] = [];
+  for (const [k, v] of Object.entries(graphOf(manifest))) {
+    if (FLAT_GRAPH_KEYS.has(k)) continue;
+    const w = graphValueToWire(v, k);
+    if ('at' in w) skipped.push(w.at);
+    else entries[k] = w.value;
+  }
+  return { entries, skipped };
+}
+
+/** Set the entries another thread's `graph` holds (addedGraphEntries) on this thread's. */
+export function setGraphEntries(manifest: Manifest, entries: Record<string, unknown>): void {
+  const g = graphOf(manifest);
+  for (const [k, v] of Object.entries(entries)) if (!FLAT_GRAPH_KEYS.has(k)) g[k] = graphValueFromWire(v);
 }
 
 function graphOf(manifest: Manifest): Record<string, unknown> {

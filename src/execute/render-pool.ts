@@ -69,6 +69,8 @@ export interface RenderPoolOptions {
 class WorkerLane implements NodeLane {
   /** Other threads' cache changes this worker has not seen yet; sent with its next node. */
   pendingCache: CacheEvent[] = [];
+  /** The version of the coordinator's shared `graph` entries this worker has (see RenderPool.shareGraph). */
+  graphVersion = 0;
   /** Nodes sent to the worker and not answered yet, in the order it runs them. */
   private readonly queued: { id: string; resolve: (r: NodeResult | undefined) => void; reject: (e: unknown) => void; onStart?: () => void }[] = [];
   private exited: Error | null = null;
@@ -116,7 +118,11 @@ class WorkerLane implements NodeLane {
       const cache = this.pendingCache;
       this.pendingCache = [];
       const unread = !step && this.pool.unread(node.unique_id);
-      this.worker.postMessage({ type: 'run', id: node.unique_id, cache, early, ...(unread ? { unread } : {}), ...(step ? { step } : {}) } satisfies ToWorker);
+      // The coordinator's `graph` entries (an on-run-start hook's) go with the worker's first node after they changed.
+      const shared = this.pool.sharedGraph;
+      const graph = shared.version > this.graphVersion ? shared.entries : undefined;
+      this.graphVersion = shared.version;
+      this.worker.postMessage({ type: 'run', id: node.unique_id, cache, early, ...(unread ? { unread } : {}), ...(step ? { step } : {}), ...(graph ? { graph } : {}) } satisfies ToWorker);
     });
   }
 
@@ -403,6 +409,19 @@ export class RenderPool implements NodeLanes {
   setNodes(nodes: Record<string, CompiledNode>): void {
     this.nodes = nodes;
   }
+
+  /**
+   * Entries templates added to the coordinator's `graph` (an on-run-start
+   * hook's `graph.setdefault('elementary', {...})`): dbt's flat graph is one
+   * dict every thread shares, so each worker sets them on its own graph
+   * before its next node.
+   */
+  shareGraph(entries: Record<string, unknown>): void {
+    this.sharedGraph = { version: this.sharedGraph.version + 1, entries };
+  }
+
+  /** @internal */
+  sharedGraph: { version: number; entries: Record<string, unknown> } = { version: 0, entries: {} };
 
   /** Relation-cache changes a worker made, for the coordinator's own cache (hooks run there after the nodes). */
   onCacheEvents(listener: (events: CacheEvent[]) => void): void {

@@ -40,6 +40,8 @@ export interface WorkerExecution {
   run(node: CompiledNode, step?: MicrobatchStep): NodeResult;
   /** Data tests that ran in one query with the last node and were not asked for (several threads only; see TestBatcher). */
   takeBatched(): NodeResult[];
+  /** Set entries of the coordinator's `graph` (plain data an on-run-start hook added) on this worker's. */
+  shareGraph(entries: Record<string, unknown>): void;
   /** The worker's own session (its relation cache is kept in step with the other threads', see render-cache-sync.ts). */
   session: DatabaseSession;
   close(): Promise<void>;
@@ -85,7 +87,7 @@ export type ToWorker =
    * worker's next statement even beside other workers (`settle` sends the
    * last one).
    */
-  | { type: 'run'; id: string; cache: CacheEvent[]; early: boolean; unread?: boolean; step?: MicrobatchStep }
+  | { type: 'run'; id: string; cache: CacheEvent[]; early: boolean; unread?: boolean; step?: MicrobatchStep; graph?: Record<string, unknown> }
   /** Commit what the last node left to its next statement (any worker, once no node runs); answered with `settled`. */
   | { type: 'settle' }
   /**

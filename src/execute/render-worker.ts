@@ -83,6 +83,7 @@ async function main(): Promise<void> {
       return;
     }
     sync.apply(m.cache);
+    if (m.graph) exec.shareGraph(m.graph);
     // Queued behind the node before: the result of that one said whether this one starts.
     const declined = m.early && !startsNext;
     startsNext = false;

@@ -118,6 +118,8 @@ export function attr(obj: unknown, name: string, hint: string | null, ctx: Ctx):
   } else if (typeof obj === 'function') {
     const v = (obj as unknown as Record<string, unknown>)[name];
     if (v !== undefined && Object.prototype.hasOwnProperty.call(obj, name)) return v;
+    // dbt's macro objects: `m.call_macro(...)` calls the macro (a return() is its value), as `m(...)` does.
+    if (name === 'call_macro' && typeof (obj as Partial<MacroFunction>).jinjaMacroName === 'string') return obj;
   }
   const m = lookupPythonMethod(obj, name);
   if (m !== undefined) return m;

@@ -135,6 +135,25 @@ unit_tests:
     for (let i = 1; i <= 6; i++) expect(await p.query(`select found from check_${i}`)).toEqual([{ found: 'table' }]);
   }, 60_000);
 
+  it("what an on-run-start hook adds to `graph` every node sees on every thread, as in dbt's one shared flat graph", async () => {
+    // elementary's on-run-start: graph.setdefault("elementary", {...}); its tests ask `"elementary" in graph`.
+    const files: Record<string, string> = {
+      'dbt_project.yml': `name: proj\nprofile: proj\nconfig-version: 2\non-run-start:\n  - "{% do graph.setdefault('mine', {'k': [1, 'a', none], 'n': {'deep': true}, 'e': {}, 't': (1, 2), 'm': {1: 'one'}}) %}"\n  - "{% do graph.setdefault('rel', {'r': api.Relation.create(identifier='x')}) %}"\n`,
+    };
+    for (let i = 1; i <= 4; i++) files[`models/m_${i}.sql`] = "{{ config(materialized='table') }}select '{{ \"mine\" in graph }} {{ graph.get(\"mine\") | replace(\"'\", '') }} {{ graph.keys() | list | length }}' as seen";
+    const p = makeProject(files);
+    for (const threads of [1, 3]) {
+      const r = await run({ ...p.opts, threads });
+      expect(r.results.filter((x) => x.node.resource_type === 'model').map((x) => x.status)).toEqual(Array(4).fill('success'));
+      // A dict that is not all text keys (an empty literal), a tuple: the same Python values on every thread.
+      // An entry holding other objects (a relation) stays on the coordinator (not yet carried: the workers' graphs
+      // have one key fewer than dbt's), with a warning naming where.
+      const keys = threads > 1 ? 8 : 9;
+      for (let i = 1; i <= 4; i++) expect(await p.query(`select seen from m_${i}`)).toEqual([{ seen: `True {k: [1, a, None], n: {deep: True}, e: {}, t: (1, 2), m: {1: one}} ${keys}` }]);
+      if (threads > 1) expect(r.warnings).toContain('graph entries set by on-run-start hooks that render workers do not see (not plain data): rel["r"] (Relation)');
+    }
+  }, 60_000);
+
   it('creates and replaces many views and tables in the same schemas at once (no catalog conflicts), twice', async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 8; i++) {

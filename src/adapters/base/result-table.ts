@@ -2,14 +2,16 @@ import { PyDate, PyDateTime, pyDateTimeFromJs } from '../../jinja/python/modules
 import { pyTuple, type PyTuple } from '../../jinja/python/types.js';
 import { exposeMembers, splitArgs } from '../../jinja/index.js';
 import { pyError } from '../../jinja/python/errors.js';
+import { pyEq } from '../../jinja/python/index.js';
 import type { QueryResult, ResultColumn } from './connection.js';
+import { groupTable, type ResultTableSet } from './result-table-set.js';
 
 /**
  * A query result as dbt's macros use agate tables: `table.rows` (a list of
  * rows; a row is read by index or by column name, iterated, `row.values()`),
  * `table.columns` (by index or name, each with `.name`, `.data_type` and
  * `.values()`), `table.column_names`, `table.column_types`, iteration over
- * rows, `table | length`, and `print_table()`.
+ * rows, `table | length`, `print_table()`, `rename()` and `group_by()`.
  */
 export class ResultRow implements Iterable<unknown> {
   [key: string]: unknown;
@@ -60,8 +62,13 @@ export class ResultRow implements Iterable<unknown> {
   }
 }
 
-/** One column of a result: `col.name`, `col.data_type`, `col.values()`. */
-export class ResultColumnView {
+/**
+ * One column of a result: `col.name`, `col.data_type`, `col.values()`; a
+ * sequence of its values, as agate's Column (a MappedSequence): iterated,
+ * `len`, `value in col`, and equal to a list or tuple of the same values
+ * (elementary compares its stored hashes, a column, with a sorted list).
+ */
+export class ResultColumnView implements Iterable<unknown> {
   constructor(
     readonly name: string,
     readonly data_type: string,
@@ -79,6 +86,21 @@ export class ResultColumnView {
 
   __len__(): number {
     return this.table.rawRows.length;
+  }
+
+  [Symbol.iterator](): Iterator<unknown> {
+    return this.values()[Symbol.iterator]();
+  }
+
+  __contains__(value: unknown): boolean {
+    return this.values().some((v) => pyEq(v, value));
+  }
+
+  __eq__(other: unknown): boolean | undefined {
+    if (!Array.isArray(other) && !(other instanceof ResultColumnView)) return undefined;
+    const mine = this.values();
+    const theirs = [...(other as Iterable<unknown>)];
+    return mine.length === theirs.length && mine.every((v, i) => pyEq(v, theirs[i]));
   }
 }
 
@@ -198,12 +220,26 @@ export class ResultTable implements Iterable<ResultRow> {
     return new ResultTable(names.map((name, i) => ({ name, type: this.column_types[i] ?? '' })), this.rawRows);
   };
 
+  /**
+   * agate's group_by(key, key_name=None, key_type=None): a TableSet of
+   * tables with these columns, one per value of `key` (a column's name or
+   * position, or a function of a row), keyed in first-seen order.
+   */
+  group_by = (...raw: unknown[]): ResultTableSet<ResultTable> => {
+    const cols = this.column_names.map((name, i) => ({ name, type: this.column_types[i] ?? '' }));
+    return groupTable<ResultTable>(this, this.rawRows.length, {
+      value: (i, c) => this.templateRows[i]![c],
+      row: (i) => this.rows[i],
+      fork: (picked) => new ResultTable(cols, picked.map((i) => this.rawRows[i]!)),
+    }, raw);
+  };
+
   /** Where print_table writes; the runner points it at the invocation's logger. */
   static printer: (text: string) => void = (text) => process.stdout.write(`${text}\n`);
 }
 
 /** agate's Table members that templates use (its rows and columns are data). Internal fields (`rawRows`, `templateRows`) are refused. */
-exposeMembers(ResultTable, ['rows', 'columns', 'column_names', 'column_types', 'print_table', 'rename']);
+exposeMembers(ResultTable, ['rows', 'columns', 'column_names', 'column_types', 'print_table', 'rename', 'group_by']);
 /** agate's Column: `name`, `data_type`, `index`, `values()`... (not the table it belongs to). */
 exposeMembers(ResultColumnView, ['name', 'data_type', 'index', 'values', 'values_without_nulls']);
 

@@ -221,7 +221,9 @@ export function pyEq(a: unknown, b: unknown): boolean {
   const sa = strOf(a);
   if (sa !== undefined) return sa === strOf(b);
   if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
+    // A list against a host sequence (agate's Column): the sequence's __eq__ answers, as Python reflects it.
+    if (!Array.isArray(b)) return Boolean(hook(b, '__eq__', a) ?? false);
+    if (a.length !== b.length) return false;
     if (a instanceof PyTuple !== b instanceof PyTuple) return false;
     if (a instanceof PyDictView || b instanceof PyDictView) {
       // dict views compare as views (keys/items as sets), never equal to a list.

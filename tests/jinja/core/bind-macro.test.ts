@@ -95,6 +95,17 @@ describe('bindMacro', () => {
     expect(callJinja(ctx.env.bindMacro('macros/m.sql', MACROS, 'use_statement', ctx))).toBe("{'name': 'main', 'fetch': True, 'sql': 'select 2'}");
   });
 
+  it("answers dbt's MacroGenerator.call_macro(): the macro's call (its return() value), not a plain function's", () => {
+    const ctx = makeContext();
+    // elementary's integration project: `{% do return(dbt.materialization_test_default.call_macro()) %}`.
+    const out = ctx.env.renderString(
+      "{{ ret_int.call_macro(4) }}|{{ ret_list.call_macro() }}|{{ with_kwargs.call_macro(1, b=5) }}|{{ early.call_macro(x=true) }}|{{ ref.call_macro is defined }}|{{ ret_int.call_macro is defined }}",
+      'models/c.sql',
+      ctx,
+    );
+    expect(out).toBe("8|[1, 'a', None]|1|5|()|{}|early|False|True");
+  });
+
   it('is recursion-safe and re-entrant', () => {
     const ctx = makeContext();
     const fact = ctx.env.bindMacro('macros/m.sql', MACROS, 'fact', ctx);
