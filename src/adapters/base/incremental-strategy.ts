@@ -8,7 +8,7 @@ import { TsdbtError } from '../../errors/tsdbt-error.js';
 const BUILT_IN_STRATEGIES: readonly string[] = ['append', 'delete+insert', 'merge', 'insert_overwrite', 'microbatch'];
 
 /** The macro that renders `strategy`: `get_incremental_<strategy>_sql`, `+` written as `_`. */
-export const strategyMacroName = (strategy: string): string => `get_incremental_${strategy.split('+').join('_')}_sql`;
+const strategyMacroName = (strategy: string): string => `get_incremental_${strategy.split('+').join('_')}_sql`;
 
 /**
  * `adapter.get_incremental_strategy_macro(context, strategy)`: the callable
