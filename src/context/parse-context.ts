@@ -92,6 +92,8 @@ export function parseStaticContext(base: Record<string, unknown>, input: ParseAd
     expand_target_column_types: pyFunction(() => ''),
     execute: pyFunction(() => [{ _message: 'OK', code: 'OK', rows_affected: 0 }, null]),
     get_column_schema_from_query: pyFunction(() => []),
+    // dbt's parse_none: a strategy's macro is found at run time
+    get_incremental_strategy_macro: pyFunction(() => null),
     Relation: { create: pyFunction((_a, kw) => input.relation(kw as Record<string, string>)) },
     Column: input.column,
   };

@@ -49,6 +49,8 @@ describe('context members dbt gives templates (base and provider contexts)', () 
     expect(renderAtParse('{{ execute }} {{ run_query("select 1") }} {{ load_result("x") }} {{ graph.keys() | sort | join(",") }} {{ graph.nodes | length }} {{ adapter.get_column_schema_from_query("select 1") }} {{ database }}.{{ schema }}')).toBe(
       'False None None exposures,groups,metrics,nodes,saved_queries,semantic_models,sources 0 [] memory.main',
     );
+    // dbt's parse_none: the strategy's macro is looked up when the model runs
+    expect(renderAtParse("{{ adapter.get_incremental_strategy_macro(context, 'nope') }}")).toBe('None');
   });
 
   it('exceptions: dbt\'s whole namespace', () => {

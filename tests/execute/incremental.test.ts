@@ -28,8 +28,9 @@ describe('incremental', () => {
     const main = r2.results.find((x) => x.node.name === 'inc')!.statements.find((s) => s.includes('delete from'))!;
     // The new rows sit in a temporary table named as dbt-duckdb names it: <model>__dbt_tmp<yyyymmddhhmmssffffff>.
     const tmp = /"inc__dbt_tmp\d{20}"/.exec(main)![0];
-    expect(main).toBe(
-      `delete from "dev"."main"."inc" as DBT_INTERNAL_DEST\n  using ${tmp} as DBT_INTERNAL_SOURCE\n  where DBT_INTERNAL_DEST.id = DBT_INTERNAL_SOURCE.id;\n  insert into "dev"."main"."inc" ("id", "k", "val")\n  select "id", "k", "val" from ${tmp}`,
+    // dbt-duckdb's delete+insert for one key column: membership in the new rows' keys.
+    expect(main.trim()).toBe(
+      `delete from "dev"."main"."inc" as DBT_INTERNAL_DEST\n  where (id) in (select (id) from ${tmp});\n  insert into "dev"."main"."inc" ("id", "k", "val")\n  (\n    select "id", "k", "val"\n    from ${tmp}\n  )`,
     );
   });
 
@@ -51,7 +52,7 @@ describe('incremental', () => {
       { id: 2, k: 'b', val: 'n' },
       { id: 3, k: 'a', val: 'z' },
     ]);
-    expect(r2.results.find((x) => x.node.name === 'inc')!.statements.some((s) => s.startsWith('merge into "dev"."main"."inc" as DBT_INTERNAL_DEST'))).toBe(true);
+    expect(r2.results.find((x) => x.node.name === 'inc')!.statements.some((s) => s.trim().startsWith('merge into "dev"."main"."inc" as DBT_INTERNAL_DEST'))).toBe(true);
   });
 
   it('delete+insert with a list unique_key', async () => {

@@ -79,6 +79,35 @@ describe('drop, rename, create and replace SQL', () => {
   });
 });
 
+describe('get_replace_sql: its steps by what can be replaced or renamed', () => {
+  // The statement macros it calls stubbed (a project's own, which win), so each
+  // path shows as the names of its steps; relations as dicts of the members read.
+  const STUBS = ['get_create_intermediate_sql(r, sql)', 'get_create_backup_sql(r)', 'get_rename_intermediate_sql(r)', 'get_drop_backup_sql(r)', 'get_drop_sql(r)', 'get_create_sql(r, sql)', 'get_replace_view_sql(r, sql)', 'get_replace_table_sql(r, sql)', 'get_replace_materialized_view_sql(r, sql)']
+    .map((sig) => `{% macro ${sig} %}{{ return('${sig.slice(0, sig.indexOf('('))}:' ~ r.name) }}{% endmacro %}`)
+    .join('\n');
+  const rel = (name: string, type: string | null, replaceable: boolean, renameable: boolean) =>
+    `{'name': '${name}', 'type': ${type === null ? 'none' : `'${type}'`}, 'can_be_replaced': ${replaceable}, 'can_be_renamed': ${renameable}}`;
+  const replace = (old: string, next: string) => renderInProject(`{{ dbt.get_replace_sql(${old}, ${next}, 'select 1') }}`, { 'macros/stubs.sql': STUBS }).split(';\n    ');
+
+  it('in place when the type stays and the adapter replaces it', () => {
+    for (const type of ['view', 'table', 'materialized_view']) {
+      expect(replace(rel('old', type, true, true), rel('new', type, false, true))).toEqual([`get_replace_${type}_sql:new`]);
+    }
+    // not replaceable, or another type, or a type with no create-or-replace: in steps
+    expect(replace(rel('old', 'view', false, false), rel('new', 'view', false, false))).toEqual(['get_drop_sql:old', 'get_create_sql:new']);
+    expect(replace(rel('old', 'external', true, false), rel('new', 'external', false, false))).toEqual(['get_drop_sql:old', 'get_create_sql:new']);
+  });
+
+  it('in steps: built aside when the new can be renamed, the old kept as a backup when it can be', () => {
+    expect(replace(rel('old', 'view', true, true), rel('new', 'table', false, true))).toEqual([
+      'get_create_intermediate_sql:new', 'get_create_backup_sql:old', 'get_rename_intermediate_sql:new', 'get_drop_backup_sql:old',
+    ]);
+    expect(replace(rel('old', 'view', true, false), rel('new', 'table', false, true))).toEqual(['get_create_intermediate_sql:new', 'get_drop_sql:old', 'get_rename_intermediate_sql:new']);
+    expect(replace(rel('old', 'view', true, true), rel('new', 'table', false, false))).toEqual(['get_create_backup_sql:old', 'get_create_sql:new', 'get_drop_backup_sql:old']);
+    expect(replace(rel('old', null, false, false), rel('new', 'table', false, false))).toEqual(['get_drop_sql:old', 'get_create_sql:new']);
+  });
+});
+
 describe('merge statements', () => {
   it('get_merge_sql: on the unique key(s) and predicates, or FALSE without a key', () => {
     expect(render(`${T}${COLS}{{ dbt.get_merge_sql(t, 'src', 'id', cols, ['DBT_INTERNAL_DEST.d > 1']) }}`)).toBe(
@@ -109,7 +138,11 @@ describe('merge statements', () => {
   });
 
   it('delete+insert, insert overwrite and insert into', () => {
-    expect(render(`${T}${COLS}{{ dbt.get_delete_insert_merge_sql(t, 'src', ['id', 'd'], cols, ['p1', 'p2']) }}`)).toBe(
+    // The default (Snowflake's): key membership, one or several columns.
+    expect(renderSf(`${T}${COLS}{{ dbt.get_delete_insert_merge_sql(t, 'src', ['id', 'd'], cols, ['p1', 'p2']) }}`)).toBe(
+      renderSf(`${T}${COLS}{{ default__get_delete_insert_merge_sql(t, 'src', ['id', 'd'], cols, ['p1', 'p2']) }}`),
+    );
+    expect(render(`${T}${COLS}{{ default__get_delete_insert_merge_sql(t, 'src', ['id', 'd'], cols, ['p1', 'p2']) }}`)).toBe(
       [
         '',
         '  delete from "db"."s"."t" as DBT_INTERNAL_DEST',
@@ -117,6 +150,36 @@ describe('merge statements', () => {
         '    select distinct id, d',
         '    from src as DBT_INTERNAL_SOURCE',
         '  )',
+        '    and p1',
+        '    and p2;',
+        '  insert into "db"."s"."t" ("id", "Amount", "note")',
+        '  (',
+        '    select "id", "Amount", "note"',
+        '    from src',
+        '  )',
+      ].join('\n'),
+    );
+    // DuckDB's (as dbt-duckdb): membership for one key column, a join for several.
+    expect(render(`${T}${COLS}{{ dbt.get_delete_insert_merge_sql(t, 'src', 'id', cols, ['p1']) }}`)).toBe(
+      [
+        '',
+        '  delete from "db"."s"."t" as DBT_INTERNAL_DEST',
+        '  where (id) in (select (id) from src)',
+        '    and p1;',
+        '  insert into "db"."s"."t" ("id", "Amount", "note")',
+        '  (',
+        '    select "id", "Amount", "note"',
+        '    from src',
+        '  )',
+      ].join('\n'),
+    );
+    expect(render(`${T}${COLS}{{ dbt.get_delete_insert_merge_sql(t, 'src', ['id', 'd'], cols, ['p1', 'p2']) }}`)).toBe(
+      [
+        '',
+        '  delete from "db"."s"."t" as DBT_INTERNAL_DEST',
+        '  using src as DBT_INTERNAL_SOURCE',
+        '  where DBT_INTERNAL_SOURCE.id = DBT_INTERNAL_DEST.id',
+        '    and DBT_INTERNAL_SOURCE.d = DBT_INTERNAL_DEST.d',
         '    and p1',
         '    and p2;',
         '  insert into "db"."s"."t" ("id", "Amount", "note")',
@@ -144,12 +207,14 @@ describe('merge statements', () => {
     expect(render(`${T}${COLS}{{ dbt.get_insert_into_sql(t, 'src', cols) }}`)).toBe('insert into "db"."s"."t" ("id", "Amount", "note")\n  (\n    select "id", "Amount", "note"\n    from src\n  )');
   });
 
-  it('the incremental strategy wrappers reach the materialization\'s default__ macros (and Snowflake\'s)', () => {
-    const args = `{% set args = {'target_relation': t, 'temp_relation': 'src', 'unique_key': none, 'dest_columns': cols, 'incremental_predicates': none} %}`;
-    expect(render(`${T}${COLS}${args}{{ dbt.get_incremental_append_sql(args) == default__get_incremental_append_sql(args) }}|{{ dbt.get_incremental_default_sql(args) == default__get_incremental_append_sql(args) }}`)).toBe('True|True');
-    expect(render(`${T}${COLS}${args}{{ dbt.get_incremental_merge_sql(args) == default__get_incremental_merge_sql(args) }}|{{ dbt.get_incremental_delete_insert_sql(args) == default__get_incremental_delete_insert_sql(args) }}`)).toBe('True|True');
-    expect(render(`${T}${COLS}${args}{{ dbt.get_incremental_insert_overwrite_sql(args) == dbt.get_insert_overwrite_merge_sql(t, 'src', cols, none) }}`)).toBe('True');
-    expect(renderSf(`${T}${COLS}${args}{{ dbt.get_incremental_append_sql(args) == snowflake__get_incremental_append_sql(args) }}`)).toBe('True');
+  it('the incremental strategy macros call the statement macros; DuckDB\'s default is delete+insert, Snowflake\'s merge', () => {
+    const args = `{% set args = {'target_relation': t, 'temp_relation': 'src', 'unique_key': 'id', 'dest_columns': cols, 'incremental_predicates': ['p']} %}`;
+    expect(render(`${T}${COLS}${args}{{ dbt.get_incremental_append_sql(args) == dbt.get_insert_into_sql(t, 'src', cols) }}|{{ dbt.get_incremental_default_sql(args) == dbt.get_incremental_delete_insert_sql(args) }}`)).toBe('True|True');
+    expect(render(`${T}${COLS}${args}{{ dbt.get_incremental_merge_sql(args) == dbt.get_merge_sql(t, 'src', 'id', cols, ['p']) }}|{{ dbt.get_incremental_delete_insert_sql(args) == dbt.get_delete_insert_merge_sql(t, 'src', 'id', cols, ['p']) }}`)).toBe('True|True');
+    expect(render(`${T}${COLS}${args}{{ dbt.get_incremental_insert_overwrite_sql(args) == dbt.get_insert_overwrite_merge_sql(t, 'src', cols, ['p']) }}`)).toBe('True');
+    expect(renderSf(`${T}${COLS}${args}{{ dbt.get_incremental_default_sql(args) == dbt.get_incremental_merge_sql(args) }}|{{ dbt.get_incremental_merge_sql(args) == default__get_merge_sql(t, 'src', 'id', cols, ['p']) }}`)).toBe('True|True');
+    // Snowflake's merge without a unique_key is an insert.
+    expect(renderSf(`${T}${COLS}{{ dbt.get_merge_sql(t, 'src', none, cols) | trim == dbt.get_insert_into_sql(t, 'src', cols) | trim }}`)).toBe('True');
   });
 });
 

@@ -11,9 +11,9 @@ defineAdapterSuite({
     // DuckDB's DDL is transactional: one `create or replace` inside the model's transaction.
     view: [/^create or replace view "dev"\."main"\."v" as \(/],
     table: [/^create or replace table "dev"\."main"\."t" as \(/],
-    incremental_merge: [/^merge into "dev"\."main"\."orders" as DBT_INTERNAL_DEST\s+using "orders__dbt_tmp\d{20}" as DBT_INTERNAL_SOURCE\s+on DBT_INTERNAL_SOURCE\.id = DBT_INTERNAL_DEST\.id/],
-    incremental_delete_insert: [/^delete from "dev"\."main"\."orders" as DBT_INTERNAL_DEST\s+using "orders__dbt_tmp\d{20}" as DBT_INTERNAL_SOURCE\s+where DBT_INTERNAL_DEST\.id = DBT_INTERNAL_SOURCE\.id and DBT_INTERNAL_DEST\.status = DBT_INTERNAL_SOURCE\.status/],
-    incremental_append: [/^alter table "dev"\."main"\."orders" add column "amount" INTEGER$/, /^insert into "dev"\."main"\."orders" \("id", "status", "amount"\)\s+select "id", "status", "amount" from "orders__dbt_tmp\d{20}"$/],
+    incremental_merge: [/^merge into "dev"\."main"\."orders" as DBT_INTERNAL_DEST\s+using "orders__dbt_tmp\d{20}" as DBT_INTERNAL_SOURCE\s+on \(\(DBT_INTERNAL_SOURCE\.id = DBT_INTERNAL_DEST\.id\)\)/],
+    incremental_delete_insert: [/^delete from "dev"\."main"\."orders" as DBT_INTERNAL_DEST\s+using "orders__dbt_tmp\d{20}" as DBT_INTERNAL_SOURCE\s+where DBT_INTERNAL_SOURCE\.id = DBT_INTERNAL_DEST\.id\s+and DBT_INTERNAL_SOURCE\.status = DBT_INTERNAL_DEST\.status;/],
+    incremental_append: [/^alter table "dev"\."main"\."orders" add column "amount" INTEGER$/, /^insert into "dev"\."main"\."orders" \("id", "status", "amount"\)\s+\(\s+select "id", "status", "amount"\s+from "orders__dbt_tmp\d{20}"\s+\)$/],
     incremental_microbatch: [
       /\(select \* from "dev"\."main"\."events_src" where ts >= '2024-01-02 00:00:00\+00:00' and ts < '2024-01-03 00:00:00\+00:00'\)/,
       /^delete from "dev"\."main"\."events"\s+where ts >= '2024-01-02 00:00:00\+00:00' and ts < '2024-01-03 00:00:00\+00:00';/,

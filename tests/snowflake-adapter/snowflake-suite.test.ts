@@ -25,12 +25,12 @@ defineAdapterSuite({
     table: [new RegExp(`^create or replace transient table ${rel('SUITE_VT', 't')} as \\(`)],
     incremental_merge: [
       new RegExp(`^create or replace temporary view ${rel('SUITE_MERGE', 'orders__dbt_tmp')} as \\(`),
-      new RegExp(`^merge into ${rel('SUITE_MERGE', 'orders')} as DBT_INTERNAL_DEST\\s+using ${rel('SUITE_MERGE', 'orders__dbt_tmp')} as DBT_INTERNAL_SOURCE\\s+on DBT_INTERNAL_SOURCE\\.id = DBT_INTERNAL_DEST\\.id\\s+when matched then update set`),
+      new RegExp(`^merge into ${rel('SUITE_MERGE', 'orders')} as DBT_INTERNAL_DEST\\s+using ${rel('SUITE_MERGE', 'orders__dbt_tmp')} as DBT_INTERNAL_SOURCE\\s+on \\(\\(DBT_INTERNAL_SOURCE\\.id = DBT_INTERNAL_DEST\\.id\\)\\)\\s+when matched then update set`),
       new RegExp(`^drop view if exists ${rel('SUITE_MERGE', 'orders__dbt_tmp')}$`),
     ],
     incremental_delete_insert: [
       new RegExp(`^create or replace temporary table ${rel('SUITE_DI', 'orders__dbt_tmp')} as \\(`),
-      new RegExp(`^delete from ${rel('SUITE_DI', 'orders')} as DBT_INTERNAL_DEST\\s+using ${rel('SUITE_DI', 'orders__dbt_tmp')} as DBT_INTERNAL_SOURCE\\s+where DBT_INTERNAL_SOURCE\\.id = DBT_INTERNAL_DEST\\.id and DBT_INTERNAL_SOURCE\\.status = DBT_INTERNAL_DEST\\.status;`),
+      new RegExp(`^delete from ${rel('SUITE_DI', 'orders')} as DBT_INTERNAL_DEST\\s+where \\(id, status\\) in \\(\\s+select distinct id, status\\s+from ${rel('SUITE_DI', 'orders__dbt_tmp')} as DBT_INTERNAL_SOURCE\\s+\\);`),
     ],
     incremental_microbatch: [
       new RegExp(`\\(select \\* from ${rel('SUITE_MB', 'events_src')} where ts >= '2024-01-02 00:00:00\\+00:00' and ts < '2024-01-03 00:00:00\\+00:00'\\)`),
@@ -39,7 +39,7 @@ defineAdapterSuite({
     incremental_append: [
       /^\s*describe table ANALYTICS\.SUITE_APPEND\.orders__dbt_tmp\s*$/,
       /^alter table ANALYTICS\.SUITE_APPEND\.(orders|ORDERS) add column "AMOUNT" NUMBER\(38,0\)$/,
-      /^insert into ANALYTICS\.SUITE_APPEND\.orders \("ID", "STATUS", "AMOUNT"\)\s+select "ID", "STATUS", "AMOUNT" from ANALYTICS\.SUITE_APPEND\.orders__dbt_tmp$/,
+      /^insert into ANALYTICS\.SUITE_APPEND\.orders \("ID", "STATUS", "AMOUNT"\)\s+\(\s+select "ID", "STATUS", "AMOUNT"\s+from ANALYTICS\.SUITE_APPEND\.orders__dbt_tmp\s+\)$/,
     ],
     seed_create: [
       /^create or replace transient table ANALYTICS\.SUITE_SEED\.people \(\s+"id" integer,\s+"name" varchar,\s+"score" float,\s+"active" boolean,\s+"born" date\s+\)$/,

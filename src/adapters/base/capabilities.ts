@@ -17,6 +17,11 @@ export interface AdapterCapabilities {
   /** The incremental strategy used when a model names none. */
   defaultIncrementalStrategy: 'append' | 'delete+insert' | 'merge';
   /**
+   * The built-in incremental strategies the adapter runs (dbt's
+   * valid_incremental_strategies); a custom strategy needs only its macro.
+   */
+  incrementalStrategies: readonly string[];
+  /**
    * A microbatch model's batches may run at once, each on its own connection
    * (dbt's Capability.MicrobatchConcurrency; dbt-duckdb and dbt-snowflake
    * declare it).

@@ -3,6 +3,7 @@ import { callJinja, pyFunction, type JinjaCallable } from '../../jinja/index.js'
 import { fastPaths } from '../../util/fast-paths.js';
 import { Column } from './column.js';
 import { checkExternalLocation } from './external-location.js';
+import { incrementalStrategyMacro } from './incremental-strategy.js';
 import { renderColumnsConstraints, renderModelConstraints, type ConstraintRenderer, type ContractColumnSpec } from './contract-constraints.js';
 import { columnTypeMissingError, contractColumns, contractError } from '../../errors/contract-error.js';
 import type { DatabaseSession } from './database-session.js';
@@ -190,7 +191,11 @@ export function jinjaAdapter(session: DatabaseSession, macros: MacroAccess): Rec
       }
       return '';
     }),
-    valid_incremental_strategies: pyFunction(() => ['append', 'delete+insert', 'merge']),
+    valid_incremental_strategies: pyFunction(() => [...info.capabilities.incrementalStrategies]),
+    /** The macro of an incremental strategy, by its name; `context` (the first argument) is not needed: names resolve in the render context. */
+    get_incremental_strategy_macro: pyFunction((args, kwargs) =>
+      incrementalStrategyMacro(kwargs.strategy ?? args[1], info.type, info.capabilities.incrementalStrategies, (name) => macros.resolve(name)),
+    ),
     Relation: RelationApi,
     Column: ColumnApi,
   };

@@ -70,6 +70,8 @@ export function duckdbAdapterInfo(credentials: Record<string, unknown>, quoting:
       identifierCase: 'preserve',
       foreignKeyNamesDatabase: false,
       defaultIncrementalStrategy: 'delete+insert',
+      // as dbt-duckdb on a DuckDB with MERGE (1.4 and later)
+      incrementalStrategies: ['append', 'delete+insert', 'merge', 'microbatch'],
       microbatchConcurrency: true,
     },
     database: duckdbDatabaseName(credentials),

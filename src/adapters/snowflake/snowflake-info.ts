@@ -31,6 +31,8 @@ export function snowflakeAdapterInfo(credentials: Record<string, unknown>, quoti
       identifierCase: 'upper',
       foreignKeyNamesDatabase: true,
       defaultIncrementalStrategy: 'merge',
+      // dbt-snowflake's but insert_overwrite, which tsdbt does not build
+      incrementalStrategies: ['append', 'merge', 'delete+insert', 'microbatch'],
       microbatchConcurrency: true,
     },
     database: typeof credentials.database === 'string' ? credentials.database : null,

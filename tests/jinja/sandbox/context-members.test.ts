@@ -26,7 +26,7 @@ const ADAPTER_MEMBERS = [
   'drop_schema', 'check_schema_exists', 'quote', 'quote_as_configured', 'quote_seed_column', 'expand_target_column_types',
   'get_missing_columns', 'execute', 'begin', 'commit', 'cache_added', 'cache_dropped', 'cache_renamed',
   'get_column_schema_from_query', 'render_raw_columns_constraints', 'render_raw_model_constraints', 'external_root', 'warn_once',
-  'valid_incremental_strategies', 'Relation', 'Column',
+  'valid_incremental_strategies', 'get_incremental_strategy_macro', 'Relation', 'Column',
   // tsdbt's own, called from its global macros (dbt's exceptions.raise_contract_error etc. reach these).
   'tsdbt_raise_contract_error', 'tsdbt_raise_column_type_missing', 'tsdbt_check_external_location',
 ];

@@ -22,7 +22,10 @@ begin
 -- ;
 
 insert into ANALYTICS.GOLDEN_INC_APPEND_NEW_COLUMNS.inc ("ID", "UPDATED_AT")
-  select "ID", "UPDATED_AT" from ANALYTICS.GOLDEN_INC_APPEND_NEW_COLUMNS.inc__dbt_tmp
+  (
+    select "ID", "UPDATED_AT"
+    from ANALYTICS.GOLDEN_INC_APPEND_NEW_COLUMNS.inc__dbt_tmp
+  )
 
 -- ;
 

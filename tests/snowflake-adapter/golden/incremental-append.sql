@@ -14,7 +14,10 @@ begin
 -- ;
 
 insert into ANALYTICS.GOLDEN_INC_APPEND.inc ("ID", "STATUS")
-  select "ID", "STATUS" from ANALYTICS.GOLDEN_INC_APPEND.inc__dbt_tmp
+  (
+    select "ID", "STATUS"
+    from ANALYTICS.GOLDEN_INC_APPEND.inc__dbt_tmp
+  )
 
 -- ;
 

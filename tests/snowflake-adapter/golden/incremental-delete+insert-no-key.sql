@@ -14,7 +14,10 @@ begin
 -- ;
 
 insert into ANALYTICS.GOLDEN_INC_DELETE_INSERT_NO_KEY.inc ("ID", "STATUS")
-  select "ID", "STATUS" from ANALYTICS.GOLDEN_INC_DELETE_INSERT_NO_KEY.inc__dbt_tmp
+  (
+    select "ID", "STATUS"
+    from ANALYTICS.GOLDEN_INC_DELETE_INSERT_NO_KEY.inc__dbt_tmp
+  )
 
 -- ;
 

@@ -14,10 +14,15 @@ begin
 -- ;
 
 delete from ANALYTICS.GOLDEN_INC_DELETE_INSERT.inc as DBT_INTERNAL_DEST
-  using ANALYTICS.GOLDEN_INC_DELETE_INSERT.inc__dbt_tmp as DBT_INTERNAL_SOURCE
-  where DBT_INTERNAL_SOURCE.id = DBT_INTERNAL_DEST.id;
+  where (id) in (
+    select distinct id
+    from ANALYTICS.GOLDEN_INC_DELETE_INSERT.inc__dbt_tmp as DBT_INTERNAL_SOURCE
+  );
   insert into ANALYTICS.GOLDEN_INC_DELETE_INSERT.inc ("ID", "STATUS")
-  select "ID", "STATUS" from ANALYTICS.GOLDEN_INC_DELETE_INSERT.inc__dbt_tmp
+  (
+    select "ID", "STATUS"
+    from ANALYTICS.GOLDEN_INC_DELETE_INSERT.inc__dbt_tmp
+  )
 
 -- ;
 

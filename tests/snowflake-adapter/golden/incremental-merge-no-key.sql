@@ -13,13 +13,11 @@ begin
 
 -- ;
 
-merge into ANALYTICS.GOLDEN_INC_MERGE_NO_KEY.inc as DBT_INTERNAL_DEST
-  using ANALYTICS.GOLDEN_INC_MERGE_NO_KEY.inc__dbt_tmp as DBT_INTERNAL_SOURCE
-  on false
-  when not matched then insert
-    ("ID", "STATUS")
-  values
-    (DBT_INTERNAL_SOURCE."ID", DBT_INTERNAL_SOURCE."STATUS")
+insert into ANALYTICS.GOLDEN_INC_MERGE_NO_KEY.inc ("ID", "STATUS")
+  (
+    select "ID", "STATUS"
+    from ANALYTICS.GOLDEN_INC_MERGE_NO_KEY.inc__dbt_tmp
+  )
 
 -- ;
 

@@ -15,14 +15,11 @@ begin
 
 merge into ANALYTICS.GOLDEN_INC_MERGE.inc as DBT_INTERNAL_DEST
   using ANALYTICS.GOLDEN_INC_MERGE.inc__dbt_tmp as DBT_INTERNAL_SOURCE
-  on DBT_INTERNAL_SOURCE.id = DBT_INTERNAL_DEST.id
+  on ((DBT_INTERNAL_SOURCE.id = DBT_INTERNAL_DEST.id))
   when matched then update set
-    "ID" = DBT_INTERNAL_SOURCE."ID",
-    "STATUS" = DBT_INTERNAL_SOURCE."STATUS"
-  when not matched then insert
-    ("ID", "STATUS")
-  values
-    (DBT_INTERNAL_SOURCE."ID", DBT_INTERNAL_SOURCE."STATUS")
+    "ID" = DBT_INTERNAL_SOURCE."ID", "STATUS" = DBT_INTERNAL_SOURCE."STATUS"
+  when not matched then insert ("ID", "STATUS")
+  values ("ID", "STATUS")
 
 -- ;
 

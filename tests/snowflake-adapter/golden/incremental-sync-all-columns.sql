@@ -27,14 +27,11 @@ begin
 
 merge into ANALYTICS.GOLDEN_INC_SYNC_ALL_COLUMNS.inc as DBT_INTERNAL_DEST
   using ANALYTICS.GOLDEN_INC_SYNC_ALL_COLUMNS.inc__dbt_tmp as DBT_INTERNAL_SOURCE
-  on DBT_INTERNAL_SOURCE.id = DBT_INTERNAL_DEST.id
+  on ((DBT_INTERNAL_SOURCE.id = DBT_INTERNAL_DEST.id))
   when matched then update set
-    "ID" = DBT_INTERNAL_SOURCE."ID",
-    "UPDATED_AT" = DBT_INTERNAL_SOURCE."UPDATED_AT"
-  when not matched then insert
-    ("ID", "UPDATED_AT")
-  values
-    (DBT_INTERNAL_SOURCE."ID", DBT_INTERNAL_SOURCE."UPDATED_AT")
+    "ID" = DBT_INTERNAL_SOURCE."ID", "UPDATED_AT" = DBT_INTERNAL_SOURCE."UPDATED_AT"
+  when not matched then insert ("ID", "UPDATED_AT")
+  values ("ID", "UPDATED_AT")
 
 -- ;
 

@@ -1,9 +1,5 @@
 {#- Where DuckDB differs from the defaults in the `dbt` package. -#}
 
-{% macro duckdb__default_incremental_strategy() -%}
-  {{ return('delete+insert') }}
-{%- endmacro %}
-
 {% macro duckdb__current_timestamp() -%}
   now()
 {%- endmacro %}

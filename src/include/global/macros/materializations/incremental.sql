@@ -31,6 +31,11 @@
     {{ adapter.rename_relation(intermediate_relation, target_relation) }}
     {% do to_drop.append(backup_relation) %}
   {% else %}
+    {#- The strategy's SQL comes from its macro, found by name as dbt finds
+        it (adapter.get_incremental_strategy_macro): get_incremental_<name>_sql,
+        a project's or package's own first; no strategy is `default`. Found
+        first, so an unknown strategy fails before anything is built. -#}
+    {%- set strategy_sql_macro_func = adapter.get_incremental_strategy_macro(context, config.get('incremental_strategy') or 'default') -%}
     {#- A temporary table where the adapter has them (dbt's default), so a
         run that dies leaves nothing behind in the target schema. -#}
     {% call statement('create_tmp_relation') -%}
@@ -42,17 +47,15 @@
     {%- if not dest_columns -%}
       {%- set dest_columns = adapter.get_columns_in_relation(existing_relation) -%}
     {%- endif -%}
-    {%- set strategy = config.get('incremental_strategy') or adapter.dispatch('default_incremental_strategy', 'dbt')() -%}
-    {%- set strategy_macro_name = 'get_incremental_' ~ (strategy | replace('+', '_')) ~ '_sql' -%}
     {%- set strategy_arg_dict = {
         'target_relation': target_relation,
         'temp_relation': temp_relation,
         'unique_key': config.get('unique_key'),
         'dest_columns': dest_columns,
-        'incremental_predicates': config.get('incremental_predicates')
+        'incremental_predicates': config.get('predicates') or config.get('incremental_predicates')
     } -%}
     {% call statement('main') -%}
-      {{ adapter.dispatch(strategy_macro_name, 'dbt')(strategy_arg_dict) }}
+      {{ strategy_sql_macro_func(strategy_arg_dict) }}
     {%- endcall %}
   {% endif %}
 
@@ -68,10 +71,6 @@
   {{ return({'relations': [target_relation]}) }}
 {% endmaterialization %}
 
-{% macro default__default_incremental_strategy() -%}
-  {{ return('append') }}
-{%- endmacro %}
-
 {% macro incremental_validate_on_schema_change(on_schema_change, default='ignore') -%}
   {%- if on_schema_change not in ['ignore', 'append_new_columns', 'sync_all_columns', 'fail'] -%}
     {{ log("Invalid value for on_schema_change (" ~ on_schema_change ~ ") specified. Setting default value of " ~ default ~ ".", info=true) }}
@@ -79,63 +78,4 @@
   {%- else -%}
     {{ return(on_schema_change) }}
   {%- endif -%}
-{%- endmacro %}
-
-{#- A unique_key as a list of column names. -#}
-{% macro unique_key_list(unique_key) -%}
-  {%- if unique_key is none -%}
-    {{ return([]) }}
-  {%- elif unique_key is string -%}
-    {{ return([unique_key]) }}
-  {%- else -%}
-    {{ return(unique_key | list) }}
-  {%- endif -%}
-{%- endmacro %}
-
-{% macro default__get_incremental_append_sql(arg_dict) -%}
-  {%- set cols = arg_dict['dest_columns'] | map(attribute='quoted') | join(', ') -%}
-  insert into {{ arg_dict['target_relation'] }} ({{ cols }})
-  select {{ cols }} from {{ arg_dict['temp_relation'] }}
-{%- endmacro %}
-
-{% macro default__get_incremental_delete_insert_sql(arg_dict) -%}
-  {%- set target = arg_dict['target_relation'] -%}
-  {%- set source = arg_dict['temp_relation'] -%}
-  {%- set keys = unique_key_list(arg_dict['unique_key']) -%}
-  {%- set cols = arg_dict['dest_columns'] | map(attribute='quoted') | join(', ') -%}
-  {%- if keys | length > 0 -%}
-  delete from {{ target }} as DBT_INTERNAL_DEST
-  using {{ source }} as DBT_INTERNAL_SOURCE
-  where {% for key in keys -%}
-    DBT_INTERNAL_DEST.{{ key }} = DBT_INTERNAL_SOURCE.{{ key }}{{ ' and ' if not loop.last }}
-  {%- endfor %}
-  {%- for predicate in (arg_dict['incremental_predicates'] or []) %}
-    and {{ predicate }}
-  {%- endfor %};
-  {% endif -%}
-  insert into {{ target }} ({{ cols }})
-  select {{ cols }} from {{ source }}
-{%- endmacro %}
-
-{% macro default__get_incremental_merge_sql(arg_dict) -%}
-  {%- set target = arg_dict['target_relation'] -%}
-  {%- set source = arg_dict['temp_relation'] -%}
-  {%- set keys = unique_key_list(arg_dict['unique_key']) -%}
-  {%- set columns = arg_dict['dest_columns'] -%}
-  merge into {{ target }} as DBT_INTERNAL_DEST
-  using {{ source }} as DBT_INTERNAL_SOURCE
-  on {% if keys | length > 0 -%}
-    {%- for key in keys -%}
-      DBT_INTERNAL_SOURCE.{{ key }} = DBT_INTERNAL_DEST.{{ key }}{{ ' and ' if not loop.last }}
-    {%- endfor -%}
-    {%- for predicate in (arg_dict['incremental_predicates'] or []) %} and {{ predicate }}{% endfor -%}
-  {%- else -%}false{%- endif %}
-  {% if keys | length > 0 -%}
-  when matched then update set
-    {% for column in columns -%}
-      {{ column.quoted }} = DBT_INTERNAL_SOURCE.{{ column.quoted }}{{ ', ' if not loop.last }}
-    {%- endfor %}
-  {% endif -%}
-  when not matched then insert ({{ columns | map(attribute='quoted') | join(', ') }})
-  values ({% for column in columns -%}DBT_INTERNAL_SOURCE.{{ column.quoted }}{{ ', ' if not loop.last }}{%- endfor %})
 {%- endmacro %}

@@ -1,9 +1,11 @@
 {#- Statements that move new rows into an existing table, as custom
     materializations and incremental strategies call them: merge,
     delete+insert, insert overwrite, plain insert; and the dispatching
-    get_incremental_<strategy>_sql wrappers. The incremental materialization
-    itself (incremental.sql) renders its strategies through the default__
-    macros there, which these wrappers reach. -#}
+    get_incremental_<strategy>_sql macros, which the incremental
+    materializations find by the strategy's name
+    (adapter.get_incremental_strategy_macro): each dispatches, and its
+    default__ calls the statement macro above it, so a project's override of
+    either level changes what runs. -#}
 
 {#- Column names quoted for the adapter, comma-separated. -#}
 {% macro get_quoted_csv(column_names) -%}
@@ -150,12 +152,24 @@
   {{ return(adapter.dispatch('get_incremental_append_sql', 'dbt')(arg_dict)) }}
 {%- endmacro %}
 
+{% macro default__get_incremental_append_sql(arg_dict) -%}
+  {{ return(get_insert_into_sql(arg_dict['target_relation'], arg_dict['temp_relation'], arg_dict['dest_columns'])) }}
+{%- endmacro %}
+
 {% macro get_incremental_delete_insert_sql(arg_dict) -%}
   {{ return(adapter.dispatch('get_incremental_delete_insert_sql', 'dbt')(arg_dict)) }}
 {%- endmacro %}
 
+{% macro default__get_incremental_delete_insert_sql(arg_dict) -%}
+  {{ return(get_delete_insert_merge_sql(arg_dict['target_relation'], arg_dict['temp_relation'], arg_dict['unique_key'], arg_dict['dest_columns'], arg_dict['incremental_predicates'])) }}
+{%- endmacro %}
+
 {% macro get_incremental_merge_sql(arg_dict) -%}
   {{ return(adapter.dispatch('get_incremental_merge_sql', 'dbt')(arg_dict)) }}
+{%- endmacro %}
+
+{% macro default__get_incremental_merge_sql(arg_dict) -%}
+  {{ return(get_merge_sql(arg_dict['target_relation'], arg_dict['temp_relation'], arg_dict['unique_key'], arg_dict['dest_columns'], arg_dict['incremental_predicates'])) }}
 {%- endmacro %}
 
 {% macro get_incremental_insert_overwrite_sql(arg_dict) -%}

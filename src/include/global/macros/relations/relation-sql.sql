@@ -149,37 +149,39 @@
   {{ return(get_drop_sql(make_backup_relation(relation, relation.type))) }}
 {%- endmacro %}
 
-{#- Replace `existing_relation` by `target_relation` built from `sql`: in one
-    `create or replace` where the types match and the adapter can, else
-    through the intermediate and backup relations, else drop and create. -#}
+{#- Replace `existing_relation` by `target_relation` built from `sql`. Where
+    the relation keeps its type and the adapter replaces that type in place,
+    one `create or replace`. Otherwise in steps, each chosen by what can be
+    renamed: the new relation is built under its intermediate name when it can
+    be renamed into place (else built where it goes, once the old is out of
+    the way), and the old one is moved to its backup name when it can be
+    renamed (so it survives until the new one is there), else dropped. -#}
 {% macro get_replace_sql(existing_relation, target_relation, sql) -%}
   {{ return(adapter.dispatch('get_replace_sql', 'dbt')(existing_relation, target_relation, sql)) }}
 {%- endmacro %}
 
 {% macro default__get_replace_sql(existing_relation, target_relation, sql) -%}
-  {%- set same_type = existing_relation.type == target_relation.type and existing_relation.can_be_replaced -%}
-  {%- if same_type and existing_relation.is_view -%}
-    {{ get_replace_view_sql(target_relation, sql) }}
-  {%- elif same_type and existing_relation.is_table -%}
-    {{ get_replace_table_sql(target_relation, sql) }}
-  {%- elif same_type and existing_relation.is_materialized_view -%}
-    {{ get_replace_materialized_view_sql(target_relation, sql) }}
-  {%- elif target_relation.can_be_renamed and existing_relation.can_be_renamed -%}
-    {{ get_create_intermediate_sql(target_relation, sql) }};
-    {{ get_create_backup_sql(existing_relation) }};
-    {{ get_rename_intermediate_sql(target_relation) }};
-    {{ get_drop_backup_sql(existing_relation) }}
-  {%- elif target_relation.can_be_renamed -%}
-    {{ get_create_intermediate_sql(target_relation, sql) }};
-    {{ get_drop_sql(existing_relation) }};
-    {{ get_rename_intermediate_sql(target_relation) }}
-  {%- elif existing_relation.can_be_renamed -%}
-    {{ get_create_backup_sql(existing_relation) }};
-    {{ get_create_sql(target_relation, sql) }};
-    {{ get_drop_backup_sql(existing_relation) }}
+  {%- set replace_in_place = {
+      'view': get_replace_view_sql,
+      'table': get_replace_table_sql,
+      'materialized_view': get_replace_materialized_view_sql,
+  } -%}
+  {%- set kind = existing_relation.type -%}
+  {%- if kind == target_relation.type and existing_relation.can_be_replaced and kind in replace_in_place -%}
+    {{ replace_in_place[kind](target_relation, sql) }}
   {%- else -%}
-    {{ get_drop_sql(existing_relation) }};
-    {{ get_create_sql(target_relation, sql) }}
+    {%- set build_aside = target_relation.can_be_renamed -%}
+    {%- set keep_old = existing_relation.can_be_renamed -%}
+    {%- set steps = [] -%}
+    {%- if build_aside -%}
+      {%- do steps.append(get_create_intermediate_sql(target_relation, sql)) -%}
+    {%- endif -%}
+    {%- do steps.append(get_create_backup_sql(existing_relation) if keep_old else get_drop_sql(existing_relation)) -%}
+    {%- do steps.append(get_rename_intermediate_sql(target_relation) if build_aside else get_create_sql(target_relation, sql)) -%}
+    {%- if keep_old -%}
+      {%- do steps.append(get_drop_backup_sql(existing_relation)) -%}
+    {%- endif -%}
+    {{ steps | join(';\n    ') }}
   {%- endif -%}
 {%- endmacro %}
 

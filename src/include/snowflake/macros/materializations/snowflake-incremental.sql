@@ -3,7 +3,9 @@
     `create or replace`. Later runs put the new rows in a temporary relation
     next to the target (a view when one statement reads it, a table when
     delete+insert reads it twice), reconcile columns per on_schema_change,
-    and apply the strategy: merge (the default), delete+insert or append. -#}
+    and apply the strategy through its macro, get_incremental_<strategy>_sql
+    (merge when the model names none), found by name so a project's own
+    strategies and overrides take effect. -#}
 
 {#- view for merge/append and for delete+insert without a unique_key; a
     table otherwise, so the delete and the insert see the same rows. -#}
@@ -12,17 +14,30 @@
   {%- if configured is not none and configured not in ['table', 'view'] -%}
     {{ exceptions.raise_compiler_error("tmp_relation_type must be 'table' or 'view', got '" ~ configured ~ "'") }}
   {%- endif -%}
-  {%- if strategy == 'delete+insert' and unique_key is not none -%}
+  {%- if strategy in ['delete+insert', 'microbatch'] and unique_key is not none -%}
     {%- if configured == 'view' -%}
-      {{ exceptions.raise_compiler_error("The delete+insert strategy with a unique_key needs tmp_relation_type 'table' (the delete and the insert must read the same rows), but 'view' was configured.") }}
+      {{ exceptions.raise_compiler_error("The " ~ strategy ~ " strategy with a unique_key needs tmp_relation_type 'table' (the delete and the insert must read the same rows), but 'view' was configured.") }}
     {%- endif -%}
     {{ return('table') }}
   {%- endif -%}
   {{ return(configured or 'view') }}
 {%- endmacro %}
 
-{% macro snowflake__default_incremental_strategy() -%}
-  {{ return('merge') }}
+{#- No strategy named: merge. -#}
+{% macro snowflake__get_incremental_default_sql(arg_dict) -%}
+  {{ return(get_incremental_merge_sql(arg_dict)) }}
+{%- endmacro %}
+
+{#- Snowflake's merge: without a unique_key nothing could match, so the new
+    rows are simply inserted (Snowflake dislikes a merge on a constant false). -#}
+{% macro snowflake__get_merge_sql(target, source, unique_key, dest_columns, incremental_predicates=none) -%}
+  {%- if unique_key is none -%}
+    {%- set sql_header = config.get('sql_header', none) -%}
+    {{ sql_header if sql_header is not none }}
+    {{ get_insert_into_sql(target, source, dest_columns) }}
+  {%- else -%}
+    {{ default__get_merge_sql(target, source, unique_key, dest_columns, incremental_predicates) }}
+  {%- endif -%}
 {%- endmacro %}
 
 {% materialization incremental, adapter='snowflake' %}
@@ -31,10 +46,7 @@
   {%- set existing_relation = load_cached_relation(this) -%}
   {%- set target_relation = this.incorporate(type='table') -%}
   {%- set unique_key = config.get('unique_key') -%}
-  {%- set strategy = config.get('incremental_strategy') or snowflake__default_incremental_strategy() -%}
-  {%- if strategy not in ['merge', 'delete+insert', 'append', 'microbatch'] -%}
-    {{ exceptions.raise_compiler_error("Invalid incremental strategy '" ~ strategy ~ "' for model '" ~ model['name'] ~ "': Snowflake supports 'merge' (the default), 'delete+insert', 'append' and 'microbatch'.") }}
-  {%- endif -%}
+  {%- set strategy = config.get('incremental_strategy') or 'default' -%}
   {%- set tmp_relation_type = snowflake_tmp_relation_type(strategy, unique_key) -%}
   {%- set tmp_relation = make_temp_relation(target_relation).incorporate(type=tmp_relation_type) -%}
   {%- set on_schema_change = incremental_validate_on_schema_change(config.get('on_schema_change'), default='ignore') -%}
@@ -51,6 +63,8 @@
       {{ get_create_table_as_sql(false, target_relation, sql) }}
     {%- endcall %}
   {% else %}
+    {#- Found first, so an unknown strategy fails before anything is built or altered. -#}
+    {%- set strategy_sql_macro_func = adapter.get_incremental_strategy_macro(context, strategy) -%}
     {% call statement('create_tmp_relation', auto_begin=false) -%}
       {%- if tmp_relation_type == 'view' -%}
         {{ snowflake_create_temporary_view(tmp_relation, sql) }}
@@ -67,18 +81,10 @@
         'temp_relation': tmp_relation,
         'unique_key': unique_key,
         'dest_columns': dest_columns,
-        'incremental_predicates': config.get('incremental_predicates')
+        'incremental_predicates': config.get('predicates') or config.get('incremental_predicates')
     } -%}
     {% call statement('main') -%}
-      {%- if strategy == 'merge' -%}
-        {{ snowflake__get_incremental_merge_sql(arg_dict) }}
-      {%- elif strategy == 'delete+insert' -%}
-        {{ snowflake__get_incremental_delete_insert_sql(arg_dict) }}
-      {%- elif strategy == 'microbatch' -%}
-        {{ snowflake__get_incremental_microbatch_sql(arg_dict) }}
-      {%- else -%}
-        {{ snowflake__get_incremental_append_sql(arg_dict) }}
-      {%- endif -%}
+      {{ strategy_sql_macro_func(arg_dict) }}
     {%- endcall %}
   {% endif %}
 
@@ -148,49 +154,4 @@
   {%- set kept = [] -%}
   {%- for t in target_columns if t.name | upper in source_names -%}{% do kept.append(t) %}{%- endfor -%}
   {{ return(kept + add) }}
-{%- endmacro %}
-
-{#- Strategy SQL. `unique_key` is a column or a list of them. -#}
-{% macro snowflake__get_incremental_merge_sql(arg_dict) -%}
-  {%- set target = arg_dict['target_relation'] -%}
-  {%- set keys = unique_key_list(arg_dict['unique_key']) -%}
-  {%- set columns = arg_dict['dest_columns'] -%}
-  {%- set predicates = arg_dict['incremental_predicates'] or [] -%}
-  merge into {{ target }} as DBT_INTERNAL_DEST
-  using {{ arg_dict['temp_relation'] }} as DBT_INTERNAL_SOURCE
-  on {% if keys -%}
-    {%- for key in keys %}DBT_INTERNAL_SOURCE.{{ key }} = DBT_INTERNAL_DEST.{{ key }}{{ ' and ' if not loop.last }}{% endfor -%}
-  {%- else -%}false{%- endif -%}
-  {%- for predicate in predicates %} and {{ predicate }}{% endfor %}
-  {% if keys -%}
-  when matched then update set
-    {%- for column in columns %}
-    {{ column.quoted }} = DBT_INTERNAL_SOURCE.{{ column.quoted }}{{ ',' if not loop.last }}
-    {%- endfor %}
-  {% endif -%}
-  when not matched then insert
-    ({{ columns | map(attribute='quoted') | join(', ') }})
-  values
-    ({% for column in columns %}DBT_INTERNAL_SOURCE.{{ column.quoted }}{{ ', ' if not loop.last }}{% endfor %})
-{%- endmacro %}
-
-{% macro snowflake__get_incremental_delete_insert_sql(arg_dict) -%}
-  {%- set target = arg_dict['target_relation'] -%}
-  {%- set source = arg_dict['temp_relation'] -%}
-  {%- set keys = unique_key_list(arg_dict['unique_key']) -%}
-  {%- set cols = arg_dict['dest_columns'] | map(attribute='quoted') | join(', ') -%}
-  {%- if keys -%}
-  delete from {{ target }} as DBT_INTERNAL_DEST
-  using {{ source }} as DBT_INTERNAL_SOURCE
-  where {% for key in keys %}DBT_INTERNAL_SOURCE.{{ key }} = DBT_INTERNAL_DEST.{{ key }}{{ ' and ' if not loop.last }}{% endfor %}
-  {%- for predicate in (arg_dict['incremental_predicates'] or []) %} and {{ predicate }}{% endfor %};
-  {% endif -%}
-  insert into {{ target }} ({{ cols }})
-  select {{ cols }} from {{ source }}
-{%- endmacro %}
-
-{% macro snowflake__get_incremental_append_sql(arg_dict) -%}
-  {%- set cols = arg_dict['dest_columns'] | map(attribute='quoted') | join(', ') -%}
-  insert into {{ arg_dict['target_relation'] }} ({{ cols }})
-  select {{ cols }} from {{ arg_dict['temp_relation'] }}
 {%- endmacro %}
