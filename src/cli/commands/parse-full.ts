@@ -6,6 +6,7 @@ import { parseLoaded, writeParseArtifacts } from '../../api/parse-phase.js';
 import { recordQuickStart } from '../../api/quick-start-record.js';
 import { refreshUnchangedParse } from '../../api/unchanged-parse.js';
 import { checkManifestGraph } from '../../graph/index.js';
+import { capInliningForFullParse } from '../full-parse-inlining.js';
 import { globalOptions, type CommandContext } from '../command-context.js';
 import { summariseManifest } from './summary.js';
 
@@ -30,6 +31,8 @@ export async function fullParse(ctx: CommandContext, started: number): Promise<n
     else if (check && !unchanged.quickStartRecorded) recordQuickStart(loaded, check.key);
     return 0;
   }
+  // A full parse (no cache, or one that cannot be reused, as parse-phase.ts decides): V8's inlining capped for it.
+  if (!loaded.partialParse || (check && !(check.cache && check.diff && !check.reason))) capInliningForFullParse(ctx.env);
   const result = parseLoaded(loaded, { flags, check, renderShare });
   checkManifestGraph(result.manifest); // a cycle is a parse error
   for (const w of result.warnings) ctx.out.warn(w);
