@@ -265,9 +265,12 @@ export class JsonByteWriter {
 
   /** Throws NotAsWritten unless bytes [from, to) are `lead` and `"key":` (JSON.stringify's key). */
   private proveKey(byteAt: (at: number) => number, from: number, to: number, lead: string, key: string): void {
-    const want = Buffer.from(`${lead}${JSON.stringify(key)}:`);
+    const text = `${lead}${JSON.stringify(key)}:`;
+    // As ASCII (UTF-8 as long as UTF-16: every code unit below 0x80) its bytes are its code units: no Buffer per key.
+    const want = Buffer.byteLength(text) === text.length ? text : Buffer.from(text);
     let ok = to - from === want.length;
-    for (let j = 0; ok && j < want.length; j++) ok = byteAt(from + j) === want[j];
+    if (typeof want === 'string') for (let j = 0; ok && j < want.length; j++) ok = byteAt(from + j) === want.charCodeAt(j);
+    else for (let j = 0; ok && j < want.length; j++) ok = byteAt(from + j) === want[j];
     if (!ok) throw new NotAsWritten(`the copied bytes do not hold member ${key} where the spans say`);
   }
 

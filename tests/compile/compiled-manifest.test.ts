@@ -196,4 +196,35 @@ describe("compile's manifest.json: nodes copied from the parse cache with the co
     expect(write(false)).toBe('{"nodes":{"a":{"x":1,"z":3},"b":{"y":2}}}');
     expect(() => write(true)).toThrow(NotAsWritten);
   });
+
+  it('proves keys JSON.stringify escapes or writes as multi-byte UTF-8 (a node named in non-ASCII), and refuses a key one byte off', () => {
+    const copy = (bytes: string, keys: string[]) => {
+      const file = Buffer.from(bytes);
+      const spans = keys.flatMap((k, i) => {
+        const lead = Buffer.from(`${i === 0 ? '{' : ','}${JSON.stringify(k)}:`);
+        const start = file.indexOf(lead) + lead.length;
+        // Each span ends in its padding (two spaces), as the parse cache's nodes do.
+        return [start, file.indexOf('}', start) + 3];
+      });
+      const chunks: Buffer[] = [];
+      const written: WrittenValues = {
+        read: (from, length, into) => {
+          file.copy(into, 0, from, from + length);
+          return into;
+        },
+        find: (path) => (path === 'nodes' ? { start: 0, end: file.length, padded: { keys, at: spans }, members: { proveKeys: true } } : undefined),
+      };
+      const out = new JsonByteWriter((b) => chunks.push(Buffer.from(b)), undefined, undefined, { written });
+      out.json({ nodes: {} }, 2);
+      out.flush();
+      return Buffer.concat(chunks).toString();
+    };
+    const keys = ['model.p.café', 'model.p.a"b\\c', 'model.p.😀', 'model.p.plain'];
+    const text = `{${keys.map((k) => `${JSON.stringify(k)}:{"n":1}  `).join(',')}}`;
+    expect(copy(text, keys)).toBe(`{"nodes":{${keys.map((k) => `${JSON.stringify(k)}:{"n":1}`).join(',')}}}`);
+    // The same number of characters, other bytes: é (2 bytes) where the key has e, or e where it has é.
+    expect(() => copy(text.replace('café', 'cafe'), keys)).toThrow(NotAsWritten);
+    expect(() => copy(text, keys.map((k) => k.replace('café', 'cafe')))).toThrow(NotAsWritten);
+    expect(() => copy(text.replace('plain', 'plaim'), keys)).toThrow(NotAsWritten);
+  });
 });
