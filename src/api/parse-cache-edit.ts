@@ -1,4 +1,4 @@
-import { closeSync, fdatasync, fstatSync, openSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, fstatSync, openSync, renameSync, rmSync } from 'node:fs';
 import { tempPathFor, writeAllAt, type PositionedBytes } from '../util/atomic-write.js';
 import { formatMark, type OpenParseCache } from './parse-cache.js';
 
@@ -32,43 +32,93 @@ import { formatMark, type OpenParseCache } from './parse-cache.js';
  * half-edited file is removed).
  */
 export async function editCacheInPlace(path: string, cache: OpenParseCache, edits: readonly PositionedBytes[]): Promise<boolean> {
+  const edit = takeAside(path, cache);
+  if (!edit) return false;
+  try {
+    writeMarked(edit, edits);
+    await new Promise<void>((resolve, reject) => fdatasync(edit.fd, (e) => (e ? reject(e) : resolve())));
+    putBack(edit, path);
+    return true;
+  } catch (e) {
+    discard(edit);
+    throw e;
+  }
+}
+
+/**
+ * editCacheInPlace with step 5 on this thread: for a small edit (a header
+ * line) made where the caller cannot wait for a promise.
+ */
+export function editCacheInPlaceSync(path: string, cache: OpenParseCache, edits: readonly PositionedBytes[]): boolean {
+  const edit = takeAside(path, cache);
+  if (!edit) return false;
+  try {
+    writeMarked(edit, edits);
+    fdatasyncSync(edit.fd);
+    putBack(edit, path);
+    return true;
+  } catch (e) {
+    discard(edit);
+    throw e;
+  }
+}
+
+/** The cache renamed aside and open for writing, while edited. */
+interface AsideEdit {
+  aside: string;
+  /** Open while edited; -1 once closed. */
+  fd: number;
+}
+
+/** Steps 1 and 2: the file renamed aside, if it is still the one `cache` read (else put back); undefined when not. */
+function takeAside(path: string, cache: OpenParseCache): AsideEdit | undefined {
   const aside = tempPathFor(path);
   try {
     renameSync(path, aside);
   } catch {
-    return false;
+    return undefined;
   }
   let fd: number | undefined;
   try {
     fd = openSync(aside, 'r+');
-    if (fstatSync(fd, { bigint: true }).ino !== cache.ino() || !cache.unchanged()) {
-      closeSync(fd);
-      fd = undefined;
-      renameSync(aside, path);
-      return false;
-    }
-    const size = fstatSync(fd).size;
-    const busy = formatMark(true);
-    const ready = formatMark(false);
-    writeAllAt(fd, busy.bytes, busy.at, aside);
-    testCrash('marked');
-    for (const e of edits) {
-      if (e.at < 0 || e.at + e.bytes.length > size) throw new Error(`an edit at ${e.at} runs past the end of the parse cache`);
-      for (const part of aroundMark(e, busy)) writeAllAt(fd, part.bytes, part.at, aside);
-    }
-    testCrash('edited');
-    const synced = fd;
-    await new Promise<void>((resolve, reject) => fdatasync(synced, (e) => (e ? reject(e) : resolve())));
-    writeAllAt(fd, ready.bytes, ready.at, aside);
+    if (fstatSync(fd, { bigint: true }).ino === cache.ino() && cache.unchanged()) return { aside, fd };
     closeSync(fd);
     fd = undefined;
     renameSync(aside, path);
-    return true;
+    return undefined;
   } catch (e) {
     if (fd !== undefined) closeSync(fd);
     rmSync(aside, { force: true });
     throw e;
   }
+}
+
+/** Steps 3 and 4: the format digits zeroed, then the edits (around the zeroed digits). */
+function writeMarked(edit: AsideEdit, edits: readonly PositionedBytes[]): void {
+  const size = fstatSync(edit.fd).size;
+  const busy = formatMark(true);
+  writeAllAt(edit.fd, busy.bytes, busy.at, edit.aside);
+  testCrash('marked');
+  for (const e of edits) {
+    if (e.at < 0 || e.at + e.bytes.length > size) throw new Error(`an edit at ${e.at} runs past the end of the parse cache`);
+    for (const part of aroundMark(e, busy)) writeAllAt(edit.fd, part.bytes, part.at, edit.aside);
+  }
+  testCrash('edited');
+}
+
+/** Step 6, once the edits are on disk: the format digits back, the file renamed into place. */
+function putBack(edit: AsideEdit, path: string): void {
+  const ready = formatMark(false);
+  writeAllAt(edit.fd, ready.bytes, ready.at, edit.aside);
+  closeSync(edit.fd);
+  edit.fd = -1;
+  renameSync(edit.aside, path);
+}
+
+/** A failed edit: the half-edited file removed (the next parse is a full one). */
+function discard(edit: AsideEdit): void {
+  if (edit.fd >= 0) closeSync(edit.fd);
+  rmSync(edit.aside, { force: true });
 }
 
 /**

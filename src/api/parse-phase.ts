@@ -17,6 +17,7 @@ import { hashText } from '../util/file-states.js';
 import { recordValues } from '../util/record-values.js';
 import type { LoadedProject } from './load-project.js';
 import { readBodyLazily } from './lazy-cache-body.js';
+import { settleCacheStates } from './settle-cache-states.js';
 import { checkParseCache, recordingEnv, writeParseCache, writtenCacheMembers, type ParseCacheCheck, type WrittenCache } from './parse-cache.js';
 import { recordWrittenArtifacts } from './written-artifacts.js';
 import { projectHookNodes, recordHookMacros, type ProjectHookNode } from '../project/hook-nodes.js';
@@ -125,6 +126,8 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
       manifest.metadata.invocation_id = loaded.invocationId;
       semanticByManifest.set(manifest, prior.semantic);
       if (nothingChanged) {
+        // Files read and hashed only because they were too new when the cache was written: vouched for from now on.
+        if (opts.writeCache !== false) settleCacheStates(check);
         cacheIdByManifest.set(manifest, cache.header.id);
         readMapsByManifest.set(manifest, { parent_map: manifest.parent_map, child_map: manifest.child_map });
       }

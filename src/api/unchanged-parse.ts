@@ -8,6 +8,7 @@ import type { CheckedStates } from './quick-start-record.js';
 import { INDEXED_MESSAGE, REFRESHED_MESSAGE } from './quick-start.js';
 import { indexManifest } from './selection-index.js';
 import { readWrittenArtifacts, refreshArtifacts } from './written-artifacts.js';
+import { settleCacheStates } from './settle-cache-states.js';
 
 /**
  * What commands do when the parse cache holds and no input changed, without
@@ -31,6 +32,8 @@ function withUnchangedCache<T>(loaded: LoadedProject, flags: Record<string, unkn
     throw e;
   }
   if (done === undefined) return { check };
+  // Files read and hashed only because they were too new when the cache was written: vouched for from now on.
+  settleCacheStates(check);
   cache?.close();
   return { done, checked: { key: check.key, id: cache!.header.id, files: check.files, statesAt: check.statesAt } };
 }
