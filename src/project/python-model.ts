@@ -15,8 +15,10 @@ import { refCallOf } from '../context/parse-context.js';
  * Where it differs from dbt's syntax-tree walk: dbt skips a dbt call buried in
  * an expression inside another call's arguments (`f(x + dbt.ref('a'))`) and
  * checks that `model` ends in one `return`; this finds every such call and
- * does not check the return. A file with a Python syntax error is read as far
- * as its tokens go.
+ * does not check the return. dbt records a call's arguments before the call
+ * its method hangs on (`dbt.ref('a').join(dbt.ref('b'))`: b, then a); this
+ * records calls in file order. A file with a Python syntax error is read as
+ * far as its tokens go.
  */
 export interface PythonModelCapture {
   refs: RefCall[];
@@ -145,8 +147,44 @@ function readString(src: string, start: number, prefix: string, line: number, ou
   const body = src.slice(start + delim.length, j);
   const raw = /[rR]/.test(prefix);
   const end = j + delim.length;
-  out.push({ kind: 'str', value: unescape(body, raw), f: /[fF]/.test(prefix), line, text: src.slice(start - prefix.length, end) });
+  const f = /[fF]/.test(prefix);
+  out.push({ kind: 'str', value: unescape(body, raw), f, line, text: src.slice(start - prefix.length, end) });
+  // dbt finds dbt calls in an f-string's fields (`session.sql(f"select * from {dbt.ref('a')}")`): their tokens follow the string's.
+  if (f) for (const field of fStringFields(body)) out.push(...fieldTokens(field.text, line + body.slice(0, field.at).split('\n').length - 1));
   return end;
+}
+
+/** The replacement fields of an f-string body (`{expr}`, `{{` being a brace), each with its offset. */
+function fStringFields(body: string): { text: string; at: number }[] {
+  const out: { text: string; at: number }[] = [];
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] !== '{') continue;
+    if (body[i + 1] === '{') {
+      i++;
+      continue;
+    }
+    let depth = 1;
+    let j = i + 1;
+    for (; j < body.length && depth > 0; j++) {
+      if (body[j] === '{') depth++;
+      else if (body[j] === '}') depth--;
+    }
+    out.push({ text: body.slice(i + 1, j - 1), at: i + 1 });
+    i = j - 1;
+  }
+  return out;
+}
+
+/** The tokens of one f-string field, on the line it starts; a field this cannot tokenize holds no dbt call it could read. */
+function fieldTokens(text: string, line: number): Tok[] {
+  try {
+    return tokenize(text.trim())
+      .filter((t) => t.kind !== 'nl')
+      .map((t) => ({ ...t, line: t.line - 1 + line }));
+  } catch (e) {
+    if (e instanceof ScanError) return [];
+    throw e;
+  }
 }
 
 /** Reads Python literals (what ast.literal_eval accepts, bar complex numbers and sets' and bytes' exact forms) from a token position. */

@@ -183,6 +183,13 @@ describe('Python models: the token scanner', () => {
     expect(r.configCalls).toEqual([{ materialized: 'table', tags: ['x'] }]);
   });
 
+  it("finds dbt calls in an f-string's fields, as dbt does", () => {
+    const r = read(`def model(dbt, session):\n    return session.sql(f"""select *\n  from {dbt.ref('a')} join {dbt.source("s", "t")!s:>5}""")\n`);
+    expect([r.refs, r.sources]).toEqual([[{ name: 'a', package: null, version: null }], [['s', 't']]]);
+    const bad = readPythonModel(`def model(dbt, session):\n    return session.sql(f"""select *\n  from {dbt.ref(name)}""")\n`, 'models/m.py');
+    expect(bad instanceof TsdbtError ? [bad.line, bad.message] : bad).toEqual([3, 'Parsing Error in a Python model: the arguments of dbt.ref() must be Python literals (strings, numbers, True, False, None, and lists, tuples and dicts of them), found `name`']);
+  });
+
   it('an empty file (comments only) is not checked for a model function, as dbt', () => {
     expect(read('# nothing yet\n')).toEqual({ refs: [], sources: [], configCalls: [] });
   });
