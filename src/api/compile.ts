@@ -9,6 +9,7 @@ import { writeChunksAtomicWhile } from '../util/atomic-write.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { NodeResult } from '../execute/node-result.js';
 import { scopedOperation } from '../execute/operations.js';
+import { skippedResult } from '../execute/execute-nodes.js';
 import type { CompiledNode, Manifest } from '../manifest/types.js';
 import { fastPaths } from '../util/fast-paths.js';
 import { openExecution, type Execution, type ExecutionOptions } from './execution.js';
@@ -60,6 +61,11 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
         if (!exec.selected.has(id)) continue;
         const node = exec.parsed.manifest.nodes[id];
         if (!node || node.resource_type === 'unit_test') continue;
+        if (node.language === 'python') {
+          // dbt compiles a Python model to Python; tsdbt writes nothing for it (it runs only SQL).
+          results.push(skippedResult(node, `${node.original_file_path}: a Python model, not compiled: tsdbt parses Python models but does not compile or run them`));
+          continue;
+        }
         const r = compileOne(exec, node, files);
         results.push(r);
         if (r.status === 'error') break;

@@ -8,6 +8,7 @@ import { InProcessLanes, type NodeLane, type NodeLanes } from './render-pool.js'
 import { isMicrobatch } from './microbatch-runner.js';
 import { runMicrobatch, type BatchListener } from './microbatch-orchestrator.js';
 import type { MicrobatchStep } from './microbatch-step.js';
+import { pythonModelResult } from './python-model-result.js';
 
 export interface ExecuteNodesOptions extends BatchListener {
   graph: DependencyGraph;
@@ -113,7 +114,7 @@ export async function executeNodes(opts: ExecuteNodesOptions): Promise<NodeResul
     const node = opts.nodes[id];
     return node?.resource_type === 'test' && ((typeof node.attached_node === 'string' && batching?.has(node.attached_node) === true) || lanes.holds?.(id) === true);
   };
-  const ahead = lone && !opts.failFast ? (running: string, next: string) => !aborted && !interrupted() && !unitTestsOf.has(running) && !unitTestsOf.has(next) && !isMicrobatch(opts.nodes[running]) && !isMicrobatch(opts.nodes[next]) && !fromBatch(next) : undefined;
+  const ahead = lone && !opts.failFast ? (running: string, next: string) => !aborted && !interrupted() && !unitTestsOf.has(running) && !unitTestsOf.has(next) && !isMicrobatch(opts.nodes[running]) && !isMicrobatch(opts.nodes[next]) && opts.nodes[next]?.language !== 'python' && !fromBatch(next) : undefined;
 
   /** Run `node` on a lane (with the unit tests that go with it); with `early`, queued behind the lone worker's running node. */
   const launch = async (id: string, node: CompiledNode, early: boolean): Promise<boolean> => {
@@ -168,6 +169,12 @@ export async function executeNodes(opts: ExecuteNodesOptions): Promise<NodeResul
       if (aborted || interrupted()) {
         skip(id, node, stopMessage());
         return false;
+      }
+      if (node.language === 'python') {
+        // Never handed to a lane: its unit tests are skipped with it (see pythonModelResult).
+        opts.onStart?.(node);
+        for (const u of unitTestsOf.get(id) ?? []) record(skippedResult(opts.nodes[u]!, `Skipping because ${node.resource_type} ${node.name} is a Python model`));
+        return finished(pythonModelResult(node));
       }
       const model = batching && node.resource_type === 'test' ? node.attached_node : undefined;
       if (!model) return launch(id, node, early);

@@ -126,7 +126,8 @@ export interface CompiledNode extends BaseNode {
   /** Config keys set in the node's own file / YAML (not inherited); dbt's `unrendered_config` is close. */
   unrendered_config: Record<string, unknown>;
   raw_code: string;
-  language: 'sql';
+  /** 'python': a Python model (models/**.py), parsed but never run by tsdbt. */
+  language: 'sql' | 'python';
   refs: RefCall[];
   sources: [string, string][];
   depends_on: DependsOn;

@@ -27,6 +27,7 @@ import type { LoadedPackage } from './packages.js';
 import { emptyProperties, prefetchProperties, readProperties, type PropertiesIndex, type ResourcePatch } from './properties.js';
 import { lineOfCall, RefIndex } from './resolve-refs.js';
 import { staticParse, type Literal, type StaticVarReader } from './static-parse.js';
+import { readPythonModel } from './python-model.js';
 import { prefetchNodeFiles, readNodeFiles, type NodeFile } from './sql-node-files.js';
 import { fillParentChildMaps } from './parent-child-maps.js';
 import { fastPaths } from '../util/fast-paths.js';
@@ -399,20 +400,33 @@ export function parseNodeFile(nf: NodeFile, patch: ResourcePatch | undefined, sc
     }
   }
   const capture = newCapture();
-  const fast = staticCaptureOf(node, scope);
+  if (node.language === 'python') {
+    // dbt 1.10: a Python model is a table unless its properties say otherwise (over dbt_project.yml), then its dbt.config() calls.
+    if (patch?.config.materialized === undefined) config = mergeConfig(config, { materialized: 'table' });
+    const read = readPythonModel(node.raw_code, node.original_file_path, nf.lineOffset);
+    if (read instanceof TsdbtError) {
+      // 'failed': a ref to it would only echo this error.
+      errors.push(read);
+      return 'failed';
+    }
+    capture.refs.push(...read.refs);
+    capture.sources.push(...read.sources);
+    capture.configCalls.push(...read.configCalls);
+  }
+  const fast = node.language === 'python' ? null : staticCaptureOf(node, scope);
   const memo = input.memo;
   const memoFile = memo && renderFileKey(`${node.root_path}/${node.original_file_path}`, node.unique_id);
-  const memoKey = memo && !fast && hasJinja(node.raw_code) ? memo.key(node, config) : undefined;
+  const memoKey = memo && !fast && rendersJinja(node) ? memo.key(node, config) : undefined;
   const kept = memoKey === undefined ? undefined : memo!.reuse(memoFile!, memoKey);
   // Rendered on the worker (the same render, its reads replayed here as if it had run here).
-  const shared = kept || fast || !hasJinja(node.raw_code) ? undefined : input.renderShare?.take(node, input.shared);
+  const shared = kept || fast || !rendersJinja(node) ? undefined : input.renderShare?.take(node, input.shared);
   if (kept) Object.assign(capture, kept);
   else if (fast) {
     capture.refs.push(...fast.refs);
     capture.sources.push(...fast.sources);
     capture.configCalls.push(...fast.configCalls);
     capture.macros.push(...fast.macros);
-  } else if (shared || hasJinja(node.raw_code)) {
+  } else if (shared || rendersJinja(node)) {
     if (shared) Object.assign(capture, shared);
     else {
       try {
@@ -438,7 +452,8 @@ export function parseNodeFile(nf: NodeFile, patch: ResourcePatch | undefined, sc
   }
   // What dbt records as `unrendered_config`: the project-level configs as written, then the node's own.
   const projectLevel = scope.treeFor(node.package_name, nf.configTree, nf.configTree, node.fqn, 'unrenderedConfigTrees');
-  node.unrendered_config = capture.configCalls.reduce(mergeConfig, mergeConfig(projectLevel, patch?.config ?? {}));
+  const pythonTable = node.language === 'python' && patch?.config.materialized === undefined ? { materialized: 'table' } : {};
+  node.unrendered_config = capture.configCalls.reduce(mergeConfig, mergeConfig(mergeConfig(projectLevel, pythonTable), patch?.config ?? {}));
   // The line is looked up only when an error needs it.
   node.refs = capture.refs.map((r) => withAt(r, new RefLocation(node.original_file_path, nf.fileText, r.name)));
   node.sources = capture.sources;
@@ -471,6 +486,8 @@ export function parseNodeFile(nf: NodeFile, patch: ResourcePatch | undefined, sc
 const RELATION_PARTS: ReadonlySet<string> = new Set(['name', 'identifier', 'schema', 'database', 'table']);
 
 const hasJinja = (raw: string) => raw.includes('{{') || raw.includes('{%');
+/** Whether the node's file is a template to render (a Python model never is: see python-model.ts). */
+const rendersJinja = (node: CompiledNode) => node.language !== 'python' && hasJinja(node.raw_code);
 
 /**
  * A node file's parse-time capture read without rendering, or null: render it.
@@ -496,7 +513,7 @@ export function staticCaptureOf(node: CompiledNode, scope: NodeParseScope): Retu
 
 /** Whether the node's file needs rendering at parse (Jinja that the static parser cannot read). */
 export function rendersAtParse(node: CompiledNode, scope: NodeParseScope): boolean {
-  return hasJinja(node.raw_code) && staticCaptureOf(node, scope) === null;
+  return rendersJinja(node) && staticCaptureOf(node, scope) === null;
 }
 
 /** Renders a node file's template at parse into `capture` (throws what the template raises). */

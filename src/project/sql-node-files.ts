@@ -24,7 +24,7 @@ export interface NodeFile {
   configTree: 'models' | 'seeds' | 'snapshots' | 'data_tests' | 'analyses';
 }
 
-const stem = (file: FoundFile) => basename(file.relativeToFolder).replace(/\.(sql|csv)$/, '');
+const stem = (file: FoundFile) => basename(file.relativeToFolder).replace(/\.(sql|csv|py)$/, '');
 const dirsOf = (file: FoundFile) => file.relativeToFolder.split('/').slice(0, -1);
 
 function nodeFromFile(pkg: ProjectConfig, file: FoundFile, resourceType: CompiledNode['resource_type'], raw: string, name = stem(file)): CompiledNode {
@@ -59,12 +59,14 @@ const read = (f: FoundFile, prefetched?: PrefetchedTexts) => {
 /** The one-node-per-file kinds: where their files live and what each becomes. */
 interface SqlKind {
   configTree: NodeFile['configTree'];
+  /** The file endings it reads: models are SQL or Python (dbt 1.3). */
+  extensions: readonly string[];
   folders: (pkg: ProjectConfig) => readonly string[];
 }
 const SQL_KINDS: SqlKind[] = [
-  { configTree: 'models', folders: (p) => p.modelPaths },
-  { configTree: 'analyses', folders: (p) => p.analysisPaths },
-  { configTree: 'data_tests', folders: (p) => p.testPaths },
+  { configTree: 'models', folders: (p) => p.modelPaths, extensions: ['.sql', '.py'] },
+  { configTree: 'analyses', folders: (p) => p.analysisPaths, extensions: ['.sql'] },
+  { configTree: 'data_tests', folders: (p) => p.testPaths, extensions: ['.sql'] },
 ];
 
 /** Whether `f`, listed in one of `kind`'s folders, is a node's file (a singular test's folder also holds generic tests and fixtures). */
@@ -79,6 +81,7 @@ function sqlNodeFile(pkg: ProjectConfig, f: FoundFile, kind: SqlKind, prefetched
   const { onDisk, text, leadingLines } = read(f, prefetched);
   const node = nodeFromFile(pkg, f, kind.configTree === 'models' ? 'model' : kind.configTree === 'analyses' ? 'analysis' : 'test', text);
   if (kind.configTree === 'analyses') node.fqn = [pkg.name, 'analysis', ...dirsOf(f), node.name];
+  if (f.absolute.endsWith('.py')) node.language = 'python';
   return { node, fileText: onDisk, lineOffset: leadingLines, configTree: kind.configTree };
 }
 
@@ -87,9 +90,10 @@ function sqlNodeFile(pkg: ProjectConfig, f: FoundFile, kind: SqlKind, prefetched
  * re-reads), or undefined when `absolute` is none of those in `pkg`.
  */
 export function readSqlNodeFile(pkg: ProjectConfig, absolute: string): NodeFile | undefined {
-  if (!absolute.endsWith('.sql')) return undefined;
+  if (!absolute.endsWith('.sql') && !absolute.endsWith('.py')) return undefined;
   // The first kind whose folder holds the file, as findFiles would list it.
   for (const kind of SQL_KINDS) {
+    if (!kind.extensions.some((e) => absolute.endsWith(e))) continue;
     for (const folder of kind.folders(pkg)) {
       const base = join(pkg.root, folder);
       if (!absolute.startsWith(base + sep)) continue;
@@ -108,7 +112,7 @@ interface ListedSqlFiles {
 
 function listSqlFiles(pkg: ProjectConfig): ListedSqlFiles {
   return {
-    byKind: SQL_KINDS.map((kind) => ({ kind, files: findFiles(pkg.root, kind.folders(pkg), ['.sql']).filter((f) => isNodeFile(f, kind)) })),
+    byKind: SQL_KINDS.map((kind) => ({ kind, files: findFiles(pkg.root, kind.folders(pkg), kind.extensions).filter((f) => isNodeFile(f, kind)) })),
     snapshots: findFiles(pkg.root, pkg.snapshotPaths, ['.sql']),
   };
 }

@@ -250,6 +250,37 @@ describe('partial parsing: the cached manifest equals a full parse after any edi
     expect(cached.manifest).toContain('where id > 0');
   });
 
+  it('a Python model is added, changed, broken, mended and deleted as a SQL model is', () => {
+    const s = newSession();
+    parseOnce(s, true);
+    const step = (what: string, expected: string[]) => {
+      const debug: string[] = [];
+      const cached = parseOnce(s, true, debug);
+      const full = parseOnce(s, false);
+      expect(cached.manifest, what).toBe(full.manifest);
+      expect(cached.refsAt, what).toBe(full.refsAt);
+      expect(debug.filter((d) => /partial pars/i.test(d)), what).toEqual(expected);
+      return cached.manifest;
+    };
+    put(s.dir, 'models/py_one.py', "def model(dbt, session):\n    return dbt.ref('base_a')\n");
+    put(s.dir, 'models/after_py.sql', "select * from {{ ref('py_one') }}\n");
+    const added = step('added', ['Partial parsing enabled: 0 files deleted, 2 files added, 0 files changed.', 'Unable to do partial parsing because files were added or deleted']);
+    expect(added).toContain('"language":"python"');
+    expect(added).toContain('"depends_on":{"nodes":["model.pp.base_a"],"macros":[]}');
+    put(s.dir, 'models/py_one.py', "def model(dbt, session):\n    dbt.config(tags=['py'])\n    return dbt.ref('base_b')\n");
+    const changed = step('changed', ['Partial parsing enabled: 0 files deleted, 0 files added, 1 files changed.']);
+    expect(changed).toContain('"depends_on":{"nodes":["model.pp.base_b"],"macros":[]}');
+    expect(changed).toContain('"tags":["py"]');
+    put(s.dir, 'models/py_one.py', "def model(dbt, session):\n    t = 'base_b'\n    return dbt.ref(t)\n");
+    // As a SQL model's error: the partial parse gives way to a full one, which reports it.
+    expect(step('broken', ['Partial parsing enabled: 0 files deleted, 0 files added, 1 files changed.', `Unable to do partial parsing because ${join(s.dir, 'models/py_one.py')} has errors`])).toMatch(/^error: models\/py_one\.py:3: Parsing Error in a Python model: the arguments of dbt\.ref\(\) must be Python literals/);
+    put(s.dir, 'models/py_one.py', "def model(dbt, session):\n    return dbt.ref('base_a')\n");
+    expect(step('mended', ['Partial parsing enabled: 0 files deleted, 0 files added, 1 files changed.'])).toBe(added);
+    unlinkSync(join(s.dir, 'models/py_one.py'));
+    unlinkSync(join(s.dir, 'models/after_py.sql'));
+    expect(step('deleted', ['Partial parsing enabled: 2 files deleted, 0 files added, 0 files changed.', 'Unable to do partial parsing because files were added or deleted'])).not.toContain('py_one');
+  });
+
   it('an edit of dbt_project.yml that renders the same still forces a full parse', () => {
     const s = newSession();
     parseOnce(s, true);

@@ -1,0 +1,33 @@
+import { TsdbtError } from '../errors/tsdbt-error.js';
+import type { CompiledNode } from '../manifest/types.js';
+import type { NodeResult } from './node-result.js';
+
+/** What a Python model's run says: tsdbt parses Python models (refs, sources, config) but runs only SQL. */
+export const PYTHON_MODEL_HINT = "leave it out of the selection: --exclude '*.py' (with its children: --exclude '*.py+')";
+
+/**
+ * The result of a selected Python model in `run`/`build`: an error of that
+ * node alone (its children are skipped as any failed node's are), naming its
+ * file. Nothing is sent to the database.
+ */
+export function pythonModelResult(node: CompiledNode): NodeResult {
+  const error = new TsdbtError('COMPILER_ERROR', `${node.resource_type} ${node.name} is a Python model: tsdbt parses Python models but does not run them`, {
+    file: node.original_file_path,
+    hint: PYTHON_MODEL_HINT,
+  });
+  return {
+    unique_id: node.unique_id,
+    node,
+    status: 'error',
+    timing: [],
+    thread_id: 'Thread-1',
+    execution_time: 0,
+    adapter_response: {},
+    message: error.format(),
+    error,
+    failures: null,
+    compiled_path: null,
+    statements: [],
+    sql_ms: 0,
+  };
+}
