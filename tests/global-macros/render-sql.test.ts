@@ -17,6 +17,9 @@ const renderErr = (template: string) => {
 const T = `{% set t = api.Relation.create(database='db', schema='s', identifier='t', type='table') %}{% set v = api.Relation.create(database='db', schema='s', identifier='v', type='view') %}`;
 const COLS = `{% set cols = [api.Column('id', 'integer'), api.Column('Amount', 'integer'), api.Column('note', 'text')] %}`;
 
+/** The insert every delete+insert form ends with, from `src` into t's columns. */
+const INSERT_FROM_SRC = ['  insert into "db"."s"."t" ("id", "Amount", "note")', '  (', '    select "id", "Amount", "note"', '    from src', '  )'];
+
 describe('small helpers', () => {
   it('get_quoted_csv, get_true_sql, information_schema_name', () => {
     expect(render(`{{ dbt.get_quoted_csv(['a', 'B', 'c d']) }}|{{ get_quoted_csv([]) }}|{{ dbt.get_true_sql() }}`)).toBe('"a", "B", "c d"||TRUE');
@@ -152,11 +155,7 @@ describe('merge statements', () => {
         '  )',
         '    and p1',
         '    and p2;',
-        '  insert into "db"."s"."t" ("id", "Amount", "note")',
-        '  (',
-        '    select "id", "Amount", "note"',
-        '    from src',
-        '  )',
+        ...INSERT_FROM_SRC,
       ].join('\n'),
     );
     // DuckDB's (as dbt-duckdb): membership for one key column, a join for several.
@@ -166,11 +165,7 @@ describe('merge statements', () => {
         '  delete from "db"."s"."t" as DBT_INTERNAL_DEST',
         '  where (id) in (select (id) from src)',
         '    and p1;',
-        '  insert into "db"."s"."t" ("id", "Amount", "note")',
-        '  (',
-        '    select "id", "Amount", "note"',
-        '    from src',
-        '  )',
+        ...INSERT_FROM_SRC,
       ].join('\n'),
     );
     expect(render(`${T}${COLS}{{ dbt.get_delete_insert_merge_sql(t, 'src', ['id', 'd'], cols, ['p1', 'p2']) }}`)).toBe(
@@ -182,11 +177,7 @@ describe('merge statements', () => {
         '    and DBT_INTERNAL_SOURCE.d = DBT_INTERNAL_DEST.d',
         '    and p1',
         '    and p2;',
-        '  insert into "db"."s"."t" ("id", "Amount", "note")',
-        '  (',
-        '    select "id", "Amount", "note"',
-        '    from src',
-        '  )',
+        ...INSERT_FROM_SRC,
       ].join('\n'),
     );
     expect(render(`${T}${COLS}{{ dbt.get_delete_insert_merge_sql(t, 'src', none, cols, none) }}`)).toBe(
