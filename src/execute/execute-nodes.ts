@@ -8,7 +8,7 @@ import { InProcessLanes, type NodeLane, type NodeLanes } from './render-pool.js'
 import { isMicrobatch } from './microbatch-runner.js';
 import { runMicrobatch, type BatchListener } from './microbatch-orchestrator.js';
 import type { MicrobatchStep } from './microbatch-step.js';
-import { pythonModelResult } from './python-model-result.js';
+import { pythonModelError } from './python-model-error.js';
 
 export interface ExecuteNodesOptions extends BatchListener {
   graph: DependencyGraph;
@@ -171,10 +171,11 @@ export async function executeNodes(opts: ExecuteNodesOptions): Promise<NodeResul
         return false;
       }
       if (node.language === 'python') {
-        // Never handed to a lane: its unit tests are skipped with it (see pythonModelResult).
+        // Never handed to a lane: an error of its own (python-model-error.ts); its unit tests are skipped with it.
         opts.onStart?.(node);
         for (const u of unitTestsOf.get(id) ?? []) record(skippedResult(opts.nodes[u]!, `Skipping because ${node.resource_type} ${node.name} is a Python model`));
-        return finished(pythonModelResult(node));
+        const error = pythonModelError(node);
+        return finished({ ...skippedResult(node, error.format()), status: 'error', error });
       }
       const model = batching && node.resource_type === 'test' ? node.attached_node : undefined;
       if (!model) return launch(id, node, early);

@@ -400,9 +400,10 @@ export function parseNodeFile(nf: NodeFile, patch: ResourcePatch | undefined, sc
     }
   }
   const capture = newCapture();
+  // dbt 1.10: a Python model is a table unless its properties say otherwise (over dbt_project.yml), then its dbt.config() calls.
+  const pythonTable = node.language === 'python' && patch?.config.materialized === undefined ? { materialized: 'table' } : {};
   if (node.language === 'python') {
-    // dbt 1.10: a Python model is a table unless its properties say otherwise (over dbt_project.yml), then its dbt.config() calls.
-    if (patch?.config.materialized === undefined) config = mergeConfig(config, { materialized: 'table' });
+    config = mergeConfig(config, pythonTable);
     const read = readPythonModel(node.raw_code, node.original_file_path, nf.lineOffset);
     if (read instanceof TsdbtError) {
       // 'failed': a ref to it would only echo this error.
@@ -452,7 +453,6 @@ export function parseNodeFile(nf: NodeFile, patch: ResourcePatch | undefined, sc
   }
   // What dbt records as `unrendered_config`: the project-level configs as written, then the node's own.
   const projectLevel = scope.treeFor(node.package_name, nf.configTree, nf.configTree, node.fqn, 'unrenderedConfigTrees');
-  const pythonTable = node.language === 'python' && patch?.config.materialized === undefined ? { materialized: 'table' } : {};
   node.unrendered_config = capture.configCalls.reduce(mergeConfig, mergeConfig(mergeConfig(projectLevel, pythonTable), patch?.config ?? {}));
   // The line is looked up only when an error needs it.
   node.refs = capture.refs.map((r) => withAt(r, new RefLocation(node.original_file_path, nf.fileText, r.name)));
