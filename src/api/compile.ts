@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { writeManifests } from './parse-phase.js';
-import { writeCompiledManifest } from './compiled-manifest.js';
+import { compiledMembersOf, withoutCompiledMembers, writeCompiledManifest } from './compiled-manifest.js';
 import { mutatorsBoundCount } from '../jinja/python/collection-methods.js';
 import { writeCommandArtifacts } from './command-artifacts.js';
 import { CompiledFileBatch } from '../compile/compiled-file-batch.js';
@@ -119,7 +119,7 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
 function manifestOnly(exec: Execution, unchanged: boolean): { manifestPath: string; artifactErrors: TsdbtError[] } {
   const { nodes } = exec.parsed.manifest;
   try {
-    return { manifestPath: writeCompiledManifest(exec.targetDir, exec.parsed.manifest, unchanged, (id) => compiledMembers(nodes[id]!)), artifactErrors: [] };
+    return { manifestPath: writeCompiledManifest(exec.targetDir, exec.parsed.manifest, unchanged, compiledMembersOf(nodes)), artifactErrors: [] };
   } catch (e) {
     const path = join(exec.targetDir, 'manifest.json');
     return { manifestPath: path, artifactErrors: [writeError(path, e)] };
@@ -162,23 +162,6 @@ async function runResultsWhile(targetDir: string, artifact: RunResultsArtifact, 
 const writeError = (path: string, e: unknown): TsdbtError => (e instanceof TsdbtError ? e : new TsdbtError('TARGET_WRITE', `Could not write ${path}: ${String(e)}`, { file: path, cause: e }));
 
 /** True when no node has compiled members yet (compile appends them: compileOne). */
-function withoutCompiledMembers(manifest: Manifest): boolean {
-  const { nodes } = manifest;
-  for (const id in nodes) {
-    const node = nodes[id]!;
-    if (Object.hasOwn(node, 'compiled_code') || Object.hasOwn(node, 'compiled_path')) return false;
-  }
-  return true;
-}
-
-/** The members compileOne appended to a node, as JSON.stringify writes them after the node's others; undefined when none. */
-function compiledMembers(node: CompiledNode): string | undefined {
-  let text = '';
-  if (node.compiled_code !== undefined) text += `,"compiled_code":${JSON.stringify(node.compiled_code)}`;
-  if (node.compiled_path !== undefined) text += `,"compiled_path":${JSON.stringify(node.compiled_path)}`;
-  return text === '' ? undefined : text;
-}
-
 /**
  * Compile one node and write its target/compiled file: at once, or queued
  * on `files` (written in batches off this thread; see CompiledFileBatch).

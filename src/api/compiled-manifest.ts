@@ -1,11 +1,13 @@
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { NotAsWritten, type CopiedMembers, type WrittenValues } from '../artifacts/json-byte-writer.js';
-import type { Manifest } from '../manifest/types.js';
+import type { CompiledNode, Manifest } from '../manifest/types.js';
+import { nodesRead } from './lazy-cache-body.js';
 import { readAt } from '../util/file-bytes.js';
 import { fastPaths } from '../util/fast-paths.js';
 import { PARSE_CACHE_FILE, writtenCacheMembers } from './parse-cache.js';
-import { parseCacheOf, writeManifests, writeManifestsFrom } from './parse-phase.js';
+import { parseCacheOf, writeManifests, writeManifestsFrom, type MapsAsRead } from './parse-phase.js';
+import { UNREAD, unreadMember } from '../util/lazy-members.js';
 import { CACHE_NODES, keyHash, readSpliceMap } from './splice-map.js';
 
 /** The cache body's manifest: the container of its top-level members (nodes, parent_map, ...). */
@@ -40,6 +42,34 @@ export function writeCompiledManifest(targetDir: string, manifest: Manifest, unc
     source.close();
   }
   return writeManifests(targetDir, manifest);
+}
+
+/**
+ * True when no node has compiled members yet (a compile or run then adds them at each node's end, as
+ * writeCompiledManifest's `extra` appends them). Nodes read from the parse cache as used (lazy-cache-body.ts)
+ * and not read yet are as parsed.
+ */
+export function withoutCompiledMembers(manifest: Manifest): boolean {
+  const { nodes } = manifest;
+  for (const id of nodesRead(nodes) ?? Object.keys(nodes)) {
+    const node = nodes[id]!;
+    if (Object.hasOwn(node, 'compiled_code') || Object.hasOwn(node, 'compiled_path')) return false;
+  }
+  return true;
+}
+
+/** writeCompiledManifest's `extra` for `nodes`: each node's compiled members as JSON text (none for a node not read from the cache yet). */
+export function compiledMembersOf(nodes: Record<string, CompiledNode>): (id: string) => string | undefined {
+  const read = nodesRead(nodes);
+  return (id) => (read && !read.has(id) ? undefined : compiledMembers(nodes[id]!));
+}
+
+/** The members a compile appended to a node, as JSON.stringify writes them after the node's others; undefined when none. */
+function compiledMembers(node: CompiledNode): string | undefined {
+  let text = '';
+  if (node.compiled_code !== undefined) text += `,"compiled_code":${JSON.stringify(node.compiled_code)}`;
+  if (node.compiled_path !== undefined) text += `,"compiled_path":${JSON.stringify(node.compiled_path)}`;
+  return text === '' ? undefined : text;
 }
 
 let copies = 0;
@@ -81,7 +111,7 @@ function nodesSource(targetDir: string, manifest: Manifest, members: CopiedMembe
 const withMembers = <T extends object>(found: T | undefined, members: CopiedMembers): (T & { members: CopiedMembers }) | undefined => (found ? { ...found, members } : undefined);
 
 /** The nodes of cache `id` where `parse`'s splice map says they are; every key is proved while copying. */
-function nodesFromSpliceMap(targetDir: string, manifest: Manifest, id: string, members: CopiedMembers, read?: Pick<Manifest, 'parent_map' | 'child_map'>): NodesSource | undefined {
+function nodesFromSpliceMap(targetDir: string, manifest: Manifest, id: string, members: CopiedMembers, read?: MapsAsRead): NodesSource | undefined {
   const map = readSpliceMap(targetDir, id);
   const spans = map?.members('body', CACHE_NODES);
   const keys = Object.keys(manifest.nodes);
@@ -126,14 +156,15 @@ function nodesFromSpliceMap(targetDir: string, manifest: Manifest, id: string, m
  * are hints). Serialising both cost ~0.5 s at 10,000 models. Each lookup
  * gives the span only for the very object the cache was read into.
  */
-function mapsInCache(fd: number, manifest: Manifest, read: Pick<Manifest, 'parent_map' | 'child_map'> | undefined, top: { hashes: Uint32Array; at: Uint32Array } | undefined): Map<string, (value: unknown) => { start: number; end: number } | undefined> {
+function mapsInCache(fd: number, manifest: Manifest, read: MapsAsRead | undefined, top: { hashes: Uint32Array; at: Uint32Array } | undefined): Map<string, (value: unknown) => { start: number; end: number } | undefined> {
   const out = new Map<string, (value: unknown) => { start: number; end: number } | undefined>();
   if (!top || !read) return out;
   for (const key of COPIED_MAPS) {
-    const value = manifest[key];
+    // Still a lazy member not read (api/mapped-cache-body.ts): the cache's bytes, unchanged; the writer offers it as UNREAD.
+    const value = read[key] === UNREAD && unreadMember(manifest, key) ? UNREAD : manifest[key];
     if (value !== read[key]) continue;
     const i = top.hashes.indexOf(keyHash(key));
-    if (i < 0 || !value || typeof value !== 'object' || top.hashes.indexOf(keyHash(key), i + 1) >= 0) continue;
+    if (i < 0 || !value || (typeof value !== 'object' && value !== UNREAD) || top.hashes.indexOf(keyHash(key), i + 1) >= 0) continue;
     const start = top.at[2 * i]!;
     const end = top.at[2 * i + 1]!;
     const prefix = Buffer.from(`,${JSON.stringify(key)}:`);

@@ -25,9 +25,13 @@ import type { ParseResult } from '../project/parse.js';
 import { connectionOpenerFor } from './connection-openers.js';
 import { loadProject, silentLogger, type GlobalOptions, type LoadedProject } from './load-project.js';
 import { checkParseCache, type ParseCacheCheck } from './parse-cache.js';
-import { parseLoaded } from './parse-phase.js';
+import { lazySelectionIndexOf, parseLoaded, recordCacheSpans, releaseLazyReads } from './parse-phase.js';
+import { indexMembers, type SelectionIndex } from './selection-index.js';
 import { selectFromManifest } from './select-phase.js';
 import { checkDeferTargets } from './defer-check.js';
+import { withoutCompiledMembers } from './compiled-manifest.js';
+import { mutatorsBoundCount } from '../jinja/python/collection-methods.js';
+import { mergedMembers } from '../util/lazy-members.js';
 import { deferRelationsOf, resolveStateOptions, type StateOptions } from './state-artifacts.js';
 
 /** Flags shared by the commands that render and run nodes. */
@@ -75,6 +79,12 @@ export interface Execution {
    * relation-cache changes reach this execution's session cache. Closed by close().
    */
   renderPool: RenderPool | null;
+  /**
+   * The count of bound list and dict mutators (jinja/python/collection-methods.ts) when the execution opened with
+   * no node holding compiled members (fast paths on); undefined otherwise. While the count is the same, the only
+   * change to any node is the compiled members rendering appends (see compiled-manifest.ts writeCompiledManifest).
+   */
+  asParsedMutators?: number;
   /** Close the render workers and commit what the coordinator's session has open (once); close() does it too. */
   release(): Promise<void>;
   /** Close the render workers and the database (once: later calls return the same promise). */
@@ -134,6 +144,8 @@ function runtimeOn(loaded: LoadedProject, parsed: ParseResult, session: Database
  */
 function refIndexOf(manifest: Manifest, rootPackage: string): RefIndex {
   const { nodes } = manifest;
+  const index = fastPaths() ? lazySelectionIndexOf(manifest) : undefined;
+  if (index) return new RefIndex({ ids: refNamesOf(index), node: (id) => nodes[id]! }, Object.values(manifest.sources), rootPackage);
   // A unique id starts with its resource type, so the keys alone tell the tests (RefIndex skips them anyway).
   const candidates = function* () {
     for (const id in nodes) if (!id.startsWith('test.')) yield nodes[id]!;
@@ -142,6 +154,18 @@ function refIndexOf(manifest: Manifest, rootPackage: string): RefIndex {
     yield* Object.values(manifest.sources);
   };
   return new RefIndex(candidates(), sources(), rootPackage);
+}
+
+/** The ids of the nodes a ref can name (models, seeds, snapshots), by name, from the selection index's node rows (the manifest's nodes, in order). */
+function refNamesOf(index: SelectionIndex): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const m of indexMembers(index)) {
+    if (m.map !== 'nodes' || (m.resource_type !== 'model' && m.resource_type !== 'seed' && m.resource_type !== 'snapshot')) continue;
+    const list = out.get(m.name);
+    if (list) list.push(m.unique_id);
+    else out.set(m.name, [m.unique_id]);
+  }
+  return out;
 }
 
 function logStatements(session: DatabaseSession, loaded: LoadedProject): void {
@@ -166,8 +190,13 @@ export async function openExecution(opts: ExecutionOptions, which: string, defau
   // (a failing login took 7.0 s instead of 5.6 s).
   const startEarly = workers > 0 && loaded.adapter.type === 'duckdb';
   if (startEarly) pool = spawnRenderPool(loaded, workers, which, opts);
+  let lazilyRead: Manifest | undefined;
   try {
-    const parsed = parseLoaded(loaded, { flags });
+    // With a selection (most often a few nodes of many), a current cache's nodes are read as used (lazy-cache-body.ts).
+    const parsed = parseLoaded(loaded, { flags, lazyNodes: opts.select?.length || opts.selector ? 'mapped' : false });
+    lazilyRead = parsed.manifest;
+    const asParsedMutators = fastPaths() && withoutCompiledMembers(parsed.manifest) ? mutatorsBoundCount() : undefined;
+    recordCacheSpans(loaded, parsed.manifest);
     const root = loaded.root;
     const { state, defer } = stateOf(loaded, parsed, opts);
     const { graph, selected, warnings } = selectFromManifest(
@@ -196,7 +225,8 @@ export async function openExecution(opts: ExecutionOptions, which: string, defau
     if (pool) {
       const sync = new CacheSync(session.cache, loaded.adapter, false);
       pool.onCacheEvents((events) => sync.apply(events));
-      pool.setNodes({ ...parsed.manifest.nodes, ...parsed.manifest.unit_tests });
+      // Nodes read as used (lazy-cache-body.ts) are not all read here.
+      pool.setNodes(mergedMembers<CompiledNode>(parsed.manifest.nodes, parsed.manifest.unit_tests as Record<string, CompiledNode>));
       const main = bridge;
       await pool.connect(() => main.openSession(), shared.selectedResources);
     }
@@ -224,20 +254,23 @@ export async function openExecution(opts: ExecutionOptions, which: string, defau
       targetDir: join(loaded.projectDir, root.targetPath),
       warnings: [...parsed.warnings, ...warnings],
       renderPool: pool as RenderPool | null,
+      asParsedMutators,
       release,
       // Once released, the database's close is sent at once (before this returns), so the caller's work overlaps it.
       close: () =>
         (closing ??= released
-          ? opened.close()
+          ? opened.close().finally(() => releaseLazyReads(parsed.manifest))
           : (async () => {
               try {
                 await release();
               } finally {
+                releaseLazyReads(parsed.manifest);
                 await opened.close();
               }
             })()),
     };
   } catch (e) {
+    if (lazilyRead) releaseLazyReads(lazilyRead);
     await (pool as RenderPool | null)?.close();
     // Opened (or still opening) for nothing: close it once it is.
     await (bridge ? bridge.close() : opening.then((b) => b.close(), () => undefined));

@@ -1,4 +1,6 @@
 import type { CompiledNode, Manifest } from '../manifest/types.js';
+import type { SelectionIndex } from './selection-index.js';
+import { defineLazyMember, lazyMembersRead } from '../util/lazy-members.js';
 import { applyRefAt, CHANGED_WHILE_READ, restoreRefLocations, type OpenParseCache, type ParseCacheBody, type RefAt } from './parse-cache.js';
 
 /**
@@ -12,7 +14,7 @@ import { applyRefAt, CHANGED_WHILE_READ, restoreRefLocations, type OpenParseCach
  * gets what body() gives. Undefined when the body is not laid out as
  * expected (the caller reads it whole).
  */
-export function readBodyLazily(cache: OpenParseCache): { body: ParseCacheBody } | { reason: string } | undefined {
+export function readBodyLazily(cache: OpenParseCache): { body: ParseCacheBody; index: SelectionIndex } | { reason: string } | undefined {
   const index = cache.index();
   if (!('index' in index)) return undefined;
   // The index lists the enabled nodes in the manifest's order (map 0 is `nodes`); checked against parent_map below.
@@ -40,9 +42,9 @@ export function readBodyLazily(cache: OpenParseCache): { body: ParseCacheBody } 
   const refAt = body.refAt ?? {};
   const others: Record<string, RefAt[]> = {};
   for (const key in refAt) if (!key.startsWith('n:')) others[key] = refAt[key]!;
-  body.parse.manifest.nodes = lazyNodes(bytes, ids, nodes.spans, refAt);
+  body.parse.manifest.nodes = lazyNodes(textsOf(bytes, nodes.spans), ids, refAt);
   restoreRefLocations(body.parse.manifest, others);
-  return { body };
+  return { body, index: index.index };
 }
 
 /** Whether `ids` are the manifest's nodes, in order: parent_map has a key per node, then per source, exposure and unit test. */
@@ -58,22 +60,40 @@ function sameNodes(m: Manifest, ids: readonly string[]): boolean {
 
 const EMPTY = Buffer.from('{}');
 
-function lazyNodes(bytes: Buffer, ids: readonly string[], spans: Float64Array, refAt: Record<string, RefAt[]>): Record<string, CompiledNode> {
+/** Where lazyNodes reads: node i's JSON text (undefined: not where the spans say), and the whole body's. */
+export interface NodeTexts {
+  node(i: number, key: string): string | undefined;
+  whole(): string;
+}
+
+/** NodeTexts of a body read whole, its nodes' spans found in it (nodeSpans). */
+const textsOf = (bytes: Buffer, spans: Float64Array): NodeTexts => ({
+  node: (i) => bytes.toString('utf8', spans[2 * i], spans[2 * i + 1]),
+  whole: () => bytes.toString('utf8'),
+});
+
+/**
+ * The nodes object of `ids`, each node parsed from `texts` when first read
+ * (its ref locations put back then).
+ */
+export function lazyNodes(texts: NodeTexts, ids: readonly string[], refAt: Record<string, RefAt[]>): Record<string, CompiledNode> {
   const out: Record<string, CompiledNode> = {};
   // A span that does not parse (a key found inside the node before, as a key of its `meta`, say) is read from the whole body instead.
   let whole: Record<string, CompiledNode> | undefined;
   const fromWhole = (key: string): CompiledNode => {
     if (!whole) {
-      const body = JSON.parse(bytes.toString('utf8')) as ParseCacheBody;
+      const body = JSON.parse(texts.whole()) as ParseCacheBody;
       restoreRefLocations(body.parse.manifest, body.refAt ?? {});
       whole = body.parse.manifest.nodes;
     }
     return whole[key]!;
   };
   const parse = (key: string, i: number): CompiledNode => {
+    const text = texts.node(i, key);
+    if (text === undefined) return fromWhole(key);
     let node: CompiledNode;
     try {
-      node = JSON.parse(bytes.toString('utf8', spans[2 * i], spans[2 * i + 1])) as CompiledNode;
+      node = JSON.parse(text) as CompiledNode;
     } catch {
       return fromWhole(key);
     }
@@ -81,27 +101,20 @@ function lazyNodes(bytes: Buffer, ids: readonly string[], spans: Float64Array, r
     if (at) applyRefAt(node, at);
     return node;
   };
-  ids.forEach((key, i) => {
-    // The node stays behind an accessor once read: redefining each as a data property cost 3 s at 1,000 nodes.
-    let node: CompiledNode | undefined;
-    let read = false;
-    Object.defineProperty(out, key, {
-      get() {
-        if (!read) {
-          node = parse(key, i);
-          read = true;
-        }
-        return node!;
-      },
-      set(value: CompiledNode) {
-        read = true;
-        node = value;
-      },
-      enumerable: true,
-      configurable: true,
-    });
-  });
+  // The node stays behind an accessor once read: redefining each as a data property cost 3 s at 1,000 nodes.
+  ids.forEach((key, i) => defineLazyMember(out, key, () => parse(key, i)));
   return out;
+}
+
+/** The ids of a lazily read nodes object (readBodyLazily) read or set so far; undefined for any other object (every node is read). */
+export function nodesRead(nodes: object): ReadonlySet<string> | undefined {
+  return lazyMembersRead(nodes);
+}
+
+/** Whether the bytes before `at` are `lead` and `"key":` (JSON.stringify's key). */
+export function hasKeyBefore(bytes: Buffer, at: number, key: string, lead: string): boolean {
+  const want = Buffer.from(`${lead}${JSON.stringify(key)}:`);
+  return at >= want.length && bytes.subarray(at - want.length, at).equals(want);
 }
 
 const QUOTE = 0x22;

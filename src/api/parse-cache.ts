@@ -142,6 +142,11 @@ export class OpenParseCache {
     }
   }
 
+  /** The header's bytes up to and including its id: what unchanged() compares (mapped-cache-body.ts CacheBytes too). */
+  get idPrefix(): Buffer {
+    return this.prefix;
+  }
+
   /** The selection index (line 2), or why it cannot be read. */
   index(): { index: SelectionIndex } | { reason: string } {
     try {

@@ -5,7 +5,7 @@ import { writeManifestSpans } from '../artifacts/manifest-writer.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { VarResolver } from '../context/vars.js';
 import type { CompiledNode, Manifest } from '../manifest/types.js';
-import { parseProject, type ParseInput, type ParseResult } from '../project/parse.js';
+import { parseProject, type NodeFileRecord, type ParseInput, type ParseResult } from '../project/parse.js';
 import { ParseObserver } from '../project/partial-parse-reads.js';
 import { updateCachedParse } from '../project/partial-parse-update.js';
 import { renderMemoFor } from '../project/partial-parse-memo.js';
@@ -17,13 +17,16 @@ import { hashText } from '../util/file-states.js';
 import { recordValues } from '../util/record-values.js';
 import type { LoadedProject } from './load-project.js';
 import { readBodyLazily } from './lazy-cache-body.js';
+import { CacheBytes, readBodyByMap } from './mapped-cache-body.js';
+import { UNREAD, unreadMember } from '../util/lazy-members.js';
+import type { SelectionIndex } from './selection-index.js';
 import { settleCacheStates } from './settle-cache-states.js';
-import { checkParseCache, recordingEnv, writeParseCache, writtenCacheMembers, type ParseCacheCheck, type WrittenCache } from './parse-cache.js';
+import { checkParseCache, recordingEnv, writeParseCache, writtenCacheMembers, type OpenParseCache, type ParseCacheBody, type ParseCacheCheck, type WrittenCache } from './parse-cache.js';
 import { recordWrittenArtifacts } from './written-artifacts.js';
 import { projectHookNodes, recordHookMacros, type ProjectHookNode } from '../project/hook-nodes.js';
 import { graphHookNodes } from '../context/runtime-context.js';
 import { replayedWarnings } from './replayed-warnings.js';
-import { MANIFEST_SPANS, writeSpliceMap } from './splice-map.js';
+import { MANIFEST_SPANS, readSpliceMap, writeSpliceMap } from './splice-map.js';
 import { parseEnv, parseTarget } from './parse-env.js';
 import { spawnYamlWorker } from './yaml-worker-spawn.js';
 import { startRenderShare } from './render-share-start.js';
@@ -39,7 +42,7 @@ export interface ParseOptions {
    * A current cache's nodes are read as they are first used (see
    * lazy-cache-body.ts): for a render worker, which runs a share of them.
    */
-  lazyNodes?: boolean;
+  lazyNodes?: boolean | 'mapped';
   /** A worker already rendering a share of the node files (render-share-start.ts earlyRenderShare); parseLoaded closes it. */
   renderShare?: RenderShare;
 }
@@ -110,12 +113,16 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
   if (cache && diff && !reason) {
     if (!nothingChanged) log(`Partial parsing enabled: ${diff.deleted.length} files deleted, ${diff.added.length} files added, ${diff.changed.length} files changed.`);
   }
-  const read = cache && diff && !reason ? ((opts.lazyNodes && nothingChanged && fastPaths() ? readBodyLazily(cache) : undefined) ?? cache.body()) : undefined;
+  const read = cache && diff && !reason ? ((opts.lazyNodes && nothingChanged && fastPaths() ? readLazily(loaded, check, cache, opts.lazyNodes === 'mapped') : undefined) ?? cache.body()) : undefined;
   if (read && 'reason' in read) reason = read.reason;
   const prior = read && 'body' in read ? read.body : undefined;
+  const lazyIndex = read && 'index' in read ? (read.index as SelectionIndex) : undefined;
   // A full parse still reuses the cached renders of node files nothing they read has changed
   // (made before the partial attempt below, which updates the cached parse in place).
-  const fallbackMemo = renderMemoFor(prior?.parse, prior?.macroFiles ?? [], { ...(diff ?? { changed: [], deleted: [] }), env: changedEnv }, { macro: observer.macro, env: (n) => void recorder.env[n] });
+  const memoFor = () => renderMemoFor(prior?.parse, prior?.macroFiles ?? [], { ...(diff ?? { changed: [], deleted: [] }), env: changedEnv }, { macro: observer.macro, env: (n) => void recorder.env[n] });
+  // (With nothing changed the partial parse below changes nothing and cannot fail: made only if a full parse needs it,
+  // so a cache read as used, mapped-cache-body.ts, does not read its node file records for it.)
+  let earlyMemo = nothingChanged && prior ? undefined : memoFor();
   if (cache && diff && prior && !reason) {
     const updated = updateCachedParse(prior.parse, prior.macroFiles, { ...diff, env: changedEnv }, input);
     if ('reason' in updated) reason = updated.reason;
@@ -129,7 +136,9 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
         // Files read and hashed only because they were too new when the cache was written: vouched for from now on.
         if (opts.writeCache !== false) settleCacheStates(check);
         cacheIdByManifest.set(manifest, cache.header.id);
-        readMapsByManifest.set(manifest, { parent_map: manifest.parent_map, child_map: manifest.child_map });
+        if (lazyIndex) indexByManifest.set(manifest, lazyIndex);
+        if (read && 'bytes' in read && read.bytes) lazyBytesByManifest.set(manifest, read.bytes as CacheBytes);
+        readMapsByManifest.set(manifest, { parent_map: asRead(manifest, 'parent_map'), child_map: asRead(manifest, 'child_map') });
       }
       else {
         if (hasSemanticLayer(prior.semantic)) Object.assign(manifest, manifestEntries(prior.semantic, relationNodesByName(manifest)));
@@ -138,11 +147,15 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
           noteCacheWrite(loaded, manifest, writeParseCache(check.path, check.key, { files, statesAt, envRead: { ...cache.header.envRead, ...hashesOf(changedEnv, parseEnv(loaded)), ...recorder.read }, parse, macroFiles: updated.macroFiles, semantic }));
         }
       }
-      const { nodeFiles, warnings, warningsBefore } = prior.parse;
-      return { manifest, registry, contexts, nodeFiles, warningsBefore, warnings: [...loaded.warnings, ...replayedWarnings(warnings, [...diff.added, ...diff.changed])] };
+      const { warnings, warningsBefore } = prior.parse;
+      const result = { manifest, registry, contexts, nodeFiles: [] as NodeFileRecord[], warningsBefore, warnings: [...loaded.warnings, ...replayedWarnings(warnings, [...diff.added, ...diff.changed])] };
+      // Read from the cache when used (mapped-cache-body.ts reads them lazily).
+      Object.defineProperty(result, 'nodeFiles', { get: () => prior.parse.nodeFiles, enumerable: true, configurable: true });
+      return result;
     }
   }
   log(`Unable to do partial parsing because ${reason}`);
+  const fallbackMemo = (earlyMemo ??= memoFor());
   const result = parseProject({ ...input, memo: fallbackMemo, renderShare });
   if (renderShare) {
     const { taken, left, claimedHere, listed, waitedMs } = renderShare.counts;
@@ -166,13 +179,59 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
   return result;
 }
 
+/**
+ * A current cache's body with its nodes read as used: `mapped` (a command's
+ * own thread), where the splice map says they are, each read from the file
+ * when used (mapped-cache-body.ts; releaseLazyReads closes it); otherwise,
+ * or without a map, from the whole body read at once (lazy-cache-body.ts).
+ */
+function readLazily(loaded: LoadedProject, check: ParseCacheCheck, cache: OpenParseCache, mapped: boolean): { body: ParseCacheBody; index: SelectionIndex; bytes?: CacheBytes } | { reason: string } | undefined {
+  const map = mapped ? readSpliceMap(join(loaded.projectDir, loaded.root.targetPath), cache.header.id) : undefined;
+  if (map) {
+    const bytes = new CacheBytes(check.path, Buffer.from(cache.idPrefix));
+    const read = readBodyByMap(cache, map, bytes);
+    if (read && 'body' in read) return { ...read, bytes };
+    bytes.close();
+    if (read) return read;
+  }
+  return readBodyLazily(cache);
+}
+
+/** The cache files whose nodes a manifest reads as used (readLazily `mapped`). */
+const lazyBytesByManifest = new WeakMap<Manifest, CacheBytes>();
+
+/**
+ * Close the cache file a manifest's nodes are read from as used. A node not
+ * read yet is read after this by opening the file again (and is an error
+ * if another command has replaced the cache since).
+ */
+export function releaseLazyReads(manifest: Manifest): void {
+  lazyBytesByManifest.get(manifest)?.close();
+}
+
+/** manifest[key] as the cache read it, or UNREAD while it is a lazy member not read yet (compiled-manifest.ts copies it then). */
+function asRead(manifest: Manifest, key: 'parent_map' | 'child_map'): Manifest[typeof key] | typeof UNREAD {
+  return unreadMember(manifest, key) ? UNREAD : manifest[key];
+}
+
 /** A changed variable no re-parse read again keeps its new value: whoever read it was parsed again. */
 const hashesOf = (names: readonly string[], env: Record<string, string | undefined>) => Object.fromEntries(names.map((n) => [n, env[n] === undefined ? null : hashText(env[n]!)]));
+
+/** The selection index of the cache a manifest's nodes are read from as used (lazy-cache-body.ts), nothing changed since. */
+const indexByManifest = new WeakMap<Manifest, SelectionIndex>();
+
+/** The selection index describing `manifest`'s graph members when its nodes are read lazily from an unchanged cache. */
+export function lazySelectionIndexOf(manifest: Manifest): SelectionIndex | undefined {
+  return indexByManifest.get(manifest);
+}
 
 /** The parse cache each manifest was read from or written to (what `parse` records its artifacts against). */
 const cacheIdByManifest = new WeakMap<Manifest, string>();
 /** The parent and child maps as read from the cache of cacheIdByManifest (nothing changed): compiled-manifest.ts copies their bytes while they are these objects. */
-const readMapsByManifest = new WeakMap<Manifest, Pick<Manifest, 'parent_map' | 'child_map'>>();
+const readMapsByManifest = new WeakMap<Manifest, MapsAsRead>();
+
+/** The parent and child maps as a cache read them (UNREAD: still lazy members, not read). */
+export type MapsAsRead = Record<'parent_map' | 'child_map', Manifest['parent_map'] | typeof UNREAD>;
 /** The cache each manifest was written to: where its nodes sit (splice-map.ts), what manifest.json may copy from it. */
 const cacheWrittenByManifest = new WeakMap<Manifest, WrittenCache>();
 
@@ -181,6 +240,18 @@ function noteCacheWrite(loaded: LoadedProject, manifest: Manifest, wrote: Writte
     cacheIdByManifest.set(manifest, wrote.id);
     cacheWrittenByManifest.set(manifest, wrote);
   } else loaded.logger.debug(`The parse cache could not be written: ${wrote.error}`);
+}
+
+/**
+ * After a command other than `parse` wrote the parse cache: where its nodes
+ * sit, in the splice map (splice-map.ts, without manifest.json's half), so
+ * later commands copy and read single nodes from it (compiled-manifest.ts,
+ * lazy-cache-body.ts) instead of serialising or parsing them all.
+ */
+export function recordCacheSpans(loaded: LoadedProject, manifest: Manifest): void {
+  const cache = cacheWrittenByManifest.get(manifest);
+  if (!cache || !fastPaths()) return;
+  writeSpliceMap(join(loaded.projectDir, loaded.root.targetPath), cache.id, cache.spans, undefined);
 }
 
 /** The input a parse of `loaded` renders with (parse-splice.ts re-parses changed files with the same). */
@@ -286,7 +357,7 @@ export function writeManifestsFrom(targetDir: string, manifest: Manifest, writte
  * before anything changed them): the one this process wrote (its spans) or
  * read with nothing changed (its id, and the parent and child maps read from it); undefined when neither.
  */
-export function parseCacheOf(manifest: Manifest): { written: WrittenCache } | { id: string; maps?: Pick<Manifest, 'parent_map' | 'child_map'> } | undefined {
+export function parseCacheOf(manifest: Manifest): { written: WrittenCache } | { id: string; maps?: MapsAsRead } | undefined {
   const written = cacheWrittenByManifest.get(manifest);
   if (written) return { written };
   const id = cacheIdByManifest.get(manifest);

@@ -1,5 +1,6 @@
 import type { TsdbtError } from '../errors/tsdbt-error.js';
 import { writeCommandArtifacts } from './command-artifacts.js';
+import { mergedMembers } from '../util/lazy-members.js';
 import type { BatchListener } from '../execute/microbatch-orchestrator.js';
 import { executeNodes, isRunnable, skippedResult } from '../execute/execute-nodes.js';
 import type { HookPosition, NodeResult } from '../execute/node-result.js';
@@ -112,7 +113,8 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
   const started = performance.now();
   const manifest = exec.parsed.manifest;
   const scope: OperationScope = { shared: exec.shared, compiler: exec.compiler, projectName: exec.root.name, projectDir: exec.loaded.projectDir };
-  const runnable: Record<string, CompiledNode> = { ...manifest.nodes, ...manifest.unit_tests };
+  // Nodes read from the parse cache as used (api/lazy-cache-body.ts) are read only when selected.
+  const runnable = mergedMembers<CompiledNode>(manifest.nodes, manifest.unit_tests as Record<string, CompiledNode>);
   const hooks = projectHookNodes(exec.loaded.packages, { schema: exec.session.info.schema, database: exec.session.info.database });
   const nodes = [...selected].map((id) => runnable[id]).filter((n): n is CompiledNode => n !== undefined);
   const results: NodeResult[] = [];

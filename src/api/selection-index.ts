@@ -203,6 +203,12 @@ class IndexMember {
   }
 }
 
+/** Each row's map (nodes, sources, ...), unique id, resource type and name. */
+export function* indexMembers(index: SelectionIndex): Generator<{ map: (typeof MAPS)[number]; unique_id: string; resource_type: string; name: string }> {
+  const { strings: s, members } = index;
+  for (const row of members) yield { map: MAPS[row[0]]!, unique_id: row[1], resource_type: s[row[2]]!, name: row[3] };
+}
+
 /** True when evaluating `select`/`exclude` reads nothing but what the index keeps. */
 export function indexAnswers(select: string[] | undefined, exclude: string[] | undefined): boolean {
   const methods = new Set<MethodName>();

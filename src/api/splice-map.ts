@@ -42,25 +42,32 @@ export function sameIdentity(a: FileIdentity | undefined, b: FileIdentity | unde
   return a !== undefined && b !== undefined && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ino === b.ino;
 }
 
-/** Write the map for the manifest.json just written in `targetDir` (or, without spans, remove the old one). */
+/**
+ * Write the map for the manifest.json just written in `targetDir` (or, without spans, remove the old one).
+ * Without `manifestSpans` (a command other than `parse` wrote the cache), the map holds the cache's half only:
+ * its manifest.json identity matches no file, so no `parse` splices with it.
+ */
 export function writeSpliceMap(targetDir: string, cache: string | undefined, body: JsonSpans | undefined, manifestSpans: JsonSpans | undefined): void {
   const path = join(targetDir, SPLICE_MAP_FILE);
-  const manifest = manifestIdentity(targetDir);
+  const manifest = manifestSpans ? manifestIdentity(targetDir) : NO_MANIFEST;
   try {
     // The cache reused, not written (nothing changed, manifest.json written again): its spans are the ones the map holds.
     const prior = !body && cache ? readMap(path) : undefined;
     const bodyParts = body ? encode(body) : prior?.meta.cache === cache ? prior?.parts.filter((p) => p.file === 'body') : undefined;
-    if (!cache || !bodyParts?.some((p) => p.container === CACHE_NODES) || !manifestSpans || !manifest) {
+    if (!cache || !bodyParts?.some((p) => p.container === CACHE_NODES) || !manifest) {
       removeMap(path);
       return;
     }
-    const parts = [...bodyParts, ...encode(manifestSpans).map((p) => ({ ...p, file: 'manifest' as const }))];
+    const parts = [...bodyParts, ...(manifestSpans ? encode(manifestSpans).map((p) => ({ ...p, file: 'manifest' as const })) : [])];
     writePieces(path, serialise({ cache, manifest }, parts));
   } catch {
     // No map is only a longer parse next time (and a stale one must not stay).
     removeMap(path);
   }
 }
+
+/** The identity of no file (a map without manifest.json's half). */
+const NO_MANIFEST: FileIdentity = { size: '-1', mtimeNs: '-1', ino: '-1' };
 
 /** The map, when it was written for cache `cacheId` (check `manifest` against manifest.json: sameIdentity). */
 export function readSpliceMap(targetDir: string, cacheId: string): SpliceMap | undefined {

@@ -1,3 +1,5 @@
+import { UNREAD, unreadMember } from '../util/lazy-members.js';
+
 /** The bytes gathered before a write: one buffer, reused. */
 const CHUNK = 1 << 20;
 
@@ -128,14 +130,16 @@ export class JsonByteWriter {
       // As JSON.stringify: members in own enumerable order; one whose value has no JSON form is left out.
       let first = true;
       for (const key of Object.keys(value)) {
-        const v = (value as Record<string, unknown>)[key];
-        const copied = this.options.written ? this.copyWritten(path === '' ? key : `${path}/${key}`, v, first) : undefined;
+        // A lazy member not read yet (util/lazy-members.ts) is offered for copying as UNREAD, and read only when it is not copied.
+        const unread = this.options.written !== undefined && unreadMember(value, key);
+        const copied = this.options.written ? this.copyWritten(path === '' ? key : `${path}/${key}`, unread ? UNREAD : (value as Record<string, unknown>)[key], first) : undefined;
         if (copied) {
           spans?.keys.push(key);
           spans?.at.push(copied[0], copied[1]);
           first = false;
           continue;
         }
+        const v = (value as Record<string, unknown>)[key];
         if (depth > 1 && isPlainObject(v)) {
           this.key(key, first);
           const start = this.position;

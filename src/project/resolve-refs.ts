@@ -4,17 +4,25 @@ import { editDistance } from './config-keys.js';
 import { foreignKeyTarget } from './foreign-key-targets.js';
 
 /** Finds the node a ref() names, with dbt's precedence (the ref's package, the calling package, the root, any). */
+/** The nodes a ref can name, by name, each read only when a ref names it (a manifest whose nodes are read lazily). */
+export interface NamedNodes {
+  /** Model, seed and snapshot ids by name, in the manifest's order. */
+  ids: ReadonlyMap<string, readonly string[]>;
+  node(id: string): CompiledNode;
+}
+
 export class RefIndex {
   private built: { byName: Map<string, CompiledNode[]>; sources: Map<string, SourceTable> } | null = null;
-  private given: { nodes: Iterable<CompiledNode>; sources: Iterable<SourceTable> } | null;
+  private given: { nodes: Iterable<CompiledNode> | NamedNodes; sources: Iterable<SourceTable> } | null;
 
   /**
    * The index is built on the first lookup, by iterating `nodes` and
    * `sources` once then (many runs never call ref(); a render worker reads
    * most nodes only when it runs them): pass what they should hold at that
-   * time (a snapshot, or a generator that reads the manifest then).
+   * time (a snapshot, or a generator that reads the manifest then). Given
+   * NamedNodes, a name's nodes are read when a ref first names it.
    */
-  constructor(nodes: Iterable<CompiledNode>, sources: Iterable<SourceTable>, private readonly rootPackage: string) {
+  constructor(nodes: Iterable<CompiledNode> | NamedNodes, sources: Iterable<SourceTable>, private readonly rootPackage: string) {
     this.given = { nodes, sources };
   }
 
@@ -26,22 +34,45 @@ export class RefIndex {
     return (this.built ??= this.build()).sources;
   }
 
+  private named: NamedNodes | undefined;
+
   private build(): { byName: Map<string, CompiledNode[]>; sources: Map<string, SourceTable> } {
     const byName = new Map<string, CompiledNode[]>();
     const sources = new Map<string, SourceTable>();
-    for (const n of this.given!.nodes) {
-      if (n.resource_type !== 'model' && n.resource_type !== 'seed' && n.resource_type !== 'snapshot') continue;
-      const list = byName.get(n.name);
-      if (list) list.push(n);
-      else byName.set(n.name, [n]);
+    const nodes = this.given!.nodes;
+    if ('ids' in nodes && 'node' in nodes) this.named = nodes;
+    else {
+      for (const n of nodes) {
+        if (n.resource_type !== 'model' && n.resource_type !== 'seed' && n.resource_type !== 'snapshot') continue;
+        const list = byName.get(n.name);
+        if (list) list.push(n);
+        else byName.set(n.name, [n]);
+      }
     }
     for (const s of this.given!.sources) sources.set(`${s.source_name}.${s.name}`, s);
     this.given = null;
     return { byName, sources };
   }
 
+  /** The nodes named `name` (NamedNodes: read now, once). */
+  private candidatesOf(name: string): CompiledNode[] | undefined {
+    const byName = this.byName;
+    const found = byName.get(name);
+    if (found || !this.named) return found;
+    const ids = this.named.ids.get(name);
+    if (!ids) return undefined;
+    const nodes = ids.map((id) => this.named!.node(id));
+    byName.set(name, nodes);
+    return nodes;
+  }
+
+  private names(): string[] {
+    const byName = this.byName;
+    return this.named ? [...this.named.ids.keys()] : [...byName.keys()];
+  }
+
   resolveRef(call: RefCall, fromPackage: string): CompiledNode | undefined {
-    const candidates = this.byName.get(call.name);
+    const candidates = this.candidatesOf(call.name);
     if (!candidates) return undefined;
     // One node of that name and no version asked for (nearly every ref): the rules below all come to that node.
     if (candidates.length === 1 && (call.version === null || call.version === undefined)) {
@@ -80,7 +111,7 @@ export class RefIndex {
   }
 
   refError(call: RefCall, from: { name: string; file: string; line?: number }): TsdbtError {
-    const near = nearest(call.name, [...this.byName.keys()]);
+    const near = nearest(call.name, this.names());
     const written = call.package ? `ref('${call.package}', '${call.name}')` : `ref('${call.name}')`;
     return new TsdbtError('REF_NOT_FOUND', `${written} in '${from.name}' matches no node.`, {
       file: call.at?.file ?? from.file,

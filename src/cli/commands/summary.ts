@@ -1,11 +1,14 @@
 import type { Manifest } from '../../manifest/types.js';
-import { recordValues } from '../../util/record-values.js';
+import { unreadMember } from '../../util/lazy-members.js';
 
 /** dbt's "Found 3 models, 2 seeds, 5 data tests, 1 source, ..." line. */
 export function summariseManifest(m: Manifest): string {
   const counts = new Map<string, number>();
-  for (const n of recordValues(m.nodes)) {
-    const key = n.resource_type === 'test' ? 'data test' : n.resource_type;
+  for (const id of Object.keys(m.nodes)) {
+    // A node read from the parse cache as used and not read yet (api/lazy-cache-body.ts) is counted by its unique id,
+    // which begins with its resource type.
+    const type = unreadMember(m.nodes, id) ? id.slice(0, id.indexOf('.')) : m.nodes[id]!.resource_type;
+    const key = type === 'test' ? 'data test' : type;
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   const add = (key: string, n: number) => n > 0 && counts.set(key, n);

@@ -1,0 +1,145 @@
+import { closeSync, openSync } from 'node:fs';
+import { readAt } from '../util/file-bytes.js';
+import { defineLazyMember } from '../util/lazy-members.js';
+import { hasKeyBefore, lazyNodes } from './lazy-cache-body.js';
+import { restoreRefLocations, type OpenParseCache, type ParseCacheBody, type RefAt } from './parse-cache.js';
+import type { SelectionIndex } from './selection-index.js';
+import { CACHE_NODES, keyHash, type SpliceMap } from './splice-map.js';
+
+/**
+ * The large members of the body besides the nodes, each read and parsed
+ * when first used: a command acting on a few nodes of many reads none of
+ * them (the parent and child maps go into manifest.json as the cache's
+ * bytes; see compiled-manifest.ts). At 10,000 models they are 17 MB of the
+ * body's 98.
+ */
+const LAZY_MEMBERS: readonly [container: string, key: string][] = [
+  ['parse/manifest', 'parent_map'],
+  ['parse/manifest', 'child_map'],
+  ['parse', 'nodeFiles'],
+];
+
+const CONTAINERS: Record<string, (body: ParseCacheBody) => object> = {
+  'parse/manifest': (b) => b.parse.manifest,
+  parse: (b) => b.parse,
+};
+
+/** The error of a read from a cache another command has changed or replaced since this one began reading it. */
+export class CacheChangedWhileUsed extends Error {}
+
+/**
+ * Bytes of one parse cache, read by offset while a command uses it: each
+ * read is followed by a check that the file still opens with the header
+ * prefix it had (an in-place edit, parse-cache-edit.ts, marks the header
+ * first and ends with a new id). The file is opened again after close()
+ * (a later read of a node not read yet): a cache replaced meanwhile has
+ * another id, and the read throws CacheChangedWhileUsed.
+ */
+export class CacheBytes {
+  private fd: number | undefined;
+  constructor(private readonly path: string, private readonly prefix: Buffer) {}
+
+  read(at: number, length: number): Buffer {
+    this.fd ??= openSync(this.path, 'r');
+    const out = readAt(this.fd, at, length);
+    if (!readAt(this.fd, 0, this.prefix.length).equals(this.prefix)) {
+      throw new CacheChangedWhileUsed(`${this.path} was changed by another command while this one used it: run this command again`);
+    }
+    return out;
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+/**
+ * The body of a current parse cache read as used, where the splice map
+ * (splice-map.ts) says its nodes and the members of LAZY_MEMBERS sit: only
+ * the rest of the body is read and parsed now (macros, sources, the
+ * manifest's small members); each node is read from the file when first
+ * used, its key proved against the bytes before its span, and so are the
+ * maps and node file records. Undefined when the map does not describe
+ * this cache's nodes (the caller reads the body another way); the caller
+ * closes `bytes` when done with the manifest.
+ */
+export function readBodyByMap(cache: OpenParseCache, map: SpliceMap, bytes: CacheBytes): { body: ParseCacheBody; index: SelectionIndex } | { reason: string } | undefined {
+  const index = cache.index();
+  if (!('index' in index)) return undefined;
+  const ids = index.index.members.filter((row) => row[0] === 0).map((row) => row[1]);
+  const nodes = map.members('body', CACHE_NODES);
+  if (!nodes || ids.length === 0 || nodes.hashes.length !== ids.length || nodes.at.length !== 2 * ids.length) return undefined;
+  for (let i = 0; i < ids.length; i++) if (nodes.hashes[i] !== keyHash(ids[i]!)) return undefined;
+  const start = cache.indexStart + cache.header.indexBytes + 1;
+  const size = cache.size();
+  // The nodes object: its `{` just before the first key, its `}` where the last node's span (and padding) ends.
+  const first = nodes.at[0]!;
+  const nodesStart = first - Buffer.byteLength(`{${JSON.stringify(ids[0])}:`);
+  const nodesEnd = nodes.at[nodes.at.length - 1]! + 1;
+  const cuts: { container: string; key: string; start: number; end: number }[] = [{ container: 'parse/manifest', key: 'nodes', start: nodesStart, end: nodesEnd }];
+  for (const [container, key] of LAZY_MEMBERS) {
+    const spans = map.spans('body', container, key).filter(([s, e]) => s > start && e <= size && e > s);
+    if (spans.length === 1) cuts.push({ container, key, start: spans[0]![0], end: spans[0]![1] });
+  }
+  cuts.sort((a, b) => a.start - b.start);
+  let body: ParseCacheBody;
+  try {
+    // The rest of the body, a placeholder for each cut member; each cut proved by its key before it and its value's ends.
+    const pieces: Buffer[] = [];
+    let at = start;
+    for (const cut of cuts) {
+      if (cut.start < at + 1) return undefined;
+      const lead = cut.key === 'nodes' ? `"nodes":` : `${JSON.stringify(cut.key)}:`;
+      const before = cache.bytes(at, cut.start - at);
+      if (!before.toString('latin1').endsWith(lead)) return undefined;
+      pieces.push(before, PLACEHOLDER);
+      at = cut.end;
+    }
+    pieces.push(cache.bytes(at, size - at));
+    const ends = cuts.map((c) => cache.bytes(c.start, 1)[0] === OPEN_OF[c.key] && cache.bytes(c.end - 1, 1)[0] === CLOSE_OF[c.key]);
+    if (!cache.unchanged()) return { reason: 'another parse changed it while it was read' };
+    const firstKey = Buffer.from(`{${JSON.stringify(ids[0])}:`);
+    if (ends.includes(false) || !cache.bytes(nodesStart, firstKey.length).equals(firstKey)) return undefined;
+    body = JSON.parse(Buffer.concat(pieces).toString('utf8')) as ParseCacheBody;
+  } catch (e) {
+    return { reason: `the saved manifest could not be read (${(e as Error).message.split('\n')[0]})` };
+  }
+  if (!body || typeof body !== 'object' || !body.parse?.manifest || !body.macroFiles) return { reason: 'the saved manifest is incomplete' };
+  const refAt = body.refAt ?? {};
+  const others: Record<string, RefAt[]> = {};
+  for (const key in refAt) if (!key.startsWith('n:')) others[key] = refAt[key]!;
+  const texts = {
+    node: (i: number, key: string): string | undefined => {
+      nodesParsed++;
+      const s = nodes.at[2 * i]!;
+      const lead = Buffer.byteLength(`${JSON.stringify(key)}:`) + 1;
+      const b = bytes.read(s - lead, nodes.at[2 * i + 1]! - s + lead);
+      return hasKeyBefore(b, lead, key, i === 0 ? '{' : ',') ? b.toString('utf8', lead) : undefined;
+    },
+    whole: () => bytes.read(start, size - start).toString('utf8'),
+  };
+  body.parse.manifest.nodes = lazyNodes(texts, ids, refAt);
+  for (const cut of cuts) {
+    if (cut.key === 'nodes') continue;
+    defineLazyMember(CONTAINERS[cut.container]!(body), cut.key, () => JSON.parse(bytes.read(cut.start, cut.end - cut.start).toString('utf8')) as unknown);
+  }
+  restoreRefLocations(body.parse.manifest, others);
+  bodies++;
+  return { body, index: index.index };
+}
+
+let bodies = 0;
+let nodesParsed = 0;
+
+/** How many bodies readBodyByMap read, and how many of their nodes were read since (tests: which way a command went, and how little it read). */
+export function mappedReadCounts(): { bodies: number; nodes: number } {
+  return { bodies, nodes: nodesParsed };
+}
+
+/** The placeholder a cut member's value is parsed as until its accessor is defined. */
+const PLACEHOLDER = Buffer.from('0');
+
+/** The first and last byte of each cut member's value. */
+const OPEN_OF: Record<string, number> = { nodes: 0x7b, parent_map: 0x7b, child_map: 0x7b, nodeFiles: 0x5b };
+const CLOSE_OF: Record<string, number> = { nodes: 0x7d, parent_map: 0x7d, child_map: 0x7d, nodeFiles: 0x5d };

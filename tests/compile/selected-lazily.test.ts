@@ -1,0 +1,190 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { compiledManifestCopies } from '../../src/api/compiled-manifest.js';
+import { CacheBytes, CacheChangedWhileUsed, mappedReadCounts } from '../../src/api/mapped-cache-body.js';
+import { SPLICE_MAP_FILE } from '../../src/api/splice-map.js';
+import { runCli } from '../../src/cli/main.js';
+import type { CompiledNode } from '../../src/manifest/types.js';
+import { RefIndex } from '../../src/project/resolve-refs.js';
+import { setFastPaths } from '../../src/util/fast-paths.js';
+import { defineLazyMember, mergedMembers, unreadMember } from '../../src/util/lazy-members.js';
+import { captureStreams, makeProject, MEMORY_PROFILE } from '../support/project-fixture.js';
+// @ts-expect-error: the bench's project generators are plain ES modules without types.
+import { generateProject } from '../../bench/generate-project.mjs';
+
+async function cli(dir: string, args: string[]) {
+  const io = captureStreams();
+  const code = await runCli([...args, '--project-dir', dir, '--profiles-dir', dir], io.streams, {});
+  return { code, out: io.stdout.join('') + io.stderr.join('') };
+}
+
+/** target/ file with generated_at, invocation_id and timings blanked (the only bytes that may differ). */
+function artifact(dir: string, file: string): string {
+  return readFileSync(join(dir, 'target', file), 'utf8')
+    .replace(/"generated_at": ?"[^"]*"/g, '"generated_at":"-"')
+    .replace(/"invocation_id": ?"[^"]*"/g, '"invocation_id":"-"')
+    .replace(/"(started_at|completed_at)": "[^"]*"/g, '"$1": "-"')
+    .replace(/"(execution_time|elapsed_time)": [0-9.e-]+/g, '"$1": 0')
+    .replace(/"thread_id": "[^"]*"/g, '"thread_id": "-"');
+}
+
+/**
+ * `steps` from a fresh target/ (and a fresh database file), with the fast paths on and off: exit codes, console
+ * output, manifest.json and run_results.json of the last step, and, fast, how many bodies and nodes were read
+ * from the parse cache as used and how many manifests were copied.
+ */
+async function bothWays(dir: string, steps: string[][]) {
+  const runs = [];
+  for (const on of [true, false]) {
+    rmSync(join(dir, 'target'), { recursive: true, force: true });
+    rmSync(join(dir, 'bench.duckdb'), { force: true });
+    setFastPaths(on);
+    const codes: number[] = [];
+    let out = '';
+    let read = mappedReadCounts();
+    let copies = compiledManifestCopies();
+    for (const [i, step] of steps.entries()) {
+      if (i === steps.length - 1) {
+        read = mappedReadCounts();
+        copies = compiledManifestCopies();
+      }
+      const r = await cli(dir, step);
+      codes.push(r.code);
+      out = r.out.replace(/\d+\.\d+ seconds/g, 'N seconds').replace(/\d+\.\d+s/g, 'Ns').replace(/\d{2}:\d{2}:\d{2}/g, 'T').replace(/ in \d+(\.\d+)? ?m?s/g, ' in N');
+    }
+    const after = mappedReadCounts();
+    runs.push({
+      codes,
+      out,
+      manifest: artifact(dir, 'manifest.json'),
+      runResults: artifact(dir, 'run_results.json'),
+      lazily: { bodies: after.bodies - read.bodies, nodes: after.nodes - read.nodes },
+      copied: compiledManifestCopies() - copies,
+    });
+  }
+  setFastPaths(true);
+  return { fast: runs[0]!, plain: runs[1]! };
+}
+
+const fileProfile = (dir: string) => writeFileSync(join(dir, 'profiles.yml'), MEMORY_PROFILE.replace('test_profile', 'bench').replace(':memory:', join(dir, 'bench.duckdb')));
+
+afterEach(() => setFastPaths(true));
+
+describe('a selection reads only the nodes it uses from an unchanged parse cache', () => {
+  it('compile --select after a parse: the same output and artifacts as the plain path, a few of 48 nodes read', async () => {
+    const dir = makeProject({});
+    generateProject(dir, 12);
+    fileProfile(dir);
+    const { fast, plain } = await bothWays(dir, [['parse'], ['compile', '--select', 'model_3']]);
+    expect(fast.codes).toEqual([0, 0]);
+    expect(fast.out).toContain('Compiled 7 of 7 nodes');
+    expect(fast.manifest).toContain('"compiled_path":"target/compiled/bench/models/model_3.sql"}');
+    expect(fast.lazily.bodies).toBe(1);
+    // model_3, its tests and the models its tests and refs name: not the 48 nodes.
+    expect(fast.lazily.nodes).toBeGreaterThan(0);
+    expect(fast.lazily.nodes).toBeLessThan(24);
+    expect(fast.copied).toBe(1);
+    expect(plain.lazily).toEqual({ bodies: 0, nodes: 0 });
+    expect({ ...fast, lazily: null, copied: 0 }).toEqual({ ...plain, lazily: null, copied: 0 });
+  }, 120_000);
+
+  it('after a compile wrote the cache (its splice map has the cache half only), and for run --select: the same as the plain path', async () => {
+    const dir = makeProject({});
+    generateProject(dir, 12);
+    fileProfile(dir);
+    const compiled = await bothWays(dir, [['compile'], ['compile', '--select', 'model_5+']]);
+    expect(compiled.fast.codes).toEqual([0, 0]);
+    expect(compiled.fast.lazily.bodies).toBe(1);
+    expect(compiled.fast.copied).toBe(1);
+    expect({ ...compiled.fast, lazily: null, copied: 0 }).toEqual({ ...compiled.plain, lazily: null, copied: 0 });
+
+    // run's manifest.json is the cache's nodes with the compiled members of the nodes it ran, copied too.
+    const ran = await bothWays(dir, [['run'], ['run', '--select', 'model_0', 'model_1']]);
+    expect(ran.fast.codes).toEqual([0, 0]);
+    expect(ran.fast.out).toContain('Completed successfully');
+    expect(ran.fast.lazily.bodies).toBe(1);
+    expect(ran.fast.lazily.nodes).toBeLessThan(12);
+    expect(ran.fast.copied).toBe(1);
+    expect(ran.fast.out).toContain('Found 12 models, 36 data tests');
+    expect(ran.fast.manifest).toContain('"compiled_path":"target/compiled/bench/models/model_1.sql"}');
+    expect({ ...ran.fast, lazily: null, copied: 0 }).toEqual({ ...ran.plain, lazily: null, copied: 0 });
+  }, 180_000);
+
+  it('a selection with no splice map reads the body whole, as before (the same output)', async () => {
+    const dir = makeProject({});
+    generateProject(dir, 6);
+    fileProfile(dir);
+    await cli(dir, ['parse']);
+    rmSync(join(dir, 'target', SPLICE_MAP_FILE));
+    const before = mappedReadCounts();
+    const r = await cli(dir, ['compile', '--select', 'model_2']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('select id, name from "bench"."main"."model_1"');
+    expect(mappedReadCounts().bodies).toBe(before.bodies);
+  }, 60_000);
+});
+
+describe('CacheBytes', () => {
+  it('reads by offset while the file opens with the same header, and throws once another command has changed it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsdbt-cache-bytes-'));
+    const path = join(dir, 'partial_parse.json');
+    writeFileSync(path, '{"format":3,"id":"abc"}\n0123456789');
+    const bytes = new CacheBytes(path, Buffer.from('{"format":3,"id":"abc"'));
+    expect(bytes.read(25, 4).toString()).toBe('1234');
+    bytes.close();
+    // Closed, it opens the file again: a cache with another id is not the one its nodes were read from.
+    writeFileSync(path, '{"format":3,"id":"abd"}\n0123456789');
+    expect(() => bytes.read(25, 4)).toThrow(CacheChangedWhileUsed);
+    expect(() => bytes.read(25, 4)).toThrow(`${path} was changed by another command while this one used it: run this command again`);
+    bytes.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('lazy members', () => {
+  it('are made once when first read, and unreadMember says which are not read yet', () => {
+    const o: Record<string, number> = {};
+    let made = 0;
+    defineLazyMember(o, 'a', () => ++made);
+    defineLazyMember(o, 'b', () => 10 * ++made);
+    expect(unreadMember(o, 'a')).toBe(true);
+    expect(o.a).toBe(1);
+    expect(o.a).toBe(1);
+    expect(unreadMember(o, 'a')).toBe(false);
+    expect(unreadMember(o, 'b')).toBe(true);
+    expect(JSON.stringify(o)).toBe('{"a":1,"b":20}');
+    expect(made).toBe(2);
+  });
+
+  it('mergedMembers is a spread for plain objects, and for lazy ones a view that reads only what is looked up', () => {
+    expect(mergedMembers({ a: 1, b: 2 }, { b: 3, c: 4 })).toEqual({ a: 1, b: 3, c: 4 });
+    const a: Record<string, string> = {};
+    const reads: string[] = [];
+    for (const k of ['x', 'y', 'z']) defineLazyMember(a, k, () => (reads.push(k), k.toUpperCase()));
+    const view = mergedMembers(a, { u: 'U' });
+    expect(view.y).toBe('Y');
+    expect('z' in view).toBe(true);
+    expect('w' in view).toBe(false);
+    expect(view.u).toBe('U');
+    expect(reads).toEqual(['y']);
+    expect(Object.keys(view)).toEqual(['x', 'y', 'z', 'u']);
+    expect({ ...view }).toEqual({ x: 'X', y: 'Y', z: 'Z', u: 'U' });
+  });
+});
+
+describe('RefIndex over named nodes', () => {
+  it("reads a name's nodes only when a ref names it, and resolves as over the nodes themselves", () => {
+    const node = (name: string, pkg: string): CompiledNode => ({ unique_id: `model.${pkg}.${name}`, name, package_name: pkg, resource_type: 'model' }) as CompiledNode;
+    const all = [node('a', 'p'), node('b', 'p'), node('b', 'q')];
+    const read: string[] = [];
+    const named = new RefIndex({ ids: new Map([['a', ['model.p.a']], ['b', ['model.p.b', 'model.q.b']]]), node: (id) => (read.push(id), all.find((n) => n.unique_id === id)!) }, [], 'p');
+    const plain = new RefIndex(all, [], 'p');
+    for (const [call, from] of [[{ name: 'b' }, 'q'], [{ name: 'b', package: 'p' }, 'q'], [{ name: 'a' }, 'p'], [{ name: 'c' }, 'p']] as const) {
+      expect(named.resolveRef(call, from)?.unique_id).toBe(plain.resolveRef(call, from)?.unique_id);
+    }
+    expect(read).toEqual(['model.p.b', 'model.q.b', 'model.p.a']);
+    expect(named.refError({ name: 'aa' }, { name: 'm', file: 'models/m.sql' }).message).toBe(plain.refError({ name: 'aa' }, { name: 'm', file: 'models/m.sql' }).message);
+  });
+});
