@@ -100,7 +100,14 @@ describe('a selection reads only the nodes it uses from an unchanged parse cache
     expect(compiled.fast.copied).toBe(1);
     expect({ ...compiled.fast, lazily: null, copied: 0 }).toEqual({ ...compiled.plain, lazily: null, copied: 0 });
 
-    // run's manifest.json is the cache's nodes with the compiled members of the nodes it ran, copied too.
+    // run's manifest.json is the cache's nodes with the compiled members of the nodes it ran, copied too: the whole project
+    const full = await bothWays(dir, [['parse'], ['run']]);
+    expect(full.fast.codes).toEqual([0, 0]);
+    expect(full.fast.copied).toBe(1);
+    expect(full.fast.lazily.bodies).toBe(0);
+    expect(full.fast.manifest).toContain('"compiled_path":"target/compiled/bench/models/model_11.sql"}');
+    expect({ ...full.fast, copied: 0 }).toEqual(full.plain);
+    // and a selection.
     const ran = await bothWays(dir, [['run'], ['run', '--select', 'model_0', 'model_1']]);
     expect(ran.fast.codes).toEqual([0, 0]);
     expect(ran.fast.out).toContain('Completed successfully');
