@@ -156,6 +156,26 @@ function refIndexOf(manifest: Manifest, rootPackage: string): RefIndex {
   return new RefIndex(candidates(), sources(), rootPackage);
 }
 
+/**
+ * The parse cache checked for a command; when only model, analysis or
+ * singular test SQL changed and parse-splice.ts can splice it into the cache,
+ * checked again after (nothing changed then). Undefined without partial
+ * parsing or the fast paths (parseLoaded checks it itself).
+ */
+async function splicedCheck(loaded: LoadedProject, flags: Record<string, unknown>): Promise<ParseCacheCheck | undefined> {
+  if (!loaded.partialParse || !fastPaths()) return undefined;
+  const check = checkParseCache(loaded, flags);
+  if (!check.cache || !check.diff || check.reason || check.diff.changed.length === 0) return check;
+  const { spliceChangedCache } = await import('./parse-splice.js');
+  const spliced = await spliceChangedCache(loaded, flags, check);
+  if ('reason' in spliced) {
+    loaded.logger.debug(`Partial parsing: not splicing because ${spliced.reason}`);
+    return check;
+  }
+  check.cache.close();
+  return checkParseCache(loaded, flags);
+}
+
 /** The ids of the nodes a ref can name (models, seeds, snapshots), by name, from the selection index's node rows (the manifest's nodes, in order). */
 function refNamesOf(index: SelectionIndex): Map<string, string[]> {
   const out = new Map<string, string[]>();
@@ -192,8 +212,11 @@ export async function openExecution(opts: ExecutionOptions, which: string, defau
   if (startEarly) pool = spawnRenderPool(loaded, workers, which, opts);
   let lazilyRead: Manifest | undefined;
   try {
-    // With a selection (most often a few nodes of many), a current cache's nodes are read as used (lazy-cache-body.ts).
-    const parsed = parseLoaded(loaded, { flags, lazyNodes: opts.select?.length || opts.selector ? 'mapped' : false });
+    // With a selection (most often a few nodes of many), a current cache's nodes are read as used (mapped-cache-body.ts);
+    // model SQL edited since is first spliced into the cache (parse-splice.ts), which is then current.
+    const selective = Boolean(opts.select?.length || opts.selector);
+    const check = selective ? await splicedCheck(loaded, flags) : undefined;
+    const parsed = parseLoaded(loaded, { flags, check, lazyNodes: selective ? 'mapped' : false });
     lazilyRead = parsed.manifest;
     const asParsedMutators = fastPaths() && withoutCompiledMembers(parsed.manifest) ? mutatorsBoundCount() : undefined;
     recordCacheSpans(loaded, parsed.manifest);

@@ -17,7 +17,7 @@ import { parseInput } from './parse-phase.js';
 import { recordQuickStart, rememberCacheHeader } from './quick-start-record.js';
 import { patchedHeaderLine } from './cache-header-patch.js';
 import { selectionIndex } from './selection-index.js';
-import { manifestIdentity, readSpliceMap, sameIdentity, sameWrittenFile, serialiseSpliceMap, writeEditedSpliceMap, type Edit, type SplicedFile, type SpliceMap } from './splice-map.js';
+import { manifestIdentity, NO_MANIFEST, readSpliceMap, sameIdentity, sameWrittenFile, serialiseSpliceMap, writeEditedSpliceMap, type Edit, type SplicedFile, type SpliceMap } from './splice-map.js';
 import type { RefreshedParse } from './unchanged-parse.js';
 import { metadataSpan, readWrittenArtifacts, recordWrittenArtifacts, type WrittenArtifacts } from './written-artifacts.js';
 import { parseEnv } from './parse-env.js';
@@ -66,6 +66,40 @@ export async function spliceChangedParse(loaded: LoadedProject, flags: Record<st
   }
 }
 
+/**
+ * spliceChangedParse for a command other than `parse` (compile, run, ...):
+ * the changed nodes spliced into the parse cache only (the command writes
+ * its own manifest.json), and the splice map's cache half moved with them
+ * (its manifest.json half dropped: that file still holds the old nodes).
+ * Done, the cache is current: the caller checks it again and reads it as
+ * unchanged. Otherwise why not (the caller goes on with `check`).
+ */
+export async function spliceChangedCache(loaded: LoadedProject, flags: Record<string, unknown>, check: ParseCacheCheck): Promise<{ done: true } | { reason: string }> {
+  if (!fastPaths()) return { reason: 'fast paths are off' };
+  const { cache, diff } = check;
+  if (!loaded.partialParse || !cache || !diff || check.reason) return { reason: 'the parse cache cannot be used' };
+  if (diff.added.length || diff.deleted.length) return { reason: 'files were added or deleted' };
+  if (check.changedEnv?.length) return { reason: 'env vars read at parse have changed' };
+  if (diff.changed.length === 0) return { reason: 'nothing changed' };
+  const targetDir = join(loaded.projectDir, loaded.root.targetPath);
+  const map = readSpliceMap(targetDir, cache.header.id);
+  if (!map) return { reason: 'there is no splice map for this cache' };
+  try {
+    const spliced = splicedNodes(loaded, flags, check, cache, map);
+    if ('reason' in spliced) return spliced;
+    const { id, header, headerLine, writeCache } = splicedCache(check, cache, spliced);
+    await writeCache();
+    const parts = map.editedParts(spliced.bodyEdits, headerLine.length - cache.indexStart, []).filter((p) => p.file === 'body');
+    writeEditedSpliceMap(targetDir, serialiseSpliceMap(id, NO_MANIFEST, parts));
+    rememberCacheHeader(check.path, headerLine.subarray(0, headerLine.length - 1), header);
+    recordQuickStart(loaded, check.key);
+    loaded.logger.debug(`Partial parsing: ${spliced.records.length} changed file(s) parsed again and spliced into the parse cache`);
+    return { done: true };
+  } catch (e) {
+    return { reason: `splicing failed (${(e as Error).message.split('\n')[0]})` };
+  }
+}
+
 /** spliceChangedParse's result, the cache closed when done; otherwise the reason logged at debug (the caller goes on with `check`). */
 export async function spliceOrSay(loaded: LoadedProject, flags: Record<string, unknown>, check: ParseCacheCheck): Promise<RefreshedParse | undefined> {
   const spliced = await spliceChangedParse(loaded, flags, check);
@@ -77,7 +111,21 @@ export async function spliceOrSay(loaded: LoadedProject, flags: Record<string, u
   return spliced.done;
 }
 
-async function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>, check: ParseCacheCheck, cache: OpenParseCache, map: SpliceMap, written: WrittenArtifacts, targetDir: string, manifestSource: ByteSource & { fd: number; size(): number; closeLater(): void }): Promise<{ done: RefreshedParse } | { reason: string }> {
+/** What splicedNodes gives: each changed node's new JSON, the edits of the cache's body, the env vars the parse read. */
+interface SplicedNodes {
+  records: NodeFileRecord[];
+  json: Map<string, Buffer>;
+  bodyEdits: Edit[];
+  envRead: Record<string, string | null>;
+}
+
+/**
+ * The changed node files (check.diff.changed) parsed again against the few
+ * cache entries they need, as partial parsing does, and each new node's
+ * bytes as edits of the cache's body; or why not (anything another node
+ * could see of a changed one is not as it was).
+ */
+function splicedNodes(loaded: LoadedProject, flags: Record<string, unknown>, check: ParseCacheCheck, cache: OpenParseCache, map: SpliceMap): SplicedNodes | { reason: string } {
   const body = new BodyReader(cache, map);
   const changed = new Set(check.diff!.changed);
   const records: NodeFileRecord[] = [];
@@ -150,21 +198,32 @@ async function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>,
   }
   if (JSON.stringify(observer.wide(wideReads)) !== JSON.stringify(wideReads ?? { macros: [], env: [] })) return { reason: 'the parse read something new outside node files' };
 
-  // The new bytes of each changed node (and its ref locations), in both files.
+  // The new bytes of each changed node (and its ref locations).
   const bodyEdits: Edit[] = [];
-  const manifestEdits: Edit[] = [];
+  const json = new Map<string, Buffer>();
   for (const r of records) {
     const node = partial.manifest.nodes[r.uniqueId]!;
-    const json = Buffer.from(JSON.stringify(node));
-    const inBody = body.span('parse/manifest/nodes', r.uniqueId)!;
-    const inManifest = memberSpan(map, 'manifest', 'nodes', r.uniqueId, manifestSource);
-    if (!inManifest) return { reason: `${r.uniqueId} is not in the splice map of manifest.json` };
-    bodyEdits.push(paddedEdit('parse/manifest/nodes', inBody, json));
-    manifestEdits.push({ start: inManifest[0], end: inManifest[1], bytes: json });
+    const bytes = Buffer.from(JSON.stringify(node));
+    json.set(r.uniqueId, bytes);
+    bodyEdits.push(paddedEdit('parse/manifest/nodes', body.span('parse/manifest/nodes', r.uniqueId)!, bytes));
     const refAt = refLocationsOf(node);
     const refSpan = body.span('refAt', `n:${r.uniqueId}`);
     if (!refAt !== !refSpan) return { reason: `${r.file} gained or lost ref locations` };
     if (refAt && refSpan) bodyEdits.push(paddedEdit('refAt', refSpan, Buffer.from(JSON.stringify(refAt))));
+  }
+  return { records, json, bodyEdits, envRead: recorder.read };
+}
+
+async function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>, check: ParseCacheCheck, cache: OpenParseCache, map: SpliceMap, written: WrittenArtifacts, targetDir: string, manifestSource: ByteSource & { fd: number; size(): number; closeLater(): void }): Promise<{ done: RefreshedParse } | { reason: string }> {
+  const spliced = splicedNodes(loaded, flags, check, cache, map);
+  if ('reason' in spliced) return spliced;
+  const { records, bodyEdits } = spliced;
+  // manifest.json's edits: each node where the map says it is.
+  const manifestEdits: Edit[] = [];
+  for (const r of records) {
+    const inManifest = memberSpan(map, 'manifest', 'nodes', r.uniqueId, manifestSource);
+    if (!inManifest) return { reason: `${r.uniqueId} is not in the splice map of manifest.json` };
+    manifestEdits.push({ start: inManifest[0], end: inManifest[1], bytes: spliced.json.get(r.uniqueId)! });
   }
   const generatedAt = new Date().toISOString();
   const oldMeta = Buffer.from(metadataSpan(written.manifest.generatedAt, written.manifest.invocationId));
@@ -179,30 +238,8 @@ async function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>,
   const manifestWrite = startPiecesWrite(manifestPath, 'the manifest', editedPieces(manifestSource.fd, manifestSource.size(), manifestEdits), { durable: false });
 
   // The cache: a new header (the old line's bytes with what changed, cache-header-patch.ts), then the old index and body with the edits.
-  const id = randomUUID();
   const old = cache.header;
-  const header: ParseCacheHeader = { ...old, id, files: check.files, statesAt: check.statesAt, envRead: { ...old.envRead, ...recorder.read } };
-  const headerLine = patchedHeaderLine(cache.line, old, header) ?? serialisedHeaderLine(header, cache.indexStart - 1);
-  const changedMeanwhile = () => new Error('the parse cache was changed meanwhile');
-  const writeCache = async () => {
-    if (headerLine.length === cache.indexStart && bodyEdits.every((e) => e.bytes.length === e.end - e.start)) {
-      // Every edit fits where it goes: written into the cache in place (parse-cache-edit.ts), or when another
-      // parse holds it, into a copy the kernel makes.
-      const ino = cache.ino();
-      const edits = [{ at: 0, bytes: headerLine }, ...bodyEdits.map((e) => ({ at: e.start, bytes: e.bytes }))];
-      if (await editCacheInPlace(check.path, cache, edits)) return;
-      copyWithEditsAtomic(check.path, check.path, 'the parse cache', edits, () => {
-        if (statSync(check.path, { bigint: true }).ino !== ino || !cache.unchanged()) throw changedMeanwhile();
-      }, { durable: false });
-    } else {
-      const cacheSize = cache.size();
-      writeChunksAtomic(check.path, 'the parse cache', (write) => {
-        write(headerLine);
-        copyEdited(cache, cache.indexStart, cacheSize, bodyEdits, write);
-        if (!cache.unchanged()) throw changedMeanwhile();
-      }, { durable: false });
-    }
-  };
+  const { id, header, headerLine, writeCache } = splicedCache(check, cache, spliced);
 
   // A failure before the rename leaves manifest.json as it was. Once the copy is written it is renamed into place on
   // the thread pool (on ext4 a rename over a file starts the new file's writeback: 10-50 ms at 90 MB) while this
@@ -238,6 +275,36 @@ async function spliceWith(loaded: LoadedProject, flags: Record<string, unknown>,
   loaded.logger.debug(`Partial parsing enabled: 0 files deleted, 0 files added, ${records.length} files changed.`);
   loaded.logger.debug(`Partial parsing: ${records.length} changed file(s) parsed again and spliced into manifest.json and the parse cache`);
   return { done: { warnings: [...loaded.warnings, ...old.warnings], summary: written.summary, manifestPath, quickStartRecorded: true } };
+}
+
+/** The spliced cache's id, header and header line, and the write putting them and the body's edits in place (in place when each fits). */
+function splicedCache(check: ParseCacheCheck, cache: OpenParseCache, spliced: SplicedNodes): { id: string; header: ParseCacheHeader; headerLine: Buffer; writeCache: () => Promise<void> } {
+  const { bodyEdits } = spliced;
+  const id = randomUUID();
+  const old = cache.header;
+  const header: ParseCacheHeader = { ...old, id, files: check.files, statesAt: check.statesAt, envRead: { ...old.envRead, ...spliced.envRead } };
+  const headerLine = patchedHeaderLine(cache.line, old, header) ?? serialisedHeaderLine(header, cache.indexStart - 1);
+  const changedMeanwhile = () => new Error('the parse cache was changed meanwhile');
+  const writeCache = async () => {
+    if (headerLine.length === cache.indexStart && bodyEdits.every((e) => e.bytes.length === e.end - e.start)) {
+      // Every edit fits where it goes: written into the cache in place (parse-cache-edit.ts), or when another
+      // parse holds it, into a copy the kernel makes.
+      const ino = cache.ino();
+      const edits = [{ at: 0, bytes: headerLine }, ...bodyEdits.map((e) => ({ at: e.start, bytes: e.bytes }))];
+      if (await editCacheInPlace(check.path, cache, edits)) return;
+      copyWithEditsAtomic(check.path, check.path, 'the parse cache', edits, () => {
+        if (statSync(check.path, { bigint: true }).ino !== ino || !cache.unchanged()) throw changedMeanwhile();
+      }, { durable: false });
+    } else {
+      const cacheSize = cache.size();
+      writeChunksAtomic(check.path, 'the parse cache', (write) => {
+        write(headerLine);
+        copyEdited(cache, cache.indexStart, cacheSize, bodyEdits, write);
+        if (!cache.unchanged()) throw changedMeanwhile();
+      }, { durable: false });
+    }
+  };
+  return { id, header, headerLine, writeCache };
 }
 
 /**

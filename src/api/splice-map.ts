@@ -67,7 +67,7 @@ export function writeSpliceMap(targetDir: string, cache: string | undefined, bod
 }
 
 /** The identity of no file (a map without manifest.json's half). */
-const NO_MANIFEST: FileIdentity = { size: '-1', mtimeNs: '-1', ino: '-1' };
+export const NO_MANIFEST: FileIdentity = { size: '-1', mtimeNs: '-1', ino: '-1' };
 
 /** The map, when it was written for cache `cacheId` (check `manifest` against manifest.json: sameIdentity). */
 export function readSpliceMap(targetDir: string, cacheId: string): SpliceMap | undefined {

@@ -35,7 +35,7 @@ function artifact(dir: string, file: string): string {
  * output, manifest.json and run_results.json of the last step, and, fast, how many bodies and nodes were read
  * from the parse cache as used and how many manifests were copied.
  */
-async function bothWays(dir: string, steps: string[][]) {
+async function bothWays(dir: string, steps: (string[] | (() => void))[]) {
   const runs = [];
   for (const on of [true, false]) {
     rmSync(join(dir, 'target'), { recursive: true, force: true });
@@ -49,6 +49,10 @@ async function bothWays(dir: string, steps: string[][]) {
       if (i === steps.length - 1) {
         read = mappedReadCounts();
         copies = compiledManifestCopies();
+      }
+      if (typeof step === 'function') {
+        step();
+        continue;
       }
       const r = await cli(dir, step);
       codes.push(r.code);
@@ -117,6 +121,29 @@ describe('a selection reads only the nodes it uses from an unchanged parse cache
     expect(ran.fast.out).toContain('Found 12 models, 36 data tests');
     expect(ran.fast.manifest).toContain('"compiled_path":"target/compiled/bench/models/model_1.sql"}');
     expect({ ...ran.fast, lazily: null, copied: 0 }).toEqual({ ...ran.plain, lazily: null, copied: 0 });
+  }, 180_000);
+
+  it('model SQL edited since: spliced into the cache first, then read as used; the cache is what a full parse makes', async () => {
+    const dir = makeProject({});
+    generateProject(dir, 12);
+    fileProfile(dir);
+    const original = readFileSync(join(dir, 'models/model_3.sql'), 'utf8');
+    const edit = () => writeFileSync(join(dir, 'models/model_3.sql'), `${original}\n-- edited`);
+    const restore = () => writeFileSync(join(dir, 'models/model_3.sql'), original);
+    restore();
+    const compiled = await bothWays(dir, [['parse'], edit, ['compile', '--select', 'model_3']]);
+    expect(compiled.fast.codes).toEqual([0, 0]);
+    expect(compiled.fast.manifest).toContain('-- edited');
+    expect(compiled.fast.lazily.bodies).toBe(1);
+    expect(compiled.fast.copied).toBe(1);
+    expect({ ...compiled.fast, lazily: null, copied: 0 }).toEqual({ ...compiled.plain, lazily: null, copied: 0 });
+    // What the next parse writes from the spliced cache is a full parse's manifest.
+    restore();
+    const parsed = await bothWays(dir, [['parse'], edit, ['compile', '--select', 'model_3'], ['parse']]);
+    expect(parsed.fast.codes).toEqual([0, 0, 0]);
+    expect(parsed.fast.manifest).toContain('-- edited');
+    expect(parsed.fast.manifest).toBe(parsed.plain.manifest);
+    restore();
   }, 180_000);
 
   it('a selection with no splice map reads the body whole, as before (the same output)', async () => {
