@@ -27,7 +27,7 @@ import { loadProject, silentLogger, type GlobalOptions, type LoadedProject } fro
 import { checkParseCache, type ParseCacheCheck } from './parse-cache.js';
 import { lazySelectionIndexOf, parseLoaded, recordCacheSpans, releaseLazyReads } from './parse-phase.js';
 import { indexMembers, type SelectionIndex } from './selection-index.js';
-import { selectFromManifest } from './select-phase.js';
+import { indexSelects, selectFromManifest } from './select-phase.js';
 import { checkDeferTargets } from './defer-check.js';
 import { withoutCompiledMembers } from './compiled-manifest.js';
 import { mutatorsBoundCount } from '../jinja/python/collection-methods.js';
@@ -214,7 +214,7 @@ export async function openExecution(opts: ExecutionOptions, which: string, defau
   try {
     // With a selection (most often a few nodes of many), a current cache's nodes are read as used (mapped-cache-body.ts);
     // model SQL edited since is first spliced into the cache (parse-splice.ts), which is then current.
-    const selective = Boolean(opts.select?.length || opts.selector);
+    const selective = fastPaths() && indexSelects(loaded.projectDir, opts);
     const check = selective ? await splicedCheck(loaded, flags) : undefined;
     const parsed = parseLoaded(loaded, { flags, check, lazyNodes: selective ? 'mapped' : false });
     lazilyRead = parsed.manifest;

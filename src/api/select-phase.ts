@@ -14,8 +14,25 @@ export function selectFromManifest(projectDir: string, manifest: Manifest, flags
   const file = join(projectDir, 'selectors.yml');
   const selectors = () => (existsSync(file) ? loadSelectorsYaml('selectors.yml', readFileSync(file, 'utf8')) : undefined);
   const index = fastPaths() ? lazySelectionIndexOf(manifest) : undefined;
-  if (index && !flags.state && flags.selector === undefined && !existsSync(file) && indexAnswers(flags.select, flags.exclude)) {
+  if (index && indexSelects(projectDir, flags)) {
     return selectOnGraph(indexGraph(index), manifest, flags, defaultResourceTypes, () => undefined);
   }
   return selectWith(manifest, flags, defaultResourceTypes, selectors);
+}
+
+/**
+ * Whether the selection index answers these flags: a `--select` (and
+ * `--exclude`) of selector methods it keeps, no `--selector`, no state to
+ * compare with and no selectors.yml (whose default selector could apply).
+ * A command then reads the parse cache's nodes as it uses them.
+ */
+export function indexSelects(projectDir: string, flags: Pick<SelectionFlags, 'select' | 'exclude' | 'selector'> & { state?: unknown }): boolean {
+  if (!flags.select?.length || flags.selector !== undefined || flags.state) return false;
+  if (existsSync(join(projectDir, 'selectors.yml'))) return false;
+  try {
+    return indexAnswers(flags.select, flags.exclude);
+  } catch {
+    // A selector that does not parse: reported where the selection is made.
+    return false;
+  }
 }
