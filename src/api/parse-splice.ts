@@ -94,10 +94,18 @@ export async function spliceChangedCache(loaded: LoadedProject, flags: Record<st
     rememberCacheHeader(check.path, headerLine.subarray(0, headerLine.length - 1), header);
     recordQuickStart(loaded, check.key);
     loaded.logger.debug(`Partial parsing: ${spliced.records.length} changed file(s) parsed again and spliced into the parse cache`);
+    cacheSplices++;
     return { done: true };
   } catch (e) {
     return { reason: `splicing failed (${(e as Error).message.split('\n')[0]})` };
   }
+}
+
+let cacheSplices = 0;
+
+/** How many times spliceChangedCache spliced (tests: which way a command went). */
+export function cacheSpliceCount(): number {
+  return cacheSplices;
 }
 
 /** spliceChangedParse's result, the cache closed when done; otherwise the reason logged at debug (the caller goes on with `check`). */

@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compiledManifestCopies } from '../../src/api/compiled-manifest.js';
+import { cacheSpliceCount } from '../../src/api/parse-splice.js';
 import { CacheBytes, CacheChangedWhileUsed, mappedReadCounts } from '../../src/api/mapped-cache-body.js';
 import { SPLICE_MAP_FILE } from '../../src/api/splice-map.js';
 import { runCli } from '../../src/cli/main.js';
@@ -21,7 +22,8 @@ async function cli(dir: string, args: string[]) {
 }
 
 /** target/ file with generated_at, invocation_id and timings blanked (the only bytes that may differ). */
-function artifact(dir: string, file: string): string {
+function artifact(dir: string, file: string): string | null {
+  if (!existsSync(join(dir, 'target', file))) return null;
   return readFileSync(join(dir, 'target', file), 'utf8')
     .replace(/"generated_at": ?"[^"]*"/g, '"generated_at":"-"')
     .replace(/"invocation_id": ?"[^"]*"/g, '"invocation_id":"-"')
@@ -45,10 +47,12 @@ async function bothWays(dir: string, steps: (string[] | (() => void))[]) {
     let out = '';
     let read = mappedReadCounts();
     let copies = compiledManifestCopies();
+    let splices = cacheSpliceCount();
     for (const [i, step] of steps.entries()) {
       if (i === steps.length - 1) {
         read = mappedReadCounts();
         copies = compiledManifestCopies();
+        splices = cacheSpliceCount();
       }
       if (typeof step === 'function') {
         step();
@@ -66,6 +70,7 @@ async function bothWays(dir: string, steps: (string[] | (() => void))[]) {
       runResults: artifact(dir, 'run_results.json'),
       lazily: { bodies: after.bodies - read.bodies, nodes: after.nodes - read.nodes },
       copied: compiledManifestCopies() - copies,
+      spliced: cacheSpliceCount() - splices,
     });
   }
   setFastPaths(true);
@@ -91,7 +96,7 @@ describe('a selection reads only the nodes it uses from an unchanged parse cache
     expect(fast.lazily.nodes).toBeLessThan(24);
     expect(fast.copied).toBe(1);
     expect(plain.lazily).toEqual({ bodies: 0, nodes: 0 });
-    expect({ ...fast, lazily: null, copied: 0 }).toEqual({ ...plain, lazily: null, copied: 0 });
+    expect({ ...fast, lazily: null, copied: 0, spliced: 0 }).toEqual({ ...plain, lazily: null, copied: 0, spliced: 0 });
   }, 120_000);
 
   it('after a compile wrote the cache (its splice map has the cache half only), and for run --select: the same as the plain path', async () => {
@@ -102,7 +107,7 @@ describe('a selection reads only the nodes it uses from an unchanged parse cache
     expect(compiled.fast.codes).toEqual([0, 0]);
     expect(compiled.fast.lazily.bodies).toBe(1);
     expect(compiled.fast.copied).toBe(1);
-    expect({ ...compiled.fast, lazily: null, copied: 0 }).toEqual({ ...compiled.plain, lazily: null, copied: 0 });
+    expect({ ...compiled.fast, lazily: null, copied: 0, spliced: 0 }).toEqual({ ...compiled.plain, lazily: null, copied: 0, spliced: 0 });
 
     // run's manifest.json is the cache's nodes with the compiled members of the nodes it ran, copied too: the whole project
     const full = await bothWays(dir, [['parse'], ['run']]);
@@ -120,7 +125,7 @@ describe('a selection reads only the nodes it uses from an unchanged parse cache
     expect(ran.fast.copied).toBe(1);
     expect(ran.fast.out).toContain('Found 12 models, 36 data tests');
     expect(ran.fast.manifest).toContain('"compiled_path":"target/compiled/bench/models/model_1.sql"}');
-    expect({ ...ran.fast, lazily: null, copied: 0 }).toEqual({ ...ran.plain, lazily: null, copied: 0 });
+    expect({ ...ran.fast, lazily: null, copied: 0, spliced: 0 }).toEqual({ ...ran.plain, lazily: null, copied: 0, spliced: 0 });
   }, 180_000);
 
   it('model SQL edited since: spliced into the cache first, then read as used; the cache is what a full parse makes', async () => {
@@ -131,15 +136,23 @@ describe('a selection reads only the nodes it uses from an unchanged parse cache
     const edit = () => writeFileSync(join(dir, 'models/model_3.sql'), `${original}\n-- edited`);
     const restore = () => writeFileSync(join(dir, 'models/model_3.sql'), original);
     restore();
-    const compiled = await bothWays(dir, [['parse'], edit, ['compile', '--select', 'model_3']]);
+    const compiled = await bothWays(dir, [restore, ['parse'], edit, ['compile', '--select', 'model_3']]);
     expect(compiled.fast.codes).toEqual([0, 0]);
     expect(compiled.fast.manifest).toContain('-- edited');
     expect(compiled.fast.lazily.bodies).toBe(1);
     expect(compiled.fast.copied).toBe(1);
-    expect({ ...compiled.fast, lazily: null, copied: 0 }).toEqual({ ...compiled.plain, lazily: null, copied: 0 });
+    expect(compiled.fast.spliced).toBe(1);
+    expect({ ...compiled.fast, lazily: null, copied: 0, spliced: 0 }).toEqual({ ...compiled.plain, lazily: null, copied: 0, spliced: 0 });
+    // ls: spliced, then answered by the selection index.
+    restore();
+    const listed = await bothWays(dir, [restore, ['parse'], edit, ['ls', '--select', 'model_3+']]);
+    expect(listed.fast.codes).toEqual([0, 0]);
+    expect(listed.fast.spliced).toBe(1);
+    expect(listed.fast.out).toContain('bench.model_5');
+    expect({ ...listed.fast, spliced: 0 }).toEqual(listed.plain);
     // What the next parse writes from the spliced cache is a full parse's manifest.
     restore();
-    const parsed = await bothWays(dir, [['parse'], edit, ['compile', '--select', 'model_3'], ['parse']]);
+    const parsed = await bothWays(dir, [restore, ['parse'], edit, ['compile', '--select', 'model_3'], ['parse']]);
     expect(parsed.fast.codes).toEqual([0, 0, 0]);
     expect(parsed.fast.manifest).toContain('-- edited');
     expect(parsed.fast.manifest).toBe(parsed.plain.manifest);

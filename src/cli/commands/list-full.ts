@@ -1,6 +1,6 @@
 import { loadProject } from '../../api/load-project.js';
 import { parseCacheKey } from '../../api/parse-cache.js';
-import { parseLoaded } from '../../api/parse-phase.js';
+import { parseLoaded, recordCacheSpans } from '../../api/parse-phase.js';
 import { join } from 'node:path';
 import { recordQuickStart } from '../../api/quick-start-record.js';
 import { selectFromManifest } from '../../api/select-phase.js';
@@ -20,7 +20,17 @@ export async function fullList(ctx: CommandContext): Promise<number> {
   const types = listResourceTypes(flags.resourceTypes);
   const select = (manifest: Manifest, state?: PreviousState) => selectFromManifest(loaded.projectDir, manifest, { ...flags, resourceTypes: undefined, state }, types);
   // Nothing changed: select from the parse cache's selection index when it holds all the selection and output read.
-  const quick = !stateOptions.state && indexAnswersList(loaded.projectDir, flags, output) ? unchangedSelectionManifest(loaded, { WHICH: 'list' }) : {};
+  const indexed = !stateOptions.state && indexAnswersList(loaded.projectDir, flags, output);
+  let quick = indexed ? unchangedSelectionManifest(loaded, { WHICH: 'list' }) : {};
+  // Only model SQL edited: spliced into the parse cache (api/parse-splice.ts), whose selection index then answers.
+  const check = 'check' in quick ? quick.check : undefined;
+  if (indexed && check?.cache && check.diff && !check.reason && check.diff.changed.length > 0) {
+    const spliced = await (await import('../../api/parse-splice.js')).spliceChangedCache(loaded, { WHICH: 'list' }, check);
+    if ('done' in spliced) {
+      check.cache.close();
+      quick = unchangedSelectionManifest(loaded, { WHICH: 'list' });
+    } else loaded.logger.debug(`Partial parsing: not splicing because ${spliced.reason}`);
+  }
   let found = 'done' in quick ? quick.done : undefined;
   let sel: ReturnType<typeof select> | undefined;
   if (found) {
@@ -31,7 +41,10 @@ export async function fullList(ctx: CommandContext): Promise<number> {
       found = undefined;
     }
   }
-  const { manifest, warnings } = found ?? parseLoaded(loaded, { flags: { WHICH: 'list' }, check: 'check' in quick ? quick.check : undefined });
+  const parsed = found ? undefined : parseLoaded(loaded, { flags: { WHICH: 'list' }, check: 'check' in quick ? quick.check : undefined });
+  // Where the cache this wrote holds each node: the next command can splice into it (api/parse-phase.ts).
+  if (parsed) recordCacheSpans(loaded, parsed.manifest);
+  const { manifest, warnings } = found ?? parsed!;
   if (loaded.partialParse) recordQuickStart(loaded, 'done' in quick ? quick.checked.key : parseCacheKey(loaded, { WHICH: 'list' }), 'done' in quick ? quick.checked : undefined);
   if (!sel) {
     for (const w of warnings) ctx.out.warn(w);
