@@ -7,6 +7,17 @@ import { makeProject } from '../support/project-fixture.js';
 
 const BIN = join(__dirname, '../../bin/tsdbt.js');
 
+/** A DuckDB file in the project folder (db.duckdb). */
+const FILE_PROFILE = `test_profile:
+  target: dev
+  outputs:
+    dev:
+      type: duckdb
+      path: db.duckdb
+      schema: main
+      threads: 1
+`;
+
 /** A --import hook that says on stderr when bin/tsdbt.js calls process.exit, and when 'exit' listeners run. */
 function exitHook(dir: string): string {
   const hook = join(dir, 'exit-hook.mjs');
@@ -25,12 +36,13 @@ function tsdbt(dir: string, args: string[]) {
 }
 
 describe('quick exit (src/cli/quick-exit.ts)', () => {
-  it('parse, ls and list end at once; other commands, help and unparsable argv do not', () => {
+  it('parse, ls, list and compile end at once; other commands, help and unparsable argv do not', () => {
     expect(exitsAtOnce(['parse'])).toBe(true);
     expect(exitsAtOnce(['--log-level', 'debug', 'parse', '--no-partial-parse'])).toBe(true);
     expect(exitsAtOnce(['ls', '--select', 'run'])).toBe(true);
     expect(exitsAtOnce(['list'])).toBe(true);
-    for (const argv of [['run'], ['compile'], ['build', '--select', 'parse'], ['parse', '--help'], ['--version'], [], ['parse', '--no-such-flag'], ['pars']]) {
+    expect(exitsAtOnce(['compile', '--select', 'a'])).toBe(true);
+    for (const argv of [['run'], ['build', '--select', 'parse'], ['show', '--inline', 'select 1'], ['seed'], ['parse', '--help'], ['--version'], [], ['parse', '--no-such-flag'], ['pars']]) {
       expect(exitsAtOnce(argv), argv.join(' ')).toBe(false);
     }
   });
@@ -58,9 +70,20 @@ describe('quick exit (src/cli/quick-exit.ts)', () => {
     expect(r.stdout + r.stderr).toContain('bad.sql');
   });
 
+  it('bin/tsdbt.js compile: ends through process.exit after closing its DuckDB file, which the next command reads', () => {
+    const dir = makeProject({ 'models/a.sql': "select 1 as id, '{{ run_query(\"select 42\").columns[0].values()[0] if execute else 0 }}' as q\n", 'profiles.yml': FILE_PROFILE });
+    const r = tsdbt(dir, ['compile']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('[process.exit 0]');
+    expect(readFileSync(join(dir, 'target/compiled/test_project/models/a.sql'), 'utf8')).toContain("'42' as q");
+    expect(existsSync(join(dir, 'db.duckdb.wal'))).toBe(false);
+    const run = tsdbt(dir, ['run']);
+    expect(run.status).toBe(0);
+  });
+
   it('other commands end as Node ends them', () => {
     const dir = makeProject({ 'models/a.sql': 'select 1 as id\n' });
-    const r = tsdbt(dir, ['compile']);
+    const r = tsdbt(dir, ['run']);
     expect(r.status).toBe(0);
     expect(r.stderr).not.toContain('[process.exit');
     expect(r.stderr).toContain('[exit listener 0]');
