@@ -5,6 +5,7 @@ import { reportError } from './report-error.js';
 
 export { reportError };
 export { offerPrestat };
+export { exitsAtOnce } from './quick-exit.js';
 import { beginCommandStats, endCommandStats, offerPrestat } from '../util/pre-stat.js';
 import { parseArgv, type ParsedArgv } from './argv.js';
 import type { Command, CommandContext } from './command-context.js';
