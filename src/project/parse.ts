@@ -31,6 +31,7 @@ import { readPythonModel } from './python-model.js';
 import { prefetchNodeFiles, readNodeFiles, type NodeFile } from './sql-node-files.js';
 import { fillParentChildMaps } from './parent-child-maps.js';
 import { fastPaths } from '../util/fast-paths.js';
+import { withListingScope } from '../util/files.js';
 import { buildSources } from './sources.js';
 import { buildExposures } from './exposures.js';
 import { buildUnitTests } from './unit-tests.js';
@@ -103,6 +104,11 @@ export interface NodeParseScope {
  * run reports every broken file.
  */
 export function parseProject(input: ParseInput): ParseResult {
+  // Each folder listed once for the SQL, YAML, CSV and Markdown files looked for in it (a fast path: the same files).
+  return fastPaths() ? withListingScope(() => parseProjectFiles(input)) : parseProjectFiles(input);
+}
+
+function parseProjectFiles(input: ParseInput): ParseResult {
   const root = input.packages.find((p) => p.kind === 'root')!.config;
   const registry = emptyRegistry(input);
   const errors: TsdbtError[] = [];

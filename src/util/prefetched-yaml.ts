@@ -14,7 +14,8 @@ import { KeyLineList, type BlockYaml, type DuplicateKey, type KeyLines } from '.
  * reader declines (handed to `yaml`) comes out as it always did.
  *
  * Work is shared: each file is claimed, by the worker or by this thread, in
- * a shared array. `take` parses nothing itself; it waits only for a file the
+ * a shared array; the worker starts from the last file, this thread from the
+ * first. `take` parses nothing itself; it waits only for a file the
  * worker is well into, and a file it has not reached is claimed here
  * (undefined: parse it yourself). A file the worker has only just begun is
  * parsed here too (then both parse it, the worker's result unused): waiting
@@ -37,7 +38,7 @@ export class PrefetchedYaml {
   ) {}
 
   /**
-   * Starts parsing `paths` (absolute) in order, on a worker `spawn` starts
+   * Starts parsing `paths` (absolute), the last first, on a worker `spawn` starts
    * (the caller knows where the worker module, running serveYamlParses, is).
    * Undefined when the worker cannot start or, unless `evenWhenBusy`, when
    * it would not pay: this is itself a worker thread, no core is likely to
@@ -183,15 +184,20 @@ interface EncodedYaml {
 }
 
 /**
- * The worker's side: claims the files in order (skipping any the caller
- * claimed), reads and parses each with the block reader, and posts its
- * result, until all are done or the caller stops it.
+ * The worker's side: claims the files from the last one back (skipping any
+ * the caller claimed), reads and parses each with the block reader, and
+ * posts its result, until all are done or the caller stops it. The caller
+ * takes them from the first one on: each side works on its own end of the
+ * list until they meet, where the caller finds the one file the worker may
+ * be in. (In the same order the caller trailed the worker, waiting for
+ * each file it was in: Tuva's parse spent 0.3-0.5 s of wall time in take()
+ * on a busy box, against 0.06-0.11 s now.)
  */
 export function serveYamlParses(data: YamlWorkerData): void {
   const state = new Int32Array(data.state);
   const claimedAt = new Int32Array(data.claimedAt);
   const stop = data.paths.length;
-  for (let i = 0; i < data.paths.length && Atomics.load(state, stop) === 0; i++) {
+  for (let i = data.paths.length - 1; i >= 0 && Atomics.load(state, stop) === 0; i--) {
     if (Atomics.compareExchange(state, i, FREE, BUSY) !== FREE) continue;
     Atomics.store(claimedAt, i, Math.max(1, Date.now() - data.base));
     try {

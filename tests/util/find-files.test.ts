@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findFiles } from '../../src/util/files.js';
+import { findFiles, withListingScope } from '../../src/util/files.js';
 import { recordValues } from '../../src/util/record-values.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tsdbt-find-files-'));
@@ -28,6 +28,49 @@ describe('findFiles', () => {
     ]);
     expect(found.filter((f) => f.folder === '.').map((f) => f.relativeToRoot)).toEqual(['models/a.sql', 'models/linked.sql', 'models/sub/deep/b.sql', 'shared/s.sql']);
     expect(found.find((f) => f.folder === '../project/shared')!.relativeToRoot).toBe('shared/s.sql');
+  });
+});
+
+describe('withListingScope', () => {
+  const project = join(root, 'scoped');
+  for (const f of ['models/a.sql', 'models/a.yml', 'models/sub/b.sql', 'models/sub/b.md', 'seeds/s.csv', 'seeds/s.yml', 'macros/m.sql']) {
+    mkdirSync(join(project, f, '..'), { recursive: true });
+    writeFileSync(join(project, f), 'x');
+  }
+  const looks: [string[], string[]][] = [
+    [['models'], ['.sql']],
+    [['models', 'seeds', 'macros'], ['.yml', '.yaml']],
+    [['./models/', 'seeds'], ['.md']],
+    [['seeds'], ['.csv']],
+    [['.'], ['.sql', '.csv']],
+    [['missing', 'models/sub'], ['.sql']],
+  ];
+
+  it('finds the same files in a scope as without one, each look as it was asked', () => {
+    const outside = looks.map(([folders, exts]) => findFiles(project, folders, exts));
+    const inside = withListingScope(() => looks.map(([folders, exts]) => findFiles(project, folders, exts)));
+    expect(inside).toEqual(outside);
+    expect(inside[1]!.map((f) => f.relativeToRoot)).toEqual(['models/a.yml', 'seeds/s.yml']);
+  });
+
+  it('lists a folder once while the scope is open (nested scopes too), and afresh after it closes, even when it threw', () => {
+    const later = join(project, 'models/later.sql');
+    const names = () => findFiles(project, ['models'], ['.sql']).map((f) => f.relativeToFolder);
+    const seen = withListingScope(() => {
+      const first = names();
+      writeFileSync(later, 'x');
+      return [first, names(), withListingScope(names)];
+    });
+    expect(seen).toEqual([['a.sql', 'sub/b.sql'], ['a.sql', 'sub/b.sql'], ['a.sql', 'sub/b.sql']]);
+    expect(names()).toEqual(['a.sql', 'later.sql', 'sub/b.sql']);
+    expect(() =>
+      withListingScope(() => {
+        names();
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    rmSync(later);
+    expect(names()).toEqual(['a.sql', 'sub/b.sql']);
   });
 });
 

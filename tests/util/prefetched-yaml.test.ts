@@ -7,9 +7,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { decode, encode, PrefetchedYaml, type YamlWorkerSpawn } from '../../src/util/prefetched-yaml.js';
+import { decode, encode, PrefetchedYaml, serveYamlParses, type YamlWorkerSpawn } from '../../src/util/prefetched-yaml.js';
 import { parseBlockYaml } from '../../src/util/yaml-block.js';
 import type { BlockYaml } from '../../src/util/yaml-result.js';
 
@@ -145,5 +145,35 @@ describe('PrefetchedYaml.take', () => {
     expect(Date.now() - t).toBeGreaterThanOrEqual(900);
     expect(Date.now() - t).toBeLessThan(5000);
     p.close();
+  });
+});
+
+describe('serveYamlParses', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tsdbt-yaml-serve-'));
+  const paths = ['a', 'b', 'c', 'd'].map((name, i) => {
+    const path = join(dir, `${name}.yml`);
+    writeFileSync(path, `n: ${i}\n`);
+    return path;
+  });
+
+  /** The files the worker side posts, in the order it posts them, with file `here` (if any) claimed by the caller first. */
+  function served(here?: number): { i: number; value: unknown }[] {
+    const { port1, port2 } = new MessageChannel();
+    const state = new Int32Array(new SharedArrayBuffer(4 * (paths.length + 1)));
+    if (here !== undefined) state[here] = 1;
+    serveYamlParses({ paths, port: port2, state: state.buffer as SharedArrayBuffer, claimedAt: new SharedArrayBuffer(4 * paths.length), base: Date.now() });
+    const posted: { i: number; value: unknown }[] = [];
+    for (let m = receiveMessageOnPort(port1); m; m = receiveMessageOnPort(port1)) {
+      const { i, block } = m.message as { i: number; block: Parameters<typeof decode>[0] };
+      posted.push({ i, value: decode(block).value });
+    }
+    port1.close();
+    for (let i = 0; i < paths.length; i++) expect(state[i]).toBe(i === here ? 1 : 3);
+    return posted;
+  }
+
+  it('parses the files from the last one back (the caller takes them from the first), skipping those the caller claimed', () => {
+    expect(served()).toEqual([3, 2, 1, 0].map((i) => ({ i, value: { n: i } })));
+    expect(served(2).map((p) => p.i)).toEqual([3, 1, 0]);
   });
 });
