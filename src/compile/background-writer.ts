@@ -33,8 +33,13 @@ export class BackgroundWriter {
   /** Sequence numbers handed to the carrier and not answered yet. */
   private readonly carriedOut = new Set<number>();
 
+  /** The writer thread, started by the first message posted to it (see start). */
+  private worker: Worker | null = null;
+
   private constructor(
     private readonly port: MessagePort,
+    /** The writer thread's end of `port`, until the thread is started with it. */
+    private readonly workerPort: MessagePort,
     /** [0]: the highest sequence number written (in order). */
     private readonly done: Int32Array,
   ) {}
@@ -47,21 +52,42 @@ export class BackgroundWriter {
     return BackgroundWriter.current;
   }
 
+  /**
+   * The writer, without its thread: that starts with the first message
+   * posted to it. A render worker carries its files to the connection
+   * worker instead (holdForCarrier) and never posts one, so it never pays
+   * the thread's start (~0.1 s of CPU, while the run's other threads start).
+   */
   private static start(): BackgroundWriter | null {
     try {
       const { port1, port2 } = new MessageChannel();
-      const done = new Int32Array(new SharedArrayBuffer(4));
-      // The worker module, booted as every module worker is (util/worker-boot.ts: `.ts` when run from sources).
-      const boot = moduleWorkerBoot(siblingModule(import.meta.url, 'background-writer-worker'));
-      const worker = new Worker(BOOTSTRAP_SOURCE, { eval: true, workerData: { ...boot, port: port2, done: done.buffer }, transferList: [port2] });
-      // Never keeps the process alive: every write is waited for by the node that made it.
-      worker.unref();
       port1.unref();
-      worker.on('error', () => undefined);
-      return new BackgroundWriter(port1, done);
+      return new BackgroundWriter(port1, port2, new Int32Array(new SharedArrayBuffer(4)));
     } catch {
       return null;
     }
+  }
+
+  /** Start the writer thread (once); false when it cannot start (the caller then writes here). */
+  private startThread(): boolean {
+    if (this.worker) return true;
+    try {
+      // The worker module, booted as every module worker is (util/worker-boot.ts: `.ts` when run from sources).
+      const boot = moduleWorkerBoot(siblingModule(import.meta.url, 'background-writer-worker'));
+      const worker = new Worker(BOOTSTRAP_SOURCE, { eval: true, workerData: { ...boot, port: this.workerPort, done: this.done.buffer }, transferList: [this.workerPort] });
+      // Never keeps the process alive: every write is waited for by the node that made it.
+      worker.unref();
+      worker.on('error', () => undefined);
+      this.worker = worker;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Whether the writer thread has started (it starts with the first write posted to it). */
+  get threadStarted(): boolean {
+    return this.worker !== null;
   }
 
   /** Queue a write of `text` to the absolute `path` (parent folders created); returns the ticket to wait on. */
@@ -120,6 +146,11 @@ export class BackgroundWriter {
   }
 
   private post(message: (number | string)[]): void {
+    if (!this.startThread()) {
+      // No thread to write them: each waiter writes its own file (and reports its error) here.
+      for (let i = 1; i < message.length; i += 3) this.failed.add(message[i] as number);
+      return;
+    }
     this.port.postMessage(message);
     for (let i = 1; i < message.length; i += 3) this.posted.push(message[i] as number);
   }
