@@ -362,6 +362,7 @@ function spawnRenderPool(loaded: LoadedProject, threads: number, which: string, 
       targetPath: opts.targetPath,
       partialParse: loaded.partialParse,
     },
+    mappedReads: fastPaths() && indexSelects(loaded.projectDir, opts),
     which,
     invocationId: loaded.invocationId,
     runStartedAt: loaded.runStartedAt.toISOString(),
@@ -403,6 +404,8 @@ export interface RenderWorkerArgs {
   runStartedAt: string;
   /** Whether to send debug lines (each statement) back to the coordinator's logger. */
   debug: boolean;
+  /** The command's selection is one the selection index answers: nodes are read from the parse cache as used, where its splice map says. */
+  mappedReads?: boolean;
 }
 
 /**
@@ -419,7 +422,10 @@ export async function prepareWorkerExecution(args: RenderWorkerArgs, threadId: s
   const flags = flagsOf(args.opts, args.which, loaded);
   // The coordinator writes the parse cache; a worker only reads it.
   // Nodes are read from the cache as this worker first uses them (it runs a share of them).
-  const parsed = parseLoaded(loaded, { flags, writeCache: false, check: await currentParseCache(loaded, flags, coordinatorParsed), lazyNodes: true });
+  // With a selection the index answers, each node from where the splice map says, the file opened for each read
+  // (a worker may be stopped without closing anything).
+  const mapped = args.mappedReads === true;
+  const parsed = parseLoaded(loaded, { flags, writeCache: false, check: await currentParseCache(loaded, flags, coordinatorParsed), lazyNodes: mapped ? 'mapped' : true, lazyReadsReopen: true });
   const { defer } = stateOf(loaded, parsed, args.opts);
   ResultTable.printer = (text) => logger.info(text);
   const { nodes, unit_tests } = parsed.manifest;

@@ -37,15 +37,20 @@ export class CacheChangedWhileUsed extends Error {}
  */
 export class CacheBytes {
   private fd: number | undefined;
-  constructor(private readonly path: string, private readonly prefix: Buffer) {}
+  /** `keepOpen` false: the file is opened for each read and closed after it (a render worker, which may be stopped without notice). */
+  constructor(private readonly path: string, private readonly prefix: Buffer, private readonly keepOpen = true) {}
 
   read(at: number, length: number): Buffer {
     this.fd ??= openSync(this.path, 'r');
-    const out = readAt(this.fd, at, length);
-    if (!readAt(this.fd, 0, this.prefix.length).equals(this.prefix)) {
-      throw new CacheChangedWhileUsed(`${this.path} was changed by another command while this one used it: run this command again`);
+    try {
+      const out = readAt(this.fd, at, length);
+      if (!readAt(this.fd, 0, this.prefix.length).equals(this.prefix)) {
+        throw new CacheChangedWhileUsed(`${this.path} was changed by another command while this one used it: run this command again`);
+      }
+      return out;
+    } finally {
+      if (!this.keepOpen) this.close();
     }
-    return out;
   }
 
   close(): void {

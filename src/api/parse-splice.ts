@@ -38,12 +38,9 @@ import { parseEnv } from './parse-env.js';
  * Off with TSDBT_FAST_PATHS=0.
  */
 export async function spliceChangedParse(loaded: LoadedProject, flags: Record<string, unknown>, check: ParseCacheCheck): Promise<{ done: RefreshedParse } | { reason: string }> {
-  if (!fastPaths()) return { reason: 'fast paths are off' };
-  const { cache, diff } = check;
-  if (!loaded.partialParse || !cache || !diff) return { reason: 'the parse cache cannot be used' };
-  if (diff.added.length || diff.deleted.length) return { reason: 'files were added or deleted' };
-  if (check.changedEnv?.length) return { reason: 'env vars read at parse have changed' };
-  if (diff.changed.length === 0) return { reason: 'nothing changed' };
+  const usable = spliceable(loaded, check);
+  if ('reason' in usable) return usable;
+  const { cache } = usable;
   const targetDir = join(loaded.projectDir, loaded.root.targetPath);
   const record = readWrittenArtifacts(targetDir, cache.header.id);
   if (!record) return { reason: 'there is no record of what the last parse wrote from this cache' };
@@ -75,12 +72,9 @@ export async function spliceChangedParse(loaded: LoadedProject, flags: Record<st
  * unchanged. Otherwise why not (the caller goes on with `check`).
  */
 export async function spliceChangedCache(loaded: LoadedProject, flags: Record<string, unknown>, check: ParseCacheCheck): Promise<{ done: true } | { reason: string }> {
-  if (!fastPaths()) return { reason: 'fast paths are off' };
-  const { cache, diff } = check;
-  if (!loaded.partialParse || !cache || !diff || check.reason) return { reason: 'the parse cache cannot be used' };
-  if (diff.added.length || diff.deleted.length) return { reason: 'files were added or deleted' };
-  if (check.changedEnv?.length) return { reason: 'env vars read at parse have changed' };
-  if (diff.changed.length === 0) return { reason: 'nothing changed' };
+  const usable = spliceable(loaded, check);
+  if ('reason' in usable) return usable;
+  const { cache } = usable;
   const targetDir = join(loaded.projectDir, loaded.root.targetPath);
   const map = readSpliceMap(targetDir, cache.header.id);
   if (!map) return { reason: 'there is no splice map for this cache' };
@@ -99,6 +93,17 @@ export async function spliceChangedCache(loaded: LoadedProject, flags: Record<st
   } catch (e) {
     return { reason: `splicing failed (${(e as Error).message.split('\n')[0]})` };
   }
+}
+
+/** The open cache of `check` when only files changed (and the fast paths and partial parsing are on); otherwise why it cannot be spliced. */
+function spliceable(loaded: LoadedProject, check: ParseCacheCheck): { cache: OpenParseCache } | { reason: string } {
+  if (!fastPaths()) return { reason: 'fast paths are off' };
+  const { cache, diff } = check;
+  if (!loaded.partialParse || !cache || !diff || check.reason) return { reason: 'the parse cache cannot be used' };
+  if (diff.added.length || diff.deleted.length) return { reason: 'files were added or deleted' };
+  if (check.changedEnv?.length) return { reason: 'env vars read at parse have changed' };
+  if (diff.changed.length === 0) return { reason: 'nothing changed' };
+  return { cache };
 }
 
 let cacheSplices = 0;

@@ -278,13 +278,18 @@ describe('ls with nothing changed selects from the selection index', () => {
     }
   }, 120_000);
 
-  it('a changed file: ls parses (partially) instead', async () => {
+  it('a changed model: ls splices it into the cache (api/parse-splice.ts) and selects from the index; one that changes its refs is parsed (partially) instead', async () => {
     const dir = makeProject(PROJECT);
     await cli(dir, ['parse']);
     writeFileSync(join(dir, 'models/staging/stg_customers.sql'), 'select 2 as customer_id');
-    const r = await cli(dir, ['ls']);
-    expect(r.indexed).toBe(false);
-    expect(r.lines).toEqual((await cli(dir, ['ls', '--no-partial-parse'])).lines);
+    const spliced = await cli(dir, ['ls']);
+    expect(spliced.indexed).toBe(true);
+    expect(spliced.lines).toEqual((await cli(dir, ['ls', '--no-partial-parse'])).lines);
+    // A new ref changes what others see of the node: not spliced.
+    writeFileSync(join(dir, 'models/staging/stg_customers.sql'), "select customer_id from {{ ref('stg_orders') }} cross join (select 1 as customer_id)");
+    const parsed = await cli(dir, ['ls']);
+    expect(parsed.indexed).toBe(false);
+    expect(parsed.lines).toEqual((await cli(dir, ['ls', '--no-partial-parse'])).lines);
   });
 });
 
