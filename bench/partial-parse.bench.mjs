@@ -54,7 +54,8 @@ for (const models of sizes) {
   const ls = timed(runs, undefined, () => cli(dir, ['ls']));
   // The cache body's load time in both formats.
   const text = readFileSync(cache, 'utf8');
-  const body = text.slice(text.indexOf('\n') + 1);
+  // The cache is three lines: the header, the selection index, the body.
+  const body = text.slice(text.indexOf('\n', text.indexOf('\n') + 1) + 1);
   let t = performance.now();
   const parsed = JSON.parse(body);
   const jsonMs = performance.now() - t;
