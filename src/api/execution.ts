@@ -24,7 +24,7 @@ import { fastPaths } from '../util/fast-paths.js';
 import type { ParseResult } from '../project/parse.js';
 import { connectionOpenerFor } from './connection-openers.js';
 import { loadProject, silentLogger, type GlobalOptions, type LoadedProject } from './load-project.js';
-import { checkParseCache, type ParseCacheCheck } from './parse-cache.js';
+import { checkAfterSplice, checkParseCache, type ParseCacheCheck } from './parse-cache.js';
 import { lazySelectionIndexOf, parseLoaded, recordCacheSpans, releaseLazyReads } from './parse-phase.js';
 import { indexMembers, type SelectionIndex } from './selection-index.js';
 import { indexSelects, selectFromManifest } from './select-phase.js';
@@ -173,7 +173,7 @@ async function splicedCheck(loaded: LoadedProject, flags: Record<string, unknown
     return check;
   }
   check.cache.close();
-  return checkParseCache(loaded, flags);
+  return checkAfterSplice(check);
 }
 
 /** The ids of the nodes a ref can name (models, seeds, snapshots), by name, from the selection index's node rows (the manifest's nodes, in order). */

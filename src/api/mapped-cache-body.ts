@@ -79,8 +79,8 @@ export function readBodyByMap(cache: OpenParseCache, map: SpliceMap, bytes: Cach
   const start = cache.indexStart + cache.header.indexBytes + 1;
   const size = cache.size();
   // The nodes object: its `{` just before the first key, its `}` where the last node's span (and padding) ends.
-  const first = nodes.at[0]!;
-  const nodesStart = first - Buffer.byteLength(`{${JSON.stringify(ids[0])}:`);
+  const firstKey = Buffer.from(`{${JSON.stringify(ids[0])}:`);
+  const nodesStart = nodes.at[0]! - firstKey.length;
   const nodesEnd = nodes.at[nodes.at.length - 1]! + 1;
   const cuts: { container: string; key: string; start: number; end: number }[] = [{ container: 'parse/manifest', key: 'nodes', start: nodesStart, end: nodesEnd }];
   for (const [container, key] of LAZY_MEMBERS) {
@@ -104,7 +104,6 @@ export function readBodyByMap(cache: OpenParseCache, map: SpliceMap, bytes: Cach
     pieces.push(cache.bytes(at, size - at));
     const ends = cuts.map((c) => cache.bytes(c.start, 1)[0] === OPEN_OF[c.key] && cache.bytes(c.end - 1, 1)[0] === CLOSE_OF[c.key]);
     if (!cache.unchanged()) return { reason: 'another parse changed it while it was read' };
-    const firstKey = Buffer.from(`{${JSON.stringify(ids[0])}:`);
     if (ends.includes(false) || !cache.bytes(nodesStart, firstKey.length).equals(firstKey)) return undefined;
     body = JSON.parse(Buffer.concat(pieces).toString('utf8')) as ParseCacheBody;
   } catch (e) {

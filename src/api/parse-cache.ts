@@ -300,6 +300,19 @@ export function checkParseCache(loaded: LoadedProject, flags: Record<string, unk
 }
 
 /**
+ * `check` again once a splice (parse-splice.ts spliceChangedCache) wrote its
+ * file states into the cache: the cache opened anew, nothing changed since
+ * those states, without stating and comparing every input file a second
+ * time. Without a cache to open under the key, why not.
+ */
+export function checkAfterSplice(check: ParseCacheCheck): ParseCacheCheck {
+  const { path, key, files, statesAt } = check;
+  const opened = openParseCache(path, key);
+  if (!('cache' in opened)) return { path, key, files, statesAt, reason: opened.reason };
+  return { path, key, files, statesAt, cache: opened.cache, diff: { added: [], deleted: [], changed: [] }, changedEnv: [] };
+}
+
+/**
  * Leaves the parse's input folders in target/ (PRESTAT_HINT_FILE) for the
  * next CLI process to stat while it loads (bin/tsdbt.js); rewritten only
  * when they changed. A failure only costs the next process that head start.

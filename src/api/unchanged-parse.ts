@@ -20,9 +20,9 @@ import { settleCacheStates } from './settle-cache-states.js';
  * When it does not apply, the check made (the cache still open) is handed
  * back for parseLoaded (ParseOptions.check), so the files are not compared twice.
  */
-function withUnchangedCache<T>(loaded: LoadedProject, flags: Record<string, unknown>, use: (cache: OpenParseCache) => T | undefined): { done: T; checked: CheckedParse } | { check?: ParseCacheCheck } {
+function withUnchangedCache<T>(loaded: LoadedProject, flags: Record<string, unknown>, use: (cache: OpenParseCache) => T | undefined, checked?: ParseCacheCheck): { done: T; checked: CheckedParse } | { check?: ParseCacheCheck } {
   if (!loaded.partialParse || !fastPaths()) return {};
-  const check = checkParseCache(loaded, flags);
+  const check = checked ?? checkParseCache(loaded, flags);
   const { cache, diff } = check;
   let done: T | undefined;
   try {
@@ -73,7 +73,7 @@ export function refreshUnchangedParse(loaded: LoadedProject, flags: Record<strin
  * selecting and `ls`'s selector, name and path outputs read) with the
  * parse's warnings, when nothing changed since the cache was written.
  */
-export function unchangedSelectionManifest(loaded: LoadedProject, flags: Record<string, unknown>): { done: { manifest: Manifest; warnings: string[] }; checked: CheckedParse } | { check?: ParseCacheCheck } {
+export function unchangedSelectionManifest(loaded: LoadedProject, flags: Record<string, unknown>, checked?: ParseCacheCheck): { done: { manifest: Manifest; warnings: string[] }; checked: CheckedParse } | { check?: ParseCacheCheck } {
   return withUnchangedCache(loaded, flags, (cache) => {
     const read = cache.index();
     if ('reason' in read) return undefined;
@@ -85,5 +85,5 @@ export function unchangedSelectionManifest(loaded: LoadedProject, flags: Record<
     }
     loaded.logger.debug(INDEXED_MESSAGE);
     return { manifest, warnings: [...loaded.warnings, ...replayedWarnings(cache.header.warnings, [])] };
-  });
+  }, checked);
 }

@@ -1,5 +1,5 @@
 import { loadProject } from '../../api/load-project.js';
-import { parseCacheKey } from '../../api/parse-cache.js';
+import { checkAfterSplice, parseCacheKey } from '../../api/parse-cache.js';
 import { parseLoaded, recordCacheSpans } from '../../api/parse-phase.js';
 import { join } from 'node:path';
 import { recordQuickStart } from '../../api/quick-start-record.js';
@@ -28,7 +28,7 @@ export async function fullList(ctx: CommandContext): Promise<number> {
     const spliced = await (await import('../../api/parse-splice.js')).spliceChangedCache(loaded, { WHICH: 'list' }, check);
     if ('done' in spliced) {
       check.cache.close();
-      quick = unchangedSelectionManifest(loaded, { WHICH: 'list' });
+      quick = unchangedSelectionManifest(loaded, { WHICH: 'list' }, checkAfterSplice(check));
     } else loaded.logger.debug(`Partial parsing: not splicing because ${spliced.reason}`);
   }
   let found = 'done' in quick ? quick.done : undefined;
