@@ -5,7 +5,7 @@ import type { Manifest } from '../manifest/types.js';
 import { fastPaths } from '../util/fast-paths.js';
 import { lazySelectionIndexOf } from './parse-phase.js';
 import { selectOnGraph, selectWith, type Selected, type SelectionFlags } from './select-graph.js';
-import { indexAnswers, indexGraph } from './selection-index.js';
+import { indexAnswersSelection, indexGraph } from './selection-index.js';
 
 export type { Selected, SelectionFlags };
 
@@ -27,12 +27,5 @@ export function selectFromManifest(projectDir: string, manifest: Manifest, flags
  * A command then reads the parse cache's nodes as it uses them.
  */
 export function indexSelects(projectDir: string, flags: Pick<SelectionFlags, 'select' | 'exclude' | 'selector'> & { state?: unknown }): boolean {
-  if (!flags.select?.length || flags.selector !== undefined || flags.state) return false;
-  if (existsSync(join(projectDir, 'selectors.yml'))) return false;
-  try {
-    return indexAnswers(flags.select, flags.exclude);
-  } catch {
-    // A selector that does not parse: reported where the selection is made.
-    return false;
-  }
+  return Boolean(flags.select?.length) && !flags.state && indexAnswersSelection(projectDir, flags);
 }

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { DependencyGraph } from '../graph/dependency-graph.js';
 import { parseSelection } from '../graph/parse-selection.js';
 import type { MethodName, SelectionSpec } from '../graph/selection-spec.js';
@@ -218,4 +220,19 @@ export function indexAnswers(select: string[] | undefined, exclude: string[] | u
   };
   walk(parseSelection({ select, exclude }));
   return [...methods].every((m) => INDEX_METHODS.has(m));
+}
+
+/**
+ * Whether the index answers a project's selection: no `--selector`, no
+ * selectors.yml (whose default selector could apply), and `select`/`exclude`
+ * of selector methods it keeps (false for one that does not parse: the
+ * selection reports it).
+ */
+export function indexAnswersSelection(projectDir: string, flags: { select?: string[]; exclude?: string[]; selector?: string }): boolean {
+  if (flags.selector !== undefined || existsSync(join(projectDir, 'selectors.yml'))) return false;
+  try {
+    return indexAnswers(flags.select, flags.exclude);
+  } catch {
+    return false;
+  }
 }

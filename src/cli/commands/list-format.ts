@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { SelectionFlags } from '../../api/select-graph.js';
-import { indexAnswers } from '../../api/selection-index.js';
+import { indexAnswersSelection } from '../../api/selection-index.js';
 import { TsdbtError } from '../../errors/tsdbt-error.js';
 import type { Manifest } from '../../manifest/types.js';
 import type { CommandContext } from '../command-context.js';
@@ -40,13 +38,7 @@ export function listResourceTypes(given: string[] | undefined): string[] {
 
 /** True when `ls` can select and print from the parse cache's selection index: no state, no YAML selectors, no method or output reading more. */
 export function indexAnswersList(projectDir: string, flags: SelectionFlags, output: string): boolean {
-  if (flags.selector !== undefined || !['selector', 'name', 'path'].includes(output)) return false;
-  if (existsSync(join(projectDir, 'selectors.yml'))) return false;
-  try {
-    return indexAnswers(flags.select, flags.exclude);
-  } catch {
-    return false;
-  }
+  return ['selector', 'name', 'path'].includes(output) && indexAnswersSelection(projectDir, flags);
 }
 
 /** The graph member `id` of manifest `m`, as `ls` prints it (printSelection's lookup on the full path). */
