@@ -1,17 +1,10 @@
-import { closeSync, openSync } from 'node:fs';
-import { join } from 'node:path';
-import { NotAsWritten, type CopiedMembers, type WrittenValues } from '../artifacts/json-byte-writer.js';
+import type { CopiedMembers, WrittenValues } from '../artifacts/json-byte-writer.js';
 import type { CompiledNode, Manifest } from '../manifest/types.js';
 import { nodesRead } from './lazy-cache-body.js';
-import { readAt } from '../util/file-bytes.js';
 import { fastPaths } from '../util/fast-paths.js';
-import { PARSE_CACHE_FILE, writtenCacheMembers } from './parse-cache.js';
-import { parseCacheOf, writeManifests, writeManifestsFrom, type MapsAsRead } from './parse-phase.js';
-import { UNREAD, unreadMember } from '../util/lazy-members.js';
-import { CACHE_NODES, keyHash, readSpliceMap } from './splice-map.js';
-
-/** The cache body's manifest: the container of its top-level members (nodes, parent_map, ...). */
-const CACHE_MANIFEST = 'parse/manifest';
+import { writtenCacheMembers } from './parse-cache.js';
+import { cachedMapCopies, nodesFromSpliceMap, writeCopying, type NodesSource } from './cached-nodes-source.js';
+import { parseCacheOf, writeManifests, writeManifestsFrom } from './parse-phase.js';
 
 /**
  * target/manifest.json after `compile`. Its nodes are the parse cache's, each
@@ -27,21 +20,9 @@ const CACHE_MANIFEST = 'parse/manifest';
  */
 export function writeCompiledManifest(targetDir: string, manifest: Manifest, unchanged: boolean, extra: (id: string) => string | undefined): string {
   const source = unchanged && fastPaths() ? nodesSource(targetDir, manifest, { extra }) : undefined;
-  if (!source) return writeManifests(targetDir, manifest);
-  try {
-    // The header holds the cache's id, and an in-place edit (parse-cache-edit.ts) marks it first: the same header after the copy, the same bytes.
-    const head = source.values.read(0, HEAD, Buffer.alloc(HEAD));
-    const path = writeManifestsFrom(targetDir, manifest, source.values);
-    if (source.values.read(0, HEAD, Buffer.alloc(HEAD)).equals(head)) {
-      copies++;
-      return path;
-    }
-  } catch (e) {
-    if (!(e instanceof NotAsWritten) && !(e instanceof Error && e.message === 'truncated')) throw e;
-  } finally {
-    source.close();
-  }
-  return writeManifests(targetDir, manifest);
+  const { wrote, copied } = writeCopying(source, (values) => (values ? writeManifestsFrom(targetDir, manifest, values) : writeManifests(targetDir, manifest)));
+  if (copied) copies++;
+  return wrote;
 }
 
 /**
@@ -74,24 +55,14 @@ function compiledMembers(node: CompiledNode): string | undefined {
 
 let copies = 0;
 
-let mapCopies = 0;
-
-/** How many parent or child maps writeCompiledManifest copied from the cache (tests). */
+/** How many parent or child maps writeCompiledManifest (or `parse`) copied from the cache (tests). */
 export function compiledManifestMapCopies(): number {
-  return mapCopies;
+  return cachedMapCopies();
 }
 
 /** How many manifests writeCompiledManifest wrote by copying nodes (tests: which way a compile went). */
 export function compiledManifestCopies(): number {
   return copies;
-}
-
-/** The bytes of the cache's header compared before and after a copy (its format, build, key and id are first). */
-const HEAD = 1024;
-
-interface NodesSource {
-  values: WrittenValues;
-  close(): void;
 }
 
 function nodesSource(targetDir: string, manifest: Manifest, members: CopiedMembers): NodesSource | undefined {
@@ -109,79 +80,3 @@ function nodesSource(targetDir: string, manifest: Manifest, members: CopiedMembe
 }
 
 const withMembers = <T extends object>(found: T | undefined, members: CopiedMembers): (T & { members: CopiedMembers }) | undefined => (found ? { ...found, members } : undefined);
-
-/** The nodes of cache `id` where `parse`'s splice map says they are; every key is proved while copying. */
-function nodesFromSpliceMap(targetDir: string, manifest: Manifest, id: string, members: CopiedMembers, read?: MapsAsRead): NodesSource | undefined {
-  const map = readSpliceMap(targetDir, id);
-  const spans = map?.members('body', CACHE_NODES);
-  const keys = Object.keys(manifest.nodes);
-  if (!spans || keys.length === 0 || spans.hashes.length !== keys.length || spans.at.length !== 2 * keys.length) return undefined;
-  for (let i = 0; i < keys.length; i++) if (spans.hashes[i] !== keyHash(keys[i]!)) return undefined;
-  let fd: number;
-  try {
-    fd = openSync(join(targetDir, PARSE_CACHE_FILE), 'r');
-  } catch {
-    return undefined;
-  }
-  const close = () => closeSync(fd);
-  try {
-    // The header holds the cache's id: this file is the cache the manifest was read from (an in-place edit gives it another id).
-    const head = readAt(fd, 0, HEAD, Buffer.alloc(HEAD)).toString('latin1');
-    const last = spans.at[spans.at.length - 1]!;
-    // The span of the last node ends in the padding before the nodes object's closing brace.
-    if (!head.includes(`"id":${JSON.stringify(id)}`) || readAt(fd, last, 1).toString('latin1') !== '}') {
-      close();
-      return undefined;
-    }
-    // The nodes object opens just before its first key (proved while copying).
-    const start = spans.at[0]! - Buffer.byteLength(`{${JSON.stringify(keys[0])}:`);
-    const found = { start, end: last + 1, padded: { keys, at: Array.from(spans.at) }, members: { ...members, proveKeys: true } };
-    const maps = mapsInCache(fd, manifest, read, map!.members('body', CACHE_MANIFEST));
-    const values: WrittenValues = {
-      read: (at, length, into) => readAt(fd, at, length, into),
-      find: (path, value) => (path === 'nodes' ? (value === manifest.nodes ? found : undefined) : maps.get(path)?.(value)),
-    };
-    return { values, close };
-  } catch {
-    close();
-    return undefined;
-  }
-}
-
-/**
- * The manifest's parent and child maps are the parse's as the cache holds
- * them (compile reads them, never changes them): where the splice map says
- * each sits in the cache, as long as it is still the object the cache was
- * read into and the bytes before its span are its key (the map's key hashes
- * are hints). Serialising both cost ~0.5 s at 10,000 models. Each lookup
- * gives the span only for the very object the cache was read into.
- */
-function mapsInCache(fd: number, manifest: Manifest, read: MapsAsRead | undefined, top: { hashes: Uint32Array; at: Uint32Array } | undefined): Map<string, (value: unknown) => { start: number; end: number } | undefined> {
-  const out = new Map<string, (value: unknown) => { start: number; end: number } | undefined>();
-  if (!top || !read) return out;
-  for (const key of COPIED_MAPS) {
-    // Still a lazy member not read (api/mapped-cache-body.ts): the cache's bytes, unchanged; the writer offers it as UNREAD.
-    const value = read[key] === UNREAD && unreadMember(manifest, key) ? UNREAD : manifest[key];
-    if (value !== read[key]) continue;
-    const i = top.hashes.indexOf(keyHash(key));
-    if (i < 0 || !value || (typeof value !== 'object' && value !== UNREAD) || top.hashes.indexOf(keyHash(key), i + 1) >= 0) continue;
-    const start = top.at[2 * i]!;
-    const end = top.at[2 * i + 1]!;
-    const prefix = Buffer.from(`,${JSON.stringify(key)}:`);
-    if (start < prefix.length || end <= start) continue;
-    try {
-      if (!readAt(fd, start - prefix.length, prefix.length).equals(prefix) || readAt(fd, start, 1)[0] !== 0x7b || readAt(fd, end - 1, 1)[0] !== 0x7d) continue;
-    } catch {
-      continue;
-    }
-    out.set(key, (v) => {
-      if (v !== value) return undefined;
-      mapCopies++;
-      return { start, end };
-    });
-  }
-  return out;
-}
-
-/** The top-level members of the manifest copied from the cache with its nodes (see mapsInCache). */
-const COPIED_MAPS = ['parent_map', 'child_map'] as const;

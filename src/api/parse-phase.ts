@@ -18,7 +18,7 @@ import { recordValues } from '../util/record-values.js';
 import type { LoadedProject } from './load-project.js';
 import { readBodyLazily } from './lazy-cache-body.js';
 import { CacheBytes, readBodyByMap } from './mapped-cache-body.js';
-import { UNREAD, unreadMember } from '../util/lazy-members.js';
+import { mergedMembers, UNREAD, unreadMember } from '../util/lazy-members.js';
 import type { SelectionIndex } from './selection-index.js';
 import { settleCacheStates } from './settle-cache-states.js';
 import { checkParseCache, recordingEnv, writeParseCache, writtenCacheMembers, type OpenParseCache, type ParseCacheBody, type ParseCacheCheck, type WrittenCache } from './parse-cache.js';
@@ -27,6 +27,7 @@ import { projectHookNodes, recordHookMacros, type ProjectHookNode } from '../pro
 import { graphHookNodes } from '../context/runtime-context.js';
 import { replayedWarnings } from './replayed-warnings.js';
 import { MANIFEST_SPANS, readSpliceMap, writeSpliceMap } from './splice-map.js';
+import { nodesFromSpliceMap, writeCopying, type MapsAsRead } from './cached-nodes-source.js';
 import { parseEnv, parseTarget } from './parse-env.js';
 import { spawnYamlWorker } from './yaml-worker-spawn.js';
 import { startRenderShare } from './render-share-start.js';
@@ -233,8 +234,6 @@ const cacheIdByManifest = new WeakMap<Manifest, string>();
 /** The parent and child maps as read from the cache of cacheIdByManifest (nothing changed): compiled-manifest.ts copies their bytes while they are these objects. */
 const readMapsByManifest = new WeakMap<Manifest, MapsAsRead>();
 
-/** The parent and child maps as a cache read them (UNREAD: still lazy members, not read). */
-export type MapsAsRead = Record<'parent_map' | 'child_map', Manifest['parent_map'] | typeof UNREAD>;
 /** The cache each manifest was written to: where its nodes sit (splice-map.ts), what manifest.json may copy from it. */
 const cacheWrittenByManifest = new WeakMap<Manifest, WrittenCache>();
 
@@ -369,7 +368,8 @@ export function parseCacheOf(manifest: Manifest): { written: WrittenCache } | { 
 
 function writeManifestsSpans(targetDir: string, manifest: Manifest, spansOf?: ReadonlySet<string>, written?: WrittenValues): { path: string; spans?: JsonSpans } {
   const hooks = hooksByManifest.get(manifest);
-  const nodes = hooks ? { ...manifest.nodes, ...Object.fromEntries(hooks.map((h) => [h.unique_id, h])) } : manifest.nodes;
+  // (A view when nodes are read from the parse cache as used: a spread would read them all.)
+  const nodes = hooks ? mergedMembers<CompiledNode>(manifest.nodes, Object.fromEntries(hooks.map((h) => [h.unique_id, h]))) : manifest.nodes;
   // The hooks come after the nodes (a spread keeps a key's first place: none may be a node's): nodes copied, hooks written after.
   const withHooks: WrittenValues | undefined = written && hooks && !hooks.some((h) => h.unique_id in manifest.nodes)
     ? { read: written.read, find: (path, value) => (value === nodes ? extended(written.find(path, manifest.nodes), hooks) : written.find(path, value)) }
@@ -395,15 +395,12 @@ function extended(found: ReturnType<WrittenValues['find']>, hooks: readonly Proj
 export function writeParseArtifacts(targetDir: string, manifest: Manifest, summary: string): string {
   const id = cacheIdByManifest.get(manifest);
   const cache = cacheWrittenByManifest.get(manifest);
-  // The parse cache this parse just wrote holds the same nodes' bytes: copied, not serialised again. Parse does not
-  // change a node after writing the cache (the hooks, added at the end, are not in it).
-  const source = cache && fastPaths() ? writtenCacheMembers(cache) : undefined;
-  let wrote: { path: string; spans?: JsonSpans };
-  try {
-    wrote = writeManifestsSpans(targetDir, manifest, id !== undefined && fastPaths() ? MANIFEST_SPANS : undefined, source?.values);
-  } finally {
-    source?.close();
-  }
+  // The parse cache this parse just wrote, or read with nothing changed, holds the same nodes' bytes: copied, not
+  // serialised again. Parse does not change a node after writing or reading the cache (the hooks, added at the end, are
+  // not in it). A cache only read is copied where its splice map says, each key proved against the bytes.
+  const source = !fastPaths() ? undefined : cache ? writtenCacheMembers(cache) : id !== undefined ? nodesFromSpliceMap(targetDir, manifest, id, {}, readMapsByManifest.get(manifest)) : undefined;
+  const spansOf = id !== undefined && fastPaths() ? MANIFEST_SPANS : undefined;
+  const { wrote } = writeCopying(source, (values) => writeManifestsSpans(targetDir, manifest, spansOf, values));
   const { path, spans } = wrote;
   const semantic = semanticByManifest.get(manifest);
   if (id !== undefined && fastPaths()) {

@@ -119,6 +119,50 @@ export function indexManifest(index: SelectionIndex): Manifest {
 }
 
 /**
+ * true: the index's members form a DAG buildGraph would accept: every
+ * parent another row, no unique id twice, no cycle (sources' depends_on is
+ * not read, as buildGraph does not). Kahn's count over row positions,
+ * without building the graph (a `parse` with nothing changed only checks).
+ */
+export function indexIsAcyclic(index: SelectionIndex): boolean {
+  const { strings: s, members: rows } = index;
+  const n = rows.length;
+  const sourceType = s.indexOf('source');
+  const indegree = new Uint32Array(n);
+  const childCounts = new Uint32Array(n + 1);
+  const ids = new Set<string>();
+  for (let i = 0; i < n; i++) {
+    const row = rows[i]!;
+    ids.add(row[1]);
+    const deps = row[9];
+    if (!deps || row[2] === sourceType) continue;
+    for (const d of deps) {
+      if (typeof d !== 'number' || !(d >= 0 && d < n)) return false;
+      childCounts[d + 1]!++;
+    }
+    indegree[i] = deps.length;
+  }
+  if (ids.size !== n) return false;
+  // Children by parent, in one array (offsets from the counts).
+  for (let i = 0; i < n; i++) childCounts[i + 1]! += childCounts[i]!;
+  const children = new Uint32Array(childCounts[n]!);
+  const fill = childCounts.slice(0, n);
+  for (let i = 0; i < n; i++) {
+    const row = rows[i]!;
+    const deps = row[9];
+    if (!deps || row[2] === sourceType) continue;
+    for (const d of deps as number[]) children[fill[d]!++] = i;
+  }
+  const ready: number[] = [];
+  for (let i = 0; i < n; i++) if (indegree[i] === 0) ready.push(i);
+  for (let k = 0; k < ready.length; k++) {
+    const p = ready[k]!;
+    for (let c = childCounts[p]!; c < childCounts[p + 1]!; c++) if (--indegree[children[c]!]! === 0) ready.push(children[c]!);
+  }
+  return ready.length === n;
+}
+
+/**
  * The graph buildGraph would make of indexManifest(index), built from the
  * rows directly: members as indexManifest makes them but without
  * depends_on (the graph holds the edges), no manifest maps, parents by row.

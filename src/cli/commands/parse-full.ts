@@ -2,7 +2,11 @@ import { join } from 'node:path';
 import { loadProject } from '../../api/load-project.js';
 import { earlyRenderShare } from '../../api/render-share-start.js';
 import { parseCacheKey } from '../../api/parse-cache.js';
-import { parseLoaded, writeParseArtifacts } from '../../api/parse-phase.js';
+import { lazySelectionIndexOf, parseLoaded, releaseLazyReads, writeParseArtifacts } from '../../api/parse-phase.js';
+import type { ParseCacheCheck } from '../../api/parse-cache.js';
+import { indexIsAcyclic } from '../../api/selection-index.js';
+import type { Manifest } from '../../manifest/types.js';
+import { fastPaths } from '../../util/fast-paths.js';
 import { recordQuickStart } from '../../api/quick-start-record.js';
 import { refreshUnchangedParse } from '../../api/unchanged-parse.js';
 import { checkManifestGraph } from '../../graph/index.js';
@@ -33,16 +37,43 @@ export async function fullParse(ctx: CommandContext, started: number): Promise<n
   }
   // A full parse (no cache, or one that cannot be reused, as parse-phase.ts decides): V8's inlining capped for it.
   if (!loaded.partialParse || (check && !(check.cache && check.diff && !check.reason))) capInliningForFullParse(ctx.env);
-  const result = parseLoaded(loaded, { flags, check, renderShare });
-  checkManifestGraph(result.manifest); // a cycle is a parse error
-  for (const w of result.warnings) ctx.out.warn(w);
-  // With target/semantic_manifest.json when the project declares a semantic layer, as dbt writes it.
-  const summary = summariseManifest(result.manifest);
-  const path = writeParseArtifacts(join(loaded.projectDir, loaded.root.targetPath), result.manifest, summary);
+  // Nothing changed, but target/ is not what the last parse wrote (a compile or run rewrote manifest.json): the cache's
+  // nodes are read only as used (none, when the splice map lets manifest.json copy them from the cache).
+  const lazyNodes = !ctx.report && check !== undefined && nothingChanged(check) && fastPaths() ? 'mapped' : undefined;
+  const result = parseLoaded(loaded, { flags, check, renderShare, lazyNodes });
+  let path: string;
+  let summary: string;
+  try {
+    checkParsedGraph(result.manifest); // a cycle is a parse error
+    for (const w of result.warnings) ctx.out.warn(w);
+    // With target/semantic_manifest.json when the project declares a semantic layer, as dbt writes it.
+    summary = summariseManifest(result.manifest);
+    path = writeParseArtifacts(join(loaded.projectDir, loaded.root.targetPath), result.manifest, summary);
+  } finally {
+    releaseLazyReads(result.manifest);
+  }
   ctx.report?.(result.manifest);
   ctx.out.info(summary);
   ctx.out.info(`Performance info: parsed in ${((performance.now() - started) / 1000).toFixed(2)}s; wrote ${path}`);
   // The key the cache was checked (and written) under; computed afresh only when no check was made.
   if (loaded.partialParse) recordQuickStart(loaded, check?.key ?? parseCacheKey(loaded, flags));
   return 0;
+}
+
+/** A current cache and no input changed since it was written. */
+function nothingChanged(check: ParseCacheCheck): boolean {
+  const { cache, diff, reason } = check;
+  return cache !== undefined && diff !== undefined && !reason && diff.added.length + diff.deleted.length + diff.changed.length + (check.changedEnv?.length ?? 0) === 0;
+}
+
+/**
+ * checkManifestGraph, from the selection index's rows when the manifest's
+ * nodes are read from the cache as used and it has no semantic layer (whose
+ * members' edges buildGraph adds beyond depends_on).
+ */
+function checkParsedGraph(manifest: Manifest): void {
+  const index = lazySelectionIndexOf(manifest);
+  const semantic = [manifest.semantic_models, manifest.metrics, manifest.saved_queries].some((m) => m && Object.keys(m).length > 0);
+  // Otherwise (or not a DAG) the whole manifest is checked, for buildGraph's own error.
+  if (!(index && !semantic && indexIsAcyclic(index))) checkManifestGraph(manifest);
 }
