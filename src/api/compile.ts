@@ -41,7 +41,7 @@ export interface CompileResult {
  * run_results.json is written (the manifest still is).
  */
 export async function compile(opts: CompileOptions = {}): Promise<CompileResult> {
-  const exec = await openExecution(opts, 'compile', opts.inline !== undefined ? [] : undefined);
+  const exec = await openExecution(opts, 'compile', opts.inline !== undefined ? [] : undefined, { readsAllNodes: opts.inline === undefined });
   try {
     if (opts.inline !== undefined) {
       const inlineSql = compileInline(exec, opts.inline);

@@ -94,6 +94,14 @@ export interface Execution {
 export interface OpenExecutionOptions {
   /** How many render workers to start once the project is loaded (0: nodes run on this thread). */
   renderWorkers?: (loaded: LoadedProject) => number;
+  /**
+   * The command reads every node it selects (compile): without a `--select`
+   * too, a current cache is read through its splice map as a selection's
+   * (graph and selection from the selection index, parent and child maps
+   * copied into manifest.json unread), its nodes' bytes read at once and
+   * each node parsed when first used.
+   */
+  readsAllNodes?: boolean;
 }
 
 /** The invocation's `flags` as templates see them. */
@@ -215,8 +223,9 @@ export async function openExecution(opts: ExecutionOptions, which: string, defau
     // With a selection (most often a few nodes of many), a current cache's nodes are read as used (mapped-cache-body.ts);
     // model SQL edited since is first spliced into the cache (parse-splice.ts), which is then current.
     const selective = fastPaths() && indexSelects(loaded.projectDir, opts);
+    const whole = !selective && fastPaths() && options.readsAllNodes === true && !opts.select?.length && indexSelects(loaded.projectDir, opts, true);
     const check = selective ? await splicedCheck(loaded, flags) : undefined;
-    const parsed = parseLoaded(loaded, { flags, check, lazyNodes: selective ? 'mapped' : false });
+    const parsed = parseLoaded(loaded, { flags, check, lazyNodes: selective || whole ? 'mapped' : false, lazyReadsAll: whole });
     lazilyRead = parsed.manifest;
     const asParsedMutators = fastPaths() && withoutCompiledMembers(parsed.manifest) ? mutatorsBoundCount() : undefined;
     recordCacheSpans(loaded, parsed.manifest);
@@ -227,6 +236,7 @@ export async function openExecution(opts: ExecutionOptions, which: string, defau
       parsed.manifest,
       { select: opts.select, exclude: opts.exclude, selector: opts.selector, indirectSelection: opts.indirectSelection, resourceTypes: opts.resourceTypes, state },
       defaultResourceTypes,
+      whole,
     );
     // No more workers than nodes to run: each costs its own start (about 0.3 s of CPU).
     const needed = workers > 0 ? Math.min(workers, Math.max(1, runnableCount(parsed, selected))) : 0;

@@ -46,6 +46,8 @@ export interface ParseOptions {
   lazyNodes?: boolean | 'mapped';
   /** With lazyNodes 'mapped': the cache file is opened for each node read and closed after it (a render worker). */
   lazyReadsReopen?: boolean;
+  /** With lazyNodes 'mapped': every node will be read (a whole compile): their bytes are read at once (mapped-cache-body.ts). */
+  lazyReadsAll?: boolean;
   /** A worker already rendering a share of the node files (render-share-start.ts earlyRenderShare); parseLoaded closes it. */
   renderShare?: RenderShare;
 }
@@ -116,7 +118,7 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
   if (cache && diff && !reason) {
     if (!nothingChanged) log(`Partial parsing enabled: ${diff.deleted.length} files deleted, ${diff.added.length} files added, ${diff.changed.length} files changed.`);
   }
-  const read = cache && diff && !reason ? ((opts.lazyNodes && nothingChanged && fastPaths() ? readLazily(loaded, check, cache, opts.lazyNodes === 'mapped', !opts.lazyReadsReopen) : undefined) ?? cache.body()) : undefined;
+  const read = cache && diff && !reason ? ((opts.lazyNodes && nothingChanged && fastPaths() ? readLazily(loaded, check, cache, opts.lazyNodes === 'mapped', !opts.lazyReadsReopen, opts.lazyReadsAll === true) : undefined) ?? cache.body()) : undefined;
   if (read && 'reason' in read) reason = read.reason;
   const prior = read && 'body' in read ? read.body : undefined;
   const lazyIndex = read && 'index' in read ? (read.index as SelectionIndex) : undefined;
@@ -188,11 +190,11 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
  * when used (mapped-cache-body.ts; releaseLazyReads closes it); otherwise,
  * or without a map, from the whole body read at once (lazy-cache-body.ts).
  */
-function readLazily(loaded: LoadedProject, check: ParseCacheCheck, cache: OpenParseCache, mapped: boolean, keepOpen: boolean): { body: ParseCacheBody; index: SelectionIndex; bytes?: CacheBytes } | { reason: string } | undefined {
+function readLazily(loaded: LoadedProject, check: ParseCacheCheck, cache: OpenParseCache, mapped: boolean, keepOpen: boolean, allNodes: boolean): { body: ParseCacheBody; index: SelectionIndex; bytes?: CacheBytes } | { reason: string } | undefined {
   const map = mapped ? readSpliceMap(join(loaded.projectDir, loaded.root.targetPath), cache.header.id) : undefined;
   if (map) {
     const bytes = new CacheBytes(check.path, Buffer.from(cache.idPrefix), keepOpen);
-    const read = readBodyByMap(cache, map, bytes);
+    const read = readBodyByMap(cache, map, bytes, allNodes);
     if (read && 'body' in read) return { ...read, bytes };
     bytes.close();
     if (read) return read;

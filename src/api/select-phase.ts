@@ -10,11 +10,11 @@ import { indexAnswersSelection, indexGraph } from './selection-index.js';
 export type { Selected, SelectionFlags };
 
 /** graph → select: the DAG (cycles are errors) and the nodes a command acts on. */
-export function selectFromManifest(projectDir: string, manifest: Manifest, flags: SelectionFlags, defaultResourceTypes?: string[]): Selected {
+export function selectFromManifest(projectDir: string, manifest: Manifest, flags: SelectionFlags, defaultResourceTypes?: string[], whole = false): Selected {
   const file = join(projectDir, 'selectors.yml');
   const selectors = () => (existsSync(file) ? loadSelectorsYaml('selectors.yml', readFileSync(file, 'utf8')) : undefined);
   const index = fastPaths() ? lazySelectionIndexOf(manifest) : undefined;
-  if (index && indexSelects(projectDir, flags)) {
+  if (index && indexSelects(projectDir, flags, whole)) {
     return selectOnGraph(indexGraph(index), manifest, flags, defaultResourceTypes, () => undefined);
   }
   return selectWith(manifest, flags, defaultResourceTypes, selectors);
@@ -24,8 +24,10 @@ export function selectFromManifest(projectDir: string, manifest: Manifest, flags
  * Whether the selection index answers these flags: a `--select` (and
  * `--exclude`) of selector methods it keeps, no `--selector`, no state to
  * compare with and no selectors.yml (whose default selector could apply).
- * A command then reads the parse cache's nodes as it uses them.
+ * A command then reads the parse cache's nodes as it uses them. `whole`:
+ * without a `--select` too (a whole compile, which reads every node: see
+ * execution.ts readsAllNodes).
  */
-export function indexSelects(projectDir: string, flags: Pick<SelectionFlags, 'select' | 'exclude' | 'selector'> & { state?: unknown }): boolean {
-  return Boolean(flags.select?.length) && !flags.state && indexAnswersSelection(projectDir, flags);
+export function indexSelects(projectDir: string, flags: Pick<SelectionFlags, 'select' | 'exclude' | 'selector'> & { state?: unknown }, whole = false): boolean {
+  return (whole || Boolean(flags.select?.length)) && !flags.state && indexAnswersSelection(projectDir, flags);
 }

@@ -107,6 +107,49 @@ describe('a selection reads only the nodes it uses from an unchanged parse cache
   }, 60_000);
 });
 
+describe('a compile of the whole project reads every node of an unchanged parse cache at once', () => {
+  it('the same output, artifacts and compiled files as the plain path; one body read, every node parsed once, manifest.json copied', async () => {
+    const dir = makeProject({});
+    generateProject(dir, 12);
+    fileProfile(dir);
+    // A model whose id needs more than ASCII (its key is proved another way) and one larger than the 4 MB window the
+    // nodes are read through (it gets a buffer of its own; the nodes around it straddle windows).
+    writeFileSync(join(dir, 'models', 'café.sql'), "select 'é' as x, id from {{ ref('model_1') }}");
+    writeFileSync(join(dir, 'models', 'big.sql'), `select 1 as id\n-- ${'x'.repeat(4.5 * (1 << 20))}\n`);
+    const { fast, plain } = await bothWays(dir, [['parse'], ['compile']]);
+    expect(fast.codes).toEqual([0, 0]);
+    expect(fast.out).toContain('Compiled 50 of 50 nodes');
+    expect(fast.lazily).toEqual({ bodies: 1, nodes: 50 });
+    expect(fast.copied).toBe(1);
+    expect(fast.compiled['target/compiled/bench/models/café.sql']).toBe('select \'é\' as x, id from "bench"."main"."model_1"');
+    expect(fast.compiled['target/compiled/bench/models/big.sql']!.length).toBeGreaterThan(4.5 * (1 << 20));
+    expect(Object.keys(fast.compiled)).toHaveLength(50);
+    expect(plain.lazily).toEqual({ bodies: 0, nodes: 0 });
+    expect({ ...fast, lazily: null, copied: 0 }).toEqual({ ...plain, lazily: null, copied: 0 });
+  }, 180_000);
+
+  it('with --exclude alone, read the same way; with selectors.yml or no splice map, the body is read whole as before (the same output)', async () => {
+    const dir = makeProject({});
+    generateProject(dir, 12);
+    fileProfile(dir);
+    const excluded = await bothWays(dir, [['parse'], ['compile', '--exclude', 'model_3+']]);
+    expect(excluded.fast.codes).toEqual([0, 0]);
+    expect(excluded.fast.out).toContain('Compiled 32 of 32 nodes');
+    expect(excluded.fast.lazily).toEqual({ bodies: 1, nodes: 48 });
+    expect({ ...excluded.fast, lazily: null, copied: 0 }).toEqual({ ...excluded.plain, lazily: null, copied: 0 });
+    const unmapped = await bothWays(dir, [['parse'], () => rmSync(join(dir, 'target', SPLICE_MAP_FILE), { force: true }), ['compile']]);
+    expect(unmapped.fast.codes).toEqual([0, 0]);
+    expect(unmapped.fast.lazily.bodies).toBe(0);
+    expect({ ...unmapped.fast, lazily: null, copied: 0 }).toEqual({ ...unmapped.plain, lazily: null, copied: 0 });
+    writeFileSync(join(dir, 'selectors.yml'), 'selectors:\n  - name: some\n    definition: model_1\n');
+    const selectors = await bothWays(dir, [['parse'], ['compile']]);
+    expect(selectors.fast.codes).toEqual([0, 0]);
+    expect(selectors.fast.out).toContain('Compiled 48 of 48 nodes');
+    expect(selectors.fast.lazily.bodies).toBe(0);
+    expect({ ...selectors.fast, lazily: null, copied: 0 }).toEqual({ ...selectors.plain, lazily: null, copied: 0 });
+  }, 240_000);
+});
+
 describe('CacheBytes', () => {
   it('reads by offset while the file opens with the same header, and throws once another command has changed it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsdbt-cache-bytes-'));

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { compiledManifestCopies } from '../../src/api/compiled-manifest.js';
 import { cacheSpliceCount } from '../../src/api/parse-splice.js';
 import { mappedReadCounts } from '../../src/api/mapped-cache-body.js';
@@ -30,9 +30,24 @@ export function artifact(dir: string, file: string): string | null {
     .replace(/"thread_id": "[^"]*"/g, '"thread_id": "-"');
 }
 
+/** Every file under target/compiled, by path. */
+function compiledFiles(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (at: string) => {
+    if (!existsSync(at)) return;
+    for (const name of readdirSync(at)) {
+      const path = join(at, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else out[relative(dir, path)] = readFileSync(path, 'utf8');
+    }
+  };
+  walk(join(dir, 'target', 'compiled'));
+  return out;
+}
+
 /**
  * `steps` from a fresh target/ (and a fresh database file), with the fast paths on and off: exit codes, console
- * output, manifest.json and run_results.json of the last step, and, fast, how many bodies and nodes were read
+ * output, manifest.json, run_results.json and target/compiled's files after the last step, and, fast, how many bodies and nodes were read
  * from the parse cache as used and how many manifests were copied.
  */
 export async function bothWays(dir: string, steps: (string[] | (() => void))[]) {
@@ -66,6 +81,7 @@ export async function bothWays(dir: string, steps: (string[] | (() => void))[]) 
       out,
       manifest: artifact(dir, 'manifest.json'),
       runResults: artifact(dir, 'run_results.json'),
+      compiled: compiledFiles(dir),
       lazily: { bodies: after.bodies - read.bodies, nodes: after.nodes - read.nodes },
       copied: compiledManifestCopies() - copies,
       spliced: cacheSpliceCount() - splices,
