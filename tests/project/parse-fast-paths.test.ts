@@ -248,6 +248,17 @@ describe('parse shortcuts give what the plain parse gives (manifest.json, output
         const broken = await expectSameBothWays(dir);
         expect(broken.code).not.toBe(0);
         expect(broken.out).toMatch(/models\/zz_broken\.yml:\d+/);
+        // With the worker, the node files are read ahead of the properties: errors from both (a snapshot block never
+        // closed, a nameless properties entry) come out as without it, in the same order.
+        rmSync(join(dir, 'models/zz_broken.yml'));
+        writeFileSync(join(dir, 'models/zz_nameless.yml'), 'version: 2\nmodels:\n  - description: nameless\n');
+        mkdirSync(join(dir, 'snapshots'), { recursive: true });
+        writeFileSync(join(dir, 'snapshots/open.sql'), '{% snapshot open %}\nselect 1\n');
+        const both = await expectSameBothWays(dir);
+        expect(both.code).not.toBe(0);
+        expect(both.out).toMatch(/zz_nameless\.yml[\s\S]*open\.sql/);
+        rmSync(join(dir, 'snapshots/open.sql'));
+        rmSync(join(dir, 'models/zz_nameless.yml'));
       }
     } finally {
       take.mockRestore();
