@@ -29,8 +29,7 @@ import { emptyProperties, prefetchProperties, readProperties, type PropertiesInd
 import { lineOfCall, RefIndex } from './resolve-refs.js';
 import { staticParse, type Literal, type StaticVarReader } from './static-parse.js';
 import { readPythonModel } from './python-model.js';
-import { prefetchNodeFiles, readNodeFiles, type NodeFile, type NodeFilesPrefetch } from './sql-node-files.js';
-import type { ProjectConfig } from './project-config.js';
+import { prefetchNodeFiles, readNodeFiles, type NodeFile } from './sql-node-files.js';
 import { fillParentChildMaps } from './parent-child-maps.js';
 import { fastPaths } from '../util/fast-paths.js';
 import { withListingScope } from '../util/files.js';
@@ -116,31 +115,6 @@ export function parseProject(input: ParseInput): ParseResult {
   return fastPaths() ? withListingScope(() => parseProjectFiles(input)) : parseProjectFiles(input);
 }
 
-/** A package's node files read ahead of its turn: the files and the errors the read reported, or what it threw. */
-type ReadAhead = { files: NodeFile[]; errors: TsdbtError[] } | { thrown: unknown };
-
-/** readNodeFiles for each package in turn, its errors kept apart; after a package whose read throws, none. */
-function readNodeFilesAhead(packages: readonly ProjectConfig[], env: ParseInput['env'], prefetch: NodeFilesPrefetch): Map<ProjectConfig, ReadAhead> {
-  const out = new Map<ProjectConfig, ReadAhead>();
-  for (const pkg of packages) {
-    const errors: TsdbtError[] = [];
-    try {
-      out.set(pkg, { files: readNodeFiles(pkg, env, errors, prefetch), errors });
-    } catch (e) {
-      out.set(pkg, { thrown: e });
-      break;
-    }
-  }
-  return out;
-}
-
-/** A package's files read ahead, its errors added to `errors` (in the place a read now would add them), or what its read threw, thrown. */
-function takeAhead(read: ReadAhead, errors: TsdbtError[]): NodeFile[] {
-  if ('thrown' in read) throw read.thrown;
-  errors.push(...read.errors);
-  return read.files;
-}
-
 function parseProjectFiles(input: ParseInput): ParseResult {
   const root = input.packages.find((p) => p.kind === 'root')!.config;
   const registry = emptyRegistry(input);
@@ -159,10 +133,6 @@ function parseProjectFiles(input: ParseInput): ParseResult {
   const contexts = parseContexts(input, registry);
   const scope = nodeParseScope(input, contexts, errors, warnings);
 
-  // With the properties parsed on a worker, the node files are read first (their texts from the other worker, their
-  // nodes begun) while it parses: a 10,000-model project's properties are one 1.9 MB file, which this thread reached
-  // before the worker was well into it, and parsed itself. What a read would raise is raised where it always was.
-  const early = propertiesPrefetch.parsed ? readNodeFilesAhead(userPackages.map((p) => p.config), input.env, nodeFilesPrefetch) : undefined;
   const packageProps = new Map<string, PropertiesIndex>();
   for (const p of userPackages) {
     const c = p.config;
@@ -187,8 +157,7 @@ function parseProjectFiles(input: ParseInput): ParseResult {
   const patched = new Set<string>();
   for (const p of userPackages) {
     const pkgProps = packageProps.get(p.config.name)!;
-    const ahead = early?.get(p.config);
-    for (const nf of [...(ahead ? takeAhead(ahead, errors) : readNodeFiles(p.config, input.env, errors, nodeFilesPrefetch)), ...yamlSnapshotFiles(p.config, pkgProps.snapshots, errors)]) {
+    for (const nf of [...readNodeFiles(p.config, input.env, errors, nodeFilesPrefetch), ...yamlSnapshotFiles(p.config, pkgProps.snapshots, errors)]) {
       const node = nf.node;
       const patch = applyModelVersion(pkgProps, node) ?? patchFor(pkgProps, node);
       if (patch) patched.add(`${p.config.name}:${node.resource_type}:${patch.name}`);

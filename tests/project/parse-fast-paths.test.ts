@@ -255,8 +255,8 @@ describe('parse shortcuts give what the plain parse gives (manifest.json, output
         const broken = await expectSameBothWays(dir);
         expect(broken.code).not.toBe(0);
         expect(broken.out).toMatch(/models\/zz_broken\.yml:\d+/);
-        // With the worker, the node files are read ahead of the properties: errors from both (a snapshot block never
-        // closed, a nameless properties entry) come out as without it, in the same order.
+        // Errors from the node files (a snapshot block never closed) and from the properties (a nameless entry) come
+        // out as without the worker, in the same order.
         rmSync(join(dir, 'models/zz_broken.yml'));
         writeFileSync(join(dir, 'models/zz_nameless.yml'), 'version: 2\nmodels:\n  - description: nameless\n');
         mkdirSync(join(dir, 'snapshots'), { recursive: true });
