@@ -9,7 +9,8 @@ import type { CachedParse } from '../project/partial-parse.js';
 import type { SemanticManifest } from '../semantic/types.js';
 import { writeChunksAtomic, writeFileAtomic } from '../util/atomic-write.js';
 import { readAt, readFirstLine } from '../util/file-bytes.js';
-import { coldFileTable, diffFileStates, hashText, isFileTable, statFolders, tableStates, type FileTable, type RootFolders } from '../util/file-states.js';
+import { coldFileTable, coldFileTableDeferring, diffFileStates, hashText, isFileTable, statFolders, tableStates, type FileTable, type RootFolders } from '../util/file-states.js';
+import { nodeFilePaths } from '../project/sql-node-files.js';
 import { fastPaths } from '../util/fast-paths.js';
 import { PRESTAT_HINT_FILE, takePrestat } from '../util/pre-stat.js';
 import { tsdbtBuild } from '../util/tsdbt-version.js';
@@ -276,10 +277,18 @@ export interface ParseCacheCheck {
   changedEnv?: string[];
   /** Without `cache`: why it cannot be used. */
   reason?: string;
+  /**
+   * Without a cache header, when the check was asked to defer them: the rows
+   * of `files` (indices) left for the parse's own reads of the model,
+   * analysis, singular test and snapshot files (util/file-states.ts
+   * coldFileTableDeferring; parse-phase.ts fills them with withReadStates
+   * before the cache is written), placeholders until then.
+   */
+  pendingRows?: number[];
 }
 
 /** Open the project's parse cache and compare what it read with the files and environment now. */
-export function checkParseCache(loaded: LoadedProject, flags: Record<string, unknown>): ParseCacheCheck {
+export function checkParseCache(loaded: LoadedProject, flags: Record<string, unknown>, deferNodeFiles = false): ParseCacheCheck {
   const path = join(loaded.projectDir, loaded.root.targetPath, PARSE_CACHE_FILE);
   const key = parseCacheKey(loaded, flags);
   const opened = openParseCache(path, key);
@@ -292,8 +301,15 @@ export function checkParseCache(loaded: LoadedProject, flags: Record<string, unk
   const statesAt = pre ? pre.at : Date.now();
   // Logged for the worker's rows only: the quick start's own (the same command's) leave the output as the quick path's.
   if (pre?.worker) loaded.logger.debug(PRESTAT_USED);
-  const files = header ? tableStates(pre ? pre.rows : statFolders(folders), header.files, header.statesAt) : coldFileTable(folders);
-  if (!('cache' in opened)) return { path, key, files, statesAt, reason: opened.reason };
+  let files: FileTable;
+  let pendingRows: number[] | undefined;
+  if (header) files = tableStates(pre ? pre.rows : statFolders(folders), header.files, header.statesAt);
+  else if (deferNodeFiles && fastPaths()) {
+    // A full parse to come, which reads every model file: their rows taken from those reads (withReadStates).
+    const userPackages = loaded.packages.filter((p) => p.kind !== 'internal').map((p) => p.config);
+    ({ table: files, pending: pendingRows } = coldFileTableDeferring(folders, new Set(nodeFilePaths(userPackages))));
+  } else files = coldFileTable(folders);
+  if (!('cache' in opened)) return { path, key, files, statesAt, reason: opened.reason, ...(pendingRows && { pendingRows }) };
   // Changed env vars are partial parsing's to follow (it re-parses the files that read them).
   const changedEnv = changedEnvVars(opened.cache.header.envRead, parseEnv(loaded));
   return { path, key, files, statesAt, cache: opened.cache, diff: diffFileStates(opened.cache.header.files, files), changedEnv };

@@ -13,7 +13,8 @@ import { loadSemanticManifest } from '../semantic/load-semantic.js';
 import { manifestEntries, semanticManifestJson } from '../semantic/manifest-json.js';
 import type { SemanticManifest } from '../semantic/types.js';
 import { fastPaths } from '../util/fast-paths.js';
-import { hashText } from '../util/file-states.js';
+import { hashText, withReadStates } from '../util/file-states.js';
+import type { ReadState } from '../util/read-text.js';
 import { recordValues } from '../util/record-values.js';
 import type { LoadedProject } from './load-project.js';
 import { readBodyLazily } from './lazy-cache-body.js';
@@ -93,7 +94,7 @@ function parseLoadedNodes(loaded: LoadedProject, opts: ParseOptions): ParseResul
       renderShare?.close();
     }
   }
-  const check = opts.check ?? checkParseCache(loaded, flags);
+  const check = opts.check ?? checkParseCache(loaded, flags, true);
   // A full parse with no renders to reuse: a worker renders a share of the node files meanwhile.
   const renderShare = opts.renderShare ?? (check.cache && check.diff && !check.reason ? undefined : startRenderShare(loaded, flags, true));
   try {
@@ -111,6 +112,9 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
   const observer = new ParseObserver();
   const recorder = recordingEnv(parseEnv(loaded), observer.envVar);
   const input = parseInput(loaded, flags, recorder.env, observer);
+  // A cold check left the model files' rows to the parse's reads of them: recorded here (see below).
+  const readStates = check.pendingRows ? new Map<string, ReadState>() : undefined;
+  if (readStates) input.nodeFileStates = readStates;
   let reason = check.reason;
   const { cache, diff } = check;
   const changedEnv = check.changedEnv ?? [];
@@ -171,9 +175,13 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
   // A full parse in place of the partial one dbt would do: duplicate-key warnings of unchanged files are dbt's only on its full parses.
   if (prior && diff) result.warnings = replayedWarnings(result.warnings, [...diff.added, ...diff.changed]);
   finishFull(loaded, result);
+  if (readStates) {
+    check.files = withReadStates(files, check.pendingRows!, readStates);
+    check.pendingRows = undefined;
+  }
   if (opts.writeCache !== false) {
     noteCacheWrite(loaded, result.manifest, writeParseCache(check.path, check.key, {
-      files,
+      files: check.files,
       statesAt,
       envRead: recorder.read,
       parse: { manifest: result.manifest, nodeFiles: result.nodeFiles, warnings, warningsBefore: result.warningsBefore, wideReads: result.wideReads, renders: fallbackMemo.kept(result.nodeFiles) },

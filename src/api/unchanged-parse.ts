@@ -20,9 +20,9 @@ import { settleCacheStates } from './settle-cache-states.js';
  * When it does not apply, the check made (the cache still open) is handed
  * back for parseLoaded (ParseOptions.check), so the files are not compared twice.
  */
-function withUnchangedCache<T>(loaded: LoadedProject, flags: Record<string, unknown>, use: (cache: OpenParseCache) => T | undefined, checked?: ParseCacheCheck): { done: T; checked: CheckedParse } | { check?: ParseCacheCheck } {
+function withUnchangedCache<T>(loaded: LoadedProject, flags: Record<string, unknown>, use: (cache: OpenParseCache) => T | undefined, checked?: ParseCacheCheck, deferNodeFiles = false): { done: T; checked: CheckedParse } | { check?: ParseCacheCheck } {
   if (!loaded.partialParse || !fastPaths()) return {};
-  const check = checked ?? checkParseCache(loaded, flags);
+  const check = checked ?? checkParseCache(loaded, flags, deferNodeFiles);
   const { cache, diff } = check;
   let done: T | undefined;
   try {
@@ -59,13 +59,14 @@ export interface RefreshedParse {
  * no cycle then (it was recorded after the check), so none now.
  */
 export function refreshUnchangedParse(loaded: LoadedProject, flags: Record<string, unknown>): { done: RefreshedParse; checked: CheckedParse } | { check?: ParseCacheCheck } {
+  // Without a cache the check goes to parseLoaded's full parse, which takes the model files' rows from its own reads (deferred).
   return withUnchangedCache(loaded, flags, (cache) => {
     const targetDir = join(loaded.projectDir, loaded.root.targetPath);
     const record = readWrittenArtifacts(targetDir, cache.header.id);
     if (!record || !refreshArtifacts(targetDir, record, new Date().toISOString(), loaded.invocationId)) return undefined;
     loaded.logger.debug(REFRESHED_MESSAGE);
     return { warnings: [...loaded.warnings, ...replayedWarnings(cache.header.warnings, [])], summary: record.summary, manifestPath: join(targetDir, 'manifest.json') };
-  });
+  }, undefined, true);
 }
 
 /**

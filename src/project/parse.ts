@@ -10,6 +10,7 @@ import { TsdbtError, TsdbtErrorList } from '../errors/tsdbt-error.js';
 import { callJinja, type JinjaEnvironment } from '../jinja/index.js';
 import type { CompiledNode, Doc, Exposure, Macro, Manifest, NodeConfig, RefCall, SourceLocation, SourceTable } from '../manifest/types.js';
 import type { YamlWorkerSpawn } from '../util/prefetched-yaml.js';
+import type { ReadState } from '../util/read-text.js';
 import { CONFIG_KEYS, nearestKey, nearestKnownKey, normaliseConfigKey } from './config-keys.js';
 import { configFromTree, mergeConfig, type ConfigLayer } from './config-merge.js';
 import { findGenericTest } from './find-generic-test.js';
@@ -57,6 +58,12 @@ export interface ParseInput {
   memo?: RenderMemo;
   /** Starts the worker that may parse the properties files meanwhile (util/prefetched-yaml.ts); none: parsed here. */
   yamlWorker?: YamlWorkerSpawn;
+  /**
+   * Given: filled with the state of each model, analysis, singular test and
+   * snapshot file as the parse read it (util/read-text.ts ReadState), by
+   * absolute path: a cold parse's cache takes those files' rows from here.
+   */
+  nodeFileStates?: Map<string, ReadState>;
   /** Set when a worker thread renders a share of the node files (render-share.ts). */
   renderShare?: RenderShare;
 }
@@ -120,7 +127,7 @@ function parseProjectFiles(input: ParseInput): ParseResult {
   // The properties files are listed now and (when a worker is given and they are large) parsed on a worker while macros are read here.
   const propertiesPrefetch = prefetchProperties(userPackages.map((p) => p.config), input.yamlWorker);
   // The SQL files too, read on a worker in a large project.
-  const nodeFilesPrefetch = prefetchNodeFiles(userPackages.map((p) => p.config));
+  const nodeFilesPrefetch = prefetchNodeFiles(userPackages.map((p) => p.config), input.nodeFileStates);
   for (const p of input.packages) readMacroFiles(p.config, input.env, registry, docs, errors);
   input.memo?.begin(registry);
   const contexts = parseContexts(input, registry);

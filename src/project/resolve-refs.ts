@@ -146,10 +146,23 @@ function nearest(name: string, names: string[]): string | undefined {
 
 /** 1-based line of the n-th `ref(`/`source(` call naming `name` in raw code, for errors. */
 export function lineOfCall(raw: string, fn: 'ref' | 'source', name: string): number | undefined {
-  const re = new RegExp(`\\b${fn}\\s*\\(([^)]*)\\)`, 'g');
+  // One regex per function name, reset per call (a parse cache write asks this of every located ref: 10,000 at 10,000 models).
+  const re = fn === 'ref' ? REF_CALL : SOURCE_CALL;
+  re.lastIndex = 0;
+  const quoted = `'${name}'`;
+  const doubleQuoted = `"${name}"`;
   let m: RegExpExecArray | null;
   while ((m = re.exec(raw)) !== null) {
-    if (m[1]!.includes(`'${name}'`) || m[1]!.includes(`"${name}"`)) return raw.slice(0, m.index).split('\n').length;
+    if (m[1]!.includes(quoted) || m[1]!.includes(doubleQuoted)) {
+      re.lastIndex = 0;
+      // The line is one more than the newlines before the call (counted, not split into a list of lines).
+      let line = 1;
+      for (let at = raw.indexOf('\n'); at !== -1 && at < m.index; at = raw.indexOf('\n', at + 1)) line++;
+      return line;
+    }
   }
   return undefined;
 }
+
+const REF_CALL = /\bref\s*\(([^)]*)\)/g;
+const SOURCE_CALL = /\bsource\s*\(([^)]*)\)/g;

@@ -7,7 +7,7 @@ import { fastPaths } from '../util/fast-paths.js';
 import { findFiles, toPosix, type FoundFile } from '../util/files.js';
 import { PrefetchedTexts } from '../util/prefetched-texts.js';
 import { pyStrip } from '../util/py-strip.js';
-import { readText } from '../util/read-text.js';
+import { readText, readTextWithState, type ReadState } from '../util/read-text.js';
 import { blocksOrError } from './macro-files.js';
 import { blankNode, checksumOf } from './node-defaults.js';
 import type { ProjectConfig } from './project-config.js';
@@ -49,8 +49,14 @@ const MAXIMUM_SEED_SIZE = 1024 * 1024;
  * file is read as dbt reads it, stripped of leading and trailing whitespace:
  * raw_code and the checksum (sha256 of the stripped file) come from that text.
  */
-const read = (f: FoundFile, prefetched?: PrefetchedTexts) => {
-  const onDisk = prefetched?.take(f.absolute) ?? readText(f.absolute);
+const read = (f: FoundFile, prefetched?: PrefetchedTexts, states?: Map<string, ReadState>) => {
+  let onDisk: string;
+  if (states) {
+    // Its state recorded from this very read (FileStates below).
+    const got = prefetched?.takeWithState(f.absolute) ?? readTextWithState(f.absolute);
+    onDisk = got.text;
+    if (got.state) states.set(f.absolute, got.state);
+  } else onDisk = prefetched?.take(f.absolute) ?? readText(f.absolute);
   const { text, leadingLines } = pyStrip(onDisk);
   return { onDisk, text, leadingLines };
 };
@@ -76,9 +82,9 @@ function isNodeFile(f: FoundFile, kind: SqlKind): boolean {
   return top !== 'generic' && top !== 'fixtures'; // generic test blocks are macros; fixtures are unit-test inputs
 }
 
-function sqlNodeFile(pkg: ProjectConfig, f: FoundFile, kind: SqlKind, prefetched?: PrefetchedTexts): NodeFile | undefined {
+function sqlNodeFile(pkg: ProjectConfig, f: FoundFile, kind: SqlKind, prefetched?: PrefetchedTexts, states?: Map<string, ReadState>): NodeFile | undefined {
   if (!isNodeFile(f, kind)) return undefined;
-  const { onDisk, text, leadingLines } = read(f, prefetched);
+  const { onDisk, text, leadingLines } = read(f, prefetched, states);
   const node = nodeFromFile(pkg, f, kind.configTree === 'models' ? 'model' : kind.configTree === 'analyses' ? 'analysis' : 'test', text);
   if (kind.configTree === 'analyses') node.fqn = [pkg.name, 'analysis', ...dirsOf(f), node.name];
   if (f.absolute.endsWith('.py')) node.language = 'python';
@@ -123,6 +129,8 @@ export interface NodeFilesPrefetch {
   /** The packages readNodeFiles has yet to read. */
   unread: Set<ProjectConfig>;
   texts?: PrefetchedTexts;
+  /** Given: the state of each file read (model, analysis, singular test and snapshot files), by absolute path, from the read itself. */
+  states?: Map<string, ReadState>;
 }
 
 /**
@@ -149,24 +157,40 @@ export function setPrefetchAtLeastForTests(files: number): number {
  * this thread did other work (macros, properties). The texts are those a read
  * here gives; a file the worker could not read is read here.
  */
-export function prefetchNodeFiles(packages: readonly ProjectConfig[]): NodeFilesPrefetch {
+export function prefetchNodeFiles(packages: readonly ProjectConfig[], states?: Map<string, ReadState>): NodeFilesPrefetch {
   const listed = new Map(packages.map((p) => [p, listSqlFiles(p)]));
   const unread = new Set(packages);
-  if (!fastPaths()) return { listed, unread };
+  if (!fastPaths()) return { listed, unread, states };
   const paths: string[] = [];
   for (const l of listed.values()) {
     for (const { files } of l.byKind) for (const f of files) paths.push(f.absolute);
     for (const f of l.snapshots) paths.push(f.absolute);
   }
-  return { listed, unread, texts: paths.length >= prefetchAtLeast ? PrefetchedTexts.start(paths) : undefined };
+  return { listed, unread, states, texts: paths.length >= prefetchAtLeast ? PrefetchedTexts.start(paths, false, states !== undefined) : undefined };
+}
+
+/**
+ * The absolute paths of the files readNodeFiles reads through its prefetch
+ * (model, analysis, singular test and snapshot files; not seeds), each
+ * package's as prefetchNodeFiles lists them: the files whose states a cold
+ * parse takes from its own reads (NodeFilesPrefetch.states).
+ */
+export function nodeFilePaths(packages: readonly ProjectConfig[]): string[] {
+  const paths: string[] = [];
+  for (const p of packages) {
+    const l = listSqlFiles(p);
+    for (const { files } of l.byKind) for (const f of files) paths.push(f.absolute);
+    for (const f of l.snapshots) paths.push(f.absolute);
+  }
+  return paths;
 }
 
 /** The package's model, analysis and singular test files (readNodeFiles' first part, in its order: no snapshots or seeds). */
-export function readSqlNodeFiles(pkg: ProjectConfig, listed = listSqlFiles(pkg), texts?: PrefetchedTexts): NodeFile[] {
+export function readSqlNodeFiles(pkg: ProjectConfig, listed = listSqlFiles(pkg), texts?: PrefetchedTexts, states?: Map<string, ReadState>): NodeFile[] {
   const out: NodeFile[] = [];
   for (const { kind, files } of listed.byKind) {
     for (const f of files) {
-      const nf = sqlNodeFile(pkg, f, kind, texts);
+      const nf = sqlNodeFile(pkg, f, kind, texts, states);
       if (nf) out.push(nf);
     }
   }
@@ -176,9 +200,9 @@ export function readSqlNodeFiles(pkg: ProjectConfig, listed = listSqlFiles(pkg),
 export function readNodeFiles(pkg: ProjectConfig, env: JinjaEnvironment, errors: TsdbtError[], prefetch?: NodeFilesPrefetch): NodeFile[] {
   const listed = prefetch?.listed.get(pkg) ?? listSqlFiles(pkg);
   const texts = prefetch?.texts;
-  const out = readSqlNodeFiles(pkg, listed, texts);
+  const out = readSqlNodeFiles(pkg, listed, texts, prefetch?.states);
   for (const f of listed.snapshots) {
-    const { onDisk, text, leadingLines } = read(f, texts);
+    const { onDisk, text, leadingLines } = read(f, texts, prefetch?.states);
     const blocks = blocksOrError(env, text, f.relativeToRoot, errors);
     for (const block of (blocks ?? []).filter((b) => b.kind === 'snapshot')) {
       const node = nodeFromFile(pkg, f, 'snapshot', block.body, block.name);

@@ -89,6 +89,68 @@ export function coldFileTable(folders: RootFolders): FileTable {
 }
 
 /**
+ * coldFileTable, except that the files in `deferred` are not read: their rows
+ * (`pending`, indices into the table) hold placeholders (size and time -1,
+ * no hash) until withReadStates fills them from the reads a parse makes of
+ * them (a cold parse reads each model file anyway: 10,000 files opened,
+ * read and hashed once instead of twice). The other files are read now,
+ * before the parse reads them, as coldFileTable reads them.
+ */
+export function coldFileTableDeferring(folders: RootFolders, deferred: ReadonlySet<string>): { table: FileTable; pending: number[] } {
+  const table = emptyTable();
+  const pending: number[] = [];
+  const seen = new Set<string>();
+  for (const { root, folders: under } of folders) {
+    for (const path of listFiles(root, under)) {
+      if (seen.has(path)) continue;
+      seen.add(path);
+      if (deferred.has(path)) {
+        pending.push(table.paths.length);
+        table.paths.push(path);
+        table.size.push(-1);
+        table.mtimeMs.push(-1);
+        table.hash.push('');
+        continue;
+      }
+      const read = readWithStat(path);
+      if (!read) continue;
+      table.paths.push(path);
+      table.size.push(read.st.size);
+      table.mtimeMs.push(read.st.mtimeMs);
+      table.hash.push(hashText(read.bytes));
+    }
+  }
+  return { table, pending };
+}
+
+/** A file's state as one read of it found it (util/read-text.ts ReadState). */
+export interface ReadFileState {
+  size: number;
+  mtimeMs: number;
+  hash: string;
+}
+
+/**
+ * `table` with its `pending` rows (coldFileTableDeferring's) filled from
+ * `states`, the states of the files as a parse read them (the stat and the
+ * hash of the very bytes it used). A pending file the parse did not read
+ * keeps its placeholder (size and time -1, no hash): no stat matches it and
+ * no hash equals it, so the next check reads it and counts it as changed
+ * (or as deleted, when it is gone).
+ */
+export function withReadStates(table: FileTable, pending: readonly number[], states: ReadonlyMap<string, ReadFileState>): FileTable {
+  const out: FileTable = { paths: table.paths.slice(), size: table.size.slice(), mtimeMs: table.mtimeMs.slice(), hash: table.hash.slice() };
+  for (const i of pending) {
+    const state = states.get(table.paths[i]!);
+    if (!state) continue;
+    out.size[i] = state.size;
+    out.mtimeMs[i] = state.mtimeMs;
+    out.hash[i] = state.hash;
+  }
+  return out;
+}
+
+/**
  * The size and modification time of each regular file (links followed)
  * under `folders`, the rows coldFileTable would make, without reading any:
  * names listed, then one stat a name (it tells a file from a folder too; an

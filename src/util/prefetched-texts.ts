@@ -1,5 +1,9 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { ReadState } from './read-text.js';
 import { BOOTSTRAP_SOURCE, coreLikelySpare, moduleWorkerBoot, siblingModule } from './worker-boot.js';
+
+/** What the worker posts per file: its text, with `states` its text and state (prefetch-worker.ts), null when unreadable. */
+type Read = string | [string, number?, number?, string?] | null;
 
 /**
  * Files read as UTF-8 text on a worker thread while this thread does other
@@ -11,7 +15,7 @@ import { BOOTSTRAP_SOURCE, coreLikelySpare, moduleWorkerBoot, siblingModule } fr
  * worker only costs the reads it did not do).
  */
 export class PrefetchedTexts {
-  private readonly texts: (string | null | undefined)[] = [];
+  private readonly texts: (Read | undefined)[] = [];
   private closed = false;
 
   private constructor(
@@ -29,14 +33,14 @@ export class PrefetchedTexts {
    * coordinator and its siblings do). There the worker's start-up (~0.1 s
    * of CPU) only adds to the work without shortening anything.
    */
-  static start(paths: readonly string[], evenWhenBusy = false): PrefetchedTexts | undefined {
+  static start(paths: readonly string[], evenWhenBusy = false, states = false): PrefetchedTexts | undefined {
     if (!evenWhenBusy && !coreLikelySpare()) return undefined;
     try {
       const { port1, port2 } = new MessageChannel();
       const stop = new Int32Array(new SharedArrayBuffer(4));
       // The worker module (prefetch-worker.ts), booted as every module worker is (worker-boot.ts: `.ts` when run from sources).
       const boot = moduleWorkerBoot(siblingModule(import.meta.url, 'prefetch-worker'));
-      const worker = new Worker(BOOTSTRAP_SOURCE, { eval: true, workerData: { ...boot, paths, port: port2, stop: stop.buffer }, transferList: [port2] });
+      const worker = new Worker(BOOTSTRAP_SOURCE, { eval: true, workerData: { ...boot, paths, port: port2, stop: stop.buffer, states }, transferList: [port2] });
       // Never keeps the process alive: what was not taken is not needed.
       worker.unref();
       port1.unref();
@@ -49,16 +53,34 @@ export class PrefetchedTexts {
 
   /** The text of `path` if the worker has read it (handed over once), else undefined: read it yourself. */
   take(path: string): string | undefined {
+    const read = this.takeRead(path);
+    return typeof read === 'string' ? read : read?.[0];
+  }
+
+  /**
+   * With `states` (start's): the text of `path` and its state, from one read
+   * (readTextWithState's), if the worker has read it (handed over once), else
+   * undefined: read it yourself.
+   */
+  takeWithState(path: string): { text: string; state?: ReadState } | undefined {
+    const read = this.takeRead(path);
+    if (read === undefined) return undefined;
+    if (typeof read === 'string') return { text: read };
+    const [text, size, mtimeMs, hash] = read;
+    return hash === undefined ? { text } : { text, state: { size: size!, mtimeMs: mtimeMs!, hash } };
+  }
+
+  private takeRead(path: string): string | [string, number?, number?, string?] | undefined {
     if (this.closed) return undefined;
     const i = this.index.get(path);
     if (i === undefined) return undefined;
     if (i >= this.texts.length) {
-      for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) for (const text of m.message as (string | null)[]) this.texts.push(text);
+      for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) for (const read of m.message as Read[]) this.texts.push(read);
       if (i >= this.texts.length) return undefined; // not read yet
     }
-    const text = this.texts[i];
+    const read = this.texts[i];
     this.texts[i] = undefined;
-    return text ?? undefined;
+    return read ?? undefined;
   }
 
   /** Take no more: the worker stops, what it read and was not taken is dropped. */

@@ -27,7 +27,7 @@ afterEach(() => {
 });
 
 /** `parse` of `dir` (target/ removed first): manifest.json with its per-invocation fields blanked, and the output. */
-async function parse(dir: string, fast: boolean): Promise<{ code: number; manifest: string; out: string }> {
+async function parse(dir: string, fast: boolean): Promise<{ code: number; manifest: string; out: string; files?: unknown }> {
   rmSync(join(dir, 'target'), { recursive: true, force: true });
   setFastPaths(fast);
   const io = captureStreams();
@@ -35,7 +35,10 @@ async function parse(dir: string, fast: boolean): Promise<{ code: number; manife
   const path = join(dir, 'target/manifest.json');
   const manifest = existsSync(path) ? blankedArtifact(path) : '';
   const out = (io.stdout.join('') + io.stderr.join('')).replace(/\d{2}:\d{2}:\d{2}/g, 'T').replace(/parsed in [\d.]+s/, 'parsed in Xs');
-  return { code, manifest, out };
+  // The parse cache's input file states (its header's `files`): with the fast paths, the model files' rows come from the parse's own reads.
+  const cache = join(dir, 'target/partial_parse.json');
+  const files = existsSync(cache) ? (JSON.parse(readFileSync(cache, 'utf8').split('\n', 1)[0]!) as { files: unknown }).files : undefined;
+  return { code, manifest, out, files };
 }
 
 async function expectSameBothWays(dir: string): Promise<{ code: number; manifest: string; out: string }> {
@@ -43,6 +46,8 @@ async function expectSameBothWays(dir: string): Promise<{ code: number; manifest
   const plain = await parse(dir, false);
   expect(fast.out).toBe(plain.out);
   expect(fast.manifest).toBe(plain.manifest);
+  expect(fast.files).toEqual(plain.files);
+  if (fast.files) expect((fast.files as { hash: string[] }).hash.every((h) => /^[0-9a-f]{64}$/.test(h))).toBe(true);
   return fast;
 }
 
@@ -210,12 +215,14 @@ describe('parse shortcuts give what the plain parse gives (manifest.json, output
     // The worker runs however busy the machine is (it would not start when the load leaves no core spare).
     const threshold = setPrefetchAtLeastForTests(500);
     const start = PrefetchedTexts.start.bind(PrefetchedTexts);
-    const started = vi.spyOn(PrefetchedTexts, 'start').mockImplementation((paths) => start(paths, true));
+    const started = vi.spyOn(PrefetchedTexts, 'start').mockImplementation((paths, _busy, states) => start(paths, true, states));
     try {
       const r = await expectSameBothWays(dir);
       expect(r.code).toBe(0);
       // Fast: one worker, given every model, analysis, singular test and snapshot file (not the generic test); plain: none.
       expect(started).toHaveBeenCalledTimes(1);
+      // Asked for each file's state with its text (a cold parse's cache takes those rows from these reads).
+      expect(started.mock.calls[0]![2]).toBe(true);
       const paths = started.mock.calls[0]![0];
       expect(paths).toHaveLength(520 + 5);
       expect(paths.some((p) => p.endsWith('is_even.sql'))).toBe(false);
@@ -248,6 +255,17 @@ describe('parse shortcuts give what the plain parse gives (manifest.json, output
         const broken = await expectSameBothWays(dir);
         expect(broken.code).not.toBe(0);
         expect(broken.out).toMatch(/models\/zz_broken\.yml:\d+/);
+        // Errors from the node files (a snapshot block never closed) and from the properties (a nameless entry) come
+        // out as without the worker, in the same order.
+        rmSync(join(dir, 'models/zz_broken.yml'));
+        writeFileSync(join(dir, 'models/zz_nameless.yml'), 'version: 2\nmodels:\n  - description: nameless\n');
+        mkdirSync(join(dir, 'snapshots'), { recursive: true });
+        writeFileSync(join(dir, 'snapshots/open.sql'), '{% snapshot open %}\nselect 1\n');
+        const both = await expectSameBothWays(dir);
+        expect(both.code).not.toBe(0);
+        expect(both.out).toMatch(/zz_nameless\.yml[\s\S]*open\.sql/);
+        rmSync(join(dir, 'snapshots/open.sql'));
+        rmSync(join(dir, 'models/zz_nameless.yml'));
       }
     } finally {
       take.mockRestore();

@@ -1,8 +1,9 @@
-import { rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { awkwardTree } from '../support/awkward-tree.js';
-import { coldFileTable, diffFileStates, hashText, isFileTable, statFolders, tableStates, type FileTable } from '../../src/util/file-states.js';
+import { coldFileTable, coldFileTableDeferring, diffFileStates, hashText, isFileTable, statFolders, tableStates, withReadStates, type FileTable, type ReadFileState } from '../../src/util/file-states.js';
+import { readText, readTextWithState } from '../../src/util/read-text.js';
 
 /** A project with links, hidden entries, a fifo (and a link to it), a folder naming a file, overlapping folders and two roots. */
 function layout(): { a: string; b: string; folders: { root: string; folders: string[] }[] } {
@@ -63,6 +64,51 @@ describe('file tables (the parse cache header\'s input file states)', () => {
     expect(row(join(a, 'models/sub/m2.sql'))).toBe(-1);
     expect(now.hash[row(join(a, 'macros/m.sql'))]).toBe(`known:${join(a, 'macros/m.sql')}`);
     expect(diffFileStates(known, now)).toEqual({ added: [join(a, 'models/new.sql')], deleted: [join(a, 'models/sub/m2.sql')], changed: [m1] });
+  });
+
+  it('coldFileTableDeferring leaves the deferred rows for withReadStates, which fills them from reads as coldFileTable reads them', () => {
+    const { a, b, folders } = layout();
+    const cold = coldFileTable(folders);
+    const m1 = join(a, 'models/m1.sql');
+    const link = join(a, 'models/link_file.sql');
+    const p = join(b, 'models/p.sql');
+    // (A path no folder lists is no row.)
+    const { table, pending } = coldFileTableDeferring(folders, new Set([m1, link, p, join(a, 'elsewhere.sql')]));
+    expect(table.paths).toEqual(cold.paths);
+    expect(pending.map((i) => table.paths[i])).toEqual([link, m1, p]);
+    expect(pending.map((i) => [table.size[i], table.mtimeMs[i], table.hash[i]])).toEqual([[-1, -1, ''], [-1, -1, ''], [-1, -1, '']]);
+    // Every other row as coldFileTable's.
+    for (let i = 0; i < cold.paths.length; i++) if (!pending.includes(i)) expect([table.size[i], table.mtimeMs[i], table.hash[i]]).toEqual([cold.size[i], cold.mtimeMs[i], cold.hash[i]]);
+    const states = new Map<string, ReadFileState>();
+    for (const path of [m1, link, p]) {
+      const read = readTextWithState(path);
+      expect(read.text).toBe(readText(path));
+      states.set(path, read.state!);
+    }
+    expect(withReadStates(table, pending, states)).toEqual(cold);
+
+    // A deferred file the parse did not read keeps its placeholder: the next check reads it and counts it as changed
+    // (or deleted, when it is gone), whatever its size and time.
+    states.delete(m1);
+    states.delete(p);
+    rmSync(p);
+    const filled = withReadStates(table, pending, states);
+    const at = filled.paths.indexOf(m1);
+    expect([filled.size[at], filled.mtimeMs[at], filled.hash[at]]).toEqual([-1, -1, '']);
+    expect(filled.paths).toEqual(cold.paths);
+    expect(diffFileStates(filled, tableStates(statFolders(folders), filled, Date.now()))).toEqual({ added: [], deleted: [p], changed: [m1] });
+  });
+
+  it('readTextWithState: readText\'s text, and the stat and hash of the bytes read (a file larger than its buffer too)', () => {
+    const { a } = layout();
+    const big = join(a, 'models/big.sql');
+    writeFileSync(big, `select '${'é'.repeat(70_000)}'`);
+    for (const path of [join(a, 'models/m1.sql'), big]) {
+      const { text, state } = readTextWithState(path);
+      expect(text).toBe(readText(path));
+      const st = statSync(path);
+      expect(state).toEqual({ size: st.size, mtimeMs: st.mtimeMs, hash: hashText(readFileSync(path)) });
+    }
   });
 
   it('diffFileStates lists by hash: a touched file with the same bytes is no change', () => {
