@@ -71,22 +71,10 @@ const emptyTable = (): FileTable => ({ paths: [], size: [], mtimeMs: [], hash: [
  * from the same open file. A file that cannot be read makes no row.
  */
 export function coldFileTable(folders: RootFolders): FileTable {
-  const out = emptyTable();
-  const seen = new Set<string>();
-  for (const { root, folders: under } of folders) {
-    for (const path of listFiles(root, under)) {
-      if (seen.has(path)) continue;
-      seen.add(path);
-      const read = readWithStat(path);
-      if (!read) continue;
-      out.paths.push(path);
-      out.size.push(read.st.size);
-      out.mtimeMs.push(read.st.mtimeMs);
-      out.hash.push(hashText(read.bytes));
-    }
-  }
-  return out;
+  return coldFileTableDeferring(folders, NONE_DEFERRED).table;
 }
+
+const NONE_DEFERRED: ReadonlySet<string> = new Set();
 
 /**
  * coldFileTable, except that the files in `deferred` are not read: their rows
