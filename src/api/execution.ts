@@ -24,7 +24,7 @@ import { fastPaths } from '../util/fast-paths.js';
 import type { ParseResult } from '../project/parse.js';
 import { connectionOpenerFor } from './connection-openers.js';
 import { loadProject, silentLogger, type GlobalOptions, type LoadedProject } from './load-project.js';
-import { checkAfterSplice, checkParseCache, type ParseCacheCheck } from './parse-cache.js';
+import { checkParseCache, nothingChangedSince, type ParseCacheCheck } from './parse-cache.js';
 import { lazySelectionIndexOf, parseLoaded, recordCacheSpans, releaseLazyReads } from './parse-phase.js';
 import { indexMembers, type SelectionIndex } from './selection-index.js';
 import { indexSelects, selectFromManifest } from './select-phase.js';
@@ -174,14 +174,7 @@ async function splicedCheck(loaded: LoadedProject, flags: Record<string, unknown
   if (!loaded.partialParse || !fastPaths()) return undefined;
   const check = checkParseCache(loaded, flags);
   if (!check.cache || !check.diff || check.reason || check.diff.changed.length === 0) return check;
-  const { spliceChangedCache } = await import('./parse-splice.js');
-  const spliced = await spliceChangedCache(loaded, flags, check);
-  if ('reason' in spliced) {
-    loaded.logger.debug(`Partial parsing: not splicing because ${spliced.reason}`);
-    return check;
-  }
-  check.cache.close();
-  return checkAfterSplice(check);
+  return (await import('./parse-splice.js')).checkSplicingChanges(loaded, flags, check);
 }
 
 /** The ids of the nodes a ref can name (models, seeds, snapshots), by name, from the selection index's node rows (the manifest's nodes, in order). */
@@ -399,9 +392,8 @@ function spawnRenderPool(loaded: LoadedProject, threads: number, which: string, 
 async function currentParseCache(loaded: LoadedProject, flags: Record<string, unknown>, coordinatorParsed: Promise<void>): Promise<ParseCacheCheck | undefined> {
   if (!loaded.partialParse) return undefined;
   const check = checkParseCache(loaded, flags);
-  const { cache, diff, changedEnv, reason } = check;
-  if (cache && diff && !reason && diff.added.length + diff.deleted.length + diff.changed.length + (changedEnv?.length ?? 0) === 0) return check;
-  cache?.close();
+  if (nothingChangedSince(check)) return check;
+  check.cache?.close();
   await coordinatorParsed;
   return checkParseCache(loaded, flags);
 }

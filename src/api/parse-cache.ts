@@ -315,6 +315,12 @@ export function checkParseCache(loaded: LoadedProject, flags: Record<string, unk
   return { path, key, files, statesAt, cache: opened.cache, diff: diffFileStates(opened.cache.header.files, files), changedEnv };
 }
 
+/** A current cache (`check.cache`) and no input file or env var it read changed since it was written. */
+export function nothingChangedSince(check: ParseCacheCheck): boolean {
+  const { cache, diff, changedEnv } = check;
+  return cache !== undefined && diff !== undefined && diff.added.length + diff.deleted.length + diff.changed.length + (changedEnv?.length ?? 0) === 0;
+}
+
 /**
  * `check` again once a splice (parse-splice.ts spliceChangedCache) wrote its
  * file states into the cache: the cache opened anew, nothing changed since

@@ -13,8 +13,7 @@ import { loadSemanticManifest } from '../semantic/load-semantic.js';
 import { manifestEntries, semanticManifestJson } from '../semantic/manifest-json.js';
 import type { SemanticManifest } from '../semantic/types.js';
 import { fastPaths } from '../util/fast-paths.js';
-import { hashText, withReadStates } from '../util/file-states.js';
-import type { ReadState } from '../util/read-text.js';
+import { hashText, withReadStates, type ReadState } from '../util/file-states.js';
 import { recordValues } from '../util/record-values.js';
 import type { LoadedProject } from './load-project.js';
 import { readBodyLazily } from './lazy-cache-body.js';
@@ -22,7 +21,7 @@ import { CacheBytes, readBodyByMap } from './mapped-cache-body.js';
 import { mergedMembers, UNREAD, unreadMember } from '../util/lazy-members.js';
 import type { SelectionIndex } from './selection-index.js';
 import { settleCacheStates } from './settle-cache-states.js';
-import { checkParseCache, recordingEnv, writeParseCache, writtenCacheMembers, type OpenParseCache, type ParseCacheBody, type ParseCacheCheck, type WrittenCache } from './parse-cache.js';
+import { checkParseCache, nothingChangedSince, recordingEnv, writeParseCache, writtenCacheMembers, type OpenParseCache, type ParseCacheBody, type ParseCacheCheck, type WrittenCache } from './parse-cache.js';
 import { recordWrittenArtifacts } from './written-artifacts.js';
 import { projectHookNodes, recordHookMacros, type ProjectHookNode } from '../project/hook-nodes.js';
 import { graphHookNodes } from '../context/runtime-context.js';
@@ -118,7 +117,7 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
   let reason = check.reason;
   const { cache, diff } = check;
   const changedEnv = check.changedEnv ?? [];
-  const nothingChanged = !diff || diff.added.length + diff.deleted.length + diff.changed.length + changedEnv.length === 0;
+  const nothingChanged = nothingChangedSince(check);
   if (cache && diff && !reason) {
     if (!nothingChanged) log(`Partial parsing enabled: ${diff.deleted.length} files deleted, ${diff.added.length} files added, ${diff.changed.length} files changed.`);
   }

@@ -12,7 +12,7 @@ import { fastPaths } from '../util/fast-paths.js';
 import type { LoadedProject } from './load-project.js';
 import { readAt } from '../util/file-bytes.js';
 import { editCacheInPlace } from './parse-cache-edit.js';
-import { bodyPadding, paddedHeader, recordingEnv, refLocationsOf, type OpenParseCache, type ParseCacheCheck, type ParseCacheHeader } from './parse-cache.js';
+import { bodyPadding, checkAfterSplice, paddedHeader, recordingEnv, refLocationsOf, type OpenParseCache, type ParseCacheCheck, type ParseCacheHeader } from './parse-cache.js';
 import { parseInput } from './parse-phase.js';
 import { recordQuickStart, rememberCacheHeader } from './quick-start-record.js';
 import { patchedHeaderLine } from './cache-header-patch.js';
@@ -93,6 +93,22 @@ export async function spliceChangedCache(loaded: LoadedProject, flags: Record<st
   } catch (e) {
     return { reason: `splicing failed (${(e as Error).message.split('\n')[0]})` };
   }
+}
+
+/**
+ * `check` once the changed model, analysis or singular test SQL is spliced
+ * into the cache (spliceChangedCache): the cache checked again, nothing
+ * changed since (checkAfterSplice). When it cannot be spliced, `check` as it
+ * was, the reason logged at debug (the caller parses as it would have).
+ */
+export async function checkSplicingChanges(loaded: LoadedProject, flags: Record<string, unknown>, check: ParseCacheCheck): Promise<ParseCacheCheck> {
+  const spliced = await spliceChangedCache(loaded, flags, check);
+  if ('reason' in spliced) {
+    loaded.logger.debug(`Partial parsing: not splicing because ${spliced.reason}`);
+    return check;
+  }
+  check.cache!.close();
+  return checkAfterSplice(check);
 }
 
 /** The open cache of `check` when only files changed (and the fast paths and partial parsing are on); otherwise why it cannot be spliced. */

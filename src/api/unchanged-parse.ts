@@ -3,7 +3,7 @@ import { replayedWarnings } from './replayed-warnings.js';
 import type { Manifest } from '../manifest/types.js';
 import { fastPaths } from '../util/fast-paths.js';
 import type { LoadedProject } from './load-project.js';
-import { checkParseCache, type OpenParseCache, type ParseCacheCheck } from './parse-cache.js';
+import { checkParseCache, nothingChangedSince, type OpenParseCache, type ParseCacheCheck } from './parse-cache.js';
 import type { CheckedStates } from './quick-start-record.js';
 import { INDEXED_MESSAGE, REFRESHED_MESSAGE } from './quick-start.js';
 import { indexManifest } from './selection-index.js';
@@ -23,10 +23,10 @@ import { settleCacheStates } from './settle-cache-states.js';
 function withUnchangedCache<T>(loaded: LoadedProject, flags: Record<string, unknown>, use: (cache: OpenParseCache) => T | undefined, checked?: ParseCacheCheck, deferNodeFiles = false): { done: T; checked: CheckedParse } | { check?: ParseCacheCheck } {
   if (!loaded.partialParse || !fastPaths()) return {};
   const check = checked ?? checkParseCache(loaded, flags, deferNodeFiles);
-  const { cache, diff } = check;
+  const { cache } = check;
   let done: T | undefined;
   try {
-    if (cache && diff && diff.added.length + diff.deleted.length + diff.changed.length + (check.changedEnv?.length ?? 0) === 0) done = use(cache);
+    if (cache && nothingChangedSince(check)) done = use(cache);
   } catch (e) {
     cache?.close();
     throw e;

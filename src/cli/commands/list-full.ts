@@ -1,5 +1,5 @@
 import { loadProject } from '../../api/load-project.js';
-import { checkAfterSplice, parseCacheKey } from '../../api/parse-cache.js';
+import { parseCacheKey } from '../../api/parse-cache.js';
 import { parseLoaded, recordCacheSpans } from '../../api/parse-phase.js';
 import { join } from 'node:path';
 import { recordQuickStart } from '../../api/quick-start-record.js';
@@ -25,11 +25,8 @@ export async function fullList(ctx: CommandContext): Promise<number> {
   // Only model SQL edited: spliced into the parse cache (api/parse-splice.ts), whose selection index then answers.
   const check = 'check' in quick ? quick.check : undefined;
   if (indexed && check?.cache && check.diff && !check.reason && check.diff.changed.length > 0) {
-    const spliced = await (await import('../../api/parse-splice.js')).spliceChangedCache(loaded, { WHICH: 'list' }, check);
-    if ('done' in spliced) {
-      check.cache.close();
-      quick = unchangedSelectionManifest(loaded, { WHICH: 'list' }, checkAfterSplice(check));
-    } else loaded.logger.debug(`Partial parsing: not splicing because ${spliced.reason}`);
+    const after = await (await import('../../api/parse-splice.js')).checkSplicingChanges(loaded, { WHICH: 'list' }, check);
+    if (after !== check) quick = unchangedSelectionManifest(loaded, { WHICH: 'list' }, after);
   }
   let found = 'done' in quick ? quick.done : undefined;
   let sel: ReturnType<typeof select> | undefined;

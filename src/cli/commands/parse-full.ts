@@ -1,9 +1,8 @@
 import { join } from 'node:path';
 import { loadProject } from '../../api/load-project.js';
 import { earlyRenderShare } from '../../api/render-share-start.js';
-import { parseCacheKey } from '../../api/parse-cache.js';
+import { nothingChangedSince, parseCacheKey } from '../../api/parse-cache.js';
 import { lazySelectionIndexOf, parseLoaded, releaseLazyReads, writeParseArtifacts } from '../../api/parse-phase.js';
-import type { ParseCacheCheck } from '../../api/parse-cache.js';
 import { indexIsAcyclic } from '../../api/selection-index.js';
 import type { Manifest } from '../../manifest/types.js';
 import { fastPaths } from '../../util/fast-paths.js';
@@ -39,7 +38,7 @@ export async function fullParse(ctx: CommandContext, started: number): Promise<n
   if (!loaded.partialParse || (check && !(check.cache && check.diff && !check.reason))) capInliningForFullParse(ctx.env);
   // Nothing changed, but target/ is not what the last parse wrote (a compile or run rewrote manifest.json): the cache's
   // nodes are read only as used (none, when the splice map lets manifest.json copy them from the cache).
-  const lazyNodes = !ctx.report && check !== undefined && nothingChanged(check) && fastPaths() ? 'mapped' : undefined;
+  const lazyNodes = !ctx.report && check !== undefined && nothingChangedSince(check) && fastPaths() ? 'mapped' : undefined;
   const result = parseLoaded(loaded, { flags, check, renderShare, lazyNodes });
   let path: string;
   let summary: string;
@@ -58,12 +57,6 @@ export async function fullParse(ctx: CommandContext, started: number): Promise<n
   // The key the cache was checked (and written) under; computed afresh only when no check was made.
   if (loaded.partialParse) recordQuickStart(loaded, check?.key ?? parseCacheKey(loaded, flags));
   return 0;
-}
-
-/** A current cache and no input changed since it was written. */
-function nothingChanged(check: ParseCacheCheck): boolean {
-  const { cache, diff, reason } = check;
-  return cache !== undefined && diff !== undefined && !reason && diff.added.length + diff.deleted.length + diff.changed.length + (check.changedEnv?.length ?? 0) === 0;
 }
 
 /**
