@@ -78,5 +78,5 @@ const code = await runCli(argv, io.streams);
 // Let a write error still in flight (a pipe) arrive before the exit code is decided.
 await new Promise((resolve) => setImmediate(resolve));
 process.exitCode = io.finish(code);
-// parse and ls: ended by process.exit() once nothing is left to do, not by Node's slower teardown (src/cli/quick-exit.ts).
+// parse, ls and compile: ended by process.exit() once nothing is left to do, not by Node's slower teardown (src/cli/quick-exit.ts).
 if (main.exitsAtOnce?.(argv)) process.once('beforeExit', () => process.exit());

@@ -3,7 +3,7 @@ import type { CompiledNode, Manifest } from '../manifest/types.js';
 import { nodesRead } from './lazy-cache-body.js';
 import { fastPaths } from '../util/fast-paths.js';
 import { writtenCacheMembers } from './parse-cache.js';
-import { cachedMapCopies, nodesFromSpliceMap, writeCopying, type NodesSource } from './cached-nodes-source.js';
+import { nodesFromSpliceMap, writeCopying, type NodesSource } from './cached-nodes-source.js';
 import { parseCacheOf, writeManifests, writeManifestsFrom } from './parse-phase.js';
 
 /**
@@ -54,11 +54,6 @@ function compiledMembers(node: CompiledNode): string | undefined {
 }
 
 let copies = 0;
-
-/** How many parent or child maps writeCompiledManifest (or `parse`) copied from the cache (tests). */
-export function compiledManifestMapCopies(): number {
-  return cachedMapCopies();
-}
 
 /** How many manifests writeCompiledManifest wrote by copying nodes (tests: which way a compile went). */
 export function compiledManifestCopies(): number {

@@ -170,8 +170,9 @@ function allNodesOf(bytes: CacheBytes, end: number, ids: readonly string[], at: 
     const key = ids[i]!;
     const valueStart = at[2 * i]!;
     const valueEnd = at[2 * i + 1]!;
+    const plain = plainKey(key);
     // The key as JSON.stringify writes it, its lead byte (`{` or `,`) and colon.
-    const keyStart = valueStart - keyBytes(key) - 2;
+    const keyStart = valueStart - (plain ? key.length + 2 : Buffer.byteLength(JSON.stringify(key))) - 2;
     if (keyStart < 0 || valueEnd > end || valueEnd < valueStart) return undefined;
     if (keyStart < from || valueEnd > from + filled) {
       const length = Math.min(Math.max(NODES_WINDOW, valueEnd - keyStart), end - keyStart);
@@ -180,7 +181,7 @@ function allNodesOf(bytes: CacheBytes, end: number, ids: readonly string[], at: 
       from = keyStart;
       filled = length;
     }
-    if (!keyEndsAt(window, valueStart - from, key, i === 0 ? 0x7b : 0x2c)) return undefined;
+    if (!keyEndsAt(window, valueStart - from, key, plain, i === 0 ? 0x7b : 0x2c)) return undefined;
     let node: CompiledNode;
     try {
       node = JSON.parse(window.toString('utf8', valueStart - from, valueEnd - from)) as CompiledNode;
@@ -197,26 +198,21 @@ function allNodesOf(bytes: CacheBytes, end: number, ids: readonly string[], at: 
 /** The window allNodesOf reads the nodes' bytes through (a node larger than it gets a buffer of its own size). */
 const NODES_WINDOW = 4 << 20;
 
-/** The UTF-8 length of `key` as JSON.stringify writes it (its quotes included). */
-function keyBytes(key: string): number {
+/** Whether JSON.stringify writes `key` as its own ASCII code units between quotes (no escapes, one byte a code unit). */
+function plainKey(key: string): boolean {
   for (let k = 0; k < key.length; k++) {
     const c = key.charCodeAt(k);
-    if (c < 0x20 || c >= 0x7f || c === 0x22 || c === 0x5c) return Buffer.byteLength(JSON.stringify(key));
+    if (c < 0x20 || c >= 0x7f || c === 0x22 || c === 0x5c) return false;
   }
-  return key.length + 2;
+  return true;
 }
 
 /**
  * Whether the bytes before `end` are `lead` (a byte: `{` or `,`) then `"key":`
  * as JSON.stringify writes the key (hasKeyBefore's test, without a Buffer
- * made per node: an ASCII key needing no escapes is compared a code unit a byte).
+ * made per node: a `plain` key, plainKey, is compared a code unit a byte).
  */
-function keyEndsAt(b: Buffer, end: number, key: string, lead: number): boolean {
-  let plain = true;
-  for (let k = 0; k < key.length && plain; k++) {
-    const c = key.charCodeAt(k);
-    plain = c >= 0x20 && c < 0x7f && c !== 0x22 && c !== 0x5c;
-  }
+function keyEndsAt(b: Buffer, end: number, key: string, plain: boolean, lead: number): boolean {
   if (!plain) return hasKeyBefore(b, end, key, String.fromCharCode(lead));
   const from = end - key.length - 4;
   if (from < 0 || b[from] !== lead || b[from + 1] !== 0x22 || b[end - 2] !== 0x22 || b[end - 1] !== 0x3a) return false;

@@ -10,7 +10,7 @@ import { TsdbtError, TsdbtErrorList } from '../errors/tsdbt-error.js';
 import { callJinja, type JinjaEnvironment } from '../jinja/index.js';
 import type { CompiledNode, Doc, Exposure, Macro, Manifest, NodeConfig, RefCall, SourceLocation, SourceTable } from '../manifest/types.js';
 import type { YamlWorkerSpawn } from '../util/prefetched-yaml.js';
-import type { ReadState } from '../util/read-text.js';
+import type { ReadState } from '../util/file-states.js';
 import { CONFIG_KEYS, nearestKey, nearestKnownKey, normaliseConfigKey } from './config-keys.js';
 import { configFromTree, mergeConfig, type ConfigLayer } from './config-merge.js';
 import { findGenericTest } from './find-generic-test.js';
@@ -60,7 +60,7 @@ export interface ParseInput {
   yamlWorker?: YamlWorkerSpawn;
   /**
    * Given: filled with the state of each model, analysis, singular test and
-   * snapshot file as the parse read it (util/read-text.ts ReadState), by
+   * snapshot file as the parse read it (util/file-states.ts ReadState), by
    * absolute path: a cold parse's cache takes those files' rows from here.
    */
   nodeFileStates?: Map<string, ReadState>;

@@ -7,7 +7,8 @@ import { fastPaths } from '../util/fast-paths.js';
 import { findFiles, toPosix, type FoundFile } from '../util/files.js';
 import { PrefetchedTexts } from '../util/prefetched-texts.js';
 import { pyStrip } from '../util/py-strip.js';
-import { readText, readTextWithState, type ReadState } from '../util/read-text.js';
+import { readText, readTextWithState } from '../util/read-text.js';
+import type { ReadState } from '../util/file-states.js';
 import { blocksOrError } from './macro-files.js';
 import { blankNode, checksumOf } from './node-defaults.js';
 import type { ProjectConfig } from './project-config.js';
@@ -161,11 +162,7 @@ export function prefetchNodeFiles(packages: readonly ProjectConfig[], states?: M
   const listed = new Map(packages.map((p) => [p, listSqlFiles(p)]));
   const unread = new Set(packages);
   if (!fastPaths()) return { listed, unread, states };
-  const paths: string[] = [];
-  for (const l of listed.values()) {
-    for (const { files } of l.byKind) for (const f of files) paths.push(f.absolute);
-    for (const f of l.snapshots) paths.push(f.absolute);
-  }
+  const paths = [...listed.values()].flatMap(listedPaths);
   return { listed, unread, states, texts: paths.length >= prefetchAtLeast ? PrefetchedTexts.start(paths, false, states !== undefined) : undefined };
 }
 
@@ -176,13 +173,12 @@ export function prefetchNodeFiles(packages: readonly ProjectConfig[], states?: M
  * parse takes from its own reads (NodeFilesPrefetch.states).
  */
 export function nodeFilePaths(packages: readonly ProjectConfig[]): string[] {
-  const paths: string[] = [];
-  for (const p of packages) {
-    const l = listSqlFiles(p);
-    for (const { files } of l.byKind) for (const f of files) paths.push(f.absolute);
-    for (const f of l.snapshots) paths.push(f.absolute);
-  }
-  return paths;
+  return packages.flatMap((p) => listedPaths(listSqlFiles(p)));
+}
+
+/** A package's listed model, analysis, singular test and snapshot files' absolute paths, in readNodeFiles' order. */
+function listedPaths(l: ListedSqlFiles): string[] {
+  return [...l.byKind.flatMap(({ files }) => files.map((f) => f.absolute)), ...l.snapshots.map((f) => f.absolute)];
 }
 
 /** The package's model, analysis and singular test files (readNodeFiles' first part, in its order: no snapshots or seeds). */

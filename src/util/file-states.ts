@@ -111,8 +111,8 @@ export function coldFileTableDeferring(folders: RootFolders, deferred: ReadonlyS
   return { table, pending };
 }
 
-/** A file's state as one read of it found it (util/read-text.ts ReadState). */
-export interface ReadFileState {
+/** A file's state as one read of it found it (util/read-text.ts readTextWithState): a file table row's values. */
+export interface ReadState {
   size: number;
   mtimeMs: number;
   hash: string;
@@ -126,7 +126,7 @@ export interface ReadFileState {
  * no hash equals it, so the next check reads it and counts it as changed
  * (or as deleted, when it is gone).
  */
-export function withReadStates(table: FileTable, pending: readonly number[], states: ReadonlyMap<string, ReadFileState>): FileTable {
+export function withReadStates(table: FileTable, pending: readonly number[], states: ReadonlyMap<string, ReadState>): FileTable {
   const out: FileTable = { paths: table.paths.slice(), size: table.size.slice(), mtimeMs: table.mtimeMs.slice(), hash: table.hash.slice() };
   for (const i of pending) {
     const state = states.get(table.paths[i]!);

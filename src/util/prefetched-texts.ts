@@ -1,5 +1,5 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { ReadState } from './read-text.js';
+import type { ReadState } from './file-states.js';
 import { BOOTSTRAP_SOURCE, coreLikelySpare, moduleWorkerBoot, siblingModule } from './worker-boot.js';
 
 /** What the worker posts per file: its text, with `states` its text and state (prefetch-worker.ts), null when unreadable. */

@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { hashText, type ReadFileState } from './file-states.js';
+import { hashText, type ReadState } from './file-states.js';
 
 /** One buffer for every file that fits in it (per thread: each worker has its own module instance). */
 const buffer = Buffer.allocUnsafe(1 << 16);
@@ -19,9 +19,6 @@ export function readText(path: string): string {
   }
   return n < buffer.length ? buffer.toString('utf8', 0, n) : readFileSync(path, 'utf8');
 }
-
-/** A file's state as a parse cache's file table holds it (size, modification time, sha256 of its bytes), from the same open file as the bytes read. */
-export type ReadState = ReadFileState;
 
 /**
  * readText's text and, for a regular file, its state from the same open file

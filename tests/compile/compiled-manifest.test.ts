@@ -1,7 +1,8 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { compiledManifestCopies, compiledManifestMapCopies } from '../../src/api/compiled-manifest.js';
+import { compiledManifestCopies } from '../../src/api/compiled-manifest.js';
+import { cachedMapCopies } from '../../src/api/cached-nodes-source.js';
 import { readSpliceMap, serialiseSpliceMap, writeEditedSpliceMap } from '../../src/api/splice-map.js';
 import { JsonByteWriter, NotAsWritten, type WrittenValues } from '../../src/artifacts/json-byte-writer.js';
 import { runCli } from '../../src/cli/main.js';
@@ -38,7 +39,7 @@ async function bothWays(dir: string, steps: string[][], before: (fast: boolean) 
     rmSync(join(dir, 'target'), { recursive: true, force: true });
     setFastPaths(on);
     const copiedBefore = compiledManifestCopies();
-    const mapsBefore = compiledManifestMapCopies();
+    const mapsBefore = cachedMapCopies();
     const codes: number[] = [];
     let out = '';
     for (const [i, step] of steps.entries()) {
@@ -54,7 +55,7 @@ async function bothWays(dir: string, steps: string[][], before: (fast: boolean) 
       // A failed compile writes none.
     }
     runs.push({ codes, out, manifest: artifact(dir, 'manifest.json'), runResults, copied: compiledManifestCopies() - copiedBefore });
-    if (on) fastMaps = compiledManifestMapCopies() - mapsBefore;
+    if (on) fastMaps = cachedMapCopies() - mapsBefore;
   }
   setFastPaths(true);
   const [fast, plain] = runs as [(typeof runs)[0], (typeof runs)[0]];

@@ -1,5 +1,3 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cacheCopies } from '../../src/api/cached-nodes-source.js';
 import { mappedReadCounts } from '../../src/api/mapped-cache-body.js';
@@ -12,6 +10,9 @@ import { makeProject } from '../support/project-fixture.js';
 import { generateProject } from '../../bench/generate-project.mjs';
 
 afterEach(() => setFastPaths(true));
+
+/** dbt_project.yml of a project named `bench` on fileProfile's profile. */
+const BENCH_PROJECT = 'name: bench\nversion: "1.0.0"\nconfig-version: 2\nprofile: bench\n';
 
 describe('parse with nothing changed after a compile or run rewrote manifest.json', () => {
   it('copies the nodes from the parse cache, reads none of them, and writes what the plain path writes', async () => {
@@ -35,8 +36,7 @@ describe('parse with nothing changed after a compile or run rewrote manifest.jso
   }, 180_000);
 
   it('with on-run-end hooks: they follow the copied nodes, as the plain path writes them', async () => {
-    const dir = makeProject({ 'models/a.sql': 'select 1 as id', 'models/b.sql': "select * from {{ ref('a') }}" });
-    writeFileSync(join(dir, 'dbt_project.yml'), 'name: bench\nversion: "1.0.0"\nconfig-version: 2\nprofile: bench\non-run-end: ["select 1"]\n');
+    const dir = makeProject({ 'dbt_project.yml': `${BENCH_PROJECT}on-run-end: ["select 1"]\n`, 'models/a.sql': 'select 1 as id', 'models/b.sql': "select * from {{ ref('a') }}" });
     fileProfile(dir);
     const { fast, plain } = await bothWays(dir, [['parse'], ['compile'], ['parse']]);
     expect(fast.codes).toEqual([0, 0, 0]);
@@ -46,8 +46,7 @@ describe('parse with nothing changed after a compile or run rewrote manifest.jso
   }, 120_000);
 
   it('a cycle the cache holds (the compile that wrote it failed) is still the parse error, as the plain path gives it', async () => {
-    const dir = makeProject({ 'models/a.sql': "select * from {{ ref('b') }}", 'models/b.sql': "select * from {{ ref('a') }}" });
-    writeFileSync(join(dir, 'dbt_project.yml'), 'name: bench\nversion: "1.0.0"\nconfig-version: 2\nprofile: bench\n');
+    const dir = makeProject({ 'dbt_project.yml': BENCH_PROJECT, 'models/a.sql': "select * from {{ ref('b') }}", 'models/b.sql': "select * from {{ ref('a') }}" });
     fileProfile(dir);
     const { fast, plain } = await bothWays(dir, [['compile'], ['parse']]);
     expect(fast.codes).toEqual([2, 2]);

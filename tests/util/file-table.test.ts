@@ -2,7 +2,7 @@ import { readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { awkwardTree } from '../support/awkward-tree.js';
-import { coldFileTable, coldFileTableDeferring, diffFileStates, hashText, isFileTable, statFolders, tableStates, withReadStates, type FileTable, type ReadFileState } from '../../src/util/file-states.js';
+import { coldFileTable, coldFileTableDeferring, diffFileStates, hashText, isFileTable, statFolders, tableStates, withReadStates, type FileTable, type ReadState } from '../../src/util/file-states.js';
 import { readText, readTextWithState } from '../../src/util/read-text.js';
 
 /** A project with links, hidden entries, a fifo (and a link to it), a folder naming a file, overlapping folders and two roots. */
@@ -79,7 +79,7 @@ describe('file tables (the parse cache header\'s input file states)', () => {
     expect(pending.map((i) => [table.size[i], table.mtimeMs[i], table.hash[i]])).toEqual([[-1, -1, ''], [-1, -1, ''], [-1, -1, '']]);
     // Every other row as coldFileTable's.
     for (let i = 0; i < cold.paths.length; i++) if (!pending.includes(i)) expect([table.size[i], table.mtimeMs[i], table.hash[i]]).toEqual([cold.size[i], cold.mtimeMs[i], cold.hash[i]]);
-    const states = new Map<string, ReadFileState>();
+    const states = new Map<string, ReadState>();
     for (const path of [m1, link, p]) {
       const read = readTextWithState(path);
       expect(read.text).toBe(readText(path));
