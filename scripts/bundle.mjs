@@ -26,8 +26,10 @@ import { fileURLToPath } from 'node:url';
  * Dependencies bundled in: pure JavaScript on the path of most commands, whose
  * many small files cost more to load than their code (yaml is 70 CommonJS
  * files; for util/yaml-lib.ts, which loads it only when asked, it is also
- * bundled alone as yaml-lib.cjs). Every other package stays external: native (@duckdb/node-api)
- * or loaded lazily (snowflake-sdk, ajv, semver, undici, tar).
+ * bundled alone as yaml-lib.cjs). Every other package stays external: loaded
+ * lazily (snowflake-sdk, ajv, semver, undici, tar) or by require() from a
+ * file of its own (@duckdb/node-api, bundled alone as duckdb-lib.cjs with its
+ * native binding left external).
  */
 export const BUNDLED_PACKAGES = new Set(['yaml', '@dagrejs/graphlib']);
 
@@ -141,7 +143,22 @@ export async function bundle(root) {
     legalComments: 'none',
     logLevel: 'warning',
   });
-  writeBundle(out, [...yamlLib.outputFiles, ...result.outputFiles], new Set([...byStem.keys()]));
+  // adapters/duckdb/duckdb-driver.ts's @duckdb/node-api: pure JavaScript over its native binding, ~190 CommonJS
+  // files that cost each process opening a database ~0.1 s to find and load; one file of its own, the native
+  // binding (@duckdb/node-bindings) still resolved in node_modules at run time.
+  const duckdbLib = await esbuild.build({
+    stdin: { contents: "module.exports = require('@duckdb/node-api');", resolveDir: root, sourcefile: 'duckdb-lib.cjs', loader: 'js' },
+    write: false,
+    outfile: join(out, 'duckdb-lib.cjs'),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    external: ['@duckdb/node-bindings'],
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  writeBundle(out, [...yamlLib.outputFiles, ...duckdbLib.outputFiles, ...result.outputFiles], new Set([...byStem.keys()]));
   return true;
 }
 

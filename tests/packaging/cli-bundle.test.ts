@@ -42,6 +42,11 @@ beforeAll(() => {
   // Module loads are logged by a hook (the light path must stay light).
   writeFileSync(join(pkg, 'log-hooks.mjs'), "import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) { if (url.startsWith('file:')) appendFileSync(process.env.LOAD_LOG, url + '\\n'); return next(url, context); }\n");
   writeFileSync(join(pkg, 'log-loads.mjs'), "import { register } from 'node:module';\nregister('./log-hooks.mjs', import.meta.url);\n");
+  // CommonJS loads (require(), in every thread: --require runs in workers too) are logged by a preload.
+  writeFileSync(
+    join(pkg, 'log-requires.cjs'),
+    "const Module = require('node:module');\nconst { appendFileSync } = require('node:fs');\nconst load = Module._load;\nModule._load = function (request, parent, isMain) {\n  const out = load.apply(this, arguments);\n  appendFileSync(process.env.REQUIRE_LOG, Module._resolveFilename(request, parent, isMain) + '\\n');\n  return out;\n};\n",
+  );
 }, 120_000);
 
 function tsdbt(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []) {
@@ -112,6 +117,18 @@ describe('the CLI bundle (dist/bundle)', () => {
     } finally {
       await double.close();
     }
+  });
+
+  it('opens DuckDB through duckdb-lib.cjs: none of @duckdb/node-api\'s own files load, its native binding does', () => {
+    const dir = makeProject(PROJECT);
+    writeFileSync(join(dir, 'profiles.yml'), `test_profile:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: "${join(dir, 'warehouse.duckdb')}"\n      schema: main\n`);
+    const log = join(pkg, `requires-${Math.random().toString(36).slice(2)}.log`);
+    const r = tsdbt(['seed', '--project-dir', dir, '--profiles-dir', dir], { REQUIRE_LOG: log }, ['--require', join(pkg, 'log-requires.cjs')]);
+    expect(r.stdout).toMatch(/PASS=1 WARN=0 ERROR=0 SKIP=0/);
+    const loaded = readFileSync(log, 'utf8').trim().split('\n');
+    expect(loaded).toContain(join(pkg, 'dist/bundle/duckdb-lib.cjs'));
+    expect(loaded.filter((f) => f.includes('@duckdb/node-api'))).toEqual([]);
+    expect(loaded.some((f) => f.endsWith('.node') && f.includes('@duckdb/node-bindings'))).toBe(true);
   });
 
   it('loads the yaml package (yaml-lib.cjs) only for YAML the block reader declines and for fromyaml', () => {
