@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { DependencyGraph } from '../graph/dependency-graph.js';
 import { parseSelection } from '../graph/parse-selection.js';
+import { chooseSpec } from '../graph/select-nodes.js';
+import { projectSelectors } from './project-selectors.js';
 import type { MethodName, SelectionSpec } from '../graph/selection-spec.js';
 import type { GraphMember, Manifest } from '../manifest/types.js';
 
@@ -257,25 +257,30 @@ export function* indexMembers(index: SelectionIndex): Generator<{ map: (typeof M
 
 /** True when evaluating `select`/`exclude` reads nothing but what the index keeps. */
 export function indexAnswers(select: string[] | undefined, exclude: string[] | undefined): boolean {
+  return specAnswered(parseSelection({ select, exclude }));
+}
+
+/** Whether every method of `spec` is one the index keeps. */
+function specAnswered(spec: SelectionSpec): boolean {
   const methods = new Set<MethodName>();
   const walk = (s: SelectionSpec): void => {
     if (s.kind === 'criterion') methods.add(s.method);
     else s.components.forEach(walk);
   };
-  walk(parseSelection({ select, exclude }));
+  walk(spec);
   return [...methods].every((m) => INDEX_METHODS.has(m));
 }
 
 /**
- * Whether the index answers a project's selection: no `--selector`, no
- * selectors.yml (whose default selector could apply), and `select`/`exclude`
- * of selector methods it keeps (false for one that does not parse: the
- * selection reports it).
+ * Whether the index answers a project's selection: the spec the selection
+ * evaluates (a `--selector`, else selectors.yml's default selector when
+ * neither `select` nor `exclude` is given, else `select`/`exclude`) uses only
+ * selector methods it keeps. False for a selection or a selectors.yml that
+ * does not parse, or a selector that does not exist: the selection reports it.
  */
 export function indexAnswersSelection(projectDir: string, flags: { select?: string[]; exclude?: string[]; selector?: string }): boolean {
-  if (flags.selector !== undefined || existsSync(join(projectDir, 'selectors.yml'))) return false;
   try {
-    return indexAnswers(flags.select, flags.exclude);
+    return specAnswered(chooseSpec({ ...flags, selectors: projectSelectors(projectDir) }));
   } catch {
     return false;
   }

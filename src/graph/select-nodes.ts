@@ -55,7 +55,12 @@ export function evaluateSelection(graph: DependencyGraph, spec: SelectionSpec, o
   return { selected, warnings: evaluator.warnings };
 }
 
-function chooseSpec(opts: SelectOptions): SelectionSpec {
+/**
+ * The spec a selection evaluates: the named YAML selector, else (neither
+ * select nor exclude given) the `default: true` one, else select/exclude.
+ * Throws TsdbtError 'SELECTOR_INVALID' for an unknown selector name.
+ */
+export function chooseSpec(opts: Pick<SelectOptions, 'select' | 'exclude' | 'selector' | 'selectors'>): SelectionSpec {
   const selectors = opts.selectors ?? {};
   if (opts.selector !== undefined) {
     const def = selectors[opts.selector];

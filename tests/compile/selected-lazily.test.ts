@@ -128,7 +128,7 @@ describe('a compile of the whole project reads every node of an unchanged parse 
     expect({ ...fast, lazily: null, copied: 0 }).toEqual({ ...plain, lazily: null, copied: 0 });
   }, 180_000);
 
-  it('with --exclude alone, read the same way; with selectors.yml or no splice map, the body is read whole as before (the same output)', async () => {
+  it('with --exclude alone, read the same way; with no splice map, the body is read whole as before (the same output)', async () => {
     const dir = makeProject({});
     generateProject(dir, 12);
     fileProfile(dir);
@@ -141,13 +141,83 @@ describe('a compile of the whole project reads every node of an unchanged parse 
     expect(unmapped.fast.codes).toEqual([0, 0]);
     expect(unmapped.fast.lazily.bodies).toBe(0);
     expect({ ...unmapped.fast, lazily: null, copied: 0 }).toEqual({ ...unmapped.plain, lazily: null, copied: 0 });
-    writeFileSync(join(dir, 'selectors.yml'), 'selectors:\n  - name: some\n    definition: model_1\n');
-    const selectors = await bothWays(dir, [['parse'], ['compile']]);
-    expect(selectors.fast.codes).toEqual([0, 0]);
-    expect(selectors.fast.out).toContain('Compiled 48 of 48 nodes');
-    expect(selectors.fast.lazily.bodies).toBe(0);
-    expect({ ...selectors.fast, lazily: null, copied: 0 }).toEqual({ ...selectors.plain, lazily: null, copied: 0 });
   }, 240_000);
+
+  it('with selectors.yml: a whole compile, --selector, and the default selector read as used; a method the index lacks and a bad selector take the full path (the same output)', async () => {
+    const dir = makeProject({});
+    generateProject(dir, 12);
+    fileProfile(dir);
+    const selectors = (defaultOne: string) =>
+      writeFileSync(
+        join(dir, 'selectors.yml'),
+        [
+          'selectors:',
+          '  - name: downstream',
+          "    definition: 'model_3+'",
+          ...(defaultOne === 'downstream' ? ['    default: true'] : []),
+          '  - name: mixed',
+          '    definition:',
+          '      union:',
+          '        - method: fqn',
+          '          value: model_1',
+          '        - method: fqn',
+          '          value: model_5',
+          '          children: true',
+          '        - exclude:',
+          '            - model_10',
+          '  - name: tables',
+          '    definition: {method: config.materialized, value: view}',
+          ...(defaultOne === 'tables' ? ['    default: true'] : []),
+          '',
+        ].join('\n'),
+      );
+    selectors('');
+    // No default selector: the whole compile reads every node from the cache, as without selectors.yml.
+    const whole = await bothWays(dir, [['parse'], ['compile']]);
+    expect(whole.fast.codes).toEqual([0, 0]);
+    expect(whole.fast.out).toContain('Compiled 48 of 48 nodes');
+    expect(whole.fast.lazily.bodies).toBe(1);
+    expect({ ...whole.fast, lazily: null, copied: 0 }).toEqual({ ...whole.plain, lazily: null, copied: 0 });
+    // --selector: the selector's nodes, read as used.
+    const named = await bothWays(dir, [['parse'], ['compile', '--selector', 'mixed']]);
+    expect(named.fast.codes).toEqual([0, 0]);
+    expect(named.fast.lazily.bodies).toBe(1);
+    expect(named.fast.lazily.nodes).toBeLessThan(48);
+    expect({ ...named.fast, lazily: null, copied: 0, spliced: 0 }).toEqual({ ...named.plain, lazily: null, copied: 0, spliced: 0 });
+    const listed = await bothWays(dir, [['parse'], ['ls', '--selector', 'mixed'], ['ls', '--selector', 'downstream', '--output', 'name']]);
+    expect(listed.fast.codes).toEqual([0, 0, 0]);
+    expect(listed.fast.out).toContain('model_3');
+    expect(listed.fast.out).not.toContain('model_2\n');
+    expect(listed.fast).toEqual(listed.plain);
+    // ls selects from the selection index without loading the project (the quick path), selectors.yml read beside it.
+    expect((await cli(dir, ['ls', '--selector', 'mixed', '--debug'])).out).toContain('Partial parsing: nothing changed; selecting from the selection index');
+    const ran = await bothWays(dir, [['run'], ['run', '--selector', 'mixed']]);
+    expect(ran.fast.codes).toEqual([0, 0]);
+    expect(ran.fast.out).toContain('Completed successfully');
+    expect(ran.fast.lazily.bodies).toBe(1);
+    expect({ ...ran.fast, lazily: null, copied: 0, spliced: 0 }).toEqual({ ...ran.plain, lazily: null, copied: 0, spliced: 0 });
+    // The default selector applies with neither --select nor --exclude; --select replaces it.
+    selectors('downstream');
+    const byDefault = await bothWays(dir, [['parse'], ['compile']]);
+    expect(byDefault.fast.codes).toEqual([0, 0]);
+    expect(byDefault.fast.out).not.toContain('Compiled 48 of 48 nodes');
+    expect(byDefault.fast.lazily.bodies).toBe(1);
+    expect({ ...byDefault.fast, lazily: null, copied: 0, spliced: 0 }).toEqual({ ...byDefault.plain, lazily: null, copied: 0, spliced: 0 });
+    const given = await bothWays(dir, [['parse'], ['ls'], ['compile', '--select', 'model_0']]);
+    expect(given.fast.out).toContain('Compiled 6 of 6 nodes');
+    expect({ ...given.fast, lazily: null, copied: 0, spliced: 0 }).toEqual({ ...given.plain, lazily: null, copied: 0, spliced: 0 });
+    // A default selector of a method the index does not keep (config): the body is read whole, as before.
+    selectors('tables');
+    const config = await bothWays(dir, [['parse'], ['compile']]);
+    expect(config.fast.codes).toEqual([0, 0]);
+    expect(config.fast.lazily.bodies).toBe(0);
+    expect({ ...config.fast, lazily: null, copied: 0 }).toEqual({ ...config.plain, lazily: null, copied: 0 });
+    // A selector that does not exist: the same located error both ways.
+    const missing = await bothWays(dir, [['parse'], ['ls', '--selector', 'nope'], ['compile', '--selector', 'nope']]);
+    expect(missing.fast.codes).toEqual([0, 2, 2]);
+    expect(missing.fast.out).toContain("Could not find selector named 'nope'");
+    expect(missing.fast).toEqual(missing.plain);
+  }, 300_000);
 });
 
 describe('CacheBytes', () => {

@@ -36,7 +36,7 @@ export function listResourceTypes(given: string[] | undefined): string[] {
   return [...out];
 }
 
-/** True when `ls` can select and print from the parse cache's selection index: no state, no YAML selectors, no method or output reading more. */
+/** True when `ls` can select and print from the parse cache's selection index: no state, no method (YAML selectors' included) or output reading more. */
 export function indexAnswersList(projectDir: string, flags: SelectionFlags, output: string): boolean {
   return ['selector', 'name', 'path'].includes(output) && indexAnswersSelection(projectDir, flags);
 }

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { foldersSignature, quickStartBeforeStats, readCacheLine } from '../../api/quick-start.js';
 import { takePrestat } from '../../util/pre-stat.js';
 import { spareCore, statSignatureInWorker } from '../../api/quick-start-stats.js';
+import { projectSelectors } from '../../api/project-selectors.js';
 import { selectOnGraph } from '../../api/select-graph.js';
 import { indexGraph, type SelectionIndex } from '../../api/selection-index.js';
 import { globalOptions, selectionFlags, stateFlags, type Command, type CommandContext } from '../command-context.js';
@@ -24,7 +25,8 @@ async function quickList(ctx: CommandContext): Promise<number | undefined> {
   const opts = globalOptions(ctx);
   const flags = selectionFlags(ctx);
   const output = (ctx.argv.flags.output as string | undefined) ?? 'selector';
-  if (stateFlags(ctx).state || !indexAnswersList(resolve(opts.projectDir ?? ctx.cwd), flags, output)) return undefined;
+  const projectDir = resolve(opts.projectDir ?? ctx.cwd);
+  if (stateFlags(ctx).state || !indexAnswersList(projectDir, flags, output)) return undefined;
   const quick = quickStartBeforeStats(opts, ctx.env, ctx.cwd);
   if (!quick) return undefined;
   // With a core to spare, the input files are stat'ed on a worker thread while the index is read and the selection made
@@ -43,7 +45,7 @@ async function quickList(ctx: CommandContext): Promise<number | undefined> {
     const index = JSON.parse(line.toString('utf8')) as SelectionIndex;
     if (!index || typeof index !== 'object' || !Array.isArray(index.members) || !Array.isArray(index.strings)) return undefined;
     const graph = indexGraph(index);
-    const sel = selectOnGraph(graph, undefined, { ...flags, resourceTypes: undefined }, listResourceTypes(flags.resourceTypes), () => undefined);
+    const sel = selectOnGraph(graph, undefined, { ...flags, resourceTypes: undefined }, listResourceTypes(flags.resourceTypes), () => projectSelectors(projectDir));
     warnings = sel.warnings;
     lines = selectionLines(ctx, (id) => graph.member(id), sel.selected, output);
   } catch {
