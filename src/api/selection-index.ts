@@ -35,8 +35,14 @@ const MAPS = ['nodes', 'unit_tests', 'sources', 'exposures', 'semantic_models', 
 /** Fields kept as they are, in `the rest`, when a member has them. */
 const REST = ['version', 'latest_version', 'source_name', 'access'];
 
-/** The selector methods the index answers; any other (config:, state:, result:, source_status:) needs the whole parse. */
+/**
+ * The selector methods the index answers, and of `config` only
+ * `config.materialized` (which it keeps: selectors.yml often picks or leaves
+ * out views by it); any other (config.<other>:, state:, result:,
+ * source_status:) needs the whole parse.
+ */
 const INDEX_METHODS = new Set<MethodName>(['fqn', 'tag', 'path', 'file', 'package', 'resource_type', 'source', 'exposure', 'metric', 'semantic_model', 'saved_query', 'test_name', 'test_type', 'group', 'access', 'version']);
+const INDEX_CONFIG_KEYS = new Set(['materialized']);
 
 type Member = GraphMember & Record<string, unknown>;
 
@@ -63,7 +69,11 @@ export function selectionIndex(m: Manifest): SelectionIndex {
     const meta = member.test_metadata as { name: string } | undefined;
     if (meta !== undefined) rest.test_metadata = { name: meta.name };
     const config = member.config as Record<string, unknown> | undefined;
-    if (config) rest.config = { group: config.group, access: config.access };
+    if (config) {
+      const kept: Record<string, unknown> = { group: config.group, access: config.access };
+      for (const k of INDEX_CONFIG_KEYS) if (k in config) kept[k] = config[k];
+      rest.config = kept;
+    }
     const deps = (member.depends_on as { nodes?: string[] } | undefined);
     const patch = member.patch_path as string | null | undefined;
     return [
@@ -263,12 +273,14 @@ export function indexAnswers(select: string[] | undefined, exclude: string[] | u
 /** Whether every method of `spec` is one the index keeps. */
 function specAnswered(spec: SelectionSpec): boolean {
   const methods = new Set<MethodName>();
+  let configKept = true;
   const walk = (s: SelectionSpec): void => {
-    if (s.kind === 'criterion') methods.add(s.method);
-    else s.components.forEach(walk);
+    if (s.kind !== 'criterion') s.components.forEach(walk);
+    else if (s.method !== 'config') methods.add(s.method);
+    else if (s.methodArgs.length !== 1 || !INDEX_CONFIG_KEYS.has(s.methodArgs[0]!)) configKept = false;
   };
   walk(spec);
-  return [...methods].every((m) => INDEX_METHODS.has(m));
+  return configKept && [...methods].every((m) => INDEX_METHODS.has(m));
 }
 
 /**

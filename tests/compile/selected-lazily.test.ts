@@ -165,9 +165,17 @@ describe('a compile of the whole project reads every node of an unchanged parse 
           '          children: true',
           '        - exclude:',
           '            - model_10',
-          '  - name: tables',
-          '    definition: {method: config.materialized, value: view}',
-          ...(defaultOne === 'tables' ? ['    default: true'] : []),
+          '  - name: no_views',
+          '    definition:',
+          '      union:',
+          '        - union:',
+          '            - {method: path, value: "*"}',
+          '            - exclude: [{method: config.materialized, value: view}]',
+          '        - {method: resource_type, value: test}',
+          ...(defaultOne === 'no_views' ? ['    default: true'] : []),
+          '  - name: owned',
+          '    definition: {method: config.meta.owner, value: ann}',
+          ...(defaultOne === 'owned' ? ['    default: true'] : []),
           '',
         ].join('\n'),
       );
@@ -206,8 +214,21 @@ describe('a compile of the whole project reads every node of an unchanged parse 
     const given = await bothWays(dir, [['parse'], ['ls'], ['compile', '--select', 'model_0']]);
     expect(given.fast.out).toContain('Compiled 6 of 6 nodes');
     expect({ ...given.fast, lazily: null, copied: 0, spliced: 0 }).toEqual({ ...given.plain, lazily: null, copied: 0, spliced: 0 });
-    // A default selector of a method the index does not keep (config): the body is read whole, as before.
-    selectors('tables');
+    // config.materialized is kept in the index: a default selector leaving out views (and keeping their tests) reads as used.
+    selectors('no_views');
+    const views = await bothWays(dir, [['parse'], ['compile']]);
+    expect(views.fast.codes).toEqual([0, 0]);
+    // Every model is a view: their 36 tests.
+    expect(views.fast.out).toContain('Compiled 36 of 36 nodes');
+    expect(views.fast.lazily.bodies).toBe(1);
+    expect({ ...views.fast, lazily: null, copied: 0, spliced: 0 }).toEqual({ ...views.plain, lazily: null, copied: 0, spliced: 0 });
+    const listedViews = await bothWays(dir, [['parse'], ['ls']]);
+    expect(listedViews.fast.out).toContain('bench.not_null_model_0_id');
+    expect(listedViews.fast.out).not.toContain('bench.model_0\n');
+    expect(listedViews.fast).toEqual(listedViews.plain);
+    expect((await cli(dir, ['ls', '--debug'])).out).toContain('Partial parsing: nothing changed; selecting from the selection index');
+    // A default selector of another config key (config.meta.owner): the body is read whole, as before.
+    selectors('owned');
     const config = await bothWays(dir, [['parse'], ['compile']]);
     expect(config.fast.codes).toEqual([0, 0]);
     expect(config.fast.lazily.bodies).toBe(0);
