@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { writeManifests } from './parse-phase.js';
 import { compiledMembersOf, withoutCompiledMembers, writeCompiledManifest } from './compiled-manifest.js';
 import { mutatorsBoundCount } from '../jinja/python/collection-methods.js';
 import { writeCommandArtifacts } from './command-artifacts.js';
@@ -44,8 +43,13 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
   const exec = await openExecution(opts, 'compile', opts.inline !== undefined ? [] : undefined, { readsAllNodes: opts.inline === undefined });
   try {
     if (opts.inline !== undefined) {
+      // The nodes as parsed, read as used: manifest.json is copied from the parse cache when no template changed one.
+      const asParsed = fastPaths() && withoutCompiledMembers(exec.parsed.manifest);
+      const mutators = mutatorsBoundCount();
       const inlineSql = compileInline(exec, opts.inline);
-      return { success: true, results: [], inlineSql, manifestPath: writeManifests(exec.targetDir, exec.parsed.manifest), warnings: exec.warnings };
+      const { nodes } = exec.parsed.manifest;
+      const manifestPath = writeCompiledManifest(exec.targetDir, exec.parsed.manifest, asParsed && mutatorsBoundCount() === mutators, compiledMembersOf(nodes));
+      return { success: true, results: [], inlineSql, manifestPath, warnings: exec.warnings };
     }
     const started = performance.now();
     const results: NodeResult[] = [];

@@ -215,7 +215,10 @@ export async function openExecution(opts: ExecutionOptions, which: string, defau
   try {
     // With a selection (most often a few nodes of many), a current cache's nodes are read as used (mapped-cache-body.ts);
     // model SQL edited since is first spliced into the cache (parse-splice.ts), which is then current.
-    const selective = fastPaths() && indexSelects(loaded.projectDir, opts);
+    // A command that selects no resources by default (run-operation, show and compile --inline) reads the few nodes it
+    // uses the same way (a ref's, or what a macro looks up in `graph`), its empty selection made from the index.
+    const none = defaultResourceTypes?.length === 0 && !opts.select?.length && opts.selector === undefined;
+    const selective = fastPaths() && (indexSelects(loaded.projectDir, opts) || (none && indexSelects(loaded.projectDir, opts, true)));
     const whole = !selective && fastPaths() && options.readsAllNodes === true && !opts.select?.length && indexSelects(loaded.projectDir, opts, true);
     const check = selective ? await splicedCheck(loaded, flags) : undefined;
     const parsed = parseLoaded(loaded, { flags, check, lazyNodes: selective || whole ? 'mapped' : false, lazyReadsAll: whole });
@@ -229,7 +232,7 @@ export async function openExecution(opts: ExecutionOptions, which: string, defau
       parsed.manifest,
       { select: opts.select, exclude: opts.exclude, selector: opts.selector, indirectSelection: opts.indirectSelection, resourceTypes: opts.resourceTypes, state },
       defaultResourceTypes,
-      whole,
+      whole || (selective && none),
     );
     // No more workers than nodes to run: each costs its own start (about 0.3 s of CPU).
     const needed = workers > 0 ? Math.min(workers, Math.max(1, runnableCount(parsed, selected))) : 0;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -239,6 +239,40 @@ describe('a compile of the whole project reads every node of an unchanged parse 
     expect(missing.fast.out).toContain("Could not find selector named 'nope'");
     expect(missing.fast).toEqual(missing.plain);
   }, 300_000);
+});
+
+describe('commands that select no resources read the nodes they use as used', () => {
+  it('run-operation, show --inline and compile --inline after a parse: the same output and manifest as the plain path, a few nodes read', async () => {
+    const dir = makeProject({});
+    generateProject(dir, 12);
+    fileProfile(dir);
+    mkdirSync(join(dir, 'macros'), { recursive: true });
+    writeFileSync(join(dir, 'macros', 'report.sql'), "{% macro report(name) %}{{ log('relation: ' ~ ref(name), info=True) }}{% endmacro %}\n{% macro count_models() %}{{ log('models: ' ~ (graph.nodes.values() | selectattr('resource_type', 'equalto', 'model') | list | length), info=True) }}{% endmacro %}\n");
+    const operation = await bothWays(dir, [['parse'], ['run-operation', 'report', '--args', '{name: model_4}']]);
+    expect(operation.fast.codes).toEqual([0, 0]);
+    expect(operation.fast.out).toContain('relation: "bench"."main"."model_4"');
+    expect(operation.fast.lazily.bodies).toBe(1);
+    expect(operation.fast.lazily.nodes).toBeLessThan(4);
+    expect({ ...operation.fast, lazily: null }).toEqual({ ...operation.plain, lazily: null });
+    // `graph` reads every node, as used.
+    const counted = await bothWays(dir, [['parse'], ['run-operation', 'count_models']]);
+    expect(counted.fast.out).toContain('models: 12');
+    expect(counted.fast.lazily.nodes).toBe(48);
+    expect({ ...counted.fast, lazily: null }).toEqual({ ...counted.plain, lazily: null });
+    const shown = await bothWays(dir, [['run'], ['show', '--inline', "select count(*) as n from {{ ref('model_2') }}"]]);
+    expect(shown.fast.codes).toEqual([0, 0]);
+    expect(shown.fast.out).toMatch(/\| n +\|/);
+    expect(shown.fast.lazily.bodies).toBe(1);
+    expect(shown.fast.lazily.nodes).toBeLessThan(4);
+    expect({ ...shown.fast, lazily: null, copied: 0 }).toEqual({ ...shown.plain, lazily: null, copied: 0 });
+    const inline = await bothWays(dir, [['parse'], ['compile', '--inline', "select * from {{ ref('model_7') }}"]]);
+    expect(inline.fast.codes).toEqual([0, 0]);
+    expect(inline.fast.out).toContain('select * from "bench"."main"."model_7"');
+    expect(inline.fast.lazily.bodies).toBe(1);
+    expect(inline.fast.lazily.nodes).toBeLessThan(4);
+    expect(inline.fast.copied).toBe(1);
+    expect({ ...inline.fast, lazily: null, copied: 0 }).toEqual({ ...inline.plain, lazily: null, copied: 0 });
+  }, 240_000);
 });
 
 describe('CacheBytes', () => {
