@@ -215,9 +215,10 @@ export async function openExecution(opts: ExecutionOptions, which: string, defau
   try {
     // With a selection (most often a few nodes of many), a current cache's nodes are read as used (mapped-cache-body.ts);
     // model SQL edited since is first spliced into the cache (parse-splice.ts), which is then current.
-    // A command that selects no resources by default (run-operation, show and compile --inline) reads the few nodes it
-    // uses the same way (a ref's, or what a macro looks up in `graph`), its empty selection made from the index.
-    const none = defaultResourceTypes?.length === 0 && !opts.select?.length && opts.selector === undefined;
+    // A command that selects no nodes by default (run-operation, show and compile --inline: nothing; source freshness:
+    // sources) reads the few nodes it uses the same way (a ref's, or what a macro looks up in `graph`), its selection
+    // made from the index.
+    const none = defaultResourceTypes?.every((t) => t === 'source') === true && !opts.select?.length && opts.selector === undefined;
     const selective = fastPaths() && (indexSelects(loaded.projectDir, opts) || (none && indexSelects(loaded.projectDir, opts, true)));
     const whole = !selective && fastPaths() && options.readsAllNodes === true && !opts.select?.length && indexSelects(loaded.projectDir, opts, true);
     const check = selective ? await splicedCheck(loaded, flags) : undefined;

@@ -273,6 +273,20 @@ describe('commands that select no resources read the nodes they use as used', ()
     expect(inline.fast.copied).toBe(1);
     expect({ ...inline.fast, lazily: null, copied: 0 }).toEqual({ ...inline.plain, lazily: null, copied: 0 });
   }, 240_000);
+
+  it('source freshness after a parse: the same results as the plain path, no node read', async () => {
+    const dir = makeProject({});
+    generateProject(dir, 12);
+    fileProfile(dir);
+    mkdirSync(join(dir, 'macros'), { recursive: true });
+    writeFileSync(join(dir, 'macros', 'setup.sql'), '{% macro setup() %}{% do run_query("create schema if not exists raw; create or replace table raw.events as select timestamp \'2001-01-01\' as loaded_at") %}{% endmacro %}\n');
+    writeFileSync(join(dir, 'models', 'sources.yml'), 'version: 2\nsources:\n  - name: raw\n    loaded_at_field: loaded_at\n    freshness: {error_after: {count: 1, period: day}}\n    tables:\n      - name: events\n');
+    const fresh = await bothWays(dir, [['run-operation', 'setup'], ['source', 'freshness']]);
+    expect(fresh.fast.codes).toEqual([0, 1]);
+    expect(fresh.fast.out).toMatch(/raw\.events/);
+    expect(fresh.fast.lazily).toEqual({ bodies: 1, nodes: 0 });
+    expect({ ...fresh.fast, lazily: null }).toEqual({ ...fresh.plain, lazily: null });
+  }, 120_000);
 });
 
 describe('CacheBytes', () => {
