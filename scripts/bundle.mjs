@@ -132,34 +132,29 @@ export async function bundle(root) {
     logLevel: 'warning',
   });
   // util/yaml-lib.ts's `yaml`: loaded with require() only when a command needs it, so one CommonJS file of its own.
-  const yamlLib = await esbuild.build({
-    stdin: { contents: "module.exports = require('yaml');", resolveDir: root, sourcefile: 'yaml-lib.cjs', loader: 'js' },
-    write: false,
-    outfile: join(out, 'yaml-lib.cjs'),
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    legalComments: 'none',
-    logLevel: 'warning',
-  });
+  const yamlLib = await packageAlone(esbuild, root, out, 'yaml', 'yaml-lib.cjs');
   // adapters/duckdb/duckdb-driver.ts's @duckdb/node-api: pure JavaScript over its native binding, ~190 CommonJS
   // files that cost each process opening a database ~0.1 s to find and load; one file of its own, the native
   // binding (@duckdb/node-bindings) still resolved in node_modules at run time.
-  const duckdbLib = await esbuild.build({
-    stdin: { contents: "module.exports = require('@duckdb/node-api');", resolveDir: root, sourcefile: 'duckdb-lib.cjs', loader: 'js' },
+  const duckdbLib = await packageAlone(esbuild, root, out, '@duckdb/node-api', 'duckdb-lib.cjs', ['@duckdb/node-bindings']);
+  writeBundle(out, [...yamlLib.outputFiles, ...duckdbLib.outputFiles, ...result.outputFiles], new Set([...byStem.keys()]));
+  return true;
+}
+
+/** A package bundled alone as one CommonJS file `name` (for require() at run time), `external` left to node_modules. */
+function packageAlone(esbuild, root, out, pkg, name, external = []) {
+  return esbuild.build({
+    stdin: { contents: `module.exports = require('${pkg}');`, resolveDir: root, sourcefile: name, loader: 'js' },
     write: false,
-    outfile: join(out, 'duckdb-lib.cjs'),
+    outfile: join(out, name),
     bundle: true,
     format: 'cjs',
     platform: 'node',
     target: 'node20',
-    external: ['@duckdb/node-bindings'],
+    external,
     legalComments: 'none',
     logLevel: 'warning',
   });
-  writeBundle(out, [...yamlLib.outputFiles, ...duckdbLib.outputFiles, ...result.outputFiles], new Set([...byStem.keys()]));
-  return true;
 }
 
 /**
