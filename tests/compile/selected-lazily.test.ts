@@ -289,6 +289,25 @@ describe('commands that select no resources read the nodes they use as used', ()
   }, 120_000);
 });
 
+describe('ls --output json reads the nodes it prints as used', () => {
+  it('with a selection and without one: the same lines as the plain path', async () => {
+    const dir = makeProject({});
+    generateProject(dir, 12);
+    fileProfile(dir);
+    const some = await bothWays(dir, [['parse'], ['ls', '--output', 'json', '--select', 'model_3+']]);
+    expect(some.fast.codes).toEqual([0, 0]);
+    expect(some.fast.out).toContain('"unique_id":"model.bench.model_3"');
+    expect(some.fast.lazily.bodies).toBe(1);
+    expect(some.fast.lazily.nodes).toBeLessThan(48);
+    expect({ ...some.fast, lazily: null }).toEqual({ ...some.plain, lazily: null });
+    const all = await bothWays(dir, [['parse'], ['ls', '--output', 'json', '--resource-type', 'all']]);
+    expect(all.fast.codes).toEqual([0, 0]);
+    expect(all.fast.out.split('\n').filter((l) => l.startsWith('{'))).toHaveLength(48);
+    expect(all.fast.lazily).toEqual({ bodies: 1, nodes: 48 });
+    expect({ ...all.fast, lazily: null }).toEqual({ ...all.plain, lazily: null });
+  }, 120_000);
+});
+
 describe('CacheBytes', () => {
   it('reads by offset while the file opens with the same header, and throws once another command has changed it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsdbt-cache-bytes-'));

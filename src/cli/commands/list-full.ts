@@ -3,11 +3,12 @@ import { parseCacheKey } from '../../api/parse-cache.js';
 import { parseLoaded, recordCacheSpans } from '../../api/parse-phase.js';
 import { join } from 'node:path';
 import { recordQuickStart } from '../../api/quick-start-record.js';
-import { selectFromManifest } from '../../api/select-phase.js';
+import { indexSelects, selectFromManifest } from '../../api/select-phase.js';
 import { unchangedSelectionManifest } from '../../api/unchanged-parse.js';
 import { resolveStateOptions } from '../../api/state-artifacts.js';
 import type { PreviousState } from '../../graph/previous-state.js';
 import type { Manifest } from '../../manifest/types.js';
+import { fastPaths } from '../../util/fast-paths.js';
 import { globalOptions, selectionFlags, stateFlags, type CommandContext } from '../command-context.js';
 import { indexAnswersList, listResourceTypes, memberOf, printSelection } from './list-format.js';
 
@@ -18,9 +19,13 @@ export async function fullList(ctx: CommandContext): Promise<number> {
   const stateOptions = { ...stateFlags(ctx), defer: false };
   const output = (ctx.argv.flags.output as string | undefined) ?? 'selector';
   const types = listResourceTypes(flags.resourceTypes);
-  const select = (manifest: Manifest, state?: PreviousState) => selectFromManifest(loaded.projectDir, manifest, { ...flags, resourceTypes: undefined, state }, types);
   // Nothing changed: select from the parse cache's selection index when it holds all the selection and output read.
   const indexed = !stateOptions.state && indexAnswersList(loaded.projectDir, flags, output);
+  // A selection the index answers printed with more than it keeps (--output json): the selection made from the
+  // index, the cache's nodes read as printed (all at once through its splice map when nothing narrows the selection).
+  const lazily = !indexed && !stateOptions.state && fastPaths() && indexSelects(loaded.projectDir, flags, true);
+  const narrowed = Boolean(flags.select?.length) || flags.selector !== undefined;
+  const select = (manifest: Manifest, state?: PreviousState) => selectFromManifest(loaded.projectDir, manifest, { ...flags, resourceTypes: undefined, state }, types, lazily);
   let quick = indexed ? unchangedSelectionManifest(loaded, { WHICH: 'list' }) : {};
   // Only model SQL edited: spliced into the parse cache (api/parse-splice.ts), whose selection index then answers.
   const check = 'check' in quick ? quick.check : undefined;
@@ -38,7 +43,7 @@ export async function fullList(ctx: CommandContext): Promise<number> {
       found = undefined;
     }
   }
-  const parsed = found ? undefined : parseLoaded(loaded, { flags: { WHICH: 'list' }, check: 'check' in quick ? quick.check : undefined });
+  const parsed = found ? undefined : parseLoaded(loaded, { flags: { WHICH: 'list' }, check: 'check' in quick ? quick.check : undefined, ...(lazily ? { lazyNodes: 'mapped' as const, lazyReadsAll: !narrowed } : {}) });
   // Where the cache this wrote holds each node: the next command can splice into it (api/parse-phase.ts).
   if (parsed) recordCacheSpans(loaded, parsed.manifest);
   const { manifest, warnings } = found ?? parsed!;
