@@ -42,13 +42,15 @@ export interface CompileResult {
 export async function compile(opts: CompileOptions = {}): Promise<CompileResult> {
   const exec = await openExecution(opts, 'compile', opts.inline !== undefined ? [] : undefined, { readsAllNodes: opts.inline === undefined });
   try {
+    // The nodes as parsed (no compiled members yet), and no template changing a list or dict in place
+    // below: each node's JSON is then the parse cache's with the compiled members appended (none, --inline).
+    const asParsed = fastPaths() && withoutCompiledMembers(exec.parsed.manifest);
+    const mutators = mutatorsBoundCount();
+    const unchanged = () => asParsed && mutatorsBoundCount() === mutators;
     if (opts.inline !== undefined) {
-      // The nodes as parsed, read as used: manifest.json is copied from the parse cache when no template changed one.
-      const asParsed = fastPaths() && withoutCompiledMembers(exec.parsed.manifest);
-      const mutators = mutatorsBoundCount();
       const inlineSql = compileInline(exec, opts.inline);
       const { nodes } = exec.parsed.manifest;
-      const manifestPath = writeCompiledManifest(exec.targetDir, exec.parsed.manifest, asParsed && mutatorsBoundCount() === mutators, compiledMembersOf(nodes));
+      const manifestPath = writeCompiledManifest(exec.targetDir, exec.parsed.manifest, unchanged(), compiledMembersOf(nodes));
       return { success: true, results: [], inlineSql, manifestPath, warnings: exec.warnings };
     }
     const started = performance.now();
@@ -56,10 +58,6 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
     const files = fastPaths() ? new CompiledFileBatch(exec.compiler, exec.loaded.projectDir) : undefined;
     // Only the SQL of each render is kept: renders reuse their package's context (NodeCompiler.reuseContexts).
     exec.compiler.reuseContexts(true);
-    // The nodes as parsed (no compiled members yet), and no template changing a list or dict in place
-    // below: each node's JSON is then the parse cache's with the compiled members appended.
-    const asParsed = fastPaths() && withoutCompiledMembers(exec.parsed.manifest);
-    const mutators = mutatorsBoundCount();
     try {
       for (const id of exec.graph.topologicalOrder()) {
         if (!exec.selected.has(id)) continue;
@@ -84,7 +82,6 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
     // manifest.json is written while the background writer finishes the files (it does not wait for
     // them); should a file fail, its node is an error and manifest.json is written again.
     files?.flush();
-    const unchanged = () => asParsed && mutatorsBoundCount() === mutators;
     let manifest = manifestOnly(exec, unchanged());
     const meta = (elapsed: number) => ({ invocationId: exec.loaded.invocationId, elapsed, args: { which: 'compile', select: opts.select ?? [], exclude: opts.exclude ?? [] } });
     // Every file is on disk before the results are reported; a node whose file failed is an error. With none failed

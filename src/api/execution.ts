@@ -24,7 +24,7 @@ import { fastPaths } from '../util/fast-paths.js';
 import type { ParseResult } from '../project/parse.js';
 import { connectionOpenerFor } from './connection-openers.js';
 import { loadProject, silentLogger, type GlobalOptions, type LoadedProject } from './load-project.js';
-import { checkParseCache, nothingChangedSince, type ParseCacheCheck } from './parse-cache.js';
+import { checkParseCache, filesChangedSince, nothingChangedSince, type ParseCacheCheck } from './parse-cache.js';
 import { lazySelectionIndexOf, parseLoaded, recordCacheSpans, releaseLazyReads } from './parse-phase.js';
 import { indexMembers, type SelectionIndex } from './selection-index.js';
 import { indexSelects, selectFromManifest } from './select-phase.js';
@@ -173,7 +173,7 @@ function refIndexOf(manifest: Manifest, rootPackage: string): RefIndex {
 async function splicedCheck(loaded: LoadedProject, flags: Record<string, unknown>): Promise<ParseCacheCheck | undefined> {
   if (!loaded.partialParse || !fastPaths()) return undefined;
   const check = checkParseCache(loaded, flags);
-  if (!check.cache || !check.diff || check.reason || check.diff.changed.length === 0) return check;
+  if (!filesChangedSince(check)) return check;
   return (await import('./parse-splice.js')).checkSplicingChanges(loaded, flags, check);
 }
 

@@ -315,6 +315,12 @@ export function checkParseCache(loaded: LoadedProject, flags: Record<string, unk
   return { path, key, files, statesAt, cache: opened.cache, diff: diffFileStates(opened.cache.header.files, files), changedEnv };
 }
 
+/** A usable cache (`check.cache`) some of whose input files changed since it was written: what a splice (parse-splice.ts) may bring up to date. */
+export function filesChangedSince(check: ParseCacheCheck): boolean {
+  const { cache, diff, reason } = check;
+  return cache !== undefined && diff !== undefined && !reason && diff.changed.length > 0;
+}
+
 /** A current cache (`check.cache`) and no input file or env var it read changed since it was written. */
 export function nothingChangedSince(check: ParseCacheCheck): boolean {
   const { cache, diff, changedEnv } = check;

@@ -30,7 +30,7 @@ export function indexSelects(projectDir: string, flags: Pick<SelectionFlags, 'se
 }
 
 /** A selection narrows the command: `--select`, `--selector`, or a default YAML selector that applies. */
-function selects(projectDir: string, flags: Pick<SelectionFlags, 'select' | 'exclude' | 'selector'>): boolean {
+export function selects(projectDir: string, flags: Pick<SelectionFlags, 'select' | 'exclude' | 'selector'>): boolean {
   if (flags.select?.length || flags.selector !== undefined) return true;
   if (flags.exclude?.some((s) => s.trim() !== '')) return false;
   try {

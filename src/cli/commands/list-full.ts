@@ -1,9 +1,9 @@
 import { loadProject } from '../../api/load-project.js';
-import { parseCacheKey } from '../../api/parse-cache.js';
+import { filesChangedSince, parseCacheKey } from '../../api/parse-cache.js';
 import { parseLoaded, recordCacheSpans } from '../../api/parse-phase.js';
 import { join } from 'node:path';
 import { recordQuickStart } from '../../api/quick-start-record.js';
-import { indexSelects, selectFromManifest } from '../../api/select-phase.js';
+import { indexSelects, selectFromManifest, selects } from '../../api/select-phase.js';
 import { unchangedSelectionManifest } from '../../api/unchanged-parse.js';
 import { resolveStateOptions } from '../../api/state-artifacts.js';
 import type { PreviousState } from '../../graph/previous-state.js';
@@ -24,12 +24,11 @@ export async function fullList(ctx: CommandContext): Promise<number> {
   // A selection the index answers printed with more than it keeps (--output json): the selection made from the
   // index, the cache's nodes read as printed (all at once through its splice map when nothing narrows the selection).
   const lazily = !indexed && !stateOptions.state && fastPaths() && indexSelects(loaded.projectDir, flags, true);
-  const narrowed = Boolean(flags.select?.length) || flags.selector !== undefined;
   const select = (manifest: Manifest, state?: PreviousState) => selectFromManifest(loaded.projectDir, manifest, { ...flags, resourceTypes: undefined, state }, types, lazily);
   let quick = indexed ? unchangedSelectionManifest(loaded, { WHICH: 'list' }) : {};
   // Only model SQL edited: spliced into the parse cache (api/parse-splice.ts), whose selection index then answers.
   const check = 'check' in quick ? quick.check : undefined;
-  if (indexed && check?.cache && check.diff && !check.reason && check.diff.changed.length > 0) {
+  if (indexed && check && filesChangedSince(check)) {
     const after = await (await import('../../api/parse-splice.js')).checkSplicingChanges(loaded, { WHICH: 'list' }, check);
     if (after !== check) quick = unchangedSelectionManifest(loaded, { WHICH: 'list' }, after);
   }
@@ -43,7 +42,7 @@ export async function fullList(ctx: CommandContext): Promise<number> {
       found = undefined;
     }
   }
-  const parsed = found ? undefined : parseLoaded(loaded, { flags: { WHICH: 'list' }, check: 'check' in quick ? quick.check : undefined, ...(lazily ? { lazyNodes: 'mapped' as const, lazyReadsAll: !narrowed } : {}) });
+  const parsed = found ? undefined : parseLoaded(loaded, { flags: { WHICH: 'list' }, check: 'check' in quick ? quick.check : undefined, ...(lazily ? { lazyNodes: 'mapped' as const, lazyReadsAll: !selects(loaded.projectDir, flags) } : {}) });
   // Where the cache this wrote holds each node: the next command can splice into it (api/parse-phase.ts).
   if (parsed) recordCacheSpans(loaded, parsed.manifest);
   const { manifest, warnings } = found ?? parsed!;
