@@ -8,18 +8,13 @@ import type { CompiledNode } from '../../src/manifest/types.js';
 import { RefIndex } from '../../src/project/resolve-refs.js';
 import { setFastPaths } from '../../src/util/fast-paths.js';
 import { defineLazyMember, mergedMembers, unreadMember } from '../../src/util/lazy-members.js';
-import { makeProject } from '../support/project-fixture.js';
-import { bothWays, cli, fileProfile } from '../support/fast-and-plain.js';
-// @ts-expect-error: the bench's project generators are plain ES modules without types.
-import { generateProject } from '../../bench/generate-project.mjs';
+import { bothWays, cli, generatedProject } from '../support/fast-and-plain.js';
 
 afterEach(() => setFastPaths(true));
 
 describe('a selection reads only the nodes it uses from an unchanged parse cache', () => {
   it('compile --select after a parse: the same output and artifacts as the plain path, a few of 48 nodes read', async () => {
-    const dir = makeProject({});
-    generateProject(dir, 12);
-    fileProfile(dir);
+    const dir = generatedProject(12);
     const { fast, plain } = await bothWays(dir, [['parse'], ['compile', '--select', 'model_3']]);
     expect(fast.codes).toEqual([0, 0]);
     expect(fast.out).toContain('Compiled 7 of 7 nodes');
@@ -34,9 +29,7 @@ describe('a selection reads only the nodes it uses from an unchanged parse cache
   }, 120_000);
 
   it('after a compile wrote the cache (its splice map has the cache half only), and for run --select: the same as the plain path', async () => {
-    const dir = makeProject({});
-    generateProject(dir, 12);
-    fileProfile(dir);
+    const dir = generatedProject(12);
     const compiled = await bothWays(dir, [['compile'], ['compile', '--select', 'model_5+']]);
     expect(compiled.fast.codes).toEqual([0, 0]);
     expect(compiled.fast.lazily.bodies).toBe(1);
@@ -63,9 +56,7 @@ describe('a selection reads only the nodes it uses from an unchanged parse cache
   }, 180_000);
 
   it('model SQL edited since: spliced into the cache first, then read as used; the cache is what a full parse makes', async () => {
-    const dir = makeProject({});
-    generateProject(dir, 12);
-    fileProfile(dir);
+    const dir = generatedProject(12);
     const original = readFileSync(join(dir, 'models/model_3.sql'), 'utf8');
     const edit = () => writeFileSync(join(dir, 'models/model_3.sql'), `${original}\n-- edited`);
     const restore = () => writeFileSync(join(dir, 'models/model_3.sql'), original);
@@ -94,9 +85,7 @@ describe('a selection reads only the nodes it uses from an unchanged parse cache
   }, 180_000);
 
   it('a selection with no splice map reads the body whole, as before (the same output)', async () => {
-    const dir = makeProject({});
-    generateProject(dir, 6);
-    fileProfile(dir);
+    const dir = generatedProject(6);
     await cli(dir, ['parse']);
     rmSync(join(dir, 'target', SPLICE_MAP_FILE));
     const before = mappedReadCounts();
@@ -109,9 +98,7 @@ describe('a selection reads only the nodes it uses from an unchanged parse cache
 
 describe('a compile of the whole project reads every node of an unchanged parse cache at once', () => {
   it('the same output, artifacts and compiled files as the plain path; one body read, every node parsed once, manifest.json copied', async () => {
-    const dir = makeProject({});
-    generateProject(dir, 12);
-    fileProfile(dir);
+    const dir = generatedProject(12);
     // A model whose id needs more than ASCII (its key is proved another way) and one larger than the 4 MB window the
     // nodes are read through (it gets a buffer of its own; the nodes around it straddle windows).
     writeFileSync(join(dir, 'models', 'café.sql'), "select 'é' as x, id from {{ ref('model_1') }}");
@@ -129,9 +116,7 @@ describe('a compile of the whole project reads every node of an unchanged parse 
   }, 180_000);
 
   it('with --exclude alone, read the same way; with no splice map, the body is read whole as before (the same output)', async () => {
-    const dir = makeProject({});
-    generateProject(dir, 12);
-    fileProfile(dir);
+    const dir = generatedProject(12);
     const excluded = await bothWays(dir, [['parse'], ['compile', '--exclude', 'model_3+']]);
     expect(excluded.fast.codes).toEqual([0, 0]);
     expect(excluded.fast.out).toContain('Compiled 32 of 32 nodes');
@@ -144,9 +129,7 @@ describe('a compile of the whole project reads every node of an unchanged parse 
   }, 240_000);
 
   it('with selectors.yml: a whole compile, --selector, and the default selector read as used; a method the index lacks and a bad selector take the full path (the same output)', async () => {
-    const dir = makeProject({});
-    generateProject(dir, 12);
-    fileProfile(dir);
+    const dir = generatedProject(12);
     const selectors = (defaultOne: string) =>
       writeFileSync(
         join(dir, 'selectors.yml'),
@@ -243,9 +226,7 @@ describe('a compile of the whole project reads every node of an unchanged parse 
 
 describe('commands that select no resources read the nodes they use as used', () => {
   it('run-operation, show --inline and compile --inline after a parse: the same output and manifest as the plain path, a few nodes read', async () => {
-    const dir = makeProject({});
-    generateProject(dir, 12);
-    fileProfile(dir);
+    const dir = generatedProject(12);
     mkdirSync(join(dir, 'macros'), { recursive: true });
     writeFileSync(join(dir, 'macros', 'report.sql'), "{% macro report(name) %}{{ log('relation: ' ~ ref(name), info=True) }}{% endmacro %}\n{% macro count_models() %}{{ log('models: ' ~ (graph.nodes.values() | selectattr('resource_type', 'equalto', 'model') | list | length), info=True) }}{% endmacro %}\n");
     const operation = await bothWays(dir, [['parse'], ['run-operation', 'report', '--args', '{name: model_4}']]);
@@ -275,9 +256,7 @@ describe('commands that select no resources read the nodes they use as used', ()
   }, 240_000);
 
   it('source freshness after a parse: the same results as the plain path, no node read', async () => {
-    const dir = makeProject({});
-    generateProject(dir, 12);
-    fileProfile(dir);
+    const dir = generatedProject(12);
     mkdirSync(join(dir, 'macros'), { recursive: true });
     writeFileSync(join(dir, 'macros', 'setup.sql'), '{% macro setup() %}{% do run_query("create schema if not exists raw; create or replace table raw.events as select timestamp \'2001-01-01\' as loaded_at") %}{% endmacro %}\n');
     writeFileSync(join(dir, 'models', 'sources.yml'), 'version: 2\nsources:\n  - name: raw\n    loaded_at_field: loaded_at\n    freshness: {error_after: {count: 1, period: day}}\n    tables:\n      - name: events\n');
@@ -291,9 +270,7 @@ describe('commands that select no resources read the nodes they use as used', ()
 
 describe('ls --output json reads the nodes it prints as used', () => {
   it('with a selection and without one: the same lines as the plain path', async () => {
-    const dir = makeProject({});
-    generateProject(dir, 12);
-    fileProfile(dir);
+    const dir = generatedProject(12);
     const some = await bothWays(dir, [['parse'], ['ls', '--output', 'json', '--select', 'model_3+']]);
     expect(some.fast.codes).toEqual([0, 0]);
     expect(some.fast.out).toContain('"unique_id":"model.bench.model_3"');

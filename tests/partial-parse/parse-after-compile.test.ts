@@ -4,10 +4,8 @@ import { mappedReadCounts } from '../../src/api/mapped-cache-body.js';
 import { indexGraph, indexIsAcyclic, selectionIndex } from '../../src/api/selection-index.js';
 import type { Manifest } from '../../src/manifest/types.js';
 import { setFastPaths } from '../../src/util/fast-paths.js';
-import { bothWays, cli, fileProfile } from '../support/fast-and-plain.js';
+import { bothWays, cli, fileProfile, generatedProject } from '../support/fast-and-plain.js';
 import { makeProject } from '../support/project-fixture.js';
-// @ts-expect-error: the bench's project generators are plain ES modules without types.
-import { generateProject } from '../../bench/generate-project.mjs';
 
 afterEach(() => setFastPaths(true));
 
@@ -16,9 +14,7 @@ const BENCH_PROJECT = 'name: bench\nversion: "1.0.0"\nconfig-version: 2\nprofile
 
 describe('parse with nothing changed after a compile or run rewrote manifest.json', () => {
   it('copies the nodes from the parse cache, reads none of them, and writes what the plain path writes', async () => {
-    const dir = makeProject({});
-    generateProject(dir, 12);
-    fileProfile(dir);
+    const dir = generatedProject(12);
     for (const steps of [[['parse'], ['compile'], ['parse']], [['compile'], ['run', '--select', 'model_0'], ['parse']]]) {
       const before = cacheCopies();
       const { fast, plain } = await bothWays(dir, steps);
@@ -57,9 +53,7 @@ describe('parse with nothing changed after a compile or run rewrote manifest.jso
   }, 120_000);
 
   it('a parse after a parse still only refreshes the files (no body read)', async () => {
-    const dir = makeProject({});
-    generateProject(dir, 4);
-    fileProfile(dir);
+    const dir = generatedProject(4);
     await cli(dir, ['compile']);
     expect((await cli(dir, ['parse'])).code).toBe(0);
     const before = mappedReadCounts();

@@ -5,7 +5,9 @@ import { cacheSpliceCount } from '../../src/api/parse-splice.js';
 import { mappedReadCounts } from '../../src/api/mapped-cache-body.js';
 import { runCli } from '../../src/cli/main.js';
 import { setFastPaths } from '../../src/util/fast-paths.js';
-import { captureStreams, MEMORY_PROFILE } from './project-fixture.js';
+import { captureStreams, makeProject, MEMORY_PROFILE } from './project-fixture.js';
+// @ts-expect-error: the bench's project generators are plain ES modules without types.
+import { generateProject } from '../../bench/generate-project.mjs';
 
 /**
  * Command sequences run with the fast paths on and off (the differential
@@ -93,3 +95,10 @@ export async function bothWays(dir: string, steps: (string[] | (() => void))[]) 
 
 export const fileProfile = (dir: string) => writeFileSync(join(dir, 'profiles.yml'), MEMORY_PROFILE.replace('test_profile', 'bench').replace(':memory:', join(dir, 'bench.duckdb')));
 
+/** A new project of `models` generated models (the scale bench's shape, 3 tests a model) with a DuckDB file profile. */
+export function generatedProject(models: number): string {
+  const dir = makeProject({});
+  generateProject(dir, models);
+  fileProfile(dir);
+  return dir;
+}
