@@ -183,7 +183,7 @@ export class DatabaseSession {
     const where = [`lower(table_schema) = lower(${literal(schema)})`];
     if (database) where.push(`lower(table_catalog) = lower(${literal(database)})`);
     const sql = `select table_catalog, table_schema, table_name, table_type from ${this.info.informationSchema(database)}.tables where ${where.join(' and ')}`;
-    const r = this.conn.executeSync(this.commented(sql));
+    const r = this.introspect(sql);
     return r.rows.map((row) =>
       this.info.makeRelation({
         database: String(row[0]),
@@ -209,20 +209,46 @@ export class DatabaseSession {
       const sql =
         `select ${columns}, table_catalog = ${literal(temp)} as in_temp from information_schema.columns where ${name} and ` +
         `(table_catalog = ${literal(temp)} or (table_catalog = current_database() and table_schema = current_schema())) order by in_temp desc, ordinal_position`;
-      const rows = this.conn.executeSync(this.commented(sql)).rows;
+      const rows = this.introspect(sql).rows;
       const first = rows[0]?.[5];
       return rows.filter((row) => row[5] === first).map(columnOf);
     }
     const where = [`lower(table_schema) = lower(${literal(relation.schema ?? this.info.schema)})`, name];
     if (relation.database) where.push(`lower(table_catalog) = lower(${literal(relation.database)})`);
     const sql = `select ${columns} from ${this.info.informationSchema(relation.database)}.columns where ${where.join(' and ')} order by ordinal_position`;
-    return this.conn.executeSync(this.commented(sql)).rows.map(columnOf);
+    return this.introspect(sql).rows.map(columnOf);
   }
 
   schemaExists(database: string | null, schema: string): boolean {
     const where = [`lower(schema_name) = lower(${literal(schema)})`];
     if (database) where.push(`lower(catalog_name) = lower(${literal(database)})`);
-    return this.conn.executeSync(this.commented(`select 1 from ${this.info.informationSchema(database)}.schemata where ${where.join(' and ')}`)).rows.length > 0;
+    return this.introspect(`select 1 from ${this.info.informationSchema(database)}.schemata where ${where.join(' and ')}`).rows.length > 0;
+  }
+
+  /**
+   * A catalog query, sent as is (not in a transaction of its own), after
+   * the deferred COMMIT (see commitLater) when there is one: it rides along,
+   * as with execute(). Without it the query would run inside the previous
+   * node's still-open transaction, whose snapshot predates what other
+   * threads committed since: a relation another thread just built would
+   * look missing (no columns, not listed).
+   */
+  private introspect(sql: string): QueryResult {
+    const carriedCommit = this.pendingCommit;
+    this.pendingCommit = false;
+    try {
+      return this.conn.executeSync(`${carriedCommit ? 'commit;\n' : ''}${this.commented(sql)}`);
+    } catch (e) {
+      // As in execute(): a query that fails to parse fails the whole text, so send the COMMIT it carried now.
+      if (carriedCommit) {
+        try {
+          this.conn.commitSync();
+        } catch {
+          // already committed
+        }
+      }
+      throw e;
+    }
   }
 
   private emit(s: ExecutedStatement): void {
