@@ -17,12 +17,22 @@ export interface CompileOutput {
   ctes: Cte[];
 }
 
-/** Where a node's compiled SQL goes, relative to the project dir: `target/compiled/<package>/<file>` (generic tests: `<yml>/<test>.sql`). */
-export function compiledPathOf(node: CompiledNode, folder: 'compiled' | 'run' = 'compiled', targetPath = 'target'): string {
+/**
+ * Where a node's compiled SQL goes, relative to the project dir: `target/compiled/<package>/<file>` (generic tests:
+ * `<yml>/<test>.sql`); `target/run/...` for what its `main` statement ran. A microbatch batch's file is
+ * `<dir>/<stem>/<stem>_<splitSuffix>.sql` (dbt's get_target_write_path).
+ */
+export function compiledPathOf(node: CompiledNode, folder: 'compiled' | 'run' = 'compiled', targetPath = 'target', splitSuffix?: string): string {
   // Nodes defined in YAML (generic tests, YAML snapshots) compile to `<yaml file>/<path>`, where path
   // is the (possibly hashed) short name dbt uses; nodes from their own file compile to that file's path.
   const ownFile = baseName(node.path) === baseName(node.original_file_path);
-  const file = ownFile ? node.original_file_path : `${node.original_file_path}/${node.path}`;
+  let file = ownFile ? node.original_file_path : `${node.original_file_path}/${node.path}`;
+  if (splitSuffix) {
+    const name = baseName(file);
+    const dot = name.lastIndexOf('.');
+    const stem = dot > 0 ? name.slice(0, dot) : name;
+    file = `${file.slice(0, file.length - name.length)}${stem}/${stem}_${splitSuffix}${dot > 0 ? name.slice(dot) : ''}`;
+  }
   return `${targetPath}/${folder}/${node.package_name}/${file}`;
 }
 
@@ -167,14 +177,14 @@ export class NodeCompiler {
    * once the file is on disk. Runners start the write before the node's query
    * and wait after it, so the write overlaps the database's time.
    */
-  writeInBackground(node: CompiledNode, sql: string, folder: 'compiled' | 'run' = 'compiled'): { path: string; wait(): void } {
-    return this.writeManyInBackground([{ node, sql }], folder)[0]!;
+  writeInBackground(node: CompiledNode, sql: string, folder: 'compiled' | 'run' = 'compiled', splitSuffix?: string): { path: string; wait(): void } {
+    return this.writeManyInBackground([{ node, sql, splitSuffix }], folder)[0]!;
   }
 
   /** writeInBackground for several nodes at once (one message to the writer). */
-  writeManyInBackground(items: readonly { node: CompiledNode; sql: string }[], folder: 'compiled' | 'run' = 'compiled'): { path: string; wait(): void }[] {
-    const files = items.map(({ node, sql }) => {
-      const rel = compiledPathOf(node, folder, this.targetPath);
+  writeManyInBackground(items: readonly { node: CompiledNode; sql: string; splitSuffix?: string }[], folder: 'compiled' | 'run' = 'compiled'): { path: string; wait(): void }[] {
+    const files = items.map(({ node, sql, splitSuffix }) => {
+      const rel = compiledPathOf(node, folder, this.targetPath, splitSuffix);
       return { rel, path: join(this.projectDir, rel), text: sql };
     });
     const writer = BackgroundWriter.shared();

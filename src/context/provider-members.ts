@@ -28,7 +28,7 @@ export function providerMembers(input: ProviderMembersInput): Record<string, unk
         }),
       ),
     },
-    // tsdbt writes compiled and run SQL itself; a template's write() has nothing more to do.
+    // Where nothing keeps it (parse, compile, operations); a runner's context writes to target/run/ (runtime-context.ts).
     write: pyFunction(() => ''),
     try_or_compiler_error: pyFunction((args, kwargs) => {
       const [message, fn, ...rest] = args;

@@ -86,6 +86,12 @@ export interface RuntimeOptions {
    * they run. Only where no render of the previous node is still going on.
    */
   reuse?: ReusedContext;
+  /**
+   * Where the template's write() puts what it is given: the `main`
+   * statement's SQL, which dbt keeps in target/run/ (its runner's file
+   * writer). Absent, write() does nothing (compile, show, operations).
+   */
+  write?: (sql: string) => void;
 }
 
 /** A render context kept for the next node of its package (RuntimeOptions.reuse), with its resolver and `adapter`. */
@@ -231,6 +237,7 @@ export function runtimeContext(shared: RuntimeShared, node: CompiledNode, opts: 
   vars.post_hooks = node.config.post_hook;
   vars.database = node.database;
   vars.schema = node.schema;
+  if (opts.write) vars.write = writeMember(opts.write);
   if (opts.extra) Object.assign(vars, opts.extra);
   // A reused context's vars have the same names node after node (no extras): the same members are shadowed.
   shared.contexts.finish(context, node.package_name, reuse && !opts.extra ? reuse : undefined);
@@ -241,6 +248,14 @@ export function runtimeContext(shared: RuntimeShared, node: CompiledNode, opts: 
  * runtimeContext's helpers live out here: a function made per node costs the
  * bundle's keepNames a defineProperty of its name each time (~40,000 a compile).
  */
+
+/** The context's `write(payload)`: hands the text to `write` and renders as nothing. */
+function writeMember(write: (sql: string) => void): unknown {
+  return pyFunction(([payload]) => {
+    write(String(payload ?? ''));
+    return '';
+  });
+}
 
 /** dbt's provider members (validation, write, env, ...) for the runtime contexts of `shared`. */
 function providerOf(shared: RuntimeShared): Record<string, unknown> {

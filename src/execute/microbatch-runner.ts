@@ -4,6 +4,7 @@ import { TsdbtError } from '../errors/tsdbt-error.js';
 import { templateNames } from '../jinja/index.js';
 import type { CompiledNode } from '../manifest/types.js';
 import { parseEventTime } from '../project/microbatch-config.js';
+import { RunFiles } from './run-files.js';
 import { batchId, formatBatchStart, isoTime, planBatches, pythonTime, type BatchSize } from './microbatch-batches.js';
 import type { MicrobatchPlan, MicrobatchStep } from './microbatch-step.js';
 import type { NodeResult } from './node-result.js';
@@ -89,15 +90,23 @@ export class MicrobatchRunner {
     const opts: RuntimeOptions = { batch: { ...window, incremental: (index > 0 || plan.retry) && this.relationExists(node) } };
     const batchNode = batchNodeOf(node, start, size, window, index === 0, index === plan.batches.length - 1);
     const started = new Date();
+    // Each batch's main statement is kept as `<model>/<model>_<batch start>.sql` under target/run/, as dbt does.
+    const runFiles = new RunFiles(this.compiler, node, formatBatchStart(start, size));
     try {
       const { sql } = this.compiler.compile(batchNode, opts);
       rec.compiledCode = sql;
       rec.compiledPath = this.compiler.write(node, sql);
-      const out = this.materialize(batchNode, sql, opts);
+      const out = this.materialize(batchNode, sql, { ...opts, write: runFiles.writer() });
+      runFiles.wait();
       rec.timing.push({ name: 'execute', started_at: started.toISOString(), completed_at: new Date().toISOString() });
       return rec.finish('success', { adapter_response: out.adapter_response ?? {}, message: out.message ?? 'OK', batch_results: { successful: [pair], failed: [] } });
     } catch (e) {
       this.shared.session.rollbackIfOpen();
+      try {
+        runFiles.wait();
+      } catch {
+        // The batch already failed; its own error says more than the file's.
+      }
       rec.timing.push({ name: 'execute', started_at: started.toISOString(), completed_at: new Date().toISOString() });
       const error = (e instanceof TsdbtError ? e : new TsdbtError('INTERNAL', e instanceof Error ? e.message : String(e))).withLocation({ file: node.original_file_path });
       return rec.finish('error', { message: 'ERROR', error, batch_results: { successful: [], failed: [pair] } });

@@ -15,6 +15,7 @@ import { judgeTest } from './judge-test.js';
 import { seedCsvProblem } from '../adapters/base/seed-csv-problem.js';
 import { TestBatcher } from './test-batch.js';
 import { UnitTestRunner } from './unit-test-runner.js';
+import { RunFiles } from './run-files.js';
 
 const KIND: Record<string, string> = { model: 'model', seed: 'seed', snapshot: 'snapshot', test: 'test', unit_test: 'unit test' };
 
@@ -75,6 +76,7 @@ export class NodeRunner {
     let phaseStart = new Date();
     // The compiled file is written by a worker while the node's SQL runs; waited for before the result is reported.
     let written: { wait(): void } | undefined;
+    const runFiles = new RunFiles(this.compiler, node);
     try {
       const { sql } = this.compiler.compile(node);
       rec.compiledCode = sql;
@@ -86,10 +88,11 @@ export class NodeRunner {
       timing.push({ name: 'compile', started_at: phaseStart.toISOString(), completed_at: new Date().toISOString() });
       phase = 'execute';
       phaseStart = new Date();
-      const outcome = this.materialize(node, sql);
+      const outcome = this.materialize(node, sql, { write: runFiles.writer() });
       timing.push({ name: 'execute', started_at: phaseStart.toISOString(), completed_at: new Date().toISOString() });
       written = undefined;
       file.wait();
+      runFiles.wait();
       if (node.resource_type === 'test') return finish(outcome.status, outcome);
       return finish('success', { adapter_response: outcome.adapter_response ?? {}, message: outcome.message ?? 'OK' });
     } catch (e) {
@@ -98,6 +101,7 @@ export class NodeRunner {
       const err = asTsdbtError(e, node, rec.compiledPath);
       try {
         written?.wait();
+        runFiles.wait();
       } catch {
         // The node already failed; its own error says more than the file's.
       }

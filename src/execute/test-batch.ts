@@ -18,6 +18,9 @@ interface Member {
   node: CompiledNode;
   sql: string;
   compiledPath: string;
+  /** The `main` statement's SQL as the materialization would send it alone (kept in target/run/). */
+  mainSql: string;
+  /** mainSql trimmed, for the batch query. */
   testSql: string;
   wait(): void;
   compile: TimingInfo;
@@ -97,10 +100,12 @@ export class TestBatcher {
     if (rendered.length < 2) return undefined;
     // Every file in one message to the writer; each is waited for when its result is handed out.
     const files = this.compiler.writeManyInBackground(rendered.map((m) => ({ node: m.node, sql: m.sql })));
+    // What each test's `main` statement would have run alone, kept in target/run/ as the materialization's write() does.
+    const runFiles = this.compiler.writeManyInBackground(rendered.map((m) => ({ node: m.node, sql: m.mainSql })), 'run');
     const compiled: Member[] = rendered.map((m, i) => {
       m.node.compiled_code = m.sql;
       m.node.compiled_path = files[i]!.path;
-      return { ...m, compiledPath: files[i]!.path, wait: () => files[i]!.wait() };
+      return { ...m, compiledPath: files[i]!.path, wait: () => waitBoth(files[i]!, runFiles[i]!) };
     });
     const results = this.execute(compiled);
     if (!results) return undefined;
@@ -179,10 +184,10 @@ export class TestBatcher {
       const { sql } = this.compiler.compile(node);
       const r = runtimeContext(this.shared, node, { extra: { sql, compiled_code: sql } });
       const c = node.config as Record<string, unknown>;
-      const testSql = String(
+      const mainSql = String(
         callJinja(r.resolver.resolve('get_test_sql') as never, [sql, c.fail_calc || 'count(*)', c.warn_if || '!= 0', c.error_if || '!= 0', c.limit ?? null]) ?? '',
-      ).trim();
-      return { node, sql, testSql, compile: { name: 'compile', started_at: started.toISOString(), completed_at: new Date().toISOString() }, compileMs: performance.now() - t0 };
+      );
+      return { node, sql, mainSql, testSql: mainSql.trim(), compile: { name: 'compile', started_at: started.toISOString(), completed_at: new Date().toISOString() }, compileMs: performance.now() - t0 };
     } catch {
       return undefined;
     }
@@ -236,6 +241,15 @@ export class TestBatcher {
       }
       return { result, wait: () => m.wait() };
     });
+  }
+}
+
+/** Wait for both files; the first failure is thrown once both are done. */
+function waitBoth(a: { wait(): void }, b: { wait(): void }): void {
+  try {
+    a.wait();
+  } finally {
+    b.wait();
   }
 }
 

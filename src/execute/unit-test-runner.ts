@@ -3,6 +3,7 @@ import { injectCtes, type Cte } from '../compile/inject-ctes.js';
 import type { NodeCompiler } from '../compile/node-compiler.js';
 import type { MacroRegistry } from '../context/macro-registry.js';
 import { refCallOf } from '../context/parse-context.js';
+import { RunFiles } from './run-files.js';
 import { relationOfNode, relationOfSource, runtimeContext, type RuntimeRender, type RuntimeShared } from '../context/runtime-context.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { callJinja, pyFunction } from '../jinja/index.js';
@@ -51,13 +52,15 @@ export class UnitTestRunner {
       rec.compiledCode = sql;
       // Written next to the YAML's generic tests, one folder per tested model (a file named like the YAML would clash with them).
       const version = node.version === null || node.version === undefined ? '' : `_v${String(node.version)}`;
-      rec.compiledPath = this.compiler.write({ ...node, original_file_path: `${node.original_file_path}/${model.name}`, path: `${node.name}${version}.sql` }, sql);
+      const written = { ...node, original_file_path: `${node.original_file_path}/${model.name}`, path: `${node.name}${version}.sql` };
+      rec.compiledPath = this.compiler.write(written, sql);
       node.compiled_code = sql;
       node.compiled_path = rec.compiledPath;
       timing.push({ name: 'compile', started_at: phaseStart.toISOString(), completed_at: new Date().toISOString() });
       phase = 'execute';
       phaseStart = new Date();
-      const outcome = this.execute(node, model, sql);
+      // Its main statement is kept in target/run/ where its compiled SQL is in target/compiled/.
+      const outcome = this.execute(node, model, sql, new RunFiles(this.compiler, written));
       timing.push({ name: 'execute', started_at: phaseStart.toISOString(), completed_at: new Date().toISOString() });
       return finish(outcome.status, outcome);
     } catch (e) {
@@ -195,7 +198,7 @@ export class UnitTestRunner {
     return String(callJinja(r.resolver.resolve(macro), [literalRows, types]) ?? '').trim();
   }
 
-  private execute(node: CompiledNode, model: CompiledNode, sql: string): Partial<NodeResult> & { status: NodeStatus } {
+  private execute(node: CompiledNode, model: CompiledNode, sql: string, runFiles: RunFiles): Partial<NodeResult> & { status: NodeStatus } {
     const session = this.shared.session;
     const def = node.unit_test!;
     const probe = session.execute(`select * from (\n${sql}\n) as __dbt_unit_test_probe limit 0`);
@@ -223,8 +226,12 @@ export class UnitTestRunner {
     const macro = findMaterialization(this.registry, 'unit', chain);
     if (!macro) throw materializationNotFound(node, 'unit', chain);
     const runNode: CompiledNode = { ...node, config: { ...node.config, expected_sql: expectedSql, expected_column_names: columns } };
-    const r = runtimeContext(this.shared, runNode, { extra: { sql, compiled_code: sql } });
-    callJinja(r.resolver.bind(macro), []);
+    const r = runtimeContext(this.shared, runNode, { extra: { sql, compiled_code: sql }, write: runFiles.writer() });
+    try {
+      callJinja(r.resolver.bind(macro), []);
+    } finally {
+      runFiles.wait();
+    }
     session.commit({ flushDeferred: false });
     const main = r.results.get('main');
     if (!main) throw new TsdbtError('COMPILER_ERROR', `The unit materialization ran no 'main' statement for '${node.name}'`, { file: node.original_file_path });

@@ -79,7 +79,8 @@ describe('a full disk while writing artifacts (injected)', () => {
     { artifact: 'target/run_results.json', what: 'run results', command: ['run'], code: 2 },
     { artifact: 'target/manifest.json', what: 'the manifest', command: ['run'], code: 2 },
     { artifact: 'target/compiled/test_project/models/good.sql', what: 'compiled SQL', command: ['run'], code: 1 },
-    // (tsdbt writes no target/run/ files yet; when it does, they go through the same writer.)
+    // What the node's main statement ran (dbt's write()), through the same writer.
+    { artifact: 'target/run/test_project/models/good.sql', what: 'compiled SQL', command: ['run'], code: 1 },
   ];
   for (const c of cases) {
     it(`${c.artifact}: named, the node's database error still shown, the previous artifacts kept`, async () => {

@@ -1,11 +1,16 @@
 {#- Running SQL from templates. `statement` is the one place SQL reaches the
     database from a materialization: its body (the caller) is the SQL, and
     the result is kept under `name` for load_result(name). The 'main'
-    statement is the node's main query: the runner reports its response. -#}
+    statement is the node's main query: the runner reports its response,
+    and write() keeps its SQL in target/run/, as dbt does. -#}
 
 {% macro statement(name=none, fetch_result=false, auto_begin=true, language='sql') -%}
   {%- if execute -%}
     {%- set compiled_code = caller() -%}
+    {%- if name == 'main' -%}
+      {{ log('Writing runtime ' ~ language ~ ' for node "' ~ model['unique_id'] ~ '"') }}
+      {{ write(compiled_code) }}
+    {%- endif -%}
     {%- if language != 'sql' -%}
       {{ exceptions.raise_compiler_error("tsdbt runs SQL only; statement '" ~ name ~ "' asked for language '" ~ language ~ "'") }}
     {%- endif -%}
@@ -20,6 +25,7 @@
   {%- set sql = caller() -%}
   {%- if name == 'main' -%}
     {{ log('Writing runtime SQL for node "{}"'.format(model['unique_id'])) }}
+    {{ write(sql) }}
   {%- endif -%}
   {%- if name is not none -%}
     {{ store_raw_result(name, message=message, code=code, rows_affected=rows_affected, agate_table=res) }}

@@ -1,0 +1,49 @@
+import type { NodeCompiler } from '../compile/node-compiler.js';
+import type { CompiledNode } from '../manifest/types.js';
+
+/**
+ * The files a node's run keeps in target/run/ (what its `main` statement
+ * ran: the template's write(), as in dbt), written by the background writer
+ * while the statement runs and waited for before the result is reported.
+ */
+export class RunFiles {
+  private readonly pending: { wait(): void }[] = [];
+
+  constructor(
+    private readonly compiler: NodeCompiler,
+    private readonly node: CompiledNode,
+    /** A microbatch batch's `<stem>_<suffix>` file. */
+    private readonly splitSuffix?: string,
+  ) {}
+
+  /**
+   * RuntimeOptions.write for the node's context. A write that fails at once (no background writer) fails at
+   * wait(), as one the writer reports does: the statement still runs, and the node's result names the file.
+   */
+  writer(): (sql: string) => void {
+    return (sql) => {
+      try {
+        this.pending.push(this.compiler.writeInBackground(this.node, sql, 'run', this.splitSuffix));
+      } catch (e) {
+        this.pending.push({
+          wait: () => {
+            throw e;
+          },
+        });
+      }
+    };
+  }
+
+  /** Every file on disk (the first failure thrown, after waiting for the rest). */
+  wait(): void {
+    let failure: unknown;
+    for (const p of this.pending.splice(0)) {
+      try {
+        p.wait();
+      } catch (e) {
+        failure ??= e;
+      }
+    }
+    if (failure !== undefined) throw failure;
+  }
+}
