@@ -39,15 +39,23 @@ function typeParams(sm: SemanticManifest, m: Metric) {
   };
 }
 
-function semanticModelBody(s: SemanticManifest['semanticModels'][number], models: Models) {
+/** A measure's `agg` as dbt writes it: tsdbt also reads `avg`, which dbt-semantic-interfaces spells `average`. */
+const aggName = (agg: string) => (agg === 'avg' ? 'average' : agg);
+
+/**
+ * A semantic model as semantic_manifest.json (dbt-semantic-interfaces) writes it; `inManifest`: as manifest.json
+ * (v12) does, whose entities and measures have no `metadata`.
+ */
+function semanticModelBody(s: SemanticManifest['semanticModels'][number], models: Models, inManifest = false) {
+  const metadata = inManifest ? {} : { metadata: null };
   return {
     name: s.name, defaults: s.defaultAggTimeDimension ? { agg_time_dimension: s.defaultAggTimeDimension } : null, description: s.description,
     node_relation: nodeRelation(models.get(s.modelName), s.modelName), primary_entity: s.primaryEntity,
-    entities: s.entities.map((e) => ({ name: e.name, description: e.description, type: e.type, role: null, expr: e.expr, metadata: null, label: e.label, config: null })),
+    entities: s.entities.map((e) => ({ name: e.name, description: e.description, type: e.type, role: null, expr: e.expr, ...metadata, label: e.label, config: null })),
     measures: s.measures.map((m) => ({
-      name: m.name, agg: m.agg, description: m.description, create_metric: m.createMetric, expr: m.expr,
+      name: m.name, agg: aggName(m.agg), description: m.description, create_metric: m.createMetric, expr: m.expr,
       agg_params: m.percentile !== null ? { percentile: m.percentile, use_discrete_percentile: m.useDiscretePercentile, use_approximate_percentile: false } : null,
-      metadata: null, non_additive_dimension: m.nonAdditive ? { name: m.nonAdditive.dimension, window_choice: m.nonAdditive.windowChoice, window_groupings: m.nonAdditive.windowGroupings } : null, agg_time_dimension: m.aggTimeDimension, label: m.label, config: null,
+      ...metadata, non_additive_dimension: m.nonAdditive ? { name: m.nonAdditive.dimension, window_choice: m.nonAdditive.windowChoice, window_groupings: m.nonAdditive.windowGroupings } : null, agg_time_dimension: m.aggTimeDimension, label: m.label, config: null,
     })),
     dimensions: s.dimensions.map((d) => ({
       name: d.name, description: d.description, type: d.type, is_partition: false,
@@ -85,7 +93,7 @@ export function manifestEntries(sm: SemanticManifest, models: Models): { semanti
     for (const m of s.measures) smOfMeasure.set(m.name, c.unique_id);
     const node = models.get(s.modelName);
     semanticModels[c.unique_id] = {
-      ...semanticModelBody(s, models), ...c, model: s.modelRef, refs: [{ name: s.modelName, package: null, version: null }],
+      ...semanticModelBody(s, models, true), ...c, model: s.modelRef, refs: [{ name: s.modelName, package: null, version: null }],
       depends_on: { macros: [], nodes: node ? [node.unique_id] : [] }, created_at: 0, config: { enabled: true, group: null, meta: s.meta }, unrendered_config: {}, group: null,
     };
   }

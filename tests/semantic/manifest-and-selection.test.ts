@@ -79,6 +79,20 @@ describe('semantic resources in the manifest and in selection', () => {
     expect(await ls('-s', 'orders+', '--resource-type', 'metric')).toEqual(['metric:shop.double_revenue', 'metric:shop.revenue']);
   });
 
+  it("writes a measure's agg as dbt spells it (avg: 'average'), and the manifest's measures and entities without DSI's metadata key (v12 has none)", async () => {
+    const files = { ...FILES, 'models/sl.yml': FILES['models/sl.yml'].replace('        agg: sum\n        expr: amount', '        agg: sum\n        expr: amount\n      - name: mean_amount\n        agg: avg\n        expr: amount\n      - name: mean_again\n        agg: average\n        expr: amount') };
+    const dir = makeProject(files, 'shop');
+    expect(await runCli(['parse', '--project-dir', dir], captureStreams().streams, {})).toBe(0);
+    const model = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')).semantic_models['semantic_model.shop.orders'];
+    expect(model.measures.map((m: { name: string; agg: string }) => [m.name, m.agg])).toEqual([['order_total', 'sum'], ['mean_amount', 'average'], ['mean_again', 'average']]);
+    expect(model.measures.map((m: object) => 'metadata' in m)).toEqual([false, false, false]);
+    expect('metadata' in model.entities[0]).toBe(false);
+    expect(model.metadata).toBe(null);
+    const sm = JSON.parse(readFileSync(join(dir, 'target/semantic_manifest.json'), 'utf8')).semantic_models[0];
+    expect(sm.measures.map((m: { agg: string; metadata: unknown }) => [m.agg, m.metadata])).toEqual([['sum', null], ['average', null], ['average', null]]);
+    expect(sm.entities[0].metadata).toBe(null);
+  });
+
   it('writes semantic_manifest.json from every command that writes the manifest, and none without semantic YAML', async () => {
     const dir = makeProject(FILES, 'shop');
     const path = join(dir, 'target/semantic_manifest.json');
