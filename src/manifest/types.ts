@@ -222,8 +222,6 @@ export interface Macro {
   path: string;
   original_file_path: string;
   root_path: string;
-  /** 1-based line of `{% macro %}` in the file. */
-  line: number;
   macro_sql: string;
   description: string;
   meta: Record<string, unknown>;
@@ -232,11 +230,15 @@ export interface Macro {
   patch_path?: string | null;
 }
 
+/** A `{% docs %}` block, as manifest v12's Documentation (its members in dbt's order). */
 export interface Doc {
-  unique_id: string;
   name: string;
+  resource_type: 'doc';
   package_name: string;
+  /** Relative to the folder it was found in, as a node's `path`. */
+  path: string;
   original_file_path: string;
+  unique_id: string;
   block_contents: string;
 }
 

@@ -29,7 +29,7 @@ export function readMacroFiles(
     for (const b of blocksOrError(env, text, f.relativeToRoot, errors) ?? []) {
       if (b.kind !== 'docs') continue;
       const id = `doc.${pkg.name}.${b.name}`;
-      docs[id] = { unique_id: id, name: b.name, package_name: pkg.name, original_file_path: f.relativeToRoot, block_contents: b.body.trim() };
+      docs[id] = { name: b.name, resource_type: 'doc', package_name: pkg.name, path: f.relativeToFolder, original_file_path: f.relativeToRoot, unique_id: id, block_contents: b.body.trim() };
     }
   }
 }
@@ -50,7 +50,6 @@ export function readMacroFile(pkg: ProjectConfig, env: JinjaEnvironment, absolut
       path: relativeToRoot,
       original_file_path: relativeToRoot,
       root_path: pkg.root,
-      line: b.line,
       macro_sql: b.source,
       description: '',
       meta: {},

@@ -24,7 +24,6 @@ function macro(pkg: string, name: string, file: string, sql: string): Macro {
     path: file,
     original_file_path: file,
     root_path: `/p/${pkg}`,
-    line: 1,
     macro_sql: sql,
     description: '',
     meta: {},

@@ -41,6 +41,15 @@ describe('target/manifest.json', () => {
     expect(manifest.child_map['model.test_project.mart']).toEqual(['exposure.test_project.dash']);
     expect(manifest.macros['macro.test_project.cents'].description).toBe('Dollars to cents.');
     expect(manifest.macros['macro.test_project.cents'].arguments).toEqual([{ name: 'col', type: 'column', description: 'the dollar column' }]);
-    expect(manifest.docs['doc.test_project.mart_doc'].block_contents).toBe('The mart, documented.');
+    // Manifest v12's Documentation: every member it requires, in dbt's order.
+    expect(Object.entries(manifest.docs['doc.test_project.mart_doc'])).toEqual([
+      ['name', 'mart_doc'],
+      ['resource_type', 'doc'],
+      ['package_name', 'test_project'],
+      ['path', 'docs.md'],
+      ['original_file_path', 'models/docs.md'],
+      ['unique_id', 'doc.test_project.mart_doc'],
+      ['block_contents', 'The mart, documented.'],
+    ]);
   });
 });
