@@ -125,7 +125,7 @@ export function indexManifest(index: SelectionIndex): Manifest {
     const [map, uid] = row;
     maps[map]![uid] = member;
   }
-  return { metadata: { project_name: index.projectName }, ...Object.fromEntries(MAPS.map((k, i) => [k, maps[i]])), macros: {}, docs: {}, groups: {}, selectors: {}, disabled: {}, parent_map: {}, child_map: {} } as unknown as Manifest;
+  return { metadata: { project_name: index.projectName }, ...Object.fromEntries(MAPS.map((k, i) => [k, maps[i]])), macros: {}, docs: {}, groups: {}, selectors: {}, disabled: {}, parent_map: {}, child_map: {}, group_map: {} } as unknown as Manifest;
 }
 
 /**

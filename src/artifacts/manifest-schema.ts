@@ -29,7 +29,7 @@ const node = {
 
 export const manifestSchema = {
   type: 'object',
-  required: ['metadata', 'nodes', 'sources', 'macros', 'docs', 'exposures', 'parent_map', 'child_map', 'disabled'],
+  required: ['metadata', 'nodes', 'sources', 'macros', 'docs', 'exposures', 'parent_map', 'child_map', 'group_map', 'disabled'],
   properties: {
     metadata: {
       type: 'object',
@@ -52,5 +52,6 @@ export const manifestSchema = {
     exposures: { type: 'object', additionalProperties: { type: 'object', required: ['unique_id', 'name', 'type', 'depends_on'] } },
     parent_map: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
     child_map: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
+    group_map: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
   },
 } as const;

@@ -266,6 +266,8 @@ export interface Manifest {
   unit_tests: Record<string, CompiledNode>;
   parent_map: Record<string, string[]>;
   child_map: Record<string, string[]>;
+  /** Each group's name and the unique ids of its nodes (project/group-map.ts). */
+  group_map: Record<string, string[]>;
   semantic_models: Record<string, unknown>;
   saved_queries: Record<string, unknown>;
 }

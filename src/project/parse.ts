@@ -30,6 +30,7 @@ import { lineOfCall, RefIndex } from './resolve-refs.js';
 import { staticParse, type Literal, type StaticVarReader } from './static-parse.js';
 import { readPythonModel } from './python-model.js';
 import { prefetchNodeFiles, readNodeFiles, type NodeFile } from './sql-node-files.js';
+import { fillGroupMap } from './group-map.js';
 import { fillParentChildMaps } from './parent-child-maps.js';
 import { fastPaths } from '../util/fast-paths.js';
 import { withListingScope } from '../util/files.js';
@@ -325,10 +326,12 @@ function parseProjectFiles(input: ParseInput): ParseResult {
     unit_tests: unitTests,
     parent_map: {},
     child_map: {},
+    group_map: {},
     semantic_models: {},
     saved_queries: {},
   };
   fillParentChildMaps(manifest);
+  fillGroupMap(manifest);
   return { manifest, registry, contexts, warnings, nodeFiles, warningsBefore, wideReads: input.observer?.wide() };
 }
 

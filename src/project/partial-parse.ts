@@ -82,6 +82,7 @@ export function reparseChangedNodeFiles(cached: CachedParse, changed: readonly s
   }
   cached.warnings = [...cached.warnings.slice(0, cached.warningsBefore), ...cached.nodeFiles.flatMap((r) => r.warnings), ...after];
   fillParentChildMaps(manifest);
+  // group_map stays as cached: no node's group changed (SHARED_FIELDS) and no groups: entry did (no YAML changed).
   return undefined;
 }
 

@@ -246,6 +246,12 @@ models:
     const groups = manifestOf(p.dir).groups;
     expect(Object.keys(groups).sort()).toEqual(['group.proj.finance', 'group.proj.sales']);
     expect(groups['group.proj.finance']).toMatchObject({ name: 'finance', resource_type: 'group', package_name: 'proj', owner: { name: 'Fin', email: 'fin@example.com' }, original_file_path: 'models/groups.yml' });
+    // v12's group_map: each group with its nodes (dbt's build_group_map).
+    expect(manifestOf(p.dir).group_map).toEqual({ finance: ['model.proj.ledger', 'model.proj.same_group'], sales: ['model.proj.other_group'] });
+    // A model moved to the other group by its own file (a partial parse), and a third group with no nodes.
+    p.write({ 'models/same_group.sql': "{{ config(group='sales') }}\nselect * from {{ ref('other_group') }}", 'models/groups.yml': GROUPS.replace('groups:\n', 'groups:\n  - name: empty\n    owner: {name: Nobody}\n') });
+    await run(p.opts);
+    expect(manifestOf(p.dir).group_map).toEqual({ empty: [], finance: ['model.proj.ledger'], sales: ['model.proj.other_group', 'model.proj.same_group'] });
   });
 
   it('a protected model of a package with restrict-access cannot be referenced from outside it', async () => {

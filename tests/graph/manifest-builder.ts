@@ -66,6 +66,7 @@ export class ManifestBuilder {
       unit_tests: {},
       parent_map: {},
       child_map: {},
+      group_map: {},
       semantic_models: {},
       saved_queries: {},
     };
