@@ -1,23 +1,16 @@
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compile } from '../../src/api/compile.js';
 import { setFastPaths } from '../../src/util/fast-paths.js';
+import { filesUnder } from '../support/files-under.js';
 import { makeProject, MEMORY_PROFILE } from '../support/project-fixture.js';
 // @ts-expect-error: the bench's project generators are plain ES modules without types.
 import { generateProject, generateRealisticProject } from '../../bench/generate-project.mjs';
 
 /** Every file under target/ (compiled SQL, manifest.json), the per-invocation fields of the manifest blanked. */
 function targetFiles(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (at: string) => {
-    for (const name of readdirSync(at)) {
-      const path = join(at, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else out[relative(dir, path)] = readFileSync(path, 'utf8');
-    }
-  };
-  walk(join(dir, 'target'));
+  const out = filesUnder(join(dir, 'target'), dir);
   const manifest = JSON.parse(out['target/manifest.json']!);
   manifest.metadata.generated_at = '';
   manifest.metadata.invocation_id = '';

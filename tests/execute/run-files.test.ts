@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
+import { filesUnder } from '../support/files-under.js';
 import { makeProject, type TestProject } from './harness.js';
 
 // dbt keeps what each node's `main` statement ran in target/run/<package>/<file> (the statement
@@ -14,19 +14,7 @@ async function cli(p: TestProject, args: string[], env: Record<string, string> =
 }
 
 /** Every file under target/run, relative to it, with its text. */
-function runFiles(p: TestProject): Record<string, string> {
-  const root = join(p.dir, 'target/run');
-  const out: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const at = join(dir, name);
-      if (statSync(at).isDirectory()) walk(at);
-      else out[relative(root, at)] = readFileSync(at, 'utf8');
-    }
-  };
-  if (existsSync(root)) walk(root);
-  return out;
-}
+const runFiles = (p: TestProject): Record<string, string> => filesUnder(join(p.dir, 'target/run'));
 
 const ORDERS = "{{ config(materialized='table') }}\nselect * from (values (1, 'open'), (2, 'done')) as t(id, status)\n";
 const SCHEMA = `version: 2

@@ -1,10 +1,11 @@
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { compiledManifestCopies } from '../../src/api/compiled-manifest.js';
 import { cacheSpliceCount } from '../../src/api/parse-splice.js';
 import { mappedReadCounts } from '../../src/api/mapped-cache-body.js';
 import { runCli } from '../../src/cli/main.js';
 import { setFastPaths } from '../../src/util/fast-paths.js';
+import { filesUnder } from './files-under.js';
 import { captureStreams, makeProject, MEMORY_PROFILE } from './project-fixture.js';
 // @ts-expect-error: the bench's project generators are plain ES modules without types.
 import { generateProject } from '../../bench/generate-project.mjs';
@@ -34,17 +35,7 @@ export function artifact(dir: string, file: string): string | null {
 
 /** Every file under target/compiled, by path. */
 function compiledFiles(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (at: string) => {
-    if (!existsSync(at)) return;
-    for (const name of readdirSync(at)) {
-      const path = join(at, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else out[relative(dir, path)] = readFileSync(path, 'utf8');
-    }
-  };
-  walk(join(dir, 'target', 'compiled'));
-  return out;
+  return filesUnder(join(dir, 'target', 'compiled'), dir);
 }
 
 /**
