@@ -65,7 +65,7 @@ export function parseLoaded(loaded: LoadedProject, opts: ParseOptions = {}): Par
   const hooks = projectHookNodes(loaded.packages, loaded.target);
   if (hooks.length > 0) {
     const rootDir = loaded.packages.find((p) => p.kind === 'root')!.config.root;
-    const errors = recordHookMacros(hooks, result.contexts, rootDir);
+    const errors = recordHookMacros(hooks, result.contexts, rootDir, new Map(loaded.packages.map((p) => [p.config.name, p.config.root])));
     if (errors.length > 0) throw errors.length === 1 ? errors[0]! : new TsdbtErrorList(errors);
     hooksByManifest.set(result.manifest, hooks);
     graphHookNodes(result.manifest, hooks);

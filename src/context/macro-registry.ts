@@ -21,6 +21,8 @@ export class MacroRegistry {
   private readonly fileList: MacroFile[] = [];
   /** fileOf's answer per macro added: one path string per file, not a new one per bind. */
   private readonly fileByMacro = new Map<Macro, { path: string; source: string }>();
+  /** Each added file's absolute path by `<package>\0<path in the package>` (a macro names its file so). */
+  private readonly pathByFile = new Map<string, string>();
   /** find()'s answers per local package (null: no macro), until a file is added. Every name a template looks up outside its own variables comes here. */
   private readonly found = new Map<string, Map<string, Macro | null>>();
   /** Bumped by every addFile: what a reader memoised from the registry is good while this is unchanged. */
@@ -39,7 +41,11 @@ export class MacroRegistry {
     this.sources.set(absolutePath, source);
     const file = { path: absolutePath, source };
     for (const macro of macros) {
-      if (`${macro.root_path}/${macro.original_file_path}` === absolutePath) this.fileByMacro.set(macro, file);
+      // The macros of a file name it relative to their package's root, which ends the absolute path.
+      if (absolutePath.endsWith(`/${macro.original_file_path}`)) {
+        this.fileByMacro.set(macro, file);
+        this.pathByFile.set(`${macro.package_name}\0${macro.original_file_path}`, absolutePath);
+      }
       let pkg = this.byPackage.get(macro.package_name);
       if (!pkg) {
         pkg = new Map();
@@ -53,7 +59,8 @@ export class MacroRegistry {
   fileOf(macro: Macro): { path: string; source: string } {
     const known = this.fileByMacro.get(macro);
     if (known && this.sources.get(known.path) === known.source) return known;
-    const path = `${macro.root_path}/${macro.original_file_path}`;
+    // Another object for a macro of an added file (a patched copy, one read back from the parse cache): that file's text.
+    const path = known?.path ?? this.pathByFile.get(`${macro.package_name}\0${macro.original_file_path}`) ?? macro.original_file_path;
     return { path, source: this.sources.get(path) ?? macro.macro_sql };
   }
 

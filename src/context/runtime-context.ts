@@ -26,6 +26,8 @@ export interface RuntimeShared {
   /** `--full-refresh`, `--empty`, and the rest of the invocation's flags (also visible as `flags`). */
   flags: { full_refresh?: boolean; empty?: boolean; [key: string]: unknown };
   selectedResources: string[];
+  /** Each package's root folder by package name (nodes do not carry it: manifest v12 has no root_path but on seeds). */
+  packageRoots: ReadonlyMap<string, string>;
   /** `--defer`: where refs may resolve instead of the target (see deferredRelation). */
   defer?: DeferRelations;
   /** dbt's query comment, set on the session per node (absent: `query-comment` disables it). */

@@ -6,7 +6,7 @@ import { blankNode } from '../project/node-defaults.js';
  * `show --inline`, `compile --inline`. It renders with the runtime context
  * like any node, in the root project's package.
  */
-export function operationNode(opts: { packageName: string; rootPath: string; name: string; rawCode: string; resourceType?: 'operation' | 'sql_operation'; file?: string }): CompiledNode {
+export function operationNode(opts: { packageName: string; name: string; rawCode: string; resourceType?: 'operation' | 'sql_operation'; file?: string }): CompiledNode {
   const type = opts.resourceType ?? 'operation';
   const node = blankNode({
     unique_id: `${type}.${opts.packageName}.${opts.name}`,
@@ -15,7 +15,6 @@ export function operationNode(opts: { packageName: string; rootPath: string; nam
     name: opts.name,
     path: opts.file ?? `${opts.name}.sql`,
     original_file_path: opts.file ?? `${opts.name}.sql`,
-    root_path: opts.rootPath,
     fqn: [opts.packageName, opts.name],
     raw_code: opts.rawCode,
   });

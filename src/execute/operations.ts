@@ -17,7 +17,7 @@ export interface OperationScope {
 
 /** An operation node placed in the target's database and schema. */
 export function scopedOperation(scope: OperationScope, name: string, rawCode: string, resourceType: 'operation' | 'sql_operation' = 'operation'): CompiledNode {
-  const node = operationNode({ packageName: scope.projectName, rootPath: scope.projectDir, name, rawCode, resourceType });
+  const node = operationNode({ packageName: scope.projectName, name, rawCode, resourceType });
   node.schema = scope.shared.session.info.schema;
   node.database = scope.shared.session.info.database;
   node.alias = name;
@@ -91,7 +91,7 @@ export function runProjectHooks(scope: OperationScope, kind: RunHookKind, hooks:
   hooks.forEach((hookNode, i) => {
     const node: CompiledNode = { ...hookNode };
     const statement = `${node.package_name}.${kind}.${i}`;
-    const where = node.package_name === scope.projectName ? 'dbt_project.yml' : relative(scope.projectDir, join(node.root_path, 'dbt_project.yml'));
+    const where = node.package_name === scope.projectName ? 'dbt_project.yml' : relative(scope.projectDir, join(scope.shared.packageRoots.get(node.package_name) ?? scope.projectDir, 'dbt_project.yml'));
     const started = new Date();
     const statements: string[] = [];
     let status: NodeResult['status'] = 'success';

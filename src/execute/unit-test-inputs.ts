@@ -36,7 +36,7 @@ export function parseInputTarget(input: string, unitTest: CompiledNode): InputTa
 }
 
 /** Read a fixture's rows or SQL: inline dict rows, inline CSV text, inline SQL, or a `fixture:` file under tests/fixtures/. */
-export function loadFixture(spec: FixtureSpec, unitTest: CompiledNode, what: string): LoadedFixture {
+export function loadFixture(spec: FixtureSpec, unitTest: CompiledNode, what: string, packageRoot: string): LoadedFixture {
   const file = unitTest.original_file_path;
   const format = spec.format ?? 'dict';
   if (!['dict', 'csv', 'sql'].includes(format)) {
@@ -46,7 +46,7 @@ export function loadFixture(spec: FixtureSpec, unitTest: CompiledNode, what: str
   if (spec.fixture) {
     if (format === 'dict') throw new TsdbtError('UNIT_TEST_INVALID', `Unit test '${unitTest.name}': ${what} names fixture '${spec.fixture}' but has format dict`, { file, hint: 'Fixture files need format: csv or format: sql.' });
     // Parse reads fixture files into rows (project/unit-tests.ts); a node built otherwise reads tests/fixtures here.
-    text = typeof spec.rows === 'string' ? spec.rows : readFixtureFile(unitTest, spec.fixture, format, what);
+    text = typeof spec.rows === 'string' ? spec.rows : readFixtureFile(unitTest, packageRoot, spec.fixture, format, what);
   } else if (typeof spec.rows === 'string') {
     text = spec.rows;
   }
@@ -85,8 +85,8 @@ function csvValue(cell: string | undefined): unknown {
   return cell;
 }
 
-function readFixtureFile(unitTest: CompiledNode, name: string, format: 'csv' | 'sql', what: string): string {
-  const roots = ['tests/fixtures'].map((d) => join(unitTest.root_path, d));
+function readFixtureFile(unitTest: CompiledNode, packageRoot: string, name: string, format: 'csv' | 'sql', what: string): string {
+  const roots = ['tests/fixtures'].map((d) => join(packageRoot, d));
   for (const root of roots) {
     const found = findFile(root, `${name}.${format}`);
     if (found) return readFileSync(found, 'utf8');

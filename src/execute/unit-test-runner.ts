@@ -71,6 +71,13 @@ export class UnitTestRunner {
     }
   }
 
+  /** The folder of the unit test's package (its fixtures are under tests/fixtures there). */
+  private rootOf(node: CompiledNode): string {
+    const root = this.shared.packageRoots.get(node.package_name);
+    if (root === undefined) throw new TsdbtError('INTERNAL', `no package '${node.package_name}' is loaded for unit test '${node.name}'`, { file: node.original_file_path });
+    return root;
+  }
+
   private testedModel(node: CompiledNode): CompiledNode {
     const id = node.attached_node ?? node.depends_on.nodes[0];
     const model = id ? this.shared.manifest.nodes[id] : undefined;
@@ -153,7 +160,7 @@ export class UnitTestRunner {
         hint: `Give only what the model reads: ${this.parentsOf(model)}.`,
       });
     }
-    const fixture = loadFixture(g, node, `given input ${g.input}`);
+    const fixture = loadFixture(g, node, `given input ${g.input}`, this.rootOf(node));
     const sql = fixture.kind === 'sql' ? fixture.sql : this.fixtureSql(node, r, fixture, relation, String(g.input));
     return { id, input: String(g.input), cte: { id, name: cteName, sql } };
   }
@@ -204,7 +211,7 @@ export class UnitTestRunner {
     const probe = session.execute(`select * from (\n${sql}\n) as __dbt_unit_test_probe limit 0`);
     const outputTypes: Record<string, string> = {};
     probe.raw.columns.forEach((c) => (outputTypes[c.name.toLowerCase()] = c.type));
-    const expected = loadFixture(def.expect, node, 'expect');
+    const expected = loadFixture(def.expect, node, 'expect', this.rootOf(node));
     const r0 = runtimeContext(this.shared, node);
     let expectedSql: string;
     let columns: string[];

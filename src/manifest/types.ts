@@ -107,8 +107,12 @@ export interface BaseNode {
   path: string;
   /** Path relative to the package root (e.g. `models/staging/stg_a.sql`). */
   original_file_path: string;
-  /** Absolute directory of the package root (not in dbt's manifest; handy for reading files). */
-  root_path: string;
+  /**
+   * Seeds only: the package root, as manifest v12's Seed writes it. Other resources leave it out (v12 has no such
+   * key for them); code that needs a package's folder asks the loaded project (RuntimeShared.packageRoots at run
+   * time, ParseInput.packages while parsing).
+   */
+  root_path?: string;
   fqn: string[];
   description: string;
   tags: string[];
@@ -221,7 +225,6 @@ export interface Macro {
   name: string;
   path: string;
   original_file_path: string;
-  root_path: string;
   macro_sql: string;
   description: string;
   meta: Record<string, unknown>;

@@ -37,12 +37,14 @@ const constraintsOf = (v: unknown): Record<string, unknown>[] => (Array.isArray(
 interface ColumnLines {
   node: CompiledNode;
   patch: ResourcePatch | undefined;
+  /** The model's package folder (the patch's file is relative to it). */
+  packageRoot: string;
   yamlAt: Located;
   lines?: Map<string, number>;
 }
 
 function columnAt(c: ColumnLines, name: string): Located {
-  c.lines ??= c.patch ? columnLines(c.node, c.patch) : new Map<string, number>();
+  c.lines ??= c.patch ? columnLines(c.patch, c.packageRoot) : new Map<string, number>();
   return { file: c.yamlAt.file, line: c.lines.get(name) ?? c.yamlAt.line };
 }
 
@@ -55,13 +57,13 @@ const typeError = (node: CompiledNode, c: Record<string, unknown>, at: Located, 
   });
 
 /** Check one model; push what is wrong onto `errors` and `warnings`. */
-export function validateModelContract(node: CompiledNode, patch: ResourcePatch | undefined, errors: TsdbtError[], warnings: string[]): void {
+export function validateModelContract(node: CompiledNode, patch: ResourcePatch | undefined, errors: TsdbtError[], warnings: string[], packageRoot: string): void {
   if (node.resource_type !== 'model') return;
   const modelConstraints = constraintsOf((node as unknown as { constraints?: unknown }).constraints);
   const columns = Object.values(node.columns ?? {});
   const yamlAt: Located = { file: patch?.file ?? node.original_file_path, line: patch?.line };
   // Column lines cost a re-read of the YAML file: only when an error needs one.
-  const lines: ColumnLines = { node, patch, yamlAt };
+  const lines: ColumnLines = { node, patch, packageRoot, yamlAt };
 
   // Constraint types, on columns and on the model.
   for (const col of columns) {
@@ -127,10 +129,10 @@ export function validateModelContract(node: CompiledNode, patch: ResourcePatch |
 }
 
 /** Line of each column entry of the model's YAML entry (re-read only for models being checked; empty when unreadable). */
-function columnLines(node: CompiledNode, patch: ResourcePatch): Map<string, number> {
+function columnLines(patch: ResourcePatch, packageRoot: string): Map<string, number> {
   const out = new Map<string, number>();
   try {
-    const y = parseYaml(readFileSync(join(node.root_path, patch.file), 'utf8'), patch.file);
+    const y = parseYaml(readFileSync(join(packageRoot, patch.file), 'utf8'), patch.file);
     const models = isRecord(y.value) && Array.isArray(y.value.models) ? y.value.models : [];
     const entry = models.find((m) => isRecord(m) && String(m.name) === patch.name);
     const cols = isRecord(entry) && Array.isArray(entry.columns) ? entry.columns : [];

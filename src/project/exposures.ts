@@ -40,7 +40,6 @@ export function buildExposures(decls: ExposureDecl[], rootName: string, index: R
       name: d.name,
       path: d.__file,
       original_file_path: d.__file,
-      root_path: '',
       fqn: [rootName, ...d.__file.split('/').slice(1, -1), d.name],
       description: typeof d.description === 'string' ? d.description : '',
       tags: Array.isArray(d.tags) ? d.tags.map(String) : [],

@@ -21,7 +21,7 @@ export function genericTestName(decl: TestDecl): string {
  * `config`: the test type's default config unless given (parse passes a
  * placeholder it replaces: the default would be thrown away at once).
  */
-export function genericTestNode(decl: TestDecl, rootPath: string, config?: NodeConfig): CompiledNode {
+export function genericTestNode(decl: TestDecl, config?: NodeConfig): CompiledNode {
   // The macro's kwargs: the arguments, column_name, then `model` (the names skip `model`, so they are read from these).
   const kwargs = testArgs(decl);
   const target = targetStrings(decl);
@@ -38,7 +38,6 @@ export function genericTestNode(decl: TestDecl, rootPath: string, config?: NodeC
     name,
     path: `${short}.sql`,
     original_file_path: decl.file,
-    root_path: rootPath,
     fqn: framedList(decl.package, foldersOf(decl.file), name),
     raw_code: testMacroCall(shortName),
   }, config);

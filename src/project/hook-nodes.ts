@@ -37,7 +37,6 @@ export function projectHookNodes(packages: readonly LoadedPackage[], target: { s
           name,
           path: `hooks/${name}.sql`,
           original_file_path: 'dbt_project.yml',
-          root_path: config.root,
           fqn: [config.name, name],
           raw_code: sql,
         }) as ProjectHookNode;
@@ -70,9 +69,9 @@ export function hooksInRunOrder(nodes: readonly ProjectHookNode[], kind: RunHook
  * at the top level is recorded. A hook that fails to render fails the
  * parse, as in dbt: its error is returned, located at the hook's line in
  * its package's dbt_project.yml (`rootDir`: the root project's directory,
- * which the path is given relative to).
+ * which the path is given relative to; `roots`: each package's folder by name).
  */
-export function recordHookMacros(hooks: readonly ProjectHookNode[], contexts: ContextFactory, rootDir: string): TsdbtError[] {
+export function recordHookMacros(hooks: readonly ProjectHookNode[], contexts: ContextFactory, rootDir: string, roots: ReadonlyMap<string, string>): TsdbtError[] {
   const env = contexts.shared.env;
   const errors: TsdbtError[] = [];
   for (const hook of hooks) {
@@ -84,22 +83,22 @@ export function recordHookMacros(hooks: readonly ProjectHookNode[], contexts: Co
       env.render(env.compile(hook.raw_code, template), context);
     } catch (e) {
       if (!(e instanceof TsdbtError)) throw e;
-      errors.push(runHookError(e, hook, template, rootDir));
+      errors.push(runHookError(e, hook, template, rootDir, roots.get(hook.package_name) ?? rootDir));
     }
     hook.depends_on.macros = capture.macros;
   }
   return errors;
 }
 
-function runHookError(e: TsdbtError, hook: ProjectHookNode, template: string, rootDir: string): TsdbtError {
-  const file = relative(rootDir, join(hook.root_path, 'dbt_project.yml'));
+function runHookError(e: TsdbtError, hook: ProjectHookNode, template: string, rootDir: string, packageRoot: string): TsdbtError {
+  const file = relative(rootDir, join(packageRoot, 'dbt_project.yml'));
   if (e.file === template) {
     e.file = undefined;
     e.line = undefined;
   }
   e.message = `${e.message}\n  > in ${hook.tags[0]} hook ${hook.index} of ${hook.package_name} (${file}), rendered when the project is parsed`;
   e.hint ??= `dbt renders the on-run-start and on-run-end hooks while parsing: fix the hook's Jinja (or the macro it calls) in ${file}.`;
-  return e.withLocation({ file, line: lineOfText(hook.root_path, hook.raw_code) });
+  return e.withLocation({ file, line: lineOfText(packageRoot, hook.raw_code) });
 }
 
 /** The line of the package's dbt_project.yml holding the hook's first line as written (undefined when quoting changed it). */

@@ -49,7 +49,6 @@ export function readMacroFile(pkg: ProjectConfig, env: JinjaEnvironment, absolut
       name: b.macroName,
       path: relativeToRoot,
       original_file_path: relativeToRoot,
-      root_path: pkg.root,
       macro_sql: b.source,
       description: '',
       meta: {},

@@ -167,7 +167,7 @@ function parseProjectFiles(input: ParseInput): ParseResult {
       if (outcome === 'failed') failedNames.add(node.name);
       if (outcome !== 'parsed') continue;
       // (Only a parse that will be cached needs these: each holds its patch, and so the properties, alive.)
-      if (input.observer) nodeFiles.push({ uniqueId: node.unique_id, file: `${node.root_path}/${node.original_file_path}`, configTree: nf.configTree, patch, warnings: warnings.slice(warnStart), enabled: Boolean(node.config.enabled), ...(reads && { reads }) });
+      if (input.observer) nodeFiles.push({ uniqueId: node.unique_id, file: `${nf.root}/${node.original_file_path}`, configTree: nf.configTree, patch, warnings: warnings.slice(warnStart), enabled: Boolean(node.config.enabled), ...(reads && { reads }) });
       if (!node.config.enabled) {
         (disabled[node.unique_id] ??= []).push(node);
         continue;
@@ -206,7 +206,7 @@ function parseProjectFiles(input: ParseInput): ParseResult {
   const testMacros = new Map<string, Macro | undefined>();
   for (const decl of props.tests) {
     // (Its config is set below, or the node dropped: no default config made for nothing.)
-    const testNode = genericTestNode(decl, packageRoots.get(decl.package)!, PENDING_CONFIG);
+    const testNode = genericTestNode(decl, PENDING_CONFIG);
     let config = fqnTree('data_tests', decl.package, 'data_tests', testNode.fqn);
     try {
       config = mergeConfig(config, renderConfigLayer(decl.config, decl.file, decl.package, contexts, input.env));
@@ -298,7 +298,7 @@ function parseProjectFiles(input: ParseInput): ParseResult {
     if (notFound.length) warnings.push(`${node.original_file_path}: test '${node.name}' depends on ${notFound.map((m) => m.text).join(', ')}, which was not found; the test is disabled.`);
   }
   const exposures: Record<string, Exposure> = buildExposures(props.exposures, root.name, refIndex, errors);
-  const unitTests = buildUnitTests(props.unitTests, root.name, refIndex, nodes, errors, root.testPaths);
+  const unitTests = buildUnitTests(props.unitTests, root.name, refIndex, nodes, errors, root.testPaths, (pkg) => packageRoots.get(pkg) ?? root.root);
   for (const u of Object.values(unitTests)) nodes.set(u.unique_id, u);
 
   resolveDescriptions(nodes, sources, docs, root.name, errors);
@@ -432,7 +432,7 @@ export function parseNodeFile(nf: NodeFile, patch: ResourcePatch | undefined, sc
   }
   const fast = node.language === 'python' ? null : staticCaptureOf(node, scope);
   const memo = input.memo;
-  const memoFile = memo && renderFileKey(`${node.root_path}/${node.original_file_path}`, node.unique_id);
+  const memoFile = memo && renderFileKey(`${nf.root}/${node.original_file_path}`, node.unique_id);
   const memoKey = memo && !fast && rendersJinja(node) ? memo.key(node, config) : undefined;
   const kept = memoKey === undefined ? undefined : memo!.reuse(memoFile!, memoKey);
   // Rendered on the worker (the same render, its reads replayed here as if it had run here).
@@ -494,7 +494,7 @@ export function parseNodeFile(nf: NodeFile, patch: ResourcePatch | undefined, sc
     if (target && 'ref' in target) node.refs.push(withAt(target.ref, patch?.file ?? node.original_file_path, patch?.line ?? 1));
     else if (target && !node.sources.some(([a, b]) => a === target.source[0] && b === target.source[1])) node.sources.push(target.source);
   }
-  if (node.config.enabled && node.resource_type === 'model') validateModelContract(node, patch, errors, warnings);
+  if (node.config.enabled && node.resource_type === 'model') validateModelContract(node, patch, errors, warnings, nf.root);
   return 'parsed';
 }
 

@@ -155,7 +155,7 @@ interface WorkerRender {
 }
 
 /** A node file as both sides name it: its file and node id. */
-export const shareKey = (node: CompiledNode): string => `${node.root_path}/${node.original_file_path}\0${node.unique_id}`;
+export const shareKey = (node: CompiledNode): string => `${node.package_name}\0${node.original_file_path}\0${node.unique_id}`;
 
 export const CLAIMED_HERE = 1;
 export const CLAIMED_THERE = 2;

@@ -36,7 +36,6 @@ export function buildSources(
       source_description: d.sourceDescription,
       path: d.file,
       original_file_path: d.file,
-      root_path: root.root,
       fqn,
       description: d.description,
       tags: d.tags,

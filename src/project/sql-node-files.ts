@@ -23,6 +23,8 @@ export interface NodeFile {
   lineOffset: number;
   /** Which dbt_project.yml tree configures it. */
   configTree: 'models' | 'seeds' | 'snapshots' | 'data_tests' | 'analyses';
+  /** The root folder of its package (the node itself does not carry it; a seed's root_path is v12's own). */
+  root: string;
 }
 
 const stem = (file: FoundFile) => basename(file.relativeToFolder).replace(/\.(sql|csv|py)$/, '');
@@ -36,7 +38,6 @@ function nodeFromFile(pkg: ProjectConfig, file: FoundFile, resourceType: Compile
     name,
     path: file.relativeToFolder,
     original_file_path: file.relativeToRoot,
-    root_path: pkg.root,
     fqn: framedList(pkg.name, dirsOf(file), name),
     raw_code: raw,
   });
@@ -89,7 +90,7 @@ function sqlNodeFile(pkg: ProjectConfig, f: FoundFile, kind: SqlKind, prefetched
   const node = nodeFromFile(pkg, f, kind.configTree === 'models' ? 'model' : kind.configTree === 'analyses' ? 'analysis' : 'test', text);
   if (kind.configTree === 'analyses') node.fqn = [pkg.name, 'analysis', ...dirsOf(f), node.name];
   if (f.absolute.endsWith('.py')) node.language = 'python';
-  return { node, fileText: onDisk, lineOffset: leadingLines, configTree: kind.configTree };
+  return { node, fileText: onDisk, lineOffset: leadingLines, configTree: kind.configTree, root: pkg.root };
 }
 
 /**
@@ -206,14 +207,16 @@ export function readNodeFiles(pkg: ProjectConfig, env: JinjaEnvironment, errors:
       node.checksum = checksumOf(text);
       const bodyStart = block.source.indexOf(block.body);
       const lineOffset = leadingLines + block.line - 1 + (bodyStart > 0 ? block.source.slice(0, bodyStart).split('\n').length - 1 : 0);
-      out.push({ node, fileText: onDisk, lineOffset, configTree: 'snapshots' });
+      out.push({ node, fileText: onDisk, lineOffset, configTree: 'snapshots', root: pkg.root });
     }
   }
   for (const f of findFiles(pkg.root, pkg.seedPaths, ['.csv'])) {
     const node = nodeFromFile(pkg, f, 'seed', '');
+    // Manifest v12 writes a seed's package root (and no other node's).
+    node.root_path = pkg.root;
     node.seed_file = f.absolute;
     node.checksum = statSync(f.absolute).size > MAXIMUM_SEED_SIZE ? { name: 'path', checksum: f.relativeToRoot } : checksumOf(read(f).text);
-    out.push({ node, fileText: '', lineOffset: 0, configTree: 'seeds' });
+    out.push({ node, fileText: '', lineOffset: 0, configTree: 'seeds', root: pkg.root });
   }
   // Once every listed package is read, the worker stops.
   if (prefetch?.unread.delete(pkg) && prefetch.unread.size === 0) texts?.close();

@@ -24,6 +24,8 @@ export function buildUnitTests(
   nodes: ReadonlyMap<string, CompiledNode>,
   errors: TsdbtError[],
   testPaths: readonly string[] = ['tests'],
+  /** A package's root folder by name (fixture files are read from the tested model's package). */
+  rootOf: (pkg: string) => string = () => '.',
 ): Record<string, CompiledNode> {
   const out: Record<string, CompiledNode> = {};
   let versionsOf: Map<string, CompiledNode[]> | undefined;
@@ -48,7 +50,7 @@ export function buildUnitTests(
     const cfg = (d.config ?? {}) as Record<string, unknown>;
     if (cfg.enabled === false) continue;
     try {
-      for (const f of [...def.given, def.expect]) readFixture(f, d, model.root_path, testPaths);
+      for (const f of [...def.given, def.expect]) readFixture(f, d, rootOf(model.package_name), testPaths);
       versionsOf ??= modelVersions(nodes);
       for (const target of testedVersions(d, model, versionsOf)) {
         const suffix = target.version === null || target.version === undefined ? '' : `_v${String(target.version)}`;
@@ -59,7 +61,6 @@ export function buildUnitTests(
           name: d.name,
           path: d.__file,
           original_file_path: d.__file,
-          root_path: model.root_path,
           // dbt: the package, the YAML file's folders under its model path, the model, the test.
           fqn: [model.package_name, ...d.__file.split('/').slice(1, -1), d.model, d.name],
           raw_code: '',

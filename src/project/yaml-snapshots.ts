@@ -45,11 +45,10 @@ export function yamlSnapshotFiles(pkg: ProjectConfig, snapshots: ReadonlyMap<str
       name: patch.name,
       path: `${relativeToFolder}/${patch.name}.sql`,
       original_file_path: patch.file,
-      root_path: pkg.root,
       fqn: [pkg.name, ...dirs, patch.name],
       raw_code: rawCode,
     });
-    out.push({ node, fileText: '\n'.repeat(relationLine - 1) + rawCode, lineOffset: (patch.line ?? 1) - 1, configTree: 'snapshots' });
+    out.push({ node, fileText: '\n'.repeat(relationLine - 1) + rawCode, lineOffset: (patch.line ?? 1) - 1, configTree: 'snapshots', root: pkg.root });
   }
   return out;
 }

@@ -23,7 +23,6 @@ function macro(pkg: string, name: string, file: string, sql: string): Macro {
     name,
     path: file,
     original_file_path: file,
-    root_path: `/p/${pkg}`,
     macro_sql: sql,
     description: '',
     meta: {},

@@ -15,7 +15,6 @@ describe('compiled path of a generic test', () => {
         line: 3,
         package: 'jaffle_shop',
       },
-      '/p',
     );
     expect(node.name.length).toBeGreaterThanOrEqual(64);
     expect(node.path).toMatch(/^accepted_values_orders_[0-9a-f]{32}\.sql$/);

@@ -41,6 +41,12 @@ describe('target/manifest.json', () => {
     expect(manifest.child_map['model.test_project.mart']).toEqual(['exposure.test_project.dash']);
     expect(manifest.macros['macro.test_project.cents'].description).toBe('Dollars to cents.');
     expect(manifest.macros['macro.test_project.cents'].arguments).toEqual([{ name: 'col', type: 'column', description: 'the dollar column' }]);
+    // v12 has `root_path` on seeds only (the package's folder), and no `line` on macros.
+    const withRoot = (section: Record<string, object>) => Object.values(section).filter((x) => 'root_path' in x).map((x) => (x as { unique_id: string }).unique_id);
+    expect(withRoot(manifest.nodes)).toEqual(['seed.test_project.s']);
+    expect(manifest.nodes['seed.test_project.s'].root_path).toBe(dir);
+    for (const section of ['macros', 'sources', 'exposures', 'unit_tests'] as const) expect(withRoot(manifest[section]), section).toEqual([]);
+    expect(Object.values(manifest.macros).filter((m) => 'line' in (m as object))).toEqual([]);
     // Manifest v12's Documentation: every member it requires, in dbt's order.
     expect(Object.entries(manifest.docs['doc.test_project.mart_doc'])).toEqual([
       ['name', 'mart_doc'],

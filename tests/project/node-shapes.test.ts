@@ -34,8 +34,8 @@ describe('node and config shapes', () => {
   });
 
   it('blankNode writes its keys in manifest order', () => {
-    const n = blankNode({ unique_id: 'model.p.m', resource_type: 'model', package_name: 'p', name: 'm', path: 'm.sql', original_file_path: 'models/m.sql', root_path: '/r', fqn: ['p', 'm'], raw_code: 'select 1' });
-    expect(Object.keys(n)).toEqual(['unique_id', 'resource_type', 'package_name', 'name', 'path', 'original_file_path', 'root_path', 'fqn', 'raw_code', 'description', 'tags', 'meta', 'alias', 'schema', 'database', 'relation_name', 'config', 'unrendered_config', 'language', 'refs', 'sources', 'depends_on', 'columns', 'patch_path', 'docs', 'checksum']);
+    const n = blankNode({ unique_id: 'model.p.m', resource_type: 'model', package_name: 'p', name: 'm', path: 'm.sql', original_file_path: 'models/m.sql', fqn: ['p', 'm'], raw_code: 'select 1' });
+    expect(Object.keys(n)).toEqual(['unique_id', 'resource_type', 'package_name', 'name', 'path', 'original_file_path', 'fqn', 'raw_code', 'description', 'tags', 'meta', 'alias', 'schema', 'database', 'relation_name', 'config', 'unrendered_config', 'language', 'refs', 'sources', 'depends_on', 'columns', 'patch_path', 'docs', 'checksum']);
     expect(n.checksum).toEqual({ name: 'sha256', checksum: createHash('sha256').update('select 1').digest('hex') });
   });
 

@@ -58,14 +58,13 @@ describe('Python models: parse', () => {
     const { manifest } = parse(dir);
     const json = JSON.parse(readFileSync(writeManifest(join(dir, 'target'), manifest), 'utf8'));
     const node = json.nodes['model.test_project.py_model'];
-    expect({ ...node, root_path: undefined }).toEqual({
+    expect(node).toEqual({
       unique_id: 'model.test_project.py_model',
       resource_type: 'model',
       package_name: 'test_project',
       name: 'py_model',
       path: 'py/py_model.py',
       original_file_path: 'models/py/py_model.py',
-      root_path: undefined,
       fqn: ['test_project', 'py', 'py_model'],
       raw_code: MODEL.trim(),
       description: '',

@@ -154,7 +154,7 @@ describe('RenderShare', () => {
   it('renders nothing when its worker cannot start: every file is rendered by the parse', () => {
     const share = RenderShare.start({ entry: 'file:///nonexistent/parse-render-worker.js' }, BOOTSTRAP_SOURCE, { options: {}, invocationId: 'x', runStartedAt: new Date().toISOString(), flags: {}, recordedEnv: false })!;
     expect(share).toBeDefined();
-    const node = blankNode({ unique_id: 'model.p.m', resource_type: 'model', package_name: 'p', name: 'm', path: 'm.sql', original_file_path: 'models/m.sql', root_path: '/p', fqn: ['p', 'm'], raw_code: '{{ x() }}' });
+    const node = blankNode({ unique_id: 'model.p.m', resource_type: 'model', package_name: 'p', name: 'm', path: 'm.sql', original_file_path: 'models/m.sql', fqn: ['p', 'm'], raw_code: '{{ x() }}' });
     expect(share.take(node, { osEnv: {} })).toBeUndefined();
     expect(share.counts.taken).toBe(0);
     share.close();

@@ -20,7 +20,6 @@ export function renderInProject(template: string, files: Record<string, string> 
     name: '__render__',
     path: '__render__.sql',
     original_file_path: 'models/__render__.sql',
-    root_path: dir,
     fqn: [loaded.root.name, '__render__'],
     raw_code: template,
   });

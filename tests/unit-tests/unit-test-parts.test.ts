@@ -3,7 +3,7 @@ import { diffRows } from '../../src/execute/unit-test-diff.js';
 import { inferColumnTypes, loadFixture, parseInputTarget, sqlLiteral } from '../../src/execute/unit-test-inputs.js';
 import type { CompiledNode } from '../../src/manifest/types.js';
 
-const node = { name: 'ut', original_file_path: 'models/unit.yml', root_path: '/nonexistent' } as CompiledNode;
+const node = { name: 'ut', original_file_path: 'models/unit.yml' } as CompiledNode;
 
 describe('unit test fixtures', () => {
   it('parses given inputs', () => {
@@ -15,14 +15,14 @@ describe('unit test fixtures', () => {
   });
 
   it('reads csv rows with nulls, numbers and booleans, and lower-cases dict keys', () => {
-    expect(loadFixture({ format: 'csv', rows: 'ID,name,ok\n1,"a, b",true\n007,,1.5\n' }, node, 'x')).toEqual({
+    expect(loadFixture({ format: 'csv', rows: 'ID,name,ok\n1,"a, b",true\n007,,1.5\n' }, node, 'x', '/nonexistent')).toEqual({
       kind: 'rows',
       columns: ['id', 'name', 'ok'],
       rows: [{ id: 1, name: 'a, b', ok: true }, { id: '007', name: null, ok: 1.5 }],
     });
-    expect(loadFixture({ format: 'dict', rows: [{ Id: 1 }, { name: 'x' }] }, node, 'x')).toEqual({ kind: 'rows', columns: ['id', 'name'], rows: [{ id: 1 }, { name: 'x' }] });
-    expect(() => loadFixture({ format: 'dict', rows: 'id\n1' }, node, 'given input ref(\'a\')')).toThrow("Unit test 'ut': the rows of given input ref('a') must be a list of mappings, got \"id\\n1\"");
-    expect(() => loadFixture({ format: 'csv', fixture: 'missing' }, node, 'expect')).toThrow("Unit test 'ut': fixture 'missing' for expect was not found");
+    expect(loadFixture({ format: 'dict', rows: [{ Id: 1 }, { name: 'x' }] }, node, 'x', '/nonexistent')).toEqual({ kind: 'rows', columns: ['id', 'name'], rows: [{ id: 1 }, { name: 'x' }] });
+    expect(() => loadFixture({ format: 'dict', rows: 'id\n1' }, node, 'given input ref(\'a\')', '/nonexistent')).toThrow("Unit test 'ut': the rows of given input ref('a') must be a list of mappings, got \"id\\n1\"");
+    expect(() => loadFixture({ format: 'csv', fixture: 'missing' }, node, 'expect', '/nonexistent')).toThrow("Unit test 'ut': fixture 'missing' for expect was not found");
   });
 
   it('infers types from values and quotes literals', () => {

@@ -161,11 +161,11 @@ describe('unit test fixture files', () => {
 
   it('buildUnitTests reads fixtures from every test path it is given', () => {
     const p = makeProject({ 'custom/fixtures/in.csv': 'n\n1\n', 'other/fixtures/deep/out.sql': 'select 2 as m' });
-    const model = { unique_id: 'model.proj.doubled', resource_type: 'model', package_name: 'proj', name: 'doubled', root_path: p.dir, fqn: ['proj', 'doubled'], version: null } as unknown as CompiledNode;
+    const model = { unique_id: 'model.proj.doubled', resource_type: 'model', package_name: 'proj', name: 'doubled', fqn: ['proj', 'doubled'], version: null } as unknown as CompiledNode;
     const index = { resolveRef: () => model, refError: () => new Error('unexpected') } as never;
     const decl = { name: 'from_files', model: 'doubled', given: [{ input: "ref('src')", format: 'csv', fixture: 'in' }], expect: { format: 'sql', fixture: 'out' }, __file: 'models/sub/unit.yml', __line: 2 };
     const errors: TsdbtError[] = [];
-    const out = buildUnitTests([decl], 'proj', index, new Map([[model.unique_id, model]]), errors, ['custom', 'other']);
+    const out = buildUnitTests([decl], 'proj', index, new Map([[model.unique_id, model]]), errors, ['custom', 'other'], () => p.dir);
     expect(errors).toEqual([]);
     const node = out['unit_test.proj.doubled.from_files']!;
     expect([node.unit_test!.given[0]!.rows, node.unit_test!.expect.rows, node.fqn]).toEqual(['n\n1\n', 'select 2 as m', ['proj', 'sub', 'doubled', 'from_files']]);
