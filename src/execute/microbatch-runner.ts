@@ -102,11 +102,7 @@ export class MicrobatchRunner {
       return rec.finish('success', { adapter_response: out.adapter_response ?? {}, message: out.message ?? 'OK', batch_results: { successful: [pair], failed: [] } });
     } catch (e) {
       this.shared.session.rollbackIfOpen();
-      try {
-        runFiles.wait();
-      } catch {
-        // The batch already failed; its own error says more than the file's.
-      }
+      runFiles.settle();
       rec.timing.push({ name: 'execute', started_at: started.toISOString(), completed_at: new Date().toISOString() });
       const error = (e instanceof TsdbtError ? e : new TsdbtError('INTERNAL', e instanceof Error ? e.message : String(e))).withLocation({ file: node.original_file_path });
       return rec.finish('error', { message: 'ERROR', error, batch_results: { successful: [], failed: [pair] } });

@@ -101,10 +101,10 @@ export class NodeRunner {
       const err = asTsdbtError(e, node, rec.compiledPath);
       try {
         written?.wait();
-        runFiles.wait();
       } catch {
         // The node already failed; its own error says more than the file's.
       }
+      runFiles.settle();
       return finish('error', { message: err.format(), error: err });
     }
   }

@@ -46,4 +46,13 @@ export class RunFiles {
     }
     if (failure !== undefined) throw failure;
   }
+
+  /** After the node failed: every file waited for, failures dropped (the node's own error says more than a file's). */
+  settle(): void {
+    try {
+      this.wait();
+    } catch {
+      // Reported by the node's error instead.
+    }
+  }
 }

@@ -236,9 +236,11 @@ export class UnitTestRunner {
     const r = runtimeContext(this.shared, runNode, { extra: { sql, compiled_code: sql }, write: runFiles.writer() });
     try {
       callJinja(r.resolver.bind(macro), []);
-    } finally {
-      runFiles.wait();
+    } catch (e) {
+      runFiles.settle();
+      throw e;
     }
+    runFiles.wait();
     session.commit({ flushDeferred: false });
     const main = r.results.get('main');
     if (!main) throw new TsdbtError('COMPILER_ERROR', `The unit materialization ran no 'main' statement for '${node.name}'`, { file: node.original_file_path });

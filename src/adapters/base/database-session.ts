@@ -82,24 +82,11 @@ export class DatabaseSession {
     if (opts.autoBegin && !this.open) this.begin();
     const started = performance.now();
     let raw: QueryResult;
-    const carriedCommit = this.pendingCommit;
-    const text = `${this.pendingCommit ? 'commit;\n' : ''}${this.pendingBegin ? 'begin transaction;\n' : ''}${this.commented(sql)}`;
+    const text = `${this.pendingBegin ? 'begin transaction;\n' : ''}${this.commented(sql)}`;
     this.pendingBegin = false;
-    this.pendingCommit = false;
     try {
-      raw = this.conn.executeSync(text);
+      raw = this.sendCarryingCommit(text);
     } catch (e) {
-      // A statement that fails to parse fails the whole text, so the commit it
-      // carried (the previous node's) never ran: send it now, or the next
-      // rollback would undo the previous node's work. When it did run, there
-      // is no transaction left to commit and this fails harmlessly.
-      if (carriedCommit) {
-        try {
-          this.conn.commitSync();
-        } catch {
-          // already committed
-        }
-      }
       this.emit({ sql, ms: performance.now() - started, ok: false });
       throw e;
     }
@@ -226,20 +213,31 @@ export class DatabaseSession {
   }
 
   /**
-   * A catalog query, sent as is (not in a transaction of its own), after
-   * the deferred COMMIT (see commitLater) when there is one: it rides along,
-   * as with execute(). Without it the query would run inside the previous
-   * node's still-open transaction, whose snapshot predates what other
-   * threads committed since: a relation another thread just built would
-   * look missing (no columns, not listed).
+   * A catalog query, sent as is (not in a transaction of its own), with the
+   * deferred COMMIT when there is one, as execute() sends a statement.
+   * Without it the query would run inside the previous node's still-open
+   * transaction, whose snapshot predates what other threads committed
+   * since: a relation another thread just built would look missing (no
+   * columns, not listed).
    */
   private introspect(sql: string): QueryResult {
+    return this.sendCarryingCommit(this.commented(sql));
+  }
+
+  /**
+   * Send `text`, after the deferred COMMIT (see commitLater) when there is
+   * one, in the same request. Text that fails to parse fails as a whole, so
+   * the COMMIT it carried (the previous node's) never ran: it is sent on its
+   * own then, or the next rollback would undo the previous node's work (when
+   * it did run, there is no transaction left to commit and that fails
+   * harmlessly).
+   */
+  private sendCarryingCommit(text: string): QueryResult {
     const carriedCommit = this.pendingCommit;
     this.pendingCommit = false;
     try {
-      return this.conn.executeSync(`${carriedCommit ? 'commit;\n' : ''}${this.commented(sql)}`);
+      return this.conn.executeSync(carriedCommit ? `commit;\n${text}` : text);
     } catch (e) {
-      // As in execute(): a query that fails to parse fails the whole text, so send the COMMIT it carried now.
       if (carriedCommit) {
         try {
           this.conn.commitSync();
