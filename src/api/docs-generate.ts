@@ -53,7 +53,7 @@ export async function docsGenerate(opts: ExecutionOptions & { noCompile?: boolea
     const catalogPath = join(exec.targetDir, 'catalog.json');
     writeFileAtomic(catalogPath, JSON.stringify(catalog), 'the catalog');
     const indexPath = join(exec.targetDir, 'index.html');
-    writeFileAtomic(indexPath, docsSiteFor(exec.root.name, manifest, catalog), 'the docs site');
+    writeFileAtomic(indexPath, docsSiteFor(exec.root.name, manifest, catalog, new Set(exec.loaded.packages.filter((p) => p.kind === 'internal').map((p) => p.config.name))), 'the docs site');
     return {
       catalogPath,
       indexPath,

@@ -20,6 +20,7 @@ import type { IndirectSelection } from '../graph/index.js';
 import type { CompiledNode, Manifest } from '../manifest/types.js';
 import type { ProjectConfig } from '../project/project-config.js';
 import { RefIndex } from '../project/resolve-refs.js';
+import { packageRoots } from '../project/packages.js';
 import { fastPaths } from '../util/fast-paths.js';
 import type { ParseResult } from '../project/parse.js';
 import { connectionOpenerFor } from './connection-openers.js';
@@ -121,15 +122,6 @@ function flagsOf(opts: ExecutionOptions, which: string, loaded: LoadedProject): 
   };
 }
 
-const packageRoots = new WeakMap<LoadedProject, ReadonlyMap<string, string>>();
-
-/** Each package's root folder by name (internal packages too), made once per loaded project. */
-function packageRootsOf(loaded: LoadedProject): ReadonlyMap<string, string> {
-  let roots = packageRoots.get(loaded);
-  if (!roots) packageRoots.set(loaded, (roots = new Map(loaded.packages.map((p) => [p.config.name, p.config.root]))));
-  return roots;
-}
-
 /** The runtime side of an execution on one session: shared context, compiler, runner. */
 function runtimeOn(loaded: LoadedProject, parsed: ParseResult, session: DatabaseSession, flags: Record<string, unknown>, selected: string[], threadId = 'Thread-1', defer?: RuntimeShared['defer'], drainBatches = false) {
   const refs = refIndexOf(parsed.manifest, loaded.root.name);
@@ -141,7 +133,7 @@ function runtimeOn(loaded: LoadedProject, parsed: ParseResult, session: Database
     refs,
     flags: flags as RuntimeShared['flags'],
     selectedResources: selected,
-    packageRoots: packageRootsOf(loaded),
+    packageRoots: packageRoots(loaded.packages),
     ...(defer ? { defer } : {}),
   };
   const header = queryHeaderOf(loaded.root.queryComment, parsed.contexts, { file: loaded.root.file, line: loaded.root.keyLines['query-comment'] }, Boolean(loaded.adapter.queryCommentAppends));

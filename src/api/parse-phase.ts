@@ -24,6 +24,7 @@ import { settleCacheStates } from './settle-cache-states.js';
 import { checkParseCache, nothingChangedSince, recordingEnv, writeParseCache, writtenCacheMembers, type OpenParseCache, type ParseCacheBody, type ParseCacheCheck, type WrittenCache } from './parse-cache.js';
 import { recordWrittenArtifacts } from './written-artifacts.js';
 import { projectHookNodes, recordHookMacros, type ProjectHookNode } from '../project/hook-nodes.js';
+import { packageRoots } from '../project/packages.js';
 import { graphHookNodes } from '../context/runtime-context.js';
 import { replayedWarnings } from './replayed-warnings.js';
 import { MANIFEST_SPANS, readSpliceMap, writeSpliceMap } from './splice-map.js';
@@ -65,7 +66,7 @@ export function parseLoaded(loaded: LoadedProject, opts: ParseOptions = {}): Par
   const hooks = projectHookNodes(loaded.packages, loaded.target);
   if (hooks.length > 0) {
     const rootDir = loaded.packages.find((p) => p.kind === 'root')!.config.root;
-    const errors = recordHookMacros(hooks, result.contexts, rootDir, new Map(loaded.packages.map((p) => [p.config.name, p.config.root])));
+    const errors = recordHookMacros(hooks, result.contexts, rootDir, packageRoots(loaded.packages));
     if (errors.length > 0) throw errors.length === 1 ? errors[0]! : new TsdbtErrorList(errors);
     hooksByManifest.set(result.manifest, hooks);
     graphHookNodes(result.manifest, hooks);

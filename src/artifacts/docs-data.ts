@@ -65,11 +65,11 @@ function testOf(n: Manifest['nodes'][string]): DocTest {
   return { name: n.name, test: meta.namespace ? `${meta.namespace}.${meta.name}` : meta.name, severity: String(n.config.severity ?? 'ERROR').toUpperCase(), args: kwargs, ...(typeof where === 'string' ? { where } : {}) };
 }
 
-/** tsdbt's own packages (src/include): their macros are dbt's and the adapter's, not the project's, and stay out of the docs. */
-const INTERNAL_PACKAGES: ReadonlySet<string> = new Set(['dbt', 'dbt_duckdb', 'dbt_snowflake']);
-
-/** The resources, macros and lineage the docs page shows, from the manifest and catalog. */
-export function docsData(projectName: string, manifest: Manifest, catalog: Catalog, generatedAt = new Date().toISOString()): DocsData {
+/**
+ * The resources, macros and lineage the docs page shows, from the manifest and catalog. The macros of
+ * `internalPackages` (tsdbt's own: dbt's and the adapter's, not the project's) stay out.
+ */
+export function docsData(projectName: string, manifest: Manifest, catalog: Catalog, internalPackages: ReadonlySet<string>, generatedAt = new Date().toISOString()): DocsData {
   const testsOn = new Map<string, DocTest[]>();
   const modelTests = new Map<string, DocTest[]>();
   for (const n of Object.values(manifest.nodes)) {
@@ -131,7 +131,7 @@ export function docsData(projectName: string, manifest: Manifest, catalog: Catal
   for (const s of Object.values(manifest.sources)) add(s, { relation: s.relation_name, database: s.database ?? null, schema: s.schema, name: `${s.source_name}.${s.name}` });
   for (const e of Object.values(manifest.exposures)) add(e, { exposureType: e.type, owner: e.owner, url: e.url ?? null, maturity: e.maturity ?? null, name: e.label ? String(e.label) : e.name });
   const macros: DocMacro[] = Object.values(manifest.macros)
-    .filter((m) => !INTERNAL_PACKAGES.has(m.package_name))
+    .filter((m) => !internalPackages.has(m.package_name))
     .map((m) => ({ id: m.unique_id, name: m.name, pkg: m.package_name, path: m.original_file_path, description: m.description, args: m.arguments.map((a) => ({ name: a.name, type: a.type ?? '', description: a.description })), sql: m.macro_sql }))
     .sort((a, b) => a.pkg.localeCompare(b.pkg) || a.name.localeCompare(b.name));
   const overviewDoc = manifest.docs[`doc.${projectName}.__overview__`] ?? Object.values(manifest.docs).find((d) => d.name === '__overview__' && d.package_name === projectName);

@@ -46,9 +46,9 @@ export function docsSiteHtml(data: DocsData): string {
 `;
 }
 
-/** The docs site of a manifest and catalog. */
-export function docsSiteFor(projectName: string, manifest: Manifest, catalog: Catalog): string {
-  return docsSiteHtml(docsData(projectName, manifest, catalog));
+/** The docs site of a manifest and catalog (`internalPackages`: tsdbt's own, whose macros it leaves out). */
+export function docsSiteFor(projectName: string, manifest: Manifest, catalog: Catalog, internalPackages: ReadonlySet<string>): string {
+  return docsSiteHtml(docsData(projectName, manifest, catalog, internalPackages));
 }
 
 function escapeHtml(s: string): string {

@@ -10,6 +10,11 @@ export interface LoadedPackage {
   kind: 'root' | 'dependency' | 'internal';
 }
 
+/** Each package's root folder by package name (nodes do not carry it: manifest v12 has root_path on seeds only). */
+export function packageRoots(packages: readonly LoadedPackage[]): ReadonlyMap<string, string> {
+  return new Map(packages.map((p) => [p.config.name, p.config.root]));
+}
+
 /** The folder holding tsdbt's built-in macro projects (src/include), from src/ or dist/. */
 export function includeDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));

@@ -24,7 +24,7 @@ import { readMacroFiles } from './macro-files.js';
 import { renderNodeHooksForParse } from './node-hooks.js';
 import { defaultAliasName, defaultDatabaseName, defaultSchemaName } from './naming.js';
 import { defaultConfig, finaliseConfig } from './node-defaults.js';
-import type { LoadedPackage } from './packages.js';
+import { packageRoots, type LoadedPackage } from './packages.js';
 import { emptyProperties, prefetchProperties, readProperties, type PropertiesIndex, type ResourcePatch } from './properties.js';
 import { lineOfCall, RefIndex } from './resolve-refs.js';
 import { staticParse, type Literal, type StaticVarReader } from './static-parse.js';
@@ -201,7 +201,7 @@ function parseProjectFiles(input: ParseInput): ParseResult {
   }
   const sources = buildSources(props.sources, input.adapter, root, (pkg, fqn) => fqnTree('sources', pkg, 'sources', fqn), warnings);
   // Generic tests from properties YAML.
-  const packageRoots = new Map(input.packages.map((p) => [p.config.name, p.config.root]));
+  const rootsByPackage = packageRoots(input.packages);
   /** The test macro per (declaring package, test name): thousands of tests share a few. */
   const testMacros = new Map<string, Macro | undefined>();
   for (const decl of props.tests) {
@@ -298,7 +298,7 @@ function parseProjectFiles(input: ParseInput): ParseResult {
     if (notFound.length) warnings.push(`${node.original_file_path}: test '${node.name}' depends on ${notFound.map((m) => m.text).join(', ')}, which was not found; the test is disabled.`);
   }
   const exposures: Record<string, Exposure> = buildExposures(props.exposures, root.name, refIndex, errors);
-  const unitTests = buildUnitTests(props.unitTests, root.name, refIndex, nodes, errors, root.testPaths, (pkg) => packageRoots.get(pkg) ?? root.root);
+  const unitTests = buildUnitTests(props.unitTests, root.name, refIndex, nodes, errors, root.testPaths, (pkg) => rootsByPackage.get(pkg) ?? root.root);
   for (const u of Object.values(unitTests)) nodes.set(u.unique_id, u);
 
   resolveDescriptions(nodes, sources, docs, root.name, errors);

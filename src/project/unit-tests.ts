@@ -23,9 +23,9 @@ export function buildUnitTests(
   index: RefIndex,
   nodes: ReadonlyMap<string, CompiledNode>,
   errors: TsdbtError[],
-  testPaths: readonly string[] = ['tests'],
+  testPaths: readonly string[],
   /** A package's root folder by name (fixture files are read from the tested model's package). */
-  rootOf: (pkg: string) => string = () => '.',
+  rootOf: (pkg: string) => string,
 ): Record<string, CompiledNode> {
   const out: Record<string, CompiledNode> = {};
   let versionsOf: Map<string, CompiledNode[]> | undefined;

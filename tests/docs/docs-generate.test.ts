@@ -11,6 +11,7 @@ describe('tsdbt docs generate', () => {
       'models/orders.sql': "{{ config(materialized='table') }}\nselect 1::integer as id, 'x'::varchar as status, date '2024-01-01' as ordered_on",
       'models/orders_view.sql': "select * from {{ ref('orders') }}",
       'models/schema.yml': 'version: 2\nmodels:\n  - name: orders\n    description: One row per order </script> safe\n    columns:\n      - name: id\n        description: The key\n        tests: [unique]\n',
+      'macros/cents.sql': '{% macro cents(column) %}({{ column }} * 100){% endmacro %}',
     });
     const build = captureStreams();
     expect(await runCli(['build', '--project-dir', dir], build.streams, {})).toBe(0);
@@ -33,5 +34,7 @@ describe('tsdbt docs generate', () => {
     expect(entry.children).toEqual(['model.test_project.orders_view']);
     expect(entry.description).toBe('One row per order </script> safe');
     expect(html).not.toContain('order </script>');
+    // The project's macros only: tsdbt's own packages (dbt's and the adapter's macros) stay out of the page.
+    expect(data.macros.map((m: { id: string }) => m.id)).toEqual(['macro.test_project.cents']);
   });
 });

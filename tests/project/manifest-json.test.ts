@@ -42,7 +42,7 @@ describe('target/manifest.json', () => {
     expect(manifest.macros['macro.test_project.cents'].description).toBe('Dollars to cents.');
     expect(manifest.macros['macro.test_project.cents'].arguments).toEqual([{ name: 'col', type: 'column', description: 'the dollar column' }]);
     // v12 has `root_path` on seeds only (the package's folder), and no `line` on macros.
-    const withRoot = (section: Record<string, object>) => Object.values(section).filter((x) => 'root_path' in x).map((x) => (x as { unique_id: string }).unique_id);
+    const withRoot = (section: Record<string, { unique_id: string }>) => Object.values(section).filter((x) => 'root_path' in x).map((x) => x.unique_id);
     expect(withRoot(manifest.nodes)).toEqual(['seed.test_project.s']);
     expect(manifest.nodes['seed.test_project.s'].root_path).toBe(dir);
     for (const section of ['macros', 'sources', 'exposures', 'unit_tests'] as const) expect(withRoot(manifest[section]), section).toEqual([]);

@@ -169,7 +169,7 @@ describe('unit test fixture files', () => {
     expect(errors).toEqual([]);
     const node = out['unit_test.proj.doubled.from_files']!;
     expect([node.unit_test!.given[0]!.rows, node.unit_test!.expect.rows, node.fqn]).toEqual(['n\n1\n', 'select 2 as m', ['proj', 'sub', 'doubled', 'from_files']]);
-    const none = buildUnitTests([decl], 'proj', index, new Map([[model.unique_id, model]]), errors, ['tests']);
+    const none = buildUnitTests([decl], 'proj', index, new Map([[model.unique_id, model]]), errors, ['tests'], () => p.dir);
     expect([Object.keys(none), errors.map((e) => e.message)]).toEqual([[], ["File not found for fixture 'in' of unit test 'from_files': no in.csv under tests/fixtures/"]]);
   });
 });
