@@ -111,6 +111,21 @@ describe('target/run: what each node ran (dbt statement write())', { timeout: 12
     expect(files['proj/models/daily/daily_2024-01-02.sql']).toMatch(/^delete from "dev"\."main"\."daily"\n {2}where ts >= '2024-01-02 00:00:00\+00:00' and ts < '2024-01-03 00:00:00\+00:00';/);
   });
 
+  it('a seed loaded through agate (DuckDB `fast: false`) keeps its create or delete, then its first insert (dbt get_csv_sql)', async () => {
+    const p = makeProject({
+      'seeds/people.csv': 'id,name\n1,a\n2,b\n',
+      'dbt_project.yml': 'name: proj\nprofile: proj\nseeds:\n  proj:\n    +fast: false\n',
+    });
+    const r = await cli(p, ['seed']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/OK loaded seed file main\.people .*\[INSERT 2 in/);
+    const insert = `insert into "dev"."main"."people" ("id", "name") values\n      (1, 'a'),\n      (2, 'b')`;
+    expect(runFiles(p)['proj/seeds/people.csv']).toBe(`create table "dev"."main"."people" (\n      "id" integer,\n      "name" varchar\n    );\n  -- dbt seed --\n  ${insert}`);
+    expect((await cli(p, ['seed'])).code).toBe(0);
+    expect(runFiles(p)['proj/seeds/people.csv']).toBe(`delete from "dev"."main"."people";\n  -- dbt seed --\n  ${insert}`);
+    expect(await p.query('select count(*)::int as n from main.people')).toEqual([{ n: 2 }]);
+  });
+
   it('the same files with the fast paths off and with several threads', async () => {
     const a = project();
     const b = project();

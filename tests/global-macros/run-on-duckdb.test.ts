@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run, seed } from '../../src/api/run.js';
 import { runOperation } from '../../src/api/run-operation.js';
@@ -98,11 +100,14 @@ const MACROS = `
   {%- set agate_table = load_agate_table() -%}
   {%- set existing = load_cached_relation(this) -%}
   {% if existing is none %}
-    {% do create_csv_table(model, agate_table) %}
+    {% set create_or_truncate_sql = create_csv_table(model, agate_table) %}
   {% else %}
-    {% do reset_csv_table(model, should_full_refresh(), existing, agate_table) %}
+    {% set create_or_truncate_sql = reset_csv_table(model, should_full_refresh(), existing, agate_table) %}
   {% endif %}
-  {% do load_csv_rows(model, agate_table) %}
+  {% set insert_sql = load_csv_rows(model, agate_table) %}
+  {% call noop_statement('main', 'INSERT ' ~ (agate_table.rows | length), 'INSERT', agate_table.rows | length) %}
+    {{- get_csv_sql(create_or_truncate_sql, insert_sql) -}}
+  {% endcall %}
   {{ adapter.commit() }}
   {{ return({'relations': [this.incorporate(type='table')]}) }}
 {% endmaterialization %}
@@ -192,11 +197,16 @@ describe('global macros on DuckDB', () => {
     expect(await op('metadata')).toEqual({ listed: ['m1', 'm2'], types: ['table', 'view'], columns: ['a', 'b'], schemas: true, exists: [1, 0], relations: [] });
   });
 
-  it('seed helpers: create_csv_table, reset_csv_table and load_csv_rows load a seed, again, and on a full refresh', async () => {
-    for (const fullRefresh of [false, false, true]) {
+  it('seed helpers: create_csv_table, reset_csv_table and load_csv_rows load a seed, again, and on a full refresh, each returning its SQL', async () => {
+    const create = 'create table "dev"."main"."people" (\n      id integer,\n      name varchar\n    )';
+    const insert = `insert into "dev"."main"."people" (id, name) values\n      (1, 'ann'),\n      (2, 'bob')`;
+    const csvSql = (first: string) => `${first};\n  -- dbt seed --\n  ${insert}`;
+    for (const [fullRefresh, first] of [[false, create], [false, 'truncate table "dev"."main"."people"'], [true, create]] as const) {
       const r = await seed({ ...p.opts, select: ['people'], fullRefresh });
-      expect(r.results.map((x) => x.status)).toEqual(['success']);
+      expect(r.results.map((x) => [x.status, x.message])).toEqual([['success', 'INSERT 2']]);
       expect(await p.query('select id, name from main.people order by id')).toEqual([{ id: 1, name: 'ann' }, { id: 2, name: 'bob' }]);
+      // What each helper returned, as dbt's seed materialization reports it (get_csv_sql), kept in target/run.
+      expect(readFileSync(join(p.dir, 'target/run/proj/seeds/people.csv'), 'utf8')).toBe(csvSql(first));
     }
   });
 });

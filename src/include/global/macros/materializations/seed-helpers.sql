@@ -28,18 +28,19 @@
   {{ return(quoted | join(', ')) }}
 {%- endmacro %}
 
-{#- Create the seed's table for agate_table's columns (typed by inference or column_types). -#}
+{#- Create the seed's table for agate_table's columns (typed by inference or column_types); returns its SQL. -#}
 {% macro create_csv_table(model, agate_table) -%}
   {{ return(adapter.dispatch('create_csv_table', 'dbt')(model, agate_table)) }}
 {%- endmacro %}
 
 {% macro default__create_csv_table(model, agate_table) -%}
   {%- set cols = seed_quoted_columns(agate_table, model['config'].get('quote_columns', none)) -%}
-  {{ seed_create_table(this.incorporate(type='table'), cols, agate_table, model['config'].get('column_types') or {}) }}
+  {%- set sql = seed_create_table(this.incorporate(type='table'), cols, agate_table, model['config'].get('column_types') or {}) -%}
   {%- do adapter.cache_added(this.incorporate(type='table')) -%}
+  {{ return(sql) }}
 {%- endmacro %}
 
-{#- Drop and recreate the table on a full refresh, else empty it. -#}
+{#- Drop and recreate the table on a full refresh, else empty it; returns the SQL that did it. -#}
 {% macro reset_csv_table(model, full_refresh, old_relation, agate_table) -%}
   {{ return(adapter.dispatch('reset_csv_table', 'dbt')(model, full_refresh, old_relation, agate_table)) }}
 {%- endmacro %}
@@ -47,20 +48,20 @@
 {% macro default__reset_csv_table(model, full_refresh, old_relation, agate_table) -%}
   {%- if full_refresh -%}
     {%- do adapter.drop_relation(old_relation) -%}
-    {{ create_csv_table(model, agate_table) }}
-  {%- else -%}
-    {{ adapter.truncate_relation(old_relation) }}
+    {{ return(create_csv_table(model, agate_table)) }}
   {%- endif -%}
+  {%- do adapter.truncate_relation(old_relation) -%}
+  {{ return('truncate table ' ~ old_relation) }}
 {%- endmacro %}
 
-{#- Insert agate_table's rows into the seed's table. -#}
+{#- Insert agate_table's rows into the seed's table; returns the first insert's SQL. -#}
 {% macro load_csv_rows(model, agate_table) -%}
   {{ return(adapter.dispatch('load_csv_rows', 'dbt')(model, agate_table)) }}
 {%- endmacro %}
 
 {% macro default__load_csv_rows(model, agate_table) -%}
   {%- set cols = seed_quoted_columns(agate_table, model['config'].get('quote_columns', none)) -%}
-  {{ seed_insert_rows(this.incorporate(type='table'), cols, agate_table.rows) }}
+  {{ return(seed_insert_rows(this.incorporate(type='table'), cols, agate_table.rows)) }}
 {%- endmacro %}
 
 {#- The SQL a seed's run reports: the create or truncate, then the inserts. -#}

@@ -63,15 +63,20 @@
   {{ return(cols) }}
 {%- endmacro %}
 
-{#- The seed's table: a column per CSV column, typed by agate's inference or `column_types`. -#}
+{#- The seed's table: a column per CSV column, typed by agate's inference or
+    `column_types`. Returns the statement's SQL (as dbt's create_csv_table). -#}
 {% macro seed_create_table(target_relation, cols, agate_table, column_types) %}
-  {% call statement('create_seed_table') -%}
+  {%- set sql -%}
     create table {{ target_relation }} (
       {%- for col in agate_table.columns %}
       {{ cols[loop.index0] }} {{ seed_column_type(col.data_type, column_types.get(col.name)) }}{{ ',' if not loop.last }}
       {%- endfor %}
     )
+  {%- endset -%}
+  {% call statement('create_seed_table') -%}
+    {{ sql }}
   {%- endcall %}
+  {{ return(sql) }}
 {% endmacro %}
 
 {#- The seed's rows into its table: made (agate's types or `column_types`)
@@ -79,27 +84,50 @@
 {% macro seed_load_agate(target_relation, existing_relation, agate_table, column_types, quote_columns) %}
   {%- set cols = seed_quoted_columns(agate_table, quote_columns) -%}
   {% if existing_relation is none %}
-    {{ seed_create_table(target_relation, cols, agate_table, column_types) }}
+    {%- set create_or_truncate_sql = seed_create_table(target_relation, cols, agate_table, column_types) -%}
     {% do adapter.cache_added(target_relation) %}
   {% else %}
-    {% call statement('truncate_seed') -%}
-      delete from {{ target_relation }}
-    {%- endcall %}
+    {%- set create_or_truncate_sql = seed_truncate_table(target_relation) -%}
   {% endif %}
-  {{ seed_insert_rows(target_relation, cols, agate_table.rows) }}
+  {%- set insert_sql = seed_insert_rows(target_relation, cols, agate_table.rows) -%}
+  {{ seed_main_statement(create_or_truncate_sql, insert_sql, agate_table.rows | length) }}
 {% endmacro %}
 
-{#- Insert a seed's rows in batches of seed_batch_size(), each value a literal
-    from the dispatched seed_literal; records the count as the `main` result. -#}
+{#- Empty the seed's table (its rows are loaded again). Returns the statement's SQL. -#}
+{% macro seed_truncate_table(target_relation) %}
+  {%- set sql = 'delete from ' ~ target_relation -%}
+  {% call statement('truncate_seed') -%}
+    {{ sql }}
+  {%- endcall %}
+  {{ return(sql) }}
+{% endmacro %}
+
+{#- Insert a seed's rows in batches of seed_batch_size(), each value a
+    literal from the dispatched seed_literal. Returns the first batch's SQL
+    (dbt's load_csv_rows returns its first statement), '' with no rows. -#}
 {% macro seed_insert_rows(target_relation, cols, rows) %}
   {%- set batch = seed_batch_size() | int -%}
+  {%- set first = [] -%}
   {% for start in range(0, rows | length, batch) %}
-    {% call statement('seed_batch') -%}
+    {%- set sql -%}
       insert into {{ target_relation }} ({{ cols | join(', ') }}) values
       {%- for row in rows[start:start + batch] %}
       ({% for value in row %}{{ seed_literal(value) }}{{ ', ' if not loop.last }}{% endfor %}){{ ',' if not loop.last }}
       {%- endfor %}
+    {%- endset -%}
+    {% call statement('seed_batch') -%}
+      {{ sql }}
     {%- endcall %}
+    {%- if loop.first %}{% do first.append(sql) %}{% endif -%}
   {% endfor %}
-  {{ store_raw_result('main', message='INSERT ' ~ (rows | length), code='INSERT', rows_affected=rows | length) }}
+  {{ return(first[0] if first else '') }}
+{% endmacro %}
+
+{#- The seed's `main` result (`INSERT <rows>`, as dbt reports it) and its
+    target/run file: the create or truncate, then the first insert (dbt's
+    get_csv_sql), kept by noop_statement's write(). -#}
+{% macro seed_main_statement(create_or_truncate_sql, insert_sql, rows_affected) %}
+  {% call noop_statement('main', 'INSERT ' ~ rows_affected, 'INSERT', rows_affected) -%}
+    {{ get_csv_sql(create_or_truncate_sql, insert_sql) }}
+  {%- endcall %}
 {% endmacro %}

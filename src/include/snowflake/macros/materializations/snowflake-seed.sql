@@ -43,22 +43,27 @@
   {% endif %}
   {%- set rebuild = existing_relation is none or should_full_refresh() -%}
   {% if rebuild %}
-    {% call statement('create_seed_table', auto_begin=false) -%}
+    {%- set create_or_delete_sql -%}
       create or replace {{ 'transient ' if config.get('transient', default=true) }}table {{ target_relation }} (
         {%- for col in agate_table.columns %}
         {{ cols[loop.index0] }} {{ seed_column_type(col.data_type, column_types.get(col.name)) }}{{ ',' if not loop.last }}
         {%- endfor %}
       )
+    {%- endset -%}
+    {% call statement('create_seed_table', auto_begin=false) -%}
+      {{ create_or_delete_sql }}
     {%- endcall %}
     {% do adapter.cache_added(target_relation) %}
   {% endif %}
   {{ run_hooks(pre_hooks, inside_transaction=true) }}
   {% if not rebuild %}
+    {%- set create_or_delete_sql = 'delete from ' ~ target_relation -%}
     {% call statement('delete_seed_rows', auto_begin=true) -%}
-      delete from {{ target_relation }}
+      {{ create_or_delete_sql }}
     {%- endcall %}
   {% endif %}
-  {{ seed_insert_rows(target_relation, cols, agate_table.rows) }}
+  {%- set insert_sql = seed_insert_rows(target_relation, cols, agate_table.rows) -%}
+  {{ seed_main_statement(create_or_delete_sql, insert_sql, agate_table.rows | length) }}
 
   {{ run_hooks(post_hooks, inside_transaction=true) }}
   {{ adapter.commit() }}
