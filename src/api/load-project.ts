@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { AdapterInfo } from '../adapters/base/adapter-info.js';
 import { secretEnvVarLocationError, type Logger } from '../context/base-context.js';
 import { lookupEnvVar, SecretRegistry } from '../context/vars.js';
@@ -11,7 +11,7 @@ import { checkPackagesInstalled } from '../project/installed-packages.js';
 import { loadProfile, type ResolvedProfile } from '../project/profiles.js';
 import { loadProjectConfig, type ProjectConfig, type YamlValueRenderer } from '../project/project-config.js';
 import { isRecord, parseYaml } from '../util/yaml.js';
-import { envReads, logInputs, type InputLog } from '../util/input-log.js';
+import { envReads, inputExists, logInputs, readInput, type InputLog } from '../util/input-log.js';
 import { adapterPlugin, profileSchemas } from './adapter-registry.js';
 import { loadOptionsKey } from './quick-start.js';
 
@@ -58,6 +58,8 @@ export interface LoadedProject {
   pathFlags: Record<string, string | null>;
   /** What the load read (quick-start.ts proves a later load would give the same project from it). */
   reads: LoadReads;
+  /** selectors.yml's text (null: none), read with the load: the parse keeps its selectors in the manifest, and the parse cache is keyed on it. */
+  selectorsText: string | null;
 }
 
 /**
@@ -238,6 +240,7 @@ function loadWith(opts: GlobalOptions, requireInstalled: boolean, env: Record<st
     partialParse: opts.partialParse === true,
     pathFlags: pathFlags(opts, projectDir, profile.file),
     reads,
+    selectorsText: inputExists(join(projectDir, 'selectors.yml')) ? readInput(join(projectDir, 'selectors.yml')) : null,
   };
 }
 

@@ -82,7 +82,8 @@ export type ParseCacheContents = Pick<ParseCacheHeader, 'files' | 'statesAt' | '
  * What must be equal for a cached parse to be reused at all, hashed: the
  * tsdbt build, every package's rendered dbt_project.yml (project vars and
  * env_var() calls in it included), --vars, the profile and target, the
- * adapter, and the flags templates see at parse. dbt keys on no flag at
+ * adapter, selectors.yml (the manifest keeps its selectors), and the flags
+ * templates see at parse. dbt keys on no flag at
  * all; here WHICH is left out (`ls` reuses what `parse` wrote), and an unset
  * flag counts as false (`parse` leaves FULL_REFRESH unset, `run` sets it false).
  */
@@ -101,6 +102,7 @@ export function parseCacheKey(loaded: LoadedProject, flags: Record<string, unkno
     adapter: { type: a.type, chain: a.adapterChain, quoteChar: a.quoteChar, quotePolicy: a.quotePolicy, capabilities: a.capabilities, database: a.database, schema: a.schema },
     flags: seen,
     customEnv: metadataEnvs(loaded.env),
+    selectors: loaded.selectorsText,
   }));
 }
 

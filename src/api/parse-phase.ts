@@ -33,6 +33,7 @@ import { parseEnv, parseTarget } from './parse-env.js';
 import { spawnYamlWorker } from './yaml-worker-spawn.js';
 import { startRenderShare } from './render-share-start.js';
 import type { RenderShare } from '../project/render-share.js';
+import { projectManifestSelectors } from './project-selectors.js';
 
 export interface ParseOptions {
   flags?: Record<string, unknown>;
@@ -295,9 +296,10 @@ export function parseInput(loaded: LoadedProject, flags: Record<string, unknown>
   };
 }
 
-/** A full parse's result with the load's warnings first and the semantic layer attached. */
+/** A full parse's result with the load's warnings first, selectors.yml's selectors and the semantic layer attached. */
 function finishFull(loaded: LoadedProject, result: ParseResult): ParseResult {
   result.warnings.unshift(...loaded.warnings);
+  result.manifest.selectors = projectManifestSelectors(loaded.selectorsText);
   attachSemanticLayer(loaded, result.manifest);
   return result;
 }

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { manifestSelectors } from '../graph/manifest-selectors.js';
 import { loadSelectorsYaml, type SelectorDefinition } from '../graph/selectors-yaml.js';
+import { parseYaml } from '../util/yaml.js';
 
 /** The last selectors.yml loaded: its path, its text and what it defines. */
 let last: { path: string; text: string; selectors: Record<string, SelectorDefinition> } | undefined;
@@ -25,4 +27,16 @@ export function projectSelectors(projectDir: string): Record<string, SelectorDef
   const selectors = loadSelectorsYaml('selectors.yml', text);
   last = { path, text, selectors };
   return selectors;
+}
+
+/**
+ * manifest.json's `selectors` of a project whose selectors.yml reads `text` (graph/manifest-selectors.ts):
+ * {} without one (`text` null); one that does not load throws loadSelectorsYaml's located error, as dbt
+ * fails to load such a project.
+ */
+export function projectManifestSelectors(text: string | null): Record<string, Record<string, unknown>> {
+  if (text === null) return {};
+  loadSelectorsYaml('selectors.yml', text);
+  const root = parseYaml(text, 'selectors.yml').value as { selectors?: unknown } | null;
+  return Array.isArray(root?.selectors) ? manifestSelectors(root.selectors) : {};
 }
