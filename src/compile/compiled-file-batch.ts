@@ -21,14 +21,15 @@ import type { NodeCompiler } from './node-compiler.js';
  * writes (left alone when it already holds the SQL).
  */
 export class CompiledFileBatch {
-  private queued: { path: string; text: string; node: CompiledNode }[] = [];
+  /** A queued node: itself, or its id when `nodeOf` reads it again (a compile that does not keep its nodes: api/transient-nodes.ts). */
+  private queued: { path: string; text: string; ref: CompiledNode | string }[] = [];
   /** Files written on this thread (no writer) that failed, with their node: reported by finish. */
   private failedHere: { node: CompiledNode; error: unknown }[] = [];
   /**
    * Queued nodes with the absolute path of their file as written (a failed write names it) and
    * their final path; looked up by file only when a write failed (a map of 40,000 paths cost ~0.1 s).
    */
-  private added: { node: CompiledNode; written: string; path: string }[] = [];
+  private added: { ref: CompiledNode | string; written: string; path: string; text: string }[] = [];
   private last: (() => void) | undefined;
   /** target/compiled, absolute. */
   private readonly root: string;
@@ -39,6 +40,7 @@ export class CompiledFileBatch {
     private readonly compiler: NodeCompiler,
     private readonly projectDir: string,
     private readonly batchSize = 256,
+    private readonly nodeOf?: (id: string) => CompiledNode,
   ) {
     this.root = join(projectDir, compiler.compiledRoot());
     this.stage = !existsSync(this.root) && BackgroundWriter.shared() ? `${this.root}.tmp-${process.pid}-${randomBytes(4).toString('hex')}` : undefined;
@@ -49,10 +51,15 @@ export class CompiledFileBatch {
     const rel = this.compiler.compiledPath(node);
     const path = join(this.projectDir, rel);
     const written = this.stage !== undefined && path.startsWith(`${this.root}/`) ? this.stage + path.slice(this.root.length) : path;
-    this.queued.push({ path: written, text: sql, node });
-    this.added.push({ node, written, path });
+    const ref = this.nodeOf ? node.unique_id : node;
+    this.queued.push({ path: written, text: sql, ref });
+    this.added.push({ ref, written, path, text: sql });
     if (this.queued.length >= this.batchSize) this.flush();
     return rel;
+  }
+
+  private resolve(ref: CompiledNode | string): CompiledNode {
+    return typeof ref === 'string' ? this.nodeOf!(ref) : ref;
   }
 
   /** Hand what is queued to the writer now (finish does too). */
@@ -65,7 +72,7 @@ export class CompiledFileBatch {
         try {
           writeFileSyncChecked(f.path, f.text);
         } catch (error) {
-          this.failedHere.push({ node: f.node, error });
+          this.failedHere.push({ node: this.resolve(f.ref), error });
         }
       }
     } else {
@@ -80,19 +87,19 @@ export class CompiledFileBatch {
   /** Write what is queued and wait for every file; returns the nodes whose file could not be written, with the error. */
   finish(): { node: CompiledNode; error: unknown }[] {
     this.flush();
-    const failed: { node: CompiledNode; path: string; error: unknown }[] = [];
-    let byFile: Map<string, { node: CompiledNode; path: string }> | undefined;
+    const failed: { node: CompiledNode; path: string; text: string; error: unknown }[] = [];
+    let byFile: Map<string, { ref: CompiledNode | string; path: string; text: string }> | undefined;
     // Waiting for the last write waits for all before it; a failed one throws (naming its file) and the rest are waited for again.
     for (let tries = 0; this.last && tries <= this.added.length; tries++) {
       try {
         this.last();
         break;
       } catch (error) {
-        byFile ??= new Map(this.added.map(({ node, written, path }) => [written, { node, path }]));
+        byFile ??= new Map(this.added.map(({ ref, written, path, text }) => [written, { ref, path, text }]));
         // The writer's error names the file it could not write in its detail (util/atomic-write's fileWriteError).
         const queued = byFile.get(String((error as { detail?: { path?: unknown } }).detail?.path ?? ''));
         if (!queued) throw error;
-        failed.push({ ...queued, error });
+        failed.push({ node: this.resolve(queued.ref), path: queued.path, text: queued.text, error });
       }
     }
     this.last = undefined;
@@ -107,7 +114,7 @@ export class CompiledFileBatch {
     const stillFailed: { node: CompiledNode; error: unknown }[] = [];
     for (const f of failed) {
       try {
-        writeFileSyncChecked(f.path, f.node.compiled_code ?? '');
+        writeFileSyncChecked(f.path, f.text);
       } catch (error) {
         stillFailed.push({ node: f.node, error });
       }
