@@ -1,16 +1,26 @@
 /**
  * The subset of dbt's manifest v12 JSON schema that tools reading
  * target/manifest.json rely on; tests validate what tsdbt writes against it.
+ * v12 forbids members it does not name on seeds (tools reading it through
+ * generated models reject them), so those are checked closely.
  */
+const strings = { type: 'array', items: { type: 'string' } };
+
 const dependsOn = {
   type: 'object',
   required: ['nodes', 'macros'],
-  properties: { nodes: { type: 'array', items: { type: 'string' } }, macros: { type: 'array', items: { type: 'string' } } },
+  properties: { nodes: strings, macros: strings },
+};
+
+/** A seed (dbt's Seed): no refs, sources, language or compiled members, and a depends_on of macros only. */
+const seed = {
+  not: { anyOf: ['language', 'refs', 'sources', 'seed_file', 'compiled_code', 'compiled_path'].map((key) => ({ required: [key] })) },
+  properties: { depends_on: { type: 'object', required: ['macros'], properties: { macros: strings }, additionalProperties: false }, root_path: { type: 'string' } },
 };
 
 const node = {
   type: 'object',
-  required: ['unique_id', 'resource_type', 'package_name', 'name', 'path', 'original_file_path', 'fqn', 'alias', 'schema', 'database', 'config', 'tags', 'raw_code', 'depends_on', 'refs', 'sources', 'columns', 'description', 'checksum'],
+  required: ['unique_id', 'resource_type', 'package_name', 'name', 'path', 'original_file_path', 'fqn', 'alias', 'schema', 'database', 'config', 'tags', 'raw_code', 'depends_on', 'columns', 'description', 'checksum'],
   properties: {
     unique_id: { type: 'string', pattern: '^(model|seed|snapshot|test|analysis|operation)\\.' },
     resource_type: { enum: ['model', 'seed', 'snapshot', 'test', 'analysis', 'operation', 'sql_operation'] },
@@ -19,12 +29,14 @@ const node = {
     tags: { type: 'array', items: { type: 'string' } },
     refs: { type: 'array', items: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, package: { type: ['string', 'null'] }, version: { type: ['string', 'number', 'null'] } }, additionalProperties: false } },
     sources: { type: 'array', items: { type: 'array', items: { type: 'string' }, minItems: 2, maxItems: 2 } },
-    depends_on: dependsOn,
     columns: { type: 'object', additionalProperties: { type: 'object', required: ['name', 'description'] } },
     checksum: { type: 'object', required: ['name', 'checksum'] },
     compiled_code: { type: 'string' },
     relation_name: { type: ['string', 'null'] },
   },
+  if: { properties: { resource_type: { const: 'seed' } } },
+  then: seed,
+  else: { required: ['refs', 'sources'], properties: { depends_on: dependsOn } },
 };
 
 export const manifestSchema = {

@@ -36,6 +36,15 @@ describe('target/manifest.json', () => {
     const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8'));
     const validate = new Ajv({ allErrors: true, strict: false }).compile(manifestSchema);
     expect(validate(manifest) ? [] : validate.errors).toEqual([]);
+    // The seed tsdbt wrote before: with refs, sources, language, seed_file and depends_on.nodes.
+    const seed = manifest.nodes['seed.test_project.s'];
+    const old = { ...manifest, nodes: { 'seed.test_project.s': { ...seed, language: 'sql', refs: [], sources: [], seed_file: '/s.csv', depends_on: { nodes: [], macros: [] } } } };
+    expect(validate(old)).toBe(false);
+    expect(validate.errors!.map((e) => `${e.instancePath} ${e.message}`)).toEqual([
+      '/nodes/seed.test_project.s must NOT be valid',
+      '/nodes/seed.test_project.s/depends_on must NOT have additional properties',
+      '/nodes/seed.test_project.s must match "then" schema',
+    ]);
     expect(manifest.nodes['model.test_project.mart'].description).toBe('The mart, documented.');
     expect(manifest.exposures['exposure.test_project.dash'].depends_on.nodes).toEqual(['model.test_project.mart']);
     expect(manifest.child_map['model.test_project.mart']).toEqual(['exposure.test_project.dash']);
