@@ -1,8 +1,8 @@
 /**
  * The subset of dbt's manifest v12 JSON schema that tools reading
  * target/manifest.json rely on; tests validate what tsdbt writes against it.
- * v12 forbids members it does not name on seeds (tools reading it through
- * generated models reject them), so those are checked closely.
+ * v12 forbids members it does not name on seeds and unit tests (tools reading
+ * it through generated models reject them), so those are checked closely.
  */
 const strings = { type: 'array', items: { type: 'string' } };
 
@@ -39,9 +39,29 @@ const node = {
   else: { required: ['refs', 'sources'], properties: { depends_on: dependsOn } },
 };
 
+const fixture = { type: 'object', required: ['rows', 'format', 'fixture'], properties: { rows: { type: ['array', 'string', 'null'] }, format: { enum: ['dict', 'csv', 'sql'] }, fixture: { type: ['string', 'null'] } }, additionalProperties: false };
+
+/** A unit test (dbt's UnitTestDefinition): these members and no others. */
+const unitTestKeys = ['model', 'given', 'expect', 'name', 'resource_type', 'package_name', 'path', 'original_file_path', 'unique_id', 'fqn', 'description', 'overrides', 'depends_on', 'config', 'checksum', 'schema', 'created_at', 'versions', 'version'];
+const unitTest = {
+  type: 'object',
+  required: unitTestKeys,
+  propertyNames: { enum: unitTestKeys },
+  properties: {
+    unique_id: { type: 'string', pattern: '^unit_test\\.' },
+    resource_type: { const: 'unit_test' },
+    given: { type: 'array', items: { ...fixture, required: ['input', ...fixture.required], properties: { ...fixture.properties, input: { type: 'string' } } } },
+    expect: fixture,
+    depends_on: { type: 'object', required: ['macros', 'nodes'], properties: { macros: strings, nodes: strings }, additionalProperties: false },
+    config: { type: 'object', required: ['tags', 'meta', 'enabled'] },
+    checksum: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+    created_at: { type: 'number' },
+  },
+};
+
 export const manifestSchema = {
   type: 'object',
-  required: ['metadata', 'nodes', 'sources', 'macros', 'docs', 'exposures', 'parent_map', 'child_map', 'group_map', 'disabled'],
+  required: ['metadata', 'nodes', 'sources', 'macros', 'docs', 'exposures', 'unit_tests', 'parent_map', 'child_map', 'group_map', 'disabled'],
   properties: {
     metadata: {
       type: 'object',
@@ -62,6 +82,7 @@ export const manifestSchema = {
       additionalProperties: { type: 'object', required: ['unique_id', 'name', 'package_name', 'macro_sql', 'original_file_path'] },
     },
     exposures: { type: 'object', additionalProperties: { type: 'object', required: ['unique_id', 'name', 'type', 'depends_on'] } },
+    unit_tests: { type: 'object', additionalProperties: unitTest },
     parent_map: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
     child_map: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
     group_map: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },

@@ -1,7 +1,7 @@
 import { writeChunksAtomic, writeFileAtomic } from '../util/atomic-write.js';
 import { join } from 'node:path';
 import type { CompiledNode, Manifest } from '../manifest/types.js';
-import { writtenManifest, writtenNode, writtenNodeJson, writtenOtherwise } from '../manifest/written-node.js';
+import { writtenManifest, writtenNode, writtenNodeJson, writtenOtherwise, writtenUnitTests } from '../manifest/written-node.js';
 import { fastPaths } from '../util/fast-paths.js';
 import { JsonByteWriter, type JsonSpans, type MemberRewrite, type WrittenValues } from './json-byte-writer.js';
 
@@ -16,10 +16,11 @@ export function writeManifest(targetDir: string, manifest: Manifest): string {
 }
 
 /**
- * What manifest.json holds otherwise than as tsdbt keeps it (manifest/written-node.ts): seeds as dbt
- * writes them. A seed copied from the parse cache is rewritten from its bytes there.
+ * What manifest.json holds otherwise than as tsdbt keeps it (manifest/written-node.ts): seeds and
+ * unit tests as dbt writes them. A seed copied from the parse cache is rewritten from its bytes there.
  */
 const WRITTEN_OTHERWISE: ReadonlyMap<string, MemberRewrite> = new Map<string, MemberRewrite>([
+  ['', { applies: (key) => key === 'unit_tests', value: writtenUnitTests, json: (text) => JSON.stringify(writtenUnitTests(JSON.parse(text) as unknown)) }],
   ['nodes', { applies: writtenOtherwise, value: (v) => writtenNode(v as CompiledNode), json: writtenNodeJson }],
 ]);
 

@@ -1,4 +1,5 @@
 import { defineLazyMember, lazyMembersRead, mergedMembers } from '../util/lazy-members.js';
+import type { CompiledNode } from './types.js';
 
 /**
  * What manifest.json (and `graph` in templates, dbt's flat graph, the same
@@ -6,7 +7,8 @@ import { defineLazyMember, lazyMembersRead, mergedMembers } from '../util/lazy-m
  * node tsdbt keeps. tsdbt's seeds carry members its own code reads (the
  * CSV's path, empty ref and source lists, the compiled members a run
  * adds); dbt-core 1.10's Seed has none of them, a depends_on of macros
- * only, and a group. Members dbt writes on every node and tsdbt on none
+ * only, and a group. A unit test is written as dbt's UnitTestDefinition,
+ * built at parse. Members dbt writes on every node and tsdbt on none
  * (build_path, created_at, config_call_dict, unrendered_config_call_dict,
  * doc_blocks) are left out of seeds too.
  */
@@ -61,9 +63,18 @@ export function writtenNodeJson(json: string): string {
   return written === node ? json : JSON.stringify(written);
 }
 
-/** The manifest as manifest.json writes it (a shallow copy, its nodes as written: writtenNodes). */
-export function writtenManifest<T extends { nodes?: Record<string, unknown> }>(manifest: T): T {
+/** manifest.json's `unit_tests`: each unit test's dbt entry (a node without one, e.g. read from another manifest, as it is). */
+export function writtenUnitTests<T>(unitTests: T): T | Record<string, unknown> {
+  if (unitTests === null || typeof unitTests !== 'object') return unitTests;
+  const out: Record<string, unknown> = {};
+  for (const [id, node] of Object.entries(unitTests)) out[id] = (node as CompiledNode | undefined)?.manifest_entry ?? node;
+  return out;
+}
+
+/** The manifest as manifest.json writes it (a shallow copy, its nodes and unit tests as written: writtenNodes, writtenUnitTests). */
+export function writtenManifest<T extends { nodes?: Record<string, unknown>; unit_tests?: unknown }>(manifest: T): T {
   const out = { ...manifest };
   if (manifest.nodes) out.nodes = writtenNodes(manifest.nodes) as T['nodes'];
+  if (manifest.unit_tests) out.unit_tests = writtenUnitTests(manifest.unit_tests);
   return out;
 }
