@@ -3,6 +3,7 @@ import { close, fstatSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MacroFile } from '../context/macro-registry.js';
 import type { CompiledNode, Manifest } from '../manifest/types.js';
+import { writtenNode } from '../manifest/written-node.js';
 import { emptyRegistry, parseContexts, type NodeFileRecord } from '../project/parse.js';
 import { reparseChangedNodeFiles, type CachedParse } from '../project/partial-parse.js';
 import { ParseObserver } from '../project/partial-parse-reads.js';
@@ -140,7 +141,7 @@ export async function spliceOrSay(loaded: LoadedProject, flags: Record<string, u
   return spliced.done;
 }
 
-/** What splicedNodes gives: each changed node's new JSON, the edits of the cache's body, the env vars the parse read. */
+/** What splicedNodes gives: each changed node's new JSON in manifest.json, the edits of the cache's body, the env vars the parse read. */
 interface SplicedNodes {
   records: NodeFileRecord[];
   json: Map<string, Buffer>;
@@ -233,7 +234,9 @@ function splicedNodes(loaded: LoadedProject, flags: Record<string, unknown>, che
   for (const r of records) {
     const node = partial.manifest.nodes[r.uniqueId]!;
     const bytes = Buffer.from(JSON.stringify(node));
-    json.set(r.uniqueId, bytes);
+    // manifest.json's bytes: the same, but for a node it writes otherwise (a seed: none is spliced today).
+    const written = writtenNode(node);
+    json.set(r.uniqueId, written === node ? bytes : Buffer.from(JSON.stringify(written)));
     bodyEdits.push(paddedEdit('parse/manifest/nodes', body.span('parse/manifest/nodes', r.uniqueId)!, bytes));
     const refAt = refLocationsOf(node);
     const refSpan = body.span('refAt', `n:${r.uniqueId}`);

@@ -33,6 +33,23 @@ export interface WriterOptions {
    * nodes: an edit that fits is written in place, parse-splice.ts).
    */
   padded?: ReadonlyMap<string, (length: number) => number>;
+  /**
+   * Containers (paths as in JsonSpans) some of whose members are written
+   * otherwise than as they are: such a member is never copied as it was
+   * written elsewhere (a padded container's member is rewritten from its
+   * copied bytes; any other container holding one is serialised).
+   */
+  rewrites?: ReadonlyMap<string, MemberRewrite>;
+}
+
+/** How some members of a container are written (WriterOptions.rewrites): the manifest's seeds, say, as dbt writes them. */
+export interface MemberRewrite {
+  /** Whether member `key` is one (decided by its key alone: a value copied from elsewhere is not read to decide). */
+  applies(key: string): boolean;
+  /** What to write for such a member's value. */
+  value(value: unknown): unknown;
+  /** The same, given the value's JSON text as written elsewhere; as JSON text. */
+  json(text: string): string;
 }
 
 /**
@@ -129,21 +146,23 @@ export class JsonByteWriter {
       const spans: MemberSpans | undefined = this.spansOf?.has(path) ? (this.spans[path] = { keys: [], at: [] }) : undefined;
       // As JSON.stringify: members in own enumerable order; one whose value has no JSON form is left out.
       let first = true;
+      const rewrite = this.options.rewrites?.get(path);
       for (const key of Object.keys(value)) {
+        const rewritten = rewrite?.applies(key) === true;
         // A lazy member not read yet (util/lazy-members.ts) is offered for copying as UNREAD, and read only when it is not copied.
-        const unread = this.options.written !== undefined && unreadMember(value, key);
-        const copied = this.options.written ? this.copyWritten(path === '' ? key : `${path}/${key}`, unread ? UNREAD : (value as Record<string, unknown>)[key], first) : undefined;
+        const unread = this.options.written !== undefined && !rewritten && unreadMember(value, key);
+        const copied = this.options.written && !rewritten ? this.copyWritten(path === '' ? key : `${path}/${key}`, unread ? UNREAD : (value as Record<string, unknown>)[key], first) : undefined;
         if (copied) {
           spans?.keys.push(key);
           spans?.at.push(copied[0], copied[1]);
           first = false;
           continue;
         }
-        const v = (value as Record<string, unknown>)[key];
+        const v = rewritten ? rewrite!.value((value as Record<string, unknown>)[key]) : (value as Record<string, unknown>)[key];
         if (depth > 1 && isPlainObject(v)) {
           this.key(key, first);
           const start = this.position;
-          this.json(v, depth - 1, this.spansOf ? (path === '' ? key : `${path}/${key}`) : '');
+          this.json(v, depth - 1, this.spansOf || this.options.rewrites ? (path === '' ? key : `${path}/${key}`) : '');
           const pad = this.options.padded?.get(path);
           if (pad) this.spaces(pad(this.position - start));
           spans?.keys.push(key);
@@ -178,18 +197,20 @@ export class JsonByteWriter {
   private copyWritten(path: string, value: unknown, first: boolean): [number, number] | undefined {
     const { read, find } = this.options.written!;
     const found = find(path, value);
-    if (!found) return undefined;
+    const rewrite = this.options.rewrites?.get(path);
+    // Some of its members are written otherwise: copied only member by member (a padded object), else serialised.
+    if (!found || (rewrite && !found.padded)) return undefined;
     this.key(path.slice(path.lastIndexOf('/') + 1), first);
     const start = this.position;
     if (found.padded) {
       // Its members' spans end in padding (the parse cache's nodes): copied without it, their spans as they land here.
       const more = found.more ?? [];
       // With members to add, the object is copied without its closing brace.
-      const spans = this.copyUnpadded(read, found.start, more.length > 0 ? found.end - 1 : found.end, found.padded, found.members);
+      const spans = this.copyUnpadded(read, found.start, more.length > 0 ? found.end - 1 : found.end, found.padded, found.members, rewrite);
       const keys = found.padded.keys.slice();
       let empty = keys.length === 0;
       for (const [key, value] of more) {
-        const json = JSON.stringify(value);
+        const json = JSON.stringify(rewrite?.applies(key) ? rewrite.value(value) : value);
         if (json === undefined) continue;
         this.key(key, empty);
         keys.push(key);
@@ -216,7 +237,7 @@ export class JsonByteWriter {
    * the spans `padded` (ascending, within [start, end)); returns where each
    * span's bytes landed here, spaces left out.
    */
-  private copyUnpadded(read: (at: number, length: number, into: Buffer) => Buffer, start: number, end: number, members: MemberSpans, copied: CopiedMembers = {}): number[] {
+  private copyUnpadded(read: (at: number, length: number, into: Buffer) => Buffer, start: number, end: number, members: MemberSpans, copied: CopiedMembers = {}, rewrite?: MemberRewrite): number[] {
     const padded = members.at;
     const window = Buffer.allocUnsafe(CHUNK);
     let from = 0;
@@ -248,14 +269,18 @@ export class JsonByteWriter {
       // Within the window: a tight scan back over the spaces (a call per byte cost more than the copy).
       while (e > s && e - 1 >= from && window[e - 1 - from] === SPACE) e--;
       while (e > s && byteAt(e - 1) === SPACE) e--;
-      if (copied.proveKeys) this.proveKey(byteAt, at, s, i === 0 ? '{' : ',', members.keys[i >> 1]!);
+      const key = members.keys[i >> 1]!;
+      if (copied.proveKeys) this.proveKey(byteAt, at, s, i === 0 ? '{' : ',', key);
       emit(at, s);
       const landed = this.position;
-      const extra = copied.extra?.(members.keys[i >> 1]!);
-      if (extra === undefined) emit(s, e);
+      // A member written otherwise is made from its bytes (no members are appended to it).
+      const rewritten = rewrite?.applies(key) === true;
+      const extra = rewritten ? undefined : copied.extra?.(key);
+      if (rewritten) this.text(rewrite!.json(read(s, e - s, Buffer.allocUnsafe(e - s)).toString('utf8')));
+      else if (extra === undefined) emit(s, e);
       else {
         // The member's object without its closing brace, the added members, the brace.
-        if (e <= s || byteAt(e - 1) !== 0x7d) throw new NotAsWritten(`member ${members.keys[i >> 1]} is not an object`);
+        if (e <= s || byteAt(e - 1) !== 0x7d) throw new NotAsWritten(`member ${key} is not an object`);
         emit(s, e - 1);
         this.text(extra);
         emit(e - 1, e);

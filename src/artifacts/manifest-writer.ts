@@ -1,8 +1,9 @@
 import { writeChunksAtomic, writeFileAtomic } from '../util/atomic-write.js';
 import { join } from 'node:path';
-import type { Manifest } from '../manifest/types.js';
+import type { CompiledNode, Manifest } from '../manifest/types.js';
+import { writtenManifest, writtenNode, writtenNodeJson, writtenOtherwise, writtenUnitTests } from '../manifest/written-node.js';
 import { fastPaths } from '../util/fast-paths.js';
-import { JsonByteWriter, type JsonSpans, type WrittenValues } from './json-byte-writer.js';
+import { JsonByteWriter, type JsonSpans, type MemberRewrite, type WrittenValues } from './json-byte-writer.js';
 
 /**
  * Write target/manifest.json atomically (util/atomic-write), so a reader never
@@ -15,6 +16,15 @@ export function writeManifest(targetDir: string, manifest: Manifest): string {
 }
 
 /**
+ * What manifest.json holds otherwise than as tsdbt keeps it (manifest/written-node.ts): seeds and
+ * unit tests as dbt writes them. A seed copied from the parse cache is rewritten from its bytes there.
+ */
+const WRITTEN_OTHERWISE: ReadonlyMap<string, MemberRewrite> = new Map<string, MemberRewrite>([
+  ['', { applies: (key) => key === 'unit_tests', value: writtenUnitTests, json: (text) => JSON.stringify(writtenUnitTests(JSON.parse(text) as unknown)) }],
+  ['nodes', { applies: writtenOtherwise, value: (v) => writtenNode(v as CompiledNode), json: writtenNodeJson }],
+]);
+
+/**
  * writeManifest, also returning where the members of `spansOf`'s containers
  * ('' for the top level, 'nodes' for each node) were written (with the fast
  * paths on; off, no spans). Members `written` has are copied from there.
@@ -22,13 +32,13 @@ export function writeManifest(targetDir: string, manifest: Manifest): string {
 export function writeManifestSpans(targetDir: string, manifest: Manifest, spansOf?: ReadonlySet<string>, written?: WrittenValues): { path: string; spans?: JsonSpans } {
   const path = join(targetDir, 'manifest.json');
   if (!fastPaths()) {
-    writeFileAtomic(path, JSON.stringify(manifest), 'the manifest', { durable: false });
+    writeFileAtomic(path, JSON.stringify(writtenManifest(manifest)), 'the manifest', { durable: false });
     return { path };
   }
   let spans: JsonSpans | undefined;
   writeChunksAtomic(path, 'the manifest', (write) => {
     // Its top-level members, and each entry of one that is a plain object (nodes, macros, parent_map...), stringified on their own.
-    const out = new JsonByteWriter(write, spansOf, undefined, { written });
+    const out = new JsonByteWriter(write, spansOf, undefined, { written, rewrites: WRITTEN_OTHERWISE });
     out.json(manifest, 2);
     out.flush();
     spans = out.spans;

@@ -5,6 +5,7 @@ import type { ResultTable } from '../adapters/base/result-table.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { pyFunction, type RenderContext } from '../jinja/index.js';
 import type { CompiledNode, Manifest, SourceTable } from '../manifest/types.js';
+import { writtenNodes } from '../manifest/written-node.js';
 import type { RefIndex } from '../project/resolve-refs.js';
 import { nodeDict, type ContextFactory } from './context-factory.js';
 import { withForeignKeysResolved } from './foreign-keys.js';
@@ -328,7 +329,8 @@ function graphOf(manifest: Manifest): Record<string, unknown> {
       exposures: manifest.exposures,
       groups: manifest.groups,
       metrics: manifest.metrics,
-      nodes: hooks ? { ...manifest.nodes, ...Object.fromEntries(hooks.map((h) => [h.unique_id, h])) } : manifest.nodes,
+      // As manifest.json writes them (dbt's flat graph is the same serialisation): seeds without tsdbt's own members.
+      nodes: writtenNodes(hooks ? { ...manifest.nodes, ...Object.fromEntries(hooks.map((h) => [h.unique_id, h])) } : manifest.nodes),
       sources: manifest.sources,
       semantic_models: manifest.semantic_models,
       saved_queries: manifest.saved_queries,

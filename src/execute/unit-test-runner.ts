@@ -12,7 +12,8 @@ import { findMaterialization, materializationNotFound } from './find-materializa
 import type { NodeResult, NodeStatus } from './node-result.js';
 import { NodeRecording } from './node-recording.js';
 import { diffRows } from './unit-test-diff.js';
-import { inferColumnTypes, loadFixture, parseInputTarget, sqlLiteral, type LoadedFixture } from './unit-test-inputs.js';
+import { parseInputTarget } from '../project/unit-test-input.js';
+import { inferColumnTypes, loadFixture, sqlLiteral, type LoadedFixture } from './unit-test-inputs.js';
 import { applyOverrides } from './unit-test-overrides.js';
 
 /** One `given:` input, resolved: which node or source it stands for and the CTE that replaces it. */

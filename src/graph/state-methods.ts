@@ -127,7 +127,7 @@ function sameContents(m: GraphMember, old: StateRecord | undefined): boolean {
     return sameFqn(m, old) && keys.every((k) => equal(field(m, k) ?? null, field(old, k) ?? null)) && sameConfig(m, old);
   }
   if (old === undefined) return false;
-  if (isUnitTest(m)) return equal(field(m, 'unit_test'), field(old, 'unit_test')) && sameFqn(m, old);
+  if (isUnitTest(m)) return sameUnitTest(m, old);
   if (isGenericTest(m)) return sameConfig(m, old) && sameFqn(m, old);
   const same =
     sameBody(m, old) &&
@@ -139,6 +139,16 @@ function sameContents(m: GraphMember, old: StateRecord | undefined): boolean {
   if (!same || m.resource_type !== 'model') return same;
   // Changing the latest version, access or deprecation date changes how refs to the model resolve.
   return ['latest_version', 'access', 'deprecation_date'].every((k) => equal(field(m, k) ?? null, field(old, k) ?? null));
+}
+
+/**
+ * A unit test compares its definition's checksum, as dbt (manifest.json's unit_tests entries since tsdbt writes
+ * dbt's UnitTestDefinition); an entry of an older tsdbt manifest (node-shaped) compares its definition and fqn.
+ */
+function sameUnitTest(m: GraphMember, old: StateRecord): boolean {
+  const checksum = field(old, 'checksum');
+  if (typeof checksum === 'string') return field(field(m, 'manifest_entry'), 'checksum') === checksum;
+  return equal(field(m, 'unit_test'), field(old, 'unit_test')) && sameFqn(m, old);
 }
 
 /** Seeds compare their file checksum; other nodes their raw code. */

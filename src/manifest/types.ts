@@ -166,6 +166,8 @@ export interface CompiledNode extends BaseNode {
   contract?: { enforced: boolean; alias_types: boolean; checksum: string | null };
   /** Filled for unit tests. */
   unit_test?: UnitTestDefinition;
+  /** Filled for unit tests: what manifest.json's `unit_tests` holds for it (project/unit-test-entry.ts). */
+  manifest_entry?: UnitTestEntry;
 }
 
 export interface TestMetadata {
@@ -179,6 +181,45 @@ export interface UnitTestDefinition {
   given: { input: string; rows?: unknown; format: 'dict' | 'csv' | 'sql'; fixture?: string | null }[];
   expect: { rows?: unknown; format: 'dict' | 'csv' | 'sql'; fixture?: string | null };
   overrides?: { macros?: Record<string, unknown>; vars?: Record<string, unknown>; env_vars?: Record<string, unknown> };
+}
+
+/** A fixture of a unit test as manifest v12 writes it: its rows as dbt reads them (CSV as rows of text, fixture files read). */
+export interface UnitTestFixtureEntry {
+  rows: unknown;
+  format: string;
+  fixture: string | null;
+}
+
+/**
+ * A unit test as manifest v12's UnitTestDefinition writes it (dbt-core 1.10's
+ * members, in its order). Built at parse (project/unit-test-entry.ts) and kept
+ * on the unit test's node; the node itself is what tsdbt selects and runs.
+ */
+export interface UnitTestEntry {
+  model: string;
+  given: (UnitTestFixtureEntry & { input: string })[];
+  expect: UnitTestFixtureEntry;
+  name: string;
+  resource_type: 'unit_test';
+  package_name: string;
+  /** Relative to the folder its properties file was found in. */
+  path: string;
+  original_file_path: string;
+  unique_id: string;
+  fqn: string[];
+  description: string;
+  overrides: { macros: Record<string, unknown>; vars: Record<string, unknown>; env_vars: Record<string, unknown> } | null;
+  depends_on: { macros: string[]; nodes: string[] };
+  config: { tags: string[]; meta: Record<string, unknown>; enabled: boolean; [key: string]: unknown };
+  /** sha256 of the definition (dbt's build_unit_test_checksum): what state:modified compares. */
+  checksum: string;
+  /** The tested model's schema. */
+  schema: string | null;
+  /** When parse built it, in seconds since the epoch. */
+  created_at: number;
+  versions: { include: unknown[] | null; exclude: unknown[] | null } | null;
+  /** The tested version, for a unit test of a versioned model. */
+  version: string | number | null;
 }
 
 export interface SourceTable extends BaseNode {

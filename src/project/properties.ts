@@ -76,7 +76,7 @@ export interface PropertiesIndex {
   macros: Map<string, ResourcePatch>;
   sources: SourceTableDecl[];
   exposures: (Record<string, unknown> & { __file: string; __line?: number })[];
-  unitTests: (Record<string, unknown> & { __file: string; __line?: number })[];
+  unitTests: (Record<string, unknown> & { __file: string; __line?: number; __path?: string })[];
   /** `groups:` entries (dbt 1.5+), with where they were written. */
   groups: (Record<string, unknown> & { __file: string; __line?: number; __package: string })[];
   tests: TestDecl[];
@@ -140,7 +140,7 @@ export function readProperties(files: FoundFile[], pkg: string, index: Propertie
       continue;
     }
     try {
-      readOne(y, pkg, index, errors, render);
+      readOne(y, file.relativeToFolder, pkg, index, errors, render);
     } catch (e) {
       if (e instanceof TsdbtError) errors.push(e);
       else throw e;
@@ -148,7 +148,8 @@ export function readProperties(files: FoundFile[], pkg: string, index: Propertie
   }
 }
 
-function readOne(y: ParsedYaml, pkg: string, index: PropertiesIndex, errors: TsdbtError[], render?: PropertyRenderer): void {
+/** `path`: the file's path relative to the folder it was found in (dbt's `path` of a unit test). */
+function readOne(y: ParsedYaml, path: string, pkg: string, index: PropertiesIndex, errors: TsdbtError[], render?: PropertyRenderer): void {
   const doc = y.value as Record<string, unknown>;
   const file = y.file;
   // What dbt renders when it reads the file (see schema-yaml-render); false when an entry failed.
@@ -204,7 +205,7 @@ function readOne(y: ParsedYaml, pkg: string, index: PropertiesIndex, errors: Tsd
   patchesFor('macros', index.macros, null);
   for (const source of list(doc.sources)) if (rendered('sources', source)) readSource(y, source, pkg, index, errors);
   for (const e of list(doc.exposures)) if (isRecord(e) && rendered('exposures', e)) index.exposures.push({ ...e, __file: file, __line: y.lineOf(e) });
-  for (const u of list(doc.unit_tests)) if (isRecord(u)) index.unitTests.push({ ...u, __file: file, __line: y.lineOf(u) });
+  for (const u of list(doc.unit_tests)) if (isRecord(u)) index.unitTests.push({ ...u, __file: file, __line: y.lineOf(u), __path: path });
   for (const g of list(doc.groups)) {
     if (!isRecord(g) || typeof g.name !== 'string') {
       errors.push(new TsdbtError('YAML_SCHEMA', "Each entry under 'groups:' needs a 'name:'", { file, line: y.lineOf(g) ?? y.keyLine(doc, 'groups') }));

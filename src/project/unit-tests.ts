@@ -2,10 +2,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { CompiledNode, UnitTestDefinition } from '../manifest/types.js';
+import { csvDictRows } from './csv-dict-rows.js';
 import { blankNode } from './node-defaults.js';
 import type { RefIndex } from './resolve-refs.js';
+import { forVersion, unitTestEntry } from './unit-test-entry.js';
+import { inputTarget } from './unit-test-input.js';
 
-type UnitTestDecl = Record<string, unknown> & { __file: string; __line?: number };
+type UnitTestDecl = Record<string, unknown> & { __file: string; __line?: number; __path?: string };
 type Fixture = { rows?: unknown; format: 'dict' | 'csv' | 'sql'; fixture?: string | null };
 
 /**
@@ -52,17 +55,22 @@ export function buildUnitTests(
     try {
       for (const f of [...def.given, def.expect]) readFixture(f, d, rootOf(model.package_name), testPaths);
       versionsOf ??= modelVersions(nodes);
+      const uniqueId = `unit_test.${model.package_name}.${d.model}.${d.name}`;
+      // dbt: the package, the YAML file's folders under its model path, the model, the test.
+      const fqn = [model.package_name, ...d.__file.split('/').slice(1, -1), d.model, d.name];
+      const tags = Array.isArray(cfg.tags) ? cfg.tags.map(String) : [];
+      const seedRows = (input: string) => seedRowsOf(input, index, rootName, rootOf);
+      const entry = unitTestEntry(d, { def, uniqueId, packageName: model.package_name, fqn, tags, schema: model.schema, seedRows });
       for (const target of testedVersions(d, model, versionsOf)) {
         const suffix = target.version === null || target.version === undefined ? '' : `_v${String(target.version)}`;
         const node = blankNode({
-          unique_id: `unit_test.${model.package_name}.${d.model}.${d.name}${suffix}`,
+          unique_id: `${uniqueId}${suffix}`,
           resource_type: 'unit_test',
           package_name: model.package_name,
           name: d.name,
           path: d.__file,
           original_file_path: d.__file,
-          // dbt: the package, the YAML file's folders under its model path, the model, the test.
-          fqn: [model.package_name, ...d.__file.split('/').slice(1, -1), d.model, d.name],
+          fqn: fqn.slice(),
           raw_code: '',
         });
         node.unit_test = def;
@@ -71,8 +79,9 @@ export function buildUnitTests(
         node.attached_node = target.unique_id;
         if (suffix) node.version = target.version;
         node.config.materialized = 'unit';
-        node.tags = Array.isArray(cfg.tags) ? cfg.tags.map(String) : [];
+        node.tags = tags.slice();
         node.config.tags = node.tags;
+        node.manifest_entry = forVersion(entry, target, node.unique_id, suffix !== '');
         out[node.unique_id] = node;
       }
     } catch (e) {
@@ -81,6 +90,20 @@ export function buildUnitTests(
     }
   }
   return out;
+}
+
+/** The rows of the seed a unit test input names (`ref('a_seed')`), as dbt reads the seed's CSV file (its newlines as Python's text files read them); undefined when it names no seed. */
+function seedRowsOf(input: string, index: RefIndex, rootName: string, rootOf: (pkg: string) => string): Record<string, unknown>[] | undefined {
+  const target = inputTarget(input);
+  if (target?.kind !== 'ref') return undefined;
+  const seed = index.resolveRef({ name: target.name, package: target.package }, rootName);
+  if (seed?.resource_type !== 'seed') return undefined;
+  try {
+    return csvDictRows(readFileSync(join(rootOf(seed.package_name), seed.original_file_path), 'utf8').replace(/\r\n?/g, '\n'));
+  } catch {
+    // Gone since it was listed: no rows to write (the seed's own parse reports it).
+    return undefined;
+  }
 }
 
 /** Versioned models by `<package>.<name>`, in version order as declared. */

@@ -69,9 +69,10 @@ export function mergedMembers<T>(a: Record<string, T>, b: Record<string, T>): Re
     get: (_t, k) => owner(k)?.[k as string],
     has: (_t, k) => owner(k) !== undefined,
     ownKeys: () => [...new Set([...Object.keys(a), ...Object.keys(b)])],
+    // An accessor: listing the keys (Object.keys asks each one's enumerability) reads no member.
     getOwnPropertyDescriptor: (_t, k) => {
       const o = owner(k);
-      return o ? { value: o[k as string], writable: true, enumerable: true, configurable: true } : undefined;
+      return o ? { get: () => o[k as string], enumerable: true, configurable: true } : undefined;
     },
     set: () => false,
     defineProperty: () => false,

@@ -329,6 +329,7 @@ describe('lazy members', () => {
     expect(view.u).toBe('U');
     expect(reads).toEqual(['y']);
     expect(Object.keys(view)).toEqual(['x', 'y', 'z', 'u']);
+    expect(reads).toEqual(['y']);
     expect({ ...view }).toEqual({ x: 'X', y: 'Y', z: 'Z', u: 'U' });
   });
 });

@@ -7,7 +7,7 @@ import { manifestSchema } from '../../src/artifacts/manifest-schema.js';
 import { captureStreams, makeProject } from '../support/project-fixture.js';
 
 describe('target/manifest.json', () => {
-  it('validates against the manifest v12 subset, for models, seeds, sources, exposures and docs', async () => {
+  it('validates against the manifest v12 subset, for models, seeds, sources, exposures, unit tests and docs', async () => {
     const dir = makeProject({
       'models/stg.sql': "select * from {{ source('raw', 'events') }}",
       'models/mart.sql': "{{ config(materialized='table') }}\nselect * from {{ ref('stg') }}",
@@ -26,6 +26,11 @@ describe('target/manifest.json', () => {
         '    type: dashboard',
         '    owner: {name: A, email: a@example.com}',
         "    depends_on: [ref('mart')]",
+        'unit_tests:',
+        '  - name: stg_rows',
+        '    model: stg',
+        "    given: [{input: \"source('raw', 'events')\", rows: [{id: 1}]}]",
+        '    expect: {rows: [{id: 1}]}',
       ].join('\n'),
       'seeds/s.csv': 'a\n1\n',
       'macros/cents.sql': '{% macro cents(col) %}({{ col }} * 100){% endmacro %}',
@@ -36,6 +41,20 @@ describe('target/manifest.json', () => {
     const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8'));
     const validate = new Ajv({ allErrors: true, strict: false }).compile(manifestSchema);
     expect(validate(manifest) ? [] : validate.errors).toEqual([]);
+    expect(Object.keys(manifest.unit_tests)).toEqual(['unit_test.test_project.stg.stg_rows']);
+    // The shapes tsdbt wrote before: a seed with refs, sources, language, seed_file and depends_on.nodes; a unit test as a node.
+    const seed = manifest.nodes['seed.test_project.s'];
+    const unitTest = { ...manifest.unit_tests['unit_test.test_project.stg.stg_rows'], raw_code: '', checksum: { name: 'sha256', checksum: 'x' } };
+    const old = { ...manifest, nodes: { 'seed.test_project.s': { ...seed, language: 'sql', refs: [], sources: [], seed_file: '/s.csv', depends_on: { nodes: [], macros: [] } } }, unit_tests: { [unitTest.unique_id]: unitTest } };
+    expect(validate(old)).toBe(false);
+    expect(validate.errors!.map((e) => `${e.instancePath} ${e.message}`)).toEqual([
+      '/nodes/seed.test_project.s must NOT be valid',
+      '/nodes/seed.test_project.s/depends_on must NOT have additional properties',
+      '/nodes/seed.test_project.s must match "then" schema',
+      '/unit_tests/unit_test.test_project.stg.stg_rows must be equal to one of the allowed values',
+      '/unit_tests/unit_test.test_project.stg.stg_rows property name must be valid',
+      '/unit_tests/unit_test.test_project.stg.stg_rows/checksum must be string',
+    ]);
     expect(manifest.nodes['model.test_project.mart'].description).toBe('The mart, documented.');
     expect(manifest.exposures['exposure.test_project.dash'].depends_on.nodes).toEqual(['model.test_project.mart']);
     expect(manifest.child_map['model.test_project.mart']).toEqual(['exposure.test_project.dash']);

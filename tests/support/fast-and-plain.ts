@@ -5,6 +5,7 @@ import { cacheSpliceCount } from '../../src/api/parse-splice.js';
 import { mappedReadCounts } from '../../src/api/mapped-cache-body.js';
 import { runCli } from '../../src/cli/main.js';
 import { setFastPaths } from '../../src/util/fast-paths.js';
+import { blankedCreatedAt } from './blanked-artifact.js';
 import { filesUnder } from './files-under.js';
 import { captureStreams, makeProject, MEMORY_PROFILE } from './project-fixture.js';
 // @ts-expect-error: the bench's project generators are plain ES modules without types.
@@ -22,10 +23,10 @@ export async function cli(dir: string, args: string[]) {
   return { code, out: io.stdout.join('') + io.stderr.join('') };
 }
 
-/** target/ file with generated_at, invocation_id and timings blanked (the only bytes that may differ). */
+/** target/ file with generated_at, invocation_id, timings and unit tests' created_at blanked (the only bytes that may differ). */
 export function artifact(dir: string, file: string): string | null {
   if (!existsSync(join(dir, 'target', file))) return null;
-  return readFileSync(join(dir, 'target', file), 'utf8')
+  return blankedCreatedAt(readFileSync(join(dir, 'target', file), 'utf8'))
     .replace(/"generated_at": ?"[^"]*"/g, '"generated_at":"-"')
     .replace(/"invocation_id": ?"[^"]*"/g, '"invocation_id":"-"')
     .replace(/"(started_at|completed_at)": "[^"]*"/g, '"$1": "-"')

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { diffRows } from '../../src/execute/unit-test-diff.js';
-import { inferColumnTypes, loadFixture, parseInputTarget, sqlLiteral } from '../../src/execute/unit-test-inputs.js';
+import { inferColumnTypes, loadFixture, sqlLiteral } from '../../src/execute/unit-test-inputs.js';
+import { parseInputTarget } from '../../src/project/unit-test-input.js';
 import type { CompiledNode } from '../../src/manifest/types.js';
 
 const node = { name: 'ut', original_file_path: 'models/unit.yml' } as CompiledNode;
