@@ -5,6 +5,7 @@ import { findFiles, type FoundFile } from '../util/files.js';
 import { PrefetchedYaml, type YamlWorkerSpawn } from '../util/prefetched-yaml.js';
 import type { ProjectConfig } from './project-config.js';
 import { renderEntryInPlace } from './schema-yaml-render.js';
+import { tableFreshness, tableLoadedAtField, type MergedFreshness } from './source-precedence.js';
 import { isRecord, parseYaml, withLines, type ParsedYaml } from '../util/yaml.js';
 import { setKey } from '../util/yaml-block.js';
 
@@ -56,7 +57,8 @@ export interface SourceTableDecl {
   schema: string;
   loader: string;
   loadedAtField: string | null;
-  freshness: unknown;
+  /** dbt 1.10's merge of the four levels (source-precedence.ts); 'unset' when none sets thresholds. */
+  freshness: MergedFreshness | null | 'unset';
   quoting: Record<string, unknown>;
   columns: Record<string, ColumnInfo>;
   meta: Record<string, unknown>;
@@ -236,8 +238,8 @@ function readSource(y: ParsedYaml, source: unknown, pkg: string, index: Properti
       database: (source.database as string | undefined) ?? null,
       schema: str(source.schema, source.name),
       loader: str(source.loader),
-      loadedAtField: (table.loaded_at_field ?? source.loaded_at_field ?? null) as string | null,
-      freshness: table.freshness !== undefined ? table.freshness : (source.freshness ?? null),
+      loadedAtField: tableLoadedAtField(source, table),
+      freshness: tableFreshness(source, table),
       quoting: { ...rec(source.quoting), ...rec(table.quoting) },
       columns: columnsOf(table.columns),
       meta: { ...rec(source.meta), ...rec(table.meta) },

@@ -17,9 +17,13 @@ export function buildSources(
   for (const d of decls) {
     const pkg = packageOf(d, root);
     const fqn = [pkg, ...d.file.split('/').slice(1, -1), d.sourceName, d.name];
-    const config = { enabled: true, ...treeConfig(pkg, [pkg, d.sourceName, d.name]), ...d.config } as SourceTable['config'];
+    const tree = treeConfig(pkg, [pkg, d.sourceName, d.name]);
+    const config = { enabled: true, ...tree, ...d.config } as SourceTable['config'];
     if (config.enabled === false) continue;
-    if (!('freshness' in config)) config.freshness = d.freshness ? freshnessThreshold(d.freshness) : null;
+    // As dbt 1.10: the properties' loaded_at_field (even none) and freshness (unless no level set one) win over dbt_project.yml's.
+    config.loaded_at_field = d.loadedAtField;
+    const freshness = d.freshness === 'unset' ? (tree.freshness ?? null) : d.freshness;
+    config.freshness = freshness === null ? null : freshnessThreshold(freshness);
     const database = d.database ?? adapter.database;
     const quote = adapter.quotePolicy;
     const q = d.quoting;
@@ -47,7 +51,8 @@ export function buildSources(
       relation_name:
         adapter.externalSource?.({ name: d.name, identifier: d.identifier, schema: d.schema, database, tags: d.tags, meta: d.meta, config, file: d.file, line: d.line }) ?? relation.render(),
       loaded_at_field: d.loadedAtField,
-      freshness: freshnessThreshold(d.freshness),
+      // The node's own fields are its config's, as in dbt 1.10 (an explicit null stays null).
+      freshness: d.freshness === null ? null : freshnessThreshold(config.freshness),
       quoting: d.quoting,
       columns: d.columns,
       config,
