@@ -652,6 +652,9 @@ function patchFor(props: PropertiesIndex, node: CompiledNode): ResourcePatch | u
 }
 
 function applyPatch(node: CompiledNode, patch: ResourcePatch | undefined): void {
+  // As dbt 1.10: the node's docs are its config's (project, properties and config() merged).
+  const docs = node.config.docs;
+  if (docs) node.docs = { show: docs.show, node_color: docs.node_color ?? null };
   node.tags = [...node.config.tags];
   node.meta = { ...(node.config.meta as Record<string, unknown>) };
   if (!patch) return;
@@ -661,7 +664,6 @@ function applyPatch(node: CompiledNode, patch: ResourcePatch | undefined): void 
   node.meta = { ...patch.meta, ...node.meta };
   if (patch.tags.length) node.tags = [...new Set([...node.tags, ...patch.tags])];
   node.config.tags = node.tags;
-  if (patch.docs) node.docs = patch.docs;
   if (patch.latestVersion !== undefined && patch.latestVersion !== null) node.latest_version = patch.latestVersion;
 }
 

@@ -34,7 +34,6 @@ export interface ResourcePatch {
   description: string;
   columns: Record<string, ColumnInfo>;
   config: Record<string, unknown>;
-  docs?: { show: boolean; node_color?: string | null };
   meta: Record<string, unknown>;
   tags: string[];
   file: string;
@@ -184,8 +183,8 @@ function readOne(y: ParsedYaml, pkg: string, index: PropertiesIndex, errors: Tsd
         name: entry.name,
         description: str(entry.description),
         columns: columnsOf(entry.columns),
-        config: rec(entry.config),
-        docs: isRecord(entry.docs) ? { show: entry.docs.show !== false, node_color: (entry.docs.node_color as string) ?? null } : undefined,
+        // dbt 1.10 moves a top-level `docs:` into the entry's config.
+        config: isRecord(entry.docs) && !(isRecord(entry.config) && 'docs' in entry.config) ? { ...rec(entry.config), docs: entry.docs } : rec(entry.config),
         meta: rec(entry.meta),
         tags: list(entry.tags).map(String),
         file,
