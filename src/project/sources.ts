@@ -22,7 +22,8 @@ export function buildSources(
     if (config.enabled === false) continue;
     // As dbt 1.10: the properties' loaded_at_field (even none) and freshness (unless no level set one) win over dbt_project.yml's.
     config.loaded_at_field = d.loadedAtField;
-    const freshness = d.freshness === 'unset' ? (tree.freshness ?? null) : d.freshness;
+    // None set anywhere: dbt_project.yml's, else an empty threshold (SourceConfig's default), not none.
+    const freshness = d.freshness === 'unset' ? tree.freshness : d.freshness;
     config.freshness = freshness === null ? null : freshnessThreshold(freshness);
     const database = d.database ?? adapter.database;
     const quote = adapter.quotePolicy;

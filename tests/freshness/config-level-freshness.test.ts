@@ -4,7 +4,8 @@
  * dbt_quickbooks and dbt_asana write theirs so), a table's config freshness
  * merges into the source's threshold by threshold, `freshness: null` on a
  * table drops it, and a table's top-level `loaded_at_field: null` keeps it
- * from the source's field. `source freshness` checks what results.
+ * from the source's field; a table with thresholds set nowhere has an empty
+ * threshold. `source freshness` checks what results.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,6 +32,9 @@ sources:
           freshness: null
       - name: no_field
         loaded_at_field: null
+  - name: plain
+    tables:
+      - name: unset
 `;
 
 describe('source freshness from config-level properties', () => {
@@ -66,5 +70,8 @@ describe('source freshness from config-level properties', () => {
     expect(pick('tighter').freshness).toEqual({ warn_after: hours(3), error_after: { count: 1, period: 'day' }, filter: null });
     expect(pick('untracked')).toMatchObject({ field: 'loaded_at', freshness: null, configFreshness: null });
     expect(pick('no_field')).toMatchObject({ field: null, configField: null });
+    // Set nowhere: an empty threshold (dbt's SourceConfig default), not none.
+    const empty = { warn_after: { count: null, period: null }, error_after: { count: null, period: null }, filter: null };
+    expect(manifest.sources['source.test_project.plain.unset']).toMatchObject({ loaded_at_field: null, freshness: empty, config: { freshness: empty } });
   });
 });
