@@ -405,7 +405,8 @@ export function observedParse(nf: NodeFile, patch: ResourcePatch | undefined, sc
 export function parseNodeFile(nf: NodeFile, patch: ResourcePatch | undefined, scope: NodeParseScope): 'parsed' | 'failed' | 'invalid' {
   const { input, contexts, errors, warnings } = scope;
   const node = nf.node;
-  let config = scope.treeFor(node.package_name, nf.configTree, nf.configTree, node.fqn);
+  const projectTree = projectTreeOf(nf.configTree);
+  let config = scope.treeFor(node.package_name, projectTree, projectTree, node.fqn);
   if (patch) {
     try {
       config = mergeConfig(config, renderConfigLayer(patch.config, patch.file, node.package_name, contexts, input.env));
@@ -468,7 +469,7 @@ export function parseNodeFile(nf: NodeFile, patch: ResourcePatch | undefined, sc
     return 'invalid';
   }
   // What dbt records as `unrendered_config`: the project-level configs as written, then the node's own.
-  const projectLevel = scope.treeFor(node.package_name, nf.configTree, nf.configTree, node.fqn, 'unrenderedConfigTrees');
+  const projectLevel = scope.treeFor(node.package_name, projectTree, projectTree, node.fqn, 'unrenderedConfigTrees');
   node.unrendered_config = capture.configCalls.reduce(mergeConfig, mergeConfig(mergeConfig(projectLevel, pythonTable), patch?.config ?? {}));
   // The line is looked up only when an error needs it.
   node.refs = capture.refs.map((r) => withAt(r, new RefLocation(node.original_file_path, nf.fileText, r.name)));
@@ -639,6 +640,15 @@ function mergeIndex(into: PropertiesIndex, from: PropertiesIndex): void {
   into.unitTests.push(...from.unitTests);
   into.groups.push(...from.groups);
   into.tests.push(...from.tests);
+}
+
+/**
+ * The dbt_project.yml block a file's node takes its configs from. dbt 1.10
+ * configures analyses from `models:` (matched on their fqn, which has an
+ * `analysis` segment) and ignores an `analyses:` block.
+ */
+function projectTreeOf(configTree: NodeFile['configTree']): string {
+  return configTree === 'analyses' ? 'models' : configTree;
 }
 
 function patchFor(props: PropertiesIndex, node: CompiledNode): ResourcePatch | undefined {
