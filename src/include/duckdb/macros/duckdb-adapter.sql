@@ -23,7 +23,7 @@
     nullstr = ['', ' ', 'null', 'NULL', 'Null'],
     delim = '{{ delimiter | replace("'", "''") }}'
   {%- if agate_table.column_names %}, types = [ {%- for col in agate_table.columns -%}
-      '{{ (column_types.get(col.name) or duckdb_types.get(col.data_type, 'VARCHAR')) | replace("'", "''") }}'{{ ', ' if not loop.last }}
+      '{{ column_types.get(col.name) or duckdb_types.get(col.data_type, 'VARCHAR') }}'{{ ', ' if not loop.last }}
     {%- endfor -%} ]{% endif -%}
   )
 {%- endmacro %}
