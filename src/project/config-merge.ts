@@ -49,8 +49,10 @@ function asList(v: unknown): unknown[] {
 /**
  * The configs a dbt_project.yml tree (e.g. the `models:` mapping) applies to
  * a node with this fqn, from least to most specific. A key is a config when it
- * starts with `+` or is a known config key of the resource type; otherwise it
- * names a sub-folder (or the node itself, for the last fqn part).
+ * starts with `+`, or is a known config key of the resource type whose value
+ * is not a mapping (as dbt, a mapping without `+` is always a path: a seed
+ * or folder named `tags`, `docs` or `meta`); otherwise it names a sub-folder
+ * (or the node itself, for the last fqn part).
  */
 export function configFromTree(tree: Record<string, unknown> | undefined, resourceType: string, fqn: readonly string[]): ConfigLayer {
   if (!tree) return {};
@@ -68,7 +70,7 @@ export function configFromTree(tree: Record<string, unknown> | undefined, resour
       const key = keys[i]!;
       const value = level[key];
       if (key === part) next = value;
-      if (key.startsWith('+') || (known.has(normaliseConfigKey(key)) && !(isRecord(value) && part === key))) {
+      if (key.startsWith('+') || (!isRecord(value) && known.has(normaliseConfigKey(key)))) {
         layer[key] = value;
       }
     }
