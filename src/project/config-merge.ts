@@ -28,6 +28,18 @@ export function mergeConfig(base: ConfigLayer, patch: ConfigLayer): ConfigLayer 
 }
 
 /**
+ * `patch` over `base` as dbt builds a node's `unrendered_config`: each key
+ * replaces (no appended tags or hooks, no merged dicts), so a level's
+ * column_types or meta stands alone, as in dbt's manifest (state:modified
+ * compares it).
+ */
+export function updateConfig(base: ConfigLayer, patch: ConfigLayer): ConfigLayer {
+  const out: ConfigLayer = plainCopy(base);
+  for (const rawKey of Object.keys(patch)) if (patch[rawKey] !== undefined) out[normaliseConfigKey(rawKey)] = patch[rawKey];
+  return out;
+}
+
+/**
  * `[...new Set([...a, ...b])]` (the same values, SameValueZero, first
  * places kept) without the Set and the two spreads for the few tags a config
  * has (every model's `config(tags=...)` merges some).
@@ -54,7 +66,7 @@ function asList(v: unknown): unknown[] {
  * or folder named `tags`, `docs` or `meta`); otherwise it names a sub-folder
  * (or the node itself, for the last fqn part).
  */
-export function configFromTree(tree: Record<string, unknown> | undefined, resourceType: string, fqn: readonly string[]): ConfigLayer {
+export function configFromTree(tree: Record<string, unknown> | undefined, resourceType: string, fqn: readonly string[], merge = mergeConfig): ConfigLayer {
   if (!tree) return {};
   const known = CONFIG_KEYS[resourceType] ?? CONFIG_KEYS.models!;
   let result: ConfigLayer = {};
@@ -74,7 +86,7 @@ export function configFromTree(tree: Record<string, unknown> | undefined, resour
         layer[key] = value;
       }
     }
-    result = mergeConfig(result, layer);
+    result = merge(result, layer);
     level = isRecord(next) ? next : undefined;
   }
   return result;
