@@ -39,12 +39,13 @@ sources:
 
 describe('source freshness from config-level properties', () => {
   it('resolves loaded_at_field and freshness as dbt 1.10 and checks those sources', async () => {
+    // Newest rows 2 hours old in fresh and tighter, just now in the others.
+    const ages: Record<string, number> = { fresh: 2, tighter: 2, untracked: 0, no_field: 0 };
+    const tables = Object.entries(ages).map(([t, h]) => `create or replace table raw.${t} as select now() - interval ${h} hour as loaded_at`);
     const dir = makeProject({
-      'profiles.yml': 'test_profile:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: fresh.duckdb\n',
-      'macros/setup.sql': `{% macro setup() %}
-{% do run_query("create schema if not exists raw; create or replace table raw.fresh as select now() - interval 2 hour as loaded_at; create or replace table raw.tighter as select now() - interval 2 hour as loaded_at; create or replace table raw.untracked as select now() as loaded_at; create or replace table raw.no_field as select now() as loaded_at") %}
-{% endmacro %}`,
       'models/sources.yml': sourcesYml,
+      'macros/setup.sql': `{% macro setup() %}{% do run_query("create schema if not exists raw; ${tables.join('; ')}") %}{% endmacro %}`,
+      'profiles.yml': 'test_profile:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: fresh.duckdb\n',
     });
     expect(await runCli(['run-operation', 'setup', '--project-dir', dir], captureStreams().streams, {})).toBe(0);
     const io = captureStreams();
