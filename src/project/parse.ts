@@ -13,7 +13,7 @@ import type { YamlWorkerSpawn } from '../util/prefetched-yaml.js';
 import type { ReadState } from '../util/file-states.js';
 import { CONFIG_KEYS, nearestKey, nearestKnownKey, normaliseConfigKey } from './config-keys.js';
 import { mergeConfig, updateConfig, type ConfigLayer } from './config-merge.js';
-import { projectLayers, type ConfigTrees, type ProjectLayers } from './project-layers.js';
+import { overRoot, projectLayers, type ConfigTrees, type ProjectLayers } from './project-layers.js';
 import { findGenericTest } from './find-generic-test.js';
 import { genericTestNode, renderGenericTestForParse } from './generic-tests.js';
 import { fillModelAttributes } from './model-attributes.js';
@@ -218,9 +218,9 @@ function parseProjectFiles(input: ParseInput): ParseResult {
       continue;
     }
     warnUnknownKeys(decl.config, 'data_tests', decl.file, warnings);
-    testNode.config = finaliseConfig('test', mergeConfig(config, layers.root));
+    testNode.config = finaliseConfig('test', overRoot(config, layers.root));
     const unrendered = scope.layersFor(decl.package, 'data_tests', 'data_tests', testNode.fqn, 'unrenderedConfigTrees');
-    testNode.unrendered_config = updateConfig(updateConfig(unrendered.own, decl.config), unrendered.root);
+    testNode.unrendered_config = overRoot(updateConfig(unrendered.own, decl.config), unrendered.root, updateConfig);
     const model = decl.target.kind === 'source' ? null : decl.target.name;
     // (Lists at their exact length, here and below: util/exact-list.ts.)
     if (model) testNode.refs = withItem(testNode.refs, locatedRef({ name: model, package: null, version: decl.target.version ?? null }, { file: decl.file, line: decl.line ?? 1 }));
@@ -247,7 +247,7 @@ function parseProjectFiles(input: ParseInput): ParseResult {
         const capture = renderGenericTestForParse(testNode, macro, contexts, input.env);
         if (capture.configCalls.length > 0) {
           config = capture.configCalls.reduce(mergeConfig, config);
-          testNode.config = finaliseConfig('test', mergeConfig(config, layers.root));
+          testNode.config = finaliseConfig('test', overRoot(config, layers.root));
         }
         const known = new Set(testNode.refs.map((r) => `${r.package ?? ''}.${r.name}.${r.version ?? ''}`));
         for (const r of capture.refs) if (!known.has(`${r.package ?? ''}.${r.name}.${r.version ?? ''}`)) testNode.refs.push(withAt(r, decl.file, decl.line ?? 1));
@@ -458,7 +458,7 @@ export function parseNodeFile(nf: NodeFile, patch: ResourcePatch | undefined, sc
   }
   for (const call of capture.configCalls) warnUnknownKeys(call, nf.configTree, node.original_file_path, warnings);
   if (patch) warnUnknownKeys(patch.config, nf.configTree, patch.file, warnings);
-  const merged = mergeConfig(capture.configCalls.reduce(mergeConfig, config), layers.root);
+  const merged = overRoot(capture.configCalls.reduce(mergeConfig, config), layers.root);
   node.config = finaliseConfig(node.resource_type, merged);
   const badSnapshot = node.resource_type === 'snapshot' ? finishSnapshotConfig(node, nf, patch) : checkMicrobatchConfig(node, nf, patch);
   if (badSnapshot) {
@@ -467,7 +467,7 @@ export function parseNodeFile(nf: NodeFile, patch: ResourcePatch | undefined, sc
   }
   // What dbt records as `unrendered_config`: the project-level configs as written, then the node's own.
   const unrendered = scope.layersFor(node.package_name, projectTree, projectTree, node.fqn, 'unrenderedConfigTrees');
-  node.unrendered_config = updateConfig(capture.configCalls.reduce(updateConfig, updateConfig(updateConfig(unrendered.own, pythonTable), patch?.config ?? {})), unrendered.root);
+  node.unrendered_config = overRoot(capture.configCalls.reduce(updateConfig, updateConfig(updateConfig(unrendered.own, pythonTable), patch?.config ?? {})), unrendered.root, updateConfig);
   // The line is looked up only when an error needs it.
   node.refs = capture.refs.map((r) => withAt(r, new RefLocation(node.original_file_path, nf.fileText, r.name)));
   node.sources = capture.sources;

@@ -25,3 +25,9 @@ export function projectLayers(root: ProjectConfig, own: ProjectConfig | undefine
   if (!own || own.name === root.name) return { own: configFromTree(root[trees][tree], resourceType, fqn, merge), root: {} };
   return { own: configFromTree(own[trees][tree], resourceType, fqn, merge), root: configFromTree(root[trees][tree], resourceType, fqn, merge) };
 }
+
+/** `config` with the root project's layer over it (`config` itself when that layer is empty: the root's own nodes, most of a parse). */
+export function overRoot(config: ConfigLayer, root: ConfigLayer, merge = mergeConfig): ConfigLayer {
+  for (const _ in root) return merge(config, root);
+  return config;
+}
