@@ -14,6 +14,11 @@
 #                  tuva (v0.18.0), dbt_shopify (v1.8.0), dbt_jira (v1.1.0), dbt_artifacts (2.10.1),
 #                  dbt_zendesk (v1.7.0), dbt_stripe (v1.10.1),
 #                  dbt_hubspot (v1.7.2, 38114c7; not in /work/ext: clone it there, see README.md),
+#                  Fivetran's dbt_github (v1.1.0), dbt_salesforce (v2.1.0), dbt_quickbooks (v1.6.3),
+#                  dbt_asana (v1.3.0), dbt_netsuite (v1.6.1), dbt_klaviyo (v1.3.1), dbt_xero (v1.3.0),
+#                  dbt_recharge (v1.4.1), dbt_mailchimp (v1.2.0), dbt_pendo (v1.3.1), dbt_intercom (v1.6.1),
+#                  dbt_greenhouse (v1.3.0), dbt_twilio (v1.3.0), dbt_iterable (v1.4.1), dbt_amplitude (v1.3.3),
+#                  dbt_marketo (v1.3.0) (clones of the mirrors at those tags, see README.md),
 #                  mattermost-data-warehouse (61af242, with dbt-codegen 0.13.1, dbt-utils-1.3.0,
 #                  dbt-project-evaluator-0.14.3, dbt-snowflake-query-tags 2.6.0),
 #                  dbt-data-reliability (tuva-health's fork of elementary, 382c570c: the project `elementary`
@@ -166,6 +171,24 @@ want dbt_jira && [ -d "$EXT_DIR/dbt_jira/integration_tests" ] && fivetran dbt_ji
 want dbt_hubspot && [ -d "$EXT_DIR/dbt_hubspot/integration_tests" ] && fivetran dbt_hubspot hubspot_integration_tests
 want dbt_zendesk && [ -d "$EXT_DIR/dbt_zendesk/integration_tests" ] && fivetran dbt_zendesk zendesk_integration_tests
 want dbt_stripe && [ -d "$EXT_DIR/dbt_stripe/integration_tests" ] && fivetran dbt_stripe stripe_integrations_tests
+# Sixteen more Fivetran packages, each with its test project's <name>_schema var as the schema
+# (figures and the nodes DuckDB cannot run: README.md).
+want dbt_github && [ -d "$EXT_DIR/dbt_github/integration_tests" ] && fivetran dbt_github github_integration_tests_1
+want dbt_salesforce && [ -d "$EXT_DIR/dbt_salesforce/integration_tests" ] && fivetran dbt_salesforce salesforce_integrations_tests_4
+want dbt_quickbooks && [ -d "$EXT_DIR/dbt_quickbooks/integration_tests" ] && fivetran dbt_quickbooks quickbooks_integration_tests
+want dbt_asana && [ -d "$EXT_DIR/dbt_asana/integration_tests" ] && fivetran dbt_asana asana_integrations_tests_03
+want dbt_netsuite && [ -d "$EXT_DIR/dbt_netsuite/integration_tests" ] && fivetran dbt_netsuite netsuite_integrations_tests
+want dbt_klaviyo && [ -d "$EXT_DIR/dbt_klaviyo/integration_tests" ] && fivetran dbt_klaviyo klaviyo_integration_tests
+want dbt_xero && [ -d "$EXT_DIR/dbt_xero/integration_tests" ] && fivetran dbt_xero xero_integration_tests
+want dbt_recharge && [ -d "$EXT_DIR/dbt_recharge/integration_tests" ] && fivetran dbt_recharge recharge_integration_tests_03
+want dbt_mailchimp && [ -d "$EXT_DIR/dbt_mailchimp/integration_tests" ] && fivetran dbt_mailchimp mailchimp_integration_tests_2
+want dbt_pendo && [ -d "$EXT_DIR/dbt_pendo/integration_tests" ] && fivetran dbt_pendo pendo_integration_tests
+want dbt_intercom && [ -d "$EXT_DIR/dbt_intercom/integration_tests" ] && fivetran dbt_intercom intercom_integration_tests
+want dbt_greenhouse && [ -d "$EXT_DIR/dbt_greenhouse/integration_tests" ] && fivetran dbt_greenhouse greenhouse_integration_tests_06
+want dbt_twilio && [ -d "$EXT_DIR/dbt_twilio/integration_tests" ] && fivetran dbt_twilio twilio_integration_tests
+want dbt_iterable && [ -d "$EXT_DIR/dbt_iterable/integration_tests" ] && fivetran dbt_iterable iterable_integration_tests
+want dbt_amplitude && [ -d "$EXT_DIR/dbt_amplitude/integration_tests" ] && fivetran dbt_amplitude amplitude_integration_tests
+want dbt_marketo && [ -d "$EXT_DIR/dbt_marketo/integration_tests" ] && fivetran dbt_marketo marketo_integration_tests
 
 if want dbt_artifacts && [ -d "$EXT_DIR/dbt_artifacts/integration_test_project" ]; then
   # No DuckDB target of its own; its on-run-end hook uploads the run's results.

@@ -28,6 +28,18 @@ export function mergeConfig(base: ConfigLayer, patch: ConfigLayer): ConfigLayer 
 }
 
 /**
+ * `patch` over `base` as dbt builds a node's `unrendered_config`: each key
+ * replaces (no appended tags or hooks, no merged dicts), so a level's
+ * column_types or meta stands alone, as in dbt's manifest (state:modified
+ * compares it).
+ */
+export function updateConfig(base: ConfigLayer, patch: ConfigLayer): ConfigLayer {
+  const out: ConfigLayer = plainCopy(base);
+  for (const rawKey of Object.keys(patch)) if (patch[rawKey] !== undefined) out[normaliseConfigKey(rawKey)] = patch[rawKey];
+  return out;
+}
+
+/**
  * `[...new Set([...a, ...b])]` (the same values, SameValueZero, first
  * places kept) without the Set and the two spreads for the few tags a config
  * has (every model's `config(tags=...)` merges some).
@@ -49,10 +61,12 @@ function asList(v: unknown): unknown[] {
 /**
  * The configs a dbt_project.yml tree (e.g. the `models:` mapping) applies to
  * a node with this fqn, from least to most specific. A key is a config when it
- * starts with `+` or is a known config key of the resource type; otherwise it
- * names a sub-folder (or the node itself, for the last fqn part).
+ * starts with `+`, or is a known config key of the resource type whose value
+ * is not a mapping (as dbt, a mapping without `+` is always a path: a seed
+ * or folder named `tags`, `docs` or `meta`); otherwise it names a sub-folder
+ * (or the node itself, for the last fqn part).
  */
-export function configFromTree(tree: Record<string, unknown> | undefined, resourceType: string, fqn: readonly string[]): ConfigLayer {
+export function configFromTree(tree: Record<string, unknown> | undefined, resourceType: string, fqn: readonly string[], merge = mergeConfig): ConfigLayer {
   if (!tree) return {};
   const known = CONFIG_KEYS[resourceType] ?? CONFIG_KEYS.models!;
   let result: ConfigLayer = {};
@@ -68,11 +82,11 @@ export function configFromTree(tree: Record<string, unknown> | undefined, resour
       const key = keys[i]!;
       const value = level[key];
       if (key === part) next = value;
-      if (key.startsWith('+') || (known.has(normaliseConfigKey(key)) && !(isRecord(value) && part === key))) {
+      if (key.startsWith('+') || (!isRecord(value) && known.has(normaliseConfigKey(key)))) {
         layer[key] = value;
       }
     }
-    result = mergeConfig(result, layer);
+    result = merge(result, layer);
     level = isRecord(next) ? next : undefined;
   }
   return result;

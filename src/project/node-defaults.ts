@@ -1,4 +1,5 @@
 import { hexDigest } from '../util/digest.js';
+import { isRecord } from '../util/yaml.js';
 import type { CompiledNode, Hook, NodeConfig } from '../manifest/types.js';
 import type { ConfigLayer } from './config-merge.js';
 
@@ -64,7 +65,9 @@ export function finaliseConfig(resourceType: string, layer: ConfigLayer): NodeCo
   const out = configWith(resourceType, tags, normaliseHooks(layer.pre_hook), normaliseHooks(layer.post_hook));
   for (const key of keys) {
     if (key === 'tags' || key === 'pre_hook' || key === 'post_hook') continue;
-    if (key === '__proto__') Object.defineProperty(out, key, { value: layer[key], enumerable: true, writable: true, configurable: true });
+    // docs: dbt's Docs, both fields always there (a layer may set one).
+    if (key === 'docs' && isRecord(layer.docs)) out.docs = { show: layer.docs.show !== false, node_color: (layer.docs.node_color as string | null | undefined) ?? null };
+    else if (key === '__proto__') Object.defineProperty(out, key, { value: layer[key], enumerable: true, writable: true, configurable: true });
     else out[key] = layer[key];
   }
   out.enabled = (out.enabled as unknown) !== false && (out.enabled as unknown) !== 'false';

@@ -12,7 +12,8 @@ import type { CompiledNode, Doc, Exposure, Macro, Manifest, NodeConfig, RefCall,
 import type { YamlWorkerSpawn } from '../util/prefetched-yaml.js';
 import type { ReadState } from '../util/file-states.js';
 import { CONFIG_KEYS, nearestKey, nearestKnownKey, normaliseConfigKey } from './config-keys.js';
-import { configFromTree, mergeConfig, type ConfigLayer } from './config-merge.js';
+import { mergeConfig, updateConfig, type ConfigLayer } from './config-merge.js';
+import { overRoot, projectLayers, type ConfigTrees, type ProjectLayers } from './project-layers.js';
 import { findGenericTest } from './find-generic-test.js';
 import { genericTestNode, renderGenericTestForParse } from './generic-tests.js';
 import { fillModelAttributes } from './model-attributes.js';
@@ -101,7 +102,8 @@ export interface NodeParseScope {
   input: ParseInput;
   contexts: ContextFactory;
   useStaticParser: boolean;
-  treeFor: (pkgName: string, tree: string, resourceType: string, fqn: string[], trees?: 'configTrees' | 'unrenderedConfigTrees') => ConfigLayer;
+  /** The node's dbt_project.yml configs (project-layers.ts): its package's, applied first, and the root's, last. */
+  layersFor: (pkgName: string, tree: string, resourceType: string, fqn: string[], trees?: ConfigTrees) => ProjectLayers;
   errors: TsdbtError[];
   warnings: string[];
 }
@@ -143,7 +145,6 @@ function parseProjectFiles(input: ParseInput): ParseResult {
     mergeIndex(props, own);
   }
   propertiesPrefetch.parsed?.close();
-  const fqnTree = (tree: string, pkgName: string, resourceType: string, fqn: string[]) => scope.treeFor(pkgName, tree, resourceType, fqn);
 
   // A Map, not a Record, while parsing: at 40,000 nodes a dictionary-mode object costs
   // ~10x a Map to fill and to list (Object.values sorts its keys each time).
@@ -199,7 +200,7 @@ function parseProjectFiles(input: ParseInput): ParseResult {
       }
     }
   }
-  const sources = buildSources(props.sources, input.adapter, root, (pkg, fqn) => fqnTree('sources', pkg, 'sources', fqn), warnings);
+  const sources = buildSources(props.sources, input.adapter, root, (pkg, fqn) => scope.layersFor(pkg, 'sources', 'sources', fqn), warnings);
   // Generic tests from properties YAML.
   const rootsByPackage = packageRoots(input.packages);
   /** The test macro per (declaring package, test name): thousands of tests share a few. */
@@ -207,7 +208,8 @@ function parseProjectFiles(input: ParseInput): ParseResult {
   for (const decl of props.tests) {
     // (Its config is set below, or the node dropped: no default config made for nothing.)
     const testNode = genericTestNode(decl, PENDING_CONFIG);
-    let config = fqnTree('data_tests', decl.package, 'data_tests', testNode.fqn);
+    const layers = scope.layersFor(decl.package, 'data_tests', 'data_tests', testNode.fqn);
+    let config = layers.own;
     try {
       config = mergeConfig(config, renderConfigLayer(decl.config, decl.file, decl.package, contexts, input.env));
     } catch (e) {
@@ -216,8 +218,9 @@ function parseProjectFiles(input: ParseInput): ParseResult {
       continue;
     }
     warnUnknownKeys(decl.config, 'data_tests', decl.file, warnings);
-    testNode.config = finaliseConfig('test', config);
-    testNode.unrendered_config = mergeConfig(scope.treeFor(decl.package, 'data_tests', 'data_tests', testNode.fqn, 'unrenderedConfigTrees'), decl.config);
+    testNode.config = finaliseConfig('test', overRoot(config, layers.root));
+    const unrendered = scope.layersFor(decl.package, 'data_tests', 'data_tests', testNode.fqn, 'unrenderedConfigTrees');
+    testNode.unrendered_config = overRoot(updateConfig(unrendered.own, decl.config), unrendered.root, updateConfig);
     const model = decl.target.kind === 'source' ? null : decl.target.name;
     // (Lists at their exact length, here and below: util/exact-list.ts.)
     if (model) testNode.refs = withItem(testNode.refs, locatedRef({ name: model, package: null, version: decl.target.version ?? null }, { file: decl.file, line: decl.line ?? 1 }));
@@ -244,7 +247,7 @@ function parseProjectFiles(input: ParseInput): ParseResult {
         const capture = renderGenericTestForParse(testNode, macro, contexts, input.env);
         if (capture.configCalls.length > 0) {
           config = capture.configCalls.reduce(mergeConfig, config);
-          testNode.config = finaliseConfig('test', config);
+          testNode.config = finaliseConfig('test', overRoot(config, layers.root));
         }
         const known = new Set(testNode.refs.map((r) => `${r.package ?? ''}.${r.name}.${r.version ?? ''}`));
         for (const r of capture.refs) if (!known.has(`${r.package ?? ''}.${r.name}.${r.version ?? ''}`)) testNode.refs.push(withAt(r, decl.file, decl.line ?? 1));
@@ -379,16 +382,9 @@ export function nodeParseScope(input: ParseInput, contexts: ContextFactory, erro
   const root = input.packages.find((p) => p.kind === 'root')!.config;
   // `--no-static-parser` (flags STATIC_PARSER false) renders every model.
   const staticFlag = input.shared.flags.static_parser ?? input.shared.flags.STATIC_PARSER;
-  // A package's own dbt_project.yml config, then the root project's, both matched on the full fqn
-  // (`models: {pkg: {staging: ...}}`); the root's wins.
-  // `trees: 'unrenderedConfigTrees'`: the same configs as written, for `unrendered_config`.
-  const treeFor = (pkgName: string, tree: string, resourceType: string, fqn: string[], trees: 'configTrees' | 'unrenderedConfigTrees' = 'configTrees'): ConfigLayer => {
-    const own = input.packages.find((p) => p.config.name === pkgName)?.config;
-    const fromOwn = pkgName !== root.name && own ? configFromTree(own[trees][tree], resourceType, fqn) : {};
-    const fromRoot = configFromTree(root[trees][tree], resourceType, fqn);
-    return mergeConfig(fromOwn, fromRoot);
-  };
-  return { input, contexts, useStaticParser: staticFlag !== false, treeFor, errors, warnings };
+  const layersFor = (pkgName: string, tree: string, resourceType: string, fqn: string[], trees: ConfigTrees = 'configTrees'): ProjectLayers =>
+    projectLayers(root, pkgName === root.name ? root : input.packages.find((p) => p.config.name === pkgName)?.config, tree, resourceType, fqn, trees);
+  return { input, contexts, useStaticParser: staticFlag !== false, layersFor, errors, warnings };
 }
 
 /** parseNodeFile with what it read recorded apart, when the parse has an observer. */
@@ -405,7 +401,9 @@ export function observedParse(nf: NodeFile, patch: ResourcePatch | undefined, sc
 export function parseNodeFile(nf: NodeFile, patch: ResourcePatch | undefined, scope: NodeParseScope): 'parsed' | 'failed' | 'invalid' {
   const { input, contexts, errors, warnings } = scope;
   const node = nf.node;
-  let config = scope.treeFor(node.package_name, nf.configTree, nf.configTree, node.fqn);
+  const projectTree = projectTreeOf(nf.configTree);
+  const layers = scope.layersFor(node.package_name, projectTree, projectTree, node.fqn);
+  let config = layers.own;
   if (patch) {
     try {
       config = mergeConfig(config, renderConfigLayer(patch.config, patch.file, node.package_name, contexts, input.env));
@@ -460,7 +458,7 @@ export function parseNodeFile(nf: NodeFile, patch: ResourcePatch | undefined, sc
   }
   for (const call of capture.configCalls) warnUnknownKeys(call, nf.configTree, node.original_file_path, warnings);
   if (patch) warnUnknownKeys(patch.config, nf.configTree, patch.file, warnings);
-  const merged = capture.configCalls.reduce(mergeConfig, config);
+  const merged = overRoot(capture.configCalls.reduce(mergeConfig, config), layers.root);
   node.config = finaliseConfig(node.resource_type, merged);
   const badSnapshot = node.resource_type === 'snapshot' ? finishSnapshotConfig(node, nf, patch) : checkMicrobatchConfig(node, nf, patch);
   if (badSnapshot) {
@@ -468,8 +466,8 @@ export function parseNodeFile(nf: NodeFile, patch: ResourcePatch | undefined, sc
     return 'invalid';
   }
   // What dbt records as `unrendered_config`: the project-level configs as written, then the node's own.
-  const projectLevel = scope.treeFor(node.package_name, nf.configTree, nf.configTree, node.fqn, 'unrenderedConfigTrees');
-  node.unrendered_config = capture.configCalls.reduce(mergeConfig, mergeConfig(mergeConfig(projectLevel, pythonTable), patch?.config ?? {}));
+  const unrendered = scope.layersFor(node.package_name, projectTree, projectTree, node.fqn, 'unrenderedConfigTrees');
+  node.unrendered_config = overRoot(capture.configCalls.reduce(updateConfig, updateConfig(updateConfig(unrendered.own, pythonTable), patch?.config ?? {})), unrendered.root, updateConfig);
   // The line is looked up only when an error needs it.
   node.refs = capture.refs.map((r) => withAt(r, new RefLocation(node.original_file_path, nf.fileText, r.name)));
   node.sources = capture.sources;
@@ -641,6 +639,15 @@ function mergeIndex(into: PropertiesIndex, from: PropertiesIndex): void {
   into.tests.push(...from.tests);
 }
 
+/**
+ * The dbt_project.yml block a file's node takes its configs from. dbt 1.10
+ * configures analyses from `models:` (matched on their fqn, which has an
+ * `analysis` segment) and ignores an `analyses:` block.
+ */
+function projectTreeOf(configTree: NodeFile['configTree']): string {
+  return configTree === 'analyses' ? 'models' : configTree;
+}
+
 function patchFor(props: PropertiesIndex, node: CompiledNode): ResourcePatch | undefined {
   switch (node.resource_type) {
     case 'model': return props.models.get(node.name);
@@ -652,6 +659,9 @@ function patchFor(props: PropertiesIndex, node: CompiledNode): ResourcePatch | u
 }
 
 function applyPatch(node: CompiledNode, patch: ResourcePatch | undefined): void {
+  // As dbt 1.10: the node's docs are its config's (project, properties and config() merged).
+  const docs = node.config.docs;
+  if (docs) node.docs = { show: docs.show, node_color: docs.node_color ?? null };
   node.tags = [...node.config.tags];
   node.meta = { ...(node.config.meta as Record<string, unknown>) };
   if (!patch) return;
@@ -661,7 +671,6 @@ function applyPatch(node: CompiledNode, patch: ResourcePatch | undefined): void 
   node.meta = { ...patch.meta, ...node.meta };
   if (patch.tags.length) node.tags = [...new Set([...node.tags, ...patch.tags])];
   node.config.tags = node.tags;
-  if (patch.docs) node.docs = patch.docs;
   if (patch.latestVersion !== undefined && patch.latestVersion !== null) node.latest_version = patch.latestVersion;
 }
 

@@ -5,6 +5,7 @@ import { findFiles, type FoundFile } from '../util/files.js';
 import { PrefetchedYaml, type YamlWorkerSpawn } from '../util/prefetched-yaml.js';
 import type { ProjectConfig } from './project-config.js';
 import { renderEntryInPlace } from './schema-yaml-render.js';
+import { tableFreshness, tableLoadedAtField, type MergedFreshness } from './source-precedence.js';
 import { isRecord, parseYaml, withLines, type ParsedYaml } from '../util/yaml.js';
 import { setKey } from '../util/yaml-block.js';
 
@@ -33,7 +34,6 @@ export interface ResourcePatch {
   description: string;
   columns: Record<string, ColumnInfo>;
   config: Record<string, unknown>;
-  docs?: { show: boolean; node_color?: string | null };
   meta: Record<string, unknown>;
   tags: string[];
   file: string;
@@ -56,7 +56,8 @@ export interface SourceTableDecl {
   schema: string;
   loader: string;
   loadedAtField: string | null;
-  freshness: unknown;
+  /** dbt 1.10's merge of the four levels (source-precedence.ts); 'unset' when none sets thresholds. */
+  freshness: MergedFreshness | null | 'unset';
   quoting: Record<string, unknown>;
   columns: Record<string, ColumnInfo>;
   meta: Record<string, unknown>;
@@ -183,8 +184,8 @@ function readOne(y: ParsedYaml, path: string, pkg: string, index: PropertiesInde
         name: entry.name,
         description: str(entry.description),
         columns: columnsOf(entry.columns),
-        config: rec(entry.config),
-        docs: isRecord(entry.docs) ? { show: entry.docs.show !== false, node_color: (entry.docs.node_color as string) ?? null } : undefined,
+        // dbt 1.10 moves a top-level `docs:` into the entry's config.
+        config: isRecord(entry.docs) && !(isRecord(entry.config) && 'docs' in entry.config) ? { ...rec(entry.config), docs: entry.docs } : rec(entry.config),
         meta: rec(entry.meta),
         tags: list(entry.tags).map(String),
         file,
@@ -237,8 +238,8 @@ function readSource(y: ParsedYaml, source: unknown, pkg: string, index: Properti
       database: (source.database as string | undefined) ?? null,
       schema: str(source.schema, source.name),
       loader: str(source.loader),
-      loadedAtField: (table.loaded_at_field ?? source.loaded_at_field ?? null) as string | null,
-      freshness: table.freshness !== undefined ? table.freshness : (source.freshness ?? null),
+      loadedAtField: tableLoadedAtField(source, table),
+      freshness: tableFreshness(source, table),
       quoting: { ...rec(source.quoting), ...rec(table.quoting) },
       columns: columnsOf(table.columns),
       meta: { ...rec(source.meta), ...rec(table.meta) },

@@ -1,7 +1,7 @@
 import type { AdapterInfo } from '../adapters/base/adapter-info.js';
 import type { SourceTable } from '../manifest/types.js';
 import { isRecord } from '../util/yaml.js';
-import type { ConfigLayer } from './config-merge.js';
+import type { ProjectLayers } from './project-layers.js';
 import type { ProjectConfig } from './project-config.js';
 import type { SourceTableDecl } from './properties.js';
 
@@ -10,16 +10,23 @@ export function buildSources(
   decls: SourceTableDecl[],
   adapter: AdapterInfo,
   root: ProjectConfig,
-  treeConfig: (pkg: string, fqn: string[]) => ConfigLayer,
+  treeConfig: (pkg: string, fqn: string[]) => ProjectLayers,
   _warnings: string[],
 ): Record<string, SourceTable> {
   const out: Record<string, SourceTable> = {};
   for (const d of decls) {
     const pkg = packageOf(d, root);
     const fqn = [pkg, ...d.file.split('/').slice(1, -1), d.sourceName, d.name];
-    const config = { enabled: true, ...treeConfig(pkg, [pkg, d.sourceName, d.name]), ...d.config } as SourceTable['config'];
+    const tree = treeConfig(pkg, [pkg, d.sourceName, d.name]);
+    const config = { enabled: true, ...tree.own, ...d.config } as SourceTable['config'];
+    // As dbt 1.10: the properties' loaded_at_field (even none) and freshness (unless no level set one) win over the
+    // package's dbt_project.yml; the root project's, for a package's source, over both. Freshness set nowhere: an
+    // empty threshold (SourceConfig's default), not none.
+    config.loaded_at_field = d.loadedAtField;
+    config.freshness = d.freshness === 'unset' ? tree.own.freshness : d.freshness;
+    Object.assign(config, tree.root);
     if (config.enabled === false) continue;
-    if (!('freshness' in config)) config.freshness = d.freshness ? freshnessThreshold(d.freshness) : null;
+    config.freshness = config.freshness === null ? null : freshnessThreshold(config.freshness);
     const database = d.database ?? adapter.database;
     const quote = adapter.quotePolicy;
     const q = d.quoting;
@@ -47,7 +54,8 @@ export function buildSources(
       relation_name:
         adapter.externalSource?.({ name: d.name, identifier: d.identifier, schema: d.schema, database, tags: d.tags, meta: d.meta, config, file: d.file, line: d.line }) ?? relation.render(),
       loaded_at_field: d.loadedAtField,
-      freshness: freshnessThreshold(d.freshness),
+      // The node's own fields are its config's, as in dbt 1.10 (an explicit null stays null).
+      freshness: config.freshness,
       quoting: d.quoting,
       columns: d.columns,
       config,

@@ -88,7 +88,11 @@ function sqlNodeFile(pkg: ProjectConfig, f: FoundFile, kind: SqlKind, prefetched
   if (!isNodeFile(f, kind)) return undefined;
   const { onDisk, text, leadingLines } = read(f, prefetched, states);
   const node = nodeFromFile(pkg, f, kind.configTree === 'models' ? 'model' : kind.configTree === 'analyses' ? 'analysis' : 'test', text);
-  if (kind.configTree === 'analyses') node.fqn = [pkg.name, 'analysis', ...dirsOf(f), node.name];
+  // dbt 1.10 (AnalysisParser): an analysis's path and fqn carry an `analysis` segment.
+  if (kind.configTree === 'analyses') {
+    node.fqn = [pkg.name, 'analysis', ...dirsOf(f), node.name];
+    node.path = `analysis/${node.path}`;
+  }
   if (f.absolute.endsWith('.py')) node.language = 'python';
   return { node, fileText: onDisk, lineOffset: leadingLines, configTree: kind.configTree, root: pkg.root };
 }

@@ -117,6 +117,6 @@ sources:
 select '{{ out | join(" ") }}' as r`,
     });
     await run(p.opts);
-    expect(await p.query('select r from report')).toEqual([{ r: 'plain:protected:None:False pub:public:finance:True fresh:1:None:False stale:None:None:True' }]);
+    expect(await p.query('select r from report')).toEqual([{ r: 'plain:protected:None:False pub:public:finance:True fresh:1:None:False stale:None:None:False' }]);
   });
 });

@@ -31,7 +31,8 @@ function firstFromTree(tree: Record<string, unknown> | undefined, resourceType: 
   for (let depth = 0; level !== undefined; depth++) {
     const layer: ConfigLayer = {};
     for (const [key, value] of Object.entries(level)) {
-      if (key.startsWith('+') || (known.has(normaliseConfigKey(key)) && !(isRecord(value) && fqn[depth] === key))) layer[key] = value;
+      // As dbt: a mapping without `+` is a path, never a config.
+      if (key.startsWith('+') || (known.has(normaliseConfigKey(key)) && !isRecord(value))) layer[key] = value;
     }
     result = firstMerge(result, layer);
     const next: unknown = depth < fqn.length ? level[fqn[depth]!] : undefined;
@@ -50,7 +51,7 @@ describe('config merging', () => {
         '+tags': ['a', 'b'],
         tags: 'x',
         staging: { '+schema': 'stg', '+tags': 'b', materialized: 'table', '1': { '+alias': 'one' }, schema: { '+tags': 'folder named schema' } },
-        meta: { owner: 'me' },
+        meta: { owner: 'me' }, // a path (a seed or folder named meta), not a config: no `+`
         constructor: { '+tags': 'c' },
         odd: proto,
       },
@@ -75,8 +76,8 @@ describe('config merging', () => {
       }
     }
     const deep = configFromTree(tree, 'models', ['pkg', 'staging', 'schema', 'm']);
-    expect(Object.keys(deep)).toEqual(['materialized', 'tags', 'meta', 'schema']);
-    expect(deep).toEqual({ materialized: 'table', tags: ['a', 'b', 'x', 'folder named schema'], meta: { owner: 'me' }, schema: 'stg' });
+    expect(Object.keys(deep)).toEqual(['materialized', 'tags', 'schema']);
+    expect(deep).toEqual({ materialized: 'table', tags: ['a', 'b', 'x', 'folder named schema'], schema: 'stg' });
   });
 
   it('tags merge each value once, first places kept (SameValueZero, as a Set), short lists and long ones alike', () => {

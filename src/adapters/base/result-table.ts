@@ -88,6 +88,17 @@ export class ResultColumnView implements Iterable<unknown> {
     return this.table.rawRows.length;
   }
 
+  /**
+   * `col[i]`: the value in row i (negative counts from the end), as agate's
+   * MappedSequence; out of range or a non-integer key is a miss (the table
+   * has no row names), which the template sees as undefined.
+   */
+  __getitem__(key: unknown): unknown {
+    if (typeof key !== 'number' || !Number.isInteger(key)) return undefined;
+    const rows = this.table.templateRows;
+    return rows[key < 0 ? rows.length + key : key]?.[this.index];
+  }
+
   [Symbol.iterator](): Iterator<unknown> {
     return this.values()[Symbol.iterator]();
   }

@@ -52,7 +52,11 @@ export function pyIndex(obj: unknown, key: unknown): unknown {
   if (obj instanceof Map) return obj.get(key);
   if (typeof obj === 'object' || typeof obj === 'function') {
     const getitem = (obj as { __getitem__?: unknown }).__getitem__;
-    if (typeof getitem === 'function') return getitem.call(obj, key);
+    if (typeof getitem === 'function') {
+      // Not an item: a string key falls back to the attribute (agate's `column['name']` is its name).
+      const v = getitem.call(obj, key);
+      if (v !== undefined || typeof key !== 'string') return v;
+    }
     const k = dictKey(key);
     if (typeof obj === 'function' ? !Object.prototype.hasOwnProperty.call(obj, k) : isUnsafeName(k) || !isExposed(obj, k)) return undefined;
     const v = (obj as Record<string, unknown>)[k];

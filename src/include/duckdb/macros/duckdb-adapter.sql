@@ -9,28 +9,35 @@
     load_agate_table()'s types before copying the file in): INTEGER (BIGINT
     when too large) for whole numbers and for a column with no value, DOUBLE,
     DATE, TIMESTAMP, BOOLEAN, else VARCHAR; empty and `null` fields are null.
-    `column_types` pins chosen columns (one naming no CSV column is ignored,
-    as in dbt); `delimiter` sets the separator. -#}
-{% macro duckdb__seed_read_csv(model) -%}
+    The types go by position, as dbt-duckdb's COPY fills the table's columns
+    (DuckDB trims the header's names, agate does not: `" id"` is agate's
+    column ` id`). `column_types` pins chosen columns by agate's names (one
+    naming no CSV column is ignored, as in dbt); `delimiter` sets the
+    separator. -#}
+{% macro duckdb__seed_read_csv(model, agate_table=none) -%}
   {%- set column_types = model['config'].get('column_types') or {} -%}
   {%- set delimiter = model['config'].get('delimiter') or ',' -%}
-  {%- set agate_table = load_agate_table() -%}
+  {%- set agate_table = agate_table if agate_table is not none else load_agate_table() -%}
   {%- set duckdb_types = {'integer': 'INTEGER', 'bigint': 'BIGINT', 'number': 'DOUBLE', 'date': 'DATE', 'datetime': 'TIMESTAMP', 'boolean': 'BOOLEAN', 'text': 'VARCHAR'} -%}
   read_csv({{ "'" ~ (model['seed_file'] | replace("'", "''")) ~ "'" }}, header = true, auto_detect = true, sample_size = -1,
     nullstr = ['', ' ', 'null', 'NULL', 'Null'],
     delim = '{{ delimiter | replace("'", "''") }}'
-  {%- if agate_table.column_names %}, types = { {%- for col in agate_table.columns -%}
-      '{{ col.name | replace("'", "''") }}': '{{ column_types.get(col.name) or duckdb_types.get(col.data_type, 'VARCHAR') }}'{{ ', ' if not loop.last }}
-    {%- endfor -%} }{% endif -%}
+  {%- if agate_table.column_names %}, types = [ {%- for col in agate_table.columns -%}
+      '{{ column_types.get(col.name) or duckdb_types.get(col.data_type, 'VARCHAR') }}'{{ ', ' if not loop.last }}
+    {%- endfor -%} ]{% endif -%}
   )
 {%- endmacro %}
 
-{#- The select list of a seed: every CSV column, quoted unless quote_columns is false. -#}
-{% macro duckdb__seed_select_list(model, csv_relation_sql) -%}
+{#- The select list of a seed: every CSV column (by DuckDB's name for it)
+    named as agate names it (dbt's column), quoted unless quote_columns is
+    false. -#}
+{% macro duckdb__seed_select_list(model, csv_relation_sql, agate_table=none) -%}
   {%- set quote = model['config'].get('quote_columns') -%}
+  {%- set names = (agate_table if agate_table is not none else load_agate_table()).column_names -%}
   {%- set cols = run_query('describe select * from ' ~ csv_relation_sql) -%}
   {%- for row in cols.rows -%}
-    {{ adapter.quote(row[0]) }} as {{ adapter.quote(row[0]) if quote is not false else row[0] }}{{ ', ' if not loop.last }}
+    {%- set name = names[loop.index0] if loop.index0 < names | length else row[0] -%}
+    {{ adapter.quote(row[0]) }} as {{ adapter.quote(name) if quote is not false else name }}{{ ', ' if not loop.last }}
   {%- endfor -%}
 {%- endmacro %}
 
@@ -43,7 +50,8 @@
   {%- set target_relation = this.incorporate(type='table') -%}
   {%- set full_refresh_mode = should_full_refresh() -%}
   {%- set fast = config.get('fast', true) is not false -%}
-  {%- set csv_sql = duckdb__seed_read_csv(model) if fast else none -%}
+  {%- set agate_table = load_agate_table() -%}
+  {%- set csv_sql = duckdb__seed_read_csv(model, agate_table) if fast else none -%}
   {{ run_hooks(pre_hooks, inside_transaction=false) }}
   {{ run_hooks(pre_hooks, inside_transaction=true) }}
 
@@ -52,10 +60,10 @@
     {%- set existing_relation = none -%}
   {% endif %}
   {% if not fast %}
-    {{ seed_load_agate(target_relation, existing_relation, load_agate_table(), config.get('column_types') or {}, config.get('quote_columns')) }}
+    {{ seed_load_agate(target_relation, existing_relation, agate_table, config.get('column_types') or {}, config.get('quote_columns')) }}
   {% elif existing_relation is none %}
     {% call statement('main') -%}
-      create table {{ target_relation }} as select {{ duckdb__seed_select_list(model, csv_sql) }} from {{ csv_sql }}
+      create table {{ target_relation }} as select {{ duckdb__seed_select_list(model, csv_sql, agate_table) }} from {{ csv_sql }}
     {%- endcall %}
   {% else %}
     {#- Keep the table (and what depends on it); replace its rows. -#}
@@ -63,7 +71,7 @@
       delete from {{ target_relation }}
     {%- endcall %}
     {% call statement('main') -%}
-      insert into {{ target_relation }} select {{ duckdb__seed_select_list(model, csv_sql) }} from {{ csv_sql }}
+      insert into {{ target_relation }} select {{ duckdb__seed_select_list(model, csv_sql, agate_table) }} from {{ csv_sql }}
     {%- endcall %}
   {% endif %}
 
