@@ -12,7 +12,6 @@ import { skippedResult } from '../execute/execute-nodes.js';
 import type { CompiledNode, Manifest } from '../manifest/types.js';
 import { fastPaths } from '../util/fast-paths.js';
 import { openExecution, type Execution, type ExecutionOptions } from './execution.js';
-import { transientNodesOf } from './transient-nodes.js';
 
 export interface CompileOptions extends ExecutionOptions {
   /** `compile --inline "<sql>"`: compile this SQL (refs allowed) instead of the project's nodes. */
@@ -56,28 +55,20 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
     }
     const started = performance.now();
     const results: NodeResult[] = [];
-    const { nodes } = exec.parsed.manifest;
-    // Data tests held as text (transient-nodes.ts) are read for their compile and not kept: neither by the files queued nor by the results.
-    const transient = transientNodesOf(nodes);
-    const files = fastPaths() ? new CompiledFileBatch(exec.compiler, exec.loaded.projectDir, undefined, transient ? (id) => nodes[id]! : undefined) : undefined;
+    const files = fastPaths() ? new CompiledFileBatch(exec.compiler, exec.loaded.projectDir) : undefined;
     // Only the SQL of each render is kept: renders reuse their package's context (NodeCompiler.reuseContexts).
     exec.compiler.reuseContexts(true);
     try {
       for (const id of exec.graph.topologicalOrder()) {
         if (!exec.selected.has(id)) continue;
-        const node = nodes[id];
+        const node = exec.parsed.manifest.nodes[id];
         if (!node || node.resource_type === 'unit_test') continue;
         if (node.language === 'python') {
           // dbt compiles a Python model to Python; tsdbt writes nothing for it (it runs only SQL).
           results.push(skippedResult(node, `${node.original_file_path}: a Python model, not compiled: tsdbt parses Python models but does not compile or run them`));
           continue;
         }
-        const before = transient ? mutatorsBoundCount() : 0;
         const r = compileOne(exec, node, files);
-        if (transient?.holds(id)) {
-          transient.settle(id, node, mutatorsBoundCount() !== before);
-          if (r.status !== 'error') readNodeAgain(r, nodes);
-        }
         results.push(r);
         if (r.status === 'error') break;
       }
@@ -101,8 +92,6 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
       const i = results.findIndex((r) => r.unique_id === node.unique_id);
       node.compiled_code = undefined;
       node.compiled_path = undefined;
-      // A transient test's node is a fresh read: kept as changed.
-      if (transient?.holds(node.unique_id)) transient.pin(node.unique_id, node);
       results[i] = failedResult(node, error);
     }
     if (fileFailures.length > 0) manifest = manifestOnly(exec, unchanged());
@@ -221,17 +210,6 @@ function result(node: CompiledNode, status: 'success' | 'error', timing: NodeRes
 function failedResult(node: CompiledNode, e: unknown): NodeResult {
   const err = e instanceof TsdbtError ? e.withLocation({ file: node.original_file_path }) : new TsdbtError('INTERNAL', String(e), { file: node.original_file_path });
   return result(node, 'error', [], 0, err.format(), null, undefined, err);
-}
-
-/**
- * Let `r` read its node from `nodes` when asked instead of keeping it (a
- * transient test's: see transient-nodes.ts), its relation name kept for
- * run_results.json.
- */
-function readNodeAgain(r: NodeResult, nodes: Record<string, CompiledNode>): void {
-  r.relation_name = r.node.relation_name ?? null;
-  const id = r.unique_id;
-  Object.defineProperty(r, 'node', { get: () => nodes[id]!, enumerable: true, configurable: true });
 }
 
 /** Compile SQL given on the command line as the root project's `inline_query` (refs need not be declared). */

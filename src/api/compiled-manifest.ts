@@ -1,7 +1,6 @@
 import type { CopiedMembers, WrittenValues } from '../artifacts/json-byte-writer.js';
 import type { CompiledNode, Manifest } from '../manifest/types.js';
 import { nodesRead } from './lazy-cache-body.js';
-import { eagerNodesOf, transientNodesOf } from './transient-nodes.js';
 import { fastPaths } from '../util/fast-paths.js';
 import { writtenCacheMembers } from './parse-cache.js';
 import { nodesFromSpliceMap, writeCopying, type NodesSource } from './cached-nodes-source.js';
@@ -33,13 +32,8 @@ export function writeCompiledManifest(targetDir: string, manifest: Manifest, unc
  */
 export function withoutCompiledMembers(manifest: Manifest): boolean {
   const { nodes } = manifest;
-  // Data tests held as text (transient-nodes.ts) are as parsed until one compiles: only the others are looked at.
-  const transient = transientNodesOf(nodes);
-  if (transient && !transient.asParsed()) return false;
-  const plain = eagerNodesOf(nodes) ?? nodes;
-  for (const id of nodesRead(nodes) ?? Object.keys(plain)) {
-    const node = plain[id];
-    if (node === undefined) continue;
+  for (const id of nodesRead(nodes) ?? Object.keys(nodes)) {
+    const node = nodes[id]!;
     if (Object.hasOwn(node, 'compiled_code') || Object.hasOwn(node, 'compiled_path')) return false;
   }
   return true;
@@ -48,12 +42,11 @@ export function withoutCompiledMembers(manifest: Manifest): boolean {
 /** writeCompiledManifest's `extra` for `nodes`: each node's compiled members as JSON text (none for a node not read from the cache yet). */
 export function compiledMembersOf(nodes: Record<string, CompiledNode>): (id: string) => string | undefined {
   const read = nodesRead(nodes);
-  const transient = transientNodesOf(nodes);
-  return (id) => (transient?.holds(id) ? compiledMembers(transient.compiledOf(id)) : read && !read.has(id) ? undefined : compiledMembers(nodes[id]!));
+  return (id) => (read && !read.has(id) ? undefined : compiledMembers(nodes[id]!));
 }
 
 /** The members a compile appended to a node, as JSON.stringify writes them after the node's others; undefined when none. */
-function compiledMembers(node: Pick<CompiledNode, 'compiled_code' | 'compiled_path'>): string | undefined {
+function compiledMembers(node: CompiledNode): string | undefined {
   let text = '';
   if (node.compiled_code !== undefined) text += `,"compiled_code":${JSON.stringify(node.compiled_code)}`;
   if (node.compiled_path !== undefined) text += `,"compiled_path":${JSON.stringify(node.compiled_path)}`;

@@ -1,4 +1,3 @@
-import { isAscii } from 'node:buffer';
 import { closeSync, openSync } from 'node:fs';
 import { readAt } from '../util/file-bytes.js';
 import { defineLazyMember } from '../util/lazy-members.js';
@@ -7,7 +6,6 @@ import { applyRefAt, restoreRefLocations, type OpenParseCache, type ParseCacheBo
 import type { CompiledNode } from '../manifest/types.js';
 import type { SelectionIndex } from './selection-index.js';
 import { CACHE_NODES, keyHash, type SpliceMap } from './splice-map.js';
-import { nodesWithTransient, TransientNodes } from './transient-nodes.js';
 
 /**
  * The large members of the body besides the nodes, each read and parsed
@@ -165,9 +163,6 @@ export function readBodyByMap(cache: OpenParseCache, map: SpliceMap, bytes: Cach
  */
 function allNodesOf(bytes: CacheBytes, end: number, ids: readonly string[], at: ArrayLike<number>, refAt: Record<string, RefAt[]>): Record<string, CompiledNode> | undefined {
   const out: Record<string, CompiledNode> = {};
-  // Data tests are kept as their text (transient-nodes.ts): a slice of the window's text when it is ASCII (one string a window, no copy a test).
-  const tests = new Map<string, string>();
-  let windowText: string | undefined;
   let window = Buffer.allocUnsafe(NODES_WINDOW);
   let from = 0;
   let filled = 0;
@@ -185,14 +180,8 @@ function allNodesOf(bytes: CacheBytes, end: number, ids: readonly string[], at: 
       bytes.read(keyStart, length, window);
       from = keyStart;
       filled = length;
-      windowText = undefined;
     }
     if (!keyEndsAt(window, valueStart - from, key, plain, i === 0 ? 0x7b : 0x2c)) return undefined;
-    if (key.startsWith('test.')) {
-      windowText ??= isAscii(window.subarray(0, filled)) ? window.toString('latin1', 0, filled) : '';
-      tests.set(key, windowText !== '' ? windowText.slice(valueStart - from, valueEnd - from) : window.toString('utf8', valueStart - from, valueEnd - from));
-      continue;
-    }
     let node: CompiledNode;
     try {
       node = JSON.parse(window.toString('utf8', valueStart - from, valueEnd - from)) as CompiledNode;
@@ -203,10 +192,7 @@ function allNodesOf(bytes: CacheBytes, end: number, ids: readonly string[], at: 
     if (where) applyRefAt(node, where);
     out[key] = node;
   }
-  if (tests.size === 0) return out;
-  // A test's text that does not parse shows only when it is read (the caller's whole-body fallback is past then): its ends are proved here.
-  for (const text of tests.values()) if (text.charCodeAt(0) !== 0x7b || !text.trimEnd().endsWith('}')) return undefined;
-  return nodesWithTransient(ids, out, new TransientNodes(tests, refAt));
+  return out;
 }
 
 /** The window allNodesOf reads the nodes' bytes through (a node larger than it gets a buffer of its own size). */

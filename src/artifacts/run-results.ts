@@ -52,7 +52,7 @@ export function runResultsJson(results: readonly NodeResult[], meta: { invocatio
       unique_id: r.unique_id,
       compiled: r.compiled_code !== undefined,
       compiled_code: r.compiled_code ?? null,
-      relation_name: r.relation_name !== undefined ? r.relation_name : (r.node.relation_name ?? null),
+      relation_name: r.node.relation_name ?? null,
       batch_results: r.batch_results ?? null,
     })),
     elapsed_time: meta.elapsed,

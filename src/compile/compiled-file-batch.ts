@@ -21,15 +21,14 @@ import type { NodeCompiler } from './node-compiler.js';
  * writes (left alone when it already holds the SQL).
  */
 export class CompiledFileBatch {
-  /** A queued node: itself, or its id when `nodeOf` reads it again (a compile that does not keep its nodes: api/transient-nodes.ts). */
-  private queued: { path: string; text: string; ref: CompiledNode | string }[] = [];
+  private queued: { path: string; text: string; node: CompiledNode }[] = [];
   /** Files written on this thread (no writer) that failed, with their node: reported by finish. */
   private failedHere: { node: CompiledNode; error: unknown }[] = [];
   /**
    * Queued nodes with the absolute path of their file as written (a failed write names it) and
    * their final path; looked up by file only when a write failed (a map of 40,000 paths cost ~0.1 s).
    */
-  private added: { ref: CompiledNode | string; written: string; path: string; text: string }[] = [];
+  private added: { node: CompiledNode; written: string; path: string }[] = [];
   private last: (() => void) | undefined;
   /** target/compiled, absolute. */
   private readonly root: string;
@@ -40,7 +39,6 @@ export class CompiledFileBatch {
     private readonly compiler: NodeCompiler,
     private readonly projectDir: string,
     private readonly batchSize = 256,
-    private readonly nodeOf?: (id: string) => CompiledNode,
   ) {
     this.root = join(projectDir, compiler.compiledRoot());
     this.stage = !existsSync(this.root) && BackgroundWriter.shared() ? `${this.root}.tmp-${process.pid}-${randomBytes(4).toString('hex')}` : undefined;
@@ -51,15 +49,10 @@ export class CompiledFileBatch {
     const rel = this.compiler.compiledPath(node);
     const path = join(this.projectDir, rel);
     const written = this.stage !== undefined && path.startsWith(`${this.root}/`) ? this.stage + path.slice(this.root.length) : path;
-    const ref = this.nodeOf ? node.unique_id : node;
-    this.queued.push({ path: written, text: sql, ref });
-    this.added.push({ ref, written, path, text: sql });
+    this.queued.push({ path: written, text: sql, node });
+    this.added.push({ node, written, path });
     if (this.queued.length >= this.batchSize) this.flush();
     return rel;
-  }
-
-  private resolve(ref: CompiledNode | string): CompiledNode {
-    return typeof ref === 'string' ? this.nodeOf!(ref) : ref;
   }
 
   /** Hand what is queued to the writer now (finish does too). */
@@ -72,7 +65,7 @@ export class CompiledFileBatch {
         try {
           writeFileSyncChecked(f.path, f.text);
         } catch (error) {
-          this.failedHere.push({ node: this.resolve(f.ref), error });
+          this.failedHere.push({ node: f.node, error });
         }
       }
     } else {
@@ -87,19 +80,19 @@ export class CompiledFileBatch {
   /** Write what is queued and wait for every file; returns the nodes whose file could not be written, with the error. */
   finish(): { node: CompiledNode; error: unknown }[] {
     this.flush();
-    const failed: { node: CompiledNode; path: string; text: string; error: unknown }[] = [];
-    let byFile: Map<string, { ref: CompiledNode | string; path: string; text: string }> | undefined;
+    const failed: { node: CompiledNode; path: string; error: unknown }[] = [];
+    let byFile: Map<string, { node: CompiledNode; path: string }> | undefined;
     // Waiting for the last write waits for all before it; a failed one throws (naming its file) and the rest are waited for again.
     for (let tries = 0; this.last && tries <= this.added.length; tries++) {
       try {
         this.last();
         break;
       } catch (error) {
-        byFile ??= new Map(this.added.map(({ ref, written, path, text }) => [written, { ref, path, text }]));
+        byFile ??= new Map(this.added.map(({ node, written, path }) => [written, { node, path }]));
         // The writer's error names the file it could not write in its detail (util/atomic-write's fileWriteError).
         const queued = byFile.get(String((error as { detail?: { path?: unknown } }).detail?.path ?? ''));
         if (!queued) throw error;
-        failed.push({ node: this.resolve(queued.ref), path: queued.path, text: queued.text, error });
+        failed.push({ ...queued, error });
       }
     }
     this.last = undefined;
@@ -114,7 +107,7 @@ export class CompiledFileBatch {
     const stillFailed: { node: CompiledNode; error: unknown }[] = [];
     for (const f of failed) {
       try {
-        writeFileSyncChecked(f.path, f.text);
+        writeFileSyncChecked(f.path, f.node.compiled_code ?? '');
       } catch (error) {
         stillFailed.push({ node: f.node, error });
       }

@@ -42,8 +42,6 @@ export interface NodeResult {
   sql_ms: number;
   /** Microbatch models only. */
   batch_results?: BatchResults;
-  /** The node's relation_name, when the result reads its node again when asked rather than keeping it (api/compile.ts readNodeAgain). */
-  relation_name?: string | null;
   /** An on-run-start/end hook: dbt's hook name (`proj.on-run-start.0`) and its place among its kind (not an artifact field). */
   hook?: HookPosition;
   /** A microbatch model's `plan` step only (not an artifact field). */
