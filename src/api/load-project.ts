@@ -14,6 +14,7 @@ import { isRecord, parseYaml } from '../util/yaml.js';
 import { envReads, inputExists, logInputs, readInput, type InputLog } from '../util/input-log.js';
 import { adapterPlugin, profileSchemas } from './adapter-registry.js';
 import { loadOptionsKey } from './quick-start.js';
+import { renderProjectSelectors } from './project-selectors.js';
 
 export interface GlobalOptions {
   projectDir?: string;
@@ -216,6 +217,9 @@ function loadWith(opts: GlobalOptions, requireInstalled: boolean, env: Record<st
   for (const p of packages) {
     if (p.kind !== 'internal') checkRequiredDbtVersion(p.config.name, p.config.requireDbtVersion, p.config.file, p.config.keyLines['require-dbt-version']);
   }
+  const selectorsText = inputExists(join(projectDir, 'selectors.yml')) ? readInput(join(projectDir, 'selectors.yml')) : null;
+  // As dbt renders selectors.yml with the project (env_var, --vars, target), here where env reads are recorded.
+  renderProjectSelectors(projectDir, selectorsText, render);
   return {
     projectDir,
     root,
@@ -240,7 +244,7 @@ function loadWith(opts: GlobalOptions, requireInstalled: boolean, env: Record<st
     partialParse: opts.partialParse === true,
     pathFlags: pathFlags(opts, projectDir, profile.file),
     reads,
-    selectorsText: inputExists(join(projectDir, 'selectors.yml')) ? readInput(join(projectDir, 'selectors.yml')) : null,
+    selectorsText,
   };
 }
 

@@ -19,6 +19,7 @@ import { keyedTarget, parseEnv } from './parse-env.js';
 import { selectionIndex, type SelectionIndex } from './selection-index.js';
 import { processAlive } from '../util/process-alive.js';
 import { takeProvedHeaderLine } from './quick-start.js';
+import { selectorsCacheKey } from './project-selectors.js';
 
 /**
  * The parse cache, `target/partial_parse.json`, three lines of JSON:
@@ -102,7 +103,7 @@ export function parseCacheKey(loaded: LoadedProject, flags: Record<string, unkno
     adapter: { type: a.type, chain: a.adapterChain, quoteChar: a.quoteChar, quotePolicy: a.quotePolicy, capabilities: a.capabilities, database: a.database, schema: a.schema },
     flags: seen,
     customEnv: metadataEnvs(loaded.env),
-    selectors: loaded.selectorsText,
+    selectors: selectorsCacheKey(loaded.projectDir, loaded.selectorsText),
   }));
 }
 

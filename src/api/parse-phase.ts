@@ -299,7 +299,7 @@ export function parseInput(loaded: LoadedProject, flags: Record<string, unknown>
 /** A full parse's result with the load's warnings first, selectors.yml's selectors and the semantic layer attached. */
 function finishFull(loaded: LoadedProject, result: ParseResult): ParseResult {
   result.warnings.unshift(...loaded.warnings);
-  result.manifest.selectors = projectManifestSelectors(loaded.selectorsText);
+  result.manifest.selectors = projectManifestSelectors(loaded.projectDir, loaded.selectorsText);
   attachSemanticLayer(loaded, result.manifest);
   return result;
 }

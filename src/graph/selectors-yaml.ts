@@ -45,9 +45,41 @@ const CRITERION_KEYS = new Set([
  * 'SELECTOR_INVALID' (or 'YAML_SYNTAX') naming the file and line.
  */
 export function loadSelectorsYaml(file: string, text: string): Record<string, SelectorDefinition> {
-  const yaml = parseYaml(text, file);
-  const loader = new SelectorsLoader(yaml);
-  return loader.load();
+  return loadSelectorsFrom(parseYaml(text, file));
+}
+
+/** loadSelectorsYaml on selectors.yml already read (and its Jinja rendered: renderSelectorsYaml). */
+export function loadSelectorsFrom(yaml: ParsedYaml): Record<string, SelectorDefinition> {
+  return new SelectorsLoader(yaml).load();
+}
+
+/** Whether selectors.yml's text holds Jinja to render before its selectors are read. */
+export function selectorsHaveJinja(text: string): boolean {
+  return text.includes('{{') || text.includes('{%');
+}
+
+/**
+ * Renders, in place, every string of selectors.yml that holds Jinja, as dbt
+ * renders the file with dbt_project.yml's renderer (each value natively:
+ * `"{{ env_var('X') }}"` may become a number or a boolean). Maps and lists
+ * stay the same objects, so the lines of `yaml` still locate them. `render`
+ * gets the text and the line of the map or list holding it.
+ */
+export function renderSelectorsYaml(yaml: ParsedYaml, render: (text: string, line: number | undefined) => unknown): ParsedYaml {
+  const visit = (holder: Record<string, unknown> | unknown[]): void => {
+    const keys: (string | number)[] = Array.isArray(holder) ? holder.map((_, i) => i) : Object.keys(holder);
+    for (const k of keys) {
+      const v = (holder as Record<string | number, unknown>)[k];
+      if (typeof v === 'string' && selectorsHaveJinja(v)) {
+        const line = Array.isArray(holder) ? yaml.itemLine(holder, k as number) : yaml.keyLine(holder, k as string);
+        (holder as Record<string | number, unknown>)[k] = render(v, line ?? yaml.lineOf(holder));
+      } else if (Array.isArray(v) || isRecord(v)) {
+        visit(v as Record<string, unknown> | unknown[]);
+      }
+    }
+  };
+  if (Array.isArray(yaml.value) || isRecord(yaml.value)) visit(yaml.value as Record<string, unknown> | unknown[]);
+  return yaml;
 }
 
 type Raw = { name: string; description: string; default: boolean; body: unknown; line?: number };
