@@ -36,6 +36,7 @@ export const FLAG_SPECS: Record<string, { name: string; kind: 'bool' | 'value' |
   '--warn-error': { name: 'warnError', kind: 'bool' },
   '--empty': { name: 'empty', kind: 'bool' },
   '--inline': { name: 'inline', kind: 'value' },
+  '--config-dir': { name: 'configDir', kind: 'bool' },
   '--limit': { name: 'limit', kind: 'value' },
   '--args': { name: 'args', kind: 'value' },
   '--store-failures': { name: 'storeFailures', kind: 'bool' },

@@ -22,4 +22,18 @@ describe('tsdbt debug', () => {
     expect(io.stderr.join('')).toContain('Connection test: [ERROR]');
     expect(io.stderr.join('')).toContain('Could not open the DuckDB database at /nonexistent-dir/x/dev.duckdb');
   });
+
+  it('--config-dir only says where profiles.yml is, as dbt: the project folder when it has one, else ~/.dbt; nothing is loaded', async () => {
+    const dir = makeProject({ 'profiles.yml': profile('/nonexistent-dir/x/dev.duckdb') });
+    const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'start' : 'xdg-open';
+    let io = captureStreams();
+    expect(await runCli(['debug', '--config-dir', '--project-dir', dir], io.streams, {})).toBe(0);
+    expect(io.stdout.join('')).toBe(`To view your profiles.yml file, run:\n\n${opener} ${dir}\n`);
+    io = captureStreams();
+    expect(await runCli(['debug', '--config-dir', '--project-dir', '/nonexistent-dir'], io.streams, { HOME: '/home/someone' })).toBe(0);
+    expect(io.stdout.join('')).toBe(`To view your profiles.yml file, run:\n\n${opener} /home/someone/.dbt\n`);
+    io = captureStreams();
+    expect(await runCli(['debug', '--config-dir', '--project-dir', dir], io.streams, { DBT_PROFILES_DIR: '/etc/dbt' })).toBe(0);
+    expect(io.stdout.join('')).toBe(`To view your profiles.yml file, run:\n\n${opener} /etc/dbt\n`);
+  });
 });

@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { loadProject } from '../../api/load-project.js';
+import { profileSearchDirs } from '../../project/profiles.js';
 import { DBT_VERSION } from '../../context/base-context.js';
 import { TsdbtError } from '../../errors/tsdbt-error.js';
 import { globalOptions, type Command } from '../command-context.js';
@@ -6,6 +9,7 @@ import { TSDBT_VERSION } from '../../util/tsdbt-version.js';
 
 /** `tsdbt debug`: show what would be used (project, profile, target) and check the connection. */
 export const debugCommand: Command = async (ctx) => {
+  if (ctx.argv.flags.configDir === true) return showConfigDir(ctx);
   ctx.out.info(`tsdbt version: ${TSDBT_VERSION} (dbt ${DBT_VERSION} compatible)`);
   ctx.out.info(`node version: ${process.version}`);
   let loaded;
@@ -38,3 +42,17 @@ export const debugCommand: Command = async (ctx) => {
   ctx.out.info('All checks passed!');
   return 0;
 };
+
+/**
+ * `debug --config-dir`, as dbt's: only where profiles.yml is looked for (the
+ * first folder of the search that has one, else the last, ~/.dbt) and the
+ * command that opens it; nothing is loaded or checked.
+ */
+function showConfigDir(ctx: Parameters<Command>[0]): number {
+  const opts = globalOptions(ctx);
+  const dirs = profileSearchDirs(resolve(ctx.cwd, opts.projectDir ?? '.'), opts.profilesDir === undefined ? undefined : resolve(ctx.cwd, opts.profilesDir), ctx.env);
+  const dir = dirs.find((d) => existsSync(join(d, 'profiles.yml'))) ?? dirs[dirs.length - 1]!;
+  const open = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'start' : 'xdg-open';
+  ctx.out.info(`To view your profiles.yml file, run:\n\n${open} ${dir}`);
+  return 0;
+}
