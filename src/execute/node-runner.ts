@@ -98,7 +98,7 @@ export class NodeRunner {
     } catch (e) {
       this.shared.session.rollbackIfOpen();
       timing.push({ name: phase, started_at: phaseStart.toISOString(), completed_at: new Date().toISOString() });
-      const err = asTsdbtError(e, node, rec.compiledPath);
+      const err = asTsdbtError(e, node, runFiles.buildPath ?? rec.compiledPath);
       try {
         written?.wait();
       } catch {
@@ -135,6 +135,7 @@ function testedSubject(node: CompiledNode): string {
   return ` on ${type} ${rest.join('.')}${node.column_name ? `, column ${node.column_name}` : ''}`;
 }
 
+/** `compiledPath`: the code the error ran, as dbt's `compiled code at`: the node's target/run/ file once its main statement wrote one (dbt's build_path), else its compiled file. */
 function asTsdbtError(e: unknown, node: CompiledNode, compiledPath: string | null): TsdbtError {
   const kind = KIND[node.resource_type] ?? node.resource_type;
   const where = compiledPath ?? compiledPathOf(node);

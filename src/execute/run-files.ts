@@ -8,6 +8,8 @@ import type { CompiledNode } from '../manifest/types.js';
  */
 export class RunFiles {
   private readonly pending: { wait(): void }[] = [];
+  /** The last file written (dbt's node.build_path): where a database error says the code it ran is. */
+  buildPath: string | undefined;
 
   constructor(
     private readonly compiler: NodeCompiler,
@@ -23,7 +25,9 @@ export class RunFiles {
   writer(): (sql: string) => void {
     return (sql) => {
       try {
-        this.pending.push(this.compiler.writeInBackground(this.node, sql, 'run', this.splitSuffix));
+        const file = this.compiler.writeInBackground(this.node, sql, 'run', this.splitSuffix);
+        this.buildPath = file.path;
+        this.pending.push(file);
       } catch (e) {
         this.pending.push({
           wait: () => {

@@ -190,7 +190,7 @@ describe('bad test input', () => {
     const lines = res.message!.split('\n');
     expect(lines[0]).toBe('Database Error in test not_null_nums_nope (models/schema.yml) on model nums, column nope');
     expect(lines[1]).toBe('  Binder Error: Referenced column "nope" not found in FROM clause!');
-    expect(lines.at(-1)).toBe('  compiled code at target/compiled/proj/models/schema.yml/not_null_nums_nope.sql');
+    expect(lines.at(-1)).toBe('  compiled code at target/run/proj/models/schema.yml/not_null_nums_nope.sql');
   });
 
   it('an unknown generic test is a parse error naming the YAML file and line, with a did-you-mean', () => {

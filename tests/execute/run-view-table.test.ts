@@ -85,7 +85,7 @@ describe('run: view and table', () => {
     const t = r.results.find((x) => x.node.name === 't')!;
     expect(t.message).toContain('Database Error in model t (models/t.sql)');
     expect(t.message).toContain('Table with name no_such_table does not exist');
-    expect(t.message).toContain('compiled code at target/compiled/proj/models/t.sql');
+    expect(t.message).toContain('compiled code at target/run/proj/models/t.sql');
     expect(r.results.find((x) => x.node.name === 'child')!.message).toBe('Skipping because model t failed');
     expect(await p.query('select v from main.t')).toEqual([{ v: 1 }]);
     expect(await p.query('select w from main.v')).toEqual([{ w: 10 }]);

@@ -105,7 +105,7 @@ describe('tsdbt build --target prod: bad input', () => {
       expect(r.stderr).toContain(
         '  Database Error in model mart_velocity (models/marts/mart_velocity.sql)\n' +
           "    Snowflake error 100038 (22018): Numeric value 'n/a' is not recognized\n" +
-          '    compiled code at target/compiled/cursor_analytics/models/marts/mart_velocity.sql',
+          '    compiled code at target/run/cursor_analytics/models/marts/mart_velocity.sql',
       );
       expect(r.stderr).not.toContain('  Error in model mart_velocity');
       expect(r.stdout).toMatch(/Done\. PASS=\d+ WARN=0 ERROR=1 SKIP=\d+ NO-OP=0 TOTAL=93/);
