@@ -3,6 +3,7 @@ import { TsdbtError } from '../errors/tsdbt-error.js';
 import { onConnectionNamed, scopedOperation } from '../execute/operations.js';
 import { callJinja } from '../jinja/index.js';
 import { isRecord, parseYaml } from '../util/yaml.js';
+import { writeCommandManifest } from './command-manifest.js';
 import { openExecution, type ExecutionOptions } from './execution.js';
 
 export interface RunOperationOptions extends ExecutionOptions {
@@ -44,6 +45,8 @@ export async function runOperation(macroName: string, opts: RunOperationOptions 
   const kwargs = parseArgs(opts.args);
   const exec = await openExecution(opts, 'run-operation', []);
   try {
+    // As dbt: manifest.json is written when the manifest is loaded, before the command runs.
+    writeCommandManifest(exec.targetDir, exec.parsed.manifest, exec.asParsedMutators !== undefined);
     const registry = exec.parsed.registry;
     const [pkg, name] = macroName.includes('.') ? (macroName.split('.', 2) as [string, string]) : [null, macroName];
     const macro = pkg ? registry.inPackage(pkg, name) : registry.find(name, exec.root.name);

@@ -1,6 +1,7 @@
 import { formatTable } from '../adapters/base/result-table.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { compileInline } from './compile.js';
+import { writeCommandManifest } from './command-manifest.js';
 import { openExecution, type ExecutionOptions } from './execution.js';
 
 export interface ShowOptions extends ExecutionOptions {
@@ -28,6 +29,8 @@ export interface ShowResult {
 export async function show(opts: ShowOptions = {}): Promise<ShowResult> {
   const exec = await openExecution(opts, 'show', opts.inline !== undefined ? [] : ['model', 'seed', 'snapshot', 'test', 'analysis']);
   try {
+    // As dbt: manifest.json is written when the manifest is loaded, before the command runs.
+    writeCommandManifest(exec.targetDir, exec.parsed.manifest, exec.asParsedMutators !== undefined);
     let source = 'inline_query';
     let compiledSql: string;
     if (opts.inline !== undefined) {

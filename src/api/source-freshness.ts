@@ -2,10 +2,13 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { join } from 'node:path';
 import { relationOfSource, runtimeContext, type StoredResult } from '../context/runtime-context.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
-import { freshnessCriteria, freshnessStatus, type FreshnessResult } from '../execute/freshness.js';
+import { freshnessCriteria, freshnessStatus, pythonIsoUtc, sourcesJsonEntry, type FreshnessResult } from '../execute/freshness.js';
 import { scopedOperation } from '../execute/operations.js';
 import { callJinja } from '../jinja/index.js';
+import type { Manifest, SourceTable } from '../manifest/types.js';
 import { DBT_VERSION } from '../project/dbt-version.js';
+import { mutatorsBoundCount } from '../jinja/python/collection-methods.js';
+import { writeCommandManifest } from './command-manifest.js';
 import { openExecution, type ExecutionOptions } from './execution.js';
 
 export interface FreshnessRun {
@@ -13,7 +16,25 @@ export interface FreshnessRun {
   results: FreshnessResult[];
   /** target/sources.json */
   path: string;
+  /** Wall seconds from the first check to the last. */
+  elapsed: number;
+  warnings: string[];
+  /** Nothing was selected: dbt warns and checks nothing. */
+  nothingToDo: boolean;
+  /** Artifacts that could not be written (a full disk): manifest.json, sources.json. */
+  artifactErrors: TsdbtError[];
 }
+
+/** What the CLI prints by (dbt's events): the header once selected, a START line and a result line per source. */
+export interface FreshnessListener {
+  onReady?(info: { manifest: Manifest; total: number; threads: number; targetName: string; adapterType: string; invocationId: string; nothingToDo: boolean }): void;
+  onStart?(source: SourceTable, index: number, total: number): void;
+  onResult?(result: FreshnessResult, source: SourceTable, index: number, total: number): void;
+}
+
+/** dbt's adapters take a missing newest row as infinitely long ago: the year 1. */
+const YEAR_ONE = new Date(0);
+YEAR_ONE.setUTCFullYear(1, 0, 1);
 
 function toDate(v: unknown): Date | null {
   if (v === null || v === undefined) return null;
@@ -22,59 +43,105 @@ function toDate(v: unknown): Date | null {
 }
 
 /**
- * `tsdbt source freshness`: for each selected source table with a
- * loaded_at_field and a freshness config, how old its newest row is, judged
- * against warn_after/error_after; writes target/sources.json (dbt's shape).
+ * `tsdbt source freshness`, as dbt 1.10's FreshnessTask: every selected
+ * source with a freshness threshold is checked (collect_freshness on its
+ * loaded_at_field) and judged against warn_after/error_after; one with no
+ * loaded_at_field is a runtime error, as on an adapter without metadata-based
+ * freshness. Writes target/sources.json and manifest.json, as dbt does.
  */
-export async function sourceFreshness(opts: ExecutionOptions = {}): Promise<FreshnessRun> {
+export async function sourceFreshness(opts: ExecutionOptions & FreshnessListener = {}): Promise<FreshnessRun> {
   const exec = await openExecution(opts, 'freshness', ['source']);
   try {
     const manifest = exec.parsed.manifest;
     const registry = exec.parsed.registry;
     const macro = registry.find('collect_freshness', exec.root.name)!;
     const scope = { shared: exec.shared, compiler: exec.compiler, projectName: exec.root.name, projectDir: exec.loaded.projectDir };
+    // As dbt's FreshnessSelector: the selected sources with a threshold (has_freshness).
+    const sources = [...exec.selected].sort().map((id) => manifest.sources[id]).filter((s): s is SourceTable => s !== undefined && freshnessCriteria(s) !== null);
+    const total = sources.length;
+    const threads = Math.max(1, opts.threads ?? exec.loaded.threads);
+    const warnings = [...exec.warnings];
+    if (total === 0) warnings.push('Nothing to do. Try checking your model configs and model specification args');
+    opts.onReady?.({ manifest, total, threads, targetName: exec.loaded.profile.targetName, adapterType: exec.loaded.adapter.type, invocationId: exec.loaded.invocationId, nothingToDo: total === 0 });
     const results: FreshnessResult[] = [];
-    for (const id of [...exec.selected].sort()) {
-      const source = manifest.sources[id];
-      if (!source) continue;
-      const criteria = freshnessCriteria(source);
-      if (!criteria) continue;
-      const started = performance.now();
-      try {
-        const node = scopedOperation(scope, `freshness.${source.source_name}.${source.name}`, '');
-        const r = runtimeContext(exec.shared, node, { allowUndeclaredRefs: true });
-        // collect_freshness returns load_result(...): {response, table, data}.
-        const stored = callJinja(r.resolver.bind(macro), [relationOfSource(exec.shared, source), source.loaded_at_field, criteria.filter ?? null], {}) as StoredResult | null;
-        const row = stored?.data?.[0];
-        const maxLoaded = toDate(row?.[0]);
-        const snapshotted = toDate(row?.[1]) ?? new Date();
-        const age = maxLoaded ? (snapshotted.getTime() - maxLoaded.getTime()) / 1000 : null;
-        results.push({
-          unique_id: id,
-          status: freshnessStatus(age, criteria),
-          max_loaded_at: maxLoaded?.toISOString() ?? null,
-          snapshotted_at: snapshotted.toISOString(),
-          max_loaded_at_time_ago_in_s: age,
-          criteria,
-          execution_time: (performance.now() - started) / 1000,
-        });
-      } catch (e) {
-        exec.session.rollbackIfOpen();
-        // Name the source and its YAML file; a database error's own text, not the internal macro it surfaced in.
-        const detail = e instanceof TsdbtError ? (e.code === 'DATABASE_ERROR' ? e.message : e.format()) : String(e);
-        const kind = e instanceof TsdbtError && e.code === 'DATABASE_ERROR' ? 'Database Error' : 'Error';
-        const msg = `${kind} in source ${source.source_name}.${source.name} (${source.original_file_path})\n  ${detail.split('\n').join('\n  ')}`;
-        results.push({ unique_id: id, status: 'runtime error', max_loaded_at: null, snapshotted_at: null, max_loaded_at_time_ago_in_s: null, criteria, execution_time: (performance.now() - started) / 1000, error: exec.loaded.secrets.redact(msg) });
-      }
+    const started = performance.now();
+    for (const [i, source] of sources.entries()) {
+      opts.onStart?.(source, i + 1, total);
+      const r = checkSource(exec, scope, macro, source);
+      results.push(r);
+      opts.onResult?.(r, source, i + 1, total);
     }
+    const elapsed = (performance.now() - started) / 1000;
+    const artifactErrors: TsdbtError[] = [];
+    const attempt = (write: () => void, path: string): void => {
+      try {
+        write();
+      } catch (e) {
+        artifactErrors.push(e instanceof TsdbtError ? e : new TsdbtError('TARGET_WRITE', `Could not write ${path}: ${String(e)}`, { file: path, cause: e }));
+      }
+    };
     const path = join(exec.targetDir, 'sources.json');
-    writeFileAtomic(path, JSON.stringify({
-      metadata: { dbt_schema_version: 'https://schemas.getdbt.com/dbt/sources/v3.json', dbt_version: DBT_VERSION, generated_at: new Date().toISOString(), invocation_id: exec.loaded.invocationId },
-      results,
-      elapsed_time: results.reduce((a, r) => a + r.execution_time, 0),
-    }, null, 2), 'source freshness results');
-    return { success: !results.some((r) => r.status === 'error' || r.status === 'runtime error'), results, path };
+    attempt(() => writeFileAtomic(path, JSON.stringify({
+      metadata: { dbt_schema_version: 'https://schemas.getdbt.com/dbt/sources/v3.json', dbt_version: DBT_VERSION, generated_at: new Date().toISOString(), invocation_id: exec.loaded.invocationId, invocation_started_at: exec.loaded.runStartedAt.toISOString(), env: {} },
+      results: results.map(sourcesJsonEntry),
+      elapsed_time: elapsed,
+    }, null, 2), 'source freshness results'), path);
+    // Every command that parses writes manifest.json (no node compiled here: its nodes as the parse cache holds them).
+    const unchanged = exec.asParsedMutators !== undefined && mutatorsBoundCount() === exec.asParsedMutators;
+    attempt(() => writeCommandManifest(exec.targetDir, manifest, unchanged), join(exec.targetDir, 'manifest.json'));
+    return { success: !results.some((r) => r.status === 'error' || r.status === 'runtime error'), results, path, elapsed, warnings, nothingToDo: total === 0, artifactErrors };
   } finally {
     await exec.close();
+  }
+}
+
+type Execution = Awaited<ReturnType<typeof openExecution>>;
+
+/** One source's check: its result, or its runtime error as dbt words it (`Database Error in source t (models/src.yml)`). */
+function checkSource(exec: Execution, scope: Parameters<typeof scopedOperation>[0], macro: NonNullable<ReturnType<Execution['parsed']['registry']['find']>>, source: SourceTable): FreshnessResult {
+  const criteria = freshnessCriteria(source)!;
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const base = { unique_id: source.unique_id, criteria, thread_id: 'Thread-1' };
+  // Name the source (its table's name, as dbt) and its YAML file.
+  const failed = (kind: 'Database' | 'Runtime', detail: string): FreshnessResult => ({
+    ...base, status: 'runtime error', max_loaded_at: null, snapshotted_at: null, max_loaded_at_time_ago_in_s: null, adapter_response: {}, timing: [],
+    execution_time: (performance.now() - t0) / 1000,
+    error: exec.loaded.secrets.redact(`${kind} Error in source ${source.name} (${source.original_file_path})\n  ${detail.split('\n').join('\n  ')}`),
+  });
+  if (!source.loaded_at_field) {
+    // dbt then asks the adapter's metadata (Snowflake's last_altered, say); DuckDB has none, and tsdbt reads none yet.
+    return failed('Runtime', exec.loaded.adapter.type === 'duckdb'
+      ? `Could not compute freshness for source ${source.name}: no 'loaded_at_field' provided and duckdb adapter does not support metadata-based freshness checks.`
+      : `Could not compute freshness for source ${source.name}: no 'loaded_at_field' provided, and tsdbt does not read freshness from ${exec.loaded.adapter.type}'s metadata; set loaded_at_field.`);
+  }
+  try {
+    const node = scopedOperation(scope, `freshness.${source.source_name}.${source.name}`, '');
+    const r = runtimeContext(exec.shared, node, { allowUndeclaredRefs: true });
+    // collect_freshness returns load_result(...): {response, table, data}.
+    const stored = callJinja(r.resolver.bind(macro), [relationOfSource(exec.shared, source), source.loaded_at_field, criteria.filter ?? null], {}) as StoredResult | null;
+    const row = stored?.data?.[0];
+    const maxLoaded = toDate(row?.[0]) ?? YEAR_ONE;
+    const snapshotted = toDate(row?.[1]) ?? new Date();
+    const age = (snapshotted.getTime() - maxLoaded.getTime()) / 1000;
+    const completedAt = new Date();
+    return {
+      ...base,
+      status: freshnessStatus(age, criteria),
+      max_loaded_at: pythonIsoUtc(maxLoaded),
+      snapshotted_at: pythonIsoUtc(snapshotted),
+      max_loaded_at_time_ago_in_s: age,
+      adapter_response: stored?.response ? { ...stored.response } : {},
+      timing: [
+        { name: 'compile', started_at: startedAt.toISOString(), completed_at: startedAt.toISOString() },
+        { name: 'execute', started_at: startedAt.toISOString(), completed_at: completedAt.toISOString() },
+      ],
+      execution_time: (performance.now() - t0) / 1000,
+    };
+  } catch (e) {
+    exec.session.rollbackIfOpen();
+    // A database error's own text, not the internal macro it surfaced in.
+    const database = e instanceof TsdbtError && e.code === 'DATABASE_ERROR';
+    return failed(database ? 'Database' : 'Runtime', e instanceof TsdbtError ? (database ? e.message : e.format()) : String(e));
   }
 }

@@ -49,10 +49,12 @@ describe('source freshness from config-level properties', () => {
     });
     expect(await runCli(['run-operation', 'setup', '--project-dir', dir], captureStreams().streams, {})).toBe(0);
     const io = captureStreams();
-    expect(await runCli(['source', 'freshness', '--project-dir', dir], io.streams, {})).toBe(0);
+    // no_field has thresholds but no loaded_at_field: checked, and a runtime error on DuckDB (no metadata-based freshness), as dbt.
+    expect(await runCli(['source', 'freshness', '--project-dir', dir], io.streams, {})).toBe(1);
     const json = JSON.parse(readFileSync(join(dir, 'target/sources.json'), 'utf8'));
     expect(json.results.map((r: { unique_id: string; status: string }) => [r.unique_id, r.status])).toEqual([
       ['source.test_project.raw.fresh', 'warn'],
+      ['source.test_project.raw.no_field', 'runtime error'],
       ['source.test_project.raw.tighter', 'pass'],
     ]);
     expect(await runCli(['parse', '--project-dir', dir], captureStreams().streams, {})).toBe(0);

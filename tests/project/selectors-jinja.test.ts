@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
+import { setFastPaths } from '../../src/util/fast-paths.js';
 import { makeProject, type TestProject } from '../execute/harness.js';
 
 // dbt renders selectors.yml with dbt_project.yml's renderer when the project loads
@@ -41,7 +42,9 @@ describe('selectors.yml with Jinja', () => {
   for (const fast of ['1', '0']) {
     it(`is rendered with env_var, --vars and target before it is read (fast paths ${fast === '1' ? 'on' : 'off'})`, async () => {
       const p = makeProject({ ...MODELS, 'selectors.yml': SELECTORS });
-      const env = { TSDBT_FAST_PATHS: fast };
+      const env = {};
+      const was = setFastPaths(fast === '1');
+      try {
       expect(listed((await cli(p, ['ls', '--selector', 'by_env'], env)).out)).toEqual(['a']);
       // A changed env var is seen at once, whatever the parse cache holds.
       expect(listed((await cli(p, ['ls', '--selector', 'by_env'], { ...env, SELECT_TAG: 'hourly' })).out)).toEqual(['b']);
@@ -51,6 +54,9 @@ describe('selectors.yml with Jinja', () => {
       // `default:` rendered natively: false unless the var says otherwise.
       expect(listed((await cli(p, ['ls'], env)).out)).toEqual(['a', 'b', 'c']);
       expect(listed((await cli(p, ['ls', '--vars', '{use_default: true}'], env)).out)).toEqual(['c']);
+      } finally {
+        setFastPaths(was);
+      }
     });
   }
 

@@ -1,20 +1,36 @@
+import { resolve } from 'node:path';
 import { TsdbtError } from '../../errors/tsdbt-error.js';
+import { DBT_VERSION } from '../../manifest/dbt-version.js';
+import { TSDBT_VERSION } from '../../util/tsdbt-version.js';
+import { adapterVersion } from '../adapter-version.js';
 import type { Command } from '../command-context.js';
-import { renderTable } from '../table.js';
+import { freshnessListener, reportFreshnessSummary } from '../freshness-reporter.js';
+import { NodeReporter } from '../node-reporter.js';
+import { reportError } from '../report-error.js';
 import { executionOptions } from './nodes.js';
+import { summariseManifest } from './summary.js';
 
-/** `tsdbt source freshness`: how stale each source is; exit 1 when any is past error_after. */
+/** `tsdbt source freshness`: dbt's console and sources.json; exit 1 when a source is past error_after or could not be checked. */
 export const sourceCommand: Command = async (ctx) => {
   if (ctx.argv.positionals[0] !== 'freshness') {
     throw new TsdbtError('USAGE', `Unknown source subcommand '${ctx.argv.positionals[0] ?? ''}'`, { hint: 'Use: tsdbt source freshness [--select source:raw]' });
   }
   const { sourceFreshness } = await import('../../api/source-freshness.js');
-  const run = await sourceFreshness(executionOptions(ctx));
-  const age = (s: number | null) => (s === null ? 'no rows' : s < 3600 ? `${(s / 60).toFixed(0)} min` : s < 172800 ? `${(s / 3600).toFixed(1)} h` : `${(s / 86400).toFixed(1)} d`);
-  const rows = run.results.map((r) => [r.unique_id.split('.').slice(2).join('.'), r.status.toUpperCase(), r.max_loaded_at ?? '', age(r.max_loaded_at_time_ago_in_s)]);
-  if (rows.length === 0) ctx.out.warn('No sources with a loaded_at_field and a freshness config were selected.');
-  else ctx.out.info(renderTable(['source', 'status', 'max_loaded_at', 'age'], rows));
-  for (const r of run.results) if (r.error) ctx.out.error(r.error);
-  ctx.out.info(`Wrote ${run.path}`);
+  const opts = executionOptions(ctx);
+  const header = new NodeReporter(ctx.out);
+  let sources: Record<string, import('../../manifest/types.js').SourceTable> = {};
+  const listener = freshnessListener(ctx.out, (info) => {
+    sources = info.manifest.sources;
+    header.header({
+      version: TSDBT_VERSION, dbtVersion: DBT_VERSION, adapterType: info.adapterType, adapterVersion: adapterVersion(info.adapterType),
+      found: summariseManifest(info.manifest), threads: info.threads, targetName: info.targetName, total: info.total, invocationId: info.invocationId, nothingToDo: info.nothingToDo,
+    });
+  });
+  const run = await sourceFreshness({ ...opts, ...listener });
+  ctx.report?.(run);
+  for (const w of run.warnings) ctx.out.warn(w);
+  reportFreshnessSummary(ctx.out, run, (id) => sources[id], opts.projectDir);
+  for (const e of run.artifactErrors) reportError(e, ctx.out, resolve(ctx.cwd, opts.projectDir ?? '.'));
+  if (run.artifactErrors.length > 0) return 2;
   return run.success ? 0 : 1;
 };
