@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { relationOfSource, runtimeContext, type StoredResult } from '../context/runtime-context.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { freshnessCriteria, freshnessStatus, pythonIsoUtc, sourcesJsonEntry, type FreshnessResult } from '../execute/freshness.js';
-import { scopedOperation } from '../execute/operations.js';
+import { hookResultsView, runProjectHooks, scopedOperation, type HookEvents } from '../execute/operations.js';
+import type { NodeResult } from '../execute/node-result.js';
+import { hooksInRunOrder, projectHookNodes } from '../project/hook-nodes.js';
 import { callJinja } from '../jinja/index.js';
 import type { Manifest, SourceTable } from '../manifest/types.js';
 import { DBT_VERSION } from '../project/dbt-version.js';
@@ -23,6 +25,8 @@ export interface FreshnessRun {
   nothingToDo: boolean;
   /** Artifacts that could not be written (a full disk): manifest.json, sources.json. */
   artifactErrors: TsdbtError[];
+  /** The on-run-start and on-run-end hooks' results, in the order they ran. */
+  hooks: NodeResult[];
 }
 
 /** What the CLI prints by (dbt's events): the header once selected, a START line and a result line per source. */
@@ -30,6 +34,8 @@ export interface FreshnessListener {
   onReady?(info: { manifest: Manifest; total: number; threads: number; targetName: string; adapterType: string; invocationId: string; nothingToDo: boolean }): void;
   onStart?(source: SourceTable, index: number, total: number): void;
   onResult?(result: FreshnessResult, source: SourceTable, index: number, total: number): void;
+  /** An on-run-start/end hook starts and ends (dbt 1.10 runs them in source freshness: source_freshness_run_project_hooks). */
+  hookEvents?: HookEvents;
 }
 
 /** dbt's adapters take a missing newest row as infinitely long ago: the year 1. */
@@ -64,13 +70,28 @@ export async function sourceFreshness(opts: ExecutionOptions & FreshnessListener
     if (total === 0) warnings.push('Nothing to do. Try checking your model configs and model specification args');
     opts.onReady?.({ manifest, total, threads, targetName: exec.loaded.profile.targetName, adapterType: exec.loaded.adapter.type, invocationId: exec.loaded.invocationId, nothingToDo: total === 0 });
     const results: FreshnessResult[] = [];
+    const hookResults: NodeResult[] = [];
     const started = performance.now();
+    // As dbt 1.10's FreshnessTask (a RunTask): the project's on-run-start hooks, the checks (run even after a failed
+    // hook, as dbt without skip_nodes_if_on_run_start_fails), then on-run-end with the results. Nothing selected: no hooks.
+    const hooks = total === 0 ? [] : projectHookNodes(exec.loaded.packages, { schema: exec.session.info.schema, database: exec.session.info.database });
+    hookResults.push(...runProjectHooks(scope, 'on-run-start', hooksInRunOrder(hooks, 'on-run-start', exec.root.name), {}, opts.hookEvents));
     for (const [i, source] of sources.entries()) {
       opts.onStart?.(source, i + 1, total);
       const r = checkSource(exec, scope, macro, source);
       results.push(r);
       opts.onResult?.(r, source, i + 1, total);
     }
+    exec.session.commit();
+    const asNodeResults = results.map((r, i): NodeResult => ({
+      unique_id: r.unique_id, node: sources[i] as unknown as NodeResult['node'], status: r.status as NodeResult['status'], message: r.error ?? null, failures: null,
+      execution_time: r.execution_time, adapter_response: r.adapter_response as NodeResult['adapter_response'], thread_id: r.thread_id, timing: r.timing, statements: [], sql_ms: 0, compiled_path: null,
+    }));
+    hookResults.push(...runProjectHooks(scope, 'on-run-end', hooksInRunOrder(hooks, 'on-run-end', exec.root.name), {
+      results: hookResultsView([...asNodeResults, ...hookResults.filter((h) => h.status === 'error')]),
+      schemas: [],
+      database_schemas: [],
+    }, opts.hookEvents));
     const elapsed = (performance.now() - started) / 1000;
     const artifactErrors: TsdbtError[] = [];
     const attempt = (write: () => void, path: string): void => {
@@ -89,7 +110,8 @@ export async function sourceFreshness(opts: ExecutionOptions & FreshnessListener
     // Every command that parses writes manifest.json (no node compiled here: its nodes as the parse cache holds them).
     const unchanged = exec.asParsedMutators !== undefined && mutatorsBoundCount() === exec.asParsedMutators;
     attempt(() => writeCommandManifest(exec.targetDir, manifest, unchanged), join(exec.targetDir, 'manifest.json'));
-    return { success: !results.some((r) => r.status === 'error' || r.status === 'runtime error'), results, path, elapsed, warnings, nothingToDo: total === 0, artifactErrors };
+    const success = !results.some((r) => r.status === 'error' || r.status === 'runtime error') && !hookResults.some((h) => h.status === 'error');
+    return { success, results, path, elapsed, warnings, nothingToDo: total === 0, artifactErrors, hooks: hookResults };
   } finally {
     await exec.close();
   }

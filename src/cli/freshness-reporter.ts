@@ -1,7 +1,9 @@
 import type { FreshnessListener, FreshnessRun } from '../api/source-freshness.js';
 import type { FreshnessResult } from '../execute/freshness.js';
 import type { SourceTable } from '../manifest/types.js';
-import { fancyLine, humanizeDuration, pluralize } from './fancy-line.js';
+import type { CompiledNode } from '../manifest/types.js';
+import { fancyLine, humanizeDuration } from './fancy-line.js';
+import { statLine } from './node-reporter.js';
 import type { LogEvent } from './log-event.js';
 import type { Output } from './output.js';
 import { relativePaths } from './report-error.js';
@@ -71,9 +73,17 @@ export function freshnessListener(out: Output, header: NonNullable<FreshnessList
 export function reportFreshnessSummary(out: Output, run: FreshnessRun, sources: (id: string) => SourceTable | undefined, base?: string): void {
   if (!run.nothingToDo) {
     out.event(blank());
-    const stat = pluralize(run.results.length, 'source');
+    // As dbt's get_counts over the results, hooks included: `1 project hook, 2 sources`.
+    const checked = run.results.map((r) => sources(r.unique_id)).filter((x): x is SourceTable => x !== undefined) as unknown as CompiledNode[];
+    const stat = statLine([...run.hooks.map((h) => h.node), ...checked]);
     const execution = humanizeDuration(run.elapsed);
     out.event({ name: 'FinishedRunningStats', code: 'E047', level: 'info', msg: `Finished running ${stat}${execution} (${run.elapsed.toFixed(2)}s).`, data: { stat_line: stat, execution, execution_time: run.elapsed } });
+  }
+  for (const h of run.hooks) {
+    if (h.status !== 'error') continue;
+    out.event(blank());
+    const message = relativePaths(h.error ? h.error.format() : (h.message ?? ''), base);
+    out.event({ name: 'RunResultError', code: 'Z024', level: 'error', msg: `  ${message.split('\n').join('\n  ')}`, data: { msg: message } }, { toErr: true });
   }
   for (const r of run.results) {
     const s = sources(r.unique_id);

@@ -24,7 +24,7 @@ export interface FreshnessResult {
   max_loaded_at_time_ago_in_s: number | null;
   criteria: FreshnessCriteria;
   adapter_response: Record<string, unknown>;
-  timing: { name: string; started_at: string; completed_at: string }[];
+  timing: { name: 'compile' | 'execute'; started_at: string; completed_at: string }[];
   thread_id: string;
   execution_time: number;
   /** A runtime error's message (then only unique_id, error and status are written). */

@@ -132,4 +132,39 @@ describe('tsdbt source freshness', () => {
     expect(events.filter((e) => e.info.name === 'LogStartLine').map((e) => e.data.description)).toEqual(['freshness of raw.fresh', 'freshness of raw.stale']);
     expect(io.stdout.join('').trim().split('\n').map((l) => JSON.parse(l).info).at(-1)).toMatchObject({ name: 'FreshnessCheckComplete', msg: 'Done.' });
   });
+
+  it("runs the project's on-run-start and on-run-end hooks around the checks, on-run-end with their results (dbt 1.10's default)", async () => {
+    const dir = project();
+    writeFileSync(join(dir, 'dbt_project.yml'), [
+      'name: test_project',
+      'version: "1.0.0"',
+      'config-version: 2',
+      'profile: test_profile',
+      'on-run-start: "create table if not exists raw.hook_log (at_hook varchar, n int, statuses varchar)"',
+      "on-run-end: \"insert into raw.hook_log values ('end', {{ results | length }}, '{{ results | map(attribute=\\\"status\\\") | join(\\\",\\\") }}')\"",
+    ].join('\n'));
+    expect(await runCli(['run-operation', 'setup', '--project-dir', dir], captureStreams().streams, {})).toBe(0);
+    const io = captureStreams();
+    expect(await runCli(['source', 'freshness', '--project-dir', dir], io.streams, {})).toBe(1);
+    const out = lines(io.stdout.join(''));
+    expect(out.filter((l) => l.includes(' hook: ') || l.includes('freshness of')).map((l) => l.replace(/ \.\.\. \[.*$/, ''))).toEqual([
+      '1 of 1 START hook: test_project.on-run-start.0',
+      '1 of 1 OK hook: test_project.on-run-start.0',
+      '1 of 2 START freshness of raw.fresh',
+      '1 of 2 WARN freshness of raw.fresh',
+      '2 of 2 START freshness of raw.stale',
+      '2 of 2 ERROR STALE freshness of raw.stale',
+      '1 of 1 START hook: test_project.on-run-end.0',
+      '1 of 1 OK hook: test_project.on-run-end.0',
+    ]);
+    expect(out).toContain('Finished running 2 project hooks, 2 sources in 0 hours 0 minutes and N seconds (Ns).');
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const db = await DuckDBInstance.create(join(dir, 'fresh.duckdb'));
+    const conn = await db.connect();
+    const rows = (await conn.runAndReadAll('select at_hook, n, statuses from raw.hook_log')).getRowObjectsJson();
+    conn.closeSync();
+    db.closeSync();
+    expect(rows).toEqual([{ at_hook: 'end', n: 2, statuses: 'warn,error' }]);
+  });
 });
+

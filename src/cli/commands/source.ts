@@ -26,7 +26,7 @@ export const sourceCommand: Command = async (ctx) => {
       found: summariseManifest(info.manifest), threads: info.threads, targetName: info.targetName, total: info.total, invocationId: info.invocationId, nothingToDo: info.nothingToDo,
     });
   });
-  const run = await sourceFreshness({ ...opts, ...listener });
+  const run = await sourceFreshness({ ...opts, ...listener, hookEvents: { onStart: header.onStart, onResult: header.onResult } });
   ctx.report?.(run);
   for (const w of run.warnings) ctx.out.warn(w);
   reportFreshnessSummary(ctx.out, run, (id) => sources[id], opts.projectDir);
