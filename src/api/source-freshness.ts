@@ -60,7 +60,7 @@ export async function sourceFreshness(opts: ExecutionOptions & FreshnessListener
   try {
     const manifest = exec.parsed.manifest;
     const registry = exec.parsed.registry;
-    const macro = registry.find('collect_freshness', exec.root.name)!;
+    const macro = (name: string) => registry.find(name, exec.root.name)!;
     const scope = { shared: exec.shared, compiler: exec.compiler, projectName: exec.root.name, projectDir: exec.loaded.projectDir };
     // As dbt's FreshnessSelector: the selected sources with a threshold (has_freshness).
     const sources = [...exec.selected].sort().map((id) => manifest.sources[id]).filter((s): s is SourceTable => s !== undefined && freshnessCriteria(s) !== null);
@@ -120,7 +120,7 @@ export async function sourceFreshness(opts: ExecutionOptions & FreshnessListener
 type Execution = Awaited<ReturnType<typeof openExecution>>;
 
 /** One source's check: its result, or its runtime error as dbt words it (`Database Error in source t (models/src.yml)`). */
-function checkSource(exec: Execution, scope: Parameters<typeof scopedOperation>[0], macro: NonNullable<ReturnType<Execution['parsed']['registry']['find']>>, source: SourceTable): FreshnessResult {
+function checkSource(exec: Execution, scope: Parameters<typeof scopedOperation>[0], macro: (name: string) => NonNullable<ReturnType<Execution['parsed']['registry']['find']>>, source: SourceTable): FreshnessResult {
   const criteria = freshnessCriteria(source)!;
   const startedAt = new Date();
   const t0 = performance.now();
@@ -131,17 +131,27 @@ function checkSource(exec: Execution, scope: Parameters<typeof scopedOperation>[
     execution_time: (performance.now() - t0) / 1000,
     error: exec.loaded.secrets.redact(`${kind} Error in source ${source.name} (${source.original_file_path})\n  ${detail.split('\n').join('\n  ')}`),
   });
-  if (!source.loaded_at_field) {
+  if (!source.loaded_at_field && !source.loaded_at_query) {
     // dbt then asks the adapter's metadata (Snowflake's last_altered, say); DuckDB has none, and tsdbt reads none yet.
     return failed('Runtime', exec.loaded.adapter.type === 'duckdb'
       ? `Could not compute freshness for source ${source.name}: no 'loaded_at_field' provided and duckdb adapter does not support metadata-based freshness checks.`
       : `Could not compute freshness for source ${source.name}: no 'loaded_at_field' provided, and tsdbt does not read freshness from ${exec.loaded.adapter.type}'s metadata; set loaded_at_field.`);
   }
   try {
-    const node = scopedOperation(scope, `freshness.${source.source_name}.${source.name}`, '');
-    const r = runtimeContext(exec.shared, node, { allowUndeclaredRefs: true });
-    // collect_freshness returns load_result(...): {response, table, data}.
-    const stored = callJinja(r.resolver.bind(macro), [relationOfSource(exec.shared, source), source.loaded_at_field, criteria.filter ?? null], {}) as StoredResult | null;
+    const relation = relationOfSource(exec.shared, source);
+    // collect_freshness(_custom_sql) returns load_result(...): {response, table, data}.
+    let stored: StoredResult | null;
+    if (source.loaded_at_query) {
+      // As dbt 1.10: loaded_at_query rendered with the source's context (`this` the source's relation, `source_node` and `model` the source), run as the newest load time.
+      const query = scopedOperation(scope, `freshness.${source.source_name}.${source.name}`, source.loaded_at_query);
+      const { sql } = exec.compiler.render(query, { allowUndeclaredRefs: true, extra: { this: relation, source_node: source, model: source } });
+      const r = runtimeContext(exec.shared, query, { allowUndeclaredRefs: true });
+      stored = callJinja(r.resolver.bind(macro('collect_freshness_custom_sql')), [relation, sql], {}) as StoredResult | null;
+    } else {
+      const node = scopedOperation(scope, `freshness.${source.source_name}.${source.name}`, '');
+      const r = runtimeContext(exec.shared, node, { allowUndeclaredRefs: true });
+      stored = callJinja(r.resolver.bind(macro('collect_freshness')), [relation, source.loaded_at_field, criteria.filter ?? null], {}) as StoredResult | null;
+    }
     const row = stored?.data?.[0];
     const maxLoaded = toDate(row?.[0]) ?? YEAR_ONE;
     const snapshotted = toDate(row?.[1]) ?? new Date();

@@ -232,12 +232,19 @@ export interface SourceTable extends BaseNode {
   schema: string;
   relation_name: string;
   loaded_at_field: string | null;
+  /** dbt 1.10: SQL returning the newest load time, rendered when freshness is checked (instead of a loaded_at_field). */
+  loaded_at_query?: string | null;
   freshness: unknown;
+  /** The table's `external:` properties (dbt-external-tables), else null. */
+  external?: unknown;
   quoting: Record<string, unknown>;
   columns: Record<string, ColumnInfo>;
   config: { enabled: boolean; [key: string]: unknown };
   source_meta: Record<string, unknown>;
   patch_path?: string | null;
+  /** The source's database and schema as written, before rendering (dbt compares them for state:modified). */
+  unrendered_database?: string | null;
+  unrendered_schema?: string | null;
 }
 
 export interface Exposure extends BaseNode {

@@ -5,7 +5,7 @@ import { findFiles, type FoundFile } from '../util/files.js';
 import { PrefetchedYaml, type YamlWorkerSpawn } from '../util/prefetched-yaml.js';
 import type { ProjectConfig } from './project-config.js';
 import { renderEntryInPlace } from './schema-yaml-render.js';
-import { tableFreshness, tableLoadedAtField, type MergedFreshness } from './source-precedence.js';
+import { tableFreshness, tableLoadedAtField, tableLoadedAtQuery, type MergedFreshness } from './source-precedence.js';
 import { isRecord, parseYaml, withLines, type ParsedYaml } from '../util/yaml.js';
 import { setKey } from '../util/yaml-block.js';
 
@@ -56,6 +56,13 @@ export interface SourceTableDecl {
   schema: string;
   loader: string;
   loadedAtField: string | null;
+  /** dbt 1.10's loaded_at_query (source-precedence.ts), unrendered: rendered when freshness is checked. */
+  loadedAtQuery: string | null;
+  /** The table's `external:` properties as written (dbt-external-tables reads them), else null. */
+  external: unknown;
+  /** The source's `database:` and `schema:` as written, before rendering (dbt's unrendered_database/schema), else null. */
+  unrenderedDatabase: string | null;
+  unrenderedSchema: string | null;
   /** dbt 1.10's merge of the four levels (source-precedence.ts); 'unset' when none sets thresholds. */
   freshness: MergedFreshness | null | 'unset';
   quoting: Record<string, unknown>;
@@ -204,7 +211,11 @@ function readOne(y: ParsedYaml, path: string, pkg: string, index: PropertiesInde
   patchesFor('snapshots', index.snapshots, 'snapshot');
   patchesFor('analyses', index.analyses, null);
   patchesFor('macros', index.macros, null);
-  for (const source of list(doc.sources)) if (rendered('sources', source)) readSource(y, source, pkg, index, errors);
+  for (const source of list(doc.sources)) {
+    // As dbt: the source's database and schema as written, kept before the entry is rendered.
+    const written = isRecord(source) ? { database: source.database, schema: source.schema } : {};
+    if (rendered('sources', source)) readSource(y, source, pkg, index, errors, written);
+  }
   for (const e of list(doc.exposures)) if (isRecord(e) && rendered('exposures', e)) index.exposures.push({ ...e, __file: file, __line: y.lineOf(e) });
   for (const u of list(doc.unit_tests)) if (isRecord(u)) index.unitTests.push({ ...u, __file: file, __line: y.lineOf(u), __path: path });
   for (const g of list(doc.groups)) {
@@ -216,7 +227,7 @@ function readOne(y: ParsedYaml, path: string, pkg: string, index: PropertiesInde
   }
 }
 
-function readSource(y: ParsedYaml, source: unknown, pkg: string, index: PropertiesIndex, errors: TsdbtError[]): void {
+function readSource(y: ParsedYaml, source: unknown, pkg: string, index: PropertiesIndex, errors: TsdbtError[], written: { database?: unknown; schema?: unknown }): void {
   const file = y.file;
   if (!isRecord(source) || typeof source.name !== 'string') {
     errors.push(new TsdbtError('YAML_SCHEMA', "Each entry under 'sources:' needs a 'name:'", { file, line: y.lineOf(source) }));
@@ -229,6 +240,12 @@ function readSource(y: ParsedYaml, source: unknown, pkg: string, index: Properti
       continue;
     }
     const tableConfig = rec(table.config);
+    const query = tableLoadedAtQuery(source, table);
+    if ('error' in query) {
+      errors.push(new TsdbtError('YAML_SCHEMA', `${query.error} (source '${source.name}', table '${table.name}')`, { file, line: y.lineOf(table), hint: 'Keep one of loaded_at_field and loaded_at_query at each level.' }));
+      continue;
+    }
+    const unrendered = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
     index.sources.push({
       sourceName: source.name,
       name: table.name,
@@ -239,12 +256,17 @@ function readSource(y: ParsedYaml, source: unknown, pkg: string, index: Properti
       schema: str(source.schema, source.name),
       loader: str(source.loader),
       loadedAtField: tableLoadedAtField(source, table),
+      loadedAtQuery: query.query,
+      external: table.external ?? null,
+      unrenderedDatabase: unrendered(written.database),
+      unrenderedSchema: unrendered(written.schema),
       freshness: tableFreshness(source, table),
       quoting: { ...rec(source.quoting), ...rec(table.quoting) },
       columns: columnsOf(table.columns),
-      meta: { ...rec(source.meta), ...rec(table.meta) },
-      sourceMeta: rec(source.meta),
-      tags: [...new Set([...list(source.tags).map(String), ...list(table.tags).map(String)])],
+      // As dbt 1.10's calculate_meta/tags_from_raw_target: source, source config, table, table config; tags as a sorted set.
+      meta: { ...rec(source.meta), ...rec(sourceConfig.meta), ...rec(table.meta), ...rec(tableConfig.meta) },
+      sourceMeta: { ...rec(source.meta), ...rec(sourceConfig.meta) },
+      tags: [...new Set([source.tags, sourceConfig.tags, table.tags, tableConfig.tags].flatMap((t) => (t === undefined || t === null ? [] : Array.isArray(t) ? t : [t]).map(String)))].sort(),
       config: { ...sourceConfig, ...tableConfig },
       file,
       line: y.lineOf(table),

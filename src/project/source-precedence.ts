@@ -81,3 +81,25 @@ function mergeTimes(base: Time | null, next: Time | null): Time | null {
 const timeSet = (t: Time | null): boolean => t !== null && t.count !== null && t.period !== null;
 const isSet = (f: MergedFreshness): boolean => timeSet(f.warn_after) || timeSet(f.error_after);
 const truthy = (v: unknown): boolean => v !== undefined && v !== null && v !== '' && v !== false && v !== 0;
+
+/**
+ * loaded_at_query as dbt 1.10 resolves it: the table's (top level, then
+ * config) when it sets one; none when the table names a loaded_at_field
+ * (a top-level `loaded_at_field:` key, even null); else the source's. Both a
+ * loaded_at_field and a loaded_at_query at one level is dbt's parse error,
+ * returned as its message.
+ */
+export function tableLoadedAtQuery(source: Record<string, unknown>, table: Record<string, unknown>): { query: string | null } | { error: string } {
+  const tableConfig = isRecord(table.config) ? table.config : {};
+  const sourceConfig = isRecord(source.config) ? source.config : {};
+  const tablePresent = 'loaded_at_field' in table;
+  if (tablePresent && (truthy(table.loaded_at_query) || truthy(tableConfig.loaded_at_query))) return { error: 'Cannot specify both loaded_at_field and loaded_at_query at table level.' };
+  if ((truthy(source.loaded_at_field) || truthy(sourceConfig.loaded_at_field)) && (truthy(source.loaded_at_query) || truthy(sourceConfig.loaded_at_query))) {
+    return { error: 'Cannot specify both loaded_at_field and loaded_at_query at source level.' };
+  }
+  const first = (...v: unknown[]) => v.find(truthy);
+  let query: unknown;
+  if (table.loaded_at_query != null || tableConfig.loaded_at_query != null) query = first(table.loaded_at_query, tableConfig.loaded_at_query);
+  else if (!tablePresent) query = first(source.loaded_at_query, sourceConfig.loaded_at_query);
+  return { query: query === undefined ? null : String(query) };
+}

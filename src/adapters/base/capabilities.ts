@@ -27,4 +27,11 @@ export interface AdapterCapabilities {
    * declare it).
    */
   microbatchConcurrency: boolean;
+  /**
+   * The database says when a table last changed (dbt's
+   * Capability.TableLastModifiedMetadata: Snowflake yes, DuckDB no). dbt
+   * warns at parse about a source with freshness but no loaded_at_field
+   * where it is missing.
+   */
+  tableLastModifiedMetadata: boolean;
 }

@@ -73,6 +73,7 @@ export function duckdbAdapterInfo(credentials: Record<string, unknown>, quoting:
       // as dbt-duckdb on a DuckDB with MERGE (1.4 and later)
       incrementalStrategies: ['append', 'delete+insert', 'merge', 'microbatch'],
       microbatchConcurrency: true,
+      tableLastModifiedMetadata: false,
     },
     database: duckdbDatabaseName(credentials),
     schema: typeof credentials.schema === 'string' ? credentials.schema : 'main',

@@ -34,6 +34,7 @@ export function snowflakeAdapterInfo(credentials: Record<string, unknown>, quoti
       // dbt-snowflake's but insert_overwrite, which tsdbt does not build
       incrementalStrategies: ['append', 'merge', 'delete+insert', 'microbatch'],
       microbatchConcurrency: true,
+      tableLastModifiedMetadata: true,
     },
     database: typeof credentials.database === 'string' ? credentials.database : null,
     schema: typeof credentials.schema === 'string' ? credentials.schema : 'public',

@@ -17,3 +17,21 @@
   {%- endcall %}
   {{ return(load_result('collect_freshness')) }}
 {% endmacro %}
+
+{#- The same from a source's loaded_at_query (dbt 1.10): its one value is the
+    newest load time, already rendered with the source's context. -#}
+{% macro collect_freshness_custom_sql(source, loaded_at_query) %}
+  {{ return(adapter.dispatch('collect_freshness_custom_sql', 'dbt')(source, loaded_at_query)) }}
+{% endmacro %}
+
+{% macro default__collect_freshness_custom_sql(source, loaded_at_query) %}
+  {% call statement('collect_freshness_custom_sql', fetch_result=True, auto_begin=False) -%}
+    with newest_load as (
+      {{ loaded_at_query }}
+    )
+    select
+      (select * from newest_load) as max_loaded_at,
+      {{ current_timestamp() }} as snapshotted_at
+  {%- endcall %}
+  {{ return(load_result('collect_freshness_custom_sql')) }}
+{% endmacro %}
