@@ -26,7 +26,7 @@ export interface DocsResult {
  * target/manifest.json, target/catalog.json and a self-contained
  * target/index.html to browse them.
  */
-export async function docsGenerate(opts: ExecutionOptions & { noCompile?: boolean } = {}): Promise<DocsResult> {
+export async function docsGenerate(opts: ExecutionOptions & { noCompile?: boolean; emptyCatalog?: boolean } = {}): Promise<DocsResult> {
   const exec = await openExecution(opts, 'generate', undefined);
   try {
     const manifest = exec.parsed.manifest;
@@ -46,7 +46,8 @@ export async function docsGenerate(opts: ExecutionOptions & { noCompile?: boolea
     const node = scopedOperation({ shared: exec.shared, compiler: exec.compiler, projectName: exec.root.name, projectDir: exec.loaded.projectDir }, 'docs.generate', '');
     const r = runtimeContext(exec.shared, node, { allowUndeclaredRefs: true });
     // dbt reads the catalog on connections named `<database>.information_schema`.
-    const stored = onConnectionNamed(exec.shared, `${exec.session.info.database}.information_schema`, () => callJinja(r.resolver.bind(macro), [[...schemas]], {})) as StoredResult | null;
+    // --empty-catalog, as dbt's: no catalog query, a catalog.json with no nodes or sources.
+    const stored = opts.emptyCatalog ? null : (onConnectionNamed(exec.shared, `${exec.session.info.database}.information_schema`, () => callJinja(r.resolver.bind(macro), [[...schemas]], {})) as StoredResult | null);
     const names = stored?.table.column_names ?? [];
     const rows = (stored?.data ?? []).map((row) => Object.fromEntries(names.map((n, i) => [n.toLowerCase(), row[i]])) as unknown as CatalogRow);
     const catalog = buildCatalog(manifest, rows, { dbt_version: DBT_VERSION, generated_at: new Date().toISOString(), invocation_id: exec.loaded.invocationId });

@@ -42,6 +42,8 @@ export interface ExecutionOptions extends GlobalOptions, StateOptions {
   selector?: string;
   indirectSelection?: IndirectSelection;
   resourceTypes?: string[];
+  /** `--exclude-resource-type`: types left out of the selection. */
+  excludeResourceTypes?: string[];
   fullRefresh?: boolean;
   failFast?: boolean;
   /** `--empty`: refs and sources read as empty relations (schema only). */
@@ -233,7 +235,7 @@ export async function openExecution(opts: ExecutionOptions, which: string, defau
     const { graph, selected, warnings } = selectFromManifest(
       loaded.projectDir,
       parsed.manifest,
-      { select: opts.select, exclude: opts.exclude, selector: opts.selector, indirectSelection: opts.indirectSelection, resourceTypes: opts.resourceTypes, state },
+      { select: opts.select, exclude: opts.exclude, selector: opts.selector, indirectSelection: opts.indirectSelection, resourceTypes: opts.resourceTypes, excludeResourceTypes: opts.excludeResourceTypes, state },
       defaultResourceTypes,
       whole || (selective && none),
     );

@@ -10,6 +10,8 @@ export interface SelectionFlags {
   exclude?: string[];
   selector?: string;
   resourceTypes?: string[];
+  /** `--exclude-resource-type`: types left out of the selection. */
+  excludeResourceTypes?: string[];
   indirectSelection?: IndirectSelection;
   /** `--state`, read (state-artifacts.ts): what state:, result: and source_status: compare against. */
   state?: PreviousState;
@@ -40,6 +42,7 @@ export function selectOnGraph(graph: DependencyGraph, manifest: Manifest | undef
     selectors: selectors(),
     indirectSelection: flags.indirectSelection,
     resourceTypes: flags.resourceTypes,
+    excludeResourceTypes: flags.excludeResourceTypes,
     defaultResourceTypes,
     state: flags.state,
   });

@@ -25,6 +25,8 @@ export const FLAG_SPECS: Record<string, { name: string; kind: 'bool' | 'value' |
   '--resource-type': { name: 'resourceType', kind: 'list' },
   '--resource-types': { name: 'resourceType', kind: 'list' },
   '--exclude-resource-type': { name: 'excludeResourceType', kind: 'list' },
+  '--exclude-resource-types': { name: 'excludeResourceType', kind: 'list' },
+  '--empty-catalog': { name: 'emptyCatalog', kind: 'bool' },
   '--output': { name: 'output', kind: 'value' },
   '-o': { name: 'output', kind: 'value' },
   '--output-keys': { name: 'outputKeys', kind: 'list' },

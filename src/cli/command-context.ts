@@ -57,6 +57,7 @@ export function selectionFlags(ctx: CommandContext): SelectionFlags {
     exclude: f.exclude as string[] | undefined,
     selector: f.selector as string | undefined,
     resourceTypes: f.resourceType as string[] | undefined,
+    excludeResourceTypes: f.excludeResourceType as string[] | undefined,
     indirectSelection: f.indirectSelection as SelectionFlags['indirectSelection'],
   };
 }

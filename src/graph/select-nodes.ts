@@ -17,6 +17,8 @@ export interface SelectOptions {
   indirectSelection?: IndirectSelection;
   /** `--resource-type`: keep only these (intersected with defaultResourceTypes when both are set). */
   resourceTypes?: string[];
+  /** `--exclude-resource-type`: leave these out of whatever the others allow. */
+  excludeResourceTypes?: string[];
   /** The command's resource types (run: model; test: test, unit_test; build: ...). Undefined = all. */
   defaultResourceTypes?: string[];
   /** `--state`: what `state:`, `result:` and `source_status:` compare against. */
@@ -82,17 +84,22 @@ export function chooseSpec(opts: Pick<SelectOptions, 'select' | 'exclude' | 'sel
 
 function resourceFilter(opts: SelectOptions): Set<string> | undefined {
   const valid = new Set<string>(RESOURCE_TYPES);
-  for (const t of opts.resourceTypes ?? []) {
-    if (t !== 'all' && !valid.has(t)) {
-      throw new TsdbtError('SELECTOR_INVALID', `Invalid resource type '${t}' in --resource-type.`, {
-        hint: `Use one of: ${[...RESOURCE_TYPES].join(', ')}, all.`,
-      });
+  for (const [flag, types] of [['--resource-type', opts.resourceTypes], ['--exclude-resource-type', opts.excludeResourceTypes]] as const) {
+    for (const t of types ?? []) {
+      if (t !== 'all' && !valid.has(t)) {
+        throw new TsdbtError('SELECTOR_INVALID', `Invalid resource type '${t}' in ${flag}.`, {
+          hint: `Use one of: ${[...RESOURCE_TYPES].join(', ')}, all.`,
+        });
+      }
     }
   }
   const explicit = opts.resourceTypes && !opts.resourceTypes.includes('all') ? new Set(opts.resourceTypes) : undefined;
   const command = opts.defaultResourceTypes ? new Set(opts.defaultResourceTypes) : undefined;
-  if (explicit && command) return new Set([...explicit].filter((t) => command.has(t)));
-  return explicit ?? command;
+  const allowed = explicit && command ? new Set([...explicit].filter((t) => command.has(t))) : (explicit ?? command);
+  const excluded = new Set(opts.excludeResourceTypes ?? []);
+  if (excluded.size === 0) return allowed;
+  // As dbt's resource_types minus exclude_resource_types (`all` leaves nothing).
+  return new Set([...(allowed ?? RESOURCE_TYPES)].filter((t) => !excluded.has(t) && !excluded.has('all')));
 }
 
 interface Bundle {

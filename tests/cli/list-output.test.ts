@@ -56,4 +56,24 @@ describe('ls prints resources as dbt does', () => {
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain("Invalid resource type 'nonsense'");
   });
+
+  it('--exclude-resource-type (and dbt 1.10 spelling --exclude-resource-types) leaves those types out', async () => {
+    const dir = makeProject(PROJECT);
+    expect((await cli(['ls', '--output', 'name', '--exclude-resource-type', 'test', 'source'], dir)).stdout).toBe('dash\nstg_a\nbands\n');
+    expect((await cli(['ls', '--output', 'name', '--exclude-resource-types', 'seed', '--exclude-resource-types', 'exposure'], dir)).stdout).toBe('stg_a\nraw.orders\nsource_not_null_raw_orders_id\n');
+    // With --resource-type: those types, less the excluded ones.
+    expect((await cli(['ls', '--output', 'name', '--resource-type', 'model', 'seed', '--exclude-resource-type', 'seed'], dir)).stdout).toBe('stg_a\n');
+    const bad = await cli(['ls', '--exclude-resource-type', 'modle'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("Invalid resource type 'modle' in --exclude-resource-type.");
+  });
+
+  it('build --exclude-resource-type test builds the nodes and runs no test', async () => {
+    const dir = makeProject({ 'models/a.sql': 'select 1 as id', 'models/a.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [unique]\n', 'seeds/s.csv': 'x\n1\n' });
+    const r = await cli(['build', '--exclude-resource-type', 'test'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Done\. PASS=2 WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=2/);
+    expect(r.stdout).not.toContain('unique_a_id');
+  });
 });
+

@@ -37,4 +37,19 @@ describe('tsdbt docs generate', () => {
     // The project's macros only: tsdbt's own packages (dbt's and the adapter's macros) stay out of the page.
     expect(data.macros.map((m: { id: string }) => m.id)).toEqual(['macro.test_project.cents']);
   });
+
+  it('--empty-catalog, as dbt: no catalog query, a catalog.json with no nodes or sources, the site still written', async () => {
+    const dir = makeProject({
+      'profiles.yml': 'test_profile:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: docs.duckdb\n',
+      'models/orders.sql': "{{ config(materialized='table') }}\nselect 1 as id",
+    });
+    expect(await runCli(['build', '--project-dir', dir], captureStreams().streams, {})).toBe(0);
+    const io = captureStreams();
+    expect(await runCli(['docs', 'generate', '--empty-catalog', '--project-dir', dir], io.streams, {})).toBe(0);
+    expect(io.stdout.join('')).toContain('Catalog: 0 nodes and 0 sources found in the database.');
+    const catalog = JSON.parse(readFileSync(join(dir, 'target/catalog.json'), 'utf8'));
+    expect([catalog.nodes, catalog.sources, catalog.errors ?? null]).toEqual([{}, {}, null]);
+    expect(readFileSync(join(dir, 'target/index.html'), 'utf8')).toContain('model.test_project.orders');
+  });
 });
+

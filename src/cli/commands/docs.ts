@@ -12,7 +12,7 @@ export const docsCommand: Command = async (ctx) => {
   const sub = ctx.argv.positionals[0];
   if (sub === 'generate') {
     const { docsGenerate } = await import('../../api/docs-generate.js');
-    const r = await docsGenerate({ ...executionOptions(ctx), noCompile: Boolean(ctx.argv.flags.noCompile) });
+    const r = await docsGenerate({ ...executionOptions(ctx), noCompile: Boolean(ctx.argv.flags.noCompile), emptyCatalog: Boolean(ctx.argv.flags.emptyCatalog) });
     for (const e of r.compileErrors) ctx.out.error(e);
     ctx.out.info(`Catalog: ${r.nodesInCatalog} nodes and ${r.sourcesInCatalog} sources found in the database.`);
     ctx.out.info(`Catalog written to ${r.catalogPath}`);

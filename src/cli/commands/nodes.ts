@@ -30,6 +30,7 @@ export function executionOptions(ctx: CommandContext): ExecutionOptions {
     selector: sel.selector,
     indirectSelection: sel.indirectSelection,
     resourceTypes: sel.resourceTypes,
+    excludeResourceTypes: sel.excludeResourceTypes,
     fullRefresh: Boolean(f.fullRefresh),
     failFast: Boolean(f.failFast),
     empty: Boolean(f.empty),
