@@ -14,7 +14,8 @@ export interface EntryParts {
   uniqueId: string;
   packageName: string;
   fqn: string[];
-  tags: string[];
+  /** Its config as dbt builds it (project/unit-tests.ts unitTestConfig): the YAML's own `config:` over dbt_project.yml's. */
+  config: Record<string, unknown>;
   /** The schema of the model `model:` names. */
   schema: string | null;
   /** The rows of the seed a dict input without rows or fixture names, as dbt reads its CSV; undefined when it names no seed. */
@@ -32,8 +33,9 @@ export interface EntryParts {
  */
 export function unitTestEntry(d: Decl, parts: EntryParts): UnitTestEntry {
   const { def } = parts;
-  const cfg = isRecord(d.config) ? d.config : {};
+  const cfg = parts.config;
   const extra = Object.fromEntries(Object.entries(cfg).filter(([k]) => k !== 'tags' && k !== 'meta' && k !== 'enabled'));
+  const tags = cfg.tags === undefined || cfg.tags === null ? [] : (Array.isArray(cfg.tags) ? cfg.tags : [cfg.tags]).map(String);
   const entry: UnitTestEntry = {
     model: def.model,
     given: def.given.map((g) => ({ input: g.input, ...fixtureEntry(g, () => parts.seedRows(g.input)) })),
@@ -48,7 +50,7 @@ export function unitTestEntry(d: Decl, parts: EntryParts): UnitTestEntry {
     description: typeof d.description === 'string' ? d.description : '',
     overrides: overridesOf(d.overrides),
     depends_on: { macros: [], nodes: [] },
-    config: { tags: parts.tags.slice(), meta: isRecord(cfg.meta) ? cfg.meta : {}, enabled: true, ...extra },
+    config: { tags, meta: isRecord(cfg.meta) ? cfg.meta : {}, enabled: cfg.enabled !== false, ...extra },
     checksum: '',
     schema: parts.schema,
     created_at: Date.now() / 1000,
