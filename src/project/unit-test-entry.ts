@@ -18,8 +18,6 @@ export interface EntryParts {
   config: Record<string, unknown>;
   /** The schema of the model `model:` names. */
   schema: string | null;
-  /** The rows of the seed a dict input without rows or fixture names, as dbt reads its CSV; undefined when it names no seed. */
-  seedRows(input: string): Record<string, unknown>[] | undefined;
 }
 
 /**
@@ -27,7 +25,7 @@ export interface EntryParts {
  * (parser/unit_tests.py UnitTestParser): its fixtures' rows as dbt reads them
  * (CSV rows and CSV fixture files as rows of text, an empty value None; a
  * fixture file's text stripped; a dict input with neither rows nor fixture
- * gets its seed's rows; the first row with no None moved to the top), the
+ * has its seed's rows, read at parse (project/unit-tests.ts); the first row with no None moved to the top), the
  * checksum of all that, and the time it was made. One entry per declaration:
  * forVersion makes the entry of each tested version from it, as dbt copies it.
  */
@@ -38,7 +36,7 @@ export function unitTestEntry(d: Decl, parts: EntryParts): UnitTestEntry {
   const tags = cfg.tags === undefined || cfg.tags === null ? [] : (Array.isArray(cfg.tags) ? cfg.tags : [cfg.tags]).map(String);
   const entry: UnitTestEntry = {
     model: def.model,
-    given: def.given.map((g) => ({ input: g.input, ...fixtureEntry(g, () => parts.seedRows(g.input)) })),
+    given: def.given.map((g) => ({ input: g.input, ...fixtureEntry(g) })),
     expect: fixtureEntry(def.expect),
     name: String(d.name),
     resource_type: 'unit_test',
@@ -67,11 +65,10 @@ export function forVersion(entry: UnitTestEntry, target: CompiledNode, uniqueId:
 }
 
 /** A fixture as dbt normalises it (UnitTestParser._validate_and_normalize_rows). */
-function fixtureEntry(f: UnitTestDefinition['expect'], seedRows?: () => Record<string, unknown>[] | undefined): UnitTestFixtureEntry {
+function fixtureEntry(f: UnitTestDefinition['expect']): UnitTestFixtureEntry {
   const fixture = f.fixture ?? null;
   let rows: unknown = f.rows ?? null;
-  if (f.format === 'dict' && rows === null && fixture === null && seedRows) rows = seedRows() ?? null;
-  else if (f.format === 'csv' && typeof rows === 'string') {
+  if (f.format === 'csv' && typeof rows === 'string') {
     // A fixture file's text is read stripped, as dbt reads every file.
     rows = csvDictRows(fixture ? pyStrip(rows).text : rows).map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === '' ? null : v])));
   } else if (f.format === 'sql' && fixture && typeof rows === 'string') rows = pyStrip(rows).text;

@@ -73,10 +73,10 @@ export function buildUnitTests(
     const def = definitionOf(d);
     try {
       for (const f of [...def.given, def.expect]) readFixture(f, d, rootOf(model.package_name), testPaths);
+      readSeedInputs(def, d, index, rootName, rootOf);
       versionsOf ??= modelVersions(nodes);
       const uniqueId = `unit_test.${model.package_name}.${d.model}.${d.name}`;
-      const seedRows = (input: string) => seedRowsOf(input, index, rootName, rootOf);
-      const entry = unitTestEntry(d, { def, uniqueId, packageName: model.package_name, fqn, config, schema: model.schema, seedRows });
+      const entry = unitTestEntry(d, { def, uniqueId, packageName: model.package_name, fqn, config, schema: model.schema });
       const tags = entry.config.tags;
       for (const target of testedVersions(d, model, versionsOf)) {
         const suffix = target.version === null || target.version === undefined ? '' : `_v${String(target.version)}`;
@@ -150,30 +150,53 @@ function disabledEntry(d: UnitTestDecl, p: DisabledParts): void {
   const def = definitionOf(d);
   try {
     for (const f of [...def.given, def.expect]) readFixture(f, d, p.rootOf(p.model?.package_name ?? p.pkg), p.testPaths);
+    readSeedInputs(def, d, p.index, p.rootName, p.rootOf);
   } catch (e) {
     if (!(e instanceof TsdbtError)) throw e;
     p.errors.push(e);
     return;
   }
   const uniqueId = `unit_test.${p.pkg}.${def.model}.${String(d.name)}`;
-  const seedRows = (input: string) => seedRowsOf(input, p.index, p.rootName, p.rootOf);
-  const entry = unitTestEntry(d, { def, uniqueId, packageName: p.pkg, fqn: p.fqn, config: p.config, schema: p.model?.schema ?? null, seedRows });
+  const entry = unitTestEntry(d, { def, uniqueId, packageName: p.pkg, fqn: p.fqn, config: p.config, schema: p.model?.schema ?? null });
   if (p.model) entry.depends_on = { macros: [], nodes: [p.model.unique_id] };
   (p.disabled[uniqueId] ??= []).push(entry);
 }
 
-/** The rows of the seed a unit test input names (`ref('a_seed')`), as dbt reads the seed's CSV file (its newlines as Python's text files read them); undefined when it names no seed. */
-function seedRowsOf(input: string, index: RefIndex, rootName: string, rootOf: (pkg: string) => string): Record<string, unknown>[] | undefined {
-  const target = inputTarget(input);
-  if (target?.kind !== 'ref') return undefined;
-  const seed = index.resolveRef({ name: target.name, package: target.package }, rootName);
-  if (seed?.resource_type !== 'seed') return undefined;
-  try {
-    return csvDictRows(readFileSync(join(rootOf(seed.package_name), seed.original_file_path), 'utf8').replace(/\r\n?/g, '\n'));
-  } catch {
-    // Gone since it was listed: no rows to write (the seed's own parse reports it).
-    return undefined;
+/**
+ * A `format: dict` input with neither `rows:` nor `fixture:` reads its
+ * seed's rows, as dbt's parser does (UnitTestParser._load_rows_from_seed):
+ * the seed's CSV as csv.DictReader reads it (text, its newlines as Python's
+ * text files read them), into the definition the runner builds its CTE
+ * from and the manifest entry writes. Any other input without rows is a
+ * parse error, as in dbt (it names no seed).
+ */
+function readSeedInputs(def: UnitTestDefinition, d: UnitTestDecl, index: RefIndex, rootName: string, rootOf: (pkg: string) => string): void {
+  for (const g of def.given) {
+    if (g.format !== 'dict' || (g.rows !== undefined && g.rows !== null) || g.fixture) continue;
+    const target = inputTarget(g.input);
+    const seed = target?.kind === 'ref' ? index.resolveRef({ name: target.name, package: target.package }, rootName) : undefined;
+    if (seed?.resource_type !== 'seed') {
+      const named = target?.kind === 'ref' ? ` '${target.package ?? rootName}.${target.name}'` : '';
+      throw new TsdbtError('UNIT_TEST_INVALID', `Unit test '${String(d.name)}' gives no rows for input ${g.input}: unable to find seed${named} (only a seed's rows are read when 'rows:' is left out)`, {
+        file: d.__file,
+        line: d.__line,
+        hint: `Give its rows (\`rows: []\` for none), or a fixture file (\`format: csv\` and \`fixture: <name>\`).`,
+      });
+    }
+    g.rows = seedFileRows(seed, rootOf);
   }
+}
+
+/** A seed's rows as dbt reads its CSV for a unit test. */
+function seedFileRows(seed: CompiledNode, rootOf: (pkg: string) => string): Record<string, unknown>[] {
+  let text: string;
+  try {
+    text = readFileSync(join(rootOf(seed.package_name), seed.original_file_path), 'utf8');
+  } catch {
+    // Gone since it was listed: no rows (the seed's own parse reports it).
+    return [];
+  }
+  return csvDictRows(text.replace(/\r\n?/g, '\n'));
 }
 
 /** Versioned models by `<package>.<name>`, in version order as declared. */
