@@ -1,6 +1,6 @@
 import type { CompiledNode, UnitTestDefinition, UnitTestEntry, UnitTestFixtureEntry } from '../manifest/types.js';
 import { pyStrip } from '../util/py-strip.js';
-import { csvDictRows } from './csv-dict-rows.js';
+import { csvFixtureRows } from './unit-test-csv.js';
 import { unitTestChecksum } from './unit-test-checksum.js';
 
 type Decl = Record<string, unknown> & { __file: string; __path?: string };
@@ -69,8 +69,7 @@ function fixtureEntry(f: UnitTestDefinition['expect']): UnitTestFixtureEntry {
   const fixture = f.fixture ?? null;
   let rows: unknown = f.rows ?? null;
   if (f.format === 'csv' && typeof rows === 'string') {
-    // A fixture file's text is read stripped, as dbt reads every file.
-    rows = csvDictRows(fixture ? pyStrip(rows).text : rows).map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === '' ? null : v])));
+    rows = csvFixtureRows(rows, fixture !== null);
   } else if (f.format === 'sql' && fixture && typeof rows === 'string') rows = pyStrip(rows).text;
   if ((f.format === 'dict' || f.format === 'csv') && Array.isArray(rows) && rows.length > 0) rows = firstFullRowFirst(rows);
   return { rows, format: f.format, fixture };
