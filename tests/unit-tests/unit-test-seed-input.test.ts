@@ -45,17 +45,8 @@ describe('a unit test input without rows reads its seed', { timeout: 120_000 }, 
   });
 
   it('is a parse error for an input that is no seed', async () => {
-    const p = makeProject({
-      ...files,
-      'models/unit.yml': `unit_tests:
-  - name: no_rows
-    model: twice
-    given:
-      - input: ref('named')
-    expect:
-      rows: []
-`,
-    });
+    const noRows = "unit_tests:\n  - name: no_rows\n    model: twice\n    given:\n      - input: ref('named')\n    expect:\n      rows: []\n";
+    const p = makeProject({ ...files, 'models/unit.yml': noRows });
     expect(() => parseLoaded(loadProject(p.opts), {})).toThrow(
       expect.objectContaining({
         code: 'UNIT_TEST_INVALID',
