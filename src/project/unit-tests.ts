@@ -62,7 +62,7 @@ export function buildUnitTests(
     const enabled = config.enabled !== false;
     if (!model) {
       // dbt looks the model up only for an enabled test (process_models_for_unit_test).
-      if (enabled) errors.push(index.refError({ name: d.model }, { name: d.name, file: d.__file, line: d.__line }));
+      if (enabled) errors.push(modelNotFound(d, pkg, index, scope.disabled));
       else if (scope.disabled) disabledEntry(d, { pkg, fqn, config, model: undefined, rootOf, testPaths, index, rootName, errors, disabled: scope.disabled });
       continue;
     }
@@ -109,6 +109,22 @@ export function buildUnitTests(
     }
   }
   return out;
+}
+
+/**
+ * dbt 1.10's error for an enabled unit test whose model is not an enabled
+ * model of its package (process_models_for_unit_test): a disabled model
+ * included, whose unit tests dbt 1.10 does not disable for it.
+ */
+function modelNotFound(d: UnitTestDecl, pkg: string, index: RefIndex, disabled: Record<string, unknown[]> | undefined): TsdbtError {
+  const model = String(d.model);
+  const isDisabled = disabled !== undefined && Object.hasOwn(disabled, `model.${pkg}.${model}`);
+  const near = index.refError({ name: model }, { name: String(d.name), file: d.__file }).hint;
+  return new TsdbtError('REF_NOT_FOUND', `Unable to find model '${pkg}.${model}' for unit test '${String(d.name)}' in ${d.__file}`, {
+    file: d.__file,
+    line: d.__line,
+    hint: isDisabled ? `Model '${model}' is disabled: disable its unit test too (\`config: {enabled: false}\`).` : near,
+  });
 }
 
 /** The definition tsdbt runs from a declaration (its fixture files not read yet). */

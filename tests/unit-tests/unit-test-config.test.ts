@@ -80,10 +80,10 @@ describe('unit test config from dbt_project.yml and disabled unit tests', { time
     expect(tagged.out.split('\n').filter(Boolean)).toEqual(['unit_test:proj.t_ok']);
   });
 
-  it('an enabled unit test of a disabled model is a parse error, as in dbt 1.10', async () => {
+  it('an enabled unit test of a disabled model is a parse error with dbt 1.10\'s message, located, saying the model is disabled', async () => {
     const p = project({ 'models/dis_unit.yml': `unit_tests:\n${unit('t_dis_model', 'dis')}` });
     const r = await cli(p, ['parse']);
     expect(r.code).toBe(2);
-    expect(r.out).toContain("models/dis_unit.yml:2: ref('dis') in 't_dis_model' matches no node.");
+    expect(r.out).toContain("models/dis_unit.yml:2: Unable to find model 'proj.dis' for unit test 't_dis_model' in models/dis_unit.yml\n  Model 'dis' is disabled: disable its unit test too (`config: {enabled: false}`).");
   });
 });
