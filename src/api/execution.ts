@@ -16,6 +16,7 @@ import { CacheSync } from '../execute/render-cache-sync.js';
 import { RenderPool } from '../execute/render-pool.js';
 import type { PreparedWorker } from '../execute/render-protocol.js';
 import type { DependencyGraph } from '../graph/index.js';
+import { writeGraphSummary } from '../artifacts/graph-summary.js';
 import type { IndirectSelection } from '../graph/index.js';
 import type { CompiledNode, Manifest } from '../manifest/types.js';
 import type { ProjectConfig } from '../project/project-config.js';
@@ -197,6 +198,19 @@ function logStatements(session: DatabaseSession, loaded: LoadedProject): void {
   session.onStatement((s) => loaded.logger.debug(loaded.secrets.redact(`${s.ok ? '' : 'FAILED '}(${s.ms.toFixed(1)} ms) ${s.sql}`)));
 }
 
+/**
+ * target/graph_summary.json, as dbt's Compiler.compile writes it for every
+ * command that selects nodes (with the test edges for build). Diagnostic
+ * only: dbt notes a failed write and goes on, and so does this.
+ */
+export function writeSummary(targetDir: string, graph: DependencyGraph, invocationId: string, withTestEdges: boolean): void {
+  try {
+    writeGraphSummary(targetDir, graph, invocationId, withTestEdges);
+  } catch {
+    // Not an artifact any command reads back.
+  }
+}
+
 /** load → parse → graph/select → connect (the SyncBridge worker) → runtime context. */
 export async function openExecution(opts: ExecutionOptions, which: string, defaultResourceTypes: string[] | undefined, options: OpenExecutionOptions = {}): Promise<Execution> {
   const loaded = loadProject(opts);
@@ -239,6 +253,8 @@ export async function openExecution(opts: ExecutionOptions, which: string, defau
       defaultResourceTypes,
       whole || (selective && none),
     );
+    // A build's, with its test edges, costs more (0.2-0.8 s at 10,000 models): written at its end, while the database closes (api/run.ts).
+    if (which !== 'build') writeSummary(join(loaded.projectDir, loaded.root.targetPath), graph, loaded.invocationId, false);
     // No more workers than nodes to run: each costs its own start (about 0.3 s of CPU).
     const needed = workers > 0 ? Math.min(workers, Math.max(1, runnableCount(parsed, selected))) : 0;
     if (pool) {

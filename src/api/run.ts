@@ -7,7 +7,7 @@ import type { HookPosition, NodeResult } from '../execute/node-result.js';
 import { createSchemas, hookResultsView, runProjectHooks, type OperationScope } from '../execute/operations.js';
 import type { CompiledNode, Manifest } from '../manifest/types.js';
 import { addedGraphEntries } from '../context/runtime-context.js';
-import { openExecution, type Execution, type ExecutionOptions } from './execution.js';
+import { openExecution, writeSummary, type Execution, type ExecutionOptions } from './execution.js';
 import { hooksInRunOrder, projectHookNodes } from '../project/hook-nodes.js';
 
 export type NodeCommand = 'run' | 'seed' | 'test' | 'snapshot' | 'build';
@@ -233,6 +233,8 @@ function runArgs(exec: Execution, which: string, opts: RunOptions): Record<strin
 
 /** Write run_results.json and the manifest of a finished command and describe it. */
 export function commandResult(exec: Execution, which: string, results: NodeResult[], elapsed: number, args: Record<string, unknown>, success: boolean, cancelled: boolean): CommandResult {
+  // dbt writes it before the nodes run; its test edges' cost is taken here instead, where the database closes meanwhile.
+  if (which === 'build') writeSummary(exec.targetDir, exec.graph, exec.loaded.invocationId, true);
   const written = writeCommandArtifacts(exec, results, { invocationId: exec.loaded.invocationId, elapsed, args });
   return { command: which, success: success && written.artifactErrors.length === 0, results, elapsed, ...written, warnings: exec.warnings, invocationId: exec.loaded.invocationId, cancelled };
 }

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCsv } from '../adapters/base/seed-csv.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { CompiledNode } from '../manifest/types.js';
+import { csvFixtureRows } from '../project/unit-test-csv.js';
 
 /** A fixture as given in YAML (`given:` entry or `expect:`). */
 export interface FixtureSpec {
@@ -37,12 +37,22 @@ export function loadFixture(spec: FixtureSpec, unitTest: CompiledNode, what: str
     return { kind: 'sql', sql: text };
   }
   if (format === 'csv') {
-    const table = text === undefined ? [] : parseCsv(text.trim(), ',', file);
-    const [header, ...body] = table;
-    if (!header) return { kind: 'rows', rows: [], columns: [] };
-    const columns = header.map((h) => h.trim().toLowerCase());
-    // CSV cells are text; an empty cell is null, as in seeds.
-    const rows = body.map((cells) => Object.fromEntries(columns.map((c, i) => [c, csvValue(cells[i])])));
+    // The rows manifest.json has (project/unit-test-csv.ts), each cell then typed for a relation that does not exist.
+    const read = text === undefined ? [] : csvFixtureRows(text, Boolean(spec.fixture));
+    const rows: Record<string, unknown>[] = [];
+    const columns: string[] = [];
+    for (const [n, row] of read.entries()) {
+      if (Array.isArray(row.null)) {
+        throw new TsdbtError('UNIT_TEST_INVALID', `Unit test '${unitTest.name}': row ${n + 1} of the CSV of ${what} has more values than its header names`, { file, hint: 'Give each row one value per header column; quote values holding a comma ("a,b").' });
+      }
+      const typed: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(row)) {
+        const c = k.toLowerCase();
+        typed[c] = csvValue(v as string | null);
+        if (!columns.includes(c)) columns.push(c);
+      }
+      rows.push(typed);
+    }
     return { kind: 'rows', rows, columns };
   }
   if (spec.rows === undefined || spec.rows === null) return { kind: 'rows', rows: [], columns: [] };
@@ -59,8 +69,8 @@ export function loadFixture(spec: FixtureSpec, unitTest: CompiledNode, what: str
 }
 
 /** CSV text cell → a typed value: empty is null, numbers and booleans as such (agate infers the same), else text. */
-function csvValue(cell: string | undefined): unknown {
-  if (cell === undefined || cell === '') return null;
+function csvValue(cell: string | null): unknown {
+  if (cell === null || cell === '') return null;
   if (/^-?\d+$/.test(cell) && !/^-?0\d/.test(cell)) return Number.isSafeInteger(Number(cell)) ? Number(cell) : cell;
   if (/^-?\d*\.\d+(e[+-]?\d+)?$/i.test(cell)) return Number(cell);
   if (/^(true|false)$/i.test(cell)) return cell.toLowerCase() === 'true';

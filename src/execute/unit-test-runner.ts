@@ -16,6 +16,20 @@ import { parseInputTarget } from '../project/unit-test-input.js';
 import { inferColumnTypes, loadFixture, sqlLiteral, type LoadedFixture } from './unit-test-inputs.js';
 import { applyOverrides } from './unit-test-overrides.js';
 
+/**
+ * The `path` dbt gives a unit test it runs (UnitTestNode: get_pseudo_test_path
+ * of its name, `_v<version>` added for a model version, and its YAML file):
+ * the YAML's folder and `<name>.sql`. Not the YAML's own name, so its SQL is
+ * written under `<yaml>/<yaml's folder>/<name>.sql` in target/compiled/ and
+ * target/run/ (compiledPathOf), as dbt writes it.
+ */
+export function unitTestPath(node: CompiledNode): string {
+  const version = node.version === null || node.version === undefined ? '' : `_v${String(node.version)}`;
+  const file = node.original_file_path;
+  const slash = file.lastIndexOf('/');
+  return `${slash < 0 ? '' : file.slice(0, slash + 1)}${node.name}${version}.sql`;
+}
+
 /** One `given:` input, resolved: which node or source it stands for and the CTE that replaces it. */
 interface GivenInput {
   /** unique id of the replaced node/source; the model's own id for `this`. */
@@ -51,9 +65,7 @@ export class UnitTestRunner {
       const model = this.testedModel(node);
       const sql = this.compileModel(node, model);
       rec.compiledCode = sql;
-      // Written next to the YAML's generic tests, one folder per tested model (a file named like the YAML would clash with them).
-      const version = node.version === null || node.version === undefined ? '' : `_v${String(node.version)}`;
-      const written = { ...node, original_file_path: `${node.original_file_path}/${model.name}`, path: `${node.name}${version}.sql` };
+      const written = { ...node, path: unitTestPath(node) };
       rec.compiledPath = this.compiler.write(written, sql);
       node.compiled_code = sql;
       node.compiled_path = rec.compiledPath;

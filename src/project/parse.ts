@@ -301,7 +301,10 @@ function parseProjectFiles(input: ParseInput): ParseResult {
     if (notFound.length) warnings.push(`${node.original_file_path}: test '${node.name}' depends on ${notFound.map((m) => m.text).join(', ')}, which was not found; the test is disabled.`);
   }
   const exposures: Record<string, Exposure> = buildExposures(props.exposures, root.name, refIndex, errors);
-  const unitTests = buildUnitTests(props.unitTests, root.name, refIndex, nodes, errors, root.testPaths, (pkg) => rootsByPackage.get(pkg) ?? root.root);
+  const unitTests = buildUnitTests(props.unitTests, root.name, refIndex, nodes, errors, root.testPaths, (pkg) => rootsByPackage.get(pkg) ?? root.root, {
+    layersFor: (pkg, fqn) => scope.layersFor(pkg, 'unit_tests', 'unit_tests', fqn),
+    disabled,
+  });
   for (const u of Object.values(unitTests)) nodes.set(u.unique_id, u);
 
   resolveDescriptions(nodes, sources, docs, root.name, errors);

@@ -84,7 +84,7 @@ export interface PropertiesIndex {
   macros: Map<string, ResourcePatch>;
   sources: SourceTableDecl[];
   exposures: (Record<string, unknown> & { __file: string; __line?: number })[];
-  unitTests: (Record<string, unknown> & { __file: string; __line?: number; __path?: string })[];
+  unitTests: (Record<string, unknown> & { __file: string; __line?: number; __path?: string; __package?: string })[];
   /** `groups:` entries (dbt 1.5+), with where they were written. */
   groups: (Record<string, unknown> & { __file: string; __line?: number; __package: string })[];
   tests: TestDecl[];
@@ -217,7 +217,7 @@ function readOne(y: ParsedYaml, path: string, pkg: string, index: PropertiesInde
     if (rendered('sources', source)) readSource(y, source, pkg, index, errors, written);
   }
   for (const e of list(doc.exposures)) if (isRecord(e) && rendered('exposures', e)) index.exposures.push({ ...e, __file: file, __line: y.lineOf(e) });
-  for (const u of list(doc.unit_tests)) if (isRecord(u)) index.unitTests.push({ ...u, __file: file, __line: y.lineOf(u), __path: path });
+  for (const u of list(doc.unit_tests)) if (isRecord(u)) index.unitTests.push({ ...u, __file: file, __line: y.lineOf(u), __path: path, __package: pkg });
   for (const g of list(doc.groups)) {
     if (!isRecord(g) || typeof g.name !== 'string') {
       errors.push(new TsdbtError('YAML_SCHEMA', "Each entry under 'groups:' needs a 'name:'", { file, line: y.lineOf(g) ?? y.keyLine(doc, 'groups') }));

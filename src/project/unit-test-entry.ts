@@ -1,6 +1,6 @@
 import type { CompiledNode, UnitTestDefinition, UnitTestEntry, UnitTestFixtureEntry } from '../manifest/types.js';
 import { pyStrip } from '../util/py-strip.js';
-import { csvDictRows } from './csv-dict-rows.js';
+import { csvFixtureRows } from './unit-test-csv.js';
 import { unitTestChecksum } from './unit-test-checksum.js';
 
 type Decl = Record<string, unknown> & { __file: string; __path?: string };
@@ -14,11 +14,10 @@ export interface EntryParts {
   uniqueId: string;
   packageName: string;
   fqn: string[];
-  tags: string[];
+  /** Its config as dbt builds it (project/unit-tests.ts unitTestConfig): the YAML's own `config:` over dbt_project.yml's. */
+  config: Record<string, unknown>;
   /** The schema of the model `model:` names. */
   schema: string | null;
-  /** The rows of the seed a dict input without rows or fixture names, as dbt reads its CSV; undefined when it names no seed. */
-  seedRows(input: string): Record<string, unknown>[] | undefined;
 }
 
 /**
@@ -26,17 +25,18 @@ export interface EntryParts {
  * (parser/unit_tests.py UnitTestParser): its fixtures' rows as dbt reads them
  * (CSV rows and CSV fixture files as rows of text, an empty value None; a
  * fixture file's text stripped; a dict input with neither rows nor fixture
- * gets its seed's rows; the first row with no None moved to the top), the
+ * has its seed's rows, read at parse (project/unit-tests.ts); the first row with no None moved to the top), the
  * checksum of all that, and the time it was made. One entry per declaration:
  * forVersion makes the entry of each tested version from it, as dbt copies it.
  */
 export function unitTestEntry(d: Decl, parts: EntryParts): UnitTestEntry {
   const { def } = parts;
-  const cfg = isRecord(d.config) ? d.config : {};
+  const cfg = parts.config;
   const extra = Object.fromEntries(Object.entries(cfg).filter(([k]) => k !== 'tags' && k !== 'meta' && k !== 'enabled'));
+  const tags = cfg.tags === undefined || cfg.tags === null ? [] : (Array.isArray(cfg.tags) ? cfg.tags : [cfg.tags]).map(String);
   const entry: UnitTestEntry = {
     model: def.model,
-    given: def.given.map((g) => ({ input: g.input, ...fixtureEntry(g, () => parts.seedRows(g.input)) })),
+    given: def.given.map((g) => ({ input: g.input, ...fixtureEntry(g) })),
     expect: fixtureEntry(def.expect),
     name: String(d.name),
     resource_type: 'unit_test',
@@ -48,7 +48,7 @@ export function unitTestEntry(d: Decl, parts: EntryParts): UnitTestEntry {
     description: typeof d.description === 'string' ? d.description : '',
     overrides: overridesOf(d.overrides),
     depends_on: { macros: [], nodes: [] },
-    config: { tags: parts.tags.slice(), meta: isRecord(cfg.meta) ? cfg.meta : {}, enabled: true, ...extra },
+    config: { tags, meta: isRecord(cfg.meta) ? cfg.meta : {}, enabled: cfg.enabled !== false, ...extra },
     checksum: '',
     schema: parts.schema,
     created_at: Date.now() / 1000,
@@ -65,13 +65,11 @@ export function forVersion(entry: UnitTestEntry, target: CompiledNode, uniqueId:
 }
 
 /** A fixture as dbt normalises it (UnitTestParser._validate_and_normalize_rows). */
-function fixtureEntry(f: UnitTestDefinition['expect'], seedRows?: () => Record<string, unknown>[] | undefined): UnitTestFixtureEntry {
+function fixtureEntry(f: UnitTestDefinition['expect']): UnitTestFixtureEntry {
   const fixture = f.fixture ?? null;
   let rows: unknown = f.rows ?? null;
-  if (f.format === 'dict' && rows === null && fixture === null && seedRows) rows = seedRows() ?? null;
-  else if (f.format === 'csv' && typeof rows === 'string') {
-    // A fixture file's text is read stripped, as dbt reads every file.
-    rows = csvDictRows(fixture ? pyStrip(rows).text : rows).map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === '' ? null : v])));
+  if (f.format === 'csv' && typeof rows === 'string') {
+    rows = csvFixtureRows(rows, fixture !== null);
   } else if (f.format === 'sql' && fixture && typeof rows === 'string') rows = pyStrip(rows).text;
   if ((f.format === 'dict' || f.format === 'csv') && Array.isArray(rows) && rows.length > 0) rows = firstFullRowFirst(rows);
   return { rows, format: f.format, fixture };

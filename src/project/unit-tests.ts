@@ -7,9 +7,20 @@ import { blankNode } from './node-defaults.js';
 import type { RefIndex } from './resolve-refs.js';
 import { forVersion, unitTestEntry } from './unit-test-entry.js';
 import { inputTarget } from './unit-test-input.js';
+import { mergeConfig } from './config-merge.js';
+import { overRoot, type ProjectLayers } from './project-layers.js';
+import { isRecord } from '../util/yaml.js';
 
-type UnitTestDecl = Record<string, unknown> & { __file: string; __line?: number; __path?: string };
+type UnitTestDecl = Record<string, unknown> & { __file: string; __line?: number; __path?: string; __package?: string };
 type Fixture = { rows?: unknown; format: 'dict' | 'csv' | 'sql'; fixture?: string | null };
+
+/** What buildUnitTests needs from the rest of the parse besides the declarations. */
+export interface UnitTestScope {
+  /** The dbt_project.yml `unit_tests:` configs of a unit test with this fqn, declared in package `pkg` (project-layers.ts). */
+  layersFor?: (pkg: string, fqn: string[]) => ProjectLayers;
+  /** manifest.disabled: a disabled unit test's entry goes here, under its id. */
+  disabled?: Record<string, unknown[]>;
+}
 
 /**
  * dbt 1.8 `unit_tests:` entries as unit_test nodes depending on the model
@@ -18,7 +29,12 @@ type Fixture = { rows?: unknown; format: 'dict' | 'csv' | 'sql'; fixture?: strin
  * with dbt's ids `unit_test.<pkg>.<model>.<name>_v<version>`. `fixture:`
  * files are read here, from `<test-path>/fixtures/` of every test path (sub
  * folders too), into the fixture's `rows` as dbt does, so a missing one is
- * a parse error naming the YAML file and line.
+ * a parse error naming the YAML file and line. Its config is dbt's
+ * (ContextConfig): the package's dbt_project.yml `unit_tests:` by fqn, its
+ * own `config:` over that, and, for a package's test, the root project's
+ * over both. A disabled one (by either) is not a node: as dbt's
+ * add_disabled, its entry goes to manifest.disabled, unversioned, after
+ * the same fixture checks; its model need not exist.
  */
 export function buildUnitTests(
   decls: UnitTestDecl[],
@@ -29,6 +45,7 @@ export function buildUnitTests(
   testPaths: readonly string[],
   /** A package's root folder by name (fixture files are read from the tested model's package). */
   rootOf: (pkg: string) => string,
+  scope: UnitTestScope = {},
 ): Record<string, CompiledNode> {
   const out: Record<string, CompiledNode> = {};
   let versionsOf: Map<string, CompiledNode[]> | undefined;
@@ -38,29 +55,29 @@ export function buildUnitTests(
       continue;
     }
     const model = index.resolveRef({ name: d.model }, rootName);
+    // dbt: the package, the YAML file's folders under its model path, the model, the test.
+    const pkg = model?.package_name ?? d.__package ?? rootName;
+    const fqn = [pkg, ...d.__file.split('/').slice(1, -1), d.model, d.name];
+    const config = unitTestConfig(d, pkg, fqn, scope);
+    const enabled = config.enabled !== false;
     if (!model) {
-      errors.push(index.refError({ name: d.model }, { name: d.name, file: d.__file, line: d.__line }));
+      // dbt looks the model up only for an enabled test (process_models_for_unit_test).
+      if (enabled) errors.push(modelNotFound(d, pkg, index, scope.disabled));
+      else if (scope.disabled) disabledEntry(d, { pkg, fqn, config, model: undefined, rootOf, testPaths, index, rootName, errors, disabled: scope.disabled });
       continue;
     }
-    const given = (Array.isArray(d.given) ? d.given : []) as Record<string, unknown>[];
-    const expect = (d.expect ?? {}) as Record<string, unknown>;
-    const def: UnitTestDefinition = {
-      model: d.model,
-      given: given.map((g) => ({ input: String(g.input), rows: g.rows, format: (g.format as 'dict') ?? 'dict', fixture: (g.fixture as string) ?? null })),
-      expect: { rows: expect.rows, format: (expect.format as 'dict') ?? 'dict', fixture: (expect.fixture as string) ?? null },
-      overrides: (d.overrides as UnitTestDefinition['overrides']) ?? undefined,
-    };
-    const cfg = (d.config ?? {}) as Record<string, unknown>;
-    if (cfg.enabled === false) continue;
+    if (!enabled) {
+      if (scope.disabled) disabledEntry(d, { pkg, fqn, config, model, rootOf, testPaths, index, rootName, errors, disabled: scope.disabled });
+      continue;
+    }
+    const def = definitionOf(d);
     try {
       for (const f of [...def.given, def.expect]) readFixture(f, d, rootOf(model.package_name), testPaths);
+      readSeedInputs(def, d, index, rootName, rootOf);
       versionsOf ??= modelVersions(nodes);
       const uniqueId = `unit_test.${model.package_name}.${d.model}.${d.name}`;
-      // dbt: the package, the YAML file's folders under its model path, the model, the test.
-      const fqn = [model.package_name, ...d.__file.split('/').slice(1, -1), d.model, d.name];
-      const tags = Array.isArray(cfg.tags) ? cfg.tags.map(String) : [];
-      const seedRows = (input: string) => seedRowsOf(input, index, rootName, rootOf);
-      const entry = unitTestEntry(d, { def, uniqueId, packageName: model.package_name, fqn, tags, schema: model.schema, seedRows });
+      const entry = unitTestEntry(d, { def, uniqueId, packageName: model.package_name, fqn, config, schema: model.schema });
+      const tags = entry.config.tags;
       for (const target of testedVersions(d, model, versionsOf)) {
         const suffix = target.version === null || target.version === undefined ? '' : `_v${String(target.version)}`;
         const node = blankNode({
@@ -81,6 +98,8 @@ export function buildUnitTests(
         node.config.materialized = 'unit';
         node.tags = tags.slice();
         node.config.tags = node.tags;
+        node.config.meta = entry.config.meta;
+        node.meta = entry.config.meta;
         node.manifest_entry = forVersion(entry, target, node.unique_id, suffix !== '');
         out[node.unique_id] = node;
       }
@@ -92,18 +111,108 @@ export function buildUnitTests(
   return out;
 }
 
-/** The rows of the seed a unit test input names (`ref('a_seed')`), as dbt reads the seed's CSV file (its newlines as Python's text files read them); undefined when it names no seed. */
-function seedRowsOf(input: string, index: RefIndex, rootName: string, rootOf: (pkg: string) => string): Record<string, unknown>[] | undefined {
-  const target = inputTarget(input);
-  if (target?.kind !== 'ref') return undefined;
-  const seed = index.resolveRef({ name: target.name, package: target.package }, rootName);
-  if (seed?.resource_type !== 'seed') return undefined;
+/**
+ * dbt 1.10's error for an enabled unit test whose model is not an enabled
+ * model of its package (process_models_for_unit_test): a disabled model
+ * included, whose unit tests dbt 1.10 does not disable for it.
+ */
+function modelNotFound(d: UnitTestDecl, pkg: string, index: RefIndex, disabled: Record<string, unknown[]> | undefined): TsdbtError {
+  const model = String(d.model);
+  const isDisabled = disabled !== undefined && Object.hasOwn(disabled, `model.${pkg}.${model}`);
+  const near = index.refError({ name: model }, { name: String(d.name), file: d.__file }).hint;
+  return new TsdbtError('REF_NOT_FOUND', `Unable to find model '${pkg}.${model}' for unit test '${String(d.name)}' in ${d.__file}`, {
+    file: d.__file,
+    line: d.__line,
+    hint: isDisabled ? `Model '${model}' is disabled: disable its unit test too (\`config: {enabled: false}\`).` : near,
+  });
+}
+
+/** The definition tsdbt runs from a declaration (its fixture files not read yet). */
+function definitionOf(d: UnitTestDecl): UnitTestDefinition {
+  const given = (Array.isArray(d.given) ? d.given : []) as Record<string, unknown>[];
+  const expect = (d.expect ?? {}) as Record<string, unknown>;
+  return {
+    model: String(d.model),
+    given: given.map((g) => ({ input: String(g.input), rows: g.rows, format: (g.format as 'dict') ?? 'dict', fixture: (g.fixture as string) ?? null })),
+    expect: { rows: expect.rows, format: (expect.format as 'dict') ?? 'dict', fixture: (expect.fixture as string) ?? null },
+    overrides: (d.overrides as UnitTestDefinition['overrides']) ?? undefined,
+  };
+}
+
+/** The unit test's config as dbt builds it: the project's layer, its own `config:` (tags appended, meta updated), the root's layer last. */
+function unitTestConfig(d: UnitTestDecl, pkg: string, fqn: string[], scope: UnitTestScope): Record<string, unknown> {
+  const own = isRecord(d.config) ? d.config : {};
+  const layers = scope.layersFor?.(pkg, fqn);
+  if (!layers) return mergeConfig({}, own);
+  return overRoot(mergeConfig(layers.own, own), layers.root);
+}
+
+interface DisabledParts {
+  pkg: string;
+  fqn: string[];
+  config: Record<string, unknown>;
+  /** The tested model, when it resolves (dbt records it in depends_on). */
+  model: CompiledNode | undefined;
+  rootOf: (pkg: string) => string;
+  testPaths: readonly string[];
+  index: RefIndex;
+  rootName: string;
+  errors: TsdbtError[];
+  disabled: Record<string, unknown[]>;
+}
+
+/** A disabled unit test's manifest.disabled entry, its fixtures read and checked first as dbt does. */
+function disabledEntry(d: UnitTestDecl, p: DisabledParts): void {
+  const def = definitionOf(d);
   try {
-    return csvDictRows(readFileSync(join(rootOf(seed.package_name), seed.original_file_path), 'utf8').replace(/\r\n?/g, '\n'));
-  } catch {
-    // Gone since it was listed: no rows to write (the seed's own parse reports it).
-    return undefined;
+    for (const f of [...def.given, def.expect]) readFixture(f, d, p.rootOf(p.model?.package_name ?? p.pkg), p.testPaths);
+    readSeedInputs(def, d, p.index, p.rootName, p.rootOf);
+  } catch (e) {
+    if (!(e instanceof TsdbtError)) throw e;
+    p.errors.push(e);
+    return;
   }
+  const uniqueId = `unit_test.${p.pkg}.${def.model}.${String(d.name)}`;
+  const entry = unitTestEntry(d, { def, uniqueId, packageName: p.pkg, fqn: p.fqn, config: p.config, schema: p.model?.schema ?? null });
+  if (p.model) entry.depends_on = { macros: [], nodes: [p.model.unique_id] };
+  (p.disabled[uniqueId] ??= []).push(entry);
+}
+
+/**
+ * A `format: dict` input with neither `rows:` nor `fixture:` reads its
+ * seed's rows, as dbt's parser does (UnitTestParser._load_rows_from_seed):
+ * the seed's CSV as csv.DictReader reads it (text, its newlines as Python's
+ * text files read them), into the definition the runner builds its CTE
+ * from and the manifest entry writes. Any other input without rows is a
+ * parse error, as in dbt (it names no seed).
+ */
+function readSeedInputs(def: UnitTestDefinition, d: UnitTestDecl, index: RefIndex, rootName: string, rootOf: (pkg: string) => string): void {
+  for (const g of def.given) {
+    if (g.format !== 'dict' || (g.rows !== undefined && g.rows !== null) || g.fixture) continue;
+    const target = inputTarget(g.input);
+    const seed = target?.kind === 'ref' ? index.resolveRef({ name: target.name, package: target.package }, rootName) : undefined;
+    if (seed?.resource_type !== 'seed') {
+      const named = target?.kind === 'ref' ? ` '${target.package ?? rootName}.${target.name}'` : '';
+      throw new TsdbtError('UNIT_TEST_INVALID', `Unit test '${String(d.name)}' gives no rows for input ${g.input}: unable to find seed${named} (only a seed's rows are read when 'rows:' is left out)`, {
+        file: d.__file,
+        line: d.__line,
+        hint: `Give its rows (\`rows: []\` for none), or a fixture file (\`format: csv\` and \`fixture: <name>\`).`,
+      });
+    }
+    g.rows = seedFileRows(seed, rootOf);
+  }
+}
+
+/** A seed's rows as dbt reads its CSV for a unit test. */
+function seedFileRows(seed: CompiledNode, rootOf: (pkg: string) => string): Record<string, unknown>[] {
+  let text: string;
+  try {
+    text = readFileSync(join(rootOf(seed.package_name), seed.original_file_path), 'utf8');
+  } catch {
+    // Gone since it was listed: no rows (the seed's own parse reports it).
+    return [];
+  }
+  return csvDictRows(text.replace(/\r\n?/g, '\n'));
 }
 
 /** Versioned models by `<package>.<name>`, in version order as declared. */

@@ -49,9 +49,9 @@ describe('target/run: what each node ran (dbt statement write())', { timeout: 12
     const files = runFiles(p);
     expect(Object.keys(files).sort()).toEqual([
       'proj/models/orders.sql',
+      'proj/models/schema.yml/models/v_keeps_ids.sql',
       'proj/models/schema.yml/not_null_orders_id.sql',
       'proj/models/schema.yml/unique_orders_id.sql',
-      'proj/models/schema.yml/v/v_keeps_ids.sql',
       'proj/models/v.sql',
       'proj/seeds/people.csv',
     ]);
@@ -61,7 +61,7 @@ describe('target/run: what each node ran (dbt statement write())', { timeout: 12
       'select\n      count(*) as failures,\n      count(*) != 0 as should_warn,\n      count(*) != 0 as should_error\n    from (\n      select id\nfrom "dev"."main"."orders"\nwhere id is null\n      \n    ) dbt_internal_test',
     );
     expect(files['proj/seeds/people.csv']).toMatch(/^create table "dev"\."main"\."people" as select "id" as "id", "name" as "name" from read_csv\(/);
-    expect(files['proj/models/schema.yml/v/v_keeps_ids.sql']).toContain("select id, 'actual' as \"actual_or_expected\"");
+    expect(files['proj/models/schema.yml/models/v_keeps_ids.sql']).toContain("select id, 'actual' as \"actual_or_expected\"");
     // `compile` runs no materialization: nothing more is written there.
     expect((await cli(p, ['compile'])).code).toBe(0);
     expect(runFiles(p)).toEqual(files);

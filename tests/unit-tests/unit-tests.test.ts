@@ -56,7 +56,7 @@ describe('unit tests', () => {
     });
     expect(r.success).toBe(false);
     const ok = r.results.find((x) => x.node.name === 'totals_ok')!;
-    expect(ok.compiled_path).toBe('target/compiled/proj/models/unit.yml/customer_totals/totals_ok.sql');
+    expect(ok.compiled_path).toBe('target/compiled/proj/models/unit.yml/models/totals_ok.sql');
     expect(ok.compiled_code).toContain('__dbt__cte__customers as (');
     // Typed by the real relation's columns (orders.amount is DECIMAL(4,1)).
     expect(ok.compiled_code).toContain('cast(3 as DECIMAL(4,1)) as amount');

@@ -41,7 +41,7 @@ describe('unit tests of versioned models', () => {
       'unit_test.proj.my_model.doubles_v3': 'fail',
     });
     const paths = (r.results as R[]).map((x) => x.compiled_path).sort();
-    expect(paths).toEqual([1, 2, 3].map((v) => `target/compiled/proj/models/unit.yml/my_model/doubles_v${v}.sql`));
+    expect(paths).toEqual([1, 2, 3].map((v) => `target/compiled/proj/models/unit.yml/models/doubles_v${v}.sql`));
     const v3 = r.results.find((x) => x.unique_id.endsWith('_v3'))!;
     expect(v3.node.depends_on.nodes).toEqual(['model.proj.my_model.v3']);
     expect(v3.node.name).toBe('doubles');

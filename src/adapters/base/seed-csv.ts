@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ResultTable } from './result-table.js';
 import { TsdbtError } from '../../errors/tsdbt-error.js';
 import { seedCsvProblemIn } from './seed-csv-problem.js';
+import { csvRecords } from '../../util/csv-records.js';
 
 /**
  * `load_agate_table()` for the default seed materialization (adapters that
@@ -133,44 +134,14 @@ function convert(v: string, type: string): unknown {
   return v;
 }
 
-/** RFC 4180 CSV: quoted fields, doubled quotes, newlines inside quotes. */
+/**
+ * A seed's CSV records (util/csv-records.ts: Python's csv reader, as agate
+ * reads seeds and DictReader unit test CSV), blank records dropped; a quote
+ * never closed is an error at the line it opened.
+ */
 export function parseCsv(text: string, delimiter: string, file: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  let line = 1;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else {
-        if (ch === '\n') line++;
-        field += ch;
-      }
-      continue;
-    }
-    if (ch === '"' && field === '') quoted = true;
-    else if (ch === delimiter) {
-      row.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      field = '';
-      if (!(row.length === 1 && row[0] === '')) rows.push(row);
-      row = [];
-      line++;
-    } else field += ch;
-  }
-  if (quoted) throw new TsdbtError('COMPILER_ERROR', 'A quoted value in the seed is never closed', { file, line, hint: 'Close the quote ("), or double quotes inside a quoted value ("").' });
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
+  const { records, openQuoteLine } = csvRecords(text, delimiter);
+  if (openQuoteLine !== null) throw new TsdbtError('COMPILER_ERROR', 'A quoted value in the seed is never closed', { file, line: openQuoteLine, hint: 'Close the quote ("), or double quotes inside a quoted value ("").' });
+  // A blank line, or one holding only "" (as tsdbt's seeds have always read it).
+  return records.filter((r) => !(r.length === 0 || (r.length === 1 && r[0] === '')));
 }

@@ -1,0 +1,166 @@
+import { join } from 'node:path';
+import { writeFileAtomic } from '../util/atomic-write.js';
+
+/** What the summary reads of the dependency graph (graph/dependency-graph.ts has it). */
+export interface SummarizedGraph {
+  entries(): Iterable<[string, { resource_type: string }]>;
+  parents(id: string): readonly string[];
+}
+
+// dbt's Linker.link_graph adds sources first, then manifest.nodes, semantic models, exposures, metrics, unit tests, saved queries.
+const LINK_ORDER: Record<string, number> = { source: 0, semantic_model: 2, exposure: 3, metric: 4, unit_test: 5, saved_query: 6 };
+
+/**
+ * target/graph_summary.json as dbt-core 1.10 writes it whenever it compiles
+ * the graph (Compiler.compile: every command that selects nodes, not
+ * parse): `_invocation_id`, `linked` (Linker.get_graph_summary: each graph
+ * member under its index in the graph's order, with its type and its
+ * children's indexes) and, for build, `with_test_edges`: the same after
+ * the edges that make a node wait for the tests upstream of it.
+ */
+export function graphSummary(graph: SummarizedGraph, invocationId: string, withTestEdges: boolean): Record<string, unknown> {
+  return JSON.parse(graphSummaryJson(graph, invocationId, withTestEdges)) as Record<string, unknown>;
+}
+
+/** graphSummary as the text dbt writes (Python's json.dumps). */
+export function graphSummaryJson(graph: SummarizedGraph, invocationId: string, withTestEdges: boolean): string {
+  const linked = linkedOrder(graph);
+  const edges = withTestEdges ? `, "with_test_edges": ${summaryJson(withTestEdgesOf(linked))}` : '';
+  return `{"_invocation_id": ${pyString(invocationId)}, "linked": ${summaryJson(linked)}${edges}}`;
+}
+
+/** Write graphSummaryJson to `<targetDir>/graph_summary.json`; its path. */
+export function writeGraphSummary(targetDir: string, graph: SummarizedGraph, invocationId: string, withTestEdges: boolean): string {
+  const path = join(targetDir, 'graph_summary.json');
+  writeFileAtomic(path, graphSummaryJson(graph, invocationId, withTestEdges), 'the graph summary', { durable: false });
+  return path;
+}
+
+interface Linked {
+  ids: string[];
+  types: string[];
+  /** Children of each member, by index, in the order dbt's edges were added. */
+  succ: number[][];
+}
+
+/**
+ * The members in networkx's order after link_graph: each member when it is
+ * linked, its parents (when not in yet) right after it, each edge added
+ * parent-first in the member's depends_on order.
+ */
+function linkedOrder(graph: SummarizedGraph): Linked {
+  // Grouped as link_graph adds them; within a group, the manifest's order.
+  const groups: [string, string][][] = Array.from({ length: 7 }, () => []);
+  const typeOf = new Map<string, string>();
+  for (const [id, m] of graph.entries()) {
+    groups[LINK_ORDER[m.resource_type] ?? 1]!.push([id, m.resource_type]);
+    typeOf.set(id, m.resource_type);
+  }
+  const index = new Map<string, number>();
+  const out: Linked = { ids: [], types: [], succ: [] };
+  const add = (id: string): number => {
+    let at = index.get(id);
+    if (at === undefined) {
+      at = out.ids.length;
+      index.set(id, at);
+      out.ids.push(id);
+      out.types.push(typeOf.get(id) ?? '');
+      out.succ.push([]);
+    }
+    return at;
+  };
+  for (const group of groups) {
+    for (const [id] of group) {
+      const child = add(id);
+      const parents = graph.parents(id);
+      // Each member is linked once, so an edge repeats only when its parent is listed twice (networkx keeps one).
+      parents.forEach((parent, k) => {
+        if (parents.indexOf(parent) === k) out.succ[add(parent)]!.push(child);
+      });
+    }
+  }
+  return out;
+}
+
+/** Resource types dbt's add_test_edges never gives a test edge to: they are not in manifest.nodes. */
+const NOT_IN_NODES: ReadonlySet<string> = new Set(['source', 'unit_test', 'exposure', 'metric', 'semantic_model', 'saved_query']);
+
+/**
+ * dbt 1.10's add_test_edges (the default, add_test_edges_1): an edge from a
+ * data test to each executable non-test node (a manifest node: not a source,
+ * unit test or exposure) of which every node the test depends on is an
+ * ancestor. Each test's new children come after its own, in graph order.
+ * Descendants are bitsets over the executable nodes, made children first
+ * (a build of 10,000 models does this at its start, so no set per node).
+ */
+function withTestEdgesOf(linked: Linked): Linked {
+  const n = linked.ids.length;
+  const isTest = (i: number) => linked.ids[i]!.startsWith('test.');
+  const column = new Int32Array(n).fill(-1);
+  const executable: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (isTest(i) || NOT_IN_NODES.has(linked.types[i]!)) continue;
+    column[i] = executable.length;
+    executable.push(i);
+  }
+  const words = (executable.length + 31) >>> 5;
+  const descendants: (Uint32Array | null)[] = new Array<Uint32Array | null>(n).fill(null);
+  for (const i of childrenFirst(linked)) {
+    const children = linked.succ[i]!;
+    if (children.length === 0) continue;
+    const bits = new Uint32Array(words);
+    for (const c of children) {
+      const col = column[c]!;
+      if (col >= 0) bits[col >>> 5]! |= 1 << (col & 31);
+      const below = descendants[c];
+      if (below) for (let w = 0; w < words; w++) bits[w]! |= below[w]!;
+    }
+    descendants[i] = bits;
+  }
+  const parents: number[][] = Array.from({ length: n }, () => []);
+  linked.succ.forEach((children, p) => children.forEach((c) => parents[c]!.push(p)));
+  const succ = linked.succ.map((s) => s.slice());
+  for (let t = 0; t < n; t++) {
+    if (!isTest(t) || parents[t]!.length === 0) continue;
+    const below = parents[t]!.map((p) => descendants[p]);
+    if (below.some((d) => d === null)) continue;
+    const own = new Set(succ[t]);
+    // The executable nodes below every node the test depends on, in graph order (columns follow it).
+    for (let w = 0; w < words; w++) {
+      let word = below[0]![w]!;
+      for (let k = 1; k < below.length && word !== 0; k++) word &= below[k]![w]!;
+      while (word !== 0) {
+        const bit = 31 - Math.clz32(word & -word);
+        word &= word - 1;
+        const i = executable[(w << 5) + bit]!;
+        if (!own.has(i)) succ[t]!.push(i);
+      }
+    }
+  }
+  return { ...linked, succ };
+}
+
+/** The members' indexes with every member's children before it (the graph is acyclic: dbt checked it when linking). */
+function childrenFirst(linked: Linked): number[] {
+  const n = linked.ids.length;
+  const pending = new Int32Array(n);
+  linked.succ.forEach((children, i) => (pending[i] = children.length));
+  const parents: number[][] = Array.from({ length: n }, () => []);
+  linked.succ.forEach((children, p) => children.forEach((c) => parents[c]!.push(p)));
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) if (pending[i] === 0) out.push(i);
+  for (let k = 0; k < out.length; k++) for (const p of parents[out[k]!]!) if (--pending[p]! === 0) out.push(p);
+  return out;
+}
+
+/** A summary as Python's json.dumps writes it (`, ` and `: ` between items, non-ASCII escaped). */
+function summaryJson(linked: Linked): string {
+  const parts: string[] = [];
+  for (let i = 0; i < linked.ids.length; i++) {
+    const succ = linked.succ[i]!;
+    parts.push(`"${i}": {"name": ${pyString(linked.ids[i]!)}, "type": ${pyString(linked.types[i]!)}${succ.length > 0 ? `, "succ": [${succ.join(', ')}]` : ''}}`);
+  }
+  return `{${parts.join(', ')}}`;
+}
+
+const pyString = (s: string) => JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
