@@ -8,7 +8,7 @@ import { makeProject, MEMORY_PROFILE } from '../support/project-fixture.js';
 // @ts-expect-error: the bench's project generators are plain ES modules without types.
 import { generateProject, generateRealisticProject } from '../../bench/generate-project.mjs';
 
-/** Every file under target/ (compiled SQL, manifest.json), the per-invocation fields of the manifest blanked. */
+/** Every file under target/ (compiled SQL, manifest.json, graph_summary.json), the per-invocation fields blanked. */
 function targetFiles(dir: string): Record<string, string> {
   const out = filesUnder(join(dir, 'target'), dir);
   const manifest = JSON.parse(out['target/manifest.json']!);
@@ -16,6 +16,8 @@ function targetFiles(dir: string): Record<string, string> {
   manifest.metadata.invocation_id = '';
   out['target/manifest.json'] = JSON.stringify(manifest, null, 1);
   delete out['target/run_results.json'];
+  // graph_summary.json names the invocation.
+  if (out['target/graph_summary.json'] !== undefined) out['target/graph_summary.json'] = out['target/graph_summary.json'].replace(/"_invocation_id": "[^"]*"/, '"_invocation_id": "-"');
   return out;
 }
 
