@@ -83,6 +83,11 @@ export function parseLoaded(loaded: LoadedProject, opts: ParseOptions = {}): Par
  */
 const hooksByManifest = new WeakMap<Manifest, ProjectHookNode[]>();
 
+/** How many on-run-start/end operation nodes a parse made (dbt counts them among the manifest's nodes). */
+export function hookCountOf(manifest: Manifest): number {
+  return hooksByManifest.get(manifest)?.length ?? 0;
+}
+
 function parseLoadedNodes(loaded: LoadedProject, opts: ParseOptions): ParseResult {
   const flags = opts.flags ?? {};
   const log = (m: string) => loaded.logger.debug(m);
