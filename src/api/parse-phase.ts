@@ -10,6 +10,7 @@ import { ParseObserver } from '../project/partial-parse-reads.js';
 import { updateCachedParse } from '../project/partial-parse-update.js';
 import { renderMemoFor } from '../project/partial-parse-memo.js';
 import { loadSemanticManifest } from '../semantic/load-semantic.js';
+import { resolveExportRelations } from '../semantic/export-relations.js';
 import { manifestEntries, semanticManifestJson } from '../semantic/manifest-json.js';
 import type { SemanticManifest } from '../semantic/types.js';
 import { fastPaths } from '../util/fast-paths.js';
@@ -332,6 +333,7 @@ function attachSemanticLayer(loaded: LoadedProject, manifest: Manifest): void {
   const byName = () => (models ??= relationNodesByName(manifest));
   const knownModels = { has: (name: string) => (models ? models.has(name) : hasRelationNode(manifest, name)), all: () => new Set(byName().keys()) };
   const semantic = loadSemanticManifest({ projectDir: loaded.projectDir, projectName: loaded.root.name, modelPaths: loaded.root.modelPaths, knownModels });
+  resolveExportRelations(semantic, loaded.target);
   semanticByManifest.set(manifest, semantic);
   if (!hasSemanticLayer(semantic)) return;
   Object.assign(manifest, manifestEntries(semantic, byName()));
