@@ -268,8 +268,9 @@ function parseProjectFiles(input: ParseInput): ParseResult {
     nodes.set(testNode.unique_id, testNode);
   }
 
-  // Names: schema, alias, database, relation_name.
-  for (const node of nodes.values()) {
+  // Names: schema, alias, database, relation_name; a disabled node's too, as dbt names every node before it sorts
+  // the disabled ones out (manifest.disabled holds their relations).
+  for (const node of [...nodes.values(), ...Object.values(disabled).flat() as CompiledNode[]]) {
     try {
       assignNames(node, contexts, registry, input.adapter);
     } catch (e) {
