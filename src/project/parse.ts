@@ -258,12 +258,16 @@ function parseProjectFiles(input: ParseInput): ParseResult {
         continue;
       }
     }
-    if (!testNode.config.enabled) continue;
     // The column's tags and the test's own (inline `tags:`, `config: {tags: ...}`) sorted, as dbt's
     // test builder does, then tags from dbt_project.yml appended: tag:x selects the test.
     const ownTags = [...(decl.columnTags ?? []), ...tagList(decl.config.tags)];
     // (Most tests have no tags at all: skip building the sets for nothing.)
     testNode.tags = ownTags.length === 0 && testNode.config.tags.length === 0 ? [] : [...new Set([...[...new Set(ownTags)].sort(), ...testNode.config.tags])];
+    // A disabled test is kept in manifest.disabled, as dbt's add_test_node does.
+    if (!testNode.config.enabled) {
+      (disabled[testNode.unique_id] ??= []).push(testNode);
+      continue;
+    }
     if (nodes.has(testNode.unique_id)) continue; // the same test declared twice: dbt keeps one
     nodes.set(testNode.unique_id, testNode);
   }
@@ -287,7 +291,7 @@ function parseProjectFiles(input: ParseInput): ParseResult {
   const restrictsAccess = (pkg: string) => restricting.has(pkg);
   // Source calls are located in the text they were written in (a snapshot block's file, a YAML snapshot's relation: line).
   const textOf = (node: CompiledNode) => fileOfNode.get(node.unique_id)?.fileText ?? node.raw_code;
-  const disabledNames = new Set(Object.values(disabled).flat().map((n) => (n as { name?: string }).name));
+  const disabledNames = new Set((Object.values(disabled).flat() as CompiledNode[]).filter((n) => n.resource_type !== 'test').map((n) => n.name));
   // Deleting the entry being visited is safe in a Map's iteration: the rest are still visited, in order.
   for (const node of nodes.values()) {
     const missing = resolveDeps(node, refIndex, errors, failedNames, textOf, restrictsAccess);

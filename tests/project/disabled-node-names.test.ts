@@ -34,3 +34,22 @@ describe('disabled nodes in manifest.json', () => {
     expect(names('model.shop.inline')).toEqual({ database: 'other', schema: 'main', alias: 'inline', relation_name: '"other"."main"."inline"' });
   });
 });
+
+describe('disabled generic tests', () => {
+  it('are kept in manifest.disabled, named and tagged, as dbt adds them there', async () => {
+    const dir = makeProject({
+      'models/a.sql': 'select 1 as id',
+      'models/a.yml': 'models:\n  - name: a\n    columns:\n      - name: id\n        data_tests:\n          - not_null:\n              config:\n                enabled: false\n                tags: [nightly]\n          - unique\n',
+    });
+    const io = captureStreams();
+    expect(await runCli(['parse', '--project-dir', dir], io.streams, {})).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.nodes).filter((k) => k.startsWith('test.'))).toEqual(['test.test_project.unique_a_id.f6a5f640da']);
+    const ids = Object.keys(manifest.disabled);
+    expect(ids).toEqual([expect.stringMatching(/^test\.test_project\.not_null_a_id\.[0-9a-f]{10}$/)]);
+    const [t] = manifest.disabled[ids[0]!];
+    // (dbt resolves refs into depends_on.nodes only for the manifest's enabled nodes.)
+    expect({ enabled: t.config.enabled, tags: t.tags, schema: t.schema, depends_on: t.depends_on.nodes }).toEqual({ enabled: false, tags: ['nightly'], schema: 'main_dbt_test__audit', depends_on: [] });
+    expect(io.stdout.join('')).toMatch(/Found 1 model, 1 test, \d+ macros/);
+  });
+});
