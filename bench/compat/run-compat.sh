@@ -11,6 +11,8 @@
 #   CODEGEN_DIR    a checkout of github.com/dbt-labs/dbt-codegen (default /work/ext/dbt-codegen, 0.13.1)
 #   DUT_DIR        a checkout of github.com/EqualExperts/dbt-unit-testing (default /work/ext/dbt-unit-testing, fbfd896)
 #   EXT_DIR        where the checkouts below live (default /work/ext):
+#                  jaffle_shop (b0b77aa), jaffle_shop_duckdb (9b13827), jaffle-shop (7be2c58) (clones of
+#                  dbt-labs' repositories, see README.md),
 #                  tuva (v0.18.0), dbt_shopify (v1.8.0), dbt_jira (v1.1.0), dbt_artifacts (2.10.1),
 #                  dbt_zendesk (v1.7.0), dbt_stripe (v1.10.1),
 #                  dbt_hubspot (v1.7.2, 38114c7; not in /work/ext: clone it there, see README.md),
@@ -144,6 +146,31 @@ if want dbt-expectations && [ -d "$DBT_EXP_DIR/integration_tests" ]; then
 fi
 
 # --- Real-world projects ---
+# The jaffle shops (dbt-labs' example projects): deps, seed, build, docs generate on DuckDB.
+# jaffle_shop (classic) has no profile of its own; jaffle_shop_duckdb's targets DuckDB (a written one is used for both).
+for js in jaffle_shop jaffle_shop_duckdb; do
+  if want "$js" && [ -d "$EXT_DIR/$js/models" ]; then
+    stage "$js" && prof="$logs/$js-profiles" && duckdb_profile "$prof" jaffle_shop main
+    (cd "$logs/$js" && $TSDBT deps --profiles-dir "$prof" && $TSDBT seed --profiles-dir "$prof" && $TSDBT build --profiles-dir "$prof" \
+      && $TSDBT docs generate --profiles-dir "$prof") > "$logs/$js.log" 2>&1
+    summarize "$js" "$logs/$js.log"
+    echo "   $(grep -E '^Catalog: ' "$logs/$js.log")"
+  fi
+done
+# jaffle-shop (the new one): its raw_orders/raw_items seeds are Git LFS files the mirror lacks, so
+# jaffle-data.mjs writes rows of the same shape; the seeds are enabled only with load_source_data
+# (its README: `dbt seed --full-refresh --vars '{"load_source_data": true}'`), then build (unit
+# tests, semantic models, metrics, saved queries) and docs generate; `sl validate` and a query.
+if want jaffle-shop && [ -d "$EXT_DIR/jaffle-shop/models" ]; then
+  stage jaffle-shop && prof="$logs/jaffle-shop-profiles" && duckdb_profile "$prof" default main
+  node "$here/jaffle-data.mjs" "$logs/jaffle-shop" > /dev/null
+  (cd "$logs/jaffle-shop" && $TSDBT deps --profiles-dir "$prof" && $TSDBT seed --full-refresh --vars '{"load_source_data": true}' --profiles-dir "$prof" \
+    && $TSDBT build --profiles-dir "$prof" && $TSDBT docs generate --profiles-dir "$prof" && $TSDBT sl validate --profiles-dir "$prof" \
+    && $TSDBT sl query --metrics order_total,orders,revenue --group-by metric_time__month --order metric_time__month --limit 2 --output csv --profiles-dir "$prof") > "$logs/jaffle-shop.log" 2>&1
+  summarize jaffle-shop "$logs/jaffle-shop.log"
+  echo "   $(grep -E '^Catalog: |: valid$' "$logs/jaffle-shop.log" | tr '\n' ' ')"
+fi
+
 if want tuva && [ -d "$EXT_DIR/tuva/integration_tests" ]; then
   # Its seeds load from cloud storage: deps, parse, ls, compile (every enabled node).
   stage tuva && prof="$logs/tuva-profiles" && duckdb_profile "$prof" default main
