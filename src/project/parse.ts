@@ -200,7 +200,7 @@ function parseProjectFiles(input: ParseInput): ParseResult {
       }
     }
   }
-  const sources = buildSources(props.sources, input.adapter, root, (pkg, fqn) => scope.layersFor(pkg, 'sources', 'sources', fqn), warnings);
+  const sources = buildSources(props.sources, input.adapter, root, (pkg, fqn) => scope.layersFor(pkg, 'sources', 'sources', fqn), warnings, disabled);
   // Generic tests from properties YAML.
   const rootsByPackage = packageRoots(input.packages);
   /** The test macro per (declaring package, test name): thousands of tests share a few. */
@@ -274,7 +274,9 @@ function parseProjectFiles(input: ParseInput): ParseResult {
 
   // Names: schema, alias, database, relation_name; a disabled node's too, as dbt names every node before it sorts
   // the disabled ones out (manifest.disabled holds their relations).
-  for (const node of [...nodes.values(), ...Object.values(disabled).flat() as CompiledNode[]]) {
+  // (Disabled sources are named by their properties, as enabled ones.)
+  const disabledNodes = (Object.values(disabled).flat() as CompiledNode[]).filter((n) => (n.resource_type as string) !== 'source');
+  for (const node of [...nodes.values(), ...disabledNodes]) {
     try {
       assignNames(node, contexts, registry, input.adapter);
     } catch (e) {
@@ -291,7 +293,7 @@ function parseProjectFiles(input: ParseInput): ParseResult {
   const restrictsAccess = (pkg: string) => restricting.has(pkg);
   // Source calls are located in the text they were written in (a snapshot block's file, a YAML snapshot's relation: line).
   const textOf = (node: CompiledNode) => fileOfNode.get(node.unique_id)?.fileText ?? node.raw_code;
-  const disabledNames = new Set((Object.values(disabled).flat() as CompiledNode[]).filter((n) => n.resource_type !== 'test').map((n) => n.name));
+  const disabledNames = new Set(disabledNodes.filter((n) => n.resource_type !== 'test').map((n) => n.name));
   // Deleting the entry being visited is safe in a Map's iteration: the rest are still visited, in order.
   for (const node of nodes.values()) {
     const missing = resolveDeps(node, refIndex, errors, failedNames, textOf, restrictsAccess);

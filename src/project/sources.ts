@@ -5,19 +5,24 @@ import type { ProjectLayers } from './project-layers.js';
 import type { ProjectConfig } from './project-config.js';
 import type { SourceTableDecl } from './properties.js';
 
-/** Source tables from properties YAML, with the project's `sources:` config applied. */
+/**
+ * Source tables from properties YAML, with the project's `sources:` config applied. A disabled one goes to
+ * `disabled` (dbt's manifest.disabled) when given.
+ */
 export function buildSources(
   decls: SourceTableDecl[],
   adapter: AdapterInfo,
   root: ProjectConfig,
   treeConfig: (pkg: string, fqn: string[]) => ProjectLayers,
   _warnings: string[],
+  disabled?: Record<string, unknown[]>,
 ): Record<string, SourceTable> {
   const out: Record<string, SourceTable> = {};
   for (const d of decls) {
     const pkg = packageOf(d, root);
     const fqn = [pkg, ...d.file.split('/').slice(1, -1), d.sourceName, d.name];
-    const tree = treeConfig(pkg, [pkg, d.sourceName, d.name]);
+    // dbt applies dbt_project.yml's `sources:` along this fqn: the properties file's folders, then source and table.
+    const tree = treeConfig(pkg, fqn);
     const config = { enabled: true, ...tree.own, ...d.config } as SourceTable['config'];
     // As dbt 1.10: the properties' loaded_at_field (even none) and freshness (unless no level set one) win over the
     // package's dbt_project.yml; the root project's, for a package's source, over both. Freshness set nowhere: an
@@ -25,7 +30,7 @@ export function buildSources(
     config.loaded_at_field = d.loadedAtField;
     config.freshness = d.freshness === 'unset' ? tree.own.freshness : d.freshness;
     Object.assign(config, tree.root);
-    if (config.enabled === false) continue;
+    if (config.enabled === false && !disabled) continue;
     config.freshness = config.freshness === null ? null : freshnessThreshold(config.freshness);
     const database = d.database ?? adapter.database;
     const quote = adapter.quotePolicy;
@@ -34,7 +39,7 @@ export function buildSources(
       .makeRelation({ database, schema: d.schema, identifier: d.identifier })
       .quote({ database: q.database ?? quote.database, schema: q.schema ?? quote.schema, identifier: q.identifier ?? quote.identifier, __keywords: true });
     const uniqueId = `source.${pkg}.${d.sourceName}.${d.name}`;
-    out[uniqueId] = {
+    const source: SourceTable = {
       unique_id: uniqueId,
       resource_type: 'source',
       package_name: pkg,
@@ -62,6 +67,8 @@ export function buildSources(
       source_meta: d.sourceMeta,
       patch_path: null,
     };
+    if (config.enabled === false) (disabled![uniqueId] ??= []).push(source);
+    else out[uniqueId] = source;
   }
   return out;
 }
