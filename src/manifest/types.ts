@@ -234,6 +234,8 @@ export interface SourceTable extends BaseNode {
   loaded_at_field: string | null;
   freshness: unknown;
   quoting: Record<string, unknown>;
+  /** dbt's ExternalTable (source-external.ts), null without `external:`. */
+  external?: Record<string, unknown> | null;
   columns: Record<string, ColumnInfo>;
   config: { enabled: boolean; [key: string]: unknown };
   source_meta: Record<string, unknown>;

@@ -59,6 +59,8 @@ export interface SourceTableDecl {
   /** dbt 1.10's merge of the four levels (source-precedence.ts); 'unset' when none sets thresholds. */
   freshness: MergedFreshness | null | 'unset';
   quoting: Record<string, unknown>;
+  /** The table's `external:` as written (rendered), for source-external.ts. */
+  external: unknown;
   columns: Record<string, ColumnInfo>;
   meta: Record<string, unknown>;
   sourceMeta: Record<string, unknown>;
@@ -241,6 +243,7 @@ function readSource(y: ParsedYaml, source: unknown, pkg: string, index: Properti
       loadedAtField: tableLoadedAtField(source, table),
       freshness: tableFreshness(source, table),
       quoting: { ...rec(source.quoting), ...rec(table.quoting) },
+      external: table.external ?? null,
       columns: columnsOf(table.columns),
       meta: { ...rec(source.meta), ...rec(table.meta) },
       sourceMeta: rec(source.meta),

@@ -2,6 +2,7 @@ import type { AdapterInfo } from '../adapters/base/adapter-info.js';
 import type { SourceTable } from '../manifest/types.js';
 import { isRecord } from '../util/yaml.js';
 import type { ProjectLayers } from './project-layers.js';
+import { externalTable } from './source-external.js';
 import type { ProjectConfig } from './project-config.js';
 import type { SourceTableDecl } from './properties.js';
 
@@ -62,6 +63,7 @@ export function buildSources(
       // The node's own fields are its config's, as in dbt 1.10 (an explicit null stays null).
       freshness: config.freshness,
       quoting: d.quoting,
+      external: externalTable(d.external),
       columns: d.columns,
       config,
       source_meta: d.sourceMeta,
