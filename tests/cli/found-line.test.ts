@@ -11,16 +11,21 @@ async function found(files: Record<string, string>): Promise<string> {
   return /^Found .*$/m.exec(io.stdout.join(''))![0].replace(/\d+ macros/, 'N macros');
 }
 
+/** A project with `hooks` as its on-run-start list, model a with not_null and unique tests on id, and `more` files. */
+const withHooks = (hooks: string, more: Record<string, string> = {}) => ({
+  'dbt_project.yml': `name: test_project\nprofile: test_profile\non-run-start: ${hooks}\n`,
+  'models/a.sql': 'select 1 as id',
+  'models/a.yml': 'models:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [not_null, unique]\n',
+  ...more,
+});
+
 describe('the Found line', () => {
   it('counts hooks as operations and keeps manifest order: singular tests before seeds, generic tests after hooks', async () => {
-    expect(await found({
-      'dbt_project.yml': "name: test_project\nprofile: test_profile\non-run-start: ['select 1', 'select 2']\n",
-      'models/a.sql': 'select 1 as id',
+    expect(await found(withHooks("['select 1', 'select 2']", {
       'models/b.sql': 'select 1 as id',
       'seeds/s.csv': 'id\n1\n',
       'tests/t.sql': "select * from {{ ref('a') }} where false",
-      'models/a.yml': 'models:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [not_null, unique]\n',
-    })).toBe('Found 2 models, 3 data tests, 1 seed, 2 operations, N macros');
+    }))).toBe('Found 2 models, 3 data tests, 1 seed, 2 operations, N macros');
   });
 
   it('one test is "1 test"; unit tests come after saved queries', async () => {
@@ -35,10 +40,6 @@ describe('the Found line', () => {
 
 describe('the Found line with hooks and no singular test or seed', () => {
   it('puts operations before the generic tests, as dbt 1.10 printed "Found 6 models, 7 seeds, 2 operations, 4 data tests"', async () => {
-    expect(await found({
-      'dbt_project.yml': "name: test_project\nprofile: test_profile\non-run-end: ['select 1']\n",
-      'models/a.sql': 'select 1 as id',
-      'models/a.yml': 'models:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [not_null, unique]\n',
-    })).toBe('Found 1 model, 1 operation, 2 data tests, N macros');
+    expect(await found(withHooks("['select 1']"))).toBe('Found 1 model, 1 operation, 2 data tests, N macros');
   });
 });

@@ -3,41 +3,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { captureStreams, makeProject } from '../support/project-fixture.js';
+import { ordersSemanticModel } from '../support/semantic-yaml.js';
 
 // What dbt 1.10 (dbt-semantic-interfaces 0.9) writes for dbt-labs/jaffle-shop's shape: a legacy metricflow_time_spine
 // model with no time_spine config, saved queries with exports, a cumulative metric.
 const FILES = {
   'models/orders.sql': "select 1 as order_id, 10 as amount, date '2024-01-01' as ordered_at",
   'models/metricflow_time_spine.sql': "select date '2024-01-01' as date_day",
-  'models/sl.yml': `semantic_models:
-  - name: orders
-    model: ref('orders')
-    defaults:
-      agg_time_dimension: ordered_at
-    entities:
-      - name: order
-        type: primary
-        expr: order_id
-    dimensions:
-      - name: ordered_at
-        type: time
-        type_params:
-          time_granularity: day
-    measures:
-      - name: order_total
-        agg: sum
-        expr: amount
-metrics:
-  - name: revenue
-    label: Revenue
-    type: simple
-    type_params:
-      measure: order_total
-  - name: cumulative_revenue
-    label: Cumulative revenue
-    type: cumulative
-    type_params:
-      measure: order_total
+  'models/sl.yml': `${ordersSemanticModel('orders', 'orders', 'order_total')}metrics:
+  - {name: revenue, label: Revenue, type: simple, type_params: {measure: order_total}}
+  - {name: cumulative_revenue, label: Cumulative revenue, type: cumulative, type_params: {measure: order_total}}
 saved_queries:
   - name: order_metrics
     query_params:
