@@ -294,6 +294,7 @@ function parseProjectFiles(input: ParseInput): ParseResult {
   // Source calls are located in the text they were written in (a snapshot block's file, a YAML snapshot's relation: line).
   const textOf = (node: CompiledNode) => fileOfNode.get(node.unique_id)?.fileText ?? node.raw_code;
   const disabledNames = new Set(disabledNodes.filter((n) => n.resource_type !== 'test').map((n) => n.name));
+  const disabledSources = new Set((Object.values(disabled).flat() as SourceTable[]).filter((n) => n.resource_type === 'source').map((n) => `${n.source_name}.${n.name}`));
   // Deleting the entry being visited is safe in a Map's iteration: the rest are still visited, in order.
   for (const node of nodes.values()) {
     const missing = resolveDeps(node, refIndex, errors, failedNames, textOf, restrictsAccess);
@@ -303,8 +304,12 @@ function parseProjectFiles(input: ParseInput): ParseResult {
     node.config = { ...node.config, enabled: false };
     nodes.delete(node.unique_id);
     (disabled[node.unique_id] ??= []).push(node);
-    // A ref to a disabled model disables the test silently, as in dbt; only a target that exists nowhere warns.
-    const notFound = missing.filter((m) => !(m.ref && disabledNames.has(m.ref)));
+    // A ref to a disabled model disables the test silently, as in dbt; a disabled source warns as dbt's
+    // InvalidDisabledTargetInTestNode does; a target that exists nowhere warns that it was not found.
+    for (const m of missing) {
+      if (m.source && disabledSources.has(m.source)) warnings.push(`Test '${node.unique_id}' (${node.original_file_path}) depends on a source named '${m.source}' which is disabled`);
+    }
+    const notFound = missing.filter((m) => !(m.ref && disabledNames.has(m.ref)) && !(m.source && disabledSources.has(m.source)));
     if (notFound.length) warnings.push(`${node.original_file_path}: test '${node.name}' depends on ${notFound.map((m) => m.text).join(', ')}, which was not found; the test is disabled.`);
   }
   const exposures: Record<string, Exposure> = buildExposures(props.exposures, root.name, refIndex, errors);
@@ -749,11 +754,11 @@ export function resolveDeps(
   failedNames: ReadonlySet<string>,
   textOf: (node: CompiledNode) => string,
   restrictsAccess: (pkg: string) => boolean,
-): { text: string; ref?: string }[] {
+): { text: string; ref?: string; source?: string }[] {
   // (A list, not a Set, until it is long: a node has a few parents, and 40,000 Sets were a tenth of this pass.)
   const deps: string[] = [];
   let seen: Set<string> | undefined;
-  const missing: { text: string; ref?: string }[] = [];
+  const missing: { text: string; ref?: string; source?: string }[] = [];
   const isTest = node.resource_type === 'test';
   for (const call of node.refs) {
     const target = index.resolveRef(call, node.package_name);
@@ -770,7 +775,7 @@ export function resolveDeps(
     const src = index.resolveSource(s, t);
     if (!src) {
       if (isTest) {
-        missing.push({ text: `source('${s}', '${t}')` });
+        missing.push({ text: `source('${s}', '${t}')`, source: `${s}.${t}` });
         continue;
       }
       errors.push(index.sourceError(s, t, { name: node.name, file: node.original_file_path, line: lineOfCall(textOf(node), 'source', s) }));

@@ -35,3 +35,19 @@ describe("dbt_project.yml's sources: config", () => {
     expect(io.stdout.join('')).toMatch(/Found 2 sources, \d+ macros/);
   });
 });
+
+describe('a test on a disabled source', () => {
+  it("is disabled with dbt's InvalidDisabledTargetInTestNode warning", async () => {
+    const dir = makeProject({
+      'dbt_project.yml': 'name: ext\nprofile: test_profile\nconfig-version: 2\nsources:\n  ext:\n    plugins:\n      +enabled: false\n',
+      'models/plugins/ext.yml': 'sources:\n  - name: raw\n    tables:\n      - name: people\n        columns:\n          - name: id\n            data_tests: [not_null]\n',
+    }, 'ext');
+    const io = captureStreams();
+    expect(await runCli(['parse', '--project-dir', dir], io.streams, {})).toBe(0);
+    const out = io.stdout.join('') + io.stderr.join('');
+    expect(out).toMatch(/\[WARNING\]: Test 'test\.ext\.source_not_null_raw_people_id\.[0-9a-f]{10}' \(models\/plugins\/ext\.yml\) depends on a source named 'raw\.people' which is disabled\n/);
+    expect(out).not.toContain('which was not found');
+    const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.disabled).sort()).toEqual([expect.stringMatching(/^source\.ext\.raw\.people$/), expect.stringMatching(/^test\.ext\.source_not_null_raw_people_id\./)]);
+  });
+});
