@@ -26,7 +26,9 @@ const CHECKOUTS = {
   'https://github.com/tuva-health/dbt-data-reliability.git': 'dbt-data-reliability',
   'https://github.com/elementary-data/dbt-data-reliability.git': 'dbt-data-reliability',
   'dbt-labs/codegen': 'dbt-codegen',
+  'https://github.com/dbt-labs/dbt-audit-helper.git': 'dbt-audit-helper',
   'get-select/dbt_snowflake_query_tags': 'dbt-snowflake-query-tags',
+  'get-select/dbt_query_tags': 'dbt-query-tags',
   'dbt-labs/dbt_utils@1.3.0': 'dbt-utils-1.3.0',
   'dbt-labs/dbt_project_evaluator@0.14.3': 'dbt-project-evaluator-0.14.3',
 };

@@ -11,6 +11,9 @@
 #   CODEGEN_DIR    a checkout of github.com/dbt-labs/dbt-codegen (default /work/ext/dbt-codegen, 0.13.1)
 #   DUT_DIR        a checkout of github.com/EqualExperts/dbt-unit-testing (default /work/ext/dbt-unit-testing, fbfd896)
 #   EXT_DIR        where the checkouts below live (default /work/ext):
+#                  jaffle_shop (b0b77aa), jaffle_shop_duckdb (9b13827), jaffle-shop (7be2c58) (clones of
+#                  dbt-labs' repositories, see README.md), dbt-external-tables (c33165e, 0.12.2),
+#                  dbt-snowflake-monitoring (ff52462, 5.6.1) with dbt-query-tags (3a53941, 3.2.0),
 #                  tuva (v0.18.0), dbt_shopify (v1.8.0), dbt_jira (v1.1.0), dbt_artifacts (2.10.1),
 #                  dbt_zendesk (v1.7.0), dbt_stripe (v1.10.1),
 #                  dbt_hubspot (v1.7.2, 38114c7; not in /work/ext: clone it there, see README.md),
@@ -144,6 +147,31 @@ if want dbt-expectations && [ -d "$DBT_EXP_DIR/integration_tests" ]; then
 fi
 
 # --- Real-world projects ---
+# The jaffle shops (dbt-labs' example projects): deps, seed, build, docs generate on DuckDB.
+# jaffle_shop (classic) has no profile of its own; jaffle_shop_duckdb's targets DuckDB (a written one is used for both).
+for js in jaffle_shop jaffle_shop_duckdb; do
+  if want "$js" && [ -d "$EXT_DIR/$js/models" ]; then
+    stage "$js" && prof="$logs/$js-profiles" && duckdb_profile "$prof" jaffle_shop main
+    (cd "$logs/$js" && $TSDBT deps --profiles-dir "$prof" && $TSDBT seed --profiles-dir "$prof" && $TSDBT build --profiles-dir "$prof" \
+      && $TSDBT docs generate --profiles-dir "$prof") > "$logs/$js.log" 2>&1
+    summarize "$js" "$logs/$js.log"
+    echo "   $(grep -E '^Catalog: ' "$logs/$js.log")"
+  fi
+done
+# jaffle-shop (the new one): its raw_orders/raw_items seeds are Git LFS files the mirror lacks, so
+# jaffle-data.mjs writes rows of the same shape; the seeds are enabled only with load_source_data
+# (its README: `dbt seed --full-refresh --vars '{"load_source_data": true}'`), then build (unit
+# tests, semantic models, metrics, saved queries) and docs generate; `sl validate` and a query.
+if want jaffle-shop && [ -d "$EXT_DIR/jaffle-shop/models" ]; then
+  stage jaffle-shop && prof="$logs/jaffle-shop-profiles" && duckdb_profile "$prof" default main
+  node "$here/jaffle-data.mjs" "$logs/jaffle-shop" > /dev/null
+  (cd "$logs/jaffle-shop" && $TSDBT deps --profiles-dir "$prof" && $TSDBT seed --full-refresh --vars '{"load_source_data": true}' --profiles-dir "$prof" \
+    && $TSDBT build --profiles-dir "$prof" && $TSDBT docs generate --profiles-dir "$prof" && $TSDBT sl validate --profiles-dir "$prof" \
+    && $TSDBT sl query --metrics order_total,orders,revenue --group-by metric_time__month --order metric_time__month --limit 2 --output csv --profiles-dir "$prof") > "$logs/jaffle-shop.log" 2>&1
+  summarize jaffle-shop "$logs/jaffle-shop.log"
+  echo "   $(grep -E '^Catalog: |: valid$' "$logs/jaffle-shop.log" | tr '\n' ' ')"
+fi
+
 if want tuva && [ -d "$EXT_DIR/tuva/integration_tests" ]; then
   # Its seeds load from cloud storage: deps, parse, ls, compile (every enabled node).
   stage tuva && prof="$logs/tuva-profiles" && duckdb_profile "$prof" default main
@@ -218,6 +246,41 @@ if want elementary && [ -d "$EXT_DIR/dbt-data-reliability/integration_tests/dbt_
   echo "   $(grep -E '^step exit' "$logs/elementary.log" | sed -E 's/^step exit ([0-9]+) \((.*)\)$/\2: \1/' | paste -sd ';' | sed 's/;/; /g')"
   untimed "$logs/elementary.log" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in ' | sed -E 's/^ */   /'
   echo "   full log: $logs/elementary.log"
+fi
+
+# dbt-external-tables (its integration_tests; CI: Snowflake, Redshift, BigQuery): deps, parse and ls on a
+# `type: snowflake` profile (no connection), which enables its snowflake/ sources and models only (its
+# dbt_project.yml's sources:/models:/tests: folders gated on target.type); then its run_test.sh steps on
+# DuckDB, where every plugin folder is disabled: seed --full-refresh, run-operation prep_external,
+# stage_external_sources (with ext_full_refresh, then without), test.
+if want dbt-external-tables && [ -d "$EXT_DIR/dbt-external-tables/integration_tests" ]; then
+  stage dbt-external-tables && proj="$logs/dbt-external-tables/integration_tests"
+  node "$here/offline-packages.mjs" "$proj" "$logs/dbt-external-tables-packages" "$EXT_DIR" > /dev/null
+  sf="$logs/dbt-external-tables-sf" && mkdir -p "$sf"
+  printf 'integration_tests:\n  target: snowflake\n  outputs:\n    snowflake:\n      type: snowflake\n      threads: 4\n      account: test_account\n      user: tester\n      password: secret\n      database: ANALYTICS\n      role: TRANSFORMER\n      warehouse: TRANSFORM_XS\n      schema: dbt_external_tables_integration_tests_snowflake\n' > "$sf/profiles.yml"
+  prof="$logs/dbt-external-tables-profiles" && duckdb_profile "$prof" integration_tests main 1
+  (cd "$proj" && $TSDBT deps --profiles-dir "$sf" && $TSDBT parse --profiles-dir "$sf" && echo "ls: $($TSDBT ls --profiles-dir "$sf" | wc -l) resources" \
+    && $TSDBT seed --full-refresh --profiles-dir "$prof" && $TSDBT run-operation prep_external --profiles-dir "$prof" \
+    && $TSDBT run-operation dbt_external_tables.stage_external_sources --vars 'ext_full_refresh: true' --profiles-dir "$prof" \
+    && $TSDBT run-operation dbt_external_tables.stage_external_sources --profiles-dir "$prof" && $TSDBT test --profiles-dir "$prof"; echo "exit $?") > "$logs/dbt-external-tables.log" 2>&1
+  echo "== dbt-external-tables: snowflake: $(untimed "$logs/dbt-external-tables.log" | grep -E '^Found ' | head -1) | $(grep -E '^ls: ' "$logs/dbt-external-tables.log") | duckdb: $(untimed "$logs/dbt-external-tables.log" | grep -E '^Done\.|^No external sources|^No prep' | tr '\n' ';') $(grep -E '^exit ' "$logs/dbt-external-tables.log")"
+  untimed "$logs/dbt-external-tables.log" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in |^\[[A-Z_]+\]' | grep -v '^\[WARNING\]' | head -10 | sed 's/^ */   /'
+  echo "   full log: $logs/dbt-external-tables.log"
+fi
+
+# get-select/dbt-snowflake-monitoring (5.6.1) with dbt_query_tags 3.2.0: its integration_test_project on a
+# `type: snowflake` profile: deps, parse, ls; with SNOWFLAKE_DOUBLE_PORT also compile, leaving out
+# hourly_spend and its children (its date spine asks Snowflake for datediff('hour', '<literal>', '<literal>'),
+# which the double's DuckDB cannot type: see README.md).
+if want dbt-snowflake-monitoring && [ -d "$EXT_DIR/dbt-snowflake-monitoring/integration_test_project" ]; then
+  stage dbt-snowflake-monitoring && proj="$logs/dbt-snowflake-monitoring/integration_test_project" && prof="$logs/dbt-snowflake-monitoring-profiles" && mkdir -p "$prof"
+  printf 'dbt_snowflake_monitoring:\n  target: prod\n  outputs:\n    prod:\n      type: snowflake\n      threads: 4\n      account: test_account\n      user: tester\n      password: secret\n      database: ANALYTICS\n      role: TRANSFORMER\n      warehouse: TRANSFORM_XS\n      schema: dbt_snowflake_monitoring\n' > "$prof/profiles.yml"
+  [ -n "${SNOWFLAKE_DOUBLE_PORT:-}" ] && printf '      protocol: http\n      host: 127.0.0.1\n      port: %s\n      connect_retries: 0\n' "$SNOWFLAKE_DOUBLE_PORT" >> "$prof/profiles.yml"
+  (cd "$proj" && $TSDBT deps --profiles-dir "$prof" && $TSDBT parse --profiles-dir "$prof" && echo "ls: $($TSDBT ls --profiles-dir "$prof" | wc -l) resources" \
+    && if [ -n "${SNOWFLAKE_DOUBLE_PORT:-}" ]; then $TSDBT compile --profiles-dir "$prof" --exclude hourly_spend+; fi) > "$logs/dbt-snowflake-monitoring.log" 2>&1
+  echo "== dbt-snowflake-monitoring: $(untimed "$logs/dbt-snowflake-monitoring.log" | grep -E '^Found ' | head -1) | $(grep -E '^ls: ' "$logs/dbt-snowflake-monitoring.log") | compile: $(untimed "$logs/dbt-snowflake-monitoring.log" | grep -E '^Compiled [0-9]|^Encountered' | tail -1)"
+  untimed "$logs/dbt-snowflake-monitoring.log" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in |^\[[A-Z_]+\]' | grep -v '^\[WARNING\]' | head -10 | sed 's/^ */   /'
+  echo "   full log: $logs/dbt-snowflake-monitoring.log"
 fi
 
 if want mattermost && [ -d "$EXT_DIR/mattermost-data-warehouse/transform/mattermost-analytics" ]; then

@@ -12,10 +12,13 @@ import { skippedResult } from '../execute/execute-nodes.js';
 import type { CompiledNode, Manifest } from '../manifest/types.js';
 import { fastPaths } from '../util/fast-paths.js';
 import { openExecution, type Execution, type ExecutionOptions } from './execution.js';
+import type { RunReadyInfo } from './run.js';
 
 export interface CompileOptions extends ExecutionOptions {
   /** `compile --inline "<sql>"`: compile this SQL (refs allowed) instead of the project's nodes. */
   inline?: string;
+  /** Called once the nodes are selected, before any compiles: dbt's compile prints the run's header then. */
+  onReady?: (info: RunReadyInfo) => void;
 }
 
 export interface CompileResult {
@@ -42,6 +45,11 @@ export interface CompileResult {
 export async function compile(opts: CompileOptions = {}): Promise<CompileResult> {
   const exec = await openExecution(opts, 'compile', opts.inline !== undefined ? [] : undefined, { readsAllNodes: opts.inline === undefined });
   try {
+    const { loaded } = exec;
+    opts.onReady?.({
+      manifest: exec.parsed.manifest, total: opts.inline !== undefined ? 1 : exec.selected.size, threads: Math.max(1, opts.threads ?? loaded.threads),
+      targetName: loaded.profile.targetName, adapterType: loaded.adapter.type, invocationId: loaded.invocationId,
+    });
     // The nodes as parsed (no compiled members yet), and no template changing a list or dict in place
     // below: each node's JSON is then the parse cache's with the compiled members appended (none, --inline).
     const asParsed = fastPaths() && withoutCompiledMembers(exec.parsed.manifest);

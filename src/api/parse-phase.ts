@@ -10,6 +10,7 @@ import { ParseObserver } from '../project/partial-parse-reads.js';
 import { updateCachedParse } from '../project/partial-parse-update.js';
 import { renderMemoFor } from '../project/partial-parse-memo.js';
 import { loadSemanticManifest } from '../semantic/load-semantic.js';
+import { resolveExportRelations } from '../semantic/export-relations.js';
 import { manifestEntries, semanticManifestJson } from '../semantic/manifest-json.js';
 import type { SemanticManifest } from '../semantic/types.js';
 import { fastPaths } from '../util/fast-paths.js';
@@ -82,6 +83,11 @@ export function parseLoaded(loaded: LoadedProject, opts: ParseOptions = {}): Par
  * configs on every load, so the parse cache does not hold them.
  */
 const hooksByManifest = new WeakMap<Manifest, ProjectHookNode[]>();
+
+/** How many on-run-start/end operation nodes a parse made (dbt counts them among the manifest's nodes). */
+export function hookCountOf(manifest: Manifest): number {
+  return hooksByManifest.get(manifest)?.length ?? 0;
+}
 
 function parseLoadedNodes(loaded: LoadedProject, opts: ParseOptions): ParseResult {
   const flags = opts.flags ?? {};
@@ -327,6 +333,7 @@ function attachSemanticLayer(loaded: LoadedProject, manifest: Manifest): void {
   const byName = () => (models ??= relationNodesByName(manifest));
   const knownModels = { has: (name: string) => (models ? models.has(name) : hasRelationNode(manifest, name)), all: () => new Set(byName().keys()) };
   const semantic = loadSemanticManifest({ projectDir: loaded.projectDir, projectName: loaded.root.name, modelPaths: loaded.root.modelPaths, knownModels });
+  resolveExportRelations(semantic, loaded.target);
   semanticByManifest.set(manifest, semantic);
   if (!hasSemanticLayer(semantic)) return;
   Object.assign(manifest, manifestEntries(semantic, byName()));

@@ -235,9 +235,9 @@ export interface SourceTable extends BaseNode {
   /** dbt 1.10: SQL returning the newest load time, rendered when freshness is checked (instead of a loaded_at_field). */
   loaded_at_query?: string | null;
   freshness: unknown;
-  /** The table's `external:` properties (dbt-external-tables), else null. */
-  external?: unknown;
   quoting: Record<string, unknown>;
+  /** dbt's ExternalTable (source-external.ts), null without `external:`. */
+  external?: Record<string, unknown> | null;
   columns: Record<string, ColumnInfo>;
   config: { enabled: boolean; [key: string]: unknown };
   source_meta: Record<string, unknown>;

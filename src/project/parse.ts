@@ -200,7 +200,7 @@ function parseProjectFiles(input: ParseInput): ParseResult {
       }
     }
   }
-  const sources = buildSources(props.sources, input.adapter, root, (pkg, fqn) => scope.layersFor(pkg, 'sources', 'sources', fqn), warnings);
+  const sources = buildSources(props.sources, input.adapter, root, (pkg, fqn) => scope.layersFor(pkg, 'sources', 'sources', fqn), warnings, disabled);
   // Generic tests from properties YAML.
   const rootsByPackage = packageRoots(input.packages);
   /** The test macro per (declaring package, test name): thousands of tests share a few. */
@@ -258,18 +258,25 @@ function parseProjectFiles(input: ParseInput): ParseResult {
         continue;
       }
     }
-    if (!testNode.config.enabled) continue;
     // The column's tags and the test's own (inline `tags:`, `config: {tags: ...}`) sorted, as dbt's
     // test builder does, then tags from dbt_project.yml appended: tag:x selects the test.
     const ownTags = [...(decl.columnTags ?? []), ...tagList(decl.config.tags)];
     // (Most tests have no tags at all: skip building the sets for nothing.)
     testNode.tags = ownTags.length === 0 && testNode.config.tags.length === 0 ? [] : [...new Set([...[...new Set(ownTags)].sort(), ...testNode.config.tags])];
+    // A disabled test is kept in manifest.disabled, as dbt's add_test_node does.
+    if (!testNode.config.enabled) {
+      (disabled[testNode.unique_id] ??= []).push(testNode);
+      continue;
+    }
     if (nodes.has(testNode.unique_id)) continue; // the same test declared twice: dbt keeps one
     nodes.set(testNode.unique_id, testNode);
   }
 
-  // Names: schema, alias, database, relation_name.
-  for (const node of nodes.values()) {
+  // Names: schema, alias, database, relation_name; a disabled node's too, as dbt names every node before it sorts
+  // the disabled ones out (manifest.disabled holds their relations).
+  // (Disabled sources are named by their properties, as enabled ones.)
+  const disabledNodes = (Object.values(disabled).flat() as CompiledNode[]).filter((n) => (n.resource_type as string) !== 'source');
+  for (const node of [...nodes.values(), ...disabledNodes]) {
     try {
       assignNames(node, contexts, registry, input.adapter);
     } catch (e) {
@@ -286,7 +293,8 @@ function parseProjectFiles(input: ParseInput): ParseResult {
   const restrictsAccess = (pkg: string) => restricting.has(pkg);
   // Source calls are located in the text they were written in (a snapshot block's file, a YAML snapshot's relation: line).
   const textOf = (node: CompiledNode) => fileOfNode.get(node.unique_id)?.fileText ?? node.raw_code;
-  const disabledNames = new Set(Object.values(disabled).flat().map((n) => (n as { name?: string }).name));
+  const disabledNames = new Set(disabledNodes.filter((n) => n.resource_type !== 'test').map((n) => n.name));
+  const disabledSources = new Set((Object.values(disabled).flat() as SourceTable[]).filter((n) => n.resource_type === 'source').map((n) => `${n.source_name}.${n.name}`));
   // Deleting the entry being visited is safe in a Map's iteration: the rest are still visited, in order.
   for (const node of nodes.values()) {
     const missing = resolveDeps(node, refIndex, errors, failedNames, textOf, restrictsAccess);
@@ -296,8 +304,12 @@ function parseProjectFiles(input: ParseInput): ParseResult {
     node.config = { ...node.config, enabled: false };
     nodes.delete(node.unique_id);
     (disabled[node.unique_id] ??= []).push(node);
-    // A ref to a disabled model disables the test silently, as in dbt; only a target that exists nowhere warns.
-    const notFound = missing.filter((m) => !(m.ref && disabledNames.has(m.ref)));
+    // A ref to a disabled model disables the test silently, as in dbt; a disabled source warns as dbt's
+    // InvalidDisabledTargetInTestNode does; a target that exists nowhere warns that it was not found.
+    for (const m of missing) {
+      if (m.source && disabledSources.has(m.source)) warnings.push(`Test '${node.unique_id}' (${node.original_file_path}) depends on a source named '${m.source}' which is disabled`);
+    }
+    const notFound = missing.filter((m) => !(m.ref && disabledNames.has(m.ref)) && !(m.source && disabledSources.has(m.source)));
     if (notFound.length) warnings.push(`${node.original_file_path}: test '${node.name}' depends on ${notFound.map((m) => m.text).join(', ')}, which was not found; the test is disabled.`);
   }
   const exposures: Record<string, Exposure> = buildExposures(props.exposures, root.name, refIndex, errors);
@@ -745,11 +757,11 @@ export function resolveDeps(
   failedNames: ReadonlySet<string>,
   textOf: (node: CompiledNode) => string,
   restrictsAccess: (pkg: string) => boolean,
-): { text: string; ref?: string }[] {
+): { text: string; ref?: string; source?: string }[] {
   // (A list, not a Set, until it is long: a node has a few parents, and 40,000 Sets were a tenth of this pass.)
   const deps: string[] = [];
   let seen: Set<string> | undefined;
-  const missing: { text: string; ref?: string }[] = [];
+  const missing: { text: string; ref?: string; source?: string }[] = [];
   const isTest = node.resource_type === 'test';
   for (const call of node.refs) {
     const target = index.resolveRef(call, node.package_name);
@@ -766,7 +778,7 @@ export function resolveDeps(
     const src = index.resolveSource(s, t);
     if (!src) {
       if (isTest) {
-        missing.push({ text: `source('${s}', '${t}')` });
+        missing.push({ text: `source('${s}', '${t}')`, source: `${s}.${t}` });
         continue;
       }
       errors.push(index.sourceError(s, t, { name: node.name, file: node.original_file_path, line: lineOfCall(textOf(node), 'source', s) }));

@@ -58,14 +58,14 @@ export interface SourceTableDecl {
   loadedAtField: string | null;
   /** dbt 1.10's loaded_at_query (source-precedence.ts), unrendered: rendered when freshness is checked. */
   loadedAtQuery: string | null;
-  /** The table's `external:` properties as written (dbt-external-tables reads them), else null. */
-  external: unknown;
   /** The source's `database:` and `schema:` as written, before rendering (dbt's unrendered_database/schema), else null. */
   unrenderedDatabase: string | null;
   unrenderedSchema: string | null;
   /** dbt 1.10's merge of the four levels (source-precedence.ts); 'unset' when none sets thresholds. */
   freshness: MergedFreshness | null | 'unset';
   quoting: Record<string, unknown>;
+  /** The table's `external:` as written (rendered), for source-external.ts. */
+  external: unknown;
   columns: Record<string, ColumnInfo>;
   meta: Record<string, unknown>;
   sourceMeta: Record<string, unknown>;
@@ -257,11 +257,11 @@ function readSource(y: ParsedYaml, source: unknown, pkg: string, index: Properti
       loader: str(source.loader),
       loadedAtField: tableLoadedAtField(source, table),
       loadedAtQuery: query.query,
-      external: table.external ?? null,
       unrenderedDatabase: unrendered(written.database),
       unrenderedSchema: unrendered(written.schema),
       freshness: tableFreshness(source, table),
       quoting: { ...rec(source.quoting), ...rec(table.quoting) },
+      external: table.external ?? null,
       columns: columnsOf(table.columns),
       // As dbt 1.10's calculate_meta/tags_from_raw_target: source, source config, table, table config; tags as a sorted set.
       meta: { ...rec(source.meta), ...rec(sourceConfig.meta), ...rec(table.meta), ...rec(tableConfig.meta) },

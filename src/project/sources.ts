@@ -2,22 +2,28 @@ import type { AdapterInfo } from '../adapters/base/adapter-info.js';
 import type { SourceTable } from '../manifest/types.js';
 import { isRecord } from '../util/yaml.js';
 import type { ProjectLayers } from './project-layers.js';
+import { externalTable } from './source-external.js';
 import type { ProjectConfig } from './project-config.js';
 import type { SourceTableDecl } from './properties.js';
 
-/** Source tables from properties YAML, with the project's `sources:` config applied. */
+/**
+ * Source tables from properties YAML, with the project's `sources:` config applied. A disabled one goes to
+ * `disabled` (dbt's manifest.disabled) when given.
+ */
 export function buildSources(
   decls: SourceTableDecl[],
   adapter: AdapterInfo,
   root: ProjectConfig,
   treeConfig: (pkg: string, fqn: string[]) => ProjectLayers,
   warnings: string[],
+  disabled?: Record<string, unknown[]>,
 ): Record<string, SourceTable> {
   const out: Record<string, SourceTable> = {};
   for (const d of decls) {
     const pkg = packageOf(d, root);
     const fqn = [pkg, ...d.file.split('/').slice(1, -1), d.sourceName, d.name];
-    const tree = treeConfig(pkg, [pkg, d.sourceName, d.name]);
+    // dbt applies dbt_project.yml's `sources:` along this fqn: the properties file's folders, then source and table.
+    const tree = treeConfig(pkg, fqn);
     const own = tree.own as Record<string, unknown>;
     const rootLayer = tree.root as Record<string, unknown>;
     // As dbt 1.10's SourceConfig: its keys in order, then any other the project or the properties set.
@@ -31,7 +37,7 @@ export function buildSources(
     Object.assign(config, rootLayer);
     config.meta = { ...asRecord(own.meta), ...d.meta, ...asRecord(rootLayer.meta) };
     config.tags = [...new Set([...asTags(own.tags), ...d.tags, ...asTags(rootLayer.tags)])];
-    if (config.enabled === false) continue;
+    if (config.enabled === false && !disabled) continue;
     config.freshness = config.freshness === null ? null : freshnessThreshold(config.freshness);
     if (hasThreshold(config.freshness as Parameters<typeof hasThreshold>[0]) && !d.loadedAtField && !adapter.capabilities.tableLastModifiedMetadata) {
       // dbt's FreshnessConfigProblem: the check will fail, as the adapter cannot read when a table last changed.
@@ -44,7 +50,7 @@ export function buildSources(
       .makeRelation({ database, schema: d.schema, identifier: d.identifier })
       .quote({ database: q.database ?? quote.database, schema: q.schema ?? quote.schema, identifier: q.identifier ?? quote.identifier, __keywords: true });
     const uniqueId = `source.${pkg}.${d.sourceName}.${d.name}`;
-    out[uniqueId] = {
+    const source: SourceTable = {
       database,
       schema: d.schema,
       name: d.name,
@@ -63,7 +69,7 @@ export function buildSources(
       loaded_at_query: d.loadedAtQuery,
       // The node's own fields are its config's, as in dbt 1.10 (an explicit null stays null).
       freshness: config.freshness,
-      external: d.external,
+      external: externalTable(d.external),
       description: d.description,
       columns: d.columns,
       meta: config.meta as Record<string, unknown>,
@@ -76,6 +82,8 @@ export function buildSources(
       unrendered_database: d.unrenderedDatabase,
       unrendered_schema: d.unrenderedSchema,
     };
+    if (config.enabled === false) (disabled![uniqueId] ??= []).push(source);
+    else out[uniqueId] = source;
   }
   return out;
 }

@@ -61,7 +61,7 @@ export function buildSemanticManifest(files: { file: string; text: string }[], p
   }
   // The legacy spine: a model named metricflow_time_spine with a date_day column.
   if (manifest.timeSpines.length === 0 && known?.has('metricflow_time_spine')) {
-    manifest.timeSpines.push({ modelName: 'metricflow_time_spine', column: 'date_day', grain: 'day', customGranularities: [], file: 'metricflow_time_spine' });
+    manifest.timeSpines.push({ modelName: 'metricflow_time_spine', column: 'date_day', grain: 'day', customGranularities: [], file: 'metricflow_time_spine', legacy: true });
   }
   // Only a semantic model looks its model up.
   errors.push(...validateSemanticManifest(manifest, manifest.semanticModels.length > 0 ? allKnown(known) : null));

@@ -29,13 +29,26 @@ function inputMeasures(sm: SemanticManifest, metric: Metric, seen = new Set<stri
   return out;
 }
 
-function typeParams(sm: SemanticManifest, m: Metric) {
+/**
+ * A metric's type_params: manifest.json's (dbt's MetricTypeParams), or with `forSemanticManifest` the
+ * dbt-semantic-interfaces 0.9 shape semantic_manifest.json has (type_params' join_to_timespine and fill_nulls_with,
+ * a conversion's base_metric and conversion_metric).
+ */
+function typeParams(sm: SemanticManifest, m: Metric, forSemanticManifest = false) {
+  const c = m.conversion;
   return {
     measure: measureInput(m.measure), numerator: metricInput(m.numerator), denominator: metricInput(m.denominator), expr: m.expr,
     window: win(m.window), grain_to_date: m.grainToDate, metrics: m.metrics.length ? m.metrics.map(metricInput) : m.type === 'derived' ? [] : null,
-    conversion_type_params: m.conversion ? { base_measure: measureInput(m.conversion.baseMeasure), conversion_measure: measureInput(m.conversion.conversionMeasure), entity: m.conversion.entity, calculation: m.conversion.calculation, window: win(m.conversion.window), constant_properties: m.conversion.constantProperties.length ? m.conversion.constantProperties.map((p) => ({ base_property: p.baseProperty, conversion_property: p.conversionProperty })) : null } : null,
-    cumulative_type_params: m.type === 'cumulative' ? { window: win(m.window), grain_to_date: m.grainToDate, period_agg: 'first' } : null,
+    conversion_type_params: c ? {
+      base_measure: measureInput(c.baseMeasure), ...(forSemanticManifest ? { base_metric: null } : {}),
+      conversion_measure: measureInput(c.conversionMeasure), ...(forSemanticManifest ? { conversion_metric: null } : {}),
+      entity: c.entity, calculation: c.calculation, window: win(c.window),
+      constant_properties: c.constantProperties.length ? c.constantProperties.map((p) => ({ base_property: p.baseProperty, conversion_property: p.conversionProperty })) : null,
+    } : null,
+    cumulative_type_params: m.type === 'cumulative' ? { window: win(m.window), grain_to_date: m.grainToDate, period_agg: 'first', metric: null } : null,
     input_measures: inputMeasures(sm, m),
+    metric_aggregation_params: null,
+    ...(forSemanticManifest ? { join_to_timespine: false, fill_nulls_with: null } : {}),
   };
 }
 
@@ -67,16 +80,33 @@ function semanticModelBody(s: SemanticManifest['semanticModels'][number], models
 
 const savedQueryParams = (q: SemanticManifest['savedQueries'][number]) => ({ metrics: q.metrics, group_by: q.groupBy, where: where(q.where), order_by: q.orderBy, limit: q.limit });
 
+/** A saved query's exports: manifest.json's (with the database and the config as written) or semantic_manifest.json's. */
+const exportsOf = (q: SemanticManifest['savedQueries'][number], inManifest: boolean) => q.exports.map((e) => (inManifest
+  ? { name: e.name, config: { export_as: e.exportAs, schema_name: e.schema, alias: e.alias, database: e.database }, unrendered_config: e.unrendered }
+  : { name: e.name, config: { export_as: e.exportAs, schema_name: e.schema, alias: e.alias } }));
+
+/**
+ * dbt's project_configuration: the models configured as time spines, and, when the project has semantic models and
+ * a model named metricflow_time_spine, that model as the legacy time spine table (configured or not: dbt compares
+ * the name with relation names, which never match).
+ */
+function projectConfiguration(sm: SemanticManifest, models: Models) {
+  const legacy = sm.semanticModels.length > 0 ? models.get('metricflow_time_spine') : undefined;
+  return {
+    time_spine_table_configurations: legacy ? [{ location: legacy.relation_name ?? '', column_name: 'date_day', grain: 'day' }] : [],
+    metadata: null, dsi_package_version: { major_version: '0', minor_version: '7', patch_version: '0' },
+    time_spines: sm.timeSpines.filter((t) => !t.legacy).map((t) => ({ node_relation: nodeRelation(models.get(t.modelName), t.modelName), primary_column: { name: t.column, time_granularity: t.grain }, custom_granularities: t.customGranularities.map((c) => ({ name: c.name, column_name: c.column })) })),
+  };
+}
+
 /** target/semantic_manifest.json. */
 export function semanticManifestJson(sm: SemanticManifest, models: Models): Record<string, unknown> {
   return {
     semantic_models: sm.semanticModels.map((s) => semanticModelBody(s, models)),
-    metrics: sm.metrics.map((m) => ({ name: m.name, description: m.description, type: m.type, type_params: typeParams(sm, m), filter: where(m.filter), metadata: null, label: m.label, config: { meta: m.meta }, time_granularity: null })),
-    project_configuration: {
-      time_spine_table_configurations: [], metadata: null, dsi_package_version: { major_version: '0', minor_version: '7', patch_version: '0' },
-      time_spines: sm.timeSpines.map((t) => ({ node_relation: nodeRelation(models.get(t.modelName), t.modelName), primary_column: { name: t.column, time_granularity: t.grain }, custom_granularities: t.customGranularities.map((c) => ({ name: c.name, column_name: c.column })) })),
-    },
-    saved_queries: sm.savedQueries.map((q) => ({ name: q.name, query_params: savedQueryParams(q), description: q.description, metadata: null, label: q.label, exports: [], tags: [], config: { meta: q.meta } })),
+    metrics: sm.metrics.map((m) => ({ name: m.name, description: m.description, type: m.type, type_params: typeParams(sm, m, true), filter: where(m.filter), metadata: null, label: m.label, config: { meta: m.meta }, time_granularity: null })),
+    project_configuration: projectConfiguration(sm, models),
+    // dbt-semantic-interfaces' saved query has no config.
+    saved_queries: sm.savedQueries.map((q) => ({ name: q.name, query_params: savedQueryParams(q), description: q.description, metadata: null, label: q.label, exports: exportsOf(q, false), tags: [] })),
   };
 }
 
@@ -114,8 +144,8 @@ export function manifestEntries(sm: SemanticManifest, models: Models): { semanti
   for (const q of sm.savedQueries) {
     const c = common('saved_query', q);
     savedQueries[c.unique_id] = {
-      ...c, name: q.name, query_params: { ...savedQueryParams(q), group_by: q.groupBy }, exports: [], label: q.label, description: q.description, metadata: null,
-      config: { enabled: true, group: null, meta: q.meta, export_as: null, schema: null, cache: { enabled: false } }, unrendered_config: {}, group: null,
+      ...c, name: q.name, query_params: { ...savedQueryParams(q), group_by: q.groupBy }, exports: exportsOf(q, true), label: q.label, description: q.description, metadata: null,
+      config: { enabled: true, group: null, meta: q.meta, export_as: q.exportAs, schema: q.schema, cache: { enabled: false } }, unrendered_config: {}, group: null,
       depends_on: { macros: [], nodes: q.metrics.map((n) => `metric.${q.packageName}.${n}`).sort() }, created_at: 0, refs: [], tags: [],
     };
   }

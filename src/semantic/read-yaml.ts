@@ -3,7 +3,7 @@ import { isRecord, type ParsedYaml } from '../util/yaml.js';
 import { hasModelSemantics, readLatestMetric, readModelSemantics } from './read-model-spec.js';
 import {
   MEASURE_AGGS, METRIC_TYPES, TIME_GRAINS,
-  type Metric, type MetricInput, type SavedQuery, type SemanticDimension, type SemanticEntity,
+  type Metric, type MetricInput, type SavedQuery, type SavedQueryExport, type SemanticDimension, type SemanticEntity,
   type SemanticMeasure, type SemanticModel, type TimeSpine,
 } from './types.js';
 import { filters, grainOf, list, measureInput, metricInput, parseWindow, rec, refTarget, strOrNull } from './yaml-values.js';
@@ -139,10 +139,21 @@ function readMetric(m: Record<string, unknown>, y: ParsedYaml, packageName: stri
 
 function readSavedQuery(q: Record<string, unknown>, y: ParsedYaml, packageName: string): SavedQuery {
   const qp = rec(q.query_params);
+  const config = rec(q.config);
   return {
     name: String(q.name), label: strOrNull(q.label), description: strOrNull(q.description),
     metrics: list(qp.metrics).map(String), groupBy: list(qp.group_by).map(String), where: filters(qp.where),
     orderBy: list(qp.order_by).map(String), limit: typeof qp.limit === 'number' ? qp.limit : null,
-    meta: { ...rec(q.meta), ...rec(rec(q.config).meta) }, packageName, file: y.file, line: y.lineOf(q),
+    meta: { ...rec(q.meta), ...rec(config.meta) }, exportAs: strOrNull(config.export_as), schema: strOrNull(config.schema),
+    exports: list(q.exports).map((e) => readExport(rec(e))), packageName, file: y.file, line: y.lineOf(q),
+  };
+}
+
+/** An export's own config, as written; what it inherits from the saved query is filled in at parse. */
+function readExport(e: Record<string, unknown>): SavedQueryExport {
+  const c = rec(e.config);
+  return {
+    name: String(e.name), exportAs: strOrNull(c.export_as), schema: strOrNull(c.schema_name ?? c.schema), alias: strOrNull(c.alias),
+    database: strOrNull(c.database), unrendered: { ...c },
   };
 }

@@ -125,7 +125,25 @@ export interface SavedQuery extends Located {
   orderBy: string[];
   limit: number | null;
   meta: Record<string, unknown>;
+  /** The saved query's `config:` export_as and schema, which its exports inherit. */
+  exportAs: string | null;
+  schema: string | null;
+  exports: SavedQueryExport[];
   packageName: string;
+}
+
+/**
+ * One of a saved query's `exports:` (a table or view dbt Cloud writes from it). schema, alias and database are as
+ * configured until the parse fills in the relation dbt names for it (export-relations.ts).
+ */
+export interface SavedQueryExport {
+  name: string;
+  exportAs: string | null;
+  schema: string | null;
+  alias: string | null;
+  database: string | null;
+  /** The export's `config:` as written (dbt's unrendered_config). */
+  unrendered: Record<string, unknown>;
 }
 
 export interface TimeSpine extends Located {
@@ -135,6 +153,8 @@ export interface TimeSpine extends Located {
   grain: TimeGrain;
   /** Columns of the spine that are grains of their own (`fiscal_quarter`), queried as `metric_time__fiscal_quarter`. */
   customGranularities: { name: string; column: string }[];
+  /** The legacy spine (a model named metricflow_time_spine, no `time_spine:` config): dbt writes it as a time spine table configuration. */
+  legacy?: boolean;
 }
 
 export interface SemanticManifest {

@@ -152,7 +152,7 @@ unit_tests:
     ]);
     const io = captureStreams();
     await runCli(['parse', '--project-dir', p.dir, '--profiles-dir', p.dir, '--no-partial-parse'], io.streams, {});
-    expect(io.stdout.join('')).toMatch(/Found 2 models, 1 snapshot, 1 analysis, 1 seed, 1 data test, 1 unit test, 1 source, 1 exposure, 1 metric, \d+ macros, 1 semantic model, 1 saved query\n/);
+    expect(io.stdout.join('')).toMatch(/Found 2 models, 1 snapshot, 1 analysis, 1 seed, 1 test, 1 source, 1 exposure, 1 metric, \d+ macros, 1 semantic model, 1 saved query, 1 unit test\n/);
   });
 });
 

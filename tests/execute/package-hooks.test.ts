@@ -156,7 +156,7 @@ describe("packages' on-run-start / on-run-end hooks", () => {
     const out = (io.stdout.join('') + io.stderr.join('')).replace(/^\d\d:\d\d:\d\d {2}/gm, '');
     expect(out).toContain('Nothing to do. Try checking your model configs and model specification args');
     expect(out).not.toMatch(/ hook: |Finished running|Concurrency:/);
-    expect(out).toMatch(/^Found 1 model, \d+ macros$/m);
+    expect(out).toMatch(/^Found 1 model, 7 operations, \d+ macros$/m);
     expect(out).toMatch(/^Done\. PASS=0 WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=0$/m);
     expect(await p.query(`select count(*)::int as n from information_schema.tables where table_name = 'hook_log'`)).toEqual([{ n: 0 }]);
   });

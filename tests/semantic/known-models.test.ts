@@ -37,7 +37,7 @@ describe('buildSemanticManifest with known models asked lazily', () => {
     const sm = buildSemanticManifest([plainYaml], 'p', known);
     expect(known.asked).toEqual(['metricflow_time_spine']);
     expect(known.listed).toBe(0);
-    expect(sm.timeSpines).toEqual([{ modelName: 'metricflow_time_spine', column: 'date_day', grain: 'day', customGranularities: [], file: 'metricflow_time_spine' }]);
+    expect(sm.timeSpines).toEqual([{ modelName: 'metricflow_time_spine', column: 'date_day', grain: 'day', customGranularities: [], file: 'metricflow_time_spine', legacy: true }]);
     expect(sm).toEqual(buildSemanticManifest([plainYaml], 'p', new Set(['a', 'metricflow_time_spine'])));
     const none = lazyKnown(['a']);
     expect(buildSemanticManifest([plainYaml], 'p', none).timeSpines).toEqual([]);

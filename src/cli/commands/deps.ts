@@ -6,7 +6,7 @@ import type { Command } from '../command-context.js';
 /** `tsdbt deps`: install packages.yml / dependencies.yml into dbt_packages/ and write package-lock.yml. */
 export const depsCommand: Command = async (ctx) => {
   const f = ctx.argv.flags;
-  const installed = await installDeps({
+  await installDeps({
     projectDir: resolve((f.projectDir as string | undefined) ?? ctx.cwd),
     lockOnly: Boolean(f.lock),
     addPackage: f.addPackage as string | undefined,
@@ -14,7 +14,6 @@ export const depsCommand: Command = async (ctx) => {
     hubUrl: ctx.env.DBT_PACKAGE_HUB_URL,
     log: (line) => ctx.out.info(line),
   });
-  // Each installed package is reported once, by installDeps' log (`Installed x from <source>`), as dbt does.
-  if (installed.length === 0) ctx.out.info('Warning: No packages were found in packages.yml');
+  // installDeps' log reports each installed package, and the warning when none is declared, once each, as dbt does.
   return 0;
 };

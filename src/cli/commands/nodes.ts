@@ -115,7 +115,8 @@ export const EXIT_INTERRUPTED = 130;
 export const compileCommand: Command = async (ctx) => {
   const { compile } = await import('../../api/compile.js');
   const inline = ctx.argv.flags.inline as string | undefined;
-  const r = await compile({ ...executionOptions(ctx), inline });
+  // dbt's compile prints the header of every node command (version, adapter, Found, Concurrency) before compiling.
+  const r = await compile({ ...executionOptions(ctx), inline, onReady: progressCallbacks(ctx).onReady });
   ctx.report?.(r);
   for (const w of r.warnings) ctx.out.warn(w);
   const json = ctx.argv.flags.output === 'json';
