@@ -9,11 +9,10 @@ import { makeProject, type TestProject } from '../execute/harness.js';
 // (dbt-core 1.10 config/project.py: renderer.render_selectors), each value natively, with
 // env_var, --vars and target; manifest.json's `selectors` holds the rendered definitions.
 
-const MODELS = {
-  'models/a.sql': "{{ config(tags=['nightly']) }}\nselect 1 as id\n",
-  'models/b.sql': "{{ config(tags=['hourly']) }}\nselect 2 as id\n",
-  'models/c.sql': 'select 3 as id\n',
-};
+/** Models a (tag nightly), b (tag hourly) and c (no tag). */
+const MODELS = Object.fromEntries(
+  [['a', 'nightly'], ['b', 'hourly'], ['c', null]].map(([name, tag], i) => [`models/${name}.sql`, `${tag ? `{{ config(tags=['${tag}']) }}\n` : ''}select ${i + 1} as id\n`]),
+);
 
 const SELECTORS = `selectors:
   - name: by_env
