@@ -51,9 +51,11 @@ function toDate(v: unknown): Date | null {
 /**
  * `tsdbt source freshness`, as dbt 1.10's FreshnessTask: every selected
  * source with a freshness threshold is checked (collect_freshness on its
- * loaded_at_field) and judged against warn_after/error_after; one with no
- * loaded_at_field is a runtime error, as on an adapter without metadata-based
- * freshness. Writes target/sources.json and manifest.json, as dbt does.
+ * loaded_at_field, or collect_freshness_custom_sql on its loaded_at_query)
+ * and judged against warn_after/error_after; one with neither is a runtime
+ * error, as on an adapter without metadata-based freshness. The project's
+ * on-run-start and on-run-end hooks run around the checks. Writes
+ * target/sources.json and manifest.json, as dbt does.
  */
 export async function sourceFreshness(opts: ExecutionOptions & FreshnessListener = {}): Promise<FreshnessRun> {
   const exec = await openExecution(opts, 'freshness', ['source']);
