@@ -62,8 +62,9 @@ export function projectSelectors(projectDir: string): Record<string, SelectorDef
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw e;
   }
+  // The same text, and with Jinja the same rendering: read already.
+  if (last && last.path === path && last.text === text && (!selectorsHaveJinja(text) || last.yaml === rendered?.yaml)) return last.selectors;
   const yaml = selectorsYaml(path, text);
-  if (last && last.path === path && last.text === text && last.yaml === yaml) return last.selectors;
   const selectors = loadSelectorsFrom(yaml);
   last = { path, text, yaml, selectors };
   return selectors;
