@@ -3,7 +3,7 @@ import { runResultsJson, writeRunResults } from '../artifacts/run-results.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { NodeResult } from '../execute/node-result.js';
 import type { Execution } from './execution.js';
-import { mutatorsBoundCount } from '../jinja/python/collection-methods.js';
+import { nodesAsParsed } from './command-manifest.js';
 import { compiledMembersOf, writeCompiledManifest } from './compiled-manifest.js';
 
 /**
@@ -31,7 +31,6 @@ export function writeCommandArtifacts(
   const runResultsPath = attempt(() => writeRunResults(exec.targetDir, runResultsJson(results, meta)), join(exec.targetDir, 'run_results.json'));
   if (manifestWritten) return { runResultsPath, manifestPath: manifestWritten.manifestPath, artifactErrors: [...artifactErrors, ...manifestWritten.artifactErrors] };
   // Nodes as parsed when the execution opened, changed since only by the compiled members rendering appends: copied from the parse cache (compiled-manifest.ts).
-  const unchanged = exec.asParsedMutators !== undefined && mutatorsBoundCount() === exec.asParsedMutators;
-  const manifestPath = attempt(() => writeCompiledManifest(exec.targetDir, exec.parsed.manifest, unchanged, compiledMembersOf(exec.parsed.manifest.nodes)), join(exec.targetDir, 'manifest.json'));
+  const manifestPath = attempt(() => writeCompiledManifest(exec.targetDir, exec.parsed.manifest, nodesAsParsed(exec), compiledMembersOf(exec.parsed.manifest.nodes)), join(exec.targetDir, 'manifest.json'));
   return { runResultsPath, manifestPath, artifactErrors };
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
-import type { Manifest } from '../manifest/types.js';
+import { mutatorsBoundCount } from '../jinja/python/collection-methods.js';
 import { writeCompiledManifest } from './compiled-manifest.js';
+import type { Execution } from './execution.js';
 import { parseCacheOf } from './parse-phase.js';
 import { readWrittenArtifacts, refreshArtifacts } from './written-artifacts.js';
 
@@ -12,13 +13,24 @@ import { readWrittenArtifacts, refreshArtifacts } from './written-artifacts.js';
  * the file `parse` wrote from this parse cache (written-artifacts.ts), only
  * its generated_at and invocation_id are rewritten in place; otherwise it is
  * written, the nodes copied from the cache unread (compiled-manifest.ts),
- * or serialised when `unchanged` is false (a node changed since the parse).
+ * or serialised when a node changed since the parse (nodesAsParsed).
  */
-export function writeCommandManifest(targetDir: string, manifest: Manifest, unchanged: boolean): string {
+export function writeCommandManifest(exec: Pick<Execution, 'targetDir' | 'parsed' | 'asParsedMutators'>): string {
+  const { targetDir } = exec;
+  const manifest = exec.parsed.manifest;
   const path = join(targetDir, 'manifest.json');
   const cache = parseCacheOf(manifest);
   const id = cache === undefined ? undefined : 'written' in cache ? cache.written.id : cache.id;
   const record = id === undefined ? undefined : readWrittenArtifacts(targetDir, id);
   if (record && refreshArtifacts(targetDir, record, manifest.metadata.generated_at, manifest.metadata.invocation_id)) return path;
-  return writeCompiledManifest(targetDir, manifest, unchanged, () => undefined);
+  return writeCompiledManifest(targetDir, manifest, nodesAsParsed(exec), () => undefined);
+}
+
+/**
+ * Whether the execution's nodes are still as parsed but for the compiled members rendering appends: no
+ * template mutated one since the execution opened (the fast paths only). Its manifest.json can then copy
+ * the parse cache's node bytes.
+ */
+export function nodesAsParsed(exec: Pick<Execution, 'asParsedMutators'>): boolean {
+  return exec.asParsedMutators !== undefined && mutatorsBoundCount() === exec.asParsedMutators;
 }

@@ -46,7 +46,7 @@ export async function runOperation(macroName: string, opts: RunOperationOptions 
   const exec = await openExecution(opts, 'run-operation', []);
   try {
     // As dbt: manifest.json is written when the manifest is loaded, before the command runs.
-    writeCommandManifest(exec.targetDir, exec.parsed.manifest, exec.asParsedMutators !== undefined);
+    writeCommandManifest(exec);
     const registry = exec.parsed.registry;
     const [pkg, name] = macroName.includes('.') ? (macroName.split('.', 2) as [string, string]) : [null, macroName];
     const macro = pkg ? registry.inPackage(pkg, name) : registry.find(name, exec.root.name);

@@ -30,7 +30,7 @@ export async function show(opts: ShowOptions = {}): Promise<ShowResult> {
   const exec = await openExecution(opts, 'show', opts.inline !== undefined ? [] : ['model', 'seed', 'snapshot', 'test', 'analysis']);
   try {
     // As dbt: manifest.json is written when the manifest is loaded, before the command runs.
-    writeCommandManifest(exec.targetDir, exec.parsed.manifest, exec.asParsedMutators !== undefined);
+    writeCommandManifest(exec);
     let source = 'inline_query';
     let compiledSql: string;
     if (opts.inline !== undefined) {

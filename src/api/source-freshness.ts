@@ -9,7 +9,6 @@ import { hooksInRunOrder, projectHookNodes } from '../project/hook-nodes.js';
 import { callJinja } from '../jinja/index.js';
 import type { Manifest, SourceTable } from '../manifest/types.js';
 import { DBT_VERSION } from '../project/dbt-version.js';
-import { mutatorsBoundCount } from '../jinja/python/collection-methods.js';
 import { writeCommandManifest } from './command-manifest.js';
 import { openExecution, type ExecutionOptions } from './execution.js';
 
@@ -110,8 +109,7 @@ export async function sourceFreshness(opts: ExecutionOptions & FreshnessListener
       elapsed_time: elapsed,
     }, null, 2), 'source freshness results'), path);
     // Every command that parses writes manifest.json (no node compiled here: its nodes as the parse cache holds them).
-    const unchanged = exec.asParsedMutators !== undefined && mutatorsBoundCount() === exec.asParsedMutators;
-    attempt(() => writeCommandManifest(exec.targetDir, manifest, unchanged), join(exec.targetDir, 'manifest.json'));
+    attempt(() => writeCommandManifest(exec), join(exec.targetDir, 'manifest.json'));
     const success = !results.some((r) => r.status === 'error' || r.status === 'runtime error') && !hookResults.some((h) => h.status === 'error');
     return { success, results, path, elapsed, warnings, nothingToDo: total === 0, artifactErrors, hooks: hookResults };
   } finally {
