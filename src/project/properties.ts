@@ -5,7 +5,7 @@ import { findFiles, type FoundFile } from '../util/files.js';
 import { PrefetchedYaml, type YamlWorkerSpawn } from '../util/prefetched-yaml.js';
 import type { ProjectConfig } from './project-config.js';
 import { renderEntryInPlace } from './schema-yaml-render.js';
-import { tableFreshness, tableLoadedAtField, tableLoadedAtQuery, type MergedFreshness } from './source-precedence.js';
+import { tableFreshness, tableLoadedAtField, tableLoadedAtQuery, tagList, type MergedFreshness } from './source-precedence.js';
 import { isRecord, parseYaml, withLines, type ParsedYaml } from '../util/yaml.js';
 import { setKey } from '../util/yaml-block.js';
 
@@ -266,7 +266,7 @@ function readSource(y: ParsedYaml, source: unknown, pkg: string, index: Properti
       // As dbt 1.10's calculate_meta/tags_from_raw_target: source, source config, table, table config; tags as a sorted set.
       meta: { ...rec(source.meta), ...rec(sourceConfig.meta), ...rec(table.meta), ...rec(tableConfig.meta) },
       sourceMeta: { ...rec(source.meta), ...rec(sourceConfig.meta) },
-      tags: [...new Set([source.tags, sourceConfig.tags, table.tags, tableConfig.tags].flatMap((t) => (t === undefined || t === null ? [] : Array.isArray(t) ? t : [t]).map(String)))].sort(),
+      tags: [...new Set([source.tags, sourceConfig.tags, table.tags, tableConfig.tags].flatMap(tagList))].sort(),
       config: { ...sourceConfig, ...tableConfig },
       file,
       line: y.lineOf(table),

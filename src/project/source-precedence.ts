@@ -80,6 +80,9 @@ function mergeTimes(base: Time | null, next: Time | null): Time | null {
 
 const timeSet = (t: Time | null): boolean => t !== null && t.count !== null && t.period !== null;
 const isSet = (f: MergedFreshness): boolean => timeSet(f.warn_after) || timeSet(f.error_after);
+/** A tags value as a list of strings: a list as is, one tag alone, none as no tags. */
+export const tagList = (v: unknown): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+
 const truthy = (v: unknown): boolean => v !== undefined && v !== null && v !== '' && v !== false && v !== 0;
 
 /**

@@ -3,6 +3,7 @@ import type { SourceTable } from '../manifest/types.js';
 import { isRecord } from '../util/yaml.js';
 import type { ProjectLayers } from './project-layers.js';
 import { externalTable } from './source-external.js';
+import { tagList } from './source-precedence.js';
 import type { ProjectConfig } from './project-config.js';
 import type { SourceTableDecl } from './properties.js';
 
@@ -36,7 +37,7 @@ export function buildSources(
     config.freshness = d.freshness === 'unset' ? own.freshness : d.freshness;
     Object.assign(config, rootLayer);
     config.meta = { ...asRecord(own.meta), ...d.meta, ...asRecord(rootLayer.meta) };
-    config.tags = [...new Set([...asTags(own.tags), ...d.tags, ...asTags(rootLayer.tags)])];
+    config.tags = [...new Set([...tagList(own.tags), ...d.tags, ...tagList(rootLayer.tags)])];
     if (config.enabled === false && !disabled) continue;
     config.freshness = config.freshness === null ? null : freshnessThreshold(config.freshness);
     if (hasThreshold(config.freshness as Parameters<typeof hasThreshold>[0]) && !d.loadedAtField && !adapter.capabilities.tableLastModifiedMetadata) {
@@ -92,7 +93,6 @@ export function buildSources(
 const hasThreshold = (f: { warn_after: FreshnessTime; error_after: FreshnessTime } | null): boolean =>
   f !== null && [f.warn_after, f.error_after].some((t) => t.count !== null && t.period !== null);
 const asRecord = (v: unknown): Record<string, unknown> => (isRecord(v) ? v : {});
-const asTags = (v: unknown): string[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
 
 function packageOf(d: SourceTableDecl, _root: ProjectConfig): string {
   return d.package;
