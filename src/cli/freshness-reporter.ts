@@ -3,12 +3,10 @@ import type { FreshnessResult } from '../execute/freshness.js';
 import type { SourceTable } from '../manifest/types.js';
 import type { CompiledNode } from '../manifest/types.js';
 import { fancyLine, humanizeDuration } from './fancy-line.js';
-import { statLine } from './node-reporter.js';
+import { blank, noMessageEvent, resultMessageEvent, statLine } from './node-reporter.js';
 import type { LogEvent } from './log-event.js';
 import type { Output } from './output.js';
 import { relativePaths } from './report-error.js';
-
-const blank = (): LogEvent => ({ name: 'Formatting', code: 'Z017', level: 'info', msg: '', data: { msg: '' } });
 
 /** dbt's node_info of a source, for the events' `data`. */
 function sourceInfo(s: SourceTable, status: string, startedAt: string, finishedAt: string): Record<string, unknown> {
@@ -83,7 +81,7 @@ export function reportFreshnessSummary(out: Output, run: FreshnessRun, sources: 
     if (h.status !== 'error') continue;
     out.event(blank());
     const message = relativePaths(h.error ? h.error.format() : (h.message ?? ''), base);
-    out.event({ name: 'RunResultError', code: 'Z024', level: 'error', msg: `  ${message.split('\n').join('\n  ')}`, data: { msg: message } }, { toErr: true });
+    out.event(resultMessageEvent(message, undefined), { toErr: true });
   }
   for (const r of run.results) {
     const s = sources(r.unique_id);
@@ -94,10 +92,10 @@ export function reportFreshnessSummary(out: Output, run: FreshnessRun, sources: 
       // Stale: no message, so dbt heads it and gives the status.
       const head = `Failure in source ${s.name} (${s.original_file_path})`;
       out.event({ name: 'RunResultFailure', code: 'Z022', level: 'error', msg: head, coloured: out.red(head), data: { resource_type: 'source', node_name: s.name, path: s.original_file_path, node_info: info } }, { toErr: true });
-      out.event({ name: 'RunResultErrorNoMessage', code: 'Z025', level: 'error', msg: `  Status: ${r.status}`, data: { status: r.status, node_info: info } }, { toErr: true });
+      out.event(noMessageEvent(r.status, info), { toErr: true });
     } else {
       const message = relativePaths(r.error ?? '', base);
-      out.event({ name: 'RunResultError', code: 'Z024', level: 'error', msg: `  ${message.split('\n').join('\n  ')}`, data: { msg: message, node_info: info } }, { toErr: true });
+      out.event(resultMessageEvent(message, info), { toErr: true });
     }
   }
   out.event({ name: 'FreshnessCheckComplete', code: 'Q003', level: 'info', msg: 'Done.', data: {} });

@@ -25,7 +25,18 @@ export interface RunHeader {
   nothingToDo?: boolean;
 }
 
-const blank = (): LogEvent => ({ name: 'Formatting', code: 'Z017', level: 'info', msg: '', data: { msg: '' } });
+/** dbt's Formatting event: an empty console line. */
+export const blank = (): LogEvent => ({ name: 'Formatting', code: 'Z017', level: 'info', msg: '', data: { msg: '' } });
+
+/** A failed result's message as dbt prints it after a run (RunResultError, or RunResultWarningMessage for a warning), indented. */
+export function resultMessageEvent(message: string, info: Record<string, unknown> | undefined, warning = false): LogEvent {
+  return { name: warning ? 'RunResultWarningMessage' : 'RunResultError', code: warning ? 'Z046' : 'Z024', level: warning ? 'warn' : 'error', msg: `  ${message.split('\n').join('\n  ')}`, data: { msg: message, ...(info ? { node_info: info } : {}) } };
+}
+
+/** A failed result with no message: dbt's RunResultErrorNoMessage (`  Status: error`). */
+export function noMessageEvent(status: string, info: Record<string, unknown>): LogEvent {
+  return { name: 'RunResultErrorNoMessage', code: 'Z025', level: 'error', msg: `  Status: ${status}`, data: { status, node_info: info } };
+}
 
 /**
  * dbt 1.10's console for run, build, test, seed, snapshot and retry: the
@@ -183,8 +194,8 @@ export function reportSummary(out: Output, result: CommandResult, base?: string)
     const message = relativePaths(r.error ? r.error.format() : (r.message ?? ''), base);
     // A message that already says where it failed (`Database Error in model x (path)`) is not headed twice.
     if (!/^[A-Z][\w ]* (Error|error) in \w+ /.test(message)) event({ name: warning ? 'RunResultWarning' : 'RunResultFailure', code: warning ? 'Z021' : 'Z022', level: warning ? 'warn' : 'error', msg: head, coloured: warning ? out.yellow(head) : out.red(head), data: { resource_type: n.resource_type, node_name: n.name, path: n.original_file_path, node_info: info } }, !warning);
-    if (message) event({ name: warning ? 'RunResultWarningMessage' : 'RunResultError', code: warning ? 'Z046' : 'Z024', level: warning ? 'warn' : 'error', msg: `  ${message.split('\n').join('\n  ')}`, data: { msg: message, node_info: info } }, !warning);
-    else event({ name: 'RunResultErrorNoMessage', code: 'Z025', level: 'error', msg: `  Status: ${r.status}`, data: { status: r.status, node_info: info } }, true);
+    if (message) event(resultMessageEvent(message, info, warning), !warning);
+    else event(noMessageEvent(r.status, info), true);
     if (r.compiled_path && !message.includes(r.compiled_path)) {
       event(blank());
       event({ name: 'SQLCompiledPath', code: 'Z026', level: 'info', msg: `  compiled code at ${r.compiled_path}`, data: { path: r.compiled_path, node_info: info } });
