@@ -106,7 +106,8 @@ export async function bundle(root) {
     return false;
   }
   // bin/tsdbt.js starts the pre-stat worker itself, before loading the CLI (src/util/pre-stat.ts).
-  const entryPoints = [main, join(dist, 'cli/process-streams.js'), join(dist, 'util/prestat-worker.js'), ...workerEntries(dist, tscOutput(dist))];
+  // bin/tsdbt.js also loads cli/code-cache.ts itself, to run cli.cjs (below) through V8's code cache.
+  const entryPoints = [main, join(dist, 'cli/process-streams.js'), join(dist, 'util/prestat-worker.js'), join(dist, 'cli/code-cache.js'), ...workerEntries(dist, tscOutput(dist))];
   const byStem = new Map();
   for (const e of entryPoints) {
     if (!statSync(e, { throwIfNoEntry: false })) throw new Error(`scripts/bundle.mjs: entry point ${relative(root, e)} is missing`);
@@ -137,8 +138,57 @@ export async function bundle(root) {
   // files that cost each process opening a database ~0.1 s to find and load; one file of its own, the native
   // binding (@duckdb/node-bindings) still resolved in node_modules at run time.
   const duckdbLib = await packageAlone(esbuild, root, out, '@duckdb/node-api', 'duckdb-lib.cjs', ['@duckdb/node-bindings']);
-  writeBundle(out, [...yamlLib.outputFiles, ...duckdbLib.outputFiles, ...result.outputFiles], new Set([...byStem.keys()]));
+  const cli = withImportsThroughLoader(await cliAlone(esbuild, dist, out));
+  writeBundle(out, [...yamlLib.outputFiles, ...duckdbLib.outputFiles, ...result.outputFiles, ...cli.outputFiles], new Set([...byStem.keys(), CLI_CJS]));
   return true;
+}
+
+/**
+ * cli.cjs's dynamic imports of packages (chalk, snowflake-sdk, undici) made
+ * through `__tsdbtImport`, which src/cli/code-cache.ts passes in: Node 20
+ * lets a vm.Script import() only through an experimental option that
+ * prints a warning, and chalk cannot be require()d.
+ */
+function withImportsThroughLoader(result) {
+  return {
+    outputFiles: result.outputFiles.map((f) => {
+      const text = f.text.replace(/(?<![\w$.])import\((["'][^"'\n]+["'])\)/g, '__tsdbtImport($1)');
+      return { path: f.path, contents: Buffer.from(text) };
+    }),
+  };
+}
+
+/** The CLI as one CommonJS file, which bin/tsdbt.js runs through V8's code cache (src/cli/code-cache.ts). */
+export const CLI_CJS = 'cli.cjs';
+
+/**
+ * dist/bundle/cli.cjs: main.js's and process-streams.js's exports in one
+ * CommonJS file (Node 20 keeps V8's code cache only for scripts, not ES
+ * modules). Its code runs from dist/bundle/ as the chunks do: import.meta.url
+ * is the file's own URL (siblingModule finds the worker entry points beside
+ * it, `../../` is the package root). Strict mode, as the ES modules were.
+ */
+function cliAlone(esbuild, dist, out) {
+  return esbuild.build({
+    stdin: {
+      contents: `export { runCli, offerPrestat, offerCodeCacheNote, exitsAtOnce } from './cli/main.js';\nexport { processStreams } from './cli/process-streams.js';\n`,
+      resolveDir: dist,
+      sourcefile: CLI_CJS,
+      loader: 'js',
+    },
+    write: false,
+    outfile: join(out, CLI_CJS),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    plugins: [externalPackages],
+    define: { 'import.meta.url': '__tsdbtModuleUrl' },
+    banner: { js: '"use strict";\nvar __tsdbtModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+    keepNames: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
 }
 
 /** A package bundled alone as one CommonJS file `name` (for require() at run time), `external` left to node_modules. */

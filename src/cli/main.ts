@@ -19,6 +19,14 @@ import type { LogEvent } from './log-event.js';
 
 const LEVELS = ['debug', 'info', 'warn', 'error', 'none'] as const;
 
+/** What bin/tsdbt.js did with V8's code cache (code-cache.ts), for `--debug`: logged by each command of this process. */
+let codeCacheNote: string | undefined;
+
+/** bin/tsdbt.js's: how the CLI's bundle was loaded (code-cache.ts loadWithCodeCache). */
+export function offerCodeCacheNote(note: string): void {
+  codeCacheNote = note;
+}
+
 function oneOf<T extends string>(flag: string, value: unknown, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
   if (!(allowed as readonly unknown[]).includes(value)) throw new TsdbtError('USAGE', `${flag} must be one of ${allowed.join(', ')}, got '${String(value)}'`, { hint: `e.g. ${flag} ${allowed[0]}` });
@@ -108,6 +116,7 @@ export async function runCli(argv: readonly string[], streams: OutputStreams, en
     return 2;
   }
   for (const w of envWarnings) out.warn(w);
+  if (codeCacheNote) out.debug(codeCacheNote);
   if (f.version) {
     out.result(`tsdbt ${TSDBT_VERSION} (dbt-core ${DBT_VERSION} compatible)`);
     return 0;

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PACKAGE_ROOT } from './package-root.js';
 
@@ -8,15 +8,19 @@ export const TSDBT_VERSION: string = (JSON.parse(readFileSync(join(PACKAGE_ROOT,
 
 /**
  * The version and build of this tsdbt: package.json's version and when this
- * module was built (a development build changes without a version bump). From
- * the CLI bundle that is when the bundle's chunk holding this code was written,
- * so a bundled and an unbundled run of the same sources have different builds
- * (their caches are not shared), and every `npm run build` is a new one.
+ * code was built (a development build changes without a version bump). From
+ * the CLI bundle (dist/bundle/, scripts/bundle.mjs) that is when its main.js
+ * was written, which every `npm run build` writes: the same for the bundle's
+ * ES modules and for cli.cjs beside them (bin/tsdbt.js runs either, and
+ * their parse caches are one). Unbundled, when this module was written, so a
+ * bundled and an unbundled run of the same sources have different builds
+ * (their caches are not shared).
  */
 export function tsdbtBuild(): string {
   let built = 0;
   try {
-    built = statSync(fileURLToPath(import.meta.url)).mtimeMs;
+    const own = fileURLToPath(import.meta.url);
+    built = (statSync(join(dirname(own), 'main.js'), { throwIfNoEntry: false }) ?? statSync(own)).mtimeMs;
   } catch {
     // not a file URL: the version alone
   }

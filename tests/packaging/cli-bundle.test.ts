@@ -50,14 +50,14 @@ beforeAll(() => {
 }, 120_000);
 
 function tsdbt(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []) {
-  const r = spawnSync(process.execPath, [...nodeArgs, join(pkg, 'bin/tsdbt.js'), ...args], { encoding: 'utf8', env: { ...process.env, TSDBT_BUNDLE: '', ...env }, timeout: 120_000 });
+  const r = spawnSync(process.execPath, [...nodeArgs, join(pkg, 'bin/tsdbt.js'), ...args], { encoding: 'utf8', env: { ...process.env, TSDBT_BUNDLE: '', TSDBT_CODE_CACHE: '', TSDBT_CODE_CACHE_DIR: join(pkg, 'code-cache'), ...env }, timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** The bundle files a command loaded, and their bytes. */
+/** The bundle's ES modules a command loaded, and their bytes (TSDBT_CODE_CACHE=0: not cli.cjs, which loads whole). */
 function loadedBundle(args: string[]) {
   const log = join(pkg, `loads-${Math.random().toString(36).slice(2)}.log`);
-  const r = tsdbt(args, { LOAD_LOG: log }, ['--import', join(pkg, 'log-loads.mjs')]);
+  const r = tsdbt(args, { LOAD_LOG: log, TSDBT_CODE_CACHE: '0' }, ['--import', join(pkg, 'log-loads.mjs')]);
   expect(r.stderr).toBe('');
   const files = readFileSync(log, 'utf8').trim().split('\n').filter((u) => u.includes('/dist/bundle/')).map((u) => fileURLToPath(u));
   return { files, bytes: files.reduce((n, f) => n + statSync(f).size, 0) };
@@ -117,6 +117,19 @@ describe('the CLI bundle (dist/bundle)', () => {
     } finally {
       await double.close();
     }
+  });
+
+  it('holds the CLI as one strict CommonJS file, its package imports made through the code cache loader (cli.cjs)', () => {
+    const text = readFileSync(join(pkg, 'dist/bundle/cli.cjs'), 'utf8');
+    expect(text.startsWith('"use strict";\n')).toBe(true);
+    expect([...text.matchAll(/__tsdbtImport\("([^"]+)"\)/g)].map((m) => m[1]).sort()).toEqual(['chalk', 'snowflake-sdk', 'undici']);
+    expect(text).not.toMatch(/(?<![\w$.])import\(["']/);
+    // The first parse of a project runs it (no parse cache to make a quick start likely): a cache of its own is written.
+    const dir = makeProject(PROJECT);
+    const own = join(pkg, 'code-cache-own');
+    const r = tsdbt(['parse', '--debug', '--project-dir', dir, '--profiles-dir', dir], { TSDBT_CODE_CACHE_DIR: own });
+    expect(r.stdout).toMatch(/Code cache: none yet \(written at exit\): .*cli-[0-9a-f]{16}-parse\.v8cache/);
+    expect(readdirSync(own).filter((f) => f.endsWith('.v8cache'))).toEqual([expect.stringMatching(/-parse\.v8cache$/)]);
   });
 
   it('opens DuckDB through duckdb-lib.cjs: none of @duckdb/node-api\'s own files load, its native binding does', () => {

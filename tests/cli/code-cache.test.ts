@@ -1,0 +1,146 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CACHES_KEPT, builtCodeCacheFile, codeCacheDir, codeCacheFile } from '../../src/cli/code-cache.js';
+import { makeProject } from '../support/project-fixture.js';
+
+const REPO = join(__dirname, '../..');
+const LOADER = join(REPO, 'dist/cli/code-cache.js');
+const BIN = join(REPO, 'bin/tsdbt.js');
+const scratch = mkdtempSync(join(tmpdir(), 'tsdbt-code-cache-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** A CommonJS "bundle" as scripts/bundle.mjs writes cli.cjs: strict, a package's import() through __tsdbtImport, functions V8 compiles lazily. */
+const BUNDLE = [
+  '"use strict";',
+  'exports.answer = () => [1, 2, 3].map((n) => n * 14).reduce((a, b) => a + b) / 2;',
+  'exports.strict = function () { return this === undefined; };',
+  // chalk: an ES module only, as the CLI imports it (no require() of it on Node 20).
+  "exports.dynamic = async () => (await __tsdbtImport('node:path')).posix.join('a', typeof (await __tsdbtImport('chalk')).Chalk);",
+].join('\n');
+
+/** Runs `bundle` through dist/cli/code-cache.js in a fresh process (the cache is written at its exit): the note, then what the bundle answered. */
+function load(bundle: string, env: Record<string, string>, make = false): string[] {
+  if (!existsSync(LOADER)) throw new Error('build dist first: npm run build');
+  const script = make
+    ? `const { makeCodeCache } = await import(${JSON.stringify(pathToFileURL(LOADER).href)});\nconsole.log(await makeCodeCache(${JSON.stringify(bundle)}, async (x) => { x.answer(); x.strict(); await x.dynamic(); }));`
+    : [
+        `const { loadWithCodeCache, codeCacheNote } = await import(${JSON.stringify(pathToFileURL(LOADER).href)});`,
+        `const load = loadWithCodeCache(${JSON.stringify(bundle)}, ['parse', '--debug'], process.env);`,
+        'console.log(codeCacheNote(load));',
+        'const { answer, strict, dynamic } = load.exports;',
+        'console.log(answer(), strict(), await dynamic());',
+      ].join('\n');
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, TSDBT_CODE_CACHE: '', NODE_DISABLE_COMPILE_CACHE: '', ...env } });
+  expect(r.stderr).toBe('');
+  return r.stdout.trim().split('\n');
+}
+
+function freshBundle(): { bundle: string; dir: string } {
+  const root = mkdtempSync(join(scratch, 'b-'));
+  const bundle = join(root, 'cli.cjs');
+  writeFileSync(bundle, BUNDLE);
+  return { bundle, dir: join(root, 'cache') };
+}
+
+describe('the code cache folder and file (src/cli/code-cache.ts)', () => {
+  it('is TSDBT_CODE_CACHE_DIR, else $XDG_CACHE_HOME/tsdbt, else ~/.cache/tsdbt; none with TSDBT_CODE_CACHE=0 or NODE_DISABLE_COMPILE_CACHE=1', () => {
+    expect(codeCacheDir({ TSDBT_CODE_CACHE_DIR: '/x/y', XDG_CACHE_HOME: '/xdg' })).toBe('/x/y');
+    expect(codeCacheDir({ XDG_CACHE_HOME: '/xdg' })).toBe('/xdg/tsdbt');
+    expect(codeCacheDir({})).toBe(join(homedir(), '.cache', 'tsdbt'));
+    expect(codeCacheDir({ TSDBT_CODE_CACHE: '0', TSDBT_CODE_CACHE_DIR: '/x/y' })).toBeUndefined();
+    expect(codeCacheDir({ NODE_DISABLE_COMPILE_CACHE: '1' })).toBeUndefined();
+  });
+
+  it('has one file a command, named for the bundle as built: another build of it (size or time) is another file', () => {
+    const { bundle } = freshBundle();
+    const parse = codeCacheFile('/c', bundle, ['--debug', 'parse', '--select', 'x']);
+    expect(parse).toMatch(/^\/c\/cli-[0-9a-f]{16}-parse\.v8cache$/);
+    expect(codeCacheFile('/c', bundle, ['run'])).toBe(parse.replace('-parse.', '-run.'));
+    expect(codeCacheFile('/c', bundle, ['--project-dir', 'somewhere'])).toBe(parse.replace('-parse.', '-other.'));
+    utimesSync(bundle, new Date('2020-01-01'), new Date('2020-01-01'));
+    expect(codeCacheFile('/c', bundle, ['parse'])).not.toBe(parse);
+    expect(builtCodeCacheFile('/p/dist/bundle/cli.cjs')).toBe('/p/dist/bundle/cli.v8cache');
+  });
+});
+
+describe('loading a bundle through the code cache (src/cli/code-cache.ts)', () => {
+  it('writes the cache when the first run exits and hands it to V8 after: the bundle runs the same, strict, with import()', () => {
+    const { bundle, dir } = freshBundle();
+    const file = codeCacheFile(dir, bundle, ['parse']);
+    expect(load(bundle, { TSDBT_CODE_CACHE_DIR: dir })).toEqual([`Code cache: none yet (written at exit): ${file}`, '42 true a/function']);
+    expect(existsSync(file)).toBe(true);
+    expect(load(bundle, { TSDBT_CODE_CACHE_DIR: dir })).toEqual([`Code cache: used: ${file}`, '42 true a/function']);
+  });
+
+  it('writes a cache V8 rejects again (another Node, a damaged file), and uses the new one', () => {
+    const { bundle, dir } = freshBundle();
+    const file = codeCacheFile(dir, bundle, ['parse']);
+    load(bundle, { TSDBT_CODE_CACHE_DIR: dir });
+    writeFileSync(file, Buffer.alloc(readFileSync(file).length, 7));
+    expect(load(bundle, { TSDBT_CODE_CACHE_DIR: dir })).toEqual([`Code cache: rejected by V8 (written again at exit): ${file}`, '42 true a/function']);
+    expect(load(bundle, { TSDBT_CODE_CACHE_DIR: dir })).toEqual([`Code cache: used: ${file}`, '42 true a/function']);
+  });
+
+  it('uses the cache built beside the bundle (makeCodeCache) and writes none of its own', () => {
+    const { bundle, dir } = freshBundle();
+    expect(load(bundle, {}, true)).toEqual([join(bundle, '../cli.v8cache')]);
+    expect(load(bundle, { TSDBT_CODE_CACHE_DIR: dir })).toEqual([`Code cache: used: ${join(bundle, '../cli.v8cache')}`, '42 true a/function']);
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('neither reads nor writes a cache in a folder others may write to', () => {
+    const { bundle, dir } = freshBundle();
+    const file = codeCacheFile(dir, bundle, ['parse']);
+    load(bundle, { TSDBT_CODE_CACHE_DIR: dir });
+    chmodSync(dir, 0o777);
+    expect(load(bundle, { TSDBT_CODE_CACHE_DIR: dir })[0]).toBe(`Code cache: none yet (written at exit): ${file}`);
+    rmSync(file);
+    load(bundle, { TSDBT_CODE_CACHE_DIR: dir });
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it(`keeps the ${CACHES_KEPT} caches last written in its folder`, () => {
+    const { bundle, dir } = freshBundle();
+    mkdirSync(dir, { mode: 0o700 });
+    const old = Array.from({ length: CACHES_KEPT + 3 }, (_, i) => join(dir, `cli-${String(i).padStart(16, '0')}-run.v8cache`));
+    old.forEach((f, i) => {
+      writeFileSync(f, 'x');
+      utimesSync(f, new Date(2020, 0, 1 + i), new Date(2020, 0, 1 + i));
+    });
+    writeFileSync(join(dir, 'notes.txt'), 'kept');
+    load(bundle, { TSDBT_CODE_CACHE_DIR: dir });
+    const left = readdirSync(dir).sort();
+    expect(left).toHaveLength(CACHES_KEPT + 1);
+    expect(left).toContain('notes.txt');
+    expect(left).toContain(codeCacheFile(dir, bundle, ['parse']).slice(dir.length + 1));
+    for (const f of old.slice(0, 4)) expect(left).not.toContain(f.slice(dir.length + 1));
+  });
+});
+
+describe('bin/tsdbt.js and the code cache', () => {
+  const tsdbt = (dir: string, args: string[], env: Record<string, string> = {}) =>
+    spawnSync(process.execPath, [BIN, ...args, '--project-dir', dir, '--profiles-dir', dir, '--debug'], { encoding: 'utf8', env: { ...process.env, TSDBT_CODE_CACHE_DIR: join(scratch, 'user'), ...env } });
+  const note = (out: string) => out.split('\n').find((l) => l.includes('Code cache'))?.replace(/^\d\d:\d\d:\d\d\s+/, '') ?? null;
+
+  it('runs dist/bundle/cli.cjs with the cache `npm run build` made, except where a quick start is likely or it is off', () => {
+    if (!existsSync(join(REPO, 'dist/bundle/cli.v8cache'))) throw new Error('build first: npm run build (scripts/warm-code-cache.mjs makes dist/bundle/cli.v8cache)');
+    const dir = makeProject({ 'models/a.sql': 'select 1 as id', 'models/b.sql': "select * from {{ ref('a') }}" });
+    const first = tsdbt(dir, ['parse']);
+    expect(first.status).toBe(0);
+    expect(note(first.stdout)).toBe(`Code cache: used: ${join(REPO, 'dist/bundle/cli.v8cache')}`);
+    // A parse cache is there: the ES modules, which load only the quick start's few, and take cli.cjs's cache as theirs (one build).
+    const quick = tsdbt(dir, ['parse']);
+    expect(note(quick.stdout)).toBeNull();
+    expect(quick.stdout).toContain('Partial parsing: nothing changed');
+    expect(note(tsdbt(dir, ['parse', '--no-partial-parse']).stdout)).toBe(`Code cache: used: ${join(REPO, 'dist/bundle/cli.v8cache')}`);
+    expect(note(tsdbt(dir, ['compile']).stdout)).toBe(`Code cache: used: ${join(REPO, 'dist/bundle/cli.v8cache')}`);
+    const off = tsdbt(dir, ['compile'], { TSDBT_CODE_CACHE: '0' });
+    expect(off.status).toBe(0);
+    expect(note(off.stdout)).toBeNull();
+    expect(existsSync(join(scratch, 'user'))).toBe(false);
+  });
+});
