@@ -99,10 +99,8 @@ describe('graphSummary test edges (dbt add_test_edges_1)', () => {
       'model.p.only_a': ['model.p.a'],
       'test.p.rel': ['model.p.a', 'model.p.b'],
     };
-    const graph = {
-      entries: () => Object.keys(parents).map((id): [string, { resource_type: string }] => [id, { resource_type: id.split('.')[0]! }]),
-      parents: (id: string) => parents[id]!,
-    };
+    const ids = Object.keys(parents);
+    const graph = { positional: () => ({ members: ids.map((id) => ({ unique_id: id, resource_type: id.split('.')[0]! })), parents: ids.map((id) => parents[id]!.map((p) => ids.indexOf(p))) }) };
     const s = graphSummary(graph, 'inv', true) as { linked: Record<string, { name: string; succ?: number[] }>; with_test_edges: Record<string, { name: string; succ?: number[] }> };
     expect(Object.values(s.linked).map((n) => n.name)).toEqual(Object.keys(parents));
     expect(s.linked['5']!.succ).toBeUndefined();

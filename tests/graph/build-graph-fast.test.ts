@@ -14,6 +14,8 @@ function shape(g: DependencyGraph, manifest: Manifest) {
     children: g.nodeIds().map((id) => [...g.children(id)]),
     order: g.topologicalOrder(),
     ancestors: g.nodeIds().map((id) => [...g.ancestors(id)].sort()),
+    // By position (graph-summary.ts): kept from fromDependsOn, made from the id maps after addMember and addEdge.
+    positional: ((p) => ({ members: p.members.map((m) => all.indexOf(m)), parents: Array.from(p.parents, (ps) => ps ?? []) }))(g.positional()),
   };
 }
 
