@@ -9,22 +9,25 @@ import { capsInlining } from './full-parse-inlining.js';
 
 /**
  * The CLI loaded from one CommonJS bundle (dist/bundle/cli.cjs, scripts/bundle.mjs)
- * through V8's code cache: the bytecode V8 compiled for the functions a
- * command ran, kept in a file after its first run, so later runs of that
- * command deserialise it instead of compiling those functions again
- * (Node 22 has module.enableCompileCache for the same; Node 20 has only
- * vm.Script's cachedData). The Tuva Project's first parse: ~0.1 s less.
+ * through V8's code cache: the bytecode V8 compiled for the functions a run
+ * used, kept in a file, so a command deserialises it instead of compiling
+ * those functions again (Node 22 has module.enableCompileCache for this;
+ * Node 20 only vm.Script's cachedData, for scripts, not ES modules). The
+ * Tuva Project's first parse: ~0.1 s less.
  *
- * One cache file per command (a `parse` and a `run` run different code), in
- * a folder of the user's own ($TSDBT_CODE_CACHE_DIR, else
- * $XDG_CACHE_HOME/tsdbt or ~/.cache/tsdbt); its name holds what makes
- * bytecode differ: the bundle (path, size, mtime), Node's version and arch.
- * V8 checks the rest itself (its version, the source's length, its flags)
- * and rejects a cache that does not match: the bundle is then compiled as
- * without one and the file written again. Written once, at the end of the
- * first run (atomically: a reader never sees half a file); never read from
- * a folder another user owns or may write (bytecode is code).
- * TSDBT_CODE_CACHE=0 turns it off.
+ * Two caches. `npm run build` makes one beside the bundle
+ * (dist/bundle/cli.v8cache, scripts/warm-code-cache.mjs: a small project
+ * parsed, built, compiled and documented). Under a Node other than the
+ * build's V8 rejects it, and the user's own is written instead at the end
+ * of the run, one per command (a `parse` and a `run` run different code),
+ * in a folder of the user's ($TSDBT_CODE_CACHE_DIR, else
+ * $XDG_CACHE_HOME/tsdbt or ~/.cache/tsdbt), named for what makes bytecode
+ * differ: the bundle (path, size, mtime), Node's version and arch. V8
+ * checks the rest (its version, the source's length, its flags) and
+ * rejects what does not match: the bundle is then compiled as without a
+ * cache and the user's written again. Written atomically (a reader never
+ * sees half a file); never read from a folder another user owns or may
+ * write (bytecode is code). TSDBT_CODE_CACHE=0 turns both off.
  */
 
 /**
