@@ -50,6 +50,8 @@ export const FLAG_SPECS: Record<string, { name: string; kind: 'bool' | 'value' |
   '--sim': { name: 'sim', kind: 'bool' },
   '--lock': { name: 'lock', kind: 'bool' },
   '--add-package': { name: 'addPackage', kind: 'value' },
+  '--source': { name: 'source', kind: 'value' },
+  '--upgrade': { name: 'upgrade', kind: 'bool' },
   '--port': { name: 'port', kind: 'value' },
   '--seed': { name: 'seed', kind: 'value' },
   '--developers': { name: 'developers', kind: 'value' },

@@ -4,7 +4,7 @@
  * 1. Read packages.yml (or the `packages:` of dependencies.yml), rendering
  *    `{{ env_var(...) }}` in its values.
  * 2. If package-lock.yml exists and its `sha1_hash` matches the declared
- *    packages, install exactly what it lists; otherwise resolve (hub version
+ *    packages (and not `upgrade`), install exactly what it lists; otherwise resolve (hub version
  *    ranges intersected across transitive requirers, git revisions turned
  *    into commit SHAs) and write a new package-lock.yml.
  * 3. Unless `lockOnly`, replace `dbt_packages/` (or `packages-install-path`)
@@ -39,6 +39,8 @@ export interface DepsOptions {
   hubUrl?: string;
   /** Only (re)write package-lock.yml, install nothing (`tsdbt deps --lock`). */
   lockOnly?: boolean;
+  /** Resolve again and rewrite package-lock.yml even when it matches the packages declared: the newest versions their ranges allow (`tsdbt deps --upgrade`). */
+  upgrade?: boolean;
   /** Renders one string value of packages.yml; default understands `{{ env_var('X'[, 'default']) }}`. */
   render?: (text: string) => string;
   /** Progress lines, already scrubbed of secrets. */
@@ -94,7 +96,7 @@ async function runDeps(opts: DepsOptions): Promise<InstalledPackage[]> {
   const declared = readPackagesFile(projectDir, { render });
   const hash = packagesSha1(declared.specs);
   const lock = readLock(projectDir, render);
-  const lockMatches = lock !== undefined && lock.sha1Hash === hash;
+  const lockMatches = lock !== undefined && lock.sha1Hash === hash && !opts.upgrade;
 
   if (declared.specs.length === 0) {
     log(`Warning: No packages were found in ${declared.file ?? 'packages.yml'}`);

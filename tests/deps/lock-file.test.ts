@@ -46,6 +46,21 @@ describe('package-lock.yml', () => {
     expect(lines).toContain('  Updated version available for acme/utils: 1.2.0');
   });
 
+  it('is resolved again with upgrade (deps --upgrade): the newest versions the ranges allow, a new lock', async () => {
+    const hub = await hubWith(['1.0.0', '1.1.0']);
+    const dir = makeProject({ 'packages.yml': 'packages:\n  - package: acme/utils\n    version: [">=1.0.0", "<2.0.0"]\n' });
+    await installDeps({ projectDir: dir, hubUrl: hub.url });
+    expect(lockOf(dir)).toContain('version: 1.1.0');
+    await publishHubPackage(hub, 'acme/utils', 'acme_utils', ['1.0.0', '1.1.0', '1.2.0', '2.0.0']);
+    const lines: string[] = [];
+    const installed = await installDeps({ projectDir: dir, hubUrl: hub.url, upgrade: true, log: (l) => lines.push(l) });
+    expect(installed[0]!.version).toBe('1.2.0');
+    expect(read(path.join(dir, 'dbt_packages/acme_utils/macros/hello.sql'))).toContain("'acme_utils@1.2.0'");
+    expect(lockOf(dir)).toContain('version: 1.2.0');
+    expect(lines).toContain(`Updated lock file in file path: ${path.join(dir, 'package-lock.yml')}`);
+    expect(lines).not.toContain('Installing the packages pinned in package-lock.yml');
+  });
+
   it('is re-resolved and rewritten when packages.yml changes', async () => {
     const hub = await hubWith(['1.0.0', '1.1.0']);
     const dir = makeProject({ 'packages.yml': 'packages:\n  - package: acme/utils\n    version: ">=1.0.0"\n' });
