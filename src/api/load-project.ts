@@ -17,6 +17,8 @@ import { loadOptionsKey } from './quick-start.js';
 import { renderProjectSelectors } from './project-selectors.js';
 
 export interface GlobalOptions {
+  /** The invocation's id (the CLI makes one per command: its log file and events carry it); a new one when not given. */
+  invocationId?: string;
   projectDir?: string;
   profilesDir?: string;
   target?: string;
@@ -230,7 +232,7 @@ function loadWith(opts: GlobalOptions, requireInstalled: boolean, env: Record<st
     env,
     secrets,
     jinja,
-    invocationId: randomUUID(),
+    invocationId: opts.invocationId ?? randomUUID(),
     runStartedAt: new Date(),
     target,
     threads,

@@ -77,6 +77,7 @@ export const FLAG_SPECS: Record<string, { name: string; kind: 'bool' | 'value' |
   '--profile': { name: 'profile', kind: 'value' },
   '--target-path': { name: 'targetPath', kind: 'value' },
   '--log-path': { name: 'logPath', kind: 'value' },
+  '--log-file-max-bytes': { name: 'logFileMaxBytes', kind: 'value' },
   '--log-level': { name: 'logLevel', kind: 'value' },
   '--log-level-file': { name: 'logLevelFile', kind: 'value' },
   '--log-format-file': { name: 'logFormatFile', kind: 'value' },

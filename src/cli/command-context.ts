@@ -18,6 +18,7 @@ export function globalOptions(ctx: CommandContext): GlobalOptions {
   const f = ctx.argv.flags;
   const threads = f.threads === undefined ? undefined : Number(f.threads);
   return {
+    invocationId: ctx.out.invocationId || undefined,
     projectDir: (f.projectDir as string | undefined) ?? ctx.cwd,
     profilesDir: f.profilesDir as string | undefined,
     target: f.target as string | undefined,

@@ -12,6 +12,7 @@ const ENV_FLAGS: { env: string; flag: string; kind: 'bool' | 'value' | 'list'; n
   { env: 'DBT_TARGET', flag: 'target', kind: 'value' },
   { env: 'DBT_TARGET_PATH', flag: 'targetPath', kind: 'value' },
   { env: 'DBT_LOG_PATH', flag: 'logPath', kind: 'value' },
+  { env: 'DBT_LOG_FILE_MAX_BYTES', flag: 'logFileMaxBytes', kind: 'value' },
   { env: 'DBT_THREADS', flag: 'threads', kind: 'value' },
   { env: 'DBT_FULL_REFRESH', flag: 'fullRefresh', kind: 'bool' },
   { env: 'DBT_FAIL_FAST', flag: 'failFast', kind: 'bool' },

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { DBT_VERSION } from '../project/dbt-version.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
@@ -115,6 +116,8 @@ export async function runCli(argv: readonly string[], streams: OutputStreams, en
     reportError(e, fallbackOut);
     return 2;
   }
+  // One id for the invocation, from its log file's first line on (dbt's invocation_id; loadProject takes it).
+  out.invocationId = randomUUID();
   for (const w of envWarnings) out.warn(w);
   if (codeCacheNote) out.debug(codeCacheNote);
   if (f.version) {

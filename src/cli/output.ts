@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { appendFileWhole } from '../util/atomic-write.js';
+import { rollOverLog } from './log-rollover.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { join } from 'node:path';
 import { plainText, type Paint } from './console-colour.js';
@@ -31,6 +32,8 @@ export interface LogFileOptions {
   dir: string;
   format: 'text' | 'json';
   level: LogLevel | 'none';
+  /** Roll dbt.log over to dbt.log.1 (dbt.log.1 to .2, ... up to .5) before a write would take it to this size; 0 or less: never. */
+  maxBytes?: number;
 }
 
 /** How long the console holds lines at most while a run holds them (see Output.holdConsole). */
@@ -49,7 +52,7 @@ export class Output implements Logger {
   /** The text in a colour when colour is on (console-colour.ts), else as it is. */
   private readonly paint: Paint;
   invocationId = '';
-  private file?: { path: string; format: 'text' | 'json'; level: number; buffer: string[]; size: number };
+  private file?: { path: string; format: 'text' | 'json'; level: number; buffer: string[]; size: number; maxBytes: number };
   /** The live status line on the terminal, if one is drawn. */
   private liveText: string | null = null;
 
@@ -75,7 +78,7 @@ export class Output implements Logger {
     } catch {
       return;
     }
-    this.file = { path: join(opts.dir, 'dbt.log'), format: opts.format, level: LEVEL_RANK[opts.level], buffer: [], size: 0 };
+    this.file = { path: join(opts.dir, 'dbt.log'), format: opts.format, level: LEVEL_RANK[opts.level], buffer: [], size: 0, maxBytes: opts.maxBytes ?? 0 };
     if (opts.format === 'text') this.toFile(`${'='.repeat(30)} ${fileClock(new Date())} | ${this.invocationId} ${'='.repeat(30)}\n`);
   }
 
@@ -134,6 +137,7 @@ export class Output implements Logger {
     f.buffer = [];
     f.size = 0;
     try {
+      if (f.maxBytes > 0) rollOverLog(f.path, Buffer.byteLength(text), f.maxBytes);
       appendFileWhole(f.path, text, 'the debug log');
     } catch (e) {
       // A log file that cannot be written must not fail the command: say so once (the console only), and stop writing it.

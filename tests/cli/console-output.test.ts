@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -99,6 +99,23 @@ describe('console output, as dbt 1.10 prints it', () => {
     expect(lines.some((l) => l.info.name === 'NodeStart' && l.info.level === 'debug')).toBe(true);
     expect(lines.at(-1).info.name).toBe('CommandCompleted');
     expect(lines.at(-1).data).toMatchObject({ command: 'tsdbt run', success: true });
+  });
+
+  it('carries one invocation id: dbt.log\'s header line, every JSON event and manifest.json, a quick parse too', async () => {
+    const dir = makeProject(PROJECT);
+    // Files written this very second are not trusted unchanged by the parse cache: dated back, the second parse is the quick one.
+    for (const f of ['dbt_project.yml', 'profiles.yml', ...Object.keys(PROJECT)]) utimesSync(join(dir, f), new Date('2020-01-01'), new Date('2020-01-01'));
+    for (const round of ['full', 'quick']) {
+      const r = await cli(['parse', '--log-format', 'json', '--log-format-file', 'text', '--debug'], dir);
+      expect(r.code).toBe(0);
+      const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+      expect([round, events.some((e) => e.info.msg.includes('manifest.json brought up to date in place'))]).toEqual([round, round === 'quick']);
+      const ids = new Set(events.map((e) => e.info.invocation_id));
+      const manifest = JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8'));
+      const headers = [...readFileSync(join(dir, 'logs/dbt.log'), 'utf8').matchAll(/^=+ [\d:.]+ \| (\S+) =+$/gm)].map((m) => m[1]);
+      expect([round, [...ids]]).toEqual([round, [manifest.metadata.invocation_id]]);
+      expect(headers.at(-1)).toBe(manifest.metadata.invocation_id);
+    }
   });
 
   it('reads dbt flags from DBT_* variables, the command line winning, and warns of ones it ignores', async () => {

@@ -23,7 +23,7 @@ function quickParse(ctx: CommandContext, started: number): number | undefined {
   if (!quick) return undefined;
   const { record } = quick;
   const written = readWrittenArtifacts(record.targetDir, record.cache.id);
-  if (!written || !refreshArtifacts(record.targetDir, written, new Date().toISOString(), randomUUID())) return undefined;
+  if (!written || !refreshArtifacts(record.targetDir, written, new Date().toISOString(), ctx.out.invocationId || randomUUID())) return undefined;
   ctx.out.debug(record.messages.refreshed);
   for (const w of [...record.loadWarnings, ...record.parseWarnings]) ctx.out.warn(w);
   ctx.out.info(written.summary);
