@@ -39,6 +39,7 @@ export const FLAG_SPECS: Record<string, { name: string; kind: 'bool' | 'value' |
   '--empty': { name: 'empty', kind: 'bool' },
   '--inline': { name: 'inline', kind: 'value' },
   '--config-dir': { name: 'configDir', kind: 'bool' },
+  '--connection': { name: 'connection', kind: 'bool' },
   '--limit': { name: 'limit', kind: 'value' },
   '--args': { name: 'args', kind: 'value' },
   '--store-failures': { name: 'storeFailures', kind: 'bool' },

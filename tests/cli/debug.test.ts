@@ -15,6 +15,20 @@ describe('tsdbt debug', () => {
     expect(out).toContain('All checks passed!');
   });
 
+  it('--connection tests the connection only: no configuration report, dbt\'s line saying so; a failure still exits 1', async () => {
+    const dir = makeProject({ 'profiles.yml': profile('dev.duckdb') });
+    let io = captureStreams();
+    expect(await runCli(['debug', '--connection', '--project-dir', dir], io.streams, {})).toBe(0);
+    const out = io.stdout.join('');
+    expect(out).toContain('Skipping steps before connection verification\n');
+    expect(out).not.toContain('Configuration:');
+    expect(out).toContain('  Connection test: [OK connection ok]\n');
+    const bad = makeProject({ 'profiles.yml': profile('/nonexistent-dir/x/dev.duckdb') });
+    io = captureStreams();
+    expect(await runCli(['debug', '--connection', '--project-dir', bad], io.streams, {})).toBe(1);
+    expect(io.stderr.join('')).toContain('Could not open the DuckDB database at /nonexistent-dir/x/dev.duckdb');
+  });
+
   it('exits 1 naming the database path when the connection fails', async () => {
     const dir = makeProject({ 'profiles.yml': profile('/nonexistent-dir/x/dev.duckdb') });
     const io = captureStreams();

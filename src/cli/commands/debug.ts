@@ -24,9 +24,13 @@ export const debugCommand: Command = async (ctx) => {
   }
   ctx.out.info(`Using dbt_project.yml file at ${loaded.projectDir}/dbt_project.yml`);
   ctx.out.info(`Using profiles.yml file at ${loaded.profile.file}`);
-  ctx.out.info('Configuration:');
-  ctx.out.info(`  profiles.yml file [${ctx.out.green('OK found and valid')}]`);
-  ctx.out.info(`  dbt_project.yml file [${ctx.out.green('OK found and valid')}]`);
+  // --connection: dbt's "test the connection only", its configuration report left out.
+  if (ctx.argv.flags.connection === true) ctx.out.info('Skipping steps before connection verification');
+  else {
+    ctx.out.info('Configuration:');
+    ctx.out.info(`  profiles.yml file [${ctx.out.green('OK found and valid')}]`);
+    ctx.out.info(`  dbt_project.yml file [${ctx.out.green('OK found and valid')}]`);
+  }
   ctx.out.info('Connection:');
   for (const [k, v] of Object.entries(loaded.target)) {
     if (['name', 'target_name', 'profile_name'].includes(k)) continue;
