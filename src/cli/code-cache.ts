@@ -165,7 +165,7 @@ export function loadWithCodeCache(bundle: string, argv: readonly string[], env: 
   const own = codeCacheFile(dir, bundle, argv);
   const ownData = readCache(own);
   const built = builtCodeCacheFile(bundle);
-  const data = ownData ?? readBuilt(built);
+  const data = ownData ?? readBuilt(built, bundle);
   const script = compileBundle(bundle, data);
   const exports = runBundle(script, bundle);
   if (data && !script.cachedDataRejected) return { exports, file: ownData ? own : built, status: 'used' };
@@ -173,9 +173,15 @@ export function loadWithCodeCache(bundle: string, argv: readonly string[], env: 
   return { exports, file: own, status: data ? 'rejected' : 'none' };
 }
 
-/** The built cache's bytes, when there (it sits with the bundle's own code: whoever could change one could change the other). */
-function readBuilt(file: string): Buffer | undefined {
+/**
+ * The built cache's bytes, when there and made after `bundle` was written
+ * (V8 checks only the source's length: a bundle edited since, even to the
+ * same length, is never given it). It sits with the bundle's own code:
+ * whoever could change one could change the other.
+ */
+function readBuilt(file: string, bundle: string): Buffer | undefined {
   try {
+    if (statSync(file).mtimeMs < statSync(bundle).mtimeMs) return undefined;
     return readFileSync(file);
   } catch {
     return undefined;

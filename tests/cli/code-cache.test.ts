@@ -90,6 +90,10 @@ describe('loading a bundle through the code cache (src/cli/code-cache.ts)', () =
     expect(load(bundle, {}, true)).toEqual([join(bundle, '../cli.v8cache')]);
     expect(load(bundle, { TSDBT_CODE_CACHE_DIR: dir })).toEqual([`Code cache: used: ${join(bundle, '../cli.v8cache')}`, '42 true a/function']);
     expect(existsSync(dir)).toBe(false);
+    // A bundle written after its cache (edited by hand, say, to the same length) is never given it.
+    writeFileSync(bundle, BUNDLE.replace('n * 14', 'n * 15'));
+    utimesSync(bundle, new Date(Date.now() + 60_000), new Date(Date.now() + 60_000));
+    expect(load(bundle, { TSDBT_CODE_CACHE_DIR: dir })).toEqual([`Code cache: none yet (written at exit): ${codeCacheFile(dir, bundle, ['parse'])}`, '45 true a/function']);
   });
 
   it('neither reads nor writes a cache in a folder others may write to', () => {
