@@ -27,7 +27,7 @@ describe('npm pack → install → the typed API', () => {
     const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: repo, encoding: 'utf8' })) as { filename: string; size: number; unpackedSize: number; files: { path: string }[] }[];
     const files = packed[0]!.files.map((f) => f.path);
     expect(files.filter((f) => /\.duckdb|^project\/(data|target|logs|\.tsdbt)\//.test(f))).toEqual([]);
-    expect(files).toEqual(expect.arrayContaining(['bin/tsdbt.js', 'dist/index.js', 'dist/index.d.ts', 'dist/bundle/main.js', 'dist/bundle/render-worker.js', 'project/dbt_project.yml', 'src/include/global/dbt_project.yml']));
+    expect(files).toEqual(expect.arrayContaining(['bin/tsdbt.js', 'dist/index.js', 'dist/index.d.ts', 'dist/bundle/main.js', 'dist/bundle/render-worker.js', 'dist/bundle/cli.cjs', 'dist/bundle/cli.v8cache', 'project/dbt_project.yml', 'src/include/global/dbt_project.yml']));
     expect(files.some((f) => f.startsWith('src/') && !f.startsWith('src/include/'))).toBe(false);
 
     const app = join(work, 'app');
