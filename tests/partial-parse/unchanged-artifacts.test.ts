@@ -410,7 +410,7 @@ describe('the quick start: parse and ls with nothing changed, without loading th
       const full = await timed(dir, ['parse', ...format]);
       expect(full.quick).toBe(false);
       const fullLog = readFileSync(join(dir, 'logs/dbt.log'), 'utf8');
-      const norm = (s: string) => s.replace(/\d\d:\d\d:\d\d(\.\d+)?/g, 'T').replace(/"ts":"[^"]*"/g, '"ts":"T"').replace(/"pid":\d+/g, '"pid":0').replace(/[\d.]+ seconds/g, 'N seconds').replace(/(parsed in |"elapsed":)[\d.]+/g, '$1N').replace(/"completed_at":"[^"]*"|at \d{4}-[^ ]+Z/g, 'AT');
+      const norm = (s: string) => s.replace(/\d\d:\d\d:\d\d(\.\d+)?/g, 'T').replace(/"ts":"[^"]*"/g, '"ts":"T"').replace(/"pid":\d+/g, '"pid":0').replace(/[\d.]+ seconds/g, 'N seconds').replace(/(parsed in |"elapsed":)[\d.]+/g, '$1N').replace(/"completed_at":"[^"]*"|at \d{4}-[^ ]+Z/g, 'AT').replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, 'INVOCATION');
       expect(norm(quickLog)).toBe(norm(fullLog));
       expect(norm(quick.out)).toBe(norm(full.out));
     }
