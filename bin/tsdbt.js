@@ -35,6 +35,12 @@ function flagValue(name) {
   return argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
 }
 
+/** Partial parsing turned off: `--no-partial-parse`, or DBT_PARTIAL_PARSE false (0, no, off). */
+function partialParseOff() {
+  const env = process.env.DBT_PARTIAL_PARSE;
+  return argv.includes('--no-partial-parse') || (env !== undefined && /^(0|false|no|off)$/i.test(env));
+}
+
 /** The project's target folder, as the CLI will resolve it (flag, env var, default). */
 function targetDir() {
   const env = process.env;
@@ -54,8 +60,7 @@ function targetDir() {
  */
 async function startPrestat(dir) {
   const env = process.env;
-  if (env.TSDBT_FAST_PATHS === '0' || env.TSDBT_PRESTAT !== '1' || argv.includes('--no-partial-parse') || !argv.some((a) => CHECKING.has(a))) return undefined;
-  if (env.DBT_PARTIAL_PARSE !== undefined && /^(0|false|no|off)$/i.test(env.DBT_PARTIAL_PARSE)) return undefined;
+  if (env.TSDBT_FAST_PATHS === '0' || env.TSDBT_PRESTAT !== '1' || partialParseOff() || !argv.some((a) => CHECKING.has(a))) return undefined;
   try {
     const { folders } = JSON.parse(readFileSync(resolve(targetDir(), 'partial_parse.folders.json'), 'utf8'));
     const script = new URL(`${dir}${dir.includes('bundle') ? '' : '../util/'}prestat-worker.js`, import.meta.url);
@@ -82,9 +87,7 @@ async function startPrestat(dir) {
  * against 0.27 s).
  */
 function quickStartLikely() {
-  if (!['parse', 'ls', 'list'].some((c) => argv.includes(c)) || argv.includes('--no-partial-parse')) return false;
-  const partial = process.env.DBT_PARTIAL_PARSE;
-  if (partial !== undefined && /^(0|false|no|off)$/i.test(partial)) return false;
+  if (!['parse', 'ls', 'list'].some((c) => argv.includes(c)) || partialParseOff()) return false;
   return statSync(resolve(targetDir(), 'partial_parse.json'), { throwIfNoEntry: false }) !== undefined;
 }
 

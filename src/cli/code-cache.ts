@@ -103,15 +103,29 @@ export const CACHES_KEPT = 24;
  * failure leaves no cache, never an error.
  */
 function writeCache(file: string, data: Buffer): void {
-  const tmp = `${file}.tmp-${process.pid}`;
   try {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     if (!ownFolder(dirname(file))) return;
-    writeFileSync(tmp, data, { mode: 0o600 });
-    renameSync(tmp, file);
+    replaceFile(file, data, 0o600);
     pruneCaches(dirname(file));
   } catch {
+    // No cache: the next run compiles as this one did.
+  }
+}
+
+/**
+ * `file` replaced by `data` whole (a temp file beside it, renamed over it;
+ * the temp file removed on failure, which is thrown). This module runs before
+ * the CLI loads, so it does not import util/atomic-write.ts and what that brings.
+ */
+function replaceFile(file: string, data: Buffer, mode?: number): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, data, mode === undefined ? undefined : { mode });
+    renameSync(tmp, file);
+  } catch (e) {
     rmSync(tmp, { force: true });
+    throw e;
   }
 }
 
@@ -197,9 +211,7 @@ export async function makeCodeCache(bundle: string, workload: (exports: Record<s
   const script = compileBundle(bundle, undefined);
   await workload(runBundle(script, bundle));
   const file = builtCodeCacheFile(bundle);
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, cacheOf(script, env));
-  renameSync(tmp, file);
+  replaceFile(file, cacheOf(script, env));
   return file;
 }
 

@@ -10,6 +10,13 @@ type GraphlibGraph = InstanceType<typeof Graph>;
 /** The edge list of a vertex with none, shared (fromPositions); addEdge gives the vertex its own list first. */
 const NO_EDGES: string[] = [];
 
+/** A graph's members and parents by position (DependencyGraph.positional). */
+export interface GraphPositions {
+  readonly members: readonly GraphMember[];
+  /** Member i's parents' positions, distinct, in edge order (undefined: none). */
+  readonly parents: readonly (readonly number[] | undefined)[];
+}
+
 /**
  * The project's DAG: one vertex per enabled node (models, seeds, snapshots,
  * tests, analyses, operations), unit test, source and exposure, and an edge
@@ -22,13 +29,6 @@ const NO_EDGES: string[] = [];
  * `Graph` (for its algorithms: tarjan, dijkstra, json) is `graph`, built on
  * first use because graphlib's edge bookkeeping is the slowest part of a build.
  */
-/** A graph's members and parents by position (DependencyGraph.positional). */
-export interface GraphPositions {
-  readonly members: readonly GraphMember[];
-  /** Member i's parents' positions, distinct, in edge order (undefined: none). */
-  readonly parents: readonly (readonly number[] | undefined)[];
-}
-
 export class DependencyGraph {
   private graphlib: GraphlibGraph | undefined;
   /** The root project's name (`package:this`, fqn of the root package). */

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { quickStart } from '../../api/quick-start.js';
 import { readWrittenArtifacts, refreshArtifacts } from '../../api/written-artifacts.js';
@@ -23,7 +22,7 @@ function quickParse(ctx: CommandContext, started: number): number | undefined {
   if (!quick) return undefined;
   const { record } = quick;
   const written = readWrittenArtifacts(record.targetDir, record.cache.id);
-  if (!written || !refreshArtifacts(record.targetDir, written, new Date().toISOString(), ctx.out.invocationId || randomUUID())) return undefined;
+  if (!written || !refreshArtifacts(record.targetDir, written, new Date().toISOString(), ctx.out.invocationId)) return undefined;
   ctx.out.debug(record.messages.refreshed);
   for (const w of [...record.loadWarnings, ...record.parseWarnings]) ctx.out.warn(w);
   ctx.out.info(written.summary);
