@@ -5,6 +5,7 @@ import { hasKeyBefore, lazyNodes } from './lazy-cache-body.js';
 import { applyRefAt, restoreRefLocations, type OpenParseCache, type ParseCacheBody, type RefAt } from './parse-cache.js';
 import type { CompiledNode } from '../manifest/types.js';
 import type { SelectionIndex } from './selection-index.js';
+import { SharedTestConfigs } from './shared-test-configs.js';
 import { CACHE_NODES, keyHash, type SpliceMap } from './splice-map.js';
 
 /**
@@ -158,11 +159,13 @@ export function readBodyByMap(cache: OpenParseCache, map: SpliceMap, bytes: Cach
  * 10,000-model cache's nodes into fresh memory cost ~0.7-1 s under load
  * against ~0.05-0.1 s through a reused 4 MB buffer (the kernel faults in
  * every new page); nor is the whole body made one string, nor a node an
- * accessor. Undefined when a key is not where the map says or a value does
+ * accessor. Built-in generic tests with the same config share it
+ * (shared-test-configs.ts). Undefined when a key is not where the map says or a value does
  * not parse (a key found inside another node: the caller reads the body another way).
  */
 function allNodesOf(bytes: CacheBytes, end: number, ids: readonly string[], at: ArrayLike<number>, refAt: Record<string, RefAt[]>): Record<string, CompiledNode> | undefined {
   const out: Record<string, CompiledNode> = {};
+  const configs = new SharedTestConfigs();
   let window = Buffer.allocUnsafe(NODES_WINDOW);
   let from = 0;
   let filled = 0;
@@ -184,7 +187,7 @@ function allNodesOf(bytes: CacheBytes, end: number, ids: readonly string[], at: 
     if (!keyEndsAt(window, valueStart - from, key, plain, i === 0 ? 0x7b : 0x2c)) return undefined;
     let node: CompiledNode;
     try {
-      node = JSON.parse(window.toString('utf8', valueStart - from, valueEnd - from)) as CompiledNode;
+      node = configs.parse(window, valueStart - from, valueEnd - from);
     } catch {
       return undefined;
     }

@@ -16,7 +16,7 @@ import { PRESTAT_HINT_FILE, takePrestat } from '../util/pre-stat.js';
 import { tsdbtBuild } from '../util/tsdbt-version.js';
 import type { LoadedProject } from './load-project.js';
 import { keyedTarget, parseEnv } from './parse-env.js';
-import { selectionIndex, type SelectionIndex } from './selection-index.js';
+import { isSelectionIndex, selectionIndex, type SelectionIndex } from './selection-index.js';
 import { processAlive } from '../util/process-alive.js';
 import { takeProvedHeaderLine } from './quick-start.js';
 import { selectorsCacheKey } from './project-selectors.js';
@@ -35,7 +35,7 @@ import { selectorsCacheKey } from './project-selectors.js';
  * JSON does); see bench/partial-parse.bench.mjs.
  */
 export const PARSE_CACHE_FILE = 'partial_parse.json';
-const FORMAT = 3;
+const FORMAT = 4;
 
 export const CHANGED_WHILE_READ = 'another parse changed it while it was read';
 
@@ -156,8 +156,8 @@ export class OpenParseCache {
     try {
       const text = this.read(this.indexStart, this.header.indexBytes);
       if (!this.unchanged()) return { reason: CHANGED_WHILE_READ };
-      const index = JSON.parse(text) as SelectionIndex;
-      if (!index || typeof index !== 'object' || !Array.isArray(index.members) || !Array.isArray(index.strings)) return { reason: 'the saved selection index is incomplete' };
+      const index = JSON.parse(text) as unknown;
+      if (!isSelectionIndex(index)) return { reason: 'the saved selection index is incomplete' };
       return { index };
     } catch (e) {
       return { reason: `the saved selection index could not be read (${(e as Error).message.split('\n')[0]})` };

@@ -17,6 +17,8 @@ export interface SelectionIndex {
   projectName: string;
   /** Every repeated string (map names, resource types, packages, paths, tags, fqn parts), once. */
   strings: string[];
+  /** Every distinct rest of a row (see Row), once: 40,000 members have a handful (frozen when read, isSelectionIndex). */
+  rests: Record<string, unknown>[];
   /** One row per member, in the manifest's order (see Row). */
   members: Row[];
 }
@@ -24,10 +26,10 @@ export interface SelectionIndex {
 /**
  * [map, unique_id, resource_type, name, package_name, original_file_path,
  * patch_path (-1: none), fqn (-1: the name), tags, depends_on.nodes (a
- * number: another row), the rest (rarely set; 0: none)]; small numbers are
- * indexes into `strings`. At 10,000 models, half the size of the members as objects.
+ * number: another row), the rest (0: none; k: `rests[k - 1]`)]; small numbers are
+ * indexes into `strings`. At 10,000 models, a third of the size of the members as objects.
  */
-type Row = [number, string, number, string, number, number, number, number[], number[], (number | string)[] | null, Record<string, unknown> | 0];
+type Row = [number, string, number, string, number, number, number, number[], number[], (number | string)[] | null, number];
 
 /** The manifest maps holding graph members, in buildGraph's order. */
 const MAPS = ['nodes', 'unit_tests', 'sources', 'exposures', 'semantic_models', 'metrics', 'saved_queries'] as const;
@@ -54,6 +56,8 @@ export function selectionIndex(m: Manifest): SelectionIndex {
     if (i === undefined) ids.set(s, (i = strings.push(s) - 1));
     return i;
   };
+  const rests: Record<string, unknown>[] = [];
+  const restIds = new Map<string, number>();
   const kept: [number, Member][] = [];
   MAPS.forEach((map, mapIndex) => {
     for (const member of Object.values((m[map] ?? {}) as Record<string, Member>)) {
@@ -65,14 +69,28 @@ export function selectionIndex(m: Manifest): SelectionIndex {
   const rowOf = new Map(kept.map(([, member], i) => [member.unique_id, i]));
   const members = kept.map(([map, member]): Row => {
     const rest: Record<string, unknown> = {};
-    for (const k of REST) if (k in member) rest[k] = member[k];
+    let key = '';
+    for (const k of REST) {
+      if (k in member) rest[k] = member[k];
+      key += `${restKeyPart(member[k])}\0`;
+    }
     const meta = member.test_metadata as { name: string } | undefined;
     if (meta !== undefined) rest.test_metadata = { name: meta.name };
+    key += meta === undefined ? '\0' : `m${restKeyPart(meta.name)}\0`;
     const config = member.config as Record<string, unknown> | undefined;
     if (config) {
       const kept: Record<string, unknown> = { group: config.group, access: config.access };
-      for (const k of INDEX_CONFIG_KEYS) if (k in config) kept[k] = config[k];
+      key += `c${restKeyPart(config.group)}\0${restKeyPart(config.access)}`;
+      for (const k of INDEX_CONFIG_KEYS) {
+        if (k in config) kept[k] = config[k];
+        key += `\0${restKeyPart(config[k])}`;
+      }
       rest.config = kept;
+    }
+    let restId = 0;
+    if (Object.keys(rest).length) {
+      restId = restIds.get(key) ?? 0;
+      if (restId === 0) restIds.set(key, (restId = rests.push(rest)));
     }
     const deps = (member.depends_on as { nodes?: string[] } | undefined);
     const patch = member.patch_path as string | null | undefined;
@@ -87,14 +105,38 @@ export function selectionIndex(m: Manifest): SelectionIndex {
       ((member.fqn as string[] | undefined) ?? []).map((p) => (p === member.name ? -1 : str(p))),
       ((member.tags as string[] | undefined) ?? []).map(str),
       deps ? (deps.nodes ?? []).map((id) => rowOf.get(id) ?? id) : null,
-      Object.keys(rest).length ? rest : 0,
+      restId,
     ];
   });
-  return { projectName: m.metadata.project_name, strings, members };
+  return { projectName: m.metadata.project_name, strings, rests, members };
+}
+
+/**
+ * A rest's value as part of the key telling rests apart: equal keys, equal
+ * rests as JSON (undefined and absent alike; the index is read from JSON).
+ * A string is itself unless it holds the separator.
+ */
+function restKeyPart(v: unknown): string {
+  if (v === undefined) return '';
+  return typeof v === 'string' && !v.includes('\0') ? `s${v}` : `j${JSON.stringify(v)}`;
+}
+
+/** Whether `value`, read from a parse cache, is shaped as a SelectionIndex; its rests are frozen (rows share them). */
+export function isSelectionIndex(value: unknown): value is SelectionIndex {
+  const index = value as SelectionIndex | null;
+  if (!index || typeof index !== 'object' || !Array.isArray(index.members) || !Array.isArray(index.strings) || !Array.isArray(index.rests)) return false;
+  for (const rest of index.rests) deepFreeze(rest);
+  return true;
+}
+
+function deepFreeze(value: unknown): void {
+  if (!value || typeof value !== 'object' || Object.isFrozen(value)) return;
+  for (const v of Object.values(value)) deepFreeze(v);
+  Object.freeze(value);
 }
 
 /** A row's member: its fields as the manifest has them, without depends_on. */
-function memberOfRow([, uid, type, name, pkg, file, patch, fqn, tags, , rest]: Row, s: string[]): Record<string, unknown> {
+function memberOfRow([, uid, type, name, pkg, file, patch, fqn, tags, , restId]: Row, s: string[], rests: Record<string, unknown>[]): Record<string, unknown> {
   const member: Record<string, unknown> = {
     unique_id: uid,
     resource_type: s[type],
@@ -106,7 +148,7 @@ function memberOfRow([, uid, type, name, pkg, file, patch, fqn, tags, , rest]: R
     tags: tags.map((t) => s[t]),
   };
   // Not a spread of `rest || {}`: at 40,000 members the spread was a third of this loop.
-  if (rest) Object.assign(member, rest);
+  if (restId) Object.assign(member, rests[restId - 1]);
   return member;
 }
 
@@ -116,10 +158,10 @@ function memberOfRow([, uid, type, name, pkg, file, patch, fqn, tags, , rest]: R
  * path outputs. Never write it or hand it to anything else.
  */
 export function indexManifest(index: SelectionIndex): Manifest {
-  const { strings: s, members } = index;
+  const { strings: s, rests, members } = index;
   const maps: Record<string, Record<string, unknown>>[] = MAPS.map(() => ({}));
   for (const row of members) {
-    const member = memberOfRow(row, s);
+    const member = memberOfRow(row, s, rests);
     const deps = row[9];
     if (deps) member.depends_on = { nodes: deps.map((d) => (typeof d === 'number' ? members[d]![1] : d)) };
     const [map, uid] = row;
@@ -180,13 +222,13 @@ export function indexIsAcyclic(index: SelectionIndex): boolean {
  * and on a unique id given twice.
  */
 export function indexGraph(index: SelectionIndex): DependencyGraph {
-  const { strings: s, members: rows } = index;
+  const { strings: s, rests, members: rows } = index;
   const members: GraphMember[] = new Array(rows.length);
   const parents: (number[] | null)[] = new Array(rows.length);
   const sourceType = s.indexOf('source');
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
-    members[i] = new IndexMember(row, s) as unknown as GraphMember;
+    members[i] = new IndexMember(row, s, rests) as unknown as GraphMember;
     const deps = row[9];
     // buildGraph reads no sources' depends_on.
     if (!deps || row[2] === sourceType) parents[i] = null;
@@ -208,7 +250,7 @@ export function indexGraph(index: SelectionIndex): DependencyGraph {
 class IndexMember {
   private fqnArray: string[] | undefined = undefined;
   private tagArray: string[] | undefined = undefined;
-  constructor(private readonly row: Row, private readonly s: string[]) {}
+  constructor(private readonly row: Row, private readonly s: string[], private readonly rests: Record<string, unknown>[]) {}
   get unique_id(): string {
     return this.row[1];
   }
@@ -236,8 +278,8 @@ class IndexMember {
     return (this.tagArray ??= this.row[8].map((t) => this.s[t]!));
   }
   private rest(key: string): unknown {
-    const rest = this.row[10];
-    return rest ? rest[key] : undefined;
+    const restId = this.row[10];
+    return restId ? this.rests[restId - 1]![key] : undefined;
   }
   get version(): unknown {
     return this.rest('version');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { selectOnGraph, selectWith } from '../../src/api/select-graph.js';
-import { indexAnswers, indexGraph, indexManifest, selectionIndex } from '../../src/api/selection-index.js';
+import { indexAnswers, indexGraph, indexManifest, isSelectionIndex, selectionIndex } from '../../src/api/selection-index.js';
 import { buildGraph, type DependencyGraph } from '../../src/graph/dependency-graph.js';
 import type { SelectOptions } from '../../src/graph/select-nodes.js';
 import { fuzzSelectors } from '../support/fuzz/selector-grammar.js';
@@ -84,5 +84,34 @@ describe('the selection graph built from the index rows (indexGraph)', () => {
     const twice = JSON.parse(JSON.stringify(index));
     twice.members.push(twice.members[0]);
     expect(() => indexGraph(twice)).toThrow();
+  });
+});
+
+describe('the index keeps each distinct rest of a row once (selectionIndex rests)', () => {
+  it('members with equal rests share one entry; unequal ones (a value, a type, absent against null) do not; read back, they are frozen', () => {
+    const m = new ManifestBuilder('proj').model('a').model('b').model('c').model('d').model('e').build();
+    const config = (id: string) => (m.nodes[`model.proj.${id}`] as unknown as { config: Record<string, unknown> }).config;
+    config('c').materialized = 'table';
+    config('d').group = null;
+    delete config('e').group;
+    config('e').materialized = 1;
+    const index = selectionIndex(m);
+    const restOf = (id: string) => index.members.find((r) => r[1] === `model.proj.${id}`)![10];
+    expect(restOf('a')).toBe(restOf('b'));
+    expect(new Set(['a', 'c', 'd', 'e'].map(restOf)).size).toBe(4);
+    expect(index.rests[restOf('c') - 1]!.config).toEqual({ group: config('c').group, access: config('c').access, materialized: 'table' });
+    expect(index.rests.length).toBe(4);
+    // JSON drops undefined: a group absent and a group undefined are one rest.
+    config('d').group = undefined;
+    const again = selectionIndex(m);
+    expect(again.rests.length).toBe(3);
+    expect(again.members.find((r) => r[1] === 'model.proj.d')![10]).toBe(again.members.find((r) => r[1] === 'model.proj.a')![10]);
+    const read = JSON.parse(JSON.stringify(index)) as unknown;
+    expect(isSelectionIndex(read)).toBe(true);
+    const rests = (read as typeof index).rests;
+    expect(Object.isFrozen(rests[0]!.config)).toBe(true);
+    expect(isSelectionIndex({ ...(read as object), rests: undefined })).toBe(false);
+    expect(shape(indexGraph(read as typeof index))).toEqual(shape(buildGraph(indexManifest(read as typeof index))));
+    expect(shape(indexGraph(read as typeof index)).members.map((x) => x.config)).toEqual(['a', 'b', 'c', 'd', 'e'].map((id) => index.rests[restOf(id) - 1]!.config));
   });
 });

@@ -4,7 +4,7 @@ import { takePrestat } from '../../util/pre-stat.js';
 import { spareCore, statSignatureInWorker } from '../../api/quick-start-stats.js';
 import { projectSelectors } from '../../api/project-selectors.js';
 import { selectOnGraph } from '../../api/select-graph.js';
-import { indexGraph, type SelectionIndex } from '../../api/selection-index.js';
+import { indexGraph, isSelectionIndex } from '../../api/selection-index.js';
 import { globalOptions, selectionFlags, stateFlags, type Command, type CommandContext } from '../command-context.js';
 import { indexAnswersList, listResourceTypes, printLines, selectionLines } from './list-format.js';
 
@@ -42,8 +42,8 @@ async function quickList(ctx: CommandContext): Promise<number | undefined> {
   let lines: string[];
   let warnings: string[];
   try {
-    const index = JSON.parse(line.toString('utf8')) as SelectionIndex;
-    if (!index || typeof index !== 'object' || !Array.isArray(index.members) || !Array.isArray(index.strings)) return undefined;
+    const index = JSON.parse(line.toString('utf8')) as unknown;
+    if (!isSelectionIndex(index)) return undefined;
     const graph = indexGraph(index);
     const sel = selectOnGraph(graph, undefined, { ...flags, resourceTypes: undefined }, listResourceTypes(flags.resourceTypes), () => projectSelectors(projectDir));
     warnings = sel.warnings;
