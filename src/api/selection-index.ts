@@ -4,6 +4,7 @@ import { chooseSpec } from '../graph/select-nodes.js';
 import { projectSelectors } from './project-selectors.js';
 import type { MethodName, SelectionSpec } from '../graph/selection-spec.js';
 import type { GraphMember, Manifest } from '../manifest/types.js';
+import { deepFreeze } from '../util/deep-freeze.js';
 
 /**
  * The selection index the parse cache keeps beside its body: each graph
@@ -127,12 +128,6 @@ export function isSelectionIndex(value: unknown): value is SelectionIndex {
   if (!index || typeof index !== 'object' || !Array.isArray(index.members) || !Array.isArray(index.strings) || !Array.isArray(index.rests)) return false;
   for (const rest of index.rests) deepFreeze(rest);
   return true;
-}
-
-function deepFreeze(value: unknown): void {
-  if (!value || typeof value !== 'object' || Object.isFrozen(value)) return;
-  for (const v of Object.values(value)) deepFreeze(v);
-  Object.freeze(value);
 }
 
 /** A row's member: its fields as the manifest has them, without depends_on. */

@@ -1,4 +1,5 @@
 import type { CompiledNode } from '../manifest/types.js';
+import { deepFreeze } from '../util/deep-freeze.js';
 
 /**
  * Node JSON parsed with one config object shared by every generic test
@@ -65,12 +66,4 @@ function builtInTest(node: CompiledNode): boolean {
   if (n.resource_type !== 'test' || !n.test_metadata || !Array.isArray(n.depends_on?.macros)) return false;
   for (const m of n.depends_on.macros) if (typeof m !== 'string' || !m.startsWith('macro.dbt.')) return false;
   return true;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }
