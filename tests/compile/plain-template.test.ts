@@ -55,6 +55,7 @@ describe('plain templates (text and literal ref/source/config calls) render as t
     '\n',
     '{{ ref(\n  "spread"\n  ,\n  "lines"\n) }}',
     "{{ config() }}{{ ref('x') }}{{ ref('y') }}",
+    "{{\tconfig(_x1=1, a_2='b', Z9=True)\t}}{{ ref(\n'x_1'\t) }}",
   ])('%j', (source) => {
     const r = both(source);
     expect(r.plain).toBe(r.template);
@@ -86,6 +87,10 @@ describe('plain templates (text and literal ref/source/config calls) render as t
     "{{ ref('a') }",
     "{{ ref('a') }}\r\n",
     "{{ ref('a')\u00a0}}",
+    "{{ config(1a=2) }}",
+    "{{ config(\u00e9=1) }}",
+    "{{ refs('a') }}",
+    "{{ ref_('a') }}",
   ])('leaves %j to the template', (source) => {
     expect(readPlainTemplate(source)).toBeUndefined();
   });
