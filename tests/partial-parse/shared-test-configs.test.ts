@@ -1,6 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CacheBytes, readBodyByMap } from '../../src/api/mapped-cache-body.js';
+import { openParseCache, PARSE_CACHE_FILE } from '../../src/api/parse-cache.js';
 import { SharedTestConfigs } from '../../src/api/shared-test-configs.js';
+import { readSpliceMap } from '../../src/api/splice-map.js';
 import type { CompiledNode } from '../../src/manifest/types.js';
+import { cli, generatedProject } from '../support/fast-and-plain.js';
 
 const config = { enabled: true, materialized: 'test', tags: [], meta: {}, docs: { show: true, node_color: null }, severity: 'ERROR', where: null };
 
@@ -96,4 +102,38 @@ describe('SharedTestConfigs: nodes read from the parse cache, built-in generic t
     const b = Buffer.from('{"config":{"a":1},"unrendered_config":{}');
     expect(() => new SharedTestConfigs().parse(b, 0, b.length)).toThrow(SyntaxError);
   });
+});
+
+describe('a whole compile`s read of a real parse cache (readBodyByMap, all nodes)', () => {
+  it('gives the generated project`s unique/not_null tests one frozen config, its models their own; the nodes as the cache holds them', async () => {
+    const dir = generatedProject(6);
+    expect((await cli(dir, ['parse'])).code).toBe(0);
+    const target = join(dir, 'target');
+    const path = join(target, PARSE_CACHE_FILE);
+    const key = (JSON.parse(readFileSync(path, 'utf8').split('\n')[0]!) as { key: string }).key;
+    const opened = openParseCache(path, key);
+    if (!('cache' in opened)) throw new Error(opened.reason);
+    const { cache } = opened;
+    const map = readSpliceMap(target, cache.header.id)!;
+    const bytes = new CacheBytes(path, Buffer.from(cache.idPrefix));
+    try {
+      const read = readBodyByMap(cache, map, bytes, true);
+      if (!read || !('body' in read)) throw new Error(`not read by the map: ${JSON.stringify(read)}`);
+      const nodes = Object.values(read.body.parse.manifest.nodes);
+      const tests = nodes.filter((n) => n.resource_type === 'test');
+      const models = nodes.filter((n) => n.resource_type === 'model');
+      expect(tests.length).toBeGreaterThan(6);
+      expect(new Set(tests.map((t) => t.config)).size).toBe(1);
+      expect(Object.isFrozen(tests[0]!.config)).toBe(true);
+      expect(models.length).toBe(6);
+      expect(new Set(models.map((m) => m.config)).size).toBe(6);
+      expect(models.some((m) => Object.isFrozen(m.config))).toBe(false);
+      // The same nodes as the manifest.json the parse wrote.
+      const manifest = JSON.parse(readFileSync(join(target, 'manifest.json'), 'utf8')) as { nodes: Record<string, unknown> };
+      expect(JSON.parse(JSON.stringify(read.body.parse.manifest.nodes))).toEqual(manifest.nodes);
+    } finally {
+      bytes.close();
+      cache.close();
+    }
+  }, 60_000);
 });
