@@ -27,7 +27,7 @@ import type { ParseResult } from '../project/parse.js';
 import { connectionOpenerFor } from './connection-openers.js';
 import { loadProject, silentLogger, type GlobalOptions, type LoadedProject } from './load-project.js';
 import { checkParseCache, filesChangedSince, nothingChangedSince, type ParseCacheCheck } from './parse-cache.js';
-import { lazySelectionIndexOf, parseLoaded, recordCacheSpans, releaseLazyReads } from './parse-phase.js';
+import { lazySelectionIndexOf, parseCacheIdOf, parseLoaded, recordCacheSpans, releaseLazyReads } from './parse-phase.js';
 import { indexMembers, type SelectionIndex } from './selection-index.js';
 import { indexSelects, selectFromManifest } from './select-phase.js';
 import { checkDeferTargets } from './defer-check.js';
@@ -203,9 +203,10 @@ function logStatements(session: DatabaseSession, loaded: LoadedProject): void {
  * command that selects nodes (with the test edges for build). Diagnostic
  * only: dbt notes a failed write and goes on, and so does this.
  */
-export function writeSummary(targetDir: string, graph: DependencyGraph, invocationId: string, withTestEdges: boolean): void {
+export function writeSummary(targetDir: string, graph: DependencyGraph, invocationId: string, withTestEdges: boolean, manifest?: Manifest): void {
   try {
-    writeGraphSummary(targetDir, graph, invocationId, withTestEdges);
+    // The graph of a parse cache's manifest is that cache's: the last command's summary of it is taken over.
+    writeGraphSummary(targetDir, graph, invocationId, withTestEdges, manifest && fastPaths() ? parseCacheIdOf(manifest) : undefined);
   } catch {
     // Not an artifact any command reads back.
   }
@@ -254,7 +255,7 @@ export async function openExecution(opts: ExecutionOptions, which: string, defau
       whole || (selective && none),
     );
     // A build's, with its test edges, costs more (0.2-0.8 s at 10,000 models): written at its end, while the database closes (api/run.ts).
-    if (which !== 'build') writeSummary(join(loaded.projectDir, loaded.root.targetPath), graph, loaded.invocationId, false);
+    if (which !== 'build') writeSummary(join(loaded.projectDir, loaded.root.targetPath), graph, loaded.invocationId, false, parsed.manifest);
     // No more workers than nodes to run: each costs its own start (about 0.3 s of CPU).
     const needed = workers > 0 ? Math.min(workers, Math.max(1, runnableCount(parsed, selected))) : 0;
     if (pool) {

@@ -234,7 +234,7 @@ function runArgs(exec: Execution, which: string, opts: RunOptions): Record<strin
 /** Write run_results.json and the manifest of a finished command and describe it. */
 export function commandResult(exec: Execution, which: string, results: NodeResult[], elapsed: number, args: Record<string, unknown>, success: boolean, cancelled: boolean): CommandResult {
   // dbt writes it before the nodes run; its test edges' cost is taken here instead, where the database closes meanwhile.
-  if (which === 'build') writeSummary(exec.targetDir, exec.graph, exec.loaded.invocationId, true);
+  if (which === 'build') writeSummary(exec.targetDir, exec.graph, exec.loaded.invocationId, true, exec.parsed.manifest);
   const written = writeCommandArtifacts(exec, results, { invocationId: exec.loaded.invocationId, elapsed, args });
   return { command: which, success: success && written.artifactErrors.length === 0, results, elapsed, ...written, warnings: exec.warnings, invocationId: exec.loaded.invocationId, cancelled };
 }

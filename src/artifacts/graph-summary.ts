@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
+import { recordGraphSummary, reuseGraphSummary } from './graph-summary-reuse.js';
 
 /** What the summary reads of the dependency graph (graph/dependency-graph.ts positional()). */
 export interface SummarizedGraph {
@@ -31,10 +32,18 @@ export function graphSummaryJson(graph: SummarizedGraph, invocationId: string, w
   return `{"_invocation_id": ${pyString(invocationId)}, "linked": ${summaryJson(linked)}${edges}}`;
 }
 
-/** Write graphSummaryJson to `<targetDir>/graph_summary.json`; its path. */
-export function writeGraphSummary(targetDir: string, graph: SummarizedGraph, invocationId: string, withTestEdges: boolean): string {
+/**
+ * Write graphSummaryJson to `<targetDir>/graph_summary.json`; its path.
+ * `cacheId`: the graph is that parse cache's, as read or written (with the
+ * fast paths): the last command's summary of the same cache is taken over
+ * (graph-summary-reuse.ts), and this one's recorded for the next.
+ */
+export function writeGraphSummary(targetDir: string, graph: SummarizedGraph, invocationId: string, withTestEdges: boolean, cacheId?: string): string {
   const path = join(targetDir, 'graph_summary.json');
-  writeFileAtomic(path, graphSummaryJson(graph, invocationId, withTestEdges), 'the graph summary', { durable: false });
+  if (cacheId !== undefined && reuseGraphSummary(targetDir, path, cacheId, withTestEdges, invocationId)) return path;
+  const text = graphSummaryJson(graph, invocationId, withTestEdges);
+  writeFileAtomic(path, text, 'the graph summary', { durable: false });
+  if (cacheId !== undefined) recordGraphSummary(targetDir, path, cacheId, withTestEdges, text);
   return path;
 }
 

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { graphSummary } from '../../src/artifacts/graph-summary.js';
+import { recordGraphSummary } from '../../src/artifacts/graph-summary-reuse.js';
 import { runCli } from '../../src/cli/main.js';
 import { makeProject, type TestProject } from '../execute/harness.js';
 
@@ -86,6 +87,69 @@ describe('target/graph_summary.json', { timeout: 120_000 }, () => {
     expect(built.linked).toEqual(LINKED);
     // not_null on a waits before b; the relationships test has no manifest node below both a and b.
     expect(built.with_test_edges).toEqual({ ...LINKED, '4': { ...LINKED['4'], succ: [3] } });
+  });
+});
+
+describe('graph_summary.json taken over from the last command (graph-summary-reuse.ts)', { timeout: 120_000 }, () => {
+  const summaryOf = (p: TestProject) => readFileSync(join(p.dir, 'target/graph_summary.json'), 'utf8');
+  const idOf = (text: string) => /^\{"_invocation_id": "([0-9a-f-]{36})"/.exec(text)?.[1];
+  const runId = (p: TestProject) => (JSON.parse(readFileSync(join(p.dir, 'target/run_results.json'), 'utf8')) as { metadata: { invocation_id: string } }).metadata.invocation_id;
+  const record = (p: TestProject) => JSON.parse(readFileSync(join(p.dir, 'target/partial_parse.graph.json'), 'utf8')) as { cache: string; testEdges: boolean };
+
+  it('is the last summary with this invocation id while the parse cache is unchanged, made again once it changed', async () => {
+    const p = makeProject({
+      'seeds/s.csv': 'id\n1\n',
+      'models/a.sql': "select id from {{ ref('s') }}",
+      'models/b.sql': "select a.id from {{ ref('a') }} a join {{ source('raw', 't') }} t on t.id = a.id",
+      'models/schema.yml': SCHEMA,
+    });
+    expect(await cli(p, ['parse'])).toBe(0);
+    expect(await cli(p, ['compile'])).toBe(0);
+    const first = summaryOf(p);
+    expect(idOf(first)).toBe(runId(p));
+    expect(record(p)).toMatchObject({ testEdges: false });
+
+    // What the record describes is taken over: a summary changed in place (same length) and recorded as this
+    // cache's comes back with the new invocation id, so the second compile did not make it again.
+    const path = join(p.dir, 'target/graph_summary.json');
+    const marked = first.replace('"type": "seed"', '"type": "SEED"');
+    writeFileSync(path, marked);
+    recordGraphSummary(join(p.dir, 'target'), path, record(p).cache, false);
+    expect(await cli(p, ['compile'])).toBe(0);
+    const second = summaryOf(p);
+    expect(idOf(second)).toBe(runId(p));
+    expect(idOf(second)).not.toBe(idOf(first));
+    expect(second).toBe(marked.replace(idOf(first)!, idOf(second)!));
+
+    // Changed in place since it was recorded, its size and times kept: made again.
+    const before = statSync(path);
+    writeFileSync(path, second.replace('"type": "SEED"', '"type": "MODX"'));
+    utimesSync(path, before.atime, before.mtime);
+    expect(await cli(p, ['compile'])).toBe(0);
+    expect(JSON.parse(summaryOf(p)).linked).toEqual(LINKED);
+    // And larger: made again.
+    writeFileSync(path, marked + ' ');
+    recordGraphSummary(join(p.dir, 'target'), path, record(p).cache, false);
+    writeFileSync(path, marked + '  ');
+    expect(await cli(p, ['compile'])).toBe(0);
+    expect(JSON.parse(summaryOf(p)).linked).toEqual(LINKED);
+
+    // A build's has the test edges: not a compile's taken over.
+    writeFileSync(path, marked);
+    recordGraphSummary(join(p.dir, 'target'), path, record(p).cache, false);
+    await cli(p, ['build']);
+    const built = JSON.parse(summaryOf(p)) as Record<string, unknown>;
+    expect(built.linked).toEqual(LINKED);
+    expect(built.with_test_edges).toBeDefined();
+
+    // A changed project is another cache: its graph summarised again (b no longer reads the source).
+    writeFileSync(path, marked);
+    recordGraphSummary(join(p.dir, 'target'), path, record(p).cache, false);
+    writeFileSync(join(p.dir, 'models/b.sql'), "select id from {{ ref('a') }}");
+    expect(await cli(p, ['compile'])).toBe(0);
+    const changed = JSON.parse(summaryOf(p)) as { linked: Record<string, { name: string; succ?: number[] }> };
+    expect(changed.linked['0']).toEqual({ name: 'source.proj.raw.t', type: 'source' });
+    expect(Object.values(changed.linked).map((n) => n.name)).toContain('seed.proj.s');
   });
 });
 
