@@ -110,10 +110,54 @@ async function cachedCli(dir) {
   return load.exports;
 }
 
+/** Commands that open the database through the connection worker (a stray match, e.g. a flag's value, only starts a worker for nothing). */
+const OPENING = new Set(['compile', 'run', 'build', 'test', 'seed', 'snapshot', 'show', 'run-operation', 'retry', 'clone', 'source', 'docs']);
+
+/** The early worker's bootstrap (CommonJS, eval): import the entry; a failure is its open's answer, as src/util/worker-boot.ts's. */
+const EARLY_BOOT = `const { workerData } = require('node:worker_threads');
+import(workerData.entry).catch((e) => {
+  workerData.port.postMessage({ ok: false, error: { message: 'connection worker failed to start: ' + ((e && e.message) || e) } });
+  Atomics.store(new Int32Array(workerData.flag), 0, 1);
+  Atomics.notify(new Int32Array(workerData.flag), 0);
+});`;
+
+/**
+ * The connection worker, started before the CLI's modules load when the
+ * command opens the database (src/adapters/base/early-connection-worker.ts):
+ * it boots and loads DuckDB's driver on the other core meanwhile, and the
+ * first bridge the command opens sends it its opener. Only from the bundle;
+ * off with TSDBT_FAST_PATHS=0 or TSDBT_EARLY_CONNECTION=0.
+ */
+async function startEarlyConnection(dir) {
+  const env = process.env;
+  if (!dir.includes('bundle') || env.TSDBT_FAST_PATHS === '0' || env.TSDBT_EARLY_CONNECTION === '0' || !argv.some((a) => OPENING.has(a))) return undefined;
+  try {
+    const entry = new URL(`${dir}sync-bridge-worker.js`, import.meta.url);
+    const preload = new URL(`${dir}duckdb-open.js`, import.meta.url);
+    if (!statSync(entry, { throwIfNoEntry: false })) return undefined;
+    const { MessageChannel, Worker } = await import('node:worker_threads');
+    const { port1, port2 } = new MessageChannel();
+    const flag = new SharedArrayBuffer(4);
+    const worker = new Worker(EARLY_BOOT, { eval: true, workerData: { port: port2, flag, entry: entry.href, preload: preload.href }, transferList: [port2] });
+    // Never keeps the process alive before a bridge takes it (the bridge refs it while it opens).
+    worker.unref();
+    port1.unref();
+    const offer = { worker, port: port1, flag, failed: false };
+    const stopped = () => void (offer.failed = true);
+    worker.on('error', stopped);
+    worker.on('exit', stopped);
+    return offer;
+  } catch {
+    return undefined;
+  }
+}
+
 const dir = cliDir();
 const prestat = await startPrestat(dir);
+const early = await startEarlyConnection(dir);
 const main = (await cachedCli(dir)) ?? (await import(`${dir}main.js`));
 main.offerPrestat?.(prestat);
+main.offerEarlyConnectionWorker?.(early);
 const { runCli } = main;
 const { processStreams } = main.processStreams ? main : await import(`${dir}process-streams.js`);
 // A closed pipe (`tsdbt ls | head -1`) stops quietly; a full disk or /dev/full on stdout is reported once at the end.

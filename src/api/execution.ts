@@ -264,6 +264,7 @@ export async function openExecution(opts: ExecutionOptions, which: string, defau
       pool.parsed();
     }
     bridge = await opening;
+    if (bridge.startedEarly) loaded.logger.debug('Connection worker: started by bin/tsdbt.js before the CLI loaded');
     if (!pool && workers > 0) {
       pool = spawnRenderPool(loaded, needed, which, opts);
       pool.parsed();

@@ -6,6 +6,7 @@ import { reportError } from './report-error.js';
 
 export { reportError };
 export { offerPrestat };
+export { offerEarlyConnectionWorker } from '../adapters/base/early-connection-worker.js';
 export { exitsAtOnce } from './quick-exit.js';
 import { beginCommandStats, endCommandStats, offerPrestat } from '../util/pre-stat.js';
 import { parseArgv, type ParsedArgv } from './argv.js';

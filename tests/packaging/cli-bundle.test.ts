@@ -119,6 +119,33 @@ describe('the CLI bundle (dist/bundle)', () => {
     }
   });
 
+  it('opens the database through the connection worker bin/tsdbt.js started before the CLI loaded (early-connection-worker.ts): the same results and errors as one started after', () => {
+    const dir = makeProject(PROJECT);
+    const db = join(dir, 'warehouse.duckdb');
+    writeFileSync(join(dir, 'profiles.yml'), `test_profile:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: "${db}"\n      schema: main\n      threads: 1\n`);
+    const args = ['build', '--project-dir', dir, '--profiles-dir', dir, '--debug'];
+    const EARLY = 'Connection worker: started by bin/tsdbt.js before the CLI loaded';
+    const early = tsdbt(args);
+    expect(early.code).toBe(0);
+    expect(early.stdout).toContain(EARLY);
+    expect(early.stdout).toMatch(/PASS=6 WARN=0 ERROR=0 SKIP=0/);
+    const after = tsdbt(args, { TSDBT_EARLY_CONNECTION: '0' });
+    expect(after.code).toBe(0);
+    expect(after.stdout).not.toContain(EARLY);
+    expect(after.stdout).toMatch(/PASS=6 WARN=0 ERROR=0 SKIP=0/);
+    expect(tsdbt(args, { TSDBT_FAST_PATHS: '0' }).stdout).not.toContain(EARLY);
+    // A database that cannot be opened (its folder is a file): the same located error and exit code either way.
+    writeFileSync(join(dir, 'blocker'), 'a file, not a folder');
+    writeFileSync(join(dir, 'profiles.yml'), `test_profile:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: "${join(dir, 'blocker/db.duckdb')}"\n      schema: main\n`);
+    const compile = ['compile', '--project-dir', dir, '--profiles-dir', dir];
+    const failedEarly = tsdbt(compile);
+    const failedAfter = tsdbt(compile, { TSDBT_EARLY_CONNECTION: '0' });
+    expect(failedEarly.code).toBe(2);
+    expect(failedAfter.code).toBe(2);
+    expect(failedEarly.stderr).toMatch(/\[DATABASE_OPEN\] Could not open the DuckDB database at .*blocker\/db\.duckdb: IO Error: .*Not a directory/);
+    expect(failedEarly.stderr).toBe(failedAfter.stderr);
+  });
+
   it('holds the CLI as one strict CommonJS file, its package imports made through the code cache loader (cli.cjs)', () => {
     const text = readFileSync(join(pkg, 'dist/bundle/cli.cjs'), 'utf8');
     expect(text.startsWith('"use strict";\n')).toBe(true);

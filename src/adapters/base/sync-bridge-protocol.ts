@@ -21,6 +21,8 @@ export interface ConnectionOpener {
 }
 
 export type BridgeRequest =
+  /** The opener of a worker started before it was known (an early worker's first message; see EarlyConnectionWorker). */
+  | { op: 'open'; opener: ConnectionOpener }
   /** `carry`: files the worker writes while the statement runs (see SyncBridgeOptions.carry); the answer says how that went. */
   | { op: 'execute'; sql: string; binds?: unknown[]; carry?: CarriedWrites }
   | { op: 'begin' | 'commit' | 'rollback' | 'close' | 'ping'; carry?: CarriedWrites }

@@ -18,9 +18,12 @@ import { writeCarried, type CarriedAck } from '../../util/carried-writes.js';
 import { ANSWERED, type BridgeRequest, type BridgeResponse, type ConnectionOpener } from './sync-bridge-protocol.js';
 
 interface WorkerInput {
-  opener: ConnectionOpener;
+  /** Absent in a worker started early (see EarlyConnectionWorker): the first message on `port` brings it. */
+  opener?: ConnectionOpener;
   port: MessagePort;
   flag: SharedArrayBuffer;
+  /** A worker started early: a module to load while it waits for its opener (the embedded database's). */
+  preload?: string;
 }
 
 interface Session {
@@ -54,16 +57,28 @@ function errorOf(e: unknown): BridgeResponse {
 }
 
 async function openFirst(): Promise<Connection> {
-  const mod = (await import(input.opener.module)) as Record<string, unknown>;
-  const open = mod[input.opener.export];
-  if (typeof open !== 'function') throw new Error(`${input.opener.module} has no export '${input.opener.export}'`);
-  return (await (open as (a: unknown) => Promise<Connection>)(input.opener.args)) as Connection;
+  const opener = input.opener!;
+  const mod = (await import(opener.module)) as Record<string, unknown>;
+  const open = mod[opener.export];
+  if (typeof open !== 'function') throw new Error(`${opener.module} has no export '${opener.export}'`);
+  return (await (open as (a: unknown) => Promise<Connection>)(opener.args)) as Connection;
+}
+
+/** A worker started before its opener was known: the first message on its port (`open`), its module preloaded meanwhile. */
+async function openerArrives(): Promise<void> {
+  if (input.opener) return;
+  const preloading = input.preload ? import(input.preload).catch(() => undefined) : undefined;
+  const first = await new Promise<BridgeRequest>((resolve) => input.port.once('message', resolve));
+  if (first.op !== 'open') throw new Error(`the connection worker was sent '${first.op}' before its opener`);
+  input.opener = first.opener;
+  await preloading;
 }
 
 async function main(): Promise<void> {
   const primary: Session = { port: input.port, flag: new Int32Array(input.flag) };
   let connection: Connection;
   try {
+    await openerArrives();
     connection = await openFirst();
   } catch (e) {
     // The first message the main thread reads is the open's outcome.
@@ -167,6 +182,8 @@ async function handle(session: Session, req: BridgeRequest, isPrimary: boolean):
       case 'ping':
         if (carry) carried = writeCarried(carry);
         break;
+      case 'open':
+        throw new Error('the connection is open already');
     }
     answer(session, { ok: true, value: null, ...(carried ? { carried } : {}) });
   } catch (e) {

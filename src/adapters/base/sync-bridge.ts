@@ -1,4 +1,5 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { takeEarlyConnectionWorker } from './early-connection-worker.js';
 import { TsdbtError } from '../../errors/tsdbt-error.js';
 import type { CarriedAck, CarriedWrites } from '../../util/carried-writes.js';
 import type { QueryResult } from './connection.js';
@@ -57,6 +58,8 @@ export class SyncBridge implements SyncConnection {
   private static readonly open_ = new Map<string, { bridge: Promise<SyncBridge>; refs: number }>();
   private closed = false;
   private key = '';
+  /** Its worker is the one bin/tsdbt.js started before the CLI loaded (early-connection-worker.ts). */
+  startedEarly = false;
   private waited = 0;
   private readonly cancelled: Int32Array | null;
 
@@ -96,16 +99,10 @@ export class SyncBridge implements SyncConnection {
   }
 
   private static async start(opener: ConnectionOpener, options: SyncBridgeOptions): Promise<SyncBridge> {
-    const { port1, port2 } = new MessageChannel();
-    const shared = new SharedArrayBuffer(4);
-    const flag = new Int32Array(shared);
-    const boot = workerBoot();
-    const worker = new Worker(BOOTSTRAP_SOURCE, {
-      eval: true,
-      workerData: { opener, port: port2, flag: shared, entry: boot.entry, hooks: boot.hooks },
-      transferList: [port2],
-    });
+    const adopted = adoptEarlyWorker(opener);
+    const { worker, port: port1, flag } = adopted ?? spawnWorker(opener);
     const bridge = new SyncBridge(worker, port1, flag, options);
+    bridge.startedEarly = adopted !== undefined;
     const exited = new Promise<never>((_, reject) =>
       worker.once('error', (e) => reject(new TsdbtError('DATABASE_OPEN', `connection worker failed: ${e.message}`, { cause: e }))),
     );
@@ -281,6 +278,29 @@ const CARRIES: ReadonlySet<BridgeRequest['op']> = new Set(['execute', 'begin', '
 
 /** Resolve once the worker has flipped the flag to ANSWERED, without blocking the event loop. */
 type WaitAsync = (a: Int32Array, i: number, v: number) => { async: boolean; value: Promise<unknown> | string };
+
+/** A connection worker for `opener`, started now. */
+function spawnWorker(opener: ConnectionOpener): { worker: Worker; port: MessagePort; flag: Int32Array } {
+  const { port1, port2 } = new MessageChannel();
+  const shared = new SharedArrayBuffer(4);
+  const boot = workerBoot();
+  const worker = new Worker(BOOTSTRAP_SOURCE, {
+    eval: true,
+    workerData: { opener, port: port2, flag: shared, entry: boot.entry, hooks: boot.hooks },
+    transferList: [port2],
+  });
+  return { worker, port: port1, flag: new Int32Array(shared) };
+}
+
+/** The early worker, sent `opener` (once: the first bridge takes it); undefined when none was offered or it stopped. */
+function adoptEarlyWorker(opener: ConnectionOpener): { worker: Worker; port: MessagePort; flag: Int32Array } | undefined {
+  const offer = takeEarlyConnectionWorker();
+  if (!offer || offer.failed) return undefined;
+  // Kept alive while it opens, as a worker started here is (start unrefs it once open).
+  offer.worker.ref();
+  offer.port.postMessage({ op: 'open', opener } satisfies BridgeRequest);
+  return { worker: offer.worker, port: offer.port, flag: new Int32Array(offer.flag) };
+}
 
 async function waitAnswered(flag: Int32Array): Promise<void> {
   // Atomics.waitAsync is in Node 20 but typed only in lib es2024.
