@@ -48,6 +48,13 @@ exposures:
     depends_on: [ref('b')]
 `;
 
+const FILES = {
+  'seeds/s.csv': 'id\n1\n',
+  'models/a.sql': "select id from {{ ref('s') }}",
+  'models/b.sql': "select a.id from {{ ref('a') }} a join {{ source('raw', 't') }} t on t.id = a.id",
+  'models/schema.yml': SCHEMA,
+};
+
 const LINKED = {
   '0': { name: 'source.proj.raw.t', type: 'source', succ: [3] },
   '1': { name: 'model.proj.a', type: 'model', succ: [3, 4, 5] },
@@ -61,12 +68,7 @@ const LINKED = {
 
 describe('target/graph_summary.json', { timeout: 120_000 }, () => {
   it('is written as dbt writes it: linked on compile, with the test edges too on build; not on parse', async () => {
-    const p = makeProject({
-      'seeds/s.csv': 'id\n1\n',
-      'models/a.sql': "select id from {{ ref('s') }}",
-      'models/b.sql': "select a.id from {{ ref('a') }} a join {{ source('raw', 't') }} t on t.id = a.id",
-      'models/schema.yml': SCHEMA,
-    });
+    const p = makeProject(FILES);
     const path = join(p.dir, 'target/graph_summary.json');
     expect(await cli(p, ['parse'])).toBe(0);
     expect(existsSync(path)).toBe(false);
@@ -97,12 +99,7 @@ describe('graph_summary.json taken over from the last command (graph-summary-reu
   const record = (p: TestProject) => JSON.parse(readFileSync(join(p.dir, 'target/partial_parse.graph.json'), 'utf8')) as { cache: string; testEdges: boolean };
 
   it('is the last summary with this invocation id while the parse cache is unchanged, made again once it changed', async () => {
-    const p = makeProject({
-      'seeds/s.csv': 'id\n1\n',
-      'models/a.sql': "select id from {{ ref('s') }}",
-      'models/b.sql': "select a.id from {{ ref('a') }} a join {{ source('raw', 't') }} t on t.id = a.id",
-      'models/schema.yml': SCHEMA,
-    });
+    const p = makeProject(FILES);
     expect(await cli(p, ['parse'])).toBe(0);
     expect(await cli(p, ['compile'])).toBe(0);
     const first = summaryOf(p);

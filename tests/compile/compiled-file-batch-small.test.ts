@@ -6,11 +6,12 @@ import { BackgroundWriter } from '../../src/compile/background-writer.js';
 import { CompiledFileBatch } from '../../src/compile/compiled-file-batch.js';
 import { NodeCompiler } from '../../src/compile/node-compiler.js';
 import type { CompiledNode } from '../../src/manifest/types.js';
+import { expectBlockedWriteReported, pathNode } from '../support/blocked-compiled-write.js';
 
 // A file of its own: the background writer's thread is one per thread, started by the first batch posted to it,
 // and these cases need it not started yet (they run in order, the last one starting it).
 
-const node = (file: string) => ({ unique_id: `model.proj.${file}`, package_name: 'proj', path: file, original_file_path: file }) as unknown as CompiledNode;
+const node = pathNode;
 
 function add(batch: CompiledFileBatch, n: CompiledNode, sql: string): string {
   const path = batch.add(n, sql);
@@ -53,18 +54,7 @@ describe('CompiledFileBatch of no more files than a batch: written on the callin
 
   it('a file that cannot be written is reported for its node with TARGET_WRITE, naming its path; the others written', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsdbt-batch-small-'));
-    const batch = new CompiledFileBatch(new NodeCompiler({} as never, dir), dir);
-    const blocked = node('models/x.sql/y.sql');
-    add(batch, node('models/x.sql'), 'select 1');
-    add(batch, blocked, 'select 2');
-    const failed = batch.finish();
-    expect(threadStarted()).toBe(false);
-    expect(failed.map((f) => f.node)).toEqual([blocked]);
-    const error = failed[0]!.error as { code?: string; message: string };
-    expect(error.code).toBe('TARGET_WRITE');
-    expect(error.message).toMatch(/^Could not write compiled SQL to .*\/target\/compiled\/proj\/models\/x\.sql\/y\.sql: (EEXIST|ENOTDIR)/);
-    expect(readFileSync(join(dir, 'target/compiled/proj/models/x.sql'), 'utf8')).toBe('select 1');
-    expect(readdirSync(join(dir, 'target'))).toEqual(['compiled']);
+    expectBlockedWriteReported(new CompiledFileBatch(new NodeCompiler({} as never, dir), dir), dir, () => expect(threadStarted()).toBe(false));
   });
 
   it('more files than a batch: batches go to the writer thread, staged and renamed into place', () => {

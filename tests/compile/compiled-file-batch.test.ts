@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { CompiledFileBatch } from '../../src/compile/compiled-file-batch.js';
 import { NodeCompiler } from '../../src/compile/node-compiler.js';
 import type { CompiledNode } from '../../src/manifest/types.js';
+import { expectBlockedWriteReported } from '../support/blocked-compiled-write.js';
 
 /** A node as far as its compiled path goes: target/compiled/proj/<file>. */
 const node = (file: string) => ({ unique_id: `model.proj.${file}`, package_name: 'proj', path: file, original_file_path: file }) as unknown as CompiledNode;
@@ -50,17 +51,7 @@ describe('CompiledFileBatch', () => {
 
   it('a file that cannot be written in the staged folder is reported for its node, naming its path in target/compiled', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsdbt-batch-'));
-    const batch = batchIn(dir);
-    const blocked = node('models/x.sql/y.sql');
-    add(batch, node('models/x.sql'), 'select 1');
-    add(batch, blocked, 'select 2');
-    const failed = batch.finish();
-    expect(failed.map((f) => f.node)).toEqual([blocked]);
-    const error = failed[0]!.error as { code?: string; message: string };
-    expect(error.code).toBe('TARGET_WRITE');
-    expect(error.message).toMatch(/^Could not write compiled SQL to .*\/target\/compiled\/proj\/models\/x\.sql\/y\.sql: (EEXIST|ENOTDIR)/);
-    expect(readFileSync(join(dir, 'target/compiled/proj/models/x.sql'), 'utf8')).toBe('select 1');
-    expect(readdirSync(join(dir, 'target'))).toEqual(['compiled']);
+    expectBlockedWriteReported(batchIn(dir), dir);
   });
 
   it('with target/compiled there: each file written in place, one already holding its SQL left as it is', () => {
