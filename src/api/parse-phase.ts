@@ -373,16 +373,16 @@ export function writeManifestsFrom(targetDir: string, manifest: Manifest, writte
   return writeManifestsSpans(targetDir, manifest, undefined, written).path;
 }
 
-/**
- * The parse cache `manifest`'s nodes are byte for byte the JSON of (as parsed,
- * before anything changed them): the one this process wrote (its spans) or
- * read with nothing changed (its id, and the parent and child maps read from it); undefined when neither.
- */
 /** The id of the parse cache `manifest` was read from with nothing changed, or written to by this process. */
 export function parseCacheIdOf(manifest: Manifest): string | undefined {
   return cacheIdByManifest.get(manifest);
 }
 
+/**
+ * The parse cache `manifest`'s nodes are byte for byte the JSON of (as parsed,
+ * before anything changed them): the one this process wrote (its spans) or
+ * read with nothing changed (its id, and the parent and child maps read from it); undefined when neither.
+ */
 export function parseCacheOf(manifest: Manifest): { written: WrittenCache } | { id: string; maps?: MapsAsRead } | undefined {
   const written = cacheWrittenByManifest.get(manifest);
   if (written) return { written };
