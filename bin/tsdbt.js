@@ -110,8 +110,17 @@ async function cachedCli(dir) {
   return load.exports;
 }
 
-/** Commands that open the database through the connection worker (a stray match, e.g. a flag's value, only starts a worker for nothing). */
-const OPENING = new Set(['compile', 'run', 'build', 'test', 'seed', 'snapshot', 'show', 'run-operation', 'retry', 'clone', 'source', 'docs']);
+/**
+ * Commands that open the database through the connection worker, with the subcommand that does when only one
+ * does (`docs serve` is a long-lived server that opens none). A stray match, e.g. a flag's value, only starts a
+ * worker for nothing.
+ */
+const OPENING = new Map([['compile'], ['run'], ['build'], ['test'], ['seed'], ['snapshot'], ['show'], ['run-operation'], ['retry'], ['clone'], ['source', 'freshness'], ['docs', 'generate']]);
+
+/** Whether argv names a command (and subcommand) of OPENING. */
+function opensDatabase() {
+  return argv.some((a, i) => OPENING.has(a) && (OPENING.get(a) === undefined || argv[i + 1] === OPENING.get(a)));
+}
 
 /** The early worker's bootstrap (CommonJS, eval): import the entry; a failure is its open's answer, as src/util/worker-boot.ts's. */
 const EARLY_BOOT = `const { workerData } = require('node:worker_threads');
@@ -130,7 +139,7 @@ import(workerData.entry).catch((e) => {
  */
 async function startEarlyConnection(dir) {
   const env = process.env;
-  if (!dir.includes('bundle') || env.TSDBT_FAST_PATHS === '0' || env.TSDBT_EARLY_CONNECTION === '0' || !argv.some((a) => OPENING.has(a))) return undefined;
+  if (!dir.includes('bundle') || env.TSDBT_FAST_PATHS === '0' || env.TSDBT_EARLY_CONNECTION === '0' || !opensDatabase()) return undefined;
   try {
     const entry = new URL(`${dir}sync-bridge-worker.js`, import.meta.url);
     const preload = new URL(`${dir}duckdb-open.js`, import.meta.url);

@@ -134,6 +134,10 @@ describe('the CLI bundle (dist/bundle)', () => {
     expect(after.stdout).not.toContain(EARLY);
     expect(after.stdout).toMatch(/PASS=6 WARN=0 ERROR=0 SKIP=0/);
     expect(tsdbt(args, { TSDBT_FAST_PATHS: '0' }).stdout).not.toContain(EARLY);
+    // A command named with its subcommand (docs generate: docs serve opens no database).
+    const docs = tsdbt(['docs', 'generate', '--project-dir', dir, '--profiles-dir', dir, '--debug']);
+    expect(docs.code).toBe(0);
+    expect(docs.stdout).toContain(EARLY);
     // A database that cannot be opened (its folder is a file): the same located error and exit code either way.
     writeFileSync(join(dir, 'blocker'), 'a file, not a folder');
     writeFileSync(join(dir, 'profiles.yml'), `test_profile:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: "${join(dir, 'blocker/db.duckdb')}"\n      schema: main\n`);
