@@ -70,26 +70,19 @@ export function selectionIndex(m: Manifest): SelectionIndex {
   const rowOf = new Map(kept.map(([, member], i) => [member.unique_id, i]));
   const members = kept.map(([map, member]): Row => {
     const rest: Record<string, unknown> = {};
-    let key = '';
-    for (const k of REST) {
-      if (k in member) rest[k] = member[k];
-      key += `${restKeyPart(member[k])}\0`;
-    }
+    for (const k of REST) if (k in member) rest[k] = member[k];
     const meta = member.test_metadata as { name: string } | undefined;
     if (meta !== undefined) rest.test_metadata = { name: meta.name };
-    key += meta === undefined ? '\0' : `m${restKeyPart(meta.name)}\0`;
     const config = member.config as Record<string, unknown> | undefined;
     if (config) {
       const kept: Record<string, unknown> = { group: config.group, access: config.access };
-      key += `c${restKeyPart(config.group)}\0${restKeyPart(config.access)}`;
-      for (const k of INDEX_CONFIG_KEYS) {
-        if (k in config) kept[k] = config[k];
-        key += `\0${restKeyPart(config[k])}`;
-      }
+      for (const k of INDEX_CONFIG_KEYS) if (k in config) kept[k] = config[k];
       rest.config = kept;
     }
     let restId = 0;
     if (Object.keys(rest).length) {
+      // Built in one order for every member: equal JSON, equal rests as the index stores them (read back from JSON).
+      const key = JSON.stringify(rest);
       restId = restIds.get(key) ?? 0;
       if (restId === 0) restIds.set(key, (restId = rests.push(rest)));
     }
@@ -110,16 +103,6 @@ export function selectionIndex(m: Manifest): SelectionIndex {
     ];
   });
   return { projectName: m.metadata.project_name, strings, rests, members };
-}
-
-/**
- * A rest's value as part of the key telling rests apart: equal keys, equal
- * rests as JSON (undefined and absent alike; the index is read from JSON).
- * A string is itself unless it holds the separator.
- */
-function restKeyPart(v: unknown): string {
-  if (v === undefined) return '';
-  return typeof v === 'string' && !v.includes('\0') ? `s${v}` : `j${JSON.stringify(v)}`;
 }
 
 /** Whether `value`, read from a parse cache, is shaped as a SelectionIndex; its rests are frozen (rows share them). */
