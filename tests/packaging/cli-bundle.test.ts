@@ -71,6 +71,11 @@ const PROJECT = {
   'seeds/orders.csv': 'customer,amount\nann,10\nann,5\nbob,7\n',
 };
 
+/** `dir`'s profiles.yml: test_profile on a DuckDB file at `path` (schema main), with `threads` when given. */
+function writeDuckdbProfile(dir: string, path: string, threads?: number): void {
+  writeFileSync(join(dir, 'profiles.yml'), `test_profile:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: "${path}"\n      schema: main\n${threads === undefined ? '' : `      threads: ${threads}\n`}`);
+}
+
 describe('the CLI bundle (dist/bundle)', () => {
   it('holds every worker entry point, and snowflake-sdk only as a dynamic import', () => {
     const files = readdirSync(join(pkg, 'dist/bundle'));
@@ -83,7 +88,7 @@ describe('the CLI bundle (dist/bundle)', () => {
   it('parses, seeds, runs at --threads 2 and tests a project in DuckDB from the bundle alone', async () => {
     const dir = makeProject(PROJECT);
     const db = join(dir, 'warehouse.duckdb');
-    writeFileSync(join(dir, 'profiles.yml'), `test_profile:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: "${db}"\n      schema: main\n      threads: 1\n`);
+    writeDuckdbProfile(dir, db, 1);
     const parse = tsdbt(['parse', '--project-dir', dir, '--profiles-dir', dir]);
     expect(parse.stderr).toBe('');
     expect(parse.stdout).toContain('Found 3 models, 1 seed, 2 data tests');
@@ -122,7 +127,7 @@ describe('the CLI bundle (dist/bundle)', () => {
   it('opens the database through the connection worker bin/tsdbt.js started before the CLI loaded (early-connection-worker.ts): the same results and errors as one started after', () => {
     const dir = makeProject(PROJECT);
     const db = join(dir, 'warehouse.duckdb');
-    writeFileSync(join(dir, 'profiles.yml'), `test_profile:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: "${db}"\n      schema: main\n      threads: 1\n`);
+    writeDuckdbProfile(dir, db, 1);
     const args = ['build', '--project-dir', dir, '--profiles-dir', dir, '--debug'];
     const EARLY = 'Connection worker: started by bin/tsdbt.js before the CLI loaded';
     const early = tsdbt(args);
@@ -140,7 +145,7 @@ describe('the CLI bundle (dist/bundle)', () => {
     expect(docs.stdout).toContain(EARLY);
     // A database that cannot be opened (its folder is a file): the same located error and exit code either way.
     writeFileSync(join(dir, 'blocker'), 'a file, not a folder');
-    writeFileSync(join(dir, 'profiles.yml'), `test_profile:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: "${join(dir, 'blocker/db.duckdb')}"\n      schema: main\n`);
+    writeDuckdbProfile(dir, join(dir, 'blocker/db.duckdb'));
     const compile = ['compile', '--project-dir', dir, '--profiles-dir', dir];
     const failedEarly = tsdbt(compile);
     const failedAfter = tsdbt(compile, { TSDBT_EARLY_CONNECTION: '0' });
@@ -165,7 +170,7 @@ describe('the CLI bundle (dist/bundle)', () => {
 
   it('opens DuckDB through duckdb-lib.cjs: none of @duckdb/node-api\'s own files load, its native binding does', () => {
     const dir = makeProject(PROJECT);
-    writeFileSync(join(dir, 'profiles.yml'), `test_profile:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: "${join(dir, 'warehouse.duckdb')}"\n      schema: main\n`);
+    writeDuckdbProfile(dir, join(dir, 'warehouse.duckdb'));
     const log = join(pkg, `requires-${Math.random().toString(36).slice(2)}.log`);
     const r = tsdbt(['seed', '--project-dir', dir, '--profiles-dir', dir], { REQUIRE_LOG: log }, ['--require', join(pkg, 'log-requires.cjs')]);
     expect(r.stdout).toMatch(/PASS=1 WARN=0 ERROR=0 SKIP=0/);
