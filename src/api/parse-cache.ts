@@ -408,7 +408,7 @@ export function writeParseCache(path: string, key: string, contents: ParseCacheC
     const header: ParseCacheHeader = { format: FORMAT, build: tsdbtBuild(), key, id, files, statesAt, envRead, warnings: rest.parse.warnings, indexBytes: Buffer.byteLength(index) };
     let spans: JsonSpans = {};
     writeChunksAtomic(path, 'the parse cache', (write) => {
-      const out = new JsonByteWriter(write, BODY_SPANS, BODY_ELEMENTS, { padded: BODY_PADDED });
+      const out = new JsonByteWriter(write, BODY_SPANS, BODY_ELEMENTS, { padded: BODY_PADDED, sharedMember: 'config' });
       out.text(`${paddedHeader(JSON.stringify(header))}\n`);
       out.text(`${index}\n`);
       // body.parse.manifest.nodes' entries one by one: as one string, a 10,000-model body cost 1 s more to write.

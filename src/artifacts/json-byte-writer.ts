@@ -1,4 +1,5 @@
 import { UNREAD, unreadMember } from '../util/lazy-members.js';
+import { jsonSharingMember } from '../util/shared-json.js';
 
 /** The bytes gathered before a write: one buffer, reused. */
 const CHUNK = 1 << 20;
@@ -40,6 +41,12 @@ export interface WriterOptions {
    * copied bytes; any other container holding one is serialised).
    */
   rewrites?: ReadonlyMap<string, MemberRewrite>;
+  /**
+   * A member of the values serialised whole that may be a shared object
+   * (util/shared-json.ts): its JSON text is taken as made once ('config'
+   * for nodes: one object for thousands of generic tests).
+   */
+  sharedMember?: string;
 }
 
 /** How some members of a container are written (WriterOptions.rewrites): the manifest's seeds, say, as dbt writes them. */
@@ -171,7 +178,7 @@ export class JsonByteWriter {
           continue;
         }
         const elementKey = this.elementsOf && Array.isArray(v) ? this.elementsOf.get(path === '' ? key : `${path}/${key}`) : undefined;
-        const json = elementKey ? '' : JSON.stringify(v);
+        const json = elementKey ? '' : this.options.sharedMember === undefined ? JSON.stringify(v) : jsonSharingMember(v, this.options.sharedMember);
         if (json === undefined) continue;
         // The key is written apart from its value so a large value is not copied into a joined string.
         this.key(key, first);

@@ -38,7 +38,7 @@ export function writeManifestSpans(targetDir: string, manifest: Manifest, spansO
   let spans: JsonSpans | undefined;
   writeChunksAtomic(path, 'the manifest', (write) => {
     // Its top-level members, and each entry of one that is a plain object (nodes, macros, parent_map...), stringified on their own.
-    const out = new JsonByteWriter(write, spansOf, undefined, { written, rewrites: WRITTEN_OTHERWISE });
+    const out = new JsonByteWriter(write, spansOf, undefined, { written, rewrites: WRITTEN_OTHERWISE, sharedMember: 'config' });
     out.json(manifest, 2);
     out.flush();
     spans = out.spans;

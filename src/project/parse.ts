@@ -16,6 +16,7 @@ import { mergeConfig, updateConfig, type ConfigLayer } from './config-merge.js';
 import { overRoot, projectLayers, type ConfigTrees, type ProjectLayers } from './project-layers.js';
 import { findGenericTest } from './find-generic-test.js';
 import { genericTestNode, renderGenericTestForParse } from './generic-tests.js';
+import { TestConfigPool } from './test-config-pool.js';
 import { fillModelAttributes } from './model-attributes.js';
 import { validateModelContract } from './contract-validation.js';
 import { applyModelVersion } from './model-versions.js';
@@ -205,6 +206,13 @@ function parseProjectFiles(input: ParseInput): ParseResult {
   const rootsByPackage = packageRoots(input.packages);
   /** The test macro per (declaring package, test name): thousands of tests share a few. */
   const testMacros = new Map<string, Macro | undefined>();
+  const testConfigs = new TestConfigPool(fastPaths());
+  const namingBuiltIn = new Map<string, boolean>();
+  const namesBuiltIn = (pkg: string): boolean => {
+    let builtIn = namingBuiltIn.get(pkg);
+    if (builtIn === undefined) namingBuiltIn.set(pkg, (builtIn = NAMING_MACROS.every((name) => internalMacro(registry, name, pkg))));
+    return builtIn;
+  };
   for (const decl of props.tests) {
     // (Its config is set below, or the node dropped: no default config made for nothing.)
     const testNode = genericTestNode(decl, PENDING_CONFIG);
@@ -218,7 +226,7 @@ function parseProjectFiles(input: ParseInput): ParseResult {
       continue;
     }
     warnUnknownKeys(decl.config, 'data_tests', decl.file, warnings);
-    testNode.config = finaliseConfig('test', overRoot(config, layers.root));
+    const merged = overRoot(config, layers.root);
     const unrendered = scope.layersFor(decl.package, 'data_tests', 'data_tests', testNode.fqn, 'unrenderedConfigTrees');
     testNode.unrendered_config = overRoot(updateConfig(unrendered.own, decl.config), unrendered.root, updateConfig);
     const model = decl.target.kind === 'source' ? null : decl.target.name;
@@ -242,7 +250,10 @@ function parseProjectFiles(input: ParseInput): ParseResult {
     }
     testNode.depends_on.macros = withItem(testNode.depends_on.macros, macro.unique_id);
     // Built-in test macros set no config; dbt itself skips rendering not_null/unique.
-    if (!registry.internalPackages.includes(macro.package_name)) {
+    const builtIn = registry.internalPackages.includes(macro.package_name);
+    // (Shared only where no template of a user's sees the node at parse: its macro and the naming macros dbt's own.)
+    testNode.config = builtIn && namesBuiltIn(decl.package) ? testConfigs.config(merged) : finaliseConfig('test', merged);
+    if (!builtIn) {
       try {
         const capture = renderGenericTestForParse(testNode, macro, contexts, input.env);
         if (capture.configCalls.length > 0) {
@@ -731,6 +742,9 @@ export function assignNames(node: CompiledNode, contexts: ContextFactory, regist
     node.relation_name = adapter.makeRelation({ database: node.database, schema: node.schema, identifier: node.alias }).render();
   }
 }
+
+/** The macros assignNames renders for a node (a user's own may be given the node). */
+const NAMING_MACROS = ['generate_schema_name', 'generate_alias_name', 'generate_database_name'] as const;
 
 /** Whether `name` as package `pkg` sees it is missing or the built-in one (then the default is computed without rendering). */
 function internalMacro(registry: MacroRegistry, name: string, pkg: string): boolean {
