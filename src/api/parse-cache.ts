@@ -371,6 +371,8 @@ function noteFolders(targetDir: string, folders: RootFolders): void {
 export const BODY_SPANS: ReadonlySet<string> = new Set(['', 'parse', 'parse/manifest', 'parse/manifest/nodes', 'parse/manifest/sources', 'refAt']);
 /** And each node file record's, under its file. */
 const BODY_ELEMENTS: ReadonlyMap<string, (element: unknown) => string> = new Map([['parse/nodeFiles', (r: unknown) => (r as { file: string }).file]]);
+/** Body arrays written an element at a time (JsonByteWriter's pieceByPiece): the macro files, with their sources. */
+const BODY_PIECES: ReadonlySet<string> = new Set(['macroFiles']);
 
 /**
  * Room left after each node and ref-location entry of the body, and after
@@ -408,9 +410,11 @@ export function writeParseCache(path: string, key: string, contents: ParseCacheC
     const header: ParseCacheHeader = { format: FORMAT, build: tsdbtBuild(), key, id, files, statesAt, envRead, warnings: rest.parse.warnings, indexBytes: Buffer.byteLength(index) };
     let spans: JsonSpans = {};
     writeChunksAtomic(path, 'the parse cache', (write) => {
-      const out = new JsonByteWriter(write, BODY_SPANS, BODY_ELEMENTS, { padded: BODY_PADDED, sharedMember: 'config' });
+      const out = new JsonByteWriter(write, BODY_SPANS, BODY_ELEMENTS, { padded: BODY_PADDED, sharedMember: 'config', pieceByPiece: BODY_PIECES });
       out.text(`${paddedHeader(JSON.stringify(header))}\n`);
-      out.text(`${index}\n`);
+      // (The index and its newline apart: joined, a large index would be copied into one more string.)
+      out.text(index);
+      out.text('\n');
       // body.parse.manifest.nodes' entries one by one: as one string, a 10,000-model body cost 1 s more to write.
       out.json(body, 4);
       out.flush();

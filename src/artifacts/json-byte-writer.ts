@@ -47,6 +47,13 @@ export interface WriterOptions {
    * for nodes: one object for thousands of generic tests).
    */
   sharedMember?: string;
+  /**
+   * Arrays (paths as in JsonSpans) written an element at a time, with no
+   * spans: as one string, a large list of texts (the macro files and their
+   * sources) cost more to make and to encode (one character beyond Latin-1
+   * makes the whole string two bytes a character).
+   */
+  pieceByPiece?: ReadonlySet<string>;
 }
 
 /** How some members of a container are written (WriterOptions.rewrites): the manifest's seeds, say, as dbt writes them. */
@@ -178,12 +185,14 @@ export class JsonByteWriter {
           continue;
         }
         const elementKey = this.elementsOf && Array.isArray(v) ? this.elementsOf.get(path === '' ? key : `${path}/${key}`) : undefined;
-        const json = elementKey ? '' : this.options.sharedMember === undefined ? JSON.stringify(v) : jsonSharingMember(v, this.options.sharedMember);
+        const pieces = !elementKey && this.options.pieceByPiece !== undefined && Array.isArray(v) && this.options.pieceByPiece.has(path === '' ? key : `${path}/${key}`);
+        const json = elementKey || pieces ? '' : this.options.sharedMember === undefined ? JSON.stringify(v) : jsonSharingMember(v, this.options.sharedMember);
         if (json === undefined) continue;
         // The key is written apart from its value so a large value is not copied into a joined string.
         this.key(key, first);
         const start = this.position;
         if (elementKey) this.elements(v as unknown[], elementKey, path === '' ? key : `${path}/${key}`);
+        else if (pieces) this.pieces(v as unknown[]);
         else this.text(json);
         const pad = this.options.padded?.get(path);
         if (pad) this.spaces(pad(this.position - start));
@@ -343,6 +352,16 @@ export class JsonByteWriter {
       spans.keys.push(keyOf(element));
       spans.at.push(start, this.position);
     });
+    this.text(']');
+  }
+
+  /** An array as JSON.stringify writes it (no JSON form: null), an element at a time. */
+  private pieces(list: readonly unknown[]): void {
+    this.text('[');
+    for (let i = 0; i < list.length; i++) {
+      if (i > 0) this.text(',');
+      this.text(JSON.stringify(list[i]) ?? 'null');
+    }
     this.text(']');
   }
 

@@ -43,4 +43,21 @@ describe('JsonByteWriter records where members and elements were written', () =>
       expect(Buffer.concat(chunks).toString('utf8')).toBe(JSON.stringify(v));
     }
   });
+
+  it('writes an array of pieceByPiece an element at a time: the same bytes, no spans for it', () => {
+    const fn = () => 1;
+    const value = {
+      files: [{ path: 'a.sql', source: 'select 1' }, undefined, { path: 'b.sql', source: 'é ∑ 😀 \ud800'.repeat(100_000) }, fn, null, 'x', [1, { y: undefined }]],
+      empty: [],
+      other: [{ source: 'not ' + 'pieces' }],
+    };
+    const chunks: Buffer[] = [];
+    const out = new JsonByteWriter((b) => chunks.push(Buffer.from(b)), new Set(['']), undefined, { pieceByPiece: new Set(['files', 'empty']) });
+    out.json(value, 2);
+    out.flush();
+    const bytes = Buffer.concat(chunks);
+    expect(bytes.toString('utf8')).toBe(JSON.stringify(value));
+    expect(Object.keys(out.spans)).toEqual(['']);
+    expect(bytes.subarray(out.spans['']!.at[0]!, out.spans['']!.at[1]!).toString('utf8')).toBe(JSON.stringify(value.files));
+  });
 });
