@@ -191,8 +191,7 @@ export class JsonByteWriter {
         // The key is written apart from its value so a large value is not copied into a joined string.
         this.key(key, first);
         const start = this.position;
-        if (elementKey) this.elements(v as unknown[], elementKey, path === '' ? key : `${path}/${key}`);
-        else if (pieces) this.pieces(v as unknown[]);
+        if (elementKey || pieces) this.elements(v as unknown[], elementKey, path === '' ? key : `${path}/${key}`);
         else this.text(json);
         const pad = this.options.padded?.get(path);
         if (pad) this.spaces(pad(this.position - start));
@@ -341,27 +340,21 @@ export class JsonByteWriter {
     }
   }
 
-  /** An array as JSON.stringify writes it (no JSON form: null), each element's span recorded under its key. */
-  private elements(list: readonly unknown[], keyOf: (element: unknown) => string, path: string): void {
-    const spans: MemberSpans = (this.spans[path] = { keys: [], at: [] });
+  /**
+   * An array as JSON.stringify writes it (no JSON form: null), an element at
+   * a time; with `keyOf`, each element's span recorded under its key in
+   * `spans[path]` (elementsOf), without, none (pieceByPiece).
+   */
+  private elements(list: readonly unknown[], keyOf?: (element: unknown) => string, path = ''): void {
+    const spans: MemberSpans | undefined = keyOf ? (this.spans[path] = { keys: [], at: [] }) : undefined;
     this.text('[');
     list.forEach((element, i) => {
       if (i > 0) this.text(',');
       const start = this.position;
       this.text(JSON.stringify(element) ?? 'null');
-      spans.keys.push(keyOf(element));
-      spans.at.push(start, this.position);
+      spans?.keys.push(keyOf!(element));
+      spans?.at.push(start, this.position);
     });
-    this.text(']');
-  }
-
-  /** An array as JSON.stringify writes it (no JSON form: null), an element at a time. */
-  private pieces(list: readonly unknown[]): void {
-    this.text('[');
-    for (let i = 0; i < list.length; i++) {
-      if (i > 0) this.text(',');
-      this.text(JSON.stringify(list[i]) ?? 'null');
-    }
     this.text(']');
   }
 
