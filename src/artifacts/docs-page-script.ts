@@ -74,7 +74,7 @@ function search(q) {
   }
   for (const m of D.macros) if (m.name.toLowerCase().includes(q)) hits.push([3, { id: 'macro:' + m.id, name: m.name, type: 'macro' }, 'macro']);
   hits.sort((a, b) => a[0] - b[0] || a[1].name.localeCompare(b[1].name));
-  $('tree').innerHTML = '<div class="meta">' + hits.length + ' results</div>' + hits.slice(0, 200).map(([, e, why]) => '<a class="item hit" href="' + (e.type === 'macro' ? '#' + e.id : href(e.id)) + '">' + esc(e.name) + ' <span class="meta">' + esc(e.type) + ' · ' + esc(why) + '</span></a>').join('');
+  $('tree').innerHTML = '<div class="meta">' + hits.length + ' results</div>' + hits.slice(0, 200).map(([, e, why]) => '<a class="item hit" href="' + (e.type === 'macro' ? '#' + e.id : href(e.id)) + '">' + esc(e.name) + ' <span class="meta">' + esc(e.type) + ' \u00b7 ' + esc(why) + '</span></a>').join('');
 }
 
 // ---- lineage: a layered layout drawn as SVG ----
@@ -126,7 +126,7 @@ function drawGraph(ids, focus) {
       edges += '<path class="edge" data-from="' + esc(p) + '" data-to="' + esc(n) + '" d="M' + (x1 + NW) + ',' + (y1 + NH / 2) + ' C' + (x1 + NW + 20) + ',' + (y1 + NH / 2) + ' ' + (x2 - 20) + ',' + (y2 + NH / 2) + ' ' + x2 + ',' + (y2 + NH / 2) + '"/>';
     }
     const e = byId.get(n);
-    boxes += '<g class="node' + (n === focus ? ' focus' : '') + '" data-id="' + esc(n) + '" transform="translate(' + x2 + ',' + y2 + ')"><rect width="' + NW + '" height="' + NH + '" rx="4" fill="' + (TYPE_COLOUR[e.type] || '#777') + '"/><text x="8" y="16">' + esc(e.name.length > 26 ? e.name.slice(0, 25) + '…' : e.name) + '</text><title>' + esc(e.type + ' ' + e.name) + '</title></g>';
+    boxes += '<g class="node' + (n === focus ? ' focus' : '') + '" data-id="' + esc(n) + '" transform="translate(' + x2 + ',' + y2 + ')"><rect width="' + NW + '" height="' + NH + '" rx="4" fill="' + (TYPE_COLOUR[e.type] || '#777') + '"/><text x="8" y="16">' + esc(e.name.length > 26 ? e.name.slice(0, 25) + '\u2026' : e.name) + '</text><title>' + esc(e.type + ' ' + e.name) + '</title></g>';
   }
   return '<svg class="graph" width="' + width + '" height="' + height + '" viewBox="0 0 ' + width + ' ' + height + '">' + edges + boxes + '</svg>';
 }
@@ -156,7 +156,7 @@ function testText(t) {
 
 function entryPage(e) {
   const depth = Number(sessionStorage.getItem('depth') || 1);
-  let h = '<h1>' + esc(e.name) + '</h1><div class="meta">' + esc(e.type) + (e.materialized ? ' · ' + esc(e.materialized) : '') + ' · ' + esc(e.pkg) + ' · ' + esc(e.path) + (e.relation ? ' · <code>' + esc(e.relation) + '</code>' : '') + '</div>';
+  let h = '<h1>' + esc(e.name) + '</h1><div class="meta">' + esc(e.type) + (e.materialized ? ' \u00b7 ' + esc(e.materialized) : '') + ' \u00b7 ' + esc(e.pkg) + ' \u00b7 ' + esc(e.path) + (e.relation ? ' \u00b7 <code>' + esc(e.relation) + '</code>' : '') + '</div>';
   if (e.tags.length) h += '<p>' + e.tags.map((t) => '<span class="tag">' + esc(t) + '</span>').join('') + '</p>';
   h += '<h2>Description</h2>' + (md(e.description) || '<p class="meta">No description.</p>');
   if (e.type === 'exposure') {
@@ -188,7 +188,7 @@ function lineagePage() {
 }
 
 function macroPage(m) {
-  $('page').innerHTML = '<h1>' + esc(m.name) + '</h1><div class="meta">macro · ' + esc(m.pkg) + ' · ' + esc(m.path) + '</div><h2>Description</h2>' + (md(m.description) || '<p class="meta">No description.</p>')
+  $('page').innerHTML = '<h1>' + esc(m.name) + '</h1><div class="meta">macro \u00b7 ' + esc(m.pkg) + ' \u00b7 ' + esc(m.path) + '</div><h2>Description</h2>' + (md(m.description) || '<p class="meta">No description.</p>')
     + '<h2>Arguments</h2>' + (m.args.length ? '<table class="cols"><tr><th>Name</th><th>Type</th><th>Description</th></tr>' + m.args.map((a) => '<tr><td><code>' + esc(a.name) + '</code></td><td>' + esc(a.type) + '</td><td>' + md(a.description) + '</td></tr>').join('') + '</table>' : '<p class="meta">None documented.</p>')
     + '<h2>Code</h2><pre>' + esc(m.sql) + '</pre>';
 }

@@ -121,7 +121,7 @@ export class TsdbtError extends Error {
     return this;
   }
 
-  /** `file:line: message (hint)` — the form every user-facing error is printed in. */
+  /** `file:line: message (hint)`: the form every user-facing error is printed in. */
   format(): string {
     const where = this.file ? `${this.file}${this.line !== undefined ? `:${this.line}` : ''}: ` : '';
     const hint = this.hint ? `\n  ${this.hint}` : '';

@@ -5,7 +5,7 @@
  * scoping: `for`, macro, call and `with` bodies open a scope (a `set` inside
  * does not leak out); `if` does not. A name assigned in a scope but not yet
  * assigned at run time holds MISSING and loads fall back outwards, ending in
- * `ctx.lookup(name)` (context vars → resolve → builtins → this file's macros),
+ * `ctx.lookup(name)` (context vars, then resolve, then builtins, then this file's macros),
  * as Jinja2 resolves it. Every generated function tracks the line it is
  * rendering in `L` so errors carry it.
  */

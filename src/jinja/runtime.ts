@@ -32,7 +32,7 @@ export class Ctx {
   }
 
   /**
-   * vars → resolve() → builtins → this file's own macros. resolve() comes
+   * vars, then resolve(), then builtins, then this file's own macros. resolve() comes
    * before the builtins because in dbt macros live in the context, which
    * Jinja2 consults before its globals.
    */

@@ -53,7 +53,7 @@ export class Prng {
     return choices[choices.length - 1]![0];
   }
 
-  /** Standard normal sample (Box–Muller). */
+  /** Standard normal sample (Box-Muller). */
   normal(): number {
     const u = 1 - this.next();
     const v = this.next();
@@ -79,7 +79,7 @@ export class Prng {
     return out;
   }
 
-  /** Fisher–Yates shuffle of a copy. */
+  /** Fisher-Yates shuffle of a copy. */
   shuffle<T>(items: readonly T[]): T[] {
     const out = [...items];
     for (let i = out.length - 1; i > 0; i--) {

@@ -4,7 +4,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CACHES_KEPT, builtCodeCacheFile, codeCacheDir, codeCacheFile } from '../../src/cli/code-cache.js';
+import { CACHES_KEPT, builtCodeCacheFile, bundleText, codeCacheDir, codeCacheFile } from '../../src/cli/code-cache.js';
 import { makeProject } from '../support/project-fixture.js';
 
 const REPO = join(__dirname, '../..');
@@ -68,6 +68,24 @@ describe('the code cache folder and file (src/cli/code-cache.ts)', () => {
 });
 
 describe('loading a bundle through the code cache (src/cli/code-cache.ts)', () => {
+  it('reads an ASCII bundle as latin1 and any other as UTF-8: the same text either way', () => {
+    const ascii = '"use strict";\nexports.a = "x\\u00b7y"; // plain\n';
+    expect(bundleText(Buffer.from(ascii, 'utf8'))).toBe(ascii);
+    const other = '"use strict";\n// a \u2192 b, Stra\u00dfe\nexports.a = /\u00df/.test("\u00df");\n';
+    expect(bundleText(Buffer.from(other, 'utf8'))).toBe(other);
+    expect(bundleText(Buffer.from(other, 'utf8'))).not.toBe(Buffer.from(other, 'utf8').toString('latin1'));
+  });
+
+  it('runs a bundle that is not ASCII as it is written (UTF-8), with and without its cache', () => {
+    const { bundle, dir } = freshBundle();
+    writeFileSync(bundle, `${BUNDLE}\n// caf\u00e9 \u2192 \u{1F600}\nexports.answer = () => ['\u00b7', /\u00df/.source, \`\u2026\`].join('') + ' ' + String.raw\`\u00e9\`;\n`);
+    const first = load(bundle, { TSDBT_CODE_CACHE_DIR: dir });
+    expect(first[1]).toBe('\u00b7\u00df\u2026 \u00e9 true a/function');
+    const again = load(bundle, { TSDBT_CODE_CACHE_DIR: dir });
+    expect(again[0]).toMatch(/^Code cache: used: /);
+    expect(again[1]).toBe(first[1]);
+  });
+
   it('writes the cache when the first run exits and hands it to V8 after: the bundle runs the same, strict, with import()', () => {
     const { bundle, dir } = freshBundle();
     const file = codeCacheFile(dir, bundle, ['parse']);

@@ -204,7 +204,7 @@ export class Relation {
     return this.copy({ ...current, ...spec }, quote, include);
   }
 
-  /** `relation.include(database=False)` → a copy leaving out the named parts when rendered. */
+  /** `relation.include(database=False)`: a copy leaving out the named parts when rendered. */
   include(...raw: unknown[]): Relation {
     return this.with({}, this.quote_policy, policyFrom(raw, this.include_policy));
   }

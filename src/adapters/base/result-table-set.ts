@@ -79,7 +79,7 @@ export class ResultTableSet<T extends GroupedTable = GroupedTable> implements It
     return truthy(fallback) ? fallback : null;
   };
 
-  /** The key → table mapping, in key order. */
+  /** The key-to-table mapping, in key order. */
   dict(): unknown {
     return dictFromPairs(this.groupKeys.map((k, i) => [k, this.tables[i]] as const));
   }

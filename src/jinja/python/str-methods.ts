@@ -228,7 +228,7 @@ export function strMethod(s: string, name: string): Method | undefined {
     case 'lower':
       return () => s.toLowerCase();
     case 'casefold':
-      return () => s.toLowerCase().replace(/ß/g, 'ss');
+      return () => s.toLowerCase().replace(/\u00df/g, 'ss');
     case 'swapcase':
       return () => [...s].map((c) => (c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase())).join('');
     case 'title':
