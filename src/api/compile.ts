@@ -46,6 +46,7 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
   const exec = await openExecution(opts, 'compile', opts.inline !== undefined ? [] : undefined, { readsAllNodes: opts.inline === undefined });
   try {
     const { loaded } = exec;
+    opts.onWarnings?.(exec.warnings);
     opts.onReady?.({
       manifest: exec.parsed.manifest, total: opts.inline !== undefined ? 1 : exec.selected.size, threads: Math.max(1, opts.threads ?? loaded.threads),
       targetName: loaded.profile.targetName, adapterType: loaded.adapter.type, invocationId: loaded.invocationId,

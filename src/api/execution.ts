@@ -51,6 +51,14 @@ export interface ExecutionOptions extends GlobalOptions, StateOptions {
   empty?: boolean;
   /** Treat warnings (e.g. warning tests) as errors. */
   warnError?: boolean;
+  /** A test that warns fails instead (--warn-error-options naming LogTestResult, or "all"); warnError does this too. */
+  testWarnsAsError?: boolean;
+  /**
+   * Given the warnings of loading, parsing and selecting once the nodes are
+   * selected, before anything runs or compiles: it may throw to stop the
+   * command there (the CLI's --warn-error, as dbt raises where it warns).
+   */
+  onWarnings?: (warnings: readonly string[]) => void;
   storeFailures?: boolean;
   /** `--event-time-start` / `--event-time-end`: the window microbatch models build (UTC; 'YYYY-MM-DD[ HH:MM:SS]'). */
   eventTimeStart?: string;

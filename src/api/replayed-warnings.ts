@@ -1,4 +1,4 @@
-import { duplicateKeyWarningFile } from '../util/yaml.js';
+import { duplicateKeyWarningFile } from '../util/duplicate-key-warning.js';
 
 /**
  * A cached parse's warnings as dbt shows them when partial parsing reuses

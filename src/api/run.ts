@@ -141,6 +141,7 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
     heartbeat.timer = setInterval(cancelAll, 250);
   };
   const ready = { manifest, total: nodes.filter(isRunnable).length, threads, targetName: exec.loaded.profile.targetName, adapterType: exec.loaded.adapter.type, invocationId: exec.loaded.invocationId };
+  opts.onWarnings?.(exec.warnings);
   // As dbt: with nothing selected a run warns and ends at once, running no hooks either.
   if (nodes.length === 0) {
     opts.onReady?.({ ...ready, nothingToDo: true });
@@ -180,7 +181,7 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
         lanes: pool ?? exec.runner,
         threads,
         failFast: opts.failFast,
-        warnError: opts.warnError,
+        warnError: opts.warnError ? '--warn-error' : opts.testWarnsAsError ? '--warn-error-options' : undefined,
         testEdges: which === 'build',
         onResult,
         onStart: opts.onStart,

@@ -36,6 +36,7 @@ export const FLAG_SPECS: Record<string, { name: string; kind: 'bool' | 'value' |
   '--fail-fast': { name: 'failFast', kind: 'bool' },
   '-x': { name: 'failFast', kind: 'bool' },
   '--warn-error': { name: 'warnError', kind: 'bool' },
+  '--warn-error-options': { name: 'warnErrorOptions', kind: 'value' },
   '--empty': { name: 'empty', kind: 'bool' },
   '--inline': { name: 'inline', kind: 'value' },
   '--config-dir': { name: 'configDir', kind: 'bool' },

@@ -3,6 +3,7 @@ import type { SelectionFlags } from '../api/select-phase.js';
 import type { StateOptions } from '../api/state-artifacts.js';
 import type { ParsedArgv } from './argv.js';
 import type { Output } from './output.js';
+import type { WarnErrorOptions } from './warn-error-options.js';
 
 /** What every command receives: parsed argv, the output, and the process environment. */
 export interface CommandContext {
@@ -10,6 +11,8 @@ export interface CommandContext {
   out: Output;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** --warn-error-options (or DBT_WARN_ERROR_OPTIONS) as read, when given (cli/warn-error-options.ts). */
+  warnErrorOptions?: WarnErrorOptions;
   /** Receives the command's result object (for `invoke`: the CommandResult, the manifest, the ls lines). */
   report?: (result: unknown) => void;
 }

@@ -17,6 +17,7 @@ const ENV_FLAGS: { env: string; flag: string; kind: 'bool' | 'value' | 'list'; n
   { env: 'DBT_FULL_REFRESH', flag: 'fullRefresh', kind: 'bool' },
   { env: 'DBT_FAIL_FAST', flag: 'failFast', kind: 'bool' },
   { env: 'DBT_WARN_ERROR', flag: 'warnError', kind: 'bool' },
+  { env: 'DBT_WARN_ERROR_OPTIONS', flag: 'warnErrorOptions', kind: 'value' },
   { env: 'DBT_STORE_FAILURES', flag: 'storeFailures', kind: 'bool' },
   { env: 'DBT_EMPTY', flag: 'empty', kind: 'bool' },
   { env: 'DBT_USE_COLORS', flag: 'noColor', kind: 'bool', negate: true },
@@ -44,7 +45,7 @@ const ENV_FLAGS: { env: string; flag: string; kind: 'bool' | 'value' | 'list'; n
 const IGNORED_ENV = [
   'DBT_SEND_ANONYMOUS_USAGE_STATS', 'DBT_VERSION_CHECK', 'DBT_CACHE_SELECTED_ONLY', 'DBT_INTROSPECT', 'DBT_LOG_CACHE_EVENTS', 'DBT_MACRO_DEBUGGING',
   'DBT_PARTIAL_PARSE_FILE_PATH', 'DBT_POPULATE_CACHE', 'DBT_RECORD_TIMING_INFO', 'DBT_STATIC_PARSER', 'DBT_USE_EXPERIMENTAL_PARSER',
-  'DBT_WARN_ERROR_OPTIONS', 'DBT_SHOW_RESOURCE_REPORT', 'DBT_DEPRECATED_PRINT', 'DBT_INVOCATION_ENV', 'DBT_ENGINE_SHOW_RESOURCE_REPORT',
+  'DBT_SHOW_RESOURCE_REPORT', 'DBT_DEPRECATED_PRINT', 'DBT_INVOCATION_ENV', 'DBT_ENGINE_SHOW_RESOURCE_REPORT',
   'DBT_UPLOAD_TO_ARTIFACTS_INGEST_API', 'DBT_REQUIRE_RESOURCE_NAMES_WITHOUT_SPACES', 'DBT_SKIP_NODES_IF_ON_RUN_START_FAILS',
 ];
 

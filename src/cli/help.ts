@@ -26,6 +26,7 @@ const FLAG_HELP: Record<string, string> = {
   '--full-refresh/-f': 'Rebuild incremental models and seeds from scratch; DBT_FULL_REFRESH',
   '--fail-fast/-x': 'Stop at the first failure; DBT_FAIL_FAST',
   '--warn-error': 'Treat warnings as errors; DBT_WARN_ERROR',
+  '--warn-error-options YAML': 'Which warnings are errors, stay warnings or are silenced, by dbt event name (YAML: {"error": "all" | [names], "warn": [names], "silence": [names]}); DBT_WARN_ERROR_OPTIONS',
   '--empty': 'Refs and sources read no rows (schema-only build)',
   '--store-failures': 'Store test failures in the database',
   '--output/-o FORMAT': 'ls: name|path|json|selector',
@@ -74,10 +75,10 @@ const FLAG_HELP: Record<string, string> = {
   '--version/-v': 'tsdbt\'s version',
 };
 
-const GLOBAL = ['--project-dir DIR', '--profiles-dir DIR', '--profile NAME', '--target/-t NAME', '--vars YAML', '--threads N', '--target-path DIR', '--log-path DIR', '--log-format text|json', '--log-format-file text|json', '--log-level debug|info|warn|error|none', '--log-level-file LEVEL', '--printer-width N', '--no-color', '--quiet/-q', '--debug/-d'];
+const GLOBAL = ['--project-dir DIR', '--profiles-dir DIR', '--profile NAME', '--target/-t NAME', '--vars YAML', '--threads N', '--target-path DIR', '--log-path DIR', '--log-format text|json', '--log-format-file text|json', '--log-level debug|info|warn|error|none', '--log-level-file LEVEL', '--printer-width N', '--no-color', '--quiet/-q', '--debug/-d', '--warn-error', '--warn-error-options YAML'];
 const SELECT = ['--select/-s SPEC', '--exclude SPEC', '--selector NAME', '--resource-type TYPE', '--exclude-resource-type TYPE', '--indirect-selection MODE'];
 const STATE = ['--state DIR', '--defer', '--defer-state DIR', '--favor-state'];
-const RUN = ['--full-refresh/-f', '--fail-fast/-x', '--warn-error', '--empty', ...STATE, '--event-time-start TS', '--event-time-end TS'];
+const RUN = ['--full-refresh/-f', '--fail-fast/-x', '--empty', ...STATE, '--event-time-start TS', '--event-time-end TS'];
 
 export const COMMAND_HELP: Record<string, { summary: string; flags: string[] }> = {
   init: { summary: 'Create a new project: dbt_project.yml, an example model and test, a DuckDB profile', flags: ['--adapter TYPE', '--path FILE', '--threads N', '--skip-profile-setup'] },

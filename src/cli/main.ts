@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { DBT_VERSION } from '../project/dbt-version.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { reportError } from './report-error.js';
+import type { WarnErrorOptions } from './warn-error-options.js';
 
 export { reportError };
 export { offerPrestat };
@@ -97,6 +98,7 @@ export async function runCli(argv: readonly string[], streams: OutputStreams, en
     reportError(e, fallbackOut);
     return 2;
   }
+  const optionsOnCli = parsed.flags.warnErrorOptions !== undefined;
   const envWarnings = applyEnvFlags(parsed, env);
   const f = parsed.flags;
   const color = !f.noColor && env.NO_COLOR === undefined && Boolean((streams as { isTTY?: boolean }).isTTY);
@@ -120,6 +122,17 @@ export async function runCli(argv: readonly string[], streams: OutputStreams, en
   // One id for the invocation, from its log file's first line on (dbt's invocation_id; loadProject takes it).
   out.invocationId = randomUUID();
   for (const w of envWarnings) out.warn(w);
+  let warnErrorOptions: WarnErrorOptions | undefined;
+  try {
+    // (Loaded only when given: it reads YAML, which a quick start does not load.)
+    if (f.warnErrorOptions !== undefined) {
+      const { readWarnErrorOptions } = await import('./warn-error-options-read.js');
+      warnErrorOptions = readWarnErrorOptions(f, optionsOnCli ? '--warn-error-options' : 'DBT_WARN_ERROR_OPTIONS', (w) => out.warn(w));
+    }
+  } catch (e) {
+    reportError(e, out);
+    return 2;
+  }
   if (codeCacheNote) out.debug(codeCacheNote);
   if (f.version) {
     out.result(`tsdbt ${TSDBT_VERSION} (dbt-core ${DBT_VERSION} compatible)`);
@@ -134,7 +147,7 @@ export async function runCli(argv: readonly string[], streams: OutputStreams, en
     out.error(`'tsdbt ${parsed.command}' is not available in this build.`);
     return 2;
   }
-  const ctx: CommandContext = { argv: parsed, out, env, cwd, report };
+  const ctx: CommandContext = { argv: parsed, out, env, cwd, report, ...(warnErrorOptions && { warnErrorOptions }) };
   const started = performance.now();
   let code = 2;
   try {

@@ -64,6 +64,7 @@ export type ErrorCode =
   | 'QUERY_UNSUPPORTED'
   | 'QUERY_TIMEOUT'
   | 'USAGE'
+  | 'WARN_ERROR'
   | 'INTERNAL';
 
 export interface ErrorLocation {

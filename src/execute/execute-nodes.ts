@@ -19,7 +19,8 @@ export interface ExecuteNodesOptions extends BatchListener {
   /** `--threads`: how many nodes the queue may hand out at once. */
   threads: number;
   failFast?: boolean;
-  warnError?: boolean;
+  /** A test that warns fails instead; a string names the flag that says so (the result's message quotes it). */
+  warnError?: boolean | string;
   /** build: a failing test skips what depends on the node it tests. */
   testEdges?: boolean;
   onResult?: (r: NodeResult) => void;
@@ -85,7 +86,7 @@ export async function executeNodes(opts: ExecuteNodesOptions): Promise<NodeResul
     }
     if (opts.warnError && r.status === 'warn') {
       r.status = 'fail';
-      r.message = `${r.message ?? ''} (warning treated as error: --warn-error)`;
+      r.message = `${r.message ?? ''} (warning treated as error: ${typeof opts.warnError === 'string' ? opts.warnError : '--warn-error'})`;
     }
     record(r);
     const failed = r.status === 'error' || r.status === 'fail';

@@ -1,5 +1,6 @@
 import type { Node as YamlNode } from 'yaml';
 import { TsdbtError } from '../errors/tsdbt-error.js';
+import { duplicateKeyWarning } from './duplicate-key-warning.js';
 import { fastPaths } from './fast-paths.js';
 import { parseBlockYaml, setKey, type BlockYaml, type DuplicateKey } from './yaml-block.js';
 import { yamlLib } from './yaml-lib.js';
@@ -47,17 +48,8 @@ export function withLines(y: BlockYaml, file: string): ParsedYaml {
     lineOf: (obj) => (obj !== null && typeof obj === 'object' ? lines.get(obj) : undefined),
     keyLine: (obj, key) => (obj !== null && typeof obj === 'object' ? keyLines.get(obj)?.get(key) : undefined),
     itemLine: (list, index) => (Array.isArray(list) ? itemLines.get(list)?.[index] : undefined),
-    warnings: (y.duplicates ?? []).map(
-      (d) => `${file}:${d.line}: duplicate key '${d.key}' in a mapping (first at line ${d.first}); the last value is used.`,
-    ),
+    warnings: (y.duplicates ?? []).map((d) => duplicateKeyWarning(file, d.line, d.key, d.first)),
   };
-}
-
-const DUPLICATE_KEY_WARNING = /^(.+?):\d+: duplicate key '.*' in a mapping \(first at line \d+\); the last value is used\.$/s;
-
-/** The file a duplicate-key warning (ParsedYaml.warnings) names, or undefined for any other warning. */
-export function duplicateKeyWarningFile(warning: string): string | undefined {
-  return DUPLICATE_KEY_WARNING.exec(warning)?.[1];
 }
 
 /** Most nodes alias expansion may produce per document (the `yaml` package's own limit is 100 aliases of aliases). */

@@ -3,6 +3,7 @@ import { indexAnswersSelection } from '../../api/selection-index.js';
 import { TsdbtError } from '../../errors/tsdbt-error.js';
 import type { Manifest } from '../../manifest/types.js';
 import type { CommandContext } from '../command-context.js';
+import { printWarnings } from '../project-warnings.js';
 
 type Member = {
   unique_id: string;
@@ -73,7 +74,7 @@ function formatMember(m: Member, output: string, keys: string[]): string {
  * selection's), then one line per resource in unique id order, as dbt.
  */
 export function printSelection(ctx: CommandContext, lookup: (id: string) => object | undefined, selected: Set<string>, warnings: readonly string[], output: string): number {
-  for (const w of warnings) ctx.out.warn(w);
+  printWarnings(ctx, warnings);
   return printLines(ctx, selectionLines(ctx, lookup, selected, output));
 }
 

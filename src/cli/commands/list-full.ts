@@ -11,6 +11,7 @@ import type { Manifest } from '../../manifest/types.js';
 import { fastPaths } from '../../util/fast-paths.js';
 import { globalOptions, selectionFlags, stateFlags, type CommandContext } from '../command-context.js';
 import { indexAnswersList, listResourceTypes, memberOf, printSelection } from './list-format.js';
+import { printWarnings } from '../project-warnings.js';
 
 /** `tsdbt ls` the whole way (list.ts comes here when its quick start does not hold). */
 export async function fullList(ctx: CommandContext): Promise<number> {
@@ -48,7 +49,7 @@ export async function fullList(ctx: CommandContext): Promise<number> {
   const { manifest, warnings } = found ?? parsed!;
   if (loaded.partialParse) recordQuickStart(loaded, 'done' in quick ? quick.checked.key : parseCacheKey(loaded, { WHICH: 'list' }), 'done' in quick ? quick.checked : undefined);
   if (!sel) {
-    for (const w of warnings) ctx.out.warn(w);
+    printWarnings(ctx, warnings);
     const { state } = resolveStateOptions(loaded.projectDir, join(loaded.projectDir, loaded.root.targetPath), stateOptions);
     sel = select(manifest, state);
     return printSelection(ctx, (id) => memberOf(manifest, id), sel.selected, sel.warnings, output);

@@ -7,6 +7,7 @@ import { selectOnGraph } from '../../api/select-graph.js';
 import { indexGraph, isSelectionIndex } from '../../api/selection-index.js';
 import { globalOptions, selectionFlags, stateFlags, type Command, type CommandContext } from '../command-context.js';
 import { indexAnswersList, listResourceTypes, printLines, selectionLines } from './list-format.js';
+import { printWarnings } from '../project-warnings.js';
 
 /**
  * `tsdbt ls`: the selected resources, one a line, as dbt prints them. With
@@ -55,6 +56,6 @@ async function quickList(ctx: CommandContext): Promise<number | undefined> {
   if (!(await unchanged)) return undefined;
   const { record } = quick;
   ctx.out.debug(record.messages.indexed);
-  for (const w of [...record.loadWarnings, ...record.parseWarnings, ...warnings]) ctx.out.warn(w);
+  printWarnings(ctx, [...record.loadWarnings, ...record.parseWarnings, ...warnings]);
   return printLines(ctx, lines);
 }

@@ -10,6 +10,7 @@ import { globalOptions, selectionFlags, stateFlags, type Command, type CommandCo
 import { NodeReporter, reportSummary } from '../node-reporter.js';
 import { reportError } from '../report-error.js';
 import { resolve } from 'node:path';
+import { LOG_TEST_RESULT, printWarnings, raiseWarningErrors, warnsAsErrorIn } from '../project-warnings.js';
 
 export function executionOptions(ctx: CommandContext): ExecutionOptions {
   const f = ctx.argv.flags;
@@ -35,6 +36,8 @@ export function executionOptions(ctx: CommandContext): ExecutionOptions {
     failFast: Boolean(f.failFast),
     empty: Boolean(f.empty),
     warnError: Boolean(f.warnError),
+    testWarnsAsError: warnsAsErrorIn(ctx, LOG_TEST_RESULT),
+    onWarnings: (warnings) => raiseWarningErrors(ctx, warnings),
     storeFailures: Boolean(f.storeFailures),
     eventTimeStart: f.eventTimeStart as string | undefined,
     eventTimeEnd: f.eventTimeEnd as string | undefined,
@@ -94,7 +97,7 @@ export function nodeCommand(which: NodeCommand | 'retry' | 'clone'): Command {
       process.off('SIGTERM', onSignal);
     }
     ctx.report?.(result);
-    for (const w of result.warnings) ctx.out.warn(w);
+    printWarnings(ctx, result.warnings);
     reportSummary(ctx.out, result, opts.projectDir);
     // After the nodes' own errors: the artifacts that could not be written (a full disk), and exit 2 as any failed invocation.
     if (reportArtifactErrors(ctx, result.artifactErrors)) return 2;
@@ -118,7 +121,7 @@ export const compileCommand: Command = async (ctx) => {
   // dbt's compile prints the header of every node command (version, adapter, Found, Concurrency) before compiling.
   const r = await compile({ ...executionOptions(ctx), inline, onReady: progressCallbacks(ctx).onReady });
   ctx.report?.(r);
-  for (const w of r.warnings) ctx.out.warn(w);
+  printWarnings(ctx, r.warnings);
   const json = ctx.argv.flags.output === 'json';
   const quiet = Boolean(ctx.argv.flags.quiet);
   // dbt's CompiledNode event: the SQL of an inline query, or of each node the first --select names.

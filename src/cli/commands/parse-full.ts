@@ -12,6 +12,7 @@ import { checkManifestGraph } from '../../graph/index.js';
 import { capInliningForFullParse } from '../full-parse-inlining.js';
 import { globalOptions, type CommandContext } from '../command-context.js';
 import { summariseManifest } from './summary.js';
+import { printWarnings } from '../project-warnings.js';
 
 /** `tsdbt parse` the whole way (parse.ts comes here when its quick start does not hold), started at `started`. */
 export async function fullParse(ctx: CommandContext, started: number): Promise<number> {
@@ -27,7 +28,7 @@ export async function fullParse(ctx: CommandContext, started: number): Promise<n
   const unchanged = 'done' in quick ? quick.done : spliced;
   if (unchanged) {
     renderShare?.close();
-    for (const w of unchanged.warnings) ctx.out.warn(w);
+    printWarnings(ctx, unchanged.warnings);
     ctx.out.info(unchanged.summary);
     ctx.out.info(`Performance info: parsed in ${((performance.now() - started) / 1000).toFixed(2)}s; wrote ${unchanged.manifestPath}`);
     if ('done' in quick) recordQuickStart(loaded, quick.checked.key, quick.checked);
@@ -44,7 +45,7 @@ export async function fullParse(ctx: CommandContext, started: number): Promise<n
   let summary: string;
   try {
     checkParsedGraph(result.manifest); // a cycle is a parse error
-    for (const w of result.warnings) ctx.out.warn(w);
+    printWarnings(ctx, result.warnings);
     // With target/semantic_manifest.json when the project declares a semantic layer, as dbt writes it.
     summary = summariseManifest(result.manifest);
     path = writeParseArtifacts(join(loaded.projectDir, loaded.root.targetPath), result.manifest, summary);

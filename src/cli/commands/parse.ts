@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { quickStart } from '../../api/quick-start.js';
 import { readWrittenArtifacts, refreshArtifacts } from '../../api/written-artifacts.js';
 import { globalOptions, type Command, type CommandContext } from '../command-context.js';
+import { printWarnings } from '../project-warnings.js';
 
 /**
  * `tsdbt parse`: parse the project and write target/manifest.json. With
@@ -24,7 +25,7 @@ function quickParse(ctx: CommandContext, started: number): number | undefined {
   const written = readWrittenArtifacts(record.targetDir, record.cache.id);
   if (!written || !refreshArtifacts(record.targetDir, written, new Date().toISOString(), ctx.out.invocationId)) return undefined;
   ctx.out.debug(record.messages.refreshed);
-  for (const w of [...record.loadWarnings, ...record.parseWarnings]) ctx.out.warn(w);
+  printWarnings(ctx, [...record.loadWarnings, ...record.parseWarnings]);
   ctx.out.info(written.summary);
   ctx.out.info(`Performance info: parsed in ${((performance.now() - started) / 1000).toFixed(2)}s; wrote ${join(record.targetDir, 'manifest.json')}`);
   return 0;

@@ -9,6 +9,7 @@ import { NodeReporter } from '../node-reporter.js';
 import { reportError } from '../report-error.js';
 import { executionOptions } from './nodes.js';
 import { summariseManifest } from './summary.js';
+import { printWarnings } from '../project-warnings.js';
 
 /** `tsdbt source freshness`: dbt's console and sources.json; exit 1 when a source is past error_after or could not be checked. */
 export const sourceCommand: Command = async (ctx) => {
@@ -28,7 +29,7 @@ export const sourceCommand: Command = async (ctx) => {
   });
   const run = await sourceFreshness({ ...opts, ...listener, hookEvents: { onStart: header.onStart, onResult: header.onResult } });
   ctx.report?.(run);
-  for (const w of run.warnings) ctx.out.warn(w);
+  printWarnings(ctx, run.warnings);
   reportFreshnessSummary(ctx.out, run, (id) => sources[id], opts.projectDir);
   for (const e of run.artifactErrors) reportError(e, ctx.out, resolve(ctx.cwd, opts.projectDir ?? '.'));
   if (run.artifactErrors.length > 0) return 2;
