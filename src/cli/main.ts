@@ -4,6 +4,7 @@ import { DBT_VERSION } from '../project/dbt-version.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { reportError } from './report-error.js';
 import type { WarnErrorOptions } from './warn-error-options.js';
+import { applyProjectFlags } from './project-flags.js';
 
 export { reportError };
 export { offerPrestat };
@@ -100,6 +101,8 @@ export async function runCli(argv: readonly string[], streams: OutputStreams, en
   }
   const optionsOnCli = parsed.flags.warnErrorOptions !== undefined;
   const envWarnings = applyEnvFlags(parsed, env);
+  const userWarnError = parsed.flags.warnError === true;
+  const projectFlags = await applyProjectFlags(parsed, cwd, env);
   const f = parsed.flags;
   const color = !f.noColor && env.NO_COLOR === undefined && Boolean((streams as { isTTY?: boolean }).isTTY);
   const paint = color ? await chalkPaint() : undefined;
@@ -121,13 +124,14 @@ export async function runCli(argv: readonly string[], streams: OutputStreams, en
   }
   // One id for the invocation, from its log file's first line on (dbt's invocation_id; loadProject takes it).
   out.invocationId = randomUUID();
-  for (const w of envWarnings) out.warn(w);
+  for (const w of [...envWarnings, ...projectFlags.warnings]) out.warn(w);
   let warnErrorOptions: WarnErrorOptions | undefined;
   try {
     // (Loaded only when given: it reads YAML, which a quick start does not load.)
-    if (f.warnErrorOptions !== undefined) {
+    if (f.warnErrorOptions !== undefined || projectFlags.warnErrorOptions !== undefined) {
       const { readWarnErrorOptions } = await import('./warn-error-options-read.js');
-      warnErrorOptions = readWarnErrorOptions(f, optionsOnCli ? '--warn-error-options' : 'DBT_WARN_ERROR_OPTIONS', (w) => out.warn(w));
+      const source = optionsOnCli ? '--warn-error-options' : 'DBT_WARN_ERROR_OPTIONS';
+      warnErrorOptions = readWarnErrorOptions(f.warnErrorOptions, source, userWarnError, projectFlags.warnErrorOptions, (w) => out.warn(w));
     }
   } catch (e) {
     reportError(e, out);

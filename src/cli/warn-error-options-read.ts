@@ -41,15 +41,21 @@ export function warnErrorOptionsOf(value: unknown, source: string, warnings: str
 }
 
 /**
- * The invocation's options from its flags (`--warn-error-options`, or
- * DBT_WARN_ERROR_OPTIONS filled in by env-flags.ts), named `source` in
- * errors; undefined when not given. dbt takes --warn-error or these, not
- * both (a USAGE error).
+ * The invocation's options: `text` from `--warn-error-options` or
+ * DBT_WARN_ERROR_OPTIONS (named `source` in errors), else the project's
+ * `flags: warn_error_options:` mapping; undefined when neither is given.
+ * dbt takes --warn-error or the options from the user, not both (a USAGE
+ * error; the project's own flags do not count).
  */
-export function readWarnErrorOptions(flags: Record<string, unknown>, source: string, warn: (text: string) => void): WarnErrorOptions | undefined {
-  const text = flags.warnErrorOptions;
-  if (text === undefined) return undefined;
-  if (flags.warnError === true) {
+export function readWarnErrorOptions(text: unknown, source: string, userWarnError: boolean, project: unknown, warn: (text: string) => void): WarnErrorOptions | undefined {
+  if (text === undefined) {
+    if (project === undefined) return undefined;
+    const warnings: string[] = [];
+    const options = warnErrorOptionsOf(project, 'dbt_project.yml flags: warn_error_options', warnings);
+    for (const w of warnings) warn(w);
+    return options;
+  }
+  if (userWarnError) {
     throw new TsdbtError('USAGE', `--warn-error and ${source} cannot both be given (DBT_WARN_ERROR and DBT_WARN_ERROR_OPTIONS count too)`, { hint: 'Use --warn-error-options \'{"error": "all"}\' for what --warn-error does, with its exceptions under "warn".' });
   }
   const warnings: string[] = [];

@@ -145,3 +145,49 @@ describe('the CLI under --warn-error and --warn-error-options', () => {
     expect(bad.err).toContain('[USAGE] DBT_WARN_ERROR_OPTIONS \'error\' must be "all", "*" or a list of event names, not \'sometimes\'');
   });
 });
+
+describe("dbt_project.yml's flags: as defaults for the CLI's flags (cli/project-flags.ts)", () => {
+  const withFlags = (flags: string, files: Record<string, string> = PROJECT) =>
+    makeProject({ ...files, 'dbt_project.yml': `name: test_project\nversion: "1.0.0"\nconfig-version: 2\nprofile: test_profile\nflags:\n${flags}` });
+
+  it('warn_error and warn_error_options there apply; the command line and DBT_ variables win over them', async () => {
+    const strict = withFlags('  warn_error: true\n');
+    expect((await cli(['parse'], strict)).err).toContain(`[WARN_ERROR] ${NO_PATCH_TEXT}`);
+    expect((await cli(['parse'], strict, { DBT_WARN_ERROR: 'false' })).code).toBe(0);
+    const named = withFlags('  warn_error_options:\n    error: [NoNodeForYamlKey]\n');
+    const r = await cli(['parse'], named);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`[WARN_ERROR] ${NO_PATCH_TEXT}`);
+    const silenced = await cli(['parse', '--warn-error-options', '{silence: [NoNodeForYamlKey]}'], named);
+    expect(silenced.code).toBe(0);
+    expect(silenced.err).not.toContain('ghost');
+    // The project's own warn_error does not clash with the user's --warn-error-options (dbt counts only the user's).
+    expect((await cli(['parse', '--warn-error-options', '{silence: [NoNodeForYamlKey]}'], strict)).code).toBe(2);
+  });
+
+  it('partial_parse: false parses in full each time, unless DBT_PARTIAL_PARSE says otherwise; a value that is not a boolean warns', async () => {
+    const files = { 'models/a.sql': 'select 1 as id' };
+    const full = withFlags('  partial_parse: false\n', files);
+    await cli(['parse'], full);
+    expect((await cli(['parse', '--debug'], full)).out).not.toContain('Partial parsing: nothing changed');
+    // (A full parse writes no parse cache: the first partial one finds none.)
+    expect((await cli(['parse', '--debug'], full, { DBT_PARTIAL_PARSE: 'true' })).out).toContain('Unable to do partial parsing because saved manifest not found');
+    expect((await cli(['parse', '--debug'], full, { DBT_PARTIAL_PARSE: 'true' })).out).toContain('Partial parsing: nothing changed');
+    const partial = withFlags('  partial_parse: true\n', files);
+    await cli(['parse'], partial);
+    expect((await cli(['parse', '--debug'], partial)).out).toContain('Partial parsing: nothing changed');
+    const odd = withFlags('  fail_fast: sometimes\n', files);
+    const r = await cli(['parse'], odd);
+    expect(r.code).toBe(0);
+    expect(r.err).toContain("[WARNING]: dbt_project.yml: flags: fail_fast is 'sometimes', not true or false; ignored.");
+  });
+
+  it('fail_fast: true stops a run at its first failure', async () => {
+    const files = { 'models/a_bad.sql': 'select no_such_column', 'models/b_good.sql': 'select 1 as id' };
+    const r = await cli(['run', '--threads', '1'], withFlags('  fail_fast: true\n', files));
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('SKIP=1');
+    const plain = await cli(['run', '--threads', '1'], withFlags('  fail_fast: false\n', files));
+    expect(plain.out).toContain('PASS=1');
+  });
+});
