@@ -49,6 +49,45 @@ const IGNORED_ENV = [
   'DBT_UPLOAD_TO_ARTIFACTS_INGEST_API', 'DBT_REQUIRE_RESOURCE_NAMES_WITHOUT_SPACES', 'DBT_SKIP_NODES_IF_ON_RUN_START_FAILS',
 ];
 
+/**
+ * dbt's flags tsdbt accepts (argv.ts) and has nothing to do for. Those
+ * whose dbt effect is only speed or which parser runs pass silently (the
+ * results are the same); the others, which would make dbt write, print or
+ * refuse something tsdbt does not, warn once that they are ignored.
+ */
+const IGNORED_FLAGS: Record<string, { flag: string; warns: boolean }> = {
+  populateCache: { flag: '--populate-cache', warns: false },
+  noPopulateCache: { flag: '--no-populate-cache', warns: false },
+  cacheSelectedOnly: { flag: '--cache-selected-only', warns: false },
+  noCacheSelectedOnly: { flag: '--no-cache-selected-only', warns: false },
+  staticParser: { flag: '--static-parser', warns: false },
+  noStaticParser: { flag: '--no-static-parser', warns: false },
+  useExperimentalParser: { flag: '--use-experimental-parser', warns: false },
+  noUseExperimentalParser: { flag: '--no-use-experimental-parser', warns: false },
+  partialParseFileDiff: { flag: '--partial-parse-file-diff', warns: false },
+  noPartialParseFileDiff: { flag: '--no-partial-parse-file-diff', warns: false },
+  showAllDeprecations: { flag: '--show-all-deprecations', warns: false },
+  noShowAllDeprecations: { flag: '--no-show-all-deprecations', warns: false },
+  introspect: { flag: '--introspect', warns: false },
+  noIntrospect: { flag: '--no-introspect', warns: true },
+  recordTimingInfo: { flag: '--record-timing-info', warns: true },
+  logCacheEvents: { flag: '--log-cache-events', warns: true },
+  noLogCacheEvents: { flag: '--no-log-cache-events', warns: false },
+  macroDebugging: { flag: '--macro-debugging', warns: true },
+  noMacroDebugging: { flag: '--no-macro-debugging', warns: false },
+  showResourceReport: { flag: '--show-resource-report', warns: true },
+  noShowResourceReport: { flag: '--no-show-resource-report', warns: false },
+  uploadToArtifactsIngestApi: { flag: '--upload-to-artifacts-ingest-api', warns: true },
+  noUploadToArtifactsIngestApi: { flag: '--no-upload-to-artifacts-ingest-api', warns: false },
+};
+
+/** A warning for each flag given that IGNORED_FLAGS says dbt would act on and tsdbt does not. */
+export function ignoredFlagWarnings(parsed: ParsedArgv): string[] {
+  return Object.keys(parsed.flags)
+    .filter((name) => IGNORED_FLAGS[name]?.warns === true)
+    .map((name) => `${IGNORED_FLAGS[name]!.flag} is one of dbt's flags that tsdbt does not act on; it is ignored.`);
+}
+
 const TRUE = new Set(['true', '1', 'yes', 'y', 't', 'on']);
 const FALSE = new Set(['false', '0', 'no', 'n', 'f', 'off', '']);
 

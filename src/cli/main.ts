@@ -16,7 +16,7 @@ import type { Command, CommandContext } from './command-context.js';
 import { Output, type OutputStreams } from './output.js';
 import { chalkPaint } from './console-colour.js';
 import { TSDBT_VERSION } from '../util/tsdbt-version.js';
-import { applyEnvFlags } from './env-flags.js';
+import { applyEnvFlags, ignoredFlagWarnings } from './env-flags.js';
 import { commandHelp, mainHelp } from './help.js';
 import { openLogFile } from './log-file.js';
 import type { LogEvent } from './log-event.js';
@@ -124,7 +124,7 @@ export async function runCli(argv: readonly string[], streams: OutputStreams, en
   }
   // One id for the invocation, from its log file's first line on (dbt's invocation_id; loadProject takes it).
   out.invocationId = randomUUID();
-  for (const w of [...envWarnings, ...projectFlags.warnings]) out.warn(w);
+  for (const w of [...envWarnings, ...ignoredFlagWarnings(parsed), ...projectFlags.warnings]) out.warn(w);
   let warnErrorOptions: WarnErrorOptions | undefined;
   try {
     // (Loaded only when given: it reads YAML, which a quick start does not load.)

@@ -130,6 +130,18 @@ describe('console output, as dbt 1.10 prints it', () => {
     expect((await cli(['run', '-s', 'stg_a'], dir, { DBT_FAIL_FAST: 'maybe' })).stderr).toContain("DBT_FAIL_FAST='maybe' is not a boolean (true or false); ignored.");
   });
 
+  it("accepts dbt's global flags it has nothing to do for: silently where only dbt's speed or parser differs, else with a warning", async () => {
+    const dir = makeProject(PROJECT);
+    const quiet = await cli(['run', '-s', 'stg_a', '--no-populate-cache', '--cache-selected-only', '--no-static-parser', '--no-partial-parse-file-diff', '--introspect'], dir);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe('');
+    const told = await cli(['run', '-s', 'stg_a', '--record-timing-info', 'timing.prof', '--no-introspect'], dir);
+    expect(told.code).toBe(0);
+    expect(told.stderr).toContain('--record-timing-info is one of dbt\'s flags that tsdbt does not act on; it is ignored.');
+    expect(told.stderr).toContain('--no-introspect is one of dbt\'s flags that tsdbt does not act on; it is ignored.');
+    expect(existsSync(join(dir, 'timing.prof'))).toBe(false);
+  });
+
   it('help per command, did-you-mean for commands and flags', async () => {
     const dir = makeProject(PROJECT);
     const help = await cli(['run', '--help'], dir);
