@@ -20,7 +20,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
  * Dependencies bundled in: pure JavaScript on the path of most commands, whose
@@ -138,7 +138,7 @@ export async function bundle(root) {
   // files that cost each process opening a database ~0.1 s to find and load; one file of its own, the native
   // binding (@duckdb/node-bindings) still resolved in node_modules at run time.
   const duckdbLib = await packageAlone(esbuild, root, out, '@duckdb/node-api', 'duckdb-lib.cjs', ['@duckdb/node-bindings']);
-  const cli = withImportsThroughLoader(await cliAlone(esbuild, dist, out));
+  const cli = withImportsThroughLoader(await cliAlone(esbuild, dist, out), await import(pathToFileURL(join(dist, 'cli/code-cache.js')).href));
   warnUnlessAscii(cli.outputFiles[0]);
   writeBundle(out, [...yamlLib.outputFiles, ...duckdbLib.outputFiles, ...result.outputFiles, ...cli.outputFiles], new Set([...byStem.keys(), CLI_CJS]));
   return true;
@@ -148,13 +148,15 @@ export async function bundle(root) {
  * cli.cjs's dynamic imports of packages (chalk, snowflake-sdk, undici) made
  * through `__tsdbtImport`, which src/cli/code-cache.ts passes in: Node 20
  * lets a vm.Script import() only through an experimental option that
- * prints a warning, and chalk cannot be require()d.
+ * prints a warning, and chalk cannot be require()d. The text is written
+ * inside the function code-cache.ts runs it in (`wrappedBundle`), so it is
+ * compiled as read.
  */
-function withImportsThroughLoader(result) {
+function withImportsThroughLoader(result, { wrappedBundle }) {
   return {
     outputFiles: result.outputFiles.map((f) => {
       const text = f.text.replace(/(?<![\w$.])import\((["'][^"'\n]+["'])\)/g, '__tsdbtImport($1)');
-      return { path: f.path, contents: Buffer.from(text) };
+      return { path: f.path, contents: Buffer.from(wrappedBundle(text)) };
     }),
   };
 }

@@ -154,11 +154,24 @@ export function bundleText(bytes: Buffer): string {
   return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
 }
 
+/**
+ * The function a bundle's code runs in, as Node wraps a CommonJS module,
+ * with the bundle's import() besides. scripts/bundle.mjs writes cli.cjs
+ * inside it already: the text read is compiled as it is, where wrapping it
+ * here copied its 2.2 MB (10-17 ms of every command's start).
+ */
+export const BUNDLE_HEAD = '(function (exports, require, module, __filename, __dirname, __tsdbtImport) {';
+export const BUNDLE_TAIL = '\n})';
+
+/** A bundle's text inside BUNDLE_HEAD and BUNDLE_TAIL (as it is when already so). */
+export function wrappedBundle(source: string): string {
+  return source.startsWith(BUNDLE_HEAD) && source.endsWith(BUNDLE_TAIL) ? source : `${BUNDLE_HEAD}${source}${BUNDLE_TAIL}`;
+}
+
 /** `bundle` compiled as a CommonJS module's function, with `cachedData` offered to V8. */
 function compileBundle(bundle: string, cachedData: Buffer | undefined): vm.Script {
   for (const flag of FLAGS_AT_LOAD) v8.setFlagsFromString(flag);
-  const source = bundleText(readFileSync(bundle));
-  return new vm.Script(`(function (exports, require, module, __filename, __dirname, __tsdbtImport) {${source}\n})`, { filename: bundle, ...(cachedData && { cachedData }) });
+  return new vm.Script(wrappedBundle(bundleText(readFileSync(bundle))), { filename: bundle, ...(cachedData && { cachedData }) });
 }
 
 /** The bundle's import() of a package (scripts/bundle.mjs writes each as __tsdbtImport): resolved from dist/bundle/, where this module sits, as from the bundle. */

@@ -4,7 +4,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CACHES_KEPT, builtCodeCacheFile, bundleText, codeCacheDir, codeCacheFile } from '../../src/cli/code-cache.js';
+import { BUNDLE_HEAD, BUNDLE_TAIL, CACHES_KEPT, builtCodeCacheFile, bundleText, codeCacheDir, codeCacheFile, wrappedBundle } from '../../src/cli/code-cache.js';
 import { makeProject } from '../support/project-fixture.js';
 
 const REPO = join(__dirname, '../..');
@@ -74,6 +74,16 @@ describe('loading a bundle through the code cache (src/cli/code-cache.ts)', () =
     const other = '"use strict";\n// a \u2192 b, Stra\u00dfe\nexports.a = /\u00df/.test("\u00df");\n';
     expect(bundleText(Buffer.from(other, 'utf8'))).toBe(other);
     expect(bundleText(Buffer.from(other, 'utf8'))).not.toBe(Buffer.from(other, 'utf8').toString('latin1'));
+  });
+
+  it('runs a bundle written inside its function (as scripts/bundle.mjs writes cli.cjs) as it is, with and without its cache', () => {
+    expect(wrappedBundle('exports.a = 1;')).toBe(`${BUNDLE_HEAD}exports.a = 1;${BUNDLE_TAIL}`);
+    expect(wrappedBundle(wrappedBundle('exports.a = 1;'))).toBe(wrappedBundle('exports.a = 1;'));
+    const { bundle, dir } = freshBundle();
+    writeFileSync(bundle, wrappedBundle(BUNDLE));
+    const file = codeCacheFile(dir, bundle, ['parse']);
+    expect(load(bundle, { TSDBT_CODE_CACHE_DIR: dir })).toEqual([`Code cache: none yet (written at exit): ${file}`, '42 true a/function']);
+    expect(load(bundle, { TSDBT_CODE_CACHE_DIR: dir })).toEqual([`Code cache: used: ${file}`, '42 true a/function']);
   });
 
   it('runs a bundle that is not ASCII as it is written (UTF-8), with and without its cache', () => {

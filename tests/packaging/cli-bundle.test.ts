@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUNDLE_HEAD, BUNDLE_TAIL } from '../../src/cli/code-cache.js';
 import { makeProject } from '../support/project-fixture.js';
 import { startSnowflakeDouble } from '../support/snowflake-double/snowflake-double.js';
 
@@ -157,7 +158,9 @@ describe('the CLI bundle (dist/bundle)', () => {
 
   it('holds the CLI as one strict CommonJS file, its package imports made through the code cache loader (cli.cjs)', () => {
     const text = readFileSync(join(pkg, 'dist/bundle/cli.cjs'), 'utf8');
-    expect(text.startsWith('"use strict";\n')).toBe(true);
+    // Written inside the function the loader runs it in (code-cache.ts BUNDLE_HEAD), strict from its first line.
+    expect(text.startsWith(`${BUNDLE_HEAD}"use strict";\n`)).toBe(true);
+    expect(text.endsWith(BUNDLE_TAIL)).toBe(true);
     expect([...text.matchAll(/__tsdbtImport\("([^"]+)"\)/g)].map((m) => m[1]).sort()).toEqual(['chalk', 'snowflake-sdk', 'undici']);
     expect(text).not.toMatch(/(?<![\w$.])import\(["']/);
     // ASCII, so the loader reads it as latin1 (code-cache.ts bundleText): a character esbuild keeps unescaped
