@@ -102,7 +102,13 @@ export async function runCli(argv: readonly string[], streams: OutputStreams, en
   const optionsOnCli = parsed.flags.warnErrorOptions !== undefined;
   const envWarnings = applyEnvFlags(parsed, env);
   const userWarnError = parsed.flags.warnError === true;
-  const projectFlags = await applyProjectFlags(parsed, cwd, env);
+  let projectFlags: Awaited<ReturnType<typeof applyProjectFlags>>;
+  try {
+    projectFlags = await applyProjectFlags(parsed, cwd, env);
+  } catch (e) {
+    reportError(e, fallbackOut);
+    return 2;
+  }
   const f = parsed.flags;
   const color = !f.noColor && env.NO_COLOR === undefined && Boolean((streams as { isTTY?: boolean }).isTTY);
   const paint = color ? await chalkPaint() : undefined;

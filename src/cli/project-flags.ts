@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { TsdbtError } from '../errors/tsdbt-error.js';
+import { profileSearchDirs } from '../project/profile-search.js';
 import type { ParsedArgv } from './argv.js';
 
 /**
@@ -39,32 +41,42 @@ export interface ProjectFlags {
 /**
  * Fills `parsed`'s unset flags from the project's dbt_project.yml `flags:`
  * (the project of --project-dir, else DBT_PROJECT_DIR, else `cwd`, as env
- * flags have been applied). A project without the file, without a `flags:`
- * block or whose YAML does not parse is left to the project's load to
- * report: nothing is set here. The YAML reader is loaded only when the file
- * has a `flags:` block.
+ * flags have been applied), or from profiles.yml's `config:` (the older
+ * place, which dbt 1.10 still reads, with a deprecation warning; both
+ * given is an error, as in dbt). A file missing or whose YAML does not
+ * parse is left to the project's load to report: nothing is set here.
+ * The YAML reader is loaded only when a file has such a block.
  */
 export async function applyProjectFlags(parsed: ParsedArgv, cwd: string, env: Record<string, string | undefined>): Promise<ProjectFlags> {
   const f = parsed.flags;
-  const file = join(resolve(cwd, (f.projectDir as string | undefined) ?? '.'), 'dbt_project.yml');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return { warnings: [] };
-  }
+  const projectDir = resolve(cwd, (f.projectDir as string | undefined) ?? '.');
+  const project = readText(join(projectDir, 'dbt_project.yml'));
+  const hasFlags = project !== undefined && /^flags[ \t]*:/m.test(project);
+  const profiles = profileSearchDirs(projectDir, f.profilesDir as string | undefined, env).map((d) => readText(join(d, 'profiles.yml'))).find((t) => t !== undefined);
+  const hasConfig = profiles !== undefined && /^config[ \t]*:/m.test(profiles);
   // (Most blocks set only flags tsdbt has nothing to do for, such as send_anonymous_usage_stats: no YAML read for those.)
-  if (!/^flags[ \t]*:/m.test(text) || !ACTED_ON.test(text)) return { warnings: [] };
+  if (!hasConfig && !(hasFlags && ACTED_ON.test(project!))) return { warnings: [] };
   const { isRecord, parseYaml } = await import('../util/yaml.js');
-  let flags: unknown;
-  try {
-    const doc = parseYaml(text, 'dbt_project.yml').value;
-    flags = isRecord(doc) ? doc.flags : undefined;
-  } catch {
-    return { warnings: [] };
+  const member = (text: string | undefined, key: string, file: string): Record<string, unknown> | undefined => {
+    try {
+      const doc = text === undefined ? undefined : parseYaml(text, file).value;
+      const value = isRecord(doc) ? doc[key] : undefined;
+      return isRecord(value) && Object.keys(value).length > 0 ? value : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const fromProject = hasFlags ? member(project, 'flags', 'dbt_project.yml') : undefined;
+  const fromProfiles = hasConfig ? member(profiles, 'config', 'profiles.yml') : undefined;
+  if (fromProject && fromProfiles) {
+    throw new TsdbtError('PROJECT_INVALID', "Flags are set both in dbt_project.yml (flags:) and in profiles.yml (config:)", {
+      file: 'dbt_project.yml',
+      hint: "Keep them under flags: in dbt_project.yml only; profiles.yml's config: is the older place (dbt 1.8 moved it).",
+    });
   }
-  if (!isRecord(flags)) return { warnings: [] };
-  const warnings: string[] = [];
+  const flags = fromProject ?? fromProfiles;
+  if (!flags) return { warnings: [] };
+  const warnings: string[] = fromProfiles ? ["profiles.yml: config: is deprecated (dbt 1.8 moved it): move these flags to flags: in dbt_project.yml."] : [];
   for (const spec of PROJECT_FLAGS) {
     const value = flags[spec.key];
     if (value === undefined || value === null) continue;
@@ -75,13 +87,21 @@ export async function applyProjectFlags(parsed: ParsedArgv, cwd: string, env: Re
     }
     const on = boolean(value);
     if (on === undefined) {
-      warnings.push(`dbt_project.yml: flags: ${spec.key} is '${String(value)}', not true or false; ignored.`);
+      warnings.push(`${fromProject ? 'dbt_project.yml: flags' : 'profiles.yml: config'}: ${spec.key} is '${String(value)}', not true or false; ignored.`);
       continue;
     }
     if (on !== Boolean(spec.negated)) f[spec.flag] = true;
   }
   const given = f.warnErrorOptions !== undefined || env.DBT_WARN_ERROR_OPTIONS !== undefined;
   return { warnings, ...(!given && flags.warn_error_options !== undefined && { warnErrorOptions: flags.warn_error_options }) };
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function boolean(value: unknown): boolean | undefined {

@@ -1,4 +1,3 @@
-import { homedir } from 'node:os';
 import { join, relative } from 'node:path';
 import { createRequire } from 'node:module';
 import type { AnySchema, ValidateFunction } from 'ajv';
@@ -7,6 +6,7 @@ import { isRecord, parseYaml } from '../util/yaml.js';
 import { inputExists, readInput } from '../util/input-log.js';
 import { nearestKey } from './config-keys.js';
 import { certainlyValid } from './profile-quick-check.js';
+import { profileSearchDirs } from './profile-search.js';
 import type { YamlValueRenderer } from './project-config.js';
 
 /** The chosen target of the chosen profile, rendered and validated. */
@@ -31,16 +31,6 @@ export interface ProfileLookup {
   schemas: Record<string, AnySchema>;
   render: YamlValueRenderer;
   warn?: (message: string) => void;
-}
-
-/** Where dbt looks for profiles.yml, in order. */
-export function profileSearchDirs(projectDir: string, profilesDir: string | undefined, env: Record<string, string | undefined>): string[] {
-  const dirs: string[] = [];
-  if (profilesDir) return [profilesDir];
-  if (env.DBT_PROFILES_DIR) return [env.DBT_PROFILES_DIR];
-  dirs.push(projectDir);
-  dirs.push(join(env.HOME ?? homedir(), '.dbt'));
-  return dirs;
 }
 
 const validators = new WeakMap<object, ValidateFunction>();

@@ -191,3 +191,28 @@ describe("dbt_project.yml's flags: as defaults for the CLI's flags (cli/project-
     expect(plain.out).toContain('PASS=1');
   });
 });
+
+describe("profiles.yml's config: (the place dbt 1.8 moved to dbt_project.yml's flags:)", () => {
+  const withProfileConfig = (config: string, projectFlags = '') =>
+    makeProject({
+      ...PROJECT,
+      ...(projectFlags && { 'dbt_project.yml': `name: test_project\nversion: "1.0.0"\nconfig-version: 2\nprofile: test_profile\nflags:\n${projectFlags}` }),
+      'profiles.yml': `config:\n${config}test_profile:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: ':memory:'\n`,
+    });
+
+  it('is read as the project flags are, with a deprecation warning', async () => {
+    const r = await cli(['parse'], withProfileConfig('  warn_error: true\n'));
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("[WARNING]: profiles.yml: config: is deprecated (dbt 1.8 moved it): move these flags to flags: in dbt_project.yml.");
+    expect(r.err).toContain(`[WARN_ERROR] ${NO_PATCH_TEXT}`);
+    const plain = await cli(['parse'], withProfileConfig('  send_anonymous_usage_stats: false\n'));
+    expect(plain.code).toBe(0);
+    expect(plain.err).toContain('profiles.yml: config: is deprecated');
+  });
+
+  it('both it and dbt_project.yml flags: is an error, as in dbt', async () => {
+    const r = await cli(['parse'], withProfileConfig('  use_colors: false\n', '  send_anonymous_usage_stats: false\n'));
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('[PROJECT_INVALID] dbt_project.yml: Flags are set both in dbt_project.yml (flags:) and in profiles.yml (config:)');
+  });
+});

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadProject } from '../../api/load-project.js';
-import { profileSearchDirs } from '../../project/profiles.js';
+import { profileSearchDirs } from '../../project/profile-search.js';
 import { DBT_VERSION } from '../../context/base-context.js';
 import { TsdbtError } from '../../errors/tsdbt-error.js';
 import { globalOptions, type Command } from '../command-context.js';
