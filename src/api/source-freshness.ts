@@ -11,6 +11,7 @@ import type { Manifest, SourceTable } from '../manifest/types.js';
 import { DBT_VERSION } from '../project/dbt-version.js';
 import { writeCommandManifest } from './command-manifest.js';
 import { openExecution, type ExecutionOptions } from './execution.js';
+import { NOTHING_TO_DO } from './run.js';
 
 export interface FreshnessRun {
   success: boolean;
@@ -68,7 +69,7 @@ export async function sourceFreshness(opts: ExecutionOptions & FreshnessListener
     const total = sources.length;
     const threads = Math.max(1, opts.threads ?? exec.loaded.threads);
     const warnings = [...exec.warnings];
-    if (total === 0) warnings.push('Nothing to do. Try checking your model configs and model specification args');
+    if (total === 0) warnings.push(NOTHING_TO_DO);
     opts.onReady?.({ manifest, total, threads, targetName: exec.loaded.profile.targetName, adapterType: exec.loaded.adapter.type, invocationId: exec.loaded.invocationId, nothingToDo: total === 0 });
     const results: FreshnessResult[] = [];
     const hookResults: NodeResult[] = [];

@@ -107,7 +107,7 @@ export const FLAG_SPECS: Record<string, { name: string; kind: 'bool' | 'value' |
   '--start-time': { name: 'startTime', kind: 'value' },
   '--end-time': { name: 'endTime', kind: 'value' },
   '--saved-query': { name: 'savedQuery', kind: 'value' },
-  // dbt's global flags tsdbt has nothing to do for (env-flags.ts IGNORED_FLAGS): accepted, so a dbt command line runs.
+  // dbt's global flags tsdbt has nothing to do for (env-flags.ts UNACTED_FLAGS names those that warn): accepted, so a dbt command line runs.
   '--populate-cache': { name: 'populateCache', kind: 'bool' },
   '--no-populate-cache': { name: 'noPopulateCache', kind: 'bool' },
   '--cache-selected-only': { name: 'cacheSelectedOnly', kind: 'bool' },

@@ -3,33 +3,16 @@ import { join, resolve } from 'node:path';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { profileSearchDirs } from '../project/profile-search.js';
 import type { ParsedArgv } from './argv.js';
+import { applyProjectFlagValues, PROJECT_FLAG_KEYS } from './env-flags.js';
 
 /**
- * dbt_project.yml's `flags:` (dbt 1.8+; profiles.yml's old `config:`) as
- * defaults for the CLI's flags: a flag on the command line, or its DBT_*
- * variable (set to anything), wins. Each entry: the project flag, the CLI
- * flag it sets, the variable that overrides it, and for a `--x`/`--no-x`
- * pair, `negated` when false sets the flag (use_colors: false is
- * --no-color) and `pair` the other half.
+ * dbt_project.yml's `flags:` (dbt 1.8+; profiles.yml's old `config:`) are
+ * defaults for the CLI's flags: which flags, and how a value sets one, is
+ * env-flags.ts's (the flags its DBT_* variables set). ACTED_ON: a line
+ * setting one of them, or warn_error_options, anywhere in the file
+ * (indented, as under `flags:`).
  */
-const PROJECT_FLAGS: { key: string; flag: string; env: string; kind: 'bool' | 'value'; negated?: boolean; pair?: string }[] = [
-  { key: 'debug', flag: 'debug', env: 'DBT_DEBUG', kind: 'bool' },
-  { key: 'fail_fast', flag: 'failFast', env: 'DBT_FAIL_FAST', kind: 'bool' },
-  { key: 'warn_error', flag: 'warnError', env: 'DBT_WARN_ERROR', kind: 'bool' },
-  { key: 'partial_parse', flag: 'noPartialParse', env: 'DBT_PARTIAL_PARSE', kind: 'bool', negated: true, pair: 'partialParse' },
-  { key: 'use_colors', flag: 'noColor', env: 'DBT_USE_COLORS', kind: 'bool', negated: true, pair: 'useColors' },
-  { key: 'use_colors_file', flag: 'useColorsFile', env: 'DBT_USE_COLORS_FILE', kind: 'bool', pair: 'noUseColorsFile' },
-  { key: 'write_json', flag: 'noWriteJson', env: 'DBT_WRITE_JSON', kind: 'bool', negated: true, pair: 'writeJson' },
-  { key: 'indirect_selection', flag: 'indirectSelection', env: 'DBT_INDIRECT_SELECTION', kind: 'value' },
-  { key: 'log_format', flag: 'logFormat', env: 'DBT_LOG_FORMAT', kind: 'value' },
-  { key: 'log_format_file', flag: 'logFormatFile', env: 'DBT_LOG_FORMAT_FILE', kind: 'value' },
-  { key: 'log_level', flag: 'logLevel', env: 'DBT_LOG_LEVEL', kind: 'value' },
-  { key: 'log_level_file', flag: 'logLevelFile', env: 'DBT_LOG_LEVEL_FILE', kind: 'value' },
-  { key: 'printer_width', flag: 'printerWidth', env: 'DBT_PRINTER_WIDTH', kind: 'value' },
-];
-
-/** A line setting one of the flags above, or warn_error_options, anywhere in the file (indented, as under `flags:`). */
-const ACTED_ON = new RegExp(`^[ \\t]+(?:${[...PROJECT_FLAGS.map((p) => p.key), 'warn_error_options'].join('|')})[ \\t]*:`, 'm');
+const ACTED_ON = new RegExp(`^[ \\t]+(?:${[...PROJECT_FLAG_KEYS, 'warn_error_options'].join('|')})[ \\t]*:`, 'm');
 
 /** What the project's `flags:` gave besides the CLI's flags. */
 export interface ProjectFlags {
@@ -76,22 +59,10 @@ export async function applyProjectFlags(parsed: ParsedArgv, cwd: string, env: Re
   }
   const flags = fromProject ?? fromProfiles;
   if (!flags) return { warnings: [] };
-  const warnings: string[] = fromProfiles ? ["profiles.yml: config: is deprecated (dbt 1.8 moved it): move these flags to flags: in dbt_project.yml."] : [];
-  for (const spec of PROJECT_FLAGS) {
-    const value = flags[spec.key];
-    if (value === undefined || value === null) continue;
-    if (f[spec.flag] !== undefined || (spec.pair && f[spec.pair] !== undefined) || env[spec.env] !== undefined) continue;
-    if (spec.kind === 'value') {
-      f[spec.flag] = String(value);
-      continue;
-    }
-    const on = boolean(value);
-    if (on === undefined) {
-      warnings.push(`${fromProject ? 'dbt_project.yml: flags' : 'profiles.yml: config'}: ${spec.key} is '${String(value)}', not true or false; ignored.`);
-      continue;
-    }
-    if (on !== Boolean(spec.negated)) f[spec.flag] = true;
-  }
+  const warnings = [
+    ...(fromProfiles ? ['profiles.yml: config: is deprecated (dbt 1.8 moved it): move these flags to flags: in dbt_project.yml.'] : []),
+    ...applyProjectFlagValues(parsed, flags, env, fromProject ? 'dbt_project.yml: flags' : 'profiles.yml: config'),
+  ];
   const given = f.warnErrorOptions !== undefined || env.DBT_WARN_ERROR_OPTIONS !== undefined;
   return { warnings, ...(!given && flags.warn_error_options !== undefined && { warnErrorOptions: flags.warn_error_options }) };
 }
@@ -102,10 +73,4 @@ function readText(path: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function boolean(value: unknown): boolean | undefined {
-  if (typeof value === 'boolean') return value;
-  const v = String(value).trim().toLowerCase();
-  return ['true', '1', 'yes'].includes(v) ? true : ['false', '0', 'no'].includes(v) ? false : undefined;
 }

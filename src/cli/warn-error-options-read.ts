@@ -48,18 +48,12 @@ export function warnErrorOptionsOf(value: unknown, source: string, warnings: str
  * error; the project's own flags do not count).
  */
 export function readWarnErrorOptions(text: unknown, source: string, userWarnError: boolean, project: unknown, warn: (text: string) => void): WarnErrorOptions | undefined {
-  if (text === undefined) {
-    if (project === undefined) return undefined;
-    const warnings: string[] = [];
-    const options = warnErrorOptionsOf(project, 'dbt_project.yml flags: warn_error_options', warnings);
-    for (const w of warnings) warn(w);
-    return options;
-  }
-  if (userWarnError) {
+  if (text === undefined && project === undefined) return undefined;
+  if (text !== undefined && userWarnError) {
     throw new TsdbtError('USAGE', `--warn-error and ${source} cannot both be given (DBT_WARN_ERROR and DBT_WARN_ERROR_OPTIONS count too)`, { hint: 'Use --warn-error-options \'{"error": "all"}\' for what --warn-error does, with its exceptions under "warn".' });
   }
   const warnings: string[] = [];
-  const options = parseWarnErrorOptions(String(text), source, warnings);
+  const options = text === undefined ? warnErrorOptionsOf(project, 'dbt_project.yml flags: warn_error_options', warnings) : parseWarnErrorOptions(String(text), source, warnings);
   for (const w of warnings) warn(w);
   return options;
 }
