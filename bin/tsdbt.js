@@ -6,6 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { lowerHelperThreads } from './helper-threads.js';
 
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
@@ -14,6 +15,8 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   process.exit(0);
 }
 process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION ??= 'true';
+// Before any worker starts: only Node's own threads are lowered (bin/helper-threads.js).
+lowerHelperThreads();
 
 /** dist/bundle/ when it is at least as new as tsc's dist/cli/main.js (a later tsc-only build makes it stale); else dist/cli/. */
 function cliDir() {
@@ -161,12 +164,52 @@ async function startEarlyConnection(dir) {
   }
 }
 
+/** The early YAML worker's bootstrap (CommonJS, eval): import the entry; a failure only ends it (the parse starts its own). */
+const EARLY_YAML_BOOT = `const { workerData } = require('node:worker_threads');
+import(workerData.entry).catch(() => process.exit());`;
+
+/**
+ * The YAML worker, started before the CLI's modules load when the command
+ * is about to parse the whole project: partial parsing off, or no parse
+ * cache in the target path (src/util/early-yaml-worker.ts). It boots on the
+ * other core meanwhile and waits for the properties files. Only from the
+ * bundle, with a core likely spare (as the parse's own start of it, and
+ * whatever the load with TSDBT_YAML_WORKER=always); off with
+ * TSDBT_FAST_PATHS=0 or TSDBT_EARLY_YAML=0.
+ */
+async function startEarlyYaml(dir) {
+  const env = process.env;
+  if (!dir.includes('bundle') || env.TSDBT_FAST_PATHS === '0' || env.TSDBT_EARLY_YAML === '0' || !argv.some((a) => CHECKING.has(a))) return undefined;
+  if (!partialParseOff() && statSync(resolve(targetDir(), 'partial_parse.json'), { throwIfNoEntry: false })) return undefined;
+  try {
+    const { availableParallelism, loadavg } = await import('node:os');
+    if (loadavg()[0] >= availableParallelism() && env.TSDBT_YAML_WORKER !== 'always') return undefined;
+    const entry = new URL(`${dir}yaml-parse-worker.js`, import.meta.url);
+    if (!statSync(entry, { throwIfNoEntry: false })) return undefined;
+    const { MessageChannel, Worker } = await import('node:worker_threads');
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(EARLY_YAML_BOOT, { eval: true, workerData: { waitOn: port2, entry: entry.href }, transferList: [port2] });
+    // Never keeps the process alive: a parse that takes it refs it no more than one it starts.
+    worker.unref();
+    port1.unref();
+    const offer = { worker, port: port1, failed: false };
+    const stopped = () => void (offer.failed = true);
+    worker.on('error', stopped);
+    worker.on('exit', stopped);
+    return offer;
+  } catch {
+    return undefined;
+  }
+}
+
 const dir = cliDir();
 const prestat = await startPrestat(dir);
 const early = await startEarlyConnection(dir);
+const earlyYaml = await startEarlyYaml(dir);
 const main = (await cachedCli(dir)) ?? (await import(`${dir}main.js`));
 main.offerPrestat?.(prestat);
 main.offerEarlyConnectionWorker?.(early);
+main.offerEarlyYamlWorker?.(earlyYaml);
 const { runCli } = main;
 const { processStreams } = main.processStreams ? main : await import(`${dir}process-streams.js`);
 // A closed pipe (`tsdbt ls | head -1`) stops quietly; a full disk or /dev/full on stdout is reported once at the end.

@@ -174,7 +174,7 @@ export const CLI_CJS = 'cli.cjs';
 function cliAlone(esbuild, dist, out) {
   return esbuild.build({
     stdin: {
-      contents: `export { runCli, offerPrestat, offerEarlyConnectionWorker, offerCodeCacheNote, exitsAtOnce } from './cli/main.js';\nexport { processStreams } from './cli/process-streams.js';\n`,
+      contents: `export { runCli, offerPrestat, offerEarlyConnectionWorker, offerEarlyYamlWorker, offerCodeCacheNote, exitsAtOnce } from './cli/main.js';\nexport { processStreams } from './cli/process-streams.js';\n`,
       resolveDir: dist,
       sourcefile: CLI_CJS,
       loader: 'js',

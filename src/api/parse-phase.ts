@@ -32,6 +32,7 @@ import { MANIFEST_SPANS, readSpliceMap, writeSpliceMap } from './splice-map.js';
 import { nodesFromSpliceMap, writeCopying, type MapsAsRead } from './cached-nodes-source.js';
 import { parseEnv, parseTarget } from './parse-env.js';
 import { spawnYamlWorker } from './yaml-worker-spawn.js';
+import { tookEarlyYamlWorker } from '../util/early-yaml-worker.js';
 import { startRenderShare } from './render-share-start.js';
 import type { RenderShare } from '../project/render-share.js';
 import { projectManifestSelectors } from './project-selectors.js';
@@ -304,6 +305,7 @@ export function parseInput(loaded: LoadedProject, flags: Record<string, unknown>
 
 /** A full parse's result with the load's warnings first, selectors.yml's selectors and the semantic layer attached. */
 function finishFull(loaded: LoadedProject, result: ParseResult): ParseResult {
+  if (tookEarlyYamlWorker()) loaded.logger.debug('YAML worker: started by bin/tsdbt.js before the CLI loaded');
   result.warnings.unshift(...loaded.warnings);
   result.manifest.selectors = projectManifestSelectors(loaded.projectDir, loaded.selectorsText);
   attachSemanticLayer(loaded, result.manifest);

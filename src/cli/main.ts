@@ -9,6 +9,7 @@ import { applyProjectFlags } from './project-flags.js';
 export { reportError };
 export { offerPrestat };
 export { offerEarlyConnectionWorker } from '../adapters/base/early-connection-worker.js';
+export { offerEarlyYamlWorker } from '../util/early-yaml-worker.js';
 export { exitsAtOnce } from './quick-exit.js';
 import { beginCommandStats, endCommandStats, offerPrestat } from '../util/pre-stat.js';
 import { parseArgv, type ParsedArgv } from './argv.js';

@@ -3,6 +3,7 @@ import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { ColumnInfo } from '../manifest/types.js';
 import { findFiles, type FoundFile } from '../util/files.js';
 import { PrefetchedYaml, type YamlWorkerSpawn } from '../util/prefetched-yaml.js';
+import { releaseEarlyYamlWorker } from '../util/early-yaml-worker.js';
 import type { ProjectConfig } from './project-config.js';
 import { renderEntryInPlace } from './schema-yaml-render.js';
 import { tableFreshness, tableLoadedAtField, tableLoadedAtQuery, tagList, type MergedFreshness } from './source-precedence.js';
@@ -122,8 +123,10 @@ export interface PropertiesPrefetch {
  */
 export function prefetchProperties(packages: readonly ProjectConfig[], spawn?: YamlWorkerSpawn): PropertiesPrefetch {
   const files = new Map(packages.map((c) => [c, propertiesFiles(c)]));
-  if (!spawn) return { files };
-  return { files, parsed: PrefetchedYaml.start([...files.values()].flatMap((list) => list.map((f) => f.absolute)), spawn) };
+  const parsed = spawn && PrefetchedYaml.start([...files.values()].flatMap((list) => list.map((f) => f.absolute)), spawn);
+  // The worker bin/tsdbt.js started early, when this did not take it (too little YAML, a busy machine), is not needed.
+  releaseEarlyYamlWorker();
+  return parsed ? { files, parsed } : { files };
 }
 
 /**

@@ -42,13 +42,14 @@ export class PrefetchedYaml {
    * (the caller knows where the worker module, running serveYamlParses, is).
    * Undefined when the worker cannot start or, unless `evenWhenBusy`, when
    * it would not pay: this is itself a worker thread, no core is likely to
-   * be spare (the last minute's load average is at least the cores), or the
+   * be spare (the last minute's load average is at least the cores; started
+   * whatever the load with TSDBT_YAML_WORKER=always), or the
    * files hold less than `yamlWorkerAtLeast` bytes (the worker's start-up
    * and the copy of its results back cost more than parsing them here).
    */
   static start(paths: readonly string[], spawn: YamlWorkerSpawn, evenWhenBusy = evenWhenBusyForTests): PrefetchedYaml | undefined {
     if (paths.length === 0) return undefined;
-    if (!evenWhenBusy && !coreLikelySpare()) return undefined;
+    if (!evenWhenBusy && !coreLikelySpare() && process.env.TSDBT_YAML_WORKER !== 'always') return undefined;
     const sizes = paths.map((p) => statSync(p, { throwIfNoEntry: false })?.size ?? 0);
     if (!evenWhenBusy && sizes.reduce((a, b) => a + b, 0) < yamlWorkerAtLeast) return undefined;
     try {
@@ -84,7 +85,12 @@ export class PrefetchedYaml {
     // Just begun there: parsing it here is sooner than its parse there, its copy and its decoding here.
     const claimed = Atomics.load(this.claimedAt, i);
     const soon = claimed === 0 || Date.now() - this.base - claimed < WORTH_WAITING * (this.sizes[i]! / BYTES_PER_MS);
-    if (!evenWhenBusyForTests && soon && Atomics.load(this.state, i) === BUSY) return undefined;
+    if (!evenWhenBusyForTests && soon && Atomics.load(this.state, i) === BUSY) {
+      // Where the two sides meet (nothing is left for the worker after this file), its parse of it would go
+      // unused: it stops now, leaving the core to other work; what it posted before is still taken.
+      if (!this.state.subarray(0, -1).includes(FREE)) this.stopWorker();
+      return undefined;
+    }
     while (Atomics.load(this.state, i) === BUSY) {
       const left = until - Date.now();
       if (left <= 0) return undefined;
@@ -106,8 +112,13 @@ export class PrefetchedYaml {
     if (this.closed) return;
     this.closed = true;
     this.results.clear();
-    Atomics.store(this.state, this.state.length - 1, 1);
+    this.stopWorker();
     this.port.close();
+  }
+
+  /** The worker stops, even inside a file; what it posted stays on the port. */
+  private stopWorker(): void {
+    Atomics.store(this.state, this.state.length - 1, 1);
     this.worker.terminate().catch(() => undefined);
   }
 }

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE_HEAD, BUNDLE_TAIL } from '../../src/cli/code-cache.js';
+import { blankedArtifact } from '../support/blanked-artifact.js';
 import { makeProject } from '../support/project-fixture.js';
 import { startSnowflakeDouble } from '../support/snowflake-double/snowflake-double.js';
 
@@ -28,8 +29,7 @@ const FUTURE = new Date(Date.now() + 3_600_000);
 
 beforeAll(() => {
   if (!existsSync(join(repo, 'dist/cli/main.js'))) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: repo, stdio: 'pipe' });
-  mkdirSync(join(pkg, 'bin'));
-  cpSync(join(repo, 'bin/tsdbt.js'), join(pkg, 'bin/tsdbt.js'));
+  cpSync(join(repo, 'bin'), join(pkg, 'bin'), { recursive: true });
   cpSync(join(repo, 'package.json'), join(pkg, 'package.json'));
   cpSync(join(repo, 'dist'), join(pkg, 'dist'), { recursive: true, filter: (src) => src !== join(repo, 'dist/bundle') });
   for (const link of ['node_modules', 'src', 'project']) symlinkSync(join(repo, link), join(pkg, link));
@@ -154,6 +154,33 @@ describe('the CLI bundle (dist/bundle)', () => {
     expect(failedAfter.code).toBe(2);
     expect(failedEarly.stderr).toMatch(/\[DATABASE_OPEN\] Could not open the DuckDB database at .*blocker\/db\.duckdb: IO Error: .*Not a directory/);
     expect(failedEarly.stderr).toBe(failedAfter.stderr);
+  });
+
+  it('parses the properties YAML on the worker bin/tsdbt.js started before the CLI loaded (early-yaml-worker.ts) when the parse is a full one: the same manifest as one started after', () => {
+    // ~370 KB of properties YAML: enough for a worker (PrefetchedYaml's least).
+    const tables = Array.from({ length: 400 }, (_, i) => `      - name: t${i}\n        description: "table ${i} ${'x'.repeat(800)}"\n        columns:\n          - name: id\n            data_tests: [not_null]\n`).join('');
+    const dir = makeProject({ ...PROJECT, 'models/sources.yml': `version: 2\nsources:\n  - name: raw\n    tables:\n${tables}` });
+    writeDuckdbProfile(dir, join(dir, 'warehouse.duckdb'));
+    const args = ['parse', '--project-dir', dir, '--profiles-dir', dir, '--debug'];
+    const EARLY = 'YAML worker: started by bin/tsdbt.js before the CLI loaded';
+    // (Whatever the load of the machine running the tests.)
+    const always = { TSDBT_YAML_WORKER: 'always' };
+    const early = tsdbt(args, always);
+    expect(early.code).toBe(0);
+    expect(early.stdout).toContain(EARLY);
+    expect(early.stdout).toMatch(/Found 3 models, 1 seed, 402 data tests, 400 sources/);
+    const earlyManifest = blankedArtifact(join(dir, 'target/manifest.json'));
+    // A parse cache is there: the next parse is not a full one, and no worker is started early.
+    expect(tsdbt(args, always).stdout).not.toContain(EARLY);
+    // Partial parsing off: a full parse again.
+    expect(tsdbt([...args, '--no-partial-parse'], always).stdout).toContain(EARLY);
+    rmSync(join(dir, 'target'), { recursive: true });
+    const after = tsdbt(args, { ...always, TSDBT_EARLY_YAML: '0' });
+    expect(after.code).toBe(0);
+    expect(after.stdout).not.toContain(EARLY);
+    expect(blankedArtifact(join(dir, 'target/manifest.json'))).toBe(earlyManifest);
+    rmSync(join(dir, 'target'), { recursive: true });
+    expect(tsdbt(args, { ...always, TSDBT_FAST_PATHS: '0' }).stdout).not.toContain(EARLY);
   });
 
   it('holds the CLI as one strict CommonJS file, its package imports made through the code cache loader (cli.cjs)', () => {

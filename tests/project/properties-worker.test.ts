@@ -7,12 +7,15 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { MessageChannel, Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { spawnYamlWorker } from '../../src/api/yaml-worker-spawn.js';
 import { TsdbtError } from '../../src/errors/tsdbt-error.js';
 import { emptyProperties, prefetchProperties, readProperties } from '../../src/project/properties.js';
 import type { ProjectConfig } from '../../src/project/project-config.js';
-import { forceYamlWorkerForTests, PrefetchedYaml } from '../../src/util/prefetched-yaml.js';
+import { offerEarlyYamlWorker, releaseEarlyYamlWorker, tookEarlyYamlWorker, type EarlyYamlWorker } from '../../src/util/early-yaml-worker.js';
+import { forceYamlWorkerForTests, PrefetchedYaml, type YamlWorkerSpawn } from '../../src/util/prefetched-yaml.js';
+import { BOOTSTRAP_SOURCE, moduleWorkerBoot } from '../../src/util/worker-boot.js';
 import { makeProject } from '../support/project-fixture.js';
 
 afterEach(() => {
@@ -57,9 +60,9 @@ function config(dir: string): ProjectConfig {
 }
 
 /** readProperties over the project's files, the worker's results taken when `worker`. */
-function read(dir: string, worker: boolean) {
+function read(dir: string, worker: boolean | YamlWorkerSpawn) {
   const c = config(dir);
-  const prefetch = prefetchProperties([c], worker ? spawnYamlWorker : undefined);
+  const prefetch = prefetchProperties([c], worker === true ? spawnYamlWorker : worker || undefined);
   const index = emptyProperties();
   const errors: TsdbtError[] = [];
   const warnings: string[] = [];
@@ -112,4 +115,82 @@ describe('properties parsed on a worker thread', () => {
     // Small files on an unforced start: not worth a worker.
     expect(prefetchProperties([config(dir)], spawnYamlWorker).parsed).toBeUndefined();
   });
+});
+
+/** A YAML worker started as bin/tsdbt.js starts one before the CLI loads: booted, waiting on a port for its files. */
+function earlyYamlWorker(): EarlyYamlWorker {
+  const { port1, port2 } = new MessageChannel();
+  const boot = moduleWorkerBoot(new URL('../../src/api/yaml-parse-worker.ts', import.meta.url).href);
+  const worker = new Worker(BOOTSTRAP_SOURCE, { eval: true, workerData: { waitOn: port2, entry: boot.entry, hooks: boot.hooks }, transferList: [port2] });
+  worker.unref();
+  const offer: EarlyYamlWorker = { worker, port: port1, failed: false };
+  worker.on('exit', () => void (offer.failed = true));
+  return offer;
+}
+
+describe('the YAML worker bin/tsdbt.js starts before the CLI loads (util/early-yaml-worker.ts)', () => {
+  afterEach(() => {
+    releaseEarlyYamlWorker();
+    tookEarlyYamlWorker();
+  });
+
+  it('is the first prefetch\'s worker, sent its files then: the same index, warnings and errors as a parse here', () => {
+    const dir = makeProject({});
+    for (const [f, body] of Object.entries(FILES)) {
+      mkdirSync(join(dir, f, '..'), { recursive: true });
+      writeFileSync(join(dir, f), body);
+    }
+    const here = read(dir, false);
+    const offer = earlyYamlWorker();
+    offerEarlyYamlWorker(offer);
+    forceYamlWorkerForTests(true);
+    const spawned = vi.fn(spawnYamlWorker);
+    const take = PrefetchedYaml.prototype.take;
+    let taken = 0;
+    const spy = vi.spyOn(PrefetchedYaml.prototype, 'take').mockImplementation(function (this: PrefetchedYaml, path: string) {
+      const b = take.call(this, path);
+      if (b) taken++;
+      return b;
+    });
+    try {
+      expect(read(dir, spawned)).toEqual(here);
+    } finally {
+      spy.mockRestore();
+    }
+    // As from a worker started then: every file the block reader reads came from it.
+    expect(taken).toBe(4);
+    expect(spawned.mock.results[0]!.value).toBe(offer.worker);
+    expect(tookEarlyYamlWorker()).toBe(true);
+    expect(tookEarlyYamlWorker()).toBe(false);
+  }, 60_000);
+
+  it('one that stopped before it was taken is passed over: the prefetch starts a worker of its own', async () => {
+    const offer = earlyYamlWorker();
+    await offer.worker.terminate();
+    expect(offer.failed).toBe(true);
+    offerEarlyYamlWorker(offer);
+    forceYamlWorkerForTests(true);
+    const dir = makeProject({ 'models/x.yml': 'version: 2\nmodels:\n  - name: x\n    description: only\n' });
+    const c = config(dir);
+    const spawned = vi.fn(spawnYamlWorker);
+    const prefetch = prefetchProperties([c], spawned);
+    const worker = spawned.mock.results[0]!.value as Worker;
+    expect(worker).not.toBe(offer.worker);
+    expect(tookEarlyYamlWorker()).toBe(false);
+    const index = emptyProperties();
+    readProperties(prefetch.files.get(c)!, c.name, index, [], undefined, [], prefetch.parsed);
+    prefetch.parsed?.close();
+    expect(index.models.get('x')?.raw.description).toBe('only');
+  }, 60_000);
+
+  it('one the prefetch does not take (too little YAML for a worker) is ended', async () => {
+    const offer = earlyYamlWorker();
+    const exited = new Promise<number>((done) => offer.worker.once('exit', done));
+    offerEarlyYamlWorker(offer);
+    const dir = makeProject({ 'models/x.yml': 'version: 2\nmodels:\n  - name: x\n' });
+    expect(prefetchProperties([config(dir)], spawnYamlWorker).parsed).toBeUndefined();
+    await exited;
+    expect(offer.failed).toBe(true);
+    expect(tookEarlyYamlWorker()).toBe(false);
+  }, 60_000);
 });

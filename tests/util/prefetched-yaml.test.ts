@@ -130,6 +130,33 @@ describe('PrefetchedYaml.take', () => {
     }
   });
 
+  it('stops the worker when it has just begun the one file left to it: its parse would go unused (not while others wait for it)', async () => {
+    const exited = (p: PrefetchedYaml, ms: number) =>
+      new Promise<boolean>((done) => {
+        const worker = (p as unknown as { worker: Worker }).worker;
+        const timer = setTimeout(() => done(false), ms);
+        worker.once('exit', () => {
+          clearTimeout(timer);
+          done(true);
+        });
+      });
+    const alone = await started(standIn(0, 5000, encoded));
+    const aloneExit = exited(alone, 2000);
+    expect(alone.take(path)).toBeUndefined();
+    expect(await aloneExit).toBe(true);
+    alone.close();
+    // A second file nobody has claimed: the worker goes on to it.
+    const other = join(dir, 'other.yml');
+    writeFileSync(other, 'models: []\n');
+    readyFlag[0] = 0;
+    const two = PrefetchedYaml.start([path, other], standIn(0, 5000, encoded), true)!;
+    for (let i = 0; i < 500 && Atomics.load(readyFlag, 0) === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    const twoExit = exited(two, 500);
+    expect(two.take(path)).toBeUndefined();
+    expect(await twoExit).toBe(false);
+    two.close();
+  });
+
   it('waits for a file the worker is well into, and takes its result', async () => {
     const p = await started(standIn(60_000, 100, encoded));
     const b = p.take(path);
