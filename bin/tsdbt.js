@@ -125,6 +125,21 @@ function opensDatabase() {
   return argv.some((a, i) => OPENING.has(a) && (OPENING.get(a) === undefined || argv[i + 1] === OPENING.get(a)));
 }
 
+/**
+ * A worker started here, as the CLI is offered it: it never keeps the process
+ * alive before it is taken, and `failed` says it stopped before then (the
+ * taker starts one of its own).
+ */
+function workerOffer(worker, port, more = {}) {
+  worker.unref();
+  port.unref();
+  const offer = { worker, port, ...more, failed: false };
+  const stopped = () => void (offer.failed = true);
+  worker.on('error', stopped);
+  worker.on('exit', stopped);
+  return offer;
+}
+
 /** The early worker's bootstrap (CommonJS, eval): import the entry; a failure is its open's answer, as src/util/worker-boot.ts's. */
 const EARLY_BOOT = `const { workerData } = require('node:worker_threads');
 import(workerData.entry).catch((e) => {
@@ -151,14 +166,8 @@ async function startEarlyConnection(dir) {
     const { port1, port2 } = new MessageChannel();
     const flag = new SharedArrayBuffer(4);
     const worker = new Worker(EARLY_BOOT, { eval: true, workerData: { port: port2, flag, entry: entry.href, preload: preload.href }, transferList: [port2] });
-    // Never keeps the process alive before a bridge takes it (the bridge refs it while it opens).
-    worker.unref();
-    port1.unref();
-    const offer = { worker, port: port1, flag, failed: false };
-    const stopped = () => void (offer.failed = true);
-    worker.on('error', stopped);
-    worker.on('exit', stopped);
-    return offer;
+    // (The bridge that takes it refs it while it opens.)
+    return workerOffer(worker, port1, { flag });
   } catch {
     return undefined;
   }
@@ -189,14 +198,8 @@ async function startEarlyYaml(dir) {
     const { MessageChannel, Worker } = await import('node:worker_threads');
     const { port1, port2 } = new MessageChannel();
     const worker = new Worker(EARLY_YAML_BOOT, { eval: true, workerData: { waitOn: port2, entry: entry.href }, transferList: [port2] });
-    // Never keeps the process alive: a parse that takes it refs it no more than one it starts.
-    worker.unref();
-    port1.unref();
-    const offer = { worker, port: port1, failed: false };
-    const stopped = () => void (offer.failed = true);
-    worker.on('error', stopped);
-    worker.on('exit', stopped);
-    return offer;
+    // (A parse that takes it refs it no more than one it starts.)
+    return workerOffer(worker, port1);
   } catch {
     return undefined;
   }

@@ -15,5 +15,4 @@ if ('waitOn' in data) {
     port.close();
     serveYamlParses(files);
   });
-}
-else serveYamlParses(data);
+} else serveYamlParses(data);

@@ -5,8 +5,6 @@
  * the same order, for files the worker parses and for files it hands back
  * (a syntax error, YAML the block reader leaves to `yaml`).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { spawnYamlWorker } from '../../src/api/yaml-worker-spawn.js';
@@ -76,30 +74,31 @@ function read(dir: string, worker: boolean | YamlWorkerSpawn) {
   };
 }
 
+/** `run`'s result, and the paths whose parse a PrefetchedYaml gave from its worker meanwhile. */
+function takingFromWorker<T>(run: () => T): { result: T; taken: string[] } {
+  const take = PrefetchedYaml.prototype.take;
+  const taken: string[] = [];
+  const spy = vi.spyOn(PrefetchedYaml.prototype, 'take').mockImplementation(function (this: PrefetchedYaml, path: string) {
+    const b = take.call(this, path);
+    if (b) taken.push(path);
+    return b;
+  });
+  try {
+    return { result: run(), taken };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
 describe('properties parsed on a worker thread', () => {
   it('give the same index, warnings and located errors as a parse here', () => {
-    const dir = makeProject({});
-    for (const [f, body] of Object.entries(FILES)) {
-      mkdirSync(join(dir, f, '..'), { recursive: true });
-      writeFileSync(join(dir, f), body);
-    }
+    const dir = makeProject(FILES);
     const here = read(dir, false);
     forceYamlWorkerForTests(true);
-    const take = PrefetchedYaml.prototype.take;
-    const taken: string[] = [];
-    const spy = vi.spyOn(PrefetchedYaml.prototype, 'take').mockImplementation(function (this: PrefetchedYaml, path: string) {
-      const b = take.call(this, path);
-      if (b) taken.push(path.slice(dir.length + 1));
-      return b;
-    });
-    try {
-      const there = read(dir, true);
-      expect(there).toEqual(here);
-    } finally {
-      spy.mockRestore();
-    }
+    const { result: there, taken } = takingFromWorker(() => read(dir, true));
+    expect(there).toEqual(here);
     // The worker parsed every file the block reader reads; the alias file and the broken one were parsed here.
-    expect(taken.sort()).toEqual(['models/a.yml', 'models/b_dup.yml', 'models/e_schema.yml', 'seeds/s.yml']);
+    expect(taken.map((p) => p.slice(dir.length + 1)).sort()).toEqual(['models/a.yml', 'models/b_dup.yml', 'models/e_schema.yml', 'seeds/s.yml']);
     expect(here.warnings).toEqual([expect.stringMatching(/^models\/b_dup\.yml:5: duplicate key 'description'/)]);
     expect(here.errors.map((e) => [e.code, e.file, e.line])).toEqual([
       ['YAML_SYNTAX', 'models/d_broken.yml', expect.any(Number)],
@@ -135,30 +134,16 @@ describe('the YAML worker bin/tsdbt.js starts before the CLI loads (util/early-y
   });
 
   it('is the first prefetch\'s worker, sent its files then: the same index, warnings and errors as a parse here', () => {
-    const dir = makeProject({});
-    for (const [f, body] of Object.entries(FILES)) {
-      mkdirSync(join(dir, f, '..'), { recursive: true });
-      writeFileSync(join(dir, f), body);
-    }
+    const dir = makeProject(FILES);
     const here = read(dir, false);
     const offer = earlyYamlWorker();
     offerEarlyYamlWorker(offer);
     forceYamlWorkerForTests(true);
     const spawned = vi.fn(spawnYamlWorker);
-    const take = PrefetchedYaml.prototype.take;
-    let taken = 0;
-    const spy = vi.spyOn(PrefetchedYaml.prototype, 'take').mockImplementation(function (this: PrefetchedYaml, path: string) {
-      const b = take.call(this, path);
-      if (b) taken++;
-      return b;
-    });
-    try {
-      expect(read(dir, spawned)).toEqual(here);
-    } finally {
-      spy.mockRestore();
-    }
+    const { result, taken } = takingFromWorker(() => read(dir, spawned));
+    expect(result).toEqual(here);
     // As from a worker started then: every file the block reader reads came from it.
-    expect(taken).toBe(4);
+    expect(taken).toHaveLength(4);
     expect(spawned.mock.results[0]!.value).toBe(offer.worker);
     expect(tookEarlyYamlWorker()).toBe(true);
     expect(tookEarlyYamlWorker()).toBe(false);
