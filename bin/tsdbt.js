@@ -91,7 +91,14 @@ async function startPrestat(dir) {
  */
 function quickStartLikely() {
   if (!['parse', 'ls', 'list'].some((c) => argv.includes(c)) || partialParseOff()) return false;
-  return statSync(resolve(targetDir(), 'partial_parse.json'), { throwIfNoEntry: false }) !== undefined;
+  return parseCacheThere();
+}
+
+let cacheThere;
+/** Whether the target path holds a parse cache (src/api/parse-cache.ts's file), stat'ed once. */
+function parseCacheThere() {
+  cacheThere ??= statSync(resolve(targetDir(), 'partial_parse.json'), { throwIfNoEntry: false }) !== undefined;
+  return cacheThere;
 }
 
 /**
@@ -189,7 +196,7 @@ import(workerData.entry).catch(() => process.exit());`;
 async function startEarlyYaml(dir) {
   const env = process.env;
   if (!dir.includes('bundle') || env.TSDBT_FAST_PATHS === '0' || env.TSDBT_EARLY_YAML === '0' || !argv.some((a) => CHECKING.has(a))) return undefined;
-  if (!partialParseOff() && statSync(resolve(targetDir(), 'partial_parse.json'), { throwIfNoEntry: false })) return undefined;
+  if (!partialParseOff() && parseCacheThere()) return undefined;
   try {
     const { availableParallelism, loadavg } = await import('node:os');
     if (loadavg()[0] >= availableParallelism() && env.TSDBT_YAML_WORKER !== 'always') return undefined;
