@@ -50,6 +50,20 @@ export interface DuplicateKey {
   first: number;
 }
 
+/** Each LineTable by its `lines` table: what tableEntries finds. */
+const tables = new WeakMap<object, LineTable>();
+
+/**
+ * The entries of the LineTable behind `b`'s three tables, when one LineTable
+ * made them all (the block reader's results): one lookup gives a
+ * collection's line and its keys' or items' lines, where the three tables
+ * take one each.
+ */
+export function tableEntries(b: BlockYaml): ReadonlyMap<object, KeyLineList | CollectionLines> | undefined {
+  const table = tables.get(b.lines);
+  return table && table.keyLines === b.keyLines && table.itemLines === b.itemLines ? table.entries : undefined;
+}
+
 /** A collection's entry in a LineTable: its line, and its keys' or its items' lines. */
 export class CollectionLines {
   constructor(
@@ -92,6 +106,10 @@ export class LineTable {
       this.entry(obj).items = items;
     },
   };
+
+  constructor() {
+    tables.set(this.lines, this);
+  }
 
   /** `obj`'s entry as a CollectionLines (a KeyLineList entry turned into one: it keeps its line and keys). */
   private entry(obj: object): CollectionLines {

@@ -11,7 +11,7 @@ import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_thread
 import { describe, expect, it } from 'vitest';
 import { decode, encode, PrefetchedYaml, serveYamlParses, type YamlWorkerSpawn } from '../../src/util/prefetched-yaml.js';
 import { parseBlockYaml } from '../../src/util/yaml-block.js';
-import type { BlockYaml } from '../../src/util/yaml-result.js';
+import { KeyLineList, LineTable, tableEntries, type BlockYaml } from '../../src/util/yaml-result.js';
 
 const TEXTS = [
   'version: 2\nmodels:\n  - name: a\n    description: "x"\n    columns:\n      - name: id\n        tests: [unique, not_null]\n      - name: b\n        data_tests:\n          - accepted_values:\n              values: [1, 2]\n',
@@ -64,6 +64,31 @@ describe('encode/decode of block YAML', () => {
       expect(back.keyLines.get([])).toBeUndefined();
     }
     expect(read).toBeGreaterThanOrEqual(7);
+  });
+
+  it('encodes the same through the reader table (one lookup a collection) as through the three tables', () => {
+    for (const text of TEXTS) {
+      const b = parseBlockYaml(text);
+      if (!b) continue;
+      // The reader's result has a LineTable behind it; the same tables behind another `lines` hide it, and encode then reads the three one by one.
+      expect(tableEntries(b), text).toBeDefined();
+      const hidden: BlockYaml = { ...b, lines: { get: (obj) => b.lines.get(obj), set: () => undefined } };
+      expect(tableEntries(hidden), text).toBeUndefined();
+      expect(encode(hidden), text).toEqual(encode(b));
+      // A table's `lines` with another's key lines is not read through the table either.
+      const mixed: BlockYaml = { ...b, keyLines: { get: (obj) => b.keyLines.get(obj), set: () => undefined } };
+      expect(tableEntries(mixed), text).toBeUndefined();
+    }
+    // And a table whose entries were set through its tables (a list's entry made a CollectionLines) encodes as they read.
+    const table = new LineTable();
+    const list = [1, { k: 'v' }];
+    const map = list[1] as object;
+    table.lines.set(list, 3);
+    table.itemLines.set(list, [3, undefined]);
+    table.keyLines.set(map, new KeyLineList(['k', 4]));
+    table.lines.set(map, 4);
+    const made = decode(structuredClone(encode({ value: list, lines: table.lines, keyLines: table.keyLines, itemLines: table.itemLines })!));
+    expect([made.lines.get(made.value as object), made.itemLines.get(made.value as object), made.lines.get((made.value as object[])[1]!), made.keyLines.get((made.value as object[])[1]!)?.get('k')]).toEqual([3, [3, undefined], 4, 4]);
   });
 
   it('reports the duplicate keys of a mapping as the reader does', () => {
