@@ -18,7 +18,7 @@
 // staging models on sources, then intermediate and marts with macros, config()
 // and Jinja (generateRealisticProject).
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generateProject, generateRealisticProject } from './generate-project.mjs';
@@ -73,7 +73,17 @@ function best(before, cmd, cmdArgs, cwd, env) {
 }
 
 const tsdbt = (dir, command, extra = []) => [bin, command, '--project-dir', dir, '--profiles-dir', dir, ...extra];
-const clean = (dir) => () => rmSync(join(dir, 'target'), { recursive: true, force: true });
+// What a run leaves (target/, its compiled files) is set aside, not deleted, until the bench ends. On these
+// machines' ext4 (no journal) a file created within about a minute of many deletions makes the kernel look
+// past every inode freed since (fs/ext4/ialloc.c, recently_deleted): 8,000 files created just after 8,000
+// were removed took 1.3-3.7 s of system time against 0.15-0.2 s otherwise, and a compile after `rm -rf
+// target` measured that more than the compile. Renamed aside, nothing is freed while the bench runs.
+const aside = mkdtempSync(join(tmpdir(), 'tsdbt-scale-aside-'));
+let asideCount = 0;
+const setAside = (path) => existsSync(path) && renameSync(path, join(aside, String(asideCount++)));
+const clean = (dir) => () => setAside(join(dir, 'target'));
+/** Projects measured, removed with what was set aside once every figure is taken. */
+const done = [];
 
 const rows = [];
 const record = (shape, n, figure, m) => {
@@ -127,7 +137,7 @@ for (const shape of shapes) {
       clean(dir)();
       measure(process.execPath, tsdbt(dir, 'parse'), dir);
       const m = best(() => {
-        rmSync(join(dir, 'target/compiled'), { recursive: true, force: true });
+        setAside(join(dir, 'target/compiled'));
         for (const f of ['manifest.json', 'run_results.json']) rmSync(join(dir, 'target', f), { force: true });
       }, process.execPath, tsdbt(dir, 'compile'), dir);
       const count = Object.values(nodes()).filter((x) => x.compiled_code !== undefined).length;
@@ -149,7 +159,7 @@ for (const shape of shapes) {
         console.log(`${shape} ${n} dataform compile failed: ${String(e).slice(0, 1000)}`);
       }
     }
-    if (!keep) rmSync(dir, { recursive: true, force: true });
+    if (!keep) done.push(dir);
     else console.log(`kept ${dir}`);
   }
 }
@@ -199,6 +209,7 @@ console.log('\n| shape | models | figure | wall | CPU (user+sys) | peak RSS | lo
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(`| ${r.shape} | ${r.models} | ${r.figure} | ${r.s.toFixed(2)} s | ${r.cpu.toFixed(2)} s | ${r.mb.toFixed(0)} MB | ${r.load} | ${r.target} | ${r.vsTarget} |`);
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify(rows, null, 2));
+for (const path of [...done, aside]) rmSync(path, { recursive: true, force: true });
 
 /** The first file under `dir` (depth first, sorted) ending in `ext`, if any. */
 function findFile(dir, ext) {
