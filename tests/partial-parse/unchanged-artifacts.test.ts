@@ -186,10 +186,10 @@ describe('parse with nothing changed refreshes the artifacts in place', () => {
     await expectFullArtifacts(dir);
     const json = await cli(dir, ['ls', '--output', 'json']);
     expect(json.out).toContain('Unable to do partial parsing because the saved manifest could not be read');
-    // ls (json) wrote a good cache again: parse goes the whole way once (its record names the old cache), then refreshes.
-    expect((await cli(dir, ['parse'])).refreshed).toBe(false);
+    // ls (json) wrote a good cache again, and manifest.json from it with its record (as parse does): parse refreshes.
     await expectFullArtifacts(dir);
     expect((await cli(dir, ['parse'])).refreshed).toBe(true);
+    await expectFullArtifacts(dir);
   });
 
   it('a spoiled selection index: ls parses in full, with the same lines', async () => {
@@ -518,8 +518,13 @@ describe('the quick start: parse and ls with nothing changed, without loading th
 
   it('ls: the same lines and warnings as the full path, for every selector and output the index answers', async () => {
     const dir = await established();
+    // The full path runs on a copy: an ls writes manifest.json, as dbt's does, and one without partial parsing leaves no
+    // record of it, so the next ls here would take the full path once to write it again.
+    const copy = mkdtempSync(join(tmpdir(), 'tsdbt-full-ls-'));
+    scratch.push(copy);
+    cpSync(dir, copy, { recursive: true });
     for (const args of [[], ['--output', 'name'], ['--select', '+orders'], ['--select', 'tag:daily'], ['--resource-type', 'all'], ['--select', 'stg_orders', '--indirect-selection', 'cautious']]) {
-      const full = await run(dir, ['ls', ...args, '--no-partial-parse']);
+      const full = await run(copy, ['ls', ...args, '--no-partial-parse']);
       const quick = await timed(dir, ['ls', ...args]);
       expect(quick.code, quick.out).toBe(0);
       expect(quick.quick, args.join(' ')).toBe(true);
@@ -532,5 +537,42 @@ describe('the quick start: parse and ls with nothing changed, without loading th
     const bad = await timed(dir, ['ls', '--select', 'nosuchmethod:x']);
     expect(bad.quick).toBe(false);
     expect(bad.code).toBe(2);
+  });
+});
+
+describe("ls writes manifest.json as parse does (dbt's ls loads its manifest through requires.manifest, which writes it)", () => {
+  it('in a fresh project, with nothing changed (in place), after a model edit (spliced) and after a compile: a full parse\'s artifacts', async () => {
+    const dir = makeProject(PROJECT);
+    const first = await cli(dir, ['ls']);
+    expect(first.code, first.out).toBe(0);
+    expect(first.lines).toContain('test_project.marts.orders');
+    await expectFullArtifacts(dir);
+    // Nothing changed: selected from the index, manifest.json brought up to date in place (a new invocation, the same file).
+    const before = metadata(dir);
+    const ino = statSync(join(dir, 'target/manifest.json')).ino;
+    const again = await cli(dir, ['ls']);
+    expect(again.code, again.out).toBe(0);
+    expect(again.indexed).toBe(true);
+    expect(metadata(dir).invocation_id).not.toBe(before.invocation_id);
+    expect(statSync(join(dir, 'target/manifest.json')).ino).toBe(ino);
+    await expectFullArtifacts(dir);
+    // A model edited: spliced into manifest.json and the cache, as parse splices it.
+    const model = join(dir, 'models/marts/orders.sql');
+    writeFileSync(model, `${readFileSync(model, 'utf8')}\n-- edited\n`);
+    const edited = await cli(dir, ['ls']);
+    expect(edited.code, edited.out).toBe(0);
+    expect(edited.out).toContain('spliced into manifest.json and the parse cache');
+    expect(readFileSync(join(dir, 'target/manifest.json'), 'utf8')).toContain('-- edited');
+    await expectFullArtifacts(dir);
+    // A compile rewrote manifest.json with its compiled code: ls writes the parse's manifest again, and parse then refreshes it.
+    expect((await cli(dir, ['compile'])).code).toBe(0);
+    const compiledNodes = () => Object.values((JSON.parse(readFileSync(join(dir, 'target/manifest.json'), 'utf8')) as { nodes: Record<string, object> }).nodes).filter((n) => 'compiled_code' in n).length;
+    expect(compiledNodes()).toBeGreaterThan(0);
+    const afterCompile = await cli(dir, ['ls']);
+    expect(afterCompile.code, afterCompile.out).toBe(0);
+    expect(compiledNodes()).toBe(0);
+    await expectFullArtifacts(dir);
+    expect((await cli(dir, ['parse'])).refreshed).toBe(true);
+    await expectFullArtifacts(dir);
   });
 });

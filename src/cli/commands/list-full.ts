@@ -1,6 +1,9 @@
 import { loadProject } from '../../api/load-project.js';
-import { filesChangedSince, parseCacheKey } from '../../api/parse-cache.js';
-import { parseLoaded, recordCacheSpans } from '../../api/parse-phase.js';
+import { checkAfterSplice, filesChangedSince, parseCacheKey } from '../../api/parse-cache.js';
+import { parseLoaded, recordCacheSpans, releaseLazyReads, writeParseArtifacts } from '../../api/parse-phase.js';
+import { readWrittenArtifacts, refreshArtifacts } from '../../api/written-artifacts.js';
+import type { LoadedProject } from '../../api/load-project.js';
+import { summariseManifest } from './summary.js';
 import { join } from 'node:path';
 import { recordQuickStart } from '../../api/quick-start-record.js';
 import { indexSelects, selectFromManifest, selects } from '../../api/select-phase.js';
@@ -27,10 +30,14 @@ export async function fullList(ctx: CommandContext): Promise<number> {
   const lazily = !indexed && !stateOptions.state && fastPaths() && indexSelects(loaded.projectDir, flags, true);
   const select = (manifest: Manifest, state?: PreviousState) => selectFromManifest(loaded.projectDir, manifest, { ...flags, resourceTypes: undefined, state }, types, lazily);
   let quick = indexed ? unchangedSelectionManifest(loaded, { WHICH: 'list' }) : {};
-  // Only model SQL edited: spliced into the parse cache (api/parse-splice.ts), whose selection index then answers.
+  // Only model SQL edited: spliced into the parse cache (api/parse-splice.ts), whose selection index then answers; into
+  // manifest.json at once, as `parse` does, when it is the file the last parse wrote, else into the cache alone.
   const check = 'check' in quick ? quick.check : undefined;
+  let manifestSpliced = false;
   if (indexed && check && filesChangedSince(check)) {
-    const after = await (await import('../../api/parse-splice.js')).checkSplicingChanges(loaded, { WHICH: 'list' }, check);
+    const splice = await import('../../api/parse-splice.js');
+    manifestSpliced = (await splice.spliceOrSay(loaded, { WHICH: 'list' }, check)) !== undefined;
+    const after = manifestSpliced ? checkAfterSplice(check) : await splice.checkSplicingChanges(loaded, { WHICH: 'list' }, check);
     if (after !== check) quick = unchangedSelectionManifest(loaded, { WHICH: 'list' }, after);
   }
   let found = 'done' in quick ? quick.done : undefined;
@@ -47,6 +54,7 @@ export async function fullList(ctx: CommandContext): Promise<number> {
   // Where the cache this wrote holds each node: the next command can splice into it (api/parse-phase.ts).
   if (parsed) recordCacheSpans(loaded, parsed.manifest);
   const { manifest, warnings } = found ?? parsed!;
+  if (!(manifestSpliced && found)) writeListManifest(loaded, parsed?.manifest, 'done' in quick ? quick.checked.id : undefined);
   if (loaded.partialParse) recordQuickStart(loaded, 'done' in quick ? quick.checked.key : parseCacheKey(loaded, { WHICH: 'list' }), 'done' in quick ? quick.checked : undefined);
   if (!sel) {
     printWarnings(ctx, warnings);
@@ -55,4 +63,27 @@ export async function fullList(ctx: CommandContext): Promise<number> {
     return printSelection(ctx, (id) => memberOf(manifest, id), sel.selected, sel.warnings, output);
   }
   return printSelection(ctx, (id) => memberOf(manifest, id), sel.selected, [...warnings, ...sel.warnings], output);
+}
+
+/**
+ * target/manifest.json, as `tsdbt parse` writes it (dbt's ls writes it too): the
+ * manifest this parsed; or, selected from the selection index, the one the
+ * last parse wrote brought up to date in place when it is still that one (for
+ * parse cache `cacheId`), else the cache's manifest written afresh (its nodes
+ * copied from the cache, not read).
+ */
+function writeListManifest(loaded: LoadedProject, parsed: Manifest | undefined, cacheId: string | undefined): void {
+  const targetDir = join(loaded.projectDir, loaded.root.targetPath);
+  if (parsed) {
+    writeParseArtifacts(targetDir, parsed, summariseManifest(parsed));
+    return;
+  }
+  const record = cacheId === undefined ? undefined : readWrittenArtifacts(targetDir, cacheId);
+  if (record && refreshArtifacts(targetDir, record, new Date().toISOString(), loaded.invocationId)) return;
+  const whole = parseLoaded(loaded, { flags: { WHICH: 'list' }, lazyNodes: 'mapped' });
+  try {
+    writeParseArtifacts(targetDir, whole.manifest, summariseManifest(whole.manifest));
+  } finally {
+    releaseLazyReads(whole.manifest);
+  }
 }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { foldersSignature, quickStartBeforeStats, readCacheLine } from '../../api/quick-start.js';
 import { takePrestat } from '../../util/pre-stat.js';
+import { readWrittenArtifacts, refreshArtifacts } from '../../api/written-artifacts.js';
 import { spareCore, statSignatureInWorker } from '../../api/quick-start-stats.js';
 import { projectSelectors } from '../../api/project-selectors.js';
 import { selectOnGraph } from '../../api/select-graph.js';
@@ -10,11 +11,14 @@ import { indexAnswersList, listResourceTypes, printLines, selectionLines } from 
 import { printWarnings } from '../project-warnings.js';
 
 /**
- * `tsdbt ls`: the selected resources, one a line, as dbt prints them. With
+ * `tsdbt ls`: the selected resources, one a line, as dbt prints them, and
+ * target/manifest.json written as `parse` writes it (dbt's list command
+ * loads its manifest through requires.manifest, which writes it). With
  * nothing changed since the parse cache was written (api/quick-start.ts),
  * no state and a selection the selection index answers, it selects from the
- * index without loading the project, printing what the full path prints
- * then (list-full.ts); otherwise, or on any error, the full path runs.
+ * index without loading the project and brings manifest.json up to date in
+ * place, printing what the full path prints then (list-full.ts); otherwise,
+ * or on any error, the full path runs.
  */
 export const listCommand: Command = async (ctx) => {
   const quick = await quickList(ctx);
@@ -55,6 +59,9 @@ async function quickList(ctx: CommandContext): Promise<number | undefined> {
   }
   if (!(await unchanged)) return undefined;
   const { record } = quick;
+  // manifest.json as the last parse wrote it, given this invocation's id and time (else the full path writes it).
+  const written = readWrittenArtifacts(record.targetDir, record.cache.id);
+  if (!written || !refreshArtifacts(record.targetDir, written, new Date().toISOString(), ctx.out.invocationId)) return undefined;
   ctx.out.debug(record.messages.indexed);
   printWarnings(ctx, [...record.loadWarnings, ...record.parseWarnings, ...warnings]);
   return printLines(ctx, lines);
