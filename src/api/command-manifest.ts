@@ -3,7 +3,7 @@ import { mutatorsBoundCount } from '../jinja/python/collection-methods.js';
 import { writeCompiledManifest } from './compiled-manifest.js';
 import type { Execution } from './execution.js';
 import { parseCacheOf } from './parse-phase.js';
-import { readWrittenArtifacts, refreshArtifacts } from './written-artifacts.js';
+import { refreshWrittenArtifacts } from './written-artifacts.js';
 
 /**
  * target/manifest.json for a command that compiles no node (source
@@ -21,8 +21,7 @@ export function writeCommandManifest(exec: Pick<Execution, 'targetDir' | 'parsed
   const path = join(targetDir, 'manifest.json');
   const cache = parseCacheOf(manifest);
   const id = cache === undefined ? undefined : 'written' in cache ? cache.written.id : cache.id;
-  const record = id === undefined ? undefined : readWrittenArtifacts(targetDir, id);
-  if (record && refreshArtifacts(targetDir, record, manifest.metadata.generated_at, manifest.metadata.invocation_id)) return path;
+  if (refreshWrittenArtifacts(targetDir, id, manifest.metadata.generated_at, manifest.metadata.invocation_id)) return path;
   return writeCompiledManifest(targetDir, manifest, nodesAsParsed(exec), () => undefined);
 }
 

@@ -7,7 +7,7 @@ import { checkParseCache, nothingChangedSince, type OpenParseCache, type ParseCa
 import type { CheckedStates } from './quick-start-record.js';
 import { INDEXED_MESSAGE, REFRESHED_MESSAGE } from './quick-start.js';
 import { indexManifest } from './selection-index.js';
-import { readWrittenArtifacts, refreshArtifacts } from './written-artifacts.js';
+import { refreshWrittenArtifacts } from './written-artifacts.js';
 import { settleCacheStates } from './settle-cache-states.js';
 
 /**
@@ -62,8 +62,8 @@ export function refreshUnchangedParse(loaded: LoadedProject, flags: Record<strin
   // Without a cache the check goes to parseLoaded's full parse, which takes the model files' rows from its own reads (deferred).
   return withUnchangedCache(loaded, flags, (cache) => {
     const targetDir = join(loaded.projectDir, loaded.root.targetPath);
-    const record = readWrittenArtifacts(targetDir, cache.header.id);
-    if (!record || !refreshArtifacts(targetDir, record, new Date().toISOString(), loaded.invocationId)) return undefined;
+    const record = refreshWrittenArtifacts(targetDir, cache.header.id, new Date().toISOString(), loaded.invocationId);
+    if (!record) return undefined;
     loaded.logger.debug(REFRESHED_MESSAGE);
     return { warnings: [...loaded.warnings, ...replayedWarnings(cache.header.warnings, [])], summary: record.summary, manifestPath: join(targetDir, 'manifest.json') };
   }, undefined, true);

@@ -139,6 +139,17 @@ export function refreshArtifacts(targetDir: string, record: WrittenArtifacts, ge
   return true;
 }
 
+/**
+ * readWrittenArtifacts, then refreshArtifacts: the record for parse cache
+ * `cacheId` when manifest.json was brought up to date in place with it;
+ * undefined, nothing changed, when there is no such record or the files are
+ * not the ones it names (the caller writes them in full).
+ */
+export function refreshWrittenArtifacts(targetDir: string, cacheId: string | undefined, generatedAt: string, invocationId: string): WrittenArtifacts | undefined {
+  const record = cacheId === undefined ? undefined : readWrittenArtifacts(targetDir, cacheId);
+  return record && refreshArtifacts(targetDir, record, generatedAt, invocationId) ? record : undefined;
+}
+
 /** Write (or with null remove) the record; a record that cannot be written is no record (the next parse writes in full). */
 function writeRecord(path: string, record: WrittenArtifacts | null): void {
   try {

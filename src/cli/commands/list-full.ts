@@ -1,7 +1,7 @@
 import { loadProject } from '../../api/load-project.js';
 import { checkAfterSplice, filesChangedSince, parseCacheKey } from '../../api/parse-cache.js';
 import { parseLoaded, recordCacheSpans, releaseLazyReads, writeParseArtifacts } from '../../api/parse-phase.js';
-import { readWrittenArtifacts, refreshArtifacts } from '../../api/written-artifacts.js';
+import { refreshWrittenArtifacts } from '../../api/written-artifacts.js';
 import type { LoadedProject } from '../../api/load-project.js';
 import { summariseManifest } from './summary.js';
 import { join } from 'node:path';
@@ -78,8 +78,7 @@ function writeListManifest(loaded: LoadedProject, parsed: Manifest | undefined, 
     writeParseArtifacts(targetDir, parsed, summariseManifest(parsed));
     return;
   }
-  const record = cacheId === undefined ? undefined : readWrittenArtifacts(targetDir, cacheId);
-  if (record && refreshArtifacts(targetDir, record, new Date().toISOString(), loaded.invocationId)) return;
+  if (refreshWrittenArtifacts(targetDir, cacheId, new Date().toISOString(), loaded.invocationId)) return;
   const whole = parseLoaded(loaded, { flags: { WHICH: 'list' }, lazyNodes: 'mapped' });
   try {
     writeParseArtifacts(targetDir, whole.manifest, summariseManifest(whole.manifest));

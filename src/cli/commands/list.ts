@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { foldersSignature, quickStartBeforeStats, readCacheLine } from '../../api/quick-start.js';
 import { takePrestat } from '../../util/pre-stat.js';
-import { readWrittenArtifacts, refreshArtifacts } from '../../api/written-artifacts.js';
+import { refreshWrittenArtifacts } from '../../api/written-artifacts.js';
 import { spareCore, statSignatureInWorker } from '../../api/quick-start-stats.js';
 import { projectSelectors } from '../../api/project-selectors.js';
 import { selectOnGraph } from '../../api/select-graph.js';
@@ -60,8 +60,7 @@ async function quickList(ctx: CommandContext): Promise<number | undefined> {
   if (!(await unchanged)) return undefined;
   const { record } = quick;
   // manifest.json as the last parse wrote it, given this invocation's id and time (else the full path writes it).
-  const written = readWrittenArtifacts(record.targetDir, record.cache.id);
-  if (!written || !refreshArtifacts(record.targetDir, written, new Date().toISOString(), ctx.out.invocationId)) return undefined;
+  if (!refreshWrittenArtifacts(record.targetDir, record.cache.id, new Date().toISOString(), ctx.out.invocationId)) return undefined;
   ctx.out.debug(record.messages.indexed);
   printWarnings(ctx, [...record.loadWarnings, ...record.parseWarnings, ...warnings]);
   return printLines(ctx, lines);

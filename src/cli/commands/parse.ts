@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { quickStart } from '../../api/quick-start.js';
-import { readWrittenArtifacts, refreshArtifacts } from '../../api/written-artifacts.js';
+import { refreshWrittenArtifacts } from '../../api/written-artifacts.js';
 import { globalOptions, type Command, type CommandContext } from '../command-context.js';
 import { printWarnings } from '../project-warnings.js';
 
@@ -22,8 +22,8 @@ function quickParse(ctx: CommandContext, started: number): number | undefined {
   const quick = quickStart(globalOptions(ctx), ctx.env, ctx.cwd);
   if (!quick) return undefined;
   const { record } = quick;
-  const written = readWrittenArtifacts(record.targetDir, record.cache.id);
-  if (!written || !refreshArtifacts(record.targetDir, written, new Date().toISOString(), ctx.out.invocationId)) return undefined;
+  const written = refreshWrittenArtifacts(record.targetDir, record.cache.id, new Date().toISOString(), ctx.out.invocationId);
+  if (!written) return undefined;
   ctx.out.debug(record.messages.refreshed);
   printWarnings(ctx, [...record.loadWarnings, ...record.parseWarnings]);
   ctx.out.info(written.summary);
