@@ -10,7 +10,8 @@ import { compiledMembersOf, writeCompiledManifest } from './compiled-manifest.js
  * run_results.json, then manifest.json, each attempted whatever became of
  * the other: a failed write (a full disk) is returned, not thrown, so the
  * caller still reports the nodes' own errors. A failed write leaves the
- * previous file in place (util/atomic-write).
+ * previous file in place (util/atomic-write). Neither is written with
+ * --no-write-json (the paths are where they would be).
  */
 export function writeCommandArtifacts(
   exec: Execution,
@@ -20,6 +21,7 @@ export function writeCommandArtifacts(
   manifestWritten?: { manifestPath: string; artifactErrors: TsdbtError[] },
 ): { runResultsPath: string; manifestPath: string; artifactErrors: TsdbtError[] } {
   const artifactErrors: TsdbtError[] = [];
+  if (!exec.loaded.writeJson) return { runResultsPath: join(exec.targetDir, 'run_results.json'), manifestPath: manifestWritten?.manifestPath ?? join(exec.targetDir, 'manifest.json'), artifactErrors: manifestWritten?.artifactErrors ?? [] };
   const attempt = (write: () => string, path: string): string => {
     try {
       return write();

@@ -14,9 +14,11 @@ import { refreshWrittenArtifacts } from './written-artifacts.js';
  * its generated_at and invocation_id are rewritten in place; otherwise it is
  * written, the nodes copied from the cache unread (compiled-manifest.ts),
  * or serialised when a node changed since the parse (nodesAsParsed).
+ * Nothing with --no-write-json (undefined).
  */
-export function writeCommandManifest(exec: Pick<Execution, 'targetDir' | 'parsed' | 'asParsedMutators'>): string {
+export function writeCommandManifest(exec: Pick<Execution, 'targetDir' | 'parsed' | 'asParsedMutators' | 'loaded'>): string | undefined {
   const { targetDir } = exec;
+  if (!exec.loaded.writeJson) return undefined;
   const manifest = exec.parsed.manifest;
   const path = join(targetDir, 'manifest.json');
   const cache = parseCacheOf(manifest);

@@ -59,7 +59,7 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
     if (opts.inline !== undefined) {
       const inlineSql = compileInline(exec, opts.inline);
       const { nodes } = exec.parsed.manifest;
-      const manifestPath = writeCompiledManifest(exec.targetDir, exec.parsed.manifest, unchanged(), compiledMembersOf(nodes));
+      const manifestPath = loaded.writeJson ? writeCompiledManifest(exec.targetDir, exec.parsed.manifest, unchanged(), compiledMembersOf(nodes)) : join(exec.targetDir, 'manifest.json');
       return { success: true, results: [], inlineSql, manifestPath, warnings: exec.warnings };
     }
     const started = performance.now();
@@ -95,7 +95,7 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
     const meta = (elapsed: number) => ({ invocationId: exec.loaded.invocationId, elapsed, args: { which: 'compile', select: opts.select ?? [], exclude: opts.exclude ?? [] } });
     // Every file is on disk before the results are reported; a node whose file failed is an error. With none failed
     // so far, run_results.json is made while the writer finishes, and put in place once no file failed.
-    const early = files && !results.some((r) => r.status === 'error') ? await runResultsWhile(exec.targetDir, runResultsJson(results, meta((performance.now() - started) / 1000)), () => files.finish()) : undefined;
+    const early = files && loaded.writeJson && !results.some((r) => r.status === 'error') ? await runResultsWhile(exec.targetDir, runResultsJson(results, meta((performance.now() - started) / 1000)), () => files.finish()) : undefined;
     const fileFailures = early ? early.failures : (files?.finish() ?? []);
     for (const { node, error } of fileFailures) {
       const i = results.findIndex((r) => r.unique_id === node.unique_id);
@@ -125,9 +125,11 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
 /**
  * manifest.json alone (after a failed compile, dbt writes no run_results.json), its write error as an artifact error.
  * `unchanged`: compile changed no node but for the compiled members it appended (see writeCompiledManifest).
+ * Not written with --no-write-json.
  */
 function manifestOnly(exec: Execution, unchanged: boolean): { manifestPath: string; artifactErrors: TsdbtError[] } {
   const { nodes } = exec.parsed.manifest;
+  if (!exec.loaded.writeJson) return { manifestPath: join(exec.targetDir, 'manifest.json'), artifactErrors: [] };
   try {
     return { manifestPath: writeCompiledManifest(exec.targetDir, exec.parsed.manifest, unchanged, compiledMembersOf(nodes)), artifactErrors: [] };
   } catch (e) {

@@ -16,7 +16,7 @@ import { CacheSync } from '../execute/render-cache-sync.js';
 import { RenderPool } from '../execute/render-pool.js';
 import type { PreparedWorker } from '../execute/render-protocol.js';
 import type { DependencyGraph } from '../graph/index.js';
-import { writeGraphSummary } from '../artifacts/graph-summary.js';
+import { writeGraphSummaryQuietly } from '../artifacts/graph-summary.js';
 import type { IndirectSelection } from '../graph/index.js';
 import type { CompiledNode, Manifest } from '../manifest/types.js';
 import type { ProjectConfig } from '../project/project-config.js';
@@ -212,12 +212,8 @@ function logStatements(session: DatabaseSession, loaded: LoadedProject): void {
  * only: dbt notes a failed write and goes on, and so does this.
  */
 export function writeSummary(targetDir: string, graph: DependencyGraph, invocationId: string, withTestEdges: boolean, manifest?: Manifest): void {
-  try {
-    // The graph of a parse cache's manifest is that cache's: the last command's summary of it is taken over.
-    writeGraphSummary(targetDir, graph, invocationId, withTestEdges, manifest && fastPaths() ? parseCacheIdOf(manifest) : undefined);
-  } catch {
-    // Not an artifact any command reads back.
-  }
+  // The graph of a parse cache's manifest is that cache's: the last command's summary of it is taken over.
+  writeGraphSummaryQuietly(targetDir, graph, invocationId, withTestEdges, manifest && fastPaths() ? parseCacheIdOf(manifest) : undefined);
 }
 
 /** load → parse → graph/select → connect (the SyncBridge worker) → runtime context. */
@@ -398,6 +394,7 @@ function spawnRenderPool(loaded: LoadedProject, threads: number, which: string, 
       profile: opts.profile,
       targetPath: opts.targetPath,
       partialParse: loaded.partialParse,
+      writeJson: loaded.writeJson,
     },
     mappedReads: fastPaths() && indexSelects(loaded.projectDir, opts),
     which,

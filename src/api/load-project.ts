@@ -35,6 +35,8 @@ export interface GlobalOptions {
   logPath?: string;
   /** Reuse and keep the parse cache (target/partial_parse.bin): the CLI's default, off unless asked for here. */
   partialParse?: boolean;
+  /** Write the JSON artifacts (manifest.json, run_results.json, sources.json): the default; false is dbt's --no-write-json. */
+  writeJson?: boolean;
 }
 
 /** A project ready to parse: its config, the chosen profile target, its adapter and packages. */
@@ -57,8 +59,10 @@ export interface LoadedProject {
   warnings: string[];
   /** Parse through the parse cache (see parse-phase). */
   partialParse: boolean;
-  /** profiles_dir, log_path, target_path as dbt 1.10's flags hold them (pathFlags): merged into every phase's flags. */
-  pathFlags: Record<string, string | null>;
+  /** False with --no-write-json: no manifest.json, semantic_manifest.json, run_results.json or sources.json is written (the parse cache still is). */
+  writeJson: boolean;
+  /** profiles_dir, log_path, target_path as dbt 1.10's flags hold them, and write_json when off (pathFlags): merged into every phase's flags. */
+  pathFlags: Record<string, string | boolean | null>;
   /** What the load read (quick-start.ts proves a later load would give the same project from it). */
   reads: LoadReads;
   /** selectors.yml's text (null: none), read with the load: the parse keeps its selectors in the manifest, and the parse cache is keyed on it. */
@@ -244,6 +248,7 @@ function loadWith(opts: GlobalOptions, requireInstalled: boolean, env: Record<st
     },
     warnings,
     partialParse: opts.partialParse === true,
+    writeJson: opts.writeJson !== false,
     pathFlags: pathFlags(opts, projectDir, profile.file),
     reads,
     selectorsText,
@@ -255,12 +260,15 @@ function loadWith(opts: GlobalOptions, requireInstalled: boolean, env: Record<st
  * (cli/params.py, cli/flags.py): the profiles folder as given, else the one
  * profiles.yml was read from; the log folder (`--log-path` resolved, else the
  * project's `logs/`, where the CLI writes dbt.log); the target path only when
- * given (dbt has no default for the flag: None).
+ * given (dbt has no default for the flag: None). `write_json` only when
+ * --no-write-json turned it off (flags.WRITE_JSON is true by default; unset,
+ * invocation_args_dict stays as it was).
  */
-function pathFlags(opts: GlobalOptions, projectDir: string, profileFile: string /* relative to projectDir or absolute */): Record<string, string | null> {
+function pathFlags(opts: GlobalOptions, projectDir: string, profileFile: string /* relative to projectDir or absolute */): Record<string, string | boolean | null> {
   return {
     profiles_dir: opts.profilesDir ?? dirname(resolve(projectDir, profileFile)),
     log_path: resolve(projectDir, opts.logPath ?? 'logs'),
     target_path: opts.targetPath ?? null,
+    ...(opts.writeJson === false ? { write_json: false } : {}),
   };
 }

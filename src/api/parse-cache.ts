@@ -85,12 +85,14 @@ export type ParseCacheContents = Pick<ParseCacheHeader, 'files' | 'statesAt' | '
  * env_var() calls in it included), --vars, the profile and target, the
  * adapter, selectors.yml (the manifest keeps its selectors), and the flags
  * templates see at parse. dbt keys on no flag at
- * all; here WHICH is left out (`ls` reuses what `parse` wrote), and an unset
- * flag counts as false (`parse` leaves FULL_REFRESH unset, `run` sets it false).
+ * all; here WHICH is left out (`ls` reuses what `parse` wrote), as is
+ * WRITE_JSON (which artifacts a command writes: a run with --no-write-json
+ * reuses the cache), and an unset flag counts as false (`parse` leaves
+ * FULL_REFRESH unset, `run` sets it false).
  */
 export function parseCacheKey(loaded: LoadedProject, flags: Record<string, unknown>): string {
   const seen: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(jinjaFlags({ ...loaded.pathFlags, ...flags }))) if (k !== 'WHICH') seen[k] = v === null || v === undefined ? false : v;
+  for (const [k, v] of Object.entries(jinjaFlags({ ...loaded.pathFlags, ...flags }))) if (k !== 'WHICH' && k !== 'WRITE_JSON') seen[k] = v === null || v === undefined ? false : v;
   const a = loaded.adapter;
   return hashText(JSON.stringify({
     format: FORMAT,

@@ -104,7 +104,8 @@ export async function sourceFreshness(opts: ExecutionOptions & FreshnessListener
       }
     };
     const path = join(exec.targetDir, 'sources.json');
-    attempt(() => writeFileAtomic(path, JSON.stringify({
+    // Neither file with --no-write-json, as dbt.
+    if (exec.loaded.writeJson) attempt(() => writeFileAtomic(path, JSON.stringify({
       metadata: { dbt_schema_version: 'https://schemas.getdbt.com/dbt/sources/v3.json', dbt_version: DBT_VERSION, generated_at: new Date().toISOString(), invocation_id: exec.loaded.invocationId, invocation_started_at: exec.loaded.runStartedAt.toISOString(), env: {} },
       results: results.map(sourcesJsonEntry),
       elapsed_time: elapsed,

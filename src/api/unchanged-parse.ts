@@ -7,7 +7,7 @@ import { checkParseCache, nothingChangedSince, type OpenParseCache, type ParseCa
 import type { CheckedStates } from './quick-start-record.js';
 import { INDEXED_MESSAGE, REFRESHED_MESSAGE } from './quick-start.js';
 import { indexManifest } from './selection-index.js';
-import { refreshWrittenArtifacts } from './written-artifacts.js';
+import { writtenArtifactsFor } from './written-artifacts.js';
 import { settleCacheStates } from './settle-cache-states.js';
 
 /**
@@ -46,7 +46,8 @@ export interface CheckedParse extends CheckedStates {
 export interface RefreshedParse {
   warnings: string[];
   summary: string;
-  manifestPath: string;
+  /** Undefined with --no-write-json: none written. */
+  manifestPath: string | undefined;
   /** The quick start record was written already (parse-splice.ts writes it while manifest.json is flushed). */
   quickStartRecorded?: boolean;
 }
@@ -62,10 +63,10 @@ export function refreshUnchangedParse(loaded: LoadedProject, flags: Record<strin
   // Without a cache the check goes to parseLoaded's full parse, which takes the model files' rows from its own reads (deferred).
   return withUnchangedCache(loaded, flags, (cache) => {
     const targetDir = join(loaded.projectDir, loaded.root.targetPath);
-    const record = refreshWrittenArtifacts(targetDir, cache.header.id, new Date().toISOString(), loaded.invocationId);
+    const record = writtenArtifactsFor(loaded.writeJson, targetDir, cache.header.id, new Date().toISOString(), loaded.invocationId);
     if (!record) return undefined;
-    loaded.logger.debug(REFRESHED_MESSAGE);
-    return { warnings: [...loaded.warnings, ...replayedWarnings(cache.header.warnings, [])], summary: record.summary, manifestPath: join(targetDir, 'manifest.json') };
+    if (loaded.writeJson) loaded.logger.debug(REFRESHED_MESSAGE);
+    return { warnings: [...loaded.warnings, ...replayedWarnings(cache.header.warnings, [])], summary: record.summary, manifestPath: loaded.writeJson ? join(targetDir, 'manifest.json') : undefined };
   }, undefined, true);
 }
 

@@ -150,6 +150,17 @@ export function refreshWrittenArtifacts(targetDir: string, cacheId: string | und
   return record && refreshArtifacts(targetDir, record, generatedAt, invocationId) ? record : undefined;
 }
 
+/**
+ * refreshWrittenArtifacts when the command writes its JSON artifacts; with
+ * --no-write-json (`writeJson` false) the record of cache `cacheId` alone,
+ * nothing read but it or written (its summary is that parse's whatever
+ * became of manifest.json since).
+ */
+export function writtenArtifactsFor(writeJson: boolean, targetDir: string, cacheId: string | undefined, generatedAt: string, invocationId: string): WrittenArtifacts | undefined {
+  if (writeJson) return refreshWrittenArtifacts(targetDir, cacheId, generatedAt, invocationId);
+  return cacheId === undefined ? undefined : readWrittenArtifacts(targetDir, cacheId);
+}
+
 /** Write (or with null remove) the record; a record that cannot be written is no record (the next parse writes in full). */
 function writeRecord(path: string, record: WrittenArtifacts | null): void {
   try {

@@ -47,6 +47,20 @@ export function writeGraphSummary(targetDir: string, graph: SummarizedGraph, inv
   return path;
 }
 
+/**
+ * writeGraphSummary for a command that goes on whatever became of it: dbt
+ * notes a failed write of this diagnostic file and carries on, and so does
+ * this (false: not written).
+ */
+export function writeGraphSummaryQuietly(targetDir: string, graph: SummarizedGraph, invocationId: string, withTestEdges: boolean, cacheId?: string): boolean {
+  try {
+    writeGraphSummary(targetDir, graph, invocationId, withTestEdges, cacheId);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 interface Linked {
   ids: string[];
   types: string[];

@@ -8,12 +8,13 @@ import { invoke } from './invoke.js';
 
 export type ParseOptions = GlobalOptions;
 
-/** `tsdbt parse`: the project's manifest (also written to target/manifest.json); throws TsdbtError on a broken project. */
+/** `tsdbt parse`: the project's manifest (also written to target/manifest.json, unless `writeJson` is false); throws TsdbtError on a broken project. */
 export async function parse(opts: ParseOptions = {}): Promise<{ manifest: Manifest; warnings: string[]; manifestPath: string }> {
   const loaded = loadProject(opts);
   const { manifest, warnings } = parseLoaded(loaded, { flags: { WHICH: 'parse' } });
   buildGraph(manifest);
-  const manifestPath = writeParseArtifacts(join(loaded.projectDir, loaded.root.targetPath), manifest, summariseManifest(manifest));
+  const targetDir = join(loaded.projectDir, loaded.root.targetPath);
+  const manifestPath = loaded.writeJson ? writeParseArtifacts(targetDir, manifest, summariseManifest(manifest)) : join(targetDir, 'manifest.json');
   return { manifest, warnings: [...loaded.warnings, ...warnings], manifestPath };
 }
 

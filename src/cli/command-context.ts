@@ -34,6 +34,8 @@ export function globalOptions(ctx: CommandContext): GlobalOptions {
     logPath: f.logPath as string | undefined,
     // dbt parses partially unless --no-partial-parse or DBT_PARTIAL_PARSE=false (a flag wins).
     partialParse: f.partialParse === true || f.noPartialParse !== true,
+    // dbt writes its JSON artifacts unless --no-write-json or DBT_WRITE_JSON=false (a flag wins).
+    writeJson: f.writeJson === true || f.noWriteJson !== true,
   };
 }
 

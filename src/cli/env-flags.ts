@@ -47,7 +47,7 @@ const ENV_FLAGS: FlagSpec[] = [
   { env: 'DBT_SELECTOR', flag: 'selector', kind: 'value' },
   { env: 'DBT_PARTIAL_PARSE', flag: 'noPartialParse', kind: 'bool', negate: true, pair: 'partialParse', project: true },
   { env: 'DBT_PRINT', flag: 'noPrint', kind: 'bool', negate: true },
-  { env: 'DBT_WRITE_JSON', flag: 'noWriteJson', kind: 'bool', negate: true },
+  { env: 'DBT_WRITE_JSON', flag: 'noWriteJson', kind: 'bool', negate: true, pair: 'writeJson', project: true },
   { env: 'DBT_STATE', flag: 'state', kind: 'value' },
   { env: 'DBT_DEFER_STATE', flag: 'deferState', kind: 'value' },
   { env: 'DBT_DEFER', flag: 'defer', kind: 'bool' },

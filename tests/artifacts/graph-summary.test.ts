@@ -90,6 +90,32 @@ describe('target/graph_summary.json', { timeout: 120_000 }, () => {
     // not_null on a waits before b; the relationships test has no manifest node below both a and b.
     expect(built.with_test_edges).toEqual({ ...LINKED, '4': { ...LINKED['4'], succ: [3] } });
   });
+
+  it('is written by ls too, as dbt\'s ls compiles the graph: from the selection index, from a parse, whatever it selects', async () => {
+    const p = makeProject(FILES);
+    const path = join(p.dir, 'target/graph_summary.json');
+    const fresh = () => {
+      rmSync(path, { force: true });
+      rmSync(join(p.dir, 'target/partial_parse.graph.json'), { force: true });
+    };
+    expect(await cli(p, ['parse'])).toBe(0);
+    // Nothing changed since the parse: selected from the parse cache's selection index.
+    expect(await cli(p, ['ls'])).toBe(0);
+    expect(JSON.parse(readFileSync(path, 'utf8')).linked).toEqual(LINKED);
+    fresh();
+    expect(await cli(p, ['ls', '-s', 'b', '--output', 'json'])).toBe(0);
+    expect(JSON.parse(readFileSync(path, 'utf8')).linked).toEqual(LINKED);
+    // The whole way (no parse cache), and with --no-write-json (not a JSON artifact dbt's flag covers).
+    fresh();
+    expect(await cli(p, ['ls', '--no-partial-parse', '--no-write-json'])).toBe(0);
+    const listed = readFileSync(path, 'utf8');
+    expect(JSON.parse(listed).linked).toEqual(LINKED);
+    // The same text a compile writes but for the invocation id.
+    fresh();
+    expect(await cli(p, ['compile'])).toBe(0);
+    const id = (text: string) => text.replace(/^\{"_invocation_id": "[0-9a-f-]{36}"/, '');
+    expect(id(readFileSync(path, 'utf8'))).toBe(id(listed));
+  });
 });
 
 describe('graph_summary.json taken over from the last command (graph-summary-reuse.ts)', { timeout: 120_000 }, () => {

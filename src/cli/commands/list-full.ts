@@ -1,6 +1,7 @@
 import { loadProject } from '../../api/load-project.js';
 import { checkAfterSplice, filesChangedSince, parseCacheKey } from '../../api/parse-cache.js';
-import { parseLoaded, recordCacheSpans, releaseLazyReads, writeParseArtifacts } from '../../api/parse-phase.js';
+import { parseCacheIdOf, parseLoaded, recordCacheSpans, releaseLazyReads, writeParseArtifacts } from '../../api/parse-phase.js';
+import { writeGraphSummaryQuietly } from '../../artifacts/graph-summary.js';
 import { refreshWrittenArtifacts } from '../../api/written-artifacts.js';
 import type { LoadedProject } from '../../api/load-project.js';
 import { summariseManifest } from './summary.js';
@@ -31,12 +32,13 @@ export async function fullList(ctx: CommandContext): Promise<number> {
   const select = (manifest: Manifest, state?: PreviousState) => selectFromManifest(loaded.projectDir, manifest, { ...flags, resourceTypes: undefined, state }, types, lazily);
   let quick = indexed ? unchangedSelectionManifest(loaded, { WHICH: 'list' }) : {};
   // Only model SQL edited: spliced into the parse cache (api/parse-splice.ts), whose selection index then answers; into
-  // manifest.json at once, as `parse` does, when it is the file the last parse wrote, else into the cache alone.
+  // manifest.json at once, as `parse` does, when it is the file the last parse wrote, else (or with --no-write-json)
+  // into the cache alone.
   const check = 'check' in quick ? quick.check : undefined;
   let manifestSpliced = false;
   if (indexed && check && filesChangedSince(check)) {
     const splice = await import('../../api/parse-splice.js');
-    manifestSpliced = (await splice.spliceOrSay(loaded, { WHICH: 'list' }, check)) !== undefined;
+    manifestSpliced = loaded.writeJson && (await splice.spliceOrSay(loaded, { WHICH: 'list' }, check)) !== undefined;
     const after = manifestSpliced ? checkAfterSplice(check) : await splice.checkSplicingChanges(loaded, { WHICH: 'list' }, check);
     if (after !== check) quick = unchangedSelectionManifest(loaded, { WHICH: 'list' }, after);
   }
@@ -54,15 +56,22 @@ export async function fullList(ctx: CommandContext): Promise<number> {
   // Where the cache this wrote holds each node: the next command can splice into it (api/parse-phase.ts).
   if (parsed) recordCacheSpans(loaded, parsed.manifest);
   const { manifest, warnings } = found ?? parsed!;
-  if (!(manifestSpliced && found)) writeListManifest(loaded, parsed?.manifest, 'done' in quick ? quick.checked.id : undefined);
+  if (loaded.writeJson && !(manifestSpliced && found)) writeListManifest(loaded, parsed?.manifest, 'done' in quick ? quick.checked.id : undefined);
   if (loaded.partialParse) recordQuickStart(loaded, 'done' in quick ? quick.checked.key : parseCacheKey(loaded, { WHICH: 'list' }), 'done' in quick ? quick.checked : undefined);
+  const targetDir = join(loaded.projectDir, loaded.root.targetPath);
+  let code: number;
   if (!sel) {
     printWarnings(ctx, warnings);
-    const { state } = resolveStateOptions(loaded.projectDir, join(loaded.projectDir, loaded.root.targetPath), stateOptions);
+    const { state } = resolveStateOptions(loaded.projectDir, targetDir, stateOptions);
     sel = select(manifest, state);
-    return printSelection(ctx, (id) => memberOf(manifest, id), sel.selected, sel.warnings, output);
+    code = printSelection(ctx, (id) => memberOf(manifest, id), sel.selected, sel.warnings, output);
+  } else {
+    code = printSelection(ctx, (id) => memberOf(manifest, id), sel.selected, [...warnings, ...sel.warnings], output);
   }
-  return printSelection(ctx, (id) => memberOf(manifest, id), sel.selected, [...warnings, ...sel.warnings], output);
+  // graph_summary.json, as dbt's ls compiles the graph (after the lines: they wait for nothing it does): of the parse
+  // cache's graph, taken over when the last command's was.
+  writeGraphSummaryQuietly(targetDir, sel.graph, loaded.invocationId, false, !fastPaths() ? undefined : 'done' in quick ? quick.checked.id : parseCacheIdOf(manifest));
+  return code;
 }
 
 /**

@@ -6,6 +6,8 @@ import { spareCore, statSignatureInWorker } from '../../api/quick-start-stats.js
 import { projectSelectors } from '../../api/project-selectors.js';
 import { selectOnGraph } from '../../api/select-graph.js';
 import { indexGraph, isSelectionIndex } from '../../api/selection-index.js';
+import { writeGraphSummaryQuietly } from '../../artifacts/graph-summary.js';
+import type { DependencyGraph } from '../../graph/dependency-graph.js';
 import { globalOptions, selectionFlags, stateFlags, type Command, type CommandContext } from '../command-context.js';
 import { indexAnswersList, listResourceTypes, printLines, selectionLines } from './list-format.js';
 import { printWarnings } from '../project-warnings.js';
@@ -13,12 +15,15 @@ import { printWarnings } from '../project-warnings.js';
 /**
  * `tsdbt ls`: the selected resources, one a line, as dbt prints them, and
  * target/manifest.json written as `parse` writes it (dbt's list command
- * loads its manifest through requires.manifest, which writes it). With
+ * loads its manifest through requires.manifest, which writes it), and
+ * target/graph_summary.json as compile writes it (dbt's ls compiles the
+ * graph, which writes it). With
  * nothing changed since the parse cache was written (api/quick-start.ts),
  * no state and a selection the selection index answers, it selects from the
  * index without loading the project and brings manifest.json up to date in
  * place, printing what the full path prints then (list-full.ts); otherwise,
- * or on any error, the full path runs.
+ * or on any error, the full path runs. With --no-write-json no
+ * manifest.json is written (the parse cache still is), as dbt's ls.
  */
 export const listCommand: Command = async (ctx) => {
   const quick = await quickList(ctx);
@@ -46,10 +51,11 @@ async function quickList(ctx: CommandContext): Promise<number | undefined> {
   if (!line) return undefined;
   let lines: string[];
   let warnings: string[];
+  let graph: DependencyGraph;
   try {
     const index = JSON.parse(line.toString('utf8')) as unknown;
     if (!isSelectionIndex(index)) return undefined;
-    const graph = indexGraph(index);
+    graph = indexGraph(index);
     const sel = selectOnGraph(graph, undefined, { ...flags, resourceTypes: undefined }, listResourceTypes(flags.resourceTypes), () => projectSelectors(projectDir));
     warnings = sel.warnings;
     lines = selectionLines(ctx, (id) => graph.member(id), sel.selected, output);
@@ -59,9 +65,14 @@ async function quickList(ctx: CommandContext): Promise<number | undefined> {
   }
   if (!(await unchanged)) return undefined;
   const { record } = quick;
-  // manifest.json as the last parse wrote it, given this invocation's id and time (else the full path writes it).
-  if (!refreshWrittenArtifacts(record.targetDir, record.cache.id, new Date().toISOString(), ctx.out.invocationId)) return undefined;
+  // manifest.json as the last parse wrote it, given this invocation's id and time (else the full path writes it);
+  // nothing written with --no-write-json.
+  if (opts.writeJson !== false && !refreshWrittenArtifacts(record.targetDir, record.cache.id, new Date().toISOString(), ctx.out.invocationId)) return undefined;
   ctx.out.debug(record.messages.indexed);
   printWarnings(ctx, [...record.loadWarnings, ...record.parseWarnings, ...warnings]);
-  return printLines(ctx, lines);
+  const code = printLines(ctx, lines);
+  // And graph_summary.json, as dbt's ls compiles the graph (the index's graph is the cache's): after the lines, which
+  // wait for nothing it does (made anew, ~0.15 s at 10,000 models).
+  writeGraphSummaryQuietly(record.targetDir, graph, ctx.out.invocationId, false, record.cache.id);
+  return code;
 }

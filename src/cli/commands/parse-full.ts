@@ -12,6 +12,7 @@ import { checkManifestGraph } from '../../graph/index.js';
 import { capInliningForFullParse } from '../full-parse-inlining.js';
 import { globalOptions, type CommandContext } from '../command-context.js';
 import { summariseManifest } from './summary.js';
+import { parsePerformanceLine } from './parse-performance-line.js';
 import { printWarnings } from '../project-warnings.js';
 
 /** `tsdbt parse` the whole way (parse.ts comes here when its quick start does not hold), started at `started`. */
@@ -22,15 +23,16 @@ export async function fullParse(ctx: CommandContext, started: number): Promise<n
   const renderShare = earlyRenderShare(loaded, flags);
   // Nothing changed and target/ holds what the last parse wrote: refresh it in place (no manifest to report).
   const quick = ctx.report ? {} : refreshUnchangedParse(loaded, flags);
-  // Only model SQL changed: the changed nodes spliced into the files written last time (api/parse-splice.ts).
+  // Only model SQL changed: the changed nodes spliced into the files written last time (api/parse-splice.ts); with
+  // --no-write-json, which writes no manifest.json, parsed through the cache below instead.
   const check = 'check' in quick ? quick.check : undefined;
-  const spliced = check?.cache ? await (await import('../../api/parse-splice.js')).spliceOrSay(loaded, flags, check) : undefined;
+  const spliced = check?.cache && loaded.writeJson ? await (await import('../../api/parse-splice.js')).spliceOrSay(loaded, flags, check) : undefined;
   const unchanged = 'done' in quick ? quick.done : spliced;
   if (unchanged) {
     renderShare?.close();
     printWarnings(ctx, unchanged.warnings);
     ctx.out.info(unchanged.summary);
-    ctx.out.info(`Performance info: parsed in ${((performance.now() - started) / 1000).toFixed(2)}s; wrote ${unchanged.manifestPath}`);
+    ctx.out.info(parsePerformanceLine(started, unchanged.manifestPath));
     if ('done' in quick) recordQuickStart(loaded, quick.checked.key, quick.checked);
     else if (check && !unchanged.quickStartRecorded) recordQuickStart(loaded, check.key);
     return 0;
@@ -41,20 +43,21 @@ export async function fullParse(ctx: CommandContext, started: number): Promise<n
   // nodes are read only as used (none, when the splice map lets manifest.json copy them from the cache).
   const lazyNodes = !ctx.report && check !== undefined && nothingChangedSince(check) && fastPaths() ? 'mapped' : undefined;
   const result = parseLoaded(loaded, { flags, check, renderShare, lazyNodes });
-  let path: string;
+  let path: string | undefined;
   let summary: string;
   try {
     checkParsedGraph(result.manifest); // a cycle is a parse error
     printWarnings(ctx, result.warnings);
-    // With target/semantic_manifest.json when the project declares a semantic layer, as dbt writes it.
+    // With target/semantic_manifest.json when the project declares a semantic layer, as dbt writes it; neither with
+    // --no-write-json (the parse cache is written all the same, as dbt's partial_parse.msgpack).
     summary = summariseManifest(result.manifest);
-    path = writeParseArtifacts(join(loaded.projectDir, loaded.root.targetPath), result.manifest, summary);
+    if (loaded.writeJson) path = writeParseArtifacts(join(loaded.projectDir, loaded.root.targetPath), result.manifest, summary);
   } finally {
     releaseLazyReads(result.manifest);
   }
   ctx.report?.(result.manifest);
   ctx.out.info(summary);
-  ctx.out.info(`Performance info: parsed in ${((performance.now() - started) / 1000).toFixed(2)}s; wrote ${path}`);
+  ctx.out.info(parsePerformanceLine(started, path));
   // The key the cache was checked (and written) under; computed afresh only when no check was made.
   if (loaded.partialParse) recordQuickStart(loaded, check?.key ?? parseCacheKey(loaded, flags));
   return 0;

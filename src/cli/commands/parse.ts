@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { quickStart } from '../../api/quick-start.js';
-import { refreshWrittenArtifacts } from '../../api/written-artifacts.js';
+import { writtenArtifactsFor } from '../../api/written-artifacts.js';
 import { globalOptions, type Command, type CommandContext } from '../command-context.js';
 import { printWarnings } from '../project-warnings.js';
+import { parsePerformanceLine } from './parse-performance-line.js';
 
 /**
  * `tsdbt parse`: parse the project and write target/manifest.json. With
@@ -19,14 +20,16 @@ export const parseCommand: Command = async (ctx) => {
 };
 
 function quickParse(ctx: CommandContext, started: number): number | undefined {
-  const quick = quickStart(globalOptions(ctx), ctx.env, ctx.cwd);
+  const opts = globalOptions(ctx);
+  const quick = quickStart(opts, ctx.env, ctx.cwd);
   if (!quick) return undefined;
   const { record } = quick;
-  const written = refreshWrittenArtifacts(record.targetDir, record.cache.id, new Date().toISOString(), ctx.out.invocationId);
+  // With --no-write-json nothing is written: the record of what the last parse wrote only gives the summary.
+  const written = writtenArtifactsFor(opts.writeJson !== false, record.targetDir, record.cache.id, new Date().toISOString(), ctx.out.invocationId);
   if (!written) return undefined;
-  ctx.out.debug(record.messages.refreshed);
+  if (opts.writeJson !== false) ctx.out.debug(record.messages.refreshed);
   printWarnings(ctx, [...record.loadWarnings, ...record.parseWarnings]);
   ctx.out.info(written.summary);
-  ctx.out.info(`Performance info: parsed in ${((performance.now() - started) / 1000).toFixed(2)}s; wrote ${join(record.targetDir, 'manifest.json')}`);
+  ctx.out.info(parsePerformanceLine(started, opts.writeJson !== false ? join(record.targetDir, 'manifest.json') : undefined));
   return 0;
 }
