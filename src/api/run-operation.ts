@@ -1,10 +1,12 @@
+import { join } from 'node:path';
 import { runtimeContext } from '../context/runtime-context.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { onConnectionNamed, scopedOperation } from '../execute/operations.js';
 import { callJinja } from '../jinja/index.js';
 import { isRecord, parseYaml } from '../util/yaml.js';
 import { writeCommandManifest } from './command-manifest.js';
-import { openExecution, type ExecutionOptions } from './execution.js';
+import { openExecution, type Execution, type ExecutionOptions } from './execution.js';
+import { writeOperationResults } from './operation-results.js';
 
 export interface RunOperationOptions extends ExecutionOptions {
   /** `--args '{...}'`: YAML or JSON mapping, or an object. */
@@ -19,6 +21,10 @@ export interface RunOperationResult {
   /** Every statement the macro ran. */
   statements: string[];
   error?: TsdbtError;
+  /** target/run_results.json, written as dbt writes it (not with --no-write-json). */
+  runResultsPath?: string;
+  /** That file could not be written (the macro's own outcome is `success`). */
+  artifactErrors: TsdbtError[];
 }
 
 function parseArgs(args: RunOperationOptions['args']): Record<string, unknown> {
@@ -58,20 +64,33 @@ export async function runOperation(macroName: string, opts: RunOperationOptions 
     const node = scopedOperation({ shared: exec.shared, compiler: exec.compiler, projectName: exec.root.name, projectDir: exec.loaded.projectDir }, `run-operation.${macroName}`, '');
     const statements: string[] = [];
     const stop = exec.session.onStatement((s) => statements.push(s.sql));
+    const startedAt = new Date();
+    const results = (success: boolean) => operationResults(exec, { macroId: macro.unique_id, success, startedAt, args: { which: 'run-operation', macro: macroName, args: typeof opts.args === 'string' ? opts.args : JSON.stringify(opts.args ?? {}) } });
     try {
       const r = runtimeContext(exec.shared, node, { allowUndeclaredRefs: true });
       // dbt runs the macro on a connection named `macro_<name as given>` (the query comment's connection_name).
       const returned = onConnectionNamed(exec.shared, `macro_${macroName}`, () => callJinja(r.resolver.bind(macro), [], kwargs));
       exec.session.commit();
-      return { success: true, macro: macroName, returned, statements };
+      return { success: true, macro: macroName, returned, statements, ...results(true) };
     } catch (e) {
       exec.session.rollbackIfOpen();
       const error = e instanceof TsdbtError ? e : new TsdbtError('INTERNAL', String(e));
-      return { success: false, macro: macroName, returned: null, statements, error: error.withLocation({ file: macro.original_file_path }) };
+      return { success: false, macro: macroName, returned: null, statements, error: error.withLocation({ file: macro.original_file_path }), ...results(false) };
     } finally {
       stop();
     }
   } finally {
     await exec.close();
+  }
+}
+
+/** run_results.json for the operation that ended now (operation-results.ts), unless --no-write-json; a failed write as an artifact error. */
+function operationResults(exec: Execution, run: { macroId: string; success: boolean; startedAt: Date; args: Record<string, unknown> }): Pick<RunOperationResult, 'runResultsPath' | 'artifactErrors'> {
+  if (!exec.loaded.writeJson) return { artifactErrors: [] };
+  try {
+    return { runResultsPath: writeOperationResults(exec.targetDir, { ...run, completedAt: new Date(), invocationId: exec.loaded.invocationId }), artifactErrors: [] };
+  } catch (e) {
+    const path = join(exec.targetDir, 'run_results.json');
+    return { artifactErrors: [e instanceof TsdbtError ? e : new TsdbtError('TARGET_WRITE', `Could not write ${path}: ${String(e)}`, { file: path, cause: e })] };
   }
 }

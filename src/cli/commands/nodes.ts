@@ -182,7 +182,8 @@ export const runOperationCommand: Command = async (ctx) => {
   ctx.report?.(r);
   if (!r.success) {
     ctx.out.error(r.error ? `[${r.error.code}] ${r.error.format()}` : `run-operation ${macro} failed`);
+    reportArtifactErrors(ctx, r.artifactErrors);
     return 1;
   }
-  return 0;
+  return reportArtifactErrors(ctx, r.artifactErrors) ? 2 : 0;
 };
