@@ -6,6 +6,11 @@ import type { Execution } from './execution.js';
 import { nodesAsParsed } from './command-manifest.js';
 import { compiledMembersOf, writeCompiledManifest } from './compiled-manifest.js';
 
+/** A failed write of an artifact at `path` as the artifact error commands report (a TsdbtError as it is). */
+export function artifactWriteError(path: string, e: unknown): TsdbtError {
+  return e instanceof TsdbtError ? e : new TsdbtError('TARGET_WRITE', `Could not write ${path}: ${String(e)}`, { file: path, cause: e });
+}
+
 /**
  * run_results.json, then manifest.json, each attempted whatever became of
  * the other: a failed write (a full disk) is returned, not thrown, so the
@@ -26,7 +31,7 @@ export function writeCommandArtifacts(
     try {
       return write();
     } catch (e) {
-      artifactErrors.push(e instanceof TsdbtError ? e : new TsdbtError('TARGET_WRITE', `Could not write ${path}: ${String(e)}`, { file: path, cause: e }));
+      artifactErrors.push(artifactWriteError(path, e));
       return path;
     }
   };

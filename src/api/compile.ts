@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { compiledMembersOf, withoutCompiledMembers, writeCompiledManifest } from './compiled-manifest.js';
 import { mutatorsBoundCount } from '../jinja/python/collection-methods.js';
-import { writeCommandArtifacts } from './command-artifacts.js';
+import { artifactWriteError, writeCommandArtifacts } from './command-artifacts.js';
 import { CompiledFileBatch } from '../compile/compiled-file-batch.js';
 import { runResultsChunks, runResultsJson, type RunResultsArtifact } from '../artifacts/run-results.js';
 import { writeChunksAtomicWhile } from '../util/atomic-write.js';
@@ -134,7 +134,7 @@ function manifestOnly(exec: Execution, unchanged: boolean): { manifestPath: stri
     return { manifestPath: writeCompiledManifest(exec.targetDir, exec.parsed.manifest, unchanged, compiledMembersOf(nodes)), artifactErrors: [] };
   } catch (e) {
     const path = join(exec.targetDir, 'manifest.json');
-    return { manifestPath: path, artifactErrors: [writeError(path, e)] };
+    return { manifestPath: path, artifactErrors: [artifactWriteError(path, e)] };
   }
 }
 
@@ -166,12 +166,11 @@ async function runResultsWhile(targetDir: string, artifact: RunResultsArtifact, 
     // The file could not be made (before the wait) or put in place (after it).
     failures ??= finish();
     if (failures.length > 0) return { failures };
-    return { failures, written: { runResultsPath: path, artifactErrors: [writeError(path, e)] } };
+    return { failures, written: { runResultsPath: path, artifactErrors: [artifactWriteError(path, e)] } };
   }
 }
 
 /** An artifact's write error as reported (util/atomic-write's errors are TsdbtErrors already). */
-const writeError = (path: string, e: unknown): TsdbtError => (e instanceof TsdbtError ? e : new TsdbtError('TARGET_WRITE', `Could not write ${path}: ${String(e)}`, { file: path, cause: e }));
 
 /** True when no node has compiled members yet (compile appends them: compileOne). */
 /**

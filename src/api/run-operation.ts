@@ -4,6 +4,7 @@ import { TsdbtError } from '../errors/tsdbt-error.js';
 import { onConnectionNamed, scopedOperation } from '../execute/operations.js';
 import { callJinja } from '../jinja/index.js';
 import { isRecord, parseYaml } from '../util/yaml.js';
+import { artifactWriteError } from './command-artifacts.js';
 import { writeCommandManifest } from './command-manifest.js';
 import { openExecution, type Execution, type ExecutionOptions } from './execution.js';
 import { writeOperationResults } from './operation-results.js';
@@ -90,7 +91,6 @@ function operationResults(exec: Execution, run: { macroId: string; success: bool
   try {
     return { runResultsPath: writeOperationResults(exec.targetDir, { ...run, completedAt: new Date(), invocationId: exec.loaded.invocationId }), artifactErrors: [] };
   } catch (e) {
-    const path = join(exec.targetDir, 'run_results.json');
-    return { artifactErrors: [e instanceof TsdbtError ? e : new TsdbtError('TARGET_WRITE', `Could not write ${path}: ${String(e)}`, { file: path, cause: e })] };
+    return { artifactErrors: [artifactWriteError(join(exec.targetDir, 'run_results.json'), e)] };
   }
 }

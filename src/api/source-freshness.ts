@@ -9,6 +9,7 @@ import { hooksInRunOrder, projectHookNodes } from '../project/hook-nodes.js';
 import { callJinja } from '../jinja/index.js';
 import type { Manifest, SourceTable } from '../manifest/types.js';
 import { DBT_VERSION } from '../project/dbt-version.js';
+import { artifactWriteError } from './command-artifacts.js';
 import { writeCommandManifest } from './command-manifest.js';
 import { openExecution, type ExecutionOptions } from './execution.js';
 import { NOTHING_TO_DO } from './run.js';
@@ -100,7 +101,7 @@ export async function sourceFreshness(opts: ExecutionOptions & FreshnessListener
       try {
         write();
       } catch (e) {
-        artifactErrors.push(e instanceof TsdbtError ? e : new TsdbtError('TARGET_WRITE', `Could not write ${path}: ${String(e)}`, { file: path, cause: e }));
+        artifactErrors.push(artifactWriteError(path, e));
       }
     };
     const path = join(exec.targetDir, 'sources.json');
