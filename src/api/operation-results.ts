@@ -19,9 +19,8 @@ export interface OperationRun {
  */
 export function operationResultsJson(run: OperationRun): RunResultsArtifact {
   const seconds = (run.completedAt.getTime() - run.startedAt.getTime()) / 1000;
-  const artifact = runResultsJson([], { invocationId: run.invocationId, elapsed: seconds, args: run.args });
-  artifact.metadata.generated_at = run.completedAt.toISOString();
-  artifact.results = [{
+  const artifact = runResultsJson([], { invocationId: run.invocationId, elapsed: seconds, args: run.args, generatedAt: run.completedAt });
+  return { ...artifact, results: [{
     status: run.success ? 'success' : 'error',
     timing: [{ name: 'execute', started_at: run.startedAt.toISOString(), completed_at: run.completedAt.toISOString() }],
     thread_id: 'MainThread',
@@ -34,8 +33,7 @@ export function operationResultsJson(run: OperationRun): RunResultsArtifact {
     compiled_code: null,
     relation_name: null,
     batch_results: null,
-  }];
-  return artifact;
+  }] };
 }
 
 /** Write operationResultsJson to `<targetDir>/run_results.json`; its path (a failed write throws, as writeRunResults). */

@@ -146,8 +146,7 @@ export function refreshArtifacts(targetDir: string, record: WrittenArtifacts, ge
  * not the ones it names (the caller writes them in full).
  */
 export function refreshWrittenArtifacts(targetDir: string, cacheId: string | undefined, generatedAt: string, invocationId: string): WrittenArtifacts | undefined {
-  const record = cacheId === undefined ? undefined : readWrittenArtifacts(targetDir, cacheId);
-  return record && refreshArtifacts(targetDir, record, generatedAt, invocationId) ? record : undefined;
+  return writtenArtifactsFor(true, targetDir, cacheId, generatedAt, invocationId);
 }
 
 /**
@@ -157,8 +156,9 @@ export function refreshWrittenArtifacts(targetDir: string, cacheId: string | und
  * became of manifest.json since).
  */
 export function writtenArtifactsFor(writeJson: boolean, targetDir: string, cacheId: string | undefined, generatedAt: string, invocationId: string): WrittenArtifacts | undefined {
-  if (writeJson) return refreshWrittenArtifacts(targetDir, cacheId, generatedAt, invocationId);
-  return cacheId === undefined ? undefined : readWrittenArtifacts(targetDir, cacheId);
+  const record = cacheId === undefined ? undefined : readWrittenArtifacts(targetDir, cacheId);
+  if (!record || !writeJson) return record;
+  return refreshArtifacts(targetDir, record, generatedAt, invocationId) ? record : undefined;
 }
 
 /** Write (or with null remove) the record; a record that cannot be written is no record (the next parse writes in full). */

@@ -32,12 +32,12 @@ export interface RunResultEntry {
 }
 
 /** run_results.json in dbt's v6 shape. `args` carries the command and its flags (retry reads them back). */
-export function runResultsJson(results: readonly NodeResult[], meta: { invocationId: string; elapsed: number; args: Record<string, unknown>; dbtVersion?: string }): RunResultsArtifact {
+export function runResultsJson(results: readonly NodeResult[], meta: { invocationId: string; elapsed: number; args: Record<string, unknown>; dbtVersion?: string; generatedAt?: Date }): RunResultsArtifact {
   return {
     metadata: {
       dbt_schema_version: RUN_RESULTS_SCHEMA,
       dbt_version: meta.dbtVersion ?? DBT_VERSION,
-      generated_at: new Date().toISOString(),
+      generated_at: (meta.generatedAt ?? new Date()).toISOString(),
       invocation_id: meta.invocationId,
       env: {},
     },

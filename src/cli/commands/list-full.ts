@@ -56,9 +56,11 @@ export async function fullList(ctx: CommandContext): Promise<number> {
   // Where the cache this wrote holds each node: the next command can splice into it (api/parse-phase.ts).
   if (parsed) recordCacheSpans(loaded, parsed.manifest);
   const { manifest, warnings } = found ?? parsed!;
-  if (loaded.writeJson && !(manifestSpliced && found)) writeListManifest(loaded, parsed?.manifest, 'done' in quick ? quick.checked.id : undefined);
-  if (loaded.partialParse) recordQuickStart(loaded, 'done' in quick ? quick.checked.key : parseCacheKey(loaded, { WHICH: 'list' }), 'done' in quick ? quick.checked : undefined);
   const targetDir = join(loaded.projectDir, loaded.root.targetPath);
+  // The parse cache the selection index was read from (nothing changed since it was written).
+  const indexedCache = 'done' in quick ? quick.checked.id : undefined;
+  if (loaded.writeJson && !(manifestSpliced && found)) writeListManifest(loaded, targetDir, parsed?.manifest, indexedCache);
+  if (loaded.partialParse) recordQuickStart(loaded, 'done' in quick ? quick.checked.key : parseCacheKey(loaded, { WHICH: 'list' }), 'done' in quick ? quick.checked : undefined);
   let code: number;
   if (!sel) {
     printWarnings(ctx, warnings);
@@ -70,7 +72,7 @@ export async function fullList(ctx: CommandContext): Promise<number> {
   }
   // graph_summary.json, as dbt's ls compiles the graph (after the lines: they wait for nothing it does): of the parse
   // cache's graph, taken over when the last command's was.
-  writeGraphSummaryQuietly(targetDir, sel.graph, loaded.invocationId, false, !fastPaths() ? undefined : 'done' in quick ? quick.checked.id : parseCacheIdOf(manifest));
+  writeGraphSummaryQuietly(targetDir, sel.graph, loaded.invocationId, false, !fastPaths() ? undefined : indexedCache ?? parseCacheIdOf(manifest));
   return code;
 }
 
@@ -81,8 +83,7 @@ export async function fullList(ctx: CommandContext): Promise<number> {
  * parse cache `cacheId`), else the cache's manifest written afresh (its nodes
  * copied from the cache, not read).
  */
-function writeListManifest(loaded: LoadedProject, parsed: Manifest | undefined, cacheId: string | undefined): void {
-  const targetDir = join(loaded.projectDir, loaded.root.targetPath);
+function writeListManifest(loaded: LoadedProject, targetDir: string, parsed: Manifest | undefined, cacheId: string | undefined): void {
   if (parsed) {
     writeParseArtifacts(targetDir, parsed, summariseManifest(parsed));
     return;

@@ -21,15 +21,16 @@ export const parseCommand: Command = async (ctx) => {
 
 function quickParse(ctx: CommandContext, started: number): number | undefined {
   const opts = globalOptions(ctx);
+  const writeJson = opts.writeJson !== false;
   const quick = quickStart(opts, ctx.env, ctx.cwd);
   if (!quick) return undefined;
   const { record } = quick;
   // With --no-write-json nothing is written: the record of what the last parse wrote only gives the summary.
-  const written = writtenArtifactsFor(opts.writeJson !== false, record.targetDir, record.cache.id, new Date().toISOString(), ctx.out.invocationId);
+  const written = writtenArtifactsFor(writeJson, record.targetDir, record.cache.id, new Date().toISOString(), ctx.out.invocationId);
   if (!written) return undefined;
-  if (opts.writeJson !== false) ctx.out.debug(record.messages.refreshed);
+  if (writeJson) ctx.out.debug(record.messages.refreshed);
   printWarnings(ctx, [...record.loadWarnings, ...record.parseWarnings]);
   ctx.out.info(written.summary);
-  ctx.out.info(parsePerformanceLine(started, opts.writeJson !== false ? join(record.targetDir, 'manifest.json') : undefined));
+  ctx.out.info(parsePerformanceLine(started, writeJson ? join(record.targetDir, 'manifest.json') : undefined));
   return 0;
 }
