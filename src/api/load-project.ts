@@ -128,6 +128,7 @@ function loadWith(opts: GlobalOptions, requireInstalled: boolean, env: Record<st
   const secrets = new SecretRegistry();
   secrets.addFromEnv(env);
   const cliVars = parseCliVars(opts.vars);
+  secrets.addFromVars(cliVars);
   const jinja = new JinjaEnvironment();
   const warnings: string[] = [];
   // Only profiles.yml may read DBT_ENV_SECRET_ variables (packages.yml is rendered by deps).

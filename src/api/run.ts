@@ -7,6 +7,7 @@ import type { HookPosition, NodeResult } from '../execute/node-result.js';
 import { createSchemas, hookResultsView, runProjectHooks, type OperationScope } from '../execute/operations.js';
 import type { CompiledNode, Manifest } from '../manifest/types.js';
 import { addedGraphEntries } from '../context/runtime-context.js';
+import { secretVarValues } from '../context/vars.js';
 import { openExecution, writeSummary, type Execution, type ExecutionOptions } from './execution.js';
 import { hooksInRunOrder, projectHookNodes } from '../project/hook-nodes.js';
 
@@ -227,9 +228,9 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
   return result;
 }
 
-/** run_results.json's `args` for a node command. */
+/** run_results.json's `args` for a node command; secrets in `--vars` written as `*****`, as dbt 1.10 writes them (though each var keeps its type: dbt turns every value into Python's text of it). */
 function runArgs(exec: Execution, which: string, opts: RunOptions): Record<string, unknown> {
-  return { which, select: opts.select ?? [], exclude: opts.exclude ?? [], selector: opts.selector ?? null, full_refresh: Boolean(opts.fullRefresh), empty: Boolean(opts.empty), threads: opts.threads ?? exec.loaded.threads, vars: exec.loaded.cliVars, warn_error: Boolean(opts.warnError), fail_fast: Boolean(opts.failFast), event_time_start: opts.eventTimeStart ?? null, event_time_end: opts.eventTimeEnd ?? null };
+  return { which, select: opts.select ?? [], exclude: opts.exclude ?? [], selector: opts.selector ?? null, full_refresh: Boolean(opts.fullRefresh), empty: Boolean(opts.empty), threads: opts.threads ?? exec.loaded.threads, vars: exec.loaded.secrets.redactValue(exec.loaded.cliVars, secretVarValues(exec.loaded.cliVars)), warn_error: Boolean(opts.warnError), fail_fast: Boolean(opts.failFast), event_time_start: opts.eventTimeStart ?? null, event_time_end: opts.eventTimeEnd ?? null };
 }
 
 /** Write run_results.json and the manifest of a finished command and describe it. */

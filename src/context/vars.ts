@@ -45,23 +45,73 @@ export class VarResolver {
   }
 }
 
-/** The values of secret env vars, so logs and errors can redact them. */
+/**
+ * What marks a secret, as dbt 1.10 marks it: an environment variable, or a
+ * `--vars` key, whose name starts with this.
+ */
+export const SECRET_PREFIX = 'DBT_ENV_SECRET';
+
+/** The values of secrets (env vars, secret `--vars`, profile passwords), so logs, errors and artifacts can redact them. */
 export class SecretRegistry {
   private readonly values = new Set<string>();
+  private sorted: string[] | undefined;
 
   add(value: string | undefined): void {
-    if (value && value.length >= 3) this.values.add(value);
+    if (value && value.length >= 3 && !this.values.has(value)) {
+      this.values.add(value);
+      this.sorted = undefined;
+    }
   }
 
   addFromEnv(env: Record<string, string | undefined>): void {
-    for (const [k, v] of Object.entries(env)) if (k.startsWith('DBT_ENV_SECRET_')) this.add(v);
+    for (const [k, v] of Object.entries(env)) if (k.startsWith(SECRET_PREFIX)) this.add(v);
+  }
+
+  /** The `--vars` whose names mark them secret (dbt scrubs these from run_results.json and its var errors). */
+  addFromVars(vars: Record<string, unknown>): void {
+    for (const v of secretVarValues(vars)) this.add(v);
   }
 
   redact(text: string): string {
-    let out = text;
-    for (const secret of this.values) out = out.split(secret).join('*****');
+    this.sorted ??= longestFirst(this.values);
+    return redactIn(text, this.sorted);
+  }
+
+  /** `value` with every secret (and each of `extra`) replaced inside its strings, keys too, however deep; other values kept as they are. */
+  redactValue(value: unknown, extra: Iterable<string> = []): unknown {
+    const secrets = longestFirst([...this.values, ...extra]);
+    return secrets.length === 0 ? value : redactDeep(value, secrets);
+  }
+}
+
+/** The non-blank string values of the `--vars` named as secrets (dbt's test: the key starts with the prefix and the value is not blank). */
+export function secretVarValues(vars: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(vars)) if (k.startsWith(SECRET_PREFIX) && typeof v === 'string' && v.trim() !== '') out.push(v);
+  return out;
+}
+
+function longestFirst(secrets: Iterable<string>): string[] {
+  // A secret containing another is replaced whole.
+  return [...new Set(secrets)].sort((a, b) => b.length - a.length);
+}
+
+/** `text` with each secret (given longest first) replaced by `*****`. */
+function redactIn(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) out = out.split(secret).join('*****');
+  return out;
+}
+
+function redactDeep(value: unknown, secrets: string[]): unknown {
+  if (typeof value === 'string') return redactIn(value, secrets);
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets));
+  if (isRecord(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[redactIn(k, secrets)] = redactDeep(v, secrets);
     return out;
   }
+  return value;
 }
 
 /** `env_var('X', 'default')`: a missing var without a default is an error naming it. */

@@ -7,9 +7,9 @@ import { captureStreams, makeProject } from '../support/project-fixture.js';
 const SECRET = 'tok-s3cr3t-9f2';
 const env = { DBT_ENV_SECRET_TOKEN: SECRET };
 
-async function cli(args: string[], dir: string) {
+async function cli(args: string[], dir: string, moreEnv: Record<string, string> = {}) {
   const io = captureStreams();
-  const code = await runCli([...args, '--project-dir', dir, '--profiles-dir', dir], io.streams, env);
+  const code = await runCli([...args, '--project-dir', dir, '--profiles-dir', dir], io.streams, { ...env, ...moreEnv });
   return { code, text: io.stdout.join('') + io.stderr.join('') };
 }
 
@@ -73,4 +73,42 @@ describe('secret env vars', () => {
       });
     }
   }
+});
+
+describe('secret --vars (a key starting DBT_ENV_SECRET)', () => {
+  const VAR_SECRET = 'pw-77e1-hidden';
+  const vars = `{DBT_ENV_SECRET_PW: "${VAR_SECRET}", DBT_ENV_SECRETKEY: "k9", plain: 3, mixed: ["a-${VAR_SECRET}", 2], nested: {inner: "${SECRET}!"}}`;
+
+  it("run_results.json's args.vars holds ***** for them, wherever they appear; other vars keep their values and types", async () => {
+    const dir = makeProject({ 'models/a.sql': "select 1 as id, '{{ var(\"plain\") }}' as p" });
+    const r = await cli(['run', '--vars', vars], dir);
+    expect(r.code).toBe(0);
+    const args = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')).args as Record<string, unknown>;
+    // A var secret of any length is scrubbed there (dbt's rule); so is a secret env var's value.
+    expect(args.vars).toEqual({ DBT_ENV_SECRET_PW: '*****', DBT_ENV_SECRETKEY: '*****', plain: 3, mixed: ['a-*****', 2], nested: { inner: '*****!' } });
+    for (const file of [...filesUnder(join(dir, 'target')), ...filesUnder(join(dir, 'logs'))]) expect(readFileSync(file, 'utf8'), file).not.toContain(VAR_SECRET);
+  });
+
+  it('an error quoting the value prints ***** instead', async () => {
+    const dir = makeProject({ 'models/a.sql': `{{ config(materialized='table') }} select cast('{{ var("DBT_ENV_SECRET_PW") }}' as integer) as x` });
+    const r = await cli(['run', '--vars', vars], dir);
+    expect(r.code).toBe(1);
+    expect(r.text).toContain("Conversion Error: Could not convert string '*****' to INT32");
+    expect(r.text).not.toContain(VAR_SECRET);
+    const results = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')) as { results: { message: string }[] };
+    expect(results.results[0]!.message).toContain("'*****'");
+  });
+
+  it('retry runs again with the scrubbed vars, as dbt does: the secret is not kept anywhere to bring back', async () => {
+    const dir = makeProject({
+      'models/a.sql': `{% if execute and env_var('FAIL_NOW', '') %}{{ exceptions.raise_compiler_error('failing on purpose') }}{% endif %}
+select '{{ var("DBT_ENV_SECRET_PW") }}' as v`,
+    });
+    expect((await cli(['run', '--vars', `{DBT_ENV_SECRET_PW: "${VAR_SECRET}"}`], dir, { FAIL_NOW: '1' })).code).toBe(1);
+    const r = await cli(['retry'], dir);
+    expect(r.text).toContain('Completed successfully');
+    expect(r.code).toBe(0);
+    const compiled = readFileSync(join(dir, 'target', 'compiled', 'test_project', 'models', 'a.sql'), 'utf8');
+    expect(compiled.trim()).toBe("select '*****' as v");
+  });
 });
