@@ -224,7 +224,12 @@ function failedResult(node: CompiledNode, e: unknown): NodeResult {
 
 /** Compile SQL given on the command line as the root project's `inline_query` (refs need not be declared). */
 export function compileInline(exec: Execution, sql: string): string {
+  return compileInlineNode(exec, sql).sql;
+}
+
+/** compileInline, with the `sql_operation` node it made (its unique_id is what run_results.json names). */
+export function compileInlineNode(exec: Execution, sql: string): { node: CompiledNode; sql: string } {
   const node = scopedOperation({ shared: exec.shared, compiler: exec.compiler, projectName: exec.root.name, projectDir: exec.loaded.projectDir }, 'inline_query', sql, 'sql_operation');
   node.original_file_path = 'inline_query';
-  return exec.compiler.compile(node, { allowUndeclaredRefs: true }).sql;
+  return { node, sql: exec.compiler.compile(node, { allowUndeclaredRefs: true }).sql };
 }

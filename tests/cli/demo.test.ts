@@ -21,8 +21,9 @@ describe('tsdbt demo (the README main job)', () => {
     expect(out).toMatch(/Done\. PASS=\d+ WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=\d+/);
     expect(out).toMatch(/\| commits +\| success \| \d+ +\| 1 +\|/);
     expect(out).toContain('AI impact by band (all weeks):');
-    expect(out).toMatch(/\| low +\| \d+/);
-    expect(out).toMatch(/\| high +\| \d+/);
+    expect(out).toMatch(/\| low +\| +\d+ \|/);
+    expect(out).toMatch(/\| high +\| +\d+ \|/);
+    expect(out).toMatch(/\| \d{4}-\d\d-\d\d \| acme-corp\/api-gateway +\|/);
     expect(existsSync(join(dir, 'data/raw/commits.parquet'))).toBe(true);
     expect(existsSync(join(dir, 'target/run_results.json'))).toBe(true);
   }, 120_000);

@@ -5,6 +5,7 @@ import { pyError } from '../../jinja/python/errors.js';
 import { pyEq } from '../../jinja/python/index.js';
 import type { QueryResult, ResultColumn } from './connection.js';
 import { groupTable, type ResultTableSet } from './result-table-set.js';
+import { agatePrintTable } from './agate-print.js';
 
 /**
  * A query result as dbt's macros use agate tables: `table.rows` (a list of
@@ -204,13 +205,20 @@ export class ResultTable implements Iterable<ResultRow> {
     return this.rawRows.map((r) => Object.fromEntries(this.column_names.map((n, i) => [n, r[i]])));
   }
 
-  /** agate's print_table: a text grid of the first `max_rows` rows (printed by the caller's logger). */
+  /**
+   * agate's print_table(max_rows=20, max_columns=6, output=None,
+   * max_column_width=20, locale=None, max_precision=3), as dbt's agate
+   * tables print (agate-print.ts), written to the caller's logger. `output`
+   * and `locale` are taken and ignored (en_US).
+   */
   print_table = (...raw: unknown[]): string => {
-    const opts = raw.find((a) => a !== null && typeof a === 'object') as { max_rows?: number; max_columns?: number; max_column_width?: number } | undefined;
-    const maxRows = typeof raw[0] === 'number' ? raw[0] : (opts?.max_rows ?? 20);
-    const text = formatTable(this.column_names, this.rawRows.slice(0, maxRows), opts?.max_column_width ?? 20);
-    const more = this.rawRows.length > maxRows ? `\n| ... | (${this.rawRows.length - maxRows} more rows)` : '';
-    ResultTable.printer(text + more);
+    const { args, kwargs } = splitArgs(raw);
+    const arg = (i: number, name: string, fallback: number | null): number | null => {
+      const v = i < args.length ? args[i] : name in kwargs ? kwargs[name] : fallback;
+      return v === null || v === undefined ? null : Number(v);
+    };
+    const columns = this.column_names.map((name, i) => ({ name, type: this.column_types[i] ?? '' }));
+    ResultTable.printer(agatePrintTable(columns, this.rawRows, { maxRows: arg(0, 'max_rows', 20), maxColumns: arg(1, 'max_columns', 6), maxColumnWidth: arg(3, 'max_column_width', 20), maxPrecision: arg(5, 'max_precision', 3) }));
     return '';
   };
 
@@ -280,7 +288,7 @@ export function displayValue(v: unknown, type?: string): string {
   return String(v);
 }
 
-/** A markdown-like grid, as `dbt show` prints results. */
+/** A markdown-like grid, left-justified, for tsdbt's own listings (`sl`); dbt's show and print_table() print with agate-print.ts. */
 export function formatTable(names: readonly string[], rows: readonly unknown[][], maxWidth = 40, types?: readonly string[]): string {
   const cell = (v: unknown, i: number) => {
     const s = displayValue(v, types?.[i]);

@@ -48,10 +48,12 @@ export const demoCommand: Command = async (ctx) => {
   reportSummary(ctx.out, result, executionOptions(ctx).projectDir);
   if (!result.success) return 1;
   const { show } = await import('../../api/show.js');
+  const { agatePrintTable } = await import('../../adapters/base/agate-print.js');
   for (const [title, sql] of HEADLINES) {
     const preview = await show({ ...executionOptions(ctx), select: undefined, inline: sql, limit: 12 });
     ctx.out.result(`\n${title}:`);
-    ctx.out.result(preview.table);
+    // dbt's show cuts cells at 20 characters; the demo's repository names are longer.
+    ctx.out.result(agatePrintTable(preview.columns, preview.rows, { maxColumns: null, maxColumnWidth: null, maxPrecision: 3 }));
   }
   ctx.out.info(`\nDemo finished in ${((performance.now() - started) / 1000).toFixed(1)}s.`);
   return 0;

@@ -123,10 +123,11 @@ export const compileCommand: Command = async (ctx) => {
   ctx.report?.(r);
   printWarnings(ctx, r.warnings);
   const json = ctx.argv.flags.output === 'json';
+  const { pyJsonIndented } = await import('../../adapters/base/agate-print.js');
   const quiet = Boolean(ctx.argv.flags.quiet);
   // dbt's CompiledNode event: the SQL of an inline query, or of each node the first --select names.
   const printCompiled = (name: string | null, sql: string) => {
-    if (json) ctx.out.result(JSON.stringify(name === null ? { compiled: sql } : { node: name, compiled: sql }, null, 2));
+    if (json) ctx.out.result(pyJsonIndented(name === null ? { compiled: sql } : { node: name, compiled: sql }));
     else if (quiet) ctx.out.result(sql);
     else ctx.out.result(name === null ? `Compiled inline node is:\n${sql}` : `Compiled node '${name}' is:\n${sql}`);
   };
@@ -169,9 +170,14 @@ export const showCommand: Command = async (ctx) => {
   const opts = executionOptions(ctx);
   const r = await show({ ...opts, indirectSelection: opts.indirectSelection ?? 'empty', inline: ctx.argv.flags.inline as string | undefined, limit });
   ctx.report?.(r);
-  ctx.out.result(`Previewing ${r.source === 'inline_query' ? 'inline node' : `node '${r.source.split('.').pop()}'`}:`);
-  ctx.out.result(r.table);
-  return 0;
+  const { pyJsonIndented } = await import('../../adapters/base/agate-print.js');
+  // dbt's ShowNode event: JSON of the rows (with the node's name unless inline), the table alone with --quiet, or a heading and the table.
+  const inline = r.source === 'inline_query';
+  const name = r.source.split('.').pop()!;
+  if (ctx.argv.flags.output === 'json') ctx.out.result(pyJsonIndented(inline ? { show: r.json } : { node: name, show: r.json }));
+  else if (ctx.argv.flags.quiet) ctx.out.result(r.table);
+  else ctx.out.result(`Previewing ${inline ? 'inline node' : `node '${name}'`}:\n${r.table}`);
+  return reportArtifactErrors(ctx, r.artifactErrors) ? 2 : 0;
 };
 
 export const runOperationCommand: Command = async (ctx) => {
