@@ -1,3 +1,4 @@
+import { parseSampleWindow, type SampleWindow } from '../context/sample-window.js';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSession } from '../adapters/base/database-session.js';
@@ -63,6 +64,8 @@ export interface ExecutionOptions extends GlobalOptions, StateOptions {
   /** `--event-time-start` / `--event-time-end`: the window microbatch models build (UTC; 'YYYY-MM-DD[ HH:MM:SS]'). */
   eventTimeStart?: string;
   eventTimeEnd?: string;
+  /** `--sample` (run, build): the window refs and sources with an event_time read, or its spec ('3 days', '{start: ..., end: ...}'). */
+  sample?: SampleWindow | string;
   /** Under retry: each partly successful microbatch model's previous batch_results; its failed batches re-run instead of a new window. */
   microbatchRetry?: Record<string, { successful: [string, string][]; failed: [string, string][] }>;
 }
@@ -129,6 +132,7 @@ function flagsOf(opts: ExecutionOptions, which: string, loaded: LoadedProject): 
     threads: opts.threads ?? loaded.threads,
     event_time_start: opts.eventTimeStart ?? null,
     event_time_end: opts.eventTimeEnd ?? null,
+    sample: typeof opts.sample === 'string' ? parseSampleWindow(opts.sample) : (opts.sample ?? null),
     ...(opts.microbatchRetry ? { microbatch_retry: opts.microbatchRetry } : {}),
   };
 }
@@ -217,7 +221,9 @@ export function writeSummary(targetDir: string, graph: DependencyGraph, invocati
 }
 
 /** load → parse → graph/select → connect (the SyncBridge worker) → runtime context. */
-export async function openExecution(opts: ExecutionOptions, which: string, defaultResourceTypes: string[] | undefined, options: OpenExecutionOptions = {}): Promise<Execution> {
+export async function openExecution(given: ExecutionOptions, which: string, defaultResourceTypes: string[] | undefined, options: OpenExecutionOptions = {}): Promise<Execution> {
+  // A relative sample window ends now: taken once here, so that every render worker filters by the same window.
+  const opts = typeof given.sample === 'string' ? { ...given, sample: parseSampleWindow(given.sample) } : given;
   const loaded = loadProject(opts);
   const flags = flagsOf(opts, which, loaded);
   // The connection worker boots while this thread parses. (An opener that cannot be made, e.g. an
@@ -390,6 +396,7 @@ function spawnRenderPool(loaded: LoadedProject, threads: number, which: string, 
       favorState: opts.favorState,
       eventTimeStart: opts.eventTimeStart,
       eventTimeEnd: opts.eventTimeEnd,
+      sample: opts.sample,
       microbatchRetry: opts.microbatchRetry,
       profile: opts.profile,
       targetPath: opts.targetPath,

@@ -68,6 +68,7 @@ export const FLAG_SPECS: Record<string, { name: string; kind: 'bool' | 'value' |
   '--state': { name: 'state', kind: 'value' },
   '--event-time-start': { name: 'eventTimeStart', kind: 'value' },
   '--event-time-end': { name: 'eventTimeEnd', kind: 'value' },
+  '--sample': { name: 'sample', kind: 'value' },
   '--defer-state': { name: 'deferState', kind: 'value' },
   '--defer': { name: 'defer', kind: 'bool' },
   '--no-defer': { name: 'noDefer', kind: 'bool' },

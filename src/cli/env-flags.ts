@@ -33,6 +33,7 @@ const ENV_FLAGS: FlagSpec[] = [
   { env: 'DBT_WARN_ERROR_OPTIONS', flag: 'warnErrorOptions', kind: 'value' },
   { env: 'DBT_STORE_FAILURES', flag: 'storeFailures', kind: 'bool' },
   { env: 'DBT_EMPTY', flag: 'empty', kind: 'bool' },
+  { env: 'DBT_SAMPLE', flag: 'sample', kind: 'value' },
   { env: 'DBT_USE_COLORS', flag: 'noColor', kind: 'bool', negate: true, pair: 'useColors', project: true },
   { env: 'DBT_USE_COLORS_FILE', flag: 'useColorsFile', kind: 'bool' },
   { env: 'DBT_PRINTER_WIDTH', flag: 'printerWidth', kind: 'value', project: true },

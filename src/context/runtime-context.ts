@@ -1,3 +1,4 @@
+import { overlapOf, type SampleWindow } from './sample-window.js';
 import { FLAT_GRAPH_KEYS, graphValueFromWire, graphValueToWire } from './graph-entries.js';
 import type { DatabaseSession, AdapterResponse } from '../adapters/base/database-session.js';
 import type { Relation } from '../adapters/base/relation.js';
@@ -150,6 +151,8 @@ export function runtimeContext(shared: RuntimeShared, node: CompiledNode, opts: 
   const thisRelation = relationOfNode(shared, node);
   const empty = Boolean(shared.flags.empty);
   const batch = opts.batch;
+  // Sample mode (--sample): a model's or snapshot's refs and sources with an event_time read the sample window (dbt 1.10).
+  const sample = (node.resource_type === 'model' || node.resource_type === 'snapshot') && node.language !== 'python' ? (shared.flags.sample as SampleWindow | null | undefined) ?? undefined : undefined;
 
   const ref = pyFunction((args, kwargs) => {
     const call = refCallOf(args, kwargs);
@@ -167,14 +170,14 @@ export function runtimeContext(shared: RuntimeShared, node: CompiledNode, opts: 
       if (!ephemerals.includes(target.unique_id)) ephemerals.push(target.unique_id);
       return kit.cteRelation(cteName(target), target.unique_id);
     }
-    const rel = inBatch(kit, batch, deferredRelation(shared, target) ?? relationOfNode(shared, target), target.config.event_time);
+    const rel = inWindow(kit, batch, sample, deferredRelation(shared, target) ?? relationOfNode(shared, target), target.config.event_time);
     return empty ? kit.emptyRelation(rel) : rel;
   });
 
   const source = pyFunction(([s, t]) => {
     const src = shared.refs.resolveSource(String(s), String(t));
     if (!src) throw shared.refs.sourceError(String(s), String(t), { name: node.name, file: node.original_file_path });
-    const rel = inBatch(kit, batch, relationOfSource(shared, src), src.config.event_time);
+    const rel = inWindow(kit, batch, sample, relationOfSource(shared, src), src.config.event_time);
     return empty ? kit.emptyRelation(rel) : rel;
   });
 
@@ -266,9 +269,14 @@ function providerOf(shared: RuntimeShared): Record<string, unknown> {
   return providerMembers({ target: shared.contexts.shared.target, adapterType: kit.info.type, column: kit.info.column });
 }
 
-/** A relation as a microbatch batch reads it: filtered to the batch window when the node has an event_time. */
-function inBatch(kit: RuntimeShared['kit'], batch: BatchWindow | undefined, rel: Relation, eventTime: unknown): Relation {
-  return batch && typeof eventTime === 'string' && eventTime !== '' ? kit.eventTimeRelation(rel, eventTime, batch.start, batch.end) : rel;
+/**
+ * A relation as a microbatch batch or sample mode reads it: when its node has an event_time, filtered to the
+ * batch window, the sample window, or (both) where they overlap.
+ */
+function inWindow(kit: RuntimeShared['kit'], batch: BatchWindow | undefined, sample: SampleWindow | undefined, rel: Relation, eventTime: unknown): Relation {
+  if (typeof eventTime !== 'string' || eventTime === '') return rel;
+  const window = batch && sample ? overlapOf(batch, sample) : (batch ?? sample);
+  return window ? kit.eventTimeRelation(rel, eventTime, window.start, window.end) : rel;
 }
 
 /** The node's full_refresh config, else the --full-refresh flag. */

@@ -6,6 +6,7 @@ import { adapterVersion } from '../adapter-version.js';
 import { TSDBT_VERSION } from '../../util/tsdbt-version.js';
 import { summariseManifest } from './summary.js';
 import { TsdbtError } from '../../errors/tsdbt-error.js';
+import { parseSampleWindow } from '../../context/sample-window.js';
 import { globalOptions, selectionFlags, stateFlags, type Command, type CommandContext } from '../command-context.js';
 import { NodeReporter, reportSummary } from '../node-reporter.js';
 import { reportError } from '../report-error.js';
@@ -41,6 +42,8 @@ export function executionOptions(ctx: CommandContext): ExecutionOptions {
     storeFailures: Boolean(f.storeFailures),
     eventTimeStart: f.eventTimeStart as string | undefined,
     eventTimeEnd: f.eventTimeEnd as string | undefined,
+    // Read here so that a bad --sample is a usage error before anything runs; the window a relative one names ends now.
+    sample: typeof f.sample === 'string' ? parseSampleWindow(f.sample) : undefined,
   };
 }
 
