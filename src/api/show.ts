@@ -1,12 +1,12 @@
 import { agateJsonRows, agatePrintTable } from '../adapters/base/agate-print.js';
 import type { ResultColumn } from '../adapters/base/connection.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
-import type { NodeResult, TimingInfo } from '../execute/node-result.js';
+import type { NodeResult } from '../execute/node-result.js';
 import type { CompiledNode } from '../manifest/types.js';
 import { compileInlineNode } from './compile.js';
 import { writeCommandArtifacts } from './command-artifacts.js';
 import { writeCommandManifest } from './command-manifest.js';
-import { openExecution, type ExecutionOptions } from './execution.js';
+import { openExecution, type Execution, type ExecutionOptions } from './execution.js';
 
 export interface ShowOptions extends ExecutionOptions {
   /** `show --inline "select ..."` */
@@ -15,9 +15,12 @@ export interface ShowOptions extends ExecutionOptions {
   limit?: number;
 }
 
-export interface ShowResult {
+/** One node's preview. */
+export interface ShowPreview {
   /** What was previewed: the node's unique id or `inline_query`. */
   source: string;
+  /** The node's name (`inline_query` for --inline). */
+  name: string;
   compiledSql: string;
   columns: ResultColumn[];
   rows: unknown[][];
@@ -25,72 +28,97 @@ export interface ShowResult {
   table: string;
   /** The rows as `show --output json` lists them (agate's to_json). */
   json: Record<string, unknown>[];
+}
+
+/** The first preview shown, the previews dbt prints, and the artifacts written. */
+export interface ShowResult extends ShowPreview {
+  /**
+   * The previews to print, in the order run: for --inline the query's; else
+   * those of the nodes whose name appears in the first --select value (dbt's
+   * rule: the others selected run, and are only recorded).
+   */
+  previews: ShowPreview[];
   /** target/run_results.json's path (undefined with --no-write-json), and any error writing it. */
   runResultsPath?: string;
   artifactErrors: TsdbtError[];
 }
 
+/** The resource types whose SQL show runs (a seed shows its table). */
+const SHOWN = new Set(['model', 'seed', 'snapshot', 'test', 'analysis']);
+
 /**
- * `show`: compile one node (or inline SQL) and run it with a limit, without
- * building anything. The model's SQL is run, not its relation, so the
- * preview reflects the code as it is now. As dbt's, it writes
- * run_results.json: the node's result, its compiled code the query run
- * (the limit included).
+ * `show`: compile the selected nodes (or inline SQL) and run each with a
+ * limit, without building anything. A model's SQL is run, not its relation,
+ * so the preview reflects the code as it is now; a seed shows its table. As
+ * dbt's show (its compile task), every selected node runs, in DAG order,
+ * and the first that fails ends the command with its error and no
+ * run_results.json; otherwise run_results.json records each, its compiled
+ * code the query run (the limit included).
  */
 export async function show(opts: ShowOptions = {}): Promise<ShowResult> {
-  const exec = await openExecution(opts, 'show', opts.inline !== undefined ? [] : ['model', 'seed', 'snapshot', 'test', 'analysis']);
+  if (opts.inline === undefined && (opts.select ?? []).length === 0) {
+    throw new TsdbtError('USAGE', 'Either --select or --inline must be passed to show', { hint: 'e.g. tsdbt show --select my_model, or tsdbt show --inline "select 1 as x".' });
+  }
+  const exec = await openExecution(opts, 'show', opts.inline !== undefined ? [] : [...SHOWN]);
   try {
     // As dbt: manifest.json is written when the manifest is loaded, before the command runs.
     const manifestPath = writeCommandManifest(exec);
-    const began = new Date();
-    let node: CompiledNode;
-    let compiledSql: string;
-    if (opts.inline !== undefined) {
-      ({ node, sql: compiledSql } = compileInlineNode(exec, opts.inline));
-    } else {
-      const ids = [...exec.selected].filter((id) => exec.parsed.manifest.nodes[id]);
-      if (ids.length !== 1) {
-        throw new TsdbtError('USAGE', ids.length === 0 ? `show --select ${(opts.select ?? []).join(' ')} matches no node` : `show previews one node; --select ${(opts.select ?? []).join(' ')} matches ${ids.length}: ${ids.slice(0, 5).join(', ')}`, {
-          hint: 'Select exactly one model, e.g. --select my_model, or pass --inline "select ...".',
-        });
-      }
-      node = exec.parsed.manifest.nodes[ids[0]!]!;
-      compiledSql = exec.compiler.compile(node).sql;
-    }
-    const compiled = new Date();
     const limit = opts.limit ?? 5;
-    const body = compiledSql.trim().replace(/;\s*$/, '');
-    const sql = limit >= 0 ? `select * from (\n${body}\n) as dbt_show_subquery limit ${limit}` : body;
-    const finish = (response: NodeResult['adapter_response']) => {
-      const ended = new Date();
-      const timing: TimingInfo[] = [
-        { name: 'compile', started_at: began.toISOString(), completed_at: compiled.toISOString() },
-        { name: 'execute', started_at: compiled.toISOString(), completed_at: ended.toISOString() },
-      ];
-      const seconds = (ended.getTime() - began.getTime()) / 1000;
-      const result: NodeResult = {
-        unique_id: node.unique_id, node, status: 'success', timing, thread_id: 'Thread-1', execution_time: seconds, adapter_response: response,
-        message: null, failures: null, compiled_path: null, compiled_code: sql, statements: [sql], sql_ms: 0,
-      };
-      const args = { which: 'show', select: opts.select ?? [], exclude: opts.exclude ?? [], inline: opts.inline ?? null, limit };
-      return writeCommandArtifacts(exec, [result], { invocationId: exec.loaded.invocationId, elapsed: seconds, args }, { manifestPath: manifestPath ?? '', artifactErrors: [] });
-    };
-    // A query that fails is thrown, and no run_results.json written (dbt's show is its compile task: the first error ends it).
-    const outcome = exec.session.execute(sql);
-    exec.session.commit();
-    const written = finish(outcome.response);
-    const { raw } = outcome;
+    const started = performance.now();
+    const results: NodeResult[] = [];
+    const previews: ShowPreview[] = [];
+    if (opts.inline !== undefined) {
+      const inline = opts.inline;
+      previews.push(showNode(exec, () => compileInlineNode(exec, inline), limit, results));
+    } else {
+      const first = opts.select![0]!;
+      const nodes = exec.parsed.manifest.nodes;
+      const ids = exec.graph.topologicalOrder().filter((id) => exec.selected.has(id) && SHOWN.has(nodes[id]?.resource_type ?? ''));
+      if (ids.length === 0) throw new TsdbtError('USAGE', `show --select ${(opts.select ?? []).join(' ')} matches no node`, { hint: 'Select a model, e.g. --select my_model, or pass --inline "select ...".' });
+      for (const id of ids) {
+        const node = nodes[id]!;
+        const preview = showNode(exec, () => ({ node, sql: node.resource_type === 'seed' ? `select * from ${node.relation_name}` : exec.compiler.compile(node).sql }), limit, results);
+        // dbt prints the nodes whose name is within the first --select value (a substring test, as dbt's).
+        if (first.includes(node.name)) previews.push(preview);
+      }
+    }
+    const args = { which: 'show', select: opts.select ?? [], exclude: opts.exclude ?? [], inline: opts.inline ?? null, limit };
+    const written = writeCommandArtifacts(exec, results, { invocationId: exec.loaded.invocationId, elapsed: (performance.now() - started) / 1000, args }, { manifestPath: manifestPath ?? '', artifactErrors: [] });
+    const empty: ShowPreview = { source: '', name: '', compiledSql: '', columns: [], rows: [], table: '', json: [] };
     return {
-      source: opts.inline !== undefined ? 'inline_query' : node.unique_id,
-      compiledSql,
-      columns: raw.columns,
-      rows: raw.rows,
-      table: agatePrintTable(raw.columns, raw.rows, { maxRows: null, maxColumns: 6, maxColumnWidth: 20, maxPrecision: 3 }),
-      json: agateJsonRows(raw.columns, raw.rows),
+      ...(previews[0] ?? empty),
+      previews,
       runResultsPath: exec.loaded.writeJson ? written.runResultsPath : undefined,
       artifactErrors: written.artifactErrors,
     };
   } finally {
     await exec.close();
   }
+}
+
+/** Compile one node and run its SQL with the limit (a failure throws); its result is added to `results`. */
+function showNode(exec: Execution, compile: () => { node: CompiledNode; sql: string }, limit: number, results: NodeResult[]): ShowPreview {
+  const began = new Date();
+  const { node, sql: compiledSql } = compile();
+  const compiled = new Date();
+  const body = compiledSql.trim().replace(/;\s*$/, '');
+  const sql = limit >= 0 ? `select * from (\n${body}\n) as dbt_show_subquery limit ${limit}` : body;
+  const { raw, response } = exec.session.execute(sql);
+  exec.session.commit();
+  const ended = new Date();
+  results.push({
+    unique_id: node.unique_id, node, status: 'success', thread_id: 'Thread-1', execution_time: (ended.getTime() - began.getTime()) / 1000, adapter_response: response,
+    timing: [{ name: 'compile', started_at: began.toISOString(), completed_at: compiled.toISOString() }, { name: 'execute', started_at: compiled.toISOString(), completed_at: ended.toISOString() }],
+    message: null, failures: null, compiled_path: null, compiled_code: sql, statements: [sql], sql_ms: 0,
+  });
+  const inline = node.resource_type === 'sql_operation';
+  return {
+    source: inline ? 'inline_query' : node.unique_id,
+    name: node.name,
+    compiledSql,
+    columns: raw.columns,
+    rows: raw.rows,
+    table: agatePrintTable(raw.columns, raw.rows, { maxRows: null, maxColumns: 6, maxColumnWidth: 20, maxPrecision: 3 }),
+    json: agateJsonRows(raw.columns, raw.rows),
+  };
 }

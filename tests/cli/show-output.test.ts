@@ -91,6 +91,25 @@ describe('show, as dbt 1.10 prints and records it', () => {
     expect(existsSync(join(dir, 'target', 'run_results.json'))).toBe(false);
   });
 
+  it("runs every node selected, in DAG order, and prints those whose name is within the first --select value, as dbt does; a seed shows its table", async () => {
+    const profile = 'test_profile:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: dev.duckdb\n      schema: main\n      threads: 1\n';
+    const dir = makeProject({ ...FILES, 'profiles.yml': profile, 'seeds/codes.csv': 'code,label\n1,one\n2,two\n', 'models/order_ids.sql': "select order_id from {{ ref('orders') }}" });
+    expect((await cli(dir, ['seed'])).code).toBe(0);
+    expect((await cli(dir, ['run'])).code).toBe(0);
+    const r = await cli(dir, ['show', '--select', 'orders+', '--limit', '1', '--quiet']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    // orders and order_ids both run; only 'orders' is within 'orders+'.
+    expect(r.out).toBe('| order_id | first_name | order_date |  amount | paid | extra_1 | ... |\n| -------- | ---------- | ---------- | ------- | ---- | ------- | --- |\n|        1 | Michael    | 2018-01-01 | 1,234.5 | True | one     | ... |\n');
+    const results = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')).results;
+    expect(results.map((x: { unique_id: string }) => x.unique_id)).toEqual(['model.test_project.orders', 'model.test_project.order_ids']);
+    const seed = await cli(dir, ['show', '--select', 'codes', '--quiet']);
+    expect(seed.out).toBe('| code | label |\n| ---- | ----- |\n|    1 | one   |\n|    2 | two   |\n');
+    const none = await cli(dir, ['show']);
+    expect(none.code).toBe(2);
+    expect(none.out + none.err).toContain('Either --select or --inline must be passed to show');
+  });
+
   it("print_table() in a macro takes agate's arguments (max_rows, max_columns, by position or name)", async () => {
     const dir = makeProject(FILES);
     const r = await cli(dir, ['run-operation', 'peek']);

@@ -26,7 +26,12 @@ describe('show', () => {
     // agate's print_table, as dbt prints a show: dates and date-times (not text) right-justified.
     const dates = await show({ ...p.opts, inline: "select date '2024-03-01' as d, timestamp '2024-03-01 10:30:00' as ts, 'x' as s" });
     expect(dates.table).toBe('|          d |                  ts | s |\n| ---------- | ------------------- | - |\n| 2024-03-01 | 2024-03-01 10:30:00 | x |');
-    await expect(show({ ...p.opts, select: ['nums', 'evens'] })).rejects.toThrowError(/show previews one node; --select nums evens matches 2/);
+    // As dbt: every node selected runs; those whose name is within the first --select value are the previews printed.
+    const both = await show({ ...p.opts, select: ['nums', 'evens'], limit: 2 });
+    expect(both.previews.map((x) => [x.name, x.rows])).toEqual([['nums', [[0], [1]]]]);
+    const results = JSON.parse(readFileSync(join(p.dir, 'target/run_results.json'), 'utf8')).results;
+    expect(results.map((x: { unique_id: string }) => x.unique_id)).toEqual(['model.proj.nums', 'model.proj.evens']);
+    await expect(show({ ...p.opts })).rejects.toThrowError('Either --select or --inline must be passed to show');
   });
 });
 

@@ -174,12 +174,13 @@ export const showCommand: Command = async (ctx) => {
   const r = await show({ ...opts, indirectSelection: opts.indirectSelection ?? 'empty', inline: ctx.argv.flags.inline as string | undefined, limit });
   ctx.report?.(r);
   const { pyJsonIndented } = await import('../../adapters/base/agate-print.js');
-  // dbt's ShowNode event: JSON of the rows (with the node's name unless inline), the table alone with --quiet, or a heading and the table.
-  const inline = r.source === 'inline_query';
-  const name = r.source.split('.').pop()!;
-  if (ctx.argv.flags.output === 'json') ctx.out.result(pyJsonIndented(inline ? { show: r.json } : { node: name, show: r.json }));
-  else if (ctx.argv.flags.quiet) ctx.out.result(r.table);
-  else ctx.out.result(`Previewing ${inline ? 'inline node' : `node '${name}'`}:\n${r.table}`);
+  // dbt's ShowNode event, one a node shown: JSON of the rows (with the node's name unless inline), the table alone with --quiet, or a heading and the table.
+  for (const p of r.previews) {
+    const inline = p.source === 'inline_query';
+    if (ctx.argv.flags.output === 'json') ctx.out.result(pyJsonIndented(inline ? { show: p.json } : { node: p.name, show: p.json }));
+    else if (ctx.argv.flags.quiet) ctx.out.result(p.table);
+    else ctx.out.result(`Previewing ${inline ? 'inline node' : `node '${p.name}'`}:\n${p.table}`);
+  }
   return reportArtifactErrors(ctx, r.artifactErrors) ? 2 : 0;
 };
 
