@@ -8,6 +8,7 @@ import { createSchemas, hookResultsView, runProjectHooks, type OperationScope } 
 import type { CompiledNode, Manifest } from '../manifest/types.js';
 import { addedGraphEntries } from '../context/runtime-context.js';
 import { secretVarValues } from '../context/vars.js';
+import { sampleSeeds, type SeedSample } from './seed-samples.js';
 import { openExecution, writeSummary, type Execution, type ExecutionOptions } from './execution.js';
 import { hooksInRunOrder, projectHookNodes } from '../project/hook-nodes.js';
 
@@ -45,6 +46,8 @@ export interface CommandResult {
    * complete, so the nodes' own errors can be shown; `success` is false.
    */
   artifactErrors: TsdbtError[];
+  /** `seed --show`: a random sample of each seed loaded (seed-samples.ts). */
+  seedSamples?: SeedSample[];
 }
 
 /** What a run knows before its first node: for dbt's header lines. */
@@ -76,6 +79,8 @@ export type RunOptions = ExecutionOptions & BatchListener & {
    * calling thread must stay free to notice the abort).
    */
   signal?: AbortSignal;
+  /** `seed --show`: take a random sample of each seed loaded, for the CLI to print (CommandResult.seedSamples). */
+  showSeeds?: boolean;
 };
 
 export const run = (opts: RunOptions = {}) => runNodeCommand('run', opts);
@@ -211,6 +216,7 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
     database_schemas: [...schemaPairs.values()],
   }, { onStart: opts.onStart, onResult });
   const elapsed = (performance.now() - started) / 1000;
+  const seedSamples = opts.showSeeds && !cancelled ? sampleSeeds(exec.session, results) : undefined;
   const args = runArgs(exec, which, opts);
   const success = !cancelled && !results.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'partial success');
   // Nothing more goes to the database: it closes (DuckDB writes its checkpoint) while the artifacts are written.
@@ -225,7 +231,7 @@ export async function executeSelected(exec: Execution, which: string, opts: RunO
   }
   const result = commandResult(exec, which, results, elapsed, args, success, cancelled);
   await (closing ?? exec.close());
-  return result;
+  return seedSamples ? { ...result, seedSamples } : result;
 }
 
 /** run_results.json's `args` for a node command; secrets in `--vars` written as `*****`, as dbt 1.10 writes them (though each var keeps its type: dbt turns every value into Python's text of it). */

@@ -69,6 +69,7 @@ export const FLAG_SPECS: Record<string, { name: string; kind: 'bool' | 'value' |
   '--event-time-start': { name: 'eventTimeStart', kind: 'value' },
   '--event-time-end': { name: 'eventTimeEnd', kind: 'value' },
   '--sample': { name: 'sample', kind: 'value' },
+  '--show': { name: 'show', kind: 'bool' },
   '--defer-state': { name: 'deferState', kind: 'value' },
   '--defer': { name: 'defer', kind: 'bool' },
   '--no-defer': { name: 'noDefer', kind: 'bool' },

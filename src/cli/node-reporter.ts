@@ -143,8 +143,8 @@ export function statLine(nodes: CompiledNode[]): string {
     .join(', ');
 }
 
-/** The footer: Finished running ..., the end-of-run summary with each problem, and `Done. PASS=...`. */
-export function reportSummary(out: Output, result: CommandResult, base?: string): void {
+/** The footer: Finished running ..., what `beforeSummary` prints, the end-of-run summary with each problem, and `Done. PASS=...`. */
+export function reportSummary(out: Output, result: CommandResult, base?: string, beforeSummary?: () => void): void {
   // dbt 1.10's results hold the on-run-start/end hooks too: they count in the summary and the Done line.
   const rs = result.results.filter((r) => r.node);
   const event = (e: LogEvent, toErr = false) => out.event(e, { toErr });
@@ -155,6 +155,8 @@ export function reportSummary(out: Output, result: CommandResult, base?: string)
     const finished = `Finished running ${stat}${humanizeDuration(result.elapsed)} (${result.elapsed.toFixed(2)}s).`;
     event({ name: 'FinishedRunningStats', code: 'E047', level: 'info', msg: finished, data: { stat_line: stat, execution: humanizeDuration(result.elapsed), execution_time: result.elapsed } });
   }
+  // What a command prints at its end before the summary (dbt's task_end_messages): seed --show's samples.
+  beforeSummary?.();
 
   // dbt 1.10: errors (error, fail) and warnings are counted apart; a warning is never an error (--warn-error has already made it a failure).
   // A hook skipped after a failed one is counted as an error, as dbt counts a skipped result with a message (printed only at debug).

@@ -8,7 +8,9 @@ import { summariseManifest } from './summary.js';
 import { TsdbtError } from '../../errors/tsdbt-error.js';
 import { parseSampleWindow } from '../../context/sample-window.js';
 import { globalOptions, selectionFlags, stateFlags, type Command, type CommandContext } from '../command-context.js';
-import { NodeReporter, reportSummary } from '../node-reporter.js';
+import { blank, NodeReporter, reportSummary } from '../node-reporter.js';
+import { SAMPLE_ROWS, type SeedSample } from '../../api/seed-samples.js';
+import type { agatePrintTable as AgatePrintTable } from '../../adapters/base/agate-print.js';
 import { reportError } from '../report-error.js';
 import { resolve } from 'node:path';
 import { LOG_TEST_RESULT, printWarnings, raiseWarningErrors, warnsAsErrorIn } from '../project-warnings.js';
@@ -93,7 +95,7 @@ export function nodeCommand(which: NodeCommand | 'retry' | 'clone'): Command {
         const { retry } = await import('../../api/retry.js');
         result = await retry({ ...opts, ...progress, signal: abort.signal });
       } else {
-        result = await api.runNodeCommand(which, { ...opts, ...progress, signal: abort.signal });
+        result = await api.runNodeCommand(which, { ...opts, ...progress, signal: abort.signal, showSeeds: which === 'seed' && Boolean(ctx.argv.flags.show) });
       }
     } finally {
       process.off('SIGINT', onSignal);
@@ -101,7 +103,9 @@ export function nodeCommand(which: NodeCommand | 'retry' | 'clone'): Command {
     }
     ctx.report?.(result);
     printWarnings(ctx, result.warnings);
-    reportSummary(ctx.out, result, opts.projectDir);
+    const samples = result.seedSamples;
+    const print = samples ? (await import('../../adapters/base/agate-print.js')).agatePrintTable : undefined;
+    reportSummary(ctx.out, result, opts.projectDir, samples && print ? () => printSeedSamples(ctx, samples, print) : undefined);
     // After the nodes' own errors: the artifacts that could not be written (a full disk), and exit 2 as any failed invocation.
     if (reportArtifactErrors(ctx, result.artifactErrors)) return 2;
     if (result.cancelled) return EXIT_INTERRUPTED;
@@ -197,3 +201,20 @@ export const runOperationCommand: Command = async (ctx) => {
   }
   return reportArtifactErrors(ctx, r.artifactErrors) ? 2 : 0;
 };
+
+/**
+ * `seed --show`, as dbt's show_table prints each seed loaded: a blank line,
+ * `Random sample of table: schema.alias` underlined, up to ten rows in
+ * random order as agate's print_table writes them (every column; a row of
+ * `...` when the seed has more), a blank line.
+ */
+function printSeedSamples(ctx: CommandContext, samples: readonly SeedSample[], agatePrintTable: typeof AgatePrintTable): void {
+  for (const s of samples) {
+    const header = `Random sample of table: ${s.schema}.${s.alias}`;
+    ctx.out.event(blank());
+    ctx.out.event({ name: 'SeedHeader', code: 'Q004', level: 'info', msg: header, data: { header } });
+    ctx.out.event({ name: 'Formatting', code: 'Z017', level: 'info', msg: '-'.repeat(header.length), data: { msg: '-'.repeat(header.length) } });
+    ctx.out.result(agatePrintTable(s.columns, s.rows, { maxRows: SAMPLE_ROWS, maxColumns: null, maxColumnWidth: 20, maxPrecision: 3 }));
+    ctx.out.event(blank());
+  }
+}
