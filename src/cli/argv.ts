@@ -1,8 +1,13 @@
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { nearestKey } from '../project/config-keys.js';
 
-/** The flags tsdbt accepts, as dbt spells them. `list` flags take every value up to the next flag. */
-export const FLAG_SPECS: Record<string, { name: string; kind: 'bool' | 'value' | 'list' }> = {
+/**
+ * The flags tsdbt accepts, as dbt spells them. `list` flags take every value
+ * up to the next flag. `off`: the `--no-` half of one of dbt's boolean pairs,
+ * setting the flag false (given, it wins over the flag's DBT_ variable, as
+ * in dbt; the last of the pair given wins).
+ */
+export const FLAG_SPECS: Record<string, { name: string; kind: 'bool' | 'value' | 'list'; off?: true }> = {
   '--project-dir': { name: 'projectDir', kind: 'value' },
   '--profiles-dir': { name: 'profilesDir', kind: 'value' },
   '--target': { name: 'target', kind: 'value' },
@@ -14,8 +19,10 @@ export const FLAG_SPECS: Record<string, { name: string; kind: 'bool' | 'value' |
   '--use-colors': { name: 'useColors', kind: 'bool' },
   '--quiet': { name: 'quiet', kind: 'bool' },
   '-q': { name: 'quiet', kind: 'bool' },
+  '--no-quiet': { name: 'quiet', kind: 'bool', off: true },
   '--debug': { name: 'debug', kind: 'bool' },
   '-d': { name: 'debug', kind: 'bool' },
+  '--no-debug': { name: 'debug', kind: 'bool', off: true },
   '--select': { name: 'select', kind: 'list' },
   '-s': { name: 'select', kind: 'list' },
   '--models': { name: 'select', kind: 'list' },
@@ -34,10 +41,12 @@ export const FLAG_SPECS: Record<string, { name: string; kind: 'bool' | 'value' |
   '--full-refresh': { name: 'fullRefresh', kind: 'bool' },
   '-f': { name: 'fullRefresh', kind: 'bool' },
   '--fail-fast': { name: 'failFast', kind: 'bool' },
+  '--no-fail-fast': { name: 'failFast', kind: 'bool', off: true },
   '-x': { name: 'failFast', kind: 'bool' },
   '--warn-error': { name: 'warnError', kind: 'bool' },
   '--warn-error-options': { name: 'warnErrorOptions', kind: 'value' },
   '--empty': { name: 'empty', kind: 'bool' },
+  '--no-empty': { name: 'empty', kind: 'bool', off: true },
   '--inline': { name: 'inline', kind: 'value' },
   '--config-dir': { name: 'configDir', kind: 'bool' },
   '--connection': { name: 'connection', kind: 'bool' },
@@ -161,7 +170,7 @@ export function parseArgv(argv: readonly string[]): ParsedArgv {
         throw new TsdbtError('USAGE', `Unknown flag '${token}'`, { hint: near ? `Did you mean '${near}'? Run 'tsdbt ${out.command ?? ''}${out.command ? ' ' : ''}--help' for the flags.` : `Run 'tsdbt ${out.command ?? ''}${out.command ? ' ' : ''}--help' for the flags tsdbt accepts.` });
       }
       if (spec.kind === 'bool') {
-        out.flags[spec.name] = true;
+        out.flags[spec.name] = !spec.off;
       } else if (spec.kind === 'value') {
         const v = inlineValue ?? argv[++i];
         if (v === undefined) throw new TsdbtError('USAGE', `Flag '${token}' needs a value`, { hint: `e.g. ${token} <value>` });

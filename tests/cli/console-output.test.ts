@@ -128,6 +128,16 @@ describe('console output, as dbt 1.10 prints it', () => {
     expect(existsSync(join(dir, 'cli_wins/run_results.json'))).toBe(true);
     expect(q.stdout).toBe('');
     expect((await cli(['run', '-s', 'stg_a'], dir, { DBT_FAIL_FAST: 'maybe' })).stderr).toContain("DBT_FAIL_FAST='maybe' is not a boolean (true or false); ignored.");
+    // The --no- half of dbt's pairs (--no-quiet, --no-debug, --no-fail-fast, --no-empty) turns the flag off, over its variable too; the last given wins.
+    const loud = await cli(['run', '-s', 'stg_a', '--no-quiet'], dir, { DBT_QUIET: 'true' });
+    expect(untimed(loud.stdout)).toContain('1 of 1 START sql view model main.stg_a');
+    expect((await cli(['run', '-s', 'stg_a', '--no-quiet', '--quiet'], dir)).stdout).toBe('');
+    expect((await cli(['run', '-s', 'stg_a', '--quiet', '--no-quiet'], dir)).stdout).not.toBe('');
+    const plain = await cli(['run', '-s', 'stg_a', '--no-debug', '--no-fail-fast', '--no-empty'], dir, { DBT_DEBUG: 'true', DBT_EMPTY: 'true' });
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).not.toContain('Began running node');
+    expect((await cli(['run', '-s', 'stg_a', '--no-debug', '--debug'], dir)).stdout).toContain('Began running node');
+    expect(JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8')).args).toMatchObject({ empty: false, fail_fast: false });
   });
 
   it("accepts dbt's global flags it has nothing to do for: silently where only dbt's speed or parser differs, else with a warning", async () => {
