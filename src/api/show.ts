@@ -7,6 +7,8 @@ import { compileInlineNode } from './compile.js';
 import { writeCommandArtifacts } from './command-artifacts.js';
 import { writeCommandManifest } from './command-manifest.js';
 import { openExecution, type Execution, type ExecutionOptions } from './execution.js';
+import { loadProject } from './load-project.js';
+import { openTargetConnection } from './open-connection.js';
 
 export interface ShowOptions extends ExecutionOptions {
   /** `show --inline "select ..."` */
@@ -121,4 +123,38 @@ function showNode(exec: Execution, compile: () => { node: CompiledNode; sql: str
     table: agatePrintTable(raw.columns, raw.rows, { maxRows: null, maxColumns: 6, maxColumnWidth: 20, maxPrecision: 3 }),
     json: agateJsonRows(raw.columns, raw.rows),
   };
+}
+
+/**
+ * `show --inline-direct "<sql>"` (dbt 1.10's ShowTaskDirect): the SQL as
+ * given, no Jinja, sent to the target without parsing the project; the
+ * first `limit` rows kept (no subquery: the SQL runs as written). Nothing
+ * is written to target/. Its preview is an inline one.
+ */
+export async function showInlineDirect(sql: string, opts: ShowOptions = {}): Promise<ShowResult> {
+  const loaded = loadProject(opts);
+  const limit = opts.limit ?? 5;
+  const { connection, close } = await openTargetConnection(loaded);
+  try {
+    let raw;
+    try {
+      raw = await connection.execute(sql);
+    } catch (e) {
+      const message = loaded.secrets.redact(e instanceof Error ? e.message : String(e));
+      throw new TsdbtError('DATABASE_ERROR', message, { hint: 'The SQL of --inline-direct runs as written (no Jinja, no refs): check it against the target.' });
+    }
+    const rows = limit >= 0 ? raw.rows.slice(0, limit) : raw.rows;
+    const preview: ShowPreview = {
+      source: 'inline_query',
+      name: 'direct-query',
+      compiledSql: sql,
+      columns: raw.columns,
+      rows,
+      table: agatePrintTable(raw.columns, rows, { maxRows: null, maxColumns: 6, maxColumnWidth: 20, maxPrecision: 3 }),
+      json: agateJsonRows(raw.columns, rows),
+    };
+    return { ...preview, previews: [preview], artifactErrors: [] };
+  } finally {
+    await close();
+  }
 }

@@ -79,6 +79,7 @@ export const FLAG_SPECS: Record<string, { name: string; kind: 'bool' | 'value' |
   '--event-time-end': { name: 'eventTimeEnd', kind: 'value' },
   '--sample': { name: 'sample', kind: 'value' },
   '--show': { name: 'show', kind: 'bool' },
+  '--inline-direct': { name: 'inlineDirect', kind: 'value' },
   '--defer-state': { name: 'deferState', kind: 'value' },
   '--defer': { name: 'defer', kind: 'bool' },
   '--no-defer': { name: 'noDefer', kind: 'bool' },

@@ -110,6 +110,19 @@ describe('show, as dbt 1.10 prints and records it', () => {
     expect(none.out + none.err).toContain('Either --select or --inline must be passed to show');
   });
 
+  it('--inline-direct runs the SQL as written, no Jinja and no parse, keeps the first --limit rows, and writes nothing to target/', async () => {
+    const dir = makeProject({ ...FILES, 'models/broken.sql': '{{ this is not jinja' });
+    const r = await cli(dir, ['show', '--inline-direct', 'select * from range(10) t(n)', '--limit', '3', '--output', 'json']);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe('{\n  "show": [\n    {\n      "n": 0\n    },\n    {\n      "n": 1\n    },\n    {\n      "n": 2\n    }\n  ]\n}\n');
+    expect(existsSync(join(dir, 'target'))).toBe(false);
+    const jinja = await cli(dir, ['show', '--inline-direct', "select '{{ 1 }}' as t, 2 as u", '--quiet']);
+    expect(jinja.out).toBe('| t       | u |\n| ------- | - |\n| {{ 1 }} | 2 |\n');
+    const bad = await cli(dir, ['show', '--inline-direct', 'select * from no_such_table']);
+    expect(bad.code).toBe(2);
+    expect(bad.out + bad.err).toContain('The SQL of --inline-direct runs as written (no Jinja, no refs)');
+  });
+
   it("print_table() in a macro takes agate's arguments (max_rows, max_columns, by position or name)", async () => {
     const dir = makeProject(FILES);
     const r = await cli(dir, ['run-operation', 'peek']);

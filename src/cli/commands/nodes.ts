@@ -170,12 +170,13 @@ function compileFailure(f: NodeResult): string {
 }
 
 export const showCommand: Command = async (ctx) => {
-  const { show } = await import('../../api/show.js');
+  const { show, showInlineDirect } = await import('../../api/show.js');
   const limit = ctx.argv.flags.limit === undefined ? undefined : Number(ctx.argv.flags.limit);
   if (limit !== undefined && !Number.isInteger(limit)) throw new TsdbtError('USAGE', `--limit must be a whole number, got '${String(ctx.argv.flags.limit)}'`, { hint: 'e.g. --limit 10' });
   // show previews the selected node itself: its tests are not pulled in by indirect selection.
   const opts = executionOptions(ctx);
-  const r = await show({ ...opts, indirectSelection: opts.indirectSelection ?? 'empty', inline: ctx.argv.flags.inline as string | undefined, limit });
+  const direct = ctx.argv.flags.inlineDirect as string | undefined;
+  const r = direct !== undefined ? await showInlineDirect(direct, { ...opts, limit }) : await show({ ...opts, indirectSelection: opts.indirectSelection ?? 'empty', inline: ctx.argv.flags.inline as string | undefined, limit });
   ctx.report?.(r);
   const { pyJsonIndented } = await import('../../adapters/base/agate-print.js');
   // dbt's ShowNode event, one a node shown: JSON of the rows (with the node's name unless inline), the table alone with --quiet, or a heading and the table.
