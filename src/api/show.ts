@@ -8,6 +8,7 @@ import { writeCommandArtifacts } from './command-artifacts.js';
 import { writeCommandManifest } from './command-manifest.js';
 import { openExecution, type Execution, type ExecutionOptions } from './execution.js';
 import { loadProject } from './load-project.js';
+import type { RunReadyInfo } from './run.js';
 import { openTargetConnection } from './open-connection.js';
 
 export interface ShowOptions extends ExecutionOptions {
@@ -15,6 +16,8 @@ export interface ShowOptions extends ExecutionOptions {
   inline?: string;
   /** Rows to fetch; default 5 as dbt. A negative limit fetches everything. */
   limit?: number;
+  /** Called once the nodes are selected, before any runs: dbt's show prints the run's header then (as compile's). */
+  onReady?: (info: RunReadyInfo) => void;
 }
 
 /** One node's preview. */
@@ -63,6 +66,11 @@ export async function show(opts: ShowOptions = {}): Promise<ShowResult> {
   }
   const exec = await openExecution(opts, 'show', opts.inline !== undefined ? [] : [...SHOWN]);
   try {
+    const { loaded } = exec;
+    opts.onReady?.({
+      manifest: exec.parsed.manifest, total: opts.inline !== undefined ? 1 : exec.selected.size, threads: Math.max(1, opts.threads ?? loaded.threads),
+      targetName: loaded.profile.targetName, adapterType: loaded.adapter.type, invocationId: loaded.invocationId,
+    });
     // As dbt: manifest.json is written when the manifest is loaded, before the command runs.
     const manifestPath = writeCommandManifest(exec);
     const limit = opts.limit ?? 5;

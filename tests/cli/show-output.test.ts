@@ -38,6 +38,10 @@ describe('show, as dbt 1.10 prints and records it', () => {
     const dir = makeProject(FILES);
     const r = await cli(dir, ['show', '--select', 'orders']);
     expect(r.code).toBe(0);
+    // The run's header first, as dbt's show (its compile task) prints it.
+    expect(r.out.indexOf('Found 1 model,')).toBeGreaterThan(0);
+    expect(r.out.indexOf("Concurrency: 1 threads (target='dev')")).toBeGreaterThan(r.out.indexOf('Found 1 model'));
+    expect(r.out.indexOf("Previewing node 'orders':")).toBeGreaterThan(r.out.indexOf('Concurrency:'));
     expect(tail(r.out, "Previewing node 'orders':")).toBe(`Previewing node 'orders':
 | order_id | first_name | order_date |    amount |  paid | extra_1 | ... |
 | -------- | ---------- | ---------- | --------- | ----- | ------- | --- |

@@ -176,7 +176,7 @@ export const showCommand: Command = async (ctx) => {
   // show previews the selected node itself: its tests are not pulled in by indirect selection.
   const opts = executionOptions(ctx);
   const direct = ctx.argv.flags.inlineDirect as string | undefined;
-  const r = direct !== undefined ? await showInlineDirect(direct, { ...opts, limit }) : await show({ ...opts, indirectSelection: opts.indirectSelection ?? 'empty', inline: ctx.argv.flags.inline as string | undefined, limit });
+  const r = direct !== undefined ? await showInlineDirect(direct, { ...opts, limit }) : await show({ ...opts, indirectSelection: opts.indirectSelection ?? 'empty', inline: ctx.argv.flags.inline as string | undefined, limit, onReady: progressCallbacks(ctx).onReady });
   ctx.report?.(r);
   const { pyJsonIndented } = await import('../../adapters/base/agate-print.js');
   // dbt's ShowNode event, one a node shown: JSON of the rows (with the node's name unless inline), the table alone with --quiet, or a heading and the table.
