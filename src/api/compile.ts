@@ -57,10 +57,15 @@ export async function compile(opts: CompileOptions = {}): Promise<CompileResult>
     const mutators = mutatorsBoundCount();
     const unchanged = () => asParsed && mutatorsBoundCount() === mutators;
     if (opts.inline !== undefined) {
-      const inlineSql = compileInline(exec, opts.inline);
+      // As dbt: the inline query is the command's one node, recorded in run_results.json (and left out of manifest.json).
+      const began = Date.now();
+      const { node, sql: inlineSql } = compileInlineNode(exec, opts.inline);
+      const done = Date.now();
+      const inlineResult = result(node, 'success', [{ name: 'compile', started_at: isoAt(began), completed_at: isoAt(done) }], (done - began) / 1000, null, null, inlineSql);
       const { nodes } = exec.parsed.manifest;
-      const manifestPath = loaded.writeJson ? writeCompiledManifest(exec.targetDir, exec.parsed.manifest, unchanged(), compiledMembersOf(nodes)) : join(exec.targetDir, 'manifest.json');
-      return { success: true, results: [], inlineSql, manifestPath, warnings: exec.warnings };
+      const manifest = loaded.writeJson ? { manifestPath: writeCompiledManifest(exec.targetDir, exec.parsed.manifest, unchanged(), compiledMembersOf(nodes)), artifactErrors: [] } : { manifestPath: join(exec.targetDir, 'manifest.json'), artifactErrors: [] };
+      const written = writeCommandArtifacts(exec, [inlineResult], { invocationId: loaded.invocationId, elapsed: (done - began) / 1000, args: { which: 'compile', select: [], exclude: [], inline: opts.inline } }, manifest);
+      return { success: written.artifactErrors.length === 0, results: [inlineResult], inlineSql, ...written, warnings: exec.warnings };
     }
     const started = performance.now();
     const results: NodeResult[] = [];

@@ -87,6 +87,11 @@ describe('compile', () => {
     expect(manifest.nodes['model.proj.evens'].compiled_code).toBe('select n from "dev"."main"."nums" where n % 2 = 0');
     const inline = await compile({ ...p.opts, inline: "select * from {{ ref('evens') }} -- {{ this }}" });
     expect(inline.inlineSql).toBe('select * from "dev"."main"."evens" -- "dev"."main"."inline_query"');
+    // As dbt: run_results.json records the inline query, its one node; manifest.json leaves it out.
+    const results = JSON.parse(readFileSync(join(p.dir, 'target/run_results.json'), 'utf8'));
+    expect(results.results.map((r: { unique_id: string; status: string; compiled_code: string }) => [r.unique_id, r.status, r.compiled_code])).toEqual([['sql_operation.proj.inline_query', 'success', inline.inlineSql]]);
+    expect(results.args).toMatchObject({ which: 'compile', inline: "select * from {{ ref('evens') }} -- {{ this }}" });
+    expect(Object.keys(JSON.parse(readFileSync(join(p.dir, 'target/manifest.json'), 'utf8')).nodes).sort()).toEqual(['model.proj.evens', 'model.proj.nums']);
   });
 });
 

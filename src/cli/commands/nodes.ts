@@ -140,7 +140,7 @@ export const compileCommand: Command = async (ctx) => {
   };
   if (inline !== undefined) {
     printCompiled(null, r.inlineSql ?? '');
-    return 0;
+    return reportArtifactErrors(ctx, r.artifactErrors ?? []) ? 2 : 0;
   }
   // dbt's compile stops at the first node that fails (CompileTask.raise_on_first_error): its
   // MainEncounteredError, exit code 2.
