@@ -202,6 +202,16 @@ export class Output implements Logger {
       if (this.file) this.toFile(`${fileClock(new Date())} [info ] [MainThread]: ${msg}\n`);
     }
   }
+  /**
+   * One of dbt's print events (ShowNode, CompiledNode): printed as result()
+   * prints (no timestamp, even with --quiet), or in JSON logs as the event
+   * itself, its data included.
+   */
+  resultEvent(e: LogEvent): void {
+    if (this.options.json) this.event(e, { force: true });
+    else this.result(e.msg);
+  }
+
   /** result() for each of `msgs`, the console's share written at once (`ls` prints tens of thousands of lines). */
   results(msgs: readonly string[]): void {
     if (this.options.json || msgs.length === 0) {

@@ -48,6 +48,7 @@ describe('show, as dbt 1.10 prints and records it', () => {
 |        1 | Michael    | 2018-01-01 | 1,234.500 |  True | one     | ... |
 |        2 | Shawn      | 2018-01-11 |    23.000 | False | three   | ... |
 |        3 | Kathleen   | 2018-01-02 |     0.125 |       | five    | ... |
+
 `);
   });
 
@@ -73,7 +74,7 @@ describe('show, as dbt 1.10 prints and records it', () => {
     const inline = await cli(dir, ['show', '--inline', "select 2::decimal(4,1) as x, 'Zoë' as y", '--output', 'json']);
     expect(tail(inline.out, '{\n  "show"')).toBe('{\n  "show": [\n    {\n      "x": 2.0,\n      "y": "Zo\\u00eb"\n    }\n  ]\n}\n');
     const quiet = await cli(dir, ['show', '--inline', 'select 1 as n', '--quiet']);
-    expect(quiet.out).toBe('| n |\n| - |\n| 1 |\n');
+    expect(quiet.out).toBe('| n |\n| - |\n| 1 |\n\n');
   });
 
   it('writes run_results.json: the node, succeeded, its compiled code the query run with its limit; a failing query exits 2 and writes none', async () => {
@@ -104,11 +105,11 @@ describe('show, as dbt 1.10 prints and records it', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     // orders and order_ids both run; only 'orders' is within 'orders+'.
-    expect(r.out).toBe('| order_id | first_name | order_date |  amount | paid | extra_1 | ... |\n| -------- | ---------- | ---------- | ------- | ---- | ------- | --- |\n|        1 | Michael    | 2018-01-01 | 1,234.5 | True | one     | ... |\n');
+    expect(r.out).toBe('| order_id | first_name | order_date |  amount | paid | extra_1 | ... |\n| -------- | ---------- | ---------- | ------- | ---- | ------- | --- |\n|        1 | Michael    | 2018-01-01 | 1,234.5 | True | one     | ... |\n\n');
     const results = JSON.parse(readFileSync(join(dir, 'target', 'run_results.json'), 'utf8')).results;
     expect(results.map((x: { unique_id: string }) => x.unique_id)).toEqual(['model.test_project.orders', 'model.test_project.order_ids']);
     const seed = await cli(dir, ['show', '--select', 'codes', '--quiet']);
-    expect(seed.out).toBe('| code | label |\n| ---- | ----- |\n|    1 | one   |\n|    2 | two   |\n');
+    expect(seed.out).toBe('| code | label |\n| ---- | ----- |\n|    1 | one   |\n|    2 | two   |\n\n');
     const none = await cli(dir, ['show']);
     expect(none.code).toBe(2);
     expect(none.out + none.err).toContain('Either --select or --inline must be passed to show');
@@ -121,10 +122,25 @@ describe('show, as dbt 1.10 prints and records it', () => {
     expect(r.out).toBe('{\n  "show": [\n    {\n      "n": 0\n    },\n    {\n      "n": 1\n    },\n    {\n      "n": 2\n    }\n  ]\n}\n');
     expect(existsSync(join(dir, 'target'))).toBe(false);
     const jinja = await cli(dir, ['show', '--inline-direct', "select '{{ 1 }}' as t, 2 as u", '--quiet']);
-    expect(jinja.out).toBe('| t       | u |\n| ------- | - |\n| {{ 1 }} | 2 |\n');
+    expect(jinja.out).toBe('| t       | u |\n| ------- | - |\n| {{ 1 }} | 2 |\n\n');
     const bad = await cli(dir, ['show', '--inline-direct', 'select * from no_such_table']);
     expect(bad.code).toBe(2);
     expect(bad.out + bad.err).toContain('The SQL of --inline-direct runs as written (no Jinja, no refs)');
+  });
+
+  it("--log-format json: dbt's ShowNode and CompiledNode events, their data as dbt's (tools such as editor extensions read data.preview)", async () => {
+    const dir = makeProject(FILES);
+    const events = (out: string) => out.trim().split('\n').map((l) => JSON.parse(l) as { info: { name: string; code: string; msg: string }; data: Record<string, unknown> });
+    const shown = events((await cli(dir, ['show', '--inline', "select 1 as n, 'é' as s", '--output', 'json', '--log-format', 'json'])).out).find((e) => e.info.name === 'ShowNode')!;
+    expect(shown.info.code).toBe('Q041');
+    expect(shown.data).toEqual({ node_name: 'inline_query', preview: '[{"n": 1, "s": "\\u00e9"}]', is_inline: true, output_format: 'json', unique_id: 'inline_query', quiet: false });
+    expect(JSON.parse(shown.info.msg)).toEqual({ show: [{ n: 1, s: 'é' }] });
+    const text = events((await cli(dir, ['show', '--select', 'orders', '--limit', '1', '--log-format', 'json'])).out).find((e) => e.info.name === 'ShowNode')!;
+    expect(text.data).toMatchObject({ node_name: 'orders', is_inline: false, output_format: 'text', unique_id: 'model.test_project.orders' });
+    expect(text.info.msg).toBe(`Previewing node 'orders':\n${text.data.preview as string}`);
+    expect(text.data.preview as string).toMatch(/^\| order_id \|[\s\S]*\| Michael {4}\|[\s\S]*\|\n$/);
+    const compiled = events((await cli(dir, ['compile', '--inline', 'select {{ 1 + 1 }} as two', '--log-format', 'json'])).out).find((e) => e.info.name === 'CompiledNode')!;
+    expect([compiled.info.code, compiled.info.msg, compiled.data]).toEqual(['Q042', 'Compiled inline node is:\nselect 2 as two', { node_name: 'inline_query', compiled: 'select 2 as two', is_inline: true, output_format: 'text', unique_id: 'sql_operation.test_project.inline_query', quiet: false }]);
   });
 
   it("print_table() in a macro takes agate's arguments (max_rows, max_columns, by position or name)", async () => {

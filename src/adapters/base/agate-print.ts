@@ -97,6 +97,11 @@ export function pyJsonIndented(value: unknown): string {
   return pyToJson(value, 2);
 }
 
+/** Python's json.dumps of `value` on one line (agate's to_json, as dbt's ShowNode event carries the rows). */
+export function pyJsonCompact(value: unknown): string {
+  return pyToJson(value);
+}
+
 /** The agate type dbt's type tester gives this column. */
 function kindOf(type: string, rows: readonly unknown[][], j: number): Kind {
   const t = type.trim().toUpperCase();

@@ -133,13 +133,12 @@ export const compileCommand: Command = async (ctx) => {
   const { pyJsonIndented } = await import('../../adapters/base/agate-print.js');
   const quiet = Boolean(ctx.argv.flags.quiet);
   // dbt's CompiledNode event: the SQL of an inline query, or of each node the first --select names.
-  const printCompiled = (name: string | null, sql: string) => {
-    if (json) ctx.out.result(pyJsonIndented(name === null ? { compiled: sql } : { node: name, compiled: sql }));
-    else if (quiet) ctx.out.result(sql);
-    else ctx.out.result(name === null ? `Compiled inline node is:\n${sql}` : `Compiled node '${name}' is:\n${sql}`);
+  const printCompiled = (name: string | null, sql: string, uniqueId: string) => {
+    const msg = json ? pyJsonIndented(name === null ? { compiled: sql } : { node: name, compiled: sql }) : quiet ? sql : name === null ? `Compiled inline node is:\n${sql}` : `Compiled node '${name}' is:\n${sql}`;
+    ctx.out.resultEvent({ name: 'CompiledNode', code: 'Q042', level: 'info', msg, data: { node_name: name ?? 'inline_query', compiled: sql, is_inline: name === null, output_format: json ? 'json' : 'text', unique_id: uniqueId, quiet } });
   };
   if (inline !== undefined) {
-    printCompiled(null, r.inlineSql ?? '');
+    printCompiled(null, r.inlineSql ?? '', r.results[0]?.unique_id ?? 'inline_query');
     return reportArtifactErrors(ctx, r.artifactErrors ?? []) ? 2 : 0;
   }
   // dbt's compile stops at the first node that fails (CompileTask.raise_on_first_error): its
@@ -153,7 +152,7 @@ export const compileCommand: Command = async (ctx) => {
   ctx.out.info(`Compiled ${r.results.length} of ${r.results.length} nodes into target/compiled/`);
   if (reportArtifactErrors(ctx, r.artifactErrors ?? [])) return 2;
   const firstSelect = (ctx.argv.flags.select as string[] | undefined)?.[0];
-  if (firstSelect) for (const x of r.results) if (firstSelect.includes(x.node.name)) printCompiled(x.node.name, x.compiled_code ?? x.node.compiled_code ?? '');
+  if (firstSelect) for (const x of r.results) if (firstSelect.includes(x.node.name)) printCompiled(x.node.name, x.compiled_code ?? x.node.compiled_code ?? '', x.unique_id);
   return 0;
 };
 
@@ -178,13 +177,16 @@ export const showCommand: Command = async (ctx) => {
   const direct = ctx.argv.flags.inlineDirect as string | undefined;
   const r = direct !== undefined ? await showInlineDirect(direct, { ...opts, limit }) : await show({ ...opts, indirectSelection: opts.indirectSelection ?? 'empty', inline: ctx.argv.flags.inline as string | undefined, limit, onReady: progressCallbacks(ctx).onReady });
   ctx.report?.(r);
-  const { pyJsonIndented } = await import('../../adapters/base/agate-print.js');
+  const { pyJsonCompact, pyJsonIndented } = await import('../../adapters/base/agate-print.js');
   // dbt's ShowNode event, one a node shown: JSON of the rows (with the node's name unless inline), the table alone with --quiet, or a heading and the table.
+  const json = ctx.argv.flags.output === 'json';
+  const quiet = Boolean(ctx.argv.flags.quiet);
   for (const p of r.previews) {
     const inline = p.source === 'inline_query';
-    if (ctx.argv.flags.output === 'json') ctx.out.result(pyJsonIndented(inline ? { show: p.json } : { node: p.name, show: p.json }));
-    else if (ctx.argv.flags.quiet) ctx.out.result(p.table);
-    else ctx.out.result(`Previewing ${inline ? 'inline node' : `node '${p.name}'`}:\n${p.table}`);
+    // The preview as dbt carries it: agate's to_json of the rows, or its print_table's lines (each ending in a newline).
+    const preview = json ? pyJsonCompact(p.json) : `${p.table}\n`;
+    const msg = json ? pyJsonIndented(inline ? { show: p.json } : { node: p.name, show: p.json }) : quiet ? preview : `Previewing ${inline ? 'inline node' : `node '${p.name}'`}:\n${preview}`;
+    ctx.out.resultEvent({ name: 'ShowNode', code: 'Q041', level: 'info', msg, data: { node_name: p.name, preview, is_inline: inline, output_format: json ? 'json' : 'text', unique_id: inline ? 'inline_query' : p.source, quiet } });
   }
   return reportArtifactErrors(ctx, r.artifactErrors) ? 2 : 0;
 };
