@@ -45,6 +45,9 @@ describe("agate's print_table, as dbt's show and print_table() write a result", 
     expect(wide.split('\n').slice(2).map((l) => l.split('|').slice(1, 3).map((c) => c.trim()))).toEqual(golden.datetimes.map((d) => [d.str, d.zoned]));
     expect(agatePrintTable(cols.slice(0, 1), [[values[1]]], DBT_SHOW)).toBe(oneColumn('ts', ['2024-03-01 10:30:...']));
     expect(agateJsonRows(cols, values.map((v) => [v, v])).map((r) => r.ts)).toEqual(golden.datetimes.map((d) => d.isoformat));
+    // Snowflake's names: TIMESTAMP_NTZ is naive, TIMESTAMP_TZ and _LTZ aware.
+    const snowflake = ['TIMESTAMP_NTZ', 'TIMESTAMP_TZ', 'TIMESTAMP_LTZ'].map((type) => ({ name: type.toLowerCase(), type }));
+    expect(agatePrintTable(snowflake, [[values[0], values[0], values[0]]], { ...DBT_SHOW, maxColumnWidth: null }).split('\n')[2]).toBe(`| ${golden.datetimes[0]!.str} | ${golden.datetimes[0]!.zoned} | ${golden.datetimes[0]!.zoned} |`);
   });
 
   it('six columns at most (then a ... column), names and cells cut to 20 characters, text left and everything else right, booleans as True/False, lists and dicts as JSON', () => {

@@ -169,7 +169,8 @@ function plainForJson(v: unknown): unknown {
   return v;
 }
 
-const hasZone = (type: string): boolean => /TIME ZONE|TZ$|_TZ|_LTZ/i.test(type);
+/** A zoned timestamp type (DuckDB's TIMESTAMP WITH TIME ZONE, Snowflake's TIMESTAMP_TZ / _LTZ; not TIMESTAMP_NTZ): the driver returns an aware datetime. */
+const hasZone = (type: string): boolean => /TIME ZONE|TIMESTAMPTZ|TIMESTAMP_TZ|TIMESTAMP_LTZ/i.test(type);
 
 function isoDate(d: Date): string {
   return d.toISOString().slice(0, 10);
