@@ -8,6 +8,8 @@ const golden = JSON.parse(readFileSync(join(import.meta.dirname, 'golden', 'agat
   numbers: { values: (number | null)[]; cells: string[] }[];
   intervals: { value: { months: number; days: number; micros: number }; text: string }[];
   datetimes: { iso: string; str: string; isoformat: string; zoned: string }[];
+  times: { micros: number; str: string }[];
+  bytes: { values: number[]; str: string }[];
 };
 
 const DBT_SHOW = { maxRows: null, maxColumns: 6, maxColumnWidth: 20, maxPrecision: 3 } as const;
@@ -36,6 +38,13 @@ describe("agate's print_table, as dbt's show and print_table() write a result", 
   it("intervals as Python's timedelta (a month 30 days), in a text column", () => {
     const texts = golden.intervals.map((x) => x.text);
     expect(agatePrintTable([{ name: 'iv', type: 'INTERVAL' }], golden.intervals.map((x) => [x.value]), { ...DBT_SHOW, maxColumnWidth: null })).toBe(oneColumn('iv', texts, true));
+  });
+
+  it("times and bytes as Python's str() of them (text columns)", () => {
+    const cols = [{ name: 't', type: 'TIME' }];
+    expect(agatePrintTable(cols, golden.times.map((x) => [x.micros]), DBT_SHOW)).toBe(oneColumn('t', golden.times.map((x) => x.str), true));
+    const blobs = golden.bytes.map((x) => [new Uint8Array(x.values)]);
+    expect(agatePrintTable([{ name: 'b', type: 'BLOB' }], blobs, DBT_SHOW)).toBe(oneColumn('b', golden.bytes.map((x) => x.str), true));
   });
 
   it("date-times as Python's str() of a datetime (microseconds only when there are some; +00:00 when zoned), cut at 20 characters", () => {

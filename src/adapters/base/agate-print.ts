@@ -153,10 +153,13 @@ function jsonValue(v: unknown, kind: Kind, type: string): unknown {
   return textOf(v, type);
 }
 
-/** A text cell: strings as they are; lists and dicts as dbt's JSON of them; an interval as Python's timedelta. */
+/** A text cell: strings as they are; lists and dicts as dbt's JSON of them; an interval, a time and bytes as Python's str() of them. */
 function textOf(v: unknown, type: string): string {
   if (typeof v === 'string') return v;
-  if (type.toUpperCase() === 'INTERVAL' && isInterval(v)) return timedeltaText(v);
+  const t = type.toUpperCase();
+  if (t === 'INTERVAL' && isInterval(v)) return timedeltaText(v);
+  if (t === 'TIME' && (typeof v === 'number' || typeof v === 'bigint')) return timeText(BigInt(v));
+  if (v instanceof Uint8Array) return bytesText(v);
   if (v instanceof Date) return pyDateTime(v, ' ', false);
   if (typeof v === 'object') return pyToJson(plainForJson(v));
   return String(v);
@@ -181,6 +184,30 @@ function pyDateTime(d: Date, sep: string, zoned: boolean): string {
   const iso = d.toISOString();
   const ms = d.getUTCMilliseconds();
   return `${iso.slice(0, 10)}${sep}${iso.slice(11, 19)}${ms ? `.${String(ms * 1000).padStart(6, '0')}` : ''}${zoned ? '+00:00' : ''}`;
+}
+
+/** Python's str() of a datetime.time `micros` after midnight. */
+function timeText(micros: bigint): string {
+  const secs = micros / 1_000_000n;
+  const rest = micros % 1_000_000n;
+  const two = (n: bigint) => String(n).padStart(2, '0');
+  return `${two(secs / 3600n)}:${two((secs / 60n) % 60n)}:${two(secs % 60n)}${rest ? `.${String(rest).padStart(6, '0')}` : ''}`;
+}
+
+/** Python's str() of bytes: b'...' (b"..." when it holds a ' and no "), printable ASCII as is and the rest escaped. */
+function bytesText(b: Uint8Array): string {
+  const quote = b.includes(0x27) && !b.includes(0x22) ? '"' : "'";
+  let out = '';
+  for (const c of b) {
+    if (c === 0x5c) out += '\\\\';
+    else if (c === 0x27 && quote === "'") out += "\\'";
+    else if (c === 0x09) out += '\\t';
+    else if (c === 0x0a) out += '\\n';
+    else if (c === 0x0d) out += '\\r';
+    else if (c >= 0x20 && c < 0x7f) out += String.fromCharCode(c);
+    else out += `\\x${c.toString(16).padStart(2, '0')}`;
+  }
+  return `b${quote}${out}${quote}`;
 }
 
 interface Interval {

@@ -2,8 +2,8 @@
 (no agate here): how agate 1.9's print_table writes a decimal column (every
 value with the column's most decimal places, at most 3, then an ellipsis;
 rounded half to even by Decimal, the sign that of the value before
-rounding, as babel's format_decimal; en_US grouping), a datetime (str) and a
-timedelta (str) that a Python driver returns.
+rounding, as babel's format_decimal; en_US grouping), a datetime, a
+timedelta, a time and bytes (str) that a Python driver returns.
 
 Run: python3 tests/adapters/golden/gen_agate_cells.py > tests/adapters/golden/agate-cells.json
 """
@@ -67,8 +67,14 @@ def timedelta_of(i):
 
 DATETIMES = ['2024-03-01T10:30:00.000', '2024-03-01T10:30:00.123', '1999-12-31T23:59:59.001']
 
+# A TIME as DuckDB's driver gives it (microseconds after midnight), and BLOBs.
+TIMES = [45296000000, 45296000001, 0, 86399999999]
+BYTES = [[0, 97, 98], [39], [39, 34], [92, 10, 9, 13, 127, 255], []]
+
 print(json.dumps({
     'numbers': [{'values': c, 'cells': cells(c)} for c in COLUMNS],
     'intervals': [{'value': i, 'text': str(timedelta_of(i))} for i in INTERVALS],
+    'times': [{'micros': m, 'str': str((datetime.datetime.min + datetime.timedelta(microseconds=m)).time())} for m in TIMES],
+    'bytes': [{'values': b, 'str': str(bytes(b))} for b in BYTES],
     'datetimes': [{'iso': d, 'str': str(datetime.datetime.fromisoformat(d)), 'isoformat': datetime.datetime.fromisoformat(d).isoformat(), 'zoned': str(datetime.datetime.fromisoformat(d).replace(tzinfo=datetime.timezone.utc))} for d in DATETIMES],
 }, indent=1, ensure_ascii=False))
