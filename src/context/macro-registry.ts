@@ -32,6 +32,11 @@ export class MacroRegistry {
     readonly rootPackage: string,
     /** Internal packages, searched last (`dbt`, then e.g. `dbt_duckdb`). */
     readonly internalPackages: readonly string[] = [INTERNAL_PACKAGE],
+    /**
+     * The root project's `flags: require_explicit_package_overrides_for_builtin_materializations: false`:
+     * an installed package's materialization may replace a built-in one (dbt before 1.8; see find-materialization.ts).
+     */
+    readonly packageMaterializationOverrides = false,
   ) {}
 
   addFile(absolutePath: string, source: string, macros: readonly Macro[]): void {

@@ -401,7 +401,8 @@ export function parseContexts(input: ParseInput, registry: MacroRegistry): Conte
 /** A fresh registry for the packages' macros (filled by readMacroFiles or from a parse cache). */
 export function emptyRegistry(input: ParseInput): MacroRegistry {
   const root = input.packages.find((p) => p.kind === 'root')!.config;
-  return new MacroRegistry(root.name, input.packages.filter((p) => p.kind === 'internal').map((p) => p.config.name));
+  const overrides = root.flags?.require_explicit_package_overrides_for_builtin_materializations === false;
+  return new MacroRegistry(root.name, input.packages.filter((p) => p.kind === 'internal').map((p) => p.config.name), overrides);
 }
 
 export function nodeParseScope(input: ParseInput, contexts: ContextFactory, errors: TsdbtError[], warnings: string[]): NodeParseScope {
