@@ -75,7 +75,7 @@ const COMMAND_LOADERS: Record<string, () => Promise<Command>> = {
   demo: async () => (await import('./commands/demo.js')).demoCommand,
   init: async () => (await import('./commands/init.js')).initCommand,
   compile: async () => (await import('./commands/nodes.js')).compileCommand,
-  show: async () => (await import('./commands/nodes.js')).showCommand,
+  show: async () => (await import('./commands/show.js')).showCommand,
   sl: async () => (await import('./commands/sl.js')).slCommand,
   'run-operation': async () => (await import('./commands/nodes.js')).runOperationCommand,
   clone: async () => (await import('./commands/nodes.js')).nodeCommand('clone'),

@@ -114,7 +114,7 @@ export function nodeCommand(which: NodeCommand | 'retry' | 'clone'): Command {
 }
 
 /** Print each artifact that could not be written; true when there was one. */
-function reportArtifactErrors(ctx: CommandContext, errors: readonly TsdbtError[]): boolean {
+export function reportArtifactErrors(ctx: CommandContext, errors: readonly TsdbtError[]): boolean {
   for (const e of errors) reportError(e, ctx.out, resolve(ctx.cwd, (ctx.argv.flags.projectDir as string | undefined) ?? '.'));
   return errors.length > 0;
 }
@@ -167,29 +167,6 @@ function compileFailure(f: NodeResult): string {
   const kind = f.error?.code === 'DATABASE_ERROR' ? 'Database Error' : 'Compilation Error';
   return `${kind} in ${n.resource_type} ${n.name} (${n.original_file_path})\n  ${message.split('\n').join('\n  ')}`;
 }
-
-export const showCommand: Command = async (ctx) => {
-  const { show, showInlineDirect } = await import('../../api/show.js');
-  const limit = ctx.argv.flags.limit === undefined ? undefined : Number(ctx.argv.flags.limit);
-  if (limit !== undefined && !Number.isInteger(limit)) throw new TsdbtError('USAGE', `--limit must be a whole number, got '${String(ctx.argv.flags.limit)}'`, { hint: 'e.g. --limit 10' });
-  // show previews the selected node itself: its tests are not pulled in by indirect selection.
-  const opts = executionOptions(ctx);
-  const direct = ctx.argv.flags.inlineDirect as string | undefined;
-  const r = direct !== undefined ? await showInlineDirect(direct, { ...opts, limit }) : await show({ ...opts, indirectSelection: opts.indirectSelection ?? 'empty', inline: ctx.argv.flags.inline as string | undefined, limit, onReady: progressCallbacks(ctx).onReady });
-  ctx.report?.(r);
-  const { pyJsonCompact, pyJsonIndented } = await import('../../adapters/base/agate-print.js');
-  // dbt's ShowNode event, one a node shown: JSON of the rows (with the node's name unless inline), the table alone with --quiet, or a heading and the table.
-  const json = ctx.argv.flags.output === 'json';
-  const quiet = Boolean(ctx.argv.flags.quiet);
-  for (const p of r.previews) {
-    const inline = p.source === 'inline_query';
-    // The preview as dbt carries it: agate's to_json of the rows, or its print_table's lines (each ending in a newline).
-    const preview = json ? pyJsonCompact(p.json) : `${p.table}\n`;
-    const msg = json ? pyJsonIndented(inline ? { show: p.json } : { node: p.name, show: p.json }) : quiet ? preview : `Previewing ${inline ? 'inline node' : `node '${p.name}'`}:\n${preview}`;
-    ctx.out.resultEvent({ name: 'ShowNode', code: 'Q041', level: 'info', msg, data: { node_name: p.name, preview, is_inline: inline, output_format: json ? 'json' : 'text', unique_id: inline ? 'inline_query' : p.source, quiet } });
-  }
-  return reportArtifactErrors(ctx, r.artifactErrors) ? 2 : 0;
-};
 
 export const runOperationCommand: Command = async (ctx) => {
   const macro = ctx.argv.positionals[0];
