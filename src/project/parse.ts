@@ -42,7 +42,7 @@ import { buildUnitTests } from './unit-tests.js';
 import { finishSnapshotConfig } from './snapshot-config.js';
 import { checkMicrobatchConfig } from './microbatch-config.js';
 import { missingRelationError, yamlSnapshotFiles } from './yaml-snapshots.js';
-import { checkResourceUniqueness } from './resource-uniqueness.js';
+import { checkResourceNames, checkResourceUniqueness } from './resource-uniqueness.js';
 import { foreignKeyConstraints, foreignKeyTarget } from './foreign-key-targets.js';
 import type { ParseObserver, ParseReads } from './partial-parse-reads.js';
 import { renderFileKey, type RenderMemo } from './partial-parse-memo.js';
@@ -297,6 +297,7 @@ function parseProjectFiles(input: ParseInput): ParseResult {
   }
 
   checkResourceUniqueness(nodes.values(), errors, warnings);
+  checkResourceNames(nodes.values(), root.flags, errors, warnings);
 
   // A snapshot: the index is built on its first lookup, and the loop below removes nodes.
   const refIndex = new RefIndex([...nodes.values()], Object.values(sources), root.name);

@@ -2,7 +2,8 @@ import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { CompiledNode } from '../manifest/types.js';
 
 /**
- * Checks that each node the project builds has its own relation and its own ref name.
+ * Checks that each node the project builds has its own relation and its own
+ * ref name (and, checkResourceNames, a name without spaces).
  *
  * - Relations: two models, seeds or snapshots that would be built as the
  *   same relation (same database, schema and alias) are an error, as in dbt:
@@ -47,4 +48,24 @@ function relationClash(first: CompiledNode, second: CompiledNode): TsdbtError {
       hint: 'Give one of them another alias, schema or database (config alias=, schema=, database=), or rename it.',
     },
   );
+}
+
+/**
+ * dbt 1.10's check of node names (require_resource_names_without_spaces, on
+ * by default): a node whose name has a space is an error, or with the flag
+ * set false in dbt_project.yml a warning (dbt's deprecation).
+ */
+export function checkResourceNames(nodes: Iterable<CompiledNode>, projectFlags: Record<string, unknown> | undefined, errors: TsdbtError[], warnings: string[]): void {
+  const allowed = projectFlags?.require_resource_names_without_spaces === false;
+  for (const node of nodes) {
+    if (!node.name.includes(' ')) continue;
+    const found = `Found spaces in the name of \`${node.unique_id}\``;
+    if (allowed) warnings.push(`${node.original_file_path}: ${found}: resource names with spaces are deprecated in dbt 1.10. Rename it without spaces.`);
+    else {
+      errors.push(new TsdbtError('PROJECT_INVALID', `Resource names cannot contain spaces. ${found}`, {
+        file: node.original_file_path,
+        hint: 'Rename the file (or its name:) without spaces, e.g. with underscores. dbt_project.yml\'s flags: require_resource_names_without_spaces: false makes this a warning, as in dbt 1.10.',
+      }));
+    }
+  }
 }

@@ -73,3 +73,14 @@ describe('each built node has its own relation and ref name', () => {
     ]);
   });
 });
+
+describe('resource names without spaces (dbt 1.10: require_resource_names_without_spaces, on by default)', () => {
+  it('a model whose name has a space is an error naming its file; with the flag false, a warning', () => {
+    const files = { 'models/my model.sql': 'select 1 as id', 'models/fine.sql': 'select 2 as id' };
+    expect(parseErrors(makeProject(files))).toEqual([
+      "PROJECT_INVALID models/my model.sql: Resource names cannot contain spaces. Found spaces in the name of `model.test_project.my model`\n  Rename the file (or its name:) without spaces, e.g. with underscores. dbt_project.yml's flags: require_resource_names_without_spaces: false makes this a warning, as in dbt 1.10.",
+    ]);
+    const allowed = makeProject({ ...files, 'dbt_project.yml': 'name: test_project\nprofile: test_profile\nflags:\n  require_resource_names_without_spaces: false\n' });
+    expect(parse(allowed).warnings).toContain('models/my model.sql: Found spaces in the name of `model.test_project.my model`: resource names with spaces are deprecated in dbt 1.10. Rename it without spaces.');
+  });
+});
