@@ -24,6 +24,8 @@ export interface ShowOptions extends ExecutionOptions {
 export interface ShowPreview {
   /** What was previewed: the node's unique id or `inline_query`. */
   source: string;
+  /** The unique id dbt's ShowNode event names: the node's (`sql_operation.<project>.inline_query` for --inline), `direct-query` for --inline-direct. */
+  uniqueId: string;
   /** The node's name (`inline_query` for --inline). */
   name: string;
   compiledSql: string;
@@ -94,7 +96,7 @@ export async function show(opts: ShowOptions = {}): Promise<ShowResult> {
     }
     const args = { which: 'show', select: opts.select ?? [], exclude: opts.exclude ?? [], inline: opts.inline ?? null, limit };
     const written = writeCommandArtifacts(exec, results, { invocationId: exec.loaded.invocationId, elapsed: (performance.now() - started) / 1000, args }, { manifestPath: manifestPath ?? '', artifactErrors: [] });
-    const empty: ShowPreview = { source: '', name: '', compiledSql: '', columns: [], rows: [], table: '', json: [] };
+    const empty: ShowPreview = { source: '', uniqueId: '', name: '', compiledSql: '', columns: [], rows: [], table: '', json: [] };
     return {
       ...(previews[0] ?? empty),
       previews,
@@ -124,6 +126,7 @@ function showNode(exec: Execution, compile: () => { node: CompiledNode; sql: str
   const inline = node.resource_type === 'sql_operation';
   return {
     source: inline ? 'inline_query' : node.unique_id,
+    uniqueId: node.unique_id,
     name: node.name,
     compiledSql,
     columns: raw.columns,
@@ -154,6 +157,7 @@ export async function showInlineDirect(sql: string, opts: ShowOptions = {}): Pro
     const rows = limit >= 0 ? raw.rows.slice(0, limit) : raw.rows;
     const preview: ShowPreview = {
       source: 'inline_query',
+      uniqueId: 'direct-query',
       name: 'direct-query',
       compiledSql: sql,
       columns: raw.columns,

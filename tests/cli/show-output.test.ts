@@ -133,7 +133,10 @@ describe('show, as dbt 1.10 prints and records it', () => {
     const events = (out: string) => out.trim().split('\n').map((l) => JSON.parse(l) as { info: { name: string; code: string; msg: string }; data: Record<string, unknown> });
     const shown = events((await cli(dir, ['show', '--inline', "select 1 as n, 'é' as s", '--output', 'json', '--log-format', 'json'])).out).find((e) => e.info.name === 'ShowNode')!;
     expect(shown.info.code).toBe('Q041');
-    expect(shown.data).toEqual({ node_name: 'inline_query', preview: '[{"n": 1, "s": "\\u00e9"}]', is_inline: true, output_format: 'json', unique_id: 'inline_query', quiet: false });
+    expect(shown.data).toEqual({ node_name: 'inline_query', preview: '[{"n": 1, "s": "\\u00e9"}]', is_inline: true, output_format: 'json', unique_id: 'sql_operation.test_project.inline_query', quiet: false });
+    const direct = events((await cli(dir, ['show', '--inline-direct', 'select 1 as n', '--log-format', 'json'])).out).find((e) => e.info.name === 'ShowNode')!;
+    expect(direct.data).toMatchObject({ node_name: 'direct-query', unique_id: 'direct-query', is_inline: true });
+    expect(direct.info.msg).toBe('Previewing inline node:\n| n |\n| - |\n| 1 |\n');
     expect(JSON.parse(shown.info.msg)).toEqual({ show: [{ n: 1, s: 'é' }] });
     const text = events((await cli(dir, ['show', '--select', 'orders', '--limit', '1', '--log-format', 'json'])).out).find((e) => e.info.name === 'ShowNode')!;
     expect(text.data).toMatchObject({ node_name: 'orders', is_inline: false, output_format: 'text', unique_id: 'model.test_project.orders' });

@@ -24,7 +24,7 @@ export const showCommand: Command = async (ctx) => {
     // The preview as dbt carries it: agate's to_json of the rows, or its print_table's lines (each ending in a newline).
     const preview = json ? pyJsonCompact(p.json) : `${p.table}\n`;
     const msg = json ? pyJsonIndented(inline ? { show: p.json } : { node: p.name, show: p.json }) : quiet ? preview : `Previewing ${inline ? 'inline node' : `node '${p.name}'`}:\n${preview}`;
-    ctx.out.resultEvent({ name: 'ShowNode', code: 'Q041', level: 'info', msg, data: { node_name: p.name, preview, is_inline: inline, output_format: json ? 'json' : 'text', unique_id: inline ? 'inline_query' : p.source, quiet } });
+    ctx.out.resultEvent({ name: 'ShowNode', code: 'Q041', level: 'info', msg, data: { node_name: p.name, preview, is_inline: inline, output_format: json ? 'json' : 'text', unique_id: p.uniqueId, quiet } });
   }
   return reportArtifactErrors(ctx, r.artifactErrors) ? 2 : 0;
 };
