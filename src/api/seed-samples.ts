@@ -1,3 +1,4 @@
+import { isWholeNumberType } from '../adapters/base/agate-print.js';
 import type { ResultColumn } from '../adapters/base/connection.js';
 import type { DatabaseSession } from '../adapters/base/database-session.js';
 import type { NodeResult } from '../execute/node-result.js';
@@ -26,7 +27,7 @@ export function sampleSeeds(session: DatabaseSession, results: readonly NodeResu
     const node = r.node;
     if (node.resource_type !== 'seed' || r.status !== 'success' || !node.relation_name) continue;
     const { raw } = session.execute(`select * from ${node.relation_name} order by random() limit ${SAMPLE_ROWS + 1}`);
-    const columns = raw.columns.map((c) => ({ name: c.name, type: /^U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)$/i.test(c.type) ? 'DECIMAL' : c.type }));
+    const columns = raw.columns.map((c) => ({ name: c.name, type: isWholeNumberType(c.type) ? 'DECIMAL' : c.type }));
     out.push({ schema: node.schema, alias: node.alias ?? node.name, columns, rows: raw.rows });
   }
   session.commit();

@@ -129,11 +129,13 @@ function showNode(exec: Execution, compile: () => { node: CompiledNode; sql: str
     uniqueId: node.unique_id,
     name: node.name,
     compiledSql,
-    columns: raw.columns,
-    rows: raw.rows,
-    table: agatePrintTable(raw.columns, raw.rows, { maxRows: null, maxColumns: 6, maxColumnWidth: 20, maxPrecision: 3 }),
-    json: agateJsonRows(raw.columns, raw.rows),
+    ...printed(raw.columns, raw.rows),
   };
+}
+
+/** A preview's rows, as printed (agate's print_table with dbt show's arguments: every row) and as JSON. */
+function printed(columns: ResultColumn[], rows: unknown[][]): Pick<ShowPreview, 'columns' | 'rows' | 'table' | 'json'> {
+  return { columns, rows, table: agatePrintTable(columns, rows, { maxRows: null, maxColumns: 6, maxColumnWidth: 20, maxPrecision: 3 }), json: agateJsonRows(columns, rows) };
 }
 
 /**
@@ -154,16 +156,12 @@ export async function showInlineDirect(sql: string, opts: ShowOptions = {}): Pro
       const message = loaded.secrets.redact(e instanceof Error ? e.message : String(e));
       throw new TsdbtError('DATABASE_ERROR', message, { hint: 'The SQL of --inline-direct runs as written (no Jinja, no refs): check it against the target.' });
     }
-    const rows = limit >= 0 ? raw.rows.slice(0, limit) : raw.rows;
     const preview: ShowPreview = {
       source: 'inline_query',
       uniqueId: 'direct-query',
       name: 'direct-query',
       compiledSql: sql,
-      columns: raw.columns,
-      rows,
-      table: agatePrintTable(raw.columns, rows, { maxRows: null, maxColumns: 6, maxColumnWidth: 20, maxPrecision: 3 }),
-      json: agateJsonRows(raw.columns, rows),
+      ...printed(raw.columns, limit >= 0 ? raw.rows.slice(0, limit) : raw.rows),
     };
     return { ...preview, previews: [preview], artifactErrors: [] };
   } finally {

@@ -1,4 +1,5 @@
 import { TsdbtError } from '../errors/tsdbt-error.js';
+import { pyDateTimeFromJs } from '../jinja/python/modules/index.js';
 import { isRecord, parseYaml } from '../util/yaml.js';
 
 /**
@@ -28,27 +29,30 @@ type Grain = (typeof GRAINS)[number];
 
 /** The window a `--sample` value names, relative ones ending at `now`; a value dbt refuses is a usage error saying why. */
 export function parseSampleWindow(spec: string, now: Date = new Date()): SampleWindow {
-  const fail = (why: string, hint: string): never => {
-    throw new TsdbtError('USAGE', `Invalid value for '--sample': ${why}`, { hint });
-  };
-  const hint = "Pass --sample '3 days' (hour, day, month or year), or --sample '{start: 2024-01-01, end: 2024-02-01}'.";
   if (spec.trimStart().startsWith('{')) {
     let parsed: unknown;
     try {
       parsed = parseYaml(spec, '--sample').value;
     } catch (e) {
-      return fail(`not valid YAML: ${(e as Error).message.split('\n')[0]}`, hint);
+      return invalid(`not valid YAML: ${(e as Error).message.split('\n')[0]}`);
     }
-    if (!isRecord(parsed) || parsed.start === undefined || parsed.end === undefined) return fail(`'${spec}' needs both a start and an end`, hint);
-    return { start: pyUtc(asUtc(parsed.start, 'start', fail, hint)), end: pyUtc(asUtc(parsed.end, 'end', fail, hint)) };
+    if (!isRecord(parsed) || parsed.start === undefined || parsed.end === undefined) return invalid(`'${spec}' needs both a start and an end`);
+    return { start: pyUtc(asUtc(parsed.start, 'start')), end: pyUtc(asUtc(parsed.end, 'end')) };
   }
   const parts = spec.split(' ');
-  if (parts.length !== 2) return fail(`Cannot load SAMPLE_WINDOW from '${spec}'. Must be of form 'DAYS_INT GRAIN_SIZE'.`, hint);
+  if (parts.length !== 2) return invalid(`Cannot load SAMPLE_WINDOW from '${spec}'. Must be of form 'DAYS_INT GRAIN_SIZE'.`);
   const [count, grainText] = parts as [string, string];
-  if (!/^\s*[+-]?\d+(_\d+)*\s*$/.test(count)) return fail(`Unable to convert '${count}' to an integer.`, hint);
+  if (!/^\s*[+-]?\d+(_\d+)*\s*$/.test(count)) return invalid(`Unable to convert '${count}' to an integer.`);
   const grain = grainText.toLowerCase().replace(/s+$/, '') as Grain;
-  if (!GRAINS.includes(grain)) return fail(`Invalid grain size '${grainText}'. Must be one of ${validGrains()}.`, hint);
+  if (!GRAINS.includes(grain)) return invalid(`Invalid grain size '${grainText}'. Must be one of ${validGrains()}.`);
   return { start: pyUtc(offsetBy(now, grain, -Number(count.replace(/_/g, '')))), end: pyUtc(now) };
+}
+
+/** A `--sample` value refused: the usage error saying why, with the two forms it takes. */
+function invalid(why: string): never {
+  throw new TsdbtError('USAGE', `Invalid value for '--sample': ${why}`, {
+    hint: "Pass --sample '3 days' (hour, day, month or year), or --sample '{start: 2024-01-01, end: 2024-02-01}'.",
+  });
 }
 
 /** dbt's list of the grains it takes, as Python prints the list. */
@@ -57,11 +61,11 @@ function validGrains(): string {
 }
 
 /** A window end given in the YAML form: a date or date-time (a string, or what YAML read as a timestamp), its wall time taken as UTC. */
-function asUtc(value: unknown, which: string, fail: (why: string, hint: string) => never, hint: string): Date {
+function asUtc(value: unknown, which: string): Date {
   const text = value instanceof Date ? value.toISOString() : String(value);
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?(?:Z|[+-]\d{2}:?\d{2})?$/.exec(text.trim());
   const date = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), Math.floor(Number((m[7] ?? '0').padEnd(6, '0')) / 1000))) : undefined;
-  if (!date || Number.isNaN(date.getTime()) || date.getUTCDate() !== Number(m![3])) return fail(`the sample's ${which}, '${text}', is not a date or date-time`, hint);
+  if (!date || Number.isNaN(date.getTime()) || date.getUTCDate() !== Number(m![3])) return invalid(`the sample's ${which}, '${text}', is not a date or date-time`);
   return date;
 }
 
@@ -84,9 +88,7 @@ export function offsetBy(t: Date, grain: Grain, n: number): Date {
 
 /** Python's str() of the aware UTC datetime at `t`. */
 function pyUtc(t: Date): string {
-  const iso = t.toISOString();
-  const ms = t.getUTCMilliseconds();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${ms ? `.${String(ms * 1000).padStart(6, '0')}` : ''}+00:00`;
+  return pyDateTimeFromJs(t).__str__();
 }
 
 /** Where a batch window and the sample window overlap (the later start, the earlier end), as dbt filters a sampled microbatch batch. */

@@ -1,5 +1,7 @@
 import { PyFloat } from '../../jinja/python/py-float.js';
 import { pyToJson } from '../../jinja/python/json.js';
+import { PyDate, PyDateTime, PyTime, PyTimedelta } from '../../jinja/python/modules/index.js';
+import { templateValue } from './template-value.js';
 
 /**
  * A query result printed and serialised as dbt prints it: dbt turns a result
@@ -107,14 +109,17 @@ function kindOf(type: string, rows: readonly unknown[][], j: number): Kind {
   const t = type.trim().toUpperCase();
   if (t === '') return kindOfValues(rows, j);
   if (/\[\d*\]$|^(STRUCT|MAP|UNION|LIST|ARRAY|OBJECT|VARIANT|JSON)\b/.test(t)) return 'text';
-  if (/^(U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)|INT\d*|LONG|SHORT|SIGNED)$/.test(t)) return 'integer';
-  // Snowflake's NUMBER(p,0) reaches Python as int; DuckDB's DECIMAL(p,0) as Decimal.
-  if (/^NUMBER\s*\(\s*\d+\s*,\s*0\s*\)$/.test(t)) return 'integer';
+  if (isWholeNumberType(t)) return 'integer';
   if (/^(DECIMAL|NUMERIC|NUMBER|DOUBLE|FLOAT|REAL)\b/.test(t)) return 'number';
   if (t === 'DATE') return 'date';
   if (/^(TIMESTAMP|DATETIME)/.test(t)) return 'datetime';
   if (t === 'BOOLEAN' || t === 'BOOL') return 'boolean';
   return 'text';
+}
+
+/** A database type whose values reach Python as ints (Snowflake's NUMBER(p,0) does; DuckDB's DECIMAL(p,0) is a Decimal). */
+export function isWholeNumberType(type: string): boolean {
+  return /^(U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)|INT\d*|LONG|SHORT|SIGNED|NUMBER\s*\(\s*\d+\s*,\s*0\s*\))$/i.test(type.trim());
 }
 
 /** The type tester's choice from the values alone: the first of integer, number, date-time, boolean that fits every value, else text. */
@@ -134,9 +139,8 @@ function cellText(v: unknown, kind: Kind, type: string, format: NumberFormat | u
     case 'boolean':
       return typeof v === 'boolean' ? (v ? 'True' : 'False') : String(v);
     case 'date':
-      return v instanceof Date ? isoDate(v) : String(v);
     case 'datetime':
-      return v instanceof Date ? pyDateTime(v, ' ', hasZone(type)) : String(v);
+      return pyText(templateValue(v, type));
     default:
       return textOf(v, type);
   }
@@ -148,8 +152,10 @@ function jsonValue(v: unknown, kind: Kind, type: string): unknown {
   if (kind === 'number' && typeof v === 'bigint') return new PyFloat(Number(v));
   if (kind === 'integer' && (typeof v === 'number' || typeof v === 'bigint')) return v;
   if (kind === 'boolean' && typeof v === 'boolean') return v;
-  if (kind === 'date' && v instanceof Date) return isoDate(v);
-  if (kind === 'datetime' && v instanceof Date) return pyDateTime(v, 'T', hasZone(type));
+  if ((kind === 'date' || kind === 'datetime') && v instanceof Date) {
+    const py = templateValue(v, type);
+    if (py instanceof PyDate || py instanceof PyDateTime) return py.isoformat();
+  }
   return textOf(v, type);
 }
 
@@ -157,41 +163,31 @@ function jsonValue(v: unknown, kind: Kind, type: string): unknown {
 function textOf(v: unknown, type: string): string {
   if (typeof v === 'string') return v;
   const t = type.toUpperCase();
-  if (t === 'INTERVAL' && isInterval(v)) return timedeltaText(v);
-  if (t === 'TIME' && (typeof v === 'number' || typeof v === 'bigint')) return timeText(BigInt(v));
+  // DuckDB's Python client makes a timedelta of an interval, a month as 30 days.
+  if (t === 'INTERVAL' && isInterval(v)) return new PyTimedelta(v.months * 30 + v.days, 0, Number(v.micros)).__str__();
+  if (t === 'TIME' && (typeof v === 'number' || typeof v === 'bigint')) return timeOf(Number(v)).__str__();
   if (v instanceof Uint8Array) return bytesText(v);
-  if (v instanceof Date) return pyDateTime(v, ' ', false);
+  if (v instanceof Date) return pyText(templateValue(v, ''));
   if (typeof v === 'object') return pyToJson(plainForJson(v));
   return String(v);
 }
 
 function plainForJson(v: unknown): unknown {
-  if (v instanceof Date) return pyDateTime(v, ' ', false);
+  if (v instanceof Date) return pyText(templateValue(v, ''));
   if (Array.isArray(v)) return v.map(plainForJson);
   if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plainForJson(x)]));
   return v;
 }
 
-/** A zoned timestamp type (DuckDB's TIMESTAMP WITH TIME ZONE, Snowflake's TIMESTAMP_TZ / _LTZ; not TIMESTAMP_NTZ): the driver returns an aware datetime. */
-const hasZone = (type: string): boolean => /TIME ZONE|TIMESTAMPTZ|TIMESTAMP_TZ|TIMESTAMP_LTZ/i.test(type);
-
-function isoDate(d: Date): string {
-  return d.toISOString().slice(0, 10);
+/** Python's str() of a value templateValue made (a date or datetime), or the JS value's text when it stayed one. */
+function pyText(v: unknown): string {
+  return v instanceof PyDate || v instanceof PyDateTime ? v.__str__() : String(v);
 }
 
-/** Python's str() (sep ' ') or isoformat() (sep 'T') of the datetime a driver returns: microseconds only when not zero, `+00:00` for a zoned value (in UTC). */
-function pyDateTime(d: Date, sep: string, zoned: boolean): string {
-  const iso = d.toISOString();
-  const ms = d.getUTCMilliseconds();
-  return `${iso.slice(0, 10)}${sep}${iso.slice(11, 19)}${ms ? `.${String(ms * 1000).padStart(6, '0')}` : ''}${zoned ? '+00:00' : ''}`;
-}
-
-/** Python's str() of a datetime.time `micros` after midnight. */
-function timeText(micros: bigint): string {
-  const secs = micros / 1_000_000n;
-  const rest = micros % 1_000_000n;
-  const two = (n: bigint) => String(n).padStart(2, '0');
-  return `${two(secs / 3600n)}:${two((secs / 60n) % 60n)}:${two(secs % 60n)}${rest ? `.${String(rest).padStart(6, '0')}` : ''}`;
+/** The datetime.time `micros` after midnight. */
+function timeOf(micros: number): PyTime {
+  const secs = Math.floor(micros / 1e6);
+  return new PyTime(Math.floor(secs / 3600), Math.floor(secs / 60) % 60, secs % 60, micros - secs * 1e6);
 }
 
 /** Python's str() of bytes: b'...' (b"..." when it holds a ' and no "), printable ASCII as is and the rest escaped. */
@@ -218,24 +214,6 @@ interface Interval {
 
 function isInterval(v: unknown): v is Interval {
   return v !== null && typeof v === 'object' && 'months' in v && 'days' in v && 'micros' in v;
-}
-
-/** Python's str() of the timedelta DuckDB's Python client makes of an interval (a month as 30 days). */
-function timedeltaText(v: Interval): string {
-  const DAY = 86_400_000_000n;
-  const total = (BigInt(v.months) * 30n + BigInt(v.days)) * DAY + BigInt(v.micros);
-  // timedelta keeps 0 <= seconds < a day; the days carry the sign.
-  let days = total / DAY;
-  let rest = total % DAY;
-  if (rest < 0n) {
-    rest += DAY;
-    days -= 1n;
-  }
-  const secs = rest / 1_000_000n;
-  const micros = rest % 1_000_000n;
-  const clock = `${secs / 3600n}:${String((secs / 60n) % 60n).padStart(2, '0')}:${String(secs % 60n).padStart(2, '0')}${micros ? `.${String(micros).padStart(6, '0')}` : ''}`;
-  if (days === 0n) return clock;
-  return `${days} day${days === 1n || days === -1n ? '' : 's'}, ${clock}`;
 }
 
 type NumberFormat = (v: number | bigint) => string;

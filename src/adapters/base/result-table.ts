@@ -1,4 +1,3 @@
-import { PyDate, PyDateTime, pyDateTimeFromJs } from '../../jinja/python/modules/index.js';
 import { pyTuple, type PyTuple } from '../../jinja/python/types.js';
 import { exposeMembers, splitArgs } from '../../jinja/index.js';
 import { pyError } from '../../jinja/python/errors.js';
@@ -6,6 +5,7 @@ import { pyEq } from '../../jinja/python/index.js';
 import type { QueryResult, ResultColumn } from './connection.js';
 import { groupTable, type ResultTableSet } from './result-table-set.js';
 import { agatePrintTable } from './agate-print.js';
+import { templateValue } from './template-value.js';
 
 /**
  * A query result as dbt's macros use agate tables: `table.rows` (a list of
@@ -262,23 +262,6 @@ exposeMembers(ResultTable, ['rows', 'columns', 'column_names', 'column_types', '
 /** agate's Column: `name`, `data_type`, `index`, `values()`... (not the table it belongs to). */
 exposeMembers(ResultColumnView, ['name', 'data_type', 'index', 'values', 'values_without_nulls']);
 
-/**
- * A database value as templates see it: a DATE as a Python date, a
- * timestamp with time zone as an aware UTC datetime, any other timestamp as
- * a naive datetime (macros call `.strftime()`, compare them, render them as
- * `2024-01-31 12:00:00`); other values unchanged.
- */
-export function templateValue(v: unknown, type: string): unknown {
-  if (!(v instanceof Date) || Number.isNaN(v.getTime())) return v;
-  const t = type.toUpperCase();
-  try {
-    if (t === 'DATE') return new PyDate(v.getUTCFullYear(), v.getUTCMonth() + 1, v.getUTCDate());
-    if (/TIME ZONE|TIMESTAMPTZ|TIMESTAMP_TZ|TIMESTAMP_LTZ/.test(t)) return pyDateTimeFromJs(v);
-    return new PyDateTime(v.getUTCFullYear(), v.getUTCMonth() + 1, v.getUTCDate(), v.getUTCHours(), v.getUTCMinutes(), v.getUTCSeconds(), v.getUTCMilliseconds() * 1000);
-  } catch {
-    return v; // outside Python's datetime range (year 0, 10000+): keep the JS value
-  }
-}
 
 export function displayValue(v: unknown, type?: string): string {
   if (v === null || v === undefined) return '';
