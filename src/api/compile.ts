@@ -175,9 +175,6 @@ async function runResultsWhile(targetDir: string, artifact: RunResultsArtifact, 
   }
 }
 
-/** An artifact's write error as reported (util/atomic-write's errors are TsdbtErrors already). */
-
-/** True when no node has compiled members yet (compile appends them: compileOne). */
 /**
  * Compile one node and write its target/compiled file: at once, or queued
  * on `files` (written in batches off this thread; see CompiledFileBatch).

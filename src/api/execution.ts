@@ -70,6 +70,9 @@ export interface ExecutionOptions extends GlobalOptions, StateOptions {
   microbatchRetry?: Record<string, { successful: [string, string][]; failed: [string, string][] }>;
 }
 
+/** ExecutionOptions as openExecution passes them on: a `--sample` spec already read into its window (once, for every thread). */
+type WindowedOptions = ExecutionOptions & { sample?: SampleWindow };
+
 /** Everything a command needs once the project is loaded, parsed, selected and connected. Close it when done. */
 export interface Execution {
   loaded: LoadedProject;
@@ -120,7 +123,7 @@ export interface OpenExecutionOptions {
 }
 
 /** The invocation's `flags` as templates see them. */
-function flagsOf(opts: ExecutionOptions, which: string, loaded: LoadedProject): Record<string, unknown> {
+function flagsOf(opts: WindowedOptions, which: string, loaded: LoadedProject): Record<string, unknown> {
   return {
     ...loaded.pathFlags,
     which,
@@ -132,7 +135,7 @@ function flagsOf(opts: ExecutionOptions, which: string, loaded: LoadedProject): 
     threads: opts.threads ?? loaded.threads,
     event_time_start: opts.eventTimeStart ?? null,
     event_time_end: opts.eventTimeEnd ?? null,
-    sample: typeof opts.sample === 'string' ? parseSampleWindow(opts.sample) : (opts.sample ?? null),
+    sample: opts.sample ?? null,
     ...(opts.microbatchRetry ? { microbatch_retry: opts.microbatchRetry } : {}),
   };
 }
@@ -223,7 +226,7 @@ export function writeSummary(targetDir: string, graph: DependencyGraph, invocati
 /** load → parse → graph/select → connect (the SyncBridge worker) → runtime context. */
 export async function openExecution(given: ExecutionOptions, which: string, defaultResourceTypes: string[] | undefined, options: OpenExecutionOptions = {}): Promise<Execution> {
   // A relative sample window ends now: taken once here, so that every render worker filters by the same window.
-  const opts = typeof given.sample === 'string' ? { ...given, sample: parseSampleWindow(given.sample) } : given;
+  const opts: WindowedOptions = typeof given.sample === 'string' ? { ...given, sample: parseSampleWindow(given.sample) } : (given as WindowedOptions);
   const loaded = loadProject(opts);
   const flags = flagsOf(opts, which, loaded);
   // The connection worker boots while this thread parses. (An opener that cannot be made, e.g. an
@@ -376,7 +379,7 @@ function runnableCount(parsed: ParseResult, selected: Set<string>): number {
 }
 
 /** Render workers for this invocation: each loads and parses the project itself, as this invocation (same id and start time). */
-function spawnRenderPool(loaded: LoadedProject, threads: number, which: string, opts: ExecutionOptions): RenderPool {
+function spawnRenderPool(loaded: LoadedProject, threads: number, which: string, opts: WindowedOptions): RenderPool {
   const args: RenderWorkerArgs = {
     opts: {
       projectDir: loaded.projectDir,
@@ -438,7 +441,7 @@ async function currentParseCache(loaded: LoadedProject, flags: Record<string, un
 
 /** What a render worker is told (structured clone): how to load the same project, as this invocation. */
 export interface RenderWorkerArgs {
-  opts: ExecutionOptions;
+  opts: WindowedOptions;
   which: string;
   invocationId: string;
   runStartedAt: string;

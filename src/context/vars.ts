@@ -1,5 +1,6 @@
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { isRecord } from '../util/yaml.js';
+import { redactIn } from '../util/redact.js';
 
 /**
  * `var()` lookup with dbt's precedence: --vars on the command line, then
@@ -94,13 +95,6 @@ export function secretVarValues(vars: Record<string, unknown>): string[] {
 function longestFirst(secrets: Iterable<string>): string[] {
   // A secret containing another is replaced whole.
   return [...new Set(secrets)].sort((a, b) => b.length - a.length);
-}
-
-/** `text` with each secret (given longest first) replaced by `*****`. */
-function redactIn(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) out = out.split(secret).join('*****');
-  return out;
 }
 
 function redactDeep(value: unknown, secrets: string[]): unknown {

@@ -1,3 +1,5 @@
+import { redactIn } from '../util/redact.js';
+
 /**
  * Secret handling for `tsdbt deps`.
  *
@@ -21,7 +23,5 @@ export function secretValues(env: NodeJS.ProcessEnv = process.env): string[] {
 
 /** Replace every secret value in `text` with `*****`. */
 export function scrubSecrets(text: string, env: NodeJS.ProcessEnv = process.env): string {
-  let out = text;
-  for (const secret of secretValues(env)) out = out.split(secret).join('*****');
-  return out;
+  return redactIn(text, secretValues(env));
 }
