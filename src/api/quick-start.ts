@@ -6,6 +6,7 @@ import { envHash, inputsUnchanged, type InputLog } from '../util/input-log.js';
 import { hashText, rowsSignature, type RootFolders } from '../util/file-states.js';
 import { statHere } from '../util/pre-stat.js';
 import { tsdbtBuild } from '../util/tsdbt-version.js';
+import { pathUnder } from '../util/files.js';
 
 /**
  * The quick start: `parse` and `ls` with nothing changed, proved without
@@ -104,7 +105,7 @@ export function dbtEnvHash(env: Record<string, string | undefined>): string {
  */
 export function quickTargetDir(opts: LoadOptions, cwd: string): string | undefined {
   const projectDir = resolve(opts.projectDir ?? cwd);
-  if (opts.targetPath) return join(projectDir, opts.targetPath);
+  if (opts.targetPath) return pathUnder(projectDir, opts.targetPath);
   let text: string;
   try {
     text = readFileSync(join(projectDir, 'dbt_project.yml'), 'utf8');

@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { BOOTSTRAP_SOURCE, moduleWorkerBoot, siblingModule } from '../util/worker-boot.js';
 import { RenderShare, type ShareJob } from '../project/render-share.js';
 import { prefetchThreshold } from '../project/sql-node-files.js';
 import { fastPaths } from '../util/fast-paths.js';
-import { findFiles } from '../util/files.js';
+import { findFiles, pathUnder } from '../util/files.js';
 import type { LoadedProject } from './load-project.js';
 import { PARSE_CACHE_FILE } from './parse-cache.js';
 
@@ -58,6 +57,6 @@ export function startRenderShare(loaded: LoadedProject, flags: Record<string, un
  * the cache's inputs. Hand it to parseLoaded (ParseOptions.renderShare).
  */
 export function earlyRenderShare(loaded: LoadedProject, flags: Record<string, unknown>): RenderShare | undefined {
-  if (loaded.partialParse && existsSync(join(loaded.projectDir, loaded.root.targetPath, PARSE_CACHE_FILE))) return undefined;
+  if (loaded.partialParse && existsSync(pathUnder(loaded.projectDir, loaded.root.targetPath, PARSE_CACHE_FILE))) return undefined;
   return startRenderShare(loaded, flags, loaded.partialParse);
 }

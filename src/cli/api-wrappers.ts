@@ -5,6 +5,7 @@ import { buildGraph } from '../graph/index.js';
 import type { Manifest } from '../manifest/types.js';
 import { summariseManifest } from './commands/summary.js';
 import { invoke } from './invoke.js';
+import { pathUnder } from '../util/files.js';
 
 export type ParseOptions = GlobalOptions;
 
@@ -13,7 +14,7 @@ export async function parse(opts: ParseOptions = {}): Promise<{ manifest: Manife
   const loaded = loadProject(opts);
   const { manifest, warnings } = parseLoaded(loaded, { flags: { WHICH: 'parse' } });
   buildGraph(manifest);
-  const targetDir = join(loaded.projectDir, loaded.root.targetPath);
+  const targetDir = pathUnder(loaded.projectDir, loaded.root.targetPath);
   const manifestPath = loaded.writeJson ? writeParseArtifacts(targetDir, manifest, summariseManifest(manifest)) : join(targetDir, 'manifest.json');
   return { manifest, warnings: [...loaded.warnings, ...warnings], manifestPath };
 }

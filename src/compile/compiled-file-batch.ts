@@ -5,6 +5,7 @@ import type { CompiledNode } from '../manifest/types.js';
 import { writeReplacing } from '../util/thread-file-writes.js';
 import { BackgroundWriter, writeFileSyncChecked } from './background-writer.js';
 import type { NodeCompiler } from './node-compiler.js';
+import { pathUnder } from '../util/files.js';
 
 /**
  * target/compiled files of a whole `compile`, written off the rendering
@@ -41,14 +42,14 @@ export class CompiledFileBatch {
     private readonly projectDir: string,
     private readonly batchSize = 256,
   ) {
-    this.root = join(projectDir, compiler.compiledRoot());
+    this.root = pathUnder(projectDir, compiler.compiledRoot());
     this.stage = !existsSync(this.root) && BackgroundWriter.shared() ? `${this.root}.tmp-${process.pid}-${randomBytes(4).toString('hex')}` : undefined;
   }
 
   /** Queue a node's compiled SQL; returns its path relative to the project dir. */
   add(node: CompiledNode, sql: string): string {
     const rel = this.compiler.compiledPath(node);
-    const path = join(this.projectDir, rel);
+    const path = pathUnder(this.projectDir, rel);
     const written = this.stage !== undefined && path.startsWith(`${this.root}/`) ? this.stage + path.slice(this.root.length) : path;
     this.queued.push({ path: written, text: sql, node });
     this.added.push({ node, written, path });

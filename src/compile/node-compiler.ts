@@ -9,6 +9,7 @@ import { BackgroundWriter, writeFileSyncChecked } from './background-writer.js';
 import { injectCtes, type Cte } from './inject-ctes.js';
 import { readPlainTemplate, renderPlainTemplate } from './plain-template.js';
 import { evaluateSimpleTestKwargs } from './simple-test-kwargs.js';
+import { pathUnder } from '../util/files.js';
 
 export interface CompileOutput {
   /** The node's SQL with ephemeral CTEs injected. */
@@ -167,7 +168,7 @@ export class NodeCompiler {
   /** Write SQL under target/<folder>/ and return the path relative to the project dir. */
   write(node: CompiledNode, sql: string, folder: 'compiled' | 'run' = 'compiled'): string {
     const rel = compiledPathOf(node, folder, this.targetPath);
-    writeFileSyncChecked(join(this.projectDir, rel), sql);
+    writeFileSyncChecked(pathUnder(this.projectDir, rel), sql);
     return rel;
   }
 
@@ -185,7 +186,7 @@ export class NodeCompiler {
   writeManyInBackground(items: readonly { node: CompiledNode; sql: string; splitSuffix?: string }[], folder: 'compiled' | 'run' = 'compiled'): { path: string; wait(): void }[] {
     const files = items.map(({ node, sql, splitSuffix }) => {
       const rel = compiledPathOf(node, folder, this.targetPath, splitSuffix);
-      return { rel, path: join(this.projectDir, rel), text: sql };
+      return { rel, path: pathUnder(this.projectDir, rel), text: sql };
     });
     const writer = BackgroundWriter.shared();
     if (!writer) {

@@ -3,6 +3,7 @@ import { TsdbtError } from '../errors/tsdbt-error.js';
 import { isRecord, parseYaml, type ParsedYaml } from '../util/yaml.js';
 import { inputExists, listInput, readInput } from '../util/input-log.js';
 import type { ProjectConfig } from './project-config.js';
+import { pathUnder } from '../util/files.js';
 
 /**
  * dbt's UninstalledPackagesFoundError: packages.yml (or dependencies.yml)
@@ -23,7 +24,7 @@ export function checkPackagesInstalled(root: ProjectConfig): void {
     }
     const list = isRecord(y.value) ? y.value.packages : undefined;
     if (!Array.isArray(list)) continue;
-    const installDir = join(root.root, root.packagesInstallPath);
+    const installDir = pathUnder(root.root, root.packagesInstallPath);
     const installed = inputExists(installDir) ? listInput(installDir).filter((e) => (e.isDirectory() || e.isSymbolicLink()) && !e.name.startsWith('__')).length : 0;
     if (list.length > installed) {
       throw new TsdbtError(

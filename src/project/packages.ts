@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadProjectConfig, type ProjectConfig, type YamlValueRenderer } from './project-config.js';
 import { inputExists, listInput } from '../util/input-log.js';
+import { pathUnder } from '../util/files.js';
 
 /** A package taking part in a parse: the root project, installed packages, or an internal one. */
 export interface LoadedPackage {
@@ -32,7 +33,7 @@ export function includeDir(): string {
  */
 export function loadPackages(root: ProjectConfig, adapterType: string, render: YamlValueRenderer): LoadedPackage[] {
   const out: LoadedPackage[] = [{ config: root, kind: 'root' }];
-  const installDir = join(root.root, root.packagesInstallPath);
+  const installDir = pathUnder(root.root, root.packagesInstallPath);
   if (inputExists(installDir)) {
     for (const entry of listInput(installDir).sort((a, b) => a.name.localeCompare(b.name))) {
       if (!entry.isDirectory() && !entry.isSymbolicLink()) continue;

@@ -1,5 +1,5 @@
 import { readdirSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 
 export interface FoundFile {
   /** Absolute path. */
@@ -94,4 +94,12 @@ function walk(dir: string, rel: string, visit: (abs: string, rel: string) => voi
 
 export function toPosix(p: string): string {
   return sep === '/' ? p : p.split(sep).join('/');
+}
+
+/**
+ * A path the project names (target-path, log-path, a compiled file's path) as a file path: relative ones are
+ * under `root`, absolute ones stand as they are (Python's os.path.join, which dbt uses, drops `root` for them).
+ */
+export function pathUnder(root: string, p: string, ...rest: string[]): string {
+  return isAbsolute(p) ? join(p, ...rest) : join(root, p, ...rest);
 }

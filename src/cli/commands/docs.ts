@@ -6,6 +6,7 @@ import { loadProjectConfig } from '../../project/project-config.js';
 import { TsdbtError } from '../../errors/tsdbt-error.js';
 import type { Command } from '../command-context.js';
 import { executionOptions } from './nodes.js';
+import { pathUnder } from '../../util/files.js';
 
 /** `tsdbt docs generate` (catalog.json + index.html) and `tsdbt docs serve` (on 127.0.0.1). */
 export const docsCommand: Command = async (ctx) => {
@@ -57,7 +58,7 @@ export async function startDocsServer(target: string, port: number, onError?: (e
 
 async function serve(ctx: Parameters<Command>[0]): Promise<number> {
   const projectDir = resolve((ctx.argv.flags.projectDir as string | undefined) ?? ctx.cwd);
-  const target = join(projectDir, loadProjectConfig(projectDir, (t) => t).targetPath);
+  const target = pathUnder(projectDir, (ctx.argv.flags.targetPath as string | undefined) ?? loadProjectConfig(projectDir, (t) => t).targetPath);
   if (!existsSync(join(target, 'index.html'))) {
     throw new TsdbtError('USAGE', `No docs in ${target}`, { hint: 'Run `tsdbt docs generate` first.' });
   }

@@ -5,7 +5,6 @@ import { writeGraphSummaryQuietly } from '../../artifacts/graph-summary.js';
 import { refreshWrittenArtifacts } from '../../api/written-artifacts.js';
 import type { LoadedProject } from '../../api/load-project.js';
 import { summariseManifest } from './summary.js';
-import { join } from 'node:path';
 import { recordQuickStart } from '../../api/quick-start-record.js';
 import { indexSelects, selectFromManifest, selects } from '../../api/select-phase.js';
 import { unchangedSelectionManifest } from '../../api/unchanged-parse.js';
@@ -16,6 +15,7 @@ import { fastPaths } from '../../util/fast-paths.js';
 import { globalOptions, selectionFlags, stateFlags, type CommandContext } from '../command-context.js';
 import { indexAnswersList, listResourceTypes, memberOf, printSelection } from './list-format.js';
 import { printWarnings } from '../project-warnings.js';
+import { pathUnder } from '../../util/files.js';
 
 /** `tsdbt ls` the whole way (list.ts comes here when its quick start does not hold). */
 export async function fullList(ctx: CommandContext): Promise<number> {
@@ -56,7 +56,7 @@ export async function fullList(ctx: CommandContext): Promise<number> {
   // Where the cache this wrote holds each node: the next command can splice into it (api/parse-phase.ts).
   if (parsed) recordCacheSpans(loaded, parsed.manifest);
   const { manifest, warnings } = found ?? parsed!;
-  const targetDir = join(loaded.projectDir, loaded.root.targetPath);
+  const targetDir = pathUnder(loaded.projectDir, loaded.root.targetPath);
   // The parse cache the selection index was read from (nothing changed since it was written).
   const indexedCache = 'done' in quick ? quick.checked.id : undefined;
   if (loaded.writeJson && !(manifestSpliced && found)) writeListManifest(loaded, targetDir, parsed?.manifest, indexedCache);

@@ -12,7 +12,7 @@ import { blank, NodeReporter, reportSummary } from '../node-reporter.js';
 import { SAMPLE_ROWS, type SeedSample } from '../../api/seed-samples.js';
 import type { agatePrintTable as AgatePrintTable } from '../../adapters/base/agate-print.js';
 import { reportError } from '../report-error.js';
-import { resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { LOG_TEST_RESULT, printWarnings, raiseWarningErrors, warnsAsErrorIn } from '../project-warnings.js';
 
 export function executionOptions(ctx: CommandContext): ExecutionOptions {
@@ -149,7 +149,7 @@ export const compileCommand: Command = async (ctx) => {
     reportArtifactErrors(ctx, r.artifactErrors ?? []);
     return 2;
   }
-  ctx.out.info(`Compiled ${r.results.length} of ${r.results.length} nodes into target/compiled/`);
+  ctx.out.info(`Compiled ${r.results.length} of ${r.results.length} nodes into ${compiledFolderShown(ctx, r.manifestPath)}/`);
   if (reportArtifactErrors(ctx, r.artifactErrors ?? [])) return 2;
   const firstSelect = (ctx.argv.flags.select as string[] | undefined)?.[0];
   if (firstSelect) for (const x of r.results) if (firstSelect.includes(x.node.name)) printCompiled(x.node.name, x.compiled_code ?? x.node.compiled_code ?? '', x.unique_id);
@@ -197,4 +197,11 @@ function printSeedSamples(ctx: CommandContext, samples: readonly SeedSample[], a
     ctx.out.result(agatePrintTable(s.columns, s.rows, { maxRows: SAMPLE_ROWS, maxColumns: null, maxColumnWidth: 20, maxPrecision: 3 }));
     ctx.out.event(blank());
   }
+}
+
+/** Where compile wrote its SQL, as the project names it (`target/compiled`), or absolute outside the project. */
+function compiledFolderShown(ctx: CommandContext, manifestPath: string): string {
+  const folder = join(dirname(manifestPath), 'compiled');
+  const rel = relative(resolve(ctx.cwd, (ctx.argv.flags.projectDir as string | undefined) ?? '.'), folder);
+  return rel.startsWith('..') || isAbsolute(rel) ? folder : rel;
 }
