@@ -13,6 +13,8 @@ import { openExecution, type ExecutionOptions } from './execution.js';
 export interface DocsResult {
   catalogPath: string;
   indexPath: string;
+  /** With `static`: target/static_index.html, the same site (tsdbt's index.html carries its data already). */
+  staticIndexPath?: string;
   manifestPath: string;
   /** Nodes and sources found in the database. */
   nodesInCatalog: number;
@@ -24,9 +26,11 @@ export interface DocsResult {
  * `docs generate`: compile the models (unless noCompile), read every column
  * of their relations and the sources' from the database, and write
  * target/manifest.json, target/catalog.json and a self-contained
- * target/index.html to browse them.
+ * target/index.html to browse them; with `static` (dbt's --static) also
+ * target/static_index.html, which dbt writes with the manifest and catalog
+ * inlined to open without a server: tsdbt's index.html already is that.
  */
-export async function docsGenerate(opts: ExecutionOptions & { noCompile?: boolean; emptyCatalog?: boolean } = {}): Promise<DocsResult> {
+export async function docsGenerate(opts: ExecutionOptions & { noCompile?: boolean; emptyCatalog?: boolean; static?: boolean } = {}): Promise<DocsResult> {
   const exec = await openExecution(opts, 'generate', undefined);
   try {
     const manifest = exec.parsed.manifest;
@@ -54,10 +58,14 @@ export async function docsGenerate(opts: ExecutionOptions & { noCompile?: boolea
     const catalogPath = join(exec.targetDir, 'catalog.json');
     writeFileAtomic(catalogPath, JSON.stringify(catalog), 'the catalog');
     const indexPath = join(exec.targetDir, 'index.html');
-    writeFileAtomic(indexPath, docsSiteFor(exec.root.name, manifest, catalog, new Set(exec.loaded.packages.filter((p) => p.kind === 'internal').map((p) => p.config.name))), 'the docs site');
+    const site = docsSiteFor(exec.root.name, manifest, catalog, new Set(exec.loaded.packages.filter((p) => p.kind === 'internal').map((p) => p.config.name)));
+    writeFileAtomic(indexPath, site, 'the docs site');
+    const staticIndexPath = opts.static ? join(exec.targetDir, 'static_index.html') : undefined;
+    if (staticIndexPath) writeFileAtomic(staticIndexPath, site, 'the static docs site');
     return {
       catalogPath,
       indexPath,
+      ...(staticIndexPath ? { staticIndexPath } : {}),
       manifestPath: writeManifests(exec.targetDir, manifest),
       nodesInCatalog: Object.keys(catalog.nodes).length,
       sourcesInCatalog: Object.keys(catalog.sources).length,

@@ -1,5 +1,6 @@
 import { agateJsonRows, agatePrintTable } from '../adapters/base/agate-print.js';
-import type { ResultColumn } from '../adapters/base/connection.js';
+import type { QueryResult, ResultColumn } from '../adapters/base/connection.js';
+import { templateRowsOf } from '../adapters/base/template-value.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { NodeResult } from '../execute/node-result.js';
 import type { CompiledNode } from '../manifest/types.js';
@@ -129,13 +130,14 @@ function showNode(exec: Execution, compile: () => { node: CompiledNode; sql: str
     uniqueId: node.unique_id,
     name: node.name,
     compiledSql,
-    ...printed(raw.columns, raw.rows),
+    ...printed(raw),
   };
 }
 
 /** A preview's rows, as printed (agate's print_table with dbt show's arguments: every row) and as JSON. */
-function printed(columns: ResultColumn[], rows: unknown[][]): Pick<ShowPreview, 'columns' | 'rows' | 'table' | 'json'> {
-  return { columns, rows, table: agatePrintTable(columns, rows, { maxRows: null, maxColumns: 6, maxColumnWidth: 20, maxPrecision: 3 }), json: agateJsonRows(columns, rows) };
+function printed({ columns, rows, micros }: QueryResult): Pick<ShowPreview, 'columns' | 'rows' | 'table' | 'json'> {
+  const values = templateRowsOf(columns.map((c) => c.type), rows, micros);
+  return { columns, rows, table: agatePrintTable(columns, values, { maxRows: null, maxColumns: 6, maxColumnWidth: 20, maxPrecision: 3 }), json: agateJsonRows(columns, values) };
 }
 
 /**
@@ -161,7 +163,7 @@ export async function showInlineDirect(sql: string, opts: ShowOptions = {}): Pro
       uniqueId: 'direct-query',
       name: 'direct-query',
       compiledSql: sql,
-      ...printed(raw.columns, limit >= 0 ? raw.rows.slice(0, limit) : raw.rows),
+      ...printed({ ...raw, rows: limit >= 0 ? raw.rows.slice(0, limit) : raw.rows }),
     };
     return { ...preview, previews: [preview], artifactErrors: [] };
   } finally {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
@@ -50,6 +50,23 @@ describe('tsdbt docs generate', () => {
     const catalog = JSON.parse(readFileSync(join(dir, 'target/catalog.json'), 'utf8'));
     expect([catalog.nodes, catalog.sources, catalog.errors ?? null]).toEqual([{}, {}, null]);
     expect(readFileSync(join(dir, 'target/index.html'), 'utf8')).toContain('model.test_project.orders');
+    expect(existsSync(join(dir, 'target/static_index.html'))).toBe(false);
+  });
+
+  it('--static, as dbt: also target/static_index.html, a site that opens without a server (its data inlined)', async () => {
+    const dir = makeProject({
+      'profiles.yml': 'test_profile:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: docs.duckdb\n',
+      'models/orders.sql': "{{ config(materialized='table') }}\nselect 1 as id",
+    });
+    expect(await runCli(['build', '--project-dir', dir], captureStreams().streams, {})).toBe(0);
+    const io = captureStreams();
+    expect(await runCli(['docs', 'generate', '--static', '--project-dir', dir], io.streams, {})).toBe(0);
+    expect(io.stdout.join('')).toContain(`Static docs site written to ${join(dir, 'target/static_index.html')}`);
+    const html = readFileSync(join(dir, 'target/static_index.html'), 'utf8');
+    expect(html).toBe(readFileSync(join(dir, 'target/index.html'), 'utf8'));
+    const data = JSON.parse(html.split('<script id="data" type="application/json">')[1]!.split('</script>')[0]!);
+    expect(data.entries.find((e: { id: string }) => e.id === 'model.test_project.orders').columns.map((c: { name: string; type: string }) => [c.name, c.type])).toEqual([['id', 'INTEGER']]);
+    expect(html).not.toMatch(/fetch\(/);
   });
 });
 

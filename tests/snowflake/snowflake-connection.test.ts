@@ -113,6 +113,14 @@ describe('queries', () => {
     expect(r.rows).toEqual([['13:04:05', new Uint8Array([0x41, 0xff]), new Date('1969-12-31T23:59:59.500Z'), -12.5]]);
   });
 
+  test("timestamps' microseconds past the millisecond come beside the rows (QueryResult.micros), as the driver's nanoseconds give them", async () => {
+    const r = await conn.execute(
+      `select '2024-01-02 10:11:12.123456'::timestamp_ntz as ntz, '2024-01-02 10:11:12.654321+00:00'::timestamp_tz as tz, '2024-01-02 10:11:12.5'::timestamp_ntz as whole_ms`,
+    );
+    expect(r.rows).toEqual([[new Date('2024-01-02T10:11:12.123Z'), new Date('2024-01-02T10:11:12.654Z'), new Date('2024-01-02T10:11:12.500Z')]]);
+    expect(r.micros).toEqual({ 0: { 0: 456 }, 1: { 0: 321 } });
+  });
+
   test('binds are sent as Snowflake bindings and used positionally', async () => {
     const r = await conn.execute('select ? as a, ? as b, ? as c, ? as d, ? as e', [7, 'x', true, 2.5, null]);
     expect(r.rows).toEqual([[7, 'x', true, 2.5, null]]);

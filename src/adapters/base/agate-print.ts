@@ -1,7 +1,7 @@
 import { PyFloat } from '../../jinja/python/py-float.js';
 import { pyToJson } from '../../jinja/python/json.js';
-import { PyDate, PyDateTime, PyTime, PyTimedelta } from '../../jinja/python/modules/index.js';
-import { templateValue } from './template-value.js';
+import { PyDate, PyDateTime } from '../../jinja/python/modules/index.js';
+import { isTextedType, templateValue } from './template-value.js';
 
 /**
  * A query result printed and serialised as dbt prints it: dbt turns a result
@@ -152,7 +152,7 @@ function jsonValue(v: unknown, kind: Kind, type: string): unknown {
   if (kind === 'number' && typeof v === 'bigint') return new PyFloat(Number(v));
   if (kind === 'integer' && (typeof v === 'number' || typeof v === 'bigint')) return v;
   if (kind === 'boolean' && typeof v === 'boolean') return v;
-  if ((kind === 'date' || kind === 'datetime') && v instanceof Date) {
+  if (kind === 'date' || kind === 'datetime') {
     const py = templateValue(v, type);
     if (py instanceof PyDate || py instanceof PyDateTime) return py.isoformat();
   }
@@ -162,10 +162,10 @@ function jsonValue(v: unknown, kind: Kind, type: string): unknown {
 /** A text cell: strings as they are; lists and dicts as dbt's JSON of them; an interval, a time and bytes as Python's str() of them. */
 function textOf(v: unknown, type: string): string {
   if (typeof v === 'string') return v;
-  const t = type.toUpperCase();
-  // DuckDB's Python client makes a timedelta of an interval, a month as 30 days.
-  if (t === 'INTERVAL' && isInterval(v)) return new PyTimedelta(v.months * 30 + v.days, 0, Number(v.micros)).__str__();
-  if (t === 'TIME' && (typeof v === 'number' || typeof v === 'bigint')) return timeOf(Number(v)).__str__();
+  if (isTextedType(type)) {
+    const text = templateValue(v, type);
+    if (typeof text === 'string') return text;
+  }
   if (v instanceof Uint8Array) return bytesText(v);
   if (v instanceof Date) return pyText(templateValue(v, ''));
   if (typeof v === 'object') return pyToJson(plainForJson(v));
@@ -184,12 +184,6 @@ function pyText(v: unknown): string {
   return v instanceof PyDate || v instanceof PyDateTime ? v.__str__() : String(v);
 }
 
-/** The datetime.time `micros` after midnight. */
-function timeOf(micros: number): PyTime {
-  const secs = Math.floor(micros / 1e6);
-  return new PyTime(Math.floor(secs / 3600), Math.floor(secs / 60) % 60, secs % 60, micros - secs * 1e6);
-}
-
 /** Python's str() of bytes: b'...' (b"..." when it holds a ' and no "), printable ASCII as is and the rest escaped. */
 function bytesText(b: Uint8Array): string {
   const quote = b.includes(0x27) && !b.includes(0x22) ? '"' : "'";
@@ -204,16 +198,6 @@ function bytesText(b: Uint8Array): string {
     else out += `\\x${c.toString(16).padStart(2, '0')}`;
   }
   return `b${quote}${out}${quote}`;
-}
-
-interface Interval {
-  months: number;
-  days: number;
-  micros: number | bigint;
-}
-
-function isInterval(v: unknown): v is Interval {
-  return v !== null && typeof v === 'object' && 'months' in v && 'days' in v && 'micros' in v;
 }
 
 type NumberFormat = (v: number | bigint) => string;

@@ -24,6 +24,11 @@ export interface QueryResult {
   rowsAffected?: number;
   /** Driver-specific status, e.g. Snowflake's query id. */
   queryId?: string;
+  /**
+   * The microseconds (1-999) past each timestamp's millisecond, which its Date cannot hold: by column index, then
+   * row index; only columns with any, and only when the driver reads them (DuckDB). See templateRowsOf.
+   */
+  micros?: Record<number, Record<number, number>>;
 }
 
 export interface Connection {

@@ -5,7 +5,7 @@ import { pyEq } from '../../jinja/python/index.js';
 import type { QueryResult, ResultColumn } from './connection.js';
 import { groupTable, type ResultTableSet } from './result-table-set.js';
 import { agatePrintTable } from './agate-print.js';
-import { templateValue } from './template-value.js';
+import { templateRowsOf } from './template-value.js';
 
 /**
  * A query result as dbt's macros use agate tables: `table.rows` (a list of
@@ -165,7 +165,8 @@ export class ResultTable implements Iterable<ResultRow> {
   /** The rows as plain arrays (for TypeScript callers and artifacts). */
   readonly rawRows: unknown[][];
 
-  constructor(columns: readonly ResultColumn[], rows: readonly unknown[][]) {
+  /** `micros`: QueryResult.micros, what each timestamp has past its millisecond. */
+  constructor(columns: readonly ResultColumn[], rows: readonly unknown[][], private readonly micros?: Record<number, Record<number, number>>) {
     this.column_names = columns.map((c) => c.name);
     this.column_types = columns.map((c) => c.type);
     this.rawRows = rows.map((r) => [...r]);
@@ -175,17 +176,14 @@ export class ResultTable implements Iterable<ResultRow> {
 
   private templateRowsCache?: unknown[][];
 
-  /** The rows as templates see them (agate's values): dates and timestamps as Python date/datetime. */
+  /** The rows as templates see them (agate's values): dates and timestamps as Python date/datetime, times and intervals as text. */
   get templateRows(): unknown[][] {
-    if (!this.templateRowsCache) {
-      const types = this.column_types;
-      this.templateRowsCache = this.rawRows.map((r) => (r.some((v) => v instanceof Date) ? r.map((v, i) => templateValue(v, types[i] ?? '')) : r));
-    }
+    this.templateRowsCache ??= templateRowsOf(this.column_types, this.rawRows, this.micros);
     return this.templateRowsCache;
   }
 
   static from(result: QueryResult): ResultTable {
-    return new ResultTable(result.columns, result.rows);
+    return new ResultTable(result.columns, result.rows, result.micros);
   }
 
   static empty(): ResultTable {
@@ -218,7 +216,7 @@ export class ResultTable implements Iterable<ResultRow> {
       return v === null || v === undefined ? null : Number(v);
     };
     const columns = this.column_names.map((name, i) => ({ name, type: this.column_types[i] ?? '' }));
-    ResultTable.printer(agatePrintTable(columns, this.rawRows, { maxRows: arg(0, 'max_rows', 20), maxColumns: arg(1, 'max_columns', 6), maxColumnWidth: arg(3, 'max_column_width', 20), maxPrecision: arg(5, 'max_precision', 3) }));
+    ResultTable.printer(agatePrintTable(columns, this.templateRows, { maxRows: arg(0, 'max_rows', 20), maxColumns: arg(1, 'max_columns', 6), maxColumnWidth: arg(3, 'max_column_width', 20), maxPrecision: arg(5, 'max_precision', 3) }));
     return '';
   };
 
@@ -236,7 +234,7 @@ export class ResultTable implements Iterable<ResultRow> {
       names = given.map(String);
     } else if (given instanceof Map) names = names.map((n) => (given.has(n) ? String(given.get(n)) : n));
     else if (given !== null && typeof given === 'object') names = names.map((n) => (Object.hasOwn(given, n) ? String((given as Record<string, unknown>)[n]) : n));
-    return new ResultTable(names.map((name, i) => ({ name, type: this.column_types[i] ?? '' })), this.rawRows);
+    return new ResultTable(names.map((name, i) => ({ name, type: this.column_types[i] ?? '' })), this.rawRows, this.micros);
   };
 
   /**
@@ -249,12 +247,25 @@ export class ResultTable implements Iterable<ResultRow> {
     return groupTable<ResultTable>(this, this.rawRows.length, {
       value: (i, c) => this.templateRows[i]![c],
       row: (i) => this.rows[i],
-      fork: (picked) => new ResultTable(cols, picked.map((i) => this.rawRows[i]!)),
+      fork: (picked) => new ResultTable(cols, picked.map((i) => this.rawRows[i]!), this.micros && pickedMicros(this.micros, picked)),
     }, raw);
   };
 
   /** Where print_table writes; the runner points it at the invocation's logger. */
   static printer: (text: string) => void = (text) => process.stdout.write(`${text}\n`);
+}
+
+/** QueryResult.micros for the rows `picked` (their indexes in the whole), renumbered from 0. */
+function pickedMicros(micros: Record<number, Record<number, number>>, picked: readonly number[]): Record<number, Record<number, number>> {
+  const out: Record<number, Record<number, number>> = {};
+  for (const [column, byRow] of Object.entries(micros)) {
+    const kept: Record<number, number> = {};
+    picked.forEach((row, i) => {
+      if (byRow[row] !== undefined) kept[i] = byRow[row]!;
+    });
+    out[Number(column)] = kept;
+  }
+  return out;
 }
 
 /** agate's Table members that templates use (its rows and columns are data). Internal fields (`rawRows`, `templateRows`) are refused. */

@@ -35,11 +35,15 @@ export class DuckDBConnection implements Connection {
     const columns: ResultColumn[] = names.map((name, i) => ({ name, type: types[i]!.toString() }));
     const rows: unknown[][] = [];
     const converter = duckdbDriver.JSDuckDBValueConverter;
+    const stamps = types.flatMap((t, j) => (TIMESTAMP_TYPES.has(t.typeId) ? [j] : []));
+    let micros: Record<number, Record<number, number>> | undefined;
     for (let c = 0, n = result.chunkCount; c < n; c++) {
       const chunk = result.getChunk(c);
+      const first = rows.length;
       for (let r = 0, m = chunk.rowCount; r < m; r++) rows.push(chunk.convertRowValues(r, converter).map(toPlain));
+      for (const j of stamps) micros = keepMicros(chunk.getColumnValues(j), rows, first, j, micros);
     }
-    return { columns, rows, rowsAffected: undefined };
+    return { columns, rows, rowsAffected: undefined, ...(micros ? { micros } : {}) };
   }
 
   async *stream(sql: string, binds?: unknown[]): AsyncIterable<unknown[][]> {
@@ -84,6 +88,35 @@ export async function openDuckDBInstance(path: string, settings: Record<string, 
       cause: e,
     });
   }
+}
+
+const TIMESTAMP_TYPES = new Set<number>([duckdbDriver.DuckDBTypeId.TIMESTAMP, duckdbDriver.DuckDBTypeId.TIMESTAMP_TZ, duckdbDriver.DuckDBTypeId.TIMESTAMP_NS]);
+
+/**
+ * The microseconds a timestamp column's Dates lost (the driver's Date is its value truncated to the millisecond)
+ * added to `micros` (QueryResult.micros); rows `first`.. are this chunk's. A value before 1970 truncated up is
+ * moved down a millisecond, so that what is kept is always 1-999 microseconds past its Date.
+ */
+function keepMicros(values: readonly DuckDBValue[], rows: unknown[][], first: number, column: number, micros: Record<number, Record<number, number>> | undefined): Record<number, Record<number, number>> | undefined {
+  values.forEach((v, i) => {
+    const exact = v instanceof duckdbDriver.DuckDBTimestampNanosecondsValue ? floorDiv(v.nanos, 1000n) : v instanceof duckdbDriver.DuckDBTimestampValue || v instanceof duckdbDriver.DuckDBTimestampTZValue ? v.micros : undefined;
+    const date = rows[first + i]?.[column];
+    if (exact === undefined || !(date instanceof Date)) return;
+    let rest = Number(exact % 1000n);
+    if (rest === 0) return;
+    if (rest < 0) {
+      rows[first + i]![column] = new Date(date.getTime() - 1);
+      rest += 1000;
+    }
+    micros ??= {};
+    (micros[column] ??= {})[first + i] = rest;
+  });
+  return micros;
+}
+
+function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return a % b !== 0n && a < 0n ? q - 1n : q;
 }
 
 /** bigint → number where it fits, so rows compare and serialise as plain JSON. */

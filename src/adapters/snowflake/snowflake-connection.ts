@@ -62,11 +62,13 @@ export class SnowflakeConnection implements Connection {
       this.inFlight.add(statement);
     });
     const updated = statement.getNumUpdatedRows();
+    const micros = microsOf(rows);
     return {
       columns: (statement.getColumns() ?? []).map(describeColumn),
       rows: rows.map((row) => row.map(toPlain)),
       rowsAffected: updated !== undefined && updated >= 0 ? updated : undefined,
       queryId: statement.getQueryId(),
+      ...(micros ? { micros } : {}),
     };
   }
 
@@ -212,6 +214,22 @@ function describeColumn(c: Column): ResultColumn {
   if (type === 'REAL') return { name: c.getName(), type: 'FLOAT' };
   if (type === 'TEXT') return { name: c.getName(), type: 'VARCHAR' };
   return { name: c.getName(), type };
+}
+
+/**
+ * QueryResult.micros: the microseconds past each timestamp's millisecond. The driver's timestamps are Dates with
+ * getNanoSeconds(), the nanoseconds past their second (the Date itself is cut to the millisecond).
+ */
+function microsOf(rows: readonly unknown[][]): Record<number, Record<number, number>> | undefined {
+  let micros: Record<number, Record<number, number>> | undefined;
+  rows.forEach((row, r) =>
+    row.forEach((v, c) => {
+      const nanos = v instanceof Date ? (v as { getNanoSeconds?: () => unknown }).getNanoSeconds?.() : undefined;
+      const rest = typeof nanos === 'number' ? Math.floor(nanos / 1000) % 1000 : 0;
+      if (rest > 0) ((micros ??= {})[c] ??= {})[r] = rest;
+    }),
+  );
+  return micros;
 }
 
 /** Driver values → the plain JS values the Connection contract promises. */

@@ -13,11 +13,12 @@ export const docsCommand: Command = async (ctx) => {
   const sub = ctx.argv.positionals[0];
   if (sub === 'generate') {
     const { docsGenerate } = await import('../../api/docs-generate.js');
-    const r = await docsGenerate({ ...executionOptions(ctx), noCompile: Boolean(ctx.argv.flags.noCompile), emptyCatalog: Boolean(ctx.argv.flags.emptyCatalog) });
+    const r = await docsGenerate({ ...executionOptions(ctx), noCompile: Boolean(ctx.argv.flags.noCompile), emptyCatalog: Boolean(ctx.argv.flags.emptyCatalog), static: Boolean(ctx.argv.flags.static) });
     for (const e of r.compileErrors) ctx.out.error(e);
     ctx.out.info(`Catalog: ${r.nodesInCatalog} nodes and ${r.sourcesInCatalog} sources found in the database.`);
     ctx.out.info(`Catalog written to ${r.catalogPath}`);
     ctx.out.info(`Docs site written to ${r.indexPath}`);
+    if (r.staticIndexPath) ctx.out.info(`Static docs site written to ${r.staticIndexPath}`);
     return r.compileErrors.length > 0 ? 1 : 0;
   }
   if (sub === 'serve') return serve(ctx);

@@ -31,7 +31,8 @@ export interface SnowflakeRowType {
   collation: null;
 }
 
-export type Encoder = (value: unknown) => string;
+/** A value as Snowflake sends it; `extraNanos`: what a timestamp has past its Date's millisecond. */
+export type Encoder = (value: unknown, extraNanos?: number) => string;
 
 interface ColumnCodec {
   type: string;
@@ -83,9 +84,9 @@ export function codecFor(duckdbType: string): ColumnCodec {
   }
   if (t === 'TIMESTAMP WITH TIME ZONE' || t === 'TIMESTAMPTZ') {
     // DuckDB keeps instants, so the offset is the session's: UTC (index 1440)
-    return { type: 'timestamp_tz', scale: 9, encode: (v) => `${epochSeconds(dateMs(v))} 1440` };
+    return { type: 'timestamp_tz', scale: 9, encode: (v, nanos) => `${epochSeconds(dateMs(v), nanos)} 1440` };
   }
-  if (/^TIMESTAMP(_S|_MS|_NS)?$/.test(t)) return { type: 'timestamp_ntz', scale: 9, encode: (v) => epochSeconds(dateMs(v)) };
+  if (/^TIMESTAMP(_S|_MS|_NS)?$/.test(t)) return { type: 'timestamp_ntz', scale: 9, encode: (v, nanos) => epochSeconds(dateMs(v), nanos) };
   if (t === 'BLOB') return { type: 'binary', length: 8388608, encode: (v) => Buffer.from(v as Uint8Array).toString('hex').toUpperCase() };
   if (t === 'VARIANT' || t === 'JSON') return { type: 'variant', encode: json };
   if (t.endsWith(']')) return { type: 'array', encode: json };
@@ -118,7 +119,7 @@ export function describeColumns(columns: ResultColumn[]): { rowtype: SnowflakeRo
   return { rowtype, encoders };
 }
 
-/** Encode rows (plain JS values, as DuckDBConnection returns them) into Snowflake's rowset. */
-export function encodeRows(rows: unknown[][], encoders: Encoder[]): (string | null)[][] {
-  return rows.map((row) => row.map((v, i) => (v === null || v === undefined ? null : encoders[i]!(v))));
+/** Encode rows (plain JS values, as DuckDBConnection returns them, and the microseconds its timestamps' Dates lost) into Snowflake's rowset. */
+export function encodeRows(rows: unknown[][], encoders: Encoder[], micros?: Record<number, Record<number, number>>): (string | null)[][] {
+  return rows.map((row, r) => row.map((v, i) => (v === null || v === undefined ? null : encoders[i]!(v, (micros?.[i]?.[r] ?? 0) * 1000))));
 }

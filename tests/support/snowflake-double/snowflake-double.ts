@@ -319,7 +319,7 @@ export async function startSnowflakeDouble(options: SnowflakeDoubleOptions = {})
       const outcome = await session.run(statements[0] ?? sql, decodeBinds(req.bindings));
       if (canceled) throw new SnowflakeStatementError(CANCELED);
       const { rowtype, encoders } = describeColumns(outcome.result.columns);
-      const rowset = encodeRows(outcome.result.rows, encoders);
+      const rowset = encodeRows(outcome.result.rows, encoders, outcome.result.micros);
       const inline = rowset.slice(0, rowsPerChunk);
       const chunkList: { url: string; rowCount: number; uncompressedSize: number; compressedSize: number }[] = [];
       const qrmk = randomUUID();

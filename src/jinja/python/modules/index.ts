@@ -28,10 +28,10 @@ export { PyPattern, PyMatch } from './re.js';
 
 /**
  * A JS Date as an aware Python datetime in UTC (pytz.utc), microseconds from
- * the milliseconds: what dbt's `run_started_at` is.
+ * the milliseconds and `micros` more (0-999): what dbt's `run_started_at` is.
  */
-export function pyDateTimeFromJs(date: Date): PyDateTime {
+export function pyDateTimeFromJs(date: Date, micros = 0): PyDateTime {
   const ms = date.getTime();
   const sec = Math.floor(ms / 1000);
-  return PyDateTime.fromUtc(sec, (ms - sec * 1000) * 1000, pytzModule.utc);
+  return PyDateTime.fromUtc(sec, (ms - sec * 1000) * 1000 + micros, pytzModule.utc);
 }
