@@ -1,6 +1,8 @@
 import { writeManifests } from './parse-phase.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { join } from 'node:path';
+import { cpSync, existsSync, rmSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { TsdbtError } from '../errors/tsdbt-error.js';
 import { buildCatalog, type CatalogRow } from '../artifacts/catalog.js';
 import { docsSiteFor } from '../artifacts/docs-site.js';
 import { runtimeContext, type StoredResult } from '../context/runtime-context.js';
@@ -33,6 +35,8 @@ export interface DocsResult {
 export async function docsGenerate(opts: ExecutionOptions & { noCompile?: boolean; emptyCatalog?: boolean; static?: boolean } = {}): Promise<DocsResult> {
   const exec = await openExecution(opts, 'generate', undefined);
   try {
+    // As dbt's: the assets first, then the compile.
+    copyDocsAssets(exec.loaded.projectDir, exec.targetDir, exec.root.assetPaths);
     const manifest = exec.parsed.manifest;
     const compileErrors: string[] = [];
     if (!opts.noCompile) {
@@ -73,5 +77,25 @@ export async function docsGenerate(opts: ExecutionOptions & { noCompile?: boolea
     };
   } finally {
     await exec.close();
+  }
+}
+
+/**
+ * dbt's asset-paths: each folder copied into the target folder under the same path, replacing what an earlier
+ * generate copied there (a folder that is not there copies nothing). One that holds the target folder is refused.
+ */
+function copyDocsAssets(projectDir: string, targetDir: string, assetPaths: readonly string[]): void {
+  for (const asset of assetPaths) {
+    const from = resolve(projectDir, asset);
+    const inside = relative(from, resolve(targetDir));
+    if (inside === '' || (!inside.startsWith('..') && !isAbsolute(inside))) {
+      throw new TsdbtError('PROJECT_INVALID', `asset-paths entry '${asset}' holds the target folder ${targetDir}, so it cannot be copied into it`, {
+        file: 'dbt_project.yml',
+        hint: 'Name a folder of docs assets (images), e.g. asset-paths: ["assets"].',
+      });
+    }
+    const to = join(targetDir, asset);
+    rmSync(to, { recursive: true, force: true });
+    if (existsSync(from)) cpSync(from, to, { recursive: true });
   }
 }

@@ -14,7 +14,8 @@ const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '
 const href = (id) => '#' + encodeURIComponent(id);
 const TYPE_COLOUR = { model: '#2f6fed', source: '#1a9b5b', seed: '#8a56cc', snapshot: '#d18b1f', exposure: '#d2452f', analysis: '#5b6b7c' };
 
-// Markdown, safely: the text is escaped first; links only to http(s), mailto or the page itself.
+// Markdown, safely: the text is escaped first; links only to http(s), mailto or the page itself; images from https
+// or a relative path inside the site (an asset-paths folder docs generate copied beside it).
 function md(text) {
   if (!text) return '';
   const blocks = [];
@@ -23,6 +24,7 @@ function md(text) {
     .replace(/\u0060([^\u0060]+)\u0060/g, '<code>$1</code>')
     .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
     .replace(/(^|[^*])\*([^*\s][^*]*)\*/g, '$1<em>$2</em>')
+    .replace(/!\[([^\]]*)\]\(([^)\s]+)\)/g, (m, t, u) => /^https:/i.test(u) || /^[\w][\w.\/-]*$/.test(u) && !u.split('/').includes('..') ? '<img src="' + u + '" alt="' + t + '">' : t)
     .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (m, t, u) => /^(https?:|mailto:|#)/i.test(u) ? '<a href="' + u + '" rel="noopener">' + t + '</a>' : t);
   return src.split(/\n{2,}/).map((para) => {
     const p = para.trim();

@@ -18,7 +18,7 @@ a.item:hover,a.item.on{background:#dbe7f5}
 .t-model{border-left-color:#2f6fed!important}.t-source{border-left-color:#1a9b5b!important}.t-seed{border-left-color:#8a56cc!important}.t-snapshot{border-left-color:#d18b1f!important}.t-exposure{border-left-color:#d2452f!important}
 input{width:100%;box-sizing:border-box;padding:6px;border:1px solid #c5ced8;border-radius:4px}
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #e6ebf0;padding:4px 8px;text-align:left;vertical-align:top}table.kv th{width:120px}
-code,pre{font-family:ui-monospace,monospace;font-size:12px}pre{background:#f6f8fa;padding:10px;overflow:auto;border-radius:4px}
+code,pre{font-family:ui-monospace,monospace;font-size:12px}pre{background:#f6f8fa;padding:10px;overflow:auto;border-radius:4px}main img{max-width:100%}
 .meta{color:#5b6b7c}.tag{background:#e8eef5;border-radius:3px;padding:0 5px;margin-right:4px;font-size:12px}
 #graph{overflow:auto;border:1px solid #e6ebf0;border-radius:4px;max-height:70vh}
 svg.graph .edge{fill:none;stroke:#9aa7b5;stroke-width:1.2}

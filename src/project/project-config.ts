@@ -19,6 +19,8 @@ export interface ProjectConfig {
   analysisPaths: string[];
   snapshotPaths: string[];
   docsPaths: string[] | null;
+  /** `asset-paths`: folders docs generate copies into the target folder (images the docs' markdown shows). */
+  assetPaths: string[];
   targetPath: string;
   packagesInstallPath: string;
   cleanTargets: string[];
@@ -140,6 +142,7 @@ export function loadProjectConfig(root: string, render: YamlValueRenderer, displ
     analysisPaths: strings('analysis-paths', ['analyses']),
     snapshotPaths: strings('snapshot-paths', ['snapshots']),
     docsPaths: raw['docs-paths'] === undefined ? null : strings('docs-paths', []),
+    assetPaths: strings('asset-paths', []),
     targetPath: typeof raw['target-path'] === 'string' ? raw['target-path'] : 'target',
     packagesInstallPath: typeof raw['packages-install-path'] === 'string' ? raw['packages-install-path'] : typeof raw['modules-path'] === 'string' ? raw['modules-path'] : 'dbt_packages',
     cleanTargets: strings('clean-targets', ['target', 'dbt_packages']),

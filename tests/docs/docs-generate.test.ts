@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
@@ -51,6 +51,38 @@ describe('tsdbt docs generate', () => {
     expect([catalog.nodes, catalog.sources, catalog.errors ?? null]).toEqual([{}, {}, null]);
     expect(readFileSync(join(dir, 'target/index.html'), 'utf8')).toContain('model.test_project.orders');
     expect(existsSync(join(dir, 'target/static_index.html'))).toBe(false);
+  });
+
+  it("copies each asset-paths folder into the target folder, as dbt's: anew each time, none when it is not there", async () => {
+    const dir = makeProject({
+      'dbt_project.yml': 'name: test_project\nconfig-version: 2\nprofile: test_profile\nasset-paths: ["assets", "missing"]\n',
+      'profiles.yml': 'test_profile:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: docs.duckdb\n',
+      'models/orders.sql': 'select 1 as id',
+      'assets/flow.svg': '<svg xmlns="http://www.w3.org/2000/svg"/>',
+      'assets/img/old.png': 'png one',
+    });
+    expect(await runCli(['docs', 'generate', '--project-dir', dir], captureStreams().streams, {})).toBe(0);
+    expect(readFileSync(join(dir, 'target/assets/flow.svg'), 'utf8')).toBe('<svg xmlns="http://www.w3.org/2000/svg"/>');
+    expect(readFileSync(join(dir, 'target/assets/img/old.png'), 'utf8')).toBe('png one');
+    expect(existsSync(join(dir, 'target/missing'))).toBe(false);
+    // A file gone from the project is gone from the target too; a new one is there.
+    writeFileSync(join(dir, 'assets/img/new.png'), 'png two');
+    const { rmSync } = await import('node:fs');
+    rmSync(join(dir, 'assets/img/old.png'));
+    expect(await runCli(['docs', 'generate', '--project-dir', dir], captureStreams().streams, {})).toBe(0);
+    expect(readdirSync(join(dir, 'target/assets/img'))).toEqual(['new.png']);
+  });
+
+  it('refuses an asset-paths folder that holds the target folder, naming the entry', async () => {
+    const dir = makeProject({
+      'dbt_project.yml': 'name: test_project\nconfig-version: 2\nprofile: test_profile\nasset-paths: ["."]\n',
+      'profiles.yml': 'test_profile:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: docs.duckdb\n',
+      'models/orders.sql': 'select 1 as id',
+    });
+    mkdirSync(join(dir, 'target'), { recursive: true });
+    const io = captureStreams();
+    expect(await runCli(['docs', 'generate', '--project-dir', dir], io.streams, {})).not.toBe(0);
+    expect(io.stdout.join('') + io.stderr.join('')).toContain("[PROJECT_INVALID] dbt_project.yml: asset-paths entry '.' holds the target folder target, so it cannot be copied into it");
   });
 
   it('--static, as dbt: also target/static_index.html, a site that opens without a server (its data inlined)', async () => {

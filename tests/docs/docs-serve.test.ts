@@ -22,6 +22,9 @@ describe('tsdbt docs serve', () => {
     mkdirSync(join(root, 'target2'));
     writeFileSync(join(target, 'index.html'), '<html>docs</html>');
     writeFileSync(join(target, 'manifest.json'), '{"ok":true}');
+    mkdirSync(join(target, 'assets'));
+    writeFileSync(join(target, 'assets', 'flow.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+    writeFileSync(join(target, 'assets', 'notes.txt'), 'not served');
     writeFileSync(join(root, 'target2', 'secret.json'), '{"secret":1}');
     writeFileSync(join(root, 'secret.json'), '{"secret":2}');
     server = await startDocsServer(target, 0, (e) => errors.push(e));
@@ -36,6 +39,12 @@ describe('tsdbt docs serve', () => {
     expect((server.address() as AddressInfo).address).toBe('127.0.0.1');
     expect(await get(port, '/')).toEqual({ status: 200, body: '<html>docs</html>' });
     expect(await get(port, '/manifest.json?x=1')).toEqual({ status: 200, body: '{"ok":true}' });
+  });
+
+  it("serves an asset-paths folder's images with their types, and nothing else in it", async () => {
+    const svg = await fetch(`http://127.0.0.1:${port}/assets/flow.svg`);
+    expect([svg.status, svg.headers.get('content-type'), await svg.text()]).toEqual([200, 'image/svg+xml', '<svg xmlns="http://www.w3.org/2000/svg"/>']);
+    expect((await get(port, '/assets/notes.txt')).status).toBe(404);
   });
 
   it('answers a malformed URL with 400 and stays up', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,9 +27,14 @@ describe.skipIf(!existsSync(CHROMIUM))('the docs site, in Chromium', () => {
       'models/marts/orders.sql': "select o.*, p.amount from {{ ref('stg_orders') }} o join {{ ref('stg_payments') }} p using (order_id)",
       'models/marts/customers.sql': "select customer_id, count(*) as n from {{ ref('orders') }} group by 1",
       'models/marts/schema.yml': 'version: 2\nmodels:\n  - name: orders\n    description: "One row per **order**; see [the handbook](https://example.com/h)."\n    columns:\n      - name: order_id\n        data_tests: [unique, not_null]\n      - name: status\n        description: Where the order is, e.g. `paid`\n        data_tests:\n          - accepted_values:\n              arguments:\n                values: [paid, refunded]\n              config:\n                severity: warn\nexposures:\n  - name: weekly_report\n    type: dashboard\n    maturity: high\n    url: https://bi.example.com/weekly\n    owner: {name: Ana, email: ana@example.com}\n    depends_on: [ref(\'customers\')]\n',
+      'dbt_project.yml': 'name: test_project\nversion: "1.0.0"\nconfig-version: 2\nprofile: test_profile\nasset-paths: [assets]\n',
+      'models/marts/customers.yml': 'version: 2\nmodels:\n  - name: customers\n    description: "How customers flow: ![the flow](assets/flow.png) and ![a script](javascript:alert)"\n',
       'macros/cents.sql': '{% macro cents(column) %}({{ column }} * 100)::int{% endmacro %}',
       'macros/schema.yml': 'version: 2\nmacros:\n  - name: cents\n    description: Dollars to cents.\n    arguments:\n      - name: column\n        type: string\n        description: The dollar column.\n',
     });
+    // A 1x1 PNG, in the asset-paths folder docs generate copies beside the site.
+    mkdirSync(join(dir, 'assets'));
+    writeFileSync(join(dir, 'assets/flow.png'), Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'));
     expect(await runCli(['run', '--project-dir', dir], captureStreams().streams, {})).toBe(0);
     const io = captureStreams();
     expect(await runCli(['docs', 'generate', '--project-dir', dir], io.streams, {})).toBe(0);
@@ -82,6 +87,14 @@ describe.skipIf(!existsSync(CHROMIUM))('the docs site, in Chromium', () => {
     const status = await page.textContent('#col-status');
     expect(status).toContain('accepted_values (values: ["paid","refunded"]) warn');
     expect(await page.innerHTML('#col-status')).toContain('<code>paid</code>');
+  });
+
+  it("shows a description's image from an asset-paths folder, and no image of a script URL", async () => {
+    const { page, errors } = await open('#model.test_project.customers');
+    await page.waitForFunction("document.querySelector('#page p img')?.complete === true");
+    expect(await page.innerHTML('#page p')).toBe('How customers flow: <img src="assets/flow.png" alt="the flow"> and a script');
+    expect(await page.evaluate<number>("document.querySelector('#page p img').naturalWidth")).toBe(1);
+    expect(errors).toEqual([]);
   });
 
   it('search finds a column and links to its model', async () => {

@@ -25,11 +25,21 @@ export const docsCommand: Command = async (ctx) => {
   throw new TsdbtError('USAGE', `Unknown docs subcommand '${sub ?? ''}'`, { hint: 'Use: tsdbt docs generate | tsdbt docs serve [--port 8080]' });
 };
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.json': 'application/json' };
+/** What the server sends: the site, its JSON, and the images an asset-paths folder holds for the docs' markdown. */
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.svg': 'image/svg+xml',
+};
 
 /**
  * Serve the docs site in `target` on 127.0.0.1 (port 0: any free one). Only
- * .html and .json files inside `target`; a malformed URL is a 400, a path
+ * the files of TYPES inside `target`; a malformed URL is a 400, a path
  * leaving the folder a 404, and an error while answering a 500 that leaves
  * the server up.
  */
