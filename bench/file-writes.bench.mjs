@@ -3,7 +3,8 @@
 // files replaced four ways: truncated and rewritten ('w'), through a temp file
 // renamed over each (as compile replaces a changed file), rewritten in place
 // without truncation ('r+'), and read and compared first (as compile leaves an
-// unchanged file). Each way runs ROUNDS times, in turn, and prints its times.
+// unchanged file); last, the folder deleted and the same files created again.
+// Each way runs ROUNDS times, in turn, and prints its times.
 //
 // Run: node bench/file-writes.bench.mjs [files=8000] [rounds=3] [dir=os.tmpdir()]
 // (Give a dir on the filesystem you care about: /dev/shm is memory.)
@@ -40,13 +41,21 @@ const ways = {
   'read+compare': (dir) => {
     for (const p of paths(dir)) if (!readFileSync(p).equals(body)) writeFileSync(p, body);
   },
+  // The folder deleted (untimed, just before), then the same files created at the same paths.
+  'create after rm': (dir) => {
+    mkdirSync(dir, { recursive: true });
+    for (const p of paths(dir)) writeFileSync(p, body, { flag: 'wx' });
+  },
 };
+/** Untimed work before a way: 'create after rm' starts from its folder just deleted. */
+const before = { 'create after rm': (dir) => rmSync(dir, { recursive: true, force: true }) };
 
 const times = Object.fromEntries(Object.keys(ways).map((k) => [k, []]));
 try {
   for (let r = 0; r < rounds; r++) {
     const dir = join(base, `round-${r}`);
     for (const [name, way] of Object.entries(ways)) {
+      before[name]?.(dir);
       const t0 = performance.now();
       way(dir);
       times[name].push(performance.now() - t0);
