@@ -10,6 +10,40 @@ type GraphlibGraph = InstanceType<typeof Graph>;
 /** The edge list of a vertex with none, shared (fromPositions); addEdge gives the vertex its own list first. */
 const NO_EDGES: string[] = [];
 
+/**
+ * A graph's edge lists by member id. A graph built from positions (DependencyGraph.linked) keeps them as positions
+ * and makes a member's id list the first time it is read; addMember and addEdge set lists of their own. Iterates
+ * in member order, as the Map it replaces did.
+ */
+class EdgeLists {
+  private readonly lists = new Map<string, string[]>();
+
+  constructor(private readonly byPosition?: { ids: readonly string[]; at: ReadonlyMap<string, number>; positions: readonly (readonly number[] | undefined)[] }) {}
+
+  get(id: string): string[] | undefined {
+    let list = this.lists.get(id);
+    if (list === undefined && this.byPosition) {
+      const { ids, at, positions } = this.byPosition;
+      const i = at.get(id);
+      if (i === undefined) return undefined;
+      const own = positions[i];
+      list = own === undefined || own.length === 0 ? NO_EDGES : own.map((p) => ids[p]!);
+      this.lists.set(id, list);
+    }
+    return list;
+  }
+
+  set(id: string, list: string[]): void {
+    this.lists.set(id, list);
+  }
+
+  *[Symbol.iterator](): IterableIterator<[string, string[]]> {
+    const ids = this.byPosition?.ids ?? [];
+    for (const id of ids) yield [id, this.get(id)!];
+    for (const entry of this.lists) if (!this.byPosition?.at.has(entry[0])) yield entry;
+  }
+}
+
 /** A graph's members and parents by position (DependencyGraph.positional). */
 export interface GraphPositions {
   readonly members: readonly GraphMember[];
@@ -34,8 +68,8 @@ export class DependencyGraph {
   /** The root project's name (`package:this`, fqn of the root package). */
   readonly projectName: string;
   private readonly members = new Map<string, GraphMember>();
-  private readonly parentLists = new Map<string, string[]>();
-  private readonly childLists = new Map<string, string[]>();
+  private parentLists = new EdgeLists();
+  private childLists = new EdgeLists();
   private order: string[] | undefined;
   /** The members and their parents by position, as linked() was given them; dropped when the graph changes. */
   private positions: GraphPositions | undefined;
@@ -82,17 +116,16 @@ export class DependencyGraph {
     const g = new DependencyGraph(projectName);
     const n = members.length;
     const ids = members.map((m) => m.unique_id);
-    for (let i = 0; i < n; i++) g.members.set(ids[i]!, members[i]!);
+    const at = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      g.members.set(ids[i]!, members[i]!);
+      at.set(ids[i]!, i);
+    }
     const indegree = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const own = parents[i];
-      indegree[i] = own?.length ?? 0;
-      g.parentLists.set(ids[i]!, own === undefined || own.length === 0 ? NO_EDGES : own.map((p) => ids[p]!));
-    }
-    for (let i = 0; i < n; i++) {
-      const kids = children[i];
-      g.childLists.set(ids[i]!, kids === undefined || kids.length === 0 ? NO_EDGES : kids.map((c) => ids[c]!));
-    }
+    for (let i = 0; i < n; i++) indegree[i] = parents[i]?.length ?? 0;
+    // Each member's lists as ids only when read: a command that walks a few members (ls, a selection) makes a few.
+    g.parentLists = new EdgeLists({ ids, at, positions: parents });
+    g.childLists = new EdgeLists({ ids, at, positions: children });
     // computeOrder over positions.
     const order: number[] = [];
     for (let i = 0; i < n; i++) if (indegree[i] === 0) order.push(i);
@@ -243,7 +276,7 @@ export class DependencyGraph {
   /** Breadth-first walk over `edges` from all `starts` at once, bounded by `depth` hops. */
   private walk(
     starts: Iterable<string>,
-    edges: Map<string, string[]>,
+    edges: EdgeLists,
     depth: number | undefined,
     includeStarts: boolean,
   ): Set<string> {

@@ -86,6 +86,31 @@ describe('buildGraph over positions (the fast path) equals the graph built edge 
     expect((fast as { order: string[] }).order.length).toBeGreaterThan(10);
   });
 
+  it('stays equal after members and edges are added to it (its edge lists read lazily, then set), and as a graphlib Graph', () => {
+    for (let seed = 1; seed <= 200; seed++) {
+      const m = randomManifest(seed);
+      const grown = (fast: boolean) => {
+        const was = setFastPaths(fast);
+        try {
+          const g = buildGraph(m);
+          const ids = g.nodeIds();
+          // Read a few lists first (the fast graph makes those), then change the graph around them and others.
+          for (const id of ids.slice(0, 3)) g.children(id);
+          g.addMember({ unique_id: 'model.extra.new_one', resource_type: 'model' } as never);
+          for (const [i, id] of ids.entries()) if (i % 7 === 0) g.addEdge(id, 'model.extra.new_one');
+          if (ids.length > 2) g.addEdge(ids[0]!, ids[ids.length - 1]!);
+          const lib = g.graph;
+          return { ...shape(g, m), members: g.nodeIds(), positional: undefined, graphlib: { nodes: lib.nodes(), edges: lib.edges().map((e) => `${e.v}->${e.w}`) } };
+        } catch (e) {
+          return { error: (e as Error).message };
+        } finally {
+          setFastPaths(was);
+        }
+      };
+      expect(grown(true), `seed ${seed}`).toEqual(grown(false));
+    }
+  });
+
   it('on 400 random manifests: members, edges, order, and the same error for cycles and missing parents', () => {
     const kinds = { ok: 0, cycle: 0, missing: 0 };
     for (let seed = 1; seed <= 400; seed++) {
