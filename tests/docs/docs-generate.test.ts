@@ -4,10 +4,19 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { captureStreams, makeProject } from '../support/project-fixture.js';
 
+const PROFILE = 'test_profile:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: docs.duckdb\n';
+
+/** A project of one table model, built. */
+async function builtOneTable(): Promise<string> {
+  const dir = makeProject({ 'profiles.yml': PROFILE, 'models/orders.sql': "{{ config(materialized='table') }}\nselect 1 as id" });
+  expect(await runCli(['build', '--project-dir', dir], captureStreams().streams, {})).toBe(0);
+  return dir;
+}
+
 describe('tsdbt docs generate', () => {
   it('writes catalog.json with the database types and a browsable index.html', async () => {
     const dir = makeProject({
-      'profiles.yml': 'test_profile:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: docs.duckdb\n',
+      'profiles.yml': PROFILE,
       'models/orders.sql': "{{ config(materialized='table') }}\nselect 1::integer as id, 'x'::varchar as status, date '2024-01-01' as ordered_on",
       'models/orders_view.sql': "select * from {{ ref('orders') }}",
       'models/schema.yml': 'version: 2\nmodels:\n  - name: orders\n    description: One row per order </script> safe\n    columns:\n      - name: id\n        description: The key\n        tests: [unique]\n',
@@ -39,11 +48,7 @@ describe('tsdbt docs generate', () => {
   });
 
   it('--empty-catalog, as dbt: no catalog query, a catalog.json with no nodes or sources, the site still written', async () => {
-    const dir = makeProject({
-      'profiles.yml': 'test_profile:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: docs.duckdb\n',
-      'models/orders.sql': "{{ config(materialized='table') }}\nselect 1 as id",
-    });
-    expect(await runCli(['build', '--project-dir', dir], captureStreams().streams, {})).toBe(0);
+    const dir = await builtOneTable();
     const io = captureStreams();
     expect(await runCli(['docs', 'generate', '--empty-catalog', '--project-dir', dir], io.streams, {})).toBe(0);
     expect(io.stdout.join('')).toContain('Catalog: 0 nodes and 0 sources found in the database.');
@@ -56,7 +61,7 @@ describe('tsdbt docs generate', () => {
   it("copies each asset-paths folder into the target folder, as dbt's: anew each time, none when it is not there", async () => {
     const dir = makeProject({
       'dbt_project.yml': 'name: test_project\nconfig-version: 2\nprofile: test_profile\nasset-paths: ["assets", "missing"]\n',
-      'profiles.yml': 'test_profile:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: docs.duckdb\n',
+      'profiles.yml': PROFILE,
       'models/orders.sql': 'select 1 as id',
       'assets/flow.svg': '<svg xmlns="http://www.w3.org/2000/svg"/>',
       'assets/img/old.png': 'png one',
@@ -76,7 +81,7 @@ describe('tsdbt docs generate', () => {
   it('refuses an asset-paths folder that holds the target folder, naming the entry', async () => {
     const dir = makeProject({
       'dbt_project.yml': 'name: test_project\nconfig-version: 2\nprofile: test_profile\nasset-paths: ["."]\n',
-      'profiles.yml': 'test_profile:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: docs.duckdb\n',
+      'profiles.yml': PROFILE,
       'models/orders.sql': 'select 1 as id',
     });
     mkdirSync(join(dir, 'target'), { recursive: true });
@@ -86,11 +91,7 @@ describe('tsdbt docs generate', () => {
   });
 
   it('--static, as dbt: also target/static_index.html, a site that opens without a server (its data inlined)', async () => {
-    const dir = makeProject({
-      'profiles.yml': 'test_profile:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: docs.duckdb\n',
-      'models/orders.sql': "{{ config(materialized='table') }}\nselect 1 as id",
-    });
-    expect(await runCli(['build', '--project-dir', dir], captureStreams().streams, {})).toBe(0);
+    const dir = await builtOneTable();
     const io = captureStreams();
     expect(await runCli(['docs', 'generate', '--static', '--project-dir', dir], io.streams, {})).toBe(0);
     expect(io.stdout.join('')).toContain(`Static docs site written to ${join(dir, 'target/static_index.html')}`);
