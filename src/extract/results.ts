@@ -39,7 +39,7 @@ export interface StreamResult {
   error?: { code: string; message: string };
 }
 
-/** `<project>/target/extract_results.json`. */
+/** `<target folder>/extract_results.json`. */
 export interface ExtractResults {
   generated_at: string;
   elapsed_ms: number;
@@ -49,8 +49,8 @@ export interface ExtractResults {
   totals: { rows: number; requests: number; retries: number; streams: number; errors: number };
 }
 
-export function writeResults(projectDir: string, results: ExtractResults): string {
-  const path = join(projectDir, 'target', 'extract_results.json');
+export function writeResults(targetDir: string, results: ExtractResults): string {
+  const path = join(targetDir, 'extract_results.json');
   writeFileAtomic(path, `${JSON.stringify(results, null, 2)}\n`, 'the extract results');
   return path;
 }

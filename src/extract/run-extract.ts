@@ -36,6 +36,8 @@ export interface ExtractOptions {
   onProgress?: (e: ExtractProgress) => void;
   log?: LogFn;
   env?: Record<string, string | undefined>;
+  /** Where extract_results.json goes: the project's target folder (default `<projectDir>/target`). */
+  targetDir?: string;
   /** "today" for relative dates (tests pin it). */
   now?: Date;
 }
@@ -237,7 +239,7 @@ export async function runExtract(opts: ExtractOptions): Promise<ExtractResults> 
       errors: list.filter((r) => r.status === 'error').length,
     },
   };
-  writeResults(projectDir, out);
+  writeResults(opts.targetDir ?? join(projectDir, 'target'), out);
   if (failures.length === 1) {
     failures[0]!.detail = { ...failures[0]!.detail, results: out };
     throw failures[0];

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,6 +40,16 @@ describe('tsdbt extract usability', () => {
     expect(r.stdout).not.toContain('pull_requests');
     expect(r.stdout).not.toContain('\r');
     expect(r.stdout).toMatch(/\| commits +\| success \|/);
+  }, 60_000);
+
+  it('writes extract_results.json to the target path (--target-path), not to <project>/target', async () => {
+    const dir = projectCopy();
+    const target = join(mkdtempSync(join(tmpdir(), 'tsdbt-extract-target-')), 'out');
+    const r = await cli(['extract', '--sim', '--streams', 'repos', '--project-dir', dir, '--target-path', target]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const results = JSON.parse(readFileSync(join(target, 'extract_results.json'), 'utf8')) as { success: boolean; streams: { stream: string }[] };
+    expect([results.success, results.streams.map((s) => s.stream)]).toEqual([true, ['repos']]);
+    expect(existsSync(join(dir, 'target', 'extract_results.json'))).toBe(false);
   }, 60_000);
 
   it('draws a live status line on a terminal, and none in JSON log mode', async () => {

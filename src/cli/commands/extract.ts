@@ -1,4 +1,5 @@
 import { loadProject } from '../../api/load-project.js';
+import { pathUnder } from '../../util/files.js';
 import { openTargetConnection } from '../../api/open-connection.js';
 import { TsdbtError } from '../../errors/tsdbt-error.js';
 import { runExtract, type ExtractResults } from '../../extract/index.js';
@@ -54,6 +55,7 @@ export async function extractWith(ctx: CommandContext, overrides: { url?: string
   try {
     const results = await runExtract({
       projectDir: loaded.projectDir,
+      targetDir: pathUnder(loaded.projectDir, loaded.root.targetPath),
       url: overrides.url ?? (f.url as string | undefined),
       streams: streamNames(f.streams),
       fullRefresh: Boolean(f.fullRefresh),
