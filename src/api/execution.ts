@@ -35,7 +35,7 @@ import { withoutCompiledMembers } from './compiled-manifest.js';
 import { mutatorsBoundCount } from '../jinja/python/collection-methods.js';
 import { mergedMembers } from '../util/lazy-members.js';
 import { deferRelationsOf, resolveStateOptions, type StateOptions } from './state-artifacts.js';
-import { pathUnder } from '../util/files.js';
+import { targetDirOf } from './target-dir.js';
 
 /** Flags shared by the commands that render and run nodes. */
 export interface ExecutionOptions extends GlobalOptions, StateOptions {
@@ -268,7 +268,7 @@ export async function openExecution(given: ExecutionOptions, which: string, defa
       whole || (selective && none),
     );
     // A build's, with its test edges, costs more (0.2-0.8 s at 10,000 models): written at its end, while the database closes (api/run.ts).
-    if (which !== 'build') writeSummary(pathUnder(loaded.projectDir, loaded.root.targetPath), graph, loaded.invocationId, false, parsed.manifest);
+    if (which !== 'build') writeSummary(targetDirOf(loaded), graph, loaded.invocationId, false, parsed.manifest);
     // No more workers than nodes to run: each costs its own start (about 0.3 s of CPU).
     const needed = workers > 0 ? Math.min(workers, Math.max(1, runnableCount(parsed, selected))) : 0;
     if (pool) {
@@ -316,7 +316,7 @@ export async function openExecution(given: ExecutionOptions, which: string, defa
       shared,
       compiler,
       runner,
-      targetDir: pathUnder(loaded.projectDir, root.targetPath),
+      targetDir: targetDirOf(loaded),
       warnings: [...parsed.warnings, ...warnings],
       renderPool: pool as RenderPool | null,
       asParsedMutators,
@@ -360,7 +360,7 @@ export function renderLanes(threads: number, adapterType: string, cores = availa
 
 /** The --state comparison and the --defer relations of this invocation. */
 function stateOf(loaded: LoadedProject, parsed: ParseResult, opts: ExecutionOptions) {
-  const { state, defer } = resolveStateOptions(loaded.projectDir, pathUnder(loaded.projectDir, loaded.root.targetPath), opts);
+  const { state, defer } = resolveStateOptions(loaded.projectDir, targetDirOf(loaded), opts);
   const relations = defer ? deferRelationsOf(defer.state, new Set(Object.keys(parsed.manifest.nodes))) : undefined;
   return { state, defer: relations ? { relations, favorState: defer!.favorState } : undefined };
 }

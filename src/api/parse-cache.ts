@@ -20,7 +20,7 @@ import { isSelectionIndex, selectionIndex, type SelectionIndex } from './selecti
 import { processAlive } from '../util/process-alive.js';
 import { takeProvedHeaderLine } from './quick-start.js';
 import { selectorsCacheKey } from './project-selectors.js';
-import { pathUnder } from '../util/files.js';
+import { targetDirOf } from './target-dir.js';
 
 /**
  * The parse cache, `target/partial_parse.json`, three lines of JSON:
@@ -295,7 +295,7 @@ export interface ParseCacheCheck {
 
 /** Open the project's parse cache and compare what it read with the files and environment now. */
 export function checkParseCache(loaded: LoadedProject, flags: Record<string, unknown>, deferNodeFiles = false): ParseCacheCheck {
-  const path = pathUnder(loaded.projectDir, loaded.root.targetPath, PARSE_CACHE_FILE);
+  const path = targetDirOf(loaded, PARSE_CACHE_FILE);
   const key = parseCacheKey(loaded, flags);
   const opened = openParseCache(path, key);
   const folders = parseInputFolders(loaded);

@@ -36,7 +36,7 @@ import { tookEarlyYamlWorker } from '../util/early-yaml-worker.js';
 import { startRenderShare } from './render-share-start.js';
 import type { RenderShare } from '../project/render-share.js';
 import { projectManifestSelectors } from './project-selectors.js';
-import { pathUnder } from '../util/files.js';
+import { targetDirOf } from './target-dir.js';
 
 export interface ParseOptions {
   flags?: Record<string, unknown>;
@@ -208,7 +208,7 @@ function parseThroughCache(loaded: LoadedProject, opts: ParseOptions, check: Par
  * or without a map, from the whole body read at once (lazy-cache-body.ts).
  */
 function readLazily(loaded: LoadedProject, check: ParseCacheCheck, cache: OpenParseCache, mapped: boolean, keepOpen: boolean, allNodes: boolean): { body: ParseCacheBody; index: SelectionIndex; bytes?: CacheBytes } | { reason: string } | undefined {
-  const map = mapped ? readSpliceMap(pathUnder(loaded.projectDir, loaded.root.targetPath), cache.header.id) : undefined;
+  const map = mapped ? readSpliceMap(targetDirOf(loaded), cache.header.id) : undefined;
   if (map) {
     const bytes = new CacheBytes(check.path, Buffer.from(cache.idPrefix), keepOpen);
     const read = readBodyByMap(cache, map, bytes, allNodes);
@@ -272,7 +272,7 @@ function noteCacheWrite(loaded: LoadedProject, manifest: Manifest, wrote: Writte
 export function recordCacheSpans(loaded: LoadedProject, manifest: Manifest): void {
   const cache = cacheWrittenByManifest.get(manifest);
   if (!cache || !fastPaths()) return;
-  writeSpliceMap(pathUnder(loaded.projectDir, loaded.root.targetPath), cache.id, cache.spans, undefined);
+  writeSpliceMap(targetDirOf(loaded), cache.id, cache.spans, undefined);
 }
 
 /** The input a parse of `loaded` renders with (parse-splice.ts re-parses changed files with the same). */

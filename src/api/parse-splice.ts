@@ -22,7 +22,7 @@ import { manifestIdentity, NO_MANIFEST, readSpliceMap, sameIdentity, sameWritten
 import type { RefreshedParse } from './unchanged-parse.js';
 import { metadataSpan, readWrittenArtifacts, recordWrittenArtifacts, type WrittenArtifacts } from './written-artifacts.js';
 import { parseEnv } from './parse-env.js';
-import { pathUnder } from '../util/files.js';
+import { targetDirOf } from './target-dir.js';
 
 /**
  * `parse` when only model, analysis or singular test files changed and each
@@ -43,7 +43,7 @@ export async function spliceChangedParse(loaded: LoadedProject, flags: Record<st
   const usable = spliceable(loaded, check);
   if ('reason' in usable) return usable;
   const { cache } = usable;
-  const targetDir = pathUnder(loaded.projectDir, loaded.root.targetPath);
+  const targetDir = targetDirOf(loaded);
   const record = readWrittenArtifacts(targetDir, cache.header.id);
   if (!record) return { reason: 'there is no record of what the last parse wrote from this cache' };
   // The semantic layer reads only what a splice keeps (names, relations): semantic_manifest.json stays as it is.
@@ -77,7 +77,7 @@ export async function spliceChangedCache(loaded: LoadedProject, flags: Record<st
   const usable = spliceable(loaded, check);
   if ('reason' in usable) return usable;
   const { cache } = usable;
-  const targetDir = pathUnder(loaded.projectDir, loaded.root.targetPath);
+  const targetDir = targetDirOf(loaded);
   const map = readSpliceMap(targetDir, cache.header.id);
   if (!map) return { reason: 'there is no splice map for this cache' };
   try {

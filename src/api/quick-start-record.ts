@@ -9,7 +9,7 @@ import type { LoadedProject } from './load-project.js';
 import { replayedWarnings } from './replayed-warnings.js';
 import { parseInputFolders, PARSE_CACHE_FILE, type ParseCacheHeader } from './parse-cache.js';
 import { dbtEnvHash, INDEXED_MESSAGE, QUICK_START_FILE, QUICK_START_FORMAT, REFRESHED_MESSAGE, type QuickStartRecord } from './quick-start.js';
-import { pathUnder } from '../util/files.js';
+import { targetDirOf } from './target-dir.js';
 
 /** At most this many racily clean input files are vouched for by hash in a record (quick-start.ts QuickStartRecord.racy). */
 const MAX_RACY = 32;
@@ -31,7 +31,7 @@ export interface CheckedStates {
  */
 export function recordQuickStart(loaded: LoadedProject, key: string, checked?: CheckedStates): void {
   if (!fastPaths()) return;
-  const targetDir = pathUnder(loaded.projectDir, loaded.root.targetPath);
+  const targetDir = targetDirOf(loaded);
   const path = join(targetDir, QUICK_START_FILE);
   try {
     const record = recordFor(loaded, key, targetDir, checked);

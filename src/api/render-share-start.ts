@@ -3,9 +3,10 @@ import { BOOTSTRAP_SOURCE, moduleWorkerBoot, siblingModule } from '../util/worke
 import { RenderShare, type ShareJob } from '../project/render-share.js';
 import { prefetchThreshold } from '../project/sql-node-files.js';
 import { fastPaths } from '../util/fast-paths.js';
-import { findFiles, pathUnder } from '../util/files.js';
+import { findFiles } from '../util/files.js';
 import type { LoadedProject } from './load-project.js';
 import { PARSE_CACHE_FILE } from './parse-cache.js';
+import { targetDirOf } from './target-dir.js';
 
 /**
  * Below this many model, analysis and singular test files, the worker's
@@ -57,6 +58,6 @@ export function startRenderShare(loaded: LoadedProject, flags: Record<string, un
  * the cache's inputs. Hand it to parseLoaded (ParseOptions.renderShare).
  */
 export function earlyRenderShare(loaded: LoadedProject, flags: Record<string, unknown>): RenderShare | undefined {
-  if (loaded.partialParse && existsSync(pathUnder(loaded.projectDir, loaded.root.targetPath, PARSE_CACHE_FILE))) return undefined;
+  if (loaded.partialParse && existsSync(targetDirOf(loaded, PARSE_CACHE_FILE))) return undefined;
   return startRenderShare(loaded, flags, loaded.partialParse);
 }

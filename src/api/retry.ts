@@ -4,7 +4,7 @@ import { TsdbtError } from '../errors/tsdbt-error.js';
 import { loadProject } from './load-project.js';
 import { openExecution, type ExecutionOptions } from './execution.js';
 import { COMMAND_RESOURCE_TYPES, executeSelected, renderWorkersFor, type CommandResult, type NodeCommand, type RunOptions } from './run.js';
-import { pathUnder } from '../util/files.js';
+import { targetDirOf } from './target-dir.js';
 
 const RETRY_STATUSES = new Set(['error', 'fail', 'skipped', 'runtime error', 'partial success']);
 
@@ -16,7 +16,7 @@ const RETRY_STATUSES = new Set(['error', 'fail', 'skipped', 'runtime error', 'pa
 export async function retry(opts: ExecutionOptions & Pick<RunOptions, 'onResult' | 'onStart' | 'onReady' | 'signal' | 'onBatchStart' | 'onBatchResult'> = {}): Promise<CommandResult> {
   const projectDir = resolve(opts.projectDir ?? process.cwd());
   const loaded = loadProject({ ...opts, projectDir });
-  const previous = readRunResults(pathUnder(projectDir, loaded.root.targetPath));
+  const previous = readRunResults(targetDirOf(loaded));
   const args = previous.args ?? {};
   const which = String(args.which ?? '') as NodeCommand;
   if (!(which in COMMAND_RESOURCE_TYPES)) {

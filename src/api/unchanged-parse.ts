@@ -9,7 +9,7 @@ import { INDEXED_MESSAGE, REFRESHED_MESSAGE } from './quick-start.js';
 import { indexManifest } from './selection-index.js';
 import { writtenArtifactsFor } from './written-artifacts.js';
 import { settleCacheStates } from './settle-cache-states.js';
-import { pathUnder } from '../util/files.js';
+import { targetDirOf } from './target-dir.js';
 
 /**
  * What commands do when the parse cache holds and no input changed, without
@@ -63,7 +63,7 @@ export interface RefreshedParse {
 export function refreshUnchangedParse(loaded: LoadedProject, flags: Record<string, unknown>): { done: RefreshedParse; checked: CheckedParse } | { check?: ParseCacheCheck } {
   // Without a cache the check goes to parseLoaded's full parse, which takes the model files' rows from its own reads (deferred).
   return withUnchangedCache(loaded, flags, (cache) => {
-    const targetDir = pathUnder(loaded.projectDir, loaded.root.targetPath);
+    const targetDir = targetDirOf(loaded);
     const record = writtenArtifactsFor(loaded.writeJson, targetDir, cache.header.id, new Date().toISOString(), loaded.invocationId);
     if (!record) return undefined;
     if (loaded.writeJson) loaded.logger.debug(REFRESHED_MESSAGE);

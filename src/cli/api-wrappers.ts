@@ -5,7 +5,7 @@ import { buildGraph } from '../graph/index.js';
 import type { Manifest } from '../manifest/types.js';
 import { summariseManifest } from './commands/summary.js';
 import { invoke } from './invoke.js';
-import { pathUnder } from '../util/files.js';
+import { targetDirOf } from '../api/target-dir.js';
 
 export type ParseOptions = GlobalOptions;
 
@@ -14,7 +14,7 @@ export async function parse(opts: ParseOptions = {}): Promise<{ manifest: Manife
   const loaded = loadProject(opts);
   const { manifest, warnings } = parseLoaded(loaded, { flags: { WHICH: 'parse' } });
   buildGraph(manifest);
-  const targetDir = pathUnder(loaded.projectDir, loaded.root.targetPath);
+  const targetDir = targetDirOf(loaded);
   const manifestPath = loaded.writeJson ? writeParseArtifacts(targetDir, manifest, summariseManifest(manifest)) : join(targetDir, 'manifest.json');
   return { manifest, warnings: [...loaded.warnings, ...warnings], manifestPath };
 }

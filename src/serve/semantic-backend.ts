@@ -11,7 +11,7 @@ import type { SemanticLayer } from '../semantic/semantic-layer.js';
 import { executeCompiled } from '../semantic/execute-query.js';
 import { OneAtATime } from './one-at-a-time.js';
 import { QueryInvalid, type Catalog, type CompiledQuery, type ExecuteOptions, type QueryBackend, type QueryResult, type SemanticQuery } from './backend.js';
-import { pathUnder } from '../util/files.js';
+import { targetDirOf } from '../api/target-dir.js';
 
 const GRAINS = ['day', 'week', 'month', 'quarter', 'year'];
 
@@ -117,7 +117,7 @@ export class SemanticBackend implements QueryBackend {
 
   /** When each model was last built, from run_results.json (kept across runs that built only some models). */
   dataVersion(models: string[]): string {
-    const path = pathUnder(this.loaded.projectDir, this.loaded.root.targetPath, 'run_results.json');
+    const path = targetDirOf(this.loaded, 'run_results.json');
     try {
       const st = statSync(path);
       const stamp = `${st.mtimeMs}:${st.size}`;

@@ -62,13 +62,11 @@ export class SnowflakeConnection implements Connection {
       this.inFlight.add(statement);
     });
     const updated = statement.getNumUpdatedRows();
-    const micros = microsOf(rows);
     return {
       columns: (statement.getColumns() ?? []).map(describeColumn),
-      rows: rows.map((row) => row.map(toPlain)),
+      ...plainRows(rows),
       rowsAffected: updated !== undefined && updated >= 0 ? updated : undefined,
       queryId: statement.getQueryId(),
-      ...(micros ? { micros } : {}),
     };
   }
 
@@ -217,19 +215,21 @@ function describeColumn(c: Column): ResultColumn {
 }
 
 /**
- * QueryResult.micros: the microseconds past each timestamp's millisecond. The driver's timestamps are Dates with
- * getNanoSeconds(), the nanoseconds past their second (the Date itself is cut to the millisecond).
+ * The driver's rows as plain values (toPlain), and QueryResult.micros: the microseconds past each timestamp's
+ * millisecond. The driver's timestamps are Dates with getNanoSeconds(), the nanoseconds past their second (the Date
+ * itself is cut to the millisecond).
  */
-function microsOf(rows: readonly unknown[][]): Record<number, Record<number, number>> | undefined {
+function plainRows(rows: readonly unknown[][]): Pick<QueryResult, 'rows' | 'micros'> {
   let micros: Record<number, Record<number, number>> | undefined;
-  rows.forEach((row, r) =>
-    row.forEach((v, c) => {
+  const plain = rows.map((row, r) =>
+    row.map((v, c) => {
       const nanos = v instanceof Date ? (v as { getNanoSeconds?: () => unknown }).getNanoSeconds?.() : undefined;
       const rest = typeof nanos === 'number' ? Math.floor(nanos / 1000) % 1000 : 0;
       if (rest > 0) ((micros ??= {})[c] ??= {})[r] = rest;
+      return toPlain(v);
     }),
   );
-  return micros;
+  return micros ? { rows: plain, micros } : { rows: plain };
 }
 
 /** Driver values → the plain JS values the Connection contract promises. */

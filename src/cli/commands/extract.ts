@@ -1,5 +1,4 @@
 import { loadProject } from '../../api/load-project.js';
-import { pathUnder } from '../../util/files.js';
 import { openTargetConnection } from '../../api/open-connection.js';
 import { TsdbtError } from '../../errors/tsdbt-error.js';
 import { runExtract, type ExtractResults } from '../../extract/index.js';
@@ -7,6 +6,7 @@ import { globalOptions, type Command, type CommandContext } from '../command-con
 import { ExtractProgressPrinter } from '../extract-progress.js';
 import { renderTable } from '../table.js';
 import { reportError } from '../report-error.js';
+import { targetDirOf } from '../../api/target-dir.js';
 
 /** `tsdbt extract`: pull the project's declared REST streams, land Parquet, load the raw schema. */
 export const extractCommand: Command = async (ctx) => {
@@ -55,7 +55,7 @@ export async function extractWith(ctx: CommandContext, overrides: { url?: string
   try {
     const results = await runExtract({
       projectDir: loaded.projectDir,
-      targetDir: pathUnder(loaded.projectDir, loaded.root.targetPath),
+      targetDir: targetDirOf(loaded),
       url: overrides.url ?? (f.url as string | undefined),
       streams: streamNames(f.streams),
       fullRefresh: Boolean(f.fullRefresh),

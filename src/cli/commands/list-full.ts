@@ -15,7 +15,7 @@ import { fastPaths } from '../../util/fast-paths.js';
 import { globalOptions, selectionFlags, stateFlags, type CommandContext } from '../command-context.js';
 import { indexAnswersList, listResourceTypes, memberOf, printSelection } from './list-format.js';
 import { printWarnings } from '../project-warnings.js';
-import { pathUnder } from '../../util/files.js';
+import { targetDirOf } from '../../api/target-dir.js';
 
 /** `tsdbt ls` the whole way (list.ts comes here when its quick start does not hold). */
 export async function fullList(ctx: CommandContext): Promise<number> {
@@ -56,7 +56,7 @@ export async function fullList(ctx: CommandContext): Promise<number> {
   // Where the cache this wrote holds each node: the next command can splice into it (api/parse-phase.ts).
   if (parsed) recordCacheSpans(loaded, parsed.manifest);
   const { manifest, warnings } = found ?? parsed!;
-  const targetDir = pathUnder(loaded.projectDir, loaded.root.targetPath);
+  const targetDir = targetDirOf(loaded);
   // The parse cache the selection index was read from (nothing changed since it was written).
   const indexedCache = 'done' in quick ? quick.checked.id : undefined;
   if (loaded.writeJson && !(manifestSpliced && found)) writeListManifest(loaded, targetDir, parsed?.manifest, indexedCache);

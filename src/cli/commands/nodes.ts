@@ -115,7 +115,7 @@ export function nodeCommand(which: NodeCommand | 'retry' | 'clone'): Command {
 
 /** Print each artifact that could not be written; true when there was one. */
 export function reportArtifactErrors(ctx: CommandContext, errors: readonly TsdbtError[]): boolean {
-  for (const e of errors) reportError(e, ctx.out, resolve(ctx.cwd, (ctx.argv.flags.projectDir as string | undefined) ?? '.'));
+  for (const e of errors) reportError(e, ctx.out, projectDirOf(ctx));
   return errors.length > 0;
 }
 
@@ -202,6 +202,11 @@ function printSeedSamples(ctx: CommandContext, samples: readonly SeedSample[], a
 /** Where compile wrote its SQL, as the project names it (`target/compiled`), or absolute outside the project. */
 function compiledFolderShown(ctx: CommandContext, manifestPath: string): string {
   const folder = join(dirname(manifestPath), 'compiled');
-  const rel = relative(resolve(ctx.cwd, (ctx.argv.flags.projectDir as string | undefined) ?? '.'), folder);
+  const rel = relative(projectDirOf(ctx), folder);
   return rel.startsWith('..') || isAbsolute(rel) ? folder : rel;
+}
+
+/** The project folder the command was given (--project-dir, relative to its cwd), absolute. */
+function projectDirOf(ctx: CommandContext): string {
+  return resolve(ctx.cwd, (ctx.argv.flags.projectDir as string | undefined) ?? '.');
 }

@@ -13,7 +13,7 @@ import { globalOptions, type CommandContext } from '../command-context.js';
 import { summariseManifest } from './summary.js';
 import { parsePerformanceLine } from './parse-performance-line.js';
 import { printWarnings } from '../project-warnings.js';
-import { pathUnder } from '../../util/files.js';
+import { targetDirOf } from '../../api/target-dir.js';
 
 /** `tsdbt parse` the whole way (parse.ts comes here when its quick start does not hold), started at `started`. */
 export async function fullParse(ctx: CommandContext, started: number): Promise<number> {
@@ -51,7 +51,7 @@ export async function fullParse(ctx: CommandContext, started: number): Promise<n
     // With target/semantic_manifest.json when the project declares a semantic layer, as dbt writes it; neither with
     // --no-write-json (the parse cache is written all the same, as dbt's partial_parse.msgpack).
     summary = summariseManifest(result.manifest);
-    if (loaded.writeJson) path = writeParseArtifacts(pathUnder(loaded.projectDir, loaded.root.targetPath), result.manifest, summary);
+    if (loaded.writeJson) path = writeParseArtifacts(targetDirOf(loaded), result.manifest, summary);
   } finally {
     releaseLazyReads(result.manifest);
   }
