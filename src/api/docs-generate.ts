@@ -57,7 +57,7 @@ export async function docsGenerate(opts: ExecutionOptions & { noCompile?: boolea
     // --empty-catalog, as dbt's: no catalog query, a catalog.json with no nodes or sources.
     const stored = opts.emptyCatalog ? null : (onConnectionNamed(exec.shared, `${exec.session.info.database}.information_schema`, () => callJinja(r.resolver.bind(macro), [[...schemas]], {})) as StoredResult | null);
     const names = stored?.table.column_names ?? [];
-    const rows = (stored?.data ?? []).map((row) => Object.fromEntries(names.map((n, i) => [n.toLowerCase(), row[i]])) as unknown as CatalogRow);
+    const rows = (stored?.table?.rawRows ?? stored?.data ?? []).map((row) => Object.fromEntries(names.map((n, i) => [n.toLowerCase(), row[i]])) as unknown as CatalogRow);
     const catalog = buildCatalog(manifest, rows, { dbt_version: DBT_VERSION, generated_at: new Date().toISOString(), invocation_id: exec.loaded.invocationId });
     const catalogPath = join(exec.targetDir, 'catalog.json');
     writeFileAtomic(catalogPath, JSON.stringify(catalog), 'the catalog');

@@ -155,7 +155,7 @@ function checkSource(exec: Execution, scope: Parameters<typeof scopedOperation>[
       const r = runtimeContext(exec.shared, node, { allowUndeclaredRefs: true });
       stored = callJinja(r.resolver.bind(macro('collect_freshness')), [relation, source.loaded_at_field, criteria.filter ?? null], {}) as StoredResult | null;
     }
-    const row = stored?.data?.[0];
+    const row = stored?.table?.rawRows?.[0] ?? stored?.data?.[0];
     const maxLoaded = toDate(row?.[0]) ?? YEAR_ONE;
     const snapshotted = toDate(row?.[1]) ?? new Date();
     const age = (snapshotted.getTime() - maxLoaded.getTime()) / 1000;

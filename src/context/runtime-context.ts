@@ -64,6 +64,7 @@ export function deferredRelation(shared: RuntimeShared, node: CompiledNode): Rel
 export interface StoredResult {
   response: AdapterResponse | null;
   table: ResultTable;
+  /** The table's cells as templates read them (dbt's agate_helper.as_matrix); TypeScript reads `table.rawRows`. */
   data: unknown[][];
 }
 
@@ -288,7 +289,7 @@ function shouldFullRefresh(node: CompiledNode, shared: RuntimeShared): boolean {
 /** store_result / store_raw_result: keep a statement's response and table for load_result. */
 function storeResult(results: Map<string, StoredResult>, kit: RuntimeShared['kit'], name: string, response: AdapterResponse | null, table: ResultTable | null): string {
   const t = table ?? kit.emptyTable();
-  results.set(name, { response, table: t, data: t.rawRows });
+  results.set(name, { response, table: t, data: t.cells });
   return '';
 }
 

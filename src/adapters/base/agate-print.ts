@@ -40,7 +40,7 @@ export interface PrintTableOptions {
   maxPrecision?: number | null;
 }
 
-type Kind = 'integer' | 'number' | 'date' | 'datetime' | 'boolean' | 'text';
+export type Kind = 'integer' | 'number' | 'date' | 'datetime' | 'boolean' | 'text';
 
 const ELLIPSIS = '...';
 const NUMBER_TRUNCATION = '…';
@@ -105,7 +105,8 @@ export function pyJsonCompact(value: unknown): string {
 }
 
 /** The agate type dbt's type tester gives this column. */
-function kindOf(type: string, rows: readonly unknown[][], j: number): Kind {
+/** The agate type a column of this database type gets (its values decide when the type is unknown). */
+export function kindOf(type: string, rows: readonly unknown[][], j: number): Kind {
   const t = type.trim().toUpperCase();
   if (t === '') return kindOfValues(rows, j);
   if (/\[\d*\]$|^(STRUCT|MAP|UNION|LIST|ARRAY|OBJECT|VARIANT|JSON)\b/.test(t)) return 'text';

@@ -29,6 +29,11 @@ export interface QueryResult {
    * row index; only columns with any, and only when the driver reads them (DuckDB). See templateRowsOf.
    */
   micros?: Record<number, Record<number, number>>;
+  /**
+   * A DECIMAL column's exact values where the driver's numbers cannot hold them (more than 15 digits): the value
+   * times 10^scale, by column index, then row index (DuckDB). See agate-types.ts.
+   */
+  decimals?: Record<number, Record<number, bigint>>;
 }
 
 export interface Connection {

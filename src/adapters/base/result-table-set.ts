@@ -13,7 +13,9 @@ import { exposeMembers, splitArgs } from '../../jinja/index.js';
  */
 export interface GroupedTable {
   readonly column_names: readonly string[];
-  readonly column_types: readonly string[];
+  readonly column_types: readonly unknown[];
+  /** The database's types (a grouping's key_type when none is given). */
+  readonly dbTypes: readonly string[];
 }
 
 export class ResultTableSet<T extends GroupedTable = GroupedTable> implements Iterable<T> {
@@ -28,7 +30,7 @@ export class ResultTableSet<T extends GroupedTable = GroupedTable> implements It
     return this.tables[0]!.column_names;
   }
 
-  get column_types(): readonly string[] {
+  get column_types(): readonly unknown[] {
     return this.tables[0]!.column_types;
   }
 
@@ -145,7 +147,7 @@ export function groupTable<T extends GroupedTable>(
     }
     keyOf = (row) => read.value(row, i);
     keyName = givenName ? String(givenName) : table.column_names[i]!;
-    keyType = givenType ? String(givenType) : (table.column_types[i] ?? '');
+    keyType = givenType ? String(givenType) : (table.dbTypes[i] ?? '');
   }
   const order: string[] = [];
   const groups = new Map<string, { key: unknown; rows: number[] }>();

@@ -1,11 +1,12 @@
 import { pyTuple, type PyTuple } from '../../jinja/python/types.js';
 import { exposeMembers, splitArgs } from '../../jinja/index.js';
 import { pyError } from '../../jinja/python/errors.js';
-import { pyEq } from '../../jinja/python/index.js';
+import { pyEq, pyRepr } from '../../jinja/python/index.js';
 import type { QueryResult, ResultColumn } from './connection.js';
 import { groupTable, type ResultTableSet } from './result-table-set.js';
 import { agatePrintTable } from './agate-print.js';
 import { templateRowsOf } from './template-value.js';
+import { agateTable, type AgateDataType, type ExactDecimals } from './agate-types.js';
 
 /**
  * A query result as dbt's macros use agate tables: `table.rows` (a list of
@@ -61,6 +62,21 @@ export class ResultRow implements Iterable<unknown> {
   toJSON(): unknown[] {
     return [...(this.__values as unknown[])];
   }
+
+  /** agate's MappedSequence repr: `<agate.Row: (1, 'a', ...)>`, its first five values. */
+  __repr__(): string {
+    return sampleRepr('Row', this.__values as unknown[]);
+  }
+
+  __str__(): string {
+    return this.__repr__();
+  }
+}
+
+/** agate's MappedSequence.__repr__ of a `kind` holding `values`. */
+function sampleRepr(kind: string, values: readonly unknown[]): string {
+  const shown = values.slice(0, 5).map((v) => pyRepr(v)).join(', ');
+  return `<agate.${kind}: (${values.length > 5 ? `${shown}, ...` : shown})>`;
 }
 
 /**
@@ -72,17 +88,30 @@ export class ResultRow implements Iterable<unknown> {
 export class ResultColumnView implements Iterable<unknown> {
   constructor(
     readonly name: string,
-    readonly data_type: string,
     private readonly table: ResultTable,
     private readonly index: number,
   ) {}
 
-  values(): unknown[] {
-    return this.table.templateRows.map((r) => r[this.index]);
+  /** agate's Column.data_type: the column's agate type (a seed's table: its inferred type's name). */
+  get data_type(): unknown {
+    return this.table.column_types[this.index];
   }
 
-  values_without_nulls(): unknown[] {
-    return this.values().filter((v) => v !== null && v !== undefined);
+  /** agate's Column.values(): a tuple. */
+  values(): PyTuple {
+    return pyTuple(this.table.cells.map((r) => r[this.index]));
+  }
+
+  values_without_nulls(): PyTuple {
+    return pyTuple(this.values().filter((v) => v !== null && v !== undefined));
+  }
+
+  __repr__(): string {
+    return sampleRepr('Column', this.values());
+  }
+
+  __str__(): string {
+    return this.__repr__();
   }
 
   __len__(): number {
@@ -96,7 +125,7 @@ export class ResultColumnView implements Iterable<unknown> {
    */
   __getitem__(key: unknown): unknown {
     if (typeof key !== 'number' || !Number.isInteger(key)) return undefined;
-    const rows = this.table.templateRows;
+    const rows = this.table.cells;
     return rows[key < 0 ? rows.length + key : key]?.[this.index];
   }
 
@@ -157,37 +186,78 @@ export class ResultColumns implements Iterable<ResultColumnView> {
   }
 }
 
+/** How a table was made: a query's result is typed as dbt's agate tables are (agate-types.ts); a seed's table keeps its inferred types' names. */
+export interface ResultTableOptions {
+  /** A query result: templates see agate's types and values (Decimals, JSON text for lists). */
+  agate?: boolean;
+  /** QueryResult.decimals: DECIMAL values the driver's numbers cannot hold exactly. */
+  exact?: ExactDecimals;
+}
+
 export class ResultTable implements Iterable<ResultRow> {
-  readonly rows: ResultRow[];
-  readonly columns: ResultColumns;
   readonly column_names: string[];
-  readonly column_types: string[];
+  /** The database's type of each column, for TypeScript callers (templates see `column_types`, agate's). */
+  readonly dbTypes: string[];
   /** The rows as plain arrays (for TypeScript callers and artifacts). */
   readonly rawRows: unknown[][];
 
   /** `micros`: QueryResult.micros, what each timestamp has past its millisecond. */
-  constructor(columns: readonly ResultColumn[], rows: readonly unknown[][], private readonly micros?: Record<number, Record<number, number>>) {
+  constructor(
+    columns: readonly ResultColumn[],
+    rows: readonly unknown[][],
+    private readonly micros?: Record<number, Record<number, number>>,
+    private readonly options: ResultTableOptions = {},
+  ) {
     this.column_names = columns.map((c) => c.name);
-    this.column_types = columns.map((c) => c.type);
+    this.dbTypes = columns.map((c) => c.type);
     this.rawRows = rows.map((r) => [...r]);
-    this.rows = this.templateRows.map((r) => new ResultRow(this.column_names, r));
-    this.columns = new ResultColumns(columns.map((c, i) => new ResultColumnView(c.name, c.type, this, i)));
   }
 
   private templateRowsCache?: unknown[][];
+  private agateCache?: { types: AgateDataType[]; rows: unknown[][] };
+  private rowsCache?: ResultRow[];
+  private columnsCache?: ResultColumns;
 
   /** The rows as templates see them (agate's values): dates and timestamps as Python date/datetime, times and intervals as text. */
   get templateRows(): unknown[][] {
-    this.templateRowsCache ??= templateRowsOf(this.column_types, this.rawRows, this.micros);
+    this.templateRowsCache ??= templateRowsOf(this.dbTypes, this.rawRows, this.micros);
     return this.templateRowsCache;
   }
 
+  private get agate(): { types: AgateDataType[]; rows: unknown[][] } | undefined {
+    if (!this.options.agate) return undefined;
+    this.agateCache ??= agateTable(this.dbTypes, this.templateRows, this.options.exact);
+    return this.agateCache;
+  }
+
+  /** The cells templates read: a query result's cast to its agate types, else templateRows. */
+  get cells(): unknown[][] {
+    return this.agate?.rows ?? this.templateRows;
+  }
+
+  /** agate's Table.rows. */
+  get rows(): ResultRow[] {
+    this.rowsCache ??= this.cells.map((r) => new ResultRow(this.column_names, r));
+    return this.rowsCache;
+  }
+
+  /** agate's Table.columns. */
+  get columns(): ResultColumns {
+    this.columnsCache ??= new ResultColumns(this.column_names.map((name, i) => new ResultColumnView(name, this, i)));
+    return this.columnsCache;
+  }
+
+  /** agate's Table.column_types: a query result's agate types; a seed's table, its types' names (`integer`, `number`, ...). */
+  get column_types(): readonly unknown[] {
+    return this.agate?.types ?? this.dbTypes;
+  }
+
   static from(result: QueryResult): ResultTable {
-    return new ResultTable(result.columns, result.rows, result.micros);
+    return new ResultTable(result.columns, result.rows, result.micros, { agate: true, exact: result.decimals });
   }
 
   static empty(): ResultTable {
-    return new ResultTable([], []);
+    return new ResultTable([], [], undefined, { agate: true });
   }
 
   [Symbol.iterator](): Iterator<ResultRow> {
@@ -215,7 +285,7 @@ export class ResultTable implements Iterable<ResultRow> {
       const v = i < args.length ? args[i] : name in kwargs ? kwargs[name] : fallback;
       return v === null || v === undefined ? null : Number(v);
     };
-    const columns = this.column_names.map((name, i) => ({ name, type: this.column_types[i] ?? '' }));
+    const columns = this.column_names.map((name, i) => ({ name, type: this.dbTypes[i] ?? '' }));
     ResultTable.printer(agatePrintTable(columns, this.templateRows, { maxRows: arg(0, 'max_rows', 20), maxColumns: arg(1, 'max_columns', 6), maxColumnWidth: arg(3, 'max_column_width', 20), maxPrecision: arg(5, 'max_precision', 3) }));
     return '';
   };
@@ -234,7 +304,7 @@ export class ResultTable implements Iterable<ResultRow> {
       names = given.map(String);
     } else if (given instanceof Map) names = names.map((n) => (given.has(n) ? String(given.get(n)) : n));
     else if (given !== null && typeof given === 'object') names = names.map((n) => (Object.hasOwn(given, n) ? String((given as Record<string, unknown>)[n]) : n));
-    return new ResultTable(names.map((name, i) => ({ name, type: this.column_types[i] ?? '' })), this.rawRows, this.micros);
+    return new ResultTable(names.map((name, i) => ({ name, type: this.dbTypes[i] ?? '' })), this.rawRows, this.micros, this.options);
   };
 
   /**
@@ -243,11 +313,13 @@ export class ResultTable implements Iterable<ResultRow> {
    * position, or a function of a row), keyed in first-seen order.
    */
   group_by = (...raw: unknown[]): ResultTableSet<ResultTable> => {
-    const cols = this.column_names.map((name, i) => ({ name, type: this.column_types[i] ?? '' }));
+    const cols = this.column_names.map((name, i) => ({ name, type: this.dbTypes[i] ?? '' }));
+    const exact = this.options.exact;
     return groupTable<ResultTable>(this, this.rawRows.length, {
-      value: (i, c) => this.templateRows[i]![c],
+      value: (i, c) => this.cells[i]![c],
       row: (i) => this.rows[i],
-      fork: (picked) => new ResultTable(cols, picked.map((i) => this.rawRows[i]!), this.micros && pickedMicros(this.micros, picked)),
+      fork: (picked) =>
+        new ResultTable(cols, picked.map((i) => this.rawRows[i]!), this.micros && pickedCells(this.micros, picked), { ...this.options, exact: exact && pickedCells(exact, picked) }),
     }, raw);
   };
 
@@ -255,11 +327,11 @@ export class ResultTable implements Iterable<ResultRow> {
   static printer: (text: string) => void = (text) => process.stdout.write(`${text}\n`);
 }
 
-/** QueryResult.micros for the rows `picked` (their indexes in the whole), renumbered from 0. */
-function pickedMicros(micros: Record<number, Record<number, number>>, picked: readonly number[]): Record<number, Record<number, number>> {
-  const out: Record<number, Record<number, number>> = {};
+/** QueryResult.micros (or decimals) for the rows `picked` (their indexes in the whole), renumbered from 0. */
+function pickedCells<T>(micros: Record<number, Record<number, T>>, picked: readonly number[]): Record<number, Record<number, T>> {
+  const out: Record<number, Record<number, T>> = {};
   for (const [column, byRow] of Object.entries(micros)) {
-    const kept: Record<number, number> = {};
+    const kept: Record<number, T> = {};
     picked.forEach((row, i) => {
       if (byRow[row] !== undefined) kept[i] = byRow[row]!;
     });

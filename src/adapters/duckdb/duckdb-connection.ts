@@ -36,14 +36,17 @@ export class DuckDBConnection implements Connection {
     const rows: unknown[][] = [];
     const converter = duckdbDriver.JSDuckDBValueConverter;
     const stamps = types.flatMap((t, j) => (TIMESTAMP_TYPES.has(t.typeId) ? [j] : []));
+    const wide = types.flatMap((t, j) => (t.typeId === duckdbDriver.DuckDBTypeId.DECIMAL && (t as { width?: number }).width! > MAX_EXACT_DIGITS ? [j] : []));
     let micros: Record<number, Record<number, number>> | undefined;
+    let decimals: Record<number, Record<number, bigint>> | undefined;
     for (let c = 0, n = result.chunkCount; c < n; c++) {
       const chunk = result.getChunk(c);
       const first = rows.length;
       for (let r = 0, m = chunk.rowCount; r < m; r++) rows.push(chunk.convertRowValues(r, converter).map(toPlain));
       for (const j of stamps) micros = keepMicros(chunk.getColumnValues(j), rows, first, j, micros);
+      for (const j of wide) decimals = keepDecimals(chunk.getColumnValues(j), first, j, decimals);
     }
-    return { columns, rows, rowsAffected: undefined, ...(micros ? { micros } : {}) };
+    return { columns, rows, rowsAffected: undefined, ...(micros ? { micros } : {}), ...(decimals ? { decimals } : {}) };
   }
 
   async *stream(sql: string, binds?: unknown[]): AsyncIterable<unknown[][]> {
@@ -112,6 +115,19 @@ function keepMicros(values: readonly DuckDBValue[], rows: unknown[][], first: nu
     (micros[column] ??= {})[first + i] = rest;
   });
   return micros;
+}
+
+/** Digits a double holds exactly: a DECIMAL this wide or narrower is exact as the driver's number. */
+const MAX_EXACT_DIGITS = 15;
+
+/** A wide DECIMAL column's exact values (QueryResult.decimals): the scaled integers behind the driver's numbers. */
+function keepDecimals(values: readonly DuckDBValue[], first: number, column: number, decimals: Record<number, Record<number, bigint>> | undefined): Record<number, Record<number, bigint>> | undefined {
+  values.forEach((v, i) => {
+    if (!(v instanceof duckdbDriver.DuckDBDecimalValue)) return;
+    decimals ??= {};
+    (decimals[column] ??= {})[first + i] = v.value;
+  });
+  return decimals;
 }
 
 function floorDiv(a: bigint, b: bigint): bigint {

@@ -21,7 +21,9 @@ export type PyExceptionType =
   | 'TemplateRuntimeError'
   | 'AssertionError'
   | 'UnknownTimeZoneError'
-  | 'YAMLError';
+  | 'YAMLError'
+  | 'InvalidOperation'
+  | 'DivisionByZero';
 
 export function pyError(type: PyExceptionType, message: string, hint?: string): TsdbtError {
   return new TsdbtError('JINJA_RENDER', `${type}: ${message}`, { hint, detail: { pythonException: type } });

@@ -14,6 +14,7 @@ import { toFloat } from './filters-text.js';
 import { htmlSafeJson } from './json.js';
 import { pyAdd, pyCmp, pyEq, pyTruthy } from './operators.js';
 import { isFloatValue, isNumeric, PyFloat, pyFloat, toNum } from './py-float.js';
+import { PyDecimal } from './py-decimal.js';
 import { pyRepr } from './repr.js';
 import { toFixedPy } from './format-spec.js';
 import { strMethod } from './str-methods.js';
@@ -74,7 +75,14 @@ function selectOrReject(reg: FilterRegistry, value: unknown, raw: unknown[], att
 }
 
 /** Python int() as Jinja2's int filter applies it, or undefined when it fails. */
-function parseInt_(value: unknown, base: number): number | undefined {
+function parseInt_(value: unknown, base: number): number | bigint | undefined {
+  if (value instanceof PyDecimal) {
+    try {
+      return value.toInt();
+    } catch {
+      return undefined;
+    }
+  }
   if (typeof value === 'string' || isSafeString(value)) {
     const s = String(value).trim().replace(/(\w)_(?=\w)/g, '$1');
     const m = /^([-+]?)(0[xob])?([0-9a-z]+)$/i.exec(s);
@@ -129,6 +137,7 @@ function round(...raw: unknown[]): unknown {
   const m = absent(method) ? 'common' : softStr(method);
   if (m !== 'common' && m !== 'ceil' && m !== 'floor') throw pyError('FilterArgumentError', 'method must be common, ceil or floor');
   const p = absent(precision) ? 0 : toNum(precision);
+  if (value instanceof PyDecimal) return roundDecimal(value, p, m);
   if (!isNumeric(value)) throw pyError('TypeError', `type ${pyTypeName(value)} doesn't define __round__ method`, 'Convert the value first, e.g. (x | float) | round(2).');
   const x = toNum(value);
   if (m === 'common') {
@@ -137,6 +146,12 @@ function round(...raw: unknown[]): unknown {
   }
   const f = m === 'ceil' ? Math.ceil : Math.floor;
   return pyFloat(f(x * 10 ** p) / 10 ** p);
+}
+
+/** Jinja2's round of a Decimal: `round(d, p)` (a Decimal, half to even) for common; floor/ceil of d × 10^p over 10^p, a float. */
+function roundDecimal(d: PyDecimal, p: number, method: string): unknown {
+  if (method === 'common') return d.round(p);
+  return pyFloat(Number(d.floorOrCeilScaled(p, method === 'ceil')) / 10 ** p + 0);
 }
 
 function minMax(value: unknown, raw: unknown[], sign: 1 | -1, name: string): unknown {
@@ -289,6 +304,7 @@ export function sequenceFilters(reg: FilterRegistry): Record<string, Fn> {
     },
     round,
     abs: (v) => {
+      if (v instanceof PyDecimal) return v.__abs__();
       if (!isNumeric(v)) throw pyError('TypeError', `bad operand type for abs(): '${pyTypeName(v)}'`);
       if (typeof v === 'boolean') return v ? 1 : 0;
       return isFloatValue(v) ? pyFloat(Math.abs(toNum(v))) : Math.abs(toNum(v));

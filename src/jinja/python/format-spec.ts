@@ -149,7 +149,8 @@ function formatNumber(value: unknown, spec: FormatSpec): string {
       case 'c':
         return pad(String.fromCodePoint(x), '', spec, '<');
       default:
-        body = abs < 1e21 ? String(abs) : BigInt(abs).toString();
+        if (typeof value === 'bigint') body = (value < 0n ? -value : value).toString();
+        else body = abs < 1e21 ? String(abs) : BigInt(abs).toString();
     }
     if (spec.grouping && 'dn'.includes(type)) body = groupDigits(body, spec.grouping, 3);
     return pad(body, signChar, spec, '>');

@@ -110,7 +110,7 @@ export function pyDiv(a: unknown, b: unknown): unknown {
     if (d === 0) throw pyError('ZeroDivisionError', isFloatValue(a) || isFloatValue(b) ? 'float division by zero' : 'division by zero');
     return pyFloat(toNum(a) / d);
   }
-  const r = hook(a, '__truediv__', b);
+  const r = hook(a, '__truediv__', b) ?? hook(b, '__rtruediv__', a);
   if (r !== undefined) return r;
   return unsupported('/', a, b);
 }
@@ -123,7 +123,7 @@ export function pyFloorDiv(a: unknown, b: unknown): unknown {
     if (d === 0) throw pyError('ZeroDivisionError', float ? 'float floor division by zero' : 'integer division or modulo by zero');
     return num(Math.floor(toNum(a) / d), float);
   }
-  const r = hook(a, '__floordiv__', b);
+  const r = hook(a, '__floordiv__', b) ?? hook(b, '__rfloordiv__', a);
   if (r !== undefined) return r;
   return unsupported('//', a, b);
 }
@@ -141,6 +141,8 @@ export function pyMod(a: unknown, b: unknown): unknown {
     if (m !== 0 && m < 0 !== d < 0) m += d;
     return num(m, float);
   }
+  const r = hook(a, '__mod__', b) ?? hook(b, '__rmod__', a);
+  if (r !== undefined) return r;
   return unsupported('%', a, b);
 }
 
@@ -161,6 +163,8 @@ export function pyPow(a: unknown, b: unknown): unknown {
     }
     return num(r, float);
   }
+  const r = hook(a, '__pow__', b);
+  if (r !== undefined) return r;
   return unsupported('** or pow()', a, b);
 }
 
@@ -178,6 +182,8 @@ export function pyNeg(a: unknown): unknown {
 export function pyPos(a: unknown): unknown {
   if (typeof a === 'boolean') return a ? 1 : 0;
   if (isNumeric(a)) return a;
+  const r = hook(a, '__pos__', undefined);
+  if (r !== undefined) return r;
   if (a === undefined) undefinedOperand('+');
   throw pyError('TypeError', `bad operand type for unary +: '${pyTypeName(a)}'`);
 }
@@ -217,7 +223,7 @@ export function pyTruthy(v: unknown): boolean {
 export function pyEq(a: unknown, b: unknown): boolean {
   if (a === b) return typeof a !== 'number' || !Number.isNaN(a);
   if (a === undefined || b === undefined || a === null || b === null) return false;
-  if (isNumeric(a)) return isNumeric(b) && toNum(a) === toNum(b);
+  if (isNumeric(a)) return isNumeric(b) ? toNum(a) === toNum(b) : Boolean(hook(b, '__eq__', a) ?? false);
   const sa = strOf(a);
   if (sa !== undefined) return sa === strOf(b);
   if (Array.isArray(a)) {

@@ -3,7 +3,8 @@
  */
 import { pyError } from './errors.js';
 import { pyFormatValue } from './format-spec.js';
-import { isFloatValue, isNumeric, toNum } from './py-float.js';
+import { isFloatValue, isNumeric, pyFloat, toNum } from './py-float.js';
+import { PyDecimal } from './py-decimal.js';
 import { pyRepr, pyStr } from './repr.js';
 import { isDict, isSafeString, PyTuple, pyTypeName } from './types.js';
 import { PyDictMap } from './py-dict-map.js';
@@ -64,6 +65,9 @@ export function pyPercentFormat(fmt: string, arg: unknown): string {
     const alt = flags.includes('#');
     const align = left ? '<' : zero ? '' : '>';
     const numSpec = (t: string): string => `${align}${sign}${alt ? '#' : ''}${zero ? '0' : ''}${width || ''}${precision !== undefined ? `.${precision}` : ''}${t}`;
+    // %d and %f take a Decimal as Python does: int(d), float(d).
+    if (value instanceof PyDecimal && 'diu'.includes(type)) value = value.toInt();
+    else if (value instanceof PyDecimal && 'eEfFgG'.includes(type)) value = pyFloat(value.toNumber());
     switch (type) {
       case 's':
       case 'r':
@@ -77,7 +81,7 @@ export function pyPercentFormat(fmt: string, arg: unknown): string {
       case 'i':
       case 'u': {
         if (!isNumeric(value)) throw pyError('TypeError', `%${type} format: a real number is required, not ${pyTypeName(value)}`, `Use %s for text, or convert the value with |int in '${fmt}'.`);
-        const n = Math.trunc(toNum(value));
+        const n = typeof value === 'bigint' ? value : Math.trunc(toNum(value));
         out += pyFormatValue(n, numSpec('d').replace(/\.\d+d$/, 'd'));
         break;
       }

@@ -4,6 +4,7 @@
  */
 import { pyMod, pyCompare, pyEq, pyIn } from './operators.js';
 import { isFloatValue, isNumeric, PyFloat } from './py-float.js';
+import { PyDecimal } from './py-decimal.js';
 import { pyStr } from './repr.js';
 import { strMethod } from './str-methods.js';
 import { isDict, isMappingLike, isSafeString } from './types.js';
@@ -40,7 +41,7 @@ export function createPythonTests(reg?: TestRegistry): Record<string, Test> {
     upper: (v) => Boolean(strMethod(pyStr(v), 'isupper')!()),
     string: isStr,
     mapping: (v) => isDict(v) || v instanceof Map || isMappingLike(v),
-    number: (v) => isNumeric(v) || v instanceof PyFloat,
+    number: (v) => isNumeric(v) || v instanceof PyFloat || v instanceof PyDecimal,
     // Jinja2's Undefined has __len__ and __getitem__ and __call__, so it passes these two.
     sequence: (v) => v === undefined || isStr(v) || Array.isArray(v) || isDict(v) || v instanceof Map || isMappingLike(v),
     iterable: (v) => v === undefined || isStr(v) || Array.isArray(v) || isDict(v) || (v !== null && typeof v === 'object' && Symbol.iterator in v),

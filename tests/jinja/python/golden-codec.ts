@@ -9,6 +9,7 @@ import { JinjaEnvironment } from '../../../src/jinja/index.js';
 import { pythonModules } from '../../../src/jinja/python/modules/index.js';
 import { makeKwargs } from '../../../src/jinja/kwargs.js';
 import { pyFloat } from '../../../src/jinja/python/py-float.js';
+import { PyDecimal } from '../../../src/jinja/python/py-decimal.js';
 import { pyTuple } from '../../../src/jinja/python/types.js';
 import { TsdbtError } from '../../../src/errors/tsdbt-error.js';
 
@@ -20,6 +21,7 @@ export function dec(v: unknown): unknown {
       const f = o.$float;
       return pyFloat(f === 'nan' ? NaN : f === 'inf' ? Infinity : f === '-inf' ? -Infinity : (f as number));
     }
+    if ('$decimal' in o) return PyDecimal.fromString(o.$decimal as string);
     if ('$tuple' in o) return pyTuple((o.$tuple as unknown[]).map(dec));
     if ('$undefined' in o) return undefined;
     const out: Record<string, unknown> = {};

@@ -1,5 +1,6 @@
 """Encoding of Python values as JSON for the golden cases (see ../golden-codec.ts)."""
 import math
+from decimal import Decimal
 from jinja2 import Undefined
 
 
@@ -12,6 +13,8 @@ def enc(v):
         return v
     if isinstance(v, int):
         return v
+    if isinstance(v, Decimal):
+        return {"$decimal": str(v)}
     if isinstance(v, float):
         if math.isnan(v):
             return {"$float": "nan"}

@@ -1,0 +1,103 @@
+/**
+ * run_query's tables typed as dbt's agate tables are (dbt_common's type tester over the Python driver's values):
+ * a non-integer number is a Decimal (`Decimal(repr(f))` for a float, the DECIMAL's own digits otherwise), a list or
+ * struct is its JSON text, a column of nulls is Integer; `column_types[i]` and `columns[i].data_type` are agate type
+ * objects with `jsonify` (elementary's agate_to_dicts calls it); a column's values() is a tuple; a row prints as
+ * `<agate.Row: (...)>`; load_result's `data` holds the same values. Expected texts are Python 3's str()/repr() of the
+ * values dbt-duckdb's agate table holds for the same query.
+ */
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { agateTable } from '../../src/adapters/base/agate-types.js';
+import { pyRepr } from '../../src/jinja/python/index.js';
+import { captureStreams, makeProject } from '../support/project-fixture.js';
+
+const PROFILE = 'test_profile:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: dev.duckdb\n      threads: 1\n';
+
+const QUERY = [
+  '1.0::double as d',
+  '1.50 as dc',
+  '0.1::double as f',
+  '7 as i',
+  '1e-7::double as tiny',
+  'true as b',
+  '[1, 2] as l',
+  "{'a': 1, 'b': 'x'} as s",
+  '12345678901234567.891::decimal(20,3) as big',
+  'null::varchar as n',
+  '5::decimal(18,0) as d0',
+  "'x' as t",
+].join(', ');
+
+const MACRO = `{% macro agate_values() %}
+{% set r = run_query("select ${QUERY.replace(/"/g, '\\"')}") %}
+{{ log('row ' ~ r.rows[0], info=true) }}
+{% for c in r.columns %}{{ log('value ' ~ c.name ~ ' = ' ~ c.values()[0] ~ ' ' ~ c.data_type, info=true) }}{% endfor %}
+{{ log('sums ' ~ (r.rows[0]['dc'] * 2) ~ ' ' ~ (r.rows[0]['dc'] + r.rows[0]['i']) ~ ' ' ~ (r.rows[0]['dc'] / 3) ~ ' ' ~ (r.rows[0]['d'] + 1), info=true) }}
+{{ log('tuple ' ~ r.columns['i'].values() ~ ' ' ~ (r.columns['i'].values() is sequence), info=true) }}
+{% set dicts = [] %}
+{% for row in r.rows %}{% set out = {} %}{% for name, value in row.items() %}{% do out.update({name: r.column_types[loop.index0].jsonify(value)}) %}{% endfor %}{% do dicts.append(out) %}{% endfor %}
+{{ log('json ' ~ tojson(dicts), info=true) }}
+{% call statement('kept', fetch_result=True) %}select 2.25 as x, 3 as y{% endcall %}
+{{ log('data ' ~ load_result('kept')['data'], info=true) }}
+{% endmacro %}
+
+{% macro mixes_a_float() %}
+{% set r = run_query("select 1.50 as dc") %}
+{{ log(r.rows[0]['dc'] + 0.5, info=true) }}
+{% endmacro %}`;
+
+async function cli(dir: string, args: string[], want = 0): Promise<string> {
+  const io = captureStreams();
+  const code = await runCli([...args, '--project-dir', dir, '--profiles-dir', dir], io.streams, {});
+  const out = io.stdout.join('') + io.stderr.join('');
+  expect(code, out).toBe(want);
+  return out;
+}
+
+const logged = (out: string, prefix: string) => out.split('\n').map((l) => l.replace(/^\d\d:\d\d:\d\d\s+/, '')).filter((l) => l.startsWith(prefix));
+
+const NUMBER = '<dbt_common.clients.agate_helper.Number object at 0x7f0a5c1e0050>';
+const INTEGER = '<dbt_common.clients.agate_helper.Integer object at 0x7f0a5c1e0010>';
+const TEXT = '<agate.data_types.text.Text object at 0x7f0a5c1e0150>';
+const BOOLEAN = '<agate.data_types.boolean.Boolean object at 0x7f0a5c1e0110>';
+
+describe("run_query's tables are typed as dbt's agate tables", () => {
+  it('holds Decimals, JSON text and agate types on DuckDB', async () => {
+    const dir = makeProject({ 'profiles.yml': PROFILE, 'macros/agate_values.sql': MACRO });
+    const out = await cli(dir, ['run-operation', 'agate_values']);
+    expect(logged(out, 'row ')).toEqual(["row <agate.Row: (Decimal('1.0'), Decimal('1.50'), Decimal('0.1'), 7, Decimal('1E-7'), ...)>"]);
+    expect(logged(out, 'value ')).toEqual([
+      `value d = 1.0 ${NUMBER}`,
+      `value dc = 1.50 ${NUMBER}`,
+      `value f = 0.1 ${NUMBER}`,
+      `value i = 7 ${INTEGER}`,
+      `value tiny = 1E-7 ${NUMBER}`,
+      `value b = True ${BOOLEAN}`,
+      `value l = [1, 2] ${TEXT}`,
+      `value s = {"a": 1, "b": "x"} ${TEXT}`,
+      `value big = 12345678901234567.891 ${NUMBER}`,
+      `value n = None ${INTEGER}`,
+      `value d0 = 5 ${NUMBER}`,
+      `value t = x ${TEXT}`,
+    ]);
+    expect(logged(out, 'sums ')).toEqual(['sums 3.00 8.50 0.50 2.0']);
+    expect(logged(out, 'tuple ')).toEqual(['tuple (7,) True']);
+    expect(logged(out, 'json ')).toEqual([
+      'json [{"d": 1.0, "dc": 1.5, "f": 0.1, "i": 7, "tiny": 1e-07, "b": true, "l": "[1, 2]", "s": "{\\"a\\": 1, \\"b\\": \\"x\\"}", "big": 1.2345678901234568e+16, "n": null, "d0": 5.0, "t": "x"}]',
+    ]);
+    expect(logged(out, 'data ')).toEqual(["data [[Decimal('2.25'), 3]]"]);
+  });
+
+  it('refuses a Decimal plus a float, as Python does', async () => {
+    const dir = makeProject({ 'profiles.yml': PROFILE, 'macros/agate_values.sql': MACRO });
+    const out = await cli(dir, ['run-operation', 'mixes_a_float'], 1);
+    expect(out).toContain("unsupported operand type(s) for +: 'decimal.Decimal' and 'float'");
+  });
+
+  it("types Snowflake's columns as its Python connector's values: NUMBER(p,s>0) a Decimal, NUMBER(p,0) an int, FLOAT a float", () => {
+    const { types, rows } = agateTable(['NUMBER(10,2)', 'NUMBER(38,0)', 'FLOAT', 'VARCHAR', 'BOOLEAN'], [[1.5, 42, 2, 'a', false], [-0.07, null, 0.25, null, null]]);
+    expect(types.map((t) => t.kind)).toEqual(['number', 'integer', 'number', 'text', 'boolean']);
+    expect(rows.map((r) => pyRepr(r))).toEqual(["[Decimal('1.50'), 42, Decimal('2.0'), 'a', False]", "[Decimal('-0.07'), None, Decimal('0.25'), None, None]"]);
+  });
+});
