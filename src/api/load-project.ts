@@ -203,6 +203,7 @@ function loadWith(opts: GlobalOptions, requireInstalled: boolean, env: Record<st
   for (const v of secretStringsIn(profile.credentials.secrets)) secrets.add(v);
   const plugin = adapterPlugin(profile.type)!;
   const adapter = plugin.info(profile.credentials, firstPass.quoting);
+  adapter.runtimeConfig = { quoting: { ...firstPass.quoting }, flags: { ...(firstPass.flags ?? {}) } };
   const threads = opts.threads ?? profile.threads;
   // As dbt: `target` holds the adapter's connection keys only (plugin.targetKeys), never a credential.
   const target: Record<string, unknown> = {};

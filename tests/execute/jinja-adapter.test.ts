@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { runOperation } from '../../src/api/run-operation.js';
 import { run } from '../../src/api/run.js';
 import { makeProject } from './harness.js';
+import { snowflakeAdapterInfo } from '../../src/adapters/snowflake/snowflake-info.js';
+import { relationApi } from '../../src/adapters/base/relation.js';
+import { callJinja } from '../../src/jinja/index.js';
 
 describe('adapter methods from templates', () => {
   it('introspects, renames, drops and manages schemas, keeping the relation cache current', async () => {
@@ -66,5 +69,43 @@ describe('adapter methods from templates', () => {
     expect(await p.query("select table_name from information_schema.tables where table_schema = 'main' order by 1")).toEqual([{ table_name: 't_renamed' }]);
     const m = await runOperation('missing_cols', p.opts);
     expect(m.returned).toEqual(['name', 'amount']);
+  });
+
+  it("gives api.Relation's default quote and include policies and adapter.config's quoting and flags (elementary, the Tuva Project)", async () => {
+    const p = makeProject({
+      'dbt_project.yml': 'name: proj\nprofile: proj\nconfig-version: 2\nquoting:\n  identifier: false\nflags:\n  list_relations_per_page: 10\n',
+      'macros/policies.sql': `{% macro policies() %}
+  {% set q = api.Relation.get_default_quote_policy() %}
+  {{ return({'part': q.get_part('identifier'), 'schema': q.schema, 'repr': q | string, 'include': api.Relation.get_default_include_policy().get_part('database'),
+             'quoting': adapter.config.quoting.get('identifier', 'unset'), 'database_quoting': adapter.config.quoting.get('database', 'unset'),
+             'flag': adapter.config.flags.get('list_relations_per_page', 5), 'other_flag': adapter.config.flags.get('list_relations_page_limit', 7)}) }}
+{% endmacro %}
+{% macro bad_part() %}{{ return(api.Relation.get_default_quote_policy().get_part('table')) }}{% endmacro %}`,
+    });
+    const r = await runOperation('policies', p.opts);
+    if (r.error) throw r.error;
+    expect(r.returned).toEqual({
+      part: true,
+      schema: true,
+      repr: 'Policy(database=True, schema=True, identifier=True)',
+      include: true,
+      quoting: false,
+      database_quoting: 'unset',
+      flag: 10,
+      other_flag: 7,
+    });
+    const bad = await runOperation('bad_part', p.opts);
+    expect(bad.error?.message).toBe("ValueError: Got a key of table, expected one of ['database', 'schema', 'identifier']");
+  });
+
+  it("gives Snowflake's default quote policy: nothing quoted", () => {
+    const info = snowflakeAdapterInfo({ account: 'a', database: 'DB', schema: 'S' });
+    const api = relationApi({ database: 'DB', schema: 'S' }, info.quotePolicy, info.quoteChar, info.relationFlavor!);
+    const policy = callJinja(api.get_default_quote_policy, [], {}) as { get_part(k: string): boolean };
+    expect([policy.get_part('identifier'), policy.get_part('database'), String((policy as unknown as { __repr__(): string }).__repr__())]).toEqual([
+      false,
+      false,
+      'SnowflakeQuotePolicy(database=False, schema=False, identifier=False)',
+    ]);
   });
 });

@@ -14,6 +14,11 @@ export interface AdapterInfo {
   adapterChain: string[];
   quoteChar: string;
   quotePolicy: QuotePolicy;
+  /**
+   * What templates read as `adapter.config` (dbt's RuntimeConfig): the root project's `quoting:` and `flags:` as
+   * written in dbt_project.yml (empty when absent). Set when the project loads.
+   */
+  runtimeConfig?: { quoting: Record<string, unknown>; flags: Record<string, unknown> };
   capabilities: AdapterCapabilities;
   /** The target's database (DuckDB: the file's stem) and schema. */
   database: string | null;

@@ -198,5 +198,7 @@ export function jinjaAdapter(session: DatabaseSession, macros: MacroAccess): Rec
     ),
     Relation: RelationApi,
     Column: ColumnApi,
+    // dbt's RuntimeConfig, as far as packages read it (elementary and the Tuva Project: `quoting`; dbt-snowflake: `flags`).
+    config: (info.runtimeConfig ??= { quoting: {}, flags: {} }),
   };
 }

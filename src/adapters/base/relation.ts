@@ -1,3 +1,4 @@
+import { Policy } from './policy.js';
 import { TsdbtError } from '../../errors/tsdbt-error.js';
 import { exposeMembers, pyFunction } from '../../jinja/index.js';
 import { splitArgs } from '../../jinja/kwargs.js';
@@ -37,9 +38,15 @@ export interface RelationFlavor {
   className: string;
   /** A limited or filtered subquery gets an alias `_dbt_limit_subq_<name>` (dbt's require_alias; DuckDB and Snowflake: no alias, so the SQL's own alias works). */
   requireAlias: boolean;
+  /** The class's own quote policy (`api.Relation.get_default_quote_policy()`): every part quoted when absent, as BaseRelation's. */
+  defaultQuotePolicy?: QuotePolicy;
+  /** The name its quote policy's class prints (`SnowflakeQuotePolicy`); `Policy` when absent. */
+  quotePolicyClass?: string;
 }
 
 export const BASE_RELATION: RelationFlavor = { className: 'BaseRelation', requireAlias: true };
+
+const EVERY_PART: QuotePolicy = { database: true, schema: true, identifier: true };
 
 /** dbt's RelationType values, as `api.Relation.Table` etc. give them. */
 export const RELATION_TYPES = {
@@ -492,6 +499,8 @@ export function relationApi(defaults: { database: string | null; schema: string 
       );
     }),
     add_ephemeral_prefix: pyFunction(([name]) => `__dbt__cte__${String(name)}`),
+    get_default_quote_policy: pyFunction(() => new Policy(flavor.defaultQuotePolicy ?? EVERY_PART, flavor.quotePolicyClass)),
+    get_default_include_policy: pyFunction(() => new Policy(EVERY_PART)),
     scd_args: pyFunction((args, kwargs) => {
       const key = kwargs.primary_key ?? args[0];
       return [...(Array.isArray(key) ? key : [key]), kwargs.updated_at ?? args[1]];

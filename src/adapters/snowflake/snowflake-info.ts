@@ -5,7 +5,12 @@ import { Relation, type QuotePolicy, type RelationFlavor } from '../base/relatio
 import { splitStatements } from './split-statements.js';
 
 /** SnowflakeRelation: limited refs render without an alias, so the model's own alias applies. */
-const SNOWFLAKE_RELATION: RelationFlavor = { className: 'SnowflakeRelation', requireAlias: false };
+const SNOWFLAKE_RELATION: RelationFlavor = {
+  className: 'SnowflakeRelation',
+  requireAlias: false,
+  defaultQuotePolicy: { database: false, schema: false, identifier: false },
+  quotePolicyClass: 'SnowflakeQuotePolicy',
+};
 
 /**
  * Snowflake as parse and compile see it: identifiers unquoted by default
