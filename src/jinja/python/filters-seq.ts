@@ -148,7 +148,7 @@ function round(...raw: unknown[]): unknown {
   return pyFloat(f(x * 10 ** p) / 10 ** p);
 }
 
-/** Jinja2's round of a Decimal: `round(d, p)` (a Decimal, half to even) for common; floor/ceil of d × 10^p over 10^p, a float. */
+/** Jinja2's round of a Decimal: `round(d, p)` (a Decimal, half to even) for common; floor/ceil of d x 10^p over 10^p, a float. */
 function roundDecimal(d: PyDecimal, p: number, method: string): unknown {
   if (method === 'common') return d.round(p);
   return pyFloat(Number(d.floorOrCeilScaled(p, method === 'ceil')) / 10 ** p + 0);

@@ -5,7 +5,7 @@
  * so `{{ value }}` prints `1.50`, `1.0` or `1E-7`, and arithmetic follows
  * the default context: 28 significant digits, rounded half to even.
  *
- * A value is sign × coefficient × 10^exponent (the coefficient a bigint,
+ * A value is sign x coefficient x 10^exponent (the coefficient a bigint,
  * its trailing zeros kept, as they are significant in Decimal's str), or a
  * NaN or an infinity. With an int it computes as Decimal does; with a float
  * it raises Python's TypeError (comparisons with a float are exact, as in
@@ -51,7 +51,7 @@ export class PyDecimal {
     return PyDecimal.fromString(formatPyFloat(f));
   }
 
-  /** `scaled` × 10^-scale: a database DECIMAL(p, scale) value, its digits exact. */
+  /** `scaled` x 10^-scale: a database DECIMAL(p, scale) value, its digits exact. */
   static fromScaled(scaled: bigint, scale: number): PyDecimal {
     return new PyDecimal(scaled < 0n, scaled < 0n ? -scaled : scaled, -scale);
   }
@@ -228,7 +228,7 @@ export class PyDecimal {
     return fix(this.coefficient === 0n && !this.special ? new PyDecimal(false, 0n, this.exponent) : negate(this));
   }
 
-  /** math.floor / math.ceil of d × 10^places (an int), as Jinja2's round(method='floor'|'ceil') takes it. */
+  /** math.floor / math.ceil of d x 10^places (an int), as Jinja2's round(method='floor'|'ceil') takes it. */
   floorOrCeilScaled(places: number, ceil: boolean): bigint {
     if (this.special) throw pyError(this.special === 'nan' ? 'ValueError' : 'OverflowError', this.special === 'nan' ? 'cannot convert NaN to integer' : 'cannot convert Infinity to integer');
     const e = this.exponent + places;
@@ -483,7 +483,7 @@ function exactFloat(f: number): PyDecimal {
     mantissa |= 1n << 52n;
     e2 = biased - 1075;
   }
-  // mantissa × 2^e2 = mantissa × 5^-e2 × 10^e2 when e2 < 0.
+  // mantissa x 2^e2 = mantissa x 5^-e2 x 10^e2 when e2 < 0.
   if (e2 >= 0) return construct(f < 0, mantissa << BigInt(e2), 0);
   return construct(f < 0, mantissa * 5n ** BigInt(-e2), e2);
 }
