@@ -42,6 +42,12 @@ const MACRO = `{% macro agate_values() %}
 {{ log('data ' ~ load_result('kept')['data'], info=true) }}
 {% endmacro %}
 
+{% macro table_items() %}
+{% set r = run_query("select 1 as a, 2.5 as b, 'x' as c union all select 3, 4.5, 'y'") %}
+{{ log('items ' ~ r[0][0] ~ ' ' ~ r[-1]['b'] ~ ' ' ~ (r[2] is defined) ~ ' ' ~ (r | length), info=true) }}
+{{ log('structure\n' ~ r, info=true) }}
+{% endmacro %}
+
 {% macro mixes_a_float() %}
 {% set r = run_query("select 1.50 as dc") %}
 {{ log(r.rows[0]['dc'] + 0.5, info=true) }}
@@ -87,6 +93,15 @@ describe("run_query's tables are typed as dbt's agate tables", () => {
       'json [{"d": 1.0, "dc": 1.5, "f": 0.1, "i": 7, "tiny": 1e-07, "b": true, "l": "[1, 2]", "s": "{\\"a\\": 1, \\"b\\": \\"x\\"}", "big": 1.2345678901234568e+16, "n": null, "d0": 5.0, "t": "x"}]',
     ]);
     expect(logged(out, 'data ')).toEqual(["data [[Decimal('2.25'), 3]]"]);
+  });
+
+  it("reads a row by position as agate's table[i] (the Tuva Project's on-run-end hook: result[0][0]) and prints as print_structure", async () => {
+    const dir = makeProject({ 'profiles.yml': PROFILE, 'macros/agate_values.sql': MACRO });
+    const out = await cli(dir, ['run-operation', 'table_items']);
+    expect(logged(out, 'items ')).toEqual(['items 1 4.5 False 2']);
+    const lines = out.split('\n');
+    const at = lines.findIndex((l) => l.endsWith('structure'));
+    expect(lines.slice(at + 1, at + 6)).toEqual(['| column | data_type |', '| ------ | --------- |', '| a      | Integer   |', '| b      | Number    |', '| c      | Text      |']);
   });
 
   it('refuses a Decimal plus a float, as Python does', async () => {

@@ -6,7 +6,7 @@ import type { QueryResult, ResultColumn } from './connection.js';
 import { groupTable, type ResultTableSet } from './result-table-set.js';
 import { agatePrintTable } from './agate-print.js';
 import { templateRowsOf } from './template-value.js';
-import { agateTable, type AgateDataType, type ExactDecimals } from './agate-types.js';
+import { AgateDataType, agateTable, type ExactDecimals } from './agate-types.js';
 
 /**
  * A query result as dbt's macros use agate tables: `table.rows` (a list of
@@ -218,7 +218,7 @@ export class ResultTable implements Iterable<ResultRow> {
   private rowsCache?: ResultRow[];
   private columnsCache?: ResultColumns;
 
-  /** The rows as templates see them (agate's values): dates and timestamps as Python date/datetime, times and intervals as text. */
+  /** The rows as Python values (the driver's, before agate's cast: `cells`): dates and timestamps as Python date/datetime, times and intervals as text. */
   get templateRows(): unknown[][] {
     this.templateRowsCache ??= templateRowsOf(this.dbTypes, this.rawRows, this.micros);
     return this.templateRowsCache;
@@ -262,6 +262,24 @@ export class ResultTable implements Iterable<ResultRow> {
 
   [Symbol.iterator](): Iterator<ResultRow> {
     return this.rows[Symbol.iterator]();
+  }
+
+  /** agate's `table[i]`, its rows' shorthand: the i-th row, negative from the end; any other key is a miss (no row names). */
+  __getitem__(key: unknown): ResultRow | undefined {
+    if (typeof key !== 'number' || !Number.isInteger(key)) return undefined;
+    const rows = this.rows;
+    return rows[key < 0 ? rows.length + key : key];
+  }
+
+  /** str(table): agate's print_structure, each column's name and type. */
+  __str__(): string {
+    const types = this.column_types.map((t) => (t instanceof AgateDataType ? t.__class__.split('.').pop()! : SEED_TYPE_NAMES[String(t)] ?? 'Text'));
+    const structure = [{ name: 'column', type: 'VARCHAR' }, { name: 'data_type', type: 'VARCHAR' }];
+    return agatePrintTable(structure, this.column_names.map((n, i) => [n, types[i]]), { maxColumnWidth: null, maxRows: null, maxColumns: null });
+  }
+
+  __repr__(): string {
+    return '<agate.table.Table object at 0x7f0a5c1e0190>';
   }
 
   __len__(): number {
@@ -326,6 +344,9 @@ export class ResultTable implements Iterable<ResultRow> {
   /** Where print_table writes; the runner points it at the invocation's logger. */
   static printer: (text: string) => void = (text) => process.stdout.write(`${text}\n`);
 }
+
+/** agate's class names of a seed table's inferred types (seed-csv.ts). */
+const SEED_TYPE_NAMES: Record<string, string> = { integer: 'Integer', bigint: 'Integer', number: 'Number', boolean: 'Boolean', date: 'Date', datetime: 'DateTime', text: 'Text' };
 
 /** QueryResult.micros (or decimals) for the rows `picked` (their indexes in the whole), renumbered from 0. */
 function pickedCells<T>(micros: Record<number, Record<number, T>>, picked: readonly number[]): Record<number, Record<number, T>> {
