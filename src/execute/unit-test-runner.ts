@@ -174,8 +174,24 @@ export class UnitTestRunner {
       });
     }
     const fixture = loadFixture(g, node, `given input ${g.input}`, this.rootOf(node));
-    const sql = fixture.kind === 'sql' ? fixture.sql : this.fixtureSql(node, r, fixture, relation, String(g.input));
+    const sql = fixture.kind === 'sql' ? this.compiledFixtureSql(node, fixture.sql) : this.fixtureSql(node, r, fixture, relation, String(g.input));
     return { id, input: String(g.input), cte: { id, name: cteName, sql } };
+  }
+
+  /**
+   * A `format: sql` fixture's SQL compiled: in dbt it is the raw code of the fixture's own node, so its Jinja runs
+   * (the Tuva Project picks a column's quoting by `target.type` there), in the unit test's package, with the
+   * project's vars (the test's `overrides` apply to the model only).
+   */
+  private compiledFixtureSql(node: CompiledNode, sql: string): string {
+    if (!sql.includes('{')) return sql;
+    const env = this.shared.contexts.shared.env;
+    try {
+      return env.render(env.compile(sql, node.original_file_path), runtimeContext(this.shared, node).context);
+    } catch (e) {
+      if (e instanceof TsdbtError) throw e.withLocation({ file: node.original_file_path });
+      throw e;
+    }
   }
 
   /** The model's parents as given inputs are written: `ref('a'), source('s', 't')`. */
@@ -229,7 +245,7 @@ export class UnitTestRunner {
     let expectedSql: string;
     let columns: string[];
     if (expected.kind === 'sql') {
-      expectedSql = expected.sql;
+      expectedSql = this.compiledFixtureSql(node, expected.sql);
       columns = Object.keys(outputTypes);
     } else {
       columns = expected.columns.length > 0 ? expected.columns : Object.keys(outputTypes);

@@ -64,6 +64,35 @@ describe('unit tests', () => {
 });
 
 describe('unit test inputs and overrides', () => {
+  it("compiles a format: sql fixture's Jinja, as dbt compiles it as its fixture node's code (the Tuva Project's unit tests)", async () => {
+    const p = makeProject({
+      'dbt_project.yml': 'name: proj\nprofile: proj\nconfig-version: 2\nvars:\n  label_of_b: Beta\n',
+      'models/events_by_kind.sql': "select 'a' as kind, 1 as n",
+      'models/kinds.sql': "select 'a' as kind, 'Alpha' as label",
+      'models/joined.sql': "select e.kind, k.label, e.n from {{ ref('events_by_kind') }} e join {{ ref('kinds') }} k on k.kind = e.kind",
+      'tests/fixtures/kinds.sql': "select 'b' as kind, '{{ var(\"label_of_b\") }}' as label",
+      'models/unit.yml': `unit_tests:
+  - name: jinja_in_sql
+    model: joined
+    given:
+      - input: ref('events_by_kind')
+        format: sql
+        rows: |
+          {% set kind_column = '"kind"' if target.type == 'duckdb' else 'kind' %}
+          select 'b' as {{ kind_column }}, {{ 1 + 1 }} as n
+      - input: ref('kinds')
+        format: sql
+        fixture: kinds
+    expect:
+      format: sql
+      rows: select 'b' as kind, '{{ var("label_of_b") }}' as label, {{ 2 }} as n
+`,
+    });
+    const r = await test({ ...p.opts, select: ['test_type:unit'] });
+    expect(byName(r.results)).toEqual({ jinja_in_sql: { status: 'pass', failures: 0, message: null } });
+    expect(r.results[0]!.node.compiled_code).toContain(`select 'b' as "kind", 2 as n`);
+  });
+
   it('reads csv (inline and fixture files) and sql inputs, sources, and infers types when the input relation does not exist', async () => {
     const p = makeProject({
       'models/src.yml': 'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: events\n',
