@@ -289,7 +289,14 @@ function shouldFullRefresh(node: CompiledNode, shared: RuntimeShared): boolean {
 /** store_result / store_raw_result: keep a statement's response and table for load_result. */
 function storeResult(results: Map<string, StoredResult>, kit: RuntimeShared['kit'], name: string, response: AdapterResponse | null, table: ResultTable | null): string {
   const t = table ?? kit.emptyTable();
-  results.set(name, { response, table: t, data: t.cells });
+  // `data` is made when a template first reads it: most statements' results are only checked for their response.
+  results.set(name, {
+    response,
+    table: t,
+    get data() {
+      return t.cells;
+    },
+  });
   return '';
 }
 
