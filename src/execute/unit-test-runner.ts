@@ -181,13 +181,14 @@ export class UnitTestRunner {
   /**
    * A `format: sql` fixture's SQL compiled: in dbt it is the raw code of the fixture's own node, so its Jinja runs
    * (the Tuva Project picks a column's quoting by `target.type` there), in the unit test's package, with the
-   * project's vars (the test's `overrides` apply to the model only).
+   * project's vars (the test's `overrides` apply to the model only). `r`: the unit test's own context, when the
+   * caller has made it.
    */
-  private compiledFixtureSql(node: CompiledNode, sql: string): string {
+  private compiledFixtureSql(node: CompiledNode, sql: string, r?: RuntimeRender): string {
     if (!sql.includes('{')) return sql;
     const env = this.shared.contexts.shared.env;
     try {
-      return env.render(env.compile(sql, node.original_file_path), runtimeContext(this.shared, node).context);
+      return env.render(env.compile(sql, node.original_file_path), (r ?? runtimeContext(this.shared, node)).context);
     } catch (e) {
       if (e instanceof TsdbtError) throw e.withLocation({ file: node.original_file_path });
       throw e;
@@ -245,7 +246,7 @@ export class UnitTestRunner {
     let expectedSql: string;
     let columns: string[];
     if (expected.kind === 'sql') {
-      expectedSql = this.compiledFixtureSql(node, expected.sql);
+      expectedSql = this.compiledFixtureSql(node, expected.sql, r0);
       columns = Object.keys(outputTypes);
     } else {
       columns = expected.columns.length > 0 ? expected.columns : Object.keys(outputTypes);

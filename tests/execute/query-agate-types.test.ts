@@ -7,10 +7,10 @@
  * values dbt-duckdb's agate table holds for the same query.
  */
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
 import { agateTable } from '../../src/adapters/base/agate-types.js';
 import { pyRepr } from '../../src/jinja/python/index.js';
-import { captureStreams, makeProject } from '../support/project-fixture.js';
+import { makeProject } from '../support/project-fixture.js';
+import { cliIn, loggedLines } from '../support/cli-in-project.js';
 
 const PROFILE = 'test_profile:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: dev.duckdb\n      threads: 1\n';
 
@@ -53,16 +53,6 @@ const MACRO = `{% macro agate_values() %}
 {{ log(r.rows[0]['dc'] + 0.5, info=true) }}
 {% endmacro %}`;
 
-async function cli(dir: string, args: string[], want = 0): Promise<string> {
-  const io = captureStreams();
-  const code = await runCli([...args, '--project-dir', dir, '--profiles-dir', dir], io.streams, {});
-  const out = io.stdout.join('') + io.stderr.join('');
-  expect(code, out).toBe(want);
-  return out;
-}
-
-const logged = (out: string, prefix: string) => out.split('\n').map((l) => l.replace(/^\d\d:\d\d:\d\d\s+/, '')).filter((l) => l.startsWith(prefix));
-
 const NUMBER = '<dbt_common.clients.agate_helper.Number object at 0x7f0a5c1e0050>';
 const INTEGER = '<dbt_common.clients.agate_helper.Integer object at 0x7f0a5c1e0010>';
 const TEXT = '<agate.data_types.text.Text object at 0x7f0a5c1e0150>';
@@ -71,9 +61,9 @@ const BOOLEAN = '<agate.data_types.boolean.Boolean object at 0x7f0a5c1e0110>';
 describe("run_query's tables are typed as dbt's agate tables", () => {
   it('holds Decimals, JSON text and agate types on DuckDB', async () => {
     const dir = makeProject({ 'profiles.yml': PROFILE, 'macros/agate_values.sql': MACRO });
-    const out = await cli(dir, ['run-operation', 'agate_values']);
-    expect(logged(out, 'row ')).toEqual(["row <agate.Row: (Decimal('1.0'), Decimal('1.50'), Decimal('0.1'), 7, Decimal('1E-7'), ...)>"]);
-    expect(logged(out, 'value ')).toEqual([
+    const out = await cliIn(dir, ['run-operation', 'agate_values']);
+    expect(loggedLines(out, 'row ')).toEqual(["row <agate.Row: (Decimal('1.0'), Decimal('1.50'), Decimal('0.1'), 7, Decimal('1E-7'), ...)>"]);
+    expect(loggedLines(out, 'value ')).toEqual([
       `value d = 1.0 ${NUMBER}`,
       `value dc = 1.50 ${NUMBER}`,
       `value f = 0.1 ${NUMBER}`,
@@ -87,18 +77,18 @@ describe("run_query's tables are typed as dbt's agate tables", () => {
       `value d0 = 5 ${NUMBER}`,
       `value t = x ${TEXT}`,
     ]);
-    expect(logged(out, 'sums ')).toEqual(['sums 3.00 8.50 0.50 2.0']);
-    expect(logged(out, 'tuple ')).toEqual(['tuple (7,) True']);
-    expect(logged(out, 'json ')).toEqual([
+    expect(loggedLines(out, 'sums ')).toEqual(['sums 3.00 8.50 0.50 2.0']);
+    expect(loggedLines(out, 'tuple ')).toEqual(['tuple (7,) True']);
+    expect(loggedLines(out, 'json ')).toEqual([
       'json [{"d": 1.0, "dc": 1.5, "f": 0.1, "i": 7, "tiny": 1e-07, "b": true, "l": "[1, 2]", "s": "{\\"a\\": 1, \\"b\\": \\"x\\"}", "big": 1.2345678901234568e+16, "n": null, "d0": 5.0, "t": "x"}]',
     ]);
-    expect(logged(out, 'data ')).toEqual(["data [[Decimal('2.25'), 3]]"]);
+    expect(loggedLines(out, 'data ')).toEqual(["data [[Decimal('2.25'), 3]]"]);
   });
 
   it("reads a row by position as agate's table[i] (the Tuva Project's on-run-end hook: result[0][0]) and prints as print_structure", async () => {
     const dir = makeProject({ 'profiles.yml': PROFILE, 'macros/agate_values.sql': MACRO });
-    const out = await cli(dir, ['run-operation', 'table_items']);
-    expect(logged(out, 'items ')).toEqual(['items 1 4.5 False 2']);
+    const out = await cliIn(dir, ['run-operation', 'table_items']);
+    expect(loggedLines(out, 'items ')).toEqual(['items 1 4.5 False 2']);
     const lines = out.split('\n');
     const at = lines.findIndex((l) => l.endsWith('structure'));
     expect(lines.slice(at + 1, at + 6)).toEqual(['| column | data_type |', '| ------ | --------- |', '| a      | Integer   |', '| b      | Number    |', '| c      | Text      |']);
@@ -106,7 +96,7 @@ describe("run_query's tables are typed as dbt's agate tables", () => {
 
   it('refuses a Decimal plus a float, as Python does', async () => {
     const dir = makeProject({ 'profiles.yml': PROFILE, 'macros/agate_values.sql': MACRO });
-    const out = await cli(dir, ['run-operation', 'mixes_a_float'], 1);
+    const out = await cliIn(dir, ['run-operation', 'mixes_a_float'], 1);
     expect(out).toContain("unsupported operand type(s) for +: 'decimal.Decimal' and 'float'");
   });
 

@@ -5,8 +5,8 @@
  * lists them the same way. Expected texts are Python 3's str() and isoformat() of the same values.
  */
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
-import { captureStreams, makeProject } from '../support/project-fixture.js';
+import { makeProject } from '../support/project-fixture.js';
+import { cliIn, loggedLines } from '../support/cli-in-project.js';
 
 const PROFILE = 'test_profile:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: dev.duckdb\n      threads: 1\n';
 
@@ -30,21 +30,11 @@ const MACRO = `{% macro values_of() %}
 {% for key, group in pair.group_by('k').items() %}{{ log('group ' ~ key ~ ' ' ~ group.columns['ts'].values() | join(', '), info=true) }}{% endfor %}
 {% endmacro %}`;
 
-async function cli(dir: string, args: string[]): Promise<string> {
-  const io = captureStreams();
-  const code = await runCli([...args, '--project-dir', dir, '--profiles-dir', dir], io.streams, {});
-  const out = io.stdout.join('') + io.stderr.join('');
-  expect(code, out).toBe(0);
-  return out;
-}
-
-const logged = (out: string, prefix: string) => out.split('\n').map((l) => l.replace(/^\d\d:\d\d:\d\d\s+/, '')).filter((l) => l.startsWith(prefix));
-
 describe("run_query's timestamps, times and intervals on DuckDB", () => {
   it('keep their microseconds, through rename and group_by; times and intervals are Python text', async () => {
     const dir = makeProject({ 'profiles.yml': PROFILE, 'macros/values_of.sql': MACRO });
-    const out = await cli(dir, ['run-operation', 'values_of']);
-    expect(logged(out, 'value ')).toEqual([
+    const out = await cliIn(dir, ['run-operation', 'values_of']);
+    expect(loggedLines(out, 'value ')).toEqual([
       'value ts = 2024-01-02 10:11:12.123456 / 2024-01-02 10:11:12.123456',
       'value tz = 2024-01-02 10:11:12.654321+00:00 / 2024-01-02 10:11:12.654321+00:00',
       'value ns = 2024-01-02 10:11:12.987654 / 2024-01-02 10:11:12.987654',
@@ -53,9 +43,9 @@ describe("run_query's timestamps, times and intervals on DuckDB", () => {
       'value t = 10:11:12.345678 / 10:11:12.345678',
       'value i = 1 day, 2:00:03.000004 / 1 day, 2:00:03.000004',
     ]);
-    expect(logged(out, 'microsecond ')).toEqual(['microsecond 123456 2024-01-02T10:11:12.654321+00:00']);
-    expect(logged(out, 'renamed ')).toEqual(['renamed 2024-01-02 10:11:12.123456']);
-    expect(logged(out, 'group ')).toEqual([
+    expect(loggedLines(out, 'microsecond ')).toEqual(['microsecond 123456 2024-01-02T10:11:12.654321+00:00']);
+    expect(loggedLines(out, 'renamed ')).toEqual(['renamed 2024-01-02 10:11:12.123456']);
+    expect(loggedLines(out, 'group ')).toEqual([
       'group 1 2024-01-01 00:00:00.000001, 2024-01-01 00:00:00.500000',
       'group 2 2024-01-01 00:00:00.000999',
     ]);
@@ -63,7 +53,7 @@ describe("run_query's timestamps, times and intervals on DuckDB", () => {
 
   it('show prints and lists them with their microseconds', async () => {
     const dir = makeProject({ 'profiles.yml': PROFILE });
-    const out = await cli(dir, ['show', '--inline', `select ${QUERY}`, '--output', 'json', '--log-format', 'text']);
+    const out = await cliIn(dir, ['show', '--inline', `select ${QUERY}`, '--output', 'json', '--log-format', 'text']);
     const json = JSON.parse(out.slice(out.indexOf('{'), out.lastIndexOf('}') + 1)) as { show: Record<string, unknown>[] };
     expect(json.show).toEqual([{
       ts: '2024-01-02T10:11:12.123456',
@@ -74,7 +64,7 @@ describe("run_query's timestamps, times and intervals on DuckDB", () => {
       t: '10:11:12.345678',
       i: '1 day, 2:00:03.000004',
     }]);
-    const table = await cli(dir, ['show', '--inline', "select timestamp '2024-01-02 10:11:12.123456' as ts, time '01:02:03' as t"]);
+    const table = await cliIn(dir, ['show', '--inline', "select timestamp '2024-01-02 10:11:12.123456' as ts, time '01:02:03' as t"]);
     expect(table).toContain('| 2024-01-02 10:11:... | 01:02:03 |');
   });
 });

@@ -104,8 +104,7 @@ export function pyJsonCompact(value: unknown): string {
   return pyToJson(value);
 }
 
-/** The agate type dbt's type tester gives this column. */
-/** The agate type a column of this database type gets (its values decide when the type is unknown). */
+/** The agate type dbt's type tester gives a column of this database type (its values decide when the type is unknown). */
 export function kindOf(type: string, rows: readonly unknown[][], j: number): Kind {
   const t = type.trim().toUpperCase();
   if (t === '') return kindOfValues(rows, j);

@@ -1,6 +1,7 @@
 import { exposeMembers } from '../../jinja/index.js';
-import { PyDate, PyDateTime, PyDecimal, pyError, pyFloat, pyStr, pyToJson } from '../../jinja/python/index.js';
+import { PyDate, PyDecimal, pyError, pyFloat, pyStr, pyToJson } from '../../jinja/python/index.js';
 import { kindOf, type Kind } from './agate-print.js';
+import { templateValue } from './template-value.js';
 
 /**
  * The types of dbt's agate tables (its type tester, dbt_common's
@@ -17,6 +18,11 @@ export class AgateDataType {
 
   constructor(readonly kind: Kind) {
     this.__class__ = CLASS_NAMES[kind];
+  }
+
+  /** The class's own name (`Number`), as print_structure and CastError name it. */
+  get name(): string {
+    return this.__class__.slice(this.__class__.lastIndexOf('.') + 1);
   }
 
   /** agate's DataType.jsonify: a Number as a float, a date as ISO text, text as itself; None stays None. */
@@ -47,7 +53,7 @@ export class AgateDataType {
   cast(d: unknown): unknown {
     if (d === null || d === undefined) return null;
     if (this.test(d)) return this.kind === 'text' ? pyStr(d) : d;
-    throw pyError('ValueError', `Can not parse value "${pyStr(d)}" as ${CLASS_NAMES[this.kind].split('.').pop()}.`);
+    throw pyError('ValueError', `Can not parse value "${pyStr(d)}" as ${this.name}.`);
   }
 
   /** agate's DataType.test: whether `d` is a value of this type. */
@@ -106,6 +112,13 @@ function typeOf(kind: Kind): AgateDataType {
   let t = TYPES.get(kind);
   if (!t) TYPES.set(kind, (t = new AgateDataType(kind)));
   return t;
+}
+
+/** The agate class name of a table's column type: a query result's agate type, or a seed table's inferred type (seed-csv.ts: `integer`, `bigint`, `number`...). */
+export function agateTypeName(t: unknown): string {
+  if (t instanceof AgateDataType) return t.name;
+  const kind = t === 'bigint' ? 'integer' : String(t);
+  return kind in CLASS_NAMES ? typeOf(kind as Kind).name : 'Text';
 }
 
 /** Exact values of DECIMAL columns the driver's numbers cannot hold: the scaled integer by column, then row. */
@@ -182,8 +195,8 @@ function forgiving(v: unknown): unknown {
   if (v instanceof PyDecimal) return pyFloat(v.toNumber());
   if (v instanceof PyDate) return v.isoformat();
   if (v instanceof Date) {
-    if (Number.isNaN(v.getTime())) return pyStr(v);
-    return new PyDateTime(v.getUTCFullYear(), v.getUTCMonth() + 1, v.getUTCDate(), v.getUTCHours(), v.getUTCMinutes(), v.getUTCSeconds(), v.getUTCMilliseconds() * 1000).isoformat();
+    const naive = templateValue(v, 'TIMESTAMP');
+    return naive instanceof PyDate ? naive.isoformat() : pyStr(v);
   }
   return pyStr(v);
 }

@@ -1,8 +1,8 @@
-import { Policy } from './policy.js';
 import { TsdbtError } from '../../errors/tsdbt-error.js';
 import { exposeMembers, pyFunction } from '../../jinja/index.js';
 import { splitArgs } from '../../jinja/kwargs.js';
 import { PY_MAPPING } from '../../jinja/python/types.js';
+import { Policy } from './policy.js';
 
 export type RelationType = 'table' | 'view' | 'cte' | 'materialized_view' | 'external' | 'ephemeral' | 'pointer_table' | 'function' | null;
 

@@ -6,7 +6,7 @@ import type { QueryResult, ResultColumn } from './connection.js';
 import { groupTable, type ResultTableSet } from './result-table-set.js';
 import { agatePrintTable } from './agate-print.js';
 import { templateRowsOf } from './template-value.js';
-import { AgateDataType, agateTable, type ExactDecimals } from './agate-types.js';
+import { agateTable, agateTypeName, type AgateDataType, type ExactDecimals } from './agate-types.js';
 
 /**
  * A query result as dbt's macros use agate tables: `table.rows` (a list of
@@ -273,7 +273,7 @@ export class ResultTable implements Iterable<ResultRow> {
 
   /** str(table): agate's print_structure, each column's name and type. */
   __str__(): string {
-    const types = this.column_types.map((t) => (t instanceof AgateDataType ? t.__class__.split('.').pop()! : SEED_TYPE_NAMES[String(t)] ?? 'Text'));
+    const types = this.column_types.map(agateTypeName);
     const structure = [{ name: 'column', type: 'VARCHAR' }, { name: 'data_type', type: 'VARCHAR' }];
     return agatePrintTable(structure, this.column_names.map((n, i) => [n, types[i]]), { maxColumnWidth: null, maxRows: null, maxColumns: null });
   }
@@ -283,7 +283,7 @@ export class ResultTable implements Iterable<ResultRow> {
   }
 
   __len__(): number {
-    return this.rows.length;
+    return this.rawRows.length;
   }
 
   /** Rows as objects keyed by column name. */
@@ -345,13 +345,10 @@ export class ResultTable implements Iterable<ResultRow> {
   static printer: (text: string) => void = (text) => process.stdout.write(`${text}\n`);
 }
 
-/** agate's class names of a seed table's inferred types (seed-csv.ts). */
-const SEED_TYPE_NAMES: Record<string, string> = { integer: 'Integer', bigint: 'Integer', number: 'Number', boolean: 'Boolean', date: 'Date', datetime: 'DateTime', text: 'Text' };
-
 /** QueryResult.micros (or decimals) for the rows `picked` (their indexes in the whole), renumbered from 0. */
-function pickedCells<T>(micros: Record<number, Record<number, T>>, picked: readonly number[]): Record<number, Record<number, T>> {
+function pickedCells<T>(byColumn: Record<number, Record<number, T>>, picked: readonly number[]): Record<number, Record<number, T>> {
   const out: Record<number, Record<number, T>> = {};
-  for (const [column, byRow] of Object.entries(micros)) {
+  for (const [column, byRow] of Object.entries(byColumn)) {
     const kept: Record<number, T> = {};
     picked.forEach((row, i) => {
       if (byRow[row] !== undefined) kept[i] = byRow[row]!;

@@ -8,6 +8,7 @@ import { pyError } from './errors.js';
 import { pyFormatValue } from './format-spec.js';
 import { pyPercentFormat } from './percent-format.js';
 import { toNum } from './py-float.js';
+import { PyDecimal } from './py-decimal.js';
 import { softStr } from './filter-support.js';
 import { strMethod } from './str-methods.js';
 import { splitArgs } from '../kwargs.js';
@@ -96,6 +97,7 @@ function filesizeformat(...raw: unknown[]): string {
 
 /** Python float() of a filter input (str, int, float, bool); anything else raises ValueError/TypeError. */
 export function toFloat(v: unknown): number {
+  if (v instanceof PyDecimal) return v.toNumber();
   if (typeof v === 'string') {
     const t = v.trim().replace(/(\d)_(?=\d)/g, '$1');
     if (/^[-+]?(\d+\.?\d*(e[-+]?\d+)?|\.\d+(e[-+]?\d+)?)$/i.test(t)) return Number(t);

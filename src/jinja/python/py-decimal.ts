@@ -65,10 +65,6 @@ export class PyDecimal {
     return this.negative ? -this.coefficient : this.coefficient;
   }
 
-  isNaN(): boolean {
-    return this.special === 'nan';
-  }
-
   /** Python's str(): plain notation unless the exponent is positive or the value is below 1E-6. */
   __str__(): string {
     const sign = this.negative ? '-' : '';
@@ -125,17 +121,13 @@ export class PyDecimal {
 
   /** int(d): toward zero. */
   toInt(): number | bigint {
-    if (this.special) throw pyError(this.special === 'nan' ? 'ValueError' : 'OverflowError', this.special === 'nan' ? 'cannot convert NaN to integer' : 'cannot convert Infinity to integer');
+    refuseSpecial(this);
     const q = this.exponent >= 0 ? this.signed * 10n ** BigInt(this.exponent) : this.signed / 10n ** BigInt(-this.exponent);
     return q >= BigInt(Number.MIN_SAFE_INTEGER) && q <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(q) : q;
   }
 
-  /** round(d, places): a Decimal with exponent -places, half to even (Decimal.quantize); round(d): an int. */
-  round(places?: number): PyDecimal | number | bigint {
-    if (places === undefined) {
-      if (this.special) throw pyError(this.special === 'nan' ? 'ValueError' : 'OverflowError', this.special === 'nan' ? 'cannot round a NaN' : 'cannot round an infinity');
-      return rescale(this, 0).toInt();
-    }
+  /** round(d, places): a Decimal with exponent -places, half to even (Decimal.quantize); a NaN or an infinity as it is. */
+  round(places: number): PyDecimal {
     if (this.special) return this;
     return rescale(this, -places);
   }
@@ -230,7 +222,7 @@ export class PyDecimal {
 
   /** math.floor / math.ceil of d x 10^places (an int), as Jinja2's round(method='floor'|'ceil') takes it. */
   floorOrCeilScaled(places: number, ceil: boolean): bigint {
-    if (this.special) throw pyError(this.special === 'nan' ? 'ValueError' : 'OverflowError', this.special === 'nan' ? 'cannot convert NaN to integer' : 'cannot convert Infinity to integer');
+    refuseSpecial(this);
     const e = this.exponent + places;
     if (e >= 0) return this.signed * 10n ** BigInt(e);
     const p = 10n ** BigInt(-e);
@@ -332,6 +324,12 @@ function plain(d: PyDecimal): string {
   const frac = -d.exponent;
   const padded = digits.padStart(frac + 1, '0');
   return `${sign}${padded.slice(0, padded.length - frac)}.${padded.slice(padded.length - frac)}`;
+}
+
+/** Python's error for int(), math.floor() or math.ceil() of a NaN or an infinity; nothing for a finite value. */
+function refuseSpecial(d: PyDecimal): void {
+  if (d.special === 'nan') throw pyError('ValueError', 'cannot convert NaN to integer');
+  if (d.special === 'inf') throw pyError('OverflowError', 'cannot convert Infinity to integer');
 }
 
 function infinityOf(negative: boolean): PyDecimal {

@@ -53,11 +53,6 @@ export function toNum(v: unknown): number {
   if (v instanceof PyFloat) return v.value;
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'bigint') return Number(v);
-  // A host number (decimal.Decimal) gives its nearest float.
-  if (v !== null && typeof v === 'object') {
-    const n = (v as { valueOf(): unknown }).valueOf();
-    if (typeof n === 'number') return n;
-  }
   return NaN;
 }
 
