@@ -76,13 +76,8 @@ function selectOrReject(reg: FilterRegistry, value: unknown, raw: unknown[], att
 
 /** Python int() as Jinja2's int filter applies it, or undefined when it fails. */
 function parseInt_(value: unknown, base: number): number | bigint | undefined {
-  if (value instanceof PyDecimal) {
-    try {
-      return value.toInt();
-    } catch {
-      return undefined;
-    }
-  }
+  // int() of a Decimal: a NaN is Jinja2's ValueError, so the default; an infinity's OverflowError is not caught.
+  if (value instanceof PyDecimal) return value.special === 'nan' ? undefined : value.toInt();
   if (typeof value === 'string' || isSafeString(value)) {
     const s = String(value).trim().replace(/(\w)_(?=\w)/g, '$1');
     const m = /^([-+]?)(0[xob])?([0-9a-z]+)$/i.exec(s);

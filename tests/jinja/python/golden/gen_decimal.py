@@ -72,6 +72,10 @@ tplc("{{ d - d }}|{{ -d + d }}|{{ n - n }}|{{ n + n }}", {"d": Decimal('2.50'), 
 tplc("{{ d < nan }}", {"d": Decimal('2.50'), "nan": Decimal('NaN')})
 tplc("{{ d == nan }}|{{ nan == nan }}|{{ nan + d }}|{{ inf + d }}|{{ inf * 0 }}", {"d": Decimal('2.50'), "nan": Decimal('NaN'), "inf": Decimal('Infinity')})
 
+for t in ('NaN', 'Infinity', '-Infinity'):
+    tplc("{{ d | int }}|{{ d | round(1) }}|{{ d | abs }}", {"d": Decimal(t)})
+    tplc("{{ d | round(0, 'floor') }}", {"d": Decimal(t)})
+
 with open('decimal.json', 'w') as f:
     json.dump(cases, f, indent=1, ensure_ascii=False)
     f.write('\n')
