@@ -20,7 +20,8 @@ const CHECKOUTS = {
   'calogica/dbt_date': 'dbt-date',
   'calogica/dbt_expectations': 'dbt-expectations',
   'metaplane/dbt_expectations': 'metaplane-dbt-expectations',
-  'fivetran/fivetran_utils': 'fivetran_utils',
+  // FIVETRAN_UTILS names another checkout (run-compat.sh: fivetran_utils-new, made by package-from-manifest.mjs).
+  'fivetran/fivetran_utils': process.env.FIVETRAN_UTILS || 'fivetran_utils',
   'dbt-labs/spark_utils': 'spark_utils',
   'dbt-labs/dbt_project_evaluator': 'dbt-project-evaluator',
   'https://github.com/tuva-health/dbt-data-reliability.git': 'dbt-data-reliability',

@@ -28,6 +28,10 @@
 #                  runs its integration_tests/dbt_project),
 #                  and the packages they install: dbt-utils, dbt-date, metaplane-dbt-expectations,
 #                  fivetran_utils, spark_utils
+#   FIVETRAN_UTILS the fivetran_utils checkout in EXT_DIR the Fivetran packages install (default fivetran_utils-new
+#                  when it is there, else fivetran_utils): the Fivetran packages of 2026 call macros that v0.4.10
+#                  lacks; fivetran_utils-new is made from v0.4.10 and a manifest of dbt_apple_store v1.3.3 by
+#                  package-from-manifest.mjs (README.md)
 #   ONLY           space-separated project names to run (default: all), e.g. ONLY="tuva dbt_jira"
 #   SNOWFLAKE_DOUBLE_PORT  a Snowflake double on 127.0.0.1 (tests/support/snowflake-double):
 #                  mattermost also compiles against it (user tester / password secret)
@@ -44,6 +48,8 @@ AUDIT_HELPER_DIR="${AUDIT_HELPER_DIR:-/work/ext/dbt-audit-helper}"
 CODEGEN_DIR="${CODEGEN_DIR:-/work/ext/dbt-codegen}"
 DUT_DIR="${DUT_DIR:-/work/ext/dbt-unit-testing}"
 EXT_DIR="${EXT_DIR:-/work/ext}"
+if [ -z "${FIVETRAN_UTILS:-}" ] && [ -d "$EXT_DIR/fivetran_utils-new" ]; then FIVETRAN_UTILS=fivetran_utils-new; fi
+export FIVETRAN_UTILS="${FIVETRAN_UTILS:-fivetran_utils}"
 logs="$(mktemp -d "${TMPDIR:-/tmp}/tsdbt-compat-XXXXXX")"
 
 want() { [ -z "${ONLY:-}" ] || [[ " $ONLY " == *" $1 "* ]]; }
@@ -226,6 +232,21 @@ want dbt_twilio && [ -d "$EXT_DIR/dbt_twilio/integration_tests" ] && fivetran db
 want dbt_iterable && [ -d "$EXT_DIR/dbt_iterable/integration_tests" ] && fivetran dbt_iterable iterable_integration_tests
 want dbt_amplitude && [ -d "$EXT_DIR/dbt_amplitude/integration_tests" ] && fivetran dbt_amplitude amplitude_integration_tests
 want dbt_marketo && [ -d "$EXT_DIR/dbt_marketo/integration_tests" ] && fivetran dbt_marketo marketo_integration_tests
+# Fourteen more, added 2026-12-07 (README.md).
+want dbt_fivetran_log && [ -d "$EXT_DIR/dbt_fivetran_log/integration_tests" ] && fivetran dbt_fivetran_log fivetran_platform_integration_tests
+want dbt_zuora && [ -d "$EXT_DIR/dbt_zuora/integration_tests" ] && fivetran dbt_zuora zuora_integration_tests_4
+want dbt_recurly && [ -d "$EXT_DIR/dbt_recurly/integration_tests" ] && fivetran dbt_recurly recurly_integrations_tests
+want dbt_mixpanel && [ -d "$EXT_DIR/dbt_mixpanel/integration_tests" ] && fivetran dbt_mixpanel mixpanel_integration_tests
+want dbt_servicenow && [ -d "$EXT_DIR/dbt_servicenow/integration_tests" ] && fivetran dbt_servicenow servicenow_integration_tests
+want dbt_sage_intacct && [ -d "$EXT_DIR/dbt_sage_intacct/integration_tests" ] && fivetran dbt_sage_intacct sage_intacct_integration_tests
+want dbt_lever && [ -d "$EXT_DIR/dbt_lever/integration_tests" ] && fivetran dbt_lever lever_integration_tests
+want dbt_facebook_ads && [ -d "$EXT_DIR/dbt_facebook_ads/integration_tests" ] && fivetran dbt_facebook_ads facebook_ads_integration_tests
+want dbt_sap && [ -d "$EXT_DIR/dbt_sap/integration_tests" ] && fivetran dbt_sap sap_integration_tests
+want dbt_workday && [ -d "$EXT_DIR/dbt_workday/integration_tests" ] && fivetran dbt_workday workday_integration_tests
+want dbt_apple_store && [ -d "$EXT_DIR/dbt_apple_store/integration_tests" ] && fivetran dbt_apple_store apple_store_integration_tests
+want dbt_google_ads && [ -d "$EXT_DIR/dbt_google_ads/integration_tests" ] && fivetran dbt_google_ads google_ads_integration_tests
+want dbt_qualtrics && [ -d "$EXT_DIR/dbt_qualtrics/integration_tests" ] && fivetran dbt_qualtrics qualtrics_integration_tests
+want dbt_amazon_ads && [ -d "$EXT_DIR/dbt_amazon_ads/integration_tests" ] && fivetran dbt_amazon_ads amazon_ads_integration_tests_03
 
 if want dbt_artifacts && [ -d "$EXT_DIR/dbt_artifacts/integration_test_project" ]; then
   # No DuckDB target of its own; its on-run-end hook uploads the run's results.

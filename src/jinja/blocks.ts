@@ -200,10 +200,9 @@ export function scanBlocks(source: string, file: string): TopLevelBlock[] {
       }
       return;
     }
+    // Any other tag outside a block, a stray end tag too, is passed over, as dbt's block finder does
+    // (dbt 1.10 warns of it in macro files, and says nothing in docs files).
     if (KINDS.has(tag.name)) open = { kind: tag.name, tag, depth: 1 };
-    else if (tag.name.startsWith('end') && KINDS.has(tag.name.slice(3))) {
-      throw syntax(file, source, tag.start, `unexpected {% ${tag.name} %}: no '${tag.name.slice(3)}' block is open`, `Remove it or add the matching {% ${tag.name.slice(3)} ... %}.`);
-    }
   });
   const left = open as { kind: string; tag: Tag; depth: number } | null;
   if (left) {

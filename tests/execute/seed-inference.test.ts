@@ -112,6 +112,21 @@ describe('seed column types follow dbt\'s agate inference', () => {
     expect(t.rawRows).toEqual([[1, 1200, 1200.5], [2, 300, 5]]);
   });
 
+  it("a header's empty and repeated names are agate's: the letter name by position, then `_2` (dbt_workday's header ends in a comma)", async () => {
+    expect(loadSeedTable(join(makeProject({ 'seeds/s.csv': 'a,,b,b,b_2\n1,2,3,4,5\n' }).dir, 'seeds/s.csv'), 'seeds/s.csv').column_names).toEqual(['a', 'b', 'b_2', 'b_3', 'b_2_2']);
+    const wide = `${Array.from({ length: 36 }, (_, i) => `c${i}`).join(',')},\n${'1,'.repeat(36)}\n`;
+    const p = makeProject({
+      'seeds/wide.csv': wide,
+      'seeds/dupes.csv': 'id,,name,name\n1,x,a,b\n',
+      'seeds/dupes_slow.csv': 'id,,name,name\n1,x,a,b\n',
+      'seeds/props.yml': 'version: 2\nseeds:\n  - name: dupes_slow\n    config:\n      fast: false\n',
+    });
+    const r = await seed(p.opts);
+    expect(statuses(r.results)).toEqual({ wide: 'success', dupes: 'success', dupes_slow: 'success' });
+    expect((await typesOf(p, 'wide')).slice(-2)).toEqual([{ column_name: 'c35', data_type: 'INTEGER' }, { column_name: 'kk', data_type: 'INTEGER' }]);
+    for (const t of ['dupes', 'dupes_slow']) expect(await p.query(`select * from main.${t}`)).toEqual([{ id: 1, b: 'x', name: 'a', name_2: 'b' }]);
+  });
+
   it("DuckDB: by default the file is read into agate's types and `1,200` fails the load, as dbt-duckdb's COPY; fast: false inserts agate's values", async () => {
     const p = makeProject({
       'seeds/money.csv': 'id,amount,price\n1,"1,200","$1,200.50"\n2,300,$5\n',

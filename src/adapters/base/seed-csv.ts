@@ -21,10 +21,28 @@ export function loadSeedTable(path: string, file: string, delimiter = ',', colum
   const problem = seedCsvProblemIn(text, file, delimiter);
   if (problem) throw problem;
   const records = parseCsv(text.replace(/^\uFEFF/, ''), delimiter, file);
-  const header = records.shift() ?? [];
+  const header = agateColumnNames(records.shift() ?? []);
   const types = header.map((name, c) => (name in columnTypes ? 'text' : inferSeedColumnType(records.map((r) => r[c]!))));
   const rows = records.map((r) => r.map((v, c) => convert(v, types[c]!)));
   return new ResultTable(header.map((name, c) => ({ name, type: types[c]! })), rows);
+}
+
+/**
+ * A CSV header's names as agate's Table names its columns: an empty name is
+ * the column's letter name (Excel's: index 0 `a`, 26 `aa`, 36 `kk`), and a
+ * name taken already gets `_2`, `_3`... (agate's deduplicate).
+ */
+export function agateColumnNames(header: readonly string[]): string[] {
+  const out: string[] = [];
+  const taken = new Set<string>();
+  header.forEach((raw, i) => {
+    const name = raw === '' ? String.fromCharCode(97 + (i % 26)).repeat(Math.floor(i / 26) + 1) : raw;
+    let final = name;
+    for (let n = 2; taken.has(final); n++) final = `${name}_${n}`;
+    taken.add(final);
+    out.push(final);
+  });
+  return out;
 }
 
 // agate's null values for every seed column (dbt's type tester): empty and `null`, any case, after trimming.
