@@ -21,7 +21,11 @@
 #                  dbt_asana (v1.3.0), dbt_netsuite (v1.6.1), dbt_klaviyo (v1.3.1), dbt_xero (v1.3.0),
 #                  dbt_recharge (v1.4.1), dbt_mailchimp (v1.2.0), dbt_pendo (v1.3.1), dbt_intercom (v1.6.1),
 #                  dbt_greenhouse (v1.3.0), dbt_twilio (v1.3.0), dbt_iterable (v1.4.1), dbt_amplitude (v1.3.3),
-#                  dbt_marketo (v1.3.0) (clones of the mirrors at those tags, see README.md),
+#                  dbt_marketo (v1.3.0), and (added 2026-12-07) dbt_fivetran_log (v2.5.2), dbt_zuora (v1.3.0),
+#                  dbt_recurly (v1.5.0), dbt_mixpanel (v0.17.1), dbt_servicenow (v1.0.0), dbt_sage_intacct (v1.4.1),
+#                  dbt_lever (v1.2.0), dbt_facebook_ads (v1.4.2), dbt_sap (v0.8.1), dbt_workday (v1.0.1),
+#                  dbt_apple_store (v1.3.3), dbt_google_ads (v1.2.0), dbt_qualtrics (v1.3.0), dbt_amazon_ads (v1.2.0)
+#                  (clones of the mirrors at those tags, see README.md),
 #                  mattermost-data-warehouse (61af242, with dbt-codegen 0.13.1, dbt-utils-1.3.0,
 #                  dbt-project-evaluator-0.14.3, dbt-snowflake-query-tags 2.6.0),
 #                  dbt-data-reliability (tuva-health's fork of elementary, 382c570c: the project `elementary`
