@@ -31,6 +31,7 @@ const CHECKOUTS = {
   'get-select/dbt_snowflake_query_tags': 'dbt-snowflake-query-tags',
   'get-select/dbt_query_tags': 'dbt-query-tags',
   'dbt-labs/dbt_utils@1.3.0': 'dbt-utils-1.3.0',
+  'snowplow/snowplow_utils': 'dbt-snowplow-utils',
   'dbt-labs/dbt_project_evaluator@0.14.3': 'dbt-project-evaluator-0.14.3',
 };
 

@@ -26,6 +26,7 @@
 #                  dbt_lever (v1.2.0), dbt_facebook_ads (v1.4.2), dbt_sap (v0.8.1), dbt_workday (v1.0.1),
 #                  dbt_apple_store (v1.3.3), dbt_google_ads (v1.2.0), dbt_qualtrics (v1.3.0), dbt_amazon_ads (v1.2.0)
 #                  (clones of the mirrors at those tags, see README.md),
+#                  dbt-snowplow-web (1.0.1) with dbt-snowplow-utils (0.15.2) (`git archive` of the mirrors' tags),
 #                  mattermost-data-warehouse (61af242, with dbt-codegen 0.13.1, dbt-utils-1.3.0,
 #                  dbt-project-evaluator-0.14.3, dbt-snowflake-query-tags 2.6.0),
 #                  dbt-data-reliability (tuva-health's fork of elementary, 382c570c: the project `elementary`
@@ -315,6 +316,19 @@ if want dbt-snowflake-monitoring && [ -d "$EXT_DIR/dbt-snowflake-monitoring/inte
   echo "== dbt-snowflake-monitoring: $(untimed "$logs/dbt-snowflake-monitoring.log" | grep -E '^Found ' | head -1) | $(grep -E '^ls: ' "$logs/dbt-snowflake-monitoring.log") | compile: $(untimed "$logs/dbt-snowflake-monitoring.log" | grep -E '^Compiled [0-9]|^Encountered' | tail -1)"
   untimed "$logs/dbt-snowflake-monitoring.log" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in |^\[[A-Z_]+\]' | grep -v '^\[WARNING\]' | head -10 | sed 's/^ */   /'
   echo "   full log: $logs/dbt-snowflake-monitoring.log"
+fi
+
+if want snowplow-web && [ -d "$EXT_DIR/dbt-snowplow-web/integration_tests" ]; then
+  # Snowplow's web package (1.0.1, with snowplow_utils 0.15.2): Postgres, Redshift, BigQuery, Databricks and Snowflake only.
+  # deps, parse and ls against a Snowflake profile; with the double, seed (its models stop at the double's SQL: README.md).
+  stage snowplow-web "$EXT_DIR/dbt-snowplow-web" && proj="$logs/snowplow-web/integration_tests" && prof="$logs/snowplow-web-profiles" && mkdir -p "$prof"
+  printf 'integration_tests:\n  target: snowflake\n  outputs:\n    snowflake:\n      type: snowflake\n      threads: 4\n      account: test_account\n      user: tester\n      password: secret\n      database: ANALYTICS\n      role: TRANSFORMER\n      warehouse: TRANSFORM_XS\n      schema: int_tests\n' > "$prof/profiles.yml"
+  [ -n "${SNOWFLAKE_DOUBLE_PORT:-}" ] && printf '      protocol: http\n      host: 127.0.0.1\n      port: %s\n      connect_retries: 0\n' "$SNOWFLAKE_DOUBLE_PORT" >> "$prof/profiles.yml"
+  (cd "$proj" && $TSDBT deps --profiles-dir "$prof" && $TSDBT parse --profiles-dir "$prof" && echo "ls: $($TSDBT ls --profiles-dir "$prof" | wc -l) resources" \
+    && if [ -n "${SNOWFLAKE_DOUBLE_PORT:-}" ]; then $TSDBT seed --profiles-dir "$prof"; fi) > "$logs/snowplow-web.log" 2>&1
+  echo "== snowplow-web: $(untimed "$logs/snowplow-web.log" | grep -E '^Found ' | head -1) | $(grep -E '^ls: ' "$logs/snowplow-web.log") | seed: $(untimed "$logs/snowplow-web.log" | grep -E '^Done\.' | tail -1)"
+  untimed "$logs/snowplow-web.log" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in |^\[[A-Z_]+\]' | grep -v '^\[WARNING\]' | head -10 | sed 's/^ */   /'
+  echo "   full log: $logs/snowplow-web.log"
 fi
 
 if want mattermost && [ -d "$EXT_DIR/mattermost-data-warehouse/transform/mattermost-analytics" ]; then
