@@ -25,6 +25,7 @@
 #                  dbt_recurly (v1.5.0), dbt_mixpanel (v0.17.1), dbt_servicenow (v1.0.0), dbt_sage_intacct (v1.4.1),
 #                  dbt_lever (v1.2.0), dbt_facebook_ads (v1.4.2), dbt_sap (v0.8.1), dbt_workday (v1.0.1),
 #                  dbt_apple_store (v1.3.3), dbt_google_ads (v1.2.0), dbt_qualtrics (v1.3.0), dbt_amazon_ads (v1.2.0)
+#                  and thirteen more Fivetran packages at their newest tags (README.md),
 #                  (clones of the mirrors at those tags, see README.md),
 #                  dbt-snowplow-web (1.0.1) with dbt-snowplow-utils (0.15.2) (`git archive` of the mirrors' tags),
 #                  mattermost-data-warehouse (61af242, with dbt-codegen 0.13.1, dbt-utils-1.3.0,
@@ -252,6 +253,20 @@ want dbt_apple_store && [ -d "$EXT_DIR/dbt_apple_store/integration_tests" ] && f
 want dbt_google_ads && [ -d "$EXT_DIR/dbt_google_ads/integration_tests" ] && fivetran dbt_google_ads google_ads_integration_tests
 want dbt_qualtrics && [ -d "$EXT_DIR/dbt_qualtrics/integration_tests" ] && fivetran dbt_qualtrics qualtrics_integration_tests
 want dbt_amazon_ads && [ -d "$EXT_DIR/dbt_amazon_ads/integration_tests" ] && fivetran dbt_amazon_ads amazon_ads_integration_tests_03
+# Thirteen more, the same day.
+want dbt_microsoft_ads && [ -d "$EXT_DIR/dbt_microsoft_ads/integration_tests" ] && fivetran dbt_microsoft_ads microsoft_ads_integration_tests_7
+want dbt_linkedin && [ -d "$EXT_DIR/dbt_linkedin/integration_tests" ] && fivetran dbt_linkedin linkedin_integration_tests
+want dbt_pinterest && [ -d "$EXT_DIR/dbt_pinterest/integration_tests" ] && fivetran dbt_pinterest pinterest_integration_tests
+want dbt_reddit_ads && [ -d "$EXT_DIR/dbt_reddit_ads/integration_tests" ] && fivetran dbt_reddit_ads reddit_ads_integration_tests
+want dbt_snapchat_ads && [ -d "$EXT_DIR/dbt_snapchat_ads/integration_tests" ] && fivetran dbt_snapchat_ads snapchat_ads_integration_tests_9
+want dbt_tiktok_ads && [ -d "$EXT_DIR/dbt_tiktok_ads/integration_tests" ] && fivetran dbt_tiktok_ads tiktok_ads_integration_tests_5
+want dbt_twitter && [ -d "$EXT_DIR/dbt_twitter/integration_tests" ] && fivetran dbt_twitter twitter_ads_integration_tests_4
+want dbt_salesforce_marketing_cloud && [ -d "$EXT_DIR/dbt_salesforce_marketing_cloud/integration_tests" ] && fivetran dbt_salesforce_marketing_cloud sfmc_integration_tests_06
+want dbt_pardot && [ -d "$EXT_DIR/dbt_pardot/integration_tests" ] && fivetran dbt_pardot pardot_integration_tests
+want dbt_linkedin_pages && [ -d "$EXT_DIR/dbt_linkedin_pages/integration_tests" ] && fivetran dbt_linkedin_pages linkedin_pages_integration_tests
+want dbt_youtube_analytics && [ -d "$EXT_DIR/dbt_youtube_analytics/integration_tests" ] && fivetran dbt_youtube_analytics youtube_analytics_integration_tests
+want dbt_aws_cloud_cost && [ -d "$EXT_DIR/dbt_aws_cloud_cost/integration_tests" ] && fivetran dbt_aws_cloud_cost aws_cloud_cost_integration_tests_3
+want dbt_amazon_selling_partner && [ -d "$EXT_DIR/dbt_amazon_selling_partner/integration_tests" ] && fivetran dbt_amazon_selling_partner asp_integration_tests
 
 if want dbt_artifacts && [ -d "$EXT_DIR/dbt_artifacts/integration_test_project" ]; then
   # No DuckDB target of its own; its on-run-end hook uploads the run's results.
