@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { findFiles } from '../src/util/files.js';
 import { parseBlockYaml, type BlockYaml } from '../src/util/yaml-block.js';
 import { composeWithYaml, parseYaml } from '../src/util/yaml.js';
+import * as yamlPackage from 'yaml';
 
 describe('parseYaml', () => {
   it('returns plain values and the line of each map and key', () => {
@@ -26,6 +27,29 @@ describe('parseYaml', () => {
   it('resolves anchors and merge keys', () => {
     const y = parseYaml('base: &b {x: 1}\nother:\n  <<: *b\n  y: 2\n', 'a.yml');
     expect(y.value).toEqual({ base: { x: 1 }, other: { x: 1, y: 2 } });
+  });
+
+  it("an alias names the last node before it with its anchor, as yaml's own resolve does, on random documents", () => {
+    const { parseDocument } = yamlPackage;
+    expect(parseYaml('y0: &y 0\na: &x 1\nb: *x\nc: &x [2, *y]\nd: *x\ne: {k: &y v, l: *y}\nf: *y\n', 'a.yml').value).toEqual({ y0: 0, a: 1, b: 1, c: [2, 0], d: [2, 0], e: { k: 'v', l: 'v' }, f: 'v' });
+    expect(() => parseYaml('a: *x\nb: &x 1\n', 'a.yml')).toThrow('alias *x names no anchor defined before it');
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    for (let doc = 0; doc < 200; doc++) {
+      const defined: string[] = [];
+      const lines: string[] = [];
+      for (let i = 0; i < 30; i++) {
+        const name = `n${rand(4)}`;
+        if (defined.length > 0 && rand(2) === 0) lines.push(`k${i}: [${rand(100)}, *${defined[rand(defined.length)]}]`);
+        else {
+          const others = defined.filter((d) => d !== name);
+          lines.push(`k${i}: &${name} {v: ${rand(100)}${others.length > 0 ? `, w: *${others[rand(others.length)]}` : ''}}`);
+          defined.push(name);
+        }
+      }
+      const text = `${lines.join('\n')}\n`;
+      expect(composeWithYaml(text, 'r.yml').value).toEqual(parseDocument(text).toJS({ maxAliasCount: -1 }));
+    }
   });
 
   it('merges as YAML 1.1: own keys win wherever they are written, earlier merged maps win over later ones', () => {

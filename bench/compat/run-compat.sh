@@ -28,6 +28,7 @@
 #                  and thirteen more Fivetran packages at their newest tags (README.md),
 #                  (clones of the mirrors at those tags, see README.md),
 #                  dbt-snowplow-web (1.0.1) with dbt-snowplow-utils (0.15.2) (`git archive` of the mirrors' tags),
+#                  cal-itp-data-infra (f20856f, `git archive HEAD warehouse`),
 #                  mattermost-data-warehouse (61af242, with dbt-codegen 0.13.1, dbt-utils-1.3.0,
 #                  dbt-project-evaluator-0.14.3, dbt-snowflake-query-tags 2.6.0),
 #                  dbt-data-reliability (tuva-health's fork of elementary, 382c570c: the project `elementary`
@@ -344,6 +345,16 @@ if want snowplow-web && [ -d "$EXT_DIR/dbt-snowplow-web/integration_tests" ]; th
   echo "== snowplow-web: $(untimed "$logs/snowplow-web.log" | grep -E '^Found ' | head -1) | $(grep -E '^ls: ' "$logs/snowplow-web.log") | seed: $(untimed "$logs/snowplow-web.log" | grep -E '^Done\.' | tail -1)"
   untimed "$logs/snowplow-web.log" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in |^\[[A-Z_]+\]' | grep -v '^\[WARNING\]' | head -10 | sed 's/^ */   /'
   echo "   full log: $logs/snowplow-web.log"
+fi
+
+if want cal-itp && [ -d "$EXT_DIR/cal-itp-data-infra/warehouse" ]; then
+  # California Integrated Travel Project's warehouse (cal-itp/data-infra f20856f, a BigQuery project): deps, parse, ls
+  # against a DuckDB profile (its models' SQL is BigQuery's; nothing runs).
+  stage cal-itp "$EXT_DIR/cal-itp-data-infra/warehouse" && prof="$logs/cal-itp-profiles" && duckdb_profile "$prof" calitp_warehouse main
+  (cd "$logs/cal-itp" && $TSDBT deps --profiles-dir "$prof" && $TSDBT parse --profiles-dir "$prof" && echo "ls: $($TSDBT ls --profiles-dir "$prof" | wc -l) resources") > "$logs/cal-itp.log" 2>&1
+  echo "== cal-itp: $(untimed "$logs/cal-itp.log" | grep -E '^Found ' | head -1) | $(grep -E '^ls: ' "$logs/cal-itp.log")"
+  untimed "$logs/cal-itp.log" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in |^\[[A-Z_]+\]' | grep -v '^\[WARNING\]' | head -10 | sed 's/^ */   /'
+  echo "   full log: $logs/cal-itp.log"
 fi
 
 if want mattermost && [ -d "$EXT_DIR/mattermost-data-warehouse/transform/mattermost-analytics" ]; then

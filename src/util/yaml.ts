@@ -1,3 +1,4 @@
+import type * as Yaml from 'yaml';
 import type { Node as YamlNode } from 'yaml';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { duplicateKeyWarning } from './duplicate-key-warning.js';
@@ -67,8 +68,24 @@ export const MAX_ALIAS_NODES = 100_000;
  * mapping does not set itself, earlier maps in the list winning. A key
  * written twice is a warning (dbt 1.10) and the last value wins.
  */
+/**
+ * Each alias node of a document and the node it names: the last node before it, in document order, that has
+ * its anchor (yaml's Alias.resolve), or undefined when none does.
+ */
+function anchorsOfAliases(doc: Yaml.Document, visit: typeof Yaml.visit, isAlias: typeof Yaml.isAlias): Map<object, unknown> {
+  const latest = new Map<string, unknown>();
+  const found = new Map<object, unknown>();
+  visit(doc, {
+    Node: (_key, node) => {
+      if (isAlias(node)) found.set(node, latest.get(node.source));
+      else if (node.anchor) latest.set(node.anchor, node);
+    },
+  });
+  return found;
+}
+
 export function composeWithYaml(text: string, file: string, schema: 'pyyaml' | 'core' = 'pyyaml'): BlockYaml {
-  const { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } = yamlLib();
+  const { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } = yamlLib();
   const lineCounter = new LineCounter();
   // Plain scalars typed as PyYAML types them (dbt's loader), as the fast reader does.
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: true, merge: true, ...(schema === 'pyyaml' && { customTags: (tags) => pyYamlTags(tags) as never }) });
@@ -93,7 +110,7 @@ export function composeWithYaml(text: string, file: string, schema: 'pyyaml' | '
   const lineAt = (node: YamlNode | null | undefined): number | undefined =>
     node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
   const resolving = new Set<unknown>();
-  const sources = new Map<object, unknown>();
+  let sources: Map<object, unknown> | undefined;
   let expanded = 0;
   let inAlias = 0;
   let bombLine: number | undefined;
@@ -140,9 +157,10 @@ export function composeWithYaml(text: string, file: string, schema: 'pyyaml' | '
     }
     if (isPair(node)) return toJs(node.value);
     if (isAlias(node)) {
-      // resolve() walks the document to find the anchor: once per alias node, not per expansion.
-      let source = sources.get(node);
-      if (!sources.has(node)) sources.set(node, (source = node.resolve(doc)));
+      // Every alias's anchor, found in one walk of the document the first time an alias is met (yaml's
+      // Alias.resolve walks the whole document for each alias: quadratic in a file of many aliases).
+      sources ??= anchorsOfAliases(doc, visit, isAlias);
+      const source = sources.get(node);
       const line = lineAt(node as unknown as YamlNode);
       if (source === undefined) {
         throw new TsdbtError('YAML_SYNTAX', `Invalid YAML: alias *${node.source} names no anchor defined before it`, { file, line, hint: 'Define `&name` before using `*name`.' });
