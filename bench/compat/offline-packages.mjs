@@ -32,6 +32,8 @@ const CHECKOUTS = {
   'get-select/dbt_query_tags': 'dbt-query-tags',
   'dbt-labs/dbt_utils@1.3.0': 'dbt-utils-1.3.0',
   'snowplow/snowplow_utils': 'dbt-snowplow-utils',
+  'entechlog/dbt_snow_mask': 'dbt-snow-mask',
+  'dbt-labs/dbt_external_tables': 'dbt-external-tables',
   'dbt-labs/dbt_project_evaluator@0.14.3': 'dbt-project-evaluator-0.14.3',
 };
 

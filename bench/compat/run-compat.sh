@@ -29,6 +29,8 @@
 #                  (clones of the mirrors at those tags, see README.md),
 #                  dbt-snowplow-web (1.0.1) with dbt-snowplow-utils (0.15.2) (`git archive` of the mirrors' tags),
 #                  cal-itp-data-infra (f20856f, `git archive HEAD warehouse`),
+#                  balboa (datacoves/balboa a19cafa, `git archive HEAD transform`) with dbt-snow-mask (fc59b0c: the
+#                  mirror has no 0.2.8 tag) and dbt-external-tables,
 #                  mattermost-data-warehouse (61af242, with dbt-codegen 0.13.1, dbt-utils-1.3.0,
 #                  dbt-project-evaluator-0.14.3, dbt-snowflake-query-tags 2.6.0),
 #                  dbt-data-reliability (tuva-health's fork of elementary, 382c570c: the project `elementary`
@@ -355,6 +357,19 @@ if want cal-itp && [ -d "$EXT_DIR/cal-itp-data-infra/warehouse" ]; then
   echo "== cal-itp: $(untimed "$logs/cal-itp.log" | grep -E '^Found ' | head -1) | $(grep -E '^ls: ' "$logs/cal-itp.log")"
   untimed "$logs/cal-itp.log" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in |^\[[A-Z_]+\]' | grep -v '^\[WARNING\]' | head -10 | sed 's/^ */   /'
   echo "   full log: $logs/cal-itp.log"
+fi
+
+if want balboa && [ -d "$EXT_DIR/balboa/transform" ]; then
+  # Datacoves' demo warehouse (datacoves/balboa a19cafa, Snowflake; its generic tests use dbt 1.10's `arguments:`):
+  # deps, parse, ls against a Snowflake profile; with the double, compile.
+  stage balboa "$EXT_DIR/balboa/transform" && prof="$logs/balboa-profiles" && mkdir -p "$prof"
+  printf 'default:\n  target: prod\n  outputs:\n    prod:\n      type: snowflake\n      threads: 4\n      account: test_account\n      user: tester\n      password: secret\n      database: ANALYTICS\n      role: TRANSFORMER\n      warehouse: TRANSFORM_XS\n      schema: dbt_test\n' > "$prof/profiles.yml"
+  [ -n "${SNOWFLAKE_DOUBLE_PORT:-}" ] && printf '      protocol: http\n      host: 127.0.0.1\n      port: %s\n      connect_retries: 0\n' "$SNOWFLAKE_DOUBLE_PORT" >> "$prof/profiles.yml"
+  (cd "$logs/balboa" && $TSDBT deps --profiles-dir "$prof" && $TSDBT parse --profiles-dir "$prof" && echo "ls: $($TSDBT ls --profiles-dir "$prof" | wc -l) resources" \
+    && if [ -n "${SNOWFLAKE_DOUBLE_PORT:-}" ]; then $TSDBT compile --profiles-dir "$prof"; fi) > "$logs/balboa.log" 2>&1
+  echo "== balboa: $(untimed "$logs/balboa.log" | grep -E '^Found ' | head -1) | $(grep -E '^ls: ' "$logs/balboa.log") | compile: $(untimed "$logs/balboa.log" | grep -E '^Compiled [0-9]|^Encountered' | tail -1)"
+  untimed "$logs/balboa.log" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in |^\[[A-Z_]+\]' | grep -v '^\[WARNING\]' | head -10 | sed 's/^ */   /'
+  echo "   full log: $logs/balboa.log"
 fi
 
 if want mattermost && [ -d "$EXT_DIR/mattermost-data-warehouse/transform/mattermost-analytics" ]; then
