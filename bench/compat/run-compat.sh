@@ -86,6 +86,20 @@ duckdb_profile() { # dir profile schema [threads]
   mkdir -p "$1"
   printf '%s:\n  target: duckdb\n  outputs:\n    duckdb:\n      type: duckdb\n      path: %s/db.duckdb\n      schema: %s\n      threads: %s\n' "$2" "$1" "$3" "${4:-4}" > "$1/profiles.yml"
 }
+# A type: snowflake profile (user tester, password secret), at the Snowflake double when SNOWFLAKE_DOUBLE_PORT is set.
+snowflake_profile() { # dir profile schema
+  mkdir -p "$1"
+  printf '%s:\n  target: prod\n  outputs:\n    prod:\n      type: snowflake\n      threads: 4\n      account: test_account\n      user: tester\n      password: secret\n      database: ANALYTICS\n      role: TRANSFORMER\n      warehouse: TRANSFORM_XS\n      schema: %s\n' "$2" "$3" > "$1/profiles.yml"
+  if [ -n "${SNOWFLAKE_DOUBLE_PORT:-}" ]; then printf '      protocol: http\n      host: 127.0.0.1\n      port: %s\n      connect_retries: 0\n' "$SNOWFLAKE_DOUBLE_PORT" >> "$1/profiles.yml"; fi
+}
+# deps, parse and ls of a project that cannot run here; then `tsdbt <step>` against the double when there is one.
+parse_ls() { # name project-dir profiles-dir [double step, e.g. compile or seed]
+  (cd "$2" && $TSDBT deps --profiles-dir "$3" && $TSDBT parse --profiles-dir "$3" && echo "ls: $($TSDBT ls --profiles-dir "$3" | wc -l) resources" \
+    && if [ -n "${SNOWFLAKE_DOUBLE_PORT:-}" ] && [ -n "${4:-}" ]; then $TSDBT "$4" --profiles-dir "$3"; fi) > "$logs/$1.log" 2>&1
+  echo "== $1: $(untimed "$logs/$1.log" | grep -E '^Found ' | head -1) | $(grep -E '^ls: ' "$logs/$1.log")${4:+ | $4: $(untimed "$logs/$1.log" | grep -E '^Compiled [0-9]|^Encountered|^Done\.' | tail -1)}"
+  untimed "$logs/$1.log" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in |^\[[A-Z_]+\]' | grep -v '^\[WARNING\]' | head -10 | sed 's/^ */   /'
+  echo "   full log: $logs/$1.log"
+}
 
 if want dbt-utils && [ -d "$DBT_UTILS_DIR/integration_tests" ]; then
   # dbt-utils has no DuckDB target: a file database beside the written profile.
@@ -327,8 +341,7 @@ fi
 # which the double's DuckDB cannot type: see README.md).
 if want dbt-snowflake-monitoring && [ -d "$EXT_DIR/dbt-snowflake-monitoring/integration_test_project" ]; then
   stage dbt-snowflake-monitoring && proj="$logs/dbt-snowflake-monitoring/integration_test_project" && prof="$logs/dbt-snowflake-monitoring-profiles" && mkdir -p "$prof"
-  printf 'dbt_snowflake_monitoring:\n  target: prod\n  outputs:\n    prod:\n      type: snowflake\n      threads: 4\n      account: test_account\n      user: tester\n      password: secret\n      database: ANALYTICS\n      role: TRANSFORMER\n      warehouse: TRANSFORM_XS\n      schema: dbt_snowflake_monitoring\n' > "$prof/profiles.yml"
-  [ -n "${SNOWFLAKE_DOUBLE_PORT:-}" ] && printf '      protocol: http\n      host: 127.0.0.1\n      port: %s\n      connect_retries: 0\n' "$SNOWFLAKE_DOUBLE_PORT" >> "$prof/profiles.yml"
+  snowflake_profile "$prof" dbt_snowflake_monitoring dbt_snowflake_monitoring
   (cd "$proj" && $TSDBT deps --profiles-dir "$prof" && $TSDBT parse --profiles-dir "$prof" && echo "ls: $($TSDBT ls --profiles-dir "$prof" | wc -l) resources" \
     && if [ -n "${SNOWFLAKE_DOUBLE_PORT:-}" ]; then $TSDBT compile --profiles-dir "$prof" --exclude hourly_spend+; fi) > "$logs/dbt-snowflake-monitoring.log" 2>&1
   echo "== dbt-snowflake-monitoring: $(untimed "$logs/dbt-snowflake-monitoring.log" | grep -E '^Found ' | head -1) | $(grep -E '^ls: ' "$logs/dbt-snowflake-monitoring.log") | compile: $(untimed "$logs/dbt-snowflake-monitoring.log" | grep -E '^Compiled [0-9]|^Encountered' | tail -1)"
@@ -339,45 +352,29 @@ fi
 if want snowplow-web && [ -d "$EXT_DIR/dbt-snowplow-web/integration_tests" ]; then
   # Snowplow's web package (1.0.1, with snowplow_utils 0.15.2): Postgres, Redshift, BigQuery, Databricks and Snowflake only.
   # deps, parse and ls against a Snowflake profile; with the double, seed (its models stop at the double's SQL: README.md).
-  stage snowplow-web "$EXT_DIR/dbt-snowplow-web" && proj="$logs/snowplow-web/integration_tests" && prof="$logs/snowplow-web-profiles" && mkdir -p "$prof"
-  printf 'integration_tests:\n  target: snowflake\n  outputs:\n    snowflake:\n      type: snowflake\n      threads: 4\n      account: test_account\n      user: tester\n      password: secret\n      database: ANALYTICS\n      role: TRANSFORMER\n      warehouse: TRANSFORM_XS\n      schema: int_tests\n' > "$prof/profiles.yml"
-  [ -n "${SNOWFLAKE_DOUBLE_PORT:-}" ] && printf '      protocol: http\n      host: 127.0.0.1\n      port: %s\n      connect_retries: 0\n' "$SNOWFLAKE_DOUBLE_PORT" >> "$prof/profiles.yml"
-  (cd "$proj" && $TSDBT deps --profiles-dir "$prof" && $TSDBT parse --profiles-dir "$prof" && echo "ls: $($TSDBT ls --profiles-dir "$prof" | wc -l) resources" \
-    && if [ -n "${SNOWFLAKE_DOUBLE_PORT:-}" ]; then $TSDBT seed --profiles-dir "$prof"; fi) > "$logs/snowplow-web.log" 2>&1
-  echo "== snowplow-web: $(untimed "$logs/snowplow-web.log" | grep -E '^Found ' | head -1) | $(grep -E '^ls: ' "$logs/snowplow-web.log") | seed: $(untimed "$logs/snowplow-web.log" | grep -E '^Done\.' | tail -1)"
-  untimed "$logs/snowplow-web.log" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in |^\[[A-Z_]+\]' | grep -v '^\[WARNING\]' | head -10 | sed 's/^ */   /'
-  echo "   full log: $logs/snowplow-web.log"
+  stage snowplow-web "$EXT_DIR/dbt-snowplow-web" && snowflake_profile "$logs/snowplow-web-profiles" integration_tests int_tests
+  parse_ls snowplow-web "$logs/snowplow-web/integration_tests" "$logs/snowplow-web-profiles" seed
 fi
 
 if want cal-itp && [ -d "$EXT_DIR/cal-itp-data-infra/warehouse" ]; then
   # California Integrated Travel Project's warehouse (cal-itp/data-infra f20856f, a BigQuery project): deps, parse, ls
   # against a DuckDB profile (its models' SQL is BigQuery's; nothing runs).
-  stage cal-itp "$EXT_DIR/cal-itp-data-infra/warehouse" && prof="$logs/cal-itp-profiles" && duckdb_profile "$prof" calitp_warehouse main
-  (cd "$logs/cal-itp" && $TSDBT deps --profiles-dir "$prof" && $TSDBT parse --profiles-dir "$prof" && echo "ls: $($TSDBT ls --profiles-dir "$prof" | wc -l) resources") > "$logs/cal-itp.log" 2>&1
-  echo "== cal-itp: $(untimed "$logs/cal-itp.log" | grep -E '^Found ' | head -1) | $(grep -E '^ls: ' "$logs/cal-itp.log")"
-  untimed "$logs/cal-itp.log" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in |^\[[A-Z_]+\]' | grep -v '^\[WARNING\]' | head -10 | sed 's/^ */   /'
-  echo "   full log: $logs/cal-itp.log"
+  stage cal-itp "$EXT_DIR/cal-itp-data-infra/warehouse" && duckdb_profile "$logs/cal-itp-profiles" calitp_warehouse main
+  parse_ls cal-itp "$logs/cal-itp" "$logs/cal-itp-profiles"
 fi
 
 if want balboa && [ -d "$EXT_DIR/balboa/transform" ]; then
   # Datacoves' demo warehouse (datacoves/balboa a19cafa, Snowflake; its generic tests use dbt 1.10's `arguments:`):
   # deps, parse, ls against a Snowflake profile; with the double, compile.
-  stage balboa "$EXT_DIR/balboa/transform" && prof="$logs/balboa-profiles" && mkdir -p "$prof"
-  printf 'default:\n  target: prod\n  outputs:\n    prod:\n      type: snowflake\n      threads: 4\n      account: test_account\n      user: tester\n      password: secret\n      database: ANALYTICS\n      role: TRANSFORMER\n      warehouse: TRANSFORM_XS\n      schema: dbt_test\n' > "$prof/profiles.yml"
-  [ -n "${SNOWFLAKE_DOUBLE_PORT:-}" ] && printf '      protocol: http\n      host: 127.0.0.1\n      port: %s\n      connect_retries: 0\n' "$SNOWFLAKE_DOUBLE_PORT" >> "$prof/profiles.yml"
-  (cd "$logs/balboa" && $TSDBT deps --profiles-dir "$prof" && $TSDBT parse --profiles-dir "$prof" && echo "ls: $($TSDBT ls --profiles-dir "$prof" | wc -l) resources" \
-    && if [ -n "${SNOWFLAKE_DOUBLE_PORT:-}" ]; then $TSDBT compile --profiles-dir "$prof"; fi) > "$logs/balboa.log" 2>&1
-  echo "== balboa: $(untimed "$logs/balboa.log" | grep -E '^Found ' | head -1) | $(grep -E '^ls: ' "$logs/balboa.log") | compile: $(untimed "$logs/balboa.log" | grep -E '^Compiled [0-9]|^Encountered' | tail -1)"
-  untimed "$logs/balboa.log" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in |^\[[A-Z_]+\]' | grep -v '^\[WARNING\]' | head -10 | sed 's/^ */   /'
-  echo "   full log: $logs/balboa.log"
+  stage balboa "$EXT_DIR/balboa/transform" && snowflake_profile "$logs/balboa-profiles" default dbt_test
+  parse_ls balboa "$logs/balboa" "$logs/balboa-profiles" compile
 fi
 
 if want mattermost && [ -d "$EXT_DIR/mattermost-data-warehouse/transform/mattermost-analytics" ]; then
   # A company warehouse on Snowflake (transform/mattermost-analytics): deps, parse and
   # ls need no connection; compile (introspective queries) runs only against the double.
   stage mattermost "$EXT_DIR/mattermost-data-warehouse/transform/mattermost-analytics" && prof="$logs/mattermost-profiles" && mkdir -p "$prof"
-  printf 'snowflake:\n  target: prod\n  outputs:\n    prod:\n      type: snowflake\n      threads: 4\n      account: test_account\n      user: tester\n      password: secret\n      database: ANALYTICS\n      role: TRANSFORMER\n      warehouse: TRANSFORM_XS\n      schema: dbt_test\n' > "$prof/profiles.yml"
-  [ -n "${SNOWFLAKE_DOUBLE_PORT:-}" ] && printf '      protocol: http\n      host: 127.0.0.1\n      port: %s\n      connect_retries: 0\n' "$SNOWFLAKE_DOUBLE_PORT" >> "$prof/profiles.yml"
+  snowflake_profile "$prof" snowflake dbt_test
   (cd "$logs/mattermost" && $TSDBT deps --profiles-dir "$prof" && $TSDBT parse --profiles-dir "$prof" \
     && echo "ls: $($TSDBT ls --profiles-dir "$prof" | wc -l) resources (its default selector), $($TSDBT ls --profiles-dir "$prof" --resource-type model | wc -l) models" \
     && if [ -n "${SNOWFLAKE_DOUBLE_PORT:-}" ]; then $TSDBT compile --profiles-dir "$prof"; fi) > "$logs/mattermost.log" 2>&1
