@@ -34,7 +34,8 @@
 #                  mattermost-data-warehouse (61af242, with dbt-codegen 0.13.1, dbt-utils-1.3.0,
 #                  dbt-project-evaluator-0.14.3, dbt-snowflake-query-tags 2.6.0),
 #                  dbt-data-reliability (tuva-health's fork of elementary, 382c570c: the project `elementary`
-#                  runs its integration_tests/dbt_project),
+#                  runs its integration_tests/dbt_project), elementary-0.25.1 (elementary-data/dbt-data-reliability
+#                  at tag 0.25.1, `git archive`: the project `elementary-0.25.1`),
 #                  and the packages they install: dbt-utils, dbt-date, metaplane-dbt-expectations,
 #                  fivetran_utils, spark_utils
 #   FIVETRAN_UTILS the fivetran_utils checkout in EXT_DIR the Fivetran packages install (default fivetran_utils-new
@@ -293,26 +294,49 @@ if want dbt_artifacts && [ -d "$EXT_DIR/dbt_artifacts/integration_test_project" 
   echo "   $(grep -E '^(seed|build) exit' "$logs/dbt_artifacts.log" | tr '\n' ' ')"
 fi
 
-if want elementary && [ -d "$EXT_DIR/dbt-data-reliability/integration_tests/dbt_project" ]; then
-  # tuva-health's fork of elementary's dbt package (382c570c); its test project is
-  # integration_tests/dbt_project (packages: local ../../ and dbt_utils). Its CI runs
-  # deps, then pytest, whose session start (tests/env.py) runs, with the harness's
-  # vars (tests/dbt_project.py): run-operation elementary_tests.clear_env, run
-  # --selector init, run --select elementary. Its tests then `seed --full-refresh`
-  # and run and test the models (test_exposure_schema_validity.py); the script runs
-  # seed --full-refresh, run and test, without the harness's vars, so on-run-end
-  # uploads the artifacts. README profile: schema edr.
-  stage elementary "$EXT_DIR/dbt-data-reliability" && proj="$logs/elementary/integration_tests/dbt_project"
-  node "$here/offline-packages.mjs" "$proj" "$logs/elementary-packages" "$EXT_DIR" > /dev/null
-  prof="$logs/elementary-profiles" && duckdb_profile "$prof" elementary_tests edr
+# elementary's dbt package: its test project is integration_tests/dbt_project (packages: local ../../ and
+# dbt_utils). Its CI runs deps, then pytest, whose session start (tests/env.py) runs, with the harness's vars
+# (tests/dbt_project.py): run-operation elementary_tests.clear_env, run --selector init, run --select
+# elementary. Its tests then `seed --full-refresh` and run and test the models
+# (test_exposure_schema_validity.py); the script runs seed --full-refresh, run and test, without the
+# harness's vars, so on-run-end uploads the artifacts. README profile: schema edr.
+elementary_project() { # name checkout
+  stage "$1" "$2" && proj="$logs/$1/integration_tests/dbt_project"
+  node "$here/offline-packages.mjs" "$proj" "$logs/$1-packages" "$EXT_DIR" > /dev/null
+  prof="$logs/$1-profiles" && duckdb_profile "$prof" elementary_tests edr
   hv='{"disable_dbt_invocation_autoupload": true, "disable_dbt_artifacts_autoupload": true, "columns_upload_strategy": "none", "disable_run_results": true, "disable_freshness_results": true, "debug_logs": true, "schema_name_suffix": ""}'
   (cd "$proj" && $TSDBT deps --profiles-dir "$prof" && for step in "run-operation elementary_tests.clear_env" "run --selector init" "run --select elementary"; do
     $TSDBT $step --profiles-dir "$prof" --vars "$hv"; echo "step exit $? ($step)"; done \
-    && for step in "seed --full-refresh" run test; do $TSDBT $step --profiles-dir "$prof"; echo "step exit $? ($step)"; done) > "$logs/elementary.log" 2>&1
-  echo "== elementary: $(untimed "$logs/elementary.log" | grep -E '^Done\.' | sed -E 's/ WARN=0//; s/ NO-OP=0//; s/^Done\. //' | paste -sd '|' | sed 's/|/ | /g')"
-  echo "   $(grep -E '^step exit' "$logs/elementary.log" | sed -E 's/^step exit ([0-9]+) \((.*)\)$/\2: \1/' | paste -sd ';' | sed 's/;/; /g')"
-  untimed "$logs/elementary.log" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in ' | sed -E 's/^ */   /'
-  echo "   full log: $logs/elementary.log"
+    && for step in "seed --full-refresh" run test; do $TSDBT $step --profiles-dir "$prof"; echo "step exit $? ($step)"; done) > "$logs/$1.log" 2>&1
+  echo "== $1: $(untimed "$logs/$1.log" | grep -E '^Done\.' | sed -E 's/ WARN=0//; s/ NO-OP=0//; s/^Done\. //' | paste -sd '|' | sed 's/|/ | /g')"
+  echo "   $(grep -E '^step exit' "$logs/$1.log" | sed -E 's/^step exit ([0-9]+) \((.*)\)$/\2: \1/' | paste -sd ';' | sed 's/;/; /g')"
+  untimed "$logs/$1.log" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in ' | sed -E 's/^ */   /'
+  echo "   full log: $logs/$1.log"
+}
+# tuva-health's fork (382c570c), and elementary-data's own release 0.25.1 (which has DuckDB versions of its macros).
+if want elementary && [ -d "$EXT_DIR/dbt-data-reliability/integration_tests/dbt_project" ]; then elementary_project elementary "$EXT_DIR/dbt-data-reliability"; fi
+if want elementary-0.25.1 && [ -d "$EXT_DIR/elementary-0.25.1/integration_tests/dbt_project" ]; then
+  elementary_project elementary-0.25.1 "$EXT_DIR/elementary-0.25.1"
+  # Its anomaly tests, which its pytest suite generates: a seed of the 30 UTC days before today, 20 rows a day
+  # from 01:00 and 200 yesterday, and one test of each kind on it; seed, then test. The tests that count rows or
+  # add values fail on yesterday's spike; freshness, event freshness and schema changes pass.
+  node -e '
+    const day = 86400000, today = Math.floor(Date.now() / day) * day, rows = ["updated_at,value,category"];
+    for (let d = 30; d >= 1; d--) for (let i = 0; i < (d === 1 ? 200 : 20); i++)
+      rows.push(`${new Date(today - d * day + 3600000 + i * 60000).toISOString().slice(0, 19).replace("T", " ")},${(i * 7) % 13},${i % 2 ? "a" : "b"}`);
+    console.log(rows.join("\n"));' > "$proj/data/tsdbt_anomaly_data.csv"
+  printf '%s\n' 'version: 2' 'seeds:' '  - name: tsdbt_anomaly_data' '    data_tests:' \
+    '      - elementary.volume_anomalies: {timestamp_column: updated_at}' \
+    '      - elementary.column_anomalies: {timestamp_column: updated_at, column_anomalies: [average, null_count, zero_count, min, max, sum, standard_deviation, variance], column_name: value}' \
+    '      - elementary.dimension_anomalies: {timestamp_column: updated_at, dimensions: [category]}' \
+    '      - elementary.all_columns_anomalies: {timestamp_column: updated_at}' \
+    '      - elementary.freshness_anomalies: {timestamp_column: updated_at}' \
+    '      - elementary.event_freshness_anomalies: {event_timestamp_column: updated_at}' \
+    '      - elementary.schema_changes' > "$proj/models/tsdbt_anomaly.yml"
+  (cd "$proj" && $TSDBT seed -s tsdbt_anomaly_data --profiles-dir "$prof" && $TSDBT test -s tsdbt_anomaly_data --profiles-dir "$prof") > "$logs/elementary-anomaly.log" 2>&1
+  echo "== elementary-0.25.1 anomaly tests: $(untimed "$logs/elementary-anomaly.log" | grep -E '^Done\.' | sed -E 's/ NO-OP=0//; s/^Done\. //' | paste -sd '|' | sed 's/|/ | /g')"
+  untimed "$logs/elementary-anomaly.log" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in ' | sed -E 's/^ */   /'
+  echo "   full log: $logs/elementary-anomaly.log"
 fi
 
 # dbt-external-tables (its integration_tests; CI: Snowflake, Redshift, BigQuery): deps, parse and ls on a
