@@ -137,7 +137,7 @@ function unquote(s: string): string {
   return m ? m[2]! : s.trim();
 }
 
-function describeOpening(kind: string, inner: string, file: string, src: string, at: number): Omit<TopLevelBlock, 'line' | 'body' | 'source'> {
+function describeOpening(kind: string, inner: string, file: string, src: string, at: number): Omit<TopLevelBlock, 'line' | 'offset' | 'body' | 'source'> {
   const rest = inner.slice(kind.length).trim();
   const nameMatch = /^[A-Za-z_]\w*/.exec(rest);
   if (!nameMatch) throw syntax(file, src, at, `expected a name after {% ${kind}, got '${rest}'`, `Write it as {% ${kind} my_name${kind === 'macro' || kind === 'test' ? '(args)' : ''} %}.`);
@@ -192,6 +192,7 @@ export function scanBlocks(source: string, file: string): TopLevelBlock[] {
           out.push({
             ...head,
             line: lineOf(open.tag.start),
+            offset: open.tag.start,
             body: source.slice(open.tag.end, tag.start),
             source: source.slice(open.tag.start, tag.end),
           });

@@ -28,6 +28,8 @@ export interface TopLevelBlock {
   adapter?: string;
   /** 1-based line of the opening tag */
   line: number;
+  /** Where the block starts in its file's text (the `{` of its opening tag). */
+  offset: number;
   /** argument names and default source text */
   args: { name: string; default?: string }[];
   /** text between opening and closing tag (docs text, snapshot SQL, macro body) */

@@ -57,7 +57,31 @@ export function readMacroFile(pkg: ProjectConfig, env: JinjaEnvironment, absolut
       patch_path: null,
     });
   }
-  return { path: absolute, source: text, macros };
+  return { path: absolute, source: blocksOnly(text, blocks), macros };
+}
+
+/**
+ * The text a macro file is compiled from: its blocks, and between them only spaces and line breaks (so errors keep
+ * the file's lines and columns). dbt renders each block on its own and never the text around them, where a stray
+ * `{% endmacro %}`, an unknown tag or a `{% set %}` would otherwise stop or change the whole file's compile.
+ * The file's own text when nothing between its blocks holds a tag or an expression (comments are harmless).
+ */
+export function blocksOnly(text: string, blocks: readonly TopLevelBlock[]): string {
+  const between: [number, number][] = [];
+  let at = 0;
+  for (const b of blocks) {
+    between.push([at, b.offset]);
+    at = b.offset + b.source.length;
+  }
+  between.push([at, text.length]);
+  if (!between.some(([from, to]) => /\{[%{]/.test(text.slice(from, to)))) return text;
+  let out = '';
+  let from = 0;
+  for (const [gapStart, gapEnd] of between) {
+    out += text.slice(from, gapStart) + text.slice(gapStart, gapEnd).replace(/[^\n]/g, ' ');
+    from = gapEnd;
+  }
+  return out;
 }
 
 /** A file's top-level blocks, or undefined with the syntax error collected (parse goes on with other files). */

@@ -6,6 +6,8 @@ import { runOperation } from '../../src/api/run-operation.js';
 import { build, run } from '../../src/api/run.js';
 import { show } from '../../src/api/show.js';
 import { makeProject } from './harness.js';
+import { JinjaEnvironment } from '../../src/jinja/index.js';
+import { blocksOnly } from '../../src/project/macro-files.js';
 
 const base = {
   'models/nums.sql': "{{ config(materialized='table') }}select * from range(10) t(n)",
@@ -74,6 +76,21 @@ describe('run-operation', () => {
 });
 
 describe('compile', () => {
+  it("renders each macro block on its own, as dbt: tags between a macro file's blocks are passed over (dbt_servicenow's stray end tag)", async () => {
+    const text = "{% set x = 1 %}\n{% macro m() %}42{% endmacro %}\n{% endmacro %}\n{% unverified %}{{ undefined_call() }}\n{% macro n() %}{{ m() }}+1, {{ x is defined }}{% endmacro %}\n";
+    const p = makeProject({ 'macros/m.sql': text, 'models/a.sql': 'select {{ n() }}' });
+    expect((await compile(p.opts)).success).toBe(true);
+    expect(readFileSync(join(p.dir, 'target/compiled/proj/models/a.sql'), 'utf8')).toBe('select 42+1, False');
+    // What is compiled: the blocks where they were, spaces and line breaks between them (errors keep their lines and columns).
+    const env = new JinjaEnvironment();
+    expect(blocksOnly(text, env.blocks(text, 'macros/m.sql'))).toBe(
+      `${' '.repeat(15)}\n{% macro m() %}42{% endmacro %}\n${' '.repeat(14)}\n${' '.repeat(38)}\n{% macro n() %}{{ m() }}+1, {{ x is defined }}{% endmacro %}\n`,
+    );
+    // A file with only comments and text between its blocks is compiled as it is.
+    const plain = '{# a licence #}\n-- text\n{% macro m() %}1{% endmacro %}\n';
+    expect(blocksOnly(plain, env.blocks(plain, 'macros/p.sql'))).toBe(plain);
+  });
+
   it('writes target/compiled and fills compiled_code in the manifest; --inline returns the SQL', async () => {
     const p = makeProject(base);
     const r = await compile(p.opts);

@@ -69,9 +69,9 @@ const PROJECT: Record<string, string> = {
     "{% macro dispatched() %}{{ return(adapter.dispatch('dispatched')()) }}{% endmacro %}",
     "{% macro default__dispatched() %}{{ return('d:' ~ this.name) }}{% endmacro %}",
   ].join('\n'),
-  // A file whose top level reads the context: run again for every node.
+  // A file with a top level that reads the context: dbt renders each macro block alone, so remember() sees neither name.
   'macros/top_level.sql':
-    "{% set seen = namespace(names=[]) %}{% set first_this = this %}\n{% macro remember() %}{% do seen.names.append(this.name) %}{{ config(meta={'seen': seen.names | join(','), 'first': first_this.identifier}) }}{% endmacro %}",
+    "{% set seen = namespace(names=[]) %}{% set first_this = this %}\n{% macro remember() %}{{ config(meta={'seen': (seen is defined) ~ ',' ~ (first_this is defined), 'first': this.identifier}) }}{% endmacro %}",
   'macros/tests.sql': "{% test is_named(model, column_name, expected) %}{{ config(severity='warn', tags=[expected]) }}select * from {{ model }} where '{{ who() }}' = '{{ expected }}'{% endtest %}",
   'models/a.sql': "{{ set_cfg() }}select '{{ who() }}' as w, '{{ cfg('materialized') }}' as m, '{{ greet() }}' as g, '{{ remember() }}' as r",
   'models/b.sql': "{{ config(materialized='table') }}select '{{ who() }}' as w, '{{ cfg('materialized') }}' as m from {{ ref_in_macro('a') }} -- {{ remember() }} {{ set_cfg() }}",
@@ -95,8 +95,8 @@ describe('parse shortcuts give what the plain parse gives (manifest.json, output
     const m = JSON.parse(ok.manifest);
     expect(m.nodes['model.test_project.a'].config.tags).toEqual(['from_a']);
     expect(m.nodes['model.test_project.b'].config.tags).toEqual(['from_b']);
-    // The file with a top level ran afresh for each node.
-    expect(m.nodes['model.test_project.b'].config.meta).toEqual({ seen: 'b', first: 'b' });
+    // The file's top level is not run: its names are not defined in its macros.
+    expect(m.nodes['model.test_project.b'].config.meta).toEqual({ seen: 'False,False', first: 'b' });
     expect(m.nodes['model.test_project.b'].depends_on.nodes).toEqual(['model.test_project.a']);
     expect(m.nodes['model.test_project.c'].depends_on.nodes).toEqual(['model.test_project.b', 'model.test_project.a', 'source.test_project.raw.events']);
     expect(m.nodes['model.test_project.c'].sources).toEqual([['raw', 'events']]);
