@@ -13,7 +13,8 @@ export interface MacroFile {
 /**
  * Every macro of every package, and the source text of the files they live
  * in (macros are bound by compiling their whole file, so errors carry the
- * file's own line numbers).
+ * file's own line numbers; the text between a file's blocks is blanked when it
+ * holds a tag: project/macro-files.ts blocksOnly).
  */
 export class MacroRegistry {
   private readonly byPackage = new Map<string, Map<string, Macro>>();
