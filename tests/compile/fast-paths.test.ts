@@ -147,6 +147,7 @@ describe('fast paths give what the plain paths give (compile: manifest.json, tar
     const dir = makeProject({
       'dbt_project.yml': 'name: fixture\nversion: "1.0.0"\nconfig-version: 2\nprofile: test_profile\nvars:\n  v: "{{ this.identifier }}"\n',
       'macros/pure.sql': "{% macro whoami() %}{{ this.identifier }}/{{ model.name }}/{{ graph.nodes | length }}/{{ config.get('severity', 'none') }}{% endmacro %}\n{% test names_match(model, column_name) %}select '{{ whoami() }}' as w, '{{ var('v') }}' as v, '{{ impure_name() }}' as i, {{ column_name }} from {{ model }}{% endtest %}",
+      // A top level: dbt renders each macro block alone, so `top` is not defined in impure_name() and prints nothing.
       'macros/impure.sql': "{% set top = 'T' ~ (1 + 1) %}{% macro impure_name() %}{{ top }}-{{ this.identifier }}-{{ model.unique_id }}{% endmacro %}",
       'models/a.sql': "select 1 as id, '{{ whoami() }}' as w, '{{ impure_name() }}' as i, '{{ var('v') }}' as v",
       'models/b.sql': "select * from {{ ref('a') }}",
@@ -156,10 +157,10 @@ describe('fast paths give what the plain paths give (compile: manifest.json, tar
     const { fast, plain } = await compileBothWays(dir);
     expect(fast.success).toBe(true);
     const sql = Object.fromEntries(fast.results.map(([id, , code]) => [String(id).replace(/\.[0-9a-f]{10}$/, ''), String(code).replace(/\.[0-9a-f]{10}'/g, "'")]));
-    expect(sql['model.fixture.a']).toBe("select 1 as id, 'a/a/8/none' as w, 'T2-a-model.fixture.a' as i, 'a' as v");
+    expect(sql['model.fixture.a']).toBe("select 1 as id, 'a/a/8/none' as w, '-a-model.fixture.a' as i, 'a' as v");
     expect(sql['model.fixture.c']).toBe("\nselect 'c/c/8/none' as w, id from \"memory\".\"main\".\"b\"");
-    expect(sql['test.fixture.names_match_a_id']).toBe(`select 'names_match_a_id/names_match_a_id/8/ERROR' as w, 'names_match_a_id' as v, 'T2-names_match_a_id-test.fixture.names_match_a_id' as i, id from "memory"."main"."a"`);
-    expect(sql['test.fixture.names_match_b_id']).toBe(`select 'names_match_b_id/names_match_b_id/8/warn' as w, 'names_match_b_id' as v, 'T2-names_match_b_id-test.fixture.names_match_b_id' as i, id from "memory"."main"."b"`);
+    expect(sql['test.fixture.names_match_a_id']).toBe(`select 'names_match_a_id/names_match_a_id/8/ERROR' as w, 'names_match_a_id' as v, '-names_match_a_id-test.fixture.names_match_a_id' as i, id from "memory"."main"."a"`);
+    expect(sql['test.fixture.names_match_b_id']).toBe(`select 'names_match_b_id/names_match_b_id/8/warn' as w, 'names_match_b_id' as v, '-names_match_b_id-test.fixture.names_match_b_id' as i, id from "memory"."main"."b"`);
     expect(fast).toEqual(plain);
   });
 });
