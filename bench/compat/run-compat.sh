@@ -317,6 +317,7 @@ elementary_project() { # name checkout
 if want elementary && [ -d "$EXT_DIR/dbt-data-reliability/integration_tests/dbt_project" ]; then elementary_project elementary "$EXT_DIR/dbt-data-reliability"; fi
 if want elementary-0.25.1 && [ -d "$EXT_DIR/elementary-0.25.1/integration_tests/dbt_project" ]; then
   elementary_project elementary-0.25.1 "$EXT_DIR/elementary-0.25.1"
+  proj="$logs/elementary-0.25.1/integration_tests/dbt_project" prof="$logs/elementary-0.25.1-profiles"
   # Its anomaly tests, which its pytest suite generates: a seed of the 30 UTC days before today, 20 rows a day
   # from 01:00 and 200 yesterday, and one test of each kind on it; seed, then test. The tests that count rows or
   # add values fail on yesterday's spike; freshness, event freshness and schema changes pass.

@@ -1,5 +1,4 @@
 import type * as Yaml from 'yaml';
-import type { Node as YamlNode } from 'yaml';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { duplicateKeyWarning } from './duplicate-key-warning.js';
 import { fastPaths } from './fast-paths.js';
@@ -57,18 +56,6 @@ export function withLines(y: BlockYaml, file: string): ParsedYaml {
 export const MAX_ALIAS_NODES = 100_000;
 
 /**
- * Any YAML, through the `yaml` package; throws YAML_SYNTAX naming the first
- * error's line. Exported so tests can hold the fast reader to it.
- *
- * Aliases are expanded (each use is a fresh copy, as `yaml`'s toJS gives),
- * but bounded: an alias inside its own anchor is YAML_ALIAS_CYCLE, and a
- * document whose aliases would expand past MAX_ALIAS_NODES nodes (a
- * "billion laughs" bomb) is YAML_ALIAS_LIMIT, both at the alias's line.
- * Merge keys follow YAML 1.1: `<<: *a` or `<<: [*a, *b]` adds the keys the
- * mapping does not set itself, earlier maps in the list winning. A key
- * written twice is a warning (dbt 1.10) and the last value wins.
- */
-/**
  * Each alias node of a document and the node it names: the last node before it, in document order, that has
  * its anchor (yaml's Alias.resolve), or undefined when none does.
  */
@@ -84,6 +71,18 @@ function anchorsOfAliases(doc: Yaml.Document, visit: typeof Yaml.visit, isAlias:
   return found;
 }
 
+/**
+ * Any YAML, through the `yaml` package; throws YAML_SYNTAX naming the first
+ * error's line. Exported so tests can hold the fast reader to it.
+ *
+ * Aliases are expanded (each use is a fresh copy, as `yaml`'s toJS gives),
+ * but bounded: an alias inside its own anchor is YAML_ALIAS_CYCLE, and a
+ * document whose aliases would expand past MAX_ALIAS_NODES nodes (a
+ * "billion laughs" bomb) is YAML_ALIAS_LIMIT, both at the alias's line.
+ * Merge keys follow YAML 1.1: `<<: *a` or `<<: [*a, *b]` adds the keys the
+ * mapping does not set itself, earlier maps in the list winning. A key
+ * written twice is a warning (dbt 1.10) and the last value wins.
+ */
 export function composeWithYaml(text: string, file: string, schema: 'pyyaml' | 'core' = 'pyyaml'): BlockYaml {
   const { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } = yamlLib();
   const lineCounter = new LineCounter();
@@ -107,7 +106,7 @@ export function composeWithYaml(text: string, file: string, schema: 'pyyaml' | '
   const keyLines = new WeakMap<object, Map<string, number>>();
   const itemLines = new WeakMap<object, (number | undefined)[]>();
   const duplicates: DuplicateKey[] = [];
-  const lineAt = (node: YamlNode | null | undefined): number | undefined =>
+  const lineAt = (node: Yaml.Node | null | undefined): number | undefined =>
     node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
   const resolving = new Set<unknown>();
   let sources: Map<object, unknown> | undefined;
@@ -125,7 +124,7 @@ export function composeWithYaml(text: string, file: string, schema: 'pyyaml' | '
       const merges: unknown[] = [];
       for (const item of node.items) {
         if (!isPair(item)) continue;
-        const keyNode = item.key as YamlNode | null;
+        const keyNode = item.key as Yaml.Node | null;
         // Only a plain `<<` merges (a quoted "<<" is an ordinary key, as in `yaml`).
         if (isScalar(keyNode) && ((keyNode.value === '<<' && (!keyNode.type || keyNode.type === 'PLAIN')) || typeof keyNode.value === 'symbol')) {
           const merged = toJs(item.value);
@@ -143,16 +142,16 @@ export function composeWithYaml(text: string, file: string, schema: 'pyyaml' | '
         if (!isRecord(m)) continue;
         for (const [k, v] of Object.entries(m)) if (!Object.prototype.hasOwnProperty.call(out, k)) setKey(out, k, v);
       }
-      const line = lineAt(node as YamlNode);
+      const line = lineAt(node as Yaml.Node);
       if (line !== undefined) lines.set(out, line);
       keyLines.set(out, keys);
       return out;
     }
     if (isSeq(node)) {
       const out = node.items.map((item) => toJs(item));
-      const line = lineAt(node as YamlNode);
+      const line = lineAt(node as Yaml.Node);
       if (line !== undefined) lines.set(out, line);
-      itemLines.set(out, node.items.map((item) => lineAt(item as YamlNode)));
+      itemLines.set(out, node.items.map((item) => lineAt(item as Yaml.Node)));
       return out;
     }
     if (isPair(node)) return toJs(node.value);
@@ -161,7 +160,7 @@ export function composeWithYaml(text: string, file: string, schema: 'pyyaml' | '
       // Alias.resolve walks the whole document for each alias: quadratic in a file of many aliases).
       sources ??= anchorsOfAliases(doc, visit, isAlias);
       const source = sources.get(node);
-      const line = lineAt(node as unknown as YamlNode);
+      const line = lineAt(node as unknown as Yaml.Node);
       if (source === undefined) {
         throw new TsdbtError('YAML_SYNTAX', `Invalid YAML: alias *${node.source} names no anchor defined before it`, { file, line, hint: 'Define `&name` before using `*name`.' });
       }
