@@ -35,6 +35,7 @@ const CHECKOUTS = {
   'entechlog/dbt_snow_mask': 'dbt-snow-mask',
   'dbt-labs/dbt_external_tables': 'dbt-external-tables',
   'dbt-labs/dbt_project_evaluator@0.14.3': 'dbt-project-evaluator-0.14.3',
+  'ScalefreeCOM/datavault4dbt': 'datavault4dbt-1.18.3',
 };
 
 const [projectDir, stageDir, extDir] = process.argv.slice(2);

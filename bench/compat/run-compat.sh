@@ -31,6 +31,8 @@
 #                  cal-itp-data-infra (f20856f, `git archive HEAD warehouse`),
 #                  balboa (datacoves/balboa a19cafa, `git archive HEAD transform`) with dbt-snow-mask (fc59b0c: the
 #                  mirror has no 0.2.8 tag) and dbt-external-tables,
+#                  dbt-re-data (c93f125, `git archive HEAD`),
+#                  datavault4dbt-snowflake-demo (07ee600) with datavault4dbt-1.18.3 (tag v1.18.3),
 #                  mattermost-data-warehouse (61af242, with dbt-codegen 0.13.1, dbt-utils-1.3.0,
 #                  dbt-project-evaluator-0.14.3, dbt-snowflake-query-tags 2.6.0),
 #                  dbt-data-reliability (tuva-health's fork of elementary, 382c570c: the project `elementary`
@@ -345,6 +347,58 @@ fi
 # dbt_project.yml's sources:/models:/tests: folders gated on target.type); then its run_test.sh steps on
 # DuckDB, where every plugin folder is disabled: seed --full-refresh, run-operation prep_external,
 # stage_external_sources (with ext_full_refresh, then without), test.
+if want re_data && [ -d "$EXT_DIR/dbt-re-data/integration_tests" ]; then
+  # re_data's integration tests (re-data/dbt-re-data c93f125, `git archive HEAD`), the steps of its
+  # python_tests/test_monitoring.py on DuckDB: seed, two days of metrics, the monitoring tests and a build,
+  # the test history, generate_overview. re_data has no DuckDB macros: the shim below gives seven, in DuckDB's
+  # SQL (information_schema from the system catalog, upper-case type names, quantile_cont over a window, format,
+  # strftime, regexp_replace's 'g'). The test history's equality test fails: re_data reads
+  # `result.node.resource_type.value`, dbt's enum, and tsdbt's node gives a plain string (bench/compat/README.md).
+  stage re_data "$EXT_DIR/dbt-re-data" && node "$here/offline-packages.mjs" "$logs/re_data/integration_tests" "$logs/re_data-packages" "$EXT_DIR" > /dev/null
+  prof="$logs/re_data-profiles" && mkdir -p "$prof" && printf 're_data_postgres:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: %s/re.duckdb\n      schema: dq\n      threads: 4\n' "$prof" > "$prof/profiles.yml"
+  cat > "$logs/re_data/integration_tests/macros/tsdbt_duckdb_shim.sql" <<'SHIM'
+{% macro duckdb__get_monitored_columns(table_schema, db_name) %}
+    select table_name, table_schema, table_catalog, column_name, data_type, is_nullable
+    from system.information_schema.columns
+    where table_schema = '{{ table_schema }}' and table_catalog = '{{ db_name }}'
+{% endmacro %}
+{% macro duckdb__get_column_type(column) %}
+    {% set t = column.data_type | lower %}
+    {% if t in ['varchar', 'text', 'char', 'bpchar'] %}{{ return('text') }}
+    {% elif t in ['tinyint', 'smallint', 'integer', 'bigint', 'hugeint', 'float', 'double', 'real'] or t.startswith('decimal') %}{{ return('numeric') }}
+    {% elif t == 'boolean' %}{{ return('boolean') }}
+    {% else %}{{ return('unknown') }}{% endif %}
+{% endmacro %}
+{% macro duckdb__percentile(percentile_field, partition_field, percent) %}
+    quantile_cont({{ percentile_field }}, {{ percent }}) over (partition by {{ partition_field }})
+{% endmacro %}
+{% macro duckdb__to_2dp(val) %}format('{:.2f}', {{ val }}){% endmacro %}
+{% macro duckdb__format_timestamp(column_name) %}strftime({{ column_name }}, '%Y-%m-%d %H:%M:%S'){% endmacro %}
+{% macro duckdb__clean_blacklist(column_name, pattern_string, replacement) %}
+    regexp_replace({{ column_name }}, '{{ pattern_string }}', '{{ replacement }}', 'g')
+{% endmacro %}
+SHIM
+  day1='{"re_data:time_window_start": "2021-05-01 00:00:00", "re_data:time_window_end": "2021-05-02 00:00:00", "re_data:save_test_history": true, "source_schema": "dq"}'
+  day2='{"re_data:time_window_start": "2021-05-02 00:00:00", "re_data:time_window_end": "2021-05-03 00:00:00", "re_data:save_test_history": true, "source_schema": "dq"}'
+  tested='test_re_data_anomalies test_re_data_metrics test_re_data_z_score test_re_data_table_samples re_data_metrics transformed'
+  (cd "$logs/re_data/integration_tests" && $TSDBT deps --profiles-dir "$prof" \
+    && $TSDBT seed --full-refresh --select monitoring --vars "$day1" --profiles-dir "$prof" \
+    && $TSDBT run --full-refresh --fail-fast --select transformed --vars "$day1" --profiles-dir "$prof" \
+    && $TSDBT run-operation create_test_source_tables --vars "$day1" --profiles-dir "$prof" \
+    && $TSDBT run --full-refresh --fail-fast --select package:re_data --vars "$day1" --profiles-dir "$prof" \
+    && $TSDBT run-operation schema_change_buy_events_add_column --vars "$day1" --profiles-dir "$prof" \
+    && $TSDBT run --fail-fast --select package:re_data --vars "$day2" --profiles-dir "$prof" \
+    && $TSDBT run --select 'monitoring.*' --vars "$day2" --profiles-dir "$prof" \
+    && $TSDBT test --store-failures --select $tested --vars "$day2" --profiles-dir "$prof" \
+    && $TSDBT build --full-refresh --store-failures --select $tested --vars "$day2" --profiles-dir "$prof"; \
+    $TSDBT test --store-failures --select test_re_data_test_history --vars "$day2" --profiles-dir "$prof"; \
+    $TSDBT run-operation generate_overview --args "{start_date: '2021-05-02', end_date: '2021-05-03', interval: 'days:1'}" --vars "$day2" --profiles-dir "$prof" \
+    && python3 -c "import json; o = json.load(open('../target/re_data/overview.json')); print('overview:', len(o), 'entries, types', ' '.join(sorted({x['type'] for x in o})))") > "$logs/re_data.log" 2>&1
+  echo "== re_data: $(untimed "$logs/re_data.log" | grep -E '^Done\.' | sed -E 's/ (WARN|NO-OP)=[0-9]+//g' | tr '\n' '|' | sed 's/|$//') | $(grep -E '^overview:' "$logs/re_data.log")"
+  untimed "$logs/re_data.log" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in |^\[[A-Z_]+\]' | grep -v '^\[WARNING\]' | head -10 | sed 's/^ */   /'
+  echo "   full log: $logs/re_data.log"
+fi
+
 if want dbt-external-tables && [ -d "$EXT_DIR/dbt-external-tables/integration_tests" ]; then
   stage dbt-external-tables && proj="$logs/dbt-external-tables/integration_tests"
   node "$here/offline-packages.mjs" "$proj" "$logs/dbt-external-tables-packages" "$EXT_DIR" > /dev/null
@@ -393,6 +447,13 @@ if want balboa && [ -d "$EXT_DIR/balboa/transform" ]; then
   # deps, parse, ls against a Snowflake profile; with the double, compile.
   stage balboa "$EXT_DIR/balboa/transform" && snowflake_profile "$logs/balboa-profiles" default dbt_test
   parse_ls balboa "$logs/balboa" "$logs/balboa-profiles" compile
+fi
+
+if want datavault4dbt && [ -d "$EXT_DIR/datavault4dbt-snowflake-demo/models" ]; then
+  # Scalefree's Data Vault demo on Snowflake's TPC-H sample (ScalefreeCOM/datavault4dbt-snowflake-demo 07ee600) with
+  # the datavault4dbt package (v1.18.3, `git archive`) and dbt-utils 1.3.0: deps, parse, ls; with the double, compile.
+  stage datavault4dbt "$EXT_DIR/datavault4dbt-snowflake-demo" && snowflake_profile "$logs/datavault4dbt-profiles" datavault4dbt_snowflake_demo dv
+  parse_ls datavault4dbt "$logs/datavault4dbt" "$logs/datavault4dbt-profiles" compile
 fi
 
 if want mattermost && [ -d "$EXT_DIR/mattermost-data-warehouse/transform/mattermost-analytics" ]; then

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import type { AdapterInfo } from '../adapters/base/adapter-info.js';
+import { setAgateFileBase } from '../adapters/base/agate-json.js';
 import { secretEnvVarLocationError, type Logger } from '../context/base-context.js';
 import { lookupEnvVar, SecretRegistry } from '../context/vars.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
@@ -124,6 +125,8 @@ export function loadProject(opts: GlobalOptions = {}, { requireInstalled = true 
 /** loadProject, the loaders' own environment reads going through `loaderEnv` and what they render noted in `reads`. */
 function loadWith(opts: GlobalOptions, requireInstalled: boolean, env: Record<string, string | undefined>, loaderEnv: Record<string, string | undefined>, reads: LoadReads): LoadedProject {
   const projectDir = resolve(opts.projectDir ?? process.cwd());
+  // agate's to_json writes relative paths from the project folder, as dbt's commands run there.
+  setAgateFileBase(projectDir);
   const logger = opts.logger ?? silentLogger;
   const secrets = new SecretRegistry();
   secrets.addFromEnv(env);

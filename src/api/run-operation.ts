@@ -1,5 +1,7 @@
 import { join } from 'node:path';
+import type { MacroRegistry } from '../context/macro-registry.js';
 import { runtimeContext } from '../context/runtime-context.js';
+import type { Macro } from '../manifest/types.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { onConnectionNamed, scopedOperation } from '../execute/operations.js';
 import { callJinja } from '../jinja/index.js';
@@ -44,6 +46,22 @@ function parseArgs(args: RunOperationOptions['args']): Record<string, unknown> {
 }
 
 /**
+ * The macro `run-operation <name>` runs, as dbt's find_macro_by_name ranks
+ * them: the root project's, then an installed package's (re_data's
+ * `generate_overview` is run so), then dbt's own.
+ */
+function operationMacro(registry: MacroRegistry, rootName: string, name: string): Macro | undefined {
+  const root = registry.inPackage(rootName, name);
+  if (root) return root;
+  for (const pkg of registry.packageNames()) {
+    if (pkg === rootName || registry.internalPackages.includes(pkg)) continue;
+    const found = registry.inPackage(pkg, name);
+    if (found) return found;
+  }
+  return registry.find(name, rootName);
+}
+
+/**
  * `run-operation <macro> --args '{...}'`: call a macro (`name` or
  * `package.name`) with keyword arguments in a runtime context, commit what it
  * did. A failure is returned (success false), not thrown, except for usage errors.
@@ -56,13 +74,14 @@ export async function runOperation(macroName: string, opts: RunOperationOptions 
     writeCommandManifest(exec);
     const registry = exec.parsed.registry;
     const [pkg, name] = macroName.includes('.') ? (macroName.split('.', 2) as [string, string]) : [null, macroName];
-    const macro = pkg ? registry.inPackage(pkg, name) : registry.find(name, exec.root.name);
+    const macro = pkg ? registry.inPackage(pkg, name) : operationMacro(registry, exec.root.name, name);
     if (!macro) {
       throw new TsdbtError('MACRO_NOT_FOUND', `No macro named '${macroName}' was found in the project or its packages`, {
         hint: 'Check the name (and package prefix); macros live in the macro-paths of dbt_project.yml.',
       });
     }
-    const node = scopedOperation({ shared: exec.shared, compiler: exec.compiler, projectName: exec.root.name, projectDir: exec.loaded.projectDir }, `run-operation.${macroName}`, '');
+    // As dbt's macro context: names resolve from the macro's own package (its vars too), not the root project's.
+    const node = scopedOperation({ shared: exec.shared, compiler: exec.compiler, projectName: macro.package_name, projectDir: exec.loaded.projectDir }, `run-operation.${macroName}`, '');
     const statements: string[] = [];
     const stop = exec.session.onStatement((s) => statements.push(s.sql));
     const startedAt = new Date();

@@ -51,13 +51,15 @@ export interface BaseContextInput {
  * resolves (and, at parse, records the dependency) where var() is called.
  */
 export function varFunction(input: Pick<BaseContextInput, 'vars' | 'packageName' | 'nodeName' | 'renderVar' | 'missingVarIsNone'>): unknown {
-  return pyFunction((args, kwargs) => {
+  const fn = pyFunction((args, kwargs) => {
     let fallback = fallbackOf(args, kwargs, 1, 'default');
     if (!fallback.given && input.missingVarIsNone) fallback = { given: true, value: null };
     const value = input.vars.get(String(args[0]), input.packageName, fallback, input.nodeName);
     if (typeof value === 'string' && input.renderVar && (value.includes('{{') || value.includes('{%') || value.includes('{#'))) return input.renderVar(value);
     return value;
   });
+  // dbt's var is an object: `var.has_var('x')` says whether x is set (re_data guards its optional vars so).
+  return Object.assign(fn, { has_var: pyFunction(([name]) => input.vars.has(String(name), input.packageName)) });
 }
 
 /** Python's iter() would accept it: strings, lists, dicts, sets, any iterable object. */

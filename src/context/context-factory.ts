@@ -199,6 +199,7 @@ export class ContextFactory {
     resolver.trackCalls((id) => {
       if (!capture.macros.includes(id)) capture.macros.push(id);
     }, this.shared.onMacroCall);
+    resolver.testParse = node.resource_type === 'test';
     const vars = parseNodeContext(staticPart, capture, {
       relation: (spec) => a.makeRelation({ database: a.database, schema: a.schema, ...spec } as never),
       thisRelation: a.makeRelation({ database: a.database, schema: a.schema, identifier: node.name }),

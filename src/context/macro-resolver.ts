@@ -1,5 +1,6 @@
 import { TsdbtError } from '../errors/tsdbt-error.js';
-import type { JinjaCallable, JinjaEnvironment, RenderContext } from '../jinja/index.js';
+import { pyFunction, type JinjaCallable, type JinjaEnvironment, type RenderContext } from '../jinja/index.js';
+import { pyTuple } from '../jinja/python/types.js';
 import type { Macro } from '../manifest/types.js';
 import { INTERNAL_PACKAGE, type MacroRegistry } from './macro-registry.js';
 import { fastPaths } from '../util/fast-paths.js';
@@ -29,6 +30,17 @@ export class MacroResolver {
   /** Set while parsing with a parse cache: told of every macro run, at any depth (what a partial parse must re-run when it changes). */
   private onAnyCall: ((uniqueId: string) => void) | undefined;
   private depth = 0;
+  /** The packages of the tracked macros running, outermost first (see `testParse`). */
+  private readonly running: string[] = [];
+  /**
+   * Set while a data test is parsed. dbt parses a test in a namespace of the
+   * macros its test macro depends on, however deep, each name found from the
+   * package of the macro that calls it: so a package's test macro, and what
+   * it calls, reach that package's macros by their plain names, which a node
+   * of the root project does not. Here a plain name found nowhere else is
+   * looked up in the packages of the macros running, innermost first.
+   */
+  testParse = false;
   private prefixList: string[] | undefined;
   /**
    * dispatchTarget's answers per namespace and name, and the namespaces' per
@@ -55,6 +67,13 @@ export class MacroResolver {
     const macro = this.registry.find(name, this.localPackage);
     if (macro) return this.bind(macro);
     if (name === INTERNAL_PACKAGE || this.registry.hasPackage(name)) return this.namespace(name);
+    if (this.testParse) {
+      for (let i = this.running.length - 1; i >= 0; i--) {
+        const pkg = this.running[i]!;
+        const found = pkg === this.localPackage ? undefined : this.registry.inPackage(pkg, name);
+        if (found) return this.bind(found);
+      }
+    }
     return undefined;
   };
 
@@ -83,21 +102,23 @@ export class MacroResolver {
     if (forVars && forVars.vars === context.vars) return forVars.fn;
     const { path, source } = this.registry.fileOf(macro);
     let fn = this.env.bindMacro(path, source, macro.name, context);
-    if (this.onTopLevelCall) fn = this.tracked(fn, id);
+    if (this.onTopLevelCall) fn = this.tracked(fn, id, macro.package_name);
     if (this.env.definesOnlyMacros(source, path)) this.bound.set(id, fn);
     else this.boundForVars.set(id, { fn, vars: context.vars });
     return fn;
   }
 
-  private tracked(fn: JinjaCallable, uniqueId: string): JinjaCallable {
+  private tracked(fn: JinjaCallable, uniqueId: string, packageName: string): JinjaCallable {
     const wrapped = ((...args: unknown[]) => {
       if (this.depth === 0) this.onTopLevelCall?.(uniqueId);
       this.onAnyCall?.(uniqueId);
       this.depth++;
+      this.running.push(packageName);
       try {
         return fn(...args);
       } finally {
         this.depth--;
+        this.running.pop();
       }
     }) as JinjaCallable;
     // The macro's name goes along; not its __str__ (a tracked macro prints as a function, as before).
@@ -115,13 +136,46 @@ export class MacroResolver {
         if (typeof prop !== 'string') return undefined;
         const m = this.namespaceMember(pkg, packages, prop);
         if (m) return this.bind(m);
-        return internal && NATIVE_GLOBAL_MACROS.has(prop) ? this.nativeMember(prop) : undefined;
+        if (internal && NATIVE_GLOBAL_MACROS.has(prop)) return this.nativeMember(prop);
+        return this.dictMethod(pkg, packages, prop);
       },
       has: (_t, prop) =>
         typeof prop === 'string' && (packages.some((p) => this.registry.inPackage(p, prop) !== undefined) || (internal && NATIVE_GLOBAL_MACROS.has(prop) && this.nativeMember(prop) !== undefined)),
+      // A namespace passes as a dict: `name in dbt_utils` asks for its own key. Its keys are not listed (ownKeys):
+      // a namespace handed to a function (toHost) would bind every macro of the package.
+      getOwnPropertyDescriptor: (_t, prop) => {
+        if (typeof prop !== 'string') return undefined;
+        const m = this.namespaceMember(pkg, packages, prop);
+        return m ? { value: this.bind(m), writable: false, enumerable: false, configurable: true } : undefined;
+      },
     });
     this.namespaces.set(pkg, ns);
     return ns;
+  }
+
+  /**
+   * The Python dict methods of a package's namespace, which in dbt is a dict
+   * of its macros: re_data looks its metric macros up with
+   * `context['re_data'].get(name)`. A macro of the same name comes first.
+   */
+  private dictMethod(pkg: string, packages: readonly string[], prop: string): JinjaCallable | undefined {
+    const names = () => [...new Set(packages.flatMap((p) => [...this.registry.macrosOf(p).keys()]))];
+    const member = (name: string) => this.bind(this.namespaceMember(pkg, packages, name)!);
+    switch (prop) {
+      case 'get':
+        return pyFunction(([name, fallback = null]) => {
+          const m = typeof name === 'string' ? this.namespaceMember(pkg, packages, name) : undefined;
+          return m ? this.bind(m) : fallback;
+        });
+      case 'keys':
+        return pyFunction(() => names());
+      case 'values':
+        return pyFunction(() => names().map(member));
+      case 'items':
+        return pyFunction(() => names().map((n) => pyTuple([n, member(n)])));
+      default:
+        return undefined;
+    }
   }
 
   /** The context's own member `name`, even where a user's macro of that name shadows it (what `builtins.<name>` reads). */

@@ -36,6 +36,11 @@ export class VarResolver {
     return isRecord(scoped) ? [vars, scoped] : [vars];
   }
 
+  /** dbt's `var.has_var(name)`: whether `name` is a var visible to nodes of `pkg` (a default given to var() does not count). */
+  has(name: string, pkg: string): boolean {
+    return Object.prototype.hasOwnProperty.call(this.visibleTo(pkg), name);
+  }
+
   get(name: string, pkg: string, fallback: { given: boolean; value?: unknown }, nodeName?: string): unknown {
     const vars = this.visibleTo(pkg);
     if (Object.prototype.hasOwnProperty.call(vars, name)) return vars[name];

@@ -6,6 +6,7 @@ import type { QueryResult, ResultColumn } from './connection.js';
 import { groupTable, type ResultTableSet } from './result-table-set.js';
 import { agatePrintTable } from './agate-print.js';
 import { templateRowsOf } from './template-value.js';
+import { writeTableJson } from './agate-json.js';
 import { agateTable, agateTypeName, type AgateDataType, type ExactDecimals } from './agate-types.js';
 
 /**
@@ -308,6 +309,14 @@ export class ResultTable implements Iterable<ResultRow> {
     return '';
   };
 
+  /** agate's to_json(path, key=None, newline=False, indent=None): the rows written to a file as JSON (agate-json.ts). */
+  to_json = (...raw: unknown[]): string => {
+    const { args, kwargs } = splitArgs(raw);
+    const at = (i: number, name: string): unknown => (i < args.length ? args[i] : kwargs[name]);
+    writeTableJson(this, at(0, 'path'), { key: at(1, 'key'), newline: at(2, 'newline'), indent: at(3, 'indent') });
+    return '';
+  };
+
   /**
    * agate's rename(column_names): a new table with the same rows, its columns
    * named by a list (every column, in order) or by a dict of old name to new
@@ -359,7 +368,7 @@ function pickedCells<T>(byColumn: Record<number, Record<number, T>>, picked: rea
 }
 
 /** agate's Table members that templates use (its rows and columns are data). Internal fields (`rawRows`, `templateRows`) are refused. */
-exposeMembers(ResultTable, ['rows', 'columns', 'column_names', 'column_types', 'print_table', 'rename', 'group_by']);
+exposeMembers(ResultTable, ['rows', 'columns', 'column_names', 'column_types', 'print_table', 'rename', 'group_by', 'to_json']);
 /** agate's Column: `name`, `data_type`, `index`, `values()`... (not the table it belongs to). */
 exposeMembers(ResultColumnView, ['name', 'data_type', 'index', 'values', 'values_without_nulls']);
 
