@@ -14,7 +14,7 @@ import { NodeRunner } from '../execute/node-runner.js';
 import { isMicrobatch } from '../execute/microbatch-runner.js';
 import { CacheSync } from '../execute/render-cache-sync.js';
 import { RenderPool } from '../execute/render-pool.js';
-import type { PreparedWorker } from '../execute/render-protocol.js';
+import type { LogLevelName, PreparedWorker } from '../execute/render-protocol.js';
 import type { DependencyGraph } from '../graph/index.js';
 import { writeGraphSummaryQuietly } from '../artifacts/graph-summary.js';
 import type { IndirectSelection } from '../graph/index.js';
@@ -413,7 +413,8 @@ function spawnRenderPool(loaded: LoadedProject, threads: number, which: string, 
     // Debug lines (one per statement) only cross threads when someone listens.
     debug: loaded.logger !== silentLogger,
   };
-  const log = { info: loaded.logger.info.bind(loaded.logger), debug: loaded.logger.debug.bind(loaded.logger), warn: loaded.logger.warn.bind(loaded.logger) };
+  const logger = loaded.logger;
+  const log = { info: logger.info.bind(logger), debug: logger.debug.bind(logger), warn: logger.warn.bind(logger), jinja: (m: string) => (logger.jinjaInfo ? logger.jinjaInfo(m) : logger.info(m)), print: (m: string) => (logger.printed ? logger.printed(m) : logger.info(m)) };
   return RenderPool.spawn({
     threads,
     setup: { module: siblingModule(import.meta.url, 'execution'), export: 'prepareWorkerExecution', args },
@@ -457,8 +458,8 @@ export interface RenderWorkerArgs {
  * then, given the worker's session, a runtime context on it. Logs go back to
  * the coordinator through `log`.
  */
-export async function prepareWorkerExecution(args: RenderWorkerArgs, threadId: string, log: (level: 'info' | 'debug' | 'warn', text: string) => void, coordinatorParsed: Promise<void> = Promise.resolve()): Promise<PreparedWorker> {
-  const logger: Logger = { info: (m) => log('info', m), debug: args.debug ? (m) => log('debug', m) : () => undefined, warn: (m) => log('warn', m) };
+export async function prepareWorkerExecution(args: RenderWorkerArgs, threadId: string, log: (level: LogLevelName, text: string) => void, coordinatorParsed: Promise<void> = Promise.resolve()): Promise<PreparedWorker> {
+  const logger: Logger = { info: (m) => log('info', m), debug: args.debug ? (m) => log('debug', m) : () => undefined, warn: (m) => log('warn', m), jinjaInfo: (m) => log('jinja', m), printed: (m) => log('print', m) };
   const loaded = loadProject({ ...args.opts, logger });
   loaded.invocationId = args.invocationId;
   loaded.runStartedAt = new Date(args.runStartedAt);

@@ -250,6 +250,8 @@ function loadWith(opts: GlobalOptions, requireInstalled: boolean, env: Record<st
       info: (m) => logger.info(secrets.redact(m)),
       debug: (m) => logger.debug(secrets.redact(m)),
       warn: (m) => logger.warn(secrets.redact(m)),
+      jinjaInfo: (m) => (logger.jinjaInfo ? logger.jinjaInfo(secrets.redact(m)) : logger.info(secrets.redact(m))),
+      printed: (m) => (logger.printed ? logger.printed(secrets.redact(m)) : logger.info(secrets.redact(m))),
     },
     warnings,
     partialParse: opts.partialParse === true,

@@ -14,6 +14,8 @@ import { writeOperationResults } from './operation-results.js';
 export interface RunOperationOptions extends ExecutionOptions {
   /** `--args '{...}'`: YAML or JSON mapping, or an object. */
   args?: string | Record<string, unknown>;
+  /** Told once the project is loaded, before the macro runs (the CLI prints dbt's version and adapter lines then). */
+  onReady?: (info: { adapterType: string; invocationId: string }) => void;
 }
 
 export interface RunOperationResult {
@@ -69,6 +71,7 @@ function operationMacro(registry: MacroRegistry, rootName: string, name: string)
 export async function runOperation(macroName: string, opts: RunOperationOptions = {}): Promise<RunOperationResult> {
   const kwargs = parseArgs(opts.args);
   const exec = await openExecution(opts, 'run-operation', []);
+  opts.onReady?.({ adapterType: exec.loaded.adapter.type, invocationId: exec.loaded.invocationId });
   try {
     // As dbt: manifest.json is written when the manifest is loaded, before the command runs.
     writeCommandManifest(exec);

@@ -124,6 +124,7 @@ export async function runCli(argv: readonly string[], streams: OutputStreams, en
       level: oneOf('--log-level', f.logLevel, LEVELS),
       printerWidth: f.printerWidth === undefined ? undefined : wholeNumber('--printer-width', f.printerWidth),
       live: Boolean((streams as { isTTY?: boolean }).isTTY),
+      noPrint: f.noPrint === true,
     });
   } catch (e) {
     reportError(e, fallbackOut);

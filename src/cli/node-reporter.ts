@@ -38,6 +38,13 @@ export function noMessageEvent(status: string, info: Record<string, unknown>): L
   return { name: 'RunResultErrorNoMessage', code: 'Z025', level: 'error', msg: `  Status: ${status}`, data: { status, node_info: info } };
 }
 
+/** The first lines of a command's console (run-operation's only ones): the version, then the adapter registered. */
+export function versionLines(o: Output, h: Pick<RunHeader, 'version' | 'dbtVersion' | 'adapterType' | 'adapterVersion' | 'invocationId'>): void {
+  o.invocationId = h.invocationId;
+  o.event({ name: 'MainReportVersion', code: 'A001', level: 'info', msg: `Running with tsdbt=${h.version} (dbt-core ${h.dbtVersion} compatible)`, data: { version: `=${h.dbtVersion}`, log_version: 3 } });
+  if (h.adapterVersion !== null) o.event({ name: 'AdapterRegistered', code: 'E034', level: 'info', msg: `Registered adapter: ${h.adapterType}=${h.adapterVersion}`, data: { adapter_name: h.adapterType, adapter_version: `=${h.adapterVersion}` } });
+}
+
 /**
  * dbt 1.10's console for run, build, test, seed, snapshot and retry: the
  * header, a START line and a result line per node (`1 of 89 START sql view
@@ -54,9 +61,7 @@ export class NodeReporter {
   header(h: RunHeader): void {
     this.total = h.total;
     const o = this.out;
-    o.invocationId = h.invocationId;
-    o.event({ name: 'MainReportVersion', code: 'A001', level: 'info', msg: `Running with tsdbt=${h.version} (dbt-core ${h.dbtVersion} compatible)`, data: { version: `=${h.dbtVersion}`, log_version: 3 } });
-    if (h.adapterVersion !== null) o.event({ name: 'AdapterRegistered', code: 'E034', level: 'info', msg: `Registered adapter: ${h.adapterType}=${h.adapterVersion}`, data: { adapter_name: h.adapterType, adapter_version: `=${h.adapterVersion}` } });
+    versionLines(o, h);
     o.event({ name: 'FoundStats', code: 'W006', level: 'info', msg: h.found, data: { stat_line: h.found.replace(/^Found /, '') } });
     o.event(blank());
     if (h.nothingToDo) return;

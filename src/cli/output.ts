@@ -25,6 +25,8 @@ export interface OutputOptions {
   printerWidth?: number;
   /** stdout is a terminal (and not JSON logs): a live status line may be redrawn in place. */
   live?: boolean;
+  /** `--no-print` / DBT_PRINT=false: a template's print() prints nothing. */
+  noPrint?: boolean;
 }
 
 export interface LogFileOptions {
@@ -193,6 +195,14 @@ export class Output implements Logger {
 
   info(msg: string): void {
     this.event(note(msg), { timestamp: false });
+  }
+  /** A template's print(msg): dbt's PrintEvent, the text alone, even with --quiet; nothing with --no-print. */
+  printed(msg: string): void {
+    if (!this.options.noPrint) this.resultEvent({ name: 'PrintEvent', code: 'Z052', level: 'info', msg, data: { msg } });
+  }
+  /** A template's log(msg, info=True): dbt's JinjaLogInfo, printed with its time as dbt prints its events. */
+  jinjaInfo(msg: string): void {
+    this.event({ name: 'JinjaLogInfo', code: 'I062', level: 'info', msg, data: { msg } });
   }
   /** Printed even with --quiet (results the user asked for: ls, show, compile --inline). */
   result(msg: string): void {

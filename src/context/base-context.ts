@@ -19,6 +19,10 @@ export interface Logger {
   info(message: string): void;
   debug(message: string): void;
   warn(message: string): void;
+  /** A template's `log(msg, info=True)` (dbt's JinjaLogInfo: on the console with its time, as dbt's events); info() where absent. */
+  jinjaInfo?(message: string): void;
+  /** A template's `print(msg)` (dbt's PrintEvent: the text alone, even with --quiet); info() where absent. */
+  printed?(message: string): void;
 }
 
 /** What every phase's context is built from. */
@@ -168,12 +172,16 @@ export function baseContext(input: BaseContextInput): Record<string, unknown> {
     log: pyFunction((args, kwargs) => {
       if (!input.executing) return '';
       const msg = secrets.redact(pyStr(args[0]));
-      if (args[1] ?? kwargs.info) logger.info(msg);
-      else logger.debug(msg);
+      if (!(args[1] ?? kwargs.info)) logger.debug(msg);
+      else if (logger.jinjaInfo) logger.jinjaInfo(msg);
+      else logger.info(msg);
       return '';
     }),
     print: pyFunction((args) => {
-      if (input.executing) logger.info(secrets.redact(pyStr(args[0])));
+      if (!input.executing) return '';
+      const msg = secrets.redact(pyStr(args[0]));
+      if (logger.printed) logger.printed(msg);
+      else logger.info(msg);
       return '';
     }),
     exceptions,

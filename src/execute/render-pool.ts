@@ -5,7 +5,7 @@ import { TsdbtError } from '../errors/tsdbt-error.js';
 import type { CompiledNode } from '../manifest/types.js';
 import type { MicrobatchStep } from './microbatch-step.js';
 import type { NodeResult } from './node-result.js';
-import { errorFromWire, resultFromWire, type CacheEvent, type FromWorker, type RenderSetup, type ToWorker, type WireResult, type WorkerData } from './render-protocol.js';
+import { errorFromWire, resultFromWire, type CacheEvent, type FromWorker, type LogLevelName, type RenderSetup, type ToWorker, type WireResult, type WorkerData } from './render-protocol.js';
 
 /** Somewhere a node can run: the coordinator's own thread, or one render worker. */
 export interface NodeLane {
@@ -63,7 +63,7 @@ export interface RenderPoolOptions {
   /** How many render workers (`--threads`); thread ids are Thread-1..N. */
   threads: number;
   setup: RenderSetup;
-  onLog?: (level: 'info' | 'debug' | 'warn', text: string) => void;
+  onLog?: (level: LogLevelName, text: string) => void;
 }
 
 class WorkerLane implements NodeLane {
@@ -444,7 +444,7 @@ export class RenderPool implements NodeLanes {
   }
 
   /** @internal */
-  log(level: 'info' | 'debug' | 'warn', text: string): void {
+  log(level: LogLevelName, text: string): void {
     this.opts.onLog?.(level, text);
   }
 }

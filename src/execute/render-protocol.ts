@@ -115,7 +115,9 @@ export type FromWorker =
   | { type: 'log'; lines: LogLine[] }
   | { type: 'closed' };
 
-export type LogLine = ['info' | 'debug' | 'warn', string];
+/** A line's level: 'jinja' is a template's log(msg, info=True) (Logger.jinjaInfo), 'print' its print(msg) (Logger.printed). */
+export type LogLevelName = 'info' | 'debug' | 'warn' | 'jinja' | 'print';
+export type LogLine = [LogLevelName, string];
 
 /** A render worker holds its log lines at most this long (ms) before sending them on their own. */
 export const LOG_DELAY_MS = 50;

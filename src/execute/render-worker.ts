@@ -17,7 +17,7 @@ import { CacheSync } from './render-cache-sync.js';
 import { errorToWire, LOG_DELAY_MS, resultToWire, type FromWorker, type LogLine, type PreparedWorker, type ToWorker, type WorkerData, type WorkerExecution } from './render-protocol.js';
 
 type SessionMessage = Extract<ToWorker, { type: 'session' }>;
-type Setup = (args: unknown, threadId: string, log: (level: 'info' | 'debug' | 'warn', text: string) => void, parsed: Promise<void>) => Promise<PreparedWorker>;
+type Setup = (args: unknown, threadId: string, log: (level: LogLine[0], text: string) => void, parsed: Promise<void>) => Promise<PreparedWorker>;
 
 const input = workerData as WorkerData;
 const port = parentPort!;

@@ -8,7 +8,7 @@ import { summariseManifest } from './summary.js';
 import { TsdbtError } from '../../errors/tsdbt-error.js';
 import { parseSampleWindow } from '../../context/sample-window.js';
 import { globalOptions, selectionFlags, stateFlags, type Command, type CommandContext } from '../command-context.js';
-import { blank, NodeReporter, reportSummary } from '../node-reporter.js';
+import { blank, NodeReporter, reportSummary, versionLines } from '../node-reporter.js';
 import { SAMPLE_ROWS, type SeedSample } from '../../api/seed-samples.js';
 import type { agatePrintTable as AgatePrintTable } from '../../adapters/base/agate-print.js';
 import { reportError } from '../report-error.js';
@@ -172,7 +172,11 @@ export const runOperationCommand: Command = async (ctx) => {
   const macro = ctx.argv.positionals[0];
   if (!macro) throw new TsdbtError('USAGE', 'run-operation needs a macro name', { hint: "e.g. tsdbt run-operation grant_select --args '{role: reporter}'" });
   const { runOperation } = await import('../../api/run-operation.js');
-  const r = await runOperation(macro, { ...executionOptions(ctx), args: ctx.argv.flags.args as string | undefined });
+  const r = await runOperation(macro, {
+    ...executionOptions(ctx),
+    args: ctx.argv.flags.args as string | undefined,
+    onReady: (info) => versionLines(ctx.out, { version: TSDBT_VERSION, dbtVersion: DBT_VERSION, adapterType: info.adapterType, adapterVersion: adapterVersion(info.adapterType), invocationId: info.invocationId }),
+  });
   ctx.report?.(r);
   if (!r.success) {
     ctx.out.error(r.error ? `[${r.error.code}] ${r.error.format()}` : `run-operation ${macro} failed`);
