@@ -49,4 +49,13 @@ describe('run-operation console', () => {
     ]);
     expect(events.slice(2).map((e) => e.info.msg)).toEqual(['logged line', 'printed line']);
   });
+
+  it("a model's log and print, rendered in a render worker, print the same way", async () => {
+    const dir = makeProject({ 'models/m.sql': "{% do log('model logged', info=True) %}{% do print('model printed') %}select 1 as x" });
+    const io = captureStreams();
+    expect(await runCli(['run', '--no-color', '--threads', '2', '--project-dir', dir, '--profiles-dir', dir], io.streams, {})).toBe(0);
+    const out = io.stdout.join('');
+    expect(out).toMatch(/^\d\d:\d\d:\d\d {2}model logged$/m);
+    expect(out).toMatch(/^model printed$/m);
+  });
 });
