@@ -2,6 +2,7 @@ import type { NodeCompiler } from '../compile/node-compiler.js';
 import { runtimeContext, type RuntimeShared } from '../context/runtime-context.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { callJinja, pyFunction } from '../jinja/index.js';
+import { PyStrEnum } from '../jinja/python/types.js';
 import type { CompiledNode } from '../manifest/types.js';
 import type { HookPosition, NodeResult } from './node-result.js';
 import { operationNode } from './operation-node.js';
@@ -149,8 +150,8 @@ export function runProjectHooks(scope: OperationScope, kind: RunHookKind, hooks:
 export function hookResultsView(results: readonly NodeResult[]): Record<string, unknown>[] {
   return results.map((r) =>
     withToDict({
-      node: r.node ? withToDict({ ...r.node }) : r.node,
-      status: r.status,
+      node: r.node ? withToDict(enumMember({ ...r.node }, 'resource_type', NODE_TYPES)) : r.node,
+      status: strEnum(r.status, NODE_STATUSES),
       message: r.message,
       failures: r.failures,
       execution_time: r.execution_time,
@@ -162,8 +163,44 @@ export function hookResultsView(results: readonly NodeResult[]): Record<string, 
   );
 }
 
+const TO_DICT = 'to_dict';
+
+/** dbt's NodeType: each value's member name. */
+const NODE_TYPES: Record<string, string> = {
+  model: 'Model', analysis: 'Analysis', test: 'Test', snapshot: 'Snapshot', operation: 'Operation', seed: 'Seed', rpc: 'RPCCall',
+  sql_operation: 'SqlOperation', doc: 'Documentation', source: 'Source', macro: 'Macro', exposure: 'Exposure', metric: 'Metric',
+  group: 'Group', saved_query: 'SavedQuery', semantic_model: 'SemanticModel', unit_test: 'Unit', fixture: 'Fixture',
+};
+/** dbt's NodeStatus (RunStatus, TestStatus and FreshnessStatus take their members from it): each value's member name. */
+const NODE_STATUSES: Record<string, string> = {
+  success: 'Success', error: 'Error', fail: 'Fail', warn: 'Warn', skipped: 'Skipped', 'partial success': 'PartialSuccess',
+  pass: 'Pass', 'runtime error': 'RuntimeErr', 'no-op': 'NoOp',
+};
+
+/** A value of one of dbt's str enums as templates see it: a str with `.value` and `.name` (a value the enum has not stays a str). */
+function strEnum(v: unknown, names: Record<string, string>): unknown {
+  return typeof v === 'string' && Object.hasOwn(names, v) ? new PyStrEnum(v, names[v]!) : v;
+}
+
+/** `o` with its `key` made a member of the enum of `names`. */
+function enumMember<T extends Record<string, unknown>>(o: T, key: string, names: Record<string, string>): T {
+  (o as Record<string, unknown>)[key] = strEnum(o[key], names);
+  return o;
+}
+
 /** `o` with a `to_dict()` method (not one of its keys): a copy of its keys. */
 function withToDict<T extends object>(o: T): T {
-  Object.defineProperty(o, 'to_dict', { value: pyFunction(() => ({ ...o })), enumerable: false });
+  Object.defineProperty(o, 'to_dict', { value: pyFunction(() => dictOf(o)), enumerable: false });
   return o;
+}
+
+/** What dbt's to_dict() gives: enum members as their values, the node and timing entries as dicts too. */
+function dictOf(o: object): Record<string, unknown> {
+  const plain = (v: unknown): unknown => {
+    if (v instanceof PyStrEnum) return v.val;
+    if (Array.isArray(v)) return v.map(plain);
+    if (v !== null && typeof v === 'object' && TO_DICT in v) return dictOf(v);
+    return v;
+  };
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, plain(v)]));
 }

@@ -7,7 +7,7 @@ import { TsdbtError } from '../errors/tsdbt-error.js';
 import { BUILTINS, MacroReturn, Namespace } from './builtins.js';
 import { isKwargs } from './kwargs.js';
 import { describeJsError, isStackOverflow } from './js-errors.js';
-import { contextVar, dictFromPairs, PyDictMap, exposeMembers, isExposed, isUnsafeName, lookupPythonMethod, pyRepr, makeTuple, pySlice, setDataKey, unsafeAccess, unsafeNameLookup } from './py-hooks.js';
+import { contextVar, dictFromPairs, PyDictMap, PyStrEnum, exposeMembers, isExposed, isUnsafeName, lookupPythonMethod, pyRepr, makeTuple, pySlice, setDataKey, unsafeAccess, unsafeNameLookup } from './py-hooks.js';
 import { eq, isPlainObject, renderError, typeName } from './py-ops.js';
 import type { RenderContext } from './types.js';
 
@@ -121,6 +121,8 @@ export function attr(obj: unknown, name: string, hint: string | null, ctx: Ctx):
     // dbt's macro objects: `m.call_macro(...)` calls the macro (a return() is its value), as `m(...)` does.
     if (name === 'call_macro' && typeof (obj as Partial<MacroFunction>).jinjaMacroName === 'string') return obj;
   }
+  // dbt's str enums: a str with its `.value` and `.name` (node.resource_type.value, result.status.name).
+  if (obj instanceof PyStrEnum && (name === 'value' || name === 'name')) return name === 'value' ? obj.val : obj.memberName;
   const m = lookupPythonMethod(obj, name);
   if (m !== undefined) return m;
   // Named fields of tuples (groupby's grouper/list), never indexes or length.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { run } from '../../src/api/run.js';
+import { build, run } from '../../src/api/run.js';
 import { makeProject } from './harness.js';
 import { runCli } from '../../src/cli/main.js';
 import { captureStreams } from '../support/project-fixture.js';
@@ -120,6 +120,25 @@ on-run-start:
     const r = await run(p.opts);
     expect(r.success).toBe(true);
     expect(await p.query('select d from main.dicts')).toEqual([{ d: 'success/m/model.proj.m/compile,execute/2/False/9' }]);
+  });
+
+  it("on-run-end's results: status and node.resource_type are dbt's str enums, with .value and .name, equal to their strings; to_dict() gives the strings", async () => {
+    const p = makeProject({
+      'dbt_project.yml': 'name: proj\nprofile: proj\nconfig-version: 2\non-run-end:\n  - "create table main.enums as select \'{{ describe(results) }}\' as d"\n',
+      'macros/describe.sql': [
+        "{% macro describe(results) %}{% if execute %}{% for r in results | sort(attribute='node.name') %}",
+        "{{ r.node.name }}:{{ r.status }}/{{ r.status.value }}/{{ r.status.name }}/{{ r.node.resource_type.value }}/{{ r.node.resource_type.name }}",
+        "/{{ r.status == 'success' or r.status in ['pass'] }}/{{ r.node.resource_type ~ '!' }}/{{ r.to_dict().status.name is defined }}/{{ r.to_dict().node.resource_type | upper }};",
+        '{% endfor %}{%- endif %}{%- endmacro %}',
+      ].join(''),
+      'models/m.sql': 'select 1 as x',
+      'models/m.yml': 'models:\n  - name: m\n    columns:\n      - name: x\n        data_tests: [not_null]\n',
+    });
+    const r = await build(p.opts);
+    expect(r.success).toBe(true);
+    expect(await p.query('select d from main.enums')).toEqual([
+      { d: 'm:success/success/Success/model/Model/True/model!/False/MODEL;not_null_m_x:pass/pass/Pass/test/Test/True/test!/False/TEST;' },
+    ]);
   });
 
   it('a failing on-run-end hook skips the ones after it; on-run-end sees the failed on-run-start hook in results', async () => {

@@ -6,7 +6,7 @@
 export { pyStr, pyRepr, reprString } from './repr.js';
 export { PyDecimal } from './py-decimal.js';
 export { PyFloat, pyFloat, isPyFloat, isFloatValue, isIntValue, isNumeric, toNum, formatPyFloat } from './py-float.js';
-export { PyTuple, pyTuple, isPyTuple, PyDictView, isDict, pyTypeName, pyLen, Markup, isSafeString, PY_MAPPING, isMappingLike } from './types.js';
+export { PyTuple, pyTuple, isPyTuple, PyDictView, isDict, pyTypeName, pyLen, Markup, PyStrEnum, isSafeString, PY_MAPPING, isMappingLike } from './types.js';
 export {
   pyAdd,
   pySub,

@@ -147,6 +147,23 @@ export class Markup extends String {
   }
 }
 
+/**
+ * A member of one of dbt's str enums (a node's `resource_type`, a result's
+ * `status`): a str wherever a template uses it (Markup's handling of
+ * String-like values: compared, joined, filtered, written as JSON as its
+ * text), with the member's `.value` and `.name`, which re_data reads
+ * (`node.resource_type.value`, `result.status.name`).
+ */
+export class PyStrEnum extends Markup {
+  constructor(
+    val: string,
+    /** The member's name (`Pass` for 'pass'). */
+    readonly memberName: string,
+  ) {
+    super(val);
+  }
+}
+
 /** Markup or nunjucks' SafeString: a String-like object carrying `val`. */
 export function isSafeString(v: unknown): v is { val: string; toString(): string } {
   return v !== null && typeof v === 'object' && v instanceof String && typeof (v as { val?: unknown }).val === 'string';

@@ -43,7 +43,7 @@ const probe = (obj: string, members: readonly string[], how: 'attr' | 'item' = '
 
 describe('context objects: documented members only', () => {
   it('the declared lists are the ones the objects carry', () => {
-    expect(exposedMembers(ResultTable)).toEqual(['rows', 'columns', 'column_names', 'column_types', 'print_table', 'rename', 'group_by']);
+    expect(exposedMembers(ResultTable)).toEqual(['rows', 'columns', 'column_names', 'column_types', 'print_table', 'rename', 'group_by', 'to_json']);
     expect(exposedMembers(ResultColumnView)).toEqual(['name', 'data_type', 'index', 'values', 'values_without_nulls']);
     expect(RELATION_MEMBERS).toContain('render_event_time_filtered');
     expect(COLUMN_MEMBERS).toContain('is_numeric');
