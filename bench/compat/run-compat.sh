@@ -31,7 +31,7 @@
 #                  cal-itp-data-infra (f20856f, `git archive HEAD warehouse`),
 #                  balboa (datacoves/balboa a19cafa, `git archive HEAD transform`) with dbt-snow-mask (fc59b0c: the
 #                  mirror has no 0.2.8 tag) and dbt-external-tables,
-#                  dbt-re-data (c93f125, `git archive HEAD`),
+#                  dbt-re-data (c93f125, `git archive HEAD`), segment (dbt-labs/segment 195d680),
 #                  datavault4dbt-snowflake-demo (07ee600) with datavault4dbt-1.18.3 (tag v1.18.3),
 #                  mattermost-data-warehouse (61af242, with dbt-codegen 0.13.1, dbt-utils-1.3.0,
 #                  dbt-project-evaluator-0.14.3, dbt-snowflake-query-tags 2.6.0),
@@ -352,8 +352,7 @@ if want re_data && [ -d "$EXT_DIR/dbt-re-data/integration_tests" ]; then
   # python_tests/test_monitoring.py on DuckDB: seed, two days of metrics, the monitoring tests and a build,
   # the test history, generate_overview. re_data has no DuckDB macros: the shim below gives seven, in DuckDB's
   # SQL (information_schema from the system catalog, upper-case type names, quantile_cont over a window, format,
-  # strftime, regexp_replace's 'g'). The test history's equality test fails: re_data reads
-  # `result.node.resource_type.value`, dbt's enum, and tsdbt's node gives a plain string (bench/compat/README.md).
+  # strftime, regexp_replace's 'g').
   stage re_data "$EXT_DIR/dbt-re-data" && node "$here/offline-packages.mjs" "$logs/re_data/integration_tests" "$logs/re_data-packages" "$EXT_DIR" > /dev/null
   prof="$logs/re_data-profiles" && mkdir -p "$prof" && printf 're_data_postgres:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: %s/re.duckdb\n      schema: dq\n      threads: 4\n' "$prof" > "$prof/profiles.yml"
   cat > "$logs/re_data/integration_tests/macros/tsdbt_duckdb_shim.sql" <<'SHIM'
@@ -397,6 +396,18 @@ SHIM
   echo "== re_data: $(untimed "$logs/re_data.log" | grep -E '^Done\.' | sed -E 's/ (WARN|NO-OP)=[0-9]+//g' | tr '\n' '|' | sed 's/|$//') | $(grep -E '^overview:' "$logs/re_data.log")"
   untimed "$logs/re_data.log" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in |^\[[A-Z_]+\]' | grep -v '^\[WARNING\]' | head -10 | sed 's/^ */   /'
   echo "   full log: $logs/re_data.log"
+fi
+
+if want segment && [ -d "$EXT_DIR/segment/integration_tests" ]; then
+  # dbt-labs' Segment package (dbt-labs/segment 195d680, `git archive HEAD`), its integration tests as its Makefile
+  # runs them (deps, seed, run --full-refresh, run, test) on DuckDB: page views sessionized by incremental models.
+  stage segment "$EXT_DIR/segment" && node "$here/offline-packages.mjs" "$logs/segment/integration_tests" "$logs/segment-packages" "$EXT_DIR" > /dev/null
+  prof="$logs/segment-profiles" && duckdb_profile "$prof" integration_tests main 2
+  (cd "$logs/segment/integration_tests" && $TSDBT deps --profiles-dir "$prof" && $TSDBT seed --profiles-dir "$prof" \
+    && $TSDBT run --full-refresh --profiles-dir "$prof" && $TSDBT run --profiles-dir "$prof" && $TSDBT test --profiles-dir "$prof") > "$logs/segment.log" 2>&1
+  echo "== segment: $(untimed "$logs/segment.log" | grep -E '^Done\.' | sed -E 's/ (WARN|NO-OP)=[0-9]+//g' | tr '\n' '|' | sed 's/|$//')"
+  untimed "$logs/segment.log" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in |^\[[A-Z_]+\]' | grep -v '^\[WARNING\]' | head -10 | sed 's/^ */   /'
+  echo "   full log: $logs/segment.log"
 fi
 
 if want dbt-external-tables && [ -d "$EXT_DIR/dbt-external-tables/integration_tests" ]; then
