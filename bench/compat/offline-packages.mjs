@@ -31,6 +31,7 @@ const CHECKOUTS = {
   'get-select/dbt_snowflake_query_tags': 'dbt-snowflake-query-tags',
   'get-select/dbt_query_tags': 'dbt-query-tags',
   'dbt-labs/dbt_utils@1.3.0': 'dbt-utils-1.3.0',
+  'dbt-labs/dbt_utils@1.0.0': 'dbt-utils-1.0.0',
   'snowplow/snowplow_utils': 'dbt-snowplow-utils',
   'entechlog/dbt_snow_mask': 'dbt-snow-mask',
   'dbt-labs/dbt_external_tables': 'dbt-external-tables',

@@ -32,6 +32,8 @@
 #                  balboa (datacoves/balboa a19cafa, `git archive HEAD transform`) with dbt-snow-mask (fc59b0c: the
 #                  mirror has no 0.2.8 tag) and dbt-external-tables,
 #                  dbt-re-data (c93f125, `git archive HEAD`), segment (dbt-labs/segment 195d680),
+#                  dbt-activity-schema-tnightengale (a567600), dbt-activity-schema-bcodell (abe0d83), dbt-utils-1.0.0
+#                  (tag 1.0.0, the version both pin),
 #                  datavault4dbt-snowflake-demo (07ee600) with datavault4dbt-1.18.3 (tag v1.18.3),
 #                  mattermost-data-warehouse (61af242, with dbt-codegen 0.13.1, dbt-utils-1.3.0,
 #                  dbt-project-evaluator-0.14.3, dbt-snowflake-query-tags 2.6.0),
@@ -409,6 +411,24 @@ if want segment && [ -d "$EXT_DIR/segment/integration_tests" ]; then
   untimed "$logs/segment.log" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in |^\[[A-Z_]+\]' | grep -v '^\[WARNING\]' | head -10 | sed 's/^ */   /'
   echo "   full log: $logs/segment.log"
 fi
+
+for as in tnightengale bcodell; do
+  if want "activity-schema-$as" && [ -d "$EXT_DIR/dbt-activity-schema-$as/integration_tests" ]; then
+    # The two dbt_activity_schema packages (tnightengale/dbt-activity-schema a567600, bcodell/dbt-activity-schema
+    # abe0d83; `git archive HEAD`), each with its own DuckDB profile (in memory) and its pinned dbt_utils 1.0.0, as
+    # their CI runs them: `build -x`. tnightengale's models are dbt-duckdb `external` (CSV files); bcodell's CI
+    # builds twice, its `skip_stream` vars set false and then true.
+    name="activity-schema-$as"
+    stage "$name" "$EXT_DIR/dbt-activity-schema-$as" && node "$here/offline-packages.mjs" "$logs/$name/integration_tests" "$logs/$name-packages" "$EXT_DIR" > /dev/null
+    (cd "$logs/$name/integration_tests" && $TSDBT deps --profiles-dir . && if [ "$as" = bcodell ]; then
+        sed -i 's/skip_stream: true/skip_stream: false/' dbt_project.yml && $TSDBT build -x --profiles-dir . \
+          && sed -i 's/skip_stream: false/skip_stream: true/' dbt_project.yml && $TSDBT build -x --profiles-dir .
+      else $TSDBT build -x --profiles-dir .; fi) > "$logs/$name.log" 2>&1
+    echo "== $name: $(untimed "$logs/$name.log" | grep -E '^Done\.' | sed -E 's/ (WARN|NO-OP)=[0-9]+//g' | tr '\n' '|' | sed 's/|$//')"
+    untimed "$logs/$name.log" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in |^\[[A-Z_]+\]' | grep -v '^\[WARNING\]' | head -10 | sed 's/^ */   /'
+    echo "   full log: $logs/$name.log"
+  fi
+done
 
 if want dbt-external-tables && [ -d "$EXT_DIR/dbt-external-tables/integration_tests" ]; then
   stage dbt-external-tables && proj="$logs/dbt-external-tables/integration_tests"

@@ -9,6 +9,7 @@ import { pyRepr } from './repr.js';
 import { pyStrFormat } from './str-format.js';
 import { splitArgs } from '../kwargs.js';
 import { isSafeString, pyTuple, pyTypeName } from './types.js';
+import { maketrans, translate } from './str-translate.js';
 
 type Method = (...args: unknown[]) => unknown;
 
@@ -351,6 +352,11 @@ export function strMethod(s: string, name: string): Method | undefined {
         const [t] = bindParams('expandtabs', a, ['tabsize']);
         return expandTabs(s, absent(t) ? 8 : int(t, 'expandtabs'));
       };
+    case 'maketrans':
+      // A static method, reached through any str as Python allows (`s.maketrans(...)`).
+      return (...a) => maketrans(a);
+    case 'translate':
+      return (table) => translate(s, table);
     case 'removeprefix':
       return (p) => {
         const ps = str(p, 'removeprefix');

@@ -159,6 +159,13 @@ tpl("{{ none }}|{{ undefined_name }}|{{ [undefined_name] }}|{{ [none, true, fals
 # default() with a fallback that is itself undefined keeps it undefined (dbt-unit-testing: kwargs["version"] | default(kwargs["v"]))
 tpl("{% set d = {} %}{% set x = d['a'] | default(d['b']) %}{{ x is defined }}|{{ (d['a'] | default(d['b'], true)) is defined }}|{{ (d['a'] | d(d['b'])) is defined }}|{{ (d['a'] | default) is defined }}|{{ (d['a'] | default(default_value=d['b'])) is defined }}|{{ d['a'] | default(d['b']) | default('z') }}|{{ (none | default(d['b'], true)) is defined }}|[{{ x }}]")
 
+# str.maketrans and str.translate (dbt_activity_schema strips punctuation so)
+tpl("{% set punc = '!?,.' %}{% set s = 'a, b! c?' %}{{ s.translate(s.maketrans('', '', punc)) }}|{{ 'abc'.translate('x'.maketrans('ab', 'xy')) }}|{{ 'abc'.maketrans('ab', 'xy', 'c') }}|{{ 'hello'.translate({104: 'J', 108: none}) }}|{{ ''.maketrans({'a': 'b', 99: none}) }}|{{ 'caf\u00e9'.translate(''.maketrans('\u00e9', 'e')) }}")
+tpl("{{ ''.maketrans('ab', 'x') }}")
+tpl("{{ ''.maketrans('ab') }}")
+tpl("{{ ''.maketrans({'ab': 1}) }}")
+tpl("{{ 'ab'.translate({97: 1.5}) }}")
+
 with open("templates.json", "w") as fh:
     json.dump(cases, fh, indent=0, ensure_ascii=False)
 print(len(cases), "cases", sum(1 for c in cases if "error" in c), "errors")
