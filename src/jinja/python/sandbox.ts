@@ -14,6 +14,7 @@
  */
 import { pyError } from './errors.js';
 import { pyTypeName } from './types.js';
+import { PyDictMap } from './py-dict-map.js';
 import type { TsdbtError } from '../../errors/tsdbt-error.js';
 
 const PYTHON_INTERNALS = [
@@ -64,6 +65,14 @@ export function unsafeAccess(obj: unknown, name: string): TsdbtError {
 }
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+/**
+ * Names only JavaScript's functions carry (Function.prototype's, not
+ * Object.prototype's). A dict never has them, so one it lacks is only a
+ * missing key: undefined, as Jinja2 reads a dict's missing key
+ * (`kwargs.arguments is defined`: dbt 1.10's generic test `arguments`, which
+ * dbt_constraints reads so). The other unsafe names stay refused.
+ */
+const FUNCTION_ONLY: ReadonlySet<string> = new Set(['arguments', 'caller', 'call', 'apply', 'bind']);
 
 /**
  * Read `name` from a value where `name` is unsafe (isUnsafeName): a dict's
@@ -78,7 +87,12 @@ export function unsafeNameLookup(obj: unknown, name: string, isDictValue: boolea
       const v = d[name];
       if (v !== undefined) return v;
     }
-  } else if (obj instanceof Map && obj.has(name)) return obj.get(name);
+    if (FUNCTION_ONLY.has(name)) return undefined;
+  } else if (obj instanceof Map) {
+    if (obj.has(name)) return obj.get(name);
+    // A dict with keys of other types than str (`{}` as written): the same.
+    if (obj instanceof PyDictMap && FUNCTION_ONLY.has(name)) return undefined;
+  }
   throw unsafeAccess(obj, name);
 }
 

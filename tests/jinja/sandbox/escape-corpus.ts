@@ -97,6 +97,12 @@ export const ESCAPES: Escape[] = [
   { t: `{{ range.__proto__.constructor(${RUN})() }}`, blocked: '__proto__', of: 'function' },
   { t: `{{ range.toString() }}`, blocked: 'toString', of: 'function' },
   { t: `{% set d = {} %}{% do d.update({'a': 1}) %}{{ d.valueOf }}`, blocked: 'valueOf', of: 'dict' },
+  // A name only functions carry is, on a dict that lacks the key, a missing key (rendering nothing), as in Jinja2.
+  { t: `{{ {'a': 1}.arguments }}{{ {}['caller'] }}{{ {}.call }}{{ {'k': 1}.bind }}{{ {'k': 1}['apply'] }}`, blocked: '', of: 'dict' },
+  // ... and refused on anything else.
+  { t: `{{ range.arguments }}`, blocked: 'arguments', of: 'function' },
+  { t: `{{ range.call(none, ${RUN}) }}`, blocked: 'call', of: 'function' },
+  { t: `{{ [].caller }}`, blocked: 'caller', of: 'list' },
   { t: `{{ range.__defineGetter__ }}`, blocked: '__defineGetter__', of: 'function' },
   { t: `{{ range.__lookupSetter__ }}`, blocked: '__lookupSetter__', of: 'function' },
   { t: `{{ range.isPrototypeOf }}`, blocked: 'isPrototypeOf', of: 'function' },
