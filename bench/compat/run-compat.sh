@@ -34,6 +34,7 @@
 #                  dbt-re-data (c93f125, `git archive HEAD`), segment (dbt-labs/segment 195d680),
 #                  dbt-activity-schema-tnightengale (a567600), dbt-activity-schema-bcodell (abe0d83), dbt-utils-1.0.0
 #                  (tag 1.0.0, the version both pin), dbt_constraints (Snowflake-Labs/dbt_constraints 205b5cf),
+#                  dbt-profiler (data-mie/dbt-profiler 1cc8792),
 #                  datavault4dbt-snowflake-demo (07ee600) with datavault4dbt-1.18.3 (tag v1.18.3),
 #                  mattermost-data-warehouse (61af242, with dbt-codegen 0.13.1, dbt-utils-1.3.0,
 #                  dbt-project-evaluator-0.14.3, dbt-snowflake-query-tags 2.6.0),
@@ -443,6 +444,20 @@ if want dbt_constraints && [ -d "$EXT_DIR/dbt_constraints/integration_tests/dbt-
   echo "== dbt_constraints: $(untimed "$logs/dbt_constraints.log" | grep -E '^Done\.' | sed -E 's/ NO-OP=[0-9]+//g' | tr '\n' '|' | sed 's/|$//')"
   untimed "$logs/dbt_constraints.log" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in |^\[[A-Z_]+\]' | grep -v '^\[WARNING\]' | head -10 | sed 's/^ */   /'
   echo "   full log: $logs/dbt_constraints.log"
+fi
+
+if want dbt-profiler && [ -d "$EXT_DIR/dbt-profiler/integration_tests" ]; then
+  # data-mie/dbt-profiler (1cc8792, `git archive HEAD`), its integration tests (seed, run, test) on DuckDB, which it does
+  # not list: one DuckDB macro reads the columns from DuckDB's information_schema (the default qualifies it by
+  # database, which DuckDB's has not); then print_profile, whose table agate prints.
+  stage dbt-profiler "$EXT_DIR/dbt-profiler" && node "$here/offline-packages.mjs" "$logs/dbt-profiler/integration_tests" "$logs/dbt-profiler-packages" "$EXT_DIR" > /dev/null
+  prof="$logs/dbt-profiler-profiles" && duckdb_profile "$prof" integration_tests main
+  mkdir -p "$logs/dbt-profiler/integration_tests/macros" && printf '%s\n' "{%- macro duckdb__information_schema(relation) -%}system.information_schema{%- endmacro -%}" > "$logs/dbt-profiler/integration_tests/macros/tsdbt_duckdb_shim.sql"
+  (cd "$logs/dbt-profiler/integration_tests" && $TSDBT deps --profiles-dir "$prof" && $TSDBT seed --profiles-dir "$prof" && $TSDBT run --profiles-dir "$prof" \
+    && $TSDBT test --profiles-dir "$prof" && $TSDBT run-operation print_profile --args '{relation_name: test_data_default}' --profiles-dir "$prof") > "$logs/dbt-profiler.log" 2>&1
+  echo "== dbt-profiler: $(untimed "$logs/dbt-profiler.log" | grep -E '^Done\.' | sed -E 's/ (WARN|NO-OP)=[0-9]+//g' | tr '\n' '|' | sed 's/|$//') | print_profile: $(tail -n +"$(grep -n 'Running with' "$logs/dbt-profiler.log" | tail -1 | cut -d: -f1)" "$logs/dbt-profiler.log" | grep -c '^| ') table lines"
+  untimed "$logs/dbt-profiler.log" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in |^\[[A-Z_]+\]' | grep -v '^\[WARNING\]' | head -10 | sed 's/^ */   /'
+  echo "   full log: $logs/dbt-profiler.log"
 fi
 
 if want dbt-external-tables && [ -d "$EXT_DIR/dbt-external-tables/integration_tests" ]; then
