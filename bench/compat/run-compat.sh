@@ -107,6 +107,16 @@ parse_ls() { # name project-dir profiles-dir [double step, e.g. compile or seed]
   echo "   full log: $logs/$1.log"
 }
 
+# A multi-step run's summary: each `Done.` line (WARN and NO-OP left out, or NO-OP only when $3 is set), $2 after
+# them when given, then its errors and where its log is.
+steps() { # name [more text] [keep WARN]
+  local log="$logs/$1.log" strip='s/ (WARN|NO-OP)=[0-9]+//g'
+  [ -n "${3:-}" ] && strip='s/ NO-OP=[0-9]+//g'
+  echo "== $1: $(untimed "$log" | grep -E '^Done\.' | sed -E "$strip" | tr '\n' '|' | sed 's/|$//')${2:+ | $2}"
+  untimed "$log" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in |^\[[A-Z_]+\]' | grep -v '^\[WARNING\]' | head -10 | sed 's/^ */   /'
+  echo "   full log: $log"
+}
+
 if want dbt-utils && [ -d "$DBT_UTILS_DIR/integration_tests" ]; then
   # dbt-utils has no DuckDB target: a file database beside the written profile.
   stage dbt-utils "$DBT_UTILS_DIR" && prof="$logs/dbt-utils-profiles" && duckdb_profile "$prof" integration_tests main 1
@@ -396,9 +406,7 @@ SHIM
     $TSDBT test --store-failures --select test_re_data_test_history --vars "$day2" --profiles-dir "$prof"; \
     $TSDBT run-operation generate_overview --args "{start_date: '2021-05-02', end_date: '2021-05-03', interval: 'days:1'}" --vars "$day2" --profiles-dir "$prof" \
     && python3 -c "import json; o = json.load(open('../target/re_data/overview.json')); print('overview:', len(o), 'entries, types', ' '.join(sorted({x['type'] for x in o})))") > "$logs/re_data.log" 2>&1
-  echo "== re_data: $(untimed "$logs/re_data.log" | grep -E '^Done\.' | sed -E 's/ (WARN|NO-OP)=[0-9]+//g' | tr '\n' '|' | sed 's/|$//') | $(grep -E '^overview:' "$logs/re_data.log")"
-  untimed "$logs/re_data.log" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in |^\[[A-Z_]+\]' | grep -v '^\[WARNING\]' | head -10 | sed 's/^ */   /'
-  echo "   full log: $logs/re_data.log"
+  steps re_data "$(grep -E '^overview:' "$logs/re_data.log")"
 fi
 
 if want segment && [ -d "$EXT_DIR/segment/integration_tests" ]; then
@@ -408,9 +416,7 @@ if want segment && [ -d "$EXT_DIR/segment/integration_tests" ]; then
   prof="$logs/segment-profiles" && duckdb_profile "$prof" integration_tests main 2
   (cd "$logs/segment/integration_tests" && $TSDBT deps --profiles-dir "$prof" && $TSDBT seed --profiles-dir "$prof" \
     && $TSDBT run --full-refresh --profiles-dir "$prof" && $TSDBT run --profiles-dir "$prof" && $TSDBT test --profiles-dir "$prof") > "$logs/segment.log" 2>&1
-  echo "== segment: $(untimed "$logs/segment.log" | grep -E '^Done\.' | sed -E 's/ (WARN|NO-OP)=[0-9]+//g' | tr '\n' '|' | sed 's/|$//')"
-  untimed "$logs/segment.log" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in |^\[[A-Z_]+\]' | grep -v '^\[WARNING\]' | head -10 | sed 's/^ */   /'
-  echo "   full log: $logs/segment.log"
+  steps segment
 fi
 
 for as in tnightengale bcodell; do
@@ -425,9 +431,7 @@ for as in tnightengale bcodell; do
         sed -i 's/skip_stream: true/skip_stream: false/' dbt_project.yml && $TSDBT build -x --profiles-dir . \
           && sed -i 's/skip_stream: false/skip_stream: true/' dbt_project.yml && $TSDBT build -x --profiles-dir .
       else $TSDBT build -x --profiles-dir .; fi) > "$logs/$name.log" 2>&1
-    echo "== $name: $(untimed "$logs/$name.log" | grep -E '^Done\.' | sed -E 's/ (WARN|NO-OP)=[0-9]+//g' | tr '\n' '|' | sed 's/|$//')"
-    untimed "$logs/$name.log" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in |^\[[A-Z_]+\]' | grep -v '^\[WARNING\]' | head -10 | sed 's/^ */   /'
-    echo "   full log: $logs/$name.log"
+    steps "$name"
   fi
 done
 
@@ -441,9 +445,7 @@ if want dbt_constraints && [ -d "$EXT_DIR/dbt_constraints/integration_tests/dbt-
   printf '%s\n' "{%- macro duckdb__clone_table(new_prefix) -%}{%- do run_query('create or replace table ' ~ api.Relation.create(database=this.database, schema=this.schema, identifier=new_prefix ~ this.identifier) ~ ' as select * from ' ~ this) -%}{%- endmacro -%}" > "$logs/dbt_constraints/integration_tests/dbt-core/macros/tsdbt_duckdb_clone.sql"
   (cd "$logs/dbt_constraints/integration_tests/dbt-core" && $TSDBT deps --profiles-dir "$prof" && $TSDBT seed --profiles-dir "$prof" \
     && $TSDBT build --exclude path:models/issue_105 --profiles-dir "$prof") > "$logs/dbt_constraints.log" 2>&1
-  echo "== dbt_constraints: $(untimed "$logs/dbt_constraints.log" | grep -E '^Done\.' | sed -E 's/ NO-OP=[0-9]+//g' | tr '\n' '|' | sed 's/|$//')"
-  untimed "$logs/dbt_constraints.log" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in |^\[[A-Z_]+\]' | grep -v '^\[WARNING\]' | head -10 | sed 's/^ */   /'
-  echo "   full log: $logs/dbt_constraints.log"
+  steps dbt_constraints "" keep-warn
 fi
 
 if want dbt-profiler && [ -d "$EXT_DIR/dbt-profiler/integration_tests" ]; then
@@ -455,9 +457,7 @@ if want dbt-profiler && [ -d "$EXT_DIR/dbt-profiler/integration_tests" ]; then
   mkdir -p "$logs/dbt-profiler/integration_tests/macros" && printf '%s\n' "{%- macro duckdb__information_schema(relation) -%}system.information_schema{%- endmacro -%}" > "$logs/dbt-profiler/integration_tests/macros/tsdbt_duckdb_shim.sql"
   (cd "$logs/dbt-profiler/integration_tests" && $TSDBT deps --profiles-dir "$prof" && $TSDBT seed --profiles-dir "$prof" && $TSDBT run --profiles-dir "$prof" \
     && $TSDBT test --profiles-dir "$prof" && $TSDBT run-operation print_profile --args '{relation_name: test_data_default}' --profiles-dir "$prof") > "$logs/dbt-profiler.log" 2>&1
-  echo "== dbt-profiler: $(untimed "$logs/dbt-profiler.log" | grep -E '^Done\.' | sed -E 's/ (WARN|NO-OP)=[0-9]+//g' | tr '\n' '|' | sed 's/|$//') | print_profile: $(tail -n +"$(grep -n 'Running with' "$logs/dbt-profiler.log" | tail -1 | cut -d: -f1)" "$logs/dbt-profiler.log" | grep -c '^| ') table lines"
-  untimed "$logs/dbt-profiler.log" | grep -E '^ *([A-Za-z]+ )?(Error|Failure) in |^\[[A-Z_]+\]' | grep -v '^\[WARNING\]' | head -10 | sed 's/^ */   /'
-  echo "   full log: $logs/dbt-profiler.log"
+  steps dbt-profiler "print_profile: $(tail -n +"$(grep -n 'Running with' "$logs/dbt-profiler.log" | tail -1 | cut -d: -f1)" "$logs/dbt-profiler.log" | grep -c '^| ') table lines"
 fi
 
 if want dbt-external-tables && [ -d "$EXT_DIR/dbt-external-tables/integration_tests" ]; then
