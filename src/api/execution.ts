@@ -6,7 +6,7 @@ import { createRuntimeKit } from '../adapters/base/runtime-kit.js';
 import { siblingModule } from '../adapters/base/sync-bridge-bootstrap.js';
 import { SyncBridge } from '../adapters/base/sync-bridge.js';
 import { NodeCompiler } from '../compile/node-compiler.js';
-import type { Logger } from '../context/base-context.js';
+import { jinjaInfoOf, printedOf, type Logger } from '../context/base-context.js';
 import { queryHeaderOf } from '../context/query-header.js';
 import { setGraphEntries, type RuntimeShared } from '../context/runtime-context.js';
 import { isRunnable } from '../execute/execute-nodes.js';
@@ -414,7 +414,7 @@ function spawnRenderPool(loaded: LoadedProject, threads: number, which: string, 
     debug: loaded.logger !== silentLogger,
   };
   const logger = loaded.logger;
-  const log = { info: logger.info.bind(logger), debug: logger.debug.bind(logger), warn: logger.warn.bind(logger), jinja: (m: string) => (logger.jinjaInfo ? logger.jinjaInfo(m) : logger.info(m)), print: (m: string) => (logger.printed ? logger.printed(m) : logger.info(m)) };
+  const log = { info: logger.info.bind(logger), debug: logger.debug.bind(logger), warn: logger.warn.bind(logger), jinja: jinjaInfoOf(logger), print: printedOf(logger) };
   return RenderPool.spawn({
     threads,
     setup: { module: siblingModule(import.meta.url, 'execution'), export: 'prepareWorkerExecution', args },

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import type { AdapterInfo } from '../adapters/base/adapter-info.js';
 import { setAgateFileBase } from '../adapters/base/agate-json.js';
-import { secretEnvVarLocationError, type Logger } from '../context/base-context.js';
+import { jinjaInfoOf, printedOf, secretEnvVarLocationError, type Logger } from '../context/base-context.js';
 import { lookupEnvVar, SecretRegistry } from '../context/vars.js';
 import { TsdbtError } from '../errors/tsdbt-error.js';
 import { JinjaEnvironment, pyFunction } from '../jinja/index.js';
@@ -250,8 +250,8 @@ function loadWith(opts: GlobalOptions, requireInstalled: boolean, env: Record<st
       info: (m) => logger.info(secrets.redact(m)),
       debug: (m) => logger.debug(secrets.redact(m)),
       warn: (m) => logger.warn(secrets.redact(m)),
-      jinjaInfo: (m) => (logger.jinjaInfo ? logger.jinjaInfo(secrets.redact(m)) : logger.info(secrets.redact(m))),
-      printed: (m) => (logger.printed ? logger.printed(secrets.redact(m)) : logger.info(secrets.redact(m))),
+      jinjaInfo: (m) => jinjaInfoOf(logger)(secrets.redact(m)),
+      printed: (m) => printedOf(logger)(secrets.redact(m)),
     },
     warnings,
     partialParse: opts.partialParse === true,

@@ -25,6 +25,16 @@ export interface Logger {
   printed?(message: string): void;
 }
 
+/** Where `logger` sends a template's log(msg, info=True): its jinjaInfo, else its info. */
+export function jinjaInfoOf(logger: Logger): (message: string) => void {
+  return (m) => (logger.jinjaInfo ? logger.jinjaInfo(m) : logger.info(m));
+}
+
+/** Where `logger` sends a template's print(msg): its printed, else its info. */
+export function printedOf(logger: Logger): (message: string) => void {
+  return (m) => (logger.printed ? logger.printed(m) : logger.info(m));
+}
+
 /** What every phase's context is built from. */
 export interface BaseContextInput {
   projectName: string;
@@ -172,16 +182,12 @@ export function baseContext(input: BaseContextInput): Record<string, unknown> {
     log: pyFunction((args, kwargs) => {
       if (!input.executing) return '';
       const msg = secrets.redact(pyStr(args[0]));
-      if (!(args[1] ?? kwargs.info)) logger.debug(msg);
-      else if (logger.jinjaInfo) logger.jinjaInfo(msg);
-      else logger.info(msg);
+      if (args[1] ?? kwargs.info) jinjaInfoOf(logger)(msg);
+      else logger.debug(msg);
       return '';
     }),
     print: pyFunction((args) => {
-      if (!input.executing) return '';
-      const msg = secrets.redact(pyStr(args[0]));
-      if (logger.printed) logger.printed(msg);
-      else logger.info(msg);
+      if (input.executing) printedOf(logger)(secrets.redact(pyStr(args[0])));
       return '';
     }),
     exceptions,

@@ -141,12 +141,12 @@ export class MacroResolver {
       },
       has: (_t, prop) =>
         typeof prop === 'string' && (packages.some((p) => this.registry.inPackage(p, prop) !== undefined) || (internal && NATIVE_GLOBAL_MACROS.has(prop) && this.nativeMember(prop) !== undefined)),
-      // A namespace passes as a dict: `name in dbt_utils` asks for its own key. Its keys are not listed (ownKeys):
-      // a namespace handed to a function (toHost) would bind every macro of the package.
+      // A namespace passes as a dict: `name in dbt_utils` asks for its own key (the macro is bound only when read).
+      // Its keys are not listed (ownKeys): a namespace handed to a function (toHost) would bind every macro of the package.
       getOwnPropertyDescriptor: (_t, prop) => {
         if (typeof prop !== 'string') return undefined;
         const m = this.namespaceMember(pkg, packages, prop);
-        return m ? { value: this.bind(m), writable: false, enumerable: false, configurable: true } : undefined;
+        return m ? { get: () => this.bind(m), enumerable: false, configurable: true } : undefined;
       },
     });
     this.namespaces.set(pkg, ns);

@@ -150,7 +150,7 @@ export function runProjectHooks(scope: OperationScope, kind: RunHookKind, hooks:
 export function hookResultsView(results: readonly NodeResult[]): Record<string, unknown>[] {
   return results.map((r) =>
     withToDict({
-      node: r.node ? withToDict(enumMember({ ...r.node }, 'resource_type', NODE_TYPES)) : r.node,
+      node: r.node ? withToDict({ ...r.node, resource_type: strEnum(r.node.resource_type, NODE_TYPES) }) : r.node,
       status: strEnum(r.status, NODE_STATUSES),
       message: r.message,
       failures: r.failures,
@@ -163,6 +163,7 @@ export function hookResultsView(results: readonly NodeResult[]): Record<string, 
   );
 }
 
+/** The method withToDict gives (not a key: dictOf tells such objects by it). */
 const TO_DICT = 'to_dict';
 
 /** dbt's NodeType: each value's member name. */
@@ -182,15 +183,9 @@ function strEnum(v: unknown, names: Record<string, string>): unknown {
   return typeof v === 'string' && Object.hasOwn(names, v) ? new PyStrEnum(v, names[v]!) : v;
 }
 
-/** `o` with its `key` made a member of the enum of `names`. */
-function enumMember<T extends Record<string, unknown>>(o: T, key: string, names: Record<string, string>): T {
-  (o as Record<string, unknown>)[key] = strEnum(o[key], names);
-  return o;
-}
-
 /** `o` with a `to_dict()` method (not one of its keys): a copy of its keys. */
 function withToDict<T extends object>(o: T): T {
-  Object.defineProperty(o, 'to_dict', { value: pyFunction(() => dictOf(o)), enumerable: false });
+  Object.defineProperty(o, TO_DICT, { value: pyFunction(() => dictOf(o)), enumerable: false });
   return o;
 }
 

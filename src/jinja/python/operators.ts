@@ -14,7 +14,7 @@ import { dictPairs, PyDictMap } from './py-dict-map.js';
 import { pyError } from './errors.js';
 import { isFloatValue, isNumeric, PyFloat, pyFloat, toNum } from './py-float.js';
 import { pyPercentFormat } from './percent-format.js';
-import { isDict, isSafeString, PyDictView, pyLen, PyTuple, pyTuple, pyTypeName } from './types.js';
+import { isDict, isSafeString, PyDictView, pyLen, PyTuple, pyTuple, pyTypeName, strText } from './types.js';
 
 type Hooked = Record<string, ((other: unknown) => unknown) | undefined>;
 
@@ -38,12 +38,6 @@ function num(n: number, float: boolean): number | PyFloat {
   return float ? pyFloat(n) : n;
 }
 
-function strOf(v: unknown): string | undefined {
-  if (typeof v === 'string') return v;
-  if (isSafeString(v)) return v.val;
-  return undefined;
-}
-
 /** Two JS numbers: an int result only when both are ints (1.5 + 1.5 is 3.0). */
 function fastNum(a: number, b: number, r: number): number | PyFloat {
   return Number.isInteger(a) && Number.isInteger(b) ? r : pyFloat(r);
@@ -51,9 +45,9 @@ function fastNum(a: number, b: number, r: number): number | PyFloat {
 
 export function pyAdd(a: unknown, b: unknown): unknown {
   if (typeof a === 'number' && typeof b === 'number') return fastNum(a, b, a + b);
-  const sa = strOf(a);
+  const sa = strText(a);
   if (sa !== undefined) {
-    const sb = strOf(b);
+    const sb = strText(b);
     if (sb !== undefined) return sa + sb;
     if (b === undefined) undefinedOperand('+');
     throw pyError('TypeError', `can only concatenate str (not "${pyTypeName(b)}") to str`, 'Convert the value first, e.g. (x | string).');
@@ -89,15 +83,15 @@ export function pyMul(a: unknown, b: unknown): unknown {
     }
     if (!Number.isInteger(toNum(n))) throw pyError('TypeError', `can't multiply sequence by non-int of type 'float'`);
     const k = Math.max(0, toNum(n));
-    const s = strOf(seq);
+    const s = strText(seq);
     if (s !== undefined) return s.repeat(k);
     const arr = seq as unknown[];
     const out: unknown[] = [];
     for (let i = 0; i < k; i++) out.push(...arr);
     return arr instanceof PyTuple ? pyTuple(out) : out;
   };
-  if (strOf(a) !== undefined || (Array.isArray(a) && !(a instanceof PyDictView))) return seqTimes(a, b);
-  if (strOf(b) !== undefined || (Array.isArray(b) && !(b instanceof PyDictView))) return seqTimes(b, a);
+  if (strText(a) !== undefined || (Array.isArray(a) && !(a instanceof PyDictView))) return seqTimes(a, b);
+  if (strText(b) !== undefined || (Array.isArray(b) && !(b instanceof PyDictView))) return seqTimes(b, a);
   const r = hook(a, '__mul__', b) ?? hook(b, '__rmul__', a);
   if (r !== undefined) return r;
   return unsupported('*', a, b);
@@ -130,7 +124,7 @@ export function pyFloorDiv(a: unknown, b: unknown): unknown {
 
 /** `%`: modulo with the divisor's sign, or printf-style formatting when `a` is a string. */
 export function pyMod(a: unknown, b: unknown): unknown {
-  const s = strOf(a);
+  const s = strText(a);
   if (s !== undefined) return pyPercentFormat(s, b);
   if (isNumeric(a) && isNumeric(b)) {
     const float = isFloatValue(a) || isFloatValue(b);
@@ -224,8 +218,8 @@ export function pyEq(a: unknown, b: unknown): boolean {
   if (a === b) return typeof a !== 'number' || !Number.isNaN(a);
   if (a === undefined || b === undefined || a === null || b === null) return false;
   if (isNumeric(a)) return isNumeric(b) ? toNum(a) === toNum(b) : Boolean(hook(b, '__eq__', a) ?? false);
-  const sa = strOf(a);
-  if (sa !== undefined) return sa === strOf(b);
+  const sa = strText(a);
+  if (sa !== undefined) return sa === strText(b);
   if (Array.isArray(a)) {
     // A list against a host sequence (agate's Column): the sequence's __eq__ answers, as Python reflects it.
     if (!Array.isArray(b)) return Boolean(hook(b, '__eq__', a) ?? false);
@@ -279,8 +273,8 @@ export function pyCmp(a: unknown, b: unknown, op = '<'): number {
     const y = toNum(b);
     return x < y ? -1 : x > y ? 1 : 0;
   }
-  const sa = strOf(a);
-  const sb = strOf(b);
+  const sa = strText(a);
+  const sb = strText(b);
   if (sa !== undefined && sb !== undefined) return sa < sb ? -1 : sa > sb ? 1 : 0;
   if (Array.isArray(a) && Array.isArray(b) && a instanceof PyTuple === b instanceof PyTuple) {
     const n = Math.min(a.length, b.length);
@@ -323,9 +317,9 @@ function isNaNPair(a: unknown, b: unknown): boolean {
 
 /** Python `needle in haystack`. An undefined haystack holds nothing (as Jinja2's Undefined). */
 export function pyIn(needle: unknown, haystack: unknown): boolean {
-  const hs = strOf(haystack);
+  const hs = strText(haystack);
   if (hs !== undefined) {
-    const ns = strOf(needle);
+    const ns = strText(needle);
     if (ns === undefined) throw pyError('TypeError', `'in <string>' requires string as left operand, not ${pyTypeName(needle)}`);
     return hs.includes(ns);
   }

@@ -6,9 +6,7 @@
  */
 import { pyError } from './errors.js';
 import { PyDictMap } from './py-dict-map.js';
-import { isDict, isSafeString, pyTypeName } from './types.js';
-
-const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : isSafeString(v) ? v.val : undefined);
+import { isDict, pyTypeName, strText as text } from './types.js';
 
 /** str.maketrans(x[, y[, z]]): a dict from one dict argument, or from two strs of equal length (and a third whose characters map to None). */
 export function maketrans(args: unknown[]): PyDictMap {

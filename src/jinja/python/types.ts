@@ -164,6 +164,12 @@ export class PyStrEnum extends Markup {
   }
 }
 
+/** The text of a str (a JS string, Markup or SafeString); undefined for anything else. */
+export function strText(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  return isSafeString(v) ? v.val : undefined;
+}
+
 /** Markup or nunjucks' SafeString: a String-like object carrying `val`. */
 export function isSafeString(v: unknown): v is { val: string; toString(): string } {
   return v !== null && typeof v === 'object' && v instanceof String && typeof (v as { val?: unknown }).val === 'string';

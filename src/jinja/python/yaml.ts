@@ -12,7 +12,7 @@ import type { Document, Node } from 'yaml';
 import { yamlLib } from '../../util/yaml-lib.js';
 import { pyError } from './errors.js';
 import { formatPyFloat, PyFloat, pyFloat } from './py-float.js';
-import { isDict, isSafeString, pyTypeName } from './types.js';
+import { isDict, pyTypeName, strText } from './types.js';
 import { PyDate, PyDateTime } from './modules/datetime.js';
 import { UTC_FIXED, PyFixedTimezone } from './modules/tz.js';
 
@@ -89,7 +89,7 @@ function scalar(v: unknown, column: number, indent: number): { text: string; pla
   }
   if (v instanceof PyDateTime) return { text: v.isoformat(' '), plain: true };
   if (v instanceof PyDate) return { text: v.isoformat(), plain: true };
-  const s = typeof v === 'string' ? v : isSafeString(v) ? v.val : undefined;
+  const s = strText(v);
   if (s === undefined) throw pyError('YAMLError', `cannot represent an object: ${pyTypeName(v)}`, 'toyaml() takes dicts, lists, strings, numbers, booleans and None.');
   switch (styleOf(s)) {
     case 'plain':
