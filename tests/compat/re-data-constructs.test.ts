@@ -74,14 +74,20 @@ describe("re_data's constructs", () => {
     expect(statuses(r.results)).toEqual({ m: 'success', mon_always_empty_m_: 'pass' });
   });
 
-  it('a package name is a dict of its macros: get() with and without a default, [] and `in`', async () => {
+  it('a package name is a dict of its macros: get() with and without a default, [] and `in`, keys(), values() and items()', async () => {
     const p = makeProject({
       ...pkg,
-      'models/m.sql': "select {{ mon.metric_macro('rows')(1) }} as a, '{{ mon.metric_macro('nothing') }}' as b, {{ 'mon_metric_rows' in mon }} as c, {{ mon.keys() | select('equalto', 'text_type') | list | length }} as d from (select 1)",
+      'models/m.sql': [
+        "select {{ mon.metric_macro('rows')(1) }} as a, '{{ mon.metric_macro('nothing') }}' as b, {{ 'mon_metric_rows' in mon }} as c,",
+        " {{ mon.keys() | select('equalto', 'text_type') | list | length }} as d, '{{ mon.keys() | sort | join(',') }}' as e,",
+        " {{ mon.values() | length }} as f, '{% for k, m in mon.items() %}{% if k == 'text_type' %}{{ m() }}{% endif %}{% endfor %}' as g from (select 1)",
+      ].join(''),
     });
     const r = await build(p.opts);
     expect(statuses(r.results)).toEqual({ m: 'success' });
-    expect(await p.query('select * from m')).toEqual([{ a: 2, b: 'missing', c: true, d: 1 }]);
+    expect(await p.query('select * from m')).toEqual([
+      { a: 2, b: 'missing', c: true, d: 1, e: 'empty_row,export_counts,metric_macro,mon_metric_rows,test_always_empty,text_type', f: 6, g: 'varchar' },
+    ]);
   });
 
   it("run-operation finds a package's macro by its plain name; the macro sees its package's macros; to_json writes agate's JSON from the project folder", async () => {
@@ -97,6 +103,17 @@ describe("re_data's constructs", () => {
     expect(readFileSync(join(p.dir, 'out/rows.json.lines'), 'utf8')).toBe(
       '{"id": 1, "amount": 2.5, "label": "caf\u00e9", "day": "2021-05-02"}\n{"id": 2, "amount": null, "label": "x\\"y", "day": null}\n',
     );
+  });
+
+  it("to_json's errors are agate's: a key column the table has not, newline with indent", async () => {
+    const p = makeProject({
+      ...pkg,
+      'macros/bad.sql': "{% macro bad(how) %}{% set t = run_query('select 1 as id') %}{% if how == 'key' %}{% do t.to_json('x.json', key='nope') %}{% else %}{% do t.to_json('x.json', newline=true, indent=2) %}{% endif %}{% endmacro %}",
+    });
+    const key = await runOperation('bad', { ...p.opts, args: '{how: key}' });
+    expect([key.success, key.error?.message]).toEqual([false, 'KeyError: Column nope does not exist.']);
+    const both = await runOperation('bad', { ...p.opts, args: '{how: both}' });
+    expect([both.success, both.error?.message]).toEqual([false, 'ValueError: newline and indent may not be specified together.']);
   });
 
   it('a macro no package defines is still not found', async () => {
